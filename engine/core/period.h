@@ -1,0 +1,90 @@
+/* period.h — periods as integer ordinals: parse, format, arithmetic, conversion.
+ *
+ * A period is a frequency and an ordinal, so that stepping and alignment are
+ * exact integer arithmetic:  Y: the year;  Q: year*4 + quarter-1;
+ * M: year*12 + month-1;  D: days since 1970-01-01 (proleptic Gregorian).
+ * A Chinese January–February combined release (`2023年1-2月`, `2023-01/02`)
+ * parses to the February ordinal with span 2.  Pure functions, no allocation.
+ */
+#ifndef OT_CORE_PERIOD_H
+#define OT_CORE_PERIOD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef enum ot_freq {
+    OT_FREQ_NONE = 0,
+    OT_FREQ_D = 'D',
+    OT_FREQ_M = 'M',
+    OT_FREQ_Q = 'Q',
+    OT_FREQ_Y = 'Y'
+} ot_freq;
+
+typedef int32_t ot_ord;
+
+typedef struct ot_period {
+    ot_freq freq;
+    ot_ord ord;
+    int span; /* base periods covered, ending at ord: 1, or 2 for Jan–Feb combined */
+} ot_period;
+
+/* Longest formatted period, with the terminating NUL. */
+#define OT_PERIOD_STRMAX 24
+
+/* Parses every form in DESIGN.md: 2023-01, 2023-1, 2023M01, 2023年1月,
+ * 2023-01/02, 2023年1-2月, 2023Q1, 2023-Q1, 2023年一季度 (also 2023年第一季度,
+ * 2023年1季度), 2023, 2023年, 2023-01-15; surrounding blanks are ignored.
+ * len may be (size_t)-1 for a NUL-terminated s.  Writes *out and returns
+ * OT_OK; OT_EDATA with a message naming the text on failure. */
+int ot_period_parse(const char *s, size_t len, ot_period *out, ot_err *err);
+
+/* Canonical text: 2023-01, 2023-01/02 (span 2), 2023Q1, 2023, 2023-01-15.
+ * Returns the length written (always < OT_PERIOD_STRMAX when cap allows). */
+int ot_period_format(ot_period p, char *buf, size_t cap);
+
+/* Shorthand for a span-1 period. */
+int ot_period_fmt(ot_freq f, ot_ord o, char *buf, size_t cap);
+
+/* Frequency from "D", "M", "Q", "Y" (also "A"/"annual"/"monthly"/...).
+ * Returns OT_FREQ_NONE when not recognised. */
+ot_freq ot_freq_parse(const char *s);
+/* "D", "M", "Q" or "Y" ("" for none). */
+const char *ot_freq_name(ot_freq f);
+/* Periods per year: 12, 4, 1; 0 for daily (use ot_days_in_year). */
+int ot_freq_per_year(ot_freq f);
+
+/* The ordinal of year y, sub-period k (month 1–12, quarter 1–4, 1 for Y;
+ * for D, k is the day of the year 1–366). */
+ot_ord ot_period_make(ot_freq f, int year, int k);
+/* The calendar year of an ordinal. */
+int ot_period_year(ot_freq f, ot_ord o);
+/* The sub-period within the year: month 1–12, quarter 1–4, 1 for Y,
+ * day of the year 1–366 for D. */
+int ot_period_sub(ot_freq f, ot_ord o);
+
+/* The ordinal in `to` of the period containing o (to at least as coarse as
+ * from); or, when `to` is finer, the first sub-period of o. */
+ot_ord ot_period_convert(ot_freq from, ot_ord o, ot_freq to);
+/* The last sub-period (in `to`, finer than from) of o. */
+ot_ord ot_period_last_sub(ot_freq from, ot_ord o, ot_freq to);
+
+/* Days: civil date <-> days since 1970-01-01. */
+int32_t ot_days_from_civil(int y, int m, int d);
+void ot_civil_from_days(int32_t days, int *y, int *m, int *d);
+int ot_is_leap(int y);
+int ot_days_in_year(int y);
+int ot_days_in_month(int y, int m);
+
+/* The first and last day (days since epoch) that period o covers. */
+int32_t ot_period_first_day(ot_freq f, ot_ord o);
+int32_t ot_period_last_day(ot_freq f, ot_ord o);
+
+/* Parses a date "2023-10-20" (also "2023/10/20", "20231020", "2023年10月20日")
+ * into days since epoch.  OT_EDATA on failure. */
+int ot_date_parse(const char *s, int32_t *days, ot_err *err);
+/* Formats days as YYYY-MM-DD. */
+int ot_date_format(int32_t days, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,92 @@
+/* model.h — one interface for every forecasting method: fit, forecast, simulate.
+ *
+ * Each method lives in its own file (naive.c, ets.c, arima.c, theta.c, ...)
+ * and exports one `const ot_method ot_method_<name>`; model.c keeps the table
+ * and the generic entry points below.  A fitted ot_model owns its state and
+ * arrays; free with ot_model_free.  Knows core and GSL; never Lua or SQLite.
+ */
+#ifndef OT_MODELS_MODEL_H
+#define OT_MODELS_MODEL_H
+
+#include <stddef.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "core/err.h"
+#include "core/series.h"
+
+#define OT_MODEL_MAXPAR 32
+
+typedef struct ot_model_opts {
+    int period;        /* seasonal period; 0 = from the frequency (12, 4, 1) */
+    const char *spec;  /* method-specific specification ("MAdM" for ets,
+                          "(0,1,1)(0,1,1)" for arima); NULL = automatic */
+    int level_only;    /* reserved */
+} ot_model_opts;
+
+struct ot_method;
+
+typedef struct ot_model {
+    const struct ot_method *method;
+    void *state;               /* method-private */
+    ot_alloc alloc;
+    ot_freq freq;              /* of the data it was fitted on */
+    ot_ord start;              /* ordinal of the first fitted observation */
+    size_t n;                  /* observations used */
+    int period;                /* seasonal period used (1 = none) */
+    char desc[64];             /* e.g. "ETS(M,Ad,M)", "ARIMA(0,1,1)(0,1,1)[12]" */
+    double loglik, aic, aicc, bic, sigma2; /* NaN when not defined */
+    size_t npar;
+    char par_name[OT_MODEL_MAXPAR][16];
+    double par[OT_MODEL_MAXPAR];
+    double *fitted;            /* n one-step fitted values (NaN where none) */
+    double *resid;             /* n residuals y - fitted */
+} ot_model;
+
+typedef struct ot_method {
+    const char *name;
+    /* Fits to y[0..n) (NaN allowed inside; a method that cannot use them
+     * interpolates first), filling m's public fields and m->state. */
+    int (*fit)(ot_model *m, const double *y, size_t n, const ot_model_opts *o, ot_err *err);
+    /* Point forecasts mean[0..h) and, for each of nlevels levels (percent),
+     * bounds lower[l*h + i], upper[l*h + i]. */
+    int (*forecast)(const ot_model *m, size_t h, double *mean, const double *levels,
+                    size_t nlevels, double *lower, double *upper, ot_err *err);
+    /* npaths sample paths of h future values: paths[p*h + i]. */
+    int (*simulate)(const ot_model *m, size_t h, size_t npaths, gsl_rng *rng, double *paths,
+                    ot_err *err);
+    /* Releases m->state (not m). */
+    void (*free_state)(ot_model *m);
+} ot_method;
+
+/* The method called name ("naive", "snaive", "drift", "mean", ...), or NULL. */
+const ot_method *ot_method_find(const char *name);
+/* Comma-separated names of every method, for error messages. */
+const char *ot_method_names(void);
+
+/* Fits method to the non-missing stretch of y; *out is new, caller frees with
+ * ot_model_free.  OT_EINVAL for an unknown method (message lists the known
+ * ones), OT_EDATA when y is too short for it. */
+int ot_model_fit(const ot_series *y, const char *method, const ot_model_opts *o,
+                 ot_model **out, ot_err *err);
+void ot_model_free(ot_model *m);
+
+/* A forecast: mean, and per level lower/upper, as series following the data. */
+typedef struct ot_forecast {
+    size_t h, nlevels;
+    double levels[8];
+    ot_series *mean;
+    ot_series *lower[8];
+    ot_series *upper[8];
+} ot_forecast;
+
+/* Returns a new forecast (free with ot_forecast_free); at most 8 levels. */
+int ot_model_forecast(const ot_model *m, size_t h, const double *levels, size_t nlevels,
+                      ot_forecast **out, ot_err *err);
+void ot_forecast_free(ot_forecast *f);
+
+/* Simulates npaths paths of h steps into paths[p*h + i] (caller-allocated). */
+int ot_model_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *rng, double *paths,
+                      ot_err *err);
+
+#endif
