@@ -1,0 +1,247 @@
+/* store.h — the SQLite indicator store: series metadata, observations with
+ * vintages, imports, targets, runs and projections.
+ *
+ * Ownership, for the whole API: an ot_store is opened by ot_store_open and
+ * closed by ot_store_close; everything returned through an out-parameter is
+ * new and owned by the caller, freed with the function named beside it.
+ * Strings passed in are copied when kept.  Out-parameters are written only on
+ * success.  Observations are never overwritten: a changed value becomes a new
+ * vintage, and every read can ask for the data as known at a date.  The
+ * schema is in docs/storage.md.  Uses SQLite; sqlite3.h never leaks out.
+ */
+#ifndef OT_STORE_STORE_H
+#define OT_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/period.h"
+#include "core/series.h"
+#include "core/target.h"
+
+typedef struct ot_store ot_store;
+
+/* ot_store_open flags */
+enum {
+    OT_STORE_READONLY = 1, /* open read-only; the file must exist and be migrated */
+    OT_STORE_CREATE = 2    /* create the file when it does not exist */
+};
+
+/* Vintages and as-of dates are days since 1970-01-01 (ot_days_from_civil). */
+#define OT_VINTAGE_NONE INT32_MIN /* no release date: known from the period's last day */
+#define OT_ASOF_LATEST INT32_MAX  /* read the latest vintage of every period */
+
+/* What an observation measures, as the statistics bureau publishes it. */
+typedef enum ot_measure {
+    OT_MEASURE_ANY = -1,   /* reads only: the one measure stored for the key */
+    OT_MEASURE_VALUE = 0,  /* the period's own value (end of period for stocks) */
+    OT_MEASURE_YTD = 1,    /* 累计值: year to date */
+    OT_MEASURE_YOY = 2,    /* 当月同比: % change on the same period last year */
+    OT_MEASURE_YTD_YOY = 3 /* 累计同比: % change of ytd on last year's ytd */
+} ot_measure;
+#define OT_MEASURE_COUNT 4
+
+/* "value", "ytd", "yoy", "ytd_yoy" ("" for OT_MEASURE_ANY or out of range). */
+const char *ot_measure_name(ot_measure m);
+/* Parses a measure name (len (size_t)-1 for NUL-terminated); returns 0 and
+ * sets *out, or -1 when s is not one of the four names. */
+int ot_measure_parse(const char *s, size_t len, ot_measure *out);
+
+/* The current schema version (PRAGMA user_version after migration). */
+#define OT_STORE_SCHEMA_VERSION 1
+
+/* ---- opening ----------------------------------------------------------- */
+
+/* Opens (flags OT_STORE_CREATE: creates) the database at path (":memory:"
+ * for a private in-memory one), sets WAL, foreign keys, busy timeout 5000 ms
+ * and migrates the schema to OT_STORE_SCHEMA_VERSION.  Returns new in *out;
+ * caller closes with ot_store_close.  OT_ENOTFOUND when the file is missing
+ * and CREATE not given; OT_ELOCKED when busy; OT_EIO otherwise; OT_EDATA when
+ * the file's schema is newer than this engine. */
+int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err);
+/* Closes st, rolling back an open transaction; accepts NULL. */
+void ot_store_close(ot_store *st);
+/* The path st was opened with (owned by st). */
+const char *ot_store_path(const ot_store *st);
+
+/* ---- transactions ------------------------------------------------------ */
+
+/* BEGIN IMMEDIATE.  Every write function below runs in its own transaction
+ * when none is open, or inside the caller's when one is; bulk writers (import)
+ * call begin, many put_*, then commit or rollback.  OT_ELOCKED when another
+ * writer holds the database past the busy timeout; OT_EINVAL when one is open. */
+int ot_store_begin(ot_store *st, ot_err *err);
+/* COMMIT.  OT_EINVAL when no transaction is open; on failure the transaction
+ * is rolled back. */
+int ot_store_commit(ot_store *st, ot_err *err);
+/* ROLLBACK; does nothing when no transaction is open. */
+void ot_store_rollback(ot_store *st);
+
+/* ---- series metadata --------------------------------------------------- */
+
+typedef enum ot_agg {
+    OT_AGG_NONE = 0, /* unknown: the reader decides from kind */
+    OT_AGG_SUM,      /* flows */
+    OT_AGG_MEAN,     /* rates, averages */
+    OT_AGG_LAST      /* stocks */
+} ot_agg;
+
+/* "", "sum", "mean", "last"; and back (returns -1 when unknown). */
+const char *ot_agg_name(ot_agg a);
+int ot_agg_parse(const char *s);
+
+typedef struct ot_series_meta {
+    char *key;     /* required for put */
+    char *name;    /* Chinese name, e.g. 出口总额 */
+    char *name_en;
+    char *region;
+    char *unit;
+    char *shape;   /* series whose within-year shape projection borrows */
+    char *source;
+    ot_freq freq;  /* OT_FREQ_NONE = unknown */
+    int kind;      /* ot_kind, or -1 = unknown */
+    ot_agg agg;
+} ot_series_meta;
+
+/* Empty metadata (NULL strings, unknown enums). */
+void ot_series_meta_init(ot_series_meta *m);
+/* Frees m's strings (allocated with ot_alloc_std) and re-initialises it;
+ * accepts NULL. */
+void ot_series_meta_clear(ot_series_meta *m);
+
+/* Creates the series m->key or updates it: NULL strings and unknown enums
+ * leave the stored field unchanged, "" clears a string.  OT_EINVAL for an
+ * empty key. */
+int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err);
+/* Fills *out (strings new, caller frees with ot_series_meta_clear).
+ * OT_ENOTFOUND (message suggests near keys) when key is unknown. */
+int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err *err);
+
+/* ---- listing ----------------------------------------------------------- */
+
+typedef struct ot_key_info {
+    const char *key;   /* valid during the callback only */
+    const char *name;  /* may be NULL */
+    const char *unit;  /* may be NULL */
+    ot_freq freq;      /* frequency of these observations (meta freq when none) */
+    unsigned measures; /* bit (1u << ot_measure) per measure stored */
+    ot_period first, last; /* span 1; meaningless when count == 0 */
+    long long count;   /* distinct periods stored, any measure, any vintage */
+} ot_key_info;
+
+/* Returns non-zero to stop the listing. */
+typedef int (*ot_key_fn)(void *ud, const ot_key_info *ki);
+
+/* Calls fn once per series key (once per key and frequency when a key holds
+ * several) matching the GLOB pattern (NULL = all), in key order.  Returns
+ * OT_OK (also when fn stopped it) or OT_EIO. */
+int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err);
+
+/* ---- imports ----------------------------------------------------------- */
+
+typedef struct ot_import_rec {
+    const char *file;   /* as given */
+    uint64_t hash;      /* XXH64 of the file's bytes, seed 0 */
+    const char *format; /* "long", "wide", "targets", "series" */
+    int32_t as_of;      /* --as-of for undated rows, or OT_VINTAGE_NONE */
+} ot_import_rec;
+
+/* Records an import (time = now) and returns its id in *id, for put_obs and
+ * ot_store_import_done.  Call inside a transaction. */
+int ot_store_import_begin(ot_store *st, const ot_import_rec *r, int64_t *id, ot_err *err);
+/* Stores the row count of import id, or deletes the record when it wrote
+ * nothing (discard non-zero). */
+int ot_store_import_done(ot_store *st, int64_t id, long long rows, int discard, ot_err *err);
+/* Sets *found to the id of an earlier import of the same hash, format and
+ * as_of (0 when none). */
+int ot_store_import_find(ot_store *st, const ot_import_rec *r, int64_t *found, ot_err *err);
+
+/* ---- observations ------------------------------------------------------ */
+
+/* What ot_store_put_obs did. */
+typedef enum ot_put_result {
+    OT_PUT_INSERTED = 0, /* a new observation or a new vintage */
+    OT_PUT_UNCHANGED     /* same value as known at that vintage: nothing written */
+} ot_put_result;
+
+/* Adds one observation of key (created with freq p.freq when unknown).  The
+ * row's vintage is `vintage` (days) or, for OT_VINTAGE_NONE, the last day of
+ * the period.  When the latest stored vintage on or before it has the same
+ * value and span, nothing is written (*res = OT_PUT_UNCHANGED); otherwise a
+ * new vintage row is written.  OT_EDATA when the same key, measure, period
+ * and vintage was already put by this import (a duplicate row), or is stored
+ * with a different value (a revision needs a later vintage).  import_id is
+ * from ot_store_import_begin, or 0.  source may be NULL.  value must not be
+ * NaN (missing values are not stored).  res may be NULL.  Messages carry no
+ * location; the caller adds it. */
+int ot_store_put_obs(ot_store *st, const char *key, ot_measure m, ot_period p, double value,
+                     int32_t vintage, const char *source, int64_t import_id,
+                     ot_put_result *res, ot_err *err);
+
+typedef struct ot_read_opts {
+    ot_measure measure; /* OT_MEASURE_ANY: the only one stored (error names them when several) */
+    ot_freq freq;       /* OT_FREQ_NONE: the only one stored, else the series' own */
+    int32_t as_of;      /* days; OT_ASOF_LATEST for the latest vintages */
+} ot_read_opts;
+
+/* Defaults: any measure, any frequency, latest. */
+#define OT_READ_OPTS_INIT {OT_MEASURE_ANY, OT_FREQ_NONE, OT_ASOF_LATEST}
+
+/* Reads key as known at o->as_of: for every period the latest vintage on or
+ * before as_of (undated rows count from the end of their period).  The result
+ * spans the first to the last period known, NaN between; a Jan–Feb combined
+ * value sits on February with January flagged OT_OBS_COVERED.  Metadata key,
+ * name, unit and kind are set.  o may be NULL (defaults); a may be NULL.
+ * Returns new in *out; caller frees with ot_series_free.  OT_ENOTFOUND for an
+ * unknown key (suggests near keys) or when nothing is known at as_of;
+ * OT_EINVAL when the measure or frequency is ambiguous or absent (the message
+ * lists those stored). */
+int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot_alloc *a,
+                  ot_series **out, ot_err *err);
+
+/* ---- targets ----------------------------------------------------------- */
+
+/* Stores t: a target is identified by year, kind, series, ref and label; an
+ * identical one changes nothing, one with the same identity and other fields
+ * different is updated.  *id (may be NULL) receives its id.  OT_EINVAL when a
+ * quantified target has no series or no year. */
+int ot_store_put_target(ot_store *st, const ot_target *t, int64_t *id, ot_err *err);
+/* Returns the targets of year (0 = all), ordered by year and id, as a new
+ * array *out of *n targets; ids (may be NULL) receives a new array of their
+ * ids.  Caller frees with ot_store_targets_free(*out, *n) and free(*ids). */
+int ot_store_targets(ot_store *st, int year, ot_target **out, int64_t **ids, size_t *n,
+                     ot_err *err);
+/* Clears and frees an array from ot_store_targets; accepts NULL. */
+void ot_store_targets_free(ot_target *t, size_t n);
+
+/* ---- runs and projections ---------------------------------------------- */
+
+typedef struct ot_run {
+    const char *job;           /* job name or script path; may be NULL */
+    int32_t as_of;             /* days, or OT_ASOF_LATEST */
+    const char *engine_version;
+    const char *scripts_hash;  /* hex, may be NULL */
+    const char *data_hash;     /* hex, may be NULL */
+} ot_run;
+
+/* Records a run started now with status "running"; *id receives its id. */
+int ot_store_run_begin(ot_store *st, const ot_run *r, int64_t *id, ot_err *err);
+/* Sets the finish time and status ("ok", "failed", ...) of run id. */
+int ot_store_run_finish(ot_store *st, int64_t id, const char *status, ot_err *err);
+
+typedef struct ot_projection_row {
+    int64_t run_id;
+    int64_t target_id;  /* 0 when the target is not stored */
+    const char *label;
+    int32_t as_of;      /* days */
+    double point, lo80, hi80, lo95, hi95, prob, required, carry; /* NaN = none */
+    const char *status; /* "met", "on track", "at risk", "off track" */
+    const char *method;
+    const char *note;
+} ot_projection_row;
+
+/* Stores one projection of a run. */
+int ot_store_put_projection(ot_store *st, const ot_projection_row *p, ot_err *err);
+
+#endif
