@@ -1,0 +1,150 @@
+/* projection.h — where will the year end, how likely is the target met, what
+ * must the rest of the year do.
+ *
+ * Projects one ot_target (or many, on a thread pool) from the data a caller's
+ * source callback gives: no SQLite, no Lua.  The store-backed callback of the
+ * CLI and the Lua bindings applies the as-of vintage date; opts->as_of_period
+ * cuts the data at a period.  Results are plain values with fixed buffers (an
+ * ot_projection owns nothing), so they can be copied, stored and printed
+ * freely.  The methods and their formulas are in docs/methods-projection.md.
+ * Uses core (series, periods, targets) and models (fit, simulate) only.
+ */
+#ifndef OT_PROJECT_PROJECTION_H
+#define OT_PROJECT_PROJECTION_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/period.h"
+#include "core/series.h"
+#include "core/target.h"
+#include "project/scenario.h"
+
+/* Reads one measure of one series.  measure is "value" (the period's own
+ * value; end-of-period for stocks), "ytd" (累计值), "yoy" (当月同比 %) or
+ * "ytd_yoy" (累计同比 %).  On success *out is a new series the projection
+ * frees with ot_series_free; its kind (flow, stock, rate) is read from
+ * out->kind.  Returns OT_ENOTFOUND (err may be left untouched) when that
+ * key/measure is not stored; any other code aborts the projection with err.
+ * May be called from several threads at once by ot_project_many: it must be
+ * thread-safe or the caller must use threads = 1. */
+typedef int (*ot_source_fn)(void *ud, const char *key, const char *measure, ot_series **out,
+                            ot_err *err);
+
+/* Series metadata the projection needs besides values: the key of the
+ * series to borrow the within-year shape from (the series' `shape`
+ * metadata).  Writes a NUL-terminated key into buf (cap bytes) and returns
+ * 1, or returns 0 when the series names none.  Same ud and threading rules
+ * as ot_source_fn.  Optional: NULL means "no metadata". */
+typedef int (*ot_shape_fn)(void *ud, const char *key, char *buf, size_t cap);
+
+/* Default number of sample paths. */
+#define OT_PROJ_PATHS 10000
+/* The model the projection asks for by default, and the method it uses for
+ * rich data while "auto" is not registered in models/ (see
+ * ot_proj_method_resolve): a random walk with seasonal drift on logs. */
+#define OT_PROJ_METHOD_DEFAULT "auto"
+#define OT_PROJ_METHOD_FALLBACK "rwsd"
+
+typedef struct ot_proj_opts {
+    const char *as_of_period; /* data through this period ("2023-09", "2023Q3");
+                                 NULL = everything the source gives */
+    size_t paths;             /* sample paths; 0 = OT_PROJ_PATHS */
+    unsigned long seed;       /* 0 = 1 */
+    const char *method;       /* model for rich data; NULL = OT_PROJ_METHOD_DEFAULT */
+    const ot_scenario *scenario; /* NULL = baseline */
+    ot_shape_fn shape;        /* optional metadata callback (same ud as the source) */
+    int threads;              /* ot_project_many: 0 = online CPUs (at most 8) */
+} ot_proj_opts;
+
+/* Sets every field to its default. */
+void ot_proj_opts_init(ot_proj_opts *o);
+
+typedef enum ot_proj_status {
+    OT_STATUS_MET = 0,      /* outcome known and passes, or certain from the ytd */
+    OT_STATUS_ON_TRACK,     /* prob >= 0.8 */
+    OT_STATUS_AT_RISK,      /* 0.4 <= prob < 0.8 */
+    OT_STATUS_OFF_TRACK,    /* prob < 0.4 */
+    OT_STATUS_MISSED,       /* outcome known and fails, or certain to fail */
+    OT_STATUS_NO_DATA,      /* nothing to project from: no numbers given */
+    OT_STATUS_UNQUANTIFIED  /* the target has no number to test */
+} ot_proj_status;
+
+/* Thresholds of the probability statuses (documented in docs/methods-projection.md). */
+#define OT_PROJ_ON_TRACK 0.8
+#define OT_PROJ_AT_RISK 0.4
+#define OT_PROJ_CERTAIN 0.999
+
+/* "met", "on_track", "at_risk", "off_track", "missed", "no_data", "unquantified". */
+const char *ot_proj_status_name(ot_proj_status s);
+
+#define OT_PROJ_NOTES_MAX 512
+#define OT_PROJ_METHOD_MAX 96
+
+/* One projection.  The metric is what the target tests: growth % for growth,
+ * relative and in_step (for those two: growth of series minus growth of ref,
+ * in points), the full-year total for level and count of a flow, the
+ * year-end level for level of a stock or rate, the total per day for
+ * daily_avg, and the fall (last year minus this year) for decline.  Every
+ * double is NaN when not defined (e.g. all of them under no_data). */
+typedef struct ot_projection {
+    ot_proj_status status;
+    double point;            /* median of the simulated metric */
+    double lo80, hi80;       /* 10% and 90% path quantiles */
+    double lo95, hi95;       /* 2.5% and 97.5% path quantiles */
+    double prob;             /* share of paths meeting the target, 0..1 */
+    double required;         /* growth % the remaining periods need over the same
+                                periods last year to meet the target exactly;
+                                NaN when the year is determined or not computable */
+    double carry;            /* carry-forward: ytd growth carried to year end (growth
+                                kinds), or ytd × last year's total / last year's ytd
+                                (levels); NaN when not computable */
+    double outcome;          /* the metric from complete data for the year, else NaN */
+    double ytd_growth;       /* latest ytd growth % of the series (NaN if unknown) */
+    double share;            /* s: last year's share of periods 1..k in its total */
+    int has_outcome;         /* 1 when the year's data are complete */
+    int periods_done;        /* k: periods of the target year in the data */
+    int periods_left;        /* periods of the year still to come */
+    size_t paths;            /* paths simulated (0 when none) */
+    char latest[OT_PERIOD_STRMAX]; /* latest period used, "" when none */
+    char method[OT_PROJ_METHOD_MAX]; /* "rwsd", "ETS(M,A,M)", "shape:china.exports",
+                                        "carry-forward", "outcome", "" */
+    char notes[OT_PROJ_NOTES_MAX];   /* why ranges were widened, what was borrowed,
+                                        "no data for 2023", ...; "" when none */
+} ot_projection;
+
+/* Initialises p to "nothing projected" (NaN numbers, status no_data). */
+void ot_projection_init(ot_projection *p);
+
+/* Projects target t from the data src gives (ud passed through).  Fills *out
+ * and returns OT_OK, also for no_data and unquantified (a projection that
+ * could not be made is a result, not an error).  Fails with OT_EINVAL for an
+ * invalid target (no series, no year, relative without ref, bad as_of_period,
+ * unknown method — the message says which), OT_ENOMEM, or whatever src
+ * returned other than OT_ENOTFOUND; *out is then untouched. */
+int ot_project_target(const ot_target *t, ot_source_fn src, void *ud, const ot_proj_opts *o,
+                      ot_projection *out, ot_err *err);
+
+/* Projects n targets into out[0..n) on opts->threads threads.  Target i uses
+ * its own random stream seeded from (seed, i), so the results do not depend
+ * on the number of threads.  Stops at the first failure: returns its code
+ * with err naming the target ("target 3 (yiwu.gdp 2023): ..."); out is then
+ * partly filled. */
+int ot_project_many(const ot_target *t, size_t n, ot_source_fn src, void *ud,
+                    const ot_proj_opts *o, ot_projection *out, ot_err *err);
+
+/* The method used for rich data when `requested` is asked for: requested
+ * itself when models/ registers it or it is OT_PROJ_METHOD_FALLBACK,
+ * OT_PROJ_METHOD_FALLBACK when requested is NULL or "auto" and "auto" is not
+ * registered, NULL otherwise (unknown method). */
+const char *ot_proj_method_resolve(const char *requested);
+
+/* The pace arithmetic of a flow, in percent (docs/methods-projection.md §1).
+ * g: ytd growth through k; s: last year's share of periods 1..k in its
+ * total (0 <= s < 1); r: growth of the remaining periods; T: the target. */
+/* Full-year growth G = s(1+g) + (1-s)(1+r) - 1. */
+double ot_pace_full_year(double g, double s, double r);
+/* Required pace r* = ((1+T) - s(1+g)) / (1-s) - 1; NaN when s >= 1. */
+double ot_pace_required(double T, double g, double s);
+
+#endif
