@@ -1,0 +1,71 @@
+/* cli.h — what the subcommands share: global options, argument parsing, messages.
+ *
+ * Each subcommand lives in its own cmd_<name>.c and returns a process exit
+ * code (sysexits, DESIGN.md).  Options may stand anywhere among a command's
+ * arguments ("--" ends them); a command that runs a script stops at its first
+ * positional argument so everything after belongs to the script.
+ */
+#ifndef OT_CLI_CLI_H
+#define OT_CLI_CLI_H
+
+#include <stdio.h>
+
+#include "core/err.h"
+#include "core/period.h"
+#include "store/store.h"
+
+enum { EX_OK_ = 0, EX_RUNTIME = 1, EX_USAGE_ = 2, EX_DATA = 65, EX_NOINPUT_ = 66, EX_IOERR_ = 74,
+       EX_TEMPFAIL_ = 75 };
+
+typedef struct cli_global {
+    const char *db_path; /* --db, else $ONTRACK_DB, else ./ontrack.db */
+    const char *prog;    /* "ontrack" */
+} cli_global;
+
+/* One option of a command.  `value` receives the argument of an option that
+ * takes one; `flag` is set to 1 for one that does not; `multi` options may
+ * repeat and each call appends (value then holds the last). */
+typedef struct cli_opt {
+    const char *name; /* long name without dashes: "as-of" */
+    int has_arg;
+    const char **value;
+    int *flag;
+} cli_opt;
+
+/* Parses argv[0..argc) against opts (terminated by a {NULL} entry).  The
+ * positional arguments are written to pos (which may be argv itself: they
+ * are compacted in place) and counted in *npos.  With stop_at_positional, the first positional argument and
+ * everything after it are positional.  --db is accepted by every command and
+ * stored in g.  --help sets *help.  Returns 0, or 2 after printing a usage
+ * error naming the command. */
+int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int stop_at_positional,
+              cli_global *g, int *help, char **pos, int *npos);
+
+/* Prints "ontrack: <formatted err>" on stderr and returns its exit code. */
+int cli_fail(const ot_err *err);
+/* Prints "ontrack: <cmd>: <message>" on stderr and returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The database path from g, $ONTRACK_DB or ./ontrack.db. */
+const char *cli_db_path(const cli_global *g);
+
+/* An --as-of argument: a date ("2023-10-20": the vintages known that day)
+ * or a period ("2023-09": data through that period, latest vintages).
+ * Sets *days (OT_ASOF_LATEST for a period) and *through (freq NONE for a
+ * date).  Returns 0, or prints a usage error and returns 2. */
+int cli_parse_asof(const char *cmd, const char *s, int32_t *days, ot_period *through);
+
+/* Opens the database for a command (creating it unless readonly); prints
+ * the error and returns its exit code on failure, 0 on success. */
+int cli_open_store(const cli_global *g, int readonly, ot_store **out);
+
+/* Subcommands. */
+int cmd_init(cli_global *g, int argc, char **argv);
+int cmd_import(cli_global *g, int argc, char **argv);
+int cmd_series(cli_global *g, int argc, char **argv);
+int cmd_show(cli_global *g, int argc, char **argv);
+int cmd_targets(cli_global *g, int argc, char **argv);
+int cmd_project(cli_global *g, int argc, char **argv);
+int cmd_run(cli_global *g, int argc, char **argv);
+
+#endif

@@ -1,0 +1,89 @@
+/* cmd_targets.c — `ontrack targets [--year Y]`: list the stored targets. */
+#include "cli/cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/table.h"
+
+static const char help[] =
+    "usage: ontrack targets [--year Y]\n\n"
+    "Lists the stored targets: id, year, series, kind, the test, the reference\n"
+    "series and the label.  Unquantified targets are listed with kind\n"
+    "'unquantified' and no test.\n";
+
+/* Parses a year 1900–2200; returns 0 or prints a usage error and returns 2. */
+int cli_parse_year(const char *cmd, const char *s, int *year)
+{
+    char *end;
+    long y = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || y < 1900 || y > 2200)
+        return cli_usage_error(cmd, "--year: expected a year such as 2023, got '%s'", s);
+    *year = (int)y;
+    return 0;
+}
+
+int cmd_targets(cli_global *g, int argc, char **argv)
+{
+    const char *year_s = NULL;
+    const cli_opt opts[] = {{"year", 1, &year_s, NULL}, {NULL, 0, NULL, NULL}};
+    char **pos = argv;
+    int npos, wants_help, rc, year = 0;
+    if ((rc = cli_parse("targets", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+        return rc;
+    if (wants_help) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (npos > 0)
+        return cli_usage_error("targets", "unexpected argument '%s'", pos[0]);
+    if (year_s && (rc = cli_parse_year("targets", year_s, &year)))
+        return rc;
+    ot_store *st;
+    if ((rc = cli_open_store(g, 1, &st)))
+        return rc;
+    ot_err err;
+    ot_err_clear(&err);
+    ot_target *t = NULL;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    ot_table *tab = NULL;
+    if ((rc = ot_store_targets(st, year, &t, &ids, &n, &err)) != OT_OK)
+        goto done;
+    if (n == 0) {
+        fprintf(stderr, "ontrack: no targets%s (ontrack import --format targets FILE adds them)\n",
+                year ? " for that year" : "");
+        goto done;
+    }
+    if (!(tab = ot_table_new(7, &err))) {
+        rc = err.code;
+        goto done;
+    }
+    static const char *const head[] = {"id", "year", "series", "kind", "test", "ref", "label"};
+    ot_table_header(tab, head, &err);
+    ot_table_right(tab, 0);
+    for (size_t i = 0; i < n && rc == OT_OK; i++) {
+        char id[24], yr[16], test[64] = "", num[48];
+        snprintf(id, sizeof id, "%lld", (long long)ids[i]);
+        snprintf(yr, sizeof yr, "%d", t[i].year);
+        if (t[i].kind != OT_TARGET_UNQUANTIFIED && !isnan(t[i].value)) {
+            snprintf(test, sizeof test, "%s %s", ot_target_op_name(t[i].op),
+                     ot_fmt_num(t[i].value, 4, num, sizeof num));
+            if (!isnan(t[i].tolerance))
+                snprintf(test + strlen(test), sizeof test - strlen(test), " ±%s",
+                         ot_fmt_num(t[i].tolerance, 4, num, sizeof num));
+        }
+        const char *row[] = {id, yr, t[i].series, ot_target_kind_name(t[i].kind), test, t[i].ref,
+                             t[i].label};
+        rc = ot_table_row(tab, row, &err);
+    }
+    if (rc == OT_OK)
+        ot_table_print(tab, stdout);
+done:
+    ot_table_free(tab);
+    ot_store_targets_free(t, n);
+    free(ids);
+    ot_store_close(st);
+    return rc == OT_OK ? 0 : cli_fail(&err);
+}

@@ -1,0 +1,81 @@
+/* main.c — the `ontrack` command: global options and dispatch to subcommands.
+ *
+ * The only file that decides the process's exit; subcommands return their
+ * exit code.  Exit codes (sysexits): 0 ok, 1 script or runtime error,
+ * 2 usage, 65 bad data, 66 missing input, 74 I/O error, 75 locked.
+ */
+#include "cli/cli.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef ONTRACK_VERSION
+#define ONTRACK_VERSION "0.0.0"
+#endif
+
+typedef struct {
+    const char *name;
+    int (*fn)(cli_global *, int, char **);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"init", cmd_init, "create or migrate the database"},
+    {"import", cmd_import, "import CSV files (long, wide, targets, series) in one transaction"},
+    {"series", cmd_series, "list the stored series"},
+    {"show", cmd_show, "print one series"},
+    {"targets", cmd_targets, "list the stored targets"},
+    {"project", cmd_project, "project every stored target"},
+    {"run", cmd_run, "run a Lua scenario script"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: ontrack [--db PATH] COMMAND [ARGS...]\n\n"
+               "Projects annual government targets from monthly and quarterly statistics.\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\noptions:\n"
+               "  --db PATH   the database (default: $ONTRACK_DB, else ./ontrack.db)\n"
+               "  --version   print the version and exit\n"
+               "  --help      print this help and exit\n\n"
+               "'ontrack COMMAND --help' describes a command.  Exit codes: 0 ok, 1 script or\n"
+               "runtime error, 2 usage, 65 bad data, 66 missing input, 74 I/O error, 75 locked.\n");
+}
+
+int main(int argc, char **argv)
+{
+    cli_global g = {NULL, "ontrack"};
+    int i = 1;
+    setlocale(LC_CTYPE, "");
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--version") == 0) {
+            printf("ontrack %s\n", ONTRACK_VERSION);
+            return 0;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
+            g.db_path = argv[++i];
+        } else if (strncmp(a, "--db=", 5) == 0) {
+            g.db_path = a + 5;
+        } else {
+            fprintf(stderr, "ontrack: unknown option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
+        if (strcmp(argv[i], commands[k].name) == 0)
+            return commands[k].fn(&g, argc - i - 1, argv + i + 1);
+    fprintf(stderr, "ontrack: unknown command '%s'\n", argv[i]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,42 @@
+/* view.h — the store seen as of a date: the data source projections read.
+ *
+ * An ot_store_view pairs an open store with an as-of vintage date and a
+ * lock, and offers the two callbacks project/projection.h asks for
+ * (ot_source_fn and ot_shape_fn) with matching signatures, so the project
+ * layer stays free of SQLite.  The lock makes them safe to call from
+ * ot_project_many's threads: reads are serialised, the simulation that
+ * follows is not.  The view borrows the store; it owns nothing else.
+ */
+#ifndef OT_STORE_VIEW_H
+#define OT_STORE_VIEW_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/series.h"
+#include "store/store.h"
+
+typedef struct ot_store_view {
+    ot_store *st;
+    int32_t as_of;        /* days, or OT_ASOF_LATEST */
+    const ot_alloc *alloc; /* for the series read (NULL = ot_alloc_std) */
+    pthread_mutex_t lock;
+} ot_store_view;
+
+/* Initialises v over st (borrowed) as of as_of; a NULL alloc is ot_alloc_std. */
+void ot_store_view_init(ot_store_view *v, ot_store *st, int32_t as_of, const ot_alloc *alloc);
+/* Releases the lock; v can be initialised again afterwards. */
+void ot_store_view_destroy(ot_store_view *v);
+
+/* ot_source_fn: reads measure ("value", "ytd", "yoy", "ytd_yoy") of key as
+ * known at the view's date into a new series.  OT_ENOTFOUND when the key or
+ * that measure is not stored, or nothing was known then. */
+int ot_store_view_read(void *view, const char *key, const char *measure, ot_series **out,
+                       ot_err *err);
+
+/* ot_shape_fn: the `shape` metadata of key into buf; 1 when set, else 0. */
+int ot_store_view_shape(void *view, const char *key, char *buf, size_t cap);
+
+#endif
