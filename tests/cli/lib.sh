@@ -1,0 +1,50 @@
+# lib.sh — helpers for the end-to-end CLI tests (sourced by each t_*.sh).
+#
+# Each test runs in a fresh temporary directory with its own database
+# ($ONTRACK_DB), calls the binary through `run CODE ARGS...`, which checks the
+# exit code and keeps stdout in $OUT and stderr in $ERR, and then asserts on
+# them.  The first failed assertion prints what was expected and what came,
+# and exits 1, which fails the ctest case.
+set -u
+: "${ONTRACK:?set ONTRACK to the ontrack binary}"
+: "${SRC:?set SRC to the source tree}"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+export ONTRACK_DB="$T/test.db"
+export NO_COLOR=1
+OUT= ERR= CODE=
+NCHECK=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    echo "--- stdout:" >&2; printf '%s\n' "$OUT" >&2
+    echo "--- stderr:" >&2; printf '%s\n' "$ERR" >&2
+    exit 1
+}
+
+# run EXPECTED_CODE ARGS...: runs ontrack ARGS, checks the exit code.
+run() {
+    local want=$1; shift
+    OUT=$("$ONTRACK" "$@" 2>"$T/.err"); CODE=$?
+    ERR=$(cat "$T/.err")
+    NCHECK=$((NCHECK + 1))
+    [ "$CODE" = "$want" ] || fail "ontrack $* exited $CODE, expected $want"
+}
+
+# has_out TEXT / has_err TEXT: the output contains TEXT (fixed string).
+has_out() { NCHECK=$((NCHECK + 1)); grep -qF -- "$1" <<<"$OUT" || fail "stdout lacks: $1"; }
+has_err() { NCHECK=$((NCHECK + 1)); grep -qF -- "$1" <<<"$ERR" || fail "stderr lacks: $1"; }
+lacks_out() { NCHECK=$((NCHECK + 1)); ! grep -qF -- "$1" <<<"$OUT" || fail "stdout has: $1"; }
+# out_line N TEXT: line N of stdout is exactly TEXT.
+out_line() {
+    NCHECK=$((NCHECK + 1))
+    local got; got=$(sed -n "${1}p" <<<"$OUT")
+    [ "$got" = "$2" ] || fail "stdout line $1 is '$got', expected '$2'"
+}
+# sql QUERY: prints the result of a query on the test database.
+sql() { sqlite3 "$ONTRACK_DB" "$1"; }
+# eq GOT WANT WHAT
+eq() { NCHECK=$((NCHECK + 1)); [ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"; }
+
+done_ok() { echo "ok: $NCHECK checks"; exit 0; }
