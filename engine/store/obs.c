@@ -1,0 +1,420 @@
+/* obs.c — observations: adding them as vintages and reading a series as
+ * known at a date.
+ *
+ * A row of obs is one figure of one series, measure and period as released
+ * on its vintage date; rows are never updated.  The primary key (series_id,
+ * measure, freq, ord, vintage) makes both "the latest vintage on or before D
+ * of this period" (put) and "of every period" (read) range scans.
+ */
+#include "store/store.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+static const char SQL_LATEST[] =
+    "SELECT value, span, vintage, import_id FROM obs\n"
+    "WHERE series_id = ?1 AND measure = ?2 AND freq = ?3 AND ord = ?4 AND vintage <= ?5\n"
+    "ORDER BY vintage DESC LIMIT 1";
+static const char SQL_INSERT[] =
+    "INSERT INTO obs(series_id, measure, freq, ord, vintage, span, value, source, import_id)\n"
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+static const char SQL_SEEN_INSERT[] =
+    "INSERT INTO temp.put_seen VALUES (?6, ?1, ?2, ?3, ?4, ?5)";
+static const char SQL_SEEN_FIND[] =
+    "SELECT 1 FROM temp.put_seen\n"
+    "WHERE import_id = ?6 AND series_id = ?1 AND measure = ?2 AND freq = ?3 AND ord = ?4\n"
+    "  AND vintage = ?5";
+
+/* Binds ?1..?5 (and ?6 = import_id when the statement has it). */
+static void bind_key(sqlite3_stmt *q, int64_t sid, ot_measure m, ot_period p, int32_t v,
+                     int64_t import_id)
+{
+    sqlite3_bind_int64(q, 1, sid);
+    sqlite3_bind_int(q, 2, (int)m);
+    sqlite3_bind_text(q, 3, ot_freq_name(p.freq), 1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 4, p.ord);
+    sqlite3_bind_int(q, 5, v);
+    if (sqlite3_bind_parameter_count(q) >= 6)
+        sqlite3_bind_int64(q, 6, import_id);
+}
+
+/* The series id of key, through the one-entry cache. */
+static int cached_id(ot_store *st, const char *key, ot_freq f, int64_t *id, ot_err *err)
+{
+    if (st->last_id && st->last_key && strcmp(st->last_key, key) == 0) {
+        *id = st->last_id;
+        return OT_OK;
+    }
+    int rc = store_series_id(st, key, f, id, err);
+    if (rc)
+        return rc;
+    size_t len = strlen(key) + 1;
+    if (len > st->last_key_cap) {
+        char *k = realloc(st->last_key, len);
+        if (!k)
+            return OT_OK; /* only the cache is lost */
+        st->last_key = k;
+        st->last_key_cap = len;
+    }
+    memcpy(st->last_key, key, len);
+    st->last_id = *id;
+    return OT_OK;
+}
+
+static int duplicate(ot_err *err, const char *key, ot_measure m, ot_period p, int32_t vintage)
+{
+    char ps[OT_PERIOD_STRMAX], vs[32] = "";
+    ot_period_format(p, ps, sizeof ps);
+    if (vintage != OT_VINTAGE_NONE) {
+        char d[16];
+        ot_date_format(vintage, d, sizeof d);
+        snprintf(vs, sizeof vs, " vintage %s", d);
+    }
+    return ot_err_set(err, OT_EDATA, "duplicate row: %s %s %s%s was already given in this import",
+                      key, ot_measure_name(m), ps, vs);
+}
+
+/* One lookup of the latest vintage on or before v decides: unchanged (record
+ * the row in temp.put_seen, so a later duplicate of it is still caught),
+ * conflict, or insert.  Rows of this import are recognised by import_id. */
+static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double value,
+               int32_t vintage, const char *source, int64_t import_id, ot_put_result *res,
+               ot_err *err)
+{
+    int64_t sid;
+    int rc = cached_id(st, key, p.freq, &sid, err);
+    if (rc)
+        return rc;
+    int32_t v = vintage != OT_VINTAGE_NONE ? vintage : ot_period_last_day(p.freq, p.ord);
+
+    sqlite3_stmt *q = store_stmt(st, S_OBS_LATEST, SQL_LATEST, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    bind_key(q, sid, m, p, v, 0);
+    int s = sqlite3_step(q);
+    if (s != SQLITE_ROW && s != SQLITE_DONE) {
+        sqlite3_reset(q);
+        return store_sqlerr(st, s, "reading observations", err);
+    }
+    int have = s == SQLITE_ROW;
+    double old = have ? sqlite3_column_double(q, 0) : NAN;
+    int old_span = have ? sqlite3_column_int(q, 1) : 0;
+    int32_t old_v = have ? sqlite3_column_int(q, 2) : 0;
+    int64_t old_import = have ? sqlite3_column_int64(q, 3) : 0;
+    sqlite3_reset(q);
+
+    if (import_id) {
+        if (have && old_v == v && old_import == import_id)
+            return duplicate(err, key, m, p, vintage);
+        if (st->nseen > 0) {
+            if (!(q = store_stmt(st, S_SEEN_FIND, SQL_SEEN_FIND, err)))
+                return err ? err->code : OT_EIO;
+            bind_key(q, sid, m, p, v, import_id);
+            s = sqlite3_step(q);
+            sqlite3_reset(q);
+            if (s == SQLITE_ROW)
+                return duplicate(err, key, m, p, vintage);
+            if (s != SQLITE_DONE)
+                return store_sqlerr(st, s, "reading observations", err);
+        }
+    }
+    if (have && old == value && old_span == p.span) {
+        if (import_id) {
+            if (!(q = store_stmt(st, S_SEEN_INSERT, SQL_SEEN_INSERT, err)))
+                return err ? err->code : OT_EIO;
+            bind_key(q, sid, m, p, v, import_id);
+            s = sqlite3_step(q);
+            sqlite3_reset(q);
+            if (s != SQLITE_DONE)
+                return store_sqlerr(st, s, "recording an unchanged row", err);
+            st->nseen++;
+        }
+        if (res)
+            *res = OT_PUT_UNCHANGED;
+        return OT_OK;
+    }
+    if (have && old_v == v) {
+        char ps[OT_PERIOD_STRMAX], d[16];
+        ot_period_format(p, ps, sizeof ps);
+        ot_date_format(v, d, sizeof d);
+        return ot_err_set(err, OT_EDATA,
+                          "%s %s %s is stored as %.17g for vintage %s; a revised figure "
+                          "needs a later vintage (a vintage column or --as-of), found %.17g",
+                          key, ot_measure_name(m), ps, old, d, value);
+    }
+
+    if (!(q = store_stmt(st, S_OBS_INSERT, SQL_INSERT, err)))
+        return err ? err->code : OT_EIO;
+    bind_key(q, sid, m, p, v, 0);
+    sqlite3_bind_int(q, 6, p.span);
+    sqlite3_bind_double(q, 7, value);
+    store_bind_text(q, 8, source && *source ? source : NULL);
+    if (import_id)
+        sqlite3_bind_int64(q, 9, import_id);
+    s = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (s != SQLITE_DONE)
+        return store_sqlerr(st, s, "storing an observation", err);
+    if (res)
+        *res = OT_PUT_INSERTED;
+    return OT_OK;
+}
+
+int ot_store_put_obs(ot_store *st, const char *key, ot_measure m, ot_period p, double value,
+                     int32_t vintage, const char *source, int64_t import_id,
+                     ot_put_result *res, ot_err *err)
+{
+    if (!key || !*key)
+        return ot_err_set(err, OT_EINVAL, "observation without a series key");
+    if (m < 0 || m >= OT_MEASURE_COUNT)
+        return ot_err_set(err, OT_EINVAL, "%s: bad measure %d", key, (int)m);
+    if (!*ot_freq_name(p.freq) || (p.span != 1 && !(p.span == 2 && p.freq == OT_FREQ_M)))
+        return ot_err_set(err, OT_EINVAL, "%s: bad period (frequency %d, span %d)", key,
+                          (int)p.freq, p.span);
+    if (isnan(value))
+        return ot_err_set(err, OT_EINVAL, "%s: missing values are not stored", key);
+    int own, rc = store_wbegin(st, &own, err);
+    if (rc)
+        return rc;
+    rc = put(st, key, m, p, value, vintage, source, import_id, res, err);
+    return store_wend(st, own, rc, err);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static const char SQL_SETS[] =
+    "SELECT measure, freq FROM obs WHERE series_id = ?1 GROUP BY measure, freq";
+/* max(vintage) makes SQLite take the other columns from the row holding it. */
+static const char SQL_READ[] =
+    "SELECT ord, span, value, max(vintage) FROM obs\n"
+    "WHERE series_id = ?1 AND measure = ?2 AND freq = ?3 AND vintage <= ?4\n"
+    "GROUP BY ord ORDER BY ord";
+static const char SQL_FIRST_VINTAGE[] =
+    "SELECT min(vintage) FROM obs WHERE series_id = ?1 AND measure = ?2 AND freq = ?3";
+static const char SQL_SERIES_ROW[] =
+    "SELECT id, name, unit, kind, freq FROM series WHERE key = ?1";
+
+/* "value, ytd" or "M, Y": the names of the bits set in mask. */
+static void list_names(unsigned mask, int freqs, char *buf, size_t cap)
+{
+    static const ot_freq fs[] = {OT_FREQ_D, OT_FREQ_M, OT_FREQ_Q, OT_FREQ_Y};
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < 4; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        const char *n = freqs ? ot_freq_name(fs[i]) : ot_measure_name((ot_measure)i);
+        len += (size_t)snprintf(buf + len, len < cap ? cap - len : 0, "%s%s", len ? ", " : "", n);
+    }
+}
+
+static int freq_bit(ot_freq f)
+{
+    switch (f) {
+    case OT_FREQ_D: return 1;
+    case OT_FREQ_M: return 2;
+    case OT_FREQ_Q: return 4;
+    case OT_FREQ_Y: return 8;
+    default: return 0;
+    }
+}
+
+static ot_freq bit_freq(unsigned mask)
+{
+    return mask == 1 ? OT_FREQ_D : mask == 2 ? OT_FREQ_M : mask == 4 ? OT_FREQ_Q : OT_FREQ_Y;
+}
+
+/* Chooses the measure and frequency to read from what is stored. */
+static int choose(ot_store *st, const char *key, int64_t sid, ot_freq meta_freq,
+                  const ot_read_opts *o, ot_measure *m, ot_freq *f, ot_err *err)
+{
+    unsigned freqs_of[OT_MEASURE_COUNT] = {0}, measures = 0;
+    sqlite3_stmt *q = store_stmt(st, S_OBS_SETS, SQL_SETS, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, sid);
+    int s;
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        int mi = sqlite3_column_int(q, 0);
+        const char *fs = (const char *)sqlite3_column_text(q, 1);
+        if (mi >= 0 && mi < OT_MEASURE_COUNT && fs) {
+            freqs_of[mi] |= (unsigned)freq_bit(ot_freq_parse(fs));
+            measures |= 1u << mi;
+        }
+    }
+    sqlite3_reset(q);
+    if (s != SQLITE_DONE)
+        return store_sqlerr(st, s, "reading observations", err);
+    if (!measures)
+        return ot_err_set(err, OT_ENOTFOUND, "series '%s' has no observations", key);
+
+    char names[64];
+    list_names(measures, 0, names, sizeof names);
+    ot_measure mm = o->measure;
+    if (mm == OT_MEASURE_ANY) {
+        if (measures & (measures - 1))
+            return ot_err_set(err, OT_EINVAL,
+                              "series '%s' stores several measures (%s): say which", key, names);
+        for (mm = OT_MEASURE_VALUE; !(measures & (1u << mm)); mm++)
+            ;
+    } else if (mm < 0 || mm >= OT_MEASURE_COUNT || !(measures & (1u << mm))) {
+        return ot_err_set(err, OT_EINVAL, "series '%s' has no '%s' observations (stored: %s)",
+                          key, ot_measure_name(mm), names);
+    }
+
+    unsigned fm = freqs_of[mm];
+    list_names(fm, 1, names, sizeof names);
+    ot_freq ff;
+    if (o->freq != OT_FREQ_NONE) {
+        if (!(fm & (unsigned)freq_bit(o->freq)))
+            return ot_err_set(err, OT_EINVAL, "series '%s' has no %s %s observations (stored: %s)",
+                              key, ot_freq_name(o->freq), ot_measure_name(mm), names);
+        ff = o->freq;
+    } else if (!(fm & (fm - 1))) {
+        ff = bit_freq(fm);
+    } else if (fm & (unsigned)freq_bit(meta_freq)) {
+        ff = meta_freq;
+    } else {
+        return ot_err_set(err, OT_EINVAL,
+                          "series '%s' stores %s at several frequencies (%s): say which", key,
+                          ot_measure_name(mm), names);
+    }
+    *m = mm;
+    *f = ff;
+    return OT_OK;
+}
+
+typedef struct row {
+    ot_ord ord;
+    int span;
+    double value;
+} row;
+
+/* Collects the rows (one per period) then lays them out as a series; the
+ * row buffer is the only memory besides the result. */
+int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot_alloc *a,
+                  ot_series **out, ot_err *err)
+{
+    static const ot_read_opts defaults = OT_READ_OPTS_INIT;
+    if (!o)
+        o = &defaults;
+    if (!key || !*key)
+        return ot_err_set(err, OT_EINVAL, "no series key given");
+
+    row *rows = NULL;
+    char *name = NULL, *unit = NULL;
+    ot_series *r = NULL;
+    int rc = OT_OK, s;
+
+    sqlite3_stmt *q = store_stmt(st, S_SERIES_ROW, SQL_SERIES_ROW, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    if ((s = sqlite3_step(q)) != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return s == SQLITE_DONE ? store_unknown_key(st, key, err)
+                                : store_sqlerr(st, s, "reading a series", err);
+    }
+    int oom = 0;
+    int64_t sid = sqlite3_column_int64(q, 0);
+    name = store_col_strdup(q, 1, &oom);
+    unit = store_col_strdup(q, 2, &oom);
+    const char *t = (const char *)sqlite3_column_text(q, 3);
+    int kind = t ? ot_kind_parse(t) : -1;
+    t = (const char *)sqlite3_column_text(q, 4);
+    ot_freq meta_freq = t ? ot_freq_parse(t) : OT_FREQ_NONE;
+    sqlite3_reset(q);
+    if (oom) {
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory reading '%s'", key);
+        goto done;
+    }
+
+    ot_measure m;
+    ot_freq f;
+    if ((rc = choose(st, key, sid, meta_freq, o, &m, &f, err)))
+        goto done;
+
+    if (!(q = store_stmt(st, S_OBS_READ, SQL_READ, err))) {
+        rc = err ? err->code : OT_EIO;
+        goto done;
+    }
+    sqlite3_bind_int64(q, 1, sid);
+    sqlite3_bind_int(q, 2, (int)m);
+    sqlite3_bind_text(q, 3, ot_freq_name(f), 1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 4, o->as_of);
+    size_t n = 0, cap = 0;
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 64;
+            row *nr = realloc(rows, nc * sizeof *nr);
+            if (!nr) {
+                sqlite3_reset(q);
+                rc = ot_err_set(err, OT_ENOMEM, "out of memory reading '%s'", key);
+                goto done;
+            }
+            rows = nr;
+            cap = nc;
+        }
+        rows[n].ord = (ot_ord)sqlite3_column_int(q, 0);
+        rows[n].span = sqlite3_column_int(q, 1);
+        rows[n].value = sqlite3_column_double(q, 2);
+        n++;
+    }
+    sqlite3_reset(q);
+    if (s != SQLITE_DONE) {
+        rc = store_sqlerr(st, s, "reading observations", err);
+        goto done;
+    }
+    if (n == 0) {
+        /* Something is stored (choose found it), but all of it later. */
+        int32_t first = 0;
+        if ((q = store_stmt(st, S_OBS_FIRST_VINTAGE, SQL_FIRST_VINTAGE, NULL))) {
+            sqlite3_bind_int64(q, 1, sid);
+            sqlite3_bind_int(q, 2, (int)m);
+            sqlite3_bind_text(q, 3, ot_freq_name(f), 1, SQLITE_STATIC);
+            if (sqlite3_step(q) == SQLITE_ROW)
+                first = sqlite3_column_int(q, 0);
+            sqlite3_reset(q);
+        }
+        char asof[16], fv[16];
+        ot_date_format(o->as_of, asof, sizeof asof);
+        ot_date_format(first, fv, sizeof fv);
+        rc = ot_err_set(err, OT_ENOTFOUND,
+                        "nothing of '%s' (%s) was known as of %s: its first vintage is %s", key,
+                        ot_measure_name(m), asof, fv);
+        goto done;
+    }
+
+    ot_ord start = rows[0].ord - (rows[0].span - 1);
+    size_t len = (size_t)(rows[n - 1].ord - start) + 1;
+    if (!(r = ot_series_new(a, f, start, len, err))) {
+        rc = err ? err->code : OT_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t at = (size_t)(rows[i].ord - start);
+        r->v[at] = rows[i].value;
+        if (rows[i].span == 2) { /* the combined release wins over a January of its own */
+            if ((rc = ot_series_ensure_flags(r, err)))
+                goto done;
+            r->v[at - 1] = NAN;
+            r->flags[at - 1] |= OT_OBS_COVERED;
+        }
+    }
+    if ((rc = ot_series_set_meta(r, key, name ? name : "", unit ? unit : "", err)))
+        goto done;
+    if (kind >= 0)
+        r->kind = (ot_kind)kind;
+    *out = r;
+    r = NULL;
+done:
+    ot_series_free(r);
+    free(rows);
+    free(unit);
+    free(name);
+    return rc;
+}

@@ -1,0 +1,710 @@
+/* store.c — opening and migrating the database, transactions, statement
+ * cache, measure and aggregation names, series metadata, key listing and the
+ * imports table.  Observations are in obs.c, targets in targets.c, runs and
+ * projections in runs.c; docs/storage.md describes the schema.
+ */
+#include "store/store.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+/* ---- schema ------------------------------------------------------------- */
+
+/* Migration i (1-based) brings user_version i-1 to i; never edit a released
+ * one, append a new one. */
+static const char *const migrations[] = {
+    /* 1: the initial schema */
+    "CREATE TABLE series(\n"
+    "  id      INTEGER PRIMARY KEY,\n"
+    "  key     TEXT NOT NULL UNIQUE,\n"
+    "  name    TEXT, name_en TEXT, region TEXT, unit TEXT,\n"
+    "  freq    TEXT CHECK (freq IN ('D','M','Q','Y')),\n"
+    "  kind    TEXT CHECK (kind IN ('flow','stock','rate')),\n"
+    "  agg     TEXT CHECK (agg IN ('sum','mean','last')),\n"
+    "  shape   TEXT, source TEXT);\n"
+    "CREATE TABLE measures(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
+    "INSERT INTO measures VALUES (0,'value'),(1,'ytd'),(2,'yoy'),(3,'ytd_yoy');\n"
+    "CREATE TABLE imports(\n"
+    "  id     INTEGER PRIMARY KEY,\n"
+    "  file   TEXT NOT NULL,\n"
+    "  hash   TEXT NOT NULL,\n"
+    "  format TEXT NOT NULL,\n"
+    "  as_of  INTEGER,\n"
+    "  rows   INTEGER,\n"
+    "  time   TEXT NOT NULL);\n"
+    "CREATE INDEX imports_hash ON imports(hash);\n"
+    "CREATE TABLE obs(\n"
+    "  series_id INTEGER NOT NULL REFERENCES series(id),\n"
+    "  measure   INTEGER NOT NULL CHECK (measure BETWEEN 0 AND 3),\n"
+    "  freq      TEXT NOT NULL CHECK (freq IN ('D','M','Q','Y')),\n"
+    "  ord       INTEGER NOT NULL,\n"
+    "  vintage   INTEGER NOT NULL,\n"
+    "  span      INTEGER NOT NULL DEFAULT 1 CHECK (span IN (1,2)),\n"
+    "  value     REAL NOT NULL,\n"
+    "  source    TEXT,\n"
+    "  import_id INTEGER REFERENCES imports(id),\n"
+    "  PRIMARY KEY (series_id, measure, freq, ord, vintage)) WITHOUT ROWID;\n"
+    "CREATE INDEX obs_import ON obs(import_id) WHERE import_id IS NOT NULL;\n"
+    "CREATE VIEW observations AS\n"
+    "  SELECT s.key, m.name AS measure, o.freq, o.ord, o.span,\n"
+    "         date(o.vintage * 86400, 'unixepoch') AS vintage, o.value, o.source, o.import_id\n"
+    "  FROM obs o JOIN series s ON s.id = o.series_id JOIN measures m ON m.id = o.measure;\n"
+    "CREATE TABLE targets(\n"
+    "  id        INTEGER PRIMARY KEY,\n"
+    "  year      INTEGER NOT NULL,\n"
+    "  kind      TEXT NOT NULL,\n"
+    "  series    TEXT,\n"
+    "  op        TEXT NOT NULL,\n"
+    "  value     REAL,\n"
+    "  ref       TEXT,\n"
+    "  tolerance REAL,\n"
+    "  label     TEXT,\n"
+    "  source    TEXT,\n"
+    "  shape     TEXT,\n"
+    "  unit      TEXT);\n"
+    "CREATE UNIQUE INDEX targets_identity\n"
+    "  ON targets(year, kind, coalesce(series,''), coalesce(ref,''), coalesce(label,''));\n"
+    "CREATE TABLE runs(\n"
+    "  id             INTEGER PRIMARY KEY,\n"
+    "  job            TEXT,\n"
+    "  started        TEXT NOT NULL,\n"
+    "  finished       TEXT,\n"
+    "  as_of          INTEGER,\n"
+    "  status         TEXT NOT NULL,\n"
+    "  engine_version TEXT,\n"
+    "  scripts_hash   TEXT,\n"
+    "  data_hash      TEXT);\n"
+    "CREATE INDEX runs_job ON runs(job, id);\n"
+    "CREATE TABLE projections(\n"
+    "  run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  target_id INTEGER REFERENCES targets(id) ON DELETE SET NULL,\n"
+    "  label     TEXT,\n"
+    "  as_of     INTEGER,\n"
+    "  point REAL, lo80 REAL, hi80 REAL, lo95 REAL, hi95 REAL,\n"
+    "  prob REAL, required REAL, carry REAL,\n"
+    "  status    TEXT,\n"
+    "  method    TEXT,\n"
+    "  note      TEXT);\n"
+    "CREATE INDEX projections_run ON projections(run_id);\n",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
+_Static_assert(NMIGRATIONS == OT_STORE_SCHEMA_VERSION, "one migration per schema version");
+
+/* ---- SQLite plumbing ---------------------------------------------------- */
+
+int store_sqlerr(ot_store *st, int rc, const char *what, ot_err *err)
+{
+    int code;
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        code = OT_ELOCKED;
+        break;
+    case SQLITE_NOMEM:
+        code = OT_ENOMEM;
+        break;
+    case SQLITE_CANTOPEN:
+        code = OT_ENOTFOUND;
+        break;
+    default:
+        code = OT_EIO;
+    }
+    const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    return ot_err_set(err, code, "%s: %s", what, msg);
+}
+
+sqlite3_stmt *store_stmt(ot_store *st, enum stmt_id id, const char *sql, ot_err *err)
+{
+    sqlite3_stmt *q = st->stmt[id];
+    if (q) {
+        sqlite3_reset(q);
+        sqlite3_clear_bindings(q);
+        return q;
+    }
+    int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q, NULL);
+    if (rc != SQLITE_OK) {
+        store_sqlerr(st, rc, "preparing a statement", err);
+        return NULL;
+    }
+    st->stmt[id] = q;
+    return q;
+}
+
+int store_bind_text(sqlite3_stmt *q, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q, i);
+}
+
+char *store_col_strdup(sqlite3_stmt *q, int i, int *oom)
+{
+    const unsigned char *s = sqlite3_column_text(q, i);
+    if (!s)
+        return NULL;
+    char *r = strdup((const char *)s);
+    if (!r)
+        *oom = 1;
+    return r;
+}
+
+/* Runs one SQL text without results (pragmas, BEGIN, migrations). */
+static int exec(ot_store *st, const char *sql, const char *what, ot_err *err)
+{
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? OT_OK : store_sqlerr(st, rc, what, err);
+}
+
+/* Reads an integer pragma such as user_version. */
+static int pragma_int(ot_store *st, const char *sql, int *out, ot_err *err)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_sqlerr(st, rc, "reading the schema version", err);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? OT_OK : store_sqlerr(st, rc, "reading the schema version", err);
+}
+
+/* Brings the schema to OT_STORE_SCHEMA_VERSION inside one write transaction,
+ * re-reading the version under the lock so two openers cannot both migrate. */
+static int migrate(ot_store *st, ot_err *err)
+{
+    int v, rc = pragma_int(st, "PRAGMA user_version", &v, err);
+    if (rc)
+        return rc;
+    if (v > OT_STORE_SCHEMA_VERSION)
+        return ot_err_set(err, OT_EDATA,
+                          "%s: schema version %d is newer than this ontrack's (%d)",
+                          st->path, v, OT_STORE_SCHEMA_VERSION);
+    if (v == OT_STORE_SCHEMA_VERSION)
+        return OT_OK;
+    if (st->readonly)
+        return ot_err_set(err, OT_EDATA,
+                          "%s: schema version %d needs migrating to %d (run 'ontrack init')",
+                          st->path, v, OT_STORE_SCHEMA_VERSION);
+    if ((rc = exec(st, "BEGIN IMMEDIATE", "migrating the schema", err)))
+        return rc;
+    if ((rc = pragma_int(st, "PRAGMA user_version", &v, err)))
+        goto fail;
+    for (; v < OT_STORE_SCHEMA_VERSION; v++) {
+        char sql[64];
+        if ((rc = exec(st, migrations[v], "migrating the schema", err)))
+            goto fail;
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+        if ((rc = exec(st, sql, "migrating the schema", err)))
+            goto fail;
+    }
+    if ((rc = exec(st, "COMMIT", "migrating the schema", err)))
+        goto fail;
+    return OT_OK;
+fail:
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* ---- open and close ----------------------------------------------------- */
+
+/* Opens with SQLite's own flags, then the pragmas, then the migration.  The
+ * temp table put_seen (obs.c) lives in the connection's temp database. */
+int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
+{
+    if (!path || !*path)
+        return ot_err_set(err, OT_EINVAL, "no database path given");
+    ot_store *st = calloc(1, sizeof *st);
+    if (!st || !(st->path = strdup(path))) {
+        free(st);
+        return ot_err_set(err, OT_ENOMEM, "out of memory opening %s", path);
+    }
+    st->readonly = (flags & OT_STORE_READONLY) != 0;
+    int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (!st->readonly && (flags & OT_STORE_CREATE))
+        oflags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        if ((rc & 0xff) == SQLITE_CANTOPEN)
+            rc = ot_err_set(err, OT_ENOTFOUND, "%s: cannot open the database%s", path,
+                            flags & OT_STORE_CREATE ? "" : " (no such file?)");
+        else
+            rc = store_sqlerr(st, rc, path, err);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, 5000);
+    if ((rc = exec(st, "PRAGMA foreign_keys = ON", path, err)))
+        goto fail;
+    if (!st->readonly && (rc = exec(st, "PRAGMA journal_mode = WAL", path, err)))
+        goto fail;
+    /* WAL makes NORMAL durable against corruption; a power loss may lose the
+     * last commits, never the database. */
+    if ((rc = exec(st, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384", path, err)))
+        goto fail;
+    if ((rc = migrate(st, err)))
+        goto fail;
+    if ((rc = exec(st,
+                   "CREATE TEMP TABLE put_seen(import_id INTEGER, series_id INTEGER, "
+                   "measure INTEGER, freq TEXT, ord INTEGER, vintage INTEGER, "
+                   "PRIMARY KEY (import_id, series_id, measure, freq, ord, vintage)) WITHOUT ROWID",
+                   path, err)))
+        goto fail;
+    *out = st;
+    return OT_OK;
+fail:
+    ot_store_close(st);
+    return rc;
+}
+
+void ot_store_close(ot_store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    if (st->db && !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(st->db);
+    free(st->last_key);
+    free(st->path);
+    free(st);
+}
+
+const char *ot_store_path(const ot_store *st)
+{
+    return st->path;
+}
+
+/* ---- transactions ------------------------------------------------------- */
+
+/* What a rolled-back transaction may have created must not outlive it. */
+static void forget(ot_store *st)
+{
+    st->last_id = 0;
+    if (st->last_key)
+        st->last_key[0] = '\0';
+    st->nseen = 0;
+}
+
+int ot_store_begin(ot_store *st, ot_err *err)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        return ot_err_set(err, OT_EINVAL, "a transaction is already open");
+    if (st->readonly)
+        return ot_err_set(err, OT_EINVAL, "%s is open read-only", st->path);
+    forget(st);
+    return exec(st, "BEGIN IMMEDIATE", "starting a transaction", err);
+}
+
+int ot_store_commit(ot_store *st, ot_err *err)
+{
+    if (sqlite3_get_autocommit(st->db))
+        return ot_err_set(err, OT_EINVAL, "no transaction is open");
+    int rc = OT_OK;
+    if (st->nseen > 0)
+        rc = exec(st, "DELETE FROM temp.put_seen", "committing", err);
+    if (!rc)
+        rc = exec(st, "COMMIT", "committing", err);
+    if (rc)
+        ot_store_rollback(st);
+    st->nseen = 0;
+    return rc;
+}
+
+void ot_store_rollback(ot_store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    forget(st);
+}
+
+int store_wbegin(ot_store *st, int *own, ot_err *err)
+{
+    *own = 0;
+    if (!sqlite3_get_autocommit(st->db))
+        return OT_OK;
+    int rc = ot_store_begin(st, err);
+    *own = rc == OT_OK;
+    return rc;
+}
+
+int store_wend(ot_store *st, int own, int rc, ot_err *err)
+{
+    if (!own)
+        return rc;
+    if (rc) {
+        ot_store_rollback(st);
+        return rc;
+    }
+    return ot_store_commit(st, err);
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+static const char *const measure_names[OT_MEASURE_COUNT] = {"value", "ytd", "yoy", "ytd_yoy"};
+
+const char *ot_measure_name(ot_measure m)
+{
+    return m >= 0 && m < OT_MEASURE_COUNT ? measure_names[m] : "";
+}
+
+int ot_measure_parse(const char *s, size_t len, ot_measure *out)
+{
+    if (len == (size_t)-1)
+        len = strlen(s);
+    for (int i = 0; i < OT_MEASURE_COUNT; i++)
+        if (strlen(measure_names[i]) == len && memcmp(s, measure_names[i], len) == 0) {
+            *out = (ot_measure)i;
+            return 0;
+        }
+    return -1;
+}
+
+static const char *const agg_names[] = {"", "sum", "mean", "last"};
+
+const char *ot_agg_name(ot_agg a)
+{
+    return (unsigned)a < sizeof agg_names / sizeof *agg_names ? agg_names[a] : "";
+}
+
+int ot_agg_parse(const char *s)
+{
+    for (int i = 1; i < (int)(sizeof agg_names / sizeof *agg_names); i++)
+        if (strcmp(s, agg_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- series ids and near keys ------------------------------------------- */
+
+static const char SQL_SERIES_ID[] = "SELECT id FROM series WHERE key = ?1";
+static const char SQL_SERIES_NEW[] = "INSERT INTO series(key, freq) VALUES (?1, ?2)";
+static const char SQL_SERIES_KEYS[] = "SELECT key FROM series ORDER BY key";
+
+int store_series_id(ot_store *st, const char *key, ot_freq f, int64_t *id, ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_SERIES_ID, SQL_SERIES_ID, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(q, 0);
+        sqlite3_reset(q);
+        return OT_OK;
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return store_sqlerr(st, rc, "looking up a series", err);
+    if (f == OT_FREQ_NONE)
+        return store_unknown_key(st, key, err);
+    if (!(q = store_stmt(st, S_SERIES_NEW, SQL_SERIES_NEW, err)))
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, ot_freq_name(f), -1, SQLITE_STATIC);
+    rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return store_sqlerr(st, rc, "adding a series", err);
+    *id = sqlite3_last_insert_rowid(st->db);
+    return OT_OK;
+}
+
+/* Levenshtein distance of a and b (bytes), or INT_MAX when it exceeds max
+ * (rows are cut short) or memory runs out. */
+static int distance(const char *a, const char *b, int max)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if ((la > lb ? la - lb : lb - la) > (size_t)max || lb > 256)
+        return INT_MAX;
+    int row[257];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0], best = row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j];
+            int d = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < d)
+                d = up + 1;
+            if (row[j - 1] + 1 < d)
+                d = row[j - 1] + 1;
+            row[j] = d;
+            diag = up;
+            if (d < best)
+                best = d;
+        }
+        if (best > max)
+            return INT_MAX;
+    }
+    return row[lb] <= max ? row[lb] : INT_MAX;
+}
+
+/* Scans every key once: the store holds hundreds of series, not millions. */
+int store_unknown_key(ot_store *st, const char *key, ot_err *err)
+{
+    char near[3][128] = {{0}};
+    int nd[3] = {INT_MAX, INT_MAX, INT_MAX};
+    int max = (int)strlen(key) / 3;
+    if (max < 2)
+        max = 2;
+    sqlite3_stmt *q = store_stmt(st, S_SERIES_KEYS, SQL_SERIES_KEYS, NULL);
+    while (q && sqlite3_step(q) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(q, 0);
+        int d = k ? distance(key, k, max) : INT_MAX;
+        for (int i = 0; i < 3; i++)
+            if (d < nd[i]) {
+                for (int j = 2; j > i; j--) {
+                    nd[j] = nd[j - 1];
+                    memcpy(near[j], near[j - 1], sizeof near[j]);
+                }
+                nd[i] = d;
+                snprintf(near[i], sizeof near[i], "%s", k);
+                break;
+            }
+    }
+    if (q)
+        sqlite3_reset(q);
+    if (nd[0] == INT_MAX)
+        return ot_err_set(err, OT_ENOTFOUND, "unknown series '%s'", key);
+    if (nd[1] == INT_MAX)
+        return ot_err_set(err, OT_ENOTFOUND, "unknown series '%s' (did you mean '%s'?)", key,
+                          near[0]);
+    if (nd[2] == INT_MAX)
+        return ot_err_set(err, OT_ENOTFOUND, "unknown series '%s' (did you mean '%s' or '%s'?)",
+                          key, near[0], near[1]);
+    return ot_err_set(err, OT_ENOTFOUND,
+                      "unknown series '%s' (did you mean '%s', '%s' or '%s'?)", key, near[0],
+                      near[1], near[2]);
+}
+
+/* ---- metadata ----------------------------------------------------------- */
+
+void ot_series_meta_init(ot_series_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->freq = OT_FREQ_NONE;
+    m->kind = -1;
+    m->agg = OT_AGG_NONE;
+}
+
+void ot_series_meta_clear(ot_series_meta *m)
+{
+    if (!m)
+        return;
+    free(m->key);
+    free(m->name);
+    free(m->name_en);
+    free(m->region);
+    free(m->unit);
+    free(m->shape);
+    free(m->source);
+    ot_series_meta_init(m);
+}
+
+/* ?2..?7 are the strings (NULL keeps, '' clears), ?8..?10 the enums (NULL
+ * keeps). */
+static const char SQL_META_PUT[] =
+    "INSERT INTO series(key, name, name_en, region, unit, shape, source, freq, kind, agg)\n"
+    "VALUES (?1, nullif(?2,''), nullif(?3,''), nullif(?4,''), nullif(?5,''), nullif(?6,''),\n"
+    "        nullif(?7,''), ?8, ?9, ?10)\n"
+    "ON CONFLICT(key) DO UPDATE SET\n"
+    "  name    = iif(?2 IS NULL, name,    nullif(?2,'')),\n"
+    "  name_en = iif(?3 IS NULL, name_en, nullif(?3,'')),\n"
+    "  region  = iif(?4 IS NULL, region,  nullif(?4,'')),\n"
+    "  unit    = iif(?5 IS NULL, unit,    nullif(?5,'')),\n"
+    "  shape   = iif(?6 IS NULL, shape,   nullif(?6,'')),\n"
+    "  source  = iif(?7 IS NULL, source,  nullif(?7,'')),\n"
+    "  freq    = coalesce(?8, freq),\n"
+    "  kind    = coalesce(?9, kind),\n"
+    "  agg     = coalesce(?10, agg)";
+
+int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
+{
+    if (!m->key || !*m->key)
+        return ot_err_set(err, OT_EINVAL, "series metadata without a key");
+    if (m->kind < -1 || m->kind > OT_KIND_RATE)
+        return ot_err_set(err, OT_EINVAL, "series '%s': bad kind %d", m->key, m->kind);
+    int own, rc = store_wbegin(st, &own, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *q = store_stmt(st, S_SERIES_META_PUT, SQL_META_PUT, err);
+    if (!q) {
+        rc = err ? err->code : OT_EIO;
+        goto done;
+    }
+    store_bind_text(q, 1, m->key);
+    store_bind_text(q, 2, m->name);
+    store_bind_text(q, 3, m->name_en);
+    store_bind_text(q, 4, m->region);
+    store_bind_text(q, 5, m->unit);
+    store_bind_text(q, 6, m->shape);
+    store_bind_text(q, 7, m->source);
+    store_bind_text(q, 8, m->freq != OT_FREQ_NONE ? ot_freq_name(m->freq) : NULL);
+    store_bind_text(q, 9, m->kind >= 0 ? ot_kind_name((ot_kind)m->kind) : NULL);
+    store_bind_text(q, 10, m->agg != OT_AGG_NONE ? ot_agg_name(m->agg) : NULL);
+    int s = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (s != SQLITE_DONE)
+        rc = store_sqlerr(st, s, "storing series metadata", err);
+done:
+    return store_wend(st, own, rc, err);
+}
+
+static const char SQL_META_GET[] =
+    "SELECT key, name, name_en, region, unit, shape, source, freq, kind, agg\n"
+    "FROM series WHERE key = ?1";
+
+int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_SERIES_META_GET, SQL_META_GET, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    int s = sqlite3_step(q);
+    if (s != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return s == SQLITE_DONE ? store_unknown_key(st, key, err)
+                                : store_sqlerr(st, s, "reading series metadata", err);
+    }
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    int oom = 0;
+    m.key = store_col_strdup(q, 0, &oom);
+    m.name = store_col_strdup(q, 1, &oom);
+    m.name_en = store_col_strdup(q, 2, &oom);
+    m.region = store_col_strdup(q, 3, &oom);
+    m.unit = store_col_strdup(q, 4, &oom);
+    m.shape = store_col_strdup(q, 5, &oom);
+    m.source = store_col_strdup(q, 6, &oom);
+    const char *t;
+    if ((t = (const char *)sqlite3_column_text(q, 7)))
+        m.freq = ot_freq_parse(t);
+    if ((t = (const char *)sqlite3_column_text(q, 8)))
+        m.kind = ot_kind_parse(t);
+    if ((t = (const char *)sqlite3_column_text(q, 9)) && ot_agg_parse(t) > 0)
+        m.agg = (ot_agg)ot_agg_parse(t);
+    sqlite3_reset(q);
+    if (oom) {
+        ot_series_meta_clear(&m);
+        return ot_err_set(err, OT_ENOMEM, "out of memory reading series '%s'", key);
+    }
+    *out = m;
+    return OT_OK;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+/* sum(DISTINCT 1 << measure) is the bitwise or of the measures present. */
+static const char SQL_KEYS[] =
+    "SELECT s.key, s.name, s.unit, coalesce(o.freq, s.freq), coalesce(o.mb, 0), o.lo, o.hi,\n"
+    "       coalesce(o.n, 0)\n"
+    "FROM series s LEFT JOIN (\n"
+    "  SELECT series_id, freq, sum(DISTINCT 1 << measure) AS mb, min(ord) AS lo,\n"
+    "         max(ord) AS hi, count(DISTINCT ord) AS n\n"
+    "  FROM obs GROUP BY series_id, freq) o ON o.series_id = s.id\n"
+    "WHERE ?1 IS NULL OR s.key GLOB ?1\n"
+    "ORDER BY s.key, o.freq";
+
+int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_KEYS, SQL_KEYS, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    store_bind_text(q, 1, pattern);
+    int s;
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        ot_key_info ki;
+        memset(&ki, 0, sizeof ki);
+        ki.key = (const char *)sqlite3_column_text(q, 0);
+        ki.name = (const char *)sqlite3_column_text(q, 1);
+        ki.unit = (const char *)sqlite3_column_text(q, 2);
+        const char *f = (const char *)sqlite3_column_text(q, 3);
+        ki.freq = f ? ot_freq_parse(f) : OT_FREQ_NONE;
+        ki.measures = (unsigned)sqlite3_column_int(q, 4);
+        ki.first = (ot_period){ki.freq, (ot_ord)sqlite3_column_int(q, 5), 1};
+        ki.last = (ot_period){ki.freq, (ot_ord)sqlite3_column_int(q, 6), 1};
+        ki.count = sqlite3_column_int64(q, 7);
+        if (fn(ud, &ki))
+            break;
+    }
+    sqlite3_reset(q);
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        return store_sqlerr(st, s, "listing series", err);
+    return OT_OK;
+}
+
+/* ---- imports ------------------------------------------------------------ */
+
+static const char SQL_IMPORT_NEW[] =
+    "INSERT INTO imports(file, hash, format, as_of, time)\n"
+    "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+static const char SQL_IMPORT_DONE[] = "UPDATE imports SET rows = ?2 WHERE id = ?1";
+static const char SQL_IMPORT_DELETE[] = "DELETE FROM imports WHERE id = ?1";
+static const char SQL_IMPORT_FIND[] =
+    "SELECT id FROM imports WHERE hash = ?1 AND format = ?2 AND as_of IS ?3\n"
+    "AND rows IS NOT NULL ORDER BY id LIMIT 1";
+
+/* The hash is stored as 16 hex digits: SQLite integers are signed. */
+static void bind_import(sqlite3_stmt *q, const ot_import_rec *r)
+{
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)r->hash);
+    sqlite3_bind_text(q, 1, hex, -1, SQLITE_TRANSIENT);
+    store_bind_text(q, 2, r->format);
+    if (r->as_of != OT_VINTAGE_NONE)
+        sqlite3_bind_int(q, 3, r->as_of);
+}
+
+int ot_store_import_begin(ot_store *st, const ot_import_rec *r, int64_t *id, ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_IMPORT_NEW, SQL_IMPORT_NEW, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)r->hash);
+    store_bind_text(q, 1, r->file);
+    sqlite3_bind_text(q, 2, hex, -1, SQLITE_TRANSIENT);
+    store_bind_text(q, 3, r->format);
+    if (r->as_of != OT_VINTAGE_NONE)
+        sqlite3_bind_int(q, 4, r->as_of);
+    int s = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (s != SQLITE_DONE)
+        return store_sqlerr(st, s, "recording an import", err);
+    *id = sqlite3_last_insert_rowid(st->db);
+    return OT_OK;
+}
+
+int ot_store_import_done(ot_store *st, int64_t id, long long rows, int discard, ot_err *err)
+{
+    sqlite3_stmt *q = discard ? store_stmt(st, S_IMPORT_DELETE, SQL_IMPORT_DELETE, err)
+                              : store_stmt(st, S_IMPORT_DONE, SQL_IMPORT_DONE, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, id);
+    if (!discard)
+        sqlite3_bind_int64(q, 2, rows);
+    int s = sqlite3_step(q);
+    sqlite3_reset(q);
+    return s == SQLITE_DONE ? OT_OK : store_sqlerr(st, s, "recording an import", err);
+}
+
+int ot_store_import_find(ot_store *st, const ot_import_rec *r, int64_t *found, ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_IMPORT_FIND, SQL_IMPORT_FIND, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    bind_import(q, r);
+    int s = sqlite3_step(q);
+    int64_t id = s == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        return store_sqlerr(st, s, "looking up earlier imports", err);
+    *found = id;
+    return OT_OK;
+}

@@ -1,0 +1,84 @@
+/* store_int.h — what the store's source files share: the handle, the cached
+ * prepared statements and the SQLite error mapping.  Internal to engine/store;
+ * the only header that includes sqlite3.h.
+ */
+#ifndef OT_STORE_STORE_INT_H
+#define OT_STORE_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Prepared statements, made on first use and kept until close. */
+enum stmt_id {
+    S_SERIES_ID,
+    S_SERIES_NEW,
+    S_SERIES_META_GET,
+    S_SERIES_META_PUT,
+    S_SERIES_KEYS,
+    S_SERIES_ROW,
+    S_OBS_LATEST,
+    S_OBS_INSERT,
+    S_OBS_SETS,
+    S_OBS_READ,
+    S_OBS_FIRST_VINTAGE,
+    S_SEEN_INSERT,
+    S_SEEN_FIND,
+    S_IMPORT_NEW,
+    S_IMPORT_DONE,
+    S_IMPORT_DELETE,
+    S_IMPORT_FIND,
+    S_KEYS,
+    S_TARGET_FIND,
+    S_TARGET_INSERT,
+    S_TARGET_UPDATE,
+    S_TARGETS_ALL,
+    S_TARGETS_YEAR,
+    S_RUN_NEW,
+    S_RUN_FINISH,
+    S_PROJECTION_NEW,
+    S_COUNT
+};
+
+struct ot_store {
+    sqlite3 *db;
+    char *path;
+    int readonly;
+    sqlite3_stmt *stmt[S_COUNT];
+    /* the last key put_obs resolved: bulk imports repeat one key for many rows */
+    char *last_key;
+    size_t last_key_cap;
+    int64_t last_id;
+    /* rows put_obs skipped as unchanged in this transaction (temp.put_seen) */
+    long long nseen;
+    int seen_ready;
+};
+
+/* Returns statement id (text sql, a static string), reset and unbound,
+ * preparing it on first use; NULL and err set on failure. */
+sqlite3_stmt *store_stmt(ot_store *st, enum stmt_id id, const char *sql, ot_err *err);
+
+/* Maps an SQLite result code to OT_ELOCKED, OT_ENOMEM or OT_EIO, copies
+ * sqlite3_errmsg after `what` into err and returns the code. */
+int store_sqlerr(ot_store *st, int rc, const char *what, ot_err *err);
+
+/* Opens a write transaction when none is open: *own tells store_wend to end
+ * it.  store_wend commits (rc == OT_OK) or rolls back an owned transaction and
+ * returns rc (or the commit's failure). */
+int store_wbegin(ot_store *st, int *own, ot_err *err);
+int store_wend(ot_store *st, int own, int rc, ot_err *err);
+
+/* Finds the id of key; when missing, creates it with frequency f if f is not
+ * OT_FREQ_NONE, else fails with OT_ENOTFOUND (message suggests near keys). */
+int store_series_id(ot_store *st, const char *key, ot_freq f, int64_t *id, ot_err *err);
+
+/* Sets err to OT_ENOTFOUND "unknown series 'key'" plus up to three stored
+ * keys within a small edit distance; returns OT_ENOTFOUND. */
+int store_unknown_key(ot_store *st, const char *key, ot_err *err);
+
+/* Binds s (NULL binds NULL) as transient text. */
+int store_bind_text(sqlite3_stmt *q, int i, const char *s);
+/* Returns a malloc'd copy of column i (NULL for NULL); sets *oom on failure. */
+char *store_col_strdup(sqlite3_stmt *q, int i, int *oom);
+
+#endif
