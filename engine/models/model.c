@@ -1,0 +1,282 @@
+/* model.c — the method table and the generic entry points of model.h:
+ * fitting on the non-missing stretch of a series, forecasts as series that
+ * follow the data, simulation, and the helpers the method files share. */
+#include "models/model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "models/methods.h"
+
+static const ot_method *const methods[] = {
+    &ot_method_naive, &ot_method_snaive, &ot_method_drift, &ot_method_mean,
+    &ot_method_naive2,
+};
+
+/* Kept in step with methods[] (test_models checks it). */
+static const char method_names[] = "naive, snaive, drift, mean, naive2";
+
+const ot_method *ot_method_find(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+        if (strcmp(methods[i]->name, name) == 0)
+            return methods[i];
+    return NULL;
+}
+
+const char *ot_method_names(void)
+{
+    return method_names;
+}
+
+double ot_zlevel(double level)
+{
+    return gsl_cdf_ugaussian_Pinv(0.5 + level / 200.0);
+}
+
+void ot_model_add_par(ot_model *m, const char *name, double value)
+{
+    if (m->npar >= OT_MODEL_MAXPAR)
+        return;
+    snprintf(m->par_name[m->npar], sizeof m->par_name[0], "%s", name);
+    m->par[m->npar++] = value;
+}
+
+/* AIC = -2 logL + 2k, AICc = AIC + 2k(k+1)/(n-k-1), BIC = -2 logL + k log n
+ * (Hyndman & Athanasopoulos, fpp3 §7.5); AICc is NaN when n <= k + 1. */
+void ot_model_set_ic(ot_model *m, size_t k)
+{
+    double n = (double)m->n, kk = (double)k;
+    m->aic = -2.0 * m->loglik + 2.0 * kk;
+    m->bic = -2.0 * m->loglik + kk * log(n);
+    m->aicc = n > kk + 1.0 ? m->aic + 2.0 * kk * (kk + 1.0) / (n - kk - 1.0) : NAN;
+}
+
+void *ot_model_calloc(const ot_model *m, size_t n, size_t size)
+{
+    if (n == 0 || size > (size_t)-1 / n)
+        return NULL;
+    void *p = ot_malloc(&m->alloc, n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void ot_model_free_mem(const ot_model *m, void *p, size_t n, size_t size)
+{
+    ot_free(&m->alloc, p, n * size);
+}
+
+static int default_period(ot_freq f)
+{
+    switch (f) {
+    case OT_FREQ_M: return 12;
+    case OT_FREQ_Q: return 4;
+    default:        return 1;
+    }
+}
+
+/* Copies the stretch y[first..last] into x, filling what the methods cannot
+ * take: a value covered by the next one (a January–February release) shares
+ * that value evenly with it, and other missing values inside the stretch are
+ * interpolated linearly between their neighbours. */
+static void fill_stretch(const ot_series *y, size_t first, size_t last, double *x)
+{
+    size_t n = last - first + 1;
+    for (size_t i = 0; i < n; i++)
+        x[i] = y->v[first + i];
+    if (y->flags) {
+        for (size_t i = 0; i + 1 < n; i++) {
+            if ((y->flags[first + i] & OT_OBS_COVERED) && isnan(x[i]) && !isnan(x[i + 1])) {
+                x[i] = x[i + 1] / 2.0;
+                x[i + 1] = x[i];
+            }
+        }
+    }
+    for (size_t i = 1; i + 1 < n; i++) {
+        if (!isnan(x[i]))
+            continue;
+        size_t j = i;
+        while (isnan(x[j]))
+            j++; /* x[last] is not NaN */
+        double a = x[i - 1], b = x[j];
+        for (size_t k = i; k < j; k++)
+            x[k] = a + (b - a) * (double)(k - i + 1) / (double)(j - i + 1);
+        i = j;
+    }
+}
+
+/* Fits as model.h says.  The model, its fitted values and residuals are
+ * allocated through y's allocator before the method runs, so a method only
+ * fills them; on any failure everything is released and *out untouched. */
+int ot_model_fit(const ot_series *y, const char *method, const ot_model_opts *o,
+                 ot_model **out, ot_err *err)
+{
+    static const ot_model_opts defaults = {0};
+    if (!o)
+        o = &defaults;
+    const ot_method *meth = ot_method_find(method);
+    if (!meth)
+        return ot_err_set(err, OT_EINVAL, "unknown method '%s' (known: %s)",
+                          method ? method : "(null)", ot_method_names());
+    if (!y)
+        return ot_err_set(err, OT_EINVAL, "no series to fit");
+    if (o->period < 0 || o->period > 366)
+        return ot_err_set(err, OT_EINVAL, "seasonal period %d out of range 0..366", o->period);
+    size_t first = 0, last = 0, nvalid = 0;
+    for (size_t i = 0; i < y->n; i++) {
+        if (isnan(y->v[i]))
+            continue;
+        if (nvalid++ == 0)
+            first = i;
+        last = i;
+    }
+    if (nvalid == 0)
+        return ot_err_set(err, OT_EDATA, "%s: the series has no values", meth->name);
+    for (size_t i = first; i <= last; i++)
+        if (!isfinite(y->v[i]) && !isnan(y->v[i]))
+            return ot_err_set(err, OT_EDATA, "%s: the series holds an infinite value", meth->name);
+
+    int rc = OT_ENOMEM;
+    const ot_alloc *a = &y->alloc;
+    size_t n = last - first + 1;
+    ot_model *m = ot_malloc(a, sizeof *m);
+    if (!m)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    memset(m, 0, sizeof *m);
+    m->method = meth;
+    m->alloc = *a;
+    m->freq = y->freq;
+    m->start = y->start + (ot_ord)first;
+    m->n = n;
+    m->period = o->period > 0 ? o->period : default_period(y->freq);
+    m->loglik = m->aic = m->aicc = m->bic = m->sigma2 = NAN;
+    double *x = ot_malloc(a, n * sizeof *x);
+    m->fitted = ot_malloc(a, n * sizeof *m->fitted);
+    m->resid = ot_malloc(a, n * sizeof *m->resid);
+    if (!x || !m->fitted || !m->resid) {
+        ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    fill_stretch(y, first, last, x);
+    for (size_t i = 0; i < n; i++)
+        m->fitted[i] = m->resid[i] = NAN;
+    rc = meth->fit(m, x, n, o, err);
+    if (rc != OT_OK)
+        goto fail;
+    ot_free(a, x, n * sizeof *x);
+    *out = m;
+    return OT_OK;
+fail:
+    ot_free(a, x, n * sizeof *x);
+    ot_model_free(m);
+    return rc;
+}
+
+void ot_model_free(ot_model *m)
+{
+    if (!m)
+        return;
+    if (m->state && m->method && m->method->free_state)
+        m->method->free_state(m);
+    ot_alloc a = m->alloc;
+    ot_free(&a, m->fitted, m->n * sizeof *m->fitted);
+    ot_free(&a, m->resid, m->n * sizeof *m->resid);
+    ot_free(&a, m, sizeof *m);
+}
+
+/* Frees f's series and f itself through a. */
+static void forecast_release(ot_forecast *f, const ot_alloc *a)
+{
+    if (!f)
+        return;
+    ot_series_free(f->mean);
+    for (size_t l = 0; l < 8; l++) {
+        ot_series_free(f->lower[l]);
+        ot_series_free(f->upper[l]);
+    }
+    ot_free(a, f, sizeof *f);
+}
+
+/* A complete forecast always has its mean, made with the model's allocator. */
+void ot_forecast_free(ot_forecast *f)
+{
+    if (!f)
+        return;
+    ot_alloc a = f->mean->alloc;
+    forecast_release(f, &a);
+}
+
+/* Runs the method into scratch arrays, then wraps them as series starting at
+ * the period after the last fitted observation.  One exit releases the
+ * scratch; a partly built forecast is freed on failure. */
+int ot_model_forecast(const ot_model *m, size_t h, const double *levels, size_t nlevels,
+                      ot_forecast **out, ot_err *err)
+{
+    if (!m)
+        return ot_err_set(err, OT_EINVAL, "no model");
+    if (h == 0 || h > 100000)
+        return ot_err_set(err, OT_EINVAL, "forecast horizon %zu out of range 1..100000", h);
+    if (nlevels > 8)
+        return ot_err_set(err, OT_EINVAL, "at most 8 interval levels, got %zu", nlevels);
+    for (size_t l = 0; l < nlevels; l++)
+        if (!(levels[l] > 0.0 && levels[l] < 100.0))
+            return ot_err_set(err, OT_EINVAL, "interval level %g is not between 0 and 100",
+                              levels[l]);
+    const ot_alloc *a = &m->alloc;
+    size_t nb = h * (nlevels ? nlevels : 1);
+    int rc = OT_ENOMEM;
+    ot_forecast *f = NULL;
+    double *mean = ot_malloc(a, h * sizeof *mean);
+    double *lo = ot_malloc(a, nb * sizeof *lo);
+    double *up = ot_malloc(a, nb * sizeof *up);
+    if (!mean || !lo || !up) {
+        ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    rc = m->method->forecast(m, h, mean, levels, nlevels, lo, up, err);
+    if (rc != OT_OK)
+        goto done;
+    rc = OT_ENOMEM;
+    f = ot_malloc(a, sizeof *f);
+    if (!f) {
+        ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    memset(f, 0, sizeof *f);
+    f->h = h;
+    f->nlevels = nlevels;
+    ot_ord start = m->start + (ot_ord)m->n;
+    if (!(f->mean = ot_series_from(a, m->freq, start, mean, h, err)))
+        goto done;
+    for (size_t l = 0; l < nlevels; l++) {
+        f->levels[l] = levels[l];
+        if (!(f->lower[l] = ot_series_from(a, m->freq, start, lo + l * h, h, err)) ||
+            !(f->upper[l] = ot_series_from(a, m->freq, start, up + l * h, h, err)))
+            goto done;
+    }
+    *out = f;
+    f = NULL;
+    rc = OT_OK;
+done:
+    forecast_release(f, a);
+    ot_free(a, up, nb * sizeof *up);
+    ot_free(a, lo, nb * sizeof *lo);
+    ot_free(a, mean, h * sizeof *mean);
+    return rc;
+}
+
+int ot_model_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *rng, double *paths,
+                      ot_err *err)
+{
+    if (!m || !rng || !paths)
+        return ot_err_set(err, OT_EINVAL, "simulate needs a model, a generator and an output");
+    if (h == 0 || npaths == 0)
+        return ot_err_set(err, OT_EINVAL, "simulate needs h > 0 and paths > 0");
+    return m->method->simulate(m, h, npaths, rng, paths, err);
+}
