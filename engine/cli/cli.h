@@ -14,6 +14,11 @@
 #include "core/period.h"
 #include "store/store.h"
 
+#ifndef ONTRACK_VERSION
+#define ONTRACK_VERSION "0.0.0"
+#endif
+#define ONTRACK_VERSION_STRING ONTRACK_VERSION
+
 enum { EX_OK_ = 0, EX_RUNTIME = 1, EX_USAGE_ = 2, EX_DATA = 65, EX_NOINPUT_ = 66, EX_IOERR_ = 74,
        EX_TEMPFAIL_ = 75 };
 
@@ -67,5 +72,6 @@ int cmd_show(cli_global *g, int argc, char **argv);
 int cmd_targets(cli_global *g, int argc, char **argv);
 int cmd_project(cli_global *g, int argc, char **argv);
 int cmd_run(cli_global *g, int argc, char **argv);
+int cmd_repl(cli_global *g, int argc, char **argv);
 
 #endif

@@ -10,10 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef ONTRACK_VERSION
-#define ONTRACK_VERSION "0.0.0"
-#endif
-
 typedef struct {
     const char *name;
     int (*fn)(cli_global *, int, char **);
@@ -28,6 +24,7 @@ static const command commands[] = {
     {"targets", cmd_targets, "list the stored targets"},
     {"project", cmd_project, "project every stored target"},
     {"run", cmd_run, "run a Lua scenario script"},
+    {"repl", cmd_repl, "interactive Lua with the engine loaded"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,270 @@
+/* cmd_repl.c — `ontrack repl`: interactive Lua with the engine loaded.
+ *
+ * On a terminal: GNU readline with persistent history, a `>` prompt that
+ * becomes `>>` while a statement is incomplete, expressions printing their
+ * value, Ctrl-C interrupting a computation (or clearing the line at the
+ * prompt) without losing the session, Ctrl-D or .quit to leave, .help.
+ * Otherwise (a pipe): statements are read and run line by line as `lua -`
+ * would, printing nothing but results and errors.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "lua/host.h"
+
+static const char help[] =
+    "usage: ontrack repl [--as-of DATE|PERIOD]\n\n"
+    "Interactive Lua with the engine preloaded as `ot` and the database as ot.db().\n"
+    "An expression typed alone prints its value; an unfinished statement continues\n"
+    "on a '>>' prompt.  Ctrl-C interrupts a computation, Ctrl-D or .quit leaves,\n"
+    ".help [name] describes a function.  History is kept in\n"
+    "$XDG_STATE_HOME/ontrack/history (else ~/.ontrack_history).  With standard\n"
+    "input not a terminal it runs the statements it reads and prints only results\n"
+    "and errors.\n";
+
+static ot_host *volatile running; /* the host while a chunk runs, for SIGINT */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    if (running)
+        ot_host_interrupt(running);
+}
+
+/* Called by readline when a signal arrives while it reads: abandon the line. */
+static int signal_hook(void)
+{
+    if (interrupted) {
+        rl_replace_line("", 0);
+        rl_done = 1;
+    }
+    return 0;
+}
+
+/* The history file: $XDG_STATE_HOME/ontrack/history, else ~/.ontrack_history.
+ * Creates the directory.  Returns 0 and writes buf, or -1 when no home. */
+static int history_path(char *buf, size_t cap)
+{
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    if (state && *state) {
+        snprintf(buf, cap, "%s/ontrack", state);
+        if (mkdir(buf, 0700) == 0 || errno == EEXIST) {
+            snprintf(buf, cap, "%s/ontrack/history", state);
+            return 0;
+        }
+    }
+    if (!home || !*home)
+        return -1;
+    snprintf(buf, cap, "%s/.ontrack_history", home);
+    return 0;
+}
+
+/* Evaluates input; on an error prints it. */
+static int eval(ot_host *h, const char *input, int *incomplete)
+{
+    ot_err err;
+    ot_err_clear(&err);
+    running = h;
+    int rc = ot_host_eval(h, input, incomplete, &err);
+    running = NULL;
+    if (rc != OT_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        fflush(stderr);
+    }
+    return rc;
+}
+
+/* A growable input buffer: the lines of one statement. */
+typedef struct {
+    char *p;
+    size_t n, cap;
+} text;
+
+static int append(text *t, const char *line)
+{
+    size_t k = strlen(line);
+    if (t->n + k + 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        while (cap < t->n + k + 2)
+            cap *= 2;
+        char *p = realloc(t->p, cap);
+        if (!p)
+            return -1;
+        t->p = p;
+        t->cap = cap;
+    }
+    if (t->n)
+        t->p[t->n++] = '\n';
+    memcpy(t->p + t->n, line, k + 1);
+    t->n += k;
+    return 0;
+}
+
+/* Dot commands; returns 1 when the line was one (and *quit when to leave). */
+static int dot_command(ot_host *h, const char *line, int *quit)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    if (line[0] != '.')
+        return 0;
+    if (strcmp(line, ".quit") == 0 || strcmp(line, ".exit") == 0) {
+        *quit = 1;
+        return 1;
+    }
+    if (strncmp(line, ".help", 5) == 0 && (line[5] == '\0' || line[5] == ' ')) {
+        const char *name = line + 5;
+        while (*name == ' ')
+            name++;
+        char chunk[512];
+        snprintf(chunk, sizeof chunk, "ot.help(%s%s%s)", *name ? "\"" : "", name, *name ? "\"" : "");
+        int inc;
+        eval(h, chunk, &inc);
+        return 1;
+    }
+    fprintf(stderr, "unknown command '%s' (.help, .quit)\n", line);
+    return 1;
+}
+
+static int interactive(ot_host *h, const char *db)
+{
+    char hist[4096];
+    int have_hist = history_path(hist, sizeof hist) == 0;
+    rl_readline_name = "ontrack";
+    rl_signal_event_hook = signal_hook;
+    using_history();
+    if (have_hist)
+        read_history(hist);
+    printf("ontrack %s — Lua 5.4 with the engine as `ot`; database %s\n"
+           "Type .help for help, .quit or Ctrl-D to leave.\n",
+           ONTRACK_VERSION_STRING, db);
+    text buf = {0};
+    int quit = 0;
+    while (!quit) {
+        interrupted = 0;
+        char *line = readline(buf.n ? ">> " : "> ");
+        if (!line) { /* Ctrl-D */
+            putchar('\n');
+            break;
+        }
+        if (interrupted) { /* Ctrl-C at the prompt: drop the statement */
+            free(line);
+            buf.n = 0;
+            putchar('\n');
+            continue;
+        }
+        if (!buf.n && dot_command(h, line, &quit)) {
+            if (*line)
+                add_history(line);
+            free(line);
+            continue;
+        }
+        int bad = append(&buf, line);
+        free(line);
+        if (bad) {
+            fprintf(stderr, "out of memory\n");
+            buf.n = 0;
+            continue;
+        }
+        int incomplete = 0;
+        eval(h, buf.p, &incomplete);
+        if (!incomplete) {
+            if (buf.n)
+                add_history(buf.p);
+            buf.n = 0;
+        }
+    }
+    free(buf.p);
+    if (have_hist) {
+        stifle_history(1000);
+        write_history(hist);
+    }
+    return 0;
+}
+
+/* Not a terminal: read lines, run each complete statement, print results. */
+static int piped(ot_host *h)
+{
+    text buf = {0};
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t k;
+    int rc = 0;
+    while ((k = getline(&line, &cap, stdin)) >= 0) {
+        if (k > 0 && line[k - 1] == '\n')
+            line[k - 1] = '\0';
+        int quit = 0;
+        if (!buf.n && dot_command(h, line, &quit)) {
+            if (quit)
+                break;
+            continue;
+        }
+        if (append(&buf, line) != 0) {
+            rc = 1;
+            break;
+        }
+        int incomplete = 0;
+        if (eval(h, buf.p, &incomplete) != OT_OK)
+            rc = 1;
+        if (!incomplete)
+            buf.n = 0;
+    }
+    if (buf.n) { /* input ended inside a statement: report its syntax error */
+        ot_err err;
+        ot_err_clear(&err);
+        if (ot_host_run_string(h, buf.p, "=stdin", &err) != OT_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            rc = 1;
+        }
+    }
+    free(line);
+    free(buf.p);
+    return rc;
+}
+
+int cmd_repl(cli_global *g, int argc, char **argv)
+{
+    const char *as_of = NULL;
+    const cli_opt opts[] = {{"as-of", 1, &as_of, NULL}, {NULL, 0, NULL, NULL}};
+    char **pos = argv;
+    int npos, wants_help, rc;
+    if ((rc = cli_parse("repl", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+        return rc;
+    if (wants_help) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (npos > 0)
+        return cli_usage_error("repl", "unexpected argument '%s' (ontrack run runs a script)", pos[0]);
+    if (as_of) {
+        int32_t days;
+        ot_period through;
+        if ((rc = cli_parse_asof("repl", as_of, &days, &through)))
+            return rc;
+    }
+    ot_host_opts o = {cli_db_path(g), as_of, 0, 0, 0};
+    ot_host *h;
+    ot_err err;
+    ot_err_clear(&err);
+    if (ot_host_new(&o, &h, &err) != OT_OK)
+        return cli_fail(&err);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    rc = isatty(STDIN_FILENO) ? interactive(h, cli_db_path(g)) : piped(h);
+    signal(SIGINT, SIG_DFL);
+    ot_host_free(h);
+    return rc;
+}
