@@ -19,9 +19,6 @@
 #endif
 #define ONTRACK_VERSION_STRING ONTRACK_VERSION
 
-enum { EX_OK_ = 0, EX_RUNTIME = 1, EX_USAGE_ = 2, EX_DATA = 65, EX_NOINPUT_ = 66, EX_IOERR_ = 74,
-       EX_TEMPFAIL_ = 75 };
-
 typedef struct cli_global {
     const char *db_path; /* --db, else $ONTRACK_DB, else ./ontrack.db */
     const char *prog;    /* "ontrack" */
