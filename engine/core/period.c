@@ -256,7 +256,8 @@ int ot_period_fmt(ot_freq f, ot_ord o, char *buf, size_t cap)
 
 /* Why a text is not a period; one message per reason. */
 enum reason {
-    R_SYNTAX = 0,
+    R_OK = 0,
+    R_SYNTAX,
     R_EMPTY,
     R_LONG,
     R_YEAR,
@@ -268,6 +269,7 @@ enum reason {
 };
 
 static const char *const reason_text[] = {
+    [R_OK] = "",
     [R_SYNTAX] = "expected a form such as 2023-01, 2023-01/02, 2023Q1, 2023, 2023-01-15 or 2023年1月",
     [R_EMPTY] = "empty",
     [R_LONG] = "too long",
@@ -559,9 +561,9 @@ int ot_date_parse(const char *s, int32_t *days, ot_err *err)
         return OT_OK;
     }
     int r = scan(t, &p, &arg);
-    if (r)
+    if (r && r != R_SYNTAX)
         return fail(err, "date", s, len, r, arg);
-    if (p.freq != OT_FREQ_D)
+    if (r || p.freq != OT_FREQ_D)
         return ot_err_set(err, OT_EDATA, "'%.*s' is not a date (expected 2023-10-20)",
                           len > 64 ? 64 : (int)len, s);
     *days = p.ord;
