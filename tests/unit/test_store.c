@@ -1,0 +1,653 @@
+/* test_store.c — the SQLite store: schema, metadata, observations with
+ * vintages and as-of reads, targets, listing, imports, runs. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Exact comparison of doubles (cmocka 1.1 has none for double). */
+#define assert_num(a, b) assert_num_at((a), (b), __FILE__, __LINE__)
+static void assert_num_at(double a, double b, const char *file, int line)
+{
+    if (!(a == b))
+        fail_msg("%s:%d: %.17g != %.17g", file, line, a, b);
+}
+
+static int setup(void **state)
+{
+    ot_store *st = NULL;
+    ot_err err;
+    if (ot_store_open(":memory:", OT_STORE_CREATE, &st, &err) != OT_OK)
+        return -1;
+    *state = st;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    ot_store_close(*state);
+    return 0;
+}
+
+static int32_t day(int y, int m, int d)
+{
+    return ot_days_from_civil(y, m, d);
+}
+
+static ot_period month(int y, int m)
+{
+    return (ot_period){OT_FREQ_M, ot_period_make(OT_FREQ_M, y, m), 1};
+}
+
+/* put_obs without an import; asserts success and returns what it did. */
+static ot_put_result put(ot_store *st, const char *key, ot_measure m, ot_period p, double v,
+                         int32_t vintage)
+{
+    ot_err err;
+    ot_put_result res = (ot_put_result)-1;
+    int rc = ot_store_put_obs(st, key, m, p, v, vintage, NULL, 0, &res, &err);
+    if (rc)
+        fail_msg("put_obs: %s", err.msg);
+    return res;
+}
+
+static ot_series *read_asof(ot_store *st, const char *key, ot_measure m, int32_t as_of)
+{
+    ot_read_opts o = OT_READ_OPTS_INIT;
+    o.measure = m;
+    o.as_of = as_of;
+    ot_series *s = NULL;
+    ot_err err;
+    if (ot_store_read(st, key, &o, NULL, &s, &err))
+        fail_msg("read: %s", err.msg);
+    return s;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static void test_store_open_creates_and_migrates(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/test_store_%d.db", ONTRACK_TEST_TMP, (int)getpid());
+    unlink(path);
+    ot_store *st = NULL;
+    ot_err err;
+
+    assert_int_equal(ot_store_open(path, 0, &st, &err), OT_ENOTFOUND);
+    assert_null(st);
+    assert_non_null(strstr(err.msg, "cannot open the database"));
+
+    assert_int_equal(ot_store_open(path, OT_STORE_CREATE, &st, &err), OT_OK);
+    assert_string_equal(ot_store_path(st), path);
+    ot_store_close(st);
+
+    /* Inspect the file with SQLite itself: version, WAL, tables. */
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), OT_STORE_SCHEMA_VERSION);
+    sqlite3_finalize(q);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
+    sqlite3_finalize(q);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT group_concat(name, ' ') FROM (SELECT name FROM "
+                                        "sqlite_schema WHERE type = 'table' ORDER BY name)",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0),
+                        "imports measures obs projections runs series targets");
+    sqlite3_finalize(q);
+    /* A schema from the future is refused, not damaged. */
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    assert_int_equal(ot_store_open(path, 0, &st, &err), OT_EDATA);
+    assert_non_null(strstr(err.msg, "schema version 99 is newer than this ontrack's (1)"));
+    unlink(path);
+}
+
+static void test_store_readonly_refuses_writes(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/test_store_ro_%d.db", ONTRACK_TEST_TMP, (int)getpid());
+    unlink(path);
+    ot_store *st = NULL;
+    ot_err err;
+    assert_int_equal(ot_store_open(path, OT_STORE_CREATE, &st, &err), OT_OK);
+    put(st, "a", OT_MEASURE_VALUE, month(2023, 1), 1.0, OT_VINTAGE_NONE);
+    ot_store_close(st);
+    assert_int_equal(ot_store_open(path, OT_STORE_READONLY, &st, &err), OT_OK);
+    ot_series *s = read_asof(st, "a", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_num(s->v[0], 1.0);
+    ot_series_free(s);
+    assert_int_equal(ot_store_put_obs(st, "a", OT_MEASURE_VALUE, month(2023, 2), 2.0,
+                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                     OT_EINVAL);
+    assert_non_null(strstr(err.msg, "is open read-only"));
+    ot_store_close(st);
+    char wal[600];
+    unlink(path);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    unlink(wal);
+}
+
+static void test_store_transaction_misuse(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    assert_int_equal(ot_store_commit(st, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "no transaction is open");
+    assert_int_equal(ot_store_begin(st, &err), OT_OK);
+    assert_int_equal(ot_store_begin(st, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "a transaction is already open");
+    put(st, "x", OT_MEASURE_VALUE, month(2023, 1), 5.0, OT_VINTAGE_NONE);
+    ot_store_rollback(st);
+    /* The rolled-back series is gone, and so is put_obs's cached id for it. */
+    ot_series *s = NULL;
+    assert_int_equal(ot_store_read(st, "x", NULL, NULL, &s, &err), OT_ENOTFOUND);
+    assert_string_equal(err.msg, "unknown series 'x'");
+    put(st, "x", OT_MEASURE_VALUE, month(2023, 1), 5.0, OT_VINTAGE_NONE);
+    s = read_asof(st, "x", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(s->n, 1);
+    ot_series_free(s);
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+static void test_store_measure_names(void **state)
+{
+    (void)state;
+    ot_measure m;
+    const char *names[] = {"value", "ytd", "yoy", "ytd_yoy"};
+    for (int i = 0; i < 4; i++) {
+        assert_string_equal(ot_measure_name((ot_measure)i), names[i]);
+        assert_int_equal(ot_measure_parse(names[i], (size_t)-1, &m), 0);
+        assert_int_equal(m, i);
+    }
+    assert_int_equal(ot_measure_parse("ytdx", 3, &m), 0); /* length-bounded */
+    assert_int_equal(m, OT_MEASURE_YTD);
+    assert_int_equal(ot_measure_parse("mom", (size_t)-1, &m), -1);
+    assert_int_equal(ot_measure_parse("", 0, &m), -1);
+    assert_string_equal(ot_measure_name(OT_MEASURE_ANY), "");
+    assert_int_equal(ot_agg_parse("last"), OT_AGG_LAST);
+    assert_int_equal(ot_agg_parse("median"), -1);
+    assert_string_equal(ot_agg_name(OT_AGG_MEAN), "mean");
+}
+
+/* ---- metadata ----------------------------------------------------------- */
+
+static void test_store_meta_put_get_update(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "yiwu.exports";
+    m.name = "出口总额";
+    m.name_en = "Exports";
+    m.region = "义乌";
+    m.unit = "亿元";
+    m.freq = OT_FREQ_M;
+    m.kind = OT_KIND_FLOW;
+    m.agg = OT_AGG_SUM;
+    m.shape = "zj.exports";
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+
+    /* An update: NULL keeps, "" clears, a value replaces. */
+    ot_series_meta u;
+    ot_series_meta_init(&u);
+    u.key = "yiwu.exports";
+    u.name_en = "";
+    u.unit = "万元";
+    assert_int_equal(ot_store_put_meta(st, &u, &err), OT_OK);
+
+    ot_series_meta g;
+    assert_int_equal(ot_store_get_meta(st, "yiwu.exports", &g, &err), OT_OK);
+    assert_string_equal(g.key, "yiwu.exports");
+    assert_string_equal(g.name, "出口总额");
+    assert_null(g.name_en);
+    assert_string_equal(g.region, "义乌");
+    assert_string_equal(g.unit, "万元");
+    assert_string_equal(g.shape, "zj.exports");
+    assert_null(g.source);
+    assert_int_equal(g.freq, OT_FREQ_M);
+    assert_int_equal(g.kind, OT_KIND_FLOW);
+    assert_int_equal(g.agg, OT_AGG_SUM);
+    ot_series_meta_clear(&g);
+    assert_null(g.key);
+    ot_series_meta_clear(NULL);
+
+    /* Unknown keys suggest near ones (edit distance <= max(2, len/3)). */
+    assert_int_equal(ot_store_get_meta(st, "yiwu.export", &g, &err), OT_ENOTFOUND);
+    assert_string_equal(err.msg, "unknown series 'yiwu.export' (did you mean 'yiwu.exports'?)");
+    assert_int_equal(ot_store_get_meta(st, "gdp", &g, &err), OT_ENOTFOUND);
+    assert_string_equal(err.msg, "unknown series 'gdp'");
+
+    ot_series_meta_init(&u);
+    assert_int_equal(ot_store_put_meta(st, &u, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "series metadata without a key");
+}
+
+/* ---- observations ------------------------------------------------------- */
+
+static void test_store_read_layout_and_metadata(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "k";
+    m.name = "零售";
+    m.unit = "亿元";
+    m.kind = OT_KIND_STOCK;
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    /* 2023-03 and 2023-01 given, 2023-02 missing: a gap, not a hole in time. */
+    assert_int_equal(put(st, "k", OT_MEASURE_VALUE, month(2023, 3), 30.5, OT_VINTAGE_NONE),
+                     OT_PUT_INSERTED);
+    assert_int_equal(put(st, "k", OT_MEASURE_VALUE, month(2023, 1), 10.25, OT_VINTAGE_NONE),
+                     OT_PUT_INSERTED);
+    ot_series *s = read_asof(st, "k", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(s->freq, OT_FREQ_M);
+    assert_int_equal(s->start, 2023 * 12 + 0);
+    assert_int_equal(s->n, 3);
+    assert_num(s->v[0], 10.25);
+    assert_true(isnan(s->v[1]));
+    assert_num(s->v[2], 30.5);
+    assert_null(s->flags);
+    assert_string_equal(s->key, "k");
+    assert_string_equal(s->name, "零售");
+    assert_string_equal(s->unit, "亿元");
+    assert_int_equal(s->kind, OT_KIND_STOCK);
+    ot_series_free(s);
+}
+
+static void test_store_vintages_and_asof(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_series *s;
+    /* 2023-01: first released undated (known from 2023-01-31), revised on
+     * 2023-03-15 to 101, then confirmed on 2023-04-15 (nothing new). */
+    assert_int_equal(put(st, "x", OT_MEASURE_YTD, month(2023, 1), 100, OT_VINTAGE_NONE),
+                     OT_PUT_INSERTED);
+    assert_int_equal(put(st, "x", OT_MEASURE_YTD, month(2023, 1), 101, day(2023, 3, 15)),
+                     OT_PUT_INSERTED);
+    assert_int_equal(put(st, "x", OT_MEASURE_YTD, month(2023, 1), 101, day(2023, 4, 15)),
+                     OT_PUT_UNCHANGED);
+    /* 2023-02 released 2023-03-10. */
+    assert_int_equal(put(st, "x", OT_MEASURE_YTD, month(2023, 2), 205, day(2023, 3, 10)),
+                     OT_PUT_INSERTED);
+    /* The same figure again, undated: its vintage would be 2023-02-28, when
+     * nothing was known, so it is a new (earlier) vintage. */
+    assert_int_equal(put(st, "x", OT_MEASURE_YTD, month(2023, 2), 205, OT_VINTAGE_NONE),
+                     OT_PUT_INSERTED);
+
+    /* As of 2023-02-01: only January's first figure. */
+    s = read_asof(st, "x", OT_MEASURE_YTD, day(2023, 2, 1));
+    assert_int_equal(s->n, 1);
+    assert_num(s->v[0], 100);
+    ot_series_free(s);
+    /* As of 2023-03-01: January 100, February from its undated row (known
+     * from 2023-02-28). */
+    s = read_asof(st, "x", OT_MEASURE_YTD, day(2023, 3, 1));
+    assert_int_equal(s->n, 2);
+    assert_num(s->v[0], 100);
+    assert_num(s->v[1], 205);
+    ot_series_free(s);
+    /* On the revision day the revision is known (on or before). */
+    s = read_asof(st, "x", OT_MEASURE_YTD, day(2023, 3, 15));
+    assert_num(s->v[0], 101);
+    ot_series_free(s);
+    s = read_asof(st, "x", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_num(s->v[0], 101);
+    assert_num(s->v[1], 205);
+    ot_series_free(s);
+
+    /* Before anything was known. */
+    ot_read_opts o = OT_READ_OPTS_INIT;
+    o.as_of = day(2023, 1, 30);
+    assert_int_equal(ot_store_read(st, "x", &o, NULL, &s, &err), OT_ENOTFOUND);
+    assert_string_equal(err.msg,
+                        "nothing of 'x' (ytd) was known as of 2023-01-30: its first vintage is "
+                        "2023-01-31");
+
+    /* A different figure for a vintage already stored is a conflict. */
+    assert_int_equal(ot_store_put_obs(st, "x", OT_MEASURE_YTD, month(2023, 1), 99,
+                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg,
+                        "x ytd 2023-01 is stored as 100 for vintage 2023-01-31; a revised figure "
+                        "needs a later vintage (a vintage column or --as-of), found 99");
+}
+
+static void test_store_combined_jan_feb(void **state)
+{
+    ot_store *st = *state;
+    /* 2023年1-2月 ytd 300 on February (span 2), March 450. */
+    ot_period jf = {OT_FREQ_M, ot_period_make(OT_FREQ_M, 2023, 2), 2};
+    put(st, "c", OT_MEASURE_YTD, jf, 300, OT_VINTAGE_NONE);
+    put(st, "c", OT_MEASURE_YTD, month(2023, 3), 450, OT_VINTAGE_NONE);
+    ot_series *s = read_asof(st, "c", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(s->start, ot_period_make(OT_FREQ_M, 2023, 1));
+    assert_int_equal(s->n, 3);
+    assert_true(isnan(s->v[0]));
+    assert_non_null(s->flags);
+    assert_int_equal(s->flags[0], OT_OBS_COVERED);
+    assert_int_equal(s->flags[1], 0);
+    assert_num(s->v[1], 300);
+    assert_num(s->v[2], 450);
+    ot_series_free(s);
+    /* The same value with span 1 is a different observation: a new vintage. */
+    assert_int_equal(put(st, "c", OT_MEASURE_YTD, month(2023, 2), 300, day(2023, 6, 1)),
+                     OT_PUT_INSERTED);
+    s = read_asof(st, "c", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_null(s->flags); /* January is no longer covered: it is missing */
+    ot_series_free(s);
+}
+
+static void test_store_measure_and_freq_choice(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_series *s = NULL;
+    put(st, "g", OT_MEASURE_VALUE, month(2023, 1), 1, OT_VINTAGE_NONE);
+    put(st, "g", OT_MEASURE_YOY, month(2023, 1), 5.5, OT_VINTAGE_NONE);
+    put(st, "g", OT_MEASURE_YOY, (ot_period){OT_FREQ_Y, 2022, 1}, 6.0, OT_VINTAGE_NONE);
+
+    assert_int_equal(ot_store_read(st, "g", NULL, NULL, &s, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "series 'g' stores several measures (value, yoy): say which");
+    ot_read_opts o = OT_READ_OPTS_INIT;
+    o.measure = OT_MEASURE_YTD;
+    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "series 'g' has no 'ytd' observations (stored: value, yoy)");
+    /* yoy at M and Y: the series' own frequency (M, from the first row) wins. */
+    o.measure = OT_MEASURE_YOY;
+    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_OK);
+    assert_int_equal(s->freq, OT_FREQ_M);
+    assert_num(s->v[0], 5.5);
+    ot_series_free(s);
+    o.freq = OT_FREQ_Y;
+    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_OK);
+    assert_int_equal(s->freq, OT_FREQ_Y);
+    assert_int_equal(s->start, 2022);
+    assert_num(s->v[0], 6.0);
+    ot_series_free(s);
+    o.freq = OT_FREQ_Q;
+    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "series 'g' has no Q yoy observations (stored: M, Y)");
+
+    assert_int_equal(ot_store_read(st, "h", NULL, NULL, &s, &err), OT_ENOTFOUND);
+    assert_string_equal(err.msg, "unknown series 'h' (did you mean 'g'?)");
+}
+
+static void test_store_put_obs_rejects_bad_arguments(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    assert_int_equal(ot_store_put_obs(st, "", OT_MEASURE_VALUE, month(2023, 1), 1,
+                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                     OT_EINVAL);
+    assert_string_equal(err.msg, "observation without a series key");
+    assert_int_equal(ot_store_put_obs(st, "a", OT_MEASURE_VALUE, month(2023, 1), NAN,
+                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                     OT_EINVAL);
+    assert_string_equal(err.msg, "a: missing values are not stored");
+    assert_int_equal(ot_store_put_obs(st, "a", (ot_measure)7, month(2023, 1), 1,
+                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                     OT_EINVAL);
+    assert_string_equal(err.msg, "a: bad measure 7");
+    ot_period q2 = {OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2023, 1), 2};
+    assert_int_equal(ot_store_put_obs(st, "a", OT_MEASURE_VALUE, q2, 1, OT_VINTAGE_NONE, NULL,
+                                      0, NULL, &err),
+                     OT_EINVAL);
+    assert_string_equal(err.msg, "a: bad period (frequency 81, span 2)");
+}
+
+/* Duplicates within one import: caught when the first copy was written, and
+ * also when it was skipped as unchanged (through temp.put_seen). */
+static void test_store_duplicates_within_an_import(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    int64_t imp1, imp2;
+    ot_import_rec r = {"a.csv", 0x1234, "long", OT_VINTAGE_NONE};
+    assert_int_equal(ot_store_begin(st, &err), OT_OK);
+    assert_int_equal(ot_store_import_begin(st, &r, &imp1, &err), OT_OK);
+    assert_int_equal(ot_store_put_obs(st, "d", OT_MEASURE_VALUE, month(2023, 1), 7,
+                                      OT_VINTAGE_NONE, "src", imp1, NULL, &err),
+                     OT_OK);
+    assert_int_equal(ot_store_put_obs(st, "d", OT_MEASURE_VALUE, month(2023, 1), 7,
+                                      OT_VINTAGE_NONE, "src", imp1, NULL, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg, "duplicate row: d value 2023-01 was already given in this import");
+    assert_int_equal(ot_store_import_done(st, imp1, 1, 0, &err), OT_OK);
+    assert_int_equal(ot_store_commit(st, &err), OT_OK);
+
+    /* A second import: the first row is unchanged (skipped), its duplicate
+     * with another value must still be refused. */
+    r.hash = 0x5678;
+    assert_int_equal(ot_store_begin(st, &err), OT_OK);
+    assert_int_equal(ot_store_import_begin(st, &r, &imp2, &err), OT_OK);
+    ot_put_result res;
+    assert_int_equal(ot_store_put_obs(st, "d", OT_MEASURE_VALUE, month(2023, 1), 7,
+                                      OT_VINTAGE_NONE, NULL, imp2, &res, &err),
+                     OT_OK);
+    assert_int_equal(res, OT_PUT_UNCHANGED);
+    assert_int_equal(ot_store_put_obs(st, "d", OT_MEASURE_VALUE, month(2023, 1), 8,
+                                      day(2023, 5, 1), NULL, imp2, &res, &err),
+                     OT_OK); /* a dated revision is a different row */
+    assert_int_equal(ot_store_put_obs(st, "d", OT_MEASURE_VALUE, month(2023, 1), 9,
+                                      OT_VINTAGE_NONE, NULL, imp2, &res, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg, "duplicate row: d value 2023-01 was already given in this import");
+    assert_int_equal(ot_store_put_obs(st, "d", OT_MEASURE_VALUE, month(2023, 1), 8,
+                                      day(2023, 5, 1), NULL, imp2, &res, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg, "duplicate row: d value 2023-01 vintage 2023-05-01 was already "
+                                 "given in this import");
+    ot_store_rollback(st);
+
+    /* Imports are found by hash, format and as-of. */
+    int64_t found;
+    r.hash = 0x1234;
+    assert_int_equal(ot_store_import_find(st, &r, &found, &err), OT_OK);
+    assert_int_equal(found, imp1);
+    r.as_of = day(2023, 1, 1);
+    assert_int_equal(ot_store_import_find(st, &r, &found, &err), OT_OK);
+    assert_int_equal(found, 0);
+    r.as_of = OT_VINTAGE_NONE;
+    r.hash = 0x5678;
+    assert_int_equal(ot_store_import_find(st, &r, &found, &err), OT_OK);
+    assert_int_equal(found, 0);
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+typedef struct listing {
+    char text[512];
+    size_t len;
+    int stop_after;
+    int calls;
+} listing;
+
+static int collect(void *ud, const ot_key_info *ki)
+{
+    listing *l = ud;
+    char a[OT_PERIOD_STRMAX] = "", b[OT_PERIOD_STRMAX] = "";
+    if (ki->count) {
+        ot_period_format(ki->first, a, sizeof a);
+        ot_period_format(ki->last, b, sizeof b);
+    }
+    l->len += (size_t)snprintf(l->text + l->len, sizeof l->text - l->len,
+                               "%s|%s|%s|%u|%s|%s|%lld\n", ki->key, ki->name ? ki->name : "",
+                               ot_freq_name(ki->freq), ki->measures, a, b, ki->count);
+    return ++l->calls == l->stop_after;
+}
+
+static void test_store_keys_listing(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "yiwu.gdp";
+    m.name = "地区生产总值";
+    m.freq = OT_FREQ_Q;
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    put(st, "yiwu.exports", OT_MEASURE_YTD, month(2023, 3), 1, OT_VINTAGE_NONE);
+    put(st, "yiwu.exports", OT_MEASURE_YTD, month(2023, 1), 1, OT_VINTAGE_NONE);
+    put(st, "yiwu.exports", OT_MEASURE_YTD, month(2023, 1), 2, day(2023, 9, 1));
+    put(st, "yiwu.exports", OT_MEASURE_YTD_YOY, month(2023, 2), 3, OT_VINTAGE_NONE);
+    put(st, "zj.exports", OT_MEASURE_VALUE, (ot_period){OT_FREQ_Y, 2022, 1}, 1, OT_VINTAGE_NONE);
+
+    listing l = {.stop_after = -1};
+    assert_int_equal(ot_store_keys(st, "yiwu.*", collect, &l, &err), OT_OK);
+    /* exports: measures ytd (bit 1) | ytd_yoy (bit 3) = 2 + 8 = 10; periods
+     * 2023-01..2023-03, 3 distinct; gdp: no observations, meta freq Q. */
+    assert_string_equal(l.text, "yiwu.exports||M|10|2023-01|2023-03|3\n"
+                                "yiwu.gdp|地区生产总值|Q|0|||0\n");
+    listing all = {.stop_after = 2};
+    assert_int_equal(ot_store_keys(st, NULL, collect, &all, &err), OT_OK);
+    assert_int_equal(all.calls, 2);
+}
+
+/* ---- targets ------------------------------------------------------------ */
+
+static void test_store_targets_round_trip(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_target t;
+    ot_target_init(&t);
+    t.series = "yiwu.gdp";
+    t.year = 2023;
+    t.kind = OT_TARGET_GROWTH;
+    t.op = OT_OP_GE;
+    t.value = 7.5;
+    t.label = "地区生产总值增长7.5%以上";
+    int64_t id1, id2, id3;
+    assert_int_equal(ot_store_put_target(st, &t, &id1, &err), OT_OK);
+    assert_int_equal(ot_store_put_target(st, &t, &id2, &err), OT_OK);
+    assert_int_equal(id1, id2); /* identical: nothing new */
+
+    ot_target u;
+    ot_target_init(&u);
+    u.year = 2023;
+    u.kind = OT_TARGET_UNQUANTIFIED;
+    u.op = OT_OP_NONE;
+    u.label = "完成省下达的能耗双控目标";
+    assert_int_equal(ot_store_put_target(st, &u, &id3, &err), OT_OK);
+    assert_true(id3 != id1);
+
+    ot_target w;
+    ot_target_init(&w);
+    w.series = "x";
+    w.year = 2022;
+    w.value = 1;
+    assert_int_equal(ot_store_put_target(st, &w, NULL, &err), OT_OK);
+
+    /* A corrected threshold under the same identity updates in place. */
+    t.value = 8;
+    t.source = "政府工作报告";
+    assert_int_equal(ot_store_put_target(st, &t, &id2, &err), OT_OK);
+    assert_int_equal(id2, id1);
+
+    ot_target *ts = NULL;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    assert_int_equal(ot_store_targets(st, 2023, &ts, &ids, &n, &err), OT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], id1);
+    assert_string_equal(ts[0].series, "yiwu.gdp");
+    assert_int_equal(ts[0].kind, OT_TARGET_GROWTH);
+    assert_int_equal(ts[0].op, OT_OP_GE);
+    assert_num(ts[0].value, 8);
+    assert_true(isnan(ts[0].tolerance));
+    assert_string_equal(ts[0].label, "地区生产总值增长7.5%以上");
+    assert_string_equal(ts[0].source, "政府工作报告");
+    assert_null(ts[0].ref);
+    assert_null(ts[1].series);
+    assert_int_equal(ts[1].kind, OT_TARGET_UNQUANTIFIED);
+    assert_int_equal(ts[1].op, OT_OP_NONE);
+    assert_true(isnan(ts[1].value));
+    ot_store_targets_free(ts, n);
+    free(ids);
+
+    assert_int_equal(ot_store_targets(st, 0, &ts, NULL, &n, &err), OT_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(ts[0].year, 2022); /* ordered by year */
+    ot_store_targets_free(ts, n);
+
+    ot_target bad;
+    ot_target_init(&bad);
+    bad.year = 2023;
+    assert_int_equal(ot_store_put_target(st, &bad, NULL, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "a growth target needs a series");
+    bad.year = 0;
+    assert_int_equal(ot_store_put_target(st, &bad, NULL, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "target without a valid year (0)");
+}
+
+/* ---- runs --------------------------------------------------------------- */
+
+static void test_store_runs_and_projections(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_run r = {"yiwu-monthly", day(2023, 10, 31), "0.1.0", NULL, "abc"};
+    int64_t id;
+    assert_int_equal(ot_store_run_begin(st, &r, &id, &err), OT_OK);
+    assert_int_equal(id, 1);
+    ot_projection_row p = {.run_id = id, .label = "GDP", .as_of = day(2023, 10, 31),
+                           .point = 7.9, .lo80 = 7.1, .hi80 = 8.6, .lo95 = 6.7, .hi95 = 9.0,
+                           .prob = 0.8, .required = 6.9, .carry = 8.1, .status = "on track",
+                           .method = "ets"};
+    assert_int_equal(ot_store_put_projection(st, &p, &err), OT_OK);
+    assert_int_equal(ot_store_run_finish(st, id, "ok", &err), OT_OK);
+    assert_int_equal(ot_store_run_finish(st, 99, "ok", &err), OT_ENOTFOUND);
+    assert_string_equal(err.msg, "no run 99");
+    p.run_id = 42; /* foreign key */
+    assert_int_equal(ot_store_put_projection(st, &p, &err), OT_EIO);
+    assert_non_null(strstr(err.msg, "FOREIGN KEY constraint failed"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_store_open_creates_and_migrates),
+        cmocka_unit_test(test_store_readonly_refuses_writes),
+        cmocka_unit_test_setup_teardown(test_store_transaction_misuse, setup, teardown),
+        cmocka_unit_test(test_store_measure_names),
+        cmocka_unit_test_setup_teardown(test_store_meta_put_get_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_read_layout_and_metadata, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_vintages_and_asof, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_combined_jan_feb, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_measure_and_freq_choice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_put_obs_rejects_bad_arguments, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_store_duplicates_within_an_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_keys_listing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_targets_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_runs_and_projections, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
