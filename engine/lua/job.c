@@ -1,0 +1,212 @@
+/* job.c — job files: run a sandboxed chunk, convert its table to ot_job. */
+#include "lua/job.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ot_job_clear(ot_job *j)
+{
+    if (!j)
+        return;
+    free(j->path);
+    free(j->dir);
+    free(j->name);
+    free(j->db);
+    free(j->as_of);
+    free(j->series);
+    free(j->method);
+    for (size_t i = 0; i < j->nscripts; i++)
+        free(j->scripts[i]);
+    free(j->scripts);
+    for (size_t i = 0; i < j->noutputs; i++)
+        free(j->outputs[i]);
+    free(j->outputs);
+    memset(j, 0, sizeof *j);
+}
+
+/* Returns a new string: p when absolute, else dir/p. */
+static char *resolve(const char *dir, const char *p)
+{
+    if (p[0] == '/' || !dir[0] || strcmp(dir, ".") == 0)
+        return strdup(p);
+    size_t n = strlen(dir) + strlen(p) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s/%s", dir, p);
+    return s;
+}
+
+/* The conversion runs inside lua_pcall (so a Lua error while reading the
+ * table cannot leak): the ot_job being filled is the light userdata at 1,
+ * the job's table at 2.  Everything allocated is stored in the job at once,
+ * so ot_job_clear frees it whatever happens. */
+static int field_type_error(lua_State *L, const char *k, const char *want)
+{
+    return luaL_error(L, "field '%s' must be %s, got %s", k, want, luaL_typename(L, -1));
+}
+
+static char *opt_string(lua_State *L, int t, const char *k)
+{
+    char *s = NULL;
+    lua_getfield(L, t, k);
+    if (!lua_isnil(L, -1)) {
+        if (lua_type(L, -1) != LUA_TSTRING)
+            field_type_error(L, k, "a string");
+        if (!(s = strdup(lua_tostring(L, -1))))
+            luaL_error(L, "out of memory");
+    }
+    lua_pop(L, 1);
+    return s;
+}
+
+static lua_Integer opt_int(lua_State *L, int t, const char *k, lua_Integer def, lua_Integer lo,
+                           lua_Integer hi)
+{
+    lua_Integer v = def;
+    lua_getfield(L, t, k);
+    if (!lua_isnil(L, -1)) {
+        int ok;
+        v = lua_tointegerx(L, -1, &ok);
+        if (!ok || v < lo || v > hi)
+            return luaL_error(L, "field '%s' must be an integer from %I to %I", k, lo, hi);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Reads a string or a list of strings at field k into a new resolved array. */
+static void path_list(lua_State *L, int t, const char *k, const char *dir, char ***out, size_t *n)
+{
+    lua_getfield(L, t, k);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        lua_newtable(L);
+        lua_insert(L, -2);
+        lua_rawseti(L, -2, 1);
+    }
+    if (!lua_istable(L, -1))
+        field_type_error(L, k, "a list of strings");
+    lua_Integer len = luaL_len(L, -1);
+    if (len > 0 && !(*out = calloc((size_t)len, sizeof **out)))
+        luaL_error(L, "out of memory");
+    for (lua_Integer i = 1; i <= len; i++) {
+        if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
+            luaL_error(L, "field '%s' must be a list of strings (item %I is %s)", k, i,
+                       luaL_typename(L, -1));
+        if (!((*out)[*n] = resolve(dir, lua_tostring(L, -1))))
+            luaL_error(L, "out of memory");
+        (*n)++;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static int convert(lua_State *L)
+{
+    ot_job *j = lua_touserdata(L, 1);
+    if (!lua_istable(L, 2))
+        return luaL_error(L, "a job file must return a table, got %s", luaL_typename(L, 2));
+    j->name = opt_string(L, 2, "name");
+    char *db = opt_string(L, 2, "db");
+    if (db) {
+        j->db = resolve(j->dir, db);
+        free(db);
+        if (!j->db)
+            return luaL_error(L, "out of memory");
+    }
+    lua_getfield(L, 2, "as_of");
+    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+        return field_type_error(L, "as_of", "a string (\"latest\" or a date)");
+    lua_pop(L, 1);
+    j->as_of = opt_string(L, 2, "as_of");
+    j->method = opt_string(L, 2, "method");
+    j->paths = (size_t)opt_int(L, 2, "paths", 10000, 1, 10000000);
+    j->seed = (unsigned long)opt_int(L, 2, "seed", 1, 1, 0xffffffffL);
+    j->keep = (int)opt_int(L, 2, "keep", 0, 0, 1000000);
+    lua_getfield(L, 2, "targets");
+    if (!lua_isnil(L, -1)) {
+        if (!lua_istable(L, -1))
+            return field_type_error(L, "targets", "a table ({year = 2023, series = \"yiwu.*\"})");
+        j->has_targets = 1;
+        j->year = (int)opt_int(L, lua_gettop(L), "year", 0, 0, 9999);
+        j->series = opt_string(L, lua_gettop(L), "series");
+    }
+    lua_pop(L, 1);
+    path_list(L, 2, "scripts", j->dir, &j->scripts, &j->nscripts);
+    path_list(L, 2, "outputs", j->dir, &j->outputs, &j->noutputs);
+    if (!j->has_targets && j->nscripts == 0)
+        return luaL_error(L, "a job needs `targets` or `scripts`");
+    if (!j->name) {
+        const char *base = strrchr(j->path, '/');
+        base = base ? base + 1 : j->path;
+        size_t n = strlen(base);
+        if (n > 4 && strcmp(base + n - 4, ".lua") == 0)
+            n -= 4;
+        if (!(j->name = strndup(base, n)))
+            return luaL_error(L, "out of memory");
+    }
+    return 0;
+}
+
+int ot_job_load(const char *path, ot_job *out, ot_err *err)
+{
+    ot_job j;
+    memset(&j, 0, sizeof j);
+    int rc = OT_OK;
+    lua_State *L = NULL;
+    if (!(j.path = strdup(path))) {
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    const char *slash = strrchr(path, '/');
+    j.dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    if (!j.dir || !(L = luaL_newstate())) {
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* Only the base, string, table and math libraries; then drop the base
+     * functions that reach outside (files, code loading). */
+    static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},     {LUA_STRLIBNAME, luaopen_string},
+                                    {LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
+                                    {NULL, NULL}};
+    for (const luaL_Reg *l = libs; l->func; l++) {
+        luaL_requiref(L, l->name, l->func, 1);
+        lua_pop(L, 1);
+    }
+    static const char *const unsafe[] = {"dofile", "loadfile", "load", "require", "collectgarbage", NULL};
+    for (const char *const *u = unsafe; *u; u++) {
+        lua_pushnil(L);
+        lua_setglobal(L, *u);
+    }
+    int st = luaL_loadfilex(L, path, "t");
+    if (st == LUA_ERRFILE) {
+        rc = ot_err_set(err, OT_ENOTFOUND, "%s", lua_tostring(L, -1));
+        goto done;
+    }
+    if (st != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) {
+        rc = ot_err_set(err, OT_EDATA, "%s", lua_tostring(L, -1));
+        goto done;
+    }
+    /* stack: result */
+    lua_pushcfunction(L, convert);
+    lua_pushlightuserdata(L, &j);
+    lua_pushvalue(L, -3);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        rc = ot_err_set(err, OT_EDATA, "%s: %s", path, lua_tostring(L, -1));
+        goto done;
+    }
+done:
+    if (L)
+        lua_close(L);
+    if (rc == OT_OK)
+        *out = j;
+    else
+        ot_job_clear(&j);
+    return rc;
+}

@@ -1,0 +1,43 @@
+/* job.h — reading a job file: a Lua chunk that returns a table.
+ *
+ * A job file names what a scheduled run projects and writes (DESIGN.md "Job
+ * files").  ot_job_load runs it in a fresh state with only the safe standard
+ * functions (no io, no os.execute, no require, no load of binary chunks) and
+ * converts the returned table into an ot_job with every path made relative
+ * to the job file's directory.  The CLI uses this without seeing lua.h.
+ */
+#ifndef OT_LUA_JOB_H
+#define OT_LUA_JOB_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+typedef struct ot_job {
+    char *path;        /* the job file as given */
+    char *dir;         /* its directory */
+    char *name;        /* `name`, else the file name without .lua */
+    char *db;          /* `db` resolved against dir, or NULL */
+    char *as_of;       /* "latest" or a date/period; NULL = latest */
+    int year;          /* targets.year (0 = every year) */
+    char *series;      /* targets.series: a glob over series keys, or NULL */
+    int has_targets;   /* the file has a `targets` table */
+    char **scripts;    /* scenario scripts, resolved against dir */
+    size_t nscripts;
+    char **outputs;    /* output path templates ({job}, {as_of}, {run}), resolved */
+    size_t noutputs;
+    size_t paths;      /* sample paths (default 10000) */
+    unsigned long seed;/* default 1 */
+    int keep;          /* runs to keep (0 = all) */
+    char *method;      /* model for rich data, or NULL */
+} ot_job;
+
+/* Loads the job file at path into *out (new strings; free with ot_job_clear).
+ * OT_ENOTFOUND when the file cannot be read; OT_EDATA with "path:line: ..."
+ * for a syntax error, a runtime error, a non-table result or a field of the
+ * wrong type (the message names the field and what was expected). */
+int ot_job_load(const char *path, ot_job *out, ot_err *err);
+/* Frees what *j owns and zeroes it; accepts NULL. */
+void ot_job_clear(ot_job *j);
+
+#endif
