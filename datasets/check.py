@@ -13,7 +13,9 @@ formats") as the bundled files use them, and the rules of datasets/README.md:
 * series.csv: one row per key, known freq/kind/agg, shapes that exist;
 * targets: known kinds and operators, numeric thresholds, a ref for relative
   and in_step, a tolerance for in_step, every key defined in series.csv;
-* calendar/cny.csv: one valid date per year, between 21 Jan and 20 Feb.
+* calendar/cny.csv: one valid date per year, between 21 Jan and 20 Feb;
+* manifest.csv: every importable file once, in import order, series.csv
+  first, with the format its header has.
 
 Exits 1 and lists the problems when any is found.  --coverage prints the
 coverage table of README.md (series, measures, periods, rows).
@@ -206,16 +208,36 @@ def check_cny(path):
         years.add(y)
 
 
+def check_manifest(path, found):
+    """manifest.csv lists every importable file once, series.csv first, with
+    the format its header has."""
+    header, rows = rows_of(path)
+    if header != ["file", "format"]:
+        bad(path, f"header {header}, expected ['file', 'format']")
+        return
+    listed = [r[0] for r in rows if r]
+    if not listed or listed[0] != "series.csv":
+        bad(path, "series.csv must come first (metadata before observations)")
+    want = {"series.csv": "series", **{f: k for f, k in found.items() if k}}
+    for i, r in enumerate(rows, 2):
+        if len(r) != 2 or r[0] not in want or want[r[0]] != r[1] or listed.count(r[0]) != 1:
+            bad(f"{path}:{i}", f"entry {r} does not match the file's header or is repeated")
+    for f in sorted(set(want) - set(listed)):
+        bad(path, f"{f} is not listed")
+
+
 def main():
     meta = check_series(os.path.join(ROOT, "series.csv"))
     seen = {}
     cover = collections.defaultdict(lambda: {"measures": set(), "periods": set(), "rows": 0,
                                              "files": set()})
+    found = {}
     for path in sorted(glob.glob(os.path.join(ROOT, "**", "*.csv"), recursive=True)):
         rel = os.path.relpath(path, ROOT)
-        if rel == "series.csv":
+        if rel in ("series.csv", "manifest.csv"):
             continue
         head = rows_of(path)[0]
+        found[rel] = {tuple(LONG): "long", tuple(TARGETS): "targets"}.get(tuple(head))
         if head == LONG:
             check_long(path, meta, seen, cover)
         elif head == TARGETS:
@@ -224,6 +246,7 @@ def main():
             check_cny(path)
         else:
             bad(rel, f"unrecognised header {head}")
+    check_manifest(os.path.join(ROOT, "manifest.csv"), found)
     # a Jan-Feb combined value sits on February: no separate Jan/Feb beside it
     for (key, p, m), where in seen.items():
         if p.endswith("/02"):

@@ -58,8 +58,8 @@ def value_text(v, unit):
 # from the release calendars: the last day of the month after the period
 # (NBS ~15th-18th, customs ~7th-20th, MOF mid/late month; quarterly GDP
 # ~17th-20th after the quarter, 2022-Q3 on 24 Oct).  Exceptions: MOF's
-# December (full-year) budget figures -> end of February (released 23 Jan -
-# 10 Feb); customs January figures from 2020 on, released only together with
+# December (full-year) budget figures -> end of February (MOF releases the
+# full year in late January or early February); customs January figures from 2020 on, released only together with
 # February in early March -> end of March.
 def national_vintage(indicator, period):
     m = re.fullmatch(r"(\d{4})-Q([1-4])", period)
