@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# ontrack import: formats, vintages, one transaction, errors with locations.
+. "$SRC/tests/cli/lib.sh"
+
+cat > long.csv <<'CSV'
+series,period,value,measure,unit
+x.exports,2023-01,100,value,亿元
+x.exports,2023-02,"1,200.5",value,亿元
+x.exports,2023年3月,12.5%,yoy,%
+x.exports,2023-04,-,value,亿元
+CSV
+run 0 import long.csv
+has_out "imported 1 file: 4 rows, 3 new, 0 unchanged, 1 missing values"
+eq "$(sql "SELECT count(*) FROM observations")" 3 "observations stored"
+
+# the same file again changes nothing
+run 0 import long.csv
+eq "$(sql "SELECT count(*) FROM observations")" 3 "observations after re-import"
+
+# a revised value becomes a new vintage; the old one stays readable as of an earlier date
+cat > rev.csv <<'CSV'
+series,period,value,measure,vintage
+x.exports,2023-01,101,value,2023-03-01
+CSV
+run 0 import rev.csv
+eq "$(sql "SELECT count(*) FROM observations")" 4 "observations after a revision"
+run 0 show x.exports --measure value
+has_out "2023-01    101"
+run 0 show x.exports --measure value --as-of 2023-02-15
+has_out "2023-01    100"
+
+# bad input: every problem with file:line:column, exit 65, nothing written
+cat > bad.csv <<'CSV'
+series,period,value,measure
+x.imports,2023-01,10,value
+x.imports,2023-13,11,value
+x.imports,2023-03,abc,value
+x.imports,2023-04,12,levels
+x.imports,2023-01,10,value
+x.imports,2023-05,1
+CSV
+run 65 import bad.csv
+has_err "bad.csv:3:2:"
+has_err "bad.csv:4:3:"
+has_err "bad.csv:5:4:"
+has_err "bad.csv:6:"
+has_err "bad.csv:7:"
+has_err "nothing was written"
+eq "$(sql "SELECT count(*) FROM observations WHERE key = 'x.imports'")" 0 "rows of a rejected file"
+
+# two files, the second bad: neither is imported
+cat > good2.csv <<'CSV'
+series,period,value
+y.a,2023-01,1
+CSV
+run 65 import good2.csv bad.csv
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'y.a'")" 0 "series of a rejected call"
+
+# a missing file: exit 66
+run 66 import nope.csv
+has_err "nope.csv"
+
+# an unknown column and a wrong --format value
+printf 'series,period,value,colour\nz,2023-01,1,red\n' > col.csv
+run 65 import col.csv
+has_err "col.csv:1:4:"
+run 2 import --format tall long.csv
+has_err "--format: expected long, wide, targets or series, got 'tall'"
+
+# GBK input with --encoding gbk; without it, a hint
+printf 'series,period,value,unit\ng.x,2023-01,5,亿元\n' | iconv -f UTF-8 -t GBK > gbk.csv
+run 65 import gbk.csv
+has_err "--encoding gbk"
+run 0 import --encoding gbk gbk.csv
+eq "$(sql "SELECT unit FROM series WHERE key = 'g.x'")" "亿元" "unit read from GBK"
+
+# the bundled datasets import in one call
+cd "$SRC/datasets"
+run 0 import --db "$T/bundled.db" series.csv china/china_monthly_nbs.csv zhejiang/zhejiang.csv yiwu/yiwu.csv yiwu/targets_2023.csv
+done_ok

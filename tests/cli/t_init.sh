@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# ontrack init, --version, --help, usage errors and exit codes.
+. "$SRC/tests/cli/lib.sh"
+
+run 0 --version
+has_out "ontrack "
+run 0 --help
+has_out "usage: ontrack [--db PATH] COMMAND"
+run 2
+has_err "usage: ontrack"
+run 2 frobnicate
+has_err "ontrack: unknown command 'frobnicate'"
+run 2 init --bogus
+has_err "ontrack: init: unknown option '--bogus'"
+
+# init creates the database and sets the schema version; running it again is harmless
+run 0 init
+has_out "schema version 1"
+eq "$(sql 'PRAGMA user_version')" 1 "user_version"
+eq "$(sql 'PRAGMA journal_mode')" wal "journal mode"
+run 0 init
+# --db after the command, and $ONTRACK_DB
+run 0 init --db "$T/other.db"
+[ -f "$T/other.db" ] || fail "--db other.db was not created"
+# a read-only command on a database that does not exist: missing input
+run 66 --db "$T/nope.db" targets
+has_err "nope.db"
+# every command has --help
+for c in init import series show targets project run repl; do
+    run 0 $c --help
+    has_out "usage: ontrack"
+done
+done_ok

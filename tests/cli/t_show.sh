@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# ontrack show KEY: the table, Jan–Feb releases, --measure, --as-of, errors.
+. "$SRC/tests/cli/lib.sh"
+
+cat > obs.csv <<'CSV'
+series,period,value,measure,vintage
+c.retail,2023年1-2月,"7,000",value,2023-03-15
+c.retail,2023-03,3500,value,2023-04-18
+c.retail,2023-02,7000,ytd,2023-03-15
+c.retail,2023-03,10500,ytd,2023-04-18
+c.retail,2023-03,10.6,yoy,2023-04-18
+CSV
+printf 'series,name,unit,freq,kind\nc.retail,社会消费品零售总额,亿元,M,flow\n' > meta.csv
+run 0 import meta.csv obs.csv
+run 0 show c.retail
+out_line 1 "c.retail  社会消费品零售总额  亿元  [M]"
+out_line 2 "period      value    ytd   yoy"
+out_line 4 "2023-01/02   7000   7000"
+out_line 5 "2023-03      3500  10500  10.6"
+run 0 show c.retail --measure yoy
+out_line 2 "period    yoy"
+out_line 4 "2023-03  10.6"
+# as known on 2023-04-01: March was not yet published
+run 0 show c.retail --as-of 2023-04-01
+has_out "2023-01/02"
+lacks_out "2023-03"
+# through a period
+run 0 show --as-of 2023-02 c.retail
+lacks_out "2023-03"
+run 66 show c.retial
+has_err "c.retial"
+run 2 show
+has_err "which series?"
+run 2 show c.retail --measure level
+has_err "--measure: expected value, ytd, yoy or ytd_yoy, got 'level'"
+run 2 show c.retail --as-of yesterday
+has_err "--as-of: 'yesterday' is neither a date (2023-10-20) nor a period (2023-09)"
+done_ok
