@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# ontrack run: arg, options before the script only, errors, exit codes, stdin.
+. "$SRC/tests/cli/lib.sh"
+
+cat > args.lua <<'LUA'
+print(#arg, arg[0], arg[1], arg[2], ...)
+LUA
+run 0 run args.lua one --as-of
+out_line 1 "2	args.lua	one	--as-of	one	--as-of"
+# options after the script belong to the script
+run 0 run --as-of 2023-09 args.lua --db x
+out_line 1 "2	args.lua	--db	x	--db	x"
+
+cat > err.lua <<'LUA'
+local function f() error("boom") end
+f()
+LUA
+run 1 run err.lua
+has_err "err.lua:1: boom"
+has_err "stack traceback:"
+
+cat > syntax.lua <<'LUA'
+local x = = 1
+LUA
+run 1 run syntax.lua
+has_err "syntax.lua:1:"
+
+# an ontrack error keeps its exit code: unknown series -> 66
+cat > missing.lua <<'LUA'
+ot.db():series("no.such.series")
+LUA
+run 66 run missing.lua
+has_err "no.such.series"
+
+run 66 run nope.lua
+has_err "nope.lua"
+run 2 run
+has_err "which script?"
+run 2 run --as-of never args.lua
+has_err "--as-of: 'never' is neither a date"
+
+# the script from standard input
+OUT=$(echo 'print(1 + 1)' | "$ONTRACK" run -) || fail "run - failed"
+eq "$OUT" 2 "run - output"
+
+# ot is also require-able and the same table
+cat > req.lua <<'LUA'
+assert(require("ontrack") == ot)
+print("ok")
+LUA
+run 0 run req.lua
+out_line 1 ok
+done_ok
