@@ -1,0 +1,26 @@
+/* simulate.h — sample paths of the rest of the year from a series' own
+ * history (internal to project/).
+ *
+ * "rwsd" (the fallback while models/ has no "auto"): a random walk with a
+ * drift per season on log values.  Any other name goes through the model
+ * interface (ot_model_fit / ot_model_simulate) on log values.  Writes levels.
+ */
+#ifndef OT_PROJECT_SIMULATE_H
+#define OT_PROJECT_SIMULATE_H
+
+#include <stddef.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "core/err.h"
+#include "core/period.h"
+
+/* Simulates h values following x[0..n) (positive, no NaN, ordinal of x[0] =
+ * start in freq) for np paths into paths[p*h + i], drawing from rng.  Writes
+ * a description of the fitted model into desc (cap bytes).  OT_EDATA when x
+ * is too short for the method, OT_EINVAL for an unknown method, OT_ENOMEM. */
+int sim_paths(const char *method, const double *x, size_t n, ot_freq freq, ot_ord start,
+              size_t h, size_t np, gsl_rng *rng, double *paths, char *desc, size_t cap,
+              ot_err *err);
+
+#endif
