@@ -1,0 +1,171 @@
+/* test_pace.c — required pace and carry-forward, worked by hand, for a flow,
+ * a stock, a daily average and a rates-only series. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "proj_source.h"
+
+#define EPS 1e-9
+
+static ot_proj_opts fast_opts(void)
+{
+    ot_proj_opts o;
+    ot_proj_opts_init(&o);
+    o.paths = 2000;
+    o.shape = fx_shape;
+    return o;
+}
+
+/* G = s(1+g) + (1-s)(1+r) - 1 with g = 10, s = 0.6, r = 5:
+ * 0.6 * 1.10 + 0.4 * 1.05 - 1 = 0.66 + 0.42 - 1 = 0.08 -> 8 %.
+ * r* for T = 7.5: (1.075 - 0.66) / 0.4 - 1 = 1.0375 - 1 -> 3.75 %. */
+static void test_pace_formulas(void **state)
+{
+    (void)state;
+    assert_near(ot_pace_full_year(10, 0.6, 5), 8.0, EPS);
+    assert_near(ot_pace_required(7.5, 10, 0.6), 3.75, EPS);
+    /* r* fed back gives T */
+    assert_near(ot_pace_full_year(10, 0.6, ot_pace_required(7.5, 10, 0.6)), 7.5, EPS);
+    /* k = 0: the whole year needs T */
+    assert_near(ot_pace_required(7.5, 3, 0), 7.5, EPS);
+    assert_true(isnan(ot_pace_required(7.5, 10, 1.0)));
+    assert_true(isnan(ot_pace_required(7.5, NAN, 0.5)));
+}
+
+/* Flow, monthly values: 2022 every month 100 (total 1200); 2023 Jan–Sep 110.
+ * g = 990/900 - 1 = 10 %, s = 900/1200 = 0.75.
+ * T = 7.5: r* = (1.075 - 0.75 * 1.10) / 0.25 - 1 = (1.075 - 0.825)/0.25 - 1 = 0.
+ * Check: Q4 at last year's 300 gives 1290 = 1200 * 1.075.  Carry = 10. */
+static const double flow_v[] = {100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100,
+                                110, 110, 110, 110, 110, 110, 110, 110, 110};
+
+static void test_pace_flow_required(void **state)
+{
+    (void)state;
+    fx_entry e[] = {{"x.sales", "value", OT_KIND_FLOW, "2022-01", flow_v, 21, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("x.sales", 2023, OT_TARGET_GROWTH, OT_OP_GE, 7.5);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, 0.0, EPS);
+    assert_near(p.carry, 10.0, EPS);
+    assert_near(p.ytd_growth, 10.0, EPS);
+    assert_near(p.share, 0.75, EPS);
+    assert_int_equal(p.periods_done, 9);
+    assert_int_equal(p.periods_left, 3);
+    assert_string_equal(p.latest, "2023-09");
+    assert_string_equal(p.method, "ytd+shape(rule of thumb)");
+    assert_non_null(strstr(p.notes, "no shape reference: range is a rule of thumb"));
+    /* the rule-of-thumb spread is centred on the carry-forward */
+    assert_near(p.point, 10.0, 0.2);
+    assert_true(p.lo80 < p.point && p.point < p.hi80 && p.lo95 < p.lo80 && p.hi80 < p.hi95);
+
+    /* level target on the same data: T = 1300 -> T_G = 1300/1200 - 1 = 8.3333 %;
+     * r* = (1.083333 - 0.825)/0.25 - 1 = 3.3333 %: Q4 needs 1300 - 990 = 310 vs 300.
+     * carry = ytd × last total / last ytd = 990 × 1200/900 = 1320. */
+    t.kind = OT_TARGET_LEVEL;
+    t.value = 1300;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, 100.0 / 30.0, 1e-9);
+    assert_near(p.carry, 1320.0, 1e-9);
+}
+
+/* Stock (registered buyers, end-of-month level): December 2022 400, September
+ * 2023 430.  Level target 450: the rest of the year must add
+ * 450/430 - 1 = 4.6512 %.  Growth target 10 % = 440 at year end:
+ * 440/430 - 1 = 2.3256 %.  Carry (level) = latest level 430. */
+static void test_pace_stock_required(void **state)
+{
+    (void)state;
+    static const double v[] = {400, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, 430};
+    fx_entry e[] = {{"x.buyers", "value", OT_KIND_STOCK, "2022-12", v, 10, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("x.buyers", 2023, OT_TARGET_LEVEL, OT_OP_GT, 450);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, (450.0 / 430 - 1) * 100, 1e-9);
+    assert_near(p.carry, 430.0, EPS);
+    assert_string_equal(p.method, "pace since December");
+    /* continuing the pace 430/400 over 9 months for 3 more: 430 (430/400)^(3/9) */
+    assert_near(p.point, 430 * pow(430.0 / 400, 3.0 / 9), 0.5);
+    t.kind = OT_TARGET_GROWTH;
+    t.value = 10;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, (440.0 / 430 - 1) * 100, 1e-9);
+    assert_near(p.carry, 7.5, 1e-9); /* 430/400 - 1 */
+}
+
+/* Daily average of a quarterly flow: 2022 quarters 15000, 17000, 18000, 20000
+ * (70000); 2023 Q1–Q3 16000, 18000, 19500 (53500 vs 50000: g = 7 %,
+ * s = 50000/70000).  Target 200 a day = 73000 in 365 days: T_G = 4.2857 %,
+ * r* = (1.042857 - 0.714286 × 1.07)/0.285714 - 1 = -2.5 %: Q4 needs 19500
+ * against 20000.  Carry: 53500 × 70000/50000 / 365 = 205.2055. */
+static void test_pace_daily_avg_required(void **state)
+{
+    (void)state;
+    static const double v[] = {15000, 17000, 18000, 20000, 16000, 18000, 19500};
+    fx_entry e[] = {{"x.visitors", "value", OT_KIND_FLOW, "2022Q1", v, 7, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("x.visitors", 2023, OT_TARGET_DAILY_AVG, OT_OP_GE, 200);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, -2.5, 1e-9);
+    assert_near(p.carry, 53500.0 * 1.4 / 365, 1e-9);
+    assert_string_equal(p.latest, "2023Q3");
+    assert_int_equal(p.periods_left, 1);
+}
+
+/* Rates only: GDP ytd growth 7.3 (Q1) and 8.7 (Q3), no levels; the share
+ * comes from the nominal ytd levels of the reference named by the target:
+ * 2022 330/460 = 0.717391, 2021 310/430 = 0.720930, mean s = 0.719161.
+ * r* = (1.075 - 0.719161 × 1.087)/(1 - 0.719161) - 1 = 4.42709 %. */
+static void test_pace_rates_only_required(void **state)
+{
+    (void)state;
+    static const double g[] = {7.3, NAN, 8.7};
+    static const double ref[] = {95, 200, 310, 430, 100, 210, 330, 460};
+    fx_entry e[] = {{"x.gdp", "ytd_yoy", OT_KIND_RATE, "2023Q1", g, 3, 0, NULL},
+                    {"ref.gdp", "ytd", OT_KIND_FLOW, "2021Q1", ref, 8, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("x.gdp", 2023, OT_TARGET_GROWTH, OT_OP_GE, 7.5);
+    t.shape = "ref.gdp";
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    double s = (330.0 / 460 + 310.0 / 430) / 2;
+    assert_near(p.share, s, 1e-12);
+    assert_near(p.required, ((1.075 - s * 1.087) / (1 - s) - 1) * 100, 1e-9);
+    assert_near(p.required, 4.427092709, 1e-6);
+    assert_near(p.carry, 8.7, EPS);
+    assert_non_null(strstr(p.notes, "share of periods 1-3 (0.719) borrowed from ref.gdp, 2021-2022"));
+    assert_non_null(strstr(p.notes, "shape reference ref.gdp has too little history"));
+    /* a level target on growth rates alone cannot be projected */
+    t.kind = OT_TARGET_LEVEL;
+    t.value = 2000;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_NO_DATA);
+    assert_true(isnan(p.point));
+    assert_non_null(strstr(p.notes, "x.gdp: no levels, only growth rates"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pace_formulas),
+        cmocka_unit_test(test_pace_flow_required),
+        cmocka_unit_test(test_pace_stock_required),
+        cmocka_unit_test(test_pace_daily_avg_required),
+        cmocka_unit_test(test_pace_rates_only_required),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
