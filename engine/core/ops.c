@@ -254,7 +254,7 @@ ot_series *ot_series_unm(const ot_series *s, ot_err *err)
 
 ot_series *ot_series_lag(const ot_series *s, long k, ot_err *err)
 {
-    int64_t start = (int64_t)s->start + k;
+    int64_t start = (int64_t)s->start + (k > INT32_MAX || k < -INT32_MAX ? 0 : k);
     if (k > INT32_MAX || k < -INT32_MAX || start < INT32_MIN ||
         start + (int64_t)s->n - 1 > INT32_MAX) {
         ot_err_set(err, OT_ERANGE, "lag of %ld periods is out of range", k);
