@@ -286,7 +286,7 @@ static int project_sparse(sproj *sp, const char *key, const frame *ref, const ch
         sp->s = rs.s_mean;
         s_sd = rs.s_sd;
         note(notes, "share of periods 1-%d (%.3f) borrowed from %s, %d-%d", k, rs.s_mean,
-             ref_key, rs.y_first, rs.y_last);
+             ref_key, rs.s_first, rs.s_last);
     } else if (isnan(sp->s)) {
         sp->s = (double)k / P;
         note(notes, "no share for periods 1-%d: taken as %d/%d", k, k, P);
@@ -302,15 +302,15 @@ static int project_sparse(sproj *sp, const char *key, const frame *ref, const ch
         nu = sp->own.u_n;
         u_scale = sp->own.u_sd * sqrt(1 + 1.0 / nu);
         how = "own history";
-        note(notes, "rest-of-year spread from own history %d-%d", sp->own.y_first,
-             sp->own.y_last);
+        note(notes, "rest-of-year spread from own history %d-%d", sp->own.u_first,
+             sp->own.u_last);
     } else if (ref && rs.u_n >= REF_U_YEARS) {
         u_mean = rs.u_mean;
         nu = rs.u_n;
         u_scale = LOCAL_SCALE * rs.u_sd * sqrt(1 + 1.0 / nu);
         how = ref_key;
         note(notes, "shape borrowed from %s, %d-%d (spread x%.1f for a local series)", ref_key,
-             rs.y_first, rs.y_last, LOCAL_SCALE);
+             rs.u_first, rs.u_last, LOCAL_SCALE);
     } else {
         how = "rule of thumb";
         note(notes, ref ? "shape reference %s has too little history: range is a rule of thumb"

@@ -43,7 +43,6 @@ void shape_measure(const frame *f, int Y, int k, int P_target, shape *out)
     if (kf < 1 || kf >= f->P)
         return;
     double cum[SHAPE_MAXP + 1] = {0};
-    int yfirst = 0, ylast = 0;
     for (int y = Y - 1; y >= f->y0 && out->s_n < SHAPE_S_YEARS; y--) {
         double s = share(f, y, kf);
         if (isnan(s))
@@ -55,8 +54,8 @@ void shape_measure(const frame *f, int Y, int k, int P_target, shape *out)
         sv[out->s_n++] = s;
         for (int j = 1; j <= P_target; j++)
             cum[j] += ok ? c[j] : (j <= k ? s * j / k : s + (1 - s) * (j - k) / (P_target - k));
-        ylast = ylast ? ylast : y;
-        yfirst = y;
+        out->s_last = out->s_last ? out->s_last : y;
+        out->s_first = y;
     }
     if (out->s_n) {
         mean_sd(sv, out->s_n, &out->s_mean, &out->s_sd);
@@ -75,11 +74,9 @@ void shape_measure(const frame *f, int Y, int k, int P_target, shape *out)
             sp = (double)k / P_target;
         out->u_year[out->u_n] = y;
         out->u[out->u_n++] = (G - g) / (1 - sp);
-        ylast = y > ylast ? y : ylast;
-        yfirst = !yfirst || y < yfirst ? y : yfirst;
+        out->u_last = out->u_last ? out->u_last : y;
+        out->u_first = y;
     }
     if (out->u_n)
         mean_sd(out->u, out->u_n, &out->u_mean, &out->u_sd);
-    out->y_first = yfirst;
-    out->y_last = ylast;
 }

@@ -26,7 +26,8 @@ typedef struct shape {
     double u_mean, u_sd;    /* r - g_k, points */
     double u[SHAPE_U_YEARS];
     int u_year[SHAPE_U_YEARS]; /* the year of each u */
-    int y_first, y_last;    /* years used (for notes) */
+    int s_first, s_last;    /* years behind s (for notes) */
+    int u_first, u_last;    /* years behind u */
 } shape;
 
 /* Measures the shape of f through k of P_target periods (k converted to f's

@@ -1,0 +1,388 @@
+/* test_projection.c — projecting targets: outcomes and certainties, relative
+ * targets, Jan–Feb releases, borrowed shapes, reproducibility, no data, and
+ * the failure paths with their messages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "proj_source.h"
+
+static ot_proj_opts fast_opts(void)
+{
+    ot_proj_opts o;
+    ot_proj_opts_init(&o);
+    o.paths = 2000;
+    o.shape = fx_shape;
+    return o;
+}
+
+/* 2022: every month 100 (1200); 2023: every month 110 (1320, +10 %). */
+static const double a_v[] = {100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100,
+                             110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110};
+/* 2022: every month 200 (2400); 2023: every month 208 (+4 %). */
+static const double b_v[] = {200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200,
+                             208, 208, 208, 208, 208, 208, 208, 208, 208, 208, 208, 208};
+
+static fx_entry ab[] = {{"a", "value", OT_KIND_FLOW, "2022-01", a_v, 24, 0, NULL},
+                        {"b", "value", OT_KIND_FLOW, "2022-01", b_v, 24, 0, NULL}};
+
+/* Level target of a flow already passed by the ytd: 990 through September
+ * >= 900, and later months only add, so every path passes: prob 1, met.  The
+ * same number as a ceiling (<= 900) is already broken: prob 0, missed. */
+static void test_projection_level_met_by_ytd(void **state)
+{
+    (void)state;
+    fx_source fx = {ab, 2, 0, 0};
+    ot_target t = fx_target("a", 2023, OT_TARGET_LEVEL, OT_OP_GE, 900);
+    ot_proj_opts o = fast_opts();
+    o.as_of_period = "2023-09";
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_near(p.prob, 1.0, 0);
+    assert_true(p.lo95 >= 990);
+    assert_int_equal(p.has_outcome, 0);
+    t.op = OT_OP_LE;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    assert_near(p.prob, 0.0, 0);
+    assert_string_equal(ot_proj_status_name(p.status), "missed");
+}
+
+/* Complete year: 1320 / 1200 - 1 = 10 %, so >= 7.5 is met and >= 12 missed,
+ * with probability exactly 1 and 0 and the outcome reported. */
+static void test_projection_outcome_known(void **state)
+{
+    (void)state;
+    fx_source fx = {ab, 2, 0, 0};
+    ot_target t = fx_target("a", 2023, OT_TARGET_GROWTH, OT_OP_GE, 7.5);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_int_equal(p.has_outcome, 1);
+    assert_near(p.outcome, 10.0, 1e-9);
+    assert_near(p.point, 10.0, 1e-9);
+    assert_near(p.prob, 1.0, 0);
+    assert_true(isnan(p.required));
+    assert_string_equal(p.method, "outcome");
+    assert_string_equal(p.latest, "2023-12");
+    t.value = 12;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    assert_near(p.prob, 0.0, 0);
+    /* level outcome: the total itself */
+    t.kind = OT_TARGET_LEVEL;
+    t.value = 1300;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.outcome, 1320.0, 1e-9);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    /* as of September the year is open again */
+    o.as_of_period = "2023-09";
+    t.kind = OT_TARGET_GROWTH;
+    t.value = 7.5;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.has_outcome, 0);
+    assert_int_equal(p.periods_done, 9);
+    assert_true(p.prob > 0 && p.prob < 1);
+    assert_int_equal(p.paths, 2000);
+}
+
+/* Relative target: a grows 10 %, b 4 %, so a - b = 6 points; ">= 3 points
+ * above b" is met.  in_step within 1 point is missed.  As of September both
+ * ytd growths are the same, carry = 10 - 4 = 6, and with no history the
+ * correlation is the stated assumption. */
+static void test_projection_relative(void **state)
+{
+    (void)state;
+    fx_source fx = {ab, 2, 0, 0};
+    ot_target t = fx_target("a", 2023, OT_TARGET_RELATIVE, OT_OP_GE, 3);
+    t.ref = "b";
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.outcome, 6.0, 1e-9);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    t.kind = OT_TARGET_IN_STEP;
+    t.tolerance = 1;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    t.tolerance = 6.5;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+
+    t.kind = OT_TARGET_RELATIVE;
+    o.as_of_period = "2023-09";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.has_outcome, 0);
+    assert_near(p.carry, 6.0, 1e-9);
+    assert_near(p.point, 6.0, 0.5);
+    assert_true(p.prob > 0.5 && p.prob < 1);
+    assert_non_null(strstr(p.notes, "correlation of a and b assumed 0.5"));
+    /* required: the growth of a's Q4 that puts a 3 points above b's median
+     * (≈ 4 %): T ≈ 7, r* = (1.07 - 0.75 × 1.1)/0.25 - 1 ≈ -2 % */
+    assert_near(p.required, -2.0, 1.0);
+    /* swapping the series flips the sign */
+    t.series = "b";
+    t.ref = "a";
+    t.value = -3;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.carry, -6.0, 1e-9);
+}
+
+/* A January–February release: January covered, February holding both.
+ * 2022: 200 (Jan+Feb), then 100 a month (1200); 2023: 220, then 110.
+ * Through March: 330 vs 300, g = 10 %, s = 300/1200 = 0.25.
+ * Through February: 220 vs 200, g = 10 %, s = 200/1200. */
+static void test_projection_jan_feb_combined(void **state)
+{
+    (void)state;
+    static const double v[] = {NAN, 200, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100,
+                               NAN, 220, 110};
+    fx_entry e[] = {{"jf", "value", OT_KIND_FLOW, "2022-01", v, 15, 1, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("jf", 2023, OT_TARGET_GROWTH, OT_OP_GE, 5);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_string_equal(p.latest, "2023-03");
+    assert_near(p.ytd_growth, 10.0, 1e-9);
+    assert_near(p.share, 0.25, 1e-12);
+    /* r* = (1.05 - 0.25 × 1.1)/0.75 - 1 = 0.775/0.75 - 1 = 3.3333 % */
+    assert_near(p.required, 100.0 / 30, 1e-9);
+    o.as_of_period = "2023-02";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_string_equal(p.latest, "2023-02");
+    assert_int_equal(p.periods_done, 2);
+    assert_near(p.share, 200.0 / 1200, 1e-12);
+    assert_near(p.ytd_growth, 10.0, 1e-9);
+}
+
+/* Monthly series from a known process: log level a random walk with drift
+ * 0.005 a month, seasonal factors, sd 0.02; a fixed LCG so it is data. */
+static void synth(double *v, size_t n, uint64_t seed, double sd)
+{
+    static const double seas[12] = {-0.10, -0.25, 0.05, 0.0, 0.02, 0.04,
+                                    0.0,   0.01,  0.03, 0.05, 0.08, 0.12};
+    uint64_t x = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    double l = log(100);
+    for (size_t i = 0; i < n; i++) {
+        double u1, u2;
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        u1 = ((x >> 11) + 0.5) / 9007199254740992.0;
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        u2 = ((x >> 11) + 0.5) / 9007199254740992.0;
+        l += 0.005 + sd * sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+        v[i] = exp(l + seas[i % 12]);
+    }
+}
+
+/* Same seed, same numbers; another seed, other numbers; ot_project_many on
+ * one or two threads gives exactly what ot_project_target gives alone. */
+static void test_projection_seeded_reproducible(void **state)
+{
+    (void)state;
+    static double v[4][81]; /* 2017-01 .. 2023-09 */
+    const char *keys[4] = {"r0", "r1", "r2", "r3"};
+    fx_entry e[4];
+    for (int i = 0; i < 4; i++) {
+        synth(v[i], 81, (uint64_t)i + 7, 0.02);
+        e[i] = (fx_entry){keys[i], "value", OT_KIND_FLOW, "2017-01", v[i], 81, 0, NULL};
+    }
+    fx_source fx = {e, 4, 0, 0};
+    ot_target t[6];
+    for (int i = 0; i < 6; i++)
+        t[i] = fx_target(keys[i % 4], 2023, i < 4 ? OT_TARGET_GROWTH : OT_TARGET_LEVEL, OT_OP_GE,
+                         i < 4 ? 6 : 1300);
+    ot_proj_opts o = fast_opts();
+    ot_projection p1, p2, one[6], many[6];
+    ot_err err;
+    assert_int_equal(ot_project_target(&t[0], fx_get, &fx, &o, &p1, &err), OT_OK);
+    assert_int_equal(ot_project_target(&t[0], fx_get, &fx, &o, &p2, &err), OT_OK);
+    assert_memory_equal(&p1, &p2, sizeof p1);
+    assert_true(strncmp(p1.method, "rwsd(", 5) == 0);
+    assert_int_equal(p1.periods_done, 9);
+    assert_true(p1.lo95 < p1.lo80 && p1.lo80 < p1.point && p1.point < p1.hi80 &&
+                p1.hi80 < p1.hi95);
+    o.seed = 2;
+    assert_int_equal(ot_project_target(&t[0], fx_get, &fx, &o, &p2, &err), OT_OK);
+    assert_true(p1.point != p2.point);
+    assert_near(p1.point, p2.point, 0.2); /* 2000 paths: close but not equal */
+    o.seed = 1;
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(ot_project_target(&t[i], fx_get, &fx, &o, &one[i], &err), OT_OK);
+    o.threads = 1;
+    assert_int_equal(ot_project_many(t, 6, fx_get, &fx, &o, many, &err), OT_OK);
+    assert_memory_equal(one, many, sizeof one);
+    o.threads = 2;
+    memset(many, 0, sizeof many);
+    assert_int_equal(ot_project_many(t, 6, fx_get, &fx, &o, many, &err), OT_OK);
+    assert_memory_equal(one, many, sizeof one);
+}
+
+/* A registered model through the model interface, fitted on logs. */
+static void test_projection_model_method(void **state)
+{
+    (void)state;
+    static double v[81];
+    synth(v, 81, 3, 0.02);
+    fx_entry e[] = {{"m", "value", OT_KIND_FLOW, "2017-01", v, 81, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("m", 2023, OT_TARGET_GROWTH, OT_OP_GE, 6);
+    ot_proj_opts o = fast_opts();
+    o.method = "snaive";
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_non_null(strstr(p.method, "on logs"));
+    assert_true(p.lo80 < p.point && p.point < p.hi80);
+    assert_string_equal(ot_proj_method_resolve("rwsd"), "rwsd");
+    assert_string_equal(ot_proj_method_resolve("snaive"), "snaive");
+    assert_null(ot_proj_method_resolve("nope"));
+    assert_non_null(ot_proj_method_resolve(NULL));
+}
+
+/* A sparse local series (ytd growth at March and September only) borrows
+ * its shape from a reference with eight years of monthly values named in
+ * the series' metadata, and says so. */
+static void test_projection_borrowed_shape(void **state)
+{
+    (void)state;
+    static double ref[105]; /* 2015-01 .. 2023-09 */
+    synth(ref, 105, 11, 0.03);
+    static const double g[] = {11, NAN, NAN, NAN, NAN, NAN, 18.9};
+    fx_entry e[] = {{"loc.exports", "ytd_yoy", OT_KIND_FLOW, "2023-03", g, 7, 0, "ref.exports"},
+                    {"ref.exports", "value", OT_KIND_FLOW, "2015-01", ref, 105, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("loc.exports", 2023, OT_TARGET_GROWTH, OT_OP_GE, 15);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_string_equal(p.latest, "2023-09");
+    assert_near(p.carry, 18.9, 1e-9);
+    assert_string_equal(p.method, "ytd+shape(ref.exports)");
+    assert_non_null(strstr(p.notes, "borrowed from ref.exports, 2018-2022"));
+    assert_non_null(strstr(p.notes, "shape borrowed from ref.exports, 2016-2022 "
+                                    "(spread x1.5 for a local series)"));
+    assert_true(p.share > 0.6 && p.share < 0.8);
+    assert_true(p.prob > 0.5);
+    assert_int_equal(p.status, p.prob >= 0.8 ? OT_STATUS_ON_TRACK : OT_STATUS_AT_RISK);
+    /* without the metadata callback there is no reference */
+    o.shape = NULL;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_string_equal(p.method, "ytd+shape(rule of thumb)");
+}
+
+/* No data, no data for the year, an unquantified target, and a decline
+ * of an annual ratio. */
+static void test_projection_no_data(void **state)
+{
+    (void)state;
+    static const double ratio[] = {2.0, 1.9, 1.85};
+    fx_entry e[] = {{"a", "value", OT_KIND_FLOW, "2022-01", a_v, 12, 0, NULL},
+                    {"ratio", "value", OT_KIND_RATE, "2021", ratio, 3, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("nope", 2023, OT_TARGET_GROWTH, OT_OP_GE, 5);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_NO_DATA);
+    assert_string_equal(ot_proj_status_name(p.status), "no_data");
+    assert_true(isnan(p.point) && isnan(p.prob) && isnan(p.required));
+    assert_string_equal(p.notes, "no data for nope");
+    t.series = "a";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_NO_DATA);
+    assert_string_equal(p.notes, "a: no data for 2023 yet");
+    t.kind = OT_TARGET_UNQUANTIFIED;
+    t.op = OT_OP_NONE;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_UNQUANTIFIED);
+    /* decline: 1.9 -> 1.85 falls by 0.05 */
+    t = fx_target("ratio", 2023, OT_TARGET_DECLINE, OT_OP_GE, NAN);
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_near(p.outcome, 0.05, 1e-12);
+    t.value = 0.1; /* must fall by at least 0.1 */
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    o.as_of_period = "2023-10";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_NO_DATA);
+    assert_string_equal(p.notes, "ratio: no data for 2023 yet");
+}
+
+/* Invalid targets and options, and a failing source: the code, the message,
+ * and *out untouched. */
+static void test_projection_failures(void **state)
+{
+    (void)state;
+    fx_source fx = {ab, 2, 0, 0};
+    ot_target t = fx_target("a", 2023, OT_TARGET_RELATIVE, OT_OP_GE, 3);
+    ot_proj_opts o = fast_opts();
+    ot_projection p, before;
+    ot_err err;
+    memset(&p, 0x5a, sizeof p);
+    before = p;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "target a: a relative target needs ref");
+    assert_memory_equal(&p, &before, sizeof p);
+    t.kind = OT_TARGET_GROWTH;
+    o.as_of_period = "2023-13";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "bad as_of period '2023-13'");
+    o.as_of_period = NULL;
+    o.method = "nope";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_true(strncmp(err.msg, "unknown method 'nope' (known: rwsd, naive", 41) == 0);
+    o.method = NULL;
+    t.year = 0;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "target a: year 0 out of range 1900..9999");
+    t.year = 2023;
+    t.series = NULL;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "target has no series");
+    t.series = "a";
+    fx.fail = OT_EIO;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EIO);
+    assert_string_equal(err.msg, "store: disk on fire reading a");
+    assert_memory_equal(&p, &before, sizeof p);
+    /* many: the first failing target is named */
+    fx.fail = 0;
+    ot_target ts[3] = {t, t, t};
+    ts[1].kind = OT_TARGET_IN_STEP;
+    ts[1].tolerance = 1;
+    ot_projection ps[3];
+    o.threads = 2;
+    assert_int_equal(ot_project_many(ts, 3, fx_get, &fx, &o, ps, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "target 2 (a 2023): target a: a in_step target needs ref");
+    assert_int_equal(ot_project_many(ts, 0, fx_get, &fx, &o, ps, &err), OT_OK);
+    assert_int_equal(ot_project_target(&t, NULL, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "no data source");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_projection_level_met_by_ytd),
+        cmocka_unit_test(test_projection_outcome_known),
+        cmocka_unit_test(test_projection_relative),
+        cmocka_unit_test(test_projection_jan_feb_combined),
+        cmocka_unit_test(test_projection_seeded_reproducible),
+        cmocka_unit_test(test_projection_model_method),
+        cmocka_unit_test(test_projection_borrowed_shape),
+        cmocka_unit_test(test_projection_no_data),
+        cmocka_unit_test(test_projection_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
