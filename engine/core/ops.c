@@ -479,10 +479,13 @@ ot_series *ot_series_to(const ot_series *s, ot_freq f, ot_agg how, ot_err *err)
                    ot_freq_name(f)[0] ? ot_freq_name(f) : "no frequency");
         return NULL;
     }
-    if ((unsigned)how > OT_AGG_FIRST) {
+    if ((unsigned)how > OT_AGG_NONE) {
         ot_err_set(err, OT_EINVAL, "unknown aggregation %d", (int)how);
         return NULL;
     }
+    if (how == OT_AGG_NONE)
+        how = s->kind == OT_KIND_STOCK ? OT_AGG_LAST
+              : s->kind == OT_KIND_RATE ? OT_AGG_MEAN : OT_AGG_SUM;
     if (f == s->freq)
         return ot_series_copy(s, err);
     ot_ord t0 = ot_period_convert(s->freq, s->start, f);
@@ -505,6 +508,8 @@ ot_series *ot_series_to(const ot_series *s, ot_freq f, ot_agg how, ot_err *err)
         case OT_AGG_LAST: r->v[i] = s->v[b - s->start]; break;
         case OT_AGG_FIRST:
             r->v[i] = cov(s, (size_t)(a - s->start)) ? NAN : s->v[a - s->start];
+            break;
+        case OT_AGG_NONE: /* resolved above */
             break;
         }
     }

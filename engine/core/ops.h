@@ -28,7 +28,13 @@
 
 /* Names for enum arguments: NULL-terminated arrays in enum order, directly
  * usable with luaL_checkoption; ot_ops_name_parse returns the index or -1. */
-typedef enum ot_agg { OT_AGG_SUM = 0, OT_AGG_MEAN, OT_AGG_LAST, OT_AGG_FIRST } ot_agg;
+typedef enum ot_agg {
+    OT_AGG_SUM = 0,
+    OT_AGG_MEAN,
+    OT_AGG_LAST,
+    OT_AGG_FIRST,
+    OT_AGG_NONE /* not named: "by the series' kind" (sum flows, last stocks, mean rates) */
+} ot_agg;
 typedef enum ot_roll {
     OT_ROLL_MEAN = 0, OT_ROLL_SUM, OT_ROLL_MIN, OT_ROLL_MAX, OT_ROLL_SD
 } ot_roll;
@@ -108,7 +114,8 @@ ot_series *ot_series_ytd_yoy(const ot_series *s, ot_err *err);
 /* ---- frequency and windows ----------------------------------------------- */
 
 /* Aggregates to the coarser frequency f (D -> M, Q, Y; M -> Q, Y; Q -> Y; the
- * same frequency copies).  A target period is complete only when each of its
+ * same frequency copies); how OT_AGG_NONE picks by s->kind: sum for flows,
+ * last for stocks, mean for rates.  A target period is complete only when each of its
  * sub-periods is present or covered by a value inside the same target period;
  * incomplete periods (including partial ones at the ends) are NaN.  sum adds
  * the values (a Jan–Feb value counts as both months); mean divides that sum by

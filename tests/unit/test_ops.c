@@ -499,6 +499,19 @@ static void test_ops_to_quarter_and_year(void **state)
     r = ot_series_to(s, OT_FREQ_Y, OT_AGG_SUM, &err); /* incomplete year */
     check(r, 2023, (double[]){X}, 1);
     ot_series_free(r);
+    /* OT_AGG_NONE goes by kind: flow sums, stock takes the last, rate means */
+    r = ot_series_to(s, OT_FREQ_Q, OT_AGG_NONE, &err);
+    check(r, Q(2023, 1), (double[]){6, 15, X}, 3);
+    ot_series_free(r);
+    s->kind = OT_KIND_STOCK;
+    r = ot_series_to(s, OT_FREQ_Q, OT_AGG_NONE, &err);
+    check(r, Q(2023, 1), (double[]){3, 6, X}, 3);
+    ot_series_free(r);
+    s->kind = OT_KIND_RATE;
+    r = ot_series_to(s, OT_FREQ_Q, OT_AGG_NONE, &err);
+    check(r, Q(2023, 1), (double[]){2, 5, X}, 3);
+    ot_series_free(r);
+    s->kind = OT_KIND_FLOW;
     r = ot_series_to(s, OT_FREQ_M, OT_AGG_SUM, &err); /* same frequency: a copy */
     check(r, M(2023, 1), s->v, 8);
     ot_series_free(r);
