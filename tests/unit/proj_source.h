@@ -64,7 +64,7 @@ static int fx_get(void *ud, const char *key, const char *measure, ot_series **ou
     return OT_ENOTFOUND;
 }
 
-static int fx_shape(void *ud, const char *key, char *buf, size_t cap)
+__attribute__((unused)) static int fx_shape(void *ud, const char *key, char *buf, size_t cap)
 {
     fx_source *fx = ud;
     for (size_t i = 0; i < fx->n; i++)
