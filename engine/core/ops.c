@@ -370,15 +370,12 @@ static int64_t year_start(ot_freq f, int64_t o)
  * sub-period and no covered run straddles the new year). */
 ot_series *ot_series_ytd(const ot_series *s, ot_err *err)
 {
-    if (s->freq == OT_FREQ_Y || s->freq == OT_FREQ_NONE) {
-        ot_series *r = ot_series_copy(s, err);
-        if (r && s->freq == OT_FREQ_NONE) {
-            ot_series_free(r);
-            ot_err_set(err, OT_EINVAL, "ytd needs a frequency");
-            return NULL;
-        }
-        return r;
+    if (s->freq == OT_FREQ_NONE) {
+        ot_err_set(err, OT_EINVAL, "ytd needs a frequency");
+        return NULL;
     }
+    if (s->freq == OT_FREQ_Y)
+        return ot_series_copy(s, err);
     ot_series *r = make(s, s->start, s->n, META_SAME, err);
     if (!r || s->n == 0)
         return r;
@@ -408,13 +405,12 @@ ot_series *ot_series_ytd(const ot_series *s, ot_err *err)
  * between.  The result starts at the first sub-period of s's first year. */
 ot_series *ot_series_from_ytd(const ot_series *s, ot_err *err)
 {
-    if (s->freq == OT_FREQ_Y || s->freq == OT_FREQ_NONE) {
-        if (s->freq == OT_FREQ_NONE) {
-            ot_err_set(err, OT_EINVAL, "from_ytd needs a frequency");
-            return NULL;
-        }
-        return ot_series_copy(s, err);
+    if (s->freq == OT_FREQ_NONE) {
+        ot_err_set(err, OT_EINVAL, "from_ytd needs a frequency");
+        return NULL;
     }
+    if (s->freq == OT_FREQ_Y)
+        return ot_series_copy(s, err);
     int64_t rstart = s->n ? year_start(s->freq, s->start) : s->start;
     size_t lead = (size_t)(s->start - rstart), n = s->n + lead;
     ot_series *r = make(s, (ot_ord)rstart, n, META_SAME, err);

@@ -476,6 +476,71 @@ static void test_ops_ytd_yoy(void **state)
     ot_series_free(s);
 }
 
+static void test_ops_ytd_edges(void **state)
+{
+    (void)state;
+    ot_err err;
+    /* a covered December whose value sits in January: January's value brings
+     * in last year's December, so 2024's totals are unknown */
+    ot_series *s = mk(OT_FREQ_M, M(2023, 11), (double[]){1, X, 5, 2}, 4);
+    cover(s, M(2023, 12));
+    ot_series *r = ot_series_ytd(s, &err);
+    check(r, M(2023, 11), (double[]){X, X, X, X}, 4);
+    ot_series_free(r);
+    ot_series_free(s);
+    /* daily, across a year end: 2024-12-30 is mid-year (unknown), 2025-01-01
+     * restarts at 3, then 3 + 4 = 7 */
+    ot_ord d = ot_days_from_civil(2024, 12, 30);
+    s = mk(OT_FREQ_D, d, (double[]){1, 2, 3, 4}, 4);
+    r = ot_series_ytd(s, &err);
+    check(r, d, (double[]){X, X, 3, 7}, 4);
+    /* back: the result starts on 2024-01-01; 2024 has no present totals, so
+     * nothing there is covered; 2025: 3, 7-3 = 4 */
+    ot_series *b = ot_series_from_ytd(r, &err);
+    assert_int_equal(b->start, ot_days_from_civil(2024, 1, 1));
+    assert_int_equal(b->n, 366 + 2);
+    assert_true(b->v[366] == 3 && b->v[367] == 4);
+    assert_false(ot_series_covered(b, d));
+    ot_series_free(b);
+    ot_series_free(r);
+    ot_series_free(s);
+    /* no frequency */
+    s = mk(OT_FREQ_NONE, 0, (double[]){1}, 1);
+    assert_null(ot_series_ytd(s, &err));
+    assert_string_equal(err.msg, "ytd needs a frequency");
+    assert_null(ot_series_from_ytd(s, &err));
+    assert_string_equal(err.msg, "from_ytd needs a frequency");
+    assert_null(ot_series_yoy(s, &err));
+    assert_string_equal(err.msg, "yoy needs a frequency");
+    assert_null(ot_series_ytd_yoy(s, &err));
+    assert_string_equal(err.msg, "ytd_yoy needs a frequency");
+    ot_series_free(s);
+}
+
+static void test_ops_flags_follow_values(void **state)
+{
+    (void)state;
+    ot_err err;
+    /* scalar ops and unm keep January covered: Feb 30 * 2 = 60 */
+    ot_series *s = mk(OT_FREQ_M, M(2023, 1), (double[]){X, 30, 20}, 3);
+    cover(s, M(2023, 1));
+    ot_series *r = ot_series_scalar(s, '*', 2, 0, &err);
+    check(r, M(2023, 1), (double[]){X, 60, 40}, 3);
+    check_flags(r, "c..");
+    ot_series_free(r);
+    r = ot_series_unm(s, &err);
+    check_flags(r, "c..");
+    ot_series_free(r);
+    /* intersect with a series from February: Feb's Jan–Feb value has no
+     * counterpart total in b (its January is outside b) */
+    ot_series *b = mk(OT_FREQ_M, M(2023, 2), (double[]){5, 6}, 2);
+    r = ot_series_binop(s, b, '+', OT_ALIGN_INTERSECT, &err);
+    check(r, M(2023, 2), (double[]){X, 26}, 2);
+    ot_series_free(r);
+    ot_series_free(b);
+    ot_series_free(s);
+}
+
 /* ---- frequency conversion --------------------------------------------------- */
 
 static void test_ops_to_quarter_and_year(void **state)
@@ -946,6 +1011,8 @@ int main(void)
         cmocka_unit_test(test_ops_ytd_janfeb),
         cmocka_unit_test(test_ops_from_ytd),
         cmocka_unit_test(test_ops_ytd_yoy),
+        cmocka_unit_test(test_ops_ytd_edges),
+        cmocka_unit_test(test_ops_flags_follow_values),
         cmocka_unit_test(test_ops_to_quarter_and_year),
         cmocka_unit_test(test_ops_to_quarter_janfeb),
         cmocka_unit_test(test_ops_to_from_daily),
