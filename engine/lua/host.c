@@ -1,0 +1,519 @@
+/* host.c — the script host: a Lua state with the engine, limits and one
+ * protected entry for everything the CLI asks of it.
+ *
+ * Every entry point (new, run_file, run_string, eval) runs its work inside
+ * lua_pcall of a C function, so even the host's own pushes cannot panic when
+ * memory runs out; the script itself runs in a nested pcall whose message
+ * handler adds the traceback (lua.c's msghandler) and picks up the engine
+ * code of an ontrack error.  Time limits use a count hook every 100k
+ * instructions that, once the limit is passed, re-arms itself on every line
+ * so a script's pcall cannot swallow the stop (as Redis does).  Interrupts
+ * set a hook from the signal handler (as lua.c does).  The allocator counts
+ * every byte, Lua's and the engine's, against the cap.
+ */
+#include "lua/host.h"
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/period.h"
+#include "lua/lontrack.h"
+
+#define HOOK_COUNT 100000
+
+struct ot_host {
+    lua_State *L;
+    size_t used, peak, limit;
+    double timeout;
+    struct timespec t0;               /* start of the running chunk */
+    volatile sig_atomic_t interrupted;
+    int stopped;                      /* the time limit was passed */
+    int last_code;                    /* set by the message handler */
+    int sandbox;
+};
+
+/* ---- allocator -------------------------------------------------------------- */
+
+/* lua_Alloc with a byte count and an optional cap.  When ptr is NULL, osize
+ * is a type tag, not a size. */
+static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    ot_host *h = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        h->used -= old;
+        return NULL;
+    }
+    if (h->limit && nsize > old && h->used - old + nsize > h->limit)
+        return NULL;
+    void *p = realloc(ptr, nsize);
+    if (!p)
+        return NULL;
+    h->used = h->used - old + nsize;
+    if (h->used > h->peak)
+        h->peak = h->used;
+    return p;
+}
+
+/* ---- hooks ------------------------------------------------------------------ */
+
+static ot_host *host_of(lua_State *L)
+{
+    return *(ot_host **)lua_getextraspace(L);
+}
+
+static double elapsed(const ot_host *h)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - h->t0.tv_sec) + (double)(now.tv_nsec - h->t0.tv_nsec) * 1e-9;
+}
+
+static void hook(lua_State *L, lua_Debug *ar);
+
+/* The normal hook: a count hook when there is a time limit, none otherwise. */
+static void arm(ot_host *h)
+{
+    clock_gettime(CLOCK_MONOTONIC, &h->t0);
+    h->stopped = 0;
+    h->interrupted = 0;
+    if (h->timeout > 0)
+        lua_sethook(h->L, hook, LUA_MASKCOUNT, HOOK_COUNT);
+    else
+        lua_sethook(h->L, NULL, 0, 0);
+}
+
+static void hook(lua_State *L, lua_Debug *ar)
+{
+    ot_host *h = host_of(L);
+    if (h->interrupted) {
+        h->interrupted = 0;
+        if (h->timeout > 0)
+            lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
+        else
+            lua_sethook(L, NULL, 0, 0);
+        luaL_error(L, "interrupted!");
+    }
+    if (h->stopped || (h->timeout > 0 && elapsed(h) > h->timeout)) {
+        if (!h->stopped) {
+            h->stopped = 1;
+            lua_sethook(L, hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
+        }
+        luaL_error(L, "script stopped: time limit of %f s exceeded", h->timeout);
+    }
+}
+
+void ot_host_interrupt(ot_host *h)
+{
+    if (!h)
+        return;
+    h->interrupted = 1;
+    lua_sethook(h->L, hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
+}
+
+/* ---- calling ------------------------------------------------------------------ */
+
+/* The message handler: remembers the engine code of the error and appends a
+ * traceback (lua.c's msghandler).  Upvalue 1 is the host. */
+static int msghandler(lua_State *L)
+{
+    ot_host *h = lua_touserdata(L, lua_upvalueindex(1));
+    h->last_code = ot_l_errcode(L, 1);
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* The code the CLI sees for an error of Lua status st. */
+static int error_code(const ot_host *h, int st)
+{
+    if (st == LUA_ERRMEM)
+        return h->limit ? OT_ELIMIT : OT_ENOMEM;
+    if (h->stopped)
+        return OT_ELIMIT;
+    switch (h->last_code) {
+    case OT_EDATA:
+    case OT_ENOTFOUND:
+    case OT_EIO:
+    case OT_ELOCKED:
+    case OT_ELIMIT:
+        return h->last_code;
+    case OT_ENOMEM:
+        return h->limit ? OT_ELIMIT : OT_ENOMEM;
+    default:
+        return OT_ESCRIPT;
+    }
+}
+
+/* Copies the error value at the top into err with code and pops it.  Reads
+ * the string in place: no allocation. */
+static int take_error(lua_State *L, int code, ot_err *err)
+{
+    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    if (!msg)
+        msg = "(error object is not a string)";
+    if (code == OT_ELIMIT && strcmp(msg, "not enough memory") == 0)
+        msg = "not enough memory: the script's memory limit was reached";
+    ot_err_set(err, code, "%s", msg);
+    lua_pop(L, 1);
+    return code;
+}
+
+/* Calls the function below narg arguments with the traceback handler and the
+ * limits armed; leaves nres results.  Returns OT_OK or the error's code with
+ * err set (the message popped). */
+static int docall(ot_host *h, int narg, int nres, ot_err *err)
+{
+    lua_State *L = h->L;
+    int base = lua_gettop(L) - narg;            /* function index */
+    lua_pushlightuserdata(L, h);
+    lua_pushcclosure(L, msghandler, 1);
+    lua_insert(L, base);                        /* handler below the function */
+    h->last_code = OT_ESCRIPT;
+    arm(h);
+    int st = lua_pcall(L, narg, nres, base);
+    lua_sethook(L, NULL, 0, 0);
+    lua_remove(L, base);
+    if (st != LUA_OK)
+        return take_error(L, error_code(h, st), err);
+    return OT_OK;
+}
+
+/* What an entry asks for, passed to the protected entry as light userdata. */
+typedef enum { CALL_INIT, CALL_FILE, CALL_STRING, CALL_EVAL } call_kind;
+
+typedef struct call_ctx {
+    call_kind kind;
+    ot_host *h;
+    const ot_host_opts *opts; /* INIT */
+    const char *path;         /* FILE */
+    int argc;
+    char **argv;
+    const char *chunk, *name; /* STRING, EVAL */
+    int *incomplete;          /* EVAL */
+    int code;
+    ot_err *err;
+} call_ctx;
+
+/* Opens the libraries (an allow-list in sandbox mode) and the module. */
+static const luaL_Reg libs[] = {
+    {LUA_GNAME, luaopen_base},         {LUA_LOADLIBNAME, luaopen_package},
+    {LUA_COLIBNAME, luaopen_coroutine}, {LUA_TABLIBNAME, luaopen_table},
+    {LUA_IOLIBNAME, luaopen_io},        {LUA_OSLIBNAME, luaopen_os},
+    {LUA_STRLIBNAME, luaopen_string},   {LUA_MATHLIBNAME, luaopen_math},
+    {LUA_UTF8LIBNAME, luaopen_utf8},    {LUA_DBLIBNAME, luaopen_debug},
+    {NULL, NULL}};
+
+/* Sandbox replacements forcing text chunks.  Upvalue 1 is the original. */
+static int sb_load(lua_State *L)
+{
+    /* load(chunk [, chunkname [, mode [, env]]]): the env argument counts
+     * only when given, so pass 3 or 4 arguments as the caller did. */
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushliteral(L, "t");
+    if (n >= 4)
+        lua_pushvalue(L, 4);
+    lua_call(L, n >= 4 ? 4 : 3, LUA_MULTRET);
+    return lua_gettop(L) - n;
+}
+
+static int sb_loadfile(lua_State *L)
+{
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 1);
+    lua_pushliteral(L, "t");
+    if (n >= 3)
+        lua_pushvalue(L, 3);
+    lua_call(L, n >= 3 ? 3 : 2, LUA_MULTRET);
+    return lua_gettop(L) - n;
+}
+
+static int sb_dofile(lua_State *L)
+{
+    const char *fname = luaL_optstring(L, 1, NULL);
+    lua_settop(L, 1);
+    if (luaL_loadfilex(L, fname, "t") != LUA_OK)
+        return lua_error(L);
+    lua_call(L, 0, LUA_MULTRET);
+    return lua_gettop(L) - 1;
+}
+
+static void wrap_global(lua_State *L, const char *name, lua_CFunction f)
+{
+    lua_getglobal(L, name);
+    lua_pushcclosure(L, f, 1);
+    lua_setglobal(L, name);
+}
+
+static void clear_field(lua_State *L, const char *lib, const char *name)
+{
+    lua_getglobal(L, lib);
+    if (lua_istable(L, -1)) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, name);
+    }
+    lua_pop(L, 1);
+}
+
+static void init_state(lua_State *L, const ot_host_opts *o)
+{
+    for (const luaL_Reg *lib = libs; lib->func; lib++) {
+        if (o->sandbox && strcmp(lib->name, LUA_DBLIBNAME) == 0)
+            continue;
+        luaL_requiref(L, lib->name, lib->func, 1);
+        lua_pop(L, 1);
+    }
+    if (o->sandbox) {
+        clear_field(L, LUA_OSLIBNAME, "execute");
+        clear_field(L, LUA_OSLIBNAME, "exit");
+        clear_field(L, LUA_IOLIBNAME, "popen");
+        clear_field(L, LUA_LOADLIBNAME, "loadlib");
+        /* keep only the preload and Lua searchers */
+        lua_getglobal(L, LUA_LOADLIBNAME);
+        lua_getfield(L, -1, "searchers");
+        lua_pushnil(L);
+        lua_rawseti(L, -2, 4);
+        lua_pushnil(L);
+        lua_rawseti(L, -2, 3);
+        lua_pop(L, 1);
+        lua_pushliteral(L, "");
+        lua_setfield(L, -2, "cpath");
+        lua_pop(L, 1);
+        wrap_global(L, "load", sb_load);
+        wrap_global(L, "loadfile", sb_loadfile);
+        lua_pushcfunction(L, sb_dofile);
+        lua_setglobal(L, "dofile");
+    }
+    if (o->as_of) {
+        lua_pushstring(L, o->as_of);
+        lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_ASOF);
+    }
+    if (o->db_path) {
+        lua_pushstring(L, o->db_path);
+        lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBPATH);
+    }
+    luaL_requiref(L, "ontrack", luaopen_ontrack, 0);
+    lua_setglobal(L, "ot");
+}
+
+/* arg as lua.c makes it: arg[0] = script, arg[1..argc] = the arguments. */
+static void push_args(lua_State *L, const char *path, int argc, char **argv)
+{
+    lua_createtable(L, argc, 1);
+    lua_pushstring(L, path);
+    lua_rawseti(L, -2, 0);
+    for (int i = 0; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setglobal(L, "arg");
+}
+
+/* lua.c's incomplete test: a syntax error whose message ends in <eof>. */
+static int incomplete(lua_State *L, int st)
+{
+    static const char mark[] = "<eof>";
+    size_t len;
+    if (st != LUA_ERRSYNTAX)
+        return 0;
+    const char *msg = lua_tolstring(L, -1, &len);
+    return msg && len >= sizeof mark - 1 && strcmp(msg + len - (sizeof mark - 1), mark) == 0;
+}
+
+/* REPL: load `return <input>;` else the input itself; run; print results
+ * through the global print. */
+static int eval(call_ctx *c)
+{
+    lua_State *L = c->h->L;
+    int base = lua_gettop(L);
+    const char *ret = lua_pushfstring(L, "return %s;", c->chunk);
+    int st = luaL_loadbufferx(L, ret, strlen(ret), "=stdin", "t");
+    lua_remove(L, -2);                          /* the "return" text */
+    if (st != LUA_OK) {
+        lua_pop(L, 1);
+        st = luaL_loadbufferx(L, c->chunk, strlen(c->chunk), "=stdin", "t");
+        if (incomplete(L, st)) {
+            lua_pop(L, 1);
+            *c->incomplete = 1;
+            return OT_OK;
+        }
+        if (st != LUA_OK)
+            return take_error(L, OT_ESCRIPT, c->err);
+    }
+    int code = docall(c->h, 0, LUA_MULTRET, c->err);
+    if (code != OT_OK)
+        return code;
+    int n = lua_gettop(L) - base;
+    if (n > 0) {
+        luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
+        lua_getglobal(L, "print");
+        lua_insert(L, base + 1);
+        code = docall(c->h, n, 0, c->err);
+    }
+    lua_settop(L, base);
+    return code;
+}
+
+static int entry(lua_State *L)
+{
+    call_ctx *c = lua_touserdata(L, 1);
+    lua_pop(L, 1);
+    int st;
+    switch (c->kind) {
+    case CALL_INIT:
+        init_state(L, c->opts);
+        c->code = OT_OK;
+        break;
+    case CALL_FILE:
+        push_args(L, c->path, c->argc, c->argv);
+        st = luaL_loadfilex(L, strcmp(c->path, "-") == 0 ? NULL : c->path, "t");
+        if (st == LUA_ERRFILE) {
+            c->code = take_error(L, OT_ENOTFOUND, c->err);
+            break;
+        }
+        if (st != LUA_OK) {
+            c->code = take_error(L, OT_ESCRIPT, c->err);
+            break;
+        }
+        luaL_checkstack(L, c->argc, "too many arguments to script");
+        for (int i = 0; i < c->argc; i++)
+            lua_pushstring(L, c->argv[i]);
+        c->code = docall(c->h, c->argc, 0, c->err);
+        break;
+    case CALL_STRING:
+        st = luaL_loadbufferx(L, c->chunk, strlen(c->chunk), c->name ? c->name : c->chunk, "t");
+        c->code = st != LUA_OK ? take_error(L, OT_ESCRIPT, c->err) : docall(c->h, 0, 0, c->err);
+        break;
+    case CALL_EVAL:
+        *c->incomplete = 0;
+        c->code = eval(c);
+        break;
+    }
+    return 0;
+}
+
+/* Runs c through the protected entry; an error escaping it (out of memory
+ * while setting up, outside the script) is reported too. */
+static int enter(ot_host *h, call_ctx *c)
+{
+    lua_State *L = h->L;
+    int top = lua_gettop(L);
+    c->h = h;
+    c->code = OT_OK;
+    ot_err_clear(c->err);
+    lua_pushcfunction(L, entry);
+    lua_pushlightuserdata(L, c);
+    int st = lua_pcall(L, 1, 0, 0);
+    if (st != LUA_OK) {
+        h->last_code = OT_ESCRIPT;
+        c->code = take_error(L, error_code(h, st), c->err);
+    }
+    lua_settop(L, top);
+    return c->code;
+}
+
+/* ---- public entry points ----------------------------------------------------- */
+
+/* Checks as_of: "latest", a date or a period. */
+static int check_asof(const char *s, ot_err *err)
+{
+    int32_t days;
+    ot_period p;
+    ot_err e;
+    if (strcmp(s, "latest") == 0 || ot_date_parse(s, &days, &e) == OT_OK ||
+        ot_period_parse(s, (size_t)-1, &p, &e) == OT_OK)
+        return OT_OK;
+    return ot_err_set(err, OT_EDATA, "--as-of: '%s' is neither a date (2023-10-20) nor a period "
+                                     "(2023-09)", s);
+}
+
+int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
+{
+    static const ot_host_opts defaults = {NULL, NULL, 0, 0, 0};
+    if (!o)
+        o = &defaults;
+    if (o->as_of && check_asof(o->as_of, err) != OT_OK)
+        return OT_EDATA;
+    ot_host *h = calloc(1, sizeof *h);
+    if (!h)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    h->limit = o->mem_limit;
+    h->timeout = o->timeout > 0 ? o->timeout : 0;
+    h->sandbox = o->sandbox;
+    h->L = lua_newstate(host_alloc, h);
+    if (!h->L) {
+        int code = h->limit ? OT_ELIMIT : OT_ENOMEM;
+        free(h);
+        return ot_err_set(err, code, "cannot create a Lua state");
+    }
+    *(ot_host **)lua_getextraspace(h->L) = h;
+    ot_err e;
+    call_ctx c = {.kind = CALL_INIT, .opts = o, .err = &e};
+    if (enter(h, &c) != OT_OK) {
+        int code = ot_err_set(err, e.code, "cannot start the script host: %s", e.msg);
+        ot_host_free(h);
+        return code;
+    }
+    *out = h;
+    return OT_OK;
+}
+
+void ot_host_free(ot_host *h)
+{
+    if (!h)
+        return;
+    lua_close(h->L);
+    free(h);
+}
+
+int ot_host_run_file(ot_host *h, const char *path, int argc, char **argv, ot_err *err)
+{
+    ot_err e;
+    call_ctx c = {.kind = CALL_FILE, .path = path, .argc = argc, .argv = argv, .err = err ? err : &e};
+    return enter(h, &c);
+}
+
+int ot_host_run_string(ot_host *h, const char *chunk, const char *name, ot_err *err)
+{
+    ot_err e;
+    call_ctx c = {.kind = CALL_STRING, .chunk = chunk, .name = name, .err = err ? err : &e};
+    return enter(h, &c);
+}
+
+int ot_host_eval(ot_host *h, const char *input, int *incomplete_out, ot_err *err)
+{
+    ot_err e;
+    int inc = 0;
+    call_ctx c = {.kind = CALL_EVAL, .chunk = input, .incomplete = &inc, .err = err ? err : &e};
+    int code = enter(h, &c);
+    if (incomplete_out)
+        *incomplete_out = inc;
+    return code;
+}
+
+size_t ot_host_mem_used(const ot_host *h)
+{
+    return h ? h->used : 0;
+}
+
+size_t ot_host_mem_peak(const ot_host *h)
+{
+    return h ? h->peak : 0;
+}

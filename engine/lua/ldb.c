@@ -1,0 +1,561 @@
+/* ldb.c — the database userdata: ot.open, ot.db, db:series, db:keys, db:put,
+ * db:targets, db:import, db:close.
+ *
+ * A db box holds one ot_store * (NULL once closed).  Store calls never run
+ * Lua code: what they return is boxed before conversion (targets) or
+ * collected into a GC-owned buffer (keys), so a Lua error can never leave a
+ * statement or a transaction open.  Every function raises on failure (an
+ * unknown series, a locked database, bad data), with the engine's code kept
+ * for the host's exit status.
+ */
+#include "lua/lontrack.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/import.h"
+#include "store/store.h"
+
+/* ---- as_of -------------------------------------------------------------------- */
+
+void ot_l_asof(lua_State *L, int arg, const char *s, int32_t *days, const char **period)
+{
+    *days = OT_ASOF_LATEST;
+    *period = NULL;
+    if (!s) {
+        if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_ASOF) == LUA_TSTRING)
+            s = lua_tostring(L, -1); /* the registry keeps it alive */
+        lua_pop(L, 1);
+        if (!s)
+            return;
+    }
+    if (strcmp(s, "latest") == 0)
+        return;
+    ot_err e;
+    ot_period p;
+    if (ot_date_parse(s, days, &e) == OT_OK)
+        return;
+    if (ot_period_parse(s, (size_t)-1, &p, &e) == OT_OK) {
+        *days = OT_ASOF_LATEST;
+        *period = s;
+        return;
+    }
+    luaL_argerror(L, arg, lua_pushfstring(L, "as_of '%s' is neither a date (2023-10-20) nor a "
+                                             "period (2023-09)", s));
+}
+
+/* ---- boxes ---------------------------------------------------------------------- */
+
+static ot_store **newdb(lua_State *L)
+{
+    ot_store **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, OT_L_DB);
+    return box;
+}
+
+ot_store *ot_l_checkdb(lua_State *L, int arg)
+{
+    ot_store **box = luaL_testudata(L, arg, OT_L_DB);
+    if (!box)
+        luaL_typeerror(L, arg, "db");
+    if (!*box)
+        luaL_argerror(L, arg, "database is closed");
+    return *box;
+}
+
+/* ot.open(path [, {readonly = true}]) -> db, creating the file unless
+ * readonly. */
+static int l_open(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    int ro = 0;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lua_getfield(L, 2, "readonly");
+        ro = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    ot_store **box = newdb(L);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_store_open(path, ro ? OT_STORE_READONLY : OT_STORE_CREATE, box, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    return 1;
+}
+
+/* Pushes the db ot.db() returns, opening it on first use: the host's path,
+ * else $ONTRACK_DB, else ./ontrack.db (as the CLI). */
+static void pushdefault(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBOBJ) == LUA_TUSERDATA) {
+        ot_store **box = luaL_testudata(L, -1, OT_L_DB);
+        if (box && *box)
+            return;
+    }
+    lua_pop(L, 1);
+    const char *path = NULL;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBPATH) == LUA_TSTRING)
+        path = lua_tostring(L, -1);
+    if (!path)
+        path = getenv("ONTRACK_DB");
+    if (!path || !*path)
+        path = "ontrack.db";
+    ot_store **box = newdb(L);                 /* [path, box] */
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_store_open(path, OT_STORE_CREATE, box, &e) != OT_OK)
+        ot_l_error(L, &e);
+    lua_remove(L, -2);                         /* [box] */
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBOBJ);
+}
+
+ot_store *ot_l_defaultdb(lua_State *L)
+{
+    pushdefault(L);
+    ot_store *st = *(ot_store **)lua_touserdata(L, -1);
+    lua_pop(L, 1); /* the registry keeps the box */
+    return st;
+}
+
+static int l_db(lua_State *L)
+{
+    pushdefault(L);
+    return 1;
+}
+
+/* db:close(): closes now (later uses raise "database is closed"); __gc and
+ * __close do the same. */
+static int m_close(lua_State *L)
+{
+    ot_store **box = luaL_checkudata(L, 1, OT_L_DB);
+    ot_store_close(*box);
+    *box = NULL;
+    return 0;
+}
+
+static int m_tostring(lua_State *L)
+{
+    ot_store **box = luaL_checkudata(L, 1, OT_L_DB);
+    if (*box)
+        lua_pushfstring(L, "db %s", ot_store_path(*box));
+    else
+        lua_pushliteral(L, "db (closed)");
+    return 1;
+}
+
+/* ---- reading ------------------------------------------------------------------------ */
+
+static const char *const measure_names[] = {"value", "ytd", "yoy", "ytd_yoy", NULL};
+
+/* db:series(key [, {as_of =, measure =, freq =}]) -> series.  as_of defaults
+ * to the host's --as-of; a period as_of cuts the data after that period. */
+static int l_series(lua_State *L)
+{
+    ot_store *st = ot_l_checkdb(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    ot_read_opts ro = OT_READ_OPTS_INIT;
+    const char *as_of = NULL, *through = NULL;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        as_of = ot_l_optfield_str(L, 3, 3, "as_of");
+        const char *ms = ot_l_optfield_str(L, 3, 3, "measure");
+        const char *fs = ot_l_optfield_str(L, 3, 3, "freq");
+        if (ms && ot_measure_parse(ms, (size_t)-1, &ro.measure) != 0)
+            luaL_argerror(L, 3, lua_pushfstring(L, "measure must be \"value\", \"ytd\", \"yoy\" "
+                                                   "or \"ytd_yoy\", got \"%s\"", ms));
+        if (fs && (ro.freq = ot_freq_parse(fs)) == OT_FREQ_NONE)
+            luaL_argerror(L, 3, lua_pushfstring(L, "freq must be \"D\", \"M\", \"Q\" or \"Y\", "
+                                                   "got \"%s\"", fs));
+    }
+    int32_t days;
+    ot_l_asof(L, 3, as_of, &days, &through);
+    ro.as_of = days;
+    ot_series **box = ot_l_newseries(L);
+    ot_alloc a = ot_l_alloc(L);
+    ot_err e;
+    ot_err_clear(&e);
+    ot_series *s;
+    if (ot_store_read(st, key, &ro, &a, &s, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    ot_l_setseries(L, box, s);
+    if (through) {
+        ot_period p;
+        ot_period_parse(through, (size_t)-1, &p, &e); /* checked by ot_l_asof */
+        ot_ord end = ot_l_ord_in(p, s->freq, 1);
+        if (end < s->start) {
+            ot_err_set(&e, OT_ENOTFOUND, "%s: nothing known through %s", key, through);
+            return ot_l_error(L, &e);
+        }
+        if (end < ot_series_end(s)) {
+            ot_series **cut = ot_l_newseries(L);
+            ot_series *r = ot_series_slice(s, s->start, end, &e);
+            if (!r)
+                return ot_l_error(L, &e);
+            ot_l_setseries(L, cut, r);
+        }
+    }
+    return 1;
+}
+
+/* Keys collected by the ot_store_keys callback into a GC-owned buffer:
+ * NUL-separated, in order, each once.  Allocated with the state's allocator
+ * without Lua calls (the callback runs inside the store). */
+typedef struct keybuf {
+    ot_alloc a;
+    char *p;
+    size_t len, cap;
+    size_t n;
+    int oom;
+} keybuf;
+
+static int keybuf_gc(lua_State *L)
+{
+    keybuf *kb = lua_touserdata(L, 1);
+    ot_free(&kb->a, kb->p, kb->cap);
+    kb->p = NULL;
+    kb->cap = 0;
+    return 0;
+}
+
+static int collect_key(void *ud, const ot_key_info *ki)
+{
+    keybuf *kb = ud;
+    size_t k = strlen(ki->key) + 1;
+    if (kb->len >= k && kb->n && strcmp(kb->p + kb->len - k, ki->key) == 0 &&
+        (kb->len == k || kb->p[kb->len - k - 1] == '\0'))
+        return 0; /* the same key at another frequency */
+    if (kb->len + k > kb->cap) {
+        size_t cap = kb->cap ? kb->cap * 2 : 1024;
+        while (cap < kb->len + k)
+            cap *= 2;
+        char *p = ot_realloc(&kb->a, kb->p, kb->cap, cap);
+        if (!p) {
+            kb->oom = 1;
+            return 1;
+        }
+        kb->p = p;
+        kb->cap = cap;
+    }
+    memcpy(kb->p + kb->len, ki->key, k);
+    kb->len += k;
+    kb->n++;
+    return 0;
+}
+
+/* db:keys([pattern]) -> {key, ...} in key order; pattern is a GLOB
+ * ("yiwu.*"). */
+static int l_keys(lua_State *L)
+{
+    ot_store *st = ot_l_checkdb(L, 1);
+    const char *pattern = luaL_optstring(L, 2, NULL);
+    keybuf *kb = lua_newuserdatauv(L, sizeof *kb, 0);   /* [kb] */
+    memset(kb, 0, sizeof *kb);
+    kb->a = ot_l_alloc(L);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, keybuf_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_store_keys(st, pattern, collect_key, kb, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    if (kb->oom) {
+        ot_err_set(&e, OT_ENOMEM, "out of memory listing keys");
+        return ot_l_error(L, &e);
+    }
+    lua_createtable(L, (int)kb->n, 0);                    /* [kb, keys] */
+    const char *k = kb->p;
+    for (size_t i = 0; i < kb->n; i++) {
+        lua_pushstring(L, k);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+        k += strlen(k) + 1;
+    }
+    return 1;
+}
+
+/* ---- writing -------------------------------------------------------------------------- */
+
+/* db:put(series [, {key =, measure =, vintage =, source =}]) -> inserted,
+ * unchanged.  Writes the series' metadata and every present value in one
+ * transaction; a Jan–Feb value is stored as the combined period. */
+static int l_put(lua_State *L)
+{
+    ot_store *st = ot_l_checkdb(L, 1);
+    const ot_series *s = ot_l_checkseries(L, 2);
+    const char *key = s->key, *source = NULL, *vs = NULL;
+    ot_measure m = OT_MEASURE_VALUE;
+    int32_t vintage = OT_VINTAGE_NONE;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        const char *k = ot_l_optfield_str(L, 3, 3, "key");
+        if (k)
+            key = k;
+        source = ot_l_optfield_str(L, 3, 3, "source");
+        vs = ot_l_optfield_str(L, 3, 3, "vintage");
+        lua_settop(L, 3);
+        lua_getfield(L, 3, "measure");                      /* [4] */
+        if (!lua_isnil(L, 4))
+            m = (ot_measure)ot_l_checkoption(L, 4, NULL, measure_names);
+    }
+    if (!key || !*key)
+        luaL_argerror(L, 2, "the series has no key (give one: s:with{key = ...} or {key = ...})");
+    ot_err e;
+    ot_err_clear(&e);
+    if (vs && ot_date_parse(vs, &vintage, &e) != OT_OK)
+        luaL_argerror(L, 3, lua_pushfstring(L, "vintage: %s", e.msg));
+
+    ot_series_meta meta;
+    ot_series_meta_init(&meta);
+    meta.key = (char *)key;  /* put_meta only reads */
+    meta.name = s->name;
+    meta.unit = s->unit;
+    meta.freq = s->freq;
+    meta.kind = (int)s->kind;
+    long long inserted = 0, unchanged = 0;
+    /* No Lua call from here to the end of the transaction. */
+    int rc = ot_store_begin(st, &e);
+    if (rc == OT_OK)
+        rc = ot_store_put_meta(st, &meta, &e);
+    for (size_t i = 0; rc == OT_OK && i < s->n; i++) {
+        double v = s->v[i];
+        if (v != v)
+            continue;
+        ot_ord o = s->start + (ot_ord)i;
+        ot_period p = {s->freq, o, 1};
+        while (p.span <= (int)i && ot_series_covered(s, o - p.span))
+            p.span++;
+        ot_put_result res;
+        rc = ot_store_put_obs(st, key, m, p, v, vintage, source, 0, &res, &e);
+        if (rc == OT_OK) {
+            if (res == OT_PUT_INSERTED)
+                inserted++;
+            else
+                unchanged++;
+        } else {
+            char per[OT_PERIOD_STRMAX];
+            ot_period_format(p, per, sizeof per);
+            char msg[OT_ERR_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", e.msg);
+            ot_err_set(&e, rc, "%s %s: %s", key, per, msg);
+        }
+    }
+    if (rc == OT_OK)
+        rc = ot_store_commit(st, &e);
+    else
+        ot_store_rollback(st);
+    if (rc != OT_OK)
+        return ot_l_error(L, &e);
+    lua_pushinteger(L, inserted);
+    lua_pushinteger(L, unchanged);
+    return 2;
+}
+
+/* ---- targets --------------------------------------------------------------------------- */
+
+/* The array ot_store_targets returns, boxed while it is turned into target
+ * userdata (each target is moved out, the rest freed by __gc). */
+typedef struct tbuf {
+    ot_target *t;
+    int64_t *ids;
+    size_t n;
+} tbuf;
+
+static int tbuf_gc(lua_State *L)
+{
+    tbuf *b = lua_touserdata(L, 1);
+    ot_store_targets_free(b->t, b->n);
+    free(b->ids);
+    b->t = NULL;
+    b->ids = NULL;
+    b->n = 0;
+    return 0;
+}
+
+/* db:targets([{year =}]) -> {target, ...} ordered by year and id. */
+static int l_targets(lua_State *L)
+{
+    ot_store *st = ot_l_checkdb(L, 1);
+    lua_Integer year = 0;
+    if (lua_type(L, 2) == LUA_TNUMBER)
+        year = luaL_checkinteger(L, 2);
+    else if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        year = ot_l_optfield_int(L, 2, 2, "year", 0);
+    }
+    luaL_argcheck(L, year >= 0 && year <= 9999, 2, "year out of range");
+    tbuf *b = lua_newuserdatauv(L, sizeof *b, 0);          /* [b] */
+    memset(b, 0, sizeof *b);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, tbuf_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_store_targets(st, (int)year, &b->t, &b->ids, &b->n, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    lua_createtable(L, (int)b->n, 0);                       /* [b, list] */
+    for (size_t i = 0; i < b->n; i++) {
+        ot_l_target *t = ot_l_newtarget(L);                 /* [b, list, t] */
+        t->t = b->t[i];                                     /* move */
+        ot_target_init(&b->t[i]);
+        t->id = b->ids ? (long long)b->ids[i] : 0;
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* ---- import --------------------------------------------------------------------------- */
+
+static const char *const format_names[] = {"auto", "long", "wide", "targets", "series", NULL};
+
+/* db:import(file_or_files [, {format =, measure =, as_of =, encoding =,
+ * source =}]) -> {files =, already =, rows =, inserted =, unchanged =,
+ * missing =}.  One transaction; bad data raises with every problem's
+ * location counted in the message. */
+static int l_import(lua_State *L)
+{
+    ot_store *st = ot_l_checkdb(L, 1);
+    size_t n = 1;
+    if (lua_istable(L, 2))
+        n = lua_rawlen(L, 2);
+    else
+        luaL_checkstring(L, 2);
+    luaL_argcheck(L, n >= 1 && n <= 100000, 2, "no files given");
+    ot_import_opts o = OT_IMPORT_OPTS_INIT;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_settop(L, 3);
+        if (lua_getfield(L, 3, "format") != LUA_TNIL)            /* [4] */
+            o.format = (ot_import_format)ot_l_checkoption(L, 4, NULL, format_names);
+        if (lua_getfield(L, 3, "measure") != LUA_TNIL)           /* [5] */
+            o.measure = (ot_measure)ot_l_checkoption(L, 5, NULL, measure_names);
+        const char *enc = ot_l_optfield_str(L, 3, 3, "encoding");
+        int en;
+        if (enc && (en = ot_encoding_parse(enc)) < 0)
+            luaL_argerror(L, 3, lua_pushfstring(L, "encoding must be \"utf-8\" or \"gbk\", got "
+                                                   "\"%s\"", enc));
+        else if (enc)
+            o.encoding = (ot_encoding)en;
+        o.source = ot_l_optfield_str(L, 3, 3, "source");
+        const char *as_of = ot_l_optfield_str(L, 3, 3, "as_of");
+        ot_err e;
+        if (as_of && ot_date_parse(as_of, &o.as_of, &e) != OT_OK)
+            luaL_argerror(L, 3, lua_pushfstring(L, "as_of: %s", e.msg));
+    }
+    /* the file names, in a GC-owned array of pointers into Lua strings */
+    const char **paths = lua_newuserdatauv(L, n * sizeof *paths, 0);
+    if (lua_istable(L, 2)) {
+        for (size_t i = 0; i < n; i++) {
+            lua_rawgeti(L, 2, (lua_Integer)i + 1);
+            if (lua_type(L, -1) != LUA_TSTRING)
+                luaL_argerror(L, 2, lua_pushfstring(L, "file %d is not a string", (int)i + 1));
+            paths[i] = lua_tostring(L, -1);
+            lua_pop(L, 1); /* the table keeps it */
+        }
+    } else {
+        paths[0] = lua_tostring(L, 2);
+    }
+    ot_import_stats stats;
+    memset(&stats, 0, sizeof stats);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_import_files(st, paths, n, &o, &stats, NULL, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, stats.files);
+    lua_setfield(L, -2, "files");
+    lua_pushinteger(L, stats.already);
+    lua_setfield(L, -2, "already");
+    lua_pushinteger(L, stats.rows);
+    lua_setfield(L, -2, "rows");
+    lua_pushinteger(L, stats.inserted);
+    lua_setfield(L, -2, "inserted");
+    lua_pushinteger(L, stats.unchanged);
+    lua_setfield(L, -2, "unchanged");
+    lua_pushinteger(L, stats.missing);
+    lua_setfield(L, -2, "missing");
+    return 1;
+}
+
+static void setstr(lua_State *L, const char *k, const char *v)
+{
+    if (v) {
+        lua_pushstring(L, v);
+        lua_setfield(L, -2, k);
+    }
+}
+
+static int metabox_gc(lua_State *L)
+{
+    ot_series_meta_clear(lua_touserdata(L, 1));
+    return 0;
+}
+
+/* db:meta(key) -> {key =, name =, name_en =, region =, unit =, shape =,
+ * source =, freq =, kind =, agg =} (absent fields are nil).  The store's
+ * strings are held by a box whose __gc frees them. */
+static int l_meta(lua_State *L)
+{
+    ot_store *st = ot_l_checkdb(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    ot_series_meta *m = lua_newuserdatauv(L, sizeof *m, 0);    /* [m] */
+    ot_series_meta_init(m);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, metabox_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_store_get_meta(st, key, m, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    lua_createtable(L, 0, 10);                                 /* [m, t] */
+    setstr(L, "key", m->key);
+    setstr(L, "name", m->name);
+    setstr(L, "name_en", m->name_en);
+    setstr(L, "region", m->region);
+    setstr(L, "unit", m->unit);
+    setstr(L, "shape", m->shape);
+    setstr(L, "source", m->source);
+    if (m->freq != OT_FREQ_NONE)
+        setstr(L, "freq", ot_freq_name(m->freq));
+    if (m->kind >= 0)
+        setstr(L, "kind", ot_kind_name((ot_kind)m->kind));
+    if (m->agg != OT_AGG_NONE)
+        setstr(L, "agg", ot_agg_name(m->agg));
+    return 1;
+}
+
+static const luaL_Reg db_methods[] = {
+    {"series", l_series},
+    {"keys", l_keys},
+    {"put", l_put},
+    {"targets", l_targets},
+    {"import", l_import},
+    {"meta", l_meta},
+    {"close", m_close},
+    {NULL, NULL}};
+
+static const luaL_Reg db_meta[] = {
+    {"__gc", m_close},
+    {"__close", m_close},
+    {"__tostring", m_tostring},
+    {NULL, NULL}};
+
+static const luaL_Reg db_funcs[] = {
+    {"open", l_open},
+    {"db", l_db},
+    {NULL, NULL}};
+
+void ot_l_open_db(lua_State *L)
+{
+    luaL_setfuncs(L, db_funcs, 0);          /* [mod] */
+    luaL_newmetatable(L, OT_L_DB);          /* [mod, mt] */
+    luaL_setfuncs(L, db_meta, 0);
+    luaL_newlib(L, db_methods);             /* [mod, mt, methods] */
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "db");
+    lua_setfield(L, -2, "__name");
+    lua_pop(L, 1);                          /* [mod] */
+}

@@ -1,0 +1,360 @@
+/* lmodel.c — fitted models: ot.fit, ot.fit_many, m:forecast, m:simulate,
+ * m:residuals, m:fitted and the fields method, desc, params, aicc, ...
+ *
+ * A model box holds one ot_model * (made through the fitted series'
+ * allocator, i.e. the state's).  Forecast and simulation results are copied
+ * into series boxes pushed before the engine call, so a Lua error while the
+ * result tables are built cannot leak; the GSL generator lives only between
+ * its allocation and its free, with no Lua call in between.
+ */
+#include "lua/lontrack.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "models/model.h"
+
+#define MAXLEVELS 8
+
+static ot_model **newmodel(lua_State *L)
+{
+    ot_model **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, OT_L_MODEL);
+    return box;
+}
+
+static const ot_model *checkmodel(lua_State *L, int arg)
+{
+    ot_model **box = luaL_testudata(L, arg, OT_L_MODEL);
+    if (!box)
+        luaL_typeerror(L, arg, "model");
+    if (!*box)
+        luaL_argerror(L, arg, "model is closed");
+    return *box;
+}
+
+/* Reads {period =, spec =} at arg (may be absent) into o; the spec string
+ * stays alive in the caller's table. */
+static void checkopts(lua_State *L, int arg, ot_model_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    if (lua_isnoneornil(L, arg))
+        return;
+    luaL_checktype(L, arg, LUA_TTABLE);
+    lua_Integer period = ot_l_optfield_int(L, arg, arg, "period", 0);
+    luaL_argcheck(L, period >= 0 && period <= 366, arg, "period out of range 0..366");
+    o->period = (int)period;
+    o->spec = ot_l_optfield_str(L, arg, arg, "spec");
+}
+
+/* Fits method to the series at sarg into a new box at the top; raises on
+ * failure with prefix (may be "") before the engine's message. */
+static void fit_one(lua_State *L, const ot_series *s, const char *method, const ot_model_opts *o,
+                    const char *prefix)
+{
+    ot_model **box = newmodel(L);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_model_fit(s, method, o, box, &e) != OT_OK) {
+        if (*prefix) {
+            char msg[OT_ERR_MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", e.msg);
+            ot_err_set(&e, e.code, "%s%s", prefix, msg);
+        }
+        ot_l_error(L, &e);
+    }
+}
+
+/* ot.fit(s [, method = "auto" [, {period =, spec =}]]) -> model */
+static int l_fit(lua_State *L)
+{
+    const ot_series *s = ot_l_checkseries(L, 1);
+    const char *method = luaL_optstring(L, 2, "auto");
+    ot_model_opts o;
+    checkopts(L, 3, &o);
+    fit_one(L, s, method, &o, "");
+    return 1;
+}
+
+/* ot.fit_many({s1, s2, ...} [, method [, opts]]) -> {m1, m2, ...}; the first
+ * failure raises naming the series' position. */
+static int l_fit_many(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    const char *method = luaL_optstring(L, 2, "auto");
+    ot_model_opts o;
+    checkopts(L, 3, &o);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    lua_settop(L, 3);
+    lua_createtable(L, (int)n, 0);                        /* [4] result */
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 1, i);                             /* [5] s */
+        const ot_series *s = ot_l_toseries(L, 5);
+        if (!s)
+            luaL_argerror(L, 1, lua_pushfstring(L, "item %I is not an open series", i));
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "series %lld: ", (long long)i);
+        fit_one(L, s, method, &o, prefix);               /* [5] s [6] m */
+        lua_rawseti(L, 4, i);
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+/* m:forecast(h [, {levels = {80, 95}}]) -> {mean = s, lower = {[80] = s, ...},
+ * upper = {...}, levels = {80, 95}, h = h} */
+static int l_forecast(lua_State *L)
+{
+    const ot_model *m = checkmodel(L, 1);
+    lua_Integer h = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, h >= 1 && h <= 100000, 2, "horizon must be 1..100000");
+    double levels[MAXLEVELS] = {80, 95};
+    size_t nl = 2;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        if (lua_getfield(L, 3, "levels") != LUA_TNIL) {
+            luaL_argcheck(L, lua_istable(L, -1), 3, "levels must be a table of percentages");
+            lua_Integer k = (lua_Integer)lua_rawlen(L, -1);
+            luaL_argcheck(L, k <= MAXLEVELS, 3, "at most 8 levels");
+            nl = (size_t)k;
+            for (lua_Integer i = 1; i <= k; i++) {
+                lua_rawgeti(L, -1, i);
+                int isnum;
+                double x = lua_tonumberx(L, -1, &isnum);
+                if (!isnum || !(x > 0 && x < 100))
+                    luaL_argerror(L, 3, lua_pushfstring(L, "levels[%I] must be a number "
+                                                           "between 0 and 100", i));
+                levels[i - 1] = x;
+                lua_pop(L, 1);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 2);
+    luaL_checkstack(L, (int)(2 * nl + 8), "too many levels");
+    int first = lua_gettop(L) + 1;                        /* mean, lo[...], up[...] boxes */
+    ot_series **mean = ot_l_newseries(L);
+    ot_series **lo[MAXLEVELS], **up[MAXLEVELS];
+    for (size_t l = 0; l < nl; l++) {
+        lo[l] = ot_l_newseries(L);
+        up[l] = ot_l_newseries(L);
+    }
+    ot_forecast *f;
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_model_forecast(m, (size_t)h, levels, nl, &f, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    /* copy into the boxes; no Lua call until f is freed */
+    int ok = (*mean = ot_series_copy(f->mean, &e)) != NULL;
+    for (size_t l = 0; ok && l < nl; l++)
+        ok = (*lo[l] = ot_series_copy(f->lower[l], &e)) != NULL &&
+             (*up[l] = ot_series_copy(f->upper[l], &e)) != NULL;
+    ot_forecast_free(f);
+    if (!ok)
+        return ot_l_error(L, &e);
+    lua_createtable(L, 0, 5);                             /* [.., fc] */
+    lua_pushvalue(L, first);
+    lua_setfield(L, -2, "mean");
+    lua_pushinteger(L, h);
+    lua_setfield(L, -2, "h");
+    lua_createtable(L, (int)nl, 0);                       /* levels */
+    lua_createtable(L, 0, (int)nl);                       /* lower */
+    lua_createtable(L, 0, (int)nl);                       /* upper */
+    for (size_t l = 0; l < nl; l++) {
+        lua_Number lv = levels[l];
+        lua_pushnumber(L, lv);
+        lua_rawseti(L, -4, (lua_Integer)l + 1);
+        /* integral levels index as integers: fc.lower[80] */
+        if (lv == floor(lv))
+            lua_pushinteger(L, (lua_Integer)lv);
+        else
+            lua_pushnumber(L, lv);
+        lua_pushvalue(L, -1);                             /* [levels, lower, upper, k, k] */
+        lua_pushvalue(L, first + 1 + 2 * (int)l);
+        lua_rawset(L, -5);                                /* lower[k] */
+        lua_pushvalue(L, first + 2 + 2 * (int)l);
+        lua_rawset(L, -3);                                /* upper[k] */
+    }
+    lua_setfield(L, -4, "upper");
+    lua_setfield(L, -3, "lower");
+    lua_setfield(L, -2, "levels");
+    return 1;
+}
+
+/* m:simulate(h, n [, seed = 1]) -> {path1, ..., pathn} as series following
+ * the data.  Same seed, same paths. */
+static int l_simulate(lua_State *L)
+{
+    const ot_model *m = checkmodel(L, 1);
+    lua_Integer h = luaL_checkinteger(L, 2);
+    lua_Integer n = luaL_checkinteger(L, 3);
+    lua_Integer seed = luaL_optinteger(L, 4, 1);
+    luaL_argcheck(L, h >= 1 && h <= 100000, 2, "horizon must be 1..100000");
+    luaL_argcheck(L, n >= 1 && n <= 1000000 && h * n <= 100000000, 3,
+                  "paths must be 1..1000000 (and h * paths at most 1e8)");
+    double *paths = lua_newuserdatauv(L, (size_t)(h * n) * sizeof *paths, 0); /* [5] */
+    ot_err e;
+    ot_err_clear(&e);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rng) {
+        ot_err_set(&e, OT_ENOMEM, "out of memory");
+        return ot_l_error(L, &e);
+    }
+    gsl_rng_set(rng, (unsigned long)seed);
+    int rc = ot_model_simulate(m, (size_t)h, (size_t)n, rng, paths, &e);
+    gsl_rng_free(rng);
+    if (rc != OT_OK)
+        return ot_l_error(L, &e);
+    lua_createtable(L, (int)n, 0);                        /* [5 paths, 6 list] */
+    ot_alloc a = ot_l_alloc(L);
+    ot_ord start = m->start + (ot_ord)m->n;
+    for (lua_Integer p = 0; p < n; p++) {
+        ot_series **box = ot_l_newseries(L);
+        ot_series *s = ot_series_from(&a, m->freq, start, paths + p * h, (size_t)h, &e);
+        if (!s)
+            return ot_l_error(L, &e);
+        ot_l_setseries(L, box, s);
+        lua_rawseti(L, 6, p + 1);
+    }
+    return 1;
+}
+
+/* Pushes n values from v as a series on the model's data periods. */
+static int push_fitted(lua_State *L, const ot_model *m, const double *v)
+{
+    ot_series **box = ot_l_newseries(L);
+    ot_alloc a = ot_l_alloc(L);
+    ot_err e;
+    ot_err_clear(&e);
+    ot_series *s = ot_series_from(&a, m->freq, m->start, v, m->n, &e);
+    if (!s)
+        return ot_l_error(L, &e);
+    ot_l_setseries(L, box, s);
+    return 1;
+}
+
+static int l_residuals(lua_State *L)
+{
+    const ot_model *m = checkmodel(L, 1);
+    return push_fitted(L, m, m->resid);
+}
+
+static int l_fitted(lua_State *L)
+{
+    const ot_model *m = checkmodel(L, 1);
+    return push_fitted(L, m, m->fitted);
+}
+
+static void pushnum(lua_State *L, double x)
+{
+    if (isnan(x))
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, x);
+}
+
+/* __index: methods (upvalue 1), then the fields. */
+static int m_index(lua_State *L)
+{
+    const ot_model *m = checkmodel(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (lua_getfield(L, lua_upvalueindex(1), k) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    if (strcmp(k, "method") == 0)
+        lua_pushstring(L, m->method->name);
+    else if (strcmp(k, "desc") == 0)
+        lua_pushstring(L, m->desc);
+    else if (strcmp(k, "aicc") == 0)
+        pushnum(L, m->aicc);
+    else if (strcmp(k, "aic") == 0)
+        pushnum(L, m->aic);
+    else if (strcmp(k, "bic") == 0)
+        pushnum(L, m->bic);
+    else if (strcmp(k, "loglik") == 0)
+        pushnum(L, m->loglik);
+    else if (strcmp(k, "sigma2") == 0)
+        pushnum(L, m->sigma2);
+    else if (strcmp(k, "n") == 0)
+        lua_pushinteger(L, (lua_Integer)m->n);
+    else if (strcmp(k, "period") == 0)
+        lua_pushinteger(L, m->period);
+    else if (strcmp(k, "params") == 0) {
+        lua_createtable(L, 0, (int)m->npar);
+        for (size_t i = 0; i < m->npar && i < OT_MODEL_MAXPAR; i++) {
+            lua_pushnumber(L, m->par[i]);
+            lua_setfield(L, -2, m->par_name[i]);
+        }
+    } else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int m_tostring(lua_State *L)
+{
+    ot_model **box = luaL_checkudata(L, 1, OT_L_MODEL);
+    const ot_model *m = *box;
+    if (!m) {
+        lua_pushliteral(L, "model (closed)");
+        return 1;
+    }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s on %zu observations", m->desc[0] ? m->desc : m->method->name,
+             m->n);
+    luaL_addstring(&b, buf);
+    if (!isnan(m->aicc)) {
+        snprintf(buf, sizeof buf, ", AICc %.2f", m->aicc);
+        luaL_addstring(&b, buf);
+    }
+    for (size_t i = 0; i < m->npar && i < OT_MODEL_MAXPAR; i++) {
+        snprintf(buf, sizeof buf, "%s%.*s = %.4g", i ? ", " : "\n  ", 16, m->par_name[i],
+                 m->par[i]);
+        luaL_addstring(&b, buf);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static int m_gc(lua_State *L)
+{
+    ot_model **box = luaL_checkudata(L, 1, OT_L_MODEL);
+    ot_model_free(*box);
+    *box = NULL;
+    return 0;
+}
+
+static const luaL_Reg model_methods[] = {
+    {"forecast", l_forecast},
+    {"simulate", l_simulate},
+    {"residuals", l_residuals},
+    {"fitted", l_fitted},
+    {NULL, NULL}};
+
+static const luaL_Reg model_meta[] = {
+    {"__tostring", m_tostring},
+    {"__gc", m_gc},
+    {"__close", m_gc},
+    {NULL, NULL}};
+
+static const luaL_Reg model_funcs[] = {
+    {"fit", l_fit},
+    {"fit_many", l_fit_many},
+    {NULL, NULL}};
+
+void ot_l_open_model(lua_State *L)
+{
+    luaL_setfuncs(L, model_funcs, 0);       /* [mod] */
+    luaL_newmetatable(L, OT_L_MODEL);       /* [mod, mt] */
+    luaL_setfuncs(L, model_meta, 0);
+    luaL_newlib(L, model_methods);          /* [mod, mt, methods] */
+    lua_pushcclosure(L, m_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "model");
+    lua_setfield(L, -2, "__name");
+    lua_pop(L, 1);                          /* [mod] */
+}

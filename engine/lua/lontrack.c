@@ -1,0 +1,199 @@
+/* lontrack.c — the `ontrack` Lua module: opener and the helpers every binding
+ * file shares (argument checks, periods, engine errors, the allocator).
+ *
+ * luaopen_ontrack builds one table from the per-file openers (series, db,
+ * model, project).  It is what the host preloads as the global `ot` and what
+ * `require "ontrack"` loads from stock lua5.4.
+ */
+#include "lua/lontrack.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/period.h"
+
+ot_alloc ot_l_alloc(lua_State *L)
+{
+    ot_alloc a;
+    a.f = lua_getallocf(L, &a.ud);
+    return a;
+}
+
+/* Formats e after the calling Lua function's position, remembers the message
+ * and code in the registry (for ot_l_errcode) and raises it.  Only stack
+ * memory is used before the raise. */
+int ot_l_error(lua_State *L, const ot_err *e)
+{
+    char buf[OT_ERR_MSG_MAX + OT_ERR_FILE_MAX + 48];
+    ot_err_format(e, buf, sizeof buf);
+    if (!buf[0])
+        snprintf(buf, sizeof buf, "engine error %d", e->code);
+    luaL_where(L, 1);                       /* "chunk:line: " */
+    lua_pushstring(L, buf);
+    lua_concat(L, 2);                       /* message */
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_ERRMSG);
+    lua_pushinteger(L, e->code);
+    lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_ERRCODE);
+    return lua_error(L);
+}
+
+int ot_l_errcode(lua_State *L, int idx)
+{
+    int code = OT_ESCRIPT;
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TSTRING)
+        return code;
+    lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_ERRMSG);
+    if (lua_rawequal(L, idx, -1)) {
+        lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_ERRCODE);
+        code = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return code;
+}
+
+/* Builds `expected "a", "b" or "c", got "x"` on the stack and raises it as
+ * a bad-argument error. */
+int ot_l_checkoption(lua_State *L, int arg, const char *def, const char *const names[])
+{
+    const char *name = def ? luaL_optstring(L, arg, def) : luaL_checkstring(L, arg);
+    size_t n = 0;
+    for (; names[n]; n++)
+        if (strcmp(names[n], name) == 0)
+            return (int)n;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, "expected ");
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            luaL_addstring(&b, i + 1 == n ? " or " : ", ");
+        luaL_addchar(&b, '"');
+        luaL_addstring(&b, names[i]);
+        luaL_addchar(&b, '"');
+    }
+    luaL_addstring(&b, ", got \"");
+    luaL_addstring(&b, name);
+    luaL_addchar(&b, '"');
+    luaL_pushresult(&b);
+    return luaL_argerror(L, arg, lua_tostring(L, -1));
+}
+
+ot_period ot_l_checkperiod(lua_State *L, int arg)
+{
+    ot_period p = {OT_FREQ_NONE, 0, 1};
+    if (lua_type(L, arg) == LUA_TNUMBER) {
+        int isint = 0;
+        lua_Integer y = lua_tointegerx(L, arg, &isint);
+        luaL_argcheck(L, isint && y >= 1 && y <= 9999, arg, "a year must be an integer 1-9999");
+        p.freq = OT_FREQ_Y;
+        p.ord = (ot_ord)y;
+        return p;
+    }
+    if (lua_type(L, arg) != LUA_TSTRING)
+        luaL_typeerror(L, arg, "period");
+    size_t len;
+    const char *s = lua_tolstring(L, arg, &len);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_period_parse(s, len, &p, &e) != OT_OK)
+        luaL_argerror(L, arg, e.msg);
+    return p;
+}
+
+int ot_l_freq_rank(ot_freq f)
+{
+    switch (f) {
+    case OT_FREQ_D: return 1;
+    case OT_FREQ_M: return 2;
+    case OT_FREQ_Q: return 3;
+    case OT_FREQ_Y: return 4;
+    default:        return 0;
+    }
+}
+
+ot_ord ot_l_ord_in(ot_period p, ot_freq f, int last)
+{
+    ot_ord o = last ? p.ord : p.ord - (p.span - 1);
+    if (p.freq == f)
+        return o;
+    if (ot_l_freq_rank(p.freq) > ot_l_freq_rank(f))
+        return last ? ot_period_last_sub(p.freq, o, f) : ot_period_convert(p.freq, o, f);
+    ot_ord c = ot_period_convert(p.freq, o, f);
+    if (last && ot_period_last_sub(f, c, p.freq) > o)
+        c--; /* the containing period is not complete by p's end */
+    return c;
+}
+
+void ot_l_pushperiod(lua_State *L, ot_freq f, ot_ord o, int span)
+{
+    char buf[OT_PERIOD_STRMAX];
+    ot_period p = {f, o, span};
+    ot_period_format(p, buf, sizeof buf);
+    lua_pushstring(L, buf);
+}
+
+/* Pushes field k of the table at idx; returns its type. */
+static int getfield(lua_State *L, int idx, const char *k)
+{
+    return lua_getfield(L, idx, k);
+}
+
+const char *ot_l_optfield_str(lua_State *L, int arg, int idx, const char *k)
+{
+    idx = lua_absindex(L, idx);
+    int t = getfield(L, idx, k);
+    const char *s = NULL;
+    if (t == LUA_TSTRING)
+        s = lua_tostring(L, -1); /* kept alive by the table */
+    else if (t != LUA_TNIL)
+        luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' must be a string, got %s", k,
+                                              luaL_typename(L, -1)));
+    lua_pop(L, 1);
+    return s;
+}
+
+double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double def)
+{
+    idx = lua_absindex(L, idx);
+    int t = getfield(L, idx, k);
+    double x = def;
+    int isnum = 0;
+    if (t != LUA_TNIL) {
+        x = lua_tonumberx(L, -1, &isnum);
+        if (!isnum)
+            luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' must be a number, got %s", k,
+                                                  luaL_typename(L, -1)));
+    }
+    lua_pop(L, 1);
+    return x;
+}
+
+lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua_Integer def)
+{
+    idx = lua_absindex(L, idx);
+    int t = getfield(L, idx, k);
+    lua_Integer x = def;
+    int isint = 0;
+    if (t != LUA_TNIL) {
+        x = lua_tointegerx(L, -1, &isint);
+        if (!isint)
+            luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' must be an integer, got %s", k,
+                                                  luaL_typename(L, -1)));
+    }
+    lua_pop(L, 1);
+    return x;
+}
+
+int luaopen_ontrack(lua_State *L)
+{
+    lua_newtable(L);
+    ot_l_open_series(L);
+    ot_l_open_db(L);
+    ot_l_open_model(L);
+    ot_l_open_project(L);
+    lua_pushliteral(L, "ontrack 0.1");
+    lua_setfield(L, -2, "_VERSION");
+    return 1;
+}

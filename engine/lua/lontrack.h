@@ -1,0 +1,129 @@
+/* lontrack.h — what the files of the `ontrack` Lua library share.
+ *
+ * Internal to engine/lua (as lualib.h and lauxlib.h are to Lua): the module
+ * opener, the per-file registration functions, the metatable names and the
+ * small helpers every binding uses to check arguments, box engine objects
+ * and raise engine errors.  Conventions (STYLE.md "The C/Lua boundary"):
+ * arguments are checked before anything is owned; an object's userdata box
+ * is pushed before the object is made; nothing malloc'd is held in a C local
+ * across a Lua call that may raise.
+ */
+#ifndef OT_LUA_LONTRACK_H
+#define OT_LUA_LONTRACK_H
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "core/err.h"
+#include "core/period.h"
+#include "core/series.h"
+#include "core/target.h"
+
+/* Metatable names (each defined once, here). */
+#define OT_L_SERIES "ontrack.series"
+#define OT_L_DB "ontrack.db"
+#define OT_L_MODEL "ontrack.model"
+#define OT_L_TARGET "ontrack.target"
+#define OT_L_SCENARIO "ontrack.scenario"
+
+/* Registry fields the host sets before opening the module. */
+#define OT_L_REG_ASOF "ontrack.as_of"     /* default as_of string, or absent */
+#define OT_L_REG_DBPATH "ontrack.db_path" /* what ot.db() opens, or absent */
+#define OT_L_REG_DBOBJ "ontrack.db_obj"   /* the db ot.db() opened, once opened */
+#define OT_L_REG_ERRMSG "ontrack.errmsg"  /* message of the last engine error raised */
+#define OT_L_REG_ERRCODE "ontrack.errcode"/* and its OT_E* code */
+
+/* Opens the library: returns 1 with the module table on the stack. */
+int luaopen_ontrack(lua_State *L);
+
+/* Each file adds its functions to the module table at the top of the stack
+ * and creates its metatables. */
+void ot_l_open_series(lua_State *L);
+void ot_l_open_db(lua_State *L);
+void ot_l_open_model(lua_State *L);
+void ot_l_open_project(lua_State *L);
+
+/* ---- shared helpers (lontrack.c) ---------------------------------------- */
+
+/* The engine allocator built on the state's lua_Alloc, so engine memory
+ * counts against the host's cap. */
+ot_alloc ot_l_alloc(lua_State *L);
+
+/* Raises e as a Lua error "where: message" (where = the calling Lua line)
+ * and records its code, so the host can return OT_EDATA etc. for it.  Never
+ * returns; nothing may be owned by C locals when called. */
+int ot_l_error(lua_State *L, const ot_err *e);
+/* The OT_E* code of the error value at idx when it is the last engine error
+ * raised (also when re-raised by error(e, 0)), else OT_ESCRIPT. */
+int ot_l_errcode(lua_State *L, int idx);
+
+/* Checks that argument arg is one of names (NULL-terminated) or absent when
+ * def is not NULL; returns its index.  The error reads
+ * bad argument #2 to 'to' (expected "sum", "mean", "last" or "first", got "avg"). */
+int ot_l_checkoption(lua_State *L, int arg, const char *def, const char *const names[]);
+
+/* Checks that argument arg is a period: a string ot_period_parse accepts or
+ * an integer year.  Raises a bad-argument error otherwise. */
+ot_period ot_l_checkperiod(lua_State *L, int arg);
+/* The ordinal in frequency f where period p starts (last = 0) or ends
+ * (last = 1).  A coarser p is widened to its sub-periods; a finer p gives
+ * the period containing it as a start, and as an end the last period of f
+ * complete by p's end ("2023-08" ends quarterly data at 2023Q2). */
+ot_ord ot_l_ord_in(ot_period p, ot_freq f, int last);
+/* 1 (D) to 4 (Y): finer frequencies rank lower; 0 for none. */
+int ot_l_freq_rank(ot_freq f);
+/* Pushes p formatted ("2023-01", "2023-01/02", "2023Q1", ...). */
+void ot_l_pushperiod(lua_State *L, ot_freq f, ot_ord o, int span);
+
+/* Reads an optional string field of the table at idx: NULL when absent;
+ * raises "bad argument #arg to 'fn' (field 'k' must be a string)" otherwise. */
+const char *ot_l_optfield_str(lua_State *L, int arg, int idx, const char *k);
+/* Same for a number field; returns def when absent. */
+double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double def);
+/* Same for an integer field. */
+lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua_Integer def);
+
+/* ---- series (lseries.c) -------------------------------------------------- */
+
+/* Pushes a new empty series box (metatable set, pointer NULL) and returns
+ * the slot to store the series in once it is made. */
+ot_series **ot_l_newseries(lua_State *L);
+/* Stores s (owned by the box from now on) in box, telling the collector
+ * about its size.  s must not be NULL. */
+void ot_l_setseries(lua_State *L, ot_series **box, ot_series *s);
+/* The series at arg; raises a bad-argument error if it is not one or has
+ * been closed. */
+const ot_series *ot_l_checkseries(lua_State *L, int arg);
+/* The series at idx, or NULL when the value is not an open series. */
+const ot_series *ot_l_toseries(lua_State *L, int idx);
+
+/* ---- targets (lproject.c) ------------------------------------------------- */
+
+/* A target box: the target itself and its id in the store (0 = not stored). */
+typedef struct ot_l_target {
+    ot_target t;
+    long long id;
+} ot_l_target;
+
+/* Pushes a new target box holding an empty target (ot_target_init). */
+ot_l_target *ot_l_newtarget(lua_State *L);
+/* The target at arg; raises a bad-argument error if it is not one. */
+const ot_target *ot_l_checktarget(lua_State *L, int arg);
+
+/* ---- db (ldb.c) ------------------------------------------------------------ */
+
+struct ot_store;
+/* The store of the db at arg (raises if not a db or closed). */
+struct ot_store *ot_l_checkdb(lua_State *L, int arg);
+/* The store ot.db() returns, opening it on first use; raises on failure. */
+struct ot_store *ot_l_defaultdb(lua_State *L);
+
+/* An as-of option: a date ("2023-10-20") gives *days and *period = NULL; a
+ * period ("2023-09", "2023Q3") gives *days = OT_ASOF_LATEST and *period the
+ * text; "latest" gives OT_ASOF_LATEST and NULL.  s NULL = the host's default
+ * (latest when none).  *period points into a string kept alive by the
+ * registry or the caller's argument.  Raises a bad-argument error for arg
+ * on bad text. */
+void ot_l_asof(lua_State *L, int arg, const char *s, int32_t *days, const char **period);
+
+#endif

@@ -1,0 +1,886 @@
+/* lproject.c — targets, projections and scenarios: ot.target, ot.project,
+ * ot.scenario, ot.compare, ot.report.
+ *
+ * A target box holds an ot_target by value (its strings freed by __gc); a
+ * scenario box holds an ot_scenario *.  Projections run entirely in C over
+ * arrays kept in GC-owned userdata (shallow copies of the boxed targets,
+ * results, in-memory series), reading data through a source that looks at
+ * series given in Lua first and then at the database as of the date asked
+ * for.  Results become Lua tables only after every engine call is done.  A
+ * projection table keeps a copy of the C result (field _c) so ot.report can
+ * print a status table of any list of them.
+ */
+#include "lua/lontrack.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "project/projection.h"
+#include "project/scenario.h"
+#include "store/store.h"
+#include "store/view.h"
+#ifdef OT_HAVE_REPORT
+#include "report/status.h"
+#include "report/table.h"
+#endif
+
+#define OT_L_PROJECTION "ontrack.projection"
+#define OT_L_RAWPROJ "ontrack.rawprojection"
+
+/* ---- targets ----------------------------------------------------------------------- */
+
+ot_l_target *ot_l_newtarget(lua_State *L)
+{
+    ot_l_target *t = lua_newuserdatauv(L, sizeof *t, 0);
+    ot_target_init(&t->t);
+    t->id = 0;
+    luaL_setmetatable(L, OT_L_TARGET);
+    return t;
+}
+
+const ot_target *ot_l_checktarget(lua_State *L, int arg)
+{
+    ot_l_target *t = luaL_testudata(L, arg, OT_L_TARGET);
+    if (!t)
+        luaL_typeerror(L, arg, "target");
+    return &t->t;
+}
+
+static const char *const kind_names[] = {"growth",  "level",   "daily_avg", "relative",
+                                         "in_step", "count",   "decline",   "unquantified",
+                                         NULL};
+
+/* ot.target{series =, year =, kind = "growth", op = ">=", value =, ref =,
+ * tolerance =, label =, shape =, unit =, source =} -> target */
+static int l_target(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    const char *series = ot_l_optfield_str(L, 1, 1, "series");
+    const char *ref = ot_l_optfield_str(L, 1, 1, "ref");
+    const char *label = ot_l_optfield_str(L, 1, 1, "label");
+    const char *shape = ot_l_optfield_str(L, 1, 1, "shape");
+    const char *unit = ot_l_optfield_str(L, 1, 1, "unit");
+    const char *source = ot_l_optfield_str(L, 1, 1, "source");
+    const char *ks = ot_l_optfield_str(L, 1, 1, "kind");
+    const char *ops = ot_l_optfield_str(L, 1, 1, "op");
+    lua_Integer year = ot_l_optfield_int(L, 1, 1, "year", 0);
+    double value = ot_l_optfield_num(L, 1, 1, "value", NAN);
+    double tol = ot_l_optfield_num(L, 1, 1, "tolerance", NAN);
+    ot_target_kind kind = OT_TARGET_GROWTH;
+    ot_target_op op = OT_OP_GE;
+    if (ks && ot_target_kind_parse(ks, &kind) != 0) {
+        lua_pushstring(L, ks);                                   /* [2] */
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        luaL_addstring(&b, "field 'kind' must be ");
+        for (int i = 0; kind_names[i]; i++) {
+            if (i)
+                luaL_addstring(&b, kind_names[i + 1] ? ", " : " or ");
+            luaL_addchar(&b, '"');
+            luaL_addstring(&b, kind_names[i]);
+            luaL_addchar(&b, '"');
+        }
+        luaL_addstring(&b, ", got \"");
+        luaL_addstring(&b, ks);
+        luaL_addchar(&b, '"');
+        luaL_pushresult(&b);
+        luaL_argerror(L, 1, lua_tostring(L, -1));
+    }
+    if (ops && ot_target_op_parse(ops, &op) != 0)
+        luaL_argerror(L, 1, lua_pushfstring(L, "field 'op' must be \">=\", \">\", \"<=\", \"<\" "
+                                               "or \"=\", got \"%s\"", ops));
+    if (kind == OT_TARGET_UNQUANTIFIED)
+        op = OT_OP_NONE;
+    else {
+        if (!series)
+            luaL_argerror(L, 1, "field 'series' expected (a series key)");
+        if (year < 1 || year > 9999)
+            luaL_argerror(L, 1, "field 'year' expected (an integer year)");
+        if (isnan(value))
+            luaL_argerror(L, 1, "field 'value' expected (the number to meet)");
+        if ((kind == OT_TARGET_RELATIVE || kind == OT_TARGET_IN_STEP) && !ref)
+            luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' expected (a %s target compares "
+                                                   "with another series)", ks));
+    }
+    ot_l_target *t = ot_l_newtarget(L);
+    t->t.year = (int)year;
+    t->t.kind = kind;
+    t->t.op = op;
+    t->t.value = value;
+    t->t.tolerance = tol;
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_target_set_str(&t->t.series, series, &e) != OT_OK ||
+        ot_target_set_str(&t->t.ref, ref, &e) != OT_OK ||
+        ot_target_set_str(&t->t.label, label, &e) != OT_OK ||
+        ot_target_set_str(&t->t.shape, shape, &e) != OT_OK ||
+        ot_target_set_str(&t->t.unit, unit, &e) != OT_OK ||
+        ot_target_set_str(&t->t.source, source, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    return 1;
+}
+
+static void pushstr(lua_State *L, const char *s)
+{
+    if (s)
+        lua_pushstring(L, s);
+    else
+        lua_pushnil(L);
+}
+
+static void pushnum(lua_State *L, double x)
+{
+    if (isnan(x))
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, x);
+}
+
+static int target_index(lua_State *L)
+{
+    ot_l_target *b = luaL_checkudata(L, 1, OT_L_TARGET);
+    const ot_target *t = &b->t;
+    const char *k = luaL_checkstring(L, 2);
+    if (strcmp(k, "series") == 0)
+        pushstr(L, t->series);
+    else if (strcmp(k, "year") == 0)
+        lua_pushinteger(L, t->year);
+    else if (strcmp(k, "kind") == 0)
+        lua_pushstring(L, ot_target_kind_name(t->kind));
+    else if (strcmp(k, "op") == 0)
+        lua_pushstring(L, ot_target_op_name(t->op));
+    else if (strcmp(k, "value") == 0)
+        pushnum(L, t->value);
+    else if (strcmp(k, "ref") == 0)
+        pushstr(L, t->ref);
+    else if (strcmp(k, "tolerance") == 0)
+        pushnum(L, t->tolerance);
+    else if (strcmp(k, "label") == 0)
+        pushstr(L, t->label);
+    else if (strcmp(k, "source") == 0)
+        pushstr(L, t->source);
+    else if (strcmp(k, "shape") == 0)
+        pushstr(L, t->shape);
+    else if (strcmp(k, "unit") == 0)
+        pushstr(L, t->unit);
+    else if (strcmp(k, "id") == 0 && b->id)
+        lua_pushinteger(L, (lua_Integer)b->id);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)" */
+static int target_tostring(lua_State *L)
+{
+    const ot_target *t = ot_l_checktarget(L, 1);
+    char v[64] = "";
+    if (!isnan(t->value))
+        snprintf(v, sizeof v, " %.10g", t->value);
+    lua_pushfstring(L, "%s %d: %s%s%s%s%s%s%s", t->series ? t->series : "-", t->year,
+                    ot_target_kind_name(t->kind), t->op == OT_OP_NONE ? "" : " ",
+                    ot_target_op_name(t->op), v, t->label ? " (" : "", t->label ? t->label : "",
+                    t->label ? ")" : "");
+    return 1;
+}
+
+static int target_gc(lua_State *L)
+{
+    ot_l_target *t = luaL_checkudata(L, 1, OT_L_TARGET);
+    ot_target_clear(&t->t);
+    return 0;
+}
+
+/* ---- scenarios ------------------------------------------------------------------- */
+
+static ot_scenario *checkscenario(lua_State *L, int arg)
+{
+    ot_scenario **box = luaL_testudata(L, arg, OT_L_SCENARIO);
+    if (!box)
+        luaL_typeerror(L, arg, "scenario");
+    if (!*box)
+        luaL_argerror(L, arg, "scenario is closed");
+    return *box;
+}
+
+/* ot.scenario(name [, function(sc) ... end]) -> scenario; the function
+ * receives the new scenario to add operations to. */
+static int l_scenario(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    if (!lua_isnoneornil(L, 2))
+        luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_settop(L, 2);
+    ot_scenario **box = lua_newuserdatauv(L, sizeof *box, 0);   /* [3] */
+    *box = NULL;
+    luaL_setmetatable(L, OT_L_SCENARIO);
+    ot_err e;
+    ot_err_clear(&e);
+    if (!(*box = ot_scenario_new(name, &e)))
+        return ot_l_error(L, &e);
+    if (!lua_isnil(L, 2)) {
+        lua_pushvalue(L, 2);
+        lua_pushvalue(L, 3);
+        lua_call(L, 1, 0); /* the box owns the scenario: errors propagate safely */
+    }
+    lua_settop(L, 3);
+    return 1;
+}
+
+/* Reads {from =, to =} at arg into text (numbers become strings). */
+static void fromto(lua_State *L, int arg, const char **from, const char **to, int *level)
+{
+    *from = *to = NULL;
+    *level = 0;
+    if (lua_isnoneornil(L, arg))
+        return;
+    luaL_checktype(L, arg, LUA_TTABLE);
+    lua_getfield(L, arg, "from");
+    lua_getfield(L, arg, "to");
+    lua_getfield(L, arg, "level");
+    *level = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (!lua_isnil(L, -2)) {
+        if (!lua_isstring(L, -2))
+            luaL_argerror(L, arg, "field 'from' must be a period");
+        *from = lua_tostring(L, -2); /* converts the stack slot, not the table */
+    }
+    if (!lua_isnil(L, -1)) {
+        if (!lua_isstring(L, -1))
+            luaL_argerror(L, arg, "field 'to' must be a period");
+        *to = lua_tostring(L, -1);
+    }
+    /* the two values stay on the stack, so the strings stay alive */
+}
+
+/* sc:growth(key, pct, {from = period}) */
+static int sc_growth(lua_State *L)
+{
+    ot_scenario *sc = checkscenario(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    double pct = luaL_checknumber(L, 3);
+    const char *from, *to;
+    int level;
+    fromto(L, 4, &from, &to, &level);
+    if (!from)
+        luaL_argerror(L, 4, "field 'from' expected (the first period that grows)");
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_scenario_growth(sc, key, pct, from, &e) != OT_OK)
+        return luaL_error(L, "%s", e.msg);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* sc:shock(key, x, {from =, to =, level = false}): projected values of
+ * [from, to] change by x % (or by the amount x when level is true). */
+static int sc_shock(lua_State *L)
+{
+    ot_scenario *sc = checkscenario(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    double x = luaL_checknumber(L, 3);
+    const char *from, *to;
+    int level;
+    fromto(L, 4, &from, &to, &level);
+    if (!from)
+        luaL_argerror(L, 4, "field 'from' expected (the first period shocked)");
+    ot_err e;
+    ot_err_clear(&e);
+    int rc = level ? ot_scenario_shock_level(sc, key, x, from, to, &e)
+                   : ot_scenario_shock(sc, key, x, from, to, &e);
+    if (rc != OT_OK)
+        return luaL_error(L, "%s", e.msg);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* sc:set(key, period, value) */
+static int sc_set(lua_State *L)
+{
+    ot_scenario *sc = checkscenario(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    const char *period = luaL_checkstring(L, 3);
+    double v = luaL_checknumber(L, 4);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_scenario_set(sc, key, period, v, &e) != OT_OK)
+        return luaL_error(L, "%s", e.msg);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int sc_index(lua_State *L)
+{
+    ot_scenario *sc = checkscenario(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (lua_getfield(L, lua_upvalueindex(1), k) != LUA_TNIL)
+        return 1;
+    if (strcmp(k, "name") == 0)
+        lua_pushstring(L, sc->name);
+    else if (strcmp(k, "n") == 0)
+        lua_pushinteger(L, (lua_Integer)sc->n);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int sc_tostring(lua_State *L)
+{
+    ot_scenario *sc = checkscenario(L, 1);
+    lua_pushfstring(L, "scenario '%s' (%d operations)", sc->name, (int)sc->n);
+    return 1;
+}
+
+static int sc_gc(lua_State *L)
+{
+    ot_scenario **box = luaL_checkudata(L, 1, OT_L_SCENARIO);
+    ot_scenario_free(*box);
+    *box = NULL;
+    return 0;
+}
+
+/* ---- projecting ------------------------------------------------------------------------ */
+
+/* A series given in Lua for the projection to read. */
+typedef struct mem_series {
+    const char *key, *measure;
+    const ot_series *s;
+} mem_series;
+
+/* Everything a projection call reads, gathered before any engine call. */
+typedef struct proj_ctx {
+    ot_proj_opts po;
+    int32_t days;          /* as_of date, or OT_ASOF_LATEST */
+    ot_store *st;          /* NULL when only in-memory series are used */
+    ot_store_view view;
+    mem_series *mem;       /* GC-owned array */
+    size_t nmem;
+} proj_ctx;
+
+/* ot_source_fn: the series given in Lua, then the database. */
+static int src_read(void *ud, const char *key, const char *measure, ot_series **out, ot_err *err)
+{
+    proj_ctx *c = ud;
+    for (size_t i = 0; i < c->nmem; i++)
+        if (strcmp(c->mem[i].key, key) == 0 && strcmp(c->mem[i].measure, measure) == 0) {
+            ot_series *s = ot_series_copy(c->mem[i].s, err);
+            if (!s)
+                return err ? err->code : OT_ENOMEM;
+            *out = s;
+            return OT_OK;
+        }
+    if (c->st)
+        return ot_store_view_read(&c->view, key, measure, out, err);
+    return OT_ENOTFOUND;
+}
+
+static int src_shape(void *ud, const char *key, char *buf, size_t cap)
+{
+    proj_ctx *c = ud;
+    return c->st ? ot_store_view_shape(&c->view, key, buf, cap) : 0;
+}
+
+static const char *const measure_names[] = {"value", "ytd", "yoy", "ytd_yoy", NULL};
+
+/* Collects opts.series ({key = series} or {key = {measure = series}}) into
+ * a GC-owned array pushed on the stack. */
+static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
+{
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, tab)) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+            luaL_argerror(L, arg, "series: keys must be series keys (strings)");
+        if (lua_istable(L, -1) && !ot_l_toseries(L, -1))
+            n += lua_rawlen(L, -1) + 4; /* at most the four measures */
+        else
+            n++;
+        lua_pop(L, 1);
+    }
+    c->mem = lua_newuserdatauv(L, (n ? n : 1) * sizeof *c->mem, 0);
+    c->nmem = 0;
+    lua_pushnil(L);
+    while (lua_next(L, tab)) {
+        const char *key = lua_tostring(L, -2);
+        const ot_series *s = ot_l_toseries(L, -1);
+        if (s) {
+            c->mem[c->nmem++] = (mem_series){key, "value", s};
+        } else if (lua_istable(L, -1)) {
+            for (int m = 0; measure_names[m]; m++) {
+                lua_getfield(L, -1, measure_names[m]);
+                if (!lua_isnil(L, -1)) {
+                    if (!(s = ot_l_toseries(L, -1)))
+                        luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'].%s must be a "
+                                                                 "series", key, measure_names[m]));
+                    c->mem[c->nmem++] = (mem_series){key, measure_names[m], s};
+                }
+                lua_pop(L, 1); /* the table keeps it alive */
+            }
+        } else {
+            luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'] must be a series or a table "
+                                                     "of measures", key));
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/* Reads the projection options at arg (may be absent) into c, leaving what
+ * keeps its strings and arrays alive on the stack.  The database is the
+ * opts.db given, else ot.db() unless opts.series is given alone. */
+static void check_popts(lua_State *L, int arg, proj_ctx *c)
+{
+    memset(c, 0, sizeof *c);
+    ot_proj_opts_init(&c->po);
+    c->po.threads = 1;
+    const char *as_of = NULL;
+    int has_db = 0, has_series = 0;
+    if (!lua_isnoneornil(L, arg)) {
+        luaL_checktype(L, arg, LUA_TTABLE);
+        as_of = ot_l_optfield_str(L, arg, arg, "as_of");
+        lua_Integer paths = ot_l_optfield_int(L, arg, arg, "paths", OT_PROJ_PATHS);
+        lua_Integer seed = ot_l_optfield_int(L, arg, arg, "seed", 1);
+        luaL_argcheck(L, paths >= 1 && paths <= 10000000, arg, "paths must be 1..10000000");
+        luaL_argcheck(L, seed >= 0, arg, "seed must not be negative");
+        c->po.paths = (size_t)paths;
+        c->po.seed = (unsigned long)seed;
+        const char *method = ot_l_optfield_str(L, arg, arg, "method");
+        if (method) {
+            if (!ot_proj_method_resolve(method))
+                luaL_argerror(L, arg, lua_pushfstring(L, "unknown method '%s'", method));
+            c->po.method = method;
+        }
+        if (lua_getfield(L, arg, "scenario") != LUA_TNIL)
+            c->po.scenario = checkscenario(L, lua_gettop(L));
+        /* left on the stack: keeps the scenario alive */
+        if (lua_getfield(L, arg, "db") != LUA_TNIL) {
+            c->st = ot_l_checkdb(L, lua_gettop(L));
+            has_db = 1;
+        }
+        if (lua_getfield(L, arg, "series") != LUA_TNIL) {
+            int tab = lua_gettop(L);
+            luaL_argcheck(L, lua_istable(L, tab), arg, "series must be a table {key = series}");
+            collect_series(L, arg, tab, c);
+            has_series = 1;
+        }
+    }
+    const char *through;
+    ot_l_asof(L, arg, as_of, &c->days, &through);
+    c->po.as_of_period = through;
+    if (!has_db && !has_series)
+        c->st = ot_l_defaultdb(L);
+    c->po.shape = src_shape;
+}
+
+/* Gathers the targets at arg (one target or a list) into a GC-owned array
+ * of shallow copies pushed on the stack; the boxes stay referenced by the
+ * argument. */
+static const ot_target *gather_targets(lua_State *L, int arg, size_t *n)
+{
+    if (luaL_testudata(L, arg, OT_L_TARGET)) {
+        *n = 1;
+        return ot_l_checktarget(L, arg);
+    }
+    luaL_argcheck(L, lua_istable(L, arg), arg, "target or list of targets expected");
+    size_t k = lua_rawlen(L, arg);
+    luaL_argcheck(L, k >= 1, arg, "the list of targets is empty");
+    ot_target *t = lua_newuserdatauv(L, k * sizeof *t, 0);
+    for (size_t i = 0; i < k; i++) {
+        lua_rawgeti(L, arg, (lua_Integer)i + 1);
+        ot_l_target *b = luaL_testudata(L, -1, OT_L_TARGET);
+        if (!b)
+            luaL_argerror(L, arg, lua_pushfstring(L, "item %d is not a target", (int)i + 1));
+        t[i] = b->t;
+        lua_pop(L, 1);
+    }
+    *n = k;
+    return t;
+}
+
+/* Runs the projections of n targets into out (C only: no Lua call). */
+static int run_projections(proj_ctx *c, const ot_target *t, size_t n, ot_projection *out,
+                           ot_err *e)
+{
+    if (c->st)
+        ot_store_view_init(&c->view, c->st, c->days, NULL);
+    int rc = n == 1 ? ot_project_target(t, src_read, c, &c->po, out, e)
+                    : ot_project_many(t, n, src_read, c, &c->po, out, e);
+    if (c->st)
+        ot_store_view_destroy(&c->view);
+    return rc;
+}
+
+/* Pushes the table of one projection: the fields of p, its target (the box
+ * at targ or NULL) and a raw copy for ot.report. */
+static void push_projection(lua_State *L, const ot_projection *p, const ot_target *t, int targ)
+{
+    lua_createtable(L, 0, 24);
+    ot_projection *raw = lua_newuserdatauv(L, sizeof *raw, 0);
+    *raw = *p;
+    luaL_setmetatable(L, OT_L_RAWPROJ);
+    lua_setfield(L, -2, "_c");
+    if (targ) {
+        lua_pushvalue(L, targ);
+        lua_setfield(L, -2, "target");
+    }
+    pushstr(L, t->label);
+    lua_setfield(L, -2, "label");
+    pushstr(L, t->series);
+    lua_setfield(L, -2, "series");
+    lua_pushinteger(L, t->year);
+    lua_setfield(L, -2, "year");
+    lua_pushstring(L, ot_proj_status_name(p->status));
+    lua_setfield(L, -2, "status");
+    static const struct {
+        const char *name;
+        size_t off;
+    } nums[] = {{"point", offsetof(ot_projection, point)},
+                {"prob", offsetof(ot_projection, prob)},
+                {"required", offsetof(ot_projection, required)},
+                {"carry", offsetof(ot_projection, carry)},
+                {"outcome", offsetof(ot_projection, outcome)},
+                {"ytd_growth", offsetof(ot_projection, ytd_growth)},
+                {"share", offsetof(ot_projection, share)}};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        pushnum(L, *(const double *)((const char *)p + nums[i].off));
+        lua_setfield(L, -2, nums[i].name);
+    }
+    lua_createtable(L, 0, 2);
+    pushnum(L, p->lo80);
+    lua_rawseti(L, -2, 80);
+    pushnum(L, p->lo95);
+    lua_rawseti(L, -2, 95);
+    lua_setfield(L, -2, "lower");
+    lua_createtable(L, 0, 2);
+    pushnum(L, p->hi80);
+    lua_rawseti(L, -2, 80);
+    pushnum(L, p->hi95);
+    lua_rawseti(L, -2, 95);
+    lua_setfield(L, -2, "upper");
+    lua_pushinteger(L, p->periods_done);
+    lua_setfield(L, -2, "periods_done");
+    lua_pushinteger(L, p->periods_left);
+    lua_setfield(L, -2, "periods_left");
+    lua_pushinteger(L, (lua_Integer)p->paths);
+    lua_setfield(L, -2, "paths");
+    lua_pushboolean(L, p->has_outcome);
+    lua_setfield(L, -2, "has_outcome");
+    pushstr(L, p->latest[0] ? p->latest : NULL);
+    lua_setfield(L, -2, "latest");
+    lua_pushstring(L, p->method);
+    lua_setfield(L, -2, "method");
+    lua_pushstring(L, p->notes);
+    lua_setfield(L, -2, "notes");
+    luaL_setmetatable(L, OT_L_PROJECTION);
+}
+
+/* ot.project(target_or_list [, {as_of =, paths = 10000, seed = 1, method =,
+ * scenario =, db =, series =}]) -> p, or a list of p for a list.  The same
+ * seed and data give the same figures. */
+static int l_project(lua_State *L)
+{
+    int list = !luaL_testudata(L, 1, OT_L_TARGET);
+    lua_settop(L, 2);
+    size_t n;
+    const ot_target *t = gather_targets(L, 1, &n);
+    proj_ctx c;
+    check_popts(L, 2, &c);
+    ot_projection *out = lua_newuserdatauv(L, n * sizeof *out, 0);
+    ot_err e;
+    ot_err_clear(&e);
+    if (run_projections(&c, t, n, out, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    if (!list) {
+        push_projection(L, out, t, 1);
+        return 1;
+    }
+    lua_createtable(L, (int)n, 0);
+    int res = lua_gettop(L);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, (lua_Integer)i + 1);
+        push_projection(L, &out[i], &t[i], lua_gettop(L));
+        lua_rawseti(L, res, (lua_Integer)i + 1);
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+/* "label: on_track, point 7.9 (80%: 7.1 to 8.6), P = 0.83, required 6.2, carry 8.1" */
+static int proj_tostring(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "_c");
+    const ot_projection *p = luaL_testudata(L, -1, OT_L_RAWPROJ);
+    if (!p)
+        return luaL_error(L, "not a projection");
+    lua_getfield(L, 1, "label");
+    lua_getfield(L, 1, "series");
+    const char *label = lua_tostring(L, -2) ? lua_tostring(L, -2) : lua_tostring(L, -1);
+    char buf[512];
+    int k = snprintf(buf, sizeof buf, "%s: %s", label ? label : "target",
+                     ot_proj_status_name(p->status));
+    if (!isnan(p->point) && k < (int)sizeof buf)
+        k += snprintf(buf + k, sizeof buf - (size_t)k, ", point %.4g (80%%: %.4g to %.4g)",
+                      p->point, p->lo80, p->hi80);
+    if (!isnan(p->prob) && k < (int)sizeof buf)
+        k += snprintf(buf + k, sizeof buf - (size_t)k, ", P = %.2f", p->prob);
+    if (!isnan(p->required) && k < (int)sizeof buf)
+        k += snprintf(buf + k, sizeof buf - (size_t)k, ", required %.4g", p->required);
+    if (!isnan(p->carry) && k < (int)sizeof buf)
+        snprintf(buf + k, sizeof buf - (size_t)k, ", carry %.4g", p->carry);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* ---- compare and report ----------------------------------------------------------- */
+
+#ifdef OT_HAVE_REPORT
+/* Prints targets x columns: label, then point and probability per column.
+ * C only; the table is freed before returning. */
+static int print_compare(const ot_target *t, size_t n, const char *const *names, size_t ncol,
+                         const ot_projection *out, ot_err *e)
+{
+    ot_table *tab = ot_table_new(1 + 2 * ncol, e);
+    if (!tab)
+        return e->code;
+    int rc = OT_OK;
+    const char **cells = calloc(1 + 2 * ncol, sizeof *cells);
+    char (*bufs)[48] = calloc(2 * ncol, sizeof *bufs);
+    char (*heads)[160] = calloc(2 * ncol, sizeof *heads);
+    if (!cells || !bufs || !heads) {
+        rc = ot_err_set(e, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    cells[0] = "target";
+    for (size_t j = 0; j < ncol; j++) {
+        snprintf(heads[2 * j], sizeof heads[0], "%s", names[j]);
+        snprintf(heads[2 * j + 1], sizeof heads[0], "P");
+        cells[1 + 2 * j] = heads[2 * j];
+        cells[2 + 2 * j] = heads[2 * j + 1];
+        ot_table_right(tab, 1 + 2 * j);
+        ot_table_right(tab, 2 + 2 * j);
+    }
+    if ((rc = ot_table_header(tab, cells, e)) != OT_OK)
+        goto done;
+    for (size_t i = 0; i < n && rc == OT_OK; i++) {
+        cells[0] = t[i].label ? t[i].label : t[i].series ? t[i].series : "-";
+        for (size_t j = 0; j < ncol; j++) {
+            const ot_projection *p = &out[j * n + i];
+            ot_fmt_metric(&t[i], p->point, bufs[2 * j], sizeof bufs[0]);
+            if (isnan(p->prob))
+                bufs[2 * j + 1][0] = '\0';
+            else
+                snprintf(bufs[2 * j + 1], sizeof bufs[0], "%.0f%%", p->prob * 100);
+            cells[1 + 2 * j] = bufs[2 * j];
+            cells[2 + 2 * j] = bufs[2 * j + 1];
+        }
+        rc = ot_table_row(tab, cells, e);
+    }
+    if (rc == OT_OK)
+        rc = ot_table_print(tab, stdout);
+    if (rc != OT_OK && e->code == OT_OK)
+        ot_err_set(e, rc, "cannot print the comparison");
+done:
+    free(heads);
+    free(bufs);
+    free(cells);
+    ot_table_free(tab);
+    return rc;
+}
+#endif
+
+/* ot.compare(targets, scenarios [, opts]) -> r: r[i] = {target =, label =,
+ * baseline = {point =, prob =, status =}, [scenario name] = {...}} and
+ * r.scenarios = {"baseline", name, ...}.  Prints the table unless
+ * opts.print == false.  opts are ot.project's (without scenario). */
+static int l_compare(lua_State *L)
+{
+    lua_settop(L, 3);
+    size_t n;
+    const ot_target *t = gather_targets(L, 1, &n);              /* [4]? array */
+    int tlist = !luaL_testudata(L, 1, OT_L_TARGET);
+    size_t ns = 0;
+    if (!lua_isnil(L, 2)) {
+        if (luaL_testudata(L, 2, OT_L_SCENARIO)) {
+            lua_createtable(L, 1, 0);
+            lua_pushvalue(L, 2);
+            lua_rawseti(L, -2, 1);
+            lua_replace(L, 2);
+        }
+        luaL_argcheck(L, lua_istable(L, 2), 2, "scenario or list of scenarios expected");
+        ns = lua_rawlen(L, 2);
+        for (size_t j = 0; j < ns; j++) {
+            lua_rawgeti(L, 2, (lua_Integer)j + 1);
+            if (!luaL_testudata(L, -1, OT_L_SCENARIO))
+                luaL_argerror(L, 2, lua_pushfstring(L, "item %d is not a scenario", (int)j + 1));
+            checkscenario(L, lua_gettop(L));
+            lua_pop(L, 1);
+        }
+    }
+    int print = 1;
+    if (lua_istable(L, 3)) {
+        lua_getfield(L, 3, "print");
+        print = lua_isnil(L, -1) || lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    proj_ctx c;
+    check_popts(L, 3, &c);
+    size_t ncol = ns + 1;
+    luaL_argcheck(L, ncol <= 64, 2, "at most 63 scenarios");
+    ot_projection *out = lua_newuserdatauv(L, n * ncol * sizeof *out, 0);
+    const char *names[64];
+    const ot_scenario *scs[64];
+    names[0] = "baseline";
+    scs[0] = NULL;
+    for (size_t j = 0; j < ns; j++) {
+        lua_rawgeti(L, 2, (lua_Integer)j + 1);
+        scs[j + 1] = *(ot_scenario **)lua_touserdata(L, -1);
+        names[j + 1] = scs[j + 1]->name;
+        lua_pop(L, 1); /* the list keeps it alive */
+    }
+    ot_err e;
+    ot_err_clear(&e);
+    for (size_t j = 0; j < ncol; j++) {
+        c.po.scenario = scs[j];
+        if (run_projections(&c, t, n, out + j * n, &e) != OT_OK)
+            return ot_l_error(L, &e);
+    }
+#ifdef OT_HAVE_REPORT
+    if (print && print_compare(t, n, names, ncol, out, &e) != OT_OK)
+        return ot_l_error(L, &e);
+#else
+    (void)print;
+#endif
+    lua_createtable(L, (int)n, 1);
+    int res = lua_gettop(L);
+    lua_createtable(L, (int)ncol, 0);
+    for (size_t j = 0; j < ncol; j++) {
+        lua_pushstring(L, names[j]);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
+    }
+    lua_setfield(L, res, "scenarios");
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, (int)ncol + 2);
+        if (tlist)
+            lua_rawgeti(L, 1, (lua_Integer)i + 1);
+        else
+            lua_pushvalue(L, 1);
+        lua_setfield(L, -2, "target");
+        pushstr(L, t[i].label ? t[i].label : t[i].series);
+        lua_setfield(L, -2, "label");
+        for (size_t j = 0; j < ncol; j++) {
+            const ot_projection *p = &out[j * n + i];
+            lua_createtable(L, 0, 3);
+            pushnum(L, p->point);
+            lua_setfield(L, -2, "point");
+            pushnum(L, p->prob);
+            lua_setfield(L, -2, "prob");
+            lua_pushstring(L, ot_proj_status_name(p->status));
+            lua_setfield(L, -2, "status");
+            lua_setfield(L, -2, names[j]);
+        }
+        lua_rawseti(L, res, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+#ifdef OT_HAVE_REPORT
+/* ot.report(list_of_p [, "table"|"json"]): prints the status table (or JSON)
+ * of projections made by ot.project. */
+static int l_report(lua_State *L)
+{
+    static const char *const fmts[] = {"table", "json", NULL};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int fmt = ot_l_checkoption(L, 2, "table", fmts);
+    lua_settop(L, 2);
+    int single = lua_getfield(L, 1, "_c") != LUA_TNIL;
+    lua_pop(L, 1);
+    if (single) {
+        lua_createtable(L, 1, 0);
+        lua_pushvalue(L, 1);
+        lua_rawseti(L, -2, 1);
+        lua_replace(L, 1);
+    }
+    size_t n = lua_rawlen(L, 1);
+    ot_target *t = lua_newuserdatauv(L, (n ? n : 1) * sizeof *t, 0);
+    ot_projection *p = lua_newuserdatauv(L, (n ? n : 1) * sizeof *p, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, (lua_Integer)i + 1);                  /* [.., pi] */
+        if (!lua_istable(L, -1) || lua_getfield(L, -1, "_c") == LUA_TNIL ||
+            !luaL_testudata(L, -1, OT_L_RAWPROJ))
+            luaL_argerror(L, 1, lua_pushfstring(L, "item %d is not a projection", (int)i + 1));
+        p[i] = *(const ot_projection *)lua_touserdata(L, -1);
+        lua_getfield(L, -2, "target");
+        ot_l_target *b = luaL_testudata(L, -1, OT_L_TARGET);
+        if (!b)
+            luaL_argerror(L, 1, lua_pushfstring(L, "item %d has no target", (int)i + 1));
+        t[i] = b->t; /* shallow: the list keeps the box alive */
+        lua_pop(L, 3);
+    }
+    ot_err e;
+    ot_err_clear(&e);
+    fflush(stdout);
+    int rc = fmt == 0 ? ot_report_status(t, p, n, stdout, &e)
+                      : ot_report_json(t, p, n, NULL, stdout, &e);
+    fflush(stdout);
+    if (rc != OT_OK)
+        return ot_l_error(L, &e);
+    return 0;
+}
+#endif
+
+static const luaL_Reg target_meta[] = {
+    {"__index", target_index},
+    {"__tostring", target_tostring},
+    {"__gc", target_gc},
+    {"__close", target_gc},
+    {NULL, NULL}};
+
+static const luaL_Reg scenario_methods[] = {
+    {"growth", sc_growth},
+    {"shock", sc_shock},
+    {"set", sc_set},
+    {NULL, NULL}};
+
+static const luaL_Reg scenario_meta[] = {
+    {"__tostring", sc_tostring},
+    {"__gc", sc_gc},
+    {"__close", sc_gc},
+    {NULL, NULL}};
+
+static const luaL_Reg project_funcs[] = {
+    {"target", l_target},
+    {"project", l_project},
+    {"scenario", l_scenario},
+    {"compare", l_compare},
+#ifdef OT_HAVE_REPORT
+    {"report", l_report},
+#endif
+    {NULL, NULL}};
+
+void ot_l_open_project(lua_State *L)
+{
+    luaL_setfuncs(L, project_funcs, 0);        /* [mod] */
+    luaL_newmetatable(L, OT_L_TARGET);         /* [mod, mt] */
+    luaL_setfuncs(L, target_meta, 0);
+    lua_pushliteral(L, "target");
+    lua_setfield(L, -2, "__name");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, OT_L_SCENARIO);
+    luaL_setfuncs(L, scenario_meta, 0);
+    luaL_newlib(L, scenario_methods);
+    lua_pushcclosure(L, sc_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "scenario");
+    lua_setfield(L, -2, "__name");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, OT_L_PROJECTION);
+    lua_pushcfunction(L, proj_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, OT_L_RAWPROJ);
+    lua_pop(L, 1);
+}
