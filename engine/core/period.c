@@ -505,8 +505,10 @@ static int fail(ot_err *err, const char *what, const char *s, size_t n, int reas
 {
     char why[128];
     int shown = n > 64 ? 64 : (int)n;
+    while (shown < (int)n && shown > 0 && ((unsigned char)s[shown] & 0xC0) == 0x80)
+        shown--; /* never cut a UTF-8 sequence */
     snprintf(why, sizeof why, reason_text[reason], arg);
-    return ot_err_set(err, OT_EDATA, "'%.*s%s' is not a %s (%s)", shown, s, n > 64 ? "..." : "",
+    return ot_err_set(err, OT_EDATA, "'%.*s%s' is not a %s (%s)", shown, s, (size_t)shown < n ? "..." : "",
                       what, why);
 }
 

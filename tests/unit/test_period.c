@@ -173,6 +173,24 @@ static void test_period_parse_long_text_is_shortened(void **state)
     assert_string_equal(err.msg, want);
 }
 
+static void test_period_parse_long_chinese_text_cut_on_a_character(void **state)
+{
+    (void)state;
+    /* 30 x "年" is 90 bytes; 64 would cut the 22nd character in half, so
+     * the message shows 21 characters (63 bytes) */
+    char text[91] = "";
+    char want[200] = "'";
+    ot_err err;
+    ot_period p;
+    for (int i = 0; i < 30; i++)
+        strcat(text, "年");
+    for (int i = 0; i < 21; i++)
+        strcat(want, "年");
+    strcat(want, "...' is not a period (too long)");
+    assert_int_equal(ot_period_parse(text, (size_t)-1, &p, &err), OT_EDATA);
+    assert_string_equal(err.msg, want);
+}
+
 static void test_period_parse_null_err_is_fine(void **state)
 {
     (void)state;
@@ -355,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_period_parse_uses_len),
         cmocka_unit_test(test_period_parse_rejects_with_exact_message),
         cmocka_unit_test(test_period_parse_long_text_is_shortened),
+        cmocka_unit_test(test_period_parse_long_chinese_text_cut_on_a_character),
         cmocka_unit_test(test_period_parse_null_err_is_fine),
         cmocka_unit_test(test_period_format_each_freq),
         cmocka_unit_test(test_period_freq_names),
