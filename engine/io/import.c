@@ -1,0 +1,967 @@
+/* import.c — streaming CSV import: bytes -> (iconv) -> libcsv -> rows ->
+ * store.
+ *
+ * Each file is read twice with one fixed buffer: first to hash it (an
+ * identical file imported before is skipped), then to parse it.  The parse
+ * feeds libcsv one physical line at a time, so the line number of every
+ * record is known exactly; the column of a problem is the 1-based CSV field.
+ * A row lives in one reused buffer; nothing grows with the file.  After the
+ * first problem, rows are still checked (so every problem is reported) but
+ * no longer written; the call then rolls back.
+ */
+#include "io/import.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/period.h"
+#include "core/series.h"
+#include "core/target.h"
+#include "io/xxh64.h"
+
+#define CHUNK 65536
+
+/* ---- names -------------------------------------------------------------- */
+
+static const char *const format_names[] = {"auto", "long", "wide", "targets", "series"};
+
+const char *ot_import_format_name(ot_import_format f)
+{
+    return (unsigned)f < sizeof format_names / sizeof *format_names ? format_names[f] : "";
+}
+
+int ot_import_format_parse(const char *s)
+{
+    for (int i = 0; i < (int)(sizeof format_names / sizeof *format_names); i++)
+        if (strcmp(s, format_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int ot_encoding_parse(const char *s)
+{
+    if (strcasecmp(s, "utf-8") == 0 || strcasecmp(s, "utf8") == 0)
+        return OT_ENCODING_UTF8;
+    if (strcasecmp(s, "gbk") == 0 || strcasecmp(s, "gb18030") == 0 ||
+        strcasecmp(s, "gb2312") == 0 || strcasecmp(s, "cp936") == 0)
+        return OT_ENCODING_GBK;
+    return -1;
+}
+
+void ot_import_errors_print(const ot_import_errors *errs, FILE *f)
+{
+    char line[OT_ERR_FILE_MAX + OT_ERR_MSG_MAX + 64];
+    for (size_t i = 0; i < errs->n; i++) {
+        ot_err_format(&errs->e[i], line, sizeof line);
+        fprintf(f, "%s\n", line);
+    }
+    if (errs->count > errs->n)
+        fprintf(f, "... and %zu more error%s\n", errs->count - errs->n,
+                errs->count - errs->n == 1 ? "" : "s");
+}
+
+/* ---- columns ------------------------------------------------------------ */
+
+enum col {
+    C_SERIES, C_PERIOD, C_VALUE, C_MEASURE, C_UNIT, C_VINTAGE, C_SOURCE, C_YEAR, C_KIND,
+    C_OP, C_REF, C_TOLERANCE, C_LABEL, C_SHAPE, C_NAME, C_NAME_EN, C_REGION, C_FREQ, C_AGG,
+    C_NCOLS
+};
+static const char *const col_names[C_NCOLS] = {
+    "series", "period", "value",     "measure", "unit",  "vintage", "source",
+    "year",   "kind",   "op",        "ref",     "tolerance", "label", "shape",
+    "name",   "name_en", "region",   "freq",    "agg"};
+
+#define B(c) (1u << (c))
+/* Columns each format accepts and requires (wide has its own rule). */
+static const struct {
+    unsigned allowed, required;
+    const char *list;
+} formats[] = {
+    [OT_FORMAT_LONG] = {B(C_SERIES) | B(C_PERIOD) | B(C_VALUE) | B(C_MEASURE) | B(C_UNIT) |
+                            B(C_VINTAGE) | B(C_SOURCE),
+                        B(C_SERIES) | B(C_PERIOD) | B(C_VALUE),
+                        "series, period, value, measure, unit, vintage, source"},
+    [OT_FORMAT_TARGETS] = {B(C_SERIES) | B(C_YEAR) | B(C_KIND) | B(C_OP) | B(C_VALUE) |
+                               B(C_REF) | B(C_TOLERANCE) | B(C_LABEL) | B(C_SOURCE) |
+                               B(C_SHAPE) | B(C_UNIT),
+                           B(C_SERIES) | B(C_YEAR) | B(C_KIND) | B(C_OP) | B(C_VALUE),
+                           "series, year, kind, op, value, ref, tolerance, label, source, "
+                           "shape, unit"},
+    [OT_FORMAT_SERIES] = {B(C_SERIES) | B(C_NAME) | B(C_NAME_EN) | B(C_REGION) | B(C_UNIT) |
+                              B(C_FREQ) | B(C_KIND) | B(C_AGG) | B(C_SHAPE) | B(C_SOURCE),
+                          B(C_SERIES) | B(C_NAME),
+                          "series, name, name_en, region, unit, freq, kind, agg, shape, source"},
+};
+
+static int col_id(const char *name)
+{
+    for (int i = 0; i < C_NCOLS; i++)
+        if (strcasecmp(name, col_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- the import context ------------------------------------------------- */
+
+typedef struct ctx {
+    ot_store *st;
+    const ot_import_opts *o;
+    ot_import_stats *stats;
+    ot_import_errors *errs;
+    const char *path;
+    uint64_t hash;
+    int64_t import_id;
+    long long inserted; /* by this file */
+
+    ot_import_format fmt;
+    ot_measure measure; /* wide */
+    int map[C_NCOLS];   /* field index of each named column, -1 when absent */
+    size_t ncols;       /* header width */
+    char *keys;         /* wide: the header's series keys, NUL-separated */
+    size_t *koff;
+
+    /* the current record: fields NUL-terminated in buf at off[i] */
+    char *buf;
+    size_t blen, bcap;
+    size_t *off;
+    size_t nf, fcap;
+    int row_bad;        /* a field of this record was refused (encoding) */
+
+    long line;          /* physical line being fed to libcsv, 1-based */
+    long rec_line;      /* line where the current record began */
+    long next_line;     /* line where the next record begins (for end-of-file errors) */
+    int header_done;
+    int stop;           /* ignore the rest of the file (already imported, bad header) */
+    int fatal;          /* a non-data failure is in *ferr */
+    ot_err *ferr;
+
+    char *unit_key;     /* long: the key whose unit was last stored */
+} ctx;
+
+/* Records a data problem at the current record, column col (0 = none). */
+__attribute__((format(printf, 3, 4))) static void bad(ctx *c, long col, const char *fmt, ...)
+{
+    ot_import_errors *e = c->errs;
+    if (e->n < OT_IMPORT_MAX_ERRORS) {
+        ot_err *x = &e->e[e->n++];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(x->msg, sizeof x->msg, fmt, ap);
+        va_end(ap);
+        x->code = OT_EDATA;
+        snprintf(x->file, sizeof x->file, "%s", c->path);
+        x->line = c->rec_line;
+        x->col = col;
+    }
+    e->count++;
+}
+
+/* Records a failure that ends the import (I/O, memory, database). */
+static void fatal(ctx *c, const ot_err *e)
+{
+    if (!c->fatal && c->ferr && e)
+        *c->ferr = *e;
+    c->fatal = 1;
+    c->stop = 1;
+}
+
+static void fatal_code(ctx *c, int code, const char *msg)
+{
+    ot_err e;
+    ot_err_set(&e, code, "%s: %s", c->path, msg);
+    fatal(c, &e);
+}
+
+/* Field i of the record (always NUL-terminated), "" when absent. */
+static const char *field(const ctx *c, size_t i)
+{
+    return i < c->nf ? c->buf + c->off[i] : "";
+}
+
+/* The field of named column id, or NULL when the file has no such column. */
+static const char *named(const ctx *c, int id)
+{
+    return c->map[id] >= 0 ? field(c, (size_t)c->map[id]) : NULL;
+}
+
+static long colno(const ctx *c, int id)
+{
+    return c->map[id] + 1L;
+}
+
+/* A field quoted for a message: at most 60 bytes, cut on a UTF-8 boundary. */
+static const char *shown(const char *s, char *buf, size_t cap)
+{
+    size_t n = strlen(s);
+    if (n < cap && n <= 60)
+        return s;
+    n = 60 < cap - 4 ? 60 : cap - 4;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(buf, s, n);
+    memcpy(buf + n, "...", 4);
+    return buf;
+}
+
+/* Index of the first byte of s[0..n) that is not valid UTF-8, or n. */
+static size_t utf8_check(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = s[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF)
+            k = 1;
+        else if (b >= 0xE0 && b <= 0xEF) {
+            k = 2;
+            if (b == 0xE0)
+                lo = 0xA0;
+            else if (b == 0xED)
+                hi = 0x9F;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            k = 3;
+            if (b == 0xF0)
+                lo = 0x90;
+            else if (b == 0xF4)
+                hi = 0x8F;
+        } else
+            return i;
+        if (i + k >= n)
+            return i;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return i;
+        for (size_t j = 2; j <= k; j++)
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i;
+        i += k + 1;
+    }
+    return n;
+}
+
+/* ---- values ------------------------------------------------------------- */
+
+enum { V_OK = 0, V_MISSING = 1, V_BAD = -1 };
+
+/* Parses a number as statistics tables print it: 1234.5, -0.3, 1,234.5
+ * (comma groups of three), 1.2e3, 12.3% (the number 12.3: growth rates are
+ * percentages everywhere).  Empty, -, — and … are missing. */
+static int parse_value(const char *s, double *out)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n == 0 || (n == 1 && s[0] == '-') || (n == 3 && memcmp(s, "\xE2\x80\x94", 3) == 0) ||
+        (n == 3 && memcmp(s, "\xE2\x80\xA6", 3) == 0))
+        return V_MISSING;
+    char tmp[64];
+    size_t t = 0, i = 0;
+    if (n && s[n - 1] == '%')
+        n--;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        tmp[t++] = s[i++];
+    /* integer part, with optional thousands separators */
+    size_t digits = 0, group = 0;
+    int commas = 0;
+    for (; i < n && (s[i] == ',' || (s[i] >= '0' && s[i] <= '9')); i++) {
+        if (s[i] == ',') {
+            if ((commas ? group != 3 : (group == 0 || group > 3)))
+                return V_BAD;
+            commas = 1;
+            group = 0;
+            continue;
+        }
+        if (t >= sizeof tmp - 8)
+            return V_BAD;
+        tmp[t++] = s[i];
+        digits++;
+        group++;
+    }
+    if (commas && group != 3)
+        return V_BAD;
+    if (i < n && s[i] == '.') {
+        tmp[t++] = s[i++];
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (t >= sizeof tmp - 8)
+                return V_BAD;
+            tmp[t++] = s[i];
+            digits++;
+        }
+    }
+    if (!digits)
+        return V_BAD;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        tmp[t++] = s[i++];
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            tmp[t++] = s[i++];
+        size_t e = 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9' && e < 4; i++, e++)
+            tmp[t++] = s[i];
+        if (!e)
+            return V_BAD;
+    }
+    if (i != n)
+        return V_BAD;
+    tmp[t] = '\0';
+    double v = strtod(tmp, NULL);
+    if (!isfinite(v))
+        return V_BAD;
+    *out = v;
+    return V_OK;
+}
+
+/* ---- the header --------------------------------------------------------- */
+
+static int has(const int *ids, size_t n, int id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return 1;
+    return 0;
+}
+
+/* Wide: keeps a copy of the header's series keys (the row buffer is reused). */
+static int keep_keys(ctx *c)
+{
+    c->keys = malloc(c->blen ? c->blen : 1);
+    c->koff = malloc(c->nf * sizeof *c->koff);
+    if (!c->keys || !c->koff)
+        return OT_ENOMEM;
+    memcpy(c->keys, c->buf, c->blen);
+    memcpy(c->koff, c->off, c->nf * sizeof *c->koff);
+    return OT_OK;
+}
+
+/* Decides the format (given or from the names), maps the columns, then
+ * either finds the file already imported (stop) or records the import. */
+static void header(ctx *c)
+{
+    c->header_done = 1;
+    c->ncols = c->nf;
+    for (int i = 0; i < C_NCOLS; i++)
+        c->map[i] = -1;
+    int ids[64];
+    size_t nid = c->nf < 64 ? c->nf : 64;
+    for (size_t i = 0; i < nid; i++)
+        ids[i] = col_id(field(c, i));
+
+    ot_import_format f = c->o->format;
+    size_t before = c->errs->count;
+    char sb[80];
+    if (f == OT_FORMAT_AUTO) {
+        if (has(ids, nid, C_SERIES) && has(ids, nid, C_PERIOD) && has(ids, nid, C_VALUE))
+            f = OT_FORMAT_LONG;
+        else if (has(ids, nid, C_SERIES) && has(ids, nid, C_YEAR) && has(ids, nid, C_KIND))
+            f = OT_FORMAT_TARGETS;
+        else if (has(ids, nid, C_SERIES) && has(ids, nid, C_NAME))
+            f = OT_FORMAT_SERIES;
+        else if (nid > 0 && ids[0] == C_PERIOD)
+            f = OT_FORMAT_WIDE;
+        else {
+            bad(c, 1,
+                "expected a header naming the columns (long: series,period,value; wide: "
+                "period,KEY,...; targets: series,year,kind,op,value; series: series,name), "
+                "found '%s'",
+                shown(field(c, 0), sb, sizeof sb));
+            c->stop = 1;
+            return;
+        }
+    }
+    c->fmt = f;
+    if (f == OT_FORMAT_WIDE) {
+        if (nid == 0 || ids[0] != C_PERIOD)
+            bad(c, 1, "expected 'period' as the first column of a wide file, found '%s'",
+                shown(field(c, 0), sb, sizeof sb));
+        if (c->nf < 2)
+            bad(c, 2, "expected a series key after 'period', found nothing");
+        for (size_t i = 1; i < c->nf; i++) {
+            if (!*field(c, i))
+                bad(c, (long)i + 1, "expected a series key, found ''");
+            for (size_t j = 1; j < i; j++)
+                if (strcmp(field(c, i), field(c, j)) == 0) {
+                    bad(c, (long)i + 1, "duplicate column '%s'", shown(field(c, i), sb, sizeof sb));
+                    break;
+                }
+        }
+        c->map[C_PERIOD] = 0;
+        if (c->errs->count == before && keep_keys(c)) {
+            fatal_code(c, OT_ENOMEM, "out of memory reading the header");
+            return;
+        }
+    } else {
+        if (c->nf > 64) {
+            bad(c, 65, "expected at most 64 columns, found %zu", c->nf);
+            c->stop = 1;
+            return;
+        }
+        for (size_t i = 0; i < nid; i++) {
+            if (ids[i] < 0 || !(formats[f].allowed & B(ids[i])))
+                bad(c, (long)i + 1, "unknown column '%s' (a %s file has columns %s)",
+                    shown(field(c, i), sb, sizeof sb), format_names[f], formats[f].list);
+            else if (c->map[ids[i]] >= 0)
+                bad(c, (long)i + 1, "duplicate column '%s'", col_names[ids[i]]);
+            else
+                c->map[ids[i]] = (int)i;
+        }
+        for (int k = 0; k < C_NCOLS; k++)
+            if ((formats[f].required & B(k)) && c->map[k] < 0)
+                bad(c, 0, "expected a '%s' column in the header of a %s file", col_names[k],
+                    format_names[f]);
+    }
+    if (c->errs->count != before) {
+        c->stop = 1;
+        return;
+    }
+
+    char fmtname[32];
+    snprintf(fmtname, sizeof fmtname, "%s%s%s", format_names[f], f == OT_FORMAT_WIDE ? ":" : "",
+             f == OT_FORMAT_WIDE ? ot_measure_name(c->measure) : "");
+    ot_import_rec rec = {c->path, c->hash, fmtname, c->o->as_of};
+    ot_err e;
+    int64_t found = 0;
+    if (ot_store_import_find(c->st, &rec, &found, &e)) {
+        fatal(c, &e);
+        return;
+    }
+    if (found) {
+        c->stats->already++;
+        c->stop = 1;
+        return;
+    }
+    if (ot_store_import_begin(c->st, &rec, &c->import_id, &e))
+        fatal(c, &e);
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+static int writing(const ctx *c)
+{
+    return c->errs->count == 0 && !c->fatal;
+}
+
+static void put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v,
+                    int32_t vintage, const char *source, long col)
+{
+    ot_err e;
+    ot_put_result res;
+    int rc = ot_store_put_obs(c->st, key, m, p, v, vintage, source, c->import_id, &res, &e);
+    if (rc == OT_EDATA || rc == OT_EINVAL)
+        bad(c, col, "%s", e.msg);
+    else if (rc)
+        fatal(c, &e);
+    else if (res == OT_PUT_INSERTED) {
+        c->stats->inserted++;
+        c->inserted++;
+    } else
+        c->stats->unchanged++;
+}
+
+static int period_of(ctx *c, const char *s, long col, ot_period *p)
+{
+    char sb[80];
+    if (ot_period_parse(s, (size_t)-1, p, NULL) == OT_OK)
+        return 0;
+    bad(c, col, "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '%s'",
+        shown(s, sb, sizeof sb));
+    return -1;
+}
+
+static int value_of(ctx *c, const char *s, long col, double *v)
+{
+    char sb[80];
+    int r = parse_value(s, v);
+    if (r == V_BAD)
+        bad(c, col, "expected a number such as 1234.5, 1,234.5 or 12.3%%, found '%s'",
+            shown(s, sb, sizeof sb));
+    return r;
+}
+
+/* Stores the unit of key once per run of rows with that key. */
+static void long_unit(ctx *c, const char *key, const char *unit)
+{
+    if (c->unit_key && strcmp(c->unit_key, key) == 0)
+        return;
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = (char *)key;
+    m.unit = (char *)unit;
+    ot_err e;
+    if (ot_store_put_meta(c->st, &m, &e)) {
+        fatal(c, &e);
+        return;
+    }
+    free(c->unit_key);
+    if (!(c->unit_key = strdup(key)))
+        fatal_code(c, OT_ENOMEM, "out of memory");
+}
+
+static void long_row(ctx *c)
+{
+    size_t before = c->errs->count;
+    char sb[80];
+    const char *key = named(c, C_SERIES);
+    if (!*key)
+        bad(c, colno(c, C_SERIES), "expected a series key, found ''");
+    ot_period p;
+    period_of(c, named(c, C_PERIOD), colno(c, C_PERIOD), &p);
+    ot_measure m = OT_MEASURE_VALUE;
+    const char *ms = named(c, C_MEASURE);
+    if (ms && *ms && ot_measure_parse(ms, (size_t)-1, &m))
+        bad(c, colno(c, C_MEASURE), "expected a measure (value, ytd, yoy or ytd_yoy), found '%s'",
+            shown(ms, sb, sizeof sb));
+    int32_t vintage = c->o->as_of;
+    const char *vs = named(c, C_VINTAGE);
+    if (vs && *vs && ot_date_parse(vs, &vintage, NULL))
+        bad(c, colno(c, C_VINTAGE), "expected a vintage date such as 2023-10-20, found '%s'",
+            shown(vs, sb, sizeof sb));
+    double v = NAN;
+    int r = value_of(c, named(c, C_VALUE), colno(c, C_VALUE), &v);
+    if (r == V_MISSING)
+        c->stats->missing++;
+    if (c->errs->count != before || r != V_OK || !writing(c))
+        return;
+    const char *src = named(c, C_SOURCE);
+    if (!src || !*src)
+        src = c->o->source;
+    put_obs(c, key, m, p, v, vintage, src, colno(c, C_PERIOD));
+    const char *unit = named(c, C_UNIT);
+    if (unit && *unit && writing(c)) /* after put_obs, which creates the series with its freq */
+        long_unit(c, key, unit);
+}
+
+static void wide_row(ctx *c)
+{
+    ot_period p;
+    if (period_of(c, field(c, 0), 1, &p))
+        return;
+    for (size_t i = 1; i < c->nf; i++) {
+        double v;
+        int r = value_of(c, field(c, i), (long)i + 1, &v);
+        if (r == V_MISSING)
+            c->stats->missing++;
+        if (r == V_OK && writing(c))
+            put_obs(c, c->keys + c->koff[i], c->measure, p, v, c->o->as_of, c->o->source,
+                    (long)i + 1);
+    }
+}
+
+/* An optional string column: NULL when absent or empty. */
+static char *opt(const ctx *c, int id)
+{
+    const char *s = named(c, id);
+    return s && *s ? (char *)s : NULL;
+}
+
+static void targets_row(ctx *c)
+{
+    size_t before = c->errs->count;
+    char sb[80];
+    ot_target t;
+    ot_target_init(&t);
+    t.series = opt(c, C_SERIES);
+    const char *ys = named(c, C_YEAR);
+    char *end;
+    long y = strtol(ys, &end, 10);
+    if (!*ys || *end || y < 1900 || y > 9999)
+        bad(c, colno(c, C_YEAR), "expected a year such as 2023, found '%s'",
+            shown(ys, sb, sizeof sb));
+    t.year = (int)y;
+    const char *ks = named(c, C_KIND);
+    if (ot_target_kind_parse(ks, &t.kind))
+        bad(c, colno(c, C_KIND),
+            "expected a target kind (growth, level, daily_avg, relative, in_step, count, decline "
+            "or unquantified), found '%s'",
+            shown(ks, sb, sizeof sb));
+    const char *os = named(c, C_OP);
+    if (ot_target_op_parse(os, &t.op))
+        bad(c, colno(c, C_OP),
+            "expected an operator (>=, >, <=, <, = or empty when unquantified), found '%s'",
+            shown(os, sb, sizeof sb));
+    int quantified = t.kind != OT_TARGET_UNQUANTIFIED;
+    int r = value_of(c, named(c, C_VALUE), colno(c, C_VALUE), &t.value);
+    if (r == V_MISSING && quantified)
+        bad(c, colno(c, C_VALUE), "expected a number for a %s target, found ''",
+            ot_target_kind_name(t.kind));
+    if (quantified && !t.series)
+        bad(c, colno(c, C_SERIES), "expected a series key for a %s target, found ''",
+            ot_target_kind_name(t.kind));
+    if (quantified && t.op == OT_OP_NONE)
+        bad(c, colno(c, C_OP), "expected an operator for a %s target, found ''",
+            ot_target_kind_name(t.kind));
+    t.ref = opt(c, C_REF);
+    if ((t.kind == OT_TARGET_RELATIVE || t.kind == OT_TARGET_IN_STEP) && !t.ref)
+        bad(c, c->map[C_REF] >= 0 ? colno(c, C_REF) : 0,
+            "expected a reference series (ref) for a %s target, found ''",
+            ot_target_kind_name(t.kind));
+    const char *tol = named(c, C_TOLERANCE);
+    if (tol && value_of(c, tol, colno(c, C_TOLERANCE), &t.tolerance) == V_MISSING)
+        t.tolerance = NAN;
+    t.label = opt(c, C_LABEL);
+    t.source = opt(c, C_SOURCE) ? opt(c, C_SOURCE) : (char *)c->o->source;
+    t.shape = opt(c, C_SHAPE);
+    t.unit = opt(c, C_UNIT);
+    if (c->errs->count != before || !writing(c))
+        return;
+    ot_err e;
+    int rc = ot_store_put_target(c->st, &t, NULL, &e);
+    if (rc == OT_EINVAL || rc == OT_EDATA)
+        bad(c, 0, "%s", e.msg);
+    else if (rc)
+        fatal(c, &e);
+    else {
+        c->stats->inserted++;
+        c->inserted++;
+    }
+}
+
+static void series_row(ctx *c)
+{
+    size_t before = c->errs->count;
+    char sb[80];
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = opt(c, C_SERIES);
+    if (!m.key)
+        bad(c, colno(c, C_SERIES), "expected a series key, found ''");
+    m.name = opt(c, C_NAME);
+    m.name_en = opt(c, C_NAME_EN);
+    m.region = opt(c, C_REGION);
+    m.unit = opt(c, C_UNIT);
+    m.shape = opt(c, C_SHAPE);
+    m.source = opt(c, C_SOURCE) ? opt(c, C_SOURCE) : (char *)c->o->source;
+    const char *s;
+    if ((s = opt(c, C_FREQ)) && (m.freq = ot_freq_parse(s)) == OT_FREQ_NONE)
+        bad(c, colno(c, C_FREQ), "expected a frequency (D, M, Q or Y), found '%s'",
+            shown(s, sb, sizeof sb));
+    if ((s = opt(c, C_KIND)) && (m.kind = ot_kind_parse(s)) < 0)
+        bad(c, colno(c, C_KIND), "expected a kind (flow, stock or rate), found '%s'",
+            shown(s, sb, sizeof sb));
+    int a;
+    if ((s = opt(c, C_AGG))) {
+        if ((a = ot_agg_parse(s)) < 0)
+            bad(c, colno(c, C_AGG), "expected an aggregation (sum, mean or last), found '%s'",
+                shown(s, sb, sizeof sb));
+        else
+            m.agg = (ot_agg)a;
+    }
+    if (c->errs->count != before || !writing(c))
+        return;
+    ot_err e;
+    int rc = ot_store_put_meta(c->st, &m, &e);
+    if (rc == OT_EINVAL)
+        bad(c, 0, "%s", e.msg);
+    else if (rc)
+        fatal(c, &e);
+    else {
+        c->stats->inserted++;
+        c->inserted++;
+    }
+}
+
+/* ---- libcsv callbacks --------------------------------------------------- */
+
+/* A field ends: append it (NUL-terminated) to the record. */
+static void on_field(void *s, size_t len, void *data)
+{
+    ctx *c = data;
+    if (c->stop)
+        return;
+    if (c->nf == 0) {
+        c->rec_line = c->line;
+        for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - (const char *)s)));
+             p++)
+            c->rec_line--;
+    }
+    if (c->nf == c->fcap) {
+        size_t nc = c->fcap ? 2 * c->fcap : 32;
+        size_t *no = realloc(c->off, nc * sizeof *no);
+        if (!no) {
+            fatal_code(c, OT_ENOMEM, "out of memory");
+            return;
+        }
+        c->off = no;
+        c->fcap = nc;
+    }
+    if (c->blen + len + 1 > c->bcap) {
+        size_t nc = c->bcap ? c->bcap : 1024;
+        while (nc < c->blen + len + 1)
+            nc *= 2;
+        char *nb = realloc(c->buf, nc);
+        if (!nb) {
+            fatal_code(c, OT_ENOMEM, "out of memory");
+            return;
+        }
+        c->buf = nb;
+        c->bcap = nc;
+    }
+    c->off[c->nf++] = c->blen;
+    if (len)
+        memcpy(c->buf + c->blen, s, len);
+    c->buf[c->blen + len] = '\0';
+    c->blen += len + 1;
+    if (c->o->encoding == OT_ENCODING_UTF8 && !c->row_bad) {
+        size_t at = utf8_check((const unsigned char *)s, len);
+        if (at < len) {
+            bad(c, (long)c->nf,
+                "expected UTF-8 text, found byte 0x%02X (if the file is GBK or GB18030, import "
+                "it with --encoding gbk)",
+                ((const unsigned char *)s)[at]);
+            c->stop = 1; /* the rest of the file is in the same encoding */
+        }
+    }
+}
+
+/* A record ends: the header, or a data row of the file's format. */
+static void on_record(int term, void *data)
+{
+    ctx *c = data;
+    (void)term;
+    if (c->stop) {
+        c->nf = c->blen = 0;
+        return;
+    }
+    if (!c->header_done) {
+        header(c);
+    } else {
+        c->stats->rows++;
+        if (c->nf != c->ncols)
+            bad(c, (long)(c->nf < c->ncols ? c->nf : c->ncols) + 1,
+                "expected %zu fields, found %zu", c->ncols, c->nf);
+        else if (c->fmt == OT_FORMAT_LONG)
+            long_row(c);
+        else if (c->fmt == OT_FORMAT_WIDE)
+            wide_row(c);
+        else if (c->fmt == OT_FORMAT_TARGETS)
+            targets_row(c);
+        else
+            series_row(c);
+    }
+    c->nf = c->blen = 0;
+    c->next_line = c->line + 1;
+}
+
+/* ---- reading a file ----------------------------------------------------- */
+
+/* Feeds decoded UTF-8 to libcsv one physical line at a time (the line count
+ * stays exact).  Returns -1 on a CSV syntax error (recorded). */
+static int feed(ctx *c, struct csv_parser *p, const char *data, size_t n)
+{
+    while (n && !c->stop) {
+        const char *nl = memchr(data, '\n', n);
+        size_t k = nl ? (size_t)(nl - data) + 1 : n;
+        if (csv_parse(p, data, k, on_field, on_record, c) != k) {
+            if (csv_error(p) == CSV_EPARSE) {
+                c->rec_line = c->line;
+                bad(c, 0, "malformed quoted field (a quote inside a quoted field is written \"\")");
+            } else
+                fatal_code(c, OT_ENOMEM, csv_strerror(csv_error(p)));
+            c->stop = 1;
+            return -1;
+        }
+        if (nl)
+            c->line++;
+        data += k;
+        n -= k;
+    }
+    return 0;
+}
+
+/* Pass 1: the content hash of the raw bytes. */
+static int hash_file(ctx *c, FILE *f, char *raw, ot_err *err)
+{
+    ot_xxh64 h;
+    ot_xxh64_init(&h, 0);
+    size_t n;
+    while ((n = fread(raw, 1, CHUNK, f)) > 0)
+        ot_xxh64_update(&h, raw, n);
+    if (ferror(f))
+        return ot_err_set(err, OT_EIO, "%s: %s", c->path, strerror(errno));
+    c->hash = ot_xxh64_digest(&h);
+    if (fseek(f, 0, SEEK_SET))
+        return ot_err_set(err, OT_EIO, "%s: %s", c->path, strerror(errno));
+    return OT_OK;
+}
+
+/* Pass 2: decode (GBK through iconv), skip a UTF-8 BOM, parse. */
+static void parse_file(ctx *c, FILE *f, struct csv_parser *p, char *raw, char *dec, iconv_t cd)
+{
+    size_t carry = 0, n;
+    int first = 1;
+    while (!c->stop && (n = fread(raw + carry, 1, CHUNK, f)) > 0) {
+        char *data = raw;
+        size_t len = carry + n;
+        carry = 0;
+        if (cd != (iconv_t)-1) {
+            char *in = raw, *out = dec;
+            size_t inleft = len, outleft = 2 * CHUNK + 16;
+            size_t r = iconv(cd, &in, &inleft, &out, &outleft);
+            int e = r == (size_t)-1 ? errno : 0;
+            feed(c, p, dec, (size_t)(out - dec));
+            if (e == EILSEQ) {
+                c->rec_line = c->line;
+                bad(c, 0, "expected GBK/GB18030 text, found byte 0x%02X",
+                    (unsigned char)*in);
+                c->stop = 1;
+                return;
+            }
+            /* EINVAL: a character cut by the chunk end, kept for the next */
+            memmove(raw, in, inleft);
+            carry = inleft;
+            continue;
+        }
+        if (first && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+            data += 3;
+            len -= 3;
+        }
+        first = 0;
+        feed(c, p, data, len);
+    }
+    if (ferror(f)) {
+        fatal_code(c, OT_EIO, strerror(errno));
+        return;
+    }
+    if (c->stop)
+        return;
+    if (carry) {
+        c->rec_line = c->line;
+        bad(c, 0, "expected GBK/GB18030 text, found a character cut short at the end of the file");
+        return;
+    }
+    if (csv_fini(p, on_field, on_record, c) != 0 && !c->stop) {
+        c->rec_line = c->next_line;
+        bad(c, 0, "expected a closing quote, found the end of the file");
+    }
+    if (!c->header_done && !c->stop) {
+        c->rec_line = 1;
+        bad(c, 0, "expected a header row, found an empty file");
+    }
+}
+
+/* Imports one file inside the caller's transaction.  Data problems go to
+ * c->errs; the return code is for failures that end the whole call. */
+static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
+                      ot_import_stats *stats, ot_import_errors *errs, char *raw, char *dec,
+                      ot_err *err)
+{
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.st = st;
+    c.o = o;
+    c.stats = stats;
+    c.errs = errs;
+    c.path = path;
+    c.line = c.next_line = 1;
+    c.ferr = err;
+    c.measure = o->measure == OT_MEASURE_ANY ? OT_MEASURE_VALUE : o->measure;
+
+    struct csv_parser p;
+    iconv_t cd = (iconv_t)-1;
+    int rc = OT_OK, parser = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ot_err_set(err, errno == ENOENT ? OT_ENOTFOUND : OT_EIO, "cannot open %s: %s",
+                          path, strerror(errno));
+    if ((rc = hash_file(&c, f, raw, err)))
+        goto done;
+    if (o->encoding == OT_ENCODING_GBK && (cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1) {
+        rc = ot_err_set(err, OT_EIO, "%s: iconv cannot convert GB18030: %s", path,
+                        strerror(errno));
+        goto done;
+    }
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    parser = 1;
+    stats->files++;
+    parse_file(&c, f, &p, raw, dec, cd);
+    if (c.fatal) {
+        rc = err ? err->code : OT_EIO;
+        goto done;
+    }
+    if (c.import_id && writing(&c))
+        rc = ot_store_import_done(st, c.import_id, c.inserted, 0, err);
+done:
+    if (parser)
+        csv_free(&p);
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    fclose(f);
+    free(c.unit_key);
+    free(c.keys);
+    free(c.koff);
+    free(c.off);
+    free(c.buf);
+    return rc;
+}
+
+/* The transaction is the caller's unit of work: all files or none. */
+int ot_import_files(ot_store *st, const char *const *paths, size_t n, const ot_import_opts *o,
+                    ot_import_stats *st_out, ot_import_errors *errs, ot_err *err)
+{
+    static const ot_import_opts defaults = OT_IMPORT_OPTS_INIT;
+    if (!o)
+        o = &defaults;
+    if (o->measure < OT_MEASURE_ANY || o->measure >= OT_MEASURE_COUNT)
+        return ot_err_set(err, OT_EINVAL, "bad measure %d", (int)o->measure);
+    ot_import_stats stats;
+    memset(&stats, 0, sizeof stats);
+    ot_import_errors *own = NULL;
+    char *raw = malloc(CHUNK + 16), *dec = malloc(2 * CHUNK + 16);
+    if (!errs)
+        errs = own = malloc(sizeof *own);
+    int rc = OT_OK;
+    if (!raw || !dec || !errs) {
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    errs->count = errs->n = 0;
+    if ((rc = ot_store_begin(st, err)))
+        goto done;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = import_one(st, paths[i], o, &stats, errs, raw, dec, err);
+    if (rc) {
+        ot_store_rollback(st);
+        goto done;
+    }
+    if (errs->count) {
+        ot_store_rollback(st);
+        if (err) {
+            *err = errs->e[0];
+            if (errs->count > 1) {
+                size_t len = strlen(err->msg);
+                snprintf(err->msg + len, sizeof err->msg - len, " (and %zu more error%s)",
+                         errs->count - 1, errs->count == 2 ? "" : "s");
+            }
+        }
+        rc = OT_EDATA;
+        goto done;
+    }
+    rc = ot_store_commit(st, err);
+done:
+    if (!rc && st_out)
+        *st_out = stats;
+    free(own);
+    free(dec);
+    free(raw);
+    return rc;
+}
+
+int ot_import_file(ot_store *st, const char *path, const ot_import_opts *o,
+                   ot_import_stats *st_out, ot_import_errors *errs, ot_err *err)
+{
+    return ot_import_files(st, &path, 1, o, st_out, errs, err);
+}
