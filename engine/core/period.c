@@ -6,7 +6,8 @@
  * exact for the proleptic Gregorian calendar over the whole int32 range we use.
  * Parsing is a small hand-written scanner over a normalised copy of the text
  * (full-width digits and punctuation folded to ASCII); every failure names
- * the text and the reason from one table, so messages are stable.
+ * the text and the reason from one table, so messages are stable.  Besides
+ * the forms in period.h it takes the bureaus' 2023年1月份 and 2023年1-2月份.
  */
 #include "core/period.h"
 
@@ -390,7 +391,7 @@ static int scan(const char *t, ot_period *out, int *arg)
             return R_SYNTAX;
         if (*p == '-') { /* 2023年1-2月 */
             p++;
-            if (!digits(&p, 2, &m2) || !lit(&p, "月") || *p)
+            if (!digits(&p, 2, &m2) || !lit(&p, "月") || (lit(&p, "份"), *p))
                 return R_SYNTAX;
             if (m < 1 || m > 12 || m2 < 1 || m2 > 12)
                 return R_MONTH;
@@ -404,6 +405,11 @@ static int scan(const char *t, ot_period *out, int *arg)
             return R_SYNTAX;
         if (*p == '\0')
             goto month;
+        if (lit(&p, "份")) { /* 2023年1月份 */
+            if (*p)
+                return R_SYNTAX;
+            goto month;
+        }
         if (!digits(&p, 2, &d) || !lit(&p, "日") || *p) /* 2023年10月20日 */
             return R_SYNTAX;
         goto day;
