@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef OT_IO_PRESENT
 #include "io/import.h"
+#endif
 #include "store/store.h"
 
 /* ---- as_of -------------------------------------------------------------------- */
@@ -406,6 +408,7 @@ static int l_targets(lua_State *L)
     return 1;
 }
 
+#ifdef OT_IO_PRESENT
 /* ---- import --------------------------------------------------------------------------- */
 
 static const char *const format_names[] = {"auto", "long", "wide", "targets", "series", NULL};
@@ -479,6 +482,8 @@ static int l_import(lua_State *L)
     return 1;
 }
 
+#endif
+
 static void setstr(lua_State *L, const char *k, const char *v)
 {
     if (v) {
@@ -532,7 +537,9 @@ static const luaL_Reg db_methods[] = {
     {"keys", l_keys},
     {"put", l_put},
     {"targets", l_targets},
+#ifdef OT_IO_PRESENT
     {"import", l_import},
+#endif
     {"meta", l_meta},
     {"close", m_close},
     {NULL, NULL}};

@@ -22,7 +22,7 @@
 #include "project/scenario.h"
 #include "store/store.h"
 #include "store/view.h"
-#ifdef OT_HAVE_REPORT
+#ifdef OT_REPORT_PRESENT
 #include "report/status.h"
 #include "report/table.h"
 #endif
@@ -637,7 +637,7 @@ static int proj_tostring(lua_State *L)
 
 /* ---- compare and report ----------------------------------------------------------- */
 
-#ifdef OT_HAVE_REPORT
+#ifdef OT_REPORT_PRESENT
 /* Prints targets x columns: label, then point and probability per column.
  * C only; the table is freed before returning. */
 static int print_compare(const ot_target *t, size_t n, const char *const *names, size_t ncol,
@@ -748,7 +748,7 @@ static int l_compare(lua_State *L)
         if (run_projections(&c, t, n, out + j * n, &e) != OT_OK)
             return ot_l_error(L, &e);
     }
-#ifdef OT_HAVE_REPORT
+#ifdef OT_REPORT_PRESENT
     if (print && print_compare(t, n, names, ncol, out, &e) != OT_OK)
         return ot_l_error(L, &e);
 #else
@@ -787,7 +787,7 @@ static int l_compare(lua_State *L)
     return 1;
 }
 
-#ifdef OT_HAVE_REPORT
+#ifdef OT_REPORT_PRESENT
 /* ot.report(list_of_p [, "table"|"json"]): prints the status table (or JSON)
  * of projections made by ot.project. */
 static int l_report(lua_State *L)
@@ -856,7 +856,7 @@ static const luaL_Reg project_funcs[] = {
     {"project", l_project},
     {"scenario", l_scenario},
     {"compare", l_compare},
-#ifdef OT_HAVE_REPORT
+#ifdef OT_REPORT_PRESENT
     {"report", l_report},
 #endif
     {NULL, NULL}};

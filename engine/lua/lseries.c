@@ -563,20 +563,24 @@ static int m_gc(lua_State *L)
     return 0;
 }
 
-/* One row of __tostring: period and formatted value into the buffer. */
+/* The text of value i in __tostring: the number, "-" when missing, "(in
+ * next)" when covered by the next value.  Returns its length. */
+static int fmtval(const ot_series *s, size_t i, char *buf, size_t cap)
+{
+    if (ot_series_covered(s, s->start + (ot_ord)i))
+        return snprintf(buf, cap, "(in next)");
+    if (isnan(s->v[i]))
+        return snprintf(buf, cap, "-");
+    return snprintf(buf, cap, "%.10g", s->v[i]);
+}
+
+/* One row of __tostring: period and value right-aligned to width. */
 static void addrow(luaL_Buffer *b, const ot_series *s, size_t i, int width)
 {
-    char per[OT_PERIOD_STRMAX], val[64];
+    char per[OT_PERIOD_STRMAX], val[64], line[160];
     ot_period_fmt(s->freq, s->start + (ot_ord)i, per, sizeof per);
-    double v = s->v[i];
-    if (ot_series_covered(s, s->start + (ot_ord)i))
-        snprintf(val, sizeof val, "(in next)");
-    else if (isnan(v))
-        snprintf(val, sizeof val, "-");
-    else
-        snprintf(val, sizeof val, "%.10g", v);
-    char line[160];
-    snprintf(line, sizeof line, "\n  %-10s %*s", per, width, val);
+    fmtval(s, i, val, sizeof val);
+    snprintf(line, sizeof line, "\n  %s  %*s", per, width, val);
     luaL_addstring(b, line);
 }
 
@@ -621,7 +625,7 @@ static int m_tostring(lua_State *L)
         if (longs && i == HEADTAIL)
             i = s->n - HEADTAIL;
         char val[64];
-        int w = isnan(s->v[i]) ? 9 : snprintf(val, sizeof val, "%.10g", s->v[i]);
+        int w = fmtval(s, i, val, sizeof val);
         if (w > width)
             width = w;
     }
