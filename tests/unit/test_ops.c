@@ -992,7 +992,10 @@ static void *counting(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
-enum { OP_YOY, OP_FROM_YTD, OP_BINOP, OP_IMPLIED, OP_TO, OP_YTD_YOY, OP_SHARE, OP_INDEX, OP_NOPS };
+enum {
+    OP_YOY, OP_FROM_YTD, OP_BINOP, OP_IMPLIED, OP_TO, OP_YTD_YOY, OP_SHARE, OP_INDEX, OP_YTD,
+    OP_ROLLING, OP_FILL, OP_CONTRIB, OP_SPLIT, OP_LAG, OP_SCALAR, OP_WINDOW, OP_DIFF, OP_NOPS
+};
 
 /* Runs op on flagged, named inputs made with a counting allocator whose
  * N-th allocation fails, N = 1, 2, ... until the op succeeds; every failure
@@ -1027,6 +1030,15 @@ static void test_ops_failing_allocator(void **state)
             case OP_YTD_YOY:  r = ot_series_ytd_yoy(s, &err); break;
             case OP_SHARE:    r = ot_series_share(s, y, &err); break;
             case OP_INDEX:    r = ot_series_index(s, base, &err); break;
+            case OP_YTD:      r = ot_series_ytd(s, &err); break;
+            case OP_ROLLING:  r = ot_series_rolling(s, 3, OT_ROLL_SUM, &err); break;
+            case OP_FILL:     r = ot_series_fill(s, OT_FILL_LINEAR, &err); break;
+            case OP_CONTRIB:  r = ot_series_contribution(s, y, &err); break;
+            case OP_SPLIT:    r = ot_series_split_janfeb(s, &err); break;
+            case OP_LAG:      r = ot_series_lag(s, 12, &err); break;
+            case OP_SCALAR:   r = ot_series_scalar(s, '/', 2, 1, &err); break;
+            case OP_WINDOW:   r = ot_series_window(s, M(2021, 6), M(2022, 6), &err); break;
+            case OP_DIFF:     r = ot_series_diff(s, 12, &err); break;
             }
             if (r)
                 ok = 1;
