@@ -40,15 +40,14 @@ static const char *const migrations[] = {
     "CREATE TABLE obs(\n"
     "  series_id INTEGER NOT NULL REFERENCES series(id),\n"
     "  measure   INTEGER NOT NULL CHECK (measure BETWEEN 0 AND 3),\n"
-    "  freq      TEXT NOT NULL CHECK (freq IN ('D','M','Q','Y')),\n"
+    "  freq      TEXT NOT NULL CHECK (freq = 'M' OR freq = 'Q' OR freq = 'Y' OR freq = 'D'),\n"
     "  ord       INTEGER NOT NULL,\n"
     "  vintage   INTEGER NOT NULL,\n"
-    "  span      INTEGER NOT NULL DEFAULT 1 CHECK (span IN (1,2)),\n"
+    "  span      INTEGER NOT NULL DEFAULT 1 CHECK (span = 1 OR span = 2),\n"
     "  value     REAL NOT NULL,\n"
     "  source    TEXT,\n"
     "  import_id INTEGER REFERENCES imports(id),\n"
     "  PRIMARY KEY (series_id, measure, freq, ord, vintage)) WITHOUT ROWID;\n"
-    "CREATE INDEX obs_import ON obs(import_id) WHERE import_id IS NOT NULL;\n"
     "CREATE VIEW observations AS\n"
     "  SELECT s.key, m.name AS measure, o.freq, o.ord, o.span,\n"
     "         date(o.vintage * 86400, 'unixepoch') AS vintage, o.value, o.source, o.import_id\n"
@@ -223,6 +222,7 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
         return ot_err_set(err, OT_ENOMEM, "out of memory opening %s", path);
     }
     st->readonly = (flags & OT_STORE_READONLY) != 0;
+    st->fresh_after = INT64_MAX;
     int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (!st->readonly && (flags & OT_STORE_CREATE))
         oflags |= SQLITE_OPEN_CREATE;
@@ -282,8 +282,11 @@ const char *ot_store_path(const ot_store *st)
 /* ---- transactions ------------------------------------------------------- */
 
 /* What a rolled-back transaction may have created must not outlive it. */
+static const char SQL_SERIES_MAX[] = "SELECT coalesce(max(id), 0) FROM series";
+
 static void forget(ot_store *st)
 {
+    st->fresh_after = INT64_MAX;
     st->last_id = 0;
     if (st->last_key)
         st->last_key[0] = '\0';
@@ -297,7 +300,20 @@ int ot_store_begin(ot_store *st, ot_err *err)
     if (st->readonly)
         return ot_err_set(err, OT_EINVAL, "%s is open read-only", st->path);
     forget(st);
-    return exec(st, "BEGIN IMMEDIATE", "starting a transaction", err);
+    int rc = exec(st, "BEGIN IMMEDIATE", "starting a transaction", err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *q = store_stmt(st, S_SERIES_MAX, SQL_SERIES_MAX, err);
+    int s = q ? sqlite3_step(q) : SQLITE_ERROR;
+    if (s == SQLITE_ROW)
+        st->fresh_after = sqlite3_column_int64(q, 0);
+    if (q)
+        sqlite3_reset(q);
+    if (s != SQLITE_ROW) {
+        rc = q ? store_sqlerr(st, s, "starting a transaction", err) : (err ? err->code : OT_EIO);
+        ot_store_rollback(st);
+    }
+    return rc;
 }
 
 int ot_store_commit(ot_store *st, ot_err *err)
@@ -312,6 +328,7 @@ int ot_store_commit(ot_store *st, ot_err *err)
     if (rc)
         ot_store_rollback(st);
     st->nseen = 0;
+    st->fresh_after = INT64_MAX;
     return rc;
 }
 

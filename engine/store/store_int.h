@@ -17,6 +17,7 @@ enum stmt_id {
     S_SERIES_META_PUT,
     S_SERIES_KEYS,
     S_SERIES_ROW,
+    S_SERIES_MAX,
     S_OBS_LATEST,
     S_OBS_INSERT,
     S_OBS_SETS,
@@ -51,7 +52,8 @@ struct ot_store {
     int64_t last_id;
     /* rows put_obs skipped as unchanged in this transaction (temp.put_seen) */
     long long nseen;
-    int seen_ready;
+    /* series with a larger id were created in the open transaction */
+    int64_t fresh_after;
 };
 
 /* Returns statement id (text sql, a static string), reset and unbound,
