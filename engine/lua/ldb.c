@@ -162,11 +162,10 @@ static int l_series(lua_State *L)
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
         as_of = ot_l_optfield_str(L, 3, 3, "as_of");
-        const char *ms = ot_l_optfield_str(L, 3, 3, "measure");
+        int mi = ot_l_optfield_option(L, 3, 3, "measure", measure_names);
         const char *fs = ot_l_optfield_str(L, 3, 3, "freq");
-        if (ms && ot_measure_parse(ms, (size_t)-1, &ro.measure) != 0)
-            luaL_argerror(L, 3, lua_pushfstring(L, "measure must be \"value\", \"ytd\", \"yoy\" "
-                                                   "or \"ytd_yoy\", got \"%s\"", ms));
+        if (mi >= 0)
+            ro.measure = (ot_measure)mi;
         if (fs && (ro.freq = ot_freq_parse(fs)) == OT_FREQ_NONE)
             luaL_argerror(L, 3, lua_pushfstring(L, "freq must be \"D\", \"M\", \"Q\" or \"Y\", "
                                                    "got \"%s\"", fs));
@@ -296,10 +295,9 @@ static int l_put(lua_State *L)
             key = k;
         source = ot_l_optfield_str(L, 3, 3, "source");
         vs = ot_l_optfield_str(L, 3, 3, "vintage");
-        lua_settop(L, 3);
-        lua_getfield(L, 3, "measure");                      /* [4] */
-        if (!lua_isnil(L, 4))
-            m = (ot_measure)ot_l_checkoption(L, 4, NULL, measure_names);
+        int mi = ot_l_optfield_option(L, 3, 3, "measure", measure_names);
+        if (mi >= 0)
+            m = (ot_measure)mi;
     }
     if (!key || !*key)
         luaL_argerror(L, 2, "the series has no key (give one: s:with{key = ...} or {key = ...})");
@@ -429,11 +427,12 @@ static int l_import(lua_State *L)
     ot_import_opts o = OT_IMPORT_OPTS_INIT;
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
-        lua_settop(L, 3);
-        if (lua_getfield(L, 3, "format") != LUA_TNIL)            /* [4] */
-            o.format = (ot_import_format)ot_l_checkoption(L, 4, NULL, format_names);
-        if (lua_getfield(L, 3, "measure") != LUA_TNIL)           /* [5] */
-            o.measure = (ot_measure)ot_l_checkoption(L, 5, NULL, measure_names);
+        int fi = ot_l_optfield_option(L, 3, 3, "format", format_names);
+        if (fi >= 0)
+            o.format = (ot_import_format)fi;
+        int mi = ot_l_optfield_option(L, 3, 3, "measure", measure_names);
+        if (mi >= 0)
+            o.measure = (ot_measure)mi;
         const char *enc = ot_l_optfield_str(L, 3, 3, "encoding");
         int en;
         if (enc && (en = ot_encoding_parse(enc)) < 0)

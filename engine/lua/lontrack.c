@@ -54,18 +54,17 @@ int ot_l_errcode(lua_State *L, int idx)
     return code;
 }
 
-/* Builds `expected "a", "b" or "c", got "x"` on the stack and raises it as
- * a bad-argument error. */
-int ot_l_checkoption(lua_State *L, int arg, const char *def, const char *const names[])
+/* Pushes `<prefix>expected "a", "b" or "c", got "x"` and returns it. */
+static const char *pushexpected(lua_State *L, const char *prefix, const char *const names[],
+                                const char *got)
 {
-    const char *name = def ? luaL_optstring(L, arg, def) : luaL_checkstring(L, arg);
-    size_t n = 0;
-    for (; names[n]; n++)
-        if (strcmp(names[n], name) == 0)
-            return (int)n;
     luaL_Buffer b;
     luaL_buffinit(L, &b);
+    luaL_addstring(&b, prefix);
     luaL_addstring(&b, "expected ");
+    size_t n = 0;
+    while (names[n])
+        n++;
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             luaL_addstring(&b, i + 1 == n ? " or " : ", ");
@@ -74,10 +73,41 @@ int ot_l_checkoption(lua_State *L, int arg, const char *def, const char *const n
         luaL_addchar(&b, '"');
     }
     luaL_addstring(&b, ", got \"");
-    luaL_addstring(&b, name);
+    luaL_addstring(&b, got);
     luaL_addchar(&b, '"');
     luaL_pushresult(&b);
-    return luaL_argerror(L, arg, lua_tostring(L, -1));
+    return lua_tostring(L, -1);
+}
+
+static int findname(const char *const names[], const char *s)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], s) == 0)
+            return i;
+    return -1;
+}
+
+int ot_l_checkoption(lua_State *L, int arg, const char *def, const char *const names[])
+{
+    const char *name = def ? luaL_optstring(L, arg, def) : luaL_checkstring(L, arg);
+    int i = findname(names, name);
+    if (i < 0)
+        luaL_argerror(L, arg, pushexpected(L, "", names, name));
+    return i;
+}
+
+int ot_l_optfield_option(lua_State *L, int arg, int idx, const char *k,
+                         const char *const names[])
+{
+    const char *s = ot_l_optfield_str(L, arg, idx, k);
+    if (!s)
+        return -1;
+    int i = findname(names, s);
+    if (i < 0) {
+        lua_pushfstring(L, "field '%s': ", k);
+        luaL_argerror(L, arg, pushexpected(L, lua_tostring(L, -1), names, s));
+    }
+    return i;
 }
 
 ot_period ot_l_checkperiod(lua_State *L, int arg)

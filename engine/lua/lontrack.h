@@ -62,6 +62,12 @@ int ot_l_errcode(lua_State *L, int idx);
  * bad argument #2 to 'to' (expected "sum", "mean", "last" or "first", got "avg"). */
 int ot_l_checkoption(lua_State *L, int arg, const char *def, const char *const names[]);
 
+/* The same for field k of the options table at idx (argument arg): returns
+ * -1 when the field is absent; the error reads
+ * bad argument #2 to 'import' (field 'format': expected "long", ... got "xlsx"). */
+int ot_l_optfield_option(lua_State *L, int arg, int idx, const char *k,
+                         const char *const names[]);
+
 /* Checks that argument arg is a period: a string ot_period_parse accepts or
  * an integer year.  Raises a bad-argument error otherwise. */
 ot_period ot_l_checkperiod(lua_State *L, int arg);

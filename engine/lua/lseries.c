@@ -524,7 +524,7 @@ static int m_index(lua_State *L)
         if (ot_period_parse(k, lua_rawlen(L, 2), &p, &e) != OT_OK)
             return luaL_error(L, "%s", e.msg);
         if (p.freq != s->freq)
-            return luaL_error(L, "period '%s' is not a %s period (the series' frequency)", k,
+            return luaL_error(L, "period '%s' does not match the series' frequency (%s)", k,
                               ot_freq_name(s->freq));
         pushvalue(L, ot_series_at(s, p.ord));
     } else

@@ -24,6 +24,22 @@ function H.checkerror(pattern, f, ...)
   return msg
 end
 
+-- Runs f(...) and checks that it fails with exactly `expected` once the
+-- "chunk:LINE: " position is taken off (checked to be there when `where` is
+-- given: the file name the message must start with).
+function H.checkmsg(expected, f, ...)
+  local ok, msg = pcall(f, ...)
+  if ok then
+    error(string.format("expected the error %q, but the call succeeded", expected), 2)
+  end
+  msg = tostring(msg)
+  local body = msg:match("^[^:\n]+:%d+: (.*)$") or msg
+  if body ~= expected then
+    error(string.format("error\n  %q\nexpected\n  %q", msg, expected), 2)
+  end
+  return msg
+end
+
 local function missing(x) return x == nil or x ~= x end
 
 -- |a - b| <= tol (default 1e-9, relative for large numbers); nil and NaN

@@ -1,0 +1,155 @@
+-- test_db.lua — the database from Lua: open, put and read back, vintages and
+-- as-of reads, measures, keys, metadata, targets and CSV import.  Each case
+-- uses its own database file under the system's temporary directory.
+package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
+local H = require "harness"
+local NA = H.NA
+
+local tmpfiles = {}
+local function tmpdb()
+  local path = os.tmpname()
+  os.remove(path)
+  tmpfiles[#tmpfiles + 1] = path
+  return ot.open(path), path
+end
+
+local function writefile(text)
+  local path = os.tmpname()
+  local f = assert(io.open(path, "w"))
+  f:write(text)
+  f:close()
+  tmpfiles[#tmpfiles + 1] = path
+  return path
+end
+
+local function M(start, values, extra)
+  local t = {freq = "M", start = start, values = values}
+  for k, v in pairs(extra or {}) do t[k] = v end
+  return ot.series(t)
+end
+
+H.run{
+  {"put and read back", function()
+    local db = tmpdb()
+    local s = M("2023-01", {1, 2, 3}, {key = "d.x", name = "测试", unit = "亿元", kind = "stock"})
+    local ins, same = db:put(s)
+    assert(ins == 3 and same == 0)
+    ins, same = db:put(s)                           -- identical: nothing written
+    assert(ins == 0 and same == 3)
+    local r = db:series("d.x")
+    assert(r == s and r.key == "d.x" and r.name == "测试" and r.unit == "亿元" and r.kind == "stock")
+    local m = db:meta("d.x")
+    assert(m.key == "d.x" and m.name == "测试" and m.unit == "亿元" and m.freq == "M" and m.kind == "stock")
+    db:close()
+  end},
+
+  {"put under another key, gaps skipped", function()
+    local db = tmpdb()
+    local s = M("2023-01", {n = 3, 5, nil, 7})
+    H.checkmsg("bad argument #1 to 'put' (the series has no key (give one: s:with{key = ...} or {key = ...}))",
+               function() return db:put(s) end)
+    assert(db:put(s, {key = "d.g"}) == 2)
+    H.series(db:series("d.g"), "2023-01", {5, NA, 7})
+  end},
+
+  {"vintages and as_of", function()
+    local db = tmpdb()
+    db:put(M("2023-01", {100, 200}, {key = "d.v"}), {vintage = "2023-02-10"})
+    db:put(M("2023-01", {100, 250}, {key = "d.v"}), {vintage = "2023-03-10"})  -- February revised
+    H.series(db:series("d.v", {as_of = "2023-02-20"}), "2023-01", {100, 200})
+    H.series(db:series("d.v", {as_of = "2023-03-10"}), "2023-01", {100, 250})
+    H.series(db:series("d.v"), "2023-01", {100, 250})
+    H.series(db:series("d.v", {as_of = "latest"}), "2023-01", {100, 250})
+    -- a period as_of: the latest data through that period
+    H.series(db:series("d.v", {as_of = "2023-01"}), "2023-01", {100})
+    H.series(db:series("d.v", {as_of = "2023Q1"}), "2023-01", {100, 250})
+    H.checkmsg("d.v: nothing known through 2022-12",
+               function() return db:series("d.v", {as_of = "2022-12"}) end)
+    -- undated rows count from the end of their period
+    db:put(M("2023-03", {300}, {key = "d.v"}))
+    assert(db:series("d.v", {as_of = "2023-03-30"})["2023-03"] == nil)
+    assert(db:series("d.v", {as_of = "2023-03-31"})["2023-03"] == 300)
+    H.checkmsg("bad argument #2 to 'put' (vintage: '10 March' is not a date (year must have 4 digits))",
+               function() return db:put(M("2023-01", {1}, {key = "d.v"}), {vintage = "10 March"}) end)
+  end},
+
+  {"measures", function()
+    local db = tmpdb()
+    local x = M("2023-01", {10, 20, 30}, {key = "d.m"})
+    db:put(x)
+    db:put(x:ytd(), {measure = "ytd"})
+    H.checkmsg("series 'd.m' stores several measures (value, ytd): say which",
+               function() return db:series("d.m") end)
+    H.series(db:series("d.m", {measure = "ytd"}), "2023-01", {10, 30, 60})
+    H.series(db:series("d.m", {measure = "value"}), "2023-01", {10, 20, 30})
+    H.checkmsg("series 'd.m' has no 'yoy' observations (stored: value, ytd)",
+               function() return db:series("d.m", {measure = "yoy"}) end)
+    H.checkmsg('bad argument #2 to \'series\' (field \'measure\': expected "value", "ytd", "yoy" or "ytd_yoy", got "total")',
+               function() return db:series("d.m", {measure = "total"}) end)
+    H.checkmsg("unknown series 'd.nope'", function() return db:series("d.nope") end)
+  end},
+
+  {"january-february survives the store", function()
+    local db = tmpdb()
+    local j = M("2023-01", {0/0, 33, 40}, {key = "d.j", covered = {"2023-01"}})
+    db:put(j)
+    local r = db:series("d.j")
+    assert(r == j and r:covered("2023-01"))
+  end},
+
+  {"keys", function()
+    local db = tmpdb()
+    for _, k in ipairs{"b.two", "a.one", "b.one"} do
+      db:put(M("2023-01", {1}, {key = k}))
+    end
+    local all = db:keys()
+    assert(#all == 3 and all[1] == "a.one" and all[2] == "b.one" and all[3] == "b.two")
+    local b = db:keys("b.*")
+    assert(#b == 2 and b[1] == "b.one")
+    assert(#db:keys("z*") == 0)
+  end},
+
+  {"import and targets", function()
+    local db = tmpdb()
+    local csv = writefile("series,period,value,measure\n" ..
+                          "d.i,2023-01,5,value\n" ..
+                          "d.i,2023-02,6,value\n" ..
+                          "d.i,2023年1-2月,11,ytd\n")
+    local st = db:import(csv)
+    assert(st.files == 1 and st.rows == 3 and st.inserted == 3, st.inserted)
+    assert(db:import(csv).already == 1)             -- same file again: skipped
+    H.series(db:series("d.i", {measure = "value"}), "2023-01", {5, 6})
+    local y = db:series("d.i", {measure = "ytd"})
+    assert(y:covered("2023-01") and y["2023-02"] == 11)
+    local targets = writefile("series,year,kind,op,value,ref,tolerance,label\n" ..
+                              "d.i,2023,growth,>=,7.5,,,增长7.5%\n" ..
+                              "d.i,2024,level,>,100,,,总量100\n")
+    db:import(targets, {format = "targets"})
+    local ts = db:targets{year = 2023}
+    assert(#ts == 1)
+    local t = ts[1]
+    assert(t.series == "d.i" and t.year == 2023 and t.kind == "growth" and t.op == ">=" and
+           t.value == 7.5 and t.label == "增长7.5%" and t.id)
+    assert(tostring(t) == "d.i 2023: growth >= 7.5 (增长7.5%)", tostring(t))
+    assert(#db:targets() == 2 and #db:targets(2024) == 1)
+    local bad = writefile("series,period,value\nd.b,2023-01,abc\n")
+    local msg = H.checkerror("abc", function() return db:import(bad) end)
+    assert(msg:find(bad .. ":2:", 1, true), msg)    -- file:line: in the message
+    assert(#db:keys("d.b") == 0)                    -- nothing imported
+    H.checkmsg('bad argument #2 to \'import\' (field \'format\': expected "auto", "long", "wide", "targets" or "series", got "xlsx")',
+               function() return db:import(bad, {format = "xlsx"}) end)
+  end},
+
+  {"ot.db is the host's database", function()
+    local db = ot.db()
+    assert(db == ot.db())
+    db:put(M("2023-01", {1}, {key = "d.host"}))
+    assert(ot.db():series("d.host")[1] == 1)
+  end},
+}
+
+for _, p in ipairs(tmpfiles) do
+  os.remove(p)
+  os.remove(p .. "-wal")
+  os.remove(p .. "-shm")
+end

@@ -1,0 +1,127 @@
+-- test_errors.lua — the exact text of every kind of error the bindings
+-- raise: bad arguments (Lua's wording, numbered as the caller sees them),
+-- bad options (the list of what was expected), engine errors (the engine's
+-- message after the caller's position), and misuse of closed objects.
+package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
+local H = require "harness"
+
+local s = ot.series{key = "e.m", freq = "M", start = "2023-01", values = {1, 2, 3, 4}}
+local q = ot.series{key = "e.q", freq = "Q", start = "2023Q1", values = {1, 2}}
+
+-- {expected message without the position, function}
+local cases = {
+  -- options
+  {'bad argument #2 to \'to\' (expected "sum", "mean", "last" or "first", got "avg")',
+   function() return s:to("Y", "avg") end},
+  {'bad argument #1 to \'to\' (expected "D", "M", "Q" or "Y", got "W")',
+   function() return s:to("W") end},
+  {"bad argument #1 to 'to' (cannot convert Q to the finer frequency M)",
+   function() return q:to("M") end},
+  {'bad argument #2 to \'rolling\' (expected "mean", "sum", "min", "max" or "sd", got "median")',
+   function() return s:rolling(3, "median") end},
+  {'bad argument #1 to \'fill\' (expected "linear", "previous" or "none", got "spline")',
+   function() return s:fill("spline") end},
+  {'bad argument #2 to \'add\' (expected "union" or "intersect", got "outer")',
+   function() return s:add(s, "outer") end},
+  -- types and ranges
+  {"bad argument #1 to 'lag' (number expected, got string)", function() return s:lag("a") end},
+  {"bad argument #1 to 'lag' (number has no integer representation)",
+   function() return s:lag(1.5) end},
+  {"bad argument #1 to 'diff' (k must be at least 1, got 0)", function() return s:diff(0) end},
+  {"bad argument #1 to 'pct' (k must be at least 1, got -2)", function() return s:pct(-2) end},
+  {"bad argument #1 to 'rolling' (window must be 1 or more periods)",
+   function() return s:rolling(0) end},
+  {'bad argument #1 to \'rolling\' ("sd" needs a window of at least 2)',
+   function() return s:rolling(1, "sd") end},
+  {"bad argument #1 to 'share' (series expected, got number)", function() return s:share(5) end},
+  {"bad argument #1 to 'yoy' (series expected, got number)", function() return s.yoy(5) end},
+  {"bad argument #2 to 'add' (number expected, got string)", function() return s + "abc" end},
+  {"bad argument #1 to 'window' ('2023-13' is not a period (month must be 1-12))",
+   function() return s:window("2023-13") end},
+  {"bad argument #1 to 'window' (period expected, got table)", function() return s:window({}) end},
+  {"bad argument #2 to 'window' ('2022-01' is before '2023-02')",
+   function() return s:window("2023-02", "2022-01") end},
+  {"bad argument #1 to 'index' (a year must be an integer 1-9999)",
+   function() return s:index(20231) end},
+  -- indexing
+  {"period '2023Q1' does not match the series' frequency (M)", function() return s["2023Q1"] end},
+  {"'2023-13' is not a period (month must be 1-12)", function() return s["2023-13"] end},
+  {"series are immutable (use ot.series or s:with to make a new one)",
+   function() s.key = "x" end},
+  -- constructors
+  {"bad argument #1 to 'series' (table expected, got string)", function() return ot.series("x") end},
+  {'bad argument #1 to \'series\' (field \'freq\' expected ("D", "M", "Q" or "Y"))',
+   function() return ot.series{start = "2023-01", values = {}} end},
+  {'bad argument #1 to \'series\' (field \'freq\' must be "D", "M", "Q" or "Y", got "W")',
+   function() return ot.series{freq = "W", start = "2023-01", values = {}} end},
+  {"bad argument #1 to 'series' (field 'start' expected (a period))",
+   function() return ot.series{freq = "M", values = {}} end},
+  {"bad argument #1 to 'series' (field 'start' (2023-01) is not a Q period)",
+   function() return ot.series{freq = "Q", start = "2023-01", values = {}} end},
+  {"bad argument #1 to 'series' (field 'values' expected (a table of numbers))",
+   function() return ot.series{freq = "M", start = "2023-01"} end},
+  {"bad argument #1 to 'series' (values[2] must be a number, got string)",
+   function() return ot.series{freq = "M", start = "2023-01", values = {1, "x"}} end},
+  {"bad argument #1 to 'series' (field 'key' must be a string, got number)",
+   function() return ot.series{key = 5, freq = "M", start = "2023-01", values = {}} end},
+  {'bad argument #1 to \'series\' (field \'kind\' must be "flow", "stock" or "rate", got "level")',
+   function() return ot.series{freq = "M", start = "2023-01", values = {}, kind = "level"} end},
+  {"bad argument #1 to 'series' (covered[1] (2023-02) is not a January followed by a February in the series)",
+   function() return ot.series{freq = "M", start = "2023-01", values = {1, 2}, covered = {"2023-02"}} end},
+  {'bad argument #1 to \'target\' (field \'kind\' must be "growth", "level", "daily_avg", "relative", "in_step", "count", "decline" or "unquantified", got "grow")',
+   function() return ot.target{series = "x", year = 2023, kind = "grow", value = 1} end},
+  {'bad argument #1 to \'target\' (field \'op\' must be ">=", ">", "<=", "<" or "=", got "=>")',
+   function() return ot.target{series = "x", year = 2023, op = "=>", value = 1} end},
+  {"bad argument #1 to 'target' (field 'value' expected (the number to meet))",
+   function() return ot.target{series = "x", year = 2023} end},
+  {"bad argument #1 to 'target' (field 'ref' expected (a relative target compares with another series))",
+   function() return ot.target{series = "x", year = 2023, kind = "relative", value = 0} end},
+  -- engine errors, after the caller's position
+  {"series frequencies differ (M and Q)", function() return s + q end},
+  {"index base 2022-01 is missing", function() return s:index("2022-01") end},
+  {"bad argument #2 to 'forecast' (levels[1] must be a number between 0 and 100)",
+   function() return ot.fit(s, "naive"):forecast(3, {levels = {100}}) end},
+  {"bad argument #1 to 'project' (target or list of targets expected)",
+   function() return ot.project(5) end},
+  {"bad argument #2 to 'project' (unknown method 'nope')",
+   function()
+     return ot.project(ot.target{series = "e.m", year = 2023, value = 1},
+                       {series = {["e.m"] = s}, method = "nope"})
+   end},
+  {"bad argument #2 to 'project' (as_of 'soon' is neither a date (2023-10-20) nor a period (2023-09))",
+   function()
+     return ot.project(ot.target{series = "e.m", year = 2023, value = 1},
+                       {series = {["e.m"] = s}, as_of = "soon"})
+   end},
+  {"bad argument #3 to 'growth' (field 'from' expected (the first period that grows))",
+   function() ot.scenario("s", function(sc) sc:growth("x", 5) end) end},
+  {"bad argument #1 to 'scenario' (string expected, got no value)", function() ot.scenario() end},
+}
+
+local function run_cases()
+  for i, c in ipairs(cases) do
+    local ok, err = pcall(H.checkmsg, c[1], c[2])
+    if not ok then error(string.format("case %d: %s", i, err), 0) end
+  end
+end
+
+H.run{
+  {"messages", run_cases},
+  {"position", function()
+    -- an error names the calling line of this script
+    local msg = H.checkerror("series frequencies differ", function() return s + q end)
+    assert(msg:find("^tests/lua/test_errors%.lua:%d+: ") or msg:find("test_errors%.lua:%d+: "), msg)
+  end},
+  {"closed objects", function()
+    local db = ot.open(":memory:")
+    db:close()
+    H.checkmsg("calling 'keys' on bad self (database is closed)", function() return db:keys() end)
+    assert(tostring(db) == "db (closed)")
+    local m = ot.fit(s, "naive")
+    H.checkerror("model", function() return m.forecast(5, 3) end)
+  end},
+  {"errors are catchable and the state stays usable", function()
+    for _ = 1, 100 do pcall(function() return s:to("Y", "avg") end) end
+    assert(#s:yoy() == 4)
+  end},
+}
