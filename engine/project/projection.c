@@ -99,7 +99,8 @@ typedef struct sproj {
     double s;          /* last year's share of 1..k (own, else borrowed mean) */
     double ytd_k;      /* ytd level at k (flows), latest level (stocks) */
     double base;       /* last year's total (flows) or December level (stocks) */
-    double outG, outL; /* outcome, when state == SP_OUTCOME */
+    double outG, outL; /* outcome, when state == SP_OUTCOME (outL also when total_known) */
+    int total_known;   /* the year's total is published, its growth is not */
     size_t np;
     double *G;         /* np growth paths, % */
     double *L;         /* np total / year-end level paths; NULL without levels */
@@ -396,7 +397,8 @@ static int values_end_at(const frame *f, int y, int j)
 /* Projects series key for year Y into sp: reads it, decides outcome / rich /
  * sparse, and fills np paths.  SP_NONE (with a note) when nothing can be
  * said.  Errors are the source's, OT_ENOMEM, or a model's. */
-static int project_series(sproj *sp, const char *key, const char *shape_key, int Y,
+static int project_series(sproj *sp, const char *key, const char *shape_key,
+                          const char *shape_fallback, int Y,
                           const ot_proj_opts *o, const char *method, ot_source_fn src, void *ud,
                           int32_t cut, gsl_rng *rng, char *notes, ot_err *err)
 {
@@ -432,13 +434,29 @@ static int project_series(sproj *sp, const char *key, const char *shape_key, int
             sp->s = a / sp->base;
     }
     if (k == P) {
-        sp->state = SP_OUTCOME;
         sp->outL = sp->ytd_k;
         sp->outG = sp->g;
         if (isnan(sp->outG) && sp->base > 0)
             sp->outG = (sp->outL / sp->base - 1) * 100;
-        snprintf(sp->method, sizeof sp->method, "outcome");
-        return OT_OK;
+        int k2 = P - 1;
+        while (k2 >= 1 && isnan(frame_get(f, f->gy, Y, k2)))
+            k2--;
+        if (!isnan(sp->outG) || sp->stock || k2 < 1) {
+            sp->state = SP_OUTCOME;
+            snprintf(sp->method, sizeof sp->method, "outcome");
+            return OT_OK;
+        }
+        /* the year's total is out but not its growth: a level target has its
+         * outcome, growth is projected from the last period with a growth */
+        sp->total_known = 1;
+        note(notes, "%s: the %d total is published without its growth; growth projected from "
+                    "period %d", key, Y, k2);
+        sp->k = k = k2;
+        ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
+        sp->ytd_k = frame_get(f, f->ytd, Y, k);
+        sp->g = frame_get(f, f->gy, Y, k);
+        double a = frame_get(f, f->ytd, Y - 1, k);
+        sp->s = a > 0 && sp->base > 0 ? a / sp->base : NAN;
     }
     if (k)
         shape_measure(f, Y, k, P, &sp->own);
@@ -483,6 +501,8 @@ static int project_series(sproj *sp, const char *key, const char *shape_key, int
     const char *rk = shape_key;
     if (!rk && o->shape && o->shape(ud, key, rkey, sizeof rkey))
         rk = rkey;
+    if (!rk)
+        rk = shape_fallback;
     if (rk && strcmp(rk, key) != 0) {
         if ((rc = frame_load(&ref, rk, src, ud, cut, err)))
             return rc;
@@ -724,12 +744,20 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         goto done;
     }
     gsl_rng_set(rng, target_seed(t, o->seed));
-    if ((rc = project_series(&a, t->series, t->shape, t->year, o, method, src, ud, cut, rng,
-                             p.notes, err)))
+    if ((rc = project_series(&a, t->series, t->shape, NULL, t->year, o, method, src, ud, cut,
+                             rng, p.notes, err)))
         goto done;
-    if (two && (rc = project_series(&b, t->ref, NULL, t->year, o, method, src, ud, cut, rng,
-                                    p.notes, err)))
-        goto done;
+    if (two) {
+        /* ref's shape: its own metadata, else the one the target names */
+        char nb[OT_PROJ_NOTES_MAX] = "";
+        if ((rc = project_series(&b, t->ref, NULL, t->shape, t->year, o, method, src, ud, cut,
+                                 rng, nb, err)))
+            goto done;
+        if (*nb)
+            note(p.notes, "%s: %s", t->ref, nb);
+    }
+    if (uses_level(t->kind) && a.total_known)
+        a.state = SP_OUTCOME; /* the total is the outcome */
     snprintf(p.latest, sizeof p.latest, "%s", a.latest);
     snprintf(p.method, sizeof p.method, "%s", a.method);
     p.periods_done = a.k;
@@ -747,6 +775,12 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         note(p.notes, "%s: no level for %d", t->series, t->year);
         goto finish;
     }
+    if (!uses_level(t->kind) && ((a.state == SP_OUTCOME && isnan(a.outG)) ||
+                                 (two && b.state == SP_OUTCOME && isnan(b.outG)))) {
+        note(p.notes, "%s: the %d figure is published without its growth",
+             isnan(a.outG) && a.state == SP_OUTCOME ? t->series : t->ref, t->year);
+        goto finish;
+    }
     /* carry-forward */
     double gr_carry = two ? b.g : 0;
     if (!uses_level(t->kind))
@@ -758,6 +792,11 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     /* outcome known */
     if (a.state == SP_OUTCOME && (!two || b.state == SP_OUTCOME)) {
         p.outcome = metric(t, &a, a.outG, a.outL, two ? b.outG : 0);
+        if (isnan(p.outcome)) {
+            note(p.notes, "%s: the %d outcome cannot be computed (last year's figure missing)",
+                 t->series, t->year);
+            goto finish;
+        }
         p.has_outcome = 1;
         p.point = p.lo80 = p.hi80 = p.lo95 = p.hi95 = p.outcome;
         int ok = passes(t, p.outcome);

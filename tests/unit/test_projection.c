@@ -321,6 +321,35 @@ static void test_projection_no_data(void **state)
     assert_string_equal(p.notes, "ratio: no data for 2023 yet");
 }
 
+/* A year's total published without its growth (Yiwu's exports: 5005.7 for
+ * 2023, growth only through September): a level target has its outcome, a
+ * growth target is projected from September and says why. */
+static void test_projection_total_without_growth(void **state)
+{
+    (void)state;
+    static const double g[] = {10};
+    static const double ytd[] = {990, NAN, NAN, 1300};
+    fx_entry e[] = {{"t", "ytd_yoy", OT_KIND_FLOW, "2023-09", g, 1, 0, NULL},
+                    {"t", "ytd", OT_KIND_FLOW, "2023-09", ytd, 4, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("t", 2023, OT_TARGET_LEVEL, OT_OP_GE, 1250);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_near(p.outcome, 1300, 0);
+    t.kind = OT_TARGET_GROWTH;
+    t.value = 8;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.has_outcome, 0);
+    assert_int_equal(p.periods_done, 9);
+    assert_string_equal(p.latest, "2023-09");
+    assert_near(p.carry, 10, 0);
+    assert_non_null(strstr(p.notes, "t: the 2023 total is published without its growth; growth "
+                                    "projected from period 9; "));
+}
+
 /* Invalid targets and options, and a failing source: the code, the message,
  * and *out untouched. */
 static void test_projection_failures(void **state)
@@ -382,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_projection_model_method),
         cmocka_unit_test(test_projection_borrowed_shape),
         cmocka_unit_test(test_projection_no_data),
+        cmocka_unit_test(test_projection_total_without_growth),
         cmocka_unit_test(test_projection_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
