@@ -19,11 +19,12 @@ void frame_free(frame *f)
 {
     if (!f)
         return;
-    free(f->val);
-    free(f->ytd);
-    free(f->gy);
-    free(f->yoy);
-    free(f->cov);
+    size_t nd = f->cells * sizeof(double);
+    ot_free(&f->alloc, f->val, nd);
+    ot_free(&f->alloc, f->ytd, nd);
+    ot_free(&f->alloc, f->gy, nd);
+    ot_free(&f->alloc, f->yoy, nd);
+    ot_free(&f->alloc, f->cov, f->cells);
     memset(f, 0, sizeof *f);
 }
 
@@ -133,11 +134,12 @@ static void derive(frame *f)
 }
 
 int frame_load(frame *f, const char *key, ot_source_fn src, void *ud, int32_t cut_day,
-               ot_err *err)
+               const ot_alloc *a, ot_err *err)
 {
     ot_series *s[M_COUNT] = {0};
     int rc = OT_OK, found = 0, ymin = 0, ymax = 0, P = 0;
     memset(f, 0, sizeof *f);
+    f->alloc = a && a->f ? *a : ot_alloc_std;
     for (int m = 0; m < M_COUNT; m++) {
         ot_err e;
         ot_err_clear(&e);
@@ -157,15 +159,16 @@ int frame_load(frame *f, const char *key, ot_source_fn src, void *ud, int32_t cu
         if (!s[m])
             continue;
         if (s[m]->freq == OT_FREQ_D || ot_freq_per_year(s[m]->freq) == 0) {
-            rc = ot_err_set(err, OT_EDATA, "%s (%s): daily series cannot be projected; aggregate it first",
-                            key, measure_names[m]);
+            rc = ot_err_set(err, OT_EDATA,
+                            "%s (%s): a daily series cannot be projected; aggregate it first", key,
+                            measure_names[m]);
             goto done;
         }
-        size_t a, b;
-        if (!ot_series_valid_range(s[m], &a, &b))
+        size_t i1, i2;
+        if (!ot_series_valid_range(s[m], &i1, &i2))
             continue;
-        int y1 = ot_period_year(s[m]->freq, s[m]->start + (ot_ord)a);
-        int y2 = ot_period_year(s[m]->freq, s[m]->start + (ot_ord)b);
+        int y1 = ot_period_year(s[m]->freq, s[m]->start + (ot_ord)i1);
+        int y2 = ot_period_year(s[m]->freq, s[m]->start + (ot_ord)i2);
         if (!found || y1 < ymin)
             ymin = y1;
         if (!found || y2 > ymax)
@@ -184,16 +187,18 @@ int frame_load(frame *f, const char *key, ot_source_fn src, void *ud, int32_t cu
     f->y0 = ymin;
     f->ny = ymax - ymin + 1;
     size_t cells = (size_t)f->ny * (size_t)P;
-    f->val = malloc(cells * sizeof *f->val);
-    f->ytd = malloc(cells * sizeof *f->ytd);
-    f->gy = malloc(cells * sizeof *f->gy);
-    f->yoy = malloc(cells * sizeof *f->yoy);
-    f->cov = calloc(cells, 1);
+    f->cells = cells;
+    f->val = ot_malloc(&f->alloc, cells * sizeof *f->val);
+    f->ytd = ot_malloc(&f->alloc, cells * sizeof *f->ytd);
+    f->gy = ot_malloc(&f->alloc, cells * sizeof *f->gy);
+    f->yoy = ot_malloc(&f->alloc, cells * sizeof *f->yoy);
+    f->cov = ot_malloc(&f->alloc, cells);
     if (!f->val || !f->ytd || !f->gy || !f->yoy || !f->cov) {
         frame_free(f);
         rc = ot_err_set(err, OT_ENOMEM, "out of memory");
         goto done;
     }
+    memset(f->cov, 0, cells);
     for (size_t i = 0; i < cells; i++)
         f->val[i] = f->ytd[i] = f->gy[i] = f->yoy[i] = NAN;
     for (int m = 0; m < M_COUNT; m++)

@@ -27,6 +27,8 @@ typedef struct frame {
     double *yoy;         /* growth % of the period over the same period last year */
     unsigned char *cov;  /* 1 when the period is covered by the next (Jan of Jan–Feb) */
     int last_y, last_j;  /* latest year and period holding any number (0 when none) */
+    size_t cells;        /* ny * P: the length of each table */
+    ot_alloc alloc;      /* what the tables were allocated with */
 } frame;
 
 /* Index of (y, j) in the tables, or -1 outside the frame. */
@@ -43,9 +45,10 @@ double frame_get(const frame *f, const double *tab, int y, int j);
 /* Reads the measures of key from src, keeping observations whose period ends
  * on or before cut_day (INT32_MAX = all), and derives the missing tables.
  * f is initialised by the call; f->ny == 0 when the source has nothing for
- * key.  OT_EDATA for a daily series, OT_ENOMEM, or the source's error. */
+ * key.  Tables come from a (NULL = ot_alloc_std).  OT_EDATA for a daily
+ * series, OT_ENOMEM, or the source's error. */
 int frame_load(frame *f, const char *key, ot_source_fn src, void *ud, int32_t cut_day,
-               ot_err *err);
+               const ot_alloc *a, ot_err *err);
 void frame_free(frame *f);
 
 /* The latest period of year y with a ytd growth (or, for stocks, a value);

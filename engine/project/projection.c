@@ -105,14 +105,15 @@ typedef struct sproj {
     double *G;         /* np growth paths, % */
     double *L;         /* np total / year-end level paths; NULL without levels */
     shape own;         /* the series' own shape at k (for correlations) */
+    ot_alloc alloc;    /* G, L and the frames */
     char latest[OT_PERIOD_STRMAX];
     char method[OT_PROJ_METHOD_MAX];
 } sproj;
 
 static void sproj_free(sproj *sp)
 {
-    free(sp->G);
-    free(sp->L);
+    ot_free(&sp->alloc, sp->G, sp->np * sizeof *sp->G);
+    ot_free(&sp->alloc, sp->L, sp->np * sizeof *sp->L);
     frame_free(&sp->fr);
 }
 
@@ -230,8 +231,8 @@ static int project_rich(sproj *sp, const char *key, const char *method, size_t n
     frame *f = &sp->fr;
     int Y = sp->Y, P = sp->P, k = sp->k;
     size_t cap = (size_t)(f->ny + 1) * (size_t)P, h = (size_t)(P - k);
-    double *x = malloc(cap * sizeof *x);
-    double *paths = malloc(np * h * sizeof *paths);
+    double *x = ot_malloc(&sp->alloc, cap * sizeof *x);
+    double *paths = ot_malloc(&sp->alloc, np * h * sizeof *paths);
     int rc = OT_ENOMEM;
     if (!x || !paths) {
         ot_err_set(err, OT_ENOMEM, "out of memory");
@@ -240,7 +241,8 @@ static int project_rich(sproj *sp, const char *key, const char *method, size_t n
     ot_ord start;
     size_t n = value_run(f, k ? Y : Y - 1, k ? k : P, x, cap, &start);
     char desc[64];
-    rc = sim_paths(method, x, n, f->freq, start, h, np, rng, paths, desc, sizeof desc, err);
+    rc = sim_paths(method, x, n, f->freq, start, h, np, rng, paths, desc, sizeof desc,
+                   &sp->alloc, err);
     if (rc)
         goto done;
     snprintf(sp->method, sizeof sp->method, "%s", desc);
@@ -262,8 +264,8 @@ static int project_rich(sproj *sp, const char *key, const char *method, size_t n
         note(notes, "scenario growth on %s ignored where last year's value is unknown", key);
     rc = OT_OK;
 done:
-    free(paths);
-    free(x);
+    ot_free(&sp->alloc, paths, np * h * sizeof *paths);
+    ot_free(&sp->alloc, x, cap * sizeof *x);
     return rc;
 }
 
@@ -406,9 +408,10 @@ static int project_series(sproj *sp, const char *key, const char *shape_key,
     int rc, has_ref = 0;
     memset(sp, 0, sizeof *sp);
     memset(&ref, 0, sizeof ref);
+    sp->alloc = o->alloc && o->alloc->f ? *o->alloc : ot_alloc_std;
     sp->Y = Y;
     sp->g = sp->s = sp->ytd_k = sp->base = sp->outG = sp->outL = NAN;
-    if ((rc = frame_load(&sp->fr, key, src, ud, cut, err)))
+    if ((rc = frame_load(&sp->fr, key, src, ud, cut, &sp->alloc, err)))
         return rc;
     frame *f = &sp->fr;
     if (f->ny == 0) {
@@ -475,9 +478,9 @@ static int project_series(sproj *sp, const char *key, const char *shape_key,
         return OT_OK;
     }
     sp->np = o->paths;
-    sp->G = malloc(sp->np * sizeof *sp->G);
+    sp->G = ot_malloc(&sp->alloc, sp->np * sizeof *sp->G);
     int levels = rich || sp->stock || sp->base > 0 || sp->ytd_k > 0;
-    sp->L = levels ? malloc(sp->np * sizeof *sp->L) : NULL;
+    sp->L = levels ? ot_malloc(&sp->alloc, sp->np * sizeof *sp->L) : NULL;
     if (!sp->G || (levels && !sp->L))
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     sp->state = SP_PATHS;
@@ -504,7 +507,7 @@ static int project_series(sproj *sp, const char *key, const char *shape_key,
     if (!rk)
         rk = shape_fallback;
     if (rk && strcmp(rk, key) != 0) {
-        if ((rc = frame_load(&ref, rk, src, ud, cut, err)))
+        if ((rc = frame_load(&ref, rk, src, ud, cut, &sp->alloc, err)))
             return rc;
         has_ref = ref.ny > 0;
         if (!has_ref)
@@ -582,11 +585,13 @@ static double quantile(double *a, size_t n, double q)
 /* Reorders b so that its ranks follow a's through a Gaussian copula with
  * correlation rho (Iman & Conover 1982): each series keeps its own marginal
  * paths, the pair gets rank correlation about rho. */
-static int correlate(double *a, double *b, size_t n, double rho, gsl_rng *rng, ot_err *err)
+static int correlate(double *a, double *b, size_t n, double rho, gsl_rng *rng,
+                     const ot_alloc *al, ot_err *err)
 {
-    double *za = malloc(n * sizeof *za), *zb = malloc(n * sizeof *zb);
-    size_t *ia = malloc(n * sizeof *ia), *ib = malloc(n * sizeof *ib);
-    double *sa = malloc(n * sizeof *sa), *sb = malloc(n * sizeof *sb);
+    size_t nd = n * sizeof(double), ni = n * sizeof(size_t);
+    double *za = ot_malloc(al, nd), *zb = ot_malloc(al, nd);
+    size_t *ia = ot_malloc(al, ni), *ib = ot_malloc(al, ni);
+    double *sa = ot_malloc(al, nd), *sb = ot_malloc(al, nd);
     int rc = OT_OK;
     if (!za || !zb || !ia || !ib || !sa || !sb) {
         rc = ot_err_set(err, OT_ENOMEM, "out of memory");
@@ -608,12 +613,12 @@ static int correlate(double *a, double *b, size_t n, double rho, gsl_rng *rng, o
         b[ib[r]] = sb[r];
     }
 done:
-    free(sb);
-    free(sa);
-    free(ib);
-    free(ia);
-    free(zb);
-    free(za);
+    ot_free(al, sb, nd);
+    ot_free(al, sa, nd);
+    ot_free(al, ib, ni);
+    ot_free(al, ia, ni);
+    ot_free(al, zb, nd);
+    ot_free(al, za, nd);
     return rc;
 }
 
@@ -731,6 +736,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     sproj a, b;
     gsl_rng *rng = NULL;
     double *m = NULL;
+    size_t np = 0;
     int rc = OT_OK, two = t->kind == OT_TARGET_RELATIVE || t->kind == OT_TARGET_IN_STEP;
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
@@ -805,7 +811,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         snprintf(p.method, sizeof p.method, "outcome");
         goto finish;
     }
-    size_t np = a.state == SP_PATHS ? a.np : b.np;
+    np = a.state == SP_PATHS ? a.np : b.np;
     /* a series whose year is complete contributes its outcome to every path */
     sproj *fix[2] = {&a, &b};
     for (int i = 0; i < 1 + two; i++) {
@@ -813,8 +819,8 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         if (sp->state != SP_OUTCOME)
             continue;
         sp->np = np;
-        sp->G = malloc(np * sizeof *sp->G);
-        sp->L = malloc(np * sizeof *sp->L);
+        sp->G = ot_malloc(&sp->alloc, np * sizeof *sp->G);
+        sp->L = ot_malloc(&sp->alloc, np * sizeof *sp->L);
         if (!sp->G || !sp->L) {
             rc = ot_err_set(err, OT_ENOMEM, "out of memory");
             goto done;
@@ -834,10 +840,10 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
             note(p.notes, "correlation of %s and %s %.2f from their history", t->series, t->ref,
                  rho);
         }
-        if ((rc = correlate(a.G, b.G, np, rho, rng, err)))
+        if ((rc = correlate(a.G, b.G, np, rho, rng, &a.alloc, err)))
             goto done;
     }
-    if (!(m = malloc(np * sizeof *m))) {
+    if (!(m = ot_malloc(&a.alloc, np * sizeof *m))) {
         rc = ot_err_set(err, OT_ENOMEM, "out of memory");
         goto done;
     }
@@ -883,7 +889,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
 finish:
     *out = p;
 done:
-    free(m);
+    ot_free(&a.alloc, m, np * sizeof *m);
     sproj_free(&b);
     sproj_free(&a);
     gsl_rng_free(rng);
@@ -905,6 +911,9 @@ static int prepare(const ot_target *t, const ot_proj_opts *o, int32_t *cut, cons
     if ((t->kind == OT_TARGET_RELATIVE || t->kind == OT_TARGET_IN_STEP) && (!t->ref || !*t->ref))
         return ot_err_set(err, OT_EINVAL, "target %s: a %s target needs ref", t->series,
                           ot_target_kind_name(t->kind));
+    if (o->paths > OT_PROJ_PATHS_MAX)
+        return ot_err_set(err, OT_EINVAL, "paths %zu out of range 1..%d", o->paths,
+                          OT_PROJ_PATHS_MAX);
     *cut = INT32_MAX;
     if (o->as_of_period) {
         ot_period per;

@@ -40,6 +40,7 @@ typedef int (*ot_shape_fn)(void *ud, const char *key, char *buf, size_t cap);
 
 /* Default number of sample paths. */
 #define OT_PROJ_PATHS 10000
+#define OT_PROJ_PATHS_MAX 10000000
 /* The model the projection asks for by default, and the method it uses for
  * rich data while "auto" is not registered in models/ (see
  * ot_proj_method_resolve): a random walk with seasonal drift on logs. */
@@ -49,12 +50,16 @@ typedef int (*ot_shape_fn)(void *ud, const char *key, char *buf, size_t cap);
 typedef struct ot_proj_opts {
     const char *as_of_period; /* data through this period ("2023-09", "2023Q3");
                                  NULL = everything the source gives */
-    size_t paths;             /* sample paths; 0 = OT_PROJ_PATHS */
+    size_t paths;             /* sample paths, at most OT_PROJ_PATHS_MAX; 0 = OT_PROJ_PATHS */
     unsigned long seed;       /* 0 = 1 */
     const char *method;       /* model for rich data; NULL = OT_PROJ_METHOD_DEFAULT */
     const ot_scenario *scenario; /* NULL = baseline */
     ot_shape_fn shape;        /* optional metadata callback (same ud as the source) */
     int threads;              /* ot_project_many: 0 = online CPUs (at most 8) */
+    const ot_alloc *alloc;    /* working memory (released before return; results own
+                                 none); NULL = ot_alloc_std.  Must be thread-safe when
+                                 ot_project_many runs more than one thread.  GSL's
+                                 random generator state (~5 KB a target) uses malloc. */
 } ot_proj_opts;
 
 /* Sets every field to its default. */
@@ -120,7 +125,8 @@ void ot_projection_init(ot_projection *p);
  * and returns OT_OK, also for no_data and unquantified (a projection that
  * could not be made is a result, not an error).  Fails with OT_EINVAL for an
  * invalid target (no series, no year, relative without ref, bad as_of_period,
- * unknown method — the message says which), OT_ENOMEM, or whatever src
+ * unknown method, too many paths — the message says which), OT_ENOMEM, or
+ * whatever src
  * returned other than OT_ENOTFOUND; *out is then untouched. */
 int ot_project_target(const ot_target *t, ot_source_fn src, void *ud, const ot_proj_opts *o,
                       ot_projection *out, ot_err *err);

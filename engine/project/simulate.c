@@ -75,10 +75,10 @@ static int rwsd(const double *x, size_t n, ot_freq freq, ot_ord start, size_t h,
 /* A registered model fitted on log values; paths are exponentiated. */
 static int model(const char *method, const double *x, size_t n, ot_freq freq, ot_ord start,
                  size_t h, size_t np, gsl_rng *rng, double *paths, char *desc, size_t cap,
-                 ot_err *err)
+                 const ot_alloc *a, ot_err *err)
 {
     ot_model *m = NULL;
-    ot_series *y = ot_series_new(NULL, freq, start, n, err);
+    ot_series *y = ot_series_new(a, freq, start, n, err);
     if (!y)
         return OT_ENOMEM;
     for (size_t i = 0; i < n; i++)
@@ -98,9 +98,9 @@ static int model(const char *method, const double *x, size_t n, ot_freq freq, ot
 
 int sim_paths(const char *method, const double *x, size_t n, ot_freq freq, ot_ord start,
               size_t h, size_t np, gsl_rng *rng, double *paths, char *desc, size_t cap,
-              ot_err *err)
+              const ot_alloc *a, ot_err *err)
 {
     if (strcmp(method, OT_PROJ_METHOD_FALLBACK) == 0)
         return rwsd(x, n, freq, start, h, np, rng, paths, desc, cap, err);
-    return model(method, x, n, freq, start, h, np, rng, paths, desc, cap, err);
+    return model(method, x, n, freq, start, h, np, rng, paths, desc, cap, a, err);
 }

@@ -18,9 +18,10 @@
 /* Simulates h values following x[0..n) (positive, no NaN, ordinal of x[0] =
  * start in freq) for np paths into paths[p*h + i], drawing from rng.  Writes
  * a description of the fitted model into desc (cap bytes).  OT_EDATA when x
- * is too short for the method, OT_EINVAL for an unknown method, OT_ENOMEM. */
+ * is too short for the method, OT_EINVAL for an unknown method, OT_ENOMEM.
+ * A model's memory comes from a (NULL = ot_alloc_std). */
 int sim_paths(const char *method, const double *x, size_t n, ot_freq freq, ot_ord start,
               size_t h, size_t np, gsl_rng *rng, double *paths, char *desc, size_t cap,
-              ot_err *err);
+              const ot_alloc *a, ot_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -350,6 +351,77 @@ static void test_projection_total_without_growth(void **state)
                                     "projected from period 9; "));
 }
 
+/* A counting allocator that fails the n-th allocation (0 = never). */
+typedef struct failing {
+    long count, fail_at;
+    long long outstanding; /* bytes */
+} failing;
+
+static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    failing *f = ud;
+    if (nsize == 0) {
+        if (ptr)
+            f->outstanding -= (long long)osize;
+        free(ptr);
+        return NULL;
+    }
+    if (++f->count == f->fail_at)
+        return NULL;
+    void *q = realloc(ptr, nsize);
+    if (q)
+        f->outstanding += (long long)nsize - (ptr ? (long long)osize : 0);
+    return q;
+}
+
+/* Every allocation of a projection failing in turn (N = 1, 2, ... until the
+ * call succeeds): OT_ENOMEM with "out of memory", *out untouched, nothing
+ * left allocated; then the same result as with the standard allocator.
+ * Covers frames, a model through models/ (snaive), the rwsd paths, a
+ * borrowed shape and the correlated pair of a relative target. */
+static void test_projection_out_of_memory(void **state)
+{
+    (void)state;
+    static double rich[81], ref[105];
+    static const double g[] = {11, NAN, NAN, NAN, NAN, NAN, 18.9};
+    synth(rich, 81, 3, 0.02);
+    synth(ref, 105, 11, 0.03);
+    fx_entry e[] = {{"m", "value", OT_KIND_FLOW, "2017-01", rich, 81, 0, NULL},
+                    {"loc", "ytd_yoy", OT_KIND_FLOW, "2023-03", g, 7, 0, "ref"},
+                    {"ref", "value", OT_KIND_FLOW, "2015-01", ref, 105, 0, NULL}};
+    fx_source fx = {e, 3, 0, 0};
+    ot_target t = fx_target("loc", 2023, OT_TARGET_RELATIVE, OT_OP_GE, 3);
+    t.ref = "m";
+    for (int method = 0; method < 2; method++) {
+        ot_proj_opts o = fast_opts();
+        o.paths = 200;
+        o.method = method ? "snaive" : NULL;
+        ot_projection want, p, before;
+        ot_err err;
+        assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &want, &err), OT_OK);
+        failing f = {0, 0, 0};
+        ot_alloc a = {failing_alloc, &f};
+        o.alloc = &a;
+        int rc = OT_ENOMEM;
+        long n;
+        for (n = 1; rc == OT_ENOMEM && n < 1000; n++) {
+            f.count = 0;
+            f.fail_at = n;
+            memset(&p, 0x5a, sizeof p);
+            before = p;
+            rc = ot_project_target(&t, fx_get, &fx, &o, &p, &err);
+            assert_int_equal(f.outstanding, 0);
+            if (rc == OT_ENOMEM) {
+                assert_string_equal(err.msg, "out of memory");
+                assert_memory_equal(&p, &before, sizeof p);
+            }
+        }
+        assert_int_equal(rc, OT_OK);
+        assert_true(n > 8); /* it did fail several allocations first */
+        assert_memory_equal(&p, &want, sizeof p);
+    }
+}
+
 /* Invalid targets and options, and a failing source: the code, the message,
  * and *out untouched. */
 static void test_projection_failures(void **state)
@@ -412,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_projection_borrowed_shape),
         cmocka_unit_test(test_projection_no_data),
         cmocka_unit_test(test_projection_total_without_growth),
+        cmocka_unit_test(test_projection_out_of_memory),
         cmocka_unit_test(test_projection_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
