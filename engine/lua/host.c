@@ -222,27 +222,30 @@ static int sb_load(lua_State *L)
 {
     /* load(chunk [, chunkname [, mode [, env]]]): the env argument counts
      * only when given, so pass 3 or 4 arguments as the caller did. */
-    int n = lua_gettop(L);
+    int env = lua_gettop(L) >= 4;
+    lua_settop(L, 4);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 2);
     lua_pushliteral(L, "t");
-    if (n >= 4)
+    if (env)
         lua_pushvalue(L, 4);
-    lua_call(L, n >= 4 ? 4 : 3, LUA_MULTRET);
-    return lua_gettop(L) - n;
+    lua_call(L, env ? 4 : 3, LUA_MULTRET);
+    return lua_gettop(L) - 4;
 }
 
+/* loadfile(filename [, mode [, env]]) likewise. */
 static int sb_loadfile(lua_State *L)
 {
-    int n = lua_gettop(L);
+    int env = lua_gettop(L) >= 3;
+    lua_settop(L, 3);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_pushvalue(L, 1);
     lua_pushliteral(L, "t");
-    if (n >= 3)
+    if (env)
         lua_pushvalue(L, 3);
-    lua_call(L, n >= 3 ? 3 : 2, LUA_MULTRET);
-    return lua_gettop(L) - n;
+    lua_call(L, env ? 3 : 2, LUA_MULTRET);
+    return lua_gettop(L) - 3;
 }
 
 static int sb_dofile(lua_State *L)

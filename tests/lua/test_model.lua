@@ -1,0 +1,63 @@
+-- test_model.lua — ot.fit, m:forecast, m:simulate, m:residuals, m:fitted,
+-- ot.fit_many through the bindings, on the naive method whose answers are
+-- known exactly: the forecast is the last value, the residuals are the
+-- first differences.
+package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
+local H = require "harness"
+local NA = H.NA
+
+local s = ot.series{key = "m.x", freq = "M", start = "2023-01", values = {10, 12, 11, 15, 14}}
+
+H.run{
+  {"fit and fields", function()
+    local m = ot.fit(s, "naive")
+    assert(m.method == "naive" and m.n == 5 and type(m.desc) == "string")
+    assert(type(m.params) == "table")
+    assert(m.aicc == nil or type(m.aicc) == "number")
+    assert(tostring(m):find(" on 5 observations", 1, true))
+    -- residuals y_t - y_{t-1}: -, 2, -1, 4, -1; fitted values y_{t-1}
+    H.series(m:residuals(), "2023-01", {NA, 2, -1, 4, -1})
+    H.series(m:fitted(), "2023-01", {NA, 10, 12, 11, 15})
+  end},
+
+  {"forecast", function()
+    local fc = ot.fit(s, "naive"):forecast(3, {levels = {80, 95}})
+    assert(fc.h == 3 and fc.levels[1] == 80 and fc.levels[2] == 95)
+    H.series(fc.mean, "2023-06", {14, 14, 14})       -- the last value
+    for _, l in ipairs{80, 95} do
+      for i = 1, 3 do
+        assert(fc.lower[l][i] < 14 and fc.upper[l][i] > 14)
+        H.eq(fc.upper[l][i] - 14, 14 - fc.lower[l][i], 1e-9)  -- symmetric
+      end
+    end
+    assert(fc.upper[95][1] > fc.upper[80][1])          -- wider at 95%
+    assert(fc.upper[80][3] > fc.upper[80][1])          -- and further ahead
+    local d = ot.fit(s, "naive"):forecast(2)           -- default levels 80, 95
+    assert(d.lower[80] and d.upper[95] and #d.mean == 2)
+  end},
+
+  {"simulate", function()
+    local m = ot.fit(s, "naive")
+    local a, b = m:simulate(4, 3, 42), m:simulate(4, 3, 42)
+    assert(#a == 3 and #a[1] == 4 and a[1].start == "2023-06")
+    for p = 1, 3 do assert(a[p] == b[p]) end            -- same seed, same paths
+    local c = m:simulate(4, 3, 43)
+    assert(c[1] ~= a[1])
+  end},
+
+  {"fit_many", function()
+    local t = s * 2
+    local ms = ot.fit_many({s, t}, "naive")
+    assert(#ms == 2)
+    H.series(ms[2]:forecast(1).mean, "2023-06", {28})
+    H.checkerror("series 2: ", function()
+      return ot.fit_many({s, ot.series{freq = "M", start = "2023-01", values = {}}}, "naive")
+    end)
+  end},
+
+  {"errors", function()
+    H.checkmsg("bad argument #1 to 'forecast' (horizon must be 1..100000)",
+               function() return ot.fit(s, "naive"):forecast(0) end)
+    H.checkerror("unknown method 'nope' (known: ", function() return ot.fit(s, "nope") end)
+  end},
+}

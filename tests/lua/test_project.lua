@@ -1,0 +1,130 @@
+-- test_project.lua — ot.target, ot.project, ot.scenario, ot.compare and
+-- ot.report on series given in Lua (no database), with the cases whose
+-- answer is fixed by arithmetic: a complete year, the required pace, and
+-- scenarios that pin every remaining month.
+package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
+local H = require "harness"
+
+-- x: 2022 months are 10*m (total 780), 2023 months 11*m (total 858):
+-- full-year growth 858 / 780 - 1 = 10%.
+local xv = {}
+for m = 1, 12 do xv[m] = 10 * m end
+for m = 1, 12 do xv[12 + m] = 11 * m end
+local x = ot.series{key = "p.x", freq = "M", start = "2022-01", values = xv}
+-- y: 2023 months 10.5*m: growth 5%.
+local yv = {}
+for m = 1, 12 do yv[m] = 10 * m end
+for m = 1, 12 do yv[12 + m] = 10.5 * m end
+local y = ot.series{key = "p.y", freq = "M", start = "2022-01", values = yv}
+local data = {series = {["p.x"] = x, ["p.y"] = y}, paths = 500, seed = 7}
+
+local function opts(extra)
+  local o = {}
+  for k, v in pairs(data) do o[k] = v end
+  for k, v in pairs(extra or {}) do o[k] = v end
+  return o
+end
+
+local t75 = ot.target{series = "p.x", year = 2023, kind = "growth", op = ">=", value = 7.5,
+                      label = "x增长7.5%"}
+
+H.run{
+  {"target fields", function()
+    assert(t75.series == "p.x" and t75.year == 2023 and t75.kind == "growth" and t75.op == ">=")
+    assert(t75.value == 7.5 and t75.label == "x增长7.5%" and t75.ref == nil and t75.id == nil)
+    assert(tostring(t75) == "p.x 2023: growth >= 7.5 (x增长7.5%)")
+    local u = ot.target{kind = "unquantified", year = 2023, label = "环境"}
+    assert(u.op == "" and u.value == nil)
+  end},
+
+  {"complete year: the outcome", function()
+    local p = ot.project(t75, opts())
+    assert(p.status == "met" and p.has_outcome)
+    H.eq(p.outcome, 10)                              -- 858 / 780 - 1
+    H.eq(p.point, 10)
+    H.eq(p.lower[80], 10); H.eq(p.upper[95], 10)
+    H.eq(p.prob, 1)
+    assert(p.target == t75 and p.label == "x增长7.5%" and p.year == 2023)
+    local miss = ot.project(ot.target{series = "p.x", year = 2023, value = 12}, opts())
+    assert(miss.status == "missed")
+    H.eq(miss.prob, 0)
+  end},
+
+  {"partial year: required pace and carry-forward", function()
+    local p = ot.project(t75, opts{as_of = "2023-09"})
+    assert(p.periods_done == 9 and p.periods_left == 3 and p.latest == "2023-09")
+    -- ytd growth g = 495 / 450 - 1 = 10%; last year's share of Jan-Sep
+    -- s = 450 / 780 = 15/26; required r = (1.075 - s * 1.10) / (1 - s) - 1
+    --   = (27.95 - 16.5) / 11 - 1 = 0.0409090... -> 4.0909%
+    H.eq(p.ytd_growth, 10)
+    H.eq(p.share, 15 / 26)
+    H.eq(p.required, 100 * (11.45 / 11 - 1))
+    H.eq(p.carry, 10)
+    assert(p.prob >= 0 and p.prob <= 1 and p.lower[80] <= p.point and p.point <= p.upper[80])
+    assert(p.lower[95] <= p.lower[80] and p.upper[80] <= p.upper[95])
+    assert(type(p.notes) == "string" and type(p.method) == "string")
+    assert(tostring(p):find("^x增长7.5%%: "))
+  end},
+
+  {"same seed, same figures", function()
+    local a = ot.project(t75, opts{as_of = "2023-09"})
+    local b = ot.project(t75, opts{as_of = "2023-09"})
+    assert(a.point == b.point and a.prob == b.prob and a.lower[80] == b.lower[80])
+  end},
+
+  {"scenarios pin the rest of the year", function()
+    -- Q4 shocked by -100%: every path ends at 495 / 780 - 1 = -36.538...%
+    local zero = ot.scenario("zero Q4", function(sc)
+      sc:shock("p.x", -100, {from = "2023-10", to = "2023-12"})
+    end)
+    assert(zero.name == "zero Q4" and zero.n == 1)
+    local p = ot.project(t75, opts{as_of = "2023-09", scenario = zero})
+    H.eq(p.point, 100 * (495 / 780 - 1))
+    H.eq(p.prob, 0)
+    -- Q4 set to last year's months * 1.1: back to exactly 10%
+    local set = ot.scenario("as 2023", function(sc)
+      sc:set("p.x", "2023-10", 110):set("p.x", "2023-11", 121):set("p.x", "2023-12", 132)
+    end)
+    local q = ot.project(t75, opts{as_of = "2023-09", scenario = set})
+    H.eq(q.point, 10)
+    H.eq(q.prob, 1)
+    -- growth 0% on the same months last year for Q4: (495 + 100+110+120) / 780 - 1
+    local flat = ot.scenario("flat", function(sc) sc:growth("p.x", 0, {from = "2023-10"}) end)
+    local f = ot.project(t75, opts{as_of = "2023-09", scenario = flat})
+    H.eq(f.point, 100 * (825 / 780 - 1))
+  end},
+
+  {"relative target", function()
+    local r = ot.target{series = "p.x", year = 2023, kind = "relative", op = ">", value = 0,
+                        ref = "p.y"}
+    local p = ot.project(r, opts())
+    H.eq(p.point, 5)                                 -- 10% - 5%
+    assert(p.status == "met")
+  end},
+
+  {"a list of targets", function()
+    local ps = ot.project({t75, ot.target{series = "p.y", year = 2023, value = 6}}, opts())
+    assert(#ps == 2 and ps[1].status == "met" and ps[2].status == "missed")
+    H.eq(ps[2].point, 5)
+    assert(ps[2].target.series == "p.y")
+  end},
+
+  {"no data and unquantified", function()
+    local none = ot.project(ot.target{series = "p.none", year = 2023, value = 1}, opts())
+    assert(none.status == "no_data" and none.point == nil)
+    local u = ot.project(ot.target{kind = "unquantified", year = 2023, label = "环境"}, opts())
+    assert(u.status == "unquantified")
+  end},
+
+  {"compare", function()
+    local zero = ot.scenario("zero Q4", function(sc)
+      sc:shock("p.x", -100, {from = "2023-10", to = "2023-12"})
+    end)
+    local r = ot.compare({t75}, {zero}, opts{as_of = "2023-09", print = false})
+    assert(r.scenarios[1] == "baseline" and r.scenarios[2] == "zero Q4")
+    assert(r[1].target == t75 and r[1].label == "x增长7.5%")
+    H.eq(r[1]["zero Q4"].point, 100 * (495 / 780 - 1))
+    H.eq(r[1]["zero Q4"].prob, 0)
+    assert(r[1].baseline.prob > 0)
+  end},
+}
