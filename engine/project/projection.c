@@ -384,6 +384,43 @@ static void project_stock_sparse(sproj *sp, size_t np, gsl_rng *rng, char *notes
                 "range is a rule of thumb");
 }
 
+/* Monthly (or quarterly) yoy without levels: the ytd growth through the
+ * latest period kk with a yoy is the yoy of each period weighted by its
+ * share of last year's total, g = Σ w_j (1 + yoy_j) / Σ w_j - 1, with the
+ * shares from the reference's mean cumulative shares (a NaN January before
+ * a February yoy is a Jan–Feb release: both weights go to February).
+ * Returns 0 when a yoy or the shares are missing. */
+static int implied_ytd_growth(const frame *f, int Y, const frame *ref, int *k_out,
+                              double *g_out, shape *rs)
+{
+    int P = f->P, kk = P;
+    while (kk >= 1 && isnan(frame_get(f, f->yoy, Y, kk)))
+        kk--;
+    if (kk < 1 || kk == P)
+        return 0;
+    shape_measure(ref, Y, kk, P, rs);
+    if (!rs->s_n || isnan(rs->cum[P]))
+        return 0;
+    double num = 0, den = 0, pending = 0;
+    for (int j = 1; j <= kk; j++) {
+        double w = rs->cum[j] - rs->cum[j - 1], y = frame_get(f, f->yoy, Y, j);
+        if (isnan(y)) {
+            if (j != 1)
+                return 0;
+            pending = w;
+            continue;
+        }
+        num += (w + pending) * (1 + y / 100);
+        den += w + pending;
+        pending = 0;
+    }
+    if (!(den > 0))
+        return 0;
+    *g_out = (num / den - 1) * 100;
+    *k_out = kk;
+    return 1;
+}
+
 /* Whether (y, j) holds the last period value of the frame. */
 static int values_end_at(const frame *f, int y, int j)
 {
@@ -395,6 +432,10 @@ static int values_end_at(const frame *f, int y, int j)
             return 0;
     return 1;
 }
+
+static int project_paths(sproj *sp, const char *key, const frame *ref, const char *rk, int rich,
+                         const ot_proj_opts *o, const char *method, gsl_rng *rng, char *notes,
+                         ot_err *err);
 
 /* Projects series key for year Y into sp: reads it, decides outcome / rich /
  * sparse, and fills np paths.  SP_NONE (with a note) when nothing can be
@@ -469,14 +510,62 @@ static int project_series(sproj *sp, const char *key, const char *shape_key,
     if (P >= 4 && sp->base > 0 && (k == 0 || sp->stock || sp->ytd_k > 0) &&
         values_end_at(f, ry, rj))
         rich = value_run(f, ry, rj, NULL, (size_t)3 * P, NULL) >= (size_t)3 * P;
+    char rkey[256];
+    const char *rk = shape_key;
+    if (!rk && o->shape && o->shape(ud, key, rkey, sizeof rkey))
+        rk = rkey;
+    if (!rk)
+        rk = shape_fallback;
+    if (!sp->stock && rk && strcmp(rk, key) != 0) {
+        if ((rc = frame_load(&ref, rk, src, ud, cut, &sp->alloc, err)))
+            return rc;
+        has_ref = ref.ny > 0;
+        if (!has_ref)
+            note(notes, "shape reference %s has no data", rk);
+    }
+    int kk;
+    double gk;
+    shape rs;
+    if (!rich && !sp->stock && has_ref && implied_ytd_growth(f, Y, &ref, &kk, &gk, &rs) &&
+        kk > k) {
+        sp->k = k = kk;
+        sp->g = gk;
+        sp->ytd_k = NAN;
+        sp->s = NAN;
+        ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
+        note(notes, "ytd growth through %s (%.2f) implied from the period yoy weighted by %s's "
+                    "shares", sp->latest, gk, rk);
+        shape_measure(f, Y, k, P, &sp->own);
+    }
     if (!rich && (k == 0 || (sp->stock ? !(sp->ytd_k > 0) : isnan(sp->g)))) {
-        note(notes, k ? "%s: no ytd growth for %d" : "%s: no data for %d yet", key, Y);
+        int has_yoy = 0;
+        for (int j = 1; j <= P; j++)
+            has_yoy |= !isnan(frame_get(f, f->yoy, Y, j));
+        frame_free(&ref);
+        if (has_yoy)
+            note(notes, "%s: only period yoy for %d, without levels or shares to weight them", key,
+                 Y);
+        else
+            note(notes, k ? "%s: no ytd growth for %d" : "%s: no data for %d yet", key, Y);
         return OT_OK;
     }
     if (sp->stock && !rich && !(sp->base > 0)) {
+        frame_free(&ref);
         note(notes, "%s: no year-end level for %d", key, Y - 1);
         return OT_OK;
     }
+    rc = project_paths(sp, key, has_ref ? &ref : NULL, rk, rich, o, method, rng, notes, err);
+    frame_free(&ref);
+    return rc;
+}
+
+/* Allocates sp's paths and fills them by the rich model, else the sparse
+ * stock rule, else the ytd and shape (with ref when not NULL). */
+static int project_paths(sproj *sp, const char *key, const frame *ref, const char *rk, int rich,
+                         const ot_proj_opts *o, const char *method, gsl_rng *rng, char *notes,
+                         ot_err *err)
+{
+    int rc;
     sp->np = o->paths;
     sp->G = ot_malloc(&sp->alloc, sp->np * sizeof *sp->G);
     int levels = rich || sp->stock || sp->base > 0 || sp->ytd_k > 0;
@@ -500,23 +589,7 @@ static int project_series(sproj *sp, const char *key, const char *shape_key,
         project_stock_sparse(sp, sp->np, rng, notes);
         return OT_OK;
     }
-    char rkey[256];
-    const char *rk = shape_key;
-    if (!rk && o->shape && o->shape(ud, key, rkey, sizeof rkey))
-        rk = rkey;
-    if (!rk)
-        rk = shape_fallback;
-    if (rk && strcmp(rk, key) != 0) {
-        if ((rc = frame_load(&ref, rk, src, ud, cut, &sp->alloc, err)))
-            return rc;
-        has_ref = ref.ny > 0;
-        if (!has_ref)
-            note(notes, "shape reference %s has no data", rk);
-    }
-    rc = project_sparse(sp, key, has_ref ? &ref : NULL, rk, sp->np, o->scenario, rng, notes,
-                        err);
-    frame_free(&ref);
-    return rc;
+    return project_sparse(sp, key, ref, rk, sp->np, o->scenario, rng, notes, err);
 }
 
 /* ---- one target ------------------------------------------------------- */

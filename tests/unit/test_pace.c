@@ -158,6 +158,39 @@ static void test_pace_rates_only_required(void **state)
     assert_non_null(strstr(p.notes, "x.gdp: no levels, only growth rates"));
 }
 
+/* Monthly yoy only, no levels at all: the ytd growth is the yoy weighted by
+ * the reference's shares of last year's total.  Reference 2022: 50, 50, then
+ * 110 a month (1200).  yoy 2023: Jan–Feb 10 (on February), Mar–Jun 5.
+ * g = (100 × 1.10 + 440 × 1.05)/540 - 1 = 572/540 - 1 = 5.92593 %,
+ * s = 540/1200 = 0.45; for T = 6: r* = (1.06 - 0.45 × 1.0592593)/0.55 - 1
+ * = 0.5833333/0.55 - 1 = 6.06061 %. */
+static void test_pace_yoy_only_required(void **state)
+{
+    (void)state;
+    static const double yoy[] = {NAN, 10, 5, 5, 5, 5};
+    static const double ref[] = {50, 50, 110, 110, 110, 110, 110, 110, 110, 110, 110, 110};
+    fx_entry e[] = {{"y", "yoy", OT_KIND_FLOW, "2023-01", yoy, 6, 0, "r"},
+                    {"r", "value", OT_KIND_FLOW, "2022-01", ref, 12, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("y", 2023, OT_TARGET_GROWTH, OT_OP_GE, 6);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.ytd_growth, (572.0 / 540 - 1) * 100, 1e-9);
+    assert_near(p.share, 0.45, 1e-12);
+    assert_near(p.required, 6.0606060606, 1e-8);
+    assert_string_equal(p.latest, "2023-06");
+    assert_non_null(strstr(p.notes, "ytd growth through 2023-06 (5.93) implied from the period "
+                                    "yoy weighted by r's shares"));
+    /* without a reference there is nothing to weight with */
+    o.shape = NULL;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_NO_DATA);
+    assert_string_equal(p.notes,
+                        "y: only period yoy for 2023, without levels or shares to weight them");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_pace_stock_required),
         cmocka_unit_test(test_pace_daily_avg_required),
         cmocka_unit_test(test_pace_rates_only_required),
+        cmocka_unit_test(test_pace_yoy_only_required),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
