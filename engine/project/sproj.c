@@ -1,0 +1,522 @@
+/* sproj.c — one series projected for a year: read it, decide whether the
+ * year is over, rich enough for a model, or sparse, and fill sample paths of
+ * its full-year growth and total (docs/methods-projection.md §2, §3, §5). */
+#include "project/sproj.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "project/simulate.h"
+
+/* How much wider a local series' rest-of-year surprises are than those of the
+ * reference it borrows its shape from (§3). */
+#define LOCAL_SCALE 1.5
+/* Own history needed before a series' own u = r - g_k spread is used. */
+#define OWN_U_YEARS 4
+/* Reference history needed for a borrowed spread. */
+#define REF_U_YEARS 3
+/* Rule-of-thumb sd of u (points) when there is no history at all (§3). */
+#define RULE_U_SD 5.0
+
+/* Appends a sentence to a fixed notes buffer, separated by "; ". */
+void proj_note(char *buf, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    if (len + 3 >= OT_PROJ_NOTES_MAX)
+        return;
+    if (len) {
+        memcpy(buf + len, "; ", 3);
+        len += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, OT_PROJ_NOTES_MAX - len, fmt, ap);
+    va_end(ap);
+}
+
+void sproj_free(sproj *sp)
+{
+    ot_free(&sp->alloc, sp->G, sp->np * sizeof *sp->G);
+    ot_free(&sp->alloc, sp->L, sp->np * sizeof *sp->L);
+    frame_free(&sp->fr);
+}
+
+/* Converts a scenario period range to the frame's periods j of year Y
+ * (1-based); returns 0 when it misses the year. */
+static int op_range(const ot_scen_op *op, const frame *f, int Y, int *j1, int *j2)
+{
+    ot_ord a = op->from.ord, b = op->to.ord;
+    int pf = ot_freq_per_year(op->from.freq);
+    if (pf < f->P) {
+        a = ot_period_convert(op->from.freq, a, f->freq);
+        b = ot_period_last_sub(op->from.freq, b, f->freq);
+    } else if (pf > f->P) {
+        a = ot_period_convert(op->from.freq, a, f->freq);
+        b = ot_period_convert(op->from.freq, b, f->freq);
+    }
+    int ya = ot_period_year(f->freq, a), yb = ot_period_year(f->freq, b);
+    if (ya > Y || yb < Y)
+        return 0;
+    *j1 = ya < Y ? 1 : ot_period_sub(f->freq, a);
+    *j2 = yb > Y ? f->P : ot_period_sub(f->freq, b);
+    return 1;
+}
+
+/* Applies the scenario's operations on key to the remaining periods'
+ * values v[j - k - 1], j = k+1..P, of one path.  prev[j-1] is last year's
+ * value of period j in the same units, unit the size of one level unit in
+ * them (NaN: levels unknown, so level operations cannot apply). */
+static void apply_ops(const ot_scenario *sc, const char *key, const frame *f, int Y, int k,
+                      double *v, const double *prev, double unit, int *ignored)
+{
+    for (size_t i = 0; i < sc->n; i++) {
+        const ot_scen_op *op = &sc->ops[i];
+        int j1, j2;
+        if (strcmp(op->key, key) != 0 || !op_range(op, f, Y, &j1, &j2))
+            continue;
+        if (j1 <= k)
+            j1 = k + 1;
+        for (int j = j1; j <= j2; j++) {
+            double *x = &v[j - k - 1];
+            switch (op->kind) {
+            case OT_SCEN_GROWTH:
+                if (!isnan(prev[j - 1]))
+                    *x = prev[j - 1] * (1 + op->value / 100);
+                else
+                    *ignored = 1;
+                break;
+            case OT_SCEN_SHOCK: *x *= 1 + op->value / 100; break;
+            case OT_SCEN_SHOCK_LEVEL:
+                if (!isnan(unit))
+                    *x += op->value * unit;
+                else
+                    *ignored = 1;
+                break;
+            case OT_SCEN_SET:
+                if (!isnan(unit) && ot_freq_per_year(op->from.freq) == f->P)
+                    *x = op->value * unit;
+                else
+                    *ignored = 1;
+                break;
+            }
+        }
+    }
+}
+
+/* The trailing run of period values ending at (y, j), January of a Jan–Feb
+ * release split evenly with February.  Returns its length, at most cap;
+ * stops at a missing or non-positive value (logs are taken).  When x is not
+ * NULL writes the values into x[0..len), oldest first, and the ordinal of
+ * x[0] into *start. */
+static size_t value_run(const frame *f, int y, int j, double *x, size_t cap, ot_ord *start)
+{
+    size_t n = 0;
+    double later = NAN; /* the value collected just before (the next period) */
+    while (n < cap) {
+        long i = frame_at(f, y, j);
+        if (i < 0)
+            break;
+        double v = f->val[i];
+        if (f->cov[i]) {
+            if (n == 0)
+                break;
+            v = later / 2;
+            if (x)
+                x[n - 1] = v;
+        } else if (isnan(v) || v <= 0) {
+            break;
+        }
+        if (x)
+            x[n] = v;
+        later = v;
+        n++;
+        if (--j < 1) {
+            j = f->P;
+            y--;
+        }
+    }
+    if (x) {
+        for (size_t a = 0, b = n ? n - 1 : 0; a < b; a++, b--) {
+            double tmp = x[a];
+            x[a] = x[b];
+            x[b] = tmp;
+        }
+        *start = ot_period_make(f->freq, y, j) + 1;
+    }
+    return n;
+}
+
+/* Rich data: a model on the series' own period values.  Simulates the
+ * periods after (Y, k) and turns each path into the year's total (flows)
+ * or December level (stocks), then growth over sp->base. */
+static int project_rich(sproj *sp, const char *key, const char *method, size_t np,
+                        const ot_scenario *sc, gsl_rng *rng, char *notes, ot_err *err)
+{
+    frame *f = &sp->fr;
+    int Y = sp->Y, P = sp->P, k = sp->k;
+    size_t cap = (size_t)(f->ny + 1) * (size_t)P, h = (size_t)(P - k);
+    double *x = ot_malloc(&sp->alloc, cap * sizeof *x);
+    double *paths = ot_malloc(&sp->alloc, np * h * sizeof *paths);
+    int rc = OT_ENOMEM;
+    if (!x || !paths) {
+        ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    ot_ord start;
+    size_t n = value_run(f, k ? Y : Y - 1, k ? k : P, x, cap, &start);
+    char desc[64];
+    rc = sim_paths(method, x, n, f->freq, start, h, np, rng, paths, desc, sizeof desc,
+                   &sp->alloc, err);
+    if (rc)
+        goto done;
+    snprintf(sp->method, sizeof sp->method, "%s", desc);
+    double prev[12];
+    for (int j = 1; j <= P; j++)
+        prev[j - 1] = frame_get(f, f->val, Y - 1, j);
+    int ignored = 0;
+    for (size_t p = 0; p < np; p++) {
+        double *v = paths + p * h;
+        if (sc)
+            apply_ops(sc, key, f, Y, k, v, prev, 1.0, &ignored);
+        double tot = k ? sp->ytd_k : 0;
+        for (size_t i = 0; i < h; i++)
+            tot += v[i];
+        sp->L[p] = sp->stock ? v[h - 1] : tot;
+        sp->G[p] = (sp->L[p] / sp->base - 1) * 100;
+    }
+    if (ignored)
+        proj_note(notes, "scenario growth on %s ignored where last year's value is unknown", key);
+    rc = OT_OK;
+done:
+    ot_free(&sp->alloc, paths, np * h * sizeof *paths);
+    ot_free(&sp->alloc, x, cap * sizeof *x);
+    return rc;
+}
+
+/* Sparse flow or rate: G = s(1+g) + (1-s)(1+r) - 1 with r = g + u, u drawn
+ * from the own or borrowed history of r - g_k (§3).  Borrowed s varies by
+ * its year-to-year sd.  Scenario operations act on the remaining periods
+ * weighted by their shares of last year's total. */
+static int project_sparse(sproj *sp, const char *key, const frame *ref, const char *ref_key,
+                          size_t np, const ot_scenario *sc, gsl_rng *rng, char *notes,
+                          ot_err *err)
+{
+    int P = sp->P, k = sp->k, Y = sp->Y;
+    shape rs;
+    double s_sd = 0, u_mean = 0, u_scale = RULE_U_SD;
+    int nu = 0;
+    const double *cum = NULL;
+    if (ref)
+        shape_measure(ref, Y, k, P, &rs);
+    /* the share */
+    if (isnan(sp->s) && ref && rs.s_n) {
+        sp->s = rs.s_mean;
+        s_sd = rs.s_sd;
+        proj_note(notes, "share of periods 1-%d (%.3f) borrowed from %s, %d-%d", k, rs.s_mean,
+             ref_key, rs.s_first, rs.s_last);
+    } else if (isnan(sp->s)) {
+        sp->s = (double)k / P;
+        proj_note(notes, "no share for periods 1-%d: taken as %d/%d", k, k, P);
+    }
+    if (sp->own.s_n && !isnan(sp->own.cum[P]))
+        cum = sp->own.cum;
+    else if (ref && rs.s_n)
+        cum = rs.cum;
+    /* the spread of u = r - g_k */
+    const char *how;
+    if (sp->own.u_n >= OWN_U_YEARS) {
+        u_mean = sp->own.u_mean;
+        nu = sp->own.u_n;
+        u_scale = sp->own.u_sd * sqrt(1 + 1.0 / nu);
+        how = "own history";
+        proj_note(notes, "rest-of-year spread from own history %d-%d", sp->own.u_first,
+             sp->own.u_last);
+    } else if (ref && rs.u_n >= REF_U_YEARS) {
+        u_mean = rs.u_mean;
+        nu = rs.u_n;
+        u_scale = LOCAL_SCALE * rs.u_sd * sqrt(1 + 1.0 / nu);
+        how = ref_key;
+        proj_note(notes, "shape borrowed from %s, %d-%d (spread x%.1f for a local series)", ref_key,
+             rs.u_first, rs.u_last, LOCAL_SCALE);
+    } else {
+        how = "rule of thumb";
+        proj_note(notes, ref ? "shape reference %s has too little history: range is a rule of thumb"
+                        : "no shape reference%s: range is a rule of thumb",
+             ref ? ref_key : "");
+    }
+    snprintf(sp->method, sizeof sp->method, "ytd+shape(%.64s)", how);
+    /* remaining periods' weights, in units of last year's total */
+    double w[12], prev[12], v[12];
+    for (int j = k + 1; j <= P; j++) {
+        double c0 = cum ? cum[j - 1] : (double)(j - 1) / P, c1 = cum ? cum[j] : (double)j / P;
+        double rest = cum ? 1 - cum[k] : 1 - (double)k / P;
+        w[j - 1] = (c1 - c0) / (rest > 0 ? rest : 1);
+    }
+    double unit = sp->base > 0 ? 1 / sp->base : NAN;
+    int ignored = 0;
+    for (size_t p = 0; p < np; p++) {
+        double s = sp->s;
+        if (s_sd > 0) {
+            s += s_sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+            s = s < 0.02 ? 0.02 : s > 0.98 ? 0.98 : s;
+        }
+        double u = u_mean + u_scale * (nu > 1 ? gsl_ran_tdist(rng, nu - 1)
+                                              : gsl_ran_gaussian_ziggurat(rng, 1.0));
+        double r = sp->g + u;
+        if (r < -99)
+            r = -99;
+        double G;
+        if (sc && ot_scenario_touches(sc, key)) {
+            double tot = s * (1 + sp->g / 100);
+            for (int j = k + 1; j <= P; j++) {
+                prev[j - 1] = w[j - 1] * (1 - s);
+                v[j - k - 1] = prev[j - 1] * (1 + r / 100);
+            }
+            apply_ops(sc, key, &sp->fr, Y, k, v, prev, unit, &ignored);
+            for (int j = k + 1; j <= P; j++)
+                tot += v[j - k - 1];
+            G = (tot - 1) * 100;
+        } else {
+            G = ot_pace_full_year(sp->g, s, r);
+        }
+        sp->G[p] = G;
+        if (sp->L) {
+            double base = sp->base > 0 ? sp->base : sp->ytd_k / (s * (1 + sp->g / 100));
+            sp->L[p] = base * (1 + G / 100);
+        }
+    }
+    if (ignored)
+        proj_note(notes, "scenario level operations on %s ignored: last year's total unknown", key);
+    (void)err;
+    return OT_OK;
+}
+
+/* Sparse stock: the log change since last December continued at its pace to
+ * December, with a rule-of-thumb spread (half the projected change, plus 1%
+ * a period square-root), §2. */
+static void project_stock_sparse(sproj *sp, size_t np, gsl_rng *rng, char *notes)
+{
+    int rem = sp->P - sp->k;
+    double mu = log(sp->ytd_k / sp->base) / sp->k;
+    double sd = 0.5 * fabs(mu) * rem + 0.01 * sqrt(rem);
+    for (size_t p = 0; p < np; p++) {
+        sp->L[p] = sp->ytd_k * exp(mu * rem + sd * gsl_ran_gaussian_ziggurat(rng, 1.0));
+        sp->G[p] = (sp->L[p] / sp->base - 1) * 100;
+    }
+    snprintf(sp->method, sizeof sp->method, "pace since December");
+    proj_note(notes, "too little history for a model: the pace since last December is carried on, "
+                "range is a rule of thumb");
+}
+
+/* Monthly (or quarterly) yoy without levels: the ytd growth through the
+ * latest period kk with a yoy is the yoy of each period weighted by its
+ * share of last year's total, g = Σ w_j (1 + yoy_j) / Σ w_j - 1, with the
+ * shares from the reference's mean cumulative shares (a NaN January before
+ * a February yoy is a Jan–Feb release: both weights go to February).
+ * Returns 0 when a yoy or the shares are missing. */
+static int implied_ytd_growth(const frame *f, int Y, const frame *ref, int *k_out,
+                              double *g_out, shape *rs)
+{
+    int P = f->P, kk = P;
+    while (kk >= 1 && isnan(frame_get(f, f->yoy, Y, kk)))
+        kk--;
+    if (kk < 1 || kk == P)
+        return 0;
+    shape_measure(ref, Y, kk, P, rs);
+    if (!rs->s_n || isnan(rs->cum[P]))
+        return 0;
+    double num = 0, den = 0, pending = 0;
+    for (int j = 1; j <= kk; j++) {
+        double w = rs->cum[j] - rs->cum[j - 1], y = frame_get(f, f->yoy, Y, j);
+        if (isnan(y)) {
+            if (j != 1)
+                return 0;
+            pending = w;
+            continue;
+        }
+        num += (w + pending) * (1 + y / 100);
+        den += w + pending;
+        pending = 0;
+    }
+    if (!(den > 0))
+        return 0;
+    *g_out = (num / den - 1) * 100;
+    *k_out = kk;
+    return 1;
+}
+
+/* Whether (y, j) holds the last period value of the frame. */
+static int values_end_at(const frame *f, int y, int j)
+{
+    long i = frame_at(f, y, j);
+    if (i < 0 || isnan(f->val[i]))
+        return 0;
+    for (long t = i + 1; t < (long)f->ny * f->P; t++)
+        if (!isnan(f->val[t]))
+            return 0;
+    return 1;
+}
+
+static int project_paths(sproj *sp, const char *key, const frame *ref, const char *rk, int rich,
+                         const ot_proj_opts *o, const char *method, gsl_rng *rng, char *notes,
+                         ot_err *err);
+
+/* Projects series key for year Y into sp: reads it, decides outcome / rich /
+ * sparse, and fills np paths.  SP_NONE (with a note) when nothing can be
+ * said.  Errors are the source's, OT_ENOMEM, or a model's. */
+int sproj_project(sproj *sp, const char *key, const char *shape_key,
+                  const char *shape_fallback, int Y,
+                          const ot_proj_opts *o, const char *method, ot_source_fn src, void *ud,
+                          int32_t cut, gsl_rng *rng, char *notes, ot_err *err)
+{
+    frame ref;
+    int rc, has_ref = 0;
+    memset(sp, 0, sizeof *sp);
+    memset(&ref, 0, sizeof ref);
+    sp->alloc = o->alloc && o->alloc->f ? *o->alloc : ot_alloc_std;
+    sp->Y = Y;
+    sp->g = sp->s = sp->ytd_k = sp->base = sp->outG = sp->outL = NAN;
+    if ((rc = frame_load(&sp->fr, key, src, ud, cut, &sp->alloc, err)))
+        return rc;
+    frame *f = &sp->fr;
+    if (f->ny == 0) {
+        proj_note(notes, "no data for %s", key);
+        return OT_OK;
+    }
+    sp->P = f->P;
+    sp->stock = f->kind == OT_KIND_STOCK;
+    sp->k = frame_last_k(f, Y);
+    int P = sp->P, k = sp->k;
+    if (k)
+        ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
+    if (sp->stock) {
+        sp->base = frame_get(f, f->val, Y - 1, P);
+        sp->ytd_k = frame_get(f, f->val, Y, k);
+        sp->g = frame_get(f, f->gy, Y, k);
+    } else {
+        sp->base = frame_get(f, f->ytd, Y - 1, P);
+        sp->ytd_k = frame_get(f, f->ytd, Y, k);
+        sp->g = frame_get(f, f->gy, Y, k);
+        double a = frame_get(f, f->ytd, Y - 1, k);
+        if (a > 0 && sp->base > 0 && k < P)
+            sp->s = a / sp->base;
+    }
+    if (k == P) {
+        sp->outL = sp->ytd_k;
+        sp->outG = sp->g;
+        if (isnan(sp->outG) && sp->base > 0)
+            sp->outG = (sp->outL / sp->base - 1) * 100;
+        int k2 = P - 1;
+        while (k2 >= 1 && isnan(frame_get(f, f->gy, Y, k2)))
+            k2--;
+        if (!isnan(sp->outG) || sp->stock || k2 < 1) {
+            sp->state = SP_OUTCOME;
+            snprintf(sp->method, sizeof sp->method, "outcome");
+            return OT_OK;
+        }
+        /* the year's total is out but not its growth: a level target has its
+         * outcome, growth is projected from the last period with a growth */
+        sp->total_known = 1;
+        proj_note(notes, "%s: the %d total is published without its growth; growth projected from "
+                    "period %d", key, Y, k2);
+        sp->k = k = k2;
+        ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
+        sp->ytd_k = frame_get(f, f->ytd, Y, k);
+        sp->g = frame_get(f, f->gy, Y, k);
+        double a = frame_get(f, f->ytd, Y - 1, k);
+        sp->s = a > 0 && sp->base > 0 ? a / sp->base : NAN;
+    }
+    if (k)
+        shape_measure(f, Y, k, P, &sp->own);
+    /* rich: a run of at least three years of period values ending at (Y, k) */
+    int ry = k ? Y : Y - 1, rj = k ? k : P;
+    int rich = 0;
+    if (P >= 4 && sp->base > 0 && (k == 0 || sp->stock || sp->ytd_k > 0) &&
+        values_end_at(f, ry, rj))
+        rich = value_run(f, ry, rj, NULL, (size_t)3 * P, NULL) >= (size_t)3 * P;
+    char rkey[256];
+    const char *rk = shape_key;
+    if (!rk && o->shape && o->shape(ud, key, rkey, sizeof rkey))
+        rk = rkey;
+    if (!rk)
+        rk = shape_fallback;
+    if (!sp->stock && rk && strcmp(rk, key) != 0) {
+        if ((rc = frame_load(&ref, rk, src, ud, cut, &sp->alloc, err)))
+            return rc;
+        has_ref = ref.ny > 0;
+        if (!has_ref)
+            proj_note(notes, "shape reference %s has no data", rk);
+    }
+    int kk;
+    double gk;
+    shape rs;
+    if (!rich && !sp->stock && has_ref && implied_ytd_growth(f, Y, &ref, &kk, &gk, &rs) &&
+        kk > k) {
+        sp->k = k = kk;
+        sp->g = gk;
+        sp->ytd_k = NAN;
+        sp->s = NAN;
+        ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
+        proj_note(notes, "ytd growth through %s (%.2f) implied from the period yoy weighted by %s's "
+                    "shares", sp->latest, gk, rk);
+        shape_measure(f, Y, k, P, &sp->own);
+    }
+    if (!rich && (k == 0 || (sp->stock ? !(sp->ytd_k > 0) : isnan(sp->g)))) {
+        int has_yoy = 0;
+        for (int j = 1; j <= P; j++)
+            has_yoy |= !isnan(frame_get(f, f->yoy, Y, j));
+        frame_free(&ref);
+        if (has_yoy)
+            proj_note(notes, "%s: only period yoy for %d, without levels or shares to weight them", key,
+                 Y);
+        else
+            proj_note(notes, k ? "%s: no ytd growth for %d" : "%s: no data for %d yet", key, Y);
+        return OT_OK;
+    }
+    if (sp->stock && !rich && !(sp->base > 0)) {
+        frame_free(&ref);
+        proj_note(notes, "%s: no year-end level for %d", key, Y - 1);
+        return OT_OK;
+    }
+    rc = project_paths(sp, key, has_ref ? &ref : NULL, rk, rich, o, method, rng, notes, err);
+    frame_free(&ref);
+    return rc;
+}
+
+/* Allocates sp's paths and fills them by the rich model, else the sparse
+ * stock rule, else the ytd and shape (with ref when not NULL). */
+static int project_paths(sproj *sp, const char *key, const frame *ref, const char *rk, int rich,
+                         const ot_proj_opts *o, const char *method, gsl_rng *rng, char *notes,
+                         ot_err *err)
+{
+    int rc;
+    sp->np = o->paths;
+    sp->G = ot_malloc(&sp->alloc, sp->np * sizeof *sp->G);
+    int levels = rich || sp->stock || sp->base > 0 || sp->ytd_k > 0;
+    sp->L = levels ? ot_malloc(&sp->alloc, sp->np * sizeof *sp->L) : NULL;
+    if (!sp->G || (levels && !sp->L))
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    sp->state = SP_PATHS;
+    if (rich) {
+        rc = project_rich(sp, key, method, sp->np, o->scenario, rng, notes, err);
+        if (rc == OT_EDATA) { /* too short for the chosen model: fall back on the ytd */
+            proj_note(notes, "%s: %s", key, err ? err->msg : "model failed");
+            if (err)
+                ot_err_clear(err);
+            rich = 0;
+            rc = OT_OK;
+        }
+        if (rc || rich)
+            return rc;
+    }
+    if (sp->stock) {
+        project_stock_sparse(sp, sp->np, rng, notes);
+        return OT_OK;
+    }
+    return project_sparse(sp, key, ref, rk, sp->np, o->scenario, rng, notes, err);
+}

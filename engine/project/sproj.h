@@ -1,0 +1,57 @@
+/* sproj.h — one series projected for one year (internal to project/).
+ *
+ * An sproj holds the series' frame, what is known of the year (k, ytd growth,
+ * share, last year's total) and, unless the year is over or nothing can be
+ * said, np sample paths of the full-year growth G and total (or year-end
+ * level) L.  It owns its frame and paths; free with sproj_free.  projection.c
+ * turns one or two of them into a target's metric.
+ */
+#ifndef OT_PROJECT_SPROJ_H
+#define OT_PROJECT_SPROJ_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "project/frame.h"
+#include "project/projection.h"
+#include "project/shape.h"
+
+enum { SP_NONE = 0, SP_OUTCOME, SP_PATHS };
+
+typedef struct sproj {
+    frame fr;
+    int Y, P, k, state, stock;
+    double g;          /* ytd growth % at k */
+    double s;          /* last year's share of 1..k (own, else borrowed mean) */
+    double ytd_k;      /* ytd level at k (flows), latest level (stocks) */
+    double base;       /* last year's total (flows) or December level (stocks) */
+    double outG, outL; /* outcome, when state == SP_OUTCOME (outL also when total_known) */
+    int total_known;   /* the year's total is published, its growth is not */
+    size_t np;
+    double *G;         /* np growth paths, % */
+    double *L;         /* np total / year-end level paths; NULL without levels */
+    shape own;         /* the series' own shape at k (for correlations) */
+    ot_alloc alloc;    /* G, L and the frames */
+    char latest[OT_PERIOD_STRMAX];
+    char method[OT_PROJ_METHOD_MAX];
+} sproj;
+
+/* Projects key for year Y into sp (initialised by the call): SP_NONE with a
+ * note when nothing can be said, SP_OUTCOME when the year is over, else
+ * o->paths paths.  shape_key (else the series' metadata, else
+ * shape_fallback) names the shape reference.  Notes are appended to notes
+ * (OT_PROJ_NOTES_MAX bytes).  Fails with the source's error, OT_ENOMEM, or a
+ * model's error other than OT_EDATA (which falls back on the ytd); sp must
+ * be freed with sproj_free either way. */
+int sproj_project(sproj *sp, const char *key, const char *shape_key, const char *shape_fallback,
+                  int Y, const ot_proj_opts *o, const char *method, ot_source_fn src, void *ud,
+                  int32_t cut, gsl_rng *rng, char *notes, ot_err *err);
+/* Frees sp's paths and frame (not sp); accepts a zeroed sproj. */
+void sproj_free(sproj *sp);
+
+/* Appends a sentence to a notes buffer of OT_PROJ_NOTES_MAX bytes, separated
+ * by "; "; silently truncated when full. */
+void proj_note(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
