@@ -16,6 +16,7 @@
 #include <iconv.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -254,6 +255,38 @@ static size_t utf8_check(const unsigned char *s, size_t n)
 
 enum { V_OK = 0, V_MISSING = 1, V_BAD = -1 };
 
+/* Clinger's fast path: a decimal of at most 15 significant digits and at most
+ * 22 after the point is m / 10^k with m and 10^k both exact doubles, so one
+ * division gives the correctly rounded result strtod would.  Returns 0 (use
+ * strtod) for anything else, exponents included.  s is [+-]digits[.digits]. */
+static int fast_decimal(const char *s, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    int neg = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; *s; s++) {
+        if (*s == '.') {
+            frac = 0;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            return 0;
+        m = m * 10 + (uint64_t)(*s - '0');
+        if (m && ++digits > 15)
+            return 0;
+        if (frac >= 0 && ++frac > 22)
+            return 0;
+    }
+    double v = (double)m / pow10[frac > 0 ? frac : 0];
+    *out = neg ? -v : v;
+    return 1;
+}
+
 /* Parses a number as statistics tables print it: 1234.5, -0.3, 1,234.5
  * (comma groups of three), 1.2e3, 12.3% (the number 12.3: growth rates are
  * percentages everywhere).  Empty, -, — and … are missing. */
@@ -316,7 +349,9 @@ static int parse_value(const char *s, double *out)
     if (i != n)
         return V_BAD;
     tmp[t] = '\0';
-    double v = strtod(tmp, NULL);
+    double v;
+    if (!fast_decimal(tmp, &v))
+        v = strtod(tmp, NULL);
     if (!isfinite(v))
         return V_BAD;
     *out = v;

@@ -83,16 +83,21 @@ static int duplicate(ot_err *err, const char *key, ot_measure m, ot_period p, in
 static int insert(ot_store *st, int64_t sid, ot_measure m, ot_period p, int32_t v, double value,
                   const char *source, int64_t import_id, ot_err *err)
 {
-    sqlite3_stmt *q = store_stmt(st, S_OBS_INSERT, SQL_INSERT, err);
-    if (!q)
+    /* the hottest statement: every parameter is bound, so no clearing */
+    sqlite3_stmt *q = st->stmt[S_OBS_INSERT];
+    if (!q && !(q = store_stmt(st, S_OBS_INSERT, SQL_INSERT, err)))
         return -1;
     bind_key(q, sid, m, p, v, 0);
     sqlite3_bind_int(q, 6, p.span);
     sqlite3_bind_double(q, 7, value);
     if (source && *source)
         sqlite3_bind_text(q, 8, source, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, 8);
     if (import_id)
         sqlite3_bind_int64(q, 9, import_id);
+    else
+        sqlite3_bind_null(q, 9);
     int s = sqlite3_step(q);
     sqlite3_reset(q);
     return s;
