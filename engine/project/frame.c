@@ -183,6 +183,11 @@ int frame_load(frame *f, const char *key, ot_source_fn src, void *ud, int32_t cu
     }
     if (!found)
         goto done;
+    /* a rate published only as values (a ratio, an unemployment rate) is a
+     * level at each period's end, like a stock; with growth measures it is
+     * the growth of an underlying flow (GDP real growth) */
+    if (f->kind == OT_KIND_RATE && !s[M_YTD] && !s[M_YTD_YOY] && !s[M_YOY])
+        f->kind = OT_KIND_STOCK;
     f->P = P;
     f->y0 = ymin;
     f->ny = ymax - ymin + 1;

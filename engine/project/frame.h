@@ -19,7 +19,8 @@
 typedef struct frame {
     ot_freq freq;        /* M, Q or Y: the finest frequency found */
     int P;               /* periods per year: 12, 4 or 1 */
-    ot_kind kind;        /* from the first series found */
+    ot_kind kind;        /* from the first series found; a rate with values only
+                            is read as a stock (a level at each period's end) */
     int y0, ny;          /* years y0 .. y0 + ny - 1 (ny == 0: nothing found) */
     double *val;         /* period values (stocks: end-of-period level) */
     double *ytd;         /* ytd level through the period */

@@ -102,6 +102,27 @@ static void test_pace_stock_required(void **state)
     assert_near(p.carry, 7.5, 1e-9); /* 430/400 - 1 */
 }
 
+/* A rate published as values only (an unemployment rate) is a level at the
+ * period end, like a stock: December 2022 5.5, September 2023 5.0; the
+ * ceiling 5.5 at year end allows the rate to rise 5.5/5.0 - 1 = 10 % from
+ * its latest level; carry = 5.0. */
+static void test_pace_rate_level_required(void **state)
+{
+    (void)state;
+    static const double v[] = {5.5, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, 5.0};
+    fx_entry e[] = {{"x.unemp", "value", OT_KIND_RATE, "2022-12", v, 10, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("x.unemp", 2023, OT_TARGET_LEVEL, OT_OP_LE, 5.5);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, 10.0, 1e-9);
+    assert_near(p.carry, 5.0, 0);
+    assert_string_equal(p.method, "pace since December");
+    assert_true(p.prob > 0.9);
+}
+
 /* Daily average of a quarterly flow: 2022 quarters 15000, 17000, 18000, 20000
  * (70000); 2023 Q1–Q3 16000, 18000, 19500 (53500 vs 50000: g = 7 %,
  * s = 50000/70000).  Target 200 a day = 73000 in 365 days: T_G = 4.2857 %,
@@ -197,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_pace_formulas),
         cmocka_unit_test(test_pace_flow_required),
         cmocka_unit_test(test_pace_stock_required),
+        cmocka_unit_test(test_pace_rate_level_required),
         cmocka_unit_test(test_pace_daily_avg_required),
         cmocka_unit_test(test_pace_rates_only_required),
         cmocka_unit_test(test_pace_yoy_only_required),
