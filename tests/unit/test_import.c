@@ -254,6 +254,67 @@ static void test_import_targets_and_series_auto(void **state)
     ot_store_targets_free(t, n);
 }
 
+/* Values as published, checked against the literal each one means (the C
+ * compiler rounds the literals; fast path and strtod must agree with it). */
+static void test_import_value_forms(void **state)
+{
+    ot_store *st = *state;
+    static const struct {
+        const char *text;
+        double want;
+    } good[] = {
+        {"0.1", 0.1},
+        {"-0.3", -0.3},
+        {"\"1,234,567.25\"", 1234567.25},
+        {"123456789012345.6", 123456789012345.6}, /* 16 digits: strtod */
+        {"1e3", 1000},
+        {"2.5E-2", 0.025},
+        {"+7", 7},
+        {"12.3%", 12.3},
+        {"\" 42 \"", 42},
+        {"0.000000000000000000000123", 1.23e-22}, /* 24 decimals: strtod */
+        {"9007199254740993", 9007199254740992.0}, /* 2^53 + 1 rounds to even */
+        {"3.14159265358979", 3.14159265358979},
+        {"0", 0},
+    };
+    static const char *const bad[] = {"1,2345", "1.2.3", "1e", "inf", "nan", "0x10", ",123",
+                                      "12%%", "1,234,56", "--1", "1 000"};
+    size_t ngood = sizeof good / sizeof *good, nbad = sizeof bad / sizeof *bad;
+    char path[512];
+    snprintf(path, sizeof path, "%s/import_values_%d.csv", ONTRACK_TEST_TMP, (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("series,period,value\n", f);
+    for (size_t i = 0; i < ngood; i++)
+        fprintf(f, "v,2023-01-%02zu,%s\n", i + 1, good[i].text); /* daily */
+    fclose(f);
+    ot_import_stats s = import_ok(st, path, NULL);
+    assert_int_equal(s.inserted, (long long)ngood);
+    ot_series *x = read_m(st, "v", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(x->n, ngood);
+    for (size_t i = 0; i < ngood; i++)
+        if (!(x->v[i] == good[i].want))
+            fail_msg("%s: %.17g != %.17g", good[i].text, x->v[i], good[i].want);
+    ot_series_free(x);
+
+    f = fopen(path, "w");
+    fputs("series,period,value\n", f);
+    for (size_t i = 0; i < nbad; i++)
+        fprintf(f, "w,2023-%02zu,\"%s\"\n", i + 1, bad[i]);
+    fclose(f);
+    ot_import_errors errs;
+    ot_err err;
+    assert_int_equal(ot_import_file(st, path, NULL, NULL, &errs, &err), OT_EDATA);
+    assert_int_equal(errs.count, nbad);
+    for (size_t i = 0; i < nbad; i++) {
+        char want[256];
+        snprintf(want, sizeof want,
+                 "expected a number such as 1234.5, 1,234.5 or 12.3%%, found '%s'", bad[i]);
+        assert_problem(&errs.e[i], path, (long)i + 2, 3, want);
+    }
+    unlink(path);
+}
+
 /* ---- encodings ------------------------------------------------------------ */
 
 static void test_import_gbk(void **state)
@@ -548,6 +609,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_long_values_periods_bom, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_wide_with_measure_and_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_targets_and_series_auto, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_value_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_gbk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_every_bad_row_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_header_problems, setup, teardown),
