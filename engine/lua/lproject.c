@@ -359,6 +359,7 @@ typedef struct proj_ctx {
     ot_store_view view;
     mem_series *mem;       /* GC-owned array */
     size_t nmem;
+    ot_alloc alloc;        /* the state's: working memory counts against the host's cap */
 } proj_ctx;
 
 /* ot_source_fn: the series given in Lua, then the database. */
@@ -435,7 +436,7 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c)
 {
     memset(c, 0, sizeof *c);
     ot_proj_opts_init(&c->po);
-    c->po.threads = 1;
+    c->alloc = ot_l_alloc(L);
     const char *as_of = NULL;
     int has_db = 0, has_series = 0;
     if (!lua_isnoneornil(L, arg)) {
@@ -443,7 +444,8 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c)
         as_of = ot_l_optfield_str(L, arg, arg, "as_of");
         lua_Integer paths = ot_l_optfield_int(L, arg, arg, "paths", OT_PROJ_PATHS);
         lua_Integer seed = ot_l_optfield_int(L, arg, arg, "seed", 1);
-        luaL_argcheck(L, paths >= 1 && paths <= 10000000, arg, "paths must be 1..10000000");
+        luaL_argcheck(L, paths >= 1 && paths <= OT_PROJ_PATHS_MAX, arg,
+                      "paths must be 1..10000000");
         luaL_argcheck(L, seed >= 0, arg, "seed must not be negative");
         c->po.paths = (size_t)paths;
         c->po.seed = (unsigned long)seed;
@@ -500,10 +502,16 @@ static const ot_target *gather_targets(lua_State *L, int arg, size_t *n)
     return t;
 }
 
-/* Runs the projections of n targets into out (C only: no Lua call). */
+/* Runs the projections of n targets into out (C only: no Lua call).  A list
+ * read from the database alone runs on every core with malloc'd working
+ * memory; otherwise one thread works through the state's allocator (which is
+ * not thread-safe), so the memory counts against the host's cap. */
 static int run_projections(proj_ctx *c, const ot_target *t, size_t n, ot_projection *out,
                            ot_err *e)
 {
+    int many = n > 1 && c->nmem == 0;
+    c->po.threads = many ? 0 : 1;
+    c->po.alloc = many ? NULL : &c->alloc;
     if (c->st)
         ot_store_view_init(&c->view, c->st, c->days, NULL);
     int rc = n == 1 ? ot_project_target(t, src_read, c, &c->po, out, e)
