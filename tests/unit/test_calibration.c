@@ -3,7 +3,7 @@
  * 400 independent monthly series from a known process — log level a random
  * walk with drift 0.5 % a month and sd 2 %, plus fixed seasonal factors —
  * each eight years long (2016–2023).  Each is projected as of June 2023 with
- * the default method against a growth target placed at the ytd growth plus
+ * the rwsd method against a growth target placed at the ytd growth plus
  * a uniform offset in [-6, 6] points (drawn independently of the outcome).
  * Over the 400 target-years:
  * - the 80% range covers the outcome 80% ± 6 points (3 binomial sd =
@@ -69,6 +69,7 @@ static void test_calibration_rwsd_monthly(void **state)
     ot_proj_opts o;
     ot_proj_opts_init(&o);
     o.paths = 2000;
+    o.method = "rwsd";
     o.as_of_period = "2023-06";
     o.threads = 2;
     ot_err err;
