@@ -112,10 +112,85 @@ static void test_calibration_rwsd_monthly(void **state)
     gsl_rng_free(r);
 }
 
+#define NPAIR 300
+#define NREF 117 /* 2014-01 .. 2023-09: the reference's published values */
+
+static double refv[NPAIR][NREF];
+static double locg[NPAIR][1];
+static double outcome[NPAIR];
+static char rkeys[NPAIR][16], lkeys[NPAIR][16];
+
+/* The sparse case (Yiwu): a local series publishes only its ytd growth
+ * through September; its shape is borrowed from a reference published
+ * monthly.  The local log changes are the reference's plus independent
+ * noise of sd 0.02 × sqrt(1.25), so its rest-of-year surprises are 1.5
+ * times as wide as the reference's — exactly the factor the method
+ * assumes.  Then the borrowed ranges must be calibrated: 80% coverage within
+ * ±7 points (3 binomial sd at n = 300 is 6.9), 95% within ±4.5. */
+static void test_calibration_borrowed_shape(void **state)
+{
+    (void)state;
+    static const double seas[12] = {-0.10, -0.25, 0.05, 0.0,  0.02, 0.04,
+                                    0.0,   0.01,  0.03, 0.05, 0.08, 0.12};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 777);
+    static fx_entry e[2 * NPAIR];
+    static ot_target t[NPAIR];
+    static ot_projection p[NPAIR];
+    for (int i = 0; i < NPAIR; i++) {
+        double lr = log(100), ll = log(10), loc[120];
+        for (int m = 0; m < 120; m++) {
+            double d = 0.005 + gsl_ran_gaussian(r, 0.02);
+            lr += d;
+            ll += d + gsl_ran_gaussian(r, 0.02 * sqrt(1.25));
+            if (m < NREF)
+                refv[i][m] = exp(lr + seas[m % 12]);
+            loc[m] = exp(ll + seas[m % 12]);
+        }
+        double y9 = 0, p9 = 0, y12 = 0, p12 = 0;
+        for (int m = 0; m < 12; m++) {
+            if (m < 9) {
+                y9 += loc[108 + m];
+                p9 += loc[96 + m];
+            }
+            y12 += loc[108 + m];
+            p12 += loc[96 + m];
+        }
+        locg[i][0] = (y9 / p9 - 1) * 100;
+        outcome[i] = (y12 / p12 - 1) * 100;
+        snprintf(rkeys[i], sizeof rkeys[i], "r%d", i);
+        snprintf(lkeys[i], sizeof lkeys[i], "l%d", i);
+        e[2 * i] = (fx_entry){rkeys[i], "value", OT_KIND_FLOW, "2014-01", refv[i], NREF, 0, NULL};
+        e[2 * i + 1] = (fx_entry){lkeys[i], "ytd_yoy", OT_KIND_FLOW, "2023-09", locg[i], 1, 0,
+                                  rkeys[i]};
+        t[i] = fx_target(lkeys[i], 2023, OT_TARGET_GROWTH, OT_OP_GE, locg[i][0]);
+    }
+    fx_source fx = {e, 2 * NPAIR, 0, 0};
+    ot_proj_opts o;
+    ot_proj_opts_init(&o);
+    o.paths = 2000;
+    o.shape = fx_shape;
+    o.threads = 2;
+    ot_err err;
+    assert_int_equal(ot_project_many(t, NPAIR, fx_get, &fx, &o, p, &err), OT_OK);
+    int in80 = 0, in95 = 0;
+    for (int i = 0; i < NPAIR; i++) {
+        assert_int_equal(strncmp(p[i].method, "ytd+shape(r", 11), 0);
+        in80 += outcome[i] >= p[i].lo80 && outcome[i] <= p[i].hi80;
+        in95 += outcome[i] >= p[i].lo95 && outcome[i] <= p[i].hi95;
+    }
+    print_message("borrowed shape: coverage 80%%: %.3f, 95%%: %.3f\n", (double)in80 / NPAIR,
+                  (double)in95 / NPAIR);
+    assert_near((double)in80 / NPAIR, 0.80, 0.07);
+    assert_near((double)in95 / NPAIR, 0.95, 0.045);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calibration_rwsd_monthly),
+        cmocka_unit_test(test_calibration_borrowed_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
