@@ -162,10 +162,17 @@ static int error_code(const ot_host *h, int st)
  * the string in place: no allocation. */
 static int take_error(lua_State *L, int code, ot_err *err)
 {
+    static const char nomem[] = "not enough memory";
     const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     if (!msg)
         msg = "(error object is not a string)";
-    if (code == OT_ELIMIT && strcmp(msg, "not enough memory") == 0)
+    /* Lua's memory error, also when caught and raised again by the script */
+    if (strncmp(msg, nomem, sizeof nomem - 1) == 0 &&
+        (msg[sizeof nomem - 1] == '\0' || msg[sizeof nomem - 1] == '\n') && code == OT_ESCRIPT) {
+        ot_host *h = host_of(L);
+        code = h->limit ? OT_ELIMIT : OT_ENOMEM;
+    }
+    if (code == OT_ELIMIT && strcmp(msg, nomem) == 0)
         msg = "not enough memory: the script's memory limit was reached";
     ot_err_set(err, code, "%s", msg);
     lua_pop(L, 1);
@@ -358,7 +365,7 @@ static int eval(call_ctx *c)
             return OT_OK;
         }
         if (st != LUA_OK)
-            return take_error(L, OT_ESCRIPT, c->err);
+            return take_error(L, error_code(c->h, st), c->err);
     }
     int code = docall(c->h, 0, LUA_MULTRET, c->err);
     if (code != OT_OK)
@@ -392,7 +399,7 @@ static int entry(lua_State *L)
             break;
         }
         if (st != LUA_OK) {
-            c->code = take_error(L, OT_ESCRIPT, c->err);
+            c->code = take_error(L, error_code(c->h, st), c->err);
             break;
         }
         luaL_checkstack(L, c->argc, "too many arguments to script");
@@ -402,7 +409,8 @@ static int entry(lua_State *L)
         break;
     case CALL_STRING:
         st = luaL_loadbufferx(L, c->chunk, strlen(c->chunk), c->name ? c->name : c->chunk, "t");
-        c->code = st != LUA_OK ? take_error(L, OT_ESCRIPT, c->err) : docall(c->h, 0, 0, c->err);
+        c->code = st != LUA_OK ? take_error(L, error_code(c->h, st), c->err)
+                               : docall(c->h, 0, 0, c->err);
         break;
     case CALL_EVAL:
         *c->incomplete = 0;
@@ -420,6 +428,8 @@ static int enter(ot_host *h, call_ctx *c)
     int top = lua_gettop(L);
     c->h = h;
     c->code = OT_OK;
+    h->stopped = 0;
+    h->last_code = OT_ESCRIPT;
     ot_err_clear(c->err);
     lua_pushcfunction(L, entry);
     lua_pushlightuserdata(L, c);

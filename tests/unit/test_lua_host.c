@@ -227,6 +227,53 @@ static void test_lua_host_memory_limit(void **state)
     ot_host_free(h);
 }
 
+/* The failing-allocator test of the bindings: the same work under caps from
+ * 16 KB up, 64 bytes at a time, until it succeeds.  Every failure must be a clean
+ * OT_ELIMIT (from ot_host_new or from the chunk) and nothing may leak (the
+ * sanitizer build checks at exit). */
+static void test_lua_host_every_memory_cap(void **state)
+{
+    (void)state;
+    static const char work[] =
+        "local s = ot.series{key = 'c.x', freq = 'M', start = '2022-01',\n"
+        "  values = {1,2,3,4,5,6,7,8,9,10,11,12,2,3,4,5,6,7,8,9,10,11,12,13}}\n"
+        "local y = s:yoy() + s:ytd() * 0\n"
+        "local a = s:to('Q', 'sum'):to('Y')\n"
+        "local w = tostring(s:window('2022-03', '2023-02'):rolling(3):fill())\n"
+        "local db = ot.open(':memory:')\n"
+        "db:put(s)\n"
+        "local r = db:series('c.x', {as_of = '2023-06'})\n"
+        "local k = db:keys()\n"
+        "local m = ot.fit(r, 'naive'):forecast(3)\n"
+        "local t = ot.target{series = 'c.x', year = 2023, value = 5}\n"
+        "local p = ot.project(t, {series = {['c.x'] = s}, paths = 50, as_of = '2023-06'})\n"
+        "local sc = ot.scenario('a', function(sc) sc:shock('c.x', -5, {from = '2023-07'}) end)\n"
+        "local c = ot.compare({t}, {sc}, {series = {['c.x'] = s}, paths = 50, as_of = '2023-06',\n"
+        "                                 print = false})\n"
+        "db:close()\n"
+        "assert(#y == 24 and a[2] == 90 and #k == 1 and m.mean and p.status and c[1].a)";
+    int succeeded = 0;
+    for (size_t cap = 16 << 10; cap <= (8u << 20) && !succeeded; cap += 64) {
+        ot_host_opts o = {NULL, NULL, 0, cap, 0};
+        ot_host *h = NULL;
+        ot_err err;
+        int rc = ot_host_new(&o, &h, &err);
+        if (rc != OT_OK) {
+            assert_int_equal(rc, OT_ELIMIT);
+            assert_null(h);
+            continue;
+        }
+        rc = ot_host_run_string(h, work, "=cap", &err);
+        if (rc == OT_OK)
+            succeeded = 1;
+        else if (rc != OT_ELIMIT)
+            fail_msg("cap %zu: code %d: %s", cap, rc, err.msg);
+        assert_true(ot_host_mem_peak(h) <= cap);
+        ot_host_free(h);
+    }
+    assert_true(succeeded);
+}
+
 static void *interrupter(void *arg)
 {
     struct timespec ts = {0, 100 * 1000 * 1000};
@@ -281,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_lua_host_run_file),      cmocka_unit_test(test_lua_host_eval),
         cmocka_unit_test(test_lua_host_timeout),       cmocka_unit_test(test_lua_host_memory_limit),
         cmocka_unit_test(test_lua_host_interrupt),     cmocka_unit_test(test_lua_host_sandbox),
+        cmocka_unit_test(test_lua_host_every_memory_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
