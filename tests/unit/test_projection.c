@@ -474,6 +474,17 @@ static void test_projection_failures(void **state)
     assert_int_equal(ot_project_many(ts, 0, fx_get, &fx, &o, ps, &err), OT_OK);
     assert_int_equal(ot_project_target(&t, NULL, &fx, &o, &p, &err), OT_EINVAL);
     assert_string_equal(err.msg, "no data source");
+    o.paths = OT_PROJ_PATHS_MAX + 1;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "paths 10000001 out of range 1..10000000");
+    o.paths = 100;
+    /* a daily series is refused with a reason */
+    static const double d[] = {1, 2, 3};
+    fx_entry de[] = {{"d", "value", OT_KIND_FLOW, "2023-01-01", d, 3, 0, NULL}};
+    fx_source dfx = {de, 1, 0, 0};
+    t.series = "d";
+    assert_int_equal(ot_project_target(&t, fx_get, &dfx, &o, &p, &err), OT_EDATA);
+    assert_string_equal(err.msg, "d (value): a daily series cannot be projected; aggregate it first");
 }
 
 int main(void)
