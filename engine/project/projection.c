@@ -313,7 +313,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         goto finish;
     if (uses_level(t->kind) && a.state == SP_PATHS && !a.L) {
         proj_note(p.notes, "%s: no levels, only growth rates: a %s target cannot be projected",
-             t->series, ot_target_kind_name(t->kind));
+                  t->series, ot_target_kind_name(t->kind));
         goto finish;
     }
     if (uses_level(t->kind) && a.state == SP_OUTCOME && isnan(a.outL)) {
@@ -323,7 +323,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     if (!uses_level(t->kind) && ((a.state == SP_OUTCOME && isnan(a.outG)) ||
                                  (two && b.state == SP_OUTCOME && isnan(b.outG)))) {
         proj_note(p.notes, "%s: the %d figure is published without its growth",
-             isnan(a.outG) && a.state == SP_OUTCOME ? t->series : t->ref, t->year);
+                  isnan(a.outG) && a.state == SP_OUTCOME ? t->series : t->ref, t->year);
         goto finish;
     }
     /* carry-forward */
@@ -339,7 +339,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         p.outcome = metric(t, &a, a.outG, a.outL, two ? b.outG : 0);
         if (isnan(p.outcome)) {
             proj_note(p.notes, "%s: the %d outcome cannot be computed (last year's figure missing)",
-                 t->series, t->year);
+                      t->series, t->year);
             goto finish;
         }
         p.has_outcome = 1;
@@ -374,10 +374,10 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         if (isnan(rho)) {
             rho = RHO_DEFAULT;
             proj_note(p.notes, "correlation of %s and %s assumed %.1f (too little common history)",
-                 t->series, t->ref, rho);
+                      t->series, t->ref, rho);
         } else {
-            proj_note(p.notes, "correlation of %s and %s %.2f from their history", t->series, t->ref,
-                 rho);
+            proj_note(p.notes, "correlation of %s and %s %.2f from their history", t->series,
+                      t->ref, rho);
         }
         if ((rc = correlate(a.G, b.G, np, rho, rng, &a.alloc, err)))
             goto done;

@@ -36,8 +36,8 @@ static int parse_period(const char *what, const char *s, ot_period *p, ot_err *e
     if (ot_period_parse(s, (size_t)-1, p, &e) != OT_OK)
         return ot_err_set(err, OT_EINVAL, "scenario: bad %s period '%s'", what, s);
     if (p->freq == OT_FREQ_D || p->freq == OT_FREQ_NONE)
-        return ot_err_set(err, OT_EINVAL, "scenario: %s period '%s' must be a month, quarter or year",
-                          what, s);
+        return ot_err_set(err, OT_EINVAL,
+                          "scenario: %s period '%s' must be a month, quarter or year", what, s);
     return OT_OK;
 }
 
@@ -77,8 +77,8 @@ static int add(ot_scenario *sc, ot_scen_kind kind, const char *key, double value
         if (op.to.ord < op.from.ord)
             return ot_err_set(err, OT_EINVAL, "scenario: to '%s' is before from '%s'", to, from);
         if (ot_period_year(op.to.freq, op.to.ord) != ot_period_year(op.from.freq, op.from.ord))
-            return ot_err_set(err, OT_EINVAL, "scenario: from '%s' and to '%s' are in different years",
-                              from, to);
+            return ot_err_set(err, OT_EINVAL,
+                              "scenario: from '%s' and to '%s' are in different years", from, to);
     } else {
         int y = ot_period_year(op.from.freq, op.from.ord);
         op.to.freq = op.from.freq;

@@ -202,9 +202,8 @@ done:
  * from the own or borrowed history of r - g_k (§3).  Borrowed s varies by
  * its year-to-year sd.  Scenario operations act on the remaining periods
  * weighted by their shares of last year's total. */
-static int project_sparse(sproj *sp, const char *key, const frame *ref, const char *ref_key,
-                          size_t np, const ot_scenario *sc, gsl_rng *rng, char *notes,
-                          ot_err *err)
+static void project_sparse(sproj *sp, const char *key, const frame *ref, const char *ref_key,
+                           size_t np, const ot_scenario *sc, gsl_rng *rng, char *notes)
 {
     int P = sp->P, k = sp->k, Y = sp->Y;
     shape rs;
@@ -218,7 +217,7 @@ static int project_sparse(sproj *sp, const char *key, const frame *ref, const ch
         sp->s = rs.s_mean;
         s_sd = rs.s_sd;
         proj_note(notes, "share of periods 1-%d (%.3f) borrowed from %s, %d-%d", k, rs.s_mean,
-             ref_key, rs.s_first, rs.s_last);
+                  ref_key, rs.s_first, rs.s_last);
     } else if (isnan(sp->s)) {
         sp->s = (double)k / P;
         proj_note(notes, "no share for periods 1-%d: taken as %d/%d", k, k, P);
@@ -235,19 +234,20 @@ static int project_sparse(sproj *sp, const char *key, const frame *ref, const ch
         u_scale = sp->own.u_sd * sqrt(1 + 1.0 / nu);
         how = "own history";
         proj_note(notes, "rest-of-year spread from own history %d-%d", sp->own.u_first,
-             sp->own.u_last);
+                  sp->own.u_last);
     } else if (ref && rs.u_n >= REF_U_YEARS) {
         u_mean = rs.u_mean;
         nu = rs.u_n;
         u_scale = LOCAL_SCALE * rs.u_sd * sqrt(1 + 1.0 / nu);
         how = ref_key;
         proj_note(notes, "shape borrowed from %s, %d-%d (spread x%.1f for a local series)", ref_key,
-             rs.u_first, rs.u_last, LOCAL_SCALE);
+                  rs.u_first, rs.u_last, LOCAL_SCALE);
     } else {
         how = "rule of thumb";
-        proj_note(notes, ref ? "shape reference %s has too little history: range is a rule of thumb"
-                        : "no shape reference%s: range is a rule of thumb",
-             ref ? ref_key : "");
+        proj_note(notes,
+                  ref ? "shape reference %s has too little history: range is a rule of thumb"
+                      : "no shape reference%s: range is a rule of thumb",
+                  ref ? ref_key : "");
     }
     snprintf(sp->method, sizeof sp->method, "ytd+shape(%.64s)", how);
     /* remaining periods' weights, in units of last year's total */
@@ -292,8 +292,6 @@ static int project_sparse(sproj *sp, const char *key, const frame *ref, const ch
     }
     if (ignored)
         proj_note(notes, "scenario level operations on %s ignored: last year's total unknown", key);
-    (void)err;
-    return OT_OK;
 }
 
 /* Sparse stock: the log change since last December continued at its pace to
@@ -310,7 +308,7 @@ static void project_stock_sparse(sproj *sp, size_t np, gsl_rng *rng, char *notes
     }
     snprintf(sp->method, sizeof sp->method, "pace since December");
     proj_note(notes, "too little history for a model: the pace since last December is carried on, "
-                "range is a rule of thumb");
+                     "range is a rule of thumb");
 }
 
 /* Monthly (or quarterly) yoy without levels: the ytd growth through the
@@ -422,8 +420,10 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         /* the year's total is out but not its growth: a level target has its
          * outcome, growth is projected from the last period with a growth */
         sp->total_known = 1;
-        proj_note(notes, "%s: the %d total is published without its growth; growth projected from "
-                    "period %d", key, Y, k2);
+        proj_note(notes,
+                  "%s: the %d total is published without its growth; growth projected from "
+                  "period %d",
+                  key, Y, k2);
         sp->k = k = k2;
         ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
         sp->ytd_k = frame_get(f, f->ytd, Y, k);
@@ -462,8 +462,10 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         sp->ytd_k = NAN;
         sp->s = NAN;
         ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
-        proj_note(notes, "ytd growth through %s (%.2f) implied from the period yoy weighted by %s's "
-                    "shares", sp->latest, gk, rk);
+        proj_note(notes,
+                  "ytd growth through %s (%.2f) implied from the period yoy weighted by %s's "
+                  "shares",
+                  sp->latest, gk, rk);
         shape_measure(f, Y, k, P, &sp->own);
     }
     if (!rich && (k == 0 || (sp->stock ? !(sp->ytd_k > 0) : isnan(sp->g)))) {
@@ -472,8 +474,8 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
             has_yoy |= !isnan(frame_get(f, f->yoy, Y, j));
         frame_free(&ref);
         if (has_yoy)
-            proj_note(notes, "%s: only period yoy for %d, without levels or shares to weight them", key,
-                 Y);
+            proj_note(notes, "%s: only period yoy for %d, without levels or shares to weight them",
+                      key, Y);
         else
             proj_note(notes, k ? "%s: no ytd growth for %d" : "%s: no data for %d yet", key, Y);
         return OT_OK;
@@ -518,5 +520,6 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
         project_stock_sparse(sp, sp->np, rng, notes);
         return OT_OK;
     }
-    return project_sparse(sp, key, ref, rk, sp->np, o->scenario, rng, notes, err);
+    project_sparse(sp, key, ref, rk, sp->np, o->scenario, rng, notes);
+    return OT_OK;
 }

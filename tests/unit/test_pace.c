@@ -169,7 +169,8 @@ static void test_pace_rates_only_required(void **state)
     assert_near(p.required, ((1.075 - s * 1.087) / (1 - s) - 1) * 100, 1e-9);
     assert_near(p.required, 4.427092709, 1e-6);
     assert_near(p.carry, 8.7, EPS);
-    assert_non_null(strstr(p.notes, "share of periods 1-3 (0.719) borrowed from ref.gdp, 2021-2022"));
+    assert_non_null(
+        strstr(p.notes, "share of periods 1-3 (0.719) borrowed from ref.gdp, 2021-2022"));
     assert_non_null(strstr(p.notes, "shape reference ref.gdp has too little history"));
     /* a level target on growth rates alone cannot be projected */
     t.kind = OT_TARGET_LEVEL;

@@ -484,7 +484,8 @@ static void test_projection_failures(void **state)
     fx_source dfx = {de, 1, 0, 0};
     t.series = "d";
     assert_int_equal(ot_project_target(&t, fx_get, &dfx, &o, &p, &err), OT_EDATA);
-    assert_string_equal(err.msg, "d (value): a daily series cannot be projected; aggregate it first");
+    assert_string_equal(err.msg,
+                        "d (value): a daily series cannot be projected; aggregate it first");
 }
 
 int main(void)

@@ -49,11 +49,13 @@ static void test_scenario_build(void **state)
     assert_int_equal(ot_scenario_shock(sc, "x", 3, "2023-12", "2023-10", &err), OT_EINVAL);
     assert_string_equal(err.msg, "scenario: to '2023-10' is before from '2023-12'");
     assert_int_equal(ot_scenario_shock(sc, "x", 3, "2023-10", "2024-01", &err), OT_EINVAL);
-    assert_string_equal(err.msg, "scenario: from '2023-10' and to '2024-01' are in different years");
+    assert_string_equal(err.msg,
+                        "scenario: from '2023-10' and to '2024-01' are in different years");
     assert_int_equal(ot_scenario_shock(sc, "x", 3, "2023-10", "2023Q4", &err), OT_EINVAL);
     assert_string_equal(err.msg, "scenario: from '2023-10' and to '2023Q4' differ in frequency");
     assert_int_equal(ot_scenario_set(sc, "x", "2023-10-05", 1, &err), OT_EINVAL);
-    assert_string_equal(err.msg, "scenario: from period '2023-10-05' must be a month, quarter or year");
+    assert_string_equal(err.msg,
+                        "scenario: from period '2023-10-05' must be a month, quarter or year");
     assert_int_equal(ot_scenario_set(sc, "x", "2023-10", NAN, &err), OT_EINVAL);
     assert_string_equal(err.msg, "scenario slow Q4: value for 'x' is not a finite number");
     assert_int_equal(sc->n, 5); /* unchanged by failures */
