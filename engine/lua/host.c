@@ -119,6 +119,105 @@ void ot_host_interrupt(ot_host *h)
     lua_sethook(h->L, hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
 }
 
+/* ---- REPL helpers ------------------------------------------------------------------ */
+
+/* Lua source of the REPL's helpers, loaded once per state into the registry
+ * (OT_REPL): repr(v) for printing results, complete(line) for candidates. */
+#define OT_REPL "ontrack.repl"
+static const char repl_lua[] =
+    "local ot = ...\n"
+    "local M = {}\n"
+    "local function key_repr(k)\n"
+    "  if type(k) == 'string' and k:match('^[%a_][%w_]*$') then return k end\n"
+    "  return '[' .. (type(k) == 'string' and string.format('%q', k) or tostring(k)) .. ']'\n"
+    "end\n"
+    "local function repr(v, depth, seen)\n"
+    "  if type(v) == 'string' then return depth == 0 and v or string.format('%q', v) end\n"
+    "  local mt = getmetatable(v)\n"
+    "  if type(v) ~= 'table' or (mt and mt.__tostring) then return tostring(v) end\n"
+    "  if seen[v] then return '<cycle>' end\n"
+    "  if depth >= 2 then return '{...}' end\n"
+    "  seen[v] = true\n"
+    "  local parts, n, shown = {}, #v, 0\n"
+    "  for i = 1, n do\n"
+    "    if shown == 10 then parts[#parts + 1] = '... (' .. n .. ' items)'; break end\n"
+    "    parts[#parts + 1] = repr(v[i], depth + 1, seen); shown = shown + 1\n"
+    "  end\n"
+    "  local keys = {}\n"
+    "  for k in pairs(v) do\n"
+    "    if not (math.type(k) == 'integer' and k >= 1 and k <= n) then keys[#keys + 1] = k end\n"
+    "  end\n"
+    "  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)\n"
+    "  for i, k in ipairs(keys) do\n"
+    "    if i > 10 then parts[#parts + 1] = '... (' .. #keys .. ' fields)'; break end\n"
+    "    parts[#parts + 1] = key_repr(k) .. ' = ' .. repr(v[k], depth + 1, seen)\n"
+    "  end\n"
+    "  seen[v] = nil\n"
+    "  return '{' .. table.concat(parts, ', ') .. '}'\n"
+    "end\n"
+    "function M.repr(v) return repr(v, 0, {}) end\n"
+    "local keywords = {'and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for',\n"
+    "  'function', 'goto', 'if', 'in', 'local', 'nil', 'not', 'or', 'repeat', 'return',\n"
+    "  'then', 'true', 'until', 'while'}\n"
+    "local function methods(v)\n"
+    "  local mt = getmetatable(v)\n"
+    "  if type(mt) ~= 'table' then return nil end\n"
+    "  if type(mt.methods) == 'table' then return mt.methods end\n"
+    "  if type(mt.__index) == 'table' then return mt.__index end\n"
+    "end\n"
+    "function M.complete(line)\n"
+    "  local out, seen = {}, {}\n"
+    "  local function add(c) if not seen[c] then seen[c] = true; out[#out + 1] = c end end\n"
+    "  local q, partial = line:match([[:series%(%s*([\"'])([^\"']*)$]])\n"
+    "  if q then\n"
+    "    local ok, db = pcall(ot.db)\n"
+    "    if ok then\n"
+    "      local ok2, keys = pcall(db.keys, db, partial:gsub('[%*%?%[]', '') .. '*')\n"
+    "      if ok2 then for _, k in ipairs(keys) do add(k) end end\n"
+    "    end\n"
+    "    table.sort(out)\n"
+    "    return out\n"
+    "  end\n"
+    "  local word = line:match('[%w_%.:]*$')\n"
+    "  local base, sep, last = word:match('^(.-)([%.:])([%w_]*)$')\n"
+    "  if not base then\n"
+    "    for k in pairs(_G) do\n"
+    "      if type(k) == 'string' and k:sub(1, #word) == word then add(k) end\n"
+    "    end\n"
+    "    for _, k in ipairs(keywords) do if k:sub(1, #word) == word then add(k) end end\n"
+    "    table.sort(out)\n"
+    "    return out\n"
+    "  end\n"
+    "  local v = _G\n"
+    "  for name in base:gmatch('[^%.:]+') do\n"
+    "    local ok, x = pcall(function() return v[name] end)\n"
+    "    if not ok or x == nil then return out end\n"
+    "    v = x\n"
+    "  end\n"
+    "  local function from(t)\n"
+    "    if type(t) ~= 'table' then return end\n"
+    "    for k, x in pairs(t) do\n"
+    "      if type(k) == 'string' and k:sub(1, #last) == last and k:match('^[%a_][%w_]*$') and\n"
+    "         (sep == '.' or type(x) == 'function') then add(base .. sep .. k) end\n"
+    "    end\n"
+    "  end\n"
+    "  if sep == '.' and type(v) == 'table' then from(v) end\n"
+    "  from(methods(v))\n"
+    "  table.sort(out)\n"
+    "  return out\n"
+    "end\n"
+    "return M\n";
+
+/* Loads the helpers into the registry (in the protected init). */
+static void load_repl(lua_State *L)
+{
+    if (luaL_loadbufferx(L, repl_lua, sizeof repl_lua - 1, "=repl", "t") != LUA_OK)
+        lua_error(L);
+    lua_getglobal(L, "ot");
+    lua_call(L, 1, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, OT_REPL);
+}
+
 /* ---- calling ------------------------------------------------------------------ */
 
 /* The message handler: remembers the engine code of the error and appends a
@@ -200,7 +299,7 @@ static int docall(ot_host *h, int narg, int nres, ot_err *err)
 }
 
 /* What an entry asks for, passed to the protected entry as light userdata. */
-typedef enum { CALL_INIT, CALL_FILE, CALL_STRING, CALL_EVAL } call_kind;
+typedef enum { CALL_INIT, CALL_FILE, CALL_STRING, CALL_EVAL, CALL_COMPLETE } call_kind;
 
 typedef struct call_ctx {
     call_kind kind;
@@ -211,6 +310,9 @@ typedef struct call_ctx {
     char **argv;
     const char *chunk, *name; /* STRING, EVAL */
     int *incomplete;          /* EVAL */
+    ot_host_complete_fn fn;   /* COMPLETE */
+    void *ud;
+    size_t ncand;
     int code;
     ot_err *err;
 } call_ctx;
@@ -321,6 +423,7 @@ static void init_state(lua_State *L, const ot_host_opts *o)
     }
     luaL_requiref(L, "ontrack", luaopen_ontrack, 0);
     lua_setglobal(L, "ot");
+    load_repl(L);
 }
 
 /* arg as lua.c makes it: arg[0] = script, arg[1..argc] = the arguments. */
@@ -373,6 +476,18 @@ static int eval(call_ctx *c)
     int n = lua_gettop(L) - base;
     if (n > 0) {
         luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
+        lua_getfield(L, LUA_REGISTRYINDEX, OT_REPL);
+        lua_getfield(L, -1, "repr");                /* [results, M, repr] */
+        for (int i = base + 1; i <= base + n; i++) {
+            if (lua_type(L, i) != LUA_TTABLE)
+                continue;
+            lua_pushvalue(L, -1);
+            lua_pushvalue(L, i);
+            if ((code = docall(c->h, 1, 1, c->err)) != OT_OK)
+                return code;
+            lua_replace(L, i);
+        }
+        lua_pop(L, 2);
         lua_getglobal(L, "print");
         lua_insert(L, base + 1);
         code = docall(c->h, n, 0, c->err);
@@ -415,6 +530,22 @@ static int entry(lua_State *L)
     case CALL_EVAL:
         *c->incomplete = 0;
         c->code = eval(c);
+        break;
+    case CALL_COMPLETE:
+        lua_getfield(L, LUA_REGISTRYINDEX, OT_REPL);
+        lua_getfield(L, -1, "complete");
+        lua_pushstring(L, c->chunk);
+        c->code = docall(c->h, 1, 1, c->err);
+        if (c->code == OT_OK && lua_istable(L, -1)) {
+            lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+            for (lua_Integer i = 1; i <= n; i++) {
+                if (lua_rawgeti(L, -1, i) == LUA_TSTRING) {
+                    c->fn(c->ud, lua_tostring(L, -1));
+                    c->ncand++;
+                }
+                lua_pop(L, 1);
+            }
+        }
         break;
     }
     return 0;
@@ -519,6 +650,16 @@ int ot_host_eval(ot_host *h, const char *input, int *incomplete_out, ot_err *err
     if (incomplete_out)
         *incomplete_out = inc;
     return code;
+}
+
+size_t ot_host_complete(ot_host *h, const char *line, ot_host_complete_fn fn, void *ud)
+{
+    ot_err e;
+    call_ctx c = {.kind = CALL_COMPLETE, .chunk = line, .fn = fn, .ud = ud, .err = &e};
+    if (!h || !line || !fn)
+        return 0;
+    enter(h, &c);
+    return c.ncand;
 }
 
 size_t ot_host_mem_used(const ot_host *h)

@@ -55,12 +55,26 @@ int ot_host_run_string(ot_host *h, const char *chunk, const char *name, ot_err *
 
 /* REPL: evaluates one input as lua.c does — first as `return <input>`, then
  * as a statement.  When the input is a complete chunk it runs and its results
- * (if any) are printed through the global `print`, then *incomplete = 0 and
+ * (if any) are printed through the global `print` (plain tables shown nested
+ * two levels deep and cut after 10 entries; everything else by tostring,
+ * which gives series, models, targets and projections their summaries),
+ * then *incomplete = 0 and
  * the return is OT_OK or an error code as above.  When the syntax error ends
  * in <eof> (an open function, string, table, ...), nothing runs, *incomplete
  * = 1 and OT_OK is returned: the caller reads another line, appends it after
  * "\n" and calls again with the whole text. */
 int ot_host_eval(ot_host *h, const char *input, int *incomplete, ot_err *err);
+
+/* REPL completion of the text before the cursor: calls fn once per candidate
+ * for the word that ends `line` — a global name or keyword ("pri" -> "print"),
+ * a field reached through dots ("ot.se" -> "ot.series"), a method after a
+ * colon ("s:yo" -> "s:yoy", from the value's metatable), or a series key
+ * inside db:series("...  (then only the key, without the quote).  Each
+ * candidate is the whole word to put in place of the word's text (so the
+ * caller's word breaks must not include '.' or ':'); they arrive sorted.
+ * Returns the number of candidates (0 on any error; nothing is raised). */
+typedef void (*ot_host_complete_fn)(void *ud, const char *candidate);
+size_t ot_host_complete(ot_host *h, const char *line, ot_host_complete_fn fn, void *ud);
 
 /* Asks the running chunk to stop with the error "interrupted!" at its next
  * instruction; safe to call from a signal handler (it only sets a hook), as

@@ -352,6 +352,8 @@ void ot_l_open_model(lua_State *L)
     luaL_newmetatable(L, OT_L_MODEL);       /* [mod, mt] */
     luaL_setfuncs(L, model_meta, 0);
     luaL_newlib(L, model_methods);          /* [mod, mt, methods] */
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "methods");         /* mt.methods, for REPL completion */
     lua_pushcclosure(L, m_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "model");

@@ -880,6 +880,8 @@ void ot_l_open_project(lua_State *L)
     luaL_newmetatable(L, OT_L_SCENARIO);
     luaL_setfuncs(L, scenario_meta, 0);
     luaL_newlib(L, scenario_methods);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "methods");            /* mt.methods, for REPL completion */
     lua_pushcclosure(L, sc_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "scenario");

@@ -696,7 +696,7 @@ void ot_l_open_series(lua_State *L)
     luaL_setfuncs(L, series_meta, 0);
     luaL_newlib(L, series_methods);               /* [mod, mt, methods] */
     lua_pushvalue(L, -1);
-    lua_setfield(L, -4, "series_methods");        /* ot.series_methods, for the REPL */
+    lua_setfield(L, -3, "methods");               /* mt.methods, for REPL completion */
     lua_pushcclosure(L, m_index, 1);              /* [mod, mt, __index] */
     lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "series");

@@ -192,6 +192,78 @@ static void test_lua_host_eval(void **state)
     ot_host_free(h);
 }
 
+/* Collects completion candidates joined by spaces. */
+static void collect(void *ud, const char *cand)
+{
+    char *buf = ud;
+    if (buf[0])
+        strcat(buf, " ");
+    strcat(buf, cand);
+}
+
+static void test_lua_host_complete(void **state)
+{
+    (void)state;
+    char path[] = ONTRACK_TEST_TMP "/test_lua_host_complete.db";
+    remove(path);
+    ot_host_opts o = {path, NULL, 0, 0, 0};
+    ot_host *h = host(&o);
+    ok(h, "s = ot.series{freq = 'M', start = '2023-01', values = {1}}\n"
+          "cfg = {alpha = 1, alps = 2, beta = 3}\n"
+          "db = ot.db()\n"
+          "db:put(s:with{key = 'yiwu.gdp'}); db:put(s:with{key = 'yiwu.exports'})\n"
+          "db:put(s:with{key = 'china.gdp'})");
+    char buf[4096] = "";
+    assert_int_equal(ot_host_complete(h, "x = pa", collect, buf), 2);
+    assert_string_equal(buf, "package pairs");             /* globals, sorted */
+    buf[0] = '\0';
+    ot_host_complete(h, "whi", collect, buf);
+    assert_string_equal(buf, "while");                     /* keywords */
+    buf[0] = '\0';
+    ot_host_complete(h, "ot.se", collect, buf);
+    assert_string_equal(buf, "ot.series");
+    buf[0] = '\0';
+    ot_host_complete(h, "print(cfg.al", collect, buf);
+    assert_string_equal(buf, "cfg.alpha cfg.alps");
+    buf[0] = '\0';
+    ot_host_complete(h, "s:y", collect, buf);                /* series methods */
+    assert_string_equal(buf, "s:yoy s:ytd s:ytd_yoy");
+    buf[0] = '\0';
+    ot_host_complete(h, "db:ke", collect, buf);              /* db methods */
+    assert_string_equal(buf, "db:keys");
+    buf[0] = '\0';
+    ot_host_complete(h, "x = db:series(\"yiwu.", collect, buf); /* series keys */
+    assert_string_equal(buf, "yiwu.exports yiwu.gdp");
+    buf[0] = '\0';
+    assert_int_equal(ot_host_complete(h, "nothing.here.", collect, buf), 0);
+    ot_host_free(h);
+    remove(path);
+}
+
+static void test_lua_host_eval_repr(void **state)
+{
+    (void)state;
+    ot_host *h = host(NULL);
+    ok(h, "out = {}\n"
+          "function print(...)\n"
+          "  local t = {...}\n"
+          "  for i = 1, select('#', ...) do t[i] = tostring(t[i]) end\n"
+          "  out[#out + 1] = table.concat(t, ' ')\n"
+          "end");
+    ot_err err;
+    int inc;
+    int rc = ot_host_eval(h, "{1, 'a', x = {y = {z = 1}}, ['k y'] = true}", &inc, &err);
+    if (rc != OT_OK)
+        fail_msg("%s", err.msg);
+    rc = ot_host_eval(h, "ot.series{freq = 'Y', start = 2020, values = {1}}", &inc, &err);
+    if (rc != OT_OK)
+        fail_msg("%s", err.msg);
+    /* a plain table nested two levels; a series by its __tostring */
+    ok(h, "assert(out[1] == '{1, \"a\", [\"k y\"] = true, x = {y = {...}}}', out[1])\n"
+          "assert(out[2] == 'series  [Y flow, 1 values 2020..2020]\\n  2020  1', out[2])");
+    ot_host_free(h);
+}
+
 static void test_lua_host_timeout(void **state)
 {
     (void)state;
@@ -329,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_lua_host_timeout),       cmocka_unit_test(test_lua_host_memory_limit),
         cmocka_unit_test(test_lua_host_interrupt),     cmocka_unit_test(test_lua_host_sandbox),
         cmocka_unit_test(test_lua_host_every_memory_cap),
+        cmocka_unit_test(test_lua_host_complete),      cmocka_unit_test(test_lua_host_eval_repr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
