@@ -292,7 +292,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     if ((rc = sproj_project(&a, t->series, t->shape, NULL, t->year, o, method, src, ud, cut,
                              rng, p.notes, err)))
         goto done;
-    if (two) {
+    if (two && a.state != SP_NONE) {
         /* ref's shape: its own metadata, else the one the target names */
         char nb[OT_PROJ_NOTES_MAX] = "";
         if ((rc = sproj_project(&b, t->ref, NULL, t->shape, t->year, o, method, src, ud, cut,
@@ -394,9 +394,8 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     p.prob = (double)pass / (double)np;
     p.paths = np;
     double gr_point = NAN;
-    if (two) {
+    if (two)
         gr_point = quantile(b.G, np, 0.5);
-    }
     p.point = quantile(m, np, 0.5);
     p.lo80 = quantile(m, np, 0.10);
     p.hi80 = quantile(m, np, 0.90);
@@ -426,6 +425,8 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     else
         p.status = OT_STATUS_OFF_TRACK;
 finish:
+    if (p.status == OT_STATUS_NO_DATA || p.status == OT_STATUS_UNQUANTIFIED)
+        p.method[0] = '\0'; /* nothing was projected */
     *out = p;
 done:
     ot_free(&a.alloc, m, np * sizeof *m);
