@@ -204,6 +204,9 @@ static void test_projection_seeded_reproducible(void **state)
     for (int i = 0; i < 6; i++)
         t[i] = fx_target(keys[i % 4], 2023, i < 4 ? OT_TARGET_GROWTH : OT_TARGET_LEVEL, OT_OP_GE,
                          i < 4 ? 6 : 1300);
+    t[5].kind = OT_TARGET_RELATIVE; /* two series on correlated paths */
+    t[5].value = 0;
+    t[5].ref = "r2";
     ot_proj_opts o = fast_opts();
     ot_projection p1, p2, one[6], many[6];
     ot_err err;
