@@ -78,7 +78,6 @@ typedef enum ot_proj_status {
 /* Thresholds of the probability statuses (documented in docs/methods-projection.md). */
 #define OT_PROJ_ON_TRACK 0.8
 #define OT_PROJ_AT_RISK 0.4
-#define OT_PROJ_CERTAIN 0.999
 
 /* "met", "on_track", "at_risk", "off_track", "missed", "no_data", "unquantified". */
 const char *ot_proj_status_name(ot_proj_status s);
@@ -99,8 +98,9 @@ typedef struct ot_projection {
     double lo95, hi95;       /* 2.5% and 97.5% path quantiles */
     double prob;             /* share of paths meeting the target, 0..1 */
     double required;         /* growth % the remaining periods need over the same
-                                periods last year to meet the target exactly;
-                                NaN when the year is determined or not computable */
+                                periods last year to meet the target exactly (stocks:
+                                growth still needed from the latest level); NaN when
+                                the year is determined or it is not computable */
     double carry;            /* carry-forward: ytd growth carried to year end (growth
                                 kinds), or ytd × last year's total / last year's ytd
                                 (levels); NaN when not computable */
@@ -112,10 +112,15 @@ typedef struct ot_projection {
     int periods_left;        /* periods of the year still to come */
     size_t paths;            /* paths simulated (0 when none) */
     char latest[OT_PERIOD_STRMAX]; /* latest period used, "" when none */
-    char method[OT_PROJ_METHOD_MAX]; /* "rwsd", "ETS(M,A,M)", "shape:china.exports",
-                                        "carry-forward", "outcome", "" */
-    char notes[OT_PROJ_NOTES_MAX];   /* why ranges were widened, what was borrowed,
-                                        "no data for 2023", ...; "" when none */
+    char method[OT_PROJ_METHOD_MAX]; /* "rwsd(sigma=0.0415, 121 obs)", "ETS(M,Ad,A) on
+                                        logs", "ytd+shape(china.exports_usd)",
+                                        "ytd+shape(own history)", "ytd+shape(rule of
+                                        thumb)", "pace since December", "outcome";
+                                        "" when nothing was projected */
+    char notes[OT_PROJ_NOTES_MAX];   /* sentences joined by "; ": what was borrowed from
+                                        which years, why ranges are rules of thumb, why
+                                        there is no projection ("a: no data for 2023
+                                        yet"); the ref's prefixed "ref: "; "" if none */
 } ot_projection;
 
 /* Initialises p to "nothing projected" (NaN numbers, status no_data). */
@@ -125,17 +130,19 @@ void ot_projection_init(ot_projection *p);
  * and returns OT_OK, also for no_data and unquantified (a projection that
  * could not be made is a result, not an error).  Fails with OT_EINVAL for an
  * invalid target (no series, no year, relative without ref, bad as_of_period,
- * unknown method, too many paths — the message says which), OT_ENOMEM, or
- * whatever src
- * returned other than OT_ENOTFOUND; *out is then untouched. */
+ * unknown method, too many paths — the message says which), OT_EDATA for a
+ * daily series, OT_ENOMEM, or whatever src returned other than OT_ENOTFOUND;
+ * *out is then untouched. */
 int ot_project_target(const ot_target *t, ot_source_fn src, void *ud, const ot_proj_opts *o,
                       ot_projection *out, ot_err *err);
 
-/* Projects n targets into out[0..n) on opts->threads threads.  Target i uses
- * its own random stream seeded from (seed, i), so the results do not depend
- * on the number of threads.  Stops at the first failure: returns its code
- * with err naming the target ("target 3 (yiwu.gdp 2023): ..."); out is then
- * partly filled. */
+/* Projects n targets into out[0..n) on opts->threads threads (the caller's
+ * included).  Each target draws from its own random stream seeded from the
+ * seed and what the target is (series, ref, year, kind), so a result does not
+ * depend on the number of threads, on the batch, or on the scenario (common
+ * random numbers), and equals ot_project_target's.  On failure returns the
+ * code of the first failing target with err naming it ("target 3 (yiwu.gdp
+ * 2023): ..."); out is then partly filled. */
 int ot_project_many(const ot_target *t, size_t n, ot_source_fn src, void *ud,
                     const ot_proj_opts *o, ot_projection *out, ot_err *err);
 
