@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/ops.h"
@@ -640,6 +641,111 @@ static int m_tostring(lua_State *L)
     return 1;
 }
 
+/* ---- plot ------------------------------------------------------------------------- */
+
+#define PLOT_MAXW 400
+#define PLOT_MAXH 60
+
+/* Eighths of a cell, bottom up: " ▁▂▃▄▅▆▇█". */
+static const char *const eighths[9] = {" ",  "\u2581", "\u2582", "\u2583", "\u2584",
+                                       "\u2585", "\u2586", "\u2587", "\u2588"};
+
+/* s:plot([{width =, height =, target =}]): prints a bar chart of the last
+ * `width` values (default: $COLUMNS - 12, at most 120) in `height` rows
+ * (default 10) of Unicode block characters, the top and bottom values as
+ * labels, the first and last period below, and a dotted line at `target`.
+ * Printed through the global print, so it shows in scripts and the REPL. */
+static int l_plot(lua_State *L)
+{
+    const ot_series *s = ot_l_checkseries(L, 1);
+    const char *cols = getenv("COLUMNS");
+    lua_Integer width = cols && atoi(cols) > 24 ? atoi(cols) - 12 : 72;
+    if (width > 120)
+        width = 120;
+    lua_Integer height = 10;
+    double target = NAN;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        width = ot_l_optfield_int(L, 2, 2, "width", width);
+        height = ot_l_optfield_int(L, 2, 2, "height", height);
+        target = ot_l_optfield_num(L, 2, 2, "target", NAN);
+        luaL_argcheck(L, width >= 2 && width <= PLOT_MAXW, 2, "width must be 2..400");
+        luaL_argcheck(L, height >= 1 && height <= PLOT_MAXH, 2, "height must be 1..60");
+    }
+    size_t w = s->n < (size_t)width ? s->n : (size_t)width;
+    size_t first = s->n - w;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = first; i < s->n; i++)
+        if (!isnan(s->v[i])) {
+            lo = fmin(lo, s->v[i]);
+            hi = fmax(hi, s->v[i]);
+        }
+    if (!isnan(target)) {
+        lo = fmin(lo, target);
+        hi = fmax(hi, target);
+    }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    if (!(lo <= hi)) {
+        luaL_addstring(&b, "(nothing to plot)");
+    } else {
+        if (lo == hi) /* a flat line: give it a visible height */
+            lo = hi - (hi == 0 ? 1 : fabs(hi) * 0.1);
+        int h = (int)height;
+        double span = hi - lo;
+        /* the target's row and eighth, from the top */
+        int trow = -1;
+        if (!isnan(target)) {
+            long te = lround((target - lo) / span * h * 8);
+            trow = h - 1 - (int)(te > 0 ? (te - 1) / 8 : 0);
+        }
+        char label[48], hilab[32], lolab[32];
+        snprintf(hilab, sizeof hilab, "%.6g", hi);
+        snprintf(lolab, sizeof lolab, "%.6g", lo);
+        int lw = (int)(strlen(hilab) > strlen(lolab) ? strlen(hilab) : strlen(lolab));
+        for (int r = 0; r < h; r++) {
+            const char *lab = r == 0 ? hilab : r == h - 1 ? lolab : "";
+            snprintf(label, sizeof label, "%*s \u2502", lw, lab);
+            luaL_addstring(&b, label);
+            for (size_t i = first; i < s->n; i++) {
+                double v = s->v[i];
+                if (isnan(v)) {
+                    luaL_addstring(&b, r == trow ? "\u2508" : " ");
+                    continue;
+                }
+                long e = lround((v - lo) / span * h * 8); /* eighths from the bottom */
+                long cell = e - (long)(h - 1 - r) * 8;
+                cell = cell < 0 ? 0 : cell > 8 ? 8 : cell;
+                luaL_addstring(&b, cell == 0 && r == trow ? "\u2508" : eighths[cell]);
+            }
+            if (r == trow) {
+                snprintf(label, sizeof label, " target %.6g", target);
+                luaL_addstring(&b, label);
+            }
+            luaL_addchar(&b, '\n');
+        }
+        char p1[OT_PERIOD_STRMAX], p2[OT_PERIOD_STRMAX];
+        ot_period_fmt(s->freq, s->start + (ot_ord)first, p1, sizeof p1);
+        ot_period_fmt(s->freq, ot_series_end(s), p2, sizeof p2);
+        snprintf(label, sizeof label, "%*s  ", lw, "");
+        luaL_addstring(&b, label);
+        luaL_addstring(&b, p1);
+        size_t pad = w > strlen(p1) + strlen(p2) ? w - strlen(p1) - strlen(p2) : 1;
+        for (size_t i = 0; i < pad; i++)
+            luaL_addchar(&b, ' ');
+        luaL_addstring(&b, p2);
+        if (s->key) {
+            luaL_addstring(&b, "  ");
+            luaL_addstring(&b, s->key);
+        }
+    }
+    luaL_pushresult(&b);                     /* [.., chart] */
+    lua_getglobal(L, "print");
+    lua_insert(L, -2);
+    lua_call(L, 1, 0);
+    return 0;
+}
+
 static const luaL_Reg series_methods[] = {
     {"yoy", l_yoy},
     {"ytd", l_ytd},
@@ -668,6 +774,7 @@ static const luaL_Reg series_methods[] = {
     {"values", l_values},
     {"last", l_last},
     {"covered", l_covered},
+    {"plot", l_plot},
     {NULL, NULL}};
 
 static const luaL_Reg series_meta[] = {
