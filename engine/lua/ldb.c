@@ -279,8 +279,9 @@ static int l_keys(lua_State *L)
 /* ---- writing -------------------------------------------------------------------------- */
 
 /* db:put(series [, {key =, measure =, vintage =, source =}]) -> inserted,
- * unchanged.  Writes the series' metadata and every present value in one
- * transaction; a Jan–Feb value is stored as the combined period. */
+ * unchanged.  Writes every present value in one transaction, and for measure
+ * "value" the series' name, unit and kind as the key's metadata; a Jan–Feb
+ * value is stored as the combined period. */
 static int l_put(lua_State *L)
 {
     ot_store *st = ot_l_checkdb(L, 1);
@@ -306,13 +307,17 @@ static int l_put(lua_State *L)
     if (vs && ot_date_parse(vs, &vintage, &e) != OT_OK)
         luaL_argerror(L, 3, lua_pushfstring(L, "vintage: %s", e.msg));
 
+    /* The series' name, unit and kind describe the key only when the values
+     * are the period's own (a yoy series has unit "%" and kind rate). */
     ot_series_meta meta;
     ot_series_meta_init(&meta);
     meta.key = (char *)key;  /* put_meta only reads */
-    meta.name = s->name;
-    meta.unit = s->unit;
     meta.freq = s->freq;
-    meta.kind = (int)s->kind;
+    if (m == OT_MEASURE_VALUE) {
+        meta.name = s->name;
+        meta.unit = s->unit;
+        meta.kind = (int)s->kind;
+    }
     long long inserted = 0, unchanged = 0;
     /* No Lua call from here to the end of the transaction. */
     int rc = ot_store_begin(st, &e);

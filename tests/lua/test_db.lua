@@ -76,14 +76,16 @@ H.run{
   {"measures", function()
     local db = tmpdb()
     local x = M("2023-01", {10, 20, 30}, {key = "d.m"})
-    db:put(x)
+    db:put(x:with{unit = "亿元", kind = "flow"})
     db:put(x:ytd(), {measure = "ytd"})
-    H.checkmsg("series 'd.m' stores several measures (value, ytd): say which",
+    db:put(x:pct(), {measure = "yoy"})              -- unit "%", kind rate: not the key's
+    assert(db:meta("d.m").unit == "亿元" and db:meta("d.m").kind == "flow")
+    H.checkmsg("series 'd.m' stores several measures (value, ytd, yoy): say which",
                function() return db:series("d.m") end)
     H.series(db:series("d.m", {measure = "ytd"}), "2023-01", {10, 30, 60})
     H.series(db:series("d.m", {measure = "value"}), "2023-01", {10, 20, 30})
-    H.checkmsg("series 'd.m' has no 'yoy' observations (stored: value, ytd)",
-               function() return db:series("d.m", {measure = "yoy"}) end)
+    H.checkmsg("series 'd.m' has no 'ytd_yoy' observations (stored: value, ytd, yoy)",
+               function() return db:series("d.m", {measure = "ytd_yoy"}) end)
     H.checkmsg('bad argument #2 to \'series\' (field \'measure\': expected "value", "ytd", "yoy" or "ytd_yoy", got "total")',
                function() return db:series("d.m", {measure = "total"}) end)
     H.checkmsg("unknown series 'd.nope'", function() return db:series("d.nope") end)
