@@ -34,8 +34,8 @@ void ot_l_setseries(lua_State *L, ot_series **box, ot_series *s)
 {
     *box = s;
     size_t bytes = sizeof *s + s->n * (sizeof(double) + (s->flags ? 1 : 0));
-    if (bytes >= 4096)
-        lua_gc(L, LUA_GCSTEP, (int)(bytes >> 10));
+    if (bytes >= 512) /* whole KB, rounded up (0 would ask for a full step) */
+        lua_gc(L, LUA_GCSTEP, (int)((bytes + 1023) >> 10));
 }
 
 const ot_series *ot_l_toseries(lua_State *L, int idx)
