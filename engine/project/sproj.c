@@ -178,6 +178,19 @@ static int project_rich(sproj *sp, const char *key, const char *method, size_t n
     double prev[12];
     for (int j = 1; j <= P; j++)
         prev[j - 1] = frame_get(f, f->val, Y - 1, j);
+    /* Growth on the published basis: bureaus compute growth against revised
+     * figures for last year, so a published ytd growth can differ from the
+     * ratio of the levels.  The year's growth keeps the published ytd's
+     * basis: (1 + G) = (L / base) (1 + g_published) / (1 + g_levels). */
+    double basis = 1;
+    double prev_k = frame_get(f, f->ytd, Y - 1, k);
+    if (!sp->stock && k && prev_k > 0 && sp->ytd_k > 0 && !isnan(sp->g)) {
+        double g_lev = (sp->ytd_k / prev_k - 1) * 100;
+        basis = (1 + sp->g / 100) / (1 + g_lev / 100);
+        if (fabs(g_lev - sp->g) >= 0.005)
+            proj_note(notes, "%s: growth on the published basis (ytd %.2f%% published, %.2f%% from "
+                             "the levels)", key, sp->g, g_lev);
+    }
     int ignored = 0;
     for (size_t p = 0; p < np; p++) {
         double *v = paths + p * h;
@@ -187,7 +200,7 @@ static int project_rich(sproj *sp, const char *key, const char *method, size_t n
         for (size_t i = 0; i < h; i++)
             tot += v[i];
         sp->L[p] = sp->stock ? v[h - 1] : tot;
-        sp->G[p] = (sp->L[p] / sp->base - 1) * 100;
+        sp->G[p] = (sp->L[p] / sp->base * basis - 1) * 100;
     }
     if (ignored)
         proj_note(notes, "scenario growth on %s ignored where last year's value is unknown", key);

@@ -233,6 +233,39 @@ static void test_projection_seeded_reproducible(void **state)
     assert_memory_equal(one, many, sizeof one);
 }
 
+/* A published ytd growth that differs from the ratio of the levels (the
+ * bureau's revised base) puts the year's growth on the published basis:
+ * 1 + G' = (1 + G)(1 + g_pub)/(1 + g_lev), path by path, so the point maps
+ * the same way. */
+static void test_projection_published_basis(void **state)
+{
+    (void)state;
+    static double v[81];
+    synth(v, 81, 9, 0.02);
+    double ytd = 0, prev = 0;
+    for (int i = 0; i < 9; i++) {
+        ytd += v[72 + i];
+        prev += v[60 + i];
+    }
+    double g_lev = (ytd / prev - 1) * 100, g_pub = g_lev + 0.4;
+    double gp[] = {g_pub};
+    fx_entry e[] = {{"b", "value", OT_KIND_FLOW, "2017-01", v, 81, 0, NULL},
+                    {"b", "ytd_yoy", OT_KIND_FLOW, "2023-09", gp, 1, 0, NULL}};
+    fx_source levels = {e, 1, 0, 0}, both = {e, 2, 0, 0};
+    ot_target t = fx_target("b", 2023, OT_TARGET_GROWTH, OT_OP_GE, 6);
+    ot_proj_opts o = fast_opts();
+    ot_projection p0, p1;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &levels, &o, &p0, &err), OT_OK);
+    assert_int_equal(ot_project_target(&t, fx_get, &both, &o, &p1, &err), OT_OK);
+    double f = (1 + g_pub / 100) / (1 + g_lev / 100);
+    assert_near(p1.point, ((1 + p0.point / 100) * f - 1) * 100, 1e-9);
+    assert_near(p1.lo95, ((1 + p0.lo95 / 100) * f - 1) * 100, 1e-9);
+    assert_near(p1.carry, g_pub, 1e-12);
+    assert_non_null(strstr(p1.notes, "b: growth on the published basis (ytd "));
+    assert_string_equal(p0.notes, "");
+}
+
 /* A registered model through the model interface, fitted on logs. */
 static void test_projection_model_method(void **state)
 {
@@ -499,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_projection_relative),
         cmocka_unit_test(test_projection_jan_feb_combined),
         cmocka_unit_test(test_projection_seeded_reproducible),
+        cmocka_unit_test(test_projection_published_basis),
         cmocka_unit_test(test_projection_model_method),
         cmocka_unit_test(test_projection_borrowed_shape),
         cmocka_unit_test(test_projection_no_data),
