@@ -187,7 +187,7 @@ static int project_rich(sproj *sp, const char *key, const char *method, size_t n
     if (!sp->stock && k && prev_k > 0 && sp->ytd_k > 0 && !isnan(sp->g)) {
         double g_lev = (sp->ytd_k / prev_k - 1) * 100;
         basis = (1 + sp->g / 100) / (1 + g_lev / 100);
-        if (fabs(g_lev - sp->g) >= 0.005)
+        if (fabs(g_lev - sp->g) >= 0.05) /* more than rounding to 0.1 */
             proj_note(notes, "%s: growth on the published basis (ytd %.2f%% published, %.2f%% from "
                              "the levels)", key, sp->g, g_lev);
     }
