@@ -227,6 +227,10 @@ static void test_projection_seeded_reproducible(void **state)
     o.threads = 1;
     assert_int_equal(ot_project_many(t, 6, fx_get, &fx, &o, many, &err), OT_OK);
     assert_memory_equal(one, many, sizeof one);
+    /* both series have five years of rest-of-year surprises: the copula's
+     * correlation is estimated, not assumed */
+    assert_non_null(strstr(one[5].notes, "correlation of r1 and r2 "));
+    assert_non_null(strstr(one[5].notes, " from their history"));
     o.threads = 2;
     memset(many, 0, sizeof many);
     assert_int_equal(ot_project_many(t, 6, fx_get, &fx, &o, many, &err), OT_OK);
