@@ -269,6 +269,8 @@ void ot_store_close(ot_store *st)
     if (st->db && !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
+    free(st->pend);
+    free(st->arena);
     free(st->last_key);
     free(st->path);
     free(st);
@@ -286,6 +288,7 @@ static const char SQL_SERIES_MAX[] = "SELECT coalesce(max(id), 0) FROM series";
 
 static void forget(ot_store *st)
 {
+    store_drop_pending(st);
     st->fresh_after = INT64_MAX;
     st->last_id = 0;
     if (st->last_key)
@@ -320,8 +323,8 @@ int ot_store_commit(ot_store *st, ot_err *err)
 {
     if (sqlite3_get_autocommit(st->db))
         return ot_err_set(err, OT_EINVAL, "no transaction is open");
-    int rc = OT_OK;
-    if (st->nseen > 0)
+    int rc = store_flush(st, err);
+    if (!rc && st->nseen > 0)
         rc = exec(st, "DELETE FROM temp.put_seen", "committing", err);
     if (!rc)
         rc = exec(st, "COMMIT", "committing", err);
@@ -329,6 +332,7 @@ int ot_store_commit(ot_store *st, ot_err *err)
         ot_store_rollback(st);
     st->nseen = 0;
     st->fresh_after = INT64_MAX;
+    st->have_hw = 0;
     return rc;
 }
 
@@ -629,6 +633,9 @@ static const char SQL_KEYS[] =
 
 int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err)
 {
+    int rc = store_flush(st, err);
+    if (rc)
+        return rc;
     sqlite3_stmt *q = store_stmt(st, S_KEYS, SQL_KEYS, err);
     if (!q)
         return err ? err->code : OT_EIO;

@@ -20,6 +20,7 @@ enum stmt_id {
     S_SERIES_MAX,
     S_OBS_LATEST,
     S_OBS_INSERT,
+    S_OBS_INSERT_BATCH,
     S_OBS_SETS,
     S_OBS_READ,
     S_OBS_FIRST_VINTAGE,
@@ -41,6 +42,17 @@ enum stmt_id {
     S_COUNT
 };
 
+/* An observation waiting in the insert batch (obs.c). */
+typedef struct obs_row {
+    int64_t sid, import_id;
+    int32_t ord, vintage;
+    int measure, span, freq;
+    double value;
+    size_t source; /* 1 + offset of its text in the batch arena; 0 = none */
+} obs_row;
+
+#define OBS_BATCH 32
+
 struct ot_store {
     sqlite3 *db;
     char *path;
@@ -54,6 +66,14 @@ struct ot_store {
     long long nseen;
     /* series with a larger id were created in the open transaction */
     int64_t fresh_after;
+    /* rows of such series waiting for one multi-row INSERT, their source
+     * texts, and the greatest key inserted into such series so far */
+    obs_row *pend;
+    size_t npend;
+    char *arena;
+    size_t alen, acap;
+    int have_hw;
+    obs_row hw;
 };
 
 /* Returns statement id (text sql, a static string), reset and unbound,
@@ -69,6 +89,11 @@ int store_sqlerr(ot_store *st, int rc, const char *what, ot_err *err);
  * returns rc (or the commit's failure). */
 int store_wbegin(ot_store *st, int *own, ot_err *err);
 int store_wend(ot_store *st, int own, int rc, ot_err *err);
+
+/* Writes the batched observations (before any statement that reads obs, and
+ * at commit); store_drop_pending forgets them (rollback). */
+int store_flush(ot_store *st, ot_err *err);
+void store_drop_pending(ot_store *st);
 
 /* Finds the id of key; when missing, creates it with frequency f if f is not
  * OT_FREQ_NONE, else fails with OT_ENOTFOUND (message suggests near keys). */

@@ -480,6 +480,56 @@ static void test_store_duplicates_within_an_import(void **state)
     assert_int_equal(found, 0);
 }
 
+/* Rows of a series new in the transaction are batched (obs.c): reads inside
+ * the transaction see them, and out-of-order or repeated keys still take the
+ * full path (duplicates caught, earlier periods inserted). */
+static void test_store_batched_rows(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    int64_t imp;
+    ot_import_rec r = {"b.csv", 0x42, "long", OT_VINTAGE_NONE};
+    assert_int_equal(ot_store_begin(st, &err), OT_OK);
+    assert_int_equal(ot_store_import_begin(st, &r, &imp, &err), OT_OK);
+    /* 40 months from 2020-01: 32 go out in one batch, 8 wait */
+    for (int i = 0; i < 40; i++)
+        assert_int_equal(ot_store_put_obs(st, "b", OT_MEASURE_VALUE, month(2020 + i / 12, i % 12 + 1),
+                                          i, OT_VINTAGE_NONE, "src", imp, NULL, &err),
+                         OT_OK);
+    ot_series *s = read_asof(st, "b", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(s->n, 40);
+    assert_num(s->v[39], 39);
+    ot_series_free(s);
+    /* an earlier period (below the high-water key): full path, inserted */
+    assert_int_equal(ot_store_put_obs(st, "b", OT_MEASURE_VALUE, month(2019, 12), -1,
+                                      OT_VINTAGE_NONE, NULL, imp, NULL, &err),
+                     OT_OK);
+    /* a repeat of a batched row, batch not yet written: caught */
+    assert_int_equal(ot_store_put_obs(st, "b", OT_MEASURE_VALUE, month(2024, 1), 99,
+                                      OT_VINTAGE_NONE, NULL, imp, NULL, &err),
+                     OT_OK);
+    assert_int_equal(ot_store_put_obs(st, "b", OT_MEASURE_VALUE, month(2024, 1), 99,
+                                      OT_VINTAGE_NONE, NULL, imp, NULL, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg, "duplicate row: b value 2024-01 was already given in this import");
+    assert_int_equal(ot_store_commit(st, &err), OT_OK);
+    s = read_asof(st, "b", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    /* 2019-12 .. 2024-01: 50 months, 2023-05 .. 2023-12 missing */
+    assert_int_equal(s->start, ot_period_make(OT_FREQ_M, 2019, 12));
+    assert_int_equal(s->n, 50);
+    assert_num(s->v[0], -1);
+    assert_num(s->v[40], 39);
+    assert_true(isnan(s->v[41]));
+    assert_num(s->v[49], 99);
+    ot_series_free(s);
+    /* a rolled-back batch leaves nothing behind */
+    assert_int_equal(ot_store_begin(st, &err), OT_OK);
+    for (int i = 0; i < 5; i++)
+        put(st, "gone", OT_MEASURE_VALUE, month(2020, i + 1), i, OT_VINTAGE_NONE);
+    ot_store_rollback(st);
+    assert_int_equal(ot_store_read(st, "gone", NULL, NULL, &s, &err), OT_ENOTFOUND);
+}
+
 /* ---- listing ------------------------------------------------------------ */
 
 typedef struct listing {
@@ -645,6 +695,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_put_obs_rejects_bad_arguments, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_store_duplicates_within_an_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_batched_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_keys_listing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_targets_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_runs_and_projections, setup, teardown),
