@@ -82,7 +82,7 @@ typedef enum ot_proj_status {
 /* "met", "on_track", "at_risk", "off_track", "missed", "no_data", "unquantified". */
 const char *ot_proj_status_name(ot_proj_status s);
 
-#define OT_PROJ_NOTES_MAX 512
+#define OT_PROJ_NOTES_MAX 1024
 #define OT_PROJ_METHOD_MAX 96
 
 /* One projection.  The metric is what the target tests: growth % for growth,

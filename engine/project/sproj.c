@@ -67,10 +67,14 @@ static int op_range(const ot_scen_op *op, const frame *f, int Y, int *j1, int *j
     return 1;
 }
 
+/* Why scenario operations were skipped (bits of *ignored). */
+enum { IGN_PREV = 1, IGN_LEVEL = 2, IGN_FREQ = 4 };
+
 /* Applies the scenario's operations on key to the remaining periods'
  * values v[j - k - 1], j = k+1..P, of one path.  prev[j-1] is last year's
  * value of period j in the same units, unit the size of one level unit in
- * them (NaN: levels unknown, so level operations cannot apply). */
+ * them (NaN: levels unknown, so level operations cannot apply).  Sets
+ * IGN_* bits in *ignored for operations it could not apply. */
 static void apply_ops(const ot_scenario *sc, const char *key, const frame *f, int Y, int k,
                       double *v, const double *prev, double unit, int *ignored)
 {
@@ -88,24 +92,38 @@ static void apply_ops(const ot_scenario *sc, const char *key, const frame *f, in
                 if (!isnan(prev[j - 1]))
                     *x = prev[j - 1] * (1 + op->value / 100);
                 else
-                    *ignored = 1;
+                    *ignored |= IGN_PREV;
                 break;
             case OT_SCEN_SHOCK: *x *= 1 + op->value / 100; break;
             case OT_SCEN_SHOCK_LEVEL:
                 if (!isnan(unit))
                     *x += op->value * unit;
                 else
-                    *ignored = 1;
+                    *ignored |= IGN_LEVEL;
                 break;
             case OT_SCEN_SET:
-                if (!isnan(unit) && ot_freq_per_year(op->from.freq) == f->P)
+                if (ot_freq_per_year(op->from.freq) != f->P)
+                    *ignored |= IGN_FREQ;
+                else if (!isnan(unit))
                     *x = op->value * unit;
                 else
-                    *ignored = 1;
+                    *ignored |= IGN_LEVEL;
                 break;
             }
         }
     }
+}
+
+/* Says which scenario operations on key could not be applied, and why. */
+static void note_ignored(char *notes, const char *key, int ignored)
+{
+    if (ignored & IGN_PREV)
+        proj_note(notes, "scenario growth on %s skipped where last year's value is unknown", key);
+    if (ignored & IGN_LEVEL)
+        proj_note(notes, "scenario amounts on %s skipped: last year's total is unknown", key);
+    if (ignored & IGN_FREQ)
+        proj_note(notes, "scenario set on %s skipped: its period is not of the series' frequency",
+                  key);
 }
 
 /* The trailing run of period values ending at (y, j), January of a Jan–Feb
@@ -202,8 +220,7 @@ static int project_rich(sproj *sp, const char *key, const char *method, size_t n
         sp->L[p] = sp->stock ? v[h - 1] : tot;
         sp->G[p] = (sp->L[p] / sp->base * basis - 1) * 100;
     }
-    if (ignored)
-        proj_note(notes, "scenario growth on %s ignored where last year's value is unknown", key);
+    note_ignored(notes, key, ignored);
     rc = OT_OK;
 done:
     ot_free(&sp->alloc, paths, np * h * sizeof *paths);
@@ -303,8 +320,7 @@ static void project_sparse(sproj *sp, const char *key, const frame *ref, const c
             sp->L[p] = base * (1 + G / 100);
         }
     }
-    if (ignored)
-        proj_note(notes, "scenario level operations on %s ignored: last year's total unknown", key);
+    note_ignored(notes, key, ignored);
 }
 
 /* Sparse stock: the log change since last December continued at its pace to

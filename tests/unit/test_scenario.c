@@ -185,10 +185,34 @@ static void test_scenario_sparse_effect(void **state)
     t.value = 1400;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_near(p.point, 1470.0, 1e-9);
+    assert_string_equal(p.notes, "no shape reference: range is a rule of thumb");
+    /* a quarter cannot be set on a monthly series: skipped, and said */
+    assert_int_equal(ot_scenario_set(sc, "x", "2023Q4", 1, &err), OT_OK);
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.point, 1470.0, 1e-9);
+    assert_non_null(strstr(p.notes, "scenario set on x skipped: its period is not of the "
+                                    "series' frequency"));
+    ot_scenario_free(sc);
+
+    /* amounts need last year's total: on growth rates alone they are skipped */
+    static const double g[] = {7.3, NAN, 8.7};
+    fx_entry ge[] = {{"g", "ytd_yoy", OT_KIND_RATE, "2023Q1", g, 3, 0, NULL}};
+    fx_source gfx = {ge, 1, 0, 0};
+    ot_target gt = fx_target("g", 2023, OT_TARGET_GROWTH, OT_OP_GE, 7.5);
+    sc = ot_scenario_new("amount", &err);
+    assert_int_equal(ot_scenario_shock_level(sc, "g", 10, "2023Q4", NULL, &err), OT_OK);
+    o.scenario = NULL;
+    assert_int_equal(ot_project_target(&gt, fx_get, &gfx, &o, &base, &err), OT_OK);
+    o.scenario = sc;
+    assert_int_equal(ot_project_target(&gt, fx_get, &gfx, &o, &p, &err), OT_OK);
+    assert_near(p.point, base.point, 0);
+    assert_non_null(strstr(p.notes, "scenario amounts on g skipped: last year's total is unknown"));
     ot_scenario_free(sc);
 
     t.kind = OT_TARGET_GROWTH;
     t.value = 7.5;
+    o.scenario = NULL;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &base, &err), OT_OK);
     sc = ot_scenario_new("shock", &err);
     assert_int_equal(ot_scenario_shock(sc, "x", -5, "2023-10", "2023-12", &err), OT_OK);
     o.scenario = sc;
