@@ -174,7 +174,9 @@ typedef enum ot_put_result {
  * with a different value (a revision needs a later vintage).  import_id is
  * from ot_store_import_begin, or 0.  source may be NULL.  value must not be
  * NaN (missing values are not stored).  res may be NULL.  Messages carry no
- * location; the caller adds it. */
+ * location; the caller adds it.  Rows that cannot clash (a series new in
+ * this transaction, keys increasing) are written in batches, so an I/O
+ * failure may surface from a later call or from ot_store_commit. */
 int ot_store_put_obs(ot_store *st, const char *key, ot_measure m, ot_period p, double value,
                      int32_t vintage, const char *source, int64_t import_id,
                      ot_put_result *res, ot_err *err);

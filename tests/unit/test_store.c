@@ -530,6 +530,64 @@ static void test_store_batched_rows(void **state)
     assert_int_equal(ot_store_read(st, "gone", NULL, NULL, &s, &err), OT_ENOTFOUND);
 }
 
+/* An allocator that fails its n-th allocation and counts live bytes. */
+typedef struct failing {
+    int n, calls;
+    long long live;
+} failing;
+
+static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    failing *f = ud;
+    if (nsize == 0) {
+        if (ptr)
+            f->live -= (long long)osize;
+        free(ptr);
+        return NULL;
+    }
+    if (++f->calls == f->n)
+        return NULL;
+    void *p = realloc(ptr, nsize);
+    if (p)
+        f->live += (long long)nsize - (ptr ? (long long)osize : 0);
+    return p;
+}
+
+/* ot_store_read through an allocator failing at allocation 1, 2, ...: every
+ * failure is OT_ENOMEM with nothing left allocated, until one succeeds. */
+static void test_store_read_failing_allocator(void **state)
+{
+    ot_store *st = *state;
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "f";
+    m.name = "名称";
+    m.unit = "亿元";
+    assert_int_equal(ot_store_put_meta(st, &m, NULL), OT_OK);
+    ot_period jf = {OT_FREQ_M, ot_period_make(OT_FREQ_M, 2023, 2), 2};
+    put(st, "f", OT_MEASURE_YTD, jf, 3, OT_VINTAGE_NONE); /* flags are allocated too */
+    put(st, "f", OT_MEASURE_YTD, month(2023, 3), 4, OT_VINTAGE_NONE);
+    int ok = 0;
+    for (int n = 1; n < 50 && !ok; n++) {
+        failing f = {n, 0, 0};
+        ot_alloc a = {failing_alloc, &f};
+        ot_series *s = NULL;
+        ot_err err;
+        int rc = ot_store_read(st, "f", NULL, &a, &s, &err);
+        if (rc == OT_OK) {
+            ok = n;
+            assert_int_equal(s->n, 3);
+            assert_string_equal(s->name, "名称");
+            ot_series_free(s);
+        } else {
+            assert_int_equal(rc, OT_ENOMEM);
+            assert_null(s);
+        }
+        assert_int_equal(f.live, 0);
+    }
+    assert_true(ok > 1);
+}
+
 /* ---- listing ------------------------------------------------------------ */
 
 typedef struct listing {
@@ -696,6 +754,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_store_duplicates_within_an_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_batched_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_read_failing_allocator, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_keys_listing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_targets_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_runs_and_projections, setup, teardown),
