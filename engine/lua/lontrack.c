@@ -110,24 +110,35 @@ int ot_l_optfield_option(lua_State *L, int arg, int idx, const char *k,
     return i;
 }
 
-ot_period ot_l_checkperiod(lua_State *L, int arg)
+int ot_l_toperiod(lua_State *L, int idx, ot_period *out, ot_err *e)
 {
     ot_period p = {OT_FREQ_NONE, 0, 1};
-    if (lua_type(L, arg) == LUA_TNUMBER) {
+    if (lua_type(L, idx) == LUA_TNUMBER) {
         int isint = 0;
-        lua_Integer y = lua_tointegerx(L, arg, &isint);
-        luaL_argcheck(L, isint && y >= 1 && y <= 9999, arg, "a year must be an integer 1-9999");
+        lua_Integer y = lua_tointegerx(L, idx, &isint);
+        if (!isint || y < 1 || y > 9999)
+            return ot_err_set(e, OT_EINVAL, "a year must be an integer 1-9999");
         p.freq = OT_FREQ_Y;
         p.ord = (ot_ord)y;
-        return p;
+        *out = p;
+        return OT_OK;
     }
-    if (lua_type(L, arg) != LUA_TSTRING)
-        luaL_typeerror(L, arg, "period");
+    if (lua_type(L, idx) != LUA_TSTRING)
+        return ot_err_set(e, OT_EINVAL, "period expected, got %s", luaL_typename(L, idx));
     size_t len;
-    const char *s = lua_tolstring(L, arg, &len);
+    const char *s = lua_tolstring(L, idx, &len);
+    if (ot_period_parse(s, len, &p, e) != OT_OK)
+        return e->code;
+    *out = p;
+    return OT_OK;
+}
+
+ot_period ot_l_checkperiod(lua_State *L, int arg)
+{
+    ot_period p;
     ot_err e;
     ot_err_clear(&e);
-    if (ot_period_parse(s, len, &p, &e) != OT_OK)
+    if (ot_l_toperiod(L, arg, &p, &e) != OT_OK)
         luaL_argerror(L, arg, e.msg);
     return p;
 }

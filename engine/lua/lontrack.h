@@ -71,6 +71,9 @@ int ot_l_optfield_option(lua_State *L, int arg, int idx, const char *k,
 /* Checks that argument arg is a period: a string ot_period_parse accepts or
  * an integer year.  Raises a bad-argument error otherwise. */
 ot_period ot_l_checkperiod(lua_State *L, int arg);
+/* The same without raising: OT_OK and *out, or the code with e's message
+ * ("period expected, got table", the parser's message, ...). */
+int ot_l_toperiod(lua_State *L, int idx, ot_period *out, ot_err *e);
 /* The ordinal in frequency f where period p starts (last = 0) or ends
  * (last = 1).  A coarser p is widened to its sub-periods; a finer p gives
  * the period containing it as a start, and as an end the last period of f

@@ -110,7 +110,11 @@ static int l_series(lua_State *L)
                                                "\"rate\", got \"%s\"", ks));
     if (lua_getfield(L, 1, "start") == LUA_TNIL)                 /* [2] start */
         luaL_argerror(L, 1, "field 'start' expected (a period)");
-    ot_period p0 = ot_l_checkperiod(L, 2);
+    ot_period p0;
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_l_toperiod(L, 2, &p0, &e) != OT_OK)
+        luaL_argerror(L, 1, lua_pushfstring(L, "field 'start': %s", e.msg));
     if (p0.freq != f) {
         if (ot_l_freq_rank(p0.freq) <= ot_l_freq_rank(f))
             luaL_argerror(L, 1, lua_pushfstring(L, "field 'start' (%s) is not a %s period",
@@ -122,9 +126,11 @@ static int l_series(lua_State *L)
     if (lua_getfield(L, 1, "values") != LUA_TTABLE)              /* [3] values */
         luaL_argerror(L, 1, "field 'values' expected (a table of numbers)");
     lua_Integer n;
-    if (lua_getfield(L, 3, "n") == LUA_TNUMBER)                  /* [4] values.n */
-        n = lua_tointeger(L, 4);
-    else
+    if (lua_getfield(L, 3, "n") != LUA_TNIL) {                   /* [4] values.n */
+        int isint = 0;
+        n = lua_tointegerx(L, 4, &isint);
+        luaL_argcheck(L, isint, 1, "field 'values.n' must be an integer");
+    } else
         n = (lua_Integer)lua_rawlen(L, 3);
     lua_pop(L, 1);
     luaL_argcheck(L, n >= 0 && n <= 100000000, 1, "field 'values' has a bad length");
@@ -134,8 +140,6 @@ static int l_series(lua_State *L)
 
     ot_series **box = ot_l_newseries(L);                         /* [5] box */
     ot_alloc a = ot_l_alloc(L);
-    ot_err e;
-    ot_err_clear(&e);
     ot_series *s = ot_series_new(&a, f, p0.ord, (size_t)n, &e);
     if (!s)
         return ot_l_error(L, &e);
@@ -159,7 +163,9 @@ static int l_series(lua_State *L)
             return ot_l_error(L, &e);
         for (lua_Integer i = 1; i <= nc; i++) {
             lua_rawgeti(L, 4, i);                                /* [6] period */
-            ot_period c = ot_l_checkperiod(L, 6);
+            ot_period c;
+            if (ot_l_toperiod(L, 6, &c, &e) != OT_OK)
+                luaL_argerror(L, 1, lua_pushfstring(L, "covered[%I]: %s", i, e.msg));
             if (c.freq != OT_FREQ_M || f != OT_FREQ_M || ot_period_sub(c.freq, c.ord) != 1 ||
                 c.ord < s->start || c.ord + 1 >= s->start + (ot_ord)s->n)
                 luaL_argerror(L, 1, lua_pushfstring(L, "covered[%I] (%s) is not a January "
