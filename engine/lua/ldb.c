@@ -185,6 +185,8 @@ static int l_series(lua_State *L)
         ot_period p;
         ot_period_parse(through, (size_t)-1, &p, &e); /* checked by ot_l_asof */
         ot_ord end = ot_l_ord_in(p, s->freq, 1);
+        while (end >= s->start && ot_series_covered(s, end))
+            end--; /* a January whose Jan-Feb value comes later is not known yet */
         if (end < s->start) {
             ot_err_set(&e, OT_ENOTFOUND, "%s: nothing known through %s", key, through);
             return ot_l_error(L, &e);

@@ -97,6 +97,10 @@ H.run{
     db:put(j)
     local r = db:series("d.j")
     assert(r == j and r:covered("2023-01"))
+    -- through January: the Jan-Feb value is not out yet, so nothing is known
+    H.checkmsg("d.j: nothing known through 2023-01",
+               function() return db:series("d.j", {as_of = "2023-01"}) end)
+    H.series(db:series("d.j", {as_of = "2023-02"}), "2023-01", {NA, 33})
   end},
 
   {"keys", function()
