@@ -16,11 +16,6 @@ const char *ot_status_label(ot_proj_status s)
     return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
 }
 
-static int is_growth_kind(ot_target_kind k)
-{
-    return k == OT_TARGET_GROWTH || k == OT_TARGET_RELATIVE || k == OT_TARGET_IN_STEP;
-}
-
 char *ot_fmt_metric(const ot_target *t, double x, char *buf, size_t cap)
 {
     char num[48];
