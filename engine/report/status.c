@@ -68,28 +68,34 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
     return buf;
 }
 
+/* Whether a projection's note deserves a footnote: the status column says
+ * "no data" and "unquantified" well enough. */
+static int footnoted(const ot_projection *p)
+{
+    return p->notes[0] && p->status != OT_STATUS_NO_DATA && p->status != OT_STATUS_UNQUANTIFIED;
+}
+
 int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE *f, ot_err *err)
 {
     int any_outcome = 0;
     for (size_t i = 0; i < n; i++)
         any_outcome |= p[i].has_outcome || !isnan(p[i].outcome);
-    size_t ncols = any_outcome ? 12 : 11;
+    size_t ncols = any_outcome ? 11 : 10;
     ot_table *tab = ot_table_new(ncols, err);
     if (!tab)
         return OT_ENOMEM;
-    static const char *const head[] = {"target", "series", "test",  "through", "ytd",
-                                       "point",  "80% range", "prob", "required", "carry",
-                                       "status", "outcome"};
+    static const char *const head[] = {"target", "test",     "through", "ytd",    "point", "80% range",
+                                       "prob",   "required", "carry",   "status", "outcome"};
     int rc = ot_table_header(tab, head, err);
-    for (size_t j = 4; j < 10; j++)
+    for (size_t j = 3; j < 9; j++)
         ot_table_right(tab, j);
-    ot_table_right(tab, 11);
+    ot_table_right(tab, 10);
     size_t nnotes = 0;
     for (size_t i = 0; i < n && rc == OT_OK; i++) {
         const ot_target *ti = &t[i];
         const ot_projection *pi = &p[i];
-        char test[128], ytd[48] = "", point[48], lo[48], hi[48], range[112] = "", prob[16] = "",
-             req[48] = "", carry[48], outc[48], status[48], num[48], lab[64];
+        char test[160], ytd[48] = "", point[48], lo[48], hi[48], range[112] = "", prob[16] = "",
+             req[48] = "", carry[48], outc[48], status[48], num[48], lab[160];
         ot_fmt_test(ti, test, sizeof test);
         if (!isnan(pi->ytd_growth))
             snprintf(ytd, sizeof ytd, "%s%%", ot_fmt_num(pi->ytd_growth, 1, num, sizeof num));
@@ -104,12 +110,10 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
         ot_fmt_metric(ti, pi->carry, carry, sizeof carry);
         ot_fmt_metric(ti, pi->outcome, outc, sizeof outc);
         snprintf(status, sizeof status, "%s", ot_status_label(pi->status));
-        if (pi->notes[0]) {
+        if (footnoted(pi))
             snprintf(status + strlen(status), sizeof status - strlen(status), " [%zu]", ++nnotes);
-        }
-        snprintf(lab, sizeof lab, "%s", ti->label ? ti->label : ti->series ? ti->series : "");
-        const char *row[] = {lab,   ti->series ? ti->series : "", test, pi->latest, ytd,
-                             point, range, prob, req, carry, status, outc};
+        ot_fmt_clip(ti->label ? ti->label : ti->series ? ti->series : "", 36, lab, sizeof lab);
+        const char *row[] = {lab, test, pi->latest, ytd, point, range, prob, req, carry, status, outc};
         rc = ot_table_row(tab, row, err);
     }
     if (rc == OT_OK && ot_table_print(tab, f) != OT_OK)
@@ -120,8 +124,9 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
     if (nnotes)
         fputc('\n', f);
     for (size_t i = 0, k = 0; i < n; i++)
-        if (p[i].notes[0])
-            fprintf(f, "[%zu] %s: %s\n", ++k, t[i].label ? t[i].label : t[i].series, p[i].notes);
+        if (footnoted(&p[i]))
+            fprintf(f, "[%zu] %s (%s): %s; method %s\n", ++k, t[i].label ? t[i].label : t[i].series,
+                    t[i].series, p[i].notes, p[i].method[0] ? p[i].method : "none");
     return OT_OK;
 }
 

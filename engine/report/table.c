@@ -55,6 +55,35 @@ char *ot_fmt_num(double x, int decimals, char *buf, size_t cap)
     return buf;
 }
 
+char *ot_fmt_clip(const char *s, size_t maxw, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return buf;
+    if (ot_display_width(s) <= maxw && strlen(s) < cap) {
+        memcpy(buf, s, strlen(s) + 1);
+        return buf;
+    }
+    /* Keep whole characters while they fit in maxw - 1 columns and the
+     * buffer has room for them and the 3-byte ellipsis. */
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t w = 0, n = 0;
+    while (*p) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &c);
+        int cw = k > 0 ? utf8proc_charwidth(c) : 1;
+        if (k <= 0)
+            k = 1;
+        if (w + (size_t)(cw > 0 ? cw : 0) + 1 > maxw || n + (size_t)k + 4 > cap)
+            break;
+        w += (size_t)(cw > 0 ? cw : 0);
+        n += (size_t)k;
+        p += k;
+    }
+    memcpy(buf, s, n);
+    memcpy(buf + n, "\xe2\x80\xa6", 4); /* … */
+    return buf;
+}
+
 ot_table *ot_table_new(size_t ncols, ot_err *err)
 {
     ot_table *t = calloc(1, sizeof *t);

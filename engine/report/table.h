@@ -22,6 +22,10 @@ size_t ot_display_width(const char *s);
  * dropped, "" for NaN.  Returns buf. */
 char *ot_fmt_num(double x, int decimals, char *buf, size_t cap);
 
+/* Copies s into buf, cut to at most maxw display columns: a cut string
+ * ends in "…" and never splits a character.  Returns buf. */
+char *ot_fmt_clip(const char *s, size_t maxw, char *buf, size_t cap);
+
 /* Returns a new table of ncols columns; free with ot_table_free.  NULL and
  * err set when out of memory. */
 ot_table *ot_table_new(size_t ncols, ot_err *err);
