@@ -852,6 +852,10 @@ static void parse_file(ctx *c, FILE *f, struct csv_parser *p, char *raw, char *d
                 c->stop = 1;
                 return;
             }
+            if (e == E2BIG || inleft > 8) { /* cannot happen: output room is 2x input */
+                fatal_code(c, OT_EIO, "iconv: conversion buffer too small");
+                return;
+            }
             /* EINVAL: a character cut by the chunk end, kept for the next */
             memmove(raw, in, inleft);
             carry = inleft;
