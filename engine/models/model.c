@@ -7,17 +7,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 
 #include "models/methods.h"
 
 static const ot_method *const methods[] = {
     &ot_method_naive, &ot_method_snaive, &ot_method_drift, &ot_method_mean,
-    &ot_method_naive2,
+    &ot_method_naive2, &ot_method_ets, &ot_method_theta,
 };
 
 /* Kept in step with methods[] (test_models checks it). */
-static const char method_names[] = "naive, snaive, drift, mean, naive2";
+static const char method_names[] = "naive, snaive, drift, mean, naive2, ets, theta";
 
 const ot_method *ot_method_find(const char *name)
 {
@@ -72,6 +75,15 @@ void ot_model_free_mem(const ot_model *m, void *p, size_t n, size_t size)
     ot_free(&m->alloc, p, n * size);
 }
 
+/* GSL's default handler aborts the process; the methods check GSL's return
+ * codes instead.  Set once for the process, before any fit. */
+static pthread_once_t gsl_once = PTHREAD_ONCE_INIT;
+
+static void gsl_quiet(void)
+{
+    gsl_set_error_handler_off();
+}
+
 static int default_period(ot_freq f)
 {
     switch (f) {
@@ -118,6 +130,7 @@ int ot_model_fit(const ot_series *y, const char *method, const ot_model_opts *o,
                  ot_model **out, ot_err *err)
 {
     static const ot_model_opts defaults = {0};
+    pthread_once(&gsl_once, gsl_quiet);
     if (!o)
         o = &defaults;
     const ot_method *meth = ot_method_find(method);

@@ -89,4 +89,21 @@ void ot_forecast_free(ot_forecast *f);
 int ot_model_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *rng, double *paths,
                       ot_err *err);
 
+/* Fits method to each of the n series ys[0..n) on nthreads threads (0 means
+ * 2; at most n).  out[i] is new (caller frees each with ot_model_free), or
+ * NULL where that fit failed, with the reason in errs[i] (errs may be NULL).
+ * Every fit is deterministic, so the result does not depend on nthreads.
+ * Returns OT_OK, or OT_EINVAL / OT_ENOMEM (a thread could not start) with
+ * nothing in out. */
+int ot_model_fit_many(const ot_series *const *ys, size_t n, const char *method,
+                      const ot_model_opts *o, int nthreads, ot_model **out, ot_err *errs,
+                      ot_err *err);
+
+/* Simulates npaths paths of h steps for each of the n models on nthreads
+ * threads into paths[i][p*h + k] (caller-allocated); model i draws from its
+ * own MT19937 generator seeded with seed + i, so the paths are the same for
+ * any thread count.  OT_OK, or the first failure's code and message. */
+int ot_model_simulate_many(const ot_model *const *ms, size_t n, size_t h, size_t npaths,
+                           unsigned long seed, int nthreads, double *const *paths, ot_err *err);
+
 #endif

@@ -250,7 +250,7 @@ static void test_models_errors(void **state)
     ot_err err;
     assert_int_equal(ot_model_fit(s, "prophet", NULL, &m, &err), OT_EINVAL);
     assert_string_equal(err.msg, "unknown method 'prophet' (known: naive, snaive, drift, mean, "
-                                 "naive2)");
+                                 "naive2, ets, theta)");
     assert_null(m);
     /* every name listed is found */
     char names[256];
@@ -329,7 +329,7 @@ static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
  * until it succeeds: always OT_ENOMEM with "out of memory", never a leak. */
 static void test_models_alloc_failure(void **state)
 {
-    static const char *meths[] = {"naive", "snaive", "drift", "mean", "naive2"};
+    static const char *meths[] = {"naive", "snaive", "drift", "mean", "naive2", "ets", "theta"};
     for (size_t k = 0; k < sizeof meths / sizeof meths[0]; k++) {
         for (int n = 1;; n++) {
             failing fa = {0, 0, 0};
@@ -359,6 +359,60 @@ static void test_models_alloc_failure(void **state)
     }
 }
 
+/* fit_many and simulate_many give the same models and paths on 1 and 2
+ * threads (each series' generator is seeded with seed + index), and a
+ * series that cannot be fitted leaves NULL and its message. */
+static void test_models_batch_deterministic(void **state)
+{
+    enum { N = 7, H = 4, P = 50 };
+    ot_series *ys[N];
+    ot_err err;
+    for (int i = 0; i < N; i++) {
+        double v[24];
+        for (int t = 0; t < 24; t++)
+            v[t] = 100 + i * t + 10 * sin(t * (i + 1) * 0.7);
+        ys[i] = mk(OT_FREQ_Q, 8000, v, i == 3 ? 1 : 24); /* series 3: one value */
+    }
+    ot_model *a[N], *b[N];
+    ot_err errs[N];
+    assert_int_equal(ot_model_fit_many((const ot_series *const *)ys, N, "ets", NULL, 1, a, errs,
+                                       &err), OT_OK);
+    assert_int_equal(ot_model_fit_many((const ot_series *const *)ys, N, "ets", NULL, 2, b, NULL,
+                                       &err), OT_OK);
+    assert_null(a[3]);
+    assert_null(b[3]);
+    assert_string_equal(errs[3].msg, "ets: needs at least 4 values, got 1");
+    double *pa[N], *pb[N];
+    const ot_model *ma[N], *mb[N];
+    size_t k = 0;
+    for (int i = 0; i < N; i++) {
+        if (!a[i])
+            continue;
+        assert_string_equal(a[i]->desc, b[i]->desc);
+        assert_memory_equal(a[i]->par, b[i]->par, a[i]->npar * sizeof(double));
+        ma[k] = a[i];
+        mb[k] = b[i];
+        pa[k] = malloc(H * P * sizeof(double));
+        pb[k] = malloc(H * P * sizeof(double));
+        k++;
+    }
+    assert_int_equal(ot_model_simulate_many(ma, k, H, P, 99, 1, pa, &err), OT_OK);
+    assert_int_equal(ot_model_simulate_many(mb, k, H, P, 99, 2, pb, &err), OT_OK);
+    for (size_t i = 0; i < k; i++) {
+        assert_memory_equal(pa[i], pb[i], H * P * sizeof(double));
+        free(pa[i]);
+        free(pb[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        ot_model_free(a[i]);
+        ot_model_free(b[i]);
+        ot_series_free(ys[i]);
+    }
+    assert_int_equal(ot_model_fit_many(NULL, 0, "nope", NULL, 2, NULL, NULL, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "unknown method 'nope' (known: naive, snaive, drift, mean, "
+                                 "naive2, ets, theta)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_models_simulate_moments),
         cmocka_unit_test(test_models_errors),
         cmocka_unit_test(test_models_alloc_failure),
+        cmocka_unit_test(test_models_batch_deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,1060 @@
+/* ets.c — exponential smoothing state space models, ETS(E,T,S), as in
+ * Hyndman, Koehler, Ord & Snyder (2008), "Forecasting with Exponential
+ * Smoothing", and as R's forecast::ets (version 8.20) fits them.
+ *
+ * Error A/M; trend N, A, Ad, M, Md; season N, A, M.  Parameters and initial
+ * states are estimated by maximum likelihood with GSL's Nelder–Mead simplex
+ * under forecast's "both" bounds (usual and admissible); the automatic
+ * choice minimises AICc over the models forecast::ets allows by default.
+ * Prediction intervals are analytic for classes 1–3 of Hyndman et al.
+ * (2008, ch. 6) and simulated otherwise.
+ */
+#include "models/ets.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multifit.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "models/decomp.h"
+#include "models/methods.h"
+
+#define TOL 1e-10     /* forecast's etscalc.c: guards divisions */
+#define HUGEN 1e10
+#define PENALTY 1e12  /* objective outside the parameter space */
+#define ZSTEP 2.0      /* first simplex step of the logistic coordinates */
+#ifndef EVALS
+#define EVALS 1000     /* objective evaluations per simplex run */
+#endif
+#ifndef ALT_START
+#define ALT_START 1    /* also start from alpha = 0.5 */
+#endif
+#define RESTARTS 1     /* simplex restarts from the optimum */
+#define MAXPAR (4 + 2 + OT_ETS_MAXM)
+
+/* The states between two observations: level, trend and a ring of m
+ * seasonal states whose oldest (the one the next period uses) is s[o]. */
+typedef struct st {
+    double l, b;
+    double s[OT_ETS_MAXM];
+    int o;
+} st;
+
+/* The one-step forecast from x; q is the level-and-trend part and phib the
+ * damped trend (phi b, or b^phi for a multiplicative trend).  NaN when a
+ * multiplicative trend has gone negative (forecast returns NA there). */
+static inline double predict(const ot_ets_fit *p, const st *x, double *q, double *phib)
+{
+    switch (p->spec.trend) {
+    case 'N':
+        *phib = 0.0;
+        *q = x->l;
+        break;
+    case 'A':
+        *phib = p->phi * x->b;
+        *q = x->l + *phib;
+        break;
+    default:
+        if (x->b < 0.0) {
+            *q = *phib = NAN;
+            return NAN;
+        }
+        *phib = p->phi == 1.0 ? x->b : pow(x->b, p->phi);
+        *q = x->l * *phib;
+        break;
+    }
+    switch (p->spec.season) {
+    case 'A': return *q + x->s[x->o];
+    case 'M': return *q * x->s[x->o];
+    default:  return *q;
+    }
+}
+
+/* The state update after observing y (forecast's etscalc.c update(), the
+ * error-correction forms of Hyndman et al. 2008, table 2.1):
+ *   l = q + alpha (p - q),  p = y, y - s, y / s;
+ *   b = phib + (beta / alpha) (r - phib),  r = l - l_prev or l / l_prev;
+ *   s_new = s_old + gamma (t - s_old),  t = y - q or y / q. */
+static inline void update(const ot_ets_fit *p, st *x, double y, double q, double phib)
+{
+    char season = p->spec.season;
+    double so = season == 'N' ? 0.0 : x->s[x->o];
+    double pp = season == 'N' ? y : season == 'A' ? y - so : fabs(so) < TOL ? HUGEN : y / so;
+    double l = q + p->alpha * (pp - q);
+    if (p->spec.trend != 'N') {
+        double r = p->spec.trend == 'A' ? l - x->l : fabs(x->l) < TOL ? HUGEN : l / x->l;
+        x->b = phib + (p->beta / p->alpha) * (r - phib);
+    }
+    if (season != 'N') {
+        double t = season == 'A' ? y - q : fabs(q) < TOL ? HUGEN : y / q;
+        x->s[x->o] = so + p->gamma * (t - so);
+        x->o = x->o + 1 == p->m ? 0 : x->o + 1;
+    }
+    x->l = l;
+}
+
+/* Runs the filter over y from x (left at the final state).  Returns
+ * n log(sum e^2) + 2 sum log|yhat| (the last term for M errors only; minus
+ * twice forecast's log-likelihood) or, for OT_ETS_MSE, the mean squared
+ * one-step error; NaN when a forecast is not finite. */
+static double run(const ot_ets_fit *p, st *x, const double *y, size_t n, int crit, double *e,
+                  double *yhat, double *mse)
+{
+    double sse = 0.0, lsum = 0.0, rsse = 0.0, prod = 1.0;
+    int merr = p->spec.error == 'M';
+    for (size_t i = 0; i < n; i++) {
+        double q, phib;
+        double f = predict(p, x, &q, &phib);
+        if (!isfinite(f))
+            return NAN;
+        double d = y[i] - f, ei = merr ? d / f : d;
+        if (e)
+            e[i] = ei;
+        if (yhat)
+            yhat[i] = f;
+        sse += ei * ei;
+        rsse += d * d;
+        if (merr) { /* sum of log|f| as the log of products: one log per ~30 steps */
+            prod *= fabs(f);
+            if (prod > 1e150 || prod < 1e-150) {
+                lsum += log(prod);
+                prod = 1.0;
+            }
+        }
+        update(p, x, y[i], q, phib);
+    }
+    lsum += log(prod);
+    if (mse)
+        *mse = rsse / (double)n;
+    if (crit == OT_ETS_MSE)
+        return rsse / (double)n;
+    return (double)n * log(sse) + 2.0 * lsum;
+}
+
+static void state_from_fit(const ot_ets_fit *p, st *x, int initial)
+{
+    x->l = initial ? p->l0 : p->l;
+    x->b = initial ? p->b0 : p->b;
+    x->o = 0;
+    for (int j = 0; j < p->m; j++)
+        x->s[j] = initial ? p->s0[j] : p->s[j];
+}
+
+void ot_ets_residuals(const ot_ets_fit *fit, const double *y, size_t n, double *e, double *yhat)
+{
+    st x;
+    state_from_fit(fit, &x, 1);
+    run(fit, &x, y, n, OT_ETS_LIK, e, yhat, NULL);
+}
+
+/* h-step point forecasts (Hyndman et al. 2008, table 2.1):
+ * l + phi_h b (or l b^phi_h) combined with the season due, phi_h = phi + ... + phi^h. */
+void ot_ets_point(const ot_ets_fit *p, size_t h, double *f)
+{
+    double phistar = p->phi;
+    for (size_t i = 0; i < h; i++) {
+        double v;
+        switch (p->spec.trend) {
+        case 'N': v = p->l; break;
+        case 'A': v = p->l + phistar * p->b; break;
+        default:  v = p->b < 0.0 ? NAN : p->l * pow(p->b, phistar); break;
+        }
+        if (p->spec.season == 'A')
+            v += p->s[i % (size_t)p->m];
+        else if (p->spec.season == 'M')
+            v *= p->s[i % (size_t)p->m];
+        f[i] = v;
+        phistar += p->phi == 1.0 ? 1.0 : pow(p->phi, (double)(i + 2));
+    }
+}
+
+/* ---- estimation ------------------------------------------------------- */
+
+/* One optimisation problem: the data, the model and the layout of the
+ * parameter vector (alpha, beta, gamma, phi, l, b, s_0 .. s_{m-2}); the last
+ * seasonal state is implied (the states sum to 0, or to m when
+ * multiplicative).  The minimiser works on par / scale. */
+typedef struct problem {
+    const double *y;
+    size_t n;
+    int crit;
+    ot_ets_fit base;
+    int ib, ig, iphi, il, ibb, is; /* indices; -1 when absent (alpha is 0) */
+    size_t np;
+    double scale[MAXPAR];
+    size_t nevals;
+} problem;
+
+/* Schur–Cohn test: 1 when every root of c[0] + c[1] z + ... + c[d] z^d lies
+ * inside the circle |z| < rho (forecast finds the roots with polyroot() and
+ * accepts max |root| <= 1 + 1e-10; the recursion reaches the same verdict
+ * without computing roots).  With p(z) scaled to p(rho z), each step needs
+ * |c[0] / c[d]| < 1 and replaces p by (c[d] p(z) - c[0] p*(z)) / z, p* the
+ * reversed polynomial (Henrici 1974, Applied and Computational Complex
+ * Analysis I, section 6.8).  c is overwritten. */
+static int roots_inside(double *c, int d, double rho)
+{
+    double t[OT_ETS_MAXM + 2], r = 1.0;
+    for (int k = 0; k <= d; k++, r *= rho)
+        c[k] *= r;
+    for (int k = d; k >= 1; k--) {
+        double lead = c[k], c0 = c[0];
+        if (!(fabs(c0) < fabs(lead)))
+            return 0;
+        double big = 0.0;
+        for (int j = 0; j < k; j++) {
+            t[j] = lead * c[j + 1] - c0 * c[k - 1 - j];
+            big = fabs(t[j]) > big ? fabs(t[j]) : big;
+        }
+        if (!(big > 0.0))
+            return 0;
+        for (int j = 0; j < k; j++) /* rescaled: the squares would underflow */
+            c[j] = t[j] / big;
+    }
+    return 1;
+}
+
+/* forecast's admissible(): the parameters give a forecastable model
+ * (Hyndman et al. 2008, ch. 10; for seasonal models the roots of the
+ * characteristic polynomial lie inside the unit circle). */
+static int admissible(const problem *pb, double a, double b, double g, double phi)
+{
+    int m = pb->base.m;
+    if (phi < 0.0 || phi > 1.0 + 1e-8)
+        return 0;
+    if (pb->ig < 0) {
+        if (a < 1.0 - 1.0 / phi || a > 1.0 + 1.0 / phi)
+            return 0;
+        if (pb->ib >= 0 && (b < a * (phi - 1.0) || b > (1.0 + phi) * (2.0 - a)))
+            return 0;
+        return 1;
+    }
+    if (m <= 1)
+        return 1;
+    double d = 1.0 - 1.0 / phi - a;
+    if (g < (d > 0.0 ? d : 0.0) || g > 1.0 + 1.0 / phi - a)
+        return 0;
+    if (a < 1.0 - 1.0 / phi - g * (1.0 - m + phi + phi * m) / (2.0 * phi * m))
+        return 0;
+    if (b < -(1.0 - phi) * (g / m + a))
+        return 0;
+    /* phi(1-a-g) + (a+b-a phi+g-1) z + (a+b-a phi)(z^2..z^{m-1}) + (a+b-phi) z^m + z^{m+1} */
+    double c[OT_ETS_MAXM + 2];
+    c[0] = phi * (1.0 - a - g);
+    c[1] = a + b - a * phi + g - 1.0;
+    for (int j = 2; j < m; j++)
+        c[j] = a + b - a * phi;
+    c[m] = a + b - phi;
+    c[m + 1] = 1.0;
+    return roots_inside(c, m + 1, 1.0 + 1e-10);
+    return 1;
+}
+
+/* Decodes a parameter vector into p and the initial state x; returns 0 when
+ * it lies outside forecast's usual bounds (0.0001..0.9999, beta <= alpha,
+ * gamma <= 1 - alpha, 0.8 <= phi <= 0.98) or is not admissible. */
+static int decode(const problem *pb, const double *par, ot_ets_fit *p, st *x)
+{
+    *p = pb->base;
+    p->alpha = par[0];
+    p->beta = pb->ib >= 0 ? par[pb->ib] : 0.0;
+    p->gamma = pb->ig >= 0 ? par[pb->ig] : 0.0;
+    p->phi = pb->iphi >= 0 ? par[pb->iphi] : 1.0;
+    double a = p->alpha;
+    if (a < 1e-4 || a > 0.9999)
+        return 0;
+    if (pb->ib >= 0 && (p->beta < 1e-4 || p->beta > a || p->beta > 0.9999))
+        return 0;
+    if (pb->iphi >= 0 && (p->phi < 0.8 || p->phi > 0.98))
+        return 0;
+    if (pb->ig >= 0 && (p->gamma < 1e-4 || p->gamma > 1.0 - a || p->gamma > 0.9999))
+        return 0;
+    if (!admissible(pb, a, p->beta, p->gamma, p->phi))
+        return 0;
+    x->l = par[pb->il];
+    x->b = pb->ibb >= 0 ? par[pb->ibb] : 0.0;
+    x->o = 0;
+    if (pb->is >= 0) {
+        int m = p->m;
+        double sum = 0.0;
+        for (int k = 0; k < m - 1; k++) { /* s_k is the k-th newest */
+            x->s[m - 1 - k] = par[pb->is + k];
+            sum += par[pb->is + k];
+        }
+        x->s[0] = (p->spec.season == 'M' ? m : 0) - sum;
+        if (p->spec.season == 'M')
+            for (int j = 0; j < m; j++)
+                if (x->s[j] < 0.0)
+                    return 0;
+    }
+    return 1;
+}
+
+/* The minimiser's coordinates: the smoothing parameters pass through
+ * logistic maps onto forecast's usual bounds, nested so that the box is the
+ * whole feasible region (beta in [1e-4, alpha], gamma in [1e-4, 1 - alpha],
+ * phi in [0.8, 0.98]); the states are divided by their scale.  Corners such
+ * as alpha = beta = 0.9999, where many series have their optimum, are then
+ * reached smoothly instead of across a penalty wall. */
+static double logistic(double z)
+{
+    return 1.0 / (1.0 + exp(-z));
+}
+
+static double logit(double p)
+{
+    p = p < 1e-9 ? 1e-9 : p > 1.0 - 1e-9 ? 1.0 - 1e-9 : p;
+    return log(p / (1.0 - p));
+}
+
+#define LO 1e-4
+#define HI 0.9999
+
+static void to_par(const problem *pb, const double *z, double *par)
+{
+    for (size_t i = 0; i < pb->np; i++)
+        par[i] = z[i] * pb->scale[i];
+    double a = LO + (HI - LO) * logistic(z[0]);
+    par[0] = a;
+    if (pb->ib >= 0)
+        par[pb->ib] = LO + ((a < HI ? a : HI) - LO) * logistic(z[pb->ib]);
+    if (pb->ig >= 0)
+        par[pb->ig] = LO + ((1.0 - a < HI ? 1.0 - a : HI) - LO) * logistic(z[pb->ig]);
+    if (pb->iphi >= 0)
+        par[pb->iphi] = 0.8 + 0.18 * logistic(z[pb->iphi]);
+}
+
+static void from_par(const problem *pb, const double *par, double *z)
+{
+    for (size_t i = 0; i < pb->np; i++)
+        z[i] = par[i] / pb->scale[i];
+    double a = par[0];
+    z[0] = logit((a - LO) / (HI - LO));
+    if (pb->ib >= 0)
+        z[pb->ib] = logit((par[pb->ib] - LO) / ((a < HI ? a : HI) - LO));
+    if (pb->ig >= 0)
+        z[pb->ig] = logit((par[pb->ig] - LO) / ((1.0 - a < HI ? 1.0 - a : HI) - LO));
+    if (pb->iphi >= 0)
+        z[pb->iphi] = logit((par[pb->iphi] - 0.8) / 0.18);
+}
+
+static double objective(const gsl_vector *zv, void *vp)
+{
+    problem *pb = vp;
+    pb->nevals++;
+    double par[MAXPAR], z[MAXPAR];
+    for (size_t i = 0; i < pb->np; i++)
+        z[i] = gsl_vector_get(zv, i);
+    to_par(pb, z, par);
+    ot_ets_fit p;
+    st x;
+    if (!decode(pb, par, &p, &x))
+        return PENALTY;
+    double v = run(&p, &x, pb->y, pb->n, pb->crit, NULL, NULL, NULL);
+    if (isnan(v))
+        return PENALTY;
+    return v < -1e10 ? -1e10 : v; /* forecast: avoid perfect fits */
+}
+
+/* Least-squares line through (1, v[0]) .. (k, v[k-1]): R's lsfit(1:k, v). */
+static void line_fit(const double *v, size_t k, double *c0, double *c1)
+{
+    double mx = (k + 1) / 2.0, my = 0.0, sxy = 0.0, sxx = 0.0;
+    for (size_t i = 0; i < k; i++)
+        my += v[i];
+    my /= (double)k;
+    for (size_t i = 0; i < k; i++) {
+        double dx = (double)(i + 1) - mx;
+        sxy += dx * (v[i] - my);
+        sxx += dx * dx;
+    }
+    *c1 = sxx > 0.0 ? sxy / sxx : 0.0;
+    *c0 = my - *c1 * mx;
+}
+
+/* forecast's initstate(): seasonal figures from classical decomposition
+ * (n >= 3m) or, for shorter series, from a regression on a trend and one
+ * Fourier pair; then level and trend from a line through the first
+ * max(10, 2m) seasonally adjusted values.  Writes l0, b0 and the m - 1
+ * newest seasonal states s[0..m-2]; returns -1 when it cannot. */
+static int init_states(const double *y, size_t n, int m, char trend, char season, double *l0,
+                     double *b0, double *s)
+{
+    double ysa[2 * OT_ETS_MAXM > 10 ? 2 * OT_ETS_MAXM : 10];
+    size_t maxn = (size_t)(season != 'N' && 2 * m > 10 ? 2 * m : 10);
+    if (maxn > n)
+        maxn = n;
+    if (season != 'N') {
+        if (n < 4)
+            return -1;
+        double seas_at[OT_ETS_MAXM * 2 > 10 ? OT_ETS_MAXM * 2 : 10]; /* seasonal at t < maxn, m */
+        size_t need = maxn > (size_t)m ? maxn : (size_t)m;
+        int mult = season == 'M';
+        if (n < 3 * (size_t)m) {
+            gsl_matrix *X = gsl_matrix_alloc(n, 4);
+            gsl_vector *yy = gsl_vector_alloc(n), *c = gsl_vector_alloc(4);
+            gsl_matrix *cov = gsl_matrix_alloc(4, 4);
+            gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, 4);
+            int ok = X && yy && c && cov && w;
+            double chisq, c0 = 0, c1 = 0;
+            if (ok) {
+                for (size_t i = 0; i < n; i++) {
+                    double t = (double)(i + 1);
+                    gsl_matrix_set(X, i, 0, 1.0);
+                    gsl_matrix_set(X, i, 1, t);
+                    gsl_matrix_set(X, i, 2, m > 2 ? sin(2.0 * M_PI * t / m) : 0.0);
+                    gsl_matrix_set(X, i, 3, cos(2.0 * M_PI * t / m));
+                    gsl_vector_set(yy, i, y[i]);
+                }
+                ok = gsl_multifit_linear(X, yy, c, cov, &chisq, w) == GSL_SUCCESS;
+                c0 = gsl_vector_get(c, 0);
+                c1 = gsl_vector_get(c, 1);
+            }
+            gsl_multifit_linear_free(w);
+            gsl_matrix_free(cov);
+            gsl_vector_free(c);
+            gsl_vector_free(yy);
+            gsl_matrix_free(X);
+            if (!ok)
+                return -1;
+            for (size_t i = 0; i < need; i++) {
+                double tr = c0 + c1 * (double)(i + 1);
+                seas_at[i] = mult ? y[i] / tr : y[i] - tr;
+            }
+        } else {
+            double idx[OT_ETS_MAXM];
+            if (ot_decompose(y, n, m, mult, idx) != 0)
+                return -1;
+            for (size_t i = 0; i < need; i++)
+                seas_at[i] = idx[i % (size_t)m];
+        }
+        /* init.seas <- rev(seasonal[2:m]): s_k = seasonal at position m-1-k */
+        double sum = 0.0;
+        for (int k = 0; k < m - 1; k++) {
+            s[k] = seas_at[m - 1 - k];
+            if (mult && s[k] < 0.01)
+                s[k] = 0.01;
+            sum += s[k];
+        }
+        if (mult && sum > m)
+            for (int k = 0; k < m - 1; k++)
+                s[k] /= sum + 0.01 * (m - 1);
+        for (size_t i = 0; i < maxn; i++)
+            ysa[i] = mult ? y[i] / (seas_at[i] > 0.01 ? seas_at[i] : 0.01) : y[i] - seas_at[i];
+    } else {
+        for (size_t i = 0; i < maxn; i++)
+            ysa[i] = y[i];
+    }
+    if (trend == 'N') {
+        double sum = 0.0;
+        for (size_t i = 0; i < maxn; i++)
+            sum += ysa[i];
+        *l0 = sum / (double)maxn;
+        *b0 = 0.0;
+        return 0;
+    }
+    double c0, c1;
+    line_fit(ysa, maxn, &c0, &c1);
+    if (trend == 'A') {
+        *l0 = c0;
+        *b0 = c1;
+        if (fabs(c0 + c1) < 1e-8) {
+            *l0 = c0 * 1.001;
+            *b0 = c1 * 0.999;
+        }
+        return 0;
+    }
+    double l = c0 + c1;
+    if (fabs(l) < 1e-8)
+        l = 1e-7;
+    double b = (c0 + 2.0 * c1) / l;
+    l /= b;
+    if (fabs(b) > 1e10)
+        b = b > 0 ? 1e10 : -1e10;
+    if (l < 1e-8 || b < 1e-8) {
+        l = ysa[0] > 1e-3 ? ysa[0] : 1e-3;
+        b = maxn > 1 && ysa[1] / ysa[0] > 1e-3 ? ysa[1] / ysa[0] : 1e-3;
+    }
+    *l0 = l;
+    *b0 = b;
+    return 0;
+}
+
+/* Nelder–Mead (GSL nmsimplex2) from z0 with the given steps; leaves the best
+ * point in z0 and returns its value (NaN when GSL fails).  Stops when the
+ * simplex is smaller than 1e-6 or after EVALS evaluations (forecast::ets
+ * allows 2000 per model; we spend at most EVALS per run, 1 + RESTARTS runs). */
+static double simplex(problem *pb, double *z0, const double *step)
+{
+    size_t np = pb->np;
+    gsl_multimin_function fn = {objective, np, pb};
+    gsl_vector_view x = gsl_vector_view_array(z0, np);
+    gsl_vector_const_view ss = gsl_vector_const_view_array(step, np);
+    gsl_multimin_fminimizer *s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2,
+                                                               np);
+    if (!s)
+        return NAN;
+    pb->nevals = 0;
+    if (gsl_multimin_fminimizer_set(s, &fn, &x.vector, &ss.vector) != GSL_SUCCESS) {
+        gsl_multimin_fminimizer_free(s);
+        return NAN;
+    }
+    while (pb->nevals < EVALS) {
+        if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
+            break;
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-6) == GSL_SUCCESS)
+            break;
+    }
+    double best = gsl_multimin_fminimizer_minimum(s);
+    for (size_t i = 0; i < np; i++)
+        z0[i] = gsl_vector_get(s->x, i);
+    gsl_multimin_fminimizer_free(s);
+    return best;
+}
+
+int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit,
+                    ot_ets_fit *out)
+{
+    problem pb;
+    memset(&pb, 0, sizeof pb);
+    pb.y = y;
+    pb.n = n;
+    pb.crit = crit;
+    if (spec.season == 'N')
+        m = 1;
+    if (m > OT_ETS_MAXM || (spec.season != 'N' && (m < 2 || n <= (size_t)m)))
+        return -1;
+    pb.base.spec = spec;
+    pb.base.m = m;
+    double l0, b0, s[OT_ETS_MAXM];
+    if (init_states(y, n, m, spec.trend, spec.season, &l0, &b0, s) != 0)
+        return -1;
+
+    /* forecast's initparam() with the usual bounds */
+    double par[MAXPAR], step[MAXPAR], z[MAXPAR];
+    size_t k = 0;
+    double alpha = 1e-4 + 0.2 * (0.9999 - 1e-4) / m;
+    par[k] = alpha, step[k] = ZSTEP, pb.scale[k++] = 1.0;
+    pb.ib = pb.ig = pb.iphi = pb.ibb = pb.is = -1;
+    if (spec.trend != 'N') {
+        double ub = alpha < 0.9999 ? alpha : 0.9999;
+        double beta = 1e-4 + 0.1 * (ub - 1e-4);
+        if (beta < 0 || beta > alpha)
+            beta = alpha - 1e-3;
+        pb.ib = (int)k;
+        par[k] = beta, step[k] = ZSTEP, pb.scale[k++] = 1.0;
+    }
+    if (spec.season != 'N') {
+        double ug = 1.0 - alpha < 0.9999 ? 1.0 - alpha : 0.9999;
+        pb.ig = (int)k;
+        par[k] = 1e-4 + 0.05 * (ug - 1e-4), step[k] = ZSTEP, pb.scale[k++] = 1.0;
+    }
+    if (spec.damped) {
+        pb.iphi = (int)k;
+        par[k] = 0.8 + 0.99 * (0.98 - 0.8), step[k] = -ZSTEP, pb.scale[k++] = 1.0;
+    }
+    /* states are optimised in units of the data's typical size */
+    double ysc = 0.0;
+    for (size_t i = 0; i < n; i++)
+        ysc += fabs(y[i]);
+    ysc = ysc > 0.0 ? ysc / (double)n : 1.0;
+    pb.il = (int)k;
+    par[k] = l0, step[k] = 0.05, pb.scale[k++] = ysc;
+    if (spec.trend != 'N') {
+        pb.ibb = (int)k;
+        double bs = spec.trend == 'A' ? ysc : 1.0;
+        par[k] = b0, step[k] = spec.trend == 'A' ? 0.01 : 0.01, pb.scale[k++] = bs;
+    }
+    if (spec.season != 'N') {
+        pb.is = (int)k;
+        double ss = spec.season == 'A' ? ysc : 1.0;
+        for (int j = 0; j < m - 1; j++)
+            par[k] = s[j], step[k] = 0.02, pb.scale[k++] = ss;
+    }
+    pb.np = k;
+    if (pb.np + 1 >= n) /* forecast: np >= length(y) - 1 is not fitted */
+        return -1;
+    from_par(&pb, par, z);
+    double v = simplex(&pb, z, step);
+    if (ALT_START) {
+        /* a second start inside the region, where the first often stalls:
+         * alpha 0.5, beta alpha/2, gamma (1-alpha)/2, phi 0.9 */
+        double par2[MAXPAR], z2[MAXPAR];
+        memcpy(par2, par, k * sizeof par[0]);
+        par2[0] = 0.5;
+        if (pb.ib >= 0)
+            par2[pb.ib] = 0.25;
+        if (pb.ig >= 0)
+            par2[pb.ig] = 0.25;
+        if (pb.iphi >= 0)
+            par2[pb.iphi] = 0.9;
+        from_par(&pb, par2, z2);
+        double v2 = simplex(&pb, z2, step);
+        if (isfinite(v2) && (!isfinite(v) || v2 < v)) {
+            v = v2;
+            memcpy(z, z2, k * sizeof z[0]);
+        }
+    }
+    /* Restarts from the optimum with the first steps (Nelder–Mead stalls on
+     * the ridges of these likelihoods), while they improve by 1e-3 or more */
+    for (int r = 0; r < RESTARTS && isfinite(v) && v < PENALTY; r++) {
+        double z2[MAXPAR];
+        memcpy(z2, z, k * sizeof z[0]);
+        double v2 = simplex(&pb, z2, step);
+        if (!(isfinite(v2) && v2 < v))
+            break;
+        memcpy(z, z2, k * sizeof z[0]);
+        int small = v - v2 < 1e-3;
+        v = v2;
+        if (small)
+            break;
+    }
+    if (!(isfinite(v) && v < PENALTY))
+        return -1;
+    to_par(&pb, z, par);
+    ot_ets_fit p;
+    st x;
+    if (!decode(&pb, par, &p, &x))
+        return -1;
+    p.l0 = x.l;
+    p.b0 = x.b;
+    for (int j = 0; j < m; j++)
+        p.s0[j] = x.s[j];
+    p.lik = run(&p, &x, y, n, OT_ETS_LIK, NULL, NULL, &p.mse);
+    if (isnan(p.lik) || p.lik == INFINITY)
+        return -1;
+    if (p.lik < -1e10)
+        p.lik = -1e10;
+    p.l = x.l;
+    p.b = x.b;
+    for (int j = 0; j < m; j++) /* rotate so that s[0] is the oldest */
+        p.s[j] = x.s[(x.o + j) % m];
+    p.nopt = pb.np;
+    *out = p;
+    return 0;
+}
+
+/* ---- the method ------------------------------------------------------- */
+
+typedef struct ets_state {
+    ot_ets_fit fit;
+    double sigma2; /* variance of the innovations e (relative for M errors) */
+} ets_state;
+
+/* Parses "ANN", "MAdM", "ZZZ", "AZN", ... (error, trend with an optional
+ * 'd', season; Z = choose).  Returns 0 or -1. */
+static int parse_spec(const char *s, char *e, char *t, int *d, char *se)
+{
+    size_t len = strlen(s);
+    if (len != 3 && !(len == 4 && s[2] == 'd'))
+        return -1;
+    *e = s[0];
+    *t = s[1];
+    *d = len == 4;
+    *se = s[len - 1];
+    if (!strchr("AMZ", *e) || !strchr("NAMZ", *t) || !strchr("NAMZ", *se))
+        return -1;
+    if (*d && (*t == 'N' || *t == 'Z'))
+        return -1;
+    return 0;
+}
+
+static void describe(const ot_ets_spec *sp, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "ETS(%c,%c%s,%c)", sp->error, sp->trend, sp->damped ? "d" : "",
+             sp->season);
+}
+
+/* AICc of a fit on n values with nopt + 1 parameters (forecast counts sigma):
+ * lik + 2k + 2k(k+1)/(n-k-1), lik = -2 loglik. */
+static double fit_aicc(const ot_ets_fit *f, size_t n)
+{
+    double k = (double)f->nopt + 1.0;
+    if ((double)n - k - 1.0 <= 0.0)
+        return INFINITY;
+    return f->lik + 2.0 * k + 2.0 * k * (k + 1.0) / ((double)n - k - 1.0);
+}
+
+/* Fits as forecast::ets(y, model = spec): each letter Z tries the allowed
+ * components, a trend without 'd' under Z tries damped and not; models with
+ * A errors and M components and ETS(M,M,A) are not tried (restrict = TRUE),
+ * nor M errors on data with a value <= 0, nor the M trend under Z
+ * (allow.multiplicative.trend = FALSE).  The smallest AICc wins. */
+static int fit_ets(ot_model *m, const double *y, size_t n, const ot_model_opts *o, ot_err *err)
+{
+    const char *spec = o->spec ? o->spec : "ZZZ";
+    char E, T, S;
+    int D;
+    if (parse_spec(spec, &E, &T, &D, &S) != 0)
+        return ot_err_set(err, OT_EINVAL,
+                          "ets: bad model '%s' (three letters: error A/M/Z, trend N/A/Ad/M/Md/Z, "
+                          "season N/A/M/Z)", spec);
+    int period = m->period;
+    int positive = 1, constant = 1;
+    for (size_t i = 0; i < n; i++) {
+        positive &= y[i] > 0.0;
+        constant &= y[i] == y[0];
+    }
+    if ((S == 'A' || S == 'M') && period < 2)
+        return ot_err_set(err, OT_EDATA, "ets: a seasonal model needs a seasonal period above 1");
+    if ((S == 'A' || S == 'M') && period > OT_ETS_MAXM)
+        return ot_err_set(err, OT_EDATA, "ets: seasonal period %d is above %d", period,
+                          OT_ETS_MAXM);
+    if (!positive && (E == 'M' || T == 'M' || S == 'M'))
+        return ot_err_set(err, OT_EDATA,
+                          "ets: multiplicative components need strictly positive data");
+    if (n < 4)
+        return ot_err_set(err, OT_EDATA, "ets: needs at least 4 values, got %zu", n);
+    if (period < 2 || period > OT_ETS_MAXM || n <= (size_t)period)
+        S = S == 'Z' ? 'N' : S;
+    if (n <= (size_t)period && S != 'N')
+        S = 'N'; /* forecast: length(y) <= m drops the season */
+
+    ets_state *es = ot_malloc(&m->alloc, sizeof *es);
+    if (!es)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    memset(es, 0, sizeof *es);
+    m->state = es;
+
+    if (constant) {
+        /* forecast: ses(y, alpha = 0.99999, initial = "simple") */
+        ot_ets_fit *f = &es->fit;
+        f->spec = (ot_ets_spec){'A', 'N', 'N', 0};
+        f->m = 1;
+        f->alpha = 0.99999;
+        f->phi = 1.0;
+        f->l0 = f->l = y[0];
+        f->nopt = 0;
+        es->sigma2 = 0.0;
+        m->sigma2 = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            m->fitted[i] = y[0];
+            m->resid[i] = 0.0;
+        }
+        describe(&f->spec, m->desc, sizeof m->desc);
+        ot_model_add_par(m, "alpha", f->alpha);
+        ot_model_add_par(m, "l", f->l0);
+        return OT_OK;
+    }
+
+    const char *es_ = E == 'Z' ? (positive ? "AM" : "A") : (char[]){E, 0};
+    const char *ts_ = T == 'Z' ? "NA" : (char[]){T, 0};
+    const char *ss_ = S == 'Z' ? (positive ? "NAM" : "NA") : (char[]){S, 0};
+    int dz = T == 'Z';
+    double best = INFINITY;
+    int found = 0;
+    for (const char *pe = es_; *pe; pe++)
+        for (const char *pt = ts_; *pt; pt++)
+            for (const char *ps = ss_; *ps; ps++)
+                for (int d = dz ? 1 : D; d >= (dz ? 0 : D); d--) {
+                    if (*pt == 'N' && d)
+                        continue;
+                    if (E == 'Z' || T == 'Z' || S == 'Z') {
+                        if (*pe == 'A' && (*pt == 'M' || *ps == 'M'))
+                            continue;
+                        if (*pe == 'M' && *pt == 'M' && *ps == 'A')
+                            continue;
+                    }
+                    ot_ets_spec sp = {*pe, *pt, *ps, d};
+                    ot_ets_fit f;
+                    if (ot_ets_fit_spec(y, n, period, sp, OT_ETS_LIK, &f) != 0)
+                        continue;
+                    double ic = fit_aicc(&f, n);
+                    if (!isnan(ic) && (!found || ic < best)) {
+                        best = ic;
+                        es->fit = f;
+                        found = 1;
+                    }
+                }
+    if (!found)
+        return ot_err_set(err, OT_EDATA, "ets: no model %s could be fitted to %zu values", spec, n);
+
+    ot_ets_fit *f = &es->fit;
+    double sse = 0.0;
+    ot_ets_residuals(f, y, n, m->resid, m->fitted); /* resid holds e for now */
+    for (size_t i = 0; i < n; i++) {
+        sse += m->resid[i] * m->resid[i];
+        m->resid[i] = y[i] - m->fitted[i];
+    }
+    /* forecast::ets: sigma2 = sum(e^2) / (n - number of estimated parameters) */
+    es->sigma2 = sse / (double)(n - f->nopt);
+    m->sigma2 = es->sigma2;
+    m->loglik = -0.5 * f->lik; /* forecast's convention: constants dropped */
+    ot_model_set_ic(m, f->nopt + 1);
+    describe(&f->spec, m->desc, sizeof m->desc);
+    ot_model_add_par(m, "alpha", f->alpha);
+    if (f->spec.trend != 'N')
+        ot_model_add_par(m, "beta", f->beta);
+    if (f->spec.season != 'N')
+        ot_model_add_par(m, "gamma", f->gamma);
+    if (f->spec.damped)
+        ot_model_add_par(m, "phi", f->phi);
+    ot_model_add_par(m, "l", f->l0);
+    if (f->spec.trend != 'N')
+        ot_model_add_par(m, "b", f->b0);
+    if (f->spec.season != 'N') {
+        for (int j = 1; j <= f->m; j++) { /* s1 newest, as forecast names them */
+            char name[16];
+            snprintf(name, sizeof name, "s%d", j);
+            ot_model_add_par(m, name, f->s0[f->m - j]);
+        }
+    }
+    return OT_OK;
+}
+
+static void ets_free(ot_model *m)
+{
+    ot_free(&m->alloc, m->state, sizeof(ets_state));
+    m->state = NULL;
+}
+
+/* Sample paths: the model run forward with Gaussian innovations e ~ N(0,
+ * sigma2), y = yhat + e or yhat (1 + e) (Hyndman et al. 2008, ch. 6.1). */
+static void ets_paths(const ets_state *es, size_t h, size_t npaths, gsl_rng *rng, double *paths)
+{
+    const ot_ets_fit *p = &es->fit;
+    double sd = sqrt(es->sigma2);
+    for (size_t k = 0; k < npaths; k++) {
+        st x;
+        state_from_fit(p, &x, 0);
+        for (size_t i = 0; i < h; i++) {
+            double q, phib;
+            double f = predict(p, &x, &q, &phib);
+            double e = gsl_ran_gaussian(rng, sd);
+            double yv = p->spec.error == 'M' ? f * (1.0 + e) : f + e;
+            paths[k * h + i] = yv;
+            if (isfinite(yv))
+                update(p, &x, yv, q, phib);
+        }
+    }
+}
+
+static int ets_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *rng, double *paths,
+                        ot_err *err)
+{
+    ets_paths(m->state, h, npaths, rng, paths);
+    return OT_OK;
+}
+
+/* c_j = w' F^{j-1} g for the linear models (class 1; Hyndman et al. 2008,
+ * eq. 6.5), with the states ordered level, trend, seasons newest first. */
+static void class1_c(const ot_ets_fit *p, size_t h, double *c)
+{
+    int m = p->m, hasb = p->spec.trend != 'N', hass = p->spec.season != 'N';
+    double vl = p->alpha, vb = hasb ? p->beta : 0.0, vs[OT_ETS_MAXM] = {0};
+    if (hass)
+        vs[0] = p->gamma;
+    for (size_t j = 1; j < h; j++) {
+        c[j] = vl + (hasb ? p->phi * vb : 0.0) + (hass ? vs[m - 1] : 0.0);
+        vl += hasb ? p->phi * vb : 0.0;
+        vb *= p->phi;
+        if (hass) {
+            double last = vs[m - 1];
+            memmove(vs + 1, vs, (size_t)(m - 1) * sizeof vs[0]);
+            vs[0] = last;
+        }
+    }
+}
+
+/* Class 3, ETS(M,N|A|Ad,M) (Hyndman et al. 2008, section 6.3; forecast's
+ * class3()): the mean and variance of y_{n+h} from the moments of the
+ * product of the level-trend and seasonal state vectors, M_h and V_h.
+ * Damped trends use F1 = [1 phi; 0 phi], H1 = [1 phi], G1 = [a a phi; b b phi].
+ * Writes mu[0..h) and var[0..h); returns 0, or -1 when out of memory. */
+static int class3(const ot_ets_fit *p, double s2, size_t h, double *mu, double *var)
+{
+    int m = p->m, q = p->spec.trend == 'N' ? 1 : 2;
+    size_t dim = (size_t)(q * m);
+    double phi = p->phi;
+    double H1[2] = {1.0, phi}, F1[2][2] = {{1.0, phi}, {0.0, phi}};
+    double G1[2][2] = {{p->alpha, p->alpha * phi}, {p->beta, p->beta * phi}};
+    if (q == 1) {
+        F1[0][0] = 1.0;
+        G1[0][0] = p->alpha;
+    }
+    gsl_matrix *F21 = gsl_matrix_calloc(dim, dim), *G21 = gsl_matrix_calloc(dim, dim);
+    gsl_matrix *K = gsl_matrix_calloc(dim, dim), *V = gsl_matrix_calloc(dim, dim);
+    gsl_matrix *A = gsl_matrix_alloc(dim, dim), *B = gsl_matrix_alloc(dim, dim);
+    gsl_matrix *C = gsl_matrix_alloc(dim, dim), *Vn = gsl_matrix_alloc(dim, dim);
+    gsl_vector *v = gsl_vector_alloc(dim);
+    int rc = -1;
+    if (!F21 || !G21 || !K || !V || !A || !B || !C || !Vn || !v)
+        goto done;
+    /* F2: seasons newest first, s'_1 = s_m, s'_k = s_{k-1}; G2[0][m-1] = gamma */
+    for (int i1 = 0; i1 < m; i1++)
+        for (int j1 = 0; j1 < m; j1++) {
+            double f2 = (i1 == 0 && j1 == m - 1) || (i1 > 0 && j1 == i1 - 1);
+            double g2 = (i1 == 0 && j1 == m - 1) ? p->gamma : 0.0;
+            for (int i2 = 0; i2 < q; i2++)
+                for (int j2 = 0; j2 < q; j2++) {
+                    size_t r = (size_t)(i1 * q + i2), c = (size_t)(j1 * q + j2);
+                    gsl_matrix_set(F21, r, c, f2 * F1[i2][j2]);
+                    gsl_matrix_set(G21, r, c, g2 * G1[i2][j2]);
+                    gsl_matrix_set(K, r, c, g2 * F1[i2][j2] + f2 * G1[i2][j2]);
+                }
+        }
+    double M[2][OT_ETS_MAXM], Mn[2][OT_ETS_MAXM];
+    double xl[2] = {p->l, p->b};
+    for (int r = 0; r < q; r++)
+        for (int c = 0; c < m; c++)
+            M[r][c] = xl[r] * p->s[m - 1 - c]; /* column c = (c+1)-th newest season */
+    for (size_t i = 0; i < h; i++) {
+        double mui = 0.0, hv = 0.0;
+        for (int r = 0; r < q; r++)
+            mui += H1[r] * M[r][m - 1];
+        /* H21 V H21': H21 picks the block of the oldest season weighted by H1 */
+        for (int r = 0; r < q; r++)
+            for (int c = 0; c < q; c++)
+                hv += H1[r] * H1[c] * gsl_matrix_get(V, (size_t)((m - 1) * q + r),
+                                                     (size_t)((m - 1) * q + c));
+        mu[i] = mui;
+        var[i] = (1.0 + s2) * hv + s2 * mui * mui;
+        for (int c = 0; c < m; c++)
+            for (int r = 0; r < q; r++)
+                gsl_vector_set(v, (size_t)(c * q + r), M[r][c]);
+        /* Vn = F V F' + s2 (F V G' + G V F' + K (V + v v') K' + s2 G (3V + 2 v v') G') */
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, F21, V, 0.0, A);      /* A = F V */
+        gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, A, F21, 0.0, Vn);       /* F V F' */
+        gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, A, G21, 0.0, B);        /* F V G' */
+        for (size_t r = 0; r < dim; r++)
+            for (size_t c = 0; c < dim; c++)
+                gsl_matrix_set(Vn, r, c, gsl_matrix_get(Vn, r, c) +
+                               s2 * (gsl_matrix_get(B, r, c) + gsl_matrix_get(B, c, r)));
+        gsl_matrix_memcpy(C, V);                                               /* C = V + v v' */
+        gsl_blas_dger(1.0, v, v, C);
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, K, C, 0.0, A);
+        gsl_blas_dgemm(CblasNoTrans, CblasTrans, s2, A, K, 1.0, Vn);
+        gsl_matrix_memcpy(C, V);                                               /* C = 3V + 2 v v' */
+        gsl_matrix_scale(C, 3.0);
+        gsl_blas_dger(2.0, v, v, C);
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, G21, C, 0.0, A);
+        gsl_blas_dgemm(CblasNoTrans, CblasTrans, s2 * s2, A, G21, 1.0, Vn);
+        gsl_matrix_memcpy(V, Vn);
+        /* M = F1 M F2' + s2 G1 M G2' */
+        for (int r = 0; r < q; r++)
+            for (int c = 0; c < m; c++) {
+                int src = c == 0 ? m - 1 : c - 1; /* (M F2')[., c] = M[., src] */
+                double a = 0.0;
+                for (int k = 0; k < q; k++)
+                    a += F1[r][k] * M[k][src];
+                if (c == 0)
+                    for (int k = 0; k < q; k++)
+                        a += s2 * p->gamma * G1[r][k] * M[k][m - 1];
+                Mn[r][c] = a;
+            }
+        memcpy(M, Mn, sizeof M);
+    }
+    rc = 0;
+done:
+    gsl_vector_free(v);
+    gsl_matrix_free(Vn);
+    gsl_matrix_free(C);
+    gsl_matrix_free(B);
+    gsl_matrix_free(A);
+    gsl_matrix_free(V);
+    gsl_matrix_free(K);
+    gsl_matrix_free(G21);
+    gsl_matrix_free(F21);
+    return rc;
+}
+
+#define SIM_PATHS 5000
+#define SIM_SEED 20080101UL
+
+/* Forecast means and intervals as forecast.ets: class 1 (A errors, no M
+ * component) var = s2 (1 + sum_{j<h} c_j^2); class 2 (M errors, additive
+ * trend and season) theta_h = mu_h^2 + s2 sum_{j<h} c_j^2 theta_{h-j},
+ * var = (1 + s2) theta_h - mu_h^2 (Hyndman et al. 2008, eqs. 6.5, 6.6);
+ * class 3 above; otherwise the quantiles of 5000 simulated paths from a
+ * generator with a fixed seed, so forecasts are reproducible. */
+static int ets_forecast(const ot_model *m, size_t h, double *mean, const double *levels,
+                        size_t nlevels, double *lower, double *upper, ot_err *err)
+{
+    const ets_state *es = m->state;
+    const ot_ets_fit *p = &es->fit;
+    double s2 = es->sigma2;
+    ot_ets_point(p, h, mean);
+    int cls = 0;
+    if (p->spec.trend != 'M' && p->spec.season != 'M')
+        cls = p->spec.error == 'A' ? 1 : 2;
+    else if (p->spec.error == 'M' && p->spec.season == 'M' && p->spec.trend != 'M')
+        cls = 3;
+    int rc = OT_ENOMEM;
+    double *var = ot_model_calloc(m, h, sizeof *var);
+    double *c = ot_model_calloc(m, h, sizeof *c);
+    double *paths = NULL, *col = NULL;
+    if (!var || !c)
+        goto fail;
+    if (cls == 1 || cls == 2) {
+        class1_c(p, h, c);
+        if (cls == 1) {
+            double acc = 1.0;
+            for (size_t i = 0; i < h; i++) {
+                if (i > 0)
+                    acc += c[i] * c[i];
+                var[i] = s2 * acc;
+            }
+        } else {
+            double *th = var; /* theta, then overwritten by var from the end */
+            for (size_t i = 0; i < h; i++) {
+                double t = mean[i] * mean[i];
+                for (size_t j = 1; j <= i; j++)
+                    t += s2 * c[j] * c[j] * th[i - j];
+                th[i] = t;
+            }
+            for (size_t i = 0; i < h; i++)
+                var[i] = (1.0 + s2) * th[i] - mean[i] * mean[i];
+        }
+    } else if (cls == 3) {
+        if (class3(p, s2, h, mean, var) != 0)
+            goto fail;
+    }
+    if (cls > 0) {
+        for (size_t l = 0; l < nlevels; l++) {
+            double z = ot_zlevel(levels[l]);
+            for (size_t i = 0; i < h; i++) {
+                double sd = sqrt(var[i] > 0.0 ? var[i] : 0.0);
+                lower[l * h + i] = mean[i] - z * sd;
+                upper[l * h + i] = mean[i] + z * sd;
+            }
+        }
+    } else if (nlevels > 0) {
+        paths = ot_model_calloc(m, SIM_PATHS * h, sizeof *paths);
+        col = ot_model_calloc(m, SIM_PATHS, sizeof *col);
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!paths || !col || !rng) {
+            gsl_rng_free(rng);
+            goto fail;
+        }
+        gsl_rng_set(rng, SIM_SEED);
+        ets_paths(es, h, SIM_PATHS, rng, paths);
+        gsl_rng_free(rng);
+        for (size_t i = 0; i < h; i++) {
+            for (size_t k = 0; k < SIM_PATHS; k++)
+                col[k] = paths[k * h + i];
+            gsl_sort(col, 1, SIM_PATHS);
+            for (size_t l = 0; l < nlevels; l++) {
+                double a = (100.0 - levels[l]) / 200.0;
+                lower[l * h + i] = gsl_stats_quantile_from_sorted_data(col, 1, SIM_PATHS, a);
+                upper[l * h + i] = gsl_stats_quantile_from_sorted_data(col, 1, SIM_PATHS, 1 - a);
+            }
+        }
+    }
+    rc = OT_OK;
+fail:
+    ot_model_free_mem(m, col, SIM_PATHS, sizeof *col);
+    ot_model_free_mem(m, paths, SIM_PATHS * h, sizeof *paths);
+    ot_model_free_mem(m, c, h, sizeof *c);
+    ot_model_free_mem(m, var, h, sizeof *var);
+    return rc == OT_OK ? OT_OK : ot_err_set(err, rc, "out of memory");
+}
+
+const ot_method ot_method_ets = {"ets", fit_ets, ets_forecast, ets_simulate, ets_free};
