@@ -4,6 +4,7 @@
 #include "store/store.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "store/store_int.h"
 
@@ -85,4 +86,178 @@ int ot_store_put_projection(ot_store *st, const ot_projection_row *p, ot_err *er
     store_bind_text(q, 14, p->method);
     store_bind_text(q, 15, p->note);
     return write1(st, q, "storing a projection", err);
+}
+
+/* ---- reading runs back ------------------------------------------------- */
+
+#define RUN_COLUMNS \
+    "SELECT id, job, started, finished, status, engine_version, scripts_hash, data_hash, as_of\n" \
+    "FROM runs "
+/* ?2 = limit, -1 for none */
+static const char SQL_RUNS_ALL[] = RUN_COLUMNS "ORDER BY id DESC LIMIT ?2";
+static const char SQL_RUNS_JOB[] = RUN_COLUMNS "WHERE job = ?1 ORDER BY id DESC LIMIT ?2";
+static const char SQL_RUN_ONE[] = RUN_COLUMNS "WHERE id = ?1";
+static const char SQL_RUNS_PRUNE[] =
+    "DELETE FROM runs WHERE job IS ?1 AND id NOT IN\n"
+    "  (SELECT id FROM runs WHERE job IS ?1 ORDER BY id DESC LIMIT ?2)";
+static const char SQL_PROJECTIONS[] =
+    "SELECT run_id, target_id, label, as_of, point, lo80, hi80, lo95, hi95, prob, required,\n"
+    "  carry, status, method, note FROM projections WHERE run_id = ?1 ORDER BY rowid";
+
+void ot_store_runs_free(ot_run_rec *r, size_t n)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].job);
+        free(r[i].started);
+        free(r[i].finished);
+        free(r[i].status);
+        free(r[i].engine_version);
+        free(r[i].scripts_hash);
+        free(r[i].data_hash);
+    }
+    free(r);
+}
+
+/* Grows *arr (of *cap elements of size sz) to hold n + 1. */
+static int grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? 2 * *cap : 8;
+    void *na = realloc(*arr, nc * sz);
+    if (!na)
+        return -1;
+    *arr = na;
+    *cap = nc;
+    return 0;
+}
+
+int ot_store_runs(ot_store *st, const char *job, int64_t id, size_t limit, ot_run_rec **out,
+                  size_t *n, ot_err *err)
+{
+    sqlite3_stmt *q = id > 0 ? store_stmt(st, S_RUN_ONE, SQL_RUN_ONE, err)
+                      : job  ? store_stmt(st, S_RUNS_JOB, SQL_RUNS_JOB, err)
+                             : store_stmt(st, S_RUNS_ALL, SQL_RUNS_ALL, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    if (id > 0) {
+        sqlite3_bind_int64(q, 1, id);
+    } else {
+        store_bind_text(q, 1, job);
+        sqlite3_bind_int64(q, 2, limit ? (sqlite3_int64)limit : -1);
+    }
+    ot_run_rec *rs = NULL;
+    size_t len = 0, cap = 0;
+    int rc = OT_OK, s, oom = 0;
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        if (grow((void **)&rs, &cap, len, sizeof *rs)) {
+            oom = 1;
+            break;
+        }
+        ot_run_rec *r = &rs[len++];
+        r->id = sqlite3_column_int64(q, 0);
+        r->job = store_col_strdup(q, 1, &oom);
+        r->started = store_col_strdup(q, 2, &oom);
+        r->finished = store_col_strdup(q, 3, &oom);
+        r->status = store_col_strdup(q, 4, &oom);
+        r->engine_version = store_col_strdup(q, 5, &oom);
+        r->scripts_hash = store_col_strdup(q, 6, &oom);
+        r->data_hash = store_col_strdup(q, 7, &oom);
+        r->as_of = sqlite3_column_type(q, 8) == SQLITE_NULL ? OT_ASOF_LATEST
+                                                            : sqlite3_column_int(q, 8);
+        if (oom)
+            break;
+    }
+    sqlite3_reset(q);
+    if (oom)
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory reading runs");
+    else if (s != SQLITE_DONE)
+        rc = store_sqlerr(st, s, "reading runs", err);
+    else if (id > 0 && len == 0)
+        rc = ot_err_set(err, OT_ENOTFOUND, "no run %lld", (long long)id);
+    if (rc) {
+        ot_store_runs_free(rs, len);
+        return rc;
+    }
+    *out = rs;
+    *n = len;
+    return OT_OK;
+}
+
+int ot_store_runs_prune(ot_store *st, const char *job, size_t keep, size_t *deleted,
+                        ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_RUNS_PRUNE, SQL_RUNS_PRUNE, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    store_bind_text(q, 1, job);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)keep);
+    int rc = write1(st, q, "deleting old runs", err);
+    if (!rc && deleted)
+        *deleted = (size_t)sqlite3_changes(st->db);
+    return rc;
+}
+
+void ot_store_projections_free(ot_projection_row *p, size_t n)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free((char *)p[i].label);
+        free((char *)p[i].status);
+        free((char *)p[i].method);
+        free((char *)p[i].note);
+    }
+    free(p);
+}
+
+static double col_num(sqlite3_stmt *q, int i)
+{
+    return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
+}
+
+int ot_store_projections(ot_store *st, int64_t run_id, ot_projection_row **out, size_t *n,
+                         ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_PROJECTIONS, SQL_PROJECTIONS, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, run_id);
+    ot_projection_row *ps = NULL;
+    size_t len = 0, cap = 0;
+    int rc = OT_OK, s, oom = 0;
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        if (grow((void **)&ps, &cap, len, sizeof *ps)) {
+            oom = 1;
+            break;
+        }
+        ot_projection_row *p = &ps[len++];
+        p->run_id = sqlite3_column_int64(q, 0);
+        p->target_id = sqlite3_column_int64(q, 1);
+        p->label = store_col_strdup(q, 2, &oom);
+        p->as_of = sqlite3_column_int(q, 3);
+        double *xs[8] = {&p->point, &p->lo80, &p->hi80, &p->lo95,
+                         &p->hi95,  &p->prob, &p->required, &p->carry};
+        for (int i = 0; i < 8; i++)
+            *xs[i] = col_num(q, 4 + i);
+        p->status = store_col_strdup(q, 12, &oom);
+        p->method = store_col_strdup(q, 13, &oom);
+        p->note = store_col_strdup(q, 14, &oom);
+        if (oom)
+            break;
+    }
+    sqlite3_reset(q);
+    if (oom)
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory reading projections");
+    else if (s != SQLITE_DONE)
+        rc = store_sqlerr(st, s, "reading projections", err);
+    if (rc) {
+        ot_store_projections_free(ps, len);
+        return rc;
+    }
+    *out = ps;
+    *n = len;
+    return OT_OK;
 }

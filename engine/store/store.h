@@ -246,4 +246,32 @@ typedef struct ot_projection_row {
 /* Stores one projection of a run. */
 int ot_store_put_projection(ot_store *st, const ot_projection_row *p, ot_err *err);
 
+/* A stored run; every string is owned by the array it came in. */
+typedef struct ot_run_rec {
+    int64_t id;
+    char *job;            /* may be NULL */
+    char *started;        /* UTC, YYYY-MM-DDTHH:MM:SSZ */
+    char *finished;       /* NULL while running */
+    char *status;
+    char *engine_version, *scripts_hash, *data_hash; /* may be NULL */
+    int32_t as_of;        /* days, or OT_ASOF_LATEST */
+} ot_run_rec;
+
+/* Returns the runs of job (NULL = every job), newest first, at most limit
+ * (0 = all), as a new array; caller frees with ot_store_runs_free.  With
+ * id > 0 returns that run only (OT_ENOTFOUND when there is none). */
+int ot_store_runs(ot_store *st, const char *job, int64_t id, size_t limit, ot_run_rec **out,
+                  size_t *n, ot_err *err);
+void ot_store_runs_free(ot_run_rec *r, size_t n);
+/* Deletes all but the newest keep runs of job, with their projections;
+ * *deleted (may be NULL) receives how many runs went. */
+int ot_store_runs_prune(ot_store *st, const char *job, size_t keep, size_t *deleted,
+                        ot_err *err);
+
+/* Returns the projections of run_id in the order stored, as a new array
+ * whose strings it owns; caller frees with ot_store_projections_free. */
+int ot_store_projections(ot_store *st, int64_t run_id, ot_projection_row **out, size_t *n,
+                         ot_err *err);
+void ot_store_projections_free(ot_projection_row *p, size_t n);
+
 #endif

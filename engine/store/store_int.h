@@ -39,6 +39,11 @@ enum stmt_id {
     S_RUN_NEW,
     S_RUN_FINISH,
     S_PROJECTION_NEW,
+    S_RUNS_ALL,
+    S_RUNS_JOB,
+    S_RUN_ONE,
+    S_RUNS_PRUNE,
+    S_PROJECTIONS,
     S_COUNT
 };
 

@@ -736,6 +736,54 @@ static void test_store_runs_and_projections(void **state)
     p.run_id = 42; /* foreign key */
     assert_int_equal(ot_store_put_projection(st, &p, &err), OT_EIO);
     assert_non_null(strstr(err.msg, "FOREIGN KEY constraint failed"));
+
+    /* read back: the run, its projection (NaN for what was not given) */
+    ot_run_rec *rs;
+    size_t n;
+    assert_int_equal(ot_store_runs(st, NULL, id, 0, &rs, &n, &err), OT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rs[0].job, "yiwu-monthly");
+    assert_string_equal(rs[0].status, "ok");
+    assert_non_null(rs[0].finished);
+    assert_null(rs[0].scripts_hash);
+    assert_string_equal(rs[0].data_hash, "abc");
+    assert_int_equal(rs[0].as_of, day(2023, 10, 31));
+    ot_store_runs_free(rs, n);
+    ot_projection_row *ps;
+    assert_int_equal(ot_store_projections(st, id, &ps, &n, &err), OT_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(ps[0].label, "GDP");
+    assert_num(ps[0].point, 7.9);
+    assert_num(ps[0].hi95, 9.0);
+    assert_int_equal(ps[0].target_id, 0);
+    assert_string_equal(ps[0].status, "on track");
+    assert_null(ps[0].note);
+    ot_store_projections_free(ps, n);
+    assert_int_equal(ot_store_runs(st, NULL, 7, 0, &rs, &n, &err), OT_ENOTFOUND);
+    assert_string_equal(err.msg, "no run 7");
+
+    /* five more runs of the job, one of another; keep the newest 3 of the job */
+    int64_t other;
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(ot_store_run_begin(st, &r, &id, &err), OT_OK);
+    ot_run o = {"other", OT_ASOF_LATEST, "0.1.0", NULL, NULL};
+    assert_int_equal(ot_store_run_begin(st, &o, &other, &err), OT_OK);
+    size_t gone;
+    assert_int_equal(ot_store_runs_prune(st, "yiwu-monthly", 3, &gone, &err), OT_OK);
+    assert_int_equal(gone, 3); /* runs 1, 2, 3 (with run 1's projection) */
+    assert_int_equal(ot_store_runs(st, "yiwu-monthly", 0, 0, &rs, &n, &err), OT_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(rs[0].id, 6); /* newest first */
+    assert_int_equal(rs[2].id, 4);
+    ot_store_runs_free(rs, n);
+    assert_int_equal(ot_store_projections(st, 1, &ps, &n, &err), OT_OK);
+    assert_int_equal(n, 0);
+    ot_store_projections_free(ps, n);
+    assert_int_equal(ot_store_runs(st, NULL, 0, 2, &rs, &n, &err), OT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(rs[0].id, other);
+    assert_int_equal(rs[0].as_of, OT_ASOF_LATEST);
+    ot_store_runs_free(rs, n);
 }
 
 int main(void)
