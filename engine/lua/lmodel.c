@@ -10,6 +10,8 @@
 #include "lua/lontrack.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
@@ -50,56 +52,106 @@ static void checkopts(lua_State *L, int arg, ot_model_opts *o)
     o->spec = ot_l_optfield_str(L, arg, arg, "spec");
 }
 
-/* Fits method to the series at sarg into a new box at the top; raises on
- * failure with prefix (may be "") before the engine's message. */
-static void fit_one(lua_State *L, const ot_series *s, const char *method, const ot_model_opts *o,
-                    const char *prefix)
-{
-    ot_model **box = newmodel(L);
-    ot_err e;
-    ot_err_clear(&e);
-    if (ot_model_fit(s, method, o, box, &e) != OT_OK) {
-        if (*prefix) {
-            char msg[OT_ERR_MSG_MAX];
-            snprintf(msg, sizeof msg, "%s", e.msg);
-            ot_err_set(&e, e.code, "%s%s", prefix, msg);
-        }
-        ot_l_error(L, &e);
-    }
-}
-
-/* ot.fit(s [, method = "auto" [, {period =, spec =}]]) -> model */
+/* ot.fit(s [, method = "auto" [, {period =, spec =}]]) -> model, made
+ * through the state's allocator. */
 static int l_fit(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
     const char *method = luaL_optstring(L, 2, "auto");
     ot_model_opts o;
     checkopts(L, 3, &o);
-    fit_one(L, s, method, &o, "");
+    ot_model **box = newmodel(L);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_model_fit(s, method, &o, box, &e) != OT_OK)
+        return ot_l_error(L, &e);
     return 1;
 }
 
-/* ot.fit_many({s1, s2, ...} [, method [, opts]]) -> {m1, m2, ...}; the first
- * failure raises naming the series' position. */
+/* The C arrays of one fit_many call, boxed while they are filled: copies of
+ * the inputs made with malloc (the pool's threads cannot share the state's
+ * allocator), the fitted models not yet moved into model boxes, and the
+ * errors.  __gc frees whatever is still there. */
+typedef struct batch {
+    size_t n;
+    ot_series **ys;
+    ot_model **out;
+    ot_err *errs;
+} batch;
+
+#define OT_L_BATCH "ontrack.fitbatch"
+
+static int batch_gc(lua_State *L)
+{
+    batch *b = luaL_checkudata(L, 1, OT_L_BATCH);
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->ys)
+            ot_series_free(b->ys[i]);
+        if (b->out)
+            ot_model_free(b->out[i]);
+    }
+    free(b->ys);
+    free(b->out);
+    free(b->errs);
+    memset(b, 0, sizeof *b);
+    return 0;
+}
+
+/* ot.fit_many({s1, s2, ...} [, method = "auto" [, {period =, spec =,
+ * threads =}]]) -> {m1, m2, ...}: fits on `threads` threads (0 = the
+ * engine's default), with the same results for any number of threads; the
+ * first failure raises naming the series' position.  The models' memory is
+ * not counted against a script's cap. */
 static int l_fit_many(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     const char *method = luaL_optstring(L, 2, "auto");
     ot_model_opts o;
     checkopts(L, 3, &o);
-    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    lua_Integer threads = 0;
+    if (lua_istable(L, 3))
+        threads = ot_l_optfield_int(L, 3, 3, "threads", 0);
+    luaL_argcheck(L, threads >= 0 && threads <= 64, 3, "threads must be 0..64");
+    size_t n = lua_rawlen(L, 1);
     lua_settop(L, 3);
-    lua_createtable(L, (int)n, 0);                        /* [4] result */
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_rawgeti(L, 1, i);                             /* [5] s */
-        const ot_series *s = ot_l_toseries(L, 5);
-        if (!s)
-            luaL_argerror(L, 1, lua_pushfstring(L, "item %I is not an open series", i));
-        char prefix[64];
-        snprintf(prefix, sizeof prefix, "series %lld: ", (long long)i);
-        fit_one(L, s, method, &o, prefix);               /* [5] s [6] m */
-        lua_rawseti(L, 4, i);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, (lua_Integer)i + 1);
+        if (!ot_l_toseries(L, -1))
+            luaL_argerror(L, 1, lua_pushfstring(L, "item %d is not an open series", (int)i + 1));
         lua_pop(L, 1);
+    }
+    batch *b = lua_newuserdatauv(L, sizeof *b, 0);               /* [4] batch */
+    memset(b, 0, sizeof *b);
+    luaL_setmetatable(L, OT_L_BATCH);
+    ot_err e;
+    ot_err_clear(&e);
+    if (n && (!(b->ys = calloc(n, sizeof *b->ys)) || !(b->out = calloc(n, sizeof *b->out)) ||
+              !(b->errs = calloc(n, sizeof *b->errs)))) {
+        ot_err_set(&e, OT_ENOMEM, "out of memory");
+        return ot_l_error(L, &e);
+    }
+    b->n = n;
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, (lua_Integer)i + 1);
+        const ot_series *s = ot_l_toseries(L, -1);
+        lua_pop(L, 1); /* the list keeps it */
+        if (!(b->ys[i] = ot_series_from(&ot_alloc_std, s->freq, s->start, s->v, s->n, &e)))
+            return ot_l_error(L, &e);
+    }
+    if (ot_model_fit_many((const ot_series *const *)b->ys, n, method, &o, (int)threads, b->out,
+                          b->errs, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    lua_createtable(L, (int)n, 0);                                /* [5] result */
+    for (size_t i = 0; i < n; i++) {
+        if (!b->out[i]) {
+            ot_err_set(&e, b->errs[i].code ? b->errs[i].code : OT_EDATA, "series %d: %s",
+                       (int)i + 1, b->errs[i].msg);
+            return ot_l_error(L, &e);
+        }
+        ot_model **box = newmodel(L);
+        *box = b->out[i];                                         /* move */
+        b->out[i] = NULL;
+        lua_rawseti(L, 5, (lua_Integer)i + 1);
     }
     return 1;
 }
@@ -359,4 +411,8 @@ void ot_l_open_model(lua_State *L)
     lua_pushliteral(L, "model");
     lua_setfield(L, -2, "__name");
     lua_pop(L, 1);                          /* [mod] */
+    luaL_newmetatable(L, OT_L_BATCH);
+    lua_pushcfunction(L, batch_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
 }

@@ -50,6 +50,14 @@ H.run{
     local ms = ot.fit_many({s, t}, "naive")
     assert(#ms == 2)
     H.series(ms[2]:forecast(1).mean, "2023-06", {28})
+    -- the same fits on one thread and on two
+    local list = {}
+    for i = 1, 8 do list[i] = s * i end
+    local one, two = ot.fit_many(list, "naive", {threads = 1}), ot.fit_many(list, "naive", {threads = 2})
+    for i = 1, 8 do
+      H.eq(one[i]:forecast(1).mean[1], 14 * i)
+      assert(one[i]:forecast(2).upper[95] == two[i]:forecast(2).upper[95])
+    end
     H.checkerror("series 2: ", function()
       return ot.fit_many({s, ot.series{freq = "M", start = "2023-01", values = {}}}, "naive")
     end)
