@@ -107,6 +107,11 @@ H.run{
     assert(#ps == 2 and ps[1].status == "met" and ps[2].status == "missed")
     H.eq(ps[2].point, 5)
     assert(ps[2].target.series == "p.y")
+    ot.report(ps)                                    -- the status table
+    ot.report(ps, "json")
+    ot.report(ps[1])                                 -- one projection
+    H.checkmsg("bad argument #1 to 'report' (item 1 is not a projection)",
+               function() ot.report({{}}) end)
   end},
 
   {"no data and unquantified", function()
