@@ -175,10 +175,18 @@ void ot_l_pushperiod(lua_State *L, ot_freq f, ot_ord o, int span)
     lua_pushstring(L, buf);
 }
 
+/* Pushes t[k] without metamethods, so a string read from an options table
+ * is anchored by the table after the pop; returns its type. */
+static int rawfield(lua_State *L, int idx, const char *k)
+{
+    lua_pushstring(L, k);
+    return lua_rawget(L, idx);
+}
+
 const char *ot_l_optfield_str(lua_State *L, int arg, int idx, const char *k)
 {
     idx = lua_absindex(L, idx);
-    int t = lua_getfield(L, idx, k);
+    int t = rawfield(L, idx, k);
     const char *s = NULL;
     if (t == LUA_TSTRING)
         s = lua_tostring(L, -1); /* kept alive by the table */
@@ -192,7 +200,7 @@ const char *ot_l_optfield_str(lua_State *L, int arg, int idx, const char *k)
 double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double def)
 {
     idx = lua_absindex(L, idx);
-    int t = lua_getfield(L, idx, k);
+    int t = rawfield(L, idx, k);
     double x = def;
     int isnum = 0;
     if (t != LUA_TNIL) {
@@ -208,7 +216,7 @@ double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double d
 lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua_Integer def)
 {
     idx = lua_absindex(L, idx);
-    int t = lua_getfield(L, idx, k);
+    int t = rawfield(L, idx, k);
     lua_Integer x = def;
     int isint = 0;
     if (t != LUA_TNIL) {

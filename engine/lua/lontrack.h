@@ -84,8 +84,10 @@ int ot_l_freq_rank(ot_freq f);
 /* Pushes p formatted ("2023-01", "2023-01/02", "2023Q1", ...). */
 void ot_l_pushperiod(lua_State *L, ot_freq f, ot_ord o, int span);
 
-/* Reads an optional string field of the table at idx: NULL when absent;
- * raises "bad argument #arg to 'fn' (field 'k' must be a string)" otherwise. */
+/* Reads an optional string field of the table at idx (raw access: the
+ * string stays anchored by the table): NULL when absent; raises
+ * "bad argument #arg to 'fn' (field 'k' must be a string, got number)"
+ * otherwise. */
 const char *ot_l_optfield_str(lua_State *L, int arg, int idx, const char *k);
 /* Same for a number field; returns def when absent. */
 double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double def);

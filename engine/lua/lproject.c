@@ -412,8 +412,8 @@ static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
             c->mem[c->nmem++] = (mem_series){key, "value", s};
         } else if (lua_istable(L, -1)) {
             for (int m = 0; measure_names[m]; m++) {
-                lua_getfield(L, -1, measure_names[m]);
-                if (!lua_isnil(L, -1)) {
+                lua_pushstring(L, measure_names[m]);
+                if (lua_rawget(L, -2) != LUA_TNIL) {       /* raw: anchored by the table */
                     if (!(s = ot_l_toseries(L, -1)))
                         luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'].%s must be a "
                                                                  "series", key, measure_names[m]));
@@ -804,7 +804,8 @@ static int l_report(lua_State *L)
     luaL_checktype(L, 1, LUA_TTABLE);
     int fmt = ot_l_checkoption(L, 2, "table", fmts);
     lua_settop(L, 2);
-    int single = lua_getfield(L, 1, "_c") != LUA_TNIL;
+    lua_pushliteral(L, "_c");
+    int single = lua_rawget(L, 1) != LUA_TNIL;
     lua_pop(L, 1);
     if (single) {
         lua_createtable(L, 1, 0);
@@ -817,11 +818,15 @@ static int l_report(lua_State *L)
     ot_projection *p = lua_newuserdatauv(L, (n ? n : 1) * sizeof *p, 0);
     for (size_t i = 0; i < n; i++) {
         lua_rawgeti(L, 1, (lua_Integer)i + 1);                  /* [.., pi] */
-        if (!lua_istable(L, -1) || lua_getfield(L, -1, "_c") == LUA_TNIL ||
-            !luaL_testudata(L, -1, OT_L_RAWPROJ))
+        if (!lua_istable(L, -1))
+            luaL_argerror(L, 1, lua_pushfstring(L, "item %d is not a projection", (int)i + 1));
+        lua_pushliteral(L, "_c");                               /* raw reads: the boxes */
+        lua_rawget(L, -2);                                      /* stay anchored by p */
+        if (!luaL_testudata(L, -1, OT_L_RAWPROJ))
             luaL_argerror(L, 1, lua_pushfstring(L, "item %d is not a projection", (int)i + 1));
         p[i] = *(const ot_projection *)lua_touserdata(L, -1);
-        lua_getfield(L, -2, "target");
+        lua_pushliteral(L, "target");
+        lua_rawget(L, -3);
         ot_l_target *b = luaL_testudata(L, -1, OT_L_TARGET);
         if (!b)
             luaL_argerror(L, 1, lua_pushfstring(L, "item %d has no target", (int)i + 1));
