@@ -48,6 +48,7 @@ void ot_l_asof(lua_State *L, int arg, const char *s, int32_t *days, const char *
 
 /* ---- boxes ---------------------------------------------------------------------- */
 
+/* Pushes an empty db box (pointer NULL) to open a store into. */
 static ot_store **newdb(lua_State *L)
 {
     ot_store **box = lua_newuserdatauv(L, sizeof *box, 0);
@@ -121,6 +122,7 @@ ot_store *ot_l_defaultdb(lua_State *L)
     return st;
 }
 
+/* ot.db() -> the default db (see pushdefault). */
 static int l_db(lua_State *L)
 {
     pushdefault(L);
@@ -137,6 +139,7 @@ static int m_close(lua_State *L)
     return 0;
 }
 
+/* "db PATH" or "db (closed)". */
 static int m_tostring(lua_State *L)
 {
     ot_store **box = luaL_checkudata(L, 1, OT_L_DB);
@@ -213,6 +216,7 @@ typedef struct keybuf {
     int oom;
 } keybuf;
 
+/* Frees the key buffer (the box stays valid, empty). */
 static int keybuf_gc(lua_State *L)
 {
     keybuf *kb = lua_touserdata(L, 1);
@@ -222,6 +226,8 @@ static int keybuf_gc(lua_State *L)
     return 0;
 }
 
+/* ot_key_fn: appends ki->key unless it repeats the previous one (a key
+ * listed once per frequency); stops on out of memory.  No Lua call here. */
 static int collect_key(void *ud, const ot_key_info *ki)
 {
     keybuf *kb = ud;
@@ -369,6 +375,7 @@ typedef struct tbuf {
     size_t n;
 } tbuf;
 
+/* Frees the targets not moved out and the id array. */
 static int tbuf_gc(lua_State *L)
 {
     tbuf *b = lua_touserdata(L, 1);
@@ -490,6 +497,7 @@ static int l_import(lua_State *L)
 
 #endif
 
+/* t[k] = v for the table at the top, when v is set. */
 static void setstr(lua_State *L, const char *k, const char *v)
 {
     if (v) {
@@ -498,6 +506,7 @@ static void setstr(lua_State *L, const char *k, const char *v)
     }
 }
 
+/* Frees the metadata strings the store returned. */
 static int metabox_gc(lua_State *L)
 {
     ot_series_meta_clear(lua_touserdata(L, 1));
@@ -561,6 +570,7 @@ static const luaL_Reg db_funcs[] = {
     {"db", l_db},
     {NULL, NULL}};
 
+/* Adds ot.open and ot.db and makes the db metatable. */
 void ot_l_open_db(lua_State *L)
 {
     luaL_setfuncs(L, db_funcs, 0);          /* [mod] */

@@ -20,6 +20,7 @@
 
 #define MAXLEVELS 8
 
+/* Pushes an empty model box (pointer NULL) to fit a model into. */
 static ot_model **newmodel(lua_State *L)
 {
     ot_model **box = lua_newuserdatauv(L, sizeof *box, 0);
@@ -28,6 +29,7 @@ static ot_model **newmodel(lua_State *L)
     return box;
 }
 
+/* The open model at arg, or a bad-argument error. */
 static const ot_model *checkmodel(lua_State *L, int arg)
 {
     ot_model **box = luaL_testudata(L, arg, OT_L_MODEL);
@@ -81,6 +83,7 @@ typedef struct batch {
 
 #define OT_L_BATCH "ontrack.fitbatch"
 
+/* Frees the input copies and every model not moved into a box. */
 static int batch_gc(lua_State *L)
 {
     batch *b = luaL_checkudata(L, 1, OT_L_BATCH);
@@ -288,18 +291,21 @@ static int push_fitted(lua_State *L, const ot_model *m, const double *v)
     return 1;
 }
 
+/* m:residuals() -> series over the data (missing where none). */
 static int l_residuals(lua_State *L)
 {
     const ot_model *m = checkmodel(L, 1);
     return push_fitted(L, m, m->resid);
 }
 
+/* m:fitted() -> one-step fitted values over the data. */
 static int l_fitted(lua_State *L)
 {
     const ot_model *m = checkmodel(L, 1);
     return push_fitted(L, m, m->fitted);
 }
 
+/* A number, nil for NaN (a statistic the method does not define). */
 static void pushnum(lua_State *L, double x)
 {
     if (isnan(x))
@@ -345,6 +351,7 @@ static int m_index(lua_State *L)
     return 1;
 }
 
+/* "ETS(A,N,A) on 141 observations, AICc 2126.84" and the parameters. */
 static int m_tostring(lua_State *L)
 {
     ot_model **box = luaL_checkudata(L, 1, OT_L_MODEL);
@@ -372,6 +379,7 @@ static int m_tostring(lua_State *L)
     return 1;
 }
 
+/* __gc and __close: frees the model once. */
 static int m_gc(lua_State *L)
 {
     ot_model **box = luaL_checkudata(L, 1, OT_L_MODEL);
@@ -398,6 +406,7 @@ static const luaL_Reg model_funcs[] = {
     {"fit_many", l_fit_many},
     {NULL, NULL}};
 
+/* Adds ot.fit and ot.fit_many and makes the model and batch metatables. */
 void ot_l_open_model(lua_State *L)
 {
     luaL_setfuncs(L, model_funcs, 0);       /* [mod] */

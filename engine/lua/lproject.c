@@ -124,6 +124,7 @@ static int l_target(lua_State *L)
     return 1;
 }
 
+/* A string, nil when unset. */
 static void pushstr(lua_State *L, const char *s)
 {
     if (s)
@@ -132,6 +133,7 @@ static void pushstr(lua_State *L, const char *s)
         lua_pushnil(L);
 }
 
+/* A number, nil for NaN (not defined). */
 static void pushnum(lua_State *L, double x)
 {
     if (isnan(x))
@@ -140,6 +142,8 @@ static void pushnum(lua_State *L, double x)
         lua_pushnumber(L, x);
 }
 
+/* t.series, t.year, t.kind, t.op, t.value, t.ref, t.tolerance, t.label,
+ * t.source, t.shape, t.unit, t.id (stored targets only). */
 static int target_index(lua_State *L)
 {
     ot_l_target *b = luaL_checkudata(L, 1, OT_L_TARGET);
@@ -188,6 +192,7 @@ static int target_tostring(lua_State *L)
     return 1;
 }
 
+/* __gc and __close: frees the target's strings. */
 static int target_gc(lua_State *L)
 {
     ot_l_target *t = luaL_checkudata(L, 1, OT_L_TARGET);
@@ -197,6 +202,7 @@ static int target_gc(lua_State *L)
 
 /* ---- scenarios ------------------------------------------------------------------- */
 
+/* The open scenario at arg, or a bad-argument error. */
 static ot_scenario *checkscenario(lua_State *L, int arg)
 {
     ot_scenario **box = luaL_testudata(L, arg, OT_L_SCENARIO);
@@ -313,6 +319,7 @@ static int sc_set(lua_State *L)
     return 1;
 }
 
+/* Methods (upvalue 1), then sc.name and sc.n. */
 static int sc_index(lua_State *L)
 {
     ot_scenario *sc = checkscenario(L, 1);
@@ -328,6 +335,7 @@ static int sc_index(lua_State *L)
     return 1;
 }
 
+/* "scenario 'name' (n operations)" */
 static int sc_tostring(lua_State *L)
 {
     ot_scenario *sc = checkscenario(L, 1);

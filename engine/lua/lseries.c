@@ -239,6 +239,7 @@ static int l_sub(lua_State *L) { return method_arith(L, '-'); }
 static int l_mul(lua_State *L) { return method_arith(L, '*'); }
 static int l_div(lua_State *L) { return method_arith(L, '/'); }
 
+/* -s */
 static int m_unm(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
@@ -254,6 +255,7 @@ typedef ot_series *(*unary_fn)(const ot_series *, ot_err *);
 typedef ot_series *(*shift_fn)(const ot_series *, long, ot_err *);
 typedef ot_series *(*pair_fn)(const ot_series *, const ot_series *, ot_err *);
 
+/* s:op(): a new series from fn(s), boxed before fn runs. */
 static int unary(lua_State *L, unary_fn fn)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
@@ -277,6 +279,7 @@ static int shifted(lua_State *L, shift_fn fn, lua_Integer min)
     return finish(L, box, fn(s, (long)k, &e), &e);
 }
 
+/* s:op(t) with t a series (share, contribution, implied_level). */
 static int paired(lua_State *L, pair_fn fn)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
@@ -333,6 +336,7 @@ static int l_window(lua_State *L)
     return finish(L, box, ot_series_window(s, from, to, &e), &e);
 }
 
+/* s:rolling(k [, "mean"|"sum"|"min"|"max"|"sd"]) */
 static int l_rolling(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
@@ -347,6 +351,7 @@ static int l_rolling(lua_State *L)
     return finish(L, box, ot_series_rolling(s, (long)k, fn, &e), &e);
 }
 
+/* s:fill(["linear"|"previous"|"none"]) */
 static int l_fill(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
@@ -357,6 +362,7 @@ static int l_fill(lua_State *L)
     return finish(L, box, ot_series_fill(s, m, &e), &e);
 }
 
+/* s:index(base): base a period of s's frequency or coarser. */
 static int l_index(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
@@ -395,6 +401,7 @@ static int l_with(lua_State *L)
 
 /* ---- access ------------------------------------------------------------------- */
 
+/* One value as Lua sees it: nil when missing. */
 static void pushvalue(lua_State *L, double v)
 {
     if (isnan(v))
@@ -428,6 +435,7 @@ static int l_pairs(lua_State *L)
     return 2;
 }
 
+/* s:periods() -> {"2023-01", ...}, one per position. */
 static int l_periods(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
@@ -439,6 +447,7 @@ static int l_periods(lua_State *L)
     return 1;
 }
 
+/* s:values() -> {v1, ...}, NaN where missing so the table is a sequence. */
 static int l_values(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
@@ -474,12 +483,14 @@ static int l_covered(lua_State *L)
     return 1;
 }
 
+/* #s: the number of periods. */
 static int m_len(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)ot_l_checkseries(L, 1)->n);
     return 1;
 }
 
+/* A metadata string, nil when unset. */
 static void pushopt(lua_State *L, const char *s)
 {
     if (s)
@@ -539,6 +550,7 @@ static int m_index(lua_State *L)
     return 1;
 }
 
+/* s.x = v: series are immutable. */
 static int m_newindex(lua_State *L)
 {
     return luaL_error(L, "series are immutable (use ot.series or s:with to make a new one)");
@@ -802,6 +814,8 @@ static const luaL_Reg series_funcs[] = {
     {"missing", l_missing},
     {NULL, NULL}};
 
+/* Adds ot.series and ot.missing to the module and makes the series
+ * metatable: metamethods, __index over the methods, mt.methods. */
 void ot_l_open_series(lua_State *L)
 {
     luaL_setfuncs(L, series_funcs, 0);            /* [mod] */
