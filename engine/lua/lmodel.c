@@ -343,8 +343,10 @@ static int m_index(lua_State *L)
     else if (strcmp(k, "params") == 0) {
         lua_createtable(L, 0, (int)m->npar);
         for (size_t i = 0; i < m->npar && i < OT_MODEL_MAXPAR; i++) {
+            /* a name may fill its 16 bytes without a terminator */
+            lua_pushlstring(L, m->par_name[i], strnlen(m->par_name[i], sizeof m->par_name[i]));
             lua_pushnumber(L, m->par[i]);
-            lua_setfield(L, -2, m->par_name[i]);
+            lua_rawset(L, -3);
         }
     } else
         lua_pushnil(L);
