@@ -8,14 +8,15 @@
 # Environment: BUILD (a build tree configured with -DONTRACK_BENCH=ON and
 # without sanitizers; default ./build-bench), RUNS (default 5), BENCH_DIR
 # (scratch space, default /tmp/ontrack-bench), OT_IMPORT (the import command,
-# called as `$OT_IMPORT DB FILE`; default $BUILD/bench/ot_bench_import; for
-# the CLI use OT_IMPORT="sh -c 'exec ontrack --db \"\$0\" import \"\$1\"'").
+# called as `$OT_IMPORT DB FILE`; default $BUILD/bench/ot_bench_import), or
+# OT_CLI (an `ontrack` binary: times `$OT_CLI --db DB import FILE` instead).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-build-bench}
 RUNS=${RUNS:-5}
 BENCH_DIR=${BENCH_DIR:-/tmp/ontrack-bench}
 OT_IMPORT=${OT_IMPORT:-$BUILD/bench/ot_bench_import}
+OT_CLI=${OT_CLI:-}
 [ $# -gt 0 ] || set -- 1000000
 mkdir -p "$BENCH_DIR"
 command -v /usr/bin/time >/dev/null || { echo "run.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 69; }
@@ -39,7 +40,11 @@ for n in "$@"; do
     : >"$ot"; : >"$sq"
     i=0
     while [ $i -lt "$RUNS" ]; do   # interleaved, so both see the same machine state
-        time_one "$ot" "$BENCH_DIR/ot.db" $OT_IMPORT "$BENCH_DIR/ot.db" "$csv"
+        if [ -n "$OT_CLI" ]; then
+            time_one "$ot" "$BENCH_DIR/ot.db" "$OT_CLI" --db "$BENCH_DIR/ot.db" import "$csv"
+        else
+            time_one "$ot" "$BENCH_DIR/ot.db" $OT_IMPORT "$BENCH_DIR/ot.db" "$csv"
+        fi
         time_one "$sq" "$BENCH_DIR/sq.db" sqlite3 "$BENCH_DIR/sq.db" \
             -cmd "PRAGMA journal_mode=WAL" -cmd "PRAGMA synchronous=NORMAL" \
             ".mode csv" ".import $csv t"
@@ -47,8 +52,9 @@ for n in "$@"; do
     done
     ot_s=$(cut -d' ' -f1 "$ot" | median); ot_kb=$(cut -d' ' -f2 "$ot" | sort -n | tail -1)
     sq_s=$(cut -d' ' -f1 "$sq" | median); sq_kb=$(cut -d' ' -f2 "$sq" | sort -n | tail -1)
-    awk -v n="$n" -v os="$ot_s" -v ok="$ot_kb" -v ss="$sq_s" -v sk="$sq_kb" 'BEGIN {
-        printf "%-10d %-22s %10.2f %12.0f %10.1f %8.2f\n", n, "ontrack import", os, n/os, ok/1024, ss/os
+    tool="ot_bench_import"; [ -z "$OT_CLI" ] || tool="ontrack import"
+    awk -v n="$n" -v tool="$tool" -v os="$ot_s" -v ok="$ot_kb" -v ss="$sq_s" -v sk="$sq_kb" 'BEGIN {
+        printf "%-10d %-22s %10.2f %12.0f %10.1f %8.2f\n", n, tool, os, n/os, ok/1024, ss/os
         printf "%-10d %-22s %10.2f %12.0f %10.1f %8s\n", n, "sqlite3 .import", ss, n/ss, sk/1024, "1.00"
     }'
 done
