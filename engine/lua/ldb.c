@@ -286,13 +286,25 @@ static int l_keys(lua_State *L)
 
 /* ---- writing -------------------------------------------------------------------------- */
 
-/* db:put(series [, {key =, measure =, vintage =, source =}]) -> inserted,
- * unchanged.  Writes every present value in one transaction, and for measure
+/* db:put(target) -> id, or db:put(series [, {key =, measure =, vintage =,
+ * source =}]) -> inserted, unchanged.  Writes every present value in one transaction, and for measure
  * "value" the series' name, unit and kind as the key's metadata; a Jan–Feb
  * value is stored as the combined period. */
 static int l_put(lua_State *L)
 {
     ot_store *st = ot_l_checkdb(L, 1);
+    ot_l_target *tb = luaL_testudata(L, 2, OT_L_TARGET);
+    if (tb) {
+        /* db:put(target) -> id: stores (or updates) the target */
+        ot_err e;
+        ot_err_clear(&e);
+        int64_t id = 0;
+        if (ot_store_put_target(st, &tb->t, &id, &e) != OT_OK)
+            return ot_l_error(L, &e);
+        tb->id = (long long)id;
+        lua_pushinteger(L, (lua_Integer)id);
+        return 1;
+    }
     const ot_series *s = ot_l_checkseries(L, 2);
     const char *key = s->key, *source = NULL, *vs = NULL;
     ot_measure m = OT_MEASURE_VALUE;

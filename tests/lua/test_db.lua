@@ -138,6 +138,14 @@ H.run{
            t.value == 7.5 and t.label == "增长7.5%" and t.id)
     assert(tostring(t) == "d.i 2023: growth >= 7.5 (增长7.5%)", tostring(t))
     assert(#db:targets() == 2 and #db:targets(2024) == 1)
+    -- a target made in Lua, stored
+    local mine = ot.target{series = "d.i", year = 2025, kind = "level", op = ">", value = 9,
+                           label = "自定"}
+    local id = db:put(mine)
+    assert(math.type(id) == "integer" and mine.id == id)
+    assert(db:put(mine) == id)                      -- the same target again: same id
+    local got = db:targets{year = 2025}
+    assert(#got == 1 and got[1].id == id and got[1].label == "自定" and got[1].op == ">")
     local bad = writefile("series,period,value\nd.b,2023-01,abc\n")
     local msg = H.checkerror("abc", function() return db:import(bad) end)
     assert(msg:find(bad .. ":2:", 1, true), msg)    -- file:line: in the message
