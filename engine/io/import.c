@@ -24,6 +24,7 @@
 #include "core/period.h"
 #include "core/series.h"
 #include "core/target.h"
+#include "io/fields.h"
 #include "io/xxh64.h"
 
 #define CHUNK 65536
@@ -197,167 +198,6 @@ static long colno(const ctx *c, int id)
     return c->map[id] + 1L;
 }
 
-/* A field quoted for a message: at most 60 bytes, cut on a UTF-8 boundary. */
-static const char *shown(const char *s, char *buf, size_t cap)
-{
-    size_t n = strlen(s);
-    if (n < cap && n <= 60)
-        return s;
-    n = 60 < cap - 4 ? 60 : cap - 4;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(buf, s, n);
-    memcpy(buf + n, "...", 4);
-    return buf;
-}
-
-/* Index of the first byte of s[0..n) that is not valid UTF-8, or n. */
-static size_t utf8_check(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char b = s[i];
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (b >= 0xC2 && b <= 0xDF)
-            k = 1;
-        else if (b >= 0xE0 && b <= 0xEF) {
-            k = 2;
-            if (b == 0xE0)
-                lo = 0xA0;
-            else if (b == 0xED)
-                hi = 0x9F;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            k = 3;
-            if (b == 0xF0)
-                lo = 0x90;
-            else if (b == 0xF4)
-                hi = 0x8F;
-        } else
-            return i;
-        if (i + k >= n)
-            return i;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return i;
-        for (size_t j = 2; j <= k; j++)
-            if ((s[i + j] & 0xC0) != 0x80)
-                return i;
-        i += k + 1;
-    }
-    return n;
-}
-
-/* ---- values ------------------------------------------------------------- */
-
-enum { V_OK = 0, V_MISSING = 1, V_BAD = -1 };
-
-/* Clinger's fast path: a decimal of at most 15 significant digits and at most
- * 22 after the point is m / 10^k with m and 10^k both exact doubles, so one
- * division gives the correctly rounded result strtod would.  Returns 0 (use
- * strtod) for anything else, exponents included.  s is [+-]digits[.digits]. */
-static int fast_decimal(const char *s, double *out)
-{
-    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    int neg = *s == '-';
-    if (*s == '-' || *s == '+')
-        s++;
-    uint64_t m = 0;
-    int digits = 0, frac = -1;
-    for (; *s; s++) {
-        if (*s == '.') {
-            frac = 0;
-            continue;
-        }
-        if (*s < '0' || *s > '9')
-            return 0;
-        m = m * 10 + (uint64_t)(*s - '0');
-        if (m && ++digits > 15)
-            return 0;
-        if (frac >= 0 && ++frac > 22)
-            return 0;
-    }
-    double v = (double)m / pow10[frac > 0 ? frac : 0];
-    *out = neg ? -v : v;
-    return 1;
-}
-
-/* Parses a number as statistics tables print it: 1234.5, -0.3, 1,234.5
- * (comma groups of three), 1.2e3, 12.3% (the number 12.3: growth rates are
- * percentages everywhere).  Empty, -, — and … are missing. */
-static int parse_value(const char *s, double *out)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
-    if (n == 0 || (n == 1 && s[0] == '-') || (n == 3 && memcmp(s, "\xE2\x80\x94", 3) == 0) ||
-        (n == 3 && memcmp(s, "\xE2\x80\xA6", 3) == 0))
-        return V_MISSING;
-    char tmp[64];
-    size_t t = 0, i = 0;
-    if (n && s[n - 1] == '%')
-        n--;
-    if (i < n && (s[i] == '+' || s[i] == '-'))
-        tmp[t++] = s[i++];
-    /* integer part, with optional thousands separators */
-    size_t digits = 0, group = 0;
-    int commas = 0;
-    for (; i < n && (s[i] == ',' || (s[i] >= '0' && s[i] <= '9')); i++) {
-        if (s[i] == ',') {
-            if ((commas ? group != 3 : (group == 0 || group > 3)))
-                return V_BAD;
-            commas = 1;
-            group = 0;
-            continue;
-        }
-        if (t >= sizeof tmp - 8)
-            return V_BAD;
-        tmp[t++] = s[i];
-        digits++;
-        group++;
-    }
-    if (commas && group != 3)
-        return V_BAD;
-    if (i < n && s[i] == '.') {
-        tmp[t++] = s[i++];
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-            if (t >= sizeof tmp - 8)
-                return V_BAD;
-            tmp[t++] = s[i];
-            digits++;
-        }
-    }
-    if (!digits)
-        return V_BAD;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        tmp[t++] = s[i++];
-        if (i < n && (s[i] == '+' || s[i] == '-'))
-            tmp[t++] = s[i++];
-        size_t e = 0;
-        for (; i < n && s[i] >= '0' && s[i] <= '9' && e < 4; i++, e++)
-            tmp[t++] = s[i];
-        if (!e)
-            return V_BAD;
-    }
-    if (i != n)
-        return V_BAD;
-    tmp[t] = '\0';
-    double v;
-    if (!fast_decimal(tmp, &v))
-        v = strtod(tmp, NULL);
-    if (!isfinite(v))
-        return V_BAD;
-    *out = v;
-    return V_OK;
-}
-
 /* ---- the header --------------------------------------------------------- */
 
 static int has(const int *ids, size_t n, int id)
@@ -410,7 +250,7 @@ static void header(ctx *c)
                 "expected a header naming the columns (long: series,period,value; wide: "
                 "period,KEY,...; targets: series,year,kind,op,value; series: series,name), "
                 "found '%s'",
-                shown(field(c, 0), sb, sizeof sb));
+                io_shown(field(c, 0), sb, sizeof sb));
             c->stop = 1;
             return;
         }
@@ -419,7 +259,7 @@ static void header(ctx *c)
     if (f == OT_FORMAT_WIDE) {
         if (nid == 0 || ids[0] != C_PERIOD)
             bad(c, 1, "expected 'period' as the first column of a wide file, found '%s'",
-                shown(field(c, 0), sb, sizeof sb));
+                io_shown(field(c, 0), sb, sizeof sb));
         if (c->nf < 2)
             bad(c, 2, "expected a series key after 'period', found nothing");
         for (size_t i = 1; i < c->nf; i++) {
@@ -427,7 +267,8 @@ static void header(ctx *c)
                 bad(c, (long)i + 1, "expected a series key, found ''");
             for (size_t j = 1; j < i; j++)
                 if (strcmp(field(c, i), field(c, j)) == 0) {
-                    bad(c, (long)i + 1, "duplicate column '%s'", shown(field(c, i), sb, sizeof sb));
+                    bad(c, (long)i + 1, "duplicate column '%s'",
+                        io_shown(field(c, i), sb, sizeof sb));
                     break;
                 }
         }
@@ -445,7 +286,7 @@ static void header(ctx *c)
         for (size_t i = 0; i < nid; i++) {
             if (ids[i] < 0 || !(formats[f].allowed & B(ids[i])))
                 bad(c, (long)i + 1, "unknown column '%s' (a %s file has columns %s)",
-                    shown(field(c, i), sb, sizeof sb), format_names[f], formats[f].list);
+                    io_shown(field(c, i), sb, sizeof sb), format_names[f], formats[f].list);
             else if (c->map[ids[i]] >= 0)
                 bad(c, (long)i + 1, "duplicate column '%s'", col_names[ids[i]]);
             else
@@ -510,17 +351,17 @@ static int period_of(ctx *c, const char *s, long col, ot_period *p)
     if (ot_period_parse(s, (size_t)-1, p, NULL) == OT_OK)
         return 0;
     bad(c, col, "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '%s'",
-        shown(s, sb, sizeof sb));
+        io_shown(s, sb, sizeof sb));
     return -1;
 }
 
 static int value_of(ctx *c, const char *s, long col, double *v)
 {
     char sb[80];
-    int r = parse_value(s, v);
+    int r = io_parse_value(s, v);
     if (r == V_BAD)
         bad(c, col, "expected a number such as 1234.5, 1,234.5 or 12.3%%, found '%s'",
-            shown(s, sb, sizeof sb));
+            io_shown(s, sb, sizeof sb));
     return r;
 }
 
@@ -556,12 +397,12 @@ static void long_row(ctx *c)
     const char *ms = named(c, C_MEASURE);
     if (ms && *ms && ot_measure_parse(ms, (size_t)-1, &m))
         bad(c, colno(c, C_MEASURE), "expected a measure (value, ytd, yoy or ytd_yoy), found '%s'",
-            shown(ms, sb, sizeof sb));
+            io_shown(ms, sb, sizeof sb));
     int32_t vintage = c->o->as_of;
     const char *vs = named(c, C_VINTAGE);
     if (vs && *vs && ot_date_parse(vs, &vintage, NULL))
         bad(c, colno(c, C_VINTAGE), "expected a vintage date such as 2023-10-20, found '%s'",
-            shown(vs, sb, sizeof sb));
+            io_shown(vs, sb, sizeof sb));
     double v = NAN;
     int r = value_of(c, named(c, C_VALUE), colno(c, C_VALUE), &v);
     if (r == V_MISSING)
@@ -612,19 +453,19 @@ static void targets_row(ctx *c)
     long y = strtol(ys, &end, 10);
     if (!*ys || *end || y < 1900 || y > 9999)
         bad(c, colno(c, C_YEAR), "expected a year such as 2023, found '%s'",
-            shown(ys, sb, sizeof sb));
+            io_shown(ys, sb, sizeof sb));
     t.year = (int)y;
     const char *ks = named(c, C_KIND);
     if (ot_target_kind_parse(ks, &t.kind))
         bad(c, colno(c, C_KIND),
             "expected a target kind (growth, level, daily_avg, relative, in_step, count, decline "
             "or unquantified), found '%s'",
-            shown(ks, sb, sizeof sb));
+            io_shown(ks, sb, sizeof sb));
     const char *os = named(c, C_OP);
     if (ot_target_op_parse(os, &t.op))
         bad(c, colno(c, C_OP),
             "expected an operator (>=, >, <=, <, = or empty when unquantified), found '%s'",
-            shown(os, sb, sizeof sb));
+            io_shown(os, sb, sizeof sb));
     int quantified = t.kind != OT_TARGET_UNQUANTIFIED;
     int r = value_of(c, named(c, C_VALUE), colno(c, C_VALUE), &t.value);
     if (r == V_MISSING && quantified)
@@ -680,15 +521,15 @@ static void series_row(ctx *c)
     const char *s;
     if ((s = opt(c, C_FREQ)) && (m.freq = ot_freq_parse(s)) == OT_FREQ_NONE)
         bad(c, colno(c, C_FREQ), "expected a frequency (D, M, Q or Y), found '%s'",
-            shown(s, sb, sizeof sb));
+            io_shown(s, sb, sizeof sb));
     if ((s = opt(c, C_KIND)) && (m.kind = ot_kind_parse(s)) < 0)
         bad(c, colno(c, C_KIND), "expected a kind (flow, stock or rate), found '%s'",
-            shown(s, sb, sizeof sb));
+            io_shown(s, sb, sizeof sb));
     int a;
     if ((s = opt(c, C_AGG))) {
         if ((a = ot_agg_parse(s)) < 0)
             bad(c, colno(c, C_AGG), "expected an aggregation (sum, mean or last), found '%s'",
-                shown(s, sb, sizeof sb));
+                io_shown(s, sb, sizeof sb));
         else
             m.agg = (ot_agg)a;
     }
@@ -748,7 +589,7 @@ static void on_field(void *s, size_t len, void *data)
     c->buf[c->blen + len] = '\0';
     c->blen += len + 1;
     if (c->o->encoding == OT_ENCODING_UTF8 && !c->row_bad) {
-        size_t at = utf8_check((const unsigned char *)s, len);
+        size_t at = io_utf8_check((const unsigned char *)s, len);
         if (at < len) {
             bad(c, (long)c->nf,
                 "expected UTF-8 text, found byte 0x%02X (if the file is GBK or GB18030, import "

@@ -45,7 +45,8 @@ typedef struct ot_import_opts {
     const char *source;      /* source of rows without one; may be NULL */
 } ot_import_opts;
 
-#define OT_IMPORT_OPTS_INIT {OT_FORMAT_AUTO, OT_MEASURE_ANY, OT_VINTAGE_NONE, OT_ENCODING_UTF8, NULL}
+#define OT_IMPORT_OPTS_INIT \
+    {OT_FORMAT_AUTO, OT_MEASURE_ANY, OT_VINTAGE_NONE, OT_ENCODING_UTF8, NULL}
 
 typedef struct ot_import_stats {
     int files;           /* files read */

@@ -317,7 +317,8 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
 
     s = insert1(st, &r, source && *source ? source : NULL, err);
     if (s != SQLITE_DONE)
-        return s < 0 ? (err ? err->code : OT_EIO) : store_sqlerr(st, s, "storing an observation", err);
+        return s < 0 ? (err ? err->code : OT_EIO)
+                     : store_sqlerr(st, s, "storing an observation", err);
     if (res)
         *res = OT_PUT_INSERTED;
     return OT_OK;

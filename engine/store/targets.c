@@ -18,7 +18,8 @@ static const char SQL_FIND[] =
     "WHERE year = ?1 AND kind = ?2 AND coalesce(series,'') = coalesce(?3,'')\n"
     "  AND coalesce(ref,'') = coalesce(?4,'') AND coalesce(label,'') = coalesce(?5,'')";
 static const char SQL_INSERT[] =
-    "INSERT INTO targets(year, kind, series, ref, label, op, value, tolerance, source, shape, unit)\n"
+    "INSERT INTO targets(year, kind, series, ref, label, op, value, tolerance, source, shape,\n"
+    "  unit)\n"
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char SQL_UPDATE[] =
     "UPDATE targets SET op = ?6, value = ?7, tolerance = ?8, source = ?9, shape = ?10,\n"

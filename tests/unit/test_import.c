@@ -400,7 +400,8 @@ static void test_import_header_problems(void **state)
                    "found 'a'");
 
     assert_int_equal(ot_import_file(st, DATA "empty.csv", NULL, NULL, &errs, &err), OT_EDATA);
-    assert_problem(&errs.e[0], DATA "empty.csv", 1, 0, "expected a header row, found an empty file");
+    assert_problem(&errs.e[0], DATA "empty.csv", 1, 0,
+                   "expected a header row, found an empty file");
 
     /* A format given explicitly checks its required columns. */
     ot_import_opts o = OT_IMPORT_OPTS_INIT;

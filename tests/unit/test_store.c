@@ -493,8 +493,9 @@ static void test_store_batched_rows(void **state)
     assert_int_equal(ot_store_import_begin(st, &r, &imp, &err), OT_OK);
     /* 40 months from 2020-01: 32 go out in one batch, 8 wait */
     for (int i = 0; i < 40; i++)
-        assert_int_equal(ot_store_put_obs(st, "b", OT_MEASURE_VALUE, month(2020 + i / 12, i % 12 + 1),
-                                          i, OT_VINTAGE_NONE, "src", imp, NULL, &err),
+        assert_int_equal(ot_store_put_obs(st, "b", OT_MEASURE_VALUE,
+                                          month(2020 + i / 12, i % 12 + 1), i, OT_VINTAGE_NONE,
+                                          "src", imp, NULL, &err),
                          OT_OK);
     ot_series *s = read_asof(st, "b", OT_MEASURE_ANY, OT_ASOF_LATEST);
     assert_int_equal(s->n, 40);

@@ -1,0 +1,164 @@
+/* fields.c — numbers, missing markers and UTF-8 in CSV fields (fields.h). */
+#include "io/fields.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A field quoted for a message: at most 60 bytes, cut on a UTF-8 boundary. */
+const char *io_shown(const char *s, char *buf, size_t cap)
+{
+    size_t n = strlen(s);
+    if (n < cap && n <= 60)
+        return s;
+    n = 60 < cap - 4 ? 60 : cap - 4;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(buf, s, n);
+    memcpy(buf + n, "...", 4);
+    return buf;
+}
+
+/* Index of the first byte of s[0..n) that is not valid UTF-8, or n. */
+size_t io_utf8_check(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = s[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF)
+            k = 1;
+        else if (b >= 0xE0 && b <= 0xEF) {
+            k = 2;
+            if (b == 0xE0)
+                lo = 0xA0;
+            else if (b == 0xED)
+                hi = 0x9F;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            k = 3;
+            if (b == 0xF0)
+                lo = 0x90;
+            else if (b == 0xF4)
+                hi = 0x8F;
+        } else
+            return i;
+        if (i + k >= n)
+            return i;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return i;
+        for (size_t j = 2; j <= k; j++)
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i;
+        i += k + 1;
+    }
+    return n;
+}
+
+/* Clinger's fast path: a decimal of at most 15 significant digits and at most
+ * 22 after the point is m / 10^k with m and 10^k both exact doubles, so one
+ * division gives the correctly rounded result strtod would.  Returns 0 (use
+ * strtod) for anything else, exponents included.  s is [+-]digits[.digits]. */
+static int fast_decimal(const char *s, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    int neg = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; *s; s++) {
+        if (*s == '.') {
+            frac = 0;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            return 0;
+        m = m * 10 + (uint64_t)(*s - '0');
+        if (m && ++digits > 15)
+            return 0;
+        if (frac >= 0 && ++frac > 22)
+            return 0;
+    }
+    double v = (double)m / pow10[frac > 0 ? frac : 0];
+    *out = neg ? -v : v;
+    return 1;
+}
+
+/* Parses a number as statistics tables print it: 1234.5, -0.3, 1,234.5
+ * (comma groups of three), 1.2e3, 12.3% (the number 12.3: growth rates are
+ * percentages everywhere).  Empty, -, — and … are missing. */
+int io_parse_value(const char *s, double *out)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n == 0 || (n == 1 && s[0] == '-') || (n == 3 && memcmp(s, "\xE2\x80\x94", 3) == 0) ||
+        (n == 3 && memcmp(s, "\xE2\x80\xA6", 3) == 0))
+        return V_MISSING;
+    char tmp[64];
+    size_t t = 0, i = 0;
+    if (n && s[n - 1] == '%')
+        n--;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        tmp[t++] = s[i++];
+    /* integer part, with optional thousands separators */
+    size_t digits = 0, group = 0;
+    int commas = 0;
+    for (; i < n && (s[i] == ',' || (s[i] >= '0' && s[i] <= '9')); i++) {
+        if (s[i] == ',') {
+            if ((commas ? group != 3 : (group == 0 || group > 3)))
+                return V_BAD;
+            commas = 1;
+            group = 0;
+            continue;
+        }
+        if (t >= sizeof tmp - 8)
+            return V_BAD;
+        tmp[t++] = s[i];
+        digits++;
+        group++;
+    }
+    if (commas && group != 3)
+        return V_BAD;
+    if (i < n && s[i] == '.') {
+        tmp[t++] = s[i++];
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (t >= sizeof tmp - 8)
+                return V_BAD;
+            tmp[t++] = s[i];
+            digits++;
+        }
+    }
+    if (!digits)
+        return V_BAD;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        tmp[t++] = s[i++];
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            tmp[t++] = s[i++];
+        size_t e = 0;
+        for (; i < n && s[i] >= '0' && s[i] <= '9' && e < 4; i++, e++)
+            tmp[t++] = s[i];
+        if (!e)
+            return V_BAD;
+    }
+    if (i != n)
+        return V_BAD;
+    tmp[t] = '\0';
+    double v;
+    if (!fast_decimal(tmp, &v))
+        v = strtod(tmp, NULL);
+    if (!isfinite(v))
+        return V_BAD;
+    *out = v;
+    return V_OK;
+}

@@ -1,0 +1,25 @@
+/* fields.h — reading one CSV field as statistics tables print it: numbers
+ * with thousands separators and percent signs, missing markers, UTF-8
+ * checks, and quoting a field in a message.  Pure functions, no allocation.
+ * Internal to engine/io.
+ */
+#ifndef OT_IO_FIELDS_H
+#define OT_IO_FIELDS_H
+
+#include <stddef.h>
+
+enum { V_OK = 0, V_MISSING = 1, V_BAD = -1 };
+
+/* Parses s (NUL-terminated): 1234.5, -0.3, 1,234.5 (comma groups of three),
+ * 1.2e3, 12.3% (the number 12.3), with surrounding blanks; empty, -, — and
+ * … are missing.  Returns V_OK and sets *out, V_MISSING, or V_BAD. */
+int io_parse_value(const char *s, double *out);
+
+/* Index of the first byte of s[0..n) that is not valid UTF-8, or n. */
+size_t io_utf8_check(const unsigned char *s, size_t n);
+
+/* s for a message: itself when short, else its first 60 bytes (cut on a
+ * UTF-8 boundary) and "..." written into buf (cap >= 64). */
+const char *io_shown(const char *s, char *buf, size_t cap);
+
+#endif
