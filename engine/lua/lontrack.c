@@ -7,10 +7,14 @@
  */
 #include "lua/lontrack.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/period.h"
+
+/* docs/lua-api.md, compiled in (lua_api_doc.c, made by embed.cmake). */
+extern const unsigned char ot_l_lua_api_doc[];
 
 ot_alloc ot_l_alloc(lua_State *L)
 {
@@ -229,6 +233,78 @@ lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua
     return x;
 }
 
+/* ---- help ----------------------------------------------------------------------------- */
+
+static int identch(int c)
+{
+    return isalnum(c) || c == '_';
+}
+
+/* Whether the heading h[0..hl) names `name` as a whole word ("yoy" is in
+ * "s:yoy()", not in "s:ytd_yoy()"). */
+static int names(const char *h, size_t hl, const char *name, size_t nl)
+{
+    for (size_t i = 0; nl && i + nl <= hl; i++)
+        if (memcmp(h + i, name, nl) == 0 && (i == 0 || !identch((unsigned char)h[i - 1])) &&
+            (i + nl == hl || !identch((unsigned char)h[i + nl])))
+            return 1;
+    return 0;
+}
+
+/* ot.help([name]): prints the sections of docs/lua-api.md whose heading
+ * names `name` (e.g. "yoy", "db:series", "ot.project"), with their
+ * examples; without a name, the list of headings.  Prints through the
+ * global print, so it shows in scripts and the REPL; returns nothing. */
+static int l_help(lua_State *L)
+{
+    size_t nl;
+    const char *name = luaL_optlstring(L, 1, NULL, &nl);
+    const char *doc = (const char *)ot_l_lua_api_doc;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    int found = 0, in = 0, blank = 0; /* blank: empty lines held until text follows */
+    for (const char *line = doc; *line;) {
+        const char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) : strlen(line);
+        int heading = len > 4 && memcmp(line, "### ", 4) == 0;
+        if (heading || (len > 3 && memcmp(line, "## ", 3) == 0))
+            in = blank = 0;
+        if (heading && !name) {
+            luaL_addlstring(&b, line + 4, len - 4);
+            luaL_addchar(&b, '\n');
+            found++;
+        } else if (heading && names(line + 4, len - 4, name, nl)) {
+            in = 1;
+            if (found++)
+                luaL_addchar(&b, '\n');
+        }
+        if (in && len == 0) {
+            blank++;
+        } else if (in) {
+            for (; blank > 0; blank--)
+                luaL_addchar(&b, '\n');
+            luaL_addlstring(&b, line, len);
+            luaL_addchar(&b, '\n');
+        }
+        line += len + (eol ? 1 : 0);
+    }
+    if (!found) {
+        lua_pushfstring(L, "no help for '%s' (ot.help() lists the topics)", name ? name : "");
+    } else {
+        luaL_pushresult(&b);
+        size_t n;
+        const char *t = lua_tolstring(L, -1, &n);
+        if (n && t[n - 1] == '\n') {
+            lua_pushlstring(L, t, n - 1); /* print adds the last newline */
+            lua_remove(L, -2);
+        }
+    }
+    lua_getglobal(L, "print");
+    lua_insert(L, -2);
+    lua_call(L, 1, 0);
+    return 0;
+}
+
 int luaopen_ontrack(lua_State *L)
 {
     lua_newtable(L);
@@ -236,6 +312,8 @@ int luaopen_ontrack(lua_State *L)
     ot_l_open_db(L);
     ot_l_open_model(L);
     ot_l_open_project(L);
+    lua_pushcfunction(L, l_help);
+    lua_setfield(L, -2, "help");
     lua_pushliteral(L, "ontrack 0.1");
     lua_setfield(L, -2, "_VERSION");
     return 1;

@@ -37,4 +37,20 @@ for _, b in ipairs(blocks) do
     chunk()
   end}
 end
+-- ot.help prints the same text (compiled in), section by section
+cases[#cases + 1] = {"ot.help", function()
+  local out = {}
+  local saved = print
+  print = function(x) out[#out + 1] = x end
+  ot.help("yoy")
+  ot.help("db:series")
+  ot.help()
+  ot.help("no_such_thing")
+  print = saved
+  local yoy = text:match("\n(### s:yoy%(%).-```lua.-```)\n")
+  assert(out[1] == yoy, out[1])
+  assert(out[2]:find("^### db:series%(key") and not out[2]:find("### db:keys"), out[2])
+  assert(out[3]:find("\ns:yoy%(%)\n") and out[3]:find("^ot.series{"), out[3])
+  assert(out[4] == "no help for 'no_such_thing' (ot.help() lists the topics)", out[4])
+end}
 H.run(cases)
