@@ -80,10 +80,10 @@ static int duplicate(ot_err *err, const char *key, ot_measure m, ot_period p, in
 
 /* ---- the insert batch ---------------------------------------------------
  *
- * Rows of a series created in the open transaction whose key (series,
- * measure, freq, period, vintage) is greater than every key inserted into
- * such series so far cannot clash with anything stored: the series holds only
- * this transaction's rows.  They skip the lookup and wait in a batch written
+ * Rows of a series created in the open transaction whose key (measure, freq,
+ * period, vintage) is greater than every key inserted into that series so
+ * far cannot clash with anything stored: the series holds only this
+ * transaction's rows.  They skip the lookup and wait in a batch written
  * by one INSERT of OBS_BATCH rows, which saves SQLite's per-statement work.
  * Any other row first flushes the batch, then takes the full decision.  A
  * sorted first import (the common case, and the benchmark's) thus costs one
@@ -177,7 +177,36 @@ void store_drop_pending(ot_store *st)
 {
     st->npend = 0;
     st->alen = 0;
-    st->have_hw = 0;
+    free(st->hw);
+    st->hw = NULL;
+    st->nhw = 0;
+}
+
+/* The high-water slot of new series sid, grown on demand; NULL when sid is
+ * not new in this transaction or past the cap (those rows take the full
+ * path), or memory runs out (then no row takes the fast path any more). */
+#define HW_MAX (1u << 20)
+static obs_row *hw_slot(ot_store *st, int64_t sid)
+{
+    if (sid <= st->fresh_after)
+        return NULL;
+    uint64_t off = (uint64_t)(sid - st->fresh_after - 1);
+    if (off >= HW_MAX)
+        return NULL;
+    if (off >= st->nhw) {
+        size_t nc = st->nhw ? st->nhw : 64;
+        while (nc <= off)
+            nc *= 2;
+        obs_row *n = realloc(st->hw, nc * sizeof *n);
+        if (!n) { /* no fast path for the rest of the transaction: always safe */
+            st->fresh_after = INT64_MAX;
+            return NULL;
+        }
+        memset(n + st->nhw, 0, (nc - st->nhw) * sizeof *n);
+        st->hw = n;
+        st->nhw = nc;
+    }
+    return &st->hw[off];
 }
 
 int store_flush(ot_store *st, ot_err *err)
@@ -246,11 +275,11 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
     int32_t v = vintage != OT_VINTAGE_NONE ? vintage : ot_period_last_day(p.freq, p.ord);
     obs_row r = {sid, import_id, p.ord, v, (int)m, p.span, freq_index(p.freq), value, 0};
 
-    if (sid > st->fresh_after && (!st->have_hw || key_cmp(&r, &st->hw) > 0)) {
+    obs_row *hw = hw_slot(st, sid);
+    if (hw && (hw->sid == 0 || key_cmp(&r, hw) > 0)) {
         if ((rc = enqueue(st, r, source, err)))
             return rc;
-        st->hw = r;
-        st->have_hw = 1;
+        *hw = r;
         if (res)
             *res = OT_PUT_INSERTED;
         return OT_OK;

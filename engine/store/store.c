@@ -271,6 +271,7 @@ void ot_store_close(ot_store *st)
     sqlite3_close(st->db);
     free(st->pend);
     free(st->arena);
+    free(st->hw);
     free(st->last_key);
     free(st->path);
     free(st);
@@ -332,7 +333,7 @@ int ot_store_commit(ot_store *st, ot_err *err)
         ot_store_rollback(st);
     st->nseen = 0;
     st->fresh_after = INT64_MAX;
-    st->have_hw = 0;
+    store_drop_pending(st);
     return rc;
 }
 

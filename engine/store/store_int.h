@@ -72,13 +72,14 @@ struct ot_store {
     /* series with a larger id were created in the open transaction */
     int64_t fresh_after;
     /* rows of such series waiting for one multi-row INSERT, their source
-     * texts, and the greatest key inserted into such series so far */
+     * texts, and per such series (index id - fresh_after - 1) the greatest
+     * key inserted so far (sid 0: none yet) */
     obs_row *pend;
     size_t npend;
     char *arena;
     size_t alen, acap;
-    int have_hw;
-    obs_row hw;
+    obs_row *hw;
+    size_t nhw;
 };
 
 /* Returns statement id (text sql, a static string), reset and unbound,

@@ -315,6 +315,38 @@ static void test_import_value_forms(void **state)
     unlink(path);
 }
 
+/* A wide file interleaves its series row by row; a repeated period is a
+ * duplicate for every column of it. */
+static void test_import_wide_interleaved_and_repeated(void **state)
+{
+    ot_store *st = *state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/import_wide_%d.csv", ONTRACK_TEST_TMP, (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("period,a,b\n2023-01,1,10\n2023-02,2,20\n2023-03,3,30\n", f);
+    fclose(f);
+    ot_import_stats s = import_ok(st, path, NULL);
+    assert_int_equal(s.inserted, 6);
+    ot_series *x = read_m(st, "b", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(x->n, 3);
+    assert_num(x->v[0], 10);
+    assert_num(x->v[2], 30);
+    ot_series_free(x);
+
+    f = fopen(path, "w");
+    fputs("period,c,d\n2023-01,1,10\n2023-02,2,20\n2023-01,1,10\n", f);
+    fclose(f);
+    ot_import_errors errs;
+    ot_err err;
+    assert_int_equal(ot_import_file(st, path, NULL, NULL, &errs, &err), OT_EDATA);
+    /* the first problem stops writing, so only column 2's duplicate is found */
+    assert_int_equal(errs.count, 1);
+    assert_problem(&errs.e[0], path, 4, 2,
+                   "duplicate row: c value 2023-01 was already given in this import");
+    unlink(path);
+}
+
 /* ---- encodings ------------------------------------------------------------ */
 
 static void test_import_gbk(void **state)
@@ -611,6 +643,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_wide_with_measure_and_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_targets_and_series_auto, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_value_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_wide_interleaved_and_repeated, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_import_gbk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_every_bad_row_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_header_problems, setup, teardown),
