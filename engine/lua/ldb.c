@@ -18,6 +18,11 @@
 #endif
 #include "store/store.h"
 
+/* Metatables of the GC-owned scratch boxes below. */
+#define OT_L_KEYBUF "ontrack.keybuf"
+#define OT_L_TBUF "ontrack.targetbuf"
+#define OT_L_METABUF "ontrack.metabuf"
+
 /* ---- as_of -------------------------------------------------------------------- */
 
 void ot_l_asof(lua_State *L, int arg, const char *s, int32_t *days, const char **period)
@@ -262,10 +267,7 @@ static int l_keys(lua_State *L)
     keybuf *kb = lua_newuserdatauv(L, sizeof *kb, 0);   /* [kb] */
     memset(kb, 0, sizeof *kb);
     kb->a = ot_l_alloc(L);
-    lua_createtable(L, 0, 1);
-    lua_pushcfunction(L, keybuf_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
+    luaL_setmetatable(L, OT_L_KEYBUF);
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_keys(st, pattern, collect_key, kb, &e) != OT_OK)
@@ -413,10 +415,7 @@ static int l_targets(lua_State *L)
     luaL_argcheck(L, year >= 0 && year <= 9999, 2, "year out of range");
     tbuf *b = lua_newuserdatauv(L, sizeof *b, 0);          /* [b] */
     memset(b, 0, sizeof *b);
-    lua_createtable(L, 0, 1);
-    lua_pushcfunction(L, tbuf_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
+    luaL_setmetatable(L, OT_L_TBUF);
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_targets(st, (int)year, &b->t, &b->ids, &b->n, &e) != OT_OK)
@@ -534,10 +533,7 @@ static int l_meta(lua_State *L)
     const char *key = luaL_checkstring(L, 2);
     ot_series_meta *m = lua_newuserdatauv(L, sizeof *m, 0);    /* [m] */
     ot_series_meta_init(m);
-    lua_createtable(L, 0, 1);
-    lua_pushcfunction(L, metabox_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
+    luaL_setmetatable(L, OT_L_METABUF);
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_get_meta(st, key, m, &e) != OT_OK)
@@ -593,4 +589,14 @@ void ot_l_open_db(lua_State *L)
     lua_pushliteral(L, "db");
     lua_setfield(L, -2, "__name");
     lua_pop(L, 1);                          /* [mod] */
+    static const struct {
+        const char *name;
+        lua_CFunction gc;
+    } bufs[] = {{OT_L_KEYBUF, keybuf_gc}, {OT_L_TBUF, tbuf_gc}, {OT_L_METABUF, metabox_gc}};
+    for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++) {
+        luaL_newmetatable(L, bufs[i].name);
+        lua_pushcfunction(L, bufs[i].gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pop(L, 1);
+    }
 }
