@@ -376,6 +376,60 @@ static void test_import_gbk(void **state)
     ot_series_free(x);
 }
 
+/* Builds a GBK long file of n rows whose source is 20 two-byte characters
+ * (义 = D2 E5), led by pad ASCII 'a's in the first row; returns its length
+ * and, in *cut, whether byte 65535 (the last of the first 64 KiB read) is
+ * the first byte of a character. */
+static size_t gbk_rows(char *buf, int n, int pad, int *cut)
+{
+    size_t len = (size_t)sprintf(buf, "series,period,value,source\n");
+    *cut = 0;
+    for (int i = 0; i < n; i++) {
+        len += (size_t)sprintf(buf + len, "k%05d,2023-01,%d,%.*s", i, i, i == 0 ? pad : 0,
+                               "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        size_t run = len;
+        for (int k = 0; k < 20; k++)
+            len += (size_t)sprintf(buf + len, "\xD2\xE5");
+        if (run <= 65535 && 65535 < len)
+            *cut = (65535 - run) % 2 == 0;
+        buf[len++] = '\n';
+    }
+    return len;
+}
+
+/* A character cut by the 64 KiB read boundary is carried into the next read. */
+static void test_import_gbk_character_across_reads(void **state)
+{
+    ot_store *st = *state;
+    enum { N = 3000 };
+    char *buf = malloc(N * 80 + 64);
+    assert_non_null(buf);
+    int cut = 0;
+    size_t len = 0;
+    for (int pad = 0; pad < 64 && !cut; pad++)
+        len = gbk_rows(buf, N, pad, &cut);
+    if (!cut)
+        free(buf);
+    assert_true(cut);
+    assert_true(len > 2 * 65536);
+    char path[512];
+    snprintf(path, sizeof path, "%s/import_gbkcut_%d.csv", ONTRACK_TEST_TMP, (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, len, f), len);
+    fclose(f);
+    free(buf);
+    ot_import_opts o = OT_IMPORT_OPTS_INIT;
+    o.encoding = OT_ENCODING_GBK;
+    ot_import_stats s = import_ok(st, path, &o);
+    assert_int_equal(s.rows, N);
+    assert_int_equal(s.inserted, N);
+    ot_series *x = read_m(st, "k02999", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_num(x->v[0], 2999);
+    ot_series_free(x);
+    unlink(path);
+}
+
 /* ---- bad input ------------------------------------------------------------ */
 
 static void test_import_every_bad_row_reported(void **state)
@@ -646,6 +700,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_wide_interleaved_and_repeated, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_import_gbk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_gbk_character_across_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_every_bad_row_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_header_problems, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_files_all_or_nothing, setup, teardown),

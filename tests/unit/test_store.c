@@ -150,6 +150,43 @@ static void test_store_readonly_refuses_writes(void **state)
     unlink(wal);
 }
 
+/* A second writer waits the busy timeout (5 s), then gets OT_ELOCKED (exit
+ * 75, "try again"); readers are never blocked (WAL). */
+static void test_store_second_writer_locked(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/test_store_lock_%d.db", ONTRACK_TEST_TMP, (int)getpid());
+    unlink(path);
+    ot_store *a = NULL, *b = NULL;
+    ot_err err;
+    assert_int_equal(ot_store_open(path, OT_STORE_CREATE, &a, &err), OT_OK);
+    put(a, "k", OT_MEASURE_VALUE, month(2023, 1), 1, OT_VINTAGE_NONE);
+    assert_int_equal(ot_store_open(path, 0, &b, &err), OT_OK);
+    assert_int_equal(ot_store_begin(a, &err), OT_OK);
+    put(a, "k", OT_MEASURE_VALUE, month(2023, 2), 2, OT_VINTAGE_NONE);
+    assert_int_equal(ot_store_put_obs(b, "k", OT_MEASURE_VALUE, month(2023, 3), 3,
+                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                     OT_ELOCKED);
+    assert_string_equal(err.msg, "starting a transaction: database is locked");
+    assert_int_equal(ot_err_exit_code(err.code), 75);
+    ot_series *s = read_asof(b, "k", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(s->n, 1); /* a's open transaction is invisible to b */
+    ot_series_free(s);
+    assert_int_equal(ot_store_commit(a, &err), OT_OK);
+    s = read_asof(b, "k", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(s->n, 2);
+    ot_series_free(s);
+    ot_store_close(b);
+    ot_store_close(a);
+    char aux[600];
+    unlink(path);
+    snprintf(aux, sizeof aux, "%s-wal", path);
+    unlink(aux);
+    snprintf(aux, sizeof aux, "%s-shm", path);
+    unlink(aux);
+}
+
 static void test_store_transaction_misuse(void **state)
 {
     ot_store *st = *state;
@@ -792,6 +829,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_open_creates_and_migrates),
         cmocka_unit_test(test_store_readonly_refuses_writes),
+        cmocka_unit_test(test_store_second_writer_locked),
         cmocka_unit_test_setup_teardown(test_store_transaction_misuse, setup, teardown),
         cmocka_unit_test(test_store_measure_names),
         cmocka_unit_test_setup_teardown(test_store_meta_put_get_update, setup, teardown),
