@@ -153,9 +153,8 @@ static void test_lua_host_run_file(void **state)
     ot_err err;
     int rc = ot_host_run_file(h, path, 2, argv, &err);
     assert_int_equal(rc, OT_ESCRIPT);
-    char want[512];
-    snprintf(want, sizeof want, "%s:6: line five\nstack traceback:", path);
-    assert_non_null(strstr(err.msg, want));
+    /* Lua shortens long chunk names to "...<tail>", so match the tail only */
+    assert_non_null(strstr(err.msg, "test_lua_host_script.lua:6: line five\nstack traceback:"));
     ok(h, "assert(result == 'ran')");
     rc = ot_host_run_file(h, ONTRACK_TEST_TMP "/no_such_script.lua", 0, NULL, &err);
     assert_int_equal(rc, OT_ENOTFOUND);
