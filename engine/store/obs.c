@@ -261,6 +261,25 @@ static int enqueue(ot_store *st, obs_row r, const char *source, ot_err *err)
     return st->npend == OBS_BATCH ? store_flush(st, err) : OT_OK;
 }
 
+/* Records in temp.put_seen a row of import_id skipped as unchanged, so that
+ * a later duplicate of it in the same import is still caught. */
+static int remember_unchanged(ot_store *st, int64_t sid, ot_measure m, ot_period p, int32_t v,
+                              int64_t import_id, ot_err *err)
+{
+    if (!import_id)
+        return OT_OK;
+    sqlite3_stmt *q = store_stmt(st, S_SEEN_INSERT, SQL_SEEN_INSERT, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    bind_key(q, sid, m, p, v, import_id);
+    int s = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (s != SQLITE_DONE)
+        return store_sqlerr(st, s, "recording an unchanged row", err);
+    st->nseen++;
+    return OT_OK;
+}
+
 /* One lookup of the latest vintage on or before v decides: unchanged (record
  * the row in temp.put_seen, so a later duplicate of it is still caught),
  * conflict, or insert.  Rows of this import are recognised by import_id. */
@@ -277,11 +296,15 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
 
     obs_row *hw = hw_slot(st, sid);
     if (hw && (hw->sid == 0 || key_cmp(&r, hw) > 0)) {
-        if ((rc = enqueue(st, r, source, err)))
+        /* hw, when of the same period, is its latest vintage: rule 2 */
+        int same = hw->sid && hw->measure == r.measure && hw->freq == r.freq &&
+                   hw->ord == r.ord && hw->value == r.value && hw->span == r.span;
+        if (same ? (rc = remember_unchanged(st, sid, m, p, v, import_id, err))
+                 : (rc = enqueue(st, r, source, err)))
             return rc;
         *hw = r;
         if (res)
-            *res = OT_PUT_INSERTED;
+            *res = same ? OT_PUT_UNCHANGED : OT_PUT_INSERTED;
         return OT_OK;
     }
     if ((rc = store_flush(st, err)))
@@ -320,16 +343,8 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
         }
     }
     if (have && old == value && old_span == p.span) {
-        if (import_id) {
-            if (!(q = store_stmt(st, S_SEEN_INSERT, SQL_SEEN_INSERT, err)))
-                return err ? err->code : OT_EIO;
-            bind_key(q, sid, m, p, v, import_id);
-            s = sqlite3_step(q);
-            sqlite3_reset(q);
-            if (s != SQLITE_DONE)
-                return store_sqlerr(st, s, "recording an unchanged row", err);
-            st->nseen++;
-        }
+        if ((rc = remember_unchanged(st, sid, m, p, v, import_id, err)))
+            return rc;
         if (res)
             *res = OT_PUT_UNCHANGED;
         return OT_OK;

@@ -560,6 +560,37 @@ static void test_store_batched_rows(void **state)
     assert_true(isnan(s->v[41]));
     assert_num(s->v[49], 99);
     ot_series_free(s);
+    /* a new series given the same figure at two vintages keeps one row;
+     * the repeated second one is still a duplicate */
+    assert_int_equal(ot_store_begin(st, &err), OT_OK);
+    r.hash = 0x43;
+    assert_int_equal(ot_store_import_begin(st, &r, &imp, &err), OT_OK);
+    ot_put_result res;
+    assert_int_equal(ot_store_put_obs(st, "v", OT_MEASURE_YTD, month(2023, 1), 5,
+                                      day(2023, 2, 15), NULL, imp, &res, &err),
+                     OT_OK);
+    assert_int_equal(res, OT_PUT_INSERTED);
+    assert_int_equal(ot_store_put_obs(st, "v", OT_MEASURE_YTD, month(2023, 1), 5,
+                                      day(2023, 3, 15), NULL, imp, &res, &err),
+                     OT_OK);
+    assert_int_equal(res, OT_PUT_UNCHANGED);
+    assert_int_equal(ot_store_put_obs(st, "v", OT_MEASURE_YTD, month(2023, 1), 6,
+                                      day(2023, 3, 15), NULL, imp, &res, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg, "duplicate row: v ytd 2023-01 vintage 2023-03-15 was already "
+                                 "given in this import");
+    assert_int_equal(ot_store_put_obs(st, "v", OT_MEASURE_YTD, month(2023, 1), 7,
+                                      day(2023, 4, 15), NULL, imp, &res, &err),
+                     OT_OK);
+    assert_int_equal(res, OT_PUT_INSERTED);
+    assert_int_equal(ot_store_commit(st, &err), OT_OK);
+    s = read_asof(st, "v", OT_MEASURE_ANY, day(2023, 3, 20));
+    assert_num(s->v[0], 5);
+    ot_series_free(s);
+    s = read_asof(st, "v", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_num(s->v[0], 7);
+    ot_series_free(s);
+
     /* a rolled-back batch leaves nothing behind */
     assert_int_equal(ot_store_begin(st, &err), OT_OK);
     for (int i = 0; i < 5; i++)
