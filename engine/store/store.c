@@ -628,7 +628,9 @@ static const char SQL_KEYS[] =
     "FROM series s LEFT JOIN (\n"
     "  SELECT series_id, freq, sum(DISTINCT 1 << measure) AS mb, min(ord) AS lo,\n"
     "         max(ord) AS hi, count(DISTINCT ord) AS n\n"
-    "  FROM obs GROUP BY series_id, freq) o ON o.series_id = s.id\n"
+    "  FROM obs WHERE ?1 IS NULL\n"
+    "     OR series_id IN (SELECT id FROM series WHERE key GLOB ?1)\n"
+    "  GROUP BY series_id, freq) o ON o.series_id = s.id\n"
     "WHERE ?1 IS NULL OR s.key GLOB ?1\n"
     "ORDER BY s.key, o.freq";
 
