@@ -305,6 +305,15 @@ static int l_help(lua_State *L)
     return 0;
 }
 
+/* ot.as_of(): the default as-of of reads (`--as-of` of the CLI), or nil
+ * when reads default to the latest data. */
+static int l_as_of(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_ASOF) != LUA_TSTRING)
+        lua_pushnil(L);
+    return 1;
+}
+
 int luaopen_ontrack(lua_State *L)
 {
     lua_newtable(L);
@@ -314,6 +323,8 @@ int luaopen_ontrack(lua_State *L)
     ot_l_open_project(L);
     lua_pushcfunction(L, l_help);
     lua_setfield(L, -2, "help");
+    lua_pushcfunction(L, l_as_of);
+    lua_setfield(L, -2, "as_of");
     lua_pushliteral(L, "ontrack 0.1");
     lua_setfield(L, -2, "_VERSION");
     return 1;

@@ -804,16 +804,49 @@ static int l_compare(lua_State *L)
 }
 
 #ifdef OT_REPORT_PRESENT
-/* ot.report(list_of_p [, "table"|"json"]): prints the status table (or JSON)
- * of projections made by ot.project. */
+/* Copies projection i of the list at idx into *p and its target (shallow:
+ * the list keeps the box alive) into *t; raises naming the item otherwise.
+ * Leaves the stack as it found it. */
+static void raw_projection(lua_State *L, int idx, size_t i, ot_projection *p, ot_target *t)
+{
+    lua_rawgeti(L, idx, (lua_Integer)i + 1);                  /* [.., pi] */
+    if (!lua_istable(L, -1) || lua_getfield(L, -1, "_c") == LUA_TNIL ||
+        !luaL_testudata(L, -1, OT_L_RAWPROJ))
+        luaL_argerror(L, idx, lua_pushfstring(L, "item %d is not a projection", (int)i + 1));
+    *p = *(const ot_projection *)lua_touserdata(L, -1);      /* [.., pi, raw] */
+    if (t) {
+        lua_getfield(L, -2, "target");                       /* [.., pi, raw, target] */
+        ot_l_target *b = luaL_testudata(L, -1, OT_L_TARGET);
+        if (!b)
+            luaL_argerror(L, idx, lua_pushfstring(L, "item %d has no target", (int)i + 1));
+        *t = b->t;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+}
+
+/* ot.report(list_of_p [, "table"|"json" | {format =, outcomes =}]): prints
+ * the status table (or JSON) of projections made by ot.project.  `outcomes`
+ * is a list of the same targets projected later (as_of = "latest"): where one
+ * of them knows the year's outcome, it is shown beside the projection. */
 static int l_report(lua_State *L)
 {
     static const char *const fmts[] = {"table", "json", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
-    int fmt = ot_l_checkoption(L, 2, "table", fmts);
+    int fmt = 0, outcomes = 0;
     lua_settop(L, 2);
-    lua_pushliteral(L, "_c");
-    int single = lua_rawget(L, 1) != LUA_TNIL;
+    if (lua_istable(L, 2)) {
+        lua_getfield(L, 2, "format");                         /* [ps, opts, format] */
+        fmt = ot_l_checkoption(L, 3, "table", fmts);
+        lua_pop(L, 1);
+        if (lua_getfield(L, 2, "outcomes") != LUA_TNIL) {     /* [ps, opts, outcomes] */
+            luaL_argcheck(L, lua_istable(L, -1), 2, "field 'outcomes' must be a list of projections");
+            outcomes = lua_gettop(L);
+        }
+    } else {
+        fmt = ot_l_checkoption(L, 2, "table", fmts);
+    }
+    int single = lua_getfield(L, 1, "_c") != LUA_TNIL;
     lua_pop(L, 1);
     if (single) {
         lua_createtable(L, 1, 0);
@@ -822,24 +855,21 @@ static int l_report(lua_State *L)
         lua_replace(L, 1);
     }
     size_t n = lua_rawlen(L, 1);
+    if (outcomes)
+        luaL_argcheck(L, lua_rawlen(L, outcomes) == n, 2,
+                      "field 'outcomes' must have one projection per projection");
     ot_target *t = lua_newuserdatauv(L, (n ? n : 1) * sizeof *t, 0);
     ot_projection *p = lua_newuserdatauv(L, (n ? n : 1) * sizeof *p, 0);
     for (size_t i = 0; i < n; i++) {
-        lua_rawgeti(L, 1, (lua_Integer)i + 1);                  /* [.., pi] */
-        if (!lua_istable(L, -1))
-            luaL_argerror(L, 1, lua_pushfstring(L, "item %d is not a projection", (int)i + 1));
-        lua_pushliteral(L, "_c");                               /* raw reads: the boxes */
-        lua_rawget(L, -2);                                      /* stay anchored by p */
-        if (!luaL_testudata(L, -1, OT_L_RAWPROJ))
-            luaL_argerror(L, 1, lua_pushfstring(L, "item %d is not a projection", (int)i + 1));
-        p[i] = *(const ot_projection *)lua_touserdata(L, -1);
-        lua_pushliteral(L, "target");
-        lua_rawget(L, -3);
-        ot_l_target *b = luaL_testudata(L, -1, OT_L_TARGET);
-        if (!b)
-            luaL_argerror(L, 1, lua_pushfstring(L, "item %d has no target", (int)i + 1));
-        t[i] = b->t; /* shallow: the list keeps the box alive */
-        lua_pop(L, 3);
+        raw_projection(L, 1, i, &p[i], &t[i]);
+        if (outcomes) {
+            ot_projection later;
+            raw_projection(L, outcomes, i, &later, NULL);
+            if (later.has_outcome) {
+                p[i].outcome = later.outcome;
+                p[i].has_outcome = 1;
+            }
+        }
     }
     ot_err e;
     ot_err_clear(&e);

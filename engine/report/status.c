@@ -22,9 +22,9 @@ char *ot_fmt_metric(const ot_target *t, double x, char *buf, size_t cap)
     if (isnan(x)) {
         snprintf(buf, cap, "%s", "");
     } else if (t->kind == OT_TARGET_GROWTH) {
-        snprintf(buf, cap, "%s%%", ot_fmt_num(x, 1, num, sizeof num));
+        snprintf(buf, cap, "%.1f%%", x);
     } else if (t->kind == OT_TARGET_RELATIVE || t->kind == OT_TARGET_IN_STEP) {
-        snprintf(buf, cap, "%s%s pts", x > 0 ? "+" : "", ot_fmt_num(x, 1, num, sizeof num));
+        snprintf(buf, cap, "%+.1f pts", x);
     } else {
         int dec = fabs(x) >= 1000 ? 0 : fabs(x) >= 10 ? 1 : 2;
         snprintf(buf, cap, "%s", ot_fmt_num(x, dec, num, sizeof num));
@@ -95,10 +95,10 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
         const ot_target *ti = &t[i];
         const ot_projection *pi = &p[i];
         char test[160], ytd[48] = "", point[48], lo[48], hi[48], range[112] = "", prob[16] = "",
-             req[48] = "", carry[48], outc[48], status[48], num[48], lab[160];
+             req[48] = "", carry[48], outc[48], status[48], lab[160];
         ot_fmt_test(ti, test, sizeof test);
         if (!isnan(pi->ytd_growth))
-            snprintf(ytd, sizeof ytd, "%s%%", ot_fmt_num(pi->ytd_growth, 1, num, sizeof num));
+            snprintf(ytd, sizeof ytd, "%.1f%%", pi->ytd_growth);
         ot_fmt_metric(ti, pi->point, point, sizeof point);
         if (!isnan(pi->lo80) && !isnan(pi->hi80))
             snprintf(range, sizeof range, "%s .. %s", ot_fmt_metric(ti, pi->lo80, lo, sizeof lo),
@@ -106,7 +106,7 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
         if (!isnan(pi->prob))
             snprintf(prob, sizeof prob, "%.0f%%", 100 * pi->prob);
         if (!isnan(pi->required))
-            snprintf(req, sizeof req, "%s%%", ot_fmt_num(pi->required, 1, num, sizeof num));
+            snprintf(req, sizeof req, "%.1f%%", pi->required);
         ot_fmt_metric(ti, pi->carry, carry, sizeof carry);
         ot_fmt_metric(ti, pi->outcome, outc, sizeof outc);
         snprintf(status, sizeof status, "%s", ot_status_label(pi->status));

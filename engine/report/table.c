@@ -229,7 +229,7 @@ static void pad(buf *b, size_t n)
 static void put_line(buf *b, const ot_table *t, char **cells, const size_t *w)
 {
     size_t last = t->ncols;
-    while (last > 0 && !cells[last - 1][0] && !t->right[last - 1])
+    while (last > 0 && !cells[last - 1][0])
         last--; /* no trailing blanks */
     for (size_t j = 0; j < last; j++) {
         size_t cw = ot_display_width(cells[j]);
