@@ -510,6 +510,34 @@ static void test_import_header_problems(void **state)
     assert_int_equal(nkeys(st), 0);
 }
 
+/* Line numbers are physical lines: CRLF, blank lines and a quoted field
+ * spanning two lines all count. */
+static void test_import_line_numbers(void **state)
+{
+    ot_store *st = *state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/import_lines_%d.csv", ONTRACK_TEST_TMP, (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("series,period,value,source\r\n"        /* 1 */
+          "a,2023-01,1,\"two\r\nlines\"\r\n"     /* 2-3 */
+          "\r\n"                                  /* 4 */
+          "\n"                                    /* 5 */
+          "a,2023-02,x,s\r\n"                     /* 6 */
+          "a,2023-03,\"y\",s",                    /* 7, no final newline */
+          f);
+    fclose(f);
+    ot_import_errors errs;
+    ot_err err;
+    assert_int_equal(ot_import_file(st, path, NULL, NULL, &errs, &err), OT_EDATA);
+    assert_int_equal(errs.count, 2);
+    assert_problem(&errs.e[0], path, 6, 3,
+                   "expected a number such as 1234.5, 1,234.5 or 12.3%, found 'x'");
+    assert_problem(&errs.e[1], path, 7, 3,
+                   "expected a number such as 1234.5, 1,234.5 or 12.3%, found 'y'");
+    unlink(path);
+}
+
 /* Several files are one transaction: the bad second file takes the good
  * first one down with it. */
 static void test_import_files_all_or_nothing(void **state)
@@ -703,6 +731,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_gbk_character_across_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_every_bad_row_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_header_problems, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_line_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_files_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_100k_rows_last_bad, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_error_list_is_capped, setup, teardown),
