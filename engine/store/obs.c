@@ -90,10 +90,11 @@ static int duplicate(ot_err *err, const char *key, ot_measure m, ot_period p, in
  * B-tree insert per row and one statement per OBS_BATCH rows.
  */
 
-static int key_cmp(const obs_row *a, const obs_row *b)
+/* Whether the key of h (of the same series) is below that of r: measure,
+ * freq, period, vintage, compared in that order. */
+static int hw_below(const obs_hw *h, const obs_row *r)
 {
-#define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
-    CMP(sid);
+#define CMP(f) if (h->f != r->f) return h->f < r->f
     CMP(measure);
     CMP(freq);
     CMP(ord);
@@ -185,8 +186,8 @@ void store_drop_pending(ot_store *st)
 /* The high-water slot of new series sid, grown on demand; NULL when sid is
  * not new in this transaction or past the cap (those rows take the full
  * path), or memory runs out (then no row takes the fast path any more). */
-#define HW_MAX (1u << 20)
-static obs_row *hw_slot(ot_store *st, int64_t sid)
+#define HW_MAX (1u << 18) /* 6 MiB of obs_hw at most */
+static obs_hw *hw_slot(ot_store *st, int64_t sid)
 {
     if (sid <= st->fresh_after)
         return NULL;
@@ -197,7 +198,7 @@ static obs_row *hw_slot(ot_store *st, int64_t sid)
         size_t nc = st->nhw ? st->nhw : 64;
         while (nc <= off)
             nc *= 2;
-        obs_row *n = realloc(st->hw, nc * sizeof *n);
+        obs_hw *n = realloc(st->hw, nc * sizeof *n);
         if (!n) { /* no fast path for the rest of the transaction: always safe */
             st->fresh_after = INT64_MAX;
             return NULL;
@@ -294,15 +295,16 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
     int32_t v = vintage != OT_VINTAGE_NONE ? vintage : ot_period_last_day(p.freq, p.ord);
     obs_row r = {sid, import_id, p.ord, v, (int)m, p.span, freq_index(p.freq), value, 0};
 
-    obs_row *hw = hw_slot(st, sid);
-    if (hw && (hw->sid == 0 || key_cmp(&r, hw) > 0)) {
+    obs_hw *hw = hw_slot(st, sid);
+    if (hw && (!hw->set || hw_below(hw, &r))) {
         /* hw, when of the same period, is its latest vintage: rule 2 */
-        int same = hw->sid && hw->measure == r.measure && hw->freq == r.freq &&
+        int same = hw->set && hw->measure == r.measure && hw->freq == r.freq &&
                    hw->ord == r.ord && hw->value == r.value && hw->span == r.span;
         if (same ? (rc = remember_unchanged(st, sid, m, p, v, import_id, err))
                  : (rc = enqueue(st, r, source, err)))
             return rc;
-        *hw = r;
+        *hw = (obs_hw){r.ord, r.vintage, 1, (int8_t)r.measure, (int8_t)r.freq, (int8_t)r.span,
+                       r.value};
         if (res)
             *res = same ? OT_PUT_UNCHANGED : OT_PUT_INSERTED;
         return OT_OK;

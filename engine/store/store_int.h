@@ -58,6 +58,14 @@ typedef struct obs_row {
 
 #define OBS_BATCH 32
 
+/* The greatest key inserted into one new series (24 bytes: the table of them
+ * stays small even for 10^5 new series). */
+typedef struct obs_hw {
+    int32_t ord, vintage;
+    int8_t set, measure, freq, span;
+    double value;
+} obs_hw;
+
 struct ot_store {
     sqlite3 *db;
     char *path;
@@ -78,7 +86,7 @@ struct ot_store {
     size_t npend;
     char *arena;
     size_t alen, acap;
-    obs_row *hw;
+    obs_hw *hw;
     size_t nhw;
 };
 
