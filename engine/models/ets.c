@@ -34,10 +34,18 @@
 #ifndef EVALS
 #define EVALS 1000     /* objective evaluations per simplex run */
 #endif
+#ifndef STALL
+#define STALL 20      /* evaluations per dimension without progress */
+#endif
+#ifndef SIMPLEX_TOL
+#define SIMPLEX_TOL 1e-6 /* simplex size at which a run stops */
+#endif
 #ifndef ALT_START
 #define ALT_START 1    /* also start from alpha = 0.5 */
 #endif
+#ifndef RESTARTS
 #define RESTARTS 1     /* simplex restarts from the optimum */
+#endif
 #define MAXPAR (4 + 2 + OT_ETS_MAXM)
 
 /* The states between two observations: level, trend and a ring of m
@@ -191,6 +199,8 @@ typedef struct problem {
     size_t np;
     double scale[MAXPAR];
     size_t nevals;
+    size_t nfree;         /* leading coordinates the minimiser moves */
+    double fixed[MAXPAR]; /* the values of the others */
 } problem;
 
 /* Schur–Cohn test: 1 when every root of c[0] + c[1] z + ... + c[d] z^d lies
@@ -306,6 +316,9 @@ static int decode(const problem *pb, const double *par, ot_ets_fit *p, st *x)
  * reached smoothly instead of across a penalty wall. */
 static double logistic(double z)
 {
+    /* flat beyond |z| = 12, so that the simplex shrinks onto an optimum at a
+     * bound instead of running off to infinity */
+    z = z < -12.0 ? -12.0 : z > 12.0 ? 12.0 : z;
     return 1.0 / (1.0 + exp(-z));
 }
 
@@ -321,7 +334,7 @@ static double logit(double p)
 static void to_par(const problem *pb, const double *z, double *par)
 {
     for (size_t i = 0; i < pb->np; i++)
-        par[i] = z[i] * pb->scale[i];
+        par[i] = i < pb->nfree ? z[i] * pb->scale[i] : pb->fixed[i];
     double a = LO + (HI - LO) * logistic(z[0]);
     par[0] = a;
     if (pb->ib >= 0)
@@ -351,7 +364,7 @@ static double objective(const gsl_vector *zv, void *vp)
     problem *pb = vp;
     pb->nevals++;
     double par[MAXPAR], z[MAXPAR];
-    for (size_t i = 0; i < pb->np; i++)
+    for (size_t i = 0; i < pb->nfree; i++)
         z[i] = gsl_vector_get(zv, i);
     to_par(pb, z, par);
     ot_ets_fit p;
@@ -361,7 +374,15 @@ static double objective(const gsl_vector *zv, void *vp)
     double v = run(&p, &x, pb->y, pb->n, pb->crit, NULL, NULL, NULL);
     if (isnan(v))
         return PENALTY;
-    return v < -1e10 ? -1e10 : v; /* forecast: avoid perfect fits */
+    v = v < -1e10 ? -1e10 : v; /* forecast: avoid perfect fits */
+    /* past the flat ends of the logistic maps, a slope back towards them */
+    size_t ns = (size_t)pb->il < pb->nfree ? (size_t)pb->il : pb->nfree;
+    for (size_t i = 0; i < ns; i++) {
+        double over = fabs(z[i]) - 12.0;
+        if (over > 0.0)
+            v += over * over;
+    }
+    return v;
 }
 
 /* Least-squares line through (1, v[0]) .. (k, v[k-1]): R's lsfit(1:k, v). */
@@ -494,7 +515,7 @@ static int init_states(const double *y, size_t n, int m, char trend, char season
  * allows 2000 per model; we spend at most EVALS per run, 1 + RESTARTS runs). */
 static double simplex(problem *pb, double *z0, const double *step)
 {
-    size_t np = pb->np;
+    size_t np = pb->nfree;
     gsl_multimin_function fn = {objective, np, pb};
     gsl_vector_view x = gsl_vector_view_array(z0, np);
     gsl_vector_const_view ss = gsl_vector_const_view_array(step, np);
@@ -507,11 +528,22 @@ static double simplex(problem *pb, double *z0, const double *step)
         gsl_multimin_fminimizer_free(s);
         return NAN;
     }
+    /* also stop once the best value has not improved by a relative 1e-8
+     * (forecast's reltol, 1.5e-8) within STALL evaluations per dimension */
+    double fbest = gsl_multimin_fminimizer_minimum(s);
+    size_t since = 0;
     while (pb->nevals < EVALS) {
         if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
             break;
-        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-6) == GSL_SUCCESS)
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), SIMPLEX_TOL) == GSL_SUCCESS)
             break;
+        double f = gsl_multimin_fminimizer_minimum(s);
+        if (f < fbest - 1e-8 * (fabs(fbest) + 1e-8)) {
+            fbest = f;
+            since = pb->nevals;
+        } else if (pb->nevals - since > STALL * np) {
+            break;
+        }
     }
     double best = gsl_multimin_fminimizer_minimum(s);
     for (size_t i = 0; i < np; i++)
@@ -521,7 +553,7 @@ static double simplex(problem *pb, double *z0, const double *step)
 }
 
 int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit,
-                    ot_ets_fit *out)
+                    int ml_states, ot_ets_fit *out)
 {
     problem pb;
     memset(&pb, 0, sizeof pb);
@@ -582,6 +614,8 @@ int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit
     pb.np = k;
     if (pb.np + 1 >= n) /* forecast: np >= length(y) - 1 is not fitted */
         return -1;
+    memcpy(pb.fixed, par, k * sizeof par[0]);
+    pb.nfree = ml_states ? k : (size_t)pb.il;
     from_par(&pb, par, z);
     double v = simplex(&pb, z, step);
     if (ALT_START) {
@@ -650,10 +684,14 @@ typedef struct ets_state {
 } ets_state;
 
 /* Parses "ANN", "MAdM", "ZZZ", "AZN", ... (error, trend with an optional
- * 'd', season; Z = choose).  Returns 0 or -1. */
-static int parse_spec(const char *s, char *e, char *t, int *d, char *se)
+ * 'd', season; Z = choose), optionally followed by "/ml" (estimate the
+ * initial states by maximum likelihood too).  Returns 0 or -1. */
+static int parse_spec(const char *s, char *e, char *t, int *d, char *se, int *ml)
 {
     size_t len = strlen(s);
+    *ml = len > 3 && !strcmp(s + len - 3, "/ml");
+    if (*ml)
+        len -= 3;
     if (len != 3 && !(len == 4 && s[2] == 'd'))
         return -1;
     *e = s[0];
@@ -692,11 +730,11 @@ static int fit_ets(ot_model *m, const double *y, size_t n, const ot_model_opts *
 {
     const char *spec = o->spec ? o->spec : "ZZZ";
     char E, T, S;
-    int D;
-    if (parse_spec(spec, &E, &T, &D, &S) != 0)
+    int D, ml_states;
+    if (parse_spec(spec, &E, &T, &D, &S, &ml_states) != 0)
         return ot_err_set(err, OT_EINVAL,
                           "ets: bad model '%s' (three letters: error A/M/Z, trend N/A/Ad/M/Md/Z, "
-                          "season N/A/M/Z)", spec);
+                          "season N/A/M/Z; then /ml to estimate the initial states)", spec);
     int period = m->period;
     int positive = 1, constant = 1;
     for (size_t i = 0; i < n; i++) {
@@ -765,7 +803,7 @@ static int fit_ets(ot_model *m, const double *y, size_t n, const ot_model_opts *
                     }
                     ot_ets_spec sp = {*pe, *pt, *ps, d};
                     ot_ets_fit f;
-                    if (ot_ets_fit_spec(y, n, period, sp, OT_ETS_LIK, &f) != 0)
+                    if (ot_ets_fit_spec(y, n, period, sp, OT_ETS_LIK, ml_states, &f) != 0)
                         continue;
                     double ic = fit_aicc(&f, n);
                     if (!isnan(ic) && (!found || ic < best)) {

@@ -33,9 +33,11 @@ typedef struct ot_ets_fit {
 enum { OT_ETS_LIK = 0, OT_ETS_MSE = 1 };
 
 /* Fits spec to y[0..n) with period m by Nelder–Mead on crit (OT_ETS_LIK or
- * OT_ETS_MSE); writes *out and returns 0, or -1 when the model cannot be
- * fitted (too few values, no finite objective, out of memory). */
-int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit,
+ * OT_ETS_MSE): the smoothing parameters always, the initial states too when
+ * ml_states (otherwise they keep forecast's heuristic values).  Writes *out
+ * and returns 0, or -1 when the model cannot be fitted (too few values, no
+ * finite objective, out of memory). */
+int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit, int ml_states,
                     ot_ets_fit *out);
 
 /* One-step errors e[0..n) (y - yhat, or (y - yhat) / yhat for M errors) and

@@ -18,6 +18,13 @@ extern const ot_method ot_method_mean;
 extern const ot_method ot_method_naive2;
 extern const ot_method ot_method_ets;
 extern const ot_method ot_method_theta;
+extern const ot_method ot_method_combo;
+extern const ot_method ot_method_auto;
+
+/* Fits meth to x[0..n) as a model with like's allocator, frequency, start
+ * and period; *out is new (ot_model_free), untouched on failure. */
+int ot_model_fit_array(const ot_method *meth, const double *x, size_t n, const ot_model *like,
+                       const ot_model_opts *o, ot_model **out, ot_err *err);
 
 /* The standard normal quantile for a two-sided level in percent (95 -> 1.96). */
 double ot_zlevel(double level);

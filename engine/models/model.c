@@ -16,11 +16,11 @@
 
 static const ot_method *const methods[] = {
     &ot_method_naive, &ot_method_snaive, &ot_method_drift, &ot_method_mean,
-    &ot_method_naive2, &ot_method_ets, &ot_method_theta,
+    &ot_method_naive2, &ot_method_ets, &ot_method_theta, &ot_method_combo, &ot_method_auto,
 };
 
 /* Kept in step with methods[] (test_models checks it). */
-static const char method_names[] = "naive, snaive, drift, mean, naive2, ets, theta";
+static const char method_names[] = "naive, snaive, drift, mean, naive2, ets, theta, combo, auto";
 
 const ot_method *ot_method_find(const char *name)
 {
@@ -123,9 +123,44 @@ static void fill_stretch(const ot_series *y, size_t first, size_t last, double *
     }
 }
 
-/* Fits as model.h says.  The model, its fitted values and residuals are
- * allocated through y's allocator before the method runs, so a method only
- * fills them; on any failure everything is released and *out untouched. */
+/* Fits meth to x[0..n) into a new model that shares like's allocator,
+ * frequency, start and period: allocates the model and its fitted values and
+ * residuals, then lets the method fill them.  On failure everything is
+ * released and *out untouched. */
+int ot_model_fit_array(const ot_method *meth, const double *x, size_t n, const ot_model *like,
+                       const ot_model_opts *o, ot_model **out, ot_err *err)
+{
+    const ot_alloc *a = &like->alloc;
+    ot_model *m = ot_malloc(a, sizeof *m);
+    if (!m)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    memset(m, 0, sizeof *m);
+    m->method = meth;
+    m->alloc = *a;
+    m->freq = like->freq;
+    m->start = like->start;
+    m->n = n;
+    m->period = like->period;
+    m->loglik = m->aic = m->aicc = m->bic = m->sigma2 = NAN;
+    m->fitted = ot_malloc(a, n * sizeof *m->fitted);
+    m->resid = ot_malloc(a, n * sizeof *m->resid);
+    if (!m->fitted || !m->resid) {
+        ot_model_free(m);
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        m->fitted[i] = m->resid[i] = NAN;
+    int rc = meth->fit(m, x, n, o, err);
+    if (rc != OT_OK) {
+        ot_model_free(m);
+        return rc;
+    }
+    *out = m;
+    return OT_OK;
+}
+
+/* Fits as model.h says: checks, copies the stretch from the first to the
+ * last value (filled as fill_stretch says) and fits it. */
 int ot_model_fit(const ot_series *y, const char *method, const ot_model_opts *o,
                  ot_model **out, ot_err *err)
 {
@@ -155,39 +190,20 @@ int ot_model_fit(const ot_series *y, const char *method, const ot_model_opts *o,
         if (!isfinite(y->v[i]) && !isnan(y->v[i]))
             return ot_err_set(err, OT_EDATA, "%s: the series holds an infinite value", meth->name);
 
-    int rc = OT_ENOMEM;
     const ot_alloc *a = &y->alloc;
     size_t n = last - first + 1;
-    ot_model *m = ot_malloc(a, sizeof *m);
-    if (!m)
-        return ot_err_set(err, OT_ENOMEM, "out of memory");
-    memset(m, 0, sizeof *m);
-    m->method = meth;
-    m->alloc = *a;
-    m->freq = y->freq;
-    m->start = y->start + (ot_ord)first;
-    m->n = n;
-    m->period = o->period > 0 ? o->period : default_period(y->freq);
-    m->loglik = m->aic = m->aicc = m->bic = m->sigma2 = NAN;
     double *x = ot_malloc(a, n * sizeof *x);
-    m->fitted = ot_malloc(a, n * sizeof *m->fitted);
-    m->resid = ot_malloc(a, n * sizeof *m->resid);
-    if (!x || !m->fitted || !m->resid) {
-        ot_err_set(err, OT_ENOMEM, "out of memory");
-        goto fail;
-    }
+    if (!x)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
     fill_stretch(y, first, last, x);
-    for (size_t i = 0; i < n; i++)
-        m->fitted[i] = m->resid[i] = NAN;
-    rc = meth->fit(m, x, n, o, err);
-    if (rc != OT_OK)
-        goto fail;
+    ot_model like;
+    memset(&like, 0, sizeof like);
+    like.alloc = *a;
+    like.freq = y->freq;
+    like.start = y->start + (ot_ord)first;
+    like.period = o->period > 0 ? o->period : default_period(y->freq);
+    int rc = ot_model_fit_array(meth, x, n, &like, o, out, err);
     ot_free(a, x, n * sizeof *x);
-    *out = m;
-    return OT_OK;
-fail:
-    ot_free(a, x, n * sizeof *x);
-    ot_model_free(m);
     return rc;
 }
 

@@ -59,7 +59,7 @@ static int fit_theta(ot_model *m, const double *y, size_t n, const ot_model_opts
     for (size_t i = 0; i < n; i++)
         x[i] = y[i] / ts->idx[i % (size_t)ts->m];
     ot_ets_fit f;
-    if (ot_ets_fit_spec(x, n, 1, (ot_ets_spec){'A', 'N', 'N', 0}, OT_ETS_MSE, &f) != 0) {
+    if (ot_ets_fit_spec(x, n, 1, (ot_ets_spec){'A', 'N', 'N', 0}, OT_ETS_MSE, 1, &f) != 0) {
         rc = ot_err_set(err, OT_EDATA, "theta: simple exponential smoothing could not be fitted");
         goto done;
     }

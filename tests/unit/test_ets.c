@@ -239,7 +239,9 @@ static void test_ets_fixed_specs_vs_r(void **state)
         size_t h2 = read_group(&p, up, 100);
         assert_int_equal(h, h2);
         const fseries *s = find_series(name);
-        ot_model *m = fit_fs(s, "ets", spec);
+        char mlspec[16];
+        snprintf(mlspec, sizeof mlspec, "%s/ml", spec);
+        ot_model *m = fit_fs(s, "ets", mlspec);
         ot_forecast *f = NULL;
         ot_err err;
         double lv = 95;
@@ -276,8 +278,10 @@ static void test_ets_fixed_specs_vs_r(void **state)
     assert_true(rels[nrel / 2] < 0.03);
 }
 
-/* The automatic choice (ets_auto.txt): the same model as R, or one whose
- * AICc is no worse than R's choice (less than R's + 0.5). */
+/* The automatic choice with every parameter estimated ("ZZZ/ml", as
+ * forecast::ets): the same model as R (ets_auto.txt), or one whose AICc is
+ * no worse than R's choice (less than R's + 0.5).  The default ("ZZZ",
+ * initial states from forecast's heuristics) is reported beside it. */
 static void test_ets_auto_vs_r(void **state)
 {
     FILE *fx = fopen(FIXDIR "ets_auto.txt", "r");
@@ -286,12 +290,14 @@ static void test_ets_auto_vs_r(void **state)
     double aicc;
     int rows = 0, same = 0;
     while (fscanf(fx, "%31s %31s %lf", name, meth, &aicc) == 3) {
-        ot_model *m = fit_fs(find_series(name), "ets", NULL);
+        ot_model *m = fit_fs(find_series(name), "ets", "ZZZ/ml");
+        ot_model *d = fit_fs(find_series(name), "ets", NULL);
         int eq = !strcmp(m->desc, meth);
         same += eq;
         if (getenv("OT_TEST_VERBOSE") || !eq)
-            printf("  %-14s R %-12s %10.3f  ours %-12s %10.3f\n", name, meth, aicc, m->desc,
-                   m->aicc);
+            printf("  %-14s R %-12s %10.3f  ours %-12s %10.3f  default %-12s %10.3f\n", name,
+                   meth, aicc, m->desc, m->aicc, d->desc, d->aicc);
+        ot_model_free(d);
         if (!getenv("OT_TEST_NOFAIL"))
             assert_true(eq || m->aicc < aicc + 0.5);
         rows++;
@@ -319,7 +325,8 @@ static void test_ets_errors(void **state)
     o.spec = "AdN";
     assert_int_equal(ot_model_fit(y, "ets", &o, &m, &err), OT_EINVAL);
     assert_string_equal(err.msg, "ets: bad model 'AdN' (three letters: error A/M/Z, trend "
-                                 "N/A/Ad/M/Md/Z, season N/A/M/Z)");
+                                 "N/A/Ad/M/Md/Z, season N/A/M/Z; then /ml to estimate the initial "
+                                 "states)");
     o.spec = "ANA";
     o.period = 30;
     assert_int_equal(ot_model_fit(y, "ets", &o, &m, &err), OT_EDATA);
