@@ -329,7 +329,8 @@ static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
  * until it succeeds: always OT_ENOMEM with "out of memory", never a leak. */
 static void test_models_alloc_failure(void **state)
 {
-    static const char *meths[] = {"naive", "snaive", "drift", "mean", "naive2", "ets", "theta"};
+    static const char *meths[] = {"naive", "snaive", "drift", "mean", "naive2", "ets", "theta",
+                                  "auto"};
     for (size_t k = 0; k < sizeof meths / sizeof meths[0]; k++) {
         for (int n = 1;; n++) {
             failing fa = {0, 0, 0};
@@ -357,6 +358,86 @@ static void test_models_alloc_failure(void **state)
                 break;
         }
     }
+}
+
+/* combo "median:naive,drift,mean" on 1 3 2 5 4 6: the parts forecast
+ * 6 (naive), 6 + h (drift, b = 1), 3.5 (mean), so the median is 6 at every
+ * h; "mean:..." gives (6 + 7 + 3.5) / 3 = 5.5 at h = 1.  auto is the mean
+ * of ets and theta.  Paths are a mixture: with 3 parts, path 1 comes from
+ * drift, whose h = 1 draws centre on 7 (checked over 3000 paths: mean of
+ * paths 1, 4, 7, ... within 4 standard errors, 4 sqrt(2.8 + 0.7) / sqrt(1000)). */
+static void test_models_combo(void **state)
+{
+    ot_series *s = mk(OT_FREQ_Y, 2000, Y6, 6);
+    ot_model_opts o = {.spec = "median:naive,drift,mean"};
+    ot_model *m = NULL;
+    ot_err err;
+    assert_int_equal(ot_model_fit(s, "combo", &o, &m, &err), OT_OK);
+    assert_string_equal(m->desc, "Median(Naive, Random walk with drift, Mean)");
+    ot_forecast *f = NULL;
+    double lv = 80;
+    assert_int_equal(ot_model_forecast(m, 3, &lv, 1, &f, &err), OT_OK);
+    for (int i = 0; i < 3; i++)
+        NEAR(f->mean->v[i], 6.0, 1e-12);
+    ot_forecast_free(f);
+    size_t np = 3000;
+    double *p = malloc(np * sizeof *p);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    assert_int_equal(ot_model_simulate(m, 1, np, r, p, &err), OT_OK);
+    double mu = 0;
+    for (size_t i = 1; i < np; i += 3)
+        mu += p[i] / 1000.0;
+    NEAR(mu, 7.0, 4 * sqrt(3.5) / sqrt(1000.0));
+    gsl_rng_free(r);
+    free(p);
+    ot_model_free(m);
+    o.spec = "mean:naive,drift,mean";
+    assert_int_equal(ot_model_fit(s, "combo", &o, &m, &err), OT_OK);
+    assert_int_equal(ot_model_forecast(m, 1, NULL, 0, &f, &err), OT_OK);
+    NEAR(f->mean->v[0], 5.5, 1e-12);
+    ot_forecast_free(f);
+    ot_model_free(m);
+    m = NULL;
+
+    o.spec = "naive,auto";
+    assert_int_equal(ot_model_fit(s, "combo", &o, &m, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "combo: 'auto' cannot be combined (known: naive, snaive, drift, "
+                                 "mean, naive2, ets, theta, combo, auto)");
+    o.spec = "naive,,drift";
+    assert_int_equal(ot_model_fit(s, "combo", &o, &m, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "combo: bad method list 'naive,,drift'");
+    o.spec = "snaive";
+    assert_int_equal(ot_model_fit(s, "combo", &o, &m, &err), OT_EDATA);
+    assert_string_equal(err.msg, "combo: no part could be fitted: snaive: needs a seasonal period "
+                                 "above 1, got 1");
+    assert_null(m);
+    ot_series_free(s);
+
+    /* auto = mean of ets and theta, element by element */
+    double v[30];
+    for (int i = 0; i < 30; i++)
+        v[i] = 50 + i + 5 * sin(i);
+    s = mk(OT_FREQ_Y, 1990, v, 30);
+    ot_model *a = NULL, *e = NULL, *t = NULL;
+    ot_forecast *fa, *fe, *ft;
+    assert_int_equal(ot_model_fit(s, "auto", NULL, &a, &err), OT_OK);
+    assert_int_equal(ot_model_fit(s, "ets", NULL, &e, &err), OT_OK);
+    assert_int_equal(ot_model_fit(s, "theta", NULL, &t, &err), OT_OK);
+    assert_int_equal(ot_model_forecast(a, 4, &lv, 1, &fa, &err), OT_OK);
+    assert_int_equal(ot_model_forecast(e, 4, &lv, 1, &fe, &err), OT_OK);
+    assert_int_equal(ot_model_forecast(t, 4, &lv, 1, &ft, &err), OT_OK);
+    for (int i = 0; i < 4; i++) {
+        NEAR(fa->mean->v[i], (fe->mean->v[i] + ft->mean->v[i]) / 2, 1e-9);
+        NEAR(fa->upper[0]->v[i], (fe->upper[0]->v[i] + ft->upper[0]->v[i]) / 2, 1e-9);
+    }
+    ot_forecast_free(fa);
+    ot_forecast_free(fe);
+    ot_forecast_free(ft);
+    ot_model_free(a);
+    ot_model_free(e);
+    ot_model_free(t);
+    ot_series_free(s);
 }
 
 /* fit_many and simulate_many give the same models and paths on 1 and 2
@@ -427,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_models_errors),
         cmocka_unit_test(test_models_alloc_failure),
         cmocka_unit_test(test_models_batch_deterministic),
+        cmocka_unit_test(test_models_combo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
