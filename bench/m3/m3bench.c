@@ -1,9 +1,10 @@
 /* m3bench.c — the ontrack side of bench/m3: fits each method to the M3
  * series of one group, forecasts the hold-out and scores it.
  *
- * Usage: m3bench DATADIR GROUP METHODS [OUTPREFIX [EVERY]]
+ * Usage: m3bench DATADIR GROUP METHODS [OUTPREFIX [EVERY [THREADS]]]
  *   GROUP monthly|quarterly|yearly|other; METHODS comma-separated
- *   (ets, theta, naive2, ...); EVERY k keeps every k-th series (as r_bench.R).
+ *   (ets, theta, naive2, ...); EVERY k keeps every k-th series (as r_bench.R);
+ *   THREADS > 1 fits with ot_model_fit_many on that many threads.
  * Prints per method: series, mean sMAPE, MASE, 80%/95% coverage, seconds;
  * with OUTPREFIX writes OUTPREFIX-models.csv (series, method, model, aicc, sMAPE).
  * Reads info.csv, train.csv, test.csv as the dataset README describes.
@@ -113,26 +114,49 @@ int main(int argc, char **argv)
     char *methods = strdup(argv[3]);
     printf("%-8s %-10s %6s %8s %8s %6s %6s %9s\n", "group", "method", "series", "sMAPE", "MASE",
            "cov80", "cov95", "seconds");
+    int threads = argc > 6 ? atoi(argv[6]) : 1;
+    size_t nsel = 0;
+    m3 **sel = calloc(nser, sizeof *sel);
+    ot_series **ys = calloc(nser, sizeof *ys);
+    ot_model **ms = calloc(nser, sizeof *ms);
+    for (size_t k = 0; k < nser; k++) {
+        m3 *s = &ser[k];
+        if (!in_group(s, group) || (k + 1) % (size_t)every != 0)
+            continue;
+        ot_err err;
+        sel[nsel] = s;
+        ys[nsel] = ot_series_from(NULL, s->freq == 12 ? OT_FREQ_M : s->freq == 4 ? OT_FREQ_Q :
+                                  OT_FREQ_Y, 0, s->y, s->n, &err);
+        nsel++;
+    }
     for (char *meth = strtok(methods, ","); meth; meth = strtok(NULL, ",")) {
         double t0 = now(), smape = 0, mase = 0, c80 = 0, c95 = 0;
         size_t count = 0, failed = 0;
-        for (size_t k = 0; k < nser; k++) {
-            m3 *s = &ser[k];
-            if (!in_group(s, group) || (k + 1) % (size_t)every != 0)
-                continue;
-            ot_err err;
-            ot_series *y = ot_series_from(NULL, s->freq == 12 ? OT_FREQ_M : s->freq == 4 ?
-                                          OT_FREQ_Q : OT_FREQ_Y, 0, s->y, s->n, &err);
+        ot_model_opts o = {.period = sel[0] ? sel[0]->freq : 1};
+        ot_err err;
+        if (threads > 1) {
+            if (ot_model_fit_many((const ot_series *const *)ys, nsel, meth, &o, threads, ms,
+                                  NULL, &err) != OT_OK) {
+                fprintf(stderr, "m3bench: %s\n", err.msg);
+                return 1;
+            }
+        }
+        for (size_t k = 0; k < nsel; k++) {
+            m3 *s = sel[k];
             ot_model *m = NULL;
             ot_forecast *fc = NULL;
             double lv[2] = {80, 95};
-            ot_model_opts o = {.period = s->freq};
-            if (ot_model_fit(y, meth, &o, &m, &err) != OT_OK ||
-                ot_model_forecast(m, (size_t)s->h, lv, 2, &fc, &err) != OT_OK) {
-                fprintf(stderr, "%s %s: %s\n", s->id, meth, err.msg);
+            int rc = OT_OK;
+            if (threads > 1) {
+                m = ms[k];
+                rc = m ? OT_OK : OT_EDATA;
+            } else {
+                rc = ot_model_fit(ys[k], meth, &o, &m, &err);
+            }
+            if (rc != OT_OK || ot_model_forecast(m, (size_t)s->h, lv, 2, &fc, &err) != OT_OK) {
+                fprintf(stderr, "%s %s: failed\n", s->id, meth);
                 failed++;
                 ot_model_free(m);
-                ot_series_free(y);
                 continue;
             }
             double sc = 0;
@@ -156,7 +180,6 @@ int main(int argc, char **argv)
                 fprintf(mo, "%s,%s,\"%s\",%.10g,%.6f\n", s->id, meth, m->desc, m->aicc, sm / s->h);
             ot_forecast_free(fc);
             ot_model_free(m);
-            ot_series_free(y);
         }
         double secs = now() - t0;
         printf("%-8s %-10s %6zu %8.3f %8.3f %6.3f %6.3f %9.3f%s\n", group, meth, count,
@@ -164,6 +187,11 @@ int main(int argc, char **argv)
                failed ? " (failures)" : "");
         fflush(stdout);
     }
+    for (size_t k = 0; k < nsel; k++)
+        ot_series_free(ys[k]);
+    free(ms);
+    free(ys);
+    free(sel);
     if (mo)
         fclose(mo);
     free(methods);
