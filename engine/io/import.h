@@ -71,7 +71,8 @@ typedef struct ot_import_errors {
 void ot_import_errors_print(const ot_import_errors *errs, FILE *f);
 
 /* Imports paths[0..n) in one transaction.  o may be NULL (defaults); st_out
- * (may be NULL) receives the totals; errs (may be NULL) every problem.  On
+ * (may be NULL) receives the totals on success; errs (may be NULL) every
+ * problem.  Fails with OT_EINVAL when a transaction is already open.  On
  * OT_EDATA nothing is written and err holds the first problem (with location)
  * and its message says how many there were.  Other codes: OT_ENOTFOUND (a
  * file cannot be opened), OT_EIO, OT_ELOCKED, OT_ENOMEM. */
