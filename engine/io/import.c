@@ -141,7 +141,7 @@ typedef struct ctx {
     long next_line;     /* line where the next record begins (for end-of-file errors) */
     int header_done;
     int stop;           /* ignore the rest of the file (already imported, bad header) */
-    int fatal;          /* a non-data failure is in *ferr */
+    int fatal;          /* the code of a non-data failure (also in *ferr), or 0 */
     ot_err *ferr;
 
     char *unit_key;     /* long: the key whose unit was last stored */
@@ -168,9 +168,11 @@ __attribute__((format(printf, 3, 4))) static void bad(ctx *c, long col, const ch
 /* Records a failure that ends the import (I/O, memory, database). */
 static void fatal(ctx *c, const ot_err *e)
 {
-    if (!c->fatal && c->ferr && e)
-        *c->ferr = *e;
-    c->fatal = 1;
+    if (!c->fatal) {
+        if (c->ferr)
+            *c->ferr = *e;
+        c->fatal = e->code ? e->code : OT_EIO;
+    }
     c->stop = 1;
 }
 
@@ -769,7 +771,7 @@ static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
     stats->files++;
     parse_file(&c, f, &p, raw, dec, cd);
     if (c.fatal) {
-        rc = err ? err->code : OT_EIO;
+        rc = c.fatal;
         goto done;
     }
     if (c.import_id && writing(&c))
