@@ -42,14 +42,86 @@ static void on_sigint(int sig)
         ot_host_interrupt(running);
 }
 
-/* Called by readline when a signal arrives while it reads: abandon the line. */
-static int signal_hook(void)
+/* readline's input: a byte from the terminal.  A Ctrl-C at the prompt
+ * interrupts the read (no SA_RESTART); then the line is emptied and ended, so
+ * readline returns "" with the terminal restored and the loop drops it. */
+static int getc_hook(FILE *f)
 {
-    if (interrupted) {
-        rl_replace_line("", 0);
-        rl_done = 1;
+    for (;;) {
+        unsigned char c;
+        ssize_t k = read(fileno(f), &c, 1);
+        if (k == 1)
+            return c;
+        if (k == 0 || errno != EINTR)
+            return EOF;
+        if (interrupted) {
+            rl_replace_line("", 0);
+            return '\n';
+        }
     }
-    return 0;
+}
+
+/* ---- completion ------------------------------------------------------------
+ * The host proposes whole words (ot.series, s:yoy, series keys); readline
+ * wants an array whose first entry is what replaces the word (the longest
+ * common prefix) followed by the candidates. */
+
+static ot_host *completing; /* the host, for the readline callback */
+
+/* Candidates at v[1..n]; v[0] is left for the common prefix and room is
+ * kept for the terminating NULL. */
+typedef struct {
+    char **v;
+    size_t n, cap;
+    int oom;
+} cands;
+
+static void add_cand(void *ud, const char *c)
+{
+    cands *cs = ud;
+    if (cs->oom)
+        return;
+    if (cs->n + 3 > cs->cap) {
+        size_t cap = cs->cap ? 2 * cs->cap : 16;
+        char **v = realloc(cs->v, cap * sizeof *v);
+        if (!v) {
+            cs->oom = 1;
+            return;
+        }
+        cs->v = v;
+        cs->cap = cap;
+    }
+    if (!(cs->v[cs->n + 1] = strdup(c)))
+        cs->oom = 1;
+    else
+        cs->n++;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    (void)text;
+    (void)start;
+    rl_attempted_completion_over = 1; /* never fall back to file names */
+    cands cs = {NULL, 0, 0, 0};
+    char *line = strndup(rl_line_buffer, (size_t)end);
+    if (line && completing)
+        ot_host_complete(completing, line, add_cand, &cs);
+    free(line);
+    size_t lcp = cs.n ? strlen(cs.v[1]) : 0;
+    for (size_t i = 2; i <= cs.n; i++) {
+        size_t k = 0;
+        while (k < lcp && cs.v[i][k] == cs.v[1][k])
+            k++;
+        lcp = k;
+    }
+    if (!cs.oom && cs.n && (cs.v[0] = strndup(cs.v[1], lcp))) {
+        cs.v[cs.n + 1] = NULL;
+        return cs.v;
+    }
+    for (size_t i = 1; i <= cs.n; i++)
+        free(cs.v[i]);
+    free(cs.v);
+    return NULL;
 }
 
 /* The history file: $XDG_STATE_HOME/ontrack/history, else ~/.ontrack_history.
@@ -141,7 +213,12 @@ static int interactive(ot_host *h, const char *db)
     char hist[4096];
     int have_hist = history_path(hist, sizeof hist) == 0;
     rl_readline_name = "ontrack";
-    rl_signal_event_hook = signal_hook;
+    rl_attempted_completion_function = complete;
+    rl_completer_word_break_characters = (char *)" \t\n\"'`@$><=;|&{(,+-*/%^~#[]";
+    rl_completion_append_character = '\0';
+    completing = h;
+    rl_catch_signals = 0; /* SIGINT is ours: see getc_hook */
+    rl_getc_function = getc_hook;
     using_history();
     if (have_hist)
         read_history(hist);
@@ -160,11 +237,10 @@ static int interactive(ot_host *h, const char *db)
         if (interrupted) { /* Ctrl-C at the prompt: drop the statement */
             free(line);
             buf.n = 0;
-            putchar('\n');
             continue;
         }
         if (!buf.n && dot_command(h, line, &quit)) {
-            if (*line)
+            if (!quit) /* .help is worth recalling, .quit is not */
                 add_history(line);
             free(line);
             continue;

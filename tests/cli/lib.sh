@@ -48,3 +48,9 @@ sql() { sqlite3 "$ONTRACK_DB" "$1"; }
 eq() { NCHECK=$((NCHECK + 1)); [ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"; }
 
 done_ok() { echo "ok: $NCHECK checks"; exit 0; }
+# out_words N TEXT: line N of stdout, with runs of blanks squeezed, is TEXT.
+out_words() {
+    NCHECK=$((NCHECK + 1))
+    local got; got=$(sed -n "${1}p" <<<"$OUT" | tr -s ' ')
+    [ "$got" = "$2" ] || fail "stdout line $1 is '$got', expected '$2'"
+}

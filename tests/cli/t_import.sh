@@ -25,9 +25,11 @@ CSV
 run 0 import rev.csv
 eq "$(sql "SELECT count(*) FROM observations")" 4 "observations after a revision"
 run 0 show x.exports --measure value
-has_out "2023-01    101"
+out_line 4 "2023-01     101"
+out_line 5 "2023-02  1200.5"
 run 0 show x.exports --measure value --as-of 2023-02-15
-has_out "2023-01    100"
+out_line 4 "2023-01    100"
+lacks_out "2023-02"
 
 # bad input: every problem with file:line:column, exit 65, nothing written
 cat > bad.csv <<'CSV'
@@ -43,10 +45,15 @@ run 65 import bad.csv
 has_err "bad.csv:3:2:"
 has_err "bad.csv:4:3:"
 has_err "bad.csv:5:4:"
-has_err "bad.csv:6:"
-has_err "bad.csv:7:"
+has_err "bad.csv:7:4: expected 4 fields, found 3"
 has_err "nothing was written"
 eq "$(sql "SELECT count(*) FROM observations WHERE key = 'x.imports'")" 0 "rows of a rejected file"
+
+# a duplicate row for the same series, period and measure
+printf 'series,period,value,measure\nd.x,2023-01,10,value\nd.x,2023-01,10,value\n' > dup.csv
+run 65 import dup.csv
+has_err "dup.csv:3:"
+has_err "duplicate row"
 
 # two files, the second bad: neither is imported
 cat > good2.csv <<'CSV'

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# ontrack project: the bundled Yiwu 2023 targets as known on 2023-10-31.
+. "$SRC/tests/cli/lib.sh"
+
+D="$SRC/datasets"
+run 0 import "$D/series.csv" "$D/china/china_monthly_nbs.csv" "$D/china/china_afan_macropage.csv" \
+    "$D/zhejiang/zhejiang.csv" "$D/yiwu/yiwu.csv" "$D/yiwu/targets_2023.csv"
+
+run 0 project --year 2023 --as-of 2023-10-31
+out_words 1 "target test through ytd point 80% range prob required carry status"
+# GDP: Jan–Sep +8.7% (published 2023-10-24) is carried: ytd and carry-forward 8.7%
+grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5% *2023Q3 *8.7%" <<<"$OUT" || fail "GDP row"
+# imports +52.8% against a 25% target: on track; retail sales have no data for 2023
+has_out "进口增长25%"
+grep -q "^进口增长25%.*on track" <<<"$OUT" || fail "imports not on track"
+grep -q "^社会消费品零售总额增长7%.*no data" <<<"$OUT" || fail "retail sales not 'no data'"
+grep -q "unquantified$" <<<"$OUT" || fail "the unquantified target is not listed"
+has_out "borrowed from china.gdp"
+
+# the same seed gives the same figures; another seed other figures
+run 0 project --as-of 2023-10-31 --seed 7
+A=$OUT
+run 0 project --as-of 2023-10-31 --seed 7
+eq "$OUT" "$A" "same seed, same output"
+run 0 project --as-of 2023-10-31 --seed 8
+[ "$OUT" != "$A" ] || fail "seeds 7 and 8 gave identical output"
+
+# JSON: valid, with the documented fields; the GDP figures are the table's
+run 0 project --as-of 2023-10-31 --json --paths 2000
+printf '%s' "$OUT" > p.json
+eq "$(sqlite3 :memory: "SELECT json_valid(readfile('p.json'))")" 1 "valid JSON"
+eq "$(sqlite3 :memory: "SELECT json_array_length(readfile('p.json'), '\$.projections')")" 22 "projections"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].target.series')")" yiwu.gdp "first series"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].carry')")" 8.7 "GDP carry-forward"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].through')")" 2023Q3 "GDP data through"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].paths')")" 2000 "paths"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[4].status')")" no_data "retail status"
+
+# as of a period: data through June 2023 (Yiwu GDP: Q1 is the latest before Q3)
+run 0 project --as-of 2023-06
+grep -q "^地区生产总值增长7.5%以上.*2023Q1    7.3%" <<<"$OUT" || fail "as of 2023-06: GDP through Q1"
+# with the latest data, the outcomes are known: GDP 2023 +8.0%, met
+run 0 project --json
+printf '%s' "$OUT" > latest.json
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('latest.json'), '\$.projections[0].outcome')")" 8.0 "GDP outcome"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('latest.json'), '\$.projections[0].status')")" met "GDP status"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('latest.json'), '\$.projections[1].outcome')")" 8.6 "budget revenue outcome"
+
+# errors
+run 66 project --year 2031
+has_err "no targets for that year"
+run 2 project --paths 0
+has_err "--paths: expected a whole number from 1 to 10000000, got '0'"
+run 2 project --method crystal-ball
+has_err "--method: unknown method 'crystal-ball'"
+run 2 project extra
+has_err "unexpected argument 'extra'"
+done_ok

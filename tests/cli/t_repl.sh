@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# ontrack repl: through a pipe, and through a pseudo-terminal as a person types.
+. "$SRC/tests/cli/lib.sh"
+: "${PTYDRIVE:?set PTYDRIVE to the ptydrive binary}"
+export XDG_STATE_HOME="$T/state"
+mkdir -p "$XDG_STATE_HOME"
+
+# --- a pipe: statements run line by line; only results and errors print
+OUT=$(printf '%s\n' 'x = 20 + 1' 'x * 2' 'function f(a)' '  return a + 1' 'end' 'f(x)' \
+      'ot.series{key = "a", freq = "Y", start = 2020, values = {5, 6}}' | "$ONTRACK" repl 2>"$T/err")
+CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 0 "exit code of a clean pipe"
+out_line 1 42
+out_line 2 22
+out_line 3 "a  [Y flow, 2 values 2020..2021]"
+out_line 4 "  2020  5"
+OUT=$(printf '%s\n' 'error("boom")' 'print("after")' | "$ONTRACK" repl 2>"$T/err")
+CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 1 "exit code after an error"
+has_err "stdin:1: boom"
+out_line 1 after
+# an unfinished statement at the end of input is a syntax error
+OUT=$(printf '%s\n' 'function g()' | "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 1 "exit code of an unfinished statement"
+has_err "'end' expected"
+
+# --- a terminal
+run 0 import "$SRC/datasets/series.csv" "$SRC/datasets/yiwu/yiwu.csv"
+cat > s1.txt <<'EOF2'
+expect database
+expect > 
+send x = 21\r
+send x * 2\r
+expect 42
+# a multi-line function continues on the >> prompt
+send function f(a)\r
+expect >> 
+send return a + 1\r
+send end\r
+send f(x)\r
+expect 22
+# completion of a field, then of a method, then of a series key
+send ot.ser\t
+expect ot.series
+send {key = "义乌.出口", name = "出口总额", freq = "M", start = "2023-01", values = {7}}\r
+expect 出口总额
+expect 2023-01  7
+send db = ot.db()\r
+send g = db:series("yiwu.gd\t
+expect yiwu.gdp
+send ", {measure = "ytd_yoy"})\r
+send g:las\t
+expect g:last
+send ()\r
+expect 7.5	2024Q4
+# Ctrl-C interrupts an endless loop; the session keeps its variables
+send while true do end\r
+sleep 500
+send \x03
+expect interrupted
+send x\r
+expect 21
+# Ctrl-C at the prompt drops the line
+send nonsense here\x03
+send x + 1\r
+expect 22
+send hist_marker = 1\r
+send .quit\r
+wait
+EOF2
+"$PTYDRIVE" s1.txt "$ONTRACK" repl > "$T/s1.log" 2>&1 || { cat "$T/s1.log"; fail "terminal session 1"; }
+[ -s "$XDG_STATE_HOME/ontrack/history" ] || fail "no history file written"
+grep -q "hist_marker = 1" "$XDG_STATE_HOME/ontrack/history" || fail "history lacks the last statement"
+
+# a second session recalls the first one's history (Ctrl-P), and Ctrl-D leaves
+cat > s2.txt <<'EOF2'
+expect > 
+send \x10
+expect hist_marker = 1
+send \r
+send hist_marker + 1\r
+expect 2
+# type Ctrl-D at the prompt, not ahead of it (typed ahead, the terminal eats it)
+expect > 
+send \x04
+wait
+EOF2
+"$PTYDRIVE" s2.txt "$ONTRACK" repl > "$T/s2.log" 2>&1 || { cat "$T/s2.log"; fail "terminal session 2"; }
+NCHECK=$((NCHECK + 2))
+done_ok
