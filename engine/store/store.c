@@ -386,18 +386,17 @@ int ot_measure_parse(const char *s, size_t len, ot_measure *out)
     return -1;
 }
 
-static const char *const agg_names[] = {"", "sum", "mean", "last"};
-
 const char *ot_agg_name(ot_agg a)
 {
-    return (unsigned)a < sizeof agg_names / sizeof *agg_names ? agg_names[a] : "";
+    return a == OT_AGG_SUM || a == OT_AGG_MEAN || a == OT_AGG_LAST ? ot_agg_names[a] : "";
 }
 
 int ot_agg_parse(const char *s)
 {
-    for (int i = 1; i < (int)(sizeof agg_names / sizeof *agg_names); i++)
-        if (strcmp(s, agg_names[i]) == 0)
-            return i;
+    static const ot_agg stored[] = {OT_AGG_SUM, OT_AGG_MEAN, OT_AGG_LAST};
+    for (size_t i = 0; i < sizeof stored / sizeof *stored; i++)
+        if (strcmp(s, ot_agg_names[stored[i]]) == 0)
+            return (int)stored[i];
     return -1;
 }
 
@@ -608,7 +607,7 @@ int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err
         m.freq = ot_freq_parse(t);
     if ((t = (const char *)sqlite3_column_text(q, 8)))
         m.kind = ot_kind_parse(t);
-    if ((t = (const char *)sqlite3_column_text(q, 9)) && ot_agg_parse(t) > 0)
+    if ((t = (const char *)sqlite3_column_text(q, 9)) && ot_agg_parse(t) >= 0)
         m.agg = (ot_agg)ot_agg_parse(t);
     sqlite3_reset(q);
     if (oom) {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/ops.h"
 #include "core/period.h"
 #include "core/series.h"
 #include "core/target.h"
@@ -80,15 +81,13 @@ void ot_store_rollback(ot_store *st);
 
 /* ---- series metadata --------------------------------------------------- */
 
-typedef enum ot_agg {
-    OT_AGG_NONE = 0, /* unknown: the reader decides from kind */
-    OT_AGG_SUM,      /* flows */
-    OT_AGG_MEAN,     /* rates, averages */
-    OT_AGG_LAST      /* stocks */
-} ot_agg;
+/* A series' aggregation over time is core's ot_agg (core/ops.h): OT_AGG_SUM
+ * for flows, OT_AGG_MEAN for rates and averages, OT_AGG_LAST for stocks, and
+ * OT_AGG_NONE when unknown (the reader decides from the kind). */
 
-/* "", "sum", "mean", "last"; and back (returns -1 when unknown). */
+/* "sum", "mean", "last" ("" for OT_AGG_NONE or any other value). */
 const char *ot_agg_name(ot_agg a);
+/* The ot_agg of "sum", "mean" or "last"; -1 for anything else. */
 int ot_agg_parse(const char *s);
 
 typedef struct ot_series_meta {
