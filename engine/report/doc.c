@@ -1,0 +1,193 @@
+/* doc.c — the report document: names of languages and formats, the format
+ * dispatch, the JSON form, HTML escaping and the chart history of a target. */
+#include "report/html.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "project/frame.h"
+#include "report/status.h"
+
+void ot_report_doc_init(ot_report_doc *doc)
+{
+    memset(doc, 0, sizeof *doc);
+    doc->lang = OT_LANG_ZH;
+}
+
+int ot_report_lang_parse(const char *s, ot_report_lang *out)
+{
+    if (!s)
+        return -1;
+    if (!strcasecmp(s, "zh") || !strcasecmp(s, "cn") || !strcasecmp(s, "zh-cn") ||
+        !strcasecmp(s, "chinese")) {
+        *out = OT_LANG_ZH;
+        return 0;
+    }
+    if (!strcasecmp(s, "en") || !strcasecmp(s, "english")) {
+        *out = OT_LANG_EN;
+        return 0;
+    }
+    return -1;
+}
+
+int ot_report_format_parse(const char *s, ot_report_format *out)
+{
+    static const struct {
+        const char *name;
+        ot_report_format f;
+    } names[] = {{"html", OT_REPORT_HTML}, {"htm", OT_REPORT_HTML}, {"md", OT_REPORT_MD},
+                 {"markdown", OT_REPORT_MD}, {"csv", OT_REPORT_CSV}, {"json", OT_REPORT_JSON}};
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcasecmp(s, names[i].name)) {
+            *out = names[i].f;
+            return 0;
+        }
+    return -1;
+}
+
+int ot_report_format_from_path(const char *path, ot_report_format *out)
+{
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    if (!dot || strchr(dot, '/'))
+        return -1;
+    return ot_report_format_parse(dot + 1, out);
+}
+
+void ot_html_escape(FILE *f, const char *s)
+{
+    if (!s)
+        return;
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f); break;
+        }
+    }
+}
+
+/* Checks that every item has its target and projection: the renderers
+ * dereference both. */
+static int check_doc(const ot_report_doc *doc, ot_err *err)
+{
+    if (!doc || (doc->n && !doc->items))
+        return ot_err_set(err, OT_EINVAL, "report: no document");
+    for (size_t i = 0; i < doc->n; i++)
+        if (!doc->items[i].target || !doc->items[i].proj)
+            return ot_err_set(err, OT_EINVAL, "report: item %zu has no %s", i + 1,
+                              doc->items[i].target ? "projection" : "target");
+    return OT_OK;
+}
+
+/* The JSON form is status.c's, fed with copies of the item structs (the
+ * targets are copied shallowly: ot_report_json only reads them). */
+int ot_report_doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
+{
+    int rc = check_doc(doc, err);
+    if (rc != OT_OK)
+        return rc;
+    size_t n = doc->n;
+    ot_target *t = malloc((n ? n : 1) * sizeof *t);
+    ot_projection *p = malloc((n ? n : 1) * sizeof *p);
+    if (!t || !p) {
+        free(t);
+        free(p);
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        t[i] = *doc->items[i].target;
+        p[i] = *doc->items[i].proj;
+    }
+    rc = ot_report_json(t, p, n, doc->as_of, f, err);
+    free(p);
+    free(t);
+    return rc;
+}
+
+int ot_report_write(const ot_report_doc *doc, ot_report_format fmt, FILE *f, ot_err *err)
+{
+    switch (fmt) {
+    case OT_REPORT_HTML: return ot_report_html(doc, f, err);
+    case OT_REPORT_MD: return ot_report_md(doc, f, err);
+    case OT_REPORT_CSV: return ot_report_csv(doc, f, err);
+    case OT_REPORT_JSON: return ot_report_doc_json(doc, f, err);
+    }
+    return ot_err_set(err, OT_EINVAL, "report: unknown format %d", (int)fmt);
+}
+
+/* The history of the target's metric at (y, j) from the frames of the
+ * series (a) and, for relative and in_step, of the reference (b).  See
+ * ot_report_history for the scale of each kind. */
+static double metric_at(const ot_target *t, const frame *a, const frame *b, int y, int j)
+{
+    switch (t->kind) {
+    case OT_TARGET_GROWTH:
+        return frame_get(a, a->gy, y, j);
+    case OT_TARGET_RELATIVE:
+    case OT_TARGET_IN_STEP:
+        return frame_get(a, a->gy, y, j) - frame_get(b, b->gy, y, j);
+    case OT_TARGET_LEVEL:
+    case OT_TARGET_COUNT:
+        return a->kind == OT_KIND_FLOW ? frame_get(a, a->ytd, y, j) : frame_get(a, a->val, y, j);
+    case OT_TARGET_DAILY_AVG:
+        return frame_get(a, a->ytd, y, j) / ot_days_in_year(y);
+    default:
+        return NAN;
+    }
+}
+
+/* How: the series is read through frame_load (project/frame.h), which
+ * derives every table from whatever the bureau publishes, so the history
+ * uses the same numbers the projection did. */
+int ot_report_history(const ot_target *t, ot_source_fn src, void *ud, int years,
+                      const ot_alloc *a, ot_series **out, ot_err *err)
+{
+    if (!t->series || t->kind == OT_TARGET_UNQUANTIFIED || t->kind == OT_TARGET_DECLINE ||
+        years < 0) {
+        *out = NULL;
+        return OT_OK;
+    }
+    int relative = t->kind == OT_TARGET_RELATIVE || t->kind == OT_TARGET_IN_STEP;
+    if (relative && !t->ref) {
+        *out = NULL;
+        return OT_OK;
+    }
+    frame fa, fb;
+    memset(&fb, 0, sizeof fb);
+    ot_series *s = NULL;
+    int rc = frame_load(&fa, t->series, src, ud, INT32_MAX, a, err);
+    if (rc != OT_OK)
+        return rc;
+    if (relative && (rc = frame_load(&fb, t->ref, src, ud, INT32_MAX, a, err)) != OT_OK)
+        goto done;
+    if (fa.ny == 0 || (relative && (fb.ny == 0 || fb.P != fa.P))) {
+        *out = NULL;
+        goto done;
+    }
+    int y0 = t->year - years;
+    size_t n = (size_t)(years + 1) * (size_t)fa.P;
+    if (!(s = ot_series_new(a, fa.freq, ot_period_make(fa.freq, y0, 1), n, err))) {
+        rc = err ? err->code : OT_ENOMEM;
+        goto done;
+    }
+    for (int y = y0; y <= t->year; y++)
+        for (int j = 1; j <= fa.P; j++)
+            s->v[(size_t)(y - y0) * fa.P + (j - 1)] = metric_at(t, &fa, &fb, y, j);
+    s->kind = fa.kind;
+    if ((rc = ot_series_set_meta(s, t->series, NULL, NULL, err)) != OT_OK) {
+        ot_series_free(s);
+        goto done;
+    }
+    *out = s;
+done:
+    frame_free(&fb);
+    frame_free(&fa);
+    return rc;
+}

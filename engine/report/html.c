@@ -1,0 +1,222 @@
+/* html.c — the report as one self-contained HTML page: inline CSS, inline
+ * SVG charts (svg.c), no script and no external resource, A4 print rules.
+ * Every text from the data goes through ot_html_escape. */
+#include "report/html.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "report/words.h"
+
+/* The chart's size in CSS pixels: A4 (210 mm) less 2 × 14 mm margins is
+ * about 690 px at 96 px/in; the SVG scales down with the page. */
+#define CHART_W 680
+#define CHART_H 260
+
+static const char css[] =
+    "*{box-sizing:border-box}\n"
+    "body{font-family:\"Noto Sans CJK SC\",\"Noto Sans SC\",\"Source Han Sans SC\",\"PingFang SC\","
+    "\"Microsoft YaHei\",sans-serif;color:#1d1d1f;margin:0 auto;max-width:760px;padding:16px;"
+    "font-size:13px;line-height:1.45}\n"
+    "h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:0 0 2px}\n"
+    ".meta{color:#555;margin:0 0 12px}.meta span{margin-right:14px}\n"
+    "table.summary{border-collapse:collapse;width:100%;margin:8px 0 18px;font-size:12px}\n"
+    "table.summary th,table.summary td{border-bottom:1px solid #ddd;padding:4px 5px;"
+    "text-align:left;vertical-align:top}\n"
+    "table.summary th{background:#f3f4f6;font-weight:600}\n"
+    "td.num{text-align:right;white-space:nowrap}\n"
+    ".st{display:inline-block;padding:1px 6px;border-radius:3px;white-space:nowrap;"
+    "-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
+    ".st-ok{background:#d9f2e1;color:#135c2e}.st-risk{background:#fdf0cc;color:#7a5300}\n"
+    ".st-bad{background:#f9d6d3;color:#8a1c12}.st-none{background:#eceff1;color:#555}\n"
+    "section.target{border-top:1px solid #ccc;padding-top:10px;margin-top:14px;"
+    "break-inside:avoid;page-break-inside:avoid}\n"
+    "section.target .sub{color:#555;margin:0 0 6px}\n"
+    "svg.chart{display:block;max-width:100%;height:auto;font-size:11px}\n"
+    "svg.chart text{fill:#444}\n"
+    "svg.chart .grid{stroke:#e3e3e3}svg.chart .tick,svg.chart .frame{stroke:#999}\n"
+    "svg.chart polyline{fill:none}svg.chart .past{stroke:#a7adb4;stroke-width:1.5}\n"
+    "svg.chart .current{stroke:#1f4e9c;stroke-width:2.2;fill:#1f4e9c}\n"
+    "svg.chart polyline.current{fill:none}\n"
+    "svg.chart .band95{fill:#d4def2;stroke:none}svg.chart .band80{fill:#9db5e2;stroke:none}\n"
+    "svg.chart .median{stroke:#1f4e9c;stroke-width:1.5;stroke-dasharray:5 3}\n"
+    "svg.chart line.target{stroke:#c0392b;stroke-width:1.4;stroke-dasharray:7 4}\n"
+    "svg.chart text.target{fill:#c0392b}\n"
+    "svg.chart line.required{stroke:#e67e22;stroke-width:1.6;stroke-dasharray:2 3}\n"
+    "svg.chart text.required{fill:#b35900}svg.chart text.point{fill:#1f4e9c}\n"
+    "svg.chart .legend line.current{stroke-width:2.2}\n"
+    "dl.figures{display:grid;grid-template-columns:max-content 1fr max-content 1fr;"
+    "gap:2px 12px;margin:6px 0}\n"
+    "dl.figures dt{color:#555}dl.figures dd{margin:0}\n"
+    ".notes{color:#444;font-size:12px}\n"
+    "footer{color:#777;font-size:11px;margin-top:18px;border-top:1px solid #ddd;padding-top:6px}\n"
+    "@page{size:A4;margin:14mm}\n"
+    "@media print{body{max-width:none;padding:0;font-size:11px}"
+    "section.target{break-inside:avoid}table.summary{font-size:10px}}\n";
+
+/* Writes "<td class="num">text</td>" (text is produced here, not data). */
+static void num_cell(FILE *f, const char *text)
+{
+    fprintf(f, "<td class=\"num\">%s</td>", text);
+}
+
+/* The range "lo – hi" of the metric, or "" when either end is NaN. */
+static char *fmt_range(const ot_target *t, double lo, double hi, ot_report_lang lang, char *buf,
+                       size_t cap)
+{
+    char a[64], b[64];
+    if (isnan(lo) || isnan(hi))
+        snprintf(buf, cap, "%s", "");
+    else
+        snprintf(buf, cap, "%s – %s", report_fmt_metric(t, lo, lang, a, sizeof a),
+                 report_fmt_metric(t, hi, lang, b, sizeof b));
+    return buf;
+}
+
+static char *fmt_pct(double x, int dec, double scale, char *buf, size_t cap)
+{
+    if (isnan(x))
+        snprintf(buf, cap, "%s", "");
+    else
+        snprintf(buf, cap, "%.*f%%", dec, x * scale);
+    return buf;
+}
+
+static void status_span(FILE *f, const report_words *w, ot_proj_status s)
+{
+    fprintf(f, "<span class=\"st st-%s\">%s</span>", report_status_class(s), report_status(w, s));
+}
+
+static const char *item_label(const ot_target *t)
+{
+    return t->label && t->label[0] ? t->label : t->series ? t->series : "";
+}
+
+static void write_summary(const ot_report_doc *doc, const report_words *w, FILE *f)
+{
+    char buf[160];
+    fprintf(f,
+            "<table class=\"summary\">\n<thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+            "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>\n"
+            "<tbody>\n",
+            w->target, w->test, w->through, w->ytd, w->point, w->range80, w->prob, w->required,
+            w->status);
+    for (size_t i = 0; i < doc->n; i++) {
+        const ot_target *t = doc->items[i].target;
+        const ot_projection *p = doc->items[i].proj;
+        fprintf(f, "<tr class=\"st-row-%s\"><td><a href=\"#t%zu\">", report_status_class(p->status),
+                i + 1);
+        ot_html_escape(f, item_label(t));
+        fputs("</a></td><td>", f);
+        ot_html_escape(f, report_fmt_test(t, doc->lang, buf, sizeof buf));
+        fputs("</td><td>", f);
+        ot_html_escape(f, p->latest);
+        fputs("</td>", f);
+        num_cell(f, fmt_pct(p->ytd_growth, 1, 1, buf, sizeof buf));
+        num_cell(f, report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
+        num_cell(f, fmt_range(t, p->lo80, p->hi80, doc->lang, buf, sizeof buf));
+        num_cell(f, fmt_pct(p->prob, 0, 100, buf, sizeof buf));
+        num_cell(f, fmt_pct(p->required, 1, 1, buf, sizeof buf));
+        fputs("<td>", f);
+        status_span(f, w, p->status);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n", f);
+}
+
+/* One dt/dd pair; value is escaped, empty values are left out. */
+static void figure(FILE *f, const char *name, const char *value)
+{
+    if (!value || !value[0])
+        return;
+    fprintf(f, "<dt>%s</dt><dd>", name);
+    ot_html_escape(f, value);
+    fputs("</dd>", f);
+}
+
+static int write_item(const ot_report_doc *doc, const report_words *w, size_t i, FILE *f,
+                      ot_err *err)
+{
+    const ot_report_item *it = &doc->items[i];
+    const ot_target *t = it->target;
+    const ot_projection *p = it->proj;
+    char buf[160];
+    fprintf(f, "<section class=\"target\" id=\"t%zu\">\n<h2>", i + 1);
+    ot_html_escape(f, item_label(t));
+    fputs(" ", f);
+    status_span(f, w, p->status);
+    fputs("</h2>\n<p class=\"sub\">", f);
+    fprintf(f, "%s: <code>", w->series);
+    ot_html_escape(f, t->series);
+    fprintf(f, "</code> · %s: ", w->test);
+    ot_html_escape(f, report_fmt_test(t, doc->lang, buf, sizeof buf));
+    if (t->source && t->source[0]) {
+        fprintf(f, " · %s: ", w->source);
+        ot_html_escape(f, t->source);
+    }
+    fputs("</p>\n", f);
+    int rc = ot_report_svg(it, doc->lang, CHART_W, CHART_H, f, err);
+    if (rc != OT_OK)
+        return rc;
+    fputs("<dl class=\"figures\">", f);
+    figure(f, w->point, report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
+    figure(f, w->prob, fmt_pct(p->prob, 0, 100, buf, sizeof buf));
+    figure(f, w->range80, fmt_range(t, p->lo80, p->hi80, doc->lang, buf, sizeof buf));
+    figure(f, w->range95, fmt_range(t, p->lo95, p->hi95, doc->lang, buf, sizeof buf));
+    figure(f, w->required, fmt_pct(p->required, 1, 1, buf, sizeof buf));
+    figure(f, w->carry, report_fmt_metric(t, p->carry, doc->lang, buf, sizeof buf));
+    figure(f, w->outcome, report_fmt_metric(t, p->outcome, doc->lang, buf, sizeof buf));
+    figure(f, w->through, p->latest);
+    figure(f, w->vintage, it->vintage);
+    figure(f, w->method, p->method);
+    fputs("</dl>\n", f);
+    if (p->notes[0]) {
+        fprintf(f, "<p class=\"notes\">%s: ", w->notes);
+        ot_html_escape(f, p->notes);
+        fputs("</p>\n", f);
+    }
+    fputs("</section>\n", f);
+    return OT_OK;
+}
+
+int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
+{
+    if (!doc || (doc->n && !doc->items))
+        return ot_err_set(err, OT_EINVAL, "report: no document");
+    for (size_t i = 0; i < doc->n; i++)
+        if (!doc->items[i].target || !doc->items[i].proj)
+            return ot_err_set(err, OT_EINVAL, "report: item %zu has no %s", i + 1,
+                              doc->items[i].target ? "projection" : "target");
+    const report_words *w = report_words_of(doc->lang);
+    const char *title = doc->title && doc->title[0] ? doc->title : w->title;
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+            w->lang_tag);
+    ot_html_escape(f, title);
+    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
+    ot_html_escape(f, title);
+    fprintf(f, "</h1>\n<p class=\"meta\"><span>%s: ", w->as_of);
+    ot_html_escape(f, doc->as_of ? doc->as_of : w->latest);
+    fputs("</span>", f);
+    if (doc->method) {
+        fprintf(f, "<span>%s: ", w->method);
+        ot_html_escape(f, doc->method);
+        fputs("</span>", f);
+    }
+    if (doc->source) {
+        fprintf(f, "<span>%s: ", w->source);
+        ot_html_escape(f, doc->source);
+        fputs("</span>", f);
+    }
+    fprintf(f, "</p>\n</header>\n<h2>%s</h2>\n", w->summary);
+    write_summary(doc, w, f);
+    for (size_t i = 0; i < doc->n; i++) {
+        int rc = write_item(doc, w, i, f, err);
+        if (rc != OT_OK)
+            return rc;
+    }
+    fprintf(f, "<footer>%s</footer>\n</body>\n</html>\n", w->generated);
+    if (ferror(f))
+        return ot_err_set(err, OT_EIO, "cannot write the HTML report");
+    return OT_OK;
+}

@@ -1,0 +1,107 @@
+/* md.c — the report as Markdown for pasting into documents: a heading, the
+ * as-of line, one pipe table, and the notes as a numbered list.  Data text
+ * is escaped so it can break neither the table nor the page it lands on. */
+#include "report/html.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "report/words.h"
+
+/* Writes s as Markdown table text: "|" and "\" backslash-escaped, HTML's
+ * "<", ">" and "&" as entities (renderers pass raw HTML through), line
+ * breaks as spaces.  NULL writes nothing. */
+static void md_escape(FILE *f, const char *s)
+{
+    if (!s)
+        return;
+    for (; *s; s++) {
+        switch (*s) {
+        case '|': fputs("\\|", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '\n':
+        case '\r': fputc(' ', f); break;
+        default: fputc(*s, f); break;
+        }
+    }
+}
+
+int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
+{
+    if (!doc || (doc->n && !doc->items))
+        return ot_err_set(err, OT_EINVAL, "report: no document");
+    for (size_t i = 0; i < doc->n; i++)
+        if (!doc->items[i].target || !doc->items[i].proj)
+            return ot_err_set(err, OT_EINVAL, "report: item %zu has no %s", i + 1,
+                              doc->items[i].target ? "projection" : "target");
+    const report_words *w = report_words_of(doc->lang);
+    fputs("# ", f);
+    md_escape(f, doc->title && doc->title[0] ? doc->title : w->title);
+    fprintf(f, "\n\n%s: ", w->as_of);
+    md_escape(f, doc->as_of ? doc->as_of : w->latest);
+    if (doc->method) {
+        fprintf(f, " · %s: ", w->method);
+        md_escape(f, doc->method);
+    }
+    if (doc->source) {
+        fprintf(f, " · %s: ", w->source);
+        md_escape(f, doc->source);
+    }
+    fprintf(f, "\n\n| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n"
+               "|---|---|---|--:|--:|--:|--:|--:|---|\n",
+            w->target, w->test, w->through, w->ytd, w->point, w->range80, w->prob, w->required,
+            w->status);
+    size_t nnotes = 0;
+    for (size_t i = 0; i < doc->n; i++) {
+        const ot_target *t = doc->items[i].target;
+        const ot_projection *p = doc->items[i].proj;
+        char buf[160], a[64], b[64];
+        fputs("| ", f);
+        md_escape(f, t->label && t->label[0] ? t->label : t->series);
+        fputs(" | ", f);
+        md_escape(f, report_fmt_test(t, doc->lang, buf, sizeof buf));
+        fputs(" | ", f);
+        md_escape(f, p->latest);
+        fputs(" | ", f);
+        if (!isnan(p->ytd_growth))
+            fprintf(f, "%.1f%%", p->ytd_growth);
+        fprintf(f, " | %s | ", report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
+        if (!isnan(p->lo80) && !isnan(p->hi80))
+            fprintf(f, "%s – %s", report_fmt_metric(t, p->lo80, doc->lang, a, sizeof a),
+                    report_fmt_metric(t, p->hi80, doc->lang, b, sizeof b));
+        fputs(" | ", f);
+        if (!isnan(p->prob))
+            fprintf(f, "%.0f%%", 100 * p->prob);
+        fputs(" | ", f);
+        if (!isnan(p->required))
+            fprintf(f, "%.1f%%", p->required);
+        fprintf(f, " | %s", report_status(w, p->status));
+        if (p->notes[0])
+            fprintf(f, " [%zu]", ++nnotes);
+        fputs(" |\n", f);
+    }
+    if (nnotes)
+        fputc('\n', f);
+    for (size_t i = 0, k = 0; i < doc->n; i++) {
+        const ot_target *t = doc->items[i].target;
+        const ot_projection *p = doc->items[i].proj;
+        if (!p->notes[0])
+            continue;
+        fprintf(f, "%zu. ", ++k);
+        md_escape(f, t->label && t->label[0] ? t->label : t->series);
+        fputs(": ", f);
+        md_escape(f, p->notes);
+        if (p->method[0]) {
+            fprintf(f, " (%s: ", w->method);
+            md_escape(f, p->method);
+            fputc(')', f);
+        }
+        fputc('\n', f);
+    }
+    if (ferror(f))
+        return ot_err_set(err, OT_EIO, "cannot write the Markdown report");
+    return OT_OK;
+}

@@ -1,0 +1,290 @@
+/* svg.c — one target's chart as inline SVG: the history of the metric by
+ * year, the fan of the projection (80% and 95% bands) from the latest period
+ * to the year end, the target line and the path the target requires.  Axis
+ * ticks are Heckbert's nice numbers.  Why SVG from C: docs/reports.md. */
+#include "report/svg.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/html.h"
+#include "report/table.h"
+#include "report/words.h"
+
+/* Heckbert, "Nice numbers for graph labels", Graphics Gems (1990), 61–63. */
+double report_nicenum(double x, int round)
+{
+    double e = floor(log10(x));
+    double f = x / pow(10, e); /* 1 <= f < 10 */
+    double nf;
+    if (round)
+        nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
+    else
+        nf = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+    return nf * pow(10, e);
+}
+
+int report_nice_ticks(double lo, double hi, int want, double *first, double *last, double *step,
+                      int *nfrac)
+{
+    if (want < 2)
+        want = 2;
+    if (hi < lo) {
+        double t = lo;
+        lo = hi;
+        hi = t;
+    }
+    if (hi - lo <= 1e-12 * fmax(fabs(lo), fabs(hi))) {
+        double pad = lo == 0 ? 1 : 0.1 * fabs(lo);
+        lo -= pad;
+        hi += pad;
+    }
+    double range = report_nicenum(hi - lo, 0);
+    double d = report_nicenum(range / (want - 1), 1);
+    *first = floor(lo / d) * d;
+    *last = ceil(hi / d) * d;
+    *step = d;
+    int nf = (int)-floor(log10(d));
+    *nfrac = nf > 0 ? nf : 0;
+    return (int)floor((*last - *first) / d + 0.5) + 1;
+}
+
+/* Plot geometry: data (x in periods 1..P, y in metric units) to pixels. */
+typedef struct plot {
+    double l, r, t, b; /* plot area edges in pixels */
+    int P;
+    double y0, y1;     /* axis range */
+} plot;
+
+static double px(const plot *g, double j)
+{
+    if (g->P <= 1)
+        return g->r;
+    return g->l + (j - 1) / (g->P - 1) * (g->r - g->l);
+}
+
+static double py(const plot *g, double v)
+{
+    return g->b - (v - g->y0) / (g->y1 - g->y0) * (g->b - g->t);
+}
+
+/* Widens [*lo, *hi] to take x (NaN ignored). */
+static void take(double x, double *lo, double *hi)
+{
+    if (isnan(x) || isinf(x))
+        return;
+    if (x < *lo)
+        *lo = x;
+    if (x > *hi)
+        *hi = x;
+}
+
+/* The value of the history at (year, sub-period j); NaN outside it. */
+static double hist_at(const ot_series *h, int year, int j)
+{
+    return h ? ot_series_at(h, ot_period_make(h->freq, year, j)) : NAN;
+}
+
+/* Draws the history of one year as a polyline broken at missing values. */
+static void draw_year(FILE *f, const plot *g, const ot_series *h, int year, const char *cls)
+{
+    int open = 0;
+    for (int j = 1; j <= g->P; j++) {
+        double v = hist_at(h, year, j);
+        if (isnan(v)) {
+            if (open)
+                fputs("\"/>\n", f);
+            open = 0;
+            continue;
+        }
+        if (!open)
+            fprintf(f, "<polyline class=\"%s\" points=\"", cls);
+        fprintf(f, "%s%.1f,%.1f", open ? " " : "", px(g, j), py(g, v));
+        open = 1;
+    }
+    if (open)
+        fputs("\"/>\n", f);
+}
+
+/* Fills *lastj with the last sub-period of year holding a value (0 when none)
+ * and returns that value. */
+static double last_point(const ot_series *h, int year, int P, int *lastj)
+{
+    *lastj = 0;
+    for (int j = P; j >= 1; j--) {
+        double v = hist_at(h, year, j);
+        if (!isnan(v)) {
+            *lastj = j;
+            return v;
+        }
+    }
+    return NAN;
+}
+
+int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int height, FILE *f,
+                  ot_err *err)
+{
+    if (!it || !it->target || !it->proj)
+        return ot_err_set(err, OT_EINVAL, "report: chart without target or projection");
+    const report_words *w = report_words_of(lang);
+    const ot_target *t = it->target;
+    const ot_projection *p = it->proj;
+    const ot_series *h = it->history;
+    if (h && (h->freq == OT_FREQ_D || ot_freq_per_year(h->freq) == 0))
+        h = NULL;
+    int P = h ? ot_freq_per_year(h->freq) : 12;
+    int year = t->year;
+    int has_target = t->kind != OT_TARGET_UNQUANTIFIED && !isnan(t->value);
+
+    /* the data range: every year drawn, the bands, the target */
+    double lo = DBL_MAX, hi = -DBL_MAX;
+    int y_first = year;
+    if (h) {
+        y_first = ot_period_year(h->freq, h->start);
+        if (y_first < year - 4)
+            y_first = year - 4;
+        for (int y = y_first; y <= year; y++)
+            for (int j = 1; j <= P; j++)
+                take(hist_at(h, y, j), &lo, &hi);
+    }
+    double blo = isnan(p->lo95) ? p->lo80 : p->lo95, bhi = isnan(p->hi95) ? p->hi80 : p->hi95;
+    take(p->point, &lo, &hi);
+    take(blo, &lo, &hi);
+    take(bhi, &lo, &hi);
+    take(p->outcome, &lo, &hi);
+    if (has_target)
+        take(t->value, &lo, &hi);
+
+    fprintf(f,
+            "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+            "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
+            width, height, width, height);
+    ot_html_escape(f, t->label ? t->label : t->series);
+    fputs("\">\n<title>", f);
+    ot_html_escape(f, t->label ? t->label : t->series);
+    fputs("</title>\n", f);
+    if (lo > hi) {
+        fprintf(f, "<text class=\"empty\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n</svg>\n",
+                width / 2, height / 2, w->no_chart);
+        return ferror(f) ? ot_err_set(err, OT_EIO, "cannot write the chart") : OT_OK;
+    }
+
+    plot g = {.l = 64, .r = width - 96.0, .t = 12, .b = height - 44.0, .P = P};
+    double step;
+    int nfrac;
+    int nt = report_nice_ticks(lo, hi, 6, &g.y0, &g.y1, &step, &nfrac);
+
+    /* grid and y ticks */
+    char num[64], num2[64];
+    fputs("<g class=\"axis\">\n", f);
+    for (int i = 0; i < nt; i++) {
+        double v = g.y0 + i * step;
+        double y = py(&g, v);
+        snprintf(num, sizeof num, "%.*f", nfrac, fabs(v) < step / 2 ? 0.0 : v);
+        fprintf(f,
+                "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                g.l, y, g.r, y, g.l - 6, y + 4, num);
+    }
+    /* x ticks: every month of a monthly chart is labelled at even months */
+    for (int j = 1; j <= P; j++) {
+        double x = px(&g, j);
+        const char *lab = P == 12 ? w->months[j - 1] : P == 4 ? w->quarters[j - 1] : "";
+        fprintf(f, "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x, g.b,
+                x, g.b + 4);
+        if (P != 12 || j % 2 == 0 || j == 1)
+            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x, g.b + 17,
+                    lab);
+        fputc('\n', f);
+    }
+    fprintf(f, "<line class=\"frame\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n</g>\n",
+            g.l, g.b, g.r, g.b);
+
+    /* the fan, under the lines */
+    int k = 0;
+    double vk = h ? last_point(h, year, P, &k) : NAN;
+    double xe = px(&g, P);
+    if (!isnan(blo) && !isnan(bhi) && k < P) {
+        int fan = k > 0 && !isnan(vk);
+        double xk = fan ? px(&g, k) : xe - 8;
+        double ykl = fan ? py(&g, vk) : py(&g, blo), ykh = fan ? py(&g, vk) : py(&g, bhi);
+        fprintf(f,
+                "<polygon class=\"band95\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>\n",
+                xk, ykh, xe, py(&g, bhi), xe, py(&g, blo), xk, ykl);
+        if (!isnan(p->lo80) && !isnan(p->hi80)) {
+            if (!fan) {
+                ykl = py(&g, p->lo80);
+                ykh = py(&g, p->hi80);
+            }
+            fprintf(f,
+                    "<polygon class=\"band80\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>\n",
+                    xk, ykh, xe, py(&g, p->hi80), xe, py(&g, p->lo80), xk, ykl);
+        }
+        if (!isnan(p->point))
+            fprintf(f, "<line class=\"median\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                    fan ? xk : xe - 8, fan ? py(&g, vk) : py(&g, p->point), xe, py(&g, p->point));
+    }
+
+    /* history: earlier years pale, the target year strong */
+    if (h) {
+        for (int y = y_first; y < year; y++) {
+            int lj;
+            double lv = last_point(h, y, P, &lj);
+            draw_year(f, &g, h, y, "past");
+            if (lj)
+                fprintf(f, "<text class=\"year\" x=\"%.1f\" y=\"%.1f\">%d</text>\n", px(&g, lj) + 5,
+                        py(&g, lv) + 4, y);
+        }
+        draw_year(f, &g, h, year, "current");
+        for (int j = 1; j <= P; j++) {
+            double v = hist_at(h, year, j);
+            if (!isnan(v))
+                fprintf(f, "<circle class=\"current\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>\n",
+                        px(&g, j), py(&g, v));
+        }
+    }
+
+    /* the target and the path to it */
+    if (has_target) {
+        double yt = py(&g, t->value);
+        fprintf(f,
+                "<line class=\"target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                "<text class=\"target\" x=\"%.1f\" y=\"%.1f\">%s %s</text>\n",
+                g.l, yt, g.r, yt, g.r + 6, yt + 4, w->target_line,
+                report_fmt_metric(t, t->value, lang, num, sizeof num));
+        if (k > 0 && k < P && !isnan(vk) && !isnan(p->required)) {
+            snprintf(num2, sizeof num2, "%.1f%%", p->required);
+            fprintf(f,
+                    "<line class=\"required\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                    "<text class=\"required\" x=\"%.1f\" y=\"%.1f\">%s %s</text>\n",
+                    px(&g, k), py(&g, vk), xe, yt, g.r + 6, yt + (py(&g, vk) > yt ? 18 : -10),
+                    w->required, num2);
+        }
+    }
+    if (!isnan(p->point) && k < P)
+        fprintf(f, "<text class=\"point\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", g.r + 6,
+                py(&g, p->point) + 4, report_fmt_metric(t, p->point, lang, num, sizeof num));
+
+    /* legend */
+    double ly = height - 10.0, lx = g.l;
+    struct {
+        const char *cls, *text;
+    } legend[] = {{"current", w->history},   {"median", w->projection},
+                  {"band80", w->band80},     {"band95", w->band95},
+                  {"target", w->target_line}, {"required", w->required_path}};
+    fputs("<g class=\"legend\">\n", f);
+    for (size_t i = 0; i < sizeof legend / sizeof *legend; i++) {
+        if (legend[i].cls[0] == 'b')
+            fprintf(f, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"8\"/>",
+                    legend[i].cls, lx, ly - 8);
+        else
+            fprintf(f, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                    legend[i].cls, lx, ly - 4, lx + 16, ly - 4);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", lx + 20, ly, legend[i].text);
+        lx += 20 + 8 * (double)ot_display_width(legend[i].text) * 0.9 + 18;
+    }
+    fputs("</g>\n</svg>\n", f);
+    return ferror(f) ? ot_err_set(err, OT_EIO, "cannot write the chart") : OT_OK;
+}

@@ -1,0 +1,40 @@
+/* words.h — the words of the rendered reports in Chinese and English
+ * (internal to report/).  Static tables; nothing is allocated.
+ */
+#ifndef OT_REPORT_WORDS_H
+#define OT_REPORT_WORDS_H
+
+#include <stddef.h>
+
+#include "core/target.h"
+#include "project/projection.h"
+#include "report/html.h"
+
+typedef struct report_words {
+    const char *lang_tag; /* the html lang attribute */
+    const char *title, *as_of, *latest, *method, *source, *vintage;
+    const char *target, *series, *test, *through, *ytd, *point, *range80, *range95, *prob,
+        *required, *carry, *status, *outcome, *notes, *summary;
+    const char *history, *projection, *band80, *band95, *target_line, *required_path;
+    const char *no_chart, *generated;
+    const char *months[12], *quarters[4];
+    const char *status_names[7];
+} report_words;
+
+/* The words of lang (Chinese for anything unknown). */
+const report_words *report_words_of(ot_report_lang lang);
+
+/* The status in words ("有望达成" / "on track"). */
+const char *report_status(const report_words *w, ot_proj_status s);
+
+/* The target's test in words of lang: "增速 ≥ 7.5%", "growth >= 7.5%". */
+char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t cap);
+
+/* The metric x as shown: "8.1%" (growth), "+3.2 个百分点" / "+3.2 pts"
+ * (relative, in_step), the number otherwise; "" for NaN. */
+char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap);
+
+/* The colour class of a status: "ok", "risk", "bad", "none". */
+const char *report_status_class(ot_proj_status s);
+
+#endif
