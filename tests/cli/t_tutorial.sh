@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# docs/tutorial.md runs as written.
+#
+# Conventions of the tutorial (keep them when editing it):
+# - every ```sh block is run, in document order, in one bash shell with
+#   `set -e -o pipefail`, starting in a fresh temporary directory with
+#   $ONTRACK_SRC the source tree and the ontrack under test first on PATH;
+# - a fenced block (```lua, ```csv …) right after the line
+#   `<!-- tutorial: write FILE -->` is written to FILE at that point;
+# - every line of a ```text block is output the commands print: each must
+#   appear as a whole line of the tutorial's standard output (trailing blanks
+#   ignored), except lines that are just `…` (an elision);
+# - other fenced blocks are not run.
+. "$SRC/tests/cli/lib.sh"
+DOC="$SRC/docs/tutorial.md"
+unset ONTRACK_DB                       # the tutorial uses ./ontrack.db
+export ONTRACK_SRC="$SRC" TMPDIR="$T"  # its mktemp -d lands inside $T
+PATH="$(dirname "$ONTRACK"):$PATH"
+
+# The script: one piece per block, each announcing its line in the document.
+awk -v doc="docs/tutorial.md" '
+    /^<!-- tutorial: write [^ ]+ -->$/ { pending = $4; next }
+    !inblock && /^```/ {
+        inblock = 1; lang = substr($0, 4); start = NR
+        if (pending != "") {
+            mode = "file"
+            printf "OT_LINE=%d\ncat > %s <<'"'"'OT_TUTORIAL_EOF'"'"'\n", NR, pending
+        } else if (lang == "sh") {
+            mode = "sh"; printf "OT_LINE=%d\n", NR
+        } else mode = "skip"
+        pending = ""
+        next
+    }
+    inblock && /^```$/ {
+        if (mode == "file") print "OT_TUTORIAL_EOF"
+        inblock = 0; next
+    }
+    inblock && (mode == "sh" || mode == "file") { print }
+    !inblock && !/^[[:space:]]*$/ { pending = "" }
+' "$DOC" > "$T/tutorial.sh"
+nblocks=$(grep -c '^OT_LINE=' "$T/tutorial.sh")
+[ "$nblocks" -ge 10 ] || fail "found only $nblocks runnable blocks in $DOC"
+
+# Run it; a failing command names its block.
+cat > "$T/run.sh" <<'EOF'
+set -e -o pipefail
+trap 'echo "tutorial: command failed (exit $?) in the block at docs/tutorial.md:$OT_LINE" >&2' ERR
+. "$1"
+EOF
+(bash "$T/run.sh" "$T/tutorial.sh" > "$T/out.txt" 2> "$T/err.txt")
+CODE=$?
+OUT=$(cat "$T/out.txt"); ERR=$(cat "$T/err.txt")
+eq "$CODE" 0 "exit code of the tutorial's commands"
+
+# The outputs shown in ```text blocks are what the commands printed.
+sed 's/[[:space:]]*$//' "$T/out.txt" > "$T/out.trim"
+awk '
+    !inblock && /^```text$/ { inblock = 1; next }
+    inblock && /^```$/ { inblock = 0; next }
+    inblock { sub(/[[:space:]]+$/, ""); if ($0 != "…" && $0 != "") printf "%d\t%s\n", NR, $0 }
+' "$DOC" > "$T/shown.txt"
+[ -s "$T/shown.txt" ] || fail "no text blocks in $DOC"
+while IFS=$'\t' read -r line text; do
+    NCHECK=$((NCHECK + 1))
+    grep -qxF -- "$text" "$T/out.trim" ||
+        fail "docs/tutorial.md:$line shows output the commands did not print: $text"
+done < "$T/shown.txt"
+done_ok
