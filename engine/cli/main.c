@@ -25,6 +25,7 @@ static const command commands[] = {
     {"project", cmd_project, "project every stored target"},
     {"run", cmd_run, "run a Lua scenario script"},
     {"repl", cmd_repl, "interactive Lua with the engine loaded"},
+    {"report", cmd_report, "render a stored run as HTML, Markdown, CSV or JSON"},
 };
 
 static void usage(FILE *f)
