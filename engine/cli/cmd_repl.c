@@ -22,14 +22,20 @@
 #include "lua/host.h"
 
 static const char help[] =
-    "usage: ontrack repl [--as-of DATE|PERIOD]\n\n"
+    "usage: ontrack repl [--as-of DATE|PERIOD] [--timeout S] [--memory MB]\n\n"
     "Interactive Lua with the engine preloaded as `ot` and the database as ot.db().\n"
     "An expression typed alone prints its value; an unfinished statement continues\n"
     "on a '>>' prompt.  Ctrl-C interrupts a computation, Ctrl-D or .quit leaves,\n"
     ".help [name] describes a function.  History is kept in\n"
     "$XDG_STATE_HOME/ontrack/history (else ~/.ontrack_history).  With standard\n"
     "input not a terminal it runs the statements it reads and prints only results\n"
-    "and errors.\n";
+    "and errors.  --timeout S stops each statement after S seconds and --memory MB\n"
+    "caps the session's Lua and engine memory: the statement ends with an error,\n"
+    "the session goes on (piped input: exit 1 at the end).\n";
+
+/* In cmd_run.c. */
+int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, double *secs,
+                     size_t *bytes);
 
 static ot_host *volatile running; /* the host while a chunk runs, for SIGINT */
 static volatile sig_atomic_t interrupted;
@@ -310,8 +316,11 @@ static int piped(ot_host *h)
 
 int cmd_repl(cli_global *g, int argc, char **argv)
 {
-    const char *as_of = NULL;
-    const cli_opt opts[] = {{"as-of", 1, &as_of, NULL}, {NULL, 0, NULL, NULL}};
+    const char *as_of = NULL, *timeout = NULL, *memory = NULL;
+    const cli_opt opts[] = {{"as-of", 1, &as_of, NULL},
+                            {"timeout", 1, &timeout, NULL},
+                            {"memory", 1, &memory, NULL},
+                            {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, wants_help, rc;
     if ((rc = cli_parse("repl", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
@@ -328,7 +337,11 @@ int cmd_repl(cli_global *g, int argc, char **argv)
         if ((rc = cli_parse_asof("repl", as_of, &days, &through)))
             return rc;
     }
-    ot_host_opts o = {cli_db_path(g), as_of, 0, 0, 0};
+    double secs;
+    size_t bytes;
+    if ((rc = cli_parse_limits("repl", timeout, memory, &secs, &bytes)))
+        return rc;
+    ot_host_opts o = {cli_db_path(g), as_of, secs, bytes, 0};
     ot_host *h;
     ot_err err;
     ot_err_clear(&err);

@@ -25,6 +25,7 @@ static const command commands[] = {
     {"project", cmd_project, "project every stored target"},
     {"run", cmd_run, "run a Lua scenario script"},
     {"repl", cmd_repl, "interactive Lua with the engine loaded"},
+    {"job", cmd_job, "scheduled forecast jobs: run, history, show, backfill"},
     {"report", cmd_report, "render a stored run as HTML, Markdown, CSV or JSON"},
 };
 
