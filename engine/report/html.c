@@ -24,7 +24,7 @@ static const char css[] =
     "table.summary th,table.summary td{border-bottom:1px solid #ddd;padding:4px 5px;"
     "text-align:left;vertical-align:top}\n"
     "table.summary th{background:#f3f4f6;font-weight:600}\n"
-    "td.num{text-align:right;white-space:nowrap}\n"
+    "td.num,td.per{text-align:right;white-space:nowrap}\n"
     ".st{display:inline-block;padding:1px 6px;border-radius:3px;white-space:nowrap;"
     "-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     ".st-ok{background:#d9f2e1;color:#135c2e}.st-risk{background:#fdf0cc;color:#7a5300}\n"
@@ -36,13 +36,13 @@ static const char css[] =
     "svg.chart text{fill:#444}\n"
     "svg.chart .grid{stroke:#e3e3e3}svg.chart .tick,svg.chart .frame{stroke:#999}\n"
     "svg.chart polyline{fill:none}svg.chart .past{stroke:#a7adb4;stroke-width:1.5}\n"
-    "svg.chart .current{stroke:#1f4e9c;stroke-width:2.2;fill:#1f4e9c}\n"
+    "svg.chart .current{stroke:#1f4e9c;stroke-width:2.2;fill:#1f4e9c}svg.chart circle.past{fill:#a7adb4}\n"
     "svg.chart polyline.current{fill:none}\n"
     "svg.chart .band95{fill:#d4def2;stroke:none}svg.chart .band80{fill:#9db5e2;stroke:none}\n"
     "svg.chart .median{stroke:#1f4e9c;stroke-width:1.5;stroke-dasharray:5 3}\n"
     "svg.chart line.target{stroke:#c0392b;stroke-width:1.4;stroke-dasharray:7 4}\n"
     "svg.chart text.target{fill:#c0392b}\n"
-    "svg.chart line.required{stroke:#e67e22;stroke-width:1.6;stroke-dasharray:2 3}\n"
+    "svg.chart line.required{stroke:#e67e22;stroke-width:2.2;stroke-dasharray:3 3}\n"
     "svg.chart text.required{fill:#b35900}svg.chart text.point{fill:#1f4e9c}\n"
     "svg.chart .legend line.current{stroke-width:2.2}\n"
     "dl.figures{display:grid;grid-template-columns:max-content 1fr max-content 1fr;"
@@ -109,7 +109,7 @@ static void write_summary(const ot_report_doc *doc, const report_words *w, FILE 
         ot_html_escape(f, item_label(t));
         fputs("</a></td><td>", f);
         ot_html_escape(f, report_fmt_test(t, doc->lang, buf, sizeof buf));
-        fputs("</td><td>", f);
+        fputs("</td><td class=\"per\">", f);
         ot_html_escape(f, p->latest);
         fputs("</td>", f);
         num_cell(f, fmt_pct(p->ytd_growth, 1, 1, buf, sizeof buf));

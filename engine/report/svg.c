@@ -87,25 +87,63 @@ static double hist_at(const ot_series *h, int year, int j)
     return h ? ot_series_at(h, ot_period_make(h->freq, year, j)) : NAN;
 }
 
-/* Draws the history of one year as a polyline broken at missing values. */
+/* Draws the history of one year: a polyline through the periods that have a
+ * value (a gap in a sparse release is bridged: a ytd figure moves smoothly)
+ * and a dot on each. */
 static void draw_year(FILE *f, const plot *g, const ot_series *h, int year, const char *cls)
 {
-    int open = 0;
+    int npts = 0;
     for (int j = 1; j <= g->P; j++) {
         double v = hist_at(h, year, j);
-        if (isnan(v)) {
-            if (open)
-                fputs("\"/>\n", f);
-            open = 0;
+        if (isnan(v))
             continue;
-        }
-        if (!open)
+        if (npts++ == 0)
             fprintf(f, "<polyline class=\"%s\" points=\"", cls);
-        fprintf(f, "%s%.1f,%.1f", open ? " " : "", px(g, j), py(g, v));
-        open = 1;
+        fprintf(f, "%s%.1f,%.1f", npts > 1 ? " " : "", px(g, j), py(g, v));
     }
-    if (open)
+    if (npts)
         fputs("\"/>\n", f);
+    for (int j = 1; j <= g->P; j++) {
+        double v = hist_at(h, year, j);
+        if (!isnan(v))
+            fprintf(f, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\"/>\n", cls,
+                    px(g, j), py(g, v), cls[0] == 'c' ? "2.6" : "1.8");
+    }
+}
+
+/* A label at the right of the plot. */
+typedef struct side_label {
+    double y;
+    const char *cls;
+    char text[96];
+} side_label;
+
+/* Writes the right-hand labels, moved apart so that none overlaps the next
+ * (at least `gap` pixels between baselines), within [top, bottom]. */
+static void side_labels(FILE *f, side_label *lab, int n, double x, double top, double bottom,
+                        double gap)
+{
+    for (int i = 1; i < n; i++) /* insertion sort by y: n <= 3 */
+        for (int j = i; j > 0 && lab[j].y < lab[j - 1].y; j--) {
+            side_label tmp = lab[j];
+            lab[j] = lab[j - 1];
+            lab[j - 1] = tmp;
+        }
+    for (int i = 1; i < n; i++)
+        if (lab[i].y < lab[i - 1].y + gap)
+            lab[i].y = lab[i - 1].y + gap;
+    if (n && lab[n - 1].y > bottom) {
+        lab[n - 1].y = bottom;
+        for (int i = n - 2; i >= 0; i--)
+            if (lab[i].y > lab[i + 1].y - gap)
+                lab[i].y = lab[i + 1].y - gap;
+    }
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\">", lab[i].cls, x,
+                lab[i].y < top ? top : lab[i].y);
+        ot_html_escape(f, lab[i].text);
+        fputs("</text>\n", f);
+    }
 }
 
 /* Fills *lastj with the last sub-period of year holding a value (0 when none)
@@ -177,7 +215,7 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
     int nt = report_nice_ticks(lo, hi, 6, &g.y0, &g.y1, &step, &nfrac);
 
     /* grid and y ticks */
-    char num[64], num2[64];
+    char num[64];
     fputs("<g class=\"axis\">\n", f);
     for (int i = 0; i < nt; i++) {
         double v = g.y0 + i * step;
@@ -238,34 +276,32 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
                         py(&g, lv) + 4, y);
         }
         draw_year(f, &g, h, year, "current");
-        for (int j = 1; j <= P; j++) {
-            double v = hist_at(h, year, j);
-            if (!isnan(v))
-                fprintf(f, "<circle class=\"current\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>\n",
-                        px(&g, j), py(&g, v));
-        }
     }
 
-    /* the target and the path to it */
+    /* the target, the path to it, and the labels at the right */
+    side_label lab[3];
+    int nlab = 0;
     if (has_target) {
         double yt = py(&g, t->value);
-        fprintf(f,
-                "<line class=\"target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-                "<text class=\"target\" x=\"%.1f\" y=\"%.1f\">%s %s</text>\n",
-                g.l, yt, g.r, yt, g.r + 6, yt + 4, w->target_line,
-                report_fmt_metric(t, t->value, lang, num, sizeof num));
+        fprintf(f, "<line class=\"target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                g.l, yt, g.r, yt);
+        lab[nlab] = (side_label){yt + 4, "target", ""};
+        snprintf(lab[nlab++].text, sizeof lab->text, "%s %s", w->target_line,
+                 report_fmt_metric(t, t->value, lang, num, sizeof num));
         if (k > 0 && k < P && !isnan(vk) && !isnan(p->required)) {
-            snprintf(num2, sizeof num2, "%.1f%%", p->required);
             fprintf(f,
-                    "<line class=\"required\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-                    "<text class=\"required\" x=\"%.1f\" y=\"%.1f\">%s %s</text>\n",
-                    px(&g, k), py(&g, vk), xe, yt, g.r + 6, yt + (py(&g, vk) > yt ? 18 : -10),
-                    w->required, num2);
+                    "<line class=\"required\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                    px(&g, k), py(&g, vk), xe, yt);
+            lab[nlab] = (side_label){yt + 4, "required", ""};
+            snprintf(lab[nlab++].text, sizeof lab->text, "%s %.1f%%", w->required, p->required);
         }
     }
-    if (!isnan(p->point) && k < P)
-        fprintf(f, "<text class=\"point\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", g.r + 6,
-                py(&g, p->point) + 4, report_fmt_metric(t, p->point, lang, num, sizeof num));
+    if (!isnan(p->point) && k < P) {
+        lab[nlab] = (side_label){py(&g, p->point) + 4, "point", ""};
+        snprintf(lab[nlab++].text, sizeof lab->text, "%s",
+                 report_fmt_metric(t, p->point, lang, num, sizeof num));
+    }
+    side_labels(f, lab, nlab, g.r + 6, g.t + 8, g.b + 4, 13);
 
     /* legend */
     double ly = height - 10.0, lx = g.l;
