@@ -165,6 +165,23 @@ __attribute__((format(printf, 3, 4))) static void bad(ctx *c, long col, const ch
     e->count++;
 }
 
+/* Checks a series key at column col: not empty and without control
+ * characters (bytes below 0x20 and 0x7F), which could be neither typed as an
+ * argument nor printed safely.  Records the problem and returns 0 when bad. */
+static int key_ok(ctx *c, const char *key, long col)
+{
+    if (!*key) {
+        bad(c, col, "expected a series key, found ''");
+        return 0;
+    }
+    for (const unsigned char *k = (const unsigned char *)key; *k; k++)
+        if (*k < 0x20 || *k == 0x7F) {
+            bad(c, col, "expected a series key, found control character 0x%02X", *k);
+            return 0;
+        }
+    return 1;
+}
+
 /* Records a failure that ends the import (I/O, memory, database). */
 static void fatal(ctx *c, const ot_err *e)
 {
@@ -265,8 +282,7 @@ static void header(ctx *c)
         if (c->nf < 2)
             bad(c, 2, "expected a series key after 'period', found nothing");
         for (size_t i = 1; i < c->nf; i++) {
-            if (!*field(c, i))
-                bad(c, (long)i + 1, "expected a series key, found ''");
+            key_ok(c, field(c, i), (long)i + 1);
             for (size_t j = 1; j < i; j++)
                 if (strcmp(field(c, i), field(c, j)) == 0) {
                     bad(c, (long)i + 1, "duplicate column '%s'",
@@ -391,8 +407,7 @@ static void long_row(ctx *c)
     size_t before = c->errs->count;
     char sb[80];
     const char *key = named(c, C_SERIES);
-    if (!*key)
-        bad(c, colno(c, C_SERIES), "expected a series key, found ''");
+    key_ok(c, key, colno(c, C_SERIES));
     ot_period p;
     period_of(c, named(c, C_PERIOD), colno(c, C_PERIOD), &p);
     ot_measure m = OT_MEASURE_VALUE;
@@ -476,6 +491,8 @@ static void targets_row(ctx *c)
     if (quantified && !t.series)
         bad(c, colno(c, C_SERIES), "expected a series key for a %s target, found ''",
             ot_target_kind_name(t.kind));
+    else if (t.series)
+        key_ok(c, t.series, colno(c, C_SERIES));
     if (quantified && t.op == OT_OP_NONE)
         bad(c, colno(c, C_OP), "expected an operator for a %s target, found ''",
             ot_target_kind_name(t.kind));
@@ -514,6 +531,8 @@ static void series_row(ctx *c)
     m.key = opt(c, C_SERIES);
     if (!m.key)
         bad(c, colno(c, C_SERIES), "expected a series key, found ''");
+    else
+        key_ok(c, m.key, colno(c, C_SERIES));
     m.name = opt(c, C_NAME);
     m.name_en = opt(c, C_NAME_EN);
     m.region = opt(c, C_REGION);
@@ -585,6 +604,8 @@ static void on_field(void *s, size_t len, void *data)
         c->buf = nb;
         c->bcap = nc;
     }
+    if (memchr(s, '\0', len)) /* a C string would cut it short: not storable as given */
+        bad(c, (long)c->nf + 1, "expected text, found a NUL byte");
     c->off[c->nf++] = c->blen;
     if (len)
         memcpy(c->buf + c->blen, s, len);
