@@ -1,0 +1,445 @@
+/* test_report.c — the report renderers: nice axis ticks, CSV columns and
+ * quoting, Markdown escaping, HTML escaping and one chart per target, the
+ * JSON dispatch, format names, the chart history, and the failure paths. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report/html.h"
+#include "report/svg.h"
+
+#define EPS 1e-9
+
+/* Renders doc with fn into a new string (caller frees); asserts success. */
+static char *render(int (*fn)(const ot_report_doc *, FILE *, ot_err *), const ot_report_doc *doc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    ot_err e;
+    ot_err_clear(&e);
+    int rc = fn(doc, f, &e);
+    fclose(f);
+    if (rc != OT_OK)
+        fail_msg("render failed: %s", e.msg);
+    return buf;
+}
+
+static size_t count(const char *s, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = strstr(s, what); p; p = strstr(p + 1, what))
+        n++;
+    return n;
+}
+
+/* A growth target of 7.5% and a projection with hand-set figures. */
+static void fixture(ot_target *t, ot_projection *p, const char *label)
+{
+    ot_target_init(t);
+    t->series = (char *)"yiwu.gdp";
+    t->year = 2023;
+    t->kind = OT_TARGET_GROWTH;
+    t->op = OT_OP_GE;
+    t->value = 7.5;
+    t->label = (char *)label;
+    ot_projection_init(p);
+    p->status = OT_STATUS_AT_RISK;
+    p->point = 8.25;
+    p->lo80 = 6.5;
+    p->hi80 = 10;
+    p->lo95 = 5.75;
+    p->hi95 = 12.125;
+    p->prob = 0.795;
+    p->required = 4.5;
+    p->carry = 8.7;
+    p->ytd_growth = 8.7;
+    p->periods_left = 1;
+    snprintf(p->latest, sizeof p->latest, "2023Q3");
+    snprintf(p->method, sizeof p->method, "ytd+shape(china.gdp)");
+    snprintf(p->notes, sizeof p->notes, "shape borrowed, \"2015-2022\"");
+}
+
+/* Heckbert's nicenum: rounded 1 below 1.5, 2 below 3, 5 below 7, else 10;
+ * the ceiling form: the first of 1, 2, 5, 10 at or above the mantissa. */
+static void test_report_nicenum(void **state)
+{
+    (void)state;
+    assert_float_equal(report_nicenum(1.4, 1), 1, EPS);
+    assert_float_equal(report_nicenum(1.5, 1), 2, EPS);
+    assert_float_equal(report_nicenum(2.9, 1), 2, EPS);
+    assert_float_equal(report_nicenum(3.0, 1), 5, EPS);
+    assert_float_equal(report_nicenum(7.0, 1), 10, EPS);
+    assert_float_equal(report_nicenum(1.0, 0), 1, EPS);
+    assert_float_equal(report_nicenum(1.01, 0), 2, EPS);
+    assert_float_equal(report_nicenum(2.01, 0), 5, EPS);
+    assert_float_equal(report_nicenum(5.01, 0), 10, EPS);
+    assert_float_equal(report_nicenum(0.035, 0), 0.05, EPS);
+    assert_float_equal(report_nicenum(250, 1), 200, EPS);
+}
+
+/* [4.6, 12.1], 6 ticks: range nicenum(7.5) = 10, step nicenum(10/5 = 2,
+ * round) = 2, axis floor(4.6/2)*2 = 4 .. ceil(12.1/2)*2 = 14: 6 ticks, 0
+ * decimals.  [0.013, 0.087], 5: range 0.1, step nicenum(0.025) = 0.02,
+ * 0 .. 0.1: 6 ticks, 2 decimals.  [5, 5]: widened to [4.5, 5.5], range 1,
+ * step 0.2, 4.4 .. 5.6: 7 ticks, 1 decimal.  Reversed ends are swapped. */
+static void test_report_nice_ticks(void **state)
+{
+    (void)state;
+    double a, b, d;
+    int nf;
+    assert_int_equal(report_nice_ticks(4.6, 12.1, 6, &a, &b, &d, &nf), 6);
+    assert_float_equal(a, 4, EPS);
+    assert_float_equal(b, 14, EPS);
+    assert_float_equal(d, 2, EPS);
+    assert_int_equal(nf, 0);
+    assert_int_equal(report_nice_ticks(0.013, 0.087, 5, &a, &b, &d, &nf), 6);
+    assert_float_equal(a, 0, EPS);
+    assert_float_equal(b, 0.1, EPS);
+    assert_float_equal(d, 0.02, EPS);
+    assert_int_equal(nf, 2);
+    assert_int_equal(report_nice_ticks(5, 5, 6, &a, &b, &d, &nf), 7);
+    assert_float_equal(a, 4.4, EPS);
+    assert_float_equal(b, 5.6, EPS);
+    assert_int_equal(nf, 1);
+    assert_int_equal(report_nice_ticks(12.1, 4.6, 6, &a, &b, &d, &nf), 6);
+    assert_float_equal(a, 4, EPS);
+}
+
+/* The CSV header is the documented one; numbers are plain %.10g, NaN is
+ * empty, text with a comma or quote is quoted with quotes doubled. */
+static void test_report_csv_columns(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "GDP, growth");
+    ot_report_item it = {&t, &p, NULL, NULL};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = &it;
+    doc.n = 1;
+    char *s = render(ot_report_csv, &doc);
+    const char *want =
+        "label,series,year,kind,op,value,ref,status,through,ytd_growth,point,lo80,hi80,lo95,hi95,"
+        "prob,required,carry,outcome,periods_left,method,notes\r\n"
+        "\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,,at_risk,2023Q3,8.7,8.25,6.5,10,5.75,12.125,"
+        "0.795,4.5,8.7,,1,ytd+shape(china.gdp),\"shape borrowed, \"\"2015-2022\"\"\"\r\n";
+    assert_string_equal(s, want);
+    free(s);
+}
+
+/* Every data text is escaped: the label and the series become text, no
+ * script element appears; one <svg> per target; Chinese labels by default,
+ * English with OT_LANG_EN. */
+static void test_report_html_escapes(void **state)
+{
+    (void)state;
+    ot_target t[2];
+    ot_projection p[2];
+    fixture(&t[0], &p[0], "<script>alert(1)</script>");
+    fixture(&t[1], &p[1], "进口增长25%");
+    t[1].series = (char *)"a&b\"c'";
+    p[1].status = OT_STATUS_ON_TRACK;
+    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL}, {&t[1], &p[1], NULL, "2023-10-24"}};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = it;
+    doc.n = 2;
+    doc.as_of = "2023-10-31";
+    doc.title = "<b>义乌</b>";
+    char *s = render(ot_report_html, &doc);
+    assert_null(strstr(s, "<script"));
+    assert_null(strstr(s, "<b>"));
+    assert_non_null(strstr(s, "&lt;b&gt;义乌&lt;/b&gt;"));
+    /* summary link, section heading, svg aria-label and title */
+    assert_int_equal(count(s, "&lt;script&gt;alert(1)&lt;/script&gt;"), 4);
+    assert_non_null(strstr(s, "<code>a&amp;b&quot;c&#39;</code>"));
+    assert_int_equal(count(s, "<svg class=\"chart\""), 2);
+    assert_int_equal(count(s, "<section class=\"target\""), 2);
+    assert_non_null(strstr(s, "<html lang=\"zh-CN\">"));
+    assert_non_null(strstr(s, "存在风险"));
+    assert_non_null(strstr(s, "<span class=\"st st-ok\">有望达成</span>"));
+    assert_non_null(strstr(s, "增速 ≥ 7.5%"));
+    assert_non_null(strstr(s, "<td class=\"num\">80%</td>")); /* prob 0.795 */
+    assert_non_null(strstr(s, "<dd>2023-10-24</dd>"));        /* the vintage */
+    assert_non_null(strstr(s, "@page{size:A4"));
+    assert_null(strstr(s, "http://www.w3.org/1999")); /* nothing fetched: only the SVG namespace */
+    assert_int_equal(count(s, "http"), 2);            /* xmlns of the two charts */
+    free(s);
+    doc.lang = OT_LANG_EN;
+    s = render(ot_report_html, &doc);
+    assert_non_null(strstr(s, "<html lang=\"en\">"));
+    assert_non_null(strstr(s, "at risk"));
+    assert_non_null(strstr(s, "growth &gt;= 7.5%"));
+    free(s);
+}
+
+/* The chart of a target with history: both years drawn, the fan from the
+ * latest period (Q3) to Q4, the target line at 7.5 and the required path;
+ * axis [4.6, 12.125] gives ticks 4 .. 14 by 2. */
+static void test_report_svg_parts(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "GDP");
+    /* 2022Q1 .. 2023Q4: 2022 Q2 6.5, Q4 4.6; 2023 Q1 7.3, Q3 8.7 */
+    const double v[] = {NAN, 6.5, NAN, 4.6, 7.3, NAN, 8.7, NAN};
+    ot_series *h = ot_series_from(NULL, OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2022, 1), v, 8, NULL);
+    assert_non_null(h);
+    ot_report_item it = {&t, &p, h, NULL};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ot_err e;
+    assert_int_equal(ot_report_svg(&it, OT_LANG_ZH, 680, 260, f, &e), OT_OK);
+    fclose(f);
+    assert_int_equal(count(buf, "<polyline class=\"past\""), 1);
+    assert_int_equal(count(buf, "<polyline class=\"current\""), 1);
+    assert_int_equal(count(buf, "<circle class=\"current\""), 2);
+    assert_int_equal(count(buf, "<circle class=\"past\""), 2);
+    assert_int_equal(count(buf, "<polygon class=\"band95\""), 1);
+    assert_int_equal(count(buf, "<polygon class=\"band80\""), 1);
+    assert_int_equal(count(buf, "<line class=\"target\""), 2); /* plot and legend */
+    assert_int_equal(count(buf, "<line class=\"required\""), 2);
+    assert_int_equal(count(buf, "<line class=\"grid\""), 6);
+    assert_non_null(strstr(buf, ">14</text>"));
+    assert_non_null(strstr(buf, ">一季度</text>"));
+    assert_non_null(strstr(buf, ">目标 7.5%</text>"));
+    assert_non_null(strstr(buf, ">所需增速 4.5%</text>"));
+    assert_non_null(strstr(buf, ">2022</text>"));
+    free(buf);
+    ot_series_free(h);
+}
+
+/* Markdown: pipes and angle brackets in data cannot break the table. */
+static void test_report_md_escapes(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "a|b <i>");
+    ot_report_item it = {&t, &p, NULL, NULL};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = &it;
+    doc.n = 1;
+    doc.lang = OT_LANG_EN;
+    char *s = render(ot_report_md, &doc);
+    assert_non_null(strstr(s, "# Progress towards targets\n"));
+    assert_non_null(strstr(s, "| a\\|b &lt;i&gt; | growth &gt;= 7.5% | 2023Q3 | 8.7% | 8.2% | "
+                              "6.5% – 10.0% | 80% | 4.5% | at risk [1] |\n"));
+    assert_non_null(strstr(s, "1. a\\|b &lt;i&gt;: shape borrowed, \"2015-2022\" (Method: "
+                              "ytd+shape(china.gdp))\n"));
+    free(s);
+}
+
+/* The JSON dispatch writes status.c's schema: as_of, projections[] with
+ * target, status, point, lower/upper by level. */
+static void test_report_json(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "GDP");
+    ot_report_item it = {&t, &p, NULL, NULL};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = &it;
+    doc.n = 1;
+    doc.as_of = "2023-10-31";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ot_err e;
+    assert_int_equal(ot_report_write(&doc, OT_REPORT_JSON, f, &e), OT_OK);
+    fclose(f);
+    json_error_t je;
+    json_t *root = json_loads(buf, 0, &je);
+    assert_non_null(root);
+    assert_string_equal(json_string_value(json_object_get(root, "as_of")), "2023-10-31");
+    json_t *p0 = json_array_get(json_object_get(root, "projections"), 0);
+    assert_string_equal(json_string_value(json_object_get(p0, "status")), "at_risk");
+    assert_float_equal(json_real_value(json_object_get(p0, "point")), 8.25, EPS);
+    assert_float_equal(json_real_value(json_object_get(json_object_get(p0, "upper"), "95")),
+                       12.125, EPS);
+    assert_true(json_is_null(json_object_get(p0, "outcome")));
+    json_decref(root);
+    free(buf);
+}
+
+static void test_report_names(void **state)
+{
+    (void)state;
+    ot_report_format f;
+    ot_report_lang l;
+    assert_int_equal(ot_report_format_from_path("out/yiwu-2023-10-31.HTML", &f), 0);
+    assert_int_equal(f, OT_REPORT_HTML);
+    assert_int_equal(ot_report_format_from_path("a.md", &f), 0);
+    assert_int_equal(f, OT_REPORT_MD);
+    assert_int_equal(ot_report_format_from_path("a.json", &f), 0);
+    assert_int_equal(f, OT_REPORT_JSON);
+    assert_int_equal(ot_report_format_from_path("dir.csv/report", &f), -1);
+    assert_int_equal(ot_report_format_from_path("report.txt", &f), -1);
+    assert_int_equal(ot_report_format_parse("markdown", &f), 0);
+    assert_int_equal(f, OT_REPORT_MD);
+    assert_int_equal(ot_report_format_parse("pdf", &f), -1);
+    assert_int_equal(ot_report_lang_parse("en", &l), 0);
+    assert_int_equal(l, OT_LANG_EN);
+    assert_int_equal(ot_report_lang_parse("fr", &l), -1);
+}
+
+/* An item without a projection is the caller's mistake: OT_EINVAL naming it,
+ * nothing written. */
+static void test_report_missing_projection(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "GDP");
+    ot_report_item it[2] = {{&t, &p, NULL, NULL}, {&t, NULL, NULL, NULL}};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = it;
+    doc.n = 2;
+    int (*fns[])(const ot_report_doc *, FILE *, ot_err *) = {ot_report_html, ot_report_md,
+                                                              ot_report_csv, ot_report_doc_json};
+    for (size_t i = 0; i < 4; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        ot_err e;
+        ot_err_clear(&e);
+        assert_int_equal(fns[i](&doc, f, &e), OT_EINVAL);
+        fclose(f);
+        assert_string_equal(e.msg, "report: item 2 has no projection");
+        assert_int_equal(len, 0);
+        free(buf);
+    }
+}
+
+/* A write error (a read-only stream) is OT_EIO. */
+static void test_report_write_error(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "GDP");
+    ot_report_item it = {&t, &p, NULL, NULL};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = &it;
+    doc.n = 1;
+    FILE *f = fopen("/dev/null", "r");
+    assert_non_null(f);
+    ot_err e;
+    ot_err_clear(&e);
+    assert_int_equal(ot_report_csv(&doc, f, &e), OT_EIO);
+    assert_string_equal(e.msg, "cannot write the CSV report");
+    fclose(f);
+}
+
+/* ---- chart history from a source --------------------------------------- */
+
+typedef struct fake {
+    const char *measure;
+    ot_series *s;
+} fake;
+
+static int fake_src(void *ud, const char *key, const char *measure, ot_series **out, ot_err *err)
+{
+    const fake *fk = ud;
+    if (strcmp(key, "k") || strcmp(measure, fk->measure))
+        return OT_ENOTFOUND;
+    *out = ot_series_copy(fk->s, err);
+    return *out ? OT_OK : OT_ENOMEM;
+}
+
+/* Monthly values: 2022 every month 100, 2023 Jan–Mar 110.  A level target's
+ * history is the ytd total: 2022 100, 200, ..., 1200; 2023 110, 220, 330,
+ * then missing.  A growth target's is the ytd growth: 2023 +10% each month.
+ * daily_avg: the ytd over the days of the year, 1200/365 in December 2022. */
+static void test_report_history(void **state)
+{
+    (void)state;
+    double v[15];
+    for (int i = 0; i < 15; i++)
+        v[i] = i < 12 ? 100 : 110;
+    fake fk = {"value", ot_series_from(NULL, OT_FREQ_M, ot_period_make(OT_FREQ_M, 2022, 1), v, 15,
+                                       NULL)};
+    assert_non_null(fk.s);
+    fk.s->kind = OT_KIND_FLOW;
+    ot_target t;
+    ot_target_init(&t);
+    t.series = (char *)"k";
+    t.year = 2023;
+    t.kind = OT_TARGET_LEVEL;
+    t.op = OT_OP_GE;
+    t.value = 1300;
+    ot_series *h = NULL;
+    ot_err e;
+    assert_int_equal(ot_report_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
+    assert_non_null(h);
+    assert_int_equal(h->freq, OT_FREQ_M);
+    assert_int_equal(h->start, ot_period_make(OT_FREQ_M, 2022, 1));
+    assert_int_equal(h->n, 24);
+    assert_float_equal(h->v[0], 100, EPS);
+    assert_float_equal(h->v[11], 1200, EPS);
+    assert_float_equal(h->v[14], 330, EPS);
+    assert_true(isnan(h->v[15]));
+    assert_string_equal(h->key, "k");
+    ot_series_free(h);
+
+    t.kind = OT_TARGET_GROWTH;
+    assert_int_equal(ot_report_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
+    assert_float_equal(h->v[12], 10, 1e-9);
+    assert_float_equal(h->v[14], 10, 1e-9);
+    assert_true(isnan(h->v[0])); /* no 2021 to grow from */
+    ot_series_free(h);
+
+    t.kind = OT_TARGET_DAILY_AVG;
+    assert_int_equal(ot_report_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
+    assert_float_equal(h->v[11], 1200.0 / 365, 1e-9);
+    ot_series_free(h);
+
+    /* no history for decline, nor for a key the source lacks */
+    t.kind = OT_TARGET_DECLINE;
+    h = (ot_series *)&t;
+    assert_int_equal(ot_report_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
+    assert_null(h);
+    t.kind = OT_TARGET_GROWTH;
+    t.series = (char *)"other";
+    h = (ot_series *)&t;
+    assert_int_equal(ot_report_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
+    assert_null(h);
+    ot_series_free(fk.s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_nicenum),
+        cmocka_unit_test(test_report_nice_ticks),
+        cmocka_unit_test(test_report_csv_columns),
+        cmocka_unit_test(test_report_html_escapes),
+        cmocka_unit_test(test_report_svg_parts),
+        cmocka_unit_test(test_report_md_escapes),
+        cmocka_unit_test(test_report_json),
+        cmocka_unit_test(test_report_names),
+        cmocka_unit_test(test_report_missing_projection),
+        cmocka_unit_test(test_report_write_error),
+        cmocka_unit_test(test_report_history),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
