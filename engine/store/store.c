@@ -210,6 +210,40 @@ fail:
 
 /* ---- open and close ----------------------------------------------------- */
 
+/* A WAL database in a file or folder this process may not write cannot be
+ * read the ordinary way: SQLite must first create its -shm file and reports
+ * SQLITE_READONLY (_CANTINIT and kin) instead.  Then the file is reopened
+ * read-only as an immutable URI, so reads still work and writes fail with
+ * SQLITE_READONLY (OT_EIO).  Sets *reopened; leaves everything else to the
+ * normal path, which reports whatever the probe did not fix. */
+static int reopen_immutable(ot_store *st, const char *path, int *reopened, ot_err *err)
+{
+    *reopened = 0;
+    if (sqlite3_db_readonly(st->db, "main") != 1 ||
+        (sqlite3_exec(st->db, "PRAGMA user_version", NULL, NULL, NULL) & 0xff) != SQLITE_READONLY)
+        return OT_OK;
+    size_t n = strlen(path);
+    char *uri = malloc(3 * n + sizeof "file:?immutable=1");
+    if (!uri)
+        return ot_err_set(err, OT_ENOMEM, "out of memory opening %s", path);
+    char *u = uri + sprintf(uri, "file:");
+    for (const char *c = path; *c; c++) {
+        if (strchr("%?#", *c))
+            u += sprintf(u, "%%%02X", (unsigned char)*c);
+        else
+            *u++ = *c;
+    }
+    strcpy(u, "?immutable=1");
+    sqlite3_close(st->db);
+    int rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return store_sqlerr(st, rc, path, err);
+    *reopened = 1;
+    return OT_OK;
+}
+
 /* Opens with SQLite's own flags, then the pragmas, then the migration.  The
  * temp table put_seen (obs.c) lives in the connection's temp database. */
 int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
@@ -235,11 +269,14 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
             rc = store_sqlerr(st, rc, path, err);
         goto fail;
     }
+    int immutable;
+    if ((rc = reopen_immutable(st, path, &immutable, err)))
+        goto fail;
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, 5000);
     if ((rc = exec(st, "PRAGMA foreign_keys = ON", path, err)))
         goto fail;
-    if (!st->readonly && (rc = exec(st, "PRAGMA journal_mode = WAL", path, err)))
+    if (!st->readonly && !immutable && (rc = exec(st, "PRAGMA journal_mode = WAL", path, err)))
         goto fail;
     /* WAL makes NORMAL durable against corruption; a power loss may lose the
      * last commits, never the database. */
