@@ -71,6 +71,7 @@ int cmd_project(cli_global *g, int argc, char **argv);
 int cmd_run(cli_global *g, int argc, char **argv);
 int cmd_repl(cli_global *g, int argc, char **argv);
 int cmd_job(cli_global *g, int argc, char **argv);
+int cmd_backtest(cli_global *g, int argc, char **argv);
 int cmd_report(cli_global *g, int argc, char **argv);
 
 #endif

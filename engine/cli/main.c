@@ -26,6 +26,7 @@ static const command commands[] = {
     {"run", cmd_run, "run a Lua scenario script"},
     {"repl", cmd_repl, "interactive Lua with the engine loaded"},
     {"job", cmd_job, "scheduled forecast jobs: run, history, show, backfill"},
+    {"backtest", cmd_backtest, "accuracy and calibration of projections over past years"},
     {"report", cmd_report, "render a stored run as HTML, Markdown, CSV or JSON"},
 };
 
