@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# ontrack report: a stored run (tests/report/fixture.sh) as CSV, JSON,
+# Markdown and HTML; the JSON checked against docs/projection.schema.json;
+# usage and failure exits.
+. "$SRC/tests/cli/lib.sh"
+. "$SRC/tests/report/fixture.sh"
+
+# CSV: the documented header, one row per target, numbers as stored
+run 0 report 1 --format csv
+out_line 1 "label,series,year,kind,op,value,ref,status,through,ytd_growth,point,lo80,hi80,lo95,hi95,prob,required,carry,outcome,periods_left,method,notes"$'\r'
+eq "$(wc -l <<<"$OUT")" 24 "CSV lines (header + 23 targets)"
+printf '%s\n' "$OUT" > r.csv
+# GDP: Jan–Sep +8.7% (published 2023-10-24), one quarter left, carried to 8.7
+eq "$(sed -n 2p r.csv | cut -d, -f1-10)" "地区生产总值增长7.5%以上,yiwu.gdp,2023,growth,>=,7.5,,at_risk,2023Q3,8.7" "GDP row"
+eq "$(sed -n 2p r.csv | cut -d, -f18,20)" "8.7,1" "GDP carry-forward and periods left"
+# the point is the stored one, printed with 10 significant digits
+want=$(sqlite3 "$ONTRACK_DB" "SELECT printf('%.10g', point) FROM projections WHERE run_id = 1 AND label LIKE '地区生产总值%'")
+eq "$(sed -n 2p r.csv | cut -d, -f11)" "$want" "GDP point"
+# the hostile target: raw text in CSV; H1 +4.5% against 5%, two quarters
+# left, s = 2/4 by rule of thumb: r* = (1.05 - 0.5 * 1.045) / 0.5 - 1 = 5.5%
+eq "$(tail -n 1 r.csv | cut -d, -f1-10,17,20)" "<script>alert(1)</script>,xss.s,2023,growth,>=,5,,at_risk,2023Q2,4.5,5.5,2" "hostile row"
+
+# JSON: valid against the schema; figures as stored
+run 0 report 1 --format json
+printf '%s' "$OUT" > doc.json
+cp "$SRC/docs/projection.schema.json" schema.json
+eq "$(sqlite3 :memory: < "$SRC/tests/report/validate.sql")" "" "schema violations"
+eq "$(sqlite3 :memory: "SELECT json_array_length(readfile('doc.json'), '\$.projections')")" 23 "projections"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.as_of')")" 2023-10-31 "as_of"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.projections[0].through')")" 2023Q3 "through"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.projections[0].upper.\"95\"') = json_extract(readfile('p.json'), '\$.projections[0].upper.\"95\"')")" 1 "upper 95 as projected"
+# the validator catches what it should: a wrong type, a bad enum, a missing member
+sed -e '0,/"periods_left": 1/s//"periods_left": "1"/' -e '0,/"status": "at_risk"/s//"status": "risky"/' \
+    -e '0,/"carry": 8.7,/s//"carried": 8.7,/' doc.json > bad.json && mv bad.json doc.json
+V=$(sqlite3 :memory: < "$SRC/tests/report/validate.sql")
+grep -qF '$.projections[0]."periods_left": text, expected integer' <<<"$V" || fail "type violation not found: $V"
+grep -qF '$.projections[0]."status": "risky" not in the enum' <<<"$V" || fail "enum violation not found: $V"
+grep -qF '$.projections[0]."carry": missing' <<<"$V" || fail "missing member not found: $V"
+
+# Markdown: Chinese headings, the hostile label escaped, notes numbered
+run 0 report latest --format md
+out_line 1 "# 目标进度"
+has_out "数据截至: 2023-10-31 · 来源: run 1 (yiwu_2023), 2023-10-31T08:00:00Z"
+has_out "| 目标 | 检验 | 数据期 | 累计增速 | 预测 | 80%区间 | 达标概率 | 所需增速 | 状态 |"
+has_out "| &lt;script&gt;alert(1)&lt;/script&gt; | 增速 ≥ 5% | 2023Q2 | 4.5% |"
+lacks_out "<script>"
+
+# HTML to a file, format from the extension; English with --lang en
+run 0 report 1 -o r.html
+eq "$OUT" "" "nothing on stdout with -o"
+eq "$(grep -o '<svg class="chart"' r.html | wc -l)" 23 "one chart per target"
+eq "$(grep -c '<script' r.html)" 0 "script elements"
+eq "$(grep -o '&lt;script&gt;alert(1)&lt;/script&gt;' r.html | wc -l)" 4 "escaped label (summary, heading, aria-label, title)"
+grep -qF '<html lang="zh-CN">' r.html || fail "not Chinese by default"
+grep -qF '<span class="st st-risk">存在风险</span>' r.html || fail "status colour class"
+run 0 report 1 --lang en --title 'Yiwu <2023>' -o r.htm
+grep -qF '<html lang="en">' r.htm || fail "--lang en"
+grep -qF '<h1>Yiwu &lt;2023&gt;</h1>' r.htm || fail "--title escaped"
+grep -qF '>Required pace<' r.htm || fail "English headings"
+
+# errors
+run 2 report
+has_err "which run?"
+run 2 report abc
+has_err "RUN must be a run id (a whole number) or 'latest', got 'abc'"
+run 2 report 1 --format pdf
+has_err "--format: expected html, md, csv or json, got 'pdf'"
+run 2 report 1 --lang fr
+has_err "--lang: expected zh or en, got 'fr'"
+run 66 report 99
+has_err "no run 99"
+run 74 report 1 -o "$T/no/such/dir/r.html"
+has_err "no/such/dir/r.html: No such file or directory"
+ONTRACK_DB="$T/empty.db" run 0 init
+ONTRACK_DB="$T/empty.db" run 66 report latest
+has_err "no runs stored"
+done_ok

@@ -1,0 +1,16 @@
+# tests.cmake — the report tests (issue 8), included from tests/unit/CMakeLists.txt.
+#
+# cli_report: `ontrack report` on a stored run (tests/cli/t_report.sh).
+# report_browser: the HTML page rendered by headless Chromium (Debian package
+# `chromium`; CJK glyphs from `fonts-noto-cjk`); exits 77, reported as
+# skipped, when chromium is not installed.
+foreach(t IN ITEMS cli_report report_browser)
+  if(t STREQUAL "cli_report")
+    set(script ${PROJECT_SOURCE_DIR}/tests/cli/t_report.sh)
+  else()
+    set(script ${PROJECT_SOURCE_DIR}/tests/report/t_browser.sh)
+  endif()
+  add_test(NAME ${t} COMMAND bash ${script})
+  set_tests_properties(${t} PROPERTIES LABELS "cli;report" TIMEOUT 600 SKIP_RETURN_CODE 77
+    ENVIRONMENT "ONTRACK=$<TARGET_FILE:ontrack>;SRC=${PROJECT_SOURCE_DIR}")
+endforeach()
