@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# ontrack job: runs of the bundled Yiwu job, idempotence, the lock, SIGKILL at
+# random moments, stale runs, backfill over a revision, --fail-on, history and
+# show, script limits, and the systemd ExecStart line of docs/scheduling.md.
+. "$SRC/tests/cli/lib.sh"
+
+D="$SRC/datasets"
+run 0 import "$D/series.csv" "$D/china/china_monthly_nbs.csv" "$D/china/china_afan_macropage.csv" \
+    "$D/zhejiang/zhejiang.csv" "$D/yiwu/yiwu.csv" "$D/yiwu/targets_2023.csv"
+
+# ---- the bundled job: a run, its record, its files ------------------------
+mkdir -p jobs
+cp "$SRC/scripts/jobs/yiwu_monthly.lua" jobs/
+run 0 job run jobs/yiwu_monthly.lua --as-of 2023-10-31
+# one line per event: time, level, job, run, message
+grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z info yiwu-monthly run=1 started as of 2023-10-31 \(data [0-9a-f]{16}, scripts [0-9a-f]{16}\)$' <<<"$ERR" \
+    || fail "start line"
+has_err "info yiwu-monthly run=1 projected 22 targets (0 off track or missed)"
+has_err "info yiwu-monthly run=1 wrote jobs/reports/yiwu-monthly-2023-10-31.json"
+has_err "info yiwu-monthly run=1 finished ok in"
+eq "$(sql "SELECT job, status, date(as_of * 86400, 'unixepoch'), engine_version IS NOT NULL,
+           length(scripts_hash), length(data_hash), finished IS NOT NULL FROM runs")" \
+   "yiwu-monthly|ok|2023-10-31|1|16|16|1" "run record"
+eq "$(sql "SELECT count(*) FROM projections WHERE run_id = 1")" 22 "projections stored"
+# GDP: Jan–Sep +8.7% carried (as `project` prints it); status names as in JSON
+eq "$(sql "SELECT label, round(carry, 1), status FROM projections WHERE run_id = 1 AND target_id = 1")" \
+   "地区生产总值增长7.5%以上|8.7|at_risk" "GDP projection"
+R=jobs/reports/yiwu-monthly-2023-10-31
+for ext in json md csv txt; do [ -s "$R.$ext" ] || fail "no $R.$ext"; done
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('$R.json'), '\$.projections[0].carry')")" 8.7 "JSON carry"
+eq "$(sed -n 1p "$R.csv" | tr -d '\r')" \
+   "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,required,carry,outcome,status,method" \
+   "CSV header"
+eq "$(sed -n 2p "$R.csv" | cut -d, -f1-9,17,19)" "1,地区生产总值增长7.5%以上,yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.7,at_risk" "CSV GDP row"
+eq "$(wc -l < "$R.csv")" 23 "CSV: header and 22 rows"
+grep -q '^| 地区生产总值增长7.5%以上 | growth >= 7.5% | 2023Q3 | 8.7% | 8.7% |' "$R.md" || fail "Markdown GDP row"
+grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5% *2023Q3 *8.7%" "$R.txt" || fail "text GDP row"
+ls jobs/reports | grep -q '^\.' && fail "temporary files left behind"
+
+# ---- idempotence: same job, data and as-of -> same projections and bytes --
+for ext in json md csv txt; do cp "$R.$ext" "first.$ext"; done
+run 0 job run jobs/yiwu_monthly.lua --as-of 2023-10-31 --quiet
+eq "$ERR" "" "--quiet prints nothing on success"
+for ext in json md csv txt; do cmp -s "$R.$ext" "first.$ext" || fail "$ext differs between runs"; done
+COLS="target_id, label, as_of, point, lo80, hi80, lo95, hi95, prob, required, carry, status, method, note"
+eq "$(sql "SELECT count(*) FROM (SELECT $COLS FROM projections WHERE run_id = 1
+                                 EXCEPT SELECT $COLS FROM projections WHERE run_id = 2)")" 0 "same projections"
+eq "$(sql "SELECT count(DISTINCT data_hash) || count(DISTINCT scripts_hash) FROM runs")" 11 "same hashes"
+# another as-of: other data, another hash
+run 0 job run jobs/yiwu_monthly.lua --as-of 2023-08-31 --quiet
+eq "$(sql "SELECT count(DISTINCT data_hash) FROM runs")" 2 "data hash follows the as-of"
+
+# ---- history and show ---------------------------------------------------
+run 0 job history
+out_words 1 "run job status as of started seconds data"
+grep -Eq '^ +3  yiwu-monthly  ok +2023-08-31  [0-9T:Z-]{20} +[0-9]+  [0-9a-f]{16}$' <<<"$OUT" || fail "history row 3"
+eq "$(grep -c yiwu-monthly <<<"$OUT")" 3 "history rows"
+run 0 job history yiwu-monthly --limit 1
+eq "$(grep -c yiwu-monthly <<<"$OUT")" 1 "--limit 1"
+run 66 job history nosuchjob
+has_err "no runs of job 'nosuchjob'"
+run 0 job show 3
+grep -q "^run 3  yiwu-monthly  ok  as of 2023-08-31  started " <<<"$OUT" || fail "show header"
+grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5%" <<<"$OUT" || fail "show: GDP in the status table"
+has_out "how the projections moved (the last 3 ok runs of yiwu-monthly, oldest first):"
+# GDP moved from 8.7% (as of October, runs 1 and 2) to 7.1% (as of August, run 3)
+grep -Eq '^地区生产总值增长7.5%以上 +1  2023-10-31 +8.7%' <<<"$OUT" || fail "show: GDP run 1"
+grep -Eq '^ +3  2023-08-31 +7.1%' <<<"$OUT" || fail "show: GDP run 3"
+run 66 job show 99
+has_err "no run 99"
+run 2 job show abc
+has_err "expected a run number, got 'abc'"
+
+# ---- keep = N prunes older runs -----------------------------------------
+cat > jobs/keep.lua <<'LUA'
+return {name = "keep2", targets = {year = 2023, series = "yiwu.im*"}, paths = 200, keep = 2}
+LUA
+for i in 1 2 3; do run 0 job run jobs/keep.lua --as-of 2023-10-31 --quiet; done
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'keep2'")" 2 "keep = 2"
+eq "$(sql "SELECT count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.job = 'keep2'")" 2 \
+   "one target (series filter yiwu.im*) per kept run"
+
+# ---- the lock: a second run exits 75 naming the running one; --wait waits
+cat > jobs/slow.lua <<'LUA'
+return {name = "slow", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, scripts = {"busy.lua"}}
+LUA
+cat > jobs/busy.lua <<'LUA'
+local t = os.clock()
+while os.clock() - t < 1.5 do end
+LUA
+"$ONTRACK" job run jobs/slow.lua --quiet --as-of 2023-10-31 2>/dev/null &
+BG=$!
+for _ in $(seq 100); do
+    [ "$(sql "SELECT count(*) FROM runs WHERE job = 'slow' AND status = 'running'")" = 1 ] && break
+    sleep 0.05
+done
+SLOW=$(sql "SELECT id FROM runs WHERE job = 'slow' AND status = 'running'")
+[ -n "$SLOW" ] || fail "the slow run never showed as running"
+run 75 job run jobs/slow.lua --as-of 2023-10-31
+grep -Eq "^[0-9T:Z-]{20} error slow job 'slow' is running \(run $SLOW, started [0-9T:Z-]{20}\); try again later or use --wait$" <<<"$ERR" \
+    || fail "locked message"
+run 0 job run jobs/slow.lua --as-of 2023-10-31 --wait
+has_err "info slow waiting for the running job (run $SLOW, started"
+wait $BG || fail "the first slow run failed"
+eq "$(sql "SELECT group_concat(status) FROM runs WHERE job = 'slow'")" "ok,ok" "both slow runs ok"
+# a lock held by another process (flock from util-linux)
+flock "$ONTRACK_DB.slow.lock" sleep 2 &
+HOLD=$!
+sleep 0.3
+run 75 job run jobs/slow.lua --as-of 2023-10-31
+has_err "job 'slow' is running ($ONTRACK_DB.slow.lock is held); try again later or use --wait"
+wait $HOLD
+
+# ---- a run that died: the next run marks it failed and carries on --------
+sql "INSERT INTO runs(job, started, status) VALUES ('keep2', '2026-01-01T00:00:00Z', 'running')"
+DEAD=$(sql "SELECT max(id) FROM runs")
+run 0 job run jobs/keep.lua --as-of 2023-10-31
+has_err "warn keep2 run $DEAD did not finish (its process died): marked failed"
+eq "$(sql "SELECT status, finished IS NOT NULL FROM runs WHERE id = $DEAD")" "failed|1" "the dead run failed"
+has_err "pruned 2 old runs (keep = 2)"
+
+# ---- SIGKILL at random moments: the database stays consistent ----------
+cat > jobs/kill.lua <<'LUA'
+return {name = "kill", targets = {year = 2023}, paths = 3000, outputs = {"kill/{job}-{run}.json"}}
+LUA
+for i in $(seq 20); do
+    "$ONTRACK" job run jobs/kill.lua --as-of 2023-10-31 --quiet 2>/dev/null &
+    P=$!
+    sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
+    kill -9 $P 2>/dev/null
+    wait $P 2>/dev/null
+done
+eq "$(sql "PRAGMA integrity_check")" ok "integrity after SIGKILLs"
+eq "$(sql "SELECT count(*) FROM runs r WHERE job = 'kill' AND status = 'ok'
+           AND (SELECT count(*) FROM projections WHERE run_id = r.id) != 22")" 0 "no partial ok run"
+echo "kill: $(sql "SELECT count(*) FROM runs WHERE job = 'kill' AND status = 'ok'") of 20 runs finished before the kill" >&2
+eq "$(sql "SELECT count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.status != 'ok'")" 0 \
+   "no projections of unfinished runs"
+run 0 job run jobs/kill.lua --as-of 2023-10-31 --quiet
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'kill' AND status = 'running'")" 0 "stale runs marked failed"
+LAST=$(sql "SELECT max(id) FROM runs WHERE job = 'kill'")
+eq "$(sqlite3 :memory: "SELECT json_array_length(readfile('jobs/kill/kill-$LAST.json'), '\$.projections')")" 22 \
+   "the completed run's file"
+for f in jobs/kill/kill-*.json; do
+    n=${f##*-}; n=${n%.json}
+    eq "$(sql "SELECT status FROM runs WHERE id = $n")" ok "a file only for an ok run ($f)"
+done
+
+# ---- --fail-on off-track, bad job files ----------------------------------
+cat > high.csv <<'CSV'
+series,year,kind,op,value,label
+yiwu.imports,2023,growth,>=,90,进口增长90%
+CSV
+run 0 import --format targets high.csv
+cat > jobs/high.lua <<'LUA'
+return {name = "high", targets = {year = 2023, series = "yiwu.imports"}, paths = 500}
+LUA
+run 0 job run jobs/high.lua --as-of 2023-10-31
+has_err "projected 2 targets (1 off track or missed)"
+run 3 job run jobs/high.lua --as-of 2023-10-31 --fail-on off-track --quiet
+run 2 job run jobs/high.lua --fail-on rain
+has_err "--fail-on: expected 'off-track', got 'rain'"
+echo 'return {name = "h", targets = {}, outputs = {"r/{job}.html"}}' > jobs/html.lua
+run 65 job run jobs/html.lua
+has_err "jobs/html.lua: output 'jobs/r/{job}.html': unsupported format (supported: .json, .txt, .md, .csv)"
+echo 'return {name = "h", targets = {}, outputs = {"r/{date}.json"}}' > jobs/ph.lua
+run 65 job run jobs/ph.lua
+has_err "output 'jobs/r/{date}.json': unknown placeholder (use {job}, {as_of}, {run})"
+echo 'return {name = "h"}' > jobs/empty.lua
+run 65 job run jobs/empty.lua
+has_err "a job needs \`targets\` or \`scripts\`"
+run 66 job run jobs/nosuch.lua
+run 2 job run
+has_err "which job file?"
+run 2 job frobnicate
+has_err "unknown subcommand 'frobnicate' (run, history, show, backfill)"
+
+# ---- script limits: --timeout and --memory end the job, exit 1 ----------
+NRUNS=$(sql "SELECT count(*) FROM projections")
+run 1 job run jobs/slow.lua --as-of 2023-10-31 --timeout 0.3
+has_err "error slow run="
+has_err "script stopped: time limit of 0.3 s exceeded"
+eq "$(sql "SELECT status FROM runs WHERE job = 'slow' ORDER BY id DESC LIMIT 1")" failed "timed-out run failed"
+eq "$(sql "SELECT count(*) FROM projections")" "$NRUNS" "a failed run stores nothing"
+echo 'local t = {} for i = 1, 1e8 do t[i] = i end' > jobs/hog.lua
+echo 'return {name = "hog", scripts = {"hog.lua"}}' > jobs/hogjob.lua
+run 1 job run jobs/hogjob.lua --memory 20
+has_err "not enough memory: the script's memory limit was reached"
+run 2 job run jobs/hogjob.lua --memory 0
+has_err "--memory: expected megabytes from 1 to 1048576, got '0'"
+# and the same limits on `run`
+run 1 run --timeout 0.3 jobs/busy.lua
+has_err "script stopped: time limit of 0.3 s exceeded"
+run 1 run --memory 20 jobs/hog.lua
+has_err "not enough memory: the script's memory limit was reached"
+run 2 run --timeout -1 jobs/busy.lua
+has_err "--timeout: expected seconds (a number above 0), got '-1'"
+# job scripts are sandboxed; --trusted lifts it
+echo 'os.execute("true")' > jobs/exec.lua
+echo 'return {name = "exec", scripts = {"exec.lua"}}' > jobs/execjob.lua
+run 1 job run jobs/execjob.lua
+has_err "attempt to call a nil value (field 'execute')"
+run 0 job run jobs/execjob.lua --trusted --quiet
+
+# ---- backfill over a revision: two vintages of March 2023 ---------------
+mkdir bf && cd bf
+export ONTRACK_DB="$T/bf/bf.db"
+{
+    echo "series,period,value,vintage"
+    for m in 01 02 03 04 05 06 07 08 09 10 11 12; do echo "t.x,2022-$m,100,"; done
+    echo "t.x,2023-01,110,2023-02-15"
+    echo "t.x,2023-02,110,2023-03-15"
+    echo "t.x,2023-03,110,2023-04-15"
+    echo "t.x,2023-03,150,2023-05-20"
+    echo "t.x,2023-04,110,2023-06-15"
+} > x.csv
+printf 'series,year,kind,op,value,label\nt.x,2023,growth,>=,10,x增长10%%\n' > tx.csv
+printf 'series,name,kind,freq\nt.x,x,flow,M\n' > meta.csv
+run 0 import meta.csv x.csv tx.csv
+echo 'return {name = "bf", targets = {year = 2023}, paths = 1000, outputs = {"out/{as_of}.csv"}}' > bf.lua
+run 0 job backfill bf.lua --from 2023-04 --to 2023-05
+eq "$(sql "SELECT group_concat(date(as_of * 86400, 'unixepoch')) FROM runs")" "2023-04-30,2023-05-31" "one run per month end"
+# as of 30 April March was 110 (ytd +10%); the 20 May revision to 150 moves it to +23.3%
+eq "$(sql "SELECT group_concat(round(carry, 1)) FROM projections ORDER BY run_id")" "10.0,23.3" "carry moved with the revision"
+eq "$(sql "SELECT count(DISTINCT data_hash) FROM runs")" 2 "two data vintages, two hashes"
+[ -f out/2023-04-30.csv ] && [ -f out/2023-05-31.csv ] || fail "backfill outputs"
+run 0 job show 2
+grep -Eq '^x增长10% +1  2023-04-30 +10\.[0-9]%' <<<"$OUT" || fail "show: the April run"
+grep -Eq '^ +2  2023-05-31 +2[0-9]\.[0-9]%' <<<"$OUT" || fail "show: the May run after the revision"
+run 2 job backfill bf.lua --from 2023-05 --to 2023-04
+has_err "--to 2023-04 is before --from 2023-05"
+run 2 job backfill bf.lua --from 2023Q1 --to 2023-04
+has_err "--from: expected a month (2023-01), got '2023Q1'"
+run 2 job backfill bf.lua
+has_err "--from and --to are required"
+cd "$T"
+export ONTRACK_DB="$T/test.db"
+
+# ---- docs/scheduling.md: the systemd ExecStart line, run as written ------
+# The unit sets WorkingDirectory and Environment; here the test directory and
+# $ONTRACK_DB stand in for them, and PATH finds the binary under test.
+LINE=$(grep -m1 '^ExecStart=' "$SRC/docs/scheduling.md") || fail "no ExecStart in docs/scheduling.md"
+read -ra CMD <<<"${LINE#ExecStart=}"
+mkdir -p bin && ln -sf "$ONTRACK" bin/ontrack
+WD=$(grep -m1 '^WorkingDirectory=' "$SRC/docs/scheduling.md"); WD=${WD#WorkingDirectory=}
+JOB=$(printf '%s\n' "${CMD[@]}" | grep '\.lua$')
+mkdir -p "$(dirname "$JOB")" && cp "$SRC/scripts/jobs/yiwu_monthly.lua" "$JOB"
+OUT=$(PATH="$T/bin:$PATH" "${CMD[@]}" 2>"$T/.err"); CODE=$?; ERR=$(cat "$T/.err")
+eq "$CODE" 0 "ExecStart exit code (working directory $WD in production)"
+eq "$ERR" "" "ExecStart is quiet on success"
+ls "$(dirname "$JOB")"/reports/yiwu-monthly-*.json >/dev/null 2>&1 || fail "ExecStart wrote no report"
+CRON=$(grep -m1 -E '^[0-9*]+ [0-9*]+ \* \* \* ' "$SRC/docs/scheduling.md") || fail "no crontab line"
+CRONCMD=$(cut -d' ' -f6- <<<"$CRON")
+grep -q "job run" <<<"$CRONCMD" || fail "the crontab line does not run a job"
+done_ok
