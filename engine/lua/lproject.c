@@ -12,6 +12,7 @@
  */
 #include "lua/lontrack.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "store/store.h"
 #include "store/view.h"
 #ifdef OT_REPORT_PRESENT
+#include "report/html.h"
 #include "report/status.h"
 #include "report/table.h"
 #endif
@@ -825,13 +827,124 @@ static void raw_projection(lua_State *L, int idx, size_t i, ot_projection *p, ot
     lua_pop(L, 2);
 }
 
-/* ot.report(list_of_p [, "table"|"json" | {format =, outcomes =}]): prints
- * the status table (or JSON) of projections made by ot.project.  `outcomes`
- * is a list of the same targets projected later (as_of = "latest"): where one
- * of them knows the year's outcome, it is shown beside the projection. */
+/* A source that reads through the store view and drops what lies after the
+ * as-of period (cut_day), as the projection did. */
+typedef struct cut_src {
+    ot_store_view view;
+    int32_t cut_day; /* last day kept; INT32_MAX = all */
+} cut_src;
+
+static int cut_read(void *ud, const char *key, const char *measure, ot_series **out, ot_err *err)
+{
+    cut_src *c = ud;
+    int rc = ot_store_view_read(&c->view, key, measure, out, err);
+    if (rc == OT_OK && c->cut_day != INT32_MAX)
+        for (size_t i = 0; i < (*out)->n; i++)
+            if (ot_period_last_day((*out)->freq, (*out)->start + (ot_ord)i) > c->cut_day)
+                (*out)->v[i] = NAN;
+    return rc;
+}
+
+/* The document formats of ot.report: writes t/p[0..n) as fmt (1 json, 2 html,
+ * 3 md, 4 csv; 0 the status table) to opts.output or standard output, with
+ * the charts' history read from opts.db (else ot.db(); none when opts.history
+ * is false) as of opts.as_of (else the host's).  Everything that can raise is
+ * done first; then the histories are read, the file written and everything
+ * released before an error is raised. */
+static int report_doc(lua_State *L, const ot_target *t, const ot_projection *p, size_t n, int fmt)
+{
+    static const char *const langs[] = {"zh", "en", NULL};
+    int has_opts = lua_istable(L, 2);
+    const char *output = has_opts ? ot_l_optfield_str(L, 2, 2, "output") : NULL;
+    const char *title = has_opts ? ot_l_optfield_str(L, 2, 2, "title") : NULL;
+    const char *as_of_s = has_opts ? ot_l_optfield_str(L, 2, 2, "as_of") : NULL;
+    int lang = has_opts ? ot_l_optfield_option(L, 2, 2, "lang", langs) : -1;
+    ot_store *st = NULL;
+    int history = fmt == 2;
+    if (has_opts && history) {
+        if (lua_getfield(L, 2, "history") != LUA_TNIL) /* [.., history] */
+            history = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        if (history && lua_getfield(L, 2, "db") != LUA_TNIL) /* [.., db]: anchored by opts */
+            st = ot_l_checkdb(L, lua_gettop(L));
+        lua_pop(L, 1);
+    }
+    if (history && !st)
+        st = ot_l_defaultdb(L);
+    int32_t days;
+    const char *through;
+    ot_l_asof(L, 2, as_of_s, &days, &through);
+    char as_of[OT_PERIOD_STRMAX];
+    cut_src cs;
+    cs.cut_day = INT32_MAX;
+    if (through) {
+        ot_period pe;
+        if (ot_period_parse(through, (size_t)-1, &pe, NULL) == OT_OK)
+            cs.cut_day = ot_period_last_day(pe.freq, pe.ord);
+        snprintf(as_of, sizeof as_of, "%s", through);
+    } else if (days != OT_ASOF_LATEST) {
+        ot_date_format(days, as_of, sizeof as_of);
+    }
+    ot_report_item *items = lua_newuserdatauv(L, (n ? n : 1) * sizeof *items, 0);
+    ot_series **hist = lua_newuserdatauv(L, (n ? n : 1) * sizeof *hist, 0);
+    ot_alloc a = ot_l_alloc(L);
+    /* no Lua call from here until everything below is released */
+    ot_err e;
+    ot_err_clear(&e);
+    int rc = OT_OK;
+    memset(hist, 0, (n ? n : 1) * sizeof *hist);
+    if (st) {
+        ot_store_view_init(&cs.view, st, days, &a);
+        for (size_t i = 0; i < n && rc == OT_OK; i++)
+            rc = ot_report_history(&t[i], cut_read, &cs, 1, &a, &hist[i], &e);
+        ot_store_view_destroy(&cs.view);
+    }
+    for (size_t i = 0; i < n; i++)
+        items[i] = (ot_report_item){&t[i], &p[i], hist[i], NULL};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.lang = lang == 1 ? OT_LANG_EN : OT_LANG_ZH;
+    doc.title = title;
+    doc.as_of = through || days != OT_ASOF_LATEST ? as_of : NULL;
+    doc.items = items;
+    doc.n = n;
+    FILE *f = stdout;
+    if (rc == OT_OK && output && !(f = fopen(output, "wb")))
+        rc = ot_err_set(&e, OT_EIO, "%s: %s", output, strerror(errno));
+    if (rc == OT_OK) {
+        fflush(stdout);
+        if (fmt == 0) {
+            rc = ot_report_status(t, p, n, f, &e);
+        } else {
+            static const ot_report_format rf[] = {OT_REPORT_JSON, OT_REPORT_JSON, OT_REPORT_HTML,
+                                                  OT_REPORT_MD, OT_REPORT_CSV};
+            rc = ot_report_write(&doc, rf[fmt], f, &e);
+        }
+        if (f != stdout && fclose(f) != 0 && rc == OT_OK)
+            rc = ot_err_set(&e, OT_EIO, "%s: %s", output, strerror(errno));
+        else if (f == stdout)
+            fflush(stdout);
+    }
+    for (size_t i = 0; i < n; i++)
+        ot_series_free(hist[i]);
+    if (rc != OT_OK)
+        return ot_l_error(L, &e);
+    if (output)
+        lua_pushstring(L, output);
+    return output ? 1 : 0;
+}
+
+/* ot.report(list_of_p [, "table"|"json"|"html"|"md"|"csv" | {format =,
+ * outcomes =, output =, lang =, title =, as_of =, db =, history =}]):
+ * prints the status table (or JSON) of projections made by ot.project.
+ * `outcomes` is a list of the same targets projected later (as_of =
+ * "latest"): where one of them knows the year's outcome, it is shown beside
+ * the projection.  "html", "md" and "csv" render the report document
+ * (docs/reports.md); `output` writes any format to that file instead of
+ * standard output and returns the path. */
 static int l_report(lua_State *L)
 {
-    static const char *const fmts[] = {"table", "json", NULL};
+    static const char *const fmts[] = {"table", "json", "html", "md", "csv", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     int fmt = 0, outcomes = 0;
     lua_settop(L, 2);
@@ -871,6 +984,8 @@ static int l_report(lua_State *L)
             }
         }
     }
+    if (fmt >= 2 || (lua_istable(L, 2) && lua_getfield(L, 2, "output") != LUA_TNIL))
+        return report_doc(L, t, p, n, fmt);
     ot_err e;
     ot_err_clear(&e);
     fflush(stdout);

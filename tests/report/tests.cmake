@@ -14,3 +14,10 @@ foreach(t IN ITEMS cli_report report_browser)
   set_tests_properties(${t} PROPERTIES LABELS "cli;report" TIMEOUT 600 SKIP_RETURN_CODE 77
     ENVIRONMENT "ONTRACK=$<TARGET_FILE:ontrack>;SRC=${PROJECT_SOURCE_DIR}")
 endforeach()
+
+# lua_report: ot.report's document formats (tests/report/test_report.lua).
+add_test(NAME lua_report
+         COMMAND $<TARGET_FILE:ontrack> --db ${CMAKE_CURRENT_BINARY_DIR}/report.db
+                 run tests/report/test_report.lua)
+set_tests_properties(lua_report PROPERTIES LABELS "lua;report" TIMEOUT 300
+                     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})

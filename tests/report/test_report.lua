@@ -1,0 +1,82 @@
+-- test_report.lua — ot.report's document formats: HTML with the charts'
+-- history read from the database as of the report's date, CSV, Markdown,
+-- output files and option errors.  Run as
+-- `ontrack --db DB run tests/report/test_report.lua` from the source tree.
+package.path = "tests/lua/?.lua;" .. package.path
+local H = require "harness"
+
+local dir = os.tmpname()
+os.remove(dir)
+assert(os.execute("mkdir -p " .. dir))
+local function write(name, text)
+  local f = assert(io.open(dir .. "/" .. name, "w"))
+  f:write(text)
+  f:close()
+  return dir .. "/" .. name
+end
+local function read(path)
+  local f = assert(io.open(path, "r"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+local function count(s, what)
+  local n, i = 0, 1
+  while true do
+    local a, b = s:find(what, i, true)
+    if not a then return n end
+    n, i = n + 1, b + 1
+  end
+end
+
+-- q.s: ytd growth 2022 Q1..Q4 5.0 5.5 6.0 6.2; 2023 Q1..Q3 4.0 4.5 4.8
+local db = ot.db()
+if #db:targets{year = 2023} == 0 then
+  db:import{write("q.csv", "series,period,value,measure\n" ..
+                  "q.s,2022Q1,5.0,ytd_yoy\nq.s,2022Q2,5.5,ytd_yoy\nq.s,2022Q3,6.0,ytd_yoy\n" ..
+                  "q.s,2022Q4,6.2,ytd_yoy\nq.s,2023Q1,4.0,ytd_yoy\nq.s,2023Q2,4.5,ytd_yoy\n" ..
+                  "q.s,2023Q3,4.8,ytd_yoy\n"),
+            write("t.csv", "series,year,kind,op,value,label\nq.s,2023,growth,>=,5,<b>Q</b>\n")}
+end
+local ps = ot.project(db:targets{year = 2023}, {as_of = "2023-06", paths = 500, seed = 1})
+assert(#ps == 1 and ps[1].status ~= "no_data")
+
+-- HTML as of 2023-06: the history stops at Q2 (two dots this year), 2022 in
+-- full (four), one chart, the label escaped, English words
+local out = dir .. "/r.html"
+assert(ot.report(ps, {format = "html", output = out, as_of = "2023-06", lang = "en"}) == out)
+local s = read(out)
+H.eq(count(s, '<svg class="chart"'), 1)
+H.eq(count(s, '<circle class="current"'), 2)
+H.eq(count(s, '<circle class="past"'), 4)
+H.eq(count(s, "<b>Q"), 0)
+H.eq(count(s, "&lt;b&gt;Q&lt;/b&gt;"), 4)
+assert(s:find('<html lang="en">', 1, true))
+assert(s:find("Data as of: 2023-06", 1, true))
+-- with the latest data the chart shows Q3 too; Chinese by default
+ot.report(ps, {format = "html", output = out, as_of = "latest"})
+s = read(out)
+H.eq(count(s, '<circle class="current"'), 3)
+assert(s:find('<html lang="zh-CN">', 1, true))
+-- history = false: no history drawn
+ot.report(ps, {format = "html", output = out, history = false})
+H.eq(count(read(out), '<circle class="current"'), 0)
+
+-- CSV and Markdown
+ot.report(ps, {format = "csv", output = dir .. "/r.csv"})
+local csv = read(dir .. "/r.csv")
+assert(csv:find("^label,series,year,kind,op,value,ref,status,through,ytd_growth,point,"))
+assert(csv:find("\r\n<b>Q</b>,q.s,2023,growth,>=,5,,", 1, true))
+ot.report(ps, "md")
+-- the table to a file
+ot.report(ps, {output = dir .. "/r.txt"})
+assert(read(dir .. "/r.txt"):find("^target"))
+
+-- errors
+H.checkerror("field 'lang'", function() ot.report(ps, {format = "html", lang = "fr"}) end)
+H.checkerror("expected \"table\", \"json\", \"html\", \"md\" or \"csv\", got \"pdf\"",
+             function() ot.report(ps, "pdf") end)
+H.checkerror("/no/such/dir/r.html: No such file or directory",
+             function() ot.report(ps, {format = "html", output = dir .. "/no/such/dir/r.html"}) end)
+os.execute("rm -rf " .. dir)
+print("ok")
