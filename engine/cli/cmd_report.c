@@ -188,7 +188,7 @@ int cmd_report(cli_global *g, int argc, char **argv)
                 goto done;
         }
         from_row(&rows[i], &own[i], hist[i], &p[i]);
-        items[i] = (ot_report_item){&own[i], &p[i], hist[i], NULL};
+        items[i] = (ot_report_item){&own[i], &p[i], hist[i], NULL, found ? rows[i].target_id : 0};
     }
 
     ot_report_doc doc;

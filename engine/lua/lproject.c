@@ -900,7 +900,7 @@ static int report_doc(lua_State *L, const ot_target *t, const ot_projection *p, 
         ot_store_view_destroy(&cs.view);
     }
     for (size_t i = 0; i < n; i++)
-        items[i] = (ot_report_item){&t[i], &p[i], hist[i], NULL};
+        items[i] = (ot_report_item){&t[i], &p[i], hist[i], NULL, 0};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.lang = lang == 1 ? OT_LANG_EN : OT_LANG_ZH;

@@ -1,5 +1,6 @@
 /* csv.c — the report as CSV (RFC 4180): one header line with the fixed
- * column names of docs/reports.md, one row per target.  Numbers are plain
+ * column names of docs/reports.md (the first twenty are those of the job
+ * outputs in docs/scheduling.md, in the same order), one row per target.  Numbers are plain
  * (%.10g, "." decimal point, no thousands separator, no "%"), empty when
  * not defined, so spreadsheets and scripts read them as numbers. */
 #include "report/html.h"
@@ -9,8 +10,8 @@
 
 /* The column names, in order: a stable interface (docs/reports.md). */
 static const char header[] =
-    "label,series,year,kind,op,value,ref,status,through,ytd_growth,point,lo80,hi80,lo95,hi95,"
-    "prob,required,carry,outcome,periods_left,method,notes\r\n";
+    "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,"
+    "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes\r\n";
 
 /* Writes one field, quoted when it holds a comma, quote, CR or LF (quotes
  * doubled), followed by sep.  NULL is an empty field. */
@@ -49,16 +50,17 @@ int ot_report_csv(const ot_report_doc *doc, FILE *f, ot_err *err)
     for (size_t i = 0; i < doc->n; i++) {
         const ot_target *t = doc->items[i].target;
         const ot_projection *p = doc->items[i].proj;
+        if (doc->items[i].target_id > 0)
+            fprintf(f, "%lld", doc->items[i].target_id);
+        fputc(',', f);
         field(f, t->label, ',');
         field(f, t->series, ',');
         fprintf(f, "%d,", t->year);
         field(f, ot_target_kind_name(t->kind), ',');
         field(f, ot_target_op_name(t->op), ',');
         num(f, t->value);
-        field(f, t->ref, ',');
-        field(f, ot_proj_status_name(p->status), ',');
+        field(f, doc->as_of, ',');
         field(f, p->latest, ',');
-        num(f, p->ytd_growth);
         num(f, p->point);
         num(f, p->lo80);
         num(f, p->hi80);
@@ -68,8 +70,11 @@ int ot_report_csv(const ot_report_doc *doc, FILE *f, ot_err *err)
         num(f, p->required);
         num(f, p->carry);
         num(f, p->outcome);
-        fprintf(f, "%d,", p->periods_left);
+        field(f, ot_proj_status_name(p->status), ',');
         field(f, p->method, ',');
+        field(f, t->ref, ',');
+        num(f, p->ytd_growth);
+        fprintf(f, "%d,", p->periods_left);
         field(f, p->notes, '\r');
         fputc('\n', f);
     }

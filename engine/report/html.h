@@ -39,6 +39,7 @@ typedef struct ot_report_item {
     const ot_projection *proj;
     const ot_series *history; /* may be NULL */
     const char *vintage;      /* the data's latest release date ("2023-10-20"); may be NULL */
+    long long target_id;      /* the target's id in the store; 0 = not stored */
 } ot_report_item;
 
 typedef struct ot_report_doc {

@@ -7,18 +7,19 @@
 
 # CSV: the documented header, one row per target, numbers as stored
 run 0 report 1 --format csv
-out_line 1 "label,series,year,kind,op,value,ref,status,through,ytd_growth,point,lo80,hi80,lo95,hi95,prob,required,carry,outcome,periods_left,method,notes"$'\r'
+out_line 1 "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes"$'\r'
 eq "$(wc -l <<<"$OUT")" 24 "CSV lines (header + 23 targets)"
 printf '%s\n' "$OUT" > r.csv
 # GDP: Jan–Sep +8.7% (published 2023-10-24), one quarter left, carried to 8.7
-eq "$(sed -n 2p r.csv | cut -d, -f1-10)" "地区生产总值增长7.5%以上,yiwu.gdp,2023,growth,>=,7.5,,at_risk,2023Q3,8.7" "GDP row"
-eq "$(sed -n 2p r.csv | cut -d, -f18,20)" "8.7,1" "GDP carry-forward and periods left"
+eq "$(sed -n 2p r.csv | cut -d, -f2-9)" "地区生产总值增长7.5%以上,yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3" "GDP row"
+eq "$(sed -n 2p r.csv | cut -d, -f17,19,22,23)" "8.7,at_risk,8.7,1" "GDP carry-forward, status, ytd, periods left"
+eq "$(sed -n 2p r.csv | cut -d, -f1)" "$(sqlite3 "$ONTRACK_DB" "SELECT id FROM targets WHERE series = 'yiwu.gdp'")" "GDP target id"
 # the point is the stored one, printed with 10 significant digits
 want=$(sqlite3 "$ONTRACK_DB" "SELECT printf('%.10g', point) FROM projections WHERE run_id = 1 AND label LIKE '地区生产总值%'")
-eq "$(sed -n 2p r.csv | cut -d, -f11)" "$want" "GDP point"
+eq "$(sed -n 2p r.csv | cut -d, -f10)" "$want" "GDP point"
 # the hostile target: raw text in CSV; H1 +4.5% against 5%, two quarters
 # left, s = 2/4 by rule of thumb: r* = (1.05 - 0.5 * 1.045) / 0.5 - 1 = 5.5%
-eq "$(tail -n 1 r.csv | cut -d, -f1-10,17,20)" "<script>alert(1)</script>,xss.s,2023,growth,>=,5,,at_risk,2023Q2,4.5,5.5,2" "hostile row"
+eq "$(tail -n 1 r.csv | cut -d, -f2-9,16,19,22,23)" "<script>alert(1)</script>,xss.s,2023,growth,>=,5,2023-10-31,2023Q2,5.5,at_risk,4.5,2" "hostile row"
 
 # JSON: valid against the schema; figures as stored
 run 0 report 1 --format json

@@ -65,8 +65,8 @@ H.eq(count(read(out), '<circle class="current"'), 0)
 -- CSV and Markdown
 ot.report(ps, {format = "csv", output = dir .. "/r.csv"})
 local csv = read(dir .. "/r.csv")
-assert(csv:find("^label,series,year,kind,op,value,ref,status,through,ytd_growth,point,"))
-assert(csv:find("\r\n<b>Q</b>,q.s,2023,growth,>=,5,,", 1, true))
+assert(csv:find("^target_id,label,series,year,kind,op,value,as_of,through,point,"))
+assert(csv:find("\r\n,<b>Q</b>,q.s,2023,growth,>=,5,,2023Q2,", 1, true))
 ot.report(ps, "md")
 -- the table to a file
 ot.report(ps, {output = dir .. "/r.txt"})

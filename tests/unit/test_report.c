@@ -124,18 +124,26 @@ static void test_report_csv_columns(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP, growth");
-    ot_report_item it = {&t, &p, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 17};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
     doc.n = 1;
+    doc.as_of = "2023-10-31";
     char *s = render(ot_report_csv, &doc);
     const char *want =
-        "label,series,year,kind,op,value,ref,status,through,ytd_growth,point,lo80,hi80,lo95,hi95,"
-        "prob,required,carry,outcome,periods_left,method,notes\r\n"
-        "\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,,at_risk,2023Q3,8.7,8.25,6.5,10,5.75,12.125,"
-        "0.795,4.5,8.7,,1,ytd+shape(china.gdp),\"shape borrowed, \"\"2015-2022\"\"\"\r\n";
+        "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,"
+        "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes\r\n"
+        "17,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.25,6.5,10,5.75,12.125,"
+        "0.795,4.5,8.7,,at_risk,ytd+shape(china.gdp),,8.7,1,"
+        "\"shape borrowed, \"\"2015-2022\"\"\"\r\n";
     assert_string_equal(s, want);
+    free(s);
+    /* not stored, no as_of: both empty */
+    it.target_id = 0;
+    doc.as_of = NULL;
+    s = render(ot_report_csv, &doc);
+    assert_non_null(strstr(s, "\r\n,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,,2023Q3,"));
     free(s);
 }
 
@@ -151,7 +159,7 @@ static void test_report_html_escapes(void **state)
     fixture(&t[1], &p[1], "进口增长25%");
     t[1].series = (char *)"a&b\"c'";
     p[1].status = OT_STATUS_ON_TRACK;
-    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL}, {&t[1], &p[1], NULL, "2023-10-24"}};
+    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0}, {&t[1], &p[1], NULL, "2023-10-24", 0}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -198,7 +206,7 @@ static void test_report_svg_parts(void **state)
     const double v[] = {NAN, 6.5, NAN, 4.6, 7.3, NAN, 8.7, NAN};
     ot_series *h = ot_series_from(NULL, OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2022, 1), v, 8, NULL);
     assert_non_null(h);
-    ot_report_item it = {&t, &p, h, NULL};
+    ot_report_item it = {&t, &p, h, NULL, 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -230,7 +238,7 @@ static void test_report_md_escapes(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "a|b <i>");
-    ot_report_item it = {&t, &p, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -253,7 +261,7 @@ static void test_report_json(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -308,7 +316,7 @@ static void test_report_missing_projection(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it[2] = {{&t, &p, NULL, NULL}, {&t, NULL, NULL, NULL}};
+    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0}, {&t, NULL, NULL, NULL, 0}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -336,7 +344,7 @@ static void test_report_write_error(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
