@@ -434,6 +434,73 @@ static void test_report_history(void **state)
     ot_series_free(fk.s);
 }
 
+/* A failing allocator: fails the n-th allocation, counts live bytes. */
+typedef struct failing {
+    int n, calls;
+    long long live;
+} failing;
+
+static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    failing *fa = ud;
+    if (nsize == 0) {
+        if (ptr)
+            fa->live -= (long long)osize;
+        free(ptr);
+        return NULL;
+    }
+    if (++fa->calls == fa->n)
+        return NULL;
+    void *q = realloc(ptr, nsize);
+    if (q)
+        fa->live += (long long)nsize - (ptr ? (long long)osize : 0);
+    return q;
+}
+
+/* The history under a failing allocator: fail the N-th allocation, N = 1,
+ * 2, ... until the call succeeds; every failure is OT_ENOMEM with *out
+ * untouched and nothing left allocated; the success equals the normal one. */
+static void test_report_history_nomem(void **state)
+{
+    (void)state;
+    double v[15];
+    for (int i = 0; i < 15; i++)
+        v[i] = i < 12 ? 100 : 110;
+    fake fk = {"value", ot_series_from(NULL, OT_FREQ_M, ot_period_make(OT_FREQ_M, 2022, 1), v, 15,
+                                       NULL)};
+    assert_non_null(fk.s);
+    ot_target t;
+    ot_target_init(&t);
+    t.series = (char *)"k";
+    t.year = 2023;
+    t.kind = OT_TARGET_LEVEL;
+    t.value = 1300;
+    int succeeded = 0, failures = 0;
+    for (int n = 1; n < 100 && !succeeded; n++) {
+        failing fa = {n, 0, 0};
+        ot_alloc a = {failing_alloc, &fa};
+        ot_series *h = (ot_series *)&t; /* must stay untouched on failure */
+        ot_err e;
+        ot_err_clear(&e);
+        int rc = ot_report_history(&t, fake_src, &fk, 1, &a, &h, &e);
+        if (rc == OT_OK) {
+            assert_non_null(h);
+            assert_float_equal(h->v[14], 330, EPS);
+            ot_series_free(h);
+            succeeded = 1;
+        } else {
+            assert_int_equal(rc, OT_ENOMEM);
+            assert_ptr_equal(h, (ot_series *)&t);
+            failures++;
+        }
+        assert_int_equal(fa.live, 0);
+    }
+    assert_true(succeeded);
+    /* frame tables (5), the series (values, then key) fail in turn */
+    assert_true(failures >= 7);
+    ot_series_free(fk.s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_report_missing_projection),
         cmocka_unit_test(test_report_write_error),
         cmocka_unit_test(test_report_history),
+        cmocka_unit_test(test_report_history_nomem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
