@@ -209,7 +209,7 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
         return ferror(f) ? ot_err_set(err, OT_EIO, "cannot write the chart") : OT_OK;
     }
 
-    plot g = {.l = 64, .r = width - 96.0, .t = 12, .b = height - 44.0, .P = P};
+    plot g = {.l = 64, .r = width - 104.0, .t = 12, .b = height - 44.0, .P = P};
     double step;
     int nfrac;
     int nt = report_nice_ticks(lo, hi, 6, &g.y0, &g.y1, &step, &nfrac);
@@ -226,13 +226,13 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
                 g.l, y, g.r, y, g.l - 6, y + 4, num);
     }
-    /* x ticks: every month of a monthly chart is labelled at even months */
+    /* x ticks: a monthly chart labels January and the quarter ends */
     for (int j = 1; j <= P; j++) {
         double x = px(&g, j);
         const char *lab = P == 12 ? w->months[j - 1] : P == 4 ? w->quarters[j - 1] : "";
         fprintf(f, "<line class=\"tick\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x, g.b,
                 x, g.b + 4);
-        if (P != 12 || j % 2 == 0 || j == 1)
+        if (P != 12 || j % 3 == 0 || j == 1)
             fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x, g.b + 17,
                     lab);
         fputc('\n', f);
@@ -293,7 +293,7 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
                     "<line class=\"required\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
                     px(&g, k), py(&g, vk), xe, yt);
             lab[nlab] = (side_label){yt + 4, "required", ""};
-            snprintf(lab[nlab++].text, sizeof lab->text, "%s %.1f%%", w->required, p->required);
+            snprintf(lab[nlab++].text, sizeof lab->text, "%s %.1f%%", w->needs, p->required);
         }
     }
     if (!isnan(p->point) && k < P) {
@@ -319,7 +319,7 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
             fprintf(f, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
                     legend[i].cls, lx, ly - 4, lx + 16, ly - 4);
         fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", lx + 20, ly, legend[i].text);
-        lx += 20 + 8 * (double)ot_display_width(legend[i].text) * 0.9 + 18;
+        lx += 20 + 6.0 * (double)ot_display_width(legend[i].text) + 16; /* ~6 px a column at 11 px */
     }
     fputs("</g>\n</svg>\n", f);
     return ferror(f) ? ot_err_set(err, OT_EIO, "cannot write the chart") : OT_OK;

@@ -17,6 +17,7 @@ typedef struct report_words {
         *required, *carry, *status, *outcome, *notes, *summary;
     const char *history, *projection, *band80, *band95, *target_line, *required_path;
     const char *no_chart, *generated;
+    const char *needs; /* the chart's short label of the required pace */
     const char *months[12], *quarters[4];
     const char *status_names[7];
 } report_words;
