@@ -76,8 +76,9 @@ int ot_report_doc_json(const ot_report_doc *doc, FILE *f, ot_err *err);
 int ot_report_write(const ot_report_doc *doc, ot_report_format fmt, FILE *f, ot_err *err);
 
 /* Writes one item's chart as an inline <svg> element (width × height CSS
- * pixels): history by year, the fan of 80% and 95% bands to the year end,
- * the target line and the required path.  Same failures as ot_report_html. */
+ * pixels, at least 240 × 120): history by year, the fan of 80% and 95%
+ * bands to the year end, the target line and the required path.  Same
+ * failures as ot_report_html; OT_EINVAL for a smaller size. */
 int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int height, FILE *f,
                   ot_err *err);
 

@@ -166,6 +166,9 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
 {
     if (!it || !it->target || !it->proj)
         return ot_err_set(err, OT_EINVAL, "report: chart without target or projection");
+    if (width < 240 || height < 120)
+        return ot_err_set(err, OT_EINVAL, "report: a chart of %d x %d px is too small (at least 240 x 120)",
+                          width, height);
     const report_words *w = report_words_of(lang);
     const ot_target *t = it->target;
     const ot_projection *p = it->proj;

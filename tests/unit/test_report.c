@@ -228,6 +228,14 @@ static void test_report_svg_parts(void **state)
     assert_non_null(strstr(buf, ">所需增速 4.5%</text>"));
     assert_non_null(strstr(buf, ">2022</text>"));
     free(buf);
+    /* too small to draw: OT_EINVAL, nothing written */
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    assert_int_equal(ot_report_svg(&it, OT_LANG_ZH, 200, 260, f, &e), OT_EINVAL);
+    fclose(f);
+    assert_string_equal(e.msg, "report: a chart of 200 x 260 px is too small (at least 240 x 120)");
+    assert_int_equal(len, 0);
+    free(buf);
     ot_series_free(h);
 }
 
