@@ -201,8 +201,15 @@ int cmd_report(cli_global *g, int argc, char **argv)
         ot_date_format(run->as_of, as_of, sizeof as_of);
         doc.as_of = as_of;
     }
-    snprintf(source, sizeof source, "run %lld%s%s%s, %s", (long long)run->id,
-             run->job ? " (" : "", run->job ? run->job : "", run->job ? ")" : "", run->started);
+    /* which run, when, on which data (the first 12 hex digits of the run's
+     * data hash identify the vintages it read) and which engine */
+    int k = snprintf(source, sizeof source, "run %lld%s%s%s, %s", (long long)run->id,
+                     run->job ? " (" : "", run->job ? run->job : "", run->job ? ")" : "",
+                     run->started);
+    if (run->data_hash && k > 0 && (size_t)k < sizeof source)
+        k += snprintf(source + k, sizeof source - (size_t)k, ", data %.12s", run->data_hash);
+    if (run->engine_version && k > 0 && (size_t)k < sizeof source)
+        snprintf(source + k, sizeof source - (size_t)k, ", ontrack %s", run->engine_version);
     doc.source = source;
     if (output && !(out = fopen(output, "wb"))) {
         rc = ot_err_set(&err, OT_EIO, "%s: %s", output, strerror(errno));

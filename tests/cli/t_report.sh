@@ -41,7 +41,7 @@ grep -qF '$.projections[0]."carry": missing' <<<"$V" || fail "missing member not
 # Markdown: Chinese headings, the hostile label escaped, notes numbered
 run 0 report latest --format md
 out_line 1 "# 目标进度"
-has_out "数据截至: 2023-10-31 · 来源: run 1 (yiwu_2023), 2023-10-31T08:00:00Z"
+has_out "数据截至: 2023-10-31 · 来源: run 1 (yiwu_2023), 2023-10-31T08:00:00Z, data a1b2c3d4e5f6, ontrack test"
 has_out "| 目标 | 检验 | 数据期 | 累计增速 | 预测 | 80%区间 | 达标概率 | 所需增速 | 状态 |"
 has_out "| &lt;script&gt;alert(1)&lt;/script&gt; | 增速 ≥ 5% | 2023Q2 | 4.5% |"
 lacks_out "<script>"

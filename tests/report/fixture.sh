@@ -21,8 +21,9 @@ run 0 project --as-of 2023-10-31 --json --paths 2000
 printf '%s' "$OUT" > p.json
 # 2023-10-31 is day 19661 since 1970-01-01
 sqlite3 "$ONTRACK_DB" <<'SQL' || fail "recording run 1"
-INSERT INTO runs(id, job, started, finished, as_of, status, engine_version)
-  VALUES (1, 'yiwu_2023', '2023-10-31T08:00:00Z', '2023-10-31T08:00:05Z', 19661, 'ok', 'test');
+INSERT INTO runs(id, job, started, finished, as_of, status, engine_version, data_hash)
+  VALUES (1, 'yiwu_2023', '2023-10-31T08:00:00Z', '2023-10-31T08:00:05Z', 19661, 'ok', 'test',
+          'a1b2c3d4e5f60718');
 WITH t AS (SELECT id, row_number() OVER (ORDER BY year, id) - 1 AS k FROM targets)
 INSERT INTO projections(run_id, target_id, label, as_of, point, lo80, hi80, lo95, hi95, prob,
                         required, carry, status, method, note)
