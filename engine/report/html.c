@@ -44,6 +44,7 @@ static const char css[] =
     "svg.chart text.target{fill:#c0392b}\n"
     "svg.chart line.required{stroke:#e67e22;stroke-width:2.2;stroke-dasharray:3 3}\n"
     "svg.chart text.required{fill:#b35900}svg.chart text.point{fill:#1f4e9c}\n"
+    "svg.chart text.empty{fill:#888;font-size:13px}\n"
     "svg.chart .legend line.current{stroke-width:2.2}\n"
     "dl.figures{display:grid;grid-template-columns:max-content 1fr max-content 1fr;"
     "gap:2px 12px;margin:6px 0}\n"

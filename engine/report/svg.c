@@ -306,6 +306,11 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
     }
     side_labels(f, lab, nlab, g.r + 6, g.t + 8, g.b + 4, 13);
 
+    /* nothing but the target to show: say so in the plot */
+    if (k == 0 && (isnan(blo) || isnan(bhi)) && isnan(p->point))
+        fprintf(f, "<text class=\"empty\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+                (g.l + g.r) / 2, (g.t + g.b) / 2 - 8, w->no_chart);
+
     /* legend */
     double ly = height - 10.0, lx = g.l;
     struct {

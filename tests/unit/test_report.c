@@ -228,6 +228,18 @@ static void test_report_svg_parts(void **state)
     assert_non_null(strstr(buf, ">所需增速 4.5%</text>"));
     assert_non_null(strstr(buf, ">2022</text>"));
     free(buf);
+    /* no data: the axes, the target and a note, no band */
+    ot_projection none;
+    ot_projection_init(&none);
+    ot_report_item empty = {&t, &none, NULL, NULL, 0};
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    assert_int_equal(ot_report_svg(&empty, OT_LANG_EN, 680, 260, f, &e), OT_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, ">nothing to chart</text>"));
+    assert_int_equal(count(buf, "<line class=\"target\""), 2);
+    assert_int_equal(count(buf, "<polygon"), 0);
+    free(buf);
     /* too small to draw: OT_EINVAL, nothing written */
     buf = NULL;
     f = open_memstream(&buf, &len);
