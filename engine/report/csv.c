@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "report/words.h"
+
 /* The column names, in order: a stable interface (docs/reports.md). */
 static const char header[] =
     "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,"
@@ -40,12 +42,9 @@ static void num(FILE *f, double x)
 
 int ot_report_csv(const ot_report_doc *doc, FILE *f, ot_err *err)
 {
-    if (!doc || (doc->n && !doc->items))
-        return ot_err_set(err, OT_EINVAL, "report: no document");
-    for (size_t i = 0; i < doc->n; i++)
-        if (!doc->items[i].target || !doc->items[i].proj)
-            return ot_err_set(err, OT_EINVAL, "report: item %zu has no %s", i + 1,
-                              doc->items[i].target ? "projection" : "target");
+    int rc = report_check_doc(doc, err);
+    if (rc != OT_OK)
+        return rc;
     fputs(header, f);
     for (size_t i = 0; i < doc->n; i++) {
         const ot_target *t = doc->items[i].target;

@@ -9,6 +9,7 @@
 
 #include "project/frame.h"
 #include "report/status.h"
+#include "report/words.h"
 
 void ot_report_doc_init(ot_report_doc *doc)
 {
@@ -73,9 +74,7 @@ void ot_html_escape(FILE *f, const char *s)
     }
 }
 
-/* Checks that every item has its target and projection: the renderers
- * dereference both. */
-static int check_doc(const ot_report_doc *doc, ot_err *err)
+int report_check_doc(const ot_report_doc *doc, ot_err *err)
 {
     if (!doc || (doc->n && !doc->items))
         return ot_err_set(err, OT_EINVAL, "report: no document");
@@ -90,7 +89,7 @@ static int check_doc(const ot_report_doc *doc, ot_err *err)
  * targets are copied shallowly: ot_report_json only reads them). */
 int ot_report_doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
 {
-    int rc = check_doc(doc, err);
+    int rc = report_check_doc(doc, err);
     if (rc != OT_OK)
         return rc;
     size_t n = doc->n;

@@ -182,12 +182,9 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
 
 int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
 {
-    if (!doc || (doc->n && !doc->items))
-        return ot_err_set(err, OT_EINVAL, "report: no document");
-    for (size_t i = 0; i < doc->n; i++)
-        if (!doc->items[i].target || !doc->items[i].proj)
-            return ot_err_set(err, OT_EINVAL, "report: item %zu has no %s", i + 1,
-                              doc->items[i].target ? "projection" : "target");
+    int rc = report_check_doc(doc, err);
+    if (rc != OT_OK)
+        return rc;
     const report_words *w = report_words_of(doc->lang);
     const char *title = doc->title && doc->title[0] ? doc->title : w->title;
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -211,11 +208,9 @@ int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
     }
     fprintf(f, "</p>\n</header>\n<h2>%s</h2>\n", w->summary);
     write_summary(doc, w, f);
-    for (size_t i = 0; i < doc->n; i++) {
-        int rc = write_item(doc, w, i, f, err);
-        if (rc != OT_OK)
+    for (size_t i = 0; i < doc->n; i++)
+        if ((rc = write_item(doc, w, i, f, err)) != OT_OK)
             return rc;
-    }
     fprintf(f, "<footer>%s</footer>\n</body>\n</html>\n", w->generated);
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "cannot write the HTML report");

@@ -31,12 +31,9 @@ static void md_escape(FILE *f, const char *s)
 
 int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
 {
-    if (!doc || (doc->n && !doc->items))
-        return ot_err_set(err, OT_EINVAL, "report: no document");
-    for (size_t i = 0; i < doc->n; i++)
-        if (!doc->items[i].target || !doc->items[i].proj)
-            return ot_err_set(err, OT_EINVAL, "report: item %zu has no %s", i + 1,
-                              doc->items[i].target ? "projection" : "target");
+    int rc = report_check_doc(doc, err);
+    if (rc != OT_OK)
+        return rc;
     const report_words *w = report_words_of(doc->lang);
     fputs("# ", f);
     md_escape(f, doc->title && doc->title[0] ? doc->title : w->title);

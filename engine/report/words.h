@@ -1,5 +1,6 @@
-/* words.h — the words of the rendered reports in Chinese and English
- * (internal to report/).  Static tables; nothing is allocated.
+/* words.h — what the renderers of report/ share (internal): the words of
+ * the reports in Chinese and English, formatting of tests and metrics in
+ * those words, and the document check.  Static tables; nothing allocated.
  */
 #ifndef OT_REPORT_WORDS_H
 #define OT_REPORT_WORDS_H
@@ -34,6 +35,11 @@ char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t
 /* The metric x as shown: "8.1%" (growth), "+3.2 个百分点" / "+3.2 pts"
  * (relative, in_step), the number otherwise; "" for NaN. */
 char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap);
+
+/* Checks that doc has its items and every item its target and projection
+ * (the renderers dereference both): OT_OK, or OT_EINVAL "report: item 2 has
+ * no projection".  Defined in doc.c. */
+int report_check_doc(const ot_report_doc *doc, ot_err *err);
 
 /* The colour class of a status: "ok", "risk", "bad", "none". */
 const char *report_status_class(ot_proj_status s);
