@@ -59,6 +59,12 @@ grep -qF '<html lang="en">' r.htm || fail "--lang en"
 grep -qF '<h1>Yiwu &lt;2023&gt;</h1>' r.htm || fail "--title escaped"
 grep -qF '>Required pace<' r.htm || fail "English headings"
 
+# help, and the command in the list
+run 0 report --help
+out_line 1 "usage: ontrack report RUN [--format html|md|csv|json] [-o FILE] [--lang zh|en]"
+run 0 --help
+has_out "  report    render a stored run as HTML, Markdown, CSV or JSON"
+
 # errors
 run 2 report
 has_err "which run?"
