@@ -27,6 +27,7 @@
 #include "lua/host.h"
 #include "lua/job.h"
 #include "project/projection.h"
+#include "report/html.h"
 #include "report/status.h"
 #include "report/table.h"
 #include "store/jobs.h"
@@ -44,7 +45,7 @@ static const char help[] =
     "       ontrack job backfill JOBFILE --from PERIOD --to PERIOD [run options]\n\n"
     "run: projects the job's targets, runs its scripts (sandboxed unless --trusted;\n"
     "--timeout and --memory limit each script) and writes its outputs (.json, .txt,\n"
-    ".md, .csv); the run and its projections are stored.  Logs one line per event on\n"
+    ".md, .csv, .html); the run and its projections are stored.  Logs one line per event on\n"
     "standard error; --quiet prints nothing on success.  A run of a job already\n"
     "running exits 75 (--wait waits for it).  --fail-on off-track exits 3 when a\n"
     "target is off track or missed.\n"
@@ -134,9 +135,9 @@ static int hash_file(ot_xxh64 *h, const char *path, ot_err *err)
 
 /* ---- output files ------------------------------------------------------- */
 
-typedef enum { OUT_JSON, OUT_TXT, OUT_MD, OUT_CSV } out_format;
+typedef enum { OUT_JSON, OUT_TXT, OUT_MD, OUT_CSV, OUT_HTML } out_format;
 
-static const char supported[] = ".json, .txt, .md, .csv";
+static const char supported[] = ".json, .txt, .md, .csv, .html";
 
 /* The format of an output path by its extension; -1 when unsupported. */
 static int out_format_of(const char *path)
@@ -148,7 +149,8 @@ static int out_format_of(const char *path)
     static const struct {
         const char *ext;
         out_format f;
-    } exts[] = {{".json", OUT_JSON}, {".txt", OUT_TXT}, {".md", OUT_MD}, {".csv", OUT_CSV}};
+    } exts[] = {{".json", OUT_JSON}, {".txt", OUT_TXT}, {".md", OUT_MD},
+                {".csv", OUT_CSV},   {".html", OUT_HTML}};
     for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
         if (strcmp(dot, exts[i].ext) == 0)
             return (int)exts[i].f;
@@ -354,6 +356,40 @@ static void write_md(const char *job, const char *as_of, const ot_target *t,
     }
 }
 
+/* The HTML report of docs/reports.md, with each target's chart history read
+ * through view (the run's as-of).  The source line names the job only: no
+ * run number or time, so the page is the same for the same data. */
+static int write_html(const char *job, const char *as_of, const ot_target *t, const int64_t *ids,
+                      const ot_projection *p, size_t n, ot_store_view *view, FILE *f, ot_err *err)
+{
+    ot_series **hist = calloc(n ? n : 1, sizeof *hist);
+    ot_report_item *items = calloc(n ? n : 1, sizeof *items);
+    int rc = OT_OK;
+    if (!hist || !items) {
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (view && t[i].kind != OT_TARGET_UNQUANTIFIED &&
+            (rc = ot_report_history(&t[i], ot_store_view_read, view, 1, NULL, &hist[i], err)))
+            goto done;
+        items[i] = (ot_report_item){&t[i], &p[i], hist[i], NULL, (long long)ids[i]};
+    }
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.as_of = as_of;
+    doc.source = job;
+    doc.items = items;
+    doc.n = n;
+    rc = ot_report_html(&doc, f, err);
+done:
+    for (size_t i = 0; hist && i < n; i++)
+        ot_series_free(hist[i]);
+    free(hist);
+    free(items);
+    return rc;
+}
+
 /* A written temporary file and where it goes. */
 typedef struct pending_out {
     char *tmp, *final;
@@ -364,7 +400,7 @@ typedef struct pending_out {
  * frees).  OT_EIO on failure, the temporary file then removed. */
 static int write_output(const char *path, out_format fmt, const char *job, const char *as_of,
                         const ot_target *t, const int64_t *ids, const ot_projection *p, size_t n,
-                        pending_out *po, ot_err *err)
+                        ot_store_view *view, pending_out *po, ot_err *err)
 {
     int rc = make_parents(path, err);
     if (rc)
@@ -406,6 +442,9 @@ static int write_output(const char *path, out_format fmt, const char *job, const
         break;
     case OUT_CSV:
         write_csv(t, ids, p, n, as_of, f);
+        break;
+    case OUT_HTML:
+        rc = write_html(job, as_of, t, ids, p, n, view, f, err);
         break;
     }
     if (rc == OT_OK && (fflush(f) != 0 || ferror(f) || fsync(fd) != 0))
@@ -680,7 +719,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
                          &err)))
             goto fail;
         if ((rc = write_output(path, (out_format)out_format_of(path), c->job.name, as_of_s, t, ids,
-                               p, n, &outs[nout], &err)))
+                               p, n, view_ok ? &view : NULL, &outs[nout], &err)))
             goto fail;
     }
 

@@ -50,6 +50,18 @@ eq "$(sql "SELECT count(DISTINCT data_hash) || count(DISTINCT scripts_hash) FROM
 run 0 job run jobs/yiwu_monthly.lua --as-of 2023-08-31 --quiet
 eq "$(sql "SELECT count(DISTINCT data_hash) FROM runs")" 2 "data hash follows the as-of"
 
+# the HTML report (report/html.h), byte-identical across runs too
+cat > jobs/html.lua <<'LUA'
+return {name = "html", targets = {year = 2023}, paths = 500, outputs = {"html/{job}-{run}.html"}}
+LUA
+run 0 job run jobs/html.lua --as-of 2023-10-31 --quiet
+run 0 job run jobs/html.lua --as-of 2023-10-31 --quiet
+H1=$(sql "SELECT min(id) FROM runs WHERE job = 'html'"); H2=$(sql "SELECT max(id) FROM runs WHERE job = 'html'")
+eq "$(head -c 15 "jobs/html/html-$H1.html")" "<!DOCTYPE html>" "an HTML page"
+grep -q "地区生产总值增长7.5%以上" "jobs/html/html-$H1.html" || fail "HTML lacks the GDP target"
+cmp -s "jobs/html/html-$H1.html" "jobs/html/html-$H2.html" || fail "HTML differs between runs"
+sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'html'"
+
 # ---- history and show ---------------------------------------------------
 run 0 job history
 out_words 1 "run job status as of started seconds data"
@@ -160,9 +172,9 @@ has_err "projected 2 targets (1 off track or missed)"
 run 3 job run jobs/high.lua --as-of 2023-10-31 --fail-on off-track --quiet
 run 2 job run jobs/high.lua --fail-on rain
 has_err "--fail-on: expected 'off-track', got 'rain'"
-echo 'return {name = "h", targets = {}, outputs = {"r/{job}.html"}}' > jobs/html.lua
-run 65 job run jobs/html.lua
-has_err "jobs/html.lua: output 'jobs/r/{job}.html': unsupported format (supported: .json, .txt, .md, .csv)"
+echo 'return {name = "h", targets = {}, outputs = {"r/{job}.pdf"}}' > jobs/pdf.lua
+run 65 job run jobs/pdf.lua
+has_err "jobs/pdf.lua: output 'jobs/r/{job}.pdf': unsupported format (supported: .json, .txt, .md, .csv, .html)"
 echo 'return {name = "h", targets = {}, outputs = {"r/{date}.json"}}' > jobs/ph.lua
 run 65 job run jobs/ph.lua
 has_err "output 'jobs/r/{date}.json': unknown placeholder (use {job}, {as_of}, {run})"
