@@ -28,6 +28,10 @@
 #include "io/xxh64.h"
 
 #define CHUNK 65536
+/* The longest field accepted.  libcsv would grow its field buffer without
+ * bound (and quadratically slowly, 128 bytes a step by default), so a longer
+ * field is an error: memory stays within about FIELD_MAX + CHUNK. */
+#define FIELD_MAX (1 << 20)
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -139,6 +143,7 @@ typedef struct ctx {
     long line;          /* physical line being fed to libcsv, 1-based */
     long rec_line;      /* line where the current record began */
     long next_line;     /* line where the next record begins (for end-of-file errors) */
+    size_t unended;     /* bytes fed since the last field ended */
     int header_done;
     int stop;           /* ignore the rest of the file (already imported, bad header) */
     int fatal;          /* the code of a non-data failure (also in *ferr), or 0 */
@@ -574,6 +579,7 @@ static void series_row(ctx *c)
 static void on_field(void *s, size_t len, void *data)
 {
     ctx *c = data;
+    c->unended = 0;
     if (c->stop)
         return;
     if (c->nf == 0) {
@@ -667,6 +673,13 @@ static int feed(ctx *c, struct csv_parser *p, const char *data, size_t n)
                 bad(c, 0, "malformed quoted field (a quote inside a quoted field is written \"\")");
             } else
                 fatal_code(c, OT_ENOMEM, csv_strerror(csv_error(p)));
+            c->stop = 1;
+            return -1;
+        }
+        if ((c->unended += k) > FIELD_MAX) {
+            c->rec_line = c->nf ? c->rec_line : c->next_line;
+            bad(c, (long)c->nf + 1, "expected a field of at most %d bytes, found a longer one",
+                FIELD_MAX);
             c->stop = 1;
             return -1;
         }
@@ -789,6 +802,7 @@ static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
         goto done;
     }
     parser = 1;
+    csv_set_blk_size(&p, CHUNK);
     stats->files++;
     parse_file(&c, f, &p, raw, dec, cd);
     if (c.fatal) {
