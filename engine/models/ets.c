@@ -210,7 +210,7 @@ typedef struct problem {
  * |c[0] / c[d]| < 1 and replaces p by (c[d] p(z) - c[0] p*(z)) / z, p* the
  * reversed polynomial (Henrici 1974, Applied and Computational Complex
  * Analysis I, section 6.8).  c is overwritten. */
-static int roots_inside(double *c, int d, double rho)
+int ot_roots_inside(double *c, int d, double rho)
 {
     double t[OT_ETS_MAXM + 2], r = 1.0;
     for (int k = 0; k <= d; k++, r *= rho)
@@ -264,7 +264,7 @@ static int admissible(const problem *pb, double a, double b, double g, double ph
         c[j] = a + b - a * phi;
     c[m] = a + b - phi;
     c[m + 1] = 1.0;
-    return roots_inside(c, m + 1, 1.0 + 1e-10);
+    return ot_roots_inside(c, m + 1, 1.0 + 1e-10);
     return 1;
 }
 

@@ -18,6 +18,7 @@ extern const ot_method ot_method_mean;
 extern const ot_method ot_method_naive2;
 extern const ot_method ot_method_ets;
 extern const ot_method ot_method_theta;
+extern const ot_method ot_method_arima;
 extern const ot_method ot_method_combo;
 extern const ot_method ot_method_auto;
 
@@ -25,6 +26,10 @@ extern const ot_method ot_method_auto;
  * and period; *out is new (ot_model_free), untouched on failure. */
 int ot_model_fit_array(const ot_method *meth, const double *x, size_t n, const ot_model *like,
                        const ot_model_opts *o, ot_model **out, ot_err *err);
+
+/* 1 when every root of c[0] + c[1] z + ... + c[d] z^d (c[d] != 0) lies
+ * inside |z| < rho (Schur–Cohn; ets.c).  Overwrites c[0..d]. */
+int ot_roots_inside(double *c, int d, double rho);
 
 /* The standard normal quantile for a two-sided level in percent (95 -> 1.96). */
 double ot_zlevel(double level);

@@ -16,11 +16,11 @@
 
 static const ot_method *const methods[] = {
     &ot_method_naive, &ot_method_snaive, &ot_method_drift, &ot_method_mean,
-    &ot_method_naive2, &ot_method_ets, &ot_method_theta, &ot_method_combo, &ot_method_auto,
+    &ot_method_naive2, &ot_method_ets, &ot_method_theta, &ot_method_arima, &ot_method_combo, &ot_method_auto,
 };
 
 /* Kept in step with methods[] (test_models checks it). */
-static const char method_names[] = "naive, snaive, drift, mean, naive2, ets, theta, combo, auto";
+static const char method_names[] = "naive, snaive, drift, mean, naive2, ets, theta, arima, combo, auto";
 
 const ot_method *ot_method_find(const char *name)
 {

@@ -6,6 +6,8 @@
 #   ets.txt      name spec loglik aicc sigma2 alpha beta gamma phi | h means | h upper95
 #   ets_auto.txt name method aicc
 #   theta.txt    name | h means | h upper80
+#   arima.txt    name order loglik aicc sigma2 coef... | h means | h upper95
+#   arima_auto.txt name aicc model
 # The tests read these files; neither R nor the M3 files are needed at test time.
 suppressMessages(library(forecast))
 args <- commandArgs(TRUE)
@@ -19,7 +21,7 @@ S <- list(
   N0001 = m3series("N0001"), N0700 = m3series("N0700"), N1402 = m3series("N1402"),
   N1500 = m3series("N1500"), N2000 = m3series("N2000"))
 num <- function(x) paste(format(as.numeric(x), digits = 15), collapse = " ")
-unlink(c("series.txt", "ets.txt", "ets_auto.txt", "theta.txt"))
+unlink(c("series.txt", "ets.txt", "ets_auto.txt", "theta.txt", "arima.txt", "arima_auto.txt"))
 for (name in names(S)) {
   y <- S[[name]]; m <- frequency(y); h <- if (m > 1) 2 * m else 10
   cat(name, m, length(y), num(y), "\n", file = "series.txt", append = TRUE)
@@ -38,6 +40,20 @@ for (name in names(S)) {
   }
   fit <- ets(y)
   cat(name, fit$method, format(fit$aicc, digits = 15), "\n", file = "ets_auto.txt", append = TRUE)
+  orders <- if (m > 1) list(c(0, 1, 1, 0, 1, 1), c(1, 0, 0, 0, 1, 1), c(2, 1, 0, 1, 1, 0)) else
+    list(c(1, 0, 1, 0, 0, 0), c(0, 1, 1, 0, 0, 0), c(2, 1, 0, 0, 0, 0))
+  for (o in orders) {
+    fit <- try(Arima(y, order = o[1:3], seasonal = o[4:6]), silent = TRUE)
+    if (inherits(fit, "try-error")) next
+    fc <- forecast(fit, h = h, level = 95)
+    spec <- if (m > 1) sprintf("(%d,%d,%d)(%d,%d,%d)", o[1], o[2], o[3], o[4], o[5], o[6]) else
+      sprintf("(%d,%d,%d)", o[1], o[2], o[3])
+    cat(name, spec, format(fit$loglik, digits = 15), format(fit$aicc, digits = 15),
+        format(fit$sigma2, digits = 15), num(coef(fit)), "|", num(fc$mean), "|",
+        num(fc$upper[, 1]), "\n", file = "arima.txt", append = TRUE)
+  }
+  a <- auto.arima(y)
+  cat(name, format(a$aicc, digits = 15), as.character(a), "\n", file = "arima_auto.txt", append = TRUE)
   th <- thetaf(y, h = h, level = 80)
   cat(name, "|", num(th$mean), "|", num(th$upper[, 1]), "\n", file = "theta.txt", append = TRUE)
 }
