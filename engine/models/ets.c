@@ -530,7 +530,9 @@ static double simplex(problem *pb, double *z0, const double *step)
     }
     /* also stop once the best value has not improved by a relative 1e-8
      * (forecast's reltol, 1.5e-8) within STALL evaluations per dimension */
-    double fbest = gsl_multimin_fminimizer_minimum(s);
+    /* not gsl_multimin_fminimizer_minimum(s): set() leaves s->fval unset
+     * until the first iteration (valgrind: uninitialised value) */
+    double fbest = INFINITY;
     size_t since = 0;
     while (pb->nevals < EVALS) {
         if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
