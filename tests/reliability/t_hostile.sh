@@ -74,8 +74,12 @@ eq "$(sql "SELECT count(*) FROM series")" 5 "series after the rejected files (4 
 { printf 'series,period,value,source\nbig.x,2023-01,1,"'; head -c 10485760 /dev/zero | tr '\0' x; printf '"\n'; } > big.csv
 run 65 import big.csv
 has_err "big.csv:2:4: expected a field of at most 1048576 bytes, found a longer one"
-rss=$( { /usr/bin/time -f %M "$ONTRACK" import big.csv >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-[ -n "$rss" ] && { NCHECK=$((NCHECK + 1)); [ "$rss" -lt 200000 ] || fail "import of a 10 MB field used $rss KB"; }
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -o rss.txt -f %M "$ONTRACK" import big.csv >/dev/null 2>&1
+    rss=$(tail -n 1 rss.txt)
+    NCHECK=$((NCHECK + 1))
+    [ "$rss" -lt 200000 ] || fail "import of a 10 MB field used $rss KB"
+fi
 # just under the cap is an ordinary source
 { printf 'series,period,value,source\nbig.y,2023-01,1,"'; head -c 1000000 /dev/zero | tr '\0' y; printf '"\n'; } > big2.csv
 run 0 import big2.csv
