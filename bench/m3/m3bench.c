@@ -4,7 +4,8 @@
  * Usage: m3bench DATADIR GROUP METHODS [OUTPREFIX [EVERY [THREADS]]]
  *   GROUP monthly|quarterly|yearly|other; METHODS comma-separated
  *   (ets, theta, naive2, ...); EVERY k keeps every k-th series (as r_bench.R);
- *   THREADS > 1 fits with ot_model_fit_many on that many threads.
+ *   THREADS > 1 fits with ot_model_fit_many on that many threads.  A method
+ *   may carry a spec after '=': "combo=mean:ets+arima+theta" ('+' for ',').
  * Prints per method: series, mean sMAPE, MASE, 80%/95% coverage, seconds;
  * with OUTPREFIX writes OUTPREFIX-models.csv (series, method, model, aicc, sMAPE).
  * Reads info.csv, train.csv, test.csv as the dataset README describes.
@@ -132,7 +133,15 @@ int main(int argc, char **argv)
     for (char *meth = strtok(methods, ","); meth; meth = strtok(NULL, ",")) {
         double t0 = now(), smape = 0, mase = 0, c80 = 0, c95 = 0;
         size_t count = 0, failed = 0;
-        ot_model_opts o = {.period = sel[0] ? sel[0]->freq : 1};
+        char spec[128] = "";
+        char *eq = strchr(meth, '=');
+        if (eq) {
+            *eq = '\0';
+            snprintf(spec, sizeof spec, "%s", eq + 1);
+            for (char *c = spec; *c; c++)
+                *c = *c == '+' ? ',' : *c;
+        }
+        ot_model_opts o = {.period = sel[0] ? sel[0]->freq : 1, .spec = eq ? spec : NULL};
         ot_err err;
         if (threads > 1) {
             if (ot_model_fit_many((const ot_series *const *)ys, nsel, meth, &o, threads, ms,
@@ -182,7 +191,7 @@ int main(int argc, char **argv)
             ot_model_free(m);
         }
         double secs = now() - t0;
-        printf("%-8s %-10s %6zu %8.3f %8.3f %6.3f %6.3f %9.3f%s\n", group, meth, count,
+        printf("%-8s %-10s %6zu %8.3f %8.3f %6.3f %6.3f %9.3f%s\n", group, eq ? spec : meth, count,
                smape / count, mase / count, c80 / count, c95 / count, secs,
                failed ? " (failures)" : "");
         fflush(stdout);
