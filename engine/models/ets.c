@@ -2,9 +2,11 @@
  * Hyndman, Koehler, Ord & Snyder (2008), "Forecasting with Exponential
  * Smoothing", and as R's forecast::ets (version 8.20) fits them.
  *
- * Error A/M; trend N, A, Ad, M, Md; season N, A, M.  Parameters and initial
- * states are estimated by maximum likelihood with GSL's Nelder–Mead simplex
- * under forecast's "both" bounds (usual and admissible); the automatic
+ * Error A/M; trend N, A, Ad, M, Md; season N, A, M.  The smoothing
+ * parameters are estimated by maximum likelihood with GSL's Nelder–Mead
+ * simplex under forecast's "both" bounds (usual and admissible); the initial
+ * states keep forecast's heuristic values unless the spec ends in "/ml",
+ * which estimates them too (docs/methods.md says why).  The automatic
  * choice minimises AICc over the models forecast::ets allows by default.
  * Prediction intervals are analytic for classes 1–3 of Hyndman et al.
  * (2008, ch. 6) and simulated otherwise.

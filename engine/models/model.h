@@ -19,8 +19,10 @@
 
 typedef struct ot_model_opts {
     int period;        /* seasonal period; 0 = from the frequency (12, 4, 1) */
-    const char *spec;  /* method-specific specification ("MAdM" for ets,
-                          "(0,1,1)(0,1,1)" for arima); NULL = automatic */
+    const char *spec;  /* method-specific specification: "MAdM" or "ZZZ/ml"
+                          for ets, "(0,1,1)(0,1,1)" for arima,
+                          "median:ets,theta" for combo; NULL = automatic
+                          (docs/methods.md) */
     int level_only;    /* reserved */
 } ot_model_opts;
 
@@ -59,7 +61,8 @@ typedef struct ot_method {
     void (*free_state)(ot_model *m);
 } ot_method;
 
-/* The method called name ("naive", "snaive", "drift", "mean", ...), or NULL. */
+/* The method called name ("naive", "snaive", "drift", "mean", "naive2", "ets",
+ * "theta", "arima", "combo", "auto"), or NULL. */
 const ot_method *ot_method_find(const char *name);
 /* Comma-separated names of every method, for error messages. */
 const char *ot_method_names(void);
