@@ -330,7 +330,7 @@ static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 static void test_models_alloc_failure(void **state)
 {
     static const char *meths[] = {"naive", "snaive", "drift", "mean", "naive2", "ets", "theta",
-                                  "auto"};
+                                  "arima", "auto", "combo"};
     for (size_t k = 0; k < sizeof meths / sizeof meths[0]; k++) {
         for (int n = 1;; n++) {
             failing fa = {0, 0, 0};
