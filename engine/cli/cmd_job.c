@@ -597,7 +597,7 @@ static void progress(size_t done, size_t n)
 }
 
 #define PROGRESS_MIN 200 /* targets from which a terminal gets a progress bar */
-#define CHUNK 256        /* targets projected between progress updates */
+#define CHUNK 64         /* targets projected between progress updates */
 
 /* Projects t[0..n) into p, in chunks when a bar is drawn. */
 static int project_all(const jobctx *c, ot_store_view *view, const ot_proj_opts *po,
@@ -605,6 +605,8 @@ static int project_all(const jobctx *c, ot_store_view *view, const ot_proj_opts 
 {
     int bar = !c->quiet && n >= PROGRESS_MIN && isatty(STDERR_FILENO);
     size_t step = bar ? CHUNK : n;
+    if (bar)
+        progress(0, n);
     for (size_t i = 0; i < n; i += step) {
         size_t k = n - i < step ? n - i : step;
         int rc = ot_project_many(t + i, k, ot_store_view_read, view, po, p + i, err);

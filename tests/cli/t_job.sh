@@ -135,17 +135,22 @@ has_err "pruned 2 old runs (keep = 2)"
 cat > jobs/kill.lua <<'LUA'
 return {name = "kill", targets = {year = 2023}, paths = 3000, outputs = {"kill/{job}-{run}.json"}}
 LUA
+# one run's duration in ms, so that the kills land anywhere inside a run
+T0=$(date +%s%N)
+run 0 job run jobs/kill.lua --as-of 2023-10-31 --quiet
+DUR=$(( ($(date +%s%N) - T0) / 1000000 ))
 for i in $(seq 20); do
     "$ONTRACK" job run jobs/kill.lua --as-of 2023-10-31 --quiet 2>/dev/null &
     P=$!
-    sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
+    MS=$((RANDOM % (DUR * 3 / 4 + 1)))
+    sleep "$((MS / 1000)).$(printf %03d $((MS % 1000)))"
     kill -9 $P 2>/dev/null
     wait $P 2>/dev/null
 done
 eq "$(sql "PRAGMA integrity_check")" ok "integrity after SIGKILLs"
 eq "$(sql "SELECT count(*) FROM runs r WHERE job = 'kill' AND status = 'ok'
            AND (SELECT count(*) FROM projections WHERE run_id = r.id) != 22")" 0 "no partial ok run"
-echo "kill: $(sql "SELECT count(*) FROM runs WHERE job = 'kill' AND status = 'ok'") of 20 runs finished before the kill" >&2
+echo "kill: $(($(sql "SELECT count(*) FROM runs WHERE job = 'kill' AND status = 'ok'") - 1)) of 20 runs finished before the kill (a run: $DUR ms)" >&2
 eq "$(sql "SELECT count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.status != 'ok'")" 0 \
    "no projections of unfinished runs"
 run 0 job run jobs/kill.lua --as-of 2023-10-31 --quiet
@@ -186,6 +191,18 @@ run 2 job run
 has_err "which job file?"
 run 2 job frobnicate
 has_err "unknown subcommand 'frobnicate' (run, history, show, backfill)"
+
+# ---- a progress bar on a terminal for many targets (pseudo-terminal) -----
+{ echo "series,year,kind,op,value,label"
+  for i in $(seq 200); do echo "yiwu.imports,2022,growth,>=,$i,bar$i"; done; } > many.csv
+run 0 import --format targets many.csv
+echo 'return {name = "many", targets = {year = 2022}, paths = 100}' > jobs/many.lua
+printf 'expect ] 0/200 targets\nexpect ] 64/200 targets\nexpect [##############################] 200/200 targets\nwait\n' > bar.pty
+NCHECK=$((NCHECK + 1))
+"$PTYDRIVE" bar.pty "$ONTRACK" job run jobs/many.lua --as-of 2023-10-31 >/dev/null 2>bar.err || { cat bar.err; fail "no progress bar"; }
+run 0 job run jobs/many.lua --as-of 2023-10-31
+lacks_err() { NCHECK=$((NCHECK + 1)); ! grep -qF -- "$1" <<<"$ERR" || fail "stderr has: $1"; }
+lacks_err "200/200 targets"
 
 # ---- script limits: --timeout and --memory end the job, exit 1 ----------
 NRUNS=$(sql "SELECT count(*) FROM projections")
