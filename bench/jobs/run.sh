@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/jobs/run.sh — a job over N synthetic series with one target each.
 #
-#   bench/jobs/run.sh [ONTRACK] [NSERIES] [PATHS]     (defaults: build/ontrack 10000 2000)
+#   bench/jobs/run.sh [ONTRACK] [NSERIES] [PATHS] [METHOD]
+#                     (defaults: build/ontrack 10000 2000 auto)
 #
 # Generates N monthly flows (2015-01 .. 2023-09: trend, seasonality and noise
 # from a fixed seed), one growth target each for 2023, imports them into a
@@ -13,6 +14,7 @@ set -eu
 ONTRACK=$(realpath "${1:-build/ontrack}")
 N=${2:-10000}
 PATHS=${3:-2000}
+METHOD=${4:-auto}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
@@ -38,12 +40,12 @@ awk -v n="$N" 'BEGIN {
 "$ONTRACK" --db b.db import meta.csv obs.csv >/dev/null
 "$ONTRACK" --db b.db import --format targets targets.csv >/dev/null
 cat > bench.lua <<LUA
-return {name = "bench", targets = {year = 2023}, paths = $PATHS, seed = 1,
+return {name = "bench", targets = {year = 2023}, paths = $PATHS, seed = 1, method = "$METHOD",
         as_of = "2023-10-31", outputs = {"out/{job}-{run}.csv"}, keep = 10}
 LUA
 size() { sqlite3 b.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null; stat -c %s b.db; }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), CPUs: $(nproc)"
-echo "series: $N, paths: $PATHS, observations: $(($(wc -l < obs.csv) - 1)), database: $(size) bytes"
+echo "series: $N, paths: $PATHS, method: $METHOD, observations: $(($(wc -l < obs.csv) - 1)), database: $(size) bytes"
 prev=$(size)
 for k in 1 2; do
     /usr/bin/time -v "$ONTRACK" --db b.db job run bench.lua --quiet 2> time.txt
