@@ -1104,7 +1104,8 @@ static int job_show(cli_global *g, int argc, char **argv)
         goto done;
     if (np == 0) {
         printf("no projections (%s)\n", strcmp(run->status, "ok") == 0 ? "the job projects no targets"
-                                                                      : "the run did not finish");
+                                         : strcmp(run->status, "running") == 0 ? "the run is not finished"
+                                                                                : "the run failed");
         goto done;
     }
     if ((rc = ot_store_targets(st, 0, &all, &ids, &nt, &err)))

@@ -210,6 +210,8 @@ run 1 job run jobs/slow.lua --as-of 2023-10-31 --timeout 0.3
 has_err "error slow run="
 has_err "script stopped: time limit of 0.3 s exceeded"
 eq "$(sql "SELECT status FROM runs WHERE job = 'slow' ORDER BY id DESC LIMIT 1")" failed "timed-out run failed"
+run 0 job show "$(sql "SELECT max(id) FROM runs WHERE job = 'slow'")"
+has_out "no projections (the run failed)"
 eq "$(sql "SELECT count(*) FROM projections")" "$NRUNS" "a failed run stores nothing"
 echo 'local t = {} for i = 1, 1e8 do t[i] = i end' > jobs/hog.lua
 echo 'return {name = "hog", scripts = {"hog.lua"}}' > jobs/hogjob.lua
