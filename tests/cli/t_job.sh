@@ -62,6 +62,21 @@ grep -q "地区生产总值增长7.5%以上" "jobs/html/html-$H1.html" || fail "
 cmp -s "jobs/html/html-$H1.html" "jobs/html/html-$H2.html" || fail "HTML differs between runs"
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'html'"
 
+# a period as-of: the latest vintages through that period, named as given
+run 0 job run jobs/yiwu_monthly.lua --as-of 2023-06 --quiet
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('jobs/reports/yiwu-monthly-2023-06.json'), '\$.projections[0].through')")" \
+   2023Q1 "as of 2023-06: GDP through Q1"
+sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE id = (SELECT max(id) FROM runs)"
+
+# the job's db (relative to the job file) comes before \$ONTRACK_DB; --db before both
+echo 'return {name = "dbjob", db = "own.db", targets = {}}' > jobs/dbjob.lua
+run 0 job run jobs/dbjob.lua --quiet
+eq "$(sqlite3 jobs/own.db "SELECT job || ' ' || status FROM runs")" "dbjob ok" "the job's own database"
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'dbjob'")" 0 "not \$ONTRACK_DB"
+run 0 --db "$ONTRACK_DB" job run jobs/dbjob.lua --quiet
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'dbjob'")" 1 "--db wins"
+sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'dbjob'"
+
 # ---- history and show ---------------------------------------------------
 run 0 job history
 out_words 1 "run job status as of started seconds data"
