@@ -2,8 +2,9 @@
 # Crash safety of `ontrack job run`: SIGKILL at random moments, 50 times.
 #
 # The bundled data is imported once; then each round starts the job and kills
-# it with SIGKILL after a random delay between 0 and 1.2 times the measured
-# length of a whole run, all rounds on the same database.  After every kill:
+# it with SIGKILL after a random delay between 0 and a bound that starts at
+# the measured length of a whole run and adapts to the load as in
+# t_kill_import.sh, all rounds on the same database.  After every kill:
 # `PRAGMA integrity_check` is ok, the imported data is unchanged (a job never
 # loses data), no run that is not `ok` has projections, and every `ok` run has
 # all 22.  At the end a normal run succeeds, marks the killed runs failed, and
@@ -38,17 +39,18 @@ check_db() {
                AND (SELECT count(*) FROM projections WHERE run_id = r.id) != 22")" 0 "ok runs with missing projections"
 }
 
-killed=0
+killed=0 bound=$FULL_MS
 for ((r = 1; r <= ROUNDS; r++)); do
-    ms=$(( (RANDOM * 32768 + RANDOM) % (FULL_MS * 12 / 10 + 1) ))
+    ms=$(( (RANDOM * 32768 + RANDOM) % (bound + 1) ))
     "$ONTRACK" job run jobs/kill.lua --as-of 2023-10-31 --quiet >/dev/null 2>&1 &
     pid=$!
     sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
     kill -KILL $pid 2>/dev/null
     { wait $pid; } 2>/dev/null; rc=$?
     case $rc in
-        137) killed=$((killed + 1)) ;;
-        0) ;;
+        137) killed=$((killed + 1))
+             bound=$(( bound * 21 / 20 < FULL_MS * 2 ? bound * 21 / 20 : FULL_MS * 2 )) ;;
+        0) bound=$(( bound * 3 / 4 > 20 ? bound * 3 / 4 : 20 )) ;;
         *) fail "round $r: job run exited $rc (not killed, not ok)" ;;
     esac
     check_db
