@@ -241,6 +241,14 @@ run 1 run --memory 20 jobs/hog.lua
 has_err "not enough memory: the script's memory limit was reached"
 run 2 run --timeout -1 jobs/busy.lua
 has_err "--timeout: expected seconds (a number above 0), got '-1'"
+# and on `repl` (piped): the statement stops, the session goes on, exit 1
+OUT=$(printf 'local t = os.clock() while os.clock() - t < 5 do end\nprint("after")\n' |
+      "$ONTRACK" repl --timeout 0.3 2>"$T/.err"); CODE=$?; ERR=$(cat "$T/.err")
+eq "$CODE" 1 "repl --timeout exit code"
+has_err "script stopped: time limit of 0.3 s exceeded"
+eq "$OUT" "after" "the session went on"
+run 2 repl --memory 2000000
+has_err "--memory: expected megabytes from 1 to 1048576, got '2000000'"
 # job scripts are sandboxed; --trusted lifts it
 echo 'os.execute("true")' > jobs/exec.lua
 echo 'return {name = "exec", scripts = {"exec.lua"}}' > jobs/execjob.lua
