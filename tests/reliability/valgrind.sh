@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# valgrind.sh — the Lua tests and a few CLI commands under valgrind memcheck.
+# valgrind.sh — the Lua tests and the main CLI commands (import, series, show,
+# targets, project, run of the flagship script, job run, report) under
+# valgrind memcheck.
 #
 #   tests/reliability/valgrind.sh ONTRACK_BINARY
 #
@@ -58,6 +60,10 @@ vg cli_show 0 --db "$DB" show yiwu.exports --as-of 2023-10-31
 vg cli_targets 0 --db "$DB" targets --year 2023
 vg cli_project 0 --db "$DB" project --year 2023 --as-of 2023-10-31
 vg flagship 0 --db "$W/flagship.db" run scripts/yiwu_2023.lua
+mkdir -p "$W/jobs"
+cp scripts/jobs/yiwu_monthly.lua "$W/jobs/"
+vg job_run 0 --db "$DB" job run "$W/jobs/yiwu_monthly.lua" --as-of 2023-10-31 --quiet
+vg report 0 --db "$DB" report latest --format md
 
 if [ $failed -ne 0 ]; then
     cp -r "$LOGS" "${TMPDIR:-/tmp}/ontrack-valgrind-logs" 2>/dev/null &&
