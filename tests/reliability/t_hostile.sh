@@ -41,6 +41,20 @@ EOF_LUA
 run 0 run names.lua
 has_out "lua ok"
 
+# a key and a label with quotes, a newline, a tab, a backslash and </script>
+# come back exactly from JSON output (the projection of a stored target)
+K='"j.""k""<b>"'
+printf 'series,period,value\n%s,2022-01,100\n%s,2022-02,100\n%s,2023-01,110\n' "$K" "$K" "$K" > j.csv
+printf 'series,year,kind,op,value,label\n%s,2023,growth,>=,5,"a ""label""\nline2\t</script>\\"\n' "$K" > jt.csv
+run 0 import j.csv jt.csv
+run 0 project --year 2023 --json
+printf '%s' "$OUT" > p.json
+eq "$(sqlite3 :memory: "SELECT json_valid(readfile('p.json'))")" 1 "JSON output is valid"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].target.series')")" \
+   'j."k"<b>' "key in JSON"
+eq "$(sqlite3 :memory: "SELECT hex(json_extract(readfile('p.json'), '\$.projections[0].target.label'))")" \
+   "$(printf 'a "label"\nline2\t</script>\\' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)" "label in JSON"
+
 # ---- rejected with a location -----------------------------------------------
 # control characters in a series key (each format), a NUL byte in any field
 printf 'series,period,value\n"a\033[31mred",2023-01,1\n' > esc.csv
@@ -68,7 +82,7 @@ has_err "bad8.csv:2:4: expected UTF-8 text, found byte 0xFF (if the file is GBK 
 printf 'series,period,value\nu.y,2023-01,1\nu.y,2023-02,\300\n' > bad8b.csv
 run 65 import bad8b.csv
 has_err "bad8b.csv:3:3: expected UTF-8 text, found byte 0xC0"
-eq "$(sql "SELECT count(*) FROM series")" 5 "series after the rejected files (4 + l.\"q\"<i>)"
+eq "$(sql "SELECT count(*) FROM series")" 6 "series after the rejected files (4 + l.\"q\"<i> + j.\"k\"<b>)"
 
 # a 10 MB field: rejected at its place, memory bounded (a 1 MiB cap per field)
 { printf 'series,period,value,source\nbig.x,2023-01,1,"'; head -c 10485760 /dev/zero | tr '\0' x; printf '"\n'; } > big.csv
