@@ -668,6 +668,16 @@ static int m_tostring(lua_State *L)
 static const char *const eighths[9] = {" ",  "\u2581", "\u2582", "\u2583", "\u2584",
                                        "\u2585", "\u2586", "\u2587", "\u2588"};
 
+/* Eighths of a cell from the bottom of an h-row chart for finite x in
+ * [lo, hi] (lo < hi).  Halved first, so that hi - lo cannot overflow to inf
+ * for values near +-DBL_MAX (halving is exact: the same result otherwise),
+ * and clamped, since lround of NaN or of a huge value is undefined. */
+static long plot_eighths(double x, double lo, double hi, int h)
+{
+    double f = (0.5 * x - 0.5 * lo) / (0.5 * hi - 0.5 * lo) * h * 8;
+    return isnan(f) ? 0 : lround(fmin(fmax(f, 0), (double)h * 8));
+}
+
 /* s:plot([{width =, height =, target =}]): prints a bar chart of the last
  * `width` values (default: $COLUMNS - 12, at most 120) in `height` rows
  * (default 10) of Unicode block characters, the top and bottom values as
@@ -694,11 +704,11 @@ static int l_plot(lua_State *L)
     size_t first = s->n - w;
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = first; i < s->n; i++)
-        if (!isnan(s->v[i])) {
+        if (isfinite(s->v[i])) { /* infinities are drawn as gaps, like missing values */
             lo = fmin(lo, s->v[i]);
             hi = fmax(hi, s->v[i]);
         }
-    if (!isnan(target)) {
+    if (isfinite(target)) {
         lo = fmin(lo, target);
         hi = fmax(hi, target);
     }
@@ -710,11 +720,10 @@ static int l_plot(lua_State *L)
         if (lo == hi) /* a flat line: give it a visible height */
             lo = hi - (hi == 0 ? 1 : fabs(hi) * 0.1);
         int h = (int)height;
-        double span = hi - lo;
         /* the target's row and eighth, from the top */
         int trow = -1;
-        if (!isnan(target)) {
-            long te = lround((target - lo) / span * h * 8);
+        if (isfinite(target)) {
+            long te = plot_eighths(target, lo, hi, h);
             trow = h - 1 - (int)(te > 0 ? (te - 1) / 8 : 0);
         }
         char label[48], hilab[32], lolab[32];
@@ -727,11 +736,11 @@ static int l_plot(lua_State *L)
             luaL_addstring(&b, label);
             for (size_t i = first; i < s->n; i++) {
                 double v = s->v[i];
-                if (isnan(v)) {
+                if (!isfinite(v)) {
                     luaL_addstring(&b, r == trow ? "\u2508" : " ");
                     continue;
                 }
-                long e = lround((v - lo) / span * h * 8); /* eighths from the bottom */
+                long e = plot_eighths(v, lo, hi, h); /* eighths from the bottom */
                 long cell = e - (long)(h - 1 - r) * 8;
                 cell = cell < 0 ? 0 : cell > 8 ? 8 : cell;
                 luaL_addstring(&b, cell == 0 && r == trow ? "\u2508" : eighths[cell]);
