@@ -39,7 +39,8 @@ int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, d
 
 static const char help[] =
     "usage: ontrack job run JOBFILE [--as-of DATE|PERIOD] [--wait] [--quiet]\n"
-    "                       [--fail-on off-track] [--timeout S] [--memory MB] [--trusted]\n"
+    "                       [--fail-on off-track] [--timeout S] [--memory MB]\n"
+    "                       [--trusted]\n"
     "       ontrack job history [JOB] [--limit N]\n"
     "       ontrack job show RUN\n"
     "       ontrack job backfill JOBFILE --from PERIOD --to PERIOD [run options]\n\n"
