@@ -12,7 +12,8 @@ int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, d
                      size_t *bytes);
 
 static const char help[] =
-    "usage: ontrack run [--as-of DATE|PERIOD] [--timeout S] [--memory MB] SCRIPT [ARGS...]\n\n"
+    "usage: ontrack run [--as-of DATE|PERIOD] [--timeout S] [--memory MB]\n"
+    "                   SCRIPT [ARGS...]\n\n"
     "Runs a Lua script with the engine preloaded as `ot` (ot.db() is the database\n"
     "given by --db, $ONTRACK_DB or ./ontrack.db) and `arg` as in lua.  Options\n"
     "come before SCRIPT; everything after it belongs to the script.  --as-of\n"
