@@ -614,9 +614,13 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
             r->flags[at - 1] |= OT_OBS_COVERED;
         }
     }
-    if ((rc = ot_series_set_meta(r, key, name ? name : "", unit ? unit : "", err)))
+    /* A growth measure is a rate in percent whatever the series' own unit. */
+    int growth = m == OT_MEASURE_YOY || m == OT_MEASURE_YTD_YOY;
+    if ((rc = ot_series_set_meta(r, key, name ? name : "", growth ? "%" : unit ? unit : "", err)))
         goto done;
-    if (kind >= 0)
+    if (growth)
+        r->kind = OT_KIND_RATE;
+    else if (kind >= 0)
         r->kind = (ot_kind)kind;
     *out = r;
     r = NULL;
