@@ -121,6 +121,31 @@ has_err "text.db: file is not a database"
 run 74 --db text.db run names.lua
 has_err "file is not a database"
 
+# 64 random bytes at 20 random places (seeded: the same places every run):
+# every command ends with 0 (the damage missed what it reads), 65, 66 or 74,
+# never a crash or a sanitizer report
+D="$SRC/datasets"
+"$ONTRACK" --db bundled.db import "$D/series.csv" "$D/yiwu/yiwu.csv" "$D/yiwu/targets_2023.csv" >/dev/null ||
+    fail "import into bundled.db"
+sqlite3 bundled.db 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+size=$(stat -c %s bundled.db)
+RANDOM=9
+for ((i = 1; i <= 20; i++)); do
+    cp bundled.db hit.db
+    off=$(( (RANDOM * 32768 + RANDOM) % size ))
+    head -c 64 /dev/urandom | dd of=hit.db bs=1 seek=$off conv=notrunc 2>/dev/null
+    for cmd in "series" "show yiwu.exports" "targets" "project --year 2023 --as-of 2023-10-31" "import d2.csv"; do
+        # shellcheck disable=SC2086
+        "$ONTRACK" --db hit.db $cmd >/dev/null 2>"$T/.err"; CODE=$?
+        NCHECK=$((NCHECK + 1))
+        case $CODE in
+            0|65|66|74) ;;
+            *) ERR=$(cat "$T/.err"); fail "ontrack $cmd on hit.db (64 bytes at $off garbled) exited $CODE" ;;
+        esac
+    done
+    rm -f hit.db hit.db-wal hit.db-shm
+done
+
 # ---- a read-only database ---------------------------------------------------
 # as root, permissions do not bind: run those commands as nobody (setpriv)
 AS=()
