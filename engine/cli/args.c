@@ -1,6 +1,8 @@
 /* args.c — option parsing shared by the subcommands, and error printing. */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,9 +108,15 @@ int cli_parse_asof(const char *cmd, const char *s, int32_t *days, ot_period *thr
 {
     ot_period p;
     ot_err err;
-    if (ot_period_parse(s, (size_t)-1, &p, &err) != OT_OK)
-        return cli_usage_error(cmd, "--as-of: '%s' is neither a date (2023-10-20) nor a period (2023-09)",
-                               s);
+    int32_t d;
+    if (ot_period_parse(s, (size_t)-1, &p, &err) != OT_OK) {
+        /* the date forms periods do not have: 20231020, 2023/10/20, 2023年10月20日 */
+        if (ot_date_parse(s, &d, &err) != OT_OK)
+            return cli_usage_error(
+                cmd, "--as-of: '%s' is neither a date (2023-10-20) nor a period (2023-09)", s);
+        p.freq = OT_FREQ_D;
+        p.ord = d;
+    }
     if (p.freq == OT_FREQ_D) {
         *days = p.ord;
         through->freq = OT_FREQ_NONE;
@@ -125,6 +133,74 @@ int cli_open_store(const cli_global *g, int readonly, ot_store **out)
     ot_err_clear(&err);
     if (ot_store_open(cli_db_path(g), readonly ? OT_STORE_READONLY : OT_STORE_CREATE, out, &err) !=
         OT_OK)
+        return cli_fail(&err);
+    return 0;
+}
+
+int cli_parse_year(const char *cmd, const char *s, int *year)
+{
+    char *end;
+    long y = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || y < 1900 || y > 2200)
+        return cli_usage_error(cmd, "--year: expected a year such as 2023, got '%s'", s);
+    *year = (int)y;
+    return 0;
+}
+
+int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, double *secs,
+                     size_t *bytes)
+{
+    *secs = 0;
+    *bytes = 0;
+    if (timeout) {
+        char *end;
+        errno = 0;
+        double v = strtod(timeout, &end);
+        if (end == timeout || *end != '\0' || errno || !isfinite(v) || v <= 0 || v > 31536000)
+            return cli_usage_error(cmd, "--timeout: expected seconds (a number above 0), got '%s'",
+                                   timeout);
+        *secs = v;
+    }
+    if (memory) {
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(memory, &end, 10);
+        if (end == memory || *end != '\0' || errno || memory[0] == '-' || v == 0 || v > 1048576)
+            return cli_usage_error(cmd, "--memory: expected megabytes from 1 to 1048576, got '%s'",
+                                   memory);
+        *bytes = (size_t)v << 20;
+    }
+    return 0;
+}
+
+int cli_parse_count(const char *cmd, const char *opt, const char *s, unsigned long max,
+                    unsigned long *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s == '\0' || *s == '-' || *end != '\0' || v == 0 || v > max)
+        return cli_usage_error(cmd, "--%s: expected a whole number from 1 to %lu, got '%s'",
+                               opt, max, s);
+    *out = v;
+    return 0;
+}
+
+int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const char *timeout,
+                  const char *memory, ot_host **out)
+{
+    int32_t days;
+    ot_period through;
+    double secs;
+    size_t bytes;
+    int rc;
+    if (as_of && (rc = cli_parse_asof(cmd, as_of, &days, &through)))
+        return rc;
+    if ((rc = cli_parse_limits(cmd, timeout, memory, &secs, &bytes)))
+        return rc;
+    ot_host_opts o = {cli_db_path(g), as_of, secs, bytes, 0};
+    ot_err err;
+    ot_err_clear(&err);
+    if (ot_host_new(&o, out, &err) != OT_OK)
         return cli_fail(&err);
     return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "core/err.h"
 #include "core/period.h"
+#include "lua/host.h"
 #include "store/store.h"
 
 #ifndef ONTRACK_VERSION
@@ -60,6 +61,22 @@ int cli_parse_asof(const char *cmd, const char *s, int32_t *days, ot_period *thr
 /* Opens the database for a command (creating it unless readonly); prints
  * the error and returns its exit code on failure, 0 on success. */
 int cli_open_store(const cli_global *g, int readonly, ot_store **out);
+
+/* Parses a year 1900-2200 into *year.  The cli_parse_* functions return 0,
+ * or print a usage error naming the command and return 2. */
+int cli_parse_year(const char *cmd, const char *s, int *year);
+/* Parses a whole number 1..max given to --opt. */
+int cli_parse_count(const char *cmd, const char *opt, const char *s, unsigned long max,
+                    unsigned long *out);
+/* Parses --timeout (seconds above 0, at most a year) and --memory (whole
+ * megabytes, 1..1048576) into *secs and *bytes (0 when not given). */
+int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, double *secs,
+                     size_t *bytes);
+/* Checks --as-of, --timeout and --memory and creates the script host over
+ * the command's database (not sandboxed).  Returns 0 with *out new (free
+ * with ot_host_free), or the exit code after printing the problem. */
+int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const char *timeout,
+                  const char *memory, ot_host **out);
 
 /* Subcommands. */
 int cmd_init(cli_global *g, int argc, char **argv);

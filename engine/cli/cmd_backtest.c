@@ -23,8 +23,6 @@ static const char help[] =
     "(2018-2023, or one year).  --paths (default 1000) and --seed (default 1) as in\n"
     "project.  Reads the latest vintages.  How to read it: docs/backtest.md.\n";
 
-int cli_parse_year(const char *cmd, const char *s, int *year);
-
 typedef struct keylist {
     ot_backtest_series *v;
     size_t n, cap;

@@ -34,9 +34,6 @@
 #include "store/view.h"
 
 /* In cmd_run.c. */
-int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, double *secs,
-                     size_t *bytes);
-
 static const char help[] =
     "usage: ontrack job run JOBFILE [--as-of DATE|PERIOD] [--wait] [--quiet]\n"
     "                       [--fail-on off-track] [--timeout S] [--memory MB]\n"

@@ -18,20 +18,6 @@ static const char help[] =
     "--paths (default 10000) sample paths, seeded by --seed (default 1): the same\n"
     "seed and data give the same figures.  --json prints JSON (docs/formats.md).\n";
 
-int cli_parse_year(const char *cmd, const char *s, int *year);
-
-/* Parses a positive count; returns 0 or prints a usage error and returns 2. */
-static int parse_count(const char *opt, const char *s, unsigned long max, unsigned long *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 10);
-    if (*s == '\0' || *s == '-' || *end != '\0' || v == 0 || v > max)
-        return cli_usage_error("project", "--%s: expected a whole number from 1 to %lu, got '%s'",
-                               opt, max, s);
-    *out = v;
-    return 0;
-}
-
 int cmd_project(cli_global *g, int argc, char **argv)
 {
     const char *year_s = NULL, *as_of = NULL, *paths_s = NULL, *seed_s = NULL, *method = NULL;
@@ -56,12 +42,12 @@ int cmd_project(cli_global *g, int argc, char **argv)
     if (year_s && (rc = cli_parse_year("project", year_s, &year)))
         return rc;
     if (paths_s) {
-        if ((rc = parse_count("paths", paths_s, 10000000UL, &v)))
+        if ((rc = cli_parse_count("project", "paths", paths_s, 10000000UL, &v)))
             return rc;
         po.paths = v;
     }
     if (seed_s) {
-        if ((rc = parse_count("seed", seed_s, 0xffffffffUL, &v)))
+        if ((rc = cli_parse_count("project", "seed", seed_s, 0xffffffffUL, &v)))
             return rc;
         po.seed = v;
     }

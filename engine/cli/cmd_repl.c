@@ -31,12 +31,10 @@ static const char help[] =
     "input not a terminal it runs the statements it reads and prints only results\n"
     "and errors.  --timeout S stops each statement after S seconds and --memory MB\n"
     "caps the session's Lua and engine memory: the statement ends with an error,\n"
-    "the session goes on (piped input: exit 1 at the end).\n";
+    "the session goes on (piped input: exit 1 at the end).  Prompts and errors are\n"
+    "coloured on a terminal unless NO_COLOR is set.\n";
 
 /* In cmd_run.c. */
-int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, double *secs,
-                     size_t *bytes);
-
 static ot_host *volatile running; /* the host while a chunk runs, for SIGINT */
 static volatile sig_atomic_t interrupted;
 
@@ -53,6 +51,10 @@ static void on_sigint(int sig)
  * readline returns "" with the terminal restored and the loop drops it. */
 static int getc_hook(FILE *f)
 {
+    if (interrupted) { /* the signal came between two reads */
+        rl_replace_line("", 0);
+        return '\n';
+    }
     for (;;) {
         unsigned char c;
         ssize_t k = read(fileno(f), &c, 1);
@@ -108,6 +110,7 @@ static char **complete(const char *text, int start, int end)
     (void)text;
     (void)start;
     rl_attempted_completion_over = 1; /* never fall back to file names */
+    rl_completion_append_character = '\0'; /* reset by readline before each call */
     cands cs = {NULL, 0, 0, 0};
     char *line = strndup(rl_line_buffer, (size_t)end);
     if (line && completing)
@@ -148,7 +151,17 @@ static int history_path(char *buf, size_t cap)
     return 0;
 }
 
-/* Evaluates input; on an error prints it. */
+/* ANSI colours, only on a terminal and never with NO_COLOR set
+ * (no-color.org) or on a dumb terminal. */
+static int colour;
+
+static int wants_colour(int fd)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(fd) && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Evaluates input; on an error prints it (in red on a colour terminal). */
 static int eval(ot_host *h, const char *input, int *incomplete)
 {
     ot_err err;
@@ -157,7 +170,7 @@ static int eval(ot_host *h, const char *input, int *incomplete)
     int rc = ot_host_eval(h, input, incomplete, &err);
     running = NULL;
     if (rc != OT_OK) {
-        fprintf(stderr, "%s\n", err.msg);
+        fprintf(stderr, colour ? "\033[31m%s\033[0m\n" : "%s\n", err.msg);
         fflush(stderr);
     }
     return rc;
@@ -221,11 +234,16 @@ static int interactive(ot_host *h, const char *db)
     rl_readline_name = "ontrack";
     rl_attempted_completion_function = complete;
     rl_completer_word_break_characters = (char *)" \t\n\"'`@$><=;|&{(,+-*/%^~#[]";
-    rl_completion_append_character = '\0';
     completing = h;
     rl_catch_signals = 0; /* SIGINT is ours: see getc_hook */
     rl_getc_function = getc_hook;
     using_history();
+    /* A multi-line statement is one history entry, also across sessions:
+     * the file marks each entry with a timestamp line, and lines up to the
+     * next mark belong to the same entry. */
+    history_comment_char = '#';
+    history_write_timestamps = 1;
+    history_multiline_entries = 1;
     if (have_hist)
         read_history(hist);
     printf("ontrack %s — Lua 5.4 with the engine as `ot`; database %s\n"
@@ -235,7 +253,11 @@ static int interactive(ot_host *h, const char *db)
     int quit = 0;
     while (!quit) {
         interrupted = 0;
-        char *line = readline(buf.n ? ">> " : "> ");
+        /* \001 and \002 tell readline the escapes take no room */
+        const char *prompt = colour ? (buf.n ? "\001\033[36m\002>>\001\033[0m\002 "
+                                             : "\001\033[36m\002>\001\033[0m\002 ")
+                                    : (buf.n ? ">> " : "> ");
+        char *line = readline(prompt);
         if (!line) { /* Ctrl-D */
             putchar('\n');
             break;
@@ -331,27 +353,15 @@ int cmd_repl(cli_global *g, int argc, char **argv)
     }
     if (npos > 0)
         return cli_usage_error("repl", "unexpected argument '%s' (ontrack run runs a script)", pos[0]);
-    if (as_of) {
-        int32_t days;
-        ot_period through;
-        if ((rc = cli_parse_asof("repl", as_of, &days, &through)))
-            return rc;
-    }
-    double secs;
-    size_t bytes;
-    if ((rc = cli_parse_limits("repl", timeout, memory, &secs, &bytes)))
-        return rc;
-    ot_host_opts o = {cli_db_path(g), as_of, secs, bytes, 0};
     ot_host *h;
-    ot_err err;
-    ot_err_clear(&err);
-    if (ot_host_new(&o, &h, &err) != OT_OK)
-        return cli_fail(&err);
+    if ((rc = cli_host_open(g, "repl", as_of, timeout, memory, &h)))
+        return rc;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    colour = wants_colour(STDERR_FILENO);
     rc = isatty(STDIN_FILENO) ? interactive(h, cli_db_path(g)) : piped(h);
     signal(SIGINT, SIG_DFL);
     ot_host_free(h);

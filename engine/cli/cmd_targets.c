@@ -13,17 +13,6 @@ static const char help[] =
     "series and the label.  Unquantified targets are listed with kind\n"
     "'unquantified' and no test.\n";
 
-/* Parses a year 1900–2200; returns 0 or prints a usage error and returns 2. */
-int cli_parse_year(const char *cmd, const char *s, int *year)
-{
-    char *end;
-    long y = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || y < 1900 || y > 2200)
-        return cli_usage_error(cmd, "--year: expected a year such as 2023, got '%s'", s);
-    *year = (int)y;
-    return 0;
-}
-
 int cmd_targets(cli_global *g, int argc, char **argv)
 {
     const char *year_s = NULL;

@@ -5,7 +5,8 @@
  * \x03 is Ctrl-C and \x04 Ctrl-D); `expect TEXT` waits up to 10 s until the
  * output since the last expect contains TEXT; `wait` waits for the program
  * to exit (status 0 expected); `sleep MS` reads output for MS milliseconds
- * (to let a command start before a Ctrl-C); `#` starts a comment.  Fails (exit 1) with the
+ * (to let a command start before a Ctrl-C); `#` starts a comment.  The
+ * program sees TERM=dumb, or $PTY_TERM when set.  Fails (exit 1) with the
  * output seen so far when an expectation is not met.
  */
 #define _DEFAULT_SOURCE
@@ -95,7 +96,8 @@ int main(int argc, char **argv)
     if (pid < 0)
         die("forkpty failed", strerror(errno));
     if (pid == 0) {
-        setenv("TERM", "dumb", 1);
+        const char *term = getenv("PTY_TERM"); /* the terminal type to claim */
+        setenv("TERM", term && *term ? term : "dumb", 1);
         execvp(argv[2], argv + 2);
         _exit(127);
     }

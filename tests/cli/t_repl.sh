@@ -62,6 +62,7 @@ send x\r
 expect 21
 # Ctrl-C at the prompt drops the line
 send nonsense here\x03
+sleep 200
 send x + 1\r
 expect 22
 send hist_marker = 1\r
@@ -87,4 +88,29 @@ wait
 EOF2
 "$PTYDRIVE" s2.txt "$ONTRACK" repl > "$T/s2.log" 2>&1 || { cat "$T/s2.log"; fail "terminal session 2"; }
 NCHECK=$((NCHECK + 2))
+# the multi-line function is one history entry: its three lines follow one timestamp mark
+grep -A3 '^#[0-9]' "$XDG_STATE_HOME/ontrack/history" | grep -q -x 'return a + 1' ||
+    fail "the multi-line statement is not one history entry"
+[ "$(grep -B1 -x 'return a + 1' "$XDG_STATE_HOME/ontrack/history" | head -1)" = "function f(a)" ] ||
+    fail "history entry lines out of order"
+
+# colours on a colour terminal (the escapes arrive without their ESC byte)...
+cat > s3.txt <<'EOF2'
+expect [36m>
+send error("red")\r
+expect [31mstdin:1: red
+send .quit\r
+wait
+EOF2
+env -u NO_COLOR PTY_TERM=xterm "$PTYDRIVE" s3.txt "$ONTRACK" repl > "$T/s3.log" 2>&1 ||
+    { cat "$T/s3.log"; fail "colour session"; }
+# ...and none with NO_COLOR
+cat > s4.txt <<'EOF2'
+expect > 
+send .quit\r
+wait
+EOF2
+PTY_TERM=xterm "$PTYDRIVE" s4.txt "$ONTRACK" repl > "$T/s4.log" 2>&1 || { cat "$T/s4.log"; fail "NO_COLOR session"; }
+! grep -q '\[36m' "$T/s4.log" || fail "colour despite NO_COLOR"
+NCHECK=$((NCHECK + 3))
 done_ok

@@ -24,6 +24,11 @@ out_line 4 "2023-03  10.6"
 run 0 show c.retail --as-of 2023-04-01
 has_out "2023-01/02"
 lacks_out "2023-03"
+# the compact and Chinese date forms too
+run 0 show c.retail --as-of 20230401
+lacks_out "2023-03"
+run 0 show c.retail --as-of 2023年4月20日
+has_out "2023-03"
 # through a period
 run 0 show --as-of 2023-02 c.retail
 lacks_out "2023-03"
