@@ -369,7 +369,7 @@ static int write_html(const char *job, const char *as_of, const ot_target *t, co
     }
     for (size_t i = 0; i < n; i++) {
         if (view && t[i].kind != OT_TARGET_UNQUANTIFIED &&
-            (rc = ot_report_history(&t[i], ot_store_view_read, view, 1, NULL, &hist[i], err)))
+            (rc = ot_project_history(&t[i], ot_store_view_read, view, 1, NULL, &hist[i], err)))
             goto done;
         items[i] = (ot_report_item){&t[i], &p[i], hist[i], NULL, (long long)ids[i]};
     }

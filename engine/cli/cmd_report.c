@@ -177,7 +177,7 @@ int cmd_report(cli_global *g, int argc, char **argv)
                 goto done;
             if (!own[i].label && (rc = ot_target_set_str(&own[i].label, rows[i].label, &err)))
                 goto done;
-            if ((rc = ot_report_history(&own[i], ot_store_view_read, &view, 1, NULL, &hist[i],
+            if ((rc = ot_project_history(&own[i], ot_store_view_read, &view, 1, NULL, &hist[i],
                                         &err)) != OT_OK)
                 goto done;
         } else {

@@ -896,7 +896,7 @@ static int report_doc(lua_State *L, const ot_target *t, const ot_projection *p, 
     if (st) {
         ot_store_view_init(&cs.view, st, days, &a);
         for (size_t i = 0; i < n && rc == OT_OK; i++)
-            rc = ot_report_history(&t[i], cut_read, &cs, 1, &a, &hist[i], &e);
+            rc = ot_project_history(&t[i], cut_read, &cs, 1, &a, &hist[i], &e);
         ot_store_view_destroy(&cs.view);
     }
     for (size_t i = 0; i < n; i++)

@@ -146,6 +146,17 @@ int ot_project_target(const ot_target *t, ot_source_fn src, void *ud, const ot_p
 int ot_project_many(const ot_target *t, size_t n, ot_source_fn src, void *ud,
                     const ot_proj_opts *o, ot_projection *out, ot_err *err);
 
+/* The chart history of target t (a report's chart line) for the target
+ * year and the `years` before it, read through src as the projection reads
+ * it: ytd growth % for growth, growth minus the ref's for relative and
+ * in_step, the ytd total (flows) or level (stocks) for level and count, the
+ * ytd total per day of the year for daily_avg.  *out is a new series (from
+ * a; caller frees with ot_series_free), or NULL when the kind has no history
+ * (decline, unquantified) or the source has nothing.  Fails with the
+ * source's error, OT_EDATA for a daily series, or OT_ENOMEM. */
+int ot_project_history(const ot_target *t, ot_source_fn src, void *ud, int years,
+                       const ot_alloc *a, ot_series **out, ot_err *err);
+
 /* The method used for rich data when `requested` is asked for: requested
  * itself when models/ registers it or it is OT_PROJ_METHOD_FALLBACK,
  * OT_PROJ_METHOD_FALLBACK when requested is NULL or "auto" and "auto" is not

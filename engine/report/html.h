@@ -82,17 +82,6 @@ int ot_report_write(const ot_report_doc *doc, ot_report_format fmt, FILE *f, ot_
 int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int height, FILE *f,
                   ot_err *err);
 
-/* The chart history of target t (ot_report_item.history) for the target
- * year and the `years` before it, read through src as the projection reads
- * it: ytd growth % for growth, growth minus the ref's for relative and
- * in_step, the ytd total (flows) or level (stocks) for level and count, the
- * ytd total per day of the year for daily_avg.  *out is a new series (from
- * a; caller frees with ot_series_free), or NULL when the kind has no history
- * (decline, unquantified) or the source has nothing.  Fails with the
- * source's error, OT_EDATA for a daily series, or OT_ENOMEM. */
-int ot_report_history(const ot_target *t, ot_source_fn src, void *ud, int years,
-                      const ot_alloc *a, ot_series **out, ot_err *err);
-
 /* Writes s to f with &, <, >, " and ' escaped; NULL writes nothing. */
 void ot_html_escape(FILE *f, const char *s);
 

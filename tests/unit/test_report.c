@@ -417,7 +417,7 @@ static void test_report_history(void **state)
     t.value = 1300;
     ot_series *h = NULL;
     ot_err e;
-    assert_int_equal(ot_report_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
+    assert_int_equal(ot_project_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
     assert_non_null(h);
     assert_int_equal(h->freq, OT_FREQ_M);
     assert_int_equal(h->start, ot_period_make(OT_FREQ_M, 2022, 1));
@@ -430,26 +430,26 @@ static void test_report_history(void **state)
     ot_series_free(h);
 
     t.kind = OT_TARGET_GROWTH;
-    assert_int_equal(ot_report_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
+    assert_int_equal(ot_project_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
     assert_float_equal(h->v[12], 10, 1e-9);
     assert_float_equal(h->v[14], 10, 1e-9);
     assert_true(isnan(h->v[0])); /* no 2021 to grow from */
     ot_series_free(h);
 
     t.kind = OT_TARGET_DAILY_AVG;
-    assert_int_equal(ot_report_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
+    assert_int_equal(ot_project_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
     assert_float_equal(h->v[11], 1200.0 / 365, 1e-9);
     ot_series_free(h);
 
     /* no history for decline, nor for a key the source lacks */
     t.kind = OT_TARGET_DECLINE;
     h = (ot_series *)&t;
-    assert_int_equal(ot_report_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
+    assert_int_equal(ot_project_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
     assert_null(h);
     t.kind = OT_TARGET_GROWTH;
     t.series = (char *)"other";
     h = (ot_series *)&t;
-    assert_int_equal(ot_report_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
+    assert_int_equal(ot_project_history(&t, fake_src, &fk, 1, NULL, &h, &e), OT_OK);
     assert_null(h);
     ot_series_free(fk.s);
 }
@@ -502,7 +502,7 @@ static void test_report_history_nomem(void **state)
         ot_series *h = (ot_series *)&t; /* must stay untouched on failure */
         ot_err e;
         ot_err_clear(&e);
-        int rc = ot_report_history(&t, fake_src, &fk, 1, &a, &h, &e);
+        int rc = ot_project_history(&t, fake_src, &fk, 1, &a, &h, &e);
         if (rc == OT_OK) {
             assert_non_null(h);
             assert_float_equal(h->v[14], 330, EPS);
