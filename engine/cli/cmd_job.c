@@ -234,6 +234,32 @@ static int make_parents(const char *path, ot_err *err)
     return OT_OK;
 }
 
+/* The folder the job's scripts may use for files (docs/security.md): the
+ * folder of its first output, cut before the first placeholder, created when
+ * missing; "" when the job declares no outputs (then scripts have no files). */
+static int files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err)
+{
+    buf[0] = '\0';
+    if (j->noutputs == 0)
+        return OT_OK;
+    snprintf(buf, cap, "%s", j->outputs[0]);
+    char *brace = strchr(buf, '{');
+    if (brace)
+        *brace = '\0';
+    char *slash = strrchr(buf, '/');
+    if (!slash) {
+        snprintf(buf, cap, ".");
+        return OT_OK;
+    }
+    if ((size_t)(slash - buf) + 3 > cap)
+        return ot_err_set(err, OT_EINVAL, "%s: output path too long", j->outputs[0]);
+    slash[1] = '_'; /* make_parents creates the folders above a file */
+    slash[2] = '\0';
+    int rc = make_parents(buf, err);
+    slash[slash == buf ? 1 : 0] = '\0';
+    return rc;
+}
+
 /* fsyncs the folder holding path (so a rename in it is durable). */
 static void sync_parent(const char *path)
 {
@@ -696,9 +722,12 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
              *off_track);
     }
 
+    char files[4096];
+    if (c->job.nscripts && (rc = files_dir(&c->job, files, sizeof files, &err)))
+        goto fail;
     for (size_t i = 0; i < c->job.nscripts; i++) {
         ot_host_opts ho = {c->db_path, days == OT_ASOF_LATEST ? NULL : as_of_s, c->timeout, c->mem,
-                           !c->trusted};
+                           !c->trusted, files[0] ? files : NULL};
         ot_host *h;
         if ((rc = ot_host_new(&ho, &h, &err)))
             goto fail;

@@ -13,6 +13,8 @@
  */
 #include "lua/host.h"
 
+#include <limits.h>
+
 #include <lua.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -374,6 +376,39 @@ static void wrap_global(lua_State *L, const char *name, lua_CFunction f)
     lua_setglobal(L, name);
 }
 
+/* A library function whose string arguments named in the mask (bit i-1 for
+ * argument i) are file paths, checked by ot_l_checkpath before the original
+ * function (upvalue 1) runs.  Upvalue 2 is the mask. */
+static int sb_guard(lua_State *L)
+{
+    lua_Integer mask = lua_tointeger(L, lua_upvalueindex(2));
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n && i <= 8; i++)
+        if ((mask >> (i - 1) & 1) && lua_type(L, i) == LUA_TSTRING)
+            ot_l_checkpath(L, i, lua_tostring(L, i));
+    lua_pushvalue(L, lua_upvalueindex(1)); /* [args.., f] */
+    lua_insert(L, 1);                      /* [f, args..] */
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Replaces lib.name (a global when lib is NULL) by sb_guard around it. */
+static void guard_field(lua_State *L, const char *lib, const char *name, int mask)
+{
+    if (lib)
+        lua_getglobal(L, lib);
+    else
+        lua_pushglobaltable(L);
+    if (lua_getfield(L, -1, name) == LUA_TFUNCTION) { /* [t, f] */
+        lua_pushinteger(L, mask);
+        lua_pushcclosure(L, sb_guard, 2);              /* [t, guard] */
+        lua_setfield(L, -2, name);
+    } else {
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
 static void clear_field(lua_State *L, const char *lib, const char *name)
 {
     lua_getglobal(L, lib);
@@ -412,6 +447,28 @@ static void init_state(lua_State *L, const ot_host_opts *o)
         wrap_global(L, "loadfile", sb_loadfile);
         lua_pushcfunction(L, sb_dofile);
         lua_setglobal(L, "dofile");
+        /* files: only inside files_dir (resolved once, here); no Lua files
+         * through require, no temporary files elsewhere */
+        clear_field(L, LUA_OSLIBNAME, "tmpname");
+        lua_getglobal(L, LUA_LOADLIBNAME);
+        lua_pushliteral(L, "");
+        lua_setfield(L, -2, "path");
+        lua_pop(L, 1);
+        char dir[PATH_MAX];
+        if (o->files_dir && realpath(o->files_dir, dir))
+            lua_pushstring(L, dir);
+        else
+            lua_pushboolean(L, 0);
+        lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_FILES);
+        static const struct {
+            const char *lib, *name;
+            int mask;
+        } guarded[] = {{LUA_IOLIBNAME, "open", 1},   {LUA_IOLIBNAME, "lines", 1},
+                       {LUA_IOLIBNAME, "input", 1},  {LUA_IOLIBNAME, "output", 1},
+                       {LUA_OSLIBNAME, "remove", 1}, {LUA_OSLIBNAME, "rename", 3},
+                       {NULL, "loadfile", 1},        {NULL, "dofile", 1}};
+        for (size_t i = 0; i < sizeof guarded / sizeof *guarded; i++)
+            guard_field(L, guarded[i].lib, guarded[i].name, guarded[i].mask);
     }
     if (o->as_of) {
         lua_pushstring(L, o->as_of);
@@ -590,7 +647,7 @@ static int check_asof(const char *s, ot_err *err)
 
 int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
 {
-    static const ot_host_opts defaults = {NULL, NULL, 0, 0, 0};
+    static const ot_host_opts defaults = {NULL, NULL, 0, 0, 0, NULL};
     if (!o)
         o = &defaults;
     if (o->as_of && check_asof(o->as_of, err) != OT_OK)

@@ -28,7 +28,12 @@ typedef struct ot_host_opts {
     double timeout;      /* seconds of run time per chunk; 0 = none */
     size_t mem_limit;    /* bytes of Lua + engine memory; 0 = none */
     int sandbox;         /* 1 = job scripts: no os.execute, os.exit, io.popen,
-                            package.loadlib, C modules, debug library or binary chunks */
+                            os.tmpname, package.loadlib, C modules, require of files,
+                            debug library or binary chunks, and files (io.*, os.remove,
+                            os.rename, loadfile, dofile, ot.open, db:import) only
+                            inside files_dir */
+    const char *files_dir; /* sandbox: the folder scripts may read and write in (it
+                              must exist); NULL = no files at all */
 } ot_host_opts;
 
 /* Creates a host with the standard libraries (an allow-list in sandbox mode)

@@ -77,6 +77,7 @@ ot_store *ot_l_checkdb(lua_State *L, int arg)
 static int l_open(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
+    ot_l_checkpath(L, 1, path);
     int ro = 0;
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
@@ -479,10 +480,12 @@ static int l_import(lua_State *L)
             if (lua_type(L, -1) != LUA_TSTRING)
                 luaL_argerror(L, 2, lua_pushfstring(L, "file %d is not a string", (int)i + 1));
             paths[i] = lua_tostring(L, -1);
+            ot_l_checkpath(L, 2, paths[i]);
             lua_pop(L, 1); /* the table keeps it */
         }
     } else {
         paths[0] = lua_tostring(L, 2);
+        ot_l_checkpath(L, 2, paths[0]);
     }
     ot_import_stats stats;
     memset(&stats, 0, sizeof stats);

@@ -7,6 +7,9 @@
  */
 #include "lua/lontrack.h"
 
+#include <limits.h>
+#include <stdlib.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -303,6 +306,60 @@ static int l_help(lua_State *L)
     lua_insert(L, -2);
     lua_call(L, 1, 0);
     return 0;
+}
+
+/* Writes the absolute, resolved form of path into out (PATH_MAX bytes):
+ * realpath of the file when it exists, else realpath of its folder joined
+ * with its last component.  Returns 0, or -1 when neither resolves. */
+static int resolve_path(const char *path, char *out)
+{
+    if (realpath(path, out))
+        return 0;
+    /* a file still to be made: its folder must resolve */
+    char dir[PATH_MAX], real[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+        return -1;
+    if (!slash) {
+        strcpy(dir, ".");
+    } else if (slash == path) {
+        strcpy(dir, "/");
+    } else if ((size_t)(slash - path) < sizeof dir) {
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = '\0';
+    } else {
+        return -1;
+    }
+    if (!realpath(dir, real))
+        return -1;
+    int k = snprintf(out, PATH_MAX, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base);
+    return k > 0 && k < PATH_MAX ? 0 : -1;
+}
+
+void ot_l_checkpath(lua_State *L, int arg, const char *path)
+{
+    int t = lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_FILES); /* [.., dir|false|nil] */
+    if (t == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (t == LUA_TSTRING && strcmp(path, ":memory:") != 0) {
+        size_t dl;
+        const char *dir = lua_tolstring(L, -1, &dl);
+        char real[PATH_MAX];
+        if (resolve_path(path, real) == 0 && strncmp(real, dir, dl) == 0 &&
+            (real[dl] == '/' || real[dl] == '\0')) {
+            lua_pop(L, 1);
+            return;
+        }
+        luaL_argerror(L, arg, lua_pushfstring(L, "file '%s' is outside the job's folder '%s'", path,
+                                              dir));
+    }
+    if (t != LUA_TSTRING)
+        luaL_argerror(L, arg, lua_pushfstring(L, "file '%s': scripts in the sandbox have no files",
+                                              path));
+    lua_pop(L, 1); /* ":memory:" */
 }
 
 /* ot.as_of(): the default as-of of reads (`--as-of` of the CLI), or nil

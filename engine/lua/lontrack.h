@@ -32,6 +32,8 @@
 #define OT_L_REG_DBOBJ "ontrack.db_obj"   /* the db ot.db() opened, once opened */
 #define OT_L_REG_ERRMSG "ontrack.errmsg"  /* message of the last engine error raised */
 #define OT_L_REG_ERRCODE "ontrack.errcode"/* and its OT_E* code */
+#define OT_L_REG_FILES "ontrack.files"    /* sandbox: the one folder scripts may use
+                                             (resolved), false for none; absent = any */
 
 /* Opens the library: returns 1 with the module table on the stack. */
 int luaopen_ontrack(lua_State *L);
@@ -56,6 +58,13 @@ int ot_l_error(lua_State *L, const ot_err *e);
 /* The OT_E* code of the error value at idx when it is the last engine error
  * raised (also when re-raised by error(e, 0)), else OT_ESCRIPT. */
 int ot_l_errcode(lua_State *L, int idx);
+
+/* Checks that the file path given as argument arg may be used: always
+ * outside the sandbox; in it, only inside the folder the host allowed
+ * (OT_L_REG_FILES), resolving "..", symbolic links and relative paths.
+ * Raises "bad argument #1 to 'open' (file 'x' is outside the job's folder
+ * '/dir')" otherwise. */
+void ot_l_checkpath(lua_State *L, int arg, const char *path);
 
 /* Checks that argument arg is one of names (NULL-terminated) or absent when
  * def is not NULL; returns its index.  The error reads

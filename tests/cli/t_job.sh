@@ -259,6 +259,34 @@ echo 'return {name = "exec", scripts = {"exec.lua"}}' > jobs/execjob.lua
 run 1 job run jobs/execjob.lua
 has_err "attempt to call a nil value (field 'execute')"
 run 0 job run jobs/execjob.lua --trusted --quiet
+# files: only inside the job's output folder (jobs/out/, the folder of its first output)
+cat > jobs/files.lua <<'LUA'
+local f = assert(io.open("jobs/out/note.txt", "w")); f:write("kept\n"); f:close()
+assert(io.open("jobs/out/../out/note.txt")):close()
+for _, bad in ipairs{"secret.txt", "jobs/out/../files.lua", "/etc/passwd"} do
+  local ok, err = pcall(io.open, bad)
+  assert(not ok and err:find("is outside the job's folder", 1, true), tostring(err))
+end
+assert(not pcall(io.lines, "/etc/passwd"))
+assert(not pcall(os.remove, "secret.txt"))
+assert(not pcall(os.rename, "jobs/out/note.txt", "stolen.txt"))
+assert(not pcall(dofile, "jobs/busy.lua"))
+assert(not pcall(ot.open, "elsewhere.db"))
+assert(os.tmpname == nil and package.path == "")
+print("sandbox ok")
+LUA
+echo 'return {name = "files", scripts = {"files.lua"}, outputs = {"out/{job}.json"}}' > jobs/filesjob.lua
+echo "secret" > secret.txt
+run 0 job run jobs/filesjob.lua
+has_out "sandbox ok"
+eq "$(cat jobs/out/note.txt)" kept "file written in the job's folder"
+eq "$(cat secret.txt)" secret "file outside untouched"
+# a job without outputs gives its scripts no files at all
+echo 'io.open("x.txt", "w")' > jobs/nofiles.lua
+echo 'return {name = "nofiles", scripts = {"nofiles.lua"}}' > jobs/nofilesjob.lua
+run 1 job run jobs/nofilesjob.lua
+has_err "scripts in the sandbox have no files"
+run 0 job run jobs/nofilesjob.lua --trusted --quiet
 
 # ---- backfill over a revision: two vintages of March 2023 ---------------
 mkdir bf && cd bf
