@@ -31,6 +31,7 @@
 
 #define OT_L_PROJECTION "ontrack.projection"
 #define OT_L_RAWPROJ "ontrack.rawprojection"
+#define OT_L_REPORT "ontrack.report"
 
 /* ---- targets ----------------------------------------------------------------------- */
 
@@ -994,7 +995,78 @@ static int l_report(lua_State *L)
     fflush(stdout);
     if (rc != OT_OK)
         return ot_l_error(L, &e);
-    return 0;
+    /* The report object of the chained form ot.report(ps):write(path): it
+     * remembers the list (normalised at 1) and the options. */
+    lua_createtable(L, 0, 2);                  /* [.., r] */
+    lua_pushvalue(L, 1);
+    lua_setfield(L, -2, "projections");
+    lua_pushvalue(L, 2);
+    lua_setfield(L, -2, "options");
+    luaL_setmetatable(L, OT_L_REPORT);
+    return 1;
+}
+
+/* Copies the fields of the table at src (when it is one) into the table at
+ * the top of the stack. */
+static void merge_into_top(lua_State *L, int src)
+{
+    if (!lua_istable(L, src))
+        return;
+    lua_pushnil(L);                            /* [.., dst, k] */
+    while (lua_next(L, src)) {                 /* [.., dst, k, v] */
+        lua_pushvalue(L, -2);                  /* [.., dst, k, v, k] */
+        lua_insert(L, -2);                     /* [.., dst, k, k, v] */
+        lua_settable(L, -4);                   /* [.., dst, k] */
+    }
+}
+
+/* r:write(path [, {format =, lang =, title =, as_of =, ...}]): writes the
+ * report to path, in the format its extension names (.html, .md, .csv,
+ * .json; else the text table) unless `format` says otherwise; the options
+ * given to ot.report apply, overridden by these.  Returns path. */
+static int report_write(lua_State *L)
+{
+    int ok = lua_istable(L, 1) && lua_getmetatable(L, 1);   /* [r, .., mt?] */
+    if (ok) {
+        luaL_getmetatable(L, OT_L_REPORT);                  /* [r, .., mt, MT] */
+        ok = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+    }
+    luaL_argexpected(L, ok, 1, "report");
+    const char *path = luaL_checkstring(L, 2);
+    if (!lua_isnoneornil(L, 3))
+        luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
+    lua_pushcfunction(L, l_report);                 /* 4: ot.report */
+    lua_getfield(L, 1, "projections");              /* 5: the list */
+    lua_newtable(L);                                /* 6: the options of this call */
+    lua_getfield(L, 1, "options");                  /* 7: those given to ot.report */
+    lua_pushvalue(L, 6);                            /* 8: 6 again, to merge into */
+    merge_into_top(L, 7);
+    merge_into_top(L, 3);
+    lua_settop(L, 6);
+    lua_pushvalue(L, 2);
+    lua_setfield(L, 6, "output");
+    if (lua_getfield(L, 6, "format") == LUA_TNIL) { /* the extension decides */
+        static const char *const names[] = {"html", "md", "csv", "json"};
+        ot_report_format f;
+        int known = ot_report_format_from_path(path, &f) == 0 &&
+                    (unsigned)f < sizeof names / sizeof *names;
+        lua_pushstring(L, known ? names[f] : "table");
+        lua_setfield(L, 6, "format");
+    }
+    lua_settop(L, 6);                               /* [r, path, o, report, ps, opts] */
+    lua_call(L, 2, 0);
+    lua_pushvalue(L, 2);
+    return 1;
+}
+
+static int report_tostring(lua_State *L)
+{
+    lua_getfield(L, 1, "projections");
+    lua_pushfstring(L, "report of %d projection%s (r:write(path) saves it as html, md, csv or json)",
+                    (int)lua_rawlen(L, -1), lua_rawlen(L, -1) == 1 ? "" : "s");
+    return 1;
 }
 #endif
 
@@ -1051,4 +1123,14 @@ void ot_l_open_project(lua_State *L)
     lua_pop(L, 1);
     luaL_newmetatable(L, OT_L_RAWPROJ);
     lua_pop(L, 1);
+#ifdef OT_REPORT_PRESENT
+    luaL_newmetatable(L, OT_L_REPORT);         /* [mod, mt] */
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, report_write);
+    lua_setfield(L, -2, "write");
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, report_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+#endif
 }

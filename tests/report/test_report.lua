@@ -72,6 +72,28 @@ ot.report(ps, "md")
 ot.report(ps, {output = dir .. "/r.txt"})
 assert(read(dir .. "/r.txt"):find("^target"))
 
+-- the chained form: ot.report(ps) prints the table and returns a report whose
+-- write(path [, opts]) saves it, the format from the extension, the options of
+-- ot.report applying unless overridden
+local r = ot.report(ps, {lang = "en", as_of = "2023-06"})
+assert(tostring(r) == "report of 1 projection (r:write(path) saves it as html, md, csv or json)")
+assert(r:write(dir .. "/c.html") == dir .. "/c.html")
+s = read(dir .. "/c.html")
+assert(s:find('<html lang="en">', 1, true) and s:find("Data as of: 2023-06", 1, true))
+H.eq(count(s, '<circle class="current"'), 2)
+r:write(dir .. "/c.csv")
+assert(read(dir .. "/c.csv"):find("^target_id,label,series,"))
+r:write(dir .. "/c.json")
+assert(read(dir .. "/c.json"):find('"projections"', 1, true))
+r:write(dir .. "/c.out", {format = "md"})
+assert(read(dir .. "/c.out"):find("^# Progress towards targets"))
+r:write(dir .. "/c.txt")
+assert(read(dir .. "/c.txt"):find("^target"))
+H.checkerror("bad argument #1 to 'write' (report expected, got table)",
+             function() r.write({}, dir .. "/x.html") end)
+-- (a method call counts its arguments after self, as Lua's own messages do)
+H.checkerror("bad argument #1 to 'write' (string expected, got no value)", function() r:write() end)
+
 -- errors
 H.checkerror("field 'lang'", function() ot.report(ps, {format = "html", lang = "fr"}) end)
 H.checkerror("expected \"table\", \"json\", \"html\", \"md\" or \"csv\", got \"pdf\"",
