@@ -104,6 +104,19 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int s
     return 0;
 }
 
+int cli_args(const char *cmd, const char *help_text, int argc, char **argv, const cli_opt *opts,
+             int stop_at_positional, cli_global *g, int *npos)
+{
+    int help, rc = cli_parse(cmd, argc, argv, opts, stop_at_positional, g, &help, argv, npos);
+    if (rc)
+        return rc;
+    if (help) {
+        fputs(help_text, stdout);
+        return 0;
+    }
+    return CLI_GO;
+}
+
 int cli_parse_asof(const char *cmd, const char *s, int32_t *days, ot_period *through)
 {
     ot_period p;

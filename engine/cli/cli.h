@@ -44,6 +44,16 @@ typedef struct cli_opt {
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int stop_at_positional,
               cli_global *g, int *help, char **pos, int *npos);
 
+/* What cli_args returns when the command should go on. */
+#define CLI_GO (-1)
+
+/* cli_parse for a command, printing help_text on --help: returns CLI_GO when
+ * the command should go on, with its *npos positional arguments compacted at
+ * the front of argv; else the exit code to return (0 after --help, 2 after a
+ * usage error). */
+int cli_args(const char *cmd, const char *help_text, int argc, char **argv, const cli_opt *opts,
+             int stop_at_positional, cli_global *g, int *npos);
+
 /* Prints "ontrack: <formatted err>" on stderr and returns its exit code. */
 int cli_fail(const ot_err *err);
 /* Prints "ontrack: <cmd>: <message>" on stderr and returns 2. */

@@ -148,13 +148,9 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
                             {"method", 1, &method, NULL},  {"paths", 1, &paths_s, NULL},
                             {"seed", 1, &seed_s, NULL},    {NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("backtest", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("backtest", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos > 0)
         return cli_usage_error("backtest", "unexpected argument '%s'", pos[0]);
     ot_backtest_opts o = {method, 1000, 1, 0, 0, ot_store_view_shape, 0};

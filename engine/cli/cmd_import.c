@@ -21,13 +21,9 @@ int cmd_import(cli_global *g, int argc, char **argv)
                             {"as-of", 1, &as_of, NULL},       {"encoding", 1, &encoding, NULL},
                             {"source", 1, &source, NULL},     {NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("import", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("import", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos == 0)
         return cli_usage_error("import", "which files? (ontrack import data.csv)");
     ot_import_opts o = OT_IMPORT_OPTS_INIT;

@@ -9,14 +9,10 @@ static const char help[] =
 int cmd_init(cli_global *g, int argc, char **argv)
 {
     static const cli_opt opts[] = {{NULL, 0, NULL, NULL}};
-    char **pos = argv; /* positional arguments are compacted in place */
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("init", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    char **pos = argv;
+    int npos, rc;
+    if ((rc = cli_args("init", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos > 0)
         return cli_usage_error("init", "unexpected argument '%s'", pos[0]);
     ot_store *st;

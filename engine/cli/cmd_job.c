@@ -879,13 +879,9 @@ static int job_run(cli_global *g, int argc, char **argv)
     const char *as_of = NULL, *fail_on = NULL, *timeout = NULL, *memory = NULL;
     const cli_opt opts[] = {RUN_OPTS, {NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("job run", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("job run", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos != 1)
         return cli_usage_error("job run", npos ? "one job file only" : "which job file? "
                                                                      "(ontrack job run job.lua)");
@@ -920,13 +916,9 @@ static int job_backfill(cli_global *g, int argc, char **argv)
     const cli_opt opts[] = {RUN_OPTS, {"from", 1, &from, NULL}, {"to", 1, &to, NULL},
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("job backfill", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("job backfill", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos != 1)
         return cli_usage_error("job backfill", "which job file? (ontrack job backfill job.lua "
                                                "--from 2023-01 --to 2023-10)");
@@ -995,13 +987,9 @@ static int job_history(cli_global *g, int argc, char **argv)
     const char *limit_s = NULL;
     const cli_opt opts[] = {{"limit", 1, &limit_s, NULL}, {NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("job history", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("job history", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos > 1)
         return cli_usage_error("job history", "unexpected argument '%s'", pos[1]);
     size_t limit = 0;
@@ -1092,13 +1080,9 @@ static int job_show(cli_global *g, int argc, char **argv)
 {
     const cli_opt opts[] = {{NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("job show", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("job show", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos != 1)
         return cli_usage_error("job show", "which run? (ontrack job history lists them)");
     char *end;

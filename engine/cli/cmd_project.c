@@ -27,13 +27,9 @@ int cmd_project(cli_global *g, int argc, char **argv)
                             {"method", 1, &method, NULL}, {"json", 0, NULL, &json},
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc, year = 0;
-    if ((rc = cli_parse("project", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc, year = 0;
+    if ((rc = cli_args("project", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos > 0)
         return cli_usage_error("project", "unexpected argument '%s'", pos[0]);
     ot_proj_opts po;

@@ -344,13 +344,9 @@ int cmd_repl(cli_global *g, int argc, char **argv)
                             {"memory", 1, &memory, NULL},
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("repl", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("repl", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos > 0)
         return cli_usage_error("repl", "unexpected argument '%s' (ontrack run runs a script)", pos[0]);
     ot_host *h;

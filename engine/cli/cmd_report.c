@@ -103,13 +103,9 @@ int cmd_report(cli_global *g, int argc, char **argv)
             argv[i] = output_opt;
     }
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("report", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("report", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos != 1)
         return npos == 0 ? cli_usage_error("report", "which run? (ontrack report RUN; RUN is an id or 'latest')")
                          : cli_usage_error("report", "unexpected argument '%s'", pos[1]);

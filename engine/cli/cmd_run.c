@@ -26,13 +26,9 @@ int cmd_run(cli_global *g, int argc, char **argv)
                             {"memory", 1, &memory, NULL},
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("run", argc, argv, opts, 1, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("run", help, argc, argv, opts, 1, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos == 0)
         return cli_usage_error("run", "which script? (ontrack run script.lua)");
     ot_host *h;

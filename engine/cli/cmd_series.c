@@ -49,13 +49,9 @@ int cmd_series(cli_global *g, int argc, char **argv)
 {
     static const cli_opt opts[] = {{NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("series", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("series", series_help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(series_help, stdout);
-        return 0;
-    }
     if (npos > 1)
         return cli_usage_error("series", "unexpected argument '%s'", pos[1]);
     char pattern[512];
@@ -134,13 +130,9 @@ int cmd_show(cli_global *g, int argc, char **argv)
     const char *as_of = NULL, *measure = NULL;
     const cli_opt opts[] = {{"as-of", 1, &as_of, NULL}, {"measure", 1, &measure, NULL}, {NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc;
-    if ((rc = cli_parse("show", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc;
+    if ((rc = cli_args("show", show_help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(show_help, stdout);
-        return 0;
-    }
     if (npos != 1)
         return npos ? cli_usage_error("show", "unexpected argument '%s'", pos[1])
                     : cli_usage_error("show", "which series? (ontrack series lists them)");

@@ -18,13 +18,9 @@ int cmd_targets(cli_global *g, int argc, char **argv)
     const char *year_s = NULL;
     const cli_opt opts[] = {{"year", 1, &year_s, NULL}, {NULL, 0, NULL, NULL}};
     char **pos = argv;
-    int npos, wants_help, rc, year = 0;
-    if ((rc = cli_parse("targets", argc, argv, opts, 0, g, &wants_help, pos, &npos)))
+    int npos, rc, year = 0;
+    if ((rc = cli_args("targets", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
-    if (wants_help) {
-        fputs(help, stdout);
-        return 0;
-    }
     if (npos > 0)
         return cli_usage_error("targets", "unexpected argument '%s'", pos[0]);
     if (year_s && (rc = cli_parse_year("targets", year_s, &year)))
