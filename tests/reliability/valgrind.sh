@@ -26,7 +26,8 @@ mkdir -p "$LOGS"
 trap 'rm -rf "$W"' EXIT
 failed=0 n=0
 
-# vg NAME EXPECTED_EXIT ARGS...: ontrack ARGS under memcheck.
+# vg NAME EXPECTED_EXIT ARGS...: ontrack ARGS under memcheck (standard input
+# is the caller's).
 vg() {
     local name=$1 want=$2 rc; shift 2
     n=$((n + 1))
@@ -64,6 +65,12 @@ mkdir -p "$W/jobs"
 cp scripts/jobs/yiwu_monthly.lua "$W/jobs/"
 vg job_run 0 --db "$DB" job run "$W/jobs/yiwu_monthly.lua" --as-of 2023-10-31 --quiet
 vg report 0 --db "$DB" report latest --format md
+vg report_html 0 --db "$DB" report latest --format html -o "$W/r.html"
+vg backtest 0 --db "$DB" backtest --series 'yiwu.trade' --years 2024 --paths 200
+# the REPL, piped: results, an error, a multi-line function, plotting
+printf '%s\n' 's = ot.db():series("yiwu.trade", {measure = "ytd"})' 's:yoy()' 'error("x")' \
+    'function f(a)' '  return a * 2' 'end' 'f(21)' 's:plot()' '{1, {2, 3}}' > "$W/repl.in"
+vg repl 1 --db "$DB" repl < "$W/repl.in"
 
 if [ $failed -ne 0 ]; then
     cp -r "$LOGS" "${TMPDIR:-/tmp}/ontrack-valgrind-logs" 2>/dev/null &&
