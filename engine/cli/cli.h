@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/period.h"
 #include "lua/host.h"
+#include "project/projection.h"
 #include "store/store.h"
 
 #ifndef ONTRACK_VERSION
@@ -87,6 +88,10 @@ int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, d
  * with ot_host_free), or the exit code after printing the problem. */
 int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const char *timeout,
                   const char *memory, ot_host **out);
+
+/* A stored projection row as an ot_projection: the figures, status (stored
+ * as "on_track" or "on track"; no_data when unknown), method and notes. */
+void cli_projection_from_row(const ot_projection_row *r, ot_projection *p);
 
 /* Subcommands. */
 int cmd_init(cli_global *g, int argc, char **argv);

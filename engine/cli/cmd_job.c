@@ -1044,25 +1044,6 @@ done:
     return rc ? cli_fail(&err) : 0;
 }
 
-/* The stored projection row as an ot_projection (what the table prints). */
-static void from_row(const ot_projection_row *r, ot_projection *p)
-{
-    ot_projection_init(p);
-    p->point = r->point;
-    p->lo80 = r->lo80;
-    p->hi80 = r->hi80;
-    p->lo95 = r->lo95;
-    p->hi95 = r->hi95;
-    p->prob = r->prob;
-    p->required = r->required;
-    p->carry = r->carry;
-    for (int s = OT_STATUS_MET; s <= OT_STATUS_UNQUANTIFIED; s++)
-        if (r->status && strcmp(r->status, ot_proj_status_name((ot_proj_status)s)) == 0)
-            p->status = (ot_proj_status)s;
-    snprintf(p->method, sizeof p->method, "%s", r->method ? r->method : "");
-    snprintf(p->notes, sizeof p->notes, "%s", r->note ? r->note : "");
-}
-
 /* The index in rows of the projection of target id (or, for an unstored
  * target, of label); -1 when none. */
 static long find_row(const ot_projection_row *rows, size_t n, int64_t id, const char *label)
@@ -1139,7 +1120,7 @@ static int job_show(cli_global *g, int argc, char **argv)
             goto done;
         if (!src)
             t[i].kind = OT_TARGET_UNQUANTIFIED;
-        from_row(&rows[i], &p[i]);
+        cli_projection_from_row(&rows[i], &p[i]);
     }
     if ((rc = ot_report_status(t, p, np, stdout, &err)))
         goto done;
@@ -1200,7 +1181,7 @@ static int job_show(cli_global *g, int argc, char **argv)
             if (r < 0)
                 continue;
             ot_projection q;
-            from_row(&hist[k][r], &q);
+            cli_projection_from_row(&hist[k][r], &q);
             char rid[24], day[OT_PERIOD_STRMAX], point[48], lo[48], hi[48], range[112] = "",
                  prob[16] = "";
             snprintf(rid, sizeof rid, "%lld", (long long)runs[sel[k]].id);

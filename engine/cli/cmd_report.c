@@ -23,34 +23,12 @@ static const char help[] =
     "without --format the format follows FILE's extension.  --lang en uses English\n"
     "labels (default Chinese).\n";
 
-/* A stored status: ot_status_label's words ("on track") or
- * ot_proj_status_name's ("on_track"); no_data when unknown. */
-static ot_proj_status parse_status(const char *s)
-{
-    for (int i = OT_STATUS_MET; i <= OT_STATUS_UNQUANTIFIED; i++)
-        if (s && (!strcmp(s, ot_status_label((ot_proj_status)i)) ||
-                  !strcmp(s, ot_proj_status_name((ot_proj_status)i))))
-            return (ot_proj_status)i;
-    return OT_STATUS_NO_DATA;
-}
-
 /* Fills p from a stored row, and latest, periods_left and ytd_growth from
  * the history h (may be NULL) of target t. */
 static void from_row(const ot_projection_row *r, const ot_target *t, const ot_series *h,
                      ot_projection *p)
 {
-    ot_projection_init(p);
-    p->status = parse_status(r->status);
-    p->point = r->point;
-    p->lo80 = r->lo80;
-    p->hi80 = r->hi80;
-    p->lo95 = r->lo95;
-    p->hi95 = r->hi95;
-    p->prob = r->prob;
-    p->required = r->required;
-    p->carry = r->carry;
-    snprintf(p->method, sizeof p->method, "%s", r->method ? r->method : "");
-    snprintf(p->notes, sizeof p->notes, "%s", r->note ? r->note : "");
+    cli_projection_from_row(r, p);
     if (!h)
         return;
     int P = ot_freq_per_year(h->freq);
