@@ -271,7 +271,7 @@ static int l_keys(lua_State *L)
     luaL_setmetatable(L, OT_L_KEYBUF);
     ot_err e;
     ot_err_clear(&e);
-    if (ot_store_keys(st, pattern, collect_key, kb, &e) != OT_OK)
+    if (ot_store_key_names(st, pattern, collect_key, kb, &e) != OT_OK)
         return ot_l_error(L, &e);
     if (kb->oom) {
         ot_err_set(&e, OT_ENOMEM, "out of memory listing keys");

@@ -670,12 +670,18 @@ static const char SQL_KEYS[] =
     "WHERE ?1 IS NULL OR s.key GLOB ?1\n"
     "ORDER BY s.key, o.freq";
 
-int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err)
+static const char SQL_KEY_NAMES[] =
+    "SELECT key, name, unit, freq FROM series WHERE ?1 IS NULL OR key GLOB ?1 ORDER BY key";
+
+/* The listing of ot_store_keys (stats non-zero) or ot_store_key_names. */
+static int list_keys(ot_store *st, const char *pattern, int stats, ot_key_fn fn, void *ud,
+                     ot_err *err)
 {
     int rc = store_flush(st, err);
     if (rc)
         return rc;
-    sqlite3_stmt *q = store_stmt(st, S_KEYS, SQL_KEYS, err);
+    sqlite3_stmt *q = stats ? store_stmt(st, S_KEYS, SQL_KEYS, err)
+                            : store_stmt(st, S_KEY_NAMES, SQL_KEY_NAMES, err);
     if (!q)
         return err ? err->code : OT_EIO;
     store_bind_text(q, 1, pattern);
@@ -688,10 +694,14 @@ int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_
         ki.unit = (const char *)sqlite3_column_text(q, 2);
         const char *f = (const char *)sqlite3_column_text(q, 3);
         ki.freq = f ? ot_freq_parse(f) : OT_FREQ_NONE;
-        ki.measures = (unsigned)sqlite3_column_int(q, 4);
-        ki.first = (ot_period){ki.freq, (ot_ord)sqlite3_column_int(q, 5), 1};
-        ki.last = (ot_period){ki.freq, (ot_ord)sqlite3_column_int(q, 6), 1};
-        ki.count = sqlite3_column_int64(q, 7);
+        if (stats) {
+            ki.measures = (unsigned)sqlite3_column_int(q, 4);
+            ki.first = (ot_period){ki.freq, (ot_ord)sqlite3_column_int(q, 5), 1};
+            ki.last = (ot_period){ki.freq, (ot_ord)sqlite3_column_int(q, 6), 1};
+            ki.count = sqlite3_column_int64(q, 7);
+        } else {
+            ki.count = -1;
+        }
         if (fn(ud, &ki))
             break;
     }
@@ -699,6 +709,16 @@ int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_
     if (s != SQLITE_ROW && s != SQLITE_DONE)
         return store_sqlerr(st, s, "listing series", err);
     return OT_OK;
+}
+
+int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err)
+{
+    return list_keys(st, pattern, 1, fn, ud, err);
+}
+
+int ot_store_key_names(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err)
+{
+    return list_keys(st, pattern, 0, fn, ud, err);
 }
 
 /* ---- imports ------------------------------------------------------------ */

@@ -670,7 +670,7 @@ static int collect(void *ud, const ot_key_info *ki)
 {
     listing *l = ud;
     char a[OT_PERIOD_STRMAX] = "", b[OT_PERIOD_STRMAX] = "";
-    if (ki->count) {
+    if (ki->count > 0) {
         ot_period_format(ki->first, a, sizeof a);
         ot_period_format(ki->last, b, sizeof b);
     }
@@ -705,6 +705,12 @@ static void test_store_keys_listing(void **state)
     listing all = {.stop_after = 2};
     assert_int_equal(ot_store_keys(st, NULL, collect, &all, &err), OT_OK);
     assert_int_equal(all.calls, 2);
+    /* names only: one row per key, the metadata's frequency, nothing counted
+     * (yiwu.exports was created by its first observation, monthly) */
+    listing names = {.stop_after = -1};
+    assert_int_equal(ot_store_key_names(st, "yiwu.*", collect, &names, &err), OT_OK);
+    assert_string_equal(names.text, "yiwu.exports||M|0|||-1\n"
+                                    "yiwu.gdp|地区生产总值|Q|0|||-1\n");
 }
 
 /* ---- targets ------------------------------------------------------------ */
