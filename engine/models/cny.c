@@ -9,6 +9,7 @@
  */
 #include "models/cny.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -169,11 +170,12 @@ static int estimate_beta(const double *y, const double *x, size_t n, double *bet
 }
 
 /* January shares of every complete January–February pair, regressed on
- * January's regressor value (sb = 0 with fewer than three pairs); then the
+ * January's regressor value (sb = 0 with fewer than three pairs; n >= 25
+ * guarantees two); then the
  * factors of the data: 2 s, 2 (1 - s) with each year's actual share, and
  * the fitted share for a January or February without its partner. */
-static int estimate_shares(const ot_model *m, const double *y, const double *x, size_t n,
-                           cny_state *s, double *fac, ot_err *err)
+static void estimate_shares(const ot_model *m, const double *y, const double *x, size_t n,
+                            cny_state *s, double *fac)
 {
     double sx = 0, ss = 0, sxx = 0, sxs = 0;
     size_t np = 0;
@@ -184,10 +186,7 @@ static int estimate_shares(const ot_model *m, const double *y, const double *x, 
         sx += x[t], ss += sh, sxx += x[t] * x[t], sxs += x[t] * sh;
         np++;
     }
-    if (np < 2)
-        return ot_err_set(err, OT_EDATA,
-                          "%s: needs at least two complete January-February pairs, got %zu",
-                          m->method->name, np);
+    assert(np >= 2); /* 25 consecutive months hold two complete pairs */
     double mx = sx / (double)np, ms = ss / (double)np;
     double vxx = sxx - (double)np * mx * mx;
     s->sb = np >= 3 && vxx > 1e-6 ? (sxs - (double)np * mx * ms) / vxx : 0.0;
@@ -205,7 +204,6 @@ static int estimate_shares(const ot_model *m, const double *y, const double *x, 
             fac[t] = k == 1 ? 2.0 * sh : 2.0 * (1.0 - sh);
         }
     }
-    return OT_OK;
 }
 
 /* Fits the wrapper of inner: checks a positive monthly series of at least
@@ -244,8 +242,8 @@ static int fit_wrapped(ot_model *m, const double *y, size_t n, const ot_model_op
             goto done;
         for (size_t t = 0; t < n; t++)
             fac[t] = exp(s->beta * x[t]);
-    } else if ((rc = estimate_shares(m, y, x, n, s, fac, err)) != OT_OK) {
-        goto done;
+    } else {
+        estimate_shares(m, y, x, n, s, fac);
     }
     for (size_t t = 0; t < n; t++)
         x[t] = y[t] / fac[t]; /* x now holds the adjusted series */
