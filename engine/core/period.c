@@ -395,8 +395,11 @@ static int scan(const char *t, ot_period *out, int *arg)
                 return R_SYNTAX;
             if (m < 1 || m > 12 || m2 < 1 || m2 > 12)
                 return R_MONTH;
-            if (m == 1 && m2 > 2)
+            if (m == 1 && m2 > 2) { /* a year-to-date range: only ot_period_parse_ytd takes it */
+                out->freq = OT_FREQ_M;
+                out->ord = ot_period_make(OT_FREQ_M, y, m2);
                 return R_YTD;
+            }
             if (m != 1 || m2 != 2)
                 return R_COMBINED;
             goto janfeb;
@@ -518,7 +521,8 @@ static int fail(ot_err *err, const char *what, const char *s, size_t n, int reas
                       what, why);
 }
 
-int ot_period_parse(const char *s, size_t len, ot_period *out, ot_err *err)
+/* ot_period_parse, and with ytd set also a year-to-date range from January. */
+static int parse(const char *s, size_t len, int ytd, ot_period *out, ot_err *err)
 {
     char t[TEXT_MAX];
     ot_period p;
@@ -536,10 +540,20 @@ int ot_period_parse(const char *s, size_t len, ot_period *out, ot_err *err)
     if (n == (size_t)-1)
         return fail(err, "period", s, len, R_LONG, arg);
     int r = scan(t, &p, &arg);
-    if (r)
+    if (r && !(r == R_YTD && ytd))
         return fail(err, "period", s, len, r, arg);
     *out = p;
     return OT_OK;
+}
+
+int ot_period_parse(const char *s, size_t len, ot_period *out, ot_err *err)
+{
+    return parse(s, len, 0, out, err);
+}
+
+int ot_period_parse_ytd(const char *s, size_t len, ot_period *out, ot_err *err)
+{
+    return parse(s, len, 1, out, err);
 }
 
 int ot_date_parse(const char *s, int32_t *days, ot_err *err)

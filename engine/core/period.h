@@ -40,6 +40,12 @@ typedef struct ot_period {
  * OT_OK; OT_EDATA with a message naming the text on failure. */
 int ot_period_parse(const char *s, size_t len, ot_period *out, ot_err *err);
 
+/* ot_period_parse, also taking a bureau's year-to-date range from January,
+ * 2023年1-8月 (or 1-8月份), as its last month (2023-08): the period of a
+ * 累计 figure.  For ytd and ytd_yoy observations only; ot_period_parse
+ * rejects the range with a hint. */
+int ot_period_parse_ytd(const char *s, size_t len, ot_period *out, ot_err *err);
+
 /* Canonical text: 2023-01, 2023-01/02 (span 2), 2023Q1, 2023, 2023-01-15.
  * Returns the length written (always < OT_PERIOD_STRMAX when cap allows). */
 int ot_period_format(ot_period p, char *buf, size_t cap);

@@ -368,14 +368,25 @@ static void put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v
         c->stats->unchanged++;
 }
 
-static int period_of(ctx *c, const char *s, long col, ot_period *p)
+/* Parses the period at column col; with ytd (the row is a ytd or ytd_yoy
+ * figure) a bureau's year-to-date range 2023年1-8月 is its last month. */
+static int period_of(ctx *c, const char *s, long col, int ytd, ot_period *p)
 {
     char sb[80];
-    if (ot_period_parse(s, (size_t)-1, p, NULL) == OT_OK)
+    if ((ytd ? ot_period_parse_ytd : ot_period_parse)(s, (size_t)-1, p, NULL) == OT_OK)
         return 0;
-    bad(c, col, "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '%s'",
-        io_shown(s, sb, sizeof sb));
+    if (!ytd && ot_period_parse_ytd(s, (size_t)-1, p, NULL) == OT_OK)
+        bad(c, col, "expected a period such as 2023-01, found the year-to-date range '%s' "
+                    "(give it with measure ytd or ytd_yoy)", io_shown(s, sb, sizeof sb));
+    else
+        bad(c, col, "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '%s'",
+            io_shown(s, sb, sizeof sb));
     return -1;
+}
+
+static int is_ytd(ot_measure m)
+{
+    return m == OT_MEASURE_YTD || m == OT_MEASURE_YTD_YOY;
 }
 
 static int value_of(ctx *c, const char *s, long col, double *v)
@@ -413,11 +424,12 @@ static void long_row(ctx *c)
     char sb[80];
     const char *key = named(c, C_SERIES);
     key_ok(c, key, colno(c, C_SERIES));
-    ot_period p;
-    period_of(c, named(c, C_PERIOD), colno(c, C_PERIOD), &p);
     ot_measure m = OT_MEASURE_VALUE;
     const char *ms = named(c, C_MEASURE);
-    if (ms && *ms && ot_measure_parse(ms, (size_t)-1, &m))
+    int known = !(ms && *ms && ot_measure_parse(ms, (size_t)-1, &m));
+    ot_period p;
+    period_of(c, named(c, C_PERIOD), colno(c, C_PERIOD), known && is_ytd(m), &p);
+    if (!known)
         bad(c, colno(c, C_MEASURE), "expected a measure (value, ytd, yoy or ytd_yoy), found '%s'",
             io_shown(ms, sb, sizeof sb));
     int32_t vintage = c->o->as_of;
@@ -443,7 +455,7 @@ static void long_row(ctx *c)
 static void wide_row(ctx *c)
 {
     ot_period p;
-    if (period_of(c, field(c, 0), 1, &p))
+    if (period_of(c, field(c, 0), 1, is_ytd(c->o->measure), &p))
         return;
     for (size_t i = 1; i < c->nf; i++) {
         double v;

@@ -49,6 +49,14 @@ has_err "bad.csv:7:4: expected 4 fields, found 3"
 has_err "nothing was written"
 eq "$(sql "SELECT count(*) FROM observations WHERE key = 'x.imports'")" 0 "rows of a rejected file"
 
+# a bureau's year-to-date range (2023年1-8月) is the ytd figure of August, for ytd measures only
+printf 'series,period,value,measure\nr.x,2023年1-8月,"1,000",ytd\nr.x,2023年1-9月份,5.5,ytd_yoy\n' > range.csv
+run 0 import range.csv
+eq "$(sql "SELECT group_concat(measure || '@' || ord, ' ') FROM observations WHERE key = 'r.x'")" "ytd@24283 ytd_yoy@24284" "ytd ranges stored on their last month"
+printf 'series,period,value\nr.y,2023年1-8月,1\n' > range2.csv
+run 65 import range2.csv
+has_err "range2.csv:2:2: expected a period such as 2023-01, found the year-to-date range '2023年1-8月' (give it with measure ytd or ytd_yoy)"
+
 # a duplicate row for the same series, period and measure
 printf 'series,period,value,measure\nd.x,2023-01,10,value\nd.x,2023-01,10,value\n' > dup.csv
 run 65 import dup.csv

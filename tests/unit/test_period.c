@@ -202,6 +202,31 @@ static void test_period_parse_null_err_is_fine(void **state)
     assert_int_equal(ot_period_parse("2023-99", (size_t)-1, &p, NULL), OT_EDATA);
 }
 
+/* A bureau's year-to-date range from January is its last month, for ytd
+ * figures only: 2023年1-8月 -> 2023-08 (2023*12 + 7 = 24283). */
+static void test_period_parse_ytd_range(void **state)
+{
+    (void)state;
+    ot_period p;
+    ot_err err;
+    assert_int_equal(ot_period_parse_ytd("2023年1-8月", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_M);
+    assert_int_equal(p.ord, 2023 * 12 + 7);
+    assert_int_equal(p.span, 1);
+    assert_int_equal(ot_period_parse_ytd("2023年1-12月份", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.ord, 2023 * 12 + 11);
+    /* everything ot_period_parse takes, as it takes it */
+    assert_int_equal(ot_period_parse_ytd("2023年1-2月", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.span, 2);
+    assert_int_equal(ot_period_parse_ytd("2023Q3", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_Q);
+    /* a range not from January is no year-to-date figure */
+    assert_int_equal(ot_period_parse_ytd("2023年3-8月", (size_t)-1, &p, &err), OT_EDATA);
+    assert_int_equal(ot_period_parse_ytd("2023年1-13月", (size_t)-1, &p, &err), OT_EDATA);
+    /* and ot_period_parse keeps refusing the range */
+    assert_int_equal(ot_period_parse("2023年1-8月", (size_t)-1, &p, &err), OT_EDATA);
+}
+
 static void test_period_format_each_freq(void **state)
 {
     (void)state;
@@ -379,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_period_parse_long_text_is_shortened),
         cmocka_unit_test(test_period_parse_long_chinese_text_cut_on_a_character),
         cmocka_unit_test(test_period_parse_null_err_is_fine),
+        cmocka_unit_test(test_period_parse_ytd_range),
         cmocka_unit_test(test_period_format_each_freq),
         cmocka_unit_test(test_period_freq_names),
         cmocka_unit_test(test_period_make_year_sub),
