@@ -137,6 +137,21 @@ int main(int argc, char **argv)
         printf("\n");
         ot_series_free(s);
     }
+    /* the fitted effect and shares on all the data */
+    ot_err err;
+    ot_series *all = ot_series_from(NULL, OT_FREQ_M, start, v, n, &err);
+    for (size_t k = 0; all && k < NMETH; k++) {
+        ot_model *m = NULL;
+        if (!strstr(methods[k], "_") || ot_model_fit(all, methods[k], NULL, &m, &err) != OT_OK)
+            continue;
+        printf("\n%s on all %zu months: %s,", methods[k], n, m->desc);
+        for (size_t i = 0; i < m->npar; i++)
+            if (!strcmp(m->par_name[i], "cny") || !strncmp(m->par_name[i], "jf_", 3))
+                printf(" %s = %.4f", m->par_name[i], m->par[i]);
+        ot_model_free(m);
+    }
+    printf("\n");
+    ot_series_free(all);
     const char *label[2] = {"all targets", "targets 2013-2019"};
     for (int g = 0; g < 2; g++) {
         printf("\nMAPE (%%), %s (%d origins)\n\n| method | Jan | Feb | Jan+Feb |\n|---|---|---|---|\n",
