@@ -18,6 +18,7 @@ extern const ot_method ot_method_mean;
 extern const ot_method ot_method_naive2;
 extern const ot_method ot_method_ets;
 extern const ot_method ot_method_theta;
+extern const ot_method ot_method_otm;
 extern const ot_method ot_method_arima;
 extern const ot_method ot_method_combo;
 extern const ot_method ot_method_auto;

@@ -19,6 +19,7 @@ static const ot_method *const methods[] = {
     &ot_method_naive, &ot_method_snaive, &ot_method_drift, &ot_method_mean,
     &ot_method_naive2, &ot_method_ets, &ot_method_theta, &ot_method_arima, &ot_method_combo, &ot_method_auto,
     &ot_method_arima_cny, &ot_method_ets_cny, &ot_method_arima_jf, &ot_method_ets_jf,
+    &ot_method_otm,
 };
 
 /* Kept in step with methods[] (test_models checks it), except the Chinese
