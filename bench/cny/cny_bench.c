@@ -16,6 +16,7 @@
 
 #include "core/period.h"
 #include "core/series.h"
+#include "models/cny.h"
 #include "models/model.h"
 
 #define MAXN 1200
@@ -146,12 +147,63 @@ int main(int argc, char **argv)
             continue;
         printf("\n%s on all %zu months: %s,", methods[k], n, m->desc);
         for (size_t i = 0; i < m->npar; i++)
-            if (!strcmp(m->par_name[i], "cny") || !strncmp(m->par_name[i], "jf_", 3))
+            if (!strncmp(m->par_name[i], "cny", 3) || !strncmp(m->par_name[i], "jf_", 3))
                 printf(" %s = %.4f", m->par_name[i], m->par[i]);
         ot_model_free(m);
     }
     printf("\n");
     ot_series_free(all);
+    /* Which window: the OLS of the twelve-month log growth on the regressor's
+     * twelve-month change (with intercept) over January-March of all years,
+     * for several windows; R^2 says how much of the swing each explains. */
+    static const int win[][2] = {{7, 7}, {14, 0}, {20, 0}, {0, 7}, {0, 14}, {0, 21},
+                                 {0, 30}, {7, 14}, {7, 21}, {14, 14}, {20, 30}};
+    printf("\n| window (days before, after) | beta | R^2 over Jan-Mar |\n|---|---|---|\n");
+    for (size_t w = 0; w < sizeof win / sizeof win[0]; w++) {
+        static double x[MAXN];
+        if (ot_cny_regressor_window(OT_FREQ_M, start, n, win[w][0], win[w][1], x, &err) != OT_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            return 1;
+        }
+        double sd = 0, se = 0, sdd = 0, see = 0, sde = 0;
+        int k = 0;
+        for (size_t t = 12; t < n; t++) {
+            if (ot_period_sub(OT_FREQ_M, start + (ot_ord)t) > 3 || isnan(v[t]) || isnan(v[t - 12]))
+                continue;
+            double d = log(v[t]) - log(v[t - 12]), e = x[t] - x[t - 12];
+            sd += d, se += e, sdd += d * d, see += e * e, sde += d * e;
+            k++;
+        }
+        double cde = sde - sd * se / k, cee = see - se * se / k, cdd = sdd - sd * sd / k;
+        printf("| %d, %d | %.3f | %.3f |\n", win[w][0], win[w][1], cde / cee,
+               cde * cde / (cee * cdd));
+    }
+    /* the methods' pair together: 14 days before and 30 after, one slope each */
+    {
+        static double x1[MAXN], x2[MAXN];
+        if (ot_cny_regressor_window(OT_FREQ_M, start, n, OT_CNY_PRE, 0, x1, &err) != OT_OK ||
+            ot_cny_regressor_window(OT_FREQ_M, start, n, 0, OT_CNY_POST, x2, &err) != OT_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            return 1;
+        }
+        double s[3] = {0}; /* sums of d, e1, e2; the cross products below */
+        double sdd = 0, s11 = 0, s12 = 0, s22 = 0, s1d = 0, s2d = 0;
+        int k = 0;
+        for (size_t t = 12; t < n; t++) {
+            if (ot_period_sub(OT_FREQ_M, start + (ot_ord)t) > 3 || isnan(v[t]) || isnan(v[t - 12]))
+                continue;
+            double d = log(v[t]) - log(v[t - 12]), e1 = x1[t] - x1[t - 12], e2 = x2[t] - x2[t - 12];
+            s[0] += d, s[1] += e1, s[2] += e2;
+            sdd += d * d, s11 += e1 * e1, s12 += e1 * e2, s22 += e2 * e2, s1d += e1 * d, s2d += e2 * d;
+            k++;
+        }
+        sdd -= s[0] * s[0] / k, s11 -= s[1] * s[1] / k, s12 -= s[1] * s[2] / k;
+        s22 -= s[2] * s[2] / k, s1d -= s[1] * s[0] / k, s2d -= s[2] * s[0] / k;
+        double det = s11 * s22 - s12 * s12;
+        double b1 = (s1d * s22 - s2d * s12) / det, b2 = (s2d * s11 - s1d * s12) / det;
+        printf("| %d, 0 and 0, %d together | %.3f, %.3f | %.3f |\n", OT_CNY_PRE, OT_CNY_POST, b1, b2,
+               (b1 * s1d + b2 * s2d) / sdd);
+    }
     const char *label[2] = {"all targets", "targets 2013-2019"};
     for (int g = 0; g < 2; g++) {
         printf("\nMAPE (%%), %s (%d origins)\n\n| method | Jan | Feb | Jan+Feb |\n|---|---|---|---|\n",

@@ -106,7 +106,7 @@ enum { KIND_CNY, KIND_JF };
 typedef struct cny_state {
     ot_model *inner;
     int kind;
-    double beta;   /* KIND_CNY: factor exp(beta x_t) */
+    double beta[2]; /* KIND_CNY: factor exp(beta[0] pre_t + beta[1] post_t) */
     double sa, sb; /* KIND_JF: January's share of Jan+Feb = sa + sb x_Jan */
 } cny_state;
 
@@ -115,20 +115,31 @@ static double clamp_share(double s)
     return s < 0.05 ? 0.05 : s > 0.95 ? 0.95 : s;
 }
 
+/* The pre- and post-holiday regressors of the methods for n months from
+ * start into pre[0..n) and post[0..n). */
+static int pair(ot_freq f, ot_ord start, size_t n, double *pre, double *post, ot_err *err)
+{
+    int rc = ot_cny_regressor_window(f, start, n, OT_CNY_PRE, 0, pre, err);
+    return rc != OT_OK ? rc : ot_cny_regressor_window(f, start, n, 0, OT_CNY_POST, post, err);
+}
+
 /* The multiplicative factors of the h months after the fitted data into
- * fac[0..h).  OT_ERANGE beyond the date table. */
-static int future_factors(const ot_model *m, size_t h, double *fac, ot_err *err)
+ * fac[0..h), using tmp[0..h) as scratch.  OT_ERANGE beyond the date table. */
+static int future_factors(const ot_model *m, size_t h, double *fac, double *tmp, ot_err *err)
 {
     const cny_state *s = m->state;
     ot_ord o = m->start + (ot_ord)m->n;
+    if (s->kind == KIND_CNY) {
+        int rc = pair(m->freq, o, h, fac, tmp, err);
+        if (rc != OT_OK)
+            return rc;
+        for (size_t i = 0; i < h; i++)
+            fac[i] = exp(s->beta[0] * fac[i] + s->beta[1] * tmp[i]);
+        return OT_OK;
+    }
     int rc = ot_cny_regressor(m->freq, o, h, fac, err);
     if (rc != OT_OK)
         return rc;
-    if (s->kind == KIND_CNY) {
-        for (size_t i = 0; i < h; i++)
-            fac[i] = exp(s->beta * fac[i]);
-        return OT_OK;
-    }
     /* KIND_JF: January gets twice its share, February twice the rest; the
      * share comes from January's regressor value. */
     double xjan = 0.0;
@@ -144,28 +155,38 @@ static int future_factors(const ot_model *m, size_t h, double *fac, ot_err *err)
     return OT_OK;
 }
 
-/* OLS of log-growth over twelve months on the regressor's change over
- * twelve months, with an intercept for the trend: the two-step route to a
- * regression with ARIMA errors (docs/methods.md).  *beta on success;
- * OT_EDATA when the holiday dates in the data do not vary. */
-static int estimate_beta(const double *y, const double *x, size_t n, double *beta, ot_err *err)
+/* OLS of the log growth over twelve months on the two regressors' changes
+ * over twelve months, with an intercept for the trend: the two-step route to
+ * a regression with ARIMA errors (docs/methods.md).  After centring, the 2x2
+ * normal equations are solved by Cramer's rule.  beta[0..2) on success;
+ * OT_EDATA when the holiday dates in the data do not vary enough to tell the
+ * two effects apart. */
+static int estimate_beta(const ot_model *m, const double *y, const double *x1, const double *x2,
+                         size_t n, double *beta, ot_err *err)
 {
-    double sd = 0, se = 0;
+    double sd = 0, s1 = 0, s2 = 0;
     size_t k = n - 12;
     for (size_t t = 12; t < n; t++) {
         sd += log(y[t]) - log(y[t - 12]);
-        se += x[t] - x[t - 12];
+        s1 += x1[t] - x1[t - 12];
+        s2 += x2[t] - x2[t - 12];
     }
-    double md = sd / (double)k, me = se / (double)k, sxy = 0, sxx = 0;
+    double md = sd / (double)k, m1 = s1 / (double)k, m2 = s2 / (double)k;
+    double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
     for (size_t t = 12; t < n; t++) {
-        double e = x[t] - x[t - 12] - me;
-        sxy += e * (log(y[t]) - log(y[t - 12]) - md);
-        sxx += e * e;
+        double d = log(y[t]) - log(y[t - 12]) - md;
+        double e1 = x1[t] - x1[t - 12] - m1, e2 = x2[t] - x2[t - 12] - m2;
+        a11 += e1 * e1, a12 += e1 * e2, a22 += e2 * e2;
+        b1 += e1 * d, b2 += e2 * d;
     }
-    if (!(sxx > 1e-6))
+    double det = a11 * a22 - a12 * a12;
+    if (!(a11 > 1e-6 && a22 > 1e-6 && det > 1e-3 * a11 * a22))
         return ot_err_set(err, OT_EDATA,
-                          "the Chinese New Year dates do not vary within the data: no effect to estimate");
-    *beta = sxy / sxx;
+                          "%s: the Chinese New Year dates do not vary enough within the data "
+                          "to estimate the holiday effects",
+                          m->method->name);
+    beta[0] = (b1 * a22 - b2 * a12) / det;
+    beta[1] = (b2 * a11 - b1 * a12) / det;
     return OT_OK;
 }
 
@@ -209,8 +230,8 @@ static void estimate_shares(const ot_model *m, const double *y, const double *x,
 /* Fits the wrapper of inner: checks a positive monthly series of at least
  * 25 values, estimates the factors, fits inner to y / factor, and fills m
  * from it (fitted values times the factors; for KIND_CNY the likelihood of
- * y, i.e. the inner one plus the Jacobian -sum beta x_t, and one more
- * parameter).  Scratch freed on every path; m->state set only on success. */
+ * y, i.e. the inner one plus the Jacobian -sum log factor_t, and two more
+ * parameters).  Scratch freed on every path; m->state set only on success. */
 static int fit_wrapped(ot_model *m, const double *y, size_t n, const ot_model_opts *o,
                        const ot_method *inner, int kind, ot_err *err)
 {
@@ -226,7 +247,8 @@ static int fit_wrapped(ot_model *m, const double *y, size_t n, const ot_model_op
     int rc = OT_ENOMEM;
     cny_state *s = NULL;
     double *x = ot_model_calloc(m, n, sizeof *x), *fac = ot_model_calloc(m, n, sizeof *fac);
-    if (!x || !fac) {
+    double *x2 = ot_model_calloc(m, n, sizeof *x2);
+    if (!x || !fac || !x2) {
         ot_err_set(err, OT_ENOMEM, "out of memory");
         goto done;
     }
@@ -235,14 +257,15 @@ static int fit_wrapped(ot_model *m, const double *y, size_t n, const ot_model_op
         goto done;
     }
     s->kind = kind;
-    if ((rc = ot_cny_regressor(m->freq, m->start, n, x, err)) != OT_OK)
-        goto done;
     if (kind == KIND_CNY) {
-        if ((rc = estimate_beta(y, x, n, &s->beta, err)) != OT_OK)
+        if ((rc = pair(m->freq, m->start, n, x, x2, err)) != OT_OK ||
+            (rc = estimate_beta(m, y, x, x2, n, s->beta, err)) != OT_OK)
             goto done;
         for (size_t t = 0; t < n; t++)
-            fac[t] = exp(s->beta * x[t]);
+            fac[t] = exp(s->beta[0] * x[t] + s->beta[1] * x2[t]);
     } else {
+        if ((rc = ot_cny_regressor(m->freq, m->start, n, x, err)) != OT_OK)
+            goto done;
         estimate_shares(m, y, x, n, s, fac);
     }
     for (size_t t = 0; t < n; t++)
@@ -261,12 +284,13 @@ static int fit_wrapped(ot_model *m, const double *y, size_t n, const ot_model_op
     for (size_t i = 0; i < im->npar; i++)
         ot_model_add_par(m, im->par_name[i], im->par[i]);
     if (kind == KIND_CNY) {
-        ot_model_add_par(m, "cny", s->beta);
+        ot_model_add_par(m, "cny_pre", s->beta[0]);
+        ot_model_add_par(m, "cny_post", s->beta[1]);
         m->sigma2 = im->sigma2;
         if (isfinite(im->loglik) && isfinite(im->aic)) {
             double k = round((im->aic + 2.0 * im->loglik) / 2.0);
             m->loglik = im->loglik - jac;
-            ot_model_set_ic(m, (size_t)k + 1);
+            ot_model_set_ic(m, (size_t)k + 2);
         }
     } else {
         ot_model_add_par(m, "jf_share", s->sa);
@@ -281,6 +305,7 @@ done:
         ot_model_free(s->inner);
         ot_model_free_mem(m, s, 1, sizeof *s);
     }
+    ot_model_free_mem(m, x2, n, sizeof *x2);
     ot_model_free_mem(m, fac, n, sizeof *fac);
     ot_model_free_mem(m, x, n, sizeof *x);
     return rc;
@@ -312,10 +337,10 @@ static int wrapped_forecast(const ot_model *m, size_t h, double *mean, const dou
                             size_t nlevels, double *lower, double *upper, ot_err *err)
 {
     const cny_state *s = m->state;
-    double *fac = ot_model_calloc(m, h, sizeof *fac);
+    double *fac = ot_model_calloc(m, 2 * h, sizeof *fac);
     if (!fac)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
-    int rc = future_factors(m, h, fac, err);
+    int rc = future_factors(m, h, fac, fac + h, err);
     if (rc == OT_OK)
         rc = s->inner->method->forecast(s->inner, h, mean, levels, nlevels, lower, upper, err);
     if (rc == OT_OK) {
@@ -327,7 +352,7 @@ static int wrapped_forecast(const ot_model *m, size_t h, double *mean, const dou
             }
         }
     }
-    ot_model_free_mem(m, fac, h, sizeof *fac);
+    ot_model_free_mem(m, fac, 2 * h, sizeof *fac);
     return rc;
 }
 
@@ -336,17 +361,17 @@ static int wrapped_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng 
                             double *paths, ot_err *err)
 {
     const cny_state *s = m->state;
-    double *fac = ot_model_calloc(m, h, sizeof *fac);
+    double *fac = ot_model_calloc(m, 2 * h, sizeof *fac);
     if (!fac)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
-    int rc = future_factors(m, h, fac, err);
+    int rc = future_factors(m, h, fac, fac + h, err);
     if (rc == OT_OK)
         rc = s->inner->method->simulate(s->inner, h, npaths, rng, paths, err);
     if (rc == OT_OK)
         for (size_t p = 0; p < npaths; p++)
             for (size_t i = 0; i < h; i++)
                 paths[p * h + i] *= fac[i];
-    ot_model_free_mem(m, fac, h, sizeof *fac);
+    ot_model_free_mem(m, fac, 2 * h, sizeof *fac);
     return rc;
 }
 

@@ -21,6 +21,8 @@
 #define OT_CNY_LAST_YEAR 2050
 #define OT_CNY_BEFORE 7 /* default window: the 7 days before the festival, */
 #define OT_CNY_AFTER 7  /* the day itself and the 7 days after (15 days) */
+#define OT_CNY_PRE 14   /* the methods' pair: the 14 days before and the day, */
+#define OT_CNY_POST 30  /* and the day and the 30 days after */
 
 /* The festival's date in year (days since 1970-01-01) into *days.
  * OT_ERANGE outside OT_CNY_FIRST_YEAR..OT_CNY_LAST_YEAR. */
@@ -38,8 +40,9 @@ int ot_cny_regressor_window(ot_freq f, ot_ord start, size_t n, int before, int a
                             double *out, ot_err *err);
 
 /* The methods (registered in model.c): "arima_cny" and "ets_cny" remove the
- * estimated holiday effect from a positive monthly series, fit the inner
- * method and put the effect back into forecasts and paths; "arima_jf" and
+ * estimated effects of a pre- and a post-holiday regressor (windows
+ * OT_CNY_PRE, OT_CNY_POST) from a positive monthly series, fit the inner
+ * method and put the effects back into forecasts and paths; "arima_jf" and
  * "ets_jf" model January+February as one period and split it back. */
 extern const ot_method ot_method_arima_cny;
 extern const ot_method ot_method_ets_cny;

@@ -149,23 +149,30 @@ static void test_cny_regressor_errors(void **state)
     assert_int_equal(ot_cny_regressor(OT_FREQ_M, 0, 0, x, &err), OT_OK); /* n = 0: nothing */
 }
 
-/* A synthetic monthly series 2008-01..2019-12 (144 values) with a known
- * effect: log y = log 100 + 0.01 t + s_k + 0.3 x_t + e_t, s_k a fixed
+/* A synthetic monthly series 2008-01..2019-12 (144 values) with known
+ * effects: log y = log 100 + 0.01 t + s_k + b1 pre_t + b2 post_t + e_t, with
+ * pre/post the methods' regressors (14 days before, 30 after), s_k a fixed
  * monthly pattern, e_t ~ N(0, 0.01^2) (MT19937, seed 42).  The twelve-month
- * differences remove the level, trend and pattern, so the OLS slope is 0.3
- * plus noise of standard error about 0.01 sqrt(2) / sqrt(sum dx^2) ~ 0.005;
- * the tolerance 0.03 is six of them. */
+ * differences remove the level, trend and pattern, so the OLS slopes are b1,
+ * b2 plus noise of standard error about 0.01 sqrt(2) / sqrt(sum dx^2 (1 - r^2))
+ * ~ 0.01 (sum dx^2 ~ 3 over 11 years for each, r the correlation of the two);
+ * the tolerance 0.06 is six of them. */
 #define NSYN 144
-static void synth(double beta, double sd, double *y)
+static void regs(ot_ord start, size_t n, double *pre, double *post)
+{
+    assert_int_equal(ot_cny_regressor_window(OT_FREQ_M, start, n, OT_CNY_PRE, 0, pre, NULL), OT_OK);
+    assert_int_equal(ot_cny_regressor_window(OT_FREQ_M, start, n, 0, OT_CNY_POST, post, NULL), OT_OK);
+}
+
+static void synth(double b1, double b2, double sd, double *y)
 {
     static const double pat[12] = {0.05, -0.2, 0.1, 0.0, 0.02, 0.04, 0.06, 0.03, 0.0, -0.02, 0.05, 0.1};
-    double x[NSYN];
-    assert_int_equal(ot_cny_regressor(OT_FREQ_M, ot_period_make(OT_FREQ_M, 2008, 1), NSYN, x, NULL),
-                     OT_OK);
+    double x1[NSYN], x2[NSYN];
+    regs(ot_period_make(OT_FREQ_M, 2008, 1), NSYN, x1, x2);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 42);
     for (size_t t = 0; t < NSYN; t++)
-        y[t] = 100.0 * exp(0.01 * (double)t + pat[t % 12] + beta * x[t] +
+        y[t] = 100.0 * exp(0.01 * (double)t + pat[t % 12] + b1 * x1[t] + b2 * x2[t] +
                            (sd > 0 ? gsl_ran_gaussian(r, sd) : 0.0));
     gsl_rng_free(r);
 }
@@ -183,7 +190,7 @@ static void test_cny_recovers_effect(void **state)
 {
     (void)state;
     double y[NSYN];
-    synth(0.3, 0.01, y);
+    synth(0.3, -0.2, 0.01, y);
     ot_series *s = ot_series_from(NULL, OT_FREQ_M, ot_period_make(OT_FREQ_M, 2008, 1), y, NSYN, NULL);
     assert_non_null(s);
     const char *meths[] = {"arima_cny", "ets_cny"};
@@ -191,50 +198,55 @@ static void test_cny_recovers_effect(void **state)
         ot_model *m = NULL;
         ot_err err;
         assert_int_equal(ot_model_fit(s, meths[k], NULL, &m, &err), OT_OK);
-        NEAR(par(m, "cny"), 0.3, 0.03);
+        NEAR(par(m, "cny_pre"), 0.3, 0.06);
+        NEAR(par(m, "cny_post"), -0.2, 0.06);
         assert_non_null(strstr(m->desc, "+CNY"));
         assert_true(isfinite(m->aicc));
         ot_model_free(m);
     }
     ot_series_free(s);
     /* no noise: exact to rounding */
-    synth(-0.25, 0.0, y);
+    synth(-0.25, 0.4, 0.0, y);
     s = ot_series_from(NULL, OT_FREQ_M, ot_period_make(OT_FREQ_M, 2008, 1), y, NSYN, NULL);
     ot_model *m = NULL;
     ot_model_opts o = {.spec = "(0,1,1)(0,1,1)"};
     assert_int_equal(ot_model_fit(s, "arima_cny", &o, &m, NULL), OT_OK);
-    NEAR(par(m, "cny"), -0.25, 1e-9);
+    NEAR(par(m, "cny_pre"), -0.25, 1e-9);
+    NEAR(par(m, "cny_post"), 0.4, 1e-9);
     ot_model_free(m);
     ot_series_free(s);
 }
 
 /* The wrapper's forecasts, bounds and paths are the inner method's on the
- * adjusted series y_t exp(-beta x_t), times exp(beta x) of each future month:
- * checked against "arima" fitted directly to that series. */
+ * adjusted series y_t exp(-b1 pre_t - b2 post_t), times exp(b1 pre + b2 post)
+ * of each future month: checked against "arima" fitted directly to that
+ * series. */
 static void test_cny_forecast_is_scaled_inner(void **state)
 {
     (void)state;
-    double y[NSYN], x[NSYN + 14];
-    synth(0.3, 0.01, y);
+    double y[NSYN], x1[NSYN + 14], x2[NSYN + 14], x[NSYN + 14];
+    synth(0.3, -0.2, 0.01, y);
     ot_ord st = ot_period_make(OT_FREQ_M, 2008, 1);
-    assert_int_equal(ot_cny_regressor(OT_FREQ_M, st, NSYN + 14, x, NULL), OT_OK);
+    regs(st, NSYN + 14, x1, x2);
     ot_series *s = ot_series_from(NULL, OT_FREQ_M, st, y, NSYN, NULL);
     ot_model_opts o = {.spec = "(0,1,1)(0,1,1)"};
     ot_model *m = NULL, *mi = NULL;
     ot_err err;
     assert_int_equal(ot_model_fit(s, "arima_cny", &o, &m, &err), OT_OK);
-    double b = par(m, "cny"), adj[NSYN];
+    double b1 = par(m, "cny_pre"), b2 = par(m, "cny_post"), adj[NSYN];
+    for (size_t t = 0; t < NSYN + 14; t++)
+        x[t] = b1 * x1[t] + b2 * x2[t]; /* log factor */
     for (size_t t = 0; t < NSYN; t++)
-        adj[t] = y[t] * exp(-b * x[t]);
+        adj[t] = y[t] * exp(-x[t]);
     ot_series *sa = ot_series_from(NULL, OT_FREQ_M, st, adj, NSYN, NULL);
     assert_int_equal(ot_model_fit(sa, "arima", &o, &mi, &err), OT_OK);
-    NEAR(m->fitted[20], mi->fitted[20] * exp(b * x[20]), 1e-9 * y[20]);
+    NEAR(m->fitted[20], mi->fitted[20] * exp(x[20]), 1e-9 * y[20]);
     ot_forecast *f = NULL, *fi = NULL;
     double lv = 95;
     assert_int_equal(ot_model_forecast(m, 14, &lv, 1, &f, &err), OT_OK);
     assert_int_equal(ot_model_forecast(mi, 14, &lv, 1, &fi, &err), OT_OK);
     for (size_t i = 0; i < 14; i++) {
-        double fac = exp(b * x[NSYN + i]);
+        double fac = exp(x[NSYN + i]);
         NEAR(f->mean->v[i], fi->mean->v[i] * fac, 1e-9 * f->mean->v[i]);
         NEAR(f->lower[0]->v[i], fi->lower[0]->v[i] * fac, 1e-9 * f->mean->v[i]);
         NEAR(f->upper[0]->v[i], fi->upper[0]->v[i] * fac, 1e-9 * f->mean->v[i]);
@@ -246,7 +258,7 @@ static void test_cny_forecast_is_scaled_inner(void **state)
     gsl_rng_set(r, 7);
     assert_int_equal(ot_model_simulate(mi, 14, 2, r, pi, &err), OT_OK);
     for (size_t i = 0; i < 28; i++)
-        NEAR(p[i], pi[i] * exp(b * x[NSYN + i % 14]), 1e-9 * fabs(p[i]));
+        NEAR(p[i], pi[i] * exp(x[NSYN + i % 14]), 1e-9 * fabs(p[i]));
     gsl_rng_free(r);
     ot_forecast_free(f);
     ot_forecast_free(fi);
@@ -266,7 +278,7 @@ static void test_cny_jf(void **state)
     double y[NSYN], x[NSYN + 14], half[NSYN];
     ot_ord st = ot_period_make(OT_FREQ_M, 2008, 1);
     assert_int_equal(ot_cny_regressor(OT_FREQ_M, st, NSYN + 14, x, NULL), OT_OK);
-    synth(0.0, 0.01, y);
+    synth(0.0, 0.0, 0.01, y);
     for (size_t t = 0; t < NSYN; t += 12) {
         double jf = y[t] + y[t + 1], sh = 0.5 + 0.5 * x[t];
         y[t] = sh * jf, y[t + 1] = (1 - sh) * jf;
@@ -303,7 +315,7 @@ static void test_cny_fit_errors(void **state)
 {
     (void)state;
     double y[NSYN];
-    synth(0.3, 0.01, y);
+    synth(0.3, -0.2, 0.01, y);
     ot_model *m = NULL;
     ot_err err;
     ot_series *s = ot_series_from(NULL, OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2008, 1), y, 40, NULL);
@@ -319,7 +331,7 @@ static void test_cny_fit_errors(void **state)
     assert_int_equal(ot_model_fit(s, "arima_jf", NULL, &m, &err), OT_EDATA);
     assert_string_equal(err.msg, "arima_jf: needs positive values, got -1 at 5");
     ot_series_free(s);
-    synth(0.3, 0.01, y);
+    synth(0.3, -0.2, 0.01, y);
     /* the data end in December 2049: a 24-month forecast reaches 2051 */
     s = ot_series_from(NULL, OT_FREQ_M, ot_period_make(OT_FREQ_M, 2038, 1), y, NSYN, NULL);
     assert_int_equal(ot_model_fit(s, "ets_cny", NULL, &m, &err), OT_OK);
@@ -373,7 +385,7 @@ static void test_cny_alloc_failure(void **state)
     (void)state;
     static const char *meths[] = {"arima_cny", "ets_cny", "arima_jf", "ets_jf"};
     double y[NSYN];
-    synth(0.3, 0.01, y);
+    synth(0.3, -0.2, 0.01, y);
     for (size_t k = 0; k < 4; k++) {
         for (int n = 1;; n++) {
             failing fa = {0, 0, 0};
