@@ -8,6 +8,7 @@
  * fixes theta (V = 2 is the paper's standard theta model, STM).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
