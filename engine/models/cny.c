@@ -5,7 +5,9 @@
  * holiday regressors"; R seasonal::genhol): for each month, the share of the
  * days of a window around the festival that fall in it, minus that month's
  * mean share over the table's years, so the regressor moves January against
- * February and has no level effect over the years.
+ * February and has no level effect over the years.  The *_cny methods use a
+ * pre-holiday and a post-holiday window (cny.h) with one coefficient each;
+ * the *_jf methods split January+February by the default window's share.
  */
 #include "models/cny.h"
 

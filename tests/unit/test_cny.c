@@ -326,6 +326,12 @@ static void test_cny_fit_errors(void **state)
     assert_int_equal(ot_model_fit(s, "arima_cny", NULL, &m, &err), OT_EDATA);
     assert_string_equal(err.msg, "arima_cny: needs at least 25 monthly values, got 24");
     ot_series_free(s);
+    s = ot_series_from(NULL, OT_FREQ_M, ot_period_make(OT_FREQ_M, 2008, 1), y, 60, NULL);
+    ot_model_opts o6 = {.period = 6};
+    assert_int_equal(ot_model_fit(s, "arima_cny", &o6, &m, &err), OT_EDATA);
+    assert_string_equal(err.msg, "arima_cny: needs monthly data with period 12");
+    assert_null(m);
+    ot_series_free(s);
     y[4] = -1;
     s = ot_series_from(NULL, OT_FREQ_M, ot_period_make(OT_FREQ_M, 2008, 1), y, 60, NULL);
     assert_int_equal(ot_model_fit(s, "arima_jf", NULL, &m, &err), OT_EDATA);
