@@ -25,7 +25,8 @@ static const ot_method *const methods[] = {
 /* Kept in step with methods[] (test_models checks it), except the Chinese
  * New Year variants (cny.h), found by name but not yet listed here: the
  * expected message in test_models.c must change with this string. */
-static const char method_names[] = "naive, snaive, drift, mean, naive2, ets, theta, arima, combo, auto";
+static const char method_names[] = "naive, snaive, drift, mean, naive2, ets, theta, otm, arima, combo, "
+                                   "auto, arima_cny, ets_cny, arima_jf, ets_jf";
 
 const ot_method *ot_method_find(const char *name)
 {

@@ -250,7 +250,8 @@ static void test_models_errors(void **state)
     ot_err err;
     assert_int_equal(ot_model_fit(s, "prophet", NULL, &m, &err), OT_EINVAL);
     assert_string_equal(err.msg, "unknown method 'prophet' (known: naive, snaive, drift, mean, "
-                                 "naive2, ets, theta, arima, combo, auto)");
+                                 "naive2, ets, theta, otm, arima, combo, auto, arima_cny, ets_cny, "
+                                 "arima_jf, ets_jf)");
     assert_null(m);
     /* every name listed is found */
     char names[256];
@@ -403,7 +404,8 @@ static void test_models_combo(void **state)
     o.spec = "naive,auto";
     assert_int_equal(ot_model_fit(s, "combo", &o, &m, &err), OT_EINVAL);
     assert_string_equal(err.msg, "combo: 'auto' cannot be combined (known: naive, snaive, drift, "
-                                 "mean, naive2, ets, theta, arima, combo, auto)");
+                                 "mean, naive2, ets, theta, otm, arima, combo, auto, arima_cny, "
+                                 "ets_cny, arima_jf, ets_jf)");
     o.spec = "naive,,drift";
     assert_int_equal(ot_model_fit(s, "combo", &o, &m, &err), OT_EINVAL);
     assert_string_equal(err.msg, "combo: bad method list 'naive,,drift'");
@@ -491,7 +493,8 @@ static void test_models_batch_deterministic(void **state)
     }
     assert_int_equal(ot_model_fit_many(NULL, 0, "nope", NULL, 2, NULL, NULL, &err), OT_EINVAL);
     assert_string_equal(err.msg, "unknown method 'nope' (known: naive, snaive, drift, mean, "
-                                 "naive2, ets, theta, arima, combo, auto)");
+                                 "naive2, ets, theta, otm, arima, combo, auto, arima_cny, ets_cny, "
+                                 "arima_jf, ets_jf)");
 }
 
 int main(void)
