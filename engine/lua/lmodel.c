@@ -250,7 +250,7 @@ static int l_simulate(lua_State *L)
     luaL_argcheck(L, h >= 1 && h <= 100000, 2, "horizon must be 1..100000");
     luaL_argcheck(L, n >= 1 && n <= 1000000 && h * n <= 100000000, 3,
                   "paths must be 1..1000000 (and h * paths at most 1e8)");
-    double *paths = lua_newuserdatauv(L, (size_t)(h * n) * sizeof *paths, 0); /* [5] */
+    double *paths = lua_newuserdatauv(L, (size_t)(h * n) * sizeof *paths, 0); /* [.., paths] */
     ot_err e;
     ot_err_clear(&e);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -263,7 +263,8 @@ static int l_simulate(lua_State *L)
     gsl_rng_free(rng);
     if (rc != OT_OK)
         return ot_l_error(L, &e);
-    lua_createtable(L, (int)n, 0);                        /* [5 paths, 6 list] */
+    lua_createtable(L, (int)n, 0);                        /* [.., paths, list] */
+    int list = lua_gettop(L); /* not a fixed index: the seed may be left out */
     ot_alloc a = ot_l_alloc(L);
     ot_ord start = m->start + (ot_ord)m->n;
     for (lua_Integer p = 0; p < n; p++) {
@@ -272,7 +273,7 @@ static int l_simulate(lua_State *L)
         if (!s)
             return ot_l_error(L, &e);
         ot_l_setseries(L, box, s);
-        lua_rawseti(L, 6, p + 1);
+        lua_rawseti(L, list, p + 1);
     }
     return 1;
 }

@@ -43,6 +43,10 @@ H.run{
     for p = 1, 3 do assert(a[p] == b[p]) end            -- same seed, same paths
     local c = m:simulate(4, 3, 43)
     assert(c[1] ~= a[1])
+    -- the seed left out is seed 1 (found by the Lua fuzzer: the list of paths
+    -- was stored at a fixed stack index that only held with four arguments)
+    local d, e = m:simulate(3, 2), m:simulate(3, 2, 1)
+    assert(#d == 2 and #d[2] == 3 and d[1] == e[1] and d[2] == e[2])
   end},
 
   {"fit_many", function()
