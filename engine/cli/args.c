@@ -2,6 +2,9 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -237,4 +240,35 @@ void cli_projection_from_row(const ot_projection_row *r, ot_projection *p)
     p->carry = r->carry;
     snprintf(p->method, sizeof p->method, "%s", r->method ? r->method : "");
     snprintf(p->notes, sizeof p->notes, "%s", r->note ? r->note : "");
+}
+
+/* The watchdog's message, written by the signal handler (so made beforehand). */
+static char watchdog_msg[256];
+static size_t watchdog_len;
+
+static void watchdog_fire(int sig)
+{
+    (void)sig;
+    ssize_t w = write(STDERR_FILENO, watchdog_msg, watchdog_len);
+    (void)w;
+    _exit(1);
+}
+
+void cli_watchdog(double secs)
+{
+    struct itimerval t;
+    memset(&t, 0, sizeof t);
+    if (secs > 0) {
+        double at = secs + (secs > 1 ? secs : 1);
+        int n = snprintf(watchdog_msg, sizeof watchdog_msg,
+                         "ontrack: script stopped: time limit of %g s exceeded inside one engine "
+                         "call, which cannot be interrupted: the process ends here (what was "
+                         "committed stays)\n",
+                         secs);
+        watchdog_len = n > 0 && (size_t)n < sizeof watchdog_msg ? (size_t)n : 0;
+        signal(SIGALRM, watchdog_fire);
+        t.it_value.tv_sec = (time_t)at;
+        t.it_value.tv_usec = (suseconds_t)((at - (double)t.it_value.tv_sec) * 1e6);
+    }
+    setitimer(ITIMER_REAL, &t, NULL);
 }

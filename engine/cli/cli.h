@@ -89,6 +89,13 @@ int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, d
 int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const char *timeout,
                   const char *memory, ot_host **out);
 
+/* Arms (secs > 0) or disarms (0) the watchdog of a --timeout: the script
+ * host stops a script between Lua instructions, but one long engine call (an
+ * ARIMA search over many series) runs to its end; when the script is still
+ * running at secs + max(secs, 1) seconds the process prints why and exits 1.
+ * Write transactions are atomic, so the database keeps what was committed. */
+void cli_watchdog(double secs);
+
 /* A stored projection row as an ot_projection: the figures, status (stored
  * as "on_track" or "on track"; no_data when unknown), method and notes. */
 void cli_projection_from_row(const ot_projection_row *r, ot_projection *p);

@@ -731,7 +731,9 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         ot_host *h;
         if ((rc = ot_host_new(&ho, &h, &err)))
             goto fail;
+        cli_watchdog(c->timeout);
         rc = ot_host_run_file(h, c->job.scripts[i], 0, NULL, &err);
+        cli_watchdog(0);
         ot_host_free(h);
         if (rc)
             goto fail;

@@ -34,9 +34,14 @@ int cmd_run(cli_global *g, int argc, char **argv)
     ot_host *h;
     if ((rc = cli_host_open(g, "run", as_of, timeout, memory, &h)))
         return rc;
+    double secs;
+    size_t bytes;
+    cli_parse_limits("run", timeout, memory, &secs, &bytes); /* checked by cli_host_open */
     ot_err err;
     ot_err_clear(&err);
+    cli_watchdog(secs);
     rc = ot_host_run_file(h, pos[0], npos - 1, pos + 1, &err);
+    cli_watchdog(0);
     ot_host_free(h);
     if (rc != OT_OK) {
         fprintf(stderr, "ontrack: %s\n", err.msg);

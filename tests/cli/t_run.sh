@@ -43,6 +43,24 @@ has_err "--as-of: 'never' is neither a date"
 OUT=$(echo 'print(1 + 1)' | "$ONTRACK" run -) || fail "run - failed"
 eq "$OUT" 2 "run - output"
 
+# --timeout also ends one long engine call (40 ARIMA searches in one fit_many):
+# the watchdog fires at 0.2 + 1 s, long before the call would end
+cat > slow.lua <<'LUA'
+local list = {}
+for k = 1, 40 do
+  local v = {}
+  for m = 1, 48 do v[m] = 50 + m + k + 3 * math.cos(m / 2 + k) end
+  list[k] = ot.series{freq = "M", start = "2019-01", values = v}
+end
+ot.fit_many(list, "arima", {threads = 1})
+print("finished")
+LUA
+start=$(date +%s)
+run 1 run --timeout 0.2 slow.lua
+lacks_out "finished"
+has_err "time limit of 0.2 s exceeded inside one engine call"
+[ $(( $(date +%s) - start )) -lt 10 ] || fail "the watchdog did not end the script in time"
+
 # ot is also require-able and the same table
 cat > req.lua <<'LUA'
 assert(require("ontrack") == ot)
