@@ -18,6 +18,7 @@
 
 #include "models/cny.h"
 #include "models/model.h"
+#include "failalloc.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 
@@ -360,30 +361,6 @@ static void test_cny_fit_errors(void **state)
     ot_series_free(s);
 }
 
-/* A failing allocator: allocation number `fail_at` (1-based) fails. */
-typedef struct failing {
-    int count, fail_at;
-    long live;
-} failing;
-
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    failing *fa = ud;
-    (void)osize;
-    if (nsize == 0) {
-        if (ptr)
-            fa->live--;
-        free(ptr);
-        return NULL;
-    }
-    if (++fa->count == fa->fail_at)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (p && !ptr)
-        fa->live++;
-    return p;
-}
-
 /* Fit, forecast and simulate under allocation failure N = 1, 2, ... until
  * all succeed: always OT_ENOMEM "out of memory", never a leak. */
 static void test_cny_alloc_failure(void **state)
@@ -394,12 +371,12 @@ static void test_cny_alloc_failure(void **state)
     synth(0.3, -0.2, 0.01, y);
     for (size_t k = 0; k < 4; k++) {
         for (int n = 1;; n++) {
-            failing fa = {0, 0, 0};
-            ot_alloc a = {failing_alloc, &fa};
+            failalloc fa = {0};
+            ot_alloc a = {failalloc_f, &fa};
             ot_err err;
             ot_series *s = ot_series_from(&a, OT_FREQ_M, ot_period_make(OT_FREQ_M, 2008, 1), y, 60, &err);
             assert_non_null(s);
-            fa.count = 0;
+            fa.calls = 0;
             fa.fail_at = n;
             ot_model *m = NULL;
             ot_forecast *f = NULL;
@@ -419,7 +396,7 @@ static void test_cny_alloc_failure(void **state)
             ot_forecast_free(f);
             ot_model_free(m);
             ot_series_free(s);
-            assert_int_equal(fa.live, 0);
+            assert_int_equal(fa.blocks, 0);
             if (rc == OT_OK)
                 break;
         }

@@ -15,6 +15,7 @@
 
 #include "models/decomp.h"
 #include "models/model.h"
+#include "failalloc.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 
@@ -303,29 +304,6 @@ static void test_models_errors(void **state)
     ot_series_free(s);
 }
 
-/* A failing allocator: allocation number `fail_at` (1-based) fails. */
-typedef struct failing {
-    int count, fail_at;
-    long live;
-} failing;
-
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    failing *fa = ud;
-    if (nsize == 0) {
-        if (ptr)
-            fa->live--;
-        free(ptr);
-        return NULL;
-    }
-    if (++fa->count == fa->fail_at)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (p && !ptr)
-        fa->live++;
-    return p;
-}
-
 /* Fitting and forecasting every method under allocation failure N = 1, 2, ...
  * until it succeeds: always OT_ENOMEM with "out of memory", never a leak. */
 static void test_models_alloc_failure(void **state)
@@ -334,12 +312,12 @@ static void test_models_alloc_failure(void **state)
                                   "arima", "auto", "combo"};
     for (size_t k = 0; k < sizeof meths / sizeof meths[0]; k++) {
         for (int n = 1;; n++) {
-            failing fa = {0, 0, 0};
-            ot_alloc a = {failing_alloc, &fa};
+            failalloc fa = {0};
+            ot_alloc a = {failalloc_f, &fa};
             ot_err err;
             ot_series *s = ot_series_from(&a, OT_FREQ_Q, 8000, Y6, 6, &err);
             assert_non_null(s);
-            fa.count = 0;
+            fa.calls = 0;
             fa.fail_at = n;
             ot_model *m = NULL;
             ot_forecast *f = NULL;
@@ -354,7 +332,7 @@ static void test_models_alloc_failure(void **state)
             ot_forecast_free(f);
             ot_model_free(m);
             ot_series_free(s);
-            assert_int_equal(fa.live, 0);
+            assert_int_equal(fa.blocks, 0);
             if (rc == OT_OK)
                 break;
         }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core/ops.h"
+#include "failalloc.h"
 
 #define X NAN
 #define M(y, m) ((ot_ord)(y) * 12 + (m)-1)
@@ -970,28 +971,6 @@ static void test_ops_split_janfeb(void **state)
 
 /* ---- failing allocations ---------------------------------------------------- */
 
-typedef struct {
-    long calls, fail_at;
-    long long live;
-} counter;
-
-static void *counting(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    counter *c = ud;
-    if (nsize == 0) {
-        if (ptr)
-            c->live -= (long long)osize;
-        free(ptr);
-        return NULL;
-    }
-    if (++c->calls == c->fail_at)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (p)
-        c->live += (long long)nsize - (ptr ? (long long)osize : 0);
-    return p;
-}
-
 enum {
     OP_YOY, OP_FROM_YTD, OP_BINOP, OP_IMPLIED, OP_TO, OP_YTD_YOY, OP_SHARE, OP_INDEX, OP_YTD,
     OP_ROLLING, OP_FILL, OP_CONTRIB, OP_SPLIT, OP_LAG, OP_SCALAR, OP_WINDOW, OP_DIFF, OP_NOPS
@@ -1006,8 +985,8 @@ static void test_ops_failing_allocator(void **state)
     for (int op = 0; op < OP_NOPS; op++) {
         int ok = 0;
         for (long n = 1; n < 200 && !ok; n++) {
-            counter c = {0, 0, 0};
-            ot_alloc a = {counting, &c};
+            failalloc c = {0};
+            ot_alloc a = {failalloc_f, &c};
             ot_err err;
             double v[15] = {40, 50, 60, 1, 1, 1, 1, 1, 1, 1, 1, 1, X, 99, 66};
             ot_series *s = ot_series_from(&a, OT_FREQ_M, M(2022, 1), v, 15, &err);
@@ -1047,8 +1026,8 @@ static void test_ops_failing_allocator(void **state)
             ot_series_free(r);
             ot_series_free(s);
             ot_series_free(y);
-            if (c.live != 0)
-                fail_msg("op %d, n %ld: %lld bytes not returned", op, n, c.live);
+            if (c.bytes != 0)
+                fail_msg("op %d, n %ld: %lld bytes not returned", op, n, c.bytes);
         }
         if (!ok)
             fail_msg("op %d never succeeded", op);

@@ -17,6 +17,7 @@
 #include <gsl/gsl_sort.h>
 
 #include "models/model.h"
+#include "failalloc.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 #define FIXDIR ONTRACK_SOURCE_DIR "/tests/data/models/"
@@ -320,30 +321,6 @@ static void test_otm_constant(void **state)
     ot_series_free(y);
 }
 
-/* A failing allocator: allocation number `fail_at` (1-based) fails. */
-typedef struct failing {
-    int count, fail_at;
-    long live;
-} failing;
-
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    failing *fa = ud;
-    (void)osize;
-    if (nsize == 0) {
-        if (ptr)
-            fa->live--;
-        free(ptr);
-        return NULL;
-    }
-    if (++fa->count == fa->fail_at)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (p && !ptr)
-        fa->live++;
-    return p;
-}
-
 /* Fit, forecast and simulate under allocation failure N = 1, 2, ... until
  * all succeed: always OT_ENOMEM "out of memory", never a leak. */
 static void test_otm_alloc_failure(void **state)
@@ -353,12 +330,12 @@ static void test_otm_alloc_failure(void **state)
     for (int i = 0; i < 40; i++)
         v[i] = 100 + i + 10 * sin(i * M_PI / 6) + (i % 5);
     for (int n = 1;; n++) {
-        failing fa = {0, 0, 0};
-        ot_alloc a = {failing_alloc, &fa};
+        failalloc fa = {0};
+        ot_alloc a = {failalloc_f, &fa};
         ot_err err;
         ot_series *s = ot_series_from(&a, OT_FREQ_M, 0, v, 40, &err);
         assert_non_null(s);
-        fa.count = 0;
+        fa.calls = 0;
         fa.fail_at = n;
         ot_model *m = NULL;
         ot_forecast *f = NULL;
@@ -377,7 +354,7 @@ static void test_otm_alloc_failure(void **state)
         ot_forecast_free(f);
         ot_model_free(m);
         ot_series_free(s);
-        assert_int_equal(fa.live, 0);
+        assert_int_equal(fa.blocks, 0);
         if (rc == OT_OK)
             break;
     }

@@ -11,6 +11,7 @@
 
 #include "models/model.h"
 #include "proj_source.h"
+#include "failalloc.h"
 
 static ot_proj_opts fast_opts(void)
 {
@@ -395,29 +396,6 @@ static void test_projection_total_without_growth(void **state)
                                     "projected from period 9; "));
 }
 
-/* A counting allocator that fails the n-th allocation (0 = never). */
-typedef struct failing {
-    long count, fail_at;
-    long long outstanding; /* bytes */
-} failing;
-
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    failing *f = ud;
-    if (nsize == 0) {
-        if (ptr)
-            f->outstanding -= (long long)osize;
-        free(ptr);
-        return NULL;
-    }
-    if (++f->count == f->fail_at)
-        return NULL;
-    void *q = realloc(ptr, nsize);
-    if (q)
-        f->outstanding += (long long)nsize - (ptr ? (long long)osize : 0);
-    return q;
-}
-
 /* Every allocation of a projection failing in turn (N = 1, 2, ... until the
  * call succeeds): OT_ENOMEM with "out of memory", *out untouched, nothing
  * left allocated; then the same result as with the standard allocator.
@@ -443,18 +421,18 @@ static void test_projection_out_of_memory(void **state)
         ot_projection want, p, before;
         ot_err err;
         assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &want, &err), OT_OK);
-        failing f = {0, 0, 0};
-        ot_alloc a = {failing_alloc, &f};
+        failalloc f = {0};
+        ot_alloc a = {failalloc_f, &f};
         o.alloc = &a;
         int rc = OT_ENOMEM;
         long n;
         for (n = 1; rc == OT_ENOMEM && n < 1000; n++) {
-            f.count = 0;
+            f.calls = 0;
             f.fail_at = n;
             memset(&p, 0x5a, sizeof p);
             before = p;
             rc = ot_project_target(&t, fx_get, &fx, &o, &p, &err);
-            assert_int_equal(f.outstanding, 0);
+            assert_int_equal(f.bytes, 0);
             if (rc == OT_ENOMEM) {
                 assert_string_equal(err.msg, "out of memory");
                 assert_memory_equal(&p, &before, sizeof p);

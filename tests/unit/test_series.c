@@ -11,31 +11,7 @@
 #include <cmocka.h>
 
 #include "core/series.h"
-
-/* A counting allocator that fails the fail_at-th allocation (0 = never) and
- * tracks live bytes from the sizes the caller passes, so a wrong osize on a
- * free shows up as a non-zero balance. */
-typedef struct {
-    long calls, fail_at;
-    long long live;
-} counter;
-
-static void *counting(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    counter *c = ud;
-    if (nsize == 0) {
-        if (ptr)
-            c->live -= (long long)osize;
-        free(ptr);
-        return NULL;
-    }
-    if (++c->calls == c->fail_at)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (p)
-        c->live += (long long)nsize - (ptr ? (long long)osize : 0);
-    return p;
-}
+#include "failalloc.h"
 
 #define M2023(m) (24276 + (m)-1) /* ordinal of 2023-mm */
 
@@ -250,8 +226,8 @@ static void test_series_failing_allocator(void **state)
     (void)state;
     int succeeded = 0;
     for (long n = 1; n < 100 && !succeeded; n++) {
-        counter c = {0, 0, 0};
-        ot_alloc a = {counting, &c};
+        failalloc c = {0};
+        ot_alloc a = {failalloc_f, &c};
         ot_err err;
         double v[] = {NAN, 30, 12, 14};
         ot_series *s = ot_series_from(&a, OT_FREQ_M, M2023(1), v, 4, &err);
@@ -278,7 +254,7 @@ static void test_series_failing_allocator(void **state)
         assert_int_equal(ot_series_set_meta(s, "x", "y", "z", &err), OT_ENOMEM);
         assert_string_equal(s->key, "yiwu.exports");
         ot_series_free(s);
-        assert_int_equal(c.live, 0);
+        assert_int_equal(c.bytes, 0);
     }
     assert_true(succeeded);
 }
