@@ -57,3 +57,25 @@ for (name in names(S)) {
   th <- thetaf(y, h = h, level = 80)
   cat(name, "|", num(th$mean), "|", num(th$upper[, 1]), "\n", file = "theta.txt", append = TRUE)
 }
+
+# stl.txt: stats::stl components for test_stl.c, one case a line:
+#   name period s.window s.degree inner outer | seasonal | trend | strength
+# where strength is forecast's seasonal strength of that decomposition,
+# max(0, min(1, 1 - var(R) / var(R + S))) (forecast:::seas.heuristic; for a
+# plain ts, mstl(y) is stl(y, s.window = 11)).  To rewrite stl.txt alone:
+#   Rscript -e 'L <- readLines("make_fixtures.R"); e <- grep("^unlink..stl", L);
+#     eval(parse(text = c(L[12:23], L[e:length(L)])))'
+unlink("stl.txt")
+stl_cases <- list(
+  list("AirPassengers", 11, 0, 2, 0), list("nottem", 7, 0, 2, 0),
+  list("UKgas", 11, 0, 2, 0), list("USAccDeaths", 11, 1, 2, 0),
+  list("USAccDeaths", 13, 0, 1, 2), list("N2000", 11, 0, 2, 0))
+for (cs in stl_cases) {
+  y <- S[[cs[[1]]]]
+  f <- stl(y, s.window = cs[[2]], s.degree = cs[[3]], inner = cs[[4]], outer = cs[[5]],
+           robust = cs[[5]] > 0)$time.series
+  r <- f[, "remainder"]; s <- f[, "seasonal"]
+  cat(cs[[1]], frequency(y), cs[[2]], cs[[3]], cs[[4]], cs[[5]], "|", num(s), "|",
+      num(f[, "trend"]), "|", format(max(0, min(1, 1 - var(r) / var(r + s))), digits = 15),
+      "\n", file = "stl.txt", append = TRUE)
+}
