@@ -832,6 +832,8 @@ static int fit_ets(ot_model *m, const double *y, size_t n, const ot_model_opts *
     m->loglik = -0.5 * f->lik; /* forecast's convention: constants dropped */
     ot_model_set_ic(m, f->nopt + 1);
     describe(&f->spec, m->desc, sizeof m->desc);
+    snprintf(m->spec_used, sizeof m->spec_used, "%c%c%s%c%s", f->spec.error, f->spec.trend,
+             f->spec.damped ? "d" : "", f->spec.season, ml_states ? "/ml" : "");
     ot_model_add_par(m, "alpha", f->alpha);
     if (f->spec.trend != 'N')
         ot_model_add_par(m, "beta", f->beta);

@@ -24,7 +24,12 @@ typedef struct ot_model_opts {
                           "median:ets,theta" for combo; NULL = automatic
                           (docs/methods.md) */
     int level_only;    /* reserved */
+    int intervals;     /* OT_PI_MODEL: the model's own intervals (as R's
+                          forecast); OT_PI_CV: widened by its errors out of
+                          sample at past origins (docs/methods.md) */
 } ot_model_opts;
+
+enum { OT_PI_MODEL = 0, OT_PI_CV = 1 };
 
 struct ot_method;
 
@@ -43,6 +48,10 @@ typedef struct ot_model {
     double par[OT_MODEL_MAXPAR];
     double *fitted;            /* n one-step fitted values (NaN where none) */
     double *resid;             /* n residuals y - fitted */
+    char spec_used[96];        /* a spec that refits the structure chosen
+                                  ("MAdN" for ets), or "" (refit in full) */
+    int intervals;             /* OT_PI_MODEL or OT_PI_CV, from the options */
+    double *y;                 /* OT_PI_CV: the n values fitted, else NULL */
 } ot_model;
 
 typedef struct ot_method {
@@ -83,12 +92,16 @@ typedef struct ot_forecast {
     ot_series *upper[8];
 } ot_forecast;
 
-/* Returns a new forecast (free with ot_forecast_free); at most 8 levels. */
+/* Returns a new forecast (free with ot_forecast_free); at most 8 levels.
+ * A model fitted with OT_PI_CV refits itself at past origins to calibrate
+ * the intervals (docs/methods.md, "Calibrated intervals"). */
 int ot_model_forecast(const ot_model *m, size_t h, const double *levels, size_t nlevels,
                       ot_forecast **out, ot_err *err);
 void ot_forecast_free(ot_forecast *f);
 
-/* Simulates npaths paths of h steps into paths[p*h + i] (caller-allocated). */
+/* Simulates npaths paths of h steps into paths[p*h + i] (caller-allocated);
+ * with OT_PI_CV each path's distance from the point forecast is widened by
+ * the calibration factor of its step. */
 int ot_model_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *rng, double *paths,
                       ot_err *err);
 
