@@ -5,7 +5,8 @@
  *   GROUP monthly|quarterly|yearly|other; METHODS comma-separated
  *   (ets, theta, naive2, ...); EVERY k keeps every k-th series (as r_bench.R);
  *   THREADS > 1 fits with ot_model_fit_many on that many threads.  A method
- *   may carry a spec after '=': "combo=mean:ets+arima+theta" ('+' for ',').
+ *   may carry a spec after '=': "combo=mean:ets+arima+theta" ('+' for ','),
+ *   and "@cv" at the end of its name for calibrated intervals ("ets@cv").
  * Prints per method: series, mean sMAPE, MASE, 80%/95% coverage, seconds;
  * with OUTPREFIX writes OUTPREFIX-models.csv (series, method, model, aicc, sMAPE).
  * Reads info.csv, train.csv, test.csv as the dataset README describes.
@@ -133,6 +134,10 @@ int main(int argc, char **argv)
     for (char *meth = strtok(methods, ","); meth; meth = strtok(NULL, ",")) {
         double t0 = now(), smape = 0, mase = 0, c80 = 0, c95 = 0;
         size_t count = 0, failed = 0;
+        size_t ml = strlen(meth);
+        int cv = ml > 3 && !strcmp(meth + ml - 3, "@cv");
+        if (cv)
+            meth[ml - 3] = '\0';
         char spec[128] = "";
         char *eq = strchr(meth, '=');
         if (eq) {
@@ -141,7 +146,8 @@ int main(int argc, char **argv)
             for (char *c = spec; *c; c++)
                 *c = *c == '+' ? ',' : *c;
         }
-        ot_model_opts o = {.period = sel[0] ? sel[0]->freq : 1, .spec = eq ? spec : NULL};
+        ot_model_opts o = {.period = sel[0] ? sel[0]->freq : 1, .spec = eq ? spec : NULL,
+                           .intervals = cv ? OT_PI_CV : OT_PI_MODEL};
         ot_err err;
         if (threads > 1) {
             if (ot_model_fit_many((const ot_series *const *)ys, nsel, meth, &o, threads, ms,
@@ -191,7 +197,9 @@ int main(int argc, char **argv)
             ot_model_free(m);
         }
         double secs = now() - t0;
-        printf("%-8s %-10s %6zu %8.3f %8.3f %6.3f %6.3f %9.3f%s\n", group, eq ? spec : meth, count,
+        char label[160];
+        snprintf(label, sizeof label, "%s%s", eq ? spec : meth, cv ? "@cv" : "");
+        printf("%-8s %-10s %6zu %8.3f %8.3f %6.3f %6.3f %9.3f%s\n", group, label, count,
                smape / count, mase / count, c80 / count, c95 / count, secs,
                failed ? " (failures)" : "");
         fflush(stdout);

@@ -40,8 +40,8 @@ static const ot_model *checkmodel(lua_State *L, int arg)
     return *box;
 }
 
-/* Reads {period =, spec =} at arg (may be absent) into o; the spec string
- * stays alive in the caller's table. */
+/* Reads {period =, spec =, intervals = "model" | "cv"} at arg (may be
+ * absent) into o; the spec string stays alive in the caller's table. */
 static void checkopts(lua_State *L, int arg, ot_model_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -52,6 +52,11 @@ static void checkopts(lua_State *L, int arg, ot_model_opts *o)
     luaL_argcheck(L, period >= 0 && period <= 366, arg, "period out of range 0..366");
     o->period = (int)period;
     o->spec = ot_l_optfield_str(L, arg, arg, "spec");
+    const char *pi = ot_l_optfield_str(L, arg, arg, "intervals");
+    if (pi && strcmp(pi, "model") != 0 && strcmp(pi, "cv") != 0)
+        luaL_argerror(L, arg, lua_pushfstring(L, "intervals must be \"model\" or \"cv\", "
+                                                 "got \"%s\"", pi));
+    o->intervals = pi && strcmp(pi, "cv") == 0 ? OT_PI_CV : OT_PI_MODEL;
 }
 
 /* ot.fit(s [, method = "auto" [, {period =, spec =}]]) -> model, made
@@ -341,6 +346,10 @@ static int m_index(lua_State *L)
         lua_pushinteger(L, (lua_Integer)m->n);
     else if (strcmp(k, "period") == 0)
         lua_pushinteger(L, m->period);
+    else if (strcmp(k, "spec") == 0) /* refits the structure chosen, or nil */
+        m->spec_used[0] ? (void)lua_pushstring(L, m->spec_used) : lua_pushnil(L);
+    else if (strcmp(k, "intervals") == 0)
+        lua_pushstring(L, m->intervals == OT_PI_CV ? "cv" : "model");
     else if (strcmp(k, "params") == 0) {
         lua_createtable(L, 0, (int)m->npar);
         for (size_t i = 0; i < m->npar && i < OT_MODEL_MAXPAR; i++) {

@@ -46,9 +46,12 @@ static double combine(double *v, size_t k, int median)
     return gsl_stats_mean(v, 1, n);
 }
 
-/* Spec: "[mean:|median:]method,method,...", default "mean:ets,arima,theta".  Each
- * part is fitted with its automatic choice; a part that fails is left out
- * (its message is lost) as long as one fits. */
+/* Spec: "[mean:|median:]part,part,...", default "mean:ets,arima,theta"; a
+ * part is a method name, fitted with its automatic choice, or "name=spec"
+ * with that method's spec (commas inside parentheses belong to the spec:
+ * "arima=(0,1,1)(0,1,1)").  A part that fails is left out (its message is
+ * lost) as long as one fits.  m->spec_used names each part's choice, so
+ * that a refit (calibrated intervals) keeps the structures chosen. */
 static int fit_parts(ot_model *m, const double *y, size_t n, const char *spec, ot_err *err)
 {
     combo_state *c = ot_model_calloc(m, 1, sizeof *c);
@@ -65,13 +68,19 @@ static int fit_parts(ot_model *m, const double *y, size_t n, const char *spec, o
     ot_err_clear(&last);
     int nomem = 0;
     while (*p) {
-        char name[32];
-        size_t len = strcspn(p, ",");
+        char name[96];
+        size_t len = 0;
+        for (int depth = 0; p[len] && (p[len] != ',' || depth > 0); len++)
+            depth += p[len] == '(' ? 1 : p[len] == ')' ? -1 : 0;
         if (len == 0 || len >= sizeof name || c->k == MAXPARTS)
             return ot_err_set(err, OT_EINVAL, "combo: bad method list '%s'", spec);
         memcpy(name, p, len);
         name[len] = '\0';
         p += len + (p[len] == ',');
+        char *eq = strchr(name, '=');
+        if (eq)
+            *eq = '\0';
+        po.spec = eq ? eq + 1 : NULL;
         const ot_method *meth = ot_method_find(name);
         if (!meth || meth == &ot_method_combo || meth == &ot_method_auto)
             return ot_err_set(err, OT_EINVAL, "combo: '%s' cannot be combined (known: %s)",
@@ -93,6 +102,14 @@ static int fit_parts(ot_model *m, const double *y, size_t n, const char *spec, o
                       c->part[j]->desc);
     if (w > 0 && (size_t)w < sizeof m->desc)
         snprintf(m->desc + w, sizeof m->desc - (size_t)w, ")");
+    int u = snprintf(m->spec_used, sizeof m->spec_used, "%s:", c->median ? "median" : "mean");
+    for (size_t j = 0; j < c->k && u > 0 && (size_t)u < sizeof m->spec_used; j++) {
+        const ot_model *pj = c->part[j];
+        u += snprintf(m->spec_used + u, sizeof m->spec_used - (size_t)u, "%s%s%s%s", j ? "," : "",
+                      pj->method->name, pj->spec_used[0] ? "=" : "", pj->spec_used);
+    }
+    if (u < 0 || (size_t)u >= sizeof m->spec_used)
+        m->spec_used[0] = '\0'; /* too long to name: a refit chooses again */
     double v[MAXPARTS];
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < c->k; j++)
@@ -111,7 +128,7 @@ static int fit_combo(ot_model *m, const double *y, size_t n, const ot_model_opts
 
 static int fit_auto(ot_model *m, const double *y, size_t n, const ot_model_opts *o, ot_err *err)
 {
-    return fit_parts(m, y, n, "mean:ets,theta", err);
+    return fit_parts(m, y, n, o->spec ? o->spec : "mean:ets,theta", err);
 }
 
 /* Means and bounds are combined element by element: the combined interval

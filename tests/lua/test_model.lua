@@ -36,6 +36,30 @@ H.run{
     assert(d.lower[80] and d.upper[95] and #d.mean == 2)
   end},
 
+  {"calibrated intervals", function()
+    -- intervals = "cv": refits at the last n/2 = 2 origins (docs/methods.md).
+    -- t = 3: 10 12 11, mse 2.5, errors 4 (step 1) and 3 (step 2): r^2 = 6.4, 1.8;
+    -- t = 4: mse 7, error -1: r^2 = 1/7.  Step 1: k = sqrt((6.4 + 1/7) / 2)
+    -- = 1.808709 on 2 errors; step 2 (one error) keeps it.  The model's mse
+    -- is 5.5: 80% h = 1: 14 + sqrt(5.5) k qt(.9, 2) = 21.998413;
+    -- 95% h = 2: 14 + sqrt(11) k qt(.975, 2) = 39.810794.
+    local m = ot.fit(s, "naive", {intervals = "cv"})
+    assert(m.intervals == "cv" and ot.fit(s, "naive").intervals == "model")
+    local fc = m:forecast(2)
+    H.eq(fc.upper[80][1], 21.9984125409, 1e-8)
+    H.eq(fc.upper[95][2], 39.8107936646, 1e-8)
+    H.eq(fc.lower[80][1], 14 - (21.9984125409 - 14), 1e-8)
+    H.checkmsg('bad argument #3 to \'fit\' (intervals must be "model" or "cv", got "wide")',
+               function() return ot.fit(s, "naive", {intervals = "wide"}) end)
+    -- ets names the structure it chose; the same spec refits it
+    local q = ot.series{key = "q", freq = "Q", start = "2018Q1",
+                        values = {112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118,
+                                  115, 126, 141, 135}}
+    local e = ot.fit(q, "ets")
+    assert(type(e.spec) == "string" and ot.fit(q, "ets", {spec = e.spec}).desc == e.desc)
+    assert(ot.fit(s, "naive").spec == nil)
+  end},
+
   {"simulate", function()
     local m = ot.fit(s, "naive")
     local a, b = m:simulate(4, 3, 42), m:simulate(4, 3, 42)

@@ -304,13 +304,99 @@ static void test_models_errors(void **state)
     ot_series_free(s);
 }
 
-/* Fitting and forecasting every method under allocation failure N = 1, 2, ...
- * until it succeeds: always OT_ENOMEM with "out of memory", never a leak. */
+/* Calibrated intervals (OT_PI_CV) of naive on 1 3 2 5 4 6: refits at the
+ * last n/2 = 3 origins t = 3, 4, 5 (model.c, cv_calibrate):
+ *   t = 3: 1 3 2, mse (4 + 1) / 2 = 2.5, forecast 2; errors 3, 2, 4 at steps
+ *          1..3, r^2 = 9 / 2.5 = 3.6, 4 / 5 = 0.8, 16 / 7.5 = 2.133333;
+ *   t = 4: mse 14 / 3, forecast 5; errors -1, 1: r^2 = 3 / 14, 3 / 28;
+ *   t = 5: mse 15 / 4, forecast 4; error 2: r^2 = 4 / 3.75 = 1.066667.
+ * Step 1: k = sqrt((3.6 + 3/14 + 1.066667) / 3) = 1.275533 on 3 errors;
+ * step 2: sqrt((0.8 + 3/28) / 2) = 0.673 -> 1 (never narrower) on 2 errors;
+ * step 3 has one error and keeps step 2's factor.  Bounds widen by
+ * k t_nu(q) / z(q) around 6, the model's half-widths z(q) sqrt(3.8 h):
+ *   80%, h = 1: 6 + 1.281552 sqrt(3.8) 1.275533 (1.637744 / 1.281552) = 10.072204
+ *   95%, h = 1: 6 - 1.959964 sqrt(3.8) 1.275533 (3.182446 / 1.959964) = -1.913062
+ *   95%, h = 2: 6 + 4.302653 sqrt(7.6) = 17.861595
+ *   80%, h = 3: 6 + 1.885618 sqrt(11.4) = 12.366579
+ * (R: k1 = sqrt((3.6+3/14+4/3.75)/3); 6 + sqrt(3.8) * k1 * qt(.9, 3), ...)
+ * Paths: the model's paths moved away from the forecast 6 by k at step 1. */
+static void test_models_cv_intervals(void **state)
+{
+    ot_series *s = mk(OT_FREQ_Y, 2000, Y6, 6);
+    ot_model_opts o = {.intervals = OT_PI_CV};
+    ot_model *m = NULL, *plain = fit(s, "naive");
+    ot_err err;
+    assert_int_equal(ot_model_fit(s, "naive", &o, &m, &err), OT_OK);
+    assert_int_equal(m->intervals, OT_PI_CV);
+    assert_non_null(m->y);
+    NEAR(m->sigma2, 3.8, 1e-12); /* the fit itself is unchanged */
+    double lv[] = {80, 95};
+    ot_forecast *f = NULL;
+    assert_int_equal(ot_model_forecast(m, 3, lv, 2, &f, &err), OT_OK);
+    NEAR(f->mean->v[0], 6.0, 0);
+    NEAR(f->upper[0]->v[0], 10.072204383847, 1e-9);
+    NEAR(f->lower[1]->v[0], -1.913061502234, 1e-9);
+    NEAR(f->upper[1]->v[1], 17.861594998036, 1e-9);
+    NEAR(f->upper[0]->v[2], 12.366579406034, 1e-9);
+    ot_forecast_free(f);
+
+    gsl_rng *r1 = gsl_rng_alloc(gsl_rng_mt19937), *r2 = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r1, 7);
+    gsl_rng_set(r2, 7);
+    double pc[2 * 5], pm[2 * 5];
+    assert_int_equal(ot_model_simulate(m, 2, 5, r1, pc, &err), OT_OK);
+    assert_int_equal(ot_model_simulate(plain, 2, 5, r2, pm, &err), OT_OK);
+    for (size_t p = 0; p < 5; p++) {
+        NEAR(pc[p * 2], 6.0 + (pm[p * 2] - 6.0) * 1.275532879617, 1e-9);
+        NEAR(pc[p * 2 + 1], pm[p * 2 + 1], 1e-12); /* step 2: k = 1 */
+    }
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+    ot_model_free(m);
+    ot_model_free(plain);
+
+    /* ets names the model it chose, and refitting that spec gives it back */
+    static const double q[] = {112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118,
+                               115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114, 140};
+    ot_series *sq = mk(OT_FREQ_Q, 8000, q, 24);
+    ot_model *e1 = fit(sq, "ets"), *e2 = NULL;
+    assert_true(strlen(e1->spec_used) >= 3);
+    ot_model_opts o2 = {.spec = e1->spec_used};
+    assert_int_equal(ot_model_fit(sq, "ets", &o2, &e2, &err), OT_OK);
+    assert_string_equal(e1->desc, e2->desc);
+    NEAR(e1->loglik, e2->loglik, 1e-9);
+    /* auto names its parts' choices: "mean:ets=XXX,theta" */
+    ot_model *a = fit(sq, "auto");
+    assert_true(strncmp(a->spec_used, "mean:ets=", 9) == 0);
+    assert_non_null(strstr(a->spec_used, ",theta"));
+    ot_model_free(a);
+    /* a part may carry its own spec, commas inside parentheses included */
+    ot_model_opts o3 = {.spec = "median:ets=ANN,arima=(0,1,1)"};
+    assert_int_equal(ot_model_fit(sq, "combo", &o3, &a, &err), OT_OK);
+    assert_non_null(strstr(a->desc, "ETS(A,N,N)"));
+    assert_non_null(strstr(a->desc, "ARIMA(0,1,1)"));
+    assert_string_equal(a->spec_used, "median:ets=ANN,arima=(0,1,1)");
+    ot_model_free(a);
+    ot_model_free(e2);
+    ot_model_free(e1);
+    ot_series_free(sq);
+
+    o.intervals = 2;
+    assert_int_equal(ot_model_fit(s, "naive", &o, &m, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "intervals 2 is neither model (0) nor cv (1)");
+    ot_series_free(s);
+}
+
+/* Fitting and forecasting every method (with model, then calibrated
+ * intervals) under allocation failure N = 1, 2, ... until it succeeds:
+ * always OT_ENOMEM with "out of memory", never a leak. */
 static void test_models_alloc_failure(void **state)
 {
     static const char *meths[] = {"naive", "snaive", "drift", "mean", "naive2", "ets", "theta",
                                   "arima", "auto", "combo"};
-    for (size_t k = 0; k < sizeof meths / sizeof meths[0]; k++) {
+    for (size_t kk = 0; kk < 2 * (sizeof meths / sizeof meths[0]); kk++) {
+        size_t k = kk % (sizeof meths / sizeof meths[0]);
+        int cv = kk >= sizeof meths / sizeof meths[0]; /* then with calibrated intervals */
         for (int n = 1;; n++) {
             failalloc fa = {0};
             ot_alloc a = {failalloc_f, &fa};
@@ -322,7 +408,8 @@ static void test_models_alloc_failure(void **state)
             ot_model *m = NULL;
             ot_forecast *f = NULL;
             double lv = 90;
-            int rc = ot_model_fit(s, meths[k], NULL, &m, &err);
+            ot_model_opts o = {.intervals = cv ? OT_PI_CV : OT_PI_MODEL};
+            int rc = ot_model_fit(s, meths[k], &o, &m, &err);
             if (rc == OT_OK)
                 rc = ot_model_forecast(m, 3, &lv, 1, &f, &err);
             if (rc != OT_OK) {
@@ -490,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_models_alloc_failure),
         cmocka_unit_test(test_models_batch_deterministic),
         cmocka_unit_test(test_models_combo),
+        cmocka_unit_test(test_models_cv_intervals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
