@@ -12,7 +12,7 @@
 
 static const char help[] =
     "usage: ontrack backtest [--series PATTERN] [--years Y1-Y2] [--method M]\n"
-    "                        [--paths N] [--seed S]\n\n"
+    "                        [--intervals model|cv] [--paths N] [--seed S]\n\n"
     "For each past year with data, at the end of each month 1..11, projects the\n"
     "full-year growth of each monthly or quarterly series matching PATTERN (a glob,\n"
     "default all) from the data through that month, and compares it with the\n"
@@ -20,8 +20,9 @@ static const char help[] =
     "model (--method, default auto) and for carry-forward; then scores the\n"
     "probabilities of meeting targets at last year's growth and 2 points either\n"
     "side (Brier score, reliability table).  --years limits the target years\n"
-    "(2018-2023, or one year).  --paths (default 1000) and --seed (default 1) as in\n"
-    "project.  Reads the latest vintages.  How to read it: docs/backtest.md.\n";
+    "(2018-2023, or one year).  --intervals, --paths (default 1000) and --seed\n"
+    "(default 1) as in project.  Reads the latest vintages.  How to read it:\n"
+    "docs/backtest.md.\n";
 
 typedef struct keylist {
     ot_backtest_series *v;
@@ -67,11 +68,12 @@ static const char *num(double x, int d, char *buf, size_t cap)
     return buf;
 }
 
-static int print_report(const ot_backtest *b, const char *method, size_t paths, FILE *f,
-                        ot_err *err)
+static int print_report(const ot_backtest *b, const char *method, int intervals, size_t paths,
+                        FILE *f, ot_err *err)
 {
-    fprintf(f, "backtest: %zu series, %zu series-years; method %s, %zu paths\n\n", b->series,
-            b->cases, method ? method : "auto", paths);
+    fprintf(f, "backtest: %zu series, %zu series-years; method %s%s, %zu paths\n\n", b->series,
+            b->cases, method ? method : "auto", intervals == OT_PI_CV ? " (cv intervals)" : "",
+            paths);
     fprintf(f, "mean absolute error of the full-year growth, percentage points\n");
     ot_table *t = ot_table_new(4, err);
     if (!t)
@@ -123,6 +125,18 @@ static int print_report(const ot_backtest *b, const char *method, size_t paths, 
     return rc;
 }
 
+/* Parses --intervals: "model" or "cv" into *out.  Returns 0, or 2 (usage). */
+static int parse_intervals(const char *s, int *out)
+{
+    if (strcmp(s, "model") == 0)
+        *out = OT_PI_MODEL;
+    else if (strcmp(s, "cv") == 0)
+        *out = OT_PI_CV;
+    else
+        return cli_usage_error("backtest", "--intervals: expected 'model' or 'cv', got '%s'", s);
+    return 0;
+}
+
 /* Parses "Y1-Y2" or "Y".  Returns 0 or 2. */
 static int parse_years(const char *s, int *from, int *to)
 {
@@ -143,17 +157,19 @@ static int parse_years(const char *s, int *from, int *to)
 
 int cmd_backtest(cli_global *g, int argc, char **argv)
 {
-    const char *pattern = NULL, *years = NULL, *method = NULL, *paths_s = NULL, *seed_s = NULL;
-    const cli_opt opts[] = {{"series", 1, &pattern, NULL}, {"years", 1, &years, NULL},
-                            {"method", 1, &method, NULL},  {"paths", 1, &paths_s, NULL},
-                            {"seed", 1, &seed_s, NULL},    {NULL, 0, NULL, NULL}};
+    const char *pattern = NULL, *years = NULL, *method = NULL, *paths_s = NULL, *seed_s = NULL,
+               *intervals = NULL;
+    const cli_opt opts[] = {{"series", 1, &pattern, NULL},      {"years", 1, &years, NULL},
+                            {"method", 1, &method, NULL},       {"paths", 1, &paths_s, NULL},
+                            {"seed", 1, &seed_s, NULL},         {"intervals", 1, &intervals, NULL},
+                            {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc;
     if ((rc = cli_args("backtest", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
     if (npos > 0)
         return cli_usage_error("backtest", "unexpected argument '%s'", pos[0]);
-    ot_backtest_opts o = {method, 1000, 1, 0, 0, ot_store_view_shape, 0};
+    ot_backtest_opts o = {method, 1000, 1, 0, 0, ot_store_view_shape, 0, OT_PI_MODEL};
     if (years && (rc = parse_years(years, &o.year_from, &o.year_to)))
         return rc;
     const struct {
@@ -175,6 +191,12 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
     }
     if (method && !ot_proj_method_resolve(method))
         return cli_usage_error("backtest", "--method: unknown method '%s'", method);
+    if (intervals && (rc = parse_intervals(intervals, &o.intervals)))
+        return rc;
+    if (o.intervals == OT_PI_CV &&
+        strcmp(ot_proj_method_resolve(method), OT_PROJ_METHOD_FALLBACK) == 0)
+        return cli_usage_error("backtest", "--intervals cv: not available with method %s",
+                               OT_PROJ_METHOD_FALLBACK);
 
     ot_store *st;
     if ((rc = cli_open_store(g, 1, &st)))
@@ -204,7 +226,7 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
                         years ? " in --years" : "");
         goto done;
     }
-    rc = print_report(&b, method, o.paths, stdout, &err);
+    rc = print_report(&b, method, o.intervals, o.paths, stdout, &err);
 done:
     for (size_t i = 0; i < keys.n; i++)
         free((char *)keys.v[i].key);

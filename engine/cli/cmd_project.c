@@ -10,22 +10,38 @@
 
 static const char help[] =
     "usage: ontrack project [--year Y] [--as-of DATE|PERIOD] [--paths N] [--seed S]\n"
-    "                       [--method M] [--json]\n\n"
+    "                       [--method M] [--intervals model|cv] [--json]\n\n"
     "Projects every stored target (of year Y) from the data known at --as-of:\n"
     "point, 80% range, probability of meeting the target, the pace the rest of the\n"
     "year needs, the carry-forward figure and a status.  --as-of DATE uses the data\n"
     "vintages known that day; --as-of PERIOD uses the data through that period.\n"
     "--paths (default 10000) sample paths, seeded by --seed (default 1): the same\n"
-    "seed and data give the same figures.  --json prints JSON (docs/formats.md).\n";
+    "seed and data give the same figures.  --method (default auto) is the model for\n"
+    "series with enough history; --intervals cv widens its paths by its own errors\n"
+    "at past origins (default model: its own spread; docs/methods-projection.md).\n"
+    "--json prints JSON (docs/formats.md).\n";
+
+/* Parses --intervals: "model" or "cv" into *out.  Returns 0, or 2 (usage). */
+static int parse_intervals(const char *s, int *out)
+{
+    if (strcmp(s, "model") == 0)
+        *out = OT_PI_MODEL;
+    else if (strcmp(s, "cv") == 0)
+        *out = OT_PI_CV;
+    else
+        return cli_usage_error("project", "--intervals: expected 'model' or 'cv', got '%s'", s);
+    return 0;
+}
 
 int cmd_project(cli_global *g, int argc, char **argv)
 {
-    const char *year_s = NULL, *as_of = NULL, *paths_s = NULL, *seed_s = NULL, *method = NULL;
+    const char *year_s = NULL, *as_of = NULL, *paths_s = NULL, *seed_s = NULL, *method = NULL,
+               *intervals = NULL;
     int json = 0;
     const cli_opt opts[] = {{"year", 1, &year_s, NULL},   {"as-of", 1, &as_of, NULL},
                             {"paths", 1, &paths_s, NULL}, {"seed", 1, &seed_s, NULL},
-                            {"method", 1, &method, NULL}, {"json", 0, NULL, &json},
-                            {NULL, 0, NULL, NULL}};
+                            {"method", 1, &method, NULL}, {"intervals", 1, &intervals, NULL},
+                            {"json", 0, NULL, &json},     {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc, year = 0;
     if ((rc = cli_args("project", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
@@ -50,6 +66,12 @@ int cmd_project(cli_global *g, int argc, char **argv)
     if (method && !ot_proj_method_resolve(method))
         return cli_usage_error("project", "--method: unknown method '%s'", method);
     po.method = method;
+    if (intervals && (rc = parse_intervals(intervals, &po.intervals)))
+        return rc;
+    if (po.intervals == OT_PI_CV &&
+        strcmp(ot_proj_method_resolve(method), OT_PROJ_METHOD_FALLBACK) == 0)
+        return cli_usage_error("project", "--intervals cv: not available with method %s",
+                               OT_PROJ_METHOD_FALLBACK);
     int32_t days = OT_ASOF_LATEST;
     ot_period through = {OT_FREQ_NONE, 0, 1};
     char through_s[OT_PERIOD_STRMAX];

@@ -466,6 +466,15 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c)
                 luaL_argerror(L, arg, lua_pushfstring(L, "unknown method '%s'", method));
             c->po.method = method;
         }
+        const char *pi = ot_l_optfield_str(L, arg, arg, "intervals");
+        if (pi && strcmp(pi, "model") != 0 && strcmp(pi, "cv") != 0)
+            luaL_argerror(L, arg, lua_pushfstring(L, "intervals must be \"model\" or \"cv\", "
+                                                     "got \"%s\"", pi));
+        c->po.intervals = pi && strcmp(pi, "cv") == 0 ? OT_PI_CV : OT_PI_MODEL;
+        if (c->po.intervals == OT_PI_CV &&
+            strcmp(ot_proj_method_resolve(c->po.method), OT_PROJ_METHOD_FALLBACK) == 0)
+            luaL_argerror(L, arg,
+                          "intervals \"cv\" are not available with method " OT_PROJ_METHOD_FALLBACK);
         if (lua_getfield(L, arg, "scenario") != LUA_TNIL)
             c->po.scenario = checkscenario(L, lua_gettop(L));
         /* left on the stack: keeps the scenario alive */
@@ -597,8 +606,8 @@ static void push_projection(lua_State *L, const ot_projection *p, const ot_targe
 }
 
 /* ot.project(target_or_list [, {as_of =, paths = 10000, seed = 1, method =,
- * scenario =, db =, series =}]) -> p, or a list of p for a list.  The same
- * seed and data give the same figures. */
+ * intervals = "model" | "cv", scenario =, db =, series =}]) -> p, or a list
+ * of p for a list.  The same seed and data give the same figures. */
 static int l_project(lua_State *L)
 {
     int list = !luaL_testudata(L, 1, OT_L_TARGET);

@@ -111,6 +111,7 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
     po.method = o->method;
     po.shape = o->shape;
     po.threads = o->threads;
+    po.intervals = o->intervals;
 
     int rc = OT_OK;
     double *outcome = malloc(n * ny * sizeof *outcome);

@@ -36,6 +36,7 @@ typedef struct ot_backtest_opts {
     int year_from, year_to; /* target years tested; 0 = no bound */
     ot_shape_fn shape;    /* optional metadata callback (see projection.h) */
     int threads;          /* as ot_proj_opts.threads */
+    int intervals;        /* as ot_proj_opts.intervals: OT_PI_MODEL (0) or OT_PI_CV */
 } ot_backtest_opts;
 
 typedef struct ot_backtest_month {

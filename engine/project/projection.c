@@ -465,6 +465,12 @@ static int prepare(const ot_target *t, const ot_proj_opts *o, int32_t *cut, cons
     if (!(*method = ot_proj_method_resolve(o->method)))
         return ot_err_set(err, OT_EINVAL, "unknown method '%s' (known: %s, %s)", o->method,
                           OT_PROJ_METHOD_FALLBACK, ot_method_names());
+    if (o->intervals != OT_PI_MODEL && o->intervals != OT_PI_CV)
+        return ot_err_set(err, OT_EINVAL, "intervals %d is neither model (%d) nor cv (%d)",
+                          o->intervals, OT_PI_MODEL, OT_PI_CV);
+    if (o->intervals == OT_PI_CV && strcmp(*method, OT_PROJ_METHOD_FALLBACK) == 0)
+        return ot_err_set(err, OT_EINVAL, "intervals cv are not available with method %s (use a "
+                                          "model such as auto or ets)", OT_PROJ_METHOD_FALLBACK);
     return OT_OK;
 }
 

@@ -18,6 +18,7 @@
 #include "core/period.h"
 #include "core/series.h"
 #include "core/target.h"
+#include "models/model.h" /* OT_PI_MODEL, OT_PI_CV */
 #include "project/scenario.h"
 
 /* Reads one measure of one series.  measure is "value" (the period's own
@@ -53,6 +54,11 @@ typedef struct ot_proj_opts {
     size_t paths;             /* sample paths, at most OT_PROJ_PATHS_MAX; 0 = OT_PROJ_PATHS */
     unsigned long seed;       /* 0 = 1 */
     const char *method;       /* model for rich data; NULL = OT_PROJ_METHOD_DEFAULT */
+    int intervals;            /* OT_PI_MODEL (0, the default): the model's own spread;
+                                 OT_PI_CV: the model's paths widened by its errors out
+                                 of sample at past origins (models/model.h; needs a
+                                 model from models/, so not with rwsd).  Paths made
+                                 without a model (ytd + shape) are not affected. */
     const ot_scenario *scenario; /* NULL = baseline */
     ot_shape_fn shape;        /* optional metadata callback (same ud as the source) */
     int threads;              /* ot_project_many: 0 = online CPUs (at most 8) */
@@ -113,7 +119,8 @@ typedef struct ot_projection {
     size_t paths;            /* paths simulated (0 when none) */
     char latest[OT_PERIOD_STRMAX]; /* latest period used, "" when none */
     char method[OT_PROJ_METHOD_MAX]; /* "rwsd(sigma=0.0415, 121 obs)", "ETS(M,Ad,A) on
-                                        logs", "ytd+shape(china.exports_usd)",
+                                        logs", "ETS(M,Ad,A) on logs, cv intervals"
+                                        (OT_PI_CV), "ytd+shape(china.exports_usd)",
                                         "ytd+shape(own history)", "ytd+shape(rule of
                                         thumb)", "pace since December", "outcome";
                                         "" when nothing was projected */
@@ -130,7 +137,8 @@ void ot_projection_init(ot_projection *p);
  * and returns OT_OK, also for no_data and unquantified (a projection that
  * could not be made is a result, not an error).  Fails with OT_EINVAL for an
  * invalid target (no series, no year, relative without ref, bad as_of_period,
- * unknown method, too many paths — the message says which), OT_EDATA for a
+ * unknown method, too many paths, intervals neither OT_PI_MODEL nor OT_PI_CV
+ * or OT_PI_CV with rwsd — the message says which), OT_EDATA for a
  * daily series, OT_ENOMEM, or whatever src returned other than OT_ENOTFOUND;
  * *out is then untouched. */
 int ot_project_target(const ot_target *t, ot_source_fn src, void *ud, const ot_proj_opts *o,

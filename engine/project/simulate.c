@@ -1,6 +1,7 @@
 /* simulate.c — sample paths of future period values from a series' history. */
 #include "project/simulate.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,35 +73,40 @@ static int rwsd(const double *x, size_t n, ot_freq freq, ot_ord start, size_t h,
     return OT_OK;
 }
 
-/* A registered model fitted on log values; paths are exponentiated. */
-static int model(const char *method, const double *x, size_t n, ot_freq freq, ot_ord start,
-                 size_t h, size_t np, gsl_rng *rng, double *paths, char *desc, size_t cap,
-                 const ot_alloc *a, ot_err *err)
+/* A registered model fitted on log values; paths are exponentiated.  With
+ * OT_PI_CV the model widens its log paths by its own out-of-sample record
+ * (models/model.h), so the spread of the levels grows alike. */
+static int model(const char *method, int intervals, const double *x, size_t n, ot_freq freq,
+                 ot_ord start, size_t h, size_t np, gsl_rng *rng, double *paths, char *desc,
+                 size_t cap, const ot_alloc *a, ot_err *err)
 {
+    ot_model_opts mo = {.intervals = intervals};
     ot_model *m = NULL;
     ot_series *y = ot_series_new(a, freq, start, n, err);
     if (!y)
         return OT_ENOMEM;
     for (size_t i = 0; i < n; i++)
         y->v[i] = log(x[i]);
-    int rc = ot_model_fit(y, method, NULL, &m, err);
+    int rc = ot_model_fit(y, method, &mo, &m, err);
     if (rc == OT_OK)
         rc = ot_model_simulate(m, h, np, rng, paths, err);
     if (rc == OT_OK) {
         for (size_t i = 0; i < h * np; i++)
             paths[i] = exp(paths[i]);
-        snprintf(desc, cap, "%s on logs", m->desc[0] ? m->desc : method);
+        snprintf(desc, cap, "%s on logs%s", m->desc[0] ? m->desc : method,
+                 intervals == OT_PI_CV ? ", cv intervals" : "");
     }
     ot_model_free(m);
     ot_series_free(y);
     return rc;
 }
 
-int sim_paths(const char *method, const double *x, size_t n, ot_freq freq, ot_ord start,
-              size_t h, size_t np, gsl_rng *rng, double *paths, char *desc, size_t cap,
-              const ot_alloc *a, ot_err *err)
+int sim_paths(const char *method, int intervals, const double *x, size_t n, ot_freq freq,
+              ot_ord start, size_t h, size_t np, gsl_rng *rng, double *paths, char *desc,
+              size_t cap, const ot_alloc *a, ot_err *err)
 {
-    if (strcmp(method, OT_PROJ_METHOD_FALLBACK) == 0)
-        return rwsd(x, n, freq, start, h, np, rng, paths, desc, cap, err);
-    return model(method, x, n, freq, start, h, np, rng, paths, desc, cap, a, err);
+    if (strcmp(method, OT_PROJ_METHOD_FALLBACK) != 0)
+        return model(method, intervals, x, n, freq, start, h, np, rng, paths, desc, cap, a, err);
+    assert(intervals == OT_PI_MODEL); /* projection.c refuses cv with rwsd */
+    return rwsd(x, n, freq, start, h, np, rng, paths, desc, cap, err);
 }

@@ -3,7 +3,9 @@
  *
  * "rwsd" (the fallback while models/ has no "auto"): a random walk with a
  * drift per season on log values.  Any other name goes through the model
- * interface (ot_model_fit / ot_model_simulate) on log values.  Writes levels.
+ * interface (ot_model_fit / ot_model_simulate) on log values, with the
+ * projection's interval option (calibrated intervals widen the paths).
+ * Writes levels.
  */
 #ifndef OT_PROJECT_SIMULATE_H
 #define OT_PROJECT_SIMULATE_H
@@ -16,12 +18,15 @@
 #include "core/period.h"
 
 /* Simulates h values following x[0..n) (positive, no NaN, ordinal of x[0] =
- * start in freq) for np paths into paths[p*h + i], drawing from rng.  Writes
- * a description of the fitted model into desc (cap bytes).  OT_EDATA when x
- * is too short for the method, OT_EINVAL for an unknown method, OT_ENOMEM.
- * A model's memory comes from a (NULL = ot_alloc_std). */
-int sim_paths(const char *method, const double *x, size_t n, ot_freq freq, ot_ord start,
-              size_t h, size_t np, gsl_rng *rng, double *paths, char *desc, size_t cap,
-              const ot_alloc *a, ot_err *err);
+ * start in freq) for np paths into paths[p*h + i], drawing from rng.
+ * intervals (OT_PI_MODEL or OT_PI_CV) goes into the model's options; with
+ * rwsd it must be OT_PI_MODEL (the caller checks).  Writes a description of
+ * the fitted model into desc (cap bytes), ending ", cv intervals" with
+ * OT_PI_CV.  OT_EDATA when x is too short for the method, OT_EINVAL for an
+ * unknown method, OT_ENOMEM.  A model's memory comes from a (NULL =
+ * ot_alloc_std). */
+int sim_paths(const char *method, int intervals, const double *x, size_t n, ot_freq freq,
+              ot_ord start, size_t h, size_t np, gsl_rng *rng, double *paths, char *desc,
+              size_t cap, const ot_alloc *a, ot_err *err);
 
 #endif

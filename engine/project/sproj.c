@@ -169,11 +169,12 @@ static size_t value_run(const frame *f, int y, int j, double *x, size_t cap, ot_
     return n;
 }
 
-/* Rich data: a model on the series' own period values.  Simulates the
- * periods after (Y, k) and turns each path into the year's total (flows)
- * or December level (stocks), then growth over sp->base. */
-static int project_rich(sproj *sp, const char *key, const char *method, size_t np,
-                        const ot_scenario *sc, gsl_rng *rng, char *notes, ot_err *err)
+/* Rich data: a model on the series' own period values, with its own or
+ * calibrated intervals (OT_PI_MODEL, OT_PI_CV).  Simulates the periods
+ * after (Y, k) and turns each path into the year's total (flows) or
+ * December level (stocks), then growth over sp->base. */
+static int project_rich(sproj *sp, const char *key, const char *method, int intervals,
+                        size_t np, const ot_scenario *sc, gsl_rng *rng, char *notes, ot_err *err)
 {
     frame *f = &sp->fr;
     int Y = sp->Y, P = sp->P, k = sp->k;
@@ -187,8 +188,8 @@ static int project_rich(sproj *sp, const char *key, const char *method, size_t n
     }
     ot_ord start;
     size_t n = value_run(f, k ? Y : Y - 1, k ? k : P, x, cap, &start);
-    char desc[64];
-    rc = sim_paths(method, x, n, f->freq, start, h, np, rng, paths, desc, sizeof desc,
+    char desc[OT_PROJ_METHOD_MAX];
+    rc = sim_paths(method, intervals, x, n, f->freq, start, h, np, rng, paths, desc, sizeof desc,
                    &sp->alloc, err);
     if (rc)
         goto done;
@@ -534,7 +535,7 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     sp->state = SP_PATHS;
     if (rich) {
-        rc = project_rich(sp, key, method, sp->np, o->scenario, rng, notes, err);
+        rc = project_rich(sp, key, method, o->intervals, sp->np, o->scenario, rng, notes, err);
         if (rc == OT_EDATA) { /* too short for the chosen model: fall back on the ytd */
             proj_note(notes, "%s: %s", key, err ? err->msg : "model failed");
             if (err)

@@ -86,7 +86,7 @@ static void test_backtest_carry_exact_on_flat_years(void **state)
     fx_entry e[] = {{"syn.flow", "value", OT_KIND_FLOW, "2015-01", flat_v, 72, 0, NULL}};
     fx_source fx = {e, 1, 0, 0};
     ot_backtest_series s[] = {{"syn.flow", 2015, 2020}};
-    ot_backtest_opts o = {"rwsd", 500, 1, 0, 0, fx_shape, 1};
+    ot_backtest_opts o = {"rwsd", 500, 1, 0, 0, fx_shape, 1, OT_PI_MODEL};
     ot_backtest b;
     ot_err err;
     ot_err_clear(&err);
@@ -131,7 +131,7 @@ static void test_backtest_failures(void **state)
     fx_entry e[] = {{"syn.flow", "value", OT_KIND_FLOW, "2015-01", flat_v, 72, 0, NULL}};
     fx_source fx = {e, 1, 0, OT_EIO};
     ot_backtest_series s[] = {{"syn.flow", 2015, 2020}};
-    ot_backtest_opts o = {"rwsd", 500, 1, 0, 0, NULL, 1};
+    ot_backtest_opts o = {"rwsd", 500, 1, 0, 0, NULL, 1, OT_PI_MODEL};
     ot_backtest b;
     ot_err err;
     ot_err_clear(&err);

@@ -295,6 +295,115 @@ static void test_projection_model_method(void **state)
     assert_string_equal(ot_proj_method_resolve("auto"), ot_proj_method_resolve(NULL));
 }
 
+/* Calibrated intervals (OT_PI_CV) on a series whose late errors are larger
+ * than its early ones: the model's own spread, estimated from the whole
+ * history, is too narrow for the present, and its record at past origins
+ * says so.  Log values y_0 = log 100, y_i = y_{i-1} + d_i with
+ * d_i = a (-1)^i for i = 1..23 (a = 0.01, a calm start) and b (-1)^i for
+ * i = 24..46 (b = 0.05, a volatile end): 47 months 2020-01 .. 2023-11, so
+ * one month (December) is projected, h = 1.
+ * Naive on logs: sigma^2 = mean d_i^2 = (23 a^2 + 23 b^2)/46, and a path is
+ * l = y_46 + sigma z.  Calibration refits naive to y_0..y_{t-1} at the last
+ * K = min(47/2, 50) = 23 origins t = 24..46: sigma_t^2 = (23 a^2 +
+ * (t - 24) b^2)/(t - 1); its one-step error there is d_t, |d_t| = b, so
+ * r_t^2 = b^2 / sigma_t^2 (25 at t = 24, 1.96 at t = 46) and
+ *     k_1 = sqrt(mean_t r_t^2) = sqrt(4.71594) = 2.17162.
+ * The cv path is y_46 + k_1 (l - y_46) drawn from the same z (same seed).
+ * The full-year growth G = ((ytd + e^l)/base - 1) 100 is increasing in l,
+ * so every quantile of G maps through l the same way: from the model's
+ * quantile G_q, l_q = log((1 + G_q/100) base - ytd), and the cv quantile is
+ * ((ytd + exp(y_46 + k_1 (l_q - y_46)))/base - 1) 100 (up to the type-7
+ * interpolation between neighbouring paths: below 1e-7 points). */
+static void test_projection_cv_intervals(void **state)
+{
+    (void)state;
+    const double a = 0.01, b = 0.05;
+    double y[47], v[47];
+    y[0] = log(100);
+    for (int i = 1; i < 47; i++)
+        y[i] = y[i - 1] + (i <= 23 ? a : b) * (i % 2 ? -1 : 1);
+    for (int i = 0; i < 47; i++)
+        v[i] = exp(y[i]);
+    double base = 0, ytd = 0; /* 2022: v[24..35]; 2023 Jan..Nov: v[36..46] */
+    for (int i = 24; i < 36; i++)
+        base += v[i];
+    for (int i = 36; i < 47; i++)
+        ytd += v[i];
+    double k1 = 0;
+    for (int t = 24; t <= 46; t++)
+        k1 += b * b / ((23 * a * a + (t - 24) * b * b) / (t - 1));
+    k1 = sqrt(k1 / 23);
+    assert_near(k1, 2.17162, 1e-5);
+
+    fx_entry e[] = {{"v", "value", OT_KIND_FLOW, "2020-01", v, 47, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("v", 2023, OT_TARGET_GROWTH, OT_OP_GE, 0);
+    ot_proj_opts o = fast_opts();
+    o.method = "naive";
+    ot_projection pm, pc, pd;
+    ot_err err;
+    assert_int_equal(o.intervals, OT_PI_MODEL); /* the default */
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &pd, &err), OT_OK);
+    o.intervals = OT_PI_MODEL;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &pm, &err), OT_OK);
+    assert_memory_equal(&pd, &pm, sizeof pm);
+    assert_string_equal(pm.method, "Naive on logs");
+    o.intervals = OT_PI_CV;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &pc, &err), OT_OK);
+    assert_string_equal(pc.method, "Naive on logs, cv intervals");
+    assert_int_equal(pc.periods_left, 1);
+
+    const double qm[5] = {pm.lo95, pm.lo80, pm.point, pm.hi80, pm.hi95};
+    const double qc[5] = {pc.lo95, pc.lo80, pc.point, pc.hi80, pc.hi95};
+    for (int q = 0; q < 5; q++) {
+        double l = log((1 + qm[q] / 100) * base - ytd);
+        double want = ((ytd + exp(y[46] + k1 * (l - y[46]))) / base - 1) * 100;
+        assert_near(qc[q], want, 1e-7);
+    }
+    assert_true(pc.hi80 - pc.lo80 > 2 * (pm.hi80 - pm.lo80)); /* k_1 > 2 in logs */
+    assert_true(pc.hi95 - pc.lo95 > 2 * (pm.hi95 - pm.lo95));
+
+    /* working memory: every allocation failing in turn (refits included),
+     * nothing leaked, then the same result */
+    o.paths = 200;
+    ot_projection want, p, before;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &want, &err), OT_OK);
+    failalloc f = {0};
+    ot_alloc al = {failalloc_f, &f};
+    o.alloc = &al;
+    int rc = OT_ENOMEM;
+    long n;
+    for (n = 1; rc == OT_ENOMEM && n < 1000; n++) {
+        f.calls = 0;
+        f.fail_at = n;
+        memset(&p, 0x5a, sizeof p);
+        before = p;
+        rc = ot_project_target(&t, fx_get, &fx, &o, &p, &err);
+        assert_int_equal(f.bytes, 0);
+        if (rc == OT_ENOMEM) {
+            assert_string_equal(err.msg, "out of memory");
+            assert_memory_equal(&p, &before, sizeof p);
+        }
+    }
+    assert_int_equal(rc, OT_OK);
+    assert_true(n > 23); /* the 23 refits allocate too */
+    assert_memory_equal(&p, &want, sizeof p);
+
+    /* rwsd has no calibration; intervals is 0 or 1 */
+    o.alloc = NULL;
+    o.method = "rwsd";
+    memset(&p, 0x5a, sizeof p);
+    before = p;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "intervals cv are not available with method rwsd (use a model "
+                                 "such as auto or ets)");
+    o.method = "naive";
+    o.intervals = 2;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "intervals 2 is neither model (0) nor cv (1)");
+    assert_memory_equal(&p, &before, sizeof p);
+}
+
 /* A sparse local series (ytd growth at March and September only) borrows
  * its shape from a reference with eight years of monthly values named in
  * the series' metadata, and says so. */
@@ -516,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_projection_seeded_reproducible),
         cmocka_unit_test(test_projection_published_basis),
         cmocka_unit_test(test_projection_model_method),
+        cmocka_unit_test(test_projection_cv_intervals),
         cmocka_unit_test(test_projection_borrowed_shape),
         cmocka_unit_test(test_projection_no_data),
         cmocka_unit_test(test_projection_total_without_growth),
