@@ -54,7 +54,20 @@ grep -Eq '^backtest: [1-9][0-9]* series, [1-9][0-9]* series-years; method auto, 
     || fail "bundled backtest header"
 grep -Eq '^month 11 +[1-9][0-9]* +[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{2}$' <<<"$OUT" || fail "bundled month 11"
 
+# --intervals cv: the header says so; model is the default
+run 0 backtest --series 'syn.*' --method snaive --paths 300 --years 2019-2020
+A=$OUT
+run 0 backtest --series 'syn.*' --method snaive --paths 300 --years 2019-2020 --intervals model
+eq "$OUT" "$A" "--intervals model is the default"
+run 0 backtest --series 'syn.*' --method snaive --paths 300 --years 2019-2020 --intervals cv
+out_line 1 "backtest: 1 series, 2 series-years; method snaive (cv intervals), 300 paths"
+has_out "calibration: 66 probabilities"
+
 # errors
+run 2 backtest --intervals wide
+has_err "--intervals: expected 'model' or 'cv', got 'wide'"
+run 2 backtest --method rwsd --intervals cv
+has_err "--intervals cv: not available with method rwsd"
 run 2 backtest --years 2020-2019
 has_err "--years: 2020 is after 2019"
 run 66 backtest --series 'nomatch*'

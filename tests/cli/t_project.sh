@@ -46,7 +46,36 @@ eq "$(sqlite3 :memory: "SELECT json_extract(readfile('latest.json'), '\$.project
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('latest.json'), '\$.projections[0].status')")" met "GDP status"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('latest.json'), '\$.projections[1].outcome')")" 8.6 "budget revenue outcome"
 
+# --intervals cv: a model's paths are widened by its own record at past
+# origins.  The Yiwu targets above are projected from the ytd and a shape
+# (no model), so this uses its own database with targets on two rich
+# national series; the default is --intervals model.
+printf 'series,year,kind,op,value\nchina.exports_usd,2023,growth,>=,0\nchina.retail_sales,2023,growth,>=,5\n' > cvt.csv
+run 0 --db cv.db import "$D/series.csv" "$D/china/china_monthly_nbs.csv" cvt.csv
+run 0 --db cv.db project --as-of 2023-06 --json --paths 2000
+printf '%s' "$OUT" > m.json
+run 0 --db cv.db project --as-of 2023-06 --json --paths 2000 --intervals model
+eq "$OUT" "$(cat m.json)" "--intervals model is the default"
+run 0 --db cv.db project --as-of 2023-06 --json --paths 2000 --intervals cv
+printf '%s' "$OUT" > cv.json
+for i in 0 1; do
+    jm=$(sqlite3 :memory: "SELECT json_extract(readfile('m.json'), '\$.projections[$i].method')")
+    jc=$(sqlite3 :memory: "SELECT json_extract(readfile('cv.json'), '\$.projections[$i].method')")
+    case $jm in *" on logs") ;; *) fail "target $i: model method '$jm'" ;; esac
+    eq "$jc" "$jm, cv intervals" "target $i: cv method text"
+    # never narrower (each path's distance from the point forecast grows by k >= 1)
+    r="\$.projections[$i]"
+    w=$(sqlite3 :memory: "SELECT json_extract(c, '$r.upper.80') - json_extract(c, '$r.lower.80') >=
+                                 json_extract(m, '$r.upper.80') - json_extract(m, '$r.lower.80')
+                          FROM (SELECT readfile('cv.json') AS c, readfile('m.json') AS m)")
+    eq "$w" 1 "target $i: the cv 80% range is at least as wide"
+done
+
 # errors
+run 2 project --intervals wide
+has_err "--intervals: expected 'model' or 'cv', got 'wide'"
+run 2 project --intervals cv --method rwsd
+has_err "--intervals cv: not available with method rwsd"
 run 66 project --year 2031
 has_err "no targets for that year"
 run 2 project --paths 0

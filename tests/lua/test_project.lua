@@ -25,6 +25,21 @@ local function opts(extra)
   return o
 end
 
+-- v: calm, then volatile (as test_projection_cv_intervals in C): log values
+-- start at log 100 and move by +-0.01 a month (alternating) for 23 months,
+-- then by +-0.05 for 23 more, 2020-01 .. 2023-11.  Naive on logs takes its
+-- spread from the whole history; its one-step errors at the last 23
+-- origins are 2.17 times what it claimed there (k = sqrt(4.716), worked out
+-- in the C test), so calibrated ("cv") paths are 2.17 times as spread.
+local vv, lv = {}, math.log(100)
+for i = 0, 46 do
+  if i > 0 then lv = lv + (i <= 23 and 0.01 or 0.05) * (i % 2 == 1 and -1 or 1) end
+  vv[i + 1] = math.exp(lv)
+end
+local v = ot.series{key = "p.v", freq = "M", start = "2020-01", values = vv}
+local tv = ot.target{series = "p.v", year = 2023, kind = "growth", op = ">=", value = 0}
+local vdata = {series = {["p.v"] = v}, paths = 2000, seed = 3, method = "naive"}
+
 local t75 = ot.target{series = "p.x", year = 2023, kind = "growth", op = ">=", value = 7.5,
                       label = "x增长7.5%"}
 
@@ -119,6 +134,31 @@ H.run{
     assert(none.status == "no_data" and none.point == nil)
     local u = ot.project(ot.target{kind = "unquantified", year = 2023, label = "环境"}, opts())
     assert(u.status == "unquantified")
+  end},
+
+  {"calibrated intervals", function()
+    local d = ot.project(tv, vdata)                  -- the default: the model's own
+    local m = ot.project(tv, {series = vdata.series, paths = 2000, seed = 3, method = "naive",
+                              intervals = "model"})
+    local c = ot.project(tv, {series = vdata.series, paths = 2000, seed = 3, method = "naive",
+                              intervals = "cv"})
+    assert(d.method == "Naive on logs" and m.method == d.method)
+    assert(d.point == m.point and d.lower[80] == m.lower[80] and d.upper[95] == m.upper[95])
+    assert(c.method == "Naive on logs, cv intervals")
+    assert(c.upper[80] - c.lower[80] > 2 * (m.upper[80] - m.lower[80]))
+    assert(c.upper[95] - c.lower[95] > 2 * (m.upper[95] - m.lower[95]))
+    H.eq(c.point, m.point, 0.01)                     -- widened around the point forecast
+    -- ot.compare passes the option through: its baseline is c
+    local r = ot.compare({tv}, nil, {series = vdata.series, paths = 2000, seed = 3,
+                                     method = "naive", intervals = "cv", print = false})
+    assert(r[1].baseline.prob == c.prob and r[1].baseline.point == c.point)
+    H.checkmsg('bad argument #2 to \'project\' (intervals must be "model" or "cv", got "wide")',
+               function() ot.project(tv, {series = vdata.series, intervals = "wide"}) end)
+    H.checkmsg('bad argument #2 to \'project\' (intervals "cv" are not available with method rwsd)',
+               function() ot.project(tv, {series = vdata.series, method = "rwsd",
+                                          intervals = "cv"}) end)
+    H.checkmsg('bad argument #3 to \'compare\' (intervals must be "model" or "cv", got "x")',
+               function() ot.compare({tv}, nil, {series = vdata.series, intervals = "x"}) end)
   end},
 
   {"compare", function()
