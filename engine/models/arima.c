@@ -7,15 +7,18 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multimin.h>
+#include <gsl/gsl_permutation.h>
+#include <gsl/gsl_poly.h>
 #include <gsl/gsl_randist.h>
 
-#include "models/decomp.h"
 #include "models/methods.h"
+#include "models/stl.h"
 
 #define MAXP 5        /* p, q at most */
 #define MAXSP 2       /* P, Q at most */
@@ -85,6 +88,83 @@ static int outside(const double *c, int k, double sign)
     return ot_roots_inside(r, k, 1.0);
 }
 
+/* The smallest modulus of the roots of 1 + sign (c_1 z + ... + c_k z^k),
+ * trailing |c_i| <= 1e-8 dropped as forecast's myarima does; 2 when there
+ * is no root (or above 2), NaN when the roots cannot be found. */
+static double min_root(const double *c, int k, double sign)
+{
+    while (k > 0 && fabs(c[k - 1]) <= 1e-8)
+        k--;
+    if (k == 0)
+        return 2.0;
+    double a[MAXR + 1], z[2 * MAXR];
+    a[0] = 1.0;
+    for (int i = 1; i <= k; i++)
+        a[i] = sign * c[i - 1];
+    gsl_poly_complex_workspace *ws = gsl_poly_complex_workspace_alloc((size_t)k + 1);
+    if (!ws)
+        return NAN;
+    int rc = gsl_poly_complex_solve(a, (size_t)k + 1, ws, z);
+    gsl_poly_complex_workspace_free(ws);
+    if (rc != GSL_SUCCESS)
+        return NAN;
+    double m = 2.0;
+    for (int i = 0; i < k; i++)
+        m = fmin(m, hypot(z[2 * i], z[2 * i + 1]));
+    return m;
+}
+
+/* Makes the MA polynomial 1 + c_1 z + ... + c_k z^k invertible by
+ * replacing each root inside the unit circle by its reciprocal (R's arima,
+ * maInvert, between its CSS and ML steps). */
+static void ma_invert(double *c, int k)
+{
+    int q = k;
+    while (q > 0 && c[q - 1] == 0.0)
+        q--;
+    if (q == 0)
+        return;
+    if (q == 1) {
+        if (fabs(c[0]) > 1.0)
+            c[0] = 1.0 / c[0];
+        return;
+    }
+    double a[MAXP + 1], z[2 * MAXP];
+    a[0] = 1.0;
+    for (int i = 1; i <= q; i++)
+        a[i] = c[i - 1];
+    gsl_poly_complex_workspace *ws = gsl_poly_complex_workspace_alloc((size_t)q + 1);
+    if (!ws)
+        return;
+    int rc = gsl_poly_complex_solve(a, (size_t)q + 1, ws, z);
+    gsl_poly_complex_workspace_free(ws);
+    if (rc != GSL_SUCCESS)
+        return;
+    int any = 0;
+    for (int i = 0; i < q; i++) {
+        double re = z[2 * i], im = z[2 * i + 1], m2 = re * re + im * im;
+        if (m2 < 1.0) {
+            z[2 * i] = re / m2, z[2 * i + 1] = -im / m2;
+            any = 1;
+        }
+    }
+    if (!any)
+        return;
+    /* x <- 1; for (r in roots) x <- c(x, 0) - c(0, x) / r, in complex */
+    double xr[MAXP + 1] = {1.0}, xi[MAXP + 1] = {0.0};
+    for (int i = 0; i < q; i++) {
+        double rr = z[2 * i], ri = z[2 * i + 1], d = rr * rr + ri * ri;
+        for (int j = i + 1; j >= 1; j--) {
+            /* x_j -= x_{j-1} / r */
+            double ar = xr[j - 1], ai = xi[j - 1];
+            xr[j] -= (ar * rr + ai * ri) / d;
+            xi[j] -= (ai * rr - ar * ri) / d;
+        }
+    }
+    for (int i = 0; i < q; i++)
+        c[i] = xr[i + 1];
+}
+
 /* ---- likelihood --------------------------------------------------------- */
 
 typedef struct problem {
@@ -113,48 +193,86 @@ static void unpack(const problem *pb, const double *x, arima_state *s)
     expand(o, s->phi, s->theta, s->sphi, s->stheta, s->ar, &s->np, s->ma, &s->nq);
 }
 
-/* P0 = T P0 T' + R R', the stationary covariance of the state, by doubling:
- * P <- P + A P A', A <- A A from P = R R', A = T, i.e. the sum over k of
- * T^k R R' T'^k in 2^j terms after j steps.  Returns -1 when it has not
- * converged after 40 steps (a root at or near the unit circle). */
-static int initial_cov(const double *ar, const double *Rv, int r, double *P)
+/* P0 = T P0 T' + R R', the stationary covariance of the state, in units
+ * of sigma2, from the autocovariances of the ARMA process.  With a_j = ar_j
+ * (lag j + 1), m_j = R_j (m_0 = 1) and alpha_t[i] = a_i w_{t-1} +
+ * alpha_{t-1}[i+1] + m_i e_t, the first row is
+ *   P[0][l] = sum_{j>=l} a_j gamma(j + 1 - l) + m_j psi_{j-l}
+ * (w_t is uncorrelated with later shocks; psi the MA(infinity) weights) and
+ * the rest follows from P = T P T' + R R' written out:
+ *   P[i][l] = a_i a_l P[0][0] + a_i P[0][l+1] + a_l P[0][i+1] + P[i+1][l+1] + m_i m_l.
+ * gamma(0..np) solves gamma(k) - sum_j ar_j gamma(|k - j|) = sum_{j>=k} m_j psi_{j-k}
+ * (Brockwell & Davis 1991, sec. 3.3), the later lags follow by the
+ * recursion.  O(np^3 + r^2), where doubling the sum of T^k R R' T'^k took
+ * O(r^3 log) per likelihood.  Returns -1 when the system is singular or the
+ * variance not positive (a unit root). */
+static int initial_cov(const double *ar, int np, const double *Rv, int r, double *P)
 {
-    double A[MAXR * MAXR], B[MAXR * MAXR], C[MAXR * MAXR];
-    for (int i = 0; i < r; i++)
-        for (int j = 0; j < r; j++) {
-            P[i * r + j] = Rv[i] * Rv[j];
-            A[i * r + j] = (j == 0 ? ar[i] : 0.0) + (j == i + 1 ? 1.0 : 0.0);
-        }
-    for (int it = 0; it < 40; it++) {
-        for (int i = 0; i < r; i++) /* B = A P */
-            for (int j = 0; j < r; j++) {
-                double t = 0.0;
-                for (int k = 0; k < r; k++)
-                    t += A[i * r + k] * P[k * r + j];
-                B[i * r + j] = t;
-            }
-        double big = 0.0, tot = 0.0;
-        for (int i = 0; i < r; i++) /* P += B A' */
-            for (int j = 0; j < r; j++) {
-                double t = 0.0;
-                for (int k = 0; k < r; k++)
-                    t += B[i * r + k] * A[j * r + k];
-                P[i * r + j] += t;
-                big = fmax(big, fabs(t));
-                tot = fmax(tot, fabs(P[i * r + j]));
-            }
-        if (big <= 1e-12 * tot)
-            return 0;
-        for (int i = 0; i < r; i++) /* A = A A */
-            for (int j = 0; j < r; j++) {
-                double t = 0.0;
-                for (int k = 0; k < r; k++)
-                    t += A[i * r + k] * A[k * r + j];
-                C[i * r + j] = t;
-            }
-        memcpy(A, C, (size_t)(r * r) * sizeof A[0]);
+    double psi[MAXR + 1], g[MAXR + 2], c[MAXR + 1];
+    for (int k = 0; k <= r; k++) {
+        double v = k < r ? Rv[k] : 0.0;
+        for (int j = 1; j <= np && j <= k; j++)
+            v += ar[j - 1] * psi[k - j];
+        psi[k] = v;
     }
-    return -1;
+    for (int k = 0; k <= r; k++) {
+        double v = 0.0;
+        for (int j = k; j < r; j++)
+            v += Rv[j] * psi[j - k];
+        c[k] = v;
+    }
+    if (np > 0) {
+        int d = np + 1;
+        double M[(MAXR + 1) * (MAXR + 1)], b[MAXR + 1];
+        size_t perm_data[MAXR + 1];
+        memset(M, 0, (size_t)(d * d) * sizeof M[0]);
+        for (int k = 0; k < d; k++) {
+            M[k * d + k] += 1.0;
+            for (int j = 1; j <= np; j++)
+                M[k * d + abs(k - j)] -= ar[j - 1];
+            b[k] = c[k];
+        }
+        gsl_matrix_view mv = gsl_matrix_view_array(M, (size_t)d, (size_t)d);
+        gsl_vector_view bv = gsl_vector_view_array(b, (size_t)d);
+        gsl_vector_view gv = gsl_vector_view_array(g, (size_t)d);
+        gsl_permutation perm = {(size_t)d, perm_data};
+        int sgn;
+        if (gsl_linalg_LU_decomp(&mv.matrix, &perm, &sgn) != GSL_SUCCESS)
+            return -1;
+        for (int k = 0; k < d; k++)
+            if (M[k * d + k] == 0.0)
+                return -1;
+        if (gsl_linalg_LU_solve(&mv.matrix, &perm, &bv.vector, &gv.vector) != GSL_SUCCESS)
+            return -1;
+    } else {
+        g[0] = c[0];
+    }
+    for (int k = np + 1; k <= r; k++) {
+        double v = c[k];
+        for (int j = 1; j <= np; j++)
+            v += ar[j - 1] * g[k - j];
+        g[k] = v;
+    }
+    if (!(g[0] > 0.0) || !isfinite(g[0]))
+        return -1;
+    double row[MAXR + 1];
+    for (int l = 0; l < r; l++) {
+        double v = 0.0;
+        for (int j = l; j < r; j++)
+            v += (j < np ? ar[j] * g[j + 1 - l] : 0.0) + Rv[j] * psi[j - l];
+        row[l] = v;
+    }
+    row[r] = 0.0;
+    for (int l = 0; l < r; l++)
+        P[l] = P[l * r] = row[l];
+    for (int i = r - 1; i >= 1; i--)
+        for (int l = r - 1; l >= i; l--) {
+            double ai = i < np ? ar[i] : 0.0, al = l < np ? ar[l] : 0.0;
+            double next = i + 1 < r && l + 1 < r ? P[(i + 1) * r + l + 1] : 0.0;
+            double v = ai * al * row[0] + ai * row[l + 1] + al * row[i + 1] + next + Rv[i] * Rv[l];
+            P[i * r + l] = P[l * r + i] = v;
+        }
+    return 0;
 }
 
 /* The Kalman filter for w - mu in the state space form
@@ -163,20 +281,23 @@ static int initial_cov(const double *ar, const double *Rv, int r, double *P)
  * concentrated -2 log-likelihood n log(2 pi s2) + sum log F_t + n with
  * s2 = sum v_t^2 / F_t / n, and writes s2, the innovations v[] (may be
  * NULL) and the predicted state for period n + 1 (may be NULL); NaN when
- * the model is not stationary enough for the initial covariance. */
+ * the model is not stationary enough for the initial covariance.  Once the
+ * covariance has converged (as it does for an invertible MA part) only the
+ * state is propagated: O(r) a period instead of O(r^2). */
 static double kalman(const arima_state *s, const double *w, size_t n, double *s2out,
                      double *v, double *anext, double *Pnext)
 {
     int r = s->np > s->nq + 1 ? s->np : s->nq + 1;
     if (r > MAXR)
         return NAN;
-    double Rv[MAXR], P[MAXR * MAXR], a[MAXR] = {0}, TX[MAXR * MAXR];
+    double Rv[MAXR], P[MAXR * MAXR], a[MAXR] = {0};
     Rv[0] = 1.0;
     for (int i = 1; i < r; i++)
         Rv[i] = s->ma[i - 1];
-    if (initial_cov(s->ar, Rv, r, P) != 0)
+    if (initial_cov(s->ar, s->np, Rv, r, P) != 0)
         return NAN;
-    double ssq = 0.0, sumlog = 0.0;
+    double ssq = 0.0, sumlog = 0.0, c[MAXR + 1];
+    int conv = 0;
     for (size_t t = 0; t < n; t++) {
         double F = P[0];
         if (!(F > 0.0))
@@ -186,30 +307,36 @@ static double kalman(const arima_state *s, const double *w, size_t n, double *s2
             v[t] = vt;
         ssq += vt * vt / F;
         sumlog += log(F);
-        /* update: a += P[:,0] v / F; P -= P[:,0] P[0,:] / F */
-        double k0[MAXR];
+        /* update a += P[:,0] v / F, predict a = T a */
         for (int i = 0; i < r; i++)
-            k0[i] = P[i * r] / F;
+            c[i] = P[i];
+        c[r] = 0.0;
+        double a0 = a[0] + c[0] / F * vt;
         for (int i = 0; i < r; i++)
-            a[i] += k0[i] * vt;
-        double row0[MAXR];
-        for (int j = 0; j < r; j++)
-            row0[j] = P[j];
+            a[i] = s->ar[i] * a0 + (i + 1 < r ? a[i + 1] + c[i + 1] / F * vt : 0.0);
+        if (conv)
+            continue; /* steady state: P no longer changes, only the state moves */
+        /* P <- T (P - P[:,0] P[0,:] / F) T' + R R'.  The updated covariance has
+         * a zero first row and column, so with T the companion matrix this is
+         *   P[i][j] <- P[i+1][j+1] - P[i+1][0] P[j+1][0] / F + R_i R_j
+         * (P[r][.] = 0): the AR coefficients enter only through P0.  Upper
+         * triangle in place, rows ascending (row i + 1 is read before it is
+         * written). */
+        double change = 0.0;
         for (int i = 0; i < r; i++)
-            for (int j = 0; j < r; j++)
-                P[i * r + j] -= k0[i] * row0[j];
-        /* predict: a = T a; P = T P T' + R R' */
-        double a0 = a[0];
-        for (int i = 0; i < r; i++)
-            a[i] = s->ar[i] * a0 + (i + 1 < r ? a[i + 1] : 0.0);
-        for (int i = 0; i < r; i++)
-            for (int j = 0; j < r; j++)
-                TX[i * r + j] = s->ar[i] * P[j] + (i + 1 < r ? P[(i + 1) * r + j] : 0.0);
-        for (int i = 0; i < r; i++)
-            for (int j = 0; j < r; j++)
-                P[i * r + j] = s->ar[j] * TX[i * r] + (j + 1 < r ? TX[i * r + j + 1] : 0.0) +
-                               Rv[i] * Rv[j];
+            for (int j = i; j < r; j++) {
+                double nv = (j + 1 < r ? P[(i + 1) * r + j + 1] : 0.0) - c[i + 1] * c[j + 1] / F +
+                            Rv[i] * Rv[j];
+                double dlt = fabs(nv - P[i * r + j]);
+                change = dlt > change ? dlt : change;
+                P[i * r + j] = nv;
+            }
+        /* the filter has converged when the predicted P stops changing */
+        conv = change <= 1e-13 * P[0];
     }
+    for (int i = 0; i < r; i++) /* mirror the upper triangle */
+        for (int j = 0; j < i; j++)
+            P[i * r + j] = P[j * r + i];
     double s2 = ssq / (double)n;
     if (s2out)
         *s2out = s2;
@@ -255,11 +382,13 @@ static double objective(const gsl_vector *xv, void *vp)
     arima_state s;
     unpack(pb, x, &s);
     const order *o = &pb->o;
-    if (!outside(s.phi, o->p, -1.0) || !outside(s.sphi, o->P, -1.0) ||
-        !outside(s.theta, o->q, 1.0) || !outside(s.stheta, o->Q, 1.0))
+    /* CSS is unconstrained, as R's (its optimum is checked afterwards); the
+     * exact likelihood needs a stationary, invertible model */
+    if (!pb->css && (!outside(s.phi, o->p, -1.0) || !outside(s.sphi, o->P, -1.0) ||
+                     !outside(s.theta, o->q, 1.0) || !outside(s.stheta, o->Q, 1.0)))
         return PENALTY;
     double v = pb->css ? css(&s, pb->w, pb->n) : kalman(&s, pb->w, pb->n, NULL, NULL, NULL, NULL);
-    return isfinite(v) ? v : PENALTY;
+    return isfinite(v) && v < PENALTY ? v : PENALTY;
 }
 
 static double simplex(problem *pb, double *x, size_t k, size_t evals)
@@ -328,12 +457,20 @@ static size_t difference(const double *y, size_t n, int d, int D, int m, double 
     return n - (size_t)k;
 }
 
-/* Fits one order: conditional sum of squares for the starting values, then
- * the exact likelihood; when thorough, also a restart from the optimum and a
- * start from white noise (the stepwise search skips these, and refits its
- * choice thoroughly).  Fills *s and returns -2 log L (NaN when it cannot be
- * fitted). */
-static double fit_order(const double *y, size_t n, const order *o, int thorough, double *wbuf,
+enum { FIT_THOROUGH = 1, FIT_STRICT = 2, FIT_CSS = 4 };
+
+/* Fits one order as R's arima(method = "CSS-ML"): the conditional sum of
+ * squares, unconstrained, for the starting values, MA parts made invertible,
+ * then the exact likelihood.  Flags: FIT_THOROUGH also restarts from the
+ * optimum and from white noise (the stepwise search skips these, and refits
+ * its choice thoroughly); FIT_STRICT (the automatic search) fails the fit
+ * when the CSS optimum has a non-stationary AR part, as R's arima() stops
+ * with "non-stationary AR part from CSS" (otherwise ML then starts from white
+ * noise); FIT_CSS stops after CSS, as arima(method = "CSS"), fills only the
+ * coefficients of *s and returns log of the CSS variance (sum of squares
+ * over the residuals counted).  Otherwise fills *s and returns -2 log L.
+ * NaN when the order cannot be fitted. */
+static double fit_order(const double *y, size_t n, const order *o, int flags, double *wbuf,
                         arima_state *s)
 {
     int deg;
@@ -352,11 +489,27 @@ static double fit_order(const double *y, size_t n, const order *o, int thorough,
     double x[2 * MAXP + 2 * MAXSP + 1] = {0};
     if (o->constant)
         x[k - 1] = mean / pb.scale;
+    double v = k > 0 ? simplex(&pb, x, k, 400) : NAN;
+    if (flags & FIT_CSS) {
+        unpack(&pb, x, s);
+        if (k == 0)
+            v = css(s, wbuf, nw);
+        size_t cnt = nw - (size_t)s->np;
+        return isfinite(v) && v < PENALTY ? v / (double)cnt : NAN;
+    }
     if (k > 0) {
-        double v = simplex(&pb, x, k, 400);
-        if (!isfinite(v) || v >= PENALTY)
+        int ok = isfinite(v) && v < PENALTY && outside(x, o->p, -1.0) &&
+                 outside(x + o->p + o->q, o->P, -1.0);
+        if (!ok && (flags & FIT_STRICT))
+            return NAN;
+        if (!ok) {
             memset(x, 0, sizeof x), x[k - 1] = o->constant ? mean / pb.scale : 0.0;
+        } else {
+            ma_invert(x + o->p, o->q);
+            ma_invert(x + o->p + o->q + o->P, o->Q);
+        }
         pb.css = 0;
+        int thorough = flags & FIT_THOROUGH;
         double v1 = simplex(&pb, x, k, thorough ? 600 : 300);
         double x2[2 * MAXP + 2 * MAXSP + 1];
         if (!thorough)
@@ -425,52 +578,72 @@ static double kpss(const double *x, size_t n)
     return s2 > 0.0 ? eta / ((double)n * (double)n * s2) : 0.0;
 }
 
-/* Seasonal strength max(0, 1 - Var(R) / Var(S + R)) (Wang, Smith & Hyndman
- * 2006); D = 1 when above 0.64, as forecast::nsdiffs(test = "seas").
- * nsdiffs takes S and R from STL; here the trend is the centred 2 x m moving
- * average and S_t the mean of the detrended values at the same season within
- * three cycles either side, so that, as with STL, the seasonal pattern may
- * evolve (a fixed pattern misses the growing seasons of UKgas). */
-static int seasonal_d(const double *y, size_t n, int m)
+/* 1 when x[0..n) is constant as forecast's is.constant: all.equal(x, x[1]),
+ * the mean absolute difference from x[1] relative to the mean absolute
+ * value (absolute when that is below the tolerance) at most 1.5e-8. */
+static int is_constant(const double *x, size_t n)
 {
-    if (m < 2 || n < 2 * (size_t)m + 1 || n > 4096)
+    double xy = 0.0, xn = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        xy += fabs(x[i] - x[0]);
+        xn += fabs(x[i]);
+    }
+    if (n == 0)
+        return 1;
+    xy /= (double)n, xn /= (double)n;
+    return (xn > 1.5e-8 ? xy / xn : xy) <= 1.5e-8;
+}
+
+/* Seasonal strength max(0, min(1, 1 - Var(R) / Var(S + R))) of an STL
+ * decomposition with s.window = 11 (Wang, Smith & Hyndman 2006; forecast's
+ * seas.heuristic on mstl()); D = 1 when above 0.64, as
+ * forecast::nsdiffs(test = "seas", max.D = 1).  0 for constant data, for
+ * n <= 2m (STL needs two periods) and when STL cannot run. */
+static int seasonal_d(const ot_model *md, const double *y, size_t n, int m)
+{
+    if (m < 2 || n <= 2 * (size_t)m || is_constant(y, n))
         return 0;
-    size_t half = (size_t)m / 2, lo = half, hi = n - half;
-    double dt[4096];
-    for (size_t t = lo; t < hi; t++) {
-        double tr = 0.0;
-        if (m % 2 == 0) {
-            tr = 0.5 * (y[t - half] + y[t + half]);
-            for (size_t j = t - half + 1; j < t + half; j++)
-                tr += y[j];
-        } else {
-            for (size_t j = t - half; j <= t + half; j++)
-                tr += y[j];
+    double *buf = ot_model_calloc(md, 2 * n, sizeof *buf);
+    if (!buf)
+        return 0;
+    double *se = buf, *tr = buf + n;
+    ot_stl_opts o;
+    ot_stl_defaults(&o, m, 11, 0);
+    int D = 0;
+    if (ot_stl(y, n, &o, &md->alloc, se, tr, NULL, NULL) == OT_OK) {
+        double mr = 0, ms = 0, vr = 0, vs = 0;
+        for (size_t i = 0; i < n; i++) {
+            mr += (y[i] - se[i] - tr[i]) / (double)n;
+            ms += (y[i] - tr[i]) / (double)n;
         }
-        dt[t] = y[t] - tr / m;
-    }
-    double mr = 0, md = 0, vr = 0, vd = 0, r[4096];
-    size_t cnt = 0;
-    for (size_t t = lo; t < hi; t++) {
-        double sum = 0.0;
-        int k = 0;
-        for (int c = -3; c <= 3; c++) {
-            long u = (long)t + (long)c * m;
-            if (u >= (long)lo && u < (long)hi)
-                sum += dt[u], k++;
+        for (size_t i = 0; i < n; i++) {
+            double r = y[i] - se[i] - tr[i] - mr, rs = y[i] - tr[i] - ms;
+            vr += r * r;
+            vs += rs * rs;
         }
-        r[t] = dt[t] - sum / k;
-        mr += r[t];
-        md += dt[t];
-        cnt++;
+        D = vs > 0.0 && fmax(0.0, fmin(1.0, 1.0 - vr / vs)) > 0.64;
     }
-    mr /= (double)cnt;
-    md /= (double)cnt;
-    for (size_t t = lo; t < hi; t++) {
-        vr += (r[t] - mr) * (r[t] - mr);
-        vd += (dt[t] - md) * (dt[t] - md);
+    ot_model_free_mem(md, buf, 2 * n, sizeof *buf);
+    return D;
+}
+
+/* d as forecast::ndiffs(test = "kpss", alpha = 0.05, max.d = 2): difference
+ * while the KPSS p-value is below 5% (statistic above 0.463), stopping when
+ * the differenced data are constant.  w[0..*nw) is differenced in place. */
+static int kpss_d(double *w, size_t *nw)
+{
+    int d = 0;
+    if (is_constant(w, *nw))
+        return 0;
+    while (d < 2 && *nw > 2 && kpss(w, *nw) > 0.463) {
+        for (size_t i = 1; i < *nw; i++)
+            w[i - 1] = w[i] - w[i - 1];
+        (*nw)--;
+        d++;
+        if (is_constant(w, *nw))
+            break;
     }
-    return vd > 0.0 && 1.0 - vr / vd > 0.64;
+    return d;
 }
 
 /* ---- the method --------------------------------------------------------- */
@@ -486,36 +659,155 @@ static void describe(const order *o, char *buf, size_t cap)
         snprintf(buf + w, cap - (size_t)w, " with zero mean");
 }
 
+#define NMODELS 94 /* auto.arima's nmodels */
+
+/* The state of one automatic search: the data, the differencing found, the
+ * order bounds, every order fitted with its AICc (forecast's results
+ * matrix, so that no order is fitted twice) and the best fit so far. */
 typedef struct search {
     const double *y;
     size_t n;
     double *w;
+    int flags;     /* of fit_order for each model */
+    double offset; /* with FIT_CSS: auto.arima's offset, making CSS fits comparable */
+    int maxp, maxq, maxP, maxQ;
+    struct {
+        order o;
+        double ic;
+    } tried[NMODELS + 8];
+    int k;
     double best;
     order bo;
     arima_state bs;
-    int tried, thorough;
 } search;
 
-static int try_order(search *sr, order o)
+/* 1 when o was fitted already (forecast's newmodel() false). */
+static int seen(const search *sr, const order *o)
 {
-    if (o.p < 0 || o.q < 0 || o.P < 0 || o.Q < 0 || o.p > MAXP || o.q > MAXP || o.P > MAXSP ||
-        o.Q > MAXSP || o.p + o.q + o.P + o.Q > MAXORDER)
-        return 0;
-    if (o.constant && o.d + o.D > 1)
-        return 0;
+    for (int i = 0; i < sr->k; i++) {
+        const order *t = &sr->tried[i].o;
+        if (t->p == o->p && t->q == o->q && t->P == o->P && t->Q == o->Q &&
+            t->constant == o->constant && t->d == o->d && t->D == o->D)
+            return 1;
+    }
+    return 0;
+}
+
+/* Fits o as forecast's myarima and records it: its AICc, or infinity when
+ * the fit fails or, in the automatic search, when a root of the AR or MA
+ * polynomial lies within 1.01 of the unit circle.  With FIT_CSS the AICc is
+ * forecast's approximation: offset + n* log(CSS variance) + 2 k + the AICc
+ * term, n* the differenced length.  Becomes the best when its AICc is
+ * strictly lower.  Returns the AICc. */
+static double fit_ic(search *sr, order o)
+{
     arima_state s;
-    sr->tried++;
-    double m2ll = fit_order(sr->y, sr->n, &o, sr->thorough, sr->w, &s);
-    if (!isfinite(m2ll))
-        return 0;
-    double ic = aicc_of(m2ll, &o, sr->n - (size_t)s.nd);
-    if (ic < sr->best - 1e-9) {
+    double ic = INFINITY;
+    double v = fit_order(sr->y, sr->n, &o, sr->flags, sr->w, &s);
+    size_t nstar = sr->n - (size_t)(o.d + o.D * o.m);
+    if (isfinite(v)) {
+        double m2ll = sr->flags & FIT_CSS ? sr->offset + (double)nstar * v : v;
+        ic = aicc_of(m2ll, &o, nstar);
+        if (sr->flags & FIT_STRICT) {
+            double r = 2.0;
+            if (o.p + o.P > 0)
+                r = fmin(r, min_root(s.ar, s.np, -1.0));
+            if (o.q + o.Q > 0)
+                r = fmin(r, min_root(s.ma, s.nq, 1.0));
+            if (!(r >= 1.01))
+                ic = INFINITY;
+        }
+    }
+    if (sr->k < (int)(sizeof sr->tried / sizeof sr->tried[0])) {
+        sr->tried[sr->k].o = o;
+        sr->tried[sr->k].ic = ic;
+        sr->k++;
+    }
+    if (ic < sr->best) {
         sr->best = ic;
         sr->bo = o;
         sr->bs = s;
-        return 1;
     }
-    return 0;
+    return ic;
+}
+
+/* The stepwise search of Hyndman & Khandakar (2008) exactly as forecast
+ * 8.20's auto.arima: four starting models (and the first without its
+ * constant), then from the current model each of its neighbours in a fixed
+ * order: P-1, Q-1, P+1, Q+1, (P-1,Q-1), (P-1,Q+1), (P+1,Q-1), (P+1,Q+1), then
+ * the same for p and q, moving at the first that lowers the AICc, and last
+ * the constant toggled; until no neighbour improves or 94 models were
+ * tried.  max.order bounds only the non-stepwise search in forecast, so not
+ * here. */
+static void stepwise(search *sr, int d, int D, int m, int constant)
+{
+    int seas = m > 1;
+    int p = sr->maxp < 2 ? sr->maxp : 2, q = sr->maxq < 2 ? sr->maxq : 2;
+    int P = sr->maxP < 1 ? sr->maxP : 1, Q = sr->maxQ < 1 ? sr->maxQ : 1;
+    if (sr->n < 10) {
+        p = p < 1 ? p : 1, q = q < 1 ? q : 1;
+        P = Q = 0;
+    }
+    order o = {p, d, q, P, D, Q, seas ? m : 1, constant};
+    double best = fit_ic(sr, o);
+    o = (order){0, d, 0, 0, D, 0, seas ? m : 1, constant};
+    double ic = fit_ic(sr, o);
+    if (ic < best)
+        best = ic, p = q = P = Q = 0;
+    if (sr->maxp > 0 || sr->maxP > 0) {
+        int p1 = sr->maxp > 0, P1 = seas && sr->maxP > 0;
+        o = (order){p1, d, 0, P1, D, 0, seas ? m : 1, constant};
+        if ((ic = fit_ic(sr, o)) < best)
+            best = ic, p = p1, P = P1, q = Q = 0;
+    }
+    if (sr->maxq > 0 || sr->maxQ > 0) {
+        int q1 = sr->maxq > 0, Q1 = seas && sr->maxQ > 0;
+        o = (order){0, d, q1, 0, D, Q1, seas ? m : 1, constant};
+        if ((ic = fit_ic(sr, o)) < best)
+            best = ic, p = P = 0, q = q1, Q = Q1;
+    }
+    int allow = constant;
+    if (constant) {
+        o = (order){0, d, 0, 0, D, 0, seas ? m : 1, 0};
+        if ((ic = fit_ic(sr, o)) < best)
+            best = ic, p = q = P = Q = 0;
+    }
+    static const int mv[16][4] = {{0, 0, -1, 0}, {0, 0, 0, -1}, {0, 0, 1, 0}, {0, 0, 0, 1},
+                                  {0, 0, -1, -1}, {0, 0, -1, 1}, {0, 0, 1, -1}, {0, 0, 1, 1},
+                                  {-1, 0, 0, 0}, {0, -1, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0},
+                                  {-1, -1, 0, 0}, {-1, 1, 0, 0}, {1, -1, 0, 0}, {1, 1, 0, 0}};
+    int startk = 0;
+    while (startk < sr->k && sr->k < NMODELS) {
+        startk = sr->k;
+        int moved = 0;
+        for (int i = 0; i < 16 && !moved; i++) {
+            int np = p + mv[i][0], nq = q + mv[i][1], nP = P + mv[i][2], nQ = Q + mv[i][3];
+            if (np < 0 || nq < 0 || nP < 0 || nQ < 0 || np > sr->maxp || nq > sr->maxq ||
+                nP > sr->maxP || nQ > sr->maxQ)
+                continue;
+            o = (order){np, d, nq, nP, D, nQ, seas ? m : 1, constant};
+            if (seen(sr, &o))
+                continue;
+            if (sr->k >= NMODELS) { /* forecast counts the model, then stops */
+                sr->k++;
+                moved = 1;
+                break;
+            }
+            if ((ic = fit_ic(sr, o)) < best) {
+                best = ic, p = np, q = nq, P = nP, Q = nQ;
+                moved = 1;
+            }
+        }
+        if (moved || !allow)
+            continue;
+        o = (order){p, d, q, P, D, Q, seas ? m : 1, !constant};
+        if (seen(sr, &o))
+            continue;
+        if (sr->k >= NMODELS)
+            break;
+        if ((ic = fit_ic(sr, o)) < best)
+            best = ic, constant = !constant;
+    }
 }
 
 static int parse_order(const char *s, order *o)
@@ -572,64 +864,57 @@ static int fit_arima(ot_model *m, const double *y, size_t n, const ot_model_opts
             goto done;
         }
         o.constant = o.d + o.D == 0; /* as forecast::Arima: a mean, never a drift */
-        sr.thorough = 1;
-        try_order(&sr, o);
+        sr.flags = FIT_THOROUGH;
+        fit_ic(&sr, o);
         if (!isfinite(sr.best) && o.constant) { /* R's Arima keeps the mean; drop it if it fails */
             o.constant = 0;
-            try_order(&sr, o);
+            fit_ic(&sr, o);
         }
     } else {
-        /* Hyndman & Khandakar (2008): D by seasonal strength, d by KPSS at 5%
-         * (critical value 0.463) on the seasonally differenced data. */
-        int D = period > 1 ? seasonal_d(y, n, period) : 0;
+        /* forecast::auto.arima: D by seasonal strength (when n > 2m), d by
+         * KPSS on the seasonally differenced data; the order bounds from the
+         * length; a drift when d + D = 1, a mean when d + D = 0. */
+        int D = period > 1 && n > 2 * (size_t)period ? seasonal_d(m, y, n, period) : 0;
         size_t nw = difference(y, n, 0, D, period, w, NULL, NULL);
-        int d = 0;
-        while (d < 2 && nw > 10 && kpss(w, nw) > 0.463) {
-            double tmp[4096];
-            memcpy(tmp, w, nw * sizeof w[0]);
-            for (size_t i = 1; i < nw; i++)
-                w[i - 1] = tmp[i] - tmp[i - 1];
-            nw--;
-            d++;
+        int d = kpss_d(w, &nw);
+        int m3 = (int)(n / 3), seas = period > 1;
+        sr.maxp = sr.maxq = m3 < MAXP ? m3 : MAXP;
+        sr.maxP = sr.maxQ = seas ? ((int)(n / 3 / (size_t)period) < MAXSP ? (int)(n / 3 / (size_t)period) : MAXSP) : 0;
+        if (seas && sr.maxP > 0 && sr.maxp > period - 1)
+            sr.maxp = period - 1;
+        if (seas && sr.maxQ > 0 && sr.maxq > period - 1)
+            sr.maxq = period - 1;
+        /* forecast's approximation: CSS in the search when n > 150 or
+         * m > 12, AICc offset by -2 log L - n log s2 of ARIMA(0,d,0)(0,D,0) */
+        int approx = n > 150 || period > 12;
+        sr.flags = FIT_STRICT;
+        if (approx) {
+            order o0 = {0, d, 0, 0, D, 0, seas ? period : 1, d + D == 0};
+            double m2ll = fit_order(y, n, &o0, 0, w, st);
+            size_t k0 = (size_t)o0.constant, nw0 = n - (size_t)(d + D * period);
+            double s2 = st->sigma2 * (double)(nw0 - k0) / (double)nw0; /* the ML variance */
+            sr.offset = isfinite(m2ll) ? m2ll - (double)n * log(s2) : 0.0;
+            sr.flags |= FIT_CSS;
         }
-        int seas = period > 1;
-        int cst = d + D <= 1;
-        order start[4] = {{2, d, 2, seas, D, seas, period, cst}, {0, d, 0, 0, D, 0, period, cst},
-                          {1, d, 0, seas, D, 0, period, cst}, {0, d, 1, 0, D, seas, period, cst}};
-        for (int i = 0; i < 4; i++) {
-            if (!seas)
-                start[i].P = start[i].Q = 0, start[i].m = 1;
-            try_order(&sr, start[i]);
-        }
-        if (!isfinite(sr.best) && cst) {
-            for (int i = 0; i < 4; i++) {
-                start[i].constant = 0;
-                try_order(&sr, start[i]);
+        stepwise(&sr, d, D, period, d + D <= 1);
+        if (approx) {
+            /* refit by exact likelihood in order of the approximate AICc
+             * until one fit is acceptable (stable, as R's order()) */
+            int k = sr.k < NMODELS ? sr.k : NMODELS, idx[NMODELS];
+            for (int i = 0; i < k; i++) {
+                int j = i;
+                while (j > 0 && sr.tried[idx[j - 1]].ic > sr.tried[i].ic)
+                    idx[j] = idx[j - 1], j--;
+                idx[j] = i;
             }
-        }
-        /* stepwise: neighbours of the best until none improves (at most 94 fits) */
-        int improved = isfinite(sr.best);
-        while (improved && sr.tried < 94) {
-            improved = 0;
-            order b = sr.bo;
-            /* forecast 8.20's moves: P, Q, both, crossed; then p, q, both, crossed */
-            static const int dv[][4] = {{0, 0, -1, 0}, {0, 0, 1, 0}, {0, 0, 0, -1}, {0, 0, 0, 1},
-                                        {0, 0, -1, -1}, {0, 0, 1, 1}, {0, 0, -1, 1},
-                                        {0, 0, 1, -1}, {-1, 0, 0, 0}, {1, 0, 0, 0},
-                                        {0, -1, 0, 0}, {0, 1, 0, 0}, {-1, -1, 0, 0},
-                                        {1, 1, 0, 0}, {-1, 1, 0, 0}, {1, -1, 0, 0}};
-            for (size_t k = 0; k < sizeof dv / sizeof dv[0] && !improved; k++) {
-                if (!seas && (dv[k][2] || dv[k][3]))
-                    continue;
-                order o = b;
-                o.p += dv[k][0], o.q += dv[k][1], o.P += dv[k][2], o.Q += dv[k][3];
-                improved = try_order(&sr, o);
-            }
-            if (!improved && cst) {
-                order o = b;
-                o.constant = !o.constant;
-                improved = try_order(&sr, o);
-            }
+            order cand[NMODELS];
+            for (int i = 0; i < k; i++)
+                cand[i] = sr.tried[idx[i]].o;
+            sr.flags = FIT_STRICT;
+            sr.k = 0;
+            sr.best = INFINITY;
+            for (int i = 0; i < k && !isfinite(sr.best); i++)
+                fit_ic(&sr, cand[i]);
         }
     }
     if (!isfinite(sr.best)) {
@@ -640,7 +925,7 @@ static int fit_arima(ot_model *m, const double *y, size_t n, const ot_model_opts
     {
         const order *o = &st->o;
         size_t nw = n - (size_t)st->nd;
-        double m2ll = fit_order(y, n, o, 1, w, st); /* the choice, refitted thoroughly */
+        double m2ll = fit_order(y, n, o, FIT_THOROUGH, w, st); /* the choice, refitted thoroughly */
         size_t k = (size_t)(o->p + o->q + o->P + o->Q + o->constant);
         m->loglik = -0.5 * m2ll;
         m->sigma2 = st->sigma2;
