@@ -33,11 +33,8 @@
 #define HUGEN 1e10
 #define PENALTY 1e12  /* objective outside the parameter space */
 #define ZSTEP 2.0      /* first simplex step of the logistic coordinates */
-#ifndef EVALS
-#define EVALS 1000     /* objective evaluations per simplex run */
-#endif
-#ifndef STALL
-#define STALL 20      /* evaluations per dimension without progress */
+#ifndef RUN_EVALS
+#define RUN_EVALS 20   /* objective evaluations per free coordinate and simplex run */
 #endif
 #ifndef SIMPLEX_TOL
 #define SIMPLEX_TOL 1e-6 /* simplex size at which a run stops */
@@ -58,18 +55,42 @@ typedef struct st {
     int o;
 } st;
 
-/* The one-step forecast from x; q is the level-and-trend part and phib the
- * damped trend (phi b, or b^phi for a multiplicative trend).  NaN when a
- * multiplicative trend has gone negative (forecast returns NA there). */
-static inline double predict(const ot_ets_fit *p, const st *x, double *q, double *phib)
+/* The model as the filter reads it: components, period and smoothing
+ * parameters (a few bytes, where ot_ets_fit carries the states too). */
+typedef struct kern {
+    char error, trend, season;
+    int m;
+    double alpha, beta, gamma, phi;
+} kern;
+
+static kern kern_of(const ot_ets_fit *p)
 {
-    switch (p->spec.trend) {
+    return (kern){p->spec.error, p->spec.trend, p->spec.season, p->m,
+                  p->alpha, p->beta, p->gamma, p->phi};
+}
+
+/* The filter's steps are inlined into one loop per combination of
+ * components (filter() below), so that the tests on the components leave
+ * the loop; GCC and Clang are told to, other compilers may. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
+/* The one-step forecast from x for trend T and season S; q is the
+ * level-and-trend part and phib the damped trend (phi b, or b^phi for a
+ * multiplicative trend).  NaN when a multiplicative trend has gone negative
+ * (forecast returns NA there). */
+ALWAYS_INLINE double predict(char T, char S, double phi, const st *x, double *q, double *phib)
+{
+    switch (T) {
     case 'N':
         *phib = 0.0;
         *q = x->l;
         break;
     case 'A':
-        *phib = p->phi * x->b;
+        *phib = phi * x->b;
         *q = x->l + *phib;
         break;
     default:
@@ -77,11 +98,11 @@ static inline double predict(const ot_ets_fit *p, const st *x, double *q, double
             *q = *phib = NAN;
             return NAN;
         }
-        *phib = p->phi == 1.0 ? x->b : pow(x->b, p->phi);
+        *phib = phi == 1.0 ? x->b : pow(x->b, phi);
         *q = x->l * *phib;
         break;
     }
-    switch (p->spec.season) {
+    switch (S) {
     case 'A': return *q + x->s[x->o];
     case 'M': return *q * x->s[x->o];
     default:  return *q;
@@ -92,61 +113,90 @@ static inline double predict(const ot_ets_fit *p, const st *x, double *q, double
  * error-correction forms of Hyndman et al. 2008, table 2.1):
  *   l = q + alpha (p - q),  p = y, y - s, y / s;
  *   b = phib + (beta / alpha) (r - phib),  r = l - l_prev or l / l_prev;
- *   s_new = s_old + gamma (t - s_old),  t = y - q or y / q. */
-static inline void update(const ot_ets_fit *p, st *x, double y, double q, double phib)
+ *   s_new = s_old + gamma (t - s_old),  t = y - q or y / q.
+ * bpa is beta / alpha. */
+ALWAYS_INLINE void update(char T, char S, const kern *k, double bpa, st *x, double y, double q,
+                          double phib)
 {
-    char season = p->spec.season;
-    double so = season == 'N' ? 0.0 : x->s[x->o];
-    double pp = season == 'N' ? y : season == 'A' ? y - so : fabs(so) < TOL ? HUGEN : y / so;
-    double l = q + p->alpha * (pp - q);
-    if (p->spec.trend != 'N') {
-        double r = p->spec.trend == 'A' ? l - x->l : fabs(x->l) < TOL ? HUGEN : l / x->l;
-        x->b = phib + (p->beta / p->alpha) * (r - phib);
+    double so = S == 'N' ? 0.0 : x->s[x->o];
+    double pp = S == 'N' ? y : S == 'A' ? y - so : fabs(so) < TOL ? HUGEN : y / so;
+    double l = q + k->alpha * (pp - q);
+    if (T != 'N') {
+        double r = T == 'A' ? l - x->l : fabs(x->l) < TOL ? HUGEN : l / x->l;
+        x->b = phib + bpa * (r - phib);
     }
-    if (season != 'N') {
-        double t = season == 'A' ? y - q : fabs(q) < TOL ? HUGEN : y / q;
-        x->s[x->o] = so + p->gamma * (t - so);
-        x->o = x->o + 1 == p->m ? 0 : x->o + 1;
+    if (S != 'N') {
+        double t = S == 'A' ? y - q : fabs(q) < TOL ? HUGEN : y / q;
+        x->s[x->o] = so + k->gamma * (t - so);
+        x->o = x->o + 1 == k->m ? 0 : x->o + 1;
     }
     x->l = l;
 }
 
-/* Runs the filter over y from x (left at the final state).  Returns
- * n log(sum e^2) + 2 sum log|yhat| (the last term for M errors only; minus
- * twice forecast's log-likelihood) or, for OT_ETS_MSE, the mean squared
- * one-step error; NaN when a forecast is not finite. */
-static double run(const ot_ets_fit *p, st *x, const double *y, size_t n, int crit, double *e,
-                  double *yhat, double *mse)
+/* Runs the filter over y from x (left at the final state), for error E,
+ * trend T and season S.  Returns n log(sum e^2) + 2 sum log|yhat| (the last
+ * term for M errors only; minus twice forecast's log-likelihood) or, for
+ * OT_ETS_MSE, the mean squared one-step error; NaN when a forecast is not
+ * finite.  e, yhat and mse may be NULL. */
+ALWAYS_INLINE double filter(char E, char T, char S, const kern *k, st *x, const double *y,
+                            size_t n, int crit, double *e, double *yhat, double *mse)
 {
     double sse = 0.0, lsum = 0.0, rsse = 0.0, prod = 1.0;
-    int merr = p->spec.error == 'M';
+    double bpa = T == 'N' ? 0.0 : k->beta / k->alpha, phi = k->phi;
+    st w = *x; /* a local copy, so that level and trend stay in registers */
     for (size_t i = 0; i < n; i++) {
         double q, phib;
-        double f = predict(p, x, &q, &phib);
-        if (!isfinite(f))
+        double f = predict(T, S, phi, &w, &q, &phib);
+        if (!isfinite(f)) {
+            *x = w;
             return NAN;
-        double d = y[i] - f, ei = merr ? d / f : d;
+        }
+        double d = y[i] - f, ei = E == 'M' ? d / f : d;
         if (e)
             e[i] = ei;
         if (yhat)
             yhat[i] = f;
         sse += ei * ei;
         rsse += d * d;
-        if (merr) { /* sum of log|f| as the log of products: one log per ~30 steps */
+        if (E == 'M') { /* sum of log|f| as the log of products: one log per ~30 steps */
             prod *= fabs(f);
             if (prod > 1e150 || prod < 1e-150) {
                 lsum += log(prod);
                 prod = 1.0;
             }
         }
-        update(p, x, y[i], q, phib);
+        update(T, S, k, bpa, &w, y[i], q, phib);
     }
+    *x = w;
     lsum += log(prod);
     if (mse)
         *mse = rsse / (double)n;
     if (crit == OT_ETS_MSE)
         return rsse / (double)n;
     return (double)n * log(sse) + 2.0 * lsum;
+}
+
+/* filter() for k's components: one specialised loop per combination. */
+static double run(const kern *k, st *x, const double *y, size_t n, int crit, double *e,
+                  double *yhat, double *mse)
+{
+#define RUN_S(E, T)                                                                     \
+    switch (k->season) {                                                                \
+    case 'A': return filter(E, T, 'A', k, x, y, n, crit, e, yhat, mse);                 \
+    case 'M': return filter(E, T, 'M', k, x, y, n, crit, e, yhat, mse);                 \
+    default:  return filter(E, T, 'N', k, x, y, n, crit, e, yhat, mse);                 \
+    }
+#define RUN_T(E)                                                                        \
+    switch (k->trend) {                                                                 \
+    case 'A': RUN_S(E, 'A')                                                             \
+    case 'M': RUN_S(E, 'M')                                                             \
+    default:  RUN_S(E, 'N')                                                             \
+    }
+    if (k->error == 'M')
+        RUN_T('M')
+    RUN_T('A')
+#undef RUN_T
+#undef RUN_S
 }
 
 static void state_from_fit(const ot_ets_fit *p, st *x, int initial)
@@ -161,8 +211,9 @@ static void state_from_fit(const ot_ets_fit *p, st *x, int initial)
 void ot_ets_residuals(const ot_ets_fit *fit, const double *y, size_t n, double *e, double *yhat)
 {
     st x;
+    kern k = kern_of(fit);
     state_from_fit(fit, &x, 1);
-    run(fit, &x, y, n, OT_ETS_LIK, e, yhat, NULL);
+    run(&k, &x, y, n, OT_ETS_LIK, e, yhat, NULL);
 }
 
 /* h-step point forecasts (Hyndman et al. 2008, table 2.1):
@@ -197,12 +248,14 @@ typedef struct problem {
     size_t n;
     int crit;
     ot_ets_fit base;
+    kern k;               /* base as the filter reads it */
     int ib, ig, iphi, il, ibb, is; /* indices; -1 when absent (alpha is 0) */
     size_t np;
     double scale[MAXPAR];
     size_t nevals;
     size_t nfree;         /* leading coordinates the minimiser moves */
-    double fixed[MAXPAR]; /* the values of the others */
+    st x0;                /* the initial state when the states are fixed (nfree <= il) */
+    int x0ok;             /* x0 is valid (no negative multiplicative season) */
 } problem;
 
 /* Schur–Cohn test: 1 when every root of c[0] + c[1] z + ... + c[d] z^d lies
@@ -239,7 +292,7 @@ int ot_roots_inside(double *c, int d, double rho)
  * characteristic polynomial lie inside the unit circle). */
 static int admissible(const problem *pb, double a, double b, double g, double phi)
 {
-    int m = pb->base.m;
+    int m = pb->k.m;
     if (phi < 0.0 || phi > 1.0 + 1e-8)
         return 0;
     if (pb->ig < 0) {
@@ -267,15 +320,39 @@ static int admissible(const problem *pb, double a, double b, double g, double ph
     c[m] = a + b - phi;
     c[m + 1] = 1.0;
     return ot_roots_inside(c, m + 1, 1.0 + 1e-10);
+}
+
+/* The initial state from the parameter vector; 0 when a multiplicative
+ * seasonal state is negative. */
+static int decode_states(const problem *pb, const double *par, st *x)
+{
+    x->l = par[pb->il];
+    x->b = pb->ibb >= 0 ? par[pb->ibb] : 0.0;
+    x->o = 0;
+    if (pb->is >= 0) {
+        int m = pb->k.m;
+        double sum = 0.0;
+        for (int k = 0; k < m - 1; k++) { /* s_k is the k-th newest */
+            x->s[m - 1 - k] = par[pb->is + k];
+            sum += par[pb->is + k];
+        }
+        x->s[0] = (pb->k.season == 'M' ? m : 0) - sum;
+        if (pb->k.season == 'M')
+            for (int j = 0; j < m; j++)
+                if (x->s[j] < 0.0)
+                    return 0;
+    }
     return 1;
 }
 
 /* Decodes a parameter vector into p and the initial state x; returns 0 when
  * it lies outside forecast's usual bounds (0.0001..0.9999, beta <= alpha,
- * gamma <= 1 - alpha, 0.8 <= phi <= 0.98) or is not admissible. */
-static int decode(const problem *pb, const double *par, ot_ets_fit *p, st *x)
+ * gamma <= 1 - alpha, 0.8 <= phi <= 0.98) or is not admissible.  When the
+ * states are not estimated, x is the fixed pb->x0 and par holds only the
+ * smoothing parameters. */
+static int decode(const problem *pb, const double *par, kern *p, st *x)
 {
-    *p = pb->base;
+    *p = pb->k;
     p->alpha = par[0];
     p->beta = pb->ib >= 0 ? par[pb->ib] : 0.0;
     p->gamma = pb->ig >= 0 ? par[pb->ig] : 0.0;
@@ -291,23 +368,11 @@ static int decode(const problem *pb, const double *par, ot_ets_fit *p, st *x)
         return 0;
     if (!admissible(pb, a, p->beta, p->gamma, p->phi))
         return 0;
-    x->l = par[pb->il];
-    x->b = pb->ibb >= 0 ? par[pb->ibb] : 0.0;
-    x->o = 0;
-    if (pb->is >= 0) {
-        int m = p->m;
-        double sum = 0.0;
-        for (int k = 0; k < m - 1; k++) { /* s_k is the k-th newest */
-            x->s[m - 1 - k] = par[pb->is + k];
-            sum += par[pb->is + k];
-        }
-        x->s[0] = (p->spec.season == 'M' ? m : 0) - sum;
-        if (p->spec.season == 'M')
-            for (int j = 0; j < m; j++)
-                if (x->s[j] < 0.0)
-                    return 0;
+    if (pb->nfree <= (size_t)pb->il) {
+        *x = pb->x0;
+        return pb->x0ok;
     }
-    return 1;
+    return decode_states(pb, par, x);
 }
 
 /* The minimiser's coordinates: the smoothing parameters pass through
@@ -335,8 +400,8 @@ static double logit(double p)
 
 static void to_par(const problem *pb, const double *z, double *par)
 {
-    for (size_t i = 0; i < pb->np; i++)
-        par[i] = i < pb->nfree ? z[i] * pb->scale[i] : pb->fixed[i];
+    for (size_t i = 0; i < pb->nfree; i++)
+        par[i] = z[i] * pb->scale[i];
     double a = LO + (HI - LO) * logistic(z[0]);
     par[0] = a;
     if (pb->ib >= 0)
@@ -367,9 +432,9 @@ static double objective(const gsl_vector *zv, void *vp)
     pb->nevals++;
     double par[MAXPAR], z[MAXPAR];
     for (size_t i = 0; i < pb->nfree; i++)
-        z[i] = gsl_vector_get(zv, i);
+        z[i] = zv->data[i * zv->stride];
     to_par(pb, z, par);
-    ot_ets_fit p;
+    kern p;
     st x;
     if (!decode(pb, par, &p, &x))
         return PENALTY;
@@ -513,9 +578,10 @@ static int init_states(const double *y, size_t n, int m, char trend, char season
 
 /* Nelder–Mead (GSL nmsimplex2) from z0 with the given steps; leaves the best
  * point in z0 and returns its value (NaN when GSL fails).  Stops when the
- * simplex is smaller than 1e-6 or after EVALS evaluations (forecast::ets
- * allows 2000 per model; we spend at most EVALS per run, 1 + RESTARTS runs). */
-static double simplex(problem *pb, double *z0, const double *step)
+ * simplex is smaller than tol or once budget evaluations are spent (the
+ * budget is what bounds nearly every run; forecast::ets allows 2000 per
+ * model, we spend RUN_EVALS per coordinate and run, 2 + RESTARTS runs). */
+static double simplex(problem *pb, double *z0, const double *step, size_t budget, double tol)
 {
     size_t np = pb->nfree;
     gsl_multimin_function fn = {objective, np, pb};
@@ -530,24 +596,13 @@ static double simplex(problem *pb, double *z0, const double *step)
         gsl_multimin_fminimizer_free(s);
         return NAN;
     }
-    /* also stop once the best value has not improved by a relative 1e-8
-     * (forecast's reltol, 1.5e-8) within STALL evaluations per dimension */
-    /* not gsl_multimin_fminimizer_minimum(s): set() leaves s->fval unset
-     * until the first iteration (valgrind: uninitialised value) */
-    double fbest = INFINITY;
-    size_t since = 0;
-    while (pb->nevals < EVALS) {
+    for (;;) {
         if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
             break;
-        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), SIMPLEX_TOL) == GSL_SUCCESS)
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), tol) == GSL_SUCCESS)
             break;
-        double f = gsl_multimin_fminimizer_minimum(s);
-        if (f < fbest - 1e-8 * (fabs(fbest) + 1e-8)) {
-            fbest = f;
-            since = pb->nevals;
-        } else if (pb->nevals - since > STALL * np) {
+        if (pb->nevals > budget)
             break;
-        }
     }
     double best = gsl_multimin_fminimizer_minimum(s);
     for (size_t i = 0; i < np; i++)
@@ -570,6 +625,7 @@ int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit
         return -1;
     pb.base.spec = spec;
     pb.base.m = m;
+    pb.k = kern_of(&pb.base);
     double l0, b0, s[OT_ETS_MAXM];
     if (init_states(y, n, m, spec.trend, spec.season, &l0, &b0, s) != 0)
         return -1;
@@ -618,10 +674,10 @@ int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit
     pb.np = k;
     if (pb.np + 1 >= n) /* forecast: np >= length(y) - 1 is not fitted */
         return -1;
-    memcpy(pb.fixed, par, k * sizeof par[0]);
     pb.nfree = ml_states ? k : (size_t)pb.il;
+    pb.x0ok = decode_states(&pb, par, &pb.x0);
     from_par(&pb, par, z);
-    double v = simplex(&pb, z, step);
+    double v = simplex(&pb, z, step, RUN_EVALS * pb.nfree, SIMPLEX_TOL);
     if (ALT_START) {
         /* a second start inside the region, where the first often stalls:
          * alpha 0.5, beta alpha/2, gamma (1-alpha)/2, phi 0.9 */
@@ -635,7 +691,7 @@ int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit
         if (pb.iphi >= 0)
             par2[pb.iphi] = 0.9;
         from_par(&pb, par2, z2);
-        double v2 = simplex(&pb, z2, step);
+        double v2 = simplex(&pb, z2, step, RUN_EVALS * pb.nfree, SIMPLEX_TOL);
         if (isfinite(v2) && (!isfinite(v) || v2 < v)) {
             v = v2;
             memcpy(z, z2, k * sizeof z[0]);
@@ -646,7 +702,7 @@ int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit
     for (int r = 0; r < RESTARTS && isfinite(v) && v < PENALTY; r++) {
         double z2[MAXPAR];
         memcpy(z2, z, k * sizeof z[0]);
-        double v2 = simplex(&pb, z2, step);
+        double v2 = simplex(&pb, z2, step, RUN_EVALS * pb.nfree, SIMPLEX_TOL);
         if (!(isfinite(v2) && v2 < v))
             break;
         memcpy(z, z2, k * sizeof z[0]);
@@ -658,15 +714,20 @@ int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit
     if (!(isfinite(v) && v < PENALTY))
         return -1;
     to_par(&pb, z, par);
-    ot_ets_fit p;
+    kern kp;
     st x;
-    if (!decode(&pb, par, &p, &x))
+    if (!decode(&pb, par, &kp, &x))
         return -1;
+    ot_ets_fit p = pb.base;
+    p.alpha = kp.alpha;
+    p.beta = kp.beta;
+    p.gamma = kp.gamma;
+    p.phi = kp.phi;
     p.l0 = x.l;
     p.b0 = x.b;
     for (int j = 0; j < m; j++)
         p.s0[j] = x.s[j];
-    p.lik = run(&p, &x, y, n, OT_ETS_LIK, NULL, NULL, &p.mse);
+    p.lik = run(&kp, &x, y, n, OT_ETS_LIK, NULL, NULL, &p.mse);
     if (isnan(p.lik) || p.lik == INFINITY)
         return -1;
     if (p.lik < -1e10)
@@ -865,18 +926,19 @@ static void ets_free(ot_model *m)
 static void ets_paths(const ets_state *es, size_t h, size_t npaths, gsl_rng *rng, double *paths)
 {
     const ot_ets_fit *p = &es->fit;
-    double sd = sqrt(es->sigma2);
-    for (size_t k = 0; k < npaths; k++) {
+    kern k = kern_of(p);
+    double sd = sqrt(es->sigma2), bpa = k.trend == 'N' ? 0.0 : k.beta / k.alpha;
+    for (size_t j = 0; j < npaths; j++) {
         st x;
         state_from_fit(p, &x, 0);
         for (size_t i = 0; i < h; i++) {
             double q, phib;
-            double f = predict(p, &x, &q, &phib);
+            double f = predict(k.trend, k.season, k.phi, &x, &q, &phib);
             double e = gsl_ran_gaussian(rng, sd);
-            double yv = p->spec.error == 'M' ? f * (1.0 + e) : f + e;
-            paths[k * h + i] = yv;
+            double yv = k.error == 'M' ? f * (1.0 + e) : f + e;
+            paths[j * h + i] = yv;
             if (isfinite(yv))
-                update(p, &x, yv, q, phib);
+                update(k.trend, k.season, &k, bpa, &x, yv, q, phib);
         }
     }
 }
@@ -884,6 +946,7 @@ static void ets_paths(const ets_state *es, size_t h, size_t npaths, gsl_rng *rng
 static int ets_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *rng, double *paths,
                         ot_err *err)
 {
+    (void)err;
     ets_paths(m->state, h, npaths, rng, paths);
     return OT_OK;
 }
