@@ -6,8 +6,10 @@
  * feeds libcsv one physical line at a time, so the line number of every
  * record is known exactly; the column of a problem is the 1-based CSV field.
  * A row lives in one reused buffer; nothing grows with the file.  After the
- * first problem, rows are still checked (so every problem is reported) but
- * no longer written; the call then rolls back.
+ * first problem, every good row is still written, so that the checks only the
+ * store can make (a duplicate row, a revision at a vintage already stored)
+ * report every problem of the file; the call then rolls back, so nothing of
+ * it stays.
  */
 #include "io/import.h"
 
@@ -346,9 +348,12 @@ static void header(ctx *c)
 
 /* ---- rows --------------------------------------------------------------- */
 
+/* Whether rows still go to the store: until a failure that ends the call.
+ * After a data problem they do, inside the transaction the call will roll
+ * back, so that later duplicates and revisions are still found. */
 static int writing(const ctx *c)
 {
-    return c->errs->count == 0 && !c->fatal;
+    return !c->fatal;
 }
 
 static void put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v,
@@ -821,7 +826,7 @@ static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
         rc = c.fatal;
         goto done;
     }
-    if (c.import_id && writing(&c))
+    if (c.import_id && errs->count == 0) /* else the call rolls back */
         rc = ot_store_import_done(st, c.import_id, c.inserted, 0, err);
 done:
     if (parser)

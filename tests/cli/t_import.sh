@@ -45,6 +45,7 @@ run 65 import bad.csv
 has_err "bad.csv:3:2:"
 has_err "bad.csv:4:3:"
 has_err "bad.csv:5:4:"
+has_err "bad.csv:6:2: duplicate row: x.imports value 2023-01 was already given in this import"
 has_err "bad.csv:7:4: expected 4 fields, found 3"
 has_err "nothing was written"
 eq "$(sql "SELECT count(*) FROM observations WHERE key = 'x.imports'")" 0 "rows of a rejected file"

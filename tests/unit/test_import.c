@@ -340,10 +340,14 @@ static void test_import_wide_interleaved_and_repeated(void **state)
     ot_import_errors errs;
     ot_err err;
     assert_int_equal(ot_import_file(st, path, NULL, NULL, &errs, &err), OT_EDATA);
-    /* the first problem stops writing, so only column 2's duplicate is found */
-    assert_int_equal(errs.count, 1);
+    /* both columns of the repeated period are duplicates: the first problem
+     * does not stop the checks of the second */
+    assert_int_equal(errs.count, 2);
     assert_problem(&errs.e[0], path, 4, 2,
                    "duplicate row: c value 2023-01 was already given in this import");
+    assert_problem(&errs.e[1], path, 4, 3,
+                   "duplicate row: d value 2023-01 was already given in this import");
+    assert_int_equal(nkeys(st), 2); /* a and b only: c and d were rolled back */
     unlink(path);
 }
 
@@ -640,6 +644,117 @@ static void test_import_error_list_is_capped(void **state)
     unlink(path);
 }
 
+/* Writes text to a new temporary file named after tag; path receives it. */
+static void write_text(char *path, size_t cap, const char *tag, const char *text)
+{
+    snprintf(path, cap, "%s/import_%s_%d.csv", ONTRACK_TEST_TMP, tag, (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The lines ot_import_errors_print writes for errs, in one buffer. */
+static void printed(const ot_import_errors *errs, char *buf, size_t cap)
+{
+    FILE *out = tmpfile();
+    assert_non_null(out);
+    ot_import_errors_print(errs, out);
+    rewind(out);
+    size_t n = fread(buf, 1, cap - 1, out);
+    buf[n] = '\0';
+    fclose(out);
+}
+
+/* The problems only the store can find (a duplicate row, a revision at a
+ * vintage already stored, a duplicate of a row skipped as unchanged) are
+ * reported after an earlier bad row too, and nothing is imported. */
+static void test_import_store_problems_after_a_bad_row(void **state)
+{
+    ot_store *st = *state;
+    char base[512], path[512];
+    write_text(base, sizeof base, "base", "series,period,value\nr,2023-01,5\n");
+    import_ok(st, base, NULL); /* r 2023-01 = 5, vintage 2023-01-31 (the period's end) */
+    write_text(path, sizeof path, "late",
+               "series,period,value\n" /* line 1 */
+               "a,2023-01,1\n"         /* 2: fine */
+               "a,2023-02,n/a\n"       /* 3: bad number, the first problem */
+               "a,2023-03,3\n"         /* 4: fine */
+               "r,2023-01,6\n"         /* 5: 6 for the stored vintage of 5 */
+               "a,2023-01,1\n"         /* 6: duplicate of line 2 */
+               "a,2023-03,4\n"         /* 7: duplicate of line 4, another value */
+               "r,2023-01,5\n"         /* 8: unchanged (nothing written) */
+               "r,2023-01,5\n");       /* 9: duplicate of line 8 */
+    ot_import_errors errs;
+    ot_err err;
+    assert_int_equal(ot_import_file(st, path, NULL, NULL, &errs, &err), OT_EDATA);
+    assert_int_equal(errs.count, 5);
+    assert_int_equal(errs.n, 5);
+    char got[4096], want[4096];
+    printed(&errs, got, sizeof got);
+    snprintf(want, sizeof want,
+             "%s:3:3: expected a number such as 1234.5, 1,234.5 or 12.3%%, found 'n/a'\n"
+             "%s:5:2: r value 2023-01 is stored as 5 for vintage 2023-01-31; a revised figure "
+             "needs a later vintage (a vintage column or --as-of), found 6\n"
+             "%s:6:2: duplicate row: a value 2023-01 was already given in this import\n"
+             "%s:7:2: duplicate row: a value 2023-03 was already given in this import\n"
+             "%s:9:2: duplicate row: r value 2023-01 was already given in this import\n",
+             path, path, path, path, path);
+    assert_string_equal(got, want);
+    /* err: the first problem, and how many more */
+    char buf[2048];
+    ot_err_format(&err, buf, sizeof buf);
+    snprintf(want, sizeof want,
+             "%s:3:3: expected a number such as 1234.5, 1,234.5 or 12.3%%, found 'n/a' (and 4 "
+             "more errors)",
+             path);
+    assert_string_equal(buf, want);
+    /* nothing of the file stayed: no series a, r as before */
+    assert_int_equal(nkeys(st), 1);
+    ot_series *x = read_m(st, "r", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(x->n, 1);
+    assert_num(x->v[0], 5);
+    ot_series_free(x);
+    /* the file once corrected imports: its problems were not remembered */
+    write_text(path, sizeof path, "late", "series,period,value\na,2023-01,1\na,2023-03,3\n");
+    ot_import_stats s = import_ok(st, path, NULL);
+    assert_int_equal(s.inserted, 2);
+    unlink(base);
+    unlink(path);
+}
+
+/* A bad first row, then 30 rows each given twice: 1 + 30 problems, the
+ * first 20 listed, then the count of the other 11. */
+static void test_import_store_problems_are_capped(void **state)
+{
+    ot_store *st = *state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/import_dups_%d.csv", ONTRACK_TEST_TMP, (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("series,period,value\nd,2023-01,x\n", f); /* lines 1, 2 */
+    for (int pass = 0; pass < 2; pass++)             /* lines 3..32, then 33..62 */
+        for (int m = 0; m < 30; m++)
+            fprintf(f, "d,%d-%02d,%d\n", 2000 + m / 12, m % 12 + 1, m);
+    fclose(f);
+    ot_import_errors errs;
+    ot_err err;
+    assert_int_equal(ot_import_file(st, path, NULL, NULL, &errs, &err), OT_EDATA);
+    assert_int_equal(errs.count, 31);
+    assert_int_equal(errs.n, OT_IMPORT_MAX_ERRORS);
+    assert_problem(&errs.e[0], path, 2, 3,
+                   "expected a number such as 1234.5, 1,234.5 or 12.3%, found 'x'");
+    /* the 19th duplicate: month 18 (2001-07), line 33 + 18 */
+    assert_problem(&errs.e[19], path, 51, 2,
+                   "duplicate row: d value 2001-07 was already given in this import");
+    char got[8192];
+    printed(&errs, got, sizeof got);
+    assert_non_null(strstr(got, "\n... and 11 more errors\n"));
+    assert_non_null(strstr(err.msg, "(and 30 more errors)"));
+    assert_int_equal(nkeys(st), 0);
+    unlink(path);
+}
+
 /* ---- vintages and re-imports ---------------------------------------------- */
 
 static void test_import_vintages_revisions_reimport(void **state)
@@ -735,6 +850,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_files_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_100k_rows_last_bad, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_error_list_is_capped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_store_problems_after_a_bad_row, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_import_store_problems_are_capped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_vintages_revisions_reimport, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_undated_revision_refused, setup, teardown),
     };
