@@ -46,6 +46,8 @@ static const char css[] =
     "svg.chart text.required{fill:#b35900}svg.chart text.point{fill:#1f4e9c}\n"
     "svg.chart text.empty{fill:#888;font-size:13px}\n"
     "svg.chart .legend line.current{stroke-width:2.2}\n"
+    "p.nochart{color:#666;background:#f6f7f8;border:1px dashed #ccc;padding:10px 12px;"
+    "margin:6px 0;text-align:center}\n"
     "dl.figures{display:grid;grid-template-columns:max-content 1fr max-content 1fr;"
     "gap:2px 12px;margin:6px 0}\n"
     "dl.figures dt{color:#555}dl.figures dd{margin:0}\n"
@@ -156,9 +158,17 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
         ot_html_escape(f, t->source);
     }
     fputs("</p>\n", f);
-    int rc = ot_report_svg(it, doc->lang, CHART_W, CHART_H, f, err);
-    if (rc != OT_OK)
-        return rc;
+    /* no data for the year or no number to test: say why instead of an
+     * empty frame */
+    if (report_fmt_no_chart(w, t, p->status, buf, sizeof buf)) {
+        fputs("<p class=\"nochart\">", f);
+        ot_html_escape(f, buf);
+        fputs("</p>\n", f);
+    } else {
+        int rc = ot_report_svg(it, doc->lang, CHART_W, CHART_H, f, err);
+        if (rc != OT_OK)
+            return rc;
+    }
     fputs("<dl class=\"figures\">", f);
     figure(f, w->point, report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
     figure(f, w->prob, fmt_pct(p->prob, 0, 100, buf, sizeof buf));

@@ -18,6 +18,10 @@ typedef struct report_words {
         *required, *carry, *status, *outcome, *notes, *summary;
     const char *history, *projection, *band80, *band95, *target_line, *required_path;
     const char *no_chart, *generated;
+    /* said in place of a chart: "no data published yet for " 2023 "" /
+     * "" 2023 "年数据尚未发布，无图表" (no_data when the year is unknown), and
+     * for a target without a number */
+    const char *no_data_pre, *no_data_post, *no_data, *unquantified;
     const char *needs; /* the chart's short label of the required pace */
     const char *months[12], *quarters[4];
     const char *status_names[7];
@@ -35,6 +39,13 @@ char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t
 /* The metric x as shown: "8.1%" (growth), "+3.2 个百分点" / "+3.2 pts"
  * (relative, in_step), the number otherwise; "" for NaN. */
 char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap);
+
+/* Why an item has no chart, in words of w, into buf: for status no_data
+ * "no data published yet for 2023" (the target's year; without it when the
+ * year is unknown), for unquantified "target not quantified".  Returns NULL
+ * (buf untouched) for any other status, which has a chart. */
+char *report_fmt_no_chart(const report_words *w, const ot_target *t, ot_proj_status s, char *buf,
+                          size_t cap);
 
 /* Checks that doc has its items and every item its target and projection
  * (the renderers dereference both): OT_OK, or OT_EINVAL "report: item 2 has

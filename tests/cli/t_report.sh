@@ -49,7 +49,15 @@ lacks_out "<script>"
 # HTML to a file, format from the extension; English with --lang en
 run 0 report 1 -o r.html
 eq "$OUT" "" "nothing on stdout with -o"
-eq "$(grep -o '<svg class="chart"' r.html | wc -l)" 23 "one chart per target"
+# a chart per projected target; in place of it a line saying why for the
+# targets without data for 2023 and the unquantified one
+charted=$(sql "SELECT count(*) FROM projections WHERE run_id = 1 AND status NOT IN ('no_data', 'unquantified')")
+nodata=$(sql "SELECT count(*) FROM projections WHERE run_id = 1 AND status = 'no_data'")
+eq "$(sql "SELECT count(*) FROM projections WHERE run_id = 1 AND status = 'unquantified'")" 1 "unquantified targets"
+eq "$((charted + nodata + 1))" 23 "targets"
+eq "$(grep -o '<svg class="chart"' r.html | wc -l)" "$charted" "one chart per projected target"
+eq "$(grep -o '<p class="nochart">2023年数据尚未发布，无图表</p>' r.html | wc -l)" "$nodata" "no-data lines"
+eq "$(grep -o '<p class="nochart">目标未量化，无图表</p>' r.html | wc -l)" 1 "unquantified line"
 eq "$(grep -c '<script' r.html)" 0 "script elements"
 eq "$(grep -o '&lt;script&gt;alert(1)&lt;/script&gt;' r.html | wc -l)" 4 "escaped label (summary, heading, aria-label, title)"
 grep -qF '<html lang="zh-CN">' r.html || fail "not Chinese by default"
@@ -58,6 +66,8 @@ run 0 report 1 --lang en --title 'Yiwu <2023>' -o r.htm
 grep -qF '<html lang="en">' r.htm || fail "--lang en"
 grep -qF '<h1>Yiwu &lt;2023&gt;</h1>' r.htm || fail "--title escaped"
 grep -qF '>Required pace<' r.htm || fail "English headings"
+eq "$(grep -o '<p class="nochart">no data published yet for 2023</p>' r.htm | wc -l)" "$nodata" "no-data lines in English"
+grep -qF '<p class="nochart">target not quantified</p>' r.htm || fail "unquantified line in English"
 
 # help, and the command in the list
 run 0 report --help

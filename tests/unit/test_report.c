@@ -16,6 +16,7 @@
 
 #include "report/html.h"
 #include "report/svg.h"
+#include "report/words.h"
 
 #define EPS 1e-9
 
@@ -191,6 +192,64 @@ static void test_report_html_escapes(void **state)
     assert_non_null(strstr(s, "at risk"));
     assert_non_null(strstr(s, "growth &gt;= 7.5%"));
     free(s);
+}
+
+/* A target with no data for its year and one without a number get a line
+ * saying why in place of a chart; the projected one keeps its chart.  In
+ * both languages; a target without a year gets the line without it. */
+static void test_report_html_no_chart_line(void **state)
+{
+    (void)state;
+    ot_target t[3];
+    ot_projection p[3];
+    fixture(&t[0], &p[0], "GDP");
+    fixture(&t[1], &p[1], "exports");
+    ot_projection_init(&p[1]); /* every figure NaN */
+    p[1].status = OT_STATUS_NO_DATA;
+    fixture(&t[2], &p[2], "<i>energy</i>");
+    t[2].kind = OT_TARGET_UNQUANTIFIED;
+    t[2].op = OT_OP_NONE;
+    t[2].value = NAN;
+    t[2].series = NULL;
+    ot_projection_init(&p[2]);
+    p[2].status = OT_STATUS_UNQUANTIFIED;
+    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0},
+                            {&t[1], &p[1], NULL, NULL, 0},
+                            {&t[2], &p[2], NULL, NULL, 0}};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = it;
+    doc.n = 3;
+    char *s = render(ot_report_html, &doc);
+    assert_int_equal(count(s, "<svg class=\"chart\""), 1);
+    assert_int_equal(count(s, "<p class=\"nochart\">"), 2);
+    assert_int_equal(count(s, "<section class=\"target\""), 3);
+    assert_non_null(strstr(s, "<p class=\"nochart\">2023年数据尚未发布，无图表</p>"));
+    assert_non_null(strstr(s, "<p class=\"nochart\">目标未量化，无图表</p>"));
+    assert_null(strstr(s, "无可绘制的数据")); /* no empty frame */
+    assert_non_null(strstr(s, "&lt;i&gt;energy&lt;/i&gt;"));
+    /* the line sits where the chart would: after the section's sub-line */
+    const char *sec = strstr(s, "<section class=\"target\" id=\"t2\">");
+    assert_non_null(sec);
+    assert_non_null(strstr(sec, "</p>\n<p class=\"nochart\">2023年"));
+    free(s);
+    doc.lang = OT_LANG_EN;
+    t[1].year = 0;
+    s = render(ot_report_html, &doc);
+    assert_int_equal(count(s, "<svg class=\"chart\""), 1);
+    assert_non_null(strstr(s, "<p class=\"nochart\">no data published yet</p>"));
+    assert_non_null(strstr(s, "<p class=\"nochart\">target not quantified</p>"));
+    free(s);
+    t[1].year = 2024;
+    s = render(ot_report_html, &doc);
+    assert_non_null(strstr(s, "<p class=\"nochart\">no data published yet for 2024</p>"));
+    free(s);
+    /* every other status has a chart: no line */
+    char buf[64] = "untouched";
+    const report_words *w = report_words_of(OT_LANG_EN);
+    for (int st = OT_STATUS_MET; st <= OT_STATUS_MISSED; st++)
+        assert_null(report_fmt_no_chart(w, &t[0], (ot_proj_status)st, buf, sizeof buf));
+    assert_string_equal(buf, "untouched");
 }
 
 /* The chart of a target with history: both years drawn, the fan from the
@@ -528,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_report_nice_ticks),
         cmocka_unit_test(test_report_csv_columns),
         cmocka_unit_test(test_report_html_escapes),
+        cmocka_unit_test(test_report_html_no_chart_line),
         cmocka_unit_test(test_report_svg_parts),
         cmocka_unit_test(test_report_md_escapes),
         cmocka_unit_test(test_report_json),
