@@ -46,6 +46,13 @@
 #define RESTARTS 1     /* simplex restarts from the optimum */
 #endif
 #define MAXPAR (4 + 2 + OT_ETS_MAXM)
+#define MAXCAND 18     /* candidate models of one search: 2 errors x 3 trends x 3 seasons */
+#ifndef PRUNE_ALT
+#define PRUNE_ALT 30.0 /* AICc behind the best after which a candidate gets no second start */
+#endif
+#ifndef PRUNE_RESTART
+#define PRUNE_RESTART 3.0 /* ... and no restart */
+#endif
 
 /* The states between two observations: level, trend and a ring of m
  * seasonal states whose oldest (the one the next period uses) is s[o]. */
@@ -114,20 +121,26 @@ ALWAYS_INLINE double predict(char T, char S, double phi, const st *x, double *q,
  *   l = q + alpha (p - q),  p = y, y - s, y / s;
  *   b = phib + (beta / alpha) (r - phib),  r = l - l_prev or l / l_prev;
  *   s_new = s_old + gamma (t - s_old),  t = y - q or y / q.
- * bpa is beta / alpha. */
+ * With an additive trend r - phib = l - q = alpha (p - q), so that
+ * b = phib + beta (p - q); with an additive season t - s_old = p - q.  Those
+ * forms are used: b and s no longer wait for l, which shortens the chain of
+ * dependent operations per step.  bpa is beta / alpha. */
 ALWAYS_INLINE void update(char T, char S, const kern *k, double bpa, st *x, double y, double q,
                           double phib)
 {
     double so = S == 'N' ? 0.0 : x->s[x->o];
     double pp = S == 'N' ? y : S == 'A' ? y - so : fabs(so) < TOL ? HUGEN : y / so;
-    double l = q + k->alpha * (pp - q);
-    if (T != 'N') {
-        double r = T == 'A' ? l - x->l : fabs(x->l) < TOL ? HUGEN : l / x->l;
+    double u = pp - q;
+    double l = q + k->alpha * u;
+    if (T == 'A') {
+        x->b = phib + k->beta * u;
+    } else if (T == 'M') {
+        double r = fabs(x->l) < TOL ? HUGEN : l / x->l;
         x->b = phib + bpa * (r - phib);
     }
     if (S != 'N') {
-        double t = S == 'A' ? y - q : fabs(q) < TOL ? HUGEN : y / q;
-        x->s[x->o] = so + k->gamma * (t - so);
+        double v = S == 'A' ? u : (fabs(q) < TOL ? HUGEN : y / q) - so;
+        x->s[x->o] = so + k->gamma * v;
         x->o = x->o + 1 == k->m ? 0 : x->o + 1;
     }
     x->l = l;
@@ -142,7 +155,7 @@ ALWAYS_INLINE double filter(char E, char T, char S, const kern *k, st *x, const 
                             size_t n, int crit, double *e, double *yhat, double *mse)
 {
     double sse = 0.0, lsum = 0.0, rsse = 0.0, prod = 1.0;
-    double bpa = T == 'N' ? 0.0 : k->beta / k->alpha, phi = k->phi;
+    double bpa = T == 'M' ? k->beta / k->alpha : 0.0, phi = k->phi;
     st w = *x; /* a local copy, so that level and trend stay in registers */
     for (size_t i = 0; i < n; i++) {
         double q, phib;
@@ -611,114 +624,144 @@ static double simplex(problem *pb, double *z0, const double *step, size_t budget
     return best;
 }
 
-int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit,
-                    int ml_states, ot_ets_fit *out)
-{
+/* One model being fitted: its problem, the first parameter vector and
+ * steps of the simplex, and the best point so far with its value. */
+typedef struct fitting {
     problem pb;
-    memset(&pb, 0, sizeof pb);
-    pb.y = y;
-    pb.n = n;
-    pb.crit = crit;
+    double par[MAXPAR], step[MAXPAR], z[MAXPAR];
+    double v; /* objective at z; not finite or >= PENALTY when nothing fits */
+} fitting;
+
+/* Sets up the fit of spec to y[0..n) (forecast's initstate() and
+ * initparam()) and runs the simplex from forecast's starting values.
+ * Returns 0, or -1 when the model cannot be fitted to these data. */
+static int fit_start(fitting *f, const double *y, size_t n, int m, ot_ets_spec spec, int crit,
+                     int ml_states)
+{
+    problem *pb = &f->pb;
+    memset(pb, 0, sizeof *pb);
+    pb->y = y;
+    pb->n = n;
+    pb->crit = crit;
     if (spec.season == 'N')
         m = 1;
     if (m > OT_ETS_MAXM || (spec.season != 'N' && (m < 2 || n <= (size_t)m)))
         return -1;
-    pb.base.spec = spec;
-    pb.base.m = m;
-    pb.k = kern_of(&pb.base);
+    pb->base.spec = spec;
+    pb->base.m = m;
+    pb->k = kern_of(&pb->base);
     double l0, b0, s[OT_ETS_MAXM];
     if (init_states(y, n, m, spec.trend, spec.season, &l0, &b0, s) != 0)
         return -1;
 
     /* forecast's initparam() with the usual bounds */
-    double par[MAXPAR], step[MAXPAR], z[MAXPAR];
+    double *par = f->par, *step = f->step;
     size_t k = 0;
     double alpha = 1e-4 + 0.2 * (0.9999 - 1e-4) / m;
-    par[k] = alpha, step[k] = ZSTEP, pb.scale[k++] = 1.0;
-    pb.ib = pb.ig = pb.iphi = pb.ibb = pb.is = -1;
+    par[k] = alpha, step[k] = ZSTEP, pb->scale[k++] = 1.0;
+    pb->ib = pb->ig = pb->iphi = pb->ibb = pb->is = -1;
     if (spec.trend != 'N') {
         double ub = alpha < 0.9999 ? alpha : 0.9999;
         double beta = 1e-4 + 0.1 * (ub - 1e-4);
         if (beta < 0 || beta > alpha)
             beta = alpha - 1e-3;
-        pb.ib = (int)k;
-        par[k] = beta, step[k] = ZSTEP, pb.scale[k++] = 1.0;
+        pb->ib = (int)k;
+        par[k] = beta, step[k] = ZSTEP, pb->scale[k++] = 1.0;
     }
     if (spec.season != 'N') {
         double ug = 1.0 - alpha < 0.9999 ? 1.0 - alpha : 0.9999;
-        pb.ig = (int)k;
-        par[k] = 1e-4 + 0.05 * (ug - 1e-4), step[k] = ZSTEP, pb.scale[k++] = 1.0;
+        pb->ig = (int)k;
+        par[k] = 1e-4 + 0.05 * (ug - 1e-4), step[k] = ZSTEP, pb->scale[k++] = 1.0;
     }
     if (spec.damped) {
-        pb.iphi = (int)k;
-        par[k] = 0.8 + 0.99 * (0.98 - 0.8), step[k] = -ZSTEP, pb.scale[k++] = 1.0;
+        pb->iphi = (int)k;
+        par[k] = 0.8 + 0.99 * (0.98 - 0.8), step[k] = -ZSTEP, pb->scale[k++] = 1.0;
     }
     /* states are optimised in units of the data's typical size */
     double ysc = 0.0;
     for (size_t i = 0; i < n; i++)
         ysc += fabs(y[i]);
     ysc = ysc > 0.0 ? ysc / (double)n : 1.0;
-    pb.il = (int)k;
-    par[k] = l0, step[k] = 0.05, pb.scale[k++] = ysc;
+    pb->il = (int)k;
+    par[k] = l0, step[k] = 0.05, pb->scale[k++] = ysc;
     if (spec.trend != 'N') {
-        pb.ibb = (int)k;
+        pb->ibb = (int)k;
         double bs = spec.trend == 'A' ? ysc : 1.0;
-        par[k] = b0, step[k] = spec.trend == 'A' ? 0.01 : 0.01, pb.scale[k++] = bs;
+        par[k] = b0, step[k] = 0.01, pb->scale[k++] = bs;
     }
     if (spec.season != 'N') {
-        pb.is = (int)k;
+        pb->is = (int)k;
         double ss = spec.season == 'A' ? ysc : 1.0;
         for (int j = 0; j < m - 1; j++)
-            par[k] = s[j], step[k] = 0.02, pb.scale[k++] = ss;
+            par[k] = s[j], step[k] = 0.02, pb->scale[k++] = ss;
     }
-    pb.np = k;
-    if (pb.np + 1 >= n) /* forecast: np >= length(y) - 1 is not fitted */
+    pb->np = k;
+    if (pb->np + 1 >= n) /* forecast: np >= length(y) - 1 is not fitted */
         return -1;
-    pb.nfree = ml_states ? k : (size_t)pb.il;
-    pb.x0ok = decode_states(&pb, par, &pb.x0);
-    from_par(&pb, par, z);
-    double v = simplex(&pb, z, step, RUN_EVALS * pb.nfree, SIMPLEX_TOL);
-    if (ALT_START) {
-        /* a second start inside the region, where the first often stalls:
-         * alpha 0.5, beta alpha/2, gamma (1-alpha)/2, phi 0.9 */
-        double par2[MAXPAR], z2[MAXPAR];
-        memcpy(par2, par, k * sizeof par[0]);
-        par2[0] = 0.5;
-        if (pb.ib >= 0)
-            par2[pb.ib] = 0.25;
-        if (pb.ig >= 0)
-            par2[pb.ig] = 0.25;
-        if (pb.iphi >= 0)
-            par2[pb.iphi] = 0.9;
-        from_par(&pb, par2, z2);
-        double v2 = simplex(&pb, z2, step, RUN_EVALS * pb.nfree, SIMPLEX_TOL);
-        if (isfinite(v2) && (!isfinite(v) || v2 < v)) {
-            v = v2;
-            memcpy(z, z2, k * sizeof z[0]);
-        }
+    pb->nfree = ml_states ? k : (size_t)pb->il;
+    pb->x0ok = decode_states(pb, par, &pb->x0);
+    from_par(pb, par, f->z);
+    f->v = simplex(pb, f->z, step, RUN_EVALS * pb->nfree, SIMPLEX_TOL);
+    return 0;
+}
+
+/* A second start inside the region, where the first often stalls: alpha
+ * 0.5, beta alpha/2, gamma (1-alpha)/2, phi 0.9; keeps the better point. */
+static void fit_alt(fitting *f)
+{
+    problem *pb = &f->pb;
+    double par2[MAXPAR], z2[MAXPAR];
+    memcpy(par2, f->par, pb->np * sizeof par2[0]);
+    par2[0] = 0.5;
+    if (pb->ib >= 0)
+        par2[pb->ib] = 0.25;
+    if (pb->ig >= 0)
+        par2[pb->ig] = 0.25;
+    if (pb->iphi >= 0)
+        par2[pb->iphi] = 0.9;
+    from_par(pb, par2, z2);
+    double v2 = simplex(pb, z2, f->step, RUN_EVALS * pb->nfree, SIMPLEX_TOL);
+    if (isfinite(v2) && (!isfinite(f->v) || v2 < f->v)) {
+        f->v = v2;
+        memcpy(f->z, z2, pb->np * sizeof z2[0]);
     }
-    /* Restarts from the optimum with the first steps (Nelder–Mead stalls on
-     * the ridges of these likelihoods), while they improve by 1e-3 or more */
-    for (int r = 0; r < RESTARTS && isfinite(v) && v < PENALTY; r++) {
+}
+
+/* Restarts from the optimum with the first steps (Nelder–Mead stalls on
+ * the ridges of these likelihoods), while they improve by 1e-3 or more. */
+static void fit_restart(fitting *f)
+{
+    problem *pb = &f->pb;
+    for (int r = 0; r < RESTARTS && isfinite(f->v) && f->v < PENALTY; r++) {
         double z2[MAXPAR];
-        memcpy(z2, z, k * sizeof z[0]);
-        double v2 = simplex(&pb, z2, step, RUN_EVALS * pb.nfree, SIMPLEX_TOL);
-        if (!(isfinite(v2) && v2 < v))
+        memcpy(z2, f->z, pb->np * sizeof z2[0]);
+        double v2 = simplex(pb, z2, f->step, RUN_EVALS * pb->nfree, SIMPLEX_TOL);
+        if (!(isfinite(v2) && v2 < f->v))
             break;
-        memcpy(z, z2, k * sizeof z[0]);
-        int small = v - v2 < 1e-3;
-        v = v2;
+        memcpy(f->z, z2, pb->np * sizeof z2[0]);
+        int small = f->v - v2 < 1e-3;
+        f->v = v2;
         if (small)
             break;
     }
-    if (!(isfinite(v) && v < PENALTY))
+}
+
+/* The fitted model at f's best point: parameters, states and likelihood.
+ * Returns 0, or -1 when no admissible point with a finite likelihood was
+ * found. */
+static int fit_end(const fitting *f, ot_ets_fit *out)
+{
+    const problem *pb = &f->pb;
+    if (!(isfinite(f->v) && f->v < PENALTY))
         return -1;
-    to_par(&pb, z, par);
+    double par[MAXPAR];
+    to_par(pb, f->z, par);
     kern kp;
     st x;
-    if (!decode(&pb, par, &kp, &x))
+    if (!decode(pb, par, &kp, &x))
         return -1;
-    ot_ets_fit p = pb.base;
+    int m = pb->k.m;
+    ot_ets_fit p = pb->base;
     p.alpha = kp.alpha;
     p.beta = kp.beta;
     p.gamma = kp.gamma;
@@ -727,7 +770,7 @@ int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit
     p.b0 = x.b;
     for (int j = 0; j < m; j++)
         p.s0[j] = x.s[j];
-    p.lik = run(&kp, &x, y, n, OT_ETS_LIK, NULL, NULL, &p.mse);
+    p.lik = run(&kp, &x, pb->y, pb->n, OT_ETS_LIK, NULL, NULL, &p.mse);
     if (isnan(p.lik) || p.lik == INFINITY)
         return -1;
     if (p.lik < -1e10)
@@ -736,9 +779,21 @@ int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit
     p.b = x.b;
     for (int j = 0; j < m; j++) /* rotate so that s[0] is the oldest */
         p.s[j] = x.s[(x.o + j) % m];
-    p.nopt = pb.np;
+    p.nopt = pb->np;
     *out = p;
     return 0;
+}
+
+int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit,
+                    int ml_states, ot_ets_fit *out)
+{
+    fitting f;
+    if (fit_start(&f, y, n, m, spec, crit, ml_states) != 0)
+        return -1;
+    if (ALT_START)
+        fit_alt(&f);
+    fit_restart(&f);
+    return fit_end(&f, out);
 }
 
 /* ---- the method ------------------------------------------------------- */
@@ -776,14 +831,37 @@ static void describe(const ot_ets_spec *sp, char *buf, size_t cap)
              sp->season);
 }
 
-/* AICc of a fit on n values with nopt + 1 parameters (forecast counts sigma):
+/* AICc on n values with nopt + 1 parameters (forecast counts sigma):
  * lik + 2k + 2k(k+1)/(n-k-1), lik = -2 loglik. */
-static double fit_aicc(const ot_ets_fit *f, size_t n)
+static double aicc(double lik, size_t nopt, size_t n)
 {
-    double k = (double)f->nopt + 1.0;
+    double k = (double)nopt + 1.0;
     if ((double)n - k - 1.0 <= 0.0)
         return INFINITY;
-    return f->lik + 2.0 * k + 2.0 * k * (k + 1.0) / ((double)n - k - 1.0);
+    return lik + 2.0 * k + 2.0 * k * (k + 1.0) / ((double)n - k - 1.0);
+}
+
+static double fit_aicc(const ot_ets_fit *f, size_t n)
+{
+    return aicc(f->lik, f->nopt, n);
+}
+
+/* The AICc of a model being fitted, at its best point so far; NaN while it
+ * has none (no admissible point with a finite likelihood found yet). */
+static double fitting_aicc(const fitting *f, size_t n)
+{
+    return isfinite(f->v) && f->v < PENALTY ? aicc(f->v, f->pb.np, n) : NAN;
+}
+
+/* The smallest fitting_aicc() of the candidates that could be set up. */
+static double best_aicc(const fitting *fs, const int *ok, size_t nc, size_t n)
+{
+    double b = INFINITY;
+    for (size_t i = 0; i < nc; i++) {
+        double ic = ok[i] ? fitting_aicc(&fs[i], n) : NAN;
+        b = ic < b ? ic : b;
+    }
+    return b;
 }
 
 /* Fits as forecast::ets(y, model = spec): each letter Z tries the allowed
@@ -852,8 +930,8 @@ static int fit_ets(ot_model *m, const double *y, size_t n, const ot_model_opts *
     const char *ts_ = T == 'Z' ? "NA" : (char[]){T, 0};
     const char *ss_ = S == 'Z' ? (positive ? "NAM" : "NA") : (char[]){S, 0};
     int dz = T == 'Z';
-    double best = INFINITY;
-    int found = 0;
+    ot_ets_spec cand[MAXCAND];
+    size_t nc = 0;
     for (const char *pe = es_; *pe; pe++)
         for (const char *pt = ts_; *pt; pt++)
             for (const char *ps = ss_; *ps; ps++)
@@ -866,17 +944,38 @@ static int fit_ets(ot_model *m, const double *y, size_t n, const ot_model_opts *
                         if (*pe == 'M' && *pt == 'M' && *ps == 'A')
                             continue;
                     }
-                    ot_ets_spec sp = {*pe, *pt, *ps, d};
-                    ot_ets_fit f;
-                    if (ot_ets_fit_spec(y, n, period, sp, OT_ETS_LIK, ml_states, &f) != 0)
-                        continue;
-                    double ic = fit_aicc(&f, n);
-                    if (!isnan(ic) && (!found || ic < best)) {
-                        best = ic;
-                        es->fit = f;
-                        found = 1;
-                    }
+                    cand[nc++] = (ot_ets_spec){*pe, *pt, *ps, d};
                 }
+    fitting *fs = ot_malloc(&m->alloc, nc * sizeof *fs);
+    if (!fs)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    int ok[MAXCAND];
+    for (size_t i = 0; i < nc; i++)
+        ok[i] = fit_start(&fs[i], y, n, period, cand[i], OT_ETS_LIK, ml_states) == 0;
+    if (ALT_START) {
+        double b = best_aicc(fs, ok, nc, n);
+        for (size_t i = 0; i < nc; i++)
+            if (ok[i] && !(fitting_aicc(&fs[i], n) > b + PRUNE_ALT))
+                fit_alt(&fs[i]);
+    }
+    double b = best_aicc(fs, ok, nc, n);
+    for (size_t i = 0; i < nc; i++)
+        if (ok[i] && !(fitting_aicc(&fs[i], n) > b + PRUNE_RESTART))
+            fit_restart(&fs[i]);
+    double best = INFINITY;
+    int found = 0;
+    for (size_t i = 0; i < nc; i++) {
+        ot_ets_fit f;
+        if (!ok[i] || fit_end(&fs[i], &f) != 0)
+            continue;
+        double ic = fit_aicc(&f, n);
+        if (!isnan(ic) && (!found || ic < best)) {
+            best = ic;
+            es->fit = f;
+            found = 1;
+        }
+    }
+    ot_free(&m->alloc, fs, nc * sizeof *fs);
     if (!found)
         return ot_err_set(err, OT_EDATA, "ets: no model %s could be fitted to %zu values", spec, n);
 
@@ -927,7 +1026,7 @@ static void ets_paths(const ets_state *es, size_t h, size_t npaths, gsl_rng *rng
 {
     const ot_ets_fit *p = &es->fit;
     kern k = kern_of(p);
-    double sd = sqrt(es->sigma2), bpa = k.trend == 'N' ? 0.0 : k.beta / k.alpha;
+    double sd = sqrt(es->sigma2), bpa = k.trend == 'M' ? k.beta / k.alpha : 0.0;
     for (size_t j = 0; j < npaths; j++) {
         st x;
         state_from_fit(p, &x, 0);
