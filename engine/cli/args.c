@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/model.h"
 #include "report/status.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -245,30 +246,59 @@ void cli_projection_from_row(const ot_projection_row *r, ot_projection *p)
 /* The watchdog's message, written by the signal handler (so made beforehand). */
 static char watchdog_msg[256];
 static size_t watchdog_len;
+static volatile sig_atomic_t watchdog_fired, watchdog_hard;
 
+/* First alarm: ask the engine to stop; second (hard watchdogs only): end. */
 static void watchdog_fire(int sig)
 {
     (void)sig;
+    if (!watchdog_fired) {
+        watchdog_fired = 1;
+        ot_models_interrupt(OT_STOP_TIME);
+        return;
+    }
+    if (!watchdog_hard)
+        return;
     ssize_t w = write(STDERR_FILENO, watchdog_msg, watchdog_len);
     (void)w;
     _exit(1);
 }
 
-void cli_watchdog(double secs)
+static struct timeval seconds(double s)
+{
+    struct timeval v;
+    v.tv_sec = (time_t)s;
+    v.tv_usec = (suseconds_t)((s - (double)v.tv_sec) * 1e6);
+    return v;
+}
+
+static void arm_watchdog(double secs, int hard)
 {
     struct itimerval t;
     memset(&t, 0, sizeof t);
+    watchdog_fired = 0;
+    watchdog_hard = hard;
     if (secs > 0) {
-        double at = secs + (secs > 1 ? secs : 1);
         int n = snprintf(watchdog_msg, sizeof watchdog_msg,
                          "ontrack: script stopped: time limit of %g s exceeded inside one engine "
-                         "call, which cannot be interrupted: the process ends here (what was "
+                         "call, which did not stop when asked: the process ends here (what was "
                          "committed stays)\n",
                          secs);
         watchdog_len = n > 0 && (size_t)n < sizeof watchdog_msg ? (size_t)n : 0;
         signal(SIGALRM, watchdog_fire);
-        t.it_value.tv_sec = (time_t)at;
-        t.it_value.tv_usec = (suseconds_t)((at - (double)t.it_value.tv_sec) * 1e6);
+        t.it_value = seconds(secs);
+        if (hard)
+            t.it_interval = seconds(secs > 1 ? secs : 1);
     }
     setitimer(ITIMER_REAL, &t, NULL);
+}
+
+void cli_watchdog(double secs)
+{
+    arm_watchdog(secs, 1);
+}
+
+void cli_watchdog_soft(double secs)
+{
+    arm_watchdog(secs, 0);
 }

@@ -89,12 +89,18 @@ int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, d
 int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const char *timeout,
                   const char *memory, ot_host **out);
 
-/* Arms (secs > 0) or disarms (0) the watchdog of a --timeout: the script
- * host stops a script between Lua instructions, but one long engine call (an
- * ARIMA search over many series) runs to its end; when the script is still
- * running at secs + max(secs, 1) seconds the process prints why and exits 1.
- * Write transactions are atomic, so the database keeps what was committed. */
+/* Arms (secs > 0) or disarms (0) the watchdog of a --timeout.  The script
+ * host stops a script between Lua instructions; at secs the watchdog also
+ * asks a running engine call to stop (ot_models_interrupt: a model search
+ * or batch returns "time limit exceeded inside an engine call" within a
+ * fraction of a second).  Should the script still run at secs + max(secs, 1)
+ * seconds — a long call without a check — the process prints why and exits
+ * 1.  Write transactions are atomic, so the database keeps what was
+ * committed. */
 void cli_watchdog(double secs);
+/* The same without the last resort (the REPL: one statement's limit must
+ * not end the session). */
+void cli_watchdog_soft(double secs);
 
 /* A stored projection row as an ot_projection: the figures, status (stored
  * as "on_track" or "on track"; no_data when unknown), method and notes. */

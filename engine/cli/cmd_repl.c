@@ -162,12 +162,17 @@ static int wants_colour(int fd)
 }
 
 /* Evaluates input; on an error prints it (in red on a colour terminal). */
+static double statement_limit; /* --timeout, seconds (0: none) */
+
+/* Runs one statement; its --timeout also reaches a long engine call. */
 static int eval(ot_host *h, const char *input, int *incomplete)
 {
     ot_err err;
     ot_err_clear(&err);
     running = h;
+    cli_watchdog_soft(statement_limit);
     int rc = ot_host_eval(h, input, incomplete, &err);
+    cli_watchdog_soft(0);
     running = NULL;
     if (rc != OT_OK) {
         fprintf(stderr, colour ? "\033[31m%s\033[0m\n" : "%s\n", err.msg);
@@ -352,6 +357,8 @@ int cmd_repl(cli_global *g, int argc, char **argv)
     ot_host *h;
     if ((rc = cli_host_open(g, "repl", as_of, timeout, memory, &h)))
         return rc;
+    size_t bytes;
+    cli_parse_limits("repl", timeout, memory, &statement_limit, &bytes); /* checked above */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;

@@ -27,6 +27,7 @@
 
 #include "core/period.h"
 #include "lua/lontrack.h"
+#include "models/model.h"
 
 #define HOOK_COUNT 100000
 
@@ -87,6 +88,7 @@ static void arm(ot_host *h)
     clock_gettime(CLOCK_MONOTONIC, &h->t0);
     h->stopped = 0;
     h->interrupted = 0;
+    ot_models_resume();
     if (h->timeout > 0)
         lua_sethook(h->L, hook, LUA_MASKCOUNT, HOOK_COUNT);
     else
@@ -118,6 +120,7 @@ void ot_host_interrupt(ot_host *h)
     if (!h)
         return;
     h->interrupted = 1;
+    ot_models_interrupt(OT_STOP_INTERRUPT); /* and an engine call that is running */
     lua_sethook(h->L, hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
 }
 

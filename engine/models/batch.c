@@ -3,6 +3,7 @@
  * from an atomic counter; each task writes only its own slot, so the
  * results do not depend on the number of threads or their timing. */
 #include "models/model.h"
+#include "models/methods.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -111,6 +112,13 @@ int ot_model_fit_many(const ot_series *const *ys, size_t n, const char *method,
     j.out = out;
     j.errs = errs;
     run_pool(&j, nthreads, fit_worker);
+    if (ot_model_check_stop(err) != OT_OK) { /* some fits were cut short */
+        for (size_t i = 0; i < n; i++) {
+            ot_model_free(out[i]);
+            out[i] = NULL;
+        }
+        return OT_ELIMIT;
+    }
     return OT_OK;
 }
 

@@ -90,6 +90,8 @@ static int fit_parts(ot_model *m, const double *y, size_t n, const char *spec, o
             c->k++;
         else if (rc == OT_ENOMEM)
             nomem = 1;
+        else if (rc == OT_ELIMIT) /* interrupted: no part is left out silently */
+            return ot_err_set(err, rc, "%s", last.msg);
     }
     if (nomem)
         return ot_err_set(err, OT_ENOMEM, "out of memory");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -41,6 +42,38 @@ const ot_method *ot_method_find(const char *name)
 const char *ot_method_names(void)
 {
     return method_names;
+}
+
+/* Lock-free, hence async-signal-safe (C17 7.17.5; checked by the static
+ * assertion on ATOMIC_INT_LOCK_FREE). */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the stop flag must be lock-free");
+static atomic_int stop_request;
+
+void ot_models_interrupt(int why)
+{
+    atomic_store(&stop_request, why == OT_STOP_TIME ? OT_STOP_TIME : OT_STOP_INTERRUPT);
+}
+
+void ot_models_resume(void)
+{
+    atomic_store(&stop_request, 0);
+}
+
+int ot_models_interrupted(void)
+{
+    return atomic_load_explicit(&stop_request, memory_order_relaxed);
+}
+
+int ot_model_check_stop(ot_err *err)
+{
+    switch (ot_models_interrupted()) {
+    case 0:
+        return OT_OK;
+    case OT_STOP_TIME:
+        return ot_err_set(err, OT_ELIMIT, "time limit exceeded inside an engine call");
+    default:
+        return ot_err_set(err, OT_ELIMIT, "interrupted!");
+    }
 }
 
 double ot_zlevel(double level)
@@ -136,6 +169,8 @@ static void fill_stretch(const ot_series *y, size_t first, size_t last, double *
 int ot_model_fit_array(const ot_method *meth, const double *x, size_t n, const ot_model *like,
                        const ot_model_opts *o, ot_model **out, ot_err *err)
 {
+    if (ot_model_check_stop(err) != OT_OK)
+        return OT_ELIMIT;
     const ot_alloc *a = &like->alloc;
     ot_model *m = ot_malloc(a, sizeof *m);
     if (!m)
@@ -157,6 +192,8 @@ int ot_model_fit_array(const ot_method *meth, const double *x, size_t n, const o
     for (size_t i = 0; i < n; i++)
         m->fitted[i] = m->resid[i] = NAN;
     int rc = meth->fit(m, x, n, o, err);
+    if (rc == OT_OK || rc == OT_EDATA) /* a search cut short fails somewhere inside */
+        rc = ot_model_check_stop(err) != OT_OK ? OT_ELIMIT : rc;
     if (rc != OT_OK) {
         ot_model_free(m);
         return rc;
@@ -301,7 +338,12 @@ static int cv_calibrate(const ot_model *m, size_t h, cv_cal *cal, ot_err *err)
         ot_err e;
         rc = ot_model_fit_array(m->method, m->y, t, m, &po, &mt, &e);
         if (rc != OT_OK) {
-            rc = rc == OT_ENOMEM ? ot_err_set(err, OT_ENOMEM, "out of memory") : OT_OK;
+            if (rc == OT_ENOMEM)
+                ot_err_set(err, OT_ENOMEM, "out of memory");
+            else if (rc == OT_ELIMIT && err)
+                *err = e;
+            else
+                rc = OT_OK; /* too short for the method: no error at this origin */
             continue;
         }
         size_t hj = n - t < h ? n - t : h;

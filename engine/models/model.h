@@ -70,6 +70,19 @@ typedef struct ot_method {
     void (*free_state)(ot_model *m);
 } ot_method;
 
+/* Interruption.  ot_models_interrupt(why) — async-signal-safe, from any
+ * thread — asks every fit, forecast and simulation running in the process
+ * to stop: each returns OT_ELIMIT at its next check (between the models of
+ * a search, the optimiser's iterations, the origins of calibrated
+ * intervals, the series of a batch), with the message "interrupted!"
+ * (OT_STOP_INTERRUPT) or "time limit exceeded inside an engine call"
+ * (OT_STOP_TIME).  The request holds until ot_models_resume(). */
+enum { OT_STOP_INTERRUPT = 1, OT_STOP_TIME = 2 };
+void ot_models_interrupt(int why);
+void ot_models_resume(void);
+/* The pending request (OT_STOP_*), or 0. */
+int ot_models_interrupted(void);
+
 /* The method called name ("naive", "snaive", "drift", "mean", "naive2", "ets",
  * "theta", "arima", "combo", "auto"), or NULL. */
 const ot_method *ot_method_find(const char *name);
@@ -109,8 +122,8 @@ int ot_model_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *rng, 
  * 2; at most n).  out[i] is new (caller frees each with ot_model_free), or
  * NULL where that fit failed, with the reason in errs[i] (errs may be NULL).
  * Every fit is deterministic, so the result does not depend on nthreads.
- * Returns OT_OK, or OT_EINVAL / OT_ENOMEM (a thread could not start) with
- * nothing in out. */
+ * Returns OT_OK, or OT_EINVAL / OT_ENOMEM (a thread could not start) /
+ * OT_ELIMIT (interrupted: ot_models_interrupt) with nothing in out. */
 int ot_model_fit_many(const ot_series *const *ys, size_t n, const char *method,
                       const ot_model_opts *o, int nthreads, ot_model **out, ot_err *errs,
                       ot_err *err);

@@ -24,6 +24,17 @@ OUT=$(printf '%s\n' 'function g()' | "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$
 eq "$CODE" 1 "exit code of an unfinished statement"
 has_err "'end' expected"
 
+# --timeout stops a statement inside a long engine call (2000 ETS fits, ~10 s),
+# and the session goes on with the next one
+MK='L = {} for k = 1, 2000 do local v = {} for m = 1, 60 do v[m] = 50 + m + k + 3 * math.cos(m / 2 + k) end L[k] = ot.series{freq = "M", start = "2019-01", values = v} end'
+start=$(date +%s)
+OUT=$(printf '%s\n' "$MK" 'ms = ot.fit_many(L, "ets", {threads = 1})' 'print("after", ms)' \
+      | "$ONTRACK" repl --timeout 0.5 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 1 "exit code after a statement over its time limit"
+has_err "stdin:1: time limit exceeded inside an engine call"
+out_line 1 "after	nil"
+[ $(( $(date +%s) - start )) -lt 5 ] || fail "the engine call was not stopped at the time limit"
+
 # --- a terminal
 run 0 import "$SRC/datasets/series.csv" "$SRC/datasets/yiwu/yiwu.csv"
 cat > s1.txt <<'EOF2'
@@ -58,6 +69,14 @@ send while true do end\r
 sleep 500
 send \x03
 expect interrupted
+send x\r
+expect 21
+# Ctrl-C also stops a long engine call (2000 ETS fits)
+send L = {} for k = 1, 2000 do local v = {} for m = 1, 60 do v[m] = 50 + m + k + 3 * math.cos(m / 2 + k) end L[k] = ot.series{freq = "M", start = "2019-01", values = v} end\r
+send ms = ot.fit_many(L, "ets", {threads = 1})\r
+sleep 500
+send \x03
+expect interrupted!
 send x\r
 expect 21
 # Ctrl-C at the prompt drops the line

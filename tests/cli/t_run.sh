@@ -43,8 +43,27 @@ has_err "--as-of: 'never' is neither a date"
 OUT=$(echo 'print(1 + 1)' | "$ONTRACK" run -) || fail "run - failed"
 eq "$OUT" 2 "run - output"
 
-# --timeout also ends one long engine call (40 ARIMA searches in one fit_many):
-# the watchdog fires at 0.2 + 1 s, long before the call would end
+# --timeout also stops a long engine call: at the limit the watchdog asks the
+# engine to stop, and a batch of 2000 ETS fits (~10 s) returns at once with
+# an error the script sees (pcall) before the hook ends the script
+cat > stop.lua <<'LUA'
+local list = {}
+for k = 1, 2000 do
+  local v = {}
+  for m = 1, 60 do v[m] = 50 + m + k + 3 * math.cos(m / 2 + k) end
+  list[k] = ot.series{freq = "M", start = "2019-01", values = v}
+end
+print(pcall(ot.fit_many, list, "ets", {threads = 2}))
+while true do end
+LUA
+start=$(date +%s)
+run 1 run --timeout 0.3 stop.lua
+out_line 1 "false	time limit exceeded inside an engine call"
+has_err "time limit of 0.3"
+[ $(( $(date +%s) - start )) -lt 5 ] || fail "the engine call was not stopped at the limit"
+
+# a call that does not stop when asked (40 ARIMA searches in one fit_many):
+# the watchdog ends the process at 0.2 + 1 s, long before the call would end
 cat > slow.lua <<'LUA'
 local list = {}
 for k = 1, 40 do
