@@ -308,6 +308,60 @@ static void test_ets_auto_vs_r(void **state)
     printf("  automatic choice: %d of %d as R\n", same, rows);
 }
 
+/* The staged search (fit_ets) spends its second start and restart only on
+ * candidates near the best AICc; a candidate that completes every stage is
+ * fitted exactly as the fixed spec is.  So the automatic choice must be the
+ * candidate of smallest AICc among the fixed-spec fits of every model the
+ * search tries, with that AICc to the last bit, on each fixture series (by
+ * default and with "/ml"): errors A and, for positive data, M; trends N, A,
+ * Ad; seasons N, A and (positive data) M when the period is above 1 and
+ * below n; no A errors with an M season (forecast's restrict = TRUE). */
+static void test_ets_search_is_best_of_fixed_fits(void **state)
+{
+    static const char *const trends[] = {"N", "A", "Ad"};
+    for (int ml = 0; ml <= 1; ml++) {
+        for (size_t k = 0; k < nfs; k++) {
+            const fseries *s = &fs[k];
+            int positive = 1;
+            for (size_t i = 0; i < s->n; i++)
+                positive &= s->v[i] > 0;
+            int seasonal = s->freq > 1 && (size_t)s->freq < s->n;
+            ot_model *a = fit_fs(s, "ets", ml ? "ZZZ/ml" : "ZZZ");
+            double best = INFINITY;
+            char bestdesc[64] = "";
+            for (int e = 0; e < 1 + positive; e++)
+                for (int t = 0; t < 3; t++)
+                    for (int se = 0; se < (seasonal ? 2 + positive : 1); se++) {
+                        char E = "AM"[e], S = "NAM"[se], spec[16];
+                        if (E == 'A' && S == 'M')
+                            continue;
+                        snprintf(spec, sizeof spec, "%c%s%c%s", E, trends[t], S,
+                                 ml ? "/ml" : "");
+                        ot_err err;
+                        ot_freq fr = s->freq == 12 ? OT_FREQ_M
+                                     : s->freq == 4 ? OT_FREQ_Q : OT_FREQ_Y;
+                        ot_series *y = ot_series_from(NULL, fr, 0, s->v, s->n, &err);
+                        ot_model_opts o = {.period = s->freq, .spec = spec};
+                        ot_model *f = NULL;
+                        if (ot_model_fit(y, "ets", &o, &f, &err) == OT_OK) {
+                            if (f->aicc < best) {
+                                best = f->aicc;
+                                snprintf(bestdesc, sizeof bestdesc, "%s", f->desc);
+                            }
+                            ot_model_free(f);
+                        }
+                        ot_series_free(y);
+                    }
+            if (strcmp(a->desc, bestdesc) != 0 || a->aicc != best)
+                printf("  %-14s %s: search %s %.10g, best fixed %s %.10g\n", s->name,
+                       ml ? "/ml" : "default", a->desc, a->aicc, bestdesc, best);
+            assert_string_equal(a->desc, bestdesc);
+            assert_true(a->aicc == best);
+            ot_model_free(a);
+        }
+    }
+}
+
 /* ---- failures ----------------------------------------------------------- */
 
 static void test_ets_errors(void **state)
@@ -331,6 +385,15 @@ static void test_ets_errors(void **state)
     o.period = 30;
     assert_int_equal(ot_model_fit(y, "ets", &o, &m, &err), OT_EDATA);
     assert_string_equal(err.msg, "ets: seasonal period 30 is above 24");
+    /* A errors with an M season are forbidden under Z (forecast's restrict),
+     * so "AZM" leaves no candidate, even on positive data */
+    ot_series *yp = ot_series_from(NULL, OT_FREQ_Y, 2000, (double[]){1, 2, 3, 5, 4, 6, 7, 8}, 8,
+                                   &err);
+    o.spec = "AZM";
+    o.period = 2;
+    assert_int_equal(ot_model_fit(yp, "ets", &o, &m, &err), OT_EDATA);
+    assert_string_equal(err.msg, "ets: no model AZM could be fitted to 8 values");
+    ot_series_free(yp);
     assert_null(m);
     ot_series_free(y);
     y = ot_series_from(NULL, OT_FREQ_Y, 2000, v, 3, &err);
@@ -361,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_ets_class3_vs_simulation),
         cmocka_unit_test(test_ets_fixed_specs_vs_r),
         cmocka_unit_test(test_ets_auto_vs_r),
+        cmocka_unit_test(test_ets_search_is_best_of_fixed_fits),
         cmocka_unit_test(test_ets_errors),
     };
     return cmocka_run_group_tests(tests, load_series, NULL);
