@@ -591,10 +591,11 @@ static int init_states(const double *y, size_t n, int m, char trend, char season
 
 /* Nelder–Mead (GSL nmsimplex2) from z0 with the given steps; leaves the best
  * point in z0 and returns its value (NaN when GSL fails).  Stops when the
- * simplex is smaller than tol or once budget evaluations are spent (the
- * budget is what bounds nearly every run; forecast::ets allows 2000 per
- * model, we spend RUN_EVALS per coordinate and run, 2 + RESTARTS runs). */
-static double simplex(problem *pb, double *z0, const double *step, size_t budget, double tol)
+ * simplex is smaller than SIMPLEX_TOL or once more than budget evaluations
+ * are spent.  The budget is what ends nearly every run: forecast::ets
+ * allows 2000 evaluations per model, we spend RUN_EVALS per coordinate and
+ * run, and up to 2 + RESTARTS runs per model. */
+static double simplex(problem *pb, double *z0, const double *step, size_t budget)
 {
     size_t np = pb->nfree;
     gsl_multimin_function fn = {objective, np, pb};
@@ -609,16 +610,18 @@ static double simplex(problem *pb, double *z0, const double *step, size_t budget
         gsl_multimin_fminimizer_free(s);
         return NAN;
     }
-    for (;;) {
-        if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
-            break;
-        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), tol) == GSL_SUCCESS)
+    /* set() leaves the minimum unset until the first iteration (valgrind:
+     * uninitialised value), hence "iterated" */
+    int iterated = 0;
+    while (gsl_multimin_fminimizer_iterate(s) == GSL_SUCCESS) {
+        iterated = 1;
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), SIMPLEX_TOL) == GSL_SUCCESS)
             break;
         if (pb->nevals > budget)
             break;
     }
-    double best = gsl_multimin_fminimizer_minimum(s);
-    for (size_t i = 0; i < np; i++)
+    double best = iterated ? gsl_multimin_fminimizer_minimum(s) : NAN;
+    for (size_t i = 0; iterated && i < np; i++)
         z0[i] = gsl_vector_get(s->x, i);
     gsl_multimin_fminimizer_free(s);
     return best;
@@ -701,7 +704,7 @@ static int fit_start(fitting *f, const double *y, size_t n, int m, ot_ets_spec s
     pb->nfree = ml_states ? k : (size_t)pb->il;
     pb->x0ok = decode_states(pb, par, &pb->x0);
     from_par(pb, par, f->z);
-    f->v = simplex(pb, f->z, step, RUN_EVALS * pb->nfree, SIMPLEX_TOL);
+    f->v = simplex(pb, f->z, step, RUN_EVALS * pb->nfree);
     return 0;
 }
 
@@ -720,7 +723,7 @@ static void fit_alt(fitting *f)
     if (pb->iphi >= 0)
         par2[pb->iphi] = 0.9;
     from_par(pb, par2, z2);
-    double v2 = simplex(pb, z2, f->step, RUN_EVALS * pb->nfree, SIMPLEX_TOL);
+    double v2 = simplex(pb, z2, f->step, RUN_EVALS * pb->nfree);
     if (isfinite(v2) && (!isfinite(f->v) || v2 < f->v)) {
         f->v = v2;
         memcpy(f->z, z2, pb->np * sizeof z2[0]);
@@ -735,7 +738,7 @@ static void fit_restart(fitting *f)
     for (int r = 0; r < RESTARTS && isfinite(f->v) && f->v < PENALTY; r++) {
         double z2[MAXPAR];
         memcpy(z2, f->z, pb->np * sizeof z2[0]);
-        double v2 = simplex(pb, z2, f->step, RUN_EVALS * pb->nfree, SIMPLEX_TOL);
+        double v2 = simplex(pb, z2, f->step, RUN_EVALS * pb->nfree);
         if (!(isfinite(v2) && v2 < f->v))
             break;
         memcpy(f->z, z2, pb->np * sizeof z2[0]);
