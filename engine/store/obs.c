@@ -296,10 +296,25 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
     obs_row r = {sid, import_id, p.ord, v, (int)m, p.span, freq_index(p.freq), value, 0};
 
     obs_hw *hw = hw_slot(st, sid);
+    stats_acc *a;
     if (hw && (!hw->set || hw_below(hw, &r))) {
         /* hw, when of the same period, is its latest vintage: rule 2 */
-        int same = hw->set && hw->measure == r.measure && hw->freq == r.freq &&
-                   hw->ord == r.ord && hw->value == r.value && hw->span == r.span;
+        int period = hw->set && hw->measure == r.measure && hw->freq == r.freq && hw->ord == r.ord;
+        int same = period && hw->value == r.value && hw->span == r.span;
+        if (!same) {
+            /* A period is new to the series unless it is hw's (another vintage)
+             * or, when other measures are stored, one of theirs.  Rows of one
+             * measure come in increasing periods (the key is above hw). */
+            int fresh = !period, exists;
+            if ((rc = stats_get(st, sid, r.freq, &a, err)))
+                return rc;
+            if (fresh && (a->measures & ~(1u << r.measure)) && r.ord >= a->lo && r.ord <= a->hi) {
+                if ((rc = stats_ord_exists(st, sid, r.freq, r.ord, &exists, err)))
+                    return rc;
+                fresh = !exists;
+            }
+            stats_note(a, r.measure, r.ord, fresh);
+        }
         if (same ? (rc = remember_unchanged(st, sid, m, p, v, import_id, err))
                  : (rc = enqueue(st, r, source, err)))
             return rc;
@@ -361,10 +376,22 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
                           key, ot_measure_name(m), ps, old, d, value);
     }
 
+    /* The period is new to the series unless this measure has it at an
+     * earlier vintage, or the stored range holds it and a row of any measure
+     * or vintage does. */
+    if ((rc = stats_get(st, sid, r.freq, &a, err)))
+        return rc;
+    int fresh = !have, exists;
+    if (fresh && r.ord >= a->lo && r.ord <= a->hi) {
+        if ((rc = stats_ord_exists(st, sid, r.freq, r.ord, &exists, err)))
+            return rc;
+        fresh = !exists;
+    }
     s = insert1(st, &r, source && *source ? source : NULL, err);
     if (s != SQLITE_DONE)
         return s < 0 ? (err ? err->code : OT_EIO)
                      : store_sqlerr(st, s, "storing an observation", err);
+    stats_note(a, r.measure, r.ord, fresh);
     if (res)
         *res = OT_PUT_INSERTED;
     return OT_OK;

@@ -1,7 +1,8 @@
 /* store.c — opening and migrating the database, transactions, statement
  * cache, measure and aggregation names, series metadata, key listing and the
- * imports table.  Observations are in obs.c, targets in targets.c, runs and
- * projections in runs.c; docs/storage.md describes the schema.
+ * imports table.  Observations are in obs.c, their per-series summary rows
+ * (series_stats) in stats.c, targets in targets.c, runs and projections in
+ * runs.c; docs/storage.md describes the schema.
  */
 #include "store/store.h"
 
@@ -89,6 +90,18 @@ static const char *const migrations[] = {
     "  method    TEXT,\n"
     "  note      TEXT);\n"
     "CREATE INDEX projections_run ON projections(run_id);\n",
+    /* 2: per series and frequency, what the listing shows (stats.c) */
+    "CREATE TABLE series_stats(\n"
+    "  series_id INTEGER NOT NULL,\n"
+    "  freq      TEXT NOT NULL,\n"
+    "  measures  INTEGER NOT NULL,\n"
+    "  lo        INTEGER NOT NULL,\n"
+    "  hi        INTEGER NOT NULL,\n"
+    "  n         INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (series_id, freq)) WITHOUT ROWID;\n"
+    "INSERT INTO series_stats(series_id, freq, measures, lo, hi, n)\n"
+    "  SELECT series_id, freq, sum(DISTINCT 1 << measure), min(ord), max(ord), count(DISTINCT ord)\n"
+    "  FROM obs GROUP BY series_id, freq;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
@@ -309,6 +322,7 @@ void ot_store_close(ot_store *st)
     free(st->pend);
     free(st->arena);
     free(st->hw);
+    free(st->sacc);
     free(st->last_key);
     free(st->path);
     free(st);
@@ -327,6 +341,7 @@ static const char SQL_SERIES_MAX[] = "SELECT coalesce(max(id), 0) FROM series";
 static void forget(ot_store *st)
 {
     store_drop_pending(st);
+    stats_drop(st);
     st->fresh_after = INT64_MAX;
     st->last_id = 0;
     if (st->last_key)
@@ -362,6 +377,8 @@ int ot_store_commit(ot_store *st, ot_err *err)
     if (sqlite3_get_autocommit(st->db))
         return ot_err_set(err, OT_EINVAL, "no transaction is open");
     int rc = store_flush(st, err);
+    if (!rc)
+        rc = stats_flush(st, err);
     if (!rc && st->nseen > 0)
         rc = exec(st, "DELETE FROM temp.put_seen", "committing", err);
     if (!rc)
@@ -371,6 +388,7 @@ int ot_store_commit(ot_store *st, ot_err *err)
     st->nseen = 0;
     st->fresh_after = INT64_MAX;
     store_drop_pending(st);
+    stats_drop(st);
     return rc;
 }
 
@@ -657,18 +675,14 @@ int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err
 
 /* ---- listing ------------------------------------------------------------ */
 
-/* sum(DISTINCT 1 << measure) is the bitwise or of the measures present. */
+/* One series_stats row per series and frequency (stats.c keeps them in
+ * step with obs): the key index in order, one seek per series. */
 static const char SQL_KEYS[] =
-    "SELECT s.key, s.name, s.unit, coalesce(o.freq, s.freq), coalesce(o.mb, 0), o.lo, o.hi,\n"
-    "       coalesce(o.n, 0)\n"
-    "FROM series s LEFT JOIN (\n"
-    "  SELECT series_id, freq, sum(DISTINCT 1 << measure) AS mb, min(ord) AS lo,\n"
-    "         max(ord) AS hi, count(DISTINCT ord) AS n\n"
-    "  FROM obs WHERE ?1 IS NULL\n"
-    "     OR series_id IN (SELECT id FROM series WHERE key GLOB ?1)\n"
-    "  GROUP BY series_id, freq) o ON o.series_id = s.id\n"
+    "SELECT s.key, s.name, s.unit, coalesce(t.freq, s.freq), coalesce(t.measures, 0), t.lo, t.hi,\n"
+    "       coalesce(t.n, 0)\n"
+    "FROM series s LEFT JOIN series_stats t ON t.series_id = s.id\n"
     "WHERE ?1 IS NULL OR s.key GLOB ?1\n"
-    "ORDER BY s.key, o.freq";
+    "ORDER BY s.key, t.freq";
 
 static const char SQL_KEY_NAMES[] =
     "SELECT key, name, unit, freq FROM series WHERE ?1 IS NULL OR key GLOB ?1 ORDER BY key";
@@ -678,6 +692,8 @@ static int list_keys(ot_store *st, const char *pattern, int stats, ot_key_fn fn,
                      ot_err *err)
 {
     int rc = store_flush(st, err);
+    if (!rc && stats)
+        rc = stats_flush(st, err); /* what this transaction wrote so far */
     if (rc)
         return rc;
     sqlite3_stmt *q = stats ? store_stmt(st, S_KEYS, SQL_KEYS, err)

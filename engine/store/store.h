@@ -50,7 +50,7 @@ const char *ot_measure_name(ot_measure m);
 int ot_measure_parse(const char *s, size_t len, ot_measure *out);
 
 /* The current schema version (PRAGMA user_version after migration). */
-#define OT_STORE_SCHEMA_VERSION 1
+#define OT_STORE_SCHEMA_VERSION 2
 
 /* ---- opening ----------------------------------------------------------- */
 
@@ -133,8 +133,10 @@ typedef struct ot_key_info {
 typedef int (*ot_key_fn)(void *ud, const ot_key_info *ki);
 
 /* Calls fn once per series key (once per key and frequency when a key holds
- * several) matching the GLOB pattern (NULL = all), in key order.  Returns
- * OT_OK (also when fn stopped it) or OT_EIO. */
+ * several) matching the GLOB pattern (NULL = all), in key order.  Reads one
+ * summary row per series (series_stats, kept by put_obs), so its cost does
+ * not grow with the observations.  Returns OT_OK (also when fn stopped it)
+ * or OT_EIO. */
 int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err);
 /* The same listing without the statistics (measures 0, count -1, freq from
  * the metadata): one row per key, fast whatever the number of observations. */

@@ -45,6 +45,9 @@ enum stmt_id {
     S_RUN_ONE,
     S_RUNS_PRUNE,
     S_PROJECTIONS,
+    S_STATS_GET,
+    S_STATS_PUT,
+    S_ORD_EXISTS,
     S_COUNT
 };
 
@@ -66,6 +69,18 @@ typedef struct obs_hw {
     int8_t set, measure, freq, span;
     double value;
 } obs_hw;
+
+/* What the open transaction changed in the series_stats row of one series
+ * and frequency (stats.c): the row as stored when first touched, merged
+ * with the periods and measures written since. */
+typedef struct stats_acc {
+    int64_t sid;       /* 0 = an empty slot */
+    int32_t lo, hi;    /* first and last period (INT32_MAX, INT32_MIN: none) */
+    long long dn;      /* periods new to the series since the entry was last written */
+    uint8_t freq;      /* as obs_row.freq: 0..3 for D, M, Q, Y */
+    uint8_t measures;  /* bit 1 << measure per measure */
+    uint8_t dirty;     /* changed since last written */
+} stats_acc;
 
 struct ot_store {
     sqlite3 *db;
@@ -89,6 +104,10 @@ struct ot_store {
     size_t alen, acap;
     obs_hw *hw;
     size_t nhw;
+    /* series_stats changes of the open transaction: an open-addressing hash
+     * table of scap (a power of two) slots, sn used, slast the last found */
+    stats_acc *sacc;
+    size_t scap, sn, slast;
 };
 
 /* Returns statement id (text sql, a static string), reset and unbound,
@@ -109,6 +128,22 @@ int store_wend(ot_store *st, int own, int rc, ot_err *err);
  * at commit); store_drop_pending forgets them (rollback). */
 int store_flush(ot_store *st, ot_err *err);
 void store_drop_pending(ot_store *st);
+
+/* The series_stats entry of (sid, freq) for this transaction (freq as
+ * obs_row.freq), made on first use from the stored row (none for a series
+ * created in the transaction).  *out is valid until the next stats_get.
+ * OT_ENOMEM, OT_EIO. */
+int stats_get(ot_store *st, int64_t sid, int freq, stats_acc **out, ot_err *err);
+/* Records a row of measure at ord written to a's series; new_ord when no
+ * row of any measure and vintage had that period before. */
+void stats_note(stats_acc *a, int measure, int32_t ord, int new_ord);
+/* Sets *exists when obs (or the pending batch) has a row of sid, freq and
+ * ord, any measure and vintage. */
+int stats_ord_exists(ot_store *st, int64_t sid, int freq, int32_t ord, int *exists, ot_err *err);
+/* Writes the changed entries to series_stats (before the commit and before
+ * a listing); stats_drop forgets every entry (rollback, begin). */
+int stats_flush(ot_store *st, ot_err *err);
+void stats_drop(ot_store *st);
 
 /* Finds the id of key; when missing, creates it with frequency f if f is not
  * OT_FREQ_NONE, else fails with OT_ENOTFOUND (message suggests near keys). */

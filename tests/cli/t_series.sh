@@ -30,4 +30,17 @@ run 0 series nothing-like-this
 has_err "no series match nothing-like-this"
 run 2 series a b
 has_err "unexpected argument 'b'"
+
+# the listing follows later imports (kept with them: series_stats), and a
+# rejected import changes nothing: a.exports gains yoy (bit 2) for 2023-02,
+# a period new to it, and a ytd revision of 2023-03, not a new period
+printf 'series,period,value,measure,vintage\na.exports,2023-02,5.5,yoy,\na.exports,2023-03,31,ytd,2023-05-01\n' > more.csv
+printf 'series,period,value,measure\na.exports,2023-04,4,value\na.exports,2023-13,5,value\n' > bad.csv
+run 65 import bad.csv
+run 0 series a.exports
+has_out "a.exports  出口总额  亿元  M     value,ytd  2023-01  2023-03  2"
+run 0 import more.csv
+run 0 series a.exports
+has_out "a.exports  出口总额  亿元  M     value,ytd,yoy  2023-01  2023-03  3"
+eq "$(sql "SELECT measures || ' ' || n FROM series_stats t JOIN series s ON s.id = t.series_id WHERE key = 'a.exports'")" "7 3" "summary row"
 done_ok
