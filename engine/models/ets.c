@@ -269,6 +269,7 @@ typedef struct problem {
     size_t nfree;         /* leading coordinates the minimiser moves */
     st x0;                /* the initial state when the states are fixed (nfree <= il) */
     int x0ok;             /* x0 is valid (no negative multiplicative season) */
+    struct minimisers *ms; /* where simplex() finds its minimiser */
 } problem;
 
 /* Schur–Cohn test: 1 when every root of c[0] + c[1] z + ... + c[d] z^d lies
@@ -589,27 +590,40 @@ static int init_states(const double *y, size_t n, int m, char trend, char season
     return 0;
 }
 
+/* GSL minimisers by dimension, allocated on first use and shared by every
+ * simplex run of that dimension in one fit or search: set() starts a
+ * minimiser afresh, so reuse changes nothing but the number of mallocs. */
+typedef struct minimisers {
+    gsl_multimin_fminimizer *by_dim[MAXPAR + 1];
+} minimisers;
+
+static void minimisers_free(minimisers *ms)
+{
+    for (size_t i = 0; i <= MAXPAR; i++)
+        gsl_multimin_fminimizer_free(ms->by_dim[i]);
+}
+
 /* Nelder–Mead (GSL nmsimplex2) from z0 with the given steps; leaves the best
- * point in z0 and returns its value (NaN when GSL fails).  Stops when the
- * simplex is smaller than SIMPLEX_TOL or once more than budget evaluations
- * are spent.  The budget is what ends nearly every run: forecast::ets
- * allows 2000 evaluations per model, we spend RUN_EVALS per coordinate and
- * run, and up to 2 + RESTARTS runs per model. */
+ * point in z0 and returns its value (NaN when GSL fails or is out of
+ * memory).  Stops when the simplex is smaller than SIMPLEX_TOL or once more
+ * than budget evaluations are spent.  The budget is what ends nearly every
+ * run: forecast::ets allows 2000 evaluations per model, we spend RUN_EVALS
+ * per coordinate and run, and up to 2 + RESTARTS runs per model. */
 static double simplex(problem *pb, double *z0, const double *step, size_t budget)
 {
     size_t np = pb->nfree;
     gsl_multimin_function fn = {objective, np, pb};
     gsl_vector_view x = gsl_vector_view_array(z0, np);
     gsl_vector_const_view ss = gsl_vector_const_view_array(step, np);
-    gsl_multimin_fminimizer *s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2,
-                                                               np);
+    gsl_multimin_fminimizer **sp = &pb->ms->by_dim[np];
+    if (!*sp)
+        *sp = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, np);
+    gsl_multimin_fminimizer *s = *sp;
     if (!s)
         return NAN;
     pb->nevals = 0;
-    if (gsl_multimin_fminimizer_set(s, &fn, &x.vector, &ss.vector) != GSL_SUCCESS) {
-        gsl_multimin_fminimizer_free(s);
+    if (gsl_multimin_fminimizer_set(s, &fn, &x.vector, &ss.vector) != GSL_SUCCESS)
         return NAN;
-    }
     /* set() leaves the minimum unset until the first iteration (valgrind:
      * uninitialised value), hence "iterated" */
     int iterated = 0;
@@ -623,7 +637,6 @@ static double simplex(problem *pb, double *z0, const double *step, size_t budget
     double best = iterated ? gsl_multimin_fminimizer_minimum(s) : NAN;
     for (size_t i = 0; iterated && i < np; i++)
         z0[i] = gsl_vector_get(s->x, i);
-    gsl_multimin_fminimizer_free(s);
     return best;
 }
 
@@ -639,10 +652,11 @@ typedef struct fitting {
  * initparam()) and runs the simplex from forecast's starting values.
  * Returns 0, or -1 when the model cannot be fitted to these data. */
 static int fit_start(fitting *f, const double *y, size_t n, int m, ot_ets_spec spec, int crit,
-                     int ml_states)
+                     int ml_states, minimisers *ms)
 {
     problem *pb = &f->pb;
     memset(pb, 0, sizeof *pb);
+    pb->ms = ms;
     pb->y = y;
     pb->n = n;
     pb->crit = crit;
@@ -791,12 +805,16 @@ int ot_ets_fit_spec(const double *y, size_t n, int m, ot_ets_spec spec, int crit
                     int ml_states, ot_ets_fit *out)
 {
     fitting f;
-    if (fit_start(&f, y, n, m, spec, crit, ml_states) != 0)
-        return -1;
-    if (ALT_START)
-        fit_alt(&f);
-    fit_restart(&f);
-    return fit_end(&f, out);
+    minimisers ms = {{NULL}};
+    int rc = fit_start(&f, y, n, m, spec, crit, ml_states, &ms);
+    if (rc == 0) {
+        if (ALT_START)
+            fit_alt(&f);
+        fit_restart(&f);
+        rc = fit_end(&f, out);
+    }
+    minimisers_free(&ms);
+    return rc;
 }
 
 /* ---- the method ------------------------------------------------------- */
@@ -965,8 +983,9 @@ static int fit_ets(ot_model *m, const double *y, size_t n, const ot_model_opts *
     if (!fs)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     int ok[MAXCAND];
+    minimisers ms = {{NULL}};
     for (size_t i = 0; i < nc; i++)
-        ok[i] = fit_start(&fs[i], y, n, period, cand[i], OT_ETS_LIK, ml_states) == 0;
+        ok[i] = fit_start(&fs[i], y, n, period, cand[i], OT_ETS_LIK, ml_states, &ms) == 0;
     if (ALT_START) {
         double b = best_aicc(fs, ok, nc, n);
         for (size_t i = 0; i < nc; i++)
@@ -990,6 +1009,7 @@ static int fit_ets(ot_model *m, const double *y, size_t n, const ot_model_opts *
             found = 1;
         }
     }
+    minimisers_free(&ms);
     ot_free(&m->alloc, fs, nc * sizeof *fs);
     if (!found)
         return ot_err_set(err, OT_EDATA, "ets: no model %s could be fitted to %zu values", spec, n);
