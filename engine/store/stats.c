@@ -10,9 +10,7 @@
  * frequency), and are written by one upsert per entry before the commit (or
  * before a listing inside the transaction).  Rollback forgets them.
  */
-#include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "store/store_int.h"
 
