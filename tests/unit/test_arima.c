@@ -152,7 +152,7 @@ static void test_arima_fixed_orders_vs_r(void **state)
 }
 
 /* auto.arima's choice (arima_auto.txt): the same model, or one with an AICc
- * no worse than R's (less than R's + 0.5). */
+ * no worse than R's (less than R's + 0.5); at least 12 of the 13 the same. */
 static void test_arima_auto_vs_r(void **state)
 {
     FILE *fx = fopen(FIXDIR "arima_auto.txt", "r");
@@ -184,6 +184,8 @@ static void test_arima_auto_vs_r(void **state)
     fclose(fx);
     assert_int_equal(rows, 13);
     printf("  automatic choice: %d of %d as R\n", same, rows);
+    /* 13 of 13 since the search follows R's optimiser; one near-tie may flip */
+    assert_true(same >= 12);
 }
 
 /* Paths agree with the analytic intervals: ARIMA(0,1,1)(0,1,1)[12] on
