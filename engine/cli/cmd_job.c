@@ -707,6 +707,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         po.paths = c->job.paths;
         po.seed = c->job.seed;
         po.method = c->job.method;
+        po.intervals = c->job.intervals;
         if (through.freq != OT_FREQ_NONE) {
             ot_period_format(through, through_s, sizeof through_s);
             po.as_of_period = through_s;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/model.h" /* OT_PI_MODEL, OT_PI_CV */
+
 void ot_job_clear(ot_job *j)
 {
     if (!j)
@@ -126,6 +128,15 @@ static int convert(lua_State *L)
     lua_pop(L, 1);
     j->as_of = opt_string(L, 2, "as_of");
     j->method = opt_string(L, 2, "method");
+    lua_getfield(L, 2, "intervals");
+    if (!lua_isnil(L, -1)) {
+        const char *pi = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        if (!pi || (strcmp(pi, "model") != 0 && strcmp(pi, "cv") != 0))
+            return luaL_error(L, "field 'intervals' must be \"model\" or \"cv\", got %s",
+                              pi ? lua_pushfstring(L, "\"%s\"", pi) : luaL_typename(L, -1));
+        j->intervals = strcmp(pi, "cv") == 0 ? OT_PI_CV : OT_PI_MODEL;
+    }
+    lua_pop(L, 1);
     j->paths = (size_t)opt_int(L, 2, "paths", 10000, 1, 10000000);
     j->seed = (unsigned long)opt_int(L, 2, "seed", 1, 1, 0xffffffffL);
     j->keep = (int)opt_int(L, 2, "keep", 0, 0, 1000000);

@@ -30,6 +30,7 @@ typedef struct ot_job {
     unsigned long seed;/* default 1 */
     int keep;          /* runs to keep (0 = all) */
     char *method;      /* model for rich data, or NULL */
+    int intervals;     /* OT_PI_MODEL (0, default) or OT_PI_CV: `intervals = "cv"` */
 } ot_job;
 
 /* Loads the job file at path into *out (new strings; free with ot_job_clear).

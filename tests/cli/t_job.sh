@@ -205,6 +205,22 @@ has_err "output 'jobs/r/{date}.json': unknown placeholder (use {job}, {as_of}, {
 echo 'return {name = "h"}' > jobs/empty.lua
 run 65 job run jobs/empty.lua
 has_err "a job needs \`targets\` or \`scripts\`"
+# intervals = "cv": the model's ranges calibrated (a target on a rich series;
+# the Yiwu ones are projected from the ytd and a shape, without a model)
+printf 'series,year,kind,op,value\nchina.exports_usd,2023,growth,>=,0\n' > cvt.csv
+run 0 import --format targets cvt.csv
+cat > jobs/cv.lua <<'LUA'
+return {name = "cv", targets = {year = 2023, series = "china.*"}, paths = 500,
+        intervals = "cv", outputs = {"r/{job}.csv"}}
+LUA
+run 0 job run jobs/cv.lua --as-of 2023-06 --quiet
+grep -q ' on logs, cv intervals"*'$'\r''*$' jobs/r/cv.csv || fail "cv job: no 'cv intervals' method"
+sed 's/intervals = "cv"/intervals = "model"/' jobs/cv.lua > jobs/cvm.lua
+run 0 job run jobs/cvm.lua --as-of 2023-06 --quiet
+grep -q ' on logs"*'$'\r''*$' jobs/r/cv.csv || fail "model job: method"
+echo 'return {name = "h", targets = {}, intervals = "wide"}' > jobs/badiv.lua
+run 65 job run jobs/badiv.lua
+has_err "field 'intervals' must be \"model\" or \"cv\", got \"wide\""
 run 66 job run jobs/nosuch.lua
 run 2 job run
 has_err "which job file?"
