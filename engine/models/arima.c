@@ -177,7 +177,6 @@ typedef struct problem {
     const double *w; /* differenced data */
     size_t n;
     order o;
-    int css;         /* conditional sum of squares instead of the exact likelihood */
     double scale;    /* of the data, for the constant */
 } problem;
 
@@ -388,12 +387,11 @@ static double objective(const gsl_vector *xv, void *vp)
     arima_state s;
     unpack(pb, x, &s);
     const order *o = &pb->o;
-    /* CSS is unconstrained, as R's (its optimum is checked afterwards); the
-     * exact likelihood needs a stationary, invertible model */
-    if (!pb->css && (!outside(s.phi, o->p, -1.0) || !outside(s.sphi, o->P, -1.0) ||
-                     !outside(s.theta, o->q, 1.0) || !outside(s.stheta, o->Q, 1.0)))
+    /* the exact likelihood of a stationary, invertible model */
+    if (!outside(s.phi, o->p, -1.0) || !outside(s.sphi, o->P, -1.0) ||
+        !outside(s.theta, o->q, 1.0) || !outside(s.stheta, o->Q, 1.0))
         return PENALTY;
-    double v = pb->css ? css(&s, pb->w, pb->n) : kalman(&s, pb->w, pb->n, NULL, NULL, NULL, NULL);
+    double v = kalman(&s, pb->w, pb->n, NULL, NULL, NULL, NULL);
     return isfinite(v) && v < PENALTY ? v : PENALTY;
 }
 
@@ -918,14 +916,12 @@ static int r_css_ml(const double *w, size_t nw, const order *o, int css_only, do
 
 enum { FIT_THOROUGH = 1, FIT_STRICT = 2, FIT_CSS = 4 };
 
-/* Fits one order as R's arima(method = "CSS-ML"): the conditional sum of
- * squares, unconstrained, for the starting values, MA parts made invertible,
- * then the exact likelihood.  Flags: FIT_THOROUGH also restarts from the
- * optimum and from white noise (the stepwise search skips these, and refits
- * its choice thoroughly); FIT_STRICT (the automatic search) fails the fit
- * when the CSS optimum has a non-stationary AR part, as R's arima() stops
- * with "non-stationary AR part from CSS" (otherwise ML then starts from white
- * noise); FIT_CSS stops after CSS, as arima(method = "CSS"), fills only the
+/* Fits one order as R's arima(method = "CSS-ML") does (r_css_ml).  Flags:
+ * FIT_THOROUGH then polishes by Nelder-Mead, restarting from R's optimum and
+ * from white noise, keeping the best (for orders the caller gives);
+ * FIT_STRICT (the automatic search) fails the fit where R's arima() stops
+ * with an error, where otherwise the ML step starts from white noise;
+ * FIT_CSS stops after CSS, as arima(method = "CSS"), fills only the
  * coefficients of *s and returns log of the CSS variance (sum of squares
  * over the residuals counted).  Otherwise fills *s and returns -2 log L.
  * NaN when the order cannot be fitted. */
@@ -938,7 +934,7 @@ static double fit_order(const double *y, size_t n, const order *o, int flags, do
     size_t k = (size_t)(o->p + o->q + o->P + o->Q + o->constant);
     if (deg > MAXD || nw <= k + 2 || o->p + o->m * o->P >= MAXR || o->q + o->m * o->Q + 1 > MAXR)
         return NAN;
-    problem pb = {wbuf, nw, *o, 1, 1.0};
+    problem pb = {wbuf, nw, *o, 1.0};
     double mean = 0.0, sc = 0.0;
     for (size_t i = 0; i < nw; i++)
         mean += wbuf[i] / (double)nw;
@@ -967,7 +963,6 @@ static double fit_order(const double *y, size_t n, const order *o, int flags, do
     if ((flags & FIT_THOROUGH) && k > 0) {
         /* polish R's optimum by Nelder-Mead: a restart from it and a start
          * from white noise, where CSS misleads on short series */
-        pb.css = 0;
         gsl_vector_view xv = gsl_vector_view_array(x, k);
         double v1 = objective(&xv.vector, &pb), x2[NPAR];
         for (int pass = 0; pass < 3; pass++) {
@@ -982,7 +977,6 @@ static double fit_order(const double *y, size_t n, const order *o, int flags, do
                 memcpy(x, x2, sizeof x2), v1 = v2;
         }
     }
-    pb.css = 0;
     unpack(&pb, x, s);
     double s2;
     double m2ll = kalman(s, wbuf, nw, &s2, NULL, s->a, s->P);
