@@ -32,10 +32,6 @@ int ot_model_fit_array(const ot_method *meth, const double *x, size_t n, const o
  * inside |z| < rho (Schur–Cohn; ets.c).  Overwrites c[0..d]. */
 int ot_roots_inside(double *c, int d, double rho);
 
-/* OT_ELIMIT with the interruption's message when ot_models_interrupt has
- * been called (methods check it between their costly steps), else OT_OK. */
-int ot_model_check_stop(ot_err *err);
-
 /* The standard normal quantile for a two-sided level in percent (95 -> 1.96). */
 double ot_zlevel(double level);
 

@@ -82,6 +82,10 @@ void ot_models_interrupt(int why);
 void ot_models_resume(void);
 /* The pending request (OT_STOP_*), or 0. */
 int ot_models_interrupted(void);
+/* OT_ELIMIT with the request's message when one is pending, else OT_OK:
+ * what the methods (and callers looping over many fits) check between
+ * their costly steps. */
+int ot_model_check_stop(ot_err *err);
 
 /* The method called name ("naive", "snaive", "drift", "mean", "naive2", "ets",
  * "theta", "arima", "combo", "auto"), or NULL. */

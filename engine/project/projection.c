@@ -531,7 +531,9 @@ static void *worker(void *arg)
         const ot_target *t = &pl->t[i];
         int32_t cut;
         const char *method;
-        int rc = prepare(t, pl->o, &cut, &method, &e);
+        int rc = ot_model_check_stop(&e); /* Ctrl-C or a time limit: no more targets */
+        if (rc == OT_OK)
+            rc = prepare(t, pl->o, &cut, &method, &e);
         if (rc == OT_OK)
             rc = project_one(t, pl->src, pl->ud, pl->o, method, cut, &pl->out[i], &e);
         if (rc) {

@@ -387,6 +387,44 @@ static void test_models_cv_intervals(void **state)
     ot_series_free(s);
 }
 
+/* A stop request (ot_models_interrupt) makes fits, batches and calibrated
+ * forecasts return OT_ELIMIT with its message, nothing half made; cleared,
+ * everything works again. */
+static void test_models_interrupt(void **state)
+{
+    ot_series *s = mk(OT_FREQ_Y, 2000, Y6, 6);
+    const ot_series *ys[3] = {s, s, s};
+    ot_model *m = NULL, *ms[3] = {NULL, NULL, NULL};
+    ot_err err;
+    ot_models_interrupt(OT_STOP_INTERRUPT);
+    assert_int_equal(ot_models_interrupted(), OT_STOP_INTERRUPT);
+    assert_int_equal(ot_model_fit(s, "auto", NULL, &m, &err), OT_ELIMIT);
+    assert_string_equal(err.msg, "interrupted!");
+    assert_null(m);
+    assert_int_equal(ot_model_fit_many(ys, 3, "naive", NULL, 2, ms, NULL, &err), OT_ELIMIT);
+    assert_string_equal(err.msg, "interrupted!");
+    for (int i = 0; i < 3; i++)
+        assert_null(ms[i]);
+    ot_models_resume();
+    ot_model_opts o = {.intervals = OT_PI_CV};
+    assert_int_equal(ot_model_fit(s, "naive", &o, &m, &err), OT_OK);
+    ot_models_interrupt(OT_STOP_TIME); /* the calibration refits stop */
+    double lv = 80;
+    ot_forecast *f = NULL;
+    assert_int_equal(ot_model_forecast(m, 2, &lv, 1, &f, &err), OT_ELIMIT);
+    assert_string_equal(err.msg, "time limit exceeded inside an engine call");
+    assert_null(f);
+    ot_models_resume();
+    assert_int_equal(ot_models_interrupted(), 0);
+    assert_int_equal(ot_model_forecast(m, 2, &lv, 1, &f, &err), OT_OK);
+    ot_forecast_free(f);
+    ot_model_free(m);
+    assert_int_equal(ot_model_fit_many(ys, 3, "naive", NULL, 2, ms, NULL, &err), OT_OK);
+    for (int i = 0; i < 3; i++)
+        ot_model_free(ms[i]);
+    ot_series_free(s);
+}
+
 /* Fitting and forecasting every method (with model, then calibrated
  * intervals) under allocation failure N = 1, 2, ... until it succeeds:
  * always OT_ENOMEM with "out of memory", never a leak. */
@@ -578,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_models_batch_deterministic),
         cmocka_unit_test(test_models_combo),
         cmocka_unit_test(test_models_cv_intervals),
+        cmocka_unit_test(test_models_interrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -236,6 +236,15 @@ static void test_projection_seeded_reproducible(void **state)
     memset(many, 0, sizeof many);
     assert_int_equal(ot_project_many(t, 6, fx_get, &fx, &o, many, &err), OT_OK);
     assert_memory_equal(one, many, sizeof one);
+    /* a pending stop request (Ctrl-C, a time limit) ends the batch at the
+     * next target; once cleared, the same call gives the same results */
+    ot_models_interrupt(OT_STOP_TIME);
+    assert_int_equal(ot_project_many(t, 6, fx_get, &fx, &o, many, &err), OT_ELIMIT);
+    assert_string_equal(err.msg, "target 1 (r0 2023): time limit exceeded inside an engine call");
+    ot_models_resume();
+    memset(many, 0, sizeof many);
+    assert_int_equal(ot_project_many(t, 6, fx_get, &fx, &o, many, &err), OT_OK);
+    assert_memory_equal(one, many, sizeof one);
 }
 
 /* A published ytd growth that differs from the ratio of the levels (the
