@@ -362,6 +362,26 @@ static void test_ets_search_is_best_of_fixed_fits(void **state)
     }
 }
 
+/* The initial level: on non-seasonal data ETS(A,N,N) and ETS(M,N,N)
+ * estimate it (the fit equals the "/ml" one, and Nile's ETS(M,N,N) reaches
+ * R's AICc 1458.5519, ets.txt); on seasonal data it stays forecast's
+ * heuristic, the mean of the first ten values: UKgas 160.1 129.7 84.8
+ * 120.1 160.1 124.9 84.8 116.9 169.7 140.9 sum to 1292.0, l = 129.2. */
+static void test_ets_initial_level(void **state)
+{
+    ot_model *a = fit_fs(find_series("Nile"), "ets", "MNN");
+    ot_model *b = fit_fs(find_series("Nile"), "ets", "MNN/ml");
+    assert_string_equal(a->par_name[1], "l");
+    assert_true(a->loglik == b->loglik && a->par[0] == b->par[0] && a->par[1] == b->par[1]);
+    NEAR(a->aicc, 1458.5519156063, 0.01);
+    ot_model_free(b);
+    ot_model_free(a);
+    a = fit_fs(find_series("UKgas"), "ets", "ANN");
+    assert_string_equal(a->par_name[1], "l");
+    NEAR(a->par[1], 129.2, 1e-9);
+    ot_model_free(a);
+}
+
 /* ---- failures ----------------------------------------------------------- */
 
 static void test_ets_errors(void **state)
@@ -425,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_ets_fixed_specs_vs_r),
         cmocka_unit_test(test_ets_auto_vs_r),
         cmocka_unit_test(test_ets_search_is_best_of_fixed_fits),
+        cmocka_unit_test(test_ets_initial_level),
         cmocka_unit_test(test_ets_errors),
     };
     return cmocka_run_group_tests(tests, load_series, NULL);
