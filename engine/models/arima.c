@@ -28,7 +28,6 @@
 
 #define MAXP 5        /* p, q at most */
 #define MAXSP 2       /* P, Q at most */
-#define MAXORDER 5    /* p + q + P + Q at most (auto) */
 #define MAXR 64       /* state dimension: max(p + mP, q + mQ + 1) */
 #define MAXD 80       /* degree of the differencing polynomial: d + mD */
 #define PENALTY 1e12
