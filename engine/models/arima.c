@@ -990,6 +990,32 @@ static double fit_order(const double *y, size_t n, const order *o, int flags, do
     return m2ll;
 }
 
+/* A model with no ARMA part and, when o->constant, the constant fixed at
+ * mu (forecast's Arima(..., fixed = ...) for data that differencing makes
+ * constant).  Fills *s; returns -2 log L, minus infinity when the residuals
+ * are all zero (R reports an infinite likelihood), NaN when too short. */
+static double fixed_order(const double *y, size_t n, const order *o, double mu, double *wbuf,
+                          arima_state *s)
+{
+    int deg;
+    double poly[MAXD + 1];
+    size_t nw = difference(y, n, o->d, o->D, o->m, wbuf, poly, &deg);
+    if (deg > MAXD || nw == 0)
+        return NAN;
+    memset(s, 0, sizeof *s);
+    s->o = *o;
+    s->mu = o->constant ? mu : 0.0;
+    double s2;
+    double m2ll = kalman(s, wbuf, nw, &s2, NULL, s->a, s->P);
+    s->sigma2 = s2;
+    memcpy(s->dpoly, poly, (size_t)(deg + 1) * sizeof poly[0]);
+    s->nd = deg;
+    s->n = n;
+    for (int i = 0; i < deg; i++)
+        s->ylast[i] = y[n - (size_t)deg + (size_t)i];
+    return m2ll;
+}
+
 static double aicc_of(double m2ll, const order *o, size_t nw)
 {
     double k = o->p + o->q + o->P + o->Q + o->constant + 1;
@@ -1120,6 +1146,8 @@ typedef struct search {
     int flags;     /* of fit_order for each model */
     double offset; /* with FIT_CSS: auto.arima's offset, making CSS fits comparable */
     int maxp, maxq, maxP, maxQ;
+    int fixed;       /* differenced data constant: the model bo, constant fixed */
+    double fixed_mu;
     struct {
         order o;
         double ic;
@@ -1330,6 +1358,19 @@ static int fit_arima(ot_model *m, const double *y, size_t n, const ot_model_opts
         size_t nw = difference(y, n, 0, D, period, w, NULL, NULL);
         int d = kpss_d(w, &nw);
         int m3 = (int)(n / 3), seas = period > 1;
+        if (is_constant(w, nw)) {
+            /* auto.arima's rules for data that are constant once
+             * differenced: a fixed mean or drift (mean(dx), per period or
+             * per season) when d < 2 and not both d and D, none otherwise */
+            double mean = 0.0;
+            for (size_t i = 0; i < nw; i++)
+                mean += w[i] / (double)nw;
+            sr.fixed = 1;
+            sr.fixed_mu = mean;
+            sr.bo = (order){0, d, 0, 0, D, 0, D ? period : 1, (D > 0 && d == 0) || (D == 0 && d < 2)};
+            sr.best = 0.0;
+            goto chosen;
+        }
         sr.maxp = sr.maxq = m3 < MAXP ? m3 : MAXP;
         sr.maxP = sr.maxQ = seas ? ((int)(n / 3 / (size_t)period) < MAXSP ? (int)(n / 3 / (size_t)period) : MAXSP) : 0;
         if (seas && sr.maxP > 0 && sr.maxp > period - 1)
@@ -1373,20 +1414,25 @@ static int fit_arima(ot_model *m, const double *y, size_t n, const ot_model_opts
         rc = ot_err_set(err, OT_EDATA, "arima: no model could be fitted to %zu values", n);
         goto done;
     }
+chosen:
     *st = sr.bs;
     {
-        const order *o = &st->o;
-        size_t nw = n - (size_t)st->nd;
+        const order *o = &sr.bo;
         /* the choice refitted: an order given is polished beyond R's optimum
          * (FIT_THOROUGH); the automatic choice is R's fit, as auto.arima */
-        double m2ll = fit_order(y, n, o, sr.flags & FIT_THOROUGH, w, st);
-        size_t k = (size_t)(o->p + o->q + o->P + o->Q + o->constant);
+        double m2ll = sr.fixed ? fixed_order(y, n, o, sr.fixed_mu, w, st)
+                               : fit_order(y, n, o, sr.flags & FIT_THOROUGH, w, st);
+        size_t nw = n - (size_t)st->nd;
+        size_t k = sr.fixed ? 0 : (size_t)(o->p + o->q + o->P + o->Q + o->constant);
         m->loglik = -0.5 * m2ll;
         m->sigma2 = st->sigma2;
         ot_model_set_ic(m, k + 1);
-        m->aicc = aicc_of(m2ll, o, nw); /* on the differenced length, as R */
+        m->aicc = sr.fixed ? m2ll + 2.0 + 4.0 / ((double)nw - 2.0) /* k = 1: sigma2 */
+                           : aicc_of(m2ll, o, nw); /* on the differenced length, as R */
         m->aic = m2ll + 2.0 * (double)(k + 1);
         m->bic = m2ll + (double)(k + 1) * log((double)nw);
+        if (!isfinite(m2ll)) /* a perfect fit: no likelihood to report */
+            m->loglik = m->aic = m->aicc = m->bic = NAN;
         describe(o, m->desc, sizeof m->desc);
         char name[16];
         for (int i = 0; i < o->p; i++)
@@ -1399,7 +1445,9 @@ static int fit_arima(ot_model *m, const double *y, size_t n, const ot_model_opts
             snprintf(name, sizeof name, "sma%d", i + 1),
                 ot_model_add_par(m, name, st->stheta[i]);
         if (o->constant)
-            ot_model_add_par(m, o->d + o->D == 1 ? "drift" : "mean", st->mu);
+            /* R's drift is per period: mu / m after a seasonal difference */
+            ot_model_add_par(m, o->d + o->D == 1 ? "drift" : "mean",
+                             o->D ? st->mu / o->m : st->mu);
         /* fitted values: y minus the one-step innovations of the differenced model */
         double *v = ot_model_calloc(m, nw, sizeof *v);
         if (!v) {

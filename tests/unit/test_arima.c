@@ -221,6 +221,55 @@ static void test_arima_simulate_matches_intervals(void **state)
     ot_model_free(m);
 }
 
+/* Data that differencing makes constant follow auto.arima's rules, with
+ * the constant fixed, not estimated (R 4.2, forecast 8.20):
+ *   auto.arima(ts(rep(5, 40)))                  ARIMA(0,0,0) with non-zero mean, mean 5
+ *   auto.arima(ts(2 * (0:39) + 3))              ARIMA(0,1,0) with drift, drift 2
+ *   auto.arima(ts(10 + (0:47) %% 12 + 0.5 * (0:47), frequency = 12))
+ *                                               ARIMA(0,0,0)(0,1,0)[12] with drift, drift 0.5
+ * The last forecasts y_{48+h} = y_{36+h} + 12 * 0.5: for h = 1,
+ * 10 + 0 + 0.5 * 36 + 6 = 34, exactly. */
+static void test_arima_auto_deterministic(void **state)
+{
+    (void)state;
+    double v[48];
+    struct {
+        ot_freq fr;
+        int period;
+        size_t n;
+        const char *desc, *par;
+        double value;
+    } cases[] = {
+        {OT_FREQ_Y, 1, 40, "ARIMA(0,0,0) with non-zero mean", "mean", 5.0},
+        {OT_FREQ_Y, 1, 40, "ARIMA(0,1,0) with drift", "drift", 2.0},
+        {OT_FREQ_M, 12, 48, "ARIMA(0,0,0)(0,1,0)[12] with drift", "drift", 0.5},
+    };
+    for (int c = 0; c < 3; c++) {
+        for (size_t t = 0; t < cases[c].n; t++)
+            v[t] = c == 0 ? 5.0 : c == 1 ? 2.0 * (double)t + 3.0
+                                         : 10.0 + (double)(t % 12) + 0.5 * (double)t;
+        ot_err err;
+        ot_series *y = ot_series_from(NULL, cases[c].fr, 2000, v, cases[c].n, &err);
+        assert_non_null(y);
+        ot_model_opts o = {.period = cases[c].period};
+        ot_model *m = NULL;
+        assert_int_equal(ot_model_fit(y, "arima", &o, &m, &err), OT_OK);
+        assert_string_equal(m->desc, cases[c].desc);
+        assert_int_equal(m->npar, 1);
+        assert_string_equal(m->par_name[0], cases[c].par);
+        NEAR(m->par[0], cases[c].value, 1e-9);
+        if (c == 2) {
+            ot_forecast *f = NULL;
+            assert_int_equal(ot_model_forecast(m, 12, NULL, 0, &f, &err), OT_OK);
+            NEAR(f->mean->v[0], 34.0, 1e-9);
+            NEAR(f->mean->v[11], 10.0 + 11.0 + 0.5 * 47.0 + 6.0, 1e-9);
+            ot_forecast_free(f);
+        }
+        ot_model_free(m);
+        ot_series_free(y);
+    }
+}
+
 static void test_arima_errors(void **state)
 {
     ot_err err;
@@ -249,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_arima_fixed_orders_vs_r),
         cmocka_unit_test(test_arima_auto_vs_r),
         cmocka_unit_test(test_arima_simulate_matches_intervals),
+        cmocka_unit_test(test_arima_auto_deterministic),
         cmocka_unit_test(test_arima_errors),
     };
     return cmocka_run_group_tests(tests, load_series, NULL);
