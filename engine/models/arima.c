@@ -1072,20 +1072,22 @@ static int is_constant(const double *x, size_t n)
 /* Seasonal strength max(0, min(1, 1 - Var(R) / Var(S + R))) of an STL
  * decomposition with s.window = 11 (Wang, Smith & Hyndman 2006; forecast's
  * seas.heuristic on mstl()); D = 1 when above 0.64, as
- * forecast::nsdiffs(test = "seas", max.D = 1).  0 for constant data, for
- * n <= 2m (STL needs two periods) and when STL cannot run. */
+ * forecast::nsdiffs(test = "seas", max.D = 1).  0 for constant data and
+ * for n <= 2m (STL needs two periods); -1 when memory runs out. */
 static int seasonal_d(const ot_model *md, const double *y, size_t n, int m)
 {
     if (m < 2 || n <= 2 * (size_t)m || is_constant(y, n))
         return 0;
     double *buf = ot_model_calloc(md, 2 * n, sizeof *buf);
     if (!buf)
-        return 0;
+        return -1;
     double *se = buf, *tr = buf + n;
     ot_stl_opts o;
     ot_stl_defaults(&o, m, 11, 0);
-    int D = 0;
-    if (ot_stl(y, n, &o, &md->alloc, se, tr, NULL, NULL) == OT_OK) {
+    int D = 0, rc = ot_stl(y, n, &o, &md->alloc, se, tr, NULL, NULL);
+    if (rc == OT_ENOMEM)
+        D = -1;
+    else if (rc == OT_OK) {
         double mr = 0, ms = 0, vr = 0, vs = 0;
         for (size_t i = 0; i < n; i++) {
             mr += (y[i] - se[i] - tr[i]) / (double)n;
@@ -1355,6 +1357,10 @@ static int fit_arima(ot_model *m, const double *y, size_t n, const ot_model_opts
          * KPSS on the seasonally differenced data; the order bounds from the
          * length; a drift when d + D = 1, a mean when d + D = 0. */
         int D = period > 1 && n > 2 * (size_t)period ? seasonal_d(m, y, n, period) : 0;
+        if (D < 0) {
+            rc = ot_err_set(err, OT_ENOMEM, "out of memory");
+            goto done;
+        }
         size_t nw = difference(y, n, 0, D, period, w, NULL, NULL);
         int d = kpss_d(w, &nw);
         int m3 = (int)(n / 3), seas = period > 1;

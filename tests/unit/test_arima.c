@@ -14,6 +14,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "failalloc.h"
 #include "models/model.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
@@ -270,6 +271,37 @@ static void test_arima_auto_deterministic(void **state)
     }
 }
 
+/* The automatic search on 30 monthly values (so STL runs for the seasonal
+ * test) under allocation failure N = 1, 2, ... until it succeeds: always
+ * OT_ENOMEM with "out of memory", never a leak. */
+static void test_arima_alloc_failure(void **state)
+{
+    (void)state;
+    const fseries *src = find_series("AirPassengers");
+    for (int n = 1;; n++) {
+        failalloc fa = {0};
+        ot_alloc a = {failalloc_f, &fa};
+        ot_err err;
+        ot_series *y = ot_series_from(&a, OT_FREQ_M, 0, src->v, 30, &err);
+        assert_non_null(y);
+        fa.calls = 0;
+        fa.fail_at = n;
+        ot_model_opts o = {.period = 12};
+        ot_model *m = NULL;
+        int rc = ot_model_fit(y, "arima", &o, &m, &err);
+        if (rc != OT_OK) {
+            assert_int_equal(rc, OT_ENOMEM);
+            assert_string_equal(err.msg, "out of memory");
+        }
+        ot_model_free(m);
+        ot_series_free(y);
+        assert_int_equal(fa.blocks, 0);
+        assert_int_equal(fa.bytes, 0);
+        if (rc == OT_OK)
+            break;
+    }
+}
+
 static void test_arima_errors(void **state)
 {
     ot_err err;
@@ -299,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_arima_auto_vs_r),
         cmocka_unit_test(test_arima_simulate_matches_intervals),
         cmocka_unit_test(test_arima_auto_deterministic),
+        cmocka_unit_test(test_arima_alloc_failure),
         cmocka_unit_test(test_arima_errors),
     };
     return cmocka_run_group_tests(tests, load_series, NULL);
