@@ -432,7 +432,7 @@ static double simplex(problem *pb, double *x, size_t k, size_t evals)
     return best;
 }
 
-/* ---- R's check of the fitted Hessian (forecast's checkarima) ----------- */
+/* ---- R's AR parametrisation ------------------------------------------- */
 
 /* R's partrans: p PACF values tanh(raw) to AR coefficients by the
  * Durbin-Levinson recursion. */
@@ -472,156 +472,6 @@ static int invpartrans(int p, const double *phi, double *raw)
         raw[j] = atanh(raw[j]);
     }
     return 0;
-}
-
-/* R's armafn: half the -2 log L per observation, less constants, at the
- * parameters of R's optimiser (AR blocks as raw PACF values, MA as they
- * are, the constant in mu units); HUGE_VAL when the filter fails. */
-static double armafn(const order *o, const double *w, size_t nw, const double *par)
-{
-    arima_state s;
-    memset(&s, 0, sizeof s);
-    int k = 0;
-    partrans(o->p, par, s.phi);
-    k += o->p;
-    for (int i = 0; i < o->q; i++)
-        s.theta[i] = par[k++];
-    partrans(o->P, par + k, s.sphi);
-    k += o->P;
-    for (int i = 0; i < o->Q; i++)
-        s.stheta[i] = par[k++];
-    s.mu = o->constant ? par[k] : 0.0;
-    s.o = *o;
-    expand(o, s.phi, s.theta, s.sphi, s.stheta, s.ar, &s.np, s.ma, &s.nq);
-    double v = kalman(&s, w, nw, NULL, NULL, NULL, NULL);
-    return isfinite(v) ? v / (2.0 * (double)nw) : HUGE_VAL;
-}
-
-/* forecast's checkarima after R's arima(): the Hessian of armafn by R's
- * optimHess (central differences of central-difference gradients, steps
- * 1e-3, and 1e-2 sd(w) / sqrt(n) for the constant, whose parscale is ten
- * standard errors), then var = A' H^-1 A with A the Jacobian of partrans
- * (forward differences, 1e-3).  Returns 0 (a rejected fit, ic = Inf in
- * forecast) when H is singular to working precision, as solve() stops, or
- * a variance is negative (sqrt gives NaN); 1 otherwise. */
-static int hessian_ok(const arima_state *s, const double *w, size_t nw)
-{
-    const order *o = &s->o;
-    int k = o->p + o->q + o->P + o->Q + o->constant;
-    if (k == 0)
-        return 1;
-    double par[2 * MAXP + 2 * MAXSP + 1], step[2 * MAXP + 2 * MAXSP + 1];
-    int j = 0;
-    if (invpartrans(o->p, s->phi, par) != 0)
-        return 0;
-    j += o->p;
-    for (int i = 0; i < o->q; i++)
-        par[j++] = s->theta[i];
-    if (invpartrans(o->P, s->sphi, par + j) != 0)
-        return 0;
-    j += o->P;
-    for (int i = 0; i < o->Q; i++)
-        par[j++] = s->stheta[i];
-    for (int i = 0; i < k; i++)
-        step[i] = 1e-3;
-    if (o->constant) {
-        double mean = 0.0, ss = 0.0;
-        for (size_t t = 0; t < nw; t++)
-            mean += w[t] / (double)nw;
-        for (size_t t = 0; t < nw; t++)
-            ss += (w[t] - mean) * (w[t] - mean);
-        par[j] = s->mu;
-        step[j] = 1e-2 * sqrt(ss / (double)(nw - 1)) / sqrt((double)nw);
-        if (!(step[j] > 0.0))
-            return 0;
-    }
-    /* gradients at par +- step_i e_i, each by central differences */
-    double H[(2 * MAXP + 2 * MAXSP + 1) * (2 * MAXP + 2 * MAXSP + 1)];
-    double g1[2 * MAXP + 2 * MAXSP + 1], g2[2 * MAXP + 2 * MAXSP + 1];
-    for (int i = 0; i < k; i++) {
-        for (int side = 0; side < 2; side++) {
-            double *g = side ? g2 : g1, x[2 * MAXP + 2 * MAXSP + 1];
-            memcpy(x, par, (size_t)k * sizeof x[0]);
-            x[i] += side ? -step[i] : step[i];
-            for (int l = 0; l < k; l++) {
-                double keep = x[l];
-                x[l] = keep + step[l];
-                double fp = armafn(o, w, nw, x);
-                x[l] = keep - step[l];
-                double fm = armafn(o, w, nw, x);
-                x[l] = keep;
-                g[l] = (fp - fm) / (2.0 * step[l]);
-            }
-        }
-        for (int l = 0; l < k; l++)
-            H[i * k + l] = (g1[l] - g2[l]) / (2.0 * step[i]);
-    }
-    for (int i = 0; i < k; i++)
-        for (int l = 0; l < i; l++)
-            H[i * k + l] = H[l * k + i] = 0.5 * (H[i * k + l] + H[l * k + i]);
-    for (int i = 0; i < k * k; i++)
-        if (!isfinite(H[i]))
-            return 0;
-    /* H^-1 by LU; singular when the reciprocal 1-norm condition number is
-     * below the machine epsilon (R's solve: "computationally singular") */
-    double norm = 0.0;
-    for (int l = 0; l < k; l++) {
-        double c = 0.0;
-        for (int i = 0; i < k; i++)
-            c += fabs(H[i * k + l]);
-        norm = fmax(norm, c);
-    }
-    double Hinv[(2 * MAXP + 2 * MAXSP + 1) * (2 * MAXP + 2 * MAXSP + 1)];
-    size_t perm_data[2 * MAXP + 2 * MAXSP + 1];
-    gsl_permutation perm = {(size_t)k, perm_data};
-    gsl_matrix_view hv = gsl_matrix_view_array(H, (size_t)k, (size_t)k);
-    gsl_matrix_view iv = gsl_matrix_view_array(Hinv, (size_t)k, (size_t)k);
-    int sgn;
-    if (gsl_linalg_LU_decomp(&hv.matrix, &perm, &sgn) != GSL_SUCCESS)
-        return 0;
-    for (int i = 0; i < k; i++)
-        if (H[i * k + i] == 0.0)
-            return 0;
-    if (gsl_linalg_LU_invert(&hv.matrix, &perm, &iv.matrix) != GSL_SUCCESS)
-        return 0;
-    double inorm = 0.0;
-    for (int l = 0; l < k; l++) {
-        double c = 0.0;
-        for (int i = 0; i < k; i++)
-            c += fabs(Hinv[i * k + l]);
-        inorm = fmax(inorm, c);
-    }
-    if (!(norm * inorm > 0.0) || 1.0 / (norm * inorm) < 2.220446049250313e-16)
-        return 0;
-    /* A: identity but for the AR blocks, A(i, l) = d phi_l / d raw_i */
-    double A[(2 * MAXP + 2 * MAXSP + 1) * (2 * MAXP + 2 * MAXSP + 1)];
-    for (int i = 0; i < k; i++)
-        for (int l = 0; l < k; l++)
-            A[i * k + l] = i == l;
-    int off[2] = {0, o->p + o->q}, len[2] = {o->p, o->P};
-    for (int b = 0; b < 2; b++) {
-        double base[MAXP], moved[MAXP], raw[MAXP];
-        if (len[b] == 0)
-            continue;
-        memcpy(raw, par + off[b], (size_t)len[b] * sizeof raw[0]);
-        partrans(len[b], raw, base);
-        for (int i = 0; i < len[b]; i++) {
-            raw[i] += 1e-3;
-            partrans(len[b], raw, moved);
-            for (int l = 0; l < len[b]; l++)
-                A[(off[b] + i) * k + off[b] + l] = (moved[l] - base[l]) / 1e-3;
-            raw[i] -= 1e-3;
-        }
-    }
-    for (int l = 0; l < k; l++) {
-        double v = 0.0;
-        for (int i = 0; i < k; i++)
-            for (int m = 0; m < k; m++)
-                v += A[i * k + l] * Hinv[i * k + m] * A[m * k + l];
-        if (!(v >= 0.0))
-            return 0;
-    }
-    return 1;
 }
 
 /* Differences y by (1-B)^d (1-B^m)^D into w (n - d - mD values) and writes
@@ -911,6 +761,136 @@ static int r_css_ml(const double *w, size_t nw, const order *o, int css_only, do
     if (o->constant)
         x[j] = s.mu;
     return 0;
+}
+
+/* forecast's checkarima after R's arima(): the Hessian of r_fn (ML) by R's
+ * optimHess (central differences of central-difference gradients, steps
+ * 1e-3, and 1e-2 sd(w) / sqrt(n) for the constant, whose parscale is ten
+ * standard errors), then var = A' H^-1 A with A the Jacobian of partrans
+ * (forward differences, 1e-3).  Returns 0 (a rejected fit, ic = Inf in
+ * forecast) when H is singular to working precision, as solve() stops, or
+ * a variance is negative (sqrt gives NaN); 1 otherwise. */
+static int hessian_ok(const arima_state *s, const double *w, size_t nw)
+{
+    const order *o = &s->o;
+    rproblem rp = {w, nw, *o, 0, 1, 1.0, {0}}; /* R's armafn, the constant as mu */
+    for (int i = 0; i < NPAR; i++)
+        rp.parscale[i] = 1.0;
+    int k = o->p + o->q + o->P + o->Q + o->constant;
+    if (k == 0)
+        return 1;
+    double par[2 * MAXP + 2 * MAXSP + 1], step[2 * MAXP + 2 * MAXSP + 1];
+    int j = 0;
+    if (invpartrans(o->p, s->phi, par) != 0)
+        return 0;
+    j += o->p;
+    for (int i = 0; i < o->q; i++)
+        par[j++] = s->theta[i];
+    if (invpartrans(o->P, s->sphi, par + j) != 0)
+        return 0;
+    j += o->P;
+    for (int i = 0; i < o->Q; i++)
+        par[j++] = s->stheta[i];
+    for (int i = 0; i < k; i++)
+        step[i] = 1e-3;
+    if (o->constant) {
+        double mean = 0.0, ss = 0.0;
+        for (size_t t = 0; t < nw; t++)
+            mean += w[t] / (double)nw;
+        for (size_t t = 0; t < nw; t++)
+            ss += (w[t] - mean) * (w[t] - mean);
+        par[j] = s->mu;
+        step[j] = 1e-2 * sqrt(ss / (double)(nw - 1)) / sqrt((double)nw);
+        if (!(step[j] > 0.0))
+            return 0;
+    }
+    /* gradients at par +- step_i e_i, each by central differences */
+    double H[(2 * MAXP + 2 * MAXSP + 1) * (2 * MAXP + 2 * MAXSP + 1)];
+    double g1[2 * MAXP + 2 * MAXSP + 1], g2[2 * MAXP + 2 * MAXSP + 1];
+    for (int i = 0; i < k; i++) {
+        for (int side = 0; side < 2; side++) {
+            double *g = side ? g2 : g1, x[2 * MAXP + 2 * MAXSP + 1];
+            memcpy(x, par, (size_t)k * sizeof x[0]);
+            x[i] += side ? -step[i] : step[i];
+            for (int l = 0; l < k; l++) {
+                double keep = x[l];
+                x[l] = keep + step[l];
+                double fp = r_fn(&rp, x);
+                x[l] = keep - step[l];
+                double fm = r_fn(&rp, x);
+                x[l] = keep;
+                g[l] = (fp - fm) / (2.0 * step[l]);
+            }
+        }
+        for (int l = 0; l < k; l++)
+            H[i * k + l] = (g1[l] - g2[l]) / (2.0 * step[i]);
+    }
+    for (int i = 0; i < k; i++)
+        for (int l = 0; l < i; l++)
+            H[i * k + l] = H[l * k + i] = 0.5 * (H[i * k + l] + H[l * k + i]);
+    for (int i = 0; i < k * k; i++)
+        if (!isfinite(H[i]))
+            return 0;
+    /* H^-1 by LU; singular when the reciprocal 1-norm condition number is
+     * below the machine epsilon (R's solve: "computationally singular") */
+    double norm = 0.0;
+    for (int l = 0; l < k; l++) {
+        double c = 0.0;
+        for (int i = 0; i < k; i++)
+            c += fabs(H[i * k + l]);
+        norm = fmax(norm, c);
+    }
+    double Hinv[(2 * MAXP + 2 * MAXSP + 1) * (2 * MAXP + 2 * MAXSP + 1)];
+    size_t perm_data[2 * MAXP + 2 * MAXSP + 1];
+    gsl_permutation perm = {(size_t)k, perm_data};
+    gsl_matrix_view hv = gsl_matrix_view_array(H, (size_t)k, (size_t)k);
+    gsl_matrix_view iv = gsl_matrix_view_array(Hinv, (size_t)k, (size_t)k);
+    int sgn;
+    if (gsl_linalg_LU_decomp(&hv.matrix, &perm, &sgn) != GSL_SUCCESS)
+        return 0;
+    for (int i = 0; i < k; i++)
+        if (H[i * k + i] == 0.0)
+            return 0;
+    if (gsl_linalg_LU_invert(&hv.matrix, &perm, &iv.matrix) != GSL_SUCCESS)
+        return 0;
+    double inorm = 0.0;
+    for (int l = 0; l < k; l++) {
+        double c = 0.0;
+        for (int i = 0; i < k; i++)
+            c += fabs(Hinv[i * k + l]);
+        inorm = fmax(inorm, c);
+    }
+    if (!(norm * inorm > 0.0) || 1.0 / (norm * inorm) < 2.220446049250313e-16)
+        return 0;
+    /* A: identity but for the AR blocks, A(i, l) = d phi_l / d raw_i */
+    double A[(2 * MAXP + 2 * MAXSP + 1) * (2 * MAXP + 2 * MAXSP + 1)];
+    for (int i = 0; i < k; i++)
+        for (int l = 0; l < k; l++)
+            A[i * k + l] = i == l;
+    int off[2] = {0, o->p + o->q}, len[2] = {o->p, o->P};
+    for (int b = 0; b < 2; b++) {
+        double base[MAXP], moved[MAXP], raw[MAXP];
+        if (len[b] == 0)
+            continue;
+        memcpy(raw, par + off[b], (size_t)len[b] * sizeof raw[0]);
+        partrans(len[b], raw, base);
+        for (int i = 0; i < len[b]; i++) {
+            raw[i] += 1e-3;
+            partrans(len[b], raw, moved);
+            for (int l = 0; l < len[b]; l++)
+                A[(off[b] + i) * k + off[b] + l] = (moved[l] - base[l]) / 1e-3;
+            raw[i] -= 1e-3;
+        }
+    }
+    for (int l = 0; l < k; l++) {
+        double v = 0.0;
+        for (int i = 0; i < k; i++)
+            for (int m = 0; m < k; m++)
+                v += A[i * k + l] * Hinv[i * k + m] * A[m * k + l];
+        if (!(v >= 0.0))
+            return 0;
+    }
+    return 1;
 }
 
 enum { FIT_THOROUGH = 1, FIT_STRICT = 2, FIT_CSS = 4 };
