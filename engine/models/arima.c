@@ -1162,6 +1162,8 @@ static double fit_ic(search *sr, order o)
 {
     arima_state s;
     double ic = INFINITY;
+    if (ot_models_interrupted()) /* asked to stop: no more fits (fit_arima fails, */
+        return ic;               /* and ot_model_fit_array reports the stop) */
     double v = fit_order(sr->y, sr->n, &o, sr->flags, sr->w, &s);
     size_t nstar = sr->n - (size_t)(o.d + o.D * o.m);
     if (isfinite(v)) {
@@ -1272,8 +1274,12 @@ static void stepwise(search *sr, int d, int D, int m, int constant)
     }
 }
 
-static int parse_order(const char *s, order *o)
+/* Reads "(p,d,q)" or "(p,d,q)(P,D,Q)", then optionally "+c" (with a
+ * constant: a mean, or a drift when d + D = 1) or "-c" (without); *cst is
+ * 1, 0, or -1 when not said (a mean exactly when d + D = 0, as Arima). */
+static int parse_order(const char *s, order *o, int *cst)
 {
+    *cst = -1;
     o->P = o->D = o->Q = 0;
     int used = 0;
     if (sscanf(s, " (%d,%d,%d)%n", &o->p, &o->d, &o->q, &used) != 3)
@@ -1284,7 +1290,11 @@ static int parse_order(const char *s, order *o)
             return -1;
         s += used;
     }
-    if (*s)
+    if ((s[0] == '+' || s[0] == '-') && s[1] == 'c') {
+        *cst = s[0] == '+';
+        s += 2;
+    }
+    if (*s || (*cst == 1 && o->d + o->D > 1))
         return -1;
     if (o->p < 0 || o->q < 0 || o->P < 0 || o->Q < 0 || o->p > MAXP || o->q > MAXP ||
         o->P > MAXSP || o->Q > MAXSP || o->d < 0 || o->d > 2 || o->D < 0 || o->D > 1)
@@ -1314,9 +1324,11 @@ static int fit_arima(ot_model *m, const double *y, size_t n, const ot_model_opts
     }
     if (opts->spec) {
         order o;
-        if (parse_order(opts->spec, &o) != 0) {
+        int cst;
+        if (parse_order(opts->spec, &o, &cst) != 0) {
             rc = ot_err_set(err, OT_EINVAL, "arima: bad order '%s' (\"(p,d,q)\" or "
-                            "\"(p,d,q)(P,D,Q)\", p, q <= 5, P, Q <= 2, d <= 2, D <= 1)",
+                            "\"(p,d,q)(P,D,Q)\", p, q <= 5, P, Q <= 2, d <= 2, D <= 1, then "
+                            "+c or -c for a constant or none; +c needs d + D <= 1)",
                             opts->spec);
             goto done;
         }
@@ -1325,10 +1337,11 @@ static int fit_arima(ot_model *m, const double *y, size_t n, const ot_model_opts
             rc = ot_err_set(err, OT_EDATA, "arima: a seasonal order needs a seasonal period above 1");
             goto done;
         }
-        o.constant = o.d + o.D == 0; /* as forecast::Arima: a mean, never a drift */
+        /* unsaid, as forecast::Arima: a mean, never a drift */
+        o.constant = cst >= 0 ? cst : o.d + o.D == 0;
         sr.flags = FIT_THOROUGH;
         fit_ic(&sr, o);
-        if (!isfinite(sr.best) && o.constant) { /* R's Arima keeps the mean; drop it if it fails */
+        if (!isfinite(sr.best) && o.constant && cst < 0) { /* R's Arima keeps the mean; drop it if it fails */
             o.constant = 0;
             fit_ic(&sr, o);
         }
@@ -1420,6 +1433,9 @@ chosen:
         if (!isfinite(m2ll)) /* a perfect fit: no likelihood to report */
             m->loglik = m->aic = m->aicc = m->bic = NAN;
         describe(o, m->desc, sizeof m->desc);
+        if (!sr.fixed) /* the spec that refits this choice (calibrated intervals) */
+            snprintf(m->spec_used, sizeof m->spec_used, "(%d,%d,%d)(%d,%d,%d)%s", o->p, o->d,
+                     o->q, o->P, o->D, o->Q, o->constant ? "+c" : "-c");
         char name[16];
         for (int i = 0; i < o->p; i++)
             snprintf(name, sizeof name, "ar%d", i + 1), ot_model_add_par(m, name, st->phi[i]);

@@ -309,7 +309,12 @@ static void test_arima_errors(void **state)
     assert_null(fit_fs(s, "(1,1)", &err));
     assert_int_equal(err.code, OT_EINVAL);
     assert_string_equal(err.msg, "arima: bad order '(1,1)' (\"(p,d,q)\" or \"(p,d,q)(P,D,Q)\", "
-                                 "p, q <= 5, P, Q <= 2, d <= 2, D <= 1)");
+                                 "p, q <= 5, P, Q <= 2, d <= 2, D <= 1, then +c or -c for a "
+                                 "constant or none; +c needs d + D <= 1)");
+    assert_null(fit_fs(s, "(0,2,1)+c", &err)); /* no constant after two differences */
+    assert_int_equal(err.code, OT_EINVAL);
+    assert_null(fit_fs(s, "(0,1,1)+x", &err));
+    assert_int_equal(err.code, OT_EINVAL);
     assert_null(fit_fs(s, "(6,0,0)", &err));
     assert_int_equal(err.code, OT_EINVAL);
     assert_null(fit_fs(s, "(0,1,1)(0,1,1)", &err));
@@ -324,6 +329,38 @@ static void test_arima_errors(void **state)
     ot_series_free(y);
 }
 
+/* "+c" / "-c" say whether a constant is fitted; the automatic choice names
+ * itself that way (m->spec_used), and that spec refits the same model. */
+static void test_arima_spec_constant(void **state)
+{
+    ot_err err;
+    const fseries *s = find_series("Nile");
+    ot_model *m = fit_fs(s, "(0,1,1)+c", &err);
+    assert_non_null(m);
+    assert_string_equal(m->desc, "ARIMA(0,1,1) with drift");
+    assert_string_equal(m->spec_used, "(0,1,1)(0,0,0)+c");
+    ot_model_free(m);
+    assert_non_null(m = fit_fs(s, "(1,0,0)-c", &err));
+    assert_string_equal(m->desc, "ARIMA(1,0,0) with zero mean");
+    ot_model_free(m);
+    assert_non_null(m = fit_fs(s, "(1,0,0)", &err)); /* unsaid: a mean when d + D = 0 */
+    assert_string_equal(m->desc, "ARIMA(1,0,0) with non-zero mean");
+    ot_model_free(m);
+    for (size_t i = 0; i < nfs; i++) {
+        ot_model *a = fit_fs(&fs[i], NULL, &err), *b = NULL;
+        assert_non_null(a);
+        if (!a->spec_used[0]) { /* a fixed model for data constant once differenced */
+            ot_model_free(a);
+            continue;
+        }
+        assert_non_null(b = fit_fs(&fs[i], a->spec_used, &err));
+        assert_string_equal(a->desc, b->desc);
+        assert_true(b->loglik >= a->loglik - 1e-6); /* polished from R's optimum */
+        ot_model_free(b);
+        ot_model_free(a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_arima_auto_deterministic),
         cmocka_unit_test(test_arima_alloc_failure),
         cmocka_unit_test(test_arima_errors),
+        cmocka_unit_test(test_arima_spec_constant),
     };
     return cmocka_run_group_tests(tests, load_series, NULL);
 }

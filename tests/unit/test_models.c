@@ -375,7 +375,7 @@ static void test_models_cv_intervals(void **state)
     assert_int_equal(ot_model_fit(sq, "combo", &o3, &a, &err), OT_OK);
     assert_non_null(strstr(a->desc, "ETS(A,N,N)"));
     assert_non_null(strstr(a->desc, "ARIMA(0,1,1)"));
-    assert_string_equal(a->spec_used, "median:ets=ANN,arima=(0,1,1)");
+    assert_string_equal(a->spec_used, "median:ets=ANN,arima=(0,1,1)(0,0,0)-c");
     ot_model_free(a);
     ot_model_free(e2);
     ot_model_free(e1);
