@@ -21,9 +21,10 @@ grep -m1 "model name" /proc/cpuinfo >> "$out/machine.txt" || true
 nproc >> "$out/machine.txt"
 for g in $groups; do
     echo "== $g: ontrack, 1 thread"
-    "$out/m3bench" "$data" "$g" ets,theta,arima,auto,combo,naive2 "$out/ontrack-$g" 1 1
-    echo "== $g: ontrack, 2 threads"
-    "$out/m3bench" "$data" "$g" ets,auto,arima "$out/ontrack2-$g" 1 2
+    "$out/m3bench" "$data" "$g" ets,theta,auto,naive2 "$out/ontrack-$g" 1 1
+    echo "== $g: ontrack, 2 threads (calibrated intervals: NAME@cv)"
+    "$out/m3bench" "$data" "$g" "arima,combo,ets@cv,theta@cv,auto@cv,arima@cv,combo@cv" \
+        "$out/ontrack2-$g" 1 2
     if [ "${SKIP_R:-0}" != 1 ]; then
         echo "== $g: R forecast $(Rscript -e 'cat(format(packageVersion("forecast")))')"
         Rscript "$here/r_bench.R" "$data" "$g" "${R_METHODS:-ets,theta,arima}" "$out/r-$g"
