@@ -29,7 +29,7 @@ int ot_model_fit_array(const ot_method *meth, const double *x, size_t n, const o
                        const ot_model_opts *o, ot_model **out, ot_err *err);
 
 /* 1 when every root of c[0] + c[1] z + ... + c[d] z^d (c[d] != 0) lies
- * inside |z| < rho (Schur–Cohn; ets.c).  Overwrites c[0..d]. */
+ * inside |z| < rho (Schur–Cohn; ets_fit.c).  Overwrites c[0..d]. */
 int ot_roots_inside(double *c, int d, double rho);
 
 /* The standard normal quantile for a two-sided level in percent (95 -> 1.96). */
