@@ -293,6 +293,17 @@ static void arm_watchdog(double secs, int hard)
     setitimer(ITIMER_REAL, &t, NULL);
 }
 
+int cli_parse_intervals(const char *cmd, const char *s, int *out)
+{
+    if (strcmp(s, "model") == 0)
+        *out = OT_PI_MODEL;
+    else if (strcmp(s, "cv") == 0)
+        *out = OT_PI_CV;
+    else
+        return cli_usage_error(cmd, "--intervals: expected 'model' or 'cv', got '%s'", s);
+    return 0;
+}
+
 void cli_watchdog(double secs)
 {
     arm_watchdog(secs, 1);

@@ -98,6 +98,10 @@ int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const
  * 1.  Write transactions are atomic, so the database keeps what was
  * committed. */
 void cli_watchdog(double secs);
+
+/* Parses a --intervals value, "model" or "cv", into *out (OT_PI_MODEL or
+ * OT_PI_CV).  Returns 0, or 2 after cli_usage_error naming cmd. */
+int cli_parse_intervals(const char *cmd, const char *s, int *out);
 /* The same without the last resort (the REPL: one statement's limit must
  * not end the session). */
 void cli_watchdog_soft(double secs);

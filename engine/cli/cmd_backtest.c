@@ -125,17 +125,6 @@ static int print_report(const ot_backtest *b, const char *method, int intervals,
     return rc;
 }
 
-/* Parses --intervals: "model" or "cv" into *out.  Returns 0, or 2 (usage). */
-static int parse_intervals(const char *s, int *out)
-{
-    if (strcmp(s, "model") == 0)
-        *out = OT_PI_MODEL;
-    else if (strcmp(s, "cv") == 0)
-        *out = OT_PI_CV;
-    else
-        return cli_usage_error("backtest", "--intervals: expected 'model' or 'cv', got '%s'", s);
-    return 0;
-}
 
 /* Parses "Y1-Y2" or "Y".  Returns 0 or 2. */
 static int parse_years(const char *s, int *from, int *to)
@@ -191,7 +180,7 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
     }
     if (method && !ot_proj_method_resolve(method))
         return cli_usage_error("backtest", "--method: unknown method '%s'", method);
-    if (intervals && (rc = parse_intervals(intervals, &o.intervals)))
+    if (intervals && (rc = cli_parse_intervals("backtest", intervals, &o.intervals)))
         return rc;
     if (o.intervals == OT_PI_CV &&
         strcmp(ot_proj_method_resolve(method), OT_PROJ_METHOD_FALLBACK) == 0)

@@ -21,17 +21,6 @@ static const char help[] =
     "at past origins (default model: its own spread; docs/methods-projection.md).\n"
     "--json prints JSON (docs/formats.md).\n";
 
-/* Parses --intervals: "model" or "cv" into *out.  Returns 0, or 2 (usage). */
-static int parse_intervals(const char *s, int *out)
-{
-    if (strcmp(s, "model") == 0)
-        *out = OT_PI_MODEL;
-    else if (strcmp(s, "cv") == 0)
-        *out = OT_PI_CV;
-    else
-        return cli_usage_error("project", "--intervals: expected 'model' or 'cv', got '%s'", s);
-    return 0;
-}
 
 int cmd_project(cli_global *g, int argc, char **argv)
 {
@@ -66,7 +55,7 @@ int cmd_project(cli_global *g, int argc, char **argv)
     if (method && !ot_proj_method_resolve(method))
         return cli_usage_error("project", "--method: unknown method '%s'", method);
     po.method = method;
-    if (intervals && (rc = parse_intervals(intervals, &po.intervals)))
+    if (intervals && (rc = cli_parse_intervals("project", intervals, &po.intervals)))
         return rc;
     if (po.intervals == OT_PI_CV &&
         strcmp(ot_proj_method_resolve(method), OT_PROJ_METHOD_FALLBACK) == 0)

@@ -716,6 +716,19 @@ static int r_css_ml(const double *w, size_t nw, const order *o, int css_only, do
     return 0;
 }
 
+/* The 1-norm (largest column sum of |a_il|) of the k x k matrix a. */
+static double norm1(const double *a, int k)
+{
+    double norm = 0.0;
+    for (int l = 0; l < k; l++) {
+        double c = 0.0;
+        for (int i = 0; i < k; i++)
+            c += fabs(a[i * k + l]);
+        norm = fmax(norm, c);
+    }
+    return norm;
+}
+
 /* forecast's checkarima after R's arima(): the Hessian of r_fn (ML) by R's
  * optimHess (central differences of central-difference gradients, steps
  * 1e-3, and 1e-2 sd(w) / sqrt(n) for the constant, whose parscale is ten
@@ -786,13 +799,7 @@ int ot_arima_hessian_ok(const arima_state *s, const double *w, size_t nw)
             return 0;
     /* H^-1 by LU; singular when the reciprocal 1-norm condition number is
      * below the machine epsilon (R's solve: "computationally singular") */
-    double norm = 0.0;
-    for (int l = 0; l < k; l++) {
-        double c = 0.0;
-        for (int i = 0; i < k; i++)
-            c += fabs(H[i * k + l]);
-        norm = fmax(norm, c);
-    }
+    double norm = norm1(H, k);
     double Hinv[(2 * MAXP + 2 * MAXSP + 1) * (2 * MAXP + 2 * MAXSP + 1)];
     size_t perm_data[2 * MAXP + 2 * MAXSP + 1];
     gsl_permutation perm = {(size_t)k, perm_data};
@@ -806,13 +813,7 @@ int ot_arima_hessian_ok(const arima_state *s, const double *w, size_t nw)
             return 0;
     if (gsl_linalg_LU_invert(&hv.matrix, &perm, &iv.matrix) != GSL_SUCCESS)
         return 0;
-    double inorm = 0.0;
-    for (int l = 0; l < k; l++) {
-        double c = 0.0;
-        for (int i = 0; i < k; i++)
-            c += fabs(Hinv[i * k + l]);
-        inorm = fmax(inorm, c);
-    }
+    double inorm = norm1(Hinv, k);
     if (!(norm * inorm > 0.0) || 1.0 / (norm * inorm) < 2.220446049250313e-16)
         return 0;
     /* A: identity but for the AR blocks, A(i, l) = d phi_l / d raw_i */
@@ -844,6 +845,18 @@ int ot_arima_hessian_ok(const arima_state *s, const double *w, size_t nw)
             return 0;
     }
     return 1;
+}
+
+/* Keeps in s what forecasts need to undo the differencing of y[0..n): the
+ * differencing polynomial poly[0..deg] and the last deg values. */
+static void keep_differencing(arima_state *s, const double *poly, int deg, const double *y,
+                              size_t n)
+{
+    memcpy(s->dpoly, poly, (size_t)(deg + 1) * sizeof poly[0]);
+    s->nd = deg;
+    s->n = n;
+    for (int i = 0; i < deg; i++)
+        s->ylast[i] = y[n - (size_t)deg + (size_t)i];
 }
 
 /* Fits one order as R's arima(method = "CSS-ML") does (r_css_ml).  Flags:
@@ -913,11 +926,7 @@ double ot_arima_fit_order(const double *y, size_t n, const order *o, int flags, 
     if (!isfinite(m2ll))
         return NAN;
     s->sigma2 = s2 * (double)nw / (double)(nw - k); /* as forecast's Arima: SSE / (n - k) */
-    memcpy(s->dpoly, poly, (size_t)(deg + 1) * sizeof poly[0]);
-    s->nd = deg;
-    s->n = n;
-    for (int i = 0; i < deg; i++)
-        s->ylast[i] = y[n - (size_t)deg + (size_t)i];
+    keep_differencing(s, poly, deg, y, n);
     return m2ll;
 }
 
@@ -939,11 +948,7 @@ double ot_arima_fixed_order(const double *y, size_t n, const order *o, double mu
     double s2;
     double m2ll = ot_arima_kalman(s, wbuf, nw, &s2, NULL, s->a, s->P);
     s->sigma2 = s2;
-    memcpy(s->dpoly, poly, (size_t)(deg + 1) * sizeof poly[0]);
-    s->nd = deg;
-    s->n = n;
-    for (int i = 0; i < deg; i++)
-        s->ylast[i] = y[n - (size_t)deg + (size_t)i];
+    keep_differencing(s, poly, deg, y, n);
     return m2ll;
 }
 

@@ -304,6 +304,37 @@ static void test_projection_model_method(void **state)
     assert_string_equal(ot_proj_method_resolve("auto"), ot_proj_method_resolve(NULL));
 }
 
+/* Projects t with every allocation of the working memory failing in turn
+ * (o->alloc replaced): each failure is "out of memory", leaks nothing and
+ * leaves *p untouched; the first run that gets through must equal want.
+ * Returns how many failures it took. */
+static long project_until_ok(const ot_target *t, fx_source *fx, ot_proj_opts o,
+                             const ot_projection *want)
+{
+    ot_projection p, before;
+    ot_err err;
+    failalloc f = {0};
+    ot_alloc a = {failalloc_f, &f};
+    o.alloc = &a;
+    int rc = OT_ENOMEM;
+    long n;
+    for (n = 1; rc == OT_ENOMEM && n < 1000; n++) {
+        f.calls = 0;
+        f.fail_at = n;
+        memset(&p, 0x5a, sizeof p);
+        before = p;
+        rc = ot_project_target(t, fx_get, fx, &o, &p, &err);
+        assert_int_equal(f.bytes, 0);
+        if (rc == OT_ENOMEM) {
+            assert_string_equal(err.msg, "out of memory");
+            assert_memory_equal(&p, &before, sizeof p);
+        }
+    }
+    assert_int_equal(rc, OT_OK);
+    assert_memory_equal(&p, want, sizeof p);
+    return n;
+}
+
 /* Calibrated intervals (OT_PI_CV) on a series whose late errors are larger
  * than its early ones: the model's own spread, estimated from the whole
  * history, is too narrow for the present, and its record at past origins
@@ -377,26 +408,7 @@ static void test_projection_cv_intervals(void **state)
     o.paths = 200;
     ot_projection want, p, before;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &want, &err), OT_OK);
-    failalloc f = {0};
-    ot_alloc al = {failalloc_f, &f};
-    o.alloc = &al;
-    int rc = OT_ENOMEM;
-    long n;
-    for (n = 1; rc == OT_ENOMEM && n < 1000; n++) {
-        f.calls = 0;
-        f.fail_at = n;
-        memset(&p, 0x5a, sizeof p);
-        before = p;
-        rc = ot_project_target(&t, fx_get, &fx, &o, &p, &err);
-        assert_int_equal(f.bytes, 0);
-        if (rc == OT_ENOMEM) {
-            assert_string_equal(err.msg, "out of memory");
-            assert_memory_equal(&p, &before, sizeof p);
-        }
-    }
-    assert_int_equal(rc, OT_OK);
-    assert_true(n > 23); /* the 23 refits allocate too */
-    assert_memory_equal(&p, &want, sizeof p);
+    assert_true(project_until_ok(&t, &fx, o, &want) > 23); /* the 23 refits allocate too */
 
     /* rwsd has no calibration; intervals is 0 or 1 */
     o.alloc = NULL;
@@ -536,29 +548,11 @@ static void test_projection_out_of_memory(void **state)
         ot_proj_opts o = fast_opts();
         o.paths = 200;
         o.method = method ? "snaive" : "rwsd";
-        ot_projection want, p, before;
+        ot_projection want;
         ot_err err;
         assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &want, &err), OT_OK);
-        failalloc f = {0};
-        ot_alloc a = {failalloc_f, &f};
-        o.alloc = &a;
-        int rc = OT_ENOMEM;
-        long n;
-        for (n = 1; rc == OT_ENOMEM && n < 1000; n++) {
-            f.calls = 0;
-            f.fail_at = n;
-            memset(&p, 0x5a, sizeof p);
-            before = p;
-            rc = ot_project_target(&t, fx_get, &fx, &o, &p, &err);
-            assert_int_equal(f.bytes, 0);
-            if (rc == OT_ENOMEM) {
-                assert_string_equal(err.msg, "out of memory");
-                assert_memory_equal(&p, &before, sizeof p);
-            }
-        }
-        assert_int_equal(rc, OT_OK);
-        assert_true(n > 8); /* it did fail several allocations first */
-        assert_memory_equal(&p, &want, sizeof p);
+        /* it did fail several allocations first */
+        assert_true(project_until_ok(&t, &fx, o, &want) > 8);
     }
 }
 
