@@ -279,58 +279,24 @@ static void sync_parent(const char *path)
     }
 }
 
-/* A number for CSV: shortest round-trip up to 10 significant digits, "" for NaN. */
-static void csv_num(FILE *f, double x)
+/* The CSV of docs/scheduling.md: the first 20 columns of the report's CSV
+ * (docs/reports.md), one row per target. */
+static int write_csv(const ot_target *t, const int64_t *ids, const ot_projection *p, size_t n,
+                     const char *as_of, FILE *f, ot_err *err)
 {
-    if (!isnan(x))
-        fprintf(f, "%.10g", x);
-}
-
-/* A CSV field, quoted as RFC 4180 when it holds a comma, quote or newline. */
-static void csv_str(FILE *f, const char *s)
-{
-    if (!s)
-        return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-/* The CSV of docs/scheduling.md: one row per target, fixed columns. */
-static void write_csv(const ot_target *t, const int64_t *ids, const ot_projection *p, size_t n,
-                      const char *as_of, FILE *f)
-{
-    fputs("target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,"
-          "prob,required,carry,outcome,status,method\r\n",
-          f);
-    for (size_t i = 0; i < n; i++) {
-        fprintf(f, "%lld,", (long long)ids[i]);
-        csv_str(f, t[i].label);
-        fputc(',', f);
-        csv_str(f, t[i].series);
-        fprintf(f, ",%d,%s,", t[i].year, ot_target_kind_name(t[i].kind));
-        csv_str(f, ot_target_op_name(t[i].op));
-        fputc(',', f);
-        csv_num(f, t[i].value);
-        fprintf(f, ",%s,%s", as_of, p[i].latest);
-        const double xs[] = {p[i].point, p[i].lo80, p[i].hi80,  p[i].lo95,  p[i].hi95,
-                             p[i].prob,  p[i].required, p[i].carry, p[i].outcome};
-        for (size_t k = 0; k < sizeof xs / sizeof *xs; k++) {
-            fputc(',', f);
-            csv_num(f, xs[k]);
-        }
-        fprintf(f, ",%s,", ot_proj_status_name(p[i].status));
-        csv_str(f, p[i].method);
-        fputs("\r\n", f);
-    }
+    ot_report_item *items = calloc(n ? n : 1, sizeof *items);
+    if (!items)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        items[i] = (ot_report_item){&t[i], &p[i], NULL, NULL, (long long)ids[i]};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.as_of = as_of;
+    doc.items = items;
+    doc.n = n;
+    int rc = ot_report_csv_columns(&doc, 20, f, err);
+    free(items);
+    return rc;
 }
 
 /* Writes s into a Markdown table cell: pipes escaped, newlines as spaces. */
@@ -465,7 +431,7 @@ static int write_output(const char *path, out_format fmt, const char *job, const
         write_md(job, as_of, t, p, n, f);
         break;
     case OUT_CSV:
-        write_csv(t, ids, p, n, as_of, f);
+        rc = write_csv(t, ids, p, n, as_of, f, err);
         break;
     case OUT_HTML:
         rc = write_html(job, as_of, t, ids, p, n, view, f, err);

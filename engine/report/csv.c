@@ -15,67 +15,104 @@ static const char header[] =
     "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,"
     "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes\r\n";
 
-/* Writes one field, quoted when it holds a comma, quote, CR or LF (quotes
- * doubled), followed by sep.  NULL is an empty field. */
-static void field(FILE *f, const char *s, int sep)
+/* One row being written: fields after the first ncols are dropped, and
+ * the ncols-th ends the line (CRLF). */
+typedef struct row {
+    FILE *f;
+    size_t col, ncols;
+} row;
+
+/* Ends the current field: a comma, or CRLF after the last column. */
+static void next(row *r)
 {
-    if (s && s[strcspn(s, ",\"\r\n")]) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else if (s) {
-        fputs(s, f);
-    }
-    fputc(sep, f);
+    fputs(++r->col == r->ncols ? "\r\n" : ",", r->f);
 }
 
-static void num(FILE *f, double x)
+/* A text field, quoted when it holds a comma, quote, CR or LF (quotes
+ * doubled).  NULL is an empty field. */
+static void field(row *r, const char *s)
 {
+    if (r->col >= r->ncols)
+        return;
+    if (s && s[strcspn(s, ",\"\r\n")]) {
+        fputc('"', r->f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', r->f);
+            fputc(*s, r->f);
+        }
+        fputc('"', r->f);
+    } else if (s) {
+        fputs(s, r->f);
+    }
+    next(r);
+}
+
+/* A number (%.10g), empty when not finite. */
+static void num(row *r, double x)
+{
+    if (r->col >= r->ncols)
+        return;
     if (!isnan(x) && !isinf(x))
-        fprintf(f, "%.10g", x);
-    fputc(',', f);
+        fprintf(r->f, "%.10g", x);
+    next(r);
+}
+
+/* An integer, empty when skip. */
+static void whole(row *r, long long x, int skip)
+{
+    if (r->col >= r->ncols)
+        return;
+    if (!skip)
+        fprintf(r->f, "%lld", x);
+    next(r);
 }
 
 int ot_report_csv(const ot_report_doc *doc, FILE *f, ot_err *err)
 {
+    return ot_report_csv_columns(doc, OT_REPORT_CSV_COLUMNS, f, err);
+}
+
+int ot_report_csv_columns(const ot_report_doc *doc, size_t ncols, FILE *f, ot_err *err)
+{
     int rc = report_check_doc(doc, err);
     if (rc != OT_OK)
         return rc;
-    fputs(header, f);
+    if (ncols == 0 || ncols > OT_REPORT_CSV_COLUMNS)
+        return ot_err_set(err, OT_EINVAL, "CSV columns %zu out of range 1..%d", ncols,
+                          OT_REPORT_CSV_COLUMNS);
+    const char *h = header;
+    for (size_t k = 0; k < ncols; k++) /* the first ncols names */
+        h += strcspn(h, ",\r") + 1;
+    fprintf(f, "%.*s\r\n", (int)(h - header - 1), header);
     for (size_t i = 0; i < doc->n; i++) {
         const ot_target *t = doc->items[i].target;
         const ot_projection *p = doc->items[i].proj;
-        if (doc->items[i].target_id > 0)
-            fprintf(f, "%lld", doc->items[i].target_id);
-        fputc(',', f);
-        field(f, t->label, ',');
-        field(f, t->series, ',');
-        fprintf(f, "%d,", t->year);
-        field(f, ot_target_kind_name(t->kind), ',');
-        field(f, ot_target_op_name(t->op), ',');
-        num(f, t->value);
-        field(f, doc->as_of, ',');
-        field(f, p->latest, ',');
-        num(f, p->point);
-        num(f, p->lo80);
-        num(f, p->hi80);
-        num(f, p->lo95);
-        num(f, p->hi95);
-        num(f, p->prob);
-        num(f, p->required);
-        num(f, p->carry);
-        num(f, p->outcome);
-        field(f, ot_proj_status_name(p->status), ',');
-        field(f, p->method, ',');
-        field(f, t->ref, ',');
-        num(f, p->ytd_growth);
-        fprintf(f, "%d,", p->periods_left);
-        field(f, p->notes, '\r');
-        fputc('\n', f);
+        row r = {f, 0, ncols};
+        whole(&r, doc->items[i].target_id, doc->items[i].target_id <= 0);
+        field(&r, t->label);
+        field(&r, t->series);
+        whole(&r, t->year, 0);
+        field(&r, ot_target_kind_name(t->kind));
+        field(&r, ot_target_op_name(t->op));
+        num(&r, t->value);
+        field(&r, doc->as_of);
+        field(&r, p->latest);
+        num(&r, p->point);
+        num(&r, p->lo80);
+        num(&r, p->hi80);
+        num(&r, p->lo95);
+        num(&r, p->hi95);
+        num(&r, p->prob);
+        num(&r, p->required);
+        num(&r, p->carry);
+        num(&r, p->outcome);
+        field(&r, ot_proj_status_name(p->status));
+        field(&r, p->method);
+        field(&r, t->ref);
+        num(&r, p->ytd_growth);
+        whole(&r, p->periods_left, 0);
+        field(&r, p->notes);
     }
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "cannot write the CSV report");

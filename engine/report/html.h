@@ -70,6 +70,10 @@ int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err);
 int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err);
 /* Writes RFC 4180 CSV with the fixed header of docs/reports.md. */
 int ot_report_csv(const ot_report_doc *doc, FILE *f, ot_err *err);
+/* The same with only the first ncols columns (1..OT_REPORT_CSV_COLUMNS;
+ * OT_EINVAL otherwise): the job outputs of docs/scheduling.md take 20. */
+#define OT_REPORT_CSV_COLUMNS 24
+int ot_report_csv_columns(const ot_report_doc *doc, size_t ncols, FILE *f, ot_err *err);
 /* Writes the projection JSON of docs/formats.md (via ot_report_json). */
 int ot_report_doc_json(const ot_report_doc *doc, FILE *f, ot_err *err);
 /* Dispatches on fmt to one of the four above. */

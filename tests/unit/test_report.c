@@ -17,6 +17,7 @@
 #include "report/html.h"
 #include "report/svg.h"
 #include "report/words.h"
+#include "failalloc.h"
 
 #define EPS 1e-9
 
@@ -117,6 +118,12 @@ static void test_report_nice_ticks(void **state)
     assert_float_equal(a, 4, EPS);
 }
 
+/* The job outputs' CSV (docs/scheduling.md): the first 20 columns. */
+static int csv20(const ot_report_doc *doc, FILE *f, ot_err *err)
+{
+    return ot_report_csv_columns(doc, 20, f, err);
+}
+
 /* The CSV header is the documented one; numbers are plain %.10g, NaN is
  * empty, text with a comma or quote is quoted with quotes doubled. */
 static void test_report_csv_columns(void **state)
@@ -146,6 +153,19 @@ static void test_report_csv_columns(void **state)
     s = render(ot_report_csv, &doc);
     assert_non_null(strstr(s, "\r\n,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,,2023Q3,"));
     free(s);
+    /* the first 20 columns, the 20th ending the line */
+    it.target_id = 17;
+    doc.as_of = "2023-10-31";
+    s = render(csv20, &doc);
+    assert_string_equal(s, "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,"
+                           "hi80,lo95,hi95,prob,required,carry,outcome,status,method\r\n"
+                           "17,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,"
+                           "8.25,6.5,10,5.75,12.125,0.795,4.5,8.7,,at_risk,"
+                           "ytd+shape(china.gdp)\r\n");
+    free(s);
+    ot_err e;
+    assert_int_equal(ot_report_csv_columns(&doc, 25, stdout, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "CSV columns 25 out of range 1..24");
 }
 
 /* Every data text is escaped: the label and the series become text, no
@@ -513,29 +533,6 @@ static void test_report_history(void **state)
     ot_series_free(fk.s);
 }
 
-/* A failing allocator: fails the n-th allocation, counts live bytes. */
-typedef struct failing {
-    int n, calls;
-    long long live;
-} failing;
-
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    failing *fa = ud;
-    if (nsize == 0) {
-        if (ptr)
-            fa->live -= (long long)osize;
-        free(ptr);
-        return NULL;
-    }
-    if (++fa->calls == fa->n)
-        return NULL;
-    void *q = realloc(ptr, nsize);
-    if (q)
-        fa->live += (long long)nsize - (ptr ? (long long)osize : 0);
-    return q;
-}
-
 /* The history under a failing allocator: fail the N-th allocation, N = 1,
  * 2, ... until the call succeeds; every failure is OT_ENOMEM with *out
  * untouched and nothing left allocated; the success equals the normal one. */
@@ -556,8 +553,8 @@ static void test_report_history_nomem(void **state)
     t.value = 1300;
     int succeeded = 0, failures = 0;
     for (int n = 1; n < 100 && !succeeded; n++) {
-        failing fa = {n, 0, 0};
-        ot_alloc a = {failing_alloc, &fa};
+        failalloc fa = {.fail_at = n};
+        ot_alloc a = {failalloc_f, &fa};
         ot_series *h = (ot_series *)&t; /* must stay untouched on failure */
         ot_err e;
         ot_err_clear(&e);
@@ -572,7 +569,7 @@ static void test_report_history_nomem(void **state)
             assert_ptr_equal(h, (ot_series *)&t);
             failures++;
         }
-        assert_int_equal(fa.live, 0);
+        assert_int_equal(fa.bytes, 0);
     }
     assert_true(succeeded);
     /* frame tables (5), the series (values, then key) fail in turn */
