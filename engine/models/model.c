@@ -326,10 +326,10 @@ typedef struct cv_cal {
 static int cv_calibrate(const ot_model *m, size_t h, cv_cal *cal, ot_err *err)
 {
     size_t n = m->n, norig = n / 2 < CV_ORIGINS ? n / 2 : CV_ORIGINS;
-    double *ss = ot_model_calloc(m, 4 * h, sizeof *ss);
+    double *ss = ot_model_calloc(m, 5 * h, sizeof *ss);
     if (!ss)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
-    double *ne = ss + h, *mean = ss + 2 * h, *bound = ss + 3 * h;
+    double *ne = ss + h, *mean = ss + 2 * h, *lo = ss + 3 * h, *up = ss + 4 * h;
     double level = 80.0, z = ot_zlevel(level);
     ot_model_opts po = {.period = m->period, .spec = m->spec_used[0] ? m->spec_used : NULL};
     int rc = OT_OK;
@@ -347,16 +347,11 @@ static int cv_calibrate(const ot_model *m, size_t h, cv_cal *cal, ot_err *err)
             continue;
         }
         size_t hj = n - t < h ? n - t : h;
-        double *lo = ot_model_calloc(m, hj, sizeof *lo);
-        if (!lo) {
-            ot_model_free(mt);
-            rc = ot_err_set(err, OT_ENOMEM, "out of memory");
-            break;
-        }
-        if (mt->method->forecast(mt, hj, mean, &level, 1, lo, bound, &e) == OT_OK) {
+        if (mt->method->forecast(mt, hj, mean, &level, 1, lo, up, &e) == OT_OK) {
             for (size_t j = 0; j < hj; j++) {
-                double sd = (bound[j] - lo[j]) / (2.0 * z), r = (m->y[t + j] - mean[j]) / sd;
-                if (sd > 0.0 && isfinite(r)) {
+                double sd = (up[j] - lo[j]) / (2.0 * z);
+                double r = sd > 0.0 ? (m->y[t + j] - mean[j]) / sd : NAN;
+                if (isfinite(r)) {
                     ss[j] += r * r;
                     ne[j] += 1.0;
                 }
@@ -364,7 +359,6 @@ static int cv_calibrate(const ot_model *m, size_t h, cv_cal *cal, ot_err *err)
         } else if (e.code == OT_ENOMEM) {
             rc = ot_err_set(err, OT_ENOMEM, "out of memory");
         }
-        ot_model_free_mem(m, lo, hj, sizeof *lo);
         ot_model_free(mt);
     }
     cv_cal last = {1.0, 0.0};
@@ -375,7 +369,7 @@ static int cv_calibrate(const ot_model *m, size_t h, cv_cal *cal, ot_err *err)
         }
         cal[j] = last;
     }
-    ot_model_free_mem(m, ss, 4 * h, sizeof *ss);
+    ot_model_free_mem(m, ss, 5 * h, sizeof *ss);
     return rc;
 }
 
