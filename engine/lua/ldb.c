@@ -14,6 +14,7 @@
 #include <string.h>
 
 #ifdef OT_IO_PRESENT
+#include "core/ops.h"
 #include "io/import.h"
 #endif
 #include "store/store.h"
@@ -193,20 +194,11 @@ static int l_series(lua_State *L)
     if (through) {
         ot_period p;
         ot_period_parse(through, (size_t)-1, &p, &e); /* checked by ot_l_asof */
-        ot_ord end = ot_l_ord_in(p, s->freq, 1);
-        while (end >= s->start && ot_series_covered(s, end))
-            end--; /* a January whose Jan-Feb value comes later is not known yet */
-        if (end < s->start) {
-            ot_err_set(&e, OT_ENOTFOUND, "%s: nothing known through %s", key, through);
+        ot_series **cut = ot_l_newseries(L);
+        ot_series *r = ot_series_through(s, p, &e);
+        if (!r)
             return ot_l_error(L, &e);
-        }
-        if (end < ot_series_end(s)) {
-            ot_series **cut = ot_l_newseries(L);
-            ot_series *r = ot_series_slice(s, s->start, end, &e);
-            if (!r)
-                return ot_l_error(L, &e);
-            ot_l_setseries(L, cut, r);
-        }
+        ot_l_setseries(L, cut, r);
     }
     return 1;
 }

@@ -150,30 +150,6 @@ ot_period ot_l_checkperiod(lua_State *L, int arg)
     return p;
 }
 
-int ot_l_freq_rank(ot_freq f)
-{
-    switch (f) {
-    case OT_FREQ_D: return 1;
-    case OT_FREQ_M: return 2;
-    case OT_FREQ_Q: return 3;
-    case OT_FREQ_Y: return 4;
-    default:        return 0;
-    }
-}
-
-ot_ord ot_l_ord_in(ot_period p, ot_freq f, int last)
-{
-    ot_ord o = last ? p.ord : p.ord - (p.span - 1);
-    if (p.freq == f)
-        return o;
-    if (ot_l_freq_rank(p.freq) > ot_l_freq_rank(f))
-        return last ? ot_period_last_sub(p.freq, o, f) : ot_period_convert(p.freq, o, f);
-    ot_ord c = ot_period_convert(p.freq, o, f);
-    if (last && ot_period_last_sub(f, c, p.freq) > o)
-        c--; /* the containing period is not complete by p's end */
-    return c;
-}
-
 void ot_l_pushperiod(lua_State *L, ot_freq f, ot_ord o, int span)
 {
     char buf[OT_PERIOD_STRMAX];

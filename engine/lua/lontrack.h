@@ -83,13 +83,6 @@ ot_period ot_l_checkperiod(lua_State *L, int arg);
 /* The same without raising: OT_OK and *out, or the code with e's message
  * ("period expected, got table", the parser's message, ...). */
 int ot_l_toperiod(lua_State *L, int idx, ot_period *out, ot_err *e);
-/* The ordinal in frequency f where period p starts (last = 0) or ends
- * (last = 1).  A coarser p is widened to its sub-periods; a finer p gives
- * the period containing it as a start, and as an end the last period of f
- * complete by p's end ("2023-08" ends quarterly data at 2023Q2). */
-ot_ord ot_l_ord_in(ot_period p, ot_freq f, int last);
-/* 1 (D) to 4 (Y): finer frequencies rank lower; 0 for none. */
-int ot_l_freq_rank(ot_freq f);
 /* Pushes p formatted ("2023-01", "2023-01/02", "2023Q1", ...). */
 void ot_l_pushperiod(lua_State *L, ot_freq f, ot_ord o, int span);
 

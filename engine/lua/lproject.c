@@ -24,7 +24,8 @@
 #include "store/store.h"
 #include "store/view.h"
 #ifdef OT_REPORT_PRESENT
-#include "report/html.h"
+#include "report/json.h"
+#include "report/report.h"
 #include "report/status.h"
 #include "report/table.h"
 #endif

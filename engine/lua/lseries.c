@@ -80,10 +80,10 @@ static ot_freq checkfreq(lua_State *L, int arg)
 }
 
 /* The ordinal in s's frequency where period argument arg starts (last = 0)
- * or ends (last = 1); see ot_l_ord_in. */
+ * or ends (last = 1); see ot_period_ord_in. */
 static ot_ord period_ord(lua_State *L, int arg, const ot_series *s, int last)
 {
-    return ot_l_ord_in(ot_l_checkperiod(L, arg), s->freq, last);
+    return ot_period_ord_in(ot_l_checkperiod(L, arg), s->freq, last);
 }
 
 /* ot.series{key=, freq=, start=, values={...}, name=, unit=, kind=,
@@ -116,7 +116,7 @@ static int l_series(lua_State *L)
     if (ot_l_toperiod(L, 2, &p0, &e) != OT_OK)
         luaL_argerror(L, 1, lua_pushfstring(L, "field 'start': %s", e.msg));
     if (p0.freq != f) {
-        if (ot_l_freq_rank(p0.freq) <= ot_l_freq_rank(f))
+        if (ot_freq_rank(p0.freq) <= ot_freq_rank(f))
             luaL_argerror(L, 1, lua_pushfstring(L, "field 'start' (%s) is not a %s period",
                                                 lua_tostring(L, 2), fs));
         p0.ord = ot_period_convert(p0.freq, p0.ord, f);          /* 2023 -> 2023-01 */
@@ -312,7 +312,7 @@ static int l_to(lua_State *L)
     static const char *const bykind[] = {"sum", "last", "mean"};
     const char *def = (unsigned)s->kind < 3 ? bykind[s->kind] : "sum";
     ot_agg how = (ot_agg)ot_l_checkoption(L, 3, def, ot_agg_names);
-    if (ot_l_freq_rank(f) < ot_l_freq_rank(s->freq))
+    if (ot_freq_rank(f) < ot_freq_rank(s->freq))
         luaL_argerror(L, 2, lua_pushfstring(L, "cannot convert %s to the finer frequency %s",
                                             ot_freq_name(s->freq), ot_freq_name(f)));
     ot_series **box = ot_l_newseries(L);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "project/kinds.h"
 #include "report/status.h"
 #include "report/table.h"
 
@@ -46,8 +47,6 @@ static const report_words zh = {
     .months = {"1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月",
                "12月"},
     .quarters = {"一季度", "二季度", "三季度", "四季度"},
-    .status_names = {"已达成", "有望达成", "存在风险", "偏离目标", "未达成", "无数据",
-                     "未量化"},
 };
 
 static const report_words en = {
@@ -89,8 +88,6 @@ static const report_words en = {
     .months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec"},
     .quarters = {"Q1", "Q2", "Q3", "Q4"},
-    .status_names = {"met", "on track", "at risk", "off track", "missed", "no data",
-                     "unquantified"},
 };
 
 const report_words *report_words_of(ot_report_lang lang)
@@ -100,7 +97,7 @@ const report_words *report_words_of(ot_report_lang lang)
 
 const char *report_status(const report_words *w, ot_proj_status s)
 {
-    return (unsigned)s < 7 ? w->status_names[s] : "?";
+    return ot_status_label(s, w == &zh);
 }
 
 char *report_fmt_no_chart(const report_words *w, const ot_target *t, ot_proj_status s, char *buf,

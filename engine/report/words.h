@@ -9,7 +9,7 @@
 
 #include "core/target.h"
 #include "project/projection.h"
-#include "report/html.h"
+#include "report/report.h"
 
 typedef struct report_words {
     const char *lang_tag; /* the html lang attribute */
@@ -24,7 +24,6 @@ typedef struct report_words {
     const char *no_data_pre, *no_data_post, *no_data, *unquantified;
     const char *needs; /* the chart's short label of the required pace */
     const char *months[12], *quarters[4];
-    const char *status_names[7];
 } report_words;
 
 /* The words of lang (Chinese for anything unknown). */

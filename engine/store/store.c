@@ -102,6 +102,10 @@ static const char *const migrations[] = {
     "INSERT INTO series_stats(series_id, freq, measures, lo, hi, n)\n"
     "  SELECT series_id, freq, sum(DISTINCT 1 << measure), min(ord), max(ord), count(DISTINCT ord)\n"
     "  FROM obs GROUP BY series_id, freq;\n",
+    /* 3: a run keeps the period its data were cut at; a projection keeps all
+     * its fields (run/fields.c writes and reads the JSON) */
+    "ALTER TABLE runs ADD COLUMN through TEXT;\n"
+    "ALTER TABLE projections ADD COLUMN data TEXT;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))

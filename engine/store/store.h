@@ -50,7 +50,7 @@ const char *ot_measure_name(ot_measure m);
 int ot_measure_parse(const char *s, size_t len, ot_measure *out);
 
 /* The current schema version (PRAGMA user_version after migration). */
-#define OT_STORE_SCHEMA_VERSION 2
+#define OT_STORE_SCHEMA_VERSION 3
 
 /* ---- opening ----------------------------------------------------------- */
 
@@ -229,6 +229,7 @@ typedef struct ot_run {
     const char *engine_version;
     const char *scripts_hash;  /* hex, may be NULL */
     const char *data_hash;     /* hex, may be NULL */
+    const char *through;       /* the period the data were cut at ("2023-09"), or NULL */
 } ot_run;
 
 /* Records a run started now with status "running"; *id receives its id. */
@@ -242,9 +243,11 @@ typedef struct ot_projection_row {
     const char *label;
     int32_t as_of;      /* days */
     double point, lo80, hi80, lo95, hi95, prob, required, carry; /* NaN = none */
-    const char *status; /* "met", "on track", "at risk", "off track" */
+    const char *status; /* the status name: "met", "on_track", ... */
     const char *method;
     const char *note;
+    const char *data;   /* every field of the projection as JSON (run/fields.c);
+                           NULL in rows stored before schema 3 */
 } ot_projection_row;
 
 /* Stores one projection of a run. */
@@ -259,6 +262,7 @@ typedef struct ot_run_rec {
     char *status;
     char *engine_version, *scripts_hash, *data_hash; /* may be NULL */
     int32_t as_of;        /* days, or OT_ASOF_LATEST */
+    char *through;        /* the period the data were cut at, or NULL */
 } ot_run_rec;
 
 /* Returns the runs of job (NULL = every job), newest first, at most limit

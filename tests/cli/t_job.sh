@@ -33,7 +33,7 @@ eq "$(sed -n 1p "$R.csv" | tr -d '\r')" \
    "CSV header"
 eq "$(sed -n 2p "$R.csv" | cut -d, -f1-9,17,19)" "1,地区生产总值增长7.5%以上,yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.7,at_risk" "CSV GDP row"
 eq "$(wc -l < "$R.csv")" 23 "CSV: header and 22 rows"
-grep -q '^| 地区生产总值增长7.5%以上 | growth >= 7.5% | 2023Q3 | 8.7% | 8.7% |' "$R.md" || fail "Markdown GDP row"
+grep -q '^| 地区生产总值增长7.5%以上 | 增速 ≥ 7.5% | 2023Q3 | 8.7% | 8.7% |' "$R.md" || fail "Markdown GDP row"
 grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5% *2023Q3 *8.7%" "$R.txt" || fail "text GDP row"
 ls jobs/reports | grep -q '^\.' && fail "temporary files left behind"
 
@@ -89,14 +89,19 @@ has_err "no runs of job 'nosuchjob'"
 run 0 job show 3
 grep -q "^run 3  yiwu-monthly  ok  as of 2023-08-31  started " <<<"$OUT" || fail "show header"
 grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5%" <<<"$OUT" || fail "show: GDP in the status table"
-has_out "how the projections moved (the last 3 ok runs of yiwu-monthly, oldest first):"
-# GDP moved from 8.7% (as of October, runs 1 and 2) to 7.1% (as of August, run 3)
-grep -Eq '^地区生产总值增长7.5%以上 +1  2023-10-31 +8.7%' <<<"$OUT" || fail "show: GDP run 1"
-grep -Eq '^ +3  2023-08-31 +7.1%' <<<"$OUT" || fail "show: GDP run 3"
+has_out "how the projections moved (the last 3 ok runs of yiwu-monthly, by as-of):"
+# ordered by as-of, not by run: GDP at 7.1% as of August (run 3, made last),
+# then 8.7% as of October (runs 1 and 2)
+grep -Eq '^地区生产总值增长7.5%以上 +3  2023-08-31 +7.1%' <<<"$OUT" || fail "show: GDP run 3"
+grep -Eq '^ +1  2023-10-31 +8.7%' <<<"$OUT" || fail "show: GDP run 1"
+grep -A1 -E '^地区生产总值增长7.5%以上 +3 ' <<<"$OUT" | grep -Eq '^ +1  2023-10-31' || fail "show: by as-of"
+# latest: the newest run
+run 0 job show latest
+grep -q "^run $(sql "SELECT max(id) FROM runs")  " <<<"$OUT" || fail "show latest"
 run 66 job show 99
 has_err "no run 99"
 run 2 job show abc
-has_err "expected a run number, got 'abc'"
+has_err "expected a run number or 'latest', got 'abc'"
 
 # ---- keep = N prunes older runs -----------------------------------------
 cat > jobs/keep.lua <<'LUA'

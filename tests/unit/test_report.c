@@ -14,7 +14,11 @@
 
 #include <jansson.h>
 
+#include "report/csv.h"
 #include "report/html.h"
+#include "report/json.h"
+#include "report/md.h"
+#include "report/status.h"
 #include "report/svg.h"
 #include "report/words.h"
 #include "failalloc.h"
@@ -330,7 +334,10 @@ static void test_report_svg_parts(void **state)
     ot_series_free(h);
 }
 
-/* Markdown: pipes and angle brackets in data cannot break the table. */
+/* Markdown: pipes, angle brackets, ampersands, backticks and line breaks in
+ * data cannot break the table or run as HTML, and are backslash-escaped for
+ * Markdown (not HTML entities, which Markdown shows as typed in a code
+ * view and a second renderer would double). */
 static void test_report_md_escapes(void **state)
 {
     (void)state;
@@ -345,11 +352,60 @@ static void test_report_md_escapes(void **state)
     doc.lang = OT_LANG_EN;
     char *s = render(ot_report_md, &doc);
     assert_non_null(strstr(s, "# Progress towards targets\n"));
-    assert_non_null(strstr(s, "| a\\|b &lt;i&gt; | growth &gt;= 7.5% | 2023Q3 | 8.7% | 8.2% | "
+    assert_non_null(strstr(s, "| a\\|b \\<i\\> | growth \\>= 7.5% | 2023Q3 | 8.7% | 8.2% | "
                               "6.5% – 10.0% | 80% | 4.5% | at risk [1] |\n"));
-    assert_non_null(strstr(s, "1. a\\|b &lt;i&gt;: shape borrowed, \"2015-2022\" (Method: "
+    assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape borrowed, \"2015-2022\" (Method: "
                               "ytd+shape(china.gdp))\n"));
+    assert_null(strstr(s, "&lt;"));
+    assert_null(strstr(s, "&gt;"));
     free(s);
+    /* one function escapes every data text of the page */
+    const char *cases[][2] = {
+        {"<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"},
+        {"a & b", "a \\& b"},
+        {"`code` *em* [link](x)", "\\`code\\` \\*em\\* \\[link\\](x)"},
+        {"two\nlines\r", "two lines "},
+        {"back\\slash|pipe", "back\\\\slash\\|pipe"},
+        {"义乌_exports 7.5%", "义乌_exports 7.5%"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        ot_md_escape(f, cases[i][0]);
+        fclose(f);
+        assert_string_equal(buf, cases[i][1]);
+        free(buf);
+    }
+}
+
+/* CSV: a text cell starting with = + - @ (or tab, CR) is written with a
+ * leading apostrophe, inside quotes (OWASP); raw leaves it; others as RFC
+ * 4180 wants them. */
+static void test_report_csv_cells(void **state)
+{
+    (void)state;
+    const char *cases[][3] = {
+        {"=1+2", "\"'=1+2\"", "=1+2"},
+        {"+1", "\"'+1\"", "+1"},
+        {"-2+3", "\"'-2+3\"", "-2+3"},
+        {"@SUM(A1)", "\"'@SUM(A1)\"", "@SUM(A1)"},
+        {"\tx", "\"'\tx\"", "\tx"},
+        {"=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"", "\"=HYPERLINK(\"\"x\"\")\""},
+        {"a,b", "\"a,b\"", "\"a,b\""},
+        {"地区生产总值", "地区生产总值", "地区生产总值"},
+        {"", "", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int raw = 0; raw < 2; raw++) {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            ot_csv_cell(f, cases[i][0], raw);
+            fclose(f);
+            assert_string_equal(buf, cases[i][1 + raw]);
+            free(buf);
+        }
 }
 
 /* The JSON dispatch writes status.c's schema: as_of, projections[] with
@@ -398,7 +454,9 @@ static void test_report_names(void **state)
     assert_int_equal(ot_report_format_from_path("a.json", &f), 0);
     assert_int_equal(f, OT_REPORT_JSON);
     assert_int_equal(ot_report_format_from_path("dir.csv/report", &f), -1);
-    assert_int_equal(ot_report_format_from_path("report.txt", &f), -1);
+    assert_int_equal(ot_report_format_from_path("report.txt", &f), 0);
+    assert_int_equal(f, OT_REPORT_TXT);
+    assert_int_equal(ot_report_format_from_path("report.pdf", &f), -1);
     assert_int_equal(ot_report_format_parse("markdown", &f), 0);
     assert_int_equal(f, OT_REPORT_MD);
     assert_int_equal(ot_report_format_parse("pdf", &f), -1);
@@ -587,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_report_html_no_chart_line),
         cmocka_unit_test(test_report_svg_parts),
         cmocka_unit_test(test_report_md_escapes),
+        cmocka_unit_test(test_report_csv_cells),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
         cmocka_unit_test(test_report_missing_projection),
