@@ -158,6 +158,45 @@ void ot_l_pushperiod(lua_State *L, ot_freq f, ot_ord o, int span)
     lua_pushstring(L, buf);
 }
 
+const char *ot_l_pushunknown(lua_State *L, const char *what, const char *k,
+                             const char *const known[])
+{
+    const char *near = ot_nearest_name(k, known);
+    if (near)
+        return lua_pushfstring(L, "unknown %s '%s' (did you mean '%s'?)", what, k, near);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    lua_pushfstring(L, "unknown %s '%s' (known: ", what, k);
+    luaL_addvalue(&b);
+    for (size_t i = 0; known[i]; i++) {
+        if (i)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, known[i]);
+    }
+    luaL_addchar(&b, ')');
+    luaL_pushresult(&b);
+    return lua_tostring(L, -1);
+}
+
+void ot_l_checkkeys(lua_State *L, int arg, int idx, const char *const known[])
+{
+    if (!lua_istable(L, idx))
+        return;
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);                                  /* [.., key] */
+        if (lua_type(L, -1) != LUA_TSTRING)
+            continue;
+        const char *k = lua_tostring(L, -1);
+        size_t i = 0;
+        while (known[i] && strcmp(known[i], k) != 0)
+            i++;
+        if (!known[i])
+            luaL_argerror(L, arg, ot_l_pushunknown(L, "option", k, known));
+    }
+}
+
 /* Pushes t[k] without metamethods, so a string read from an options table
  * is anchored by the table after the pop; returns its type. */
 static int rawfield(lua_State *L, int idx, const char *k)

@@ -86,6 +86,16 @@ int ot_l_toperiod(lua_State *L, int idx, ot_period *out, ot_err *e);
 /* Pushes p formatted ("2023-01", "2023-01/02", "2023Q1", ...). */
 void ot_l_pushperiod(lua_State *L, ot_freq f, ot_ord o, int span);
 
+/* Checks that every string key of the options table at idx (argument arg)
+ * is one of known (NULL-terminated): raises
+ * bad argument #2 to 'project' (unknown option 'seeds' (did you mean 'seed'?))
+ * otherwise.  Does nothing when idx is not a table. */
+void ot_l_checkkeys(lua_State *L, int arg, int idx, const char *const known[]);
+/* Pushes "unknown <what> 'k' (did you mean 'x'?)" (or the known names when
+ * none is near) and returns it. */
+const char *ot_l_pushunknown(lua_State *L, const char *what, const char *k,
+                             const char *const known[]);
+
 /* Reads an optional string field of the table at idx (raw access: the
  * string stays anchored by the table): NULL when absent; raises
  * "bad argument #arg to 'fn' (field 'k' must be a string, got number)"

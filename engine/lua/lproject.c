@@ -61,8 +61,11 @@ static const char *const kind_names[] = {"growth",  "level",   "daily_avg", "rel
  * tolerance =, label =, shape =, unit =, source =} -> target */
 static int l_target(lua_State *L)
 {
+    static const char *const fields[] = {"series", "year", "kind",  "op",    "value", "ref",
+                                         "tolerance", "label", "shape", "unit", "source", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
+    ot_l_checkkeys(L, 1, 1, fields);
     const char *series = ot_l_optfield_str(L, 1, 1, "series");
     const char *ref = ot_l_optfield_str(L, 1, 1, "ref");
     const char *label = ot_l_optfield_str(L, 1, 1, "label");
@@ -444,8 +447,14 @@ static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
 /* Reads the projection options at arg (may be absent) into c, leaving what
  * keeps its strings and arrays alive on the stack.  The database is the
  * opts.db given, else ot.db() unless opts.series is given alone. */
-static void check_popts(lua_State *L, int arg, proj_ctx *c)
+static const char *const popts_keys[] = {"as_of", "paths", "seed", "method", "intervals",
+                                          "scenario", "db", "series", NULL};
+static const char *const compare_keys[] = {"as_of", "paths", "seed", "method", "intervals",
+                                           "db", "series", "print", NULL};
+
+static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const keys[])
 {
+    ot_l_checkkeys(L, arg, arg, keys);
     memset(c, 0, sizeof *c);
     ot_proj_opts_init(&c->po);
     c->alloc = ot_l_alloc(L);
@@ -616,7 +625,7 @@ static int l_project(lua_State *L)
     size_t n;
     const ot_target *t = gather_targets(L, 1, &n);
     proj_ctx c;
-    check_popts(L, 2, &c);
+    check_popts(L, 2, &c, popts_keys);
     ot_projection *out = lua_newuserdatauv(L, n * sizeof *out, 0);
     ot_err e;
     ot_err_clear(&e);
@@ -756,7 +765,7 @@ static int l_compare(lua_State *L)
         lua_pop(L, 1);
     }
     proj_ctx c;
-    check_popts(L, 3, &c);
+    check_popts(L, 3, &c, compare_keys);
     size_t ncol = ns + 1;
     luaL_argcheck(L, ncol <= 64, 2, "at most 63 scenarios");
     ot_projection *out = lua_newuserdatauv(L, n * ncol * sizeof *out, 0);
@@ -956,9 +965,12 @@ static int report_doc(lua_State *L, const ot_target *t, const ot_projection *p, 
 static int l_report(lua_State *L)
 {
     static const char *const fmts[] = {"table", "json", "html", "md", "csv", NULL};
+    static const char *const keys[] = {"format", "outcomes", "output", "lang", "title",
+                                       "as_of",  "db",       "history", "csv_raw", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     int fmt = 0, outcomes = 0;
     lua_settop(L, 2);
+    ot_l_checkkeys(L, 2, 2, keys);
     if (lua_istable(L, 2)) {
         lua_getfield(L, 2, "format");                         /* [ps, opts, format] */
         fmt = ot_l_checkoption(L, 3, "table", fmts);

@@ -77,6 +77,24 @@ run 0 --db "$ONTRACK_DB" job run jobs/dbjob.lua --quiet
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'dbjob'")" 1 "--db wins"
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'dbjob'"
 
+# as_of = "latest" (the bundled job's): the newest period with data among the
+# job's targets' series, said in the log, and the files named after it
+cat > jobs/latest.lua <<'LUA'
+return {name = "latest", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200,
+        outputs = {"l/{job}-{as_of}.json"}}
+LUA
+run 0 job run jobs/latest.lua
+GDPLAST=$(sql "SELECT max(o.ord) FROM obs o JOIN series s ON s.id = o.series_id WHERE s.key = 'yiwu.gdp'")
+WANT=$(sqlite3 :memory: "SELECT printf('%dQ%d', $GDPLAST / 4, $GDPLAST % 4 + 1)")
+has_err "info latest as of latest: $WANT, the newest period with data among the job's targets' series"
+has_err "started as of $WANT ("
+[ -s "jobs/l/latest-$WANT.json" ] || fail "the file is named after the targets' newest data ($WANT)"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('jobs/l/latest-$WANT.json'), '\$.as_of')")" "$WANT" "report as of"
+eq "$(sql "SELECT through FROM runs WHERE job = 'latest'")" "$WANT" "the run keeps its period"
+run 0 report latest --format md
+has_out "数据截至: $WANT"
+sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'latest'"
+
 # ---- history and show ---------------------------------------------------
 run 0 job history
 out_words 1 "run job status as of started seconds data"
@@ -150,6 +168,12 @@ wait $HOLD
 # ---- a run that died: the next run marks it failed and carries on --------
 sql "INSERT INTO runs(job, started, status) VALUES ('keep2', '2026-01-01T00:00:00Z', 'running')"
 DEAD=$(sql "SELECT max(id) FROM runs")
+# its process is gone (the job's lock is free): history and show say so
+run 0 job history keep2
+grep -Eq "^ +$DEAD  keep2 +interrupted " <<<"$OUT" || fail "history: the dead run is interrupted"
+run 0 job show "$DEAD"
+grep -q "^run $DEAD  keep2  interrupted  " <<<"$OUT" || fail "show: interrupted"
+has_out "no projections (the run was interrupted)"
 run 0 job run jobs/keep.lua --as-of 2023-10-31
 has_err "warn keep2 run $DEAD did not finish (its process died): marked failed"
 eq "$(sql "SELECT status, finished IS NOT NULL FROM runs WHERE id = $DEAD")" "failed|1" "the dead run failed"
@@ -223,6 +247,18 @@ grep -q ' on logs, cv intervals"*'$'\r''*$' jobs/r/cv.csv || fail "cv job: no 'c
 sed 's/intervals = "cv"/intervals = "model"/' jobs/cv.lua > jobs/cvm.lua
 run 0 job run jobs/cvm.lua --as-of 2023-06 --quiet
 grep -q ' on logs"*'$'\r''*$' jobs/r/cv.csv || fail "model job: method"
+# a misspelt key is an error naming the file, the key and the near one: not a
+# run that finishes "ok" and writes nothing
+echo 'return {name = "h", targets = {year = 2023}, output = {"r/{job}.md"}}' > jobs/typo.lua
+run 65 job run jobs/typo.lua
+has_err "jobs/typo.lua: unknown key 'output' (did you mean 'outputs'?)"
+echo 'return {name = "h", targets = {yaer = 2023}}' > jobs/typo2.lua
+run 65 job run jobs/typo2.lua
+has_err "jobs/typo2.lua: unknown key 'yaer' in targets (did you mean 'year'?)"
+echo 'return {name = "h", targets = {}, colour = "red"}' > jobs/typo3.lua
+run 65 job run jobs/typo3.lua
+has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals)"
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h'")" 0 "no run recorded for a bad job file"
 echo 'return {name = "h", targets = {}, intervals = "wide"}' > jobs/badiv.lua
 run 65 job run jobs/badiv.lua
 has_err "field 'intervals' must be \"model\" or \"cv\", got \"wide\""

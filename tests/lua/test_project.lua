@@ -161,6 +161,25 @@ H.run{
                function() ot.compare({tv}, nil, {series = vdata.series, intervals = "x"}) end)
   end},
 
+  {"unknown options are errors, with the near one", function()
+    local t = ot.target{series = "x", year = 2023, value = 1}
+    for _, c in ipairs{
+      {"bad argument #2 to 'project' (unknown option 'seeds' (did you mean 'seed'?))",
+       function() ot.project(t, {seeds = 1}) end},
+      {"bad argument #2 to 'project' (unknown option 'as_at' (did you mean 'as_of'?))",
+       function() ot.project(t, {as_at = "2023-09"}) end},
+      {"bad argument #3 to 'compare' (unknown option 'prnt' (did you mean 'print'?))",
+       function() ot.compare({t}, nil, {prnt = false}) end},
+      {"bad argument #1 to 'target' (unknown option 'vaule' (did you mean 'value'?))",
+       function() ot.target{series = "x", year = 2023, vaule = 1} end},
+      {"bad argument #2 to 'report' (unknown option 'titel' (did you mean 'title'?))",
+       function() ot.report({}, {titel = "x"}) end},
+      {"bad argument #2 to 'project' (unknown option 'colour' (known: as_of, paths, seed, method, "
+       .. "intervals, scenario, db, series))",
+       function() ot.project(t, {colour = "red"}) end},
+    } do H.checkmsg(c[1], c[2]) end
+  end},
+
   {"compare", function()
     local zero = ot.scenario("zero Q4", function(sc)
       sc:shock("p.x", -100, {from = "2023-10", to = "2023-12"})
