@@ -8,6 +8,7 @@
 #include "lua/lontrack.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include <ctype.h>
@@ -195,6 +196,22 @@ void ot_l_checkkeys(lua_State *L, int arg, int idx, const char *const known[])
         if (!known[i])
             luaL_argerror(L, arg, ot_l_pushunknown(L, "option", k, known));
     }
+}
+
+void ot_l_pushstr(lua_State *L, const char *s)
+{
+    if (s)
+        lua_pushstring(L, s);
+    else
+        lua_pushnil(L);
+}
+
+void ot_l_pushnum(lua_State *L, double x)
+{
+    if (isnan(x))
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, x);
 }
 
 /* Pushes t[k] without metamethods, so a string read from an options table
@@ -392,6 +409,8 @@ int luaopen_ontrack(lua_State *L)
     ot_l_open_series(L);
     ot_l_open_db(L);
     ot_l_open_model(L);
+    ot_l_open_target(L);
+    ot_l_open_scenario(L);
     ot_l_open_project(L);
     lua_pushcfunction(L, l_help);
     lua_setfield(L, -2, "help");

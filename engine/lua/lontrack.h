@@ -43,6 +43,8 @@ int luaopen_ontrack(lua_State *L);
 void ot_l_open_series(lua_State *L);
 void ot_l_open_db(lua_State *L);
 void ot_l_open_model(lua_State *L);
+void ot_l_open_target(lua_State *L);
+void ot_l_open_scenario(lua_State *L);
 void ot_l_open_project(lua_State *L);
 
 /* ---- shared helpers (lontrack.c) ---------------------------------------- */
@@ -106,6 +108,11 @@ double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double d
 /* Same for an integer field. */
 lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua_Integer def);
 
+/* Pushes s, or nil when s is NULL. */
+void ot_l_pushstr(lua_State *L, const char *s);
+/* Pushes x, or nil when x is NaN (not defined). */
+void ot_l_pushnum(lua_State *L, double x);
+
 /* ---- series (lseries.c) -------------------------------------------------- */
 
 /* Pushes a new empty series box (metatable set, pointer NULL) and returns
@@ -120,7 +127,14 @@ const ot_series *ot_l_checkseries(lua_State *L, int arg);
 /* The series at idx, or NULL when the value is not an open series. */
 const ot_series *ot_l_toseries(lua_State *L, int idx);
 
-/* ---- targets (lproject.c) ------------------------------------------------- */
+/* ---- scenarios (lscenario.c) ---------------------------------------------- */
+
+struct ot_scenario;
+/* The open scenario at arg; raises a bad-argument error if it is not one
+ * or is closed. */
+struct ot_scenario *ot_l_checkscenario(lua_State *L, int arg);
+
+/* ---- targets (ltarget.c) -------------------------------------------------- */
 
 /* A target box: the target itself and its id in the store (0 = not stored). */
 typedef struct ot_l_target {
