@@ -27,10 +27,6 @@ const ot_target *ot_l_checktarget(lua_State *L, int arg)
     return &t->t;
 }
 
-static const char *const kind_names[] = {"growth",  "level",   "daily_avg", "relative",
-                                         "in_step", "count",   "decline",   "unquantified",
-                                         NULL};
-
 /* ot.target{series =, year =, kind = "growth", op = ">=", value =, ref =,
  * tolerance =, label =, shape =, unit =, source =} -> target */
 static int l_target(lua_State *L)
@@ -58,11 +54,11 @@ static int l_target(lua_State *L)
         luaL_Buffer b;
         luaL_buffinit(L, &b);
         luaL_addstring(&b, "field 'kind' must be ");
-        for (int i = 0; kind_names[i]; i++) {
+        for (int i = 0; i <= OT_TARGET_UNQUANTIFIED; i++) { /* the names of core's table */
             if (i)
-                luaL_addstring(&b, kind_names[i + 1] ? ", " : " or ");
+                luaL_addstring(&b, i == OT_TARGET_UNQUANTIFIED ? " or " : ", ");
             luaL_addchar(&b, '"');
-            luaL_addstring(&b, kind_names[i]);
+            luaL_addstring(&b, ot_target_kind_name((ot_target_kind)i));
             luaL_addchar(&b, '"');
         }
         luaL_addstring(&b, ", got \"");
@@ -74,18 +70,23 @@ static int l_target(lua_State *L)
     if (ops && ot_target_op_parse(ops, &op) != 0)
         luaL_argerror(L, 1, lua_pushfstring(L, "field 'op' must be \">=\", \">\", \"<=\", \"<\" "
                                                "or \"=\", got \"%s\"", ops));
+    /* what the kind needs (core/target.h's table); a relative target's
+     * value defaults to a margin of 0 */
+    const ot_target_kind_desc *d = ot_target_kind_desc_of(kind);
     if (kind == OT_TARGET_UNQUANTIFIED)
         op = OT_OP_NONE;
     else {
-        if (!series)
+        if ((d->needs & OT_NEEDS_SERIES) && !series)
             luaL_argerror(L, 1, "field 'series' expected (a series key)");
-        if (year < 1 || year > 9999)
-            luaL_argerror(L, 1, "field 'year' expected (an integer year)");
-        if (isnan(value))
-            luaL_argerror(L, 1, "field 'value' expected (the number to meet)");
-        if ((kind == OT_TARGET_RELATIVE || kind == OT_TARGET_IN_STEP) && !ref)
+        if (year < OT_TARGET_YEAR_MIN || year > OT_TARGET_YEAR_MAX)
+            luaL_argerror(L, 1, "field 'year' expected (an integer year, 1900-9999)");
+        if ((d->needs & OT_NEEDS_REF) && !ref)
             luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' expected (a %s target compares "
-                                                   "with another series)", ks));
+                                                   "with another series)", d->name));
+        if (isnan(value))
+            value = d->default_value;
+        if ((d->needs & OT_NEEDS_VALUE) && isnan(value))
+            luaL_argerror(L, 1, "field 'value' expected (the number to meet)");
     }
     ot_l_target *t = ot_l_newtarget(L);
     t->t.year = (int)year;

@@ -111,7 +111,7 @@ static void write_summary(const ot_report_doc *doc, const report_words *w, FILE 
                 i + 1);
         ot_html_escape(f, item_label(t));
         fputs("</a></td><td>", f);
-        ot_html_escape(f, report_fmt_test(t, doc->lang, buf, sizeof buf));
+        ot_html_escape(f, report_fmt_item_test(&doc->items[i], doc->lang, buf, sizeof buf));
         fputs("</td><td class=\"per\">", f);
         ot_html_escape(f, p->latest);
         fputs("</td>", f);
@@ -152,7 +152,7 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     fprintf(f, "%s: <code>", w->series);
     ot_html_escape(f, t->series);
     fprintf(f, "</code> · %s: ", w->test);
-    ot_html_escape(f, report_fmt_test(t, doc->lang, buf, sizeof buf));
+    ot_html_escape(f, report_fmt_item_test(it, doc->lang, buf, sizeof buf));
     if (t->source && t->source[0]) {
         fprintf(f, " · %s: ", w->source);
         ot_html_escape(f, t->source);

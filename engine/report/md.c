@@ -55,7 +55,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         fputs("| ", f);
         ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
         fputs(" | ", f);
-        ot_md_escape(f, report_fmt_test(t, doc->lang, buf, sizeof buf));
+        ot_md_escape(f, report_fmt_item_test(&doc->items[i], doc->lang, buf, sizeof buf));
         fputs(" | ", f);
         ot_md_escape(f, p->latest);
         fputs(" | ", f);

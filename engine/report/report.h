@@ -43,6 +43,8 @@ typedef struct ot_report_item {
     const ot_series *history; /* may be NULL */
     const char *vintage;      /* the data's latest release date ("2023-10-20"); may be NULL */
     long long target_id;      /* the target's id in the store; 0 = not stored */
+    const char *ref_name;     /* the ref series' name (浙江省出口总额), NULL = unknown */
+    const char *ref_name_en;  /* and in English, NULL = unknown */
 } ot_report_item;
 
 /* A scenario comparison (ot.compare): n targets projected under ncol

@@ -11,54 +11,12 @@
 
 char *ot_fmt_metric(const ot_target *t, double x, char *buf, size_t cap)
 {
-    char num[48];
-    if (isnan(x)) {
-        snprintf(buf, cap, "%s", "");
-    } else if (t->kind == OT_TARGET_GROWTH) {
-        snprintf(buf, cap, "%.1f%%", x);
-    } else if (t->kind == OT_TARGET_RELATIVE || t->kind == OT_TARGET_IN_STEP) {
-        snprintf(buf, cap, "%+.1f pts", x);
-    } else {
-        int dec = fabs(x) >= 1000 ? 0 : fabs(x) >= 10 ? 1 : 2;
-        snprintf(buf, cap, "%s", ot_fmt_num(x, dec, num, sizeof num));
-    }
-    return buf;
+    return report_fmt_metric(t, x, OT_LANG_EN, buf, cap);
 }
 
 char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
 {
-    char num[48], tol[48];
-    if (t->kind == OT_TARGET_UNQUANTIFIED || isnan(t->value)) {
-        snprintf(buf, cap, "%s", "");
-        return buf;
-    }
-    ot_fmt_num(t->value, 4, num, sizeof num);
-    switch (t->kind) {
-    case OT_TARGET_GROWTH:
-        snprintf(buf, cap, "growth %s %s%%", ot_target_op_name(t->op), num);
-        break;
-    case OT_TARGET_RELATIVE:
-        snprintf(buf, cap, "growth - %s %s %s", t->ref ? t->ref : "ref", ot_target_op_name(t->op),
-                 num);
-        break;
-    case OT_TARGET_IN_STEP:
-        snprintf(buf, cap, "|growth - %s| <= %s", t->ref ? t->ref : "ref",
-                 ot_fmt_num(isnan(t->tolerance) ? t->value : t->tolerance, 4, tol, sizeof tol));
-        break;
-    case OT_TARGET_DAILY_AVG:
-        snprintf(buf, cap, "per day %s %s", ot_target_op_name(t->op), num);
-        break;
-    case OT_TARGET_DECLINE:
-        snprintf(buf, cap, "fall %s %s", ot_target_op_name(t->op), num);
-        break;
-    case OT_TARGET_COUNT:
-        snprintf(buf, cap, "count %s %s", ot_target_op_name(t->op), num);
-        break;
-    default:
-        snprintf(buf, cap, "total %s %s", ot_target_op_name(t->op), num);
-        break;
-    }
-    return buf;
+    return report_fmt_test_ref(t, OT_LANG_EN, NULL, buf, cap);
 }
 
 /* Whether a projection's note deserves a footnote: the status column says

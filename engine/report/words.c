@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "project/kinds.h"
 #include "report/status.h"
@@ -128,39 +129,81 @@ const char *report_status_class(ot_proj_status s)
 
 char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap)
 {
-    if (lang == OT_LANG_ZH && !isnan(x) &&
-        (t->kind == OT_TARGET_RELATIVE || t->kind == OT_TARGET_IN_STEP)) {
-        snprintf(buf, cap, "%+.1f个百分点", x);
-        return buf;
-    }
-    return ot_fmt_metric(t, x, buf, cap);
+    const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
+    char num[48];
+    if (isnan(x))
+        snprintf(buf, cap, "%s", "");
+    else if (d && d->unit == OT_UNIT_PCT)
+        snprintf(buf, cap, "%.1f%%", x);
+    else if (d && d->unit == OT_UNIT_PTS)
+        snprintf(buf, cap, lang == OT_LANG_ZH ? "%+.1f个百分点" : "%+.1f pts", x);
+    else
+        snprintf(buf, cap, "%s",
+                 ot_fmt_num(x, fabs(x) >= 1000 ? 0 : fabs(x) >= 10 ? 1 : 2, num, sizeof num));
+    return buf;
 }
 
-/* Chinese wording of the tests; English is status.c's. */
 char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t cap)
 {
-    if (lang == OT_LANG_EN)
-        return ot_fmt_test(t, buf, cap);
-    char num[48], tol[48];
-    if (t->kind == OT_TARGET_UNQUANTIFIED || isnan(t->value)) {
-        snprintf(buf, cap, "%s", "");
+    return report_fmt_test_ref(t, lang, NULL, buf, cap);
+}
+
+/* Expands the kind's test template (core/target.h) in the words of lang. */
+char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *ref_name, char *buf,
+                          size_t cap)
+{
+    static const char *const ops_en[] = {">=", ">", "<=", "<", "=", ""};
+    static const char *const ops_zh[] = {"≥", ">", "≤", "<", "≈", ""};
+    static const char *const opw_en[] = {"not below", "above", "not above", "below", "in step with", ""};
+    static const char *const opw_zh[] = {"不低于", "高于", "不高于", "低于", "持平于", ""};
+    const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
+    size_t n = 0;
+    buf[0] = '\0';
+    if (!d || t->kind == OT_TARGET_UNQUANTIFIED || isnan(t->value))
         return buf;
-    }
-    static const char *const ops[] = {"≥", ">", "≤", "<", "≈", ""};
-    const char *op = (unsigned)t->op < 6 ? ops[t->op] : "";
-    const char *ref = t->ref ? t->ref : "ref";
+    int cn = lang == OT_LANG_ZH;
+    const char *tmpl = cn ? d->test_zh : d->test_en;
+    const char *t0 = cn ? d->test0_zh : d->test0_en;
+    if (t0 && ref_name && t->value == 0 && t->op != OT_OP_EQ)
+        tmpl = t0; /* in words where the reference has a name: 增速高于浙江省出口总额增速 */
+    unsigned op = (unsigned)t->op < 6 ? (unsigned)t->op : 5;
+    char num[48], tol[48];
     ot_fmt_num(t->value, 4, num, sizeof num);
-    switch (t->kind) {
-    case OT_TARGET_GROWTH: snprintf(buf, cap, "增速 %s %s%%", op, num); break;
-    case OT_TARGET_RELATIVE: snprintf(buf, cap, "增速 − %s %s %s个百分点", ref, op, num); break;
-    case OT_TARGET_IN_STEP:
-        snprintf(buf, cap, "|增速 − %s| ≤ %s个百分点", ref,
-                 ot_fmt_num(isnan(t->tolerance) ? t->value : t->tolerance, 4, tol, sizeof tol));
-        break;
-    case OT_TARGET_DAILY_AVG: snprintf(buf, cap, "日均 %s %s", op, num); break;
-    case OT_TARGET_DECLINE: snprintf(buf, cap, "降幅 %s %s", op, num); break;
-    case OT_TARGET_COUNT: snprintf(buf, cap, "次数 %s %s", op, num); break;
-    default: snprintf(buf, cap, "总量 %s %s", op, num); break;
+    ot_fmt_num(isnan(t->tolerance) ? t->value : t->tolerance, 4, tol, sizeof tol);
+    static const struct {
+        const char *key;
+        int what;
+    } keys[] = {{"%opw", 0}, {"%op", 1}, {"%v", 2}, {"%tol", 3}, {"%ref", 4}};
+    for (const char *p = tmpl; *p && n + 1 < cap;) {
+        const char *add = NULL;
+        size_t skip = 1;
+        for (size_t k = 0; k < sizeof keys / sizeof *keys && *p == '%'; k++)
+            if (strncmp(p, keys[k].key, strlen(keys[k].key)) == 0) {
+                skip = strlen(keys[k].key);
+                switch (keys[k].what) {
+                case 0: add = cn ? opw_zh[op] : opw_en[op]; break;
+                case 1: add = cn ? ops_zh[op] : ops_en[op]; break;
+                case 2: add = num; break;
+                case 3: add = tol; break;
+                default: add = ref_name ? ref_name : t->ref ? t->ref : "ref"; break;
+                }
+                break;
+            }
+        if (add) {
+            n += (size_t)snprintf(buf + n, cap - n, "%s", add);
+            if (n >= cap)
+                n = cap - 1;
+        } else {
+            buf[n++] = *p;
+            buf[n] = '\0';
+        }
+        p += skip;
     }
     return buf;
+}
+
+char *report_fmt_item_test(const ot_report_item *it, ot_report_lang lang, char *buf, size_t cap)
+{
+    return report_fmt_test_ref(it->target, lang,
+                               lang == OT_LANG_ZH ? it->ref_name : it->ref_name_en, buf, cap);
 }

@@ -35,6 +35,16 @@ const char *report_status(const report_words *w, ot_proj_status s);
 /* The target's test in words of lang: "增速 ≥ 7.5%", "growth >= 7.5%". */
 char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t cap);
 
+/* The same naming the reference series ref_name (its name where known;
+ * NULL = the target's ref key): "增速高于浙江省出口总额增速".  From the
+ * kind's templates in core/target.h. */
+char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *ref_name, char *buf,
+                          size_t cap);
+
+/* The test of item it in words of lang, its ref named as the document
+ * knows it (the English name, else the key, in English). */
+char *report_fmt_item_test(const ot_report_item *it, ot_report_lang lang, char *buf, size_t cap);
+
 /* The metric x as shown: "8.1%" (growth), "+3.2 个百分点" / "+3.2 pts"
  * (relative, in_step), the number otherwise; "" for NaN. */
 char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap);

@@ -128,8 +128,17 @@ int ot_run_asof_resolve(ot_store *st, const ot_run_set *s, const char *text, ot_
                 if (keys[k] && (rc = ot_store_keys(st, keys[k], take_newest, &nw, err)))
                     return rc;
         }
-        if (nw.found)
+        if (nw.found) {
+            /* no later than the end of the last target year: a 2023 target
+             * is decided by 2023's data, whatever later years hold */
+            int ymax = 0;
+            for (size_t i = 0; i < s->n; i++)
+                ymax = s->t[i].year > ymax ? s->t[i].year : ymax;
+            int per = ot_freq_per_year(nw.p.freq);
+            if (ymax > 0 && per > 0 && ot_period_year(nw.p.freq, nw.p.ord) > ymax)
+                nw.p.ord = ot_period_make(nw.p.freq, ymax, per);
             a.through = nw.p;
+        }
     }
     if ((rc = newest_vintage(st, &a.days, err)))
         return rc;
@@ -357,6 +366,9 @@ void ot_run_doc_free(ot_run_doc *d)
         return;
     for (size_t i = 0; d->hist && i < d->n; i++)
         ot_series_free(d->hist[i]);
+    for (size_t i = 0; d->refs && i < d->n; i++)
+        ot_series_meta_clear(&d->refs[i]);
+    free(d->refs);
     free(d->hist);
     free(d->items);
     memset(d, 0, sizeof *d);
@@ -369,9 +381,12 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
     size_t n = s->n;
     d->items = calloc(n ? n : 1, sizeof *d->items);
     d->hist = calloc(n ? n : 1, sizeof *d->hist);
-    if (!d->items || !d->hist)
+    d->refs = calloc(n ? n : 1, sizeof *d->refs);
+    if (!d->items || !d->hist || !d->refs)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     d->n = n;
+    for (size_t i = 0; i < n; i++)
+        ot_series_meta_init(&d->refs[i]);
     int rc = OT_OK;
     if (st) {
         cut_src cs;
@@ -388,9 +403,15 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
         ot_store_view_destroy(&cs.view);
         if (rc)
             return rc;
+        for (size_t i = 0; i < n; i++) { /* the ref's names; an unknown series keeps its key */
+            ot_err e2;
+            if (s->t[i].ref && ot_store_get_meta(st, s->t[i].ref, &d->refs[i], &e2) == OT_ENOMEM)
+                return ot_err_set(err, OT_ENOMEM, "out of memory");
+        }
     }
     for (size_t i = 0; i < n; i++)
-        d->items[i] = (ot_report_item){&s->t[i], &s->p[i], d->hist[i], NULL, (long long)s->ids[i]};
+        d->items[i] = (ot_report_item){&s->t[i], &s->p[i], d->hist[i], NULL, (long long)s->ids[i],
+                                       d->refs[i].name, d->refs[i].name_en};
     ot_report_doc_init(&d->doc);
     d->doc.items = d->items;
     d->doc.n = n;

@@ -53,9 +53,10 @@ typedef struct ot_run_asof {
  * period ("2023-09": the newest vintages, cut after it; days is then the
  * newest vintage stored, so the run can be read again the same way).  NULL
  * or "latest" is the newest period with data among the series (and refs)
- * of the targets in s — so a job on 2023 targets reads through 2023's last
- * data, not a later vintage of some other series — or, when s has none,
- * the newest vintage stored.  OT_EDATA for other text. */
+ * of the targets in s, at most the last period of their last year — so a
+ * job on 2023 targets reads through 2023's last data, not a later vintage
+ * of some other series — or, when s has none, the newest vintage stored.
+ * OT_EDATA for other text. */
 int ot_run_asof_resolve(ot_store *st, const ot_run_set *s, const char *text, ot_run_asof *out,
                         ot_err *err);
 
@@ -97,14 +98,16 @@ typedef struct ot_run_doc {
     ot_report_doc doc;      /* points into this struct and the set */
     ot_report_item *items;
     ot_series **hist;       /* chart histories (NULL entries: none) */
+    ot_series_meta *refs;   /* the metadata of each item's ref (names), or empty */
     size_t n;
     char as_of[OT_PERIOD_STRMAX + 16];
     char source[512];
 } ot_run_doc;
 
 /* Builds the document of s as of a: one item per target, its chart history
- * read from st (may be NULL: no charts) as known at a->days and cut after
- * a->through, so a report of an old run shows what was known then.  source
+ * read from st (may be NULL: no charts, refs named by key) as known at
+ * a->days and cut after a->through, so a report of an old run shows what
+ * was known then, and its ref series named by their names.  source
  * (may be NULL) is the document's source line.  *d is filled; release with
  * ot_run_doc_free (also after a failure).  OT_ENOMEM, store errors. */
 int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,

@@ -48,6 +48,8 @@ has_out '| \<script\>alert(1)\</script\> | 增速 ≥ 5% | 2023Q2 | 4.5% |'
 lacks_out "<script>"
 lacks_out "&lt;"
 lacks_out "&gt;"
+# a relative target names its reference by its series name
+has_out "| 出口增速高于全省平均 | 增速高于浙江省出口总额增速 | 2023-09 |"
 
 # HTML to a file, format from the extension; English with --lang en
 run 0 report 1 -o r.html

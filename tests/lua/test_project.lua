@@ -161,6 +161,12 @@ H.run{
                function() ot.compare({tv}, nil, {series = vdata.series, intervals = "x"}) end)
   end},
 
+  {"a relative target without a value has a margin of 0", function()
+    local t = ot.target{series = "yiwu.exports", year = 2023, kind = "relative",
+                        ref = "zhejiang.exports", op = ">"}
+    assert(t.value == 0)
+  end},
+
   {"unknown options are errors, with the near one", function()
     local t = ot.target{series = "x", year = 2023, value = 1}
     for _, c in ipairs{

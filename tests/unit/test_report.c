@@ -136,7 +136,7 @@ static void test_report_csv_columns(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP, growth");
-    ot_report_item it = {&t, &p, NULL, NULL, 17};
+    ot_report_item it = {&t, &p, NULL, NULL, 17, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -184,7 +184,8 @@ static void test_report_html_escapes(void **state)
     fixture(&t[1], &p[1], "进口增长25%");
     t[1].series = (char *)"a&b\"c'";
     p[1].status = OT_STATUS_ON_TRACK;
-    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0}, {&t[1], &p[1], NULL, "2023-10-24", 0}};
+    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL},
+                            {&t[1], &p[1], NULL, "2023-10-24", 0, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -237,9 +238,9 @@ static void test_report_html_no_chart_line(void **state)
     t[2].series = NULL;
     ot_projection_init(&p[2]);
     p[2].status = OT_STATUS_UNQUANTIFIED;
-    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0},
-                            {&t[1], &p[1], NULL, NULL, 0},
-                            {&t[2], &p[2], NULL, NULL, 0}};
+    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL},
+                            {&t[1], &p[1], NULL, NULL, 0, NULL, NULL},
+                            {&t[2], &p[2], NULL, NULL, 0, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -289,7 +290,7 @@ static void test_report_svg_parts(void **state)
     const double v[] = {NAN, 6.5, NAN, 4.6, 7.3, NAN, 8.7, NAN};
     ot_series *h = ot_series_from(NULL, OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2022, 1), v, 8, NULL);
     assert_non_null(h);
-    ot_report_item it = {&t, &p, h, NULL, 0};
+    ot_report_item it = {&t, &p, h, NULL, 0, NULL, NULL};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -314,7 +315,7 @@ static void test_report_svg_parts(void **state)
     /* no data: the axes, the target and a note, no band */
     ot_projection none;
     ot_projection_init(&none);
-    ot_report_item empty = {&t, &none, NULL, NULL, 0};
+    ot_report_item empty = {&t, &none, NULL, NULL, 0, NULL, NULL};
     buf = NULL;
     f = open_memstream(&buf, &len);
     assert_int_equal(ot_report_svg(&empty, OT_LANG_EN, 680, 260, f, &e), OT_OK);
@@ -344,7 +345,7 @@ static void test_report_md_escapes(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "a|b <i>");
-    ot_report_item it = {&t, &p, NULL, NULL, 0};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -377,6 +378,91 @@ static void test_report_md_escapes(void **state)
         assert_string_equal(buf, cases[i][1]);
         free(buf);
     }
+}
+
+/* The tests in words, from the kinds table of core/target.h: a relative
+ * target names its reference by its series name when the document knows
+ * it, by its key otherwise; a margin of 0 reads as words. */
+static void test_report_test_words(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "出口增速高于全省平均");
+    t.series = (char *)"yiwu.exports";
+    t.kind = OT_TARGET_RELATIVE;
+    t.op = OT_OP_GT;
+    t.value = 0;
+    t.ref = (char *)"zhejiang.exports";
+    ot_report_item it = {&t, &p, NULL, NULL, 0, "浙江省出口总额", "Zhejiang exports"};
+    char buf[160];
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "增速高于浙江省出口总额增速");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "growth above Zhejiang exports growth");
+    t.op = OT_OP_GE;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "增速不低于浙江省出口总额增速");
+    t.value = 2;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "增速 − 浙江省出口总额增速 ≥ 2个百分点");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "growth - Zhejiang exports >= 2");
+    it.ref_name = it.ref_name_en = NULL; /* not known: the key */
+    t.value = 0;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "增速 − zhejiang.exports增速 ≥ 0个百分点");
+    assert_string_equal(ot_fmt_test(&t, buf, sizeof buf), "growth - zhejiang.exports >= 0");
+    assert_string_equal(report_fmt_metric(&t, 3.25, OT_LANG_ZH, buf, sizeof buf), "+3.2个百分点");
+    assert_string_equal(ot_fmt_metric(&t, 3.25, buf, sizeof buf), "+3.2 pts");
+    t.kind = OT_TARGET_DAILY_AVG;
+    t.value = 200000;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "日均 ≥ 200000");
+    t.kind = OT_TARGET_UNQUANTIFIED;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
+}
+
+/* The kinds table: names round trip, what each needs, the default margin
+ * of a relative target and the one year range. */
+static void test_report_kinds_table(void **state)
+{
+    (void)state;
+    for (int k = 0; k <= OT_TARGET_UNQUANTIFIED; k++) {
+        ot_target_kind back;
+        const ot_target_kind_desc *d = ot_target_kind_desc_of((ot_target_kind)k);
+        assert_non_null(d);
+        assert_int_equal(d->kind, k);
+        assert_int_equal(ot_target_kind_parse(d->name, &back), 0);
+        assert_int_equal(back, k);
+    }
+    assert_null(ot_target_kind_desc_of((ot_target_kind)99));
+    ot_target t;
+    ot_target_init(&t);
+    ot_err e;
+    t.kind = OT_TARGET_RELATIVE;
+    t.series = (char *)"a";
+    t.year = 2023;
+    assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "a relative target needs a ref (the series it is compared with)");
+    t.ref = (char *)"b";
+    assert_int_equal(ot_target_check(&t, &e), OT_OK);
+    assert_true(t.value == 0); /* 高于全省平均: a margin of 0 */
+    t.kind = OT_TARGET_GROWTH;
+    t.value = NAN;
+    assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "a growth target needs a value (the number to meet)");
+    t.value = 7.5;
+    t.year = 1899;
+    assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "target without a valid year (1899)");
+    t.year = OT_TARGET_YEAR_MAX;
+    assert_int_equal(ot_target_check(&t, &e), OT_OK);
+    /* an unquantified target needs a year only */
+    ot_target u;
+    ot_target_init(&u);
+    u.kind = OT_TARGET_UNQUANTIFIED;
+    u.year = 2023;
+    assert_int_equal(ot_target_check(&u, &e), OT_OK);
 }
 
 /* CSV: a text cell starting with = + - @ (or tab, CR) is written with a
@@ -416,7 +502,7 @@ static void test_report_json(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 0};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -473,7 +559,7 @@ static void test_report_missing_projection(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0}, {&t, NULL, NULL, NULL, 0}};
+    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0, NULL, NULL}, {&t, NULL, NULL, NULL, 0, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -501,7 +587,7 @@ static void test_report_write_error(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 0};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -646,6 +732,8 @@ int main(void)
         cmocka_unit_test(test_report_svg_parts),
         cmocka_unit_test(test_report_md_escapes),
         cmocka_unit_test(test_report_csv_cells),
+        cmocka_unit_test(test_report_test_words),
+        cmocka_unit_test(test_report_kinds_table),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
         cmocka_unit_test(test_report_missing_projection),

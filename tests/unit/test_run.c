@@ -241,6 +241,10 @@ static void test_run_asof_latest(void **state)
     assert_int_equal(ot_run_asof_resolve(st, &s, "latest", &a, &err), OT_OK);
     assert_string_equal(a.text, "2023-09"); /* the ref's September */
     assert_int_equal(a.through.freq, OT_FREQ_M);
+    /* data of a later year do not move the as-of of 2023's targets past 2023 */
+    put(st, "r", OT_FREQ_M, ot_period_make(OT_FREQ_M, 2024, 3), 1);
+    assert_int_equal(ot_run_asof_resolve(st, &s, "latest", &a, &err), OT_OK);
+    assert_string_equal(a.text, "2023-12");
     assert_int_equal(ot_run_asof_resolve(st, &s, "2023-10-31", &a, &err), OT_OK);
     assert_string_equal(a.text, "2023-10-31");
     assert_int_equal(a.through.freq, OT_FREQ_NONE);
