@@ -267,6 +267,11 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     char files[4096];
     if (c->job.nscripts && (rc = job_files_dir(&c->job, files, sizeof files, &err)))
         goto fail;
+    /* the scripts' ot.compare saves its comparisons with this run */
+    char runid[24];
+    snprintf(runid, sizeof runid, "%lld", (long long)c->run);
+    if (c->job.nscripts)
+        setenv(OT_RUN_ENV, runid, 1);
     for (size_t i = 0; i < c->job.nscripts; i++) {
         ot_host_opts ho = {c->db_path, a.days == OT_ASOF_LATEST && a.through.freq == OT_FREQ_NONE
                                            ? NULL : a.text,
@@ -282,11 +287,13 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
             goto fail;
         jlog(c, "info", "ran %s", c->job.scripts[i]);
     }
+    unsetenv(OT_RUN_ENV);
 
     /* The outputs: one document (charts read as the run read its data); the
      * source line names the job only, so the same data give the same bytes. */
     if (c->job.noutputs) {
-        if ((rc = ot_run_doc_build(&doc, &set, st, &a, c->job.name, NULL, &err)))
+        if ((rc = ot_run_doc_build(&doc, &set, st, &a, c->job.name, NULL, &err)) ||
+            (rc = ot_run_doc_compares(&doc, st, c->run, &err)))
             goto fail;
         if (!(outs = calloc(c->job.noutputs, sizeof *outs))) {
             rc = ot_err_set(&err, OT_ENOMEM, "out of memory");
@@ -342,6 +349,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     goto done;
 
 fail:
+    unsetenv(OT_RUN_ENV);
     if (in_tx)
         ot_store_rollback(st);
     if (c->run) {
@@ -761,6 +769,7 @@ static int job_show(cli_global *g, int argc, char **argv)
         goto done;
     }
     if ((rc = ot_run_doc_build(&doc, &set, NULL, &a, NULL, NULL, &err)) ||
+        (rc = ot_run_doc_compares(&doc, st, run->id, &err)) ||
         (rc = ot_report_text(&doc.doc, stdout, &err)))
         goto done;
     if (run->job)

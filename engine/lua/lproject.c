@@ -409,6 +409,10 @@ static int l_compare(lua_State *L)
     }
 #ifdef OT_REPORT_PRESENT
     ot_report_compare cmp = {t, n, names, ncol, out};
+    /* in a job's script: saved with the run, so its reports show it */
+    const char *run = getenv(OT_RUN_ENV);
+    if (run && c.st && ot_run_compare_save(c.st, strtoll(run, NULL, 10), &cmp, &e) != OT_OK)
+        return ot_l_error(L, &e);
     if (print) {
         fflush(stdout);
         if (ot_report_compare_text(&cmp, stdout, &e) != OT_OK)

@@ -94,6 +94,35 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         }
         fputc('\n', f);
     }
+    for (size_t k = 0; k < doc->ncompares; k++) {
+        const ot_report_compare *c = &doc->compares[k];
+        char buf[64];
+        fprintf(f, "\n## %s\n\n| %s |", w->scenarios, w->target);
+        for (size_t j = 0; j < c->ncol; j++) {
+            fputc(' ', f);
+            ot_md_escape(f, c->names[j]);
+            fprintf(f, " | %s |", w->prob);
+        }
+        fputs("\n|---|", f);
+        for (size_t j = 0; j < c->ncol; j++)
+            fputs("--:|--:|", f);
+        fputc('\n', f);
+        for (size_t i = 0; i < c->n; i++) {
+            const ot_target *t = &c->targets[i];
+            fputs("| ", f);
+            ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
+            fputs(" |", f);
+            for (size_t j = 0; j < c->ncol; j++) {
+                const ot_projection *p = &c->p[j * c->n + i];
+                fprintf(f, " %s |", report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
+                if (!isnan(p->prob))
+                    fprintf(f, " %.0f%% |", 100 * p->prob);
+                else
+                    fputs(" |", f);
+            }
+            fputc('\n', f);
+        }
+    }
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "cannot write the Markdown report");
     return OT_OK;

@@ -18,6 +18,7 @@ typedef struct report_words {
         *required, *carry, *status, *outcome, *notes, *summary;
     const char *history, *projection, *band80, *band95, *target_line, *required_path;
     const char *no_chart, *generated;
+    const char *scenarios; /* the heading of the scenario comparisons */
     /* said in place of a chart: "no data published yet for " 2023 "" /
      * "" 2023 "年数据尚未发布，无图表" (no_data when the year is unknown), and
      * for a target without a number */

@@ -370,6 +370,7 @@ void ot_run_doc_free(ot_run_doc *d)
         ot_series_meta_clear(&d->refs[i]);
     free(d->refs);
     free(d->hist);
+    ot_run_compares_free(&d->cmp);
     free(d->items);
     memset(d, 0, sizeof *d);
 }
@@ -436,4 +437,13 @@ void ot_run_source(const ot_run_rec *r, char *buf, size_t cap)
         k += snprintf(buf + k, cap - (size_t)k, ", data %.12s", r->data_hash);
     if (r->engine_version && k > 0 && (size_t)k < cap)
         snprintf(buf + k, cap - (size_t)k, ", ontrack %s", r->engine_version);
+}
+
+int ot_run_doc_compares(ot_run_doc *d, ot_store *st, int64_t run_id, ot_err *err)
+{
+    ot_run_compares_free(&d->cmp);
+    int rc = ot_run_compares_load(st, run_id, &d->cmp, err);
+    d->doc.compares = rc == OT_OK ? d->cmp.c : NULL;
+    d->doc.ncompares = rc == OT_OK ? d->cmp.n : 0;
+    return rc;
 }

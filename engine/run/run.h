@@ -21,6 +21,7 @@
 #include "core/target.h"
 #include "project/projection.h"
 #include "report/report.h"
+#include "run/compare.h"
 #include "store/store.h"
 
 /* The targets of a run with their projections.  Owned: free with
@@ -99,6 +100,7 @@ typedef struct ot_run_doc {
     ot_report_item *items;
     ot_series **hist;       /* chart histories (NULL entries: none) */
     ot_series_meta *refs;   /* the metadata of each item's ref (names), or empty */
+    ot_run_compares cmp;    /* the run's scenario comparisons (ot_run_doc_compares) */
     size_t n;
     char as_of[OT_PERIOD_STRMAX + 16];
     char source[512];
@@ -113,6 +115,9 @@ typedef struct ot_run_doc {
 int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
                      const char *source, const ot_alloc *alloc, ot_err *err);
 void ot_run_doc_free(ot_run_doc *d);
+/* Adds the scenario comparisons stored with run run_id to the document
+ * d (built already).  OT_EDATA, OT_ENOMEM, store errors. */
+int ot_run_doc_compares(ot_run_doc *d, ot_store *st, int64_t run_id, ot_err *err);
 
 /* The source line of a stored run: "run 12 (yiwu-monthly), STARTED, data
  * HASH12, ontrack VERSION". */

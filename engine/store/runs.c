@@ -269,3 +269,64 @@ int ot_store_projections(ot_store *st, int64_t run_id, ot_projection_row **out, 
     *n = len;
     return OT_OK;
 }
+
+/* ---- scenario comparisons ---------------------------------------------- */
+
+/* The queries are prepared per call: a run stores a few comparisons. */
+int ot_store_put_compare(ot_store *st, int64_t run_id, const char *data, ot_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int s = sqlite3_prepare_v2(st->db,
+                               "INSERT INTO compares(run_id, seq, data) VALUES (?1,\n"
+                               "  (SELECT coalesce(max(seq), 0) + 1 FROM compares WHERE run_id = ?1), ?2)",
+                               -1, &q, NULL);
+    if (s != SQLITE_OK)
+        return store_sqlerr(st, s, "storing a comparison", err);
+    sqlite3_bind_int64(q, 1, run_id);
+    store_bind_text(q, 2, data);
+    int rc = write1(st, q, "storing a comparison", err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+void ot_store_compares_free(char **c, size_t n)
+{
+    for (size_t i = 0; c && i < n; i++)
+        free(c[i]);
+    free(c);
+}
+
+int ot_store_compares(ot_store *st, int64_t run_id, char ***out, size_t *n, ot_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int s = sqlite3_prepare_v2(st->db, "SELECT data FROM compares WHERE run_id = ?1 ORDER BY seq",
+                               -1, &q, NULL);
+    if (s != SQLITE_OK)
+        return store_sqlerr(st, s, "reading comparisons", err);
+    sqlite3_bind_int64(q, 1, run_id);
+    char **cs = NULL;
+    size_t len = 0, cap = 0;
+    int oom = 0, rc = OT_OK;
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        if (grow((void **)&cs, &cap, len, sizeof *cs)) {
+            oom = 1;
+            break;
+        }
+        cs[len] = store_col_strdup(q, 0, &oom);
+        len++;
+        if (oom)
+            break;
+    }
+    sqlite3_finalize(q);
+    if (oom)
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory reading comparisons");
+    else if (s != SQLITE_DONE)
+        rc = store_sqlerr(st, s, "reading comparisons", err);
+    if (rc) {
+        ot_store_compares_free(cs, len);
+        return rc;
+    }
+    *out = cs;
+    *n = len;
+    return OT_OK;
+}

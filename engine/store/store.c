@@ -103,9 +103,15 @@ static const char *const migrations[] = {
     "  SELECT series_id, freq, sum(DISTINCT 1 << measure), min(ord), max(ord), count(DISTINCT ord)\n"
     "  FROM obs GROUP BY series_id, freq;\n",
     /* 3: a run keeps the period its data were cut at; a projection keeps all
-     * its fields (run/fields.c writes and reads the JSON) */
+     * its fields (run/fields.c writes and reads the JSON); a run keeps the
+     * scenario comparisons its scripts made (run/compare.c) */
     "ALTER TABLE runs ADD COLUMN through TEXT;\n"
-    "ALTER TABLE projections ADD COLUMN data TEXT;\n",
+    "ALTER TABLE projections ADD COLUMN data TEXT;\n"
+    "CREATE TABLE compares(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  seq    INTEGER NOT NULL,\n"
+    "  data   TEXT NOT NULL,\n"
+    "  PRIMARY KEY (run_id, seq));\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))

@@ -282,4 +282,12 @@ int ot_store_projections(ot_store *st, int64_t run_id, ot_projection_row **out, 
                          ot_err *err);
 void ot_store_projections_free(ot_projection_row *p, size_t n);
 
+/* Stores one scenario comparison (its JSON, written by run/) of run_id,
+ * after those stored already.  OT_EIO, OT_ELOCKED. */
+int ot_store_put_compare(ot_store *st, int64_t run_id, const char *data, ot_err *err);
+/* The comparisons of run_id in the order stored: *out a new array of n new
+ * strings; free with ot_store_compares_free. */
+int ot_store_compares(ot_store *st, int64_t run_id, char ***out, size_t *n, ot_err *err);
+void ot_store_compares_free(char **c, size_t n);
+
 #endif

@@ -96,6 +96,36 @@ run 0 report latest --format md
 has_out "数据截至: $WANT"
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'latest'"
 
+# a scenario compared in a job's script is in the job's reports, in `report`
+# and in `job show`, not only on standard output
+cat > jobs/cmp.lua <<'LUA'
+local db = ot.db()
+local t
+for _, x in ipairs(db:targets{year = 2023}) do if x.series == "yiwu.exports" then t = x end end
+local weak = ot.scenario("出口四季度下降5%", function(sc)
+  sc:shock("yiwu.exports", -5, {from = "2023-10", to = "2023-12"})
+end)
+ot.compare({t}, {weak}, {paths = 500, seed = 1, print = false})
+LUA
+cat > jobs/cmpjob.lua <<'LUA'
+return {name = "cmp", targets = {year = 2023, series = "yiwu.ex*"}, scripts = {"cmp.lua"},
+        as_of = "2023-10-31", paths = 500, outputs = {"c/{job}.md", "c/{job}.txt", "c/{job}.html"}}
+LUA
+run 0 job run jobs/cmpjob.lua --quiet
+grep -q '^## 情景比较$' jobs/c/cmp.md || fail "the comparison in the job's Markdown"
+grep -Eq '^\| 出口增速高于全省平均 \| [+0-9.-]+个百分点 \| [0-9]+% \| [+0-9.-]+个百分点 \| [0-9]+% \|$' jobs/c/cmp.md \
+    || fail "the comparison's row"
+grep -q '出口四季度下降5%' jobs/c/cmp.txt || fail "the comparison in the text"
+grep -q '<h2>情景比较</h2>' jobs/c/cmp.html || fail "the comparison in the HTML"
+CMP=$(sql "SELECT max(id) FROM runs WHERE job = 'cmp'")
+eq "$(sql "SELECT count(*) FROM compares WHERE run_id = $CMP")" 1 "the comparison stored with the run"
+run 0 report "$CMP" --format md
+eq "$(sed -n '/^## 情景比较$/,$p' <<<"$OUT")" "$(sed -n '/^## 情景比较$/,$p' jobs/c/cmp.md)" "report RUN shows it"
+run 0 job show "$CMP"
+has_out "出口四季度下降5%"
+sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'cmp'"
+eq "$(sql "SELECT count(*) FROM compares")" 0 "comparisons go with their run"
+
 # ---- history and show ---------------------------------------------------
 run 0 job history
 out_words 1 "run job status as of started seconds data"
