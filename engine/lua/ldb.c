@@ -324,50 +324,8 @@ static int l_put(lua_State *L)
     if (vs && ot_date_parse(vs, &vintage, &e) != OT_OK)
         luaL_argerror(L, 3, lua_pushfstring(L, "vintage: %s", e.msg));
 
-    /* The series' name, unit and kind describe the key only when the values
-     * are the period's own (a yoy series has unit "%" and kind rate). */
-    ot_series_meta meta;
-    ot_series_meta_init(&meta);
-    meta.key = (char *)key;  /* put_meta only reads */
-    meta.freq = s->freq;
-    if (m == OT_MEASURE_VALUE) {
-        meta.name = s->name;
-        meta.unit = s->unit;
-        meta.kind = (int)s->kind;
-    }
     long long inserted = 0, unchanged = 0;
-    /* No Lua call from here to the end of the transaction. */
-    int rc = ot_store_begin(st, &e);
-    if (rc == OT_OK)
-        rc = ot_store_put_meta(st, &meta, &e);
-    for (size_t i = 0; rc == OT_OK && i < s->n; i++) {
-        double v = s->v[i];
-        if (v != v)
-            continue;
-        ot_ord o = s->start + (ot_ord)i;
-        ot_period p = {s->freq, o, 1};
-        while (p.span <= (int)i && ot_series_covered(s, o - p.span))
-            p.span++;
-        ot_put_result res;
-        rc = ot_store_put_obs(st, key, m, p, v, vintage, source, 0, &res, &e);
-        if (rc == OT_OK) {
-            if (res == OT_PUT_INSERTED)
-                inserted++;
-            else
-                unchanged++;
-        } else {
-            char per[OT_PERIOD_STRMAX];
-            ot_period_format(p, per, sizeof per);
-            char msg[OT_ERR_MSG_MAX];
-            snprintf(msg, sizeof msg, "%s", e.msg);
-            ot_err_set(&e, rc, "%s %s: %s", key, per, msg);
-        }
-    }
-    if (rc == OT_OK)
-        rc = ot_store_commit(st, &e);
-    else
-        ot_store_rollback(st);
-    if (rc != OT_OK)
+    if (ot_store_put_series(st, key, m, s, vintage, source, &inserted, &unchanged, &e) != OT_OK)
         return ot_l_error(L, &e);
     lua_pushinteger(L, inserted);
     lua_pushinteger(L, unchanged);

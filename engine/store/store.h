@@ -185,6 +185,16 @@ int ot_store_put_obs(ot_store *st, const char *key, ot_measure m, ot_period p, d
                      int32_t vintage, const char *source, int64_t import_id,
                      ot_put_result *res, ot_err *err);
 
+/* Stores every present value of s as key's measure m at `vintage`
+ * (OT_VINTAGE_NONE: each period's last day), a January–February value as
+ * the combined period (span 2); for m = value also the series' name, unit
+ * and kind as key's metadata.  One transaction (or the caller's).  Counts
+ * in *inserted and *unchanged; on failure everything is rolled back and the
+ * message names the key and period ("x.y 2023-03: ..."). */
+int ot_store_put_series(ot_store *st, const char *key, ot_measure m, const ot_series *s,
+                        int32_t vintage, const char *source, long long *inserted,
+                        long long *unchanged, ot_err *err);
+
 typedef struct ot_read_opts {
     ot_measure measure; /* OT_MEASURE_ANY: the only one stored (error names them when several) */
     ot_freq freq;       /* OT_FREQ_NONE: the only one stored, else the series' own */
