@@ -49,7 +49,8 @@ static const char help[] =
     "event on standard error; --quiet prints nothing on success.  A run of a job\n"
     "already running exits 75 (--wait waits for it).  --fail-on off-track exits 3\n"
     "when a target is off track or missed.\n"
-    "history: the runs (of JOB) with status, as-of and timing, newest first.\n"
+    "history: the runs (of JOB) with status, as-of and timing, newest first; a run\n"
+    "whose process is gone shows as interrupted.\n"
     "show: a run's projections (RUN is a number or 'latest'), and how each target\n"
     "moved over the job's runs, ordered by as-of.\n"
     "backfill: runs the job as of the last day of each month from --from to --to,\n"
@@ -295,6 +296,8 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         if ((rc = ot_run_doc_build(&doc, &set, st, &a, c->job.name, NULL, &err)) ||
             (rc = ot_run_doc_compares(&doc, st, c->run, &err)))
             goto fail;
+        doc.doc.title = c->job.title;
+        doc.doc.lang = c->job.lang_en ? OT_LANG_EN : OT_LANG_ZH;
         if (!(outs = calloc(c->job.noutputs, sizeof *outs))) {
             rc = ot_err_set(&err, OT_ENOMEM, "out of memory");
             goto fail;

@@ -20,6 +20,7 @@ void ot_job_clear(ot_job *j)
     free(j->as_of);
     free(j->series);
     free(j->method);
+    free(j->title);
     for (size_t i = 0; i < j->nscripts; i++)
         free(j->scripts[i]);
     free(j->scripts);
@@ -144,7 +145,7 @@ static int convert(lua_State *L)
         return luaL_error(L, "a job file must return a table, got %s", luaL_typename(L, 2));
     static const char *const keys[] = {"name",    "db",      "targets", "scripts", "as_of",
                                        "paths",   "seed",    "outputs", "keep",    "method",
-                                       "intervals", NULL};
+                                       "intervals", "title",  "lang",    NULL};
     static const char *const target_keys[] = {"year", "series", NULL};
     check_keys(L, 2, keys, "");
     j->name = opt_string(L, 2, "name");
@@ -168,6 +169,16 @@ static int convert(lua_State *L)
             return luaL_error(L, "field 'intervals' must be \"model\" or \"cv\", got %s",
                               pi ? lua_pushfstring(L, "\"%s\"", pi) : luaL_typename(L, -1));
         j->intervals = strcmp(pi, "cv") == 0 ? OT_PI_CV : OT_PI_MODEL;
+    }
+    lua_pop(L, 1);
+    j->title = opt_string(L, 2, "title");
+    lua_getfield(L, 2, "lang");
+    if (!lua_isnil(L, -1)) {
+        const char *lang = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        if (!lang || (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0))
+            return luaL_error(L, "field 'lang' must be \"zh\" or \"en\", got %s",
+                              lang ? lua_pushfstring(L, "\"%s\"", lang) : luaL_typename(L, -1));
+        j->lang_en = strcmp(lang, "en") == 0;
     }
     lua_pop(L, 1);
     j->paths = (size_t)opt_int(L, 2, "paths", 10000, 1, 10000000);

@@ -288,7 +288,16 @@ run 65 job run jobs/typo2.lua
 has_err "jobs/typo2.lua: unknown key 'yaer' in targets (did you mean 'year'?)"
 echo 'return {name = "h", targets = {}, colour = "red"}' > jobs/typo3.lua
 run 65 job run jobs/typo3.lua
-has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals)"
+has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang)"
+# title and lang are the reports'
+echo 'return {name = "tl", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, title = "义乌 <月报>", lang = "en", outputs = {"tl/{job}.md"}}' > jobs/tl.lua
+run 0 job run jobs/tl.lua --quiet --as-of 2023-10-31
+eq "$(head -1 jobs/tl/tl.md)" '# 义乌 \<月报\>' "the job's title"
+grep -q '^Data as of: 2023-10-31' jobs/tl/tl.md || fail "the job's language"
+sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'tl'"
+echo 'return {name = "h", targets = {}, lang = "fr"}' > jobs/badlang.lua
+run 65 job run jobs/badlang.lua
+has_err "field 'lang' must be \"zh\" or \"en\", got \"fr\""
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h'")" 0 "no run recorded for a bad job file"
 echo 'return {name = "h", targets = {}, intervals = "wide"}' > jobs/badiv.lua
 run 65 job run jobs/badiv.lua
