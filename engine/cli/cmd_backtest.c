@@ -5,24 +5,31 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "project/backtest.h"
-#include "report/table.h"
+#include "report/backtest.h"
 #include "store/view.h"
 
 static const char help[] =
-    "usage: ontrack backtest [--series PATTERN] [--years Y1-Y2] [--method M]\n"
+    "usage: ontrack backtest [--series PATTERN] [--years Y1-Y2] [--exclude-years LIST]\n"
+    "                        [--months M1-M2] [--by month|series] [--json] [--method M]\n"
     "                        [--intervals model|cv] [--paths N] [--seed S]\n\n"
     "For each past year with data, at the end of each month 1..11, projects the\n"
     "full-year growth of each monthly or quarterly series matching PATTERN (a glob,\n"
     "default all) from the data through that month, and compares it with the\n"
-    "outcome: mean absolute error in percentage points by as-of month, for the\n"
-    "model (--method, default auto) and for carry-forward; then scores the\n"
+    "outcome and with the spreadsheet: carry-forward for the point (MAE), and\n"
+    "carry-forward with the series' own past carry errors as its band for the\n"
     "probabilities of meeting targets at last year's growth and 2 points either\n"
-    "side (Brier score, reliability table).  --years limits the target years\n"
-    "(2018-2023, or one year).  --intervals, --paths (default 1000) and --seed\n"
-    "(default 1) as in project.  Reads the latest vintages.  How to read it:\n"
-    "docs/backtest.md.\n";
+    "side (Brier score) and the whole distribution (CRPS); also the 80% and 95%\n"
+    "ranges' coverage and width.  First the count of series where the model does\n"
+    "worse and one row per series; then, --by month (the default), every series\n"
+    "together by as-of month (MAE, Brier, reliability), or --by series, one table\n"
+    "per series by as-of month.  --years limits the target years (2018-2023, or\n"
+    "one year); --exclude-years leaves years out (2020-2021, or 2008,2020-2022);\n"
+    "--months the as-of months (3-9).  --json prints the figures as JSON.\n"
+    "--intervals, --paths (default 1000) and --seed (default 1) as in project.\n"
+    "Reads the latest vintages.  How to read it: docs/backtest.md.\n";
 
 typedef struct keylist {
     ot_backtest_series *v;
@@ -58,99 +65,109 @@ static int add_key(void *ud, const ot_key_info *ki)
     return 0;
 }
 
-/* A number with d decimals, "" for NaN. */
-static const char *num(double x, int d, char *buf, size_t cap)
-{
-    if (isnan(x))
-        buf[0] = '\0';
-    else
-        snprintf(buf, cap, "%.*f", d, x);
-    return buf;
-}
-
-static int print_report(const ot_backtest *b, const char *method, int intervals, size_t paths,
-                        FILE *f, ot_err *err)
-{
-    fprintf(f, "backtest: %zu series, %zu series-years; method %s%s, %zu paths\n\n", b->series,
-            b->cases, method ? method : "auto", intervals == OT_PI_CV ? " (cv intervals)" : "",
-            paths);
-    fprintf(f, "mean absolute error of the full-year growth, percentage points\n");
-    ot_table *t = ot_table_new(4, err);
-    if (!t)
-        return OT_ENOMEM;
-    static const char *const h1[] = {"as of", "n", "model", "carry-forward"};
-    int rc = ot_table_header(t, h1, err);
-    for (size_t c = 1; c < 4; c++)
-        ot_table_right(t, c);
-    for (int m = 0; m < OT_BT_MONTHS && !rc; m++) {
-        char mon[16], n[24], a[32], c[32];
-        snprintf(mon, sizeof mon, "month %d", m + 1);
-        snprintf(n, sizeof n, "%zu", b->month[m].n);
-        const char *row[] = {mon, n, num(b->month[m].mae, 2, a, sizeof a),
-                             num(b->month[m].mae_carry, 2, c, sizeof c)};
-        rc = ot_table_row(t, row, err);
-    }
-    if (!rc && ot_table_print(t, f) != OT_OK)
-        rc = ot_err_set(err, OT_EIO, "cannot write the table");
-    ot_table_free(t);
-    if (rc)
-        return rc;
-    char br[32];
-    fprintf(f, "\ncalibration: %zu probabilities of meeting a target at last year's growth "
-               "and +/-%.0f points\n",
-            b->n_prob, OT_BT_SPREAD);
-    fprintf(f, "Brier score %s (0 is perfect; always saying 50%% scores 0.25)\n\n",
-            isnan(b->brier) ? "-" : num(b->brier, 3, br, sizeof br));
-    if (!(t = ot_table_new(4, err)))
-        return OT_ENOMEM;
-    static const char *const h2[] = {"prob", "n", "mean prob", "met"};
-    rc = ot_table_header(t, h2, err);
-    for (size_t c = 1; c < 4; c++)
-        ot_table_right(t, c);
-    for (int k = 0; k < OT_BT_BINS && !rc; k++) {
-        char bin[24], n[24], mp[32], fr[32];
-        snprintf(bin, sizeof bin, "%d-%d%%", 10 * k, 10 * (k + 1));
-        snprintf(n, sizeof n, "%zu", b->bin[k].n);
-        const char *row[] = {bin, n, num(100 * b->bin[k].mean_prob, 0, mp, sizeof mp),
-                             num(100 * b->bin[k].freq, 0, fr, sizeof fr)};
-        if (b->bin[k].n) {
-            strcat(mp, "%");
-            strcat(fr, "%");
-        }
-        rc = ot_table_row(t, row, err);
-    }
-    if (!rc && ot_table_print(t, f) != OT_OK)
-        rc = ot_err_set(err, OT_EIO, "cannot write the table");
-    ot_table_free(t);
-    return rc;
-}
-
-
-/* Parses "Y1-Y2" or "Y".  Returns 0 or 2. */
-static int parse_years(const char *s, int *from, int *to)
+/* Parses "Y1-Y2" or "Y" given to --opt.  Returns 0 or 2. */
+static int parse_years(const char *opt, const char *s, int *from, int *to)
 {
     const char *dash = strchr(s, '-');
     char a[16];
     if (!dash)
         return cli_parse_year("backtest", s, from) ? 2 : (*to = *from, 0);
     if ((size_t)(dash - s) >= sizeof a)
-        return cli_usage_error("backtest", "--years: expected Y1-Y2 (2018-2023), got '%s'", s);
+        return cli_usage_error("backtest", "--%s: expected Y1-Y2 (2018-2023), got '%s'", opt, s);
     memcpy(a, s, (size_t)(dash - s));
     a[dash - s] = '\0';
     if (cli_parse_year("backtest", a, from) || cli_parse_year("backtest", dash + 1, to))
         return 2;
     if (*from > *to)
-        return cli_usage_error("backtest", "--years: %d is after %d", *from, *to);
+        return cli_usage_error("backtest", "--%s: %d is after %d", opt, *from, *to);
     return 0;
+}
+
+/* Parses "M1-M2" or "M" (as-of months within 1..OT_BT_MONTHS).  Returns 0 or 2. */
+static int parse_months(const char *s, int *from, int *to)
+{
+    char *end;
+    long a = strtol(s, &end, 10), b = a;
+    if (end != s && *end == '-') {
+        const char *q = end + 1;
+        b = strtol(q, &end, 10);
+        if (end == q)
+            end = (char *)s; /* "3-" */
+    }
+    if (end == s || *end || s[0] == '-' || s[0] == '+' || a < 1 || b > OT_BT_MONTHS || a > b)
+        return cli_usage_error("backtest", "--months: expected M1-M2 within 1-%d (3-9), got '%s'",
+                               OT_BT_MONTHS, s);
+    *from = (int)a;
+    *to = (int)b;
+    return 0;
+}
+
+/* Parses a list of years and ranges, "2020-2021" or "2008,2020-2022", into
+ * y[0..*n) (at most OT_BT_YEARS_MAX, duplicates dropped).  Returns 0 or 2. */
+static int parse_year_list(const char *s, int *y, size_t *n)
+{
+    size_t k = 0;
+    const char *p = s;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[32];
+        int a, b;
+        if (len == 0 || len >= sizeof item)
+            return cli_usage_error("backtest", "--exclude-years: expected years and ranges "
+                                   "(2020-2021 or 2008,2020-2022), got '%s'", s);
+        memcpy(item, p, len);
+        item[len] = '\0';
+        const char *dash = strchr(item, '-');
+        if (dash) {
+            if (parse_years("exclude-years", item, &a, &b))
+                return 2;
+        } else if (cli_parse_year("backtest", item, &a)) {
+            return 2;
+        } else {
+            b = a;
+        }
+        for (int x = a; x <= b; x++) {
+            size_t j = 0;
+            while (j < k && y[j] != x)
+                j++;
+            if (j < k)
+                continue;
+            if (k == OT_BT_YEARS_MAX)
+                return cli_usage_error("backtest", "--exclude-years: at most %d years, got '%s'",
+                                       OT_BT_YEARS_MAX, s);
+            y[k++] = x;
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    *n = k;
+    return 0;
+}
+
+/* Draws the progress bar: batches of projections done of total. */
+static void progress(void *ud, size_t done, size_t total)
+{
+    (void)ud;
+    int w = 30, k = total ? (int)((size_t)w * done / total) : w;
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu batches", k, "##############################", w - k, "",
+            done, total);
+    if (done == total)
+        fputs("\r\033[K", stderr); /* the bar goes away once finished */
+    fflush(stderr);
 }
 
 int cmd_backtest(cli_global *g, int argc, char **argv)
 {
     const char *pattern = NULL, *years = NULL, *method = NULL, *paths_s = NULL, *seed_s = NULL,
-               *intervals = NULL;
+               *intervals = NULL, *by_s = NULL, *exclude_s = NULL, *months_s = NULL;
+    int json = 0;
     const cli_opt opts[] = {{"series", 1, &pattern, NULL},      {"years", 1, &years, NULL},
                             {"method", 1, &method, NULL},       {"paths", 1, &paths_s, NULL},
                             {"seed", 1, &seed_s, NULL},         {"intervals", 1, &intervals, NULL},
+                            {"by", 1, &by_s, NULL},             {"exclude-years", 1, &exclude_s, NULL},
+                            {"months", 1, &months_s, NULL},     {"json", 0, NULL, &json},
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc;
@@ -158,9 +175,22 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
         return rc;
     if (npos > 0)
         return cli_usage_error("backtest", "unexpected argument '%s'", pos[0]);
-    ot_backtest_opts o = {method, 1000, 1, 0, 0, ot_store_view_shape, 0, OT_PI_MODEL};
-    if (years && (rc = parse_years(years, &o.year_from, &o.year_to)))
+    int exclude[OT_BT_YEARS_MAX];
+    ot_backtest_opts o = {.method = method, .paths = 1000, .seed = 1, .shape = ot_store_view_shape,
+                          .intervals = OT_PI_MODEL, .exclude = exclude};
+    if (years && (rc = parse_years("years", years, &o.year_from, &o.year_to)))
         return rc;
+    if (exclude_s && (rc = parse_year_list(exclude_s, exclude, &o.n_exclude)))
+        return rc;
+    if (months_s && (rc = parse_months(months_s, &o.month_from, &o.month_to)))
+        return rc;
+    ot_report_bt_by by = OT_REPORT_BT_MONTH;
+    if (by_s && strcmp(by_s, "series") == 0)
+        by = OT_REPORT_BT_SERIES;
+    else if (by_s && strcmp(by_s, "month") != 0)
+        return cli_usage_error("backtest", "--by: expected 'month' or 'series', got '%s'", by_s);
+    if (json && by_s)
+        return cli_usage_error("backtest", "--by: not with --json (it holds both views)");
     const struct {
         const char *name, *s;
         unsigned long max;
@@ -196,6 +226,7 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
     ot_store_view view;
     ot_store_view_init(&view, st, OT_ASOF_LATEST, NULL);
     ot_backtest b;
+    ot_backtest_row *rows = NULL;
     if ((rc = ot_store_keys(st, pattern, add_key, &keys, &err)))
         goto done;
     if (keys.oom) {
@@ -207,16 +238,29 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
                         pattern ? pattern : "", pattern ? "'" : "");
         goto done;
     }
-    if ((rc = ot_backtest_run(keys.v, keys.n, ot_store_view_read, &view, &o, &b, &err)))
+    if (!(rows = malloc(keys.n * sizeof *rows))) {
+        rc = ot_err_set(&err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (isatty(STDERR_FILENO))
+        o.progress = progress;
+    if ((rc = ot_backtest_run(keys.v, keys.n, ot_store_view_read, &view, &o, &b, rows, &err)))
         goto done;
     if (b.cases == 0) {
         rc = ot_err_set(&err, OT_ENOTFOUND,
                         "nothing to test: no year%s with a known outcome and a known year before it",
-                        years ? " in --years" : "");
+                        years && exclude_s ? " in --years outside --exclude-years"
+                        : years          ? " in --years"
+                        : exclude_s      ? " outside --exclude-years"
+                                         : "");
         goto done;
     }
-    rc = print_report(&b, method, o.intervals, o.paths, stdout, &err);
+    if (json)
+        rc = ot_report_backtest_json(&b, rows, keys.v, keys.n, &o, stdout, &err);
+    else
+        rc = ot_report_backtest(&b, rows, keys.v, keys.n, &o, by, stdout, &err);
 done:
+    free(rows);
     for (size_t i = 0; i < keys.n; i++)
         free((char *)keys.v[i].key);
     free(keys.v);

@@ -86,11 +86,11 @@ static void test_backtest_carry_exact_on_flat_years(void **state)
     fx_entry e[] = {{"syn.flow", "value", OT_KIND_FLOW, "2015-01", flat_v, 72, 0, NULL}};
     fx_source fx = {e, 1, 0, 0};
     ot_backtest_series s[] = {{"syn.flow", 2015, 2020}};
-    ot_backtest_opts o = {"rwsd", 500, 1, 0, 0, fx_shape, 1, OT_PI_MODEL};
+    ot_backtest_opts o = {.method = "rwsd", .paths = 500, .seed = 1, .shape = fx_shape, .threads = 1};
     ot_backtest b;
     ot_err err;
     ot_err_clear(&err);
-    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, &err), OT_OK);
+    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, NULL, &err), OT_OK);
     assert_int_equal(b.series, 1);
     assert_int_equal(b.cases, 4);
     for (int m = 0; m < OT_BT_MONTHS; m++) {
@@ -110,7 +110,7 @@ static void test_backtest_carry_exact_on_flat_years(void **state)
     /* --years 2019-2020: 2 series-years, 66 probabilities */
     o.year_from = 2019;
     o.year_to = 2020;
-    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, &err), OT_OK);
+    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, NULL, &err), OT_OK);
     assert_int_equal(b.cases, 2);
     assert_int_equal(b.month[5].n, 2);
     assert_int_equal(b.n_prob, 66);
@@ -118,7 +118,7 @@ static void test_backtest_carry_exact_on_flat_years(void **state)
     /* a year range without outcomes: nothing tested, no error */
     o.year_from = 2030;
     o.year_to = 2031;
-    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, &err), OT_OK);
+    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, NULL, &err), OT_OK);
     assert_int_equal(b.cases, 0);
     assert_int_equal(b.series, 0);
     assert_true(isnan(b.brier));
@@ -131,27 +131,27 @@ static void test_backtest_failures(void **state)
     fx_entry e[] = {{"syn.flow", "value", OT_KIND_FLOW, "2015-01", flat_v, 72, 0, NULL}};
     fx_source fx = {e, 1, 0, OT_EIO};
     ot_backtest_series s[] = {{"syn.flow", 2015, 2020}};
-    ot_backtest_opts o = {"rwsd", 500, 1, 0, 0, NULL, 1, OT_PI_MODEL};
+    ot_backtest_opts o = {.method = "rwsd", .paths = 500, .seed = 1, .threads = 1};
     ot_backtest b;
     ot_err err;
     ot_err_clear(&err);
     /* the source's error comes back with the target named */
-    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, &err), OT_EIO);
+    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, NULL, &err), OT_EIO);
     assert_non_null(strstr(err.msg, "store: disk on fire reading syn.flow"));
     fx.fail = 0;
     o.year_from = 2020;
     o.year_to = 2019;
-    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, &err), OT_EINVAL);
+    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, NULL, &err), OT_EINVAL);
     assert_string_equal(err.msg, "years 2020-2019: the first is after the last");
     o.year_from = o.year_to = 0;
     ot_backtest_series bad[] = {{"syn.flow", 2020, 2015}};
-    assert_int_equal(ot_backtest_run(bad, 1, fx_get, &fx, &o, &b, &err), OT_EINVAL);
+    assert_int_equal(ot_backtest_run(bad, 1, fx_get, &fx, &o, &b, NULL, &err), OT_EINVAL);
     assert_string_equal(err.msg, "syn.flow: last year 2015 before first year 2020");
     o.method = "crystal-ball";
-    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, &err), OT_EINVAL);
+    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, NULL, &err), OT_EINVAL);
     assert_non_null(strstr(err.msg, "crystal-ball"));
     /* no series: nothing tested */
-    assert_int_equal(ot_backtest_run(s, 0, fx_get, &fx, &o, &b, &err), OT_OK);
+    assert_int_equal(ot_backtest_run(s, 0, fx_get, &fx, &o, &b, NULL, &err), OT_OK);
     assert_int_equal(b.cases, 0);
 }
 
