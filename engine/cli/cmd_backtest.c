@@ -17,7 +17,8 @@ static const char help[] =
     "                        [--intervals model|cv] [--paths N] [--seed S]\n\n"
     "For each past year with data, at the end of each month 1..11, projects the\n"
     "full-year growth of each monthly or quarterly series matching PATTERN (a glob,\n"
-    "default all) from the data through that month, and compares it with the\n"
+    "or several separated by commas; default all) from the data through that\n"
+    "month, and compares it with the\n"
     "outcome and with the spreadsheet: carry-forward for the point (MAE), and\n"
     "carry-forward with the series' own past carry errors as its band for the\n"
     "probabilities of meeting targets at last year's growth and 2 points either\n"
@@ -37,14 +38,16 @@ typedef struct keylist {
     int oom;
 } keylist;
 
-/* Collects the monthly and quarterly series (one entry per key). */
+/* Collects the monthly and quarterly series (one entry per key, also when
+ * several patterns match it). */
 static int add_key(void *ud, const ot_key_info *ki)
 {
     keylist *l = ud;
     if (ki->count == 0 || (ki->freq != OT_FREQ_M && ki->freq != OT_FREQ_Q))
         return 0;
-    if (l->n && strcmp(l->v[l->n - 1].key, ki->key) == 0)
-        return 0;
+    for (size_t i = l->n; i-- > 0;)
+        if (strcmp(l->v[i].key, ki->key) == 0)
+            return 0;
     if (l->n == l->cap) {
         size_t nc = l->cap ? 2 * l->cap : 64;
         ot_backtest_series *nv = realloc(l->v, nc * sizeof *nv);
@@ -63,6 +66,29 @@ static int add_key(void *ud, const ot_key_info *ki)
     l->v[l->n++] = (ot_backtest_series){key, ot_period_year(ki->first.freq, ki->first.ord),
                                         ot_period_year(ki->last.freq, ki->last.ord)};
     return 0;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const ot_backtest_series *)a)->key, ((const ot_backtest_series *)b)->key);
+}
+
+/* Collects the series matching any of the comma-separated globs of
+ * pattern (NULL: all), in key order. */
+static int collect_keys(ot_store *st, const char *pattern, keylist *keys, ot_err *err)
+{
+    if (!pattern)
+        return ot_store_keys(st, NULL, add_key, keys, err);
+    char *list = strdup(pattern), *save = NULL;
+    if (!list)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    int rc = OT_OK;
+    for (char *g = strtok_r(list, ",", &save); g && !rc && !keys->oom; g = strtok_r(NULL, ",", &save))
+        rc = ot_store_keys(st, g, add_key, keys, err);
+    free(list);
+    if (!rc && keys->n > 1)
+        qsort(keys->v, keys->n, sizeof *keys->v, by_key);
+    return rc;
 }
 
 /* Parses "Y1-Y2" or "Y" given to --opt.  Returns 0 or 2. */
@@ -227,7 +253,7 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
     ot_store_view_init(&view, st, OT_ASOF_LATEST, NULL);
     ot_backtest b;
     ot_backtest_row *rows = NULL;
-    if ((rc = ot_store_keys(st, pattern, add_key, &keys, &err)))
+    if ((rc = collect_keys(st, pattern, &keys, &err)))
         goto done;
     if (keys.oom) {
         rc = ot_err_set(&err, OT_ENOMEM, "out of memory");
