@@ -83,8 +83,9 @@ double ot_backtest_base_prob(double carry, const double *e, size_t n, double T)
     return 0.05 + 0.9 * (double)hit / (double)n;
 }
 
-/* The empirical CRPS: E|X - y| - E|X - X'| / 2 over the sample (Gneiting &
- * Raftery 2007, eq. 21, with the empirical distribution for F). */
+/* The empirical CRPS: E|X - y| - E|X - X'| / 2 over the sample (the kernel
+ * form of Gneiting & Raftery 2007, §4.2, with the empirical distribution
+ * for F). */
 double ot_backtest_crps_sample(const double *x, size_t n, double y)
 {
     if (n == 0 || isnan(y))
@@ -106,7 +107,7 @@ static double pinball_int(double I, double a, double b, double t)
 }
 
 /* CRPS(F, y) = 2 ∫_0^1 (1{y < Q(t)} - t)(Q(t) - y) dt, the quantile (pinball)
- * form (Gneiting & Raftery 2007, eq. 22; Laio & Tamea 2007).  Q is linear on
+ * form (Laio & Tamea 2007).  Q is linear on
  * each segment between the knots, so the integrand is a polynomial on each
  * side of the point where Q crosses y and the integral is exact.  The
  * quantiles are made non-decreasing first (a running maximum). */
