@@ -3,6 +3,7 @@
 # the spreadsheet's baseline), --json, --exclude-years, --months, --by series,
 # the bundled Yiwu and China series, and the errors.
 . "$SRC/tests/cli/lib.sh"
+: "${PTYDRIVE:?set PTYDRIVE to the ptydrive binary}"
 
 # A monthly flow flat within each year: 2015 every month 100, then yearly
 # growth 10, 5, 20, 0, 8 % (2016..2020).  The ytd growth at any month is the
@@ -40,6 +41,13 @@ has_out "calibration: 132 probabilities of meeting a target at last year's growt
 grep -Eq '^Brier score 0\.[0-9]{3} \(0 is perfect; always saying 50% scores 0\.25\)$' <<<"$OUT" || fail "Brier line"
 # the bins hold the 132 probabilities
 eq "$(sed -n '/^prob  /,$p' <<<"$OUT" | awk 'NR > 2 { s += $2 } END { print s }')" 132 "reliability bins"
+
+# stderr is quiet when it is not a terminal; on one, a progress bar counts
+# the batches of projections: the outcomes, then 2016 (for the record only)
+# and 2017-2020 at 11 months each: 1 + 5 * 11 = 56
+eq "$ERR" "" "no progress bar off a terminal"
+printf 'expect 56/56 batches\nexpect backtest: 1 series, 4 series-years\nwait\n' > pty.txt
+"$PTYDRIVE" pty.txt "$ONTRACK" backtest --method rwsd --paths 100 > pty.log 2>&1 || { cat pty.log; fail "progress bar"; }
 
 # --json: the same figures, exactly.  The baseline's probabilities: 2019's
 # targets 18, 20, 22 against carry 0 with errors {0, 0, 0}: share 0, so
