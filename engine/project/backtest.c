@@ -281,13 +281,19 @@ static int read_stock(const char *key, ot_source_fn src, void *ud, int *stock, o
     return OT_OK;
 }
 
-/* The latest yoy of y in the periods that end by the end of month m of
- * year, NaN when none. */
-static double latest_yoy(const ot_series *y, int year, int m)
+/* The latest yoy of y in the periods that end by the end of the period
+ * latest ("2023-06", "2023Q2": the latest the projection used, so that the
+ * spreadsheet sees what the projection saw, release lags included); NaN when
+ * none or latest is not a period. */
+static double latest_yoy(const ot_series *y, const char *latest)
 {
-    if (!y || y->n == 0)
+    ot_period p;
+    ot_err e;
+    if (!y || y->n == 0 || !*latest || ot_period_parse(latest, (size_t)-1, &p, &e) != OT_OK)
         return NAN;
-    ot_ord cut = ot_period_make(OT_FREQ_M, year, m), last;
+    if (p.freq == OT_FREQ_D || y->freq == OT_FREQ_D)
+        return NAN;
+    ot_ord cut = p.freq == OT_FREQ_M ? p.ord : ot_period_last_sub(p.freq, p.ord, OT_FREQ_M), last;
     if (y->freq == OT_FREQ_M) {
         last = cut;
     } else {
@@ -295,8 +301,10 @@ static double latest_yoy(const ot_series *y, int year, int m)
         if (ot_period_last_sub(y->freq, last, OT_FREQ_M) > cut)
             last--;
     }
+    if (last >= y->start + (ot_ord)y->n)
+        last = y->start + (ot_ord)y->n - 1;
     for (ot_ord t = last; t >= y->start; t--)
-        if (t < y->start + (ot_ord)y->n && !isnan(y->v[t - y->start]))
+        if (!isnan(y->v[t - y->start]))
             return y->v[t - y->start];
     return NAN;
 }
@@ -315,13 +323,13 @@ typedef struct btrun {
 #define CARRY(r, i, y, m) ((r)->carry[((i) * (r)->ny + (size_t)((y) - (r)->y0)) * OT_BT_MONTHS + \
                                       (size_t)(m) - 1])
 
-/* The carry-forward figure of a projection of series i as of month m of
- * year: the latest yoy for a stock, else the projection's (the ytd growth). */
-static double carry_of(const btrun *r, size_t i, int year, int m, const ot_projection *p)
+/* The carry-forward figure of projection p of series i: the latest yoy
+ * for a stock, else the projection's (the ytd growth). */
+static double carry_of(const btrun *r, size_t i, const ot_projection *p)
 {
     if (p->status == OT_STATUS_NO_DATA)
         return NAN;
-    return r->stock[i] ? latest_yoy(r->yoy[i], year, m) : p->carry;
+    return r->stock[i] ? latest_yoy(r->yoy[i], p->latest) : p->carry;
 }
 
 /* The baseline's record of series i at month m for a target in year:
@@ -516,7 +524,7 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
                 if ((rc = ot_project_many(tr, mr, src, ud, &pr, pp, err)))
                     goto done;
                 for (size_t j = 0; j < mr; j++)
-                    CARRY(&r, whor[j], y, month) = carry_of(&r, whor[j], y, month, &pp[j]);
+                    CARRY(&r, whor[j], y, month) = carry_of(&r, whor[j], &pp[j]);
                 if (o->progress)
                     o->progress(o->progress_ud, ++done_n, total);
             }
@@ -529,7 +537,7 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
                 size_t i = who[j];
                 double G = OUTCOME(&r, i, y);
                 const ot_projection *c = &p[j + 1]; /* the target at last year's growth */
-                double carry = carry_of(&r, i, y, month, c);
+                double carry = carry_of(&r, i, c);
                 CARRY(&r, i, y, month) = carry;
                 if (c->status != OT_STATUS_NO_DATA)
                     ot_backtest_add_point(&b, month, c->point, carry, G);
