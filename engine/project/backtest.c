@@ -381,8 +381,8 @@ static void row_init(ot_backtest_row *w)
  * learn the outcomes; then, year by year from the earliest the baselines
  * need, and per as-of month, one batch holds three targets per scored
  * series (last year's growth G - 2, G, G + 2) cut at that month, and one
- * more (the fallback method, few paths: only its carry-forward figure is
- * used) the series whose year only feeds a later year's baseline.  The
+ * more (one target, few paths: only its carry-forward figure is used) the
+ * series whose year only feeds a later year's baseline.  The
  * three targets differ only in value, so they share a random stream
  * (projection.h) and their probabilities are consistent with one another.
  * Years are taken in order, so a year's baseline finds the carry figures of
@@ -428,8 +428,10 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
     po.shape = o->shape;
     po.threads = o->threads;
     po.intervals = o->intervals;
-    pr = po; /* the record-only years: only the carry figure is used */
-    pr.method = OT_PROJ_METHOD_FALLBACK;
+    /* the record-only years: only the carry figure is used, so few paths and
+     * no calibration; the same method, so that the same path through the
+     * projection (and the same carry figure) is taken as in a scored year */
+    pr = po;
     pr.paths = 16;
     pr.intervals = OT_PI_MODEL;
 

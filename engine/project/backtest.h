@@ -177,7 +177,7 @@ unsigned ot_backtest_cell_worse(const ot_backtest_cell *c);
  * growth target of Y at last year's growth (and ±OT_BT_SPREAD) projected from
  * the data through that month (latest vintages).  The baseline's record of a
  * year needs the carry-forward figures of the earlier years: years before
- * year_from are projected for it too (with the fallback method, cheap).
+ * year_from are projected for it too (one target each, few paths).
  * Fills *out (finished) and, when rows is not NULL, rows[0..n) (one per
  * series), and returns OT_OK, also when nothing could be tested
  * (out->cases == 0).  Fails with OT_EINVAL (bad options, unknown method),
