@@ -319,11 +319,12 @@ static void test_backtest_against_baseline_on_flat_years(void **state)
 }
 
 /* A stock: the spreadsheet carries the latest published yoy, not the growth
- * since December.  Levels flat within each year, +10% a year (the December
- * yoy, the outcome, is 10 every year); the published yoy says 7 every month.
- * Carry-forward is then 7 at every as-of month: MAE 3 (the growth since
- * December, 0 before December, would be 10).  Without a yoy measure the yoy
- * comes from the levels: 10, exact. */
+ * since December.  Levels flat within each year, +10% a year; the published
+ * yoy says 10 in December (the outcome, whether it is read from the levels
+ * or from the published December yoy) and 7 in every other month.
+ * Carry-forward at as-of months 1..11 is then 7: MAE 3 (the growth since
+ * December, 0, would be off by 10).  Without a yoy measure the yoy comes
+ * from the levels: 10, exact. */
 static double stock_v[72], yoy_v[72];
 
 static void test_backtest_stock_carries_latest_yoy(void **state)
@@ -335,7 +336,7 @@ static void test_backtest_stock_carries_latest_yoy(void **state)
             level *= 1.1;
         for (int m = 0; m < 12; m++) {
             stock_v[12 * y + m] = level;
-            yoy_v[12 * y + m] = 7;
+            yoy_v[12 * y + m] = m == 11 ? 10 : 7;
         }
     }
     fx_entry e[] = {{"syn.stock", "value", OT_KIND_STOCK, "2015-01", stock_v, 72, 0, NULL},
