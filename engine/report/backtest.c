@@ -103,10 +103,16 @@ static void print_headline(const ot_backtest *b, size_t n, FILE *f)
                 OT_BT_RECORD_MIN);
         return;
     }
-    fprintf(f,
-            "\nagainst the spreadsheet the model is WORSE in %zu of %zu series: on MAE in %zu, "
-            "on the Brier score\nin %zu, on CRPS in %zu (marked *)",
-            b->worse_any, b->compared, b->worse_mae, b->worse_brier, b->worse_crps);
+    if (b->worse_any == 0)
+        fprintf(f,
+                "\nagainst the spreadsheet the model is no worse on MAE or the Brier score in any "
+                "of the %zu series;\non CRPS it is worse in %zu (marked *)",
+                b->compared, b->worse_crps);
+    else
+        fprintf(f,
+                "\nagainst the spreadsheet the model is WORSE in %zu of %zu series: on MAE in %zu, "
+                "on the Brier score\nin %zu, on CRPS in %zu (marked *)",
+                b->worse_any, b->compared, b->worse_mae, b->worse_brier, b->worse_crps);
     if (none)
         fprintf(f, "; %zu series not compared", none);
     fputc('\n', f);

@@ -11,6 +11,7 @@
 
 #include "project/backtest.h"
 #include "proj_source.h"
+#include "report/backtest.h"
 
 /* Hand values: month 1 gets (point 8, carry 7) and (11, 10) against the
  * outcome 10: model |8-10| = 2 and |11-10| = 1, MAE 1.5; carry 3 and 0,
@@ -403,6 +404,85 @@ static void test_backtest_progress_counts_batches(void **state)
     assert_int_equal(progress_calls, 56);
 }
 
+/* Renders b and rows (of the series s) into a new string (caller frees),
+ * through a temporary file. */
+static char *render(const ot_backtest *b, const ot_backtest_row *rows, const ot_backtest_series *s,
+                    const ot_backtest_opts *o, int json, ot_report_bt_by by)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    ot_err err;
+    ot_err_clear(&err);
+    int rc = json ? ot_report_backtest_json(b, rows, s, 1, o, f, &err)
+                  : ot_report_backtest(b, rows, s, 1, o, by, f, &err);
+    assert_int_equal(rc, OT_OK);
+    long len = ftell(f);
+    assert_true(len > 0);
+    char *buf = malloc((size_t)len + 1);
+    assert_non_null(buf);
+    rewind(f);
+    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+    buf[len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* The rendering of the flat series' run (see above): the headline counts
+ * the series where the model is worse and the row marks it; a run where the
+ * model is no worse says so; the JSON carries the same cells. */
+static void test_backtest_report_marks_the_losing_series(void **state)
+{
+    (void)state;
+    fill_flat();
+    fx_entry e[] = {{"syn.flow", "value", OT_KIND_FLOW, "2015-01", flat_v, 72, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_backtest_series s[] = {{"syn.flow", 2015, 2020}};
+    const int ex[] = {2021, 2013, 2014, 2015};
+    ot_backtest_opts o = {.method = "rwsd", .paths = 200, .seed = 1, .threads = 1,
+                          .exclude = ex, .n_exclude = 4, .month_from = 5, .month_to = 7};
+    ot_backtest b;
+    ot_backtest_row row;
+    ot_err err;
+    ot_err_clear(&err);
+    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &b, &row, &err), OT_OK);
+    char *t = render(&b, &row, s, &o, 0, OT_REPORT_BT_SERIES);
+    /* the excluded years sorted and joined into ranges */
+    assert_non_null(strstr(t, "backtest: 1 series, 4 series-years; method rwsd, 200 paths\n"
+                              "as of months 5-7; target years 2017-2020; left out: 2013-2015, 2021\n"));
+    assert_non_null(strstr(t, "the model is WORSE in 1 of 1 series: on MAE in 1, on the Brier score\n"
+                              "in 0, on CRPS in 1 (marked *)\n"));
+    assert_non_null(strstr(t, "syn.flow: flow (carry-forward: the ytd growth), 4 target years scored "
+                              "(2017-2020)\n"));
+    assert_non_null(strstr(t, "months 5-7"));
+    assert_null(strstr(t, "month 4 "));
+    free(t);
+
+    /* the same figures, the model made no worse on MAE (its error set to the
+     * carry's): the headline says so, and nothing but CRPS is marked */
+    row.all.mae = row.all.mae_carry;
+    b.worse_mae = b.worse_any = 0;
+    t = render(&b, &row, s, &o, 0, OT_REPORT_BT_MONTH);
+    assert_non_null(strstr(t, "the model is no worse on MAE or the Brier score in any of the 1 "
+                              "series;\non CRPS it is worse in 1 (marked *)\n"));
+    const char *line = strstr(t, "\nsyn.flow ");
+    assert_non_null(line);
+    const char *eol = strchr(line + 1, '\n');
+    size_t stars = 0;
+    for (const char *c = line; c < eol; c++)
+        stars += *c == '*';
+    assert_int_equal(stars, 1); /* CRPS only */
+    assert_non_null(strstr(t, "calibration: 36 probabilities")); /* 4 years x 3 months x 3 */
+    free(t);
+
+    t = render(&b, &row, s, &o, 1, OT_REPORT_BT_MONTH);
+    assert_non_null(strstr(t, "\"exclude_years\": [\n      2021,\n      2013,"));
+    assert_non_null(strstr(t, "\"months\": {\n      \"from\": 5,\n      \"to\": 7\n    }"));
+    assert_non_null(strstr(t, "\"key\": \"syn.flow\""));
+    assert_non_null(strstr(t, "\"worse\": [\n        \"crps\"\n      ]"));
+    assert_non_null(strstr(t, "\"brier_base\": 0.0025"));
+    free(t);
+}
+
 static void test_backtest_failures(void **state)
 {
     (void)state;
@@ -447,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_backtest_against_baseline_on_flat_years),
         cmocka_unit_test(test_backtest_stock_carries_latest_yoy),
         cmocka_unit_test(test_backtest_progress_counts_batches),
+        cmocka_unit_test(test_backtest_report_marks_the_losing_series),
         cmocka_unit_test(test_backtest_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
