@@ -13,8 +13,8 @@
 
 static const char help[] =
     "usage: ontrack backtest [--series PATTERN,...] [--years Y1-Y2] [--exclude-years LIST]\n"
-    "                        [--months M1-M2] [--by month|series] [--json] [--method M]\n"
-    "                        [--intervals model|cv] [--paths N] [--seed S]\n\n"
+    "                        [--months M1-M2] [--by month|series] [--json [--cases]]\n"
+    "                        [--method M] [--intervals model|cv] [--paths N] [--seed S]\n\n"
     "For each past year with data, at the end of each month 1..11, projects the\n"
     "full-year growth of each monthly or quarterly series matching PATTERN (a glob,\n"
     "or several separated by commas; default all) from the data through that\n"
@@ -28,9 +28,10 @@ static const char help[] =
     "month (MAE, Brier, reliability), or --by series, one table per series by\n"
     "as-of month.  --years limits the target years (2018-2023, or one year);\n"
     "--exclude-years leaves years out (2020-2021, or 2008,2020-2022); --months\n"
-    "the as-of months (3-9).  --json prints every figure as JSON.  --intervals,\n"
-    "--paths (default 1000) and --seed (default 1) as in project.  A progress\n"
-    "bar is drawn on stderr when it is a terminal.\n"
+    "the as-of months (3-9).  --json prints every figure as JSON, --cases adding\n"
+    "every projection scored (the audit trail).  --intervals, --paths (default\n"
+    "1000) and --seed (default 1) as in project.  A progress bar is drawn on\n"
+    "stderr when it is a terminal.\n"
     "Reads the latest vintages.  How to read it: docs/backtest.md.\n";
 
 typedef struct keylist {
@@ -189,12 +190,13 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
 {
     const char *pattern = NULL, *years = NULL, *method = NULL, *paths_s = NULL, *seed_s = NULL,
                *intervals = NULL, *by_s = NULL, *exclude_s = NULL, *months_s = NULL;
-    int json = 0;
+    int json = 0, cases_f = 0;
     const cli_opt opts[] = {{"series", 1, &pattern, NULL},      {"years", 1, &years, NULL},
                             {"method", 1, &method, NULL},       {"paths", 1, &paths_s, NULL},
                             {"seed", 1, &seed_s, NULL},         {"intervals", 1, &intervals, NULL},
                             {"by", 1, &by_s, NULL},             {"exclude-years", 1, &exclude_s, NULL},
                             {"months", 1, &months_s, NULL},     {"json", 0, NULL, &json},
+                            {"cases", 0, NULL, &cases_f},
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc;
@@ -218,6 +220,8 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
         return cli_usage_error("backtest", "--by: expected 'month' or 'series', got '%s'", by_s);
     if (json && by_s)
         return cli_usage_error("backtest", "--by: not with --json (it holds both views)");
+    if (cases_f && !json)
+        return cli_usage_error("backtest", "--cases: only with --json");
     const struct {
         const char *name, *s;
         unsigned long max;
@@ -254,6 +258,7 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
     ot_store_view_init(&view, st, OT_ASOF_LATEST, NULL);
     ot_backtest b;
     ot_backtest_row *rows = NULL;
+    ot_report_bt_cases *cases = NULL;
     if ((rc = collect_keys(st, pattern, &keys, &err)))
         goto done;
     if (keys.oom) {
@@ -271,6 +276,14 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
     }
     if (isatty(STDERR_FILENO))
         o.progress = progress;
+    if (cases_f) {
+        if (!(cases = ot_report_bt_cases_new())) {
+            rc = ot_err_set(&err, OT_ENOMEM, "out of memory");
+            goto done;
+        }
+        o.on_case = ot_report_bt_case_add;
+        o.case_ud = cases;
+    }
     if ((rc = ot_backtest_run(keys.v, keys.n, ot_store_view_read, &view, &o, &b, rows, &err)))
         goto done;
     if (b.cases == 0) {
@@ -283,10 +296,11 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
         goto done;
     }
     if (json)
-        rc = ot_report_backtest_json(&b, rows, keys.v, keys.n, &o, stdout, &err);
+        rc = ot_report_backtest_json(&b, rows, keys.v, keys.n, &o, cases, stdout, &err);
     else
         rc = ot_report_backtest(&b, rows, keys.v, keys.n, &o, by, stdout, &err);
 done:
+    ot_report_bt_cases_free(cases);
     free(rows);
     for (size_t i = 0; i < keys.n; i++)
         free((char *)keys.v[i].key);

@@ -555,11 +555,14 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
                 if (c->status == OT_STATUS_NO_DATA)
                     continue;
                 kc.n_err = record(&r, o, i, y, month, e);
-                if (ot_backtest_cell_add(&w[i].month[month - 1], &kc)) {
+                int compared = ot_backtest_cell_add(&w[i].month[month - 1], &kc);
+                if (compared) {
                     ot_backtest_cell_add(&w[i].all, &kc);
                     ot_backtest_cell_add(&b.by_month[month - 1], &kc);
                     ot_backtest_cell_add(&b.all, &kc);
                 }
+                if (o->on_case)
+                    o->on_case(o->case_ud, s[i].key, y, month, &kc, compared, c->method);
             }
             if (o->progress)
                 o->progress(o->progress_ud, ++done_n, total);

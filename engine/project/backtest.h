@@ -39,6 +39,15 @@ typedef struct ot_backtest_series {
 /* Called after each batch of projections: done of total batches. */
 typedef void (*ot_backtest_progress_fn)(void *ud, size_t done, size_t total);
 
+struct ot_backtest_case;
+/* Called for every projection scored (series key, target year, as-of
+ * month): the case (its record borrowed for the call), whether it was
+ * compared with the baseline (a record of OT_BT_RECORD_MIN years), and the
+ * projection's method.  For an audit trail of the figures. */
+typedef void (*ot_backtest_case_fn)(void *ud, const char *key, int year, int month,
+                                    const struct ot_backtest_case *k, int compared,
+                                    const char *method);
+
 typedef struct ot_backtest_opts {
     const char *method;   /* model for rich data; NULL = the projection's default */
     size_t paths;         /* sample paths per projection; 0 = 1000 */
@@ -53,6 +62,8 @@ typedef struct ot_backtest_opts {
     int month_from, month_to; /* as-of months projected, within 1..11; 0 = 1 and 11 */
     ot_backtest_progress_fn progress; /* optional */
     void *progress_ud;
+    ot_backtest_case_fn on_case; /* optional */
+    void *case_ud;
 } ot_backtest_opts;
 
 typedef struct ot_backtest_month {

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/table.h"
@@ -458,13 +459,83 @@ static json_t *build_json(const ot_backtest *b, const ot_backtest_row *rows,
     return root;
 }
 
+struct ot_report_bt_cases {
+    json_t *a; /* the array of cases */
+    int oom;
+};
+
+ot_report_bt_cases *ot_report_bt_cases_new(void)
+{
+    ot_report_bt_cases *c = malloc(sizeof *c);
+    if (!c)
+        return NULL;
+    if (!(c->a = json_array())) {
+        free(c);
+        return NULL;
+    }
+    c->oom = 0;
+    return c;
+}
+
+void ot_report_bt_cases_free(ot_report_bt_cases *c)
+{
+    if (!c)
+        return;
+    json_decref(c->a);
+    free(c);
+}
+
+/* [x[0], ..., x[n - 1]] with null for NaN; NULL when out of memory. */
+static json_t *nums_json(const double *x, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, num_or_null(x[i]))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+void ot_report_bt_case_add(void *ud, const char *key, int year, int month,
+                           const ot_backtest_case *k, int compared, const char *method)
+{
+    ot_report_bt_cases *c = ud;
+    if (c->oom)
+        return;
+    double pb[OT_BT_TARGETS], crps = NAN, crps_base = NAN;
+    for (int j = 0; j < OT_BT_TARGETS; j++)
+        pb[j] = compared ? ot_backtest_base_prob(k->carry, k->err, k->n_err, k->target[j]) : NAN;
+    if (compared) {
+        const double q[5] = {k->lo95, k->lo80, k->point, k->hi80, k->hi95};
+        crps = ot_backtest_crps_quantiles(q, k->outcome);
+        crps_base = ot_backtest_crps_sample(k->err, k->n_err, k->outcome - k->carry);
+    }
+    json_t *x = json_pack(
+        "{s:s, s:i, s:i, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+        "s:o}",
+        "series", key, "year", year, "month", month, "method", method, "compared", compared,
+        "outcome", num_or_null(k->outcome), "point", num_or_null(k->point), "lo95",
+        num_or_null(k->lo95), "lo80", num_or_null(k->lo80), "hi80", num_or_null(k->hi80), "hi95",
+        num_or_null(k->hi95), "carry", num_or_null(k->carry), "record",
+        nums_json(k->err, k->n_err), "targets", nums_json(k->target, OT_BT_TARGETS), "prob",
+        nums_json(k->prob, OT_BT_TARGETS), "prob_base", nums_json(pb, OT_BT_TARGETS), "crps",
+        num_or_null(crps), "crps_base", num_or_null(crps_base));
+    if (!x || json_array_append_new(c->a, x))
+        c->oom = 1;
+}
+
 int ot_report_backtest_json(const ot_backtest *b, const ot_backtest_row *rows,
                             const ot_backtest_series *s, size_t n, const ot_backtest_opts *o,
-                            FILE *f, ot_err *err)
+                            const ot_report_bt_cases *cases, FILE *f, ot_err *err)
 {
-    json_t *root = build_json(b, rows, s, n, o);
-    if (!root)
+    if (cases && cases->oom)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
+    json_t *root = build_json(b, rows, s, n, o);
+    if (!root || (cases && json_object_set(root, "cases", cases->a))) {
+        json_decref(root);
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    }
     int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) == 0 ? OT_OK : OT_EIO;
     json_decref(root);
     if (rc == OT_OK && (fputc('\n', f) == EOF || fflush(f) || ferror(f)))

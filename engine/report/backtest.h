@@ -27,10 +27,23 @@ int ot_report_backtest(const ot_backtest *b, const ot_backtest_row *rows,
                        const ot_backtest_series *s, size_t n, const ot_backtest_opts *o,
                        ot_report_bt_by by, FILE *f, ot_err *err);
 
-/* Writes the same as one JSON object (docs/backtest.md, "JSON").  Returns
- * OT_OK, or OT_ENOMEM / OT_EIO with err set. */
+/* Every case of a run, for the JSON's audit trail (opaque). */
+typedef struct ot_report_bt_cases ot_report_bt_cases;
+/* Returns new; free with ot_report_bt_cases_free (accepts NULL).  NULL when
+ * out of memory. */
+ot_report_bt_cases *ot_report_bt_cases_new(void);
+void ot_report_bt_cases_free(ot_report_bt_cases *c);
+/* An ot_backtest_case_fn (ud: an ot_report_bt_cases): appends the case.
+ * Running out of memory is remembered, and reported by
+ * ot_report_backtest_json. */
+void ot_report_bt_case_add(void *ud, const char *key, int year, int month,
+                           const ot_backtest_case *k, int compared, const char *method);
+
+/* Writes the same as one JSON object (docs/backtest.md, "JSON"), with the
+ * cases collected in cases when it is not NULL.  Returns OT_OK, or
+ * OT_ENOMEM / OT_EIO with err set. */
 int ot_report_backtest_json(const ot_backtest *b, const ot_backtest_row *rows,
                             const ot_backtest_series *s, size_t n, const ot_backtest_opts *o,
-                            FILE *f, ot_err *err);
+                            const ot_report_bt_cases *cases, FILE *f, ot_err *err);
 
 #endif

@@ -70,6 +70,23 @@ eq "$(jq_ '$.series[0].worse')" '["mae","crps"]' "json worse list"
 eq "$(sqlite3 :memory: "select json_array_length(cast(readfile('bt.json') as text), '$.series[0].by_month'), json_extract(cast(readfile('bt.json') as text), '$.series[0].by_month[5].month'), json_extract(cast(readfile('bt.json') as text), '$.series[0].by_month[5].n')")" "11|6|2" "json by month"
 eq "$(jq_ '$.calibration.n')" 132 "json calibration"
 
+# --cases: the audit trail, one entry per projection scored.  As of month 6:
+# 2017-2020, the first two without the 3 earlier years the baseline needs;
+# 2019's record is 2016-2018 (errors 0), its baseline says 0.05 to targets
+# 18, 20, 22; 2020's says 0.95 to -2, 0, 2
+run 0 backtest --method rwsd --paths 500 --json --cases --months 6
+echo "$OUT" > bt.json
+cases() { sqlite3 -separator ' ' :memory: "select $1 from json_each(cast(readfile('bt.json') as text), '\$.cases')"; }
+eq "$(cases "json_extract(value, '\$.year') || json_extract(value, '\$.compared')" | tr '\n' ' ')" \
+    "20170 20180 20191 20201 " "cases: years and compared"
+eq "$(cases "json_array_length(value, '\$.record')" | tr '\n' ' ')" "1 2 3 4 " "cases: record lengths"
+eq "$(cases "json_extract(value, '\$.targets') || json_extract(value, '\$.prob_base')" | sed -n 3,4p | tr '\n' ' ')" \
+    "[18.0,20.0,22.0][0.05,0.05,0.05] [-2.0,0.0,2.0][0.95,0.95,0.95] " "cases: baseline probabilities"
+eq "$(cases "json_extract(value, '\$.prob_base')" | sed -n 1p)" "[null,null,null]" "cases: no baseline"
+has_out '"method": "rwsd('
+run 2 backtest --cases
+has_err "--cases: only with --json"
+
 # --exclude-years 2018: 2017, 2019, 2020 scored; 2019's baseline has only
 # 2016 and 2017 (2018 is left out of the record too): not compared; 2020's
 # has 2016, 2017, 2019: 11 cases

@@ -413,7 +413,7 @@ static char *render(const ot_backtest *b, const ot_backtest_row *rows, const ot_
     assert_non_null(f);
     ot_err err;
     ot_err_clear(&err);
-    int rc = json ? ot_report_backtest_json(b, rows, s, 1, o, f, &err)
+    int rc = json ? ot_report_backtest_json(b, rows, s, 1, o, NULL, f, &err)
                   : ot_report_backtest(b, rows, s, 1, o, by, f, &err);
     assert_int_equal(rc, OT_OK);
     long len = ftell(f);
