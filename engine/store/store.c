@@ -349,16 +349,27 @@ static void forget(ot_store *st)
     st->nseen = 0;
 }
 
+/* In a held store (ot_store_hold) a begin is a savepoint inside the outer
+ * transaction, which the first begin opens; otherwise BEGIN IMMEDIATE. */
 int ot_store_begin(ot_store *st, ot_err *err)
 {
-    if (!sqlite3_get_autocommit(st->db))
+    if (st->held ? st->sp : !sqlite3_get_autocommit(st->db))
         return ot_err_set(err, OT_EINVAL, "a transaction is already open");
     if (st->readonly)
         return ot_err_set(err, OT_EINVAL, "%s is open read-only", st->path);
     forget(st);
-    int rc = exec(st, "BEGIN IMMEDIATE", "starting a transaction", err);
+    int rc = OT_OK;
+    if (sqlite3_get_autocommit(st->db))
+        rc = exec(st, "BEGIN IMMEDIATE", "starting a transaction", err);
     if (rc)
         return rc;
+    if (st->held) {
+        if ((rc = exec(st, "SAVEPOINT ot_w", "starting a transaction", err))) {
+            ot_store_settle(st, 0, NULL);
+            return rc;
+        }
+        st->sp = 1;
+    }
     sqlite3_stmt *q = store_stmt(st, S_SERIES_MAX, SQL_SERIES_MAX, err);
     int s = q ? sqlite3_step(q) : SQLITE_ERROR;
     if (s == SQLITE_ROW)
@@ -374,7 +385,7 @@ int ot_store_begin(ot_store *st, ot_err *err)
 
 int ot_store_commit(ot_store *st, ot_err *err)
 {
-    if (sqlite3_get_autocommit(st->db))
+    if (st->held ? !st->sp : sqlite3_get_autocommit(st->db))
         return ot_err_set(err, OT_EINVAL, "no transaction is open");
     int rc = store_flush(st, err);
     if (!rc)
@@ -382,9 +393,11 @@ int ot_store_commit(ot_store *st, ot_err *err)
     if (!rc && st->nseen > 0)
         rc = exec(st, "DELETE FROM temp.put_seen", "committing", err);
     if (!rc)
-        rc = exec(st, "COMMIT", "committing", err);
+        rc = exec(st, st->held ? "RELEASE ot_w" : "COMMIT", "committing", err);
     if (rc)
         ot_store_rollback(st);
+    else
+        st->sp = 0;
     st->nseen = 0;
     st->fresh_after = INT64_MAX;
     store_drop_pending(st);
@@ -394,15 +407,47 @@ int ot_store_commit(ot_store *st, ot_err *err)
 
 void ot_store_rollback(ot_store *st)
 {
-    if (!sqlite3_get_autocommit(st->db))
+    if (st->held) {
+        if (st->sp && !sqlite3_get_autocommit(st->db))
+            sqlite3_exec(st->db, "ROLLBACK TO ot_w; RELEASE ot_w", NULL, NULL, NULL);
+        st->sp = 0;
+    } else if (!sqlite3_get_autocommit(st->db)) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    }
     forget(st);
 }
 
+void ot_store_hold(ot_store *st)
+{
+    if (st)
+        st->held = 1;
+}
+
+int ot_store_held(const ot_store *st)
+{
+    return st && st->held;
+}
+
+int ot_store_settle(ot_store *st, int commit, ot_err *err)
+{
+    if (!st || sqlite3_get_autocommit(st->db))
+        return OT_OK;
+    if (st->sp)
+        ot_store_rollback(st); /* a begin left open: its writes are not whole */
+    int rc = OT_OK;
+    if (commit)
+        rc = exec(st, "COMMIT", "committing the script's writes", err);
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    forget(st);
+    return rc;
+}
+
+/* A write function's own transaction when the caller has none open. */
 int store_wbegin(ot_store *st, int *own, ot_err *err)
 {
     *own = 0;
-    if (!sqlite3_get_autocommit(st->db))
+    if (st->held ? st->sp : !sqlite3_get_autocommit(st->db))
         return OT_OK;
     int rc = ot_store_begin(st, err);
     *own = rc == OT_OK;

@@ -86,6 +86,8 @@ struct ot_store {
     sqlite3 *db;
     char *path;
     int readonly;
+    int held;          /* ot_store_hold: writes wait in an outer transaction */
+    int sp;            /* held: a begin (savepoint ot_w) is open inside it */
     sqlite3_stmt *stmt[S_COUNT];
     /* the last key put_obs resolved: bulk imports repeat one key for many rows */
     char *last_key;
