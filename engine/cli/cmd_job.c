@@ -517,14 +517,18 @@ static int write_output(const char *path, out_format fmt, const char *job, const
 
 /* ---- the lock ---------------------------------------------------------- */
 
-/* Takes the job's lock: "<db>.<job>.lock", the job name's characters other
+/* Takes the job's lock: "<db>.<job>.lock" (db the database's real path), the
+ * job name's characters other
  * than letters, digits, '.', '-' and '_' replaced by '_'.  Returns the open
  * descriptor (the lock lasts until it is closed) or -1 with err set:
  * OT_ELOCKED naming the running run, OT_EIO. */
 static int take_lock(jobctx *c, ot_store *st, ot_err *err)
 {
-    char path[4096];
-    int k = snprintf(path, sizeof path, "%s.", c->db_path);
+    char path[4096], real[PATH_MAX];
+    /* keyed by the database's real path: --db j.db and --db link.db (a
+     * symbolic link to it, or a path through one) take the same lock */
+    const char *db = realpath(c->db_path, real) ? real : c->db_path;
+    int k = snprintf(path, sizeof path, "%s.", db);
     for (const char *s = c->job.name; *s && k < (int)sizeof path - 6; s++) {
         unsigned char ch = (unsigned char)*s;
         int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||

@@ -82,6 +82,10 @@ typedef struct stats_acc {
     uint8_t dirty;     /* changed since last written */
 } stats_acc;
 
+/* The most periods one stored series may span (10,000 years of days):
+ * anything longer read from a file is damage, not data. */
+#define OT_STORE_SPAN_MAX ((int64_t)3660000)
+
 struct ot_store {
     sqlite3 *db;
     char *path;

@@ -81,4 +81,18 @@ grep -qF "1	false" <<<"$OUT" || fail "repl: the failed statement's put is visibl
 eq "$(count r.kept)" 1 "a REPL statement that succeeded"
 eq "$(count r.lost)" 0 "a REPL statement that failed"
 
+# ---- the job lock is keyed by the database's real path ---------------------------
+mkdir lk && ln -s "$T/lk/j.db" lk/link.db
+"$ONTRACK" --db lk/j.db init >/dev/null
+echo 'local t = os.clock() while os.clock() - t < 2 do end' > jobs/slow.lua
+echo 'return {name = "slow", scripts = {"slow.lua"}}' > jobs/slowjob.lua
+"$ONTRACK" --db lk/j.db job run jobs/slowjob.lua --quiet 2>/dev/null &
+pid=$!
+sleep 0.7
+run 75 --db lk/link.db job run jobs/slowjob.lua
+has_err "job 'slow' is running"
+wait $pid || fail "the first run of the slow job failed"
+eq "$(sqlite3 lk/j.db "SELECT group_concat(status) FROM runs WHERE job = 'slow'")" ok \
+   "the first run (not marked failed by the second)"
+
 done_ok
