@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <glob.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -517,6 +518,66 @@ static int write_output(const char *path, out_format fmt, const char *job, const
 
 /* ---- the lock ---------------------------------------------------------- */
 
+/* Appends s to the glob pattern at buf[*n], its glob characters escaped. */
+static void glob_lit(char *buf, size_t cap, size_t *n, const char *s)
+{
+    for (; *s && *n + 3 < cap; s++) {
+        if (strchr("*?[]\\", *s))
+            buf[(*n)++] = '\\';
+        buf[(*n)++] = *s;
+    }
+    buf[*n] = '\0';
+}
+
+/* Removes the temporary files a killed run of this job left beside its
+ * outputs (".NAME.XXXXXX" of write_output), called with the job's lock held,
+ * so no live run owns them: only regular files matching an output's own
+ * pattern ({job} the name, {as_of} and {run} any text) and older than the
+ * lock.  Best effort: a file that cannot be removed stays. */
+static void clean_stale(jobctx *c)
+{
+    time_t locked = time(NULL);
+    for (size_t i = 0; i < c->job.noutputs; i++) {
+        const char *tmpl = c->job.outputs[i];
+        const char *base = strrchr(tmpl, '/');
+        base = base ? base + 1 : tmpl;
+        char pat[4096];
+        size_t n = 0;
+        pat[0] = '\0';
+        for (const char *p = tmpl; *p && n + 16 < sizeof pat;) {
+            if (p == base) {
+                pat[n++] = '.';
+                pat[n] = '\0';
+            }
+            if (strncmp(p, "{job}", 5) == 0) {
+                glob_lit(pat, sizeof pat, &n, c->job.name);
+                p += 5;
+            } else if (strncmp(p, "{as_of}", 7) == 0 || strncmp(p, "{run}", 5) == 0) {
+                p += p[1] == 'a' ? 7 : 5;
+                pat[n++] = '*';
+                pat[n] = '\0';
+            } else {
+                char one[2] = {*p++, '\0'};
+                glob_lit(pat, sizeof pat, &n, one);
+            }
+        }
+        if (n + 8 >= sizeof pat)
+            continue;
+        strcat(pat, ".??????");
+        glob_t g;
+        if (glob(pat, GLOB_NOSORT, NULL, &g) != 0)
+            continue;
+        for (size_t k = 0; k < g.gl_pathc; k++) {
+            struct stat sb;
+            if (lstat(g.gl_pathv[k], &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_mtime > locked)
+                continue;
+            if (unlink(g.gl_pathv[k]) == 0)
+                jlog(c, "warn", "removed %s, left by a run that did not finish", g.gl_pathv[k]);
+        }
+        globfree(&g);
+    }
+}
+
 /* Takes the job's lock: "<db>.<job>.lock" (db the database's real path), the
  * job name's characters other
  * than letters, digits, '.', '-' and '_' replaced by '_'.  Returns the open
@@ -541,8 +602,10 @@ static int take_lock(jobctx *c, ot_store *st, ot_err *err)
         ot_err_set(err, OT_EIO, "%s: cannot open the lock file: %s", path, strerror(errno));
         return -1;
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        clean_stale(c);
         return fd;
+    }
     if (errno != EWOULDBLOCK) {
         ot_err_set(err, OT_EIO, "%s: cannot lock: %s", path, strerror(errno));
         close(fd);
@@ -573,6 +636,7 @@ static int take_lock(jobctx *c, ot_store *st, ot_err *err)
             return -1;
         }
     }
+    clean_stale(c);
     return fd;
 }
 
