@@ -211,7 +211,13 @@ static int take_error(lua_State *L, int code, ot_err *err)
     }
     if (code == OT_ELIMIT && strcmp(msg, nomem) == 0)
         msg = "not enough memory: the script's memory limit was reached";
-    ot_err_set(err, code, "%s", msg);
+    const char *nl = strchr(msg, '\n');
+    int first = nl ? (int)(nl - msg) : (int)strlen(msg);
+    if (code == OT_ELIMIT && strstr(msg, "out of memory") && strstr(msg, "out of memory") < msg + first)
+        ot_err_set(err, code, "%.*s (the script's memory limit was reached)%s", first, msg,
+                   nl ? nl : ""); /* an engine call's */
+    else
+        ot_err_set(err, code, "%s", msg);
     lua_pop(L, 1);
     return code;
 }
