@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_int.h" /* the connection, to check its defences */
 
 /* Exact comparison of doubles (cmocka 1.1 has none for double). */
 #define assert_num(a, b) assert_num_at((a), (b), __FILE__, __LINE__)
@@ -230,6 +231,24 @@ static void test_store_hold_settle(void **state)
     unlink(aux);
     snprintf(aux, sizeof aux, "%s-shm", path);
     unlink(aux);
+}
+
+/* Every connection has SQLite's defences on: defensive mode and no trusted
+ * schema (docs/security.md, "The database file"). */
+static void test_store_defences(void **state)
+{
+    ot_store *st = *state;
+    int on = -1;
+    assert_int_equal(sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, -1, &on), SQLITE_OK);
+    assert_int_equal(on, 1);
+    on = -1;
+    assert_int_equal(sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, -1, &on), SQLITE_OK);
+    assert_int_equal(on, 0);
+    /* defensive: the schema cannot be written through SQL */
+    sqlite3_exec(st->db, "PRAGMA writable_schema = ON", NULL, NULL, NULL);
+    assert_int_not_equal(sqlite3_exec(st->db, "UPDATE sqlite_schema SET sql = '' WHERE name = 'obs'",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
 }
 
 static void test_store_transaction_misuse(void **state)
@@ -913,6 +932,7 @@ int main(void)
         cmocka_unit_test(test_store_readonly_refuses_writes),
         cmocka_unit_test(test_store_second_writer_locked),
         cmocka_unit_test(test_store_hold_settle),
+        cmocka_unit_test_setup_teardown(test_store_defences, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_transaction_misuse, setup, teardown),
         cmocka_unit_test(test_store_measure_names),
         cmocka_unit_test_setup_teardown(test_store_meta_put_get_update, setup, teardown),
