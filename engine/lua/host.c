@@ -380,7 +380,7 @@ static int sb_debug_index(lua_State *L)
 /* require(name) in the sandbox: package.loaded, then package.preload, then
  * only NAME.lua (dots as folders) inside the job's folder, loaded as text.
  * No path a script can change: package.path, package.searchers and
- * package.searchpath play no part.  Returns the module's value and the file. */
+ * package.searchpath play no part.  Returns the module's value. */
 static int sb_require(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
@@ -419,7 +419,6 @@ static int sb_require(lua_State *L)
         lua_pushvalue(L, 1);
         lua_pushvalue(L, -3);                                    /* [.., path, chunk, name, path] */
     }
-    int data = lua_gettop(L);                                    /* loader data (file or :preload:) */
     lua_call(L, 2, 1);                                           /* [.., value] */
     if (!lua_isnil(L, -1))
         lua_setfield(L, 2, name);
@@ -430,7 +429,6 @@ static int sb_require(lua_State *L)
         lua_copy(L, -1, -2);
         lua_setfield(L, 2, name);
     }
-    (void)data;
     return 1;
 }
 

@@ -77,6 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ot_err_clear(&err);
     int rc = ot_host_run_string(h, script, "=fuzz_put", &err);
     if (rc != OT_OK) {
+        if (strstr(err.msg, "INVARIANT"))
+            fprintf(stderr, "fuzz_put: %s\n", err.msg);
         CHECK(strstr(err.msg, "INVARIANT") == NULL);
         CHECK(rc == OT_ESCRIPT || rc == OT_ELIMIT || rc == OT_EDATA || rc == OT_ENOTFOUND ||
               rc == OT_EIO || rc == OT_ENOMEM || rc == OT_EINVAL || rc == OT_ERANGE);
