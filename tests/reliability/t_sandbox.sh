@@ -105,13 +105,13 @@ timed() { # timed LIMIT_MS CODE ARGS...: runs, checks the code and the time
     [ "$ms" -lt "$lim" ] || fail "ontrack ${*:2} took $ms ms (limit $lim)"
 }
 for s in esc.lua esc2.lua; do
-    timed 1600 1 run --timeout 1 "$s"
+    timed 1900 1 run --timeout 1 "$s"
     has_err "script stopped: time limit of 1 s exceeded"
     lacks_err() { ! grep -qF -- "$1" <<<"$ERR" || fail "stderr has: $1"; }
     lacks_err "inside one engine call"
     cp "$s" jobs/esc.lua
     echo 'return {name = "esc", scripts = {"esc.lua"}}' > jobs/escjob.lua
-    timed 3800 1 job run jobs/escjob.lua --timeout 3
+    timed 4500 1 job run jobs/escjob.lua --timeout 3
     has_err "script stopped: time limit of 3 s exceeded"
     OUT=$(timeout 10 "$ONTRACK" repl --timeout 1 < "$s" 2>&1); CODE=$?
     [ "$CODE" = 1 ] || fail "repl --timeout 1 < $s exited $CODE"
