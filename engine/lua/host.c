@@ -5,11 +5,15 @@
  * lua_pcall of a C function, so even the host's own pushes cannot panic when
  * memory runs out; the script itself runs in a nested pcall whose message
  * handler adds the traceback (lua.c's msghandler) and picks up the engine
- * code of an ontrack error.  Time limits use a count hook every 100k
- * instructions that, once the limit is passed, re-arms itself on every line
- * so a script's pcall cannot swallow the stop (as Redis does).  Interrupts
- * set a hook from the signal handler (as lua.c does).  The allocator counts
- * every byte, Lua's and the engine's, against the cap.
+ * code of an ontrack error.  Limits come from limit.c: a count hook every
+ * 100k instructions that, once the limit is passed, re-arms itself on every
+ * instruction of every coroutine so no pcall can swallow the stop (as Redis
+ * does), interrupts set from the signal handler (as lua.c does), and an
+ * allocator that counts every byte, Lua's and the engine's (threads too),
+ * against the cap.  Each chunk (a script, a REPL statement) is one
+ * transaction per database it opens: the stores join OT_L_REG_HELD and are
+ * committed or rolled back when the chunk ends (settle).  LC_NUMERIC is "C"
+ * after every chunk.
  */
 #include "lua/host.h"
 
@@ -37,7 +41,6 @@ struct ot_host {
     lua_State *L;
     int last_code;                    /* set by the message handler */
     int sandbox;
-    int hold;                         /* each chunk is one transaction per database */
 };
 
 /* ---- hooks ------------------------------------------------------------------ */
@@ -770,7 +773,6 @@ int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
     h->lim.timeout = o->timeout > 0 ? o->timeout : 0;
     h->lim.what = "script";
     h->sandbox = o->sandbox;
-    h->hold = !o->commit_partial;
     h->L = ot_limit_newstate(&h->lim);
     if (!h->L) {
         int code = h->lim.cap ? OT_ELIMIT : OT_ENOMEM;

@@ -8,8 +8,9 @@
  * back in ot_err: the message is "chunk:LINE: message" followed by a
  * traceback, and the code is the engine code of an ontrack error raised
  * inside the script (OT_EDATA, OT_ENOTFOUND, OT_EIO, OT_ELOCKED), OT_ELIMIT
- * for a time or memory limit, else OT_ESCRIPT.  Not thread-safe: one host per
- * thread.
+ * for a time or memory limit, else OT_ESCRIPT.  Unless commit_partial, a
+ * chunk's database writes are kept only when it succeeds (a failed commit is
+ * its error).  Not thread-safe: one host per thread.
  */
 #ifndef OT_LUA_HOST_H
 #define OT_LUA_HOST_H
