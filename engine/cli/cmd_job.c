@@ -13,7 +13,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
+#include <glob.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -109,14 +110,78 @@ static void jlog(const jobctx *c, const char *level, const char *fmt, ...)
 
 /* ---- the lock ---------------------------------------------------------- */
 
-/* Takes the job's lock: "<db>.<job>.lock", the job name's characters other
+/* Appends s to the glob pattern at buf[*n], its glob characters escaped. */
+static void glob_lit(char *buf, size_t cap, size_t *n, const char *s)
+{
+    for (; *s && *n + 3 < cap; s++) {
+        if (strchr("*?[]\\", *s))
+            buf[(*n)++] = '\\';
+        buf[(*n)++] = *s;
+    }
+    buf[*n] = '\0';
+}
+
+/* Removes the temporary files a killed run of this job left beside its
+ * outputs (".NAME.XXXXXX" of write_output), called with the job's lock held,
+ * so no live run owns them: only regular files matching an output's own
+ * pattern ({job} the name, {as_of} and {run} any text) and older than the
+ * lock.  Best effort: a file that cannot be removed stays. */
+static void clean_stale(jobctx *c)
+{
+    time_t locked = time(NULL);
+    for (size_t i = 0; i < c->job.noutputs; i++) {
+        const char *tmpl = c->job.outputs[i];
+        const char *base = strrchr(tmpl, '/');
+        base = base ? base + 1 : tmpl;
+        char pat[4096];
+        size_t n = 0;
+        pat[0] = '\0';
+        for (const char *p = tmpl; *p && n + 16 < sizeof pat;) {
+            if (p == base) {
+                pat[n++] = '.';
+                pat[n] = '\0';
+            }
+            if (strncmp(p, "{job}", 5) == 0) {
+                glob_lit(pat, sizeof pat, &n, c->job.name);
+                p += 5;
+            } else if (strncmp(p, "{as_of}", 7) == 0 || strncmp(p, "{run}", 5) == 0) {
+                p += p[1] == 'a' ? 7 : 5;
+                pat[n++] = '*';
+                pat[n] = '\0';
+            } else {
+                char one[2] = {*p++, '\0'};
+                glob_lit(pat, sizeof pat, &n, one);
+            }
+        }
+        if (n + 8 >= sizeof pat)
+            continue;
+        strcat(pat, ".??????");
+        glob_t g;
+        if (glob(pat, GLOB_NOSORT, NULL, &g) != 0)
+            continue;
+        for (size_t k = 0; k < g.gl_pathc; k++) {
+            struct stat sb;
+            if (lstat(g.gl_pathv[k], &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_mtime > locked)
+                continue;
+            if (unlink(g.gl_pathv[k]) == 0)
+                jlog(c, "warn", "removed %s, left by a run that did not finish", g.gl_pathv[k]);
+        }
+        globfree(&g);
+    }
+}
+
+/* Takes the job's lock: "<db>.<job>.lock" (db the database's real path), the
+ * job name's characters other
  * than letters, digits, '.', '-' and '_' replaced by '_'.  Returns the open
  * descriptor (the lock lasts until it is closed) or -1 with err set:
  * OT_ELOCKED naming the running run, OT_EIO. */
 static int take_lock(jobctx *c, ot_store *st, ot_err *err)
 {
-    char path[4096];
-    int k = snprintf(path, sizeof path, "%s.", c->db_path);
+    char path[4096], real[PATH_MAX];
+    /* keyed by the database's real path: --db j.db and --db link.db (a
+     * symbolic link to it, or a path through one) take the same lock */
+    const char *db = realpath(c->db_path, real) ? real : c->db_path;
+    int k = snprintf(path, sizeof path, "%s.", db);
     for (const char *s = c->job.name; *s && k < (int)sizeof path - 6; s++) {
         unsigned char ch = (unsigned char)*s;
         int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
@@ -129,8 +194,10 @@ static int take_lock(jobctx *c, ot_store *st, ot_err *err)
         ot_err_set(err, OT_EIO, "%s: cannot open the lock file: %s", path, strerror(errno));
         return -1;
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        clean_stale(c);
         return fd;
+    }
     if (errno != EWOULDBLOCK) {
         ot_err_set(err, OT_EIO, "%s: cannot lock: %s", path, strerror(errno));
         close(fd);
@@ -161,6 +228,7 @@ static int take_lock(jobctx *c, ot_store *st, ot_err *err)
             return -1;
         }
     }
+    clean_stale(c);
     return fd;
 }
 
@@ -276,7 +344,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     for (size_t i = 0; i < c->job.nscripts; i++) {
         ot_host_opts ho = {c->db_path, a.days == OT_ASOF_LATEST && a.through.freq == OT_FREQ_NONE
                                            ? NULL : a.text,
-                           c->timeout, c->mem, !c->trusted, files[0] ? files : NULL};
+                           c->timeout, c->mem, !c->trusted, files[0] ? files : NULL, 0};
         ot_host *h;
         if ((rc = ot_host_new(&ho, &h, &err)))
             goto fail;
@@ -387,9 +455,9 @@ static int job_open(jobctx *c, cli_global *g, const char *file, ot_store **st, i
 {
     ot_err err;
     ot_err_clear(&err);
-    if (ot_job_load(file, &c->job, &err) != OT_OK)
+    if (ot_job_load_limited(file, c->timeout, c->mem, &c->job, &err) != OT_OK)
         return cli_fail(&err);
-    if (job_check_outputs(&c->job, &err) != OT_OK)
+    if (job_check_outputs(&c->job, c->trusted, &err) != OT_OK)
         return cli_fail(&err);
     /* --db, then the job's db, then $ONTRACK_DB / ./ontrack.db */
     c->db_path = g->db_path ? g->db_path : c->job.db ? c->job.db : cli_db_path(g);

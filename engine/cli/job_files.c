@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,11 +92,63 @@ int job_expand(const char *tmpl, const char *job, const char *as_of, int64_t run
     return OT_OK;
 }
 
-/* Checks the outputs of a job before anything runs: known formats and
- * placeholders.  OT_EDATA naming the first bad one. */
-int job_check_outputs(const ot_job *j, ot_err *err)
+/* Whether path (relative to the current folder, maybe not existing yet)
+ * lies inside the folder whose real path is dir: the longest existing
+ * prefix of path is resolved (symbolic links, ".."), and what follows it must
+ * not climb ("..").  Returns 1 inside, 0 outside or unresolvable. */
+static int inside_dir(const char *path, const char *dir)
 {
-    char buf[4096];
+    char buf[PATH_MAX], real[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return 0;
+    char *tail = NULL; /* the part that does not exist yet */
+    for (;;) {
+        if (realpath(buf[0] ? buf : ".", real))
+            break;
+        if (errno != ENOENT)
+            return 0;
+        char *slash = strrchr(buf, '/');
+        if (tail)
+            tail[-1] = '/';
+        if (!slash) {
+            tail = buf;
+            memmove(buf + 2, buf, strlen(buf) + 1);
+            buf[0] = '.';
+            buf[1] = '\0';
+            tail = buf + 2;
+            if (!realpath(".", real))
+                return 0;
+            break;
+        }
+        *slash = '\0';
+        tail = slash + 1;
+        if (slash == buf) { /* only "/" exists */
+            snprintf(real, sizeof real, "/");
+            break;
+        }
+    }
+    for (const char *t = tail; t && *t;) {
+        size_t k = strcspn(t, "/");
+        if (k == 2 && t[0] == '.' && t[1] == '.')
+            return 0;
+        t += k + (t[k] == '/');
+    }
+    size_t dl = strlen(dir);
+    if (strcmp(dir, "/") == 0)
+        return 1;
+    return strncmp(real, dir, dl) == 0 && (real[dl] == '/' || real[dl] == '\0');
+}
+
+/* Checks the outputs of a job before anything runs: known formats and
+ * placeholders, and (unless trusted) that each lies inside the job file's
+ * own folder, so a job file cannot write where it likes (docs/security.md).
+ * OT_EDATA naming the first bad one. */
+int job_check_outputs(const ot_job *j, int trusted, ot_err *err)
+{
+    char buf[4096], dir[PATH_MAX];
+    if (!trusted && j->noutputs && !realpath(j->dir, dir))
+        return ot_err_set(err, OT_EIO, "%s: cannot resolve the job's folder '%s': %s", j->path,
+                          j->dir, strerror(errno));
     for (size_t i = 0; i < j->noutputs; i++) {
         if (job_out_format_of(j->outputs[i]) < 0)
             return ot_err_set(err, OT_EDATA, "%s: output '%s': unsupported format (supported: %s)",
@@ -103,6 +156,11 @@ int job_check_outputs(const ot_job *j, ot_err *err)
         int rc = job_expand(j->outputs[i], j->name, "x", 1, buf, sizeof buf, err);
         if (rc)
             return rc;
+        if (!trusted && !inside_dir(buf, dir))
+            return ot_err_set(err, OT_EDATA,
+                              "%s: output '%s' is outside the job's folder '%s' (sandbox; see "
+                              "docs/security.md; --trusted allows it)",
+                              j->path, j->outputs[i], dir);
     }
     return OT_OK;
 }
@@ -129,30 +187,35 @@ static int make_parents(const char *path, ot_err *err)
     return OT_OK;
 }
 
-/* The folder the job's scripts may use for files (docs/security.md): the
- * folder of its first output, cut before the first placeholder, created when
- * missing; "" when the job declares no outputs (then scripts have no files). */
+/* The folder the job's scripts may use for files and require
+ * (docs/security.md): the job file's own folder, whatever its outputs say
+ * (they are checked to lie inside it); "" when the job declares no outputs
+ * (then scripts have no files). */
 int job_files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err)
 {
     buf[0] = '\0';
     if (j->noutputs == 0)
         return OT_OK;
-    snprintf(buf, cap, "%s", j->outputs[0]);
-    char *brace = strchr(buf, '{');
+    /* the first output's folder (cut before a placeholder) exists when the
+     * scripts run, as they may write beside it */
+    char first[4096];
+    snprintf(first, sizeof first, "%s", j->outputs[0]);
+    char *brace = strchr(first, '{');
     if (brace)
         *brace = '\0';
-    char *slash = strrchr(buf, '/');
-    if (!slash) {
-        snprintf(buf, cap, ".");
-        return OT_OK;
+    char *slash = strrchr(first, '/');
+    if (slash) {
+        slash[1] = '\0';
+        if (strlen(first) + 2 > sizeof first)
+            return ot_err_set(err, OT_EINVAL, "%s: output path too long", j->outputs[0]);
+        strcat(first, "_"); /* make_parents creates the folders above a file */
+        int rc = make_parents(first, err);
+        if (rc)
+            return rc;
     }
-    if ((size_t)(slash - buf) + 3 > cap)
-        return ot_err_set(err, OT_EINVAL, "%s: output path too long", j->outputs[0]);
-    slash[1] = '_'; /* make_parents creates the folders above a file */
-    slash[2] = '\0';
-    int rc = make_parents(buf, err);
-    slash[slash == buf ? 1 : 0] = '\0';
-    return rc;
+    if (snprintf(buf, cap, "%s", j->dir) >= (int)cap)
+        return ot_err_set(err, OT_EINVAL, "%s: path too long", j->dir);
+    return OT_OK;
 }
 
 /* fsyncs the folder holding path (so a rename in it is durable). */

@@ -27,10 +27,12 @@ int job_out_format_of(const char *path);
 int job_expand(const char *tmpl, const char *job, const char *as_of, int64_t run, char *buf,
                size_t cap, ot_err *err);
 /* Checks the outputs of a job before anything runs: known formats and
- * placeholders.  OT_EDATA naming the first bad one. */
-int job_check_outputs(const ot_job *j, ot_err *err);
-/* The folder the job's scripts may use for files (docs/security.md), made
- * when missing; "" when the job declares no outputs. */
+ * placeholders, and (unless trusted) that each lies inside the job file's
+ * own folder.  OT_EDATA naming the first bad one. */
+int job_check_outputs(const ot_job *j, int trusted, ot_err *err);
+/* The folder the job's scripts may use for files and require
+ * (docs/security.md): the job file's own folder (the first output's folder
+ * made when missing); "" when the job declares no outputs. */
 int job_files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err);
 /* fsyncs the folder holding path (so a rename in it is durable). */
 void job_sync_parent(const char *path);
