@@ -27,7 +27,6 @@
 #include "lua/host.h"
 #include "cli/job_files.h"
 #include "lua/job.h"
-#include "project/kinds.h"
 #include "project/projection.h"
 #include "report/csv.h"
 #include "report/report.h"
@@ -679,36 +678,6 @@ done:
     return rc ? cli_fail(&err) : 0;
 }
 
-/* The index in s of the projection of target id (or, for an unstored
- * target, of label); -1 when none. */
-static long find_item(const ot_run_set *s, int64_t id, const char *label)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (id ? s->ids[i] == id
-               : (!s->ids[i] && s->t[i].label && label && strcmp(s->t[i].label, label) == 0))
-            return (long)i;
-    return -1;
-}
-
-/* The day a run's data end: the end of its period cut, else its vintage date. */
-static int32_t data_day(const ot_run_rec *r)
-{
-    ot_run_asof a;
-    ot_run_asof_of(r, &a);
-    return a.through.freq != OT_FREQ_NONE ? ot_period_last_day(a.through.freq, a.through.ord)
-                                          : a.days;
-}
-
-/* qsort: older data first, then older run. */
-static int by_asof(const void *x, const void *y)
-{
-    const ot_run_rec *a = x, *b = y;
-    int32_t da = data_day(a), db = data_day(b);
-    if (da != db)
-        return da < db ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
-
 #define SHOW_RUNS 12 /* runs the movement table goes back */
 
 /* Prints how each target of set moved over the ok runs of job made up to
@@ -716,83 +685,17 @@ static int by_asof(const void *x, const void *y)
 static int show_moves(ot_store *st, const char *job, int64_t upto, const ot_run_set *set,
                       ot_err *err)
 {
-    ot_run_rec *runs = NULL;
-    size_t nruns = 0, m = 0;
-    ot_run_set hist[SHOW_RUNS];
-    memset(hist, 0, sizeof hist);
-    ot_table *tab = NULL;
-    int rc = ot_store_runs(st, job, 0, 0, &runs, &nruns, err);
-    if (rc)
-        return rc;
-    ot_run_rec *sel = malloc((nruns ? nruns : 1) * sizeof *sel); /* shallow copies */
-    if (!sel) {
-        ot_store_runs_free(runs, nruns);
-        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    ot_run_history h;
+    ot_report_run runs[SHOW_RUNS];
+    int rc = ot_run_history_load(st, job, upto, SHOW_RUNS, &h, err);
+    if (rc == OT_OK && h.m >= 2) {
+        for (size_t i = 0; i < h.m; i++)
+            runs[i] = (ot_report_run){h.run[i]->id, h.asof[i].text, h.sets[i].t, h.sets[i].ids,
+                                      h.sets[i].p, h.sets[i].n};
+        printf("\nhow the projections moved (the last %zu ok runs of %s, by as-of):\n\n", h.m, job);
+        rc = ot_report_moves_text(set->t, set->ids, set->n, runs, h.m, stdout, err);
     }
-    size_t k = 0; /* the ok runs made up to this one */
-    for (size_t i = 0; i < nruns; i++)
-        if (runs[i].id <= upto && strcmp(runs[i].status, "ok") == 0)
-            sel[k++] = runs[i];
-    qsort(sel, k, sizeof *sel, by_asof);
-    size_t first = k > SHOW_RUNS ? k - SHOW_RUNS : 0;
-    for (size_t i = first; i < k && rc == OT_OK; i++)
-        rc = ot_run_load(st, sel[i].id, &hist[m++], err);
-    if (rc || m < 2)
-        goto done;
-    printf("\nhow the projections moved (the last %zu ok runs of %s, by as-of):\n\n", m, job);
-    if (!(tab = ot_table_new(7, err))) {
-        rc = err->code;
-        goto done;
-    }
-    static const char *const head[] = {"target", "run", "as of", "point", "80% range", "prob", "status"};
-    rc = ot_table_header(tab, head, err);
-    for (size_t j = 1; j < 6; j++)
-        ot_table_right(tab, j);
-    size_t shown = 0;
-    for (size_t i = 0; i < set->n && !rc; i++) {
-        /* targets never projected (no data, unquantified) have nothing to show */
-        int any = 0;
-        for (size_t h = 0; h < m && !any; h++) {
-            long r = find_item(&hist[h], set->ids[i], set->t[i].label);
-            any = r >= 0 && !isnan(hist[h].p[r].point);
-        }
-        if (!any)
-            continue;
-        if (shown++ > 0 && (rc = ot_table_rule(tab, err)))
-            break;
-        const ot_target *t = &set->t[i];
-        char lab[160];
-        ot_fmt_clip(t->label ? t->label : t->series ? t->series : "", 36, lab, sizeof lab);
-        int firstrow = 1;
-        for (size_t h = 0; h < m && !rc; h++) {
-            long r = find_item(&hist[h], set->ids[i], t->label);
-            if (r < 0)
-                continue;
-            const ot_projection *q = &hist[h].p[r];
-            char rid[24], point[48], lo[48], hi[48], range[112] = "", prob[16] = "";
-            ot_run_asof a;
-            ot_run_asof_of(&sel[first + h], &a);
-            snprintf(rid, sizeof rid, "%lld", (long long)sel[first + h].id);
-            ot_fmt_metric(t, q->point, point, sizeof point);
-            if (!isnan(q->lo80) && !isnan(q->hi80))
-                snprintf(range, sizeof range, "%s .. %s", ot_fmt_metric(t, q->lo80, lo, sizeof lo),
-                         ot_fmt_metric(t, q->hi80, hi, sizeof hi));
-            if (!isnan(q->prob))
-                snprintf(prob, sizeof prob, "%.0f%%", 100 * q->prob);
-            const char *cells[] = {firstrow ? lab : "", rid, a.text, point, range, prob,
-                                   ot_status_label(q->status, 0)};
-            firstrow = 0;
-            rc = ot_table_row(tab, cells, err);
-        }
-    }
-    if (!rc && ot_table_print(tab, stdout) != OT_OK)
-        rc = ot_err_set(err, OT_EIO, "cannot write the table");
-done:
-    ot_table_free(tab);
-    for (size_t h = 0; h < m; h++)
-        ot_run_set_free(&hist[h]);
-    free(sel);
-    ot_store_runs_free(runs, nruns);
+    ot_run_history_free(&h);
     return rc;
 }
 

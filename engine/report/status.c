@@ -154,3 +154,65 @@ int ot_report_text(const ot_report_doc *doc, FILE *f, ot_err *err)
     }
     return rc;
 }
+
+/* The index in r of the projection of target id (or, for an unstored
+ * target, of label); -1 when none. */
+static long find_item(const ot_report_run *r, int64_t id, const char *label)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (id ? r->ids[i] == id
+               : (!r->ids[i] && r->t[i].label && label && strcmp(r->t[i].label, label) == 0))
+            return (long)i;
+    return -1;
+}
+
+int ot_report_moves_text(const ot_target *t, const int64_t *ids, size_t n,
+                         const ot_report_run *runs, size_t m, FILE *f, ot_err *err)
+{
+    ot_table *tab = ot_table_new(7, err);
+    if (!tab)
+        return err ? err->code : OT_ENOMEM;
+    static const char *const head[] = {"target", "run", "as of", "point", "80% range", "prob", "status"};
+    int rc = ot_table_header(tab, head, err);
+    for (size_t j = 1; j < 6; j++)
+        ot_table_right(tab, j);
+    size_t shown = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        /* targets never projected (no data, unquantified) have nothing to show */
+        int any = 0;
+        for (size_t h = 0; h < m && !any; h++) {
+            long r = find_item(&runs[h], ids[i], t[i].label);
+            any = r >= 0 && !isnan(runs[h].p[r].point);
+        }
+        if (!any)
+            continue;
+        if (shown++ > 0 && (rc = ot_table_rule(tab, err)))
+            break;
+        char lab[160];
+        ot_fmt_clip(t[i].label ? t[i].label : t[i].series ? t[i].series : "", 36, lab, sizeof lab);
+        int firstrow = 1;
+        for (size_t h = 0; h < m && !rc; h++) {
+            long r = find_item(&runs[h], ids[i], t[i].label);
+            if (r < 0)
+                continue;
+            const ot_projection *q = &runs[h].p[r];
+            char rid[24], point[48], lo[48], hi[48], range[112] = "", prob[16] = "";
+            snprintf(rid, sizeof rid, "%lld", runs[h].id);
+            ot_fmt_metric(&t[i], q->point, point, sizeof point);
+            if (!isnan(q->lo80) && !isnan(q->hi80))
+                snprintf(range, sizeof range, "%s .. %s",
+                         ot_fmt_metric(&t[i], q->lo80, lo, sizeof lo),
+                         ot_fmt_metric(&t[i], q->hi80, hi, sizeof hi));
+            if (!isnan(q->prob))
+                snprintf(prob, sizeof prob, "%.0f%%", 100 * q->prob);
+            const char *cells[] = {firstrow ? lab : "", rid, runs[h].as_of, point, range, prob,
+                                   ot_status_label(q->status, 0)};
+            firstrow = 0;
+            rc = ot_table_row(tab, cells, err);
+        }
+    }
+    if (!rc && ot_table_print(tab, f) != OT_OK)
+        rc = ot_err_set(err, OT_EIO, "cannot write the table");
+    ot_table_free(tab);
+    return rc;
+}

@@ -9,6 +9,7 @@
 #ifndef OT_REPORT_STATUS_H
 #define OT_REPORT_STATUS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/err.h"
@@ -33,6 +34,24 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
  * table of ot_report_status over the document's items, then the scenario
  * comparisons. */
 int ot_report_text(const ot_report_doc *doc, FILE *f, ot_err *err);
+
+/* One run of a movement table: its number, its as-of and what it projected
+ * (ids: the targets' store ids, 0 for one not stored, matched by label). */
+typedef struct ot_report_run {
+    long long id;
+    const char *as_of;
+    const ot_target *t;
+    const int64_t *ids;
+    const ot_projection *p;
+    size_t n;
+} ot_report_run;
+
+/* Prints how each of the n targets t (ids as above) moved over runs[0..m),
+ * given oldest as-of first: per target one row per run with run, as-of,
+ * point, 80% range, probability and status; targets never projected in any
+ * of them are left out.  OT_OK, OT_ENOMEM or OT_EIO. */
+int ot_report_moves_text(const ot_target *t, const int64_t *ids, size_t n,
+                         const ot_report_run *runs, size_t m, FILE *f, ot_err *err);
 
 /* Prints a scenario comparison: one row per target with the point and
  * probability under each scenario.  OT_OK, OT_ENOMEM or OT_EIO. */

@@ -447,3 +447,70 @@ int ot_run_doc_compares(ot_run_doc *d, ot_store *st, int64_t run_id, ot_err *err
     d->doc.ncompares = rc == OT_OK ? d->cmp.n : 0;
     return rc;
 }
+
+/* ---- a job's history ------------------------------------------------------ */
+
+/* The day a run's data end: the end of its period cut, else its vintage date. */
+static int32_t data_day(const ot_run_rec *r)
+{
+    ot_run_asof a;
+    ot_run_asof_of(r, &a);
+    return a.through.freq != OT_FREQ_NONE ? ot_period_last_day(a.through.freq, a.through.ord)
+                                          : a.days;
+}
+
+/* qsort over run pointers: older data first, then older run. */
+static int by_asof(const void *x, const void *y)
+{
+    const ot_run_rec *a = *(const ot_run_rec *const *)x, *b = *(const ot_run_rec *const *)y;
+    int32_t da = data_day(a), db = data_day(b);
+    if (da != db)
+        return da < db ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+void ot_run_history_free(ot_run_history *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; h->sets && i < h->m; i++)
+        ot_run_set_free(&h->sets[i]);
+    free(h->sets);
+    free(h->asof);
+    free(h->run);
+    ot_store_runs_free(h->recs, h->nrecs);
+    memset(h, 0, sizeof *h);
+}
+
+int ot_run_history_load(ot_store *st, const char *job, int64_t upto, size_t max,
+                        ot_run_history *out, ot_err *err)
+{
+    ot_run_history h;
+    memset(&h, 0, sizeof h);
+    *out = h;
+    int rc = ot_store_runs(st, job, 0, 0, &h.recs, &h.nrecs, err);
+    if (rc)
+        return rc;
+    size_t cap = h.nrecs ? h.nrecs : 1;
+    h.run = malloc(cap * sizeof *h.run);
+    h.sets = calloc(cap, sizeof *h.sets);
+    h.asof = calloc(cap, sizeof *h.asof);
+    if (!h.run || !h.sets || !h.asof) {
+        *out = h;
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    }
+    size_t k = 0; /* the ok runs made up to this one */
+    for (size_t i = 0; i < h.nrecs; i++)
+        if (h.recs[i].id <= upto && strcmp(h.recs[i].status, "ok") == 0)
+            h.run[k++] = &h.recs[i];
+    qsort(h.run, k, sizeof *h.run, by_asof);
+    size_t first = k > max ? k - max : 0;
+    memmove(h.run, h.run + first, (k - first) * sizeof *h.run);
+    for (size_t i = 0; i < k - first && rc == OT_OK; i++) {
+        h.m = i + 1;
+        ot_run_asof_of(h.run[i], &h.asof[i]);
+        rc = ot_run_load(st, h.run[i]->id, &h.sets[i], err);
+    }
+    *out = h;
+    return rc;
+}

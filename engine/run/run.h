@@ -94,6 +94,24 @@ int ot_run_load(ot_store *st, int64_t run_id, ot_run_set *out, ot_err *err);
  * "no run N" / "no runs stored". */
 int ot_run_open(ot_store *st, int64_t id, ot_run_rec **rec, ot_run_set *set, ot_err *err);
 
+/* The ok runs of a job made up to a run, ordered by as-of (the day their
+ * data end, then the run number), with what each projected. */
+typedef struct ot_run_history {
+    ot_run_rec *recs;      /* every run of the job (owned) */
+    size_t nrecs;
+    const ot_run_rec **run; /* m of them, oldest as-of first */
+    ot_run_set *sets;      /* m, what each projected */
+    ot_run_asof *asof;     /* m, each one's as-of */
+    size_t m;
+} ot_run_history;
+
+/* Loads the last `max` ok runs of job made up to run `upto`, by as-of.
+ * *out new (free with ot_run_history_free, also after a failure).  Store
+ * errors, OT_EDATA, OT_ENOMEM. */
+int ot_run_history_load(ot_store *st, const char *job, int64_t upto, size_t max,
+                        ot_run_history *out, ot_err *err);
+void ot_run_history_free(ot_run_history *h);
+
 /* A report document built from a run set, and what it owns besides. */
 typedef struct ot_run_doc {
     ot_report_doc doc;      /* points into this struct and the set */
