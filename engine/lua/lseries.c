@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/ops.h"
+#include "report/plot.h"
 
 /* ---- boxes ---------------------------------------------------------------- */
 
@@ -661,27 +662,9 @@ static int m_tostring(lua_State *L)
 
 /* ---- plot ------------------------------------------------------------------------- */
 
-#define PLOT_MAXW 400
-#define PLOT_MAXH 60
-
-/* Eighths of a cell, bottom up: " ▁▂▃▄▅▆▇█". */
-static const char *const eighths[9] = {" ",  "\u2581", "\u2582", "\u2583", "\u2584",
-                                       "\u2585", "\u2586", "\u2587", "\u2588"};
-
-/* Eighths of a cell from the bottom of an h-row chart for finite x in
- * [lo, hi] (lo < hi).  Halved first, so that hi - lo cannot overflow to inf
- * for values near +-DBL_MAX (halving is exact: the same result otherwise),
- * and clamped, since lround of NaN or of a huge value is undefined. */
-static long plot_eighths(double x, double lo, double hi, int h)
-{
-    double f = (0.5 * x - 0.5 * lo) / (0.5 * hi - 0.5 * lo) * h * 8;
-    return isnan(f) ? 0 : lround(fmin(fmax(f, 0), (double)h * 8));
-}
-
-/* s:plot([{width =, height =, target =}]): prints a bar chart of the last
- * `width` values (default: $COLUMNS - 12, at most 120) in `height` rows
- * (default 10) of Unicode block characters, the top and bottom values as
- * labels, the first and last period below, and a dotted line at `target`.
+/* s:plot([{width =, height =, target =}]): prints the bar chart of
+ * report/plot.h of the last `width` values (default: $COLUMNS - 12, at
+ * most 120) in `height` rows (default 10), with a dotted line at `target`.
  * Printed through the global print, so it shows in scripts and the REPL. */
 static int l_plot(lua_State *L)
 {
@@ -697,78 +680,15 @@ static int l_plot(lua_State *L)
         width = ot_l_optfield_int(L, 2, 2, "width", width);
         height = ot_l_optfield_int(L, 2, 2, "height", height);
         target = ot_l_optfield_num(L, 2, 2, "target", NAN);
-        luaL_argcheck(L, width >= 2 && width <= PLOT_MAXW, 2, "width must be 2..400");
-        luaL_argcheck(L, height >= 1 && height <= PLOT_MAXH, 2, "height must be 1..60");
+        luaL_argcheck(L, width >= 2 && width <= OT_PLOT_MAXW, 2, "width must be 2..400");
+        luaL_argcheck(L, height >= 1 && height <= OT_PLOT_MAXH, 2, "height must be 1..60");
     }
-    size_t w = s->n < (size_t)width ? s->n : (size_t)width;
-    size_t first = s->n - w;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = first; i < s->n; i++)
-        if (isfinite(s->v[i])) { /* infinities are drawn as gaps, like missing values */
-            lo = fmin(lo, s->v[i]);
-            hi = fmax(hi, s->v[i]);
-        }
-    if (isfinite(target)) {
-        lo = fmin(lo, target);
-        hi = fmax(hi, target);
-    }
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    if (!(lo <= hi)) {
-        luaL_addstring(&b, "(nothing to plot)");
-    } else {
-        if (lo == hi) /* a flat line: give it a visible height */
-            lo = hi - (hi == 0 ? 1 : fabs(hi) * 0.1);
-        int h = (int)height;
-        /* the target's row and eighth, from the top */
-        int trow = -1;
-        if (isfinite(target)) {
-            long te = plot_eighths(target, lo, hi, h);
-            trow = h - 1 - (int)(te > 0 ? (te - 1) / 8 : 0);
-        }
-        char label[48], hilab[32], lolab[32];
-        snprintf(hilab, sizeof hilab, "%.6g", hi);
-        snprintf(lolab, sizeof lolab, "%.6g", lo);
-        int lw = (int)(strlen(hilab) > strlen(lolab) ? strlen(hilab) : strlen(lolab));
-        for (int r = 0; r < h; r++) {
-            const char *lab = r == 0 ? hilab : r == h - 1 ? lolab : "";
-            snprintf(label, sizeof label, "%*s \u2502", lw, lab);
-            luaL_addstring(&b, label);
-            for (size_t i = first; i < s->n; i++) {
-                double v = s->v[i];
-                if (!isfinite(v)) {
-                    luaL_addstring(&b, r == trow ? "\u2508" : " ");
-                    continue;
-                }
-                long e = plot_eighths(v, lo, hi, h); /* eighths from the bottom */
-                long cell = e - (long)(h - 1 - r) * 8;
-                cell = cell < 0 ? 0 : cell > 8 ? 8 : cell;
-                luaL_addstring(&b, cell == 0 && r == trow ? "\u2508" : eighths[cell]);
-            }
-            if (r == trow) {
-                snprintf(label, sizeof label, " target %.6g", target);
-                luaL_addstring(&b, label);
-            }
-            luaL_addchar(&b, '\n');
-        }
-        char p1[OT_PERIOD_STRMAX], p2[OT_PERIOD_STRMAX];
-        ot_period_fmt(s->freq, s->start + (ot_ord)first, p1, sizeof p1);
-        ot_period_fmt(s->freq, ot_series_end(s), p2, sizeof p2);
-        snprintf(label, sizeof label, "%*s  ", lw, "");
-        luaL_addstring(&b, label);
-        luaL_addstring(&b, p1);
-        size_t pad = w > strlen(p1) + strlen(p2) ? w - strlen(p1) - strlen(p2) : 1;
-        for (size_t i = 0; i < pad; i++)
-            luaL_addchar(&b, ' ');
-        luaL_addstring(&b, p2);
-        if (s->key) {
-            luaL_addstring(&b, "  ");
-            luaL_addstring(&b, s->key);
-        }
-    }
-    luaL_pushresult(&b);                     /* [.., chart] */
-    lua_getglobal(L, "print");
-    lua_insert(L, -2);
+    /* sized first, drawn into a GC-owned buffer: nothing to free on an error */
+    size_t n = ot_report_plot(s, (int)width, (int)height, target, NULL, 0);
+    char *buf = lua_newuserdatauv(L, n + 1, 0);             /* [.., buf] */
+    ot_report_plot(s, (int)width, (int)height, target, buf, n + 1);
+    lua_getglobal(L, "print");                              /* [.., buf, print] */
+    lua_pushlstring(L, buf, n);                             /* [.., buf, print, chart] */
     lua_call(L, 1, 0);
     return 0;
 }

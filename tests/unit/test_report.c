@@ -18,6 +18,7 @@
 #include "report/html.h"
 #include "report/json.h"
 #include "report/md.h"
+#include "report/plot.h"
 #include "report/status.h"
 #include "report/svg.h"
 #include "report/words.h"
@@ -465,6 +466,31 @@ static void test_report_kinds_table(void **state)
     assert_int_equal(ot_target_check(&u, &e), OT_OK);
 }
 
+/* The terminal chart: sized like snprintf, cut in a short buffer, the same
+ * text in a long one. */
+static void test_report_plot(void **state)
+{
+    (void)state;
+    double v[] = {0, 8};
+    ot_err e;
+    ot_series *s = ot_series_from(NULL, OT_FREQ_Y, 2020, v, 2, &e);
+    size_t n = ot_report_plot(s, 72, 1, NAN, NULL, 0);
+    char full[256], cut[8];
+    assert_int_equal(ot_report_plot(s, 72, 1, NAN, full, sizeof full), n);
+    assert_int_equal(strlen(full), n);
+    /* one row: the top label, the bars (empty, full), the periods */
+    assert_string_equal(full, "8 \u2502 \u2588\n   2020 2021");
+    assert_int_equal(ot_report_plot(s, 72, 1, NAN, cut, sizeof cut), n);
+    assert_int_equal(strlen(cut), sizeof cut - 1);
+    assert_memory_equal(cut, full, sizeof cut - 1);
+    v[0] = v[1] = NAN;
+    ot_series *none = ot_series_from(NULL, OT_FREQ_Y, 2020, v, 2, &e);
+    assert_int_equal(ot_report_plot(none, 72, 3, NAN, full, sizeof full), 17);
+    assert_string_equal(full, "(nothing to plot)");
+    ot_series_free(none);
+    ot_series_free(s);
+}
+
 /* CSV: a text cell starting with = + - @ (or tab, CR) is written with a
  * leading apostrophe, inside quotes (OWASP); raw leaves it; others as RFC
  * 4180 wants them. */
@@ -732,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_report_svg_parts),
         cmocka_unit_test(test_report_md_escapes),
         cmocka_unit_test(test_report_csv_cells),
+        cmocka_unit_test(test_report_plot),
         cmocka_unit_test(test_report_test_words),
         cmocka_unit_test(test_report_kinds_table),
         cmocka_unit_test(test_report_json),
