@@ -96,7 +96,9 @@ static int l_open(lua_State *L)
     ot_l_checkpath(L, 1, path);
     int ro = 0;
     if (!lua_isnoneornil(L, 2)) {
+        static const char *const keys[] = {"readonly", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
+        ot_l_checkkeys(L, 2, 2, keys);
         lua_getfield(L, 2, "readonly");
         ro = lua_toboolean(L, -1);
         lua_pop(L, 1);
@@ -329,7 +331,9 @@ static int l_put(lua_State *L)
     ot_measure m = OT_MEASURE_VALUE;
     int32_t vintage = OT_VINTAGE_NONE;
     if (!lua_isnoneornil(L, 3)) {
+        static const char *const keys[] = {"key", "measure", "vintage", "source", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
+        ot_l_checkkeys(L, 3, 3, keys);
         const char *k = ot_l_optfield_str(L, 3, 3, "key");
         if (k)
             key = k;
@@ -384,7 +388,9 @@ static int l_targets(lua_State *L)
     if (lua_type(L, 2) == LUA_TNUMBER)
         year = luaL_checkinteger(L, 2);
     else if (!lua_isnoneornil(L, 2)) {
+        static const char *const keys[] = {"year", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
+        ot_l_checkkeys(L, 2, 2, keys);
         year = ot_l_optfield_int(L, 2, 2, "year", 0);
     }
     luaL_argcheck(L, year >= 0 && year <= 9999, 2, "year out of range");
@@ -426,7 +432,10 @@ static int l_import(lua_State *L)
     luaL_argcheck(L, n >= 1 && n <= 100000, 2, "no files given");
     ot_import_opts o = OT_IMPORT_OPTS_INIT;
     if (!lua_isnoneornil(L, 3)) {
+        static const char *const keys[] = {"format", "measure", "encoding", "source", "as_of",
+                                           NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
+        ot_l_checkkeys(L, 3, 3, keys);
         int fi = ot_l_optfield_option(L, 3, 3, "format", format_names);
         if (fi >= 0)
             o.format = (ot_import_format)fi;

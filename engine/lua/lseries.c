@@ -92,8 +92,11 @@ static ot_ord period_ord(lua_State *L, int arg, const ot_series *s, int last)
  * are missing.  covered lists Januaries whose value is in February's. */
 static int l_series(lua_State *L)
 {
+    static const char *const keys[] = {"key", "freq", "start", "values", "name", "unit",
+                                       "kind", "covered", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
+    ot_l_checkkeys(L, 1, 1, keys);
     const char *key = ot_l_optfield_str(L, 1, 1, "key");
     const char *name = ot_l_optfield_str(L, 1, 1, "name");
     const char *unit = ot_l_optfield_str(L, 1, 1, "unit");
@@ -378,7 +381,9 @@ static int l_index(lua_State *L)
 static int l_with(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
+    static const char *const keys[] = {"key", "name", "unit", "kind", NULL};
     luaL_checktype(L, 2, LUA_TTABLE);
+    ot_l_checkkeys(L, 2, 2, keys);
     const char *key = ot_l_optfield_str(L, 2, 2, "key");
     const char *name = ot_l_optfield_str(L, 2, 2, "name");
     const char *unit = ot_l_optfield_str(L, 2, 2, "unit");
@@ -676,7 +681,9 @@ static int l_plot(lua_State *L)
     lua_Integer height = 10;
     double target = NAN;
     if (!lua_isnoneornil(L, 2)) {
+        static const char *const keys[] = {"width", "height", "target", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
+        ot_l_checkkeys(L, 2, 2, keys);
         width = ot_l_optfield_int(L, 2, 2, "width", width);
         height = ot_l_optfield_int(L, 2, 2, "height", height);
         target = ot_l_optfield_num(L, 2, 2, "target", NAN);

@@ -183,6 +183,25 @@ H.run{
       {"bad argument #2 to 'project' (unknown option 'colour' (known: as_of, paths, seed, method, "
        .. "intervals, scenario, db, series))",
        function() ot.project(t, {colour = "red"}) end},
+      -- every ot.* call with an options table
+      {"bad argument #1 to 'series' (unknown option 'vales' (did you mean 'values'?))",
+       function() ot.series{freq = "Y", start = 2020, vales = {1}} end},
+      {"bad argument #1 to 'plot' (unknown option 'hieght' (did you mean 'height'?))",
+       function() ot.series{freq = "Y", start = 2020, values = {1, 2}}:plot{hieght = 3} end},
+      {"bad argument #1 to 'with' (unknown option 'nmae' (did you mean 'name'?))",
+       function() ot.series{freq = "Y", start = 2020, values = {1}}:with{nmae = "x"} end},
+      {"bad argument #3 to 'fit' (unknown option 'sepc' (did you mean 'spec'?))",
+       function() ot.fit(ot.series{freq = "Y", start = 2000, values = {1, 2, 3, 4}}, "naive",
+                         {sepc = "x"}) end},
+      {"bad argument #2 to 'forecast' (unknown option 'level' (did you mean 'levels'?))",
+       function() ot.fit(ot.series{freq = "Y", start = 2000, values = {1, 2, 3, 4}}, "naive")
+                    :forecast(2, {level = {80}}) end},
+      {"bad argument #2 to 'open' (unknown option 'read_only' (did you mean 'readonly'?))",
+       function() ot.open(":memory:", {read_only = true}) end},
+      {"bad argument #2 to 'import' (unknown option 'fromat' (did you mean 'format'?))",
+       function() ot.open(":memory:"):import("x.csv", {fromat = "long"}) end},
+      {"bad argument #1 to 'targets' (unknown option 'yr' (did you mean 'year'?))",
+       function() ot.open(":memory:"):targets{yr = 2023} end},
     } do H.checkmsg(c[1], c[2]) end
   end},
 
