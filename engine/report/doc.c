@@ -2,6 +2,7 @@
  * dispatch, HTML escaping and the document check. */
 #include "report/report.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +90,7 @@ int report_check_doc(const ot_report_doc *doc, ot_err *err)
     return OT_OK;
 }
 
-int ot_report_write(const ot_report_doc *doc, ot_report_format fmt, FILE *f, ot_err *err)
+static int write_format(const ot_report_doc *doc, ot_report_format fmt, FILE *f, ot_err *err)
 {
     switch (fmt) {
     case OT_REPORT_TXT: return ot_report_text(doc, f, err);
@@ -99,4 +100,19 @@ int ot_report_write(const ot_report_doc *doc, ot_report_format fmt, FILE *f, ot_
     case OT_REPORT_JSON: return ot_report_doc_json(doc, f, err);
     }
     return ot_err_set(err, OT_EINVAL, "report: unknown format %d", (int)fmt);
+}
+
+/* Every format writes numbers with a '.', whatever LC_NUMERIC the program
+ * (or a host loading the Lua module) set: the C numeric locale is used for
+ * this thread while the report is written. */
+int ot_report_write(const ot_report_doc *doc, ot_report_format fmt, FILE *f, ot_err *err)
+{
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    int rc = write_format(doc, fmt, f, err);
+    if (c) {
+        uselocale(old);
+        freelocale(c);
+    }
+    return rc;
 }

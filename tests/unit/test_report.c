@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -491,6 +492,57 @@ static void test_report_plot(void **state)
     ot_series_free(s);
 }
 
+/* Numbers do not follow LC_NUMERIC: under a locale whose decimal point is
+ * a comma (de_DE, made with localedef into a temporary folder read through
+ * LOCPATH), CSV and every format through ot_report_write still write 8.25
+ * and 7.5%. */
+static void test_report_numbers_ignore_locale(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ot_locale_XXXXXX", cmd[256], loc[128];
+    if (!mkdtemp(dir))
+        fail_msg("mkdtemp failed");
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+    int made = system(cmd) == 0;
+    snprintf(loc, sizeof loc, "%s/de_DE.UTF-8", dir);
+    if (made) {
+        setenv("LOCPATH", dir, 1);
+        made = setlocale(LC_NUMERIC, "de_DE.UTF-8") != NULL;
+    }
+    if (!made) { /* localedef (Debian's locales) is in .ci/packages */
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        (void)!system(cmd);
+        skip();
+    }
+    char probe[16];
+    snprintf(probe, sizeof probe, "%.1f", 7.5);
+    assert_string_equal(probe, "7,5"); /* the locale took */
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "GDP");
+    ot_report_item it = {&t, &p, NULL, NULL, 1, NULL, NULL};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = &it;
+    doc.n = 1;
+    char *csv = render(ot_report_csv, &doc);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ot_err e;
+    assert_int_equal(ot_report_write(&doc, OT_REPORT_MD, f, &e), OT_OK);
+    fclose(f);
+    setlocale(LC_NUMERIC, "C");
+    unsetenv("LOCPATH");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    (void)!system(cmd);
+    assert_non_null(strstr(csv, ",GDP,yiwu.gdp,2023,growth,>=,7.5,,2023Q3,8.25,6.5,10,5.75,12.125,"
+                                "0.795,4.5,8.7,,at_risk,"));
+    assert_non_null(strstr(buf, "| GDP | 增速 ≥ 7.5% | 2023Q3 | 8.7% | 8.2% | 6.5% – 10.0% | 80% |"));
+    free(buf);
+    free(csv);
+}
+
 /* CSV: a text cell starting with = + - @ (or tab, CR) is written with a
  * leading apostrophe, inside quotes (OWASP); raw leaves it; others as RFC
  * 4180 wants them. */
@@ -758,6 +810,7 @@ int main(void)
         cmocka_unit_test(test_report_svg_parts),
         cmocka_unit_test(test_report_md_escapes),
         cmocka_unit_test(test_report_csv_cells),
+        cmocka_unit_test(test_report_numbers_ignore_locale),
         cmocka_unit_test(test_report_plot),
         cmocka_unit_test(test_report_test_words),
         cmocka_unit_test(test_report_kinds_table),
