@@ -11,6 +11,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "project/record.h"
 #include "project/simulate.h"
 
 /* How much wider a local series' rest-of-year surprises are than those of the
@@ -131,7 +132,7 @@ static void note_ignored(char *notes, const char *key, int ignored)
  * stops at a missing or non-positive value (logs are taken).  When x is not
  * NULL writes the values into x[0..len), oldest first, and the ordinal of
  * x[0] into *start. */
-static size_t value_run(const frame *f, int y, int j, double *x, size_t cap, ot_ord *start)
+size_t sproj_value_run(const frame *f, int y, int j, double *x, size_t cap, ot_ord *start)
 {
     size_t n = 0;
     double later = NAN; /* the value collected just before (the next period) */
@@ -187,7 +188,7 @@ static int project_rich(sproj *sp, const char *key, const char *method, int inte
         goto done;
     }
     ot_ord start;
-    size_t n = value_run(f, k ? Y : Y - 1, k ? k : P, x, cap, &start);
+    size_t n = sproj_value_run(f, k ? Y : Y - 1, k ? k : P, x, cap, &start);
     char desc[OT_PROJ_METHOD_MAX];
     rc = sim_paths(method, intervals, x, n, f->freq, start, h, np, rng, paths, desc, sizeof desc,
                    &sp->alloc, err);
@@ -394,6 +395,137 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
                          const ot_proj_opts *o, const char *method, gsl_rng *rng, char *notes,
                          ot_err *err);
 
+/* A flow (or the growth rate of one) with period yoy and nothing else: no
+ * levels, no ytd growth. */
+static int rate_only(const frame *f)
+{
+    int yoy = 0;
+    if (f->kind == OT_KIND_STOCK)
+        return 0;
+    for (size_t i = 0; i < f->cells; i++) {
+        if (!isnan(f->val[i]) || !isnan(f->ytd[i]) || !isnan(f->gy[i]))
+            return 0;
+        yoy |= !isnan(f->yoy[i]);
+    }
+    return yoy;
+}
+
+/* Whether the options ask for the choice by record (§6), and which single
+ * candidate when one is named (-1: choose). */
+static int record_mode(const ot_proj_opts *o, int *only)
+{
+    const char *m = o->method;
+    if (o->intervals != OT_PI_MODEL)
+        return 0;
+    if (!m || strcmp(m, OT_PROJ_METHOD_DEFAULT) == 0)
+        *only = -1;
+    else if (strcmp(m, OT_PROJ_METHOD_CARRY) == 0)
+        *only = CAND_CARRY;
+    else if (strcmp(m, OT_PROJ_METHOD_RATE) == 0)
+        *only = CAND_RATE;
+    else
+        return 0;
+    return 1;
+}
+
+/* The shift of the full-year growth a scenario makes on a flow projected at
+ * `point`: the rest of the year at the growth r the point implies, period by
+ * period in units of last year's total (weights as the rate method's),
+ * through apply_ops; the paths move by the difference. */
+static double scenario_shift(sproj *sp, const char *key, const frame *ref, const ot_scenario *sc,
+                             double point, char *notes)
+{
+    int P = sp->P, k = sp->k, ignored = 0;
+    double c[SHAPE_MAXP + 1], prev[12], v[12];
+    rec_weights(&sp->fr, ref, sp->Y, c);
+    double s = c[k];
+    if (!(s < 1))
+        return 0;
+    double r = ((1 + point / 100) - s * (1 + sp->g / 100)) / (1 - s) - 1;
+    for (int j = k + 1; j <= P; j++) {
+        prev[j - 1] = c[j] - c[j - 1];
+        v[j - k - 1] = prev[j - 1] * (1 + r);
+    }
+    apply_ops(sc, key, &sp->fr, sp->Y, k, v, prev, sp->base > 0 ? 1 / sp->base : NAN, &ignored);
+    double tot = s * (1 + sp->g / 100);
+    for (int j = k + 1; j <= P; j++)
+        tot += v[j - k - 1];
+    note_ignored(notes, key, ignored);
+    return (tot - 1) * 100 - point;
+}
+
+/* Paths from the record (§6, §7): the chosen combination's point plus the
+ * record's pooled errors, centred on their median, each drawn at random and
+ * smoothed by a Gaussian kernel of Silverman's bandwidth
+ * 0.9 min(sd, IQR/1.34) m^(-1/5) (Williams & Goodman 1971 empirical limits;
+ * the kernel fills the gaps between few errors).  *done = 0 when the record
+ * is too short (the caller falls back on §2-§3). */
+static int project_record(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
+                          int only, gsl_rng *rng, char *notes, int *done, ot_err *err)
+{
+    record r;
+    const char *model = ot_method_find(OT_PROJ_METHOD_DEFAULT) ? OT_PROJ_METHOD_DEFAULT : NULL;
+    ot_proj_memo *memo = o->memo ? o->memo : ot_proj_memo_default();
+    *done = 0;
+    int rc = rec_build(&r, &sp->fr, ref, key, sp->Y, sp->k, model, only, o->exclude_years[0],
+                       o->exclude_years[1], memo, &sp->alloc, err);
+    if (rc || r.n < REC_MIN_SHORT || !r.chosen || isnan(r.point) || r.nerr < REC_MIN_SHORT)
+        return rc;
+    int m = r.nerr;
+    double e[REC_ERRS], tmp[REC_ERRS];
+    memcpy(tmp, r.err, (size_t)m * sizeof *tmp);
+    double med = rec_quantile(tmp, m, 0.5), mean = 0, sd = 0;
+    for (int i = 0; i < m; i++) {
+        e[i] = r.err[i] - med;
+        mean += e[i] / m;
+    }
+    for (int i = 0; i < m; i++)
+        sd += (e[i] - mean) * (e[i] - mean) / (m - 1);
+    sd = sqrt(sd);
+    memcpy(tmp, e, (size_t)m * sizeof *tmp);
+    double iqr = (rec_quantile(tmp, m, 0.75) - rec_quantile(tmp, m, 0.25)) / 1.34;
+    double bw = 0.9 * (iqr > 0 && iqr < sd ? iqr : sd) * pow(m, -0.2);
+    double shift = 0;
+    if (o->scenario && !sp->stock && ot_scenario_touches(o->scenario, key))
+        shift = scenario_shift(sp, key, ref, o->scenario, r.point, notes);
+    double lbase = sp->base;
+    if (!(lbase > 0) && !sp->stock && sp->ytd_k > 0 && sp->s > 0)
+        lbase = sp->ytd_k / (sp->s * (1 + sp->g / 100));
+    for (size_t p = 0; p < sp->np; p++) {
+        double G = r.point + shift + e[gsl_rng_uniform_int(rng, (unsigned long)m)] +
+                   bw * gsl_ran_gaussian_ziggurat(rng, 1.0);
+        if (G < -99)
+            G = -99;
+        sp->G[p] = G;
+        if (sp->L)
+            sp->L[p] = lbase > 0 ? lbase * (1 + G / 100) : NAN;
+    }
+    /* what was chosen, and its record */
+    char names[64] = "";
+    for (int c = 0; c < REC_NC; c++)
+        if (r.chosen & (1u << c))
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     *names ? "+" : "", rec_cand_name(c, model));
+    snprintf(sp->method, sizeof sp->method, "record: %s", names);
+    if (r.n < REC_MIN)
+        proj_note(notes, "%s: a record of %d years is too short to choose by: carry-forward", key,
+                  r.n);
+    char others[160] = "";
+    for (int c = 0; c < REC_NC; c++)
+        if (!isnan(r.mae[c]) && r.chosen != 1u << c)
+            snprintf(others + strlen(others), sizeof others - strlen(others), "%s%s %.2f",
+                     *others ? ", " : "", c == CAND_CARRY ? "carry-forward" : rec_cand_name(c, model),
+                     r.mae[c]);
+    proj_note(notes, "%s: %s by record %d-%d at %s %d: mean error %.2f points%s%s%s; range from %d "
+                     "past errors",
+              key, names, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, r.mae_chosen,
+              *others ? " (" : "", others, *others ? ")" : "", m);
+    if (o->exclude_years[0])
+        proj_note(notes, "%d-%d left out of the record", o->exclude_years[0], o->exclude_years[1]);
+    *done = 1;
+    return OT_OK;
+}
+
 /* Projects series key for year Y into sp: reads it, decides outcome / rich /
  * sparse, and fills np paths.  SP_NONE (with a note) when nothing can be
  * said.  Errors are the source's, OT_ENOMEM, or a model's. */
@@ -418,6 +550,37 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     }
     sp->P = f->P;
     sp->stock = f->kind == OT_KIND_STOCK;
+    char rkey[256];
+    const char *rk = shape_key;
+    if (!rk && o->shape && o->shape(ud, key, rkey, sizeof rkey))
+        rk = rkey;
+    if (!rk)
+        rk = shape_fallback;
+    if (!sp->stock && rk && strcmp(rk, key) != 0) {
+        if ((rc = frame_load(&ref, rk, src, ud, cut, &sp->alloc, err)))
+            return rc;
+        has_ref = ref.ny > 0;
+        if (!has_ref)
+            proj_note(notes, "shape reference %s has no data", rk);
+    }
+    if (rate_only(f)) {
+        /* period yoy only: the ytd growth is their weighted mean (§1) */
+        shape rs;
+        const double *cum = NULL;
+        if (has_ref && ref.P == f->P) {
+            shape_measure(&ref, Y, 1, f->P, &rs);
+            if (rs.s_n && !isnan(rs.cum[f->P]))
+                cum = rs.cum;
+        }
+        if (rec_fill_rate_ytd(f, cum)) {
+            if (cum)
+                proj_note(notes, "%s: ytd growth from the period yoy weighted by %s's shares",
+                          key, rk);
+            else
+                proj_note(notes, "%s: ytd growth from the period yoy weighted equally (no levels, "
+                                 "no shape reference)", key);
+        }
+    }
     sp->k = frame_last_k(f, Y);
     int P = sp->P, k = sp->k;
     if (k)
@@ -425,7 +588,11 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     if (sp->stock) {
         sp->base = frame_get(f, f->val, Y - 1, P);
         sp->ytd_k = frame_get(f, f->val, Y, k);
-        sp->g = frame_get(f, f->gy, Y, k);
+        /* a stock's carry-forward is its latest yoy, growth since December
+         * only when no yoy is known */
+        sp->g = frame_get(f, f->yoy, Y, k);
+        if (isnan(sp->g))
+            sp->g = frame_get(f, f->gy, Y, k);
     } else {
         sp->base = frame_get(f, f->ytd, Y - 1, P);
         sp->ytd_k = frame_get(f, f->ytd, Y, k);
@@ -445,6 +612,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         if (!isnan(sp->outG) || sp->stock || k2 < 1) {
             sp->state = SP_OUTCOME;
             snprintf(sp->method, sizeof sp->method, "outcome");
+            frame_free(&ref);
             return OT_OK;
         }
         /* the year's total is out but not its growth: a level target has its
@@ -468,20 +636,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     int rich = 0;
     if (P >= 4 && sp->base > 0 && (k == 0 || sp->stock || sp->ytd_k > 0) &&
         values_end_at(f, ry, rj))
-        rich = value_run(f, ry, rj, NULL, (size_t)3 * P, NULL) >= (size_t)3 * P;
-    char rkey[256];
-    const char *rk = shape_key;
-    if (!rk && o->shape && o->shape(ud, key, rkey, sizeof rkey))
-        rk = rkey;
-    if (!rk)
-        rk = shape_fallback;
-    if (!sp->stock && rk && strcmp(rk, key) != 0) {
-        if ((rc = frame_load(&ref, rk, src, ud, cut, &sp->alloc, err)))
-            return rc;
-        has_ref = ref.ny > 0;
-        if (!has_ref)
-            proj_note(notes, "shape reference %s has no data", rk);
-    }
+        rich = sproj_value_run(f, ry, rj, NULL, (size_t)3 * P, NULL) >= (size_t)3 * P;
     int kk;
     double gk;
     shape rs;
@@ -534,6 +689,17 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
     if (!sp->G || (levels && !sp->L))
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     sp->state = SP_PATHS;
+    int only;
+    if (record_mode(o, &only) && sp->k >= 1) {
+        int done;
+        if ((rc = project_record(sp, key, ref, o, only, rng, notes, &done, err)) || done)
+            return rc;
+        if (only >= 0) {
+            proj_note(notes, "%s: too short a record at period %d for %s: the rules of thumb "
+                             "instead", key, sp->k, o->method);
+            rich = 0; /* carry or rate named: no level model */
+        }
+    }
     if (rich) {
         rc = project_rich(sp, key, method, o->intervals, sp->np, o->scenario, rng, notes, err);
         if (rc == OT_EDATA) { /* too short for the chosen model: fall back on the ytd */

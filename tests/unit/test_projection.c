@@ -578,7 +578,7 @@ static void test_projection_failures(void **state)
     o.as_of_period = NULL;
     o.method = "nope";
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
-    assert_true(strncmp(err.msg, "unknown method 'nope' (known: rwsd, naive", 41) == 0);
+    assert_true(strncmp(err.msg, "unknown method 'nope' (known: carry, rate, rwsd, naive", 54) == 0);
     o.method = "rwsd";
     t.year = 0;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
