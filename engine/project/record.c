@@ -452,9 +452,11 @@ static double combine(const double *p, unsigned chosen)
  * before (y, k') and at year y-1, never after.  The outcome of y <= Y-1 is
  * known at (Y, k).  Choice: the candidates with points at k in at least
  * REC_MIN years and now are scored by their mean absolute error over the
- * common (year, k') cells; those within REC_CLOSE of the best are averaged
- * with equal weights (Stock & Watson 2004; Claeskens et al. 2016) — carry
- * included whenever it is close.  Errors: the combination's errors at k,
+ * common (year, k') cells; carry-forward and those within REC_CLOSE of the
+ * best are averaged with equal weights (Stock & Watson 2004; Claeskens et
+ * al. 2016): with 8-14 years a record cannot tell a better method from a
+ * lucky one, so a method that scores well is averaged with the spreadsheet's
+ * figure, never substituted for it.  Errors: the combination's errors at k,
  * and at k±1 rescaled by the ratio of root mean squares at k and k±1 (over
  * the same years), pooled — Williams & Goodman's empirical limits over a
  * neighbourhood of horizons. */
@@ -540,6 +542,8 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
     for (int c = 0; c < REC_NC; c++)
         if ((run & (1u << c)) && (!cnt || r->mae[c] <= best * (1 + REC_CLOSE) + 1e-12))
             r->chosen |= 1u << c;
+    if (run & (1u << CAND_CARRY))
+        r->chosen |= 1u << CAND_CARRY; /* carry-forward stays in: averaged with, never replaced */
     r->point = combine(r->now, r->chosen);
     double sc = 0;
     int nc = 0;
@@ -560,6 +564,7 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
     for (int i = 0; i < r->n; i++)
         if (!isnan(e[1][i]))
             r->err[r->nerr++] = e[1][i];
+    r->years_k = r->nerr;
     for (int d = 0; d < 3; d += 2) {
         /* the scale ratio over the years both months have */
         double q1 = 0, qd = 0;

@@ -6,8 +6,9 @@
  * point of every candidate method made from the data through (y, k') and the
  * outcome of y: carry-forward, the published-growth-rate method and the level
  * model (docs/methods-projection.md §6).  From it: each candidate's mean
- * absolute error, the choice (equal-weight average of the candidates close to
- * the best), and the pooled errors of that choice, which set the range.
+ * absolute error, the choice (equal-weight average of carry-forward and the
+ * candidates close to the best), and the pooled errors of that choice, which
+ * set the range.
  * Level-model points are memoised (ot_proj_memo) by the content of the data
  * they were made from, so a record is not refitted for every projection.
  * No allocation besides the model fits; core and models only.
@@ -40,6 +41,7 @@ typedef struct record {
     double mae_chosen;                /* the combination's MAE over the common sample */
     double err[REC_ERRS];             /* pooled errors of the combination, scaled to k */
     int nerr;
+    int years_k;                      /* of them, errors at k itself (one per year) */
     int first, last;                  /* years behind the record */
 } record;
 

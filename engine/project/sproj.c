@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
 #include "project/record.h"
@@ -485,6 +486,15 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
     memcpy(tmp, e, (size_t)m * sizeof *tmp);
     double iqr = (rec_quantile(tmp, m, 0.75) - rec_quantile(tmp, m, 0.25)) / 1.34;
     double bw = 0.9 * (iqr > 0 && iqr < sd ? iqr : sd) * pow(m, -0.2);
+    /* few years: widen as a predictive interval from n draws would be,
+     * t_{n-1}(0.9) / z(0.9) x sqrt(1 + 1/n), n the years at k (the errors at
+     * k-1 and k+1 come from the same years) */
+    int ny = r.years_k >= 2 ? r.years_k : 2;
+    double widen = gsl_cdf_tdist_Pinv(0.9, ny - 1) / gsl_cdf_ugaussian_Pinv(0.9) *
+                   sqrt(1 + 1.0 / ny);
+    for (int i = 0; i < m; i++)
+        e[i] *= widen;
+    bw *= widen;
     double shift = 0;
     if (o->scenario && !sp->stock && ot_scenario_touches(o->scenario, key))
         shift = scenario_shift(sp, key, ref, o->scenario, r.point, notes);
