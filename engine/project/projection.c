@@ -478,6 +478,9 @@ static int prepare(const ot_target *t, const ot_proj_opts *o, int32_t *cut, cons
                                      strcmp(*method, OT_PROJ_METHOD_RATE) == 0))
         return ot_err_set(err, OT_EINVAL, "intervals cv are not available with method %s (use a "
                                           "model such as auto or ets)", *method);
+    if (o->shape_years[0] > o->shape_years[1])
+        return ot_err_set(err, OT_EINVAL, "shape_years %d-%d: the first is after the last",
+                          o->shape_years[0], o->shape_years[1]);
     if (o->exclude_years[0] > o->exclude_years[1])
         return ot_err_set(err, OT_EINVAL, "exclude_years %d-%d: the first is after the last",
                           o->exclude_years[0], o->exclude_years[1]);

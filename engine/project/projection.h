@@ -89,6 +89,8 @@ typedef struct ot_proj_opts {
     int exclude_years[2];     /* first and last target year left out of every record
                                  (§6; the data keep them); {0, 0} = none; default
                                  {OT_PROJ_EXCLUDE_FROM, OT_PROJ_EXCLUDE_TO} */
+    int shape_years[2];       /* years of the shape reference's record a local series
+                                 borrows its spread from (§12); {0, 0} = all of them */
     ot_proj_memo *memo;       /* memo of the record's model points; NULL =
                                  ot_proj_memo_default() */
     const ot_alloc *alloc;    /* working memory (released before return; results own

@@ -461,8 +461,8 @@ static double combine(const double *p, unsigned chosen)
  * the same years), pooled — Williams & Goodman's empirical limits over a
  * neighbourhood of horizons. */
 int rec_build(record *r, const frame *f, const frame *ref, const char *key, int Y, int k,
-              const char *model, int only, int excl_from, int excl_to, ot_proj_memo *memo,
-              const ot_alloc *a, ot_err *err)
+              const char *model, int only, int excl_from, int excl_to, int keep_from,
+              int keep_to, ot_proj_memo *memo, const ot_alloc *a, ot_err *err)
 {
     int P = f->P, rc;
     memset(r, 0, sizeof *r);
@@ -474,7 +474,8 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
     if (k < 1 || k >= P)
         return OT_OK;
     for (int y = Y - 1; y > f->y0 && r->n < REC_YEARS; y--) {
-        if (excl_from && y >= excl_from && y <= excl_to)
+        if ((excl_from && y >= excl_from && y <= excl_to) ||
+            (keep_from && (y < keep_from || y > keep_to)))
             continue;
         double o = outcome_at(f, y);
         if (isnan(o) || isnan(carry_at(f, y, k)))

@@ -72,14 +72,15 @@ int rec_points(const frame *f, const frame *ref, const char *key, int y, int k,
                ot_err *err);
 
 /* Builds the record of f for target year Y as of period k (excluding years
- * excl_from..excl_to; 0 = none) and makes the choice.  r->n < REC_MIN_SHORT
+ * excl_from..excl_to; 0 = none; and, when keep_from is not 0, every year
+ * outside keep_from..keep_to) and makes the choice.  r->n < REC_MIN_SHORT
  * when the record is too short to be used (nothing chosen then); with
  * REC_MIN_SHORT <= n < REC_MIN only carry-forward (or the forced candidate)
  * is in the running.  only: a single
  * candidate forced (-1 = choose by record). */
 int rec_build(record *r, const frame *f, const frame *ref, const char *key, int Y, int k,
-              const char *model, int only, int excl_from, int excl_to, ot_proj_memo *memo,
-              const ot_alloc *a, ot_err *err);
+              const char *model, int only, int excl_from, int excl_to, int keep_from,
+              int keep_to, ot_proj_memo *memo, const ot_alloc *a, ot_err *err);
 
 /* The names of the candidates ("carry", "rate", model). */
 const char *rec_cand_name(int c, const char *model);

@@ -22,6 +22,17 @@
 #define OWN_U_YEARS 4
 /* Reference history needed for a borrowed spread. */
 #define REF_U_YEARS 3
+/* A borrowed record's scale is measured on the ytd growth of the target
+ * year and this many before it, from at least BORROW_PAIRS changes; when it
+ * cannot be, BORROW_SCALE: the median of the scales measured so on the
+ * bundled local series against their references (11 pairs of series, 0.7 to
+ * 23, median 2.0) (§12). */
+#define BORROW_YEARS 3
+#define BORROW_PAIRS 2
+#define BORROW_SCALE 2.0
+/* Beyond this scale the reference's record says little about the series:
+ * the rules of §3 instead. */
+#define BORROW_SCALE_MAX 5.0
 /* Rule-of-thumb sd of u (points) when there is no history at all (§3). */
 #define RULE_U_SD 5.0
 
@@ -455,6 +466,24 @@ static double scenario_shift(sproj *sp, const char *key, const frame *ref, const
     return (tot - 1) * 100 - point;
 }
 
+static void fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
+                             double point, const double *err, int m, int years, double scale,
+                             gsl_rng *rng, char *notes);
+
+/* Last year's share of periods 1..k when the series has none of its own:
+ * the rate method's weights (the reference's shares, else equal), so the
+ * required pace can be stated. */
+static void record_share(sproj *sp, const frame *ref, char *notes)
+{
+    double c[SHAPE_MAXP + 1];
+    if (!isnan(sp->s) || sp->stock || sp->k >= sp->P)
+        return;
+    int how = rec_weights(&sp->fr, ref, sp->Y, c);
+    sp->s = c[sp->k];
+    if (how == 0)
+        proj_note(notes, "no share for periods 1-%d: taken as %d/%d", sp->k, sp->k, sp->P);
+}
+
 /* Paths from the record (§6, §7): the chosen combination's point plus the
  * record's pooled errors, centred on their median, each drawn at random and
  * smoothed by a Gaussian kernel of Silverman's bandwidth
@@ -469,15 +498,127 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
     ot_proj_memo *memo = o->memo ? o->memo : ot_proj_memo_default();
     *done = 0;
     int rc = rec_build(&r, &sp->fr, ref, key, sp->Y, sp->k, model, only, o->exclude_years[0],
-                       o->exclude_years[1], memo, &sp->alloc, err);
+                       o->exclude_years[1], 0, 0, memo, &sp->alloc, err);
     if (rc || r.n < REC_MIN_SHORT || !r.chosen || isnan(r.point) || r.nerr < REC_MIN_SHORT)
         return rc;
-    int m = r.nerr;
+    record_share(sp, ref, notes);
+    fill_from_errors(sp, key, ref, o, r.point, r.err, r.nerr, r.years_k, 1, rng, notes);
+    /* what was chosen, and its record */
+    char names[64] = "";
+    for (int c = 0; c < REC_NC; c++)
+        if (r.chosen & (1u << c))
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     *names ? "+" : "", rec_cand_name(c, model));
+    snprintf(sp->method, sizeof sp->method, "record: %s", names);
+    if (r.n < REC_MIN)
+        proj_note(notes, "a record of %d years is too short to choose by: carry-forward", r.n);
+    char others[160] = "";
+    for (int c = 0; c < REC_NC; c++)
+        if (!isnan(r.mae[c]) && r.chosen != 1u << c)
+            snprintf(others + strlen(others), sizeof others - strlen(others), "%s%s %.2f",
+                     *others ? ", " : "", c == CAND_CARRY ? "carry-forward" : rec_cand_name(c, model),
+                     r.mae[c]);
+    proj_note(notes, "%s by record %d-%d at %s %d: mean error %.2f points%s%s%s; range from %d "
+                     "past errors",
+              names, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, r.mae_chosen,
+              *others ? " (" : "", others, *others ? ")" : "", r.nerr);
+    if (o->exclude_years[0])
+        proj_note(notes, "%d-%d left out of the record", o->exclude_years[0], o->exclude_years[1]);
+    *done = 1;
+    return OT_OK;
+}
+
+/* The scale of a local series' surprises against its shape reference's:
+ * the root mean square of the changes of key's ytd growth between the
+ * periods it publishes (consecutive among those, within a year, before
+ * December) over that of the reference across the same periods, in year Y
+ * (through k) and the BORROW_YEARS before it, the excluded years left out;
+ * at least 1 (a local series is not taken to be calmer than its
+ * reference).  NaN with fewer than BORROW_PAIRS changes. */
+static double local_scale(const frame *f, const frame *ref, int Y, int k, const int *excl)
+{
+    double sl = 0, sr = 0;
+    int n = 0;
+    for (int y = Y - BORROW_YEARS; y <= Y; y++) {
+        if (excl[0] && y >= excl[0] && y <= excl[1])
+            continue;
+        int last = 0;
+        for (int j = 1; j < f->P && (y < Y || j <= k); j++) {
+            double a = frame_get(f, f->gy, y, j), c = frame_get(ref, ref->gy, y, j);
+            if (isnan(a) || isnan(c))
+                continue;
+            if (last) {
+                double b = frame_get(f, f->gy, y, last), d = frame_get(ref, ref->gy, y, last);
+                sl += (a - b) * (a - b);
+                sr += (c - d) * (c - d);
+                n++;
+            }
+            last = j;
+        }
+    }
+    if (n < BORROW_PAIRS || !(sr > 0))
+        return NAN;
+    double x = sqrt(sl / sr);
+    return x > 1 ? x : 1;
+}
+
+/* A local series without a record of its own (§12): carry-forward, with the
+ * range from the shape reference's carry-forward errors at the same period
+ * (its record: the years o->shape_years names, else all but the excluded),
+ * scaled by local_scale (LOCAL_SCALE when there is too little common
+ * history).  *done = 0 when the reference's record is too short too. */
+static int project_borrowed(sproj *sp, const char *key, const frame *ref, const char *rk,
+                            const ot_proj_opts *o, gsl_rng *rng, char *notes, int *done,
+                            ot_err *err)
+{
+    record r;
+    *done = 0;
+    if (!ref || ref->P != sp->P || sp->stock || isnan(sp->g))
+        return OT_OK;
+    int rc = rec_build(&r, ref, NULL, rk, sp->Y, sp->k, NULL, CAND_CARRY, o->exclude_years[0],
+                       o->exclude_years[1], o->shape_years[0], o->shape_years[1], NULL,
+                       &sp->alloc, err);
+    if (rc || r.n < REC_MIN || r.nerr < REC_MIN)
+        return rc;
+    double scale = local_scale(&sp->fr, ref, sp->Y, sp->k, o->exclude_years);
+    int measured = !isnan(scale);
+    if (!measured)
+        scale = BORROW_SCALE;
+    if (scale > BORROW_SCALE_MAX) {
+        proj_note(notes, "%s moves %.1f times as much as %s: its record does not describe it", key,
+                  scale, rk);
+        return OT_OK;
+    }
+    record_share(sp, ref, notes);
+    fill_from_errors(sp, key, ref, o, sp->g, r.err, r.nerr, r.years_k, scale, rng, notes);
+    snprintf(sp->method, sizeof sp->method, "carry with the range of %.64s", rk);
+    if (measured)
+        proj_note(notes, "carry-forward with the range of %s's carry-forward record %d-%d at %s %d, "
+                         "x%.2f (the ytd growth of %s moves %.2f times as much)",
+                  rk, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, scale, key,
+                  scale);
+    else
+        proj_note(notes, "carry-forward with the range of %s's carry-forward record %d-%d at %s %d, "
+                         "x%.1f (too little common history to measure the scale: the typical "
+                         "local scale)",
+                  rk, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, scale);
+    if (o->exclude_years[0])
+        proj_note(notes, "%d-%d left out of the record", o->exclude_years[0], o->exclude_years[1]);
+    *done = 1;
+    return OT_OK;
+}
+
+/* The pooled errors err[0..m) (ny years at the as-of period) around point,
+ * scaled by scale, into sp's paths; see project_record. */
+static void fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
+                             double point, const double *err, int m, int years, double scale,
+                             gsl_rng *rng, char *notes)
+{
     double e[REC_ERRS], tmp[REC_ERRS];
-    memcpy(tmp, r.err, (size_t)m * sizeof *tmp);
+    memcpy(tmp, err, (size_t)m * sizeof *tmp);
     double med = rec_quantile(tmp, m, 0.5), mean = 0, sd = 0;
     for (int i = 0; i < m; i++) {
-        e[i] = r.err[i] - med;
+        e[i] = (err[i] - med) * scale;
         mean += e[i] / m;
     }
     for (int i = 0; i < m; i++)
@@ -489,7 +630,7 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
     /* few years: widen as a predictive interval from n draws would be,
      * t_{n-1}(0.9) / z(0.9) x sqrt(1 + 1/n), n the years at k (the errors at
      * k-1 and k+1 come from the same years) */
-    int ny = r.years_k >= 2 ? r.years_k : 2;
+    int ny = years >= 2 ? years : 2;
     double widen = gsl_cdf_tdist_Pinv(0.9, ny - 1) / gsl_cdf_ugaussian_Pinv(0.9) *
                    sqrt(1 + 1.0 / ny);
     for (int i = 0; i < m; i++)
@@ -497,43 +638,30 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
     bw *= widen;
     double shift = 0;
     if (o->scenario && !sp->stock && ot_scenario_touches(o->scenario, key))
-        shift = scenario_shift(sp, key, ref, o->scenario, r.point, notes);
+        shift = scenario_shift(sp, key, ref, o->scenario, point, notes);
     double lbase = sp->base;
     if (!(lbase > 0) && !sp->stock && sp->ytd_k > 0 && sp->s > 0)
         lbase = sp->ytd_k / (sp->s * (1 + sp->g / 100));
-    for (size_t p = 0; p < sp->np; p++) {
-        double G = r.point + shift + e[gsl_rng_uniform_int(rng, (unsigned long)m)] +
+    for (size_t p = 0; p < sp->np; p++)
+        sp->G[p] = e[gsl_rng_uniform_int(rng, (unsigned long)m)] +
                    bw * gsl_ran_gaussian_ziggurat(rng, 1.0);
+    /* the kernel moves the median of skewed errors a little: centre the
+     * paths on the chosen point exactly */
+    double *tmpd = ot_malloc(&sp->alloc, sp->np * sizeof *tmpd);
+    double mid = 0;
+    if (tmpd) {
+        memcpy(tmpd, sp->G, sp->np * sizeof *tmpd);
+        mid = rec_quantile(tmpd, (int)sp->np, 0.5);
+        ot_free(&sp->alloc, tmpd, sp->np * sizeof *tmpd);
+    }
+    for (size_t p = 0; p < sp->np; p++) {
+        double G = point + shift + sp->G[p] - mid;
         if (G < -99)
             G = -99;
         sp->G[p] = G;
         if (sp->L)
             sp->L[p] = lbase > 0 ? lbase * (1 + G / 100) : NAN;
     }
-    /* what was chosen, and its record */
-    char names[64] = "";
-    for (int c = 0; c < REC_NC; c++)
-        if (r.chosen & (1u << c))
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
-                     *names ? "+" : "", rec_cand_name(c, model));
-    snprintf(sp->method, sizeof sp->method, "record: %s", names);
-    if (r.n < REC_MIN)
-        proj_note(notes, "%s: a record of %d years is too short to choose by: carry-forward", key,
-                  r.n);
-    char others[160] = "";
-    for (int c = 0; c < REC_NC; c++)
-        if (!isnan(r.mae[c]) && r.chosen != 1u << c)
-            snprintf(others + strlen(others), sizeof others - strlen(others), "%s%s %.2f",
-                     *others ? ", " : "", c == CAND_CARRY ? "carry-forward" : rec_cand_name(c, model),
-                     r.mae[c]);
-    proj_note(notes, "%s: %s by record %d-%d at %s %d: mean error %.2f points%s%s%s; range from %d "
-                     "past errors",
-              key, names, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, r.mae_chosen,
-              *others ? " (" : "", others, *others ? ")" : "", m);
-    if (o->exclude_years[0])
-        proj_note(notes, "%d-%d left out of the record", o->exclude_years[0], o->exclude_years[1]);
-    *done = 1;
-    return OT_OK;
 }
 
 /* Projects series key for year Y into sp: reads it, decides outcome / rich /
@@ -703,6 +831,9 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
     if (record_mode(o, &only) && sp->k >= 1) {
         int done;
         if ((rc = project_record(sp, key, ref, o, only, rng, notes, &done, err)) || done)
+            return rc;
+        if (only < 0 && !rich &&
+            ((rc = project_borrowed(sp, key, ref, rk, o, rng, notes, &done, err)) || done))
             return rc;
         if (only >= 0) {
             proj_note(notes, "%s: too short a record at period %d for %s: the rules of thumb "

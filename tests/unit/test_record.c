@@ -169,7 +169,7 @@ static void test_record_choice_and_exclusion(void **state)
     fill_hist();
     fx_entry e[] = {{"h", "value", OT_KIND_FLOW, "2005Q1", hist, NY * 4, 0, NULL}};
     load(&f, e, 1, "h", INT32_MAX);
-    assert_int_equal(rec_build(&r, &f, NULL, "h", 2019, 2, NULL, -1, 0, 0, NULL, NULL, &err),
+    assert_int_equal(rec_build(&r, &f, NULL, "h", 2019, 2, NULL, -1, 0, 0, 0, 0, NULL, NULL, &err),
                      OT_OK);
     /* 2018 back to 2007: REC_YEARS = 12 most recent years with an outcome */
     assert_int_equal(r.n, REC_YEARS);
@@ -189,23 +189,23 @@ static void test_record_choice_and_exclusion(void **state)
     for (int i = 0; i < r.years_k; i++)
         assert_near(r.err[i], (r.pt[1][i][CAND_RATE] - r.pt[1][i][CAND_CARRY]) / 2, 1e-9);
     /* a forced candidate is alone */
-    assert_int_equal(rec_build(&r, &f, NULL, "h", 2019, 2, NULL, CAND_RATE, 0, 0, NULL, NULL,
+    assert_int_equal(rec_build(&r, &f, NULL, "h", 2019, 2, NULL, CAND_RATE, 0, 0, 0, 0, NULL, NULL,
                                &err), OT_OK);
     assert_int_equal(r.chosen, 1u << CAND_RATE);
     /* exceptional years leave the record, not the data: 2016-2017 skipped,
      * the record reaches back two years further */
-    assert_int_equal(rec_build(&r, &f, NULL, "h", 2019, 2, NULL, -1, 2016, 2017, NULL, NULL,
+    assert_int_equal(rec_build(&r, &f, NULL, "h", 2019, 2, NULL, -1, 2016, 2017, 0, 0, NULL, NULL,
                                &err), OT_OK);
     assert_int_equal(r.year[0], 2018);
     assert_int_equal(r.year[1], 2015);
     for (int i = 0; i < r.n; i++)
         assert_true(r.year[i] < 2016 || r.year[i] > 2017);
     /* too short: three years give carry-forward alone; one, nothing */
-    assert_int_equal(rec_build(&r, &f, NULL, "h", 2009, 2, NULL, -1, 0, 0, NULL, NULL, &err),
+    assert_int_equal(rec_build(&r, &f, NULL, "h", 2009, 2, NULL, -1, 0, 0, 0, 0, NULL, NULL, &err),
                      OT_OK);
     assert_int_equal(r.n, 3);
     assert_int_equal(r.chosen, 1u << CAND_CARRY);
-    assert_int_equal(rec_build(&r, &f, NULL, "h", 2007, 2, NULL, -1, 0, 0, NULL, NULL, &err),
+    assert_int_equal(rec_build(&r, &f, NULL, "h", 2007, 2, NULL, -1, 0, 0, 0, 0, NULL, NULL, &err),
                      OT_OK);
     assert_true(r.n < REC_MIN_SHORT);
     assert_int_equal(r.chosen, 0);
@@ -225,9 +225,9 @@ static void test_record_no_lookahead(void **state)
     fx_entry e[] = {{"h", "value", OT_KIND_FLOW, "2005Q1", hist, NY * 4, 0, NULL}};
     load(&all, e, 1, "h", INT32_MAX);
     load(&cut, e, 1, "h", ot_period_last_day(OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2015, 2)));
-    assert_int_equal(rec_build(&r1, &all, NULL, "h", 2015, 2, NULL, -1, 0, 0, NULL, NULL, &err),
+    assert_int_equal(rec_build(&r1, &all, NULL, "h", 2015, 2, NULL, -1, 0, 0, 0, 0, NULL, NULL, &err),
                      OT_OK);
-    assert_int_equal(rec_build(&r2, &cut, NULL, "h", 2015, 2, NULL, -1, 0, 0, NULL, NULL, &err),
+    assert_int_equal(rec_build(&r2, &cut, NULL, "h", 2015, 2, NULL, -1, 0, 0, 0, 0, NULL, NULL, &err),
                      OT_OK);
     assert_true(r1.n >= REC_MIN);
     assert_memory_equal(&r1, &r2, sizeof r1);
@@ -238,7 +238,7 @@ static void test_record_no_lookahead(void **state)
         future[i] *= 2;
     fx_entry e2[] = {{"h", "value", OT_KIND_FLOW, "2005Q1", future, NY * 4, 0, NULL}};
     load(&alt, e2, 1, "h", INT32_MAX);
-    assert_int_equal(rec_build(&r3, &alt, NULL, "h", 2015, 2, NULL, -1, 0, 0, NULL, NULL, &err),
+    assert_int_equal(rec_build(&r3, &alt, NULL, "h", 2015, 2, NULL, -1, 0, 0, 0, 0, NULL, NULL, &err),
                      OT_OK);
     assert_memory_equal(&r1, &r3, sizeof r1);
     frame_free(&alt);
@@ -246,7 +246,7 @@ static void test_record_no_lookahead(void **state)
     memcpy(future, hist, sizeof hist);
     future[(2014 - 2005) * 4 + 3] *= 1.1;
     load(&alt, e2, 1, "h", INT32_MAX);
-    assert_int_equal(rec_build(&r3, &alt, NULL, "h", 2015, 2, NULL, -1, 0, 0, NULL, NULL, &err),
+    assert_int_equal(rec_build(&r3, &alt, NULL, "h", 2015, 2, NULL, -1, 0, 0, 0, 0, NULL, NULL, &err),
                      OT_OK);
     assert_int_equal(r3.year[0], 2014);
     assert_true(fabs(r3.out[0] - r1.out[0]) > 1);
