@@ -491,6 +491,15 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
         only = CAND_CARRY; /* too few years to show that another beats carry-forward */
     r->last = r->year[0];
     r->first = r->year[r->n - 1];
+    /* a level model needs three years of values before each origin: without
+     * enough such years it cannot enter the running, so it is not fitted */
+    if (model) {
+        int fit = 0;
+        for (int i = 0; i < r->n; i++)
+            fit += sproj_value_run(f, r->year[i], k, NULL, (size_t)3 * P, NULL) >= (size_t)3 * P;
+        if (fit < need)
+            model = NULL;
+    }
     if ((rc = rec_points(f, ref, key, Y, k, model, memo, a, r->now, err)))
         return rc;
     for (int d = 0; d < 3; d++) {
