@@ -579,6 +579,23 @@ static void test_projection_failures(void **state)
     o.method = "nope";
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
     assert_true(strncmp(err.msg, "unknown method 'nope' (known: carry, rate, rwsd, naive", 54) == 0);
+    o.method = "carry";
+    o.intervals = OT_PI_CV;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "intervals cv are not available with method carry (use a model "
+                                 "such as auto or ets)");
+    o.intervals = OT_PI_MODEL;
+    o.exclude_years[0] = 2022;
+    o.exclude_years[1] = 2020;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "exclude_years 2022-2020: the first is after the last");
+    o.exclude_years[0] = o.exclude_years[1] = 0;
+    o.shape_years[0] = 2019;
+    o.shape_years[1] = 2015;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "shape_years 2019-2015: the first is after the last");
+    o.shape_years[0] = o.shape_years[1] = 0;
+    assert_memory_equal(&p, &before, sizeof p);
     o.method = "rwsd";
     t.year = 0;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
