@@ -466,9 +466,9 @@ static double scenario_shift(sproj *sp, const char *key, const frame *ref, const
     return (tot - 1) * 100 - point;
 }
 
-static void fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
-                             double point, const double *err, int m, int years, double scale,
-                             gsl_rng *rng, char *notes);
+static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
+                            double point, const double *err, int m, int years, double scale,
+                            gsl_rng *rng, char *notes, ot_err *oerr);
 
 /* Last year's share of periods 1..k when the series has none of its own:
  * the rate method's weights (the reference's shares, else equal), so the
@@ -502,7 +502,9 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
     if (rc || r.n < REC_MIN_SHORT || !r.chosen || isnan(r.point) || r.nerr < REC_MIN_SHORT)
         return rc;
     record_share(sp, ref, notes);
-    fill_from_errors(sp, key, ref, o, r.point, r.err, r.nerr, r.years_k, 1, rng, notes);
+    if ((rc = fill_from_errors(sp, key, ref, o, r.point, r.err, r.nerr, r.years_k, 1, rng, notes,
+                               err)))
+        return rc;
     /* what was chosen, and its record */
     char names[64] = "";
     for (int c = 0; c < REC_NC; c++)
@@ -590,7 +592,9 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
         return OT_OK;
     }
     record_share(sp, ref, notes);
-    fill_from_errors(sp, key, ref, o, sp->g, r.err, r.nerr, r.years_k, scale, rng, notes);
+    if ((rc = fill_from_errors(sp, key, ref, o, sp->g, r.err, r.nerr, r.years_k, scale, rng,
+                               notes, err)))
+        return rc;
     snprintf(sp->method, sizeof sp->method, "carry with the range of %.64s", rk);
     if (measured)
         proj_note(notes, "carry-forward with the range of %s's carry-forward record %d-%d at %s %d, "
@@ -609,10 +613,11 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
 }
 
 /* The pooled errors err[0..m) (ny years at the as-of period) around point,
- * scaled by scale, into sp's paths; see project_record. */
-static void fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
-                             double point, const double *err, int m, int years, double scale,
-                             gsl_rng *rng, char *notes)
+ * scaled by scale, into sp's paths; see project_record.  OT_ENOMEM (oerr
+ * set) when the scratch for centring cannot be had. */
+static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
+                            double point, const double *err, int m, int years, double scale,
+                            gsl_rng *rng, char *notes, ot_err *oerr)
 {
     double e[REC_ERRS], tmp[REC_ERRS];
     memcpy(tmp, err, (size_t)m * sizeof *tmp);
@@ -648,12 +653,11 @@ static void fill_from_errors(sproj *sp, const char *key, const frame *ref, const
     /* the kernel moves the median of skewed errors a little: centre the
      * paths on the chosen point exactly */
     double *tmpd = ot_malloc(&sp->alloc, sp->np * sizeof *tmpd);
-    double mid = 0;
-    if (tmpd) {
-        memcpy(tmpd, sp->G, sp->np * sizeof *tmpd);
-        mid = rec_quantile(tmpd, (int)sp->np, 0.5);
-        ot_free(&sp->alloc, tmpd, sp->np * sizeof *tmpd);
-    }
+    if (!tmpd)
+        return ot_err_set(oerr, OT_ENOMEM, "out of memory");
+    memcpy(tmpd, sp->G, sp->np * sizeof *tmpd);
+    double mid = rec_quantile(tmpd, (int)sp->np, 0.5);
+    ot_free(&sp->alloc, tmpd, sp->np * sizeof *tmpd);
     for (size_t p = 0; p < sp->np; p++) {
         double G = point + shift + sp->G[p] - mid;
         if (G < -99)
@@ -662,6 +666,7 @@ static void fill_from_errors(sproj *sp, const char *key, const frame *ref, const
         if (sp->L)
             sp->L[p] = lbase > 0 ? lbase * (1 + G / 100) : NAN;
     }
+    return OT_OK;
 }
 
 /* Projects series key for year Y into sp: reads it, decides outcome / rich /

@@ -556,6 +556,40 @@ static void test_projection_out_of_memory(void **state)
     }
 }
 
+/* The choice by record allocates too (frames, the level model's fits at past
+ * origins, the scratch that centres the paths): out of memory at every
+ * allocation in turn is reported, leaks nothing, and leaves *out untouched;
+ * then the result equals the one made without failures.  Quarterly values
+ * 2008-2019Q2 whose quarters grow 2-6% with a year pattern. */
+static void test_projection_record_out_of_memory(void **state)
+{
+    (void)state;
+    static double v[46];
+    double lv[4] = {100, 110, 120, 130};
+    for (int y = 0; y < 12; y++)
+        for (int j = 0; j < 4 && y * 4 + j < 46; j++) {
+            if (y)
+                lv[j] *= 1.02 + 0.01 * ((y + j) % 5);
+            v[y * 4 + j] = lv[j];
+        }
+    fx_entry e[] = {{"h", "value", OT_KIND_FLOW, "2008Q1", v, 46, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("h", 2019, OT_TARGET_GROWTH, OT_OP_GE, 4);
+    ot_proj_opts o = fast_opts();
+    o.method = NULL; /* the default: by record */
+    o.paths = 300;
+    ot_proj_memo *memo = ot_proj_memo_new(); /* a fresh memo: the fits are made here */
+    o.memo = memo;
+    ot_projection want;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &want, &err), OT_OK);
+    assert_int_equal(strncmp(want.method, "record: ", 8), 0);
+    ot_proj_memo_free(memo);
+    o.memo = memo = ot_proj_memo_new();
+    assert_true(project_until_ok(&t, &fx, o, &want) > 8);
+    ot_proj_memo_free(memo);
+}
+
 /* Invalid targets and options, and a failing source: the code, the message,
  * and *out untouched. */
 static void test_projection_failures(void **state)
@@ -650,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_projection_no_data),
         cmocka_unit_test(test_projection_total_without_growth),
         cmocka_unit_test(test_projection_out_of_memory),
+        cmocka_unit_test(test_projection_record_out_of_memory),
         cmocka_unit_test(test_projection_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
