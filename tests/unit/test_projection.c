@@ -57,6 +57,39 @@ static void test_projection_level_met_by_ytd(void **state)
     assert_string_equal(ot_proj_status_name(p.status), "missed");
 }
 
+/* A stock (M2) publishes its level and its yoy.  As of June the analyst's
+ * carry-forward is June's published yoy, 9.1 (growth since December from the
+ * levels: 120/115 - 1 = 4.35); the outcome is December's published yoy, 8.1,
+ * not the level ratio 126/115 - 1 = 9.57 (levels carry definitional breaks
+ * the published rate corrects). */
+static void test_projection_stock_yoy(void **state)
+{
+    (void)state;
+    static const double lv[] = {100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 115,
+                                116, 117, 118, 119, 119, 120, 121, 122, 123, 124, 125, 126};
+    static const double yoy[] = {NAN, NAN, NAN, NAN, NAN, 9.1, NAN, NAN, NAN, NAN, NAN, 8.1};
+    fx_entry e[] = {{"m2", "value", OT_KIND_STOCK, "2016-01", lv, 24, 0, NULL},
+                    {"m2", "yoy", OT_KIND_STOCK, "2017-01", yoy, 12, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("m2", 2017, OT_TARGET_GROWTH, OT_OP_GE, 8.5);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    o.as_of_period = "2017-06";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.carry, 9.1, 1e-12);
+    assert_near(p.ytd_growth, 9.1, 1e-12);
+    o.as_of_period = NULL;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_true(p.has_outcome);
+    assert_near(p.outcome, 8.1, 1e-12);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    /* without a published yoy the levels a year apart give it: 123/108 - 1 */
+    o.as_of_period = "2017-09";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.carry, (123.0 / 108 - 1) * 100, 1e-9);
+}
+
 /* Complete year: 1320 / 1200 - 1 = 10 %, so >= 7.5 is met and >= 12 missed,
  * with probability exactly 1 and 0 and the outcome reported. */
 static void test_projection_outcome_known(void **state)
@@ -685,6 +718,7 @@ int main(void)
         cmocka_unit_test(test_projection_total_without_growth),
         cmocka_unit_test(test_projection_out_of_memory),
         cmocka_unit_test(test_projection_record_out_of_memory),
+        cmocka_unit_test(test_projection_stock_yoy),
         cmocka_unit_test(test_projection_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
