@@ -780,6 +780,9 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     if (P >= 4 && sp->base > 0 && (k == 0 || sp->stock || sp->ytd_k > 0) &&
         values_end_at(f, ry, rj))
         rich = sproj_value_run(f, ry, rj, NULL, (size_t)3 * P, NULL) >= (size_t)3 * P;
+    int only;
+    if (record_mode(o, &only) && only >= 0)
+        rich = 0; /* carry or rate named: never a level model's paths */
     int kk;
     double gk;
     shape rs;
@@ -832,19 +835,17 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
     if (!sp->G || (levels && !sp->L))
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     sp->state = SP_PATHS;
-    int only;
-    if (record_mode(o, &only) && sp->k >= 1) {
+    int only, by_record = record_mode(o, &only);
+    if (by_record && sp->k >= 1) {
         int done;
         if ((rc = project_record(sp, key, ref, o, only, rng, notes, &done, err)) || done)
             return rc;
         if (only < 0 && !rich &&
             ((rc = project_borrowed(sp, key, ref, rk, o, rng, notes, &done, err)) || done))
             return rc;
-        if (only >= 0) {
+        if (only >= 0)
             proj_note(notes, "%s: too short a record at period %d for %s: the rules of thumb "
                              "instead", key, sp->k, o->method);
-            rich = 0; /* carry or rate named: no level model */
-        }
     }
     if (rich) {
         rc = project_rich(sp, key, method, o->intervals, sp->np, o->scenario, rng, notes, err);

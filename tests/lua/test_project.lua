@@ -73,6 +73,9 @@ H.run{
     assert(p.lower[80] < 10 and p.upper[80] > 10 and p.upper[80] - p.lower[80] < 0.5)
     assert(p.notes:find("carry by record 2011%-2018 at month 6"), p.notes)
     assert(p.notes:find("2020%-2022 left out of the record", 1, false))
+    -- a year without data yet: nothing to carry, no model's paths either
+    local none = ot.project(ot.target{series = "p.r", year = 2020, value = 1}, o)
+    assert(none.status == "no_data" and none.notes:find("no data for 2020 yet"), none.notes)
     o.exclude_years = "2015-2016"
     p = ot.project(tr, o)
     assert(p.notes:find("2015%-2016 left out of the record"), p.notes)
