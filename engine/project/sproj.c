@@ -642,8 +642,13 @@ static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const 
         e[i] *= widen;
     bw *= widen;
     double shift = 0;
-    if (o->scenario && !sp->stock && ot_scenario_touches(o->scenario, key))
-        shift = scenario_shift(sp, key, ref, o->scenario, point, notes);
+    if (o->scenario && ot_scenario_touches(o->scenario, key)) {
+        if (sp->stock)
+            proj_note(notes, "scenario on %s skipped: a stock projected from its record has no "
+                             "period values to change (name a model to apply it)", key);
+        else
+            shift = scenario_shift(sp, key, ref, o->scenario, point, notes);
+    }
     double lbase = sp->base;
     if (!(lbase > 0) && !sp->stock && sp->ytd_k > 0 && sp->s > 0)
         lbase = sp->ytd_k / (sp->s * (1 + sp->g / 100));

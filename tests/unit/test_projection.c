@@ -57,6 +57,40 @@ static void test_projection_level_met_by_ytd(void **state)
     assert_string_equal(ot_proj_status_name(p.status), "missed");
 }
 
+/* A scenario on a flow projected from its record moves every path by its
+ * effect on the point: the rest of the year at the growth r the point
+ * implies, (1 - s)(1 + r) = (1 + G) - s(1 + g) of last year's total, cut by
+ * 10%: G' = G - 10 ((1 + G/100) - s (1 + g/100)) points. */
+static void test_projection_record_scenario(void **state)
+{
+    (void)state;
+    static double v[46];
+    double lv[4] = {100, 110, 120, 130};
+    for (int y = 0; y < 12; y++)
+        for (int j = 0; j < 4 && y * 4 + j < 46; j++) {
+            if (y)
+                lv[j] *= 1.02 + 0.01 * ((y + j) % 5);
+            v[y * 4 + j] = lv[j];
+        }
+    fx_entry e[] = {{"h", "value", OT_KIND_FLOW, "2008Q1", v, 46, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("h", 2019, OT_TARGET_GROWTH, OT_OP_GE, 4);
+    ot_proj_opts o = fast_opts();
+    o.method = "carry";
+    ot_projection base, shocked;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &base, &err), OT_OK);
+    assert_string_equal(base.method, "record: carry");
+    ot_scenario *sc = ot_scenario_new("q34", &err);
+    assert_non_null(sc);
+    assert_int_equal(ot_scenario_shock(sc, "h", -10, "2019Q3", "2019Q4", &err), OT_OK);
+    o.scenario = sc;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &shocked, &err), OT_OK);
+    double G = base.point, s = base.share, g = base.ytd_growth;
+    assert_near(shocked.point, G - 10 * ((1 + G / 100) - s * (1 + g / 100)), 1e-9);
+    ot_scenario_free(sc);
+}
+
 /* A stock (M2) publishes its level and its yoy.  As of June the analyst's
  * carry-forward is June's published yoy, 9.1 (growth since December from the
  * levels: 120/115 - 1 = 4.35); the outcome is December's published yoy, 8.1,
@@ -719,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_projection_out_of_memory),
         cmocka_unit_test(test_projection_record_out_of_memory),
         cmocka_unit_test(test_projection_stock_yoy),
+        cmocka_unit_test(test_projection_record_scenario),
         cmocka_unit_test(test_projection_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
