@@ -1,6 +1,9 @@
 /* sproj.c — one series projected for a year: read it, decide whether the
- * year is over, rich enough for a model, or sparse, and fill sample paths of
- * its full-year growth and total (docs/methods-projection.md §2, §3, §5). */
+ * year is over, and fill sample paths of its full-year growth and total —
+ * by default from its record (record.c: the chosen candidates' point and the
+ * record's errors) or its shape reference's record, else from a model of
+ * its values (rich data) or its ytd and a shape (sparse)
+ * (docs/methods-projection.md §2, §3, §5, §9-§12). */
 #include "project/sproj.h"
 
 #include <math.h>
@@ -826,8 +829,10 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     return rc;
 }
 
-/* Allocates sp's paths and fills them by the rich model, else the sparse
- * stock rule, else the ytd and shape (with ref when not NULL). */
+/* Allocates sp's paths and fills them: by default (or with carry or rate
+ * named) from the series' record, else its reference's record (§10-§12);
+ * then by the rich model, else the sparse stock rule, else the ytd and
+ * shape (with ref when not NULL). */
 static int project_paths(sproj *sp, const char *key, const frame *ref, const char *rk, int rich,
                          const ot_proj_opts *o, const char *method, gsl_rng *rng, char *notes,
                          ot_err *err)
