@@ -139,8 +139,9 @@ typedef struct ot_projection {
                                 growth still needed from the latest level); NaN when
                                 the year is determined or it is not computable */
     double carry;            /* carry-forward: ytd growth carried to year end (growth
-                                kinds), or ytd × last year's total / last year's ytd
-                                (levels); NaN when not computable */
+                                kinds; a stock's latest published yoy), or ytd × last
+                                year's total / last year's ytd (levels); NaN when not
+                                computable */
     double outcome;          /* the metric from complete data for the year, else NaN */
     double ytd_growth;       /* latest ytd growth % of the series (NaN if unknown) */
     double share;            /* s: last year's share of periods 1..k in its total */
@@ -149,7 +150,9 @@ typedef struct ot_projection {
     int periods_left;        /* periods of the year still to come */
     size_t paths;            /* paths simulated (0 when none) */
     char latest[OT_PERIOD_STRMAX]; /* latest period used, "" when none */
-    char method[OT_PROJ_METHOD_MAX]; /* "rwsd(sigma=0.0415, 121 obs)", "ETS(M,Ad,A) on
+    char method[OT_PROJ_METHOD_MAX]; /* "record: carry+rate" (chosen by record, §10),
+                                        "carry with the range of china.gdp" (§12),
+                                        "rwsd(sigma=0.0415, 121 obs)", "ETS(M,Ad,A) on
                                         logs", "ETS(M,Ad,A) on logs, cv intervals"
                                         (OT_PI_CV), "ytd+shape(china.exports_usd)",
                                         "ytd+shape(own history)", "ytd+shape(rule of
