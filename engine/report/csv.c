@@ -128,11 +128,12 @@ int ot_report_csv_columns(const ot_report_doc *doc, size_t ncols, FILE *f, ot_er
         num(&r, p->carry);
         num(&r, p->outcome);
         field(&r, ot_proj_status_name(p->status));
-        field(&r, p->method);
+        char method[512], notes[4096];
+        field(&r, report_item_method(doc, i, method, sizeof method));
         field(&r, t->ref);
         num(&r, p->ytd_growth);
         whole(&r, p->periods_left, 0);
-        field(&r, p->notes);
+        field(&r, report_item_notes(doc, i, notes, sizeof notes));
     }
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "cannot write the CSV report");

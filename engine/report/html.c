@@ -8,6 +8,8 @@
 
 #include "report/words.h"
 
+#define NOTES_CAP 4096
+
 /* The chart's size in CSS pixels: A4 (210 mm) less 2 × 14 mm margins is
  * about 690 px at 96 px/in; the SVG scales down with the page. */
 #define CHART_W 680
@@ -117,11 +119,7 @@ static void write_compare(const ot_report_compare *c, ot_report_lang lang, const
         for (size_t j = 0; j < c->ncol; j++) {
             const ot_projection *p = &c->p[j * c->n + i];
             num_cell(f, report_fmt_metric(&c->targets[i], p->point, lang, buf, sizeof buf));
-            if (isnan(p->prob))
-                buf[0] = '\0';
-            else
-                snprintf(buf, sizeof buf, "%.0f%%", 100 * p->prob);
-            num_cell(f, buf);
+            num_cell(f, report_fmt_prob(p->prob, buf, sizeof buf));
         }
         fputs("</tr>\n", f);
     }
@@ -151,7 +149,7 @@ static void write_summary(const ot_report_doc *doc, const report_words *w, FILE 
         num_cell(f, fmt_pct(p->ytd_growth, 1, 1, buf, sizeof buf));
         num_cell(f, report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
         num_cell(f, fmt_range(t, p->lo80, p->hi80, doc->lang, buf, sizeof buf));
-        num_cell(f, fmt_pct(p->prob, 0, 100, buf, sizeof buf));
+        num_cell(f, report_fmt_prob(p->prob, buf, sizeof buf));
         num_cell(f, fmt_pct(p->required, 1, 1, buf, sizeof buf));
         fputs("<td>", f);
         status_span(f, w, p->status);
@@ -182,7 +180,9 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     fputs(" ", f);
     status_span(f, w, p->status);
     fputs("</h2>\n<p class=\"sub\">", f);
-    fprintf(f, "%s: <code>", w->series);
+    fprintf(f, "%s: ", w->series);
+    ot_html_escape(f, report_item_name(doc, it));
+    fprintf(f, " <code class=\"key\">");
     ot_html_escape(f, t->series);
     fprintf(f, "</code> · %s: ", w->test);
     ot_html_escape(f, report_fmt_item_test(it, doc->lang, buf, sizeof buf));
@@ -204,7 +204,7 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     }
     fputs("<dl class=\"figures\">", f);
     figure(f, w->point, report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
-    figure(f, w->prob, fmt_pct(p->prob, 0, 100, buf, sizeof buf));
+    figure(f, w->prob, report_fmt_prob(p->prob, buf, sizeof buf));
     figure(f, w->range80, fmt_range(t, p->lo80, p->hi80, doc->lang, buf, sizeof buf));
     figure(f, w->range95, fmt_range(t, p->lo95, p->hi95, doc->lang, buf, sizeof buf));
     figure(f, w->required, fmt_pct(p->required, 1, 1, buf, sizeof buf));
@@ -212,11 +212,12 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     figure(f, w->outcome, report_fmt_metric(t, p->outcome, doc->lang, buf, sizeof buf));
     figure(f, w->through, p->latest);
     figure(f, w->vintage, it->vintage);
-    figure(f, w->method, p->method);
+    char notes[NOTES_CAP];
+    figure(f, w->method, report_item_method(doc, i, notes, sizeof notes));
     fputs("</dl>\n", f);
-    if (p->notes[0]) {
-        fprintf(f, "<p class=\"notes\">%s: ", w->notes);
-        ot_html_escape(f, p->notes);
+    if (p->notes.n) {
+        fprintf(f, "<p class=\"notes\">%s%s", w->notes, doc->lang == OT_LANG_ZH ? "：" : ": ");
+        ot_html_escape(f, report_item_notes(doc, i, notes, sizeof notes));
         fputs("</p>\n", f);
     }
     fputs("</section>\n", f);

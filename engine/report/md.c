@@ -7,6 +7,9 @@
 
 #include "report/words.h"
 
+/* notes and method of one target in words */
+#define NOTES_CAP 4096
+
 void ot_md_escape(FILE *f, const char *s)
 {
     if (!s)
@@ -66,13 +69,12 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
             fprintf(f, "%s – %s", report_fmt_metric(t, p->lo80, doc->lang, a, sizeof a),
                     report_fmt_metric(t, p->hi80, doc->lang, b, sizeof b));
         fputs(" | ", f);
-        if (!isnan(p->prob))
-            fprintf(f, "%.0f%%", 100 * p->prob);
+        fputs(report_fmt_prob(p->prob, buf, sizeof buf), f);
         fputs(" | ", f);
         if (!isnan(p->required))
             fprintf(f, "%.1f%%", p->required);
         fprintf(f, " | %s", report_status(w, p->status));
-        if (p->notes[0])
+        if (p->notes.n)
             fprintf(f, " [%zu]", ++nnotes);
         fputs(" |\n", f);
     }
@@ -81,16 +83,17 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
     for (size_t i = 0, k = 0; i < doc->n; i++) {
         const ot_target *t = doc->items[i].target;
         const ot_projection *p = doc->items[i].proj;
-        if (!p->notes[0])
+        char notes[NOTES_CAP], method[512];
+        if (!p->notes.n)
             continue;
         fprintf(f, "%zu. ", ++k);
         ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
-        fputs(": ", f);
-        ot_md_escape(f, p->notes);
-        if (p->method[0]) {
-            fprintf(f, " (%s: ", w->method);
-            ot_md_escape(f, p->method);
-            fputc(')', f);
+        fputs(doc->lang == OT_LANG_ZH ? "：" : ": ", f);
+        ot_md_escape(f, report_item_notes(doc, i, notes, sizeof notes));
+        if (p->method.code) {
+            fprintf(f, doc->lang == OT_LANG_ZH ? "（%s：" : " (%s: ", w->method);
+            ot_md_escape(f, report_item_method(doc, i, method, sizeof method));
+            fputs(doc->lang == OT_LANG_ZH ? "）" : ")", f);
         }
         fputc('\n', f);
     }
@@ -115,10 +118,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
             for (size_t j = 0; j < c->ncol; j++) {
                 const ot_projection *p = &c->p[j * c->n + i];
                 fprintf(f, " %s |", report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
-                if (!isnan(p->prob))
-                    fprintf(f, " %.0f%% |", 100 * p->prob);
-                else
-                    fputs(" |", f);
+                fprintf(f, " %s |", report_fmt_prob(p->prob, buf, sizeof buf));
             }
             fputc('\n', f);
         }

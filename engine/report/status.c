@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "project/kinds.h"
+#include "report/facts.h"
 #include "report/table.h"
 #include "report/words.h"
 
@@ -23,7 +24,7 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
  * "no data" and "unquantified" well enough. */
 static int footnoted(const ot_projection *p)
 {
-    return p->notes[0] && p->status != OT_STATUS_NO_DATA && p->status != OT_STATUS_UNQUANTIFIED;
+    return p->notes.n && p->status != OT_STATUS_NO_DATA && p->status != OT_STATUS_UNQUANTIFIED;
 }
 
 int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE *f, ot_err *err)
@@ -74,10 +75,15 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
         return rc;
     if (nnotes)
         fputc('\n', f);
+    char notes[2048], method[256];
     for (size_t i = 0, k = 0; i < n; i++)
         if (footnoted(&p[i]))
             fprintf(f, "[%zu] %s (%s): %s; method %s\n", ++k, t[i].label ? t[i].label : t[i].series,
-                    t[i].series, p[i].notes, p[i].method[0] ? p[i].method : "none");
+                    t[i].series,
+                    ot_report_facts(&p[i].notes, t[i].ref, OT_LANG_EN, NULL, 0, notes, sizeof notes),
+                    p[i].method.code ? ot_report_fact(&p[i].method, NULL, OT_LANG_EN, NULL, 0,
+                                                      method, sizeof method)
+                                     : "none");
     return OT_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "project/kinds.h"
+#include "report/facts.h"
 #include "report/status.h"
 #include "report/table.h"
 
@@ -208,4 +209,34 @@ char *report_fmt_item_test(const ot_report_item *it, ot_report_lang lang, char *
 {
     return report_fmt_test_ref(it->target, lang,
                                lang == OT_LANG_ZH ? it->ref_name : it->ref_name_en, buf, cap);
+}
+
+char *report_item_notes(const ot_report_doc *doc, size_t i, char *buf, size_t cap)
+{
+    const ot_report_item *it = &doc->items[i];
+    return ot_report_facts(&it->proj->notes, it->target->ref, doc->lang, doc->names, doc->nnames,
+                           buf, cap);
+}
+
+char *report_item_method(const ot_report_doc *doc, size_t i, char *buf, size_t cap)
+{
+    const ot_report_item *it = &doc->items[i];
+    return ot_report_fact(&it->proj->method, NULL, doc->lang, doc->names, doc->nnames, buf, cap);
+}
+
+const char *report_item_name(const ot_report_doc *doc, const ot_report_item *it)
+{
+    const char *nm = doc->lang == OT_LANG_EN ? it->name_en : it->name;
+    if (nm && nm[0])
+        return nm;
+    return ot_report_name_of(it->target->series, doc->lang, doc->names, doc->nnames);
+}
+
+char *report_fmt_prob(double prob, char *buf, size_t cap)
+{
+    if (isnan(prob))
+        snprintf(buf, cap, "%s", "");
+    else
+        snprintf(buf, cap, "%.0f%%", ot_proj_prob_round(prob) * 100);
+    return buf;
 }

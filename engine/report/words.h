@@ -62,6 +62,20 @@ char *report_fmt_no_chart(const report_words *w, const ot_target *t, ot_proj_sta
  * no projection".  Defined in doc.c. */
 int report_check_doc(const ot_report_doc *doc, ot_err *err);
 
+/* The notes and the method of item i of doc in the document's language,
+ * the series named from doc->names (else by key). */
+char *report_item_notes(const ot_report_doc *doc, size_t i, char *buf, size_t cap);
+char *report_item_method(const ot_report_doc *doc, size_t i, char *buf, size_t cap);
+
+/* The indicator of item it as a reader knows it: its name in lang (the
+ * English name in English), else the document's names, else its key. */
+const char *report_item_name(const ot_report_doc *doc, const ot_report_item *it);
+
+/* A probability as every output shows it: whole percent ("80%"), "" for
+ * NaN.  The status of a projection is decided on this rounded figure
+ * (project/projection.c, ot_proj_status_of_prob), so the two always agree. */
+char *report_fmt_prob(double prob, char *buf, size_t cap);
+
 /* The colour class of a status: "ok", "risk", "bad", "none". */
 const char *report_status_class(ot_proj_status s);
 

@@ -5,9 +5,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/ops.h"
 #include "project/kinds.h"
+#include "report/facts.h"
 #include "run/fields.h"
 #include "store/jobs.h"
 #include "store/view.h"
@@ -219,14 +221,18 @@ int ot_run_save(ot_store *st, int64_t run_id, const ot_run_asof *a, const ot_run
         char *data = run_proj_to_json(p, err);
         if (!data)
             return err ? err->code : OT_ENOMEM;
-        /* the columns beside the JSON are for SQL readers of the database */
+        /* the columns beside the JSON are for SQL readers of the database
+         * (method and notes in English words) */
+        char method[512], notes[4096];
+        ot_report_fact(&p->method, NULL, OT_LANG_EN, NULL, 0, method, sizeof method);
+        ot_report_facts(&p->notes, t->ref, OT_LANG_EN, NULL, 0, notes, sizeof notes);
         ot_projection_row row = {run_id,   s->ids[i], t->label ? t->label : t->series,
                                  a->days,  p->point,  p->lo80,
                                  p->hi80,  p->lo95,   p->hi95,
                                  p->prob,  p->required, p->carry,
                                  ot_proj_status_name(p->status),
-                                 p->method[0] ? p->method : NULL,
-                                 p->notes[0] ? p->notes : NULL,
+                                 method[0] ? method : NULL,
+                                 notes[0] ? notes : NULL,
                                  data};
         int rc = ot_store_put_projection(st, &row, err);
         free(data);
@@ -250,8 +256,7 @@ static void from_columns(const ot_projection_row *r, ot_projection *p)
     p->prob = r->prob;
     p->required = r->required;
     p->carry = r->carry;
-    snprintf(p->method, sizeof p->method, "%s", r->method ? r->method : "");
-    snprintf(p->notes, sizeof p->notes, "%s", r->note ? r->note : "");
+    /* the method and note columns are words, not facts: not read back */
 }
 
 int ot_run_load(ot_store *st, int64_t run_id, ot_run_set *out, ot_err *err)
@@ -369,10 +374,56 @@ void ot_run_doc_free(ot_run_doc *d)
     for (size_t i = 0; d->refs && i < d->n; i++)
         ot_series_meta_clear(&d->refs[i]);
     free(d->refs);
+    for (size_t k = 0; k < d->nnames; k++)
+        ot_series_meta_clear(&d->metas[k]);
+    free(d->metas);
+    free(d->names);
     free(d->hist);
     ot_run_compares_free(&d->cmp);
     free(d->items);
     memset(d, 0, sizeof *d);
+}
+
+/* Adds key to d's names (its metadata read from st) unless it is there. */
+static int add_name(ot_run_doc *d, size_t cap, const char *key, ot_store *st, ot_err *err)
+{
+    if (!key || !key[0] || d->nnames >= cap)
+        return OT_OK;
+    for (size_t k = 0; k < d->nnames; k++)
+        if (strcmp(d->names[k].key, key) == 0)
+            return OT_OK;
+    ot_series_meta *m = &d->metas[d->nnames];
+    ot_series_meta_init(m);
+    ot_err e2;
+    if (ot_store_get_meta(st, key, m, &e2) == OT_ENOMEM)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    d->names[d->nnames++] = (ot_report_name){m->key ? m->key : key, m->name, m->name_en};
+    if (!m->key) /* not stored: the key is the target's or the fact's, alive as long as d */
+        d->names[d->nnames - 1].key = key;
+    return OT_OK;
+}
+
+/* The names of every series the items and their notes mention. */
+static int doc_names(ot_run_doc *d, const ot_run_set *s, ot_store *st, ot_err *err)
+{
+    size_t cap = s->n * (2 + 2 * OT_PROJ_FACTS_MAX) + 1;
+    d->metas = calloc(cap, sizeof *d->metas);
+    d->names = calloc(cap, sizeof *d->names);
+    if (!d->metas || !d->names)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    int rc = OT_OK;
+    for (size_t i = 0; i < s->n && rc == OT_OK; i++) {
+        rc = add_name(d, cap, s->t[i].series, st, err);
+        if (rc == OT_OK)
+            rc = add_name(d, cap, s->t[i].ref, st, err);
+        const ot_proj_facts *fs = &s->p[i].notes;
+        for (int k = 0; k < fs->n && rc == OT_OK; k++)
+            for (int j = 0; j < 2 && rc == OT_OK; j++)
+                rc = add_name(d, cap, fs->f[k].key[j], st, err);
+        for (int j = 0; j < 2 && rc == OT_OK; j++)
+            rc = add_name(d, cap, s->p[i].method.key[j], st, err);
+    }
+    return rc;
 }
 
 int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
@@ -410,12 +461,33 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
                 return ot_err_set(err, OT_ENOMEM, "out of memory");
         }
     }
-    for (size_t i = 0; i < n; i++)
+    if (st && (rc = doc_names(d, s, st, err)) != OT_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
         d->items[i] = (ot_report_item){&s->t[i], &s->p[i], d->hist[i], NULL, (long long)s->ids[i],
-                                       d->refs[i].name, d->refs[i].name_en};
+                                       d->refs[i].name, d->refs[i].name_en, NULL, NULL};
+        for (size_t k = 0; k < d->nnames; k++)
+            if (s->t[i].series && strcmp(d->names[k].key, s->t[i].series) == 0) {
+                d->items[i].name = d->names[k].name;
+                d->items[i].name_en = d->names[k].name_en;
+            }
+        if (strcmp(s->p[i].latest, d->through) > 0)
+            snprintf(d->through, sizeof d->through, "%s", s->p[i].latest);
+    }
     ot_report_doc_init(&d->doc);
     d->doc.items = d->items;
     d->doc.n = n;
+    d->doc.names = d->names;
+    d->doc.nnames = d->nnames;
+    d->doc.data_through = d->through[0] ? d->through : NULL;
+    for (size_t k = 0; k < d->nnames && !d->doc.region; k++)
+        if (d->metas[k].region && d->metas[k].region[0] && n && s->t[0].series &&
+            strcmp(d->names[k].key, s->t[0].series) == 0)
+            d->doc.region = d->metas[k].region;
+    time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm) && strftime(d->compiled, sizeof d->compiled, "%Y-%m-%d", &tm))
+        d->doc.compiled = d->compiled;
     if (strcmp(a->text, "latest") != 0 && a->text[0]) {
         snprintf(d->as_of, sizeof d->as_of, "%s", a->text);
         d->doc.as_of = d->as_of;

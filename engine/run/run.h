@@ -118,6 +118,12 @@ typedef struct ot_run_doc {
     ot_report_item *items;
     ot_series **hist;       /* chart histories (NULL entries: none) */
     ot_series_meta *refs;   /* the metadata of each item's ref (names), or empty */
+    ot_series_meta *metas;  /* the metadata of every series the items and their
+                               notes mention (nnames), for names */
+    ot_report_name *names;
+    size_t nnames;
+    char through[OT_PERIOD_STRMAX]; /* the data's latest period */
+    char compiled[16];              /* the day the document was built */
     ot_run_compares cmp;    /* the run's scenario comparisons (ot_run_doc_compares) */
     size_t n;
     char as_of[OT_PERIOD_STRMAX + 16];

@@ -74,8 +74,8 @@ static void fixture(ot_target *t, ot_projection *p, const char *label)
     p->ytd_growth = 8.7;
     p->periods_left = 1;
     snprintf(p->latest, sizeof p->latest, "2023Q3");
-    snprintf(p->method, sizeof p->method, "ytd+shape(china.gdp)");
-    snprintf(p->notes, sizeof p->notes, "shape borrowed, \"2015-2022\"");
+    ot_fact_set(&p->method, OT_M_SHAPE, "ik", 0, "china.gdp");
+    ot_fact_add(&p->notes, OT_N_SHAPE_BORROWED, "kiid", "china.gdp", 2015, 2022, 1.5);
 }
 
 /* Heckbert's nicenum: rounded 1 below 1.5, 2 below 3, 5 below 7, else 10;
@@ -138,7 +138,7 @@ static void test_report_csv_columns(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP, growth");
-    ot_report_item it = {&t, &p, NULL, NULL, 17, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 17, NULL, NULL, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -186,8 +186,8 @@ static void test_report_html_escapes(void **state)
     fixture(&t[1], &p[1], "进口增长25%");
     t[1].series = (char *)"a&b\"c'";
     p[1].status = OT_STATUS_ON_TRACK;
-    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL},
-                            {&t[1], &p[1], NULL, "2023-10-24", 0, NULL, NULL}};
+    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL, NULL, NULL},
+                            {&t[1], &p[1], NULL, "2023-10-24", 0, NULL, NULL, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -240,9 +240,9 @@ static void test_report_html_no_chart_line(void **state)
     t[2].series = NULL;
     ot_projection_init(&p[2]);
     p[2].status = OT_STATUS_UNQUANTIFIED;
-    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL},
-                            {&t[1], &p[1], NULL, NULL, 0, NULL, NULL},
-                            {&t[2], &p[2], NULL, NULL, 0, NULL, NULL}};
+    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL, NULL, NULL},
+                            {&t[1], &p[1], NULL, NULL, 0, NULL, NULL, NULL, NULL},
+                            {&t[2], &p[2], NULL, NULL, 0, NULL, NULL, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -292,7 +292,7 @@ static void test_report_svg_parts(void **state)
     const double v[] = {NAN, 6.5, NAN, 4.6, 7.3, NAN, 8.7, NAN};
     ot_series *h = ot_series_from(NULL, OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2022, 1), v, 8, NULL);
     assert_non_null(h);
-    ot_report_item it = {&t, &p, h, NULL, 0, NULL, NULL};
+    ot_report_item it = {&t, &p, h, NULL, 0, NULL, NULL, NULL, NULL};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -317,7 +317,7 @@ static void test_report_svg_parts(void **state)
     /* no data: the axes, the target and a note, no band */
     ot_projection none;
     ot_projection_init(&none);
-    ot_report_item empty = {&t, &none, NULL, NULL, 0, NULL, NULL};
+    ot_report_item empty = {&t, &none, NULL, NULL, 0, NULL, NULL, NULL, NULL};
     buf = NULL;
     f = open_memstream(&buf, &len);
     assert_int_equal(ot_report_svg(&empty, OT_LANG_EN, 680, 260, f, &e), OT_OK);
@@ -347,7 +347,7 @@ static void test_report_md_escapes(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "a|b <i>");
-    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -396,7 +396,7 @@ static void test_report_test_words(void **state)
     t.op = OT_OP_GT;
     t.value = 0;
     t.ref = (char *)"zhejiang.exports";
-    ot_report_item it = {&t, &p, NULL, NULL, 0, "浙江省出口总额", "Zhejiang exports"};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, "浙江省出口总额", "Zhejiang exports", NULL, NULL};
     char buf[160];
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
                         "增速高于浙江省出口总额增速");
@@ -520,7 +520,7 @@ static void test_report_numbers_ignore_locale(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 1, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 1, NULL, NULL, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -580,7 +580,7 @@ static void test_report_json(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -637,7 +637,7 @@ static void test_report_missing_projection(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0, NULL, NULL}, {&t, NULL, NULL, NULL, 0, NULL, NULL}};
+    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL}, {&t, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -665,7 +665,7 @@ static void test_report_write_error(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;

@@ -194,7 +194,7 @@ static void test_run_json(void **state)
     /* a field saved before it existed keeps its "nothing projected" value */
     assert_int_equal(run_proj_from_json("{\"status\": \"met\", \"point\": 2.5}", &q, &err), OT_OK);
     assert_int_equal(q.status, OT_STATUS_MET);
-    assert_true(q.point == 2.5 && isnan(q.prob) && q.method[0] == '\0');
+    assert_true(q.point == 2.5 && isnan(q.prob) && q.method.code == OT_FACT_NONE);
 }
 
 static void put(ot_store *st, const char *key, ot_freq f, ot_ord o, double v)
