@@ -22,7 +22,7 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-/* The JSON of doc's items; method and notes in the document's language. */
+/* The JSON of doc's items. */
 static int doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
 {
     size_t n = doc->n;
@@ -67,9 +67,12 @@ static int doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
         json_object_set_new(o, "periods_left", json_integer(pi->periods_left));
         json_object_set_new(o, "paths", json_integer((json_int_t)pi->paths));
         char method[512], notes[4096];
-        json_object_set_new(o, "method",
-                            json_string(report_item_method(doc, i, method, sizeof method)));
-        json_object_set_new(o, "notes", json_string(report_item_notes(doc, i, notes, sizeof notes)));
+        /* a data format: method and notes in English words with series
+         * keys, as they always were, and as facts (codes and values) */
+        json_object_set_new(o, "method", json_string(ot_report_fact(&pi->method, NULL, OT_LANG_EN,
+                                                                    NULL, 0, method, sizeof method)));
+        json_object_set_new(o, "notes", json_string(ot_report_facts(&pi->notes, ti->ref, OT_LANG_EN,
+                                                                    NULL, 0, notes, sizeof notes)));
         /* the same as machine-readable facts: code and values */
         json_object_set_new(o, "method_fact", ot_report_fact_json(&pi->method));
         json_t *fa = json_array();

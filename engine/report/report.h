@@ -77,7 +77,7 @@ typedef struct ot_report_doc {
     int csv_raw;         /* CSV: cells as they are, without formula neutralising */
     const ot_report_name *names; /* names of the series notes mention; may be NULL */
     size_t nnames;
-    const char *region;  /* who the targets are of ("义乌市"); NULL = not said */
+    const char *region;  /* who the targets are of, in Chinese ("义乌市"); NULL = not said */
     const char *data_through; /* the data's latest period ("2023-09"); NULL = from the items */
     const char *compiled;     /* the day the report was compiled ("2023-10-25"); NULL = not said */
 } ot_report_doc;

@@ -403,6 +403,48 @@ static int add_name(ot_run_doc *d, size_t cap, const char *key, ot_store *st, ot
     return OT_OK;
 }
 
+/* The region the targets are of, as their series' Chinese names say it: the
+ * beginning of a name through its first 省, 市, 县, 区, 州, 盟 or 旗 within
+ * five characters ("义乌市" of 义乌市地区生产总值), the one most names begin
+ * with, when at least two and a third of the named ones do.  Returns 1 with
+ * the region in buf, 0 when there is none. */
+static int region_of(const ot_run_doc *d, const ot_run_set *s, char *buf, size_t cap)
+{
+    static const char *const ends[] = {"省", "市", "县", "区", "州", "盟", "旗"};
+    const char *best = NULL;
+    size_t best_len = 0, best_n = 0, named = 0;
+    for (size_t i = 0; i < d->nnames; i++) {
+        const char *nm = d->names[i].name;
+        size_t len = 0;
+        for (size_t j = 3; nm && !len && j <= 15 && j <= strlen(nm); j += 3)
+            for (size_t e = 0; e < sizeof ends / sizeof *ends; e++)
+                if (strncmp(nm + j - 3, ends[e], 3) == 0)
+                    len = j;
+        int target = 0;
+        for (size_t t = 0; t < s->n && !target; t++)
+            target = s->t[t].series && strcmp(s->t[t].series, d->names[i].key) == 0;
+        if (!target || !nm || !nm[0])
+            continue;
+        named++;
+        if (!len)
+            continue;
+        size_t c = 0;
+        for (size_t k = 0; k < d->nnames; k++)
+            if (d->names[k].name && strncmp(d->names[k].name, nm, len) == 0)
+                c++;
+        if (c > best_n) {
+            best = nm;
+            best_len = len;
+            best_n = c;
+        }
+    }
+    if (!best || best_n < 2 || 3 * best_n < named || best_len >= cap)
+        return 0;
+    memcpy(buf, best, best_len);
+    buf[best_len] = '\0';
+    return 1;
+}
+
 /* The names of every series the items and their notes mention. */
 static int doc_names(ot_run_doc *d, const ot_run_set *s, ot_store *st, ot_err *err)
 {
@@ -480,10 +522,8 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
     d->doc.names = d->names;
     d->doc.nnames = d->nnames;
     d->doc.data_through = d->through[0] ? d->through : NULL;
-    for (size_t k = 0; k < d->nnames && !d->doc.region; k++)
-        if (d->metas[k].region && d->metas[k].region[0] && n && s->t[0].series &&
-            strcmp(d->names[k].key, s->t[0].series) == 0)
-            d->doc.region = d->metas[k].region;
+    if (region_of(d, s, d->region, sizeof d->region))
+        d->doc.region = d->region;
     time_t now = time(NULL);
     struct tm tm;
     if (gmtime_r(&now, &tm) && strftime(d->compiled, sizeof d->compiled, "%Y-%m-%d", &tm))
@@ -499,16 +539,20 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
     return OT_OK;
 }
 
-void ot_run_source(const ot_run_rec *r, char *buf, size_t cap)
+void ot_run_source(const ot_run_rec *r, ot_report_lang lang, char *buf, size_t cap)
 {
     /* which run, when, on which data (the first 12 hex digits of the data
      * hash identify the vintages it read) and which engine */
-    int k = snprintf(buf, cap, "run %lld%s%s%s, %s", (long long)r->id, r->job ? " (" : "",
-                     r->job ? r->job : "", r->job ? ")" : "", r->started ? r->started : "");
+    int zh = lang == OT_LANG_ZH;
+    const char *sep = zh ? "，" : ", ";
+    int k = snprintf(buf, cap, "%s %lld%s%s%s%s%s", zh ? "运行" : "run", (long long)r->id,
+                     r->job ? (zh ? "（" : " (") : "", r->job ? r->job : "",
+                     r->job ? (zh ? "）" : ")") : "", sep, r->started ? r->started : "");
     if (r->data_hash && k > 0 && (size_t)k < cap)
-        k += snprintf(buf + k, cap - (size_t)k, ", data %.12s", r->data_hash);
+        k += snprintf(buf + k, cap - (size_t)k, "%s%s %.12s", sep, zh ? "数据哈希" : "data",
+                      r->data_hash);
     if (r->engine_version && k > 0 && (size_t)k < cap)
-        snprintf(buf + k, cap - (size_t)k, ", ontrack %s", r->engine_version);
+        snprintf(buf + k, cap - (size_t)k, "%sontrack %s", sep, r->engine_version);
 }
 
 int ot_run_doc_compares(ot_run_doc *d, ot_store *st, int64_t run_id, ot_err *err)

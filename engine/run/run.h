@@ -124,6 +124,7 @@ typedef struct ot_run_doc {
     size_t nnames;
     char through[OT_PERIOD_STRMAX]; /* the data's latest period */
     char compiled[16];              /* the day the document was built */
+    char region[64];                /* the targets' region, from their names */
     ot_run_compares cmp;    /* the run's scenario comparisons (ot_run_doc_compares) */
     size_t n;
     char as_of[OT_PERIOD_STRMAX + 16];
@@ -143,8 +144,9 @@ void ot_run_doc_free(ot_run_doc *d);
  * d (built already).  OT_EDATA, OT_ENOMEM, store errors. */
 int ot_run_doc_compares(ot_run_doc *d, ot_store *st, int64_t run_id, ot_err *err);
 
-/* The source line of a stored run: "run 12 (yiwu-monthly), STARTED, data
- * HASH12, ontrack VERSION". */
-void ot_run_source(const ot_run_rec *r, char *buf, size_t cap);
+/* The source line of a stored run in lang: "run 12 (yiwu-monthly), STARTED,
+ * data HASH12, ontrack VERSION" / "运行 12（yiwu-monthly），STARTED，数据哈希
+ * HASH12，ontrack VERSION". */
+void ot_run_source(const ot_run_rec *r, ot_report_lang lang, char *buf, size_t cap);
 
 #endif

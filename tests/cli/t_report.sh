@@ -66,7 +66,7 @@ eq "$(grep -o '<svg class="chart"' r.html | wc -l)" "$charted" "one chart per pr
 eq "$(grep -o '<p class="nochart">2023年数据尚未发布，无图表</p>' r.html | wc -l)" "$nodata" "no-data lines"
 eq "$(grep -o '<p class="nochart">目标未量化，无图表</p>' r.html | wc -l)" 1 "unquantified line"
 eq "$(grep -c '<script' r.html)" 0 "script elements"
-eq "$(grep -o '&lt;script&gt;alert(1)&lt;/script&gt;' r.html | wc -l)" 4 "escaped label (summary, heading, aria-label, title)"
+eq "$(grep -o '&lt;script&gt;alert(1)&lt;/script&gt;' r.html | wc -l)" 5 "escaped label (summary, heading, aria-label, title) and series name"
 grep -qF '<html lang="zh-CN">' r.html || fail "not Chinese by default"
 grep -qF '<span class="st st-risk">存在风险</span>' r.html || fail "status colour class"
 run 0 report 1 --lang en --title 'Yiwu <2023>' -o r.htm

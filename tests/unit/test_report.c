@@ -68,7 +68,7 @@ static void fixture(ot_target *t, ot_projection *p, const char *label)
     p->hi80 = 10;
     p->lo95 = 5.75;
     p->hi95 = 12.125;
-    p->prob = 0.795;
+    p->prob = 0.794; /* shown as 79%: at risk, as the status says */
     p->required = 4.5;
     p->carry = 8.7;
     p->ytd_growth = 8.7;
@@ -149,8 +149,8 @@ static void test_report_csv_columns(void **state)
         "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,"
         "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes\r\n"
         "17,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.25,6.5,10,5.75,12.125,"
-        "0.795,4.5,8.7,,at_risk,ytd+shape(china.gdp),,8.7,1,"
-        "\"shape borrowed, \"\"2015-2022\"\"\"\r\n";
+        "0.794,4.5,8.7,,at_risk,ytd+shape(china.gdp),,8.7,1,"
+        "\"shape borrowed from china.gdp, 2015-2022 (spread x1.5 for a local series)\"\r\n";
     assert_string_equal(s, want);
     free(s);
     /* not stored, no as_of: both empty */
@@ -166,7 +166,7 @@ static void test_report_csv_columns(void **state)
     assert_string_equal(s, "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,"
                            "hi80,lo95,hi95,prob,required,carry,outcome,status,method\r\n"
                            "17,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,"
-                           "8.25,6.5,10,5.75,12.125,0.795,4.5,8.7,,at_risk,"
+                           "8.25,6.5,10,5.75,12.125,0.794,4.5,8.7,,at_risk,"
                            "ytd+shape(china.gdp)\r\n");
     free(s);
     ot_err e;
@@ -200,14 +200,14 @@ static void test_report_html_escapes(void **state)
     assert_non_null(strstr(s, "&lt;b&gt;义乌&lt;/b&gt;"));
     /* summary link, section heading, svg aria-label and title */
     assert_int_equal(count(s, "&lt;script&gt;alert(1)&lt;/script&gt;"), 4);
-    assert_non_null(strstr(s, "<code>a&amp;b&quot;c&#39;</code>"));
+    assert_non_null(strstr(s, "<code class=\"key\">a&amp;b&quot;c&#39;</code>"));
     assert_int_equal(count(s, "<svg class=\"chart\""), 2);
     assert_int_equal(count(s, "<section class=\"target\""), 2);
     assert_non_null(strstr(s, "<html lang=\"zh-CN\">"));
     assert_non_null(strstr(s, "存在风险"));
     assert_non_null(strstr(s, "<span class=\"st st-ok\">有望达成</span>"));
     assert_non_null(strstr(s, "增速 ≥ 7.5%"));
-    assert_non_null(strstr(s, "<td class=\"num\">80%</td>")); /* prob 0.795 */
+    assert_non_null(strstr(s, "<td class=\"num\">79%</td>")); /* prob 0.794 */
     assert_non_null(strstr(s, "<dd>2023-10-24</dd>"));        /* the vintage */
     assert_non_null(strstr(s, "@page{size:A4"));
     assert_null(strstr(s, "http://www.w3.org/1999")); /* nothing fetched: only the SVG namespace */
@@ -356,9 +356,9 @@ static void test_report_md_escapes(void **state)
     char *s = render(ot_report_md, &doc);
     assert_non_null(strstr(s, "# Progress towards targets\n"));
     assert_non_null(strstr(s, "| a\\|b \\<i\\> | growth \\>= 7.5% | 2023Q3 | 8.7% | 8.2% | "
-                              "6.5% – 10.0% | 80% | 4.5% | at risk [1] |\n"));
-    assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape borrowed, \"2015-2022\" (Method: "
-                              "ytd+shape(china.gdp))\n"));
+                              "6.5% – 10.0% | 79% | 4.5% | at risk [1] |\n"));
+    assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape borrowed from china.gdp, 2015-2022 (spread "
+                              "x1.5 for a local series) (Method: ytd+shape(china.gdp))\n"));
     assert_null(strstr(s, "&lt;"));
     assert_null(strstr(s, "&gt;"));
     free(s);
@@ -537,8 +537,8 @@ static void test_report_numbers_ignore_locale(void **state)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     (void)!system(cmd);
     assert_non_null(strstr(csv, ",GDP,yiwu.gdp,2023,growth,>=,7.5,,2023Q3,8.25,6.5,10,5.75,12.125,"
-                                "0.795,4.5,8.7,,at_risk,"));
-    assert_non_null(strstr(buf, "| GDP | 增速 ≥ 7.5% | 2023Q3 | 8.7% | 8.2% | 6.5% – 10.0% | 80% |"));
+                                "0.794,4.5,8.7,,at_risk,"));
+    assert_non_null(strstr(buf, "| GDP | 增速 ≥ 7.5% | 2023Q3 | 8.7% | 8.2% | 6.5% – 10.0% | 79% |"));
     free(buf);
     free(csv);
 }
