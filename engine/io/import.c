@@ -26,6 +26,7 @@
 #include "core/period.h"
 #include "core/series.h"
 #include "core/target.h"
+#include "core/text.h"
 #include "io/fields.h"
 #include "io/xxh64.h"
 
@@ -34,6 +35,12 @@
  * bound (and quadratically slowly, 128 bytes a step by default), so a longer
  * field is an error: memory stays within about FIELD_MAX + CHUNK. */
 #define FIELD_MAX (1 << 20)
+/* Raw bytes a field may take before it is surely longer than FIELD_MAX
+ * (a quoted field writes each quote twice), checked while streaming so
+ * memory stays bounded; the exact limit is checked on the finished field. */
+#define FIELD_RAW_MAX (2 * FIELD_MAX + CHUNK + 2)
+/* The most columns a wide header may have (Excel's limit, 16,384). */
+#define WIDE_COLS_MAX OT_IMPORT_MAX_COLUMNS
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -146,6 +153,7 @@ typedef struct ctx {
     long rec_line;      /* line where the current record began */
     long next_line;     /* line where the next record begins (for end-of-file errors) */
     size_t unended;     /* bytes fed since the last field ended */
+    int cr;             /* the last byte fed ended a line with CR */
     int header_done;
     int stop;           /* ignore the rest of the file (already imported, bad header) */
     int fatal;          /* the code of a non-data failure (also in *ferr), or 0 */
@@ -172,21 +180,15 @@ __attribute__((format(printf, 3, 4))) static void bad(ctx *c, long col, const ch
     e->count++;
 }
 
-/* Checks a series key at column col: not empty and without control
- * characters (bytes below 0x20 and 0x7F), which could be neither typed as an
- * argument nor printed safely.  Records the problem and returns 0 when bad. */
+/* Checks a series key at column col (core's one rule, ot_key_check).
+ * Records the problem and returns 0 when bad. */
 static int key_ok(ctx *c, const char *key, long col)
 {
-    if (!*key) {
-        bad(c, col, "expected a series key, found ''");
-        return 0;
-    }
-    for (const unsigned char *k = (const unsigned char *)key; *k; k++)
-        if (*k < 0x20 || *k == 0x7F) {
-            bad(c, col, "expected a series key, found control character 0x%02X", *k);
-            return 0;
-        }
-    return 1;
+    ot_err e;
+    if (ot_key_check(key, (size_t)-1, &e) == OT_OK)
+        return 1;
+    bad(c, col, "%s", e.msg);
+    return 0;
 }
 
 /* Records a failure that ends the import (I/O, memory, database). */
@@ -246,6 +248,35 @@ static int keep_keys(ctx *c)
     return OT_OK;
 }
 
+/* Reports every column of the record (after the first) whose text repeats
+ * an earlier one: one pass through a hash table of field indices, so a wide
+ * header costs time in proportion to its width.  OT_ENOMEM or OT_OK. */
+static int dup_columns(ctx *c)
+{
+    size_t cap = 16;
+    while (cap < 2 * c->nf)
+        cap *= 2;
+    size_t *slot = calloc(cap, sizeof *slot); /* field index + 1; 0 = empty */
+    if (!slot)
+        return OT_ENOMEM;
+    char sb[80];
+    for (size_t i = 1; i < c->nf; i++) {
+        const char *f = field(c, i);
+        ot_xxh64 h;
+        ot_xxh64_init(&h, 0);
+        ot_xxh64_update(&h, f, strlen(f));
+        size_t at = (size_t)ot_xxh64_digest(&h) & (cap - 1);
+        while (slot[at] && strcmp(field(c, slot[at] - 1), f) != 0)
+            at = (at + 1) & (cap - 1);
+        if (slot[at])
+            bad(c, (long)i + 1, "duplicate column '%s'", io_shown(f, sb, sizeof sb));
+        else
+            slot[at] = i + 1;
+    }
+    free(slot);
+    return OT_OK;
+}
+
 /* Decides the format (given or from the names), maps the columns, then
  * either finds the file already imported (stop) or records the import. */
 static void header(ctx *c)
@@ -288,14 +319,17 @@ static void header(ctx *c)
                 io_shown(field(c, 0), sb, sizeof sb));
         if (c->nf < 2)
             bad(c, 2, "expected a series key after 'period', found nothing");
-        for (size_t i = 1; i < c->nf; i++) {
+        if (c->nf > WIDE_COLS_MAX) {
+            bad(c, WIDE_COLS_MAX + 1, "expected at most %d columns, found %zu", WIDE_COLS_MAX,
+                c->nf);
+            c->stop = 1;
+            return;
+        }
+        for (size_t i = 1; i < c->nf; i++)
             key_ok(c, field(c, i), (long)i + 1);
-            for (size_t j = 1; j < i; j++)
-                if (strcmp(field(c, i), field(c, j)) == 0) {
-                    bad(c, (long)i + 1, "duplicate column '%s'",
-                        io_shown(field(c, i), sb, sizeof sb));
-                    break;
-                }
+        if (dup_columns(c)) {
+            fatal_code(c, OT_ENOMEM, "out of memory reading the header");
+            return;
         }
         c->map[C_PERIOD] = 0;
         if (c->errs->count == before && keep_keys(c)) {
@@ -592,6 +626,16 @@ static void series_row(ctx *c)
 
 /* ---- libcsv callbacks --------------------------------------------------- */
 
+/* Line breaks (LF, CR LF, CR) inside the text of a quoted field. */
+static long breaks(const char *s, size_t len)
+{
+    long n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
+            n++;
+    return n;
+}
+
 /* A field ends: append it (NUL-terminated) to the record. */
 static void on_field(void *s, size_t len, void *data)
 {
@@ -600,10 +644,7 @@ static void on_field(void *s, size_t len, void *data)
     if (c->stop)
         return;
     if (c->nf == 0) {
-        c->rec_line = c->line;
-        for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - (const char *)s)));
-             p++)
-            c->rec_line--;
+        c->rec_line = c->line - breaks(s, len);
     }
     if (c->nf == c->fcap) {
         size_t nc = c->fcap ? 2 * c->fcap : 32;
@@ -626,6 +667,12 @@ static void on_field(void *s, size_t len, void *data)
         }
         c->buf = nb;
         c->bcap = nc;
+    }
+    if (len > FIELD_MAX) {
+        bad(c, (long)c->nf + 1, "expected a field of at most %d bytes, found one of %zu bytes",
+            FIELD_MAX, len);
+        c->stop = 1;
+        return;
     }
     if (memchr(s, '\0', len)) /* a C string would cut it short: not storable as given */
         bad(c, (long)c->nf + 1, "expected text, found a NUL byte");
@@ -678,12 +725,16 @@ static void on_record(int term, void *data)
 /* ---- reading a file ----------------------------------------------------- */
 
 /* Feeds decoded UTF-8 to libcsv one physical line at a time (the line count
- * stays exact).  Returns -1 on a CSV syntax error (recorded). */
+ * stays exact).  A line ends at LF, CR LF or a CR alone (old Mac files), as
+ * for libcsv; a CR LF split across two calls counts once (c->cr).  Returns
+ * -1 on a CSV syntax error (recorded). */
 static int feed(ctx *c, struct csv_parser *p, const char *data, size_t n)
 {
     while (n && !c->stop) {
-        const char *nl = memchr(data, '\n', n);
-        size_t k = nl ? (size_t)(nl - data) + 1 : n;
+        size_t i = 0;
+        while (i < n && data[i] != '\n' && data[i] != '\r')
+            i++;
+        size_t k = i < n ? i + 1 : n;
         if (csv_parse(p, data, k, on_field, on_record, c) != k) {
             if (csv_error(p) == CSV_EPARSE) {
                 c->rec_line = c->line;
@@ -693,34 +744,57 @@ static int feed(ctx *c, struct csv_parser *p, const char *data, size_t n)
             c->stop = 1;
             return -1;
         }
-        if ((c->unended += k) > FIELD_MAX) {
+        if ((c->unended += k) > FIELD_RAW_MAX) {
             c->rec_line = c->nf ? c->rec_line : c->next_line;
             bad(c, (long)c->nf + 1, "expected a field of at most %d bytes, found a longer one",
                 FIELD_MAX);
             c->stop = 1;
             return -1;
         }
-        if (nl)
-            c->line++;
+        if (i < n) {
+            if (data[i] == '\r')
+                c->line++;
+            else if (!(c->cr && i == 0))
+                c->line++;
+            c->cr = data[i] == '\r';
+        } else
+            c->cr = 0;
         data += k;
         n -= k;
     }
     return 0;
 }
 
-/* Pass 1: the content hash of the raw bytes. */
-static int hash_file(ctx *c, FILE *f, char *raw, ot_err *err)
+/* Pass 1: the content hash of the raw bytes.  For --encoding gbk it also
+ * checks whether the whole file is valid UTF-8 with some non-ASCII text: such
+ * a file is almost surely not GBK (GB18030 would decode its bytes into other
+ * characters without complaint), so *utf8_line is set to the line of its
+ * first non-ASCII byte (0 otherwise). */
+static int hash_file(ctx *c, FILE *f, char *raw, long *utf8_line, ot_err *err)
 {
     ot_xxh64 h;
     ot_xxh64_init(&h, 0);
     size_t n;
-    while ((n = fread(raw, 1, CHUNK, f)) > 0)
+    int check = c->o->encoding == OT_ENCODING_GBK, valid = 1;
+    io_utf8 u = IO_UTF8_INIT;
+    long line = 1, first = 0;
+    while ((n = fread(raw, 1, CHUNK, f)) > 0) {
         ot_xxh64_update(&h, raw, n);
+        for (size_t i = 0; check && valid && i < n; i++) {
+            unsigned char b = (unsigned char)raw[i];
+            if (b == '\n')
+                line++;
+            else if (b >= 0x80 && !first)
+                first = line;
+            valid = io_utf8_step(&u, b);
+        }
+    }
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "%s: %s", c->path, strerror(errno));
     c->hash = ot_xxh64_digest(&h);
     if (fseek(f, 0, SEEK_SET))
         return ot_err_set(err, OT_EIO, "%s: %s", c->path, strerror(errno));
+    *utf8_line = check && valid && u.need == 0 && u.nonascii ? first : 0;
     return OT_OK;
 }
 
@@ -807,8 +881,16 @@ static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
     if (!f)
         return ot_err_set(err, errno == ENOENT ? OT_ENOTFOUND : OT_EIO, "cannot open %s: %s",
                           path, strerror(errno));
-    if ((rc = hash_file(&c, f, raw, err)))
+    long utf8_line = 0;
+    if ((rc = hash_file(&c, f, raw, &utf8_line, err)))
         goto done;
+    if (utf8_line) {
+        stats->files++;
+        c.rec_line = utf8_line;
+        bad(&c, 0, "expected GBK/GB18030 text, found a file that is valid UTF-8 (import it "
+                   "without --encoding gbk)");
+        goto done;
+    }
     if (o->encoding == OT_ENCODING_GBK && (cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1) {
         rc = ot_err_set(err, OT_EIO, "%s: iconv cannot convert GB18030: %s", path,
                         strerror(errno));

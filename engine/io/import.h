@@ -58,6 +58,8 @@ typedef struct ot_import_stats {
 } ot_import_stats;
 
 #define OT_IMPORT_MAX_ERRORS 20
+/* The most columns a wide table may have (Excel's own limit). */
+#define OT_IMPORT_MAX_COLUMNS 16384
 
 /* Every problem found in one call, each with file, line and column. */
 typedef struct ot_import_errors {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #ifdef OT_IO_PRESENT
 #include "io/import.h"
 #endif
@@ -327,6 +328,14 @@ static int l_put(lua_State *L)
         luaL_argerror(L, 2, "the series has no key (give one: s:with{key = ...} or {key = ...})");
     ot_err e;
     ot_err_clear(&e);
+    size_t klen = strlen(key); /* the rule of CSV import (core/text.h), NULs included */
+    if (key != s->key) {
+        lua_getfield(L, 3, "key");
+        lua_tolstring(L, -1, &klen);
+        lua_pop(L, 1);
+    }
+    if (ot_key_check(key, klen, &e) != OT_OK)
+        luaL_argerror(L, key != s->key ? 3 : 2, e.msg);
     if (vs && ot_date_parse(vs, &vintage, &e) != OT_OK)
         luaL_argerror(L, 3, lua_pushfstring(L, "vintage: %s", e.msg));
 
@@ -355,7 +364,9 @@ static int l_put(lua_State *L)
         while (p.span <= (int)i && ot_series_covered(s, o - p.span))
             p.span++;
         ot_put_result res;
-        rc = ot_store_put_obs(st, key, m, p, v, vintage, source, 0, &res, &e);
+        rc = ot_period_check(p, &e);
+        if (rc == OT_OK)
+            rc = ot_store_put_obs(st, key, m, p, v, vintage, source, 0, &res, &e);
         if (rc == OT_OK) {
             if (res == OT_PUT_INSERTED)
                 inserted++;

@@ -1,0 +1,47 @@
+-- test_import.lua — the rules CSV import and db:put share (one key and period
+-- validator, core/text.h), and db:revisions: every vintage of every period.
+package.path = arg[0]:gsub("[^/]*$", "") .. "?.lua;" .. package.path
+local H = require "harness"
+
+local tmpfiles = {}
+local function tmpdb()
+  local path = os.tmpname()
+  os.remove(path)
+  tmpfiles[#tmpfiles + 1] = path
+  return ot.open(path), path
+end
+
+local function M(start, values, extra)
+  local t = {freq = "M", start = start, values = values}
+  for k, v in pairs(extra or {}) do t[k] = v end
+  return ot.series(t)
+end
+
+H.run{
+  {"db:put refuses the keys import refuses", function()
+    local db = tmpdb()
+    local s = M("2023-01", {1, 2})
+    H.checkmsg("bad argument #2 to 'put' (expected a series key, found control character 0x00 in 'nul\\x00tail')",
+               function() return db:put(s, {key = "nul\0tail"}) end)
+    H.checkmsg("bad argument #2 to 'put' (expected a series key, found control character 0x1B in 'a\\x1b[31mRED')",
+               function() return db:put(s, {key = "a\27[31mRED"}) end)
+    H.checkmsg("bad argument #2 to 'put' (expected a series key, found control character 0x0A in 'a\\nb')",
+               function() return db:put(s, {key = "a\nb"}) end)
+    H.checkmsg("bad argument #1 to 'put' (expected a series key, found control character 0x09 in 'tab\\tkey')",
+               function() return db:put(M("2023-01", {1}, {key = "tab\tkey"})) end)
+    assert(#db:keys() == 0)
+  end},
+
+  {"db:put refuses periods beyond the year 9999", function()
+    local db = tmpdb()
+    local s = M("9999-11", {1, 2, 3, 4}, {key = "far.x"})
+    H.checkerror("far.x 10000-01: expected a period in the years 1 to 9999, found year 10000",
+                 function() return db:put(s) end)
+    assert(#db:keys() == 0)                   -- one transaction: nothing of it stays
+    assert(db:put(M("9999-11", {1, 2}, {key = "far.y"})) == 2)
+  end},
+}
+
+for _, p in ipairs(tmpfiles) do
+  os.remove(p); os.remove(p .. "-wal"); os.remove(p .. "-shm")
+end
