@@ -102,6 +102,9 @@ static const char *const migrations[] = {
     "INSERT INTO series_stats(series_id, freq, measures, lo, hi, n)\n"
     "  SELECT series_id, freq, sum(DISTINCT 1 << measure), min(ord), max(ord), count(DISTINCT ord)\n"
     "  FROM obs GROUP BY series_id, freq;\n",
+    /* 3: other names a statistics table may give a series ('|'-separated),
+     * matched with name and name_en when a table's header is read */
+    "ALTER TABLE series ADD COLUMN aliases TEXT;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
@@ -579,15 +582,16 @@ void ot_series_meta_clear(ot_series_meta *m)
     free(m->unit);
     free(m->shape);
     free(m->source);
+    free(m->aliases);
     ot_series_meta_init(m);
 }
 
-/* ?2..?7 are the strings (NULL keeps, '' clears), ?8..?10 the enums (NULL
- * keeps). */
+/* ?2..?7 and ?11 are the strings (NULL keeps, '' clears), ?8..?10 the enums
+ * (NULL keeps). */
 static const char SQL_META_PUT[] =
-    "INSERT INTO series(key, name, name_en, region, unit, shape, source, freq, kind, agg)\n"
+    "INSERT INTO series(key, name, name_en, region, unit, shape, source, freq, kind, agg, aliases)\n"
     "VALUES (?1, nullif(?2,''), nullif(?3,''), nullif(?4,''), nullif(?5,''), nullif(?6,''),\n"
-    "        nullif(?7,''), ?8, ?9, ?10)\n"
+    "        nullif(?7,''), ?8, ?9, ?10, nullif(?11,''))\n"
     "ON CONFLICT(key) DO UPDATE SET\n"
     "  name    = iif(?2 IS NULL, name,    nullif(?2,'')),\n"
     "  name_en = iif(?3 IS NULL, name_en, nullif(?3,'')),\n"
@@ -597,7 +601,8 @@ static const char SQL_META_PUT[] =
     "  source  = iif(?7 IS NULL, source,  nullif(?7,'')),\n"
     "  freq    = coalesce(?8, freq),\n"
     "  kind    = coalesce(?9, kind),\n"
-    "  agg     = coalesce(?10, agg)";
+    "  agg     = coalesce(?10, agg),\n"
+    "  aliases = iif(?11 IS NULL, aliases, nullif(?11,''))";
 
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
 {
@@ -623,6 +628,7 @@ int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
     store_bind_text(q, 8, m->freq != OT_FREQ_NONE ? ot_freq_name(m->freq) : NULL);
     store_bind_text(q, 9, m->kind >= 0 ? ot_kind_name((ot_kind)m->kind) : NULL);
     store_bind_text(q, 10, m->agg != OT_AGG_NONE ? ot_agg_name(m->agg) : NULL);
+    store_bind_text(q, 11, m->aliases);
     int s = sqlite3_step(q);
     sqlite3_reset(q);
     if (s != SQLITE_DONE)
@@ -632,7 +638,7 @@ done:
 }
 
 static const char SQL_META_GET[] =
-    "SELECT key, name, name_en, region, unit, shape, source, freq, kind, agg\n"
+    "SELECT key, name, name_en, region, unit, shape, source, freq, kind, agg, aliases\n"
     "FROM series WHERE key = ?1";
 
 int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err *err)
@@ -657,6 +663,7 @@ int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err
     m.unit = store_col_strdup(q, 4, &oom);
     m.shape = store_col_strdup(q, 5, &oom);
     m.source = store_col_strdup(q, 6, &oom);
+    m.aliases = store_col_strdup(q, 10, &oom);
     const char *t;
     if ((t = (const char *)sqlite3_column_text(q, 7)))
         m.freq = ot_freq_parse(t);
