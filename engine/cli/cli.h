@@ -113,6 +113,7 @@ void cli_projection_from_row(const ot_projection_row *r, ot_projection *p);
 /* Subcommands. */
 int cmd_init(cli_global *g, int argc, char **argv);
 int cmd_import(cli_global *g, int argc, char **argv);
+int cmd_revisions(cli_global *g, int argc, char **argv);
 int cmd_series(cli_global *g, int argc, char **argv);
 int cmd_show(cli_global *g, int argc, char **argv);
 int cmd_targets(cli_global *g, int argc, char **argv);

@@ -569,6 +569,123 @@ static int l_meta(lua_State *L)
     return 1;
 }
 
+/* ---- revisions ------------------------------------------------------------------------ */
+
+/* One revision as collected in a keybuf: the fixed part, then source, file
+ * and time as NUL-terminated strings ("" for none). */
+typedef struct revrec {
+    int measure, has_source, has_file, has_time;
+    ot_period period;
+    int32_t vintage;
+    double value;
+    int64_t import_id;
+} revrec;
+
+/* Appends n bytes to kb; 0, or 1 (kb->oom set) when out of memory.  No Lua call. */
+static int kb_append(keybuf *kb, const void *data, size_t n)
+{
+    if (kb->len + n > kb->cap) {
+        size_t cap = kb->cap ? kb->cap * 2 : 1024;
+        while (cap < kb->len + n)
+            cap *= 2;
+        char *p = ot_realloc(&kb->a, kb->p, kb->cap, cap);
+        if (!p) {
+            kb->oom = 1;
+            return 1;
+        }
+        kb->p = p;
+        kb->cap = cap;
+    }
+    memcpy(kb->p + kb->len, data, n);
+    kb->len += n;
+    return 0;
+}
+
+/* ot_revision_fn: copies r into the buffer.  No Lua call here. */
+static int collect_rev(void *ud, const ot_revision *r)
+{
+    keybuf *kb = ud;
+    revrec x;
+    memset(&x, 0, sizeof x);
+    x.measure = (int)r->measure;
+    x.period = r->period;
+    x.vintage = r->vintage;
+    x.value = r->value;
+    x.import_id = r->import_id;
+    x.has_source = r->source != NULL;
+    x.has_file = r->file != NULL;
+    x.has_time = r->time != NULL;
+    const char *s[3] = {r->source ? r->source : "", r->file ? r->file : "",
+                        r->time ? r->time : ""};
+    if (kb_append(kb, &x, sizeof x))
+        return 1;
+    for (int i = 0; i < 3; i++)
+        if (kb_append(kb, s[i], strlen(s[i]) + 1))
+            return 1;
+    kb->n++;
+    return 0;
+}
+
+/* db:revisions(key [, period]) -> {{period =, measure =, value =, vintage =,
+ * source =, import =, file =, time =}, ...}: every stored vintage of every
+ * period (of `period` only), by measure, period and vintage; import, file and
+ * time are nil for values a script put.  Raises for an unknown key. */
+static int l_revisions(lua_State *L)
+{
+    ot_store *st = ot_l_checkdb(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    const char *ps = luaL_optstring(L, 3, NULL);
+    ot_period p;
+    if (ps && ot_period_parse(ps, (size_t)-1, &p, NULL) != OT_OK &&
+        ot_period_parse_ytd(ps, (size_t)-1, &p, NULL) != OT_OK)
+        luaL_argerror(L, 3, lua_pushfstring(L, "'%s' is not a period", ps));
+    keybuf *kb = lua_newuserdatauv(L, sizeof *kb, 0);   /* [kb] */
+    memset(kb, 0, sizeof *kb);
+    kb->a = ot_l_alloc(L);
+    luaL_setmetatable(L, OT_L_KEYBUF);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_store_revisions(st, key, ps ? &p : NULL, collect_rev, kb, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    if (kb->oom) {
+        ot_err_set(&e, OT_ENOMEM, "out of memory reading revisions");
+        return ot_l_error(L, &e);
+    }
+    lua_createtable(L, (int)kb->n, 0);                    /* [kb, list] */
+    const char *q = kb->p;
+    for (size_t i = 0; i < kb->n; i++) {
+        revrec x;
+        memcpy(&x, q, sizeof x);
+        q += sizeof x;
+        const char *str[3];
+        for (int k = 0; k < 3; k++) {
+            str[k] = q;
+            q += strlen(q) + 1;
+        }
+        char per[OT_PERIOD_STRMAX], day[16];
+        ot_period_format(x.period, per, sizeof per);
+        ot_date_format(x.vintage, day, sizeof day);
+        lua_createtable(L, 0, 8);                         /* [kb, list, rev] */
+        setstr(L, "period", per);
+        setstr(L, "measure", ot_measure_name((ot_measure)x.measure));
+        lua_pushnumber(L, x.value);
+        lua_setfield(L, -2, "value");
+        setstr(L, "vintage", day);
+        if (x.has_source)
+            setstr(L, "source", str[0]);
+        if (x.import_id) {
+            lua_pushinteger(L, (lua_Integer)x.import_id);
+            lua_setfield(L, -2, "import");
+        }
+        if (x.has_file)
+            setstr(L, "file", str[1]);
+        if (x.has_time)
+            setstr(L, "time", str[2]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);           /* [kb, list] */
+    }
+    return 1;
+}
+
 static const luaL_Reg db_methods[] = {
     {"series", l_series},
     {"keys", l_keys},
@@ -578,6 +695,7 @@ static const luaL_Reg db_methods[] = {
     {"import", l_import},
 #endif
     {"meta", l_meta},
+    {"revisions", l_revisions},
     {"close", m_close},
     {NULL, NULL}};
 

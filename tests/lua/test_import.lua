@@ -40,6 +40,32 @@ H.run{
     assert(#db:keys() == 0)                   -- one transaction: nothing of it stays
     assert(db:put(M("9999-11", {1, 2}, {key = "far.y"})) == 2)
   end},
+
+  {"db:revisions: every vintage, with its import", function()
+    local db, path = tmpdb()
+    db:put(M("2024-01", {66.96, 70}, {key = "r.x"}))
+    db:put(M("2024-01", {67.5}, {key = "r.x"}), {vintage = "2024-03-10", source = "年鉴"})
+    local f = os.tmpname()
+    tmpfiles[#tmpfiles + 1] = f
+    local h = assert(io.open(f, "w"))
+    h:write("series,period,value,vintage\nr.x,2024-02,71.25,2024-04-01\n")
+    h:close()
+    db:import(f)
+    local r = db:revisions("r.x")
+    assert(#r == 4)
+    assert(r[1].period == "2024-01" and r[1].measure == "value" and r[1].value == 66.96)
+    assert(r[1].vintage == "2024-01-31" and r[1].import == nil and r[1].file == nil)
+    assert(r[2].value == 67.5 and r[2].vintage == "2024-03-10" and r[2].source == "年鉴")
+    assert(r[3].period == "2024-02" and r[3].value == 70 and r[3].vintage == "2024-02-29")
+    assert(r[4].value == 71.25 and r[4].file == f and math.type(r[4].import) == "integer")
+    assert(r[4].time:match("^%d%d%d%d%-%d%d%-%d%dT"))
+    local jan = db:revisions("r.x", "2024-01")
+    assert(#jan == 2 and jan[2].value == 67.5)
+    assert(#db:revisions("r.x", "2023-05") == 0)
+    H.checkerror("unknown series 'r.y'", function() return db:revisions("r.y") end)
+    H.checkmsg("bad argument #2 to 'revisions' ('soon' is not a period)",
+               function() return db:revisions("r.x", "soon") end)
+  end},
 }
 
 for _, p in ipairs(tmpfiles) do
