@@ -320,7 +320,10 @@ static void header(ctx *c)
 
 void io_begin_import(ctx *c, const char *fmtname)
 {
-    ot_import_rec rec = {c->path, c->hash, fmtname, c->o->as_of};
+    /* a workbook's sheets are imports of their own */
+    char fn[OT_ERR_FILE_MAX + 64];
+    snprintf(fn, sizeof fn, "%s%s%s", fmtname, c->sheet ? "@" : "", c->sheet ? c->sheet : "");
+    ot_import_rec rec = {c->path, c->hash, fn, c->o->as_of};
     ot_err e;
     int64_t found = 0;
     if (ot_store_import_find(c->st, &rec, &found, &e)) {
@@ -998,6 +1001,7 @@ done:
     io_names_free(c.names);
     free(c.unit_key);
     free(c.freq_key);
+    free(c.sheet_owned);
     free(c.off);
     free(c.buf);
     return rc;

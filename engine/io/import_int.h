@@ -21,6 +21,7 @@ typedef struct ctx {
     ot_import_errors *errs;
     const char *path;
     const char *sheet;  /* workbooks: positions are sheet:cell */
+    char *sheet_owned;  /* the sheet's name, freed with the context */
     uint64_t hash;
     long long size;     /* bytes in the file */
     int64_t import_id;

@@ -118,9 +118,11 @@ static void skipped(ctx *c, const char *why, const char *text)
     c->stats->skipped++;
     const ot_import_report *r = c->o->report;
     if (r && r->skipped) {
-        char sb[96];
-        ot_import_skip k = {c->path, c->rec_line, why, ot_fmt_shown(text, (size_t)-1, sb,
-                                                                    sizeof sb)};
+        char sb[96], where[OT_ERR_FILE_MAX];
+        snprintf(where, sizeof where, "%s%s%s", c->path, c->sheet ? ":" : "",
+                 c->sheet ? c->sheet : "");
+        ot_import_skip k = {where, c->rec_line, why, ot_fmt_shown(text, (size_t)-1, sb,
+                                                                  sizeof sb)};
         r->skipped(r->ud, &k);
     }
 }
