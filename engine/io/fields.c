@@ -14,6 +14,12 @@ const char *io_shown(const char *s, char *buf, size_t cap)
     return ot_fmt_shown(s, (size_t)-1, buf, cap);
 }
 
+int io_ideo_space(const char *s)
+{
+    return (unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+           (unsigned char)s[2] == 0x80;
+}
+
 /* One byte through the UTF-8 automaton of io_utf8_check; returns 0 when the
  * byte cannot come next. */
 int io_utf8_step(io_utf8 *u, unsigned char b)

@@ -22,6 +22,10 @@ size_t io_utf8_check(const unsigned char *s, size_t n);
  * escaped (\x1b), at most 60 bytes of text then "..." (ot_fmt_shown). */
 const char *io_shown(const char *s, char *buf, size_t cap);
 
+/* Whether s (NUL-terminated) starts with U+3000, the ideographic space;
+ * compared byte by byte, so a shorter string stops at its end. */
+int io_ideo_space(const char *s);
+
 /* A UTF-8 check fed one byte at a time (a file read in blocks). */
 typedef struct io_utf8 {
     int need;              /* continuation bytes still expected */

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "core/text.h"
+#include "io/fields.h"
 
 /* ---- headings ----------------------------------------------------------- */
 
@@ -208,7 +209,7 @@ static size_t fold(const char *s, char *buf)
             s++;
             continue;
         }
-        if (memcmp(s, "\xE3\x80\x80", 3) == 0) {
+        if (io_ideo_space(s)) {
             s += 3;
             continue;
         }

@@ -69,7 +69,7 @@ static const char *const period_words[] = {
  * compared with word. */
 static int blank_eq(const char *s, const char *word)
 {
-    while (*s == ' ' || *s == '\t' || memcmp(s, "\xE3\x80\x80", 3) == 0)
+    while (*s == ' ' || *s == '\t' || io_ideo_space(s))
         s += *s == ' ' || *s == '\t' ? 1 : 3;
     size_t n = strlen(s), w = strlen(word);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
@@ -89,14 +89,14 @@ int io_table_period_word(const char *s)
 
 static int blank(const char *s)
 {
-    while (*s == ' ' || *s == '\t' || memcmp(s, "\xE3\x80\x80", 3) == 0)
+    while (*s == ' ' || *s == '\t' || io_ideo_space(s))
         s += *s == ' ' || *s == '\t' ? 1 : 3;
     return *s == '\0';
 }
 
 static const char *skip_blanks(const char *s)
 {
-    while (*s == ' ' || *s == '\t' || memcmp(s, "\xE3\x80\x80", 3) == 0)
+    while (*s == ' ' || *s == '\t' || io_ideo_space(s))
         s += *s == ' ' || *s == '\t' ? 1 : 3;
     return s;
 }
