@@ -40,6 +40,7 @@ typedef struct report_ctx {
     ot_err err;
     /* progress on a terminal, after two seconds */
     int tty;
+    double after; /* seconds before the line shows (2; $ONTRACK_PROGRESS_AFTER) */
     struct timespec start, last;
     int shown;
 } report_ctx;
@@ -56,7 +57,7 @@ static void on_progress(void *ud, const char *file, long long done, long long to
         return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (since(&r->start, &now) < 2.0 || (r->shown && since(&r->last, &now) < 0.25))
+    if (since(&r->start, &now) < r->after || (r->shown && since(&r->last, &now) < 0.25))
         return;
     r->last = now;
     r->shown = 1;
@@ -172,6 +173,10 @@ int cmd_import(cli_global *g, int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.dry = dry;
     r.tty = isatty(STDERR_FILENO);
+    r.after = 2.0;
+    const char *pa = getenv("ONTRACK_PROGRESS_AFTER");
+    if (pa && *pa)
+        r.after = atof(pa);
     clock_gettime(CLOCK_MONOTONIC, &r.start);
     if (dry) {
         if (!(r.cols = ot_table_new(10, &r.err)))

@@ -440,8 +440,21 @@ static void note_shape(tcol *x, ot_period p, double v)
     x->have_prev = 1;
 }
 
-/* One value of series x at the period text ps (column col of the record). */
-static int put_value(ctx *c, tcol *x, const char *ps, long pcol, const char *vs, long vcol)
+/* The period of a row, parsed once for the columns that read it alike
+ * (same measure, heading word and frequency): a wide row of many series
+ * parses its period once, not once per column. */
+typedef struct pcache {
+    int have;
+    ot_measure m;
+    int word;
+    ot_freq freq;
+    ot_period p;
+} pcache;
+
+/* One value of series x at the period text ps (column col of the record).
+ * Returns -1 when the period is bad (recorded once for the row). */
+static int put_value(ctx *c, tcol *x, const char *ps, long pcol, const char *vs, long vcol,
+                     pcache *pc)
 {
     double v;
     int r = io_value_of(c, vs, vcol, &v);
@@ -453,8 +466,19 @@ static int put_value(ctx *c, tcol *x, const char *ps, long pcol, const char *vs,
     if (r != V_OK)
         return 0;
     ot_period p;
-    if (io_cell_period(c, ps, pcol, x->m, x->word, x->freq, x->key, 1, &p))
-        return -1;
+    if (pc && pc->have && pc->m == x->m && pc->word == x->word && pc->freq == x->freq)
+        p = pc->p;
+    else {
+        if (io_cell_period(c, ps, pcol, x->m, x->word, x->freq, x->key, 1, &p))
+            return -1;
+        if (pc && x->freq != OT_FREQ_NONE) {
+            pc->have = 1;
+            pc->m = x->m;
+            pc->word = x->word;
+            pc->freq = x->freq;
+            pc->p = p;
+        }
+    }
     x->rows++;
     if (!io_writing(c))
         return 0;
@@ -505,8 +529,9 @@ static void row_down(ctx *c, table *t)
         }
     }
     const char *ps = io_field(c, 0);
+    pcache pc = {0, OT_MEASURE_VALUE, 0, OT_FREQ_NONE, {OT_FREQ_NONE, 0, 1}};
     for (size_t i = 1; i < t->ncol && i < c->nf; i++)
-        if (t->col[i].key && put_value(c, &t->col[i], ps, 1, io_field(c, i), (long)i + 1))
+        if (t->col[i].key && put_value(c, &t->col[i], ps, 1, io_field(c, i), (long)i + 1, &pc))
             return; /* a bad period: said once for the row */
 }
 
@@ -543,7 +568,7 @@ static void row_across(ctx *c, table *t)
             c->rec_line = save;
             if (bad)
                 break;
-            put_value(c, &x, t->top[j], (long)j + 1, io_field(c, j), (long)j + 1);
+            put_value(c, &x, t->top[j], (long)j + 1, io_field(c, j), (long)j + 1, NULL);
         }
         report(c, &x, c->rec_line, 0);
         if (x.check && x.rises >= 6 && !x.falls && x.drops && !x.nodrops)
