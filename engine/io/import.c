@@ -460,14 +460,10 @@ static ot_freq long_freq(ctx *c, const char *key)
 {
     if (c->freq_key && strcmp(c->freq_key, key) == 0)
         return c->freq_val;
-    ot_series_meta m;
     ot_err e;
     ot_freq f = OT_FREQ_NONE;
-    int rc = ot_store_get_meta(c->st, key, &m, &e);
-    if (rc == OT_OK) {
-        f = m.freq;
-        ot_series_meta_clear(&m);
-    } else if (rc != OT_ENOTFOUND)
+    int found;
+    if (ot_store_series_freq(c->st, key, &f, &found, &e))
         io_fatal(c, &e);
     free(c->freq_key);
     if (!(c->freq_key = strdup(key)))

@@ -89,3 +89,25 @@ int ot_store_names(ot_store *st, ot_names_fn fn, void *ud, ot_err *err)
     sqlite3_finalize(q);
     return rc;
 }
+
+static const char SQL_SERIES_FREQ[] = "SELECT freq FROM series WHERE key = ?1";
+
+int ot_store_series_freq(ot_store *st, const char *key, ot_freq *freq, int *found, ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_SERIES_FREQ, SQL_SERIES_FREQ, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    int s = sqlite3_step(q);
+    ot_freq f = OT_FREQ_NONE;
+    if (s == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(q, 0);
+        f = t ? ot_freq_parse(t) : OT_FREQ_NONE;
+    }
+    sqlite3_reset(q);
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        return store_sqlerr(st, s, "reading a series' frequency", err);
+    *freq = f;
+    *found = s == SQLITE_ROW;
+    return OT_OK;
+}

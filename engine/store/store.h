@@ -230,6 +230,11 @@ typedef int (*ot_revision_fn)(void *ud, const ot_revision *r);
 int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, ot_revision_fn fn,
                        void *ud, ot_err *err);
 
+/* The stored frequency of key in *freq (OT_FREQ_NONE when unset) and
+ * whether the key exists in *found; one indexed lookup, without the near-key
+ * suggestions of ot_store_get_meta.  OT_EIO. */
+int ot_store_series_freq(ot_store *st, const char *key, ot_freq *freq, int *found, ot_err *err);
+
 /* Called with borrowed metadata (key, name, name_en, aliases, unit, freq
  * set; valid during the call); a non-zero return stops and is returned. */
 typedef int (*ot_names_fn)(void *ud, const ot_series_meta *m);
