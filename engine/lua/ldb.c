@@ -482,6 +482,14 @@ static int l_import(lua_State *L)
         ot_err e;
         if (as_of && ot_date_parse(as_of, &o.as_of, &e) != OT_OK)
             luaL_argerror(L, 3, lua_pushfstring(L, "as_of: %s", e.msg));
+        o.sheet = ot_l_optfield_str(L, 3, 3, "sheet");
+        if ((o.map = ot_l_optfield_str(L, 3, 3, "map")))
+            ot_l_checkpath(L, 3, o.map);
+        lua_getfield(L, 3, "force_measure");
+        o.force_measure = lua_toboolean(L, -1);
+        lua_getfield(L, 3, "dry_run");
+        o.dry_run = lua_toboolean(L, -1);
+        lua_pop(L, 2);
     }
     /* the file names, in a GC-owned array of pointers into Lua strings */
     const char **paths = lua_newuserdatauv(L, n * sizeof *paths, 0);
@@ -517,6 +525,8 @@ static int l_import(lua_State *L)
     lua_setfield(L, -2, "unchanged");
     lua_pushinteger(L, stats.missing);
     lua_setfield(L, -2, "missing");
+    lua_pushinteger(L, stats.skipped);
+    lua_setfield(L, -2, "skipped");
     return 1;
 }
 
@@ -560,6 +570,7 @@ static int l_meta(lua_State *L)
     setstr(L, "unit", m->unit);
     setstr(L, "shape", m->shape);
     setstr(L, "source", m->source);
+    setstr(L, "aliases", m->aliases);
     if (m->freq != OT_FREQ_NONE)
         setstr(L, "freq", ot_freq_name(m->freq));
     if (m->kind >= 0)

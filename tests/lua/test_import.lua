@@ -66,6 +66,29 @@ H.run{
     H.checkmsg("bad argument #2 to 'revisions' ('soon' is not a period)",
                function() return db:revisions("r.x", "soon") end)
   end},
+
+  {"db:import: bureau tables, workbooks, dry runs, maps", function()
+    local db = tmpdb()
+    db:import("tests/data/import/bureau/series.csv")
+    assert(db:meta("xq.retail").aliases == "社零总额|社零额")
+    local st = db:import("tests/data/import/bureau/主要经济指标_两行表头.csv", {dry_run = true})
+    assert(st.inserted == 15 and st.missing == 1 and st.skipped == 5)
+    assert(#db:revisions("xq.iva") == 0)                 -- a dry run writes nothing
+    st = db:import("tests/data/import/xlsx/bureau.xls", {sheet = "按日期"})
+    assert(st.inserted == 2)
+    local r = db:revisions("xq.exports")
+    assert(r[1].period == "2024-07" and r[1].value == 30.5 and r[2].period == "2024-08")
+    H.checkerror("no sheet 'none'", function()
+      return db:import("tests/data/import/xlsx/bureau.xls", {sheet = "none"})
+    end)
+    local map = os.tmpname()
+    tmpfiles[#tmpfiles + 1] = map
+    local h = assert(io.open(map, "w"))
+    h:write("header,series,measure\n规上工业增加值累计值(亿元),xq.other,ytd\n")
+    h:close()
+    db:import("tests/data/import/bureau/主要经济指标_单行表头.csv", {map = map})
+    assert(#db:revisions("xq.other") == 3)
+  end},
 }
 
 for _, p in ipairs(tmpfiles) do
