@@ -534,9 +534,37 @@ static void long_row(ctx *c)
     if (io_put_obs(c, key, m, p, v, vintage, src, colno(c, C_PERIOD), NULL) == OT_OK &&
         want == OT_FREQ_NONE && c->freq_key)
         c->freq_val = p.freq; /* the series now exists with this frequency */
+    if (m == OT_MEASURE_VALUE && !c->o->force_measure) {
+        if (!c->shape_key || strcmp(c->shape_key, key) != 0) {
+            io_long_shape_end(c);
+            if (!(c->shape_key = strdup(key))) {
+                io_fatal_code(c, OT_ENOMEM, "out of memory");
+                return;
+            }
+            c->shape_line = c->rec_line;
+        }
+        io_shape_note(&c->shape, p, v);
+    }
     const char *unit = named(c, C_UNIT);
     if (unit && *unit && io_writing(c)) /* after put_obs, which creates the series with its freq */
         long_unit(c, key, unit);
+}
+
+void io_long_shape_end(ctx *c)
+{
+    if (c->shape_key && io_shape_cumulative(&c->shape)) {
+        long save = c->rec_line;
+        c->rec_line = c->shape_line;
+        io_bad(c, colno(c, C_VALUE),
+               "%s: the values from here rise through each year and fall back in January, as "
+               "year-to-date (累计) figures do; give them the measure ytd (or import with "
+               "--force-measure to keep them as value)",
+               c->shape_key);
+        c->rec_line = save;
+    }
+    free(c->shape_key);
+    c->shape_key = NULL;
+    memset(&c->shape, 0, sizeof c->shape);
 }
 
 /* An optional string column: NULL when absent or empty. */
@@ -981,6 +1009,8 @@ static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
     }
     if (c.t && !c.fatal)
         io_table_end(&c);
+    if (c.fmt == OT_FORMAT_LONG && !c.fatal && !c.stop)
+        io_long_shape_end(&c);
     if (c.fatal) {
         rc = c.fatal;
         goto done;
@@ -997,6 +1027,7 @@ done:
     io_names_free(c.names);
     free(c.unit_key);
     free(c.freq_key);
+    free(c.shape_key);
     free(c.sheet_owned);
     free(c.off);
     free(c.buf);

@@ -14,6 +14,21 @@
 
 typedef struct table table;
 
+/* The year-to-date check (table.c): adjacent months of one series' values,
+ * within a year (rises, falls) and across the turn of a year (drops below
+ * half of December, or not). */
+typedef struct io_shape {
+    int have;
+    ot_period prev;
+    double prev_v;
+    long rises, falls, drops, nodrops;
+} io_shape;
+/* Notes v at p (monthly periods only). */
+void io_shape_note(io_shape *s, ot_period p, double v);
+/* Whether the values noted look year-to-date: at least six rises, no fall
+ * within a year, and every turn of a year a drop. */
+int io_shape_cumulative(const io_shape *s);
+
 typedef struct ctx {
     ot_store *st;
     const ot_import_opts *o;
@@ -54,6 +69,9 @@ typedef struct ctx {
     char *unit_key;     /* long: the key whose unit was last stored */
     char *freq_key;     /* long: the key whose frequency is freq_val */
     ot_freq freq_val;
+    char *shape_key;    /* long: the key of the run of value rows being checked */
+    long shape_line;    /* the line where that run began */
+    io_shape shape;
 } ctx;
 
 /* Records a data problem at the current record (c->rec_line), column col
@@ -95,6 +113,8 @@ void io_table_record(ctx *c);
 int io_table_period_word(const char *s);
 void io_table_end(ctx *c);
 void io_table_free(table *t);
+/* Long files: ends the year-to-date check of the current run of rows. */
+void io_long_shape_end(ctx *c);
 
 /* Hands one record to the format's row handler (the CSV reader and the
  * workbook readers call it once the fields are in c->buf/c->off). */

@@ -41,11 +41,7 @@ typedef struct tcol {
     ot_freq freq; /* the series' frequency, OT_FREQ_NONE while new */
     long long rows, inserted, unchanged, missing;
     ot_period first, last;
-    /* the year-to-date check: adjacent months, within a year and across one */
-    int have_prev;
-    ot_period prev;
-    double prev_v;
-    long rises, falls, drops, nodrops;
+    io_shape shape; /* the year-to-date check */
 } tcol;
 
 struct table {
@@ -411,12 +407,11 @@ static void finish_header(ctx *c, table *t, int sub)
     io_begin_import(c, fmtname);
 }
 
-/* The year-to-date check: notes v at p for column x. */
-static void note_shape(tcol *x, ot_period p, double v)
+void io_shape_note(io_shape *x, ot_period p, double v)
 {
-    if (!x->check || p.freq != OT_FREQ_M)
+    if (p.freq != OT_FREQ_M)
         return;
-    if (x->have_prev) {
+    if (x->have) {
         ot_period a = x->prev, b = p;
         double va = x->prev_v, vb = v;
         if (b.ord < a.ord) {
@@ -437,7 +432,12 @@ static void note_shape(tcol *x, ot_period p, double v)
     }
     x->prev = p;
     x->prev_v = v;
-    x->have_prev = 1;
+    x->have = 1;
+}
+
+int io_shape_cumulative(const io_shape *x)
+{
+    return x->rises >= 6 && !x->falls && x->drops && !x->nodrops;
 }
 
 /* The period of a row, parsed once for the columns that read it alike
@@ -492,7 +492,8 @@ static int put_value(ctx *c, tcol *x, const char *ps, long pcol, const char *vs,
         x->first = p;
     if (x->inserted + x->unchanged == 1 || p.ord > x->last.ord)
         x->last = p;
-    note_shape(x, p, v);
+    if (x->check)
+        io_shape_note(&x->shape, p, v);
     return 0;
 }
 
@@ -571,7 +572,7 @@ static void row_across(ctx *c, table *t)
             put_value(c, &x, t->top[j], (long)j + 1, io_field(c, j), (long)j + 1, NULL);
         }
         report(c, &x, c->rec_line, 0);
-        if (x.check && x.rises >= 6 && !x.falls && x.drops && !x.nodrops)
+        if (x.check && io_shape_cumulative(&x.shape))
             io_bad(c, 1,
                    "%s: the values rise through each year and fall back in January, as "
                    "year-to-date (累计) figures do; import with --measure ytd (or "
@@ -680,7 +681,7 @@ void io_table_end(ctx *c)
         if (!x->key)
             continue;
         report(c, x, t->hdr_line, (long)i + 1);
-        if (x->check && x->rises >= 6 && !x->falls && x->drops && !x->nodrops)
+        if (x->check && io_shape_cumulative(&x->shape))
             io_bad(c, (long)i + 1,
                    "%s: the values rise through each year and fall back in January, as "
                    "year-to-date (累计) figures do; import with --measure ytd (or "

@@ -93,6 +93,11 @@ eq "$(sql "SELECT count(*) FROM series WHERE key = 'cum.x'")" 0 "series of the r
 run 0 import --measure ytd cum.csv
 eq "$(sql "SELECT DISTINCT measure FROM observations WHERE key = 'cum.x'")" ytd "stored as ytd"
 run 0 import --force-measure --db forced.db cum.csv
+# the same in a long file: the run of rows of one key, at its first line and the value column
+awk -F, 'NR == 1 { print "series,period,value"; next } { print "cum.l," $1 "," $2 }' cum.csv > cuml.csv
+run 65 import cuml.csv
+has_err "cuml.csv:2:3: cum.l: the values from here rise through each year and fall back in January, as year-to-date (累计) figures do; give them the measure ytd (or import with --force-measure to keep them as value)"
+run 0 import --force-measure cuml.csv
 # monthly values that merely rise and fall are not refused
 printf 'period,flat.x\n2022-11,5\n2022-12,6\n2023-01,5.5\n2023-02,6.5\n' > flat.csv
 run 0 import flat.csv
