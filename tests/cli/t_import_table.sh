@@ -37,11 +37,22 @@ has_out "imported 1 file: 3 rows, 6 new, 6 unchanged, 0 missing values, 1 rows s
 run 0 import 主要经济指标_单行表头.csv
 has_out "0 new, 12 unchanged"
 
+# an indicator over 绝对值 / 增长 (a year-to-date table: --measure ytd): ytd and ytd_yoy
+cat > abs.csv <<'CSV'
+指标,固定资产投资(亿元),
+,绝对值,增长(%)
+2024年1-5月,88.5,3.9
+2024年1-6月,106.25,4.1
+CSV
+run 0 import --measure ytd abs.csv
+eq "$(sql "SELECT group_concat(measure || '@' || ord || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'xq.fai' ORDER BY measure, ord)")" \
+   "ytd@24292=88.5 ytd@24293=106.25 ytd_yoy@24292=3.9 ytd_yoy@24293=4.1" "绝对值/增长 under --measure ytd"
+
 # indicators down, periods across, with a unit column
 run 0 import 指标按行.csv
 eq "$(sql "SELECT group_concat(ord || '=' || value, ' ') FROM observations WHERE key = 'xq.exports' AND measure = 'ytd'")" \
    "24289=200.1 24290=310.5 24291=420.9" "exports across"
-eq "$(sql "SELECT measure FROM observations WHERE key = 'xq.fai' LIMIT 1")" "ytd_yoy" "fai measure from 累计增长"
+eq "$(sql "SELECT measure FROM observations WHERE key = 'xq.fai' AND ord = 24289")" "ytd_yoy" "fai measure from 累计增长"
 
 # an unknown heading, a unit unlike the series', a growth column in yuan: all listed, nothing written
 cat > bad.csv <<'CSV'
