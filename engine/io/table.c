@@ -31,6 +31,8 @@
 
 enum { T_SEEK, T_SUB, T_DATA };
 
+static const char *skip_blanks(const char *s);
+
 typedef struct tcol {
     char *key;    /* NULL: a blank column, not read */
     char *head;   /* the heading as printed (top / sub) */
@@ -55,7 +57,42 @@ struct table {
     size_t ncol;
     long unit_col;     /* across: the field index of 单位, or -1 */
     size_t first_per;  /* across: the first period column */
+    int title_year;    /* the year a title above the header names (2024年…), or 0 */
 };
+
+/* The year a title names: the first four digits followed by 年. */
+static int year_in(const char *s)
+{
+    for (; *s; s++) {
+        if (s[0] >= '1' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
+            s[2] <= '9' && s[3] >= '0' && s[3] <= '9' && strncmp(s + 4, "年", 3) == 0)
+            return (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    }
+    return 0;
+}
+
+/* A period written without its year (1-2月, 3月, 1-3月份), as bureaus do when
+ * the title says the year: with the title's year put in front, in buf;
+ * otherwise s itself. */
+/* Whether s is a month or a range of months without a year: 3月, 1-2月, 1-3月份. */
+static int yearless(const char *s)
+{
+    const char *p = skip_blanks(s);
+    if (!(*p >= '1' && *p <= '9') || !strstr(p, "月") || year_in(p))
+        return 0;
+    for (const char *q = p; *q && strncmp(q, "月", 3) != 0; q++)
+        if (!((*q >= '0' && *q <= '9') || *q == '-' || (unsigned char)*q >= 0x80))
+            return 0;
+    return 1;
+}
+
+static const char *with_year(const table *t, const char *s, char *buf, size_t cap)
+{
+    if (!t->title_year || !yearless(s))
+        return s;
+    snprintf(buf, cap, "%d年%s", t->title_year, skip_blanks(s));
+    return buf;
+}
 
 static const char *const period_words[] = {
     "period", "date", "time", "时间", "日期", "期别", "月份", "时期", "年月", "统计时间",
@@ -123,9 +160,15 @@ static void skipped(ctx *c, const char *why, const char *text)
     }
 }
 
-static int parses_period(const char *s)
+static const char *with_year(const table *t, const char *s, char *buf, size_t cap);
+
+/* Whether s is a period (with the title's year when it has none). */
+static int parses_period(const table *t, const char *s)
 {
     ot_period p;
+    char yb[96];
+    if (t)
+        s = with_year(t, s, yb, sizeof yb);
     return !blank(s) && (ot_period_parse(s, (size_t)-1, &p, NULL) == OT_OK ||
                          ot_period_parse_ytd(s, (size_t)-1, &p, NULL) == OT_OK);
 }
@@ -142,7 +185,7 @@ static int is_sub(const ctx *c)
         if (blank(f))
             continue;
         double v;
-        if (io_parse_value(f, &v) == V_OK || parses_period(f))
+        if (io_parse_value(f, &v) == V_OK || parses_period(c->t, f))
             return 0;
         io_heading h;
         io_heading_parse(f, &h);
@@ -245,6 +288,13 @@ static void map_heading(ctx *c, tcol *x, const char *top, const char *sub, long 
     io_match m;
     const char *other = NULL;
     int n = io_names_find(c->names, x->head, name, &m, &other);
+    if (n == 0 && yearless(top)) {
+        io_bad(c, col,
+               "expected a period with its year such as 2024年%s, found '%s' (or a title above "
+               "the header naming the year, such as 2024年主要经济指标)",
+               io_shown(skip_blanks(top), sb2, sizeof sb2), io_shown(top, sb, sizeof sb));
+        return;
+    }
     if (n == 0) {
         io_bad(c, col,
                "unknown indicator '%s' (name it in the series metadata: name, name_en or "
@@ -360,11 +410,11 @@ static void finish_header(ctx *c, table *t, int sub)
     /* periods across: the header's cells from some column on are periods */
     if (!t->english && !sub) {
         size_t k = 1;
-        while (k < t->ntop && !parses_period(t->top[k]))
+        while (k < t->ntop && !parses_period(t, t->top[k]))
             k++;
         int across = k < t->ntop;
         for (size_t j = k; j < t->ntop && across; j++)
-            if (!blank(t->top[j]) && !parses_period(t->top[j]))
+            if (!blank(t->top[j]) && !parses_period(t, t->top[j]))
                 across = 0;
         if (across) {
             t->across = 1;
@@ -529,7 +579,8 @@ static void row_down(ctx *c, table *t)
             return;
         }
     }
-    const char *ps = io_field(c, 0);
+    char yb[96];
+    const char *ps = with_year(t, io_field(c, 0), yb, sizeof yb);
     pcache pc = {0, OT_MEASURE_VALUE, 0, OT_FREQ_NONE, {OT_FREQ_NONE, 0, 1}};
     for (size_t i = 1; i < t->ncol && i < c->nf; i++)
         if (t->col[i].key && put_value(c, &t->col[i], ps, 1, io_field(c, i), (long)i + 1, &pc))
@@ -564,12 +615,13 @@ static void row_across(ctx *c, table *t)
             long save = c->rec_line;
             c->rec_line = t->hdr_line; /* a bad period is the header's */
             ot_period p;
-            int bad = io_cell_period(c, t->top[j], (long)j + 1, x.m, x.word, x.freq, x.key, 1,
-                                     &p);
+            char yb[96];
+            const char *ps = with_year(t, t->top[j], yb, sizeof yb);
+            int bad = io_cell_period(c, ps, (long)j + 1, x.m, x.word, x.freq, x.key, 1, &p);
             c->rec_line = save;
             if (bad)
                 break;
-            put_value(c, &x, t->top[j], (long)j + 1, io_field(c, j), (long)j + 1, NULL);
+            put_value(c, &x, ps, (long)j + 1, io_field(c, j), (long)j + 1, NULL);
         }
         report(c, &x, c->rec_line, 0);
         if (x.check && io_shape_cumulative(&x.shape))
@@ -610,6 +662,8 @@ void io_table_record(ctx *c)
         for (size_t i = first; i < c->nf; i++)
             nonblank += !blank(io_field(c, i));
         if (nonblank == 1 && !io_table_period_word(io_field(c, 0))) {
+            if (!t->title_year)
+                t->title_year = year_in(io_field(c, first));
             skipped(c, "title", io_field(c, first));
             return;
         }
@@ -620,7 +674,7 @@ void io_table_record(ctx *c)
             return;
         }
         if (c->o->format == OT_FORMAT_WIDE && !t->english && !io_table_period_word(t->top[0]) &&
-            !blank(t->top[0]) && !parses_period(t->ntop > 1 ? t->top[1] : "")) {
+            !blank(t->top[0]) && !parses_period(t, t->ntop > 1 ? t->top[1] : "")) {
             char sb[80];
             long save = c->rec_line;
             io_bad(c, 1,

@@ -48,9 +48,23 @@ run 0 import --measure ytd abs.csv
 eq "$(sql "SELECT group_concat(measure || '@' || ord || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'xq.fai' ORDER BY measure, ord)")" \
    "ytd@24292=88.5 ytd@24293=106.25 ytd_yoy@24292=3.9 ytd_yoy@24293=4.1" "绝对值/增长 under --measure ytd"
 
+# rows without their year (1-2月, 3月): the year of the title above the header
+cat > noyear.csv <<'CSV'
+某县2023年主要经济指标
+时间,出口总额累计值(亿元)
+1-2月,150.5
+1-3月,220.25
+CSV
+run 0 import noyear.csv
+eq "$(sql "SELECT group_concat(ord || '/' || span || '=' || value, ' ') FROM observations WHERE key = 'xq.exports' AND ord < 24288")" \
+   "24277/2=150.5 24278/1=220.25" "1-2月 and 1-3月 of the title's 2023"
+printf '指标,1-2月,3月\n出口总额本月,1,2\n' > noyear2.csv
+run 65 import noyear2.csv
+has_err "noyear2.csv:1:2: expected a period with its year such as 2024年1-2月, found '1-2月' (or a title above the header naming the year, such as 2024年主要经济指标)"
+
 # indicators down, periods across, with a unit column
 run 0 import 指标按行.csv
-eq "$(sql "SELECT group_concat(ord || '=' || value, ' ') FROM observations WHERE key = 'xq.exports' AND measure = 'ytd'")" \
+eq "$(sql "SELECT group_concat(ord || '=' || value, ' ') FROM observations WHERE key = 'xq.exports' AND measure = 'ytd' AND ord > 24288")" \
    "24289=200.1 24290=310.5 24291=420.9" "exports across"
 eq "$(sql "SELECT measure FROM observations WHERE key = 'xq.fai' AND ord = 24289")" "ytd_yoy" "fai measure from 累计增长"
 
