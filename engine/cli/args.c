@@ -205,7 +205,7 @@ int cli_parse_count(const char *cmd, const char *opt, const char *s, unsigned lo
 }
 
 int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const char *timeout,
-                  const char *memory, ot_host **out)
+                  const char *memory, int commit_partial, ot_host **out)
 {
     int32_t days;
     ot_period through;
@@ -216,7 +216,7 @@ int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const
         return rc;
     if ((rc = cli_parse_limits(cmd, timeout, memory, &secs, &bytes)))
         return rc;
-    ot_host_opts o = {cli_db_path(g), as_of, secs, bytes, 0, NULL};
+    ot_host_opts o = {cli_db_path(g), as_of, secs, bytes, 0, NULL, commit_partial};
     ot_err err;
     ot_err_clear(&err);
     if (ot_host_new(&o, out, &err) != OT_OK)

@@ -84,10 +84,11 @@ int cli_parse_count(const char *cmd, const char *opt, const char *s, unsigned lo
 int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, double *secs,
                      size_t *bytes);
 /* Checks --as-of, --timeout and --memory and creates the script host over
- * the command's database (not sandboxed).  Returns 0 with *out new (free
- * with ot_host_free), or the exit code after printing the problem. */
+ * the command's database (not sandboxed; each chunk one transaction unless
+ * commit_partial).  Returns 0 with *out new (free with ot_host_free), or the
+ * exit code after printing the problem. */
 int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const char *timeout,
-                  const char *memory, ot_host **out);
+                  const char *memory, int commit_partial, ot_host **out);
 
 /* Arms (secs > 0) or disarms (0) the watchdog of a --timeout.  The script
  * host stops a script between Lua instructions; at secs the watchdog also

@@ -5,24 +5,34 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "project/backtest.h"
-#include "report/table.h"
+#include "report/backtest.h"
 #include "store/view.h"
 
 static const char help[] =
-    "usage: ontrack backtest [--series PATTERN] [--years Y1-Y2] [--method M]\n"
-    "                        [--intervals model|cv] [--paths N] [--seed S]\n\n"
+    "usage: ontrack backtest [--series PATTERN,...] [--years Y1-Y2] [--exclude-years LIST]\n"
+    "                        [--months M1-M2] [--by month|series] [--json [--cases]]\n"
+    "                        [--method M] [--intervals model|cv] [--paths N] [--seed S]\n\n"
     "For each past year with data, at the end of each month 1..11, projects the\n"
     "full-year growth of each monthly or quarterly series matching PATTERN (a glob,\n"
-    "default all) from the data through that month, and compares it with the\n"
-    "outcome: mean absolute error in percentage points by as-of month, for the\n"
-    "model (--method, default auto) and for carry-forward; then scores the\n"
-    "probabilities of meeting targets at last year's growth and 2 points either\n"
-    "side (Brier score, reliability table).  --years limits the target years\n"
-    "(2018-2023, or one year).  --intervals, --paths (default 1000) and --seed\n"
-    "(default 1) as in project.  Reads the latest vintages.  How to read it:\n"
-    "docs/backtest.md.\n";
+    "or several separated by commas; default all) from the data through that\n"
+    "month, and compares it with the outcome and with the spreadsheet:\n"
+    "carry-forward for the point (MAE), and carry-forward with the series' own\n"
+    "past carry errors as its band for the probabilities of meeting targets at\n"
+    "last year's growth and 2 points either side (Brier score) and for the whole\n"
+    "distribution (CRPS); also the 80% and 95% ranges' coverage and width.\n"
+    "First the count of series where the model does worse and one row per\n"
+    "series; then, --by month (the default), every series together by as-of\n"
+    "month (MAE, Brier, reliability), or --by series, one table per series by\n"
+    "as-of month.  --years limits the target years (2018-2023, or one year);\n"
+    "--exclude-years leaves years out (2020-2021, or 2008,2020-2022); --months\n"
+    "the as-of months (3-9).  --json prints every figure as JSON, --cases adding\n"
+    "every projection scored (the audit trail).  --intervals, --paths (default\n"
+    "1000) and --seed (default 1) as in project.  A progress bar is drawn on\n"
+    "stderr when it is a terminal.\n"
+    "Reads the latest vintages.  How to read it: docs/backtest.md.\n";
 
 typedef struct keylist {
     ot_backtest_series *v;
@@ -30,14 +40,16 @@ typedef struct keylist {
     int oom;
 } keylist;
 
-/* Collects the monthly and quarterly series (one entry per key). */
+/* Collects the monthly and quarterly series (one entry per key, also when
+ * several patterns match it). */
 static int add_key(void *ud, const ot_key_info *ki)
 {
     keylist *l = ud;
     if (ki->count == 0 || (ki->freq != OT_FREQ_M && ki->freq != OT_FREQ_Q))
         return 0;
-    if (l->n && strcmp(l->v[l->n - 1].key, ki->key) == 0)
-        return 0;
+    for (size_t i = l->n; i-- > 0;)
+        if (strcmp(l->v[i].key, ki->key) == 0)
+            return 0;
     if (l->n == l->cap) {
         size_t nc = l->cap ? 2 * l->cap : 64;
         ot_backtest_series *nv = realloc(l->v, nc * sizeof *nv);
@@ -58,99 +70,133 @@ static int add_key(void *ud, const ot_key_info *ki)
     return 0;
 }
 
-/* A number with d decimals, "" for NaN. */
-static const char *num(double x, int d, char *buf, size_t cap)
+static int by_key(const void *a, const void *b)
 {
-    if (isnan(x))
-        buf[0] = '\0';
-    else
-        snprintf(buf, cap, "%.*f", d, x);
-    return buf;
+    return strcmp(((const ot_backtest_series *)a)->key, ((const ot_backtest_series *)b)->key);
 }
 
-static int print_report(const ot_backtest *b, const char *method, int intervals, size_t paths,
-                        FILE *f, ot_err *err)
+/* Collects the series matching any of the comma-separated globs of
+ * pattern (NULL: all), in key order. */
+static int collect_keys(ot_store *st, const char *pattern, keylist *keys, ot_err *err)
 {
-    fprintf(f, "backtest: %zu series, %zu series-years; method %s%s, %zu paths\n\n", b->series,
-            b->cases, method ? method : "auto", intervals == OT_PI_CV ? " (cv intervals)" : "",
-            paths);
-    fprintf(f, "mean absolute error of the full-year growth, percentage points\n");
-    ot_table *t = ot_table_new(4, err);
-    if (!t)
-        return OT_ENOMEM;
-    static const char *const h1[] = {"as of", "n", "model", "carry-forward"};
-    int rc = ot_table_header(t, h1, err);
-    for (size_t c = 1; c < 4; c++)
-        ot_table_right(t, c);
-    for (int m = 0; m < OT_BT_MONTHS && !rc; m++) {
-        char mon[16], n[24], a[32], c[32];
-        snprintf(mon, sizeof mon, "month %d", m + 1);
-        snprintf(n, sizeof n, "%zu", b->month[m].n);
-        const char *row[] = {mon, n, num(b->month[m].mae, 2, a, sizeof a),
-                             num(b->month[m].mae_carry, 2, c, sizeof c)};
-        rc = ot_table_row(t, row, err);
-    }
-    if (!rc && ot_table_print(t, f) != OT_OK)
-        rc = ot_err_set(err, OT_EIO, "cannot write the table");
-    ot_table_free(t);
-    if (rc)
-        return rc;
-    char br[32];
-    fprintf(f, "\ncalibration: %zu probabilities of meeting a target at last year's growth "
-               "and +/-%.0f points\n",
-            b->n_prob, OT_BT_SPREAD);
-    fprintf(f, "Brier score %s (0 is perfect; always saying 50%% scores 0.25)\n\n",
-            isnan(b->brier) ? "-" : num(b->brier, 3, br, sizeof br));
-    if (!(t = ot_table_new(4, err)))
-        return OT_ENOMEM;
-    static const char *const h2[] = {"prob", "n", "mean prob", "met"};
-    rc = ot_table_header(t, h2, err);
-    for (size_t c = 1; c < 4; c++)
-        ot_table_right(t, c);
-    for (int k = 0; k < OT_BT_BINS && !rc; k++) {
-        char bin[24], n[24], mp[32], fr[32];
-        snprintf(bin, sizeof bin, "%d-%d%%", 10 * k, 10 * (k + 1));
-        snprintf(n, sizeof n, "%zu", b->bin[k].n);
-        const char *row[] = {bin, n, num(100 * b->bin[k].mean_prob, 0, mp, sizeof mp),
-                             num(100 * b->bin[k].freq, 0, fr, sizeof fr)};
-        if (b->bin[k].n) {
-            strcat(mp, "%");
-            strcat(fr, "%");
-        }
-        rc = ot_table_row(t, row, err);
-    }
-    if (!rc && ot_table_print(t, f) != OT_OK)
-        rc = ot_err_set(err, OT_EIO, "cannot write the table");
-    ot_table_free(t);
+    if (!pattern)
+        return ot_store_keys(st, NULL, add_key, keys, err);
+    char *list = strdup(pattern), *save = NULL;
+    if (!list)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    int rc = OT_OK;
+    for (char *g = strtok_r(list, ",", &save); g && !rc && !keys->oom; g = strtok_r(NULL, ",", &save))
+        rc = ot_store_keys(st, g, add_key, keys, err);
+    free(list);
+    if (!rc && keys->n > 1)
+        qsort(keys->v, keys->n, sizeof *keys->v, by_key);
     return rc;
 }
 
-
-/* Parses "Y1-Y2" or "Y".  Returns 0 or 2. */
-static int parse_years(const char *s, int *from, int *to)
+/* Parses "Y1-Y2" or "Y" given to --opt.  Returns 0 or 2. */
+static int parse_years(const char *opt, const char *s, int *from, int *to)
 {
     const char *dash = strchr(s, '-');
     char a[16];
     if (!dash)
         return cli_parse_year("backtest", s, from) ? 2 : (*to = *from, 0);
     if ((size_t)(dash - s) >= sizeof a)
-        return cli_usage_error("backtest", "--years: expected Y1-Y2 (2018-2023), got '%s'", s);
+        return cli_usage_error("backtest", "--%s: expected Y1-Y2 (2018-2023), got '%s'", opt, s);
     memcpy(a, s, (size_t)(dash - s));
     a[dash - s] = '\0';
     if (cli_parse_year("backtest", a, from) || cli_parse_year("backtest", dash + 1, to))
         return 2;
     if (*from > *to)
-        return cli_usage_error("backtest", "--years: %d is after %d", *from, *to);
+        return cli_usage_error("backtest", "--%s: %d is after %d", opt, *from, *to);
     return 0;
+}
+
+/* Parses "M1-M2" or "M" (as-of months within 1..OT_BT_MONTHS).  Returns 0 or 2. */
+static int parse_months(const char *s, int *from, int *to)
+{
+    char *end;
+    long a = strtol(s, &end, 10), b = a;
+    if (end != s && *end == '-') {
+        const char *q = end + 1;
+        b = strtol(q, &end, 10);
+        if (end == q)
+            end = (char *)s; /* "3-" */
+    }
+    if (end == s || *end || s[0] == '-' || s[0] == '+' || a < 1 || b > OT_BT_MONTHS || a > b)
+        return cli_usage_error("backtest", "--months: expected M1-M2 within 1-%d (3-9), got '%s'",
+                               OT_BT_MONTHS, s);
+    *from = (int)a;
+    *to = (int)b;
+    return 0;
+}
+
+/* Parses a list of years and ranges, "2020-2021" or "2008,2020-2022", into
+ * y[0..*n) (at most OT_BT_YEARS_MAX, duplicates dropped).  Returns 0 or 2. */
+static int parse_year_list(const char *s, int *y, size_t *n)
+{
+    size_t k = 0;
+    const char *p = s;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[32];
+        int a, b;
+        if (len == 0 || len >= sizeof item)
+            return cli_usage_error("backtest", "--exclude-years: expected years and ranges "
+                                   "(2020-2021 or 2008,2020-2022), got '%s'", s);
+        memcpy(item, p, len);
+        item[len] = '\0';
+        const char *dash = strchr(item, '-');
+        if (dash) {
+            if (parse_years("exclude-years", item, &a, &b))
+                return 2;
+        } else if (cli_parse_year("backtest", item, &a)) {
+            return 2;
+        } else {
+            b = a;
+        }
+        for (int x = a; x <= b; x++) {
+            size_t j = 0;
+            while (j < k && y[j] != x)
+                j++;
+            if (j < k)
+                continue;
+            if (k == OT_BT_YEARS_MAX)
+                return cli_usage_error("backtest", "--exclude-years: at most %d years, got '%s'",
+                                       OT_BT_YEARS_MAX, s);
+            y[k++] = x;
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    *n = k;
+    return 0;
+}
+
+/* Draws the progress bar: batches of projections done of total. */
+static void progress(void *ud, size_t done, size_t total)
+{
+    (void)ud;
+    int w = 30, k = total ? (int)((size_t)w * done / total) : w;
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu batches", k, "##############################", w - k, "",
+            done, total);
+    if (done == total)
+        fputs("\r\033[K", stderr); /* the bar goes away once finished */
+    fflush(stderr);
 }
 
 int cmd_backtest(cli_global *g, int argc, char **argv)
 {
     const char *pattern = NULL, *years = NULL, *method = NULL, *paths_s = NULL, *seed_s = NULL,
-               *intervals = NULL;
+               *intervals = NULL, *by_s = NULL, *exclude_s = NULL, *months_s = NULL;
+    int json = 0, cases_f = 0;
     const cli_opt opts[] = {{"series", 1, &pattern, NULL},      {"years", 1, &years, NULL},
                             {"method", 1, &method, NULL},       {"paths", 1, &paths_s, NULL},
                             {"seed", 1, &seed_s, NULL},         {"intervals", 1, &intervals, NULL},
+                            {"by", 1, &by_s, NULL},             {"exclude-years", 1, &exclude_s, NULL},
+                            {"months", 1, &months_s, NULL},     {"json", 0, NULL, &json},
+                            {"cases", 0, NULL, &cases_f},
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc;
@@ -158,9 +204,24 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
         return rc;
     if (npos > 0)
         return cli_usage_error("backtest", "unexpected argument '%s'", pos[0]);
-    ot_backtest_opts o = {method, 1000, 1, 0, 0, ot_store_view_shape, 0, OT_PI_MODEL};
-    if (years && (rc = parse_years(years, &o.year_from, &o.year_to)))
+    int exclude[OT_BT_YEARS_MAX];
+    ot_backtest_opts o = {.method = method, .paths = 1000, .seed = 1, .shape = ot_store_view_shape,
+                          .intervals = OT_PI_MODEL, .exclude = exclude};
+    if (years && (rc = parse_years("years", years, &o.year_from, &o.year_to)))
         return rc;
+    if (exclude_s && (rc = parse_year_list(exclude_s, exclude, &o.n_exclude)))
+        return rc;
+    if (months_s && (rc = parse_months(months_s, &o.month_from, &o.month_to)))
+        return rc;
+    ot_report_bt_by by = OT_REPORT_BT_MONTH;
+    if (by_s && strcmp(by_s, "series") == 0)
+        by = OT_REPORT_BT_SERIES;
+    else if (by_s && strcmp(by_s, "month") != 0)
+        return cli_usage_error("backtest", "--by: expected 'month' or 'series', got '%s'", by_s);
+    if (json && by_s)
+        return cli_usage_error("backtest", "--by: not with --json (it holds both views)");
+    if (cases_f && !json)
+        return cli_usage_error("backtest", "--cases: only with --json");
     const struct {
         const char *name, *s;
         unsigned long max;
@@ -196,7 +257,9 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
     ot_store_view view;
     ot_store_view_init(&view, st, OT_ASOF_LATEST, NULL);
     ot_backtest b;
-    if ((rc = ot_store_keys(st, pattern, add_key, &keys, &err)))
+    ot_backtest_row *rows = NULL;
+    ot_report_bt_cases *cases = NULL;
+    if ((rc = collect_keys(st, pattern, &keys, &err)))
         goto done;
     if (keys.oom) {
         rc = ot_err_set(&err, OT_ENOMEM, "out of memory");
@@ -207,16 +270,38 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
                         pattern ? pattern : "", pattern ? "'" : "");
         goto done;
     }
-    if ((rc = ot_backtest_run(keys.v, keys.n, ot_store_view_read, &view, &o, &b, &err)))
+    if (!(rows = malloc(keys.n * sizeof *rows))) {
+        rc = ot_err_set(&err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (isatty(STDERR_FILENO))
+        o.progress = progress;
+    if (cases_f) {
+        if (!(cases = ot_report_bt_cases_new())) {
+            rc = ot_err_set(&err, OT_ENOMEM, "out of memory");
+            goto done;
+        }
+        o.on_case = ot_report_bt_case_add;
+        o.case_ud = cases;
+    }
+    if ((rc = ot_backtest_run(keys.v, keys.n, ot_store_view_read, &view, &o, &b, rows, &err)))
         goto done;
     if (b.cases == 0) {
         rc = ot_err_set(&err, OT_ENOTFOUND,
                         "nothing to test: no year%s with a known outcome and a known year before it",
-                        years ? " in --years" : "");
+                        years && exclude_s ? " in --years outside --exclude-years"
+                        : years          ? " in --years"
+                        : exclude_s      ? " outside --exclude-years"
+                                         : "");
         goto done;
     }
-    rc = print_report(&b, method, o.intervals, o.paths, stdout, &err);
+    if (json)
+        rc = ot_report_backtest_json(&b, rows, keys.v, keys.n, &o, cases, stdout, &err);
+    else
+        rc = ot_report_backtest(&b, rows, keys.v, keys.n, &o, by, stdout, &err);
 done:
+    ot_report_bt_cases_free(cases);
+    free(rows);
     for (size_t i = 0; i < keys.n; i++)
         free((char *)keys.v[i].key);
     free(keys.v);

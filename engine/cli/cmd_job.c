@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <glob.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -196,11 +198,63 @@ static int expand(const char *tmpl, const char *job, const char *as_of, int64_t 
     return OT_OK;
 }
 
-/* Checks the outputs of a job before anything runs: known formats and
- * placeholders.  OT_EDATA naming the first bad one. */
-static int check_outputs(const ot_job *j, ot_err *err)
+/* Whether path (relative to the current folder, maybe not existing yet)
+ * lies inside the folder whose real path is dir: the longest existing
+ * prefix of path is resolved (symbolic links, ".."), and what follows it must
+ * not climb ("..").  Returns 1 inside, 0 outside or unresolvable. */
+static int inside_dir(const char *path, const char *dir)
 {
-    char buf[4096];
+    char buf[PATH_MAX], real[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return 0;
+    char *tail = NULL; /* the part that does not exist yet */
+    for (;;) {
+        if (realpath(buf[0] ? buf : ".", real))
+            break;
+        if (errno != ENOENT)
+            return 0;
+        char *slash = strrchr(buf, '/');
+        if (tail)
+            tail[-1] = '/';
+        if (!slash) {
+            tail = buf;
+            memmove(buf + 2, buf, strlen(buf) + 1);
+            buf[0] = '.';
+            buf[1] = '\0';
+            tail = buf + 2;
+            if (!realpath(".", real))
+                return 0;
+            break;
+        }
+        *slash = '\0';
+        tail = slash + 1;
+        if (slash == buf) { /* only "/" exists */
+            snprintf(real, sizeof real, "/");
+            break;
+        }
+    }
+    for (const char *t = tail; t && *t;) {
+        size_t k = strcspn(t, "/");
+        if (k == 2 && t[0] == '.' && t[1] == '.')
+            return 0;
+        t += k + (t[k] == '/');
+    }
+    size_t dl = strlen(dir);
+    if (strcmp(dir, "/") == 0)
+        return 1;
+    return strncmp(real, dir, dl) == 0 && (real[dl] == '/' || real[dl] == '\0');
+}
+
+/* Checks the outputs of a job before anything runs: known formats and
+ * placeholders, and (unless trusted) that each lies inside the job file's
+ * own folder, so a job file cannot write where it likes (docs/security.md).
+ * OT_EDATA naming the first bad one. */
+static int check_outputs(const ot_job *j, int trusted, ot_err *err)
+{
+    char buf[4096], dir[PATH_MAX];
+    if (!trusted && j->noutputs && !realpath(j->dir, dir))
+        return ot_err_set(err, OT_EIO, "%s: cannot resolve the job's folder '%s': %s", j->path,
+                          j->dir, strerror(errno));
     for (size_t i = 0; i < j->noutputs; i++) {
         if (out_format_of(j->outputs[i]) < 0)
             return ot_err_set(err, OT_EDATA, "%s: output '%s': unsupported format (supported: %s)",
@@ -208,6 +262,11 @@ static int check_outputs(const ot_job *j, ot_err *err)
         int rc = expand(j->outputs[i], j->name, "x", 1, buf, sizeof buf, err);
         if (rc)
             return rc;
+        if (!trusted && !inside_dir(buf, dir))
+            return ot_err_set(err, OT_EDATA,
+                              "%s: output '%s' is outside the job's folder '%s' (sandbox; see "
+                              "docs/security.md; --trusted allows it)",
+                              j->path, j->outputs[i], dir);
     }
     return OT_OK;
 }
@@ -234,30 +293,35 @@ static int make_parents(const char *path, ot_err *err)
     return OT_OK;
 }
 
-/* The folder the job's scripts may use for files (docs/security.md): the
- * folder of its first output, cut before the first placeholder, created when
- * missing; "" when the job declares no outputs (then scripts have no files). */
+/* The folder the job's scripts may use for files and require
+ * (docs/security.md): the job file's own folder, whatever its outputs say
+ * (they are checked to lie inside it); "" when the job declares no outputs
+ * (then scripts have no files). */
 static int files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err)
 {
     buf[0] = '\0';
     if (j->noutputs == 0)
         return OT_OK;
-    snprintf(buf, cap, "%s", j->outputs[0]);
-    char *brace = strchr(buf, '{');
+    /* the first output's folder (cut before a placeholder) exists when the
+     * scripts run, as they may write beside it */
+    char first[4096];
+    snprintf(first, sizeof first, "%s", j->outputs[0]);
+    char *brace = strchr(first, '{');
     if (brace)
         *brace = '\0';
-    char *slash = strrchr(buf, '/');
-    if (!slash) {
-        snprintf(buf, cap, ".");
-        return OT_OK;
+    char *slash = strrchr(first, '/');
+    if (slash) {
+        slash[1] = '\0';
+        if (strlen(first) + 2 > sizeof first)
+            return ot_err_set(err, OT_EINVAL, "%s: output path too long", j->outputs[0]);
+        strcat(first, "_"); /* make_parents creates the folders above a file */
+        int rc = make_parents(first, err);
+        if (rc)
+            return rc;
     }
-    if ((size_t)(slash - buf) + 3 > cap)
-        return ot_err_set(err, OT_EINVAL, "%s: output path too long", j->outputs[0]);
-    slash[1] = '_'; /* make_parents creates the folders above a file */
-    slash[2] = '\0';
-    int rc = make_parents(buf, err);
-    slash[slash == buf ? 1 : 0] = '\0';
-    return rc;
+    if (snprintf(buf, cap, "%s", j->dir) >= (int)cap)
+        return ot_err_set(err, OT_EINVAL, "%s: path too long", j->dir);
+    return OT_OK;
 }
 
 /* fsyncs the folder holding path (so a rename in it is durable). */
@@ -454,14 +518,78 @@ static int write_output(const char *path, out_format fmt, const char *job, const
 
 /* ---- the lock ---------------------------------------------------------- */
 
-/* Takes the job's lock: "<db>.<job>.lock", the job name's characters other
+/* Appends s to the glob pattern at buf[*n], its glob characters escaped. */
+static void glob_lit(char *buf, size_t cap, size_t *n, const char *s)
+{
+    for (; *s && *n + 3 < cap; s++) {
+        if (strchr("*?[]\\", *s))
+            buf[(*n)++] = '\\';
+        buf[(*n)++] = *s;
+    }
+    buf[*n] = '\0';
+}
+
+/* Removes the temporary files a killed run of this job left beside its
+ * outputs (".NAME.XXXXXX" of write_output), called with the job's lock held,
+ * so no live run owns them: only regular files matching an output's own
+ * pattern ({job} the name, {as_of} and {run} any text) and older than the
+ * lock.  Best effort: a file that cannot be removed stays. */
+static void clean_stale(jobctx *c)
+{
+    time_t locked = time(NULL);
+    for (size_t i = 0; i < c->job.noutputs; i++) {
+        const char *tmpl = c->job.outputs[i];
+        const char *base = strrchr(tmpl, '/');
+        base = base ? base + 1 : tmpl;
+        char pat[4096];
+        size_t n = 0;
+        pat[0] = '\0';
+        for (const char *p = tmpl; *p && n + 16 < sizeof pat;) {
+            if (p == base) {
+                pat[n++] = '.';
+                pat[n] = '\0';
+            }
+            if (strncmp(p, "{job}", 5) == 0) {
+                glob_lit(pat, sizeof pat, &n, c->job.name);
+                p += 5;
+            } else if (strncmp(p, "{as_of}", 7) == 0 || strncmp(p, "{run}", 5) == 0) {
+                p += p[1] == 'a' ? 7 : 5;
+                pat[n++] = '*';
+                pat[n] = '\0';
+            } else {
+                char one[2] = {*p++, '\0'};
+                glob_lit(pat, sizeof pat, &n, one);
+            }
+        }
+        if (n + 8 >= sizeof pat)
+            continue;
+        strcat(pat, ".??????");
+        glob_t g;
+        if (glob(pat, GLOB_NOSORT, NULL, &g) != 0)
+            continue;
+        for (size_t k = 0; k < g.gl_pathc; k++) {
+            struct stat sb;
+            if (lstat(g.gl_pathv[k], &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_mtime > locked)
+                continue;
+            if (unlink(g.gl_pathv[k]) == 0)
+                jlog(c, "warn", "removed %s, left by a run that did not finish", g.gl_pathv[k]);
+        }
+        globfree(&g);
+    }
+}
+
+/* Takes the job's lock: "<db>.<job>.lock" (db the database's real path), the
+ * job name's characters other
  * than letters, digits, '.', '-' and '_' replaced by '_'.  Returns the open
  * descriptor (the lock lasts until it is closed) or -1 with err set:
  * OT_ELOCKED naming the running run, OT_EIO. */
 static int take_lock(jobctx *c, ot_store *st, ot_err *err)
 {
-    char path[4096];
-    int k = snprintf(path, sizeof path, "%s.", c->db_path);
+    char path[4096], real[PATH_MAX];
+    /* keyed by the database's real path: --db j.db and --db link.db (a
+     * symbolic link to it, or a path through one) take the same lock */
+    const char *db = realpath(c->db_path, real) ? real : c->db_path;
+    int k = snprintf(path, sizeof path, "%s.", db);
     for (const char *s = c->job.name; *s && k < (int)sizeof path - 6; s++) {
         unsigned char ch = (unsigned char)*s;
         int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
@@ -474,8 +602,10 @@ static int take_lock(jobctx *c, ot_store *st, ot_err *err)
         ot_err_set(err, OT_EIO, "%s: cannot open the lock file: %s", path, strerror(errno));
         return -1;
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        clean_stale(c);
         return fd;
+    }
     if (errno != EWOULDBLOCK) {
         ot_err_set(err, OT_EIO, "%s: cannot lock: %s", path, strerror(errno));
         close(fd);
@@ -506,6 +636,7 @@ static int take_lock(jobctx *c, ot_store *st, ot_err *err)
             return -1;
         }
     }
+    clean_stale(c);
     return fd;
 }
 
@@ -694,7 +825,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         goto fail;
     for (size_t i = 0; i < c->job.nscripts; i++) {
         ot_host_opts ho = {c->db_path, days == OT_ASOF_LATEST ? NULL : as_of_s, c->timeout, c->mem,
-                           !c->trusted, files[0] ? files : NULL};
+                           !c->trusted, files[0] ? files : NULL, 0};
         ot_host *h;
         if ((rc = ot_host_new(&ho, &h, &err)))
             goto fail;
@@ -806,9 +937,9 @@ static int job_open(jobctx *c, cli_global *g, const char *file, ot_store **st, i
 {
     ot_err err;
     ot_err_clear(&err);
-    if (ot_job_load(file, &c->job, &err) != OT_OK)
+    if (ot_job_load_limited(file, c->timeout, c->mem, &c->job, &err) != OT_OK)
         return cli_fail(&err);
-    if (check_outputs(&c->job, &err) != OT_OK)
+    if (check_outputs(&c->job, c->trusted, &err) != OT_OK)
         return cli_fail(&err);
     /* --db, then the job's db, then $ONTRACK_DB / ./ontrack.db */
     c->db_path = g->db_path ? g->db_path : c->job.db ? c->job.db : cli_db_path(g);

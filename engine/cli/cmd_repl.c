@@ -22,7 +22,8 @@
 #include "lua/host.h"
 
 static const char help[] =
-    "usage: ontrack repl [--as-of DATE|PERIOD] [--timeout S] [--memory MB]\n\n"
+    "usage: ontrack repl [--as-of DATE|PERIOD] [--timeout S] [--memory MB]\n"
+    "                    [--commit-partial]\n\n"
     "Interactive Lua with the engine preloaded as `ot` and the database as ot.db().\n"
     "An expression typed alone prints its value; an unfinished statement continues\n"
     "on a '>>' prompt.  Ctrl-C interrupts a computation, Ctrl-D or .quit leaves,\n"
@@ -31,7 +32,9 @@ static const char help[] =
     "input not a terminal it runs the statements it reads and prints only results\n"
     "and errors.  --timeout S stops each statement after S seconds and --memory MB\n"
     "caps the session's Lua and engine memory: the statement ends with an error,\n"
-    "the session goes on (piped input: exit 1 at the end).  Prompts and errors are\n"
+    "the session goes on (piped input: exit 1 at the end).  Each statement is one\n"
+    "transaction: a statement that fails keeps none of its database writes\n"
+    "(--commit-partial: each write commits at once).  Prompts and errors are\n"
     "coloured on a terminal unless NO_COLOR is set.\n";
 
 /* In cmd_run.c. */
@@ -344,9 +347,11 @@ static int piped(ot_host *h)
 int cmd_repl(cli_global *g, int argc, char **argv)
 {
     const char *as_of = NULL, *timeout = NULL, *memory = NULL;
+    int partial = 0;
     const cli_opt opts[] = {{"as-of", 1, &as_of, NULL},
                             {"timeout", 1, &timeout, NULL},
                             {"memory", 1, &memory, NULL},
+                            {"commit-partial", 0, NULL, &partial},
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc;
@@ -355,7 +360,7 @@ int cmd_repl(cli_global *g, int argc, char **argv)
     if (npos > 0)
         return cli_usage_error("repl", "unexpected argument '%s' (ontrack run runs a script)", pos[0]);
     ot_host *h;
-    if ((rc = cli_host_open(g, "repl", as_of, timeout, memory, &h)))
+    if ((rc = cli_host_open(g, "repl", as_of, timeout, memory, partial, &h)))
         return rc;
     size_t bytes;
     cli_parse_limits("repl", timeout, memory, &statement_limit, &bytes); /* checked above */

@@ -189,10 +189,15 @@ int cmd_report(cli_global *g, int argc, char **argv)
         rc = ot_err_set(&err, OT_EIO, "%s: %s", output, strerror(errno));
         goto done;
     }
+    errno = 0;
     rc = ot_report_write(&doc, fmt, out ? out : stdout, &err);
+    int werr = errno;
     if (out) {
         if (fclose(out) != 0 && rc == OT_OK)
             rc = ot_err_set(&err, OT_EIO, "%s: %s", output, strerror(errno));
+        else if (rc == OT_EIO) /* name the file and the reason */
+            rc = ot_err_set(&err, OT_EIO, "%s: cannot write the report: %s", output,
+                            werr ? strerror(werr) : "write error");
         out = NULL;
         if (rc != OT_OK)
             remove(output);

@@ -7,7 +7,7 @@
 /* Shared with cmd_repl.c and cmd_job.c (declared there). */
 static const char help[] =
     "usage: ontrack run [--as-of DATE|PERIOD] [--timeout S] [--memory MB]\n"
-    "                   SCRIPT [ARGS...]\n\n"
+    "                   [--commit-partial] SCRIPT [ARGS...]\n\n"
     "Runs a Lua script with the engine preloaded as `ot` (ot.db() is the database\n"
     "given by --db, $ONTRACK_DB or ./ontrack.db) and `arg` as in lua.  Options\n"
     "come before SCRIPT; everything after it belongs to the script.  --as-of\n"
@@ -15,15 +15,20 @@ static const char help[] =
     "A script error prints script:LINE: message and a traceback, exit 1.  SCRIPT\n"
     "'-' reads standard input.  --timeout S stops the script after S seconds of\n"
     "running and --memory MB when Lua and engine memory would pass MB megabytes:\n"
-    "either ends it with a clear error and exit 1; what the script wrote before\n"
-    "stays, each database write being its own transaction (nothing half-written).\n";
+    "either ends it with a clear error and exit 1.  The whole script is one\n"
+    "transaction per database it writes: committed when it succeeds, rolled back\n"
+    "when it fails or is stopped (db:close() commits that database early).\n"
+    "--commit-partial commits each write at once instead (what a failing script\n"
+    "wrote before its error stays).\n";
 
 int cmd_run(cli_global *g, int argc, char **argv)
 {
     const char *as_of = NULL, *timeout = NULL, *memory = NULL;
+    int partial = 0;
     const cli_opt opts[] = {{"as-of", 1, &as_of, NULL},
                             {"timeout", 1, &timeout, NULL},
                             {"memory", 1, &memory, NULL},
+                            {"commit-partial", 0, NULL, &partial},
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc;
@@ -32,7 +37,7 @@ int cmd_run(cli_global *g, int argc, char **argv)
     if (npos == 0)
         return cli_usage_error("run", "which script? (ontrack run script.lua)");
     ot_host *h;
-    if ((rc = cli_host_open(g, "run", as_of, timeout, memory, &h)))
+    if ((rc = cli_host_open(g, "run", as_of, timeout, memory, partial, &h)))
         return rc;
     double secs;
     size_t bytes;

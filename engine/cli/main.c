@@ -2,10 +2,13 @@
  *
  * The only file that decides the process's exit; subcommands return their
  * exit code.  Exit codes (sysexits): 0 ok, 1 script or runtime error,
- * 2 usage, 65 bad data, 66 missing input, 74 I/O error, 75 locked.
+ * 2 usage, 65 bad data, 66 missing input, 74 I/O error, 75 locked.  A
+ * command that succeeded but whose standard output could not be written
+ * exits 74 (finish).
  */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +49,42 @@ static void usage(FILE *f)
                "runtime error, 2 usage, 65 bad data, 66 missing input, 74 I/O error, 75 locked.\n");
 }
 
+/* Every command's output ends here: what stdio still buffers is written, and
+ * any write to standard output that failed (a full disk, a closed pipe end,
+ * /dev/full) turns success into exit 74, so success is never reported on
+ * output that was lost.  One place for all commands. */
+static int finish(int rc)
+{
+    int bad = ferror(stdout);
+    errno = 0;
+    if (fflush(stdout) != 0)
+        bad = 1;
+    int e = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad && rc == 0) { /* a failed command has said what failed */
+        fprintf(stderr, "ontrack: cannot write to standard output: %s\n",
+                e ? strerror(e) : "write error");
+        return 74;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    setlocale(LC_CTYPE, "");
+    setlocale(LC_NUMERIC, "C"); /* numbers are written and read the same everywhere */
+    return finish(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
     cli_global g = {NULL, "ontrack"};
     int i = 1;
-    setlocale(LC_CTYPE, "");
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--version") == 0) {

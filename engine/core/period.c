@@ -37,8 +37,8 @@ int32_t ot_days_from_civil(int y, int m, int d)
 /* Hinnant, civil_from_days: the civil date of a day count since 1970-01-01. */
 void ot_civil_from_days(int32_t days, int *y, int *m, int *d)
 {
-    const int32_t z = days + 719468;
-    const int32_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t z = (int64_t)days + 719468; /* no overflow near INT32_MAX */
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const unsigned doe = (unsigned)(z - era * 146097);                           /* [0, 146096] */
     const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  /* [0, 399] */
     const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
@@ -46,7 +46,7 @@ void ot_civil_from_days(int32_t days, int *y, int *m, int *d)
     const int mm = (int)(mp < 10 ? mp + 3 : mp - 9);
     *d = (int)(doy - (153 * mp + 2) / 5 + 1);
     *m = mm;
-    *y = (int)yoe + era * 400 + (mm <= 2);
+    *y = (int)((int64_t)yoe + era * 400 + (mm <= 2));
 }
 
 int ot_is_leap(int y)

@@ -5,15 +5,20 @@
  * lua_pcall of a C function, so even the host's own pushes cannot panic when
  * memory runs out; the script itself runs in a nested pcall whose message
  * handler adds the traceback (lua.c's msghandler) and picks up the engine
- * code of an ontrack error.  Time limits use a count hook every 100k
- * instructions that, once the limit is passed, re-arms itself on every line
- * so a script's pcall cannot swallow the stop (as Redis does).  Interrupts
- * set a hook from the signal handler (as lua.c does).  The allocator counts
- * every byte, Lua's and the engine's, against the cap.
+ * code of an ontrack error.  Limits come from limit.c: a count hook every
+ * 100k instructions that, once the limit is passed, re-arms itself on every
+ * instruction of every coroutine so no pcall can swallow the stop (as Redis
+ * does), interrupts set from the signal handler (as lua.c does), and an
+ * allocator that counts every byte, Lua's and the engine's (threads too),
+ * against the cap.  Each chunk (a script, a REPL statement) is one
+ * transaction per database it opens: the stores join OT_L_REG_HELD and are
+ * committed or rolled back when the chunk ends (settle).  LC_NUMERIC is "C"
+ * after every chunk.
  */
 #include "lua/host.h"
 
 #include <limits.h>
+#include <locale.h>
 
 #include <lua.h>
 #include <lauxlib.h>
@@ -26,102 +31,33 @@
 #include <time.h>
 
 #include "core/period.h"
+#include "lua/limit.h"
 #include "lua/lontrack.h"
+#include "store/store.h"
 #include "models/model.h"
 
-#define HOOK_COUNT 100000
-
 struct ot_host {
+    ot_limit lim;                     /* first: the state's allocator and hook data */
     lua_State *L;
-    size_t used, peak, limit;
-    double timeout;
-    struct timespec t0;               /* start of the running chunk */
-    volatile sig_atomic_t interrupted;
-    int stopped;                      /* the time limit was passed */
     int last_code;                    /* set by the message handler */
     int sandbox;
 };
 
-/* ---- allocator -------------------------------------------------------------- */
-
-/* lua_Alloc with a byte count and an optional cap.  When ptr is NULL, osize
- * is a type tag, not a size. */
-static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    ot_host *h = ud;
-    size_t old = ptr ? osize : 0;
-    if (nsize == 0) {
-        free(ptr);
-        h->used -= old;
-        return NULL;
-    }
-    if (h->limit && nsize > old && h->used - old + nsize > h->limit)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (!p)
-        return NULL;
-    h->used = h->used - old + nsize;
-    if (h->used > h->peak)
-        h->peak = h->used;
-    return p;
-}
-
 /* ---- hooks ------------------------------------------------------------------ */
 
-static ot_host *host_of(lua_State *L)
-{
-    return *(ot_host **)lua_getextraspace(L);
-}
-
-static double elapsed(const ot_host *h)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - h->t0.tv_sec) + (double)(now.tv_nsec - h->t0.tv_nsec) * 1e-9;
-}
-
-static void hook(lua_State *L, lua_Debug *ar);
-
-/* The normal hook: a count hook when there is a time limit, none otherwise. */
+/* Starts a chunk's limits and lets engine calls run again. */
 static void arm(ot_host *h)
 {
-    clock_gettime(CLOCK_MONOTONIC, &h->t0);
-    h->stopped = 0;
-    h->interrupted = 0;
+    ot_limit_arm(&h->lim);
     ot_models_resume();
-    if (h->timeout > 0)
-        lua_sethook(h->L, hook, LUA_MASKCOUNT, HOOK_COUNT);
-    else
-        lua_sethook(h->L, NULL, 0, 0);
-}
-
-static void hook(lua_State *L, lua_Debug *ar)
-{
-    ot_host *h = host_of(L);
-    if (h->interrupted) {
-        h->interrupted = 0;
-        if (h->timeout > 0)
-            lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
-        else
-            lua_sethook(L, NULL, 0, 0);
-        luaL_error(L, "interrupted!");
-    }
-    if (h->stopped || (h->timeout > 0 && elapsed(h) > h->timeout)) {
-        if (!h->stopped) {
-            h->stopped = 1;
-            lua_sethook(L, hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
-        }
-        luaL_error(L, "script stopped: time limit of %f s exceeded", h->timeout);
-    }
 }
 
 void ot_host_interrupt(ot_host *h)
 {
     if (!h)
         return;
-    h->interrupted = 1;
+    ot_limit_interrupt(&h->lim);
     ot_models_interrupt(OT_STOP_INTERRUPT); /* and an engine call that is running */
-    lua_sethook(h->L, hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
 }
 
 /* ---- REPL helpers ------------------------------------------------------------------ */
@@ -245,8 +181,8 @@ static int msghandler(lua_State *L)
 static int error_code(const ot_host *h, int st)
 {
     if (st == LUA_ERRMEM)
-        return h->limit ? OT_ELIMIT : OT_ENOMEM;
-    if (h->stopped)
+        return h->lim.cap ? OT_ELIMIT : OT_ENOMEM;
+    if (h->lim.stopped)
         return OT_ELIMIT;
     switch (h->last_code) {
     case OT_EDATA:
@@ -256,7 +192,7 @@ static int error_code(const ot_host *h, int st)
     case OT_ELIMIT:
         return h->last_code;
     case OT_ENOMEM:
-        return h->limit ? OT_ELIMIT : OT_ENOMEM;
+        return h->lim.cap ? OT_ELIMIT : OT_ENOMEM;
     default:
         return OT_ESCRIPT;
     }
@@ -273,12 +209,18 @@ static int take_error(lua_State *L, int code, ot_err *err)
     /* Lua's memory error, also when caught and raised again by the script */
     if (strncmp(msg, nomem, sizeof nomem - 1) == 0 &&
         (msg[sizeof nomem - 1] == '\0' || msg[sizeof nomem - 1] == '\n') && code == OT_ESCRIPT) {
-        ot_host *h = host_of(L);
-        code = h->limit ? OT_ELIMIT : OT_ENOMEM;
+        ot_limit *lim = ot_limit_of(L);
+        code = lim->cap ? OT_ELIMIT : OT_ENOMEM;
     }
     if (code == OT_ELIMIT && strcmp(msg, nomem) == 0)
         msg = "not enough memory: the script's memory limit was reached";
-    ot_err_set(err, code, "%s", msg);
+    const char *nl = strchr(msg, '\n');
+    int first = nl ? (int)(nl - msg) : (int)strlen(msg);
+    if (code == OT_ELIMIT && strstr(msg, "out of memory") && strstr(msg, "out of memory") < msg + first)
+        ot_err_set(err, code, "%.*s (the script's memory limit was reached)%s", first, msg,
+                   nl ? nl : ""); /* an engine call's */
+    else
+        ot_err_set(err, code, "%s", msg);
     lua_pop(L, 1);
     return code;
 }
@@ -296,7 +238,7 @@ static int docall(ot_host *h, int narg, int nres, ot_err *err)
     h->last_code = OT_ESCRIPT;
     arm(h);
     int st = lua_pcall(L, narg, nres, base);
-    lua_sethook(L, NULL, 0, 0);
+    ot_limit_disarm(&h->lim);
     lua_remove(L, base);
     if (st != LUA_OK)
         return take_error(L, error_code(h, st), err);
@@ -412,14 +354,164 @@ static void guard_field(lua_State *L, const char *lib, const char *name, int mas
     lua_pop(L, 1);
 }
 
-static void clear_field(lua_State *L, const char *lib, const char *name)
+/* A refused function: raises "<name> is not available in a job script
+ * (sandbox; see docs/security.md)".  Upvalue 1 is the name. */
+static int sb_refused(lua_State *L)
 {
-    lua_getglobal(L, lib);
-    if (lua_istable(L, -1)) {
-        lua_pushnil(L);
+    return luaL_error(L, "%s is not available in a job script (sandbox; see docs/security.md)",
+                      lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* Replaces lib.name by sb_refused (lib a global table). */
+static void refuse(lua_State *L, const char *lib, const char *name)
+{
+    if (lua_getglobal(L, lib) == LUA_TTABLE) {
+        lua_pushfstring(L, "%s.%s", lib, name);
+        lua_pushcclosure(L, sb_refused, 1);
         lua_setfield(L, -2, name);
     }
     lua_pop(L, 1);
+}
+
+/* __index of the sandbox's `debug`: every field is refused by name. */
+static int sb_debug_index(lua_State *L)
+{
+    return luaL_error(L, "debug.%s is not available in a job script (sandbox; see "
+                         "docs/security.md)", luaL_optstring(L, 2, "?"));
+}
+
+/* require(name) in the sandbox: package.loaded, then package.preload, then
+ * only NAME.lua (dots as folders) inside the job's folder, loaded as text.
+ * No path a script can change: package.path, package.searchers and
+ * package.searchpath play no part.  Returns the module's value. */
+static int sb_require(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);  /* [name, LOADED] */
+    if (lua_getfield(L, 2, name) != LUA_TNIL && lua_toboolean(L, -1))
+        return 1;
+    lua_pop(L, 1);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE); /* [name, LOADED, PRELOAD] */
+    if (lua_getfield(L, 3, name) == LUA_TFUNCTION) {            /* [.., loader] */
+        lua_pushvalue(L, 1);
+        lua_pushliteral(L, ":preload:");
+    } else {
+        lua_pop(L, 1);
+        size_t len = strlen(name);
+        int ok = len > 0 && len < 256 && name[0] != '.' && name[len - 1] != '.';
+        for (const char *c = name; ok && *c; c++)
+            ok = ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                  *c == '_' || *c == '-' || (*c == '.' && c[1] != '.'));
+        if (!ok)
+            return luaL_error(L, "module '%s' not found: a module name in a job script is words "
+                                 "joined by dots (sandbox; see docs/security.md)", name);
+        if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_FILES) != LUA_TSTRING)
+            return luaL_error(L, "module '%s' not found: scripts in the sandbox have no files",
+                              name);
+        const char *dir = lua_tostring(L, -1);                   /* [.., dir] */
+        const char *rel = luaL_gsub(L, name, ".", "/");          /* [.., dir, rel] */
+        const char *path = lua_pushfstring(L, "%s/%s.lua", dir, rel); /* [.., dir, rel, path] */
+        ot_l_checkpath(L, 1, path);                              /* symbolic links too */
+        int st = luaL_loadfilex(L, path, "t");                   /* [.., path, chunk] */
+        if (st == LUA_ERRFILE)
+            return luaL_error(L, "module '%s' not found in the job's folder (no file '%s')", name,
+                              path);
+        if (st != LUA_OK)
+            return lua_error(L);
+        lua_pushvalue(L, 1);
+        lua_pushvalue(L, -3);                                    /* [.., path, chunk, name, path] */
+    }
+    lua_call(L, 2, 1);                                           /* [.., value] */
+    if (!lua_isnil(L, -1))
+        lua_setfield(L, 2, name);
+    else
+        lua_pop(L, 1);
+    if (lua_getfield(L, 2, name) == LUA_TNIL) {                  /* nothing returned: true */
+        lua_pushboolean(L, 1);
+        lua_copy(L, -1, -2);
+        lua_setfield(L, 2, name);
+    }
+    return 1;
+}
+
+/* os.setlocale that leaves LC_NUMERIC "C": numbers are written and read the
+ * same whatever a script asks (a decimal comma would shift CSV columns and
+ * change what imports read).  "numeric" raises; "all" sets the other
+ * categories.  Queries (no locale) pass.  Upvalue 1 is the original. */
+static int l_setlocale(lua_State *L)
+{
+    static const char *const cats[] = {"all", "collate", "ctype", "monetary", "numeric", "time",
+                                       NULL};
+    const char *loc = luaL_optstring(L, 1, NULL);
+    int cat = luaL_checkoption(L, 2, "all", cats);
+    if (loc && cat == 4 && strcmp(loc, "C") != 0 && strcmp(loc, "POSIX") != 0)
+        return luaL_error(L, "os.setlocale: the numeric locale stays \"C\" in ontrack (numbers "
+                             "are written and read the same everywhere; see docs/security.md)");
+    if (loc && cat == 0) {
+        static const int each[] = {LC_COLLATE, LC_CTYPE, LC_MONETARY, LC_TIME};
+        for (size_t i = 0; i < sizeof each / sizeof *each; i++)
+            if (!setlocale(each[i], loc)) {
+                luaL_pushfail(L);
+                return 1;
+            }
+        setlocale(LC_NUMERIC, "C");
+        lua_pushstring(L, setlocale(LC_ALL, NULL));
+        return 1;
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* The sandbox: refused functions say so; require resolves in the job's
+ * folder only; files only there. */
+static void sandbox(lua_State *L, const ot_host_opts *o)
+{
+    static const char *const refused[][2] = {
+        {LUA_OSLIBNAME, "execute"},      {LUA_OSLIBNAME, "exit"},
+        {LUA_OSLIBNAME, "tmpname"},      {LUA_IOLIBNAME, "popen"},
+        {LUA_LOADLIBNAME, "loadlib"},    {LUA_LOADLIBNAME, "searchpath"}};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        refuse(L, refused[i][0], refused[i][1]);
+    lua_getglobal(L, LUA_LOADLIBNAME); /* no search path a script could change */
+    static const char *const gone[] = {"path", "cpath", "searchers"};
+    for (size_t i = 0; i < sizeof gone / sizeof *gone; i++) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, gone[i]);
+    }
+    lua_pop(L, 1);
+    lua_pushcfunction(L, sb_require);
+    lua_setglobal(L, "require");
+    lua_newtable(L);                   /* debug: every field refused */
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, sb_debug_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_setglobal(L, LUA_DBLIBNAME);
+    wrap_global(L, "load", sb_load);
+    wrap_global(L, "loadfile", sb_loadfile);
+    lua_pushcfunction(L, sb_dofile);
+    lua_setglobal(L, "dofile");
+    /* files: only inside files_dir (resolved once, here) */
+    char dir[PATH_MAX];
+    if (o->files_dir && realpath(o->files_dir, dir))
+        lua_pushstring(L, dir);
+    else
+        lua_pushboolean(L, 0);
+    lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_FILES);
+    static const struct {
+        const char *lib, *name;
+        int mask;
+    } guarded[] = {{LUA_IOLIBNAME, "open", 1},   {LUA_IOLIBNAME, "lines", 1},
+                   {LUA_IOLIBNAME, "input", 1},  {LUA_IOLIBNAME, "output", 1},
+                   {LUA_OSLIBNAME, "remove", 1}, {LUA_OSLIBNAME, "rename", 3},
+                   {NULL, "loadfile", 1},        {NULL, "dofile", 1}};
+    for (size_t i = 0; i < sizeof guarded / sizeof *guarded; i++)
+        guard_field(L, guarded[i].lib, guarded[i].name, guarded[i].mask);
 }
 
 static void init_state(lua_State *L, const ot_host_opts *o)
@@ -430,49 +522,19 @@ static void init_state(lua_State *L, const ot_host_opts *o)
         luaL_requiref(L, lib->name, lib->func, 1);
         lua_pop(L, 1);
     }
-    if (o->sandbox) {
-        clear_field(L, LUA_OSLIBNAME, "execute");
-        clear_field(L, LUA_OSLIBNAME, "exit");
-        clear_field(L, LUA_IOLIBNAME, "popen");
-        clear_field(L, LUA_LOADLIBNAME, "loadlib");
-        /* keep only the preload and Lua searchers */
-        lua_getglobal(L, LUA_LOADLIBNAME);
-        lua_getfield(L, -1, "searchers");
-        lua_pushnil(L);
-        lua_rawseti(L, -2, 4);
-        lua_pushnil(L);
-        lua_rawseti(L, -2, 3);
-        lua_pop(L, 1);
-        lua_pushliteral(L, "");
-        lua_setfield(L, -2, "cpath");
-        lua_pop(L, 1);
-        wrap_global(L, "load", sb_load);
-        wrap_global(L, "loadfile", sb_loadfile);
-        lua_pushcfunction(L, sb_dofile);
-        lua_setglobal(L, "dofile");
-        /* files: only inside files_dir (resolved once, here); no Lua files
-         * through require, no temporary files elsewhere */
-        clear_field(L, LUA_OSLIBNAME, "tmpname");
-        lua_getglobal(L, LUA_LOADLIBNAME);
-        lua_pushliteral(L, "");
-        lua_setfield(L, -2, "path");
-        lua_pop(L, 1);
-        char dir[PATH_MAX];
-        if (o->files_dir && realpath(o->files_dir, dir))
-            lua_pushstring(L, dir);
-        else
-            lua_pushboolean(L, 0);
-        lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_FILES);
-        static const struct {
-            const char *lib, *name;
-            int mask;
-        } guarded[] = {{LUA_IOLIBNAME, "open", 1},   {LUA_IOLIBNAME, "lines", 1},
-                       {LUA_IOLIBNAME, "input", 1},  {LUA_IOLIBNAME, "output", 1},
-                       {LUA_OSLIBNAME, "remove", 1}, {LUA_OSLIBNAME, "rename", 3},
-                       {NULL, "loadfile", 1},        {NULL, "dofile", 1}};
-        for (size_t i = 0; i < sizeof guarded / sizeof *guarded; i++)
-            guard_field(L, guarded[i].lib, guarded[i].name, guarded[i].mask);
+    lua_getglobal(L, LUA_OSLIBNAME);
+    lua_getfield(L, -1, "setlocale");
+    lua_pushcclosure(L, l_setlocale, 1);
+    lua_setfield(L, -2, "setlocale");
+    lua_pop(L, 1);
+    if (o->sandbox)
+        sandbox(L, o);
+    if (!o->commit_partial) {
+        lua_newtable(L);
+        lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_HELD);
     }
+    lua_pushboolean(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_MTALLOC);
     if (o->as_of) {
         lua_pushstring(L, o->as_of);
         lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_ASOF);
@@ -556,6 +618,37 @@ static int eval(call_ctx *c)
     return code;
 }
 
+/* Ends the chunk's transaction in every database it opened (OT_L_REG_HELD):
+ * commits when the chunk succeeded (code OT_OK), else rolls back.  Returns
+ * the first commit error (then err is set and that database rolled back).
+ * Boxes closed meanwhile leave the set. */
+static int settle(ot_host *h, int code, ot_err *err)
+{
+    lua_State *L = h->L;
+    int rc = OT_OK;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_HELD) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return OT_OK;
+    }
+    lua_pushnil(L);                                         /* [held, key] */
+    while (lua_next(L, -2)) {                               /* [held, box, true] */
+        lua_pop(L, 1);
+        ot_store **box = luaL_testudata(L, -1, OT_L_DB);
+        if (!box || !*box) {
+            lua_pushvalue(L, -1);
+            lua_pushnil(L);
+            lua_rawset(L, -4);                              /* leaves the set */
+            continue;
+        }
+        ot_err e;
+        int r = ot_store_settle(*box, code == OT_OK && rc == OT_OK, &e);
+        if (r != OT_OK && rc == OT_OK)
+            rc = ot_err_set(err, r, "the script's writes were not kept: %s", e.msg);
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
 static int entry(lua_State *L)
 {
     call_ctx *c = lua_touserdata(L, 1);
@@ -608,6 +701,19 @@ static int entry(lua_State *L)
         }
         break;
     }
+    if (c->kind != CALL_INIT) {
+        int rc = settle(c->h, c->code, c->err);
+        if (c->code == OT_OK)
+            c->code = rc;
+    }
+    return 0;
+}
+
+/* Rolls back the chunk's writes after an error that escaped entry. */
+static int entry_settle(lua_State *L)
+{
+    ot_err e;
+    settle(lua_touserdata(L, 1), OT_ESCRIPT, &e);
     return 0;
 }
 
@@ -619,7 +725,7 @@ static int enter(ot_host *h, call_ctx *c)
     int top = lua_gettop(L);
     c->h = h;
     c->code = OT_OK;
-    h->stopped = 0;
+    h->lim.stopped = 0;
     h->last_code = OT_ESCRIPT;
     ot_err_clear(c->err);
     lua_pushcfunction(L, entry);
@@ -628,8 +734,13 @@ static int enter(ot_host *h, call_ctx *c)
     if (st != LUA_OK) {
         h->last_code = OT_ESCRIPT;
         c->code = take_error(L, error_code(h, st), c->err);
+        lua_pushcfunction(L, entry_settle); /* what the chunk wrote goes with it */
+        lua_pushlightuserdata(L, h);
+        if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+            lua_pop(L, 1);
     }
     lua_settop(L, top);
+    setlocale(LC_NUMERIC, "C"); /* whatever a C module did: numbers stay locale-free */
     return c->code;
 }
 
@@ -650,7 +761,7 @@ static int check_asof(const char *s, ot_err *err)
 
 int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
 {
-    static const ot_host_opts defaults = {NULL, NULL, 0, 0, 0, NULL};
+    static const ot_host_opts defaults = {NULL, NULL, 0, 0, 0, NULL, 0};
     if (!o)
         o = &defaults;
     if (o->as_of && check_asof(o->as_of, err) != OT_OK)
@@ -658,16 +769,16 @@ int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
     ot_host *h = calloc(1, sizeof *h);
     if (!h)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
-    h->limit = o->mem_limit;
-    h->timeout = o->timeout > 0 ? o->timeout : 0;
+    h->lim.cap = o->mem_limit;
+    h->lim.timeout = o->timeout > 0 ? o->timeout : 0;
+    h->lim.what = "script";
     h->sandbox = o->sandbox;
-    h->L = lua_newstate(host_alloc, h);
+    h->L = ot_limit_newstate(&h->lim);
     if (!h->L) {
-        int code = h->limit ? OT_ELIMIT : OT_ENOMEM;
+        int code = h->lim.cap ? OT_ELIMIT : OT_ENOMEM;
         free(h);
         return ot_err_set(err, code, "cannot create a Lua state");
     }
-    *(ot_host **)lua_getextraspace(h->L) = h;
     ot_err e;
     call_ctx c = {.kind = CALL_INIT, .opts = o, .err = &e};
     if (enter(h, &c) != OT_OK) {
@@ -724,10 +835,10 @@ size_t ot_host_complete(ot_host *h, const char *line, ot_host_complete_fn fn, vo
 
 size_t ot_host_mem_used(const ot_host *h)
 {
-    return h ? h->used : 0;
+    return h ? atomic_load(&h->lim.used) : 0;
 }
 
 size_t ot_host_mem_peak(const ot_host *h)
 {
-    return h ? h->peak : 0;
+    return h ? atomic_load(&h->lim.peak) : 0;
 }

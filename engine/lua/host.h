@@ -8,8 +8,9 @@
  * back in ot_err: the message is "chunk:LINE: message" followed by a
  * traceback, and the code is the engine code of an ontrack error raised
  * inside the script (OT_EDATA, OT_ENOTFOUND, OT_EIO, OT_ELOCKED), OT_ELIMIT
- * for a time or memory limit, else OT_ESCRIPT.  Not thread-safe: one host per
- * thread.
+ * for a time or memory limit, else OT_ESCRIPT.  Unless commit_partial, a
+ * chunk's database writes are kept only when it succeeds (a failed commit is
+ * its error).  Not thread-safe: one host per thread.
  */
 #ifndef OT_LUA_HOST_H
 #define OT_LUA_HOST_H
@@ -28,12 +29,19 @@ typedef struct ot_host_opts {
     double timeout;      /* seconds of run time per chunk; 0 = none */
     size_t mem_limit;    /* bytes of Lua + engine memory; 0 = none */
     int sandbox;         /* 1 = job scripts: no os.execute, os.exit, io.popen,
-                            os.tmpname, package.loadlib, C modules, require of files,
-                            debug library or binary chunks, and files (io.*, os.remove,
-                            os.rename, loadfile, dofile, ot.open, db:import) only
-                            inside files_dir */
+                            os.tmpname, os.setlocale, package.loadlib/searchpath, C
+                            modules, debug library or binary chunks (each refused by
+                            name: "os.execute is not available in a job script
+                            (sandbox; see docs/security.md)"); files (io.*, os.remove,
+                            os.rename, loadfile, dofile, require, ot.open, db:import)
+                            only inside files_dir */
     const char *files_dir; /* sandbox: the folder scripts may read and write in (it
-                              must exist); NULL = no files at all */
+                              must exist); NULL = no files at all.  require finds
+                              Lua files (text) only there. */
+    int commit_partial;  /* 0 (default): each chunk (a script, a REPL statement) is one
+                            transaction per database it writes: committed when the chunk
+                            succeeds, rolled back when it fails.  1: every write commits
+                            at once (the old behaviour, --commit-partial). */
 } ot_host_opts;
 
 /* Creates a host with the standard libraries (an allow-list in sandbox mode)

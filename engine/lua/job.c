@@ -1,4 +1,7 @@
-/* job.c — job files: run a sandboxed chunk, convert its table to ot_job. */
+/* job.c — job files: run a sandboxed chunk, convert its table to ot_job.
+ *
+ * The chunk runs under limits from its first instruction (limit.h): the
+ * command's --timeout and --memory, else OT_JOB_TIMEOUT and OT_JOB_MEMORY. */
 #include "lua/job.h"
 
 #include <lauxlib.h>
@@ -7,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lua/limit.h"
 #include "models/model.h" /* OT_PI_MODEL, OT_PI_CV */
 
 void ot_job_clear(ot_job *j)
@@ -167,6 +171,16 @@ static int convert(lua_State *L)
 
 int ot_job_load(const char *path, ot_job *out, ot_err *err)
 {
+    return ot_job_load_limited(path, 0, 0, out, err);
+}
+
+int ot_job_load_limited(const char *path, double timeout, size_t mem, ot_job *out, ot_err *err)
+{
+    ot_limit lim;
+    memset(&lim, 0, sizeof lim);
+    lim.timeout = timeout > 0 ? timeout : OT_JOB_TIMEOUT;
+    lim.cap = mem > 0 ? mem : OT_JOB_MEMORY;
+    lim.what = "job file";
     ot_job j;
     memset(&j, 0, sizeof j);
     int rc = OT_OK;
@@ -177,10 +191,11 @@ int ot_job_load(const char *path, ot_job *out, ot_err *err)
     }
     const char *slash = strrchr(path, '/');
     j.dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-    if (!j.dir || !(L = luaL_newstate())) {
+    if (!j.dir || !(L = ot_limit_newstate(&lim))) {
         rc = ot_err_set(err, OT_ENOMEM, "out of memory");
         goto done;
     }
+    ot_limit_arm(&lim); /* from the first instruction, the loader's too */
     /* Only the base, string, table and math libraries; then drop the base
      * functions that reach outside (files, code loading). */
     static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},     {LUA_STRLIBNAME, luaopen_string},
@@ -200,16 +215,27 @@ int ot_job_load(const char *path, ot_job *out, ot_err *err)
         rc = ot_err_set(err, OT_ENOTFOUND, "%s", lua_tostring(L, -1));
         goto done;
     }
-    if (st != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) {
-        rc = ot_err_set(err, OT_EDATA, "%s", lua_tostring(L, -1));
+    if (st == LUA_OK)
+        st = lua_pcall(L, 0, 1, 0);
+    if (st != LUA_OK) {
+        if (st == LUA_ERRMEM)
+            rc = ot_err_set(err, OT_ELIMIT, "%s: not enough memory: the job file's memory limit of "
+                            "%zu MB was reached", path, lim.cap >> 20);
+        else if (lim.stopped)
+            rc = ot_err_set(err, OT_ELIMIT, "%s: job file stopped: time limit of %g s exceeded",
+                            path, lim.timeout);
+        else
+            rc = ot_err_set(err, OT_EDATA, "%s",
+                            lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error object)");
         goto done;
     }
     /* stack: result */
     lua_pushcfunction(L, convert);
     lua_pushlightuserdata(L, &j);
     lua_pushvalue(L, -3);
-    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
-        rc = ot_err_set(err, OT_EDATA, "%s: %s", path, lua_tostring(L, -1));
+    if ((st = lua_pcall(L, 2, 0, 0)) != LUA_OK) {
+        rc = ot_err_set(err, st == LUA_ERRMEM ? OT_ELIMIT : OT_EDATA, "%s: %s", path,
+                        lua_tostring(L, -1) ? lua_tostring(L, -1) : "not enough memory");
         goto done;
     }
 done:

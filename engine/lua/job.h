@@ -2,7 +2,8 @@
  *
  * A job file names what a scheduled run projects and writes (DESIGN.md "Job
  * files").  ot_job_load runs it in a fresh state with only the safe standard
- * functions (no io, no os.execute, no require, no load of binary chunks) and
+ * functions (no io, no os.execute, no require, no load of binary chunks),
+ * under a time and memory limit from its first instruction, and
  * converts the returned table into an ot_job with every path made relative
  * to the job file's directory.  The CLI uses this without seeing lua.h.
  */
@@ -38,6 +39,12 @@ typedef struct ot_job {
  * for a syntax error, a runtime error, a non-table result or a field of the
  * wrong type (the message names the field and what was expected). */
 int ot_job_load(const char *path, ot_job *out, ot_err *err);
+/* The same under limits (0 = the defaults below): the job file's chunk stops
+ * with "job file stopped: time limit of S s exceeded" or runs out of memory
+ * at the cap, then OT_ELIMIT.  ot_job_load uses the defaults. */
+#define OT_JOB_TIMEOUT 10.0          /* seconds */
+#define OT_JOB_MEMORY ((size_t)64 << 20) /* bytes */
+int ot_job_load_limited(const char *path, double timeout, size_t mem, ot_job *out, ot_err *err);
 /* Frees what *j owns and zeroes it; accepts NULL. */
 void ot_job_clear(ot_job *j);
 

@@ -73,6 +73,21 @@ ot_store *ot_l_checkdb(lua_State *L, int arg)
     return *box;
 }
 
+/* When the host runs each chunk as one transaction (OT_L_REG_HELD), the
+ * store at idx (a box just opened) joins it: its writes wait for the chunk's
+ * end, and the host commits or rolls them back. */
+static void hold(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_HELD) == LUA_TTABLE) {
+        ot_store_hold(*(ot_store **)lua_touserdata(L, idx));
+        lua_pushvalue(L, idx);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, -3);
+    }
+    lua_pop(L, 1);
+}
+
 /* ot.open(path [, {readonly = true}]) -> db, creating the file unless
  * readonly. */
 static int l_open(lua_State *L)
@@ -91,6 +106,7 @@ static int l_open(lua_State *L)
     ot_err_clear(&e);
     if (ot_store_open(path, ro ? OT_STORE_READONLY : OT_STORE_CREATE, box, &e) != OT_OK)
         return ot_l_error(L, &e);
+    hold(L, -1);
     return 1;
 }
 
@@ -117,6 +133,7 @@ static void pushdefault(lua_State *L)
     if (ot_store_open(path, OT_STORE_CREATE, box, &e) != OT_OK)
         ot_l_error(L, &e);
     lua_remove(L, -2);                         /* [box] */
+    hold(L, -1);
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBOBJ);
 }
@@ -137,12 +154,17 @@ static int l_db(lua_State *L)
 }
 
 /* db:close(): closes now (later uses raise "database is closed"); __gc and
- * __close do the same. */
+ * __close do the same.  In a chunk run as one transaction, closing commits
+ * what the chunk wrote to this database (docs/reliability.md). */
 static int m_close(lua_State *L)
 {
     ot_store **box = luaL_checkudata(L, 1, OT_L_DB);
+    ot_err e;
+    int rc = ot_store_settle(*box, 1, &e); /* held: closing keeps what was written */
     ot_store_close(*box);
     *box = NULL;
+    if (rc != OT_OK)
+        return ot_l_error(L, &e);
     return 0;
 }
 

@@ -34,6 +34,10 @@
 #define OT_L_REG_ERRCODE "ontrack.errcode"/* and its OT_E* code */
 #define OT_L_REG_FILES "ontrack.files"    /* sandbox: the one folder scripts may use
                                              (resolved), false for none; absent = any */
+#define OT_L_REG_HELD "ontrack.held"      /* the host runs each chunk as one transaction:
+                                             the set of db boxes opened, or absent */
+#define OT_L_REG_MTALLOC "ontrack.mt_alloc" /* true when the state's allocator is
+                                               thread-safe (engine threads may use it) */
 
 /* Opens the library: returns 1 with the module table on the stack. */
 int luaopen_ontrack(lua_State *L);

@@ -371,6 +371,7 @@ typedef struct proj_ctx {
     mem_series *mem;       /* GC-owned array */
     size_t nmem;
     ot_alloc alloc;        /* the state's: working memory counts against the host's cap */
+    int mt_alloc;          /* alloc is thread-safe (OT_L_REG_MTALLOC) */
 } proj_ctx;
 
 /* ot_source_fn: the series given in Lua, then the database. */
@@ -448,6 +449,10 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c)
     memset(c, 0, sizeof *c);
     ot_proj_opts_init(&c->po);
     c->alloc = ot_l_alloc(L);
+    /* the host's allocator is thread-safe: parallel work counts against its cap */
+    c->mt_alloc = lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_MTALLOC) == LUA_TBOOLEAN &&
+                  lua_toboolean(L, -1);
+    lua_pop(L, 1);
     const char *as_of = NULL;
     int has_db = 0, has_series = 0;
     if (!lua_isnoneornil(L, arg)) {
@@ -523,15 +528,16 @@ static const ot_target *gather_targets(lua_State *L, int arg, size_t *n)
 }
 
 /* Runs the projections of n targets into out (C only: no Lua call).  A list
- * read from the database alone runs on every core with malloc'd working
- * memory; otherwise one thread works through the state's allocator (which is
- * not thread-safe), so the memory counts against the host's cap. */
+ * read from the database alone runs on every core; its working memory comes
+ * from the state's allocator when that is thread-safe (the host's, which
+ * counts against the script's cap), else from malloc.  Otherwise one thread
+ * works through the state's allocator. */
 static int run_projections(proj_ctx *c, const ot_target *t, size_t n, ot_projection *out,
                            ot_err *e)
 {
     int many = n > 1 && c->nmem == 0;
     c->po.threads = many ? 0 : 1;
-    c->po.alloc = many ? NULL : &c->alloc;
+    c->po.alloc = many && !c->mt_alloc ? NULL : &c->alloc;
     if (c->st)
         ot_store_view_init(&c->view, c->st, c->days, NULL);
     int rc = n == 1 ? ot_project_target(t, src_read, c, &c->po, out, e)

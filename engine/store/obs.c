@@ -625,6 +625,16 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
         goto done;
     }
 
+    /* Bounds on what the file says: a crafted span or ord must not make us
+     * allocate gigabytes (no stored series spans more than 10,000 years of days). */
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].span < 1 || rows[i].span > 2 ||
+            (int64_t)rows[n - 1].ord - (int64_t)rows[0].ord + 2 > OT_STORE_SPAN_MAX) {
+            rc = ot_err_set(err, OT_EDATA, "%s: observations of '%s' out of bounds (period %lld, "
+                            "span %d): the database is damaged", st->path, key,
+                            (long long)rows[i].ord, rows[i].span);
+            goto done;
+        }
     ot_ord start = rows[0].ord - (rows[0].span - 1);
     size_t len = (size_t)(rows[n - 1].ord - start) + 1;
     if (!(r = ot_series_new(a, f, start, len, err))) {

@@ -224,9 +224,91 @@ fail:
     return rc;
 }
 
+/* ---- a file ontrack did not make ------------------------------------------- */
+
+/* SQLite's own defences against a crafted file: no writes to the schema
+ * through SQL (DEFENSIVE), and no function with side effects or of unknown
+ * safety run from the schema (trusted_schema off). */
+static int harden(ot_store *st, const char *path, ot_err *err)
+{
+    int on = -1;
+    sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on);
+    sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    if (on != 1)
+        return ot_err_set(err, OT_EIO, "%s: cannot turn on SQLite's defensive mode", path);
+    return exec(st, "PRAGMA trusted_schema = OFF", path, err);
+}
+
+/* Only views and triggers run queries of the file's own choosing (a
+ * recursive one hangs every read), and a view can stand in for one of our
+ * tables.  So the file's views and triggers must be exactly those the
+ * migrations make, text for text, and every table and view they make must
+ * be there with its type: the migrations are replayed into a private
+ * in-memory database and the two schemas compared.  OT_EDATA naming the
+ * first stranger. */
+static const char SQL_SCHEMA[] = "SELECT type, name, sql FROM sqlite_schema "
+                                 "WHERE type IN ('view', 'trigger', 'table') ORDER BY name";
+
+static int check_schema(ot_store *st, ot_err *err)
+{
+    sqlite3 *ref = NULL;
+    sqlite3_stmt *q = NULL, *r = NULL;
+    int rc = OT_OK;
+    if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        rc = ot_err_set(err, OT_ENOMEM, "%s: out of memory checking the schema", st->path);
+        goto done;
+    }
+    for (int v = 0; v < OT_STORE_SCHEMA_VERSION; v++)
+        if (sqlite3_exec(ref, migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
+            rc = ot_err_set(err, OT_EIO, "checking the schema: %s", sqlite3_errmsg(ref));
+            goto done;
+        }
+    if (sqlite3_prepare_v2(ref, "SELECT type, sql FROM sqlite_schema WHERE name = ?1", -1, &r,
+                           NULL) != SQLITE_OK) {
+        rc = ot_err_set(err, OT_EIO, "checking the schema: %s", sqlite3_errmsg(ref));
+        goto done;
+    }
+    int s = sqlite3_prepare_v2(st->db, SQL_SCHEMA, -1, &q, NULL);
+    if (s != SQLITE_OK) {
+        rc = store_sqlerr(st, s, "checking the schema", err);
+        goto done;
+    }
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(q, 0);
+        const char *name = (const char *)sqlite3_column_text(q, 1);
+        const char *sql = (const char *)sqlite3_column_text(q, 2);
+        if (!type || !name)
+            continue;
+        sqlite3_bind_text(r, 1, name, -1, SQLITE_TRANSIENT);
+        int known = sqlite3_step(r) == SQLITE_ROW;
+        const char *rtype = known ? (const char *)sqlite3_column_text(r, 0) : NULL;
+        const char *rsql = known ? (const char *)sqlite3_column_text(r, 1) : NULL;
+        int same = known && rtype && strcmp(rtype, type) == 0 &&
+                   (strcmp(type, "table") == 0 || (sql && rsql && strcmp(sql, rsql) == 0));
+        int stranger = strcmp(type, "table") == 0 ? known && !same : !same;
+        sqlite3_reset(r);
+        if (stranger) {
+            rc = ot_err_set(err, OT_EDATA,
+                            "%s: the %s '%s' is not one ontrack makes: the database was changed "
+                            "outside ontrack, refused (docs/security.md)",
+                            st->path, type, name);
+            goto done;
+        }
+    }
+    if (s != SQLITE_DONE)
+        rc = store_sqlerr(st, s, "checking the schema", err);
+done:
+    sqlite3_finalize(q);
+    sqlite3_finalize(r);
+    sqlite3_close(ref);
+    return rc;
+}
+
 /* ---- open and close ----------------------------------------------------- */
 
-/* A WAL database in a file or folder this process may not write cannot be
+/* A WAL database in a file or folder this process may not write (the file
+ * itself writable or not) cannot be
  * read the ordinary way: SQLite must first create its -shm file and reports
  * SQLITE_READONLY (_CANTINIT and kin) instead.  Then the file is reopened
  * read-only as an immutable URI, so reads still work and writes fail with
@@ -235,8 +317,9 @@ fail:
 static int reopen_immutable(ot_store *st, const char *path, int *reopened, ot_err *err)
 {
     *reopened = 0;
-    if (sqlite3_db_readonly(st->db, "main") != 1 ||
-        (sqlite3_exec(st->db, "PRAGMA user_version", NULL, NULL, NULL) & 0xff) != SQLITE_READONLY)
+    /* a writable file in a folder this process cannot write gives
+     * SQLITE_READONLY_DIRECTORY or _CANTINIT here just the same */
+    if ((sqlite3_exec(st->db, "PRAGMA user_version", NULL, NULL, NULL) & 0xff) != SQLITE_READONLY)
         return OT_OK;
     size_t n = strlen(path);
     char *uri = malloc(3 * n + sizeof "file:?immutable=1");
@@ -290,6 +373,8 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
         goto fail;
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, 5000);
+    if ((rc = harden(st, path, err)))
+        goto fail;
     if ((rc = exec(st, "PRAGMA foreign_keys = ON", path, err)))
         goto fail;
     if (!st->readonly && !immutable && (rc = exec(st, "PRAGMA journal_mode = WAL", path, err)))
@@ -299,6 +384,8 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
     if ((rc = exec(st, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384", path, err)))
         goto fail;
     if ((rc = migrate(st, err)))
+        goto fail;
+    if ((rc = check_schema(st, err)))
         goto fail;
     if ((rc = exec(st,
                    "CREATE TEMP TABLE put_seen(import_id INTEGER, series_id INTEGER, "
@@ -352,16 +439,27 @@ static void forget(ot_store *st)
     st->nseen = 0;
 }
 
+/* In a held store (ot_store_hold) a begin is a savepoint inside the outer
+ * transaction, which the first begin opens; otherwise BEGIN IMMEDIATE. */
 int ot_store_begin(ot_store *st, ot_err *err)
 {
-    if (!sqlite3_get_autocommit(st->db))
+    if (st->held ? st->sp : !sqlite3_get_autocommit(st->db))
         return ot_err_set(err, OT_EINVAL, "a transaction is already open");
     if (st->readonly)
         return ot_err_set(err, OT_EINVAL, "%s is open read-only", st->path);
     forget(st);
-    int rc = exec(st, "BEGIN IMMEDIATE", "starting a transaction", err);
+    int rc = OT_OK;
+    if (sqlite3_get_autocommit(st->db))
+        rc = exec(st, "BEGIN IMMEDIATE", "starting a transaction", err);
     if (rc)
         return rc;
+    if (st->held) {
+        if ((rc = exec(st, "SAVEPOINT ot_w", "starting a transaction", err))) {
+            ot_store_settle(st, 0, NULL);
+            return rc;
+        }
+        st->sp = 1;
+    }
     sqlite3_stmt *q = store_stmt(st, S_SERIES_MAX, SQL_SERIES_MAX, err);
     int s = q ? sqlite3_step(q) : SQLITE_ERROR;
     if (s == SQLITE_ROW)
@@ -377,7 +475,7 @@ int ot_store_begin(ot_store *st, ot_err *err)
 
 int ot_store_commit(ot_store *st, ot_err *err)
 {
-    if (sqlite3_get_autocommit(st->db))
+    if (st->held ? !st->sp : sqlite3_get_autocommit(st->db))
         return ot_err_set(err, OT_EINVAL, "no transaction is open");
     int rc = store_flush(st, err);
     if (!rc)
@@ -385,9 +483,11 @@ int ot_store_commit(ot_store *st, ot_err *err)
     if (!rc && st->nseen > 0)
         rc = exec(st, "DELETE FROM temp.put_seen", "committing", err);
     if (!rc)
-        rc = exec(st, "COMMIT", "committing", err);
+        rc = exec(st, st->held ? "RELEASE ot_w" : "COMMIT", "committing", err);
     if (rc)
         ot_store_rollback(st);
+    else
+        st->sp = 0;
     st->nseen = 0;
     st->fresh_after = INT64_MAX;
     store_drop_pending(st);
@@ -397,15 +497,47 @@ int ot_store_commit(ot_store *st, ot_err *err)
 
 void ot_store_rollback(ot_store *st)
 {
-    if (!sqlite3_get_autocommit(st->db))
+    if (st->held) {
+        if (st->sp && !sqlite3_get_autocommit(st->db))
+            sqlite3_exec(st->db, "ROLLBACK TO ot_w; RELEASE ot_w", NULL, NULL, NULL);
+        st->sp = 0;
+    } else if (!sqlite3_get_autocommit(st->db)) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    }
     forget(st);
 }
 
+void ot_store_hold(ot_store *st)
+{
+    if (st)
+        st->held = 1;
+}
+
+int ot_store_held(const ot_store *st)
+{
+    return st && st->held;
+}
+
+int ot_store_settle(ot_store *st, int commit, ot_err *err)
+{
+    if (!st || sqlite3_get_autocommit(st->db))
+        return OT_OK;
+    if (st->sp)
+        ot_store_rollback(st); /* a begin left open: its writes are not whole */
+    int rc = OT_OK;
+    if (commit)
+        rc = exec(st, "COMMIT", "committing the script's writes", err);
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    forget(st);
+    return rc;
+}
+
+/* A write function's own transaction when the caller has none open. */
 int store_wbegin(ot_store *st, int *own, ot_err *err)
 {
     *own = 0;
-    if (!sqlite3_get_autocommit(st->db))
+    if (st->held ? st->sp : !sqlite3_get_autocommit(st->db))
         return OT_OK;
     int rc = ot_store_begin(st, err);
     *own = rc == OT_OK;
@@ -713,6 +845,11 @@ static int list_keys(ot_store *st, const char *pattern, int stats, ot_key_fn fn,
         ot_key_info ki;
         memset(&ki, 0, sizeof ki);
         ki.key = (const char *)sqlite3_column_text(q, 0);
+        if (!ki.key) {
+            sqlite3_reset(q);
+            return ot_err_set(err, OT_EDATA, "%s: a series without a key: the database is damaged",
+                              st->path);
+        }
         ki.name = (const char *)sqlite3_column_text(q, 1);
         ki.unit = (const char *)sqlite3_column_text(q, 2);
         const char *f = (const char *)sqlite3_column_text(q, 3);

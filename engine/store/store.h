@@ -79,6 +79,18 @@ int ot_store_commit(ot_store *st, ot_err *err);
 /* ROLLBACK; does nothing when no transaction is open. */
 void ot_store_rollback(ot_store *st);
 
+/* Holds every later write of st in one outer transaction (a script run as a
+ * whole: docs/reliability.md).  The first write opens it with BEGIN IMMEDIATE;
+ * from then on begin/commit/rollback are a savepoint inside it, and nothing
+ * is committed until ot_store_settle.  Stays in force until close. */
+void ot_store_hold(ot_store *st);
+/* Whether st is held (ot_store_hold). */
+int ot_store_held(const ot_store *st);
+/* Ends the outer transaction of a held store: COMMIT when commit is nonzero,
+ * else ROLLBACK; OT_OK when none is open.  On a failed COMMIT everything is
+ * rolled back and the error returned (OT_ELOCKED, OT_EIO). */
+int ot_store_settle(ot_store *st, int commit, ot_err *err);
+
 /* ---- series metadata --------------------------------------------------- */
 
 /* A series' aggregation over time is core's ot_agg (core/ops.h): OT_AGG_SUM

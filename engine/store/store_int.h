@@ -83,10 +83,16 @@ typedef struct stats_acc {
     uint8_t dirty;     /* changed since last written */
 } stats_acc;
 
+/* The most periods one stored series may span (10,000 years of days):
+ * anything longer read from a file is damage, not data. */
+#define OT_STORE_SPAN_MAX ((int64_t)3660000)
+
 struct ot_store {
     sqlite3 *db;
     char *path;
     int readonly;
+    int held;          /* ot_store_hold: writes wait in an outer transaction */
+    int sp;            /* held: a begin (savepoint ot_w) is open inside it */
     sqlite3_stmt *stmt[S_COUNT];
     /* the last key put_obs resolved: bulk imports repeat one key for many rows */
     char *last_key;

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_int.h" /* the connection, to check its defences */
 
 /* Exact comparison of doubles (cmocka 1.1 has none for double). */
 #define assert_num(a, b) assert_num_at((a), (b), __FILE__, __LINE__)
@@ -188,6 +189,69 @@ static void test_store_second_writer_locked(void **state)
     unlink(aux);
     snprintf(aux, sizeof aux, "%s-shm", path);
     unlink(aux);
+}
+
+/* A held store (a script run as one transaction): writes wait in an outer
+ * transaction, a rolled-back begin undoes only its own writes, settle
+ * commits or rolls back everything; other connections see nothing before. */
+static void test_store_hold_settle(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/test_store_hold_%d.db", ONTRACK_TEST_TMP, (int)getpid());
+    unlink(path);
+    ot_store *a = NULL, *b = NULL;
+    ot_err err;
+    assert_int_equal(ot_store_open(path, OT_STORE_CREATE, &a, &err), OT_OK);
+    assert_int_equal(ot_store_open(path, 0, &b, &err), OT_OK);
+    ot_store_hold(a);
+    assert_true(ot_store_held(a));
+    put(a, "k", OT_MEASURE_VALUE, month(2023, 1), 1, OT_VINTAGE_NONE); /* its own savepoint */
+    assert_int_equal(ot_store_begin(a, &err), OT_OK);
+    put(a, "k", OT_MEASURE_VALUE, month(2023, 2), 2, OT_VINTAGE_NONE);
+    ot_store_rollback(a);                                  /* undoes February only */
+    ot_series *s = read_asof(a, "k", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(s->n, 1);                              /* a reads its own write */
+    ot_series_free(s);
+    s = NULL;
+    ot_read_opts ro = OT_READ_OPTS_INIT;
+    assert_int_equal(ot_store_read(b, "k", &ro, NULL, &s, &err), OT_ENOTFOUND); /* b: nothing yet */
+    assert_int_equal(ot_store_settle(a, 1, &err), OT_OK);
+    s = read_asof(b, "k", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(s->n, 1);                              /* committed */
+    ot_series_free(s);
+    put(a, "k", OT_MEASURE_VALUE, month(2023, 3), 3, OT_VINTAGE_NONE);
+    assert_int_equal(ot_store_settle(a, 0, &err), OT_OK);  /* rolled back */
+    s = read_asof(a, "k", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    assert_int_equal(s->n, 1);
+    ot_series_free(s);
+    assert_int_equal(ot_store_settle(a, 1, &err), OT_OK);  /* nothing open: a no-op */
+    ot_store_close(b);
+    ot_store_close(a);
+    char aux[600];
+    unlink(path);
+    snprintf(aux, sizeof aux, "%s-wal", path);
+    unlink(aux);
+    snprintf(aux, sizeof aux, "%s-shm", path);
+    unlink(aux);
+}
+
+/* Every connection has SQLite's defences on: defensive mode and no trusted
+ * schema (docs/security.md, "The database file"). */
+static void test_store_defences(void **state)
+{
+    ot_store *st = *state;
+    int on = -1;
+    assert_int_equal(sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, -1, &on), SQLITE_OK);
+    assert_int_equal(on, 1);
+    on = -1;
+    assert_int_equal(sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, -1, &on), SQLITE_OK);
+    assert_int_equal(on, 0);
+    /* defensive: the schema cannot be written through SQL */
+    sqlite3_exec(st->db, "PRAGMA writable_schema = ON", NULL, NULL, NULL);
+    assert_int_not_equal(sqlite3_exec(st->db, "UPDATE sqlite_schema SET sql = '' WHERE name = 'obs'",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
 }
 
 static void test_store_transaction_misuse(void **state)
@@ -870,6 +934,8 @@ int main(void)
         cmocka_unit_test(test_store_open_creates_and_migrates),
         cmocka_unit_test(test_store_readonly_refuses_writes),
         cmocka_unit_test(test_store_second_writer_locked),
+        cmocka_unit_test(test_store_hold_settle),
+        cmocka_unit_test_setup_teardown(test_store_defences, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_transaction_misuse, setup, teardown),
         cmocka_unit_test(test_store_measure_names),
         cmocka_unit_test_setup_teardown(test_store_meta_put_get_update, setup, teardown),

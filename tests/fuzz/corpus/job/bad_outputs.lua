@@ -1,0 +1,1 @@
+return {outputs = {1, 2}, scripts = "x.lua"}

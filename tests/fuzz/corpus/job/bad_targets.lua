@@ -1,0 +1,1 @@
+return {targets = 1}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Every script run is all or nothing (docs/reliability.md): `run`, each job
+# script and each REPL statement is one transaction per database it writes,
+# committed only when it succeeds; --commit-partial restores write-by-write.
+. "$SRC/tests/cli/lib.sh"
+run 0 init
+count() { sql "SELECT count(*) FROM observations WHERE key = '$1'"; }
+
+# ---- run: a put, then an error ---------------------------------------------
+cat > putfail.lua <<'LUA'
+local db = ot.db()
+db:put(ot.series{key = "a.x", freq = "M", start = "2023-01", values = {1, 2, 3}})
+assert(#db:series("a.x") == 3)          -- the script sees its own write
+error("late failure")
+LUA
+run 1 run putfail.lua
+has_err "late failure"
+eq "$(count a.x)" 0 "a failed script's put"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'a.x'")" 0 "a failed script's series"
+run 1 run --commit-partial putfail.lua
+eq "$(count a.x)" 3 "--commit-partial keeps the put"
+
+# a put that fails inside pcall is undone alone; the script's other puts stay
+cat > pcallput.lua <<'LUA'
+local db = ot.db()
+db:put(ot.series{key = "b.ok", freq = "M", start = "2023-01", values = {1, 2}})
+local ok = pcall(db.put, db, ot.series{key = "b.bad", freq = "M", start = "2023-01", values = {1}},
+                 {vintage = "not a date"})
+assert(not ok)
+print("done")
+LUA
+run 0 run pcallput.lua
+eq "$(count b.ok)" 2 "a successful script's put"
+eq "$(count b.bad)" 0 "a failed put"
+
+# a stopped script keeps nothing, nor does one over its memory limit
+cat > putloop.lua <<'LUA'
+ot.db():put(ot.series{key = "c.x", freq = "M", start = "2023-01", values = {1}}, {vintage = "2099-01-01"})
+while true do pcall(function() while true do end end) end
+LUA
+run 1 run --timeout 1 putloop.lua
+eq "$(count c.x)" 0 "a stopped script's put"
+cat > putmem.lua <<'LUA'
+ot.db():put(ot.series{key = "c.m", freq = "M", start = "2023-01", values = {1}})
+local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 1000) .. i end
+LUA
+run 1 run --memory 32 putmem.lua
+eq "$(count c.m)" 0 "a script over its memory limit"
+
+# ot.open databases are held too; db:close() commits that database early
+cat > other.lua <<'LUA'
+local a = ot.open("other.db")
+a:put(ot.series{key = "o.x", freq = "Y", start = 2020, values = {1}})
+local b = ot.open("closed.db")
+b:put(ot.series{key = "o.y", freq = "Y", start = 2020, values = {1}})
+b:close()
+error("after close")
+LUA
+run 1 run other.lua
+eq "$(sqlite3 other.db "SELECT count(*) FROM observations")" 0 "ot.open database of a failed script"
+eq "$(sqlite3 closed.db "SELECT count(*) FROM observations")" 1 "closed before the failure"
+
+# ---- job: a script that puts with a future vintage, then loops -------------
+mkdir jobs
+cp putloop.lua jobs/putloop.lua
+echo 'return {name = "loop", scripts = {"putloop.lua"}}' > jobs/loop.lua
+run 1 job run jobs/loop.lua --timeout 1
+eq "$(count c.x)" 0 "a failed job's put"
+eq "$(sql "SELECT count(*) FROM observations WHERE vintage > '2098-01-01'")" 0 "no 2099 vintage"
+eq "$(sql "SELECT status FROM runs WHERE job = 'loop'")" failed "the run is failed"
+
+# ---- REPL: each statement ----------------------------------------------------
+OUT=$(printf '%s\n' \
+  'db = ot.db()' \
+  'db:put(ot.series{key = "r.kept", freq = "Y", start = 2020, values = {1}})' \
+  'db:put(ot.series{key = "r.lost", freq = "Y", start = 2020, values = {1}}); error("boom")' \
+  'print(#db:series("r.kept"), pcall(db.series, db, "r.lost"))' \
+  | "$ONTRACK" repl 2>&1)
+grep -qF "boom" <<<"$OUT" || fail "repl: $OUT"
+grep -qF "1	false" <<<"$OUT" || fail "repl: the failed statement's put is visible: $OUT"
+eq "$(count r.kept)" 1 "a REPL statement that succeeded"
+eq "$(count r.lost)" 0 "a REPL statement that failed"
+
+# ---- the job lock is keyed by the database's real path ---------------------------
+mkdir lk && ln -s "$T/lk/j.db" lk/link.db
+"$ONTRACK" --db lk/j.db init >/dev/null
+echo 'local t = os.clock() while os.clock() - t < 2 do end' > jobs/slow.lua
+echo 'return {name = "slow", scripts = {"slow.lua"}}' > jobs/slowjob.lua
+"$ONTRACK" --db lk/j.db job run jobs/slowjob.lua --quiet 2>/dev/null &
+pid=$!
+sleep 0.7
+run 75 --db lk/link.db job run jobs/slowjob.lua
+has_err "job 'slow' is running"
+wait $pid || fail "the first run of the slow job failed"
+eq "$(sqlite3 lk/j.db "SELECT group_concat(status) FROM runs WHERE job = 'slow'")" ok \
+   "the first run (not marked failed by the second)"
+
+done_ok
