@@ -57,7 +57,7 @@ eq "$(sqlite3 two.db "SELECT count(*) FROM obs")" 0 "one transaction across work
 
 # a progress line on a terminal (after $ONTRACK_PROGRESS_AFTER seconds, 2 by default), none otherwise
 : "${PTYDRIVE:?set PTYDRIVE to the ptydrive binary}"
-awk 'BEGIN { print "series,period,value"; for (i = 0; i < 200000; i++) printf "p%d,%d-%02d,%d\n", int(i / 240), 2000 + int(i % 240 / 12), i % 12 + 1, i }' > big.csv
+awk 'BEGIN { print "series,period,value"; for (i = 0; i < 50000; i++) printf "p%d,%d-%02d,%d\n", int(i / 240), 2000 + int(i % 240 / 12), i % 12 + 1, i }' > big.csv
 printf 'expect importing big.csv:\nwait\n' > bar.pty
 ONTRACK_PROGRESS_AFTER=0 "$PTYDRIVE" bar.pty "$ONTRACK" --db bar.db import big.csv >/dev/null 2>bar.err || { cat bar.err; fail "no progress line on a terminal"; }
 ONTRACK_PROGRESS_AFTER=0 run 0 --db bar2.db import big.csv
