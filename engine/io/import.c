@@ -87,12 +87,12 @@ void ot_import_errors_print(const ot_import_errors *errs, FILE *f)
 enum col {
     C_SERIES, C_PERIOD, C_VALUE, C_MEASURE, C_UNIT, C_VINTAGE, C_SOURCE, C_YEAR, C_KIND,
     C_OP, C_REF, C_TOLERANCE, C_LABEL, C_SHAPE, C_NAME, C_NAME_EN, C_REGION, C_FREQ, C_AGG,
-    C_ALIASES, C_NCOLS
+    C_RELEASE_LAG, C_ALIASES, C_NCOLS
 };
 static const char *const col_names[C_NCOLS] = {
     "series", "period", "value",     "measure", "unit",  "vintage", "source",
     "year",   "kind",   "op",        "ref",     "tolerance", "label", "shape",
-    "name",   "name_en", "region",   "freq",    "agg",   "aliases"};
+    "name",   "name_en", "region",   "freq",    "agg",     "release_lag", "aliases"};
 
 #define B(c) (1u << (c))
 /* Columns each format accepts and requires (wide has its own rule). */
@@ -112,10 +112,10 @@ static const struct {
                            "shape, unit"},
     [OT_FORMAT_SERIES] = {B(C_SERIES) | B(C_NAME) | B(C_NAME_EN) | B(C_REGION) | B(C_UNIT) |
                               B(C_FREQ) | B(C_KIND) | B(C_AGG) | B(C_SHAPE) | B(C_SOURCE) |
-                              B(C_ALIASES),
+                              B(C_RELEASE_LAG) | B(C_ALIASES),
                           B(C_SERIES) | B(C_NAME),
                           "series, name, name_en, region, unit, freq, kind, agg, shape, source, "
-                          "aliases"},
+                          "release_lag, aliases"},
 };
 
 static int col_id(const char *name)
@@ -670,6 +670,15 @@ static void series_row(ctx *c)
                 io_shown(s, sb, sizeof sb));
         else
             m.agg = (ot_agg)a;
+    }
+    if ((s = opt(c, C_RELEASE_LAG))) { /* days after the period's end, docs/storage.md */
+        char *end;
+        long d = strtol(s, &end, 10);
+        if (end == s || *end || d < 0 || d > 3660)
+            io_bad(c, colno(c, C_RELEASE_LAG), "expected a release lag in days (0..3660), found '%s'",
+                io_shown(s, sb, sizeof sb));
+        else
+            m.release_lag = (int)d;
     }
     if (c->errs->count != before || !io_writing(c))
         return;

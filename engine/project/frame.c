@@ -86,7 +86,8 @@ static void fill(frame *f, const ot_series *s, int m, int32_t cut_day)
  * implied levels from yoy (val = last year's val × (1 + yoy/100)), period
  * values from ytd (from_ytd, a Jan–Feb ytd on February), ytd from period
  * values (running sums across a covered January), ytd growth from ytd levels
- * and, for stocks, ytd growth as the growth over last December. */
+ * and, for stocks, the yoy from levels a year apart (when not published) and
+ * ytd growth as the growth over last December. */
 static void derive(frame *f)
 {
     int P = f->P;
@@ -100,6 +101,12 @@ static void derive(frame *f)
                 val[j - 1] = prev * (1 + yoy[j - 1] / 100);
         }
         if (f->kind == OT_KIND_STOCK) {
+            /* a stock's yoy: published, else from the levels a year apart */
+            for (int j = 1; j <= P; j++) {
+                double prev = frame_get(f, f->val, y - 1, j);
+                if (isnan(yoy[j - 1]) && val[j - 1] > 0 && prev > 0)
+                    yoy[j - 1] = (val[j - 1] / prev - 1) * 100;
+            }
             double dec = frame_get(f, f->val, y - 1, P);
             for (int j = 1; j <= P; j++)
                 if (isnan(gy[j - 1]) && !isnan(val[j - 1]) && dec > 0)

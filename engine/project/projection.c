@@ -38,6 +38,8 @@ void ot_proj_opts_init(ot_proj_opts *o)
     o->paths = OT_PROJ_PATHS;
     o->seed = 1;
     o->method = OT_PROJ_METHOD_DEFAULT;
+    o->exclude_years[0] = OT_PROJ_EXCLUDE_FROM;
+    o->exclude_years[1] = OT_PROJ_EXCLUDE_TO;
 }
 
 void ot_projection_init(ot_projection *p)
@@ -53,7 +55,9 @@ const char *ot_proj_method_resolve(const char *requested)
 {
     if (!requested || strcmp(requested, "auto") == 0)
         return ot_method_find("auto") ? "auto" : OT_PROJ_METHOD_FALLBACK;
-    if (strcmp(requested, OT_PROJ_METHOD_FALLBACK) == 0 || ot_method_find(requested))
+    if (strcmp(requested, OT_PROJ_METHOD_FALLBACK) == 0 ||
+        strcmp(requested, OT_PROJ_METHOD_CARRY) == 0 ||
+        strcmp(requested, OT_PROJ_METHOD_RATE) == 0 || ot_method_find(requested))
         return requested;
     return NULL;
 }
@@ -463,14 +467,23 @@ static int prepare(const ot_target *t, const ot_proj_opts *o, int32_t *cut, cons
         *cut = ot_period_last_day(per.freq, per.ord);
     }
     if (!(*method = ot_proj_method_resolve(o->method)))
-        return ot_err_set(err, OT_EINVAL, "unknown method '%s' (known: %s, %s)", o->method,
+        return ot_err_set(err, OT_EINVAL, "unknown method '%s' (known: %s, %s, %s, %s)",
+                          o->method, OT_PROJ_METHOD_CARRY, OT_PROJ_METHOD_RATE,
                           OT_PROJ_METHOD_FALLBACK, ot_method_names());
     if (o->intervals != OT_PI_MODEL && o->intervals != OT_PI_CV)
         return ot_err_set(err, OT_EINVAL, "intervals %d is neither model (%d) nor cv (%d)",
                           o->intervals, OT_PI_MODEL, OT_PI_CV);
-    if (o->intervals == OT_PI_CV && strcmp(*method, OT_PROJ_METHOD_FALLBACK) == 0)
+    if (o->intervals == OT_PI_CV && (strcmp(*method, OT_PROJ_METHOD_FALLBACK) == 0 ||
+                                     strcmp(*method, OT_PROJ_METHOD_CARRY) == 0 ||
+                                     strcmp(*method, OT_PROJ_METHOD_RATE) == 0))
         return ot_err_set(err, OT_EINVAL, "intervals cv are not available with method %s (use a "
-                                          "model such as auto or ets)", OT_PROJ_METHOD_FALLBACK);
+                                          "model such as auto or ets)", *method);
+    if (o->shape_years[0] > o->shape_years[1])
+        return ot_err_set(err, OT_EINVAL, "shape_years %d-%d: the first is after the last",
+                          o->shape_years[0], o->shape_years[1]);
+    if (o->exclude_years[0] > o->exclude_years[1])
+        return ot_err_set(err, OT_EINVAL, "exclude_years %d-%d: the first is after the last",
+                          o->exclude_years[0], o->exclude_years[1]);
     return OT_OK;
 }
 

@@ -39,6 +39,19 @@ typedef int (*ot_source_fn)(void *ud, const char *key, const char *measure, ot_s
  * as ot_source_fn.  Optional: NULL means "no metadata". */
 typedef int (*ot_shape_fn)(void *ud, const char *key, char *buf, size_t cap);
 
+/* A memo of the level-model points of the record (docs/methods-projection.md
+ * §6), keyed by the content of the data each point was made from, so a hit
+ * is right whatever the vintage.  Thread-safe.  ot_proj_memo_new returns new
+ * (NULL when out of memory); free with ot_proj_memo_free (accepts NULL). */
+typedef struct ot_proj_memo ot_proj_memo;
+ot_proj_memo *ot_proj_memo_new(void);
+void ot_proj_memo_free(ot_proj_memo *m);
+/* Entries held (for tests and benchmarks). */
+size_t ot_proj_memo_size(ot_proj_memo *m);
+/* The memo of the process, used when ot_proj_opts.memo is NULL: created on
+ * first use, lives until exit (an in-memory cache for one process). */
+ot_proj_memo *ot_proj_memo_default(void);
+
 /* Default number of sample paths. */
 #define OT_PROJ_PATHS 10000
 #define OT_PROJ_PATHS_MAX 10000000
@@ -47,13 +60,24 @@ typedef int (*ot_shape_fn)(void *ud, const char *key, char *buf, size_t cap);
  * ot_proj_method_resolve): a random walk with seasonal drift on logs. */
 #define OT_PROJ_METHOD_DEFAULT "auto"
 #define OT_PROJ_METHOD_FALLBACK "rwsd"
+/* Methods of the record (§6) that can be named to force one candidate:
+ * carry-forward and the published-growth-rate method, each with its record
+ * range. */
+#define OT_PROJ_METHOD_CARRY "carry"
+#define OT_PROJ_METHOD_RATE "rate"
+/* The exceptional years left out of every record by default (never out of
+ * the data): the 2020-2022 pandemic years. */
+#define OT_PROJ_EXCLUDE_FROM 2020
+#define OT_PROJ_EXCLUDE_TO 2022
 
 typedef struct ot_proj_opts {
     const char *as_of_period; /* data through this period ("2023-09", "2023Q3");
                                  NULL = everything the source gives */
     size_t paths;             /* sample paths, at most OT_PROJ_PATHS_MAX; 0 = OT_PROJ_PATHS */
     unsigned long seed;       /* 0 = 1 */
-    const char *method;       /* model for rich data; NULL = OT_PROJ_METHOD_DEFAULT */
+    const char *method;       /* NULL or "auto" (OT_PROJ_METHOD_DEFAULT): chosen by the
+                                 series' record (§6); "carry" or "rate": that candidate
+                                 with its record range; any other: that model forced */
     int intervals;            /* OT_PI_MODEL (0, the default): the model's own spread;
                                  OT_PI_CV: the model's paths widened by its errors out
                                  of sample at past origins (models/model.h; needs a
@@ -62,6 +86,13 @@ typedef struct ot_proj_opts {
     const ot_scenario *scenario; /* NULL = baseline */
     ot_shape_fn shape;        /* optional metadata callback (same ud as the source) */
     int threads;              /* ot_project_many: 0 = online CPUs (at most 8) */
+    int exclude_years[2];     /* first and last target year left out of every record
+                                 (§6; the data keep them); {0, 0} = none; default
+                                 {OT_PROJ_EXCLUDE_FROM, OT_PROJ_EXCLUDE_TO} */
+    int shape_years[2];       /* years of the shape reference's record a local series
+                                 borrows its spread from (§12); {0, 0} = all of them */
+    ot_proj_memo *memo;       /* memo of the record's model points; NULL =
+                                 ot_proj_memo_default() */
     const ot_alloc *alloc;    /* working memory (released before return; results own
                                  none); NULL = ot_alloc_std.  Must be thread-safe when
                                  ot_project_many runs more than one thread.  GSL's
@@ -108,8 +139,9 @@ typedef struct ot_projection {
                                 growth still needed from the latest level); NaN when
                                 the year is determined or it is not computable */
     double carry;            /* carry-forward: ytd growth carried to year end (growth
-                                kinds), or ytd × last year's total / last year's ytd
-                                (levels); NaN when not computable */
+                                kinds; a stock's latest published yoy), or ytd × last
+                                year's total / last year's ytd (levels); NaN when not
+                                computable */
     double outcome;          /* the metric from complete data for the year, else NaN */
     double ytd_growth;       /* latest ytd growth % of the series (NaN if unknown) */
     double share;            /* s: last year's share of periods 1..k in its total */
@@ -118,7 +150,9 @@ typedef struct ot_projection {
     int periods_left;        /* periods of the year still to come */
     size_t paths;            /* paths simulated (0 when none) */
     char latest[OT_PERIOD_STRMAX]; /* latest period used, "" when none */
-    char method[OT_PROJ_METHOD_MAX]; /* "rwsd(sigma=0.0415, 121 obs)", "ETS(M,Ad,A) on
+    char method[OT_PROJ_METHOD_MAX]; /* "record: carry+rate" (chosen by record, §10),
+                                        "carry with the range of china.gdp" (§12),
+                                        "rwsd(sigma=0.0415, 121 obs)", "ETS(M,Ad,A) on
                                         logs", "ETS(M,Ad,A) on logs, cv intervals"
                                         (OT_PI_CV), "ytd+shape(china.exports_usd)",
                                         "ytd+shape(own history)", "ytd+shape(rule of
@@ -167,6 +201,7 @@ int ot_project_history(const ot_target *t, ot_source_fn src, void *ud, int years
 
 /* The method used for rich data when `requested` is asked for: requested
  * itself when models/ registers it or it is OT_PROJ_METHOD_FALLBACK,
+ * OT_PROJ_METHOD_CARRY or OT_PROJ_METHOD_RATE,
  * OT_PROJ_METHOD_FALLBACK when requested is NULL or "auto" and "auto" is not
  * registered, NULL otherwise (unknown method). */
 const char *ot_proj_method_resolve(const char *requested);

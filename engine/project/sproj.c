@@ -1,6 +1,9 @@
 /* sproj.c — one series projected for a year: read it, decide whether the
- * year is over, rich enough for a model, or sparse, and fill sample paths of
- * its full-year growth and total (docs/methods-projection.md §2, §3, §5). */
+ * year is over, and fill sample paths of its full-year growth and total —
+ * by default from its record (record.c: the chosen candidates' point and the
+ * record's errors) or its shape reference's record, else from a model of
+ * its values (rich data) or its ytd and a shape (sparse)
+ * (docs/methods-projection.md §2, §3, §5, §9-§12). */
 #include "project/sproj.h"
 
 #include <math.h>
@@ -9,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
+#include "project/record.h"
 #include "project/simulate.h"
 
 /* How much wider a local series' rest-of-year surprises are than those of the
@@ -20,6 +25,17 @@
 #define OWN_U_YEARS 4
 /* Reference history needed for a borrowed spread. */
 #define REF_U_YEARS 3
+/* A borrowed record's scale is measured on the ytd growth of the target
+ * year and this many before it, from at least BORROW_PAIRS changes; when it
+ * cannot be, BORROW_SCALE: the median of the scales measured so on the
+ * bundled local series against their references (11 pairs of series, 0.7 to
+ * 23, median 2.0) (§12). */
+#define BORROW_YEARS 3
+#define BORROW_PAIRS 2
+#define BORROW_SCALE 2.0
+/* Beyond this scale the reference's record says little about the series:
+ * the rules of §3 instead. */
+#define BORROW_SCALE_MAX 5.0
 /* Rule-of-thumb sd of u (points) when there is no history at all (§3). */
 #define RULE_U_SD 5.0
 
@@ -131,7 +147,7 @@ static void note_ignored(char *notes, const char *key, int ignored)
  * stops at a missing or non-positive value (logs are taken).  When x is not
  * NULL writes the values into x[0..len), oldest first, and the ordinal of
  * x[0] into *start. */
-static size_t value_run(const frame *f, int y, int j, double *x, size_t cap, ot_ord *start)
+size_t sproj_value_run(const frame *f, int y, int j, double *x, size_t cap, ot_ord *start)
 {
     size_t n = 0;
     double later = NAN; /* the value collected just before (the next period) */
@@ -187,7 +203,7 @@ static int project_rich(sproj *sp, const char *key, const char *method, int inte
         goto done;
     }
     ot_ord start;
-    size_t n = value_run(f, k ? Y : Y - 1, k ? k : P, x, cap, &start);
+    size_t n = sproj_value_run(f, k ? Y : Y - 1, k ? k : P, x, cap, &start);
     char desc[OT_PROJ_METHOD_MAX];
     rc = sim_paths(method, intervals, x, n, f->freq, start, h, np, rng, paths, desc, sizeof desc,
                    &sp->alloc, err);
@@ -394,6 +410,273 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
                          const ot_proj_opts *o, const char *method, gsl_rng *rng, char *notes,
                          ot_err *err);
 
+/* A flow (or the growth rate of one) with period yoy and nothing else: no
+ * levels, no ytd growth. */
+static int rate_only(const frame *f)
+{
+    int yoy = 0;
+    if (f->kind == OT_KIND_STOCK)
+        return 0;
+    for (size_t i = 0; i < f->cells; i++) {
+        if (!isnan(f->val[i]) || !isnan(f->ytd[i]) || !isnan(f->gy[i]))
+            return 0;
+        yoy |= !isnan(f->yoy[i]);
+    }
+    return yoy;
+}
+
+/* Whether the options ask for the choice by record (§6), and which single
+ * candidate when one is named (-1: choose). */
+static int record_mode(const ot_proj_opts *o, int *only)
+{
+    const char *m = o->method;
+    if (o->intervals != OT_PI_MODEL)
+        return 0;
+    if (!m || strcmp(m, OT_PROJ_METHOD_DEFAULT) == 0)
+        *only = -1;
+    else if (strcmp(m, OT_PROJ_METHOD_CARRY) == 0)
+        *only = CAND_CARRY;
+    else if (strcmp(m, OT_PROJ_METHOD_RATE) == 0)
+        *only = CAND_RATE;
+    else
+        return 0;
+    return 1;
+}
+
+/* The shift of the full-year growth a scenario makes on a flow projected at
+ * `point`: the rest of the year at the growth r the point implies, period by
+ * period in units of last year's total (weights as the rate method's),
+ * through apply_ops; the paths move by the difference. */
+static double scenario_shift(sproj *sp, const char *key, const frame *ref, const ot_scenario *sc,
+                             double point, char *notes)
+{
+    int P = sp->P, k = sp->k, ignored = 0;
+    double c[SHAPE_MAXP + 1], prev[12], v[12];
+    rec_weights(&sp->fr, ref, sp->Y, c);
+    double s = c[k];
+    if (!(s < 1))
+        return 0;
+    double r = ((1 + point / 100) - s * (1 + sp->g / 100)) / (1 - s) - 1;
+    for (int j = k + 1; j <= P; j++) {
+        prev[j - 1] = c[j] - c[j - 1];
+        v[j - k - 1] = prev[j - 1] * (1 + r);
+    }
+    apply_ops(sc, key, &sp->fr, sp->Y, k, v, prev, sp->base > 0 ? 1 / sp->base : NAN, &ignored);
+    double tot = s * (1 + sp->g / 100);
+    for (int j = k + 1; j <= P; j++)
+        tot += v[j - k - 1];
+    note_ignored(notes, key, ignored);
+    return (tot - 1) * 100 - point;
+}
+
+static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
+                            double point, const double *err, int m, int years, double scale,
+                            gsl_rng *rng, char *notes, ot_err *oerr);
+
+/* Last year's share of periods 1..k when the series has none of its own:
+ * the rate method's weights (the reference's shares, else equal), so the
+ * required pace can be stated. */
+static void record_share(sproj *sp, const frame *ref, char *notes)
+{
+    double c[SHAPE_MAXP + 1];
+    if (!isnan(sp->s) || sp->stock || sp->k >= sp->P)
+        return;
+    int how = rec_weights(&sp->fr, ref, sp->Y, c);
+    sp->s = c[sp->k];
+    if (how == 0)
+        proj_note(notes, "no share for periods 1-%d: taken as %d/%d", sp->k, sp->k, sp->P);
+}
+
+/* Paths from the record (§6, §7): the chosen combination's point plus the
+ * record's pooled errors, centred on their median, each drawn at random and
+ * smoothed by a Gaussian kernel of Silverman's bandwidth
+ * 0.9 min(sd, IQR/1.34) m^(-1/5) (Williams & Goodman 1971 empirical limits;
+ * the kernel fills the gaps between few errors).  *done = 0 when the record
+ * is too short (the caller falls back on §2-§3). */
+static int project_record(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
+                          int only, gsl_rng *rng, char *notes, int *done, ot_err *err)
+{
+    record r;
+    const char *model = ot_method_find(OT_PROJ_METHOD_DEFAULT) ? OT_PROJ_METHOD_DEFAULT : NULL;
+    ot_proj_memo *memo = o->memo ? o->memo : ot_proj_memo_default();
+    *done = 0;
+    int rc = rec_build(&r, &sp->fr, ref, key, sp->Y, sp->k, model, only, o->exclude_years[0],
+                       o->exclude_years[1], 0, 0, memo, &sp->alloc, err);
+    if (rc || r.n < REC_MIN_SHORT || !r.chosen || isnan(r.point) || r.nerr < REC_MIN_SHORT)
+        return rc;
+    record_share(sp, ref, notes);
+    if ((rc = fill_from_errors(sp, key, ref, o, r.point, r.err, r.nerr, r.years_k, 1, rng, notes,
+                               err)))
+        return rc;
+    /* what was chosen, and its record */
+    char names[64] = "";
+    for (int c = 0; c < REC_NC; c++)
+        if (r.chosen & (1u << c))
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     *names ? "+" : "", rec_cand_name(c, model));
+    snprintf(sp->method, sizeof sp->method, "record: %s", names);
+    if (r.n < REC_MIN)
+        proj_note(notes, "a record of %d years is too short to choose by: carry-forward", r.n);
+    char others[160] = "";
+    for (int c = 0; c < REC_NC; c++)
+        if (!isnan(r.mae[c]) && r.chosen != 1u << c)
+            snprintf(others + strlen(others), sizeof others - strlen(others), "%s%s %.2f",
+                     *others ? ", " : "", c == CAND_CARRY ? "carry-forward" : rec_cand_name(c, model),
+                     r.mae[c]);
+    proj_note(notes, "%s by record %d-%d at %s %d: mean error %.2f points%s%s%s; range from %d "
+                     "past errors",
+              names, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, r.mae_chosen,
+              *others ? " (" : "", others, *others ? ")" : "", r.nerr);
+    if (o->exclude_years[0])
+        proj_note(notes, "%d-%d left out of the record", o->exclude_years[0], o->exclude_years[1]);
+    *done = 1;
+    return OT_OK;
+}
+
+/* The scale of a local series' surprises against its shape reference's:
+ * the root mean square of the changes of key's ytd growth between the
+ * periods it publishes (consecutive among those, within a year, before
+ * December) over that of the reference across the same periods, in year Y
+ * (through k) and the BORROW_YEARS before it, the excluded years left out;
+ * at least 1 (a local series is not taken to be calmer than its
+ * reference).  NaN with fewer than BORROW_PAIRS changes. */
+static double local_scale(const frame *f, const frame *ref, int Y, int k, const int *excl)
+{
+    double sl = 0, sr = 0;
+    int n = 0;
+    for (int y = Y - BORROW_YEARS; y <= Y; y++) {
+        if (excl[0] && y >= excl[0] && y <= excl[1])
+            continue;
+        int last = 0;
+        for (int j = 1; j < f->P && (y < Y || j <= k); j++) {
+            double a = frame_get(f, f->gy, y, j), c = frame_get(ref, ref->gy, y, j);
+            if (isnan(a) || isnan(c))
+                continue;
+            if (last) {
+                double b = frame_get(f, f->gy, y, last), d = frame_get(ref, ref->gy, y, last);
+                sl += (a - b) * (a - b);
+                sr += (c - d) * (c - d);
+                n++;
+            }
+            last = j;
+        }
+    }
+    if (n < BORROW_PAIRS || !(sr > 0))
+        return NAN;
+    double x = sqrt(sl / sr);
+    return x > 1 ? x : 1;
+}
+
+/* A local series without a record of its own (§12): carry-forward, with the
+ * range from the shape reference's carry-forward errors at the same period
+ * (its record: the years o->shape_years names, else all but the excluded),
+ * scaled by local_scale (LOCAL_SCALE when there is too little common
+ * history).  *done = 0 when the reference's record is too short too. */
+static int project_borrowed(sproj *sp, const char *key, const frame *ref, const char *rk,
+                            const ot_proj_opts *o, gsl_rng *rng, char *notes, int *done,
+                            ot_err *err)
+{
+    record r;
+    *done = 0;
+    if (!ref || ref->P != sp->P || sp->stock || isnan(sp->g))
+        return OT_OK;
+    int rc = rec_build(&r, ref, NULL, rk, sp->Y, sp->k, NULL, CAND_CARRY, o->exclude_years[0],
+                       o->exclude_years[1], o->shape_years[0], o->shape_years[1], NULL,
+                       &sp->alloc, err);
+    if (rc || r.n < REC_MIN || r.nerr < REC_MIN)
+        return rc;
+    double scale = local_scale(&sp->fr, ref, sp->Y, sp->k, o->exclude_years);
+    int measured = !isnan(scale);
+    if (!measured)
+        scale = BORROW_SCALE;
+    if (scale > BORROW_SCALE_MAX) {
+        proj_note(notes, "%s moves %.1f times as much as %s: its record does not describe it", key,
+                  scale, rk);
+        return OT_OK;
+    }
+    record_share(sp, ref, notes);
+    if ((rc = fill_from_errors(sp, key, ref, o, sp->g, r.err, r.nerr, r.years_k, scale, rng,
+                               notes, err)))
+        return rc;
+    snprintf(sp->method, sizeof sp->method, "carry with the range of %.64s", rk);
+    if (measured)
+        proj_note(notes, "carry-forward with the range of %s's carry-forward record %d-%d at %s %d, "
+                         "x%.2f (the ytd growth of %s moves %.2f times as much)",
+                  rk, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, scale, key,
+                  scale);
+    else
+        proj_note(notes, "carry-forward with the range of %s's carry-forward record %d-%d at %s %d, "
+                         "x%.1f (too little common history to measure the scale: the typical "
+                         "local scale)",
+                  rk, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, scale);
+    if (o->exclude_years[0])
+        proj_note(notes, "%d-%d left out of the record", o->exclude_years[0], o->exclude_years[1]);
+    *done = 1;
+    return OT_OK;
+}
+
+/* The pooled errors err[0..m) (ny years at the as-of period) around point,
+ * scaled by scale, into sp's paths; see project_record.  OT_ENOMEM (oerr
+ * set) when the scratch for centring cannot be had. */
+static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
+                            double point, const double *err, int m, int years, double scale,
+                            gsl_rng *rng, char *notes, ot_err *oerr)
+{
+    double e[REC_ERRS], tmp[REC_ERRS];
+    memcpy(tmp, err, (size_t)m * sizeof *tmp);
+    double med = rec_quantile(tmp, m, 0.5), mean = 0, sd = 0;
+    for (int i = 0; i < m; i++) {
+        e[i] = (err[i] - med) * scale;
+        mean += e[i] / m;
+    }
+    for (int i = 0; i < m; i++)
+        sd += (e[i] - mean) * (e[i] - mean) / (m - 1);
+    sd = sqrt(sd);
+    memcpy(tmp, e, (size_t)m * sizeof *tmp);
+    double iqr = (rec_quantile(tmp, m, 0.75) - rec_quantile(tmp, m, 0.25)) / 1.34;
+    double bw = 0.9 * (iqr > 0 && iqr < sd ? iqr : sd) * pow(m, -0.2);
+    /* few years: widen as a predictive interval from n draws would be,
+     * t_{n-1}(0.9) / z(0.9) x sqrt(1 + 1/n), n the years at k (the errors at
+     * k-1 and k+1 come from the same years) */
+    int ny = years >= 2 ? years : 2;
+    double widen = gsl_cdf_tdist_Pinv(0.9, ny - 1) / gsl_cdf_ugaussian_Pinv(0.9) *
+                   sqrt(1 + 1.0 / ny);
+    for (int i = 0; i < m; i++)
+        e[i] *= widen;
+    bw *= widen;
+    double shift = 0;
+    if (o->scenario && ot_scenario_touches(o->scenario, key)) {
+        if (sp->stock)
+            proj_note(notes, "scenario on %s skipped: a stock projected from its record has no "
+                             "period values to change (name a model to apply it)", key);
+        else
+            shift = scenario_shift(sp, key, ref, o->scenario, point, notes);
+    }
+    double lbase = sp->base;
+    if (!(lbase > 0) && !sp->stock && sp->ytd_k > 0 && sp->s > 0)
+        lbase = sp->ytd_k / (sp->s * (1 + sp->g / 100));
+    for (size_t p = 0; p < sp->np; p++)
+        sp->G[p] = e[gsl_rng_uniform_int(rng, (unsigned long)m)] +
+                   bw * gsl_ran_gaussian_ziggurat(rng, 1.0);
+    /* the kernel moves the median of skewed errors a little: centre the
+     * paths on the chosen point exactly */
+    double *tmpd = ot_malloc(&sp->alloc, sp->np * sizeof *tmpd);
+    if (!tmpd)
+        return ot_err_set(oerr, OT_ENOMEM, "out of memory");
+    memcpy(tmpd, sp->G, sp->np * sizeof *tmpd);
+    double mid = rec_quantile(tmpd, (int)sp->np, 0.5);
+    ot_free(&sp->alloc, tmpd, sp->np * sizeof *tmpd);
+    for (size_t p = 0; p < sp->np; p++) {
+        double G = point + shift + sp->G[p] - mid;
+        if (G < -99)
+            G = -99;
+        sp->G[p] = G;
+        if (sp->L)
+            sp->L[p] = lbase > 0 ? lbase * (1 + G / 100) : NAN;
+    }
+    return OT_OK;
+}
+
 /* Projects series key for year Y into sp: reads it, decides outcome / rich /
  * sparse, and fills np paths.  SP_NONE (with a note) when nothing can be
  * said.  Errors are the source's, OT_ENOMEM, or a model's. */
@@ -418,6 +701,37 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     }
     sp->P = f->P;
     sp->stock = f->kind == OT_KIND_STOCK;
+    char rkey[256];
+    const char *rk = shape_key;
+    if (!rk && o->shape && o->shape(ud, key, rkey, sizeof rkey))
+        rk = rkey;
+    if (!rk)
+        rk = shape_fallback;
+    if (!sp->stock && rk && strcmp(rk, key) != 0) {
+        if ((rc = frame_load(&ref, rk, src, ud, cut, &sp->alloc, err)))
+            return rc;
+        has_ref = ref.ny > 0;
+        if (!has_ref)
+            proj_note(notes, "shape reference %s has no data", rk);
+    }
+    if (rate_only(f)) {
+        /* period yoy only: the ytd growth is their weighted mean (§1) */
+        shape rs;
+        const double *cum = NULL;
+        if (has_ref && ref.P == f->P) {
+            shape_measure(&ref, Y, 1, f->P, &rs);
+            if (rs.s_n && !isnan(rs.cum[f->P]))
+                cum = rs.cum;
+        }
+        if (rec_fill_rate_ytd(f, cum)) {
+            if (cum)
+                proj_note(notes, "%s: ytd growth from the period yoy weighted by %s's shares",
+                          key, rk);
+            else
+                proj_note(notes, "%s: ytd growth from the period yoy weighted equally (no levels, "
+                                 "no shape reference)", key);
+        }
+    }
     sp->k = frame_last_k(f, Y);
     int P = sp->P, k = sp->k;
     if (k)
@@ -425,7 +739,11 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     if (sp->stock) {
         sp->base = frame_get(f, f->val, Y - 1, P);
         sp->ytd_k = frame_get(f, f->val, Y, k);
-        sp->g = frame_get(f, f->gy, Y, k);
+        /* a stock's carry-forward is its latest yoy, growth since December
+         * only when no yoy is known */
+        sp->g = frame_get(f, f->yoy, Y, k);
+        if (isnan(sp->g))
+            sp->g = frame_get(f, f->gy, Y, k);
     } else {
         sp->base = frame_get(f, f->ytd, Y - 1, P);
         sp->ytd_k = frame_get(f, f->ytd, Y, k);
@@ -445,6 +763,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         if (!isnan(sp->outG) || sp->stock || k2 < 1) {
             sp->state = SP_OUTCOME;
             snprintf(sp->method, sizeof sp->method, "outcome");
+            frame_free(&ref);
             return OT_OK;
         }
         /* the year's total is out but not its growth: a level target has its
@@ -468,20 +787,10 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     int rich = 0;
     if (P >= 4 && sp->base > 0 && (k == 0 || sp->stock || sp->ytd_k > 0) &&
         values_end_at(f, ry, rj))
-        rich = value_run(f, ry, rj, NULL, (size_t)3 * P, NULL) >= (size_t)3 * P;
-    char rkey[256];
-    const char *rk = shape_key;
-    if (!rk && o->shape && o->shape(ud, key, rkey, sizeof rkey))
-        rk = rkey;
-    if (!rk)
-        rk = shape_fallback;
-    if (!sp->stock && rk && strcmp(rk, key) != 0) {
-        if ((rc = frame_load(&ref, rk, src, ud, cut, &sp->alloc, err)))
-            return rc;
-        has_ref = ref.ny > 0;
-        if (!has_ref)
-            proj_note(notes, "shape reference %s has no data", rk);
-    }
+        rich = sproj_value_run(f, ry, rj, NULL, (size_t)3 * P, NULL) >= (size_t)3 * P;
+    int only;
+    if (record_mode(o, &only) && only >= 0)
+        rich = 0; /* carry or rate named: never a level model's paths */
     int kk;
     double gk;
     shape rs;
@@ -520,8 +829,10 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     return rc;
 }
 
-/* Allocates sp's paths and fills them by the rich model, else the sparse
- * stock rule, else the ytd and shape (with ref when not NULL). */
+/* Allocates sp's paths and fills them: by default (or with carry or rate
+ * named) from the series' record, else its reference's record (§10-§12);
+ * then by the rich model, else the sparse stock rule, else the ytd and
+ * shape (with ref when not NULL). */
 static int project_paths(sproj *sp, const char *key, const frame *ref, const char *rk, int rich,
                          const ot_proj_opts *o, const char *method, gsl_rng *rng, char *notes,
                          ot_err *err)
@@ -534,6 +845,18 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
     if (!sp->G || (levels && !sp->L))
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     sp->state = SP_PATHS;
+    int only, by_record = record_mode(o, &only);
+    if (by_record && sp->k >= 1) {
+        int done;
+        if ((rc = project_record(sp, key, ref, o, only, rng, notes, &done, err)) || done)
+            return rc;
+        if (only < 0 && !rich &&
+            ((rc = project_borrowed(sp, key, ref, rk, o, rng, notes, &done, err)) || done))
+            return rc;
+        if (only >= 0)
+            proj_note(notes, "%s: too short a record at period %d for %s: the rules of thumb "
+                             "instead", key, sp->k, o->method);
+    }
     if (rich) {
         rc = project_rich(sp, key, method, o->intervals, sp->np, o->scenario, rng, notes, err);
         if (rc == OT_EDATA) { /* too short for the chosen model: fall back on the ytd */

@@ -47,6 +47,11 @@ typedef struct sproj {
 int sproj_project(sproj *sp, const char *key, const char *shape_key, const char *shape_fallback,
                   int Y, const ot_proj_opts *o, const char *method, ot_source_fn src, void *ud,
                   int32_t cut, gsl_rng *rng, char *notes, ot_err *err);
+/* The trailing run of positive period values of f ending at (y, j), a
+ * covered January split evenly with February: its length (at most cap);
+ * with x not NULL the values, oldest first, and the ordinal of x[0] in
+ * *start. */
+size_t sproj_value_run(const frame *f, int y, int j, double *x, size_t cap, ot_ord *start);
 /* Frees sp's paths and frame (not sp); accepts a zeroed sproj. */
 void sproj_free(sproj *sp);
 

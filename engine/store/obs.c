@@ -419,6 +419,18 @@ int ot_store_put_obs(ot_store *st, const char *key, ot_measure m, ot_period p, d
 
 /* ---- reading ------------------------------------------------------------ */
 
+int ot_store_release_lag(ot_freq freq, int lag)
+{
+    if (lag >= 0)
+        return lag;
+    switch (freq) {
+    case OT_FREQ_D: return OT_LAG_D;
+    case OT_FREQ_M: return OT_LAG_M;
+    case OT_FREQ_Q: return OT_LAG_Q;
+    default: return OT_LAG_Y;
+    }
+}
+
 static const char SQL_SETS[] =
     "SELECT measure, freq FROM obs WHERE series_id = ?1 GROUP BY measure, freq";
 /* max(vintage) makes SQLite take the other columns from the row holding it. */
@@ -426,10 +438,16 @@ static const char SQL_READ[] =
     "SELECT ord, span, value, max(vintage) FROM obs\n"
     "WHERE series_id = ?1 AND measure = ?2 AND freq = ?3 AND vintage <= ?4\n"
     "GROUP BY ord ORDER BY ord";
+/* Every row known by as_of at the latest, newest first per period: the
+ * release lag may make a vintage counted later than it says (read()). */
+static const char SQL_READ_LAG[] =
+    "SELECT ord, span, value, vintage FROM obs\n"
+    "WHERE series_id = ?1 AND measure = ?2 AND freq = ?3 AND vintage <= ?4\n"
+    "ORDER BY ord, vintage DESC";
 static const char SQL_FIRST_VINTAGE[] =
     "SELECT min(vintage) FROM obs WHERE series_id = ?1 AND measure = ?2 AND freq = ?3";
 static const char SQL_SERIES_ROW[] =
-    "SELECT id, name, unit, kind, freq FROM series WHERE key = ?1";
+    "SELECT id, name, unit, kind, freq, release_lag FROM series WHERE key = ?1";
 
 /* "value, ytd" or "M, Y": the names of the bits set in mask. */
 static void list_names(unsigned mask, int freqs, char *buf, size_t cap)
@@ -563,6 +581,7 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
     int kind = t ? ot_kind_parse(t) : -1;
     t = (const char *)sqlite3_column_text(q, 4);
     ot_freq meta_freq = t ? ot_freq_parse(t) : OT_FREQ_NONE;
+    int lag = sqlite3_column_type(q, 5) == SQLITE_INTEGER ? sqlite3_column_int(q, 5) : -1;
     sqlite3_reset(q);
     if (oom) {
         rc = ot_err_set(err, OT_ENOMEM, "out of memory reading '%s'", key);
@@ -574,7 +593,13 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
     if ((rc = choose(st, key, sid, meta_freq, o, &m, &f, err)))
         goto done;
 
-    if (!(q = store_stmt(st, S_OBS_READ, SQL_READ, err))) {
+    /* As of a date, a row without a vintage (stored on its period's last
+     * day) counts from that day plus the release lag: all rows up to as_of
+     * are read, newest first per period, and the first that counts wins. */
+    int lagged = o->as_of != OT_ASOF_LATEST;
+    lag = ot_store_release_lag(f, lag);
+    if (lagged ? !(q = store_stmt(st, S_OBS_READ_LAG, SQL_READ_LAG, err))
+               : !(q = store_stmt(st, S_OBS_READ, SQL_READ, err))) {
         rc = err ? err->code : OT_EIO;
         goto done;
     }
@@ -583,7 +608,19 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
     sqlite3_bind_text(q, 3, ot_freq_name(f), 1, SQLITE_STATIC);
     sqlite3_bind_int(q, 4, o->as_of);
     size_t n = 0, cap = 0;
+    int32_t released = 0; /* the first release date of a row held back by the lag */
     while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        if (lagged) {
+            ot_ord ord = (ot_ord)sqlite3_column_int(q, 0);
+            int32_t v = sqlite3_column_int(q, 3);
+            if (n && rows[n - 1].ord == ord)
+                continue; /* a newer row of this period counted */
+            if (v == ot_period_last_day(f, ord) && (int64_t)v + lag > o->as_of) {
+                if (!released || v + lag < released)
+                    released = v + lag; /* undated, not yet released */
+                continue;
+            }
+        }
         if (n == cap) {
             size_t nc = cap ? 2 * cap : 64;
             row *nr = realloc(rows, nc * sizeof *nr);
@@ -618,10 +655,16 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
         }
         char asof[16], fv[16];
         ot_date_format(o->as_of, asof, sizeof asof);
-        ot_date_format(first, fv, sizeof fv);
-        rc = ot_err_set(err, OT_ENOTFOUND,
-                        "nothing of '%s' (%s) was known as of %s: its first vintage is %s", key,
-                        ot_measure_name(m), asof, fv);
+        ot_date_format(released ? released : first, fv, sizeof fv);
+        if (released)
+            rc = ot_err_set(err, OT_ENOTFOUND,
+                            "nothing of '%s' (%s) was known as of %s: its first figure counts "
+                            "from %s (undated, released %d days after its period)",
+                            key, ot_measure_name(m), asof, fv, lag);
+        else
+            rc = ot_err_set(err, OT_ENOTFOUND,
+                            "nothing of '%s' (%s) was known as of %s: its first vintage is %s",
+                            key, ot_measure_name(m), asof, fv);
         goto done;
     }
 

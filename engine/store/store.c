@@ -102,7 +102,10 @@ static const char *const migrations[] = {
     "INSERT INTO series_stats(series_id, freq, measures, lo, hi, n)\n"
     "  SELECT series_id, freq, sum(DISTINCT 1 << measure), min(ord), max(ord), count(DISTINCT ord)\n"
     "  FROM obs GROUP BY series_id, freq;\n",
-    /* 3: other names a statistics table may give a series ('|'-separated),
+    /* 3: days after a period's end before a value without a vintage counts
+     * as known (NULL: the frequency's default, docs/storage.md) */
+    "ALTER TABLE series ADD COLUMN release_lag INTEGER CHECK (release_lag >= 0);\n",
+    /* 4: other names a statistics table may give a series ('|'-separated),
      * matched with name and name_en when a table's header is read */
     "ALTER TABLE series ADD COLUMN aliases TEXT;\n",
 };
@@ -701,6 +704,7 @@ void ot_series_meta_init(ot_series_meta *m)
     m->freq = OT_FREQ_NONE;
     m->kind = -1;
     m->agg = OT_AGG_NONE;
+    m->release_lag = -1;
 }
 
 void ot_series_meta_clear(ot_series_meta *m)
@@ -718,12 +722,13 @@ void ot_series_meta_clear(ot_series_meta *m)
     ot_series_meta_init(m);
 }
 
-/* ?2..?7 and ?11 are the strings (NULL keeps, '' clears), ?8..?10 the enums
- * (NULL keeps). */
+/* ?2..?7 and ?12 are the strings (NULL keeps, '' clears), ?8..?10 the enums
+ * and ?11 the release lag (NULL keeps). */
 static const char SQL_META_PUT[] =
-    "INSERT INTO series(key, name, name_en, region, unit, shape, source, freq, kind, agg, aliases)\n"
+    "INSERT INTO series(key, name, name_en, region, unit, shape, source, freq, kind, agg,\n"
+    "                   release_lag, aliases)\n"
     "VALUES (?1, nullif(?2,''), nullif(?3,''), nullif(?4,''), nullif(?5,''), nullif(?6,''),\n"
-    "        nullif(?7,''), ?8, ?9, ?10, nullif(?11,''))\n"
+    "        nullif(?7,''), ?8, ?9, ?10, ?11, nullif(?12,''))\n"
     "ON CONFLICT(key) DO UPDATE SET\n"
     "  name    = iif(?2 IS NULL, name,    nullif(?2,'')),\n"
     "  name_en = iif(?3 IS NULL, name_en, nullif(?3,'')),\n"
@@ -734,7 +739,8 @@ static const char SQL_META_PUT[] =
     "  freq    = coalesce(?8, freq),\n"
     "  kind    = coalesce(?9, kind),\n"
     "  agg     = coalesce(?10, agg),\n"
-    "  aliases = iif(?11 IS NULL, aliases, nullif(?11,''))";
+    "  release_lag = coalesce(?11, release_lag),\n"
+    "  aliases = iif(?12 IS NULL, aliases, nullif(?12,''))";
 
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
 {
@@ -760,7 +766,11 @@ int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
     store_bind_text(q, 8, m->freq != OT_FREQ_NONE ? ot_freq_name(m->freq) : NULL);
     store_bind_text(q, 9, m->kind >= 0 ? ot_kind_name((ot_kind)m->kind) : NULL);
     store_bind_text(q, 10, m->agg != OT_AGG_NONE ? ot_agg_name(m->agg) : NULL);
-    store_bind_text(q, 11, m->aliases);
+    if (m->release_lag >= 0)
+        sqlite3_bind_int(q, 11, m->release_lag);
+    else
+        sqlite3_bind_null(q, 11);
+    store_bind_text(q, 12, m->aliases);
     int s = sqlite3_step(q);
     sqlite3_reset(q);
     if (s != SQLITE_DONE)
@@ -770,7 +780,8 @@ done:
 }
 
 static const char SQL_META_GET[] =
-    "SELECT key, name, name_en, region, unit, shape, source, freq, kind, agg, aliases\n"
+    "SELECT key, name, name_en, region, unit, shape, source, freq, kind, agg, release_lag,\n"
+    "       aliases\n"
     "FROM series WHERE key = ?1";
 
 int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err *err)
@@ -795,7 +806,7 @@ int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err
     m.unit = store_col_strdup(q, 4, &oom);
     m.shape = store_col_strdup(q, 5, &oom);
     m.source = store_col_strdup(q, 6, &oom);
-    m.aliases = store_col_strdup(q, 10, &oom);
+    m.aliases = store_col_strdup(q, 11, &oom);
     const char *t;
     if ((t = (const char *)sqlite3_column_text(q, 7)))
         m.freq = ot_freq_parse(t);
@@ -803,6 +814,8 @@ int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err
         m.kind = ot_kind_parse(t);
     if ((t = (const char *)sqlite3_column_text(q, 9)) && ot_agg_parse(t) >= 0)
         m.agg = (ot_agg)ot_agg_parse(t);
+    if (sqlite3_column_type(q, 10) == SQLITE_INTEGER)
+        m.release_lag = sqlite3_column_int(q, 10);
     sqlite3_reset(q);
     if (oom) {
         ot_series_meta_clear(&m);

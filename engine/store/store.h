@@ -50,7 +50,7 @@ const char *ot_measure_name(ot_measure m);
 int ot_measure_parse(const char *s, size_t len, ot_measure *out);
 
 /* The current schema version (PRAGMA user_version after migration). */
-#define OT_STORE_SCHEMA_VERSION 3
+#define OT_STORE_SCHEMA_VERSION 4
 
 /* ---- opening ----------------------------------------------------------- */
 
@@ -113,6 +113,9 @@ typedef struct ot_series_meta {
     ot_freq freq;  /* OT_FREQ_NONE = unknown */
     int kind;      /* ot_kind, or -1 = unknown */
     ot_agg agg;
+    int release_lag; /* days after a period's end before a value without a vintage
+                        counts as known; -1 = the frequency's default
+                        (ot_store_release_lag) */
     char *aliases; /* other names in published tables, '|'-separated: 社零额|社会消费品零售总额 */
 } ot_series_meta;
 
@@ -207,8 +210,22 @@ typedef struct ot_read_opts {
 /* Defaults: any measure, any frequency, latest. */
 #define OT_READ_OPTS_INIT {OT_MEASURE_ANY, OT_FREQ_NONE, OT_ASOF_LATEST}
 
+/* Default release lags, in days after the end of a period, of a value stored
+ * without a vintage (docs/storage.md): monthly about the 15th of the next
+ * month, quarterly about 20 days after the quarter, yearly the next spring
+ * (end of March), daily the next day. */
+#define OT_LAG_M 15
+#define OT_LAG_Q 20
+#define OT_LAG_Y 90
+#define OT_LAG_D 1
+
+/* The release lag of freq: lag when >= 0 (a series' own), else the default. */
+int ot_store_release_lag(ot_freq freq, int lag);
+
 /* Reads key as known at o->as_of: for every period the latest vintage on or
- * before as_of (undated rows count from the end of their period).  The result
+ * before as_of (undated rows count from the end of their period plus the
+ * series' release lag, ot_store_release_lag; with OT_ASOF_LATEST every row
+ * counts).  The result
  * spans the first to the last period known, NaN between; a Jan–Feb combined
  * value sits on February with January flagged OT_OBS_COVERED.  Metadata key,
  * name, unit and kind are set.  o may be NULL (defaults); a may be NULL.

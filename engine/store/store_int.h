@@ -23,6 +23,7 @@ enum stmt_id {
     S_OBS_INSERT_BATCH,
     S_OBS_SETS,
     S_OBS_READ,
+    S_OBS_READ_LAG,
     S_OBS_FIRST_VINTAGE,
     S_SEEN_INSERT,
     S_SEEN_FIND,

@@ -15,7 +15,7 @@ has_out "进口增长25%"
 grep -q "^进口增长25%.*on track" <<<"$OUT" || fail "imports not on track"
 grep -q "^社会消费品零售总额增长7%.*no data" <<<"$OUT" || fail "retail sales not 'no data'"
 grep -q "unquantified$" <<<"$OUT" || fail "the unquantified target is not listed"
-has_out "borrowed from china.gdp"
+has_out "carry-forward with the range of china.gdp's carry-forward record"
 
 # the same seed gives the same figures; another seed other figures
 run 0 project --as-of 2023-10-31 --seed 7
@@ -47,16 +47,17 @@ eq "$(sqlite3 :memory: "SELECT json_extract(readfile('latest.json'), '\$.project
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('latest.json'), '\$.projections[1].outcome')")" 8.6 "budget revenue outcome"
 
 # --intervals cv: a model's paths are widened by its own record at past
-# origins.  The Yiwu targets above are projected from the ytd and a shape
+# origins (a named model: the default chooses by record, without a model's
+# paths).  The Yiwu targets above are projected from the ytd and a shape
 # (no model), so this uses its own database with targets on two rich
 # national series; the default is --intervals model.
 printf 'series,year,kind,op,value\nchina.exports_usd,2023,growth,>=,0\nchina.retail_sales,2023,growth,>=,5\n' > cvt.csv
 run 0 --db cv.db import "$D/series.csv" "$D/china/china_monthly_nbs.csv" cvt.csv
-run 0 --db cv.db project --as-of 2023-06 --json --paths 2000
+run 0 --db cv.db project --as-of 2023-06 --json --paths 2000 --method ets
 printf '%s' "$OUT" > m.json
-run 0 --db cv.db project --as-of 2023-06 --json --paths 2000 --intervals model
+run 0 --db cv.db project --as-of 2023-06 --json --paths 2000 --method ets --intervals model
 eq "$OUT" "$(cat m.json)" "--intervals model is the default"
-run 0 --db cv.db project --as-of 2023-06 --json --paths 2000 --intervals cv
+run 0 --db cv.db project --as-of 2023-06 --json --paths 2000 --method ets --intervals cv
 printf '%s' "$OUT" > cv.json
 for i in 0 1; do
     jm=$(sqlite3 :memory: "SELECT json_extract(readfile('m.json'), '\$.projections[$i].method')")

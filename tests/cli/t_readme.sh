@@ -26,5 +26,5 @@ ls scripts/jobs/reports/yiwu-monthly-*.json >/dev/null 2>&1 || fail "README: the
 # the ```lua block
 awk '/^```lua$/ {b = 1; next} b && /^```$/ {exit} b' "$SRC/README.md" > readme.lua
 run 0 run readme.lua
-has_out "at_risk"
+has_out "on_track"
 done_ok

@@ -65,10 +65,11 @@ H.run{
     H.series(db:series("d.v", {as_of = "2023Q1"}), "2023-01", {100, 250})
     H.checkmsg("d.v: nothing known through 2022-12",
                function() return db:series("d.v", {as_of = "2022-12"}) end)
-    -- undated rows count from the end of their period
+    -- undated rows count from the end of their period plus the release lag
+    -- (monthly: 15 days, so 2023-03 from 2023-04-15)
     db:put(M("2023-03", {300}, {key = "d.v"}))
-    assert(db:series("d.v", {as_of = "2023-03-30"})["2023-03"] == nil)
-    assert(db:series("d.v", {as_of = "2023-03-31"})["2023-03"] == 300)
+    assert(db:series("d.v", {as_of = "2023-04-14"})["2023-03"] == nil)
+    assert(db:series("d.v", {as_of = "2023-04-15"})["2023-03"] == 300)
     H.checkmsg("bad argument #2 to 'put' (vintage: '10 March' is not a date (year must have 4 digits))",
                function() return db:put(M("2023-01", {1}, {key = "d.v"}), {vintage = "10 March"}) end)
   end},

@@ -84,8 +84,9 @@ static inline void assert_near_at(double a, double b, double eps, const char *wh
 }
 
 /* A target built in place (strings borrowed, never freed by the test). */
-static ot_target fx_target(const char *series, int year, ot_target_kind kind, ot_target_op op,
-                           double value)
+__attribute__((unused)) static ot_target fx_target(const char *series, int year,
+                                                  ot_target_kind kind, ot_target_op op,
+                                                  double value)
 {
     ot_target t;
     ot_target_init(&t);

@@ -204,14 +204,19 @@ static void test_pace_yoy_only_required(void **state)
     assert_near(p.share, 0.45, 1e-12);
     assert_near(p.required, 6.0606060606, 1e-8);
     assert_string_equal(p.latest, "2023-06");
-    assert_non_null(strstr(p.notes, "ytd growth through 2023-06 (5.93) implied from the period "
-                                    "yoy weighted by r's shares"));
-    /* without a reference there is nothing to weight with */
+    assert_non_null(strstr(p.notes, "y: ytd growth from the period yoy weighted by r's shares"));
+    /* Without a reference the weights are equal (the documented last resort):
+     * g = (2 × 1.10 + 4 × 1.05)/6 - 1 = 6.4/6 - 1 = 6.66667 %, s = 6/12;
+     * r* = (1.06 - 0.5 × 1.0666667)/0.5 - 1 = 5.33333 %.  The rule-of-thumb
+     * range (sd 0.5 × 5 points around 6.67) puts P(G >= 6) near 0.6: at risk. */
     o.shape = NULL;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
-    assert_int_equal(p.status, OT_STATUS_NO_DATA);
-    assert_string_equal(p.notes,
-                        "y: only period yoy for 2023, without levels or shares to weight them");
+    assert_int_equal(p.status, OT_STATUS_AT_RISK);
+    assert_near(p.ytd_growth, (6.4 / 6 - 1) * 100, 1e-9);
+    assert_near(p.share, 0.5, 1e-12);
+    assert_near(p.required, (1.06 - 0.5 * 6.4 / 6) / 0.5 * 100 - 100, 1e-8);
+    assert_non_null(strstr(p.notes, "y: ytd growth from the period yoy weighted equally (no "
+                                    "levels, no shape reference)"));
 }
 
 int main(void)

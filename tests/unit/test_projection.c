@@ -57,6 +57,73 @@ static void test_projection_level_met_by_ytd(void **state)
     assert_string_equal(ot_proj_status_name(p.status), "missed");
 }
 
+/* A scenario on a flow projected from its record moves every path by its
+ * effect on the point: the rest of the year at the growth r the point
+ * implies, (1 - s)(1 + r) = (1 + G) - s(1 + g) of last year's total, cut by
+ * 10%: G' = G - 10 ((1 + G/100) - s (1 + g/100)) points. */
+static void test_projection_record_scenario(void **state)
+{
+    (void)state;
+    static double v[46];
+    double lv[4] = {100, 110, 120, 130};
+    for (int y = 0; y < 12; y++)
+        for (int j = 0; j < 4 && y * 4 + j < 46; j++) {
+            if (y)
+                lv[j] *= 1.02 + 0.01 * ((y + j) % 5);
+            v[y * 4 + j] = lv[j];
+        }
+    fx_entry e[] = {{"h", "value", OT_KIND_FLOW, "2008Q1", v, 46, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("h", 2019, OT_TARGET_GROWTH, OT_OP_GE, 4);
+    ot_proj_opts o = fast_opts();
+    o.method = "carry";
+    ot_projection base, shocked;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &base, &err), OT_OK);
+    assert_string_equal(base.method, "record: carry");
+    ot_scenario *sc = ot_scenario_new("q34", &err);
+    assert_non_null(sc);
+    assert_int_equal(ot_scenario_shock(sc, "h", -10, "2019Q3", "2019Q4", &err), OT_OK);
+    o.scenario = sc;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &shocked, &err), OT_OK);
+    double G = base.point, s = base.share, g = base.ytd_growth;
+    assert_near(shocked.point, G - 10 * ((1 + G / 100) - s * (1 + g / 100)), 1e-9);
+    ot_scenario_free(sc);
+}
+
+/* A stock (M2) publishes its level and its yoy.  As of June the analyst's
+ * carry-forward is June's published yoy, 9.1 (growth since December from the
+ * levels: 120/115 - 1 = 4.35); the outcome is December's published yoy, 8.1,
+ * not the level ratio 126/115 - 1 = 9.57 (levels carry definitional breaks
+ * the published rate corrects). */
+static void test_projection_stock_yoy(void **state)
+{
+    (void)state;
+    static const double lv[] = {100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 115,
+                                116, 117, 118, 119, 119, 120, 121, 122, 123, 124, 125, 126};
+    static const double yoy[] = {NAN, NAN, NAN, NAN, NAN, 9.1, NAN, NAN, NAN, NAN, NAN, 8.1};
+    fx_entry e[] = {{"m2", "value", OT_KIND_STOCK, "2016-01", lv, 24, 0, NULL},
+                    {"m2", "yoy", OT_KIND_STOCK, "2017-01", yoy, 12, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("m2", 2017, OT_TARGET_GROWTH, OT_OP_GE, 8.5);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    o.as_of_period = "2017-06";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.carry, 9.1, 1e-12);
+    assert_near(p.ytd_growth, 9.1, 1e-12);
+    o.as_of_period = NULL;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_true(p.has_outcome);
+    assert_near(p.outcome, 8.1, 1e-12);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    /* without a published yoy the levels a year apart give it: 123/108 - 1 */
+    o.as_of_period = "2017-09";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.carry, (123.0 / 108 - 1) * 100, 1e-9);
+}
+
 /* Complete year: 1320 / 1200 - 1 = 10 %, so >= 7.5 is met and >= 12 missed,
  * with probability exactly 1 and 0 and the outcome reported. */
 static void test_projection_outcome_known(void **state)
@@ -556,6 +623,40 @@ static void test_projection_out_of_memory(void **state)
     }
 }
 
+/* The choice by record allocates too (frames, the level model's fits at past
+ * origins, the scratch that centres the paths): out of memory at every
+ * allocation in turn is reported, leaks nothing, and leaves *out untouched;
+ * then the result equals the one made without failures.  Quarterly values
+ * 2008-2019Q2 whose quarters grow 2-6% with a year pattern. */
+static void test_projection_record_out_of_memory(void **state)
+{
+    (void)state;
+    static double v[46];
+    double lv[4] = {100, 110, 120, 130};
+    for (int y = 0; y < 12; y++)
+        for (int j = 0; j < 4 && y * 4 + j < 46; j++) {
+            if (y)
+                lv[j] *= 1.02 + 0.01 * ((y + j) % 5);
+            v[y * 4 + j] = lv[j];
+        }
+    fx_entry e[] = {{"h", "value", OT_KIND_FLOW, "2008Q1", v, 46, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("h", 2019, OT_TARGET_GROWTH, OT_OP_GE, 4);
+    ot_proj_opts o = fast_opts();
+    o.method = NULL; /* the default: by record */
+    o.paths = 300;
+    ot_proj_memo *memo = ot_proj_memo_new(); /* a fresh memo: the fits are made here */
+    o.memo = memo;
+    ot_projection want;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &want, &err), OT_OK);
+    assert_int_equal(strncmp(want.method, "record: ", 8), 0);
+    ot_proj_memo_free(memo);
+    o.memo = memo = ot_proj_memo_new();
+    assert_true(project_until_ok(&t, &fx, o, &want) > 8);
+    ot_proj_memo_free(memo);
+}
+
 /* Invalid targets and options, and a failing source: the code, the message,
  * and *out untouched. */
 static void test_projection_failures(void **state)
@@ -578,7 +679,24 @@ static void test_projection_failures(void **state)
     o.as_of_period = NULL;
     o.method = "nope";
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
-    assert_true(strncmp(err.msg, "unknown method 'nope' (known: rwsd, naive", 41) == 0);
+    assert_true(strncmp(err.msg, "unknown method 'nope' (known: carry, rate, rwsd, naive", 54) == 0);
+    o.method = "carry";
+    o.intervals = OT_PI_CV;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "intervals cv are not available with method carry (use a model "
+                                 "such as auto or ets)");
+    o.intervals = OT_PI_MODEL;
+    o.exclude_years[0] = 2022;
+    o.exclude_years[1] = 2020;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "exclude_years 2022-2020: the first is after the last");
+    o.exclude_years[0] = o.exclude_years[1] = 0;
+    o.shape_years[0] = 2019;
+    o.shape_years[1] = 2015;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
+    assert_string_equal(err.msg, "shape_years 2019-2015: the first is after the last");
+    o.shape_years[0] = o.shape_years[1] = 0;
+    assert_memory_equal(&p, &before, sizeof p);
     o.method = "rwsd";
     t.year = 0;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_EINVAL);
@@ -633,6 +751,9 @@ int main(void)
         cmocka_unit_test(test_projection_no_data),
         cmocka_unit_test(test_projection_total_without_growth),
         cmocka_unit_test(test_projection_out_of_memory),
+        cmocka_unit_test(test_projection_record_out_of_memory),
+        cmocka_unit_test(test_projection_stock_yoy),
+        cmocka_unit_test(test_projection_record_scenario),
         cmocka_unit_test(test_projection_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -119,10 +119,10 @@ static void test_store_open_creates_and_migrates(void **state)
     sqlite3_close(db);
 
     assert_int_equal(ot_store_open(path, 0, &st, &err), OT_EDATA);
-    char want[96];
-    snprintf(want, sizeof want, "schema version 99 is newer than this ontrack's (%d)",
+    char msg[80];
+    snprintf(msg, sizeof msg, "schema version 99 is newer than this ontrack's (%d)",
              OT_STORE_SCHEMA_VERSION);
-    assert_non_null(strstr(err.msg, want));
+    assert_non_null(strstr(err.msg, msg));
     unlink(path);
 }
 
@@ -405,14 +405,19 @@ static void test_store_vintages_and_asof(void **state)
     assert_int_equal(put(st, "x", OT_MEASURE_YTD, month(2023, 2), 205, OT_VINTAGE_NONE),
                      OT_PUT_INSERTED);
 
-    /* As of 2023-02-01: only January's first figure. */
-    s = read_asof(st, "x", OT_MEASURE_YTD, day(2023, 2, 1));
+    /* Undated monthly rows count OT_LAG_M = 15 days after their month:
+     * January's from 2023-01-31 + 15 = 2023-02-15. */
+    s = read_asof(st, "x", OT_MEASURE_YTD, day(2023, 2, 15));
     assert_int_equal(s->n, 1);
     assert_num(s->v[0], 100);
     ot_series_free(s);
-    /* As of 2023-03-01: January 100, February from its undated row (known
-     * from 2023-02-28). */
+    /* As of 2023-03-01: January 100; February's undated row counts from
+     * 2023-02-28 + 15 = 2023-03-15 and its dated one from 2023-03-10. */
     s = read_asof(st, "x", OT_MEASURE_YTD, day(2023, 3, 1));
+    assert_int_equal(s->n, 1);
+    assert_num(s->v[0], 100);
+    ot_series_free(s);
+    s = read_asof(st, "x", OT_MEASURE_YTD, day(2023, 3, 10));
     assert_int_equal(s->n, 2);
     assert_num(s->v[0], 100);
     assert_num(s->v[1], 205);
@@ -433,6 +438,28 @@ static void test_store_vintages_and_asof(void **state)
     assert_string_equal(err.msg,
                         "nothing of 'x' (ytd) was known as of 2023-01-30: its first vintage is "
                         "2023-01-31");
+    o.as_of = day(2023, 2, 14);
+    assert_int_equal(ot_store_read(st, "x", &o, NULL, &s, &err), OT_ENOTFOUND);
+    assert_string_equal(err.msg,
+                        "nothing of 'x' (ytd) was known as of 2023-02-14: its first figure counts "
+                        "from 2023-02-15 (undated, released 15 days after its period)");
+    /* A series' own lag replaces the default: 0 days, known on 2023-01-31;
+     * the metadata keeps it. */
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "x";
+    m.release_lag = 0;
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    s = read_asof(st, "x", OT_MEASURE_YTD, day(2023, 1, 31));
+    assert_int_equal(s->n, 1);
+    ot_series_free(s);
+    assert_int_equal(ot_store_get_meta(st, "x", &m, &err), OT_OK);
+    assert_int_equal(m.release_lag, 0);
+    ot_series_meta_clear(&m);
+    assert_int_equal(m.release_lag, -1);
+    assert_int_equal(ot_store_release_lag(OT_FREQ_Q, -1), OT_LAG_Q);
+    assert_int_equal(ot_store_release_lag(OT_FREQ_Y, -1), OT_LAG_Y);
+    assert_int_equal(ot_store_release_lag(OT_FREQ_Y, 7), 7);
 
     /* A different figure for a vintage already stored is a conflict. */
     assert_int_equal(ot_store_put_obs(st, "x", OT_MEASURE_YTD, month(2023, 1), 99,

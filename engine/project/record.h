@@ -1,0 +1,91 @@
+/* record.h — a series' track record at one as-of period (internal to project/).
+ *
+ * For the target year Y and the as-of period k, the record holds, for each
+ * earlier year y (most recent first, the exceptional years of
+ * ot_proj_opts.exclude_years left out) and each as-of period k-1, k, k+1, the
+ * point of every candidate method made from the data through (y, k') and the
+ * outcome of y: carry-forward, the published-growth-rate method and the level
+ * model (docs/methods-projection.md §6).  From it: each candidate's mean
+ * absolute error, the choice (equal-weight average of carry-forward and the
+ * candidates close to the best), and the pooled errors of that choice, which
+ * set the range.
+ * Level-model points are memoised (ot_proj_memo) by the content of the data
+ * they were made from, so a record is not refitted for every projection.
+ * No allocation besides the model fits; core and models only.
+ */
+#ifndef OT_PROJECT_RECORD_H
+#define OT_PROJECT_RECORD_H
+
+#include "project/frame.h"
+#include "project/projection.h"
+#include "project/shape.h"
+
+enum { CAND_CARRY = 0, CAND_RATE, CAND_MODEL, REC_NC };
+
+#define REC_YEARS 12 /* most recent eligible years kept in a record */
+#define REC_MIN 4    /* years a record needs at period k before a choice is made */
+#define REC_MIN_SHORT 2 /* with 2..3 years: carry-forward and its record range */
+#define REC_CLOSE 0.10 /* a candidate is "close to the best" within 10% of its MAE */
+#define REC_ERRS (3 * REC_YEARS)
+
+typedef struct record {
+    int k, P, n;                      /* as-of period, periods a year, years */
+    int year[REC_YEARS];
+    double out[REC_YEARS];            /* outcome of each year */
+    double pt[3][REC_YEARS][REC_NC];  /* [k' - k + 1][year][candidate]; NaN = none */
+    double now[REC_NC];               /* the candidates' points for the target year */
+    double mae[REC_NC];               /* over the common sample; NaN = not scored */
+    int used[REC_NC];                 /* years at k with a point of the candidate */
+    unsigned chosen;                  /* bit per candidate in the combination */
+    double point;                     /* the combination's point for the target year */
+    double mae_chosen;                /* the combination's MAE over the common sample */
+    double err[REC_ERRS];             /* pooled errors of the combination, scaled to k */
+    int nerr;
+    int years_k;                      /* of them, errors at k itself (one per year) */
+    int first, last;                  /* years behind the record */
+} record;
+
+/* The period growth % of (y, j): published yoy, else the ytd growth
+ * differenced with last year's ytd levels as weights, else the ratio of the
+ * period values; NaN when none. */
+double rec_period_rate(const frame *f, int y, int j);
+
+/* Weights of the periods of year y - 1 as cumulative shares c[0..P] (c[0] =
+ * 0, c[P] = 1): last year's ytd levels, else the reference's mean shape
+ * before y, else equal (the documented last resort).  Returns 2, 1 or 0
+ * for which. */
+int rec_weights(const frame *f, const frame *ref, int y, double *c);
+
+/* Fills g with the ytd growth of every year and period where f has period
+ * yoy but no ytd growth and no levels (a rate-only series): the yoy weighted
+ * by cum (mean cumulative shares, P + 1 values) or, when cum is NULL, equally.
+ * Returns the number of cells filled. */
+int rec_fill_rate_ytd(frame *f, const double *cum);
+
+/* The candidates' points at origin (y, k) of f into pts[REC_NC] (NaN where a
+ * candidate has none).  model: the level method (NULL: none); ref: the shape
+ * reference for weights when f has no levels (may be NULL).  Level-model
+ * points go through memo.  Fails only with a model's error other than
+ * OT_EDATA, or OT_ENOMEM. */
+int rec_points(const frame *f, const frame *ref, const char *key, int y, int k,
+               const char *model, ot_proj_memo *memo, const ot_alloc *a, double *pts,
+               ot_err *err);
+
+/* Builds the record of f for target year Y as of period k (excluding years
+ * excl_from..excl_to; 0 = none; and, when keep_from is not 0, every year
+ * outside keep_from..keep_to) and makes the choice.  r->n < REC_MIN_SHORT
+ * when the record is too short to be used (nothing chosen then); with
+ * REC_MIN_SHORT <= n < REC_MIN only carry-forward (or the forced candidate)
+ * is in the running.  only: a single
+ * candidate forced (-1 = choose by record). */
+int rec_build(record *r, const frame *f, const frame *ref, const char *key, int Y, int k,
+              const char *model, int only, int excl_from, int excl_to, int keep_from,
+              int keep_to, ot_proj_memo *memo, const ot_alloc *a, ot_err *err);
+
+/* The names of the candidates ("carry", "rate", model). */
+const char *rec_cand_name(int c, const char *model);
+
+/* Empirical q-quantile (R type 7) of x[0..n); reorders x; NaN when n == 0. */
+double rec_quantile(double *x, int n, double q);
+
+#endif
