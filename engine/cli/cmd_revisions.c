@@ -14,7 +14,9 @@ static const char help[] =
     "Lists every stored vintage of every period of the series KEY (or of period\n"
     "P only; of measure M only): the value, the date it is known from, its source,\n"
     "the import that brought it (id, file and time; '-' for values put by a\n"
-    "script).  Values are printed in their shortest exact form.\n";
+    "script).  A value given without a release date is known from the end of its\n"
+    "period plus the series' release lag, marked '*'.  Values are printed in their\n"
+    "shortest exact form.\n";
 
 typedef struct rev_ctx {
     ot_table *t;
@@ -29,10 +31,12 @@ static int add_rev(void *ud, const ot_revision *r)
     rev_ctx *c = ud;
     if (c->measure >= 0 && (int)r->measure != c->measure)
         return 0;
-    char per[OT_PERIOD_STRMAX], val[OT_FMT_DOUBLE_MAX], day[16], imp[24];
+    char per[OT_PERIOD_STRMAX], val[OT_FMT_DOUBLE_MAX], day[20], imp[24];
     ot_period_format(r->period, per, sizeof per);
     ot_fmt_double(r->value, val, sizeof val);
-    ot_date_format(r->vintage, day, sizeof day);
+    ot_date_format(r->vintage, day + 0, sizeof day - 1);
+    if (r->undated) /* counted from the period's end plus the release lag */
+        strcat(day, "*");
     if (r->import_id)
         snprintf(imp, sizeof imp, "%lld", (long long)r->import_id);
     else

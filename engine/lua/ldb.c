@@ -607,7 +607,7 @@ static int l_meta(lua_State *L)
 /* One revision as collected in a keybuf: the fixed part, then source, file
  * and time as NUL-terminated strings ("" for none). */
 typedef struct revrec {
-    int measure, has_source, has_file, has_time;
+    int measure, has_source, has_file, has_time, undated;
     ot_period period;
     int32_t vintage;
     double value;
@@ -645,6 +645,7 @@ static int collect_rev(void *ud, const ot_revision *r)
     x.vintage = r->vintage;
     x.value = r->value;
     x.import_id = r->import_id;
+    x.undated = r->undated;
     x.has_source = r->source != NULL;
     x.has_file = r->file != NULL;
     x.has_time = r->time != NULL;
@@ -660,9 +661,11 @@ static int collect_rev(void *ud, const ot_revision *r)
 }
 
 /* db:revisions(key [, period]) -> {{period =, measure =, value =, vintage =,
- * source =, import =, file =, time =}, ...}: every stored vintage of every
- * period (of `period` only), by measure, period and vintage; import, file and
- * time are nil for values a script put.  Raises for an unknown key. */
+ * undated =, source =, import =, file =, time =}, ...}: every stored vintage
+ * of every period (of `period` only), by measure, period and vintage; vintage
+ * is the date it is known from (for an undated row, the period's end plus
+ * the release lag); import, file and time are nil for values a script put.
+ * Raises for an unknown key. */
 static int l_revisions(lua_State *L)
 {
     ot_store *st = ot_l_checkdb(L, 1);
@@ -704,6 +707,8 @@ static int l_revisions(lua_State *L)
         lua_pushnumber(L, x.value);
         lua_setfield(L, -2, "value");
         setstr(L, "vintage", day);
+        lua_pushboolean(L, x.undated);
+        lua_setfield(L, -2, "undated");
         if (x.has_source)
             setstr(L, "source", str[0]);
         if (x.import_id) {

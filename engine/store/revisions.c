@@ -26,6 +26,7 @@ int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, o
     ot_series_meta m;
     if ((rc = ot_store_get_meta(st, key, &m, err))) /* an unknown key names near ones */
         return rc;
+    int lag = m.release_lag;
     ot_series_meta_clear(&m);
     sqlite3_stmt *q;
     int s = sqlite3_prepare_v2(st->db, SQL_REVISIONS, -1, &q, NULL);
@@ -46,6 +47,13 @@ int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, o
         r.period.ord = (ot_ord)sqlite3_column_int(q, 2);
         r.period.span = sqlite3_column_int(q, 3);
         r.vintage = (int32_t)sqlite3_column_int(q, 4);
+        /* a row stored without a release date (on its period's last day)
+         * counts from there plus the release lag, as the as-of reads do */
+        if (r.period.freq != OT_FREQ_NONE &&
+            r.vintage == ot_period_last_day(r.period.freq, r.period.ord)) {
+            r.undated = 1;
+            r.vintage += ot_store_release_lag(r.period.freq, lag);
+        }
         r.value = sqlite3_column_double(q, 5);
         r.source = (const char *)sqlite3_column_text(q, 6);
         r.import_id = sqlite3_column_int64(q, 7);

@@ -242,7 +242,9 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
 typedef struct ot_revision {
     ot_measure measure;
     ot_period period;
-    int32_t vintage;     /* days: known from (the period's last day when the row had none) */
+    int32_t vintage;     /* days: known from; for a row stored without a release date,
+                            its period's last day plus the series' release lag */
+    int undated;         /* the row was stored without a release date */
     double value;
     const char *source;  /* may be NULL; valid during the callback only */
     int64_t import_id;   /* 0 when written by a script (db:put) */

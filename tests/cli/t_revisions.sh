@@ -18,10 +18,10 @@ run 0 import first.csv
 run 0 import revised.csv
 run 0 revisions r.x
 out_words 1 "period measure value known from source import file imported at"
-eq "$(sed -n 3p <<<"$OUT" | tr -s ' ' | cut -d' ' -f1-6)" "2024-01 value 66.96 2024-01-31 1 first.csv" "first vintage"
+eq "$(sed -n 3p <<<"$OUT" | tr -s ' ' | cut -d' ' -f1-6)" "2024-01 value 66.96 2024-02-15* 1 first.csv" "first vintage: undated, the period's end plus the monthly release lag (15 days)"
 eq "$(sed -n 4p <<<"$OUT" | tr -s ' ' | cut -d' ' -f1-6)" "2024-01 value 67.04 2024-04-15 年鉴 2" "the revision (66.959999999999994 is 66.96: unchanged, not stored)"
-eq "$(sed -n 5p <<<"$OUT" | tr -s ' ' | cut -d' ' -f1-6)" "2024-02 value 70.1 2024-02-29 1 first.csv" "February"
-eq "$(sed -n 6p <<<"$OUT" | tr -s ' ' | cut -d' ' -f1-6)" "2024-02 yoy 5.5 2024-02-29 1 first.csv" "yoy"
+eq "$(sed -n 5p <<<"$OUT" | tr -s ' ' | cut -d' ' -f1-6)" "2024-02 value 70.1 2024-03-15* 1 first.csv" "February"
+eq "$(sed -n 6p <<<"$OUT" | tr -s ' ' | cut -d' ' -f1-6)" "2024-02 yoy 5.5 2024-03-15* 1 first.csv" "yoy"
 lacks_out "66.959999999999994"
 run 0 revisions r.x --period 2024-01
 eq "$(wc -l <<<"$OUT")" 4 "header, rule, two vintages"
@@ -34,7 +34,7 @@ db:put(ot.series{key = "r.x", freq = "M", start = "2024-03", values = {71.25}})
 LUA
 run 0 run put.lua
 run 0 revisions r.x --period 2024-03
-eq "$(sed -n 3p <<<"$OUT" | tr -s ' ')" "2024-03 value 71.25 2024-03-31 -" "a put has no import"
+eq "$(sed -n 3p <<<"$OUT" | tr -s ' ')" "2024-03 value 71.25 2024-04-15* -" "a put has no import"
 # mistakes
 run 66 revisions r.y
 has_err "unknown series 'r.y'"
@@ -43,4 +43,9 @@ has_err "r.x: no observations for 2023-01"
 run 2 revisions r.x --period soon
 has_err "--period: expected a period such as 2023-01, got 'soon'"
 run 2 revisions
+# a series' own release lag moves the undated rows' date
+printf 'series,name,release_lag\nr.x,测试,40\n' > lag.csv
+run 0 import lag.csv
+run 0 revisions r.x --period 2024-02 --measure value
+eq "$(sed -n 3p <<<"$OUT" | tr -s ' ' | cut -d' ' -f1-4)" "2024-02 value 70.1 2024-04-09*" "40 days after February"
 done_ok
