@@ -15,6 +15,7 @@
 
 #include "core/text.h"
 #ifdef OT_IO_PRESENT
+#include "core/ops.h"
 #include "io/import.h"
 #endif
 #include "store/store.h"
@@ -96,7 +97,9 @@ static int l_open(lua_State *L)
     ot_l_checkpath(L, 1, path);
     int ro = 0;
     if (!lua_isnoneornil(L, 2)) {
+        static const char *const keys[] = {"readonly", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
+        ot_l_checkkeys(L, 2, 2, keys);
         lua_getfield(L, 2, "readonly");
         ro = lua_toboolean(L, -1);
         lua_pop(L, 1);
@@ -192,7 +195,9 @@ static int l_series(lua_State *L)
     ot_read_opts ro = OT_READ_OPTS_INIT;
     const char *as_of = NULL, *through = NULL;
     if (!lua_isnoneornil(L, 3)) {
+        static const char *const keys[] = {"as_of", "measure", "freq", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
+        ot_l_checkkeys(L, 3, 3, keys);
         as_of = ot_l_optfield_str(L, 3, 3, "as_of");
         int mi = ot_l_optfield_option(L, 3, 3, "measure", measure_names);
         const char *fs = ot_l_optfield_str(L, 3, 3, "freq");
@@ -216,20 +221,11 @@ static int l_series(lua_State *L)
     if (through) {
         ot_period p;
         ot_period_parse(through, (size_t)-1, &p, &e); /* checked by ot_l_asof */
-        ot_ord end = ot_l_ord_in(p, s->freq, 1);
-        while (end >= s->start && ot_series_covered(s, end))
-            end--; /* a January whose Jan-Feb value comes later is not known yet */
-        if (end < s->start) {
-            ot_err_set(&e, OT_ENOTFOUND, "%s: nothing known through %s", key, through);
+        ot_series **cut = ot_l_newseries(L);
+        ot_series *r = ot_series_through(s, p, &e);
+        if (!r)
             return ot_l_error(L, &e);
-        }
-        if (end < ot_series_end(s)) {
-            ot_series **cut = ot_l_newseries(L);
-            ot_series *r = ot_series_slice(s, s->start, end, &e);
-            if (!r)
-                return ot_l_error(L, &e);
-            ot_l_setseries(L, cut, r);
-        }
+        ot_l_setseries(L, cut, r);
     }
     return 1;
 }
@@ -336,7 +332,9 @@ static int l_put(lua_State *L)
     ot_measure m = OT_MEASURE_VALUE;
     int32_t vintage = OT_VINTAGE_NONE;
     if (!lua_isnoneornil(L, 3)) {
+        static const char *const keys[] = {"key", "measure", "vintage", "source", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
+        ot_l_checkkeys(L, 3, 3, keys);
         const char *k = ot_l_optfield_str(L, 3, 3, "key");
         if (k)
             key = k;
@@ -361,52 +359,25 @@ static int l_put(lua_State *L)
     if (vs && ot_date_parse(vs, &vintage, &e) != OT_OK)
         luaL_argerror(L, 3, lua_pushfstring(L, "vintage: %s", e.msg));
 
-    /* The series' name, unit and kind describe the key only when the values
-     * are the period's own (a yoy series has unit "%" and kind rate). */
-    ot_series_meta meta;
-    ot_series_meta_init(&meta);
-    meta.key = (char *)key;  /* put_meta only reads */
-    meta.freq = s->freq;
-    if (m == OT_MEASURE_VALUE) {
-        meta.name = s->name;
-        meta.unit = s->unit;
-        meta.kind = (int)s->kind;
-    }
     long long inserted = 0, unchanged = 0;
-    /* No Lua call from here to the end of the transaction. */
-    int rc = ot_store_begin(st, &e);
-    if (rc == OT_OK)
-        rc = ot_store_put_meta(st, &meta, &e);
-    for (size_t i = 0; rc == OT_OK && i < s->n; i++) {
-        double v = s->v[i];
-        if (v != v)
-            continue;
-        ot_ord o = s->start + (ot_ord)i;
-        ot_period p = {s->freq, o, 1};
-        while (p.span <= (int)i && ot_series_covered(s, o - p.span))
-            p.span++;
-        ot_put_result res;
-        rc = ot_period_check(p, &e);
-        if (rc == OT_OK)
-            rc = ot_store_put_obs(st, key, m, p, v, vintage, source, 0, &res, &e);
-        if (rc == OT_OK) {
-            if (res == OT_PUT_INSERTED)
-                inserted++;
-            else
-                unchanged++;
-        } else {
-            char per[OT_PERIOD_STRMAX];
+    /* periods outside the years 1..9999 are refused, as import refuses
+     * them (ot_period_check): the first and last present values bound the rest */
+    size_t lo = 0, hi = s->n;
+    while (lo < hi && s->v[lo] != s->v[lo])
+        lo++;
+    while (hi > lo && s->v[hi - 1] != s->v[hi - 1])
+        hi--;
+    for (size_t k = 0; lo < hi && k < 2; k++) {
+        ot_period p = {s->freq, s->start + (ot_ord)(k ? hi - 1 : lo), 1};
+        if (ot_period_check(p, &e) != OT_OK) {
+            char per[OT_PERIOD_STRMAX], msg[OT_ERR_MSG_MAX];
             ot_period_format(p, per, sizeof per);
-            char msg[OT_ERR_MSG_MAX];
             snprintf(msg, sizeof msg, "%s", e.msg);
-            ot_err_set(&e, rc, "%s %s: %s", key, per, msg);
+            ot_err_set(&e, OT_EDATA, "%s %s: %s", key, per, msg);
+            return ot_l_error(L, &e);
         }
     }
-    if (rc == OT_OK)
-        rc = ot_store_commit(st, &e);
-    else
-        ot_store_rollback(st);
-    if (rc != OT_OK)
+    if (ot_store_put_series(st, key, m, s, vintage, source, &inserted, &unchanged, &e) != OT_OK)
         return ot_l_error(L, &e);
     lua_pushinteger(L, inserted);
     lua_pushinteger(L, unchanged);
@@ -443,7 +414,9 @@ static int l_targets(lua_State *L)
     if (lua_type(L, 2) == LUA_TNUMBER)
         year = luaL_checkinteger(L, 2);
     else if (!lua_isnoneornil(L, 2)) {
+        static const char *const keys[] = {"year", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
+        ot_l_checkkeys(L, 2, 2, keys);
         year = ot_l_optfield_int(L, 2, 2, "year", 0);
     }
     luaL_argcheck(L, year >= 0 && year <= 9999, 2, "year out of range");
@@ -485,7 +458,10 @@ static int l_import(lua_State *L)
     luaL_argcheck(L, n >= 1 && n <= 100000, 2, "no files given");
     ot_import_opts o = OT_IMPORT_OPTS_INIT;
     if (!lua_isnoneornil(L, 3)) {
+        static const char *const keys[] = {"format", "measure", "encoding", "source", "as_of",
+                                           "map", "sheet", "force_measure", "dry_run", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
+        ot_l_checkkeys(L, 3, 3, keys);
         int fi = ot_l_optfield_option(L, 3, 3, "format", format_names);
         if (fi >= 0)
             o.format = (ot_import_format)fi;

@@ -711,3 +711,53 @@ done:
     free(name);
     return rc;
 }
+
+/* ---- a whole series ------------------------------------------------------ */
+
+int ot_store_put_series(ot_store *st, const char *key, ot_measure m, const ot_series *s,
+                        int32_t vintage, const char *source, long long *inserted,
+                        long long *unchanged, ot_err *err)
+{
+    /* The series' name, unit and kind describe the key only when the values
+     * are the period's own (a yoy series has unit "%" and kind rate). */
+    ot_series_meta meta;
+    ot_series_meta_init(&meta);
+    meta.key = (char *)key; /* put_meta only reads */
+    meta.freq = s->freq;
+    if (m == OT_MEASURE_VALUE) {
+        meta.name = s->name;
+        meta.unit = s->unit;
+        meta.kind = (int)s->kind;
+    }
+    long long ins = 0, same = 0;
+    int own, rc = store_wbegin(st, &own, err);
+    if (rc)
+        return rc;
+    rc = ot_store_put_meta(st, &meta, err);
+    for (size_t i = 0; rc == OT_OK && i < s->n; i++) {
+        double v = s->v[i];
+        if (isnan(v))
+            continue;
+        ot_ord o = s->start + (ot_ord)i;
+        ot_period p = {s->freq, o, 1}; /* a Jan-Feb value: the combined period */
+        while (p.span <= (int)i && ot_series_covered(s, o - p.span))
+            p.span++;
+        ot_put_result res;
+        rc = ot_store_put_obs(st, key, m, p, v, vintage, source, 0, &res, err);
+        if (rc == OT_OK) {
+            ins += res == OT_PUT_INSERTED;
+            same += res != OT_PUT_INSERTED;
+        } else if (err) {
+            char per[OT_PERIOD_STRMAX], msg[OT_ERR_MSG_MAX];
+            ot_period_format(p, per, sizeof per);
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            ot_err_set(err, rc, "%s %s: %s", key, per, msg);
+        }
+    }
+    rc = store_wend(st, own, rc, err);
+    if (rc == OT_OK) {
+        *inserted = ins;
+        *unchanged = same;
+    }
+    return rc;
+}

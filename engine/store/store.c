@@ -105,7 +105,17 @@ static const char *const migrations[] = {
     /* 3: days after a period's end before a value without a vintage counts
      * as known (NULL: the frequency's default, docs/storage.md) */
     "ALTER TABLE series ADD COLUMN release_lag INTEGER CHECK (release_lag >= 0);\n",
-    /* 4: other names a statistics table may give a series ('|'-separated),
+    /* 4: a run keeps the period its data were cut at; a projection keeps all
+     * its fields (run/fields.c writes and reads the JSON); a run keeps the
+     * scenario comparisons its scripts made (run/compare.c) */
+    "ALTER TABLE runs ADD COLUMN through TEXT;\n"
+    "ALTER TABLE projections ADD COLUMN data TEXT;\n"
+    "CREATE TABLE compares(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  seq    INTEGER NOT NULL,\n"
+    "  data   TEXT NOT NULL,\n"
+    "  PRIMARY KEY (run_id, seq));\n",
+    /* 5: other names a statistics table may give a series ('|'-separated),
      * matched with name and name_en when a table's header is read */
     "ALTER TABLE series ADD COLUMN aliases TEXT;\n",
 };
@@ -628,36 +638,6 @@ int store_series_id(ot_store *st, const char *key, ot_freq f, int64_t *id, ot_er
     return OT_OK;
 }
 
-/* Levenshtein distance of a and b (bytes), or INT_MAX when it exceeds max
- * (rows are cut short) or memory runs out. */
-static int distance(const char *a, const char *b, int max)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if ((la > lb ? la - lb : lb - la) > (size_t)max || lb > 256)
-        return INT_MAX;
-    int row[257];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = row[0], best = row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
-            int d = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < d)
-                d = up + 1;
-            if (row[j - 1] + 1 < d)
-                d = row[j - 1] + 1;
-            row[j] = d;
-            diag = up;
-            if (d < best)
-                best = d;
-        }
-        if (best > max)
-            return INT_MAX;
-    }
-    return row[lb] <= max ? row[lb] : INT_MAX;
-}
-
 /* Scans every key once: the store holds hundreds of series, not millions. */
 int store_unknown_key(ot_store *st, const char *key, ot_err *err)
 {
@@ -669,7 +649,7 @@ int store_unknown_key(ot_store *st, const char *key, ot_err *err)
     sqlite3_stmt *q = store_stmt(st, S_SERIES_KEYS, SQL_SERIES_KEYS, NULL);
     while (q && sqlite3_step(q) == SQLITE_ROW) {
         const char *k = (const char *)sqlite3_column_text(q, 0);
-        int d = k ? distance(key, k, max) : INT_MAX;
+        int d = k ? ot_edit_distance(key, k, max) : INT_MAX;
         for (int i = 0; i < 3; i++)
             if (d < nd[i]) {
                 for (int j = 2; j > i; j--) {
