@@ -162,6 +162,8 @@ static void candidates(out *o, unsigned mask, const char *model, ot_report_lang 
         }
 }
 
+static const char *const zh_quarters[] = {"一季度", "二季度", "三季度", "四季度"};
+
 static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_lang lang,
                    const ot_report_name *names, size_t n)
 {
@@ -184,9 +186,12 @@ static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_la
                     snprintf(num, sizeof num, "%d", f->y[i]);
                 else if (c == 'v' && i < OT_FACT_NV)
                     snprintf(num, sizeof num, "%.*f", dec, f->v[i]);
+                else if (c == 'p' && lang == OT_LANG_ZH && f->y[2] == 4 && f->y[3] >= 1 &&
+                         f->y[3] <= 4)
+                    snprintf(num, sizeof num, "%s", zh_quarters[f->y[3] - 1]);
                 else if (c == 'p')
                     snprintf(num, sizeof num,
-                             lang == OT_LANG_ZH ? (f->y[2] == 4 ? "第%d季度" : "%d月")
+                             lang == OT_LANG_ZH ? "%d月"
                                                 : (f->y[2] == 4 ? "quarter %d" : "month %d"),
                              f->y[3]);
                 put(o, num);

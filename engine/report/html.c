@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "report/num.h"
 #include "report/words.h"
 
 #define NOTES_CAP 4096
@@ -85,15 +86,6 @@ static char *fmt_range(const ot_target *t, double lo, double hi, ot_report_lang 
     return buf;
 }
 
-static char *fmt_pct(double x, int dec, double scale, char *buf, size_t cap)
-{
-    if (isnan(x))
-        snprintf(buf, cap, "%s", "");
-    else
-        snprintf(buf, cap, "%.*f%%", dec, x * scale);
-    return buf;
-}
-
 static void status_span(FILE *f, const report_words *w, ot_proj_status s)
 {
     fprintf(f, "<span class=\"st st-%s\">%s</span>", report_status_class(s), report_status(w, s));
@@ -153,11 +145,11 @@ static void write_summary(const ot_report_doc *doc, const report_words *w, FILE 
         fputs("</td><td class=\"per\">", f);
         ot_html_escape(f, report_fmt_period(p->latest, doc->lang, buf, sizeof buf));
         fputs("</td>", f);
-        num_cell(f, fmt_pct(p->ytd_growth, 1, 1, buf, sizeof buf));
+        num_cell(f, ot_fmt_growth(p->ytd_growth, buf, sizeof buf));
         num_cell(f, report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
         num_cell(f, fmt_range(t, p->lo80, p->hi80, doc->lang, buf, sizeof buf));
         num_cell(f, report_fmt_prob(p->prob, buf, sizeof buf));
-        num_cell(f, fmt_pct(p->required, 1, 1, buf, sizeof buf));
+        num_cell(f, ot_fmt_growth(p->required, buf, sizeof buf));
         fputs("<td>", f);
         status_span(f, w, p->status);
         fputs("</td></tr>\n", f);
@@ -214,7 +206,7 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     figure(f, w->prob, report_fmt_prob(p->prob, buf, sizeof buf));
     figure(f, w->range80, fmt_range(t, p->lo80, p->hi80, doc->lang, buf, sizeof buf));
     figure(f, w->range95, fmt_range(t, p->lo95, p->hi95, doc->lang, buf, sizeof buf));
-    figure(f, w->required, fmt_pct(p->required, 1, 1, buf, sizeof buf));
+    figure(f, w->required, ot_fmt_growth(p->required, buf, sizeof buf));
     figure(f, w->carry, report_fmt_metric(t, p->carry, doc->lang, buf, sizeof buf));
     figure(f, w->outcome, report_fmt_metric(t, p->outcome, doc->lang, buf, sizeof buf));
     figure(f, w->through, report_fmt_period(p->latest, doc->lang, buf, sizeof buf));

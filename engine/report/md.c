@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "report/num.h"
 #include "report/words.h"
 
 /* notes and method of one target in words */
@@ -64,8 +65,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         fputs(" | ", f);
         ot_md_escape(f, report_fmt_period(p->latest, doc->lang, buf, sizeof buf));
         fputs(" | ", f);
-        if (!isnan(p->ytd_growth))
-            fprintf(f, "%.1f%%", p->ytd_growth);
+        fputs(ot_fmt_growth(p->ytd_growth, a, sizeof a), f);
         fprintf(f, " | %s | ", report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
         if (!isnan(p->lo80) && !isnan(p->hi80))
             fprintf(f, "%s – %s", report_fmt_metric(t, p->lo80, doc->lang, a, sizeof a),
@@ -73,8 +73,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         fputs(" | ", f);
         fputs(report_fmt_prob(p->prob, buf, sizeof buf), f);
         fputs(" | ", f);
-        if (!isnan(p->required))
-            fprintf(f, "%.1f%%", p->required);
+        fputs(ot_fmt_growth(p->required, a, sizeof a), f);
         fprintf(f, " | %s", report_status(w, p->status));
         if (p->notes.n)
             fprintf(f, " [%zu]", ++nnotes);

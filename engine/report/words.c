@@ -7,6 +7,7 @@
 
 #include "project/kinds.h"
 #include "report/facts.h"
+#include "report/num.h"
 #include "report/status.h"
 #include "report/table.h"
 
@@ -141,16 +142,14 @@ const char *report_status_class(ot_proj_status s)
 char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap)
 {
     const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
-    char num[48];
     if (isnan(x))
         snprintf(buf, cap, "%s", "");
     else if (d && d->unit == OT_UNIT_PCT)
-        snprintf(buf, cap, "%.1f%%", x);
+        ot_fmt_growth(x, buf, cap);
     else if (d && d->unit == OT_UNIT_PTS)
         snprintf(buf, cap, lang == OT_LANG_ZH ? "%+.1f个百分点" : "%+.1f pts", x);
     else
-        snprintf(buf, cap, "%s",
-                 ot_fmt_num(x, fabs(x) >= 1000 ? 0 : fabs(x) >= 10 ? 1 : 2, num, sizeof num));
+        ot_fmt_level(x, lang, t->unit, buf, cap);
     return buf;
 }
 
@@ -185,7 +184,10 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, const char 
         tmpl = t0; /* in words where the reference has a name: 增速高于浙江省出口总额增速 */
     unsigned op = (unsigned)t->op < 6 ? (unsigned)t->op : 5;
     char num[48], tol[48];
-    ot_fmt_num(t->value, 4, num, sizeof num);
+    if (d->unit == OT_UNIT_LEVEL) /* 56万 / 560,000 */
+        ot_fmt_level(t->value, lang, t->unit, num, sizeof num);
+    else
+        ot_fmt_num(t->value, 4, num, sizeof num);
     ot_fmt_num(isnan(t->tolerance) ? t->value : t->tolerance, 4, tol, sizeof tol);
     static const struct {
         const char *key;
@@ -252,11 +254,7 @@ const char *report_item_name(const ot_report_doc *doc, const ot_report_item *it)
 
 char *report_fmt_prob(double prob, char *buf, size_t cap)
 {
-    if (isnan(prob))
-        snprintf(buf, cap, "%s", "");
-    else
-        snprintf(buf, cap, "%.0f%%", ot_proj_prob_round(prob) * 100);
-    return buf;
+    return ot_fmt_prob(prob, buf, cap);
 }
 
 char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t cap)
@@ -358,11 +356,24 @@ const char *report_doc_title(const ot_report_doc *doc, char *buf, size_t cap)
 
 const char *report_doc_through(const ot_report_doc *doc)
 {
+    /* the newest by the day each period ends; of periods ending together
+     * (2023-09, 2023Q3) the finer */
     const char *through = doc->data_through;
+    int32_t best = 0;
+    int best_per = 0;
     for (size_t i = 0; !doc->data_through && i < doc->n; i++) {
         const char *l = doc->items[i].proj->latest;
-        if (l[0] && (!through || strcmp(l, through) > 0))
+        ot_period p;
+        ot_err e;
+        if (!l[0] || ot_period_parse(l, strlen(l), &p, &e) != OT_OK)
+            continue;
+        int32_t day = ot_period_last_day(p.freq, p.ord);
+        int per = ot_freq_per_year(p.freq);
+        if (!through || day > best || (day == best && per > best_per)) {
             through = l;
+            best = day;
+            best_per = per;
+        }
     }
     return through;
 }

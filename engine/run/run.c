@@ -513,15 +513,12 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
                 d->items[i].name = d->names[k].name;
                 d->items[i].name_en = d->names[k].name_en;
             }
-        if (strcmp(s->p[i].latest, d->through) > 0)
-            snprintf(d->through, sizeof d->through, "%s", s->p[i].latest);
     }
     ot_report_doc_init(&d->doc);
     d->doc.items = d->items;
     d->doc.n = n;
     d->doc.names = d->names;
     d->doc.nnames = d->nnames;
-    d->doc.data_through = d->through[0] ? d->through : NULL;
     if (region_of(d, s, d->region, sizeof d->region))
         d->doc.region = d->region;
     time_t now = time(NULL);

@@ -122,7 +122,6 @@ typedef struct ot_run_doc {
                                notes mention (nnames), for names */
     ot_report_name *names;
     size_t nnames;
-    char through[OT_PERIOD_STRMAX]; /* the data's latest period */
     char compiled[16];              /* the day the document was built */
     char region[64];                /* the targets' region, from their names */
     ot_run_compares cmp;    /* the run's scenario comparisons (ot_run_doc_compares) */

@@ -78,28 +78,33 @@ static void fixture(ot_target *t, ot_projection *p, const char *label)
     ot_fact_add(&p->notes, OT_N_SHAPE_BORROWED, "kiid", "china.gdp", 2015, 2022, 1.5);
 }
 
-/* Heckbert's nicenum: rounded 1 below 1.5, 2 below 3, 5 below 7, else 10;
- * the ceiling form: the first of 1, 2, 5, 10 at or above the mantissa. */
+/* Heckbert's nicenum with 2.5: rounded 1 below 1.5, 2 below 2.25, 2.5
+ * below 3.5, 5 below 7.5, else 10; the ceiling form: the first of 1, 2,
+ * 2.5, 5, 10 at or above the mantissa. */
 static void test_report_nicenum(void **state)
 {
     (void)state;
     assert_float_equal(report_nicenum(1.4, 1), 1, EPS);
     assert_float_equal(report_nicenum(1.5, 1), 2, EPS);
-    assert_float_equal(report_nicenum(2.9, 1), 2, EPS);
-    assert_float_equal(report_nicenum(3.0, 1), 5, EPS);
-    assert_float_equal(report_nicenum(7.0, 1), 10, EPS);
+    assert_float_equal(report_nicenum(2.2, 1), 2, EPS);
+    assert_float_equal(report_nicenum(2.3, 1), 2.5, EPS);
+    assert_float_equal(report_nicenum(3.4, 1), 2.5, EPS);
+    assert_float_equal(report_nicenum(3.5, 1), 5, EPS);
+    assert_float_equal(report_nicenum(7.4, 1), 5, EPS);
+    assert_float_equal(report_nicenum(7.5, 1), 10, EPS);
     assert_float_equal(report_nicenum(1.0, 0), 1, EPS);
     assert_float_equal(report_nicenum(1.01, 0), 2, EPS);
-    assert_float_equal(report_nicenum(2.01, 0), 5, EPS);
+    assert_float_equal(report_nicenum(2.01, 0), 2.5, EPS);
+    assert_float_equal(report_nicenum(2.51, 0), 5, EPS);
     assert_float_equal(report_nicenum(5.01, 0), 10, EPS);
     assert_float_equal(report_nicenum(0.035, 0), 0.05, EPS);
-    assert_float_equal(report_nicenum(250, 1), 200, EPS);
+    assert_float_equal(report_nicenum(250, 1), 250, EPS);
 }
 
 /* [4.6, 12.1], 6 ticks: range nicenum(7.5) = 10, step nicenum(10/5 = 2,
  * round) = 2, axis floor(4.6/2)*2 = 4 .. ceil(12.1/2)*2 = 14: 6 ticks, 0
- * decimals.  [0.013, 0.087], 5: range 0.1, step nicenum(0.025) = 0.02,
- * 0 .. 0.1: 6 ticks, 2 decimals.  [5, 5]: widened to [4.5, 5.5], range 1,
+ * decimals.  [0.013, 0.087], 5: range 0.1, step nicenum(0.025) = 0.025,
+ * 0 .. 0.1: 5 ticks, 3 decimals (0.025 needs them).  [5, 5]: widened to [4.5, 5.5], range 1,
  * step 0.2, 4.4 .. 5.6: 7 ticks, 1 decimal.  Reversed ends are swapped. */
 static void test_report_nice_ticks(void **state)
 {
@@ -111,11 +116,11 @@ static void test_report_nice_ticks(void **state)
     assert_float_equal(b, 14, EPS);
     assert_float_equal(d, 2, EPS);
     assert_int_equal(nf, 0);
-    assert_int_equal(report_nice_ticks(0.013, 0.087, 5, &a, &b, &d, &nf), 6);
+    assert_int_equal(report_nice_ticks(0.013, 0.087, 5, &a, &b, &d, &nf), 5);
     assert_float_equal(a, 0, EPS);
     assert_float_equal(b, 0.1, EPS);
-    assert_float_equal(d, 0.02, EPS);
-    assert_int_equal(nf, 2);
+    assert_float_equal(d, 0.025, EPS);
+    assert_int_equal(nf, 3);
     assert_int_equal(report_nice_ticks(5, 5, 6, &a, &b, &d, &nf), 7);
     assert_float_equal(a, 4.4, EPS);
     assert_float_equal(b, 5.6, EPS);
@@ -198,8 +203,9 @@ static void test_report_html_escapes(void **state)
     assert_null(strstr(s, "<script"));
     assert_null(strstr(s, "<b>"));
     assert_non_null(strstr(s, "&lt;b&gt;义乌&lt;/b&gt;"));
-    /* summary link, section heading, svg aria-label and title */
-    assert_int_equal(count(s, "&lt;script&gt;alert(1)&lt;/script&gt;"), 4);
+    /* overview paragraph (at risk), summary link, section heading, svg
+     * aria-label and title */
+    assert_int_equal(count(s, "&lt;script&gt;alert(1)&lt;/script&gt;"), 5);
     assert_non_null(strstr(s, "<code class=\"key\">a&amp;b&quot;c&#39;</code>"));
     assert_int_equal(count(s, "<svg class=\"chart\""), 2);
     assert_int_equal(count(s, "<section class=\"target\""), 2);
@@ -354,8 +360,8 @@ static void test_report_md_escapes(void **state)
     doc.n = 1;
     doc.lang = OT_LANG_EN;
     char *s = render(ot_report_md, &doc);
-    assert_non_null(strstr(s, "# Progress towards targets\n"));
-    assert_non_null(strstr(s, "| a\\|b \\<i\\> | growth \\>= 7.5% | 2023Q3 | 8.7% | 8.2% | "
+    assert_non_null(strstr(s, "# Progress towards the 2023 targets\n"));
+    assert_non_null(strstr(s, "| a\\|b \\<i\\> | growth \\>= 7.5% | 2023 Q3 | 8.7% | 8.2% | "
                               "6.5% – 10.0% | 79% | 4.5% | at risk [1] |\n"));
     assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape borrowed from china.gdp, 2015-2022 (spread "
                               "x1.5 for a local series) (Method: ytd+shape(china.gdp))\n"));
@@ -405,6 +411,15 @@ static void test_report_test_words(void **state)
     t.op = OT_OP_GE;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
                         "增速不低于浙江省出口总额增速");
+    it.name = "义乌市出口总额"; /* the series named too */
+    it.name_en = "Yiwu exports";
+    t.op = OT_OP_GT;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "义乌市出口总额增速高于浙江省出口总额增速");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "Yiwu exports growth above Zhejiang exports growth");
+    it.name = it.name_en = NULL;
+    t.op = OT_OP_GE;
     t.value = 2;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
                         "增速 − 浙江省出口总额增速 ≥ 2个百分点");
@@ -419,7 +434,16 @@ static void test_report_test_words(void **state)
     assert_string_equal(ot_fmt_metric(&t, 3.25, buf, sizeof buf), "+3.2 pts");
     t.kind = OT_TARGET_DAILY_AVG;
     t.value = 200000;
-    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "日均 ≥ 200000");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "日均 ≥ 20万");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "per day >= 200,000");
+    t.value = 4000000;
+    t.kind = OT_TARGET_LEVEL;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "总量 ≥ 400万");
+    t.value = 500;
+    t.unit = (char *)"亿元"; /* a unit of its own: no 万/亿 added */
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "总量 ≥ 500");
+    t.unit = NULL;
     t.kind = OT_TARGET_UNQUANTIFIED;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
 }
@@ -538,7 +562,7 @@ static void test_report_numbers_ignore_locale(void **state)
     (void)!system(cmd);
     assert_non_null(strstr(csv, ",GDP,yiwu.gdp,2023,growth,>=,7.5,,2023Q3,8.25,6.5,10,5.75,12.125,"
                                 "0.794,4.5,8.7,,at_risk,"));
-    assert_non_null(strstr(buf, "| GDP | 增速 ≥ 7.5% | 2023Q3 | 8.7% | 8.2% | 6.5% – 10.0% | 79% |"));
+    assert_non_null(strstr(buf, "| GDP | 增速 ≥ 7.5% | 2023年三季度 | 8.7% | 8.2% | 6.5% – 10.0% | 79% |"));
     free(buf);
     free(csv);
 }
