@@ -107,7 +107,7 @@ static void write_compare(const ot_report_compare *c, ot_report_lang lang, const
             w->scenarios, w->target);
     for (size_t j = 0; j < c->ncol; j++) {
         fputs("<th>", f);
-        ot_html_escape(f, c->names[j]);
+        ot_html_escape(f, report_scenario_name(w, c->names[j]));
         fprintf(f, "</th><th>%s</th>", w->prob);
     }
     fputs("</tr></thead>\n<tbody>\n", f);

@@ -103,7 +103,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         fprintf(f, "\n## %s\n\n| %s |", w->scenarios, w->target);
         for (size_t j = 0; j < c->ncol; j++) {
             fputc(' ', f);
-            ot_md_escape(f, c->names[j]);
+            ot_md_escape(f, report_scenario_name(w, c->names[j]));
             fprintf(f, " | %s |", w->prob);
         }
         fputs("\n|---|", f);

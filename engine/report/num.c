@@ -80,7 +80,7 @@ char *ot_fmt_value(double x, char *buf, size_t cap)
     if (sig <= 6 || isinf(x))
         snprintf(buf, cap, "%s", raw);
     else if (fabs(x) >= 1)
-        ot_fmt_num(x, 1, buf, cap);
+        snprintf(buf, cap, "%.1f", x);
     else
         snprintf(buf, cap, "%.3g", x);
     return buf;

@@ -55,6 +55,7 @@ static const report_words zh = {
     .provenance = "技术信息",
     .keys = "指标代码",
     .title_year = "%s%d年目标进度",
+    .baseline = "基准",
 };
 
 static const report_words en = {
@@ -101,6 +102,7 @@ static const report_words en = {
     .provenance = "Technical details",
     .keys = "Series keys",
     .title_year = "%sProgress towards the %d targets",
+    .baseline = "baseline",
 };
 
 const report_words *report_words_of(ot_report_lang lang)
@@ -376,4 +378,9 @@ const char *report_doc_through(const ot_report_doc *doc)
         }
     }
     return through;
+}
+
+const char *report_scenario_name(const report_words *w, const char *name)
+{
+    return name && strcmp(name, "baseline") == 0 ? w->baseline : name ? name : "";
 }

@@ -28,7 +28,8 @@ typedef struct report_words {
     const char *compiled;   /* 编制日期 */
     const char *provenance; /* the footer's heading */
     const char *keys;       /* the footer's list of series keys */
-    const char *title_year; /* "%s%d年目标进度" / "%s: progress towards the %d targets" */
+    const char *title_year; /* "%s%d年目标进度" / "%sProgress towards the %d targets" */
+    const char *baseline;   /* the comparison's first column: 基准 / baseline */
 } report_words;
 
 /* The title of doc: the one given, else "义乌市2023年目标进度" (the
@@ -42,6 +43,9 @@ const char *report_doc_through(const ot_report_doc *doc);
 /* A period as a reader writes it: "2023年9月", "2023年三季度" / "Sep 2023",
  * "2023 Q3"; text as it is when it is no period.  Returns buf. */
 char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t cap);
+
+/* A scenario's name in a comparison: "baseline" in the words of w. */
+const char *report_scenario_name(const report_words *w, const char *name);
 
 /* The summary paragraph of doc in its language: how many targets are met,
  * on track, at risk, off track, missed, without data; the ones at risk or

@@ -406,7 +406,8 @@ static int add_name(ot_run_doc *d, size_t cap, const char *key, ot_store *st, ot
 /* The region the targets are of, as their series' Chinese names say it: the
  * beginning of a name through its first 省, 市, 县, 区, 州, 盟 or 旗 within
  * five characters ("义乌市" of 义乌市地区生产总值), the one most names begin
- * with, when at least two and a third of the named ones do.  Returns 1 with
+ * with, when a third of the named ones and at least two do (or the only
+ * one).  Returns 1 with
  * the region in buf, 0 when there is none. */
 static int region_of(const ot_run_doc *d, const ot_run_set *s, char *buf, size_t cap)
 {
@@ -438,7 +439,7 @@ static int region_of(const ot_run_doc *d, const ot_run_set *s, char *buf, size_t
             best_n = c;
         }
     }
-    if (!best || best_n < 2 || 3 * best_n < named || best_len >= cap)
+    if (!best || (best_n < 2 && named > 1) || 3 * best_n < named || best_len >= cap)
         return 0;
     memcpy(buf, best, best_len);
     buf[best_len] = '\0';

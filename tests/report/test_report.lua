@@ -89,7 +89,7 @@ assert(read(dir .. "/c.csv"):find("^target_id,label,series,"))
 r:write(dir .. "/c.json")
 assert(read(dir .. "/c.json"):find('"projections"', 1, true))
 r:write(dir .. "/c.out", {format = "md"})
-assert(read(dir .. "/c.out"):find("^# Progress towards targets"))
+assert(read(dir .. "/c.out"):find("^# Progress towards the 2023 targets"))
 r:write(dir .. "/c.txt")
 assert(read(dir .. "/c.txt"):find("^target"))
 H.checkerror("bad argument #1 to 'write' (report expected, got table)",
