@@ -489,6 +489,15 @@ static int l_compare(lua_State *L)
         }
         lua_rawseti(L, res, (lua_Integer)i + 1);
     }
+    if (print) {
+        /* printed already: the REPL shows it once (host.c skips a result
+         * whose metatable says __printed) */
+        if (luaL_newmetatable(L, OT_L_PRINTED)) {
+            lua_pushboolean(L, 1);
+            lua_setfield(L, -2, "__printed");
+        }
+        lua_setmetatable(L, res);
+    }
     return 1;
 }
 

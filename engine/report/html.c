@@ -179,14 +179,15 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     fputs(" ", f);
     status_span(f, w, p->status);
     fputs("</h2>\n<p class=\"sub\">", f);
-    fprintf(f, "%s: ", w->series);
+    const char *colon = doc->lang == OT_LANG_ZH ? "：" : ": ";
+    fprintf(f, "%s%s", w->series, colon);
     ot_html_escape(f, report_item_name(doc, it));
     fprintf(f, " <code class=\"key\">");
     ot_html_escape(f, t->series);
-    fprintf(f, "</code> · %s: ", w->test);
+    fprintf(f, "</code> · %s%s", w->test, colon);
     ot_html_escape(f, report_fmt_item_test(it, doc->lang, buf, sizeof buf));
     if (t->source && t->source[0]) {
-        fprintf(f, " · %s: ", w->source);
+        fprintf(f, " · %s%s", w->source, colon);
         ot_html_escape(f, t->source);
     }
     fputs("</p>\n", f);

@@ -339,7 +339,7 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
         snprintf(lab[nlab++].text, sizeof lab->text, "%s",
                  report_fmt_metric(t, p->point, lang, num, sizeof num));
     }
-    side_labels(f, lab, nlab, g.r, g.t, g.b, 14);
+    side_labels(f, lab, nlab, g.r, g.t, g.b, 17); /* a line of 11 px CJK text is ~16 px tall */
 
     /* nothing but the target to show: say so in the plot */
     if (k == 0 && (isnan(blo) || isnan(bhi)) && isnan(p->point))
