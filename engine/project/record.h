@@ -4,8 +4,8 @@
  * earlier year y (most recent first, the exceptional years of
  * ot_proj_opts.exclude_years left out) and each as-of period k-1, k, k+1, the
  * point of every candidate method made from the data through (y, k') and the
- * outcome of y: carry-forward, the published-growth-rate method and the level
- * model (docs/methods-projection.md §6).  From it: each candidate's mean
+ * outcome of y: carry-forward, the published-growth-rate method (plain and
+ * with base effects) and the level model (docs/methods-projection.md §9-§10).  From it: each candidate's mean
  * absolute error, the choice (equal-weight average of carry-forward and the
  * candidates close to the best), and the pooled errors of that choice, which
  * set the range.
@@ -89,7 +89,7 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
               const char *model, int only, int excl_from, int excl_to, int keep_from,
               int keep_to, ot_proj_memo *memo, const ot_alloc *a, ot_err *err);
 
-/* The names of the candidates ("carry", "rate", model). */
+/* The names of the candidates ("carry", "rate", model, "rate2y"). */
 const char *rec_cand_name(int c, const char *model);
 
 /* Empirical q-quantile (R type 7) of x[0..n); reorders x; NaN when n == 0. */
