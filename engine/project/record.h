@@ -5,10 +5,10 @@
  * ot_proj_opts.exclude_years left out) and each as-of period k-1, k, k+1, the
  * point of every candidate method made from the data through (y, k') and the
  * outcome of y: carry-forward, the published-growth-rate method (plain and
- * with base effects) and the level model (docs/methods-projection.md §9-§10).  From it: each candidate's mean
- * absolute error, the choice (equal-weight average of carry-forward and the
- * candidates close to the best), and the pooled errors of that choice, which
- * set the range.
+ * with base effects) and the level model (docs/methods-projection.md §9,
+ * §10).  From it: each candidate's mean absolute error, the choice
+ * (equal-weight average of carry-forward and the candidates close to the
+ * best), and the pooled errors of that choice, which set the range.
  * Level-model points are memoised (ot_proj_memo) by the content of the data
  * they were made from, so a record is not refitted for every projection.
  * No allocation besides the model fits; core and models only.
