@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "models/model.h"
-#include "report/status.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -222,25 +221,6 @@ int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const
     if (ot_host_new(&o, out, &err) != OT_OK)
         return cli_fail(&err);
     return 0;
-}
-
-void cli_projection_from_row(const ot_projection_row *r, ot_projection *p)
-{
-    ot_projection_init(p);
-    for (int i = OT_STATUS_MET; i <= OT_STATUS_UNQUANTIFIED; i++)
-        if (r->status && (!strcmp(r->status, ot_status_label((ot_proj_status)i)) ||
-                          !strcmp(r->status, ot_proj_status_name((ot_proj_status)i))))
-            p->status = (ot_proj_status)i;
-    p->point = r->point;
-    p->lo80 = r->lo80;
-    p->hi80 = r->hi80;
-    p->lo95 = r->lo95;
-    p->hi95 = r->hi95;
-    p->prob = r->prob;
-    p->required = r->required;
-    p->carry = r->carry;
-    snprintf(p->method, sizeof p->method, "%s", r->method ? r->method : "");
-    snprintf(p->notes, sizeof p->notes, "%s", r->note ? r->note : "");
 }
 
 /* The watchdog's message, written by the signal handler (so made beforehand). */

@@ -107,13 +107,10 @@ int cli_parse_intervals(const char *cmd, const char *s, int *out);
  * not end the session). */
 void cli_watchdog_soft(double secs);
 
-/* A stored projection row as an ot_projection: the figures, status (stored
- * as "on_track" or "on track"; no_data when unknown), method and notes. */
-void cli_projection_from_row(const ot_projection_row *r, ot_projection *p);
-
 /* Subcommands. */
 int cmd_init(cli_global *g, int argc, char **argv);
 int cmd_import(cli_global *g, int argc, char **argv);
+int cmd_revisions(cli_global *g, int argc, char **argv);
 int cmd_series(cli_global *g, int argc, char **argv);
 int cmd_show(cli_global *g, int argc, char **argv);
 int cmd_targets(cli_global *g, int argc, char **argv);

@@ -1,12 +1,13 @@
-/* cmd_project.c — `ontrack project`: project every stored target of a year. */
+/* cmd_project.c — `ontrack project`: project every stored target of a year
+ * (run/ projects, report/ prints). */
 #include "cli/cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "project/projection.h"
-#include "report/status.h"
-#include "store/view.h"
+#include "report/report.h"
+#include "run/run.h"
 
 static const char help[] =
     "usage: ontrack project [--year Y] [--as-of DATE|PERIOD] [--paths N] [--seed S]\n"
@@ -63,48 +64,32 @@ int cmd_project(cli_global *g, int argc, char **argv)
                                OT_PROJ_METHOD_FALLBACK);
     int32_t days = OT_ASOF_LATEST;
     ot_period through = {OT_FREQ_NONE, 0, 1};
-    char through_s[OT_PERIOD_STRMAX];
     if (as_of && (rc = cli_parse_asof("project", as_of, &days, &through)))
         return rc;
-    if (through.freq != OT_FREQ_NONE) {
-        ot_period_format(through, through_s, sizeof through_s);
-        po.as_of_period = through_s;
-    }
+    ot_run_asof a;
+    ot_run_asof_set(&a, days, through);
 
     ot_store *st;
     if ((rc = cli_open_store(g, 1, &st)))
         return rc;
     ot_err err;
     ot_err_clear(&err);
-    ot_target *t = NULL;
-    int64_t *ids = NULL;
-    size_t n = 0;
-    ot_projection *p = NULL;
-    ot_store_view view;
-    ot_store_view_init(&view, st, days, NULL);
-    po.shape = ot_store_view_shape;
-    if ((rc = ot_store_targets(st, year, &t, &ids, &n, &err)) != OT_OK)
+    ot_run_set set = {0};
+    ot_run_doc d = {0};
+    if ((rc = ot_run_targets(st, year, NULL, &set, &err)) != OT_OK)
         goto done;
-    if (n == 0) {
+    if (set.n == 0) {
         rc = ot_err_set(&err, OT_ENOTFOUND, "no targets%s (ontrack import --format targets FILE adds them)",
                         year ? " for that year" : "");
         goto done;
     }
-    if (!(p = calloc(n, sizeof *p))) {
-        rc = ot_err_set(&err, OT_ENOMEM, "out of memory");
+    if ((rc = ot_run_project(st, &set, &a, &po, 0, NULL, NULL, &err)) != OT_OK ||
+        (rc = ot_run_doc_build(&d, &set, NULL, &a, NULL, NULL, &err)) != OT_OK)
         goto done;
-    }
-    if ((rc = ot_project_many(t, n, ot_store_view_read, &view, &po, p, &err)) != OT_OK)
-        goto done;
-    if (json)
-        rc = ot_report_json(t, p, n, as_of, stdout, &err);
-    else
-        rc = ot_report_status(t, p, n, stdout, &err);
+    rc = ot_report_write(&d.doc, json ? OT_REPORT_JSON : OT_REPORT_TXT, stdout, &err);
 done:
-    free(p);
-    ot_store_view_destroy(&view);
-    ot_store_targets_free(t, n);
-    free(ids);
+    ot_run_doc_free(&d);
+    ot_run_set_free(&set);
     ot_store_close(st);
     return rc == OT_OK ? 0 : cli_fail(&err);
 }

@@ -1,6 +1,8 @@
-/* err.c — the error record, exit-code mapping and the default allocator. */
+/* err.c — the error record, exit-code mapping, the default allocator and
+ * the nearest name for "did you mean". */
 #include "core/err.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,4 +130,49 @@ char *ot_strdup(const ot_alloc *a, const char *s)
     if (p)
         memcpy(p, s, n);
     return p;
+}
+
+/* Rows are cut short once every entry of one exceeds max. */
+int ot_edit_distance(const char *a, const char *b, int max)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if ((la > lb ? la - lb : lb - la) > (size_t)max || lb > 256)
+        return INT_MAX;
+    int row[257];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0], best = row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j];
+            int d = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < d)
+                d = up + 1;
+            if (row[j - 1] + 1 < d)
+                d = row[j - 1] + 1;
+            row[j] = d;
+            diag = up;
+            if (d < best)
+                best = d;
+        }
+        if (best > max)
+            return INT_MAX;
+    }
+    return row[lb] <= max ? row[lb] : INT_MAX;
+}
+
+const char *ot_nearest_name(const char *got, const char *const names[])
+{
+    int max = (int)strlen(got) / 3, best = INT_MAX;
+    if (max < 2)
+        max = 2;
+    const char *near = NULL;
+    for (size_t i = 0; names[i]; i++) {
+        int d = ot_edit_distance(got, names[i], max);
+        if (d < best) {
+            best = d;
+            near = names[i];
+        }
+    }
+    return near;
 }

@@ -52,6 +52,13 @@ void ot_err_format(const ot_err *err, char *buf, size_t cap);
 /* The sysexits code for a status: 0, 1, 2, 65, 66, 74 or 75. */
 int ot_err_exit_code(int code);
 
+/* Levenshtein distance of a and b (bytes), or INT_MAX when it exceeds max
+ * (or b is longer than 256 bytes).  For "did you mean" in messages. */
+int ot_edit_distance(const char *a, const char *b, int max);
+/* The name of names (NULL-terminated) nearest to got, within a distance of
+ * max(2, strlen(got) / 3); NULL when none is that near. */
+const char *ot_nearest_name(const char *got, const char *const names[]);
+
 /* The allocator: f(ud, ptr, osize, nsize) frees when nsize == 0 and returns
  * NULL, otherwise (re)allocates; exactly lua_Alloc's contract. */
 typedef void *(*ot_allocf)(void *ud, void *ptr, size_t osize, size_t nsize);

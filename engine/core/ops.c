@@ -790,3 +790,20 @@ ot_series *ot_series_split_janfeb(const ot_series *s, ot_err *err)
     }
     return r;
 }
+
+ot_series *ot_series_through(const ot_series *s, ot_period p, ot_err *err)
+{
+    ot_ord end = ot_period_ord_in(p, s->freq, 1);
+    if (end > ot_series_end(s))
+        end = ot_series_end(s);
+    while (end >= s->start && ot_series_covered(s, end))
+        end--; /* a January whose Jan-Feb value comes later is not known yet */
+    if (end < s->start) {
+        char buf[OT_PERIOD_STRMAX];
+        ot_period_format(p, buf, sizeof buf);
+        ot_err_set(err, OT_ENOTFOUND, "%s: nothing known through %s", s->key ? s->key : "series",
+                   buf);
+        return NULL;
+    }
+    return ot_series_slice(s, s->start, end, err);
+}

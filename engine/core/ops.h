@@ -126,6 +126,13 @@ ot_series *ot_series_to(const ot_series *s, ot_freq f, ot_agg how, ot_err *err);
 /* Values in [from, to] (ordinals in s->freq), missing outside s: as
  * ot_series_slice.  OT_EINVAL when to < from. */
 ot_series *ot_series_window(const ot_series *s, ot_ord from, ot_ord to, ot_err *err);
+/* The data known through period p: a copy of s ending at the last period
+ * complete by p's end (ot_period_ord_in), so that a January whose
+ * January–February value lies after p is not known either (it is dropped,
+ * not left covered).  The one rule for "keep data through P" (db:series with
+ * a period as_of, reports of a run cut at a period).  OT_ENOTFOUND ("KEY:
+ * nothing known through P") when nothing is left. */
+ot_series *ot_series_through(const ot_series *s, ot_period p, ot_err *err);
 /* Trailing window of k periods ending at t (k >= 1), NaN until k values.  sum
  * and mean accept covered positions whose covering value is in the window
  * (and no value in the window covers a position before it); min, max and sd

@@ -591,3 +591,27 @@ int ot_date_parse(const char *s, int32_t *days, ot_err *err)
     *days = p.ord;
     return OT_OK;
 }
+
+int ot_freq_rank(ot_freq f)
+{
+    switch (f) {
+    case OT_FREQ_D: return 1;
+    case OT_FREQ_M: return 2;
+    case OT_FREQ_Q: return 3;
+    case OT_FREQ_Y: return 4;
+    default:        return 0;
+    }
+}
+
+ot_ord ot_period_ord_in(ot_period p, ot_freq f, int last)
+{
+    ot_ord o = last ? p.ord : p.ord - (p.span - 1);
+    if (p.freq == f)
+        return o;
+    if (ot_freq_rank(p.freq) > ot_freq_rank(f))
+        return last ? ot_period_last_sub(p.freq, o, f) : ot_period_convert(p.freq, o, f);
+    ot_ord c = ot_period_convert(p.freq, o, f);
+    if (last && ot_period_last_sub(f, c, p.freq) > o)
+        c--; /* the containing period is not complete by p's end */
+    return c;
+}

@@ -75,6 +75,13 @@ int ot_period_sub(ot_freq f, ot_ord o);
 ot_ord ot_period_convert(ot_freq from, ot_ord o, ot_freq to);
 /* The last sub-period (in `to`, finer than from) of o. */
 ot_ord ot_period_last_sub(ot_freq from, ot_ord o, ot_freq to);
+/* 1 (D) to 4 (Y): finer frequencies rank lower; 0 for none. */
+int ot_freq_rank(ot_freq f);
+/* The ordinal in frequency f where period p starts (last = 0) or ends
+ * (last = 1).  A coarser p is widened to its sub-periods; a finer p gives
+ * the period containing it as a start, and as an end the last period of f
+ * complete by p's end ("2023-08" ends quarterly data at 2023Q2). */
+ot_ord ot_period_ord_in(ot_period p, ot_freq f, int last);
 
 /* Days: civil date <-> days since 1970-01-01. */
 int32_t ot_days_from_civil(int y, int m, int d);

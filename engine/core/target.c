@@ -1,17 +1,70 @@
-/* target.c — names, parsing, copying and the pass test of a target. */
+/* target.c — the table of target kinds; names, parsing, checking, copying
+ * and the pass test of a target. */
 #include "core/target.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[] = {"growth", "level", "daily_avg", "relative",
-                                         "in_step", "count", "decline", "unquantified"};
+/* Every kind, in the order of ot_target_kind (docs/targets.md says what
+ * each means). */
+static const ot_target_kind_desc kinds[] = {
+    {OT_TARGET_GROWTH, "growth", "full-year growth % (December ytd growth of a rate)",
+     OT_NEEDS_SERIES | OT_NEEDS_VALUE, NAN, OT_UNIT_PCT,
+     "growth %op %v%", "增速 %op %v%", NULL, NULL},
+    {OT_TARGET_LEVEL, "level", "full-year total (flows), year-end level (stocks, rates)",
+     OT_NEEDS_SERIES | OT_NEEDS_VALUE, NAN, OT_UNIT_LEVEL,
+     "total %op %v", "总量 %op %v", NULL, NULL},
+    {OT_TARGET_DAILY_AVG, "daily_avg", "full-year total per day of the year",
+     OT_NEEDS_SERIES | OT_NEEDS_VALUE, NAN, OT_UNIT_LEVEL,
+     "per day %op %v", "日均 %op %v", NULL, NULL},
+    {OT_TARGET_RELATIVE, "relative", "growth minus the ref's growth, in points",
+     OT_NEEDS_SERIES | OT_NEEDS_REF, 0.0, OT_UNIT_PTS,
+     "growth - %ref %op %v", "增速 − %ref增速 %op %v个百分点",
+     "growth %opw %ref growth", "增速%opw%ref增速"},
+    {OT_TARGET_IN_STEP, "in_step", "growth minus the ref's growth, in points",
+     OT_NEEDS_SERIES | OT_NEEDS_VALUE | OT_NEEDS_REF, NAN, OT_UNIT_PTS,
+     "|growth - %ref| <= %tol", "|增速 − %ref增速| ≤ %tol个百分点", NULL, NULL},
+    {OT_TARGET_COUNT, "count", "events counted over the year",
+     OT_NEEDS_SERIES | OT_NEEDS_VALUE, NAN, OT_UNIT_LEVEL,
+     "count %op %v", "次数 %op %v", NULL, NULL},
+    {OT_TARGET_DECLINE, "decline", "last year's value minus this year's",
+     OT_NEEDS_SERIES | OT_NEEDS_VALUE, NAN, OT_UNIT_LEVEL,
+     "fall %op %v", "降幅 %op %v", NULL, NULL},
+    {OT_TARGET_UNQUANTIFIED, "unquantified", "nothing: listed, never projected",
+     0, NAN, OT_UNIT_LEVEL, "", "", NULL, NULL},
+};
+#define NKINDS (sizeof kinds / sizeof *kinds)
 static const char *const op_names[] = {">=", ">", "<=", "<", "=", ""};
+
+const ot_target_kind_desc *ot_target_kind_desc_of(ot_target_kind k)
+{
+    return (unsigned)k < NKINDS ? &kinds[k] : NULL;
+}
 
 const char *ot_target_kind_name(ot_target_kind k)
 {
-    return (unsigned)k < sizeof kind_names / sizeof *kind_names ? kind_names[k] : "?";
+    return (unsigned)k < NKINDS ? kinds[k].name : "?";
+}
+
+int ot_target_check(ot_target *t, ot_err *err)
+{
+    const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
+    if (!d)
+        return ot_err_set(err, OT_EINVAL, "unknown target kind %d", (int)t->kind);
+    if (t->year < OT_TARGET_YEAR_MIN || t->year > OT_TARGET_YEAR_MAX)
+        return ot_err_set(err, OT_EINVAL, "target without a valid year (%d)", t->year);
+    if ((d->needs & OT_NEEDS_SERIES) && (!t->series || !*t->series))
+        return ot_err_set(err, OT_EINVAL, "a %s target needs a series", d->name);
+    if ((d->needs & OT_NEEDS_REF) && (!t->ref || !*t->ref))
+        return ot_err_set(err, OT_EINVAL, "a %s target needs a ref (the series it is compared "
+                                          "with)", d->name);
+    if (isnan(t->value) && !isnan(d->default_value))
+        t->value = d->default_value;
+    if ((d->needs & OT_NEEDS_VALUE) && isnan(t->value))
+        return ot_err_set(err, OT_EINVAL, "a %s target needs a value (the number to meet)",
+                          d->name);
+    return OT_OK;
 }
 
 const char *ot_target_op_name(ot_target_op op)
@@ -21,8 +74,8 @@ const char *ot_target_op_name(ot_target_op op)
 
 int ot_target_kind_parse(const char *s, ot_target_kind *out)
 {
-    for (size_t i = 0; i < sizeof kind_names / sizeof *kind_names; i++)
-        if (strcmp(s, kind_names[i]) == 0) {
+    for (size_t i = 0; i < NKINDS; i++)
+        if (strcmp(s, kinds[i].name) == 0) {
             *out = (ot_target_kind)i;
             return 0;
         }

@@ -1,9 +1,11 @@
-/* target.h — an annual target as a plain value: what, which year, which test.
+/* target.h — an annual target as a plain value: what, which year, which test;
+ * and the one table describing each kind of target.
  *
- * Shared by store (which keeps targets) and project (which projects them), so
- * it lives in core.  Strings are owned by the target and freed with
- * ot_target_clear; ot_target_copy deep-copies.  Parsing of kinds and operators
- * is here; what a kind means for projection is in project/.
+ * Shared by store and io (which keep and read targets), project (which
+ * projects them), report and lua, so it lives in core: store and io do not
+ * see project/.  Strings are owned by the target and freed with
+ * ot_target_clear; ot_target_copy deep-copies.  How a kind's metric is
+ * computed is in project/ (its metric code).
  */
 #ifndef OT_CORE_TARGET_H
 #define OT_CORE_TARGET_H
@@ -43,6 +45,45 @@ typedef struct ot_target {
     char *shape;      /* series to borrow the within-year shape from (NULL = from metadata) */
     char *unit;       /* unit of value when it is a level (NULL = the series' unit) */
 } ot_target;
+
+/* The range of a target's year, the same wherever a target is made (CSV,
+ * Lua, the store). */
+#define OT_TARGET_YEAR_MIN 1900
+#define OT_TARGET_YEAR_MAX 9999
+
+/* How a kind's metric is shown: a growth rate ("8.1%"), a difference of
+ * growth rates in points ("+3.2 pts", "+3.2个百分点") or a level. */
+typedef enum ot_metric_unit { OT_UNIT_PCT = 0, OT_UNIT_PTS, OT_UNIT_LEVEL } ot_metric_unit;
+
+/* What a target needs besides a year. */
+enum { OT_NEEDS_SERIES = 1, OT_NEEDS_VALUE = 2, OT_NEEDS_REF = 4 };
+
+/* One kind of target, described once: adding a kind is a line in the table
+ * of target.c, its metric in project/ and its tests.  The test wordings are
+ * templates: %op the operator (">=" / "≥"), %opw it in words ("above" /
+ * "高于"), %v the value, %tol the tolerance (else the value), %ref the
+ * reference series (its name where known, else its key). */
+typedef struct ot_target_kind_desc {
+    ot_target_kind kind;
+    const char *name;          /* "growth" */
+    const char *metric;        /* what the projection's point measures */
+    unsigned needs;            /* OT_NEEDS_* */
+    double default_value;      /* the value when none is given; NaN = required */
+    ot_metric_unit unit;       /* how the metric is shown in tables and charts */
+    const char *test_en, *test_zh;   /* the test in words */
+    const char *test0_en, *test0_zh; /* the same when value is 0, or NULL */
+} ot_target_kind_desc;
+
+/* The description of k, or NULL when k is not a kind. */
+const ot_target_kind_desc *ot_target_kind_desc_of(ot_target_kind k);
+
+/* Checks t as every maker of targets must (the year in range, a series, a
+ * value and a ref where the kind needs them) and fills the kind's default
+ * value when none is given (a relative target without a value compares
+ * with a margin of 0).  OT_EINVAL with a message naming what is missing:
+ * "target without a valid year (0)", "a relative target needs a ref (the
+ * series it is compared with)". */
+int ot_target_check(ot_target *t, ot_err *err);
 
 /* Names: "growth", "level", "daily_avg", "relative", "in_step", "count",
  * "decline", "unquantified"; ">=", ">", "<=", "<", "=", "". */

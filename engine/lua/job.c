@@ -24,6 +24,7 @@ void ot_job_clear(ot_job *j)
     free(j->as_of);
     free(j->series);
     free(j->method);
+    free(j->title);
     for (size_t i = 0; i < j->nscripts; i++)
         free(j->scripts[i]);
     free(j->scripts);
@@ -113,11 +114,44 @@ static void path_list(lua_State *L, int t, const char *k, const char *dir, char 
     lua_pop(L, 1);
 }
 
+/* Raises "unknown key 'output' (did you mean 'outputs'?)" for a string key
+ * of the table at t that is not in known: a misspelt key is an error, not a
+ * job that silently does less.  `in` names the table ("" or " in targets"). */
+static void check_keys(lua_State *L, int t, const char *const known[], const char *in)
+{
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        size_t i = 0;
+        while (k && known[i] && strcmp(known[i], k) != 0)
+            i++;
+        if (!k || known[i])
+            continue;
+        const char *near = ot_nearest_name(k, known);
+        if (near)
+            luaL_error(L, "unknown key '%s'%s (did you mean '%s'?)", k, in, near);
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (i = 0; known[i]; i++) {
+            luaL_addstring(&b, i ? ", " : "");
+            luaL_addstring(&b, known[i]);
+        }
+        luaL_pushresult(&b);
+        luaL_error(L, "unknown key '%s'%s (known: %s)", k, in, lua_tostring(L, -1));
+    }
+}
+
 static int convert(lua_State *L)
 {
     ot_job *j = lua_touserdata(L, 1);
     if (!lua_istable(L, 2))
         return luaL_error(L, "a job file must return a table, got %s", luaL_typename(L, 2));
+    static const char *const keys[] = {"name",    "db",      "targets", "scripts", "as_of",
+                                       "paths",   "seed",    "outputs", "keep",    "method",
+                                       "intervals", "title",  "lang",    NULL};
+    static const char *const target_keys[] = {"year", "series", NULL};
+    check_keys(L, 2, keys, "");
     j->name = opt_string(L, 2, "name");
     char *db = opt_string(L, 2, "db");
     if (db) {
@@ -141,6 +175,16 @@ static int convert(lua_State *L)
         j->intervals = strcmp(pi, "cv") == 0 ? OT_PI_CV : OT_PI_MODEL;
     }
     lua_pop(L, 1);
+    j->title = opt_string(L, 2, "title");
+    lua_getfield(L, 2, "lang");
+    if (!lua_isnil(L, -1)) {
+        const char *lang = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        if (!lang || (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0))
+            return luaL_error(L, "field 'lang' must be \"zh\" or \"en\", got %s",
+                              lang ? lua_pushfstring(L, "\"%s\"", lang) : luaL_typename(L, -1));
+        j->lang_en = strcmp(lang, "en") == 0;
+    }
+    lua_pop(L, 1);
     j->paths = (size_t)opt_int(L, 2, "paths", 10000, 1, 10000000);
     j->seed = (unsigned long)opt_int(L, 2, "seed", 1, 1, 0xffffffffL);
     j->keep = (int)opt_int(L, 2, "keep", 0, 0, 1000000);
@@ -148,6 +192,7 @@ static int convert(lua_State *L)
     if (!lua_isnil(L, -1)) {
         if (!lua_istable(L, -1))
             return field_type_error(L, "targets", "a table ({year = 2023, series = \"yiwu.*\"})");
+        check_keys(L, lua_gettop(L), target_keys, " in targets");
         j->has_targets = 1;
         j->year = (int)opt_int(L, lua_gettop(L), "year", 0, 0, 9999);
         j->series = opt_string(L, lua_gettop(L), "series");

@@ -32,6 +32,8 @@ typedef struct ot_job {
     int keep;          /* runs to keep (0 = all) */
     char *method;      /* model for rich data, or NULL */
     int intervals;     /* OT_PI_MODEL (0, default) or OT_PI_CV: `intervals = "cv"` */
+    char *title;       /* the reports' title, or NULL (the default title) */
+    int lang_en;       /* `lang = "en"`: English reports (default Chinese) */
 } ot_job;
 
 /* Loads the job file at path into *out (new strings; free with ot_job_clear).

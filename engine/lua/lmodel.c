@@ -42,12 +42,16 @@ static const ot_model *checkmodel(lua_State *L, int arg)
 
 /* Reads {period =, spec =, intervals = "model" | "cv"} at arg (may be
  * absent) into o; the spec string stays alive in the caller's table. */
-static void checkopts(lua_State *L, int arg, ot_model_opts *o)
+static const char *const fit_keys[] = {"period", "spec", "intervals", NULL};
+static const char *const fit_many_keys[] = {"period", "spec", "intervals", "threads", NULL};
+
+static void checkopts(lua_State *L, int arg, ot_model_opts *o, const char *const keys[])
 {
     memset(o, 0, sizeof *o);
     if (lua_isnoneornil(L, arg))
         return;
     luaL_checktype(L, arg, LUA_TTABLE);
+    ot_l_checkkeys(L, arg, arg, keys);
     lua_Integer period = ot_l_optfield_int(L, arg, arg, "period", 0);
     luaL_argcheck(L, period >= 0 && period <= 366, arg, "period out of range 0..366");
     o->period = (int)period;
@@ -66,7 +70,7 @@ static int l_fit(lua_State *L)
     const ot_series *s = ot_l_checkseries(L, 1);
     const char *method = luaL_optstring(L, 2, "auto");
     ot_model_opts o;
-    checkopts(L, 3, &o);
+    checkopts(L, 3, &o, fit_keys);
     ot_model **box = newmodel(L);
     ot_err e;
     ot_err_clear(&e);
@@ -115,7 +119,7 @@ static int l_fit_many(lua_State *L)
     luaL_checktype(L, 1, LUA_TTABLE);
     const char *method = luaL_optstring(L, 2, "auto");
     ot_model_opts o;
-    checkopts(L, 3, &o);
+    checkopts(L, 3, &o, fit_many_keys);
     lua_Integer threads = 0;
     if (lua_istable(L, 3))
         threads = ot_l_optfield_int(L, 3, 3, "threads", 0);
@@ -174,7 +178,9 @@ static int l_forecast(lua_State *L)
     double levels[MAXLEVELS] = {80, 95};
     size_t nl = 2;
     if (!lua_isnoneornil(L, 3)) {
+        static const char *const keys[] = {"levels", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
+        ot_l_checkkeys(L, 3, 3, keys);
         if (lua_getfield(L, 3, "levels") != LUA_TNIL) {
             luaL_argcheck(L, lua_istable(L, -1), 3, "levels must be a table of percentages");
             lua_Integer k = (lua_Integer)lua_rawlen(L, -1);

@@ -8,6 +8,7 @@
 #include "lua/lontrack.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include <ctype.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "core/period.h"
+#include "core/text.h"
 
 /* docs/lua-api.md, compiled in (lua_api_doc.c, made by embed.cmake). */
 extern const unsigned char ot_l_lua_api_doc[];
@@ -150,36 +152,67 @@ ot_period ot_l_checkperiod(lua_State *L, int arg)
     return p;
 }
 
-int ot_l_freq_rank(ot_freq f)
-{
-    switch (f) {
-    case OT_FREQ_D: return 1;
-    case OT_FREQ_M: return 2;
-    case OT_FREQ_Q: return 3;
-    case OT_FREQ_Y: return 4;
-    default:        return 0;
-    }
-}
-
-ot_ord ot_l_ord_in(ot_period p, ot_freq f, int last)
-{
-    ot_ord o = last ? p.ord : p.ord - (p.span - 1);
-    if (p.freq == f)
-        return o;
-    if (ot_l_freq_rank(p.freq) > ot_l_freq_rank(f))
-        return last ? ot_period_last_sub(p.freq, o, f) : ot_period_convert(p.freq, o, f);
-    ot_ord c = ot_period_convert(p.freq, o, f);
-    if (last && ot_period_last_sub(f, c, p.freq) > o)
-        c--; /* the containing period is not complete by p's end */
-    return c;
-}
-
 void ot_l_pushperiod(lua_State *L, ot_freq f, ot_ord o, int span)
 {
     char buf[OT_PERIOD_STRMAX];
     ot_period p = {f, o, span};
     ot_period_format(p, buf, sizeof buf);
     lua_pushstring(L, buf);
+}
+
+const char *ot_l_pushunknown(lua_State *L, const char *what, const char *k,
+                             const char *const known[])
+{
+    const char *near = ot_nearest_name(k, known);
+    if (near)
+        return lua_pushfstring(L, "unknown %s '%s' (did you mean '%s'?)", what, k, near);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    lua_pushfstring(L, "unknown %s '%s' (known: ", what, k);
+    luaL_addvalue(&b);
+    for (size_t i = 0; known[i]; i++) {
+        if (i)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, known[i]);
+    }
+    luaL_addchar(&b, ')');
+    luaL_pushresult(&b);
+    return lua_tostring(L, -1);
+}
+
+void ot_l_checkkeys(lua_State *L, int arg, int idx, const char *const known[])
+{
+    if (!lua_istable(L, idx))
+        return;
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);                                  /* [.., key] */
+        if (lua_type(L, -1) != LUA_TSTRING)
+            continue;
+        const char *k = lua_tostring(L, -1);
+        size_t i = 0;
+        while (known[i] && strcmp(known[i], k) != 0)
+            i++;
+        if (!known[i])
+            luaL_argerror(L, arg, ot_l_pushunknown(L, "option", k, known));
+    }
+}
+
+void ot_l_pushstr(lua_State *L, const char *s)
+{
+    if (s)
+        lua_pushstring(L, s);
+    else
+        lua_pushnil(L);
+}
+
+void ot_l_pushnum(lua_State *L, double x)
+{
+    if (isnan(x))
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, x);
 }
 
 /* Pushes t[k] without metamethods, so a string read from an options table
@@ -195,9 +228,17 @@ const char *ot_l_optfield_str(lua_State *L, int arg, int idx, const char *k)
     idx = lua_absindex(L, idx);
     int t = rawfield(L, idx, k);
     const char *s = NULL;
-    if (t == LUA_TSTRING)
-        s = lua_tostring(L, -1); /* kept alive by the table */
-    else if (t != LUA_TNIL)
+    size_t len;
+    if (t == LUA_TSTRING) {
+        s = lua_tolstring(L, -1, &len); /* kept alive by the table */
+        /* every string option goes on as a C string: one with a NUL inside
+         * would be cut short silently, so it is refused */
+        if (strlen(s) != len) {
+            char shown[80];
+            luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' holds a NUL character: '%s'", k,
+                                                  ot_fmt_shown(s, len, shown, sizeof shown)));
+        }
+    } else if (t != LUA_TNIL)
         luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' must be a string, got %s", k,
                                               luaL_typename(L, -1)));
     lua_pop(L, 1);
@@ -377,6 +418,8 @@ int luaopen_ontrack(lua_State *L)
     ot_l_open_series(L);
     ot_l_open_db(L);
     ot_l_open_model(L);
+    ot_l_open_target(L);
+    ot_l_open_scenario(L);
     ot_l_open_project(L);
     lua_pushcfunction(L, l_help);
     lua_setfield(L, -2, "help");

@@ -47,6 +47,8 @@ int luaopen_ontrack(lua_State *L);
 void ot_l_open_series(lua_State *L);
 void ot_l_open_db(lua_State *L);
 void ot_l_open_model(lua_State *L);
+void ot_l_open_target(lua_State *L);
+void ot_l_open_scenario(lua_State *L);
 void ot_l_open_project(lua_State *L);
 
 /* ---- shared helpers (lontrack.c) ---------------------------------------- */
@@ -87,15 +89,18 @@ ot_period ot_l_checkperiod(lua_State *L, int arg);
 /* The same without raising: OT_OK and *out, or the code with e's message
  * ("period expected, got table", the parser's message, ...). */
 int ot_l_toperiod(lua_State *L, int idx, ot_period *out, ot_err *e);
-/* The ordinal in frequency f where period p starts (last = 0) or ends
- * (last = 1).  A coarser p is widened to its sub-periods; a finer p gives
- * the period containing it as a start, and as an end the last period of f
- * complete by p's end ("2023-08" ends quarterly data at 2023Q2). */
-ot_ord ot_l_ord_in(ot_period p, ot_freq f, int last);
-/* 1 (D) to 4 (Y): finer frequencies rank lower; 0 for none. */
-int ot_l_freq_rank(ot_freq f);
 /* Pushes p formatted ("2023-01", "2023-01/02", "2023Q1", ...). */
 void ot_l_pushperiod(lua_State *L, ot_freq f, ot_ord o, int span);
+
+/* Checks that every string key of the options table at idx (argument arg)
+ * is one of known (NULL-terminated): raises
+ * bad argument #2 to 'project' (unknown option 'seeds' (did you mean 'seed'?))
+ * otherwise.  Does nothing when idx is not a table. */
+void ot_l_checkkeys(lua_State *L, int arg, int idx, const char *const known[]);
+/* Pushes "unknown <what> 'k' (did you mean 'x'?)" (or the known names when
+ * none is near) and returns it. */
+const char *ot_l_pushunknown(lua_State *L, const char *what, const char *k,
+                             const char *const known[]);
 
 /* Reads an optional string field of the table at idx (raw access: the
  * string stays anchored by the table): NULL when absent; raises
@@ -106,6 +111,11 @@ const char *ot_l_optfield_str(lua_State *L, int arg, int idx, const char *k);
 double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double def);
 /* Same for an integer field. */
 lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua_Integer def);
+
+/* Pushes s, or nil when s is NULL. */
+void ot_l_pushstr(lua_State *L, const char *s);
+/* Pushes x, or nil when x is NaN (not defined). */
+void ot_l_pushnum(lua_State *L, double x);
 
 /* ---- series (lseries.c) -------------------------------------------------- */
 
@@ -121,7 +131,14 @@ const ot_series *ot_l_checkseries(lua_State *L, int arg);
 /* The series at idx, or NULL when the value is not an open series. */
 const ot_series *ot_l_toseries(lua_State *L, int idx);
 
-/* ---- targets (lproject.c) ------------------------------------------------- */
+/* ---- scenarios (lscenario.c) ---------------------------------------------- */
+
+struct ot_scenario;
+/* The open scenario at arg; raises a bad-argument error if it is not one
+ * or is closed. */
+struct ot_scenario *ot_l_checkscenario(lua_State *L, int arg);
+
+/* ---- targets (ltarget.c) -------------------------------------------------- */
 
 /* A target box: the target itself and its id in the store (0 = not stored). */
 typedef struct ot_l_target {

@@ -1,14 +1,14 @@
-/* lproject.c — targets, projections and scenarios: ot.target, ot.project,
- * ot.scenario, ot.compare, ot.report.
+/* lproject.c — projections: ot.project, ot.compare, ot.report.
  *
- * A target box holds an ot_target by value (its strings freed by __gc); a
- * scenario box holds an ot_scenario *.  Projections run entirely in C over
+ * Targets (ltarget.c) and scenarios (lscenario.c) come boxed.  Projections
+ * run entirely in C over
  * arrays kept in GC-owned userdata (shallow copies of the boxed targets,
  * results, in-memory series), reading data through a source that looks at
  * series given in Lua first and then at the database as of the date asked
  * for.  Results become Lua tables only after every engine call is done.  A
  * projection table keeps a copy of the C result (field _c) so ot.report can
- * print a status table of any list of them.
+ * print a status table of any list of them; documents are run/'s, tables
+ * report/'s.
  */
 #include "lua/lontrack.h"
 
@@ -24,335 +24,15 @@
 #include "store/store.h"
 #include "store/view.h"
 #ifdef OT_REPORT_PRESENT
-#include "report/html.h"
+#include "report/json.h"
+#include "report/report.h"
 #include "report/status.h"
-#include "report/table.h"
+#include "run/run.h"
 #endif
 
 #define OT_L_PROJECTION "ontrack.projection"
 #define OT_L_RAWPROJ "ontrack.rawprojection"
 #define OT_L_REPORT "ontrack.report"
-
-/* ---- targets ----------------------------------------------------------------------- */
-
-ot_l_target *ot_l_newtarget(lua_State *L)
-{
-    ot_l_target *t = lua_newuserdatauv(L, sizeof *t, 0);
-    ot_target_init(&t->t);
-    t->id = 0;
-    luaL_setmetatable(L, OT_L_TARGET);
-    return t;
-}
-
-const ot_target *ot_l_checktarget(lua_State *L, int arg)
-{
-    ot_l_target *t = luaL_testudata(L, arg, OT_L_TARGET);
-    if (!t)
-        luaL_typeerror(L, arg, "target");
-    return &t->t;
-}
-
-static const char *const kind_names[] = {"growth",  "level",   "daily_avg", "relative",
-                                         "in_step", "count",   "decline",   "unquantified",
-                                         NULL};
-
-/* ot.target{series =, year =, kind = "growth", op = ">=", value =, ref =,
- * tolerance =, label =, shape =, unit =, source =} -> target */
-static int l_target(lua_State *L)
-{
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_settop(L, 1);
-    const char *series = ot_l_optfield_str(L, 1, 1, "series");
-    const char *ref = ot_l_optfield_str(L, 1, 1, "ref");
-    const char *label = ot_l_optfield_str(L, 1, 1, "label");
-    const char *shape = ot_l_optfield_str(L, 1, 1, "shape");
-    const char *unit = ot_l_optfield_str(L, 1, 1, "unit");
-    const char *source = ot_l_optfield_str(L, 1, 1, "source");
-    const char *ks = ot_l_optfield_str(L, 1, 1, "kind");
-    const char *ops = ot_l_optfield_str(L, 1, 1, "op");
-    lua_Integer year = ot_l_optfield_int(L, 1, 1, "year", 0);
-    double value = ot_l_optfield_num(L, 1, 1, "value", NAN);
-    double tol = ot_l_optfield_num(L, 1, 1, "tolerance", NAN);
-    ot_target_kind kind = OT_TARGET_GROWTH;
-    ot_target_op op = OT_OP_GE;
-    if (ks && ot_target_kind_parse(ks, &kind) != 0) {
-        lua_pushstring(L, ks);                                   /* [2] */
-        luaL_Buffer b;
-        luaL_buffinit(L, &b);
-        luaL_addstring(&b, "field 'kind' must be ");
-        for (int i = 0; kind_names[i]; i++) {
-            if (i)
-                luaL_addstring(&b, kind_names[i + 1] ? ", " : " or ");
-            luaL_addchar(&b, '"');
-            luaL_addstring(&b, kind_names[i]);
-            luaL_addchar(&b, '"');
-        }
-        luaL_addstring(&b, ", got \"");
-        luaL_addstring(&b, ks);
-        luaL_addchar(&b, '"');
-        luaL_pushresult(&b);
-        luaL_argerror(L, 1, lua_tostring(L, -1));
-    }
-    if (ops && ot_target_op_parse(ops, &op) != 0)
-        luaL_argerror(L, 1, lua_pushfstring(L, "field 'op' must be \">=\", \">\", \"<=\", \"<\" "
-                                               "or \"=\", got \"%s\"", ops));
-    if (kind == OT_TARGET_UNQUANTIFIED)
-        op = OT_OP_NONE;
-    else {
-        if (!series)
-            luaL_argerror(L, 1, "field 'series' expected (a series key)");
-        if (year < 1 || year > 9999)
-            luaL_argerror(L, 1, "field 'year' expected (an integer year)");
-        if (isnan(value))
-            luaL_argerror(L, 1, "field 'value' expected (the number to meet)");
-        if ((kind == OT_TARGET_RELATIVE || kind == OT_TARGET_IN_STEP) && !ref)
-            luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' expected (a %s target compares "
-                                                   "with another series)", ks));
-    }
-    ot_l_target *t = ot_l_newtarget(L);
-    t->t.year = (int)year;
-    t->t.kind = kind;
-    t->t.op = op;
-    t->t.value = value;
-    t->t.tolerance = tol;
-    ot_err e;
-    ot_err_clear(&e);
-    if (ot_target_set_str(&t->t.series, series, &e) != OT_OK ||
-        ot_target_set_str(&t->t.ref, ref, &e) != OT_OK ||
-        ot_target_set_str(&t->t.label, label, &e) != OT_OK ||
-        ot_target_set_str(&t->t.shape, shape, &e) != OT_OK ||
-        ot_target_set_str(&t->t.unit, unit, &e) != OT_OK ||
-        ot_target_set_str(&t->t.source, source, &e) != OT_OK)
-        return ot_l_error(L, &e);
-    return 1;
-}
-
-/* A string, nil when unset. */
-static void pushstr(lua_State *L, const char *s)
-{
-    if (s)
-        lua_pushstring(L, s);
-    else
-        lua_pushnil(L);
-}
-
-/* A number, nil for NaN (not defined). */
-static void pushnum(lua_State *L, double x)
-{
-    if (isnan(x))
-        lua_pushnil(L);
-    else
-        lua_pushnumber(L, x);
-}
-
-/* t.series, t.year, t.kind, t.op, t.value, t.ref, t.tolerance, t.label,
- * t.source, t.shape, t.unit, t.id (stored targets only). */
-static int target_index(lua_State *L)
-{
-    ot_l_target *b = luaL_checkudata(L, 1, OT_L_TARGET);
-    const ot_target *t = &b->t;
-    const char *k = luaL_checkstring(L, 2);
-    if (strcmp(k, "series") == 0)
-        pushstr(L, t->series);
-    else if (strcmp(k, "year") == 0)
-        lua_pushinteger(L, t->year);
-    else if (strcmp(k, "kind") == 0)
-        lua_pushstring(L, ot_target_kind_name(t->kind));
-    else if (strcmp(k, "op") == 0)
-        lua_pushstring(L, ot_target_op_name(t->op));
-    else if (strcmp(k, "value") == 0)
-        pushnum(L, t->value);
-    else if (strcmp(k, "ref") == 0)
-        pushstr(L, t->ref);
-    else if (strcmp(k, "tolerance") == 0)
-        pushnum(L, t->tolerance);
-    else if (strcmp(k, "label") == 0)
-        pushstr(L, t->label);
-    else if (strcmp(k, "source") == 0)
-        pushstr(L, t->source);
-    else if (strcmp(k, "shape") == 0)
-        pushstr(L, t->shape);
-    else if (strcmp(k, "unit") == 0)
-        pushstr(L, t->unit);
-    else if (strcmp(k, "id") == 0 && b->id)
-        lua_pushinteger(L, (lua_Integer)b->id);
-    else
-        lua_pushnil(L);
-    return 1;
-}
-
-/* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)" */
-static int target_tostring(lua_State *L)
-{
-    const ot_target *t = ot_l_checktarget(L, 1);
-    char v[64] = "";
-    if (!isnan(t->value))
-        snprintf(v, sizeof v, " %.10g", t->value);
-    lua_pushfstring(L, "%s %d: %s%s%s%s%s%s%s", t->series ? t->series : "-", t->year,
-                    ot_target_kind_name(t->kind), t->op == OT_OP_NONE ? "" : " ",
-                    ot_target_op_name(t->op), v, t->label ? " (" : "", t->label ? t->label : "",
-                    t->label ? ")" : "");
-    return 1;
-}
-
-/* __gc and __close: frees the target's strings. */
-static int target_gc(lua_State *L)
-{
-    ot_l_target *t = luaL_checkudata(L, 1, OT_L_TARGET);
-    ot_target_clear(&t->t);
-    return 0;
-}
-
-/* ---- scenarios ------------------------------------------------------------------- */
-
-/* The open scenario at arg, or a bad-argument error. */
-static ot_scenario *checkscenario(lua_State *L, int arg)
-{
-    ot_scenario **box = luaL_testudata(L, arg, OT_L_SCENARIO);
-    if (!box)
-        luaL_typeerror(L, arg, "scenario");
-    if (!*box)
-        luaL_argerror(L, arg, "scenario is closed");
-    return *box;
-}
-
-/* ot.scenario(name [, function(sc) ... end]) -> scenario; the function
- * receives the new scenario to add operations to. */
-static int l_scenario(lua_State *L)
-{
-    const char *name = luaL_checkstring(L, 1);
-    if (!lua_isnoneornil(L, 2))
-        luaL_checktype(L, 2, LUA_TFUNCTION);
-    lua_settop(L, 2);
-    ot_scenario **box = lua_newuserdatauv(L, sizeof *box, 0);   /* [3] */
-    *box = NULL;
-    luaL_setmetatable(L, OT_L_SCENARIO);
-    ot_err e;
-    ot_err_clear(&e);
-    if (!(*box = ot_scenario_new(name, &e)))
-        return ot_l_error(L, &e);
-    if (!lua_isnil(L, 2)) {
-        lua_pushvalue(L, 2);
-        lua_pushvalue(L, 3);
-        lua_call(L, 1, 0); /* the box owns the scenario: errors propagate safely */
-    }
-    lua_settop(L, 3);
-    return 1;
-}
-
-/* Reads {from =, to =} at arg into text (numbers become strings). */
-static void fromto(lua_State *L, int arg, const char **from, const char **to, int *level)
-{
-    *from = *to = NULL;
-    *level = 0;
-    if (lua_isnoneornil(L, arg))
-        return;
-    luaL_checktype(L, arg, LUA_TTABLE);
-    lua_getfield(L, arg, "from");
-    lua_getfield(L, arg, "to");
-    lua_getfield(L, arg, "level");
-    *level = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    if (!lua_isnil(L, -2)) {
-        if (!lua_isstring(L, -2))
-            luaL_argerror(L, arg, "field 'from' must be a period");
-        *from = lua_tostring(L, -2); /* converts the stack slot, not the table */
-    }
-    if (!lua_isnil(L, -1)) {
-        if (!lua_isstring(L, -1))
-            luaL_argerror(L, arg, "field 'to' must be a period");
-        *to = lua_tostring(L, -1);
-    }
-    /* the two values stay on the stack, so the strings stay alive */
-}
-
-/* sc:growth(key, pct, {from = period}) */
-static int sc_growth(lua_State *L)
-{
-    ot_scenario *sc = checkscenario(L, 1);
-    const char *key = luaL_checkstring(L, 2);
-    double pct = luaL_checknumber(L, 3);
-    const char *from, *to;
-    int level;
-    fromto(L, 4, &from, &to, &level);
-    if (!from)
-        luaL_argerror(L, 4, "field 'from' expected (the first period that grows)");
-    ot_err e;
-    ot_err_clear(&e);
-    if (ot_scenario_growth(sc, key, pct, from, &e) != OT_OK)
-        return luaL_error(L, "%s", e.msg);
-    lua_settop(L, 1);
-    return 1;
-}
-
-/* sc:shock(key, x, {from =, to =, level = false}): projected values of
- * [from, to] change by x % (or by the amount x when level is true). */
-static int sc_shock(lua_State *L)
-{
-    ot_scenario *sc = checkscenario(L, 1);
-    const char *key = luaL_checkstring(L, 2);
-    double x = luaL_checknumber(L, 3);
-    const char *from, *to;
-    int level;
-    fromto(L, 4, &from, &to, &level);
-    if (!from)
-        luaL_argerror(L, 4, "field 'from' expected (the first period shocked)");
-    ot_err e;
-    ot_err_clear(&e);
-    int rc = level ? ot_scenario_shock_level(sc, key, x, from, to, &e)
-                   : ot_scenario_shock(sc, key, x, from, to, &e);
-    if (rc != OT_OK)
-        return luaL_error(L, "%s", e.msg);
-    lua_settop(L, 1);
-    return 1;
-}
-
-/* sc:set(key, period, value) */
-static int sc_set(lua_State *L)
-{
-    ot_scenario *sc = checkscenario(L, 1);
-    const char *key = luaL_checkstring(L, 2);
-    const char *period = luaL_checkstring(L, 3);
-    double v = luaL_checknumber(L, 4);
-    ot_err e;
-    ot_err_clear(&e);
-    if (ot_scenario_set(sc, key, period, v, &e) != OT_OK)
-        return luaL_error(L, "%s", e.msg);
-    lua_settop(L, 1);
-    return 1;
-}
-
-/* Methods (upvalue 1), then sc.name and sc.n. */
-static int sc_index(lua_State *L)
-{
-    ot_scenario *sc = checkscenario(L, 1);
-    const char *k = luaL_checkstring(L, 2);
-    if (lua_getfield(L, lua_upvalueindex(1), k) != LUA_TNIL)
-        return 1;
-    if (strcmp(k, "name") == 0)
-        lua_pushstring(L, sc->name);
-    else if (strcmp(k, "n") == 0)
-        lua_pushinteger(L, (lua_Integer)sc->n);
-    else
-        lua_pushnil(L);
-    return 1;
-}
-
-/* "scenario 'name' (n operations)" */
-static int sc_tostring(lua_State *L)
-{
-    ot_scenario *sc = checkscenario(L, 1);
-    lua_pushfstring(L, "scenario '%s' (%d operations)", sc->name, (int)sc->n);
-    return 1;
-}
-
-static int sc_gc(lua_State *L)
-{
-    ot_scenario **box = luaL_checkudata(L, 1, OT_L_SCENARIO);
-    ot_scenario_free(*box);
-    *box = NULL;
-    return 0;
-}
 
 /* ---- projecting ------------------------------------------------------------------------ */
 
@@ -467,8 +147,16 @@ static void checkyears(lua_State *L, int arg, const char *field, int *y)
 /* Reads the projection options at arg (may be absent) into c, leaving what
  * keeps its strings and arrays alive on the stack.  The database is the
  * opts.db given, else ot.db() unless opts.series is given alone. */
-static void check_popts(lua_State *L, int arg, proj_ctx *c)
+static const char *const popts_keys[] = {"as_of",  "paths",         "seed",        "method",
+                                          "intervals", "exclude_years", "shape_years", "scenario",
+                                          "db",     "series",        NULL};
+static const char *const compare_keys[] = {"as_of",  "paths",         "seed",        "method",
+                                           "intervals", "exclude_years", "shape_years", "db",
+                                           "series", "print",         NULL};
+
+static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const keys[])
 {
+    ot_l_checkkeys(L, arg, arg, keys);
     memset(c, 0, sizeof *c);
     ot_proj_opts_init(&c->po);
     c->alloc = ot_l_alloc(L);
@@ -506,7 +194,7 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c)
             luaL_argerror(L, arg,
                           "intervals \"cv\" are not available with method " OT_PROJ_METHOD_FALLBACK);
         if (lua_getfield(L, arg, "scenario") != LUA_TNIL)
-            c->po.scenario = checkscenario(L, lua_gettop(L));
+            c->po.scenario = ot_l_checkscenario(L, lua_gettop(L));
         /* left on the stack: keeps the scenario alive */
         if (lua_getfield(L, arg, "db") != LUA_TNIL) {
             c->st = ot_l_checkdb(L, lua_gettop(L));
@@ -585,9 +273,9 @@ static void push_projection(lua_State *L, const ot_projection *p, const ot_targe
         lua_pushvalue(L, targ);
         lua_setfield(L, -2, "target");
     }
-    pushstr(L, t->label);
+    ot_l_pushstr(L, t->label);
     lua_setfield(L, -2, "label");
-    pushstr(L, t->series);
+    ot_l_pushstr(L, t->series);
     lua_setfield(L, -2, "series");
     lua_pushinteger(L, t->year);
     lua_setfield(L, -2, "year");
@@ -604,19 +292,19 @@ static void push_projection(lua_State *L, const ot_projection *p, const ot_targe
                 {"ytd_growth", offsetof(ot_projection, ytd_growth)},
                 {"share", offsetof(ot_projection, share)}};
     for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
-        pushnum(L, *(const double *)((const char *)p + nums[i].off));
+        ot_l_pushnum(L, *(const double *)((const char *)p + nums[i].off));
         lua_setfield(L, -2, nums[i].name);
     }
     lua_createtable(L, 0, 2);
-    pushnum(L, p->lo80);
+    ot_l_pushnum(L, p->lo80);
     lua_rawseti(L, -2, 80);
-    pushnum(L, p->lo95);
+    ot_l_pushnum(L, p->lo95);
     lua_rawseti(L, -2, 95);
     lua_setfield(L, -2, "lower");
     lua_createtable(L, 0, 2);
-    pushnum(L, p->hi80);
+    ot_l_pushnum(L, p->hi80);
     lua_rawseti(L, -2, 80);
-    pushnum(L, p->hi95);
+    ot_l_pushnum(L, p->hi95);
     lua_rawseti(L, -2, 95);
     lua_setfield(L, -2, "upper");
     lua_pushinteger(L, p->periods_done);
@@ -627,7 +315,7 @@ static void push_projection(lua_State *L, const ot_projection *p, const ot_targe
     lua_setfield(L, -2, "paths");
     lua_pushboolean(L, p->has_outcome);
     lua_setfield(L, -2, "has_outcome");
-    pushstr(L, p->latest[0] ? p->latest : NULL);
+    ot_l_pushstr(L, p->latest[0] ? p->latest : NULL);
     lua_setfield(L, -2, "latest");
     lua_pushstring(L, p->method);
     lua_setfield(L, -2, "method");
@@ -646,7 +334,7 @@ static int l_project(lua_State *L)
     size_t n;
     const ot_target *t = gather_targets(L, 1, &n);
     proj_ctx c;
-    check_popts(L, 2, &c);
+    check_popts(L, 2, &c, popts_keys);
     ot_projection *out = lua_newuserdatauv(L, n * sizeof *out, 0);
     ot_err e;
     ot_err_clear(&e);
@@ -696,61 +384,6 @@ static int proj_tostring(lua_State *L)
 
 /* ---- compare and report ----------------------------------------------------------- */
 
-#ifdef OT_REPORT_PRESENT
-/* Prints targets x columns: label, then point and probability per column.
- * C only; the table is freed before returning. */
-static int print_compare(const ot_target *t, size_t n, const char *const *names, size_t ncol,
-                         const ot_projection *out, ot_err *e)
-{
-    ot_table *tab = ot_table_new(1 + 2 * ncol, e);
-    if (!tab)
-        return e->code;
-    int rc = OT_OK;
-    const char **cells = calloc(1 + 2 * ncol, sizeof *cells);
-    char (*bufs)[48] = calloc(2 * ncol, sizeof *bufs);
-    char (*heads)[160] = calloc(2 * ncol, sizeof *heads);
-    if (!cells || !bufs || !heads) {
-        rc = ot_err_set(e, OT_ENOMEM, "out of memory");
-        goto done;
-    }
-    cells[0] = "target";
-    for (size_t j = 0; j < ncol; j++) {
-        snprintf(heads[2 * j], sizeof heads[0], "%s", names[j]);
-        snprintf(heads[2 * j + 1], sizeof heads[0], "P");
-        cells[1 + 2 * j] = heads[2 * j];
-        cells[2 + 2 * j] = heads[2 * j + 1];
-        ot_table_right(tab, 1 + 2 * j);
-        ot_table_right(tab, 2 + 2 * j);
-    }
-    if ((rc = ot_table_header(tab, cells, e)) != OT_OK)
-        goto done;
-    for (size_t i = 0; i < n && rc == OT_OK; i++) {
-        cells[0] = t[i].label ? t[i].label : t[i].series ? t[i].series : "-";
-        for (size_t j = 0; j < ncol; j++) {
-            const ot_projection *p = &out[j * n + i];
-            ot_fmt_metric(&t[i], p->point, bufs[2 * j], sizeof bufs[0]);
-            if (isnan(p->prob))
-                bufs[2 * j + 1][0] = '\0';
-            else
-                snprintf(bufs[2 * j + 1], sizeof bufs[0], "%.0f%%", p->prob * 100);
-            cells[1 + 2 * j] = bufs[2 * j];
-            cells[2 + 2 * j] = bufs[2 * j + 1];
-        }
-        rc = ot_table_row(tab, cells, e);
-    }
-    if (rc == OT_OK)
-        rc = ot_table_print(tab, stdout);
-    if (rc != OT_OK && e->code == OT_OK)
-        ot_err_set(e, rc, "cannot print the comparison");
-done:
-    free(heads);
-    free(bufs);
-    free(cells);
-    ot_table_free(tab);
-    return rc;
-}
-#endif
-
 /* ot.compare(targets, scenarios [, opts]) -> r: r[i] = {target =, label =,
  * baseline = {point =, prob =, status =}, [scenario name] = {...}} and
  * r.scenarios = {"baseline", name, ...}.  Prints the table unless
@@ -775,7 +408,7 @@ static int l_compare(lua_State *L)
             lua_rawgeti(L, 2, (lua_Integer)j + 1);
             if (!luaL_testudata(L, -1, OT_L_SCENARIO))
                 luaL_argerror(L, 2, lua_pushfstring(L, "item %d is not a scenario", (int)j + 1));
-            checkscenario(L, lua_gettop(L));
+            ot_l_checkscenario(L, lua_gettop(L));
             lua_pop(L, 1);
         }
     }
@@ -786,7 +419,7 @@ static int l_compare(lua_State *L)
         lua_pop(L, 1);
     }
     proj_ctx c;
-    check_popts(L, 3, &c);
+    check_popts(L, 3, &c, compare_keys);
     size_t ncol = ns + 1;
     luaL_argcheck(L, ncol <= 64, 2, "at most 63 scenarios");
     ot_projection *out = lua_newuserdatauv(L, n * ncol * sizeof *out, 0);
@@ -808,8 +441,17 @@ static int l_compare(lua_State *L)
             return ot_l_error(L, &e);
     }
 #ifdef OT_REPORT_PRESENT
-    if (print && print_compare(t, n, names, ncol, out, &e) != OT_OK)
+    ot_report_compare cmp = {t, n, names, ncol, out};
+    /* in a job's script: saved with the run, so its reports show it */
+    const char *run = getenv(OT_RUN_ENV);
+    if (run && c.st && ot_run_compare_save(c.st, strtoll(run, NULL, 10), &cmp, &e) != OT_OK)
         return ot_l_error(L, &e);
+    if (print) {
+        fflush(stdout);
+        if (ot_report_compare_text(&cmp, stdout, &e) != OT_OK)
+            return ot_l_error(L, &e);
+        fflush(stdout);
+    }
 #else
     (void)print;
 #endif
@@ -828,14 +470,14 @@ static int l_compare(lua_State *L)
         else
             lua_pushvalue(L, 1);
         lua_setfield(L, -2, "target");
-        pushstr(L, t[i].label ? t[i].label : t[i].series);
+        ot_l_pushstr(L, t[i].label ? t[i].label : t[i].series);
         lua_setfield(L, -2, "label");
         for (size_t j = 0; j < ncol; j++) {
             const ot_projection *p = &out[j * n + i];
             lua_createtable(L, 0, 3);
-            pushnum(L, p->point);
+            ot_l_pushnum(L, p->point);
             lua_setfield(L, -2, "point");
-            pushnum(L, p->prob);
+            ot_l_pushnum(L, p->prob);
             lua_setfield(L, -2, "prob");
             lua_pushstring(L, ot_proj_status_name(p->status));
             lua_setfield(L, -2, "status");
@@ -868,40 +510,30 @@ static void raw_projection(lua_State *L, int idx, size_t i, ot_projection *p, ot
     lua_pop(L, 2);
 }
 
-/* A source that reads through the store view and drops what lies after the
- * as-of period (cut_day), as the projection did. */
-typedef struct cut_src {
-    ot_store_view view;
-    int32_t cut_day; /* last day kept; INT32_MAX = all */
-} cut_src;
-
-static int cut_read(void *ud, const char *key, const char *measure, ot_series **out, ot_err *err)
-{
-    cut_src *c = ud;
-    int rc = ot_store_view_read(&c->view, key, measure, out, err);
-    if (rc == OT_OK && c->cut_day != INT32_MAX)
-        for (size_t i = 0; i < (*out)->n; i++)
-            if (ot_period_last_day((*out)->freq, (*out)->start + (ot_ord)i) > c->cut_day)
-                (*out)->v[i] = NAN;
-    return rc;
-}
-
 /* The document formats of ot.report: writes t/p[0..n) as fmt (1 json, 2 html,
  * 3 md, 4 csv; 0 the status table) to opts.output or standard output, with
  * the charts' history read from opts.db (else ot.db(); none when opts.history
- * is false) as of opts.as_of (else the host's).  Everything that can raise is
- * done first; then the histories are read, the file written and everything
- * released before an error is raised. */
-static int report_doc(lua_State *L, const ot_target *t, const ot_projection *p, size_t n, int fmt)
+ * is false) as of opts.as_of (else the host's): the document of run/, as a
+ * job's.  Everything that can raise is done first; then the document is
+ * built, written and released before an error is raised. */
+static int report_doc(lua_State *L, ot_target *t, ot_projection *p, size_t n, int fmt)
 {
     static const char *const langs[] = {"zh", "en", NULL};
+    static const ot_report_format rf[] = {OT_REPORT_TXT, OT_REPORT_JSON, OT_REPORT_HTML,
+                                          OT_REPORT_MD, OT_REPORT_CSV};
     int has_opts = lua_istable(L, 2);
     const char *output = has_opts ? ot_l_optfield_str(L, 2, 2, "output") : NULL;
     const char *title = has_opts ? ot_l_optfield_str(L, 2, 2, "title") : NULL;
     const char *as_of_s = has_opts ? ot_l_optfield_str(L, 2, 2, "as_of") : NULL;
     int lang = has_opts ? ot_l_optfield_option(L, 2, 2, "lang", langs) : -1;
+    int csv_raw = 0;
     ot_store *st = NULL;
     int history = fmt == 2;
+    if (has_opts) {
+        lua_getfield(L, 2, "csv_raw");                        /* [.., raw] */
+        csv_raw = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
     if (has_opts && history) {
         if (lua_getfield(L, 2, "history") != LUA_TNIL) /* [.., history] */
             history = lua_toboolean(L, -1);
@@ -915,59 +547,35 @@ static int report_doc(lua_State *L, const ot_target *t, const ot_projection *p, 
     int32_t days;
     const char *through;
     ot_l_asof(L, 2, as_of_s, &days, &through);
-    char as_of[OT_PERIOD_STRMAX];
-    cut_src cs;
-    cs.cut_day = INT32_MAX;
-    if (through) {
-        ot_period pe;
-        if (ot_period_parse(through, (size_t)-1, &pe, NULL) == OT_OK)
-            cs.cut_day = ot_period_last_day(pe.freq, pe.ord);
-        snprintf(as_of, sizeof as_of, "%s", through);
-    } else if (days != OT_ASOF_LATEST) {
-        ot_date_format(days, as_of, sizeof as_of);
-    }
-    ot_report_item *items = lua_newuserdatauv(L, (n ? n : 1) * sizeof *items, 0);
-    ot_series **hist = lua_newuserdatauv(L, (n ? n : 1) * sizeof *hist, 0);
-    ot_alloc a = ot_l_alloc(L);
-    /* no Lua call from here until everything below is released */
+    ot_period pe = {OT_FREQ_NONE, 0, 1};
+    if (through)
+        ot_period_parse(through, (size_t)-1, &pe, NULL); /* checked by ot_l_asof */
+    ot_run_asof a;
+    ot_run_asof_set(&a, days, pe);
+    int64_t *ids = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ids, 0);
+    memset(ids, 0, (n ? n : 1) * sizeof *ids);
+    ot_run_set set = {t, ids, p, n}; /* borrowed: never freed here */
+    ot_alloc al = ot_l_alloc(L);
+    /* no Lua call from here until the document is released */
     ot_err e;
     ot_err_clear(&e);
-    int rc = OT_OK;
-    memset(hist, 0, (n ? n : 1) * sizeof *hist);
-    if (st) {
-        ot_store_view_init(&cs.view, st, days, &a);
-        for (size_t i = 0; i < n && rc == OT_OK; i++)
-            rc = ot_project_history(&t[i], cut_read, &cs, 1, &a, &hist[i], &e);
-        ot_store_view_destroy(&cs.view);
-    }
-    for (size_t i = 0; i < n; i++)
-        items[i] = (ot_report_item){&t[i], &p[i], hist[i], NULL, 0};
-    ot_report_doc doc;
-    ot_report_doc_init(&doc);
-    doc.lang = lang == 1 ? OT_LANG_EN : OT_LANG_ZH;
-    doc.title = title;
-    doc.as_of = through || days != OT_ASOF_LATEST ? as_of : NULL;
-    doc.items = items;
-    doc.n = n;
+    ot_run_doc d;
+    int rc = ot_run_doc_build(&d, &set, st, &a, NULL, &al, &e);
+    d.doc.lang = lang == 1 ? OT_LANG_EN : OT_LANG_ZH;
+    d.doc.title = title;
+    d.doc.csv_raw = csv_raw;
     FILE *f = stdout;
     if (rc == OT_OK && output && !(f = fopen(output, "wb")))
         rc = ot_err_set(&e, OT_EIO, "%s: %s", output, strerror(errno));
     if (rc == OT_OK) {
         fflush(stdout);
-        if (fmt == 0) {
-            rc = ot_report_status(t, p, n, f, &e);
-        } else {
-            static const ot_report_format rf[] = {OT_REPORT_JSON, OT_REPORT_JSON, OT_REPORT_HTML,
-                                                  OT_REPORT_MD, OT_REPORT_CSV};
-            rc = ot_report_write(&doc, rf[fmt], f, &e);
-        }
-        if (f != stdout && fclose(f) != 0 && rc == OT_OK)
-            rc = ot_err_set(&e, OT_EIO, "%s: %s", output, strerror(errno));
-        else if (f == stdout)
+        rc = ot_report_write(&d.doc, rf[fmt], f, &e);
+        if (f == stdout)
             fflush(stdout);
+        else if (fclose(f) != 0 && rc == OT_OK)
+            rc = ot_err_set(&e, OT_EIO, "%s: %s", output, strerror(errno));
     }
-    for (size_t i = 0; i < n; i++)
-        ot_series_free(hist[i]);
+    ot_run_doc_free(&d);
     if (rc != OT_OK)
         return ot_l_error(L, &e);
     if (output)
@@ -986,9 +594,12 @@ static int report_doc(lua_State *L, const ot_target *t, const ot_projection *p, 
 static int l_report(lua_State *L)
 {
     static const char *const fmts[] = {"table", "json", "html", "md", "csv", NULL};
+    static const char *const keys[] = {"format", "outcomes", "output", "lang", "title",
+                                       "as_of",  "db",       "history", "csv_raw", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     int fmt = 0, outcomes = 0;
     lua_settop(L, 2);
+    ot_l_checkkeys(L, 2, 2, keys);
     if (lua_istable(L, 2)) {
         lua_getfield(L, 2, "format");                         /* [ps, opts, format] */
         fmt = ot_l_checkoption(L, 3, "table", fmts);
@@ -1110,29 +721,8 @@ static int report_tostring(lua_State *L)
 }
 #endif
 
-static const luaL_Reg target_meta[] = {
-    {"__index", target_index},
-    {"__tostring", target_tostring},
-    {"__gc", target_gc},
-    {"__close", target_gc},
-    {NULL, NULL}};
-
-static const luaL_Reg scenario_methods[] = {
-    {"growth", sc_growth},
-    {"shock", sc_shock},
-    {"set", sc_set},
-    {NULL, NULL}};
-
-static const luaL_Reg scenario_meta[] = {
-    {"__tostring", sc_tostring},
-    {"__gc", sc_gc},
-    {"__close", sc_gc},
-    {NULL, NULL}};
-
 static const luaL_Reg project_funcs[] = {
-    {"target", l_target},
     {"project", l_project},
-    {"scenario", l_scenario},
     {"compare", l_compare},
 #ifdef OT_REPORT_PRESENT
     {"report", l_report},
@@ -1142,21 +732,6 @@ static const luaL_Reg project_funcs[] = {
 void ot_l_open_project(lua_State *L)
 {
     luaL_setfuncs(L, project_funcs, 0);        /* [mod] */
-    luaL_newmetatable(L, OT_L_TARGET);         /* [mod, mt] */
-    luaL_setfuncs(L, target_meta, 0);
-    lua_pushliteral(L, "target");
-    lua_setfield(L, -2, "__name");
-    lua_pop(L, 1);
-    luaL_newmetatable(L, OT_L_SCENARIO);
-    luaL_setfuncs(L, scenario_meta, 0);
-    luaL_newlib(L, scenario_methods);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, "methods");            /* mt.methods, for REPL completion */
-    lua_pushcclosure(L, sc_index, 1);
-    lua_setfield(L, -2, "__index");
-    lua_pushliteral(L, "scenario");
-    lua_setfield(L, -2, "__name");
-    lua_pop(L, 1);
     luaL_newmetatable(L, OT_L_PROJECTION);
     lua_pushcfunction(L, proj_tostring);
     lua_setfield(L, -2, "__tostring");

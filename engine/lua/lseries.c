@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/ops.h"
+#include "report/plot.h"
 
 /* ---- boxes ---------------------------------------------------------------- */
 
@@ -80,10 +81,10 @@ static ot_freq checkfreq(lua_State *L, int arg)
 }
 
 /* The ordinal in s's frequency where period argument arg starts (last = 0)
- * or ends (last = 1); see ot_l_ord_in. */
+ * or ends (last = 1); see ot_period_ord_in. */
 static ot_ord period_ord(lua_State *L, int arg, const ot_series *s, int last)
 {
-    return ot_l_ord_in(ot_l_checkperiod(L, arg), s->freq, last);
+    return ot_period_ord_in(ot_l_checkperiod(L, arg), s->freq, last);
 }
 
 /* ot.series{key=, freq=, start=, values={...}, name=, unit=, kind=,
@@ -91,8 +92,11 @@ static ot_ord period_ord(lua_State *L, int arg, const ot_series *s, int last)
  * are missing.  covered lists Januaries whose value is in February's. */
 static int l_series(lua_State *L)
 {
+    static const char *const keys[] = {"key", "freq", "start", "values", "name", "unit",
+                                       "kind", "covered", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
+    ot_l_checkkeys(L, 1, 1, keys);
     const char *key = ot_l_optfield_str(L, 1, 1, "key");
     const char *name = ot_l_optfield_str(L, 1, 1, "name");
     const char *unit = ot_l_optfield_str(L, 1, 1, "unit");
@@ -116,7 +120,7 @@ static int l_series(lua_State *L)
     if (ot_l_toperiod(L, 2, &p0, &e) != OT_OK)
         luaL_argerror(L, 1, lua_pushfstring(L, "field 'start': %s", e.msg));
     if (p0.freq != f) {
-        if (ot_l_freq_rank(p0.freq) <= ot_l_freq_rank(f))
+        if (ot_freq_rank(p0.freq) <= ot_freq_rank(f))
             luaL_argerror(L, 1, lua_pushfstring(L, "field 'start' (%s) is not a %s period",
                                                 lua_tostring(L, 2), fs));
         p0.ord = ot_period_convert(p0.freq, p0.ord, f);          /* 2023 -> 2023-01 */
@@ -312,7 +316,7 @@ static int l_to(lua_State *L)
     static const char *const bykind[] = {"sum", "last", "mean"};
     const char *def = (unsigned)s->kind < 3 ? bykind[s->kind] : "sum";
     ot_agg how = (ot_agg)ot_l_checkoption(L, 3, def, ot_agg_names);
-    if (ot_l_freq_rank(f) < ot_l_freq_rank(s->freq))
+    if (ot_freq_rank(f) < ot_freq_rank(s->freq))
         luaL_argerror(L, 2, lua_pushfstring(L, "cannot convert %s to the finer frequency %s",
                                             ot_freq_name(s->freq), ot_freq_name(f)));
     ot_series **box = ot_l_newseries(L);
@@ -377,7 +381,9 @@ static int l_index(lua_State *L)
 static int l_with(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
+    static const char *const keys[] = {"key", "name", "unit", "kind", NULL};
     luaL_checktype(L, 2, LUA_TTABLE);
+    ot_l_checkkeys(L, 2, 2, keys);
     const char *key = ot_l_optfield_str(L, 2, 2, "key");
     const char *name = ot_l_optfield_str(L, 2, 2, "name");
     const char *unit = ot_l_optfield_str(L, 2, 2, "unit");
@@ -661,27 +667,9 @@ static int m_tostring(lua_State *L)
 
 /* ---- plot ------------------------------------------------------------------------- */
 
-#define PLOT_MAXW 400
-#define PLOT_MAXH 60
-
-/* Eighths of a cell, bottom up: " ▁▂▃▄▅▆▇█". */
-static const char *const eighths[9] = {" ",  "\u2581", "\u2582", "\u2583", "\u2584",
-                                       "\u2585", "\u2586", "\u2587", "\u2588"};
-
-/* Eighths of a cell from the bottom of an h-row chart for finite x in
- * [lo, hi] (lo < hi).  Halved first, so that hi - lo cannot overflow to inf
- * for values near +-DBL_MAX (halving is exact: the same result otherwise),
- * and clamped, since lround of NaN or of a huge value is undefined. */
-static long plot_eighths(double x, double lo, double hi, int h)
-{
-    double f = (0.5 * x - 0.5 * lo) / (0.5 * hi - 0.5 * lo) * h * 8;
-    return isnan(f) ? 0 : lround(fmin(fmax(f, 0), (double)h * 8));
-}
-
-/* s:plot([{width =, height =, target =}]): prints a bar chart of the last
- * `width` values (default: $COLUMNS - 12, at most 120) in `height` rows
- * (default 10) of Unicode block characters, the top and bottom values as
- * labels, the first and last period below, and a dotted line at `target`.
+/* s:plot([{width =, height =, target =}]): prints the bar chart of
+ * report/plot.h of the last `width` values (default: $COLUMNS - 12, at
+ * most 120) in `height` rows (default 10), with a dotted line at `target`.
  * Printed through the global print, so it shows in scripts and the REPL. */
 static int l_plot(lua_State *L)
 {
@@ -693,82 +681,21 @@ static int l_plot(lua_State *L)
     lua_Integer height = 10;
     double target = NAN;
     if (!lua_isnoneornil(L, 2)) {
+        static const char *const keys[] = {"width", "height", "target", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
+        ot_l_checkkeys(L, 2, 2, keys);
         width = ot_l_optfield_int(L, 2, 2, "width", width);
         height = ot_l_optfield_int(L, 2, 2, "height", height);
         target = ot_l_optfield_num(L, 2, 2, "target", NAN);
-        luaL_argcheck(L, width >= 2 && width <= PLOT_MAXW, 2, "width must be 2..400");
-        luaL_argcheck(L, height >= 1 && height <= PLOT_MAXH, 2, "height must be 1..60");
+        luaL_argcheck(L, width >= 2 && width <= OT_PLOT_MAXW, 2, "width must be 2..400");
+        luaL_argcheck(L, height >= 1 && height <= OT_PLOT_MAXH, 2, "height must be 1..60");
     }
-    size_t w = s->n < (size_t)width ? s->n : (size_t)width;
-    size_t first = s->n - w;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = first; i < s->n; i++)
-        if (isfinite(s->v[i])) { /* infinities are drawn as gaps, like missing values */
-            lo = fmin(lo, s->v[i]);
-            hi = fmax(hi, s->v[i]);
-        }
-    if (isfinite(target)) {
-        lo = fmin(lo, target);
-        hi = fmax(hi, target);
-    }
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    if (!(lo <= hi)) {
-        luaL_addstring(&b, "(nothing to plot)");
-    } else {
-        if (lo == hi) /* a flat line: give it a visible height */
-            lo = hi - (hi == 0 ? 1 : fabs(hi) * 0.1);
-        int h = (int)height;
-        /* the target's row and eighth, from the top */
-        int trow = -1;
-        if (isfinite(target)) {
-            long te = plot_eighths(target, lo, hi, h);
-            trow = h - 1 - (int)(te > 0 ? (te - 1) / 8 : 0);
-        }
-        char label[48], hilab[32], lolab[32];
-        snprintf(hilab, sizeof hilab, "%.6g", hi);
-        snprintf(lolab, sizeof lolab, "%.6g", lo);
-        int lw = (int)(strlen(hilab) > strlen(lolab) ? strlen(hilab) : strlen(lolab));
-        for (int r = 0; r < h; r++) {
-            const char *lab = r == 0 ? hilab : r == h - 1 ? lolab : "";
-            snprintf(label, sizeof label, "%*s \u2502", lw, lab);
-            luaL_addstring(&b, label);
-            for (size_t i = first; i < s->n; i++) {
-                double v = s->v[i];
-                if (!isfinite(v)) {
-                    luaL_addstring(&b, r == trow ? "\u2508" : " ");
-                    continue;
-                }
-                long e = plot_eighths(v, lo, hi, h); /* eighths from the bottom */
-                long cell = e - (long)(h - 1 - r) * 8;
-                cell = cell < 0 ? 0 : cell > 8 ? 8 : cell;
-                luaL_addstring(&b, cell == 0 && r == trow ? "\u2508" : eighths[cell]);
-            }
-            if (r == trow) {
-                snprintf(label, sizeof label, " target %.6g", target);
-                luaL_addstring(&b, label);
-            }
-            luaL_addchar(&b, '\n');
-        }
-        char p1[OT_PERIOD_STRMAX], p2[OT_PERIOD_STRMAX];
-        ot_period_fmt(s->freq, s->start + (ot_ord)first, p1, sizeof p1);
-        ot_period_fmt(s->freq, ot_series_end(s), p2, sizeof p2);
-        snprintf(label, sizeof label, "%*s  ", lw, "");
-        luaL_addstring(&b, label);
-        luaL_addstring(&b, p1);
-        size_t pad = w > strlen(p1) + strlen(p2) ? w - strlen(p1) - strlen(p2) : 1;
-        for (size_t i = 0; i < pad; i++)
-            luaL_addchar(&b, ' ');
-        luaL_addstring(&b, p2);
-        if (s->key) {
-            luaL_addstring(&b, "  ");
-            luaL_addstring(&b, s->key);
-        }
-    }
-    luaL_pushresult(&b);                     /* [.., chart] */
-    lua_getglobal(L, "print");
-    lua_insert(L, -2);
+    /* sized first, drawn into a GC-owned buffer: nothing to free on an error */
+    size_t n = ot_report_plot(s, (int)width, (int)height, target, NULL, 0);
+    char *buf = lua_newuserdatauv(L, n + 1, 0);             /* [.., buf] */
+    ot_report_plot(s, (int)width, (int)height, target, buf, n + 1);
+    lua_getglobal(L, "print");                              /* [.., buf, print] */
+    lua_pushlstring(L, buf, n);                             /* [.., buf, print, chart] */
     lua_call(L, 1, 0);
     return 0;
 }

@@ -24,13 +24,7 @@
  * history is too short to estimate it (§4). */
 #define RHO_DEFAULT 0.5
 
-static const char *const status_names[] = {"met",     "on_track", "at_risk",     "off_track",
-                                           "missed",  "no_data",  "unquantified"};
-
-const char *ot_proj_status_name(ot_proj_status s)
-{
-    return (unsigned)s < sizeof status_names / sizeof *status_names ? status_names[s] : "?";
-}
+/* ot_proj_status_name is defined with the status vocabulary, in kinds.c. */
 
 void ot_proj_opts_init(ot_proj_opts *o)
 {

@@ -1,9 +1,11 @@
 /* csv.c — the report as CSV (RFC 4180): one header line with the fixed
  * column names of docs/reports.md (the first twenty are those of the job
- * outputs in docs/scheduling.md, in the same order), one row per target.  Numbers are plain
- * (%.10g, "." decimal point, no thousands separator, no "%"), empty when
- * not defined, so spreadsheets and scripts read them as numbers. */
-#include "report/html.h"
+ * outputs in docs/scheduling.md, in the same order), one row per target.
+ * Numbers are plain (%.10g, "." decimal point whatever the locale, no
+ * thousands separator, no "%"), empty when not defined, so spreadsheets and
+ * scripts read them as numbers; text cells that would run as formulas are
+ * neutralised (csv.h). */
+#include "report/csv.h"
 
 #include <math.h>
 #include <string.h>
@@ -20,6 +22,7 @@ static const char header[] =
 typedef struct row {
     FILE *f;
     size_t col, ncols;
+    int raw; /* cells as they are (--csv-raw) */
 } row;
 
 /* Ends the current field: a comma, or CRLF after the last column. */
@@ -28,23 +31,34 @@ static void next(row *r)
     fputs(++r->col == r->ncols ? "\r\n" : ",", r->f);
 }
 
-/* A text field, quoted when it holds a comma, quote, CR or LF (quotes
- * doubled).  NULL is an empty field. */
+void ot_csv_cell(FILE *f, const char *s, int raw)
+{
+    if (!s)
+        return;
+    /* OWASP, CSV injection: a cell a spreadsheet would take for a formula
+     * gets a leading apostrophe, which shows as text and is not run */
+    int formula = !raw && strchr("=+-@\t\r", s[0]) && s[0];
+    if (formula || s[strcspn(s, ",\"\r\n")]) {
+        fputc('"', f);
+        if (formula)
+            fputc('\'', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+}
+
+/* A text field (ot_csv_cell). */
 static void field(row *r, const char *s)
 {
     if (r->col >= r->ncols)
         return;
-    if (s && s[strcspn(s, ",\"\r\n")]) {
-        fputc('"', r->f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', r->f);
-            fputc(*s, r->f);
-        }
-        fputc('"', r->f);
-    } else if (s) {
-        fputs(s, r->f);
-    }
+    ot_csv_cell(r->f, s, r->raw);
     next(r);
 }
 
@@ -53,8 +67,14 @@ static void num(row *r, double x)
 {
     if (r->col >= r->ncols)
         return;
-    if (!isnan(x) && !isinf(x))
-        fprintf(r->f, "%.10g", x);
+    if (!isnan(x) && !isinf(x)) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.10g", x);
+        for (char *c = buf; *c; c++) /* a decimal point, whatever LC_NUMERIC says */
+            if (*c == ',')
+                *c = '.';
+        fputs(buf, r->f);
+    }
     next(r);
 }
 
@@ -88,7 +108,7 @@ int ot_report_csv_columns(const ot_report_doc *doc, size_t ncols, FILE *f, ot_er
     for (size_t i = 0; i < doc->n; i++) {
         const ot_target *t = doc->items[i].target;
         const ot_projection *p = doc->items[i].proj;
-        row r = {f, 0, ncols};
+        row r = {f, 0, ncols, doc->csv_raw};
         whole(&r, doc->items[i].target_id, doc->items[i].target_id <= 0);
         field(&r, t->label);
         field(&r, t->series);

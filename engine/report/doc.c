@@ -1,12 +1,17 @@
 /* doc.c — the report document: names of languages and formats, the format
- * dispatch, the JSON form, HTML escaping and the chart history of a target. */
-#include "report/html.h"
+ * dispatch, HTML escaping and the document check. */
+#include "report/report.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "report/csv.h"
+#include "report/html.h"
+#include "report/json.h"
+#include "report/md.h"
 #include "report/status.h"
 #include "report/words.h"
 
@@ -38,7 +43,8 @@ int ot_report_format_parse(const char *s, ot_report_format *out)
         const char *name;
         ot_report_format f;
     } names[] = {{"html", OT_REPORT_HTML}, {"htm", OT_REPORT_HTML}, {"md", OT_REPORT_MD},
-                 {"markdown", OT_REPORT_MD}, {"csv", OT_REPORT_CSV}, {"json", OT_REPORT_JSON}};
+                 {"markdown", OT_REPORT_MD}, {"csv", OT_REPORT_CSV}, {"json", OT_REPORT_JSON},
+                 {"txt", OT_REPORT_TXT}, {"text", OT_REPORT_TXT}};
     if (!s)
         return -1;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -84,38 +90,29 @@ int report_check_doc(const ot_report_doc *doc, ot_err *err)
     return OT_OK;
 }
 
-/* The JSON form is status.c's, fed with copies of the item structs (the
- * targets are copied shallowly: ot_report_json only reads them). */
-int ot_report_doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
-{
-    int rc = report_check_doc(doc, err);
-    if (rc != OT_OK)
-        return rc;
-    size_t n = doc->n;
-    ot_target *t = malloc((n ? n : 1) * sizeof *t);
-    ot_projection *p = malloc((n ? n : 1) * sizeof *p);
-    if (!t || !p) {
-        free(t);
-        free(p);
-        return ot_err_set(err, OT_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        t[i] = *doc->items[i].target;
-        p[i] = *doc->items[i].proj;
-    }
-    rc = ot_report_json(t, p, n, doc->as_of, f, err);
-    free(p);
-    free(t);
-    return rc;
-}
-
-int ot_report_write(const ot_report_doc *doc, ot_report_format fmt, FILE *f, ot_err *err)
+static int write_format(const ot_report_doc *doc, ot_report_format fmt, FILE *f, ot_err *err)
 {
     switch (fmt) {
+    case OT_REPORT_TXT: return ot_report_text(doc, f, err);
     case OT_REPORT_HTML: return ot_report_html(doc, f, err);
     case OT_REPORT_MD: return ot_report_md(doc, f, err);
     case OT_REPORT_CSV: return ot_report_csv(doc, f, err);
     case OT_REPORT_JSON: return ot_report_doc_json(doc, f, err);
     }
     return ot_err_set(err, OT_EINVAL, "report: unknown format %d", (int)fmt);
+}
+
+/* Every format writes numbers with a '.', whatever LC_NUMERIC the program
+ * (or a host loading the Lua module) set: the C numeric locale is used for
+ * this thread while the report is written. */
+int ot_report_write(const ot_report_doc *doc, ot_report_format fmt, FILE *f, ot_err *err)
+{
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    int rc = write_format(doc, fmt, f, err);
+    if (c) {
+        uselocale(old);
+        freelocale(c);
+    }
+    return rc;
 }

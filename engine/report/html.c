@@ -95,6 +95,39 @@ static const char *item_label(const ot_target *t)
     return t->label && t->label[0] ? t->label : t->series ? t->series : "";
 }
 
+/* A scenario comparison: per target the point and probability under each
+ * scenario. */
+static void write_compare(const ot_report_compare *c, ot_report_lang lang, const report_words *w,
+                          FILE *f)
+{
+    char buf[64];
+    fprintf(f, "<section class=\"target\"><h2>%s</h2>\n<table class=\"summary\">\n<thead><tr>"
+               "<th>%s</th>",
+            w->scenarios, w->target);
+    for (size_t j = 0; j < c->ncol; j++) {
+        fputs("<th>", f);
+        ot_html_escape(f, c->names[j]);
+        fprintf(f, "</th><th>%s</th>", w->prob);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t i = 0; i < c->n; i++) {
+        fputs("<tr><td>", f);
+        ot_html_escape(f, item_label(&c->targets[i]));
+        fputs("</td>", f);
+        for (size_t j = 0; j < c->ncol; j++) {
+            const ot_projection *p = &c->p[j * c->n + i];
+            num_cell(f, report_fmt_metric(&c->targets[i], p->point, lang, buf, sizeof buf));
+            if (isnan(p->prob))
+                buf[0] = '\0';
+            else
+                snprintf(buf, sizeof buf, "%.0f%%", 100 * p->prob);
+            num_cell(f, buf);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table></section>\n", f);
+}
+
 static void write_summary(const ot_report_doc *doc, const report_words *w, FILE *f)
 {
     char buf[160];
@@ -111,7 +144,7 @@ static void write_summary(const ot_report_doc *doc, const report_words *w, FILE 
                 i + 1);
         ot_html_escape(f, item_label(t));
         fputs("</a></td><td>", f);
-        ot_html_escape(f, report_fmt_test(t, doc->lang, buf, sizeof buf));
+        ot_html_escape(f, report_fmt_item_test(&doc->items[i], doc->lang, buf, sizeof buf));
         fputs("</td><td class=\"per\">", f);
         ot_html_escape(f, p->latest);
         fputs("</td>", f);
@@ -152,7 +185,7 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     fprintf(f, "%s: <code>", w->series);
     ot_html_escape(f, t->series);
     fprintf(f, "</code> · %s: ", w->test);
-    ot_html_escape(f, report_fmt_test(t, doc->lang, buf, sizeof buf));
+    ot_html_escape(f, report_fmt_item_test(it, doc->lang, buf, sizeof buf));
     if (t->source && t->source[0]) {
         fprintf(f, " · %s: ", w->source);
         ot_html_escape(f, t->source);
@@ -221,6 +254,8 @@ int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
     for (size_t i = 0; i < doc->n; i++)
         if ((rc = write_item(doc, w, i, f, err)) != OT_OK)
             return rc;
+    for (size_t k = 0; k < doc->ncompares; k++)
+        write_compare(&doc->compares[k], doc->lang, w, f);
     fprintf(f, "<footer>%s</footer>\n</body>\n</html>\n", w->generated);
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "cannot write the HTML report");

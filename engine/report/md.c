@@ -1,27 +1,23 @@
-/* md.c — the report as Markdown for pasting into documents: a heading, the
- * as-of line, one pipe table, and the notes as a numbered list.  Data text
- * is escaped so it can break neither the table nor the page it lands on. */
-#include "report/html.h"
+/* md.c — the report as Markdown (md.h): heading, as-of line, pipe table,
+ * notes, scenario comparisons; data text backslash-escaped. */
+#include "report/md.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "report/words.h"
 
-/* Writes s as Markdown table text: "|" and "\" backslash-escaped, HTML's
- * "<", ">" and "&" as entities (renderers pass raw HTML through), line
- * breaks as spaces.  NULL writes nothing. */
-static void md_escape(FILE *f, const char *s)
+void ot_md_escape(FILE *f, const char *s)
 {
     if (!s)
         return;
     for (; *s; s++) {
         switch (*s) {
-        case '|': fputs("\\|", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
+        case '\\': case '`': case '*': case '[': case ']': case '|': case '<': case '>':
+        case '&':
+            fputc('\\', f);
+            fputc(*s, f);
+            break;
         case '\n':
         case '\r': fputc(' ', f); break;
         default: fputc(*s, f); break;
@@ -36,16 +32,16 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         return rc;
     const report_words *w = report_words_of(doc->lang);
     fputs("# ", f);
-    md_escape(f, doc->title && doc->title[0] ? doc->title : w->title);
+    ot_md_escape(f, doc->title && doc->title[0] ? doc->title : w->title);
     fprintf(f, "\n\n%s: ", w->as_of);
-    md_escape(f, doc->as_of ? doc->as_of : w->latest);
+    ot_md_escape(f, doc->as_of ? doc->as_of : w->latest);
     if (doc->method) {
         fprintf(f, " · %s: ", w->method);
-        md_escape(f, doc->method);
+        ot_md_escape(f, doc->method);
     }
     if (doc->source) {
         fprintf(f, " · %s: ", w->source);
-        md_escape(f, doc->source);
+        ot_md_escape(f, doc->source);
     }
     fprintf(f, "\n\n| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n"
                "|---|---|---|--:|--:|--:|--:|--:|---|\n",
@@ -57,11 +53,11 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         const ot_projection *p = doc->items[i].proj;
         char buf[160], a[64], b[64];
         fputs("| ", f);
-        md_escape(f, t->label && t->label[0] ? t->label : t->series);
+        ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
         fputs(" | ", f);
-        md_escape(f, report_fmt_test(t, doc->lang, buf, sizeof buf));
+        ot_md_escape(f, report_fmt_item_test(&doc->items[i], doc->lang, buf, sizeof buf));
         fputs(" | ", f);
-        md_escape(f, p->latest);
+        ot_md_escape(f, p->latest);
         fputs(" | ", f);
         if (!isnan(p->ytd_growth))
             fprintf(f, "%.1f%%", p->ytd_growth);
@@ -88,15 +84,44 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         if (!p->notes[0])
             continue;
         fprintf(f, "%zu. ", ++k);
-        md_escape(f, t->label && t->label[0] ? t->label : t->series);
+        ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
         fputs(": ", f);
-        md_escape(f, p->notes);
+        ot_md_escape(f, p->notes);
         if (p->method[0]) {
             fprintf(f, " (%s: ", w->method);
-            md_escape(f, p->method);
+            ot_md_escape(f, p->method);
             fputc(')', f);
         }
         fputc('\n', f);
+    }
+    for (size_t k = 0; k < doc->ncompares; k++) {
+        const ot_report_compare *c = &doc->compares[k];
+        char buf[64];
+        fprintf(f, "\n## %s\n\n| %s |", w->scenarios, w->target);
+        for (size_t j = 0; j < c->ncol; j++) {
+            fputc(' ', f);
+            ot_md_escape(f, c->names[j]);
+            fprintf(f, " | %s |", w->prob);
+        }
+        fputs("\n|---|", f);
+        for (size_t j = 0; j < c->ncol; j++)
+            fputs("--:|--:|", f);
+        fputc('\n', f);
+        for (size_t i = 0; i < c->n; i++) {
+            const ot_target *t = &c->targets[i];
+            fputs("| ", f);
+            ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
+            fputs(" |", f);
+            for (size_t j = 0; j < c->ncol; j++) {
+                const ot_projection *p = &c->p[j * c->n + i];
+                fprintf(f, " %s |", report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
+                if (!isnan(p->prob))
+                    fprintf(f, " %.0f%% |", 100 * p->prob);
+                else
+                    fputs(" |", f);
+            }
+            fputc('\n', f);
+        }
     }
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "cannot write the Markdown report");

@@ -1,71 +1,22 @@
-/* status.c — the projection status table and its JSON form. */
+/* status.c — the status table, the comparison table and the text format. */
 #include "report/status.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
+#include "project/kinds.h"
 #include "report/table.h"
-
-const char *ot_status_label(ot_proj_status s)
-{
-    static const char *const names[] = {"met",     "on track", "at risk",     "off track",
-                                        "missed",  "no data",  "unquantified"};
-    return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
-}
+#include "report/words.h"
 
 char *ot_fmt_metric(const ot_target *t, double x, char *buf, size_t cap)
 {
-    char num[48];
-    if (isnan(x)) {
-        snprintf(buf, cap, "%s", "");
-    } else if (t->kind == OT_TARGET_GROWTH) {
-        snprintf(buf, cap, "%.1f%%", x);
-    } else if (t->kind == OT_TARGET_RELATIVE || t->kind == OT_TARGET_IN_STEP) {
-        snprintf(buf, cap, "%+.1f pts", x);
-    } else {
-        int dec = fabs(x) >= 1000 ? 0 : fabs(x) >= 10 ? 1 : 2;
-        snprintf(buf, cap, "%s", ot_fmt_num(x, dec, num, sizeof num));
-    }
-    return buf;
+    return report_fmt_metric(t, x, OT_LANG_EN, buf, cap);
 }
 
 char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
 {
-    char num[48], tol[48];
-    if (t->kind == OT_TARGET_UNQUANTIFIED || isnan(t->value)) {
-        snprintf(buf, cap, "%s", "");
-        return buf;
-    }
-    ot_fmt_num(t->value, 4, num, sizeof num);
-    switch (t->kind) {
-    case OT_TARGET_GROWTH:
-        snprintf(buf, cap, "growth %s %s%%", ot_target_op_name(t->op), num);
-        break;
-    case OT_TARGET_RELATIVE:
-        snprintf(buf, cap, "growth - %s %s %s", t->ref ? t->ref : "ref", ot_target_op_name(t->op),
-                 num);
-        break;
-    case OT_TARGET_IN_STEP:
-        snprintf(buf, cap, "|growth - %s| <= %s", t->ref ? t->ref : "ref",
-                 ot_fmt_num(isnan(t->tolerance) ? t->value : t->tolerance, 4, tol, sizeof tol));
-        break;
-    case OT_TARGET_DAILY_AVG:
-        snprintf(buf, cap, "per day %s %s", ot_target_op_name(t->op), num);
-        break;
-    case OT_TARGET_DECLINE:
-        snprintf(buf, cap, "fall %s %s", ot_target_op_name(t->op), num);
-        break;
-    case OT_TARGET_COUNT:
-        snprintf(buf, cap, "count %s %s", ot_target_op_name(t->op), num);
-        break;
-    default:
-        snprintf(buf, cap, "total %s %s", ot_target_op_name(t->op), num);
-        break;
-    }
-    return buf;
+    return report_fmt_test_ref(t, OT_LANG_EN, NULL, buf, cap);
 }
 
 /* Whether a projection's note deserves a footnote: the status column says
@@ -109,7 +60,7 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
             snprintf(req, sizeof req, "%.1f%%", pi->required);
         ot_fmt_metric(ti, pi->carry, carry, sizeof carry);
         ot_fmt_metric(ti, pi->outcome, outc, sizeof outc);
-        snprintf(status, sizeof status, "%s", ot_status_label(pi->status));
+        snprintf(status, sizeof status, "%s", ot_status_label(pi->status, 0));
         if (footnoted(pi))
             snprintf(status + strlen(status), sizeof status - strlen(status), " [%zu]", ++nnotes);
         ot_fmt_clip(ti->label ? ti->label : ti->series ? ti->series : "", 36, lab, sizeof lab);
@@ -130,65 +81,138 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
     return OT_OK;
 }
 
-/* A JSON number, or null for NaN. */
-static json_t *num_or_null(double x)
+
+int ot_report_compare_text(const ot_report_compare *c, FILE *f, ot_err *err)
 {
-    return isnan(x) ? json_null() : json_real(x);
+    size_t ncol = c->ncol, n = c->n;
+    ot_table *tab = ot_table_new(1 + 2 * ncol, err);
+    if (!tab)
+        return err ? err->code : OT_ENOMEM;
+    int rc = OT_OK;
+    const char **cells = calloc(1 + 2 * ncol, sizeof *cells);
+    char (*bufs)[48] = calloc(2 * ncol + 1, sizeof *bufs);
+    if (!cells || !bufs) {
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    cells[0] = "target";
+    for (size_t j = 0; j < ncol; j++) {
+        cells[1 + 2 * j] = c->names[j];
+        cells[2 + 2 * j] = "P";
+        ot_table_right(tab, 1 + 2 * j);
+        ot_table_right(tab, 2 + 2 * j);
+    }
+    if ((rc = ot_table_header(tab, cells, err)) != OT_OK)
+        goto done;
+    for (size_t i = 0; i < n && rc == OT_OK; i++) {
+        const ot_target *t = &c->targets[i];
+        cells[0] = t->label ? t->label : t->series ? t->series : "-";
+        for (size_t j = 0; j < ncol; j++) {
+            const ot_projection *p = &c->p[j * n + i];
+            ot_fmt_metric(t, p->point, bufs[2 * j], sizeof bufs[0]);
+            if (isnan(p->prob))
+                bufs[2 * j + 1][0] = '\0';
+            else
+                snprintf(bufs[2 * j + 1], sizeof bufs[0], "%.0f%%", p->prob * 100);
+            cells[1 + 2 * j] = bufs[2 * j];
+            cells[2 + 2 * j] = bufs[2 * j + 1];
+        }
+        rc = ot_table_row(tab, cells, err);
+    }
+    if (rc == OT_OK && ot_table_print(tab, f) != OT_OK)
+        rc = ot_err_set(err, OT_EIO, "cannot print the comparison");
+done:
+    free(bufs);
+    free(cells);
+    ot_table_free(tab);
+    return rc;
 }
 
-static json_t *str_or_null(const char *s)
+int ot_report_text(const ot_report_doc *doc, FILE *f, ot_err *err)
 {
-    return s ? json_string(s) : json_null();
-}
-
-int ot_report_json(const ot_target *t, const ot_projection *p, size_t n, const char *as_of,
-                   FILE *f, ot_err *err)
-{
-    json_t *root = json_object(), *arr = json_array();
-    if (!root || !arr) {
-        json_decref(root);
-        json_decref(arr);
+    int rc = report_check_doc(doc, err);
+    if (rc != OT_OK)
+        return rc;
+    size_t n = doc->n;
+    ot_target *t = malloc((n ? n : 1) * sizeof *t);
+    ot_projection *p = malloc((n ? n : 1) * sizeof *p);
+    if (!t || !p) {
+        free(t);
+        free(p);
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     }
-    json_object_set_new(root, "as_of", str_or_null(as_of));
-    json_object_set_new(root, "projections", arr);
-    for (size_t i = 0; i < n; i++) {
-        const ot_target *ti = &t[i];
-        const ot_projection *pi = &p[i];
-        json_t *o = json_object();
-        json_t *tg = json_pack("{s:o, s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "series",
-                               str_or_null(ti->series), "year", ti->year, "kind",
-                               ot_target_kind_name(ti->kind), "op", ot_target_op_name(ti->op),
-                               "value", num_or_null(ti->value), "ref", str_or_null(ti->ref),
-                               "tolerance", num_or_null(ti->tolerance), "label",
-                               str_or_null(ti->label));
-        if (!o || !tg) {
-            json_decref(o);
-            json_decref(tg);
-            json_decref(root);
-            return ot_err_set(err, OT_ENOMEM, "out of memory");
-        }
-        json_object_set_new(o, "target", tg);
-        json_object_set_new(o, "status", json_string(ot_proj_status_name(pi->status)));
-        json_object_set_new(o, "point", num_or_null(pi->point));
-        json_object_set_new(o, "lower", json_pack("{s:o, s:o}", "80", num_or_null(pi->lo80), "95",
-                                                  num_or_null(pi->lo95)));
-        json_object_set_new(o, "upper", json_pack("{s:o, s:o}", "80", num_or_null(pi->hi80), "95",
-                                                  num_or_null(pi->hi95)));
-        json_object_set_new(o, "prob", num_or_null(pi->prob));
-        json_object_set_new(o, "required", num_or_null(pi->required));
-        json_object_set_new(o, "carry", num_or_null(pi->carry));
-        json_object_set_new(o, "outcome", num_or_null(pi->outcome));
-        json_object_set_new(o, "ytd_growth", num_or_null(pi->ytd_growth));
-        json_object_set_new(o, "through", pi->latest[0] ? json_string(pi->latest) : json_null());
-        json_object_set_new(o, "periods_left", json_integer(pi->periods_left));
-        json_object_set_new(o, "paths", json_integer((json_int_t)pi->paths));
-        json_object_set_new(o, "method", json_string(pi->method));
-        json_object_set_new(o, "notes", json_string(pi->notes));
-        json_array_append_new(arr, o);
+    for (size_t i = 0; i < n; i++) { /* shallow copies: only read */
+        t[i] = *doc->items[i].target;
+        p[i] = *doc->items[i].proj;
     }
-    int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) == 0 ? OT_OK : OT_EIO;
-    fputc('\n', f);
-    json_decref(root);
-    return rc == OT_OK ? OT_OK : ot_err_set(err, OT_EIO, "cannot write JSON");
+    rc = ot_report_status(t, p, n, f, err);
+    free(p);
+    free(t);
+    for (size_t k = 0; k < doc->ncompares && rc == OT_OK; k++) {
+        fputc('\n', f);
+        rc = ot_report_compare_text(&doc->compares[k], f, err);
+    }
+    return rc;
+}
+
+/* The index in r of the projection of target id (or, for an unstored
+ * target, of label); -1 when none. */
+static long find_item(const ot_report_run *r, int64_t id, const char *label)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (id ? r->ids[i] == id
+               : (!r->ids[i] && r->t[i].label && label && strcmp(r->t[i].label, label) == 0))
+            return (long)i;
+    return -1;
+}
+
+int ot_report_moves_text(const ot_target *t, const int64_t *ids, size_t n,
+                         const ot_report_run *runs, size_t m, FILE *f, ot_err *err)
+{
+    ot_table *tab = ot_table_new(7, err);
+    if (!tab)
+        return err ? err->code : OT_ENOMEM;
+    static const char *const head[] = {"target", "run", "as of", "point", "80% range", "prob", "status"};
+    int rc = ot_table_header(tab, head, err);
+    for (size_t j = 1; j < 6; j++)
+        ot_table_right(tab, j);
+    size_t shown = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        /* targets never projected (no data, unquantified) have nothing to show */
+        int any = 0;
+        for (size_t h = 0; h < m && !any; h++) {
+            long r = find_item(&runs[h], ids[i], t[i].label);
+            any = r >= 0 && !isnan(runs[h].p[r].point);
+        }
+        if (!any)
+            continue;
+        if (shown++ > 0 && (rc = ot_table_rule(tab, err)))
+            break;
+        char lab[160];
+        ot_fmt_clip(t[i].label ? t[i].label : t[i].series ? t[i].series : "", 36, lab, sizeof lab);
+        int firstrow = 1;
+        for (size_t h = 0; h < m && !rc; h++) {
+            long r = find_item(&runs[h], ids[i], t[i].label);
+            if (r < 0)
+                continue;
+            const ot_projection *q = &runs[h].p[r];
+            char rid[24], point[48], lo[48], hi[48], range[112] = "", prob[16] = "";
+            snprintf(rid, sizeof rid, "%lld", runs[h].id);
+            ot_fmt_metric(&t[i], q->point, point, sizeof point);
+            if (!isnan(q->lo80) && !isnan(q->hi80))
+                snprintf(range, sizeof range, "%s .. %s",
+                         ot_fmt_metric(&t[i], q->lo80, lo, sizeof lo),
+                         ot_fmt_metric(&t[i], q->hi80, hi, sizeof hi));
+            if (!isnan(q->prob))
+                snprintf(prob, sizeof prob, "%.0f%%", 100 * q->prob);
+            const char *cells[] = {firstrow ? lab : "", rid, runs[h].as_of, point, range, prob,
+                                   ot_status_label(q->status, 0)};
+            firstrow = 0;
+            rc = ot_table_row(tab, cells, err);
+        }
+    }
+    if (!rc && ot_table_print(tab, f) != OT_OK)
+        rc = ot_err_set(err, OT_EIO, "cannot write the table");
+    ot_table_free(tab);
+    return rc;
 }

@@ -1,21 +1,21 @@
-/* status.h — projections as people read them: the status table and JSON.
+/* status.h — projections as people read them in a terminal or a .txt
+ * file: the status table, the scenario comparison table, and the short
+ * English forms of metrics and tests they use.
  *
  * Renders arrays of (target, projection) pairs; owns nothing it is given.
- * The table keeps Chinese labels aligned (report/table.h); JSON goes through
- * jansson with a fixed, documented schema (docs/formats.md, "projection
- * JSON").  No I/O besides the FILE * handed in.
+ * The tables keep Chinese labels aligned (report/table.h).  No I/O besides
+ * the FILE * handed in.
  */
 #ifndef OT_REPORT_STATUS_H
 #define OT_REPORT_STATUS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/err.h"
 #include "core/target.h"
 #include "project/projection.h"
-
-/* "met", "on track", "at risk", "off track", "missed", "no data", "unquantified". */
-const char *ot_status_label(ot_proj_status s);
+#include "report/report.h"
 
 /* Formats the target's metric x for display: growth kinds as "8.1%",
  * relative/in_step as "+3.2 pts", levels as the number. */
@@ -30,9 +30,31 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap);
  * Notes follow the table, numbered.  Returns OT_OK or OT_ENOMEM/OT_EIO. */
 int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE *f, ot_err *err);
 
-/* Writes {"as_of": ..., "projections": [...]} as JSON (schema in
- * docs/formats.md).  as_of may be NULL. */
-int ot_report_json(const ot_target *t, const ot_projection *p, size_t n, const char *as_of,
-                   FILE *f, ot_err *err);
+/* The status table of a document (the plain-text format, .txt): the
+ * table of ot_report_status over the document's items, then the scenario
+ * comparisons. */
+int ot_report_text(const ot_report_doc *doc, FILE *f, ot_err *err);
+
+/* One run of a movement table: its number, its as-of and what it projected
+ * (ids: the targets' store ids, 0 for one not stored, matched by label). */
+typedef struct ot_report_run {
+    long long id;
+    const char *as_of;
+    const ot_target *t;
+    const int64_t *ids;
+    const ot_projection *p;
+    size_t n;
+} ot_report_run;
+
+/* Prints how each of the n targets t (ids as above) moved over runs[0..m),
+ * given oldest as-of first: per target one row per run with run, as-of,
+ * point, 80% range, probability and status; targets never projected in any
+ * of them are left out.  OT_OK, OT_ENOMEM or OT_EIO. */
+int ot_report_moves_text(const ot_target *t, const int64_t *ids, size_t n,
+                         const ot_report_run *runs, size_t m, FILE *f, ot_err *err);
+
+/* Prints a scenario comparison: one row per target with the point and
+ * probability under each scenario.  OT_OK, OT_ENOMEM or OT_EIO. */
+int ot_report_compare_text(const ot_report_compare *c, FILE *f, ot_err *err);
 
 #endif

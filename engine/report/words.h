@@ -9,7 +9,7 @@
 
 #include "core/target.h"
 #include "project/projection.h"
-#include "report/html.h"
+#include "report/report.h"
 
 typedef struct report_words {
     const char *lang_tag; /* the html lang attribute */
@@ -18,13 +18,13 @@ typedef struct report_words {
         *required, *carry, *status, *outcome, *notes, *summary;
     const char *history, *projection, *band80, *band95, *target_line, *required_path;
     const char *no_chart, *generated;
+    const char *scenarios; /* the heading of the scenario comparisons */
     /* said in place of a chart: "no data published yet for " 2023 "" /
      * "" 2023 "年数据尚未发布，无图表" (no_data when the year is unknown), and
      * for a target without a number */
     const char *no_data_pre, *no_data_post, *no_data, *unquantified;
     const char *needs; /* the chart's short label of the required pace */
     const char *months[12], *quarters[4];
-    const char *status_names[7];
 } report_words;
 
 /* The words of lang (Chinese for anything unknown). */
@@ -35,6 +35,16 @@ const char *report_status(const report_words *w, ot_proj_status s);
 
 /* The target's test in words of lang: "增速 ≥ 7.5%", "growth >= 7.5%". */
 char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t cap);
+
+/* The same naming the reference series ref_name (its name where known;
+ * NULL = the target's ref key): "增速高于浙江省出口总额增速".  From the
+ * kind's templates in core/target.h. */
+char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *ref_name, char *buf,
+                          size_t cap);
+
+/* The test of item it in words of lang, its ref named as the document
+ * knows it (the English name, else the key, in English). */
+char *report_fmt_item_test(const ot_report_item *it, ot_report_lang lang, char *buf, size_t cap);
 
 /* The metric x as shown: "8.1%" (growth), "+3.2 个百分点" / "+3.2 pts"
  * (relative, in_step), the number otherwise; "" for NaN. */

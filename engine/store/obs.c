@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "store/store_int.h"
 
 static const char SQL_LATEST[] =
@@ -367,13 +368,14 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
         return OT_OK;
     }
     if (have && old_v == v) {
-        char ps[OT_PERIOD_STRMAX], d[16];
+        char ps[OT_PERIOD_STRMAX], d[16], so[OT_FMT_DOUBLE_MAX], sv[OT_FMT_DOUBLE_MAX];
         ot_period_format(p, ps, sizeof ps);
         ot_date_format(v, d, sizeof d);
         return ot_err_set(err, OT_EDATA,
-                          "%s %s %s is stored as %.17g for vintage %s; a revised figure "
-                          "needs a later vintage (a vintage column or --as-of), found %.17g",
-                          key, ot_measure_name(m), ps, old, d, value);
+                          "%s %s %s is stored as %s for vintage %s; a revised figure "
+                          "needs a later vintage (a vintage column or --as-of), found %s",
+                          key, ot_measure_name(m), ps, ot_fmt_double(old, so, sizeof so), d,
+                          ot_fmt_double(value, sv, sizeof sv));
     }
 
     /* The period is new to the series unless this measure has it at an
@@ -709,5 +711,55 @@ done:
     free(rows);
     free(unit);
     free(name);
+    return rc;
+}
+
+/* ---- a whole series ------------------------------------------------------ */
+
+int ot_store_put_series(ot_store *st, const char *key, ot_measure m, const ot_series *s,
+                        int32_t vintage, const char *source, long long *inserted,
+                        long long *unchanged, ot_err *err)
+{
+    /* The series' name, unit and kind describe the key only when the values
+     * are the period's own (a yoy series has unit "%" and kind rate). */
+    ot_series_meta meta;
+    ot_series_meta_init(&meta);
+    meta.key = (char *)key; /* put_meta only reads */
+    meta.freq = s->freq;
+    if (m == OT_MEASURE_VALUE) {
+        meta.name = s->name;
+        meta.unit = s->unit;
+        meta.kind = (int)s->kind;
+    }
+    long long ins = 0, same = 0;
+    int own, rc = store_wbegin(st, &own, err);
+    if (rc)
+        return rc;
+    rc = ot_store_put_meta(st, &meta, err);
+    for (size_t i = 0; rc == OT_OK && i < s->n; i++) {
+        double v = s->v[i];
+        if (isnan(v))
+            continue;
+        ot_ord o = s->start + (ot_ord)i;
+        ot_period p = {s->freq, o, 1}; /* a Jan-Feb value: the combined period */
+        while (p.span <= (int)i && ot_series_covered(s, o - p.span))
+            p.span++;
+        ot_put_result res;
+        rc = ot_store_put_obs(st, key, m, p, v, vintage, source, 0, &res, err);
+        if (rc == OT_OK) {
+            ins += res == OT_PUT_INSERTED;
+            same += res != OT_PUT_INSERTED;
+        } else if (err) {
+            char per[OT_PERIOD_STRMAX], msg[OT_ERR_MSG_MAX];
+            ot_period_format(p, per, sizeof per);
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            ot_err_set(err, rc, "%s %s: %s", key, per, msg);
+        }
+    }
+    rc = store_wend(st, own, rc, err);
+    if (rc == OT_OK) {
+        *inserted = ins;
+        *unchanged = same;
+    }
     return rc;
 }

@@ -11,14 +11,15 @@
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 static const char SQL_RUN_NEW[] =
-    "INSERT INTO runs(job, started, as_of, status, engine_version, scripts_hash, data_hash)\n"
-    "VALUES (?1, " NOW ", ?2, 'running', ?3, ?4, ?5)";
+    "INSERT INTO runs(job, started, as_of, status, engine_version, scripts_hash, data_hash,\n"
+    "  through)\n"
+    "VALUES (?1, " NOW ", ?2, 'running', ?3, ?4, ?5, ?6)";
 static const char SQL_RUN_FINISH[] =
     "UPDATE runs SET finished = " NOW ", status = ?2 WHERE id = ?1";
 static const char SQL_PROJECTION_NEW[] =
     "INSERT INTO projections(run_id, target_id, label, as_of, point, lo80, hi80, lo95, hi95,\n"
-    "  prob, required, carry, status, method, note)\n"
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    "  prob, required, carry, status, method, note, data)\n"
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 
 /* Runs one prepared write in its own transaction unless one is open. */
 static int write1(ot_store *st, sqlite3_stmt *q, const char *what, ot_err *err)
@@ -46,6 +47,7 @@ int ot_store_run_begin(ot_store *st, const ot_run *r, int64_t *id, ot_err *err)
     store_bind_text(q, 3, r->engine_version);
     store_bind_text(q, 4, r->scripts_hash);
     store_bind_text(q, 5, r->data_hash);
+    store_bind_text(q, 6, r->through);
     int rc = write1(st, q, "recording a run", err);
     if (!rc)
         *id = sqlite3_last_insert_rowid(st->db);
@@ -85,13 +87,15 @@ int ot_store_put_projection(ot_store *st, const ot_projection_row *p, ot_err *er
     store_bind_text(q, 13, p->status);
     store_bind_text(q, 14, p->method);
     store_bind_text(q, 15, p->note);
+    store_bind_text(q, 16, p->data);
     return write1(st, q, "storing a projection", err);
 }
 
 /* ---- reading runs back ------------------------------------------------- */
 
 #define RUN_COLUMNS \
-    "SELECT id, job, started, finished, status, engine_version, scripts_hash, data_hash, as_of\n" \
+    "SELECT id, job, started, finished, status, engine_version, scripts_hash, data_hash, as_of,\n" \
+    "  through\n" \
     "FROM runs "
 /* ?2 = limit, -1 for none */
 static const char SQL_RUNS_ALL[] = RUN_COLUMNS "ORDER BY id DESC LIMIT ?2";
@@ -102,7 +106,7 @@ static const char SQL_RUNS_PRUNE[] =
     "  (SELECT id FROM runs WHERE job IS ?1 ORDER BY id DESC LIMIT ?2)";
 static const char SQL_PROJECTIONS[] =
     "SELECT run_id, target_id, label, as_of, point, lo80, hi80, lo95, hi95, prob, required,\n"
-    "  carry, status, method, note FROM projections WHERE run_id = ?1 ORDER BY rowid";
+    "  carry, status, method, note, data FROM projections WHERE run_id = ?1 ORDER BY rowid";
 
 void ot_store_runs_free(ot_run_rec *r, size_t n)
 {
@@ -116,6 +120,7 @@ void ot_store_runs_free(ot_run_rec *r, size_t n)
         free(r[i].engine_version);
         free(r[i].scripts_hash);
         free(r[i].data_hash);
+        free(r[i].through);
     }
     free(r);
 }
@@ -167,6 +172,7 @@ int ot_store_runs(ot_store *st, const char *job, int64_t id, size_t limit, ot_ru
         r->data_hash = store_col_strdup(q, 7, &oom);
         r->as_of = sqlite3_column_type(q, 8) == SQLITE_NULL ? OT_ASOF_LATEST
                                                             : sqlite3_column_int(q, 8);
+        r->through = store_col_strdup(q, 9, &oom);
         if (oom)
             break;
     }
@@ -209,6 +215,7 @@ void ot_store_projections_free(ot_projection_row *p, size_t n)
         free((char *)p[i].status);
         free((char *)p[i].method);
         free((char *)p[i].note);
+        free((char *)p[i].data);
     }
     free(p);
 }
@@ -245,6 +252,7 @@ int ot_store_projections(ot_store *st, int64_t run_id, ot_projection_row **out, 
         p->status = store_col_strdup(q, 12, &oom);
         p->method = store_col_strdup(q, 13, &oom);
         p->note = store_col_strdup(q, 14, &oom);
+        p->data = store_col_strdup(q, 15, &oom);
         if (oom)
             break;
     }
@@ -258,6 +266,67 @@ int ot_store_projections(ot_store *st, int64_t run_id, ot_projection_row **out, 
         return rc;
     }
     *out = ps;
+    *n = len;
+    return OT_OK;
+}
+
+/* ---- scenario comparisons ---------------------------------------------- */
+
+/* The queries are prepared per call: a run stores a few comparisons. */
+int ot_store_put_compare(ot_store *st, int64_t run_id, const char *data, ot_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int s = sqlite3_prepare_v2(st->db,
+                               "INSERT INTO compares(run_id, seq, data) VALUES (?1,\n"
+                               "  (SELECT coalesce(max(seq), 0) + 1 FROM compares WHERE run_id = ?1), ?2)",
+                               -1, &q, NULL);
+    if (s != SQLITE_OK)
+        return store_sqlerr(st, s, "storing a comparison", err);
+    sqlite3_bind_int64(q, 1, run_id);
+    store_bind_text(q, 2, data);
+    int rc = write1(st, q, "storing a comparison", err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+void ot_store_compares_free(char **c, size_t n)
+{
+    for (size_t i = 0; c && i < n; i++)
+        free(c[i]);
+    free(c);
+}
+
+int ot_store_compares(ot_store *st, int64_t run_id, char ***out, size_t *n, ot_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int s = sqlite3_prepare_v2(st->db, "SELECT data FROM compares WHERE run_id = ?1 ORDER BY seq",
+                               -1, &q, NULL);
+    if (s != SQLITE_OK)
+        return store_sqlerr(st, s, "reading comparisons", err);
+    sqlite3_bind_int64(q, 1, run_id);
+    char **cs = NULL;
+    size_t len = 0, cap = 0;
+    int oom = 0, rc = OT_OK;
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        if (grow((void **)&cs, &cap, len, sizeof *cs)) {
+            oom = 1;
+            break;
+        }
+        cs[len] = store_col_strdup(q, 0, &oom);
+        len++;
+        if (oom)
+            break;
+    }
+    sqlite3_finalize(q);
+    if (oom)
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory reading comparisons");
+    else if (s != SQLITE_DONE)
+        rc = store_sqlerr(st, s, "reading comparisons", err);
+    if (rc) {
+        ot_store_compares_free(cs, len);
+        return rc;
+    }
+    *out = cs;
     *n = len;
     return OT_OK;
 }

@@ -105,6 +105,19 @@ static const char *const migrations[] = {
     /* 3: days after a period's end before a value without a vintage counts
      * as known (NULL: the frequency's default, docs/storage.md) */
     "ALTER TABLE series ADD COLUMN release_lag INTEGER CHECK (release_lag >= 0);\n",
+    /* 4: a run keeps the period its data were cut at; a projection keeps all
+     * its fields (run/fields.c writes and reads the JSON); a run keeps the
+     * scenario comparisons its scripts made (run/compare.c) */
+    "ALTER TABLE runs ADD COLUMN through TEXT;\n"
+    "ALTER TABLE projections ADD COLUMN data TEXT;\n"
+    "CREATE TABLE compares(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  seq    INTEGER NOT NULL,\n"
+    "  data   TEXT NOT NULL,\n"
+    "  PRIMARY KEY (run_id, seq));\n",
+    /* 5: other names a statistics table may give a series ('|'-separated),
+     * matched with name and name_en when a table's header is read */
+    "ALTER TABLE series ADD COLUMN aliases TEXT;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
@@ -625,36 +638,6 @@ int store_series_id(ot_store *st, const char *key, ot_freq f, int64_t *id, ot_er
     return OT_OK;
 }
 
-/* Levenshtein distance of a and b (bytes), or INT_MAX when it exceeds max
- * (rows are cut short) or memory runs out. */
-static int distance(const char *a, const char *b, int max)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if ((la > lb ? la - lb : lb - la) > (size_t)max || lb > 256)
-        return INT_MAX;
-    int row[257];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = row[0], best = row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
-            int d = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < d)
-                d = up + 1;
-            if (row[j - 1] + 1 < d)
-                d = row[j - 1] + 1;
-            row[j] = d;
-            diag = up;
-            if (d < best)
-                best = d;
-        }
-        if (best > max)
-            return INT_MAX;
-    }
-    return row[lb] <= max ? row[lb] : INT_MAX;
-}
-
 /* Scans every key once: the store holds hundreds of series, not millions. */
 int store_unknown_key(ot_store *st, const char *key, ot_err *err)
 {
@@ -666,7 +649,7 @@ int store_unknown_key(ot_store *st, const char *key, ot_err *err)
     sqlite3_stmt *q = store_stmt(st, S_SERIES_KEYS, SQL_SERIES_KEYS, NULL);
     while (q && sqlite3_step(q) == SQLITE_ROW) {
         const char *k = (const char *)sqlite3_column_text(q, 0);
-        int d = k ? distance(key, k, max) : INT_MAX;
+        int d = k ? ot_edit_distance(key, k, max) : INT_MAX;
         for (int i = 0; i < 3; i++)
             if (d < nd[i]) {
                 for (int j = 2; j > i; j--) {
@@ -715,16 +698,17 @@ void ot_series_meta_clear(ot_series_meta *m)
     free(m->unit);
     free(m->shape);
     free(m->source);
+    free(m->aliases);
     ot_series_meta_init(m);
 }
 
-/* ?2..?7 are the strings (NULL keeps, '' clears), ?8..?10 the enums and ?11
- * the release lag (NULL keeps). */
+/* ?2..?7 and ?12 are the strings (NULL keeps, '' clears), ?8..?10 the enums
+ * and ?11 the release lag (NULL keeps). */
 static const char SQL_META_PUT[] =
     "INSERT INTO series(key, name, name_en, region, unit, shape, source, freq, kind, agg,\n"
-    "                   release_lag)\n"
+    "                   release_lag, aliases)\n"
     "VALUES (?1, nullif(?2,''), nullif(?3,''), nullif(?4,''), nullif(?5,''), nullif(?6,''),\n"
-    "        nullif(?7,''), ?8, ?9, ?10, ?11)\n"
+    "        nullif(?7,''), ?8, ?9, ?10, ?11, nullif(?12,''))\n"
     "ON CONFLICT(key) DO UPDATE SET\n"
     "  name    = iif(?2 IS NULL, name,    nullif(?2,'')),\n"
     "  name_en = iif(?3 IS NULL, name_en, nullif(?3,'')),\n"
@@ -735,7 +719,8 @@ static const char SQL_META_PUT[] =
     "  freq    = coalesce(?8, freq),\n"
     "  kind    = coalesce(?9, kind),\n"
     "  agg     = coalesce(?10, agg),\n"
-    "  release_lag = coalesce(?11, release_lag)";
+    "  release_lag = coalesce(?11, release_lag),\n"
+    "  aliases = iif(?12 IS NULL, aliases, nullif(?12,''))";
 
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
 {
@@ -765,6 +750,7 @@ int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
         sqlite3_bind_int(q, 11, m->release_lag);
     else
         sqlite3_bind_null(q, 11);
+    store_bind_text(q, 12, m->aliases);
     int s = sqlite3_step(q);
     sqlite3_reset(q);
     if (s != SQLITE_DONE)
@@ -774,7 +760,8 @@ done:
 }
 
 static const char SQL_META_GET[] =
-    "SELECT key, name, name_en, region, unit, shape, source, freq, kind, agg, release_lag\n"
+    "SELECT key, name, name_en, region, unit, shape, source, freq, kind, agg, release_lag,\n"
+    "       aliases\n"
     "FROM series WHERE key = ?1";
 
 int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err *err)
@@ -799,6 +786,7 @@ int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err
     m.unit = store_col_strdup(q, 4, &oom);
     m.shape = store_col_strdup(q, 5, &oom);
     m.source = store_col_strdup(q, 6, &oom);
+    m.aliases = store_col_strdup(q, 11, &oom);
     const char *t;
     if ((t = (const char *)sqlite3_column_text(q, 7)))
         m.freq = ot_freq_parse(t);

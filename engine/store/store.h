@@ -50,7 +50,7 @@ const char *ot_measure_name(ot_measure m);
 int ot_measure_parse(const char *s, size_t len, ot_measure *out);
 
 /* The current schema version (PRAGMA user_version after migration). */
-#define OT_STORE_SCHEMA_VERSION 3
+#define OT_STORE_SCHEMA_VERSION 5
 
 /* ---- opening ----------------------------------------------------------- */
 
@@ -116,6 +116,7 @@ typedef struct ot_series_meta {
     int release_lag; /* days after a period's end before a value without a vintage
                         counts as known; -1 = the frequency's default
                         (ot_store_release_lag) */
+    char *aliases; /* other names in published tables, '|'-separated: 社零额|社会消费品零售总额 */
 } ot_series_meta;
 
 /* Empty metadata (NULL strings, unknown enums). */
@@ -200,6 +201,16 @@ int ot_store_put_obs(ot_store *st, const char *key, ot_measure m, ot_period p, d
                      int32_t vintage, const char *source, int64_t import_id,
                      ot_put_result *res, ot_err *err);
 
+/* Stores every present value of s as key's measure m at `vintage`
+ * (OT_VINTAGE_NONE: each period's last day), a January–February value as
+ * the combined period (span 2); for m = value also the series' name, unit
+ * and kind as key's metadata.  One transaction (or the caller's).  Counts
+ * in *inserted and *unchanged; on failure everything is rolled back and the
+ * message names the key and period ("x.y 2023-03: ..."). */
+int ot_store_put_series(ot_store *st, const char *key, ot_measure m, const ot_series *s,
+                        int32_t vintage, const char *source, long long *inserted,
+                        long long *unchanged, ot_err *err);
+
 typedef struct ot_read_opts {
     ot_measure measure; /* OT_MEASURE_ANY: the only one stored (error names them when several) */
     ot_freq freq;       /* OT_FREQ_NONE: the only one stored, else the series' own */
@@ -235,6 +246,42 @@ int ot_store_release_lag(ot_freq freq, int lag);
 int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot_alloc *a,
                   ot_series **out, ot_err *err);
 
+/* ---- revisions and names (revisions.c) --------------------------------- */
+
+/* One stored vintage of one period, for ot_store_revisions. */
+typedef struct ot_revision {
+    ot_measure measure;
+    ot_period period;
+    int32_t vintage;     /* days: known from; for a row stored without a release date,
+                            its period's last day plus the series' release lag */
+    int undated;         /* the row was stored without a release date */
+    double value;
+    const char *source;  /* may be NULL; valid during the callback only */
+    int64_t import_id;   /* 0 when written by a script (db:put) */
+    const char *file;    /* the import's file, NULL when none */
+    const char *time;    /* when the import ran (UTC text), NULL when none */
+} ot_revision;
+
+/* Returns non-zero to stop. */
+typedef int (*ot_revision_fn)(void *ud, const ot_revision *r);
+
+/* Calls fn for every stored row of key (of period only, when not NULL), by
+ * frequency, measure, period and vintage.  OT_ENOTFOUND for an unknown key
+ * (suggests near keys), OT_EIO.  A non-zero return of fn stops it (OT_OK). */
+int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, ot_revision_fn fn,
+                       void *ud, ot_err *err);
+
+/* The stored frequency of key in *freq (OT_FREQ_NONE when unset) and
+ * whether the key exists in *found; one indexed lookup, without the near-key
+ * suggestions of ot_store_get_meta.  OT_EIO. */
+int ot_store_series_freq(ot_store *st, const char *key, ot_freq *freq, int *found, ot_err *err);
+
+/* Called with borrowed metadata (key, name, name_en, aliases, unit, freq
+ * set; valid during the call); a non-zero return stops and is returned. */
+typedef int (*ot_names_fn)(void *ud, const ot_series_meta *m);
+/* Calls fn for every stored series, in key order.  OT_EIO. */
+int ot_store_names(ot_store *st, ot_names_fn fn, void *ud, ot_err *err);
+
 /* ---- targets ----------------------------------------------------------- */
 
 /* Stores t: a target is identified by year, kind, series, ref and label; an
@@ -258,6 +305,7 @@ typedef struct ot_run {
     const char *engine_version;
     const char *scripts_hash;  /* hex, may be NULL */
     const char *data_hash;     /* hex, may be NULL */
+    const char *through;       /* the period the data were cut at ("2023-09"), or NULL */
 } ot_run;
 
 /* Records a run started now with status "running"; *id receives its id. */
@@ -271,9 +319,11 @@ typedef struct ot_projection_row {
     const char *label;
     int32_t as_of;      /* days */
     double point, lo80, hi80, lo95, hi95, prob, required, carry; /* NaN = none */
-    const char *status; /* "met", "on track", "at risk", "off track" */
+    const char *status; /* the status name: "met", "on_track", ... */
     const char *method;
     const char *note;
+    const char *data;   /* every field of the projection as JSON (run/fields.c);
+                           NULL in rows stored before schema 3 */
 } ot_projection_row;
 
 /* Stores one projection of a run. */
@@ -288,6 +338,7 @@ typedef struct ot_run_rec {
     char *status;
     char *engine_version, *scripts_hash, *data_hash; /* may be NULL */
     int32_t as_of;        /* days, or OT_ASOF_LATEST */
+    char *through;        /* the period the data were cut at, or NULL */
 } ot_run_rec;
 
 /* Returns the runs of job (NULL = every job), newest first, at most limit
@@ -306,5 +357,13 @@ int ot_store_runs_prune(ot_store *st, const char *job, size_t keep, size_t *dele
 int ot_store_projections(ot_store *st, int64_t run_id, ot_projection_row **out, size_t *n,
                          ot_err *err);
 void ot_store_projections_free(ot_projection_row *p, size_t n);
+
+/* Stores one scenario comparison (its JSON, written by run/) of run_id,
+ * after those stored already.  OT_EIO, OT_ELOCKED. */
+int ot_store_put_compare(ot_store *st, int64_t run_id, const char *data, ot_err *err);
+/* The comparisons of run_id in the order stored: *out a new array of n new
+ * strings; free with ot_store_compares_free. */
+int ot_store_compares(ot_store *st, int64_t run_id, char ***out, size_t *n, ot_err *err);
+void ot_store_compares_free(char **c, size_t n);
 
 #endif

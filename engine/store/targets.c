@@ -122,15 +122,14 @@ static int put(ot_store *st, const ot_target *t, int64_t *id, ot_err *err)
 
 int ot_store_put_target(ot_store *st, const ot_target *t, int64_t *id, ot_err *err)
 {
-    if (t->year < 1900 || t->year > 9999)
-        return ot_err_set(err, OT_EINVAL, "target without a valid year (%d)", t->year);
-    if (t->kind != OT_TARGET_UNQUANTIFIED && (!t->series || !*t->series))
-        return ot_err_set(err, OT_EINVAL, "a %s target needs a series",
-                          ot_target_kind_name(t->kind));
-    int own, rc = store_wbegin(st, &own, err);
+    ot_target c = *t; /* shallow: the check may fill the kind's default value */
+    int rc = ot_target_check(&c, err);
     if (rc)
         return rc;
-    rc = put(st, t, id, err);
+    int own;
+    if ((rc = store_wbegin(st, &own, err)))
+        return rc;
+    rc = put(st, &c, id, err);
     return store_wend(st, own, rc, err);
 }
 

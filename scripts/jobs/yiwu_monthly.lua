@@ -1,6 +1,6 @@
 -- yiwu_monthly.lua — the monthly job for the bundled Yiwu data (docs/scheduling.md).
 --
--- Projects every stored 2023 target as of the newest data in the database and
+-- Projects every stored 2023 target as of the newest data of those targets and
 -- writes the status table as JSON, Markdown, CSV and plain text under
 -- scripts/jobs/reports/.  Run it from cron or a systemd timer:
 --
@@ -10,7 +10,7 @@
 return {
   name    = "yiwu-monthly",
   targets = {year = 2023},
-  as_of   = "latest",          -- the newest vintage stored; --as-of overrides
+  as_of   = "latest",          -- the targets' newest data (at most 2023's); --as-of overrides
   paths   = 10000,
   seed    = 1,
   outputs = {

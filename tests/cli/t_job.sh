@@ -34,7 +34,7 @@ eq "$(sed -n 1p "$R.csv" | tr -d '\r')" \
    "CSV header"
 eq "$(sed -n 2p "$R.csv" | cut -d, -f1-9,17,19)" "1,地区生产总值增长7.5%以上,yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.7,on_track" "CSV GDP row"
 eq "$(wc -l < "$R.csv")" 23 "CSV: header and 22 rows"
-grep -q '^| 地区生产总值增长7.5%以上 | growth >= 7.5% | 2023Q3 | 8.7% | 8.7% |' "$R.md" || fail "Markdown GDP row"
+grep -q '^| 地区生产总值增长7.5%以上 | 增速 ≥ 7.5% | 2023Q3 | 8.7% | 8.7% |' "$R.md" || fail "Markdown GDP row"
 grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5% *2023Q3 *8.7%" "$R.txt" || fail "text GDP row"
 ls jobs/reports | grep -q '^\.' && fail "temporary files left behind"
 
@@ -78,6 +78,55 @@ run 0 --db "$ONTRACK_DB" job run jobs/dbjob.lua --quiet
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'dbjob'")" 1 "--db wins"
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'dbjob'"
 
+# as_of = "latest" (the bundled job's): the newest period with data among the
+# job's targets' series, said in the log, and the files named after it
+cat > jobs/latest.lua <<'LUA'
+return {name = "latest", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200,
+        outputs = {"l/{job}-{as_of}.json"}}
+LUA
+run 0 job run jobs/latest.lua
+# (yiwu.gdp has data into 2025; a 2023 target reads no further than 2023Q4)
+GDPLAST=$(sql "SELECT max(o.ord) FROM obs o JOIN series s ON s.id = o.series_id WHERE s.key = 'yiwu.gdp'")
+WANT=$(sqlite3 :memory: "SELECT CASE WHEN $GDPLAST / 4 > 2023 THEN '2023Q4' ELSE printf('%dQ%d', $GDPLAST / 4, $GDPLAST % 4 + 1) END")
+has_err "info latest as of latest: $WANT, the newest period with data among the job's targets' series"
+has_err "started as of $WANT ("
+[ -s "jobs/l/latest-$WANT.json" ] || fail "the file is named after the targets' newest data ($WANT)"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('jobs/l/latest-$WANT.json'), '\$.as_of')")" "$WANT" "report as of"
+eq "$(sql "SELECT through FROM runs WHERE job = 'latest'")" "$WANT" "the run keeps its period"
+run 0 report latest --format md
+has_out "数据截至: $WANT"
+sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'latest'"
+
+# a scenario compared in a job's script is in the job's reports, in `report`
+# and in `job show`, not only on standard output
+cat > jobs/cmp.lua <<'LUA'
+local db = ot.db()
+local t
+for _, x in ipairs(db:targets{year = 2023}) do if x.series == "yiwu.exports" then t = x end end
+local weak = ot.scenario("出口四季度下降5%", function(sc)
+  sc:shock("yiwu.exports", -5, {from = "2023-10", to = "2023-12"})
+end)
+ot.compare({t}, {weak}, {paths = 500, seed = 1, print = false})
+LUA
+cat > jobs/cmpjob.lua <<'LUA'
+return {name = "cmp", targets = {year = 2023, series = "yiwu.ex*"}, scripts = {"cmp.lua"},
+        as_of = "2023-10-31", paths = 500, outputs = {"c/{job}.md", "c/{job}.txt", "c/{job}.html"}}
+LUA
+run 0 job run jobs/cmpjob.lua --quiet
+grep -q '^## 情景比较$' jobs/c/cmp.md || fail "the comparison in the job's Markdown"
+grep -Eq '^\| 出口增速高于全省平均 \| [+0-9.-]+个百分点 \| [0-9]+% \| [+0-9.-]+个百分点 \| [0-9]+% \|$' jobs/c/cmp.md \
+    || fail "the comparison's row"
+grep -q '出口四季度下降5%' jobs/c/cmp.txt || fail "the comparison in the text"
+grep -q '<h2>情景比较</h2>' jobs/c/cmp.html || fail "the comparison in the HTML"
+CMP=$(sql "SELECT max(id) FROM runs WHERE job = 'cmp'")
+eq "$(sql "SELECT count(*) FROM compares WHERE run_id = $CMP")" 1 "the comparison stored with the run"
+run 0 report "$CMP" --format md
+eq "$(sed -n '/^## 情景比较$/,$p' <<<"$OUT")" "$(sed -n '/^## 情景比较$/,$p' jobs/c/cmp.md)" "report RUN shows it"
+run 0 job show "$CMP"
+has_out "出口四季度下降5%"
+sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'cmp'"
+eq "$(sql "SELECT count(*) FROM compares")" 0 "comparisons go with their run"
+
 # ---- history and show ---------------------------------------------------
 run 0 job history
 out_words 1 "run job status as of started seconds data"
@@ -90,15 +139,20 @@ has_err "no runs of job 'nosuchjob'"
 run 0 job show 3
 grep -q "^run 3  yiwu-monthly  ok  as of 2023-08-31  started " <<<"$OUT" || fail "show header"
 grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5%" <<<"$OUT" || fail "show: GDP in the status table"
-has_out "how the projections moved (the last 3 ok runs of yiwu-monthly, oldest first):"
-# GDP moved from 8.7% (as of October, runs 1 and 2) to 7.3% (as of August, run 3:
-# Q1 carried forward)
-grep -Eq '^地区生产总值增长7.5%以上 +1  2023-10-31 +8.7%' <<<"$OUT" || fail "show: GDP run 1"
-grep -Eq '^ +3  2023-08-31 +7.3%' <<<"$OUT" || fail "show: GDP run 3"
+has_out "how the projections moved (the last 3 ok runs of yiwu-monthly, by as-of):"
+# ordered by as-of, not by run: GDP at 7.3% as of August (run 3, made last: Q1
+# carried forward),
+# then 8.7% as of October (runs 1 and 2)
+grep -Eq '^地区生产总值增长7.5%以上 +3  2023-08-31 +7.3%' <<<"$OUT" || fail "show: GDP run 3"
+grep -Eq '^ +1  2023-10-31 +8.7%' <<<"$OUT" || fail "show: GDP run 1"
+grep -A1 -E '^地区生产总值增长7.5%以上 +3 ' <<<"$OUT" | grep -Eq '^ +1  2023-10-31' || fail "show: by as-of"
+# latest: the newest run
+run 0 job show latest
+grep -q "^run $(sql "SELECT max(id) FROM runs")  " <<<"$OUT" || fail "show latest"
 run 66 job show 99
 has_err "no run 99"
 run 2 job show abc
-has_err "expected a run number, got 'abc'"
+has_err "expected a run number or 'latest', got 'abc'"
 
 # ---- keep = N prunes older runs -----------------------------------------
 cat > jobs/keep.lua <<'LUA'
@@ -147,6 +201,12 @@ wait $HOLD
 # ---- a run that died: the next run marks it failed and carries on --------
 sql "INSERT INTO runs(job, started, status) VALUES ('keep2', '2026-01-01T00:00:00Z', 'running')"
 DEAD=$(sql "SELECT max(id) FROM runs")
+# its process is gone (the job's lock is free): history and show say so
+run 0 job history keep2
+grep -Eq "^ +$DEAD  keep2 +interrupted " <<<"$OUT" || fail "history: the dead run is interrupted"
+run 0 job show "$DEAD"
+grep -q "^run $DEAD  keep2  interrupted  " <<<"$OUT" || fail "show: interrupted"
+has_out "no projections (the run was interrupted)"
 run 0 job run jobs/keep.lua --as-of 2023-10-31
 has_err "warn keep2 run $DEAD did not finish (its process died): marked failed"
 eq "$(sql "SELECT status, finished IS NOT NULL FROM runs WHERE id = $DEAD")" "failed|1" "the dead run failed"
@@ -221,6 +281,27 @@ sed 's/intervals = "cv"/intervals = "model"/' jobs/cv.lua > jobs/cvm.lua
 run 0 job run jobs/cvm.lua --as-of 2023-06 --quiet
 # intervals = "model" is the default, whose method is chosen by the record
 grep -q 'record: ' jobs/r/cv.csv || fail "model job: method"
+# a misspelt key is an error naming the file, the key and the near one: not a
+# run that finishes "ok" and writes nothing
+echo 'return {name = "h", targets = {year = 2023}, output = {"r/{job}.md"}}' > jobs/typo.lua
+run 65 job run jobs/typo.lua
+has_err "jobs/typo.lua: unknown key 'output' (did you mean 'outputs'?)"
+echo 'return {name = "h", targets = {yaer = 2023}}' > jobs/typo2.lua
+run 65 job run jobs/typo2.lua
+has_err "jobs/typo2.lua: unknown key 'yaer' in targets (did you mean 'year'?)"
+echo 'return {name = "h", targets = {}, colour = "red"}' > jobs/typo3.lua
+run 65 job run jobs/typo3.lua
+has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang)"
+# title and lang are the reports'
+echo 'return {name = "tl", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, title = "义乌 <月报>", lang = "en", outputs = {"tl/{job}.md"}}' > jobs/tl.lua
+run 0 job run jobs/tl.lua --quiet --as-of 2023-10-31
+eq "$(head -1 jobs/tl/tl.md)" '# 义乌 \<月报\>' "the job's title"
+grep -q '^Data as of: 2023-10-31' jobs/tl/tl.md || fail "the job's language"
+sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'tl'"
+echo 'return {name = "h", targets = {}, lang = "fr"}' > jobs/badlang.lua
+run 65 job run jobs/badlang.lua
+has_err "field 'lang' must be \"zh\" or \"en\", got \"fr\""
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h'")" 0 "no run recorded for a bad job file"
 echo 'return {name = "h", targets = {}, intervals = "wide"}' > jobs/badiv.lua
 run 65 job run jobs/badiv.lua
 has_err "field 'intervals' must be \"model\" or \"cv\", got \"wide\""

@@ -45,8 +45,13 @@ run 0 report latest --format md
 out_line 1 "# 目标进度"
 has_out "数据截至: 2023-10-31 · 来源: run 1 (yiwu_2023), 2023-10-31T08:00:00Z, data a1b2c3d4e5f6, ontrack test"
 has_out "| 目标 | 检验 | 数据期 | 累计增速 | 预测 | 80%区间 | 达标概率 | 所需增速 | 状态 |"
-has_out "| &lt;script&gt;alert(1)&lt;/script&gt; | 增速 ≥ 5% | 2023Q2 | 4.5% |"
+# escaped for Markdown (backslashes), not with HTML entities
+has_out '| \<script\>alert(1)\</script\> | 增速 ≥ 5% | 2023Q2 | 4.5% |'
 lacks_out "<script>"
+lacks_out "&lt;"
+lacks_out "&gt;"
+# a relative target names its reference by its series name
+has_out "| 出口增速高于全省平均 | 增速高于浙江省出口总额增速 | 2023-09 |"
 
 # HTML to a file, format from the extension; English with --lang en
 run 0 report 1 -o r.html
@@ -73,9 +78,55 @@ grep -qF '<p class="nochart">target not quantified</p>' r.htm || fail "unquantif
 
 # help, and the command in the list
 run 0 report --help
-out_line 1 "usage: ontrack report RUN [--format html|md|csv|json] [-o FILE] [--lang zh|en]"
+out_line 1 "usage: ontrack report RUN [--format html|md|csv|json|txt] [-o FILE] [--lang zh|en]"
 run 0 --help
 has_out "  report    render a stored run as HTML, Markdown, CSV or JSON"
+
+# ---- what the job stored is what report and job show print, field by field
+# (run 1 was written by a real `job run`: tests/report/fixture.sh)
+run 0 report 1 --format json
+printf '%s' "$OUT" > r1.json
+FIELDS="status point prob required carry outcome ytd_growth through periods_left paths method notes"
+for k in $(seq 0 22); do
+    for f in $FIELDS; do
+        # numbers to the 10 significant digits the JSON report keeps
+        v="json_extract(x, '\$.$f')"
+        fmt="CASE json_type(x, '\$.$f') WHEN 'real' THEN printf('%.9e', $v) ELSE $v END"
+        got=$(sqlite3 :memory: "SELECT $fmt FROM (SELECT json_extract(readfile('r1.json'), '\$.projections[$k]') AS x)")
+        want=$(sql "SELECT $fmt FROM (SELECT data AS x FROM projections WHERE run_id = 1 ORDER BY rowid LIMIT 1 OFFSET $k)")
+        [ "$f" = through ] && want=$(sql "SELECT nullif(json_extract(data, '\$.latest'), '') FROM projections WHERE run_id = 1 ORDER BY rowid LIMIT 1 OFFSET $k")
+        eq "$got" "$want" "report 1, projection $k, $f"
+    done
+done
+# GDP: through, ytd, paths and periods left as projected, not patched from the chart
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('r1.json'), '\$.projections[0].through') || ' ' ||
+      json_extract(readfile('r1.json'), '\$.projections[0].ytd_growth') || ' ' ||
+      json_extract(readfile('r1.json'), '\$.projections[0].paths') || ' ' ||
+      json_extract(readfile('r1.json'), '\$.projections[0].periods_left')")" "2023Q3 8.7 2000 1" "GDP fields"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('r1.json'), '\$.projections') =
+      json_extract(readfile('p.json'), '\$.projections')")" 1 "report 1 = the projection it stored"
+run 0 job show 1
+show=$OUT
+run 0 report 1 --format txt
+eq "$OUT" "$(sed -n '/^target /,$p' <<<"$show")" "job show 1 prints the status table of report 1"
+grep -Eq '^地区生产总值增长7.5%以上 +growth >= 7.5% +2023Q3 +8.7% +8.7%' <<<"$OUT" || fail "text GDP row: through and ytd"
+
+# ---- CSV: cells a spreadsheet would run are neutralised, --csv-raw keeps them
+printf 'series,year,kind,op,value,label\nxss.s,2024,growth,>=,5,"=HYPERLINK(""http://x"")"\nxss.s,2024,growth,>=,6,-2+3\nxss.s,2024,growth,>=,-1.5,@SUM(A1)\n' > f_t.csv
+run 0 import --format targets f_t.csv
+printf 'return {name = "f", targets = {year = 2024}, as_of = "2023-10-31", paths = 100}\n' > f_job.lua
+run 0 job run f_job.lua --quiet
+F=$(sql "SELECT max(id) FROM runs")
+run 0 report "$F" --format csv
+has_out ",\"'=HYPERLINK(\"\"http://x\"\")\",xss.s,2024,growth,>=,5,"
+has_out ",\"'-2+3\",xss.s,2024,growth,>=,6,"
+has_out ",\"'@SUM(A1)\",xss.s,2024,growth,>=,-1.5,2023-10-31,"
+run 0 report "$F" --format csv --csv-raw
+has_out ",\"=HYPERLINK(\"\"http://x\"\")\",xss.s,2024,growth,>=,5,"
+has_out ",-2+3,xss.s,2024,growth,>=,6,"
+# numbers are never quoted or prefixed (the -1.5 above), whatever the locale
+LC_ALL=C.UTF-8 run 0 report "$F" --format csv
+has_out ",growth,>=,-1.5,2023-10-31,"
 
 # errors
 run 2 report
@@ -83,7 +134,7 @@ has_err "which run?"
 run 2 report abc
 has_err "RUN must be a run id (a whole number) or 'latest', got 'abc'"
 run 2 report 1 --format pdf
-has_err "--format: expected html, md, csv or json, got 'pdf'"
+has_err "--format: expected html, md, csv, json or txt, got 'pdf'"
 run 2 report 1 --lang fr
 has_err "--lang: expected zh or en, got 'fr'"
 run 66 report 99

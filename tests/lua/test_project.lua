@@ -213,6 +213,50 @@ H.run{
                function() ot.compare({tv}, nil, {series = vdata.series, intervals = "x"}) end)
   end},
 
+  {"a relative target without a value has a margin of 0", function()
+    local t = ot.target{series = "yiwu.exports", year = 2023, kind = "relative",
+                        ref = "zhejiang.exports", op = ">"}
+    assert(t.value == 0)
+  end},
+
+  {"unknown options are errors, with the near one", function()
+    local t = ot.target{series = "x", year = 2023, value = 1}
+    for _, c in ipairs{
+      {"bad argument #2 to 'project' (unknown option 'seeds' (did you mean 'seed'?))",
+       function() ot.project(t, {seeds = 1}) end},
+      {"bad argument #2 to 'project' (unknown option 'as_at' (did you mean 'as_of'?))",
+       function() ot.project(t, {as_at = "2023-09"}) end},
+      {"bad argument #3 to 'compare' (unknown option 'prnt' (did you mean 'print'?))",
+       function() ot.compare({t}, nil, {prnt = false}) end},
+      {"bad argument #1 to 'target' (unknown option 'vaule' (did you mean 'value'?))",
+       function() ot.target{series = "x", year = 2023, vaule = 1} end},
+      {"bad argument #2 to 'report' (unknown option 'titel' (did you mean 'title'?))",
+       function() ot.report({}, {titel = "x"}) end},
+      {"bad argument #2 to 'project' (unknown option 'colour' (known: as_of, paths, seed, method, "
+       .. "intervals, exclude_years, shape_years, scenario, db, series))",
+       function() ot.project(t, {colour = "red"}) end},
+      -- every ot.* call with an options table
+      {"bad argument #1 to 'series' (unknown option 'vales' (did you mean 'values'?))",
+       function() ot.series{freq = "Y", start = 2020, vales = {1}} end},
+      {"bad argument #1 to 'plot' (unknown option 'hieght' (did you mean 'height'?))",
+       function() ot.series{freq = "Y", start = 2020, values = {1, 2}}:plot{hieght = 3} end},
+      {"bad argument #1 to 'with' (unknown option 'nmae' (did you mean 'name'?))",
+       function() ot.series{freq = "Y", start = 2020, values = {1}}:with{nmae = "x"} end},
+      {"bad argument #3 to 'fit' (unknown option 'sepc' (did you mean 'spec'?))",
+       function() ot.fit(ot.series{freq = "Y", start = 2000, values = {1, 2, 3, 4}}, "naive",
+                         {sepc = "x"}) end},
+      {"bad argument #2 to 'forecast' (unknown option 'level' (did you mean 'levels'?))",
+       function() ot.fit(ot.series{freq = "Y", start = 2000, values = {1, 2, 3, 4}}, "naive")
+                    :forecast(2, {level = {80}}) end},
+      {"bad argument #2 to 'open' (unknown option 'read_only' (did you mean 'readonly'?))",
+       function() ot.open(":memory:", {read_only = true}) end},
+      {"bad argument #2 to 'import' (unknown option 'fromat' (did you mean 'format'?))",
+       function() ot.open(":memory:"):import("x.csv", {fromat = "long"}) end},
+      {"bad argument #1 to 'targets' (unknown option 'yr' (did you mean 'year'?))",
+       function() ot.open(":memory:"):targets{yr = 2023} end},
+    } do H.checkmsg(c[1], c[2]) end
+  end},
+
   {"compare", function()
     local zero = ot.scenario("zero Q4", function(sc)
       sc:shock("p.x", -100, {from = "2023-10", to = "2023-12"})

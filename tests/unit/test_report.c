@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,12 @@
 
 #include <jansson.h>
 
+#include "report/csv.h"
 #include "report/html.h"
+#include "report/json.h"
+#include "report/md.h"
+#include "report/plot.h"
+#include "report/status.h"
 #include "report/svg.h"
 #include "report/words.h"
 #include "failalloc.h"
@@ -132,7 +138,7 @@ static void test_report_csv_columns(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP, growth");
-    ot_report_item it = {&t, &p, NULL, NULL, 17};
+    ot_report_item it = {&t, &p, NULL, NULL, 17, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -180,7 +186,8 @@ static void test_report_html_escapes(void **state)
     fixture(&t[1], &p[1], "进口增长25%");
     t[1].series = (char *)"a&b\"c'";
     p[1].status = OT_STATUS_ON_TRACK;
-    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0}, {&t[1], &p[1], NULL, "2023-10-24", 0}};
+    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL},
+                            {&t[1], &p[1], NULL, "2023-10-24", 0, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -233,9 +240,9 @@ static void test_report_html_no_chart_line(void **state)
     t[2].series = NULL;
     ot_projection_init(&p[2]);
     p[2].status = OT_STATUS_UNQUANTIFIED;
-    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0},
-                            {&t[1], &p[1], NULL, NULL, 0},
-                            {&t[2], &p[2], NULL, NULL, 0}};
+    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL},
+                            {&t[1], &p[1], NULL, NULL, 0, NULL, NULL},
+                            {&t[2], &p[2], NULL, NULL, 0, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -285,7 +292,7 @@ static void test_report_svg_parts(void **state)
     const double v[] = {NAN, 6.5, NAN, 4.6, 7.3, NAN, 8.7, NAN};
     ot_series *h = ot_series_from(NULL, OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2022, 1), v, 8, NULL);
     assert_non_null(h);
-    ot_report_item it = {&t, &p, h, NULL, 0};
+    ot_report_item it = {&t, &p, h, NULL, 0, NULL, NULL};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -310,7 +317,7 @@ static void test_report_svg_parts(void **state)
     /* no data: the axes, the target and a note, no band */
     ot_projection none;
     ot_projection_init(&none);
-    ot_report_item empty = {&t, &none, NULL, NULL, 0};
+    ot_report_item empty = {&t, &none, NULL, NULL, 0, NULL, NULL};
     buf = NULL;
     f = open_memstream(&buf, &len);
     assert_int_equal(ot_report_svg(&empty, OT_LANG_EN, 680, 260, f, &e), OT_OK);
@@ -330,14 +337,17 @@ static void test_report_svg_parts(void **state)
     ot_series_free(h);
 }
 
-/* Markdown: pipes and angle brackets in data cannot break the table. */
+/* Markdown: pipes, angle brackets, ampersands, backticks and line breaks in
+ * data cannot break the table or run as HTML, and are backslash-escaped for
+ * Markdown (not HTML entities, which Markdown shows as typed in a code
+ * view and a second renderer would double). */
 static void test_report_md_escapes(void **state)
 {
     (void)state;
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "a|b <i>");
-    ot_report_item it = {&t, &p, NULL, NULL, 0};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -345,11 +355,221 @@ static void test_report_md_escapes(void **state)
     doc.lang = OT_LANG_EN;
     char *s = render(ot_report_md, &doc);
     assert_non_null(strstr(s, "# Progress towards targets\n"));
-    assert_non_null(strstr(s, "| a\\|b &lt;i&gt; | growth &gt;= 7.5% | 2023Q3 | 8.7% | 8.2% | "
+    assert_non_null(strstr(s, "| a\\|b \\<i\\> | growth \\>= 7.5% | 2023Q3 | 8.7% | 8.2% | "
                               "6.5% – 10.0% | 80% | 4.5% | at risk [1] |\n"));
-    assert_non_null(strstr(s, "1. a\\|b &lt;i&gt;: shape borrowed, \"2015-2022\" (Method: "
+    assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape borrowed, \"2015-2022\" (Method: "
                               "ytd+shape(china.gdp))\n"));
+    assert_null(strstr(s, "&lt;"));
+    assert_null(strstr(s, "&gt;"));
     free(s);
+    /* one function escapes every data text of the page */
+    const char *cases[][2] = {
+        {"<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"},
+        {"a & b", "a \\& b"},
+        {"`code` *em* [link](x)", "\\`code\\` \\*em\\* \\[link\\](x)"},
+        {"two\nlines\r", "two lines "},
+        {"back\\slash|pipe", "back\\\\slash\\|pipe"},
+        {"义乌_exports 7.5%", "义乌_exports 7.5%"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        ot_md_escape(f, cases[i][0]);
+        fclose(f);
+        assert_string_equal(buf, cases[i][1]);
+        free(buf);
+    }
+}
+
+/* The tests in words, from the kinds table of core/target.h: a relative
+ * target names its reference by its series name when the document knows
+ * it, by its key otherwise; a margin of 0 reads as words. */
+static void test_report_test_words(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "出口增速高于全省平均");
+    t.series = (char *)"yiwu.exports";
+    t.kind = OT_TARGET_RELATIVE;
+    t.op = OT_OP_GT;
+    t.value = 0;
+    t.ref = (char *)"zhejiang.exports";
+    ot_report_item it = {&t, &p, NULL, NULL, 0, "浙江省出口总额", "Zhejiang exports"};
+    char buf[160];
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "增速高于浙江省出口总额增速");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "growth above Zhejiang exports growth");
+    t.op = OT_OP_GE;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "增速不低于浙江省出口总额增速");
+    t.value = 2;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "增速 − 浙江省出口总额增速 ≥ 2个百分点");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "growth - Zhejiang exports >= 2");
+    it.ref_name = it.ref_name_en = NULL; /* not known: the key */
+    t.value = 0;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "增速 − zhejiang.exports增速 ≥ 0个百分点");
+    assert_string_equal(ot_fmt_test(&t, buf, sizeof buf), "growth - zhejiang.exports >= 0");
+    assert_string_equal(report_fmt_metric(&t, 3.25, OT_LANG_ZH, buf, sizeof buf), "+3.2个百分点");
+    assert_string_equal(ot_fmt_metric(&t, 3.25, buf, sizeof buf), "+3.2 pts");
+    t.kind = OT_TARGET_DAILY_AVG;
+    t.value = 200000;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "日均 ≥ 200000");
+    t.kind = OT_TARGET_UNQUANTIFIED;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
+}
+
+/* The kinds table: names round trip, what each needs, the default margin
+ * of a relative target and the one year range. */
+static void test_report_kinds_table(void **state)
+{
+    (void)state;
+    for (int k = 0; k <= OT_TARGET_UNQUANTIFIED; k++) {
+        ot_target_kind back;
+        const ot_target_kind_desc *d = ot_target_kind_desc_of((ot_target_kind)k);
+        assert_non_null(d);
+        assert_int_equal(d->kind, k);
+        assert_int_equal(ot_target_kind_parse(d->name, &back), 0);
+        assert_int_equal(back, k);
+    }
+    assert_null(ot_target_kind_desc_of((ot_target_kind)99));
+    ot_target t;
+    ot_target_init(&t);
+    ot_err e;
+    t.kind = OT_TARGET_RELATIVE;
+    t.series = (char *)"a";
+    t.year = 2023;
+    assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "a relative target needs a ref (the series it is compared with)");
+    t.ref = (char *)"b";
+    assert_int_equal(ot_target_check(&t, &e), OT_OK);
+    assert_true(t.value == 0); /* 高于全省平均: a margin of 0 */
+    t.kind = OT_TARGET_GROWTH;
+    t.value = NAN;
+    assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "a growth target needs a value (the number to meet)");
+    t.value = 7.5;
+    t.year = 1899;
+    assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "target without a valid year (1899)");
+    t.year = OT_TARGET_YEAR_MAX;
+    assert_int_equal(ot_target_check(&t, &e), OT_OK);
+    /* an unquantified target needs a year only */
+    ot_target u;
+    ot_target_init(&u);
+    u.kind = OT_TARGET_UNQUANTIFIED;
+    u.year = 2023;
+    assert_int_equal(ot_target_check(&u, &e), OT_OK);
+}
+
+/* The terminal chart: sized like snprintf, cut in a short buffer, the same
+ * text in a long one. */
+static void test_report_plot(void **state)
+{
+    (void)state;
+    double v[] = {0, 8};
+    ot_err e;
+    ot_series *s = ot_series_from(NULL, OT_FREQ_Y, 2020, v, 2, &e);
+    size_t n = ot_report_plot(s, 72, 1, NAN, NULL, 0);
+    char full[256], cut[8];
+    assert_int_equal(ot_report_plot(s, 72, 1, NAN, full, sizeof full), n);
+    assert_int_equal(strlen(full), n);
+    /* one row: the top label, the bars (empty, full), the periods */
+    assert_string_equal(full, "8 \u2502 \u2588\n   2020 2021");
+    assert_int_equal(ot_report_plot(s, 72, 1, NAN, cut, sizeof cut), n);
+    assert_int_equal(strlen(cut), sizeof cut - 1);
+    assert_memory_equal(cut, full, sizeof cut - 1);
+    v[0] = v[1] = NAN;
+    ot_series *none = ot_series_from(NULL, OT_FREQ_Y, 2020, v, 2, &e);
+    assert_int_equal(ot_report_plot(none, 72, 3, NAN, full, sizeof full), 17);
+    assert_string_equal(full, "(nothing to plot)");
+    ot_series_free(none);
+    ot_series_free(s);
+}
+
+/* Numbers do not follow LC_NUMERIC: under a locale whose decimal point is
+ * a comma (de_DE, made with localedef into a temporary folder read through
+ * LOCPATH), CSV and every format through ot_report_write still write 8.25
+ * and 7.5%. */
+static void test_report_numbers_ignore_locale(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ot_locale_XXXXXX", cmd[256], loc[128];
+    if (!mkdtemp(dir))
+        fail_msg("mkdtemp failed");
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+    int made = system(cmd) == 0;
+    snprintf(loc, sizeof loc, "%s/de_DE.UTF-8", dir);
+    if (made) {
+        setenv("LOCPATH", dir, 1);
+        made = setlocale(LC_NUMERIC, "de_DE.UTF-8") != NULL;
+    }
+    if (!made) { /* localedef (Debian's locales) is in .ci/packages */
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        (void)!system(cmd);
+        skip();
+    }
+    char probe[16];
+    snprintf(probe, sizeof probe, "%.1f", 7.5);
+    assert_string_equal(probe, "7,5"); /* the locale took */
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "GDP");
+    ot_report_item it = {&t, &p, NULL, NULL, 1, NULL, NULL};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = &it;
+    doc.n = 1;
+    char *csv = render(ot_report_csv, &doc);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ot_err e;
+    assert_int_equal(ot_report_write(&doc, OT_REPORT_MD, f, &e), OT_OK);
+    fclose(f);
+    setlocale(LC_NUMERIC, "C");
+    unsetenv("LOCPATH");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    (void)!system(cmd);
+    assert_non_null(strstr(csv, ",GDP,yiwu.gdp,2023,growth,>=,7.5,,2023Q3,8.25,6.5,10,5.75,12.125,"
+                                "0.795,4.5,8.7,,at_risk,"));
+    assert_non_null(strstr(buf, "| GDP | 增速 ≥ 7.5% | 2023Q3 | 8.7% | 8.2% | 6.5% – 10.0% | 80% |"));
+    free(buf);
+    free(csv);
+}
+
+/* CSV: a text cell starting with = + - @ (or tab, CR) is written with a
+ * leading apostrophe, inside quotes (OWASP); raw leaves it; others as RFC
+ * 4180 wants them. */
+static void test_report_csv_cells(void **state)
+{
+    (void)state;
+    const char *cases[][3] = {
+        {"=1+2", "\"'=1+2\"", "=1+2"},
+        {"+1", "\"'+1\"", "+1"},
+        {"-2+3", "\"'-2+3\"", "-2+3"},
+        {"@SUM(A1)", "\"'@SUM(A1)\"", "@SUM(A1)"},
+        {"\tx", "\"'\tx\"", "\tx"},
+        {"=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"", "\"=HYPERLINK(\"\"x\"\")\""},
+        {"a,b", "\"a,b\"", "\"a,b\""},
+        {"地区生产总值", "地区生产总值", "地区生产总值"},
+        {"", "", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int raw = 0; raw < 2; raw++) {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            ot_csv_cell(f, cases[i][0], raw);
+            fclose(f);
+            assert_string_equal(buf, cases[i][1 + raw]);
+            free(buf);
+        }
 }
 
 /* The JSON dispatch writes status.c's schema: as_of, projections[] with
@@ -360,7 +580,7 @@ static void test_report_json(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 0};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -398,7 +618,9 @@ static void test_report_names(void **state)
     assert_int_equal(ot_report_format_from_path("a.json", &f), 0);
     assert_int_equal(f, OT_REPORT_JSON);
     assert_int_equal(ot_report_format_from_path("dir.csv/report", &f), -1);
-    assert_int_equal(ot_report_format_from_path("report.txt", &f), -1);
+    assert_int_equal(ot_report_format_from_path("report.txt", &f), 0);
+    assert_int_equal(f, OT_REPORT_TXT);
+    assert_int_equal(ot_report_format_from_path("report.pdf", &f), -1);
     assert_int_equal(ot_report_format_parse("markdown", &f), 0);
     assert_int_equal(f, OT_REPORT_MD);
     assert_int_equal(ot_report_format_parse("pdf", &f), -1);
@@ -415,7 +637,7 @@ static void test_report_missing_projection(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0}, {&t, NULL, NULL, NULL, 0}};
+    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0, NULL, NULL}, {&t, NULL, NULL, NULL, 0, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -443,7 +665,7 @@ static void test_report_write_error(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 0};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -587,6 +809,11 @@ int main(void)
         cmocka_unit_test(test_report_html_no_chart_line),
         cmocka_unit_test(test_report_svg_parts),
         cmocka_unit_test(test_report_md_escapes),
+        cmocka_unit_test(test_report_csv_cells),
+        cmocka_unit_test(test_report_numbers_ignore_locale),
+        cmocka_unit_test(test_report_plot),
+        cmocka_unit_test(test_report_test_words),
+        cmocka_unit_test(test_report_kinds_table),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
         cmocka_unit_test(test_report_missing_projection),

@@ -112,7 +112,7 @@ static void test_store_open_creates_and_migrates(void **state)
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(q, 0),
-                        "imports measures obs projections runs series series_stats targets");
+                        "compares imports measures obs projections runs series series_stats targets");
     sqlite3_finalize(q);
     /* A schema from the future is refused, not damaged. */
     assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
@@ -890,7 +890,7 @@ static void test_store_runs_and_projections(void **state)
 {
     ot_store *st = *state;
     ot_err err;
-    ot_run r = {"yiwu-monthly", day(2023, 10, 31), "0.1.0", NULL, "abc"};
+    ot_run r = {"yiwu-monthly", day(2023, 10, 31), "0.1.0", NULL, "abc", NULL};
     int64_t id;
     assert_int_equal(ot_store_run_begin(st, &r, &id, &err), OT_OK);
     assert_int_equal(id, 1);
@@ -935,7 +935,7 @@ static void test_store_runs_and_projections(void **state)
     int64_t other;
     for (int i = 0; i < 5; i++)
         assert_int_equal(ot_store_run_begin(st, &r, &id, &err), OT_OK);
-    ot_run o = {"other", OT_ASOF_LATEST, "0.1.0", NULL, NULL};
+    ot_run o = {"other", OT_ASOF_LATEST, "0.1.0", NULL, NULL, NULL};
     assert_int_equal(ot_store_run_begin(st, &o, &other, &err), OT_OK);
     size_t gone;
     assert_int_equal(ot_store_runs_prune(st, "yiwu-monthly", 3, &gone, &err), OT_OK);

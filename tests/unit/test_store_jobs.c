@@ -68,7 +68,7 @@ static void test_store_jobs_fail_stale(void **state)
 {
     ot_store *st = *state;
     ot_err err;
-    ot_run a = {"a", OT_ASOF_LATEST, "1", NULL, NULL}, b = {"b", OT_ASOF_LATEST, "1", NULL, NULL};
+    ot_run a = {"a", OT_ASOF_LATEST, "1", NULL, NULL, NULL}, b = {"b", OT_ASOF_LATEST, "1", NULL, NULL, NULL};
     int64_t id1, id2, id3, id4;
     assert_int_equal(ot_store_run_begin(st, &a, &id1, &err), OT_OK);
     assert_int_equal(ot_store_run_begin(st, &a, &id2, &err), OT_OK);

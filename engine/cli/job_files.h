@@ -1,0 +1,52 @@
+/* job_files.h — the files of a job run (internal to cli/): the hashes of its
+ * job file and scripts, its outputs (placeholders, formats, temporary files
+ * renamed into place) and the one folder its sandboxed scripts may use.
+ * docs/scheduling.md says what they are; cmd_job.c runs them.
+ */
+#ifndef OT_CLI_JOB_FILES_H
+#define OT_CLI_JOB_FILES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "io/xxh64.h"
+#include "lua/job.h"
+#include "report/report.h"
+
+/* ot_store_feed_fn over an ot_xxh64. */
+void job_feed_xxh(void *ud, const void *p, size_t n);
+/* Adds the name and bytes of the file at path to h.  OT_ENOTFOUND when it
+ * cannot be read, OT_EIO on a read error. */
+int job_hash_file(ot_xxh64 *h, const char *path, ot_err *err);
+
+/* The report format of an output path by its extension; -1 when unsupported. */
+int job_out_format_of(const char *path);
+/* Expands {job}, {as_of} and {run} in tmpl into buf.  OT_EDATA for another
+ * {name} or a path too long. */
+int job_expand(const char *tmpl, const char *job, const char *as_of, int64_t run, char *buf,
+               size_t cap, ot_err *err);
+/* Checks the outputs of a job before anything runs: known formats and
+ * placeholders, and (unless trusted) that each lies inside the job file's
+ * own folder.  OT_EDATA naming the first bad one. */
+int job_check_outputs(const ot_job *j, int trusted, ot_err *err);
+/* The folder the job's scripts may use for files and require
+ * (docs/security.md): the job file's own folder (the first output's folder
+ * made when missing); "" when the job declares no outputs. */
+int job_files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err);
+/* fsyncs the folder holding path (so a rename in it is durable). */
+void job_sync_parent(const char *path);
+
+/* A written temporary file and where it goes (both owned, free()). */
+typedef struct pending_out {
+    char *tmp, *final;
+} pending_out;
+
+/* Writes one output (doc in format fmt; CSV with the 20 columns of
+ * docs/scheduling.md) into a new temporary file beside path (mkstemp, write,
+ * fflush, fsync); *po receives both paths.  OT_EIO on failure, the
+ * temporary file then removed. */
+int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc *doc,
+                     pending_out *po, ot_err *err);
+
+#endif

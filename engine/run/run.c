@@ -1,0 +1,516 @@
+/* run.c — a run's targets, as-of, projections, record and document. */
+#include "run/run.h"
+
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ops.h"
+#include "project/kinds.h"
+#include "run/fields.h"
+#include "store/jobs.h"
+#include "store/view.h"
+
+void ot_run_set_free(ot_run_set *s)
+{
+    if (!s)
+        return;
+    ot_store_targets_free(s->t, s->n);
+    free(s->ids);
+    free(s->p);
+    memset(s, 0, sizeof *s);
+}
+
+/* Gives s room for its projections, each "nothing projected". */
+static int alloc_projections(ot_run_set *s, ot_err *err)
+{
+    if (!(s->p = calloc(s->n ? s->n : 1, sizeof *s->p)))
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < s->n; i++)
+        ot_projection_init(&s->p[i]);
+    return OT_OK;
+}
+
+int ot_run_targets(ot_store *st, int year, const char *glob, ot_run_set *out, ot_err *err)
+{
+    ot_run_set s = {0};
+    int rc = ot_store_targets(st, year, &s.t, &s.ids, &s.n, err);
+    if (rc)
+        return rc;
+    if (glob) { /* keep the matching targets, in order, at the front */
+        size_t m = 0, nall = s.n;
+        for (size_t i = 0; i < nall; i++) {
+            if (s.t[i].series && fnmatch(glob, s.t[i].series, 0) == 0) {
+                if (m != i) {
+                    s.t[m] = s.t[i];
+                    s.ids[m] = s.ids[i];
+                    ot_target_init(&s.t[i]);
+                }
+                m++;
+            } else {
+                ot_target_clear(&s.t[i]);
+            }
+        }
+        s.n = m;
+    }
+    if ((rc = alloc_projections(&s, err))) {
+        ot_run_set_free(&s);
+        return rc;
+    }
+    *out = s;
+    return OT_OK;
+}
+
+/* ---- as of -------------------------------------------------------------- */
+
+/* The newest period with data of the keys looked at (ot_key_fn). */
+typedef struct newest {
+    int found;
+    ot_period p;
+} newest;
+
+static int take_newest(void *ud, const ot_key_info *ki)
+{
+    newest *nw = ud;
+    if (ki->count <= 0 || ki->last.freq == OT_FREQ_NONE)
+        return 0;
+    int32_t d = ot_period_last_day(ki->last.freq, ki->last.ord);
+    int32_t best = nw->found ? ot_period_last_day(nw->p.freq, nw->p.ord) : INT32_MIN;
+    /* later end wins; at the same end the finer period (2023-12 over 2023Q4) */
+    if (!nw->found || d > best ||
+        (d == best && ot_freq_rank(ki->last.freq) < ot_freq_rank(nw->p.freq))) {
+        nw->found = 1;
+        nw->p = ki->last;
+        nw->p.span = 1;
+    }
+    return 0;
+}
+
+/* *days = the newest vintage stored, OT_ASOF_LATEST when there are none. */
+static int newest_vintage(ot_store *st, int32_t *days, ot_err *err)
+{
+    int rc = ot_store_latest_vintage(st, days, err);
+    if (rc == OT_ENOTFOUND) {
+        *days = OT_ASOF_LATEST;
+        rc = OT_OK;
+    }
+    return rc;
+}
+
+int ot_run_asof_resolve(ot_store *st, const ot_run_set *s, const char *text, ot_run_asof *out,
+                        ot_err *err)
+{
+    ot_run_asof a;
+    memset(&a, 0, sizeof a);
+    a.through.freq = OT_FREQ_NONE;
+    int rc;
+    if (text && strcmp(text, "latest") != 0) {
+        ot_period p;
+        ot_err e2;
+        if (ot_period_parse(text, (size_t)-1, &p, &e2) != OT_OK)
+            return ot_err_set(err, OT_EDATA,
+                              "as_of '%s' is neither \"latest\", a date (2023-10-31) nor a period "
+                              "(2023-09)",
+                              text);
+        if (p.freq == OT_FREQ_D) {
+            a.days = p.ord;
+            ot_date_format(p.ord, a.text, sizeof a.text);
+            *out = a;
+            return OT_OK;
+        }
+        a.through = p;
+    } else {
+        newest nw = {0};
+        for (size_t i = 0; s && i < s->n; i++) {
+            const char *keys[2] = {s->t[i].series, s->t[i].ref};
+            for (int k = 0; k < 2; k++)
+                if (keys[k] && (rc = ot_store_keys(st, keys[k], take_newest, &nw, err)))
+                    return rc;
+        }
+        if (nw.found) {
+            /* no later than the end of the last target year: a 2023 target
+             * is decided by 2023's data, whatever later years hold */
+            int ymax = 0;
+            for (size_t i = 0; i < s->n; i++)
+                ymax = s->t[i].year > ymax ? s->t[i].year : ymax;
+            int per = ot_freq_per_year(nw.p.freq);
+            if (ymax > 0 && per > 0 && ot_period_year(nw.p.freq, nw.p.ord) > ymax)
+                nw.p.ord = ot_period_make(nw.p.freq, ymax, per);
+            a.through = nw.p;
+        }
+    }
+    if ((rc = newest_vintage(st, &a.days, err)))
+        return rc;
+    if (a.through.freq != OT_FREQ_NONE)
+        ot_period_format(a.through, a.text, sizeof a.text);
+    else if (a.days != OT_ASOF_LATEST)
+        ot_date_format(a.days, a.text, sizeof a.text);
+    else
+        snprintf(a.text, sizeof a.text, "latest");
+    *out = a;
+    return OT_OK;
+}
+
+void ot_run_asof_set(ot_run_asof *out, int32_t days, ot_period through)
+{
+    memset(out, 0, sizeof *out);
+    out->days = days;
+    out->through = through;
+    if (through.freq != OT_FREQ_NONE)
+        ot_period_format(through, out->text, sizeof out->text);
+    else if (days != OT_ASOF_LATEST)
+        ot_date_format(days, out->text, sizeof out->text);
+    else
+        snprintf(out->text, sizeof out->text, "latest");
+}
+
+void ot_run_asof_of(const ot_run_rec *r, ot_run_asof *out)
+{
+    memset(out, 0, sizeof *out);
+    out->days = r->as_of;
+    out->through.freq = OT_FREQ_NONE;
+    ot_err e;
+    if (r->through && ot_period_parse(r->through, (size_t)-1, &out->through, &e) == OT_OK)
+        ot_period_format(out->through, out->text, sizeof out->text);
+    else if (r->as_of != OT_ASOF_LATEST)
+        ot_date_format(r->as_of, out->text, sizeof out->text);
+    else
+        snprintf(out->text, sizeof out->text, "latest");
+    if (out->through.freq != OT_FREQ_NONE && !out->text[0])
+        out->through.freq = OT_FREQ_NONE;
+}
+
+/* ---- projecting --------------------------------------------------------- */
+
+int ot_run_project(ot_store *st, ot_run_set *s, const ot_run_asof *a, const ot_proj_opts *po,
+                   size_t chunk, ot_run_progress_fn progress, void *ud, ot_err *err)
+{
+    ot_proj_opts o = *po;
+    char through[OT_PERIOD_STRMAX];
+    o.as_of_period = NULL;
+    if (a->through.freq != OT_FREQ_NONE) {
+        ot_period_format(a->through, through, sizeof through);
+        o.as_of_period = through;
+    }
+    o.shape = ot_store_view_shape;
+    ot_store_view view;
+    ot_store_view_init(&view, st, a->days, NULL);
+    size_t step = chunk ? chunk : s->n;
+    int rc = OT_OK;
+    for (size_t i = 0; i < s->n && rc == OT_OK; i += step) {
+        size_t k = s->n - i < step ? s->n - i : step;
+        rc = ot_project_many(s->t + i, k, ot_store_view_read, &view, &o, s->p + i, err);
+        if (rc == OT_OK && progress)
+            progress(ud, i + k, s->n);
+    }
+    ot_store_view_destroy(&view);
+    return rc;
+}
+
+/* ---- saving and loading ------------------------------------------------- */
+
+int ot_run_save(ot_store *st, int64_t run_id, const ot_run_asof *a, const ot_run_set *s,
+                ot_err *err)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const ot_target *t = &s->t[i];
+        const ot_projection *p = &s->p[i];
+        char *data = run_proj_to_json(p, err);
+        if (!data)
+            return err ? err->code : OT_ENOMEM;
+        /* the columns beside the JSON are for SQL readers of the database */
+        ot_projection_row row = {run_id,   s->ids[i], t->label ? t->label : t->series,
+                                 a->days,  p->point,  p->lo80,
+                                 p->hi80,  p->lo95,   p->hi95,
+                                 p->prob,  p->required, p->carry,
+                                 ot_proj_status_name(p->status),
+                                 p->method[0] ? p->method : NULL,
+                                 p->notes[0] ? p->notes : NULL,
+                                 data};
+        int rc = ot_store_put_projection(st, &row, err);
+        free(data);
+        if (rc)
+            return rc;
+    }
+    return OT_OK;
+}
+
+/* A row stored before projections kept their JSON: the columns there are. */
+static void from_columns(const ot_projection_row *r, ot_projection *p)
+{
+    ot_projection_init(p);
+    if (ot_proj_status_parse(r->status, &p->status) != 0)
+        p->status = OT_STATUS_NO_DATA;
+    p->point = r->point;
+    p->lo80 = r->lo80;
+    p->hi80 = r->hi80;
+    p->lo95 = r->lo95;
+    p->hi95 = r->hi95;
+    p->prob = r->prob;
+    p->required = r->required;
+    p->carry = r->carry;
+    snprintf(p->method, sizeof p->method, "%s", r->method ? r->method : "");
+    snprintf(p->notes, sizeof p->notes, "%s", r->note ? r->note : "");
+}
+
+int ot_run_load(ot_store *st, int64_t run_id, ot_run_set *out, ot_err *err)
+{
+    ot_projection_row *rows = NULL;
+    ot_target *all = NULL;
+    int64_t *ids = NULL;
+    size_t nrows = 0, nall = 0;
+    ot_run_set s = {0};
+    int rc = ot_store_projections(st, run_id, &rows, &nrows, err);
+    if (rc == OT_OK)
+        rc = ot_store_targets(st, 0, &all, &ids, &nall, err);
+    if (rc)
+        goto done;
+    s.t = calloc(nrows ? nrows : 1, sizeof *s.t);
+    s.ids = calloc(nrows ? nrows : 1, sizeof *s.ids);
+    s.p = calloc(nrows ? nrows : 1, sizeof *s.p);
+    if (!s.t || !s.ids || !s.p) {
+        free(s.t);
+        s.t = NULL;
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < nrows && rc == OT_OK; i++) {
+        const ot_projection_row *r = &rows[i];
+        const ot_target *found = NULL;
+        for (size_t k = 0; k < nall && r->target_id && !found; k++)
+            if (ids[k] == r->target_id)
+                found = &all[k];
+        s.n = i + 1;
+        ot_target_init(&s.t[i]);
+        if (found) {
+            s.ids[i] = r->target_id;
+            rc = ot_target_copy(&s.t[i], found, err);
+            if (rc == OT_OK && !s.t[i].label)
+                rc = ot_target_set_str(&s.t[i].label, r->label, err);
+        } else { /* not stored (or deleted since): its label only */
+            s.t[i].kind = OT_TARGET_UNQUANTIFIED;
+            s.t[i].op = OT_OP_NONE;
+            rc = ot_target_set_str(&s.t[i].label, r->label, err);
+        }
+        if (rc)
+            break;
+        if (r->data) {
+            ot_err e2;
+            if ((rc = run_proj_from_json(r->data, &s.p[i], &e2)))
+                ot_err_set(err, rc, "run %lld, projection %zu: %s", (long long)run_id, i + 1,
+                           e2.msg);
+        } else {
+            from_columns(r, &s.p[i]);
+        }
+    }
+done:
+    ot_store_projections_free(rows, nrows);
+    ot_store_targets_free(all, nall);
+    free(ids);
+    if (rc) {
+        ot_run_set_free(&s);
+        return rc;
+    }
+    *out = s;
+    return OT_OK;
+}
+
+int ot_run_open(ot_store *st, int64_t id, ot_run_rec **rec, ot_run_set *set, ot_err *err)
+{
+    ot_run_rec *r = NULL;
+    size_t n = 0;
+    int rc = ot_store_runs(st, NULL, id, id ? 0 : 1, &r, &n, err);
+    if (rc)
+        return rc;
+    if (n == 0)
+        return ot_err_set(err, OT_ENOTFOUND, "no runs stored (ontrack job run records them)");
+    if ((rc = ot_run_load(st, r->id, set, err))) {
+        ot_store_runs_free(r, n);
+        return rc;
+    }
+    *rec = r;
+    return OT_OK;
+}
+
+/* ---- the document ------------------------------------------------------- */
+
+/* A source reading through the view and keeping the data through a period. */
+typedef struct cut_src {
+    ot_store_view view;
+    const ot_period *through; /* NULL = all */
+} cut_src;
+
+static int cut_read(void *ud, const char *key, const char *measure, ot_series **out, ot_err *err)
+{
+    cut_src *c = ud;
+    ot_series *s;
+    int rc = ot_store_view_read(&c->view, key, measure, &s, err);
+    if (rc || !c->through) {
+        if (rc == OT_OK)
+            *out = s;
+        return rc;
+    }
+    ot_err e2;
+    ot_series *t = ot_series_through(s, *c->through, &e2);
+    ot_series_free(s);
+    if (!t)
+        return e2.code == OT_ENOTFOUND ? OT_ENOTFOUND : ot_err_set(err, e2.code, "%s", e2.msg);
+    *out = t;
+    return OT_OK;
+}
+
+void ot_run_doc_free(ot_run_doc *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; d->hist && i < d->n; i++)
+        ot_series_free(d->hist[i]);
+    for (size_t i = 0; d->refs && i < d->n; i++)
+        ot_series_meta_clear(&d->refs[i]);
+    free(d->refs);
+    free(d->hist);
+    ot_run_compares_free(&d->cmp);
+    free(d->items);
+    memset(d, 0, sizeof *d);
+}
+
+int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
+                     const char *source, const ot_alloc *alloc, ot_err *err)
+{
+    memset(d, 0, sizeof *d);
+    size_t n = s->n;
+    d->items = calloc(n ? n : 1, sizeof *d->items);
+    d->hist = calloc(n ? n : 1, sizeof *d->hist);
+    d->refs = calloc(n ? n : 1, sizeof *d->refs);
+    if (!d->items || !d->hist || !d->refs)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    d->n = n;
+    for (size_t i = 0; i < n; i++)
+        ot_series_meta_init(&d->refs[i]);
+    int rc = OT_OK;
+    if (st) {
+        cut_src cs;
+        cs.through = a->through.freq != OT_FREQ_NONE ? &a->through : NULL;
+        ot_store_view_init(&cs.view, st, a->days, alloc);
+        for (size_t i = 0; i < n && rc == OT_OK; i++)
+            if (s->t[i].kind != OT_TARGET_UNQUANTIFIED && s->t[i].series) {
+                rc = ot_project_history(&s->t[i], cut_read, &cs, 1, alloc, &d->hist[i], err);
+                if (rc == OT_ENOTFOUND) {
+                    d->hist[i] = NULL;
+                    rc = OT_OK;
+                }
+            }
+        ot_store_view_destroy(&cs.view);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < n; i++) { /* the ref's names; an unknown series keeps its key */
+            ot_err e2;
+            if (s->t[i].ref && ot_store_get_meta(st, s->t[i].ref, &d->refs[i], &e2) == OT_ENOMEM)
+                return ot_err_set(err, OT_ENOMEM, "out of memory");
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        d->items[i] = (ot_report_item){&s->t[i], &s->p[i], d->hist[i], NULL, (long long)s->ids[i],
+                                       d->refs[i].name, d->refs[i].name_en};
+    ot_report_doc_init(&d->doc);
+    d->doc.items = d->items;
+    d->doc.n = n;
+    if (strcmp(a->text, "latest") != 0 && a->text[0]) {
+        snprintf(d->as_of, sizeof d->as_of, "%s", a->text);
+        d->doc.as_of = d->as_of;
+    }
+    if (source) {
+        snprintf(d->source, sizeof d->source, "%s", source);
+        d->doc.source = d->source;
+    }
+    return OT_OK;
+}
+
+void ot_run_source(const ot_run_rec *r, char *buf, size_t cap)
+{
+    /* which run, when, on which data (the first 12 hex digits of the data
+     * hash identify the vintages it read) and which engine */
+    int k = snprintf(buf, cap, "run %lld%s%s%s, %s", (long long)r->id, r->job ? " (" : "",
+                     r->job ? r->job : "", r->job ? ")" : "", r->started ? r->started : "");
+    if (r->data_hash && k > 0 && (size_t)k < cap)
+        k += snprintf(buf + k, cap - (size_t)k, ", data %.12s", r->data_hash);
+    if (r->engine_version && k > 0 && (size_t)k < cap)
+        snprintf(buf + k, cap - (size_t)k, ", ontrack %s", r->engine_version);
+}
+
+int ot_run_doc_compares(ot_run_doc *d, ot_store *st, int64_t run_id, ot_err *err)
+{
+    ot_run_compares_free(&d->cmp);
+    int rc = ot_run_compares_load(st, run_id, &d->cmp, err);
+    d->doc.compares = rc == OT_OK ? d->cmp.c : NULL;
+    d->doc.ncompares = rc == OT_OK ? d->cmp.n : 0;
+    return rc;
+}
+
+/* ---- a job's history ------------------------------------------------------ */
+
+/* The day a run's data end: the end of its period cut, else its vintage date. */
+static int32_t data_day(const ot_run_rec *r)
+{
+    ot_run_asof a;
+    ot_run_asof_of(r, &a);
+    return a.through.freq != OT_FREQ_NONE ? ot_period_last_day(a.through.freq, a.through.ord)
+                                          : a.days;
+}
+
+/* qsort over run pointers: older data first, then older run. */
+static int by_asof(const void *x, const void *y)
+{
+    const ot_run_rec *a = *(const ot_run_rec *const *)x, *b = *(const ot_run_rec *const *)y;
+    int32_t da = data_day(a), db = data_day(b);
+    if (da != db)
+        return da < db ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+void ot_run_history_free(ot_run_history *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; h->sets && i < h->m; i++)
+        ot_run_set_free(&h->sets[i]);
+    free(h->sets);
+    free(h->asof);
+    free(h->run);
+    ot_store_runs_free(h->recs, h->nrecs);
+    memset(h, 0, sizeof *h);
+}
+
+int ot_run_history_load(ot_store *st, const char *job, int64_t upto, size_t max,
+                        ot_run_history *out, ot_err *err)
+{
+    ot_run_history h;
+    memset(&h, 0, sizeof h);
+    *out = h;
+    int rc = ot_store_runs(st, job, 0, 0, &h.recs, &h.nrecs, err);
+    if (rc)
+        return rc;
+    size_t cap = h.nrecs ? h.nrecs : 1;
+    h.run = malloc(cap * sizeof *h.run);
+    h.sets = calloc(cap, sizeof *h.sets);
+    h.asof = calloc(cap, sizeof *h.asof);
+    if (!h.run || !h.sets || !h.asof) {
+        *out = h;
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    }
+    size_t k = 0; /* the ok runs made up to this one */
+    for (size_t i = 0; i < h.nrecs; i++)
+        if (h.recs[i].id <= upto && strcmp(h.recs[i].status, "ok") == 0)
+            h.run[k++] = &h.recs[i];
+    qsort(h.run, k, sizeof *h.run, by_asof);
+    size_t first = k > max ? k - max : 0;
+    memmove(h.run, h.run + first, (k - first) * sizeof *h.run);
+    for (size_t i = 0; i < k - first && rc == OT_OK; i++) {
+        h.m = i + 1;
+        ot_run_asof_of(h.run[i], &h.asof[i]);
+        rc = ot_run_load(st, h.run[i]->id, &h.sets[i], err);
+    }
+    *out = h;
+    return rc;
+}
