@@ -86,21 +86,6 @@ static void on_skipped(void *ud, const ot_import_skip *k)
            k->text);
 }
 
-/* A column letter for a 1-based column (A, B, ..., AA). */
-static const char *letters(long col, char *buf)
-{
-    char tmp[8];
-    int n = 0;
-    while (col > 0 && n < 7) {
-        tmp[n++] = (char)('A' + (col - 1) % 26);
-        col = (col - 1) / 26;
-    }
-    for (int i = 0; i < n; i++)
-        buf[i] = tmp[n - 1 - i];
-    buf[n] = '\0';
-    return buf;
-}
-
 static void on_column(void *ud, const ot_import_column *k)
 {
     report_ctx *r = ud;
@@ -109,7 +94,7 @@ static void on_column(void *ud, const ot_import_column *k)
     char where[32], l[8], per[2 * OT_PERIOD_STRMAX + 4], a[OT_PERIOD_STRMAX],
         b[OT_PERIOD_STRMAX], rows[24], ins[24], same[24], miss[24], head[160];
     if (k->col > 0)
-        snprintf(where, sizeof where, "%s", letters(k->col, l));
+        snprintf(where, sizeof where, "%s", ot_import_col_letters(k->col, l));
     else
         snprintf(where, sizeof where, "row %ld", k->line);
     if (k->rows + 0 > 0 && k->inserted + k->unchanged > 0) {

@@ -128,8 +128,7 @@ static int col_id(const char *name)
 
 /* ---- the import context (import_int.h) ---------------------------------- */
 
-/* Column letters of a 1-based column (1 = A, 27 = AA) into buf (cap >= 8). */
-static const char *col_letters(long col, char *buf)
+const char *ot_import_col_letters(long col, char *buf)
 {
     char tmp[8];
     int n = 0;
@@ -160,7 +159,7 @@ void io_bad(ctx *c, long col, const char *fmt, ...)
             char l[8];
             if (col > 0)
                 snprintf(x->file, sizeof x->file, "%s:%s:%s%ld", c->path, c->sheet,
-                         col_letters(col, l), c->rec_line);
+                         ot_import_col_letters(col, l), c->rec_line);
             else
                 snprintf(x->file, sizeof x->file, "%s:%s:row %ld", c->path, c->sheet,
                          c->rec_line);

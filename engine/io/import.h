@@ -35,6 +35,8 @@ const char *ot_import_format_name(ot_import_format f);
 int ot_import_format_parse(const char *s);
 /* "utf-8"/"utf8" and "gbk"/"gb18030"/"gb2312" (any case); -1 when unknown. */
 int ot_encoding_parse(const char *s);
+/* The spreadsheet letters of a 1-based column (1 = A, 27 = AA) into buf (cap >= 8). */
+const char *ot_import_col_letters(long col, char *buf);
 
 /* One column of a table as the import mapped it (for --dry-run and the
  * report); in the indicator-per-row layout, one row.  Strings are valid

@@ -251,18 +251,12 @@ static int keybuf_gc(lua_State *L)
     return 0;
 }
 
-/* ot_key_fn: appends ki->key unless it repeats the previous one (a key
- * listed once per frequency); stops on out of memory.  No Lua call here. */
-static int collect_key(void *ud, const ot_key_info *ki)
+/* Appends n bytes to kb; 0, or 1 (kb->oom set) when out of memory.  No Lua call. */
+static int kb_append(keybuf *kb, const void *data, size_t n)
 {
-    keybuf *kb = ud;
-    size_t k = strlen(ki->key) + 1;
-    if (kb->len >= k && kb->n && strcmp(kb->p + kb->len - k, ki->key) == 0 &&
-        (kb->len == k || kb->p[kb->len - k - 1] == '\0'))
-        return 0; /* the same key at another frequency */
-    if (kb->len + k > kb->cap) {
+    if (kb->len + n > kb->cap) {
         size_t cap = kb->cap ? kb->cap * 2 : 1024;
-        while (cap < kb->len + k)
+        while (cap < kb->len + n)
             cap *= 2;
         char *p = ot_realloc(&kb->a, kb->p, kb->cap, cap);
         if (!p) {
@@ -272,8 +266,22 @@ static int collect_key(void *ud, const ot_key_info *ki)
         kb->p = p;
         kb->cap = cap;
     }
-    memcpy(kb->p + kb->len, ki->key, k);
-    kb->len += k;
+    memcpy(kb->p + kb->len, data, n);
+    kb->len += n;
+    return 0;
+}
+
+/* ot_key_fn: appends ki->key unless it repeats the previous one (a key
+ * listed once per frequency); stops on out of memory.  No Lua call here. */
+static int collect_key(void *ud, const ot_key_info *ki)
+{
+    keybuf *kb = ud;
+    size_t k = strlen(ki->key) + 1;
+    if (kb->len >= k && kb->n && strcmp(kb->p + kb->len - k, ki->key) == 0 &&
+        (kb->len == k || kb->p[kb->len - k - 1] == '\0'))
+        return 0; /* the same key at another frequency */
+    if (kb_append(kb, ki->key, k))
+        return 1;
     kb->n++;
     return 0;
 }
@@ -590,25 +598,6 @@ typedef struct revrec {
     int64_t import_id;
 } revrec;
 
-/* Appends n bytes to kb; 0, or 1 (kb->oom set) when out of memory.  No Lua call. */
-static int kb_append(keybuf *kb, const void *data, size_t n)
-{
-    if (kb->len + n > kb->cap) {
-        size_t cap = kb->cap ? kb->cap * 2 : 1024;
-        while (cap < kb->len + n)
-            cap *= 2;
-        char *p = ot_realloc(&kb->a, kb->p, kb->cap, cap);
-        if (!p) {
-            kb->oom = 1;
-            return 1;
-        }
-        kb->p = p;
-        kb->cap = cap;
-    }
-    memcpy(kb->p + kb->len, data, n);
-    kb->len += n;
-    return 0;
-}
 
 /* ot_revision_fn: copies r into the buffer.  No Lua call here. */
 static int collect_rev(void *ud, const ot_revision *r)

@@ -21,8 +21,11 @@ H.run{
   {"db:put refuses the keys import refuses", function()
     local db = tmpdb()
     local s = M("2023-01", {1, 2})
-    H.checkmsg("bad argument #2 to 'put' (expected a series key, found control character 0x00 in 'nul\\x00tail')",
+    H.checkmsg("bad argument #2 to 'put' (field 'key' holds a NUL character: 'nul\\x00tail')",
                function() return db:put(s, {key = "nul\0tail"}) end)
+    -- no string option is cut at a NUL: ot.series refuses the key before db:put sees it
+    H.checkmsg("bad argument #1 to 'series' (field 'key' holds a NUL character: 'nul\\x00tail')",
+               function() return M("2023-01", {1, 2}, {key = "nul\0tail"}) end)
     H.checkmsg("bad argument #2 to 'put' (expected a series key, found control character 0x1B in 'a\\x1b[31mRED')",
                function() return db:put(s, {key = "a\27[31mRED"}) end)
     H.checkmsg("bad argument #2 to 'put' (expected a series key, found control character 0x0A in 'a\\nb')",
