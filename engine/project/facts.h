@@ -11,7 +11,7 @@
 
 #define OT_FACT_KEY_MAX 64
 #define OT_FACT_NY 6
-#define OT_FACT_NV 4
+#define OT_FACT_NV 6
 #define OT_PROJ_FACTS_MAX 16
 
 /* One fact: code (0 = none), said of the target's ref series when of_ref,
@@ -62,8 +62,10 @@ enum {
     OT_N_SHAPE_NONE,    /* no shape reference: rule of thumb */
     OT_N_STOCK_PACE,    /* too little history: pace since December carried on */
     OT_N_RECORD_SHORT,  /* a record of y0 years is too short to choose by */
-    OT_N_RECORD,        /* y5 (mask, k0 model) by record y0-y1 at period y3 of y2 a year:
-                           mean error v0; v1..v3 the candidates' (NaN = none); y4 errors */
+    OT_N_RECORD,        /* y5 (mask of project/record.h's candidates, k0 the model) by
+                           record y0-y1 at period y3 of y2 a year: mean error v0;
+                           v1..v4 the candidates' (carry, rate, model, rate2y; NaN =
+                           not scored); y4 errors */
     OT_N_EXCLUDED,      /* y0-y1 left out of the record */
     OT_N_SCALE_LARGE,   /* k0 moves v0 times as much as k1: its record does not describe it */
     OT_N_CARRY_SCALED,  /* carry range of k0's record y0-y1 at period y3 of y2, x v0 (k1 measured) */

@@ -97,7 +97,7 @@ static const wording wordings[OT_FACT_NCODES] = {
     [OT_N_RECORD_FORCED] = {"{k0}: too short a record at period {y0} for {m1}: the rules of thumb "
                             "instead",
                             "{k0}：第{y0}期的历史记录太短，无法采用{m1}，改用经验规则"},
-    [OT_N_MODEL_FAILED] = {"{k0}: the model {m1} failed", "{k0}：{m1}模型拟合失败，改用累计值推算"},
+    [OT_N_MODEL_FAILED] = {"{k0}: the model {m1} failed", "{k0}：{m1}拟合失败，改用累计值推算"},
 };
 
 const char *ot_report_name_of(const char *key, ot_report_lang lang, const ot_report_name *names,
@@ -134,6 +134,11 @@ static void put(out *o, const char *s)
     o->buf[o->n] = '\0';
 }
 
+/* The record's candidates in the order of their bits (project/record.h);
+ * NULL: the level model, named by the fact's key. */
+static const char *const cand_names[] = {"carry", "rate", NULL, "rate2y"};
+#define NCAND (sizeof cand_names / sizeof *cand_names)
+
 /* A method (a candidate of the record or a named one) in words. */
 static const char *method_word(const char *m, ot_report_lang lang)
 {
@@ -142,23 +147,26 @@ static const char *method_word(const char *m, ot_report_lang lang)
         return zh ? "按当前进度推算" : "carry";
     if (strcmp(m, "rate") == 0)
         return zh ? "公布增速法" : "rate";
+    if (strcmp(m, "rate2y") == 0)
+        return zh ? "含基数效应的公布增速法" : "rate2y";
     if (zh && (strcmp(m, "auto") == 0 || strcmp(m, "model") == 0 || !m[0]))
         return "水平模型";
-    return m;
+    /* a model named by its method ("ets") or description ("ETS(M,Ad,A)"):
+     * the technical designation is the English words' and the JSON's */
+    return zh ? "时间序列模型" : m;
 }
 
 /* The chosen candidates of a record (mask) in words: "carry+rate" /
  * "按当前进度推算与公布增速法". */
 static void candidates(out *o, unsigned mask, const char *model, ot_report_lang lang)
 {
-    static const char *const cand[] = {"carry", "rate"};
     int first = 1;
-    for (unsigned c = 0; c < 3; c++)
+    for (unsigned c = 0; c < NCAND; c++)
         if (mask & (1u << c)) {
             if (!first)
                 put(o, lang == OT_LANG_ZH ? "与" : "+");
             first = 0;
-            put(o, method_word(c < 2 ? cand[c] : model[0] ? model : "model", lang));
+            put(o, method_word(cand_names[c] ? cand_names[c] : model[0] ? model : "model", lang));
         }
 }
 
@@ -217,8 +225,9 @@ static void special(out *o, const ot_proj_fact *f, ot_report_lang lang,
         candidates(o, (unsigned)f->y[0], f->key[0], lang);
         break;
     case OT_M_MODEL:
-        put(o, f->key[0]);
-        put(o, zh ? "模型（取对数）" : " on logs");
+        put(o, zh ? "时间序列模型（取对数）" : f->key[0]);
+        if (!zh)
+            put(o, " on logs");
         if (f->y[0])
             put(o, zh ? "，交叉验证区间" : ", cv intervals");
         break;
@@ -246,7 +255,6 @@ static void special(out *o, const ot_proj_fact *f, ot_report_lang lang,
     case OT_N_RECORD: {
         /* y: first, last, P, k, errors, chosen; v: mean error chosen, then
          * carry, rate, model (NaN = not scored) */
-        static const char *const cand[] = {"carry-forward", "rate"};
         candidates(o, (unsigned)f->y[5], f->key[0], lang);
         if (zh) {
             expand(o, "：按{y0}-{y1}年同期（{p}）的历史表现选定，平均误差{v0.2}个百分点", f, lang,
@@ -255,13 +263,13 @@ static void special(out *o, const ot_proj_fact *f, ot_report_lang lang,
             expand(o, " by record {y0}-{y1} at {p}: mean error {v0.2} points", f, lang, names, n);
         }
         int any = 0;
-        for (int c = 0; c < 3; c++) {
+        for (unsigned c = 0; c < NCAND && 1 + c < OT_FACT_NV; c++) {
             if (isnan(f->v[1 + c]) || (unsigned)f->y[5] == 1u << c)
                 continue;
             put(o, any ? (zh ? "，" : ", ") : (zh ? "（其他方法：" : " ("));
             any = 1;
-            put(o, zh ? method_word(c == 0 ? "carry" : c == 1 ? "rate" : f->key[0], lang)
-                      : c < 2 ? cand[c] : f->key[0][0] ? f->key[0] : "model");
+            const char *m = cand_names[c] ? cand_names[c] : f->key[0][0] ? f->key[0] : "model";
+            put(o, !zh && c == 0 ? "carry-forward" : method_word(m, lang));
             snprintf(num, sizeof num, zh ? "%.2f" : " %.2f", f->v[1 + c]);
             put(o, num);
         }

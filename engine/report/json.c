@@ -150,12 +150,14 @@ int ot_report_fact_from_json(const json_t *o, ot_proj_fact *out)
     f.of_ref = json_is_true(json_object_get(o, "of_ref"));
     const json_t *y = json_object_get(o, "y"), *v = json_object_get(o, "v"),
                  *k = json_object_get(o, "keys");
-    if (json_array_size(y) != OT_FACT_NY || json_array_size(v) != OT_FACT_NV ||
-        json_array_size(k) != 2)
+    /* fewer values than slots (a fact saved when there were fewer) leave
+     * the rest 0 and NaN; more than there are slots is not a fact */
+    if (!json_is_array(y) || !json_is_array(v) || json_array_size(y) > OT_FACT_NY ||
+        json_array_size(v) > OT_FACT_NV || json_array_size(k) != 2)
         return -1;
-    for (size_t i = 0; i < OT_FACT_NY; i++)
+    for (size_t i = 0; i < json_array_size(y); i++)
         f.y[i] = (int)json_integer_value(json_array_get(y, i));
-    for (size_t i = 0; i < OT_FACT_NV; i++) {
+    for (size_t i = 0; i < json_array_size(v); i++) {
         const json_t *x = json_array_get(v, i);
         f.v[i] = json_is_number(x) ? json_number_value(x) : NAN;
     }

@@ -24,7 +24,8 @@ int ot_report_doc_json(const ot_report_doc *doc, FILE *f, ot_err *err);
  * run/fields.c saves and ot_report_json writes (docs/reports.md). */
 struct json_t;
 struct json_t *ot_report_fact_json(const ot_proj_fact *f);
-/* Reads that form into *out: 0, or -1 (out untouched) when it is not one. */
+/* Reads that form into *out (shorter y and v arrays leave the rest 0 and
+ * NaN): 0, or -1 (out untouched) when it is not one. */
 int ot_report_fact_from_json(const struct json_t *o, ot_proj_fact *out);
 
 #endif

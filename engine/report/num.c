@@ -70,12 +70,17 @@ char *ot_fmt_value(double x, char *buf, size_t cap)
         return buf;
     }
     ot_fmt_double(x, raw, sizeof raw);
-    size_t sig = 0, lead = 1;
+    /* significant digits: from the first non-zero digit to the last */
+    size_t sig = 0, run = 0, lead = 1;
     for (const char *p = raw; *p && *p != 'e'; p++)
         if (*p >= '0' && *p <= '9') {
             if (*p != '0')
                 lead = 0;
-            sig += !lead;
+            if (lead)
+                continue;
+            run++;
+            if (*p != '0')
+                sig = run;
         }
     if (sig <= 6 || isinf(x))
         snprintf(buf, cap, "%s", raw);

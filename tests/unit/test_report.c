@@ -16,9 +16,11 @@
 #include <jansson.h>
 
 #include "report/csv.h"
+#include "report/facts.h"
 #include "report/html.h"
 #include "report/json.h"
 #include "report/md.h"
+#include "report/num.h"
 #include "report/plot.h"
 #include "report/status.h"
 #include "report/svg.h"
@@ -386,6 +388,119 @@ static void test_report_md_escapes(void **state)
         assert_string_equal(buf, cases[i][1]);
         free(buf);
     }
+}
+
+/* Facts in words: one exact Chinese and English wording; every code has
+ * both, and the Chinese one holds no Latin letter when its series are
+ * named; the of_ref prefix once before a run of the ref's facts. */
+static void test_report_facts_words(void **state)
+{
+    (void)state;
+    char buf[1024];
+    ot_proj_facts fs = {0};
+    ot_fact_add(&fs, OT_N_SHARE_BORROWED, "idkii", 9, 0.74, "china.imports_usd", 2018, 2022);
+    const ot_report_name names[] = {{"china.imports_usd", "全国进口总额", "China imports"},
+                                    {"zj.x", "浙江省出口总额", NULL}};
+    assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                        "1-9期占全年的比重（0.740）取自全国进口总额2018-2022年");
+    assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022");
+    assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                        "share of periods 1-9 (0.740) borrowed from China imports, 2018-2022");
+    ot_fact_add(&fs, OT_N_EXCLUDED, "ii", 2020, 2022);
+    ot_fact_add(&fs, OT_N_NO_DATA_YEAR, "ki", "zj.x", 2023);
+    ot_fact_add(&fs, OT_N_SHAPE_NONE, "");
+    fs.f[2].of_ref = fs.f[3].of_ref = 1;
+    assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
+                        "1-9期占全年的比重（0.740）取自全国进口总额2018-2022年；2020-2022年不计入"
+                        "历史记录；浙江省出口总额：浙江省出口总额：2023年数据尚未发布；没有参照指标，"
+                        "区间按经验规则");
+    assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022; "
+                        "2020-2022 left out of the record; zj.x: zj.x: no data for 2023 yet; no "
+                        "shape reference: range is a rule of thumb");
+    /* the record's choice, its candidates by name, the others' errors */
+    ot_proj_fact m, r;
+    ot_fact_set(&m, OT_M_RECORD, "ik", 1 | 2, "auto");
+    assert_string_equal(ot_report_fact(&m, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "record: carry+rate");
+    assert_string_equal(ot_report_fact(&m, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                        "按历史表现选择：按当前进度推算与公布增速法");
+    ot_fact_set(&r, OT_N_RECORD, "iiiiiikddddd", 2011, 2019, 12, 9, 27, 1, "auto", 1.25, 1.25,
+                1.5, NAN, 2.0);
+    assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "carry by record 2011-2019 at month 9: mean error 1.25 points (rate 1.50, "
+                        "rate2y 2.00); range from 27 past errors");
+    assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                        "按当前进度推算：按2011-2019年同期（9月）的历史表现选定，平均误差1.25个百分点"
+                        "（其他方法：公布增速法1.50，含基数效应的公布增速法2.00）；区间取自27个历史误差");
+    /* every code: words in both languages, no Latin letter in Chinese */
+    const ot_report_name all[] = {{"甲", "甲", "A"}, {"乙", "乙", "B"}};
+    for (int c = 1; c < OT_FACT_NCODES; c++) {
+        ot_proj_fact f;
+        ot_fact_set(&f, c, "kkiiiiiidd", "甲", "乙", 2011, 2019, 4, 3, 5, 0, 1.5, 2.5);
+        if (c == OT_M_MODEL || c == OT_N_RECORD_FORCED || c == OT_N_MODEL_FAILED)
+            snprintf(f.key[c == OT_M_MODEL ? 0 : 1], OT_FACT_KEY_MAX, "carry"); /* a method */
+        if (c == OT_N_YTD_IMPLIED)
+            snprintf(f.key[1], OT_FACT_KEY_MAX, "2023-09"); /* a period */
+        assert_non_null(ot_fact_name(c));
+        assert_int_equal(ot_fact_code(ot_fact_name(c)), c);
+        ot_report_fact(&f, NULL, OT_LANG_EN, all, 2, buf, sizeof buf);
+        if (!buf[0])
+            fail_msg("code %d (%s): no English words", c, ot_fact_name(c));
+        ot_report_fact(&f, NULL, OT_LANG_ZH, all, 2, buf, sizeof buf);
+        if (!buf[0])
+            fail_msg("code %d (%s): no Chinese words", c, ot_fact_name(c));
+        for (const char *q = buf; *q; q++)
+            if ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z'))
+                fail_msg("code %d (%s): Latin in '%s'", c, ot_fact_name(c), buf);
+    }
+    assert_int_equal(ot_fact_code("nope"), 0);
+    /* read back from JSON, shorter arrays (saved with fewer slots) too */
+    json_t *j = ot_report_fact_json(&r);
+    ot_proj_fact back;
+    assert_int_equal(ot_report_fact_from_json(j, &back), 0);
+    assert_memory_equal(&back, &r, sizeof r - sizeof r.v);
+    assert_true(back.v[0] == 1.25 && isnan(back.v[3]) && back.v[4] == 2.0);
+    json_decref(j);
+    j = json_loads("{\"code\": \"no_data_year\", \"y\": [2023], \"v\": [], "
+                   "\"keys\": [\"a\", \"\"]}", 0, NULL);
+    assert_int_equal(ot_report_fact_from_json(j, &back), 0);
+    assert_true(back.code == OT_N_NO_DATA_YEAR && back.y[0] == 2023 && back.y[1] == 0 &&
+                isnan(back.v[0]));
+    json_decref(j);
+    j = json_loads("{\"code\": \"nope\", \"y\": [], \"v\": [], \"keys\": [\"\", \"\"]}", 0, NULL);
+    assert_int_equal(ot_report_fact_from_json(j, &back), -1);
+    json_decref(j);
+}
+
+/* The one rule for numbers (num.h). */
+static void test_report_numbers(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_string_equal(ot_fmt_growth(7.558139535, b, sizeof b), "7.6%");
+    assert_string_equal(ot_fmt_growth(-0.04, b, sizeof b), "0.0%");
+    assert_string_equal(ot_fmt_growth(NAN, b, sizeof b), "");
+    assert_string_equal(ot_fmt_prob(0.797, b, sizeof b), "80%");
+    assert_string_equal(ot_fmt_prob(0.794, b, sizeof b), "79%");
+    /* the status on the figure shown: 80% is on track, 79% at risk */
+    assert_int_equal(ot_proj_status_of_prob(0.797), OT_STATUS_ON_TRACK);
+    assert_int_equal(ot_proj_status_of_prob(0.7949), OT_STATUS_AT_RISK);
+    assert_int_equal(ot_proj_status_of_prob(0.395), OT_STATUS_AT_RISK);
+    assert_int_equal(ot_proj_status_of_prob(0.394), OT_STATUS_OFF_TRACK);
+    assert_string_equal(ot_fmt_level(560000, OT_LANG_ZH, NULL, b, sizeof b), "56万");
+    assert_string_equal(ot_fmt_level(560000, OT_LANG_EN, NULL, b, sizeof b), "560,000");
+    assert_string_equal(ot_fmt_level(123456789, OT_LANG_ZH, NULL, b, sizeof b), "1.23亿");
+    assert_string_equal(ot_fmt_level(-1234567.8, OT_LANG_EN, NULL, b, sizeof b), "-1,234,568");
+    assert_string_equal(ot_fmt_level(22000, OT_LANG_ZH, "万人", b, sizeof b), "22,000");
+    assert_string_equal(ot_fmt_level(12.345, OT_LANG_ZH, NULL, b, sizeof b), "12.3");
+    assert_string_equal(ot_fmt_value(7.5, b, sizeof b), "7.5");
+    assert_string_equal(ot_fmt_value(1234.56, b, sizeof b), "1234.56");
+    assert_string_equal(ot_fmt_value(7.558139535, b, sizeof b), "7.6");
+    assert_string_equal(ot_fmt_value(5.952380952, b, sizeof b), "6.0");
+    assert_string_equal(ot_fmt_value(0.0123456789, b, sizeof b), "0.0123");
+    assert_string_equal(ot_fmt_value(4000000, b, sizeof b), "4000000");
 }
 
 /* The tests in words, from the kinds table of core/target.h: a relative
@@ -837,6 +952,8 @@ int main(void)
         cmocka_unit_test(test_report_numbers_ignore_locale),
         cmocka_unit_test(test_report_plot),
         cmocka_unit_test(test_report_test_words),
+        cmocka_unit_test(test_report_facts_words),
+        cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_report_kinds_table),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
