@@ -307,7 +307,7 @@ char *ot_report_facts(const ot_proj_facts *fs, const char *ref, ot_report_lang l
                       const ot_report_name *names, size_t n, char *buf, size_t cap)
 {
     out o = {buf, cap, 0};
-    char one[512];
+    char one[1024];
     if (cap)
         buf[0] = '\0';
     for (int i = 0; fs && i < fs->n; i++) {
