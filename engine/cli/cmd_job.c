@@ -39,7 +39,7 @@
 static const char help[] =
     "usage: ontrack job run JOBFILE [--as-of DATE|PERIOD] [--wait] [--quiet]\n"
     "                       [--fail-on off-track] [--timeout S] [--memory MB]\n"
-    "                       [--trusted]\n"
+    "                       [--trusted] [--commit-partial]\n"
     "       ontrack job history [JOB] [--limit N]\n"
     "       ontrack job show RUN|latest\n"
     "       ontrack job backfill JOBFILE --from PERIOD --to PERIOD [run options]\n\n"
@@ -56,6 +56,8 @@ static const char help[] =
     "backfill: runs the job as of the last day of each month from --from to --to,\n"
     "with the data vintages known then.\n"
     "Exit codes: 0 ran, 1 script error, 2 usage, 3 off track (--fail-on),\n"
+    "A run is all or nothing: its scripts' writes and its results are kept only when\n"
+    "the whole run succeeds (--commit-partial keeps each script write at once).\n"
     "65 bad data or job file, 66 missing input, 74 I/O error, 75 locked.\n"
     "Job files and scheduling: docs/scheduling.md.\n";
 
@@ -65,7 +67,7 @@ typedef struct jobctx {
     ot_job job;
     const char *db_path;
     const char *as_of_arg; /* --as-of, else NULL */
-    int quiet, wait, trusted, fail_on;
+    int quiet, wait, trusted, fail_on, commit_partial;
     double timeout;
     size_t mem;
     int64_t run;           /* the run being made, 0 before it is recorded */
@@ -268,7 +270,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     int64_t *stale = NULL;
     size_t nstale = 0, nout = 0;
     pending_out *outs = NULL;
-    int in_tx = 0;
+    int in_tx = 0, held = 0;
     c->run = 0;
     *off_track = 0;
 
@@ -311,6 +313,14 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     if ((rc = ot_store_run_begin(st, &r, &c->run, &err)))
         goto done;
     jlog(c, "info", "started as of %s (data %s, scripts %s)", a.text, data_hash, scripts_hash);
+    /* From here to the end the run is one transaction on st: the scripts
+     * write through st (their ot.db()), the results join them, and nothing is
+     * committed unless the whole run succeeds (docs/reliability.md).  The
+     * record "running" above is committed already, so a killed run is found. */
+    if (!c->commit_partial) {
+        ot_store_hold(st);
+        held = 1;
+    }
 
     if (c->job.has_targets) {
         ot_proj_opts po;
@@ -343,7 +353,8 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     for (size_t i = 0; i < c->job.nscripts; i++) {
         ot_host_opts ho = {c->db_path, a.days == OT_ASOF_LATEST && a.through.freq == OT_FREQ_NONE
                                            ? NULL : a.text,
-                           c->timeout, c->mem, !c->trusted, files[0] ? files : NULL, 0};
+                           c->timeout, c->mem, !c->trusted, files[0] ? files : NULL,
+                           c->commit_partial, st};
         ot_host *h;
         if ((rc = ot_host_new(&ho, &h, &err)))
             goto fail;
@@ -395,6 +406,13 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     in_tx = 0;
     if ((rc = ot_store_commit(st, &err)))
         goto fail;
+    if (held) { /* the scripts' writes and the results, together */
+        held = 0;
+        rc = ot_store_settle(st, 1, &err);
+        ot_store_unhold(st);
+        if (rc)
+            goto fail;
+    }
     if (pruned)
         jlog(c, "info", "pruned %zu old run%s (keep = %d)", pruned, pruned == 1 ? "" : "s",
              c->job.keep);
@@ -422,7 +440,9 @@ fail:
     unsetenv(OT_RUN_ENV);
     if (in_tx)
         ot_store_rollback(st);
-    if (c->run) {
+    if (held) /* everything the run wrote since it was recorded goes */
+        ot_store_unhold(st);
+    if (c->run) { /* then the failure, in a transaction of its own */
         ot_err e2;
         if (ot_store_run_finish(st, c->run, "failed", &e2) != OT_OK)
             jlog(c, "warn", "cannot mark the run failed: %s", e2.msg);
@@ -475,7 +495,8 @@ static const char *const fail_on_values[] = {"off-track", NULL};
 #define RUN_OPTS                                                                          \
     {"as-of", 1, &as_of, NULL}, {"wait", 0, NULL, &c.wait}, {"quiet", 0, NULL, &c.quiet}, \
         {"fail-on", 1, &fail_on, NULL}, {"timeout", 1, &timeout, NULL},                   \
-        {"memory", 1, &memory, NULL}, {"trusted", 0, NULL, &c.trusted}
+        {"memory", 1, &memory, NULL}, {"trusted", 0, NULL, &c.trusted},                  \
+        {"commit-partial", 0, NULL, &c.commit_partial}
 
 /* Checks the shared options into c.  Returns 0 or 2. */
 static int run_options(const char *cmd, jobctx *c, const char *fail_on, const char *timeout,
