@@ -419,14 +419,13 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
 
     /* The outputs into place: a rename is atomic, the folder's fsync makes it last. */
     for (size_t i = 0; i < nout; i++) {
-        if (rename(outs[i].tmp, outs[i].final) != 0) {
-            jlog(c, "error", "%s: cannot rename %s into place: %s", outs[i].final, outs[i].tmp,
-                 strerror(errno));
+        ot_err e2;
+        if (out_place(&outs[i], &e2) != OT_OK) {
+            jlog(c, "error", "%s", e2.msg);
             rc = OT_EIO;
             ot_err_set(&err, OT_EIO, "%s: cannot write", outs[i].final);
             continue;
         }
-        job_sync_parent(outs[i].final);
         jlog(c, "info", "wrote %s", outs[i].final);
     }
     struct timespec t1;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/job_files.h"
 #include "report/report.h"
 #include "run/run.h"
 
@@ -83,7 +84,6 @@ int cmd_report(cli_global *g, int argc, char **argv)
     ot_run_rec *run = NULL;
     ot_run_set set = {0};
     ot_run_doc d = {0};
-    FILE *out = NULL;
     char source[512];
     if ((rc = ot_run_open(st, run_id, &run, &set, &err)) != OT_OK)
         goto done;
@@ -96,25 +96,18 @@ int cmd_report(cli_global *g, int argc, char **argv)
     d.doc.lang = lang;
     d.doc.title = title;
     d.doc.csv_raw = csv_raw;
-    if (output && !(out = fopen(output, "wb"))) {
-        rc = ot_err_set(&err, OT_EIO, "%s: %s", output, strerror(errno));
+    if (output) { /* a temporary file renamed over FILE: a failed write leaves FILE as it was */
+        pending_out po = {NULL, NULL};
+        if ((rc = out_write_tmp(output, fmt, 0, &d.doc, &po, &err)) == OT_OK)
+            rc = out_place(&po, &err);
+        free(po.tmp);
+        free(po.final);
         goto done;
     }
     errno = 0;
-    rc = ot_report_write(&d.doc, fmt, out ? out : stdout, &err);
-    int werr = errno;
-    if (out) {
-        if (fclose(out) != 0 && rc == OT_OK)
-            rc = ot_err_set(&err, OT_EIO, "%s: %s", output, strerror(errno));
-        else if (rc == OT_EIO) /* name the file and the reason */
-            rc = ot_err_set(&err, OT_EIO, "%s: cannot write the report: %s", output,
-                            werr ? strerror(werr) : "write error");
-        out = NULL;
-        if (rc != OT_OK)
-            remove(output);
-    } else if (fflush(stdout) != 0 && rc == OT_OK) {
+    rc = ot_report_write(&d.doc, fmt, stdout, &err);
+    if (fflush(stdout) != 0 && rc == OT_OK)
         rc = ot_err_set(&err, OT_EIO, "cannot write the report: %s", strerror(errno));
-    }
 done:
     ot_run_doc_free(&d);
     ot_run_set_free(&set);

@@ -238,17 +238,15 @@ void job_sync_parent(const char *path)
 }
 
 
-/* Writes one output (the run's document doc in format fmt) into a new
- * temporary file beside its final path (mkstemp, write, fflush, fsync); *po
- * receives both paths (new, caller frees).  OT_EIO on failure, the
- * temporary file then removed.  CSV takes the first 20 columns of the
- * report's (docs/scheduling.md). */
-int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc *doc,
-                        pending_out *po, ot_err *err)
+/* Writes doc in format fmt into a new temporary file ".NAME.XXXXXX" beside
+ * path, in path's folder (mkstemp, write, fflush, fsync, fclose: each
+ * checked); *po receives both paths (new, caller frees).  The file at path is
+ * not touched.  OT_EIO naming path and the reason on failure, the temporary
+ * file then removed.  csv_cols: the CSV's first columns, 0 for all. */
+int out_write_tmp(const char *path, ot_report_format fmt, size_t csv_cols,
+                  const ot_report_doc *doc, pending_out *po, ot_err *err)
 {
-    int rc = make_parents(path, err);
-    if (rc)
-        return rc;
+    int rc;
     const char *slash = strrchr(path, '/');
     size_t dlen = slash ? (size_t)(slash - path + 1) : 0;
     size_t cap = strlen(path) + 16;
@@ -274,8 +272,12 @@ int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask);
-    rc = fmt == OT_REPORT_CSV ? ot_report_csv_columns(doc, 20, f, err)
-                              : ot_report_write(doc, fmt, f, err);
+    errno = 0;
+    rc = fmt == OT_REPORT_CSV && csv_cols ? ot_report_csv_columns(doc, csv_cols, f, err)
+                                          : ot_report_write(doc, fmt, f, err);
+    if (rc == OT_EIO) /* name the file and the reason */
+        rc = ot_err_set(err, OT_EIO, "%s: write error: %s", path,
+                        errno ? strerror(errno) : "cannot write");
     if (rc == OT_OK && (fflush(f) != 0 || ferror(f) || fsync(fd) != 0))
         rc = ot_err_set(err, OT_EIO, "%s: write error: %s", path, strerror(errno));
     if (fclose(f) != 0 && rc == OT_OK)
@@ -288,6 +290,30 @@ int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc
     }
     po->tmp = tmp;
     po->final = final;
+    return OT_OK;
+}
+
+/* Writes one job output: its folders made (mkdir -p), then out_write_tmp
+ * with the first 20 CSV columns (docs/scheduling.md). */
+int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc *doc,
+                     pending_out *po, ot_err *err)
+{
+    int rc = make_parents(path, err);
+    return rc ? rc : out_write_tmp(path, fmt, 20, doc, po, err);
+}
+
+/* Renames po's temporary file over its final path (atomic: the old file
+ * stays whole until then) and fsyncs the folder.  OT_EIO naming both paths
+ * on failure, the temporary file then removed. */
+int out_place(const pending_out *po, ot_err *err)
+{
+    if (rename(po->tmp, po->final) != 0) {
+        int rc = ot_err_set(err, OT_EIO, "%s: cannot rename %s into place: %s", po->final, po->tmp,
+                            strerror(errno));
+        unlink(po->tmp);
+        return rc;
+    }
+    job_sync_parent(po->final);
     return OT_OK;
 }
 

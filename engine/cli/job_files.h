@@ -42,10 +42,19 @@ typedef struct pending_out {
     char *tmp, *final;
 } pending_out;
 
-/* Writes one output (doc in format fmt; CSV with the 20 columns of
- * docs/scheduling.md) into a new temporary file beside path (mkstemp, write,
- * fflush, fsync); *po receives both paths.  OT_EIO on failure, the
- * temporary file then removed. */
+/* Writes doc (format fmt; CSV: its first csv_cols columns, 0 for all) into
+ * a new temporary file ".NAME.XXXXXX" beside path (whose folder must exist):
+ * mkstemp, write, fflush, fsync, fclose, each checked; the file at path is not
+ * touched.  *po receives both paths (new, caller frees).  OT_EIO naming path
+ * and the reason, the temporary file then removed.  Job outputs and
+ * `report -o` both write through it. */
+int out_write_tmp(const char *path, ot_report_format fmt, size_t csv_cols,
+                  const ot_report_doc *doc, pending_out *po, ot_err *err);
+/* Renames po->tmp over po->final (atomic) and fsyncs the folder.  OT_EIO
+ * naming both on failure, the temporary file then removed. */
+int out_place(const pending_out *po, ot_err *err);
+/* One job output: its folders made, then out_write_tmp with the 20 CSV
+ * columns of docs/scheduling.md. */
 int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc *doc,
                      pending_out *po, ot_err *err);
 
