@@ -39,13 +39,17 @@
 static const char help[] =
     "usage: ontrack job run JOBFILE [--as-of DATE|PERIOD] [--wait] [--quiet]\n"
     "                       [--fail-on off-track] [--timeout S] [--memory MB]\n"
-    "                       [--trusted] [--commit-partial]\n"
+    "                       [--trusted] [--commit-partial] [--folder DIR]\n"
     "       ontrack job history [JOB] [--limit N]\n"
     "       ontrack job show RUN|latest\n"
     "       ontrack job backfill JOBFILE --from PERIOD --to PERIOD [run options]\n\n"
     "run: projects the job's targets, runs its scripts (sandboxed unless --trusted;\n"
     "--timeout and --memory limit each script) and writes its outputs (.json, .txt,\n"
-    ".md, .csv, .html); the run and its projections are stored.  Logs one line per\n"
+    ".md, .csv, .html); the run and its projections are stored.  A run is all or\n"
+    "nothing: its scripts' writes and its results are kept only when the whole run\n"
+    "succeeds (--commit-partial keeps each script's writes at once).  --folder DIR\n"
+    "is the one folder its scripts may use and its outputs must lie in (default: the\n"
+    "job file's own folder).  Logs one line per\n"
     "event on standard error; --quiet prints nothing on success.  A run of a job\n"
     "already running exits 75 (--wait waits for it).  --fail-on off-track exits 3\n"
     "when a target is off track or missed.\n"
@@ -56,8 +60,6 @@ static const char help[] =
     "backfill: runs the job as of the last day of each month from --from to --to,\n"
     "with the data vintages known then.\n"
     "Exit codes: 0 ran, 1 script error, 2 usage, 3 off track (--fail-on),\n"
-    "A run is all or nothing: its scripts' writes and its results are kept only when\n"
-    "the whole run succeeds (--commit-partial keeps each script write at once).\n"
     "65 bad data or job file, 66 missing input, 74 I/O error, 75 locked.\n"
     "Job files and scheduling: docs/scheduling.md.\n";
 
@@ -67,6 +69,7 @@ typedef struct jobctx {
     ot_job job;
     const char *db_path;
     const char *as_of_arg; /* --as-of, else NULL */
+    const char *folder;    /* --folder: the sandbox's bounds, else NULL (the job file's folder) */
     int quiet, wait, trusted, fail_on, commit_partial;
     double timeout;
     size_t mem;
@@ -343,7 +346,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     }
 
     char files[4096];
-    if (c->job.nscripts && (rc = job_files_dir(&c->job, files, sizeof files, &err)))
+    if (c->job.nscripts && (rc = job_files_dir(&c->job, c->folder, files, sizeof files, &err)))
         goto fail;
     /* the scripts' ot.compare saves its comparisons with this run */
     char runid[24];
@@ -475,7 +478,15 @@ static int job_open(jobctx *c, cli_global *g, const char *file, ot_store **st, i
     ot_err_clear(&err);
     if (ot_job_load_limited(file, c->timeout, c->mem, &c->job, &err) != OT_OK)
         return cli_fail(&err);
-    if (job_check_outputs(&c->job, c->trusted, &err) != OT_OK)
+    struct stat fs;
+    if (c->folder) { /* the bounds the command line sets must be a folder */
+        int e = stat(c->folder, &fs) != 0 ? errno : S_ISDIR(fs.st_mode) ? 0 : ENOTDIR;
+        if (e) {
+            ot_err_set(&err, OT_ENOTFOUND, "--folder: '%s': %s", c->folder, strerror(e));
+            return cli_fail(&err);
+        }
+    }
+    if (job_check_outputs(&c->job, c->folder, c->trusted, &err) != OT_OK)
         return cli_fail(&err);
     /* --db, then the job's db, then $ONTRACK_DB / ./ontrack.db */
     c->db_path = g->db_path ? g->db_path : c->job.db ? c->job.db : cli_db_path(g);
@@ -495,7 +506,7 @@ static const char *const fail_on_values[] = {"off-track", NULL};
     {"as-of", 1, &as_of, NULL}, {"wait", 0, NULL, &c.wait}, {"quiet", 0, NULL, &c.quiet}, \
         {"fail-on", 1, &fail_on, NULL}, {"timeout", 1, &timeout, NULL},                   \
         {"memory", 1, &memory, NULL}, {"trusted", 0, NULL, &c.trusted},                  \
-        {"commit-partial", 0, NULL, &c.commit_partial}
+        {"commit-partial", 0, NULL, &c.commit_partial}, {"folder", 1, &c.folder, NULL}
 
 /* Checks the shared options into c.  Returns 0 or 2. */
 static int run_options(const char *cmd, jobctx *c, const char *fail_on, const char *timeout,

@@ -140,15 +140,17 @@ static int inside_dir(const char *path, const char *dir)
 }
 
 /* Checks the outputs of a job before anything runs: known formats and
- * placeholders, and (unless trusted) that each lies inside the job file's
- * own folder, so a job file cannot write where it likes (docs/security.md).
- * OT_EDATA naming the first bad one. */
-int job_check_outputs(const ot_job *j, int trusted, ot_err *err)
+ * placeholders, and (unless trusted) that each lies inside the job's folder
+ * (folder: --folder, else NULL for the job file's own folder), so a job file
+ * cannot write where it likes (docs/security.md).  OT_EDATA naming the first
+ * bad one. */
+int job_check_outputs(const ot_job *j, const char *folder, int trusted, ot_err *err)
 {
     char buf[4096], dir[PATH_MAX];
-    if (!trusted && j->noutputs && !realpath(j->dir, dir))
+    const char *bound = folder ? folder : j->dir;
+    if (!trusted && j->noutputs && !realpath(bound, dir))
         return ot_err_set(err, OT_EIO, "%s: cannot resolve the job's folder '%s': %s", j->path,
-                          j->dir, strerror(errno));
+                          bound, strerror(errno));
     for (size_t i = 0; i < j->noutputs; i++) {
         if (job_out_format_of(j->outputs[i]) < 0)
             return ot_err_set(err, OT_EDATA, "%s: output '%s': unsupported format (supported: %s)",
@@ -188,18 +190,19 @@ static int make_parents(const char *path, ot_err *err)
 }
 
 /* The folder the job's scripts may use for files and require
- * (docs/security.md): the job file's own folder, whatever its outputs say
- * (they are checked to lie inside it); "" when the job declares no outputs
- * (then scripts have no files). */
-int job_files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err)
+ * (docs/security.md): folder (--folder) when given, else the job file's own
+ * folder, whatever its outputs say (they are checked to lie inside it); ""
+ * when neither --folder nor an output is given (then scripts have no
+ * files). */
+int job_files_dir(const ot_job *j, const char *folder, char *buf, size_t cap, ot_err *err)
 {
     buf[0] = '\0';
-    if (j->noutputs == 0)
+    if (j->noutputs == 0 && !folder)
         return OT_OK;
     /* the first output's folder (cut before a placeholder) exists when the
      * scripts run, as they may write beside it */
     char first[4096];
-    snprintf(first, sizeof first, "%s", j->outputs[0]);
+    snprintf(first, sizeof first, "%s", j->noutputs ? j->outputs[0] : "");
     char *brace = strchr(first, '{');
     if (brace)
         *brace = '\0';
@@ -213,8 +216,9 @@ int job_files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err)
         if (rc)
             return rc;
     }
-    if (snprintf(buf, cap, "%s", j->dir) >= (int)cap)
-        return ot_err_set(err, OT_EINVAL, "%s: path too long", j->dir);
+    const char *bound = folder ? folder : j->dir;
+    if (snprintf(buf, cap, "%s", bound) >= (int)cap)
+        return ot_err_set(err, OT_EINVAL, "%s: path too long", bound);
     return OT_OK;
 }
 

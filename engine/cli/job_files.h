@@ -27,13 +27,15 @@ int job_out_format_of(const char *path);
 int job_expand(const char *tmpl, const char *job, const char *as_of, int64_t run, char *buf,
                size_t cap, ot_err *err);
 /* Checks the outputs of a job before anything runs: known formats and
- * placeholders, and (unless trusted) that each lies inside the job file's
- * own folder.  OT_EDATA naming the first bad one. */
-int job_check_outputs(const ot_job *j, int trusted, ot_err *err);
+ * placeholders, and (unless trusted) that each lies inside the job's folder:
+ * folder (--folder) when not NULL, else the job file's own folder.  OT_EDATA
+ * naming the first bad one, OT_EIO when the folder cannot be resolved. */
+int job_check_outputs(const ot_job *j, const char *folder, int trusted, ot_err *err);
 /* The folder the job's scripts may use for files and require
- * (docs/security.md): the job file's own folder (the first output's folder
- * made when missing); "" when the job declares no outputs. */
-int job_files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err);
+ * (docs/security.md): folder (--folder) when not NULL, else the job file's
+ * own folder (the first output's folder made when missing); "" when neither
+ * --folder nor an output is given. */
+int job_files_dir(const ot_job *j, const char *folder, char *buf, size_t cap, ot_err *err);
 /* fsyncs the folder holding path (so a rename in it is durable). */
 void job_sync_parent(const char *path);
 
