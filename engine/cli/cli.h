@@ -110,6 +110,7 @@ void cli_watchdog_soft(double secs);
 /* Subcommands. */
 int cmd_init(cli_global *g, int argc, char **argv);
 int cmd_import(cli_global *g, int argc, char **argv);
+int cmd_revisions(cli_global *g, int argc, char **argv);
 int cmd_series(cli_global *g, int argc, char **argv);
 int cmd_show(cli_global *g, int argc, char **argv);
 int cmd_targets(cli_global *g, int argc, char **argv);

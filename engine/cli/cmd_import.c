@@ -1,25 +1,128 @@
-/* cmd_import.c — `ontrack import FILE...`: CSV files into the store, one transaction. */
+/* cmd_import.c — `ontrack import FILE...`: CSV files, statistics bureaus'
+ * tables and workbooks into the store, one transaction; --dry-run shows how
+ * each column maps and what would change, writing nothing. */
 #include "cli/cli.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/text.h"
 #include "io/import.h"
+#include "report/table.h"
 
 static const char help[] =
     "usage: ontrack import FILE... [--format long|wide|targets|series] [--measure M]\n"
-    "                      [--as-of DATE] [--encoding utf-8|gbk] [--source TEXT]\n\n"
-    "Imports CSV files in one transaction: if any row of any file is bad, nothing\n"
-    "is written and every problem is printed as file:line:column (exit 65).\n"
-    "The format is recognised from the header unless --format is given.  --measure\n"
-    "is the measure of every column of a wide file (value, ytd, yoy, ytd_yoy).\n"
+    "                      [--as-of DATE] [--encoding utf-8|gbk] [--source TEXT]\n"
+    "                      [--map FILE] [--sheet NAME] [--dry-run] [--force-measure]\n\n"
+    "Imports CSV files (.csv), Excel workbooks (.xlsx, .xls) and statistics bureaus'\n"
+    "tables in one transaction: if any row of any file is bad, nothing is written\n"
+    "and every problem is printed as file:line:column or file:sheet:cell (exit 65).\n"
+    "The format is recognised from the header unless --format is given.  A table\n"
+    "with Chinese headings (时间 | 规上工业增加值 累计值(亿元) | 累计增长(%) ...) maps\n"
+    "its columns to series through the series' name, name_en and aliases and the\n"
+    "measure words (累计值 ytd, 本月 value, 累计增长 ytd_yoy, 同比 yoy), or through\n"
+    "--map FILE (CSV: header,series[,measure]).  --measure is the measure of\n"
+    "columns that name none (value, ytd, yoy, ytd_yoy); values that rise through\n"
+    "each year and fall back in January are refused as value (--force-measure\n"
+    "keeps them).  --sheet NAME picks a workbook's sheet (default: the first).\n"
     "--as-of DATE is the vintage (release date) of rows that carry none; without\n"
     "it such rows count as known from the end of their period.  A changed value is\n"
-    "kept as a new vintage; re-importing an identical file changes nothing.\n";
+    "kept as a new vintage; re-importing an identical file changes nothing.\n"
+    "--dry-run prints how each column maps and what would change, and writes\n"
+    "nothing.  See docs/formats.md.\n";
+
+typedef struct report_ctx {
+    ot_table *cols;      /* --dry-run: the column map */
+    int dry;
+    int rc;
+    ot_err err;
+    /* progress on a terminal, after two seconds */
+    int tty;
+    double after; /* seconds before the line shows (2; $ONTRACK_PROGRESS_AFTER) */
+    struct timespec start, last;
+    int shown;
+} report_ctx;
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void on_progress(void *ud, const char *file, long long done, long long total)
+{
+    report_ctx *r = ud;
+    if (!r->tty)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (since(&r->start, &now) < r->after || (r->shown && since(&r->last, &now) < 0.25))
+        return;
+    r->last = now;
+    r->shown = 1;
+    if (total > 0)
+        fprintf(stderr, "\rimporting %s: %3d%% (%lld of %lld MB)", file,
+                (int)(100.0 * (double)done / (double)total), done >> 20, total >> 20);
+    else
+        fprintf(stderr, "\rimporting %s: %lld MB", file, done >> 20);
+    fflush(stderr);
+}
+
+static void clear_progress(report_ctx *r)
+{
+    if (r->shown) {
+        fprintf(stderr, "\r\033[K");
+        fflush(stderr);
+        r->shown = 0;
+    }
+}
+
+static void on_skipped(void *ud, const ot_import_skip *k)
+{
+    report_ctx *r = ud;
+    clear_progress(r);
+    printf("%s:%ld: skipped %s row%s%s\n", k->file, k->line, k->why, k->text[0] ? ": " : "",
+           k->text);
+}
+
+static void on_column(void *ud, const ot_import_column *k)
+{
+    report_ctx *r = ud;
+    if (!r->dry || !r->cols || r->rc)
+        return;
+    char where[32], l[8], per[2 * OT_PERIOD_STRMAX + 4], a[OT_PERIOD_STRMAX],
+        b[OT_PERIOD_STRMAX], rows[24], ins[24], same[24], miss[24], head[160];
+    if (k->col > 0)
+        snprintf(where, sizeof where, "%s", ot_import_col_letters(k->col, l));
+    else
+        snprintf(where, sizeof where, "row %ld", k->line);
+    if (k->rows + 0 > 0 && k->inserted + k->unchanged > 0) {
+        ot_period_format(k->first, a, sizeof a);
+        ot_period_format(k->last, b, sizeof b);
+        snprintf(per, sizeof per, "%s..%s", a, b);
+    } else
+        snprintf(per, sizeof per, "-");
+    snprintf(rows, sizeof rows, "%lld", k->rows);
+    snprintf(ins, sizeof ins, "%lld", k->inserted);
+    snprintf(same, sizeof same, "%lld", k->unchanged);
+    snprintf(miss, sizeof miss, "%lld", k->missing);
+    ot_fmt_clip(k->heading ? k->heading : "", 40, head, sizeof head);
+    const char *cells[] = {where, head, k->key, ot_measure_name(k->measure),
+                           k->unit ? k->unit : "", per, rows, ins, same, miss};
+    r->rc = ot_table_row(r->cols, cells, &r->err);
+}
 
 int cmd_import(cli_global *g, int argc, char **argv)
 {
-    const char *format = NULL, *measure = NULL, *as_of = NULL, *encoding = NULL, *source = NULL;
+    const char *format = NULL, *measure = NULL, *as_of = NULL, *encoding = NULL, *source = NULL,
+               *map = NULL, *sheet = NULL;
+    int dry = 0, force = 0;
     const cli_opt opts[] = {{"format", 1, &format, NULL},     {"measure", 1, &measure, NULL},
                             {"as-of", 1, &as_of, NULL},       {"encoding", 1, &encoding, NULL},
-                            {"source", 1, &source, NULL},     {NULL, 0, NULL, NULL}};
+                            {"source", 1, &source, NULL},     {"map", 1, &map, NULL},
+                            {"sheet", 1, &sheet, NULL},       {"dry-run", 0, NULL, &dry},
+                            {"force-measure", 0, NULL, &force}, {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc;
     if ((rc = cli_args("import", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
@@ -46,28 +149,70 @@ int cmd_import(cli_global *g, int argc, char **argv)
             return cli_usage_error("import", "--as-of: expected a date (2023-10-20), got '%s'", as_of);
     }
     o.source = source;
+    o.map = map;
+    o.sheet = sheet;
+    o.dry_run = dry;
+    o.force_measure = force;
+
+    report_ctx r;
+    memset(&r, 0, sizeof r);
+    r.dry = dry;
+    r.tty = isatty(STDERR_FILENO);
+    r.after = 2.0;
+    const char *pa = getenv("ONTRACK_PROGRESS_AFTER");
+    if (pa && *pa)
+        r.after = atof(pa);
+    clock_gettime(CLOCK_MONOTONIC, &r.start);
+    if (dry) {
+        if (!(r.cols = ot_table_new(10, &r.err)))
+            return cli_fail(&r.err);
+        const char *head[] = {"col",  "heading", "series", "measure", "unit",
+                              "periods", "values", "new", "same", "missing"};
+        ot_table_header(r.cols, head, &r.err);
+        for (size_t i = 6; i < 10; i++)
+            ot_table_right(r.cols, i);
+    }
+    ot_import_report rep = {on_column, on_skipped, on_progress, &r};
+    o.report = &rep;
 
     ot_store *st;
-    if ((rc = cli_open_store(g, 0, &st)))
+    if ((rc = cli_open_store(g, 0, &st))) {
+        ot_table_free(r.cols);
         return rc;
+    }
     ot_err err;
     ot_err_clear(&err);
     ot_import_stats stats = {0};
     ot_import_errors errs = {0};
     rc = ot_import_files(st, (const char *const *)pos, (size_t)npos, &o, &stats, &errs, &err);
     ot_store_close(st);
+    clear_progress(&r);
     if (rc == OT_EDATA && errs.n > 0) {
+        if (dry && r.cols && ot_table_rows(r.cols) > 0)
+            ot_table_print(r.cols, stdout);
+        ot_table_free(r.cols);
         ot_import_errors_print(&errs, stderr);
         fprintf(stderr, "ontrack: import rejected: nothing was written\n");
         return ot_err_exit_code(rc);
     }
-    if (rc != OT_OK)
+    if (rc == OT_OK && r.rc) {
+        rc = r.rc;
+        err = r.err;
+    }
+    if (rc != OT_OK) {
+        ot_table_free(r.cols);
         return cli_fail(&err);
-    printf("imported %d file%s: %lld rows, %lld new, %lld unchanged, %lld missing values",
-           stats.files, stats.files == 1 ? "" : "s", stats.rows, stats.inserted, stats.unchanged,
-           stats.missing);
+    }
+    if (dry && r.cols && ot_table_rows(r.cols) > 0)
+        ot_table_print(r.cols, stdout);
+    ot_table_free(r.cols);
+    printf("%s %d file%s: %lld rows, %lld new, %lld unchanged, %lld missing values",
+           dry ? "dry run: would import" : "imported", stats.files, stats.files == 1 ? "" : "s",
+           stats.rows, stats.inserted, stats.unchanged, stats.missing);
+    if (stats.skipped)
+        printf(", %lld rows skipped", stats.skipped);
     if (stats.already)
         printf(" (%d already imported)", stats.already);
-    printf("\n");
+    printf("%s\n", dry ? "; nothing was written" : "");
     return 0;
 }

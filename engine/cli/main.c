@@ -21,9 +21,10 @@ typedef struct {
 
 static const command commands[] = {
     {"init", cmd_init, "create or migrate the database"},
-    {"import", cmd_import, "import CSV files (long, wide, targets, series) in one transaction"},
+    {"import", cmd_import, "import CSV files, Excel workbooks and bureau tables in one transaction"},
     {"series", cmd_series, "list the stored series"},
     {"show", cmd_show, "print one series"},
+    {"revisions", cmd_revisions, "every vintage of a series, with the import that brought it"},
     {"targets", cmd_targets, "list the stored targets"},
     {"project", cmd_project, "project every stored target"},
     {"run", cmd_run, "run a Lua scenario script"},

@@ -1,23 +1,59 @@
 /* fields.c — numbers, missing markers and UTF-8 in CSV fields (fields.h). */
 #include "io/fields.h"
 
+#include "core/text.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A field quoted for a message: at most 60 bytes, cut on a UTF-8 boundary. */
+/* A field quoted for a message: core's escaped, shortened form. */
 const char *io_shown(const char *s, char *buf, size_t cap)
 {
-    size_t n = strlen(s);
-    if (n < cap && n <= 60)
-        return s;
-    n = 60 < cap - 4 ? 60 : cap - 4;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(buf, s, n);
-    memcpy(buf + n, "...", 4);
-    return buf;
+    return ot_fmt_shown(s, (size_t)-1, buf, cap);
+}
+
+int io_ideo_space(const char *s)
+{
+    return (unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+           (unsigned char)s[2] == 0x80;
+}
+
+/* One byte through the UTF-8 automaton of io_utf8_check; returns 0 when the
+ * byte cannot come next. */
+int io_utf8_step(io_utf8 *u, unsigned char b)
+{
+    if (u->need) {
+        if (b < u->lo || b > u->hi)
+            return 0;
+        u->need--;
+        u->lo = 0x80;
+        u->hi = 0xBF;
+        return 1;
+    }
+    u->lo = 0x80;
+    u->hi = 0xBF;
+    if (b < 0x80)
+        return 1;
+    u->nonascii = 1;
+    if (b >= 0xC2 && b <= 0xDF)
+        u->need = 1;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        u->need = 2;
+        if (b == 0xE0)
+            u->lo = 0xA0;
+        else if (b == 0xED)
+            u->hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        u->need = 3;
+        if (b == 0xF0)
+            u->lo = 0x90;
+        else if (b == 0xF4)
+            u->hi = 0x8F;
+    } else
+        return 0;
+    return 1;
 }
 
 /* Index of the first byte of s[0..n) that is not valid UTF-8, or n. */

@@ -12,6 +12,7 @@
  * it stays.
  */
 #include "io/import.h"
+#include "io/import_int.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include "core/period.h"
 #include "core/series.h"
 #include "core/target.h"
+#include "core/text.h"
 #include "io/fields.h"
 #include "io/xxh64.h"
 
@@ -34,6 +36,12 @@
  * bound (and quadratically slowly, 128 bytes a step by default), so a longer
  * field is an error: memory stays within about FIELD_MAX + CHUNK. */
 #define FIELD_MAX (1 << 20)
+/* Raw bytes a field may take before it is surely longer than FIELD_MAX
+ * (a quoted field writes each quote twice), checked while streaming so
+ * memory stays bounded; the exact limit is checked on the finished field. */
+#define FIELD_RAW_MAX (2 * FIELD_MAX + CHUNK + 2)
+/* The most columns a wide header may have (Excel's limit, 16,384). */
+#define WIDE_COLS_MAX OT_IMPORT_MAX_COLUMNS
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -79,12 +87,12 @@ void ot_import_errors_print(const ot_import_errors *errs, FILE *f)
 enum col {
     C_SERIES, C_PERIOD, C_VALUE, C_MEASURE, C_UNIT, C_VINTAGE, C_SOURCE, C_YEAR, C_KIND,
     C_OP, C_REF, C_TOLERANCE, C_LABEL, C_SHAPE, C_NAME, C_NAME_EN, C_REGION, C_FREQ, C_AGG,
-    C_RELEASE_LAG, C_NCOLS
+    C_RELEASE_LAG, C_ALIASES, C_NCOLS
 };
 static const char *const col_names[C_NCOLS] = {
     "series", "period", "value",     "measure", "unit",  "vintage", "source",
     "year",   "kind",   "op",        "ref",     "tolerance", "label", "shape",
-    "name",   "name_en", "region",   "freq",    "agg",     "release_lag"};
+    "name",   "name_en", "region",   "freq",    "agg",     "release_lag", "aliases"};
 
 #define B(c) (1u << (c))
 /* Columns each format accepts and requires (wide has its own rule). */
@@ -104,10 +112,10 @@ static const struct {
                            "shape, unit"},
     [OT_FORMAT_SERIES] = {B(C_SERIES) | B(C_NAME) | B(C_NAME_EN) | B(C_REGION) | B(C_UNIT) |
                               B(C_FREQ) | B(C_KIND) | B(C_AGG) | B(C_SHAPE) | B(C_SOURCE) |
-                              B(C_RELEASE_LAG),
+                              B(C_RELEASE_LAG) | B(C_ALIASES),
                           B(C_SERIES) | B(C_NAME),
                           "series, name, name_en, region, unit, freq, kind, agg, shape, source, "
-                          "release_lag"},
+                          "release_lag, aliases"},
 };
 
 static int col_id(const char *name)
@@ -118,46 +126,26 @@ static int col_id(const char *name)
     return -1;
 }
 
-/* ---- the import context ------------------------------------------------- */
+/* ---- the import context (import_int.h) ---------------------------------- */
 
-typedef struct ctx {
-    ot_store *st;
-    const ot_import_opts *o;
-    ot_import_stats *stats;
-    ot_import_errors *errs;
-    const char *path;
-    uint64_t hash;
-    int64_t import_id;
-    long long inserted; /* by this file */
+const char *ot_import_col_letters(long col, char *buf)
+{
+    char tmp[8];
+    int n = 0;
+    while (col > 0 && n < 7) {
+        tmp[n++] = (char)('A' + (col - 1) % 26);
+        col = (col - 1) / 26;
+    }
+    for (int i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+    return buf;
+}
 
-    ot_import_format fmt;
-    ot_measure measure; /* wide */
-    int map[C_NCOLS];   /* field index of each named column, -1 when absent */
-    size_t ncols;       /* header width */
-    char *keys;         /* wide: the header's series keys, NUL-separated */
-    size_t *koff;
-
-    /* the current record: fields NUL-terminated in buf at off[i] */
-    char *buf;
-    size_t blen, bcap;
-    size_t *off;
-    size_t nf, fcap;
-    int row_bad;        /* a field of this record was refused (encoding) */
-
-    long line;          /* physical line being fed to libcsv, 1-based */
-    long rec_line;      /* line where the current record began */
-    long next_line;     /* line where the next record begins (for end-of-file errors) */
-    size_t unended;     /* bytes fed since the last field ended */
-    int header_done;
-    int stop;           /* ignore the rest of the file (already imported, bad header) */
-    int fatal;          /* the code of a non-data failure (also in *ferr), or 0 */
-    ot_err *ferr;
-
-    char *unit_key;     /* long: the key whose unit was last stored */
-} ctx;
-
-/* Records a data problem at the current record, column col (0 = none). */
-__attribute__((format(printf, 3, 4))) static void bad(ctx *c, long col, const char *fmt, ...)
+/* Records a data problem at the current record, column col (0 = none).  In
+ * a workbook the position is the cell, written after the sheet's name:
+ * table.xlsx:Sheet1:C7 (line and col then 0, so the file part says all). */
+void io_bad(ctx *c, long col, const char *fmt, ...)
 {
     ot_import_errors *e = c->errs;
     if (e->n < OT_IMPORT_MAX_ERRORS) {
@@ -167,32 +155,37 @@ __attribute__((format(printf, 3, 4))) static void bad(ctx *c, long col, const ch
         vsnprintf(x->msg, sizeof x->msg, fmt, ap);
         va_end(ap);
         x->code = OT_EDATA;
-        snprintf(x->file, sizeof x->file, "%s", c->path);
-        x->line = c->rec_line;
-        x->col = col;
+        if (c->sheet) {
+            char l[8];
+            if (col > 0)
+                snprintf(x->file, sizeof x->file, "%s:%s:%s%ld", c->path, c->sheet,
+                         ot_import_col_letters(col, l), c->rec_line);
+            else
+                snprintf(x->file, sizeof x->file, "%s:%s:row %ld", c->path, c->sheet,
+                         c->rec_line);
+            x->line = x->col = 0;
+        } else {
+            snprintf(x->file, sizeof x->file, "%s", c->path);
+            x->line = c->rec_line;
+            x->col = col;
+        }
     }
     e->count++;
 }
 
-/* Checks a series key at column col: not empty and without control
- * characters (bytes below 0x20 and 0x7F), which could be neither typed as an
- * argument nor printed safely.  Records the problem and returns 0 when bad. */
-static int key_ok(ctx *c, const char *key, long col)
+/* Checks a series key at column col (core's one rule, ot_key_check).
+ * Records the problem and returns 0 when bad. */
+int io_key_ok(ctx *c, const char *key, long col)
 {
-    if (!*key) {
-        bad(c, col, "expected a series key, found ''");
-        return 0;
-    }
-    for (const unsigned char *k = (const unsigned char *)key; *k; k++)
-        if (*k < 0x20 || *k == 0x7F) {
-            bad(c, col, "expected a series key, found control character 0x%02X", *k);
-            return 0;
-        }
-    return 1;
+    ot_err e;
+    if (ot_key_check(key, (size_t)-1, &e) == OT_OK)
+        return 1;
+    io_bad(c, col, "%s", e.msg);
+    return 0;
 }
 
 /* Records a failure that ends the import (I/O, memory, database). */
-static void fatal(ctx *c, const ot_err *e)
+void io_fatal(ctx *c, const ot_err *e)
 {
     if (!c->fatal) {
         if (c->ferr)
@@ -202,15 +195,15 @@ static void fatal(ctx *c, const ot_err *e)
     c->stop = 1;
 }
 
-static void fatal_code(ctx *c, int code, const char *msg)
+void io_fatal_code(ctx *c, int code, const char *msg)
 {
     ot_err e;
     ot_err_set(&e, code, "%s: %s", c->path, msg);
-    fatal(c, &e);
+    io_fatal(c, &e);
 }
 
 /* Field i of the record (always NUL-terminated), "" when absent. */
-static const char *field(const ctx *c, size_t i)
+const char *io_field(const ctx *c, size_t i)
 {
     return i < c->nf ? c->buf + c->off[i] : "";
 }
@@ -218,7 +211,7 @@ static const char *field(const ctx *c, size_t i)
 /* The field of named column id, or NULL when the file has no such column. */
 static const char *named(const ctx *c, int id)
 {
-    return c->map[id] >= 0 ? field(c, (size_t)c->map[id]) : NULL;
+    return c->map[id] >= 0 ? io_field(c, (size_t)c->map[id]) : NULL;
 }
 
 static long colno(const ctx *c, int id)
@@ -236,20 +229,30 @@ static int has(const int *ids, size_t n, int id)
     return 0;
 }
 
-/* Wide: keeps a copy of the header's series keys (the row buffer is reused). */
-static int keep_keys(ctx *c)
+/* Whether a first record that names no long, targets or series columns
+ * starts a table: a period column word first (period, 时间, 指标 …), a title
+ * or an empty row above the header, Chinese headings, or periods across. */
+static int looks_like_table(const ctx *c)
 {
-    c->keys = malloc(c->blen ? c->blen : 1);
-    c->koff = malloc(c->nf * sizeof *c->koff);
-    if (!c->keys || !c->koff)
-        return OT_ENOMEM;
-    memcpy(c->keys, c->buf, c->blen);
-    memcpy(c->koff, c->off, c->nf * sizeof *c->koff);
-    return OT_OK;
+    size_t nonempty = 0;
+    for (size_t i = 0; i < c->nf; i++) {
+        const char *f = io_field(c, i);
+        if (*f)
+            nonempty++;
+        for (const unsigned char *p = (const unsigned char *)f; *p; p++)
+            if (*p >= 0x80)
+                return 1;
+    }
+    if (nonempty <= 1 || io_table_period_word(io_field(c, 0)))
+        return 1;
+    ot_period p;
+    return c->nf > 1 && ot_period_parse(io_field(c, 1), (size_t)-1, &p, NULL) == OT_OK;
 }
 
 /* Decides the format (given or from the names), maps the columns, then
- * either finds the file already imported (stop) or records the import. */
+ * either finds the file already imported (stop) or records the import;
+ * tables (wide files, a bureau's tables) go to table.c, which finds their
+ * header row itself. */
 static void header(ctx *c)
 {
     c->header_done = 1;
@@ -258,8 +261,9 @@ static void header(ctx *c)
         c->map[i] = -1;
     int ids[64];
     size_t nid = c->nf < 64 ? c->nf : 64;
+    _Static_assert(C_NCOLS <= sizeof c->map / sizeof *c->map, "ctx.map holds every column");
     for (size_t i = 0; i < nid; i++)
-        ids[i] = col_id(field(c, i));
+        ids[i] = col_id(io_field(c, i));
 
     ot_import_format f = c->o->format;
     size_t before = c->errs->count;
@@ -271,72 +275,58 @@ static void header(ctx *c)
             f = OT_FORMAT_TARGETS;
         else if (has(ids, nid, C_SERIES) && has(ids, nid, C_NAME))
             f = OT_FORMAT_SERIES;
-        else if (nid > 0 && ids[0] == C_PERIOD)
+        else if (looks_like_table(c))
             f = OT_FORMAT_WIDE;
         else {
-            bad(c, 1,
+            io_bad(c, 1,
                 "expected a header naming the columns (long: series,period,value; wide: "
                 "period,KEY,...; targets: series,year,kind,op,value; series: series,name), "
                 "found '%s'",
-                io_shown(field(c, 0), sb, sizeof sb));
+                io_shown(io_field(c, 0), sb, sizeof sb));
             c->stop = 1;
             return;
         }
     }
     c->fmt = f;
-    if (f == OT_FORMAT_WIDE) {
-        if (nid == 0 || ids[0] != C_PERIOD)
-            bad(c, 1, "expected 'period' as the first column of a wide file, found '%s'",
-                io_shown(field(c, 0), sb, sizeof sb));
-        if (c->nf < 2)
-            bad(c, 2, "expected a series key after 'period', found nothing");
-        for (size_t i = 1; i < c->nf; i++) {
-            key_ok(c, field(c, i), (long)i + 1);
-            for (size_t j = 1; j < i; j++)
-                if (strcmp(field(c, i), field(c, j)) == 0) {
-                    bad(c, (long)i + 1, "duplicate column '%s'",
-                        io_shown(field(c, i), sb, sizeof sb));
-                    break;
-                }
-        }
-        c->map[C_PERIOD] = 0;
-        if (c->errs->count == before && keep_keys(c)) {
-            fatal_code(c, OT_ENOMEM, "out of memory reading the header");
-            return;
-        }
-    } else {
-        if (c->nf > 64) {
-            bad(c, 65, "expected at most 64 columns, found %zu", c->nf);
-            c->stop = 1;
-            return;
-        }
-        for (size_t i = 0; i < nid; i++) {
-            if (ids[i] < 0 || !(formats[f].allowed & B(ids[i])))
-                bad(c, (long)i + 1, "unknown column '%s' (a %s file has columns %s)",
-                    io_shown(field(c, i), sb, sizeof sb), format_names[f], formats[f].list);
-            else if (c->map[ids[i]] >= 0)
-                bad(c, (long)i + 1, "duplicate column '%s'", col_names[ids[i]]);
-            else
-                c->map[ids[i]] = (int)i;
-        }
-        for (int k = 0; k < C_NCOLS; k++)
-            if ((formats[f].required & B(k)) && c->map[k] < 0)
-                bad(c, 0, "expected a '%s' column in the header of a %s file", col_names[k],
-                    format_names[f]);
+    if (f == OT_FORMAT_WIDE) { /* table.c finds the header itself */
+        io_table_record(c);
+        return;
     }
+    if (c->nf > 64) {
+        io_bad(c, 65, "expected at most 64 columns, found %zu", c->nf);
+        c->stop = 1;
+        return;
+    }
+    for (size_t i = 0; i < nid; i++) {
+        if (ids[i] < 0 || !(formats[f].allowed & B(ids[i])))
+            io_bad(c, (long)i + 1, "unknown column '%s' (a %s file has columns %s)",
+                   io_shown(io_field(c, i), sb, sizeof sb), format_names[f], formats[f].list);
+        else if (c->map[ids[i]] >= 0)
+            io_bad(c, (long)i + 1, "duplicate column '%s'", col_names[ids[i]]);
+        else
+            c->map[ids[i]] = (int)i;
+    }
+    for (int k = 0; k < C_NCOLS; k++)
+        if ((formats[f].required & B(k)) && c->map[k] < 0)
+            io_bad(c, 0, "expected a '%s' column in the header of a %s file", col_names[k],
+                   format_names[f]);
     if (c->errs->count != before) {
         c->stop = 1;
         return;
     }
+    io_begin_import(c, format_names[f]);
+}
 
-    char fmtname[32];
-    snprintf(fmtname, sizeof fmtname, "%s%s%s", format_names[f], f == OT_FORMAT_WIDE ? ":" : "",
-             f == OT_FORMAT_WIDE ? ot_measure_name(c->measure) : "");
-    ot_import_rec rec = {c->path, c->hash, fmtname, c->o->as_of};
+void io_begin_import(ctx *c, const char *fmtname)
+{
+    /* a workbook's sheets are imports of their own */
+    char fn[OT_ERR_FILE_MAX + 64];
+    snprintf(fn, sizeof fn, "%s%s%s", fmtname, c->sheet ? "@" : "", c->sheet ? c->sheet : "");
+    ot_import_rec rec = {c->path, c->hash, fn, c->o->as_of};
     ot_err e;
     int64_t found = 0;
     if (ot_store_import_find(c->st, &rec, &found, &e)) {
-        fatal(c, &e);
+        io_fatal(c, &e);
         return;
     }
     if (found) {
@@ -345,7 +335,7 @@ static void header(ctx *c)
         return;
     }
     if (ot_store_import_begin(c->st, &rec, &c->import_id, &e))
-        fatal(c, &e);
+        io_fatal(c, &e);
 }
 
 /* ---- rows --------------------------------------------------------------- */
@@ -353,42 +343,9 @@ static void header(ctx *c)
 /* Whether rows still go to the store: until a failure that ends the call.
  * After a data problem they do, inside the transaction the call will roll
  * back, so that later duplicates and revisions are still found. */
-static int writing(const ctx *c)
+int io_writing(const ctx *c)
 {
     return !c->fatal;
-}
-
-static void put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v,
-                    int32_t vintage, const char *source, long col)
-{
-    ot_err e;
-    ot_put_result res;
-    int rc = ot_store_put_obs(c->st, key, m, p, v, vintage, source, c->import_id, &res, &e);
-    if (rc == OT_EDATA || rc == OT_EINVAL)
-        bad(c, col, "%s", e.msg);
-    else if (rc)
-        fatal(c, &e);
-    else if (res == OT_PUT_INSERTED) {
-        c->stats->inserted++;
-        c->inserted++;
-    } else
-        c->stats->unchanged++;
-}
-
-/* Parses the period at column col; with ytd (the row is a ytd or ytd_yoy
- * figure) a bureau's year-to-date range 2023年1-8月 is its last month. */
-static int period_of(ctx *c, const char *s, long col, int ytd, ot_period *p)
-{
-    char sb[80];
-    if ((ytd ? ot_period_parse_ytd : ot_period_parse)(s, (size_t)-1, p, NULL) == OT_OK)
-        return 0;
-    if (!ytd && ot_period_parse_ytd(s, (size_t)-1, p, NULL) == OT_OK)
-        bad(c, col, "expected a period such as 2023-01, found the year-to-date range '%s' "
-                    "(give it with measure ytd or ytd_yoy)", io_shown(s, sb, sizeof sb));
-    else
-        bad(c, col, "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '%s'",
-            io_shown(s, sb, sizeof sb));
-    return -1;
 }
 
 static int is_ytd(ot_measure m)
@@ -396,12 +353,130 @@ static int is_ytd(ot_measure m)
     return m == OT_MEASURE_YTD || m == OT_MEASURE_YTD_YOY;
 }
 
-static int value_of(ctx *c, const char *s, long col, double *v)
+int io_put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v, int32_t vintage,
+               const char *source, long col, ot_put_result *res_out)
+{
+    ot_err e;
+    ot_put_result res;
+    int rc = ot_store_put_obs(c->st, key, m, p, v, vintage, source, c->import_id, &res, &e);
+    if (rc == OT_EDATA || rc == OT_EINVAL)
+        io_bad(c, col, "%s", e.msg);
+    else if (rc)
+        io_fatal(c, &e);
+    else if (res == OT_PUT_INSERTED) {
+        c->stats->inserted++;
+        c->inserted++;
+    } else
+        c->stats->unchanged++;
+    if (!rc && res_out)
+        *res_out = res;
+    return rc;
+}
+
+static const char *freq_word(ot_freq f)
+{
+    switch (f) {
+    case OT_FREQ_D: return "daily";
+    case OT_FREQ_M: return "monthly";
+    case OT_FREQ_Q: return "quarterly";
+    case OT_FREQ_Y: return "yearly";
+    default:        return "of unknown frequency";
+    }
+}
+
+/* An Excel date serial written as a plain number (a date cell saved to CSV
+ * without its format): exactly five digits, 10000 (1927-05-18) to 99999.
+ * Sets *days (since 1970-01-01; serial 25569 is 1970-01-01, past Excel's
+ * phantom 1900-02-29). */
+static int excel_serial(const char *s, int32_t *days)
+{
+    while (*s == ' ')
+        s++;
+    long v = 0;
+    int n = 0;
+    for (; *s >= '0' && *s <= '9'; s++, n++)
+        v = v * 10 + (*s - '0');
+    while (*s == ' ')
+        s++;
+    if (*s || n != 5)
+        return 0;
+    *days = (int32_t)(v - 25569);
+    return 1;
+}
+
+int io_cell_period(ctx *c, const char *s, long col, ot_measure m, int word, ot_freq want,
+                   const char *key, int serial_ok, ot_period *p)
+{
+    char sb[80], ps[OT_PERIOD_STRMAX];
+    int ytd = is_ytd(m);
+    ot_period q;
+    int ok = (ytd ? ot_period_parse_ytd : ot_period_parse)(s, (size_t)-1, &q, NULL) == OT_OK;
+    /* a bureau's 1-8月 row: its 本月 and 同比 columns are August's own */
+    if (!ok && !ytd && word)
+        ok = ot_period_parse_ytd(s, (size_t)-1, &q, NULL) == OT_OK;
+    int32_t days;
+    if (!ok && serial_ok && excel_serial(s, &days)) {
+        q.freq = OT_FREQ_D;
+        q.ord = days;
+        q.span = 1;
+        ok = 1;
+    }
+    if (!ok) {
+        if (!ytd && ot_period_parse_ytd(s, (size_t)-1, &q, NULL) == OT_OK)
+            io_bad(c, col, "expected a period such as 2023-01, found the year-to-date range '%s' "
+                           "(give it with measure ytd or ytd_yoy)",
+                   io_shown(s, sb, sizeof sb));
+        else
+            io_bad(c, col, "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '%s'",
+                   io_shown(s, sb, sizeof sb));
+        return -1;
+    }
+    /* a date (2024/8/1, as spreadsheets write dates) in a monthly, quarterly
+     * or yearly series is the period containing it */
+    if (q.freq == OT_FREQ_D && want != OT_FREQ_NONE && want != OT_FREQ_D) {
+        q.ord = ot_period_convert(OT_FREQ_D, q.ord, want);
+        q.freq = want;
+        q.span = 1;
+    }
+    ot_err e;
+    if (ot_period_check(q, &e)) {
+        io_bad(c, col, "%s, in '%s'", e.msg, io_shown(s, sb, sizeof sb));
+        return -1;
+    }
+    if (want != OT_FREQ_NONE && q.freq != want) {
+        ot_period_format(q, ps, sizeof ps);
+        io_bad(c, col, "%s is %s; found the %s period %s ('%s'): one series holds one frequency",
+               key, freq_word(want), freq_word(q.freq), ps, io_shown(s, sb, sizeof sb));
+        return -1;
+    }
+    *p = q;
+    return 0;
+}
+
+/* The frequency of key as stored (OT_FREQ_NONE for a new key), remembered
+ * for a run of rows with one key. */
+static ot_freq long_freq(ctx *c, const char *key)
+{
+    if (c->freq_key && strcmp(c->freq_key, key) == 0)
+        return c->freq_val;
+    ot_err e;
+    ot_freq f = OT_FREQ_NONE;
+    int found;
+    if (ot_store_series_freq(c->st, key, &f, &found, &e))
+        io_fatal(c, &e);
+    free(c->freq_key);
+    if (!(c->freq_key = strdup(key)))
+        io_fatal_code(c, OT_ENOMEM, "out of memory");
+    c->freq_val = f;
+    return f;
+}
+
+int io_value_of(ctx *c, const char *s, long col, double *v)
 {
     char sb[80];
     int r = io_parse_value(s, v);
     if (r == V_BAD)
-        bad(c, col, "expected a number such as 1234.5, 1,234.5 or 12.3%%, found '%s'",
+        io_bad(c, col, "expected a number such as 1234.5, 1,234.5 or 12.3%%, found '%s'",
             io_shown(s, sb, sizeof sb));
     return r;
 }
@@ -417,12 +492,12 @@ static void long_unit(ctx *c, const char *key, const char *unit)
     m.unit = (char *)unit;
     ot_err e;
     if (ot_store_put_meta(c->st, &m, &e)) {
-        fatal(c, &e);
+        io_fatal(c, &e);
         return;
     }
     free(c->unit_key);
     if (!(c->unit_key = strdup(key)))
-        fatal_code(c, OT_ENOMEM, "out of memory");
+        io_fatal_code(c, OT_ENOMEM, "out of memory");
 }
 
 static void long_row(ctx *c)
@@ -430,49 +505,65 @@ static void long_row(ctx *c)
     size_t before = c->errs->count;
     char sb[80];
     const char *key = named(c, C_SERIES);
-    key_ok(c, key, colno(c, C_SERIES));
+    io_key_ok(c, key, colno(c, C_SERIES));
     ot_measure m = OT_MEASURE_VALUE;
     const char *ms = named(c, C_MEASURE);
     int known = !(ms && *ms && ot_measure_parse(ms, (size_t)-1, &m));
     ot_period p;
-    period_of(c, named(c, C_PERIOD), colno(c, C_PERIOD), known && is_ytd(m), &p);
+    ot_freq want = io_writing(c) && *key ? long_freq(c, key) : OT_FREQ_NONE;
+    io_cell_period(c, named(c, C_PERIOD), colno(c, C_PERIOD), known ? m : OT_MEASURE_VALUE, 0,
+                   want, key, 0, &p);
     if (!known)
-        bad(c, colno(c, C_MEASURE), "expected a measure (value, ytd, yoy or ytd_yoy), found '%s'",
+        io_bad(c, colno(c, C_MEASURE), "expected a measure (value, ytd, yoy or ytd_yoy), found '%s'",
             io_shown(ms, sb, sizeof sb));
     int32_t vintage = c->o->as_of;
     const char *vs = named(c, C_VINTAGE);
     if (vs && *vs && ot_date_parse(vs, &vintage, NULL))
-        bad(c, colno(c, C_VINTAGE), "expected a vintage date such as 2023-10-20, found '%s'",
+        io_bad(c, colno(c, C_VINTAGE), "expected a vintage date such as 2023-10-20, found '%s'",
             io_shown(vs, sb, sizeof sb));
     double v = NAN;
-    int r = value_of(c, named(c, C_VALUE), colno(c, C_VALUE), &v);
+    int r = io_value_of(c, named(c, C_VALUE), colno(c, C_VALUE), &v);
     if (r == V_MISSING)
         c->stats->missing++;
-    if (c->errs->count != before || r != V_OK || !writing(c))
+    if (c->errs->count != before || r != V_OK || !io_writing(c))
         return;
     const char *src = named(c, C_SOURCE);
     if (!src || !*src)
         src = c->o->source;
-    put_obs(c, key, m, p, v, vintage, src, colno(c, C_PERIOD));
+    if (io_put_obs(c, key, m, p, v, vintage, src, colno(c, C_PERIOD), NULL) == OT_OK &&
+        want == OT_FREQ_NONE && c->freq_key)
+        c->freq_val = p.freq; /* the series now exists with this frequency */
+    if (m == OT_MEASURE_VALUE && !c->o->force_measure) {
+        if (!c->shape_key || strcmp(c->shape_key, key) != 0) {
+            io_long_shape_end(c);
+            if (!(c->shape_key = strdup(key))) {
+                io_fatal_code(c, OT_ENOMEM, "out of memory");
+                return;
+            }
+            c->shape_line = c->rec_line;
+        }
+        io_shape_note(&c->shape, p, v);
+    }
     const char *unit = named(c, C_UNIT);
-    if (unit && *unit && writing(c)) /* after put_obs, which creates the series with its freq */
+    if (unit && *unit && io_writing(c)) /* after put_obs, which creates the series with its freq */
         long_unit(c, key, unit);
 }
 
-static void wide_row(ctx *c)
+void io_long_shape_end(ctx *c)
 {
-    ot_period p;
-    if (period_of(c, field(c, 0), 1, is_ytd(c->o->measure), &p))
-        return;
-    for (size_t i = 1; i < c->nf; i++) {
-        double v;
-        int r = value_of(c, field(c, i), (long)i + 1, &v);
-        if (r == V_MISSING)
-            c->stats->missing++;
-        if (r == V_OK && writing(c))
-            put_obs(c, c->keys + c->koff[i], c->measure, p, v, c->o->as_of, c->o->source,
-                    (long)i + 1);
+    if (c->shape_key && io_shape_cumulative(&c->shape)) {
+        long save = c->rec_line;
+        c->rec_line = c->shape_line;
+        io_bad(c, colno(c, C_VALUE),
+               "%s: the values from here rise through each year and fall back in January, as "
+               "year-to-date (累计) figures do; give them the measure ytd (or import with "
+               "--force-measure to keep them as value)",
+               c->shape_key);
+        c->rec_line = save;
     }
+    free(c->shape_key);
+    c->shape_key = NULL;
+    memset(&c->shape, 0, sizeof c->shape);
 }
 
 /* An optional string column: NULL when absent or empty. */
@@ -493,53 +584,53 @@ static void targets_row(ctx *c)
     char *end;
     long y = strtol(ys, &end, 10);
     if (!*ys || *end || y < 1900 || y > 9999)
-        bad(c, colno(c, C_YEAR), "expected a year such as 2023, found '%s'",
+        io_bad(c, colno(c, C_YEAR), "expected a year such as 2023, found '%s'",
             io_shown(ys, sb, sizeof sb));
     t.year = (int)y;
     const char *ks = named(c, C_KIND);
     if (ot_target_kind_parse(ks, &t.kind))
-        bad(c, colno(c, C_KIND),
+        io_bad(c, colno(c, C_KIND),
             "expected a target kind (growth, level, daily_avg, relative, in_step, count, decline "
             "or unquantified), found '%s'",
             io_shown(ks, sb, sizeof sb));
     const char *os = named(c, C_OP);
     if (ot_target_op_parse(os, &t.op))
-        bad(c, colno(c, C_OP),
+        io_bad(c, colno(c, C_OP),
             "expected an operator (>=, >, <=, <, = or empty when unquantified), found '%s'",
             io_shown(os, sb, sizeof sb));
     int quantified = t.kind != OT_TARGET_UNQUANTIFIED;
-    int r = value_of(c, named(c, C_VALUE), colno(c, C_VALUE), &t.value);
+    int r = io_value_of(c, named(c, C_VALUE), colno(c, C_VALUE), &t.value);
     if (r == V_MISSING && quantified)
-        bad(c, colno(c, C_VALUE), "expected a number for a %s target, found ''",
+        io_bad(c, colno(c, C_VALUE), "expected a number for a %s target, found ''",
             ot_target_kind_name(t.kind));
     if (quantified && !t.series)
-        bad(c, colno(c, C_SERIES), "expected a series key for a %s target, found ''",
+        io_bad(c, colno(c, C_SERIES), "expected a series key for a %s target, found ''",
             ot_target_kind_name(t.kind));
     else if (t.series)
-        key_ok(c, t.series, colno(c, C_SERIES));
+        io_key_ok(c, t.series, colno(c, C_SERIES));
     if (quantified && t.op == OT_OP_NONE)
-        bad(c, colno(c, C_OP), "expected an operator for a %s target, found ''",
+        io_bad(c, colno(c, C_OP), "expected an operator for a %s target, found ''",
             ot_target_kind_name(t.kind));
     t.ref = opt(c, C_REF);
     if ((t.kind == OT_TARGET_RELATIVE || t.kind == OT_TARGET_IN_STEP) && !t.ref)
-        bad(c, c->map[C_REF] >= 0 ? colno(c, C_REF) : 0,
+        io_bad(c, c->map[C_REF] >= 0 ? colno(c, C_REF) : 0,
             "expected a reference series (ref) for a %s target, found ''",
             ot_target_kind_name(t.kind));
     const char *tol = named(c, C_TOLERANCE);
-    if (tol && value_of(c, tol, colno(c, C_TOLERANCE), &t.tolerance) == V_MISSING)
+    if (tol && io_value_of(c, tol, colno(c, C_TOLERANCE), &t.tolerance) == V_MISSING)
         t.tolerance = NAN;
     t.label = opt(c, C_LABEL);
     t.source = opt(c, C_SOURCE) ? opt(c, C_SOURCE) : (char *)c->o->source;
     t.shape = opt(c, C_SHAPE);
     t.unit = opt(c, C_UNIT);
-    if (c->errs->count != before || !writing(c))
+    if (c->errs->count != before || !io_writing(c))
         return;
     ot_err e;
     int rc = ot_store_put_target(c->st, &t, NULL, &e);
     if (rc == OT_EINVAL || rc == OT_EDATA)
-        bad(c, 0, "%s", e.msg);
+        io_bad(c, 0, "%s", e.msg);
     else if (rc)
-        fatal(c, &e);
+        io_fatal(c, &e);
     else {
         c->stats->inserted++;
         c->inserted++;
@@ -554,26 +645,27 @@ static void series_row(ctx *c)
     ot_series_meta_init(&m);
     m.key = opt(c, C_SERIES);
     if (!m.key)
-        bad(c, colno(c, C_SERIES), "expected a series key, found ''");
+        io_bad(c, colno(c, C_SERIES), "expected a series key, found ''");
     else
-        key_ok(c, m.key, colno(c, C_SERIES));
+        io_key_ok(c, m.key, colno(c, C_SERIES));
     m.name = opt(c, C_NAME);
     m.name_en = opt(c, C_NAME_EN);
     m.region = opt(c, C_REGION);
     m.unit = opt(c, C_UNIT);
     m.shape = opt(c, C_SHAPE);
+    m.aliases = opt(c, C_ALIASES);
     m.source = opt(c, C_SOURCE) ? opt(c, C_SOURCE) : (char *)c->o->source;
     const char *s;
     if ((s = opt(c, C_FREQ)) && (m.freq = ot_freq_parse(s)) == OT_FREQ_NONE)
-        bad(c, colno(c, C_FREQ), "expected a frequency (D, M, Q or Y), found '%s'",
+        io_bad(c, colno(c, C_FREQ), "expected a frequency (D, M, Q or Y), found '%s'",
             io_shown(s, sb, sizeof sb));
     if ((s = opt(c, C_KIND)) && (m.kind = ot_kind_parse(s)) < 0)
-        bad(c, colno(c, C_KIND), "expected a kind (flow, stock or rate), found '%s'",
+        io_bad(c, colno(c, C_KIND), "expected a kind (flow, stock or rate), found '%s'",
             io_shown(s, sb, sizeof sb));
     int a;
     if ((s = opt(c, C_AGG))) {
         if ((a = ot_agg_parse(s)) < 0)
-            bad(c, colno(c, C_AGG), "expected an aggregation (sum, mean or last), found '%s'",
+            io_bad(c, colno(c, C_AGG), "expected an aggregation (sum, mean or last), found '%s'",
                 io_shown(s, sb, sizeof sb));
         else
             m.agg = (ot_agg)a;
@@ -582,19 +674,19 @@ static void series_row(ctx *c)
         char *end;
         long d = strtol(s, &end, 10);
         if (end == s || *end || d < 0 || d > 3660)
-            bad(c, colno(c, C_RELEASE_LAG), "expected a release lag in days (0..3660), found '%s'",
+            io_bad(c, colno(c, C_RELEASE_LAG), "expected a release lag in days (0..3660), found '%s'",
                 io_shown(s, sb, sizeof sb));
         else
             m.release_lag = (int)d;
     }
-    if (c->errs->count != before || !writing(c))
+    if (c->errs->count != before || !io_writing(c))
         return;
     ot_err e;
     int rc = ot_store_put_meta(c->st, &m, &e);
     if (rc == OT_EINVAL)
-        bad(c, 0, "%s", e.msg);
+        io_bad(c, 0, "%s", e.msg);
     else if (rc)
-        fatal(c, &e);
+        io_fatal(c, &e);
     else {
         c->stats->inserted++;
         c->inserted++;
@@ -603,24 +695,25 @@ static void series_row(ctx *c)
 
 /* ---- libcsv callbacks --------------------------------------------------- */
 
-/* A field ends: append it (NUL-terminated) to the record. */
-static void on_field(void *s, size_t len, void *data)
+/* Line breaks (LF, CR LF, CR) inside the text of a quoted field. */
+static long breaks(const char *s, size_t len)
 {
-    ctx *c = data;
-    c->unended = 0;
+    long n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
+            n++;
+    return n;
+}
+
+void io_add_field(ctx *c, const char *s, size_t len)
+{
     if (c->stop)
         return;
-    if (c->nf == 0) {
-        c->rec_line = c->line;
-        for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - (const char *)s)));
-             p++)
-            c->rec_line--;
-    }
     if (c->nf == c->fcap) {
         size_t nc = c->fcap ? 2 * c->fcap : 32;
         size_t *no = realloc(c->off, nc * sizeof *no);
         if (!no) {
-            fatal_code(c, OT_ENOMEM, "out of memory");
+            io_fatal_code(c, OT_ENOMEM, "out of memory");
             return;
         }
         c->off = no;
@@ -632,106 +725,159 @@ static void on_field(void *s, size_t len, void *data)
             nc *= 2;
         char *nb = realloc(c->buf, nc);
         if (!nb) {
-            fatal_code(c, OT_ENOMEM, "out of memory");
+            io_fatal_code(c, OT_ENOMEM, "out of memory");
             return;
         }
         c->buf = nb;
         c->bcap = nc;
     }
     if (memchr(s, '\0', len)) /* a C string would cut it short: not storable as given */
-        bad(c, (long)c->nf + 1, "expected text, found a NUL byte");
+        io_bad(c, (long)c->nf + 1, "expected text, found a NUL byte");
     c->off[c->nf++] = c->blen;
     if (len)
         memcpy(c->buf + c->blen, s, len);
     c->buf[c->blen + len] = '\0';
     c->blen += len + 1;
-    if (c->o->encoding == OT_ENCODING_UTF8 && !c->row_bad) {
+}
+
+/* libcsv: a field ends.  Checks its length (exactly FIELD_MAX) and its
+ * UTF-8, then appends it to the record. */
+static void on_field(void *s, size_t len, void *data)
+{
+    ctx *c = data;
+    c->unended = 0;
+    if (c->stop)
+        return;
+    if (c->nf == 0)
+        c->rec_line = c->line - breaks(s, len);
+    if (len > FIELD_MAX) {
+        io_bad(c, (long)c->nf + 1, "expected a field of at most %d bytes, found one of %zu bytes",
+               FIELD_MAX, len);
+        c->stop = 1;
+        return;
+    }
+    io_add_field(c, s, len);
+    if (c->o->encoding == OT_ENCODING_UTF8 && !c->row_bad && !c->stop) {
         size_t at = io_utf8_check((const unsigned char *)s, len);
         if (at < len) {
-            bad(c, (long)c->nf,
-                "expected UTF-8 text, found byte 0x%02X (if the file is GBK or GB18030, import "
-                "it with --encoding gbk)",
-                ((const unsigned char *)s)[at]);
+            io_bad(c, (long)c->nf,
+                   "expected UTF-8 text, found byte 0x%02X (if the file is GBK or GB18030, import "
+                   "it with --encoding gbk)",
+                   ((const unsigned char *)s)[at]);
             c->stop = 1; /* the rest of the file is in the same encoding */
         }
     }
 }
 
-/* A record ends: the header, or a data row of the file's format. */
-static void on_record(int term, void *data)
+void io_record(ctx *c)
 {
-    ctx *c = data;
-    (void)term;
     if (c->stop) {
         c->nf = c->blen = 0;
         return;
     }
-    if (!c->header_done) {
+    if (!c->header_done)
         header(c);
-    } else {
+    else if (c->fmt == OT_FORMAT_WIDE)
+        io_table_record(c);
+    else {
         c->stats->rows++;
         if (c->nf != c->ncols)
-            bad(c, (long)(c->nf < c->ncols ? c->nf : c->ncols) + 1,
-                "expected %zu fields, found %zu", c->ncols, c->nf);
+            io_bad(c, (long)(c->nf < c->ncols ? c->nf : c->ncols) + 1,
+                   "expected %zu fields, found %zu", c->ncols, c->nf);
         else if (c->fmt == OT_FORMAT_LONG)
             long_row(c);
-        else if (c->fmt == OT_FORMAT_WIDE)
-            wide_row(c);
         else if (c->fmt == OT_FORMAT_TARGETS)
             targets_row(c);
         else
             series_row(c);
     }
     c->nf = c->blen = 0;
+}
+
+/* libcsv: a record ends. */
+static void on_record(int term, void *data)
+{
+    ctx *c = data;
+    (void)term;
+    io_record(c);
     c->next_line = c->line + 1;
 }
 
 /* ---- reading a file ----------------------------------------------------- */
 
 /* Feeds decoded UTF-8 to libcsv one physical line at a time (the line count
- * stays exact).  Returns -1 on a CSV syntax error (recorded). */
+ * stays exact).  A line ends at LF, CR LF or a CR alone (old Mac files), as
+ * for libcsv; a CR LF split across two calls counts once (c->cr).  Returns
+ * -1 on a CSV syntax error (recorded). */
 static int feed(ctx *c, struct csv_parser *p, const char *data, size_t n)
 {
     while (n && !c->stop) {
-        const char *nl = memchr(data, '\n', n);
-        size_t k = nl ? (size_t)(nl - data) + 1 : n;
+        size_t i = 0;
+        while (i < n && data[i] != '\n' && data[i] != '\r')
+            i++;
+        size_t k = i < n ? i + 1 : n;
         if (csv_parse(p, data, k, on_field, on_record, c) != k) {
             if (csv_error(p) == CSV_EPARSE) {
                 c->rec_line = c->line;
-                bad(c, 0, "malformed quoted field (a quote inside a quoted field is written \"\")");
+                io_bad(c, 0, "malformed quoted field (a quote inside a quoted field is written \"\")");
             } else
-                fatal_code(c, OT_ENOMEM, csv_strerror(csv_error(p)));
+                io_fatal_code(c, OT_ENOMEM, csv_strerror(csv_error(p)));
             c->stop = 1;
             return -1;
         }
-        if ((c->unended += k) > FIELD_MAX) {
+        if ((c->unended += k) > FIELD_RAW_MAX) {
             c->rec_line = c->nf ? c->rec_line : c->next_line;
-            bad(c, (long)c->nf + 1, "expected a field of at most %d bytes, found a longer one",
+            io_bad(c, (long)c->nf + 1, "expected a field of at most %d bytes, found a longer one",
                 FIELD_MAX);
             c->stop = 1;
             return -1;
         }
-        if (nl)
-            c->line++;
+        if (i < n) {
+            if (data[i] == '\r')
+                c->line++;
+            else if (!(c->cr && i == 0))
+                c->line++;
+            c->cr = data[i] == '\r';
+        } else
+            c->cr = 0;
         data += k;
         n -= k;
     }
     return 0;
 }
 
-/* Pass 1: the content hash of the raw bytes. */
-static int hash_file(ctx *c, FILE *f, char *raw, ot_err *err)
+/* Pass 1: the content hash of the raw bytes.  For --encoding gbk it also
+ * checks whether the whole file is valid UTF-8 with some non-ASCII text: such
+ * a file is almost surely not GBK (GB18030 would decode its bytes into other
+ * characters without complaint), so *utf8_line is set to the line of its
+ * first non-ASCII byte (0 otherwise). */
+static int hash_file(ctx *c, FILE *f, char *raw, long *utf8_line, ot_err *err)
 {
     ot_xxh64 h;
     ot_xxh64_init(&h, 0);
     size_t n;
-    while ((n = fread(raw, 1, CHUNK, f)) > 0)
+    int check = c->o->encoding == OT_ENCODING_GBK, valid = 1;
+    io_utf8 u = IO_UTF8_INIT;
+    long line = 1, first = 0;
+    c->size = 0;
+    while ((n = fread(raw, 1, CHUNK, f)) > 0) {
         ot_xxh64_update(&h, raw, n);
+        c->size += (long long)n;
+        for (size_t i = 0; check && valid && i < n; i++) {
+            unsigned char b = (unsigned char)raw[i];
+            if (b == '\n')
+                line++;
+            else if (b >= 0x80 && !first)
+                first = line;
+            valid = io_utf8_step(&u, b);
+        }
+    }
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "%s: %s", c->path, strerror(errno));
     c->hash = ot_xxh64_digest(&h);
     if (fseek(f, 0, SEEK_SET))
         return ot_err_set(err, OT_EIO, "%s: %s", c->path, strerror(errno));
+    *utf8_line = check && valid && u.need == 0 && u.nonascii ? first : 0;
     return OT_OK;
 }
 
@@ -740,7 +886,12 @@ static void parse_file(ctx *c, FILE *f, struct csv_parser *p, char *raw, char *d
 {
     size_t carry = 0, n;
     int first = 1;
+    long long done = 0;
+    const ot_import_report *rp = c->o->report;
     while (!c->stop && (n = fread(raw + carry, 1, CHUNK, f)) > 0) {
+        done += (long long)n;
+        if (rp && rp->progress)
+            rp->progress(rp->ud, c->path, done, c->size);
         char *data = raw;
         size_t len = carry + n;
         carry = 0;
@@ -752,13 +903,13 @@ static void parse_file(ctx *c, FILE *f, struct csv_parser *p, char *raw, char *d
             feed(c, p, dec, (size_t)(out - dec));
             if (e == EILSEQ) {
                 c->rec_line = c->line;
-                bad(c, 0, "expected GBK/GB18030 text, found byte 0x%02X",
+                io_bad(c, 0, "expected GBK/GB18030 text, found byte 0x%02X",
                     (unsigned char)*in);
                 c->stop = 1;
                 return;
             }
             if (e == E2BIG || inleft > 8) { /* cannot happen: output room is 2x input */
-                fatal_code(c, OT_EIO, "iconv: conversion buffer too small");
+                io_fatal_code(c, OT_EIO, "iconv: conversion buffer too small");
                 return;
             }
             /* EINVAL: a character cut by the chunk end, kept for the next */
@@ -774,24 +925,35 @@ static void parse_file(ctx *c, FILE *f, struct csv_parser *p, char *raw, char *d
         feed(c, p, data, len);
     }
     if (ferror(f)) {
-        fatal_code(c, OT_EIO, strerror(errno));
+        io_fatal_code(c, OT_EIO, strerror(errno));
         return;
     }
     if (c->stop)
         return;
     if (carry) {
         c->rec_line = c->line;
-        bad(c, 0, "expected GBK/GB18030 text, found a character cut short at the end of the file");
+        io_bad(c, 0, "expected GBK/GB18030 text, found a character cut short at the end of the file");
         return;
     }
     if (csv_fini(p, on_field, on_record, c) != 0 && !c->stop) {
         c->rec_line = c->next_line;
-        bad(c, 0, "expected a closing quote, found the end of the file");
+        io_bad(c, 0, "expected a closing quote, found the end of the file");
     }
     if (!c->header_done && !c->stop) {
         c->rec_line = 1;
-        bad(c, 0, "expected a header row, found an empty file");
+        io_bad(c, 0, "expected a header row, found an empty file");
     }
+}
+
+/* 1 for an .xlsx workbook, 2 for an .xls one, 0 for CSV (by the name). */
+static int workbook(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 5 && strcasecmp(path + n - 5, ".xlsx") == 0)
+        return 1;
+    if (n >= 4 && strcasecmp(path + n - 4, ".xls") == 0)
+        return 2;
+    return 0;
 }
 
 /* Imports one file inside the caller's transaction.  Data problems go to
@@ -818,21 +980,45 @@ static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
     if (!f)
         return ot_err_set(err, errno == ENOENT ? OT_ENOTFOUND : OT_EIO, "cannot open %s: %s",
                           path, strerror(errno));
-    if ((rc = hash_file(&c, f, raw, err)))
+    long utf8_line = 0;
+    if ((rc = hash_file(&c, f, raw, &utf8_line, err)))
         goto done;
+    if (utf8_line) {
+        stats->files++;
+        c.rec_line = utf8_line;
+        io_bad(&c, 0, "expected GBK/GB18030 text, found a file that is valid UTF-8 (import it "
+                   "without --encoding gbk)");
+        goto done;
+    }
     if (o->encoding == OT_ENCODING_GBK && (cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1) {
         rc = ot_err_set(err, OT_EIO, "%s: iconv cannot convert GB18030: %s", path,
                         strerror(errno));
         goto done;
     }
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
-        rc = ot_err_set(err, OT_ENOMEM, "out of memory");
-        goto done;
-    }
-    parser = 1;
-    csv_set_blk_size(&p, CHUNK);
     stats->files++;
-    parse_file(&c, f, &p, raw, dec, cd);
+    int book = workbook(path);
+    if (book) {
+        c.line = c.next_line = 0;
+        rc = book == 1 ? io_xlsx_read(&c, err) : io_xls_read(&c, err);
+        if (rc)
+            goto done;
+        if (!c.header_done && !c.stop && !c.fatal) {
+            c.rec_line = 1;
+            io_bad(&c, 0, "expected a header row, found an empty sheet");
+        }
+    } else {
+        if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+            rc = ot_err_set(err, OT_ENOMEM, "out of memory");
+            goto done;
+        }
+        parser = 1;
+        csv_set_blk_size(&p, CHUNK);
+        parse_file(&c, f, &p, raw, dec, cd);
+    }
+    if (c.t && !c.fatal)
+        io_table_end(&c);
+    if (c.fmt == OT_FORMAT_LONG && !c.fatal && !c.stop)
+        io_long_shape_end(&c);
     if (c.fatal) {
         rc = c.fatal;
         goto done;
@@ -845,9 +1031,12 @@ done:
     if (cd != (iconv_t)-1)
         iconv_close(cd);
     fclose(f);
+    io_table_free(c.t);
+    io_names_free(c.names);
     free(c.unit_key);
-    free(c.keys);
-    free(c.koff);
+    free(c.freq_key);
+    free(c.shape_key);
+    free(c.sheet_owned);
     free(c.off);
     free(c.buf);
     return rc;
@@ -895,7 +1084,10 @@ int ot_import_files(ot_store *st, const char *const *paths, size_t n, const ot_i
         rc = OT_EDATA;
         goto done;
     }
-    rc = ot_store_commit(st, err);
+    if (o->dry_run)
+        ot_store_rollback(st); /* everything checked, nothing kept */
+    else
+        rc = ot_store_commit(st, err);
 done:
     if (!rc && st_out)
         *st_out = stats;

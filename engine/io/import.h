@@ -20,7 +20,7 @@
 typedef enum ot_import_format {
     OT_FORMAT_AUTO = 0, /* from the header row */
     OT_FORMAT_LONG,
-    OT_FORMAT_WIDE,
+    OT_FORMAT_WIDE,     /* `period,KEY,...`, or a statistics bureau's table */
     OT_FORMAT_TARGETS,
     OT_FORMAT_SERIES
 } ot_import_format;
@@ -35,6 +35,43 @@ const char *ot_import_format_name(ot_import_format f);
 int ot_import_format_parse(const char *s);
 /* "utf-8"/"utf8" and "gbk"/"gb18030"/"gb2312" (any case); -1 when unknown. */
 int ot_encoding_parse(const char *s);
+/* The spreadsheet letters of a 1-based column (1 = A, 27 = AA) into buf (cap >= 8). */
+const char *ot_import_col_letters(long col, char *buf);
+
+/* One column of a table as the import mapped it (for --dry-run and the
+ * report); in the indicator-per-row layout, one row.  Strings are valid
+ * during the callback only. */
+typedef struct ot_import_column {
+    const char *file;     /* as given (with ":sheet" for a workbook) */
+    long line, col;       /* where its heading is (col 0 for a row label) */
+    const char *heading;  /* the heading as printed: "社会消费品零售总额 / 累计增长(%)" */
+    const char *key;      /* the series */
+    ot_measure measure;
+    const char *unit;     /* the heading's unit, or the series' unit; may be NULL */
+    ot_period first, last; /* periods given a value (meaningless when rows == 0) */
+    long long rows;       /* values read */
+    long long inserted;   /* new observations or new vintages */
+    long long unchanged;  /* same as stored */
+    long long missing;    /* missing markers */
+} ot_import_column;
+
+/* A row skipped: empty, a note (注：…, 数据来源…) or a title above the
+ * header.  text is the first non-empty cell (valid during the callback). */
+typedef struct ot_import_skip {
+    const char *file;
+    long line;
+    const char *why;      /* "empty", "note" or "title" */
+    const char *text;
+} ot_import_skip;
+
+/* What an import tells as it goes; every member may be NULL. */
+typedef struct ot_import_report {
+    void (*column)(void *ud, const ot_import_column *col);
+    void (*skipped)(void *ud, const ot_import_skip *row);
+    /* bytes of the current file read so far, of total (0 when unknown) */
+    void (*progress)(void *ud, const char *file, long long done, long long total);
+    void *ud;
+} ot_import_report;
 
 typedef struct ot_import_opts {
     ot_import_format format; /* OT_FORMAT_AUTO */
@@ -43,10 +80,15 @@ typedef struct ot_import_opts {
     int32_t as_of;           /* vintage of rows without one; OT_VINTAGE_NONE */
     ot_encoding encoding;
     const char *source;      /* source of rows without one; may be NULL */
+    const char *map;         /* --map FILE: headings to series; may be NULL */
+    const char *sheet;       /* workbooks: the sheet to read (NULL = the first) */
+    int dry_run;             /* check and report everything, then roll back */
+    int force_measure;       /* keep value columns that look year-to-date */
+    const ot_import_report *report; /* may be NULL */
 } ot_import_opts;
 
 #define OT_IMPORT_OPTS_INIT \
-    {OT_FORMAT_AUTO, OT_MEASURE_ANY, OT_VINTAGE_NONE, OT_ENCODING_UTF8, NULL}
+    {OT_FORMAT_AUTO, OT_MEASURE_ANY, OT_VINTAGE_NONE, OT_ENCODING_UTF8, NULL, NULL, NULL, 0, 0, NULL}
 
 typedef struct ot_import_stats {
     int files;           /* files read */
@@ -55,9 +97,12 @@ typedef struct ot_import_stats {
     long long inserted;  /* observations, targets or series written */
     long long unchanged; /* identical to what was stored: nothing written */
     long long missing;   /* values given as a missing marker: not stored */
+    long long skipped;   /* table rows skipped: empty, notes, titles */
 } ot_import_stats;
 
 #define OT_IMPORT_MAX_ERRORS 20
+/* The most columns a wide table may have (Excel's own limit). */
+#define OT_IMPORT_MAX_COLUMNS 16384
 
 /* Every problem found in one call, each with file, line and column. */
 typedef struct ot_import_errors {
@@ -72,7 +117,9 @@ void ot_import_errors_print(const ot_import_errors *errs, FILE *f);
 
 /* Imports paths[0..n) in one transaction.  o may be NULL (defaults); st_out
  * (may be NULL) receives the totals on success; errs (may be NULL) every
- * problem.  Fails with OT_EINVAL when a transaction is already open.  On
+ * problem.  With o->dry_run everything is checked and reported, then rolled
+ * back (st_out says what would have been written).  Fails with OT_EINVAL
+ * when a transaction is already open.  On
  * OT_EDATA nothing is written and err holds the first problem (with location)
  * and its message says how many there were.  Other codes: OT_ENOTFOUND (a
  * file cannot be opened), OT_EIO, OT_ELOCKED, OT_ENOMEM. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #ifdef OT_IO_PRESENT
 #include "core/ops.h"
 #include "io/import.h"
@@ -270,18 +271,12 @@ static int keybuf_gc(lua_State *L)
     return 0;
 }
 
-/* ot_key_fn: appends ki->key unless it repeats the previous one (a key
- * listed once per frequency); stops on out of memory.  No Lua call here. */
-static int collect_key(void *ud, const ot_key_info *ki)
+/* Appends n bytes to kb; 0, or 1 (kb->oom set) when out of memory.  No Lua call. */
+static int kb_append(keybuf *kb, const void *data, size_t n)
 {
-    keybuf *kb = ud;
-    size_t k = strlen(ki->key) + 1;
-    if (kb->len >= k && kb->n && strcmp(kb->p + kb->len - k, ki->key) == 0 &&
-        (kb->len == k || kb->p[kb->len - k - 1] == '\0'))
-        return 0; /* the same key at another frequency */
-    if (kb->len + k > kb->cap) {
+    if (kb->len + n > kb->cap) {
         size_t cap = kb->cap ? kb->cap * 2 : 1024;
-        while (cap < kb->len + k)
+        while (cap < kb->len + n)
             cap *= 2;
         char *p = ot_realloc(&kb->a, kb->p, kb->cap, cap);
         if (!p) {
@@ -291,8 +286,22 @@ static int collect_key(void *ud, const ot_key_info *ki)
         kb->p = p;
         kb->cap = cap;
     }
-    memcpy(kb->p + kb->len, ki->key, k);
-    kb->len += k;
+    memcpy(kb->p + kb->len, data, n);
+    kb->len += n;
+    return 0;
+}
+
+/* ot_key_fn: appends ki->key unless it repeats the previous one (a key
+ * listed once per frequency); stops on out of memory.  No Lua call here. */
+static int collect_key(void *ud, const ot_key_info *ki)
+{
+    keybuf *kb = ud;
+    size_t k = strlen(ki->key) + 1;
+    if (kb->len >= k && kb->n && strcmp(kb->p + kb->len - k, ki->key) == 0 &&
+        (kb->len == k || kb->p[kb->len - k - 1] == '\0'))
+        return 0; /* the same key at another frequency */
+    if (kb_append(kb, ki->key, k))
+        return 1;
     kb->n++;
     return 0;
 }
@@ -367,10 +376,35 @@ static int l_put(lua_State *L)
         luaL_argerror(L, 2, "the series has no key (give one: s:with{key = ...} or {key = ...})");
     ot_err e;
     ot_err_clear(&e);
+    size_t klen = strlen(key); /* the rule of CSV import (core/text.h), NULs included */
+    if (key != s->key) {
+        lua_getfield(L, 3, "key");
+        lua_tolstring(L, -1, &klen);
+        lua_pop(L, 1);
+    }
+    if (ot_key_check(key, klen, &e) != OT_OK)
+        luaL_argerror(L, key != s->key ? 3 : 2, e.msg);
     if (vs && ot_date_parse(vs, &vintage, &e) != OT_OK)
         luaL_argerror(L, 3, lua_pushfstring(L, "vintage: %s", e.msg));
 
     long long inserted = 0, unchanged = 0;
+    /* periods outside the years 1..9999 are refused, as import refuses
+     * them (ot_period_check): the first and last present values bound the rest */
+    size_t lo = 0, hi = s->n;
+    while (lo < hi && s->v[lo] != s->v[lo])
+        lo++;
+    while (hi > lo && s->v[hi - 1] != s->v[hi - 1])
+        hi--;
+    for (size_t k = 0; lo < hi && k < 2; k++) {
+        ot_period p = {s->freq, s->start + (ot_ord)(k ? hi - 1 : lo), 1};
+        if (ot_period_check(p, &e) != OT_OK) {
+            char per[OT_PERIOD_STRMAX], msg[OT_ERR_MSG_MAX];
+            ot_period_format(p, per, sizeof per);
+            snprintf(msg, sizeof msg, "%s", e.msg);
+            ot_err_set(&e, OT_EDATA, "%s %s: %s", key, per, msg);
+            return ot_l_error(L, &e);
+        }
+    }
     if (ot_store_put_series(st, key, m, s, vintage, source, &inserted, &unchanged, &e) != OT_OK)
         return ot_l_error(L, &e);
     lua_pushinteger(L, inserted);
@@ -453,7 +487,7 @@ static int l_import(lua_State *L)
     ot_import_opts o = OT_IMPORT_OPTS_INIT;
     if (!lua_isnoneornil(L, 3)) {
         static const char *const keys[] = {"format", "measure", "encoding", "source", "as_of",
-                                           NULL};
+                                           "map", "sheet", "force_measure", "dry_run", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
         ot_l_checkkeys(L, 3, 3, keys);
         int fi = ot_l_optfield_option(L, 3, 3, "format", format_names);
@@ -474,6 +508,14 @@ static int l_import(lua_State *L)
         ot_err e;
         if (as_of && ot_date_parse(as_of, &o.as_of, &e) != OT_OK)
             luaL_argerror(L, 3, lua_pushfstring(L, "as_of: %s", e.msg));
+        o.sheet = ot_l_optfield_str(L, 3, 3, "sheet");
+        if ((o.map = ot_l_optfield_str(L, 3, 3, "map")))
+            ot_l_checkpath(L, 3, o.map);
+        lua_getfield(L, 3, "force_measure");
+        o.force_measure = lua_toboolean(L, -1);
+        lua_getfield(L, 3, "dry_run");
+        o.dry_run = lua_toboolean(L, -1);
+        lua_pop(L, 2);
     }
     /* the file names, in a GC-owned array of pointers into Lua strings */
     const char **paths = lua_newuserdatauv(L, n * sizeof *paths, 0);
@@ -509,6 +551,8 @@ static int l_import(lua_State *L)
     lua_setfield(L, -2, "unchanged");
     lua_pushinteger(L, stats.missing);
     lua_setfield(L, -2, "missing");
+    lua_pushinteger(L, stats.skipped);
+    lua_setfield(L, -2, "skipped");
     return 1;
 }
 
@@ -552,12 +596,116 @@ static int l_meta(lua_State *L)
     setstr(L, "unit", m->unit);
     setstr(L, "shape", m->shape);
     setstr(L, "source", m->source);
+    setstr(L, "aliases", m->aliases);
     if (m->freq != OT_FREQ_NONE)
         setstr(L, "freq", ot_freq_name(m->freq));
     if (m->kind >= 0)
         setstr(L, "kind", ot_kind_name((ot_kind)m->kind));
     if (m->agg != OT_AGG_NONE)
         setstr(L, "agg", ot_agg_name(m->agg));
+    return 1;
+}
+
+/* ---- revisions ------------------------------------------------------------------------ */
+
+/* One revision as collected in a keybuf: the fixed part, then source, file
+ * and time as NUL-terminated strings ("" for none). */
+typedef struct revrec {
+    int measure, has_source, has_file, has_time, undated;
+    ot_period period;
+    int32_t vintage;
+    double value;
+    int64_t import_id;
+} revrec;
+
+
+/* ot_revision_fn: copies r into the buffer.  No Lua call here. */
+static int collect_rev(void *ud, const ot_revision *r)
+{
+    keybuf *kb = ud;
+    revrec x;
+    memset(&x, 0, sizeof x);
+    x.measure = (int)r->measure;
+    x.period = r->period;
+    x.vintage = r->vintage;
+    x.value = r->value;
+    x.import_id = r->import_id;
+    x.undated = r->undated;
+    x.has_source = r->source != NULL;
+    x.has_file = r->file != NULL;
+    x.has_time = r->time != NULL;
+    const char *s[3] = {r->source ? r->source : "", r->file ? r->file : "",
+                        r->time ? r->time : ""};
+    if (kb_append(kb, &x, sizeof x))
+        return 1;
+    for (int i = 0; i < 3; i++)
+        if (kb_append(kb, s[i], strlen(s[i]) + 1))
+            return 1;
+    kb->n++;
+    return 0;
+}
+
+/* db:revisions(key [, period]) -> {{period =, measure =, value =, vintage =,
+ * undated =, source =, import =, file =, time =}, ...}: every stored vintage
+ * of every period (of `period` only), by measure, period and vintage; vintage
+ * is the date it is known from (for an undated row, the period's end plus
+ * the release lag); import, file and time are nil for values a script put.
+ * Raises for an unknown key. */
+static int l_revisions(lua_State *L)
+{
+    ot_store *st = ot_l_checkdb(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    const char *ps = luaL_optstring(L, 3, NULL);
+    ot_period p;
+    if (ps && ot_period_parse(ps, (size_t)-1, &p, NULL) != OT_OK &&
+        ot_period_parse_ytd(ps, (size_t)-1, &p, NULL) != OT_OK)
+        luaL_argerror(L, 3, lua_pushfstring(L, "'%s' is not a period", ps));
+    keybuf *kb = lua_newuserdatauv(L, sizeof *kb, 0);   /* [kb] */
+    memset(kb, 0, sizeof *kb);
+    kb->a = ot_l_alloc(L);
+    luaL_setmetatable(L, OT_L_KEYBUF);
+    ot_err e;
+    ot_err_clear(&e);
+    if (ot_store_revisions(st, key, ps ? &p : NULL, collect_rev, kb, &e) != OT_OK)
+        return ot_l_error(L, &e);
+    if (kb->oom) {
+        ot_err_set(&e, OT_ENOMEM, "out of memory reading revisions");
+        return ot_l_error(L, &e);
+    }
+    lua_createtable(L, (int)kb->n, 0);                    /* [kb, list] */
+    const char *q = kb->p;
+    for (size_t i = 0; i < kb->n; i++) {
+        revrec x;
+        memcpy(&x, q, sizeof x);
+        q += sizeof x;
+        const char *str[3];
+        for (int k = 0; k < 3; k++) {
+            str[k] = q;
+            q += strlen(q) + 1;
+        }
+        char per[OT_PERIOD_STRMAX], day[16];
+        ot_period_format(x.period, per, sizeof per);
+        ot_date_format(x.vintage, day, sizeof day);
+        lua_createtable(L, 0, 8);                         /* [kb, list, rev] */
+        setstr(L, "period", per);
+        setstr(L, "measure", ot_measure_name((ot_measure)x.measure));
+        lua_pushnumber(L, x.value);
+        lua_setfield(L, -2, "value");
+        setstr(L, "vintage", day);
+        lua_pushboolean(L, x.undated);
+        lua_setfield(L, -2, "undated");
+        if (x.has_source)
+            setstr(L, "source", str[0]);
+        if (x.import_id) {
+            lua_pushinteger(L, (lua_Integer)x.import_id);
+            lua_setfield(L, -2, "import");
+        }
+        if (x.has_file)
+            setstr(L, "file", str[1]);
+        if (x.has_time)
+            setstr(L, "time", str[2]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);           /* [kb, list] */
+    }
     return 1;
 }
 
@@ -570,6 +718,7 @@ static const luaL_Reg db_methods[] = {
     {"import", l_import},
 #endif
     {"meta", l_meta},
+    {"revisions", l_revisions},
     {"close", m_close},
     {NULL, NULL}};
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/period.h"
+#include "core/text.h"
 
 /* docs/lua-api.md, compiled in (lua_api_doc.c, made by embed.cmake). */
 extern const unsigned char ot_l_lua_api_doc[];
@@ -227,9 +228,17 @@ const char *ot_l_optfield_str(lua_State *L, int arg, int idx, const char *k)
     idx = lua_absindex(L, idx);
     int t = rawfield(L, idx, k);
     const char *s = NULL;
-    if (t == LUA_TSTRING)
-        s = lua_tostring(L, -1); /* kept alive by the table */
-    else if (t != LUA_TNIL)
+    size_t len;
+    if (t == LUA_TSTRING) {
+        s = lua_tolstring(L, -1, &len); /* kept alive by the table */
+        /* every string option goes on as a C string: one with a NUL inside
+         * would be cut short silently, so it is refused */
+        if (strlen(s) != len) {
+            char shown[80];
+            luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' holds a NUL character: '%s'", k,
+                                                  ot_fmt_shown(s, len, shown, sizeof shown)));
+        }
+    } else if (t != LUA_TNIL)
         luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' must be a string, got %s", k,
                                               luaL_typename(L, -1)));
     lua_pop(L, 1);

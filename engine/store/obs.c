@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "store/store_int.h"
 
 static const char SQL_LATEST[] =
@@ -367,13 +368,14 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
         return OT_OK;
     }
     if (have && old_v == v) {
-        char ps[OT_PERIOD_STRMAX], d[16];
+        char ps[OT_PERIOD_STRMAX], d[16], so[OT_FMT_DOUBLE_MAX], sv[OT_FMT_DOUBLE_MAX];
         ot_period_format(p, ps, sizeof ps);
         ot_date_format(v, d, sizeof d);
         return ot_err_set(err, OT_EDATA,
-                          "%s %s %s is stored as %.17g for vintage %s; a revised figure "
-                          "needs a later vintage (a vintage column or --as-of), found %.17g",
-                          key, ot_measure_name(m), ps, old, d, value);
+                          "%s %s %s is stored as %s for vintage %s; a revised figure "
+                          "needs a later vintage (a vintage column or --as-of), found %s",
+                          key, ot_measure_name(m), ps, ot_fmt_double(old, so, sizeof so), d,
+                          ot_fmt_double(value, sv, sizeof sv));
     }
 
     /* The period is new to the series unless this measure has it at an

@@ -115,6 +115,9 @@ static const char *const migrations[] = {
     "  seq    INTEGER NOT NULL,\n"
     "  data   TEXT NOT NULL,\n"
     "  PRIMARY KEY (run_id, seq));\n",
+    /* 5: other names a statistics table may give a series ('|'-separated),
+     * matched with name and name_en when a table's header is read */
+    "ALTER TABLE series ADD COLUMN aliases TEXT;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
@@ -704,16 +707,17 @@ void ot_series_meta_clear(ot_series_meta *m)
     free(m->unit);
     free(m->shape);
     free(m->source);
+    free(m->aliases);
     ot_series_meta_init(m);
 }
 
-/* ?2..?7 are the strings (NULL keeps, '' clears), ?8..?10 the enums and ?11
- * the release lag (NULL keeps). */
+/* ?2..?7 and ?12 are the strings (NULL keeps, '' clears), ?8..?10 the enums
+ * and ?11 the release lag (NULL keeps). */
 static const char SQL_META_PUT[] =
     "INSERT INTO series(key, name, name_en, region, unit, shape, source, freq, kind, agg,\n"
-    "                   release_lag)\n"
+    "                   release_lag, aliases)\n"
     "VALUES (?1, nullif(?2,''), nullif(?3,''), nullif(?4,''), nullif(?5,''), nullif(?6,''),\n"
-    "        nullif(?7,''), ?8, ?9, ?10, ?11)\n"
+    "        nullif(?7,''), ?8, ?9, ?10, ?11, nullif(?12,''))\n"
     "ON CONFLICT(key) DO UPDATE SET\n"
     "  name    = iif(?2 IS NULL, name,    nullif(?2,'')),\n"
     "  name_en = iif(?3 IS NULL, name_en, nullif(?3,'')),\n"
@@ -724,7 +728,8 @@ static const char SQL_META_PUT[] =
     "  freq    = coalesce(?8, freq),\n"
     "  kind    = coalesce(?9, kind),\n"
     "  agg     = coalesce(?10, agg),\n"
-    "  release_lag = coalesce(?11, release_lag)";
+    "  release_lag = coalesce(?11, release_lag),\n"
+    "  aliases = iif(?12 IS NULL, aliases, nullif(?12,''))";
 
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
 {
@@ -754,6 +759,7 @@ int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
         sqlite3_bind_int(q, 11, m->release_lag);
     else
         sqlite3_bind_null(q, 11);
+    store_bind_text(q, 12, m->aliases);
     int s = sqlite3_step(q);
     sqlite3_reset(q);
     if (s != SQLITE_DONE)
@@ -763,7 +769,8 @@ done:
 }
 
 static const char SQL_META_GET[] =
-    "SELECT key, name, name_en, region, unit, shape, source, freq, kind, agg, release_lag\n"
+    "SELECT key, name, name_en, region, unit, shape, source, freq, kind, agg, release_lag,\n"
+    "       aliases\n"
     "FROM series WHERE key = ?1";
 
 int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err *err)
@@ -788,6 +795,7 @@ int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err
     m.unit = store_col_strdup(q, 4, &oom);
     m.shape = store_col_strdup(q, 5, &oom);
     m.source = store_col_strdup(q, 6, &oom);
+    m.aliases = store_col_strdup(q, 11, &oom);
     const char *t;
     if ((t = (const char *)sqlite3_column_text(q, 7)))
         m.freq = ot_freq_parse(t);

@@ -50,7 +50,7 @@ const char *ot_measure_name(ot_measure m);
 int ot_measure_parse(const char *s, size_t len, ot_measure *out);
 
 /* The current schema version (PRAGMA user_version after migration). */
-#define OT_STORE_SCHEMA_VERSION 4
+#define OT_STORE_SCHEMA_VERSION 5
 
 /* ---- opening ----------------------------------------------------------- */
 
@@ -120,6 +120,7 @@ typedef struct ot_series_meta {
     int release_lag; /* days after a period's end before a value without a vintage
                         counts as known; -1 = the frequency's default
                         (ot_store_release_lag) */
+    char *aliases; /* other names in published tables, '|'-separated: 社零额|社会消费品零售总额 */
 } ot_series_meta;
 
 /* Empty metadata (NULL strings, unknown enums). */
@@ -248,6 +249,42 @@ int ot_store_release_lag(ot_freq freq, int lag);
  * lists those stored). */
 int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot_alloc *a,
                   ot_series **out, ot_err *err);
+
+/* ---- revisions and names (revisions.c) --------------------------------- */
+
+/* One stored vintage of one period, for ot_store_revisions. */
+typedef struct ot_revision {
+    ot_measure measure;
+    ot_period period;
+    int32_t vintage;     /* days: known from; for a row stored without a release date,
+                            its period's last day plus the series' release lag */
+    int undated;         /* the row was stored without a release date */
+    double value;
+    const char *source;  /* may be NULL; valid during the callback only */
+    int64_t import_id;   /* 0 when written by a script (db:put) */
+    const char *file;    /* the import's file, NULL when none */
+    const char *time;    /* when the import ran (UTC text), NULL when none */
+} ot_revision;
+
+/* Returns non-zero to stop. */
+typedef int (*ot_revision_fn)(void *ud, const ot_revision *r);
+
+/* Calls fn for every stored row of key (of period only, when not NULL), by
+ * frequency, measure, period and vintage.  OT_ENOTFOUND for an unknown key
+ * (suggests near keys), OT_EIO.  A non-zero return of fn stops it (OT_OK). */
+int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, ot_revision_fn fn,
+                       void *ud, ot_err *err);
+
+/* The stored frequency of key in *freq (OT_FREQ_NONE when unset) and
+ * whether the key exists in *found; one indexed lookup, without the near-key
+ * suggestions of ot_store_get_meta.  OT_EIO. */
+int ot_store_series_freq(ot_store *st, const char *key, ot_freq *freq, int *found, ot_err *err);
+
+/* Called with borrowed metadata (key, name, name_en, aliases, unit, freq
+ * set; valid during the call); a non-zero return stops and is returned. */
+typedef int (*ot_names_fn)(void *ud, const ot_series_meta *m);
+/* Calls fn for every stored series, in key order.  OT_EIO. */
+int ot_store_names(ot_store *st, ot_names_fn fn, void *ud, ot_err *err);
 
 /* ---- targets ----------------------------------------------------------- */
 

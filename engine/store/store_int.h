@@ -49,6 +49,7 @@ enum stmt_id {
     S_STATS_GET,
     S_STATS_PUT,
     S_ORD_EXISTS,
+    S_SERIES_FREQ,
     S_COUNT
 };
 

@@ -90,6 +90,59 @@ has_err "--encoding gbk"
 run 0 import --encoding gbk gbk.csv
 eq "$(sql "SELECT unit FROM series WHERE key = 'g.x'")" "亿元" "unit read from GBK"
 
+# --- limits and hostile text (reliability round 2) ---
+
+# the 1 MiB field limit holds to the byte: 1,048,576 accepted, 1,048,577 refused
+{ printf 'series,period,value,source\nf.x,2023-01,1,'; head -c 1048576 /dev/zero | tr '\0' s; printf '\n'; } > f1m.csv
+run 0 import f1m.csv
+{ printf 'series,period,value,source\nf.y,2023-01,1,'; head -c 1048577 /dev/zero | tr '\0' s; printf '\n'; } > f1m1.csv
+run 65 import f1m1.csv
+has_err "f1m1.csv:2:4: expected a field of at most 1048576 bytes, found one of 1048577 bytes"
+{ printf 'series,period,value,source\nf.z,2023-01,1,'; head -c 1048676 /dev/zero | tr '\0' s; printf '\n'; } > f1m100.csv
+run 65 import f1m100.csv
+has_err "f1m100.csv:2:4: expected a field of at most 1048576 bytes"
+
+# CR-only line endings (old Mac files): errors at their own line
+printf 'series,period,value\rcr.x,2023-01,1\rcr.x,2023-02,abc\rcr.x,2023-13,3\r' > cr.csv
+run 65 import cr.csv
+has_err "cr.csv:3:3: expected a number"
+has_err "cr.csv:4:2: expected a period"
+# CR LF, and CR LF inside a quoted field, count once
+printf 'series,period,value,source\r\ncr.y,2023-01,1,"a\r\nb"\r\ncr.y,2023-02,x,s\r\n' > crlf.csv
+run 65 import crlf.csv
+has_err "crlf.csv:4:3: expected a number"
+
+# a UTF-8 file given --encoding gbk is refused, not stored as mojibake
+printf 'series,period,value,unit\nu8.x,2023-01,5,亿元\n' > utf8.csv
+run 65 import --encoding gbk utf8.csv
+has_err "utf8.csv:2: expected GBK/GB18030 text, found a file that is valid UTF-8 (import it without --encoding gbk)"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'u8.x'")" 0 "series of a refused UTF-8-as-GBK file"
+# plain ASCII is both: accepted with --encoding gbk
+printf 'series,period,value\nasc.x,2023-01,5\n' > ascii.csv
+run 0 import --encoding gbk ascii.csv
+
+# control characters are shown escaped in messages, never raw
+printf 'series,period,value\nesc.x,2023-01,\033[31mRED\n' > escv.csv
+run 65 import escv.csv
+has_err "escv.csv:2:3: expected a number such as 1234.5, 1,234.5 or 12.3%, found '\x1b[31mRED'"
+[ "$(printf '%s' "$ERR" | tr -d '\n' | tr -d '[:print:]' | wc -c)" -le 0 ] || fail "raw control bytes in stderr"
+printf 'series,period,value\n"k\033[2Jx",2023-01,1\n' > esck.csv
+run 65 import esck.csv
+has_err "esck.csv:2:1: expected a series key, found control character 0x1B in 'k\x1b[2Jx'"
+
+# a wide header: the 16,384-column cap (there was none: 80,000 columns took 12.7 s with the
+# pairwise duplicate check), and repeated keys found in one pass through a hash table
+python3 -c "print('period,' + ','.join('k%d' % i for i in range(16384)) + ',k7')" > dupw.csv
+run 65 import dupw.csv
+has_err "expected at most 16384 columns, found 16386"
+python3 -c "print('period,' + ','.join('k%d' % i for i in range(16000)) + ',k7,k9')" > dupw2.csv
+start=$(date +%s%N)
+run 65 import dupw2.csv
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+has_err "dupw2.csv:1:16002: duplicate column 'k7'"
+has_err "dupw2.csv:1:16003: duplicate column 'k9'"
+[ "$ms" -lt 5000 ] || fail "16,000-column header took $ms ms"
+
 # the bundled datasets import in one call
 cd "$SRC/datasets"
 run 0 import --db "$T/bundled.db" series.csv china/china_monthly_nbs.csv zhejiang/zhejiang.csv yiwu/yiwu.csv yiwu/targets_2023.csv

@@ -2,7 +2,7 @@
 # run.sh — builds the libFuzzer harnesses with clang (ASan+UBSan, the engine
 # instrumented too) in build-fuzz/ and fuzzes each for a bounded time.
 #
-#   tests/fuzz/run.sh [SECONDS [HARNESS...]]     default: 60 s each, all five
+#   tests/fuzz/run.sh [SECONDS [HARNESS...]]     default: 60 s each, all seven
 #
 # Each harness starts from the committed corpus (tests/fuzz/corpus/<name>,
 # read only) and keeps what it finds in build-fuzz/corpus/<name>.  A crash,
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 SECS=${1:-60}
 shift || true
 HARNESSES=("$@")
-[ ${#HARNESSES[@]} -gt 0 ] || HARNESSES=(import period lua job put)
+[ ${#HARNESSES[@]} -gt 0 ] || HARNESSES=(import period lua job put xlsx header)
 B=${ONTRACK_FUZZ_BUILD:-build-fuzz}
 
 CC=clang cmake -S . -B "$B" -DONTRACK_FUZZ=ON -DONTRACK_SANITIZE=ON \

@@ -288,7 +288,8 @@ static void test_store_stats_migration_from_v1(void **state)
     assert_int_equal(sqlite3_exec(db,
                                   "DROP TABLE series_stats; ALTER TABLE series DROP COLUMN "
                                   "release_lag; ALTER TABLE runs DROP COLUMN through; ALTER TABLE projections "
-                                  "DROP COLUMN data; DROP TABLE compares; PRAGMA user_version = 1",
+                                  "DROP COLUMN data; DROP TABLE compares; ALTER TABLE series DROP COLUMN "
+                                  "aliases; PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# ontrack import of a statistics bureau's tables as published: Chinese
+# headings mapped through the series' names and aliases, measure words, units,
+# two-row headers, periods across, notes and titles skipped, --map, --dry-run,
+# and the measure and frequency mistakes refused.
+. "$SRC/tests/cli/lib.sh"
+B="$SRC/tests/data/import/bureau"
+cp "$B"/*.csv .
+
+run 0 import series.csv
+eq "$(sql "SELECT aliases FROM series WHERE key = 'xq.retail'")" "社零总额|社零额" "aliases stored"
+
+# --dry-run: the column map and what would change; nothing written
+run 0 import --dry-run 主要经济指标_两行表头.csv
+out_line 1 "主要经济指标_两行表头.csv:1: skipped title row: 某县2024年1-5月主要经济指标"
+out_line 3 "主要经济指标_两行表头.csv:7: skipped empty row"
+out_line 4 "主要经济指标_两行表头.csv:10: skipped note row: 注：规上工业增加值增速按可比价格计算。"
+out_words 6 "col heading series measure unit periods values new same missing"
+out_words 8 "B 规上工业增加值 / 累计值(亿元) xq.iva ytd 亿元 2024-01/02..2024-05 4 4 0 0"
+out_words 9 "C 规上工业增加值 / 累计增长(%) xq.iva ytd_yoy % 2024-01/02..2024-05 4 4 0 0"
+out_words 10 "D 社会消费品零售总额 / 本月(亿元) xq.retail value 亿元 2024-01/02..2024-05 4 4 0 0"
+out_words 11 "E 社会消费品零售总额 / 同比增长(%) xq.retail yoy % 2024-01/02..2024-05 3 3 0 1"
+has_out "dry run: would import 1 file: 4 rows, 15 new, 0 unchanged, 1 missing values, 5 rows skipped; nothing was written"
+eq "$(sql "SELECT count(*) FROM obs")" 0 "observations after a dry run"
+eq "$(sql "SELECT count(*) FROM imports")" 1 "imports after a dry run (the series file only)"
+
+# the two-row header for real: 1-2月 on February (span 2), 本月 of a 1-3月 row is March's own
+run 0 import 主要经济指标_两行表头.csv
+has_out "imported 1 file: 4 rows, 15 new, 0 unchanged, 1 missing values, 5 rows skipped"
+eq "$(sql "SELECT group_concat(measure || ':' || ord || '/' || span || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'xq.retail' ORDER BY measure, ord)")" \
+   "value:24289/2=80.1 value:24290/1=41.2 value:24291/1=40.7 value:24292/1=42.15 yoy:24289/2=5.1 yoy:24290/1=4.8 yoy:24292/1=5.3" "retail from the two-row table"
+eq "$(sql "SELECT value FROM observations WHERE key = 'xq.iva' AND measure = 'ytd' AND ord = 24291")" 255.96 "iva ytd April"
+
+# one header row, measure words glued to the name, in GBK and in UTF-8: the same data
+run 0 import --encoding gbk 主要经济指标_单行表头_gbk.csv
+has_out "imported 1 file: 3 rows, 6 new, 6 unchanged, 0 missing values, 1 rows skipped"
+run 0 import 主要经济指标_单行表头.csv
+has_out "0 new, 12 unchanged"
+
+# an indicator over 绝对值 / 增长 (a year-to-date table: --measure ytd): ytd and ytd_yoy
+cat > abs.csv <<'CSV'
+指标,固定资产投资(亿元),
+,绝对值,增长(%)
+2024年1-5月,88.5,3.9
+2024年1-6月,106.25,4.1
+CSV
+run 0 import --measure ytd abs.csv
+eq "$(sql "SELECT group_concat(measure || '@' || ord || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'xq.fai' ORDER BY measure, ord)")" \
+   "ytd@24292=88.5 ytd@24293=106.25 ytd_yoy@24292=3.9 ytd_yoy@24293=4.1" "绝对值/增长 under --measure ytd"
+
+# rows without their year (1-2月, 3月): the year of the title above the header
+cat > noyear.csv <<'CSV'
+某县2023年主要经济指标
+时间,出口总额累计值(亿元)
+1-2月,150.5
+1-3月,220.25
+CSV
+run 0 import noyear.csv
+eq "$(sql "SELECT group_concat(ord || '/' || span || '=' || value, ' ') FROM observations WHERE key = 'xq.exports' AND ord < 24288")" \
+   "24277/2=150.5 24278/1=220.25" "1-2月 and 1-3月 of the title's 2023"
+printf '指标,1-2月,3月\n出口总额本月,1,2\n' > noyear2.csv
+run 65 import noyear2.csv
+has_err "noyear2.csv:1:2: expected a period with its year such as 2024年1-2月, found '1-2月' (or a title above the header naming the year, such as 2024年主要经济指标)"
+
+# indicators down, periods across, with a unit column
+run 0 import 指标按行.csv
+eq "$(sql "SELECT group_concat(ord || '=' || value, ' ') FROM observations WHERE key = 'xq.exports' AND measure = 'ytd' AND ord > 24288")" \
+   "24289=200.1 24290=310.5 24291=420.9" "exports across"
+eq "$(sql "SELECT measure FROM observations WHERE key = 'xq.fai' AND ord = 24289")" "ytd_yoy" "fai measure from 累计增长"
+
+# an unknown heading, a unit unlike the series', a growth column in yuan: all listed, nothing written
+cat > bad.csv <<'CSV'
+时间,工业用电量累计值(亿千瓦时),规上工业增加值累计值(万元),出口总额累计增长(亿元)
+2024年1-2月,1,2,3
+CSV
+run 65 import bad.csv
+has_err "bad.csv:1:2: unknown indicator '工业用电量' (name it in the series metadata: name, name_en or aliases; or map the heading with --map)"
+has_err "bad.csv:1:3: '规上工业增加值累计值(万元)' is in 万元, but series xq.iva is in 亿元"
+has_err "bad.csv:1:4: '出口总额累计增长(亿元)' is a growth rate (ytd_yoy), in %, found the unit '亿元'"
+has_err "nothing was written"
+
+# --map: headings to series (and measures) by hand
+cat > map.csv <<'CSV'
+header,series,measure
+工业用电量,xq.power,ytd
+CSV
+cat > power.csv <<'CSV'
+时间,工业用电量累计值(亿千瓦时)
+2024年1-2月,10.5
+2024年1-3月,16.25
+CSV
+run 0 import --map map.csv power.csv
+eq "$(sql "SELECT group_concat(measure || '@' || ord || '=' || value, ' ') FROM observations WHERE key = 'xq.power'")" \
+   "ytd@24289=10.5 ytd@24290=16.25" "a mapped heading"
+printf 'header,series\n"a\033b",k\n' > badmap.csv
+run 65 import --map badmap.csv power.csv
+run 66 import --map nomap.csv power.csv
+has_err "nomap.csv"
+
+# two headings for one series and measure
+printf '时间,社零额本月,社会消费品零售总额当月\n2024年5月,1,2\n' > twice.csv
+run 65 import twice.csv
+has_err "twice.csv:1:3: '社会消费品零售总额当月' is xq.retail value again (as in column 2)"
+
+# cumulative figures given as value: refused with the hint, unless --measure ytd or --force-measure
+python3 - <<'PY'
+rows = ["period,cum.x"]
+for y in (2022, 2023):
+    total = 0
+    for m in range(1, 13):
+        total += 10 + m
+        rows.append("%d-%02d,%d" % (y, m, total))
+open("cum.csv", "w").write("\n".join(rows) + "\n")
+PY
+run 65 import cum.csv
+has_err "cum.csv:1:2: cum.x: the values rise through each year and fall back in January, as year-to-date (累计) figures do; import with --measure ytd (or --force-measure to keep them as value)"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'cum.x'")" 0 "series of the refused file"
+run 0 import --measure ytd cum.csv
+eq "$(sql "SELECT DISTINCT measure FROM observations WHERE key = 'cum.x'")" ytd "stored as ytd"
+run 0 import --force-measure --db forced.db cum.csv
+# the same in a long file: the run of rows of one key, at its first line and the value column
+awk -F, 'NR == 1 { print "series,period,value"; next } { print "cum.l," $1 "," $2 }' cum.csv > cuml.csv
+run 65 import cuml.csv
+has_err "cuml.csv:2:3: cum.l: the values from here rise through each year and fall back in January, as year-to-date (累计) figures do; give them the measure ytd (or import with --force-measure to keep them as value)"
+run 0 import --force-measure cuml.csv
+# monthly values that merely rise and fall are not refused
+printf 'period,flat.x\n2022-11,5\n2022-12,6\n2023-01,5.5\n2023-02,6.5\n' > flat.csv
+run 0 import flat.csv
+
+# dates as spreadsheets write them, in a monthly series: that month; another frequency: an error
+printf 'series,period,value\nd.m,2024-07,1\nd.m,2024/8/1,2\n' > dates.csv
+run 0 import dates.csv
+eq "$(sql "SELECT group_concat(freq || ord, ' ') FROM observations WHERE key = 'd.m'")" "M24294 M24295" "2024/8/1 is August"
+printf 'series,period,value\nd.m,2024Q3,3\n' > conflict.csv
+run 65 import conflict.csv
+has_err "conflict.csv:2:2: d.m is monthly; found the quarterly period 2024Q3 ('2024Q3'): one series holds one frequency"
+# an Excel date serial in a table's period column (45505 = 2024-08-01)
+printf '时间,出口总额本月\n45474,30\n45505,31\n' > serial.csv
+run 0 import serial.csv
+eq "$(sql "SELECT group_concat(ord, ' ') FROM observations WHERE key = 'xq.exports' AND measure = 'value'")" "24294 24295" "serials read as months"
+eq "$(sql "SELECT count(DISTINCT freq) FROM obs")" 1 "no second hidden frequency"
+done_ok

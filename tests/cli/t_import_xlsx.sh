@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# ontrack import of Excel workbooks: .xlsx written by libxlsxwriter at test
+# time (tests/data/import/xlsx/make_xlsx.c), .xls converted from it by
+# LibreOffice (make_xls.sh, committed); merged headings, numbers stored as
+# text, date cells, --sheet, errors at sheet:cell, all or nothing.
+. "$SRC/tests/cli/lib.sh"
+: "${MAKE_XLSX:?set MAKE_XLSX to the fixture writer}"
+"$MAKE_XLSX" . || fail "make_xlsx failed"
+cp "$SRC/tests/data/import/xlsx/bureau.xls" .
+run 0 import "$SRC/tests/data/import/bureau/series.csv"
+
+# the bureau's table: merged title and headings, a number stored as text, a note
+run 0 import --dry-run bureau.xlsx
+out_line 1 "bureau.xlsx:主要指标:1: skipped title row: 某县2024年主要经济指标"
+out_line 2 "bureau.xlsx:主要指标:9: skipped note row: 注：规上工业增加值增速按可比价格计算。"
+out_words 5 "B 规上工业增加值 / 累计值(亿元) xq.iva ytd 亿元 2024-01/02..2024-04 3 3 0 0"
+out_words 8 "E 社会消费品零售总额 / 同比增长(%) xq.retail yoy % 2024-01/02..2024-04 3 3 0 0"
+eq "$(sql "SELECT count(*) FROM obs")" 0 "nothing written by a dry run"
+run 0 import bureau.xlsx
+has_out "imported 1 file: 3 rows, 12 new, 0 unchanged, 0 missing values, 2 rows skipped"
+eq "$(sql "SELECT group_concat(value, ' ') FROM (SELECT value FROM observations WHERE key = 'xq.iva' AND measure = 'ytd' ORDER BY ord)")" \
+   "120.5 190.3 255.96" "ytd, the text-stored 190.3 included"
+
+# the same table as .xls (LibreOffice's conversion) is the same data
+run 0 import bureau.xls
+has_out "0 new, 12 unchanged"
+
+# date cells in a monthly series' period column: that month
+run 0 import --sheet 按日期 bureau.xlsx
+eq "$(sql "SELECT group_concat(ord || '=' || value, ' ') FROM observations WHERE key = 'xq.exports' AND measure = 'value'")" \
+   "24294=30.5 24295=31.25" "2024/7/1 and 2024/8/1 as July and August"
+run 0 import --sheet 按日期 bureau.xls
+has_out "0 new, 2 unchanged"
+
+# a long table; a trailing empty cell is no missing column; values exact
+run 0 import long.xlsx
+run 0 revisions l.x
+eq "$(sed -n 3,5p <<<"$OUT" | tr -s ' ' | cut -d' ' -f3 | tr '\n' ' ')" "66.96 70.1 0.3 " "values as stored (libxlsxwriter writes 0.1 + 0.2 with 16 digits: 0.3)"
+
+# bad data: at sheet:cell, exit 65, nothing written
+run 65 import bad.xlsx
+has_err "bad.xlsx:Sheet1:C7: expected a number such as 1234.5, 1,234.5 or 12.3%, found '96.O2'"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'bad.x'")" 0 "nothing of a bad workbook"
+run 65 import --sheet 无此表 bureau.xlsx
+has_err "bureau.xlsx: no sheet '无此表' (the workbook has '主要指标', '按日期')"
+run 65 import --sheet 无此表 bureau.xls
+has_err "bureau.xls: no sheet '无此表' (the workbook has '主要指标', '按日期')"
+printf 'not a zip' > junk.xlsx
+run 65 import junk.xlsx
+has_err "junk.xlsx: expected an Excel .xlsx workbook (a zip file), found something else"
+printf 'not biff' > junk.xls
+run 65 import junk.xls
+has_err "junk.xls: expected an Excel .xls workbook, found something FreeXL cannot read"
+# a good workbook and a bad one in one call: neither
+run 65 import long.xlsx bad.xlsx --db two.db
+eq "$(sqlite3 two.db "SELECT count(*) FROM obs")" 0 "one transaction across workbooks"
+
+# a progress line on a terminal (after $ONTRACK_PROGRESS_AFTER seconds, 2 by default), none otherwise
+: "${PTYDRIVE:?set PTYDRIVE to the ptydrive binary}"
+awk 'BEGIN { print "series,period,value"; for (i = 0; i < 50000; i++) printf "p%d,%d-%02d,%d\n", int(i / 240), 2000 + int(i % 240 / 12), i % 12 + 1, i }' > big.csv
+printf 'expect importing big.csv:\nwait\n' > bar.pty
+ONTRACK_PROGRESS_AFTER=0 "$PTYDRIVE" bar.pty "$ONTRACK" --db bar.db import big.csv >/dev/null 2>bar.err || { cat bar.err; fail "no progress line on a terminal"; }
+ONTRACK_PROGRESS_AFTER=0 run 0 --db bar2.db import big.csv
+[[ "$ERR" != *importing* ]] || fail "a progress line when stderr is not a terminal"
+done_ok
