@@ -181,6 +181,7 @@ const char *rec_cand_name(int c, const char *model)
     switch (c) {
     case CAND_CARRY: return "carry";
     case CAND_RATE: return "rate";
+    case CAND_RATE2: return "rate2y";
     default: return model ? model : "model";
     }
 }
@@ -283,14 +284,15 @@ static double carry_at(const frame *f, int y, int k)
     return f->kind == OT_KIND_STOCK ? frame_get(f, f->yoy, y, k) : frame_get(f, f->gy, y, k);
 }
 
-/* The published-growth-rate method at (y, k): the rest of the year at the
- * mean rate of the latest quarter-year of periods (max(1, P/4) periods with
- * a rate), aggregated with last year's period weights:
- * G = s (1 + g) + (1 - s)(1 + r) - 1 (§1); a stock's December yoy is r. */
-static double rate_at(const frame *f, const frame *ref, int y, int k)
+/* The mean period rate of year y over the latest quarter-year of periods
+ * through k (max(1, P/4) periods with a rate; a covered January is skipped,
+ * any other gap ends the run), and in *last the mean of year y - 1's rates
+ * over the same periods (NaN when one of them is missing).  NaN when year y
+ * has no rate at k. */
+static double recent_rate(const frame *f, int y, int k, double *last)
 {
     int P = f->P, m = P / 4 > 1 ? P / 4 : 1, got = 0;
-    double sum = 0;
+    double sum = 0, lsum = 0;
     for (int j = k; j >= 1 && got < m; j--) {
         double r = rec_period_rate(f, y, j);
         if (isnan(r)) {
@@ -300,11 +302,22 @@ static double rate_at(const frame *f, const frame *ref, int y, int k)
             break;
         }
         sum += r;
+        lsum += rec_period_rate(f, y - 1, j);
         got++;
     }
-    if (!got)
+    *last = got ? lsum / got : NAN;
+    return got ? sum / got : NAN;
+}
+
+/* The published-growth-rate method at (y, k): the rest of the year at the
+ * mean rate of the latest quarter-year of periods, aggregated with last
+ * year's period weights: G = s (1 + g) + (1 - s)(1 + r) - 1 (§1); a stock's
+ * December yoy is r. */
+static double rate_at(const frame *f, const frame *ref, int y, int k)
+{
+    double last, r = recent_rate(f, y, k, &last);
+    if (isnan(r))
         return NAN;
-    double r = sum / got;
     if (f->kind == OT_KIND_STOCK)
         return r;
     double g = frame_get(f, f->gy, y, k);
@@ -313,6 +326,41 @@ static double rate_at(const frame *f, const frame *ref, int y, int k)
     double c[SHAPE_MAXP + 1];
     rec_weights(f, ref, y, c);
     return ot_pace_full_year(g, c[k], r);
+}
+
+double rec_stacked_rate(double r, double b, double lj)
+{
+    double two = (1 + r / 100) * (1 + b / 100) / (1 + lj / 100) * 100 - 100;
+    return r + REC_BASE_SHRINK * (two - r);
+}
+
+/* The rate method with base effects at (y, k): as rate_at, but each later
+ * period j grows at rec_stacked_rate(r, b, r_j(y-1)) — the two-year
+ * (stacked) growth of the recent periods, (1 + r)(1 + b), carried to period
+ * j over last year's rate there, half-way from the plain r.  Aggregated
+ * with last year's weights: G = s (1 + g) + sum_j>k w_j (1 + r_j) - 1; a
+ * stock's December yoy is r_P.  NaN when a rate of last year is missing. */
+static double rate2_at(const frame *f, const frame *ref, int y, int k)
+{
+    int P = f->P;
+    double b, r = recent_rate(f, y, k, &b);
+    if (isnan(r) || isnan(b))
+        return NAN;
+    if (f->kind == OT_KIND_STOCK)
+        return rec_stacked_rate(r, b, rec_period_rate(f, y - 1, P));
+    double g = frame_get(f, f->gy, y, k);
+    if (isnan(g))
+        return NAN;
+    double c[SHAPE_MAXP + 1];
+    rec_weights(f, ref, y, c);
+    double tot = c[k] * (1 + g / 100);
+    for (int j = k + 1; j <= P; j++) {
+        double lj = rec_period_rate(f, y - 1, j);
+        if (isnan(lj))
+            return NAN;
+        tot += (c[j] - c[j - 1]) * (1 + rec_stacked_rate(r, b, lj) / 100);
+    }
+    return (tot - 1) * 100;
 }
 
 /* The level model's point at (y, k): the method fitted on the log period
@@ -397,6 +445,7 @@ int rec_points(const frame *f, const frame *ref, const char *key, int y, int k,
     if (isnan(pts[CAND_CARRY]))
         return OT_OK;
     pts[CAND_RATE] = rate_at(f, ref, y, k);
+    pts[CAND_RATE2] = rate2_at(f, ref, y, k);
     if (model)
         return model_at(f, key, y, k, model, memo, a, &pts[CAND_MODEL], err);
     return OT_OK;

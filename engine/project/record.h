@@ -4,11 +4,11 @@
  * earlier year y (most recent first, the exceptional years of
  * ot_proj_opts.exclude_years left out) and each as-of period k-1, k, k+1, the
  * point of every candidate method made from the data through (y, k') and the
- * outcome of y: carry-forward, the published-growth-rate method and the level
- * model (docs/methods-projection.md §6).  From it: each candidate's mean
- * absolute error, the choice (equal-weight average of carry-forward and the
- * candidates close to the best), and the pooled errors of that choice, which
- * set the range.
+ * outcome of y: carry-forward, the published-growth-rate method (plain and
+ * with base effects) and the level model (docs/methods-projection.md §9,
+ * §10).  From it: each candidate's mean absolute error, the choice
+ * (equal-weight average of carry-forward and the candidates close to the
+ * best), and the pooled errors of that choice, which set the range.
  * Level-model points are memoised (ot_proj_memo) by the content of the data
  * they were made from, so a record is not refitted for every projection.
  * No allocation besides the model fits; core and models only.
@@ -20,13 +20,14 @@
 #include "project/projection.h"
 #include "project/shape.h"
 
-enum { CAND_CARRY = 0, CAND_RATE, CAND_MODEL, REC_NC };
+enum { CAND_CARRY = 0, CAND_RATE, CAND_MODEL, CAND_RATE2, REC_NC };
 
 #define REC_YEARS 12 /* most recent eligible years kept in a record */
 #define REC_MIN 4    /* years a record needs at period k before a choice is made */
 #define REC_MIN_SHORT 2 /* with 2..3 years: carry-forward and its record range */
 #define REC_CLOSE 0.10 /* a candidate is "close to the best" within 10% of its MAE */
 #define REC_ERRS (3 * REC_YEARS)
+#define REC_BASE_SHRINK 0.5 /* rate2y: the share of the base effect taken (§9) */
 
 typedef struct record {
     int k, P, n;                      /* as-of period, periods a year, years */
@@ -49,6 +50,12 @@ typedef struct record {
  * differenced with last year's ytd levels as weights, else the ratio of the
  * period values; NaN when none. */
 double rec_period_rate(const frame *f, int y, int j);
+
+/* The rate with base effects of a later period j (§9): the recent two-year
+ * growth (1 + r)(1 + b) over last year's rate lj at j, taken REC_BASE_SHRINK
+ * of the way from r: r + 0.5 ((1 + r)(1 + b)/(1 + lj) - 1 - r), in %.  r:
+ * this year's recent mean rate, b: last year's over the same periods. */
+double rec_stacked_rate(double r, double b, double lj);
 
 /* Weights of the periods of year y - 1 as cumulative shares c[0..P] (c[0] =
  * 0, c[P] = 1): last year's ytd levels, else the reference's mean shape
@@ -82,7 +89,7 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
               const char *model, int only, int excl_from, int excl_to, int keep_from,
               int keep_to, ot_proj_memo *memo, const ot_alloc *a, ot_err *err);
 
-/* The names of the candidates ("carry", "rate", model). */
+/* The names of the candidates ("carry", "rate", model, "rate2y"). */
 const char *rec_cand_name(int c, const char *model);
 
 /* Empirical q-quantile (R type 7) of x[0..n); reorders x; NaN when n == 0. */

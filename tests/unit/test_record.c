@@ -118,6 +118,42 @@ static void test_record_rate_aggregation(void **state)
     frame_free(&f);
 }
 
+/* The rate method with base effects (rate2y) at 2019Q2.  Values: 2017 10,
+ * 10, 10, 10; 2018 11, 12, 13, 14 (yoy 10, 20, 30, 40 %, total 50); 2019
+ * 12.1, 13.2 (yoy 10, 10 %).  Carry = 25.3/23 - 1 = 10 %; the plain rate
+ * method: r = 10 % for the rest, G = 10 %.  With base effects, b = 20 %
+ * (last year's Q2): Q3 at 10 + 0.5 (1.1 x 1.2 / 1.3 - 1 - 0.10) x 100 =
+ * 5.769231 %, Q4 at 10 + 0.5 (1.32 / 1.4 - 1.10) x 100 = 2.142857 %; last
+ * year's shares 23/50, 13/50, 14/50:
+ * G = 0.46 x 1.10 + 0.26 x 1.0576923 + 0.28 x 1.0214286 - 1 = 0.506 + 0.275
+ * + 0.286 - 1 = 6.7 %.  Without 2017 (no rates for 2018) it has no point. */
+static void test_record_rate_base_effects(void **state)
+{
+    (void)state;
+    static const double v[] = {10, 10, 10, 10, 11, 12, 13, 14, 12.1, 13.2};
+    frame f;
+    double pts[REC_NC];
+    ot_err err;
+    assert_near(rec_stacked_rate(10, 20, 30), 10 + 0.5 * (132 / 1.3 - 100 - 10), 1e-12);
+    assert_near(rec_stacked_rate(10, 20, 30), 5.769230769, 1e-8);
+    assert_near(rec_stacked_rate(10, 20, 40), 2.142857143, 1e-8);
+    /* no base effect when last year's rates were even: r itself */
+    assert_near(rec_stacked_rate(7, 5, 5), 7, 1e-12);
+    fx_entry e[] = {{"b", "value", OT_KIND_FLOW, "2017Q1", v, 10, 0, NULL}};
+    load(&f, e, 1, "b", INT32_MAX);
+    assert_int_equal(rec_points(&f, NULL, "b", 2019, 2, NULL, NULL, NULL, pts, &err), OT_OK);
+    assert_near(pts[CAND_CARRY], 10, 1e-9);
+    assert_near(pts[CAND_RATE], 10, 1e-9);
+    assert_near(pts[CAND_RATE2], 6.7, 1e-9);
+    frame_free(&f);
+    fx_entry e2[] = {{"b", "value", OT_KIND_FLOW, "2018Q1", v + 4, 6, 0, NULL}};
+    load(&f, e2, 1, "b", INT32_MAX);
+    assert_int_equal(rec_points(&f, NULL, "b", 2019, 2, NULL, NULL, NULL, pts, &err), OT_OK);
+    assert_near(pts[CAND_RATE], 10, 1e-9);
+    assert_true(isnan(pts[CAND_RATE2]));
+    frame_free(&f);
+}
+
 /* Monthly yoy only, equal weights.  2018: Jan missing, Feb 10 (Jan–Feb),
  * Mar 4: ytd Feb 10, Mar (2 x 1.10 + 1.04)/3 - 1 = 8 %.  2019: Jan and Feb
  * missing, Mar 6, Apr 8: ytd Mar 6, Apr 7 (left-out months carry no
@@ -290,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_record_weights),
         cmocka_unit_test(test_record_period_rate),
         cmocka_unit_test(test_record_rate_aggregation),
+        cmocka_unit_test(test_record_rate_base_effects),
         cmocka_unit_test(test_record_fill_rate_ytd),
         cmocka_unit_test(test_record_choice_and_exclusion),
         cmocka_unit_test(test_record_no_lookahead),
