@@ -215,7 +215,7 @@ int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const
         return rc;
     if ((rc = cli_parse_limits(cmd, timeout, memory, &secs, &bytes)))
         return rc;
-    ot_host_opts o = {cli_db_path(g), as_of, secs, bytes, 0, NULL, commit_partial};
+    ot_host_opts o = {cli_db_path(g), as_of, secs, bytes, 0, NULL, commit_partial, NULL};
     ot_err err;
     ot_err_clear(&err);
     if (ot_host_new(&o, out, &err) != OT_OK)

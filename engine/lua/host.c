@@ -545,6 +545,10 @@ static void init_state(lua_State *L, const ot_host_opts *o)
     }
     luaL_requiref(L, "ontrack", luaopen_ontrack, 0);
     lua_setglobal(L, "ot");
+    if (o->store) { /* ot.db() is the caller's connection, in the caller's transaction */
+        ot_l_pushdb_borrowed(L, o->store);
+        lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBOBJ);
+    }
     load_repl(L);
 }
 
@@ -773,7 +777,7 @@ static int check_asof(const char *s, ot_err *err)
 
 int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
 {
-    static const ot_host_opts defaults = {NULL, NULL, 0, 0, 0, NULL, 0};
+    static const ot_host_opts defaults = {NULL, NULL, 0, 0, 0, NULL, 0, NULL};
     if (!o)
         o = &defaults;
     if (o->as_of && check_asof(o->as_of, err) != OT_OK)

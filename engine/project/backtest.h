@@ -65,6 +65,10 @@ typedef struct ot_backtest_opts {
     void *progress_ud;
     ot_backtest_case_fn on_case; /* optional */
     void *case_ud;
+    const ot_alloc *alloc; /* the run's working arrays and its projections' working
+                              memory (ot_proj_opts.alloc); NULL = ot_alloc_std.
+                              Thread-safe when threads != 1.  The series the source
+                              returns are the source's. */
 } ot_backtest_opts;
 
 typedef struct ot_backtest_month {

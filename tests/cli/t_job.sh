@@ -121,6 +121,16 @@ grep -q '出口四季度下降5%' jobs/c/cmp.txt || fail "the comparison in the 
 grep -q '<h2>情景比较</h2>' jobs/c/cmp.html || fail "the comparison in the HTML"
 CMP=$(sql "SELECT max(id) FROM runs WHERE job = 'cmp'")
 eq "$(sql "SELECT count(*) FROM compares WHERE run_id = $CMP")" 1 "the comparison stored with the run"
+# a comparison saved by a script goes with the run when a later script fails
+echo 'error("after the comparison")' > jobs/cmpfail.lua
+cat > jobs/cmpfailjob.lua <<'LUA'
+return {name = "cmpfail", targets = {year = 2023, series = "yiwu.ex*"},
+        scripts = {"cmp.lua", "cmpfail.lua"}, as_of = "2023-10-31", paths = 500}
+LUA
+run 1 job run jobs/cmpfailjob.lua --quiet
+eq "$(sql "SELECT count(*) FROM compares c JOIN runs r ON r.id = c.run_id WHERE r.job = 'cmpfail'")" 0 \
+   "a failed run's comparison"
+eq "$(sql "SELECT status FROM runs WHERE job = 'cmpfail'")" failed "the run with a failed second script"
 run 0 report "$CMP" --format md
 eq "$(sed -n '/^## 情景比较$/,$p' <<<"$OUT" | sed '/^---$/,$d')" "$(sed -n '/^## 情景比较$/,$p' jobs/c/cmp.md | sed '/^---$/,$d')" "report RUN shows it (provenance aside)"
 run 0 job show "$CMP"

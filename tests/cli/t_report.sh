@@ -148,7 +148,7 @@ has_err "--lang: expected zh or en, got 'fr'"
 run 66 report 99
 has_err "no run 99"
 run 74 report 1 -o "$T/no/such/dir/r.html"
-has_err "no/such/dir/r.html: No such file or directory"
+has_err "no/such/dir/r.html: cannot create a temporary file: No such file or directory"
 ONTRACK_DB="$T/empty.db" run 0 init
 ONTRACK_DB="$T/empty.db" run 66 report latest
 has_err "no runs stored"

@@ -29,11 +29,16 @@
 
 #define EPS 1e-9
 
-/* Renders doc with fn into a new string (caller frees); asserts success. */
+/* Renders doc with fn into a new string (caller frees); asserts success.
+ * The stream's buffer and size live in statics: open_memstream keeps their
+ * addresses, and a returned pointer read from a local whose address a stream
+ * kept looks dangling to gcc -O2 (-Wdangling-pointer). */
 static char *render(int (*fn)(const ot_report_doc *, FILE *, ot_err *), const ot_report_doc *doc)
 {
-    char *buf = NULL;
-    size_t len = 0;
+    static char *buf;
+    static size_t len;
+    buf = NULL;
+    len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
     ot_err e;
