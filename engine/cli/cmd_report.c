@@ -89,7 +89,7 @@ int cmd_report(cli_global *g, int argc, char **argv)
         goto done;
     ot_run_asof a;
     ot_run_asof_of(run, &a);
-    ot_run_source(run, source, sizeof source);
+    ot_run_source(run, lang, source, sizeof source);
     if ((rc = ot_run_doc_build(&d, &set, st, &a, source, NULL, &err)) != OT_OK ||
         (rc = ot_run_doc_compares(&d, st, run->id, &err)) != OT_OK)
         goto done;

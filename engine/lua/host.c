@@ -602,6 +602,18 @@ static int eval(call_ctx *c)
     int n = lua_gettop(L) - base;
     if (n > 0) {
         luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
+        /* results that printed themselves (ot.compare's table) are not
+         * printed again; when all did, nothing is */
+        int printed = 0;
+        for (int i = base + 1; i <= base + n; i++)
+            if (luaL_getmetafield(L, i, "__printed") != LUA_TNIL) {
+                printed += lua_toboolean(L, -1);
+                lua_pop(L, 1);
+            }
+        if (printed == n) {
+            lua_settop(L, base);
+            return OT_OK;
+        }
         lua_getfield(L, LUA_REGISTRYINDEX, OT_REPL);
         lua_getfield(L, -1, "repr");                /* [results, M, repr] */
         for (int i = base + 1; i <= base + n; i++) {

@@ -25,6 +25,7 @@
 #define OT_L_MODEL "ontrack.model"
 #define OT_L_TARGET "ontrack.target"
 #define OT_L_SCENARIO "ontrack.scenario"
+#define OT_L_PRINTED "ontrack.printed" /* a result that printed itself: the REPL shows it once */
 
 /* Registry fields the host sets before opening the module. */
 #define OT_L_REG_ASOF "ontrack.as_of"     /* default as_of string, or absent */

@@ -577,7 +577,7 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
                     ot_backtest_cell_add(&b.all, &kc);
                 }
                 if (o->on_case)
-                    o->on_case(o->case_ud, s[i].key, y, month, &kc, compared, c->method);
+                    o->on_case(o->case_ud, s[i].key, y, month, &kc, compared, &c->method);
             }
             if (o->progress)
                 o->progress(o->progress_ud, ++done_n, total);

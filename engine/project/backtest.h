@@ -43,10 +43,11 @@ struct ot_backtest_case;
 /* Called for every projection scored (series key, target year, as-of
  * month): the case (its record borrowed for the call), whether it was
  * compared with the baseline (a record of OT_BT_RECORD_MIN years), and the
- * projection's method.  For an audit trail of the figures. */
+ * projection's method (a fact, project/facts.h).  For an audit trail of the
+ * figures. */
 typedef void (*ot_backtest_case_fn)(void *ud, const char *key, int year, int month,
                                     const struct ot_backtest_case *k, int compared,
-                                    const char *method);
+                                    const ot_proj_fact *method);
 
 typedef struct ot_backtest_opts {
     const char *method;   /* model for rich data; NULL = the projection's default */
