@@ -77,6 +77,29 @@ static int src_shape(void *ud, const char *key, char *buf, size_t cap)
     return c->st ? ot_store_view_shape(&c->view, key, buf, cap) : 0;
 }
 
+/* The record's origins as known then (store only: series given in the
+ * call have no vintages, so they are read as they are). */
+static int src_read_at(void *ud, const char *key, ot_freq freq, ot_ord origin,
+                       const char *measure, ot_series **out, ot_err *err)
+{
+    proj_ctx *c = ud;
+    for (size_t i = 0; i < c->nmem; i++)
+        if (strcmp(c->mem[i].key, key) == 0)
+            return src_read(ud, key, measure, out, err);
+    if (c->st)
+        return ot_store_view_read_at(&c->view, key, freq, origin, measure, out, err);
+    return OT_ENOTFOUND;
+}
+
+static int src_revised(void *ud, const char *key)
+{
+    proj_ctx *c = ud;
+    for (size_t i = 0; i < c->nmem; i++)
+        if (strcmp(c->mem[i].key, key) == 0)
+            return 0;
+    return c->st ? ot_store_view_revised(&c->view, key) : 0;
+}
+
 static const char *const measure_names[] = {"value", "ytd", "yoy", "ytd_yoy", NULL};
 
 /* Collects opts.series ({key = series} or {key = {measure = series}}) into
@@ -213,6 +236,8 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
     if (!has_db && !has_series)
         c->st = ot_l_defaultdb(L);
     c->po.shape = src_shape;
+    c->po.source_at = src_read_at;
+    c->po.revised = src_revised;
 }
 
 /* Gathers the targets at arg (one target or a list) into a GC-owned array

@@ -426,6 +426,8 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
     po.seed = o->seed;
     po.method = o->method;
     po.shape = o->shape;
+    po.source_at = o->source_at;
+    po.revised = o->revised;
     po.threads = o->threads;
     po.intervals = o->intervals;
     /* the record-only years: only the carry figure is used, so few paths and

@@ -39,6 +39,21 @@ typedef int (*ot_source_fn)(void *ud, const char *key, const char *measure, ot_s
  * as ot_source_fn.  Optional: NULL means "no metadata". */
 typedef int (*ot_shape_fn)(void *ud, const char *key, char *buf, size_t cap);
 
+/* The data as known at a record origin (docs/methods-projection.md §10):
+ * reads measure of key as known when the data through period `origin` (of
+ * freq) were first published, never later than the source's own date.
+ * Same contract otherwise as ot_source_fn (a new series, OT_ENOTFOUND when
+ * nothing of that measure was known then).  Optional: without it the record
+ * reads the data as the source knows them now. */
+typedef int (*ot_source_at_fn)(void *ud, const char *key, ot_freq freq, ot_ord origin,
+                               const char *measure, ot_series **out, ot_err *err);
+
+/* Whether any past value of key was revised (stored in more than one
+ * vintage): 1 or 0, or -1 when unknown.  A record reads the data as known at
+ * each origin (ot_source_at_fn) only for a revised series — otherwise they
+ * equal the data it has, cut at the origin.  Optional: NULL = "revised". */
+typedef int (*ot_revised_fn)(void *ud, const char *key);
+
 /* A memo of the level-model points of the record (docs/methods-projection.md
  * §6), keyed by the content of the data each point was made from, so a hit
  * is right whatever the vintage.  Thread-safe.  ot_proj_memo_new returns new
@@ -91,6 +106,11 @@ typedef struct ot_proj_opts {
                                  {OT_PROJ_EXCLUDE_FROM, OT_PROJ_EXCLUDE_TO} */
     int shape_years[2];       /* years of the shape reference's record a local series
                                  borrows its spread from (§12); {0, 0} = all of them */
+    ot_source_at_fn source_at; /* optional: the data as known at each record origin
+                                 (same ud as the source); NULL = as the source knows
+                                 them now (later revisions not undone) */
+    ot_revised_fn revised;    /* optional, with source_at: skips the reads for a
+                                 series never revised */
     ot_proj_memo *memo;       /* memo of the record's model points; NULL =
                                  ot_proj_memo_default() */
     const ot_alloc *alloc;    /* working memory (released before return; results own

@@ -513,6 +513,57 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
               const char *model, int only, int excl_from, int excl_to, int keep_from,
               int keep_to, ot_proj_memo *memo, const ot_alloc *a, ot_err *err)
 {
+    return rec_build_at(r, f, ref, key, Y, k, model, only, excl_from, excl_to, keep_from, keep_to,
+                        NULL, memo, a, err);
+}
+
+/* The thunk that turns an ot_source_at_fn into the ot_source_fn frame_load
+ * reads through, for one origin. */
+typedef struct origin_src {
+    const rec_src *src;
+    ot_freq freq;
+    ot_ord ord;
+} origin_src;
+
+static int origin_read(void *ud, const char *key, const char *measure, ot_series **out,
+                       ot_err *err)
+{
+    origin_src *o = ud;
+    return o->src->at(o->src->ud, key, o->freq, o->ord, measure, out, err);
+}
+
+/* The candidates' points at origin (y, k) from the data as known then: key
+ * read through src as of the day (y, k) was first published, cut at the
+ * end of (y, k), laid out as f was (a rate-only series' ytd growth filled
+ * the same way).  A frame with nothing known then gives no points. */
+static int points_then(const rec_src *src, const frame *f, const frame *ref, const char *key,
+                       int y, int k, const char *model, ot_proj_memo *memo, const ot_alloc *a,
+                       double *pts, ot_err *err)
+{
+    frame fo;
+    origin_src os = {src, f->freq, ot_period_make(f->freq, y, k)};
+    int rc = frame_load(&fo, key, origin_read, &os, ot_period_last_day(f->freq, os.ord), a, err);
+    if (rc == OT_OK) {
+        if (fo.ny > 0 && fo.P == f->P) {
+            if (src->fill_rate)
+                rec_fill_rate_ytd(&fo, src->cum);
+            rc = rec_points(&fo, ref, key, y, k, model, memo, a, pts, err);
+        } else {
+            for (int c = 0; c < REC_NC; c++)
+                pts[c] = NAN;
+        }
+    }
+    frame_free(&fo);
+    return rc;
+}
+
+int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, int Y, int k,
+                 const char *model, int only, int excl_from, int excl_to, int keep_from,
+                 int keep_to, const rec_src *src, ot_proj_memo *memo, const ot_alloc *a,
+                 ot_err *err)
+{
+    if (src && !src->at)
+        src = NULL;
     int P = f->P, rc;
     memset(r, 0, sizeof *r);
     r->k = k;
@@ -558,8 +609,10 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
                 r->pt[d][i][c] = NAN;
             if (kk < 1 || kk >= P)
                 continue;
-            if ((rc = rec_points(f, ref, key, r->year[i], kk, isnan(r->now[CAND_MODEL]) ? NULL : model,
-                                 memo, a, r->pt[d][i], err)))
+            const char *m = isnan(r->now[CAND_MODEL]) ? NULL : model;
+            rc = src ? points_then(src, f, ref, key, r->year[i], kk, m, memo, a, r->pt[d][i], err)
+                     : rec_points(f, ref, key, r->year[i], kk, m, memo, a, r->pt[d][i], err);
+            if (rc)
                 return rc;
         }
     }

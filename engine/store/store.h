@@ -246,6 +246,20 @@ int ot_store_release_lag(ot_freq freq, int lag);
 int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot_alloc *a,
                   ot_series **out, ot_err *err);
 
+/* The day the data of key through period ord (of freq) were first known —
+ * the date a record origin stands for (docs/methods-projection.md §10): the
+ * earliest vintage of any measure at that period, an undated row counting
+ * from its period's last day plus the series' release lag; with no row at
+ * that period, the period's last day plus the frequency's default lag.
+ * OT_ENOTFOUND for an unknown key. */
+int ot_store_origin_day(ot_store *st, const char *key, ot_freq freq, ot_ord ord, int32_t *day,
+                        ot_err *err);
+
+/* *revised = 1 when some period of key is stored in more than one vintage
+ * (a later figure revised an earlier one), else 0.  OT_ENOTFOUND for an
+ * unknown key. */
+int ot_store_revised(ot_store *st, const char *key, int *revised, ot_err *err);
+
 /* ---- revisions and names (revisions.c) --------------------------------- */
 
 /* One stored vintage of one period, for ot_store_revisions. */

@@ -25,6 +25,8 @@ enum stmt_id {
     S_OBS_READ,
     S_OBS_READ_LAG,
     S_OBS_FIRST_VINTAGE,
+    S_OBS_ORIGIN,
+    S_OBS_REVISED,
     S_SEEN_INSERT,
     S_SEEN_FIND,
     S_IMPORT_NEW,
