@@ -149,17 +149,13 @@ static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
 static void checkyears(lua_State *L, int arg, const char *field, int *y)
 {
     int t = lua_getfield(L, arg, field);
-    int a = 0, b = 0, n = 0;
+    ot_err err;
     if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
         y[0] = y[1] = 0;
     } else if (t == LUA_TNUMBER && lua_isinteger(L, -1)) {
         y[0] = y[1] = (int)lua_tointeger(L, -1);
-    } else if (t == LUA_TSTRING &&
-               (sscanf(lua_tostring(L, -1), "%d-%d%n", &a, &b, &n) == 2 ||
-                sscanf(lua_tostring(L, -1), "%d%n", &a, &n) == 1) &&
-               lua_tostring(L, -1)[n] == '\0' && a >= 1900 && (b ? b : a) >= a) {
-        y[0] = a;
-        y[1] = b ? b : a;
+    } else if (t == LUA_TSTRING && ot_years_parse(lua_tostring(L, -1), y, &err) == OT_OK) {
+        /* y set: "2020-2022", "2020" or "none" */
     } else if (t != LUA_TNIL) {
         luaL_argerror(L, arg, lua_pushfstring(L, "%s must be years like \"2020-2022\" or false",
                                               field));

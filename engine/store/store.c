@@ -118,6 +118,10 @@ static const char *const migrations[] = {
     /* 5: other names a statistics table may give a series ('|'-separated),
      * matched with name and name_en when a table's header is read */
     "ALTER TABLE series ADD COLUMN aliases TEXT;\n",
+    /* 6: a target's shape_years, the years of its shape reference's record
+     * (NULL = the projection's option; docs/methods-projection.md §12) */
+    "ALTER TABLE targets ADD COLUMN shape_from INTEGER;\n"
+    "ALTER TABLE targets ADD COLUMN shape_to INTEGER;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))

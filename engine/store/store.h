@@ -50,7 +50,7 @@ const char *ot_measure_name(ot_measure m);
 int ot_measure_parse(const char *s, size_t len, ot_measure *out);
 
 /* The current schema version (PRAGMA user_version after migration). */
-#define OT_STORE_SCHEMA_VERSION 5
+#define OT_STORE_SCHEMA_VERSION 6
 
 /* ---- opening ----------------------------------------------------------- */
 

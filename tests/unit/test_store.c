@@ -842,9 +842,12 @@ static void test_store_targets_round_trip(void **state)
     w.value = 1;
     assert_int_equal(ot_store_put_target(st, &w, NULL, &err), OT_OK);
 
-    /* A corrected threshold under the same identity updates in place. */
+    /* A corrected threshold under the same identity updates in place (so
+     * do shape_years). */
     t.value = 8;
     t.source = "政府工作报告";
+    t.shape_years[0] = 2016;
+    t.shape_years[1] = 2019;
     assert_int_equal(ot_store_put_target(st, &t, &id2, &err), OT_OK);
     assert_int_equal(id2, id1);
 
@@ -862,6 +865,9 @@ static void test_store_targets_round_trip(void **state)
     assert_string_equal(ts[0].label, "地区生产总值增长7.5%以上");
     assert_string_equal(ts[0].source, "政府工作报告");
     assert_null(ts[0].ref);
+    assert_int_equal(ts[0].shape_years[0], 2016);
+    assert_int_equal(ts[0].shape_years[1], 2019);
+    assert_int_equal(ts[1].shape_years[0], 0);
     assert_null(ts[1].series);
     assert_int_equal(ts[1].kind, OT_TARGET_UNQUANTIFIED);
     assert_int_equal(ts[1].op, OT_OP_NONE);
