@@ -100,6 +100,22 @@ static int src_revised(void *ud, const char *key)
     return c->st ? ot_store_view_revised(&c->view, key) : 0;
 }
 
+/* The record's model points kept in the store (a point's key is the hash
+ * of the numbers it came from, so series given in the call share it). */
+static int src_record_get(void *ud, uint64_t hash, double *v)
+{
+    proj_ctx *c = ud;
+    return c->st ? ot_store_view_record_get(&c->view, hash, v) : 0;
+}
+
+static void src_record_put(void *ud, const char *key, const char *cand, const char *origin,
+                           uint64_t hash, double v)
+{
+    proj_ctx *c = ud;
+    if (c->st)
+        ot_store_view_record_put(&c->view, key, cand, origin, hash, v);
+}
+
 static const char *const measure_names[] = {"value", "ytd", "yoy", "ytd_yoy", NULL};
 
 /* Collects opts.series ({key = series} or {key = {measure = series}}) into
@@ -234,6 +250,8 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
     c->po.shape = src_shape;
     c->po.source_at = src_read_at;
     c->po.revised = src_revised;
+    c->po.record_get = src_record_get;
+    c->po.record_put = src_record_put;
 }
 
 /* Gathers the targets at arg (one target or a list) into a GC-owned array

@@ -455,6 +455,8 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
     po.shape = o->shape;
     po.source_at = o->source_at;
     po.revised = o->revised;
+    po.record_get = o->record_get;
+    po.record_put = o->record_put;
     record_exclusion(o->exclude, o->n_exclude, po.exclude_years);
     po.threads = o->threads;
     po.intervals = o->intervals;

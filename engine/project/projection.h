@@ -13,6 +13,7 @@
 #define OT_PROJECT_PROJECTION_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "core/period.h"
@@ -53,6 +54,16 @@ typedef int (*ot_source_at_fn)(void *ud, const char *key, ot_freq freq, ot_ord o
  * each origin (ot_source_at_fn) only for a revised series — otherwise they
  * equal the data it has, cut at the origin.  Optional: NULL = "revised". */
 typedef int (*ot_revised_fn)(void *ud, const char *key);
+
+/* A keeper of the record's level-model points across runs (the store's
+ * table record_points): get returns 1 with *v (NaN = the model gave none)
+ * when a point is kept under hash, else 0; put keeps one — the series key,
+ * the candidate, the origin ("2019-06"), the hash of everything it was made
+ * from, the value — and may drop it (a read-only store).  Same ud and
+ * threading rules as ot_source_fn.  Optional: NULL = the memo alone. */
+typedef int (*ot_record_get_fn)(void *ud, uint64_t hash, double *v);
+typedef void (*ot_record_put_fn)(void *ud, const char *key, const char *cand, const char *origin,
+                                 uint64_t hash, double v);
 
 /* A memo of the level-model points of the record (docs/methods-projection.md
  * §6), keyed by the content of the data each point was made from, so a hit
@@ -111,6 +122,8 @@ typedef struct ot_proj_opts {
                                  them now (later revisions not undone) */
     ot_revised_fn revised;    /* optional, with source_at: skips the reads for a
                                  series never revised */
+    ot_record_get_fn record_get; /* optional: the record's model points kept across */
+    ot_record_put_fn record_put; /* runs (same ud as the source); NULL = none */
     ot_proj_memo *memo;       /* memo of the record's model points; NULL =
                                  ot_proj_memo_default() */
     const ot_alloc *alloc;    /* working memory (released before return; results own

@@ -368,7 +368,8 @@ static double rate2_at(const frame *f, const frame *ref, int y, int k)
  * the ytd (flows) or taken at December (stocks), as growth on the published
  * basis (sproj.c, project_rich).  NaN when the run of values is too short. */
 static int model_at(const frame *f, const char *key, int y, int k, const char *model,
-                    ot_proj_memo *memo, const ot_alloc *a, double *out, ot_err *err)
+                    ot_proj_memo *memo, const rec_src *keep, const ot_alloc *a, double *out,
+                    ot_err *err)
 {
     int P = f->P, stock = f->kind == OT_KIND_STOCK;
     *out = NAN;
@@ -386,6 +387,11 @@ static int model_at(const frame *f, const char *key, int y, int k, const char *m
     uint64_t hk = origin_hash(f, key, model, y, k);
     double v;
     if (memo_get(memo, hk, &v)) {
+        *out = v;
+        return OT_OK;
+    }
+    if (keep && keep->get && keep->get(keep->ud, hk, &v)) {
+        memo_put(memo, hk, v);
         *out = v;
         return OT_OK;
     }
@@ -425,6 +431,11 @@ static int model_at(const frame *f, const char *key, int y, int k, const char *m
     }
     if (rc == OT_OK) {
         memo_put(memo, hk, v);
+        if (keep && keep->put) {
+            char origin[OT_PERIOD_STRMAX];
+            ot_period_fmt(f->freq, ot_period_make(f->freq, y, k), origin, sizeof origin);
+            keep->put(keep->ud, key, model, origin, hk, v);
+        }
         *out = v;
     }
 done:
@@ -435,9 +446,21 @@ done:
     return rc;
 }
 
+/* rec_points with the keeper of model points (NULL: the memo alone). */
+static int points_kept(const frame *f, const frame *ref, const char *key, int y, int k,
+                       const char *model, ot_proj_memo *memo, const rec_src *keep,
+                       const ot_alloc *a, double *pts, ot_err *err);
+
 int rec_points(const frame *f, const frame *ref, const char *key, int y, int k,
                const char *model, ot_proj_memo *memo, const ot_alloc *a, double *pts,
                ot_err *err)
+{
+    return points_kept(f, ref, key, y, k, model, memo, NULL, a, pts, err);
+}
+
+static int points_kept(const frame *f, const frame *ref, const char *key, int y, int k,
+                       const char *model, ot_proj_memo *memo, const rec_src *keep,
+                       const ot_alloc *a, double *pts, ot_err *err)
 {
     for (int c = 0; c < REC_NC; c++)
         pts[c] = NAN;
@@ -447,7 +470,7 @@ int rec_points(const frame *f, const frame *ref, const char *key, int y, int k,
     pts[CAND_RATE] = rate_at(f, ref, y, k);
     pts[CAND_RATE2] = rate2_at(f, ref, y, k);
     if (model)
-        return model_at(f, key, y, k, model, memo, a, &pts[CAND_MODEL], err);
+        return model_at(f, key, y, k, model, memo, keep, a, &pts[CAND_MODEL], err);
     return OT_OK;
 }
 
@@ -547,7 +570,7 @@ static int points_then(const rec_src *src, const frame *f, const frame *ref, con
         if (fo.ny > 0 && fo.P == f->P) {
             if (src->fill_rate)
                 rec_fill_rate_ytd(&fo, src->cum);
-            rc = rec_points(&fo, ref, key, y, k, model, memo, a, pts, err);
+            rc = points_kept(&fo, ref, key, y, k, model, memo, src, a, pts, err);
         } else {
             for (int c = 0; c < REC_NC; c++)
                 pts[c] = NAN;
@@ -562,6 +585,7 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
                  int keep_to, const rec_src *src, ot_proj_memo *memo, const ot_alloc *a,
                  ot_err *err)
 {
+    const rec_src *keep = src;
     if (src && !src->at)
         src = NULL;
     int P = f->P, rc;
@@ -600,7 +624,7 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
         if (fit < need)
             model = NULL;
     }
-    if ((rc = rec_points(f, ref, key, Y, k, model, memo, a, r->now, err)))
+    if ((rc = points_kept(f, ref, key, Y, k, model, memo, keep, a, r->now, err)))
         return rc;
     for (int d = 0; d < 3; d++) {
         int kk = k + d - 1;
@@ -611,7 +635,8 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
                 continue;
             const char *m = isnan(r->now[CAND_MODEL]) ? NULL : model;
             rc = src ? points_then(src, f, ref, key, r->year[i], kk, m, memo, a, r->pt[d][i], err)
-                     : rec_points(f, ref, key, r->year[i], kk, m, memo, a, r->pt[d][i], err);
+                     : points_kept(f, ref, key, r->year[i], kk, m, memo, keep, a, r->pt[d][i],
+                                   err);
             if (rc)
                 return rc;
         }

@@ -501,11 +501,11 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
     ot_proj_memo *memo = o->memo ? o->memo : ot_proj_memo_default();
     *done = 0;
     /* the record's origins read as known then, when the series was revised */
-    rec_src then = {o->source_at, sp->ud, sp->rate_only, sp->has_cum ? sp->cum : NULL};
     int as_known = o->source_at && (!o->revised || o->revised(sp->ud, key) != 0);
+    rec_src then = {as_known ? o->source_at : NULL, sp->ud, sp->rate_only,
+                    sp->has_cum ? sp->cum : NULL, o->record_get, o->record_put};
     int rc = rec_build_at(&r, &sp->fr, ref, key, sp->Y, sp->k, model, only, o->exclude_years[0],
-                          o->exclude_years[1], 0, 0, as_known ? &then : NULL, memo, &sp->alloc,
-                          err);
+                          o->exclude_years[1], 0, 0, &then, memo, &sp->alloc, err);
     if (rc || r.n < REC_MIN_SHORT || !r.chosen || isnan(r.point) || r.nerr < REC_MIN_SHORT)
         return rc;
     record_share(sp, ref, notes);
@@ -584,7 +584,7 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
     *done = 0;
     if (!ref || ref->P != sp->P || sp->stock || isnan(sp->g))
         return OT_OK;
-    rec_src then = {o->source_at, sp->ud, 0, NULL};
+    rec_src then = {o->source_at, sp->ud, 0, NULL, NULL, NULL};
     int as_known = o->source_at && (!o->revised || o->revised(sp->ud, rk) != 0);
     int rc = rec_build_at(&r, ref, NULL, rk, sp->Y, sp->k, NULL, CAND_CARRY, o->exclude_years[0],
                           o->exclude_years[1], o->shape_years[0], o->shape_years[1],

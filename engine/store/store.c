@@ -122,6 +122,15 @@ static const char *const migrations[] = {
      * (NULL = the projection's option; docs/methods-projection.md §12) */
     "ALTER TABLE targets ADD COLUMN shape_from INTEGER;\n"
     "ALTER TABLE targets ADD COLUMN shape_to INTEGER;\n",
+    /* 7: the level-model points of projections' records, kept across runs
+     * (recpoints.c; docs/methods-projection.md §10): keyed by the hash of
+     * the series, the method, the origin and every number they came from */
+    "CREATE TABLE record_points(\n"
+    "  hash   INTEGER PRIMARY KEY,\n"
+    "  series TEXT NOT NULL,\n"
+    "  cand   TEXT NOT NULL,\n"
+    "  origin TEXT NOT NULL,\n"
+    "  value  REAL);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))

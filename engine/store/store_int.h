@@ -27,6 +27,8 @@ enum stmt_id {
     S_OBS_FIRST_VINTAGE,
     S_OBS_ORIGIN,
     S_OBS_REVISED,
+    S_RECPOINT_GET,
+    S_RECPOINT_PUT,
     S_SEEN_INSERT,
     S_SEEN_FIND,
     S_IMPORT_NEW,

@@ -62,6 +62,28 @@ int ot_store_view_revised(void *view, const char *key)
     return revised;
 }
 
+int ot_store_view_record_get(void *view, uint64_t hash, double *v)
+{
+    ot_store_view *sv = view;
+    ot_err err;
+    int found = 0;
+    pthread_mutex_lock(&sv->lock);
+    if (ot_store_recpoint_get(sv->st, hash, &found, v, &err) != OT_OK)
+        found = 0;
+    pthread_mutex_unlock(&sv->lock);
+    return found;
+}
+
+void ot_store_view_record_put(void *view, const char *key, const char *cand, const char *origin,
+                              uint64_t hash, double v)
+{
+    ot_store_view *sv = view;
+    ot_err err;
+    pthread_mutex_lock(&sv->lock);
+    (void)ot_store_recpoint_put(sv->st, hash, key, cand, origin, v, &err);
+    pthread_mutex_unlock(&sv->lock);
+}
+
 int ot_store_view_shape(void *view, const char *key, char *buf, size_t cap)
 {
     ot_store_view *v = view;

@@ -47,6 +47,13 @@ int ot_store_view_read_at(void *view, const char *key, ot_freq freq, ot_ord orig
  * as known at each origin). */
 int ot_store_view_revised(void *view, const char *key);
 
+/* ot_record_get_fn / ot_record_put_fn: the record's model points kept in
+ * the store (ot_store_recpoint_get/put).  A failed read is a miss; a failed
+ * or read-only write is dropped (a cache, never a reason to fail). */
+int ot_store_view_record_get(void *view, uint64_t hash, double *v);
+void ot_store_view_record_put(void *view, const char *key, const char *cand, const char *origin,
+                              uint64_t hash, double v);
+
 /* ot_shape_fn: the `shape` metadata of key into buf; 1 when set, else 0. */
 int ot_store_view_shape(void *view, const char *key, char *buf, size_t cap);
 

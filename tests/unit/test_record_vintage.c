@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <unistd.h>
 
 
 #include "project/frame.h"
@@ -105,7 +107,7 @@ static void test_record_vintage_first_at_old_origin(void **state)
     assert_int_equal(frame_load(&f, "h", ot_store_view_read, &view, INT32_MAX, NULL, &err), OT_OK);
     assert_int_equal(rec_build(&now, &f, NULL, "h", 2016, 2, NULL, -1, 0, 0, 0, 0, NULL, NULL,
                                &err), OT_OK);
-    rec_src src = {ot_store_view_read_at, &view, 0, NULL};
+    rec_src src = {ot_store_view_read_at, &view, 0, NULL, NULL, NULL};
     assert_int_equal(rec_build_at(&then, &f, NULL, "h", 2016, 2, NULL, -1, 0, 0, 0, 0, &src, NULL,
                                   NULL, &err), OT_OK);
     assert_int_equal(then.n, 3);
@@ -127,7 +129,7 @@ static void test_record_vintage_first_at_old_origin(void **state)
     ot_store_view_init(&old, st, ot_days_from_civil(2016, 8, 1), NULL);
     assert_int_equal(frame_load(&g, "h", ot_store_view_read, &old, INT32_MAX, NULL, &err), OT_OK);
     record r;
-    rec_src osrc = {ot_store_view_read_at, &old, 0, NULL};
+    rec_src osrc = {ot_store_view_read_at, &old, 0, NULL, NULL, NULL};
     assert_int_equal(rec_build_at(&r, &g, NULL, "h", 2016, 2, NULL, -1, 0, 0, 0, 0, &osrc, NULL,
                                   NULL, &err), OT_OK);
     assert_near(r.pt[1][0][CAND_CARRY], (39.0 / 36 - 1) * 100, 1e-9);
@@ -138,11 +140,107 @@ static void test_record_vintage_first_at_old_origin(void **state)
     ot_store_view_destroy(&view);
 }
 
+/* ---- model points kept across runs ------------------------------------- */
+
+/* A keeper that counts and can lie: wraps the view's record_points, or
+ * answers `fake` for every hash it was asked for before. */
+typedef struct keeper {
+    ot_store_view *view;
+    int gets, hits, puts;
+    double fake; /* NaN: the store's answer */
+} keeper;
+
+static int kget(void *ud, uint64_t hash, double *v)
+{
+    keeper *k = ud;
+    k->gets++;
+    if (!isnan(k->fake)) {
+        *v = k->fake;
+        k->hits++;
+        return 1;
+    }
+    int found = ot_store_view_record_get(k->view, hash, v);
+    k->hits += found;
+    return found;
+}
+
+static void kput(void *ud, const char *key, const char *cand, const char *origin, uint64_t hash,
+                 double v)
+{
+    keeper *k = ud;
+    k->puts++;
+    ot_store_view_record_put(k->view, key, cand, origin, hash, v);
+}
+
+/* The record of 2019 as of Q2 with the naive model: the first build fits
+ * and keeps every model point; a second one with an empty memo (another
+ * process) fits nothing and gives the same record from the kept points; a
+ * keeper answering 1000 shows the record takes what is kept.  A read-only
+ * store keeps nothing and fails nothing. */
+static void test_record_vintage_kept_points(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/record_kept_%d.db", ONTRACK_TEST_TMP, (int)getpid());
+    unlink(path);
+    ot_store *st = NULL;
+    ot_err err;
+    assert_int_equal(ot_store_open(path, OT_STORE_CREATE, &st, &err), OT_OK);
+    for (int y = 2008; y <= 2019; y++)
+        for (int q = 1; q <= (y == 2019 ? 2 : 4); q++)
+            assert_int_equal(ot_store_put_obs(st, "k", OT_MEASURE_VALUE, quarter(y, q),
+                                              (10 * q + (y * 7 + q * 3) % 5) * pow(1.05, y - 2008),
+                                              OT_VINTAGE_NONE, NULL, 0, NULL, &err), OT_OK);
+    ot_store_view view;
+    ot_store_view_init(&view, st, OT_ASOF_LATEST, NULL);
+    frame f;
+    assert_int_equal(frame_load(&f, "k", ot_store_view_read, &view, INT32_MAX, NULL, &err), OT_OK);
+    keeper k = {&view, 0, 0, 0, NAN};
+    rec_src src = {NULL, &k, 0, NULL, kget, kput};
+    ot_proj_memo *m1 = ot_proj_memo_new(), *m2 = ot_proj_memo_new(), *m3 = ot_proj_memo_new();
+    record r1, r2, r3;
+    assert_int_equal(rec_build_at(&r1, &f, NULL, "k", 2019, 2, "naive", -1, 0, 0, 0, 0, &src, m1,
+                                  NULL, &err), OT_OK);
+    assert_true(r1.used[CAND_MODEL] >= REC_MIN);
+    assert_true(k.puts > 0);
+    assert_int_equal(k.hits, 0);
+    assert_int_equal((int)ot_proj_memo_size(m1), k.puts);
+    int fitted = k.puts;
+    k.gets = k.puts = 0;
+    assert_int_equal(rec_build_at(&r2, &f, NULL, "k", 2019, 2, "naive", -1, 0, 0, 0, 0, &src, m2,
+                                  NULL, &err), OT_OK);
+    assert_int_equal(k.puts, 0);
+    assert_int_equal(k.hits, fitted);
+    assert_memory_equal(&r1, &r2, sizeof r1);
+    k.fake = 1000;
+    assert_int_equal(rec_build_at(&r3, &f, NULL, "k", 2019, 2, "naive", -1, 0, 0, 0, 0, &src, m3,
+                                  NULL, &err), OT_OK);
+    assert_near(r3.now[CAND_MODEL], 1000, 0);
+    assert_near(r3.pt[1][0][CAND_MODEL], 1000, 0);
+    assert_near(r3.pt[1][0][CAND_CARRY], r1.pt[1][0][CAND_CARRY], 0);
+    ot_proj_memo_free(m1);
+    ot_proj_memo_free(m2);
+    ot_proj_memo_free(m3);
+    frame_free(&f);
+    ot_store_view_destroy(&view);
+    ot_store_close(st);
+    /* read-only: nothing kept, no error */
+    assert_int_equal(ot_store_open(path, OT_STORE_READONLY, &st, &err), OT_OK);
+    int found = -1;
+    double v = 0;
+    assert_int_equal(ot_store_recpoint_put(st, 42, "k", "naive", "2019Q2", 1.5, &err), OT_OK);
+    assert_int_equal(ot_store_recpoint_get(st, 42, &found, &v, &err), OT_OK);
+    assert_int_equal(found, 0);
+    ot_store_close(st);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_record_vintage_origin_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_vintage_first_at_old_origin, setup, teardown),
+        cmocka_unit_test(test_record_vintage_kept_points),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,7 +112,8 @@ static void test_store_open_creates_and_migrates(void **state)
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(q, 0),
-                        "compares imports measures obs projections runs series series_stats targets");
+                        "compares imports measures obs projections record_points runs series "
+                        "series_stats targets");
     sqlite3_finalize(q);
     /* A schema from the future is refused, not damaged. */
     assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);

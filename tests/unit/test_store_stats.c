@@ -290,7 +290,8 @@ static void test_store_stats_migration_from_v1(void **state)
                                   "release_lag; ALTER TABLE runs DROP COLUMN through; ALTER TABLE projections "
                                   "DROP COLUMN data; DROP TABLE compares; ALTER TABLE series DROP COLUMN "
                                   "aliases; ALTER TABLE targets DROP COLUMN shape_from; ALTER TABLE "
-                                  "targets DROP COLUMN shape_to; PRAGMA user_version = 1",
+                                  "targets DROP COLUMN shape_to; DROP TABLE record_points; "
+                                  "PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
