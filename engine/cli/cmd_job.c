@@ -739,14 +739,9 @@ static int job_show(cli_global *g, int argc, char **argv)
         return rc;
     if (npos != 1)
         return cli_usage_error("job show", "which run? (ontrack job history lists them)");
-    long long id = 0;
-    if (strcmp(pos[0], "latest") != 0) {
-        char *end;
-        id = strtoll(pos[0], &end, 10);
-        if (!*pos[0] || *end || id <= 0)
-            return cli_usage_error("job show", "expected a run number or 'latest', got '%s'",
-                                   pos[0]);
-    }
+    int64_t id = cli_parse_run(pos[0]);
+    if (id < 0)
+        return cli_usage_error("job show", "expected a run number or 'latest', got '%s'", pos[0]);
     ot_store *st;
     if ((rc = cli_open_store(g, 1, &st)))
         return rc;
