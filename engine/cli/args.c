@@ -39,6 +39,19 @@ const char *cli_db_path(const cli_global *g)
     return env && *env ? env : "ontrack.db";
 }
 
+
+int64_t cli_parse_run(const char *s)
+{
+    if (strcmp(s, "latest") == 0)
+        return 0;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v <= 0 || errno)
+        return -1;
+    return v;
+}
+
 /* Finds opts' entry for "--name" or "--name=value"; *eq points at the value
  * after '=' or is NULL. */
 static const cli_opt *find(const cli_opt *opts, const char *arg, const char **eq)
@@ -215,7 +228,7 @@ int cli_host_open(const cli_global *g, const char *cmd, const char *as_of, const
         return rc;
     if ((rc = cli_parse_limits(cmd, timeout, memory, &secs, &bytes)))
         return rc;
-    ot_host_opts o = {cli_db_path(g), as_of, secs, bytes, 0, NULL, commit_partial};
+    ot_host_opts o = {cli_db_path(g), as_of, secs, bytes, 0, NULL, commit_partial, NULL};
     ot_err err;
     ot_err_clear(&err);
     if (ot_host_new(&o, out, &err) != OT_OK)

@@ -39,13 +39,17 @@
 static const char help[] =
     "usage: ontrack job run JOBFILE [--as-of DATE|PERIOD] [--wait] [--quiet]\n"
     "                       [--fail-on off-track] [--timeout S] [--memory MB]\n"
-    "                       [--trusted]\n"
+    "                       [--trusted] [--commit-partial] [--folder DIR]\n"
     "       ontrack job history [JOB] [--limit N]\n"
     "       ontrack job show RUN|latest\n"
     "       ontrack job backfill JOBFILE --from PERIOD --to PERIOD [run options]\n\n"
     "run: projects the job's targets, runs its scripts (sandboxed unless --trusted;\n"
     "--timeout and --memory limit each script) and writes its outputs (.json, .txt,\n"
-    ".md, .csv, .html); the run and its projections are stored.  Logs one line per\n"
+    ".md, .csv, .html); the run and its projections are stored.  A run is all or\n"
+    "nothing: its scripts' writes and its results are kept only when the whole run\n"
+    "succeeds (--commit-partial keeps each script's writes at once).  --folder DIR\n"
+    "is the one folder its scripts may use and its outputs must lie in (default: the\n"
+    "job file's own folder).  Logs one line per\n"
     "event on standard error; --quiet prints nothing on success.  A run of a job\n"
     "already running exits 75 (--wait waits for it).  --fail-on off-track exits 3\n"
     "when a target is off track or missed.\n"
@@ -65,7 +69,8 @@ typedef struct jobctx {
     ot_job job;
     const char *db_path;
     const char *as_of_arg; /* --as-of, else NULL */
-    int quiet, wait, trusted, fail_on;
+    const char *folder;    /* --folder: the sandbox's bounds, else NULL (the job file's folder) */
+    int quiet, wait, trusted, fail_on, commit_partial;
     double timeout;
     size_t mem;
     int64_t run;           /* the run being made, 0 before it is recorded */
@@ -268,7 +273,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     int64_t *stale = NULL;
     size_t nstale = 0, nout = 0;
     pending_out *outs = NULL;
-    int in_tx = 0;
+    int in_tx = 0, held = 0;
     c->run = 0;
     *off_track = 0;
 
@@ -311,6 +316,14 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     if ((rc = ot_store_run_begin(st, &r, &c->run, &err)))
         goto done;
     jlog(c, "info", "started as of %s (data %s, scripts %s)", a.text, data_hash, scripts_hash);
+    /* From here to the end the run is one transaction on st: the scripts
+     * write through st (their ot.db()), the results join them, and nothing is
+     * committed unless the whole run succeeds (docs/reliability.md).  The
+     * record "running" above is committed already, so a killed run is found. */
+    if (!c->commit_partial) {
+        ot_store_hold(st);
+        held = 1;
+    }
 
     if (c->job.has_targets) {
         ot_proj_opts po;
@@ -335,7 +348,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     }
 
     char files[4096];
-    if (c->job.nscripts && (rc = job_files_dir(&c->job, files, sizeof files, &err)))
+    if (c->job.nscripts && (rc = job_files_dir(&c->job, c->folder, files, sizeof files, &err)))
         goto fail;
     /* the scripts' ot.compare saves its comparisons with this run */
     char runid[24];
@@ -345,7 +358,8 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     for (size_t i = 0; i < c->job.nscripts; i++) {
         ot_host_opts ho = {c->db_path, a.days == OT_ASOF_LATEST && a.through.freq == OT_FREQ_NONE
                                            ? NULL : a.text,
-                           c->timeout, c->mem, !c->trusted, files[0] ? files : NULL, 0};
+                           c->timeout, c->mem, !c->trusted, files[0] ? files : NULL,
+                           c->commit_partial, st};
         ot_host *h;
         if ((rc = ot_host_new(&ho, &h, &err)))
             goto fail;
@@ -397,20 +411,26 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     in_tx = 0;
     if ((rc = ot_store_commit(st, &err)))
         goto fail;
+    if (held) { /* the scripts' writes and the results, together */
+        held = 0;
+        rc = ot_store_settle(st, 1, &err);
+        ot_store_unhold(st);
+        if (rc)
+            goto fail;
+    }
     if (pruned)
         jlog(c, "info", "pruned %zu old run%s (keep = %d)", pruned, pruned == 1 ? "" : "s",
              c->job.keep);
 
     /* The outputs into place: a rename is atomic, the folder's fsync makes it last. */
     for (size_t i = 0; i < nout; i++) {
-        if (rename(outs[i].tmp, outs[i].final) != 0) {
-            jlog(c, "error", "%s: cannot rename %s into place: %s", outs[i].final, outs[i].tmp,
-                 strerror(errno));
+        ot_err e2;
+        if (out_place(&outs[i], &e2) != OT_OK) {
+            jlog(c, "error", "%s", e2.msg);
             rc = OT_EIO;
             ot_err_set(&err, OT_EIO, "%s: cannot write", outs[i].final);
             continue;
         }
-        job_sync_parent(outs[i].final);
         jlog(c, "info", "wrote %s", outs[i].final);
     }
     struct timespec t1;
@@ -424,7 +444,9 @@ fail:
     unsetenv(OT_RUN_ENV);
     if (in_tx)
         ot_store_rollback(st);
-    if (c->run) {
+    if (held) /* everything the run wrote since it was recorded goes */
+        ot_store_unhold(st);
+    if (c->run) { /* then the failure, in a transaction of its own */
         ot_err e2;
         if (ot_store_run_finish(st, c->run, "failed", &e2) != OT_OK)
             jlog(c, "warn", "cannot mark the run failed: %s", e2.msg);
@@ -458,7 +480,15 @@ static int job_open(jobctx *c, cli_global *g, const char *file, ot_store **st, i
     ot_err_clear(&err);
     if (ot_job_load_limited(file, c->timeout, c->mem, &c->job, &err) != OT_OK)
         return cli_fail(&err);
-    if (job_check_outputs(&c->job, c->trusted, &err) != OT_OK)
+    struct stat fs;
+    if (c->folder) { /* the bounds the command line sets must be a folder */
+        int e = stat(c->folder, &fs) != 0 ? errno : S_ISDIR(fs.st_mode) ? 0 : ENOTDIR;
+        if (e) {
+            ot_err_set(&err, OT_ENOTFOUND, "--folder: '%s': %s", c->folder, strerror(e));
+            return cli_fail(&err);
+        }
+    }
+    if (job_check_outputs(&c->job, c->folder, c->trusted, &err) != OT_OK)
         return cli_fail(&err);
     /* --db, then the job's db, then $ONTRACK_DB / ./ontrack.db */
     c->db_path = g->db_path ? g->db_path : c->job.db ? c->job.db : cli_db_path(g);
@@ -477,7 +507,8 @@ static const char *const fail_on_values[] = {"off-track", NULL};
 #define RUN_OPTS                                                                          \
     {"as-of", 1, &as_of, NULL}, {"wait", 0, NULL, &c.wait}, {"quiet", 0, NULL, &c.quiet}, \
         {"fail-on", 1, &fail_on, NULL}, {"timeout", 1, &timeout, NULL},                   \
-        {"memory", 1, &memory, NULL}, {"trusted", 0, NULL, &c.trusted}
+        {"memory", 1, &memory, NULL}, {"trusted", 0, NULL, &c.trusted},                  \
+        {"commit-partial", 0, NULL, &c.commit_partial}, {"folder", 1, &c.folder, NULL}
 
 /* Checks the shared options into c.  Returns 0 or 2. */
 static int run_options(const char *cmd, jobctx *c, const char *fail_on, const char *timeout,
@@ -710,14 +741,9 @@ static int job_show(cli_global *g, int argc, char **argv)
         return rc;
     if (npos != 1)
         return cli_usage_error("job show", "which run? (ontrack job history lists them)");
-    long long id = 0;
-    if (strcmp(pos[0], "latest") != 0) {
-        char *end;
-        id = strtoll(pos[0], &end, 10);
-        if (!*pos[0] || *end || id <= 0)
-            return cli_usage_error("job show", "expected a run number or 'latest', got '%s'",
-                                   pos[0]);
-    }
+    int64_t id = cli_parse_run(pos[0]);
+    if (id < 0)
+        return cli_usage_error("job show", "expected a run number or 'latest', got '%s'", pos[0]);
     ot_store *st;
     if ((rc = cli_open_store(g, 1, &st)))
         return rc;

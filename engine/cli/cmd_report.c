@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/job_files.h"
 #include "report/report.h"
 #include "run/run.h"
 
@@ -22,23 +23,6 @@ static const char help[] =
     "without --format the format follows FILE's extension.  --lang en uses English\n"
     "labels (default Chinese).  CSV cells starting with = + - @ get a leading '\n"
     "so spreadsheets show them as text (--csv-raw writes them as they are).\n";
-
-/* Parses RUN: a positive id, or "latest" (*id = 0). */
-static int parse_run(const char *s, int64_t *id)
-{
-    if (strcmp(s, "latest") == 0) {
-        *id = 0;
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v <= 0 || errno)
-        return cli_usage_error("report", "RUN must be a run id (a whole number) or 'latest', got '%s'",
-                               s);
-    *id = v;
-    return 0;
-}
 
 int cmd_report(cli_global *g, int argc, char **argv)
 {
@@ -61,9 +45,10 @@ int cmd_report(cli_global *g, int argc, char **argv)
     if (npos != 1)
         return npos == 0 ? cli_usage_error("report", "which run? (ontrack report RUN; RUN is an id or 'latest')")
                          : cli_usage_error("report", "unexpected argument '%s'", pos[1]);
-    int64_t run_id = 0;
-    if ((rc = parse_run(pos[0], &run_id)))
-        return rc;
+    int64_t run_id = cli_parse_run(pos[0]);
+    if (run_id < 0)
+        return cli_usage_error("report", "RUN must be a run id (a whole number) or 'latest', got '%s'",
+                               pos[0]);
     ot_report_format fmt = OT_REPORT_HTML;
     if (format) {
         if (ot_report_format_parse(format, &fmt) != 0)
@@ -84,38 +69,30 @@ int cmd_report(cli_global *g, int argc, char **argv)
     ot_run_rec *run = NULL;
     ot_run_set set = {0};
     ot_run_doc d = {0};
-    FILE *out = NULL;
     char source[512];
     if ((rc = ot_run_open(st, run_id, &run, &set, &err)) != OT_OK)
         goto done;
     ot_run_asof a;
     ot_run_asof_of(run, &a);
-    ot_run_source(run, source, sizeof source);
+    ot_run_source(run, lang, source, sizeof source);
     if ((rc = ot_run_doc_build(&d, &set, st, &a, source, NULL, &err)) != OT_OK ||
         (rc = ot_run_doc_compares(&d, st, run->id, &err)) != OT_OK)
         goto done;
     d.doc.lang = lang;
     d.doc.title = title;
     d.doc.csv_raw = csv_raw;
-    if (output && !(out = fopen(output, "wb"))) {
-        rc = ot_err_set(&err, OT_EIO, "%s: %s", output, strerror(errno));
+    if (output) { /* a temporary file renamed over FILE: a failed write leaves FILE as it was */
+        pending_out po = {NULL, NULL};
+        if ((rc = out_write_tmp(output, fmt, 0, &d.doc, &po, &err)) == OT_OK)
+            rc = out_place(&po, &err);
+        free(po.tmp);
+        free(po.final);
         goto done;
     }
     errno = 0;
-    rc = ot_report_write(&d.doc, fmt, out ? out : stdout, &err);
-    int werr = errno;
-    if (out) {
-        if (fclose(out) != 0 && rc == OT_OK)
-            rc = ot_err_set(&err, OT_EIO, "%s: %s", output, strerror(errno));
-        else if (rc == OT_EIO) /* name the file and the reason */
-            rc = ot_err_set(&err, OT_EIO, "%s: cannot write the report: %s", output,
-                            werr ? strerror(werr) : "write error");
-        out = NULL;
-        if (rc != OT_OK)
-            remove(output);
-    } else if (fflush(stdout) != 0 && rc == OT_OK) {
+    rc = ot_report_write(&d.doc, fmt, stdout, &err);
+    if (fflush(stdout) != 0 && rc == OT_OK)
         rc = ot_err_set(&err, OT_EIO, "cannot write the report: %s", strerror(errno));
-    }
 done:
     ot_run_doc_free(&d);
     ot_run_set_free(&set);

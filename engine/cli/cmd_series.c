@@ -101,6 +101,8 @@ static int read_measures(ot_store *st, const char *key, int want, int32_t as_of,
         return -1;
     ot_series_meta_clear(&meta);
     int n = 0;
+    ot_err later; /* a stored measure with nothing known yet: the store says since when */
+    later.code = OT_OK;
     for (int m = 0; m < OT_MEASURE_COUNT; m++) {
         if (want >= 0 && m != want)
             continue;
@@ -114,7 +116,13 @@ static int read_measures(ot_store *st, const char *key, int want, int32_t as_of,
             which[n++] = (ot_measure)m;
         } else if (want >= 0 || (rc != OT_ENOTFOUND && rc != OT_EINVAL)) {
             return -1;
+        } else if (rc == OT_ENOTFOUND && later.code == OT_OK) {
+            later = *err;
         }
+    }
+    if (n == 0 && later.code != OT_OK) {
+        *err = later;
+        return -1;
     }
     if (n == 0) {
         ot_err_set(err, OT_ENOTFOUND, "nothing is known of '%s'%s", key,

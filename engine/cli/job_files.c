@@ -140,15 +140,17 @@ static int inside_dir(const char *path, const char *dir)
 }
 
 /* Checks the outputs of a job before anything runs: known formats and
- * placeholders, and (unless trusted) that each lies inside the job file's
- * own folder, so a job file cannot write where it likes (docs/security.md).
- * OT_EDATA naming the first bad one. */
-int job_check_outputs(const ot_job *j, int trusted, ot_err *err)
+ * placeholders, and (unless trusted) that each lies inside the job's folder
+ * (folder: --folder, else NULL for the job file's own folder), so a job file
+ * cannot write where it likes (docs/security.md).  OT_EDATA naming the first
+ * bad one. */
+int job_check_outputs(const ot_job *j, const char *folder, int trusted, ot_err *err)
 {
     char buf[4096], dir[PATH_MAX];
-    if (!trusted && j->noutputs && !realpath(j->dir, dir))
+    const char *bound = folder ? folder : j->dir;
+    if (!trusted && j->noutputs && !realpath(bound, dir))
         return ot_err_set(err, OT_EIO, "%s: cannot resolve the job's folder '%s': %s", j->path,
-                          j->dir, strerror(errno));
+                          bound, strerror(errno));
     for (size_t i = 0; i < j->noutputs; i++) {
         if (job_out_format_of(j->outputs[i]) < 0)
             return ot_err_set(err, OT_EDATA, "%s: output '%s': unsupported format (supported: %s)",
@@ -188,18 +190,19 @@ static int make_parents(const char *path, ot_err *err)
 }
 
 /* The folder the job's scripts may use for files and require
- * (docs/security.md): the job file's own folder, whatever its outputs say
- * (they are checked to lie inside it); "" when the job declares no outputs
- * (then scripts have no files). */
-int job_files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err)
+ * (docs/security.md): folder (--folder) when given, else the job file's own
+ * folder, whatever its outputs say (they are checked to lie inside it); ""
+ * when neither --folder nor an output is given (then scripts have no
+ * files). */
+int job_files_dir(const ot_job *j, const char *folder, char *buf, size_t cap, ot_err *err)
 {
     buf[0] = '\0';
-    if (j->noutputs == 0)
+    if (j->noutputs == 0 && !folder)
         return OT_OK;
     /* the first output's folder (cut before a placeholder) exists when the
      * scripts run, as they may write beside it */
     char first[4096];
-    snprintf(first, sizeof first, "%s", j->outputs[0]);
+    snprintf(first, sizeof first, "%s", j->noutputs ? j->outputs[0] : "");
     char *brace = strchr(first, '{');
     if (brace)
         *brace = '\0';
@@ -213,8 +216,9 @@ int job_files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err)
         if (rc)
             return rc;
     }
-    if (snprintf(buf, cap, "%s", j->dir) >= (int)cap)
-        return ot_err_set(err, OT_EINVAL, "%s: path too long", j->dir);
+    const char *bound = folder ? folder : j->dir;
+    if (snprintf(buf, cap, "%s", bound) >= (int)cap)
+        return ot_err_set(err, OT_EINVAL, "%s: path too long", bound);
     return OT_OK;
 }
 
@@ -238,17 +242,15 @@ void job_sync_parent(const char *path)
 }
 
 
-/* Writes one output (the run's document doc in format fmt) into a new
- * temporary file beside its final path (mkstemp, write, fflush, fsync); *po
- * receives both paths (new, caller frees).  OT_EIO on failure, the
- * temporary file then removed.  CSV takes the first 20 columns of the
- * report's (docs/scheduling.md). */
-int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc *doc,
-                        pending_out *po, ot_err *err)
+/* Writes doc in format fmt into a new temporary file ".NAME.XXXXXX" beside
+ * path, in path's folder (mkstemp, write, fflush, fsync, fclose: each
+ * checked); *po receives both paths (new, caller frees).  The file at path is
+ * not touched.  OT_EIO naming path and the reason on failure, the temporary
+ * file then removed.  csv_cols: the CSV's first columns, 0 for all. */
+int out_write_tmp(const char *path, ot_report_format fmt, size_t csv_cols,
+                  const ot_report_doc *doc, pending_out *po, ot_err *err)
 {
-    int rc = make_parents(path, err);
-    if (rc)
-        return rc;
+    int rc;
     const char *slash = strrchr(path, '/');
     size_t dlen = slash ? (size_t)(slash - path + 1) : 0;
     size_t cap = strlen(path) + 16;
@@ -274,8 +276,12 @@ int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask);
-    rc = fmt == OT_REPORT_CSV ? ot_report_csv_columns(doc, 20, f, err)
-                              : ot_report_write(doc, fmt, f, err);
+    errno = 0;
+    rc = fmt == OT_REPORT_CSV && csv_cols ? ot_report_csv_columns(doc, csv_cols, f, err)
+                                          : ot_report_write(doc, fmt, f, err);
+    if (rc == OT_EIO) /* name the file and the reason */
+        rc = ot_err_set(err, OT_EIO, "%s: write error: %s", path,
+                        errno ? strerror(errno) : "cannot write");
     if (rc == OT_OK && (fflush(f) != 0 || ferror(f) || fsync(fd) != 0))
         rc = ot_err_set(err, OT_EIO, "%s: write error: %s", path, strerror(errno));
     if (fclose(f) != 0 && rc == OT_OK)
@@ -288,6 +294,30 @@ int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc
     }
     po->tmp = tmp;
     po->final = final;
+    return OT_OK;
+}
+
+/* Writes one job output: its folders made (mkdir -p), then out_write_tmp
+ * with the first 20 CSV columns (docs/scheduling.md). */
+int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc *doc,
+                     pending_out *po, ot_err *err)
+{
+    int rc = make_parents(path, err);
+    return rc ? rc : out_write_tmp(path, fmt, 20, doc, po, err);
+}
+
+/* Renames po's temporary file over its final path (atomic: the old file
+ * stays whole until then) and fsyncs the folder.  OT_EIO naming both paths
+ * on failure, the temporary file then removed. */
+int out_place(const pending_out *po, ot_err *err)
+{
+    if (rename(po->tmp, po->final) != 0) {
+        int rc = ot_err_set(err, OT_EIO, "%s: cannot rename %s into place: %s", po->final, po->tmp,
+                            strerror(errno));
+        unlink(po->tmp);
+        return rc;
+    }
+    job_sync_parent(po->final);
     return OT_OK;
 }
 

@@ -27,13 +27,15 @@ int job_out_format_of(const char *path);
 int job_expand(const char *tmpl, const char *job, const char *as_of, int64_t run, char *buf,
                size_t cap, ot_err *err);
 /* Checks the outputs of a job before anything runs: known formats and
- * placeholders, and (unless trusted) that each lies inside the job file's
- * own folder.  OT_EDATA naming the first bad one. */
-int job_check_outputs(const ot_job *j, int trusted, ot_err *err);
+ * placeholders, and (unless trusted) that each lies inside the job's folder:
+ * folder (--folder) when not NULL, else the job file's own folder.  OT_EDATA
+ * naming the first bad one, OT_EIO when the folder cannot be resolved. */
+int job_check_outputs(const ot_job *j, const char *folder, int trusted, ot_err *err);
 /* The folder the job's scripts may use for files and require
- * (docs/security.md): the job file's own folder (the first output's folder
- * made when missing); "" when the job declares no outputs. */
-int job_files_dir(const ot_job *j, char *buf, size_t cap, ot_err *err);
+ * (docs/security.md): folder (--folder) when not NULL, else the job file's
+ * own folder (the first output's folder made when missing); "" when neither
+ * --folder nor an output is given. */
+int job_files_dir(const ot_job *j, const char *folder, char *buf, size_t cap, ot_err *err);
 /* fsyncs the folder holding path (so a rename in it is durable). */
 void job_sync_parent(const char *path);
 
@@ -42,10 +44,19 @@ typedef struct pending_out {
     char *tmp, *final;
 } pending_out;
 
-/* Writes one output (doc in format fmt; CSV with the 20 columns of
- * docs/scheduling.md) into a new temporary file beside path (mkstemp, write,
- * fflush, fsync); *po receives both paths.  OT_EIO on failure, the
- * temporary file then removed. */
+/* Writes doc (format fmt; CSV: its first csv_cols columns, 0 for all) into
+ * a new temporary file ".NAME.XXXXXX" beside path (whose folder must exist):
+ * mkstemp, write, fflush, fsync, fclose, each checked; the file at path is not
+ * touched.  *po receives both paths (new, caller frees).  OT_EIO naming path
+ * and the reason, the temporary file then removed.  Job outputs and
+ * `report -o` both write through it. */
+int out_write_tmp(const char *path, ot_report_format fmt, size_t csv_cols,
+                  const ot_report_doc *doc, pending_out *po, ot_err *err);
+/* Renames po->tmp over po->final (atomic) and fsyncs the folder.  OT_EIO
+ * naming both on failure, the temporary file then removed. */
+int out_place(const pending_out *po, ot_err *err);
+/* One job output: its folders made, then out_write_tmp with the 20 CSV
+ * columns of docs/scheduling.md. */
 int job_write_output(const char *path, ot_report_format fmt, const ot_report_doc *doc,
                      pending_out *po, ot_err *err);
 

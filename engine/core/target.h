@@ -65,7 +65,9 @@ enum { OT_NEEDS_SERIES = 1, OT_NEEDS_VALUE = 2, OT_NEEDS_REF = 4 };
  * of target.c, its metric in project/ and its tests.  The test wordings are
  * templates: %op the operator (">=" / "≥"), %opw it in words ("above" /
  * "高于"), %v the value, %tol the tolerance (else the value), %ref the
- * reference series (its name where known, else its key). */
+ * reference series (its name where known, else its key), %name the series'
+ * name where the renderer knows it (followed by a space in English), else
+ * nothing. */
 typedef struct ot_target_kind_desc {
     ot_target_kind kind;
     const char *name;          /* "growth" */

@@ -545,6 +545,10 @@ static void init_state(lua_State *L, const ot_host_opts *o)
     }
     luaL_requiref(L, "ontrack", luaopen_ontrack, 0);
     lua_setglobal(L, "ot");
+    if (o->store) { /* ot.db() is the caller's connection, in the caller's transaction */
+        ot_l_pushdb_borrowed(L, o->store);
+        lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBOBJ);
+    }
     load_repl(L);
 }
 
@@ -598,6 +602,18 @@ static int eval(call_ctx *c)
     int n = lua_gettop(L) - base;
     if (n > 0) {
         luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
+        /* results that printed themselves (ot.compare's table) are not
+         * printed again; when all did, nothing is */
+        int printed = 0;
+        for (int i = base + 1; i <= base + n; i++)
+            if (luaL_getmetafield(L, i, "__printed") != LUA_TNIL) {
+                printed += lua_toboolean(L, -1);
+                lua_pop(L, 1);
+            }
+        if (printed == n) {
+            lua_settop(L, base);
+            return OT_OK;
+        }
         lua_getfield(L, LUA_REGISTRYINDEX, OT_REPL);
         lua_getfield(L, -1, "repr");                /* [results, M, repr] */
         for (int i = base + 1; i <= base + n; i++) {
@@ -761,7 +777,7 @@ static int check_asof(const char *s, ot_err *err)
 
 int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
 {
-    static const ot_host_opts defaults = {NULL, NULL, 0, 0, 0, NULL, 0};
+    static const ot_host_opts defaults = {NULL, NULL, 0, 0, 0, NULL, 0, NULL};
     if (!o)
         o = &defaults;
     if (o->as_of && check_asof(o->as_of, err) != OT_OK)

@@ -42,6 +42,12 @@ typedef struct ot_host_opts {
                             transaction per database it writes: committed when the chunk
                             succeeds, rolled back when it fails.  1: every write commits
                             at once (the old behaviour, --commit-partial). */
+    struct ot_store *store; /* NULL, or the connection ot.db() uses instead of opening
+                               db_path: borrowed (the caller owns it, ends its
+                               transaction and closes it after ot_host_free; db:close()
+                               leaves it open).  Its writes are neither held nor
+                               settled by the host: a job holds them over all its
+                               scripts and its results (store.h, ot_store_hold). */
 } ot_host_opts;
 
 /* Creates a host with the standard libraries (an allow-list in sandbox mode)

@@ -55,13 +55,30 @@ void ot_l_asof(lua_State *L, int arg, const char *s, int32_t *days, const char *
 
 /* ---- boxes ---------------------------------------------------------------------- */
 
+/* A db box: the store (first, so the box reads as an ot_store **), and
+ * whether it is borrowed: a store the host's caller owns and ends (a job's
+ * own connection, ot_host_opts.store), which the box never closes, holds or
+ * settles. */
+typedef struct dbbox {
+    ot_store *st;
+    int borrowed;
+} dbbox;
+
 /* Pushes an empty db box (pointer NULL) to open a store into. */
 static ot_store **newdb(lua_State *L)
 {
-    ot_store **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL;
+    dbbox *b = lua_newuserdatauv(L, sizeof *b, 0);
+    b->st = NULL;
+    b->borrowed = 0;
     luaL_setmetatable(L, OT_L_DB);
-    return box;
+    return &b->st;
+}
+
+void ot_l_pushdb_borrowed(lua_State *L, ot_store *st)
+{
+    ot_store **box = newdb(L);
+    *box = st;
+    ((dbbox *)(void *)box)->borrowed = 1;
 }
 
 ot_store *ot_l_checkdb(lua_State *L, int arg)
@@ -158,10 +175,13 @@ static int l_db(lua_State *L)
 
 /* db:close(): closes now (later uses raise "database is closed"); __gc and
  * __close do the same.  In a chunk run as one transaction, closing commits
- * what the chunk wrote to this database (docs/reliability.md). */
+ * what the chunk wrote to this database (docs/reliability.md).  A borrowed
+ * box (a job's ot.db()) is left as it is: the job commits or rolls back. */
 static int m_close(lua_State *L)
 {
     ot_store **box = luaL_checkudata(L, 1, OT_L_DB);
+    if (((dbbox *)(void *)box)->borrowed)
+        return 0; /* the job's connection: the job ends its transaction and closes it */
     ot_err e;
     int rc = ot_store_settle(*box, 1, &e); /* held: closing keeps what was written */
     ot_store_close(*box);

@@ -25,6 +25,7 @@
 #define OT_L_MODEL "ontrack.model"
 #define OT_L_TARGET "ontrack.target"
 #define OT_L_SCENARIO "ontrack.scenario"
+#define OT_L_PRINTED "ontrack.printed" /* a result that printed itself: the REPL shows it once */
 
 /* Registry fields the host sets before opening the module. */
 #define OT_L_REG_ASOF "ontrack.as_of"     /* default as_of string, or absent */
@@ -158,6 +159,9 @@ struct ot_store;
 struct ot_store *ot_l_checkdb(lua_State *L, int arg);
 /* The store ot.db() returns, opening it on first use; raises on failure. */
 struct ot_store *ot_l_defaultdb(lua_State *L);
+/* Pushes a db box over st, which the box never closes, holds or settles (the
+ * caller owns st and outlives the state): a job's ot.db(). */
+void ot_l_pushdb_borrowed(lua_State *L, struct ot_store *st);
 
 /* An as-of option: a date ("2023-10-20") gives *days and *period = NULL; a
  * period ("2023-09", "2023Q3") gives *days = OT_ASOF_LATEST and *period the

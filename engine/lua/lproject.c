@@ -24,6 +24,7 @@
 #include "store/store.h"
 #include "store/view.h"
 #ifdef OT_REPORT_PRESENT
+#include "report/facts.h"
 #include "report/json.h"
 #include "report/report.h"
 #include "report/status.h"
@@ -356,9 +357,12 @@ static void push_projection(lua_State *L, const ot_projection *p, const ot_targe
     lua_setfield(L, -2, "has_outcome");
     ot_l_pushstr(L, p->latest[0] ? p->latest : NULL);
     lua_setfield(L, -2, "latest");
-    lua_pushstring(L, p->method);
+    /* the method and notes in English words (report/facts.c); the facts
+     * themselves are in JSON reports */
+    char text[4096];
+    lua_pushstring(L, ot_report_fact(&p->method, NULL, OT_LANG_EN, NULL, 0, text, sizeof text));
     lua_setfield(L, -2, "method");
-    lua_pushstring(L, p->notes);
+    lua_pushstring(L, ot_report_facts(&p->notes, t ? t->ref : NULL, OT_LANG_EN, NULL, 0, text, sizeof text));
     lua_setfield(L, -2, "notes");
     luaL_setmetatable(L, OT_L_PROJECTION);
 }
@@ -523,6 +527,15 @@ static int l_compare(lua_State *L)
             lua_setfield(L, -2, names[j]);
         }
         lua_rawseti(L, res, (lua_Integer)i + 1);
+    }
+    if (print) {
+        /* printed already: the REPL shows it once (host.c skips a result
+         * whose metatable says __printed) */
+        if (luaL_newmetatable(L, OT_L_PRINTED)) {
+            lua_pushboolean(L, 1);
+            lua_setfield(L, -2, "__printed");
+        }
+        lua_setmetatable(L, res);
     }
     return 1;
 }

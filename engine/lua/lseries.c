@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/ops.h"
+#include "report/num.h"
 #include "report/plot.h"
 
 /* ---- boxes ---------------------------------------------------------------- */
@@ -596,7 +597,8 @@ static int fmtval(const ot_series *s, size_t i, char *buf, size_t cap)
         return snprintf(buf, cap, "(in next)");
     if (isnan(s->v[i]))
         return snprintf(buf, cap, "-");
-    return snprintf(buf, cap, "%.10g", s->v[i]);
+    ot_fmt_value(s->v[i], buf, cap); /* the one rule (report/num.h) */
+    return (int)strlen(buf);
 }
 
 /* One row of __tostring: period and value right-aligned to width. */

@@ -460,6 +460,7 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
     record_exclusion(o->exclude, o->n_exclude, po.exclude_years);
     po.threads = o->threads;
     po.intervals = o->intervals;
+    po.alloc = o->alloc;
     /* the record-only years: only the carry figure is used, so few paths and
      * no calibration; the same method, so that the same path through the
      * projection (and the same carry figure) is taken as in a scored year */
@@ -467,23 +468,37 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
     pr.paths = 16;
     pr.intervals = OT_PI_MODEL;
 
+    /* The working arrays come from the caller's allocator, as the
+     * projections' working memory does (a script's --memory counts them). */
     int rc = OT_OK;
-    ot_backtest_row *w = malloc(n * sizeof *w);
-    r.outcome = malloc(n * ny * sizeof *r.outcome);
-    r.carry = malloc(n * ny * OT_BT_MONTHS * sizeof *r.carry);
-    r.yoy = calloc(n, sizeof *r.yoy);
-    r.stock = calloc(n, 1);
-    int *last_scored = calloc(n, sizeof *last_scored);
-    double *e = malloc(ny * sizeof *e);
+    const ot_alloc *a = o->alloc;
     size_t cap = n * (ny > OT_BT_TARGETS ? ny : OT_BT_TARGETS);
-    ot_target *t = malloc(cap * sizeof *t), *tr = malloc(n * sizeof *tr);
-    ot_projection *p = malloc(cap * sizeof *p), *pp = malloc(n * sizeof *pp);
-    size_t *who = malloc(cap * sizeof *who), *whor = malloc(n * sizeof *whor);
+    const size_t sz_w = n * sizeof(ot_backtest_row), sz_out = n * ny * sizeof(double),
+                 sz_carry = n * ny * OT_BT_MONTHS * sizeof(double),
+                 sz_yoy = n * sizeof(ot_series *), sz_stock = n, sz_last = n * sizeof(int),
+                 sz_e = ny * sizeof(double), sz_t = cap * sizeof(ot_target),
+                 sz_tr = n * sizeof(ot_target), sz_p = cap * sizeof(ot_projection),
+                 sz_pp = n * sizeof(ot_projection), sz_who = cap * sizeof(size_t),
+                 sz_whor = n * sizeof(size_t);
+    ot_backtest_row *w = ot_malloc(a, sz_w);
+    r.outcome = ot_malloc(a, sz_out);
+    r.carry = ot_malloc(a, sz_carry);
+    r.yoy = ot_malloc(a, sz_yoy);
+    for (size_t i = 0; r.yoy && i < n; i++)
+        r.yoy[i] = NULL; /* freed at done: no garbage even when a later array fails */
+    r.stock = ot_malloc(a, sz_stock);
+    int *last_scored = ot_malloc(a, sz_last);
+    double *e = ot_malloc(a, sz_e);
+    ot_target *t = ot_malloc(a, sz_t), *tr = ot_malloc(a, sz_tr);
+    ot_projection *p = ot_malloc(a, sz_p), *pp = ot_malloc(a, sz_pp);
+    size_t *who = ot_malloc(a, sz_who), *whor = ot_malloc(a, sz_whor);
     if (!w || !r.outcome || !r.carry || !r.yoy || !r.stock || !last_scored || !e || !t || !tr ||
         !p || !pp || !who || !whor) {
         rc = ot_err_set(err, OT_ENOMEM, "out of memory");
         goto done;
     }
+    memset(r.stock, 0, sz_stock);
+    memset(last_scored, 0, sz_last);
     for (size_t i = 0; i < n; i++)
         row_init(&w[i]);
     for (size_t j = 0; j < n * ny * OT_BT_MONTHS; j++)
@@ -594,7 +609,7 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
                     ot_backtest_cell_add(&b.all, &kc);
                 }
                 if (o->on_case)
-                    o->on_case(o->case_ud, s[i].key, y, month, &kc, compared, c->method);
+                    o->on_case(o->case_ud, s[i].key, y, month, &kc, compared, &c->method);
             }
             if (o->progress)
                 o->progress(o->progress_ud, ++done_n, total);
@@ -623,21 +638,21 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
     if (rows)
         memcpy(rows, w, n * sizeof *rows);
 done:
-    free(w);
-    free(whor);
-    free(who);
-    free(pp);
-    free(p);
-    free(tr);
-    free(t);
-    free(e);
-    free(last_scored);
+    ot_free(a, w, sz_w);
+    ot_free(a, whor, sz_whor);
+    ot_free(a, who, sz_who);
+    ot_free(a, pp, sz_pp);
+    ot_free(a, p, sz_p);
+    ot_free(a, tr, sz_tr);
+    ot_free(a, t, sz_t);
+    ot_free(a, e, sz_e);
+    ot_free(a, last_scored, sz_last);
     if (r.yoy)
         for (size_t i = 0; i < n; i++)
             ot_series_free(r.yoy[i]);
-    free(r.yoy);
-    free(r.stock);
-    free(r.carry);
-    free(r.outcome);
+    ot_free(a, r.yoy, sz_yoy);
+    ot_free(a, r.stock, sz_stock);
+    ot_free(a, r.carry, sz_carry);
+    ot_free(a, r.outcome, sz_out);
     return rc;
 }

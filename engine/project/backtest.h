@@ -43,10 +43,11 @@ struct ot_backtest_case;
 /* Called for every projection scored (series key, target year, as-of
  * month): the case (its record borrowed for the call), whether it was
  * compared with the baseline (a record of OT_BT_RECORD_MIN years), and the
- * projection's method.  For an audit trail of the figures. */
+ * projection's method (a fact, project/facts.h).  For an audit trail of the
+ * figures. */
 typedef void (*ot_backtest_case_fn)(void *ud, const char *key, int year, int month,
                                     const struct ot_backtest_case *k, int compared,
-                                    const char *method);
+                                    const ot_proj_fact *method);
 
 typedef struct ot_backtest_opts {
     const char *method;   /* model for rich data; NULL = the projection's default */
@@ -68,6 +69,10 @@ typedef struct ot_backtest_opts {
     void *progress_ud;
     ot_backtest_case_fn on_case; /* optional */
     void *case_ud;
+    const ot_alloc *alloc; /* the run's working arrays and its projections' working
+                              memory (ot_proj_opts.alloc); NULL = ot_alloc_std.
+                              Thread-safe when threads != 1.  The series the source
+                              returns are the source's. */
 } ot_backtest_opts;
 
 typedef struct ot_backtest_month {

@@ -44,6 +44,19 @@ void ot_projection_init(ot_projection *p)
     p->required = p->carry = p->outcome = p->ytd_growth = p->share = NAN;
 }
 
+double ot_proj_prob_round(double prob)
+{
+    return round(prob * 100) / 100;
+}
+
+ot_proj_status ot_proj_status_of_prob(double prob)
+{
+    double r = ot_proj_prob_round(prob);
+    return r >= OT_PROJ_ON_TRACK - 1e-9  ? OT_STATUS_ON_TRACK
+           : r >= OT_PROJ_AT_RISK - 1e-9 ? OT_STATUS_AT_RISK
+                                         : OT_STATUS_OFF_TRACK;
+}
+
 /* The one place that decides the fallback (see projection.h). */
 const char *ot_proj_method_resolve(const char *requested)
 {
@@ -295,21 +308,23 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         o = &own;
     }
     if ((rc = sproj_project(&a, t->series, t->shape, NULL, t->year, o, method, src, ud, cut,
-                             rng, p.notes, err)))
+                             rng, &p.notes, err)))
         goto done;
     if (two && a.state != SP_NONE) {
         /* ref's shape: its own metadata, else the one the target names */
-        char nb[OT_PROJ_NOTES_MAX] = "";
+        ot_proj_facts nb = {0};
         if ((rc = sproj_project(&b, t->ref, NULL, t->shape, t->year, o, method, src, ud, cut,
-                                 rng, nb, err)))
+                                 rng, &nb, err)))
             goto done;
-        if (*nb)
-            proj_note(p.notes, "%s: %s", t->ref, nb);
+        for (int i = 0; i < nb.n && p.notes.n < OT_PROJ_FACTS_MAX; i++) {
+            p.notes.f[p.notes.n] = nb.f[i];
+            p.notes.f[p.notes.n++].of_ref = 1; /* said of t->ref */
+        }
     }
     if (uses_level(t->kind) && a.total_known)
         a.state = SP_OUTCOME; /* the total is the outcome */
     snprintf(p.latest, sizeof p.latest, "%s", a.latest);
-    snprintf(p.method, sizeof p.method, "%s", a.method);
+    p.method = a.method;
     p.periods_done = a.k;
     p.periods_left = a.P - a.k;
     p.ytd_growth = a.g;
@@ -317,18 +332,17 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     if (a.state == SP_NONE || (two && b.state == SP_NONE))
         goto finish;
     if (uses_level(t->kind) && a.state == SP_PATHS && !a.L) {
-        proj_note(p.notes, "%s: no levels, only growth rates: a %s target cannot be projected",
-                  t->series, ot_target_kind_name(t->kind));
+        ot_fact_add(&p.notes, OT_N_LEVELS_NONE, "ki", t->series, (int)t->kind);
         goto finish;
     }
     if (uses_level(t->kind) && a.state == SP_OUTCOME && isnan(a.outL)) {
-        proj_note(p.notes, "%s: no level for %d", t->series, t->year);
+        ot_fact_add(&p.notes, OT_N_NO_LEVEL, "ki", t->series, t->year);
         goto finish;
     }
     if (!uses_level(t->kind) && ((a.state == SP_OUTCOME && isnan(a.outG)) ||
                                  (two && b.state == SP_OUTCOME && isnan(b.outG)))) {
-        proj_note(p.notes, "%s: the %d figure is published without its growth",
-                  isnan(a.outG) && a.state == SP_OUTCOME ? t->series : t->ref, t->year);
+        ot_fact_add(&p.notes, OT_N_NO_GROWTH, "ki",
+                    isnan(a.outG) && a.state == SP_OUTCOME ? t->series : t->ref, t->year);
         goto finish;
     }
     /* carry-forward */
@@ -343,8 +357,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     if (a.state == SP_OUTCOME && (!two || b.state == SP_OUTCOME)) {
         p.outcome = metric(t, &a, a.outG, a.outL, two ? b.outG : 0);
         if (isnan(p.outcome)) {
-            proj_note(p.notes, "%s: the %d outcome cannot be computed (last year's figure missing)",
-                      t->series, t->year);
+            ot_fact_add(&p.notes, OT_N_NO_OUTCOME, "ki", t->series, t->year);
             goto finish;
         }
         p.has_outcome = 1;
@@ -352,7 +365,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         int ok = passes(t, p.outcome);
         p.prob = ok;
         p.status = ok ? OT_STATUS_MET : OT_STATUS_MISSED;
-        snprintf(p.method, sizeof p.method, "outcome");
+        ot_fact_set(&p.method, OT_M_OUTCOME, "");
         goto finish;
     }
     np = a.state == SP_PATHS ? a.np : b.np;
@@ -378,11 +391,9 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         double rho = u_corr(&a.own, &b.own);
         if (isnan(rho)) {
             rho = RHO_DEFAULT;
-            proj_note(p.notes, "correlation of %s and %s assumed %.1f (too little common history)",
-                      t->series, t->ref, rho);
+            ot_fact_add(&p.notes, OT_N_CORR_ASSUMED, "kkd", t->series, t->ref, rho);
         } else {
-            proj_note(p.notes, "correlation of %s and %s %.2f from their history", t->series,
-                      t->ref, rho);
+            ot_fact_add(&p.notes, OT_N_CORR, "kkd", t->series, t->ref, rho);
         }
         if ((rc = correlate(a.G, b.G, np, rho, rng, &a.alloc, err)))
             goto done;
@@ -423,15 +434,11 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     else if (flow_total && (t->op == OT_OP_LE || t->op == OT_OP_LT) && !passes(t, so_far) &&
              !isnan(so_far))
         p.status = OT_STATUS_MISSED;
-    else if (p.prob >= OT_PROJ_ON_TRACK)
-        p.status = OT_STATUS_ON_TRACK;
-    else if (p.prob >= OT_PROJ_AT_RISK)
-        p.status = OT_STATUS_AT_RISK;
     else
-        p.status = OT_STATUS_OFF_TRACK;
+        p.status = ot_proj_status_of_prob(p.prob);
 finish:
     if (p.status == OT_STATUS_NO_DATA || p.status == OT_STATUS_UNQUANTIFIED)
-        p.method[0] = '\0'; /* nothing was projected */
+        p.method.code = OT_FACT_NONE; /* nothing was projected */
     *out = p;
 done:
     ot_free(&a.alloc, m, np * sizeof *m);

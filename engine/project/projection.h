@@ -20,6 +20,7 @@
 #include "core/series.h"
 #include "core/target.h"
 #include "models/model.h" /* OT_PI_MODEL, OT_PI_CV */
+#include "project/facts.h"
 #include "project/scenario.h"
 
 /* Reads one measure of one series.  measure is "value" (the period's own
@@ -149,11 +150,16 @@ typedef enum ot_proj_status {
 #define OT_PROJ_ON_TRACK 0.8
 #define OT_PROJ_AT_RISK 0.4
 
+/* A probability as shown: rounded to a whole percent (0.797 -> 0.80).  The
+ * thresholds apply to this figure, so a reader never sees "80%" beside "at
+ * risk" (docs/methods-projection.md). */
+double ot_proj_prob_round(double prob);
+/* on_track, at_risk or off_track for prob, by the rounded figure. */
+ot_proj_status ot_proj_status_of_prob(double prob);
+
 /* "met", "on_track", "at_risk", "off_track", "missed", "no_data", "unquantified". */
 const char *ot_proj_status_name(ot_proj_status s);
 
-#define OT_PROJ_NOTES_MAX 1024
-#define OT_PROJ_METHOD_MAX 96
 
 /* One projection.  The metric is what the target tests: growth % for growth,
  * relative and in_step (for those two: growth of series minus growth of ref,
@@ -183,18 +189,14 @@ typedef struct ot_projection {
     int periods_left;        /* periods of the year still to come */
     size_t paths;            /* paths simulated (0 when none) */
     char latest[OT_PERIOD_STRMAX]; /* latest period used, "" when none */
-    char method[OT_PROJ_METHOD_MAX]; /* "record: carry+rate" (chosen by record, §10),
-                                        "carry with the range of china.gdp" (§12),
-                                        "rwsd(sigma=0.0415, 121 obs)", "ETS(M,Ad,A) on
-                                        logs", "ETS(M,Ad,A) on logs, cv intervals"
-                                        (OT_PI_CV), "ytd+shape(china.exports_usd)",
-                                        "ytd+shape(own history)", "ytd+shape(rule of
-                                        thumb)", "pace since December", "outcome";
-                                        "" when nothing was projected */
-    char notes[OT_PROJ_NOTES_MAX];   /* sentences joined by "; ": what was borrowed from
-                                        which years, why ranges are rules of thumb, why
-                                        there is no projection ("a: no data for 2023
-                                        yet"); the ref's prefixed "ref: "; "" if none */
+    ot_proj_fact method;     /* the method as a fact (project/facts.h: OT_M_*): chosen
+                                by record (§10), carry with a reference's range (§12),
+                                rwsd, a level model on logs, ytd + shape, a stock's pace
+                                since December, the outcome; code 0 when nothing was
+                                projected.  report/facts.c says it in words. */
+    ot_proj_facts notes;     /* what was borrowed from which years, why ranges are rules
+                                of thumb, why there is no projection: facts (OT_N_*),
+                                those of the ref with of_ref set */
 } ot_projection;
 
 /* Initialises p to "nothing projected" (NaN numbers, status no_data). */

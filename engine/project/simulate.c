@@ -27,7 +27,7 @@
  * carries the year's level surprise forward, so the rest of the year moves
  * with the ytd (docs/methods-projection.md §2). */
 static int rwsd(const double *x, size_t n, ot_freq freq, ot_ord start, size_t h, size_t np,
-                gsl_rng *rng, double *paths, char *desc, size_t cap, ot_err *err)
+                gsl_rng *rng, double *paths, ot_proj_fact *desc, ot_err *err)
 {
     int P = ot_freq_per_year(freq);
     if (P < 1)
@@ -69,7 +69,7 @@ static int rwsd(const double *x, size_t n, ot_freq freq, ot_ord start, size_t h,
             paths[p * h + i] = exp(l);
         }
     }
-    snprintf(desc, cap, "rwsd(sigma=%.4f, %zu obs)", sigma, n);
+    ot_fact_set(desc, OT_M_RWSD, "di", sigma, (int)n);
     return OT_OK;
 }
 
@@ -77,8 +77,8 @@ static int rwsd(const double *x, size_t n, ot_freq freq, ot_ord start, size_t h,
  * OT_PI_CV the model widens its log paths by its own out-of-sample record
  * (models/model.h), so the spread of the levels grows alike. */
 static int model(const char *method, int intervals, const double *x, size_t n, ot_freq freq,
-                 ot_ord start, size_t h, size_t np, gsl_rng *rng, double *paths, char *desc,
-                 size_t cap, const ot_alloc *a, ot_err *err)
+                 ot_ord start, size_t h, size_t np, gsl_rng *rng, double *paths,
+                 ot_proj_fact *desc, const ot_alloc *a, ot_err *err)
 {
     ot_model_opts mo = {.intervals = intervals};
     ot_model *m = NULL;
@@ -93,8 +93,8 @@ static int model(const char *method, int intervals, const double *x, size_t n, o
     if (rc == OT_OK) {
         for (size_t i = 0; i < h * np; i++)
             paths[i] = exp(paths[i]);
-        snprintf(desc, cap, "%s on logs%s", m->desc[0] ? m->desc : method,
-                 intervals == OT_PI_CV ? ", cv intervals" : "");
+        ot_fact_set(desc, OT_M_MODEL, "ki", m->desc[0] ? m->desc : method,
+                    intervals == OT_PI_CV);
     }
     ot_model_free(m);
     ot_series_free(y);
@@ -102,11 +102,11 @@ static int model(const char *method, int intervals, const double *x, size_t n, o
 }
 
 int sim_paths(const char *method, int intervals, const double *x, size_t n, ot_freq freq,
-              ot_ord start, size_t h, size_t np, gsl_rng *rng, double *paths, char *desc,
-              size_t cap, const ot_alloc *a, ot_err *err)
+              ot_ord start, size_t h, size_t np, gsl_rng *rng, double *paths,
+              ot_proj_fact *desc, const ot_alloc *a, ot_err *err)
 {
     if (strcmp(method, OT_PROJ_METHOD_FALLBACK) != 0)
-        return model(method, intervals, x, n, freq, start, h, np, rng, paths, desc, cap, a, err);
+        return model(method, intervals, x, n, freq, start, h, np, rng, paths, desc, a, err);
     assert(intervals == OT_PI_MODEL); /* projection.c refuses cv with rwsd */
-    return rwsd(x, n, freq, start, h, np, rng, paths, desc, cap, err);
+    return rwsd(x, n, freq, start, h, np, rng, paths, desc, err);
 }

@@ -39,22 +39,6 @@
 /* Rule-of-thumb sd of u (points) when there is no history at all (§3). */
 #define RULE_U_SD 5.0
 
-/* Appends a sentence to a fixed notes buffer, separated by "; ". */
-void proj_note(char *buf, const char *fmt, ...)
-{
-    size_t len = strlen(buf);
-    if (len + 3 >= OT_PROJ_NOTES_MAX)
-        return;
-    if (len) {
-        memcpy(buf + len, "; ", 3);
-        len += 2;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + len, OT_PROJ_NOTES_MAX - len, fmt, ap);
-    va_end(ap);
-}
-
 void sproj_free(sproj *sp)
 {
     ot_free(&sp->alloc, sp->G, sp->np * sizeof *sp->G);
@@ -131,15 +115,14 @@ static void apply_ops(const ot_scenario *sc, const char *key, const frame *f, in
 }
 
 /* Says which scenario operations on key could not be applied, and why. */
-static void note_ignored(char *notes, const char *key, int ignored)
+static void note_ignored(ot_proj_facts *notes, const char *key, int ignored)
 {
     if (ignored & IGN_PREV)
-        proj_note(notes, "scenario growth on %s skipped where last year's value is unknown", key);
+        ot_fact_add(notes, OT_N_SC_GROWTH, "k", key);
     if (ignored & IGN_LEVEL)
-        proj_note(notes, "scenario amounts on %s skipped: last year's total is unknown", key);
+        ot_fact_add(notes, OT_N_SC_AMOUNT, "k", key);
     if (ignored & IGN_FREQ)
-        proj_note(notes, "scenario set on %s skipped: its period is not of the series' frequency",
-                  key);
+        ot_fact_add(notes, OT_N_SC_FREQ, "k", key);
 }
 
 /* The trailing run of period values ending at (y, j), January of a Jan–Feb
@@ -190,7 +173,7 @@ size_t sproj_value_run(const frame *f, int y, int j, double *x, size_t cap, ot_o
  * after (Y, k) and turns each path into the year's total (flows) or
  * December level (stocks), then growth over sp->base. */
 static int project_rich(sproj *sp, const char *key, const char *method, int intervals,
-                        size_t np, const ot_scenario *sc, gsl_rng *rng, char *notes, ot_err *err)
+                        size_t np, const ot_scenario *sc, gsl_rng *rng, ot_proj_facts *notes, ot_err *err)
 {
     frame *f = &sp->fr;
     int Y = sp->Y, P = sp->P, k = sp->k;
@@ -204,12 +187,10 @@ static int project_rich(sproj *sp, const char *key, const char *method, int inte
     }
     ot_ord start;
     size_t n = sproj_value_run(f, k ? Y : Y - 1, k ? k : P, x, cap, &start);
-    char desc[OT_PROJ_METHOD_MAX];
-    rc = sim_paths(method, intervals, x, n, f->freq, start, h, np, rng, paths, desc, sizeof desc,
+    rc = sim_paths(method, intervals, x, n, f->freq, start, h, np, rng, paths, &sp->method,
                    &sp->alloc, err);
     if (rc)
         goto done;
-    snprintf(sp->method, sizeof sp->method, "%s", desc);
     double prev[12];
     for (int j = 1; j <= P; j++)
         prev[j - 1] = frame_get(f, f->val, Y - 1, j);
@@ -223,8 +204,7 @@ static int project_rich(sproj *sp, const char *key, const char *method, int inte
         double g_lev = (sp->ytd_k / prev_k - 1) * 100;
         basis = (1 + sp->g / 100) / (1 + g_lev / 100);
         if (fabs(g_lev - sp->g) >= 0.05) /* more than rounding to 0.1 */
-            proj_note(notes, "%s: growth on the published basis (ytd %.2f%% published, %.2f%% from "
-                             "the levels)", key, sp->g, g_lev);
+            ot_fact_add(notes, OT_N_BASIS, "kdd", key, sp->g, g_lev);
     }
     int ignored = 0;
     for (size_t p = 0; p < np; p++) {
@@ -250,7 +230,7 @@ done:
  * its year-to-year sd.  Scenario operations act on the remaining periods
  * weighted by their shares of last year's total. */
 static void project_sparse(sproj *sp, const char *key, const frame *ref, const char *ref_key,
-                           size_t np, const ot_scenario *sc, gsl_rng *rng, char *notes)
+                           size_t np, const ot_scenario *sc, gsl_rng *rng, ot_proj_facts *notes)
 {
     int P = sp->P, k = sp->k, Y = sp->Y;
     shape rs;
@@ -263,40 +243,39 @@ static void project_sparse(sproj *sp, const char *key, const frame *ref, const c
     if (isnan(sp->s) && ref && rs.s_n) {
         sp->s = rs.s_mean;
         s_sd = rs.s_sd;
-        proj_note(notes, "share of periods 1-%d (%.3f) borrowed from %s, %d-%d", k, rs.s_mean,
-                  ref_key, rs.s_first, rs.s_last);
+        ot_fact_add(notes, OT_N_SHARE_BORROWED, "idkii", k, rs.s_mean, ref_key, rs.s_first,
+                    rs.s_last);
     } else if (isnan(sp->s)) {
         sp->s = (double)k / P;
-        proj_note(notes, "no share for periods 1-%d: taken as %d/%d", k, k, P);
+        ot_fact_add(notes, OT_N_SHARE_ASSUMED, "ii", k, P);
     }
     if (sp->own.s_n && !isnan(sp->own.cum[P]))
         cum = sp->own.cum;
     else if (ref && rs.s_n)
         cum = rs.cum;
     /* the spread of u = r - g_k */
-    const char *how;
+    int how;
     if (sp->own.u_n >= OWN_U_YEARS) {
         u_mean = sp->own.u_mean;
         nu = sp->own.u_n;
         u_scale = sp->own.u_sd * sqrt(1 + 1.0 / nu);
-        how = "own history";
-        proj_note(notes, "rest-of-year spread from own history %d-%d", sp->own.u_first,
-                  sp->own.u_last);
+        how = 1;
+        ot_fact_add(notes, OT_N_SPREAD_OWN, "ii", sp->own.u_first, sp->own.u_last);
     } else if (ref && rs.u_n >= REF_U_YEARS) {
         u_mean = rs.u_mean;
         nu = rs.u_n;
         u_scale = LOCAL_SCALE * rs.u_sd * sqrt(1 + 1.0 / nu);
-        how = ref_key;
-        proj_note(notes, "shape borrowed from %s, %d-%d (spread x%.1f for a local series)", ref_key,
-                  rs.u_first, rs.u_last, LOCAL_SCALE);
+        how = 0;
+        ot_fact_add(notes, OT_N_SHAPE_BORROWED, "kiid", ref_key, rs.u_first, rs.u_last,
+                    LOCAL_SCALE);
     } else {
-        how = "rule of thumb";
-        proj_note(notes,
-                  ref ? "shape reference %s has too little history: range is a rule of thumb"
-                      : "no shape reference%s: range is a rule of thumb",
-                  ref ? ref_key : "");
+        how = 2;
+        if (ref)
+            ot_fact_add(notes, OT_N_SHAPE_SHORT, "k", ref_key);
+        else
+            ot_fact_add(notes, OT_N_SHAPE_NONE, "");
     }
-    snprintf(sp->method, sizeof sp->method, "ytd+shape(%.64s)", how);
+    ot_fact_set(&sp->method, OT_M_SHAPE, "ik", how, how == 0 ? ref_key : "");
     /* remaining periods' weights, in units of last year's total */
     double w[12], prev[12], v[12];
     for (int j = k + 1; j <= P; j++) {
@@ -343,7 +322,7 @@ static void project_sparse(sproj *sp, const char *key, const frame *ref, const c
 /* Sparse stock: the log change since last December continued at its pace to
  * December, with a rule-of-thumb spread (half the projected change, plus 1%
  * a period square-root), §2. */
-static void project_stock_sparse(sproj *sp, size_t np, gsl_rng *rng, char *notes)
+static void project_stock_sparse(sproj *sp, size_t np, gsl_rng *rng, ot_proj_facts *notes)
 {
     int rem = sp->P - sp->k;
     double mu = log(sp->ytd_k / sp->base) / sp->k;
@@ -352,9 +331,8 @@ static void project_stock_sparse(sproj *sp, size_t np, gsl_rng *rng, char *notes
         sp->L[p] = sp->ytd_k * exp(mu * rem + sd * gsl_ran_gaussian_ziggurat(rng, 1.0));
         sp->G[p] = (sp->L[p] / sp->base - 1) * 100;
     }
-    snprintf(sp->method, sizeof sp->method, "pace since December");
-    proj_note(notes, "too little history for a model: the pace since last December is carried on, "
-                     "range is a rule of thumb");
+    ot_fact_set(&sp->method, OT_M_PACE, "");
+    ot_fact_add(notes, OT_N_STOCK_PACE, "");
 }
 
 /* Monthly (or quarterly) yoy without levels: the ytd growth through the
@@ -407,7 +385,7 @@ static int values_end_at(const frame *f, int y, int j)
 }
 
 static int project_paths(sproj *sp, const char *key, const frame *ref, const char *rk, int rich,
-                         const ot_proj_opts *o, const char *method, gsl_rng *rng, char *notes,
+                         const ot_proj_opts *o, const char *method, gsl_rng *rng, ot_proj_facts *notes,
                          ot_err *err);
 
 /* A flow (or the growth rate of one) with period yoy and nothing else: no
@@ -448,7 +426,7 @@ static int record_mode(const ot_proj_opts *o, int *only)
  * period in units of last year's total (weights as the rate method's),
  * through apply_ops; the paths move by the difference. */
 static double scenario_shift(sproj *sp, const char *key, const frame *ref, const ot_scenario *sc,
-                             double point, char *notes)
+                             double point, ot_proj_facts *notes)
 {
     int P = sp->P, k = sp->k, ignored = 0;
     double c[SHAPE_MAXP + 1], prev[12], v[12];
@@ -471,12 +449,12 @@ static double scenario_shift(sproj *sp, const char *key, const frame *ref, const
 
 static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
                             double point, const double *err, int m, int years, double scale,
-                            gsl_rng *rng, char *notes, ot_err *oerr);
+                            gsl_rng *rng, ot_proj_facts *notes, ot_err *oerr);
 
 /* Last year's share of periods 1..k when the series has none of its own:
  * the rate method's weights (the reference's shares, else equal), so the
  * required pace can be stated. */
-static void record_share(sproj *sp, const frame *ref, char *notes)
+static void record_share(sproj *sp, const frame *ref, ot_proj_facts *notes)
 {
     double c[SHAPE_MAXP + 1];
     if (!isnan(sp->s) || sp->stock || sp->k >= sp->P)
@@ -484,7 +462,7 @@ static void record_share(sproj *sp, const frame *ref, char *notes)
     int how = rec_weights(&sp->fr, ref, sp->Y, c);
     sp->s = c[sp->k];
     if (how == 0)
-        proj_note(notes, "no share for periods 1-%d: taken as %d/%d", sp->k, sp->k, sp->P);
+        ot_fact_add(notes, OT_N_SHARE_ASSUMED, "ii", sp->k, sp->P);
 }
 
 /* Paths from the record (§6, §7): the chosen combination's point plus the
@@ -494,7 +472,7 @@ static void record_share(sproj *sp, const frame *ref, char *notes)
  * the kernel fills the gaps between few errors).  *done = 0 when the record
  * is too short (the caller falls back on §2-§3). */
 static int project_record(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
-                          int only, gsl_rng *rng, char *notes, int *done, ot_err *err)
+                          int only, gsl_rng *rng, ot_proj_facts *notes, int *done, ot_err *err)
 {
     record r;
     const char *model = ot_method_find(OT_PROJ_METHOD_DEFAULT) ? OT_PROJ_METHOD_DEFAULT : NULL;
@@ -512,27 +490,16 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
     if ((rc = fill_from_errors(sp, key, ref, o, r.point, r.err, r.nerr, r.years_k, 1, rng, notes,
                                err)))
         return rc;
-    /* what was chosen, and its record */
-    char names[64] = "";
-    for (int c = 0; c < REC_NC; c++)
-        if (r.chosen & (1u << c))
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
-                     *names ? "+" : "", rec_cand_name(c, model));
-    snprintf(sp->method, sizeof sp->method, "record: %s", names);
+    /* what was chosen, and its record (report/facts.c words it) */
+    const char *mname = rec_cand_name(CAND_MODEL, model);
+    ot_fact_set(&sp->method, OT_M_RECORD, "ik", (int)r.chosen, mname);
     if (r.n < REC_MIN)
-        proj_note(notes, "a record of %d years is too short to choose by: carry-forward", r.n);
-    char others[160] = "";
-    for (int c = 0; c < REC_NC; c++)
-        if (!isnan(r.mae[c]) && r.chosen != 1u << c)
-            snprintf(others + strlen(others), sizeof others - strlen(others), "%s%s %.2f",
-                     *others ? ", " : "", c == CAND_CARRY ? "carry-forward" : rec_cand_name(c, model),
-                     r.mae[c]);
-    proj_note(notes, "%s by record %d-%d at %s %d: mean error %.2f points%s%s%s; range from %d "
-                     "past errors",
-              names, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, r.mae_chosen,
-              *others ? " (" : "", others, *others ? ")" : "", r.nerr);
+        ot_fact_add(notes, OT_N_RECORD_SHORT, "i", r.n);
+    ot_fact_add(notes, OT_N_RECORD, "iiiiiikddddd", r.first, r.last, sp->P, sp->k, r.nerr,
+                (int)r.chosen, mname, r.mae_chosen, r.mae[CAND_CARRY], r.mae[CAND_RATE],
+                r.mae[CAND_MODEL], r.mae[CAND_RATE2]);
     if (o->exclude_years[0])
-        proj_note(notes, "%d-%d left out of the record", o->exclude_years[0], o->exclude_years[1]);
+        ot_fact_add(notes, OT_N_EXCLUDED, "ii", o->exclude_years[0], o->exclude_years[1]);
     *done = 1;
     return OT_OK;
 }
@@ -577,7 +544,7 @@ static double local_scale(const frame *f, const frame *ref, int Y, int k, const 
  * scaled by local_scale (LOCAL_SCALE when there is too little common
  * history).  *done = 0 when the reference's record is too short too. */
 static int project_borrowed(sproj *sp, const char *key, const frame *ref, const char *rk,
-                            const ot_proj_opts *o, gsl_rng *rng, char *notes, int *done,
+                            const ot_proj_opts *o, gsl_rng *rng, ot_proj_facts *notes, int *done,
                             ot_err *err)
 {
     record r;
@@ -596,27 +563,18 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
     if (!measured)
         scale = BORROW_SCALE;
     if (scale > BORROW_SCALE_MAX) {
-        proj_note(notes, "%s moves %.1f times as much as %s: its record does not describe it", key,
-                  scale, rk);
+        ot_fact_add(notes, OT_N_SCALE_LARGE, "kdk", key, scale, rk);
         return OT_OK;
     }
     record_share(sp, ref, notes);
     if ((rc = fill_from_errors(sp, key, ref, o, sp->g, r.err, r.nerr, r.years_k, scale, rng,
                                notes, err)))
         return rc;
-    snprintf(sp->method, sizeof sp->method, "carry with the range of %.64s", rk);
-    if (measured)
-        proj_note(notes, "carry-forward with the range of %s's carry-forward record %d-%d at %s %d, "
-                         "x%.2f (the ytd growth of %s moves %.2f times as much)",
-                  rk, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, scale, key,
-                  scale);
-    else
-        proj_note(notes, "carry-forward with the range of %s's carry-forward record %d-%d at %s %d, "
-                         "x%.1f (too little common history to measure the scale: the typical "
-                         "local scale)",
-                  rk, r.first, r.last, sp->P == 4 ? "quarter" : "month", sp->k, scale);
+    ot_fact_set(&sp->method, OT_M_CARRY_RANGE, "k", rk);
+    ot_fact_add(notes, measured ? OT_N_CARRY_SCALED : OT_N_CARRY_TYPICAL, "kiiiidk", rk, r.first,
+                r.last, sp->P, sp->k, scale, key);
     if (o->exclude_years[0])
-        proj_note(notes, "%d-%d left out of the record", o->exclude_years[0], o->exclude_years[1]);
+        ot_fact_add(notes, OT_N_EXCLUDED, "ii", o->exclude_years[0], o->exclude_years[1]);
     *done = 1;
     return OT_OK;
 }
@@ -626,7 +584,7 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
  * set) when the scratch for centring cannot be had. */
 static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
                             double point, const double *err, int m, int years, double scale,
-                            gsl_rng *rng, char *notes, ot_err *oerr)
+                            gsl_rng *rng, ot_proj_facts *notes, ot_err *oerr)
 {
     double e[REC_ERRS], tmp[REC_ERRS];
     memcpy(tmp, err, (size_t)m * sizeof *tmp);
@@ -653,8 +611,7 @@ static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const 
     double shift = 0;
     if (o->scenario && ot_scenario_touches(o->scenario, key)) {
         if (sp->stock)
-            proj_note(notes, "scenario on %s skipped: a stock projected from its record has no "
-                             "period values to change (name a model to apply it)", key);
+            ot_fact_add(notes, OT_N_SC_STOCK, "k", key);
         else
             shift = scenario_shift(sp, key, ref, o->scenario, point, notes);
     }
@@ -689,7 +646,7 @@ static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const 
 int sproj_project(sproj *sp, const char *key, const char *shape_key,
                   const char *shape_fallback, int Y,
                           const ot_proj_opts *o, const char *method, ot_source_fn src, void *ud,
-                          int32_t cut, gsl_rng *rng, char *notes, ot_err *err)
+                          int32_t cut, gsl_rng *rng, ot_proj_facts *notes, ot_err *err)
 {
     frame ref;
     int rc, has_ref = 0;
@@ -703,7 +660,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         return rc;
     frame *f = &sp->fr;
     if (f->ny == 0) {
-        proj_note(notes, "no data for %s", key);
+        ot_fact_add(notes, OT_N_NO_DATA, "k", key);
         return OT_OK;
     }
     sp->P = f->P;
@@ -719,7 +676,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
             return rc;
         has_ref = ref.ny > 0;
         if (!has_ref)
-            proj_note(notes, "shape reference %s has no data", rk);
+            ot_fact_add(notes, OT_N_SHAPE_NO_DATA, "k", rk);
     }
     if (rate_only(f)) {
         /* period yoy only: the ytd growth is their weighted mean (§1) */
@@ -736,11 +693,9 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         sp->rate_only = 1;
         if (rec_fill_rate_ytd(f, cum)) {
             if (cum)
-                proj_note(notes, "%s: ytd growth from the period yoy weighted by %s's shares",
-                          key, rk);
+                ot_fact_add(notes, OT_N_YOY_WEIGHTED, "kk", key, rk);
             else
-                proj_note(notes, "%s: ytd growth from the period yoy weighted equally (no levels, "
-                                 "no shape reference)", key);
+                ot_fact_add(notes, OT_N_YOY_EQUAL, "k", key);
         }
     }
     sp->k = frame_last_k(f, Y);
@@ -773,17 +728,14 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
             k2--;
         if (!isnan(sp->outG) || sp->stock || k2 < 1) {
             sp->state = SP_OUTCOME;
-            snprintf(sp->method, sizeof sp->method, "outcome");
+            ot_fact_set(&sp->method, OT_M_OUTCOME, "");
             frame_free(&ref);
             return OT_OK;
         }
         /* the year's total is out but not its growth: a level target has its
          * outcome, growth is projected from the last period with a growth */
         sp->total_known = 1;
-        proj_note(notes,
-                  "%s: the %d total is published without its growth; growth projected from "
-                  "period %d",
-                  key, Y, k2);
+        ot_fact_add(notes, OT_N_TOTAL_ONLY, "kii", key, Y, k2);
         sp->k = k = k2;
         ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
         sp->ytd_k = frame_get(f, f->ytd, Y, k);
@@ -812,10 +764,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         sp->ytd_k = NAN;
         sp->s = NAN;
         ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
-        proj_note(notes,
-                  "ytd growth through %s (%.2f) implied from the period yoy weighted by %s's "
-                  "shares",
-                  sp->latest, gk, rk);
+        ot_fact_add(notes, OT_N_YTD_IMPLIED, "kkd", rk, sp->latest, gk);
         shape_measure(f, Y, k, P, &sp->own);
     }
     if (!rich && (k == 0 || (sp->stock ? !(sp->ytd_k > 0) : isnan(sp->g)))) {
@@ -824,15 +773,14 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
             has_yoy |= !isnan(frame_get(f, f->yoy, Y, j));
         frame_free(&ref);
         if (has_yoy)
-            proj_note(notes, "%s: only period yoy for %d, without levels or shares to weight them",
-                      key, Y);
+            ot_fact_add(notes, OT_N_YOY_ONLY, "ki", key, Y);
         else
-            proj_note(notes, k ? "%s: no ytd growth for %d" : "%s: no data for %d yet", key, Y);
+            ot_fact_add(notes, k ? OT_N_NO_YTD : OT_N_NO_DATA_YEAR, "ki", key, Y);
         return OT_OK;
     }
     if (sp->stock && !rich && !(sp->base > 0)) {
         frame_free(&ref);
-        proj_note(notes, "%s: no year-end level for %d", key, Y - 1);
+        ot_fact_add(notes, OT_N_NO_YEAR_END, "ki", key, Y - 1);
         return OT_OK;
     }
     rc = project_paths(sp, key, has_ref ? &ref : NULL, rk, rich, o, method, rng, notes, err);
@@ -845,7 +793,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
  * then by the rich model, else the sparse stock rule, else the ytd and
  * shape (with ref when not NULL). */
 static int project_paths(sproj *sp, const char *key, const frame *ref, const char *rk, int rich,
-                         const ot_proj_opts *o, const char *method, gsl_rng *rng, char *notes,
+                         const ot_proj_opts *o, const char *method, gsl_rng *rng, ot_proj_facts *notes,
                          ot_err *err)
 {
     int rc;
@@ -865,13 +813,12 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
             ((rc = project_borrowed(sp, key, ref, rk, o, rng, notes, &done, err)) || done))
             return rc;
         if (only >= 0)
-            proj_note(notes, "%s: too short a record at period %d for %s: the rules of thumb "
-                             "instead", key, sp->k, o->method);
+            ot_fact_add(notes, OT_N_RECORD_FORCED, "kik", key, sp->k, o->method);
     }
     if (rich) {
         rc = project_rich(sp, key, method, o->intervals, sp->np, o->scenario, rng, notes, err);
         if (rc == OT_EDATA) { /* too short for the chosen model: fall back on the ytd */
-            proj_note(notes, "%s: %s", key, err ? err->msg : "model failed");
+            ot_fact_add(notes, OT_N_MODEL_FAILED, "kk", key, method);
             if (err)
                 ot_err_clear(err);
             rich = 0;

@@ -38,19 +38,19 @@ typedef struct sproj {
     int has_cum;       /* ... weighted by cum (else equally) */
     double cum[SHAPE_MAXP + 1];
     char latest[OT_PERIOD_STRMAX];
-    char method[OT_PROJ_METHOD_MAX];
+    ot_proj_fact method;
 } sproj;
 
 /* Projects key for year Y into sp (initialised by the call): SP_NONE with a
  * note when nothing can be said, SP_OUTCOME when the year is over, else
  * o->paths paths.  shape_key (else the series' metadata, else
  * shape_fallback) names the shape reference.  Notes are appended to notes
- * (OT_PROJ_NOTES_MAX bytes).  Fails with the source's error, OT_ENOMEM, or a
+ * (facts, project/facts.h).  Fails with the source's error, OT_ENOMEM, or a
  * model's error other than OT_EDATA (which falls back on the ytd); sp must
  * be freed with sproj_free either way. */
 int sproj_project(sproj *sp, const char *key, const char *shape_key, const char *shape_fallback,
                   int Y, const ot_proj_opts *o, const char *method, ot_source_fn src, void *ud,
-                  int32_t cut, gsl_rng *rng, char *notes, ot_err *err);
+                  int32_t cut, gsl_rng *rng, ot_proj_facts *notes, ot_err *err);
 /* The trailing run of positive period values of f ending at (y, j), a
  * covered January split evenly with February: its length (at most cap);
  * with x not NULL the values, oldest first, and the ordinal of x[0] in
@@ -59,8 +59,5 @@ size_t sproj_value_run(const frame *f, int y, int j, double *x, size_t cap, ot_o
 /* Frees sp's paths and frame (not sp); accepts a zeroed sproj. */
 void sproj_free(sproj *sp);
 
-/* Appends a sentence to a notes buffer of OT_PROJ_NOTES_MAX bytes, separated
- * by "; "; silently truncated when full. */
-void proj_note(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/facts.h"
 #include "report/table.h"
 
 #define NAME_MAX_W 30 /* display columns of a series key in the tables */
@@ -498,8 +499,10 @@ static json_t *nums_json(const double *x, size_t n)
 }
 
 void ot_report_bt_case_add(void *ud, const char *key, int year, int month,
-                           const ot_backtest_case *k, int compared, const char *method)
+                           const ot_backtest_case *k, int compared, const ot_proj_fact *mf)
 {
+    char method[256];
+    ot_report_fact(mf, NULL, OT_LANG_EN, NULL, 0, method, sizeof method);
     ot_report_bt_cases *c = ud;
     if (c->oom)
         return;

@@ -37,7 +37,7 @@ void ot_report_bt_cases_free(ot_report_bt_cases *c);
  * Running out of memory is remembered, and reported by
  * ot_report_backtest_json. */
 void ot_report_bt_case_add(void *ud, const char *key, int year, int month,
-                           const ot_backtest_case *k, int compared, const char *method);
+                           const ot_backtest_case *k, int compared, const ot_proj_fact *method);
 
 /* Writes the same as one JSON object (docs/backtest.md, "JSON"), with the
  * cases collected in cases when it is not NULL.  Returns OT_OK, or

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "report/facts.h"
 #include "report/words.h"
 
 /* The column names, in order: a stable interface (docs/reports.md). */
@@ -128,11 +129,13 @@ int ot_report_csv_columns(const ot_report_doc *doc, size_t ncols, FILE *f, ot_er
         num(&r, p->carry);
         num(&r, p->outcome);
         field(&r, ot_proj_status_name(p->status));
-        field(&r, p->method);
+        char method[512], notes[4096];
+        /* a data format: method and notes in English words, series by key */
+        field(&r, ot_report_fact(&p->method, NULL, OT_LANG_EN, NULL, 0, method, sizeof method));
         field(&r, t->ref);
         num(&r, p->ytd_growth);
         whole(&r, p->periods_left, 0);
-        field(&r, p->notes);
+        field(&r, ot_report_facts(&p->notes, t->ref, OT_LANG_EN, NULL, 0, notes, sizeof notes));
     }
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "cannot write the CSV report");

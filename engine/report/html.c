@@ -6,7 +6,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "report/num.h"
 #include "report/words.h"
+
+#define NOTES_CAP 4096
 
 /* The chart's size in CSS pixels: A4 (210 mm) less 2 × 14 mm margins is
  * about 690 px at 96 px/in; the SVG scales down with the page. */
@@ -52,10 +55,17 @@ static const char css[] =
     "gap:2px 12px;margin:6px 0}\n"
     "dl.figures dt{color:#555}dl.figures dd{margin:0}\n"
     ".notes{color:#444;font-size:12px}\n"
-    "footer{color:#777;font-size:11px;margin-top:18px;border-top:1px solid #ddd;padding-top:6px}\n"
+    "p.overview{background:#f6f7f9;border-left:3px solid #1f4e9c;padding:8px 12px;margin:4px 0 14px}\n"
+    "footer{color:#666;font-size:11px;margin-top:22px;border-top:1px solid #ccc;padding-top:6px;"
+    "break-inside:avoid}\n"
+    "footer h3{font-size:12px;margin:0 0 4px}footer dl.prov{display:grid;"
+    "grid-template-columns:max-content 1fr;gap:2px 12px;margin:0 0 6px}footer dd{margin:0}\n"
+    "code.key{color:#666;font-size:11px}\n"
+    "svg.chart line.leader{stroke:#b8bcc2;stroke-width:0.8}\n"
     "@page{size:A4;margin:14mm}\n"
     "@media print{body{max-width:none;padding:0;font-size:11px}"
-    "section.target{break-inside:avoid}table.summary{font-size:10px}}\n";
+    "section.target,svg.chart,table.summary tr{break-inside:avoid;page-break-inside:avoid}"
+    "table.summary{font-size:10px}h2{break-after:avoid}}\n";
 
 /* Writes "<td class="num">text</td>" (text is produced here, not data). */
 static void num_cell(FILE *f, const char *text)
@@ -73,15 +83,6 @@ static char *fmt_range(const ot_target *t, double lo, double hi, ot_report_lang 
     else
         snprintf(buf, cap, "%s – %s", report_fmt_metric(t, lo, lang, a, sizeof a),
                  report_fmt_metric(t, hi, lang, b, sizeof b));
-    return buf;
-}
-
-static char *fmt_pct(double x, int dec, double scale, char *buf, size_t cap)
-{
-    if (isnan(x))
-        snprintf(buf, cap, "%s", "");
-    else
-        snprintf(buf, cap, "%.*f%%", dec, x * scale);
     return buf;
 }
 
@@ -106,7 +107,7 @@ static void write_compare(const ot_report_compare *c, ot_report_lang lang, const
             w->scenarios, w->target);
     for (size_t j = 0; j < c->ncol; j++) {
         fputs("<th>", f);
-        ot_html_escape(f, c->names[j]);
+        ot_html_escape(f, report_scenario_name(w, c->names[j]));
         fprintf(f, "</th><th>%s</th>", w->prob);
     }
     fputs("</tr></thead>\n<tbody>\n", f);
@@ -117,11 +118,7 @@ static void write_compare(const ot_report_compare *c, ot_report_lang lang, const
         for (size_t j = 0; j < c->ncol; j++) {
             const ot_projection *p = &c->p[j * c->n + i];
             num_cell(f, report_fmt_metric(&c->targets[i], p->point, lang, buf, sizeof buf));
-            if (isnan(p->prob))
-                buf[0] = '\0';
-            else
-                snprintf(buf, sizeof buf, "%.0f%%", 100 * p->prob);
-            num_cell(f, buf);
+            num_cell(f, report_fmt_prob(p->prob, buf, sizeof buf));
         }
         fputs("</tr>\n", f);
     }
@@ -146,13 +143,13 @@ static void write_summary(const ot_report_doc *doc, const report_words *w, FILE 
         fputs("</a></td><td>", f);
         ot_html_escape(f, report_fmt_item_test(&doc->items[i], doc->lang, buf, sizeof buf));
         fputs("</td><td class=\"per\">", f);
-        ot_html_escape(f, p->latest);
+        ot_html_escape(f, report_fmt_period(p->latest, doc->lang, buf, sizeof buf));
         fputs("</td>", f);
-        num_cell(f, fmt_pct(p->ytd_growth, 1, 1, buf, sizeof buf));
+        num_cell(f, ot_fmt_growth(p->ytd_growth, buf, sizeof buf));
         num_cell(f, report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
         num_cell(f, fmt_range(t, p->lo80, p->hi80, doc->lang, buf, sizeof buf));
-        num_cell(f, fmt_pct(p->prob, 0, 100, buf, sizeof buf));
-        num_cell(f, fmt_pct(p->required, 1, 1, buf, sizeof buf));
+        num_cell(f, report_fmt_prob(p->prob, buf, sizeof buf));
+        num_cell(f, ot_fmt_growth(p->required, buf, sizeof buf));
         fputs("<td>", f);
         status_span(f, w, p->status);
         fputs("</td></tr>\n", f);
@@ -182,12 +179,15 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     fputs(" ", f);
     status_span(f, w, p->status);
     fputs("</h2>\n<p class=\"sub\">", f);
-    fprintf(f, "%s: <code>", w->series);
+    const char *colon = doc->lang == OT_LANG_ZH ? "：" : ": ";
+    fprintf(f, "%s%s", w->series, colon);
+    ot_html_escape(f, report_item_name(doc, it));
+    fprintf(f, " <code class=\"key\">");
     ot_html_escape(f, t->series);
-    fprintf(f, "</code> · %s: ", w->test);
+    fprintf(f, "</code> · %s%s", w->test, colon);
     ot_html_escape(f, report_fmt_item_test(it, doc->lang, buf, sizeof buf));
     if (t->source && t->source[0]) {
-        fprintf(f, " · %s: ", w->source);
+        fprintf(f, " · %s%s", w->source, colon);
         ot_html_escape(f, t->source);
     }
     fputs("</p>\n", f);
@@ -204,19 +204,20 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     }
     fputs("<dl class=\"figures\">", f);
     figure(f, w->point, report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
-    figure(f, w->prob, fmt_pct(p->prob, 0, 100, buf, sizeof buf));
+    figure(f, w->prob, report_fmt_prob(p->prob, buf, sizeof buf));
     figure(f, w->range80, fmt_range(t, p->lo80, p->hi80, doc->lang, buf, sizeof buf));
     figure(f, w->range95, fmt_range(t, p->lo95, p->hi95, doc->lang, buf, sizeof buf));
-    figure(f, w->required, fmt_pct(p->required, 1, 1, buf, sizeof buf));
+    figure(f, w->required, ot_fmt_growth(p->required, buf, sizeof buf));
     figure(f, w->carry, report_fmt_metric(t, p->carry, doc->lang, buf, sizeof buf));
     figure(f, w->outcome, report_fmt_metric(t, p->outcome, doc->lang, buf, sizeof buf));
-    figure(f, w->through, p->latest);
+    figure(f, w->through, report_fmt_period(p->latest, doc->lang, buf, sizeof buf));
     figure(f, w->vintage, it->vintage);
-    figure(f, w->method, p->method);
+    char notes[NOTES_CAP];
+    figure(f, w->method, report_item_method(doc, i, notes, sizeof notes));
     fputs("</dl>\n", f);
-    if (p->notes[0]) {
-        fprintf(f, "<p class=\"notes\">%s: ", w->notes);
-        ot_html_escape(f, p->notes);
+    if (p->notes.n) {
+        fprintf(f, "<p class=\"notes\">%s%s", w->notes, doc->lang == OT_LANG_ZH ? "：" : ": ");
+        ot_html_escape(f, report_item_notes(doc, i, notes, sizeof notes));
         fputs("</p>\n", f);
     }
     fputs("</section>\n", f);
@@ -229,34 +230,59 @@ int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
     if (rc != OT_OK)
         return rc;
     const report_words *w = report_words_of(doc->lang);
-    const char *title = doc->title && doc->title[0] ? doc->title : w->title;
+    char tbuf[256], buf[4096];
+    const char *title = report_doc_title(doc, tbuf, sizeof tbuf);
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
             w->lang_tag);
     ot_html_escape(f, title);
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
     ot_html_escape(f, title);
-    fprintf(f, "</h1>\n<p class=\"meta\"><span>%s: ", w->as_of);
-    ot_html_escape(f, doc->as_of ? doc->as_of : w->latest);
+    /* 数据截至: the data's latest period (else the vintage date), 编制日期 */
+    const char *colon = doc->lang == OT_LANG_ZH ? "：" : ": ";
+    const char *through = report_doc_through(doc);
+    fprintf(f, "</h1>\n<p class=\"meta\"><span class=\"through\">%s%s", w->as_of, colon);
+    ot_html_escape(f, through ? report_fmt_period(through, doc->lang, buf, sizeof buf)
+                      : doc->as_of ? doc->as_of : w->latest);
     fputs("</span>", f);
-    if (doc->method) {
-        fprintf(f, "<span>%s: ", w->method);
-        ot_html_escape(f, doc->method);
+    if (doc->compiled) {
+        fprintf(f, "<span class=\"compiled\">%s%s", w->compiled, colon);
+        ot_html_escape(f, doc->compiled);
         fputs("</span>", f);
     }
-    if (doc->source) {
-        fprintf(f, "<span>%s: ", w->source);
-        ot_html_escape(f, doc->source);
-        fputs("</span>", f);
-    }
-    fprintf(f, "</p>\n</header>\n<h2>%s</h2>\n", w->summary);
+    fputs("</p>\n</header>\n<p class=\"overview\">", f);
+    ot_html_escape(f, report_fmt_overview(doc, buf, sizeof buf));
+    fprintf(f, "</p>\n<h2>%s</h2>\n", w->summary);
     write_summary(doc, w, f);
     for (size_t i = 0; i < doc->n; i++)
         if ((rc = write_item(doc, w, i, f, err)) != OT_OK)
             return rc;
     for (size_t k = 0; k < doc->ncompares; k++)
         write_compare(&doc->compares[k], doc->lang, w, f);
-    fprintf(f, "<footer>%s</footer>\n</body>\n</html>\n", w->generated);
+    /* provenance: what produced the page, from which data, by which method,
+     * and the keys of the series */
+    fprintf(f, "<footer>\n<h3>%s</h3>\n<dl class=\"prov\">", w->provenance);
+    if (doc->source)
+        figure(f, w->source, doc->source);
+    if (doc->as_of)
+        figure(f, w->vintage, doc->as_of);
+    if (doc->method)
+        figure(f, w->method, doc->method);
+    fprintf(f, "<dt>%s</dt><dd>", w->keys);
+    for (size_t i = 0; i < doc->n; i++) {
+        const ot_target *t = doc->items[i].target;
+        if (!t->series)
+            continue;
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = doc->items[j].target->series && strcmp(doc->items[j].target->series, t->series) == 0;
+        if (seen)
+            continue;
+        fputs("<code class=\"key\">", f);
+        ot_html_escape(f, t->series);
+        fputs("</code> ", f);
+    }
+    fprintf(f, "</dd></dl>\n<p>%s</p>\n</footer>\n</body>\n</html>\n", w->generated);
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "cannot write the HTML report");
     return OT_OK;

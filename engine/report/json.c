@@ -3,10 +3,12 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
 #include "project/kinds.h"
+#include "report/facts.h"
 #include "report/words.h"
 
 /* A JSON number, or null for NaN. */
@@ -20,9 +22,11 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-int ot_report_json(const ot_target *t, const ot_projection *p, size_t n, const char *as_of,
-                   FILE *f, ot_err *err)
+/* The JSON of doc's items. */
+static int doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
 {
+    size_t n = doc->n;
+    const char *as_of = doc->as_of;
     json_t *root = json_object(), *arr = json_array();
     if (!root || !arr) {
         json_decref(root);
@@ -32,8 +36,8 @@ int ot_report_json(const ot_target *t, const ot_projection *p, size_t n, const c
     json_object_set_new(root, "as_of", str_or_null(as_of));
     json_object_set_new(root, "projections", arr);
     for (size_t i = 0; i < n; i++) {
-        const ot_target *ti = &t[i];
-        const ot_projection *pi = &p[i];
+        const ot_target *ti = doc->items[i].target;
+        const ot_projection *pi = doc->items[i].proj;
         json_t *o = json_object();
         json_t *tg = json_pack("{s:o, s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "series",
                                str_or_null(ti->series), "year", ti->year, "kind",
@@ -62,8 +66,19 @@ int ot_report_json(const ot_target *t, const ot_projection *p, size_t n, const c
         json_object_set_new(o, "through", pi->latest[0] ? json_string(pi->latest) : json_null());
         json_object_set_new(o, "periods_left", json_integer(pi->periods_left));
         json_object_set_new(o, "paths", json_integer((json_int_t)pi->paths));
-        json_object_set_new(o, "method", json_string(pi->method));
-        json_object_set_new(o, "notes", json_string(pi->notes));
+        char method[512], notes[4096];
+        /* a data format: method and notes in English words with series
+         * keys, as they always were, and as facts (codes and values) */
+        json_object_set_new(o, "method", json_string(ot_report_fact(&pi->method, NULL, OT_LANG_EN,
+                                                                    NULL, 0, method, sizeof method)));
+        json_object_set_new(o, "notes", json_string(ot_report_facts(&pi->notes, ti->ref, OT_LANG_EN,
+                                                                    NULL, 0, notes, sizeof notes)));
+        /* the same as machine-readable facts: code and values */
+        json_object_set_new(o, "method_fact", ot_report_fact_json(&pi->method));
+        json_t *fa = json_array();
+        for (int k = 0; fa && k < pi->notes.n; k++)
+            json_array_append_new(fa, ot_report_fact_json(&pi->notes.f[k]));
+        json_object_set_new(o, "facts", fa);
         json_array_append_new(arr, o);
     }
     int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) == 0 ? OT_OK : OT_EIO;
@@ -72,28 +87,86 @@ int ot_report_json(const ot_target *t, const ot_projection *p, size_t n, const c
     return rc == OT_OK ? OT_OK : ot_err_set(err, OT_EIO, "cannot write JSON");
 }
 
-/* The JSON form of a document is the one above, fed with copies of the item structs (the
- * targets are copied shallowly: ot_report_json only reads them). */
-int ot_report_doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
+int ot_report_json(const ot_target *t, const ot_projection *p, size_t n, const char *as_of,
+                   FILE *f, ot_err *err)
 {
-    int rc = report_check_doc(doc, err);
-    if (rc != OT_OK)
-        return rc;
-    size_t n = doc->n;
-    ot_target *t = malloc((n ? n : 1) * sizeof *t);
-    ot_projection *p = malloc((n ? n : 1) * sizeof *p);
-    if (!t || !p) {
-        free(t);
-        free(p);
+    ot_report_item *items = calloc(n ? n : 1, sizeof *items);
+    if (!items)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
-    }
     for (size_t i = 0; i < n; i++) {
-        t[i] = *doc->items[i].target;
-        p[i] = *doc->items[i].proj;
+        items[i].target = &t[i];
+        items[i].proj = &p[i];
     }
-    rc = ot_report_json(t, p, n, doc->as_of, f, err);
-    free(p);
-    free(t);
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.lang = OT_LANG_EN;
+    doc.as_of = as_of;
+    doc.items = items;
+    doc.n = n;
+    int rc = doc_json(&doc, f, err);
+    free(items);
     return rc;
 }
 
+int ot_report_doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
+{
+    int rc = report_check_doc(doc, err);
+    return rc != OT_OK ? rc : doc_json(doc, f, err);
+}
+
+json_t *ot_report_fact_json(const ot_proj_fact *f)
+{
+    json_t *o = json_object(), *y = json_array(), *v = json_array(), *k = json_array();
+    if (!o || !y || !v || !k) {
+        json_decref(o), json_decref(y), json_decref(v), json_decref(k);
+        return NULL;
+    }
+    const char *name = ot_fact_name(f->code);
+    json_object_set_new(o, "code", name ? json_string(name) : json_null());
+    if (f->of_ref)
+        json_object_set_new(o, "of_ref", json_true());
+    for (int i = 0; i < OT_FACT_NY; i++)
+        json_array_append_new(y, json_integer(f->y[i]));
+    for (int i = 0; i < OT_FACT_NV; i++)
+        json_array_append_new(v, num_or_null(f->v[i]));
+    for (int i = 0; i < 2; i++)
+        json_array_append_new(k, json_stringn(f->key[i], strnlen(f->key[i], OT_FACT_KEY_MAX)));
+    json_object_set_new(o, "y", y);
+    json_object_set_new(o, "v", v);
+    json_object_set_new(o, "keys", k);
+    return o;
+}
+
+int ot_report_fact_from_json(const json_t *o, ot_proj_fact *out)
+{
+    ot_proj_fact f;
+    ot_fact_set(&f, 0, "");
+    if (!json_is_object(o))
+        return -1;
+    const json_t *c = json_object_get(o, "code");
+    f.code = json_is_null(c) ? 0 : ot_fact_code(json_string_value(c));
+    if (!json_is_null(c) && !f.code)
+        return -1;
+    f.of_ref = json_is_true(json_object_get(o, "of_ref"));
+    const json_t *y = json_object_get(o, "y"), *v = json_object_get(o, "v"),
+                 *k = json_object_get(o, "keys");
+    /* fewer values than slots (a fact saved when there were fewer) leave
+     * the rest 0 and NaN; more than there are slots is not a fact */
+    if (!json_is_array(y) || !json_is_array(v) || json_array_size(y) > OT_FACT_NY ||
+        json_array_size(v) > OT_FACT_NV || json_array_size(k) != 2)
+        return -1;
+    for (size_t i = 0; i < json_array_size(y); i++)
+        f.y[i] = (int)json_integer_value(json_array_get(y, i));
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        const json_t *x = json_array_get(v, i);
+        f.v[i] = json_is_number(x) ? json_number_value(x) : NAN;
+    }
+    for (size_t i = 0; i < 2; i++) {
+        const char *s = json_string_value(json_array_get(k, i));
+        if (!s || strlen(s) >= OT_FACT_KEY_MAX)
+            return -1;
+        memcpy(f.key[i], s, strlen(s) + 1);
+    }
+    *out = f;
+    return 0;
+}

@@ -5,7 +5,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "report/num.h"
 #include "report/words.h"
+
+/* notes and method of one target in words */
+#define NOTES_CAP 4096
 
 void ot_md_escape(FILE *f, const char *s)
 {
@@ -31,18 +35,20 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
     if (rc != OT_OK)
         return rc;
     const report_words *w = report_words_of(doc->lang);
+    char tbuf[256], buf[4096];
+    const char *colon = doc->lang == OT_LANG_ZH ? "：" : ": ";
+    const char *through = report_doc_through(doc);
     fputs("# ", f);
-    ot_md_escape(f, doc->title && doc->title[0] ? doc->title : w->title);
-    fprintf(f, "\n\n%s: ", w->as_of);
-    ot_md_escape(f, doc->as_of ? doc->as_of : w->latest);
-    if (doc->method) {
-        fprintf(f, " · %s: ", w->method);
-        ot_md_escape(f, doc->method);
+    ot_md_escape(f, report_doc_title(doc, tbuf, sizeof tbuf));
+    fprintf(f, "\n\n%s%s", w->as_of, colon);
+    ot_md_escape(f, through ? report_fmt_period(through, doc->lang, buf, sizeof buf)
+                    : doc->as_of ? doc->as_of : w->latest);
+    if (doc->compiled) {
+        fprintf(f, " · %s%s", w->compiled, colon);
+        ot_md_escape(f, doc->compiled);
     }
-    if (doc->source) {
-        fprintf(f, " · %s: ", w->source);
-        ot_md_escape(f, doc->source);
-    }
+    fputs("\n\n", f);
+    ot_md_escape(f, report_fmt_overview(doc, buf, sizeof buf));
     fprintf(f, "\n\n| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n"
                "|---|---|---|--:|--:|--:|--:|--:|---|\n",
             w->target, w->test, w->through, w->ytd, w->point, w->range80, w->prob, w->required,
@@ -51,28 +57,25 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
     for (size_t i = 0; i < doc->n; i++) {
         const ot_target *t = doc->items[i].target;
         const ot_projection *p = doc->items[i].proj;
-        char buf[160], a[64], b[64];
+        char a[64], b[64];
         fputs("| ", f);
         ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
         fputs(" | ", f);
         ot_md_escape(f, report_fmt_item_test(&doc->items[i], doc->lang, buf, sizeof buf));
         fputs(" | ", f);
-        ot_md_escape(f, p->latest);
+        ot_md_escape(f, report_fmt_period(p->latest, doc->lang, buf, sizeof buf));
         fputs(" | ", f);
-        if (!isnan(p->ytd_growth))
-            fprintf(f, "%.1f%%", p->ytd_growth);
+        fputs(ot_fmt_growth(p->ytd_growth, a, sizeof a), f);
         fprintf(f, " | %s | ", report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
         if (!isnan(p->lo80) && !isnan(p->hi80))
             fprintf(f, "%s – %s", report_fmt_metric(t, p->lo80, doc->lang, a, sizeof a),
                     report_fmt_metric(t, p->hi80, doc->lang, b, sizeof b));
         fputs(" | ", f);
-        if (!isnan(p->prob))
-            fprintf(f, "%.0f%%", 100 * p->prob);
+        fputs(report_fmt_prob(p->prob, buf, sizeof buf), f);
         fputs(" | ", f);
-        if (!isnan(p->required))
-            fprintf(f, "%.1f%%", p->required);
+        fputs(ot_fmt_growth(p->required, a, sizeof a), f);
         fprintf(f, " | %s", report_status(w, p->status));
-        if (p->notes[0])
+        if (p->notes.n)
             fprintf(f, " [%zu]", ++nnotes);
         fputs(" |\n", f);
     }
@@ -81,26 +84,26 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
     for (size_t i = 0, k = 0; i < doc->n; i++) {
         const ot_target *t = doc->items[i].target;
         const ot_projection *p = doc->items[i].proj;
-        if (!p->notes[0])
+        char notes[NOTES_CAP], method[512];
+        if (!p->notes.n)
             continue;
         fprintf(f, "%zu. ", ++k);
         ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
-        fputs(": ", f);
-        ot_md_escape(f, p->notes);
-        if (p->method[0]) {
-            fprintf(f, " (%s: ", w->method);
-            ot_md_escape(f, p->method);
-            fputc(')', f);
+        fputs(doc->lang == OT_LANG_ZH ? "：" : ": ", f);
+        ot_md_escape(f, report_item_notes(doc, i, notes, sizeof notes));
+        if (p->method.code) {
+            fprintf(f, doc->lang == OT_LANG_ZH ? "（%s：" : " (%s: ", w->method);
+            ot_md_escape(f, report_item_method(doc, i, method, sizeof method));
+            fputs(doc->lang == OT_LANG_ZH ? "）" : ")", f);
         }
         fputc('\n', f);
     }
     for (size_t k = 0; k < doc->ncompares; k++) {
         const ot_report_compare *c = &doc->compares[k];
-        char buf[64];
         fprintf(f, "\n## %s\n\n| %s |", w->scenarios, w->target);
         for (size_t j = 0; j < c->ncol; j++) {
             fputc(' ', f);
-            ot_md_escape(f, c->names[j]);
+            ot_md_escape(f, report_scenario_name(w, c->names[j]));
             fprintf(f, " | %s |", w->prob);
         }
         fputs("\n|---|", f);
@@ -115,13 +118,30 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
             for (size_t j = 0; j < c->ncol; j++) {
                 const ot_projection *p = &c->p[j * c->n + i];
                 fprintf(f, " %s |", report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
-                if (!isnan(p->prob))
-                    fprintf(f, " %.0f%% |", 100 * p->prob);
-                else
-                    fputs(" |", f);
+                fprintf(f, " %s |", report_fmt_prob(p->prob, buf, sizeof buf));
             }
             fputc('\n', f);
         }
+    }
+    /* provenance last */
+    if (doc->source || doc->as_of || doc->method) {
+        fprintf(f, "\n---\n\n%s%s", w->provenance, colon);
+        const char *sep = "";
+        if (doc->source) {
+            fprintf(f, "%s%s%s", sep, w->source, colon);
+            ot_md_escape(f, doc->source);
+            sep = " · ";
+        }
+        if (doc->as_of) {
+            fprintf(f, "%s%s%s", sep, w->vintage, colon);
+            ot_md_escape(f, doc->as_of);
+            sep = " · ";
+        }
+        if (doc->method) {
+            fprintf(f, "%s%s%s", sep, w->method, colon);
+            ot_md_escape(f, doc->method);
+        }
+        fputc('\n', f);
     }
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "cannot write the Markdown report");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/period.h"
+#include "report/num.h"
 
 /* Eighths of a cell, bottom up: " ▁▂▃▄▅▆▇█". */
 static const char *const eighths[9] = {" ",  "\u2581", "\u2582", "\u2583", "\u2584",
@@ -70,8 +71,8 @@ size_t ot_report_plot(const ot_series *s, int width, int height, double target, 
         trow = h - 1 - (int)(te > 0 ? (te - 1) / 8 : 0);
     }
     char label[48], hilab[32], lolab[32];
-    snprintf(hilab, sizeof hilab, "%.6g", hi);
-    snprintf(lolab, sizeof lolab, "%.6g", lo);
+    ot_fmt_value(hi, hilab, sizeof hilab); /* the one rule (num.h) */
+    ot_fmt_value(lo, lolab, sizeof lolab);
     int lw = (int)(strlen(hilab) > strlen(lolab) ? strlen(hilab) : strlen(lolab));
     for (int r = 0; r < h; r++) {
         const char *lab = r == 0 ? hilab : r == h - 1 ? lolab : "";
@@ -89,7 +90,8 @@ size_t ot_report_plot(const ot_series *s, int width, int height, double target, 
             add(&o, cell == 0 && r == trow ? "\u2508" : eighths[cell]);
         }
         if (r == trow) {
-            snprintf(label, sizeof label, " target %.6g", target);
+            char tv[32];
+            snprintf(label, sizeof label, " target %s", ot_fmt_value(target, tv, sizeof tv));
             add(&o, label);
         }
         add(&o, "\n");

@@ -45,7 +45,14 @@ typedef struct ot_report_item {
     long long target_id;      /* the target's id in the store; 0 = not stored */
     const char *ref_name;     /* the ref series' name (浙江省出口总额), NULL = unknown */
     const char *ref_name_en;  /* and in English, NULL = unknown */
+    const char *name;         /* the series' name (义乌市出口总额), NULL = unknown */
+    const char *name_en;      /* and in English, NULL = unknown */
 } ot_report_item;
+
+/* A series' names, for the series a projection's notes mention. */
+typedef struct ot_report_name {
+    const char *key, *name, *name_en; /* name or name_en NULL = unknown */
+} ot_report_name;
 
 /* A scenario comparison (ot.compare): n targets projected under ncol
  * scenarios, "baseline" first; p[j * n + i] is target i under scenario j. */
@@ -68,6 +75,11 @@ typedef struct ot_report_doc {
     const ot_report_compare *compares; /* scenario comparisons shown after the table */
     size_t ncompares;
     int csv_raw;         /* CSV: cells as they are, without formula neutralising */
+    const ot_report_name *names; /* names of the series notes mention; may be NULL */
+    size_t nnames;
+    const char *region;  /* who the targets are of, in Chinese ("义乌市"); NULL = not said */
+    const char *data_through; /* the data's latest period ("2023-09"); NULL = from the items */
+    const char *compiled;     /* the day the report was compiled ("2023-10-25"); NULL = not said */
 } ot_report_doc;
 
 /* Sets doc to an empty Chinese report (every pointer NULL, n 0). */

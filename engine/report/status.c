@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "project/kinds.h"
+#include "report/facts.h"
+#include "report/num.h"
 #include "report/table.h"
 #include "report/words.h"
 
@@ -23,7 +25,7 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
  * "no data" and "unquantified" well enough. */
 static int footnoted(const ot_projection *p)
 {
-    return p->notes[0] && p->status != OT_STATUS_NO_DATA && p->status != OT_STATUS_UNQUANTIFIED;
+    return p->notes.n && p->status != OT_STATUS_NO_DATA && p->status != OT_STATUS_UNQUANTIFIED;
 }
 
 int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE *f, ot_err *err)
@@ -48,16 +50,13 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
         char test[160], ytd[48] = "", point[48], lo[48], hi[48], range[112] = "", prob[16] = "",
              req[48] = "", carry[48], outc[48], status[48], lab[160];
         ot_fmt_test(ti, test, sizeof test);
-        if (!isnan(pi->ytd_growth))
-            snprintf(ytd, sizeof ytd, "%.1f%%", pi->ytd_growth);
+        ot_fmt_growth(pi->ytd_growth, ytd, sizeof ytd);
         ot_fmt_metric(ti, pi->point, point, sizeof point);
         if (!isnan(pi->lo80) && !isnan(pi->hi80))
             snprintf(range, sizeof range, "%s .. %s", ot_fmt_metric(ti, pi->lo80, lo, sizeof lo),
                      ot_fmt_metric(ti, pi->hi80, hi, sizeof hi));
-        if (!isnan(pi->prob))
-            snprintf(prob, sizeof prob, "%.0f%%", 100 * pi->prob);
-        if (!isnan(pi->required))
-            snprintf(req, sizeof req, "%.1f%%", pi->required);
+        ot_fmt_prob(pi->prob, prob, sizeof prob);
+        ot_fmt_growth(pi->required, req, sizeof req);
         ot_fmt_metric(ti, pi->carry, carry, sizeof carry);
         ot_fmt_metric(ti, pi->outcome, outc, sizeof outc);
         snprintf(status, sizeof status, "%s", ot_status_label(pi->status, 0));
@@ -74,10 +73,15 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
         return rc;
     if (nnotes)
         fputc('\n', f);
+    char notes[2048], method[256];
     for (size_t i = 0, k = 0; i < n; i++)
         if (footnoted(&p[i]))
             fprintf(f, "[%zu] %s (%s): %s; method %s\n", ++k, t[i].label ? t[i].label : t[i].series,
-                    t[i].series, p[i].notes, p[i].method[0] ? p[i].method : "none");
+                    t[i].series,
+                    ot_report_facts(&p[i].notes, t[i].ref, OT_LANG_EN, NULL, 0, notes, sizeof notes),
+                    p[i].method.code ? ot_report_fact(&p[i].method, NULL, OT_LANG_EN, NULL, 0,
+                                                      method, sizeof method)
+                                     : "none");
     return OT_OK;
 }
 
@@ -110,10 +114,7 @@ int ot_report_compare_text(const ot_report_compare *c, FILE *f, ot_err *err)
         for (size_t j = 0; j < ncol; j++) {
             const ot_projection *p = &c->p[j * n + i];
             ot_fmt_metric(t, p->point, bufs[2 * j], sizeof bufs[0]);
-            if (isnan(p->prob))
-                bufs[2 * j + 1][0] = '\0';
-            else
-                snprintf(bufs[2 * j + 1], sizeof bufs[0], "%.0f%%", p->prob * 100);
+            ot_fmt_prob(p->prob, bufs[2 * j + 1], sizeof bufs[0]);
             cells[1 + 2 * j] = bufs[2 * j];
             cells[2 + 2 * j] = bufs[2 * j + 1];
         }
@@ -203,8 +204,7 @@ int ot_report_moves_text(const ot_target *t, const int64_t *ids, size_t n,
                 snprintf(range, sizeof range, "%s .. %s",
                          ot_fmt_metric(&t[i], q->lo80, lo, sizeof lo),
                          ot_fmt_metric(&t[i], q->hi80, hi, sizeof hi));
-            if (!isnan(q->prob))
-                snprintf(prob, sizeof prob, "%.0f%%", 100 * q->prob);
+            ot_fmt_prob(q->prob, prob, sizeof prob);
             const char *cells[] = {firstrow ? lab : "", rid, runs[h].as_of, point, range, prob,
                                    ot_status_label(q->status, 0)};
             firstrow = 0;

@@ -10,19 +10,21 @@
 #include <string.h>
 
 #include "report/html.h"
+#include "report/num.h"
 #include "report/table.h"
 #include "report/words.h"
 
-/* Heckbert, "Nice numbers for graph labels", Graphics Gems (1990), 61–63. */
+/* Heckbert, "Nice numbers for graph labels", Graphics Gems (1990), 61–63,
+ * with 2.5 among the nice fractions: steps of 1, 2, 2.5 and 5 × 10^k. */
 double report_nicenum(double x, int round)
 {
     double e = floor(log10(x));
     double f = x / pow(10, e); /* 1 <= f < 10 */
     double nf;
     if (round)
-        nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
+        nf = f < 1.5 ? 1 : f < 2.25 ? 2 : f < 3.5 ? 2.5 : f < 7.5 ? 5 : 10;
     else
-        nf = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+        nf = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
     return nf * pow(10, e);
 }
 
@@ -47,7 +49,11 @@ int report_nice_ticks(double lo, double hi, int want, double *first, double *las
     *last = ceil(hi / d) * d;
     *step = d;
     int nf = (int)-floor(log10(d));
-    *nfrac = nf > 0 ? nf : 0;
+    if (nf < 0)
+        nf = 0;
+    if (fabs(d * pow(10, nf) - floor(d * pow(10, nf) + 0.5)) > 1e-9)
+        nf++; /* a step of 0.25 needs two decimals */
+    *nfrac = nf;
     return (int)floor((*last - *first) / d + 0.5) + 1;
 }
 
@@ -111,36 +117,53 @@ static void draw_year(FILE *f, const plot *g, const ot_series *h, int year, cons
     }
 }
 
-/* A label at the right of the plot. */
+/* A label at the right end of the plot: y is the line's height there
+ * (pixels), at is where the label is put. */
 typedef struct side_label {
-    double y;
+    double y, at;
     const char *cls;
     char text[96];
 } side_label;
 
-/* Writes the right-hand labels, moved apart so that none overlaps the next
- * (at least `gap` pixels between baselines), within [top, bottom]. */
-static void side_labels(FILE *f, side_label *lab, int n, double x, double top, double bottom,
+#define SIDE_MAX 8
+
+/* Writes the end-of-line labels in one column at the right of the plot,
+ * each joined to its line by a leader.  The collision rule: sorted by the
+ * height of their lines, each label goes where its line ends unless that is
+ * within `gap` pixels (a line of text) of the label above, then just below
+ * it; when the stack runs past `bottom` it is pushed up from there, and
+ * when it then runs past `top` it starts at top (the plot is tall enough for
+ * SIDE_MAX lines).  So no two labels overlap, whatever the lines do. */
+static void side_labels(FILE *f, side_label *lab, int n, double x0, double top, double bottom,
                         double gap)
 {
-    for (int i = 1; i < n; i++) /* insertion sort by y: n <= 3 */
+    for (int i = 1; i < n; i++) /* insertion sort by y: n <= SIDE_MAX */
         for (int j = i; j > 0 && lab[j].y < lab[j - 1].y; j--) {
             side_label tmp = lab[j];
             lab[j] = lab[j - 1];
             lab[j - 1] = tmp;
         }
-    for (int i = 1; i < n; i++)
-        if (lab[i].y < lab[i - 1].y + gap)
-            lab[i].y = lab[i - 1].y + gap;
-    if (n && lab[n - 1].y > bottom) {
-        lab[n - 1].y = bottom;
-        for (int i = n - 2; i >= 0; i--)
-            if (lab[i].y > lab[i + 1].y - gap)
-                lab[i].y = lab[i + 1].y - gap;
-    }
     for (int i = 0; i < n; i++) {
-        fprintf(f, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\">", lab[i].cls, x,
-                lab[i].y < top ? top : lab[i].y);
+        lab[i].at = lab[i].y;
+        if (i && lab[i].at < lab[i - 1].at + gap)
+            lab[i].at = lab[i - 1].at + gap;
+    }
+    if (n && lab[n - 1].at > bottom) {
+        lab[n - 1].at = bottom;
+        for (int i = n - 2; i >= 0; i--)
+            if (lab[i].at > lab[i + 1].at - gap)
+                lab[i].at = lab[i + 1].at - gap;
+    }
+    if (n && lab[0].at < top)
+        for (int i = 0; i < n; i++)
+            lab[i].at = top + i * gap > lab[i].at ? top + i * gap : lab[i].at;
+    for (int i = 0; i < n; i++) {
+        /* the leader from the line's end to the label's middle (text is
+         * drawn 4 px below its middle at 11 px) */
+        fprintf(f,
+                "<line class=\"leader\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+                "<text class=\"lab %s\" x=\"%.1f\" y=\"%.1f\">",
+                x0 + 1, lab[i].y, x0 + 9, lab[i].at, lab[i].cls, x0 + 12, lab[i].at + 4);
         ot_html_escape(f, lab[i].text);
         fputs("</text>\n", f);
     }
@@ -268,43 +291,55 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
                     fan ? xk : xe - 8, fan ? py(&g, vk) : py(&g, p->point), xe, py(&g, p->point));
     }
 
-    /* history: earlier years pale, the target year strong */
+    /* history: earlier years pale, the target year strong; a year that
+     * ends at the right edge is labelled there with the others */
+    side_label lab[SIDE_MAX];
+    int nlab = 0;
     if (h) {
         for (int y = y_first; y < year; y++) {
             int lj;
             double lv = last_point(h, y, P, &lj);
             draw_year(f, &g, h, y, "past");
-            if (lj)
-                fprintf(f, "<text class=\"year\" x=\"%.1f\" y=\"%.1f\">%d</text>\n", px(&g, lj) + 5,
-                        py(&g, lv) + 4, y);
+            if (lj == P && nlab < SIDE_MAX - 3) {
+                lab[nlab] = (side_label){py(&g, lv), 0, "year", ""};
+                snprintf(lab[nlab++].text, sizeof lab->text, "%d", y);
+            } else if (lj) {
+                fprintf(f, "<text class=\"year\" x=\"%.1f\" y=\"%.1f\">%d</text>\n",
+                        px(&g, lj) + 5, py(&g, lv) + 4, y);
+            }
         }
         draw_year(f, &g, h, year, "current");
     }
 
     /* the target, the path to it, and the labels at the right */
-    side_label lab[3];
-    int nlab = 0;
     if (has_target) {
         double yt = py(&g, t->value);
         fprintf(f, "<line class=\"target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
                 g.l, yt, g.r, yt);
-        lab[nlab] = (side_label){yt + 4, "target", ""};
+        lab[nlab] = (side_label){yt, 0, "target", ""};
         snprintf(lab[nlab++].text, sizeof lab->text, "%s %s", w->target_line,
                  report_fmt_metric(t, t->value, lang, num, sizeof num));
         if (k > 0 && k < P && !isnan(vk) && !isnan(p->required)) {
             fprintf(f,
                     "<line class=\"required\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
                     px(&g, k), py(&g, vk), xe, yt);
-            lab[nlab] = (side_label){yt + 4, "required", ""};
-            snprintf(lab[nlab++].text, sizeof lab->text, "%s %.1f%%", w->needs, p->required);
+            lab[nlab] = (side_label){yt, 0, "required", ""};
+            /* the required pace is a growth of the series; on a chart in
+             * points (relative, in_step) it is named, not given in % */
+            const ot_target_kind_desc *kd = ot_target_kind_desc_of(t->kind);
+            if (kd && kd->unit == OT_UNIT_PTS)
+                snprintf(lab[nlab++].text, sizeof lab->text, "%s", w->required_path);
+            else
+                snprintf(lab[nlab++].text, sizeof lab->text, "%s %s", w->needs,
+                         ot_fmt_growth(p->required, num, sizeof num));
         }
     }
     if (!isnan(p->point) && k < P) {
-        lab[nlab] = (side_label){py(&g, p->point) + 4, "point", ""};
+        lab[nlab] = (side_label){py(&g, p->point), 0, "point", ""};
         snprintf(lab[nlab++].text, sizeof lab->text, "%s",
                  report_fmt_metric(t, p->point, lang, num, sizeof num));
     }
-    side_labels(f, lab, nlab, g.r + 6, g.t + 8, g.b + 4, 13);
+    side_labels(f, lab, nlab, g.r, g.t, g.b, 17); /* a line of 11 px CJK text is ~16 px tall */
 
     /* nothing but the target to show: say so in the plot */
     if (k == 0 && (isnan(blo) || isnan(bhi)) && isnan(p->point))

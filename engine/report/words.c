@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "project/kinds.h"
+#include "report/facts.h"
+#include "report/num.h"
 #include "report/status.h"
 #include "report/table.h"
 
@@ -49,6 +51,11 @@ static const report_words zh = {
     .months = {"1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月",
                "12月"},
     .quarters = {"一季度", "二季度", "三季度", "四季度"},
+    .compiled = "编制日期",
+    .provenance = "技术信息",
+    .keys = "指标代码",
+    .title_year = "%s%d年目标进度",
+    .baseline = "基准",
 };
 
 static const report_words en = {
@@ -91,6 +98,11 @@ static const report_words en = {
     .months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec"},
     .quarters = {"Q1", "Q2", "Q3", "Q4"},
+    .compiled = "Compiled",
+    .provenance = "Technical details",
+    .keys = "Series keys",
+    .title_year = "%sProgress towards the %d targets",
+    .baseline = "baseline",
 };
 
 const report_words *report_words_of(ot_report_lang lang)
@@ -132,16 +144,14 @@ const char *report_status_class(ot_proj_status s)
 char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap)
 {
     const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
-    char num[48];
     if (isnan(x))
         snprintf(buf, cap, "%s", "");
     else if (d && d->unit == OT_UNIT_PCT)
-        snprintf(buf, cap, "%.1f%%", x);
+        ot_fmt_growth(x, buf, cap);
     else if (d && d->unit == OT_UNIT_PTS)
         snprintf(buf, cap, lang == OT_LANG_ZH ? "%+.1f个百分点" : "%+.1f pts", x);
     else
-        snprintf(buf, cap, "%s",
-                 ot_fmt_num(x, fabs(x) >= 1000 ? 0 : fabs(x) >= 10 ? 1 : 2, num, sizeof num));
+        ot_fmt_level(x, lang, t->unit, buf, cap);
     return buf;
 }
 
@@ -153,6 +163,12 @@ char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t
 /* Expands the kind's test template (core/target.h) in the words of lang. */
 char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *ref_name, char *buf,
                           size_t cap)
+{
+    return report_fmt_test_named(t, lang, NULL, ref_name, buf, cap);
+}
+
+char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, const char *name,
+                            const char *ref_name, char *buf, size_t cap)
 {
     static const char *const ops_en[] = {">=", ">", "<=", "<", "=", ""};
     static const char *const ops_zh[] = {"≥", ">", "≤", "<", "≈", ""};
@@ -170,12 +186,18 @@ char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *r
         tmpl = t0; /* in words where the reference has a name: 增速高于浙江省出口总额增速 */
     unsigned op = (unsigned)t->op < 6 ? (unsigned)t->op : 5;
     char num[48], tol[48];
-    ot_fmt_num(t->value, 4, num, sizeof num);
+    if (d->unit == OT_UNIT_LEVEL) /* 56万 / 560,000 */
+        ot_fmt_level(t->value, lang, t->unit, num, sizeof num);
+    else
+        ot_fmt_num(t->value, 4, num, sizeof num);
     ot_fmt_num(isnan(t->tolerance) ? t->value : t->tolerance, 4, tol, sizeof tol);
     static const struct {
         const char *key;
         int what;
-    } keys[] = {{"%opw", 0}, {"%op", 1}, {"%v", 2}, {"%tol", 3}, {"%ref", 4}};
+    } keys[] = {{"%opw", 0}, {"%op", 1}, {"%v", 2}, {"%tol", 3}, {"%ref", 4}, {"%name", 5}};
+    char named[160] = "";
+    if (name && name[0]) /* "义乌市出口总额" / "Yiwu exports " */
+        snprintf(named, sizeof named, cn ? "%s" : "%s ", name);
     for (const char *p = tmpl; *p && n + 1 < cap;) {
         const char *add = NULL;
         size_t skip = 1;
@@ -187,6 +209,7 @@ char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *r
                 case 1: add = cn ? ops_zh[op] : ops_en[op]; break;
                 case 2: add = num; break;
                 case 3: add = tol; break;
+                case 5: add = named; break;
                 default: add = ref_name ? ref_name : t->ref ? t->ref : "ref"; break;
                 }
                 break;
@@ -206,6 +229,158 @@ char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *r
 
 char *report_fmt_item_test(const ot_report_item *it, ot_report_lang lang, char *buf, size_t cap)
 {
-    return report_fmt_test_ref(it->target, lang,
-                               lang == OT_LANG_ZH ? it->ref_name : it->ref_name_en, buf, cap);
+    return report_fmt_test_named(it->target, lang, lang == OT_LANG_ZH ? it->name : it->name_en,
+                                 lang == OT_LANG_ZH ? it->ref_name : it->ref_name_en, buf, cap);
+}
+
+char *report_item_notes(const ot_report_doc *doc, size_t i, char *buf, size_t cap)
+{
+    const ot_report_item *it = &doc->items[i];
+    return ot_report_facts(&it->proj->notes, it->target->ref, doc->lang, doc->names, doc->nnames,
+                           buf, cap);
+}
+
+char *report_item_method(const ot_report_doc *doc, size_t i, char *buf, size_t cap)
+{
+    const ot_report_item *it = &doc->items[i];
+    return ot_report_fact(&it->proj->method, NULL, doc->lang, doc->names, doc->nnames, buf, cap);
+}
+
+const char *report_item_name(const ot_report_doc *doc, const ot_report_item *it)
+{
+    const char *nm = doc->lang == OT_LANG_EN ? it->name_en : it->name;
+    if (nm && nm[0])
+        return nm;
+    return ot_report_name_of(it->target->series, doc->lang, doc->names, doc->nnames);
+}
+
+char *report_fmt_prob(double prob, char *buf, size_t cap)
+{
+    return ot_fmt_prob(prob, buf, cap);
+}
+
+char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t cap)
+{
+    ot_period p;
+    ot_err e;
+    const report_words *w = report_words_of(lang);
+    if (!text || !text[0] || ot_period_parse(text, strlen(text), &p, &e) != OT_OK) {
+        snprintf(buf, cap, "%s", text ? text : "");
+        return buf;
+    }
+    int y = ot_period_year(p.freq, p.ord), j = ot_period_sub(p.freq, p.ord);
+    int cn = lang == OT_LANG_ZH;
+    if (p.freq == OT_FREQ_M && j >= 1 && j <= 12 && cn)
+        snprintf(buf, cap, "%d年%s", y, w->months[j - 1]);
+    else if (p.freq == OT_FREQ_M && j >= 1 && j <= 12)
+        snprintf(buf, cap, "%s %d", w->months[j - 1], y);
+    else if (p.freq == OT_FREQ_Q && j >= 1 && j <= 4)
+        snprintf(buf, cap, cn ? "%d年%s" : "%d %s", y, w->quarters[j - 1]);
+    else if (p.freq == OT_FREQ_Y)
+        snprintf(buf, cap, cn ? "%d年" : "%d", y);
+    else
+        snprintf(buf, cap, "%s", text);
+    return buf;
+}
+
+char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap)
+{
+    static const ot_proj_status order[] = {OT_STATUS_MET, OT_STATUS_ON_TRACK, OT_STATUS_AT_RISK,
+                                           OT_STATUS_OFF_TRACK, OT_STATUS_MISSED};
+    const report_words *w = report_words_of(doc->lang);
+    int cn = doc->lang == OT_LANG_ZH;
+    size_t count[OT_STATUS_UNQUANTIFIED + 1] = {0};
+    for (size_t i = 0; i < doc->n; i++)
+        count[doc->items[i].proj->status]++;
+    size_t n = 0;
+#define ADD(...)                                                                                  \
+    do {                                                                                          \
+        if (n < cap)                                                                              \
+            n += (size_t)snprintf(buf + n, cap - n, __VA_ARGS__);                                 \
+    } while (0)
+    buf[0] = '\0';
+    ADD(cn ? "共%zu项目标：" : "%zu targets: ", doc->n);
+    int first = 1;
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+        size_t c = count[order[k]];
+        if (!c && order[k] != OT_STATUS_ON_TRACK && order[k] != OT_STATUS_AT_RISK &&
+            order[k] != OT_STATUS_OFF_TRACK)
+            continue;
+        ADD(cn ? "%s%zu项%s" : "%s%zu %s", first ? "" : cn ? "，" : ", ", c,
+            report_status(w, order[k]));
+        first = 0;
+    }
+    size_t none = count[OT_STATUS_NO_DATA] + count[OT_STATUS_UNQUANTIFIED];
+    if (none)
+        ADD(cn ? "，%zu项尚无数据或未量化" : ", %zu without data or not quantified", none);
+    ADD("%s", cn ? "。" : ".");
+    size_t attention = count[OT_STATUS_AT_RISK] + count[OT_STATUS_OFF_TRACK];
+    if (attention) {
+        ADD("%s", cn ? "需要关注：" : " Needing attention: ");
+        size_t k = 0;
+        for (size_t i = 0; i < doc->n; i++) {
+            const ot_report_item *it = &doc->items[i];
+            ot_proj_status s = it->proj->status;
+            if (s != OT_STATUS_AT_RISK && s != OT_STATUS_OFF_TRACK)
+                continue;
+            char prob[16];
+            const ot_target *t = it->target;
+            ADD(cn ? "%s%s（%s，%s%s）" : "%s%s (%s, %s%s)", k++ ? (cn ? "；" : "; ") : "",
+                t->label && t->label[0] ? t->label : report_item_name(doc, it), report_status(w, s),
+                cn ? w->prob : "", report_fmt_prob(it->proj->prob, prob, sizeof prob));
+        }
+        ADD("%s", cn ? "。" : ".");
+    } else if (count[OT_STATUS_ON_TRACK] + count[OT_STATUS_MET]) {
+        ADD("%s", cn ? "没有存在风险或偏离目标的目标。" : " None is at risk or off track.");
+    }
+#undef ADD
+    if (n >= cap && cap)
+        buf[cap - 1] = '\0';
+    return buf;
+}
+
+const char *report_doc_title(const ot_report_doc *doc, char *buf, size_t cap)
+{
+    const report_words *w = report_words_of(doc->lang);
+    if (doc->title && doc->title[0])
+        return doc->title;
+    int year = doc->n ? doc->items[0].target->year : 0;
+    for (size_t i = 1; i < doc->n; i++)
+        if (doc->items[i].target->year != year)
+            year = 0;
+    if (year <= 0)
+        return w->title;
+    /* the region is known by its Chinese name only */
+    snprintf(buf, cap, w->title_year, doc->region && doc->lang == OT_LANG_ZH ? doc->region : "",
+             year);
+    return buf;
+}
+
+const char *report_doc_through(const ot_report_doc *doc)
+{
+    /* the newest by the day each period ends; of periods ending together
+     * (2023-09, 2023Q3) the finer */
+    const char *through = doc->data_through;
+    int32_t best = 0;
+    int best_per = 0;
+    for (size_t i = 0; !doc->data_through && i < doc->n; i++) {
+        const char *l = doc->items[i].proj->latest;
+        ot_period p;
+        ot_err e;
+        if (!l[0] || ot_period_parse(l, strlen(l), &p, &e) != OT_OK)
+            continue;
+        int32_t day = ot_period_last_day(p.freq, p.ord);
+        int per = ot_freq_per_year(p.freq);
+        if (!through || day > best || (day == best && per > best_per)) {
+            through = l;
+            best = day;
+            best_per = per;
+        }
+    }
+    return through;
+}
+
+const char *report_scenario_name(const report_words *w, const char *name)
+{
+    return name && strcmp(name, "baseline") == 0 ? w->baseline : name ? name : "";
 }

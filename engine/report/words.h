@@ -25,7 +25,32 @@ typedef struct report_words {
     const char *no_data_pre, *no_data_post, *no_data, *unquantified;
     const char *needs; /* the chart's short label of the required pace */
     const char *months[12], *quarters[4];
+    const char *compiled;   /* 编制日期 */
+    const char *provenance; /* the footer's heading */
+    const char *keys;       /* the footer's list of series keys */
+    const char *title_year; /* "%s%d年目标进度" / "%sProgress towards the %d targets" */
+    const char *baseline;   /* the comparison's first column: 基准 / baseline */
 } report_words;
+
+/* The title of doc: the one given, else "义乌市2023年目标进度" (the
+ * region's and the targets' year, when they share one), else the words'
+ * title.  Returns it (buf or a static string). */
+const char *report_doc_title(const ot_report_doc *doc, char *buf, size_t cap);
+/* The data's latest period: doc->data_through, else the newest of the
+ * items'; NULL when none has data. */
+const char *report_doc_through(const ot_report_doc *doc);
+
+/* A period as a reader writes it: "2023年9月", "2023年三季度" / "Sep 2023",
+ * "2023 Q3"; text as it is when it is no period.  Returns buf. */
+char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t cap);
+
+/* A scenario's name in a comparison: "baseline" in the words of w. */
+const char *report_scenario_name(const report_words *w, const char *name);
+
+/* The summary paragraph of doc in its language: how many targets are met,
+ * on track, at risk, off track, missed, without data; the ones at risk or
+ * off track named with their probability.  Returns buf. */
+char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap);
 
 /* The words of lang (Chinese for anything unknown). */
 const report_words *report_words_of(ot_report_lang lang);
@@ -41,6 +66,11 @@ char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t
  * kind's templates in core/target.h. */
 char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *ref_name, char *buf,
                           size_t cap);
+
+/* The same naming the series too (name; NULL = not named):
+ * "义乌市出口总额增速高于浙江省出口总额增速". */
+char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, const char *name,
+                            const char *ref_name, char *buf, size_t cap);
 
 /* The test of item it in words of lang, its ref named as the document
  * knows it (the English name, else the key, in English). */
@@ -61,6 +91,20 @@ char *report_fmt_no_chart(const report_words *w, const ot_target *t, ot_proj_sta
  * (the renderers dereference both): OT_OK, or OT_EINVAL "report: item 2 has
  * no projection".  Defined in doc.c. */
 int report_check_doc(const ot_report_doc *doc, ot_err *err);
+
+/* The notes and the method of item i of doc in the document's language,
+ * the series named from doc->names (else by key). */
+char *report_item_notes(const ot_report_doc *doc, size_t i, char *buf, size_t cap);
+char *report_item_method(const ot_report_doc *doc, size_t i, char *buf, size_t cap);
+
+/* The indicator of item it as a reader knows it: its name in lang (the
+ * English name in English), else the document's names, else its key. */
+const char *report_item_name(const ot_report_doc *doc, const ot_report_item *it);
+
+/* A probability as every output shows it: whole percent ("80%"), "" for
+ * NaN.  The status of a projection is decided on this rounded figure
+ * (project/projection.c, ot_proj_status_of_prob), so the two always agree. */
+char *report_fmt_prob(double prob, char *buf, size_t cap);
 
 /* The colour class of a status: "ok", "risk", "bad", "none". */
 const char *report_status_class(ot_proj_status s);

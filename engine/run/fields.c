@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "project/kinds.h"
+#include "report/json.h"
 
 #define F(m, t) {#m, t, offsetof(ot_projection, m), sizeof(((ot_projection *)0)->m)}
 
@@ -30,8 +31,10 @@ const run_field run_fields[] = {
     F(periods_left, RUN_F_INT),
     F(paths, RUN_F_SIZE),
     F(latest, RUN_F_TEXT),
-    F(method, RUN_F_TEXT),
-    F(notes, RUN_F_TEXT),
+    /* saved as "method_fact" and "facts": the text fields "method" and
+     * "notes" of runs saved before facts are not read back */
+    {"method_fact", RUN_F_FACT, offsetof(ot_projection, method), sizeof(ot_proj_fact)},
+    {"facts", RUN_F_FACTS, offsetof(ot_projection, notes), sizeof(ot_proj_facts)},
 };
 const size_t run_nfields = sizeof run_fields / sizeof *run_fields;
 
@@ -69,6 +72,21 @@ char *run_proj_to_json(const ot_projection *p, ot_err *err)
             ot_proj_status s;
             memcpy(&s, at, sizeof s);
             v = json_string(ot_proj_status_name(s));
+            break;
+        }
+        case RUN_F_FACT:
+            v = ot_report_fact_json((const ot_proj_fact *)(const void *)at);
+            break;
+        case RUN_F_FACTS: {
+            const ot_proj_facts *fs = (const void *)at;
+            v = json_array();
+            for (int k = 0; v && k < fs->n; k++) {
+                json_t *x = ot_report_fact_json(&fs->f[k]);
+                if (!x || json_array_append_new(v, x)) {
+                    json_decref(v);
+                    v = NULL;
+                }
+            }
             break;
         }
         }
@@ -135,6 +153,22 @@ int run_proj_from_json(const char *text, ot_projection *p, ot_err *err)
                 rc = OT_EDATA;
             else
                 memcpy(at, &s, sizeof s);
+            break;
+        }
+        case RUN_F_FACT:
+            if (ot_report_fact_from_json(v, (ot_proj_fact *)(void *)at) != 0)
+                rc = OT_EDATA;
+            break;
+        case RUN_F_FACTS: {
+            ot_proj_facts *fs = (void *)at;
+            size_t m = json_array_size(v);
+            if (!json_is_array(v) || m > OT_PROJ_FACTS_MAX)
+                rc = OT_EDATA;
+            for (size_t k = 0; rc == OT_OK && k < m; k++)
+                if (ot_report_fact_from_json(json_array_get(v, k), &fs->f[k]) != 0)
+                    rc = OT_EDATA;
+            if (rc == OT_OK)
+                fs->n = (int)m;
             break;
         }
         }

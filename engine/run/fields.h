@@ -19,7 +19,9 @@ typedef enum run_ftype {
     RUN_F_INT,
     RUN_F_SIZE,
     RUN_F_TEXT,   /* a char array, NUL-terminated */
-    RUN_F_STATUS  /* ot_proj_status, by name */
+    RUN_F_STATUS, /* ot_proj_status, by name */
+    RUN_F_FACT,   /* an ot_proj_fact (report/json.h's form: code by name) */
+    RUN_F_FACTS   /* an ot_proj_facts: an array of facts */
 } run_ftype;
 
 typedef struct run_field {

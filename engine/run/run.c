@@ -5,9 +5,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/ops.h"
 #include "project/kinds.h"
+#include "report/facts.h"
 #include "run/fields.h"
 #include "store/jobs.h"
 #include "store/view.h"
@@ -223,14 +225,18 @@ int ot_run_save(ot_store *st, int64_t run_id, const ot_run_asof *a, const ot_run
         char *data = run_proj_to_json(p, err);
         if (!data)
             return err ? err->code : OT_ENOMEM;
-        /* the columns beside the JSON are for SQL readers of the database */
+        /* the columns beside the JSON are for SQL readers of the database
+         * (method and notes in English words) */
+        char method[512], notes[4096];
+        ot_report_fact(&p->method, NULL, OT_LANG_EN, NULL, 0, method, sizeof method);
+        ot_report_facts(&p->notes, t->ref, OT_LANG_EN, NULL, 0, notes, sizeof notes);
         ot_projection_row row = {run_id,   s->ids[i], t->label ? t->label : t->series,
                                  a->days,  p->point,  p->lo80,
                                  p->hi80,  p->lo95,   p->hi95,
                                  p->prob,  p->required, p->carry,
                                  ot_proj_status_name(p->status),
-                                 p->method[0] ? p->method : NULL,
-                                 p->notes[0] ? p->notes : NULL,
+                                 method[0] ? method : NULL,
+                                 notes[0] ? notes : NULL,
                                  data};
         int rc = ot_store_put_projection(st, &row, err);
         free(data);
@@ -254,8 +260,7 @@ static void from_columns(const ot_projection_row *r, ot_projection *p)
     p->prob = r->prob;
     p->required = r->required;
     p->carry = r->carry;
-    snprintf(p->method, sizeof p->method, "%s", r->method ? r->method : "");
-    snprintf(p->notes, sizeof p->notes, "%s", r->note ? r->note : "");
+    /* the method and note columns are words, not facts: not read back */
 }
 
 int ot_run_load(ot_store *st, int64_t run_id, ot_run_set *out, ot_err *err)
@@ -373,10 +378,99 @@ void ot_run_doc_free(ot_run_doc *d)
     for (size_t i = 0; d->refs && i < d->n; i++)
         ot_series_meta_clear(&d->refs[i]);
     free(d->refs);
+    for (size_t k = 0; k < d->nnames; k++)
+        ot_series_meta_clear(&d->metas[k]);
+    free(d->metas);
+    free(d->names);
     free(d->hist);
     ot_run_compares_free(&d->cmp);
     free(d->items);
     memset(d, 0, sizeof *d);
+}
+
+/* Adds key to d's names (its metadata read from st) unless it is there. */
+static int add_name(ot_run_doc *d, size_t cap, const char *key, ot_store *st, ot_err *err)
+{
+    if (!key || !key[0] || d->nnames >= cap)
+        return OT_OK;
+    for (size_t k = 0; k < d->nnames; k++)
+        if (strcmp(d->names[k].key, key) == 0)
+            return OT_OK;
+    ot_series_meta *m = &d->metas[d->nnames];
+    ot_series_meta_init(m);
+    ot_err e2;
+    if (ot_store_get_meta(st, key, m, &e2) == OT_ENOMEM)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    d->names[d->nnames++] = (ot_report_name){m->key ? m->key : key, m->name, m->name_en};
+    if (!m->key) /* not stored: the key is the target's or the fact's, alive as long as d */
+        d->names[d->nnames - 1].key = key;
+    return OT_OK;
+}
+
+/* The region the targets are of, as their series' Chinese names say it: the
+ * beginning of a name through its first 省, 市, 县, 区, 州, 盟 or 旗 within
+ * five characters ("义乌市" of 义乌市地区生产总值), the one most names begin
+ * with, when a third of the named ones and at least two do (or the only
+ * one).  Returns 1 with
+ * the region in buf, 0 when there is none. */
+static int region_of(const ot_run_doc *d, const ot_run_set *s, char *buf, size_t cap)
+{
+    static const char *const ends[] = {"省", "市", "县", "区", "州", "盟", "旗"};
+    const char *best = NULL;
+    size_t best_len = 0, best_n = 0, named = 0;
+    for (size_t i = 0; i < d->nnames; i++) {
+        const char *nm = d->names[i].name;
+        size_t len = 0;
+        for (size_t j = 3; nm && !len && j <= 15 && j <= strlen(nm); j += 3)
+            for (size_t e = 0; e < sizeof ends / sizeof *ends; e++)
+                if (strncmp(nm + j - 3, ends[e], 3) == 0)
+                    len = j;
+        int target = 0;
+        for (size_t t = 0; t < s->n && !target; t++)
+            target = s->t[t].series && strcmp(s->t[t].series, d->names[i].key) == 0;
+        if (!target || !nm || !nm[0])
+            continue;
+        named++;
+        if (!len)
+            continue;
+        size_t c = 0;
+        for (size_t k = 0; k < d->nnames; k++)
+            if (d->names[k].name && strncmp(d->names[k].name, nm, len) == 0)
+                c++;
+        if (c > best_n) {
+            best = nm;
+            best_len = len;
+            best_n = c;
+        }
+    }
+    if (!best || (best_n < 2 && named > 1) || 3 * best_n < named || best_len >= cap)
+        return 0;
+    memcpy(buf, best, best_len);
+    buf[best_len] = '\0';
+    return 1;
+}
+
+/* The names of every series the items and their notes mention. */
+static int doc_names(ot_run_doc *d, const ot_run_set *s, ot_store *st, ot_err *err)
+{
+    size_t cap = s->n * (2 + 2 * OT_PROJ_FACTS_MAX) + 1;
+    d->metas = calloc(cap, sizeof *d->metas);
+    d->names = calloc(cap, sizeof *d->names);
+    if (!d->metas || !d->names)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    int rc = OT_OK;
+    for (size_t i = 0; i < s->n && rc == OT_OK; i++) {
+        rc = add_name(d, cap, s->t[i].series, st, err);
+        if (rc == OT_OK)
+            rc = add_name(d, cap, s->t[i].ref, st, err);
+        const ot_proj_facts *fs = &s->p[i].notes;
+        for (int k = 0; k < fs->n && rc == OT_OK; k++)
+            for (int j = 0; j < 2 && rc == OT_OK; j++)
+                rc = add_name(d, cap, fs->f[k].key[j], st, err);
+        for (int j = 0; j < 2 && rc == OT_OK; j++)
+            rc = add_name(d, cap, s->p[i].method.key[j], st, err);
+    }
+    return rc;
 }
 
 int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
@@ -414,12 +508,28 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
                 return ot_err_set(err, OT_ENOMEM, "out of memory");
         }
     }
-    for (size_t i = 0; i < n; i++)
+    if (st && (rc = doc_names(d, s, st, err)) != OT_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
         d->items[i] = (ot_report_item){&s->t[i], &s->p[i], d->hist[i], NULL, (long long)s->ids[i],
-                                       d->refs[i].name, d->refs[i].name_en};
+                                       d->refs[i].name, d->refs[i].name_en, NULL, NULL};
+        for (size_t k = 0; k < d->nnames; k++)
+            if (s->t[i].series && strcmp(d->names[k].key, s->t[i].series) == 0) {
+                d->items[i].name = d->names[k].name;
+                d->items[i].name_en = d->names[k].name_en;
+            }
+    }
     ot_report_doc_init(&d->doc);
     d->doc.items = d->items;
     d->doc.n = n;
+    d->doc.names = d->names;
+    d->doc.nnames = d->nnames;
+    if (region_of(d, s, d->region, sizeof d->region))
+        d->doc.region = d->region;
+    time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm) && strftime(d->compiled, sizeof d->compiled, "%Y-%m-%d", &tm))
+        d->doc.compiled = d->compiled;
     if (strcmp(a->text, "latest") != 0 && a->text[0]) {
         snprintf(d->as_of, sizeof d->as_of, "%s", a->text);
         d->doc.as_of = d->as_of;
@@ -431,16 +541,20 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
     return OT_OK;
 }
 
-void ot_run_source(const ot_run_rec *r, char *buf, size_t cap)
+void ot_run_source(const ot_run_rec *r, ot_report_lang lang, char *buf, size_t cap)
 {
     /* which run, when, on which data (the first 12 hex digits of the data
      * hash identify the vintages it read) and which engine */
-    int k = snprintf(buf, cap, "run %lld%s%s%s, %s", (long long)r->id, r->job ? " (" : "",
-                     r->job ? r->job : "", r->job ? ")" : "", r->started ? r->started : "");
+    int zh = lang == OT_LANG_ZH;
+    const char *sep = zh ? "，" : ", ";
+    int k = snprintf(buf, cap, "%s %lld%s%s%s%s%s", zh ? "运行" : "run", (long long)r->id,
+                     r->job ? (zh ? "（" : " (") : "", r->job ? r->job : "",
+                     r->job ? (zh ? "）" : ")") : "", sep, r->started ? r->started : "");
     if (r->data_hash && k > 0 && (size_t)k < cap)
-        k += snprintf(buf + k, cap - (size_t)k, ", data %.12s", r->data_hash);
+        k += snprintf(buf + k, cap - (size_t)k, "%s%s %.12s", sep, zh ? "数据哈希" : "data",
+                      r->data_hash);
     if (r->engine_version && k > 0 && (size_t)k < cap)
-        snprintf(buf + k, cap - (size_t)k, ", ontrack %s", r->engine_version);
+        snprintf(buf + k, cap - (size_t)k, "%sontrack %s", sep, r->engine_version);
 }
 
 int ot_run_doc_compares(ot_run_doc *d, ot_store *st, int64_t run_id, ot_err *err)

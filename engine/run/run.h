@@ -118,6 +118,12 @@ typedef struct ot_run_doc {
     ot_report_item *items;
     ot_series **hist;       /* chart histories (NULL entries: none) */
     ot_series_meta *refs;   /* the metadata of each item's ref (names), or empty */
+    ot_series_meta *metas;  /* the metadata of every series the items and their
+                               notes mention (nnames), for names */
+    ot_report_name *names;
+    size_t nnames;
+    char compiled[16];              /* the day the document was built */
+    char region[64];                /* the targets' region, from their names */
     ot_run_compares cmp;    /* the run's scenario comparisons (ot_run_doc_compares) */
     size_t n;
     char as_of[OT_PERIOD_STRMAX + 16];
@@ -137,8 +143,9 @@ void ot_run_doc_free(ot_run_doc *d);
  * d (built already).  OT_EDATA, OT_ENOMEM, store errors. */
 int ot_run_doc_compares(ot_run_doc *d, ot_store *st, int64_t run_id, ot_err *err);
 
-/* The source line of a stored run: "run 12 (yiwu-monthly), STARTED, data
- * HASH12, ontrack VERSION". */
-void ot_run_source(const ot_run_rec *r, char *buf, size_t cap);
+/* The source line of a stored run in lang: "run 12 (yiwu-monthly), STARTED,
+ * data HASH12, ontrack VERSION" / "运行 12（yiwu-monthly），STARTED，数据哈希
+ * HASH12，ontrack VERSION". */
+void ot_run_source(const ot_run_rec *r, ot_report_lang lang, char *buf, size_t cap);
 
 #endif

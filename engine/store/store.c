@@ -559,6 +559,15 @@ int ot_store_settle(ot_store *st, int commit, ot_err *err)
     return rc;
 }
 
+void ot_store_unhold(ot_store *st)
+{
+    if (!st)
+        return;
+    ot_store_settle(st, 0, NULL);
+    st->held = 0;
+    st->sp = 0;
+}
+
 /* A write function's own transaction when the caller has none open. */
 int store_wbegin(ot_store *st, int *own, ot_err *err)
 {

@@ -90,6 +90,10 @@ int ot_store_held(const ot_store *st);
  * else ROLLBACK; OT_OK when none is open.  On a failed COMMIT everything is
  * rolled back and the error returned (OT_ELOCKED, OT_EIO). */
 int ot_store_settle(ot_store *st, int commit, ot_err *err);
+/* Ends ot_store_hold: later writes commit on their own again.  An outer
+ * transaction still open is rolled back (settle first to keep it).  Accepts
+ * NULL. */
+void ot_store_unhold(ot_store *st);
 
 /* ---- series metadata --------------------------------------------------- */
 

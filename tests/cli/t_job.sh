@@ -34,7 +34,7 @@ eq "$(sed -n 1p "$R.csv" | tr -d '\r')" \
    "CSV header"
 eq "$(sed -n 2p "$R.csv" | cut -d, -f1-9,17,19)" "1,地区生产总值增长7.5%以上,yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.7,on_track" "CSV GDP row"
 eq "$(wc -l < "$R.csv")" 23 "CSV: header and 22 rows"
-grep -q '^| 地区生产总值增长7.5%以上 | 增速 ≥ 7.5% | 2023Q3 | 8.7% | 8.7% |' "$R.md" || fail "Markdown GDP row"
+grep -q '^| 地区生产总值增长7.5%以上 | 增速 ≥ 7.5% | 2023年三季度 | 8.7% | 8.7% |' "$R.md" || fail "Markdown GDP row"
 grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5% *2023Q3 *8.7%" "$R.txt" || fail "text GDP row"
 ls jobs/reports | grep -q '^\.' && fail "temporary files left behind"
 
@@ -94,7 +94,8 @@ has_err "started as of $WANT ("
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('jobs/l/latest-$WANT.json'), '\$.as_of')")" "$WANT" "report as of"
 eq "$(sql "SELECT through FROM runs WHERE job = 'latest'")" "$WANT" "the run keeps its period"
 run 0 report latest --format md
-has_out "数据截至: $WANT"
+QZH=(一 二 三 四)
+has_out "数据截至：${WANT%Q*}年${QZH[${WANT#*Q} - 1]}季度"
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'latest'"
 
 # a scenario compared in a job's script is in the job's reports, in `report`
@@ -120,8 +121,18 @@ grep -q '出口四季度下降5%' jobs/c/cmp.txt || fail "the comparison in the 
 grep -q '<h2>情景比较</h2>' jobs/c/cmp.html || fail "the comparison in the HTML"
 CMP=$(sql "SELECT max(id) FROM runs WHERE job = 'cmp'")
 eq "$(sql "SELECT count(*) FROM compares WHERE run_id = $CMP")" 1 "the comparison stored with the run"
+# a comparison saved by a script goes with the run when a later script fails
+echo 'error("after the comparison")' > jobs/cmpfail.lua
+cat > jobs/cmpfailjob.lua <<'LUA'
+return {name = "cmpfail", targets = {year = 2023, series = "yiwu.ex*"},
+        scripts = {"cmp.lua", "cmpfail.lua"}, as_of = "2023-10-31", paths = 500}
+LUA
+run 1 job run jobs/cmpfailjob.lua --quiet
+eq "$(sql "SELECT count(*) FROM compares c JOIN runs r ON r.id = c.run_id WHERE r.job = 'cmpfail'")" 0 \
+   "a failed run's comparison"
+eq "$(sql "SELECT status FROM runs WHERE job = 'cmpfail'")" failed "the run with a failed second script"
 run 0 report "$CMP" --format md
-eq "$(sed -n '/^## 情景比较$/,$p' <<<"$OUT")" "$(sed -n '/^## 情景比较$/,$p' jobs/c/cmp.md)" "report RUN shows it"
+eq "$(sed -n '/^## 情景比较$/,$p' <<<"$OUT" | sed '/^---$/,$d')" "$(sed -n '/^## 情景比较$/,$p' jobs/c/cmp.md | sed '/^---$/,$d')" "report RUN shows it (provenance aside)"
 run 0 job show "$CMP"
 has_out "出口四季度下降5%"
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'cmp'"
@@ -305,7 +316,7 @@ sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'ex'"
 echo 'return {name = "tl", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, title = "义乌 <月报>", lang = "en", outputs = {"tl/{job}.md"}}' > jobs/tl.lua
 run 0 job run jobs/tl.lua --quiet --as-of 2023-10-31
 eq "$(head -1 jobs/tl/tl.md)" '# 义乌 \<月报\>' "the job's title"
-grep -q '^Data as of: 2023-10-31' jobs/tl/tl.md || fail "the job's language"
+grep -q '^Data as of: 2023 Q3' jobs/tl/tl.md || fail "the job's language (data as of its latest period)"
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'tl'"
 echo 'return {name = "h", targets = {}, lang = "fr"}' > jobs/badlang.lua
 run 65 job run jobs/badlang.lua

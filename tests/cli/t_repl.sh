@@ -37,6 +37,20 @@ out_line 1 "after	nil"
 
 # --- a terminal
 run 0 import "$SRC/datasets/series.csv" "$SRC/datasets/yiwu/yiwu.csv"
+
+# ot.compare typed alone prints its table once (the REPL does not print the
+# result it returns again); with print = false the result is printed; a
+# series prints readable digits
+OUT=$(printf '%s\n' 't = ot.target{series = "yiwu.gdp", year = 2023, kind = "growth", op = ">=", value = 7.5}' \
+    'sc = ot.scenario("s", function(s) s:shock("yiwu.gdp", -5, {from = "2023Q4", to = "2023Q4"}) end)' \
+    'ot.compare({t}, {sc}, {paths = 200, seed = 1, as_of = "2023-10-31"})' \
+    'ot.compare({t}, {sc}, {paths = 200, seed = 1, as_of = "2023-10-31", print = false})' \
+    'ot.series{key = "x", freq = "M", start = "2023-01", values = {7.558139535, 1234.5, 10}}' |
+    "$ONTRACK" repl 2>"$T/err")
+eq "$(grep -c '^target ' <<<"$OUT")" 1 "the comparison table printed once"
+eq "$(grep -c '^{{baseline = ' <<<"$OUT")" 1 "the result printed when the table was not"
+has_out "  2023-01     7.6"
+has_out "  2023-02  1234.5"
 cat > s1.txt <<'EOF2'
 expect database
 expect > 

@@ -40,18 +40,26 @@ grep -qF '$.projections[0]."periods_left": text, expected integer' <<<"$V" || fa
 grep -qF '$.projections[0]."status": "risky" not in the enum' <<<"$V" || fail "enum violation not found: $V"
 grep -qF '$.projections[0]."carry": missing' <<<"$V" || fail "missing member not found: $V"
 
-# Markdown: Chinese headings, the hostile label escaped, notes numbered
+# Markdown: the region and year in the title (from the series' names), the
+# data's latest period and the day compiled, the summary paragraph naming the
+# targets at risk, Chinese headings, the hostile label escaped, notes
+# numbered, provenance last
 run 0 report latest --format md
-out_line 1 "# 目标进度"
-has_out "数据截至: 2023-10-31 · 来源: run 1 (yiwu_2023), 2023-10-31T08:00:00Z, data a1b2c3d4e5f6, ontrack test"
+out_line 1 "# 义乌市2023年目标进度"
+has_out "数据截至：2023年9月 · 编制日期：$(date -u +%Y-%m-%d)"
+has_out "共23项目标：3项有望达成，2项存在风险，0项偏离目标，18项尚无数据或未量化。需要关注：出口增速高于全省平均（存在风险，达标概率78%）；\<script\>alert(1)\</script\>（存在风险，达标概率43%）。"
+has_out "技术信息：来源：运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test · 数据版本：2023-10-31"
 has_out "| 目标 | 检验 | 数据期 | 累计增速 | 预测 | 80%区间 | 达标概率 | 所需增速 | 状态 |"
 # escaped for Markdown (backslashes), not with HTML entities
-has_out '| \<script\>alert(1)\</script\> | 增速 ≥ 5% | 2023Q2 | 4.5% |'
+has_out '| \<script\>alert(1)\</script\> | 增速 ≥ 5% | 2023年二季度 | 4.5% |'
 lacks_out "<script>"
 lacks_out "&lt;"
 lacks_out "&gt;"
-# a relative target names its reference by its series name
-has_out "| 出口增速高于全省平均 | 增速高于浙江省出口总额增速 | 2023-09 |"
+lacks_out "&amp;"
+# a relative target names its series and its reference by their names
+has_out "| 出口增速高于全省平均 | 义乌市出口总额增速高于浙江省出口总额增速 | 2023年9月 |"
+# notes in Chinese, the series by name
+has_out "按当前进度推算，区间取自国内生产总值2011-2019年同期（三季度）按当前进度推算的误差"
 
 # HTML to a file, format from the extension; English with --lang en
 run 0 report 1 -o r.html
@@ -66,7 +74,7 @@ eq "$(grep -o '<svg class="chart"' r.html | wc -l)" "$charted" "one chart per pr
 eq "$(grep -o '<p class="nochart">2023年数据尚未发布，无图表</p>' r.html | wc -l)" "$nodata" "no-data lines"
 eq "$(grep -o '<p class="nochart">目标未量化，无图表</p>' r.html | wc -l)" 1 "unquantified line"
 eq "$(grep -c '<script' r.html)" 0 "script elements"
-eq "$(grep -o '&lt;script&gt;alert(1)&lt;/script&gt;' r.html | wc -l)" 4 "escaped label (summary, heading, aria-label, title)"
+eq "$(grep -o '&lt;script&gt;alert(1)&lt;/script&gt;' r.html | wc -l)" 6 "escaped label (overview, summary, heading, aria-label, title) and series name"
 grep -qF '<html lang="zh-CN">' r.html || fail "not Chinese by default"
 grep -qF '<span class="st st-risk">存在风险</span>' r.html || fail "status colour class"
 run 0 report 1 --lang en --title 'Yiwu <2023>' -o r.htm
@@ -86,7 +94,7 @@ has_out "  report    render a stored run as HTML, Markdown, CSV or JSON"
 # (run 1 was written by a real `job run`: tests/report/fixture.sh)
 run 0 report 1 --format json
 printf '%s' "$OUT" > r1.json
-FIELDS="status point prob required carry outcome ytd_growth through periods_left paths method notes"
+FIELDS="status point prob required carry outcome ytd_growth through periods_left paths method_fact.code method_fact.keys facts[0].code facts[1].code facts[0].y facts[0].keys"
 for k in $(seq 0 22); do
     for f in $FIELDS; do
         # numbers to the 10 significant digits the JSON report keeps
@@ -140,7 +148,7 @@ has_err "--lang: expected zh or en, got 'fr'"
 run 66 report 99
 has_err "no run 99"
 run 74 report 1 -o "$T/no/such/dir/r.html"
-has_err "no/such/dir/r.html: No such file or directory"
+has_err "no/such/dir/r.html: cannot create a temporary file: No such file or directory"
 ONTRACK_DB="$T/empty.db" run 0 init
 ONTRACK_DB="$T/empty.db" run 66 report latest
 has_err "no runs stored"

@@ -53,8 +53,6 @@ run 0 series
 has_out "a.exports  出口总额      亿元  M     value,ytd,yoy  2023-01  2023-03  3"
 has_out "b.gdp      地区生产总值  亿元  Q     ytd            2023Q1   2023Q2   2"
 [ "$(sql 'PRAGMA user_version')" -gt 1 ] || fail "migrated"
-done_ok
-
 # release_lag: a series' own publication lag (days after its period), used by
 # as-of reads of figures imported without a vintage; a bad one is refused
 printf 'series,name,release_lag\nb.gdp,地区生产总值,40\n' > lag.csv
@@ -67,3 +65,5 @@ has_err "its first figure counts from 2023-05-10 (undated, released 40 days afte
 printf 'series,name,release_lag\nb.gdp,地区生产总值,soon\n' > badlag.csv
 run 65 import badlag.csv
 has_err "badlag.csv:2:3: expected a release lag in days (0..3660), found 'soon'"
+
+done_ok

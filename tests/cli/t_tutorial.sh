@@ -3,8 +3,9 @@
 #
 # Conventions of the tutorial (keep them when editing it):
 # - every ```sh block is run, in document order, in one bash shell with
-#   `set -e -o pipefail`, starting in a fresh temporary directory with
-#   $ONTRACK_SRC the source tree and the ontrack under test first on PATH;
+#   `set -e -o pipefail`, starting in the source tree (where the README's
+#   commands run; the tutorial takes it as $ONTRACK_SRC from there) with the
+#   ontrack under test first on PATH;
 # - a fenced block (```lua, ```csv …) right after the line
 #   `<!-- tutorial: write FILE -->` is written to FILE at that point;
 # - every line of a ```text block is output the commands print: each must
@@ -14,7 +15,8 @@
 . "$SRC/tests/cli/lib.sh"
 DOC="$SRC/docs/tutorial.md"
 unset ONTRACK_DB                       # the tutorial uses ./ontrack.db
-export ONTRACK_SRC="$SRC" TMPDIR="$T"  # its mktemp -d lands inside $T
+unset ONTRACK_SRC                      # the tutorial finds the checkout itself
+export TMPDIR="$T"                     # its mktemp -d lands inside $T
 PATH="$(dirname "$ONTRACK"):$PATH"
 
 # The script: one piece per block, each announcing its line in the document.
@@ -47,7 +49,7 @@ set -e -o pipefail
 trap 'echo "tutorial: command failed (exit $?) in the block at docs/tutorial.md:$OT_LINE" >&2' ERR
 . "$1"
 EOF
-(bash "$T/run.sh" "$T/tutorial.sh" > "$T/out.txt" 2> "$T/err.txt")
+(cd "$SRC" && bash "$T/run.sh" "$T/tutorial.sh" > "$T/out.txt" 2> "$T/err.txt")
 CODE=$?
 OUT=$(cat "$T/out.txt"); ERR=$(cat "$T/err.txt")
 eq "$CODE" 0 "exit code of the tutorial's commands"

@@ -40,7 +40,7 @@ static const char prelude[] =
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    ot_host_opts o = {":memory:", NULL, 0.05, (size_t)64 << 20, 1, NULL, 0};
+    ot_host_opts o = {":memory:", NULL, 0.05, (size_t)64 << 20, 1, NULL, 0, NULL};
     ot_host *h;
     ot_err err;
     CHECK(ot_host_new(&o, &h, &err) == OT_OK);

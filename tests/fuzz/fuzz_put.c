@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(fwrite(data, 1, size, f) == size);
     CHECK(fclose(f) == 0);
 
-    ot_host_opts o = {":memory:", NULL, 0.05, (size_t)64 << 20, 1, dir, 0};
+    ot_host_opts o = {":memory:", NULL, 0.05, (size_t)64 << 20, 1, dir, 0, NULL};
     ot_host *h;
     ot_err err;
     CHECK(ot_host_new(&o, &h, &err) == OT_OK);

@@ -69,6 +69,39 @@ eq "$(count c.x)" 0 "a failed job's put"
 eq "$(sql "SELECT count(*) FROM observations WHERE vintage > '2098-01-01'")" 0 "no 2099 vintage"
 eq "$(sql "SELECT status FROM runs WHERE job = 'loop'")" failed "the run is failed"
 
+# ---- job: the whole run is one transaction, all its scripts with it --------------
+# A job of two scripts whose second fails keeps nothing of the first: the
+# observations are byte for byte as before (sqlite3's dump of the table).
+cat > jobs/put1.lua <<'LUA'
+ot.db():put(ot.series{key = "j.first", freq = "M", start = "2023-01", values = {1, 2}},
+            {vintage = "2099-01-01"})
+LUA
+echo 'error("second script fails")' > jobs/raise2.lua
+echo 'while true do pcall(function() while true do end end) end' > jobs/loop2.lua
+echo 'return {name = "two", scripts = {"put1.lua", "raise2.lua"}}' > jobs/two.lua
+echo 'return {name = "twoloop", scripts = {"put1.lua", "loop2.lua"}}' > jobs/twoloop.lua
+dump() { sqlite3 "$ONTRACK_DB" ".dump observations" | grep -v '^\(BEGIN\|COMMIT\)'; }
+before=$(dump)
+run 1 job run jobs/two.lua
+has_err "second script fails"
+eq "$(count j.first)" 0 "the first script's put, the second failing"
+[ "$(dump)" = "$before" ] || fail "observations changed by a failed job of two scripts"
+eq "$(sql "SELECT status FROM runs WHERE job = 'two'")" failed "the failed run's record"
+run 1 job run jobs/twoloop.lua --timeout 1
+eq "$(count j.first)" 0 "the first script's put, the second stopped"
+[ "$(dump)" = "$before" ] || fail "observations changed by a stopped job of two scripts"
+eq "$(sql "SELECT status FROM runs WHERE job = 'twoloop'")" failed "the stopped run's record"
+# a successful job keeps both scripts' writes; --commit-partial keeps the first's
+echo 'ot.db():put(ot.series{key = "j.second", freq = "Y", start = 2020, values = {5}})' > jobs/put2.lua
+echo 'return {name = "twook", scripts = {"put1.lua", "put2.lua"}}' > jobs/twook.lua
+run 0 job run jobs/twook.lua --quiet
+eq "$(count j.first):$(count j.second)" 2:1 "a successful job's puts"
+sql "DELETE FROM observations WHERE key LIKE 'j.%'" >/dev/null
+run 1 job run jobs/two.lua --commit-partial
+eq "$(count j.first)" 2 "--commit-partial keeps the first script's put"
+eq "$(sql "SELECT group_concat(status) FROM runs WHERE job = 'two'")" failed,failed \
+   "--commit-partial: the run is still failed"
+
 # ---- REPL: each statement ----------------------------------------------------
 OUT=$(printf '%s\n' \
   'db = ot.db()' \

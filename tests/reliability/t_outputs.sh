@@ -38,6 +38,25 @@ run 0 show yiwu.gdp
 run 74 report 1 -o /proc/version
 has_err "/proc/version: "
 
+# ---- report -o on a full disk keeps the file it would replace -----------------
+# It writes a temporary file beside FILE and renames it over FILE only when the
+# whole report is written: a small tmpfs filled up, the old report stays.
+if mkdir rfull && mount -t tmpfs -o size=256k tmpfs rfull 2>/dev/null; then
+    trap 'umount "$T/rfull" 2>/dev/null; rm -rf "$T"' EXIT
+    echo "the old report" > rfull/r.html
+    dd if=/dev/zero of=rfull/fill bs=4k 2>/dev/null
+    run 74 report 1 -o rfull/r.html
+    eq "$(cat rfull/r.html)" "the old report" "report -o on a full disk: the old file"
+    has_err "rfull/r.html: write error: No space left on device"
+    eq "$(ls -A rfull | tr '\n' ' ')" "fill r.html " "report -o on a full disk: no temporary file left"
+    rm rfull/fill
+    run 0 report 1 -o rfull/r.html
+    grep -q "<html" rfull/r.html || fail "report -o once there is room"
+    umount rfull
+else
+    echo "SKIP report -o on a full disk: cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)"
+fi
+
 # ---- numbers whatever locale a script asks for --------------------------------------
 LOC="$T/locales"
 if mkdir "$LOC" && localedef -i de_DE -f UTF-8 "$LOC/de_DE.UTF-8" 2>/dev/null; then

@@ -68,6 +68,30 @@ echo "return {name = \"read\", scripts = {\"read.lua\"}, outputs = {\"$T/outside
 run 65 job run jobs/readjob.lua
 has_err "is outside the job's folder"
 
+# --folder DIR sets the bounds from the command line: scripts read and write only
+# there, outputs must lie in it (never widened by them), and a narrower folder
+# than the job file's refuses what the job file's own folder would allow
+mkdir -p box/data
+echo 'hello' > box/data/in.txt
+echo 'hello' > jobs/beside.txt
+cat > jobs/fold.lua <<'LUA'
+local f = assert(io.open(BOX .. "/data/in.txt")); assert(f:read("l") == "hello"); f:close()
+local w = assert(io.open(BOX .. "/data/out.txt", "w")); w:write("written"); w:close()
+local ok, err = pcall(io.open, "jobs/beside.txt")
+assert(not ok and err:find("is outside the job's folder '" .. BOX .. "'", 1, true), err)
+LUA
+sed -i "1i BOX = '$(cd box && pwd -P)'" jobs/fold.lua
+echo 'return {name = "fold", scripts = {"fold.lua"}}' > jobs/foldjob.lua
+run 0 job run jobs/foldjob.lua --folder box --quiet
+eq "$(cat box/data/out.txt)" written "a script's file in --folder"
+echo "return {name = \"fold\", scripts = {\"fold.lua\"}, outputs = {\"$T/box/{job}.json\"}}" > jobs/foldout.lua
+run 0 job run jobs/foldout.lua --folder box --quiet
+[ -s box/fold.json ] || fail "an output inside --folder"
+run 65 job run jobs/reqjob.lua --folder box
+has_err "output 'jobs/out/{job}.json' is outside the job's folder '$(cd box && pwd -P)'"
+run 66 job run jobs/foldjob.lua --folder nowhere
+has_err "--folder: 'nowhere': No such file or directory"
+
 # ---- limits from the first instruction of a job file ---------------------------
 echo 'while true do end' > jobs/loop.lua
 start=$(date +%s%N)

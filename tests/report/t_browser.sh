@@ -34,7 +34,7 @@ chrome --dump-dom "file://$T/r.html" > dom.html 2> dom.log || fail "chromium --d
 eq "$(grep -o '<svg class="chart"' dom.html | wc -l)" "$charted" "charts in the DOM"
 eq "$(grep -o '<p class="nochart">' dom.html | wc -l)" $((23 - charted)) "no-chart lines in the DOM"
 eq "$(grep -o '<script' dom.html | wc -l)" 0 "script elements in the DOM"
-eq "$(grep -o '&lt;script&gt;alert(1)&lt;/script&gt;' dom.html | wc -l)" 4 "the hostile label as text"
+eq "$(grep -o '&lt;script&gt;alert(1)&lt;/script&gt;' dom.html | wc -l)" 6 "the hostile label (overview, table, heading, chart twice) and series name as text"
 # a fan (95% and 80% bands) in every chart whose projection has bands: the
 # projections with both 95% bounds, all of which have periods left
 fans=$(sqlite3 "$ONTRACK_DB" "SELECT count(*) FROM projections WHERE run_id = 1 AND lo95 IS NOT NULL AND hi95 IS NOT NULL")

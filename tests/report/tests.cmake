@@ -4,15 +4,21 @@
 # report_browser: the HTML page rendered by headless Chromium (Debian package
 # `chromium`; CJK glyphs from `fonts-noto-cjk`); exits 77, reported as
 # skipped, when chromium is not installed.
-foreach(t IN ITEMS cli_report report_browser)
+# report_pages: the zh and en pages (and a crowded chart) in Chromium: label
+# boxes measured by getBBox, the zh page's Latin words, A4 PDF pages
+# (pdfinfo, Debian `poppler-utils`); screenshots kept in
+# build/report-artifacts for CI.
+foreach(t IN ITEMS cli_report report_browser report_pages)
   if(t STREQUAL "cli_report")
     set(script ${PROJECT_SOURCE_DIR}/tests/cli/t_report.sh)
-  else()
+  elseif(t STREQUAL "report_browser")
     set(script ${PROJECT_SOURCE_DIR}/tests/report/t_browser.sh)
+  else()
+    set(script ${PROJECT_SOURCE_DIR}/tests/report/t_pages.sh)
   endif()
   add_test(NAME ${t} COMMAND bash ${script})
   set_tests_properties(${t} PROPERTIES LABELS "cli;report" TIMEOUT 600 SKIP_RETURN_CODE 77
-    ENVIRONMENT "ONTRACK=$<TARGET_FILE:ontrack>;SRC=${PROJECT_SOURCE_DIR}")
+    ENVIRONMENT "ONTRACK=$<TARGET_FILE:ontrack>;SRC=${PROJECT_SOURCE_DIR};REPORT_ARTIFACTS=${CMAKE_BINARY_DIR}/report-artifacts")
 endforeach()
 
 # lua_report: ot.report's document formats (tests/report/test_report.lua).

@@ -12,6 +12,7 @@
 #include "project/backtest.h"
 #include "proj_source.h"
 #include "report/backtest.h"
+#include "failalloc.h"
 
 /* Hand values: month 1 gets (point 8, carry 7) and (11, 10) against the
  * outcome 10: model |8-10| = 2 and |11-10| = 1, MAE 1.5; carry 3 and 0,
@@ -514,6 +515,63 @@ static void test_backtest_failures(void **state)
     assert_int_equal(b.cases, 0);
 }
 
+/* The failing allocator (o.alloc): ot_backtest_run's working arrays and its
+ * projections' working memory come from it.  Failing allocation N = 1, 2, ...
+ * until the run succeeds: each failure is OT_ENOMEM ending "out of memory", leaves
+ * *out and rows untouched and leaks nothing (the allocator's bytes back to
+ * 0); the run that gets through gives exactly what the standard allocator
+ * gives.  The 13 working arrays alone are the first 13 calls, so it takes
+ * more than 13 failures. */
+static void test_backtest_failing_allocator(void **state)
+{
+    (void)state;
+    fill_flat();
+    fx_entry e[] = {{"syn.flow", "value", OT_KIND_FLOW, "2015-01", flat_v, 72, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_backtest_series s[] = {{"syn.flow", 2015, 2020}};
+    ot_backtest_opts o = {.method = "rwsd", .paths = 50, .seed = 1, .shape = fx_shape,
+                          .threads = 1, .year_from = 2019, .year_to = 2020, .month_from = 6,
+                          .month_to = 6};
+    ot_backtest want, b, before;
+    ot_backtest_row wrow, row, brow;
+    ot_err err;
+    ot_err_clear(&err);
+    assert_int_equal(ot_backtest_run(s, 1, fx_get, &fx, &o, &want, &wrow, &err), OT_OK);
+    assert_int_equal(want.cases, 2);
+    failalloc f = {0};
+    ot_alloc a = {failalloc_f, &f};
+    o.alloc = &a;
+    int rc = OT_ENOMEM;
+    long n;
+    for (n = 1; rc == OT_ENOMEM && n < 100000; n++) {
+        f.calls = 0;
+        f.fail_at = n;
+        memset(&b, 0x5a, sizeof b);
+        memset(&row, 0x5a, sizeof row);
+        before = b;
+        brow = row;
+        rc = ot_backtest_run(s, 1, fx_get, &fx, &o, &b, &row, &err);
+        assert_int_equal(f.blocks, 0);
+        assert_int_equal(f.bytes, 0);
+        if (rc == OT_ENOMEM) { /* "out of memory", or a projection's "target 1 (…): out of memory" */
+            size_t ml = strlen(err.msg);
+            assert_true(ml >= 13 && strcmp(err.msg + ml - 13, "out of memory") == 0);
+            if (n <= 13) /* the run's own arrays fail first, before any projection */
+                assert_string_equal(err.msg, "out of memory");
+            assert_memory_equal(&b, &before, sizeof b);
+            assert_memory_equal(&row, &brow, sizeof row);
+        }
+    }
+    assert_int_equal(rc, OT_OK);
+    assert_true(n > 14);
+    assert_true(f.calls > 13);
+    assert_int_equal(b.cases, want.cases);
+    assert_int_equal(b.n_prob, want.n_prob);
+    assert_true(b.month[5].mae == want.month[5].mae);
+    assert_true(b.month[5].mae_carry == want.month[5].mae_carry);
+    assert_true(b.brier == want.brier);
+}
+
 int main(void)
 {
     (void)fx_target; /* proj_source.h's helper, unused here */
@@ -529,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_backtest_progress_counts_batches),
         cmocka_unit_test(test_backtest_report_marks_the_losing_series),
         cmocka_unit_test(test_backtest_failures),
+        cmocka_unit_test(test_backtest_failing_allocator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,8 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+
+#include "proj_words.h"
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -175,7 +177,7 @@ static void test_calibration_borrowed_shape(void **state)
     assert_int_equal(ot_project_many(t, NPAIR, fx_get, &fx, &o, p, &err), OT_OK);
     int in80 = 0, in95 = 0;
     for (int i = 0; i < NPAIR; i++) {
-        assert_int_equal(strncmp(p[i].method, "carry with the range of r", 25), 0);
+        assert_int_equal(strncmp(EN_METHOD(&p[i]), "carry with the range of r", 25), 0);
         in80 += outcome[i] >= p[i].lo80 && outcome[i] <= p[i].hi80;
         in95 += outcome[i] >= p[i].lo95 && outcome[i] <= p[i].hi95;
     }

@@ -106,7 +106,7 @@ static void test_lua_host_as_of(void **state)
     (void)state;
     char path[] = ONTRACK_TEST_TMP "/test_lua_host_asof.db";
     remove(path);
-    ot_host_opts o = {path, "2023-02", 0, 0, 0, NULL, 0};
+    ot_host_opts o = {path, "2023-02", 0, 0, 0, NULL, 0, NULL};
     ot_host *h = host(&o);
     ok(h, "local db = ot.db()\n"
           "assert(db == ot.db())\n"
@@ -205,7 +205,7 @@ static void test_lua_host_complete(void **state)
     (void)state;
     char path[] = ONTRACK_TEST_TMP "/test_lua_host_complete.db";
     remove(path);
-    ot_host_opts o = {path, NULL, 0, 0, 0, NULL, 0};
+    ot_host_opts o = {path, NULL, 0, 0, 0, NULL, 0, NULL};
     ot_host *h = host(&o);
     ok(h, "s = ot.series{freq = 'M', start = '2023-01', values = {1}}\n"
           "cfg = {alpha = 1, alps = 2, beta = 3}\n"
@@ -266,7 +266,7 @@ static void test_lua_host_eval_repr(void **state)
 static void test_lua_host_timeout(void **state)
 {
     (void)state;
-    ot_host_opts o = {NULL, NULL, 0.2, 0, 0, NULL, 0};
+    ot_host_opts o = {NULL, NULL, 0.2, 0, 0, NULL, 0, NULL};
     ot_host *h = host(&o);
     ot_err err;
     int rc = ot_host_run_string(h, "while true do end", "=loop", &err);
@@ -283,7 +283,7 @@ static void test_lua_host_timeout(void **state)
 static void test_lua_host_memory_limit(void **state)
 {
     (void)state;
-    ot_host_opts o = {NULL, NULL, 0, 8u << 20, 0, NULL, 0};
+    ot_host_opts o = {NULL, NULL, 0, 8u << 20, 0, NULL, 0, NULL};
     ot_host *h = host(&o);
     ot_err err;
     int rc = ot_host_run_string(h, "local t = {} for i = 1, 1e8 do t[i] = i end", "=m", &err);
@@ -325,7 +325,7 @@ static void test_lua_host_every_memory_cap(void **state)
         "assert(#y == 24 and a[2] == 90 and #k == 1 and m.mean and p.status and c[1].a)";
     int succeeded = 0;
     for (size_t cap = 16 << 10; cap <= (8u << 20) && !succeeded; cap += 64) {
-        ot_host_opts o = {NULL, NULL, 0, cap, 0, NULL, 0};
+        ot_host_opts o = {NULL, NULL, 0, cap, 0, NULL, 0, NULL};
         ot_host *h = NULL;
         ot_err err;
         int rc = ot_host_new(&o, &h, &err);
@@ -371,7 +371,7 @@ static void test_lua_host_interrupt(void **state)
 static void test_lua_host_sandbox(void **state)
 {
     (void)state;
-    ot_host_opts o = {NULL, NULL, 0, 0, 1, NULL, 0};
+    ot_host_opts o = {NULL, NULL, 0, 0, 1, NULL, 0, NULL};
     ot_host *h = host(&o);
     /* a refused function says so, by name */
     ok(h, "for _, f in ipairs{'os.execute', 'os.exit', 'os.tmpname', 'io.popen',\n"

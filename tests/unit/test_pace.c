@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "proj_words.h"
+
 #include "proj_source.h"
 
 #define EPS 1e-9
@@ -60,8 +62,8 @@ static void test_pace_flow_required(void **state)
     assert_int_equal(p.periods_done, 9);
     assert_int_equal(p.periods_left, 3);
     assert_string_equal(p.latest, "2023-09");
-    assert_string_equal(p.method, "ytd+shape(rule of thumb)");
-    assert_non_null(strstr(p.notes, "no shape reference: range is a rule of thumb"));
+    assert_string_equal(EN_METHOD(&p), "ytd+shape(rule of thumb)");
+    assert_non_null(strstr(EN_NOTES(&p), "no shape reference: range is a rule of thumb"));
     /* the rule-of-thumb spread is centred on the carry-forward */
     assert_near(p.point, 10.0, 0.2);
     assert_true(p.lo80 < p.point && p.point < p.hi80 && p.lo95 < p.lo80 && p.hi80 < p.hi95);
@@ -93,7 +95,7 @@ static void test_pace_stock_required(void **state)
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_near(p.required, (450.0 / 430 - 1) * 100, 1e-9);
     assert_near(p.carry, 430.0, EPS);
-    assert_string_equal(p.method, "pace since December");
+    assert_string_equal(EN_METHOD(&p), "pace since December");
     /* continuing the pace 430/400 over 9 months for 3 more: 430 (430/400)^(3/9) */
     assert_near(p.point, 430 * pow(430.0 / 400, 3.0 / 9), 0.5);
     t.kind = OT_TARGET_GROWTH;
@@ -120,7 +122,7 @@ static void test_pace_rate_level_required(void **state)
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_near(p.required, 10.0, 1e-9);
     assert_near(p.carry, 5.0, 0);
-    assert_string_equal(p.method, "pace since December");
+    assert_string_equal(EN_METHOD(&p), "pace since December");
     assert_true(p.prob > 0.9);
 }
 
@@ -170,15 +172,15 @@ static void test_pace_rates_only_required(void **state)
     assert_near(p.required, 4.427092709, 1e-6);
     assert_near(p.carry, 8.7, EPS);
     assert_non_null(
-        strstr(p.notes, "share of periods 1-3 (0.719) borrowed from ref.gdp, 2021-2022"));
-    assert_non_null(strstr(p.notes, "shape reference ref.gdp has too little history"));
+        strstr(EN_NOTES(&p), "share of periods 1-3 (0.719) borrowed from ref.gdp, 2021-2022"));
+    assert_non_null(strstr(EN_NOTES(&p), "shape reference ref.gdp has too little history"));
     /* a level target on growth rates alone cannot be projected */
     t.kind = OT_TARGET_LEVEL;
     t.value = 2000;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_int_equal(p.status, OT_STATUS_NO_DATA);
     assert_true(isnan(p.point));
-    assert_non_null(strstr(p.notes, "x.gdp: no levels, only growth rates"));
+    assert_non_null(strstr(EN_NOTES(&p), "x.gdp: no levels, only growth rates"));
 }
 
 /* Monthly yoy only, no levels at all: the ytd growth is the yoy weighted by
@@ -204,7 +206,7 @@ static void test_pace_yoy_only_required(void **state)
     assert_near(p.share, 0.45, 1e-12);
     assert_near(p.required, 6.0606060606, 1e-8);
     assert_string_equal(p.latest, "2023-06");
-    assert_non_null(strstr(p.notes, "y: ytd growth from the period yoy weighted by r's shares"));
+    assert_non_null(strstr(EN_NOTES(&p), "y: ytd growth from the period yoy weighted by r's shares"));
     /* Without a reference the weights are equal (the documented last resort):
      * g = (2 × 1.10 + 4 × 1.05)/6 - 1 = 6.4/6 - 1 = 6.66667 %, s = 6/12;
      * r* = (1.06 - 0.5 × 1.0666667)/0.5 - 1 = 5.33333 %.  The rule-of-thumb
@@ -215,7 +217,7 @@ static void test_pace_yoy_only_required(void **state)
     assert_near(p.ytd_growth, (6.4 / 6 - 1) * 100, 1e-9);
     assert_near(p.share, 0.5, 1e-12);
     assert_near(p.required, (1.06 - 0.5 * 6.4 / 6) / 0.5 * 100 - 100, 1e-8);
-    assert_non_null(strstr(p.notes, "y: ytd growth from the period yoy weighted equally (no "
+    assert_non_null(strstr(EN_NOTES(&p), "y: ytd growth from the period yoy weighted equally (no "
                                     "levels, no shape reference)"));
 }
 

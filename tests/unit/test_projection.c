@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "proj_words.h"
+
 #include "models/model.h"
 #include "proj_source.h"
 #include "failalloc.h"
@@ -80,7 +82,7 @@ static void test_projection_record_scenario(void **state)
     ot_projection base, shocked;
     ot_err err;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &base, &err), OT_OK);
-    assert_string_equal(base.method, "record: carry");
+    assert_string_equal(EN_METHOD(&base), "record: carry");
     ot_scenario *sc = ot_scenario_new("q34", &err);
     assert_non_null(sc);
     assert_int_equal(ot_scenario_shock(sc, "h", -10, "2019Q3", "2019Q4", &err), OT_OK);
@@ -141,7 +143,7 @@ static void test_projection_outcome_known(void **state)
     assert_near(p.point, 10.0, 1e-9);
     assert_near(p.prob, 1.0, 0);
     assert_true(isnan(p.required));
-    assert_string_equal(p.method, "outcome");
+    assert_string_equal(EN_METHOD(&p), "outcome");
     assert_string_equal(p.latest, "2023-12");
     t.value = 12;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
@@ -195,7 +197,7 @@ static void test_projection_relative(void **state)
     assert_near(p.carry, 6.0, 1e-9);
     assert_near(p.point, 6.0, 0.5);
     assert_true(p.prob > 0.5 && p.prob < 1);
-    assert_non_null(strstr(p.notes, "correlation of a and b assumed 0.5"));
+    assert_non_null(strstr(EN_NOTES(&p), "correlation of a and b assumed 0.5"));
     /* required: the growth of a's Q4 that puts a 3 points above b's median
      * (≈ 4 %): T ≈ 7, r* = (1.07 - 0.75 × 1.1)/0.25 - 1 ≈ -2 % */
     assert_near(p.required, -2.0, 1.0);
@@ -281,7 +283,7 @@ static void test_projection_seeded_reproducible(void **state)
     assert_int_equal(ot_project_target(&t[0], fx_get, &fx, &o, &p1, &err), OT_OK);
     assert_int_equal(ot_project_target(&t[0], fx_get, &fx, &o, &p2, &err), OT_OK);
     assert_memory_equal(&p1, &p2, sizeof p1);
-    assert_true(strncmp(p1.method, "rwsd(", 5) == 0);
+    assert_true(strncmp(EN_METHOD(&p1), "rwsd(", 5) == 0);
     assert_int_equal(p1.periods_done, 9);
     assert_true(p1.lo95 < p1.lo80 && p1.lo80 < p1.point && p1.point < p1.hi80 &&
                 p1.hi80 < p1.hi95);
@@ -297,8 +299,8 @@ static void test_projection_seeded_reproducible(void **state)
     assert_memory_equal(one, many, sizeof one);
     /* both series have five years of rest-of-year surprises: the copula's
      * correlation is estimated, not assumed */
-    assert_non_null(strstr(one[5].notes, "correlation of r1 and r2 "));
-    assert_non_null(strstr(one[5].notes, " from their history"));
+    assert_non_null(strstr(EN_NOTES(&one[5]), "correlation of r1 and r2 "));
+    assert_non_null(strstr(EN_NOTES(&one[5]), " from their history"));
     o.threads = 2;
     memset(many, 0, sizeof many);
     assert_int_equal(ot_project_many(t, 6, fx_get, &fx, &o, many, &err), OT_OK);
@@ -343,8 +345,8 @@ static void test_projection_published_basis(void **state)
     assert_near(p1.point, ((1 + p0.point / 100) * f - 1) * 100, 1e-9);
     assert_near(p1.lo95, ((1 + p0.lo95 / 100) * f - 1) * 100, 1e-9);
     assert_near(p1.carry, g_pub, 1e-12);
-    assert_non_null(strstr(p1.notes, "b: growth on the published basis (ytd "));
-    assert_string_equal(p0.notes, "");
+    assert_non_null(strstr(EN_NOTES(&p1), "b: growth on the published basis (ytd "));
+    assert_string_equal(EN_NOTES(&p0), "");
 }
 
 /* A registered model through the model interface, fitted on logs. */
@@ -361,7 +363,7 @@ static void test_projection_model_method(void **state)
     ot_projection p;
     ot_err err;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
-    assert_non_null(strstr(p.method, "on logs"));
+    assert_non_null(strstr(EN_METHOD(&p), "on logs"));
     assert_true(p.lo80 < p.point && p.point < p.hi80);
     assert_string_equal(ot_proj_method_resolve("rwsd"), "rwsd");
     assert_string_equal(ot_proj_method_resolve("snaive"), "snaive");
@@ -454,10 +456,10 @@ static void test_projection_cv_intervals(void **state)
     o.intervals = OT_PI_MODEL;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &pm, &err), OT_OK);
     assert_memory_equal(&pd, &pm, sizeof pm);
-    assert_string_equal(pm.method, "Naive on logs");
+    assert_string_equal(EN_METHOD(&pm), "Naive on logs");
     o.intervals = OT_PI_CV;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &pc, &err), OT_OK);
-    assert_string_equal(pc.method, "Naive on logs, cv intervals");
+    assert_string_equal(EN_METHOD(&pc), "Naive on logs, cv intervals");
     assert_int_equal(pc.periods_left, 1);
 
     const double qm[5] = {pm.lo95, pm.lo80, pm.point, pm.hi80, pm.hi95};
@@ -511,9 +513,9 @@ static void test_projection_borrowed_shape(void **state)
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_string_equal(p.latest, "2023-09");
     assert_near(p.carry, 18.9, 1e-9);
-    assert_string_equal(p.method, "ytd+shape(ref.exports)");
-    assert_non_null(strstr(p.notes, "borrowed from ref.exports, 2018-2022"));
-    assert_non_null(strstr(p.notes, "shape borrowed from ref.exports, 2016-2022 "
+    assert_string_equal(EN_METHOD(&p), "ytd+shape(ref.exports)");
+    assert_non_null(strstr(EN_NOTES(&p), "borrowed from ref.exports, 2018-2022"));
+    assert_non_null(strstr(EN_NOTES(&p), "shape borrowed from ref.exports, 2016-2022 "
                                     "(spread x1.5 for a local series)"));
     assert_true(p.share > 0.6 && p.share < 0.8);
     assert_true(p.prob > 0.5);
@@ -521,7 +523,7 @@ static void test_projection_borrowed_shape(void **state)
     /* without the metadata callback there is no reference */
     o.shape = NULL;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
-    assert_string_equal(p.method, "ytd+shape(rule of thumb)");
+    assert_string_equal(EN_METHOD(&p), "ytd+shape(rule of thumb)");
 }
 
 /* No data, no data for the year, an unquantified target, and a decline
@@ -541,11 +543,11 @@ static void test_projection_no_data(void **state)
     assert_int_equal(p.status, OT_STATUS_NO_DATA);
     assert_string_equal(ot_proj_status_name(p.status), "no_data");
     assert_true(isnan(p.point) && isnan(p.prob) && isnan(p.required));
-    assert_string_equal(p.notes, "no data for nope");
+    assert_string_equal(EN_NOTES(&p), "no data for nope");
     t.series = "a";
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_int_equal(p.status, OT_STATUS_NO_DATA);
-    assert_string_equal(p.notes, "a: no data for 2023 yet");
+    assert_string_equal(EN_NOTES(&p), "a: no data for 2023 yet");
     t.kind = OT_TARGET_UNQUANTIFIED;
     t.op = OT_OP_NONE;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
@@ -561,7 +563,7 @@ static void test_projection_no_data(void **state)
     o.as_of_period = "2023-10";
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_int_equal(p.status, OT_STATUS_NO_DATA);
-    assert_string_equal(p.notes, "ratio: no data for 2023 yet");
+    assert_string_equal(EN_NOTES(&p), "ratio: no data for 2023 yet");
 }
 
 /* A year's total published without its growth (Yiwu's exports: 5005.7 for
@@ -589,7 +591,7 @@ static void test_projection_total_without_growth(void **state)
     assert_int_equal(p.periods_done, 9);
     assert_string_equal(p.latest, "2023-09");
     assert_near(p.carry, 10, 0);
-    assert_non_null(strstr(p.notes, "t: the 2023 total is published without its growth; growth "
+    assert_non_null(strstr(EN_NOTES(&p), "t: the 2023 total is published without its growth; growth "
                                     "projected from period 9; "));
 }
 
@@ -650,7 +652,7 @@ static void test_projection_record_out_of_memory(void **state)
     ot_projection want;
     ot_err err;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &want, &err), OT_OK);
-    assert_int_equal(strncmp(want.method, "record: ", 8), 0);
+    assert_int_equal(strncmp(EN_METHOD(&want), "record: ", 8), 0);
     ot_proj_memo_free(memo);
     o.memo = memo = ot_proj_memo_new();
     assert_true(project_until_ok(&t, &fx, o, &want) > 8);

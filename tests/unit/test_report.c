@@ -16,9 +16,11 @@
 #include <jansson.h>
 
 #include "report/csv.h"
+#include "report/facts.h"
 #include "report/html.h"
 #include "report/json.h"
 #include "report/md.h"
+#include "report/num.h"
 #include "report/plot.h"
 #include "report/status.h"
 #include "report/svg.h"
@@ -27,11 +29,16 @@
 
 #define EPS 1e-9
 
-/* Renders doc with fn into a new string (caller frees); asserts success. */
+/* Renders doc with fn into a new string (caller frees); asserts success.
+ * The stream's buffer and size live in statics: open_memstream keeps their
+ * addresses, and a returned pointer read from a local whose address a stream
+ * kept looks dangling to gcc -O2 (-Wdangling-pointer). */
 static char *render(int (*fn)(const ot_report_doc *, FILE *, ot_err *), const ot_report_doc *doc)
 {
-    char *buf = NULL;
-    size_t len = 0;
+    static char *buf;
+    static size_t len;
+    buf = NULL;
+    len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
     ot_err e;
@@ -68,38 +75,43 @@ static void fixture(ot_target *t, ot_projection *p, const char *label)
     p->hi80 = 10;
     p->lo95 = 5.75;
     p->hi95 = 12.125;
-    p->prob = 0.795;
+    p->prob = 0.794; /* shown as 79%: at risk, as the status says */
     p->required = 4.5;
     p->carry = 8.7;
     p->ytd_growth = 8.7;
     p->periods_left = 1;
     snprintf(p->latest, sizeof p->latest, "2023Q3");
-    snprintf(p->method, sizeof p->method, "ytd+shape(china.gdp)");
-    snprintf(p->notes, sizeof p->notes, "shape borrowed, \"2015-2022\"");
+    ot_fact_set(&p->method, OT_M_SHAPE, "ik", 0, "china.gdp");
+    ot_fact_add(&p->notes, OT_N_SHAPE_BORROWED, "kiid", "china.gdp", 2015, 2022, 1.5);
 }
 
-/* Heckbert's nicenum: rounded 1 below 1.5, 2 below 3, 5 below 7, else 10;
- * the ceiling form: the first of 1, 2, 5, 10 at or above the mantissa. */
+/* Heckbert's nicenum with 2.5: rounded 1 below 1.5, 2 below 2.25, 2.5
+ * below 3.5, 5 below 7.5, else 10; the ceiling form: the first of 1, 2,
+ * 2.5, 5, 10 at or above the mantissa. */
 static void test_report_nicenum(void **state)
 {
     (void)state;
     assert_float_equal(report_nicenum(1.4, 1), 1, EPS);
     assert_float_equal(report_nicenum(1.5, 1), 2, EPS);
-    assert_float_equal(report_nicenum(2.9, 1), 2, EPS);
-    assert_float_equal(report_nicenum(3.0, 1), 5, EPS);
-    assert_float_equal(report_nicenum(7.0, 1), 10, EPS);
+    assert_float_equal(report_nicenum(2.2, 1), 2, EPS);
+    assert_float_equal(report_nicenum(2.3, 1), 2.5, EPS);
+    assert_float_equal(report_nicenum(3.4, 1), 2.5, EPS);
+    assert_float_equal(report_nicenum(3.5, 1), 5, EPS);
+    assert_float_equal(report_nicenum(7.4, 1), 5, EPS);
+    assert_float_equal(report_nicenum(7.5, 1), 10, EPS);
     assert_float_equal(report_nicenum(1.0, 0), 1, EPS);
     assert_float_equal(report_nicenum(1.01, 0), 2, EPS);
-    assert_float_equal(report_nicenum(2.01, 0), 5, EPS);
+    assert_float_equal(report_nicenum(2.01, 0), 2.5, EPS);
+    assert_float_equal(report_nicenum(2.51, 0), 5, EPS);
     assert_float_equal(report_nicenum(5.01, 0), 10, EPS);
     assert_float_equal(report_nicenum(0.035, 0), 0.05, EPS);
-    assert_float_equal(report_nicenum(250, 1), 200, EPS);
+    assert_float_equal(report_nicenum(250, 1), 250, EPS);
 }
 
 /* [4.6, 12.1], 6 ticks: range nicenum(7.5) = 10, step nicenum(10/5 = 2,
  * round) = 2, axis floor(4.6/2)*2 = 4 .. ceil(12.1/2)*2 = 14: 6 ticks, 0
- * decimals.  [0.013, 0.087], 5: range 0.1, step nicenum(0.025) = 0.02,
- * 0 .. 0.1: 6 ticks, 2 decimals.  [5, 5]: widened to [4.5, 5.5], range 1,
+ * decimals.  [0.013, 0.087], 5: range 0.1, step nicenum(0.025) = 0.025,
+ * 0 .. 0.1: 5 ticks, 3 decimals (0.025 needs them).  [5, 5]: widened to [4.5, 5.5], range 1,
  * step 0.2, 4.4 .. 5.6: 7 ticks, 1 decimal.  Reversed ends are swapped. */
 static void test_report_nice_ticks(void **state)
 {
@@ -111,11 +123,11 @@ static void test_report_nice_ticks(void **state)
     assert_float_equal(b, 14, EPS);
     assert_float_equal(d, 2, EPS);
     assert_int_equal(nf, 0);
-    assert_int_equal(report_nice_ticks(0.013, 0.087, 5, &a, &b, &d, &nf), 6);
+    assert_int_equal(report_nice_ticks(0.013, 0.087, 5, &a, &b, &d, &nf), 5);
     assert_float_equal(a, 0, EPS);
     assert_float_equal(b, 0.1, EPS);
-    assert_float_equal(d, 0.02, EPS);
-    assert_int_equal(nf, 2);
+    assert_float_equal(d, 0.025, EPS);
+    assert_int_equal(nf, 3);
     assert_int_equal(report_nice_ticks(5, 5, 6, &a, &b, &d, &nf), 7);
     assert_float_equal(a, 4.4, EPS);
     assert_float_equal(b, 5.6, EPS);
@@ -138,7 +150,7 @@ static void test_report_csv_columns(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP, growth");
-    ot_report_item it = {&t, &p, NULL, NULL, 17, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 17, NULL, NULL, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -149,8 +161,8 @@ static void test_report_csv_columns(void **state)
         "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,"
         "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes\r\n"
         "17,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.25,6.5,10,5.75,12.125,"
-        "0.795,4.5,8.7,,at_risk,ytd+shape(china.gdp),,8.7,1,"
-        "\"shape borrowed, \"\"2015-2022\"\"\"\r\n";
+        "0.794,4.5,8.7,,at_risk,ytd+shape(china.gdp),,8.7,1,"
+        "\"shape borrowed from china.gdp, 2015-2022 (spread x1.5 for a local series)\"\r\n";
     assert_string_equal(s, want);
     free(s);
     /* not stored, no as_of: both empty */
@@ -166,7 +178,7 @@ static void test_report_csv_columns(void **state)
     assert_string_equal(s, "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,"
                            "hi80,lo95,hi95,prob,required,carry,outcome,status,method\r\n"
                            "17,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,"
-                           "8.25,6.5,10,5.75,12.125,0.795,4.5,8.7,,at_risk,"
+                           "8.25,6.5,10,5.75,12.125,0.794,4.5,8.7,,at_risk,"
                            "ytd+shape(china.gdp)\r\n");
     free(s);
     ot_err e;
@@ -186,8 +198,8 @@ static void test_report_html_escapes(void **state)
     fixture(&t[1], &p[1], "进口增长25%");
     t[1].series = (char *)"a&b\"c'";
     p[1].status = OT_STATUS_ON_TRACK;
-    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL},
-                            {&t[1], &p[1], NULL, "2023-10-24", 0, NULL, NULL}};
+    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL, NULL, NULL},
+                            {&t[1], &p[1], NULL, "2023-10-24", 0, NULL, NULL, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -198,16 +210,17 @@ static void test_report_html_escapes(void **state)
     assert_null(strstr(s, "<script"));
     assert_null(strstr(s, "<b>"));
     assert_non_null(strstr(s, "&lt;b&gt;义乌&lt;/b&gt;"));
-    /* summary link, section heading, svg aria-label and title */
-    assert_int_equal(count(s, "&lt;script&gt;alert(1)&lt;/script&gt;"), 4);
-    assert_non_null(strstr(s, "<code>a&amp;b&quot;c&#39;</code>"));
+    /* overview paragraph (at risk), summary link, section heading, svg
+     * aria-label and title */
+    assert_int_equal(count(s, "&lt;script&gt;alert(1)&lt;/script&gt;"), 5);
+    assert_non_null(strstr(s, "<code class=\"key\">a&amp;b&quot;c&#39;</code>"));
     assert_int_equal(count(s, "<svg class=\"chart\""), 2);
     assert_int_equal(count(s, "<section class=\"target\""), 2);
     assert_non_null(strstr(s, "<html lang=\"zh-CN\">"));
     assert_non_null(strstr(s, "存在风险"));
     assert_non_null(strstr(s, "<span class=\"st st-ok\">有望达成</span>"));
     assert_non_null(strstr(s, "增速 ≥ 7.5%"));
-    assert_non_null(strstr(s, "<td class=\"num\">80%</td>")); /* prob 0.795 */
+    assert_non_null(strstr(s, "<td class=\"num\">79%</td>")); /* prob 0.794 */
     assert_non_null(strstr(s, "<dd>2023-10-24</dd>"));        /* the vintage */
     assert_non_null(strstr(s, "@page{size:A4"));
     assert_null(strstr(s, "http://www.w3.org/1999")); /* nothing fetched: only the SVG namespace */
@@ -240,9 +253,9 @@ static void test_report_html_no_chart_line(void **state)
     t[2].series = NULL;
     ot_projection_init(&p[2]);
     p[2].status = OT_STATUS_UNQUANTIFIED;
-    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL},
-                            {&t[1], &p[1], NULL, NULL, 0, NULL, NULL},
-                            {&t[2], &p[2], NULL, NULL, 0, NULL, NULL}};
+    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL, NULL, NULL},
+                            {&t[1], &p[1], NULL, NULL, 0, NULL, NULL, NULL, NULL},
+                            {&t[2], &p[2], NULL, NULL, 0, NULL, NULL, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -292,7 +305,7 @@ static void test_report_svg_parts(void **state)
     const double v[] = {NAN, 6.5, NAN, 4.6, 7.3, NAN, 8.7, NAN};
     ot_series *h = ot_series_from(NULL, OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2022, 1), v, 8, NULL);
     assert_non_null(h);
-    ot_report_item it = {&t, &p, h, NULL, 0, NULL, NULL};
+    ot_report_item it = {&t, &p, h, NULL, 0, NULL, NULL, NULL, NULL};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -317,7 +330,7 @@ static void test_report_svg_parts(void **state)
     /* no data: the axes, the target and a note, no band */
     ot_projection none;
     ot_projection_init(&none);
-    ot_report_item empty = {&t, &none, NULL, NULL, 0, NULL, NULL};
+    ot_report_item empty = {&t, &none, NULL, NULL, 0, NULL, NULL, NULL, NULL};
     buf = NULL;
     f = open_memstream(&buf, &len);
     assert_int_equal(ot_report_svg(&empty, OT_LANG_EN, 680, 260, f, &e), OT_OK);
@@ -347,18 +360,18 @@ static void test_report_md_escapes(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "a|b <i>");
-    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
     doc.n = 1;
     doc.lang = OT_LANG_EN;
     char *s = render(ot_report_md, &doc);
-    assert_non_null(strstr(s, "# Progress towards targets\n"));
-    assert_non_null(strstr(s, "| a\\|b \\<i\\> | growth \\>= 7.5% | 2023Q3 | 8.7% | 8.2% | "
-                              "6.5% – 10.0% | 80% | 4.5% | at risk [1] |\n"));
-    assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape borrowed, \"2015-2022\" (Method: "
-                              "ytd+shape(china.gdp))\n"));
+    assert_non_null(strstr(s, "# Progress towards the 2023 targets\n"));
+    assert_non_null(strstr(s, "| a\\|b \\<i\\> | growth \\>= 7.5% | 2023 Q3 | 8.7% | 8.2% | "
+                              "6.5% – 10.0% | 79% | 4.5% | at risk [1] |\n"));
+    assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape borrowed from china.gdp, 2015-2022 (spread "
+                              "x1.5 for a local series) (Method: ytd+shape(china.gdp))\n"));
     assert_null(strstr(s, "&lt;"));
     assert_null(strstr(s, "&gt;"));
     free(s);
@@ -382,6 +395,119 @@ static void test_report_md_escapes(void **state)
     }
 }
 
+/* Facts in words: one exact Chinese and English wording; every code has
+ * both, and the Chinese one holds no Latin letter when its series are
+ * named; the of_ref prefix once before a run of the ref's facts. */
+static void test_report_facts_words(void **state)
+{
+    (void)state;
+    char buf[1024];
+    ot_proj_facts fs = {0};
+    ot_fact_add(&fs, OT_N_SHARE_BORROWED, "idkii", 9, 0.74, "china.imports_usd", 2018, 2022);
+    const ot_report_name names[] = {{"china.imports_usd", "全国进口总额", "China imports"},
+                                    {"zj.x", "浙江省出口总额", NULL}};
+    assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                        "1-9期占全年的比重（0.740）取自全国进口总额2018-2022年");
+    assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022");
+    assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                        "share of periods 1-9 (0.740) borrowed from China imports, 2018-2022");
+    ot_fact_add(&fs, OT_N_EXCLUDED, "ii", 2020, 2022);
+    ot_fact_add(&fs, OT_N_NO_DATA_YEAR, "ki", "zj.x", 2023);
+    ot_fact_add(&fs, OT_N_SHAPE_NONE, "");
+    fs.f[2].of_ref = fs.f[3].of_ref = 1;
+    assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
+                        "1-9期占全年的比重（0.740）取自全国进口总额2018-2022年；2020-2022年不计入"
+                        "历史记录；浙江省出口总额：浙江省出口总额：2023年数据尚未发布；没有参照指标，"
+                        "区间按经验规则");
+    assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022; "
+                        "2020-2022 left out of the record; zj.x: zj.x: no data for 2023 yet; no "
+                        "shape reference: range is a rule of thumb");
+    /* the record's choice, its candidates by name, the others' errors */
+    ot_proj_fact m, r;
+    ot_fact_set(&m, OT_M_RECORD, "ik", 1 | 2, "auto");
+    assert_string_equal(ot_report_fact(&m, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "record: carry+rate");
+    assert_string_equal(ot_report_fact(&m, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                        "按历史表现选择：按当前进度推算与公布增速法");
+    ot_fact_set(&r, OT_N_RECORD, "iiiiiikddddd", 2011, 2019, 12, 9, 27, 1, "auto", 1.25, 1.25,
+                1.5, NAN, 2.0);
+    assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "carry by record 2011-2019 at month 9: mean error 1.25 points (rate 1.50, "
+                        "rate2y 2.00); range from 27 past errors");
+    assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                        "按当前进度推算：按2011-2019年同期（9月）的历史表现选定，平均误差1.25个百分点"
+                        "（其他方法：公布增速法1.50，含基数效应的公布增速法2.00）；区间取自27个历史误差");
+    /* every code: words in both languages, no Latin letter in Chinese */
+    const ot_report_name all[] = {{"甲", "甲", "A"}, {"乙", "乙", "B"}};
+    for (int c = 1; c < OT_FACT_NCODES; c++) {
+        ot_proj_fact f;
+        ot_fact_set(&f, c, "kkiiiiiidd", "甲", "乙", 2011, 2019, 4, 3, 5, 0, 1.5, 2.5);
+        if (c == OT_M_MODEL || c == OT_N_RECORD_FORCED || c == OT_N_MODEL_FAILED)
+            snprintf(f.key[c == OT_M_MODEL ? 0 : 1], OT_FACT_KEY_MAX, "carry"); /* a method */
+        if (c == OT_N_YTD_IMPLIED)
+            snprintf(f.key[1], OT_FACT_KEY_MAX, "2023-09"); /* a period */
+        assert_non_null(ot_fact_name(c));
+        assert_int_equal(ot_fact_code(ot_fact_name(c)), c);
+        ot_report_fact(&f, NULL, OT_LANG_EN, all, 2, buf, sizeof buf);
+        if (!buf[0])
+            fail_msg("code %d (%s): no English words", c, ot_fact_name(c));
+        ot_report_fact(&f, NULL, OT_LANG_ZH, all, 2, buf, sizeof buf);
+        if (!buf[0])
+            fail_msg("code %d (%s): no Chinese words", c, ot_fact_name(c));
+        for (const char *q = buf; *q; q++)
+            if ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z'))
+                fail_msg("code %d (%s): Latin in '%s'", c, ot_fact_name(c), buf);
+    }
+    assert_int_equal(ot_fact_code("nope"), 0);
+    /* read back from JSON, shorter arrays (saved with fewer slots) too */
+    json_t *j = ot_report_fact_json(&r);
+    ot_proj_fact back;
+    assert_int_equal(ot_report_fact_from_json(j, &back), 0);
+    assert_memory_equal(&back, &r, sizeof r - sizeof r.v);
+    assert_true(back.v[0] == 1.25 && isnan(back.v[3]) && back.v[4] == 2.0);
+    json_decref(j);
+    j = json_loads("{\"code\": \"no_data_year\", \"y\": [2023], \"v\": [], "
+                   "\"keys\": [\"a\", \"\"]}", 0, NULL);
+    assert_int_equal(ot_report_fact_from_json(j, &back), 0);
+    assert_true(back.code == OT_N_NO_DATA_YEAR && back.y[0] == 2023 && back.y[1] == 0 &&
+                isnan(back.v[0]));
+    json_decref(j);
+    j = json_loads("{\"code\": \"nope\", \"y\": [], \"v\": [], \"keys\": [\"\", \"\"]}", 0, NULL);
+    assert_int_equal(ot_report_fact_from_json(j, &back), -1);
+    json_decref(j);
+}
+
+/* The one rule for numbers (num.h). */
+static void test_report_numbers(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_string_equal(ot_fmt_growth(7.558139535, b, sizeof b), "7.6%");
+    assert_string_equal(ot_fmt_growth(-0.04, b, sizeof b), "0.0%");
+    assert_string_equal(ot_fmt_growth(NAN, b, sizeof b), "");
+    assert_string_equal(ot_fmt_prob(0.797, b, sizeof b), "80%");
+    assert_string_equal(ot_fmt_prob(0.794, b, sizeof b), "79%");
+    /* the status on the figure shown: 80% is on track, 79% at risk */
+    assert_int_equal(ot_proj_status_of_prob(0.797), OT_STATUS_ON_TRACK);
+    assert_int_equal(ot_proj_status_of_prob(0.7949), OT_STATUS_AT_RISK);
+    assert_int_equal(ot_proj_status_of_prob(0.395), OT_STATUS_AT_RISK);
+    assert_int_equal(ot_proj_status_of_prob(0.394), OT_STATUS_OFF_TRACK);
+    assert_string_equal(ot_fmt_level(560000, OT_LANG_ZH, NULL, b, sizeof b), "56万");
+    assert_string_equal(ot_fmt_level(560000, OT_LANG_EN, NULL, b, sizeof b), "560,000");
+    assert_string_equal(ot_fmt_level(123456789, OT_LANG_ZH, NULL, b, sizeof b), "1.23亿");
+    assert_string_equal(ot_fmt_level(-1234567.8, OT_LANG_EN, NULL, b, sizeof b), "-1,234,568");
+    assert_string_equal(ot_fmt_level(22000, OT_LANG_ZH, "万人", b, sizeof b), "22,000");
+    assert_string_equal(ot_fmt_level(12.345, OT_LANG_ZH, NULL, b, sizeof b), "12.3");
+    assert_string_equal(ot_fmt_value(7.5, b, sizeof b), "7.5");
+    assert_string_equal(ot_fmt_value(1234.56, b, sizeof b), "1234.56");
+    assert_string_equal(ot_fmt_value(7.558139535, b, sizeof b), "7.6");
+    assert_string_equal(ot_fmt_value(5.952380952, b, sizeof b), "6.0");
+    assert_string_equal(ot_fmt_value(0.0123456789, b, sizeof b), "0.0123");
+    assert_string_equal(ot_fmt_value(4000000, b, sizeof b), "4000000");
+}
+
 /* The tests in words, from the kinds table of core/target.h: a relative
  * target names its reference by its series name when the document knows
  * it, by its key otherwise; a margin of 0 reads as words. */
@@ -396,7 +522,7 @@ static void test_report_test_words(void **state)
     t.op = OT_OP_GT;
     t.value = 0;
     t.ref = (char *)"zhejiang.exports";
-    ot_report_item it = {&t, &p, NULL, NULL, 0, "浙江省出口总额", "Zhejiang exports"};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, "浙江省出口总额", "Zhejiang exports", NULL, NULL};
     char buf[160];
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
                         "增速高于浙江省出口总额增速");
@@ -405,6 +531,15 @@ static void test_report_test_words(void **state)
     t.op = OT_OP_GE;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
                         "增速不低于浙江省出口总额增速");
+    it.name = "义乌市出口总额"; /* the series named too */
+    it.name_en = "Yiwu exports";
+    t.op = OT_OP_GT;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "义乌市出口总额增速高于浙江省出口总额增速");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "Yiwu exports growth above Zhejiang exports growth");
+    it.name = it.name_en = NULL;
+    t.op = OT_OP_GE;
     t.value = 2;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
                         "增速 − 浙江省出口总额增速 ≥ 2个百分点");
@@ -419,7 +554,16 @@ static void test_report_test_words(void **state)
     assert_string_equal(ot_fmt_metric(&t, 3.25, buf, sizeof buf), "+3.2 pts");
     t.kind = OT_TARGET_DAILY_AVG;
     t.value = 200000;
-    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "日均 ≥ 200000");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "日均 ≥ 20万");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "per day >= 200,000");
+    t.value = 4000000;
+    t.kind = OT_TARGET_LEVEL;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "总量 ≥ 400万");
+    t.value = 500;
+    t.unit = (char *)"亿元"; /* a unit of its own: no 万/亿 added */
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "总量 ≥ 500");
+    t.unit = NULL;
     t.kind = OT_TARGET_UNQUANTIFIED;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
 }
@@ -520,7 +664,7 @@ static void test_report_numbers_ignore_locale(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 1, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 1, NULL, NULL, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -537,8 +681,8 @@ static void test_report_numbers_ignore_locale(void **state)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     (void)!system(cmd);
     assert_non_null(strstr(csv, ",GDP,yiwu.gdp,2023,growth,>=,7.5,,2023Q3,8.25,6.5,10,5.75,12.125,"
-                                "0.795,4.5,8.7,,at_risk,"));
-    assert_non_null(strstr(buf, "| GDP | 增速 ≥ 7.5% | 2023Q3 | 8.7% | 8.2% | 6.5% – 10.0% | 80% |"));
+                                "0.794,4.5,8.7,,at_risk,"));
+    assert_non_null(strstr(buf, "| GDP | 增速 ≥ 7.5% | 2023年三季度 | 8.7% | 8.2% | 6.5% – 10.0% | 79% |"));
     free(buf);
     free(csv);
 }
@@ -580,7 +724,7 @@ static void test_report_json(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -637,7 +781,7 @@ static void test_report_missing_projection(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0, NULL, NULL}, {&t, NULL, NULL, NULL, 0, NULL, NULL}};
+    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL}, {&t, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -665,7 +809,7 @@ static void test_report_write_error(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -813,6 +957,8 @@ int main(void)
         cmocka_unit_test(test_report_numbers_ignore_locale),
         cmocka_unit_test(test_report_plot),
         cmocka_unit_test(test_report_test_words),
+        cmocka_unit_test(test_report_facts_words),
+        cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_report_kinds_table),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),

@@ -94,6 +94,18 @@ static void distinct(ot_projection *p, int k)
         case RUN_F_SIZE: memcpy(at, &z, sizeof z); break;
         case RUN_F_STATUS: memcpy(at, &s, sizeof s); break;
         case RUN_F_TEXT: snprintf(at, run_fields[i].size, "%s %d \"q\" 义乌", run_fields[i].name, k); break;
+        case RUN_F_FACT:
+            ot_fact_set((ot_proj_fact *)(void *)at, OT_M_RECORD + k, "ikdk", n, "a \"q\" 义乌", x,
+                        run_fields[i].name);
+            break;
+        case RUN_F_FACTS: {
+            ot_proj_facts *fs = (void *)at;
+            ot_fact_add(fs, OT_N_RECORD, "iiiiiikdddd", 2011, 2019 + k, 12, 9, 27, 3, "auto", x,
+                        x + 1, NAN, x + 2);
+            ot_fact_add(fs, OT_N_CORR, "kkd", run_fields[i].name, "zhejiang.exports", x);
+            fs->f[1].of_ref = 1;
+            break;
+        }
         }
     }
     p->carry = NAN;
@@ -194,7 +206,7 @@ static void test_run_json(void **state)
     /* a field saved before it existed keeps its "nothing projected" value */
     assert_int_equal(run_proj_from_json("{\"status\": \"met\", \"point\": 2.5}", &q, &err), OT_OK);
     assert_int_equal(q.status, OT_STATUS_MET);
-    assert_true(q.point == 2.5 && isnan(q.prob) && q.method[0] == '\0');
+    assert_true(q.point == 2.5 && isnan(q.prob) && q.method.code == OT_FACT_NONE);
 }
 
 static void put(ot_store *st, const char *key, ot_freq f, ot_ord o, double v)

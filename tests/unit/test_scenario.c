@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "proj_words.h"
+
 #include "proj_source.h"
 #include "project/scenario.h"
 
@@ -185,12 +187,12 @@ static void test_scenario_sparse_effect(void **state)
     t.value = 1400;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_near(p.point, 1470.0, 1e-9);
-    assert_string_equal(p.notes, "no shape reference: range is a rule of thumb");
+    assert_string_equal(EN_NOTES(&p), "no shape reference: range is a rule of thumb");
     /* a quarter cannot be set on a monthly series: skipped, and said */
     assert_int_equal(ot_scenario_set(sc, "x", "2023Q4", 1, &err), OT_OK);
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_near(p.point, 1470.0, 1e-9);
-    assert_non_null(strstr(p.notes, "scenario set on x skipped: its period is not of the "
+    assert_non_null(strstr(EN_NOTES(&p), "scenario set on x skipped: its period is not of the "
                                     "series' frequency"));
     ot_scenario_free(sc);
 
@@ -206,7 +208,7 @@ static void test_scenario_sparse_effect(void **state)
     o.scenario = sc;
     assert_int_equal(ot_project_target(&gt, fx_get, &gfx, &o, &p, &err), OT_OK);
     assert_near(p.point, base.point, 0);
-    assert_non_null(strstr(p.notes, "scenario amounts on g skipped: last year's total is unknown"));
+    assert_non_null(strstr(EN_NOTES(&p), "scenario amounts on g skipped: last year's total is unknown"));
     ot_scenario_free(sc);
 
     t.kind = OT_TARGET_GROWTH;

@@ -95,7 +95,7 @@ static void test_stl_matches_r(void **state)
         assert_int_equal(sscanf(line, "%31s %d %d %d %d %d", name, &period, &swin, &sdeg, &inner,
                                 &outer),
                          6);
-        double y[MAXN], rs[MAXN], rt[MAXN], st[1], s[MAXN], t[MAXN], w[MAXN];
+        double y[MAXN], rs[MAXN], rt[MAXN], st[1] = {NAN}, s[MAXN], t[MAXN], w[MAXN];
         size_t n = load_series(name, y);
         char *p = line;
         assert_int_equal(section(&p, rs, MAXN), n);

@@ -1,0 +1,322 @@
+/* facts.c — the wordings of a projection's facts in Chinese and English.
+ *
+ * One line per code: its English and Chinese template.  In a template {k0}
+ * and {k1} are the fact's keys as series (named where the caller knows the
+ * name), {r1} the second key as it is (a period), {m1} the second key as a
+ * method, {y0}..{y5} its whole numbers, {v0.2} a number with 2 decimals, {p}
+ * the period y3 of a year of y2 periods ("month 9" / "9月").  A few codes
+ * whose wording is built from a list (the record's candidates) are written
+ * in C below.  The English wordings are the sentences the notes have always
+ * carried, so scripts reading p.notes keep working.
+ */
+#include "report/facts.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/target.h"
+
+typedef struct wording {
+    const char *en, *zh;
+} wording;
+
+static const wording wordings[OT_FACT_NCODES] = {
+    [OT_M_CARRY_RANGE] = {"carry with the range of {k0}", "按当前进度推算（区间取自{k0}的历史误差）"},
+    [OT_M_RWSD] = {"rwsd(sigma={v0.4}, {y0} obs)", "带季节漂移的随机游走（σ={v0.4}，{y0}个观测值）"},
+    [OT_M_PACE] = {"pace since December", "延续上年12月以来的速度"},
+    [OT_M_OUTCOME] = {"outcome", "全年实际值"},
+    [OT_N_NO_LEVEL] = {"{k0}: no level for {y0}", "{k0}：缺少{y0}年的总量"},
+    [OT_N_NO_GROWTH] = {"{k0}: the {y0} figure is published without its growth",
+                        "{k0}：{y0}年数据发布时未附增速"},
+    [OT_N_NO_OUTCOME] = {"{k0}: the {y0} outcome cannot be computed (last year's figure missing)",
+                         "{k0}：{y0}年实际值无法计算（缺少上年数据）"},
+    [OT_N_CORR_ASSUMED] = {"correlation of {k0} and {k1} assumed {v0.1} (too little common history)",
+                           "{k0}与{k1}的相关系数假定为{v0.1}（共同历史太短）"},
+    [OT_N_CORR] = {"correlation of {k0} and {k1} {v0.2} from their history",
+                   "{k0}与{k1}的相关系数为{v0.2}（由历史数据估计）"},
+    [OT_N_SC_GROWTH] = {"scenario growth on {k0} skipped where last year's value is unknown",
+                        "{k0}上年数值未知的时期，情景增速未应用"},
+    [OT_N_SC_AMOUNT] = {"scenario amounts on {k0} skipped: last year's total is unknown",
+                        "{k0}上年总量未知，情景金额未应用"},
+    [OT_N_SC_FREQ] = {"scenario set on {k0} skipped: its period is not of the series' frequency",
+                      "{k0}的情景设定期间与指标频率不符，未应用"},
+    [OT_N_SC_STOCK] = {"scenario on {k0} skipped: a stock projected from its record has no period "
+                       "values to change (name a model to apply it)",
+                       "{k0}为存量指标且按历史表现推算，没有可改变的分期数值，情景未应用（指定模型后可应用）"},
+    [OT_N_BASIS] = {"{k0}: growth on the published basis (ytd {v0.2}% published, {v1.2}% from the "
+                    "levels)",
+                    "{k0}：增速按公布口径（公布累计增速{v0.2}%，按总量计算为{v1.2}%）"},
+    [OT_N_SHARE_BORROWED] = {"share of periods 1-{y0} ({v0.3}) borrowed from {k0}, {y1}-{y2}",
+                             "1-{y0}期占全年的比重（{v0.3}）取自{k0}{y1}-{y2}年"},
+    [OT_N_SHARE_ASSUMED] = {"no share for periods 1-{y0}: taken as {y0}/{y1}",
+                            "缺少1-{y0}期占全年的比重，按{y0}/{y1}计"},
+    [OT_N_SPREAD_OWN] = {"rest-of-year spread from own history {y0}-{y1}",
+                         "余下各期的波动取自本指标{y0}-{y1}年的历史"},
+    [OT_N_SHAPE_BORROWED] = {"shape borrowed from {k0}, {y0}-{y1} (spread x{v0.1} for a local series)",
+                             "年内走势取自{k0}{y0}-{y1}年（地方指标波动放大{v0.1}倍）"},
+    [OT_N_SHAPE_SHORT] = {"shape reference {k0} has too little history: range is a rule of thumb",
+                          "参照指标{k0}历史太短，区间按经验规则"},
+    [OT_N_SHAPE_NONE] = {"no shape reference: range is a rule of thumb",
+                         "没有参照指标，区间按经验规则"},
+    [OT_N_STOCK_PACE] = {"too little history for a model: the pace since last December is carried "
+                         "on, range is a rule of thumb",
+                         "历史太短，无法建模：延续上年12月以来的速度，区间按经验规则"},
+    [OT_N_RECORD_SHORT] = {"a record of {y0} years is too short to choose by: carry-forward",
+                           "历史记录仅{y0}年，不足以据此选择方法：按当前进度推算"},
+    [OT_N_EXCLUDED] = {"{y0}-{y1} left out of the record", "{y0}-{y1}年不计入历史记录"},
+    [OT_N_SCALE_LARGE] = {"{k0} moves {v0.1} times as much as {k1}: its record does not describe it",
+                          "{k0}的波动是{k1}的{v0.1}倍，后者的历史记录不适用"},
+    [OT_N_CARRY_SCALED] = {"carry-forward with the range of {k0}'s carry-forward record {y0}-{y1} at "
+                           "{p}, x{v0.2} (the ytd growth of {k1} moves {v0.2} times as much)",
+                           "按当前进度推算，区间取自{k0}{y0}-{y1}年同期（{p}）按当前进度推算的误差，"
+                           "放大{v0.2}倍（{k1}累计增速的波动是其{v0.2}倍）"},
+    [OT_N_CARRY_TYPICAL] = {"carry-forward with the range of {k0}'s carry-forward record {y0}-{y1} "
+                            "at {p}, x{v0.1} (too little common history to measure the scale: the "
+                            "typical local scale)",
+                            "按当前进度推算，区间取自{k0}{y0}-{y1}年同期（{p}）按当前进度推算的误差，"
+                            "放大{v0.1}倍（共同历史太短，取地方指标的典型倍数）"},
+    [OT_N_NO_DATA] = {"no data for {k0}", "{k0}无数据"},
+    [OT_N_SHAPE_NO_DATA] = {"shape reference {k0} has no data", "参照指标{k0}无数据"},
+    [OT_N_YOY_WEIGHTED] = {"{k0}: ytd growth from the period yoy weighted by {k1}'s shares",
+                           "{k0}：累计增速由当期同比按{k1}的各期比重加权得到"},
+    [OT_N_YOY_EQUAL] = {"{k0}: ytd growth from the period yoy weighted equally (no levels, no "
+                        "shape reference)",
+                        "{k0}：累计增速由当期同比等权平均得到（没有总量，也没有参照指标）"},
+    [OT_N_TOTAL_ONLY] = {"{k0}: the {y0} total is published without its growth; growth projected "
+                         "from period {y1}",
+                         "{k0}：{y0}年总量发布时未附增速，增速按第{y1}期推算"},
+    [OT_N_YTD_IMPLIED] = {"ytd growth through {r1} ({v0.2}) implied from the period yoy weighted by "
+                          "{k0}'s shares",
+                          "截至{r1}的累计增速（{v0.2}）由当期同比按{k0}的各期比重推得"},
+    [OT_N_YOY_ONLY] = {"{k0}: only period yoy for {y0}, without levels or shares to weight them",
+                       "{k0}：{y0}年只有当期同比，没有总量或比重可供加权"},
+    [OT_N_NO_YTD] = {"{k0}: no ytd growth for {y0}", "{k0}：{y0}年没有累计增速"},
+    [OT_N_NO_DATA_YEAR] = {"{k0}: no data for {y0} yet", "{k0}：{y0}年数据尚未发布"},
+    [OT_N_NO_YEAR_END] = {"{k0}: no year-end level for {y0}", "{k0}：缺少{y0}年末数"},
+    [OT_N_RECORD_FORCED] = {"{k0}: too short a record at period {y0} for {m1}: the rules of thumb "
+                            "instead",
+                            "{k0}：第{y0}期的历史记录太短，无法采用{m1}，改用经验规则"},
+    [OT_N_MODEL_FAILED] = {"{k0}: the model {m1} failed", "{k0}：{m1}拟合失败，改用累计值推算"},
+};
+
+const char *ot_report_name_of(const char *key, ot_report_lang lang, const ot_report_name *names,
+                              size_t n)
+{
+    for (size_t i = 0; key && i < n; i++)
+        if (names[i].key && strcmp(names[i].key, key) == 0) {
+            const char *nm = lang == OT_LANG_EN ? names[i].name_en : names[i].name;
+            if (nm && nm[0])
+                return nm;
+        }
+    return key ? key : "";
+}
+
+/* A buffer being filled: never past cap, always terminated. */
+typedef struct out {
+    char *buf;
+    size_t cap, n;
+} out;
+
+static void put(out *o, const char *s)
+{
+    size_t len = strlen(s);
+    if (o->n + 1 >= o->cap)
+        return;
+    if (len > o->cap - 1 - o->n) {
+        /* cut at a UTF-8 character boundary */
+        len = o->cap - 1 - o->n;
+        while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(o->buf + o->n, s, len);
+    o->n += len;
+    o->buf[o->n] = '\0';
+}
+
+/* The record's candidates in the order of their bits (project/record.h);
+ * NULL: the level model, named by the fact's key. */
+static const char *const cand_names[] = {"carry", "rate", NULL, "rate2y"};
+#define NCAND (sizeof cand_names / sizeof *cand_names)
+
+/* A method (a candidate of the record or a named one) in words. */
+static const char *method_word(const char *m, ot_report_lang lang)
+{
+    int zh = lang == OT_LANG_ZH;
+    if (strcmp(m, "carry") == 0)
+        return zh ? "按当前进度推算" : "carry";
+    if (strcmp(m, "rate") == 0)
+        return zh ? "公布增速法" : "rate";
+    if (strcmp(m, "rate2y") == 0)
+        return zh ? "含基数效应的公布增速法" : "rate2y";
+    if (zh && (strcmp(m, "auto") == 0 || strcmp(m, "model") == 0 || !m[0]))
+        return "水平模型";
+    /* a model named by its method ("ets") or description ("ETS(M,Ad,A)"):
+     * the technical designation is the English words' and the JSON's */
+    return zh ? "时间序列模型" : m;
+}
+
+/* The chosen candidates of a record (mask) in words: "carry+rate" /
+ * "按当前进度推算与公布增速法". */
+static void candidates(out *o, unsigned mask, const char *model, ot_report_lang lang)
+{
+    int first = 1;
+    for (unsigned c = 0; c < NCAND; c++)
+        if (mask & (1u << c)) {
+            if (!first)
+                put(o, lang == OT_LANG_ZH ? "与" : "+");
+            first = 0;
+            put(o, method_word(cand_names[c] ? cand_names[c] : model[0] ? model : "model", lang));
+        }
+}
+
+static const char *const zh_quarters[] = {"一季度", "二季度", "三季度", "四季度"};
+
+static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_lang lang,
+                   const ot_report_name *names, size_t n)
+{
+    char num[64], one[8];
+    for (const char *p = tmpl; *p;) {
+        if (*p == '{') {
+            const char *e = strchr(p, '}');
+            if (e) {
+                char c = p[1];
+                int i = p[2] >= '0' && p[2] <= '9' ? p[2] - '0' : 0;
+                int dec = p[3] == '.' ? p[4] - '0' : 0;
+                num[0] = '\0';
+                if (c == 'k')
+                    put(o, ot_report_name_of(f->key[i & 1], lang, names, n));
+                else if (c == 'r')
+                    put(o, f->key[i & 1]);
+                else if (c == 'm')
+                    put(o, method_word(f->key[i & 1], lang));
+                else if (c == 'y' && i < OT_FACT_NY)
+                    snprintf(num, sizeof num, "%d", f->y[i]);
+                else if (c == 'v' && i < OT_FACT_NV)
+                    snprintf(num, sizeof num, "%.*f", dec, f->v[i]);
+                else if (c == 'p' && lang == OT_LANG_ZH && f->y[2] == 4 && f->y[3] >= 1 &&
+                         f->y[3] <= 4)
+                    snprintf(num, sizeof num, "%s", zh_quarters[f->y[3] - 1]);
+                else if (c == 'p')
+                    snprintf(num, sizeof num,
+                             lang == OT_LANG_ZH ? "%d月"
+                                                : (f->y[2] == 4 ? "quarter %d" : "month %d"),
+                             f->y[3]);
+                put(o, num);
+                p = e + 1;
+                continue;
+            }
+        }
+        one[0] = *p++;
+        one[1] = '\0';
+        put(o, one);
+    }
+}
+
+/* The codes whose wording is built in C. */
+static void special(out *o, const ot_proj_fact *f, ot_report_lang lang,
+                    const ot_report_name *names, size_t n)
+{
+    int zh = lang == OT_LANG_ZH;
+    char num[96];
+    switch (f->code) {
+    case OT_M_RECORD:
+        put(o, zh ? "按历史表现选择：" : "record: ");
+        candidates(o, (unsigned)f->y[0], f->key[0], lang);
+        break;
+    case OT_M_MODEL:
+        put(o, zh ? "时间序列模型（取对数）" : f->key[0]);
+        if (!zh)
+            put(o, " on logs");
+        if (f->y[0])
+            put(o, zh ? "，交叉验证区间" : ", cv intervals");
+        break;
+    case OT_M_SHAPE:
+        put(o, zh ? "累计值加年内走势（" : "ytd+shape(");
+        if (f->y[0] == 1)
+            put(o, zh ? "本指标历史" : "own history");
+        else if (f->y[0] == 2)
+            put(o, zh ? "经验规则" : "rule of thumb");
+        else
+            put(o, ot_report_name_of(f->key[0], lang, names, n));
+        put(o, zh ? "）" : ")");
+        break;
+    case OT_N_LEVELS_NONE: {
+        const ot_target_kind_desc *d = ot_target_kind_desc_of((ot_target_kind)f->y[0]);
+        put(o, ot_report_name_of(f->key[0], lang, names, n));
+        put(o, zh ? "只有增速、没有总量，无法推算此类目标"
+                  : ": no levels, only growth rates: a ");
+        if (!zh) {
+            put(o, d ? d->name : "?");
+            put(o, " target cannot be projected");
+        }
+        break;
+    }
+    case OT_N_RECORD: {
+        /* y: first, last, P, k, errors, chosen; v: mean error chosen, then
+         * carry, rate, model (NaN = not scored) */
+        candidates(o, (unsigned)f->y[5], f->key[0], lang);
+        if (zh) {
+            expand(o, "：按{y0}-{y1}年同期（{p}）的历史表现选定，平均误差{v0.2}个百分点", f, lang,
+                   names, n);
+        } else {
+            expand(o, " by record {y0}-{y1} at {p}: mean error {v0.2} points", f, lang, names, n);
+        }
+        int any = 0;
+        for (unsigned c = 0; c < NCAND && 1 + c < OT_FACT_NV; c++) {
+            if (isnan(f->v[1 + c]) || (unsigned)f->y[5] == 1u << c)
+                continue;
+            put(o, any ? (zh ? "，" : ", ") : (zh ? "（其他方法：" : " ("));
+            any = 1;
+            const char *m = cand_names[c] ? cand_names[c] : f->key[0][0] ? f->key[0] : "model";
+            put(o, !zh && c == 0 ? "carry-forward" : method_word(m, lang));
+            snprintf(num, sizeof num, zh ? "%.2f" : " %.2f", f->v[1 + c]);
+            put(o, num);
+        }
+        if (any)
+            put(o, zh ? "）" : ")");
+        expand(o, zh ? "；区间取自{y4}个历史误差" : "; range from {y4} past errors", f, lang, names,
+               n);
+        break;
+    }
+    default: break;
+    }
+}
+
+char *ot_report_fact(const ot_proj_fact *f, const char *ref, ot_report_lang lang,
+                     const ot_report_name *names, size_t n, char *buf, size_t cap)
+{
+    out o = {buf, cap, 0};
+    if (cap)
+        buf[0] = '\0';
+    if (!f || f->code <= 0 || f->code >= OT_FACT_NCODES)
+        return buf;
+    if (f->of_ref) {
+        put(&o, ot_report_name_of(ref ? ref : "ref", lang, names, n));
+        put(&o, lang == OT_LANG_ZH ? "：" : ": ");
+    }
+    const wording *w = &wordings[f->code];
+    if (w->en)
+        expand(&o, lang == OT_LANG_ZH ? w->zh : w->en, f, lang, names, n);
+    else
+        special(&o, f, lang, names, n);
+    return buf;
+}
+
+char *ot_report_facts(const ot_proj_facts *fs, const char *ref, ot_report_lang lang,
+                      const ot_report_name *names, size_t n, char *buf, size_t cap)
+{
+    out o = {buf, cap, 0};
+    char one[1024];
+    if (cap)
+        buf[0] = '\0';
+    for (int i = 0; fs && i < fs->n; i++) {
+        ot_proj_fact f = fs->f[i];
+        if (i)
+            put(&o, lang == OT_LANG_ZH ? "；" : "; ");
+        if (f.of_ref && i && fs->f[i - 1].of_ref)
+            f.of_ref = 0; /* the ref named once before its facts */
+        put(&o, ot_report_fact(&f, ref, lang, names, n, one, sizeof one));
+    }
+    return buf;
+}
