@@ -304,7 +304,7 @@ echo 'return {name = "h", targets = {}, colour = "red"}' > jobs/typo3.lua
 run 65 job run jobs/typo3.lua
 has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang, exclude_years, shape_years)"
 # the records' exceptional years and the shape reference's years, as for project
-echo 'return {name = "ex", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, exclude_years = "2019-2022", shape_years = "2014-2018", outputs = {"ex/{job}.md"}}' > jobs/ex.lua
+echo 'return {name = "ex", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, exclude_years = "2019-2022", shape_years = "2014-2018", lang = "en", outputs = {"ex/{job}.md"}}' > jobs/ex.lua
 run 0 job run jobs/ex.lua --quiet --as-of 2023-10-31
 grep -q "carry-forward record 2014-2018 at quarter 3" jobs/ex/ex.md || fail "job shape_years"
 grep -q "2019-2022 left out of the record" jobs/ex/ex.md || fail "job exclude_years"
