@@ -332,6 +332,8 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         po.seed = c->job.seed;
         po.method = c->job.method;
         po.intervals = c->job.intervals;
+        memcpy(po.exclude_years, c->job.exclude_years, sizeof po.exclude_years);
+        memcpy(po.shape_years, c->job.shape_years, sizeof po.shape_years);
         int bar = !c->quiet && set.n >= PROGRESS_MIN && isatty(STDERR_FILENO);
         if (bar)
             progress(0, set.n);

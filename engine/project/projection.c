@@ -300,6 +300,13 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         goto done;
     }
     gsl_rng_set(rng, target_seed(t, o->seed));
+    ot_proj_opts own; /* the target's own shape_years win over the option's */
+    if (t->shape_years[0]) {
+        own = *o;
+        own.shape_years[0] = t->shape_years[0];
+        own.shape_years[1] = t->shape_years[1];
+        o = &own;
+    }
     if ((rc = sproj_project(&a, t->series, t->shape, NULL, t->year, o, method, src, ud, cut,
                              rng, &p.notes, err)))
         goto done;

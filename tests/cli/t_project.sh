@@ -16,6 +16,18 @@ grep -q "^进口增长25%.*on track" <<<"$OUT" || fail "imports not on track"
 grep -q "^社会消费品零售总额增长7%.*no data" <<<"$OUT" || fail "retail sales not 'no data'"
 grep -q "unquantified$" <<<"$OUT" || fail "the unquantified target is not listed"
 has_out "carry-forward with the range of china.gdp's carry-forward record"
+has_out "2020-2022 left out of the record"
+
+# the records' exceptional years and the shape reference's years
+run 0 project --year 2023 --as-of 2023-10-31 --exclude-years 2019-2022 --shape-years 2014-2018
+has_out "china.gdp's carry-forward record 2014-2018 at quarter 3"
+has_out "2019-2022 left out of the record"
+run 0 project --year 2023 --as-of 2023-10-31 --exclude-years none
+grep -q "left out of the record" <<<"$OUT" && fail "--exclude-years none still leaves years out"
+run 2 project --exclude-years 2020-20x
+has_err "ontrack: project: --exclude-years: '2020-20x': expected years like 2020-2022, one year, or none"
+run 2 project --shape-years 2019-2015
+has_err "--shape-years: '2019-2015': expected years like 2020-2022, one year, or none"
 
 # the same seed gives the same figures; another seed other figures
 run 0 project --as-of 2023-10-31 --seed 7
