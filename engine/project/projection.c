@@ -514,8 +514,8 @@ int ot_project_target(const ot_target *t, ot_source_fn src, void *ud, const ot_p
                       ot_projection *out, ot_err *err)
 {
     ot_proj_opts e = effective(o);
-    int32_t cut;
-    const char *method;
+    int32_t cut = 0;          /* set by prepare() on success */
+    const char *method = NULL;
     if (!src)
         return ot_err_set(err, OT_EINVAL, "no data source");
     int rc = prepare(t, &e, &cut, &method, err);
@@ -550,8 +550,8 @@ static void *worker(void *arg)
         ot_err e;
         ot_err_clear(&e);
         const ot_target *t = &pl->t[i];
-        int32_t cut;
-        const char *method;
+        int32_t cut = 0;          /* set by prepare() on success */
+        const char *method = NULL;
         int rc = ot_model_check_stop(&e); /* Ctrl-C or a time limit: no more targets */
         if (rc == OT_OK)
             rc = prepare(t, pl->o, &cut, &method, &e);
