@@ -39,6 +39,19 @@ const char *cli_db_path(const cli_global *g)
     return env && *env ? env : "ontrack.db";
 }
 
+
+int64_t cli_parse_run(const char *s)
+{
+    if (strcmp(s, "latest") == 0)
+        return 0;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v <= 0 || errno)
+        return -1;
+    return v;
+}
+
 /* Finds opts' entry for "--name" or "--name=value"; *eq points at the value
  * after '=' or is NULL. */
 static const cli_opt *find(const cli_opt *opts, const char *arg, const char **eq)

@@ -69,6 +69,10 @@ const char *cli_db_path(const cli_global *g);
  * date).  Returns 0, or prints a usage error and returns 2. */
 int cli_parse_asof(const char *cmd, const char *s, int32_t *days, ot_period *through);
 
+/* A RUN argument: a positive run id, or "latest" (0).  Returns the id, or -1
+ * when s is neither (the caller reports it). */
+int64_t cli_parse_run(const char *s);
+
 /* Opens the database for a command (creating it unless readonly); prints
  * the error and returns its exit code on failure, 0 on success. */
 int cli_open_store(const cli_global *g, int readonly, ot_store **out);

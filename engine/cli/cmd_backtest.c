@@ -206,6 +206,9 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
         return cli_usage_error("backtest", "unexpected argument '%s'", pos[0]);
     int exclude[OT_BT_YEARS_MAX];
     ot_backtest_opts o = {.method = method, .paths = 1000, .seed = 1, .shape = ot_store_view_shape,
+                          .source_at = ot_store_view_read_at, .revised = ot_store_view_revised,
+                          .record_get = ot_store_view_record_get,
+                          .record_put = ot_store_view_record_put,
                           .intervals = OT_PI_MODEL, .exclude = exclude};
     if (years && (rc = parse_years("years", years, &o.year_from, &o.year_to)))
         return rc;

@@ -332,6 +332,8 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         po.seed = c->job.seed;
         po.method = c->job.method;
         po.intervals = c->job.intervals;
+        memcpy(po.exclude_years, c->job.exclude_years, sizeof po.exclude_years);
+        memcpy(po.shape_years, c->job.shape_years, sizeof po.shape_years);
         int bar = !c->quiet && set.n >= PROGRESS_MIN && isatty(STDERR_FILENO);
         if (bar)
             progress(0, set.n);
@@ -739,14 +741,9 @@ static int job_show(cli_global *g, int argc, char **argv)
         return rc;
     if (npos != 1)
         return cli_usage_error("job show", "which run? (ontrack job history lists them)");
-    long long id = 0;
-    if (strcmp(pos[0], "latest") != 0) {
-        char *end;
-        id = strtoll(pos[0], &end, 10);
-        if (!*pos[0] || *end || id <= 0)
-            return cli_usage_error("job show", "expected a run number or 'latest', got '%s'",
-                                   pos[0]);
-    }
+    int64_t id = cli_parse_run(pos[0]);
+    if (id < 0)
+        return cli_usage_error("job show", "expected a run number or 'latest', got '%s'", pos[0]);
     ot_store *st;
     if ((rc = cli_open_store(g, 1, &st)))
         return rc;

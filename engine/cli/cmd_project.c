@@ -11,7 +11,8 @@
 
 static const char help[] =
     "usage: ontrack project [--year Y] [--as-of DATE|PERIOD] [--paths N] [--seed S]\n"
-    "                       [--method M] [--intervals model|cv] [--json] [--lang en|zh]\n\n"
+    "                       [--method M] [--intervals model|cv] [--exclude-years Y1-Y2]\n"
+    "                       [--shape-years Y1-Y2] [--json] [--lang en|zh]\n\n"
     "Projects every stored target (of year Y) from the data known at --as-of:\n"
     "point, 80% range, probability of meeting the target, the pace the rest of the\n"
     "year needs, the carry-forward figure and a status.  --as-of DATE uses the data\n"
@@ -20,6 +21,10 @@ static const char help[] =
     "seed and data give the same figures.  --method (default auto) is the model for\n"
     "series with enough history; --intervals cv widens its paths by its own errors\n"
     "at past origins (default model: its own spread; docs/methods-projection.md).\n"
+    "--exclude-years (default 2020-2022, or none) leaves those target years out of\n"
+    "every series' record; --shape-years limits the years of a shape reference's\n"
+    "record a local series borrows its range from (default all; a target's own\n"
+    "shape_years wins).\n"
     "--json prints JSON (docs/formats.md).  The table names the indicators by their\n"
     "series' names; --lang zh prints it in Chinese (default en).\n";
 
@@ -27,11 +32,13 @@ static const char help[] =
 int cmd_project(cli_global *g, int argc, char **argv)
 {
     const char *year_s = NULL, *as_of = NULL, *paths_s = NULL, *seed_s = NULL, *method = NULL,
-               *intervals = NULL, *lang_s = NULL;
+               *intervals = NULL, *excl_s = NULL, *shape_s = NULL, *lang_s = NULL;
     int json = 0;
     const cli_opt opts[] = {{"year", 1, &year_s, NULL},   {"as-of", 1, &as_of, NULL},
                             {"paths", 1, &paths_s, NULL}, {"seed", 1, &seed_s, NULL},
                             {"method", 1, &method, NULL}, {"intervals", 1, &intervals, NULL},
+                            {"exclude-years", 1, &excl_s, NULL},
+                            {"shape-years", 1, &shape_s, NULL},
                             {"json", 0, NULL, &json},     {"lang", 1, &lang_s, NULL},
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
@@ -67,6 +74,11 @@ int cmd_project(cli_global *g, int argc, char **argv)
         strcmp(ot_proj_method_resolve(method), OT_PROJ_METHOD_FALLBACK) == 0)
         return cli_usage_error("project", "--intervals cv: not available with method %s",
                                OT_PROJ_METHOD_FALLBACK);
+    ot_err yerr;
+    if (excl_s && ot_years_parse(excl_s, po.exclude_years, &yerr) != OT_OK)
+        return cli_usage_error("project", "--exclude-years: %s", yerr.msg);
+    if (shape_s && ot_years_parse(shape_s, po.shape_years, &yerr) != OT_OK)
+        return cli_usage_error("project", "--shape-years: %s", yerr.msg);
     int32_t days = OT_ASOF_LATEST;
     ot_period through = {OT_FREQ_NONE, 0, 1};
     if (as_of && (rc = cli_parse_asof("project", as_of, &days, &through)))

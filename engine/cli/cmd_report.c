@@ -24,21 +24,6 @@ static const char help[] =
     "labels (default Chinese).  CSV cells starting with = + - @ get a leading '\n"
     "so spreadsheets show them as text (--csv-raw writes them as they are).\n";
 
-/* Parses RUN: a positive id, or "latest" (0).  Returns the id, or -1 when s
- * is neither (the caller reports it): one value out, no out-parameter that a
- * failure path could leave unwritten. */
-static int64_t parse_run(const char *s)
-{
-    if (strcmp(s, "latest") == 0)
-        return 0;
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v <= 0 || errno)
-        return -1;
-    return v;
-}
-
 int cmd_report(cli_global *g, int argc, char **argv)
 {
     const char *format = NULL, *output = NULL, *lang_s = NULL, *title = NULL;
@@ -60,7 +45,7 @@ int cmd_report(cli_global *g, int argc, char **argv)
     if (npos != 1)
         return npos == 0 ? cli_usage_error("report", "which run? (ontrack report RUN; RUN is an id or 'latest')")
                          : cli_usage_error("report", "unexpected argument '%s'", pos[1]);
-    int64_t run_id = parse_run(pos[0]);
+    int64_t run_id = cli_parse_run(pos[0]);
     if (run_id < 0)
         return cli_usage_error("report", "RUN must be a run id (a whole number) or 'latest', got '%s'",
                                pos[0]);

@@ -3,6 +3,7 @@
 #include "core/target.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,10 +132,28 @@ int ot_target_set_str(char **field, const char *s, ot_err *err)
     return OT_OK;
 }
 
+int ot_years_parse(const char *s, int y[2], ot_err *err)
+{
+    int a = 0, b = 0, n = 0;
+    if (strcmp(s, "none") == 0) {
+        y[0] = y[1] = 0;
+        return OT_OK;
+    }
+    if ((sscanf(s, "%4d-%4d%n", &a, &b, &n) == 2 || (b = 0, sscanf(s, "%4d%n", &a, &n) == 1)) &&
+        s[n] == '\0' && s[0] >= '0' && s[0] <= '9' && a >= OT_TARGET_YEAR_MIN && (b ? b : a) >= a) {
+        y[0] = a;
+        y[1] = b ? b : a;
+        return OT_OK;
+    }
+    return ot_err_set(err, OT_EINVAL, "'%s': expected years like 2020-2022, one year, or none", s);
+}
+
 int ot_target_copy(ot_target *dst, const ot_target *src, ot_err *err)
 {
     ot_target_init(dst);
     dst->year = src->year;
+    dst->shape_years[0] = src->shape_years[0];
+    dst->shape_years[1] = src->shape_years[1];
     dst->kind = src->kind;
     dst->op = src->op;
     dst->value = src->value;

@@ -44,6 +44,9 @@ typedef struct ot_target {
     char *source;     /* where the target was published */
     char *shape;      /* series to borrow the within-year shape from (NULL = from metadata) */
     char *unit;       /* unit of value when it is a level (NULL = the series' unit) */
+    int shape_years[2]; /* years of the shape reference's record to borrow the range
+                           from (docs/methods-projection.md §12); {0, 0} = the
+                           projection's option */
 } ot_target;
 
 /* The range of a target's year, the same wherever a target is made (CSV,
@@ -98,6 +101,12 @@ int ot_target_op_parse(const char *s, ot_target_op *out);
 
 /* Initialises t to an empty target (NaN value and tolerance, NULL strings). */
 void ot_target_init(ot_target *t);
+
+/* Parses a range of years as shape_years (and a projection's exclude_years)
+ * take it: "2020-2022", "2020" (one year) or "none" ({0, 0}).  Writes
+ * y[0..1] and returns OT_OK, else OT_EINVAL with err saying what was
+ * expected (y untouched).  Years OT_TARGET_YEAR_MIN..MAX, first <= last. */
+int ot_years_parse(const char *s, int y[2], ot_err *err);
 /* Frees t's strings and re-initialises it; accepts NULL. */
 void ot_target_clear(ot_target *t);
 /* Deep copy into dst (initialised by the call); OT_ENOMEM on failure, dst

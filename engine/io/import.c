@@ -87,12 +87,13 @@ void ot_import_errors_print(const ot_import_errors *errs, FILE *f)
 enum col {
     C_SERIES, C_PERIOD, C_VALUE, C_MEASURE, C_UNIT, C_VINTAGE, C_SOURCE, C_YEAR, C_KIND,
     C_OP, C_REF, C_TOLERANCE, C_LABEL, C_SHAPE, C_NAME, C_NAME_EN, C_REGION, C_FREQ, C_AGG,
-    C_RELEASE_LAG, C_ALIASES, C_NCOLS
+    C_RELEASE_LAG, C_ALIASES, C_SHAPE_YEARS, C_NCOLS
 };
 static const char *const col_names[C_NCOLS] = {
     "series", "period", "value",     "measure", "unit",  "vintage", "source",
     "year",   "kind",   "op",        "ref",     "tolerance", "label", "shape",
-    "name",   "name_en", "region",   "freq",    "agg",     "release_lag", "aliases"};
+    "name",   "name_en", "region",   "freq",    "agg",     "release_lag", "aliases",
+    "shape_years"};
 
 #define B(c) (1u << (c))
 /* Columns each format accepts and requires (wide has its own rule). */
@@ -106,10 +107,10 @@ static const struct {
                         "series, period, value, measure, unit, vintage, source"},
     [OT_FORMAT_TARGETS] = {B(C_SERIES) | B(C_YEAR) | B(C_KIND) | B(C_OP) | B(C_VALUE) |
                                B(C_REF) | B(C_TOLERANCE) | B(C_LABEL) | B(C_SOURCE) |
-                               B(C_SHAPE) | B(C_UNIT),
+                               B(C_SHAPE) | B(C_UNIT) | B(C_SHAPE_YEARS),
                            B(C_SERIES) | B(C_YEAR) | B(C_KIND) | B(C_OP) | B(C_VALUE),
                            "series, year, kind, op, value, ref, tolerance, label, source, "
-                           "shape, unit"},
+                           "shape, unit, shape_years"},
     [OT_FORMAT_SERIES] = {B(C_SERIES) | B(C_NAME) | B(C_NAME_EN) | B(C_REGION) | B(C_UNIT) |
                               B(C_FREQ) | B(C_KIND) | B(C_AGG) | B(C_SHAPE) | B(C_SOURCE) |
                               B(C_RELEASE_LAG) | B(C_ALIASES),
@@ -623,6 +624,10 @@ static void targets_row(ctx *c)
     t.source = opt(c, C_SOURCE) ? opt(c, C_SOURCE) : (char *)c->o->source;
     t.shape = opt(c, C_SHAPE);
     t.unit = opt(c, C_UNIT);
+    const char *sy = named(c, C_SHAPE_YEARS);
+    ot_err ye;
+    if (sy && *sy && ot_years_parse(sy, t.shape_years, &ye) != OT_OK)
+        io_bad(c, colno(c, C_SHAPE_YEARS), "shape_years %s", ye.msg);
     if (c->errs->count != before || !io_writing(c))
         return;
     ot_err e;

@@ -12,6 +12,7 @@
 
 #include "lua/limit.h"
 #include "models/model.h" /* OT_PI_MODEL, OT_PI_CV */
+#include "project/projection.h" /* OT_PROJ_EXCLUDE_* (ot_years_parse: core/target.h) */
 
 void ot_job_clear(ot_job *j)
 {
@@ -142,6 +143,27 @@ static void check_keys(lua_State *L, int t, const char *const known[], const cha
     }
 }
 
+/* Reads the years field k of the job table at 2 into y, leaving y as it is
+ * when absent: "2020-2022", "2020", "none", an integer year, or false
+ * (none). */
+static void opt_years(lua_State *L, const char *k, int y[2])
+{
+    int t = lua_getfield(L, 2, k);
+    ot_err err;
+    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+        y[0] = y[1] = 0;
+    } else if (t == LUA_TNUMBER && lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1900 &&
+               lua_tointeger(L, -1) <= 9999) {
+        y[0] = y[1] = (int)lua_tointeger(L, -1);
+    } else if (t == LUA_TSTRING) {
+        if (ot_years_parse(lua_tostring(L, -1), y, &err) != OT_OK)
+            luaL_error(L, "field '%s': %s", k, err.msg);
+    } else if (t != LUA_TNIL) {
+        field_type_error(L, k, "years (\"2020-2022\", a year, \"none\" or false)");
+    }
+    lua_pop(L, 1);
+}
+
 static int convert(lua_State *L)
 {
     ot_job *j = lua_touserdata(L, 1);
@@ -149,7 +171,8 @@ static int convert(lua_State *L)
         return luaL_error(L, "a job file must return a table, got %s", luaL_typename(L, 2));
     static const char *const keys[] = {"name",    "db",      "targets", "scripts", "as_of",
                                        "paths",   "seed",    "outputs", "keep",    "method",
-                                       "intervals", "title",  "lang",    NULL};
+                                       "intervals", "title",  "lang",    "exclude_years",
+                                       "shape_years", NULL};
     static const char *const target_keys[] = {"year", "series", NULL};
     check_keys(L, 2, keys, "");
     j->name = opt_string(L, 2, "name");
@@ -188,6 +211,10 @@ static int convert(lua_State *L)
     j->paths = (size_t)opt_int(L, 2, "paths", 10000, 1, 10000000);
     j->seed = (unsigned long)opt_int(L, 2, "seed", 1, 1, 0xffffffffL);
     j->keep = (int)opt_int(L, 2, "keep", 0, 0, 1000000);
+    j->exclude_years[0] = OT_PROJ_EXCLUDE_FROM;
+    j->exclude_years[1] = OT_PROJ_EXCLUDE_TO;
+    opt_years(L, "exclude_years", j->exclude_years);
+    opt_years(L, "shape_years", j->shape_years);
     lua_getfield(L, 2, "targets");
     if (!lua_isnil(L, -1)) {
         if (!lua_istable(L, -1))

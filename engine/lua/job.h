@@ -32,6 +32,10 @@ typedef struct ot_job {
     int keep;          /* runs to keep (0 = all) */
     char *method;      /* model for rich data, or NULL */
     int intervals;     /* OT_PI_MODEL (0, default) or OT_PI_CV: `intervals = "cv"` */
+    int exclude_years[2]; /* `exclude_years = "2020-2022"` (or false): the records'
+                             exceptional years; default OT_PROJ_EXCLUDE_FROM..TO */
+    int shape_years[2];   /* `shape_years`: the shape reference's record years;
+                             {0, 0} = all (the default) */
     char *title;       /* the reports' title, or NULL (the default title) */
     int lang_en;       /* `lang = "en"`: English reports (default Chinese) */
 } ot_job;

@@ -78,6 +78,45 @@ static int src_shape(void *ud, const char *key, char *buf, size_t cap)
     return c->st ? ot_store_view_shape(&c->view, key, buf, cap) : 0;
 }
 
+/* The record's origins as known then (store only: series given in the
+ * call have no vintages, so they are read as they are). */
+static int src_read_at(void *ud, const char *key, ot_freq freq, ot_ord origin,
+                       const char *measure, ot_series **out, ot_err *err)
+{
+    proj_ctx *c = ud;
+    for (size_t i = 0; i < c->nmem; i++)
+        if (strcmp(c->mem[i].key, key) == 0)
+            return src_read(ud, key, measure, out, err);
+    if (c->st)
+        return ot_store_view_read_at(&c->view, key, freq, origin, measure, out, err);
+    return OT_ENOTFOUND;
+}
+
+static int src_revised(void *ud, const char *key)
+{
+    proj_ctx *c = ud;
+    for (size_t i = 0; i < c->nmem; i++)
+        if (strcmp(c->mem[i].key, key) == 0)
+            return 0;
+    return c->st ? ot_store_view_revised(&c->view, key) : 0;
+}
+
+/* The record's model points kept in the store (a point's key is the hash
+ * of the numbers it came from, so series given in the call share it). */
+static int src_record_get(void *ud, uint64_t hash, double *v)
+{
+    proj_ctx *c = ud;
+    return c->st ? ot_store_view_record_get(&c->view, hash, v) : 0;
+}
+
+static void src_record_put(void *ud, const char *key, const char *cand, const char *origin,
+                           uint64_t hash, double v)
+{
+    proj_ctx *c = ud;
+    if (c->st)
+        ot_store_view_record_put(&c->view, key, cand, origin, hash, v);
+}
+
 static const char *const measure_names[] = {"value", "ytd", "yoy", "ytd_yoy", NULL};
 
 /* Collects opts.series ({key = series} or {key = {measure = series}}) into
@@ -127,17 +166,13 @@ static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
 static void checkyears(lua_State *L, int arg, const char *field, int *y)
 {
     int t = lua_getfield(L, arg, field);
-    int a = 0, b = 0, n = 0;
+    ot_err err;
     if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
         y[0] = y[1] = 0;
     } else if (t == LUA_TNUMBER && lua_isinteger(L, -1)) {
         y[0] = y[1] = (int)lua_tointeger(L, -1);
-    } else if (t == LUA_TSTRING &&
-               (sscanf(lua_tostring(L, -1), "%d-%d%n", &a, &b, &n) == 2 ||
-                sscanf(lua_tostring(L, -1), "%d%n", &a, &n) == 1) &&
-               lua_tostring(L, -1)[n] == '\0' && a >= 1900 && (b ? b : a) >= a) {
-        y[0] = a;
-        y[1] = b ? b : a;
+    } else if (t == LUA_TSTRING && ot_years_parse(lua_tostring(L, -1), y, &err) == OT_OK) {
+        /* y set: "2020-2022", "2020" or "none" */
     } else if (t != LUA_TNIL) {
         luaL_argerror(L, arg, lua_pushfstring(L, "%s must be years like \"2020-2022\" or false",
                                               field));
@@ -214,6 +249,10 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
     if (!has_db && !has_series)
         c->st = ot_l_defaultdb(L);
     c->po.shape = src_shape;
+    c->po.source_at = src_read_at;
+    c->po.revised = src_revised;
+    c->po.record_get = src_record_get;
+    c->po.record_put = src_record_put;
 }
 
 /* Gathers the targets at arg (one target or a list) into a GC-owned array

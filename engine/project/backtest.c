@@ -387,6 +387,33 @@ static void row_init(ot_backtest_row *w)
  * (projection.h) and their probabilities are consistent with one another.
  * Years are taken in order, so a year's baseline finds the carry figures of
  * the earlier ones already made. */
+/* The records' exceptional years from the years a backtest leaves out
+ * (so that the years scored and the years the records learn from agree):
+ * the longest run of consecutive years among them, the latest on a tie (a
+ * record leaves out one range, ot_proj_opts.exclude_years); no years given:
+ * y untouched (the projection's default). */
+static void record_exclusion(const int *ex, size_t n, int y[2])
+{
+    int best = 0;
+    for (size_t i = 0; i < n; i++) {
+        int a = ex[i], b = ex[i];
+        for (int grew = 1; grew;) {
+            grew = 0;
+            for (size_t j = 0; j < n; j++)
+                if (ex[j] == b + 1 || ex[j] == a - 1) {
+                    a = ex[j] < a ? ex[j] : a;
+                    b = ex[j] > b ? ex[j] : b;
+                    grew = 1;
+                }
+        }
+        if (b - a + 1 > best || (b - a + 1 == best && a > y[0])) {
+            best = b - a + 1;
+            y[0] = a;
+            y[1] = b;
+        }
+    }
+}
+
 int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, void *ud,
                     const ot_backtest_opts *o, ot_backtest *out, ot_backtest_row *rows,
                     ot_err *err)
@@ -426,6 +453,11 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
     po.seed = o->seed;
     po.method = o->method;
     po.shape = o->shape;
+    po.source_at = o->source_at;
+    po.revised = o->revised;
+    po.record_get = o->record_get;
+    po.record_put = o->record_put;
+    record_exclusion(o->exclude, o->n_exclude, po.exclude_years);
     po.threads = o->threads;
     po.intervals = o->intervals;
     po.alloc = o->alloc;

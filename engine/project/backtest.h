@@ -55,6 +55,10 @@ typedef struct ot_backtest_opts {
     unsigned long seed;   /* 0 = 1 */
     int year_from, year_to; /* target years tested; 0 = no bound */
     ot_shape_fn shape;    /* optional metadata callback (see projection.h) */
+    ot_source_at_fn source_at; /* optional: the records' origins as known then */
+    ot_revised_fn revised;     /* optional, with source_at (see projection.h) */
+    ot_record_get_fn record_get; /* optional: model points kept across runs */
+    ot_record_put_fn record_put;
     int threads;          /* as ot_proj_opts.threads */
     int intervals;        /* as ot_proj_opts.intervals: OT_PI_MODEL (0) or OT_PI_CV */
     const int *exclude;   /* target years not scored, and left out of the baseline's

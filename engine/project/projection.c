@@ -300,6 +300,13 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         goto done;
     }
     gsl_rng_set(rng, target_seed(t, o->seed));
+    ot_proj_opts own; /* the target's own shape_years win over the option's */
+    if (t->shape_years[0]) {
+        own = *o;
+        own.shape_years[0] = t->shape_years[0];
+        own.shape_years[1] = t->shape_years[1];
+        o = &own;
+    }
     if ((rc = sproj_project(&a, t->series, t->shape, NULL, t->year, o, method, src, ud, cut,
                              rng, &p.notes, err)))
         goto done;
@@ -507,8 +514,8 @@ int ot_project_target(const ot_target *t, ot_source_fn src, void *ud, const ot_p
                       ot_projection *out, ot_err *err)
 {
     ot_proj_opts e = effective(o);
-    int32_t cut;
-    const char *method;
+    int32_t cut = 0;          /* set by prepare() on success */
+    const char *method = NULL;
     if (!src)
         return ot_err_set(err, OT_EINVAL, "no data source");
     int rc = prepare(t, &e, &cut, &method, err);
@@ -543,8 +550,8 @@ static void *worker(void *arg)
         ot_err e;
         ot_err_clear(&e);
         const ot_target *t = &pl->t[i];
-        int32_t cut;
-        const char *method;
+        int32_t cut = 0;          /* set by prepare() on success */
+        const char *method = NULL;
         int rc = ot_model_check_stop(&e); /* Ctrl-C or a time limit: no more targets */
         if (rc == OT_OK)
             rc = prepare(t, pl->o, &cut, &method, &e);

@@ -13,6 +13,7 @@
 #define OT_PROJECT_PROJECTION_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "core/period.h"
@@ -39,6 +40,31 @@ typedef int (*ot_source_fn)(void *ud, const char *key, const char *measure, ot_s
  * 1, or returns 0 when the series names none.  Same ud and threading rules
  * as ot_source_fn.  Optional: NULL means "no metadata". */
 typedef int (*ot_shape_fn)(void *ud, const char *key, char *buf, size_t cap);
+
+/* The data as known at a record origin (docs/methods-projection.md §10):
+ * reads measure of key as known when the data through period `origin` (of
+ * freq) were first published, never later than the source's own date.
+ * Same contract otherwise as ot_source_fn (a new series, OT_ENOTFOUND when
+ * nothing of that measure was known then).  Optional: without it the record
+ * reads the data as the source knows them now. */
+typedef int (*ot_source_at_fn)(void *ud, const char *key, ot_freq freq, ot_ord origin,
+                               const char *measure, ot_series **out, ot_err *err);
+
+/* Whether any past value of key was revised (stored in more than one
+ * vintage): 1 or 0, or -1 when unknown.  A record reads the data as known at
+ * each origin (ot_source_at_fn) only for a revised series — otherwise they
+ * equal the data it has, cut at the origin.  Optional: NULL = "revised". */
+typedef int (*ot_revised_fn)(void *ud, const char *key);
+
+/* A keeper of the record's level-model points across runs (the store's
+ * table record_points): get returns 1 with *v (NaN = the model gave none)
+ * when a point is kept under hash, else 0; put keeps one — the series key,
+ * the candidate, the origin ("2019-06"), the hash of everything it was made
+ * from, the value — and may drop it (a read-only store).  Same ud and
+ * threading rules as ot_source_fn.  Optional: NULL = the memo alone. */
+typedef int (*ot_record_get_fn)(void *ud, uint64_t hash, double *v);
+typedef void (*ot_record_put_fn)(void *ud, const char *key, const char *cand, const char *origin,
+                                 uint64_t hash, double v);
 
 /* A memo of the level-model points of the record (docs/methods-projection.md
  * §6), keyed by the content of the data each point was made from, so a hit
@@ -92,6 +118,13 @@ typedef struct ot_proj_opts {
                                  {OT_PROJ_EXCLUDE_FROM, OT_PROJ_EXCLUDE_TO} */
     int shape_years[2];       /* years of the shape reference's record a local series
                                  borrows its spread from (§12); {0, 0} = all of them */
+    ot_source_at_fn source_at; /* optional: the data as known at each record origin
+                                 (same ud as the source); NULL = as the source knows
+                                 them now (later revisions not undone) */
+    ot_revised_fn revised;    /* optional, with source_at: skips the reads for a
+                                 series never revised */
+    ot_record_get_fn record_get; /* optional: the record's model points kept across */
+    ot_record_put_fn record_put; /* runs (same ud as the source); NULL = none */
     ot_proj_memo *memo;       /* memo of the record's model points; NULL =
                                  ot_proj_memo_default() */
     const ot_alloc *alloc;    /* working memory (released before return; results own

@@ -368,7 +368,8 @@ static double rate2_at(const frame *f, const frame *ref, int y, int k)
  * the ytd (flows) or taken at December (stocks), as growth on the published
  * basis (sproj.c, project_rich).  NaN when the run of values is too short. */
 static int model_at(const frame *f, const char *key, int y, int k, const char *model,
-                    ot_proj_memo *memo, const ot_alloc *a, double *out, ot_err *err)
+                    ot_proj_memo *memo, const rec_src *keep, const ot_alloc *a, double *out,
+                    ot_err *err)
 {
     int P = f->P, stock = f->kind == OT_KIND_STOCK;
     *out = NAN;
@@ -386,6 +387,11 @@ static int model_at(const frame *f, const char *key, int y, int k, const char *m
     uint64_t hk = origin_hash(f, key, model, y, k);
     double v;
     if (memo_get(memo, hk, &v)) {
+        *out = v;
+        return OT_OK;
+    }
+    if (keep && keep->get && keep->get(keep->ud, hk, &v)) {
+        memo_put(memo, hk, v);
         *out = v;
         return OT_OK;
     }
@@ -425,6 +431,11 @@ static int model_at(const frame *f, const char *key, int y, int k, const char *m
     }
     if (rc == OT_OK) {
         memo_put(memo, hk, v);
+        if (keep && keep->put) {
+            char origin[OT_PERIOD_STRMAX];
+            ot_period_fmt(f->freq, ot_period_make(f->freq, y, k), origin, sizeof origin);
+            keep->put(keep->ud, key, model, origin, hk, v);
+        }
         *out = v;
     }
 done:
@@ -435,9 +446,21 @@ done:
     return rc;
 }
 
+/* rec_points with the keeper of model points (NULL: the memo alone). */
+static int points_kept(const frame *f, const frame *ref, const char *key, int y, int k,
+                       const char *model, ot_proj_memo *memo, const rec_src *keep,
+                       const ot_alloc *a, double *pts, ot_err *err);
+
 int rec_points(const frame *f, const frame *ref, const char *key, int y, int k,
                const char *model, ot_proj_memo *memo, const ot_alloc *a, double *pts,
                ot_err *err)
+{
+    return points_kept(f, ref, key, y, k, model, memo, NULL, a, pts, err);
+}
+
+static int points_kept(const frame *f, const frame *ref, const char *key, int y, int k,
+                       const char *model, ot_proj_memo *memo, const rec_src *keep,
+                       const ot_alloc *a, double *pts, ot_err *err)
 {
     for (int c = 0; c < REC_NC; c++)
         pts[c] = NAN;
@@ -447,7 +470,7 @@ int rec_points(const frame *f, const frame *ref, const char *key, int y, int k,
     pts[CAND_RATE] = rate_at(f, ref, y, k);
     pts[CAND_RATE2] = rate2_at(f, ref, y, k);
     if (model)
-        return model_at(f, key, y, k, model, memo, a, &pts[CAND_MODEL], err);
+        return model_at(f, key, y, k, model, memo, keep, a, &pts[CAND_MODEL], err);
     return OT_OK;
 }
 
@@ -513,6 +536,58 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
               const char *model, int only, int excl_from, int excl_to, int keep_from,
               int keep_to, ot_proj_memo *memo, const ot_alloc *a, ot_err *err)
 {
+    return rec_build_at(r, f, ref, key, Y, k, model, only, excl_from, excl_to, keep_from, keep_to,
+                        NULL, memo, a, err);
+}
+
+/* The thunk that turns an ot_source_at_fn into the ot_source_fn frame_load
+ * reads through, for one origin. */
+typedef struct origin_src {
+    const rec_src *src;
+    ot_freq freq;
+    ot_ord ord;
+} origin_src;
+
+static int origin_read(void *ud, const char *key, const char *measure, ot_series **out,
+                       ot_err *err)
+{
+    origin_src *o = ud;
+    return o->src->at(o->src->ud, key, o->freq, o->ord, measure, out, err);
+}
+
+/* The candidates' points at origin (y, k) from the data as known then: key
+ * read through src as of the day (y, k) was first published, cut at the
+ * end of (y, k), laid out as f was (a rate-only series' ytd growth filled
+ * the same way).  A frame with nothing known then gives no points. */
+static int points_then(const rec_src *src, const frame *f, const frame *ref, const char *key,
+                       int y, int k, const char *model, ot_proj_memo *memo, const ot_alloc *a,
+                       double *pts, ot_err *err)
+{
+    frame fo;
+    origin_src os = {src, f->freq, ot_period_make(f->freq, y, k)};
+    int rc = frame_load(&fo, key, origin_read, &os, ot_period_last_day(f->freq, os.ord), a, err);
+    if (rc == OT_OK) {
+        if (fo.ny > 0 && fo.P == f->P) {
+            if (src->fill_rate)
+                rec_fill_rate_ytd(&fo, src->cum);
+            rc = points_kept(&fo, ref, key, y, k, model, memo, src, a, pts, err);
+        } else {
+            for (int c = 0; c < REC_NC; c++)
+                pts[c] = NAN;
+        }
+    }
+    frame_free(&fo);
+    return rc;
+}
+
+int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, int Y, int k,
+                 const char *model, int only, int excl_from, int excl_to, int keep_from,
+                 int keep_to, const rec_src *src, ot_proj_memo *memo, const ot_alloc *a,
+                 ot_err *err)
+{
+    const rec_src *keep = src;
+    if (src && !src->at)
+        src = NULL;
     int P = f->P, rc;
     memset(r, 0, sizeof *r);
     r->k = k;
@@ -549,7 +624,7 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
         if (fit < need)
             model = NULL;
     }
-    if ((rc = rec_points(f, ref, key, Y, k, model, memo, a, r->now, err)))
+    if ((rc = points_kept(f, ref, key, Y, k, model, memo, keep, a, r->now, err)))
         return rc;
     for (int d = 0; d < 3; d++) {
         int kk = k + d - 1;
@@ -558,8 +633,11 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
                 r->pt[d][i][c] = NAN;
             if (kk < 1 || kk >= P)
                 continue;
-            if ((rc = rec_points(f, ref, key, r->year[i], kk, isnan(r->now[CAND_MODEL]) ? NULL : model,
-                                 memo, a, r->pt[d][i], err)))
+            const char *m = isnan(r->now[CAND_MODEL]) ? NULL : model;
+            rc = src ? points_then(src, f, ref, key, r->year[i], kk, m, memo, a, r->pt[d][i], err)
+                     : points_kept(f, ref, key, r->year[i], kk, m, memo, keep, a, r->pt[d][i],
+                                   err);
+            if (rc)
                 return rc;
         }
     }

@@ -89,6 +89,29 @@ int rec_build(record *r, const frame *f, const frame *ref, const char *key, int 
               const char *model, int only, int excl_from, int excl_to, int keep_from,
               int keep_to, ot_proj_memo *memo, const ot_alloc *a, ot_err *err);
 
+/* Where the record reads the data as known at each origin (§10): through
+ * at (ud passed on) for a revised series, the frame cut at each origin
+ * otherwise.  fill_rate: the series is rate-only, its ytd growth filled by
+ * rec_fill_rate_ytd with cum (NULL = equal weights), as the caller's frame
+ * was. */
+typedef struct rec_src {
+    ot_source_at_fn at;       /* NULL: the origins from f */
+    void *ud;
+    int fill_rate;
+    const double *cum;
+    ot_record_get_fn get;     /* optional: model points kept across runs */
+    ot_record_put_fn put;
+} rec_src;
+
+/* rec_build with the candidate points at each origin made from the data as
+ * known then, read through src (NULL or src->at NULL: from f, as
+ * rec_build), and the level-model points looked up in (and added to) the
+ * keeper src->get/put after the memo.  Fails also with the source's error. */
+int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, int Y, int k,
+                 const char *model, int only, int excl_from, int excl_to, int keep_from,
+                 int keep_to, const rec_src *src, ot_proj_memo *memo, const ot_alloc *a,
+                 ot_err *err);
+
 /* The names of the candidates ("carry", "rate", model, "rate2y"). */
 const char *rec_cand_name(int c, const char *model);
 

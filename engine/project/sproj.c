@@ -478,8 +478,12 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
     const char *model = ot_method_find(OT_PROJ_METHOD_DEFAULT) ? OT_PROJ_METHOD_DEFAULT : NULL;
     ot_proj_memo *memo = o->memo ? o->memo : ot_proj_memo_default();
     *done = 0;
-    int rc = rec_build(&r, &sp->fr, ref, key, sp->Y, sp->k, model, only, o->exclude_years[0],
-                       o->exclude_years[1], 0, 0, memo, &sp->alloc, err);
+    /* the record's origins read as known then, when the series was revised */
+    int as_known = o->source_at && (!o->revised || o->revised(sp->ud, key) != 0);
+    rec_src then = {as_known ? o->source_at : NULL, sp->ud, sp->rate_only,
+                    sp->has_cum ? sp->cum : NULL, o->record_get, o->record_put};
+    int rc = rec_build_at(&r, &sp->fr, ref, key, sp->Y, sp->k, model, only, o->exclude_years[0],
+                          o->exclude_years[1], 0, 0, &then, memo, &sp->alloc, err);
     if (rc || r.n < REC_MIN_SHORT || !r.chosen || isnan(r.point) || r.nerr < REC_MIN_SHORT)
         return rc;
     record_share(sp, ref, notes);
@@ -547,9 +551,11 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
     *done = 0;
     if (!ref || ref->P != sp->P || sp->stock || isnan(sp->g))
         return OT_OK;
-    int rc = rec_build(&r, ref, NULL, rk, sp->Y, sp->k, NULL, CAND_CARRY, o->exclude_years[0],
-                       o->exclude_years[1], o->shape_years[0], o->shape_years[1], NULL,
-                       &sp->alloc, err);
+    rec_src then = {o->source_at, sp->ud, 0, NULL, NULL, NULL};
+    int as_known = o->source_at && (!o->revised || o->revised(sp->ud, rk) != 0);
+    int rc = rec_build_at(&r, ref, NULL, rk, sp->Y, sp->k, NULL, CAND_CARRY, o->exclude_years[0],
+                          o->exclude_years[1], o->shape_years[0], o->shape_years[1],
+                          as_known ? &then : NULL, NULL, &sp->alloc, err);
     if (rc || r.n < REC_MIN || r.nerr < REC_MIN)
         return rc;
     double scale = local_scale(&sp->fr, ref, sp->Y, sp->k, o->exclude_years);
@@ -647,6 +653,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     memset(sp, 0, sizeof *sp);
     memset(&ref, 0, sizeof ref);
     sp->alloc = o->alloc && o->alloc->f ? *o->alloc : ot_alloc_std;
+    sp->ud = ud;
     sp->Y = Y;
     sp->g = sp->s = sp->ytd_k = sp->base = sp->outG = sp->outL = NAN;
     if ((rc = frame_load(&sp->fr, key, src, ud, cut, &sp->alloc, err)))
@@ -677,9 +684,13 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         const double *cum = NULL;
         if (has_ref && ref.P == f->P) {
             shape_measure(&ref, Y, 1, f->P, &rs);
-            if (rs.s_n && !isnan(rs.cum[f->P]))
-                cum = rs.cum;
+            if (rs.s_n && !isnan(rs.cum[f->P])) {
+                memcpy(sp->cum, rs.cum, sizeof sp->cum);
+                sp->has_cum = 1;
+                cum = sp->cum;
+            }
         }
+        sp->rate_only = 1;
         if (rec_fill_rate_ytd(f, cum)) {
             if (cum)
                 ot_fact_add(notes, OT_N_YOY_WEIGHTED, "kk", key, rk);

@@ -33,6 +33,10 @@ typedef struct sproj {
     double *L;         /* np total / year-end level paths; NULL without levels */
     shape own;         /* the series' own shape at k (for correlations) */
     ot_alloc alloc;    /* G, L and the frames */
+    void *ud;          /* the source's, for o->source_at and o->revised */
+    int rate_only;     /* the ytd growth was filled from the period yoy ... */
+    int has_cum;       /* ... weighted by cum (else equally) */
+    double cum[SHAPE_MAXP + 1];
     char latest[OT_PERIOD_STRMAX];
     ot_proj_fact method;
 } sproj;

@@ -763,3 +763,76 @@ int ot_store_put_series(ot_store *st, const char *key, ot_measure m, const ot_se
     }
     return rc;
 }
+
+/* ---- record origins ----------------------------------------------------- */
+
+static const char SQL_ORIGIN[] =
+    "SELECT o.vintage, s.release_lag FROM obs o JOIN series s ON s.id = o.series_id\n"
+    "WHERE s.key = ?1 AND o.freq = ?2 AND o.ord = ?3";
+static const char SQL_REVISED[] =
+    "SELECT 1 FROM obs o JOIN series s ON s.id = o.series_id WHERE s.key = ?1\n"
+    "GROUP BY o.measure, o.freq, o.ord HAVING count(*) > 1 LIMIT 1";
+
+/* Whether key names a stored series: OT_OK, else OT_ENOTFOUND (err set). */
+static int known_key(ot_store *st, const char *key, ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_SERIES_ROW, SQL_SERIES_ROW, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    int s = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (s == SQLITE_ROW)
+        return OT_OK;
+    return s == SQLITE_DONE ? store_unknown_key(st, key, err)
+                            : store_sqlerr(st, s, "reading a series", err);
+}
+
+/* How: every row at (freq, ord) of key, each counted from its vintage, or
+ * — stored without one, on the period's last day — from that day plus the
+ * release lag, as ot_store_read counts it; the earliest wins. */
+int ot_store_origin_day(ot_store *st, const char *key, ot_freq freq, ot_ord ord, int32_t *day,
+                        ot_err *err)
+{
+    int rc = known_key(st, key, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *q = store_stmt(st, S_OBS_ORIGIN, SQL_ORIGIN, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, ot_freq_name(freq), 1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)ord);
+    int32_t last = ot_period_last_day(freq, ord), best = INT32_MAX;
+    int lag = -1, s;
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        int32_t v = sqlite3_column_int(q, 0);
+        lag = sqlite3_column_type(q, 1) == SQLITE_INTEGER ? sqlite3_column_int(q, 1) : -1;
+        if (v == last)
+            v += ot_store_release_lag(freq, lag);
+        if (v < best)
+            best = v;
+    }
+    sqlite3_reset(q);
+    if (s != SQLITE_DONE)
+        return store_sqlerr(st, s, "reading a record origin", err);
+    *day = best != INT32_MAX ? best : last + ot_store_release_lag(freq, -1);
+    return OT_OK;
+}
+
+int ot_store_revised(ot_store *st, const char *key, int *revised, ot_err *err)
+{
+    int rc = known_key(st, key, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *q = store_stmt(st, S_OBS_REVISED, SQL_REVISED, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    int s = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        return store_sqlerr(st, s, "reading revisions", err);
+    *revised = s == SQLITE_ROW;
+    return OT_OK;
+}

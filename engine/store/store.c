@@ -118,6 +118,19 @@ static const char *const migrations[] = {
     /* 5: other names a statistics table may give a series ('|'-separated),
      * matched with name and name_en when a table's header is read */
     "ALTER TABLE series ADD COLUMN aliases TEXT;\n",
+    /* 6: a target's shape_years, the years of its shape reference's record
+     * (NULL = the projection's option; docs/methods-projection.md §12) */
+    "ALTER TABLE targets ADD COLUMN shape_from INTEGER;\n"
+    "ALTER TABLE targets ADD COLUMN shape_to INTEGER;\n",
+    /* 7: the level-model points of projections' records, kept across runs
+     * (recpoints.c; docs/methods-projection.md §10): keyed by the hash of
+     * the series, the method, the origin and every number they came from */
+    "CREATE TABLE record_points(\n"
+    "  hash   INTEGER PRIMARY KEY,\n"
+    "  series TEXT NOT NULL,\n"
+    "  cand   TEXT NOT NULL,\n"
+    "  origin TEXT NOT NULL,\n"
+    "  value  REAL);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))

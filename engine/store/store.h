@@ -50,7 +50,7 @@ const char *ot_measure_name(ot_measure m);
 int ot_measure_parse(const char *s, size_t len, ot_measure *out);
 
 /* The current schema version (PRAGMA user_version after migration). */
-#define OT_STORE_SCHEMA_VERSION 5
+#define OT_STORE_SCHEMA_VERSION 7
 
 /* ---- opening ----------------------------------------------------------- */
 
@@ -249,6 +249,34 @@ int ot_store_release_lag(ot_freq freq, int lag);
  * lists those stored). */
 int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot_alloc *a,
                   ot_series **out, ot_err *err);
+
+/* The day the data of key through period ord (of freq) were first known —
+ * the date a record origin stands for (docs/methods-projection.md §10): the
+ * earliest vintage of any measure at that period, an undated row counting
+ * from its period's last day plus the series' release lag; with no row at
+ * that period, the period's last day plus the frequency's default lag.
+ * OT_ENOTFOUND for an unknown key. */
+int ot_store_origin_day(ot_store *st, const char *key, ot_freq freq, ot_ord ord, int32_t *day,
+                        ot_err *err);
+
+/* *revised = 1 when some period of key is stored in more than one vintage
+ * (a later figure revised an earlier one), else 0.  OT_ENOTFOUND for an
+ * unknown key. */
+int ot_store_revised(ot_store *st, const char *key, int *revised, ot_err *err);
+
+/* ---- record points (recpoints.c) ---------------------------------------- */
+
+/* A projection record's level-model point kept across runs, under hash (the
+ * series, method, origin and every number it came from; project/record.c):
+ * *found = 1 and *value (NaN = the model gave none) when kept, else
+ * *found = 0. */
+int ot_store_recpoint_get(ot_store *st, uint64_t hash, int *found, double *value, ot_err *err);
+/* Keeps one (INSERT OR IGNORE: a hash names one value); series, cand and
+ * origin ("2019-06") say what it is.  On a read-only store nothing is
+ * written and OT_OK returned.  One statement in the caller's transaction,
+ * else its own. */
+int ot_store_recpoint_put(ot_store *st, uint64_t hash, const char *series, const char *cand,
+                          const char *origin, double value, ot_err *err);
 
 /* ---- revisions and names (revisions.c) --------------------------------- */
 

@@ -14,18 +14,19 @@
 #include "store/store_int.h"
 
 static const char SQL_FIND[] =
-    "SELECT id, op, value, tolerance, source, shape, unit FROM targets\n"
+    "SELECT id, op, value, tolerance, source, shape, unit, shape_from, shape_to FROM targets\n"
     "WHERE year = ?1 AND kind = ?2 AND coalesce(series,'') = coalesce(?3,'')\n"
     "  AND coalesce(ref,'') = coalesce(?4,'') AND coalesce(label,'') = coalesce(?5,'')";
 static const char SQL_INSERT[] =
     "INSERT INTO targets(year, kind, series, ref, label, op, value, tolerance, source, shape,\n"
-    "  unit)\n"
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "  unit, shape_from, shape_to)\n"
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14)";
 static const char SQL_UPDATE[] =
     "UPDATE targets SET op = ?6, value = ?7, tolerance = ?8, source = ?9, shape = ?10,\n"
-    "  unit = ?11 WHERE id = ?12";
+    "  unit = ?11, shape_from = ?13, shape_to = ?14 WHERE id = ?12";
 #define SQL_COLUMNS \
-    "SELECT id, year, kind, series, ref, label, op, value, tolerance, source, shape, unit\n" \
+    "SELECT id, year, kind, series, ref, label, op, value, tolerance, source, shape, unit,\n" \
+    "  shape_from, shape_to\n" \
     "FROM targets "
 static const char SQL_ALL[] = SQL_COLUMNS "ORDER BY year, id";
 static const char SQL_YEAR[] = SQL_COLUMNS "WHERE year = ?1 ORDER BY id";
@@ -73,6 +74,12 @@ static void bind_fields(sqlite3_stmt *q, const ot_target *t)
     store_bind_text(q, 9, t->source && *t->source ? t->source : NULL);
     store_bind_text(q, 10, t->shape && *t->shape ? t->shape : NULL);
     store_bind_text(q, 11, t->unit && *t->unit ? t->unit : NULL);
+    for (int i = 0; i < 2; i++) {
+        if (t->shape_years[0])
+            sqlite3_bind_int(q, 13 + i, t->shape_years[i]);
+        else
+            sqlite3_bind_null(q, 13 + i);
+    }
 }
 
 static int put(ot_store *st, const ot_target *t, int64_t *id, ot_err *err)
@@ -87,7 +94,9 @@ static int put(ot_store *st, const ot_target *t, int64_t *id, ot_err *err)
         int same = same_text(q, 1, ot_target_op_name(t->op)) &&
                    same_double(col_double(q, 2), t->value) &&
                    same_double(col_double(q, 3), t->tolerance) && same_text(q, 4, t->source) &&
-                   same_text(q, 5, t->shape) && same_text(q, 6, t->unit);
+                   same_text(q, 5, t->shape) && same_text(q, 6, t->unit) &&
+                   sqlite3_column_int(q, 7) == t->shape_years[0] &&
+                   sqlite3_column_int(q, 8) == t->shape_years[1];
         sqlite3_reset(q);
         if (!same) {
             if (!(q = store_stmt(st, S_TARGET_UPDATE, SQL_UPDATE, err)))
@@ -160,6 +169,8 @@ static int read_row(sqlite3_stmt *q, ot_target *t)
     t->source = store_col_strdup(q, 9, &oom);
     t->shape = store_col_strdup(q, 10, &oom);
     t->unit = store_col_strdup(q, 11, &oom);
+    t->shape_years[0] = sqlite3_column_int(q, 12); /* NULL reads 0: none */
+    t->shape_years[1] = sqlite3_column_int(q, 13);
     return oom ? 1 : bad ? 2 : 0;
 }
 

@@ -36,6 +36,24 @@ void ot_store_view_destroy(ot_store_view *v);
 int ot_store_view_read(void *view, const char *key, const char *measure, ot_series **out,
                        ot_err *err);
 
+/* ot_source_at_fn: reads measure of key as known on the day the data
+ * through period origin (of freq) were first published
+ * (ot_store_origin_day), or at the view's date if that is earlier. */
+int ot_store_view_read_at(void *view, const char *key, ot_freq freq, ot_ord origin,
+                          const char *measure, ot_series **out, ot_err *err);
+
+/* ot_revised_fn: 1 when some period of key is stored in more than one
+ * vintage, 0 when none, -1 when that cannot be read (the caller then reads
+ * as known at each origin). */
+int ot_store_view_revised(void *view, const char *key);
+
+/* ot_record_get_fn / ot_record_put_fn: the record's model points kept in
+ * the store (ot_store_recpoint_get/put).  A failed read is a miss; a failed
+ * or read-only write is dropped (a cache, never a reason to fail). */
+int ot_store_view_record_get(void *view, uint64_t hash, double *v);
+void ot_store_view_record_put(void *view, const char *key, const char *cand, const char *origin,
+                              uint64_t hash, double v);
+
 /* ot_shape_fn: the `shape` metadata of key into buf; 1 when set, else 0. */
 int ot_store_view_shape(void *view, const char *key, char *buf, size_t cap);
 

@@ -303,7 +303,16 @@ run 65 job run jobs/typo2.lua
 has_err "jobs/typo2.lua: unknown key 'yaer' in targets (did you mean 'year'?)"
 echo 'return {name = "h", targets = {}, colour = "red"}' > jobs/typo3.lua
 run 65 job run jobs/typo3.lua
-has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang)"
+has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang, exclude_years, shape_years)"
+# the records' exceptional years and the shape reference's years, as for project
+echo 'return {name = "ex", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, exclude_years = "2019-2022", shape_years = "2014-2018", lang = "en", outputs = {"ex/{job}.md"}}' > jobs/ex.lua
+run 0 job run jobs/ex.lua --quiet --as-of 2023-10-31
+grep -q "carry-forward record 2014-2018 at quarter 3" jobs/ex/ex.md || fail "job shape_years"
+grep -q "2019-2022 left out of the record" jobs/ex/ex.md || fail "job exclude_years"
+echo 'return {name = "ex2", targets = {year = 2023}, exclude_years = "2022-2020"}' > jobs/ex2.lua
+run 65 job run jobs/ex2.lua
+has_err "jobs/ex2.lua: field 'exclude_years': '2022-2020': expected years like 2020-2022, one year, or none"
+sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'ex'"
 # title and lang are the reports'
 echo 'return {name = "tl", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, title = "义乌 <月报>", lang = "en", outputs = {"tl/{job}.md"}}' > jobs/tl.lua
 run 0 job run jobs/tl.lua --quiet --as-of 2023-10-31

@@ -21,6 +21,7 @@ has_out "[1] 地区生产总值增长7.5%以上 (Yiwu GDP): carry-forward with t
 grep -q "^出口增速高于全省平均 *Yiwu exports (yuan) growth above Zhejiang exports (yuan) growth *2023-09 " <<<"$OUT" ||
     fail "the relative target's test by the series' English names"
 lacks_out "zhejiang.exports"
+has_out "2020-2022 left out of the record"
 
 # --lang zh: Chinese headers, periods, statuses and notes; no Latin word but
 # the series keys and the words of the targets' own labels (Chinagoods)
@@ -46,6 +47,17 @@ head = lines[0]; row = [l for l in lines if l.startswith("地区生产总值")][
 print(w(head[:head.index("达标概率") + 4]) - w(row[:row.index("100%") + 4]))')" 0 "zh table: the probability column aligned"
 run 2 project --lang fr
 has_err "--lang: expected zh or en, got 'fr'"
+
+# the records' exceptional years and the shape reference's years
+run 0 project --year 2023 --as-of 2023-10-31 --exclude-years 2019-2022 --shape-years 2014-2018
+has_out "Gross domestic product's carry-forward record 2014-2018 at quarter 3"
+has_out "2019-2022 left out of the record"
+run 0 project --year 2023 --as-of 2023-10-31 --exclude-years none
+grep -q "left out of the record" <<<"$OUT" && fail "--exclude-years none still leaves years out"
+run 2 project --exclude-years 2020-20x
+has_err "ontrack: project: --exclude-years: '2020-20x': expected years like 2020-2022, one year, or none"
+run 2 project --shape-years 2019-2015
+has_err "--shape-years: '2019-2015': expected years like 2020-2022, one year, or none"
 
 # the same seed gives the same figures; another seed other figures
 run 0 project --as-of 2023-10-31 --seed 7

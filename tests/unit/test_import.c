@@ -315,6 +315,44 @@ static void test_import_value_forms(void **state)
     unlink(path);
 }
 
+/* The targets format's optional shape_years column: stored with the
+ * target; a malformed one is an error at its line and column. */
+static void test_import_targets_shape_years(void **state)
+{
+    ot_store *st = *state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/import_shape_years_%d.csv", ONTRACK_TEST_TMP, (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("series,year,kind,op,value,shape,shape_years\n"
+          "a.x,2023,growth,>=,5,b.x,2016-2019\n"
+          "a.y,2023,growth,>=,5,b.x,\n", f);
+    fclose(f);
+    ot_import_stats s = import_ok(st, path, NULL);
+    assert_int_equal(s.inserted, 2);
+    ot_target *t = NULL;
+    size_t n = 0;
+    ot_err err;
+    assert_int_equal(ot_store_targets(st, 2023, &t, NULL, &n, &err), OT_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(t[0].shape_years[0], 2016);
+    assert_int_equal(t[0].shape_years[1], 2019);
+    assert_int_equal(t[1].shape_years[0], 0); /* empty: the projection's option */
+    assert_int_equal(t[1].shape_years[1], 0);
+    ot_store_targets_free(t, n);
+
+    f = fopen(path, "w");
+    fputs("series,year,kind,op,value,shape_years\n"
+          "a.z,2023,growth,>=,5,2019-2016\n", f);
+    fclose(f);
+    ot_import_errors errs;
+    assert_int_equal(ot_import_file(st, path, NULL, NULL, &errs, &err), OT_EDATA);
+    assert_int_equal(errs.count, 1);
+    assert_problem(&errs.e[0], path, 2, 6,
+                   "shape_years '2019-2016': expected years like 2020-2022, one year, or none");
+    unlink(path);
+}
+
 /* A wide file interleaves its series row by row; a repeated period is a
  * duplicate for every column of it. */
 static void test_import_wide_interleaved_and_repeated(void **state)
@@ -501,7 +539,7 @@ static void test_import_header_problems(void **state)
     assert_int_equal(errs.count, 8);
     assert_problem(&errs.e[0], DATA "series.csv", 1, 2,
                    "unknown column 'name' (a targets file has columns series, year, kind, op, "
-                   "value, ref, tolerance, label, source, shape, unit)");
+                   "value, ref, tolerance, label, source, shape, unit, shape_years)");
     assert_problem(&errs.e[6], DATA "series.csv", 1, 0,
                    "expected a 'year' column in the header of a targets file");
 
@@ -840,6 +878,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_wide_with_measure_and_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_targets_and_series_auto, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_value_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_targets_shape_years, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_wide_interleaved_and_repeated, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_import_gbk, setup, teardown),

@@ -112,7 +112,8 @@ static void test_store_open_creates_and_migrates(void **state)
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(q, 0),
-                        "compares imports measures obs projections runs series series_stats targets");
+                        "compares imports measures obs projections record_points runs series "
+                        "series_stats targets");
     sqlite3_finalize(q);
     /* A schema from the future is refused, not damaged. */
     assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
@@ -842,9 +843,12 @@ static void test_store_targets_round_trip(void **state)
     w.value = 1;
     assert_int_equal(ot_store_put_target(st, &w, NULL, &err), OT_OK);
 
-    /* A corrected threshold under the same identity updates in place. */
+    /* A corrected threshold under the same identity updates in place (so
+     * do shape_years). */
     t.value = 8;
     t.source = "政府工作报告";
+    t.shape_years[0] = 2016;
+    t.shape_years[1] = 2019;
     assert_int_equal(ot_store_put_target(st, &t, &id2, &err), OT_OK);
     assert_int_equal(id2, id1);
 
@@ -862,6 +866,9 @@ static void test_store_targets_round_trip(void **state)
     assert_string_equal(ts[0].label, "地区生产总值增长7.5%以上");
     assert_string_equal(ts[0].source, "政府工作报告");
     assert_null(ts[0].ref);
+    assert_int_equal(ts[0].shape_years[0], 2016);
+    assert_int_equal(ts[0].shape_years[1], 2019);
+    assert_int_equal(ts[1].shape_years[0], 0);
     assert_null(ts[1].series);
     assert_int_equal(ts[1].kind, OT_TARGET_UNQUANTIFIED);
     assert_int_equal(ts[1].op, OT_OP_NONE);

@@ -289,7 +289,9 @@ static void test_store_stats_migration_from_v1(void **state)
                                   "DROP TABLE series_stats; ALTER TABLE series DROP COLUMN "
                                   "release_lag; ALTER TABLE runs DROP COLUMN through; ALTER TABLE projections "
                                   "DROP COLUMN data; DROP TABLE compares; ALTER TABLE series DROP COLUMN "
-                                  "aliases; PRAGMA user_version = 1",
+                                  "aliases; ALTER TABLE targets DROP COLUMN shape_from; ALTER TABLE "
+                                  "targets DROP COLUMN shape_to; DROP TABLE record_points; "
+                                  "PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
