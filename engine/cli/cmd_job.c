@@ -770,7 +770,7 @@ static int job_show(cli_global *g, int argc, char **argv)
                                              : "the run failed");
         goto done;
     }
-    if ((rc = ot_run_doc_build(&doc, &set, NULL, &a, NULL, NULL, &err)) ||
+    if ((rc = ot_run_doc_table(&doc, &set, st, &a, OT_LANG_EN, &err)) ||
         (rc = ot_run_doc_compares(&doc, st, run->id, &err)) ||
         (rc = ot_report_text(&doc.doc, stdout, &err)))
         goto done;

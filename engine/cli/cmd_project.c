@@ -12,7 +12,7 @@
 static const char help[] =
     "usage: ontrack project [--year Y] [--as-of DATE|PERIOD] [--paths N] [--seed S]\n"
     "                       [--method M] [--intervals model|cv] [--exclude-years Y1-Y2]\n"
-    "                       [--shape-years Y1-Y2] [--json]\n\n"
+    "                       [--shape-years Y1-Y2] [--json] [--lang en|zh]\n\n"
     "Projects every stored target (of year Y) from the data known at --as-of:\n"
     "point, 80% range, probability of meeting the target, the pace the rest of the\n"
     "year needs, the carry-forward figure and a status.  --as-of DATE uses the data\n"
@@ -25,26 +25,31 @@ static const char help[] =
     "every series' record; --shape-years limits the years of a shape reference's\n"
     "record a local series borrows its range from (default all; a target's own\n"
     "shape_years wins).\n"
-    "--json prints JSON (docs/formats.md).\n";
+    "--json prints JSON (docs/formats.md).  The table names the indicators by their\n"
+    "series' names; --lang zh prints it in Chinese (default en).\n";
 
 
 int cmd_project(cli_global *g, int argc, char **argv)
 {
     const char *year_s = NULL, *as_of = NULL, *paths_s = NULL, *seed_s = NULL, *method = NULL,
-               *intervals = NULL, *excl_s = NULL, *shape_s = NULL;
+               *intervals = NULL, *excl_s = NULL, *shape_s = NULL, *lang_s = NULL;
     int json = 0;
     const cli_opt opts[] = {{"year", 1, &year_s, NULL},   {"as-of", 1, &as_of, NULL},
                             {"paths", 1, &paths_s, NULL}, {"seed", 1, &seed_s, NULL},
                             {"method", 1, &method, NULL}, {"intervals", 1, &intervals, NULL},
                             {"exclude-years", 1, &excl_s, NULL},
                             {"shape-years", 1, &shape_s, NULL},
-                            {"json", 0, NULL, &json},     {NULL, 0, NULL, NULL}};
+                            {"json", 0, NULL, &json},     {"lang", 1, &lang_s, NULL},
+                            {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc, year = 0;
     if ((rc = cli_args("project", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
     if (npos > 0)
         return cli_usage_error("project", "unexpected argument '%s'", pos[0]);
+    ot_report_lang lang = OT_LANG_EN;
+    if (lang_s && ot_report_lang_parse(lang_s, &lang) != 0)
+        return cli_usage_error("project", "--lang: expected zh or en, got '%s'", lang_s);
     ot_proj_opts po;
     ot_proj_opts_init(&po);
     unsigned long v;
@@ -96,7 +101,8 @@ int cmd_project(cli_global *g, int argc, char **argv)
         goto done;
     }
     if ((rc = ot_run_project(st, &set, &a, &po, 0, NULL, NULL, &err)) != OT_OK ||
-        (rc = ot_run_doc_build(&d, &set, NULL, &a, NULL, NULL, &err)) != OT_OK)
+        (rc = json ? ot_run_doc_build(&d, &set, NULL, &a, NULL, NULL, &err)
+                   : ot_run_doc_table(&d, &set, st, &a, lang, &err)) != OT_OK)
         goto done;
     rc = ot_report_write(&d.doc, json ? OT_REPORT_JSON : OT_REPORT_TXT, stdout, &err);
 done:

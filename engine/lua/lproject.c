@@ -562,8 +562,23 @@ static void raw_projection(lua_State *L, int idx, size_t i, ot_projection *p, ot
     lua_pop(L, 2);
 }
 
+/* The db ot.db() has opened already, NULL when none: the status table
+ * names its indicators from it without opening (or creating) one. */
+static ot_store *open_db(lua_State *L)
+{
+    ot_store *st = NULL;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBOBJ) == LUA_TUSERDATA) {
+        ot_store **box = luaL_testudata(L, -1, OT_L_DB);
+        st = box ? *box : NULL;
+    }
+    lua_pop(L, 1);
+    return st;
+}
+
 /* The document formats of ot.report: writes t/p[0..n) as fmt (1 json, 2 html,
- * 3 md, 4 csv; 0 the status table) to opts.output or standard output, with
+ * 3 md, 4 csv; 0 the status table, English unless lang = "zh", its
+ * indicators named from opts.db, else the db ot.db() opened) to opts.output
+ * or standard output, with
  * the charts' history read from opts.db (else ot.db(); none when opts.history
  * is false) as of opts.as_of (else the host's): the document of run/, as a
  * job's.  Everything that can raise is done first; then the document is
@@ -596,6 +611,14 @@ static int report_doc(lua_State *L, ot_target *t, ot_projection *p, size_t n, in
     }
     if (history && !st)
         st = ot_l_defaultdb(L);
+    if (fmt == 0) {
+        if (has_opts && lua_getfield(L, 2, "db") != LUA_TNIL) /* [.., db]: anchored by opts */
+            st = ot_l_checkdb(L, lua_gettop(L));
+        if (has_opts)
+            lua_pop(L, 1);
+        if (!st)
+            st = open_db(L);
+    }
     int32_t days;
     const char *through;
     ot_l_asof(L, 2, as_of_s, &days, &through);
@@ -612,8 +635,10 @@ static int report_doc(lua_State *L, ot_target *t, ot_projection *p, size_t n, in
     ot_err e;
     ot_err_clear(&e);
     ot_run_doc d;
-    int rc = ot_run_doc_build(&d, &set, st, &a, NULL, &al, &e);
-    d.doc.lang = lang == 1 ? OT_LANG_EN : OT_LANG_ZH;
+    int rc = fmt == 0 ? ot_run_doc_table(&d, &set, st, &a, lang == 0 ? OT_LANG_ZH : OT_LANG_EN, &e)
+                      : ot_run_doc_build(&d, &set, st, &a, NULL, &al, &e);
+    if (fmt != 0)
+        d.doc.lang = lang == 1 ? OT_LANG_EN : OT_LANG_ZH;
     d.doc.title = title;
     d.doc.csv_raw = csv_raw;
     FILE *f = stdout;
@@ -690,14 +715,17 @@ static int l_report(lua_State *L)
     }
     if (fmt >= 2 || (lua_istable(L, 2) && lua_getfield(L, 2, "output") != LUA_TNIL))
         return report_doc(L, t, p, n, fmt);
-    ot_err e;
-    ot_err_clear(&e);
-    fflush(stdout);
-    int rc = fmt == 0 ? ot_report_status(t, p, n, stdout, &e)
-                      : ot_report_json(t, p, n, NULL, stdout, &e);
-    fflush(stdout);
-    if (rc != OT_OK)
-        return ot_l_error(L, &e);
+    if (fmt == 0) {
+        report_doc(L, t, p, n, 0); /* pushes nothing without output */
+    } else {
+        ot_err e;
+        ot_err_clear(&e);
+        fflush(stdout);
+        int rc = ot_report_json(t, p, n, NULL, stdout, &e);
+        fflush(stdout);
+        if (rc != OT_OK)
+            return ot_l_error(L, &e);
+    }
     /* The report object of the chained form ot.report(ps):write(path): it
      * remembers the list (normalised at 1) and the options. */
     lua_createtable(L, 0, 2);                  /* [.., r] */

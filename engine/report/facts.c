@@ -4,7 +4,10 @@
  * and {k1} are the fact's keys as series (named where the caller knows the
  * name), {r1} the second key as it is (a period), {m1} the second key as a
  * method, {y0}..{y5} its whole numbers, {v0.2} a number with 2 decimals, {p}
- * the period y3 of a year of y2 periods ("month 9" / "9月").  A few codes
+ * the period y3 of a year of y2 periods ("month 9" / "9月"), {s0} (Chinese
+ * only) the periods 1..y0 of the year: "1-9月", "一至三季度", "1-9期" when
+ * the frequency is unknown (the year's periods are y1 of a share assumed,
+ * else those of the series k0 the share is borrowed from, as names know it).  A few codes
  * whose wording is built from a list (the record's candidates) are written
  * in C below.  The English wordings are the sentences the notes have always
  * carried, so scripts reading p.notes keep working.
@@ -48,9 +51,9 @@ static const wording wordings[OT_FACT_NCODES] = {
                     "levels)",
                     "{k0}：增速按公布口径（公布累计增速{v0.2}%，按总量计算为{v1.2}%）"},
     [OT_N_SHARE_BORROWED] = {"share of periods 1-{y0} ({v0.3}) borrowed from {k0}, {y1}-{y2}",
-                             "1-{y0}期占全年的比重（{v0.3}）取自{k0}{y1}-{y2}年"},
+                             "{s0}占全年的比重（{v0.3}）取自{k0}{y1}-{y2}年"},
     [OT_N_SHARE_ASSUMED] = {"no share for periods 1-{y0}: taken as {y0}/{y1}",
-                            "缺少1-{y0}期占全年的比重，按{y0}/{y1}计"},
+                            "缺少{s0}占全年的比重，按{y0}/{y1}计"},
     [OT_N_SPREAD_OWN] = {"rest-of-year spread from own history {y0}-{y1}",
                          "余下各期的波动取自本指标{y0}-{y1}年的历史"},
     [OT_N_SHAPE_BORROWED] = {"shape borrowed from {k0}, {y0}-{y1} (spread x{v0.1} for a local series)",
@@ -172,6 +175,31 @@ static void candidates(out *o, unsigned mask, const char *model, ot_report_lang 
 
 static const char *const zh_quarters[] = {"一季度", "二季度", "三季度", "四季度"};
 
+static const char *const zh_digits[] = {"一", "二", "三", "四"};
+
+/* The periods 1..y0 of the year of fact f in Chinese: "1-9月" (monthly),
+ * "一至三季度" / "一季度" (quarterly), "1-9期" when the frequency is unknown. */
+static void zh_periods(char *buf, size_t cap, const ot_proj_fact *f, const ot_report_name *names,
+                       size_t n)
+{
+    int k = f->y[0], per = 0;
+    if (f->code == OT_N_SHARE_ASSUMED)
+        per = f->y[1];
+    for (size_t i = 0; !per && f->key[0][0] && i < n; i++)
+        if (names[i].key && strcmp(names[i].key, f->key[0]) == 0)
+            per = names[i].periods;
+    if (per == 4 && k == 1)
+        snprintf(buf, cap, "一季度");
+    else if (per == 4 && k >= 2 && k <= 4)
+        snprintf(buf, cap, "一至%s季度", zh_digits[k - 1]);
+    else if (per == 12 && k == 1)
+        snprintf(buf, cap, "1月");
+    else if (per == 12 && k >= 2 && k <= 12)
+        snprintf(buf, cap, "1-%d月", k);
+    else
+        snprintf(buf, cap, "1-%d期", k);
+}
+
 static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_lang lang,
                    const ot_report_name *names, size_t n)
 {
@@ -188,6 +216,8 @@ static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_la
                     put(o, ot_report_name_of(f->key[i & 1], lang, names, n));
                 else if (c == 'r')
                     put(o, f->key[i & 1]);
+                else if (c == 's')
+                    zh_periods(num, sizeof num, f, names, n);
                 else if (c == 'm')
                     put(o, method_word(f->key[i & 1], lang));
                 else if (c == 'y' && i < OT_FACT_NY)

@@ -52,6 +52,7 @@ typedef struct ot_report_item {
 /* A series' names, for the series a projection's notes mention. */
 typedef struct ot_report_name {
     const char *key, *name, *name_en; /* name or name_en NULL = unknown */
+    int periods; /* periods in its year: 12 monthly, 4 quarterly; 0 = unknown */
 } ot_report_name;
 
 /* A scenario comparison (ot.compare): n targets projected under ncol

@@ -28,42 +28,68 @@ static int footnoted(const ot_projection *p)
     return p->notes.n && p->status != OT_STATUS_NO_DATA && p->status != OT_STATUS_UNQUANTIFIED;
 }
 
-int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE *f, ot_err *err)
+/* The range "lo .. hi" (English) / "lo – hi" (Chinese); "" when either is
+ * unknown. */
+static char *fmt_range(const ot_target *t, double lo, double hi, ot_report_lang lang, char *buf,
+                       size_t cap)
 {
+    char a[48], b[48];
+    buf[0] = '\0';
+    if (!isnan(lo) && !isnan(hi))
+        snprintf(buf, cap, "%s%s%s", report_fmt_metric(t, lo, lang, a, sizeof a),
+                 lang == OT_LANG_ZH ? " – " : " .. ", report_fmt_metric(t, hi, lang, b, sizeof b));
+    return buf;
+}
+
+/* The status table of doc: its indicators by name, in its language.  The
+ * English headers are the terminal's short ones (scripts read them). */
+static int status_table(const ot_report_doc *doc, FILE *f, ot_err *err)
+{
+    static const char *const head_en[] = {"target", "test",     "through", "ytd",    "point",
+                                          "80% range", "prob", "required", "carry",  "status",
+                                          "outcome"};
+    const ot_report_lang lang = doc->lang == OT_LANG_EN ? OT_LANG_EN : OT_LANG_ZH;
+    const int zh = lang == OT_LANG_ZH;
+    const report_words *w = report_words_of(lang);
+    const char *const head_zh[] = {w->target, w->test,     w->through, w->ytd,    w->point,
+                                   w->range80, w->prob,    w->required, w->carry, w->status,
+                                   w->outcome};
+    size_t n = doc->n;
     int any_outcome = 0;
     for (size_t i = 0; i < n; i++)
-        any_outcome |= p[i].has_outcome || !isnan(p[i].outcome);
-    size_t ncols = any_outcome ? 11 : 10;
-    ot_table *tab = ot_table_new(ncols, err);
+        any_outcome |= doc->items[i].proj->has_outcome || !isnan(doc->items[i].proj->outcome);
+    ot_table *tab = ot_table_new(any_outcome ? 11 : 10, err);
     if (!tab)
         return OT_ENOMEM;
-    static const char *const head[] = {"target", "test",     "through", "ytd",    "point", "80% range",
-                                       "prob",   "required", "carry",   "status", "outcome"};
-    int rc = ot_table_header(tab, head, err);
+    int rc = ot_table_header(tab, zh ? head_zh : head_en, err);
     for (size_t j = 3; j < 9; j++)
         ot_table_right(tab, j);
     ot_table_right(tab, 10);
     size_t nnotes = 0;
     for (size_t i = 0; i < n && rc == OT_OK; i++) {
-        const ot_target *ti = &t[i];
-        const ot_projection *pi = &p[i];
-        char test[160], ytd[48] = "", point[48], lo[48], hi[48], range[112] = "", prob[16] = "",
+        const ot_report_item *it = &doc->items[i];
+        const ot_target *ti = it->target;
+        const ot_projection *pi = it->proj;
+        char test[256], through[48], ytd[48] = "", point[48], range[112], prob[16] = "",
              req[48] = "", carry[48], outc[48], status[48], lab[160];
-        ot_fmt_test(ti, test, sizeof test);
+        report_fmt_item_test(it, lang, test, sizeof test);
+        if (zh)
+            report_fmt_period(pi->latest, lang, through, sizeof through);
+        else
+            snprintf(through, sizeof through, "%s", pi->latest);
         ot_fmt_growth(pi->ytd_growth, ytd, sizeof ytd);
-        ot_fmt_metric(ti, pi->point, point, sizeof point);
-        if (!isnan(pi->lo80) && !isnan(pi->hi80))
-            snprintf(range, sizeof range, "%s .. %s", ot_fmt_metric(ti, pi->lo80, lo, sizeof lo),
-                     ot_fmt_metric(ti, pi->hi80, hi, sizeof hi));
+        report_fmt_metric(ti, pi->point, lang, point, sizeof point);
+        fmt_range(ti, pi->lo80, pi->hi80, lang, range, sizeof range);
         ot_fmt_prob(pi->prob, prob, sizeof prob);
         ot_fmt_growth(pi->required, req, sizeof req);
-        ot_fmt_metric(ti, pi->carry, carry, sizeof carry);
-        ot_fmt_metric(ti, pi->outcome, outc, sizeof outc);
-        snprintf(status, sizeof status, "%s", ot_status_label(pi->status, 0));
+        report_fmt_metric(ti, pi->carry, lang, carry, sizeof carry);
+        report_fmt_metric(ti, pi->outcome, lang, outc, sizeof outc);
+        snprintf(status, sizeof status, "%s", report_status(w, pi->status));
         if (footnoted(pi))
             snprintf(status + strlen(status), sizeof status - strlen(status), " [%zu]", ++nnotes);
-        ot_fmt_clip(ti->label ? ti->label : ti->series ? ti->series : "", 36, lab, sizeof lab);
-        const char *row[] = {lab, test, pi->latest, ytd, point, range, prob, req, carry, status, outc};
+        ot_fmt_clip(ti->label && ti->label[0] ? ti->label : report_item_name(doc, it), 36, lab,
+                    sizeof lab);
+        const char *row[] = {lab, test, through, ytd, point, range, prob, req, carry, status, outc};
         rc = ot_table_row(tab, row, err);
     }
     if (rc == OT_OK && ot_table_print(tab, f) != OT_OK)
@@ -74,20 +100,33 @@ int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE 
     if (nnotes)
         fputc('\n', f);
     char notes[2048], method[256];
-    for (size_t i = 0, k = 0; i < n; i++)
-        if (footnoted(&p[i]))
-            fprintf(f, "[%zu] %s (%s): %s; method %s\n", ++k, t[i].label ? t[i].label : t[i].series,
-                    t[i].series,
-                    ot_report_facts(&p[i].notes, t[i].ref, OT_LANG_EN, NULL, 0, notes, sizeof notes),
-                    p[i].method.code ? ot_report_fact(&p[i].method, NULL, OT_LANG_EN, NULL, 0,
-                                                      method, sizeof method)
-                                     : "none");
+    for (size_t i = 0, k = 0; i < n; i++) {
+        const ot_report_item *it = &doc->items[i];
+        if (!footnoted(it->proj))
+            continue;
+        const char *name = report_item_name(doc, it);
+        report_item_notes(doc, i, notes, sizeof notes);
+        if (it->proj->method.code)
+            report_item_method(doc, i, method, sizeof method);
+        else
+            snprintf(method, sizeof method, "%s", zh ? "无" : "none");
+        if (zh)
+            fprintf(f, "[%zu] %s（%s）：%s；%s：%s\n", ++k,
+                    it->target->label && it->target->label[0] ? it->target->label : name, name,
+                    notes, w->method, method);
+        else
+            fprintf(f, "[%zu] %s (%s): %s; method %s\n", ++k,
+                    it->target->label && it->target->label[0] ? it->target->label : name, name,
+                    notes, method);
+    }
     return OT_OK;
 }
 
-
-int ot_report_compare_text(const ot_report_compare *c, FILE *f, ot_err *err)
+/* The comparison table in lang. */
+static int compare_text(const ot_report_compare *c, ot_report_lang lang, FILE *f, ot_err *err)
 {
+    const report_words *w = report_words_of(lang);
+    const int zh = lang == OT_LANG_ZH;
     size_t ncol = c->ncol, n = c->n;
     ot_table *tab = ot_table_new(1 + 2 * ncol, err);
     if (!tab)
@@ -99,10 +138,10 @@ int ot_report_compare_text(const ot_report_compare *c, FILE *f, ot_err *err)
         rc = ot_err_set(err, OT_ENOMEM, "out of memory");
         goto done;
     }
-    cells[0] = "target";
+    cells[0] = zh ? w->target : "target";
     for (size_t j = 0; j < ncol; j++) {
-        cells[1 + 2 * j] = c->names[j];
-        cells[2 + 2 * j] = "P";
+        cells[1 + 2 * j] = zh ? report_scenario_name(w, c->names[j]) : c->names[j];
+        cells[2 + 2 * j] = zh ? w->prob : "P";
         ot_table_right(tab, 1 + 2 * j);
         ot_table_right(tab, 2 + 2 * j);
     }
@@ -113,7 +152,7 @@ int ot_report_compare_text(const ot_report_compare *c, FILE *f, ot_err *err)
         cells[0] = t->label ? t->label : t->series ? t->series : "-";
         for (size_t j = 0; j < ncol; j++) {
             const ot_projection *p = &c->p[j * n + i];
-            ot_fmt_metric(t, p->point, bufs[2 * j], sizeof bufs[0]);
+            report_fmt_metric(t, p->point, lang, bufs[2 * j], sizeof bufs[0]);
             ot_fmt_prob(p->prob, bufs[2 * j + 1], sizeof bufs[0]);
             cells[1 + 2 * j] = bufs[2 * j];
             cells[2 + 2 * j] = bufs[2 * j + 1];
@@ -129,29 +168,19 @@ done:
     return rc;
 }
 
+int ot_report_compare_text(const ot_report_compare *c, FILE *f, ot_err *err)
+{
+    return compare_text(c, OT_LANG_EN, f, err);
+}
+
 int ot_report_text(const ot_report_doc *doc, FILE *f, ot_err *err)
 {
     int rc = report_check_doc(doc, err);
-    if (rc != OT_OK)
-        return rc;
-    size_t n = doc->n;
-    ot_target *t = malloc((n ? n : 1) * sizeof *t);
-    ot_projection *p = malloc((n ? n : 1) * sizeof *p);
-    if (!t || !p) {
-        free(t);
-        free(p);
-        return ot_err_set(err, OT_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) { /* shallow copies: only read */
-        t[i] = *doc->items[i].target;
-        p[i] = *doc->items[i].proj;
-    }
-    rc = ot_report_status(t, p, n, f, err);
-    free(p);
-    free(t);
+    if (rc == OT_OK)
+        rc = status_table(doc, f, err);
     for (size_t k = 0; k < doc->ncompares && rc == OT_OK; k++) {
         fputc('\n', f);
-        rc = ot_report_compare_text(&doc->compares[k], f, err);
+        rc = compare_text(&doc->compares[k], doc->lang, f, err);
     }
     return rc;
 }

@@ -24,15 +24,16 @@ char *ot_fmt_metric(const ot_target *t, double x, char *buf, size_t cap);
 /* Describes the test in words: "growth >= 7.5%", "total > 500". */
 char *ot_fmt_test(const ot_target *t, char *buf, size_t cap);
 
-/* Prints the status table: one row per target with label, series, test,
- * data through, ytd growth, point, 80% range, probability, required pace,
- * carry-forward, status, and the outcome column when any projection has one.
- * Notes follow the table, numbered.  Returns OT_OK or OT_ENOMEM/OT_EIO. */
-int ot_report_status(const ot_target *t, const ot_projection *p, size_t n, FILE *f, ot_err *err);
-
-/* The status table of a document (the plain-text format, .txt): the
- * table of ot_report_status over the document's items, then the scenario
- * comparisons. */
+/* The status table of a document (the plain-text format, .txt, and what
+ * the terminal shows): one row per item with the target's label (else the
+ * indicator's name), its test naming the indicators (report_fmt_item_test:
+ * names in the document's language, keys where none is known), data
+ * through, ytd growth, point, 80% range, probability, required pace,
+ * carry-forward, status, and the outcome column when any projection has
+ * one; the notes follow, numbered, from the facts renderer; then the
+ * scenario comparisons.  Chinese headers, periods and words when doc->lang
+ * is OT_LANG_ZH; the short English headers otherwise.  OT_OK, OT_EINVAL
+ * (bad document), OT_ENOMEM or OT_EIO. */
 int ot_report_text(const ot_report_doc *doc, FILE *f, ot_err *err);
 
 /* One run of a movement table: its number, its as-of and what it projected

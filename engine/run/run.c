@@ -401,7 +401,10 @@ static int add_name(ot_run_doc *d, size_t cap, const char *key, ot_store *st, ot
     ot_err e2;
     if (ot_store_get_meta(st, key, m, &e2) == OT_ENOMEM)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
-    d->names[d->nnames++] = (ot_report_name){m->key ? m->key : key, m->name, m->name_en};
+    d->names[d->nnames++] = (ot_report_name){m->key ? m->key : key, m->name, m->name_en,
+                                             m->freq == OT_FREQ_M   ? 12
+                                             : m->freq == OT_FREQ_Q ? 4
+                                                                    : 0};
     if (!m->key) /* not stored: the key is the target's or the fact's, alive as long as d */
         d->names[d->nnames - 1].key = key;
     return OT_OK;
@@ -473,8 +476,9 @@ static int doc_names(ot_run_doc *d, const ot_run_set *s, ot_store *st, ot_err *e
     return rc;
 }
 
-int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
-                     const char *source, const ot_alloc *alloc, ot_err *err)
+/* The document of s; the chart histories only when charts is non-zero. */
+static int doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
+                     const char *source, const ot_alloc *alloc, int charts, ot_err *err)
 {
     memset(d, 0, sizeof *d);
     size_t n = s->n;
@@ -487,7 +491,7 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
     for (size_t i = 0; i < n; i++)
         ot_series_meta_init(&d->refs[i]);
     int rc = OT_OK;
-    if (st) {
+    if (st && charts) {
         cut_src cs;
         cs.through = a->through.freq != OT_FREQ_NONE ? &a->through : NULL;
         ot_store_view_init(&cs.view, st, a->days, alloc);
@@ -502,6 +506,8 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
         ot_store_view_destroy(&cs.view);
         if (rc)
             return rc;
+    }
+    if (st) {
         for (size_t i = 0; i < n; i++) { /* the ref's names; an unknown series keeps its key */
             ot_err e2;
             if (s->t[i].ref && ot_store_get_meta(st, s->t[i].ref, &d->refs[i], &e2) == OT_ENOMEM)
@@ -539,6 +545,20 @@ int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
         d->doc.source = d->source;
     }
     return OT_OK;
+}
+
+int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
+                     const char *source, const ot_alloc *alloc, ot_err *err)
+{
+    return doc_build(d, s, st, a, source, alloc, 1, err);
+}
+
+int ot_run_doc_table(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
+                     ot_report_lang lang, ot_err *err)
+{
+    int rc = doc_build(d, s, st, a, NULL, NULL, 0, err);
+    d->doc.lang = lang;
+    return rc;
 }
 
 void ot_run_source(const ot_run_rec *r, ot_report_lang lang, char *buf, size_t cap)

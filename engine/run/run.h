@@ -139,6 +139,12 @@ typedef struct ot_run_doc {
 int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
                      const char *source, const ot_alloc *alloc, ot_err *err);
 void ot_run_doc_free(ot_run_doc *d);
+/* The document of the status table in the terminal (ot_report_text): as
+ * ot_run_doc_build without charts or source, its indicators named from st
+ * (NULL: by key), in lang.  Release with ot_run_doc_free (also after a
+ * failure).  OT_ENOMEM, store errors. */
+int ot_run_doc_table(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
+                     ot_report_lang lang, ot_err *err);
 /* Adds the scenario comparisons stored with run run_id to the document
  * d (built already).  OT_EDATA, OT_ENOMEM, store errors. */
 int ot_run_doc_compares(ot_run_doc *d, ot_store *st, int64_t run_id, ot_err *err);

@@ -35,7 +35,8 @@ eq "$(sed -n 1p "$R.csv" | tr -d '\r')" \
 eq "$(sed -n 2p "$R.csv" | cut -d, -f1-9,17,19)" "1,地区生产总值增长7.5%以上,yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.7,on_track" "CSV GDP row"
 eq "$(wc -l < "$R.csv")" 23 "CSV: header and 22 rows"
 grep -q '^| 地区生产总值增长7.5%以上 | 增速 ≥ 7.5% | 2023年三季度 | 8.7% | 8.7% |' "$R.md" || fail "Markdown GDP row"
-grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5% *2023Q3 *8.7%" "$R.txt" || fail "text GDP row"
+# the text report in the job's language (Chinese unless lang = "en")
+grep -q "^地区生产总值增长7.5%以上 *增速 ≥ 7.5% *2023年三季度 *8.7%" "$R.txt" || fail "text GDP row"
 ls jobs/reports | grep -q '^\.' && fail "temporary files left behind"
 
 # ---- idempotence: same job, data and as-of -> same projections and bytes --

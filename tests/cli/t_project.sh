@@ -15,12 +15,42 @@ has_out "进口增长25%"
 grep -q "^进口增长25%.*on track" <<<"$OUT" || fail "imports not on track"
 grep -q "^社会消费品零售总额增长7%.*no data" <<<"$OUT" || fail "retail sales not 'no data'"
 grep -q "unquantified$" <<<"$OUT" || fail "the unquantified target is not listed"
-has_out "carry-forward with the range of china.gdp's carry-forward record"
+# notes and tests name the indicators (name_en in English), keys only where
+# a series has no name
+has_out "[1] 地区生产总值增长7.5%以上 (Yiwu GDP): carry-forward with the range of Gross domestic product's carry-forward record"
+grep -q "^出口增速高于全省平均 *Yiwu exports (yuan) growth above Zhejiang exports (yuan) growth *2023-09 " <<<"$OUT" ||
+    fail "the relative target's test by the series' English names"
+lacks_out "zhejiang.exports"
 has_out "2020-2022 left out of the record"
+
+# --lang zh: Chinese headers, periods, statuses and notes; no Latin word but
+# the series keys and the words of the targets' own labels (Chinagoods)
+run 0 project --year 2023 --as-of 2023-10-31 --lang zh
+out_words 1 "目标 检验 数据期 累计增速 预测 80%区间 达标概率 所需增速 按当前进度 状态"
+grep -q "^地区生产总值增长7.5%以上 *增速 ≥ 7.5% *2023年三季度 *8.7% *8.7% *8.2% – 8.9% *100% .*有望达成 \[1\]$" <<<"$OUT" ||
+    fail "zh GDP row"
+grep -q "^出口增速高于全省平均 *义乌市出口总额增速高于浙江省出口总额增速 *2023年9月 .*+8.8个百分点 .*存在风险 \[2\]$" <<<"$OUT" ||
+    fail "zh relative target: the test by names, the figures in points"
+grep -q "^社会消费品零售总额增长7% .*无数据$" <<<"$OUT" || fail "zh: retail sales 无数据"
+has_out "[1] 地区生产总值增长7.5%以上（义乌市地区生产总值）：按当前进度推算，区间取自国内生产总值2011-2019年同期（三季度）"
+has_out "1-9月占全年的比重（0.740）取自进口总额（美元）2018-2022年"
+has_out "缺少1-9月占全年的比重，按9/12计"
+allow=$( { sql "SELECT key FROM series"; sql "SELECT label FROM targets" | grep -oE '[A-Za-z]+'; } | sort -u)
+words=$(grep -oE '[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9]|[A-Za-z]' <<<"$OUT" | sort -u)
+eq "$(comm -23 <(printf '%s\n' "$words") <(printf '%s\n' "$allow"))" "" "Latin words in the zh table outside the allow-list"
+# CJK columns stay aligned: the probability column ends where its header does
+eq "$(printf '%s' "$OUT" | python3 -c '
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = sys.stdin.read().split("\n")
+head = lines[0]; row = [l for l in lines if l.startswith("地区生产总值")][0]
+print(w(head[:head.index("达标概率") + 4]) - w(row[:row.index("100%") + 4]))')" 0 "zh table: the probability column aligned"
+run 2 project --lang fr
+has_err "--lang: expected zh or en, got 'fr'"
 
 # the records' exceptional years and the shape reference's years
 run 0 project --year 2023 --as-of 2023-10-31 --exclude-years 2019-2022 --shape-years 2014-2018
-has_out "china.gdp's carry-forward record 2014-2018 at quarter 3"
+has_out "Gross domestic product's carry-forward record 2014-2018 at quarter 3"
 has_out "2019-2022 left out of the record"
 run 0 project --year 2023 --as-of 2023-10-31 --exclude-years none
 grep -q "left out of the record" <<<"$OUT" && fail "--exclude-years none still leaves years out"

@@ -115,9 +115,13 @@ eq "$(sqlite3 :memory: "SELECT json_extract(readfile('r1.json'), '\$.projections
       json_extract(readfile('p.json'), '\$.projections')")" 1 "report 1 = the projection it stored"
 run 0 job show 1
 show=$OUT
-run 0 report 1 --format txt
+run 0 report 1 --format txt --lang en
 eq "$OUT" "$(sed -n '/^target /,$p' <<<"$show")" "job show 1 prints the status table of report 1"
 grep -Eq '^地区生产总值增长7.5%以上 +growth >= 7.5% +2023Q3 +8.7% +8.7%' <<<"$OUT" || fail "text GDP row: through and ytd"
+# the text report follows --lang like every format (Chinese by default)
+run 0 report 1 --format txt
+grep -Eq '^目标 +检验 +数据期 +累计增速 +预测 +80%区间 +达标概率' <<<"$OUT" || fail "zh text: headers"
+grep -Eq '^地区生产总值增长7.5%以上 +增速 ≥ 7.5% +2023年三季度 +8.7% +8.7%' <<<"$OUT" || fail "zh text GDP row"
 
 # ---- CSV: cells a spreadsheet would run are neutralised, --csv-raw keeps them
 printf 'series,year,kind,op,value,label\nxss.s,2024,growth,>=,5,"=HYPERLINK(""http://x"")"\nxss.s,2024,growth,>=,6,-2+3\nxss.s,2024,growth,>=,-1.5,@SUM(A1)\n' > f_t.csv

@@ -74,6 +74,22 @@ ot.report(ps, "md")
 -- the table to a file
 ot.report(ps, {output = dir .. "/r.txt"})
 assert(read(dir .. "/r.txt"):find("^target"))
+-- the table names the indicator from the open db (name_en in English, name in
+-- Chinese) and speaks Chinese with lang = "zh": headers, period, status,
+-- notes (the quarters counted as quarters), no English word
+db:import{write("qs.csv", "series,name,name_en,unit,freq,kind\n" ..
+                          "q.s,季度指标,Quarterly indicator,%,Q,flow\n")}
+ot.report(ps, {output = dir .. "/e.txt"})
+s = read(dir .. "/e.txt")
+assert(s:find("\n<b>Q</b>  growth >= 5%  2023Q2 ", 1, true), s)
+assert(s:find("\n[1] <b>Q</b> (Quarterly indicator): no share for periods 1-2: taken as 2/4;", 1, true), s)
+ot.report(ps, {lang = "zh", output = dir .. "/z.txt"})
+s = read(dir .. "/z.txt")
+assert(s:find("^目标 +检验 +数据期 +累计增速 +预测 +80%%区间 +达标概率 +所需增速 +按当前进度 +状态\n"), s)
+assert(s:find("\n<b>Q</b>  增速 ≥ 5%  2023年二季度 ", 1, true), s)
+assert(s:find("[1] <b>Q</b>（季度指标）：缺少一至二季度占全年的比重，按2/4计；", 1, true), s)
+assert(s:find("偏离目标 [1]", 1, true) or s:find("存在风险 [1]", 1, true) or s:find("有望达成 [1]", 1, true), s)
+H.eq(s:gsub("<b>Q</b>", ""):find("%a"), nil)
 
 -- the chained form: ot.report(ps) prints the table and returns a report whose
 -- write(path [, opts]) saves it, the format from the extension, the options of

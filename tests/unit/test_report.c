@@ -404,10 +404,28 @@ static void test_report_facts_words(void **state)
     char buf[1024];
     ot_proj_facts fs = {0};
     ot_fact_add(&fs, OT_N_SHARE_BORROWED, "idkii", 9, 0.74, "china.imports_usd", 2018, 2022);
-    const ot_report_name names[] = {{"china.imports_usd", "全国进口总额", "China imports"},
-                                    {"zj.x", "浙江省出口总额", NULL}};
+    const ot_report_name names[] = {{"china.imports_usd", "全国进口总额", "China imports", 12},
+                                    {"zj.x", "浙江省出口总额", NULL, 0}};
+    /* the periods as a reader counts them: months, quarters, 期 when unknown */
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
-                        "1-9期占全年的比重（0.740）取自全国进口总额2018-2022年");
+                        "1-9月占全年的比重（0.740）取自全国进口总额2018-2022年");
+    assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                        "1-9期占全年的比重（0.740）取自china.imports_usd2018-2022年");
+    {
+        ot_proj_facts q = {0};
+        const ot_report_name qn[] = {{"cn.gdp", "国内生产总值", NULL, 4}};
+        ot_fact_add(&q, OT_N_SHARE_BORROWED, "idkii", 3, 0.72, "cn.gdp", 2018, 2022);
+        assert_string_equal(ot_report_facts(&q, NULL, OT_LANG_ZH, qn, 1, buf, sizeof buf),
+                            "一至三季度占全年的比重（0.720）取自国内生产总值2018-2022年");
+        ot_proj_facts a = {0};
+        ot_fact_add(&a, OT_N_SHARE_ASSUMED, "ii", 1, 4);
+        assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                            "缺少一季度占全年的比重，按1/4计");
+        ot_proj_facts m = {0};
+        ot_fact_add(&m, OT_N_SHARE_ASSUMED, "ii", 9, 12);
+        assert_string_equal(ot_report_facts(&m, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                            "缺少1-9月占全年的比重，按9/12计");
+    }
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
                         "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022");
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
@@ -417,7 +435,7 @@ static void test_report_facts_words(void **state)
     ot_fact_add(&fs, OT_N_SHAPE_NONE, "");
     fs.f[2].of_ref = fs.f[3].of_ref = 1;
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
-                        "1-9期占全年的比重（0.740）取自全国进口总额2018-2022年；2020-2022年不计入"
+                        "1-9月占全年的比重（0.740）取自全国进口总额2018-2022年；2020-2022年不计入"
                         "历史记录；浙江省出口总额：浙江省出口总额：2023年数据尚未发布；没有参照指标，"
                         "区间按经验规则");
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_EN, NULL, 0, buf, sizeof buf),
@@ -440,7 +458,7 @@ static void test_report_facts_words(void **state)
                         "按当前进度推算：按2011-2019年同期（9月）的历史表现选定，平均误差1.25个百分点"
                         "（其他方法：公布增速法1.50，含基数效应的公布增速法2.00）；区间取自27个历史误差");
     /* every code: words in both languages, no Latin letter in Chinese */
-    const ot_report_name all[] = {{"甲", "甲", "A"}, {"乙", "乙", "B"}};
+    const ot_report_name all[] = {{"甲", "甲", "A", 12}, {"乙", "乙", "B", 12}};
     for (int c = 1; c < OT_FACT_NCODES; c++) {
         ot_proj_fact f;
         ot_fact_set(&f, c, "kkiiiiiidd", "甲", "乙", 2011, 2019, 4, 3, 5, 0, 1.5, 2.5);
