@@ -29,6 +29,7 @@
 #include "report/report.h"
 #include "report/status.h"
 #include "run/run.h"
+#include "run/source.h"
 #endif
 
 #define OT_L_PROJECTION "ontrack.projection"
@@ -37,85 +38,17 @@
 
 /* ---- projecting ------------------------------------------------------------------------ */
 
-/* A series given in Lua for the projection to read. */
-typedef struct mem_series {
-    const char *key, *measure;
-    const ot_series *s;
-} mem_series;
-
 /* Everything a projection call reads, gathered before any engine call. */
 typedef struct proj_ctx {
     ot_proj_opts po;
     int32_t days;          /* as_of date, or OT_ASOF_LATEST */
     ot_store *st;          /* NULL when only in-memory series are used */
     ot_store_view view;
-    mem_series *mem;       /* GC-owned array */
+    ot_run_given *mem;     /* series given in Lua: a GC-owned array */
     size_t nmem;
     ot_alloc alloc;        /* the state's: working memory counts against the host's cap */
     int mt_alloc;          /* alloc is thread-safe (OT_L_REG_MTALLOC) */
 } proj_ctx;
-
-/* ot_source_fn: the series given in Lua, then the database. */
-static int src_read(void *ud, const char *key, const char *measure, ot_series **out, ot_err *err)
-{
-    proj_ctx *c = ud;
-    for (size_t i = 0; i < c->nmem; i++)
-        if (strcmp(c->mem[i].key, key) == 0 && strcmp(c->mem[i].measure, measure) == 0) {
-            ot_series *s = ot_series_copy(c->mem[i].s, err);
-            if (!s)
-                return err ? err->code : OT_ENOMEM;
-            *out = s;
-            return OT_OK;
-        }
-    if (c->st)
-        return ot_store_view_read(&c->view, key, measure, out, err);
-    return OT_ENOTFOUND;
-}
-
-static int src_shape(void *ud, const char *key, char *buf, size_t cap)
-{
-    proj_ctx *c = ud;
-    return c->st ? ot_store_view_shape(&c->view, key, buf, cap) : 0;
-}
-
-/* The record's origins as known then (store only: series given in the
- * call have no vintages, so they are read as they are). */
-static int src_read_at(void *ud, const char *key, ot_freq freq, ot_ord origin,
-                       const char *measure, ot_series **out, ot_err *err)
-{
-    proj_ctx *c = ud;
-    for (size_t i = 0; i < c->nmem; i++)
-        if (strcmp(c->mem[i].key, key) == 0)
-            return src_read(ud, key, measure, out, err);
-    if (c->st)
-        return ot_store_view_read_at(&c->view, key, freq, origin, measure, out, err);
-    return OT_ENOTFOUND;
-}
-
-static int src_revised(void *ud, const char *key)
-{
-    proj_ctx *c = ud;
-    for (size_t i = 0; i < c->nmem; i++)
-        if (strcmp(c->mem[i].key, key) == 0)
-            return 0;
-    return c->st ? ot_store_view_revised(&c->view, key) : 0;
-}
-
-/* The record's model points kept in the store (a point's key is the hash
- * of the numbers it came from, so series given in the call share it). */
-static int src_record_get(void *ud, uint64_t hash, double *v)
-{
-    proj_ctx *c = ud;
-    return c->st ? ot_store_view_record_get(&c->view, hash, v) : 0;
-}
-
-static void src_record_put(void *ud, const char *key, const char *cand, const char *origin,
-                           uint64_t hash, double v)
-{
-    proj_ctx *c = ud;
-    if (c->st)
-        ot_store_view_record_put(&c->view, key, cand, origin, hash, v);
-}
 
 static const char *const measure_names[] = {"value", "ytd", "yoy", "ytd_yoy", NULL};
 
@@ -141,7 +74,7 @@ static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
         const char *key = lua_tostring(L, -2);
         const ot_series *s = ot_l_toseries(L, -1);
         if (s) {
-            c->mem[c->nmem++] = (mem_series){key, "value", s};
+            c->mem[c->nmem++] = (ot_run_given){key, "value", s};
         } else if (lua_istable(L, -1)) {
             for (int m = 0; measure_names[m]; m++) {
                 lua_pushstring(L, measure_names[m]);
@@ -149,7 +82,7 @@ static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
                     if (!(s = ot_l_toseries(L, -1)))
                         luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'].%s must be a "
                                                                  "series", key, measure_names[m]));
-                    c->mem[c->nmem++] = (mem_series){key, measure_names[m], s};
+                    c->mem[c->nmem++] = (ot_run_given){key, measure_names[m], s};
                 }
                 lua_pop(L, 1); /* the table keeps it alive */
             }
@@ -248,11 +181,6 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
     c->po.as_of_period = through;
     if (!has_db && !has_series)
         c->st = ot_l_defaultdb(L);
-    c->po.shape = src_shape;
-    c->po.source_at = src_read_at;
-    c->po.revised = src_revised;
-    c->po.record_get = src_record_get;
-    c->po.record_put = src_record_put;
 }
 
 /* Gathers the targets at arg (one target or a list) into a GC-owned array
@@ -293,8 +221,10 @@ static int run_projections(proj_ctx *c, const ot_target *t, size_t n, ot_project
     c->po.alloc = many && !c->mt_alloc ? NULL : &c->alloc;
     if (c->st)
         ot_store_view_init(&c->view, c->st, c->days, NULL);
-    int rc = n == 1 ? ot_project_target(t, src_read, c, &c->po, out, e)
-                    : ot_project_many(t, n, src_read, c, &c->po, out, e);
+    ot_run_data src = {c->mem, c->nmem, c->st ? &c->view : NULL};
+    ot_source_fn read = ot_run_data_wire(&src, &c->po);
+    int rc = n == 1 ? ot_project_target(t, read, &src, &c->po, out, e)
+                    : ot_project_many(t, n, read, &src, &c->po, out, e);
     if (c->st)
         ot_store_view_destroy(&c->view);
     return rc;
