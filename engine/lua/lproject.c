@@ -121,7 +121,7 @@ static const char *const popts_keys[] = {"as_of",  "paths",         "seed",     
                                           "db",     "series",        NULL};
 static const char *const compare_keys[] = {"as_of",  "paths",         "seed",        "method",
                                            "intervals", "exclude_years", "shape_years", "db",
-                                           "series", "print",         NULL};
+                                           "series", "print",         "lang",        NULL};
 
 static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const keys[])
 {
@@ -386,10 +386,14 @@ static int l_compare(lua_State *L)
         }
     }
     int print = 1;
+    static const char *const langs[] = {"en", "zh", NULL};
+    ot_report_lang lang = OT_LANG_EN; /* the terminal's default, as ot.report's table */
     if (lua_istable(L, 3)) {
         lua_getfield(L, 3, "print");
         print = lua_isnil(L, -1) || lua_toboolean(L, -1);
         lua_pop(L, 1);
+        if (ot_l_optfield_option(L, 3, 3, "lang", langs) == 1)
+            lang = OT_LANG_ZH;
     }
     proj_ctx c;
     check_popts(L, 3, &c, compare_keys);
@@ -421,12 +425,13 @@ static int l_compare(lua_State *L)
         return ot_l_error(L, &e);
     if (print) {
         fflush(stdout);
-        if (ot_report_compare_text(&cmp, stdout, &e) != OT_OK)
+        if (ot_report_compare_text(&cmp, lang, stdout, &e) != OT_OK)
             return ot_l_error(L, &e);
         fflush(stdout);
     }
 #else
     (void)print;
+    (void)lang;
 #endif
     lua_createtable(L, (int)n, 1);
     int res = lua_gettop(L);

@@ -168,9 +168,9 @@ done:
     return rc;
 }
 
-int ot_report_compare_text(const ot_report_compare *c, FILE *f, ot_err *err)
+int ot_report_compare_text(const ot_report_compare *c, ot_report_lang lang, FILE *f, ot_err *err)
 {
-    return compare_text(c, OT_LANG_EN, f, err);
+    return compare_text(c, lang, f, err);
 }
 
 int ot_report_text(const ot_report_doc *doc, FILE *f, ot_err *err)

@@ -54,8 +54,8 @@ typedef struct ot_report_run {
 int ot_report_moves_text(const ot_target *t, const int64_t *ids, size_t n,
                          const ot_report_run *runs, size_t m, FILE *f, ot_err *err);
 
-/* Prints a scenario comparison: one row per target with the point and
- * probability under each scenario.  OT_OK, OT_ENOMEM or OT_EIO. */
-int ot_report_compare_text(const ot_report_compare *c, FILE *f, ot_err *err);
+/* Prints a scenario comparison in lang: one row per target with the point
+ * and probability under each scenario.  OT_OK, OT_ENOMEM or OT_EIO. */
+int ot_report_compare_text(const ot_report_compare *c, ot_report_lang lang, FILE *f, ot_err *err);
 
 #endif

@@ -51,6 +51,14 @@ eq "$(grep -c '^target ' <<<"$OUT")" 1 "the comparison table printed once"
 eq "$(grep -c '^{{baseline = ' <<<"$OUT")" 1 "the result printed when the table was not"
 has_out "  2023-01     7.6"
 has_out "  2023-02  1234.5"
+
+# ot.compare in Chinese: the header and the baseline in Chinese words, no English
+OUT=$(printf '%s\n' 't = ot.target{series = "yiwu.gdp", year = 2023, kind = "growth", op = ">=", value = 7.5}' \
+    'sc = ot.scenario("s", function(s) s:shock("yiwu.gdp", -5, {from = "2023Q4", to = "2023Q4"}) end)' \
+    'ot.compare({t}, {sc}, {paths = 200, seed = 1, as_of = "2023-10-31", lang = "zh"})' |
+    "$ONTRACK" repl 2>"$T/err")
+has_out "基准"
+grep -q 'baseline\|^target ' <<<"$OUT" && fail "the Chinese comparison table has English words"
 cat > s1.txt <<'EOF2'
 expect database
 expect > 
