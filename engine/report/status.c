@@ -72,7 +72,10 @@ static int status_table(const ot_report_doc *doc, FILE *f, ot_err *err)
         const ot_projection *pi = it->proj;
         char test[256], through[48], ytd[48] = "", point[48], range[112], prob[16] = "",
              req[48] = "", carry[48], outc[48], status[48], lab[160];
-        report_fmt_item_test(it, lang, test, sizeof test);
+        /* the row's label names the indicator; the test names only the
+         * reference (so the table stays readable on a terminal) */
+        report_fmt_test_named(ti, lang, NULL, zh ? it->ref_name : it->ref_name_en, test,
+                              sizeof test);
         if (zh)
             report_fmt_period(pi->latest, lang, through, sizeof through);
         else

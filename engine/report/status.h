@@ -26,8 +26,8 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap);
 
 /* The status table of a document (the plain-text format, .txt, and what
  * the terminal shows): one row per item with the target's label (else the
- * indicator's name), its test naming the indicators (report_fmt_item_test:
- * names in the document's language, keys where none is known), data
+ * indicator's name), its test naming the reference (in the document's
+ * language, its key where no name is known; the label names the indicator), data
  * through, ytd growth, point, 80% range, probability, required pace,
  * carry-forward, status, and the outcome column when any projection has
  * one; the notes follow, numbered, from the facts renderer; then the
