@@ -10,14 +10,14 @@
 # by as-of month of the first method, then MAE and Brier of every method side
 # by side.  Environment: OT (the ontrack binary, default build-bench/ontrack,
 # a Release build without sanitizers), PATHS (default 1000), BENCH_DIR
-# (scratch space, default /tmp/ontrack-bench-backtest), SERIES (the
+# (scratch space, default build-bench/backtest in the checkout), SERIES (the
 # comma-separated --series list; default the seven headline China series).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 OT=${OT:-build-bench/ontrack}
 PATHS=${PATHS:-1000}
-BENCH_DIR=${BENCH_DIR:-/tmp/ontrack-bench-backtest}
+BENCH_DIR=${BENCH_DIR:-$src/build-bench/backtest}
 SERIES=${SERIES:-china.gdp,china.retail_sales,china.exports_usd,china.imports_usd,china.budget_revenue,china.fixed_asset_investment,china.industrial_value_added}
 [ $# -gt 0 ] || set -- auto
 command -v /usr/bin/time >/dev/null || { echo "run.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 69; }

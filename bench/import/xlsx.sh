@@ -7,11 +7,11 @@
 #
 # ROWS (default 1000000) rows of gen_long.awk's table; the workbook is written
 # by libxlsxwriter (ot_bench_gen_xlsx).  BENCH_DIR: scratch (default
-# /tmp/ontrack-bench).
+# build-bench/import in the checkout).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 RUNS=${RUNS:-5}
-BENCH_DIR=${BENCH_DIR:-/tmp/ontrack-bench}
+BENCH_DIR=${BENCH_DIR:-$here/../../build-bench/import}
 OT_CLI=${OT_CLI:?set OT_CLI to an ontrack binary}
 GEN=${GEN:?set GEN to ot_bench_gen_xlsx}
 n=${1:-1000000}

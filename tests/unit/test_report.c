@@ -661,7 +661,8 @@ static void test_report_plot(void **state)
 static void test_report_numbers_ignore_locale(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ot_locale_XXXXXX", cmd[256], loc[128];
+    char dir[64], cmd[256], loc[128];
+    snprintf(dir, sizeof dir, "%s/ot_locale_XXXXXX", P_tmpdir);
     if (!mkdtemp(dir))
         fail_msg("mkdtemp failed");
     snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);

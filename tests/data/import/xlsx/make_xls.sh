@@ -2,7 +2,7 @@
 # make_xls.sh — remakes bureau.xls (committed beside this script) from the
 # bureau.xlsx that make_xlsx writes, with LibreOffice's headless converter:
 #
-#   build/tests/data/import/xlsx/make_xlsx /tmp/x && tests/data/import/xlsx/make_xls.sh /tmp/x
+#   build/tests/data/import/xlsx/make_xlsx build/xls && tests/data/import/xlsx/make_xls.sh build/xls
 #
 # CI does not need LibreOffice: the .xls is committed.
 set -euo pipefail
