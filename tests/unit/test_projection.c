@@ -59,6 +59,19 @@ static void test_projection_level_met_by_ytd(void **state)
     assert_string_equal(ot_proj_status_name(p.status), "missed");
 }
 
+/* Quarterly values 2008Q1-2019Q2 (46) into v: each quarter grows 2-6% a year
+ * with a year pattern (the record's fixture). */
+static void growing_quarters(double v[46])
+{
+    double lv[4] = {100, 110, 120, 130};
+    for (int y = 0; y < 12; y++)
+        for (int j = 0; j < 4 && y * 4 + j < 46; j++) {
+            if (y)
+                lv[j] *= 1.02 + 0.01 * ((y + j) % 5);
+            v[y * 4 + j] = lv[j];
+        }
+}
+
 /* A scenario on a flow projected from its record moves every path by its
  * effect on the point: the rest of the year at the growth r the point
  * implies, (1 - s)(1 + r) = (1 + G) - s(1 + g) of last year's total, cut by
@@ -67,13 +80,7 @@ static void test_projection_record_scenario(void **state)
 {
     (void)state;
     static double v[46];
-    double lv[4] = {100, 110, 120, 130};
-    for (int y = 0; y < 12; y++)
-        for (int j = 0; j < 4 && y * 4 + j < 46; j++) {
-            if (y)
-                lv[j] *= 1.02 + 0.01 * ((y + j) % 5);
-            v[y * 4 + j] = lv[j];
-        }
+    growing_quarters(v);
     fx_entry e[] = {{"h", "value", OT_KIND_FLOW, "2008Q1", v, 46, 0, NULL}};
     fx_source fx = {e, 1, 0, 0};
     ot_target t = fx_target("h", 2019, OT_TARGET_GROWTH, OT_OP_GE, 4);
@@ -634,13 +641,7 @@ static void test_projection_record_out_of_memory(void **state)
 {
     (void)state;
     static double v[46];
-    double lv[4] = {100, 110, 120, 130};
-    for (int y = 0; y < 12; y++)
-        for (int j = 0; j < 4 && y * 4 + j < 46; j++) {
-            if (y)
-                lv[j] *= 1.02 + 0.01 * ((y + j) % 5);
-            v[y * 4 + j] = lv[j];
-        }
+    growing_quarters(v);
     fx_entry e[] = {{"h", "value", OT_KIND_FLOW, "2008Q1", v, 46, 0, NULL}};
     fx_source fx = {e, 1, 0, 0};
     ot_target t = fx_target("h", 2019, OT_TARGET_GROWTH, OT_OP_GE, 4);
