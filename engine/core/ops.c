@@ -454,22 +454,11 @@ ot_series *ot_series_ytd_yoy(const ot_series *s, ot_err *err)
 
 /* ---- frequency and windows ----------------------------------------------- */
 
-static int rank(ot_freq f)
-{
-    switch (f) {
-    case OT_FREQ_D: return 1;
-    case OT_FREQ_M: return 2;
-    case OT_FREQ_Q: return 3;
-    case OT_FREQ_Y: return 4;
-    default:        return 0;
-    }
-}
-
 /* Each target period's sub-range [a, b] in s's frequency is checked and
  * summed by block_sum, which is exactly the completeness rule. */
 ot_series *ot_series_to(const ot_series *s, ot_freq f, ot_agg how, ot_err *err)
 {
-    if (!rank(f) || !rank(s->freq) || rank(f) < rank(s->freq)) {
+    if (!ot_freq_rank(f) || !ot_freq_rank(s->freq) || ot_freq_rank(f) < ot_freq_rank(s->freq)) {
         ot_err_set(err, OT_EINVAL, "cannot convert %s data to %s (expected a coarser frequency)",
                    ot_freq_name(s->freq)[0] ? ot_freq_name(s->freq) : "undated",
                    ot_freq_name(f)[0] ? ot_freq_name(f) : "no frequency");
@@ -616,7 +605,8 @@ ot_series *ot_series_fill(const ot_series *s, ot_fill method, ot_err *err)
 ot_series *ot_series_index(const ot_series *s, ot_period base, ot_err *err)
 {
     char name[OT_PERIOD_STRMAX];
-    if (!rank(base.freq) || !rank(s->freq) || rank(base.freq) < rank(s->freq)) {
+    if (!ot_freq_rank(base.freq) || !ot_freq_rank(s->freq) ||
+        ot_freq_rank(base.freq) < ot_freq_rank(s->freq)) {
         ot_err_set(err, OT_EINVAL, "index base must be a %s period or coarser",
                    ot_freq_name(s->freq));
         return NULL;

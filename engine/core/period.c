@@ -141,18 +141,6 @@ int ot_period_sub(ot_freq f, ot_ord o)
     }
 }
 
-/* Rank of a frequency from finest to coarsest, for comparing them. */
-static int rank(ot_freq f)
-{
-    switch (f) {
-    case OT_FREQ_D: return 1;
-    case OT_FREQ_M: return 2;
-    case OT_FREQ_Q: return 3;
-    case OT_FREQ_Y: return 4;
-    default:        return 0;
-    }
-}
-
 int32_t ot_period_first_day(ot_freq f, ot_ord o)
 {
     switch (f) {
@@ -197,9 +185,9 @@ static ot_ord coarsen(ot_freq from, ot_ord o, ot_freq to)
 
 ot_ord ot_period_convert(ot_freq from, ot_ord o, ot_freq to)
 {
-    if (!rank(from) || !rank(to))
+    if (!ot_freq_rank(from) || !ot_freq_rank(to))
         return o;
-    if (rank(to) >= rank(from))
+    if (ot_freq_rank(to) >= ot_freq_rank(from))
         return coarsen(from, o, to);
     if (to == OT_FREQ_D)
         return ot_period_first_day(from, o);
@@ -210,7 +198,7 @@ ot_ord ot_period_convert(ot_freq from, ot_ord o, ot_freq to)
 
 ot_ord ot_period_last_sub(ot_freq from, ot_ord o, ot_freq to)
 {
-    if (!rank(from) || !rank(to) || rank(to) >= rank(from))
+    if (!ot_freq_rank(from) || !ot_freq_rank(to) || ot_freq_rank(to) >= ot_freq_rank(from))
         return ot_period_convert(from, o, to);
     if (to == OT_FREQ_D)
         return ot_period_last_day(from, o);
