@@ -40,6 +40,13 @@ const char *cli_db_path(const cli_global *g)
 }
 
 
+int cli_parse_measure(const char *cmd, const char *s, ot_measure *out)
+{
+    if (ot_measure_parse(s, (size_t)-1, out) != 0)
+        return cli_usage_error(cmd, "--measure: expected value, ytd, yoy or ytd_yoy, got '%s'", s);
+    return 0;
+}
+
 int64_t cli_parse_run(const char *s)
 {
     if (strcmp(s, "latest") == 0)

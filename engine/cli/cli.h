@@ -73,6 +73,10 @@ int cli_parse_asof(const char *cmd, const char *s, int32_t *days, ot_period *thr
  * when s is neither (the caller reports it). */
 int64_t cli_parse_run(const char *s);
 
+/* A --measure argument: sets *out and returns 0, or prints a usage error
+ * naming cmd and returns 2. */
+int cli_parse_measure(const char *cmd, const char *s, ot_measure *out);
+
 /* Opens the database for a command (creating it unless readonly); prints
  * the error and returns its exit code on failure, 0 on success. */
 int cli_open_store(const cli_global *g, int readonly, ot_store **out);

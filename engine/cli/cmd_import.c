@@ -136,9 +136,8 @@ int cmd_import(cli_global *g, int argc, char **argv)
                                format);
     if (format)
         o.format = (ot_import_format)v;
-    if (measure && ot_measure_parse(measure, (size_t)-1, &o.measure) != 0)
-        return cli_usage_error("import", "--measure: expected value, ytd, yoy or ytd_yoy, got '%s'",
-                               measure);
+    if (measure && (rc = cli_parse_measure("import", measure, &o.measure)))
+        return rc;
     if (encoding && (v = ot_encoding_parse(encoding)) < 0)
         return cli_usage_error("import", "--encoding: expected utf-8 or gbk, got '%s'", encoding);
     if (encoding)

@@ -151,9 +151,8 @@ int cmd_show(cli_global *g, int argc, char **argv)
     int want = -1;
     if (measure) {
         ot_measure m;
-        if (ot_measure_parse(measure, (size_t)-1, &m) != 0)
-            return cli_usage_error("show", "--measure: expected value, ytd, yoy or ytd_yoy, got '%s'",
-                                   measure);
+        if ((rc = cli_parse_measure("show", measure, &m)))
+            return rc;
         want = (int)m;
     }
     ot_store *st;
