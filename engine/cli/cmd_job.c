@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -484,8 +485,17 @@ static int job_open(jobctx *c, cli_global *g, const char *file, ot_store **st, i
         return cli_fail(&err);
     /* *lockfd is the caller's to close, through job_store_close, even when
      * the lock is not taken */
-    if (job_lock_open(ot_store_path(*st), 1, lockfd, &err) != OT_OK ||
-        take_lock(c, *st, *lockfd, &err) != OT_OK) {
+    if (job_lock_open(ot_store_path(*st), 1, lockfd, &err) != OT_OK) {
+        jlog(c, "error", "%s", err.msg);
+        return ot_err_exit_code(err.code);
+    }
+    /* the lock holds across hard links, SQLite does not: its journal is
+     * named after the name it opened (https://www.sqlite.org/howtocorrupt.html) */
+    struct stat ds;
+    if (*lockfd >= 0 && fstat(*lockfd, &ds) == 0 && ds.st_nlink > 1)
+        jlog(c, "warn", "%s has %ju names (hard links): SQLite keeps its journal beside the name it "
+             "opens, so use one name only (docs/reliability.md)", c->db_path, (uintmax_t)ds.st_nlink);
+    if (take_lock(c, *st, *lockfd, &err) != OT_OK) {
         jlog(c, "error", "%s", err.msg);
         return ot_err_exit_code(err.code);
     }

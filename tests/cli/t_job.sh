@@ -204,7 +204,7 @@ wait $BG || fail "the first slow run failed"
 eq "$(sql "SELECT group_concat(status) FROM runs WHERE job = 'slow'")" "ok,ok" "both slow runs ok"
 # a lock held by another process with no run recorded (joblock, tests/cli/joblock.c)
 : "${JOBLOCK:?set JOBLOCK to the joblock helper}"
-coproc HOLD { "$JOBLOCK" "$ONTRACK_DB" slow 2; }
+coproc HOLD { exec "$JOBLOCK" "$ONTRACK_DB" slow 2; }
 read -r held <&"${HOLD[0]}"
 eq "$held" held "joblock took the lock"
 run 75 job run jobs/slow.lua --as-of 2023-10-31
