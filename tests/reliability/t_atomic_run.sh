@@ -185,4 +185,27 @@ sqlite_locked "$(cat hist.pid)" || fail "job history lost SQLite's lock: $(grep 
 wait "$reader"
 eq "$(grep -c ' ghost  *interrupted ' hist.out)" 1500 "history: the ghost runs"
 
+# ---- a read-only database file: no run, a clear error; history still tests locks -----
+# as root, permissions do not bind: run as nobody (setpriv), as reliability_hostile does
+AS=()
+if [ "$(id -u)" -eq 0 ]; then
+    if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+        AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+        chmod 755 "$T"
+    else
+        AS=(skip)
+    fi
+fi
+if [ "${AS[0]:-}" = skip ]; then
+    echo "SKIP read-only database: running as root without setpriv"
+else
+    mkdir ro && cp lk/k.db ro/r.db && chmod 444 ro/r.db && chmod -R a+rX jobs ro
+    OUT=$("${AS[@]}" "$ONTRACK" --db ro/r.db job run jobs/slowquick.lua 2>&1); CODE=$?
+    eq "$CODE" 74 "job run on a read-only database"
+    grep -qF "ro/r.db: cannot open the database for writing to lock the job: Permission denied (a job run records itself in the database, so it must be writable)" <<<"$OUT" \
+        || fail "job run on a read-only database: $OUT"
+    OUT=$("${AS[@]}" "$ONTRACK" --db ro/r.db job history 2>&1) || fail "job history on a read-only database: $OUT"
+    grep -Eq " slow +ok " <<<"$OUT" || fail "job history on a read-only database: $OUT"
+fi
+
 done_ok
