@@ -261,6 +261,37 @@ double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double d
     return x;
 }
 
+int ot_l_optfield_years(lua_State *L, int arg, int idx, const char *k, int y[2])
+{
+    idx = lua_absindex(L, idx);
+    int t = rawfield(L, idx, k);
+    ot_err e;
+    ot_err_clear(&e);
+    char buf[32];
+    const char *s = NULL;
+    if (t == LUA_TNIL) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1))
+        s = "none";
+    else if (t == LUA_TNUMBER && lua_isinteger(L, -1)) {
+        snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, -1));
+        s = buf;
+    } else if (t == LUA_TSTRING)
+        s = lua_tostring(L, -1);
+    if (!s || ot_years_parse(s, y, &e) != OT_OK) {
+        char shown[64];
+        if (s)
+            ot_fmt_shown(s, t == LUA_TSTRING ? lua_rawlen(L, -1) : (size_t)-1, shown, sizeof shown);
+        luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' must be years like \"2020-2022\", a "
+                                                 "year or false, got %s%s%s", k, s ? "'" : "",
+                                              s ? shown : luaL_typename(L, -1), s ? "'" : ""));
+    }
+    lua_pop(L, 1);
+    return 1;
+}
+
 lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua_Integer def)
 {
     idx = lua_absindex(L, idx);

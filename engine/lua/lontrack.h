@@ -113,6 +113,13 @@ double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double d
 /* Same for an integer field. */
 lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua_Integer def);
 
+/* Reads an optional field of years (shape_years, exclude_years): "2020-2022",
+ * "2020" or an integer year, or false / "none" for none ({0, 0}).  Returns 0
+ * when absent (y untouched), 1 with y set; raises "bad argument #arg to 'fn'
+ * (field 'k' must be years like "2020-2022", a year or false: ...)"
+ * otherwise. */
+int ot_l_optfield_years(lua_State *L, int arg, int idx, const char *k, int y[2]);
+
 /* Pushes s, or nil when s is NULL. */
 void ot_l_pushstr(lua_State *L, const char *s);
 /* Pushes x, or nil when x is NaN (not defined). */

@@ -94,25 +94,6 @@ static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
     }
 }
 
-/* opts[field]: a range of years "2020-2022", one year, or false (none) into
- * y[0..1]; absent leaves y as it is. */
-static void checkyears(lua_State *L, int arg, const char *field, int *y)
-{
-    int t = lua_getfield(L, arg, field);
-    ot_err err;
-    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
-        y[0] = y[1] = 0;
-    } else if (t == LUA_TNUMBER && lua_isinteger(L, -1)) {
-        y[0] = y[1] = (int)lua_tointeger(L, -1);
-    } else if (t == LUA_TSTRING && ot_years_parse(lua_tostring(L, -1), y, &err) == OT_OK) {
-        /* y set: "2020-2022", "2020" or "none" */
-    } else if (t != LUA_TNIL) {
-        luaL_argerror(L, arg, lua_pushfstring(L, "%s must be years like \"2020-2022\" or false",
-                                              field));
-    }
-    lua_pop(L, 1);
-}
-
 /* Reads the projection options at arg (may be absent) into c, leaving what
  * keeps its strings and arrays alive on the stack.  The database is the
  * opts.db given, else ot.db() unless opts.series is given alone. */
@@ -151,8 +132,8 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
                 luaL_argerror(L, arg, lua_pushfstring(L, "unknown method '%s'", method));
             c->po.method = method;
         }
-        checkyears(L, arg, "exclude_years", c->po.exclude_years);
-        checkyears(L, arg, "shape_years", c->po.shape_years);
+        ot_l_optfield_years(L, arg, arg, "exclude_years", c->po.exclude_years);
+        ot_l_optfield_years(L, arg, arg, "shape_years", c->po.shape_years);
         const char *pi = ot_l_optfield_str(L, arg, arg, "intervals");
         if (pi && strcmp(pi, "model") != 0 && strcmp(pi, "cv") != 0)
             luaL_argerror(L, arg, lua_pushfstring(L, "intervals must be \"model\" or \"cv\", "

@@ -28,11 +28,12 @@ const ot_target *ot_l_checktarget(lua_State *L, int arg)
 }
 
 /* ot.target{series =, year =, kind = "growth", op = ">=", value =, ref =,
- * tolerance =, label =, shape =, unit =, source =} -> target */
+ * tolerance =, label =, shape =, shape_years =, unit =, source =} -> target */
 static int l_target(lua_State *L)
 {
     static const char *const fields[] = {"series", "year", "kind",  "op",    "value", "ref",
-                                         "tolerance", "label", "shape", "unit", "source", NULL};
+                                         "tolerance", "label", "shape", "shape_years", "unit",
+                                         "source", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
     ot_l_checkkeys(L, 1, 1, fields);
@@ -47,6 +48,8 @@ static int l_target(lua_State *L)
     lua_Integer year = ot_l_optfield_int(L, 1, 1, "year", 0);
     double value = ot_l_optfield_num(L, 1, 1, "value", NAN);
     double tol = ot_l_optfield_num(L, 1, 1, "tolerance", NAN);
+    int shape_years[2] = {0, 0};
+    ot_l_optfield_years(L, 1, 1, "shape_years", shape_years);
     ot_target_kind kind = OT_TARGET_GROWTH;
     ot_target_op op = OT_OP_GE;
     if (ks && ot_target_kind_parse(ks, &kind) != 0) {
@@ -94,6 +97,8 @@ static int l_target(lua_State *L)
     t->t.op = op;
     t->t.value = value;
     t->t.tolerance = tol;
+    t->t.shape_years[0] = shape_years[0];
+    t->t.shape_years[1] = shape_years[1];
     ot_err e;
     ot_err_clear(&e);
     if (ot_target_set_str(&t->t.series, series, &e) != OT_OK ||
@@ -107,7 +112,8 @@ static int l_target(lua_State *L)
 }
 
 /* t.series, t.year, t.kind, t.op, t.value, t.ref, t.tolerance, t.label,
- * t.source, t.shape, t.unit, t.id (stored targets only). */
+ * t.source, t.shape, t.shape_years ("2014-2019", "2019" or nil), t.unit,
+ * t.id (stored targets only). */
 static int target_index(lua_State *L)
 {
     ot_l_target *b = luaL_checkudata(L, 1, OT_L_TARGET);
@@ -133,7 +139,12 @@ static int target_index(lua_State *L)
         ot_l_pushstr(L, t->source);
     else if (strcmp(k, "shape") == 0)
         ot_l_pushstr(L, t->shape);
-    else if (strcmp(k, "unit") == 0)
+    else if (strcmp(k, "shape_years") == 0 && t->shape_years[0]) {
+        if (t->shape_years[0] == t->shape_years[1])
+            lua_pushfstring(L, "%d", t->shape_years[0]);
+        else
+            lua_pushfstring(L, "%d-%d", t->shape_years[0], t->shape_years[1]);
+    } else if (strcmp(k, "unit") == 0)
         ot_l_pushstr(L, t->unit);
     else if (strcmp(k, "id") == 0 && b->id)
         lua_pushinteger(L, (lua_Integer)b->id);

@@ -83,10 +83,10 @@ H.run{
     p = ot.project(tr, o)
     assert(not p.notes:find("left out"), p.notes)
     o.exclude_years = "2016-2015"
-    H.checkerror("exclude_years must be years like \"2020%-2022\" or false",
+    H.checkerror("field 'exclude_years' must be years like \"2020%-2022\", a year or false, got '2016%-2015'",
                  function() return ot.project(tr, o) end)
     o.exclude_years = "soon"
-    H.checkerror("exclude_years must be years like \"2020%-2022\" or false",
+    H.checkerror("field 'exclude_years' must be years like \"2020%-2022\", a year or false, got 'soon'",
                  function() return ot.project(tr, o) end)
   end},
 
@@ -255,6 +255,57 @@ H.run{
       {"bad argument #1 to 'targets' (unknown option 'yr' (did you mean 'year'?))",
        function() ot.open(":memory:"):targets{yr = 2023} end},
     } do H.checkmsg(c[1], c[2]) end
+  end},
+
+  {"a target's shape_years choose the reference's record years", function()
+    -- s.ref: January-June grow 6 % every year; July-December 6.5 % or 5.5 %
+    -- (alternately) in 2011-2015 and 10 % or 2 % in 2016-2019, so carry-forward
+    -- at June misses by about +-0.25 points in the first years and +-2 in the
+    -- later ones.  s.loc publishes only its ytd growth (5.0 in March, 5.4 in
+    -- June 2023): it is carried forward with the range of s.ref's carry record
+    -- in the years the target names (§12), which beat the option's.
+    local rv, lvl = {}, {}
+    for m = 1, 12 do lvl[m] = 100 + m end
+    for yr = 0, 13 do
+      local yy = 2010 + yr
+      local b = yy <= 2015 and (yy % 2 == 0 and 0.065 or 0.055) or (yy % 2 == 0 and 0.10 or 0.02)
+      for m = 1, 12 do
+        if yr > 0 then lvl[m] = lvl[m] * (m <= 6 and 1.06 or 1 + b) end
+        rv[yr * 12 + m] = lvl[m]
+      end
+    end
+    local ser = {["s.ref"] = ot.series{key = "s.ref", freq = "M", start = "2010-01", values = rv},
+                 ["s.loc"] = {ytd_yoy = ot.series{key = "s.loc", freq = "M", start = "2023-03",
+                                                  values = {5.0, 0 / 0, 0 / 0, 5.4}}}}
+    local function go(sy, osy)
+      local t = ot.target{series = "s.loc", year = 2023, value = 5, shape = "s.ref",
+                          shape_years = sy}
+      return ot.project(t, {series = ser, as_of = "2023-06", paths = 2000, seed = 1,
+                            shape_years = osy}), t
+    end
+    local calm, t = go("2012-2015")
+    assert(t.shape_years == "2012-2015")
+    local wild = go("2016-2019")
+    local opt = go(nil, "2016-2019")
+    local both = go("2012-2015", "2016-2019")
+    H.eq(calm.point, 5.4)
+    assert(calm.method == "carry with the range of s.ref", calm.method)
+    assert(calm.notes:find("s.ref's carry-forward record 2012-2015 at month 6", 1, true), calm.notes)
+    assert(wild.notes:find("record 2016-2019 at month 6", 1, true), wild.notes)
+    -- +-0.25 x 2 (the typical local scale) against +-2 x 2: an eighth of the width
+    local wc, ww = calm.upper[80] - calm.lower[80], wild.upper[80] - wild.lower[80]
+    assert(wc < 3 and ww > 12 and wc < ww / 5, wc .. " " .. ww)
+    H.eq(opt.lower[80], wild.lower[80])    -- the option when the target names none
+    H.eq(both.lower[80], calm.lower[80])   -- the target's own years first
+    local mem = ot.open(":memory:")
+    mem:put(t)
+    assert(mem:targets{year = 2023}[1].shape_years == "2012-2015")   -- stored with the target
+    mem:close()
+    assert(ot.target{series = "a", year = 2023, value = 1, shape_years = 2019}.shape_years == "2019")
+    assert(ot.target{series = "a", year = 2023, value = 1, shape_years = false}.shape_years == nil)
+    H.checkerror("bad argument #1 to 'target' %(field 'shape_years' must be years like "
+                 .. "\"2020%-2022\", a year or false, got '2019%-2014'%)", function()
+      ot.target{series = "a", year = 2023, value = 1, shape_years = "2019-2014"} end)
   end},
 
   {"compare", function()
