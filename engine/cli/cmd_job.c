@@ -1,7 +1,9 @@
 /* cmd_job.c — `ontrack job run|history|show|backfill`: scheduled forecast jobs.
  *
- * A run takes the job's lock (flock on "<db>.<job>.lock": a second run exits
- * 75, --wait waits), marks the runs a dead process left "running" as failed,
+ * A run takes the job's lock (an OFD lock on one byte of the database file,
+ * job_lock.h: every name of the file takes the same one; a second run exits
+ * 75, --wait waits; the descriptor is closed only after the store, by
+ * job_store_close), marks the runs a dead process left "running" as failed,
  * records itself, projects the job's targets, runs its scripts in the
  * sandboxed host, writes each output to a temporary file in the output's
  * folder, then stores the projections together with the status "ok" in one
@@ -17,15 +19,16 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lua/host.h"
 #include "cli/job_files.h"
+#include "cli/job_lock.h"
 #include "lua/job.h"
 #include "project/projection.h"
 #include "report/csv.h"
@@ -174,40 +177,22 @@ static void clean_stale(jobctx *c)
     }
 }
 
-/* Takes the job's lock: "<db>.<job>.lock" (db the database's real path), the
- * job name's characters other
- * than letters, digits, '.', '-' and '_' replaced by '_'.  Returns the open
- * descriptor (the lock lasts until it is closed) or -1 with err set:
- * OT_ELOCKED naming the running run, OT_EIO. */
-static int take_lock(jobctx *c, ot_store *st, ot_err *err)
+/* Takes the job's lock (job_lock.h) on fd, a descriptor of the database
+ * file job_lock_open gave, and removes what killed runs left.  OT_OK, or
+ * OT_ELOCKED naming the running run, OT_EIO.  fd stays open either way: only
+ * job_store_close closes it, after the store. */
+static int take_lock(jobctx *c, ot_store *st, int fd, ot_err *err)
 {
-    char path[4096], real[PATH_MAX];
-    /* keyed by the database's real path: --db j.db and --db link.db (a
-     * symbolic link to it, or a path through one) take the same lock */
-    const char *db = realpath(c->db_path, real) ? real : c->db_path;
-    int k = snprintf(path, sizeof path, "%s.", db);
-    for (const char *s = c->job.name; *s && k < (int)sizeof path - 6; s++) {
-        unsigned char ch = (unsigned char)*s;
-        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                 ch == '.' || ch == '-' || ch == '_';
-        path[k++] = ok ? (char)ch : '_';
-    }
-    snprintf(path + k, sizeof path - (size_t)k, ".lock");
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        ot_err_set(err, OT_EIO, "%s: cannot open the lock file: %s", path, strerror(errno));
-        return -1;
-    }
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    int rc = job_lock_try(fd, c->job.name);
+    if (rc == OT_OK) {
         clean_stale(c);
-        return fd;
+        return OT_OK;
     }
-    if (errno != EWOULDBLOCK) {
-        ot_err_set(err, OT_EIO, "%s: cannot lock: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    /* Someone runs the job: name the run when it is recorded already. */
+    if (rc != OT_ELOCKED)
+        return ot_err_set(err, OT_EIO, "%s: cannot lock job '%s': %s", c->db_path, c->job.name,
+                          strerror(errno));
+    /* Someone runs the job: name the run when it is recorded already (a run
+     * through another name of the file may not show yet). */
     ot_run_rec *r = NULL;
     size_t n = 0;
     ot_err e2;
@@ -216,24 +201,28 @@ static int take_lock(jobctx *c, ot_store *st, ot_err *err)
         strcmp(r[0].status, "running") == 0)
         snprintf(who, sizeof who, "run %lld, started %s", (long long)r[0].id, r[0].started);
     else
-        snprintf(who, sizeof who, "%s is held", path);
+        snprintf(who, sizeof who, "its lock in %s is held", c->db_path);
     ot_store_runs_free(r, n);
-    if (!c->wait) {
-        ot_err_set(err, OT_ELOCKED, "job '%s' is running (%s); try again later or use --wait",
-                   c->job.name, who);
-        close(fd);
-        return -1;
-    }
+    if (!c->wait)
+        return ot_err_set(err, OT_ELOCKED, "job '%s' is running (%s); try again later or use --wait",
+                          c->job.name, who);
     jlog(c, "info", "waiting for the running job (%s)", who);
-    while (flock(fd, LOCK_EX) != 0) {
-        if (errno != EINTR) {
-            ot_err_set(err, OT_EIO, "%s: cannot lock: %s", path, strerror(errno));
-            close(fd);
-            return -1;
-        }
-    }
+    if (job_lock_wait(fd, c->job.name) != OT_OK)
+        return ot_err_set(err, OT_EIO, "%s: cannot lock job '%s': %s", c->db_path, c->job.name,
+                          strerror(errno));
     clean_stale(c);
-    return fd;
+    return OT_OK;
+}
+
+/* Closes the store, THEN the job lock's descriptor of the database file:
+ * closing any descriptor of the file drops every POSIX lock this process
+ * holds on it, SQLite's included (job_lock.h), so the one order that is
+ * safe lives here, and every command that opened lockfd ends through it. */
+static void job_store_close(ot_store *st, int lockfd)
+{
+    ot_store_close(st);
+    if (lockfd >= 0)
+        close(lockfd);
 }
 
 /* ---- one run ----------------------------------------------------------- */
@@ -494,7 +483,19 @@ static int job_open(jobctx *c, cli_global *g, const char *file, ot_store **st, i
     c->db_path = g->db_path ? g->db_path : c->job.db ? c->job.db : cli_db_path(g);
     if (ot_store_open(c->db_path, OT_STORE_CREATE, st, &err) != OT_OK)
         return cli_fail(&err);
-    if ((*lockfd = take_lock(c, *st, &err)) < 0) {
+    /* *lockfd is the caller's to close, through job_store_close, even when
+     * the lock is not taken */
+    if (job_lock_open(ot_store_path(*st), 1, lockfd, &err) != OT_OK) {
+        jlog(c, "error", "%s", err.msg);
+        return ot_err_exit_code(err.code);
+    }
+    /* the lock holds across hard links, SQLite does not: its journal is
+     * named after the name it opened (https://www.sqlite.org/howtocorrupt.html) */
+    struct stat ds;
+    if (*lockfd >= 0 && fstat(*lockfd, &ds) == 0 && ds.st_nlink > 1)
+        jlog(c, "warn", "%s has %ju names (hard links): SQLite keeps its journal beside the name it "
+             "opens, so use one name only (docs/reliability.md)", c->db_path, (uintmax_t)ds.st_nlink);
+    if (take_lock(c, *st, *lockfd, &err) != OT_OK) {
         jlog(c, "error", "%s", err.msg);
         return ot_err_exit_code(err.code);
     }
@@ -550,9 +551,7 @@ static int job_run(cli_global *g, int argc, char **argv)
         rc = run_once(&c, st, as_of, &off);
     if (rc == 0 && c.fail_on && off)
         rc = 3;
-    if (fd >= 0)
-        close(fd);
-    ot_store_close(st);
+    job_store_close(st, fd);
     ot_job_clear(&c.job);
     return rc;
 }
@@ -601,9 +600,7 @@ static int job_backfill(cli_global *g, int argc, char **argv)
     }
     if (rc == 0 && c.fail_on && off_any)
         rc = 3;
-    if (fd >= 0)
-        close(fd);
-    ot_store_close(st);
+    job_store_close(st, fd);
     ot_job_clear(&c.job);
     return rc;
 }
@@ -624,28 +621,35 @@ static double span_secs(const char *a, const char *b)
     return sec[1] - sec[0];
 }
 
-/* Whether run r, recorded "running", has lost its process: the job's lock
- * is free (taking it succeeds; it is let go at once). */
-static int interrupted(const cli_global *g, ot_store *st, const ot_run_rec *r)
+/* Whether run r, recorded "running", has lost its process: no one holds the
+ * job's lock.  lockfd is a descriptor of the database file (job_lock_open,
+ * for reading), kept open by the caller until after the store is closed:
+ * testing the lock takes nothing and closes nothing while the store is open. */
+static int interrupted(int lockfd, const ot_run_rec *r)
 {
-    if (strcmp(r->status, "running") != 0 || !r->job)
+    if (strcmp(r->status, "running") != 0 || !r->job || lockfd < 0) /* < 0: cannot tell */
         return 0;
-    jobctx c;
-    memset(&c, 0, sizeof c);
-    c.db_path = cli_db_path(g);
-    c.job.name = r->job;
-    ot_err e;
-    int fd = take_lock(&c, st, &e);
-    if (fd < 0)
-        return 0;
-    close(fd);
-    return 1;
+    return job_lock_busy(lockfd, r->job) == 0;
 }
 
 /* The status shown for run r: "interrupted" for a dead "running" one. */
-static const char *shown_status(const cli_global *g, ot_store *st, const ot_run_rec *r)
+static const char *shown_status(int lockfd, const ot_run_rec *r)
 {
-    return interrupted(g, st, r) ? "interrupted" : r->status;
+    return interrupted(lockfd, r) ? "interrupted" : r->status;
+}
+
+/* Opens the store read-only and a descriptor of its file for testing job
+ * locks (-1 when it cannot be opened: runs then show as recorded).  Returns 0
+ * or an exit code.  The two are closed by job_store_close. */
+static int open_for_reading(cli_global *g, ot_store **st, int *lockfd)
+{
+    *lockfd = -1;
+    int rc = cli_open_store(g, 1, st);
+    if (rc == 0) {
+        ot_err e;
+        (void)job_lock_open(ot_store_path(*st), 0, lockfd, &e);
+    }
+    return rc;
 }
 
 static int job_history(cli_global *g, int argc, char **argv)
@@ -668,7 +672,8 @@ static int job_history(cli_global *g, int argc, char **argv)
         limit = v;
     }
     ot_store *st;
-    if ((rc = cli_open_store(g, 1, &st)))
+    int lockfd;
+    if ((rc = open_for_reading(g, &st, &lockfd)))
         return rc;
     ot_err err;
     ot_err_clear(&err);
@@ -698,7 +703,7 @@ static int job_history(cli_global *g, int argc, char **argv)
         double s = span_secs(r[i].started, r[i].finished);
         if (!isnan(s))
             snprintf(secs, sizeof secs, "%.0f", s);
-        const char *row[] = {id, r[i].job ? r[i].job : "", shown_status(g, st, &r[i]), a.text,
+        const char *row[] = {id, r[i].job ? r[i].job : "", shown_status(lockfd, &r[i]), a.text,
                              r[i].started, secs, r[i].data_hash ? r[i].data_hash : ""};
         rc = ot_table_row(tab, row, &err);
     }
@@ -707,7 +712,7 @@ static int job_history(cli_global *g, int argc, char **argv)
 done:
     ot_table_free(tab);
     ot_store_runs_free(r, n);
-    ot_store_close(st);
+    job_store_close(st, lockfd);
     return rc ? cli_fail(&err) : 0;
 }
 
@@ -745,7 +750,8 @@ static int job_show(cli_global *g, int argc, char **argv)
     if (id < 0)
         return cli_usage_error("job show", "expected a run number or 'latest', got '%s'", pos[0]);
     ot_store *st;
-    if ((rc = cli_open_store(g, 1, &st)))
+    int lockfd;
+    if ((rc = open_for_reading(g, &st, &lockfd)))
         return rc;
     ot_err err;
     ot_err_clear(&err);
@@ -756,7 +762,7 @@ static int job_show(cli_global *g, int argc, char **argv)
         goto done;
     ot_run_asof a;
     ot_run_asof_of(run, &a);
-    const char *status = shown_status(g, st, run);
+    const char *status = shown_status(lockfd, run);
     printf("run %lld  %s  %s  as of %s  started %s  finished %s\n", (long long)run->id,
            run->job ? run->job : "-", status, a.text, run->started,
            run->finished ? run->finished : "-");
@@ -780,7 +786,7 @@ done:
     ot_run_doc_free(&doc);
     ot_run_set_free(&set);
     ot_store_runs_free(run, run ? 1 : 0);
-    ot_store_close(st);
+    job_store_close(st, lockfd);
     return rc ? cli_fail(&err) : 0;
 }
 

@@ -202,13 +202,25 @@ run 0 job run jobs/slow.lua --as-of 2023-10-31 --wait
 has_err "info slow waiting for the running job (run $SLOW, started"
 wait $BG || fail "the first slow run failed"
 eq "$(sql "SELECT group_concat(status) FROM runs WHERE job = 'slow'")" "ok,ok" "both slow runs ok"
-# a lock held by another process (flock from util-linux)
-flock "$ONTRACK_DB.slow.lock" sleep 2 &
-HOLD=$!
-sleep 0.3
+# a lock held by another process with no run recorded (joblock, tests/cli/joblock.c)
+: "${JOBLOCK:?set JOBLOCK to the joblock helper}"
+coproc HOLD { exec "$JOBLOCK" "$ONTRACK_DB" slow 2; }
+read -r held <&"${HOLD[0]}"
+eq "$held" held "joblock took the lock"
 run 75 job run jobs/slow.lua --as-of 2023-10-31
-has_err "job 'slow' is running ($ONTRACK_DB.slow.lock is held); try again later or use --wait"
-wait $HOLD
+has_err "job 'slow' is running (its lock in $ONTRACK_DB is held); try again later or use --wait"
+# a run recorded "running" whose job's lock is held is running, not interrupted
+sql "INSERT INTO runs(job, started, status) VALUES ('slow', '2026-01-01T00:00:00Z', 'running')"
+HELD=$(sql "SELECT max(id) FROM runs")
+run 0 job history slow
+grep -Eq "^ +$HELD  slow +running " <<<"$OUT" || fail "history: a held run is running"
+# another job's lock on the same database is free meanwhile
+"$JOBLOCK" "$ONTRACK_DB" other 0 >/dev/null || fail "the lock of job 'other' is taken by 'slow'"
+wait "$HOLD_PID"
+# the holder is gone: the lock is free and the run shows as interrupted
+run 0 job history slow
+grep -Eq "^ +$HELD  slow +interrupted " <<<"$OUT" || fail "history: the released run is interrupted"
+sql "UPDATE runs SET status = 'failed' WHERE id = $HELD"
 
 # ---- a run that died: the next run marks it failed and carries on --------
 sql "INSERT INTO runs(job, started, status) VALUES ('keep2', '2026-01-01T00:00:00Z', 'running')"

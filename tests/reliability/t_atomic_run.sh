@@ -114,18 +114,98 @@ grep -qF "1	false" <<<"$OUT" || fail "repl: the failed statement's put is visibl
 eq "$(count r.kept)" 1 "a REPL statement that succeeded"
 eq "$(count r.lost)" 0 "a REPL statement that failed"
 
-# ---- the job lock is keyed by the database's real path ---------------------------
-mkdir lk && ln -s "$T/lk/j.db" lk/link.db
+# ---- the job lock is the database file's own, whatever names it ------------------
+# A symbolic link, a hard link in another folder, a path through a linked folder,
+# an absolute and a roundabout relative path: one file, so one lock per job.
+: "${JOBLOCK:?set JOBLOCK to the joblock helper}"
+mkdir lk lk2 && ln -s "$T/lk/j.db" lk/link.db
 "$ONTRACK" --db lk/j.db init >/dev/null
-echo 'local t = os.clock() while os.clock() - t < 2 do end' > jobs/slow.lua
+ln lk/j.db lk2/hard.db
+ln -s "$T/lk" lkdir
+echo 'local t = os.clock() while os.clock() - t < 3 do end' > jobs/slow.lua
 echo 'return {name = "slow", scripts = {"slow.lua"}}' > jobs/slowjob.lua
+echo 'return 1' > jobs/quick.lua
+echo 'return {name = "quick", scripts = {"quick.lua"}}' > jobs/quickjob.lua
+echo 'return {name = "slow", scripts = {"quick.lua"}}' > jobs/slowquick.lua
+running() { sqlite3 lk/j.db "SELECT count(*) FROM runs WHERE job = '$1' AND status = 'running'"; }
 "$ONTRACK" --db lk/j.db job run jobs/slowjob.lua --quiet 2>/dev/null &
 pid=$!
-sleep 0.7
-run 75 --db lk/link.db job run jobs/slowjob.lua
-has_err "job 'slow' is running"
+for _ in $(seq 100); do [ "$(running slow)" = 1 ] && break; sleep 0.05; done
+[ "$(running slow)" = 1 ] || fail "the slow run never showed as running"
+for db in lk/link.db lk2/hard.db lkdir/j.db "$T/lk/j.db" lk2/../lk/j.db; do
+    run 75 --db "$db" job run jobs/slowjob.lua
+    has_err "job 'slow' is running ("
+done
+run 75 --db lk2/hard.db job run jobs/slowjob.lua
+has_err "warn slow lk2/hard.db has 2 names (hard links): SQLite keeps its journal beside the name it opens, so use one name only (docs/reliability.md)"
+# another job on the same file, and the same job on another file, run meanwhile
+run 0 --db lk/j.db job run jobs/quickjob.lua --quiet
+"$ONTRACK" --db lk/k.db init >/dev/null
+run 0 --db lk/k.db job run jobs/slowquick.lua --quiet
+[ "$(running slow)" = 1 ] || fail "the slow run ended before the other runs were tried"
 wait $pid || fail "the first run of the slow job failed"
-eq "$(sqlite3 lk/j.db "SELECT group_concat(status) FROM runs WHERE job = 'slow'")" ok \
-   "the first run (not marked failed by the second)"
+eq "$(sqlite3 lk/j.db "SELECT group_concat(job || ':' || status) FROM runs ORDER BY id")" \
+   "slow:ok,quick:ok" "the slow run (not marked failed by the others) and the quick one"
+eq "$(sqlite3 lk/k.db "SELECT group_concat(job || ':' || status) FROM runs")" "slow:ok" \
+   "the same job on another database"
+
+# ---- no descriptor of the database file is closed while its store is open ------
+# Closing any descriptor of a file drops every POSIX lock the process holds on it,
+# SQLite's included (https://www.sqlite.org/howtocorrupt.html, 2.2): the job lock's
+# descriptor lives until the store is closed.  In WAL mode SQLite holds a shared
+# lock on bytes 1073741826..1073742335 of the file while a connection is open, so
+# /proc/locks shows whether a process still holds it: a run waiting for the lock
+# (--wait) and a `job history` that tested the locks of 1500 running runs and is
+# stopped on a full pipe must both still hold it.
+INO=$(stat -c %i lk/j.db)
+sqlite_locked() { # sqlite_locked PID: PID holds SQLite's shared lock on lk/j.db
+    awk -v p="$1" -v i=":$INO" '$2 == "POSIX" && $5 == p && $7 == 1073741826 &&
+        substr($6, length($6) - length(i) + 1) == i { f = 1 } END { exit !f }' /proc/locks
+}
+coproc HOLD { exec "$JOBLOCK" lk/j.db held 20; }
+read -r held <&"${HOLD[0]}"
+eq "$held" held "joblock took the lock of job 'held'"
+echo 'return {name = "held", scripts = {"quick.lua"}}' > jobs/heldjob.lua
+"$ONTRACK" --db lk/j.db job run jobs/heldjob.lua --wait 2>waiter.err &
+waiter=$!
+for _ in $(seq 100); do grep -q "waiting for the running job" waiter.err && break; sleep 0.05; done
+grep -q "waiting for the running job (its lock in lk/j.db is held)" waiter.err || fail "the waiter: $(cat waiter.err)"
+sqlite_locked "$waiter" || fail "a run waiting for the job lock lost SQLite's lock: $(grep ":$INO " /proc/locks)"
+kill "$waiter" && { wait "$waiter" 2>/dev/null || true; }
+kill "$HOLD_PID" && { wait "$HOLD_PID" 2>/dev/null || true; }
+sqlite3 lk/j.db "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
+                 INSERT INTO runs(job, started, status) SELECT 'ghost', '2026-01-01T00:00:00Z', 'running' FROM n"
+rm -f hist.pid hist.started
+bash -c 'echo $$ > hist.pid; exec "$0" --db lk/j.db job history ghost' "$ONTRACK" |
+    { head -c 1 >/dev/null; touch hist.started; sleep 1; cat >hist.out; } &
+reader=$!
+for _ in $(seq 100); do [ -e hist.started ] && break; sleep 0.05; done
+[ -e hist.started ] || fail "job history printed nothing"
+sqlite_locked "$(cat hist.pid)" || fail "job history lost SQLite's lock: $(grep ":$INO " /proc/locks)"
+wait "$reader"
+eq "$(grep -c ' ghost  *interrupted ' hist.out)" 1500 "history: the ghost runs"
+
+# ---- a read-only database file: no run, a clear error; history still tests locks -----
+# as root, permissions do not bind: run as nobody (setpriv), as reliability_hostile does
+AS=()
+if [ "$(id -u)" -eq 0 ]; then
+    if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+        AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+        chmod 755 "$T"
+    else
+        AS=(skip)
+    fi
+fi
+if [ "${AS[0]:-}" = skip ]; then
+    echo "SKIP read-only database: running as root without setpriv"
+else
+    mkdir ro && cp lk/k.db ro/r.db && chmod 444 ro/r.db && chmod -R a+rX jobs ro
+    OUT=$("${AS[@]}" "$ONTRACK" --db ro/r.db job run jobs/slowquick.lua 2>&1); CODE=$?
+    eq "$CODE" 74 "job run on a read-only database"
+    grep -qF "ro/r.db: cannot open the database for writing to lock the job: Permission denied (a job run records itself in the database, so it must be writable)" <<<"$OUT" \
+        || fail "job run on a read-only database: $OUT"
+    OUT=$("${AS[@]}" "$ONTRACK" --db ro/r.db job history 2>&1) || fail "job history on a read-only database: $OUT"
+    grep -Eq " slow +ok " <<<"$OUT" || fail "job history on a read-only database: $OUT"
+fi
 
 done_ok
