@@ -412,7 +412,12 @@ static int model_at(const frame *f, const char *key, int y, int k, const char *m
     for (size_t i = 0; i < n; i++)
         s->v[i] = log(x[i]);
     ot_model_opts mo = {0};
-    if ((rc = ot_model_fit(s, model, &mo, &m, err)) == OT_OK)
+    const char *method = model;
+    if (strcmp(model, REC_LEVELS) == 0) {
+        method = REC_LEVELS_METHOD;
+        mo.spec = REC_LEVELS_SPEC;
+    }
+    if ((rc = ot_model_fit(s, method, &mo, &m, err)) == OT_OK)
         rc = ot_model_forecast(m, h, NULL, 0, &fc, err);
     if (rc == OT_EDATA) {
         if (err)

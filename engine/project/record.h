@@ -28,6 +28,12 @@ enum { CAND_CARRY = 0, CAND_RATE, CAND_MODEL, CAND_RATE2, REC_NC };
 #define REC_CLOSE 0.10 /* a candidate is "close to the best" within 10% of its MAE */
 #define REC_ERRS (3 * REC_YEARS)
 #define REC_BASE_SHRINK 0.5 /* rate2y: the share of the base effect taken (§9) */
+/* The level candidate (§10): the equal-weight mean of ETS, Theta and the
+ * airline model ARIMA(0,1,1)(0,1,1) on the logs of the period values, named
+ * "levels" in notes and kept points. */
+#define REC_LEVELS "levels"
+#define REC_LEVELS_METHOD "combo"
+#define REC_LEVELS_SPEC "mean:ets,theta,arima=(0,1,1)(0,1,1)"
 
 typedef struct record {
     int k, P, n;                      /* as-of period, periods a year, years */

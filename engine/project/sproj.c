@@ -475,7 +475,7 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
                           int only, gsl_rng *rng, ot_proj_facts *notes, int *done, ot_err *err)
 {
     record r;
-    const char *model = ot_method_find(OT_PROJ_METHOD_DEFAULT) ? OT_PROJ_METHOD_DEFAULT : NULL;
+    const char *model = ot_method_find(REC_LEVELS_METHOD) ? REC_LEVELS : NULL;
     ot_proj_memo *memo = o->memo ? o->memo : ot_proj_memo_default();
     *done = 0;
     /* the record's origins read as known then, when the series was revised */

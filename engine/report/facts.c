@@ -152,7 +152,8 @@ static const char *method_word(const char *m, ot_report_lang lang)
         return zh ? "公布增速法" : "rate";
     if (strcmp(m, "rate2y") == 0)
         return zh ? "含基数效应的公布增速法" : "rate2y";
-    if (zh && (strcmp(m, "auto") == 0 || strcmp(m, "model") == 0 || !m[0]))
+    if (zh && (strcmp(m, "levels") == 0 || strcmp(m, "auto") == 0 || strcmp(m, "model") == 0 ||
+               !m[0]))
         return "水平模型";
     /* a model named by its method ("ets") or description ("ETS(M,Ad,A)"):
      * the technical designation is the English words' and the JSON's */
