@@ -54,3 +54,16 @@ out_words() {
     local got; got=$(sed -n "${1}p" <<<"$OUT" | tr -s ' ')
     [ "$got" = "$2" ] || fail "stdout line $1 is '$got', expected '$2'"
 }
+# as_nobody: sets the array AS to the prefix that runs a command where file
+# permissions bind: nothing for a user other than root; for root, setpriv as
+# nobody (and $T opened to nobody); (skip) when neither is possible.
+as_nobody() {
+    AS=()
+    [ "$(id -u)" -eq 0 ] || return 0
+    if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+        AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+        chmod 755 "$T"
+    else
+        AS=(skip)
+    fi
+}

@@ -187,15 +187,7 @@ eq "$(grep -c ' ghost  *interrupted ' hist.out)" 1500 "history: the ghost runs"
 
 # ---- a read-only database file: no run, a clear error; history still tests locks -----
 # as root, permissions do not bind: run as nobody (setpriv), as reliability_hostile does
-AS=()
-if [ "$(id -u)" -eq 0 ]; then
-    if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
-        AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-        chmod 755 "$T"
-    else
-        AS=(skip)
-    fi
-fi
+as_nobody
 if [ "${AS[0]:-}" = skip ]; then
     echo "SKIP read-only database: running as root without setpriv"
 else

@@ -76,15 +76,7 @@ sqlite3 c.db "CREATE TABLE notes(x)"
 within 10 0 --db c.db show d.a
 
 # ---- a writable database in a folder the user cannot write ---------------------------
-AS=()
-if [ "$(id -u)" -eq 0 ]; then
-    if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
-        AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-        chmod 755 "$T"
-    else
-        AS=(skip)
-    fi
-fi
+as_nobody
 if [ "${AS[0]:-}" = skip ]; then
     echo "SKIP read-only folder: running as root without setpriv"
 else

@@ -148,15 +148,8 @@ done
 
 # ---- a read-only database ---------------------------------------------------
 # as root, permissions do not bind: run those commands as nobody (setpriv)
-AS=()
-if [ "$(id -u)" -eq 0 ]; then
-    if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
-        AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-        chmod 755 "$T"; chmod 644 d2.csv
-    else
-        AS=(skip)
-    fi
-fi
+as_nobody
+[ "${AS[0]:-}" != setpriv ] || chmod 644 d2.csv
 if [ "${AS[0]:-}" = skip ]; then
     echo "SKIP read-only database: running as root without setpriv"
 else
