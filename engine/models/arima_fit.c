@@ -362,7 +362,9 @@ static double simplex(problem *pb, double *x, size_t k, size_t evals)
         gsl_multimin_fminimizer_free(s);
         return NAN;
     }
-    double best = gsl_multimin_fminimizer_minimum(s);
+    /* the value at the start: gsl's minimum is not defined before the
+     * first iteration (fminimizer_set leaves fval unset) */
+    double best = objective(&xv.vector, pb);
     size_t since = 0;
     for (size_t it = 0; it < evals; it++) {
         if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
