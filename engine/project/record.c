@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "models/model.h"
 #include "project/sproj.h"
 
@@ -477,6 +479,15 @@ static int points_kept(const frame *f, const frame *ref, const char *key, int y,
     if (model)
         return model_at(f, key, y, k, model, memo, keep, a, &pts[CAND_MODEL], err);
     return OT_OK;
+}
+
+double rec_widen(int years, int borrowed)
+{
+    int n = years >= 2 ? years : 2;
+    double w = sqrt(1 + 1.0 / n);
+    if (borrowed || n < REC_LONG)
+        w *= gsl_cdf_tdist_Pinv(0.9, n - 1) / gsl_cdf_ugaussian_Pinv(0.9);
+    return w;
 }
 
 /* ---- the record --------------------------------------------------------- */

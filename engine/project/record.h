@@ -26,6 +26,7 @@ enum { CAND_CARRY = 0, CAND_RATE, CAND_MODEL, CAND_RATE2, REC_NC };
 #define REC_MIN 4    /* years a record needs at period k before a choice is made */
 #define REC_MIN_SHORT 2 /* with 2..3 years: carry-forward and its record range */
 #define REC_CLOSE 0.10 /* a candidate is "close to the best" within 10% of its MAE */
+#define REC_LONG 8     /* years from which an own record's range drops the t factor */
 #define REC_ERRS (3 * REC_YEARS)
 #define REC_BASE_SHRINK 0.5 /* rate2y: the share of the base effect taken (§9) */
 /* The level candidate (§10): the equal-weight mean of ETS, Theta and the
@@ -120,6 +121,14 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
 
 /* The names of the candidates ("carry", "rate", model, "rate2y"). */
 const char *rec_cand_name(int c, const char *model);
+
+/* The factor a record's errors are widened by (§11), n the years at the as-of
+ * period (at least 2 counted): sqrt(1 + 1/n), as the next of n exchangeable
+ * errors spreads; times t_{n-1}(0.9) / z(0.9), as a predictive interval from
+ * n normal draws would be, for a record shorter than REC_LONG years or a
+ * borrowed one (a reference's record scaled by a lambda estimated from a few
+ * changes). */
+double rec_widen(int years, int borrowed);
 
 /* Empirical q-quantile (R type 7) of x[0..n); reorders x; NaN when n == 0. */
 double rec_quantile(double *x, int n, double q);

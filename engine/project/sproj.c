@@ -429,7 +429,7 @@ static double scenario_shift(sproj *sp, const char *key, const frame *ref, const
                              double point, ot_proj_facts *notes)
 {
     int P = sp->P, k = sp->k, ignored = 0;
-    double c[SHAPE_MAXP + 1], prev[12], v[12];
+    double c[SHAPE_MAXP + 1], prev[12] = {0}, v[12] = {0}; /* read from k on only */
     rec_weights(&sp->fr, ref, sp->Y, c);
     double s = c[k];
     if (!(s < 1))
@@ -449,7 +449,7 @@ static double scenario_shift(sproj *sp, const char *key, const frame *ref, const
 
 static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
                             double point, const double *err, int m, int years, double scale,
-                            gsl_rng *rng, ot_proj_facts *notes, ot_err *oerr);
+                            int borrowed, gsl_rng *rng, ot_proj_facts *notes, ot_err *oerr);
 
 /* Last year's share of periods 1..k when the series has none of its own:
  * the rate method's weights (the reference's shares, else equal), so the
@@ -487,7 +487,7 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
     if (rc || r.n < REC_MIN_SHORT || !r.chosen || isnan(r.point) || r.nerr < REC_MIN_SHORT)
         return rc;
     record_share(sp, ref, notes);
-    if ((rc = fill_from_errors(sp, key, ref, o, r.point, r.err, r.nerr, r.years_k, 1, rng, notes,
+    if ((rc = fill_from_errors(sp, key, ref, o, r.point, r.err, r.nerr, r.years_k, 1, 0, rng, notes,
                                err)))
         return rc;
     /* what was chosen, and its record (report/facts.c words it) */
@@ -567,7 +567,7 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
         return OT_OK;
     }
     record_share(sp, ref, notes);
-    if ((rc = fill_from_errors(sp, key, ref, o, sp->g, r.err, r.nerr, r.years_k, scale, rng,
+    if ((rc = fill_from_errors(sp, key, ref, o, sp->g, r.err, r.nerr, r.years_k, scale, 1, rng,
                                notes, err)))
         return rc;
     ot_fact_set(&sp->method, OT_M_CARRY_RANGE, "k", rk);
@@ -584,7 +584,7 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
  * set) when the scratch for centring cannot be had. */
 static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
                             double point, const double *err, int m, int years, double scale,
-                            gsl_rng *rng, ot_proj_facts *notes, ot_err *oerr)
+                            int borrowed, gsl_rng *rng, ot_proj_facts *notes, ot_err *oerr)
 {
     double e[REC_ERRS], tmp[REC_ERRS];
     memcpy(tmp, err, (size_t)m * sizeof *tmp);
@@ -599,12 +599,9 @@ static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const 
     memcpy(tmp, e, (size_t)m * sizeof *tmp);
     double iqr = (rec_quantile(tmp, m, 0.75) - rec_quantile(tmp, m, 0.25)) / 1.34;
     double bw = 0.9 * (iqr > 0 && iqr < sd ? iqr : sd) * pow(m, -0.2);
-    /* few years: widen as a predictive interval from n draws would be,
-     * t_{n-1}(0.9) / z(0.9) x sqrt(1 + 1/n), n the years at k (the errors at
-     * k-1 and k+1 come from the same years) */
-    int ny = years >= 2 ? years : 2;
-    double widen = gsl_cdf_tdist_Pinv(0.9, ny - 1) / gsl_cdf_ugaussian_Pinv(0.9) *
-                   sqrt(1 + 1.0 / ny);
+    /* few years: widen (rec_widen, §11), n the years at k (the errors at k-1
+     * and k+1 come from the same years) */
+    double widen = rec_widen(years, borrowed);
     for (int i = 0; i < m; i++)
         e[i] *= widen;
     bw *= widen;
