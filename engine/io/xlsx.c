@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/text.h"
 
 #define XCHUNK 65536
@@ -32,36 +33,6 @@
  * hostile file cannot make us allocate without end. */
 #define SHEETS_MAX 4096
 #define SST_MAX (64u << 20) /* bytes of shared-string text */
-
-/* ---- a growing byte buffer ---------------------------------------------- */
-
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static int sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return -1;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return -1;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-    return 0;
-}
 
 /* ---- the reader --------------------------------------------------------- */
 
@@ -84,7 +55,7 @@ typedef struct xlsx {
     struct { int id; int date; } *fmts;
     size_t nfmts, fmtcap;
     /* shared strings: NUL-terminated texts in sst, offsets in soff */
-    sbuf sst;
+    ot_buf sst;
     size_t *soff;
     size_t nsst, sstcap;
     int in_si, in_t, in_rph;
@@ -95,8 +66,8 @@ typedef struct xlsx {
     char ctype[16];         /* t= of the current cell */
     int cstyle;             /* s= of the current cell */
     int in_v, in_is, in_cell;
-    sbuf text;              /* the current cell's text */
-    sbuf rowbuf;            /* the current row: cells' texts */
+    ot_buf text;              /* the current cell's text */
+    ot_buf rowbuf;            /* the current row: cells' texts */
     size_t *rcol;           /* per cell kept: column and offset in rowbuf */
     size_t *roff;
     size_t nr, rcap;
@@ -378,7 +349,7 @@ static void sst_end(void *ud, const XML_Char *name)
     const char *n = local(name);
     if (strcmp(n, "si") == 0 && x->in_si) {
         x->in_si = 0;
-        if (sb_add(&x->sst, "", 1))
+        if (ot_buf_add(&x->sst, "", 1))
             xfail(x, OT_ENOMEM, "%s: out of memory%s", NULL);
     } else if (strcmp(n, "rPh") == 0)
         x->in_rph = 0;
@@ -395,7 +366,7 @@ static void sst_text(void *ud, const XML_Char *s, int len)
         xfail(x, OT_EDATA, "%s: the workbook's shared strings pass 64 MiB%s", NULL);
         return;
     }
-    if (sb_add(&x->sst, s, (size_t)len))
+    if (ot_buf_add(&x->sst, s, (size_t)len))
         xfail(x, OT_ENOMEM, "%s: out of memory%s", NULL);
 }
 
@@ -543,7 +514,7 @@ static void finish_cell(xlsx *x)
     }
     x->rcol[x->nr] = (size_t)x->col;
     x->roff[x->nr] = x->rowbuf.n;
-    if (sb_add(&x->rowbuf, out, strlen(out) + 1)) {
+    if (ot_buf_add(&x->rowbuf, out, strlen(out) + 1)) {
         xfail(x, OT_ENOMEM, "%s: out of memory%s", NULL);
         return;
     }
@@ -591,7 +562,7 @@ static void sheet_text(void *ud, const XML_Char *s, int len)
         x->cell_long = 1;
         return;
     }
-    if (sb_add(&x->text, s, (size_t)len))
+    if (ot_buf_add(&x->text, s, (size_t)len))
         xfail(x, OT_ENOMEM, "%s: out of memory%s", NULL);
 }
 

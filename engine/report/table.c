@@ -7,6 +7,8 @@
 
 #include <utf8proc.h>
 
+#include "core/buf.h"
+
 struct ot_table {
     size_t ncols;
     char **head;    /* ncols cells or NULL */
@@ -187,46 +189,17 @@ size_t ot_table_rows(const ot_table *t)
     return n;
 }
 
-/* A growable string for ot_table_string; print goes through it too, so
- * both outputs are the same bytes. */
-typedef struct {
-    char *p;
-    size_t n, cap;
-    int oom;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void pad(buf *b, size_t n)
+static void pad(ot_buf *b, size_t n)
 {
     static const char spaces[] = "                                ";
     while (n > 0) {
         size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
-        put(b, spaces, k);
+        ot_buf_add(b, spaces, k);
         n -= k;
     }
 }
 
-static void put_line(buf *b, const ot_table *t, char **cells, const size_t *w)
+static void put_line(ot_buf *b, const ot_table *t, char **cells, const size_t *w)
 {
     size_t last = t->ncols;
     while (last > 0 && !cells[last - 1][0])
@@ -235,17 +208,17 @@ static void put_line(buf *b, const ot_table *t, char **cells, const size_t *w)
         size_t cw = ot_display_width(cells[j]);
         size_t gap = w[j] > cw ? w[j] - cw : 0;
         if (j > 0)
-            put(b, "  ", 2);
+            ot_buf_add(b, "  ", 2);
         if (t->right[j])
             pad(b, gap);
-        put(b, cells[j], strlen(cells[j]));
+        ot_buf_add(b, cells[j], strlen(cells[j]));
         if (!t->right[j] && j + 1 < last)
             pad(b, gap);
     }
-    put(b, "\n", 1);
+    ot_buf_add(b, "\n", 1);
 }
 
-static int render(const ot_table *t, buf *b)
+static int render(const ot_table *t, ot_buf *b)
 {
     size_t *w = calloc(t->ncols ? t->ncols : 1, sizeof *w);
     if (!w)
@@ -263,16 +236,16 @@ static int render(const ot_table *t, buf *b)
     if (t->head) {
         put_line(b, t, t->head, w);
         for (size_t k = 0; k < total; k++)
-            put(b, "-", 1);
-        put(b, "\n", 1);
+            ot_buf_add(b, "-", 1);
+        ot_buf_add(b, "\n", 1);
     }
     for (size_t i = 0; i < t->nrows; i++) {
         if (t->rows[i]) {
             put_line(b, t, t->rows[i], w);
         } else {
             for (size_t k = 0; k < total; k++)
-                put(b, "-", 1);
-            put(b, "\n", 1);
+                ot_buf_add(b, "-", 1);
+            ot_buf_add(b, "\n", 1);
         }
     }
     free(w);
@@ -281,8 +254,8 @@ static int render(const ot_table *t, buf *b)
 
 char *ot_table_string(const ot_table *t, ot_err *err)
 {
-    buf b = {0};
-    put(&b, "", 0);
+    ot_buf b = {0}; /* print goes through the string: both are the same bytes */
+    ot_buf_add(&b, "", 0);
     if (render(t, &b) != OT_OK) {
         free(b.p);
         ot_err_set(err, OT_ENOMEM, "out of memory");
