@@ -271,6 +271,16 @@ static int keybuf_gc(lua_State *L)
     return 0;
 }
 
+/* Pushes an empty keybuf (freed by its __gc) and returns it. */
+static keybuf *push_keybuf(lua_State *L)
+{
+    keybuf *kb = lua_newuserdatauv(L, sizeof *kb, 0);
+    memset(kb, 0, sizeof *kb);
+    kb->a = ot_l_alloc(L);
+    luaL_setmetatable(L, OT_L_KEYBUF);
+    return kb;
+}
+
 /* Appends n bytes to kb; 0, or 1 (kb->oom set) when out of memory.  No Lua call. */
 static int kb_append(keybuf *kb, const void *data, size_t n)
 {
@@ -312,10 +322,7 @@ static int l_keys(lua_State *L)
 {
     ot_store *st = ot_l_checkdb(L, 1);
     const char *pattern = luaL_optstring(L, 2, NULL);
-    keybuf *kb = lua_newuserdatauv(L, sizeof *kb, 0);   /* [kb] */
-    memset(kb, 0, sizeof *kb);
-    kb->a = ot_l_alloc(L);
-    luaL_setmetatable(L, OT_L_KEYBUF);
+    keybuf *kb = push_keybuf(L);                        /* [kb] */
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_key_names(st, pattern, collect_key, kb, &e) != OT_OK)
@@ -660,10 +667,7 @@ static int l_revisions(lua_State *L)
     if (ps && ot_period_parse(ps, (size_t)-1, &p, NULL) != OT_OK &&
         ot_period_parse_ytd(ps, (size_t)-1, &p, NULL) != OT_OK)
         luaL_argerror(L, 3, lua_pushfstring(L, "'%s' is not a period", ps));
-    keybuf *kb = lua_newuserdatauv(L, sizeof *kb, 0);   /* [kb] */
-    memset(kb, 0, sizeof *kb);
-    kb->a = ot_l_alloc(L);
-    luaL_setmetatable(L, OT_L_KEYBUF);
+    keybuf *kb = push_keybuf(L);                        /* [kb] */
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_revisions(st, key, ps ? &p : NULL, collect_rev, kb, &e) != OT_OK)
