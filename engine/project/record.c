@@ -154,14 +154,33 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+/* The method and spec (NULL: automatic) a level candidate named model fits:
+ * REC_LEVELS is a combination with a fixed spec, any other name the method
+ * of that name. */
+static const char *level_method(const char *model, const char **spec)
+{
+    if (strcmp(model, REC_LEVELS) == 0) {
+        *spec = REC_LEVELS_SPEC;
+        return REC_LEVELS_METHOD;
+    }
+    *spec = NULL;
+    return model;
+}
+
 /* The memo key of a level-model point at origin (y, k): the key, the method
- * and every number of the frame through (y, k) — the point is a function of
- * exactly these, so a hit is always right, whatever the vintage. */
+ * and its spec, and every number of the frame through (y, k) — the point is a
+ * function of exactly these, so a hit is always right, whatever the vintage
+ * (and a point kept in the store under an earlier spec is never taken for the
+ * current one). */
 static uint64_t origin_hash(const frame *f, const char *key, const char *model, int y, int k)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
+    const char *spec;
+    const char *method = level_method(model, &spec);
     h = fnv(h, key, strlen(key) + 1);
-    h = fnv(h, model, strlen(model) + 1);
+    h = fnv(h, method, strlen(method) + 1);
+    if (spec)
+        h = fnv(h, spec, strlen(spec) + 1);
     int hdr[5] = {f->y0, f->P, y, k, (int)f->kind};
     h = fnv(h, hdr, sizeof hdr);
     long end = frame_at(f, y, k);
@@ -414,11 +433,7 @@ static int model_at(const frame *f, const char *key, int y, int k, const char *m
     for (size_t i = 0; i < n; i++)
         s->v[i] = log(x[i]);
     ot_model_opts mo = {0};
-    const char *method = model;
-    if (strcmp(model, REC_LEVELS) == 0) {
-        method = REC_LEVELS_METHOD;
-        mo.spec = REC_LEVELS_SPEC;
-    }
+    const char *method = level_method(model, &mo.spec);
     if ((rc = ot_model_fit(s, method, &mo, &m, err)) == OT_OK)
         rc = ot_model_forecast(m, h, NULL, 0, &fc, err);
     if (rc == OT_EDATA) {
