@@ -13,26 +13,12 @@
 
 #include <cmocka.h>
 
+#include "mem_store.h"
+
 #include "project/kinds.h"
 #include "run/fields.h"
 #include "run/run.h"
 #include "store/jobs.h"
-
-static int setup(void **state)
-{
-    ot_store *st = NULL;
-    ot_err err;
-    if (ot_store_open(":memory:", OT_STORE_CREATE, &st, &err) != OT_OK)
-        return -1;
-    *state = st;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    ot_store_close(*state);
-    return 0;
-}
 
 static size_t align_of(run_ftype t)
 {
@@ -279,8 +265,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_fields_cover_the_projection),
         cmocka_unit_test(test_run_json),
-        cmocka_unit_test_setup_teardown(test_run_save_load_exactly, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_run_asof_latest, setup, teardown),
+        MEM_STORE_TEST(test_run_save_load_exactly),
+        MEM_STORE_TEST(test_run_asof_latest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "mem_store.h"
 #include <sqlite3.h>
 
 #include "store/store.h"
@@ -22,22 +24,6 @@ static void assert_num_at(double a, double b, const char *file, int line)
 {
     if (!(a == b))
         fail_msg("%s:%d: %.17g != %.17g", file, line, a, b);
-}
-
-static int setup(void **state)
-{
-    ot_store *st = NULL;
-    ot_err err;
-    if (ot_store_open(":memory:", OT_STORE_CREATE, &st, &err) != OT_OK)
-        return -1;
-    *state = st;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    ot_store_close(*state);
-    return 0;
 }
 
 static int32_t day(int y, int m, int d)
@@ -969,22 +955,21 @@ int main(void)
         cmocka_unit_test(test_store_readonly_refuses_writes),
         cmocka_unit_test(test_store_second_writer_locked),
         cmocka_unit_test(test_store_hold_settle),
-        cmocka_unit_test_setup_teardown(test_store_defences, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_transaction_misuse, setup, teardown),
+        MEM_STORE_TEST(test_store_defences),
+        MEM_STORE_TEST(test_store_transaction_misuse),
         cmocka_unit_test(test_store_measure_names),
-        cmocka_unit_test_setup_teardown(test_store_meta_put_get_update, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_read_layout_and_metadata, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_vintages_and_asof, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_combined_jan_feb, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_measure_and_freq_choice, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_put_obs_rejects_bad_arguments, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_store_duplicates_within_an_import, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_batched_rows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_read_failing_allocator, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_keys_listing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_targets_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_runs_and_projections, setup, teardown),
+        MEM_STORE_TEST(test_store_meta_put_get_update),
+        MEM_STORE_TEST(test_store_read_layout_and_metadata),
+        MEM_STORE_TEST(test_store_vintages_and_asof),
+        MEM_STORE_TEST(test_store_combined_jan_feb),
+        MEM_STORE_TEST(test_store_measure_and_freq_choice),
+        MEM_STORE_TEST(test_store_put_obs_rejects_bad_arguments),
+        MEM_STORE_TEST(test_store_duplicates_within_an_import),
+        MEM_STORE_TEST(test_store_batched_rows),
+        MEM_STORE_TEST(test_store_read_failing_allocator),
+        MEM_STORE_TEST(test_store_keys_listing),
+        MEM_STORE_TEST(test_store_targets_round_trip),
+        MEM_STORE_TEST(test_store_runs_and_projections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,23 +9,9 @@
 
 #include <cmocka.h>
 
+#include "mem_store.h"
+
 #include "store/jobs.h"
-
-static int setup(void **state)
-{
-    ot_store *st = NULL;
-    ot_err err;
-    if (ot_store_open(":memory:", OT_STORE_CREATE, &st, &err) != OT_OK)
-        return -1;
-    *state = st;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    ot_store_close(*state);
-    return 0;
-}
 
 static ot_period month(int y, int m)
 {
@@ -172,9 +158,9 @@ static void test_store_jobs_data_feed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_store_jobs_fail_stale, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_jobs_latest_vintage, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_jobs_data_feed, setup, teardown),
+        MEM_STORE_TEST(test_store_jobs_fail_stale),
+        MEM_STORE_TEST(test_store_jobs_latest_vintage),
+        MEM_STORE_TEST(test_store_jobs_data_feed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
