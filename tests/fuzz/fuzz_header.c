@@ -18,15 +18,6 @@
 #include "io/import.h"
 #include "store/store.h"
 
-#define CHECK(cond)                                                                       \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            fprintf(stderr, "fuzz_header: %s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                               \
-            abort();                                                                      \
-        }                                                                                 \
-    } while (0)
-
 static int count_key(void *ud, const ot_key_info *ki)
 {
     *(long long *)ud += 1 + ki->count;

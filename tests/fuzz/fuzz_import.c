@@ -17,15 +17,6 @@
 #include "io/import.h"
 #include "store/store.h"
 
-#define CHECK(cond)                                                                       \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            fprintf(stderr, "fuzz_import: %s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                               \
-            abort();                                                                      \
-        }                                                                                 \
-    } while (0)
-
 /* What the store holds: series keys, stored periods (summed over keys) and
  * targets.  A failed import must leave all three unchanged. */
 typedef struct census {

@@ -18,15 +18,6 @@
 
 #include "lua/host.h"
 
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            fprintf(stderr, "fuzz_lua: %s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                            \
-            abort();                                                                   \
-        }                                                                              \
-    } while (0)
-
 static const char prelude[] =
     "local keep = {clock = os.clock, date = os.date, time = os.time, difftime = os.difftime}\n"
     "os = keep; package.loaded.os = keep\n"

@@ -16,15 +16,6 @@
 
 #include "core/period.h"
 
-#define CHECK(cond)                                                                       \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            fprintf(stderr, "fuzz_period: %s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                               \
-            abort();                                                                      \
-        }                                                                                 \
-    } while (0)
-
 static void check_period(const uint8_t *data, size_t size)
 {
     ot_period p;

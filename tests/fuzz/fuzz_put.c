@@ -17,15 +17,6 @@
 
 #include "lua/host.h"
 
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            fprintf(stderr, "fuzz_put: %s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                            \
-            abort();                                                                   \
-        }                                                                              \
-    } while (0)
-
 static const char script[] =
     "local f = assert(io.open(FUZZ_FILE, 'rb')); local data = f:read('a'); f:close()\n"
     "local db = ot.db()\n"

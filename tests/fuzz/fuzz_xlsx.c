@@ -22,15 +22,6 @@
 #include "io/import.h"
 #include "store/store.h"
 
-#define CHECK(cond)                                                                     \
-    do {                                                                                \
-        if (!(cond)) {                                                                  \
-            fprintf(stderr, "fuzz_xlsx: %s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                             \
-            abort();                                                                    \
-        }                                                                               \
-    } while (0)
-
 static const char WORKBOOK[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
     "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
