@@ -83,12 +83,7 @@ void ot_l_pushdb_borrowed(lua_State *L, ot_store *st)
 
 ot_store *ot_l_checkdb(lua_State *L, int arg)
 {
-    ot_store **box = luaL_testudata(L, arg, OT_L_DB);
-    if (!box)
-        luaL_typeerror(L, arg, "db");
-    if (!*box)
-        luaL_argerror(L, arg, "database is closed");
-    return *box;
+    return ot_l_checkbox(L, arg, arg, NULL, OT_L_DB, "database is closed");
 }
 
 /* When the host runs each chunk as one transaction (OT_L_REG_HELD), the

@@ -199,6 +199,30 @@ void ot_l_checkkeys(lua_State *L, int arg, int idx, const char *const known[])
     }
 }
 
+/* As luaL_checkudata with the argument's part named, so that a box read
+ * from an options table or a list is reported under its argument (not its
+ * stack slot); the type names are the metatables' __name. */
+void *ot_l_checkbox(lua_State *L, int idx, int arg, const char *where, const char *tname,
+                    const char *closed)
+{
+    idx = lua_absindex(L, idx);
+    void **box = luaL_testudata(L, idx, tname);
+    if (box && *box)
+        return *box;
+    const char *pre = where ? where : "";
+    const char *sep = where ? ": " : "";
+    if (box)
+        luaL_argerror(L, arg, lua_pushfstring(L, "%s%s%s", pre, sep, closed));
+    luaL_getmetatable(L, tname);                            /* [.., mt] */
+    lua_getfield(L, -1, "__name");                          /* [.., mt, want] */
+    const char *want = lua_isstring(L, -1) ? lua_tostring(L, -1) : tname;
+    const char *got = luaL_getmetafield(L, idx, "__name") == LUA_TSTRING
+                          ? lua_tostring(L, -1)              /* [.., mt, want, got] */
+                          : luaL_typename(L, idx);
+    luaL_argerror(L, arg, lua_pushfstring(L, "%s%s%s expected, got %s", pre, sep, want, got));
+    return NULL;
+}
+
 void ot_l_pushstr(lua_State *L, const char *s)
 {
     if (s)

@@ -120,6 +120,16 @@ lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua
  * otherwise. */
 int ot_l_optfield_years(lua_State *L, int arg, int idx, const char *k, int y[2]);
 
+/* The object held by the box of metatable tname at idx (a db, a scenario:
+ * boxes whose first member is the object's pointer, NULL once closed),
+ * checked as part of argument arg: where names the part ("field 'db'",
+ * "item 2"), NULL for the argument itself.  Raises
+ * "bad argument #2 to 'project' (field 'db': db expected, got number)" or
+ * "(field 'db': <closed>)" with closed the box's own words
+ * ("database is closed"). */
+void *ot_l_checkbox(lua_State *L, int idx, int arg, const char *where, const char *tname,
+                    const char *closed);
+
 /* Pushes s, or nil when s is NULL. */
 void ot_l_pushstr(lua_State *L, const char *s);
 /* Pushes x, or nil when x is NaN (not defined). */

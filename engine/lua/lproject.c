@@ -80,12 +80,17 @@ static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
                 lua_pushstring(L, measure_names[m]);
                 if (lua_rawget(L, -2) != LUA_TNIL) {       /* raw: anchored by the table */
                     if (!(s = ot_l_toseries(L, -1)))
-                        luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'].%s must be a "
-                                                                 "series", key, measure_names[m]));
+                        luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'].%s %s", key,
+                                                              measure_names[m],
+                                                              luaL_testudata(L, -1, OT_L_SERIES)
+                                                                  ? "is closed"
+                                                                  : "must be a series"));
                     c->mem[c->nmem++] = (ot_run_given){key, measure_names[m], s};
                 }
                 lua_pop(L, 1); /* the table keeps it alive */
             }
+        } else if (luaL_testudata(L, -1, OT_L_SERIES)) {
+            luaL_argerror(L, arg, lua_pushfstring(L, "series['%s']: series is closed", key));
         } else {
             luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'] must be a series or a table "
                                                      "of measures", key));
@@ -144,10 +149,11 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
             luaL_argerror(L, arg,
                           "intervals \"cv\" are not available with method " OT_PROJ_METHOD_FALLBACK);
         if (lua_getfield(L, arg, "scenario") != LUA_TNIL)
-            c->po.scenario = ot_l_checkscenario(L, lua_gettop(L));
+            c->po.scenario = ot_l_checkbox(L, -1, arg, "field 'scenario'", OT_L_SCENARIO,
+                                           "scenario is closed");
         /* left on the stack: keeps the scenario alive */
         if (lua_getfield(L, arg, "db") != LUA_TNIL) {
-            c->st = ot_l_checkdb(L, lua_gettop(L));
+            c->st = ot_l_checkbox(L, -1, arg, "field 'db'", OT_L_DB, "database is closed");
             has_db = 1;
         }
         if (lua_getfield(L, arg, "series") != LUA_TNIL) {
@@ -362,8 +368,10 @@ static int l_compare(lua_State *L)
             lua_rawgeti(L, 2, (lua_Integer)j + 1);
             if (!luaL_testudata(L, -1, OT_L_SCENARIO))
                 luaL_argerror(L, 2, lua_pushfstring(L, "item %d is not a scenario", (int)j + 1));
-            ot_l_checkscenario(L, lua_gettop(L));
-            lua_pop(L, 1);
+            int it = lua_gettop(L);                        /* [.., sc] */
+            ot_l_checkbox(L, it, 2, lua_pushfstring(L, "item %d", (int)j + 1), OT_L_SCENARIO,
+                          "scenario is closed");           /* [.., sc, where] */
+            lua_pop(L, 2);
         }
     }
     int print = 1;
@@ -522,14 +530,14 @@ static int report_doc(lua_State *L, ot_target *t, ot_projection *p, size_t n, in
             history = lua_toboolean(L, -1);
         lua_pop(L, 1);
         if (history && lua_getfield(L, 2, "db") != LUA_TNIL) /* [.., db]: anchored by opts */
-            st = ot_l_checkdb(L, lua_gettop(L));
+            st = ot_l_checkbox(L, -1, 2, "field 'db'", OT_L_DB, "database is closed");
         lua_pop(L, 1);
     }
     if (history && !st)
         st = ot_l_defaultdb(L);
     if (fmt == 0) {
         if (has_opts && lua_getfield(L, 2, "db") != LUA_TNIL) /* [.., db]: anchored by opts */
-            st = ot_l_checkdb(L, lua_gettop(L));
+            st = ot_l_checkbox(L, -1, 2, "field 'db'", OT_L_DB, "database is closed");
         if (has_opts)
             lua_pop(L, 1);
         if (!st)
