@@ -76,6 +76,21 @@ static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
         if (s) {
             c->mem[c->nmem++] = (ot_run_given){key, "value", s};
         } else if (lua_istable(L, -1)) {
+            lua_pushnil(L);                             /* [.., key, tab, k] */
+            while (lua_next(L, -2)) {                   /* [.., key, tab, k, v] */
+                lua_pop(L, 1);
+                int m = 0;
+                const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+                while (k && measure_names[m] && strcmp(measure_names[m], k) != 0)
+                    m++;
+                if (!k)
+                    luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'] must be a series or "
+                                                             "a table {measure = series}", key));
+                if (!measure_names[m])
+                    luaL_argerror(L, arg, lua_pushfstring(L, "series['%s']: %s", key,
+                                                          ot_l_pushunknown(L, "measure", k,
+                                                                           measure_names)));
+            }
             for (int m = 0; measure_names[m]; m++) {
                 lua_pushstring(L, measure_names[m]);
                 if (lua_rawget(L, -2) != LUA_TNIL) {       /* raw: anchored by the table */

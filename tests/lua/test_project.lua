@@ -169,6 +169,31 @@ H.run{
     assert(p.status == "met")
   end},
 
+  {"in_step: within the tolerance of the reference's growth, no value needed", function()
+    -- x grows 10%, y 5%: 5 points apart, within a tolerance of 6, not of 4
+    local within = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
+                             tolerance = 6}
+    assert(within.value == 0 and within.tolerance == 6)
+    local p = ot.project(within, opts())
+    H.eq(p.point, 5)
+    assert(p.status == "met")
+    local tight = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
+                            tolerance = 4}
+    assert(ot.project(tight, opts()).status == "missed")
+  end},
+
+  {"series given by measure: an unknown measure is an error", function()
+    H.checkmsg("bad argument #2 to 'project' (series['p.x']: unknown measure 'ytdd' "
+               .. "(did you mean 'ytd'?))",
+               function() return ot.project(t75, {series = {["p.x"] = {ytdd = x:ytd()}}}) end)
+    H.checkmsg("bad argument #2 to 'project' (series['p.x'] must be a series or a table "
+               .. "{measure = series})",
+               function() return ot.project(t75, {series = {["p.x"] = {x}}}) end)
+    local p = ot.project(t75, {series = {["p.x"] = {ytd = x:ytd()}}, as_of = "2023-09",
+                               paths = 100})
+    H.eq(p.carry, 10)
+  end},
+
   {"a list of targets", function()
     local ps = ot.project({t75, ot.target{series = "p.y", year = 2023, value = 6}}, opts())
     assert(#ps == 2 and ps[1].status == "met" and ps[2].status == "missed")
