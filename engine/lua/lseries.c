@@ -540,8 +540,12 @@ static int m_index(lua_State *L)
         lua_pushstring(L, ot_kind_name(s->kind));
     else if (strcmp(k, "start") == 0)
         ot_l_pushperiod(L, s->freq, s->start, 1);
-    else if (strcmp(k, "stop") == 0)
-        ot_l_pushperiod(L, s->freq, ot_series_end(s), 1);
+    else if (strcmp(k, "stop") == 0) {
+        if (s->n) /* an empty series has no last period (ot_series_end is before start) */
+            ot_l_pushperiod(L, s->freq, ot_series_end(s), 1);
+        else
+            lua_pushnil(L);
+    }
     else if (k[0] >= '0' && k[0] <= '9') {
         ot_period p;
         ot_err e;
