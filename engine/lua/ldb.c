@@ -209,11 +209,12 @@ static int l_series(lua_State *L)
     const char *key = luaL_checkstring(L, 2);
     ot_read_opts ro = OT_READ_OPTS_INIT;
     const char *as_of = NULL, *through = NULL;
+    char year[16];
     if (!lua_isnoneornil(L, 3)) {
         static const char *const keys[] = {"as_of", "measure", "freq", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
         ot_l_checkkeys(L, 3, 3, keys);
-        as_of = ot_l_optfield_str(L, 3, 3, "as_of");
+        as_of = ot_l_optfield_asof(L, 3, 3, year, sizeof year);
         int mi = ot_l_optfield_option(L, 3, 3, "measure", measure_names);
         const char *fs = ot_l_optfield_str(L, 3, 3, "freq");
         if (mi >= 0)

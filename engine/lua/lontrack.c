@@ -332,6 +332,26 @@ lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua
     return x;
 }
 
+/* An integer as_of is a year, as everywhere a period is expected: it is
+ * written into buf (the caller's, living as long as the text is used). */
+const char *ot_l_optfield_asof(lua_State *L, int arg, int idx, char *buf, size_t cap)
+{
+    idx = lua_absindex(L, idx);
+    if (rawfield(L, idx, "as_of") == LUA_TNUMBER) {
+        int isint = 0;
+        lua_Integer y = lua_tointegerx(L, -1, &isint);
+        if (!isint || y < 1 || y > 9999)
+            luaL_argerror(L, arg, lua_pushfstring(L, "field 'as_of' must be a date, a period or "
+                                                     "a year 1-9999, got %s",
+                                                  lua_tostring(L, -1)));
+        lua_pop(L, 1);
+        snprintf(buf, cap, "%d", (int)y);
+        return buf;
+    }
+    lua_pop(L, 1);
+    return ot_l_optfield_str(L, arg, idx, "as_of");
+}
+
 /* ---- help ----------------------------------------------------------------------------- */
 
 static int identch(int c)

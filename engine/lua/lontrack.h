@@ -113,6 +113,11 @@ double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double d
 /* Same for an integer field. */
 lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua_Integer def);
 
+/* Reads the optional field as_of of the table at idx: its text, or an
+ * integer year written into buf (cap >= 8); NULL when absent; raises as
+ * ot_l_optfield_str does, or for a number that is not a year 1-9999. */
+const char *ot_l_optfield_asof(lua_State *L, int arg, int idx, char *buf, size_t cap);
+
 /* Reads an optional field of years (shape_years, exclude_years): "2020-2022",
  * "2020" or an integer year, or false / "none" for none ({0, 0}).  Returns 0
  * when absent (y untouched), 1 with y set; raises "bad argument #arg to 'fn'

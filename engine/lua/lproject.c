@@ -48,6 +48,7 @@ typedef struct proj_ctx {
     size_t nmem;
     ot_alloc alloc;        /* the state's: working memory counts against the host's cap */
     int mt_alloc;          /* alloc is thread-safe (OT_L_REG_MTALLOC) */
+    char as_of_year[16];   /* an as_of given as an integer year, as text */
 } proj_ctx;
 
 static const char *const measure_names[] = {"value", "ytd", "yoy", "ytd_yoy", NULL};
@@ -138,7 +139,7 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
     int has_db = 0, has_series = 0;
     if (!lua_isnoneornil(L, arg)) {
         luaL_checktype(L, arg, LUA_TTABLE);
-        as_of = ot_l_optfield_str(L, arg, arg, "as_of");
+        as_of = ot_l_optfield_asof(L, arg, arg, c->as_of_year, sizeof c->as_of_year);
         lua_Integer paths = ot_l_optfield_int(L, arg, arg, "paths", OT_PROJ_PATHS);
         lua_Integer seed = ot_l_optfield_int(L, arg, arg, "seed", 1);
         luaL_argcheck(L, paths >= 1 && paths <= OT_PROJ_PATHS_MAX, arg,
@@ -530,7 +531,8 @@ static int report_doc(lua_State *L, ot_target *t, ot_projection *p, size_t n, in
     int has_opts = lua_istable(L, 2);
     const char *output = has_opts ? ot_l_optfield_str(L, 2, 2, "output") : NULL;
     const char *title = has_opts ? ot_l_optfield_str(L, 2, 2, "title") : NULL;
-    const char *as_of_s = has_opts ? ot_l_optfield_str(L, 2, 2, "as_of") : NULL;
+    char year[16];
+    const char *as_of_s = has_opts ? ot_l_optfield_asof(L, 2, 2, year, sizeof year) : NULL;
     int lang = has_opts ? ot_l_optfield_option(L, 2, 2, "lang", langs) : -1;
     int csv_raw = 0;
     ot_store *st = NULL;

@@ -112,6 +112,8 @@ H.run{
     H.eq(p.lower[80], 10); H.eq(p.upper[95], 10)
     H.eq(p.prob, 1)
     assert(p.target == t75 and p.label == "x增长7.5%" and p.year == 2023)
+    assert(ot.project(t75, opts{as_of = 2023}).status == "met")     -- a year as an integer
+    assert(ot.project(t75, opts{as_of = 2022}).status ~= "met")
     local miss = ot.project(ot.target{series = "p.x", year = 2023, value = 12}, opts())
     assert(miss.status == "missed")
     H.eq(miss.prob, 0)
