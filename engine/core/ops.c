@@ -528,7 +528,22 @@ ot_series *ot_series_window(const ot_series *s, ot_ord from, ot_ord to, ot_err *
         ot_err_set(err, OT_EINVAL, "window end %s is before its start %s", b, a);
         return NULL;
     }
-    return ot_series_slice(s, from, to, err);
+    ot_series *r = ot_series_slice(s, from, to, err);
+    int64_t i = (int64_t)from - s->start; /* from's index in s */
+    if (!r || i < 1 || i >= (int64_t)s->n || !cov(s, (size_t)i - 1))
+        return r;
+    /* the span value at or after from also stands for periods before it (a
+     * Jan–Feb value in a window from February): it is not the window's own,
+     * so it is missing, and so are the covered periods before it, now
+     * covered by nothing */
+    for (size_t j = 0; j < r->n; j++) {
+        int c = cov(r, j);
+        r->v[j] = NAN;
+        if (!c)
+            break;
+        r->flags[j] &= (uint8_t)~OT_OBS_COVERED;
+    }
+    return r;
 }
 
 /* O(n k): k is a handful of periods in practice, and recomputing each window

@@ -766,6 +766,29 @@ static void test_ops_window(void **state)
     assert_int_equal(err.code, OT_EINVAL);
     assert_string_equal(err.msg, "window end 2023-01 is before its start 2023-03");
     ot_series_free(s);
+    /* Dec 5, Jan covered, Feb (Jan–Feb) 30, Mar 20.  From January the span
+     * is whole: Jan covered, Feb 30.  From February, 30 is not February's
+     * alone: missing, nothing covered, March kept. */
+    s = mk(OT_FREQ_M, M(2022, 12), (double[]){5, X, 30, 20}, 4);
+    cover(s, M(2023, 1));
+    r = ot_series_window(s, M(2023, 1), M(2023, 3), &err);
+    check(r, M(2023, 1), (double[]){X, 30, 20}, 3);
+    check_flags(r, "c..");
+    ot_series_free(r);
+    r = ot_series_window(s, M(2023, 2), M(2023, 3), &err);
+    check(r, M(2023, 2), (double[]){X, 20}, 2);
+    assert_false(ot_series_covered(r, M(2023, 2)));
+    ot_series_free(r);
+    /* a span of three (from_ytd over a gap): Jan, Feb covered, Mar 60 */
+    ot_series *t = mk(OT_FREQ_M, M(2023, 1), (double[]){X, X, 60, 7}, 4);
+    cover(t, M(2023, 1));
+    cover(t, M(2023, 2));
+    r = ot_series_window(t, M(2023, 2), M(2023, 4), &err);
+    check(r, M(2023, 2), (double[]){X, X, 7}, 3);
+    check_flags(r, "...");
+    ot_series_free(r);
+    ot_series_free(t);
+    ot_series_free(s);
 }
 
 static void test_ops_rolling(void **state)
