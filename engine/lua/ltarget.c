@@ -76,13 +76,13 @@ static int l_target(lua_State *L)
     /* what the kind needs (core/target.h's table); a relative target's
      * value defaults to a margin of 0 */
     const ot_target_kind_desc *d = ot_target_kind_desc_of(kind);
+    if (kind != OT_TARGET_UNQUANTIFIED && (d->needs & OT_NEEDS_SERIES) && !series)
+        luaL_argerror(L, 1, "field 'series' expected (a series key)");
+    if (year < OT_TARGET_YEAR_MIN || year > OT_TARGET_YEAR_MAX) /* every kind: its report's year */
+        luaL_argerror(L, 1, "field 'year' expected (an integer year, 1900-9999)");
     if (kind == OT_TARGET_UNQUANTIFIED)
         op = OT_OP_NONE;
     else {
-        if ((d->needs & OT_NEEDS_SERIES) && !series)
-            luaL_argerror(L, 1, "field 'series' expected (a series key)");
-        if (year < OT_TARGET_YEAR_MIN || year > OT_TARGET_YEAR_MAX)
-            luaL_argerror(L, 1, "field 'year' expected (an integer year, 1900-9999)");
         if ((d->needs & OT_NEEDS_REF) && !ref)
             luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' expected (a %s target compares "
                                                    "with another series)", d->name));

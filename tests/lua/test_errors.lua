@@ -80,6 +80,8 @@ local cases = {
    function() return ot.target{series = "x", year = 2023, op = "=>", value = 1} end},
   {"bad argument #1 to 'target' (field 'value' expected (the number to meet))",
    function() return ot.target{series = "x", year = 2023} end},
+  {"bad argument #1 to 'target' (field 'year' expected (an integer year, 1900-9999))",
+   function() return ot.target{kind = "unquantified", label = "节能降耗"} end},
   {"bad argument #1 to 'target' (field 'ref' expected (a relative target compares with another series))",
    function() return ot.target{series = "x", year = 2023, kind = "relative", value = 0} end},
   -- engine errors, after the caller's position
