@@ -176,8 +176,12 @@ static int l_series(lua_State *L)
                 luaL_argerror(L, 1, lua_pushfstring(L, "covered[%I] (%s) is not a January "
                                                        "followed by a February in the series",
                                                     i, lua_tostring(L, 6)));
+            if (!isnan(s->v[c.ord - s->start])) /* never dropped silently */
+                luaL_argerror(L, 1, lua_pushfstring(L, "covered[%I] (%s) has a value of its own "
+                                                       "(%f): a covered January's is in "
+                                                       "February's", i, lua_tostring(L, 6),
+                                                    (LUAI_UACNUMBER)s->v[c.ord - s->start]));
             s->flags[c.ord - s->start] |= OT_OBS_COVERED;
-            s->v[c.ord - s->start] = NAN;
             lua_pop(L, 1);
         }
     }

@@ -74,6 +74,8 @@ local cases = {
    function() return ot.series{freq = "M", start = "2023-01", values = {}, kind = "level"} end},
   {"bad argument #1 to 'series' (covered[1] (2023-02) is not a January followed by a February in the series)",
    function() return ot.series{freq = "M", start = "2023-01", values = {1, 2}, covered = {"2023-02"}} end},
+  {"bad argument #1 to 'series' (covered[1] (2023-01) has a value of its own (10.0): a covered January's is in February's)",
+   function() return ot.series{freq = "M", start = "2023-01", values = {10, 33}, covered = {"2023-01"}} end},
   {'bad argument #1 to \'target\' (field \'kind\' must be "growth", "level", "daily_avg", "relative", "in_step", "count", "decline" or "unquantified", got "grow")',
    function() return ot.target{series = "x", year = 2023, kind = "grow", value = 1} end},
   {'bad argument #1 to \'target\' (field \'op\' must be ">=", ">", "<=", "<" or "=", got "=>")',
