@@ -360,6 +360,32 @@ static int proj_tostring(lua_State *L)
 
 /* ---- compare and report ----------------------------------------------------------- */
 
+/* tostring(r) of a comparison that printed itself: "comparison of 2
+ * targets under baseline, no Q4". */
+static int compare_tostring(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    lua_settop(L, 1);
+    if (lua_getfield(L, 1, "scenarios") != LUA_TTABLE)       /* [r, names] */
+        lua_newtable(L), lua_replace(L, 2);
+    lua_Integer k = (lua_Integer)lua_rawlen(L, 2);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    lua_pushfstring(L, "comparison of %I target%s under ", n, n == 1 ? "" : "s");
+    luaL_addvalue(&b);
+    for (lua_Integer i = 1; i <= k; i++) {
+        if (i > 1)
+            luaL_addstring(&b, ", ");
+        lua_rawgeti(L, 2, i);                                  /* [.., name] */
+        if (lua_type(L, -1) != LUA_TSTRING)
+            lua_pop(L, 1), lua_pushliteral(L, "?");
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
 /* ot.compare(targets, scenarios [, opts]) -> r: r[i] = {target =, label =,
  * baseline = {point =, prob =, status =}, [scenario name] = {...}} and
  * r.scenarios = {"baseline", name, ...}.  Prints the table unless
@@ -470,10 +496,13 @@ static int l_compare(lua_State *L)
     }
     if (print) {
         /* printed already: the REPL shows it once (host.c skips a result
-         * whose metatable says __printed) */
+         * whose metatable says __printed); tostring gives a summary, not
+         * the metatable's name and an address */
         if (luaL_newmetatable(L, OT_L_PRINTED)) {
             lua_pushboolean(L, 1);
             lua_setfield(L, -2, "__printed");
+            lua_pushcfunction(L, compare_tostring);
+            lua_setfield(L, -2, "__tostring");
         }
         lua_setmetatable(L, res);
     }

@@ -345,5 +345,11 @@ H.run{
     H.eq(r[1]["zero Q4"].point, 100 * (495 / 780 - 1))
     H.eq(r[1]["zero Q4"].prob, 0)
     assert(r[1].baseline.prob > 0)
+    -- a comparison that printed itself reads as a summary, not an address
+    local saved = print
+    print = function() end
+    local shown = ot.compare({t75, t75}, {zero}, opts{as_of = "2023-09"})
+    print = saved
+    assert(tostring(shown) == "comparison of 2 targets under baseline, zero Q4", tostring(shown))
   end},
 }
