@@ -153,11 +153,21 @@ static int target_index(lua_State *L)
     return 1;
 }
 
-/* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)" */
+/* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)"; an in_step
+ * target, whose test is a band, "… in_step with yiwu.gdp ±1 (…)". */
 static int target_tostring(lua_State *L)
 {
     const ot_target *t = ot_l_checktarget(L, 1);
     char v[64] = "";
+    if (t->kind == OT_TARGET_IN_STEP) {
+        char tol[32] = "";
+        if (!isnan(t->tolerance))
+            snprintf(tol, sizeof tol, " \xc2\xb1%.10g", t->tolerance);
+        lua_pushfstring(L, "%s %d: in_step with %s%s%s%s%s", t->series ? t->series : "-",
+                        t->year, t->ref ? t->ref : "-", tol, t->label ? " (" : "",
+                        t->label ? t->label : "", t->label ? ")" : "");
+        return 1;
+    }
     if (!isnan(t->value))
         snprintf(v, sizeof v, " %.10g", t->value);
     lua_pushfstring(L, "%s %d: %s%s%s%s%s%s%s", t->series ? t->series : "-", t->year,

@@ -176,6 +176,7 @@ H.run{
     local within = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
                              tolerance = 6}
     assert(within.value == 0 and within.tolerance == 6)
+    assert(tostring(within) == "p.x 2023: in_step with p.y \u{b1}6", tostring(within))
     local p = ot.project(within, opts())
     H.eq(p.point, 5)
     assert(p.status == "met")
