@@ -539,8 +539,30 @@ static int l_import(lua_State *L)
     memset(&stats, 0, sizeof stats);
     ot_err e;
     ot_err_clear(&e);
-    if (ot_import_files(st, paths, n, &o, &stats, NULL, &e) != OT_OK)
-        return ot_l_error(L, &e);
+    /* every problem, kept GC-owned (twenty messages are too big for the C stack) */
+    ot_import_errors *errs = lua_newuserdatauv(L, sizeof *errs, 0);     /* [.., errs] */
+    memset(errs, 0, sizeof *errs);
+    if (ot_import_files(st, paths, n, &o, &stats, errs, &e) != OT_OK) {
+        if (e.code != OT_EDATA || errs->n < 2)
+            return ot_l_error(L, &e);
+        /* one line per problem, as `ontrack import` prints them */
+        luaL_Buffer b;
+        char line[OT_ERR_FILE_MAX + OT_ERR_MSG_MAX + 64];
+        luaL_buffinit(L, &b);
+        for (size_t i = 0; i < errs->n; i++) {
+            ot_err_format(&errs->e[i], line, sizeof line);
+            if (i)
+                luaL_addchar(&b, '\n');
+            luaL_addstring(&b, line);
+        }
+        if (errs->count > errs->n) {
+            snprintf(line, sizeof line, "\n... and %zu more error%s", errs->count - errs->n,
+                     errs->count - errs->n == 1 ? "" : "s");
+            luaL_addstring(&b, line);
+        }
+        luaL_pushresult(&b);
+        return ot_l_error_top(L, OT_EDATA);
+    }
     lua_createtable(L, 0, 6);
     lua_pushinteger(L, stats.files);
     lua_setfield(L, -2, "files");

@@ -37,12 +37,18 @@ int ot_l_error(lua_State *L, const ot_err *e)
     ot_err_format(e, buf, sizeof buf);
     if (!buf[0])
         snprintf(buf, sizeof buf, "engine error %d", e->code);
-    luaL_where(L, 1);                       /* "chunk:line: " */
     lua_pushstring(L, buf);
+    return ot_l_error_top(L, e->code);
+}
+
+int ot_l_error_top(lua_State *L, int code)
+{
+    luaL_where(L, 1);                       /* [.., text, "chunk:line: "] */
+    lua_insert(L, -2);
     lua_concat(L, 2);                       /* message */
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_ERRMSG);
-    lua_pushinteger(L, e->code);
+    lua_pushinteger(L, code);
     lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_ERRCODE);
     return lua_error(L);
 }

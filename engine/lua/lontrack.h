@@ -62,6 +62,10 @@ ot_alloc ot_l_alloc(lua_State *L);
  * and records its code, so the host can return OT_EDATA etc. for it.  Never
  * returns; nothing may be owned by C locals when called. */
 int ot_l_error(lua_State *L, const ot_err *e);
+/* The same for an engine error whose text (without the position) is on the
+ * top of the stack, with its OT_E* code: for messages longer than an ot_err
+ * holds (every problem of an import). */
+int ot_l_error_top(lua_State *L, int code);
 /* The OT_E* code of the error value at idx when it is the last engine error
  * raised (also when re-raised by error(e, 0)), else OT_ESCRIPT. */
 int ot_l_errcode(lua_State *L, int idx);
