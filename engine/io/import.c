@@ -574,6 +574,28 @@ static char *opt(const ctx *c, int id)
     return s && *s ? (char *)s : NULL;
 }
 
+/* Whether this file gives the stored row id for the first time; when not,
+ * c->seen_line is the line that gave it (targets and series rows are
+ * identities: a second row would silently overwrite the first). */
+static int seen_first(ctx *c, int64_t id)
+{
+    int r = io_seen_note(&c->seen, id, c->rec_line, &c->seen_line);
+    if (r < 0)
+        io_fatal_code(c, OT_ENOMEM, "out of memory"); /* ends the call */
+    return r != 1;
+}
+
+/* Counts a stored row as written or as unchanged. */
+static void count_put(ctx *c, ot_put_result res)
+{
+    if (res == OT_PUT_UNCHANGED) {
+        c->stats->unchanged++;
+    } else {
+        c->stats->inserted++;
+        c->inserted++;
+    }
+}
+
 static void targets_row(ctx *c)
 {
     size_t before = c->errs->count;
@@ -631,15 +653,22 @@ static void targets_row(ctx *c)
     if (c->errs->count != before || !io_writing(c))
         return;
     ot_err e;
-    int rc = ot_store_put_target(c->st, &t, NULL, &e);
+    int64_t id;
+    ot_put_result res;
+    int rc = ot_store_put_target_res(c->st, &t, &id, &res, &e);
     if (rc == OT_EINVAL || rc == OT_EDATA)
         io_bad(c, 0, "%s", e.msg);
     else if (rc)
         io_fatal(c, &e);
-    else {
-        c->stats->inserted++;
-        c->inserted++;
-    }
+    else if (!seen_first(c, id))
+        io_bad(c, 0,
+            "duplicate target: %d %s%s%s%s%s %s%s%s was already given on line %ld (a target "
+            "is its year, kind, series, ref and label)",
+            t.year, ot_target_kind_name(t.kind), t.series ? " " : "", t.series ? t.series : "",
+            t.ref ? " against " : "", t.ref ? t.ref : "", t.label ? "labelled '" : "without a label",
+            t.label ? io_shown(t.label, sb, sizeof sb) : "", t.label ? "'" : "", c->seen_line);
+    else
+        count_put(c, res);
 }
 
 static void series_row(ctx *c)
@@ -687,15 +716,18 @@ static void series_row(ctx *c)
     if (c->errs->count != before || !io_writing(c))
         return;
     ot_err e;
-    int rc = ot_store_put_meta(c->st, &m, &e);
+    int64_t id;
+    ot_put_result res;
+    int rc = ot_store_put_meta_res(c->st, &m, &id, &res, &e);
     if (rc == OT_EINVAL)
         io_bad(c, 0, "%s", e.msg);
     else if (rc)
         io_fatal(c, &e);
-    else {
-        c->stats->inserted++;
-        c->inserted++;
-    }
+    else if (!seen_first(c, id))
+        io_bad(c, colno(c, C_SERIES), "duplicate row: series '%s' was already given on line %ld",
+            io_shown(m.key, sb, sizeof sb), c->seen_line);
+    else
+        count_put(c, res);
 }
 
 /* ---- libcsv callbacks --------------------------------------------------- */
@@ -1042,6 +1074,7 @@ done:
     free(c.freq_key);
     free(c.shape_key);
     free(c.sheet_owned);
+    io_seen_clear(&c.seen);
     free(c.off);
     free(c.buf);
     return rc;

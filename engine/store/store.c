@@ -725,26 +725,34 @@ void ot_series_meta_clear(ot_series_meta *m)
 }
 
 /* ?2..?7 and ?12 are the strings (NULL keeps, '' clears), ?8..?10 the enums
- * and ?11 the release lag (NULL keeps). */
+ * and ?11 the release lag (NULL keeps).  The update happens only when a field
+ * changes, so sqlite3_changes() says whether anything was written. */
+#define META_TEXT(col, p) "iif(" p " IS NULL, " col ", nullif(" p ",''))"
+#define META_NEW                                                                          \
+    META_TEXT("name", "?2") ", " META_TEXT("name_en", "?3") ", " META_TEXT("region", "?4") \
+    ", " META_TEXT("unit", "?5") ", " META_TEXT("shape", "?6") ", "                       \
+    META_TEXT("source", "?7") ", coalesce(?8, freq), coalesce(?9, kind), "               \
+    "coalesce(?10, agg), coalesce(?11, release_lag), " META_TEXT("aliases", "?12")
 static const char SQL_META_PUT[] =
     "INSERT INTO series(key, name, name_en, region, unit, shape, source, freq, kind, agg,\n"
     "                   release_lag, aliases)\n"
     "VALUES (?1, nullif(?2,''), nullif(?3,''), nullif(?4,''), nullif(?5,''), nullif(?6,''),\n"
     "        nullif(?7,''), ?8, ?9, ?10, ?11, nullif(?12,''))\n"
     "ON CONFLICT(key) DO UPDATE SET\n"
-    "  name    = iif(?2 IS NULL, name,    nullif(?2,'')),\n"
-    "  name_en = iif(?3 IS NULL, name_en, nullif(?3,'')),\n"
-    "  region  = iif(?4 IS NULL, region,  nullif(?4,'')),\n"
-    "  unit    = iif(?5 IS NULL, unit,    nullif(?5,'')),\n"
-    "  shape   = iif(?6 IS NULL, shape,   nullif(?6,'')),\n"
-    "  source  = iif(?7 IS NULL, source,  nullif(?7,'')),\n"
-    "  freq    = coalesce(?8, freq),\n"
-    "  kind    = coalesce(?9, kind),\n"
-    "  agg     = coalesce(?10, agg),\n"
-    "  release_lag = coalesce(?11, release_lag),\n"
-    "  aliases = iif(?12 IS NULL, aliases, nullif(?12,''))";
+    "  (name, name_en, region, unit, shape, source, freq, kind, agg, release_lag, aliases) =\n"
+    "  (" META_NEW ")\n"
+    "WHERE (name, name_en, region, unit, shape, source, freq, kind, agg, release_lag, aliases)\n"
+    "  IS NOT (" META_NEW ")";
+#undef META_NEW
+#undef META_TEXT
 
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
+{
+    return ot_store_put_meta_res(st, m, NULL, NULL, err);
+}
+
+int ot_store_put_meta_res(ot_store *st, const ot_series_meta *m, int64_t *id, ot_put_result *res,
+                          ot_err *err)
 {
     if (!m->key || !*m->key)
         return ot_err_set(err, OT_EINVAL, "series metadata without a key");
@@ -775,8 +783,18 @@ int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
     store_bind_text(q, 12, m->aliases);
     int s = sqlite3_step(q);
     sqlite3_reset(q);
-    if (s != SQLITE_DONE)
+    if (s != SQLITE_DONE) {
         rc = store_sqlerr(st, s, "storing series metadata", err);
+        goto done;
+    }
+    int changed = sqlite3_changes(st->db) > 0;
+    int64_t sid = 0;
+    if (id && (rc = store_series_id(st, m->key, OT_FREQ_NONE, &sid, err)))
+        goto done;
+    if (id)
+        *id = sid;
+    if (res)
+        *res = changed ? OT_PUT_INSERTED : OT_PUT_UNCHANGED;
 done:
     return store_wend(st, own, rc, err);
 }

@@ -146,4 +146,17 @@ has_err "dupw2.csv:1:16003: duplicate column 'k9'"
 # the bundled datasets import in one call
 cd "$SRC/datasets"
 run 0 import --db "$T/bundled.db" series.csv china/china_monthly_nbs.csv zhejiang/zhejiang.csv yiwu/yiwu.csv yiwu/targets_2023.csv
+# series metadata: a key given twice in one file is an error (the second row
+# would overwrite the first); rows stored alike count as unchanged
+printf 'series,name,unit\nm.k,甲,亿元\nm.k,乙,万元\n' > meta_dup.csv
+run 65 import meta_dup.csv
+has_err "meta_dup.csv:3:1: duplicate row: series 'm.k' was already given on line 2"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'm.k'")" 0 "series of a file with a duplicate"
+printf 'series,name,unit\nm.k,甲,亿元\nm.j,乙,\n' > meta1.csv
+run 0 import meta1.csv
+has_out "imported 1 file: 2 rows, 2 new, 0 unchanged"
+printf 'series,name,unit\nm.k,甲,亿元\nm.j,丙,\n' > meta2.csv
+run 0 import meta2.csv
+has_out "imported 1 file: 2 rows, 1 new, 1 unchanged"
+eq "$(sql "SELECT name FROM series WHERE key = 'm.j'")" 丙 "the changed name"
 done_ok
