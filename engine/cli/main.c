@@ -93,7 +93,11 @@ static int dispatch(int argc, char **argv)
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;
-        } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--db") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "ontrack: option '--db' needs a value (ontrack --db PATH COMMAND)\n");
+                return 2;
+            }
             g.db_path = argv[++i];
         } else if (strncmp(a, "--db=", 5) == 0) {
             g.db_path = a + 5;

@@ -31,4 +31,9 @@ for c in init import series show targets project run repl; do
     run 0 $c --help
     has_out "usage: ontrack"
 done
+# --db without its value is named as such, not as an unknown option
+run 2 --db
+has_err "option '--db' needs a value"
+run 2 init --db
+has_err "option '--db' needs a value"
 done_ok
