@@ -250,6 +250,30 @@ static int looks_like_table(const ctx *c)
     return c->nf > 1 && ot_period_parse(io_field(c, 1), (size_t)-1, &p, NULL) == OT_OK;
 }
 
+/* The format a header that names some columns but not all a format needs
+ * was meant to be (a misspelt or missing column): the one with the largest
+ * share of its required columns present, long first on a tie; OT_FORMAT_AUTO
+ * when the header names none. */
+static ot_import_format nearest_format(const int *ids, size_t nid)
+{
+    static const ot_import_format order[] = {OT_FORMAT_LONG, OT_FORMAT_TARGETS, OT_FORMAT_SERIES};
+    ot_import_format best = OT_FORMAT_AUTO;
+    int best_have = 0, best_need = 1;
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+        unsigned req = formats[order[k]].required, got = 0;
+        for (size_t i = 0; i < nid; i++)
+            if (ids[i] >= 0)
+                got |= B(ids[i]) & req;
+        int have = __builtin_popcount(got), need = __builtin_popcount(req);
+        if (have * best_need > best_have * need) {
+            best = order[k];
+            best_have = have;
+            best_need = need;
+        }
+    }
+    return best;
+}
+
 /* Decides the format (given or from the names), maps the columns, then
  * either finds the file already imported (stop) or records the import;
  * tables (wide files, a bureau's tables) go to table.c, which finds their
@@ -278,6 +302,8 @@ static void header(ctx *c)
             f = OT_FORMAT_SERIES;
         else if (looks_like_table(c))
             f = OT_FORMAT_WIDE;
+        else if ((f = nearest_format(ids, nid)) != OT_FORMAT_AUTO)
+            ; /* its unknown and missing columns are named below */
         else {
             io_bad(c, 1,
                 "expected a header naming the columns (long: series,period,value; wide: "
