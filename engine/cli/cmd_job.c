@@ -268,8 +268,12 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
 
     /* The targets first: "latest" is the newest period with their data. */
     int rc = c->job.has_targets ? ot_run_targets(st, c->job.year, c->job.series, &set, &err) : OT_OK;
-    if (rc == OT_OK)
-        rc = ot_run_asof_resolve(st, &set, as_of ? as_of : c->job.as_of, &a, &err);
+    if (rc == OT_OK && (rc = ot_run_asof_resolve(st, &set, as_of ? as_of : c->job.as_of, &a,
+                                                 &err)) == OT_EDATA && !as_of) {
+        char msg[sizeof err.msg]; /* the job file's as_of: say which file */
+        snprintf(msg, sizeof msg, "%s", err.msg);
+        ot_err_set(&err, rc, "%s: %s", c->job.path, msg);
+    }
     if (rc)
         goto done;
     const char *asked = as_of ? as_of : c->job.as_of ? c->job.as_of : "latest";

@@ -316,6 +316,11 @@ has_err "jobs/typo2.lua: unknown key 'yaer' in targets (did you mean 'year'?)"
 echo 'return {name = "h", targets = {}, colour = "red"}' > jobs/typo3.lua
 run 65 job run jobs/typo3.lua
 has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang, exclude_years, shape_years)"
+# a bad as_of in the job file names the file too (exit 65); nothing is recorded
+echo 'return {name = "badasof", targets = {year = 2023}, as_of = "2023-13"}' > jobs/badasof.lua
+run 65 job run jobs/badasof.lua
+has_err "jobs/badasof.lua: as_of '2023-13' is neither \"latest\", a date (2023-10-31) nor a period (2023-09)"
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'badasof'")" 0 "runs of a job with a bad as_of"
 # the records' exceptional years and the shape reference's years, as for project
 echo 'return {name = "ex", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, exclude_years = "2019-2022", shape_years = "2014-2018", lang = "en", outputs = {"ex/{job}.md"}}' > jobs/ex.lua
 run 0 job run jobs/ex.lua --quiet --as-of 2023-10-31
