@@ -451,9 +451,12 @@ static void finish_header(ctx *c, table *t, int sub)
         c->stop = 1;
         return;
     }
-    char fmtname[48];
-    snprintf(fmtname, sizeof fmtname, "%s:%s", t->english ? "wide" : "table",
-             ot_measure_name(c->measure));
+    char fmtname[64];
+    int n0 = snprintf(fmtname, sizeof fmtname, "%s:%s", t->english ? "wide" : "table",
+                      ot_measure_name(c->measure));
+    uint64_t mh;
+    if (io_names_map_hash(c->names, &mh)) /* another map may map the same file otherwise */
+        snprintf(fmtname + n0, sizeof fmtname - (size_t)n0, " map:%016llx", (unsigned long long)mh);
     io_begin_import(c, fmtname);
 }
 

@@ -96,6 +96,21 @@ printf 'header,series\n"a\033b",k\n' > badmap.csv
 run 65 import --map badmap.csv power.csv
 run 66 import --map nomap.csv power.csv
 has_err "nomap.csv"
+# the same table again with a corrected map is read again, not skipped as
+# already imported: its figures now conflict with what the wrong map stored
+printf 'series,name,unit\nxq.ma,甲指标,亿元\nxq.mb,乙指标,亿元\n' > mser.csv
+run 0 import mser.csv
+printf '时间,总量A,总量B\n2023年3月,1,2\n' > mtab.csv
+printf 'header,series\n总量A,xq.mb\n总量B,xq.ma\n' > mwrong.csv
+printf 'header,series\n总量A,xq.ma\n总量B,xq.mb\n' > mright.csv
+run 0 import --map mwrong.csv mtab.csv
+run 0 import --map mwrong.csv mtab.csv
+has_out "(1 already imported)"
+run 65 import --map mright.csv mtab.csv
+has_err "mtab.csv:2:2: xq.ma value 2023-03 is stored as 2 for vintage 2023-03-31; a revised figure needs a later vintage"
+run 0 import --map mright.csv mtab.csv --as-of 2023-04-20
+run 0 show xq.ma
+out_line 4 "2023-03      1"
 
 # two headings for one series and measure
 printf '时间,社零额本月,社会消费品零售总额当月\n2024年5月,1,2\n' > twice.csv
