@@ -533,12 +533,12 @@ static void long_row(ctx *c)
     char sb[80];
     const char *key = named(c, C_SERIES);
     io_key_ok(c, key, colno(c, C_SERIES));
-    ot_measure m = OT_MEASURE_VALUE;
+    ot_measure m = c->measure; /* --measure for a row that names none, else value */
     const char *ms = named(c, C_MEASURE);
     int known = !(ms && *ms && ot_measure_parse(ms, (size_t)-1, &m));
     ot_period p;
     ot_freq want = io_writing(c) && *key ? long_freq(c, key) : OT_FREQ_NONE;
-    io_cell_period(c, named(c, C_PERIOD), colno(c, C_PERIOD), known ? m : OT_MEASURE_VALUE, 0,
+    io_cell_period(c, named(c, C_PERIOD), colno(c, C_PERIOD), known ? m : c->measure, 0,
                    want, key, 0, &p);
     if (!known)
         io_bad(c, colno(c, C_MEASURE), "expected a measure (value, ytd, yoy or ytd_yoy), found '%s'",

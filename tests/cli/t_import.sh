@@ -159,4 +159,12 @@ printf 'series,name,unit\nm.k,甲,亿元\nm.j,丙,\n' > meta2.csv
 run 0 import meta2.csv
 has_out "imported 1 file: 2 rows, 1 new, 1 unchanged"
 eq "$(sql "SELECT name FROM series WHERE key = 'm.j'")" 丙 "the changed name"
+# --measure is the measure of a long file's rows that name none: ytd figures
+# given so are stored as ytd (not silently as value); a row's own measure wins
+printf 'series,period,value\nlm.x,2023-01,10\nlm.x,2023-02,25\n' > lm.csv
+run 0 import lm.csv --measure ytd
+eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM observations WHERE key = 'lm.x'")" "ytd=10.0 ytd=25.0" "long rows under --measure ytd"
+printf 'series,period,value,measure\nlm.y,2023年1-8月,5.5,\nlm.y,2023-09,6,yoy\n' > lm2.csv
+run 0 import lm2.csv --measure ytd_yoy
+eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'lm.y' ORDER BY ord)")" "ytd_yoy=5.5 yoy=6.0" "an empty measure cell under --measure"
 done_ok
