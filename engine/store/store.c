@@ -9,7 +9,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store_int.h"
 
@@ -369,6 +371,27 @@ static int reopen_immutable(ot_store *st, const char *path, int *reopened, ot_er
     return OT_OK;
 }
 
+/* Why sqlite3_open_v2 could not open path: the system errno it saw, except
+ * that creating a file in a folder that exists but cannot be written reads
+ * EACCES (SQLite retries read-only and reports the file missing). */
+static int open_errno(sqlite3 *db, const char *path, int flags)
+{
+    int e = db ? sqlite3_system_errno(db) : 0;
+    if ((e == ENOENT || e == 0) && (flags & OT_STORE_CREATE) && !(flags & OT_STORE_READONLY)) {
+        char dir[4096];
+        const char *slash = strrchr(path, '/');
+        size_t n = slash ? (size_t)(slash - path) : 0;
+        if (n < sizeof dir) {
+            memcpy(dir, path, n);
+            dir[n] = '\0';
+            const char *d = slash ? (n ? dir : "/") : ".";
+            if (access(d, F_OK) == 0 && access(d, W_OK) != 0)
+                e = EACCES;
+        }
+    }
+    return e;
+}
+
 /* Opens with SQLite's own flags, then the pragmas, then the migration.  The
  * temp table put_seen (obs.c) lives in the connection's temp database. */
 int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
@@ -387,9 +410,13 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
         oflags |= SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        if ((rc & 0xff) == SQLITE_CANTOPEN)
-            rc = ot_err_set(err, OT_ENOTFOUND, "%s: cannot open the database%s", path,
-                            flags & OT_STORE_CREATE ? "" : " (no such file?)");
+        int e = open_errno(st->db, path, flags);
+        if ((rc & 0xff) == SQLITE_CANTOPEN && e && e != ENOENT && e != ENOTDIR)
+            rc = ot_err_set(err, OT_EIO, "%s: cannot open the database: %s", path, strerror(e));
+        else if ((rc & 0xff) == SQLITE_CANTOPEN)
+            rc = ot_err_set(err, OT_ENOTFOUND, "%s: cannot open the database: %s", path,
+                            e ? strerror(e) : flags & OT_STORE_CREATE ? "its folder does not exist?"
+                                                                      : "no such file?");
         else
             rc = store_sqlerr(st, rc, path, err);
         goto fail;
