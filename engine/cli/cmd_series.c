@@ -168,7 +168,27 @@ int cmd_show(cli_global *g, int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    /* The union of the columns' periods, cut at --as-of PERIOD. */
+    if (through.freq != OT_FREQ_NONE) { /* --as-of PERIOD: the one rule, ot_series_through */
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            ot_series *c = ot_series_through(cols[i], through, &err);
+            ot_series_free(cols[i]);
+            cols[i] = NULL;
+            if (c) {
+                cols[kept] = c;
+                which[kept++] = which[i];
+            } else if (err.code != OT_ENOTFOUND) {
+                rc = cli_fail(&err);
+                goto done;
+            }
+        }
+        if ((n = kept) == 0) {
+            rc = cli_fail(&err); /* "KEY: nothing known through P" */
+            goto done;
+        }
+        ot_err_clear(&err);
+    }
+    /* The union of the columns' periods. */
     ot_ord lo = cols[0]->start, hi = ot_series_end(cols[0]);
     for (int i = 1; i < n; i++) {
         if (cols[i]->start < lo)
@@ -177,13 +197,6 @@ int cmd_show(cli_global *g, int argc, char **argv)
             hi = ot_series_end(cols[i]);
     }
     ot_freq f = cols[0]->freq;
-    if (through.freq != OT_FREQ_NONE) {
-        ot_ord cut = ot_period_convert(through.freq, through.ord, f);
-        if (ot_freq_per_year(through.freq) < ot_freq_per_year(f))
-            cut = ot_period_last_sub(through.freq, through.ord, f);
-        if (cut < hi)
-            hi = cut;
-    }
     if (!(t = ot_table_new((size_t)n + 1, &err))) {
         rc = cli_fail(&err);
         goto done;

@@ -40,4 +40,19 @@ run 2 show c.retail --measure level
 has_err "--measure: expected value, ytd, yoy or ytd_yoy, got 'level'"
 run 2 show c.retail --as-of yesterday
 has_err "--as-of: 'yesterday' is neither a date (2023-10-20) nor a period (2023-09)"
+# --as-of PERIOD keeps the periods complete by its end (ot_series_through, as
+# projections do): a quarter is not known in its first month, a January under
+# a Jan-Feb release not before February; nothing left is an error, not an
+# empty table
+printf 'series,period,value\nq.gdp,2022Q4,4\nq.gdp,2023Q1,5\n' > q.csv
+run 0 import q.csv
+run 0 show q.gdp --as-of 2023-01
+out_line 4 "2022Q4      4"
+lacks_out "2023Q1"
+run 0 show q.gdp --as-of 2023-03
+has_out "2023Q1      5"
+run 66 show q.gdp --as-of 2022-06
+has_err "q.gdp: nothing known through 2022-06"
+run 66 show c.retail --as-of 2023-01
+has_err "c.retail: nothing known through 2023-01"
 done_ok
