@@ -803,6 +803,17 @@ int cmd_job(cli_global *g, int argc, char **argv)
                 {"history", job_history},
                 {"show", job_show},
                 {"backfill", job_backfill}};
+    while (argc > 0 && strncmp(argv[0], "--db", 4) == 0 && (argv[0][4] == '=' || !argv[0][4])) {
+        if (argv[0][4] == '=') { /* --db, the option of every command, also before the subcommand */
+            g->db_path = argv[0] + 5;
+        } else if (argc < 2) {
+            return cli_usage_error("job", "option '--db' needs a value");
+        } else {
+            g->db_path = argv[1];
+            argc--, argv++;
+        }
+        argc--, argv++;
+    }
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
         fputs(help, argc < 1 ? stderr : stdout);
         return argc < 1 ? 2 : 0;
@@ -810,5 +821,6 @@ int cmd_job(cli_global *g, int argc, char **argv)
     for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
         if (strcmp(argv[0], subs[i].name) == 0)
             return subs[i].fn(g, argc - 1, argv + 1);
-    return cli_usage_error("job", "unknown subcommand '%s' (run, history, show, backfill)", argv[0]);
+    return cli_usage_error("job", "unknown subcommand '%s' (run, history, show, backfill%s)", argv[0],
+                           argv[0][0] == '-' ? "; options follow the subcommand" : "");
 }

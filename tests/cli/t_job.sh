@@ -148,6 +148,11 @@ run 0 job history yiwu-monthly --limit 1
 eq "$(grep -c yiwu-monthly <<<"$OUT")" 1 "--limit 1"
 run 66 job history nosuchjob
 has_err "no runs of job 'nosuchjob'"
+# --db, the option of every command, may also come before the subcommand
+( unset ONTRACK_DB; cd / && run 0 job --db "$T/test.db" history yiwu-monthly --limit 1 && \
+  eq "$(grep -c yiwu-monthly <<<"$OUT")" 1 "job --db DB history" ) || exit 1
+run 2 job --quiet history
+has_err "unknown subcommand '--quiet' (run, history, show, backfill; options follow the subcommand)"
 run 0 job show 3
 grep -q "^run 3  yiwu-monthly  ok  as of 2023-08-31  started " <<<"$OUT" || fail "show header"
 grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5%" <<<"$OUT" || fail "show: GDP in the status table"
