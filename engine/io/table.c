@@ -58,7 +58,20 @@ struct table {
     long unit_col;     /* across: the field index of 单位, or -1 */
     size_t first_per;  /* across: the first period column */
     int title_year;    /* the year a title above the header names (2024年…), or 0 */
+    char other_sep;    /* ';' or '\t' when every one-cell row so far held it, else 0 */
+    int ntitles;
 };
+
+/* Notes the separator a one-cell row may be using instead of commas: kept
+ * while every such row holds the same one. */
+static void other_separator(table *t, const char *cell)
+{
+    char sep = strchr(cell, ';') ? ';' : strchr(cell, '\t') ? '\t' : 0;
+    if (t->ntitles++ == 0)
+        t->other_sep = sep;
+    else if (t->other_sep != sep)
+        t->other_sep = 0;
+}
 
 /* The year a title names: the first four digits followed by 年. */
 static int year_in(const char *s)
@@ -667,6 +680,7 @@ void io_table_record(ctx *c)
         if (nonblank == 1 && !io_table_period_word(io_field(c, 0))) {
             if (!t->title_year)
                 t->title_year = year_in(io_field(c, first));
+            other_separator(t, io_field(c, first));
             skipped(c, "title", io_field(c, first));
             return;
         }
@@ -726,7 +740,12 @@ void io_table_end(ctx *c)
     }
     if (t->state != T_DATA) {
         c->rec_line = 1;
-        io_bad(c, 0, "expected a header row, found no row of two or more cells");
+        if (t->other_sep) /* a CSV saved with another separator is all one-cell rows */
+            io_bad(c, 0, "expected a header row, found no row of two or more cells (fields are "
+                         "separated by commas; this file seems to use %s)",
+                   t->other_sep == ';' ? "semicolons" : "tabs");
+        else
+            io_bad(c, 0, "expected a header row, found no row of two or more cells");
         return;
     }
     if (t->across)

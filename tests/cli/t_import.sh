@@ -167,4 +167,11 @@ eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM observations W
 printf 'series,period,value,measure\nlm.y,2023年1-8月,5.5,\nlm.y,2023-09,6,yoy\n' > lm2.csv
 run 0 import lm2.csv --measure ytd_yoy
 eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'lm.y' ORDER BY ord)")" "ytd_yoy=5.5 yoy=6.0" "an empty measure cell under --measure"
+# a file saved with semicolons or tabs says so instead of only "no header"
+printf 'series;period;value\nsc.x;2023-01;3\n' > semi.csv
+run 65 import semi.csv
+has_err "semi.csv:1: expected a header row, found no row of two or more cells (fields are separated by commas; this file seems to use semicolons)"
+printf 'series\tperiod\tvalue\nsc.x\t2023-01\t3\n' > tabs.csv
+run 65 import tabs.csv
+has_err "this file seems to use tabs)"
 done_ok
