@@ -45,7 +45,7 @@ static const char help[] =
     "                       [--trusted] [--commit-partial] [--folder DIR]\n"
     "       ontrack job history [JOB] [--limit N]\n"
     "       ontrack job show RUN|latest\n"
-    "       ontrack job backfill JOBFILE --from PERIOD --to PERIOD [run options]\n\n"
+    "       ontrack job backfill JOBFILE --from MONTH --to MONTH [run options]\n\n"
     "run: projects the job's targets, runs its scripts (sandboxed unless --trusted;\n"
     "--timeout and --memory limit each script) and writes its outputs (.json, .txt,\n"
     ".md, .csv, .html); the run and its projections are stored.  A run is all or\n"
