@@ -380,9 +380,51 @@ static int is_ytd(ot_measure m)
     return m == OT_MEASURE_YTD || m == OT_MEASURE_YTD_YOY;
 }
 
+/* An id for a January (jf = 0) or January–February (jf = 1) row of key,
+ * measure m and year at vintage: XXH64 of them, kept positive and non-zero. */
+static int64_t janfeb_id(const char *key, ot_measure m, int year, int32_t vintage, int jf)
+{
+    ot_xxh64 h;
+    ot_xxh64_init(&h, 0);
+    ot_xxh64_update(&h, key, strlen(key) + 1);
+    int32_t k[4] = {(int32_t)m, year, vintage, jf};
+    ot_xxh64_update(&h, k, sizeof k);
+    int64_t id = (int64_t)(ot_xxh64_digest(&h) & INT64_MAX);
+    return id ? id : 1;
+}
+
+/* A January row and a January–February row of one series, measure and year
+ * at the same vintage (or both without one) in one file: the combined figure
+ * covers January, so the January one would be stored and never read.  An
+ * error at the second row, naming the line of the first. */
+static void janfeb_check(ctx *c, const char *key, ot_measure m, ot_period p, int32_t vintage,
+                         long col)
+{
+    int jf = p.freq == OT_FREQ_M && p.span == 2;
+    if (!jf && !(p.freq == OT_FREQ_M && p.span == 1 && ot_period_sub(p.freq, p.ord) == 1))
+        return;
+    int year = ot_period_year(p.freq, p.ord);
+    long line;
+    if (io_seen_find(&c->janfeb, janfeb_id(key, m, year, vintage, !jf), &line)) {
+        char ytd[64] = "";
+        if (is_ytd(m)) /* a year to date through February is February's own */
+            snprintf(ytd, sizeof ytd, ", or the year to date through February as %d-02", year);
+        io_bad(c, col,
+               "%s %s: January %d is given on its own (line %ld) and within January–February "
+               "(line %ld); the combined figure covers January, which would never be read: give "
+               "one of them, or the later one a later vintage%s",
+               key, ot_measure_name(m), year, jf ? line : c->rec_line, jf ? c->rec_line : line,
+               ytd);
+        return;
+    }
+    if (io_seen_note(&c->janfeb, janfeb_id(key, m, year, vintage, jf), c->rec_line, &line) < 0)
+        io_fatal_code(c, OT_ENOMEM, "out of memory");
+}
+
 int io_put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v, int32_t vintage,
                const char *source, long col, ot_put_result *res_out)
 {
+    janfeb_check(c, key, m, p, vintage, col);
     ot_err e;
     ot_put_result res;
     int rc = ot_store_put_obs(c->st, key, m, p, v, vintage, source, c->import_id, &res, &e);
@@ -1101,6 +1143,7 @@ done:
     free(c.shape_key);
     free(c.sheet_owned);
     io_seen_clear(&c.seen);
+    io_seen_clear(&c.janfeb);
     free(c.off);
     free(c.buf);
     return rc;

@@ -75,6 +75,7 @@ typedef struct ctx {
     io_shape shape;
     io_seen seen;       /* targets, series: the stored rows this file gave, by id */
     long seen_line;     /* the line that first gave a row given again */
+    io_seen janfeb;     /* Januaries and January–February rows given (janfeb_check) */
 } ctx;
 
 /* Records a data problem at the current record (c->rec_line), column col

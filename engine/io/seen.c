@@ -57,6 +57,17 @@ int io_seen_note(io_seen *s, int64_t id, long line, long *first)
     return 0;
 }
 
+int io_seen_find(const io_seen *s, int64_t id, long *line)
+{
+    if (!s->cap)
+        return 0;
+    size_t i = slot(s->id, s->cap, id);
+    if (!s->id[i])
+        return 0;
+    *line = s->line[i];
+    return 1;
+}
+
 void io_seen_clear(io_seen *s)
 {
     free(s->id);

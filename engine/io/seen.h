@@ -19,6 +19,8 @@ typedef struct io_seen {
  * it was given before (*first receives that line, and nothing changes), -1
  * when out of memory. */
 int io_seen_note(io_seen *s, int64_t id, long line, long *first);
+/* Whether id was given; then *line receives the line that gave it. */
+int io_seen_find(const io_seen *s, int64_t id, long *line);
 /* Frees the arrays and empties s; accepts an empty s. */
 void io_seen_clear(io_seen *s);
 

@@ -174,4 +174,16 @@ has_err "semi.csv:1: expected a header row, found no row of two or more cells (f
 printf 'series\tperiod\tvalue\nsc.x\t2023-01\t3\n' > tabs.csv
 run 65 import tabs.csv
 has_err "this file seems to use tabs)"
+# January on its own and within January-February in one file: the combined
+# figure would hide January for good, so it is an error naming both lines;
+# with a later vintage for the combined one it is a revision and fine
+printf 'series,period,value\njf.x,2023年1-2月,10\njf.x,2023-01,4\n' > jf.csv
+run 65 import jf.csv
+has_err "jf.csv:3:2: jf.x value: January 2023 is given on its own (line 3) and within January–February (line 2); the combined figure covers January, which would never be read: give one of them, or the later one a later vintage"
+eq "$(sql "SELECT count(*) FROM observations WHERE key = 'jf.x'")" 0 "rows of the rejected file"
+printf 'series,period,value,measure\njf.y,2023年1月,4,ytd\njf.y,2023年1-2月,10,ytd\n' > jfy.csv
+run 65 import jfy.csv
+has_err "or the year to date through February as 2023-02"
+printf 'series,period,value,vintage\njf.z,2023-01,4,2023-02-15\njf.z,2023-01/02,10,2023-03-15\n' > jfv.csv
+run 0 import jfv.csv
 done_ok
