@@ -268,6 +268,19 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
 
     /* The targets first: "latest" is the newest period with their data. */
     int rc = c->job.has_targets ? ot_run_targets(st, c->job.year, c->job.series, &set, &err) : OT_OK;
+    if (rc == OT_OK && set.n == 0 && (c->job.year || c->job.series)) {
+        /* a filter matching nothing is a mistake (a year or a pattern mistyped),
+         * not a run that finishes "ok" having projected nothing; as `project` */
+        char yb[32] = "";
+        if (c->job.year)
+            snprintf(yb, sizeof yb, "year = %d", c->job.year);
+        rc = ot_err_set(&err, OT_ENOTFOUND,
+                        "%s: no stored target matches its targets {%s%s%s%s%s} (ontrack targets "
+                        "lists them)",
+                        c->job.path, yb, c->job.year && c->job.series ? ", " : "",
+                        c->job.series ? "series = \"" : "", c->job.series ? c->job.series : "",
+                        c->job.series ? "\"" : "");
+    }
     if (rc == OT_OK && (rc = ot_run_asof_resolve(st, &set, as_of ? as_of : c->job.as_of, &a,
                                                  &err)) == OT_EDATA && !as_of) {
         char msg[sizeof err.msg]; /* the job file's as_of: say which file */

@@ -321,6 +321,15 @@ has_err "jobs/typo2.lua: unknown key 'yaer' in targets (did you mean 'year'?)"
 echo 'return {name = "h", targets = {}, colour = "red"}' > jobs/typo3.lua
 run 65 job run jobs/typo3.lua
 has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang, exclude_years, shape_years)"
+# a targets filter that matches no stored target is an error (as for project),
+# not a run that finishes "ok" having projected nothing
+echo 'return {name = "none", targets = {year = 2031}}' > jobs/none.lua
+run 66 job run jobs/none.lua
+has_err "jobs/none.lua: no stored target matches its targets {year = 2031} (ontrack targets lists them)"
+echo 'return {name = "none", targets = {year = 2023, series = "yiwu.nothing*"}}' > jobs/none2.lua
+run 66 job run jobs/none2.lua
+has_err "no stored target matches its targets {year = 2023, series = \"yiwu.nothing*\"}"
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'none'")" 0 "runs of a job whose filter matches nothing"
 # a bad as_of in the job file names the file too (exit 65); nothing is recorded
 echo 'return {name = "badasof", targets = {year = 2023}, as_of = "2023-13"}' > jobs/badasof.lua
 run 65 job run jobs/badasof.lua
