@@ -789,6 +789,8 @@ static void series_row(ctx *c)
     int rc = ot_store_put_meta_res(c->st, &m, &id, &res, &e);
     if (rc == OT_EINVAL)
         io_bad(c, 0, "%s", e.msg);
+    else if (rc == OT_EDATA) /* a frequency other than the stored observations' */
+        io_bad(c, colno(c, C_FREQ), "%s", e.msg);
     else if (rc)
         io_fatal(c, &e);
     else if (!seen_first(c, id))

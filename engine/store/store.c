@@ -773,6 +773,34 @@ static const char SQL_META_PUT[] =
 #undef META_NEW
 #undef META_TEXT
 
+/* A frequency of key's observations other than ?2, if any. */
+static const char SQL_OTHER_FREQ[] =
+    "SELECT o.freq FROM obs o JOIN series s ON s.id = o.series_id\n"
+    "WHERE s.key = ?1 AND o.freq <> ?2 LIMIT 1";
+
+/* OT_EDATA when key holds observations of another frequency than f: one
+ * series holds one frequency, and the metadata must not say otherwise (the
+ * next import would then store a second, hidden series under the key). */
+static int check_freq(ot_store *st, const char *key, ot_freq f, ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_SERIES_OTHER_FREQ, SQL_OTHER_FREQ, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, ot_freq_name(f), -1, SQLITE_STATIC);
+    int s = sqlite3_step(q);
+    char have[8] = "";
+    if (s == SQLITE_ROW)
+        snprintf(have, sizeof have, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_reset(q);
+    if (s == SQLITE_ROW)
+        return ot_err_set(err, OT_EDATA,
+                          "%s holds observations of frequency %s; found the frequency %s: one "
+                          "series holds one frequency",
+                          key, have, ot_freq_name(f));
+    return s == SQLITE_DONE ? OT_OK : store_sqlerr(st, s, "reading a series' frequency", err);
+}
+
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
 {
     return ot_store_put_meta_res(st, m, NULL, NULL, err);
@@ -788,6 +816,8 @@ int ot_store_put_meta_res(ot_store *st, const ot_series_meta *m, int64_t *id, ot
     int own, rc = store_wbegin(st, &own, err);
     if (rc)
         return rc;
+    if (m->freq != OT_FREQ_NONE && (rc = check_freq(st, m->key, m->freq, err)))
+        goto done;
     sqlite3_stmt *q = store_stmt(st, S_SERIES_META_PUT, SQL_META_PUT, err);
     if (!q) {
         rc = err ? err->code : OT_EIO;

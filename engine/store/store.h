@@ -138,7 +138,8 @@ typedef enum ot_put_result {
 
 /* Creates the series m->key or updates it: NULL strings and unknown enums
  * leave the stored field unchanged, "" clears a string.  OT_EINVAL for an
- * empty key. */
+ * empty key; OT_EDATA when m->freq differs from the frequency of the key's
+ * stored observations (one series holds one frequency). */
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err);
 /* ot_store_put_meta, also saying what it did: *id (may be NULL) receives the
  * series' id, *res (may be NULL) OT_PUT_UNCHANGED when every field given was

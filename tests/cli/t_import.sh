@@ -186,4 +186,12 @@ run 65 import jfy.csv
 has_err "or the year to date through February as 2023-02"
 printf 'series,period,value,vintage\njf.z,2023-01,4,2023-02-15\njf.z,2023-01/02,10,2023-03-15\n' > jfv.csv
 run 0 import jfv.csv
+# series metadata cannot give a series another frequency than its
+# observations' (a later import would store a second, hidden series)
+printf 'series,period,value\nfq.a,2023Q1,1\n' > fq1.csv
+run 0 import fq1.csv
+printf 'series,name,freq\nfq.a,A,M\n' > fq2.csv
+run 65 import fq2.csv
+has_err "fq2.csv:2:3: fq.a holds observations of frequency Q; found the frequency M: one series holds one frequency"
+eq "$(sql "SELECT freq FROM series WHERE key = 'fq.a'")" Q "the stored frequency"
 done_ok
