@@ -1002,6 +1002,18 @@ static void parse_file(ctx *c, FILE *f, struct csv_parser *p, char *raw, char *d
         char *data = raw;
         size_t len = carry + n;
         carry = 0;
+        if (first && len >= 2 && ((unsigned char)data[0] == 0xFF || (unsigned char)data[0] == 0xFE) &&
+            (unsigned char)data[1] == ((unsigned char)data[0] ^ 0x01)) {
+            /* Excel's "Unicode text": neither UTF-8 nor GBK, and every
+             * other byte NUL; one error instead of a misleading hint */
+            c->rec_line = 1;
+            io_bad(c, 0, "expected UTF-8 or GBK text, found UTF-16 (the file starts with the "
+                         "byte-order mark %02X %02X): save it as CSV UTF-8, or convert it with "
+                         "iconv -f UTF-16 -t UTF-8",
+                   (unsigned char)data[0], (unsigned char)data[1]);
+            c->stop = 1;
+            return;
+        }
         if (cd != (iconv_t)-1) {
             char *in = raw, *out = dec;
             size_t inleft = len, outleft = 2 * CHUNK + 16;

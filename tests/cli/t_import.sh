@@ -194,4 +194,9 @@ printf 'series,name,freq\nfq.a,A,M\n' > fq2.csv
 run 65 import fq2.csv
 has_err "fq2.csv:2:3: fq.a holds observations of frequency Q; found the frequency M: one series holds one frequency"
 eq "$(sql "SELECT freq FROM series WHERE key = 'fq.a'")" Q "the stored frequency"
+# a UTF-16 file (Excel's "Unicode text") is named as such: one error, no hint of GBK
+printf 'series,period,value\nu.x,2023-01,1\n' | iconv -f UTF-8 -t UTF-16LE | { printf '\377\376'; cat; } > u16.csv
+run 65 import u16.csv
+has_err "u16.csv:1: expected UTF-8 or GBK text, found UTF-16 (the file starts with the byte-order mark FF FE): save it as CSV UTF-8"
+eq "$(grep -c 'u16.csv' <<<"$ERR")" 1 "errors for a UTF-16 file"
 done_ok
