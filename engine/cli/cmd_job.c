@@ -102,12 +102,13 @@ static void jlog(const jobctx *c, const char *level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "%s %s ", ts, level);
+    cli_eputs(c->job.name);
     if (c->run)
-        fprintf(stderr, "%s %s %s run=%lld ", ts, level, c->job.name, (long long)c->run);
-    else
-        fprintf(stderr, "%s %s %s ", ts, level, c->job.name);
+        fprintf(stderr, " run=%lld", (long long)c->run);
+    fputc(' ', stderr);
     for (const char *p = msg; *p; p++) {
-        fputc(*p, stderr);
+        cli_eputc((unsigned char)*p);
         if (*p == '\n' && p[1])
             fputs("  ", stderr);
     }

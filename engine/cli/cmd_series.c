@@ -81,10 +81,13 @@ int cmd_series(cli_global *g, int argc, char **argv)
     if (rc == OT_OK)
         rc = c.rc;
     if (rc == OT_OK) {
-        if (ot_table_rows(c.t) == 0)
-            fprintf(stderr, "ontrack: no series%s%s\n", pat ? " match " : "", pat ? pos[0] : "");
-        else
+        if (ot_table_rows(c.t) == 0) {
+            fprintf(stderr, "ontrack: no series%s", pat ? " match " : "");
+            cli_eputs(pat ? pos[0] : "");
+            fputc('\n', stderr);
+        } else {
             ot_table_print(c.t, stdout);
+        }
     }
     ot_table_free(c.t);
     ot_store_close(st);

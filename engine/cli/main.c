@@ -102,7 +102,9 @@ static int dispatch(int argc, char **argv)
         } else if (strncmp(a, "--db=", 5) == 0) {
             g.db_path = a + 5;
         } else {
-            fprintf(stderr, "ontrack: unknown option '%s'\n", a);
+            fputs("ontrack: unknown option '", stderr);
+            cli_eputs(a);
+            fputs("'\n", stderr);
             usage(stderr);
             return 2;
         }
@@ -114,7 +116,9 @@ static int dispatch(int argc, char **argv)
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
         if (strcmp(argv[i], commands[k].name) == 0)
             return commands[k].fn(&g, argc - i - 1, argv + i + 1);
-    fprintf(stderr, "ontrack: unknown command '%s'\n", argv[i]);
+    fputs("ontrack: unknown command '", stderr);
+    cli_eputs(argv[i]);
+    fputs("'\n", stderr);
     usage(stderr);
     return 2;
 }

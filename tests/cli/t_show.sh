@@ -55,4 +55,13 @@ run 66 show q.gdp --as-of 2022-06
 has_err "q.gdp: nothing known through 2022-06"
 run 66 show c.retail --as-of 2023-01
 has_err "c.retail: nothing known through 2023-01"
+# text from the command line quoted in a message is never sent raw to the
+# terminal: control characters are shown escaped
+run 66 show $'k\033[2J'
+has_err "unknown series 'k\\x1b[2J'"
+run 2 show c.retail $'--as-of\033'
+has_err "unknown option '--as-of\\x1b'"
+run 2 $'\033[31mshow'
+has_err "unknown command '\\x1b[31mshow'"
+grep -q $'\033' <<<"$ERR" && fail "a raw escape on stderr"
 done_ok
