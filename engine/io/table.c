@@ -84,20 +84,28 @@ static int year_in(const char *s)
     return 0;
 }
 
-/* A period written without its year (1-2月, 3月, 1-3月份), as bureaus do when
- * the title says the year: with the title's year put in front, in buf;
- * otherwise s itself. */
-/* Whether s is a month or a range of months without a year: 3月, 1-2月, 1-3月份. */
+/* Whether s is a period without its year, as bureaus write them under a
+ * title that says the year: a month or a range of months (3月, 1-2月,
+ * 1-3月份), a quarter (一季度, 第二季度) or quarters to date (上半年, 前三季度,
+ * 1-3季度): with a year put in front it reads as a period. */
 static int yearless(const char *s)
 {
     const char *p = skip_blanks(s);
-    if (!(*p >= '1' && *p <= '9') || !strstr(p, "月") || year_in(p))
+    char buf[96];
+    ot_period q;
+    if (!*p || year_in(p) || strstr(p, "年") == p)
         return 0;
-    for (const char *q = p; *q && strncmp(q, "月", 3) != 0; q++)
-        if (!((*q >= '0' && *q <= '9') || *q == '-' || (unsigned char)*q >= 0x80))
+    for (const char *d = p; *d; d++) /* a year of its own: 2024-03, 2024Q1 */
+        if (d[0] >= '0' && d[0] <= '9' && d[1] >= '0' && d[1] <= '9' && d[2] >= '0' &&
+            d[2] <= '9' && d[3] >= '0' && d[3] <= '9')
             return 0;
-    return 1;
+    if ((size_t)snprintf(buf, sizeof buf, "2000年%s", p) >= sizeof buf)
+        return 0;
+    return ot_period_parse_ytd(buf, (size_t)-1, &q, NULL) == OT_OK;
 }
+
+/* A period written without its year: with the title's year put in front, in
+ * buf; otherwise s itself. */
 
 static const char *with_year(const table *t, const char *s, char *buf, size_t cap)
 {

@@ -154,4 +154,21 @@ printf '时间,出口总额本月\n45474,30\n45505,31\n' > serial.csv
 run 0 import serial.csv
 eq "$(sql "SELECT group_concat(ord, ' ') FROM observations WHERE key = 'xq.exports' AND measure = 'value'")" "24294 24295" "serials read as months"
 eq "$(sql "SELECT count(DISTINCT freq) FROM obs")" 1 "no second hidden frequency"
+# GDP as bureaus publish it: quarters to date (一季度, 上半年, 前三季度)
+# without their year under a title that says it
+printf 'series,name,unit,freq,kind,aliases\nyw.gdp,义乌地区生产总值,亿元,Q,flow,地区生产总值\n' > gdps.csv
+run 0 import gdps.csv
+printf '义乌市2023年主要经济指标,,\n指标,地区生产总值,\n,累计值(亿元),累计增长(%%)\n一季度,450.2,6.5\n上半年,950.8,7.1\n前三季度,"1,450.3",7.9\n' > gdpq.csv
+run 0 import gdpq.csv
+run 0 show yw.gdp
+out_line 4 "2023Q1   450.2      6.5"
+out_line 5 "2023Q2   950.8      7.1"
+out_line 6 "2023Q3  1450.3      7.9"
+# in a long file with a ytd measure too; as a value it is refused with the hint
+printf 'series,period,value,measure\nyw.gdp2,2024年上半年,5.0,ytd_yoy\nyw.gdp2,2024年1-3季度,5.2,ytd_yoy\n' > gdpl.csv
+run 0 import gdpl.csv
+eq "$(sql "SELECT group_concat(freq || ord, ' ') FROM (SELECT * FROM observations WHERE key = 'yw.gdp2' ORDER BY ord)")" "Q8097 Q8098" "quarters to date"
+printf 'series,period,value\nyw.gdp3,2024年上半年,5.0\n' > gdpv.csv
+run 65 import gdpv.csv
+has_err "gdpv.csv:2:2: expected a period such as 2023-01, found the year-to-date range '2024年上半年' (give it with measure ytd or ytd_yoy)"
 done_ok
