@@ -425,6 +425,19 @@ int io_put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v, int
                const char *source, long col, ot_put_result *res_out)
 {
     janfeb_check(c, key, m, p, vintage, col);
+    if (vintage != OT_VINTAGE_NONE && vintage < ot_period_last_day(p.freq, p.ord)) {
+        /* known before its period was over: a mistyped date, or an --as-of
+         * that would leak the figure into as-of reads before it could exist */
+        char ps[OT_PERIOD_STRMAX], vd[16], ld[16];
+        ot_period_format(p, ps, sizeof ps);
+        ot_date_format(vintage, vd, sizeof vd);
+        ot_date_format(ot_period_last_day(p.freq, p.ord), ld, sizeof ld);
+        io_bad(c, col,
+               "%s %s %s: its vintage %s is before the period ends (%s); a figure is known only "
+               "once its period is over (check the vintage column or --as-of)",
+               key, ot_measure_name(m), ps, vd, ld);
+        return OT_EDATA;
+    }
     ot_err e;
     ot_put_result res;
     int rc = ot_store_put_obs(c->st, key, m, p, v, vintage, source, c->import_id, &res, &e);

@@ -199,4 +199,13 @@ printf 'series,period,value\nu.x,2023-01,1\n' | iconv -f UTF-8 -t UTF-16LE | { p
 run 65 import u16.csv
 has_err "u16.csv:1: expected UTF-8 or GBK text, found UTF-16 (the file starts with the byte-order mark FF FE): save it as CSV UTF-8"
 eq "$(grep -c 'u16.csv' <<<"$ERR")" 1 "errors for a UTF-16 file"
+# a vintage before its period is over (a mistyped date, a wrong --as-of) would
+# let as-of reads see the figure before it existed: refused
+printf 'series,period,value,vintage\nvv.x,2023-03,1,2023-02-01\n' > vv.csv
+run 65 import vv.csv
+has_err "vv.csv:2:2: vv.x value 2023-03: its vintage 2023-02-01 is before the period ends (2023-03-31); a figure is known only once its period is over (check the vintage column or --as-of)"
+printf 'series,period,value\nvv.y,2023Q1,1\n' > vq.csv
+run 65 import vq.csv --as-of 2023-03-30
+has_err "vv.y value 2023Q1: its vintage 2023-03-30 is before the period ends (2023-03-31)"
+run 0 import vq.csv --as-of 2023-03-31
 done_ok
