@@ -40,6 +40,7 @@ typedef struct tcol {
     ot_measure m;
     int word;     /* a heading word or the map decided the measure */
     int check;    /* check whether its values look year-to-date */
+    int unnamed;  /* a value found under this column without a heading was reported */
     ot_freq freq; /* the series' frequency, OT_FREQ_NONE while new */
     long long rows, inserted, unchanged, missing;
     ot_period first, last;
@@ -58,6 +59,7 @@ struct table {
     long unit_col;     /* across: the field index of 单位, or -1 */
     size_t first_per;  /* across: the first period column */
     int title_year;    /* the year a title above the header names (2024年…), or 0 */
+    unsigned char *unnamed; /* across: per header field, a value under a blank heading was reported */
     char other_sep;    /* ';' or '\t' when every one-cell row so far held it, else 0 */
     int ntitles;
 };
@@ -606,9 +608,38 @@ static void row_down(ctx *c, table *t)
     char yb[96];
     const char *ps = with_year(t, io_field(c, 0), yb, sizeof yb);
     pcache pc = {0, OT_MEASURE_VALUE, 0, OT_FREQ_NONE, {OT_FREQ_NONE, 0, 1}};
-    for (size_t i = 1; i < t->ncol && i < c->nf; i++)
-        if (t->col[i].key && put_value(c, &t->col[i], ps, 1, io_field(c, i), (long)i + 1, &pc))
+    for (size_t i = 1; i < t->ncol && i < c->nf; i++) {
+        tcol *x = &t->col[i];
+        if (!x->key && !x->head && !x->unnamed && !blank(io_field(c, i))) {
+            /* no heading names it: its figures would be dropped unread */
+            char sb[80];
+            x->unnamed = 1;
+            io_bad(c, (long)i + 1,
+                   "expected no value in a column without a heading, found '%s' (give the "
+                   "column a heading, or delete it)",
+                   io_shown(io_field(c, i), sb, sizeof sb));
+        }
+        if (x->key && put_value(c, x, ps, 1, io_field(c, i), (long)i + 1, &pc))
             return; /* a bad period: said once for the row */
+    }
+}
+
+/* A value under a period column without a heading (periods across): its
+ * figure would be dropped unread.  Reported once per column. */
+static void unnamed_value(ctx *c, table *t, size_t j)
+{
+    if (!t->unnamed && !(t->unnamed = calloc(t->ntop, 1))) {
+        io_fatal_code(c, OT_ENOMEM, "out of memory");
+        return;
+    }
+    if (t->unnamed[j])
+        return;
+    t->unnamed[j] = 1;
+    char sb[80];
+    io_bad(c, (long)j + 1,
+           "expected no value in a column without a heading, found '%s' (give the column its "
+           "period, or delete it)",
+           io_shown(io_field(c, j), sb, sizeof sb));
 }
 
 /* Periods across: the row's label names the series, each period column a
@@ -634,8 +665,11 @@ static void row_across(ctx *c, table *t)
     if (c->errs->count == before && x.key) {
         x.check = !x.word && !c->o->force_measure && x.m == OT_MEASURE_VALUE;
         for (size_t j = t->first_per; j < t->ntop && j < c->nf; j++) {
-            if (blank(t->top[j]))
+            if (blank(t->top[j])) {
+                if (!blank(io_field(c, j)))
+                    unnamed_value(c, t, j);
                 continue;
+            }
             long save = c->rec_line;
             c->rec_line = t->hdr_line; /* a bad period is the header's */
             ot_period p;
@@ -780,6 +814,7 @@ void io_table_free(table *t)
     if (!t)
         return;
     free_strings(t->top, t->ntop);
+    free(t->unnamed);
     for (size_t i = 0; i < t->ncol; i++)
         free_col(&t->col[i]);
     free(t->col);

@@ -171,4 +171,17 @@ eq "$(sql "SELECT group_concat(freq || ord, ' ') FROM (SELECT * FROM observation
 printf 'series,period,value\nyw.gdp3,2024年上半年,5.0\n' > gdpv.csv
 run 65 import gdpv.csv
 has_err "gdpv.csv:2:2: expected a period such as 2023-01, found the year-to-date range '2024年上半年' (give it with measure ytd or ytd_yoy)"
+# a column without a heading that holds values is an error, not figures
+# dropped unread (an empty column, as Excel leaves at the end, is fine)
+printf 'period,nh.a,,nh.c\n2023-01,1,2,3\n2023-02,1,4,3\n' > nohead.csv
+run 65 import nohead.csv
+has_err "nohead.csv:2:3: expected no value in a column without a heading, found '2' (give the column a heading, or delete it)"
+eq "$(grep -c 'nohead.csv' <<<"$ERR")" 1 "one error per column"
+printf 'period,nh.a,\n2023-01,1,\n' > emptycol.csv
+run 0 import emptycol.csv
+printf 'series,name,unit\nnh.r,某零售额,亿元\n' > nhs.csv
+run 0 import nhs.csv
+printf '指标,2024年1-2月,,2024年1-4月\n某零售额累计值,200.1,310.5,420.9\n' > nhacross.csv
+run 65 import nhacross.csv
+has_err "nhacross.csv:2:3: expected no value in a column without a heading, found '310.5' (give the column its period, or delete it)"
 done_ok
