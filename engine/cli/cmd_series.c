@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "report/table.h"
 
 static const char series_help[] =
@@ -218,7 +219,10 @@ int cmd_show(cli_global *g, int argc, char **argv)
             double x = ot_series_at(cols[i], o);
             any |= !isnan(x);
             covered |= ot_series_covered(cols[i], o);
-            ot_fmt_num(x, 4, vals[i], sizeof vals[i]);
+            if (isnan(x)) /* the stored figure exactly, as imported (1234567.891, 0.000123) */
+                vals[i][0] = '\0';
+            else
+                ot_fmt_double(x, vals[i], sizeof vals[i]);
             row[i + 1] = vals[i];
         }
         if (!any && !covered)

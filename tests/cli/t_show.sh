@@ -64,4 +64,11 @@ has_err "unknown option '--as-of\\x1b'"
 run 2 $'\033[31mshow'
 has_err "unknown command '\\x1b[31mshow'"
 grep -q $'\033' <<<"$ERR" && fail "a raw escape on stderr"
+# show prints each stored figure exactly (shortest form), not rounded to 4 decimals
+printf 'series,period,value\nnum.x,2023-01,0.000123\nnum.x,2023-02,12.3456789\n' > num.csv
+run 0 import num.csv
+out_line 1 "imported 1 file: 2 rows, 2 new, 0 unchanged, 0 missing values"
+run 0 show num.x
+out_line 4 "2023-01    0.000123"
+out_line 5 "2023-02  12.3456789"
 done_ok
