@@ -550,12 +550,12 @@ static double combine(const double *p, unsigned chosen)
 /* How: years are taken from Y-1 backwards (those in excl_from..excl_to
  * skipped, as target years of the record — their data stay in every
  * series), keeping those with an outcome and a carry-forward at k, up to
- * REC_YEARS.  Candidate points at k-1, k, k+1 (within 1..P-1) of each year
- * use only the data through that origin: the frame's tables are read at or
- * before (y, k') and at year y-1, never after.  The outcome of y <= Y-1 is
- * known at (Y, k).  Choice: the candidates with points at k in at least
- * REC_MIN years and now are scored by their mean absolute error over the
- * common (year, k') cells; carry-forward and those within REC_CLOSE of the
+ * REC_YEARS.  Candidate points at k-w..k+w (within 1..P-1; w = max(1, P/4),
+ * REC_WMAX) of each year use only the data through that origin: the frame's
+ * tables are read at or before (y, k') and at year y-1, never after.  The
+ * outcome of y <= Y-1 is known at (Y, k).  Choice: the candidates with
+ * points at k in at least REC_MIN years and now are scored by their mean
+ * absolute error over the common (year, k') cells of that window; carry-forward and those within REC_CLOSE of the
  * best are averaged with equal weights (Stock & Watson 2004; Claeskens et
  * al. 2016): with 8-14 years a record cannot tell a better method from a
  * lucky one, so a method that scores well is averaged with the spreadsheet's
@@ -623,6 +623,9 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
     memset(r, 0, sizeof *r);
     r->k = k;
     r->P = P;
+    r->w = P / 4 > 1 ? P / 4 : 1;
+    if (r->w > REC_WMAX)
+        r->w = REC_WMAX;
     for (int c = 0; c < REC_NC; c++)
         r->mae[c] = r->now[c] = NAN;
     r->point = r->mae_chosen = NAN;
@@ -657,8 +660,9 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
     }
     if ((rc = points_kept(f, ref, key, Y, k, model, memo, keep, a, r->now, err)))
         return rc;
-    for (int d = 0; d < 3; d++) {
-        int kk = k + d - 1;
+    int w = r->w, span = 2 * w + 1;
+    for (int d = 0; d < span; d++) {
+        int kk = k + d - w;
         for (int i = 0; i < r->n; i++) {
             for (int c = 0; c < REC_NC; c++)
                 r->pt[d][i][c] = NAN;
@@ -676,7 +680,7 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
     unsigned run = 0;
     for (int c = 0; c < REC_NC; c++) {
         for (int i = 0; i < r->n; i++)
-            r->used[c] += !isnan(r->pt[1][i][c]);
+            r->used[c] += !isnan(r->pt[w][i][c]);
         if (!isnan(r->now[c]) && r->used[c] >= need && (only < 0 || only == c))
             run |= 1u << c;
     }
@@ -687,7 +691,7 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
     /* MAE over the common cells */
     double sum[REC_NC] = {0};
     int cnt = 0;
-    for (int d = 0; d < 3; d++)
+    for (int d = 0; d < span; d++)
         for (int i = 0; i < r->n; i++) {
             int ok = 1;
             for (int c = 0; c < REC_NC; c++)
@@ -715,7 +719,7 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
     r->point = combine(r->now, r->chosen);
     double sc = 0;
     int nc = 0;
-    for (int d = 0; d < 3; d++)
+    for (int d = 0; d < span; d++)
         for (int i = 0; i < r->n; i++) {
             double x = combine(r->pt[d][i], run);
             if (isnan(x))
@@ -728,7 +732,7 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
     double e[3][REC_YEARS];
     for (int d = 0; d < 3; d++)
         for (int i = 0; i < r->n; i++)
-            e[d][i] = r->out[i] - combine(r->pt[d][i], r->chosen);
+            e[d][i] = r->out[i] - combine(r->pt[w - 1 + d][i], r->chosen);
     for (int i = 0; i < r->n; i++)
         if (!isnan(e[1][i]))
             r->err[r->nerr++] = e[1][i];

@@ -2,13 +2,15 @@
  *
  * For the target year Y and the as-of period k, the record holds, for each
  * earlier year y (most recent first, the exceptional years of
- * ot_proj_opts.exclude_years left out) and each as-of period k-1, k, k+1, the
- * point of every candidate method made from the data through (y, k') and the
+ * ot_proj_opts.exclude_years left out) and each as-of period k' within a
+ * quarter of a year of k (k-3..k+3 months, k-1..k+1 quarters), the point of
+ * every candidate method made from the data through (y, k') and the
  * outcome of y: carry-forward, the published-growth-rate method (plain and
  * with base effects) and the level model (docs/methods-projection.md §9,
- * §10).  From it: each candidate's mean absolute error, the choice
- * (equal-weight average of carry-forward and the candidates close to the
- * best), and the pooled errors of that choice, which set the range.
+ * §10).  From it: each candidate's mean absolute error over those periods,
+ * the choice (equal-weight average of carry-forward and the candidates close
+ * to the best), and the pooled errors of that choice at k-1, k, k+1, which
+ * set the range.
  * Level-model points are memoised (ot_proj_memo) by the content of the data
  * they were made from, so a record is not refitted for every projection.
  * No allocation besides the model fits; core and models only.
@@ -28,6 +30,12 @@ enum { CAND_CARRY = 0, CAND_RATE, CAND_MODEL, CAND_RATE2, REC_NC };
 #define REC_CLOSE 0.10 /* a candidate is "close to the best" within 10% of its MAE */
 #define REC_LONG 8     /* years from which an own record's range drops the t factor */
 #define REC_ERRS (3 * REC_YEARS)
+/* The choice scores the candidates at the as-of periods within a quarter of
+ * a year of k: k-w..k+w, w = max(1, P/4) (3 months, 1 quarter) — more
+ * evidence than k alone for telling methods apart, from periods where the
+ * methods behave alike (§10). */
+#define REC_WMAX 3
+#define REC_SPAN (2 * REC_WMAX + 1)
 #define REC_BASE_SHRINK 0.5 /* rate2y: the share of the base effect taken (§9) */
 /* The level candidate (§10): the equal-weight mean of ETS, Theta and the
  * airline model ARIMA(0,1,1)(0,1,1) on the logs of the period values, named
@@ -40,9 +48,10 @@ typedef struct record {
     int k, P, n;                      /* as-of period, periods a year, years */
     int year[REC_YEARS];
     double out[REC_YEARS];            /* outcome of each year */
-    double pt[3][REC_YEARS][REC_NC];  /* [k' - k + 1][year][candidate]; NaN = none */
+    int w;                            /* the choice's window: k' = k-w..k+w */
+    double pt[REC_SPAN][REC_YEARS][REC_NC]; /* [k' - k + w][year][candidate]; NaN = none */
     double now[REC_NC];               /* the candidates' points for the target year */
-    double mae[REC_NC];               /* over the common sample; NaN = not scored */
+    double mae[REC_NC];               /* over the common cells k-w..k+w; NaN = not scored */
     int used[REC_NC];                 /* years at k with a point of the candidate */
     unsigned chosen;                  /* bit per candidate in the combination */
     double point;                     /* the combination's point for the target year */

@@ -224,12 +224,13 @@ static void test_record_choice_and_exclusion(void **state)
                      OT_OK);
     /* 2018 back to 2007: REC_YEARS = 12 most recent years with an outcome */
     assert_int_equal(r.n, REC_YEARS);
+    assert_int_equal(r.w, 1); /* quarterly: the choice scores Q1..Q3 */
     assert_int_equal(r.year[0], 2018);
     assert_int_equal(r.year[REC_YEARS - 1], 2018 - REC_YEARS + 1);
     /* exact at Q2 and Q3; at Q1 (pooled) the rate is Q1's own a_y */
     for (int i = 0; i < r.n; i++) {
-        assert_near(r.pt[1][i][CAND_RATE], r.out[i], 1e-9);
-        assert_near(r.pt[2][i][CAND_RATE], r.out[i], 1e-9);
+        assert_near(r.pt[r.w][i][CAND_RATE], r.out[i], 1e-9);
+        assert_near(r.pt[r.w + 1][i][CAND_RATE], r.out[i], 1e-9);
     }
     assert_true(r.mae[CAND_RATE] < r.mae[CAND_CARRY]);
     /* carry stays in: the point is the mean of the two */
@@ -238,7 +239,7 @@ static void test_record_choice_and_exclusion(void **state)
     /* the errors at k are out - (carry + rate)/2 = (rate - carry)/2 */
     assert_int_equal(r.years_k, REC_YEARS);
     for (int i = 0; i < r.years_k; i++)
-        assert_near(r.err[i], (r.pt[1][i][CAND_RATE] - r.pt[1][i][CAND_CARRY]) / 2, 1e-9);
+        assert_near(r.err[i], (r.pt[r.w][i][CAND_RATE] - r.pt[r.w][i][CAND_CARRY]) / 2, 1e-9);
     /* a forced candidate is alone */
     assert_int_equal(rec_build(&r, &f, NULL, "h", 2019, 2, NULL, CAND_RATE, 0, 0, 0, 0, NULL, NULL,
                                &err), OT_OK);
@@ -260,6 +261,64 @@ static void test_record_choice_and_exclusion(void **state)
                      OT_OK);
     assert_true(r.n < REC_MIN_SHORT);
     assert_int_equal(r.chosen, 0);
+    frame_free(&f);
+}
+
+/* The choice's window (§10): a monthly record scores the candidates at the
+ * as-of months within a quarter of a year of k (k-3..k+3), a quarterly one
+ * at k-1..k+1.  Monthly flow 2010-2017: every month 100 in 2010, then
+ * January-June grow 10 % a year and July-December stay flat, so the ytd
+ * growth through k' overstates the year by an amount that changes with k'.
+ * Carry-forward's MAE as of June 2017 (record 2011-2016) is worked here
+ * from the raw values over months 3..9: mean |out_y - carry_y,k'|. */
+#define WY 8
+static void test_record_choice_window(void **state)
+{
+    (void)state;
+    double v[WY * 12];
+    for (int y = 0; y < WY; y++)
+        for (int j = 0; j < 12; j++)
+            v[y * 12 + j] = y ? v[(y - 1) * 12 + j] * (j < 6 ? 1.10 : 1.00) : 100;
+    frame f;
+    record r;
+    ot_err err;
+    fx_entry e[] = {{"m", "value", OT_KIND_FLOW, "2010-01", v, WY * 12, 0, NULL}};
+    load(&f, e, 1, "m", INT32_MAX);
+    assert_int_equal(rec_build(&r, &f, NULL, "m", 2017, 6, NULL, CAND_CARRY, 0, 0, 0, 0, NULL, NULL,
+                               &err), OT_OK);
+    assert_int_equal(r.w, 3);
+    assert_int_equal(r.n, 6);
+    double sum3 = 0, sum1 = 0;
+    int n3 = 0, n1 = 0;
+    for (int y = 1; y <= 6; y++) {
+        double tot = 0, prev = 0;
+        for (int j = 0; j < 12; j++) {
+            tot += v[y * 12 + j];
+            prev += v[(y - 1) * 12 + j];
+        }
+        double out = (tot / prev - 1) * 100;
+        for (int kk = 3; kk <= 9; kk++) {
+            double a = 0, b = 0;
+            for (int j = 0; j < kk; j++) {
+                a += v[y * 12 + j];
+                b += v[(y - 1) * 12 + j];
+            }
+            double err_k = fabs(out - (a / b - 1) * 100);
+            sum3 += err_k;
+            n3++;
+            if (kk >= 5 && kk <= 7) {
+                sum1 += err_k;
+                n1++;
+            }
+        }
+    }
+    assert_near(r.mae[CAND_CARRY], sum3 / n3, 1e-9);
+    /* 3.539 over months 3..9; months 5..7 alone would give 4.021 */
+    assert_near(sum3 / n3, 3.539217, 1e-6);
+    assert_near(sum1 / n1, 4.020530, 1e-6);
+    /* the range still pools the errors at k-1, k, k+1 only: 6 years each */
+    assert_int_equal(r.years_k, 6);
+    assert_int_equal(r.nerr, 18);
     frame_free(&f);
 }
 
@@ -345,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_record_rate_base_effects),
         cmocka_unit_test(test_record_fill_rate_ytd),
         cmocka_unit_test(test_record_choice_and_exclusion),
+        cmocka_unit_test(test_record_choice_window),
         cmocka_unit_test(test_record_no_lookahead),
         cmocka_unit_test(test_record_memo),
     };
