@@ -341,7 +341,12 @@ static void header(ctx *c)
         c->stop = 1;
         return;
     }
-    io_begin_import(c, format_names[f]);
+    char fn[32];
+    if (f == OT_FORMAT_LONG && c->o->measure != OT_MEASURE_ANY) /* rows without one take it */
+        snprintf(fn, sizeof fn, "long:%s", ot_measure_name(c->o->measure));
+    else
+        snprintf(fn, sizeof fn, "%s", format_names[f]);
+    io_begin_import(c, fn);
 }
 
 void io_begin_import(ctx *c, const char *fmtname)

@@ -164,6 +164,12 @@ eq "$(sql "SELECT name FROM series WHERE key = 'm.j'")" 丙 "the changed name"
 printf 'series,period,value\nlm.x,2023-01,10\nlm.x,2023-02,25\n' > lm.csv
 run 0 import lm.csv --measure ytd
 eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM observations WHERE key = 'lm.x'")" "ytd=10.0 ytd=25.0" "long rows under --measure ytd"
+# the same file with another --measure is another import, not one already done
+printf 'series,period,value\nlm.w,2023-01,10\n' > lmw.csv
+run 0 import lmw.csv
+run 0 import lmw.csv --measure ytd
+out_line 1 "imported 1 file: 1 rows, 1 new, 0 unchanged, 0 missing values"
+eq "$(sql "SELECT group_concat(measure, ' ') FROM (SELECT * FROM observations WHERE key = 'lm.w' ORDER BY measure)")" "value ytd" "lm.w measures"
 printf 'series,period,value,measure\nlm.y,2023年1-8月,5.5,\nlm.y,2023-09,6,yoy\n' > lm2.csv
 run 0 import lm2.csv --measure ytd_yoy
 eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'lm.y' ORDER BY ord)")" "ytd_yoy=5.5 yoy=6.0" "an empty measure cell under --measure"
