@@ -115,6 +115,6 @@ if tot.n > 0 then
   print(string.format("%-30s %5s %4d %6.2f %6.2f %7.3f %7.3f %5.2f %6.2f", "all", "3-9", tot.n,
                       tot.mae / tot.n, tot.mae_c / tot.n, tot.brier / tot.nb, tot.brier_b / tot.nb,
                       tot.cov / tot.n, tot.width / tot.n))
-  print(string.format("MAE %.2f x carry; Brier %.2f x baseline", tot.mae / tot.mae_c,
+  print(string.format("MAE %.3f x carry; Brier %.3f x baseline", tot.mae / tot.mae_c,
                       tot.brier / tot.brier_b))
 end

@@ -560,9 +560,9 @@ static double combine(const double *p, unsigned chosen)
  * al. 2016): with 8-14 years a record cannot tell a better method from a
  * lucky one, so a method that scores well is averaged with the spreadsheet's
  * figure, never substituted for it.  Errors: the combination's errors at k,
- * and at k±1 rescaled by the ratio of root mean squares at k and k±1 (over
- * the same years), pooled — Williams & Goodman's empirical limits over a
- * neighbourhood of horizons. */
+ * and at the window's other periods k' rescaled by the ratio of root mean
+ * squares at k and k' (over the same years), pooled — Williams & Goodman's
+ * empirical limits over a neighbourhood of horizons. */
 int rec_build(record *r, const frame *f, const frame *ref, const char *key, int Y, int k,
               const char *model, int only, int excl_from, int excl_to, int keep_from,
               int keep_to, ot_proj_memo *memo, const ot_alloc *a, ot_err *err)
@@ -728,22 +728,25 @@ int rec_build_at(record *r, const frame *f, const frame *ref, const char *key, i
             nc++;
         }
     r->mae_chosen = nc ? sc / nc : NAN;
-    /* the combination's errors, pooled over k-1, k, k+1 */
-    double e[3][REC_YEARS];
-    for (int d = 0; d < 3; d++)
+    /* the combination's errors, pooled over k-w..k+w: k's first, then each
+     * other period's rescaled to k's spread */
+    double e[REC_SPAN][REC_YEARS];
+    for (int d = 0; d < span; d++)
         for (int i = 0; i < r->n; i++)
-            e[d][i] = r->out[i] - combine(r->pt[w - 1 + d][i], r->chosen);
+            e[d][i] = r->out[i] - combine(r->pt[d][i], r->chosen);
     for (int i = 0; i < r->n; i++)
-        if (!isnan(e[1][i]))
-            r->err[r->nerr++] = e[1][i];
+        if (!isnan(e[w][i]))
+            r->err[r->nerr++] = e[w][i];
     r->years_k = r->nerr;
-    for (int d = 0; d < 3; d += 2) {
-        /* the scale ratio over the years both months have */
+    for (int d = 0; d < span; d++) {
+        if (d == w)
+            continue;
+        /* the scale ratio over the years both periods have */
         double q1 = 0, qd = 0;
         int both = 0;
         for (int i = 0; i < r->n; i++)
-            if (!isnan(e[1][i]) && !isnan(e[d][i])) {
-                q1 += e[1][i] * e[1][i];
+            if (!isnan(e[w][i]) && !isnan(e[d][i])) {
+                q1 += e[w][i] * e[w][i];
                 qd += e[d][i] * e[d][i];
                 both++;
             }

@@ -9,8 +9,8 @@
  * with base effects) and the level model (docs/methods-projection.md §9,
  * §10).  From it: each candidate's mean absolute error over those periods,
  * the choice (equal-weight average of carry-forward and the candidates close
- * to the best), and the pooled errors of that choice at k-1, k, k+1, which
- * set the range.
+ * to the best), and the pooled errors of that choice over the same periods
+ * (each period's rescaled to k's spread), which set the range.
  * Level-model points are memoised (ot_proj_memo) by the content of the data
  * they were made from, so a record is not refitted for every projection.
  * No allocation besides the model fits; core and models only.
@@ -29,13 +29,14 @@ enum { CAND_CARRY = 0, CAND_RATE, CAND_MODEL, CAND_RATE2, REC_NC };
 #define REC_MIN_SHORT 2 /* with 2..3 years: carry-forward and its record range */
 #define REC_CLOSE 0.10 /* a candidate is "close to the best" within 10% of its MAE */
 #define REC_LONG 8     /* years from which an own record's range drops the t factor */
-#define REC_ERRS (3 * REC_YEARS)
 /* The choice scores the candidates at the as-of periods within a quarter of
  * a year of k: k-w..k+w, w = max(1, P/4) (3 months, 1 quarter) — more
  * evidence than k alone for telling methods apart, from periods where the
- * methods behave alike (§10). */
+ * methods behave alike (§10); the range pools the errors of the same
+ * periods (§11). */
 #define REC_WMAX 3
 #define REC_SPAN (2 * REC_WMAX + 1)
+#define REC_ERRS (REC_SPAN * REC_YEARS)
 #define REC_BASE_SHRINK 0.5 /* rate2y: the share of the base effect taken (§9) */
 /* The level candidate (§10): the equal-weight mean of ETS, Theta and the
  * airline model ARIMA(0,1,1)(0,1,1) on the logs of the period values, named

@@ -47,7 +47,7 @@ grep -qF '$.projections[0]."carry": missing' <<<"$V" || fail "missing member not
 run 0 report latest --format md
 out_line 1 "# 义乌市2023年目标进度"
 has_out "数据截至：2023年9月 · 编制日期：$(date -u +%Y-%m-%d)"
-has_out "共23项目标：3项有望达成，2项存在风险，0项偏离目标，18项尚无数据或未量化。需要关注：出口增速高于全省平均（存在风险，达标概率78%）；\<script\>alert(1)\</script\>（存在风险，达标概率43%）。"
+has_out "共23项目标：3项有望达成，2项存在风险，0项偏离目标，18项尚无数据或未量化。需要关注：出口增速高于全省平均（存在风险，达标概率79%）；\<script\>alert(1)\</script\>（存在风险，达标概率43%）。"
 has_out "技术信息：来源：运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test · 数据版本：2023-10-31"
 has_out "| 目标 | 检验 | 数据期 | 累计增速 | 预测 | 80%区间 | 达标概率 | 所需增速 | 状态 |"
 # escaped for Markdown (backslashes), not with HTML entities
