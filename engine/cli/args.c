@@ -12,13 +12,29 @@
 
 #include "models/model.h"
 
+void cli_eputc(unsigned char c)
+{
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
+        fprintf(stderr, "\\x%02x", c);
+    else
+        fputc(c, stderr);
+}
+
+void cli_eputs(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        cli_eputc(*p);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+    char msg[OT_ERR_MSG_MAX + 256];
     va_list ap;
-    fprintf(stderr, "ontrack: %s%s", cmd ? cmd : "", cmd ? ": " : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "ontrack: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+    cli_eputs(msg); /* it may quote an argument */
     fprintf(stderr, "\nTry 'ontrack %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
     return 2;
 }
@@ -27,7 +43,9 @@ int cli_fail(const ot_err *err)
 {
     char buf[OT_ERR_MSG_MAX + OT_ERR_FILE_MAX + 64];
     ot_err_format(err, buf, sizeof buf);
-    fprintf(stderr, "ontrack: %s\n", buf);
+    fputs("ontrack: ", stderr);
+    cli_eputs(buf); /* a key or a path from the command line may hold anything */
+    fputc('\n', stderr);
     return ot_err_exit_code(err->code);
 }
 

@@ -57,6 +57,10 @@ int cli_args(const char *cmd, const char *help_text, int argc, char **argv, cons
 
 /* Prints "ontrack: <formatted err>" on stderr and returns its exit code. */
 int cli_fail(const ot_err *err);
+/* Write s (one byte c) to stderr with control characters but newline and
+ * tab as \xHH: a message quoting an argument never drives the terminal. */
+void cli_eputs(const char *s);
+void cli_eputc(unsigned char c);
 /* Prints "ontrack: <cmd>: <message>" on stderr and returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

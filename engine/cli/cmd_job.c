@@ -45,7 +45,7 @@ static const char help[] =
     "                       [--trusted] [--commit-partial] [--folder DIR]\n"
     "       ontrack job history [JOB] [--limit N]\n"
     "       ontrack job show RUN|latest\n"
-    "       ontrack job backfill JOBFILE --from PERIOD --to PERIOD [run options]\n\n"
+    "       ontrack job backfill JOBFILE --from MONTH --to MONTH [run options]\n\n"
     "run: projects the job's targets, runs its scripts (sandboxed unless --trusted;\n"
     "--timeout and --memory limit each script) and writes its outputs (.json, .txt,\n"
     ".md, .csv, .html); the run and its projections are stored.  A run is all or\n"
@@ -102,12 +102,13 @@ static void jlog(const jobctx *c, const char *level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "%s %s ", ts, level);
+    cli_eputs(c->job.name);
     if (c->run)
-        fprintf(stderr, "%s %s %s run=%lld ", ts, level, c->job.name, (long long)c->run);
-    else
-        fprintf(stderr, "%s %s %s ", ts, level, c->job.name);
+        fprintf(stderr, " run=%lld", (long long)c->run);
+    fputc(' ', stderr);
     for (const char *p = msg; *p; p++) {
-        fputc(*p, stderr);
+        cli_eputc((unsigned char)*p);
         if (*p == '\n' && p[1])
             fputs("  ", stderr);
     }
@@ -268,8 +269,25 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
 
     /* The targets first: "latest" is the newest period with their data. */
     int rc = c->job.has_targets ? ot_run_targets(st, c->job.year, c->job.series, &set, &err) : OT_OK;
-    if (rc == OT_OK)
-        rc = ot_run_asof_resolve(st, &set, as_of ? as_of : c->job.as_of, &a, &err);
+    if (rc == OT_OK && set.n == 0 && (c->job.year || c->job.series)) {
+        /* a filter matching nothing is a mistake (a year or a pattern mistyped),
+         * not a run that finishes "ok" having projected nothing; as `project` */
+        char yb[32] = "";
+        if (c->job.year)
+            snprintf(yb, sizeof yb, "year = %d", c->job.year);
+        rc = ot_err_set(&err, OT_ENOTFOUND,
+                        "%s: no stored target matches its targets {%s%s%s%s%s} (ontrack targets "
+                        "lists them)",
+                        c->job.path, yb, c->job.year && c->job.series ? ", " : "",
+                        c->job.series ? "series = \"" : "", c->job.series ? c->job.series : "",
+                        c->job.series ? "\"" : "");
+    }
+    if (rc == OT_OK && (rc = ot_run_asof_resolve(st, &set, as_of ? as_of : c->job.as_of, &a,
+                                                 &err)) == OT_EDATA && !as_of) {
+        char msg[sizeof err.msg]; /* the job file's as_of: say which file */
+        snprintf(msg, sizeof msg, "%s", err.msg);
+        ot_err_set(&err, rc, "%s: %s", c->job.path, msg);
+    }
     if (rc)
         goto done;
     const char *asked = as_of ? as_of : c->job.as_of ? c->job.as_of : "latest";
@@ -799,6 +817,17 @@ int cmd_job(cli_global *g, int argc, char **argv)
                 {"history", job_history},
                 {"show", job_show},
                 {"backfill", job_backfill}};
+    while (argc > 0 && strncmp(argv[0], "--db", 4) == 0 && (argv[0][4] == '=' || !argv[0][4])) {
+        if (argv[0][4] == '=') { /* --db, the option of every command, also before the subcommand */
+            g->db_path = argv[0] + 5;
+        } else if (argc < 2) {
+            return cli_usage_error("job", "option '--db' needs a value");
+        } else {
+            g->db_path = argv[1];
+            argc--, argv++;
+        }
+        argc--, argv++;
+    }
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
         fputs(help, argc < 1 ? stderr : stdout);
         return argc < 1 ? 2 : 0;
@@ -806,5 +835,6 @@ int cmd_job(cli_global *g, int argc, char **argv)
     for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
         if (strcmp(argv[0], subs[i].name) == 0)
             return subs[i].fn(g, argc - 1, argv + 1);
-    return cli_usage_error("job", "unknown subcommand '%s' (run, history, show, backfill)", argv[0]);
+    return cli_usage_error("job", "unknown subcommand '%s' (run, history, show, backfill%s)", argv[0],
+                           argv[0][0] == '-' ? "; options follow the subcommand" : "");
 }

@@ -24,6 +24,36 @@ static const char help[] =
     "labels (default Chinese).  CSV cells starting with = + - @ get a leading '\n"
     "so spreadsheets show them as text (--csv-raw writes them as they are).\n";
 
+/* A run that failed, or is still running (or was killed), stored no
+ * projections: rendering it would be an empty report that looks like one of
+ * no targets.  OT_ENOTFOUND naming the run and the newest run that is ok. */
+static int check_finished(ot_store *st, const ot_run_rec *run, ot_err *err)
+{
+    if (strcmp(run->status, "ok") == 0)
+        return OT_OK;
+    char job[300] = "", ok[64] = "";
+    if (run->job)
+        snprintf(job, sizeof job, " of job '%s'", run->job);
+    ot_run_rec *r = NULL;
+    size_t n = 0;
+    ot_err e;
+    if (ot_store_runs(st, run->job, 0, 0, &r, &n, &e) == OT_OK)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(r[i].status, "ok") == 0) {
+                snprintf(ok, sizeof ok, "; run %lld is the newest that finished ok",
+                         (long long)r[i].id);
+                break;
+            }
+    ot_store_runs_free(r, n);
+    return ot_err_set(err, OT_ENOTFOUND,
+                      "run %lld%s %s: it stored no projections to report (ontrack job show %lld "
+                      "says more)%s",
+                      (long long)run->id, job,
+                      strcmp(run->status, "failed") == 0 ? "failed"
+                                                         : "has not finished (running or killed)",
+                      (long long)run->id, ok);
+}
+
 int cmd_report(cli_global *g, int argc, char **argv)
 {
     const char *format = NULL, *output = NULL, *lang_s = NULL, *title = NULL;
@@ -70,7 +100,8 @@ int cmd_report(cli_global *g, int argc, char **argv)
     ot_run_set set = {0};
     ot_run_doc d = {0};
     char source[512];
-    if ((rc = ot_run_open(st, run_id, &run, &set, &err)) != OT_OK)
+    if ((rc = ot_run_open(st, run_id, &run, &set, &err)) != OT_OK ||
+        (rc = check_finished(st, run, &err)) != OT_OK)
         goto done;
     ot_run_asof a;
     ot_run_asof_of(run, &a);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "report/table.h"
 
 static const char series_help[] =
@@ -81,10 +82,13 @@ int cmd_series(cli_global *g, int argc, char **argv)
     if (rc == OT_OK)
         rc = c.rc;
     if (rc == OT_OK) {
-        if (ot_table_rows(c.t) == 0)
-            fprintf(stderr, "ontrack: no series%s%s\n", pat ? " match " : "", pat ? pos[0] : "");
-        else
+        if (ot_table_rows(c.t) == 0) {
+            fprintf(stderr, "ontrack: no series%s", pat ? " match " : "");
+            cli_eputs(pat ? pos[0] : "");
+            fputc('\n', stderr);
+        } else {
             ot_table_print(c.t, stdout);
+        }
     }
     ot_table_free(c.t);
     ot_store_close(st);
@@ -168,7 +172,27 @@ int cmd_show(cli_global *g, int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    /* The union of the columns' periods, cut at --as-of PERIOD. */
+    if (through.freq != OT_FREQ_NONE) { /* --as-of PERIOD: the one rule, ot_series_through */
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            ot_series *c = ot_series_through(cols[i], through, &err);
+            ot_series_free(cols[i]);
+            cols[i] = NULL;
+            if (c) {
+                cols[kept] = c;
+                which[kept++] = which[i];
+            } else if (err.code != OT_ENOTFOUND) {
+                rc = cli_fail(&err);
+                goto done;
+            }
+        }
+        if ((n = kept) == 0) {
+            rc = cli_fail(&err); /* "KEY: nothing known through P" */
+            goto done;
+        }
+        ot_err_clear(&err);
+    }
+    /* The union of the columns' periods. */
     ot_ord lo = cols[0]->start, hi = ot_series_end(cols[0]);
     for (int i = 1; i < n; i++) {
         if (cols[i]->start < lo)
@@ -177,13 +201,6 @@ int cmd_show(cli_global *g, int argc, char **argv)
             hi = ot_series_end(cols[i]);
     }
     ot_freq f = cols[0]->freq;
-    if (through.freq != OT_FREQ_NONE) {
-        ot_ord cut = ot_period_convert(through.freq, through.ord, f);
-        if (ot_freq_per_year(through.freq) < ot_freq_per_year(f))
-            cut = ot_period_last_sub(through.freq, through.ord, f);
-        if (cut < hi)
-            hi = cut;
-    }
     if (!(t = ot_table_new((size_t)n + 1, &err))) {
         rc = cli_fail(&err);
         goto done;
@@ -202,7 +219,10 @@ int cmd_show(cli_global *g, int argc, char **argv)
             double x = ot_series_at(cols[i], o);
             any |= !isnan(x);
             covered |= ot_series_covered(cols[i], o);
-            ot_fmt_num(x, 4, vals[i], sizeof vals[i]);
+            if (isnan(x)) /* the stored figure exactly, as imported (1234567.891, 0.000123) */
+                vals[i][0] = '\0';
+            else
+                ot_fmt_double(x, vals[i], sizeof vals[i]);
             row[i + 1] = vals[i];
         }
         if (!any && !covered)

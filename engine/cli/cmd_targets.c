@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "report/table.h"
 
 static const char help[] =
@@ -54,10 +55,10 @@ int cmd_targets(cli_global *g, int argc, char **argv)
         snprintf(yr, sizeof yr, "%d", t[i].year);
         if (t[i].kind != OT_TARGET_UNQUANTIFIED && !isnan(t[i].value)) {
             snprintf(test, sizeof test, "%s %s", ot_target_op_name(t[i].op),
-                     ot_fmt_num(t[i].value, 4, num, sizeof num));
+                     ot_fmt_double(t[i].value, num, sizeof num));
             if (!isnan(t[i].tolerance))
                 snprintf(test + strlen(test), sizeof test - strlen(test), " ±%s",
-                         ot_fmt_num(t[i].tolerance, 4, num, sizeof num));
+                         ot_fmt_double(t[i].tolerance, num, sizeof num));
         }
         const char *row[] = {id, yr, t[i].series, ot_target_kind_name(t[i].kind), test, t[i].ref,
                              t[i].label};

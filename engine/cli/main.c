@@ -93,12 +93,18 @@ static int dispatch(int argc, char **argv)
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;
-        } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--db") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "ontrack: option '--db' needs a value (ontrack --db PATH COMMAND)\n");
+                return 2;
+            }
             g.db_path = argv[++i];
         } else if (strncmp(a, "--db=", 5) == 0) {
             g.db_path = a + 5;
         } else {
-            fprintf(stderr, "ontrack: unknown option '%s'\n", a);
+            fputs("ontrack: unknown option '", stderr);
+            cli_eputs(a);
+            fputs("'\n", stderr);
             usage(stderr);
             return 2;
         }
@@ -110,7 +116,9 @@ static int dispatch(int argc, char **argv)
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
         if (strcmp(argv[i], commands[k].name) == 0)
             return commands[k].fn(&g, argc - i - 1, argv + i + 1);
-    fprintf(stderr, "ontrack: unknown command '%s'\n", argv[i]);
+    fputs("ontrack: unknown command '", stderr);
+    cli_eputs(argv[i]);
+    fputs("'\n", stderr);
     usage(stderr);
     return 2;
 }

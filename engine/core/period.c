@@ -363,6 +363,17 @@ static int scan(const char *t, ot_period *out, int *arg)
             out->ord = y;
             return 0;
         }
+        /* a bureau's year to date of quarters (GDP): 2023年上半年 is through
+         * the second quarter, 2023年前三季度 through the third; like
+         * 2023年1-3季度, only ot_period_parse_ytd takes them */
+        if (lit(&p, "上半年")) {
+            q = 2;
+            goto ytd_quarter;
+        }
+        if (lit(&p, "前三季度")) {
+            q = 3;
+            goto ytd_quarter;
+        }
         if (lit(&p, "第")) { /* 2023年第一季度, 2023年第1季度 */
             if (!quarter_num(&p, &q) || !lit(&p, "季度") || *p)
                 return R_SYNTAX;
@@ -379,7 +390,15 @@ static int scan(const char *t, ot_period *out, int *arg)
             return R_SYNTAX;
         if (*p == '-') { /* 2023年1-2月 */
             p++;
-            if (!digits(&p, 2, &m2) || !lit(&p, "月") || (lit(&p, "份"), *p))
+            if (!digits(&p, 2, &m2))
+                return R_SYNTAX;
+            if (lit(&p, "季度")) { /* 2023年1-3季度: the year to date through Q3 */
+                if (m != 1 || m2 < 2 || m2 > 4)
+                    return R_SYNTAX;
+                q = m2;
+                goto ytd_quarter;
+            }
+            if (!lit(&p, "月") || (lit(&p, "份"), *p))
                 return R_SYNTAX;
             if (m < 1 || m > 12 || m2 < 1 || m2 > 12)
                 return R_MONTH;
@@ -454,6 +473,12 @@ janfeb:
     out->ord = ot_period_make(OT_FREQ_M, y, 2);
     out->span = 2;
     return 0;
+ytd_quarter:
+    if (*p)
+        return R_SYNTAX;
+    out->freq = OT_FREQ_Q;
+    out->ord = ot_period_make(OT_FREQ_Q, y, q);
+    return R_YTD;
 quarter:
     if (q < 1 || q > 4)
         return R_QUARTER;

@@ -16,6 +16,7 @@
 
 #include "core/text.h"
 #include "io/fields.h"
+#include "io/xxh64.h"
 
 /* ---- headings ----------------------------------------------------------- */
 
@@ -198,6 +199,8 @@ typedef struct entry {
 struct io_names {
     entry *e;
     size_t n, cap;
+    int has_map;       /* a --map file was read */
+    uint64_t map_hash; /* XXH64 of its bytes */
 };
 
 /* Appends s folded (blanks out, ASCII lower case) and its NUL to buf. */
@@ -371,7 +374,10 @@ static int load_map(io_names *nm, const char *path, ot_err *err)
     char buf[4096];
     size_t n;
     int first = 1;
+    ot_xxh64 h;
+    ot_xxh64_init(&h, 0);
     while (!r.rc && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        ot_xxh64_update(&h, buf, n);
         char *d = buf;
         if (first && n >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
             d += 3, n -= 3;
@@ -383,11 +389,21 @@ static int load_map(io_names *nm, const char *path, ot_err *err)
         r.rc = ot_err_set(err, OT_EIO, "%s: %s", path, strerror(errno));
     if (!r.rc)
         csv_fini(&p, map_field, map_record, &r);
+    nm->has_map = 1;
+    nm->map_hash = ot_xxh64_digest(&h);
     for (size_t i = 0; i < (r.nf < 3 ? r.nf : 3); i++)
         free(r.f[i]);
     csv_free(&p);
     fclose(f);
     return r.rc;
+}
+
+int io_names_map_hash(const io_names *n, uint64_t *hash)
+{
+    if (!n || !n->has_map)
+        return 0;
+    *hash = n->map_hash;
+    return 1;
 }
 
 void io_names_free(io_names *n)

@@ -43,6 +43,9 @@ typedef struct io_names io_names;
  * file cannot be opened; OT_EDATA with file:line:col for a bad map line. */
 int io_names_load(ot_store *st, const char *map_path, io_names **out, ot_err *err);
 void io_names_free(io_names *n);
+/* Whether n was loaded with a --map file; then *hash is the XXH64 of its
+ * bytes (part of a table import's identity: a corrected map is read again). */
+int io_names_map_hash(const io_names *n, uint64_t *hash);
 /* Adds one series (a key created earlier in this import); OT_ENOMEM. */
 int io_names_add(io_names *n, const char *key, const char *unit, ot_freq freq);
 

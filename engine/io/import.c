@@ -250,6 +250,30 @@ static int looks_like_table(const ctx *c)
     return c->nf > 1 && ot_period_parse(io_field(c, 1), (size_t)-1, &p, NULL) == OT_OK;
 }
 
+/* The format a header that names some columns but not all a format needs
+ * was meant to be (a misspelt or missing column): the one with the largest
+ * share of its required columns present, long first on a tie; OT_FORMAT_AUTO
+ * when the header names none. */
+static ot_import_format nearest_format(const int *ids, size_t nid)
+{
+    static const ot_import_format order[] = {OT_FORMAT_LONG, OT_FORMAT_TARGETS, OT_FORMAT_SERIES};
+    ot_import_format best = OT_FORMAT_AUTO;
+    int best_have = 0, best_need = 1;
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+        unsigned req = formats[order[k]].required, got = 0;
+        for (size_t i = 0; i < nid; i++)
+            if (ids[i] >= 0)
+                got |= B(ids[i]) & req;
+        int have = __builtin_popcount(got), need = __builtin_popcount(req);
+        if (have * best_need > best_have * need) {
+            best = order[k];
+            best_have = have;
+            best_need = need;
+        }
+    }
+    return best;
+}
+
 /* Decides the format (given or from the names), maps the columns, then
  * either finds the file already imported (stop) or records the import;
  * tables (wide files, a bureau's tables) go to table.c, which finds their
@@ -278,6 +302,8 @@ static void header(ctx *c)
             f = OT_FORMAT_SERIES;
         else if (looks_like_table(c))
             f = OT_FORMAT_WIDE;
+        else if ((f = nearest_format(ids, nid)) != OT_FORMAT_AUTO)
+            ; /* its unknown and missing columns are named below */
         else {
             io_bad(c, 1,
                 "expected a header naming the columns (long: series,period,value; wide: "
@@ -315,7 +341,12 @@ static void header(ctx *c)
         c->stop = 1;
         return;
     }
-    io_begin_import(c, format_names[f]);
+    char fn[32];
+    if (f == OT_FORMAT_LONG && c->o->measure != OT_MEASURE_ANY) /* rows without one take it */
+        snprintf(fn, sizeof fn, "long:%s", ot_measure_name(c->o->measure));
+    else
+        snprintf(fn, sizeof fn, "%s", format_names[f]);
+    io_begin_import(c, fn);
 }
 
 void io_begin_import(ctx *c, const char *fmtname)
@@ -354,9 +385,64 @@ static int is_ytd(ot_measure m)
     return m == OT_MEASURE_YTD || m == OT_MEASURE_YTD_YOY;
 }
 
+/* An id for a January (jf = 0) or January–February (jf = 1) row of key,
+ * measure m and year at vintage: XXH64 of them, kept positive and non-zero. */
+static int64_t janfeb_id(const char *key, ot_measure m, int year, int32_t vintage, int jf)
+{
+    ot_xxh64 h;
+    ot_xxh64_init(&h, 0);
+    ot_xxh64_update(&h, key, strlen(key) + 1);
+    int32_t k[4] = {(int32_t)m, year, vintage, jf};
+    ot_xxh64_update(&h, k, sizeof k);
+    int64_t id = (int64_t)(ot_xxh64_digest(&h) & INT64_MAX);
+    return id ? id : 1;
+}
+
+/* A January row and a January–February row of one series, measure and year
+ * at the same vintage (or both without one) in one file: the combined figure
+ * covers January, so the January one would be stored and never read.  An
+ * error at the second row, naming the line of the first. */
+static void janfeb_check(ctx *c, const char *key, ot_measure m, ot_period p, int32_t vintage,
+                         long col)
+{
+    int jf = p.freq == OT_FREQ_M && p.span == 2;
+    if (!jf && !(p.freq == OT_FREQ_M && p.span == 1 && ot_period_sub(p.freq, p.ord) == 1))
+        return;
+    int year = ot_period_year(p.freq, p.ord);
+    long line;
+    if (io_seen_find(&c->janfeb, janfeb_id(key, m, year, vintage, !jf), &line)) {
+        char ytd[64] = "";
+        if (is_ytd(m)) /* a year to date through February is February's own */
+            snprintf(ytd, sizeof ytd, ", or the year to date through February as %d-02", year);
+        io_bad(c, col,
+               "%s %s: January %d is given on its own (line %ld) and within January–February "
+               "(line %ld); the combined figure covers January, which would never be read: give "
+               "one of them, or the later one a later vintage%s",
+               key, ot_measure_name(m), year, jf ? line : c->rec_line, jf ? c->rec_line : line,
+               ytd);
+        return;
+    }
+    if (io_seen_note(&c->janfeb, janfeb_id(key, m, year, vintage, jf), c->rec_line, &line) < 0)
+        io_fatal_code(c, OT_ENOMEM, "out of memory");
+}
+
 int io_put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v, int32_t vintage,
                const char *source, long col, ot_put_result *res_out)
 {
+    janfeb_check(c, key, m, p, vintage, col);
+    if (vintage != OT_VINTAGE_NONE && vintage < ot_period_last_day(p.freq, p.ord)) {
+        /* known before its period was over: a mistyped date, or an --as-of
+         * that would leak the figure into as-of reads before it could exist */
+        char ps[OT_PERIOD_STRMAX], vd[16], ld[16];
+        ot_period_format(p, ps, sizeof ps);
+        ot_date_format(vintage, vd, sizeof vd);
+        ot_date_format(ot_period_last_day(p.freq, p.ord), ld, sizeof ld);
+        io_bad(c, col,
+               "%s %s %s: its vintage %s is before the period ends (%s); a figure is known only "
+               "once its period is over (check the vintage column or --as-of)",
+               key, ot_measure_name(m), ps, vd, ld);
+        return OT_EDATA;
+    }
     ot_err e;
     ot_put_result res;
     int rc = ot_store_put_obs(c->st, key, m, p, v, vintage, source, c->import_id, &res, &e);
@@ -507,12 +593,12 @@ static void long_row(ctx *c)
     char sb[80];
     const char *key = named(c, C_SERIES);
     io_key_ok(c, key, colno(c, C_SERIES));
-    ot_measure m = OT_MEASURE_VALUE;
+    ot_measure m = c->measure; /* --measure for a row that names none, else value */
     const char *ms = named(c, C_MEASURE);
     int known = !(ms && *ms && ot_measure_parse(ms, (size_t)-1, &m));
     ot_period p;
     ot_freq want = io_writing(c) && *key ? long_freq(c, key) : OT_FREQ_NONE;
-    io_cell_period(c, named(c, C_PERIOD), colno(c, C_PERIOD), known ? m : OT_MEASURE_VALUE, 0,
+    io_cell_period(c, named(c, C_PERIOD), colno(c, C_PERIOD), known ? m : c->measure, 0,
                    want, key, 0, &p);
     if (!known)
         io_bad(c, colno(c, C_MEASURE), "expected a measure (value, ytd, yoy or ytd_yoy), found '%s'",
@@ -574,6 +660,28 @@ static char *opt(const ctx *c, int id)
     return s && *s ? (char *)s : NULL;
 }
 
+/* Whether this file gives the stored row id for the first time; when not,
+ * c->seen_line is the line that gave it (targets and series rows are
+ * identities: a second row would silently overwrite the first). */
+static int seen_first(ctx *c, int64_t id)
+{
+    int r = io_seen_note(&c->seen, id, c->rec_line, &c->seen_line);
+    if (r < 0)
+        io_fatal_code(c, OT_ENOMEM, "out of memory"); /* ends the call */
+    return r != 1;
+}
+
+/* Counts a stored row as written or as unchanged. */
+static void count_put(ctx *c, ot_put_result res)
+{
+    if (res == OT_PUT_UNCHANGED) {
+        c->stats->unchanged++;
+    } else {
+        c->stats->inserted++;
+        c->inserted++;
+    }
+}
+
 static void targets_row(ctx *c)
 {
     size_t before = c->errs->count;
@@ -631,15 +739,22 @@ static void targets_row(ctx *c)
     if (c->errs->count != before || !io_writing(c))
         return;
     ot_err e;
-    int rc = ot_store_put_target(c->st, &t, NULL, &e);
+    int64_t id;
+    ot_put_result res;
+    int rc = ot_store_put_target_res(c->st, &t, &id, &res, &e);
     if (rc == OT_EINVAL || rc == OT_EDATA)
         io_bad(c, 0, "%s", e.msg);
     else if (rc)
         io_fatal(c, &e);
-    else {
-        c->stats->inserted++;
-        c->inserted++;
-    }
+    else if (!seen_first(c, id))
+        io_bad(c, 0,
+            "duplicate target: %d %s%s%s%s%s %s%s%s was already given on line %ld (a target "
+            "is its year, kind, series, ref and label)",
+            t.year, ot_target_kind_name(t.kind), t.series ? " " : "", t.series ? t.series : "",
+            t.ref ? " against " : "", t.ref ? t.ref : "", t.label ? "labelled '" : "without a label",
+            t.label ? io_shown(t.label, sb, sizeof sb) : "", t.label ? "'" : "", c->seen_line);
+    else
+        count_put(c, res);
 }
 
 static void series_row(ctx *c)
@@ -687,15 +802,20 @@ static void series_row(ctx *c)
     if (c->errs->count != before || !io_writing(c))
         return;
     ot_err e;
-    int rc = ot_store_put_meta(c->st, &m, &e);
+    int64_t id;
+    ot_put_result res;
+    int rc = ot_store_put_meta_res(c->st, &m, &id, &res, &e);
     if (rc == OT_EINVAL)
         io_bad(c, 0, "%s", e.msg);
+    else if (rc == OT_EDATA) /* a frequency other than the stored observations' */
+        io_bad(c, colno(c, C_FREQ), "%s", e.msg);
     else if (rc)
         io_fatal(c, &e);
-    else {
-        c->stats->inserted++;
-        c->inserted++;
-    }
+    else if (!seen_first(c, id))
+        io_bad(c, colno(c, C_SERIES), "duplicate row: series '%s' was already given on line %ld",
+            io_shown(m.key, sb, sizeof sb), c->seen_line);
+    else
+        count_put(c, res);
 }
 
 /* ---- libcsv callbacks --------------------------------------------------- */
@@ -900,6 +1020,18 @@ static void parse_file(ctx *c, FILE *f, struct csv_parser *p, char *raw, char *d
         char *data = raw;
         size_t len = carry + n;
         carry = 0;
+        if (first && len >= 2 && ((unsigned char)data[0] == 0xFF || (unsigned char)data[0] == 0xFE) &&
+            (unsigned char)data[1] == ((unsigned char)data[0] ^ 0x01)) {
+            /* Excel's "Unicode text": neither UTF-8 nor GBK, and every
+             * other byte NUL; one error instead of a misleading hint */
+            c->rec_line = 1;
+            io_bad(c, 0, "expected UTF-8 or GBK text, found UTF-16 (the file starts with the "
+                         "byte-order mark %02X %02X): save it as CSV UTF-8, or convert it with "
+                         "iconv -f UTF-16 -t UTF-8",
+                   (unsigned char)data[0], (unsigned char)data[1]);
+            c->stop = 1;
+            return;
+        }
         if (cd != (iconv_t)-1) {
             char *in = raw, *out = dec;
             size_t inleft = len, outleft = 2 * CHUNK + 16;
@@ -1042,6 +1174,8 @@ done:
     free(c.freq_key);
     free(c.shape_key);
     free(c.sheet_owned);
+    io_seen_clear(&c.seen);
+    io_seen_clear(&c.janfeb);
     free(c.off);
     free(c.buf);
     return rc;

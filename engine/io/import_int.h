@@ -11,6 +11,7 @@
 
 #include "io/header.h"
 #include "io/import.h"
+#include "io/seen.h"
 
 typedef struct table table;
 
@@ -72,6 +73,9 @@ typedef struct ctx {
     char *shape_key;    /* long: the key of the run of value rows being checked */
     long shape_line;    /* the line where that run began */
     io_shape shape;
+    io_seen seen;       /* targets, series: the stored rows this file gave, by id */
+    long seen_line;     /* the line that first gave a row given again */
+    io_seen janfeb;     /* Januaries and January–February rows given (janfeb_check) */
 } ctx;
 
 /* Records a data problem at the current record (c->rec_line), column col

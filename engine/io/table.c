@@ -40,6 +40,7 @@ typedef struct tcol {
     ot_measure m;
     int word;     /* a heading word or the map decided the measure */
     int check;    /* check whether its values look year-to-date */
+    int unnamed;  /* a value found under this column without a heading was reported */
     ot_freq freq; /* the series' frequency, OT_FREQ_NONE while new */
     long long rows, inserted, unchanged, missing;
     ot_period first, last;
@@ -58,7 +59,21 @@ struct table {
     long unit_col;     /* across: the field index of 单位, or -1 */
     size_t first_per;  /* across: the first period column */
     int title_year;    /* the year a title above the header names (2024年…), or 0 */
+    unsigned char *unnamed; /* across: per header field, a value under a blank heading was reported */
+    char other_sep;    /* ';' or '\t' when every one-cell row so far held it, else 0 */
+    int ntitles;
 };
+
+/* Notes the separator a one-cell row may be using instead of commas: kept
+ * while every such row holds the same one. */
+static void other_separator(table *t, const char *cell)
+{
+    char sep = strchr(cell, ';') ? ';' : strchr(cell, '\t') ? '\t' : 0;
+    if (t->ntitles++ == 0)
+        t->other_sep = sep;
+    else if (t->other_sep != sep)
+        t->other_sep = 0;
+}
 
 /* The year a title names: the first four digits followed by 年. */
 static int year_in(const char *s)
@@ -71,20 +86,28 @@ static int year_in(const char *s)
     return 0;
 }
 
-/* A period written without its year (1-2月, 3月, 1-3月份), as bureaus do when
- * the title says the year: with the title's year put in front, in buf;
- * otherwise s itself. */
-/* Whether s is a month or a range of months without a year: 3月, 1-2月, 1-3月份. */
+/* Whether s is a period without its year, as bureaus write them under a
+ * title that says the year: a month or a range of months (3月, 1-2月,
+ * 1-3月份), a quarter (一季度, 第二季度) or quarters to date (上半年, 前三季度,
+ * 1-3季度): with a year put in front it reads as a period. */
 static int yearless(const char *s)
 {
     const char *p = skip_blanks(s);
-    if (!(*p >= '1' && *p <= '9') || !strstr(p, "月") || year_in(p))
+    char buf[96];
+    ot_period q;
+    if (!*p || year_in(p) || strstr(p, "年") == p)
         return 0;
-    for (const char *q = p; *q && strncmp(q, "月", 3) != 0; q++)
-        if (!((*q >= '0' && *q <= '9') || *q == '-' || (unsigned char)*q >= 0x80))
+    for (const char *d = p; *d; d++) /* a year of its own: 2024-03, 2024Q1 */
+        if (d[0] >= '0' && d[0] <= '9' && d[1] >= '0' && d[1] <= '9' && d[2] >= '0' &&
+            d[2] <= '9' && d[3] >= '0' && d[3] <= '9')
             return 0;
-    return 1;
+    if ((size_t)snprintf(buf, sizeof buf, "2000年%s", p) >= sizeof buf)
+        return 0;
+    return ot_period_parse_ytd(buf, (size_t)-1, &q, NULL) == OT_OK;
 }
+
+/* A period written without its year: with the title's year put in front, in
+ * buf; otherwise s itself. */
 
 static const char *with_year(const table *t, const char *s, char *buf, size_t cap)
 {
@@ -451,9 +474,12 @@ static void finish_header(ctx *c, table *t, int sub)
         c->stop = 1;
         return;
     }
-    char fmtname[48];
-    snprintf(fmtname, sizeof fmtname, "%s:%s", t->english ? "wide" : "table",
-             ot_measure_name(c->measure));
+    char fmtname[64];
+    int n0 = snprintf(fmtname, sizeof fmtname, "%s:%s", t->english ? "wide" : "table",
+                      ot_measure_name(c->measure));
+    uint64_t mh;
+    if (io_names_map_hash(c->names, &mh)) /* another map may map the same file otherwise */
+        snprintf(fmtname + n0, sizeof fmtname - (size_t)n0, " map:%016llx", (unsigned long long)mh);
     io_begin_import(c, fmtname);
 }
 
@@ -582,9 +608,38 @@ static void row_down(ctx *c, table *t)
     char yb[96];
     const char *ps = with_year(t, io_field(c, 0), yb, sizeof yb);
     pcache pc = {0, OT_MEASURE_VALUE, 0, OT_FREQ_NONE, {OT_FREQ_NONE, 0, 1}};
-    for (size_t i = 1; i < t->ncol && i < c->nf; i++)
-        if (t->col[i].key && put_value(c, &t->col[i], ps, 1, io_field(c, i), (long)i + 1, &pc))
+    for (size_t i = 1; i < t->ncol && i < c->nf; i++) {
+        tcol *x = &t->col[i];
+        if (!x->key && !x->head && !x->unnamed && !blank(io_field(c, i))) {
+            /* no heading names it: its figures would be dropped unread */
+            char sb[80];
+            x->unnamed = 1;
+            io_bad(c, (long)i + 1,
+                   "expected no value in a column without a heading, found '%s' (give the "
+                   "column a heading, or delete it)",
+                   io_shown(io_field(c, i), sb, sizeof sb));
+        }
+        if (x->key && put_value(c, x, ps, 1, io_field(c, i), (long)i + 1, &pc))
             return; /* a bad period: said once for the row */
+    }
+}
+
+/* A value under a period column without a heading (periods across): its
+ * figure would be dropped unread.  Reported once per column. */
+static void unnamed_value(ctx *c, table *t, size_t j)
+{
+    if (!t->unnamed && !(t->unnamed = calloc(t->ntop, 1))) {
+        io_fatal_code(c, OT_ENOMEM, "out of memory");
+        return;
+    }
+    if (t->unnamed[j])
+        return;
+    t->unnamed[j] = 1;
+    char sb[80];
+    io_bad(c, (long)j + 1,
+           "expected no value in a column without a heading, found '%s' (give the column its "
+           "period, or delete it)",
+           io_shown(io_field(c, j), sb, sizeof sb));
 }
 
 /* Periods across: the row's label names the series, each period column a
@@ -610,8 +665,11 @@ static void row_across(ctx *c, table *t)
     if (c->errs->count == before && x.key) {
         x.check = !x.word && !c->o->force_measure && x.m == OT_MEASURE_VALUE;
         for (size_t j = t->first_per; j < t->ntop && j < c->nf; j++) {
-            if (blank(t->top[j]))
+            if (blank(t->top[j])) {
+                if (!blank(io_field(c, j)))
+                    unnamed_value(c, t, j);
                 continue;
+            }
             long save = c->rec_line;
             c->rec_line = t->hdr_line; /* a bad period is the header's */
             ot_period p;
@@ -664,6 +722,7 @@ void io_table_record(ctx *c)
         if (nonblank == 1 && !io_table_period_word(io_field(c, 0))) {
             if (!t->title_year)
                 t->title_year = year_in(io_field(c, first));
+            other_separator(t, io_field(c, first));
             skipped(c, "title", io_field(c, first));
             return;
         }
@@ -723,7 +782,12 @@ void io_table_end(ctx *c)
     }
     if (t->state != T_DATA) {
         c->rec_line = 1;
-        io_bad(c, 0, "expected a header row, found no row of two or more cells");
+        if (t->other_sep) /* a CSV saved with another separator is all one-cell rows */
+            io_bad(c, 0, "expected a header row, found no row of two or more cells (fields are "
+                         "separated by commas; this file seems to use %s)",
+                   t->other_sep == ';' ? "semicolons" : "tabs");
+        else
+            io_bad(c, 0, "expected a header row, found no row of two or more cells");
         return;
     }
     if (t->across)
@@ -750,6 +814,7 @@ void io_table_free(table *t)
     if (!t)
         return;
     free_strings(t->top, t->ntop);
+    free(t->unnamed);
     for (size_t i = 0; i < t->ncol; i++)
         free_col(&t->col[i]);
     free(t->col);

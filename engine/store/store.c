@@ -9,7 +9,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store_int.h"
 
@@ -369,6 +371,27 @@ static int reopen_immutable(ot_store *st, const char *path, int *reopened, ot_er
     return OT_OK;
 }
 
+/* Why sqlite3_open_v2 could not open path: the system errno it saw, except
+ * that creating a file in a folder that exists but cannot be written reads
+ * EACCES (SQLite retries read-only and reports the file missing). */
+static int open_errno(sqlite3 *db, const char *path, int flags)
+{
+    int e = db ? sqlite3_system_errno(db) : 0;
+    if ((e == ENOENT || e == 0) && (flags & OT_STORE_CREATE) && !(flags & OT_STORE_READONLY)) {
+        char dir[4096];
+        const char *slash = strrchr(path, '/');
+        size_t n = slash ? (size_t)(slash - path) : 0;
+        if (n < sizeof dir) {
+            memcpy(dir, path, n);
+            dir[n] = '\0';
+            const char *d = slash ? (n ? dir : "/") : ".";
+            if (access(d, F_OK) == 0 && access(d, W_OK) != 0)
+                e = EACCES;
+        }
+    }
+    return e;
+}
+
 /* Opens with SQLite's own flags, then the pragmas, then the migration.  The
  * temp table put_seen (obs.c) lives in the connection's temp database. */
 int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
@@ -387,9 +410,13 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
         oflags |= SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        if ((rc & 0xff) == SQLITE_CANTOPEN)
-            rc = ot_err_set(err, OT_ENOTFOUND, "%s: cannot open the database%s", path,
-                            flags & OT_STORE_CREATE ? "" : " (no such file?)");
+        int e = open_errno(st->db, path, flags);
+        if ((rc & 0xff) == SQLITE_CANTOPEN && e && e != ENOENT && e != ENOTDIR)
+            rc = ot_err_set(err, OT_EIO, "%s: cannot open the database: %s", path, strerror(e));
+        else if ((rc & 0xff) == SQLITE_CANTOPEN)
+            rc = ot_err_set(err, OT_ENOTFOUND, "%s: cannot open the database: %s", path,
+                            e ? strerror(e) : flags & OT_STORE_CREATE ? "its folder does not exist?"
+                                                                      : "no such file?");
         else
             rc = store_sqlerr(st, rc, path, err);
         goto fail;
@@ -725,26 +752,62 @@ void ot_series_meta_clear(ot_series_meta *m)
 }
 
 /* ?2..?7 and ?12 are the strings (NULL keeps, '' clears), ?8..?10 the enums
- * and ?11 the release lag (NULL keeps). */
+ * and ?11 the release lag (NULL keeps).  The update happens only when a field
+ * changes, so sqlite3_changes() says whether anything was written. */
+#define META_TEXT(col, p) "iif(" p " IS NULL, " col ", nullif(" p ",''))"
+#define META_NEW                                                                          \
+    META_TEXT("name", "?2") ", " META_TEXT("name_en", "?3") ", " META_TEXT("region", "?4") \
+    ", " META_TEXT("unit", "?5") ", " META_TEXT("shape", "?6") ", "                       \
+    META_TEXT("source", "?7") ", coalesce(?8, freq), coalesce(?9, kind), "               \
+    "coalesce(?10, agg), coalesce(?11, release_lag), " META_TEXT("aliases", "?12")
 static const char SQL_META_PUT[] =
     "INSERT INTO series(key, name, name_en, region, unit, shape, source, freq, kind, agg,\n"
     "                   release_lag, aliases)\n"
     "VALUES (?1, nullif(?2,''), nullif(?3,''), nullif(?4,''), nullif(?5,''), nullif(?6,''),\n"
     "        nullif(?7,''), ?8, ?9, ?10, ?11, nullif(?12,''))\n"
     "ON CONFLICT(key) DO UPDATE SET\n"
-    "  name    = iif(?2 IS NULL, name,    nullif(?2,'')),\n"
-    "  name_en = iif(?3 IS NULL, name_en, nullif(?3,'')),\n"
-    "  region  = iif(?4 IS NULL, region,  nullif(?4,'')),\n"
-    "  unit    = iif(?5 IS NULL, unit,    nullif(?5,'')),\n"
-    "  shape   = iif(?6 IS NULL, shape,   nullif(?6,'')),\n"
-    "  source  = iif(?7 IS NULL, source,  nullif(?7,'')),\n"
-    "  freq    = coalesce(?8, freq),\n"
-    "  kind    = coalesce(?9, kind),\n"
-    "  agg     = coalesce(?10, agg),\n"
-    "  release_lag = coalesce(?11, release_lag),\n"
-    "  aliases = iif(?12 IS NULL, aliases, nullif(?12,''))";
+    "  (name, name_en, region, unit, shape, source, freq, kind, agg, release_lag, aliases) =\n"
+    "  (" META_NEW ")\n"
+    "WHERE (name, name_en, region, unit, shape, source, freq, kind, agg, release_lag, aliases)\n"
+    "  IS NOT (" META_NEW ")";
+#undef META_NEW
+#undef META_TEXT
+
+/* A frequency of key's observations other than ?2, if any. */
+static const char SQL_OTHER_FREQ[] =
+    "SELECT o.freq FROM obs o JOIN series s ON s.id = o.series_id\n"
+    "WHERE s.key = ?1 AND o.freq <> ?2 LIMIT 1";
+
+/* OT_EDATA when key holds observations of another frequency than f: one
+ * series holds one frequency, and the metadata must not say otherwise (the
+ * next import would then store a second, hidden series under the key). */
+static int check_freq(ot_store *st, const char *key, ot_freq f, ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, S_SERIES_OTHER_FREQ, SQL_OTHER_FREQ, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, ot_freq_name(f), -1, SQLITE_STATIC);
+    int s = sqlite3_step(q);
+    char have[8] = "";
+    if (s == SQLITE_ROW)
+        snprintf(have, sizeof have, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_reset(q);
+    if (s == SQLITE_ROW)
+        return ot_err_set(err, OT_EDATA,
+                          "%s holds observations of frequency %s; found the frequency %s: one "
+                          "series holds one frequency",
+                          key, have, ot_freq_name(f));
+    return s == SQLITE_DONE ? OT_OK : store_sqlerr(st, s, "reading a series' frequency", err);
+}
 
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
+{
+    return ot_store_put_meta_res(st, m, NULL, NULL, err);
+}
+
+int ot_store_put_meta_res(ot_store *st, const ot_series_meta *m, int64_t *id, ot_put_result *res,
+                          ot_err *err)
 {
     if (!m->key || !*m->key)
         return ot_err_set(err, OT_EINVAL, "series metadata without a key");
@@ -753,6 +816,8 @@ int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
     int own, rc = store_wbegin(st, &own, err);
     if (rc)
         return rc;
+    if (m->freq != OT_FREQ_NONE && (rc = check_freq(st, m->key, m->freq, err)))
+        goto done;
     sqlite3_stmt *q = store_stmt(st, S_SERIES_META_PUT, SQL_META_PUT, err);
     if (!q) {
         rc = err ? err->code : OT_EIO;
@@ -775,8 +840,18 @@ int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err)
     store_bind_text(q, 12, m->aliases);
     int s = sqlite3_step(q);
     sqlite3_reset(q);
-    if (s != SQLITE_DONE)
+    if (s != SQLITE_DONE) {
         rc = store_sqlerr(st, s, "storing series metadata", err);
+        goto done;
+    }
+    int changed = sqlite3_changes(st->db) > 0;
+    int64_t sid = 0;
+    if (id && (rc = store_series_id(st, m->key, OT_FREQ_NONE, &sid, err)))
+        goto done;
+    if (id)
+        *id = sid;
+    if (res)
+        *res = changed ? OT_PUT_INSERTED : OT_PUT_UNCHANGED;
 done:
     return store_wend(st, own, rc, err);
 }

@@ -129,10 +129,23 @@ void ot_series_meta_init(ot_series_meta *m);
  * accepts NULL. */
 void ot_series_meta_clear(ot_series_meta *m);
 
+/* What a put did (ot_store_put_obs, ot_store_put_meta_res,
+ * ot_store_put_target_res). */
+typedef enum ot_put_result {
+    OT_PUT_INSERTED = 0, /* written: a new observation or vintage, a new or changed row */
+    OT_PUT_UNCHANGED     /* the same as stored: nothing written */
+} ot_put_result;
+
 /* Creates the series m->key or updates it: NULL strings and unknown enums
  * leave the stored field unchanged, "" clears a string.  OT_EINVAL for an
- * empty key. */
+ * empty key; OT_EDATA when m->freq differs from the frequency of the key's
+ * stored observations (one series holds one frequency). */
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err);
+/* ot_store_put_meta, also saying what it did: *id (may be NULL) receives the
+ * series' id, *res (may be NULL) OT_PUT_UNCHANGED when every field given was
+ * already stored so. */
+int ot_store_put_meta_res(ot_store *st, const ot_series_meta *m, int64_t *id, ot_put_result *res,
+                          ot_err *err);
 /* Fills *out (strings new, caller frees with ot_series_meta_clear).
  * OT_ENOTFOUND (message suggests near keys) when key is unknown. */
 int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err *err);
@@ -182,12 +195,6 @@ int ot_store_import_done(ot_store *st, int64_t id, long long rows, int discard, 
 int ot_store_import_find(ot_store *st, const ot_import_rec *r, int64_t *found, ot_err *err);
 
 /* ---- observations ------------------------------------------------------ */
-
-/* What ot_store_put_obs did. */
-typedef enum ot_put_result {
-    OT_PUT_INSERTED = 0, /* a new observation or a new vintage */
-    OT_PUT_UNCHANGED     /* same value as known at that vintage: nothing written */
-} ot_put_result;
 
 /* Adds one observation of key (created with freq p.freq when unknown).  The
  * row's vintage is `vintage` (days) or, for OT_VINTAGE_NONE, the last day of
@@ -321,6 +328,10 @@ int ot_store_names(ot_store *st, ot_names_fn fn, void *ud, ot_err *err);
  * different is updated.  *id (may be NULL) receives its id.  OT_EINVAL when a
  * quantified target has no series or no year. */
 int ot_store_put_target(ot_store *st, const ot_target *t, int64_t *id, ot_err *err);
+/* ot_store_put_target, also saying what it did: *res (may be NULL) is
+ * OT_PUT_UNCHANGED when an identical target was stored. */
+int ot_store_put_target_res(ot_store *st, const ot_target *t, int64_t *id, ot_put_result *res,
+                            ot_err *err);
 /* Returns the targets of year (0 = all), ordered by year and id, as a new
  * array *out of *n targets; ids (may be NULL) receives a new array of their
  * ids.  Caller frees with ot_store_targets_free(*out, *n) and free(*ids). */

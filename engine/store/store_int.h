@@ -54,6 +54,7 @@ enum stmt_id {
     S_STATS_PUT,
     S_ORD_EXISTS,
     S_SERIES_FREQ,
+    S_SERIES_OTHER_FREQ,
     S_COUNT
 };
 

@@ -82,7 +82,7 @@ static void bind_fields(sqlite3_stmt *q, const ot_target *t)
     }
 }
 
-static int put(ot_store *st, const ot_target *t, int64_t *id, ot_err *err)
+static int put(ot_store *st, const ot_target *t, int64_t *id, ot_put_result *res, ot_err *err)
 {
     sqlite3_stmt *q = store_stmt(st, S_TARGET_FIND, SQL_FIND, err);
     if (!q)
@@ -111,6 +111,8 @@ static int put(ot_store *st, const ot_target *t, int64_t *id, ot_err *err)
         }
         if (id)
             *id = found;
+        if (res)
+            *res = same ? OT_PUT_UNCHANGED : OT_PUT_INSERTED;
         return OT_OK;
     }
     sqlite3_reset(q);
@@ -126,10 +128,18 @@ static int put(ot_store *st, const ot_target *t, int64_t *id, ot_err *err)
         return store_sqlerr(st, s, "storing a target", err);
     if (id)
         *id = sqlite3_last_insert_rowid(st->db);
+    if (res)
+        *res = OT_PUT_INSERTED;
     return OT_OK;
 }
 
 int ot_store_put_target(ot_store *st, const ot_target *t, int64_t *id, ot_err *err)
+{
+    return ot_store_put_target_res(st, t, id, NULL, err);
+}
+
+int ot_store_put_target_res(ot_store *st, const ot_target *t, int64_t *id, ot_put_result *res,
+                            ot_err *err)
 {
     ot_target c = *t; /* shallow: the check may fill the kind's default value */
     int rc = ot_target_check(&c, err);
@@ -138,7 +148,7 @@ int ot_store_put_target(ot_store *st, const ot_target *t, int64_t *id, ot_err *e
     int own;
     if ((rc = store_wbegin(st, &own, err)))
         return rc;
-    rc = put(st, &c, id, err);
+    rc = put(st, &c, id, res, err);
     return store_wend(st, own, rc, err);
 }
 

@@ -146,4 +146,72 @@ has_err "dupw2.csv:1:16003: duplicate column 'k9'"
 # the bundled datasets import in one call
 cd "$SRC/datasets"
 run 0 import --db "$T/bundled.db" series.csv china/china_monthly_nbs.csv zhejiang/zhejiang.csv yiwu/yiwu.csv yiwu/targets_2023.csv
+# series metadata: a key given twice in one file is an error (the second row
+# would overwrite the first); rows stored alike count as unchanged
+printf 'series,name,unit\nm.k,甲,亿元\nm.k,乙,万元\n' > meta_dup.csv
+run 65 import meta_dup.csv
+has_err "meta_dup.csv:3:1: duplicate row: series 'm.k' was already given on line 2"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'm.k'")" 0 "series of a file with a duplicate"
+printf 'series,name,unit\nm.k,甲,亿元\nm.j,乙,\n' > meta1.csv
+run 0 import meta1.csv
+has_out "imported 1 file: 2 rows, 2 new, 0 unchanged"
+printf 'series,name,unit\nm.k,甲,亿元\nm.j,丙,\n' > meta2.csv
+run 0 import meta2.csv
+has_out "imported 1 file: 2 rows, 1 new, 1 unchanged"
+eq "$(sql "SELECT name FROM series WHERE key = 'm.j'")" 丙 "the changed name"
+# --measure is the measure of a long file's rows that name none: ytd figures
+# given so are stored as ytd (not silently as value); a row's own measure wins
+printf 'series,period,value\nlm.x,2023-01,10\nlm.x,2023-02,25\n' > lm.csv
+run 0 import lm.csv --measure ytd
+eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM observations WHERE key = 'lm.x'")" "ytd=10.0 ytd=25.0" "long rows under --measure ytd"
+# the same file with another --measure is another import, not one already done
+printf 'series,period,value\nlm.w,2023-01,10\n' > lmw.csv
+run 0 import lmw.csv
+run 0 import lmw.csv --measure ytd
+out_line 1 "imported 1 file: 1 rows, 1 new, 0 unchanged, 0 missing values"
+eq "$(sql "SELECT group_concat(measure, ' ') FROM (SELECT * FROM observations WHERE key = 'lm.w' ORDER BY measure)")" "value ytd" "lm.w measures"
+printf 'series,period,value,measure\nlm.y,2023年1-8月,5.5,\nlm.y,2023-09,6,yoy\n' > lm2.csv
+run 0 import lm2.csv --measure ytd_yoy
+eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'lm.y' ORDER BY ord)")" "ytd_yoy=5.5 yoy=6.0" "an empty measure cell under --measure"
+# a file saved with semicolons or tabs says so instead of only "no header"
+printf 'series;period;value\nsc.x;2023-01;3\n' > semi.csv
+run 65 import semi.csv
+has_err "semi.csv:1: expected a header row, found no row of two or more cells (fields are separated by commas; this file seems to use semicolons)"
+printf 'series\tperiod\tvalue\nsc.x\t2023-01\t3\n' > tabs.csv
+run 65 import tabs.csv
+has_err "this file seems to use tabs)"
+# January on its own and within January-February in one file: the combined
+# figure would hide January for good, so it is an error naming both lines;
+# with a later vintage for the combined one it is a revision and fine
+printf 'series,period,value\njf.x,2023年1-2月,10\njf.x,2023-01,4\n' > jf.csv
+run 65 import jf.csv
+has_err "jf.csv:3:2: jf.x value: January 2023 is given on its own (line 3) and within January–February (line 2); the combined figure covers January, which would never be read: give one of them, or the later one a later vintage"
+eq "$(sql "SELECT count(*) FROM observations WHERE key = 'jf.x'")" 0 "rows of the rejected file"
+printf 'series,period,value,measure\njf.y,2023年1月,4,ytd\njf.y,2023年1-2月,10,ytd\n' > jfy.csv
+run 65 import jfy.csv
+has_err "or the year to date through February as 2023-02"
+printf 'series,period,value,vintage\njf.z,2023-01,4,2023-02-15\njf.z,2023-01/02,10,2023-03-15\n' > jfv.csv
+run 0 import jfv.csv
+# series metadata cannot give a series another frequency than its
+# observations' (a later import would store a second, hidden series)
+printf 'series,period,value\nfq.a,2023Q1,1\n' > fq1.csv
+run 0 import fq1.csv
+printf 'series,name,freq\nfq.a,A,M\n' > fq2.csv
+run 65 import fq2.csv
+has_err "fq2.csv:2:3: fq.a holds observations of frequency Q; found the frequency M: one series holds one frequency"
+eq "$(sql "SELECT freq FROM series WHERE key = 'fq.a'")" Q "the stored frequency"
+# a UTF-16 file (Excel's "Unicode text") is named as such: one error, no hint of GBK
+printf 'series,period,value\nu.x,2023-01,1\n' | iconv -f UTF-8 -t UTF-16LE | { printf '\377\376'; cat; } > u16.csv
+run 65 import u16.csv
+has_err "u16.csv:1: expected UTF-8 or GBK text, found UTF-16 (the file starts with the byte-order mark FF FE): save it as CSV UTF-8"
+eq "$(grep -c 'u16.csv' <<<"$ERR")" 1 "errors for a UTF-16 file"
+# a vintage before its period is over (a mistyped date, a wrong --as-of) would
+# let as-of reads see the figure before it existed: refused
+printf 'series,period,value,vintage\nvv.x,2023-03,1,2023-02-01\n' > vv.csv
+run 65 import vv.csv
+has_err "vv.csv:2:2: vv.x value 2023-03: its vintage 2023-02-01 is before the period ends (2023-03-31); a figure is known only once its period is over (check the vintage column or --as-of)"
+printf 'series,period,value\nvv.y,2023Q1,1\n' > vq.csv
+run 65 import vq.csv --as-of 2023-03-30
+has_err "vv.y value 2023Q1: its vintage 2023-03-30 is before the period ends (2023-03-31)"
+run 0 import vq.csv --as-of 2023-03-31
 done_ok

@@ -96,6 +96,21 @@ printf 'header,series\n"a\033b",k\n' > badmap.csv
 run 65 import --map badmap.csv power.csv
 run 66 import --map nomap.csv power.csv
 has_err "nomap.csv"
+# the same table again with a corrected map is read again, not skipped as
+# already imported: its figures now conflict with what the wrong map stored
+printf 'series,name,unit\nxq.ma,甲指标,亿元\nxq.mb,乙指标,亿元\n' > mser.csv
+run 0 import mser.csv
+printf '时间,总量A,总量B\n2023年3月,1,2\n' > mtab.csv
+printf 'header,series\n总量A,xq.mb\n总量B,xq.ma\n' > mwrong.csv
+printf 'header,series\n总量A,xq.ma\n总量B,xq.mb\n' > mright.csv
+run 0 import --map mwrong.csv mtab.csv
+run 0 import --map mwrong.csv mtab.csv
+has_out "(1 already imported)"
+run 65 import --map mright.csv mtab.csv
+has_err "mtab.csv:2:2: xq.ma value 2023-03 is stored as 2 for vintage 2023-03-31; a revised figure needs a later vintage"
+run 0 import --map mright.csv mtab.csv --as-of 2023-04-20
+run 0 show xq.ma
+out_line 4 "2023-03      1"
 
 # two headings for one series and measure
 printf '时间,社零额本月,社会消费品零售总额当月\n2024年5月,1,2\n' > twice.csv
@@ -139,4 +154,34 @@ printf '时间,出口总额本月\n45474,30\n45505,31\n' > serial.csv
 run 0 import serial.csv
 eq "$(sql "SELECT group_concat(ord, ' ') FROM observations WHERE key = 'xq.exports' AND measure = 'value'")" "24294 24295" "serials read as months"
 eq "$(sql "SELECT count(DISTINCT freq) FROM obs")" 1 "no second hidden frequency"
+# GDP as bureaus publish it: quarters to date (一季度, 上半年, 前三季度)
+# without their year under a title that says it
+printf 'series,name,unit,freq,kind,aliases\nyw.gdp,义乌地区生产总值,亿元,Q,flow,地区生产总值\n' > gdps.csv
+run 0 import gdps.csv
+printf '义乌市2023年主要经济指标,,\n指标,地区生产总值,\n,累计值(亿元),累计增长(%%)\n一季度,450.2,6.5\n上半年,950.8,7.1\n前三季度,"1,450.3",7.9\n' > gdpq.csv
+run 0 import gdpq.csv
+run 0 show yw.gdp
+out_line 4 "2023Q1   450.2      6.5"
+out_line 5 "2023Q2   950.8      7.1"
+out_line 6 "2023Q3  1450.3      7.9"
+# in a long file with a ytd measure too; as a value it is refused with the hint
+printf 'series,period,value,measure\nyw.gdp2,2024年上半年,5.0,ytd_yoy\nyw.gdp2,2024年1-3季度,5.2,ytd_yoy\n' > gdpl.csv
+run 0 import gdpl.csv
+eq "$(sql "SELECT group_concat(freq || ord, ' ') FROM (SELECT * FROM observations WHERE key = 'yw.gdp2' ORDER BY ord)")" "Q8097 Q8098" "quarters to date"
+printf 'series,period,value\nyw.gdp3,2024年上半年,5.0\n' > gdpv.csv
+run 65 import gdpv.csv
+has_err "gdpv.csv:2:2: expected a period such as 2023-01, found the year-to-date range '2024年上半年' (give it with measure ytd or ytd_yoy)"
+# a column without a heading that holds values is an error, not figures
+# dropped unread (an empty column, as Excel leaves at the end, is fine)
+printf 'period,nh.a,,nh.c\n2023-01,1,2,3\n2023-02,1,4,3\n' > nohead.csv
+run 65 import nohead.csv
+has_err "nohead.csv:2:3: expected no value in a column without a heading, found '2' (give the column a heading, or delete it)"
+eq "$(grep -c 'nohead.csv' <<<"$ERR")" 1 "one error per column"
+printf 'period,nh.a,\n2023-01,1,\n' > emptycol.csv
+run 0 import emptycol.csv
+printf 'series,name,unit\nnh.r,某零售额,亿元\n' > nhs.csv
+run 0 import nhs.csv
+printf '指标,2024年1-2月,,2024年1-4月\n某零售额累计值,200.1,310.5,420.9\n' > nhacross.csv
+run 65 import nhacross.csv
+has_err "nhacross.csv:2:3: expected no value in a column without a heading, found '310.5' (give the column its period, or delete it)"
 done_ok

@@ -31,4 +31,22 @@ for c in init import series show targets project run repl; do
     run 0 $c --help
     has_out "usage: ontrack"
 done
+# --db without its value is named as such, not as an unknown option
+run 2 --db
+has_err "option '--db' needs a value"
+run 2 init --db
+has_err "option '--db' needs a value"
+# a database that cannot be opened says why: a missing folder (66), a folder
+# given as the database (74), a folder that cannot be written (74)
+run 66 --db "$T/no/such/dir/x.db" init
+has_err "no/such/dir/x.db: cannot open the database: No such file or directory"
+run 74 --db "$T" series
+has_err "cannot open the database: Is a directory"
+as_nobody
+if [ "${AS[0]:-}" != skip ]; then
+    mkdir rodir && chmod 555 rodir
+    OUT=$("${AS[@]}" "$ONTRACK" --db rodir/x.db init 2>&1); CODE=$?
+    eq "$CODE" 74 "init in a folder that cannot be written"
+    grep -qF "rodir/x.db: cannot open the database: Permission denied" <<<"$OUT" || fail "read-only folder: $OUT"
+fi
 done_ok

@@ -148,6 +148,11 @@ run 0 job history yiwu-monthly --limit 1
 eq "$(grep -c yiwu-monthly <<<"$OUT")" 1 "--limit 1"
 run 66 job history nosuchjob
 has_err "no runs of job 'nosuchjob'"
+# --db, the option of every command, may also come before the subcommand
+( unset ONTRACK_DB; cd / && run 0 job --db "$T/test.db" history yiwu-monthly --limit 1 && \
+  eq "$(grep -c yiwu-monthly <<<"$OUT")" 1 "job --db DB history" ) || exit 1
+run 2 job --quiet history
+has_err "unknown subcommand '--quiet' (run, history, show, backfill; options follow the subcommand)"
 run 0 job show 3
 grep -q "^run 3  yiwu-monthly  ok  as of 2023-08-31  started " <<<"$OUT" || fail "show header"
 grep -q "^地区生产总值增长7.5%以上 *growth >= 7.5%" <<<"$OUT" || fail "show: GDP in the status table"
@@ -316,6 +321,20 @@ has_err "jobs/typo2.lua: unknown key 'yaer' in targets (did you mean 'year'?)"
 echo 'return {name = "h", targets = {}, colour = "red"}' > jobs/typo3.lua
 run 65 job run jobs/typo3.lua
 has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang, exclude_years, shape_years)"
+# a targets filter that matches no stored target is an error (as for project),
+# not a run that finishes "ok" having projected nothing
+echo 'return {name = "none", targets = {year = 2031}}' > jobs/none.lua
+run 66 job run jobs/none.lua
+has_err "jobs/none.lua: no stored target matches its targets {year = 2031} (ontrack targets lists them)"
+echo 'return {name = "none", targets = {year = 2023, series = "yiwu.nothing*"}}' > jobs/none2.lua
+run 66 job run jobs/none2.lua
+has_err "no stored target matches its targets {year = 2023, series = \"yiwu.nothing*\"}"
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'none'")" 0 "runs of a job whose filter matches nothing"
+# a bad as_of in the job file names the file too (exit 65); nothing is recorded
+echo 'return {name = "badasof", targets = {year = 2023}, as_of = "2023-13"}' > jobs/badasof.lua
+run 65 job run jobs/badasof.lua
+has_err "jobs/badasof.lua: as_of '2023-13' is neither \"latest\", a date (2023-10-31) nor a period (2023-09)"
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'badasof'")" 0 "runs of a job with a bad as_of"
 # the records' exceptional years and the shape reference's years, as for project
 echo 'return {name = "ex", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, exclude_years = "2019-2022", shape_years = "2014-2018", lang = "en", outputs = {"ex/{job}.md"}}' > jobs/ex.lua
 run 0 job run jobs/ex.lua --quiet --as-of 2023-10-31

@@ -156,4 +156,16 @@ has_err "no/such/dir/r.html: cannot create a temporary file: No such file or dir
 ONTRACK_DB="$T/empty.db" run 0 init
 ONTRACK_DB="$T/empty.db" run 66 report latest
 has_err "no runs stored"
+# a failed run stored no projections: an error naming it (and the newest ok
+# run of its job), not an empty report that exits 0
+printf 'error("broken script")\n' > f_bad.lua
+printf 'return {name = "f", targets = {year = 2024}, as_of = "2023-10-31", paths = 100, scripts = {"f_bad.lua"}}\n' > f_job2.lua
+run 1 job run f_job2.lua --quiet
+B=$(sql "SELECT max(id) FROM runs")
+eq "$(sql "SELECT status FROM runs WHERE id = $B")" failed "the broken run"
+run 66 report latest --format txt
+has_err "run $B of job 'f' failed: it stored no projections to report (ontrack job show $B says more); run $F is the newest that finished ok"
+lacks_out "目标"
+run 66 report "$B" -o "$T/failed.html"
+[ ! -e "$T/failed.html" ] || fail "a report file of a failed run"
 done_ok

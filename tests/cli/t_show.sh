@@ -40,4 +40,35 @@ run 2 show c.retail --measure level
 has_err "--measure: expected value, ytd, yoy or ytd_yoy, got 'level'"
 run 2 show c.retail --as-of yesterday
 has_err "--as-of: 'yesterday' is neither a date (2023-10-20) nor a period (2023-09)"
+# --as-of PERIOD keeps the periods complete by its end (ot_series_through, as
+# projections do): a quarter is not known in its first month, a January under
+# a Jan-Feb release not before February; nothing left is an error, not an
+# empty table
+printf 'series,period,value\nq.gdp,2022Q4,4\nq.gdp,2023Q1,5\n' > q.csv
+run 0 import q.csv
+run 0 show q.gdp --as-of 2023-01
+out_line 4 "2022Q4      4"
+lacks_out "2023Q1"
+run 0 show q.gdp --as-of 2023-03
+has_out "2023Q1      5"
+run 66 show q.gdp --as-of 2022-06
+has_err "q.gdp: nothing known through 2022-06"
+run 66 show c.retail --as-of 2023-01
+has_err "c.retail: nothing known through 2023-01"
+# text from the command line quoted in a message is never sent raw to the
+# terminal: control characters are shown escaped
+run 66 show $'k\033[2J'
+has_err "unknown series 'k\\x1b[2J'"
+run 2 show c.retail $'--as-of\033'
+has_err "unknown option '--as-of\\x1b'"
+run 2 $'\033[31mshow'
+has_err "unknown command '\\x1b[31mshow'"
+grep -q $'\033' <<<"$ERR" && fail "a raw escape on stderr"
+# show prints each stored figure exactly (shortest form), not rounded to 4 decimals
+printf 'series,period,value\nnum.x,2023-01,0.000123\nnum.x,2023-02,12.3456789\n' > num.csv
+run 0 import num.csv
+out_line 1 "imported 1 file: 2 rows, 2 new, 0 unchanged, 0 missing values"
+run 0 show num.x
+out_line 4 "2023-01    0.000123"
+out_line 5 "2023-02  12.3456789"
 done_ok

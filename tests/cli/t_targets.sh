@@ -21,4 +21,19 @@ run 65 import --format targets bad.csv
 has_err "bad.csv:3:3:"
 has_err "bad.csv:4:4:"
 eq "$(sql "SELECT count(*) FROM targets WHERE series = 'q.x'")" 0 "targets of a rejected file"
+# a target given twice in one file (same year, kind, series, ref and label) is
+# an error naming both lines, never a silent overwrite of the first
+printf 'series,year,kind,op,value,label\nd.x,2023,growth,>=,5,\nd.x,2023,growth,>=,6,\nd.x,2023,level,>,50,总量\nd.x,2023,level,>,60,总量\n' > dup.csv
+run 65 import dup.csv
+has_err "dup.csv:3: duplicate target: 2023 growth d.x without a label was already given on line 2"
+has_err "dup.csv:5: duplicate target: 2023 level d.x labelled '总量' was already given on line 4"
+eq "$(sql "SELECT count(*) FROM targets WHERE series = 'd.x'")" 0 "targets of a file with a duplicate"
+# the summary counts targets stored alike as unchanged: one corrected, one the same
+printf 'series,year,kind,op,value,label\nc.x,2023,growth,>=,5,甲\nc.y,2023,growth,>=,6,乙\n' > c1.csv
+run 0 import c1.csv
+has_out "imported 1 file: 2 rows, 2 new, 0 unchanged"
+printf 'series,year,kind,op,value,label\nc.x,2023,growth,>=,5.5,甲\nc.y,2023,growth,>=,6,乙\n' > c2.csv
+run 0 import c2.csv
+has_out "imported 1 file: 2 rows, 1 new, 1 unchanged"
+eq "$(sql "SELECT value FROM targets WHERE series = 'c.x'")" 5.5 "the corrected threshold"
 done_ok

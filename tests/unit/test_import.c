@@ -527,6 +527,17 @@ static void test_import_header_problems(void **state)
                    "period,KEY,...; targets: series,year,kind,op,value; series: series,name), "
                    "found 'a'");
 
+    /* A header naming some of a format's columns is read as that format, so
+     * the misspelt column is the one named (not the first, which is right). */
+    assert_int_equal(ot_import_file(st, DATA "misspelt_column.csv", NULL, NULL, &errs, &err),
+                     OT_EDATA);
+    assert_int_equal(errs.count, 2);
+    assert_problem(&errs.e[0], DATA "misspelt_column.csv", 1, 2,
+                   "unknown column 'perod' (a long file has columns series, period, value, "
+                   "measure, unit, vintage, source)");
+    assert_problem(&errs.e[1], DATA "misspelt_column.csv", 1, 0,
+                   "expected a 'period' column in the header of a long file");
+
     assert_int_equal(ot_import_file(st, DATA "empty.csv", NULL, NULL, &errs, &err), OT_EDATA);
     assert_problem(&errs.e[0], DATA "empty.csv", 1, 0,
                    "expected a header row, found an empty file");

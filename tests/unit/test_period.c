@@ -225,6 +225,23 @@ static void test_period_parse_ytd_range(void **state)
     assert_int_equal(ot_period_parse_ytd("2023年1-13月", (size_t)-1, &p, &err), OT_EDATA);
     /* and ot_period_parse keeps refusing the range */
     assert_int_equal(ot_period_parse("2023年1-8月", (size_t)-1, &p, &err), OT_EDATA);
+    /* quarters to date, as GDP is published: 上半年 is through Q2 (2023*4 + 1),
+     * 前三季度 and 1-3季度 through Q3 */
+    assert_int_equal(ot_period_parse_ytd("2023年上半年", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_Q);
+    assert_int_equal(p.ord, 2023 * 4 + 1);
+    assert_int_equal(p.span, 1);
+    assert_int_equal(ot_period_parse_ytd("2023年前三季度", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.ord, 2023 * 4 + 2);
+    assert_int_equal(ot_period_parse_ytd("2023年1-3季度", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.ord, 2023 * 4 + 2);
+    assert_int_equal(ot_period_parse_ytd("2023年1-4季度", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.ord, 2023 * 4 + 3);
+    assert_int_equal(ot_period_parse_ytd("2023年2-3季度", (size_t)-1, &p, &err), OT_EDATA);
+    assert_int_equal(ot_period_parse_ytd("2023年1-5季度", (size_t)-1, &p, &err), OT_EDATA);
+    assert_int_equal(ot_period_parse_ytd("2023年上半年度", (size_t)-1, &p, &err), OT_EDATA);
+    assert_int_equal(ot_period_parse("2023年上半年", (size_t)-1, &p, &err), OT_EDATA);
+    assert_int_equal(ot_period_parse("2023年前三季度", (size_t)-1, &p, &err), OT_EDATA);
 }
 
 static void test_period_format_each_freq(void **state)

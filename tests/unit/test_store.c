@@ -338,6 +338,90 @@ static void test_store_meta_put_get_update(void **state)
     assert_string_equal(err.msg, "series metadata without a key");
 }
 
+/* What a put of metadata or of a target did: written (new or changed) or
+ * unchanged (every field given already stored so), and the row's id. */
+static void test_store_put_results(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "r.x";
+    m.name = "甲";
+    m.unit = "亿元";
+    int64_t id = 0, id2 = 0;
+    ot_put_result res = OT_PUT_UNCHANGED;
+    assert_int_equal(ot_store_put_meta_res(st, &m, &id, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_INSERTED);
+    assert_true(id > 0);
+    assert_int_equal(ot_store_put_meta_res(st, &m, &id2, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_UNCHANGED);
+    assert_int_equal(id2, id);
+    /* NULL fields keep what is stored: still unchanged */
+    m.unit = NULL;
+    assert_int_equal(ot_store_put_meta_res(st, &m, NULL, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_UNCHANGED);
+    /* "" clears: a change */
+    m.unit = "";
+    assert_int_equal(ot_store_put_meta_res(st, &m, NULL, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_INSERTED);
+    m.release_lag = 20;
+    assert_int_equal(ot_store_put_meta_res(st, &m, NULL, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_INSERTED);
+    assert_int_equal(ot_store_put_meta_res(st, &m, NULL, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_UNCHANGED);
+
+    ot_target t;
+    ot_target_init(&t);
+    t.series = "r.x";
+    t.year = 2023;
+    t.kind = OT_TARGET_GROWTH;
+    t.op = OT_OP_GE;
+    t.value = 5;
+    assert_int_equal(ot_store_put_target_res(st, &t, &id, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_INSERTED);
+    assert_int_equal(ot_store_put_target_res(st, &t, &id2, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_UNCHANGED);
+    assert_int_equal(id2, id);
+    t.value = 5.5; /* a corrected threshold: the same row, updated */
+    assert_int_equal(ot_store_put_target_res(st, &t, &id2, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_INSERTED);
+    assert_int_equal(id2, id);
+}
+
+/* Metadata cannot give a series a frequency other than its observations':
+ * the next import would store a second, hidden series under the key. */
+static void test_store_meta_freq_of_observations(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    put(st, "f.q", OT_MEASURE_VALUE, (ot_period){OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2023, 1), 1},
+        1.0, OT_VINTAGE_NONE);
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "f.q";
+    m.name = "季度";
+    m.freq = OT_FREQ_M;
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_EDATA);
+    assert_string_equal(err.msg, "f.q holds observations of frequency Q; found the frequency M: "
+                                 "one series holds one frequency");
+    ot_series_meta g;
+    assert_int_equal(ot_store_get_meta(st, "f.q", &g, &err), OT_OK);
+    assert_int_equal(g.freq, OT_FREQ_Q);
+    assert_null(g.name);
+    ot_series_meta_clear(&g);
+    m.freq = OT_FREQ_Q; /* the same frequency, or none, is fine */
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    m.freq = OT_FREQ_NONE;
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    /* a series without observations may change its frequency */
+    m.key = "f.new";
+    m.freq = OT_FREQ_M;
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    m.freq = OT_FREQ_Q;
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+}
+
 /* ---- observations ------------------------------------------------------- */
 
 static void test_store_read_layout_and_metadata(void **state)
@@ -959,6 +1043,8 @@ int main(void)
         MEM_STORE_TEST(test_store_transaction_misuse),
         cmocka_unit_test(test_store_measure_names),
         MEM_STORE_TEST(test_store_meta_put_get_update),
+        MEM_STORE_TEST(test_store_put_results),
+        MEM_STORE_TEST(test_store_meta_freq_of_observations),
         MEM_STORE_TEST(test_store_read_layout_and_metadata),
         MEM_STORE_TEST(test_store_vintages_and_asof),
         MEM_STORE_TEST(test_store_combined_jan_feb),
