@@ -10,7 +10,8 @@
 --
 -- On a database without the bundled data it imports datasets/ first (once).
 
-local root = (arg and arg[0] or ""):match("^(.*)/scripts/[^/]*$") or "."
+-- the checkout: the folder above this script's, from wherever it is run
+local root = ((arg and arg[0] or ""):match("^(.*)/[^/]*$") or ".") .. "/.."
 local AS_OF = ot.as_of() or "2023-10-31"
 local db = ot.db()
 

@@ -76,6 +76,24 @@ static double block_sum(const ot_series *s, int64_t lo, int64_t hi)
     return acc;
 }
 
+/* The mean of s per position over [lo, hi] under block_sum's rule (NaN when
+ * that total is not exactly known).  A flow's span value is the total of its
+ * positions, so it counts once; a stock's or rate's span value (a Jan–Feb
+ * level or growth rate) is the value of each position it stands for, so it
+ * counts once per position: Jan–Feb 3.5%, March 10.6% average 5.87%, not
+ * (3.5 + 10.6) / 3. */
+static double block_mean(const ot_series *s, int64_t lo, int64_t hi)
+{
+    double sum = block_sum(s, lo, hi);
+    if (isnan(sum) || s->kind == OT_KIND_FLOW || !s->flags)
+        return sum / (double)(hi - lo + 1);
+    double acc = 0;
+    for (int64_t i = lo - s->start; i <= hi - s->start; i++)
+        if (!cov(s, (size_t)i))
+            acc += s->v[i] * (double)span_at(s, (size_t)i);
+    return acc / (double)(hi - lo + 1);
+}
+
 /* The ordinal a year before o: o - periods per year, or for daily data the
  * same calendar day; returns 0 when there is none (29 February). */
 static int year_back(ot_freq f, int64_t o, int64_t *out)
@@ -489,7 +507,7 @@ ot_series *ot_series_to(const ot_series *s, ot_freq f, ot_agg how, ot_err *err)
             continue;
         switch (how) {
         case OT_AGG_SUM:  r->v[i] = sum; break;
-        case OT_AGG_MEAN: r->v[i] = sum / (double)(b - a + 1); break;
+        case OT_AGG_MEAN: r->v[i] = block_mean(s, a, b); break;
         case OT_AGG_LAST: r->v[i] = s->v[b - s->start]; break;
         case OT_AGG_FIRST:
             r->v[i] = cov(s, (size_t)(a - s->start)) ? NAN : s->v[a - s->start];
@@ -510,7 +528,22 @@ ot_series *ot_series_window(const ot_series *s, ot_ord from, ot_ord to, ot_err *
         ot_err_set(err, OT_EINVAL, "window end %s is before its start %s", b, a);
         return NULL;
     }
-    return ot_series_slice(s, from, to, err);
+    ot_series *r = ot_series_slice(s, from, to, err);
+    int64_t i = (int64_t)from - s->start; /* from's index in s */
+    if (!r || i < 1 || i >= (int64_t)s->n || !cov(s, (size_t)i - 1))
+        return r;
+    /* the span value at or after from also stands for periods before it (a
+     * Jan–Feb value in a window from February): it is not the window's own,
+     * so it is missing, and so are the covered periods before it, now
+     * covered by nothing */
+    for (size_t j = 0; j < r->n; j++) {
+        int c = cov(r, j);
+        r->v[j] = NAN;
+        if (!c)
+            break;
+        r->flags[j] &= (uint8_t)~OT_OBS_COVERED;
+    }
+    return r;
 }
 
 /* O(n k): k is a handful of periods in practice, and recomputing each window
@@ -537,8 +570,8 @@ ot_series *ot_series_rolling(const ot_series *s, long k, ot_roll fn, ot_err *err
         switch (fn) {
         case OT_ROLL_SUM:
         case OT_ROLL_MEAN:
-            acc = block_sum(s, o - (int64_t)w + 1, o);
-            r->v[i] = fn == OT_ROLL_SUM ? acc : acc / (double)w;
+            r->v[i] = fn == OT_ROLL_SUM ? block_sum(s, o - (int64_t)w + 1, o)
+                                        : block_mean(s, o - (int64_t)w + 1, o);
             break;
         case OT_ROLL_MIN:
         case OT_ROLL_MAX:
@@ -614,7 +647,7 @@ ot_series *ot_series_index(const ot_series *s, ot_period base, ot_err *err)
     int64_t lo = ot_period_convert(base.freq, base.ord - (base.span > 1 ? base.span - 1 : 0),
                                    s->freq);
     int64_t hi = ot_period_last_sub(base.freq, base.ord, s->freq);
-    double b = block_sum(s, lo, hi) / (double)(hi - lo + 1);
+    double b = block_mean(s, lo, hi);
     if (isnan(b) || b == 0) {
         ot_period_format(base, name, sizeof name);
         ot_err_set(err, OT_EDATA, "index base %s is %s", name, isnan(b) ? "missing" : "zero");

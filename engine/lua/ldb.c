@@ -83,12 +83,7 @@ void ot_l_pushdb_borrowed(lua_State *L, ot_store *st)
 
 ot_store *ot_l_checkdb(lua_State *L, int arg)
 {
-    ot_store **box = luaL_testudata(L, arg, OT_L_DB);
-    if (!box)
-        luaL_typeerror(L, arg, "db");
-    if (!*box)
-        luaL_argerror(L, arg, "database is closed");
-    return *box;
+    return ot_l_checkbox(L, arg, arg, NULL, OT_L_DB, "database is closed");
 }
 
 /* When the host runs each chunk as one transaction (OT_L_REG_HELD), the
@@ -214,11 +209,12 @@ static int l_series(lua_State *L)
     const char *key = luaL_checkstring(L, 2);
     ot_read_opts ro = OT_READ_OPTS_INIT;
     const char *as_of = NULL, *through = NULL;
+    char year[16];
     if (!lua_isnoneornil(L, 3)) {
         static const char *const keys[] = {"as_of", "measure", "freq", NULL};
         luaL_checktype(L, 3, LUA_TTABLE);
         ot_l_checkkeys(L, 3, 3, keys);
-        as_of = ot_l_optfield_str(L, 3, 3, "as_of");
+        as_of = ot_l_optfield_asof(L, 3, 3, year, sizeof year);
         int mi = ot_l_optfield_option(L, 3, 3, "measure", measure_names);
         const char *fs = ot_l_optfield_str(L, 3, 3, "freq");
         if (mi >= 0)
@@ -543,8 +539,30 @@ static int l_import(lua_State *L)
     memset(&stats, 0, sizeof stats);
     ot_err e;
     ot_err_clear(&e);
-    if (ot_import_files(st, paths, n, &o, &stats, NULL, &e) != OT_OK)
-        return ot_l_error(L, &e);
+    /* every problem, kept GC-owned (twenty messages are too big for the C stack) */
+    ot_import_errors *errs = lua_newuserdatauv(L, sizeof *errs, 0);     /* [.., errs] */
+    memset(errs, 0, sizeof *errs);
+    if (ot_import_files(st, paths, n, &o, &stats, errs, &e) != OT_OK) {
+        if (e.code != OT_EDATA || errs->n < 2)
+            return ot_l_error(L, &e);
+        /* one line per problem, as `ontrack import` prints them */
+        luaL_Buffer b;
+        char line[OT_ERR_FILE_MAX + OT_ERR_MSG_MAX + 64];
+        luaL_buffinit(L, &b);
+        for (size_t i = 0; i < errs->n; i++) {
+            ot_err_format(&errs->e[i], line, sizeof line);
+            if (i)
+                luaL_addchar(&b, '\n');
+            luaL_addstring(&b, line);
+        }
+        if (errs->count > errs->n) {
+            snprintf(line, sizeof line, "\n... and %zu more error%s", errs->count - errs->n,
+                     errs->count - errs->n == 1 ? "" : "s");
+            luaL_addstring(&b, line);
+        }
+        luaL_pushresult(&b);
+        return ot_l_error_top(L, OT_EDATA);
+    }
     lua_createtable(L, 0, 6);
     lua_pushinteger(L, stats.files);
     lua_setfield(L, -2, "files");

@@ -37,12 +37,18 @@ int ot_l_error(lua_State *L, const ot_err *e)
     ot_err_format(e, buf, sizeof buf);
     if (!buf[0])
         snprintf(buf, sizeof buf, "engine error %d", e->code);
-    luaL_where(L, 1);                       /* "chunk:line: " */
     lua_pushstring(L, buf);
+    return ot_l_error_top(L, e->code);
+}
+
+int ot_l_error_top(lua_State *L, int code)
+{
+    luaL_where(L, 1);                       /* [.., text, "chunk:line: "] */
+    lua_insert(L, -2);
     lua_concat(L, 2);                       /* message */
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_ERRMSG);
-    lua_pushinteger(L, e->code);
+    lua_pushinteger(L, code);
     lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_ERRCODE);
     return lua_error(L);
 }
@@ -199,6 +205,30 @@ void ot_l_checkkeys(lua_State *L, int arg, int idx, const char *const known[])
     }
 }
 
+/* As luaL_checkudata with the argument's part named, so that a box read
+ * from an options table or a list is reported under its argument (not its
+ * stack slot); the type names are the metatables' __name. */
+void *ot_l_checkbox(lua_State *L, int idx, int arg, const char *where, const char *tname,
+                    const char *closed)
+{
+    idx = lua_absindex(L, idx);
+    void **box = luaL_testudata(L, idx, tname);
+    if (box && *box)
+        return *box;
+    const char *pre = where ? where : "";
+    const char *sep = where ? ": " : "";
+    if (box)
+        luaL_argerror(L, arg, lua_pushfstring(L, "%s%s%s", pre, sep, closed));
+    luaL_getmetatable(L, tname);                            /* [.., mt] */
+    lua_getfield(L, -1, "__name");                          /* [.., mt, want] */
+    const char *want = lua_isstring(L, -1) ? lua_tostring(L, -1) : tname;
+    const char *got = luaL_getmetafield(L, idx, "__name") == LUA_TSTRING
+                          ? lua_tostring(L, -1)              /* [.., mt, want, got] */
+                          : luaL_typename(L, idx);
+    luaL_argerror(L, arg, lua_pushfstring(L, "%s%s%s expected, got %s", pre, sep, want, got));
+    return NULL;
+}
+
 void ot_l_pushstr(lua_State *L, const char *s)
 {
     if (s)
@@ -306,6 +336,26 @@ lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua
     }
     lua_pop(L, 1);
     return x;
+}
+
+/* An integer as_of is a year, as everywhere a period is expected: it is
+ * written into buf (the caller's, living as long as the text is used). */
+const char *ot_l_optfield_asof(lua_State *L, int arg, int idx, char *buf, size_t cap)
+{
+    idx = lua_absindex(L, idx);
+    if (rawfield(L, idx, "as_of") == LUA_TNUMBER) {
+        int isint = 0;
+        lua_Integer y = lua_tointegerx(L, -1, &isint);
+        if (!isint || y < 1 || y > 9999)
+            luaL_argerror(L, arg, lua_pushfstring(L, "field 'as_of' must be a date, a period or "
+                                                     "a year 1-9999, got %s",
+                                                  lua_tostring(L, -1)));
+        lua_pop(L, 1);
+        snprintf(buf, cap, "%d", (int)y);
+        return buf;
+    }
+    lua_pop(L, 1);
+    return ot_l_optfield_str(L, arg, idx, "as_of");
 }
 
 /* ---- help ----------------------------------------------------------------------------- */

@@ -62,6 +62,10 @@ ot_alloc ot_l_alloc(lua_State *L);
  * and records its code, so the host can return OT_EDATA etc. for it.  Never
  * returns; nothing may be owned by C locals when called. */
 int ot_l_error(lua_State *L, const ot_err *e);
+/* The same for an engine error whose text (without the position) is on the
+ * top of the stack, with its OT_E* code: for messages longer than an ot_err
+ * holds (every problem of an import). */
+int ot_l_error_top(lua_State *L, int code);
 /* The OT_E* code of the error value at idx when it is the last engine error
  * raised (also when re-raised by error(e, 0)), else OT_ESCRIPT. */
 int ot_l_errcode(lua_State *L, int idx);
@@ -113,12 +117,27 @@ double ot_l_optfield_num(lua_State *L, int arg, int idx, const char *k, double d
 /* Same for an integer field. */
 lua_Integer ot_l_optfield_int(lua_State *L, int arg, int idx, const char *k, lua_Integer def);
 
+/* Reads the optional field as_of of the table at idx: its text, or an
+ * integer year written into buf (cap >= 8); NULL when absent; raises as
+ * ot_l_optfield_str does, or for a number that is not a year 1-9999. */
+const char *ot_l_optfield_asof(lua_State *L, int arg, int idx, char *buf, size_t cap);
+
 /* Reads an optional field of years (shape_years, exclude_years): "2020-2022",
  * "2020" or an integer year, or false / "none" for none ({0, 0}).  Returns 0
  * when absent (y untouched), 1 with y set; raises "bad argument #arg to 'fn'
  * (field 'k' must be years like "2020-2022", a year or false: ...)"
  * otherwise. */
 int ot_l_optfield_years(lua_State *L, int arg, int idx, const char *k, int y[2]);
+
+/* The object held by the box of metatable tname at idx (a db, a scenario:
+ * boxes whose first member is the object's pointer, NULL once closed),
+ * checked as part of argument arg: where names the part ("field 'db'",
+ * "item 2"), NULL for the argument itself.  Raises
+ * "bad argument #2 to 'project' (field 'db': db expected, got number)" or
+ * "(field 'db': <closed>)" with closed the box's own words
+ * ("database is closed"). */
+void *ot_l_checkbox(lua_State *L, int idx, int arg, const char *where, const char *tname,
+                    const char *closed);
 
 /* Pushes s, or nil when s is NULL. */
 void ot_l_pushstr(lua_State *L, const char *s);

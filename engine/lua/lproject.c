@@ -48,6 +48,7 @@ typedef struct proj_ctx {
     size_t nmem;
     ot_alloc alloc;        /* the state's: working memory counts against the host's cap */
     int mt_alloc;          /* alloc is thread-safe (OT_L_REG_MTALLOC) */
+    char as_of_year[16];   /* an as_of given as an integer year, as text */
 } proj_ctx;
 
 static const char *const measure_names[] = {"value", "ytd", "yoy", "ytd_yoy", NULL};
@@ -76,16 +77,36 @@ static void collect_series(lua_State *L, int arg, int tab, proj_ctx *c)
         if (s) {
             c->mem[c->nmem++] = (ot_run_given){key, "value", s};
         } else if (lua_istable(L, -1)) {
+            lua_pushnil(L);                             /* [.., key, tab, k] */
+            while (lua_next(L, -2)) {                   /* [.., key, tab, k, v] */
+                lua_pop(L, 1);
+                int m = 0;
+                const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+                while (k && measure_names[m] && strcmp(measure_names[m], k) != 0)
+                    m++;
+                if (!k)
+                    luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'] must be a series or "
+                                                             "a table {measure = series}", key));
+                if (!measure_names[m])
+                    luaL_argerror(L, arg, lua_pushfstring(L, "series['%s']: %s", key,
+                                                          ot_l_pushunknown(L, "measure", k,
+                                                                           measure_names)));
+            }
             for (int m = 0; measure_names[m]; m++) {
                 lua_pushstring(L, measure_names[m]);
                 if (lua_rawget(L, -2) != LUA_TNIL) {       /* raw: anchored by the table */
                     if (!(s = ot_l_toseries(L, -1)))
-                        luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'].%s must be a "
-                                                                 "series", key, measure_names[m]));
+                        luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'].%s %s", key,
+                                                              measure_names[m],
+                                                              luaL_testudata(L, -1, OT_L_SERIES)
+                                                                  ? "is closed"
+                                                                  : "must be a series"));
                     c->mem[c->nmem++] = (ot_run_given){key, measure_names[m], s};
                 }
                 lua_pop(L, 1); /* the table keeps it alive */
             }
+        } else if (luaL_testudata(L, -1, OT_L_SERIES)) {
+            luaL_argerror(L, arg, lua_pushfstring(L, "series['%s']: series is closed", key));
         } else {
             luaL_argerror(L, arg, lua_pushfstring(L, "series['%s'] must be a series or a table "
                                                      "of measures", key));
@@ -118,7 +139,7 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
     int has_db = 0, has_series = 0;
     if (!lua_isnoneornil(L, arg)) {
         luaL_checktype(L, arg, LUA_TTABLE);
-        as_of = ot_l_optfield_str(L, arg, arg, "as_of");
+        as_of = ot_l_optfield_asof(L, arg, arg, c->as_of_year, sizeof c->as_of_year);
         lua_Integer paths = ot_l_optfield_int(L, arg, arg, "paths", OT_PROJ_PATHS);
         lua_Integer seed = ot_l_optfield_int(L, arg, arg, "seed", 1);
         luaL_argcheck(L, paths >= 1 && paths <= OT_PROJ_PATHS_MAX, arg,
@@ -144,10 +165,11 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
             luaL_argerror(L, arg,
                           "intervals \"cv\" are not available with method " OT_PROJ_METHOD_FALLBACK);
         if (lua_getfield(L, arg, "scenario") != LUA_TNIL)
-            c->po.scenario = ot_l_checkscenario(L, lua_gettop(L));
+            c->po.scenario = ot_l_checkbox(L, -1, arg, "field 'scenario'", OT_L_SCENARIO,
+                                           "scenario is closed");
         /* left on the stack: keeps the scenario alive */
         if (lua_getfield(L, arg, "db") != LUA_TNIL) {
-            c->st = ot_l_checkdb(L, lua_gettop(L));
+            c->st = ot_l_checkbox(L, -1, arg, "field 'db'", OT_L_DB, "database is closed");
             has_db = 1;
         }
         if (lua_getfield(L, arg, "series") != LUA_TNIL) {
@@ -338,6 +360,32 @@ static int proj_tostring(lua_State *L)
 
 /* ---- compare and report ----------------------------------------------------------- */
 
+/* tostring(r) of a comparison that printed itself: "comparison of 2
+ * targets under baseline, no Q4". */
+static int compare_tostring(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    lua_settop(L, 1);
+    if (lua_getfield(L, 1, "scenarios") != LUA_TTABLE)       /* [r, names] */
+        lua_newtable(L), lua_replace(L, 2);
+    lua_Integer k = (lua_Integer)lua_rawlen(L, 2);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    lua_pushfstring(L, "comparison of %I target%s under ", n, n == 1 ? "" : "s");
+    luaL_addvalue(&b);
+    for (lua_Integer i = 1; i <= k; i++) {
+        if (i > 1)
+            luaL_addstring(&b, ", ");
+        lua_rawgeti(L, 2, i);                                  /* [.., name] */
+        if (lua_type(L, -1) != LUA_TSTRING)
+            lua_pop(L, 1), lua_pushliteral(L, "?");
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
 /* ot.compare(targets, scenarios [, opts]) -> r: r[i] = {target =, label =,
  * baseline = {point =, prob =, status =}, [scenario name] = {...}} and
  * r.scenarios = {"baseline", name, ...}.  Prints the table unless
@@ -362,8 +410,10 @@ static int l_compare(lua_State *L)
             lua_rawgeti(L, 2, (lua_Integer)j + 1);
             if (!luaL_testudata(L, -1, OT_L_SCENARIO))
                 luaL_argerror(L, 2, lua_pushfstring(L, "item %d is not a scenario", (int)j + 1));
-            ot_l_checkscenario(L, lua_gettop(L));
-            lua_pop(L, 1);
+            int it = lua_gettop(L);                        /* [.., sc] */
+            ot_l_checkbox(L, it, 2, lua_pushfstring(L, "item %d", (int)j + 1), OT_L_SCENARIO,
+                          "scenario is closed");           /* [.., sc, where] */
+            lua_pop(L, 2);
         }
     }
     int print = 1;
@@ -446,10 +496,13 @@ static int l_compare(lua_State *L)
     }
     if (print) {
         /* printed already: the REPL shows it once (host.c skips a result
-         * whose metatable says __printed) */
+         * whose metatable says __printed); tostring gives a summary, not
+         * the metatable's name and an address */
         if (luaL_newmetatable(L, OT_L_PRINTED)) {
             lua_pushboolean(L, 1);
             lua_setfield(L, -2, "__printed");
+            lua_pushcfunction(L, compare_tostring);
+            lua_setfield(L, -2, "__tostring");
         }
         lua_setmetatable(L, res);
     }
@@ -507,7 +560,8 @@ static int report_doc(lua_State *L, ot_target *t, ot_projection *p, size_t n, in
     int has_opts = lua_istable(L, 2);
     const char *output = has_opts ? ot_l_optfield_str(L, 2, 2, "output") : NULL;
     const char *title = has_opts ? ot_l_optfield_str(L, 2, 2, "title") : NULL;
-    const char *as_of_s = has_opts ? ot_l_optfield_str(L, 2, 2, "as_of") : NULL;
+    char year[16];
+    const char *as_of_s = has_opts ? ot_l_optfield_asof(L, 2, 2, year, sizeof year) : NULL;
     int lang = has_opts ? ot_l_optfield_option(L, 2, 2, "lang", langs) : -1;
     int csv_raw = 0;
     ot_store *st = NULL;
@@ -522,14 +576,14 @@ static int report_doc(lua_State *L, ot_target *t, ot_projection *p, size_t n, in
             history = lua_toboolean(L, -1);
         lua_pop(L, 1);
         if (history && lua_getfield(L, 2, "db") != LUA_TNIL) /* [.., db]: anchored by opts */
-            st = ot_l_checkdb(L, lua_gettop(L));
+            st = ot_l_checkbox(L, -1, 2, "field 'db'", OT_L_DB, "database is closed");
         lua_pop(L, 1);
     }
     if (history && !st)
         st = ot_l_defaultdb(L);
     if (fmt == 0) {
         if (has_opts && lua_getfield(L, 2, "db") != LUA_TNIL) /* [.., db]: anchored by opts */
-            st = ot_l_checkdb(L, lua_gettop(L));
+            st = ot_l_checkbox(L, -1, 2, "field 'db'", OT_L_DB, "database is closed");
         if (has_opts)
             lua_pop(L, 1);
         if (!st)

@@ -13,12 +13,7 @@
 
 ot_scenario *ot_l_checkscenario(lua_State *L, int arg)
 {
-    ot_scenario **box = luaL_testudata(L, arg, OT_L_SCENARIO);
-    if (!box)
-        luaL_typeerror(L, arg, "scenario");
-    if (!*box)
-        luaL_argerror(L, arg, "scenario is closed");
-    return *box;
+    return ot_l_checkbox(L, arg, arg, NULL, OT_L_SCENARIO, "scenario is closed");
 }
 
 /* ot.scenario(name [, function(sc) ... end]) -> scenario; the function

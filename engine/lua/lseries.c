@@ -176,8 +176,12 @@ static int l_series(lua_State *L)
                 luaL_argerror(L, 1, lua_pushfstring(L, "covered[%I] (%s) is not a January "
                                                        "followed by a February in the series",
                                                     i, lua_tostring(L, 6)));
+            if (!isnan(s->v[c.ord - s->start])) /* never dropped silently */
+                luaL_argerror(L, 1, lua_pushfstring(L, "covered[%I] (%s) has a value of its own "
+                                                       "(%f): a covered January's is in "
+                                                       "February's", i, lua_tostring(L, 6),
+                                                    (LUAI_UACNUMBER)s->v[c.ord - s->start]));
             s->flags[c.ord - s->start] |= OT_OBS_COVERED;
-            s->v[c.ord - s->start] = NAN;
             lua_pop(L, 1);
         }
     }
@@ -540,8 +544,12 @@ static int m_index(lua_State *L)
         lua_pushstring(L, ot_kind_name(s->kind));
     else if (strcmp(k, "start") == 0)
         ot_l_pushperiod(L, s->freq, s->start, 1);
-    else if (strcmp(k, "stop") == 0)
-        ot_l_pushperiod(L, s->freq, ot_series_end(s), 1);
+    else if (strcmp(k, "stop") == 0) {
+        if (s->n) /* an empty series has no last period (ot_series_end is before start) */
+            ot_l_pushperiod(L, s->freq, ot_series_end(s), 1);
+        else
+            lua_pushnil(L);
+    }
     else if (k[0] >= '0' && k[0] <= '9') {
         ot_period p;
         ot_err e;

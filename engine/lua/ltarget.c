@@ -76,13 +76,13 @@ static int l_target(lua_State *L)
     /* what the kind needs (core/target.h's table); a relative target's
      * value defaults to a margin of 0 */
     const ot_target_kind_desc *d = ot_target_kind_desc_of(kind);
+    if (kind != OT_TARGET_UNQUANTIFIED && (d->needs & OT_NEEDS_SERIES) && !series)
+        luaL_argerror(L, 1, "field 'series' expected (a series key)");
+    if (year < OT_TARGET_YEAR_MIN || year > OT_TARGET_YEAR_MAX) /* every kind: its report's year */
+        luaL_argerror(L, 1, "field 'year' expected (an integer year, 1900-9999)");
     if (kind == OT_TARGET_UNQUANTIFIED)
         op = OT_OP_NONE;
     else {
-        if ((d->needs & OT_NEEDS_SERIES) && !series)
-            luaL_argerror(L, 1, "field 'series' expected (a series key)");
-        if (year < OT_TARGET_YEAR_MIN || year > OT_TARGET_YEAR_MAX)
-            luaL_argerror(L, 1, "field 'year' expected (an integer year, 1900-9999)");
         if ((d->needs & OT_NEEDS_REF) && !ref)
             luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' expected (a %s target compares "
                                                    "with another series)", d->name));
@@ -153,11 +153,21 @@ static int target_index(lua_State *L)
     return 1;
 }
 
-/* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)" */
+/* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)"; an in_step
+ * target, whose test is a band, "… in_step with yiwu.gdp ±1 (…)". */
 static int target_tostring(lua_State *L)
 {
     const ot_target *t = ot_l_checktarget(L, 1);
     char v[64] = "";
+    if (t->kind == OT_TARGET_IN_STEP) {
+        char tol[32] = "";
+        if (!isnan(t->tolerance))
+            snprintf(tol, sizeof tol, " \xc2\xb1%.10g", t->tolerance);
+        lua_pushfstring(L, "%s %d: in_step with %s%s%s%s%s", t->series ? t->series : "-",
+                        t->year, t->ref ? t->ref : "-", tol, t->label ? " (" : "",
+                        t->label ? t->label : "", t->label ? ")" : "");
+        return 1;
+    }
     if (!isnan(t->value))
         snprintf(v, sizeof v, " %.10g", t->value);
     lua_pushfstring(L, "%s %d: %s%s%s%s%s%s%s", t->series ? t->series : "-", t->year,

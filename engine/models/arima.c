@@ -98,6 +98,8 @@ static int fit_arima(ot_model *m, const double *y, size_t n, const ot_model_opts
         /* unsaid, as forecast::Arima: a mean, never a drift */
         o.constant = cst >= 0 ? cst : o.d + o.D == 0;
         sr.flags = FIT_THOROUGH;
+        sr.aic = 1; /* nothing to choose: a fit is kept even when its AICc is infinite
+                     * (a mean on three values), as R's Arima keeps it */
         ot_arima_fit_ic(&sr, o);
         if (!isfinite(sr.best) && o.constant && cst < 0) { /* R's Arima keeps the mean; drop it if it fails */
             o.constant = 0;

@@ -877,7 +877,7 @@ double ot_arima_fit_order(const double *y, size_t n, const order *o, int flags, 
     double poly[MAXD + 1];
     size_t nw = ot_arima_difference(y, n, o->d, o->D, o->m, wbuf, poly, &deg);
     size_t k = (size_t)(o->p + o->q + o->P + o->Q + o->constant);
-    if (deg > MAXD || nw <= k + 2 || o->p + o->m * o->P >= MAXR || o->q + o->m * o->Q + 1 > MAXR)
+    if (deg > MAXD || nw <= k || o->p + o->m * o->P >= MAXR || o->q + o->m * o->Q + 1 > MAXR)
         return NAN;
     problem pb = {wbuf, nw, *o, 1.0};
     double mean = 0.0, sc = 0.0;

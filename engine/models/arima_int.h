@@ -54,6 +54,7 @@ typedef struct search {
     int flags;     /* of ot_arima_fit_order for each model */
     double offset; /* with FIT_CSS: auto.arima's offset, making CSS fits comparable */
     int maxp, maxq, maxP, maxQ;
+    int aic;         /* choose by AIC, not AICc (auto.arima on 3 values or fewer) */
     int fixed;       /* differenced data constant: the model bo, constant fixed */
     double fixed_mu;
     struct {

@@ -154,12 +154,12 @@ static int seen(const search *sr, const order *o)
     return 0;
 }
 
-/* Fits o as forecast's myarima and records it: its AICc, or infinity when
- * the fit fails or, in the automatic search, when a root of the AR or MA
- * polynomial lies within 1.01 of the unit circle.  With FIT_CSS the AICc is
- * forecast's approximation: offset + n* log(CSS variance) + 2 k + the AICc
- * term, n* the differenced length.  Becomes the best when its AICc is
- * strictly lower.  Returns the AICc. */
+/* Fits o as forecast's myarima and records it: its AICc (its AIC when
+ * sr->aic), or infinity when the fit fails or, in the automatic search,
+ * when a root of the AR or MA polynomial lies within 1.01 of the unit
+ * circle.  With FIT_CSS the AICc is forecast's approximation: offset + n*
+ * log(CSS variance) + 2 k + the AICc term, n* the differenced length.
+ * Becomes the best when its criterion is strictly lower.  Returns it. */
 double ot_arima_fit_ic(search *sr, order o)
 {
     arima_state s;
@@ -170,7 +170,8 @@ double ot_arima_fit_ic(search *sr, order o)
     size_t nstar = sr->n - (size_t)(o.d + o.D * o.m);
     if (isfinite(v)) {
         double m2ll = sr->flags & FIT_CSS ? sr->offset + (double)nstar * v : v;
-        ic = ot_arima_aicc(m2ll, &o, nstar);
+        ic = sr->aic ? m2ll + 2.0 * (o.p + o.q + o.P + o.Q + o.constant + 1)
+                     : ot_arima_aicc(m2ll, &o, nstar);
         if (sr->flags & FIT_STRICT) {
             double r = 2.0;
             if (o.p + o.P > 0)
@@ -292,7 +293,15 @@ int ot_arima_auto(const ot_model *md, int period, search *sr, arima_state *st, o
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     size_t nw = ot_arima_difference(y, n, 0, D, period, w, NULL, NULL);
     int d = kpss_d(w, &nw);
-    int m3 = (int)(n / 3), seas = period > 1;
+    /* the bounds and the criterion count the values from the first to the
+     * last present one, as auto.arima's serieslength; on 3 values or fewer
+     * it chooses by AIC ("AICc won't work for tiny samples": every model
+     * with a mean would have an infinite AICc, leaving the zero mean) */
+    size_t nobs = 0;
+    for (size_t i = 0; i < n; i++)
+        nobs += !isnan(y[i]);
+    int m3 = (int)(nobs / 3), seas = period > 1;
+    sr->aic = nobs <= 3;
     if (is_constant(w, nw)) {
         /* auto.arima's rules for data that are constant once
          * differenced: a fixed mean or drift (mean(dx), per period or
@@ -307,7 +316,7 @@ int ot_arima_auto(const ot_model *md, int period, search *sr, arima_state *st, o
         return OT_OK;
     }
     sr->maxp = sr->maxq = m3 < MAXP ? m3 : MAXP;
-    int mP = seas ? (int)(n / 3 / (size_t)period) : 0;
+    int mP = seas ? (int)(nobs / 3 / (size_t)period) : 0;
     sr->maxP = sr->maxQ = mP < MAXSP ? mP : MAXSP;
     if (seas && sr->maxP > 0 && sr->maxp > period - 1)
         sr->maxp = period - 1;

@@ -52,7 +52,8 @@ static double combine(double *v, size_t k, int median)
  * "arima=(0,1,1)(0,1,1)").  A part that fails is left out (its message is
  * lost) as long as one fits.  m->spec_used names each part's choice, so
  * that a refit (calibrated intervals) keeps the structures chosen. */
-static int fit_parts(ot_model *m, const double *y, size_t n, const char *spec, ot_err *err)
+static int fit_parts(ot_model *m, const char *who, const double *y, size_t n, const char *spec,
+                     ot_err *err)
 {
     combo_state *c = ot_model_calloc(m, 1, sizeof *c);
     if (!c)
@@ -73,7 +74,7 @@ static int fit_parts(ot_model *m, const double *y, size_t n, const char *spec, o
         for (int depth = 0; p[len] && (p[len] != ',' || depth > 0); len++)
             depth += p[len] == '(' ? 1 : p[len] == ')' ? -1 : 0;
         if (len == 0 || len >= sizeof name || c->k == MAXPARTS)
-            return ot_err_set(err, OT_EINVAL, "combo: bad method list '%s'", spec);
+            return ot_err_set(err, OT_EINVAL, "%s: bad method list '%s'", who, spec);
         memcpy(name, p, len);
         name[len] = '\0';
         p += len + (p[len] == ',');
@@ -83,7 +84,7 @@ static int fit_parts(ot_model *m, const double *y, size_t n, const char *spec, o
         po.spec = eq ? eq + 1 : NULL;
         const ot_method *meth = ot_method_find(name);
         if (!meth || meth == &ot_method_combo || meth == &ot_method_auto)
-            return ot_err_set(err, OT_EINVAL, "combo: '%s' cannot be combined (known: %s)",
+            return ot_err_set(err, OT_EINVAL, "%s: '%s' cannot be combined (known: %s)", who,
                               name, ot_method_names());
         int rc = ot_model_fit_array(meth, y, n, m, &po, &c->part[c->k], &last);
         if (rc == OT_OK)
@@ -96,8 +97,8 @@ static int fit_parts(ot_model *m, const double *y, size_t n, const char *spec, o
     if (nomem)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     if (c->k == 0)
-        return ot_err_set(err, last.code ? last.code : OT_EINVAL, "combo: no part could be fitted%s%s",
-                          last.msg[0] ? ": " : "", last.msg);
+        return ot_err_set(err, last.code ? last.code : OT_EINVAL, "%s: no part could be fitted%s%s",
+                          who, last.msg[0] ? ": " : "", last.msg);
     int w = snprintf(m->desc, sizeof m->desc, "%s(", c->median ? "Median" : "Mean");
     for (size_t j = 0; j < c->k && w > 0 && (size_t)w < sizeof m->desc; j++)
         w += snprintf(m->desc + w, sizeof m->desc - (size_t)w, "%s%s", j ? ", " : "",
@@ -125,12 +126,12 @@ static int fit_parts(ot_model *m, const double *y, size_t n, const char *spec, o
 static int fit_combo(ot_model *m, const double *y, size_t n, const ot_model_opts *o,
                      ot_err *err)
 {
-    return fit_parts(m, y, n, o->spec ? o->spec : "mean:ets,arima,theta", err);
+    return fit_parts(m, "combo", y, n, o->spec ? o->spec : "mean:ets,arima,theta", err);
 }
 
 static int fit_auto(ot_model *m, const double *y, size_t n, const ot_model_opts *o, ot_err *err)
 {
-    return fit_parts(m, y, n, o->spec ? o->spec : "mean:ets,theta", err);
+    return fit_parts(m, "auto", y, n, o->spec ? o->spec : "mean:ets,theta", err);
 }
 
 /* Means and bounds are combined element by element: the combined interval

@@ -1,9 +1,14 @@
 # expect.cmake — runs a command and checks its exit code and output.
-#   cmake -DCMD="prog|arg|arg" -DCODE=65 [-DERR_REGEX=...] [-DOUT_REGEX=...] [-DWD=dir] -P expect.cmake
+#   cmake -DCMD="prog|arg|arg" -DCODE=65 [-DERR_REGEX=...] [-DOUT_REGEX=...] [-DWD=dir]
+#         [-DFRESH=db] -P expect.cmake
 # CMD separates arguments with "|" (a CMake list would be split by add_test).
+# FRESH names a database removed first, so the command starts without one.
 string(REPLACE "|" ";" cmd "${CMD}")
 if(NOT DEFINED WD)
   set(WD ".")
+endif()
+if(DEFINED FRESH)
+  file(REMOVE "${FRESH}" "${FRESH}-wal" "${FRESH}-shm")
 endif()
 execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
                 WORKING_DIRECTORY "${WD}")

@@ -63,6 +63,12 @@ H.run{
     -- a period as_of: the latest data through that period
     H.series(db:series("d.v", {as_of = "2023-01"}), "2023-01", {100})
     H.series(db:series("d.v", {as_of = "2023Q1"}), "2023-01", {100, 250})
+    -- an integer is a year, as everywhere a period is expected
+    H.series(db:series("d.v", {as_of = 2023}), "2023-01", {100, 250})
+    H.checkmsg("d.v: nothing known through 2022",
+               function() return db:series("d.v", {as_of = 2022}) end)
+    H.checkmsg("bad argument #2 to 'series' (field 'as_of' must be a date, a period or a year "
+               .. "1-9999, got 2023.5)", function() return db:series("d.v", {as_of = 2023.5}) end)
     H.checkmsg("d.v: nothing known through 2022-12",
                function() return db:series("d.v", {as_of = "2022-12"}) end)
     -- undated rows count from the end of their period plus the release lag

@@ -74,12 +74,16 @@ local cases = {
    function() return ot.series{freq = "M", start = "2023-01", values = {}, kind = "level"} end},
   {"bad argument #1 to 'series' (covered[1] (2023-02) is not a January followed by a February in the series)",
    function() return ot.series{freq = "M", start = "2023-01", values = {1, 2}, covered = {"2023-02"}} end},
+  {"bad argument #1 to 'series' (covered[1] (2023-01) has a value of its own (10.0): a covered January's is in February's)",
+   function() return ot.series{freq = "M", start = "2023-01", values = {10, 33}, covered = {"2023-01"}} end},
   {'bad argument #1 to \'target\' (field \'kind\' must be "growth", "level", "daily_avg", "relative", "in_step", "count", "decline" or "unquantified", got "grow")',
    function() return ot.target{series = "x", year = 2023, kind = "grow", value = 1} end},
   {'bad argument #1 to \'target\' (field \'op\' must be ">=", ">", "<=", "<" or "=", got "=>")',
    function() return ot.target{series = "x", year = 2023, op = "=>", value = 1} end},
   {"bad argument #1 to 'target' (field 'value' expected (the number to meet))",
    function() return ot.target{series = "x", year = 2023} end},
+  {"bad argument #1 to 'target' (field 'year' expected (an integer year, 1900-9999))",
+   function() return ot.target{kind = "unquantified", label = "节能降耗"} end},
   {"bad argument #1 to 'target' (field 'ref' expected (a relative target compares with another series))",
    function() return ot.target{series = "x", year = 2023, kind = "relative", value = 0} end},
   -- engine errors, after the caller's position
@@ -102,6 +106,20 @@ local cases = {
   {"bad argument #3 to 'growth' (field 'from' expected (the first period that grows))",
    function() ot.scenario("s", function(sc) sc:growth("x", 5) end) end},
   {"bad argument #1 to 'scenario' (string expected, got no value)", function() ot.scenario() end},
+  -- a box in an options table or a list is reported under its argument, by field or item
+  {"bad argument #2 to 'project' (field 'db': db expected, got number)",
+   function() return ot.project(ot.target{series = "e.m", year = 2023, value = 1}, {db = 5}) end},
+  {"bad argument #2 to 'project' (field 'scenario': scenario expected, got series)",
+   function()
+     return ot.project(ot.target{series = "e.m", year = 2023, value = 1},
+                       {series = {["e.m"] = s}, scenario = s})
+   end},
+  {"bad argument #2 to 'report' (field 'db': db expected, got boolean)",
+   function()
+     local p = ot.project(ot.target{series = "e.m", year = 2023, value = 1},
+                          {series = {["e.m"] = s}, paths = 10})
+     return ot.report({p}, {db = true})
+   end},
 }
 
 local function run_cases()
@@ -125,6 +143,21 @@ H.run{
     assert(tostring(db) == "db (closed)")
     local m = ot.fit(s, "naive")
     H.checkerror("model", function() return m.forecast(5, 3) end)
+    local t = ot.target{series = "e.m", year = 2023, value = 1}
+    H.checkmsg("bad argument #2 to 'project' (field 'db': database is closed)",
+               function() return ot.project(t, {db = db}) end)
+    local sc = ot.scenario("s")
+    getmetatable(sc).__close(sc)
+    H.checkmsg("bad argument #2 to 'project' (field 'scenario': scenario is closed)",
+               function() return ot.project(t, {series = {["e.m"] = s}, scenario = sc}) end)
+    H.checkmsg("bad argument #2 to 'compare' (item 2: scenario is closed)",
+               function() return ot.compare({t}, {ot.scenario("a"), sc}, {series = {["e.m"] = s}}) end)
+    local gone = ot.series{freq = "M", start = "2023-01", values = {1}}
+    getmetatable(gone).__close(gone)
+    H.checkmsg("bad argument #2 to 'project' (series['e.m']: series is closed)",
+               function() return ot.project(t, {series = {["e.m"] = gone}}) end)
+    H.checkmsg("bad argument #2 to 'project' (series['e.m'].ytd is closed)",
+               function() return ot.project(t, {series = {["e.m"] = {ytd = gone}}}) end)
   end},
   {"errors are catchable and the state stays usable", function()
     for _ = 1, 100 do pcall(function() return s:to("Y", "avg") end) end

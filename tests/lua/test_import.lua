@@ -93,6 +93,29 @@ H.run{
     db:import("tests/data/import/bureau/主要经济指标_单行表头.csv", {map = map})
     assert(#db:revisions("xq.other") == 3)
   end},
+
+  {"db:import raises with every problem's file:line:column", function()
+    local db = tmpdb()
+    local bad = os.tmpname()
+    tmpfiles[#tmpfiles + 1] = bad
+    local h = assert(io.open(bad, "w"))
+    h:write("series,period,value\nq.a,2023-01,1\nq.a,2023-13,2\nq.b,2023-02,abc\n")
+    h:close()
+    local ok, msg = pcall(function() return db:import(bad) end)
+    assert(not ok)
+    local want = bad .. ":3:2: expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '2023-13'\n"
+                 .. bad .. ":4:3: expected a number such as 1234.5, 1,234.5 or 12.3%, found 'abc'"
+    assert(msg:sub(-#want) == want, msg)
+    assert(msg:find("^tests/lua/test_import%.lua:%d+: "), msg)    -- the caller's line first
+    assert(#db:keys() == 0)                                       -- nothing imported
+    -- more than twenty: the first twenty, then how many more
+    h = assert(io.open(bad, "w"))
+    h:write("series,period,value\n")
+    for i = 1, 25 do h:write("q.a,2023-01,x", i, "\n") end
+    h:close()
+    ok, msg = pcall(function() return db:import(bad) end)
+    assert(not ok and select(2, msg:gsub("\n", "")) == 20 and msg:find("\n... and 5 more errors$"), msg)
+  end},
 }
 
 for _, p in ipairs(tmpfiles) do

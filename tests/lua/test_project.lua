@@ -112,6 +112,8 @@ H.run{
     H.eq(p.lower[80], 10); H.eq(p.upper[95], 10)
     H.eq(p.prob, 1)
     assert(p.target == t75 and p.label == "x增长7.5%" and p.year == 2023)
+    assert(ot.project(t75, opts{as_of = 2023}).status == "met")     -- a year as an integer
+    assert(ot.project(t75, opts{as_of = 2022}).status ~= "met")
     local miss = ot.project(ot.target{series = "p.x", year = 2023, value = 12}, opts())
     assert(miss.status == "missed")
     H.eq(miss.prob, 0)
@@ -167,6 +169,32 @@ H.run{
     local p = ot.project(r, opts())
     H.eq(p.point, 5)                                 -- 10% - 5%
     assert(p.status == "met")
+  end},
+
+  {"in_step: within the tolerance of the reference's growth, no value needed", function()
+    -- x grows 10%, y 5%: 5 points apart, within a tolerance of 6, not of 4
+    local within = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
+                             tolerance = 6}
+    assert(within.value == 0 and within.tolerance == 6)
+    assert(tostring(within) == "p.x 2023: in_step with p.y \u{b1}6", tostring(within))
+    local p = ot.project(within, opts())
+    H.eq(p.point, 5)
+    assert(p.status == "met")
+    local tight = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
+                            tolerance = 4}
+    assert(ot.project(tight, opts()).status == "missed")
+  end},
+
+  {"series given by measure: an unknown measure is an error", function()
+    H.checkmsg("bad argument #2 to 'project' (series['p.x']: unknown measure 'ytdd' "
+               .. "(did you mean 'ytd'?))",
+               function() return ot.project(t75, {series = {["p.x"] = {ytdd = x:ytd()}}}) end)
+    H.checkmsg("bad argument #2 to 'project' (series['p.x'] must be a series or a table "
+               .. "{measure = series})",
+               function() return ot.project(t75, {series = {["p.x"] = {x}}}) end)
+    local p = ot.project(t75, {series = {["p.x"] = {ytd = x:ytd()}}, as_of = "2023-09",
+                               paths = 100})
+    H.eq(p.carry, 10)
   end},
 
   {"a list of targets", function()
@@ -318,5 +346,11 @@ H.run{
     H.eq(r[1]["zero Q4"].point, 100 * (495 / 780 - 1))
     H.eq(r[1]["zero Q4"].prob, 0)
     assert(r[1].baseline.prob > 0)
+    -- a comparison that printed itself reads as a summary, not an address
+    local saved = print
+    print = function() end
+    local shown = ot.compare({t75, t75}, {zero}, opts{as_of = "2023-09"})
+    print = saved
+    assert(tostring(shown) == "comparison of 2 targets under baseline, zero Q4", tostring(shown))
   end},
 }

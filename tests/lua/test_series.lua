@@ -28,6 +28,9 @@ H.run{
     assert(x.nosuchfield == nil)
     local q = ot.series{freq = "Q", start = 2023, values = {1, 2}}
     assert(q.start == "2023Q1" and q.key == nil and q.kind == "flow")
+    -- an empty series keeps its start and has no last period
+    local e = ot.series{freq = "M", start = "2023-01", values = {}}
+    assert(#e == 0 and e.start == "2023-01" and e.stop == nil and e:last() == nil)
   end},
 
   {"missing values", function()

@@ -329,6 +329,44 @@ static void test_arima_errors(void **state)
     ot_series_free(y);
 }
 
+/* Three values: auto.arima chooses by AIC there (every model with a mean
+ * has an infinite AICc, n* - k - 1 = 0), so 12, 14, 16 get a mean of 14, not
+ * a zero mean forecasting 0.  By hand: the ML variance 8/3, -2 log L =
+ * 3 (log(2 pi 8/3) + 1) = 11.4561, AIC = 11.4561 + 2 * 2 = 15.4561 against
+ * the zero mean's 3 (log(2 pi 596/3) + 1) + 2 = 26.3885; sigma2 = SSE /
+ * (n - k) = 8 / 2. */
+static void test_arima_three_values(void **state)
+{
+    (void)state;
+    ot_err err;
+    double v[] = {12, 14, 16};
+    ot_series *y = ot_series_from(NULL, OT_FREQ_M, 24000, v, 3, &err);
+    ot_model *m = NULL;
+    ot_model_opts o = {0};
+    assert_int_equal(ot_model_fit(y, "arima", &o, &m, &err), OT_OK);
+    assert_string_equal(m->desc, "ARIMA(0,0,0) with non-zero mean");
+    NEAR(m->aic, 3 * (log(2 * 3.14159265358979323846 * 8 / 3.0) + 1) + 4, 1e-6);
+    NEAR(m->sigma2, 4, 1e-6);
+    assert_true(isinf(m->aicc));
+    ot_forecast *f = NULL;
+    double lv = 80;
+    assert_int_equal(ot_model_forecast(m, 2, &lv, 1, &f, &err), OT_OK);
+    NEAR(f->mean->v[0], 14, 1e-6);
+    NEAR(f->mean->v[1], 14, 1e-6);
+    ot_forecast_free(f);
+    ot_model_free(m);
+    /* the order given is fitted even though its AICc is infinite */
+    o.spec = "(0,0,0)+c";
+    assert_int_equal(ot_model_fit(y, "arima", &o, &m, &err), OT_OK);
+    NEAR(m->aic, 3 * (log(2 * 3.14159265358979323846 * 8 / 3.0) + 1) + 4, 1e-6);
+    ot_model_free(m);
+    o.spec = "(0,0,0)-c";
+    assert_int_equal(ot_model_fit(y, "arima", &o, &m, &err), OT_OK);
+    NEAR(m->aic, 3 * (log(2 * 3.14159265358979323846 * 596 / 3.0) + 1) + 2, 1e-6);
+    ot_model_free(m);
+    ot_series_free(y);
+}
+
 /* "+c" / "-c" say whether a constant is fitted; the automatic choice names
  * itself that way (m->spec_used), and that spec refits the same model. */
 static void test_arima_spec_constant(void **state)
@@ -371,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_arima_alloc_failure),
         cmocka_unit_test(test_arima_errors),
         cmocka_unit_test(test_arima_spec_constant),
+        cmocka_unit_test(test_arima_three_values),
     };
     return cmocka_run_group_tests(tests, load_series, NULL);
 }

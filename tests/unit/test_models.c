@@ -517,6 +517,15 @@ static void test_models_combo(void **state)
     assert_string_equal(err.msg, "combo: no part could be fitted: snaive: needs a seasonal period "
                                  "above 1, got 1");
     assert_null(m);
+    /* auto's own failure is named auto, not combo (the method the caller asked for) */
+    o.spec = NULL;
+    double three[] = {12, 14, 16};
+    ot_series *s3 = ot_series_from(NULL, OT_FREQ_Y, 2000, three, 3, &err);
+    assert_int_equal(ot_model_fit(s3, "auto", &o, &m, &err), OT_EDATA);
+    assert_string_equal(err.msg, "auto: no part could be fitted: theta: needs at least 4 values, "
+                                 "got 3");
+    assert_null(m);
+    ot_series_free(s3);
     ot_series_free(s);
 
     /* auto = mean of ets and theta, element by element */

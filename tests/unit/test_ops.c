@@ -680,6 +680,48 @@ static void test_ops_to_quarter_janfeb(void **state)
     ot_series_free(s);
 }
 
+static void test_ops_mean_janfeb_rate(void **state)
+{
+    (void)state;
+    ot_err err;
+    /* China's retail sales, growth on a year earlier (%), 2023: 1-2月 3.5
+     * (January covered), March 10.6, April 18.4, May 12.7, June 3.1.  A rate
+     * of Jan–Feb is the rate of both months, so Q1's mean is
+     * (3.5 * 2 + 10.6) / 3 = 5.8667 (NBS: 5.8), not (3.5 + 10.6) / 3 = 4.7;
+     * Q2 (18.4 + 12.7 + 3.1) / 3 = 11.4. */
+    ot_series *s = mk(OT_FREQ_M, M(2023, 1), (double[]){X, 3.5, 10.6, 18.4, 12.7, 3.1}, 6);
+    cover(s, M(2023, 1));
+    s->kind = OT_KIND_RATE;
+    ot_series *r = ot_series_to(s, OT_FREQ_Q, OT_AGG_NONE, &err); /* a rate: the mean */
+    check(r, Q(2023, 1), (double[]){17.6 / 3, 34.2 / 3}, 2);
+    ot_series_free(r);
+    /* a stock's Jan–Feb level likewise stands for both months */
+    s->kind = OT_KIND_STOCK;
+    r = ot_series_to(s, OT_FREQ_Q, OT_AGG_MEAN, &err);
+    check(r, Q(2023, 1), (double[]){17.6 / 3, 34.2 / 3}, 2);
+    ot_series_free(r);
+    /* rolling means of 2 and 3: [Jan, Feb] = 3.5; [Feb, Mar] splits the
+     * Jan–Feb value -> NaN; [Jan, Mar] = 17.6 / 3; [Mar, Apr] = 14.5 */
+    s->kind = OT_KIND_RATE;
+    r = ot_series_rolling(s, 2, OT_ROLL_MEAN, &err);
+    check(r, M(2023, 1), (double[]){X, 3.5, X, 14.5, 15.55, 7.9}, 6);
+    ot_series_free(r);
+    r = ot_series_rolling(s, 3, OT_ROLL_MEAN, &err);
+    check(r, M(2023, 1), (double[]){X, X, 17.6 / 3, X, 41.7 / 3, 34.2 / 3}, 6);
+    ot_series_free(r);
+    /* index on the first quarter's mean: June 3.1 / (17.6 / 3) * 100 */
+    r = ot_series_index(s, (ot_period){OT_FREQ_Q, Q(2023, 1), 1}, &err);
+    assert_non_null(r);
+    assert_true(fabs(r->v[5] - 3.1 / (17.6 / 3) * 100) < 1e-9);
+    ot_series_free(r);
+    /* a flow's Jan–Feb value is the two months' total: counted once */
+    s->kind = OT_KIND_FLOW;
+    r = ot_series_to(s, OT_FREQ_Q, OT_AGG_MEAN, &err);
+    check(r, Q(2023, 1), (double[]){14.1 / 3, 34.2 / 3}, 2);
+    ot_series_free(r);
+    ot_series_free(s);
+}
+
 static void test_ops_to_from_daily(void **state)
 {
     (void)state;
@@ -723,6 +765,29 @@ static void test_ops_window(void **state)
     assert_null(ot_series_window(s, M(2023, 3), M(2023, 1), &err));
     assert_int_equal(err.code, OT_EINVAL);
     assert_string_equal(err.msg, "window end 2023-01 is before its start 2023-03");
+    ot_series_free(s);
+    /* Dec 5, Jan covered, Feb (Jan–Feb) 30, Mar 20.  From January the span
+     * is whole: Jan covered, Feb 30.  From February, 30 is not February's
+     * alone: missing, nothing covered, March kept. */
+    s = mk(OT_FREQ_M, M(2022, 12), (double[]){5, X, 30, 20}, 4);
+    cover(s, M(2023, 1));
+    r = ot_series_window(s, M(2023, 1), M(2023, 3), &err);
+    check(r, M(2023, 1), (double[]){X, 30, 20}, 3);
+    check_flags(r, "c..");
+    ot_series_free(r);
+    r = ot_series_window(s, M(2023, 2), M(2023, 3), &err);
+    check(r, M(2023, 2), (double[]){X, 20}, 2);
+    assert_false(ot_series_covered(r, M(2023, 2)));
+    ot_series_free(r);
+    /* a span of three (from_ytd over a gap): Jan, Feb covered, Mar 60 */
+    ot_series *t = mk(OT_FREQ_M, M(2023, 1), (double[]){X, X, 60, 7}, 4);
+    cover(t, M(2023, 1));
+    cover(t, M(2023, 2));
+    r = ot_series_window(t, M(2023, 2), M(2023, 4), &err);
+    check(r, M(2023, 2), (double[]){X, X, 7}, 3);
+    check_flags(r, "...");
+    ot_series_free(r);
+    ot_series_free(t);
     ot_series_free(s);
 }
 
@@ -1055,6 +1120,7 @@ int main(void)
         cmocka_unit_test(test_ops_flags_follow_values),
         cmocka_unit_test(test_ops_to_quarter_and_year),
         cmocka_unit_test(test_ops_to_quarter_janfeb),
+        cmocka_unit_test(test_ops_mean_janfeb_rate),
         cmocka_unit_test(test_ops_to_from_daily),
         cmocka_unit_test(test_ops_window),
         cmocka_unit_test(test_ops_rolling),
