@@ -52,6 +52,7 @@ static const char *const names[OT_FACT_NCODES] = {
     [OT_N_NO_YEAR_END] = "no_year_end",
     [OT_N_RECORD_FORCED] = "record_too_short",
     [OT_N_MODEL_FAILED] = "model_failed",
+    [OT_N_NO_SERIES] = "no_series",
 };
 
 const char *ot_fact_name(int code)

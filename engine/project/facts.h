@@ -82,6 +82,8 @@ enum {
     OT_N_NO_YEAR_END,   /* k0: no year-end level for y0 */
     OT_N_RECORD_FORCED, /* k0: too short a record at period y0 for method k1 */
     OT_N_MODEL_FAILED,  /* k0: the model k1 failed */
+    OT_N_NO_SERIES,     /* no stored series is named k0; k1 the stored key nearest to it
+                           ("" = none near: a mistyped key, or data not imported yet) */
     OT_FACT_NCODES
 };
 

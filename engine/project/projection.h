@@ -41,6 +41,13 @@ typedef int (*ot_source_fn)(void *ud, const char *key, const char *measure, ot_s
  * as ot_source_fn.  Optional: NULL means "no metadata". */
 typedef int (*ot_shape_fn)(void *ud, const char *key, char *buf, size_t cap);
 
+/* Whether key names no series the source holds at all (a mistyped key, or
+ * data not imported yet): returns 1 and writes into buf (cap bytes) the
+ * stored key nearest to it, or "" when none is near; 0 when the series is
+ * stored.  Same ud and threading rules as ot_source_fn.  Optional: the
+ * projection of a series with no data then notes only "no data". */
+typedef int (*ot_unknown_fn)(void *ud, const char *key, char *buf, size_t cap);
+
 /* The data as known at a record origin (docs/methods-projection.md §10):
  * reads measure of key as known when the data through period `origin` (of
  * freq) were first published, never later than the source's own date.
@@ -112,6 +119,8 @@ typedef struct ot_proj_opts {
                                  without a model (ytd + shape) are not affected. */
     const ot_scenario *scenario; /* NULL = baseline */
     ot_shape_fn shape;        /* optional metadata callback (same ud as the source) */
+    ot_unknown_fn unknown;    /* optional: a key no stored series has, and the near
+                                 one (same ud as the source) */
     int threads;              /* ot_project_many: 0 = online CPUs (at most 8) */
     int exclude_years[2];     /* first and last target year left out of every record
                                  (§6; the data keep them); {0, 0} = none; default

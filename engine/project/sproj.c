@@ -656,7 +656,11 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         return rc;
     frame *f = &sp->fr;
     if (f->ny == 0) {
-        ot_fact_add(notes, OT_N_NO_DATA, "k", key);
+        char near[256];
+        if (o->unknown && o->unknown(ud, key, near, sizeof near))
+            ot_fact_add(notes, OT_N_NO_SERIES, "kk", key, near);
+        else
+            ot_fact_add(notes, OT_N_NO_DATA, "k", key);
         return OT_OK;
     }
     sp->P = f->P;

@@ -292,6 +292,12 @@ static void special(out *o, const ot_proj_fact *f, ot_report_lang lang,
         }
         break;
     }
+    case OT_N_NO_SERIES:
+        /* keys as they are: the near one is what the user should type */
+        expand(o, zh ? "数据库中没有指标{r0}" : "no series {r0} in the database", f, lang, names, n);
+        if (f->key[1][0])
+            expand(o, zh ? "，是否为{r1}？" : ": did you mean {r1}?", f, lang, names, n);
+        break;
     case OT_N_RECORD: {
         /* y: first, last, P, k, errors, chosen; v: mean error chosen, then
          * carry, rate, model (NaN = not scored) */

@@ -22,10 +22,18 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
 }
 
 /* Whether a projection's note deserves a footnote: the status column says
- * "no data" and "unquantified" well enough. */
+ * "no data" and "unquantified" well enough — but not that no series has the
+ * key at all (a mistyped key: the note names the near one). */
 static int footnoted(const ot_projection *p)
 {
-    return p->notes.n && p->status != OT_STATUS_NO_DATA && p->status != OT_STATUS_UNQUANTIFIED;
+    if (!p->notes.n || p->status == OT_STATUS_UNQUANTIFIED)
+        return 0;
+    if (p->status != OT_STATUS_NO_DATA)
+        return 1;
+    for (int i = 0; i < p->notes.n; i++)
+        if (p->notes.f[i].code == OT_N_NO_SERIES)
+            return 1;
+    return 0;
 }
 
 /* The range "lo .. hi" (English) / "lo – hi" (Chinese); "" when either is

@@ -196,6 +196,7 @@ int ot_run_project(ot_store *st, ot_run_set *s, const ot_run_asof *a, const ot_p
         o.as_of_period = through;
     }
     o.shape = ot_store_view_shape;
+    o.unknown = ot_store_view_unknown;
     o.source_at = ot_store_view_read_at; /* the record's origins as known then */
     o.revised = ot_store_view_revised;
     o.record_get = ot_store_view_record_get; /* the record's model points, kept */

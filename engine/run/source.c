@@ -36,6 +36,13 @@ static int src_shape(void *ud, const char *key, char *buf, size_t cap)
     return c->view ? ot_store_view_shape(c->view, key, buf, cap) : 0;
 }
 
+/* A key neither given nor stored (store only: a given series is known). */
+static int src_unknown(void *ud, const char *key, char *buf, size_t cap)
+{
+    const ot_run_data *c = ud;
+    return !given_key(c, key) && c->view ? ot_store_view_unknown(c->view, key, buf, cap) : 0;
+}
+
 /* The record's origins as known then (store only: given series have no
  * vintages, so they are read as they are). */
 static int src_read_at(void *ud, const char *key, ot_freq freq, ot_ord origin,
@@ -75,6 +82,7 @@ ot_source_fn ot_run_data_wire(ot_run_data *src, ot_proj_opts *o)
 {
     (void)src; /* the callbacks get it as their ud */
     o->shape = src_shape;
+    o->unknown = src_unknown;
     o->source_at = src_read_at;
     o->revised = src_revised;
     o->record_get = src_record_get;

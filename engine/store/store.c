@@ -687,10 +687,11 @@ int store_series_id(ot_store *st, const char *key, ot_freq f, int64_t *id, ot_er
     return OT_OK;
 }
 
-/* Scans every key once: the store holds hundreds of series, not millions. */
-int store_unknown_key(ot_store *st, const char *key, ot_err *err)
+/* The (up to) three stored keys nearest to key into near, nearest first,
+ * within max(2, strlen(key) / 3) edits; returns how many.  Scans every key
+ * once: the store holds hundreds of series, not millions. */
+static int nearest_keys(ot_store *st, const char *key, char near[3][128])
 {
-    char near[3][128] = {{0}};
     int nd[3] = {INT_MAX, INT_MAX, INT_MAX};
     int max = (int)strlen(key) / 3;
     if (max < 2)
@@ -712,17 +713,33 @@ int store_unknown_key(ot_store *st, const char *key, ot_err *err)
     }
     if (q)
         sqlite3_reset(q);
-    if (nd[0] == INT_MAX)
+    return (nd[0] != INT_MAX) + (nd[1] != INT_MAX) + (nd[2] != INT_MAX);
+}
+
+int store_unknown_key(ot_store *st, const char *key, ot_err *err)
+{
+    char near[3][128] = {{0}};
+    int n = nearest_keys(st, key, near);
+    if (n == 0)
         return ot_err_set(err, OT_ENOTFOUND, "unknown series '%s'", key);
-    if (nd[1] == INT_MAX)
+    if (n == 1)
         return ot_err_set(err, OT_ENOTFOUND, "unknown series '%s' (did you mean '%s'?)", key,
                           near[0]);
-    if (nd[2] == INT_MAX)
+    if (n == 2)
         return ot_err_set(err, OT_ENOTFOUND, "unknown series '%s' (did you mean '%s' or '%s'?)",
                           key, near[0], near[1]);
     return ot_err_set(err, OT_ENOTFOUND,
                       "unknown series '%s' (did you mean '%s', '%s' or '%s'?)", key, near[0],
                       near[1], near[2]);
+}
+
+int ot_store_near_key(ot_store *st, const char *key, char *buf, size_t cap)
+{
+    char near[3][128] = {{0}};
+    int n = nearest_keys(st, key, near);
+    if (cap)
+        snprintf(buf, cap, "%s", n ? near[0] : "");
+    return n > 0;
 }
 
 /* ---- metadata ----------------------------------------------------------- */

@@ -57,4 +57,8 @@ void ot_store_view_record_put(void *view, const char *key, const char *cand, con
 /* ot_shape_fn: the `shape` metadata of key into buf; 1 when set, else 0. */
 int ot_store_view_shape(void *view, const char *key, char *buf, size_t cap);
 
+/* ot_unknown_fn: 1 when the store has no series key (buf: the nearest stored
+ * key, or ""), else 0 (also when the store cannot say). */
+int ot_store_view_unknown(void *view, const char *key, char *buf, size_t cap);
+
 #endif

@@ -127,4 +127,13 @@ run 2 project --method crystal-ball
 has_err "--method: unknown method 'crystal-ball'"
 run 2 project extra
 has_err "unexpected argument 'extra'"
+# a target whose key no series has: "no data", with a footnote naming the near key
+printf 'series,year,kind,op,value,label\nyiwu.gpd,2024,growth,>=,7,typo target\n' > typo.csv
+run 0 import typo.csv
+run 0 project --year 2024 --as-of 2024-10-31
+grep -q "^typo target .*no data \[1\]$" <<<"$OUT" || fail "the mistyped key's row"
+has_out "[1] typo target (yiwu.gpd): no series yiwu.gpd in the database: did you mean yiwu.gdp?"
+run 0 project --year 2024 --as-of 2024-10-31 --lang zh
+has_out "数据库中没有指标yiwu.gpd，是否为yiwu.gdp？"
+
 done_ok

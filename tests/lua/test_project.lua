@@ -90,6 +90,33 @@ H.run{
                  function() return ot.project(tr, o) end)
   end},
 
+  {"a key no stored series has: the note names the near one", function()
+    local db = ot.open(":memory:")
+    db:put(ot.series{key = "yiwu.gdp", freq = "M", start = "2022-01", values = {1, 2, 3}})
+    local function proj(key, o)
+      o = o or {}
+      o.db, o.as_of, o.paths = db, "2023-06", 100
+      return ot.project(ot.target{series = key, year = 2023, value = 5}, o)
+    end
+    local p = proj("yiwu.gpd")
+    assert(p.status == "no_data", p.status)
+    assert(p.notes == "no series yiwu.gpd in the database: did you mean yiwu.gdp?", p.notes)
+    p = proj("zz.other")
+    assert(p.notes == "no series zz.other in the database", p.notes)
+    p = proj("yiwu.gdp")                       -- stored, nothing for 2023 yet
+    assert(p.status == "no_data" and not p.notes:find("no series"), p.notes)
+    -- a series given in the call is known, stored or not
+    p = proj("yiwu.gpd", {series = {["yiwu.gpd"] = ot.series{freq = "M", start = "2030-01",
+                                                             values = {1}}}})
+    assert(p.status == "no_data" and not p.notes:find("no series"), p.notes)
+    local out = os.tmpname() .. ".md"
+    ot.report({proj("yiwu.gpd")}):write(out)
+    local md = io.open(out):read("a")
+    os.remove(out)
+    assert(md:find("无数据 [1]", 1, true) and md:find("数据库中没有指标yiwu.gpd，是否为yiwu.gdp？", 1, true), md)
+    db:close()
+  end},
+
   {"the default chooses by record", function()
     local p = ot.project(tr, rdata)
     assert(p.method:find("^record: carry"), p.method)
