@@ -53,6 +53,7 @@ static const char *const names[OT_FACT_NCODES] = {
     [OT_N_RECORD_FORCED] = "record_too_short",
     [OT_N_MODEL_FAILED] = "model_failed",
     [OT_N_NO_SERIES] = "no_series",
+    [OT_N_SC_PUBLISHED] = "scenario_published_skipped",
 };
 
 const char *ot_fact_name(int code)

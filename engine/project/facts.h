@@ -84,6 +84,7 @@ enum {
     OT_N_MODEL_FAILED,  /* k0: the model k1 failed */
     OT_N_NO_SERIES,     /* no stored series is named k0; k1 the stored key nearest to it
                            ("" = none near: a mistyped key, or data not imported yet) */
+    OT_N_SC_PUBLISHED,  /* scenario operations on k0 skipped: their periods are published */
     OT_FACT_NCODES
 };
 

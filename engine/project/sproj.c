@@ -67,7 +67,7 @@ static int op_range(const ot_scen_op *op, const frame *f, int Y, int *j1, int *j
 }
 
 /* Why scenario operations were skipped (bits of *ignored). */
-enum { IGN_PREV = 1, IGN_LEVEL = 2, IGN_FREQ = 4 };
+enum { IGN_PREV = 1, IGN_LEVEL = 2, IGN_FREQ = 4, IGN_PUBLISHED = 8 };
 
 /* Applies the scenario's operations on key to the remaining periods'
  * values v[j - k - 1], j = k+1..P, of one path.  prev[j-1] is last year's
@@ -84,6 +84,10 @@ static void apply_ops(const ot_scenario *sc, const char *key, const frame *f, in
             continue;
         if (j1 <= k)
             j1 = k + 1;
+        if (j1 > j2) {
+            *ignored |= IGN_PUBLISHED; /* every period of it is in the data */
+            continue;
+        }
         for (int j = j1; j <= j2; j++) {
             double *x = &v[j - k - 1];
             switch (op->kind) {
@@ -122,6 +126,8 @@ static void note_ignored(ot_proj_facts *notes, const char *key, int ignored)
         ot_fact_add(notes, OT_N_SC_AMOUNT, "k", key);
     if (ignored & IGN_FREQ)
         ot_fact_add(notes, OT_N_SC_FREQ, "k", key);
+    if (ignored & IGN_PUBLISHED)
+        ot_fact_add(notes, OT_N_SC_PUBLISHED, "k", key);
 }
 
 /* The trailing run of period values ending at (y, j), January of a Jan–Feb

@@ -43,6 +43,8 @@ static const wording wordings[OT_FACT_NCODES] = {
                         "{k0}上年数值未知的时期，情景增速未应用"},
     [OT_N_SC_AMOUNT] = {"scenario amounts on {k0} skipped: last year's total is unknown",
                         "{k0}上年总量未知，情景金额未应用"},
+    [OT_N_SC_PUBLISHED] = {"scenario on {k0} skipped for periods already published (the data stand)",
+                           "{k0}的情景设定针对已公布的时期，未应用（以公布数据为准）"},
     [OT_N_SC_FREQ] = {"scenario set on {k0} skipped: its period is not of the series' frequency",
                       "{k0}的情景设定期间与指标频率不符，未应用"},
     [OT_N_SC_STOCK] = {"scenario on {k0} skipped: a stock projected from its record has no period "

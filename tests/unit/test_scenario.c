@@ -194,6 +194,13 @@ static void test_scenario_sparse_effect(void **state)
     assert_near(p.point, 1470.0, 1e-9);
     assert_non_null(strstr(EN_NOTES(&p), "scenario set on x skipped: its period is not of the "
                                     "series' frequency"));
+    assert_null(strstr(EN_NOTES(&p), "already published"));
+    /* nor a month already in the data (the ytd through September stands) */
+    assert_int_equal(ot_scenario_set(sc, "x", "2023-05", 1, &err), OT_OK);
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.point, 1470.0, 1e-9);
+    assert_non_null(strstr(EN_NOTES(&p), "scenario on x skipped for periods already published "
+                                    "(the data stand)"));
     ot_scenario_free(sc);
 
     /* amounts need last year's total: on growth rates alone they are skipped */
