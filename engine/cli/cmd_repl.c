@@ -184,6 +184,19 @@ static int eval(ot_host *h, const char *input, int *incomplete)
     return rc;
 }
 
+/* Input ended inside a statement: reports its syntax error ("'end'
+ * expected near <eof>"), as lua does.  Returns 1 when there was one. */
+static int unfinished(ot_host *h, const char *input)
+{
+    ot_err err;
+    ot_err_clear(&err);
+    if (ot_host_run_string(h, input, "=stdin", &err) == OT_OK)
+        return 0;
+    fprintf(stderr, colour ? "\033[31m%s\033[0m\n" : "%s\n", err.msg);
+    fflush(stderr);
+    return 1;
+}
+
 /* A growable input buffer: the lines of one statement. */
 typedef struct {
     char *p;
@@ -266,8 +279,11 @@ static int interactive(ot_host *h, const char *db)
                                              : "\001\033[36m\002>\001\033[0m\002 ")
                                     : (buf.n ? ">> " : "> ");
         char *line = readline(prompt);
-        if (!line) { /* Ctrl-D */
+        if (!line) { /* Ctrl-D; inside a statement, its syntax error first */
             putchar('\n');
+            fflush(stdout);
+            if (buf.n)
+                unfinished(h, buf.p);
             break;
         }
         if (interrupted) { /* Ctrl-C at the prompt: drop the statement */
@@ -331,14 +347,8 @@ static int piped(ot_host *h)
         if (!incomplete)
             buf.n = 0;
     }
-    if (buf.n) { /* input ended inside a statement: report its syntax error */
-        ot_err err;
-        ot_err_clear(&err);
-        if (ot_host_run_string(h, buf.p, "=stdin", &err) != OT_OK) {
-            fprintf(stderr, "%s\n", err.msg);
-            rc = 1;
-        }
-    }
+    if (buf.n && unfinished(h, buf.p)) /* input ended inside a statement */
+        rc = 1;
     free(line);
     free(buf.p);
     return rc;

@@ -135,6 +135,18 @@ grep -A3 '^#[0-9]' "$XDG_STATE_HOME/ontrack/history" | grep -q -x 'return a + 1'
 [ "$(grep -B1 -x 'return a + 1' "$XDG_STATE_HOME/ontrack/history" | head -1)" = "function f(a)" ] ||
     fail "history entry lines out of order"
 
+# Ctrl-D inside an unfinished statement: its syntax error, as lua says it
+cat > s5.txt <<'EOF2'
+expect > 
+send function g(a)\r
+expect >> 
+send \x04
+expect 'end' expected near <eof>
+wait
+EOF2
+"$PTYDRIVE" s5.txt "$ONTRACK" repl > "$T/s5.log" 2>&1 || { cat "$T/s5.log"; fail "Ctrl-D inside a statement"; }
+NCHECK=$((NCHECK + 1))
+
 # colours on a colour terminal (the escapes arrive without their ESC byte)...
 cat > s3.txt <<'EOF2'
 expect [36m>
