@@ -63,9 +63,10 @@ enum {
     OT_N_STOCK_PACE,    /* too little history: pace since December carried on */
     OT_N_RECORD_SHORT,  /* a record of y0 years is too short to choose by */
     OT_N_RECORD,        /* y5 (mask of project/record.h's candidates, k0 the model) by
-                           record y0-y1 at period y3 of y2 a year: mean error v0;
-                           v1..v4 the candidates' (carry, rate, model, rate2y; NaN =
-                           not scored); y4 errors */
+                           record y0-y1 at period y3 of y2 a year and v5 periods
+                           either side (NaN: a fact stored before the window): mean
+                           error v0; v1..v4 the candidates' (carry, rate, model,
+                           rate2y; NaN = not scored); y4 errors */
     OT_N_EXCLUDED,      /* y0-y1 left out of the record */
     OT_N_SCALE_LARGE,   /* k0 moves v0 times as much as k1: its record does not describe it */
     OT_N_CARRY_SCALED,  /* carry range of k0's record y0-y1 at period y3 of y2, x v0 (k1 measured) */

@@ -500,9 +500,9 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
     ot_fact_set(&sp->method, OT_M_RECORD, "ik", (int)r.chosen, mname);
     if (r.n < REC_MIN)
         ot_fact_add(notes, OT_N_RECORD_SHORT, "i", r.n);
-    ot_fact_add(notes, OT_N_RECORD, "iiiiiikddddd", r.first, r.last, sp->P, sp->k, r.nerr,
+    ot_fact_add(notes, OT_N_RECORD, "iiiiiikdddddd", r.first, r.last, sp->P, sp->k, r.nerr,
                 (int)r.chosen, mname, r.mae_chosen, r.mae[CAND_CARRY], r.mae[CAND_RATE],
-                r.mae[CAND_MODEL], r.mae[CAND_RATE2]);
+                r.mae[CAND_MODEL], r.mae[CAND_RATE2], (double)r.w);
     if (o->exclude_years[0])
         ot_fact_add(notes, OT_N_EXCLUDED, "ii", o->exclude_years[0], o->exclude_years[1]);
     *done = 1;

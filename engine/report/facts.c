@@ -4,8 +4,9 @@
  * and {k1} are the fact's keys as series (named where the caller knows the
  * name), {r1} the second key as it is (a period), {m1} the second key as a
  * method, {y0}..{y5} its whole numbers, {v0.2} a number with 2 decimals, {p}
- * the period y3 of a year of y2 periods ("month 9" / "9月"), {w} the record's
- * choice window around it ("±3 months" / "3个月"; §10), {s0} (Chinese
+ * the period y3 of a year of y2 periods ("month 9" / "9月"), {w} the periods
+ * v5 either side of it (" ±3 months" / "及前后3个月"; nothing when v5 is NaN),
+ * {s0} (Chinese
  * only) the periods 1..y0 of the year: "1-9月", "一至三季度", "1-9期" when
  * the frequency is unknown (the year's periods are y1 of a share assumed,
  * else those of the series k0 the share is borrowed from, as names know it).  A few codes
@@ -228,14 +229,13 @@ static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_la
                     snprintf(num, sizeof num, "%d", f->y[i]);
                 else if (c == 'v' && i < OT_FACT_NV)
                     snprintf(num, sizeof num, "%.*f", dec, f->v[i]);
-                else if (c == 'w') {
-                    /* the record's choice window, a quarter of a year either
-                     * side of {p} (project/record.h, REC_WMAX) */
-                    int per = f->y[2], w = per / 4 > 1 ? per / 4 : 1;
+                else if (c == 'w' && !isnan(f->v[5])) {
+                    int w = (int)f->v[5], q = f->y[2] == 4;
                     if (lang == OT_LANG_ZH)
-                        snprintf(num, sizeof num, per == 4 ? "%d个季度" : "%d个月", w);
+                        snprintf(num, sizeof num, q ? "及前后%d个季度" : "及前后%d个月", w);
                     else
-                        snprintf(num, sizeof num, per == 4 ? "±%d quarter" : "±%d months", w);
+                        snprintf(num, sizeof num, " ±%d %s%s", w, q ? "quarter" : "month",
+                                 w == 1 ? "" : "s");
                 } else if (c == 'p' && lang == OT_LANG_ZH && f->y[2] == 4 && f->y[3] >= 1 &&
                          f->y[3] <= 4)
                     snprintf(num, sizeof num, "%s", zh_quarters[f->y[3] - 1]);
@@ -305,11 +305,10 @@ static void special(out *o, const ot_proj_fact *f, ot_report_lang lang,
          * carry, rate, model (NaN = not scored) */
         candidates(o, (unsigned)f->y[5], f->key[0], lang);
         if (zh) {
-            expand(o, "：按{y0}-{y1}年同期（{p}及前后{w}）的历史表现选定，平均误差{v0.2}个百分点",
-                   f, lang, names, n);
+            expand(o, "：按{y0}-{y1}年同期（{p}{w}）的历史表现选定，平均误差{v0.2}个百分点", f,
+                   lang, names, n);
         } else {
-            expand(o, " by record {y0}-{y1} at {p} {w}: mean error {v0.2} points", f, lang, names,
-                   n);
+            expand(o, " by record {y0}-{y1} at {p}{w}: mean error {v0.2} points", f, lang, names, n);
         }
         int any = 0;
         for (unsigned c = 0; c < NCAND && 1 + c < OT_FACT_NV; c++) {

@@ -449,18 +449,28 @@ static void test_report_facts_words(void **state)
                         "record: carry+rate");
     assert_string_equal(ot_report_fact(&m, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                         "按历史表现选择：按当前进度推算与公布增速法");
-    ot_fact_set(&r, OT_N_RECORD, "iiiiiikddddd", 2011, 2019, 12, 9, 27, 1, "auto", 1.25, 1.25,
-                1.5, NAN, 2.0);
+    ot_fact_set(&r, OT_N_RECORD, "iiiiiikdddddd", 2011, 2019, 12, 9, 27, 1, "auto", 1.25, 1.25,
+                1.5, NAN, 2.0, 3.0);
     assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
                         "carry by record 2011-2019 at month 9 ±3 months: mean error 1.25 points (rate 1.50, "
                         "rate2y 2.00); range from 27 past errors");
     assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                         "按当前进度推算：按2011-2019年同期（9月及前后3个月）的历史表现选定，平均误差1.25个百分点"
                         "（其他方法：公布增速法1.50，含基数效应的公布增速法2.00）；区间取自27个历史误差");
+    /* a fact stored before the window (no v5) says no window */
+    ot_proj_fact old;
+    ot_fact_set(&old, OT_N_RECORD, "iiiiiikddddd", 2011, 2019, 12, 9, 27, 1, "auto", 1.25, 1.25,
+                NAN, NAN, NAN);
+    assert_string_equal(ot_report_fact(&old, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "carry by record 2011-2019 at month 9: mean error 1.25 points; range from "
+                        "27 past errors");
+    assert_string_equal(ot_report_fact(&old, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                        "按当前进度推算：按2011-2019年同期（9月）的历史表现选定，平均误差1.25个百分点；"
+                        "区间取自27个历史误差");
     /* a quarterly record's window is one quarter either side */
     ot_proj_fact qr;
-    ot_fact_set(&qr, OT_N_RECORD, "iiiiiikddddd", 2011, 2019, 4, 2, 27, 1, "auto", 0.25, 0.25,
-                NAN, NAN, NAN);
+    ot_fact_set(&qr, OT_N_RECORD, "iiiiiikdddddd", 2011, 2019, 4, 2, 27, 1, "auto", 0.25, 0.25,
+                NAN, NAN, NAN, 1.0);
     assert_string_equal(ot_report_fact(&qr, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
                         "carry by record 2011-2019 at quarter 2 ±1 quarter: mean error 0.25 points; "
                         "range from 27 past errors");
