@@ -688,9 +688,11 @@ int store_series_id(ot_store *st, const char *key, ot_freq f, int64_t *id, ot_er
 }
 
 /* The (up to) three stored keys nearest to key into near, nearest first,
- * within max(2, strlen(key) / 3) edits; returns how many.  Scans every key
- * once: the store holds hundreds of series, not millions. */
-static int nearest_keys(ot_store *st, const char *key, char near[3][128])
+ * within max(2, strlen(key) / 3) edits, and in *d0 the distance of the
+ * first (0: key itself is stored); returns how many, -1 when the keys cannot
+ * be read.  Scans every key once: the store holds hundreds of series, not
+ * millions. */
+static int nearest_keys(ot_store *st, const char *key, char near[3][128], int *d0)
 {
     int nd[3] = {INT_MAX, INT_MAX, INT_MAX};
     int max = (int)strlen(key) / 3;
@@ -711,16 +713,18 @@ static int nearest_keys(ot_store *st, const char *key, char near[3][128])
                 break;
             }
     }
-    if (q)
-        sqlite3_reset(q);
+    if (!q)
+        return -1;
+    sqlite3_reset(q);
+    *d0 = nd[0];
     return (nd[0] != INT_MAX) + (nd[1] != INT_MAX) + (nd[2] != INT_MAX);
 }
 
 int store_unknown_key(ot_store *st, const char *key, ot_err *err)
 {
     char near[3][128] = {{0}};
-    int n = nearest_keys(st, key, near);
-    if (n == 0)
+    int d0, n = nearest_keys(st, key, near, &d0);
+    if (n <= 0)
         return ot_err_set(err, OT_ENOTFOUND, "unknown series '%s'", key);
     if (n == 1)
         return ot_err_set(err, OT_ENOTFOUND, "unknown series '%s' (did you mean '%s'?)", key,
@@ -733,13 +737,15 @@ int store_unknown_key(ot_store *st, const char *key, ot_err *err)
                       near[1], near[2]);
 }
 
-int ot_store_near_key(ot_store *st, const char *key, char *buf, size_t cap)
+int ot_store_unknown_key(ot_store *st, const char *key, char *buf, size_t cap)
 {
     char near[3][128] = {{0}};
-    int n = nearest_keys(st, key, near);
+    int d0, n = nearest_keys(st, key, near, &d0);
+    if (n < 0 || (n > 0 && d0 == 0))
+        return 0;
     if (cap)
         snprintf(buf, cap, "%s", n ? near[0] : "");
-    return n > 0;
+    return 1;
 }
 
 /* ---- metadata ----------------------------------------------------------- */

@@ -146,10 +146,11 @@ int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err);
  * already stored so. */
 int ot_store_put_meta_res(ot_store *st, const ot_series_meta *m, int64_t *id, ot_put_result *res,
                           ot_err *err);
-/* The stored key nearest to key (edit distance within max(2, strlen(key) /
- * 3), as the "did you mean" of an unknown key) into buf; "" and 0 when none
- * is that near, else 1. */
-int ot_store_near_key(ot_store *st, const char *key, char *buf, size_t cap);
+/* Whether no series is stored under key: 1, with the stored key nearest to
+ * it (edit distance within max(2, strlen(key) / 3), as the "did you mean" of
+ * an unknown key) in buf, "" when none is that near; 0 when key is stored,
+ * or when the keys cannot be read. */
+int ot_store_unknown_key(ot_store *st, const char *key, char *buf, size_t cap);
 
 /* Fills *out (strings new, caller frees with ot_series_meta_clear).
  * OT_ENOTFOUND (message suggests near keys) when key is unknown. */

@@ -105,17 +105,8 @@ int ot_store_view_shape(void *view, const char *key, char *buf, size_t cap)
 int ot_store_view_unknown(void *view, const char *key, char *buf, size_t cap)
 {
     ot_store_view *v = view;
-    ot_series_meta m;
-    ot_err err;
-    int unknown = 0;
     pthread_mutex_lock(&v->lock);
-    int rc = ot_store_get_meta(v->st, key, &m, &err);
-    if (rc == OT_OK) {
-        ot_series_meta_clear(&m);
-    } else if (rc == OT_ENOTFOUND) {
-        unknown = 1;
-        ot_store_near_key(v->st, key, buf, cap);
-    }
+    int unknown = ot_store_unknown_key(v->st, key, buf, cap);
     pthread_mutex_unlock(&v->lock);
     return unknown;
 }
