@@ -108,7 +108,6 @@ static int yearless(const char *s)
 
 /* A period written without its year: with the title's year put in front, in
  * buf; otherwise s itself. */
-
 static const char *with_year(const table *t, const char *s, char *buf, size_t cap)
 {
     if (!t->title_year || !yearless(s))

@@ -555,8 +555,9 @@ static double combine(const double *p, unsigned chosen)
  * tables are read at or before (y, k') and at year y-1, never after.  The
  * outcome of y <= Y-1 is known at (Y, k).  Choice: the candidates with
  * points at k in at least REC_MIN years and now are scored by their mean
- * absolute error over the common (year, k') cells of that window; carry-forward and those within REC_CLOSE of the
- * best are averaged with equal weights (Stock & Watson 2004; Claeskens et
+ * absolute error over the common (year, k') cells of that window;
+ * carry-forward and those within REC_CLOSE of the best are averaged with
+ * equal weights (Stock & Watson 2004; Claeskens et
  * al. 2016): with 8-14 years a record cannot tell a better method from a
  * lucky one, so a method that scores well is averaged with the spreadsheet's
  * figure, never substituted for it.  Errors: the combination's errors at k,

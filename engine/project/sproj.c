@@ -604,8 +604,8 @@ static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const 
     memcpy(tmp, e, (size_t)m * sizeof *tmp);
     double iqr = (rec_quantile(tmp, m, 0.75) - rec_quantile(tmp, m, 0.25)) / 1.34;
     double bw = 0.9 * (iqr > 0 && iqr < sd ? iqr : sd) * pow(m, -0.2);
-    /* few years: widen (rec_widen, §11), n the years at k (the errors at k-1
-     * and k+1 come from the same years) */
+    /* few years: widen (rec_widen, §11), n the years at k (the errors of the
+     * window's other periods come from the same years) */
     double widen = rec_widen(years, borrowed);
     for (int i = 0; i < m; i++)
         e[i] *= widen;
