@@ -956,11 +956,21 @@ double ot_arima_fixed_order(const double *y, size_t n, const order *o, double mu
 
 /* AICc = -2 log L + 2 k + 2 k (k + 1) / (n - k - 1), k counting sigma2 and n
  * the differenced length, as forecast's Arima. */
+/* The coefficients, the constant and sigma^2. */
+static double ic_k(const order *o)
+{
+    return o->p + o->q + o->P + o->Q + o->constant + 1;
+}
+
+double ot_arima_aic(double m2ll, const order *o)
+{
+    return m2ll + 2 * ic_k(o);
+}
+
 double ot_arima_aicc(double m2ll, const order *o, size_t nw)
 {
-    double k = o->p + o->q + o->P + o->Q + o->constant + 1;
-    double n = (double)nw;
+    double k = ic_k(o), n = (double)nw;
     if (n - k - 1 <= 0)
         return INFINITY;
-    return m2ll + 2 * k + 2 * k * (k + 1) / (n - k - 1);
+    return ot_arima_aic(m2ll, o) + 2 * k * (k + 1) / (n - k - 1);
 }

@@ -92,6 +92,9 @@ double ot_arima_fit_order(const double *y, size_t n, const order *o, int flags, 
 double ot_arima_fixed_order(const double *y, size_t n, const order *o, double mu, double *wbuf,
                             arima_state *s);
 
+/* The AIC of a fit of o with -2 log L m2ll: m2ll + 2 k, k its coefficients,
+ * constant and sigma^2. */
+double ot_arima_aic(double m2ll, const order *o);
 /* The AICc of a fit of o with -2 log L m2ll on nw differenced values;
  * infinity when nw leaves no degrees of freedom. */
 double ot_arima_aicc(double m2ll, const order *o, size_t nw);

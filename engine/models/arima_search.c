@@ -170,8 +170,7 @@ double ot_arima_fit_ic(search *sr, order o)
     size_t nstar = sr->n - (size_t)(o.d + o.D * o.m);
     if (isfinite(v)) {
         double m2ll = sr->flags & FIT_CSS ? sr->offset + (double)nstar * v : v;
-        ic = sr->aic ? m2ll + 2.0 * (o.p + o.q + o.P + o.Q + o.constant + 1)
-                     : ot_arima_aicc(m2ll, &o, nstar);
+        ic = sr->aic ? ot_arima_aic(m2ll, &o) : ot_arima_aicc(m2ll, &o, nstar);
         if (sr->flags & FIT_STRICT) {
             double r = 2.0;
             if (o.p + o.P > 0)
