@@ -482,7 +482,8 @@ static int excel_serial(const char *s, int32_t *days)
     long v = 0;
     int n = 0;
     for (; *s >= '0' && *s <= '9'; s++, n++)
-        v = v * 10 + (*s - '0');
+        if (n < 5) /* more digits are no serial: not read, so v cannot overflow */
+            v = v * 10 + (*s - '0');
     while (*s == ' ')
         s++;
     if (*s || n != 5)
