@@ -45,8 +45,8 @@ typedef enum ot_measure {
 
 /* "value", "ytd", "yoy", "ytd_yoy" ("" for OT_MEASURE_ANY or out of range). */
 const char *ot_measure_name(ot_measure m);
-/* Parses a measure name (len (size_t)-1 for NUL-terminated); returns 0 and
- * sets *out, or -1 when s is not one of the four names. */
+/* Parses a measure name, in any case (len (size_t)-1 for NUL-terminated);
+ * returns 0 and sets *out, or -1 when s is not one of the four names. */
 int ot_measure_parse(const char *s, size_t len, ot_measure *out);
 
 /* The current schema version (PRAGMA user_version after migration). */
@@ -103,7 +103,7 @@ void ot_store_unhold(ot_store *st);
 
 /* "sum", "mean", "last" ("" for OT_AGG_NONE or any other value). */
 const char *ot_agg_name(ot_agg a);
-/* The ot_agg of "sum", "mean" or "last"; -1 for anything else. */
+/* The ot_agg of "sum", "mean" or "last" (any case); -1 for anything else. */
 int ot_agg_parse(const char *s);
 
 typedef struct ot_series_meta {

@@ -214,4 +214,11 @@ printf 'series,period,value\nvv.y,2023Q1,1\n' > vq.csv
 run 65 import vq.csv --as-of 2023-03-30
 has_err "vv.y value 2023Q1: its vintage 2023-03-30 is before the period ends (2023-03-31)"
 run 0 import vq.csv --as-of 2023-03-31
+# measure names in any case, as column names are; a GBK table's doubled
+# dashes and ellipses (——, ……: Chinese typography) are missing values
+printf 'series,period,value,measure\nmc.x,2023-01,1,YTD\nmc.x,2023-02,——,Ytd\nmc.x,2023-03,……,ytd\nmc.x,2023-04,4.5％,ytd\n' |
+    iconv -f UTF-8 -t GBK > mc.csv
+run 0 import mc.csv --encoding gbk
+has_out "imported 1 file: 4 rows, 2 new, 0 unchanged, 2 missing values"
+eq "$(sql "SELECT group_concat(value) FROM observations WHERE key = 'mc.x' AND measure = 'ytd'")" "1.0,4.5" "ytd values"
 done_ok

@@ -281,6 +281,12 @@ static void test_store_measure_names(void **state)
     assert_string_equal(ot_measure_name(OT_MEASURE_ANY), "");
     assert_int_equal(ot_agg_parse("last"), OT_AGG_LAST);
     assert_int_equal(ot_agg_parse("median"), -1);
+    /* any case, as column names, kinds and frequencies are read */
+    assert_int_equal(ot_measure_parse("YTD_YoY", (size_t)-1, &m), 0);
+    assert_int_equal(m, OT_MEASURE_YTD_YOY);
+    assert_int_equal(ot_measure_parse("Value", (size_t)-1, &m), 0);
+    assert_int_equal(m, OT_MEASURE_VALUE);
+    assert_int_equal(ot_agg_parse("Mean"), OT_AGG_MEAN);
     assert_string_equal(ot_agg_name(OT_AGG_MEAN), "mean");
 }
 
