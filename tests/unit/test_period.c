@@ -37,6 +37,11 @@ static const struct {
     {"2023年3月份", OT_FREQ_M, 24278, 1, "2023-03"},
     {"2023年1—2月", OT_FREQ_M, 24277, 2, "2023-01/02"},   /* em dash */
     {"2023年1～2月", OT_FREQ_M, 24277, 2, "2023-01/02"},  /* full-width tilde */
+    {"2023年1–2月", OT_FREQ_M, 24277, 2, "2023-01/02"},   /* en dash */
+    /* a tilde or dash between two months is a range, never a date's separator */
+    {"2023-01～02", OT_FREQ_M, 24277, 2, "2023-01/02"},
+    {"2023-1~2", OT_FREQ_M, 24277, 2, "2023-01/02"},
+    {"2023-01—02", OT_FREQ_M, 24277, 2, "2023-01/02"},
     {"2023Q1", OT_FREQ_Q, 8092, 1, "2023Q1"},
     {"2023q4", OT_FREQ_Q, 8095, 1, "2023Q4"},
     {"2023-Q1", OT_FREQ_Q, 8092, 1, "2023Q1"},
@@ -124,6 +129,11 @@ static const struct {
     {"2023年1-3月", "'2023年1-3月' is not a period (a year-to-date month is written as the "
                    "month alone, e.g. 2023年3月)"},
     {"2023-01/13", "'2023-01/13' is not a period (month must be 1-12)"},
+    {"2023-02～03", "'2023-02～03' is not a period (only January and February may be combined)"},
+    {"2023~01~15", "'2023~01~15' is not a period (expected a form such as 2023-01, 2023-01/02, "
+                   "2023Q1, 2023, 2023-01-15 or 2023年1月)"},
+    {"2023-01~02-15", "'2023-01~02-15' is not a period (expected a form such as 2023-01, "
+                      "2023-01/02, 2023Q1, 2023, 2023-01-15 or 2023年1月)"},
     {"23-01", "'23-01' is not a period (year must have 4 digits)"},
     {"20231", "'20231' is not a period (year must have 4 digits)"},
     {"abc", "'abc' is not a period (expected a form such as 2023-01, 2023-01/02, 2023Q1, 2023, "
