@@ -286,8 +286,12 @@ static void long_row(ctx *c)
         }
         io_shape_note(&c->shape, p, v);
     }
+    /* The series' unit is its levels' (value, ytd): a growth row's unit is
+     * its percent, whatever the file calls it (%, pct), and reads give
+     * growth measures the unit % anyway. */
     const char *unit = named(c, C_UNIT);
-    if (unit && *unit && io_writing(c)) /* after put_obs, which creates the series with its freq */
+    int growth = m == OT_MEASURE_YOY || m == OT_MEASURE_YTD_YOY;
+    if (unit && *unit && !growth && io_writing(c)) /* after put_obs: it creates the series */
         long_unit(c, key, unit);
 }
 

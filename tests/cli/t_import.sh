@@ -221,4 +221,20 @@ printf 'series,period,value,measure\nmc.x,2023-01,1,YTD\nmc.x,2023-02,——,Ytd
 run 0 import mc.csv --encoding gbk
 has_out "imported 1 file: 4 rows, 2 new, 0 unchanged, 2 missing values"
 eq "$(sql "SELECT group_concat(value) FROM observations WHERE key = 'mc.x' AND measure = 'ytd'")" "1.0,4.5" "ytd values"
+# the unit of growth rows (yoy, ytd_yoy: always percent) is not the
+# series' unit: a file giving its growth rows first (as NBS extracts do)
+# keeps the unit of its levels
+cat > units.csv <<'CSV'
+series,period,value,measure,unit
+un.rev,2023-02,10.5,yoy,pct
+un.rev,2023-02,12.0,ytd_yoy,pct
+un.rev,2023-02,2100,value,亿元
+un.rev,2023-02,4200,ytd,亿元
+un.g,2023-02,3.5,yoy,%
+CSV
+run 0 import units.csv
+eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.rev"
+eq "$(sql "SELECT coalesce(unit, 'NULL') FROM series WHERE key = 'un.g'")" "NULL" "unit of a growth-only series"
+run 0 show un.rev --measure yoy
+out_line 1 "un.rev  %  [M]"
 done_ok
