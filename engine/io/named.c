@@ -229,11 +229,27 @@ static void long_unit(ctx *c, const char *key, const char *unit)
     if (c->unit_key && strcmp(c->unit_key, key) == 0)
         return;
     ot_series_meta m;
+    ot_err e;
+    if (ot_store_get_meta(c->st, key, &m, &e)) { /* put_obs created the series */
+        io_fatal(c, &e);
+        return;
+    }
+    int same = m.unit && io_same_unit(unit, m.unit), other = m.unit && !same;
+    if (other) {
+        /* as a table's heading in another unit: the stored figures are in
+         * the stored unit, so replacing it would misstate all of them */
+        char sb[80], sb2[80];
+        io_bad(c, colno(c, C_UNIT),
+               "%s is in %s; found the unit '%s' (change a series' unit through the series "
+               "metadata, or give the figures in %s)",
+               key, io_shown(m.unit, sb2, sizeof sb2), io_shown(unit, sb, sizeof sb),
+               io_shown(m.unit, sb2, sizeof sb2));
+    }
+    ot_series_meta_clear(&m);
     ot_series_meta_init(&m);
     m.key = (char *)key;
     m.unit = (char *)unit;
-    ot_err e;
-    if (ot_store_put_meta(c->st, &m, &e)) {
+    if (!same && !other && ot_store_put_meta(c->st, &m, &e)) {
         io_fatal(c, &e);
         return;
     }
@@ -272,8 +288,8 @@ static void long_row(ctx *c)
     const char *src = named(c, C_SOURCE);
     if (!src || !*src)
         src = c->o->source;
-    if (io_put_obs(c, key, m, p, v, vintage, src, colno(c, C_PERIOD), NULL) == OT_OK &&
-        want == OT_FREQ_NONE && c->freq_key)
+    int put = io_put_obs(c, key, m, p, v, vintage, src, colno(c, C_PERIOD), NULL);
+    if (put == OT_OK && want == OT_FREQ_NONE && c->freq_key)
         c->freq_val = p.freq; /* the series now exists with this frequency */
     if (m == OT_MEASURE_VALUE && !c->o->force_measure) {
         if (!c->shape_key || strcmp(c->shape_key, key) != 0) {
@@ -291,7 +307,7 @@ static void long_row(ctx *c)
      * growth measures the unit % anyway. */
     const char *unit = named(c, C_UNIT);
     int growth = m == OT_MEASURE_YOY || m == OT_MEASURE_YTD_YOY;
-    if (unit && *unit && !growth && io_writing(c)) /* after put_obs: it creates the series */
+    if (unit && *unit && !growth && put == OT_OK) /* put_obs created the series */
         long_unit(c, key, unit);
 }
 

@@ -237,4 +237,13 @@ eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.
 eq "$(sql "SELECT coalesce(unit, 'NULL') FROM series WHERE key = 'un.g'")" "NULL" "unit of a growth-only series"
 run 0 show un.rev --measure yoy
 out_line 1 "un.rev  %  [M]"
+# a level row in another unit than the series' is refused at its unit cell,
+# as a table's heading in another unit is: the series' unit is never
+# silently replaced (its stored figures would all read 10,000 times off)
+printf 'series,period,value,unit\nun.rev,2023-03,21000000,万元\n' > wan.csv
+run 65 import wan.csv
+has_err "wan.csv:2:4: un.rev is in 亿元; found the unit '万元' (change a series' unit through the series metadata, or give the figures in 亿元)"
+eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.rev after a refused import"
+printf 'series,period,value,unit\nun.rev,2023-03,2200,亿元\nun.rev,2023-04,2300,"亿元 "\n' > yi.csv
+run 0 import yi.csv
 done_ok
