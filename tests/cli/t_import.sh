@@ -246,4 +246,17 @@ has_err "wan.csv:2:4: un.rev is in 亿元; found the unit '万元' (change a ser
 eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.rev after a refused import"
 printf 'series,period,value,unit\nun.rev,2023-03,2200,亿元\nun.rev,2023-04,2300,"亿元 "\n' > yi.csv
 run 0 import yi.csv
+# input that cannot be read as a file is missing input (66, sysexits'
+# EX_NOINPUT: "did not exist or was not readable"), not an I/O error
+mkdir adir
+run 66 import adir
+has_err "cannot read adir: Is a directory"
+as_nobody
+if [ "${AS[0]:-}" != skip ]; then
+    printf 'series,period,value\nnp.x,2023-01,1\n' > noperm.csv && chmod 000 noperm.csv
+    mkdir npdb && chmod 777 npdb
+    OUT=$("${AS[@]}" "$ONTRACK" --db npdb/np.db import noperm.csv 2>&1); CODE=$?
+    eq "$CODE" 66 "import of a file that cannot be read"
+    grep -qF "cannot open noperm.csv: Permission denied" <<<"$OUT" || fail "unreadable file: $OUT"
+fi
 done_ok
