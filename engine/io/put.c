@@ -74,7 +74,8 @@ static void janfeb_check(ctx *c, const char *key, ot_measure m, ot_period p, int
         io_bad(c, col,
                "%s %s: January %d is given on its own (line %ld) and within January–February "
                "(line %ld); the combined figure covers January, which would never be read: give "
-               "one of them, or the later one a later vintage%s",
+               "one of them, or the January–February figure a later vintage than January's (a "
+               "revision)%s",
                key, ot_measure_name(m), year, jf ? line : c->rec_line, jf ? c->rec_line : line,
                ytd);
         return;

@@ -185,7 +185,7 @@ has_err "this file seems to use tabs)"
 # with a later vintage for the combined one it is a revision and fine
 printf 'series,period,value\njf.x,2023年1-2月,10\njf.x,2023-01,4\n' > jf.csv
 run 65 import jf.csv
-has_err "jf.csv:3:2: jf.x value: January 2023 is given on its own (line 3) and within January–February (line 2); the combined figure covers January, which would never be read: give one of them, or the later one a later vintage"
+has_err "jf.csv:3:2: jf.x value: January 2023 is given on its own (line 3) and within January–February (line 2); the combined figure covers January, which would never be read: give one of them, or the January–February figure a later vintage than January's (a revision)"
 eq "$(sql "SELECT count(*) FROM observations WHERE key = 'jf.x'")" 0 "rows of the rejected file"
 printf 'series,period,value,measure\njf.y,2023年1月,4,ytd\njf.y,2023年1-2月,10,ytd\n' > jfy.csv
 run 65 import jfy.csv
