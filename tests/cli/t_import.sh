@@ -259,4 +259,24 @@ if [ "${AS[0]:-}" != skip ]; then
     eq "$CODE" 66 "import of a file that cannot be read"
     grep -qF "cannot open noperm.csv: Permission denied" <<<"$OUT" || fail "unreadable file: $OUT"
 fi
+# another writer holding the database past the 5 s busy timeout: exit 75
+# (try again), nothing written; once it lets go, the same import succeeds
+mkfifo lockfifo
+sqlite3 "$ONTRACK_DB" < lockfifo > /dev/null 2>&1 &
+LP=$!
+exec 7>lockfifo
+echo "BEGIN IMMEDIATE;" >&7
+for _ in $(seq 50); do # until the lock is held
+    sqlite3 "$ONTRACK_DB" ".timeout 0" "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null || break
+    sleep 0.1
+done
+printf 'series,period,value\nlk.x,2023-01,1\n' > lk.csv
+run 75 import lk.csv
+has_err "database is locked"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'lk.x'")" 0 "series written while locked"
+echo "ROLLBACK;" >&7
+exec 7>&-
+wait "$LP"
+run 0 import lk.csv
+has_out "imported 1 file: 1 rows, 1 new"
 done_ok

@@ -78,6 +78,20 @@ static void test_store_open_creates_and_migrates(void **state)
 
     assert_int_equal(ot_store_open(path, OT_STORE_CREATE, &st, &err), OT_OK);
     assert_string_equal(ot_store_path(st), path);
+    /* the connection's settings (docs/storage.md): foreign keys on, a 5 s
+     * busy timeout, synchronous NORMAL (1) */
+    static const struct {
+        const char *pragma;
+        int want;
+    } set[] = {{"PRAGMA foreign_keys", 1}, {"PRAGMA busy_timeout", 5000}, {"PRAGMA synchronous", 1}};
+    for (size_t i = 0; i < sizeof set / sizeof *set; i++) {
+        sqlite3_stmt *p;
+        assert_int_equal(sqlite3_prepare_v2(st->db, set[i].pragma, -1, &p, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(p), SQLITE_ROW);
+        if (sqlite3_column_int(p, 0) != set[i].want)
+            fail_msg("%s is %d, expected %d", set[i].pragma, sqlite3_column_int(p, 0), set[i].want);
+        sqlite3_finalize(p);
+    }
     ot_store_close(st);
 
     /* Inspect the file with SQLite itself: version, WAL, tables. */
