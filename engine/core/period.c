@@ -570,6 +570,23 @@ int ot_period_parse_ytd(const char *s, size_t len, ot_period *out, ot_err *err)
     return parse(s, len, 1, out, err);
 }
 
+/* The length of t without a time of day after the date, " 0:00",
+ * " 00:00:00" or "T09:30:15" (hours 0-23, minutes and seconds 0-59), as
+ * spreadsheets export date cells; n when there is none. */
+static size_t without_time(const char *t, size_t n)
+{
+    const char *sep = strpbrk(t, " T");
+    if (!sep)
+        return n;
+    const char *p = sep + 1;
+    int h, m, x;
+    if (!digits(&p, 2, &h) || h > 23 || *p++ != ':' || digits(&p, 2, &m) != 2 || m > 59)
+        return n;
+    if (*p == ':' && (p++, digits(&p, 2, &x) != 2 || x > 59))
+        return n;
+    return *p ? n : (size_t)(sep - t);
+}
+
 int ot_date_parse(const char *s, int32_t *days, ot_err *err)
 {
     char t[TEXT_MAX];
@@ -585,6 +602,7 @@ int ot_date_parse(const char *s, int32_t *days, ot_err *err)
     size_t n = normalise(s, len, t, sizeof t);
     if (n == (size_t)-1)
         return fail(err, "date", s, len, R_LONG, arg);
+    t[n = without_time(t, n)] = '\0';
     if (n == 8 && strspn(t, "0123456789") == 8) { /* 20231020 */
         int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
         int m = (t[4] - '0') * 10 + (t[5] - '0');

@@ -94,8 +94,9 @@ int ot_days_in_month(int y, int m);
 int32_t ot_period_first_day(ot_freq f, ot_ord o);
 int32_t ot_period_last_day(ot_freq f, ot_ord o);
 
-/* Parses a date "2023-10-20" (also "2023/10/20", "20231020", "2023年10月20日")
- * into days since epoch.  OT_EDATA on failure. */
+/* Parses a date "2023-10-20" (also "2023/10/20", "20231020", "2023年10月20日",
+ * each optionally followed by a time of day, " 0:00", "T09:30:15", which is
+ * dropped) into days since epoch.  OT_EDATA on failure. */
 int ot_date_parse(const char *s, int32_t *days, ot_err *err);
 /* Formats days as YYYY-MM-DD. */
 int ot_date_format(int32_t days, char *buf, size_t cap);

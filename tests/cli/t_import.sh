@@ -279,4 +279,9 @@ exec 7>&-
 wait "$LP"
 run 0 import lk.csv
 has_out "imported 1 file: 1 rows, 1 new"
+# a vintage column saved from a spreadsheet's date cells carries a time of
+# day: the day is the vintage
+printf 'series,period,value,vintage\nvt.x,2023-01,1,2023/10/20 0:00\nvt.x,2023-02,2,2023-10-21 00:00:00\n' > vt.csv
+run 0 import vt.csv
+eq "$(sql "SELECT group_concat(vintage) FROM observations WHERE key = 'vt.x'")" "2023-10-20,2023-10-21" "vintages"
 done_ok

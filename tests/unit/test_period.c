@@ -396,7 +396,10 @@ static void test_period_date_parse_and_format(void **state)
     ot_err err;
     char buf[16];
     /* 2023-10-20: 19358 + 273 (Jan..Sep) + 19 = 19650 */
-    const char *forms[] = {"2023-10-20", "2023/10/20", "20231020", "2023年10月20日", " 2023-10-20 "};
+    /* with a time of day, as spreadsheets export date cells (the day is kept) */
+    const char *forms[] = {"2023-10-20", "2023/10/20", "20231020", "2023年10月20日", " 2023-10-20 ",
+                           "2023/10/20 0:00", "2023-10-20 00:00:00", "2023-10-20T09:30:15",
+                           "2023/10/20 23:59"};
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
         d = -1;
         assert_int_equal(ot_date_parse(forms[i], &d, &err), OT_OK);
@@ -417,6 +420,10 @@ static void test_period_date_parse_and_format(void **state)
     assert_string_equal(err.msg, "'' is not a date (empty)");
     assert_int_equal(ot_date_parse("2023-02-29", &d, &err), OT_EDATA);
     assert_string_equal(err.msg, "'2023-02-29' is not a date (day must be 1-28)");
+    assert_int_equal(ot_date_parse("2023-10-20 24:00", &d, &err), OT_EDATA);
+    assert_string_equal(err.msg, "'2023-10-20 24:00' is not a date (expected 2023-10-20)");
+    assert_int_equal(ot_date_parse("2023-10-20 9", &d, &err), OT_EDATA);
+    assert_int_equal(ot_date_parse("2023-10 00:00", &d, &err), OT_EDATA);
     assert_int_equal(ot_date_parse("tomorrow", &d, &err), OT_EDATA);
     assert_string_equal(err.msg, "'tomorrow' is not a date (expected 2023-10-20)");
     assert_int_equal(d, -1);
