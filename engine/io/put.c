@@ -184,6 +184,17 @@ int io_cell_period(ctx *c, const char *s, long col, ot_measure m, int word, ot_f
         q.freq = want;
         q.span = 1;
     }
+    /* a year to date through a quarter's last month (2023年1-6月, or 2023-06
+     * given as ytd: a county's monthly table gives GDP so) in a quarterly
+     * series is through that quarter, through December in a yearly one the
+     * year; a month's own figure (本月) is not its quarter's */
+    if (ytd && q.freq == OT_FREQ_M && q.span == 1 && (want == OT_FREQ_Q || want == OT_FREQ_Y)) {
+        int mo = ot_period_sub(OT_FREQ_M, q.ord);
+        if (want == OT_FREQ_Q ? mo % 3 == 0 : mo == 12) {
+            q.ord = ot_period_convert(OT_FREQ_M, q.ord, want);
+            q.freq = want;
+        }
+    }
     ot_err e;
     if (ot_period_check(q, &e)) {
         io_bad(c, col, "%s, in '%s'", e.msg, io_shown(s, sb, sizeof sb));

@@ -285,4 +285,19 @@ has_out "imported 1 file: 1 rows, 1 new"
 printf 'series,period,value,vintage\nvt.x,2023-01,1,2023/10/20 0:00\nvt.x,2023-02,2,2023-10-21 00:00:00\n' > vt.csv
 run 0 import vt.csv
 eq "$(sql "SELECT group_concat(vintage) FROM observations WHERE key = 'vt.x'")" "2023-10-20,2023-10-21" "vintages"
+# a year to date through a quarter's last month (2023年1-6月, as a county's
+# monthly table gives GDP) in a quarterly series is through that quarter;
+# through December in a yearly series, the year; another month stays an error
+printf 'series,name,freq\nqy.gdp,地区生产总值,Q\nqy.y,全年,Y\n' > qym.csv
+printf 'series,period,value,measure\nqy.gdp,2023年1-3月,100,ytd\nqy.gdp,2023年1-6月,8.1,ytd_yoy\nqy.gdp,2023-09,330,ytd\nqy.y,2023年1-12月,5.2,ytd_yoy\n' > qyd.csv
+run 0 import qym.csv qyd.csv
+run 0 show qy.gdp
+out_line 4 "2023Q1  100"
+out_line 5 "2023Q2           8.1"
+out_line 6 "2023Q3  330"
+run 0 show qy.y
+out_line 4 "2023        5.2"
+printf 'series,period,value,measure\nqy.gdp,2023年1-5月,150,ytd\n' > qy5.csv
+run 65 import qy5.csv
+has_err "qy5.csv:2:2: qy.gdp is quarterly; found the monthly period 2023-05 ('2023年1-5月'): one series holds one frequency"
 done_ok
