@@ -359,7 +359,7 @@ static int scan(const char *t, ot_period *out, int *arg)
         return 0;
     }
     if (lit(&p, "年")) {
-        if (*p == '\0') { /* 2023年 */
+        if (*p == '\0' || strcmp(p, "度") == 0) { /* 2023年, 2023年度 */
             out->freq = OT_FREQ_Y;
             out->ord = y;
             return 0;

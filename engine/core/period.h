@@ -35,7 +35,7 @@ typedef struct ot_period {
 
 /* Parses every form in DESIGN.md: 2023-01, 2023-1, 2023M01, 2023年1月,
  * 2023-01/02, 2023年1-2月, 2023Q1, 2023-Q1, 2023年一季度 (also 2023年第一季度,
- * 2023年1季度), 2023, 2023年, 2023-01-15; surrounding blanks are ignored.
+ * 2023年1季度), 2023, 2023年 (also 2023年度), 2023-01-15; surrounding blanks are ignored.
  * len may be (size_t)-1 for a NUL-terminated s.  Writes *out and returns
  * OT_OK; OT_EDATA with a message naming the text on failure. */
 int ot_period_parse(const char *s, size_t len, ot_period *out, ot_err *err);

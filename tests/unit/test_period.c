@@ -54,6 +54,7 @@ static const struct {
     {"2023年1季度", OT_FREQ_Q, 8092, 1, "2023Q1"},
     {"2023", OT_FREQ_Y, 2023, 1, "2023"},
     {"2023年", OT_FREQ_Y, 2023, 1, "2023"},
+    {"2023年度", OT_FREQ_Y, 2023, 1, "2023"}, /* as budget and annual reports write it */
     /* 2023-01-15: 53 years from 1970 with 13 leap days (1972..2020) =
      * 53*365 + 13 = 19358 days to 2023-01-01, + 14 = 19372. */
     {"2023-01-15", OT_FREQ_D, 19372, 1, "2023-01-15"},
@@ -148,6 +149,8 @@ static const struct {
                     "2023-01/02, 2023Q1, 2023, 2023-01-15 or 2023年1月)"},
     {"2023年1月x", "'2023年1月x' is not a period (expected a form such as 2023-01, 2023-01/02, "
                   "2023Q1, 2023, 2023-01-15 or 2023年1月)"},
+    {"2023年度1月", "'2023年度1月' is not a period (expected a form such as 2023-01, 2023-01/02, "
+                   "2023Q1, 2023, 2023-01-15 or 2023年1月)"},
     {"2023-01-15-1", "'2023-01-15-1' is not a period (expected a form such as 2023-01, "
                      "2023-01/02, 2023Q1, 2023, 2023-01-15 or 2023年1月)"},
     {"2023年第五季度", "'2023年第五季度' is not a period (expected a form such as 2023-01, "
