@@ -367,6 +367,11 @@ static void targets_row(ctx *c)
     const char *ys = named(c, C_YEAR);
     char *end;
     long y = strtol(ys, &end, 10);
+    ot_period yp; /* 2023年, 2023年度: the year as periods write it */
+    if (*ys && *end && ot_period_parse(ys, (size_t)-1, &yp, NULL) == OT_OK && yp.freq == OT_FREQ_Y) {
+        y = yp.ord;
+        end = (char *)"";
+    }
     if (!*ys || *end || y < 1900 || y > 9999)
         io_bad(c, colno(c, C_YEAR), "expected a year such as 2023, found '%s'",
             io_shown(ys, sb, sizeof sb));

@@ -300,4 +300,11 @@ out_line 4 "2023        5.2"
 printf 'series,period,value,measure\nqy.gdp,2023年1-5月,150,ytd\n' > qy5.csv
 run 65 import qy5.csv
 has_err "qy5.csv:2:2: qy.gdp is quarterly; found the monthly period 2023-05 ('2023年1-5月'): one series holds one frequency"
+# a target's year as Chinese documents write it
+printf 'series,year,kind,op,value,label\nty.gdp,2023年,growth,>=,7.5,甲\nty.gdp,2024年度,growth,>=,7,乙\nty.gdp,23年,growth,>=,7,丙\n' > ty.csv
+run 65 import ty.csv
+has_err "ty.csv:4:2: expected a year such as 2023, found '23年'"
+sed -i '$d' ty.csv
+run 0 import ty.csv
+eq "$(sql "SELECT group_concat(year) FROM (SELECT year FROM targets WHERE series = 'ty.gdp' ORDER BY year)")" "2023,2024" "target years"
 done_ok
