@@ -419,9 +419,11 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     p.hi95 = quantile(m, np, 0.975);
     if (a.state == SP_PATHS) {
         double T = target_growth(t, &a, gr_point);
+        /* a stock needs T_level / x_k - 1 from its latest level x_k: last
+         * December's before any data of the year */
+        double xk = a.k ? a.ytd_k : a.base;
         if (a.stock)
-            p.required = a.ytd_k > 0 && !isnan(T) ? ((a.base * (1 + T / 100)) / a.ytd_k - 1) * 100
-                                                  : NAN;
+            p.required = xk > 0 && !isnan(T) ? ((a.base * (1 + T / 100)) / xk - 1) * 100 : NAN;
         else
             p.required = ot_pace_required(T, a.g, a.k ? a.s : 0);
     }

@@ -255,7 +255,8 @@ const char *ot_proj_method_resolve(const char *requested);
  * total (0 <= s < 1); r: growth of the remaining periods; T: the target. */
 /* Full-year growth G = s(1+g) + (1-s)(1+r) - 1. */
 double ot_pace_full_year(double g, double s, double r);
-/* Required pace r* = ((1+T) - s(1+g)) / (1-s) - 1; NaN when s >= 1. */
+/* Required pace r* = ((1+T) - s(1+g)) / (1-s) - 1; T when s = 0 (nothing of
+ * the year known, g may be NaN); NaN when s >= 1. */
 double ot_pace_required(double T, double g, double s);
 
 #endif

@@ -221,6 +221,50 @@ static void test_pace_yoy_only_required(void **state)
                                     "levels, no shape reference)"));
 }
 
+/* Before any data of the year (k = 0) the whole year must grow T
+ * (docs/methods-projection.md §1: s = 0, r* = T), whether or not a ytd
+ * growth exists.  A rich monthly flow, 2020-2022 every month 100 (2022
+ * total 1200), projected for 2023 with nothing of 2023: growth 7.5 needs
+ * 7.5 %; level 1300 needs 1300/1200 - 1 = 8.3333 %; 200 a day needs
+ * 73000/1200 - 1 = 5983.33 %.  A rich stock (2020-2022 monthly, December
+ * 2022 400): level 450 needs 450/400 - 1 = 12.5 % from its latest level,
+ * last December's. */
+static void test_pace_required_before_data(void **state)
+{
+    (void)state;
+    double v[36], st[36];
+    for (int i = 0; i < 36; i++) {
+        v[i] = 100;
+        st[i] = 400 * pow(1.01, i - 35);
+    }
+    fx_entry e[] = {{"x.sales", "value", OT_KIND_FLOW, "2020-01", v, 36, 0, NULL},
+                    {"x.buyers", "value", OT_KIND_STOCK, "2020-01", st, 36, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("x.sales", 2023, OT_TARGET_GROWTH, OT_OP_GE, 7.5);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_near(ot_pace_required(7.5, NAN, 0), 7.5, EPS);
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.periods_done, 0);
+    assert_int_equal(p.periods_left, 12);
+    assert_true(!isnan(p.point));
+    assert_near(p.required, 7.5, EPS);
+    t.kind = OT_TARGET_LEVEL;
+    t.value = 1300;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, 100.0 / 12, 1e-9);
+    t.kind = OT_TARGET_DAILY_AVG;
+    t.value = 200;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, (73000.0 / 1200 - 1) * 100, 1e-9);
+    t = fx_target("x.buyers", 2023, OT_TARGET_LEVEL, OT_OP_GE, 450);
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.periods_done, 0);
+    assert_true(!isnan(p.point));
+    assert_near(p.required, 12.5, 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_pace_daily_avg_required),
         cmocka_unit_test(test_pace_rates_only_required),
         cmocka_unit_test(test_pace_yoy_only_required),
+        cmocka_unit_test(test_pace_required_before_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
