@@ -77,6 +77,9 @@ typedef struct ot_target_kind_desc {
     ot_metric_unit unit;       /* how the metric is shown in tables and charts */
     const char *test_en, *test_zh;   /* the test in words */
     const char *test0_en, *test0_zh; /* the same when value is 0, or NULL */
+    const char *stock_en, *stock_zh; /* the test of a stock or rate series, where the
+                                        metric differs from a flow's (a level target is
+                                        the year-end level, not a total), or NULL */
 } ot_target_kind_desc;
 
 /* The description of k, or NULL when k is not a kind. */

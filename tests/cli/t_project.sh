@@ -22,6 +22,12 @@ grep -q "^出口增速高于全省平均 *growth above Zhejiang exports (yuan) g
     fail "the relative target's test naming its reference by its English name"
 lacks_out "zhejiang.exports"
 has_out "2020-2022 left out of the record"
+# a level target tests a flow's full-year total but a stock's year-end level
+# (registered buyers are a stock, online transactions a flow): the test says which
+grep -q "^Chinagoods平台注册采购商突破400万 *year-end level >= 4,000,000 " <<<"$OUT" ||
+    fail "the level target of a stock not worded as its year-end level"
+grep -q "^Chinagoods平台线上交易额500亿元 *total >= 500 " <<<"$OUT" ||
+    fail "the level target of a flow not worded as its total"
 
 # --lang zh: Chinese headers, periods, statuses and notes; no Latin word but
 # the series keys and the words of the targets' own labels (Chinagoods)
@@ -35,6 +41,8 @@ grep -q "^社会消费品零售总额增长7% .*无数据$" <<<"$OUT" || fail "z
 has_out "[1] 地区生产总值增长7.5%以上（义乌市地区生产总值）：按当前进度推算，区间取自国内生产总值2011-2019年同期（三季度）"
 has_out "1-9月占全年的比重（0.740）取自进口总额（美元）2018-2022年"
 has_out "缺少1-9月占全年的比重，按9/12计"
+grep -q "^Chinagoods平台注册采购商突破400万 *年末水平 ≥ 400万 " <<<"$OUT" || fail "zh: a stock's level test"
+grep -q "^Chinagoods平台线上交易额500亿元 *总量 ≥ 500 " <<<"$OUT" || fail "zh: a flow's level test"
 allow=$( { sql "SELECT key FROM series"; sql "SELECT label FROM targets" | grep -oE '[A-Za-z]+'; } | sort -u)
 words=$(grep -oE '[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9]|[A-Za-z]' <<<"$OUT" | sort -u)
 eq "$(comm -23 <(printf '%s\n' "$words") <(printf '%s\n' "$allow"))" "" "Latin words in the zh table outside the allow-list"
