@@ -19,7 +19,8 @@ typedef enum ot_target_kind {
     OT_TARGET_RELATIVE,    /* growth of series minus growth of ref, compared with value */
     OT_TARGET_IN_STEP,     /* |growth of series - growth of ref| <= tolerance */
     OT_TARGET_COUNT,       /* events counted over the year */
-    OT_TARGET_DECLINE,     /* year-end (or annual) value below last year's, by at least value */
+    OT_TARGET_DECLINE,     /* year-end (or annual) value below last year's; the fall
+                              tested by op and value (> 0: any fall) */
     OT_TARGET_UNQUANTIFIED /* listed, never projected */
 } ot_target_kind;
 

@@ -214,8 +214,9 @@ static unsigned long target_seed(const ot_target *t, unsigned long seed)
     return (unsigned long)mix64(h ^ mix64(seed ? seed : 1));
 }
 
-/* Whether the target passes for metric x (in_step and decline have their own
- * tests; everything else is ot_target_test). */
+/* Whether the target passes for metric x (in_step has its own test; a
+ * decline must be a fall, x > 0, and pass its operator and value — "fall by
+ * at least 0.1", "by at most 0.5" —; everything else is ot_target_test). */
 static int passes(const ot_target *t, double x)
 {
     if (isnan(x))
@@ -223,7 +224,7 @@ static int passes(const ot_target *t, double x)
     if (t->kind == OT_TARGET_IN_STEP)
         return fabs(x) <= t->tolerance;
     if (t->kind == OT_TARGET_DECLINE)
-        return x > 0 && (isnan(t->value) || x >= t->value);
+        return x > 0 && (isnan(t->value) || ot_target_test(t, x));
     return ot_target_test(t, x);
 }
 
