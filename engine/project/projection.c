@@ -350,6 +350,8 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     double gr_carry = two ? b.g : 0;
     if (!uses_level(t->kind))
         p.carry = a.g - gr_carry;
+    else if (a.state == SP_OUTCOME && !isnan(a.outL))
+        p.carry = metric(t, &a, NAN, a.outL, NAN); /* the year is in: nothing left to carry */
     else if (a.stock)
         p.carry = metric(t, &a, NAN, a.ytd_k, NAN);
     else if (a.s > 0 && a.ytd_k > 0)
@@ -439,6 +441,8 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         p.status = OT_STATUS_MISSED;
     else
         p.status = ot_proj_status_of_prob(p.prob);
+    if (p.status == OT_STATUS_MET || p.status == OT_STATUS_MISSED)
+        p.required = NAN; /* decided: the rest of the year can neither add nor save */
 finish:
     if (p.status == OT_STATUS_NO_DATA || p.status == OT_STATUS_UNQUANTIFIED)
         p.method.code = OT_FACT_NONE; /* nothing was projected */

@@ -185,11 +185,12 @@ typedef struct ot_projection {
     double required;         /* growth % the remaining periods need over the same
                                 periods last year to meet the target exactly (stocks:
                                 growth still needed from the latest level); NaN when
-                                the year is determined or it is not computable */
+                                the year is determined (also a flow's level target the
+                                ytd alone meets or misses) or it is not computable */
     double carry;            /* carry-forward: ytd growth carried to year end (growth
                                 kinds; a stock's latest published yoy), or ytd × last
-                                year's total / last year's ytd (levels); NaN when not
-                                computable */
+                                year's total / last year's ytd (levels); the outcome
+                                when the year is complete; NaN when not computable */
     double outcome;          /* the metric from complete data for the year, else NaN */
     double ytd_growth;       /* latest ytd growth % of the series (NaN if unknown) */
     double share;            /* s: last year's share of periods 1..k in its total */

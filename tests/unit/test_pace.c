@@ -265,6 +265,56 @@ static void test_pace_required_before_data(void **state)
     assert_near(p.required, 12.5, 1e-9);
 }
 
+/* A flow's level target decided before the year ends, and at the year's
+ * end.  Same data as test_pace_flow_required (2022: 100 a month; 2023
+ * Jan-Sep 110).  A floor of 900 is passed by the ytd alone (990): met, and
+ * no pace is required of the rest of the year (r* would be
+ * (0.75 - 0.825)/0.25 - 1 = -130 %, a meaningless figure); a ceiling of 900
+ * is already exceeded: missed, nothing required either.  With all twelve
+ * months of 2023 (1320) the carry-forward of a level is the total itself,
+ * 1320, as a growth target's is its outcome growth, 10 %. */
+static void test_pace_level_decided(void **state)
+{
+    (void)state;
+    double v[24];
+    for (int i = 0; i < 24; i++)
+        v[i] = i < 12 ? 100 : 110;
+    fx_entry e[] = {{"x.sales", "value", OT_KIND_FLOW, "2022-01", flow_v, 21, 0, NULL},
+                    {"x.full", "value", OT_KIND_FLOW, "2022-01", v, 24, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("x.sales", 2023, OT_TARGET_LEVEL, OT_OP_GE, 900);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_true(isnan(p.required));
+    assert_near(p.carry, 1320.0, 1e-9);
+    t.op = OT_OP_LE;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    assert_true(isnan(p.required));
+    t.op = OT_OP_GE;
+    t.value = 1300; /* not decided: r* = 3.3333 % (test_pace_flow_required) */
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, 100.0 / 30.0, 1e-9);
+    t.series = "x.full";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_near(p.outcome, 1320.0, 1e-9);
+    assert_near(p.carry, 1320.0, 1e-9);
+    assert_true(isnan(p.required));
+    t.kind = OT_TARGET_DAILY_AVG;
+    t.value = 3;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.carry, 1320.0 / 365, 1e-9);
+    t.kind = OT_TARGET_GROWTH;
+    t.value = 7.5;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.carry, 10.0, 1e-9);
+    assert_near(p.outcome, 10.0, 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_pace_rates_only_required),
         cmocka_unit_test(test_pace_yoy_only_required),
         cmocka_unit_test(test_pace_required_before_data),
+        cmocka_unit_test(test_pace_level_decided),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
