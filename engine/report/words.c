@@ -177,7 +177,8 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
     const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
     size_t n = 0;
     buf[0] = '\0';
-    if (!d || t->kind == OT_TARGET_UNQUANTIFIED || isnan(t->value))
+    if (!d || t->kind == OT_TARGET_UNQUANTIFIED || isnan(t->value) ||
+        (t->kind == OT_TARGET_IN_STEP && isnan(t->tolerance))) /* unquantified too */
         return buf;
     int cn = lang == OT_LANG_ZH;
     const char *tmpl = cn ? d->test_zh : d->test_en;

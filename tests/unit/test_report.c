@@ -618,6 +618,18 @@ static void test_report_test_words(void **state)
     t.unit = NULL;
     t.kind = OT_TARGET_UNQUANTIFIED;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
+    /* in step within a tolerance; without one it is unquantified: no test
+     * (never "<= 0", the band's centre taken for its width) */
+    t.kind = OT_TARGET_IN_STEP;
+    t.op = OT_OP_EQ;
+    t.value = 0;
+    t.tolerance = 1;
+    it.ref_name_en = "Yiwu GDP";
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "|growth - Yiwu GDP| <= 1");
+    t.tolerance = NAN;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "");
 }
 
 /* The kinds table: names round trip, what each needs, the default margin
