@@ -91,6 +91,28 @@ eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].through')")" 2023Q3 "GDP data through"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].paths')")" 2000 "paths"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[4].status')")" no_data "retail status"
+# the required paces worked by hand on the bundled data (methods-projection §1): Yiwu GDP has
+# no ytd levels of 2022's first quarters, so s is China's mean share of Q1-Q3 (Q1) over
+# 2018-2022 — 660472.2/919281.1, 709717.2/986515.2, 733031.4/1034867.6, 840996.2/1173823,
+# 891687/1234029.4: s = 0.717054 (Q1: 0.216030) — and r* = (1.075 - s(1+g))/(1 - s) - 1
+js() { sqlite3 :memory: "SELECT round(json_extract(readfile('$1'), '\$.projections[$2].$3'), $4)"; }
+jx() { sqlite3 :memory: "SELECT json_extract(readfile('$1'), '\$.projections[$2].$3')"; }
+eq "$(js p.json 0 required 2)" 4.46 "GDP as of Q3 (g 8.7): required (1.075 - 0.717054 x 1.087)/0.282946 - 1"
+# imports: own levels of 2022 missing too; China's imports share at 9 is 0.740 (the note):
+# (1.25 - 0.740 x 1.528)/0.260 - 1 = -54.0%; FAI -2.1% (above); carry = the ytd growth
+eq "$(js p.json 3 required 1)" -54.0 "imports required"
+eq "$(js p.json 3 carry 1)" 52.8 "imports carry-forward"
+eq "$(js p.json 6 required 1)" -2.1 "FAI required"
+# as of a day inside a month: GDP Q1 (7.3%, published 2023-04-24) is known on the 24th, not
+# the 23rd; then r* = (1.075 - 0.216028 x 1.073)/0.783972 - 1 = 7.5551%
+run 0 project --as-of 2023-04-23 --json --paths 500
+printf '%s' "$OUT" > q0.json
+eq "$(jx q0.json 0 status)" no_data "GDP before its first release of the year"
+run 0 project --as-of 2023-04-24 --json --paths 500
+printf '%s' "$OUT" > q1.json
+eq "$(jx q1.json 0 through)" 2023Q1 "GDP through Q1 on the day of its release"
+eq "$(js q1.json 0 required 2)" 7.56 "GDP as of Q1: required"
+eq "$(js q1.json 0 carry 1)" 7.3 "GDP as of Q1: carry-forward"
 
 # as of a period: data through June 2023 (Yiwu GDP: Q1 is the latest before Q3)
 run 0 project --as-of 2023-06
