@@ -421,6 +421,13 @@ static void test_report_facts_words(void **state)
         ot_fact_add(&a, OT_N_SHARE_ASSUMED, "ii", 1, 4);
         assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                             "缺少一季度占全年的比重，按1/4计");
+        /* one period is "period 1", never "periods 1-1" */
+        assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                            "no share for period 1: taken as 1/4");
+        ot_proj_facts b = {0};
+        ot_fact_add(&b, OT_N_SHARE_BORROWED, "idkii", 1, 0.216, "china.gdp", 2018, 2022);
+        assert_string_equal(ot_report_facts(&b, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                            "share of period 1 (0.216) borrowed from china.gdp, 2018-2022");
         ot_proj_facts m = {0};
         ot_fact_add(&m, OT_N_SHARE_ASSUMED, "ii", 9, 12);
         assert_string_equal(ot_report_facts(&m, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
