@@ -458,16 +458,30 @@ static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const 
 
 /* Last year's share of periods 1..k when the series has none of its own:
  * the rate method's weights (the reference's shares, else equal), so the
- * required pace can be stated. */
-static void record_share(sproj *sp, const frame *ref, ot_proj_facts *notes)
+ * required pace can be stated.  Those weights need the reference's share
+ * of every period; a reference that publishes no January (FAI's first
+ * figure is January–February as "2023-02") has none at period 1, so its
+ * mean share at k over its last complete years (§3, as the sparse path
+ * borrows it) comes before the equal weights. */
+static void record_share(sproj *sp, const frame *ref, const char *rk, ot_proj_facts *notes)
 {
     double c[SHAPE_MAXP + 1];
     if (!isnan(sp->s) || sp->stock || sp->k >= sp->P)
         return;
     int how = rec_weights(&sp->fr, ref, sp->Y, c);
     sp->s = c[sp->k];
-    if (how == 0)
+    if (how != 0)
+        return;
+    shape rs;
+    if (ref)
+        shape_measure(ref, sp->Y, sp->k, sp->P, &rs);
+    if (ref && rs.s_n) {
+        sp->s = rs.s_mean;
+        ot_fact_add(notes, OT_N_SHARE_BORROWED, "idkii", sp->k, rs.s_mean, rk, rs.s_first,
+                    rs.s_last);
+    } else {
         ot_fact_add(notes, OT_N_SHARE_ASSUMED, "ii", sp->k, sp->P);
+    }
 }
 
 /* Paths from the record (§6, §7): the chosen combination's point plus the
@@ -476,8 +490,9 @@ static void record_share(sproj *sp, const frame *ref, ot_proj_facts *notes)
  * 0.9 min(sd, IQR/1.34) m^(-1/5) (Williams & Goodman 1971 empirical limits;
  * the kernel fills the gaps between few errors).  *done = 0 when the record
  * is too short (the caller falls back on §2-§3). */
-static int project_record(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
-                          int only, gsl_rng *rng, ot_proj_facts *notes, int *done, ot_err *err)
+static int project_record(sproj *sp, const char *key, const frame *ref, const char *rk,
+                          const ot_proj_opts *o, int only, gsl_rng *rng, ot_proj_facts *notes,
+                          int *done, ot_err *err)
 {
     record r;
     const char *model = ot_method_find(REC_LEVELS_METHOD) ? REC_LEVELS : NULL;
@@ -491,7 +506,7 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
                           o->exclude_years[1], 0, 0, &then, memo, &sp->alloc, err);
     if (rc || r.n < REC_MIN_SHORT || !r.chosen || isnan(r.point) || r.nerr < REC_MIN_SHORT)
         return rc;
-    record_share(sp, ref, notes);
+    record_share(sp, ref, rk, notes);
     if ((rc = fill_from_errors(sp, key, ref, o, r.point, r.err, r.nerr, r.years_k, 1, 0, rng, notes,
                                err)))
         return rc;
@@ -571,7 +586,7 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
         ot_fact_add(notes, OT_N_SCALE_LARGE, "kdk", key, scale, rk);
         return OT_OK;
     }
-    record_share(sp, ref, notes);
+    record_share(sp, ref, rk, notes);
     if ((rc = fill_from_errors(sp, key, ref, o, sp->g, r.err, r.nerr, r.years_k, scale, 1, rng,
                                notes, err)))
         return rc;
@@ -813,7 +828,7 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
     int only, by_record = record_mode(o, &only);
     if (by_record && sp->k >= 1) {
         int done;
-        if ((rc = project_record(sp, key, ref, o, only, rng, notes, &done, err)) || done)
+        if ((rc = project_record(sp, key, ref, rk, o, only, rng, notes, &done, err)) || done)
             return rc;
         if (only < 0 && !rich &&
             ((rc = project_borrowed(sp, key, ref, rk, o, rng, notes, &done, err)) || done))

@@ -82,7 +82,7 @@ static int status_table(const ot_report_doc *doc, FILE *f, ot_err *err)
              req[48] = "", carry[48], outc[48], status[48], lab[160];
         /* the row's label names the indicator; the test names only the
          * reference (so the table stays readable on a terminal) */
-        report_fmt_test_named(ti, lang, NULL, zh ? it->ref_name : it->ref_name_en, test,
+        report_fmt_test_named(ti, lang, it->kind, NULL, zh ? it->ref_name : it->ref_name_en, test,
                               sizeof test);
         if (zh)
             report_fmt_period(pi->latest, lang, through, sizeof through);

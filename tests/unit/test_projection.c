@@ -567,6 +567,21 @@ static void test_projection_no_data(void **state)
     t.value = 0.1; /* must fall by at least 0.1 */
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_int_equal(p.status, OT_STATUS_MISSED);
+    /* the operator counts: "fall by at most 0.01" is missed by a fall of 0.05,
+     * "fall by at most 0.1" met; no fall at all never passes */
+    t.op = OT_OP_LE;
+    t.value = 0.01;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    t.value = 0.1;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    t.op = OT_OP_GT;
+    t.value = 0.06;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    t.op = OT_OP_GE;
+    t.value = 0.1;
     o.as_of_period = "2023-10";
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_int_equal(p.status, OT_STATUS_NO_DATA);
