@@ -340,6 +340,35 @@ static void project_stock_sparse(sproj *sp, size_t np, gsl_rng *rng, ot_proj_fac
     ot_fact_add(notes, OT_N_STOCK_PACE, "");
 }
 
+/* A stock known by its yoy alone (M2 as the central bank publishes it) and
+ * without a record to range it: the latest yoy g carried to the year end
+ * as a random walk, G = g + s sqrt(P - k) z, s the root mean square of the
+ * changes of its yoy from one period to the next through (Y, k) (§2).
+ * Returns 0 when no such change is known. */
+static int project_stock_yoy(sproj *sp, size_t np, gsl_rng *rng, ot_proj_facts *notes)
+{
+    const frame *f = &sp->fr;
+    double ss = 0;
+    int n = 0;
+    for (int y = f->y0; y <= sp->Y; y++)
+        for (int j = 1; j <= f->P && (y < sp->Y || j <= sp->k); j++) {
+            double a = frame_get(f, f->yoy, y, j);
+            double b = j > 1 ? frame_get(f, f->yoy, y, j - 1) : frame_get(f, f->yoy, y - 1, f->P);
+            if (!isnan(a) && !isnan(b)) {
+                ss += (a - b) * (a - b);
+                n++;
+            }
+        }
+    if (!n)
+        return 0;
+    double s = sqrt(ss / n), sd = s * sqrt(sp->P - sp->k);
+    for (size_t p = 0; p < np; p++)
+        sp->G[p] = sp->g + sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+    ot_fact_set(&sp->method, OT_M_YOY_WALK, "");
+    ot_fact_add(notes, OT_N_STOCK_YOY_WALK, "id", n, s);
+    return 1;
+}
+
 /* Monthly (or quarterly) yoy without levels: the ytd growth through the
  * latest period kk with a yoy is the yoy of each period weighted by its
  * share of last year's total, g = Σ w_j (1 + yoy_j) / Σ w_j - 1, with the
@@ -788,7 +817,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         ot_fact_add(notes, OT_N_YTD_IMPLIED, "kkd", rk, sp->latest, gk);
         shape_measure(f, Y, k, P, &sp->own);
     }
-    if (!rich && (k == 0 || (sp->stock ? !(sp->ytd_k > 0) : isnan(sp->g)))) {
+    if (!rich && (k == 0 || (isnan(sp->g) && !(sp->stock && sp->ytd_k > 0)))) {
         int has_yoy = 0;
         for (int j = 1; j <= P; j++)
             has_yoy |= !isnan(frame_get(f, f->yoy, Y, j));
@@ -799,7 +828,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
             ot_fact_add(notes, k ? OT_N_NO_YTD : OT_N_NO_DATA_YEAR, "ki", key, Y);
         return OT_OK;
     }
-    if (sp->stock && !rich && !(sp->base > 0)) {
+    if (sp->stock && !rich && !(sp->base > 0) && isnan(sp->g)) {
         frame_free(&ref);
         ot_fact_add(notes, OT_N_NO_YEAR_END, "ki", key, Y - 1);
         return OT_OK;
@@ -820,7 +849,7 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
     int rc;
     sp->np = o->paths;
     sp->G = ot_malloc(&sp->alloc, sp->np * sizeof *sp->G);
-    int levels = rich || sp->stock || sp->base > 0 || sp->ytd_k > 0;
+    int levels = rich || sp->base > 0 || (!sp->stock && sp->ytd_k > 0);
     sp->L = levels ? ot_malloc(&sp->alloc, sp->np * sizeof *sp->L) : NULL;
     if (!sp->G || (levels && !sp->L))
         return ot_err_set(err, OT_ENOMEM, "out of memory");
@@ -849,7 +878,12 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
             return rc;
     }
     if (sp->stock) {
-        project_stock_sparse(sp, sp->np, rng, notes);
+        if (sp->base > 0 && sp->ytd_k > 0)
+            project_stock_sparse(sp, sp->np, rng, notes);
+        else if (!project_stock_yoy(sp, sp->np, rng, notes)) {
+            sp->state = SP_NONE;
+            ot_fact_add(notes, OT_N_NO_YEAR_END, "ki", key, sp->Y - 1);
+        }
         return OT_OK;
     }
     project_sparse(sp, key, ref, rk, sp->np, o->scenario, rng, notes);

@@ -30,6 +30,7 @@ static const wording wordings[OT_FACT_NCODES] = {
     [OT_M_CARRY_RANGE] = {"carry with the range of {k0}", "按当前进度推算（区间取自{k0}的历史误差）"},
     [OT_M_RWSD] = {"rwsd(sigma={v0.4}, {y0} obs)", "带季节漂移的随机游走（σ={v0.4}，{y0}个观测值）"},
     [OT_M_PACE] = {"pace since December", "延续上年12月以来的速度"},
+    [OT_M_YOY_WALK] = {"latest yoy carried on", "延续最新同比增速"},
     [OT_M_OUTCOME] = {"outcome", "全年实际值"},
     [OT_N_NO_LEVEL] = {"{k0}: no level for {y0}", "{k0}：缺少{y0}年的总量"},
     [OT_N_NO_GROWTH] = {"{k0}: the {y0} figure is published without its growth",
@@ -69,6 +70,11 @@ static const wording wordings[OT_FACT_NCODES] = {
     [OT_N_STOCK_PACE] = {"too little history for a model: the pace since last December is carried "
                          "on, range is a rule of thumb",
                          "历史太短，无法建模：延续上年12月以来的速度，区间按经验规则"},
+    [OT_N_STOCK_YOY_WALK] = {"too little history for a record: the latest yoy is carried to the year "
+                             "end, range from its {y0} changes from one period to the next (root "
+                             "mean square {v0.2} points) as a random walk",
+                             "历史太短，无法按历史记录选择方法：最新同比增速延续至年末，区间按其{y0}次"
+                             "逐期变化（均方根{v0.2}个百分点）作随机游走"},
     [OT_N_RECORD_SHORT] = {"a record of {y0} years is too short to choose by: carry-forward",
                            "历史记录仅{y0}年，不足以据此选择方法：按当前进度推算"},
     [OT_N_EXCLUDED] = {"{y0}-{y1} left out of the record", "{y0}-{y1}年不计入历史记录"},

@@ -172,4 +172,30 @@ has_out "[1] typo target (yiwu.gpd): no series yiwu.gpd in the database: did you
 run 0 project --year 2024 --as-of 2024-10-31 --lang zh
 has_out "数据库中没有指标yiwu.gpd，是否为yiwu.gdp？"
 
+# a stock published as yoy alone (M2 增长12%左右): the metadata's kind decides
+# that the carry-forward is the latest yoy and the outcome December's yoy,
+# not the mean of the year's yoy (12.6 .. 9.7 average 11.425)
+printf 'series,name,unit,freq,kind\ncn.m2,广义货币M2,亿元,M,stock\n' > m2meta.csv
+{ echo "series,period,value,measure"
+  for v in 2022-11:11.8 2022-12:11.8 2023-01:12.6 2023-02:12.9 2023-03:12.7 2023-04:12.4 \
+           2023-05:11.6 2023-06:11.3 2023-07:10.7 2023-08:10.6 2023-09:10.3 2023-10:10.3 \
+           2023-11:10.0 2023-12:9.7; do echo "cn.m2,${v%%:*},${v#*:},yoy"; done; } > m2.csv
+printf 'series,year,kind,op,value,label\ncn.m2,2023,growth,>=,12,M2增长12%%左右\ncn.m2,2023,level,>=,3000000,M2余额\n' > m2t.csv
+run 0 import m2meta.csv m2.csv
+run 0 import --format targets m2t.csv
+# m2 FIELDS: FIELDS of the M2 growth target in the JSON of the last run
+m2() {
+    printf '%s' "$OUT" > m2.json
+    sqlite3 :memory: "SELECT $1 FROM json_each(readfile('m2.json'), '\$.projections')
+                      WHERE json_extract(value, '\$.target.label') = 'M2增长12%左右'"
+}
+run 0 project --year 2023 --as-of 2023-07-31 --json
+eq "$(m2 "json_extract(value, '\$.carry')")" 11.3 "M2's carry: June's yoy"
+run 0 project --year 2023 --as-of 2024-06-30 --json
+eq "$(m2 "json_extract(value, '\$.outcome') || ' ' || json_extract(value, '\$.status')")" \
+   "9.7 missed" "M2's outcome: December's yoy"
+run 0 project --year 2023 --as-of 2023-03-31
+grep -q "^M2余额 .*no data \[[0-9]\]$" <<<"$OUT" || fail "the level target of a yoy-only stock is footnoted"
+has_out "cn.m2: no levels, only growth rates: a level target cannot be projected"
+
 done_ok
