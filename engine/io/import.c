@@ -170,6 +170,8 @@ static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
         io_table_end(&c);
     if (c.fmt == OT_FORMAT_LONG && !c.fatal && !c.stop)
         io_long_shape_end(&c);
+    if (!c.fatal)
+        io_janfeb_end(&c);
     if (c.fatal) {
         rc = c.fatal;
         goto done;
@@ -186,6 +188,7 @@ done:
     free(c.sheet_owned);
     io_seen_clear(&c.seen);
     io_seen_clear(&c.janfeb);
+    io_jans_free(&c);
     free(c.off);
     free(c.buf);
     return rc;

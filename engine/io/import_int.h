@@ -37,6 +37,16 @@ void io_shape_note(io_shape *s, ot_period p, double v);
  * within a year, and every turn of a year a drop. */
 int io_shape_cumulative(const io_shape *s);
 
+/* A dated January of its own this file gave (checked at its end by
+ * io_janfeb_end). */
+typedef struct io_jan {
+    char *key;
+    ot_measure m;
+    ot_ord ord;
+    int32_t vintage;
+    long line, col;
+} io_jan;
+
 typedef struct ctx {
     ot_store *st;
     const ot_import_opts *o;
@@ -83,6 +93,8 @@ typedef struct ctx {
     io_seen seen;       /* targets, series: the stored rows this file gave, by id */
     long seen_line;     /* the line that first gave a row given again */
     io_seen janfeb;     /* Januaries and January–February rows given (janfeb_check) */
+    io_jan *jans;       /* dated Januaries given, for io_janfeb_end */
+    size_t njan, capjan;
 } ctx;
 
 /* ---- record.c: the current record and its problems ---- */
@@ -114,6 +126,11 @@ void io_record(ctx *c);
  * receives what the store did; returns OT_OK or the store's code. */
 int io_put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v, int32_t vintage,
                const char *source, long col, ot_put_result *res);
+/* At the end of a file: each dated January it gave that a stored
+ * January–February release covers for good (ot_store_january_covered) is
+ * an error at its row.  io_jans_free releases the list. */
+void io_janfeb_end(ctx *c);
+void io_jans_free(ctx *c);
 /* Records the import of the current file (after its header) unless the same
  * content, format and as-of was imported before (then c->stop). */
 void io_begin_import(ctx *c, const char *fmtname);

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/period.h"
@@ -84,6 +85,72 @@ static void janfeb_check(ctx *c, const char *key, ot_measure m, ot_period p, int
         io_fatal_code(c, OT_ENOMEM, "out of memory");
 }
 
+/* Keeps a dated January for io_janfeb_end (an undated one is stored on its
+ * last day, before any February figure can exist). */
+static void note_january(ctx *c, const char *key, ot_measure m, ot_ord ord, int32_t vintage,
+                         long col)
+{
+    if (c->njan == c->capjan) {
+        size_t nc = c->capjan ? 2 * c->capjan : 16;
+        io_jan *nj = realloc(c->jans, nc * sizeof *nj);
+        if (!nj) {
+            io_fatal_code(c, OT_ENOMEM, "out of memory");
+            return;
+        }
+        c->jans = nj;
+        c->capjan = nc;
+    }
+    io_jan *j = &c->jans[c->njan];
+    if (!(j->key = strdup(key))) {
+        io_fatal_code(c, OT_ENOMEM, "out of memory");
+        return;
+    }
+    j->m = m;
+    j->ord = ord;
+    j->vintage = vintage;
+    j->line = c->rec_line;
+    j->col = col;
+    c->njan++;
+}
+
+/* The covering release may come from this file or an earlier import; a
+ * February of its own given later in this file uncovers the January, so
+ * the check waits for the file's end. */
+void io_janfeb_end(ctx *c)
+{
+    long save = c->rec_line;
+    for (size_t i = 0; i < c->njan && io_writing(c); i++) {
+        const io_jan *j = &c->jans[i];
+        int32_t cover;
+        ot_err e;
+        if (ot_store_january_covered(c->st, j->key, j->m, j->ord, j->vintage, &cover, &e)) {
+            io_fatal(c, &e);
+            break;
+        }
+        if (cover == OT_VINTAGE_NONE)
+            continue;
+        char vd[16], cd[16];
+        ot_date_format(j->vintage, vd, sizeof vd);
+        ot_date_format(cover, cd, sizeof cd);
+        c->rec_line = j->line;
+        io_bad(c, j->col,
+               "%s %s: January %d (vintage %s) would never be read: the January–February figure "
+               "of vintage %s covers it; give February's own figure of the same vintage with it "
+               "(a split of the combined release), or leave it out",
+               j->key, ot_measure_name(j->m), ot_period_year(OT_FREQ_M, j->ord), vd, cd);
+    }
+    c->rec_line = save;
+}
+
+void io_jans_free(ctx *c)
+{
+    for (size_t i = 0; i < c->njan; i++)
+        free(c->jans[i].key);
+    free(c->jans);
+    c->jans = NULL;
+    c->njan = c->capjan = 0;
+}
+
 int io_put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v, int32_t vintage,
                const char *source, long col, ot_put_result *res_out)
 {
@@ -104,6 +171,9 @@ int io_put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v, int
     ot_err e;
     ot_put_result res;
     int rc = ot_store_put_obs(c->st, key, m, p, v, vintage, source, c->import_id, &res, &e);
+    if (!rc && vintage != OT_VINTAGE_NONE && p.freq == OT_FREQ_M && p.span == 1 &&
+        ot_period_sub(p.freq, p.ord) == 1)
+        note_january(c, key, m, p.ord, vintage, col);
     if (rc == OT_EDATA || rc == OT_EINVAL)
         io_bad(c, col, "%s", e.msg);
     else if (rc)

@@ -316,6 +316,15 @@ typedef int (*ot_revision_fn)(void *ud, const ot_revision *r);
 int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, ot_revision_fn fn,
                        void *ud, ot_err *err);
 
+/* Whether the January jan (monthly ordinal) of key and measure m, stored at
+ * vintage, is covered for good: February's latest figure at that vintage is
+ * a January–February release (span 2) and no February figure of its own
+ * (span 1) comes later, so no as-of read will ever see that January.  Sets
+ * *covering to the release's vintage, or to OT_VINTAGE_NONE when not
+ * covered.  OT_EIO. */
+int ot_store_january_covered(ot_store *st, const char *key, ot_measure m, ot_ord jan,
+                             int32_t vintage, int32_t *covering, ot_err *err);
+
 /* The stored frequency of key in *freq (OT_FREQ_NONE when unset) and
  * whether the key exists in *found; one indexed lookup, without the near-key
  * suggestions of ot_store_get_meta.  OT_EIO. */

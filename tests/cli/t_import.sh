@@ -307,4 +307,22 @@ has_err "ty.csv:4:2: expected a year such as 2023, found '23年'"
 sed -i '$d' ty.csv
 run 0 import ty.csv
 eq "$(sql "SELECT group_concat(year) FROM (SELECT year FROM targets WHERE series = 'ty.gdp' ORDER BY year)")" "2023,2024" "target years"
+# a January of its own given with a later vintage than a January-February
+# release, without February's own figure, would never be read (the
+# combined release covers it while it is February's latest): refused at
+# its row, in the same file or a later import; with February's own figure
+# beside it (a split), taken
+printf 'series,period,value,vintage\njl.a,2023年1-2月,10,2023-03-15\njl.a,2023-01,4,2023-04-15\n' > jl1.csv
+run 65 import jl1.csv
+has_err "jl1.csv:3:2: jl.a value: January 2023 (vintage 2023-04-15) would never be read: the January–February figure of vintage 2023-03-15 covers it; give February's own figure of the same vintage with it (a split of the combined release), or leave it out"
+printf 'series,period,value,vintage\njl.a,2023年1-2月,10,2023-03-15\n' > jl2.csv
+run 0 import jl2.csv
+printf 'series,period,value,vintage\njl.a,2023-01,4,2023-04-15\n' > jl3.csv
+run 65 import jl3.csv
+has_err "jl3.csv:2:2: jl.a value: January 2023 (vintage 2023-04-15) would never be read"
+printf 'series,period,value,vintage\njl.a,2023-01,4,2023-04-15\njl.a,2023-02,6,2023-04-15\n' > jl4.csv
+run 0 import jl4.csv
+run 0 show jl.a
+out_line 4 "2023-01      4"
+out_line 5 "2023-02      6"
 done_ok
