@@ -2,7 +2,8 @@
  * with the import that brought it) and the names a statistics table may use
  * for a series (name, name_en, aliases), read when a table's header is
  * mapped to series keys.  Statements are prepared per call: both are read
- * once per command, not per row.
+ * once per command, not per row.  Also whether a January is covered for
+ * good by a January–February release (kept statements: asked per row).
  */
 #include "store/store.h"
 
@@ -129,8 +130,8 @@ static const char SQL_FEB_OWN_LATER[] =
     "WHERE s.key = ?1 AND f.measure = ?2 AND f.freq = 'M' AND f.ord = ?3 AND f.vintage > ?4\n"
     "  AND f.span = 1 LIMIT 1";
 
-/* Two seeks of February's rows (the key's primary index); statements
- * prepared per call: an import asks once per dated January it gave. */
+/* Two seeks of February's rows (the key's primary index), with kept
+ * statements: an import asks once per dated January it gave. */
 int ot_store_january_covered(ot_store *st, const char *key, ot_measure m, ot_ord jan,
                              int32_t vintage, int32_t *covering, ot_err *err)
 {
@@ -138,14 +139,15 @@ int ot_store_january_covered(ot_store *st, const char *key, ot_measure m, ot_ord
     if (rc)
         return rc;
     const char *sql[2] = {SQL_FEB_AT, SQL_FEB_OWN_LATER};
+    static const enum stmt_id ids[2] = {S_FEB_AT, S_FEB_OWN_LATER};
     int32_t at = OT_VINTAGE_NONE;
     int span = 0, later = 0;
     for (int i = 0; i < 2; i++) {
-        sqlite3_stmt *q;
-        int s = sqlite3_prepare_v2(st->db, sql[i], -1, &q, NULL);
-        if (s != SQLITE_OK)
-            return store_sqlerr(st, s, "reading February's figures", err);
-        sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+        sqlite3_stmt *q = store_stmt(st, ids[i], sql[i], err);
+        if (!q)
+            return err ? err->code : OT_EIO;
+        int s;
+        store_bind_text(q, 1, key);
         sqlite3_bind_int(q, 2, (int)m);
         sqlite3_bind_int(q, 3, jan + 1);
         sqlite3_bind_int(q, 4, vintage);
@@ -156,7 +158,7 @@ int ot_store_january_covered(ot_store *st, const char *key, ot_measure m, ot_ord
         } else if (s == SQLITE_ROW) {
             later = 1;
         }
-        sqlite3_finalize(q);
+        sqlite3_reset(q);
         if (s != SQLITE_ROW && s != SQLITE_DONE)
             return store_sqlerr(st, s, "reading February's figures", err);
         if (span != 2)
