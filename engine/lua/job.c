@@ -176,6 +176,14 @@ static int convert(lua_State *L)
     static const char *const target_keys[] = {"year", "series", NULL};
     check_keys(L, 2, keys, "");
     j->name = opt_string(L, 2, "name");
+    /* the name goes into file names ({job}) and the log: one file name, not
+     * a path, and no control character */
+    for (const char *c = j->name; c && *c; c++)
+        if (*c == '/' || (unsigned char)*c < 0x20 || *c == 0x7f)
+            return luaL_error(L, "field 'name' must be a name without '/' or control "
+                                 "characters (it names files), got \"%s\"", j->name);
+    if (j->name && !j->name[0])
+        return luaL_error(L, "field 'name' must not be empty");
     char *db = opt_string(L, 2, "db");
     if (db) {
         j->db = resolve(j->dir, db);

@@ -474,6 +474,64 @@ has_err "--from and --to are required"
 cd "$T"
 export ONTRACK_DB="$T/test.db"
 
+# ---- the scripts hash names files as the job does, not as the shell did ---
+# The same job file and script, run from three folders by three spellings of
+# its path, is the same job: one scripts hash (names relative to the job's folder).
+mkdir -p hj
+cat > hj/h.lua <<'LUA'
+return {name = "h", targets = {year = 2023}, scripts = {"s.lua"}, paths = 200}
+LUA
+echo 'local x = 1' > hj/s.lua
+run 0 job run hj/h.lua --as-of 2023-10-31 --quiet
+run 0 job run "$T/hj/h.lua" --as-of 2023-10-31 --quiet
+(cd hj && "$ONTRACK" job run ./h.lua --as-of 2023-10-31 --quiet) || fail "run from the job's folder"
+eq "$(sql "SELECT count(*), count(DISTINCT scripts_hash) FROM runs WHERE job = 'h'")" "3|1" \
+   "one scripts hash from every working folder"
+echo 'local x = 2' > hj/s.lua
+run 0 job run hj/h.lua --as-of 2023-10-31 --quiet
+eq "$(sql "SELECT count(DISTINCT scripts_hash) FROM runs WHERE job = 'h'")" 2 "a changed script changes it"
+
+# ---- an output below a file: an I/O error naming it, not "outside" ------
+touch hj/afile
+cat > hj/w.lua <<'LUA'
+return {name = "w", targets = {year = 2023}, paths = 200, outputs = {"ok/{job}.json", "afile/{job}.json"}}
+LUA
+NP=$(sql "SELECT count(*) FROM projections")
+run 74 job run hj/w.lua --as-of 2023-10-31
+has_err "hj/afile/w.json: cannot create a temporary file: Not a directory"
+grep -qF "outside the job's folder" <<<"$ERR" && fail "an output below a file is not outside"
+[ -e hj/ok/w.json ] && fail "the first output was written by a failed run"
+eq "$(sql "SELECT count(*) FROM projections")" "$NP" "a failed run stores no projections"
+eq "$(sql "SELECT status FROM runs WHERE job = 'w'")" failed "the run is marked failed"
+
+# ---- a job's name names files: one name, not a path, not empty ------------
+echo 'return {name = "a/b", targets = {year = 2023}}' > hj/n1.lua
+run 65 job run hj/n1.lua
+has_out ""
+has_err "hj/n1.lua: field 'name' must be a name without '/' or control characters (it names files), got \"a/b\""
+echo 'return {name = "", targets = {year = 2023}}' > hj/n2.lua
+run 65 job run hj/n2.lua
+has_err "hj/n2.lua: field 'name' must not be empty"
+
+# ---- job show --lang zh: the report's Chinese table, the record in Chinese --
+H=$(sql "SELECT max(id) FROM runs WHERE job = 'h'")
+run 0 report "$H" --format txt
+TXT=$OUT
+run 0 job show "$H" --lang zh
+out_words 1 "运行 $H h 成功 数据截至 2023-10-31 开始 $(sql "SELECT started FROM runs WHERE id = $H") 结束 $(sql "SELECT finished FROM runs WHERE id = $H")"
+grep -Eq '^引擎 [^ ]+  脚本哈希 [0-9a-f]{16}  数据哈希 [0-9a-f]{16}$' <<<"$OUT" || fail "show --lang zh: engine line"
+eq "$(sed -n "4,$(( $(wc -l <<<"$TXT") + 3 ))p" <<<"$OUT")" "$TXT" "show --lang zh prints the table of report --format txt"
+has_out "测算的变化（h最近4次成功运行，按数据截至日期排列）："
+grep -Eq '^ +[0-9]+  2023-10-31 +8\.7% +8\.[0-9]% – 8\.[0-9]% +100%  有望达成$' <<<"$OUT" || fail "show --lang zh: a movement row"
+lacks_out "on track"
+run 0 job show "$H"
+out_words 1 "run $H h ok as of 2023-10-31 started $(sql "SELECT started FROM runs WHERE id = $H") finished $(sql "SELECT finished FROM runs WHERE id = $H")"
+has_out "how the projections moved (the last 4 ok runs of h, by as-of):"
+run 0 job show "$(sql "SELECT id FROM runs WHERE job = 'w'")" --lang zh
+has_out "无测算结果（运行失败）"
+run 2 job show "$H" --lang fr
+has_err "job show: --lang: expected zh or en, got 'fr'"
+
 # ---- docs/scheduling.md: the systemd ExecStart line, run as written ------
 # The unit sets WorkingDirectory and Environment; here the test directory and
 # $ONTRACK_DB stand in for them, and PATH finds the binary under test.
