@@ -79,6 +79,8 @@ int cmd_report(cli_global *g, int argc, char **argv)
     if (run_id < 0)
         return cli_usage_error("report", "RUN must be a run id (a whole number) or 'latest', got '%s'",
                                pos[0]);
+    if (output && strcmp(output, "-") == 0) /* -o -: standard output, as without -o */
+        output = NULL;
     ot_report_format fmt = OT_REPORT_HTML;
     if (format) {
         if (ot_report_format_parse(format, &fmt) != 0)
