@@ -383,11 +383,14 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     unsetenv(OT_RUN_ENV);
 
     /* The outputs: one document (charts read as the run read its data); the
-     * source line names the job only, so the same data give the same bytes. */
+     * source line names the job only and no 编制日期 (the day of rendering)
+     * is written, so the same data give the same bytes on any day: no file
+     * holds a time (docs/scheduling.md, "Idempotence"). */
     if (c->job.noutputs) {
         if ((rc = ot_run_doc_build(&doc, &set, st, &a, c->job.name, NULL, &err)) ||
             (rc = ot_run_doc_compares(&doc, st, c->run, &err)))
             goto fail;
+        doc.doc.compiled = NULL;
         doc.doc.title = c->job.title;
         doc.doc.lang = c->job.lang_en ? OT_LANG_EN : OT_LANG_ZH;
         if (!(outs = calloc(c->job.noutputs, sizeof *outs))) {

@@ -62,6 +62,13 @@ H1=$(sql "SELECT min(id) FROM runs WHERE job = 'html'"); H2=$(sql "SELECT max(id
 eq "$(head -c 15 "jobs/html/html-$H1.html")" "<!DOCTYPE html>" "an HTML page"
 grep -q "地区生产总值增长7.5%以上" "jobs/html/html-$H1.html" || fail "HTML lacks the GDP target"
 cmp -s "jobs/html/html-$H1.html" "jobs/html/html-$H2.html" || fail "HTML differs between runs"
+# ... and on any day: no output holds the day it was written (no 编制日期),
+# so a daily cron run on unchanged data writes the same bytes tomorrow
+TODAY=$(date -u +%Y-%m-%d)
+for f in "jobs/html/html-$H1.html" "$R.md" "$R.txt" "$R.csv" "$R.json"; do
+    grep -qF "$TODAY" "$f" && fail "$f holds today's date"
+    grep -qF "编制日期" "$f" && fail "$f holds a 编制日期"
+done
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'html'"
 
 # a period as-of: the latest vintages through that period, named as given
