@@ -416,6 +416,10 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         goto fail;
     if ((rc = ot_store_run_finish(st, c->run, "ok", &err)))
         goto fail;
+    /* the reports' title and language, so `report RUN` renders this page */
+    if ((c->job.title || c->job.lang_en) &&
+        (rc = ot_store_run_set_look(st, c->run, c->job.title, c->job.lang_en ? "en" : NULL, &err)))
+        goto fail;
     size_t pruned = 0;
     if (c->job.keep > 0 &&
         (rc = ot_store_runs_prune(st, c->job.name, (size_t)c->job.keep, &pruned, &err)))

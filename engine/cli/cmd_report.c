@@ -101,10 +101,17 @@ int cmd_report(cli_global *g, int argc, char **argv)
     ot_run_rec *run = NULL;
     ot_run_set set = {0};
     ot_run_doc d = {0};
-    char source[512];
+    char source[512], *look_title = NULL, *look_lang = NULL;
     if ((rc = ot_run_open(st, run_id, &run, &set, &err)) != OT_OK ||
         (rc = check_finished(st, run, &err)) != OT_OK)
         goto done;
+    /* the title and language the run's job gave its reports, unless asked */
+    if ((rc = ot_store_run_look(st, run->id, &look_title, &look_lang, &err)) != OT_OK)
+        goto done;
+    if (!title)
+        title = look_title;
+    if (!lang_s && look_lang)
+        (void)ot_report_lang_parse(look_lang, &lang);
     ot_run_asof a;
     ot_run_asof_of(run, &a);
     ot_run_source(run, lang, source, sizeof source);
@@ -127,6 +134,8 @@ int cmd_report(cli_global *g, int argc, char **argv)
     if (fflush(stdout) != 0 && rc == OT_OK)
         rc = ot_err_set(&err, OT_EIO, "cannot write the report: %s", strerror(errno));
 done:
+    free(look_title);
+    free(look_lang);
     ot_run_doc_free(&d);
     ot_run_set_free(&set);
     ot_store_runs_free(run, run ? 1 : 0);

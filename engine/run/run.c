@@ -296,7 +296,11 @@ int ot_run_load(ot_store *st, int64_t run_id, ot_run_set *out, ot_err *err)
         if (found) {
             s.ids[i] = r->target_id;
             rc = ot_target_copy(&s.t[i], found, err);
-            if (rc == OT_OK && !s.t[i].label)
+            /* the row's label column holds the series key when the target
+             * had no label (ot_run_save): that is no label, and the reports
+             * name such a target by its indicator's name, as the job did */
+            if (rc == OT_OK && !s.t[i].label && r->label &&
+                !(found->series && strcmp(r->label, found->series) == 0))
                 rc = ot_target_set_str(&s.t[i].label, r->label, err);
         } else { /* not stored (or deleted since): its label only */
             s.t[i].kind = OT_TARGET_UNQUANTIFIED;

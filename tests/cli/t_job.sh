@@ -520,6 +520,28 @@ echo 'return {name = "", targets = {year = 2023}}' > hj/n2.lua
 run 65 job run hj/n2.lua
 has_err "hj/n2.lua: field 'name' must not be empty"
 
+# ---- report RUN renders the page the job wrote: its title and language ----
+cat > hj/look.lua <<'LUA'
+return {name = "look", targets = {year = 2023}, paths = 200, title = "某市目标 <2023>", lang = "en",
+        outputs = {"look/{job}.md", "look/{job}.html"}}
+LUA
+run 0 job run hj/look.lua --as-of 2023-10-31 --quiet
+L=$(sql "SELECT max(id) FROM runs WHERE job = 'look'")
+eq "$(sql "SELECT title || '|' || lang FROM runs WHERE id = $L")" "某市目标 <2023>|en" "the run records the look"
+run 0 report "$L" --format md
+# the same document but for the two lines a later rendering adds (the day it
+# was compiled, the run's provenance in the footer)
+eq "$(diff <(printf '%s\n' "$OUT") hj/look/look.md | grep -c '^[<>]')" 4 "report RUN: only the compiled day and the source differ"
+out_line 1 "# 某市目标 \\<2023\\>"
+has_out "Data as of: Sep 2023 · Compiled: "
+run 0 report "$L" --format md --title X --lang zh
+out_line 1 "# X"
+has_out "数据截至："
+run 0 report "$L" -o look.html
+grep -qF "<title>某市目标 &lt;2023&gt;</title>" look.html || fail "HTML title of the job"
+# a job without title or lang records none: the defaults
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h' AND (title IS NOT NULL OR lang IS NOT NULL)")" 0 "no look recorded"
+
 # ---- job show --lang zh: the report's Chinese table, the record in Chinese --
 H=$(sql "SELECT max(id) FROM runs WHERE job = 'h'")
 run 0 report "$H" --format txt

@@ -166,6 +166,51 @@ static void test_run_save_load_exactly(void **state)
     ot_run_set_free(&s);
 }
 
+/* A stored target without a label loads without one (the row's label
+ * column holds its series key for SQL readers), so a stored run's report
+ * names it by its indicator's name, as the run's own outputs did. */
+static void test_run_load_unlabelled(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_target t;
+    ot_target_init(&t);
+    t.series = "x.gdp";
+    t.year = 2023;
+    t.value = 7.5;
+    int64_t tid;
+    assert_int_equal(ot_store_put_target(st, &t, &tid, &err), OT_OK);
+    ot_run_set s = {0};
+    assert_int_equal(ot_run_targets(st, 2023, NULL, &s, &err), OT_OK);
+    assert_int_equal(s.n, 1);
+    assert_null(s.t[0].label);
+    distinct(&s.p[0], 1);
+    ot_run r = {"j", 19661, "test", NULL, NULL, "2023-09"};
+    int64_t run;
+    assert_int_equal(ot_store_run_begin(st, &r, &run, &err), OT_OK);
+    ot_run_asof a;
+    ot_run_asof_set(&a, 19661, (ot_period){OT_FREQ_M, ot_period_make(OT_FREQ_M, 2023, 9), 1});
+    assert_int_equal(ot_run_save(st, run, &a, &s, &err), OT_OK);
+    assert_int_equal(ot_store_run_finish(st, run, "ok", &err), OT_OK);
+    ot_projection_row *rows;
+    size_t nrows;
+    assert_int_equal(ot_store_projections(st, run, &rows, &nrows, &err), OT_OK);
+    assert_int_equal(nrows, 1);
+    assert_string_equal(rows[0].label, "x.gdp"); /* the column, for SQL readers */
+    ot_store_projections_free(rows, nrows);
+
+    ot_run_rec *rec;
+    ot_run_set back = {0};
+    assert_int_equal(ot_run_open(st, run, &rec, &back, &err), OT_OK);
+    assert_int_equal(back.n, 1);
+    assert_int_equal(back.ids[0], tid);
+    assert_null(back.t[0].label);
+    assert_string_equal(back.t[0].series, "x.gdp");
+    ot_run_set_free(&back);
+    ot_store_runs_free(rec, 1);
+    ot_run_set_free(&s);
+}
+
 /* JSON round trip of every status, and the refusals. */
 static void test_run_json(void **state)
 {
@@ -265,6 +310,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_fields_cover_the_projection),
         cmocka_unit_test(test_run_json),
+        MEM_STORE_TEST(test_run_load_unlabelled),
         MEM_STORE_TEST(test_run_save_load_exactly),
         MEM_STORE_TEST(test_run_asof_latest),
     };
