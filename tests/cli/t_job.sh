@@ -542,6 +542,37 @@ grep -qF "<title>某市目标 &lt;2023&gt;</title>" look.html || fail "HTML titl
 # a job without title or lang records none: the defaults
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h' AND (title IS NOT NULL OR lang IS NOT NULL)")" 0 "no look recorded"
 
+# ---- backfill across a year end, over January–February releases ---------
+# 2022 and 2023 ytd of one series, January and February released together in
+# mid-March (1-2月), each month on the 15th of the next: the February run
+# (as of 2023-02-28) has no 2023 data yet, the March run the 1-2月 figure
+# (220 against 200: +10%), the April run March's (330 against 300: +10%).
+mkdir -p bf2
+{
+    echo "series,period,value,measure,vintage"
+    echo "bf2.x,2022年1-2月,200,ytd,2022-03-15"
+    for m in 3 4 5 6 7 8 9 10 11; do printf 'bf2.x,2022-%02d,%d,ytd,2022-%02d-15\n' $m $((m * 100)) $((m + 1)); done
+    echo "bf2.x,2022-12,1200,ytd,2023-01-15"
+    echo "bf2.x,2023年1-2月,220,ytd,2023-03-15"
+    echo "bf2.x,2023-03,330,ytd,2023-04-15"
+} > bf2/x.csv
+printf 'series,year,kind,op,value,label\nbf2.x,2023,growth,>=,5,BF2\n' > bf2/t.csv
+run 0 --db bf2/bf2.db import bf2/x.csv
+run 0 --db bf2/bf2.db import --format targets bf2/t.csv
+echo 'return {name = "bf2", db = "bf2.db", targets = {year = 2023}, paths = 200, outputs = {"o/{as_of}.csv"}}' > bf2/bf2.lua
+run 0 job backfill bf2/bf2.lua --from 2022-12 --to 2023-04 --quiet
+eq "$(sqlite3 bf2/bf2.db "SELECT group_concat(date(as_of * 86400, 'unixepoch'), ' ') FROM (SELECT as_of FROM runs WHERE job = 'bf2' AND status = 'ok' ORDER BY id)")" \
+   "2022-12-31 2023-01-31 2023-02-28 2023-03-31 2023-04-30" "backfill: the last day of each month, across the year end"
+for d in 2022-12-31 2023-01-31 2023-02-28; do
+    eq "$(sed -n 2p "bf2/o/$d.csv" | cut -d, -f8,9,17,19)" "$d,,,no_data" "backfill as of $d: no 2023 release known"
+done
+eq "$(sed -n 2p bf2/o/2023-03-31.csv | cut -d, -f8,9,17,19)" "2023-03-31,2023-02,10,on_track" "backfill: the 1-2月 release in March"
+eq "$(sed -n 2p bf2/o/2023-04-30.csv | cut -d, -f8,9,17,19)" "2023-04-30,2023-03,10,on_track" "backfill: March in April"
+# the same run again stores the same figures (seeded)
+run 0 job backfill bf2/bf2.lua --from 2023-03 --to 2023-03 --quiet
+eq "$(sqlite3 bf2/bf2.db "SELECT count(DISTINCT point) || '|' || count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.job = 'bf2' AND date(r.as_of * 86400, 'unixepoch') = '2023-03-31'")" \
+   "1|2" "a backfilled month run twice: the same point"
+
 # ---- job show --lang zh: the report's Chinese table, the record in Chinese --
 H=$(sql "SELECT max(id) FROM runs WHERE job = 'h'")
 run 0 report "$H" --format txt
