@@ -271,7 +271,21 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
 
     /* The targets first: "latest" is the newest period with their data. */
     int rc = c->job.has_targets ? ot_run_targets(st, c->job.year, c->job.series, &set, &err) : OT_OK;
-    if (rc == OT_OK && set.n == 0 && (c->job.year || c->job.series)) {
+    size_t nall = 1;
+    if (rc == OT_OK && set.n == 0 && c->job.has_targets) {
+        ot_run_set all = {0};
+        rc = ot_run_targets(st, 0, NULL, &all, &err);
+        nall = all.n;
+        ot_run_set_free(&all);
+    }
+    if (rc == OT_OK && nall == 0) {
+        /* no target at all: most often the wrong database (a mistyped `db`
+         * or --db is created empty), never a run that projects nothing */
+        rc = ot_err_set(&err, OT_ENOTFOUND,
+                        "%s: the database %s holds no targets (a wrong `db` or --db? import "
+                        "them with ontrack import --format targets)",
+                        c->job.path, ot_store_path(st));
+    } else if (rc == OT_OK && set.n == 0 && (c->job.year || c->job.series)) {
         /* a filter matching nothing is a mistake (a year or a pattern mistyped),
          * not a run that finishes "ok" having projected nothing; as `project` */
         char yb[32] = "";

@@ -79,6 +79,12 @@ sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE id = (SELECT max(id) FROM 
 
 # the job's db (relative to the job file) comes before \$ONTRACK_DB; --db before both
 echo 'return {name = "dbjob", db = "own.db", targets = {}}' > jobs/dbjob.lua
+# a database without targets (a mistyped `db` is created empty): an error
+# naming it, not a run that projects nothing and finishes "ok"
+run 66 job run jobs/dbjob.lua
+has_err "jobs/dbjob.lua: the database jobs/own.db holds no targets (a wrong \`db\` or --db? import them with ontrack import --format targets)"
+eq "$(sqlite3 jobs/own.db "SELECT count(*) FROM runs")" 0 "no run recorded"
+run 0 --db jobs/own.db import --format targets "$D/yiwu/targets_2023.csv"
 run 0 job run jobs/dbjob.lua --quiet
 eq "$(sqlite3 jobs/own.db "SELECT job || ' ' || status FROM runs")" "dbjob ok" "the job's own database"
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'dbjob'")" 0 "not \$ONTRACK_DB"
