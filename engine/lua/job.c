@@ -304,9 +304,13 @@ int ot_job_load_limited(const char *path, double timeout, size_t mem, ot_job *ou
         else if (lim.stopped)
             rc = ot_err_set(err, OT_ELIMIT, "%s: job file stopped: time limit of %g s exceeded",
                             path, lim.timeout);
-        else
-            rc = ot_err_set(err, OT_EDATA, "%s",
-                            lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error object)");
+        else { /* name the file when the message does not ("attempt to load a
+                * binary chunk", error("x", 0), an error object) */
+            const char *m = lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error object)";
+            size_t pl = strlen(path);
+            int named = strncmp(m, path, pl) == 0 && m[pl] == ':';
+            rc = ot_err_set(err, OT_EDATA, "%s%s%s", named ? "" : path, named ? "" : ": ", m);
+        }
         goto done;
     }
     /* stack: result */

@@ -579,6 +579,17 @@ run 0 job backfill bf2/bf2.lua --from 2023-03 --to 2023-03 --quiet
 eq "$(sqlite3 bf2/bf2.db "SELECT count(DISTINCT point) || '|' || count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.job = 'bf2' AND date(r.as_of * 86400, 'unixepoch') = '2023-03-31'")" \
    "1|2" "a backfilled month run twice: the same point"
 
+# ---- a job file's every error names the file ----------------------------
+printf '\033Lua' > hj/bin.lua
+run 65 job run hj/bin.lua
+eq "$ERR" "ontrack: hj/bin.lua: attempt to load a binary chunk (mode is 't')" "binary chunk"
+echo 'error("no position", 0)' > hj/e0.lua
+run 65 job run hj/e0.lua
+eq "$ERR" "ontrack: hj/e0.lua: no position" "error without a position"
+echo 'error("here")' > hj/e1.lua
+run 65 job run hj/e1.lua
+eq "$ERR" "ontrack: hj/e1.lua:1: here" "error with its position, named once"
+
 # ---- job show --lang zh: the report's Chinese table, the record in Chinese --
 H=$(sql "SELECT max(id) FROM runs WHERE job = 'h'")
 run 0 report "$H" --format txt
