@@ -458,7 +458,8 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         if (out_place(&outs[i], &e2) != OT_OK) {
             jlog(c, "error", "%s", e2.msg);
             rc = OT_EIO;
-            ot_err_set(&err, OT_EIO, "%s: cannot write", outs[i].final);
+            ot_err_set(&err, OT_EIO, "run %lld is stored, but %s is not in place",
+                       (long long)c->run, outs[i].final);
             continue;
         }
         jlog(c, "info", "wrote %s", outs[i].final);

@@ -286,6 +286,14 @@ int out_write_tmp(const char *path, ot_report_format fmt, size_t csv_cols,
         free(final);
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     }
+    /* a folder in the file's place would fail the rename, after a job's
+     * commit: say so now, before anything is written */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        free(tmp);
+        free(final);
+        return ot_err_set(err, OT_EIO, "%s: is a folder, not a file", path);
+    }
     snprintf(tmp, cap, "%.*s.%s.XXXXXX", (int)dlen, path, path + dlen);
     int fd = mkstemp(tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;

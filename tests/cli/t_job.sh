@@ -517,6 +517,18 @@ grep -qF "outside the job's folder" <<<"$ERR" && fail "an output below a file is
 eq "$(sql "SELECT count(*) FROM projections")" "$NP" "a failed run stores no projections"
 eq "$(sql "SELECT status FROM runs WHERE job = 'w'")" failed "the run is marked failed"
 
+# a folder where an output goes: found before the commit (the rename would
+# fail after it, leaving an "ok" run with a missing output), nothing written
+mkdir -p hj/ok/w2.json
+cat > hj/w2.lua <<'LUA'
+return {name = "w2", targets = {year = 2023}, paths = 200, outputs = {"ok/first.json", "ok/{job}.json"}}
+LUA
+run 74 job run hj/w2.lua --as-of 2023-10-31
+has_err "hj/ok/w2.json: is a folder, not a file"
+[ -e hj/ok/first.json ] && fail "an output of a failed run was put in place"
+eq "$(sql "SELECT status FROM runs WHERE job = 'w2'")" failed "the run with a folder for an output failed"
+eq "$(sql "SELECT count(*) FROM projections")" "$NP" "and stored no projections"
+
 # ---- a job's name names files: one name, not a path, not empty ------------
 echo 'return {name = "a/b", targets = {year = 2023}}' > hj/n1.lua
 run 65 job run hj/n1.lua
