@@ -100,6 +100,25 @@ static int newest_vintage(ot_store *st, int32_t *days, ot_err *err)
     return rc;
 }
 
+/* A period, or a date in any form ot_date_parse knows (20231020,
+ * 2023/10/20, 2023年10月20日: forms a period has not) as a daily period. */
+int ot_run_asof_parse(const char *text, ot_period *out, ot_err *err)
+{
+    ot_period p;
+    ot_err e2;
+    int32_t d;
+    if (ot_period_parse(text, (size_t)-1, &p, &e2) != OT_OK) {
+        if (ot_date_parse(text, &d, &e2) != OT_OK)
+            return ot_err_set(err, OT_EDATA, "'%s' is neither a date (2023-10-31) nor a period "
+                                             "(2023-09)", text);
+        p.freq = OT_FREQ_D;
+        p.ord = d;
+        p.span = 1;
+    }
+    *out = p;
+    return OT_OK;
+}
+
 int ot_run_asof_resolve(ot_store *st, const ot_run_set *s, const char *text, ot_run_asof *out,
                         ot_err *err)
 {
@@ -110,7 +129,7 @@ int ot_run_asof_resolve(ot_store *st, const ot_run_set *s, const char *text, ot_
     if (text && strcmp(text, "latest") != 0) {
         ot_period p;
         ot_err e2;
-        if (ot_period_parse(text, (size_t)-1, &p, &e2) != OT_OK)
+        if (ot_run_asof_parse(text, &p, &e2) != OT_OK)
             return ot_err_set(err, OT_EDATA,
                               "as_of '%s' is neither \"latest\", a date (2023-10-31) nor a period "
                               "(2023-09)",

@@ -591,6 +591,19 @@ run 0 job backfill bf2/bf2.lua --from 2023-03 --to 2023-03 --quiet
 eq "$(sqlite3 bf2/bf2.db "SELECT count(DISTINCT point) || '|' || count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.job = 'bf2' AND date(r.as_of * 86400, 'unixepoch') = '2023-03-31'")" \
    "1|2" "a backfilled month run twice: the same point"
 
+# ---- every date form of docs/formats.md as --as-of and as_of ------------
+# (they were accepted by --as-of's check, then refused by the run: exit 65)
+echo 'return {name = "df", targets = {year = 2023, series = "yiwu.gdp"}, paths = 100, outputs = {"df/{as_of}.csv"}}' > hj/df.lua
+run 0 job run hj/df.lua --as-of 20231031 --quiet
+run 0 job run hj/df.lua --as-of 2023/10/31 --quiet
+echo 'return {name = "df2", targets = {year = 2023, series = "yiwu.gdp"}, paths = 100, as_of = "2023年10月31日", outputs = {"df/{as_of}-2.csv"}}' > hj/df2.lua
+run 0 job run hj/df2.lua --quiet
+eq "$(ls hj/df | tr '\n' ' ')" "2023-10-31-2.csv 2023-10-31.csv " "the files named by the date, whatever its form"
+eq "$(sql "SELECT group_concat(date(as_of * 86400, 'unixepoch')) FROM runs WHERE job IN ('df', 'df2')")" \
+   "2023-10-31,2023-10-31,2023-10-31" "the runs as of that date"
+run 2 job run hj/df.lua --as-of 2023x
+has_err "job run: --as-of: '2023x' is neither a date (2023-10-20) nor a period (2023-09)"
+
 # ---- a job file's every error names the file ----------------------------
 printf '\033Lua' > hj/bin.lua
 run 65 job run hj/bin.lua

@@ -211,6 +211,30 @@ static void test_run_load_unlabelled(void **state)
     ot_run_set_free(&s);
 }
 
+/* The one as-of parser: periods, and dates in every form of formats.md. */
+static void test_run_asof_parse(void **state)
+{
+    (void)state;
+    ot_err err;
+    ot_period p;
+    int32_t d = ot_days_from_civil(2023, 10, 31);
+    static const char *const dates[] = {"2023-10-31", "20231031", "2023/10/31", "2023年10月31日"};
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+        assert_int_equal(ot_run_asof_parse(dates[i], &p, &err), OT_OK);
+        assert_int_equal(p.freq, OT_FREQ_D);
+        assert_int_equal(p.ord, d);
+    }
+    assert_int_equal(ot_run_asof_parse("2023年9月", &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_M);
+    assert_int_equal(p.ord, ot_period_make(OT_FREQ_M, 2023, 9));
+    assert_int_equal(ot_run_asof_parse("2023Q3", &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_Q);
+    ot_period keep = p;
+    assert_int_equal(ot_run_asof_parse("2023x", &p, &err), OT_EDATA);
+    assert_string_equal(err.msg, "'2023x' is neither a date (2023-10-31) nor a period (2023-09)");
+    assert_memory_equal(&p, &keep, sizeof p); /* untouched */
+}
+
 /* JSON round trip of every status, and the refusals. */
 static void test_run_json(void **state)
 {
@@ -310,6 +334,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_fields_cover_the_projection),
         cmocka_unit_test(test_run_json),
+        cmocka_unit_test(test_run_asof_parse),
         MEM_STORE_TEST(test_run_load_unlabelled),
         MEM_STORE_TEST(test_run_save_load_exactly),
         MEM_STORE_TEST(test_run_asof_latest),
