@@ -661,14 +661,15 @@ int ot_run_history_load(ot_store *st, const char *job, int64_t upto, size_t max,
         *out = h;
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     }
-    size_t k = 0; /* the ok runs made up to this one */
-    for (size_t i = 0; i < h.nrecs; i++)
+    /* the last `max` ok runs made up to this one (recs are newest first), then
+     * ordered by as-of: choosing by as-of instead would leave out a backfill
+     * of earlier months behind runs on newer data */
+    size_t k = 0;
+    for (size_t i = 0; i < h.nrecs && k < max; i++)
         if (h.recs[i].id <= upto && strcmp(h.recs[i].status, "ok") == 0)
             h.run[k++] = &h.recs[i];
     qsort(h.run, k, sizeof *h.run, by_asof);
-    size_t first = k > max ? k - max : 0;
-    memmove(h.run, h.run + first, (k - first) * sizeof *h.run);
-    for (size_t i = 0; i < k - first && rc == OT_OK; i++) {
+    for (size_t i = 0; i < k && rc == OT_OK; i++) {
         h.m = i + 1;
         ot_run_asof_of(h.run[i], &h.asof[i]);
         rc = ot_run_load(st, h.run[i]->id, &h.sets[i], err);

@@ -235,6 +235,50 @@ static void test_run_asof_parse(void **state)
     assert_memory_equal(&p, &keep, sizeof p); /* untouched */
 }
 
+/* Records an ok run of job "j" as of day d (empty projections). */
+static int64_t ok_run(ot_store *st, int32_t d)
+{
+    ot_err err;
+    ot_run r = {"j", d, "test", NULL, NULL, NULL};
+    int64_t id;
+    assert_int_equal(ot_store_run_begin(st, &r, &id, &err), OT_OK);
+    assert_int_equal(ot_store_run_finish(st, id, "ok", &err), OT_OK);
+    return id;
+}
+
+/* The history of `job show`: the last `max` ok runs made up to a run, then
+ * ordered by as-of — a backfill of earlier months made after runs on newer
+ * data is in it (before them), not left out for having older data. */
+static void test_run_history_last_made(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    int32_t dec = ot_days_from_civil(2023, 12, 31);
+    for (int i = 0; i < 4; i++) /* four daily runs on the newest data */
+        ok_run(st, dec);
+    int64_t last = 0;
+    for (int m = 1; m <= 3; m++) /* then a backfill of January to March */
+        last = ok_run(st, ot_period_last_day(OT_FREQ_M, ot_period_make(OT_FREQ_M, 2023, m)));
+    ot_run_history h;
+    assert_int_equal(ot_run_history_load(st, "j", last, 4, &h, &err), OT_OK);
+    assert_int_equal(h.m, 4);
+    /* runs 4 (December), 5, 6, 7 (January to March), by as-of */
+    assert_string_equal(h.asof[0].text, "2023-01-31");
+    assert_int_equal(h.run[0]->id, 5);
+    assert_string_equal(h.asof[2].text, "2023-03-31");
+    assert_int_equal(h.run[2]->id, 7);
+    assert_string_equal(h.asof[3].text, "2023-12-31");
+    assert_int_equal(h.run[3]->id, 4);
+    ot_run_history_free(&h);
+    /* up to run 5: runs 2, 3, 4 on December and 5 on January */
+    assert_int_equal(ot_run_history_load(st, "j", 5, 4, &h, &err), OT_OK);
+    assert_int_equal(h.m, 4);
+    assert_int_equal(h.run[0]->id, 5);
+    assert_int_equal(h.run[1]->id, 2);
+    assert_int_equal(h.run[3]->id, 4);
+    ot_run_history_free(&h);
+}
+
 /* JSON round trip of every status, and the refusals. */
 static void test_run_json(void **state)
 {
@@ -336,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_run_json),
         cmocka_unit_test(test_run_asof_parse),
         MEM_STORE_TEST(test_run_load_unlabelled),
+        MEM_STORE_TEST(test_run_history_last_made),
         MEM_STORE_TEST(test_run_save_load_exactly),
         MEM_STORE_TEST(test_run_asof_latest),
     };
