@@ -278,9 +278,13 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         nall = all.n;
         ot_run_set_free(&all);
     }
-    if (rc == OT_OK && nall == 0) {
+    if (rc == OT_OK && nall == 0 && c->job.nscripts)
+        jlog(c, "warn", "the database %s holds no targets: the scripts run, nothing is projected",
+             ot_store_path(st));
+    if (rc == OT_OK && nall == 0 && !c->job.nscripts) {
         /* no target at all: most often the wrong database (a mistyped `db`
-         * or --db is created empty), never a run that projects nothing */
+         * or --db is created empty), never a run that does nothing; a job
+         * with scripts still runs them (they may fill the database) */
         rc = ot_err_set(&err, OT_ENOTFOUND,
                         "%s: the database %s holds no targets (a wrong `db` or --db? import "
                         "them with ontrack import --format targets)",

@@ -84,6 +84,12 @@ echo 'return {name = "dbjob", db = "own.db", targets = {}}' > jobs/dbjob.lua
 run 66 job run jobs/dbjob.lua
 has_err "jobs/dbjob.lua: the database jobs/own.db holds no targets (a wrong \`db\` or --db? import them with ontrack import --format targets)"
 eq "$(sqlite3 jobs/own.db "SELECT count(*) FROM runs")" 0 "no run recorded"
+# with scripts the run goes on (they may fill the database), saying so
+echo 'print("script ran")' > jobs/fill.lua
+echo 'return {name = "filljob", db = "fill.db", targets = {}, scripts = {"fill.lua"}}' > jobs/filljob.lua
+run 0 job run jobs/filljob.lua
+has_out "script ran"
+has_err "warn filljob the database jobs/fill.db holds no targets: the scripts run, nothing is projected"
 run 0 --db jobs/own.db import --format targets "$D/yiwu/targets_2023.csv"
 run 0 job run jobs/dbjob.lua --quiet
 eq "$(sqlite3 jobs/own.db "SELECT job || ' ' || status FROM runs")" "dbjob ok" "the job's own database"
