@@ -23,6 +23,22 @@ static const char *num(double x, int d, int mark, char *buf, size_t cap)
     return buf;
 }
 
+/* The model's figure x (marked '*' when worse) and the spreadsheet's y,
+ * with d decimals, or as many more (up to 4) as it takes to show the
+ * difference behind a mark: "0.483* 0.480", never "0.48* 0.48". */
+static void num_pair(double x, double y, int d, int mark, char *bx, char *by, size_t cap)
+{
+    for (; mark && d < 4 && !isnan(x) && !isnan(y); d++) {
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%.*f", d, x);
+        snprintf(b, sizeof b, "%.*f", d, y);
+        if (strcmp(a, b) != 0)
+            break;
+    }
+    num(x, d, mark, bx, cap);
+    num(y, d, -1, by, cap);
+}
+
 /* A share as a whole percentage, "" for NaN. */
 static const char *pct(double x, char *buf, size_t cap)
 {
@@ -130,19 +146,22 @@ static int cell_row(ot_table *t, const char *label, const ot_backtest_cell *c, o
         cb[32];
     snprintf(nb, sizeof nb, "%zu", c->n);
     unsigned wr = ot_backtest_cell_worse(c);
+    num_pair(c->mae, c->mae_carry, 2, (wr & OT_BT_WORSE_MAE) != 0, a, ac, sizeof a);
+    num_pair(c->brier, c->brier_base, 3, (wr & OT_BT_WORSE_BRIER) != 0, br, bb, sizeof br);
+    num_pair(c->crps, c->crps_base, 2, (wr & OT_BT_WORSE_CRPS) != 0, cr, cb, sizeof cr);
     const char *row[NCOL] = {
         label,
         nb,
-        num(c->mae, 2, (wr & OT_BT_WORSE_MAE) != 0, a, sizeof a),
-        num(c->mae_carry, 2, -1, ac, sizeof ac),
-        num(c->brier, 3, (wr & OT_BT_WORSE_BRIER) != 0, br, sizeof br),
-        num(c->brier_base, 3, -1, bb, sizeof bb),
+        a,
+        ac,
+        br,
+        bb,
         pct(c->cover80, c80, sizeof c80),
         pct(c->cover95, c95, sizeof c95),
         num(c->width80, 1, -1, w80, sizeof w80),
         num(c->width95, 1, -1, w95, sizeof w95),
-        num(c->crps, 2, (wr & OT_BT_WORSE_CRPS) != 0, cr, sizeof cr),
-        num(c->crps_base, 2, -1, cb, sizeof cb),
+        cr,
+        cb,
     };
     return ot_table_row(t, row, err);
 }

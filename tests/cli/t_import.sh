@@ -146,6 +146,7 @@ has_err "dupw2.csv:1:16003: duplicate column 'k9'"
 # the bundled datasets import in one call
 cd "$SRC/datasets"
 run 0 import --db "$T/bundled.db" series.csv china/china_monthly_nbs.csv zhejiang/zhejiang.csv yiwu/yiwu.csv yiwu/targets_2023.csv
+cd "$T" # the files below are written in the test's directory, never in the source tree
 # series metadata: a key given twice in one file is an error (the second row
 # would overwrite the first); rows stored alike count as unchanged
 printf 'series,name,unit\nm.k,甲,亿元\nm.k,乙,万元\n' > meta_dup.csv

@@ -482,6 +482,20 @@ static void test_backtest_report_marks_the_losing_series(void **state)
     assert_non_null(strstr(t, "\"worse\": [\n        \"crps\"\n      ]"));
     assert_non_null(strstr(t, "\"brier_base\": 0.0025"));
     free(t);
+
+    /* a loss too small for two decimals is shown with the decimals that
+     * show it, never as "0.48* 0.48"; a clear one keeps two */
+    row.all.mae = 0.4831;
+    row.all.mae_carry = 0.4804;
+    b.worse_mae = b.worse_any = 1;
+    t = render(&b, &row, s, &o, 0, OT_REPORT_BT_MONTH);
+    assert_non_null(strstr(t, " 0.483*  0.480 "));
+    free(t);
+    row.all.mae = 0.62;
+    row.all.mae_carry = 0.46;
+    t = render(&b, &row, s, &o, 0, OT_REPORT_BT_MONTH);
+    assert_non_null(strstr(t, " 0.62*   0.46 "));
+    free(t);
 }
 
 static void test_backtest_failures(void **state)
