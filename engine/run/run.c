@@ -113,8 +113,11 @@ int ot_run_asof_parse(const char *text, ot_period *out, ot_err *err)
                                              "(2023-09)", text);
         p.freq = OT_FREQ_D;
         p.ord = d;
-        p.span = 1;
     }
+    /* an as-of is a point: "2023年1-2月" (January and February together)
+     * reads through February, as "2023-02" does, and is written so (in
+     * {as_of} too, never "2023-01/02") */
+    p.span = 1;
     *out = p;
     return OT_OK;
 }

@@ -227,6 +227,14 @@ static void test_run_asof_parse(void **state)
     assert_int_equal(ot_run_asof_parse("2023年9月", &p, &err), OT_OK);
     assert_int_equal(p.freq, OT_FREQ_M);
     assert_int_equal(p.ord, ot_period_make(OT_FREQ_M, 2023, 9));
+    /* January and February together: through February, one point */
+    assert_int_equal(ot_run_asof_parse("2023年1-2月", &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_M);
+    assert_int_equal(p.ord, ot_period_make(OT_FREQ_M, 2023, 2));
+    assert_int_equal(p.span, 1);
+    ot_run_asof a;
+    ot_run_asof_set(&a, OT_ASOF_LATEST, p);
+    assert_string_equal(a.text, "2023-02");
     assert_int_equal(ot_run_asof_parse("2023Q3", &p, &err), OT_OK);
     assert_int_equal(p.freq, OT_FREQ_Q);
     ot_period keep = p;
