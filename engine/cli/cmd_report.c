@@ -19,9 +19,11 @@ static const char help[] =
     "Renders the projections of a stored run (its id, or 'latest') as one\n"
     "self-contained HTML page with a chart per target (default), Markdown, CSV or\n"
     "JSON (docs/reports.md).  The charts' history is the data known at the run's\n"
-    "as-of date.  -o FILE (--output) writes the file instead of standard output;\n"
-    "without --format the format follows FILE's extension.  --lang en uses English\n"
-    "labels (default Chinese).  CSV cells starting with = + - @ get a leading '\n"
+    "as-of date.  -o FILE (--output) writes the file instead of standard output\n"
+    "(-o - is standard output); without --format the format follows FILE's\n"
+    "extension.  --lang en uses English labels and --title TEXT replaces the title\n"
+    "(defaults: those the run's job gave its reports, else Chinese and the region\n"
+    "and year).  CSV cells starting with = + - @ get a leading '\n"
     "so spreadsheets show them as text (--csv-raw writes them as they are).\n";
 
 /* A run that failed, or is still running (or was killed), stored no
