@@ -17,14 +17,15 @@ static const char help[] =
     "usage: ontrack report RUN [--format html|md|csv|json|txt] [-o FILE] [--lang zh|en]\n"
     "                          [--title TEXT] [--csv-raw]\n\n"
     "Renders the projections of a stored run (its id, or 'latest') as one\n"
-    "self-contained HTML page with a chart per target (default), Markdown, CSV or\n"
-    "JSON (docs/reports.md).  The charts' history is the data known at the run's\n"
-    "as-of date.  -o FILE (--output) writes the file instead of standard output\n"
-    "(-o - is standard output); without --format the format follows FILE's\n"
-    "extension.  --lang en uses English labels and --title TEXT replaces the title\n"
-    "(defaults: those the run's job gave its reports, else Chinese and the region\n"
-    "and year).  CSV cells starting with = + - @ get a leading '\n"
-    "so spreadsheets show them as text (--csv-raw writes them as they are).\n";
+    "self-contained HTML page with a chart per target (default), Markdown, CSV,\n"
+    "JSON or the text status table (docs/reports.md).  The charts' history is the\n"
+    "data known at the run's as-of date.  -o FILE (--output) writes the file\n"
+    "instead of standard output (-o - is standard output); without --format the\n"
+    "format follows FILE's extension.  --lang en uses English labels and --title\n"
+    "TEXT replaces the title (defaults: those the run's job gave its reports, else\n"
+    "Chinese and the region and year).  CSV cells starting with = + - @ get a\n"
+    "leading ' so spreadsheets show them as text (--csv-raw writes them as they\n"
+    "are).\n";
 
 /* A run that failed, or is still running (or was killed), stored no
  * projections: rendering it would be an empty report that looks like one of
