@@ -19,7 +19,8 @@ typedef enum ot_target_kind {
     OT_TARGET_RELATIVE,    /* growth of series minus growth of ref, compared with value */
     OT_TARGET_IN_STEP,     /* |growth of series - growth of ref| <= tolerance */
     OT_TARGET_COUNT,       /* events counted over the year */
-    OT_TARGET_DECLINE,     /* year-end (or annual) value below last year's, by at least value */
+    OT_TARGET_DECLINE,     /* year-end (or annual) value below last year's; the fall
+                              tested by op and value (> 0: any fall) */
     OT_TARGET_UNQUANTIFIED /* listed, never projected */
 } ot_target_kind;
 
@@ -77,6 +78,9 @@ typedef struct ot_target_kind_desc {
     ot_metric_unit unit;       /* how the metric is shown in tables and charts */
     const char *test_en, *test_zh;   /* the test in words */
     const char *test0_en, *test0_zh; /* the same when value is 0, or NULL */
+    const char *stock_en, *stock_zh; /* the test of a stock or rate series, where the
+                                        metric differs from a flow's (a level target is
+                                        the year-end level, not a total), or NULL */
 } ot_target_kind_desc;
 
 /* The description of k, or NULL when k is not a kind. */

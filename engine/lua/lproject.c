@@ -545,9 +545,9 @@ static ot_store *open_db(lua_State *L)
 }
 
 /* The document formats of ot.report: writes t/p[0..n) as fmt (1 json, 2 html,
- * 3 md, 4 csv; 0 the status table, English unless lang = "zh", its
- * indicators named from opts.db, else the db ot.db() opened) to opts.output
- * or standard output, with
+ * 3 md, 4 csv; 0 the status table, English unless lang = "zh"), its
+ * indicators named (and their tests worded by their kinds) from opts.db,
+ * else the db ot.db() opened, to opts.output or standard output, with
  * the charts' history read from opts.db (else ot.db(); none when opts.history
  * is false) as of opts.as_of (else the host's): the document of run/, as a
  * job's.  Everything that can raise is done first; then the document is
@@ -581,7 +581,7 @@ static int report_doc(lua_State *L, ot_target *t, ot_projection *p, size_t n, in
     }
     if (history && !st)
         st = ot_l_defaultdb(L);
-    if (fmt == 0) {
+    if (!history) { /* the names and kinds of the series: opts.db, else the one open */
         if (has_opts && lua_getfield(L, 2, "db") != LUA_TNIL) /* [.., db]: anchored by opts */
             st = ot_l_checkbox(L, -1, 2, "field 'db'", OT_L_DB, "database is closed");
         if (has_opts)
@@ -605,7 +605,7 @@ static int report_doc(lua_State *L, ot_target *t, ot_projection *p, size_t n, in
     ot_err e;
     ot_err_clear(&e);
     ot_run_doc d;
-    int rc = fmt == 0 ? ot_run_doc_table(&d, &set, st, &a, lang == 0 ? OT_LANG_ZH : OT_LANG_EN, &e)
+    int rc = !history ? ot_run_doc_table(&d, &set, st, &a, lang == 0 ? OT_LANG_ZH : OT_LANG_EN, &e)
                       : ot_run_doc_build(&d, &set, st, &a, NULL, &al, &e);
     if (fmt != 0)
         d.doc.lang = lang == 1 ? OT_LANG_EN : OT_LANG_ZH;

@@ -54,6 +54,8 @@ static const char *const names[OT_FACT_NCODES] = {
     [OT_N_MODEL_FAILED] = "model_failed",
     [OT_N_NO_SERIES] = "no_series",
     [OT_N_SC_PUBLISHED] = "scenario_published_skipped",
+    [OT_M_YOY_WALK] = "yoy_walk",
+    [OT_N_STOCK_YOY_WALK] = "stock_yoy_walk",
 };
 
 const char *ot_fact_name(int code)

@@ -86,6 +86,9 @@ enum {
     OT_N_NO_SERIES,     /* no stored series is named k0; k1 the stored key nearest to it
                            ("" = none near: a mistyped key, or data not imported yet) */
     OT_N_SC_PUBLISHED,  /* scenario operations on k0 skipped: their periods are published */
+    OT_M_YOY_WALK,      /* a stock's latest yoy carried to the year end, as a random walk */
+    OT_N_STOCK_YOY_WALK,/* a stock with yoy and no record: its yoy's period changes (y0 of them,
+                           root mean square v0 points) spread over the periods left */
     OT_FACT_NCODES
 };
 

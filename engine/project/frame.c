@@ -230,7 +230,7 @@ int frame_last_k(const frame *f, int y)
         if (i < 0)
             return 0;
         if (!isnan(f->gy[i]) || !isnan(f->ytd[i]) ||
-            (f->kind == OT_KIND_STOCK && !isnan(f->val[i])))
+            (f->kind == OT_KIND_STOCK && (!isnan(f->val[i]) || !isnan(f->yoy[i]))))
             return j;
     }
     return 0;

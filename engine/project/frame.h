@@ -52,8 +52,8 @@ int frame_load(frame *f, const char *key, ot_source_fn src, void *ud, int32_t cu
                const ot_alloc *a, ot_err *err);
 void frame_free(frame *f);
 
-/* The latest period of year y with a ytd growth (or, for stocks, a value);
- * 0 when none. */
+/* The latest period of year y with a ytd growth (or, for stocks, a value
+ * or a yoy); 0 when none. */
 int frame_last_k(const frame *f, int y);
 
 #endif

@@ -13,9 +13,12 @@ double ot_pace_full_year(double g, double s, double r)
 }
 
 /* Solving G = T for r: r* = ((1+T) - s(1+g)) / (1-s) - 1.  Undefined when the
- * year is done (s >= 1) or s is unknown. */
+ * year is done (s >= 1) or s is unknown.  Before any period of the year
+ * (s = 0) the whole year needs T, and there is no ytd growth to know. */
 double ot_pace_required(double T, double g, double s)
 {
+    if (s == 0)
+        return T;
     if (!(s >= 0 && s < 1) || isnan(T) || isnan(g))
         return NAN;
     return (((1 + T / 100) - s * (1 + g / 100)) / (1 - s) - 1) * 100;

@@ -214,8 +214,9 @@ static unsigned long target_seed(const ot_target *t, unsigned long seed)
     return (unsigned long)mix64(h ^ mix64(seed ? seed : 1));
 }
 
-/* Whether the target passes for metric x (in_step and decline have their own
- * tests; everything else is ot_target_test). */
+/* Whether the target passes for metric x (in_step has its own test; a
+ * decline must be a fall, x > 0, and pass its operator and value — "fall by
+ * at least 0.1", "by at most 0.5" —; everything else is ot_target_test). */
 static int passes(const ot_target *t, double x)
 {
     if (isnan(x))
@@ -223,7 +224,7 @@ static int passes(const ot_target *t, double x)
     if (t->kind == OT_TARGET_IN_STEP)
         return fabs(x) <= t->tolerance;
     if (t->kind == OT_TARGET_DECLINE)
-        return x > 0 && (isnan(t->value) || x >= t->value);
+        return x > 0 && (isnan(t->value) || ot_target_test(t, x));
     return ot_target_test(t, x);
 }
 
@@ -349,6 +350,8 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     double gr_carry = two ? b.g : 0;
     if (!uses_level(t->kind))
         p.carry = a.g - gr_carry;
+    else if (a.state == SP_OUTCOME && !isnan(a.outL))
+        p.carry = metric(t, &a, NAN, a.outL, NAN); /* the year is in: nothing left to carry */
     else if (a.stock)
         p.carry = metric(t, &a, NAN, a.ytd_k, NAN);
     else if (a.s > 0 && a.ytd_k > 0)
@@ -419,9 +422,11 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     p.hi95 = quantile(m, np, 0.975);
     if (a.state == SP_PATHS) {
         double T = target_growth(t, &a, gr_point);
+        /* a stock needs T_level / x_k - 1 from its latest level x_k: last
+         * December's before any data of the year */
+        double xk = a.k ? a.ytd_k : a.base;
         if (a.stock)
-            p.required = a.ytd_k > 0 && !isnan(T) ? ((a.base * (1 + T / 100)) / a.ytd_k - 1) * 100
-                                                  : NAN;
+            p.required = xk > 0 && !isnan(T) ? ((a.base * (1 + T / 100)) / xk - 1) * 100 : NAN;
         else
             p.required = ot_pace_required(T, a.g, a.k ? a.s : 0);
     }
@@ -436,6 +441,8 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         p.status = OT_STATUS_MISSED;
     else
         p.status = ot_proj_status_of_prob(p.prob);
+    if (p.status == OT_STATUS_MET || p.status == OT_STATUS_MISSED)
+        p.required = NAN; /* decided: the rest of the year can neither add nor save */
 finish:
     if (p.status == OT_STATUS_NO_DATA || p.status == OT_STATUS_UNQUANTIFIED)
         p.method.code = OT_FACT_NONE; /* nothing was projected */

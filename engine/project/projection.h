@@ -185,11 +185,12 @@ typedef struct ot_projection {
     double required;         /* growth % the remaining periods need over the same
                                 periods last year to meet the target exactly (stocks:
                                 growth still needed from the latest level); NaN when
-                                the year is determined or it is not computable */
+                                the year is determined (also a flow's level target the
+                                ytd alone meets or misses) or it is not computable */
     double carry;            /* carry-forward: ytd growth carried to year end (growth
                                 kinds; a stock's latest published yoy), or ytd × last
-                                year's total / last year's ytd (levels); NaN when not
-                                computable */
+                                year's total / last year's ytd (levels); the outcome
+                                when the year is complete; NaN when not computable */
     double outcome;          /* the metric from complete data for the year, else NaN */
     double ytd_growth;       /* latest ytd growth % of the series (NaN if unknown) */
     double share;            /* s: last year's share of periods 1..k in its total */
@@ -255,7 +256,8 @@ const char *ot_proj_method_resolve(const char *requested);
  * total (0 <= s < 1); r: growth of the remaining periods; T: the target. */
 /* Full-year growth G = s(1+g) + (1-s)(1+r) - 1. */
 double ot_pace_full_year(double g, double s, double r);
-/* Required pace r* = ((1+T) - s(1+g)) / (1-s) - 1; NaN when s >= 1. */
+/* Required pace r* = ((1+T) - s(1+g)) / (1-s) - 1; T when s = 0 (nothing of
+ * the year known, g may be NaN); NaN when s >= 1. */
 double ot_pace_required(double T, double g, double s);
 
 #endif

@@ -340,6 +340,35 @@ static void project_stock_sparse(sproj *sp, size_t np, gsl_rng *rng, ot_proj_fac
     ot_fact_add(notes, OT_N_STOCK_PACE, "");
 }
 
+/* A stock known by its yoy alone (M2 as the central bank publishes it) and
+ * without a record to range it: the latest yoy g carried to the year end
+ * as a random walk, G = g + s sqrt(P - k) z, s the root mean square of the
+ * changes of its yoy from one period to the next through (Y, k) (§2).
+ * Returns 0 when no such change is known. */
+static int project_stock_yoy(sproj *sp, size_t np, gsl_rng *rng, ot_proj_facts *notes)
+{
+    const frame *f = &sp->fr;
+    double ss = 0;
+    int n = 0;
+    for (int y = f->y0; y <= sp->Y; y++)
+        for (int j = 1; j <= f->P && (y < sp->Y || j <= sp->k); j++) {
+            double a = frame_get(f, f->yoy, y, j);
+            double b = j > 1 ? frame_get(f, f->yoy, y, j - 1) : frame_get(f, f->yoy, y - 1, f->P);
+            if (!isnan(a) && !isnan(b)) {
+                ss += (a - b) * (a - b);
+                n++;
+            }
+        }
+    if (!n)
+        return 0;
+    double s = sqrt(ss / n), sd = s * sqrt(sp->P - sp->k);
+    for (size_t p = 0; p < np; p++)
+        sp->G[p] = sp->g + sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+    ot_fact_set(&sp->method, OT_M_YOY_WALK, "");
+    ot_fact_add(notes, OT_N_STOCK_YOY_WALK, "id", n, s);
+    return 1;
+}
+
 /* Monthly (or quarterly) yoy without levels: the ytd growth through the
  * latest period kk with a yoy is the yoy of each period weighted by its
  * share of last year's total, g = Σ w_j (1 + yoy_j) / Σ w_j - 1, with the
@@ -458,16 +487,30 @@ static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const 
 
 /* Last year's share of periods 1..k when the series has none of its own:
  * the rate method's weights (the reference's shares, else equal), so the
- * required pace can be stated. */
-static void record_share(sproj *sp, const frame *ref, ot_proj_facts *notes)
+ * required pace can be stated.  Those weights need the reference's share
+ * of every period; a reference that publishes no January (FAI's first
+ * figure is January–February as "2023-02") has none at period 1, so its
+ * mean share at k over its last complete years (§3, as the sparse path
+ * borrows it) comes before the equal weights. */
+static void record_share(sproj *sp, const frame *ref, const char *rk, ot_proj_facts *notes)
 {
     double c[SHAPE_MAXP + 1];
     if (!isnan(sp->s) || sp->stock || sp->k >= sp->P)
         return;
     int how = rec_weights(&sp->fr, ref, sp->Y, c);
     sp->s = c[sp->k];
-    if (how == 0)
+    if (how != 0)
+        return;
+    shape rs;
+    if (ref)
+        shape_measure(ref, sp->Y, sp->k, sp->P, &rs);
+    if (ref && rs.s_n) {
+        sp->s = rs.s_mean;
+        ot_fact_add(notes, OT_N_SHARE_BORROWED, "idkii", sp->k, rs.s_mean, rk, rs.s_first,
+                    rs.s_last);
+    } else {
         ot_fact_add(notes, OT_N_SHARE_ASSUMED, "ii", sp->k, sp->P);
+    }
 }
 
 /* Paths from the record (§6, §7): the chosen combination's point plus the
@@ -476,8 +519,9 @@ static void record_share(sproj *sp, const frame *ref, ot_proj_facts *notes)
  * 0.9 min(sd, IQR/1.34) m^(-1/5) (Williams & Goodman 1971 empirical limits;
  * the kernel fills the gaps between few errors).  *done = 0 when the record
  * is too short (the caller falls back on §2-§3). */
-static int project_record(sproj *sp, const char *key, const frame *ref, const ot_proj_opts *o,
-                          int only, gsl_rng *rng, ot_proj_facts *notes, int *done, ot_err *err)
+static int project_record(sproj *sp, const char *key, const frame *ref, const char *rk,
+                          const ot_proj_opts *o, int only, gsl_rng *rng, ot_proj_facts *notes,
+                          int *done, ot_err *err)
 {
     record r;
     const char *model = ot_method_find(REC_LEVELS_METHOD) ? REC_LEVELS : NULL;
@@ -491,7 +535,7 @@ static int project_record(sproj *sp, const char *key, const frame *ref, const ot
                           o->exclude_years[1], 0, 0, &then, memo, &sp->alloc, err);
     if (rc || r.n < REC_MIN_SHORT || !r.chosen || isnan(r.point) || r.nerr < REC_MIN_SHORT)
         return rc;
-    record_share(sp, ref, notes);
+    record_share(sp, ref, rk, notes);
     if ((rc = fill_from_errors(sp, key, ref, o, r.point, r.err, r.nerr, r.years_k, 1, 0, rng, notes,
                                err)))
         return rc;
@@ -571,7 +615,7 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
         ot_fact_add(notes, OT_N_SCALE_LARGE, "kdk", key, scale, rk);
         return OT_OK;
     }
-    record_share(sp, ref, notes);
+    record_share(sp, ref, rk, notes);
     if ((rc = fill_from_errors(sp, key, ref, o, sp->g, r.err, r.nerr, r.years_k, scale, 1, rng,
                                notes, err)))
         return rc;
@@ -773,7 +817,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         ot_fact_add(notes, OT_N_YTD_IMPLIED, "kkd", rk, sp->latest, gk);
         shape_measure(f, Y, k, P, &sp->own);
     }
-    if (!rich && (k == 0 || (sp->stock ? !(sp->ytd_k > 0) : isnan(sp->g)))) {
+    if (!rich && (k == 0 || (isnan(sp->g) && !(sp->stock && sp->ytd_k > 0)))) {
         int has_yoy = 0;
         for (int j = 1; j <= P; j++)
             has_yoy |= !isnan(frame_get(f, f->yoy, Y, j));
@@ -784,7 +828,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
             ot_fact_add(notes, k ? OT_N_NO_YTD : OT_N_NO_DATA_YEAR, "ki", key, Y);
         return OT_OK;
     }
-    if (sp->stock && !rich && !(sp->base > 0)) {
+    if (sp->stock && !rich && !(sp->base > 0) && isnan(sp->g)) {
         frame_free(&ref);
         ot_fact_add(notes, OT_N_NO_YEAR_END, "ki", key, Y - 1);
         return OT_OK;
@@ -805,7 +849,7 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
     int rc;
     sp->np = o->paths;
     sp->G = ot_malloc(&sp->alloc, sp->np * sizeof *sp->G);
-    int levels = rich || sp->stock || sp->base > 0 || sp->ytd_k > 0;
+    int levels = rich || sp->base > 0 || (!sp->stock && sp->ytd_k > 0);
     sp->L = levels ? ot_malloc(&sp->alloc, sp->np * sizeof *sp->L) : NULL;
     if (!sp->G || (levels && !sp->L))
         return ot_err_set(err, OT_ENOMEM, "out of memory");
@@ -813,7 +857,7 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
     int only, by_record = record_mode(o, &only);
     if (by_record && sp->k >= 1) {
         int done;
-        if ((rc = project_record(sp, key, ref, o, only, rng, notes, &done, err)) || done)
+        if ((rc = project_record(sp, key, ref, rk, o, only, rng, notes, &done, err)) || done)
             return rc;
         if (only < 0 && !rich &&
             ((rc = project_borrowed(sp, key, ref, rk, o, rng, notes, &done, err)) || done))
@@ -834,7 +878,12 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
             return rc;
     }
     if (sp->stock) {
-        project_stock_sparse(sp, sp->np, rng, notes);
+        if (sp->base > 0 && sp->ytd_k > 0)
+            project_stock_sparse(sp, sp->np, rng, notes);
+        else if (!project_stock_yoy(sp, sp->np, rng, notes)) {
+            sp->state = SP_NONE;
+            ot_fact_add(notes, OT_N_NO_YEAR_END, "ki", key, sp->Y - 1);
+        }
         return OT_OK;
     }
     project_sparse(sp, key, ref, rk, sp->np, o->scenario, rng, notes);

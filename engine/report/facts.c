@@ -6,10 +6,10 @@
  * method, {y0}..{y5} its whole numbers, {v0.2} a number with 2 decimals, {p}
  * the period y3 of a year of y2 periods ("month 9" / "9月"), {w} the periods
  * v5 either side of it (" ±3 months" / "及前后3个月"; nothing when v5 is NaN),
- * {s0} (Chinese
- * only) the periods 1..y0 of the year: "1-9月", "一至三季度", "1-9期" when
- * the frequency is unknown (the year's periods are y1 of a share assumed,
- * else those of the series k0 the share is borrowed from, as names know it).  A few codes
+ * {s0} the periods 1..y0 of the year: "periods 1-9" ("period 1" alone) in
+ * English; "1-9月", "一至三季度", "1-9期" when the frequency is unknown in
+ * Chinese (the year's periods are y1 of a share assumed, else those of the
+ * series k0 the share is borrowed from, as names know it).  A few codes
  * whose wording is built from a list (the record's candidates) are written
  * in C below.  The English wordings are the sentences the notes have always
  * carried, so scripts reading p.notes keep working.
@@ -30,6 +30,7 @@ static const wording wordings[OT_FACT_NCODES] = {
     [OT_M_CARRY_RANGE] = {"carry with the range of {k0}", "按当前进度推算（区间取自{k0}的历史误差）"},
     [OT_M_RWSD] = {"rwsd(sigma={v0.4}, {y0} obs)", "带季节漂移的随机游走（σ={v0.4}，{y0}个观测值）"},
     [OT_M_PACE] = {"pace since December", "延续上年12月以来的速度"},
+    [OT_M_YOY_WALK] = {"latest yoy carried on", "延续最新同比增速"},
     [OT_M_OUTCOME] = {"outcome", "全年实际值"},
     [OT_N_NO_LEVEL] = {"{k0}: no level for {y0}", "{k0}：缺少{y0}年的总量"},
     [OT_N_NO_GROWTH] = {"{k0}: the {y0} figure is published without its growth",
@@ -54,9 +55,9 @@ static const wording wordings[OT_FACT_NCODES] = {
     [OT_N_BASIS] = {"{k0}: growth on the published basis (ytd {v0.2}% published, {v1.2}% from the "
                     "levels)",
                     "{k0}：增速按公布口径（公布累计增速{v0.2}%，按总量计算为{v1.2}%）"},
-    [OT_N_SHARE_BORROWED] = {"share of periods 1-{y0} ({v0.3}) borrowed from {k0}, {y1}-{y2}",
+    [OT_N_SHARE_BORROWED] = {"share of {s0} ({v0.3}) borrowed from {k0}, {y1}-{y2}",
                              "{s0}占全年的比重（{v0.3}）取自{k0}{y1}-{y2}年"},
-    [OT_N_SHARE_ASSUMED] = {"no share for periods 1-{y0}: taken as {y0}/{y1}",
+    [OT_N_SHARE_ASSUMED] = {"no share for {s0}: taken as {y0}/{y1}",
                             "缺少{s0}占全年的比重，按{y0}/{y1}计"},
     [OT_N_SPREAD_OWN] = {"rest-of-year spread from own history {y0}-{y1}",
                          "余下各期的波动取自本指标{y0}-{y1}年的历史"},
@@ -69,6 +70,11 @@ static const wording wordings[OT_FACT_NCODES] = {
     [OT_N_STOCK_PACE] = {"too little history for a model: the pace since last December is carried "
                          "on, range is a rule of thumb",
                          "历史太短，无法建模：延续上年12月以来的速度，区间按经验规则"},
+    [OT_N_STOCK_YOY_WALK] = {"too little history for a record: the latest yoy is carried to the year "
+                             "end, range from its {y0} changes from one period to the next (root "
+                             "mean square {v0.2} points) as a random walk",
+                             "历史太短，无法按历史记录选择方法：最新同比增速延续至年末，区间按其{y0}次"
+                             "逐期变化（均方根{v0.2}个百分点）作随机游走"},
     [OT_N_RECORD_SHORT] = {"a record of {y0} years is too short to choose by: carry-forward",
                            "历史记录仅{y0}年，不足以据此选择方法：按当前进度推算"},
     [OT_N_EXCLUDED] = {"{y0}-{y1} left out of the record", "{y0}-{y1}年不计入历史记录"},
@@ -221,8 +227,12 @@ static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_la
                     put(o, ot_report_name_of(f->key[i & 1], lang, names, n));
                 else if (c == 'r')
                     put(o, f->key[i & 1]);
-                else if (c == 's')
+                else if (c == 's' && lang == OT_LANG_ZH)
                     zh_periods(num, sizeof num, f, names, n);
+                else if (c == 's' && f->y[0] == 1)
+                    snprintf(num, sizeof num, "period 1");
+                else if (c == 's')
+                    snprintf(num, sizeof num, "periods 1-%d", f->y[0]);
                 else if (c == 'm')
                     put(o, method_word(f->key[i & 1], lang));
                 else if (c == 'y' && i < OT_FACT_NY)

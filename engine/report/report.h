@@ -47,6 +47,9 @@ typedef struct ot_report_item {
     const char *ref_name_en;  /* and in English, NULL = unknown */
     const char *name;         /* the series' name (义乌市出口总额), NULL = unknown */
     const char *name_en;      /* and in English, NULL = unknown */
+    ot_kind kind;             /* the series' kind (its metadata; flow when unknown): a
+                                 level target of a stock or rate tests its year-end
+                                 level, and its test says so */
 } ot_report_item;
 
 /* A series' names, for the series a projection's notes mention. */

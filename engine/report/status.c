@@ -23,7 +23,8 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
 
 /* Whether a projection's note deserves a footnote: the status column says
  * "no data" and "unquantified" well enough — but not that no series has the
- * key at all (a mistyped key: the note names the near one). */
+ * key at all (a mistyped key: the note names the near one), nor that the
+ * series has growth rates and the target needs levels. */
 static int footnoted(const ot_projection *p)
 {
     if (!p->notes.n || p->status == OT_STATUS_UNQUANTIFIED)
@@ -31,7 +32,7 @@ static int footnoted(const ot_projection *p)
     if (p->status != OT_STATUS_NO_DATA)
         return 1;
     for (int i = 0; i < p->notes.n; i++)
-        if (p->notes.f[i].code == OT_N_NO_SERIES)
+        if (p->notes.f[i].code == OT_N_NO_SERIES || p->notes.f[i].code == OT_N_LEVELS_NONE)
             return 1;
     return 0;
 }
@@ -82,7 +83,7 @@ static int status_table(const ot_report_doc *doc, FILE *f, ot_err *err)
              req[48] = "", carry[48], outc[48], status[48], lab[160];
         /* the row's label names the indicator; the test names only the
          * reference (so the table stays readable on a terminal) */
-        report_fmt_test_named(ti, lang, NULL, zh ? it->ref_name : it->ref_name_en, test,
+        report_fmt_test_named(ti, lang, it->kind, NULL, zh ? it->ref_name : it->ref_name_en, test,
                               sizeof test);
         if (zh)
             report_fmt_period(pi->latest, lang, through, sizeof through);

@@ -164,11 +164,11 @@ char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t
 char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *ref_name, char *buf,
                           size_t cap)
 {
-    return report_fmt_test_named(t, lang, NULL, ref_name, buf, cap);
+    return report_fmt_test_named(t, lang, OT_KIND_FLOW, NULL, ref_name, buf, cap);
 }
 
-char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, const char *name,
-                            const char *ref_name, char *buf, size_t cap)
+char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kind,
+                            const char *name, const char *ref_name, char *buf, size_t cap)
 {
     static const char *const ops_en[] = {">=", ">", "<=", "<", "=", ""};
     static const char *const ops_zh[] = {"≥", ">", "≤", "<", "≈", ""};
@@ -177,13 +177,17 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, const char 
     const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
     size_t n = 0;
     buf[0] = '\0';
-    if (!d || t->kind == OT_TARGET_UNQUANTIFIED || isnan(t->value))
+    if (!d || t->kind == OT_TARGET_UNQUANTIFIED || isnan(t->value) ||
+        (t->kind == OT_TARGET_IN_STEP && isnan(t->tolerance))) /* unquantified too */
         return buf;
     int cn = lang == OT_LANG_ZH;
     const char *tmpl = cn ? d->test_zh : d->test_en;
     const char *t0 = cn ? d->test0_zh : d->test0_en;
+    const char *ts = cn ? d->stock_zh : d->stock_en;
     if (t0 && ref_name && t->value == 0 && t->op != OT_OP_EQ)
         tmpl = t0; /* in words where the reference has a name: 增速高于浙江省出口总额增速 */
+    if (ts && kind != OT_KIND_FLOW)
+        tmpl = ts; /* a stock's level is its year-end level, not a total */
     unsigned op = (unsigned)t->op < 6 ? (unsigned)t->op : 5;
     char num[48], tol[48];
     if (d->unit == OT_UNIT_LEVEL) /* 56万 / 560,000 */
@@ -229,7 +233,8 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, const char 
 
 char *report_fmt_item_test(const ot_report_item *it, ot_report_lang lang, char *buf, size_t cap)
 {
-    return report_fmt_test_named(it->target, lang, lang == OT_LANG_ZH ? it->name : it->name_en,
+    return report_fmt_test_named(it->target, lang, it->kind,
+                                 lang == OT_LANG_ZH ? it->name : it->name_en,
                                  lang == OT_LANG_ZH ? it->ref_name : it->ref_name_en, buf, cap);
 }
 

@@ -68,9 +68,11 @@ char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *r
                           size_t cap);
 
 /* The same naming the series too (name; NULL = not named):
- * "义乌市出口总额增速高于浙江省出口总额增速". */
-char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, const char *name,
-                            const char *ref_name, char *buf, size_t cap);
+ * "义乌市出口总额增速高于浙江省出口总额增速"; in the words of the series'
+ * kind (a level target on a stock or rate: "year-end level >= 4,000,000",
+ * on a flow "total >= 500"). */
+char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kind,
+                            const char *name, const char *ref_name, char *buf, size_t cap);
 
 /* The test of item it in words of lang, its ref named as the document
  * knows it (the English name, else the key, in English). */

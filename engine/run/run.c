@@ -545,11 +545,14 @@ static int doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
         return rc;
     for (size_t i = 0; i < n; i++) {
         d->items[i] = (ot_report_item){&s->t[i], &s->p[i], d->hist[i], NULL, (long long)s->ids[i],
-                                       d->refs[i].name, d->refs[i].name_en, NULL, NULL};
+                                       d->refs[i].name, d->refs[i].name_en, NULL, NULL,
+                                       OT_KIND_FLOW};
         for (size_t k = 0; k < d->nnames; k++)
             if (s->t[i].series && strcmp(d->names[k].key, s->t[i].series) == 0) {
                 d->items[i].name = d->names[k].name;
                 d->items[i].name_en = d->names[k].name_en;
+                if (d->metas[k].kind >= 0) /* a level target of a stock says "year-end" */
+                    d->items[i].kind = (ot_kind)d->metas[k].kind;
             }
     }
     ot_report_doc_init(&d->doc);

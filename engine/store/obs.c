@@ -696,12 +696,14 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
             r->flags[at - 1] |= OT_OBS_COVERED;
         }
     }
-    /* A growth measure is a rate in percent whatever the series' own unit. */
+    /* A growth measure is a rate in percent whatever the series' own unit;
+     * a stock's growth stays a stock: an end-of-period figure whose year is
+     * December's (M2's yoy), not a rate averaged over the year. */
     int growth = m == OT_MEASURE_YOY || m == OT_MEASURE_YTD_YOY;
     if ((rc = ot_series_set_meta(r, key, name ? name : "", growth ? "%" : unit ? unit : "", err)))
         goto done;
     if (growth)
-        r->kind = OT_KIND_RATE;
+        r->kind = kind == OT_KIND_STOCK ? OT_KIND_STOCK : OT_KIND_RATE;
     else if (kind >= 0)
         r->kind = (ot_kind)kind;
     *out = r;

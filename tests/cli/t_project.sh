@@ -22,6 +22,12 @@ grep -q "^出口增速高于全省平均 *growth above Zhejiang exports (yuan) g
     fail "the relative target's test naming its reference by its English name"
 lacks_out "zhejiang.exports"
 has_out "2020-2022 left out of the record"
+# a level target tests a flow's full-year total but a stock's year-end level
+# (registered buyers are a stock, online transactions a flow): the test says which
+grep -q "^Chinagoods平台注册采购商突破400万 *year-end level >= 4,000,000 " <<<"$OUT" ||
+    fail "the level target of a stock not worded as its year-end level"
+grep -q "^Chinagoods平台线上交易额500亿元 *total >= 500 " <<<"$OUT" ||
+    fail "the level target of a flow not worded as its total"
 
 # --lang zh: Chinese headers, periods, statuses and notes; no Latin word but
 # the series keys and the words of the targets' own labels (Chinagoods)
@@ -34,7 +40,15 @@ grep -q "^出口增速高于全省平均 *增速高于浙江省出口总额增�
 grep -q "^社会消费品零售总额增长7% .*无数据$" <<<"$OUT" || fail "zh: retail sales 无数据"
 has_out "[1] 地区生产总值增长7.5%以上（义乌市地区生产总值）：按当前进度推算，区间取自国内生产总值2011-2019年同期（三季度）"
 has_out "1-9月占全年的比重（0.740）取自进口总额（美元）2018-2022年"
-has_out "缺少1-9月占全年的比重，按9/12计"
+# FAI: Yiwu publishes its ytd growth only (19.8% Jan–Sep); China's FAI publishes no January
+# (its first figure is Jan–Feb), so the share of Jan–Sep is China's mean over 2018-2022 —
+# 483442/635636, 461204/551478, 436530/518907, 397827/544547, 421412/572138: s = 0.78105 —
+# not 9/12, and the required pace is (1.15 - 0.78105 x 1.198)/(1 - 0.78105) - 1 = -2.1%
+has_out "1-9月占全年的比重（0.781）取自固定资产投资（不含农户）2018-2022年"
+lacks_out "按9/12计"
+grep -q "^固定资产投资增长15% .* 19.8% .* -2.1% *19.8% *有望达成" <<<"$OUT" || fail "zh FAI: the required pace with the borrowed share"
+grep -q "^Chinagoods平台注册采购商突破400万 *年末水平 ≥ 400万 " <<<"$OUT" || fail "zh: a stock's level test"
+grep -q "^Chinagoods平台线上交易额500亿元 *总量 ≥ 500 " <<<"$OUT" || fail "zh: a flow's level test"
 allow=$( { sql "SELECT key FROM series"; sql "SELECT label FROM targets" | grep -oE '[A-Za-z]+'; } | sort -u)
 words=$(grep -oE '[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9]|[A-Za-z]' <<<"$OUT" | sort -u)
 eq "$(comm -23 <(printf '%s\n' "$words") <(printf '%s\n' "$allow"))" "" "Latin words in the zh table outside the allow-list"
@@ -77,6 +91,28 @@ eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].through')")" 2023Q3 "GDP data through"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].paths')")" 2000 "paths"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[4].status')")" no_data "retail status"
+# the required paces worked by hand on the bundled data (methods-projection §1): Yiwu GDP has
+# no ytd levels of 2022's first quarters, so s is China's mean share of Q1-Q3 (Q1) over
+# 2018-2022 — 660472.2/919281.1, 709717.2/986515.2, 733031.4/1034867.6, 840996.2/1173823,
+# 891687/1234029.4: s = 0.717054 (Q1: 0.216030) — and r* = (1.075 - s(1+g))/(1 - s) - 1
+js() { sqlite3 :memory: "SELECT round(json_extract(readfile('$1'), '\$.projections[$2].$3'), $4)"; }
+jx() { sqlite3 :memory: "SELECT json_extract(readfile('$1'), '\$.projections[$2].$3')"; }
+eq "$(js p.json 0 required 2)" 4.46 "GDP as of Q3 (g 8.7): required (1.075 - 0.717054 x 1.087)/0.282946 - 1"
+# imports: own levels of 2022 missing too; China's imports share at 9 is 0.740 (the note):
+# (1.25 - 0.740 x 1.528)/0.260 - 1 = -54.0%; FAI -2.1% (above); carry = the ytd growth
+eq "$(js p.json 3 required 1)" -54.0 "imports required"
+eq "$(js p.json 3 carry 1)" 52.8 "imports carry-forward"
+eq "$(js p.json 6 required 1)" -2.1 "FAI required"
+# as of a day inside a month: GDP Q1 (7.3%, published 2023-04-24) is known on the 24th, not
+# the 23rd; then r* = (1.075 - 0.216028 x 1.073)/0.783972 - 1 = 7.5551%
+run 0 project --as-of 2023-04-23 --json --paths 500
+printf '%s' "$OUT" > q0.json
+eq "$(jx q0.json 0 status)" no_data "GDP before its first release of the year"
+run 0 project --as-of 2023-04-24 --json --paths 500
+printf '%s' "$OUT" > q1.json
+eq "$(jx q1.json 0 through)" 2023Q1 "GDP through Q1 on the day of its release"
+eq "$(js q1.json 0 required 2)" 7.56 "GDP as of Q1: required"
+eq "$(js q1.json 0 carry 1)" 7.3 "GDP as of Q1: carry-forward"
 
 # as of a period: data through June 2023 (Yiwu GDP: Q1 is the latest before Q3)
 run 0 project --as-of 2023-06
@@ -135,5 +171,31 @@ grep -q "^typo target .*no data \[1\]$" <<<"$OUT" || fail "the mistyped key's ro
 has_out "[1] typo target (yiwu.gpd): no series yiwu.gpd in the database: did you mean yiwu.gdp?"
 run 0 project --year 2024 --as-of 2024-10-31 --lang zh
 has_out "数据库中没有指标yiwu.gpd，是否为yiwu.gdp？"
+
+# a stock published as yoy alone (M2 增长12%左右): the metadata's kind decides
+# that the carry-forward is the latest yoy and the outcome December's yoy,
+# not the mean of the year's yoy (12.6 .. 9.7 average 11.425)
+printf 'series,name,unit,freq,kind\ncn.m2,广义货币M2,亿元,M,stock\n' > m2meta.csv
+{ echo "series,period,value,measure"
+  for v in 2022-11:11.8 2022-12:11.8 2023-01:12.6 2023-02:12.9 2023-03:12.7 2023-04:12.4 \
+           2023-05:11.6 2023-06:11.3 2023-07:10.7 2023-08:10.6 2023-09:10.3 2023-10:10.3 \
+           2023-11:10.0 2023-12:9.7; do echo "cn.m2,${v%%:*},${v#*:},yoy"; done; } > m2.csv
+printf 'series,year,kind,op,value,label\ncn.m2,2023,growth,>=,12,M2增长12%%左右\ncn.m2,2023,level,>=,3000000,M2余额\n' > m2t.csv
+run 0 import m2meta.csv m2.csv
+run 0 import --format targets m2t.csv
+# m2 FIELDS: FIELDS of the M2 growth target in the JSON of the last run
+m2() {
+    printf '%s' "$OUT" > m2.json
+    sqlite3 :memory: "SELECT $1 FROM json_each(readfile('m2.json'), '\$.projections')
+                      WHERE json_extract(value, '\$.target.label') = 'M2增长12%左右'"
+}
+run 0 project --year 2023 --as-of 2023-07-31 --json
+eq "$(m2 "json_extract(value, '\$.carry')")" 11.3 "M2's carry: June's yoy"
+run 0 project --year 2023 --as-of 2024-06-30 --json
+eq "$(m2 "json_extract(value, '\$.outcome') || ' ' || json_extract(value, '\$.status')")" \
+   "9.7 missed" "M2's outcome: December's yoy"
+run 0 project --year 2023 --as-of 2023-03-31
+grep -q "^M2余额 .*no data \[[0-9]\]$" <<<"$OUT" || fail "the level target of a yoy-only stock is footnoted"
+has_out "cn.m2: no levels, only growth rates: a level target cannot be projected"
 
 done_ok

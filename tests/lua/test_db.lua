@@ -161,6 +161,24 @@ H.run{
                function() return db:import(bad, {format = "xlsx"}) end)
   end},
 
+  {"a stock's yoy reads as a stock: its year is December's", function()
+    local db = tmpdb()
+    db:import(writefile("series,name,unit,freq,kind\nk.m2,M2,亿元,M,stock\nk.rs,零售,亿元,M,flow\n"),
+              {format = "series"})
+    local rows = {"series,period,value,measure"}
+    for m = 1, 12 do
+      rows[#rows + 1] = string.format("k.m2,2023-%02d,%d,yoy", m, 13 - m)
+      rows[#rows + 1] = string.format("k.rs,2023-%02d,%d,yoy", m, 13 - m)
+    end
+    db:import(writefile(table.concat(rows, "\n") .. "\n"))
+    local s = db:series("k.m2", {measure = "yoy"})
+    assert(s.kind == "stock" and s.unit == "%")
+    assert(s:to("Y")["2023"] == 1)                 -- December's yoy
+    local r = db:series("k.rs", {measure = "yoy"})
+    assert(r.kind == "rate" and r.unit == "%")
+    assert(r:to("Y")["2023"] == 6.5)               -- a flow's rates: their mean
+  end},
+
   {"ot.db is the host's database", function()
     local db = ot.db()
     assert(db == ot.db())

@@ -117,6 +117,34 @@ H.run{
     db:close()
   end},
 
+  {"a level target reads as a flow's total, a stock's year-end level, in every format", function()
+    -- stock: December 2022 400, September 2023 430 (test_pace_stock_required)
+    local db = ot.open(":memory:")
+    local sv = {400}
+    for m = 1, 9 do sv[m + 1] = m == 9 and 430 or 0 / 0 end
+    db:put(ot.series{key = "k.buyers", freq = "M", start = "2022-12", values = sv}:with{kind = "stock"})
+    db:put(ot.series{key = "k.sales", freq = "M", start = "2022-01", values = xv})
+    local ts = {ot.target{series = "k.buyers", year = 2023, kind = "level", value = 450},
+                ot.target{series = "k.sales", year = 2023, kind = "level", value = 900}}
+    local ps = ot.project(ts, {db = db, paths = 200, as_of = "2023-09"})
+    H.eq(ps[1].required, (450 / 430 - 1) * 100)
+    for _, f in ipairs{"md", "csv", "html"} do
+      local out = os.tmpname() .. "." .. f
+      ot.report(ps, {format = f, output = out, db = db, lang = "en", history = false})
+      local doc = io.open(out):read("a")
+      os.remove(out)
+      if f ~= "csv" then
+        assert(doc:find("year-end level", 1, true) and doc:find("total", 1, true), f .. ": " .. doc)
+      end
+    end
+    local out = os.tmpname() .. ".txt"
+    ot.report(ps, {output = out, db = db})
+    local txt = io.open(out):read("a")
+    os.remove(out)
+    assert(txt:find("year-end level >= 450", 1, true) and txt:find("total >= 900", 1, true), txt)
+    db:close()
+  end},
+
   {"the default chooses by record", function()
     local p = ot.project(tr, rdata)
     assert(p.method:find("^record: carry"), p.method)

@@ -221,6 +221,100 @@ static void test_pace_yoy_only_required(void **state)
                                     "levels, no shape reference)"));
 }
 
+/* Before any data of the year (k = 0) the whole year must grow T
+ * (docs/methods-projection.md §1: s = 0, r* = T), whether or not a ytd
+ * growth exists.  A rich monthly flow, 2020-2022 every month 100 (2022
+ * total 1200), projected for 2023 with nothing of 2023: growth 7.5 needs
+ * 7.5 %; level 1300 needs 1300/1200 - 1 = 8.3333 %; 200 a day needs
+ * 73000/1200 - 1 = 5983.33 %.  A rich stock (2020-2022 monthly, December
+ * 2022 400): level 450 needs 450/400 - 1 = 12.5 % from its latest level,
+ * last December's. */
+static void test_pace_required_before_data(void **state)
+{
+    (void)state;
+    double v[36], st[36];
+    for (int i = 0; i < 36; i++) {
+        v[i] = 100;
+        st[i] = 400 * pow(1.01, i - 35);
+    }
+    fx_entry e[] = {{"x.sales", "value", OT_KIND_FLOW, "2020-01", v, 36, 0, NULL},
+                    {"x.buyers", "value", OT_KIND_STOCK, "2020-01", st, 36, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("x.sales", 2023, OT_TARGET_GROWTH, OT_OP_GE, 7.5);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_near(ot_pace_required(7.5, NAN, 0), 7.5, EPS);
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.periods_done, 0);
+    assert_int_equal(p.periods_left, 12);
+    assert_true(!isnan(p.point));
+    assert_near(p.required, 7.5, EPS);
+    t.kind = OT_TARGET_LEVEL;
+    t.value = 1300;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, 100.0 / 12, 1e-9);
+    t.kind = OT_TARGET_DAILY_AVG;
+    t.value = 200;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, (73000.0 / 1200 - 1) * 100, 1e-9);
+    t = fx_target("x.buyers", 2023, OT_TARGET_LEVEL, OT_OP_GE, 450);
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.periods_done, 0);
+    assert_true(!isnan(p.point));
+    assert_near(p.required, 12.5, 1e-9);
+}
+
+/* A flow's level target decided before the year ends, and at the year's
+ * end.  Same data as test_pace_flow_required (2022: 100 a month; 2023
+ * Jan-Sep 110).  A floor of 900 is passed by the ytd alone (990): met, and
+ * no pace is required of the rest of the year (r* would be
+ * (0.75 - 0.825)/0.25 - 1 = -130 %, a meaningless figure); a ceiling of 900
+ * is already exceeded: missed, nothing required either.  With all twelve
+ * months of 2023 (1320) the carry-forward of a level is the total itself,
+ * 1320, as a growth target's is its outcome growth, 10 %. */
+static void test_pace_level_decided(void **state)
+{
+    (void)state;
+    double v[24];
+    for (int i = 0; i < 24; i++)
+        v[i] = i < 12 ? 100 : 110;
+    fx_entry e[] = {{"x.sales", "value", OT_KIND_FLOW, "2022-01", flow_v, 21, 0, NULL},
+                    {"x.full", "value", OT_KIND_FLOW, "2022-01", v, 24, 0, NULL}};
+    fx_source fx = {e, 2, 0, 0};
+    ot_target t = fx_target("x.sales", 2023, OT_TARGET_LEVEL, OT_OP_GE, 900);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_true(isnan(p.required));
+    assert_near(p.carry, 1320.0, 1e-9);
+    t.op = OT_OP_LE;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    assert_true(isnan(p.required));
+    t.op = OT_OP_GE;
+    t.value = 1300; /* not decided: r* = 3.3333 % (test_pace_flow_required) */
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.required, 100.0 / 30.0, 1e-9);
+    t.series = "x.full";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_near(p.outcome, 1320.0, 1e-9);
+    assert_near(p.carry, 1320.0, 1e-9);
+    assert_true(isnan(p.required));
+    t.kind = OT_TARGET_DAILY_AVG;
+    t.value = 3;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.carry, 1320.0 / 365, 1e-9);
+    t.kind = OT_TARGET_GROWTH;
+    t.value = 7.5;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.carry, 10.0, 1e-9);
+    assert_near(p.outcome, 10.0, 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +325,8 @@ int main(void)
         cmocka_unit_test(test_pace_daily_avg_required),
         cmocka_unit_test(test_pace_rates_only_required),
         cmocka_unit_test(test_pace_yoy_only_required),
+        cmocka_unit_test(test_pace_required_before_data),
+        cmocka_unit_test(test_pace_level_decided),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

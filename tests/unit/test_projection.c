@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include <cmocka.h>
+#include <gsl/gsl_cdf.h>
 
 #include "proj_words.h"
 
@@ -131,6 +132,61 @@ static void test_projection_stock_yoy(void **state)
     o.as_of_period = "2017-09";
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_near(p.carry, (123.0 / 108 - 1) * 100, 1e-9);
+}
+
+/* A stock known by its yoy alone (M2 as the central bank publishes it): the
+ * carry-forward is the latest yoy, the outcome December's yoy; without a
+ * record the yoy is carried on as a random walk whose step is the root mean
+ * square of its changes: Nov..Feb 11.8, 11.8, 12.6, 12.9 give changes 0, 0.8,
+ * 0.3, s = sqrt(0.73 / 3) = 0.4933, over the 10 months left sd = s sqrt(10) =
+ * 1.5599, so the 80% range is 12.9 -/+ 1.2816 x 1.5599 = 10.90 .. 14.90. */
+static void test_projection_stock_yoy_only(void **state)
+{
+    (void)state;
+    static const double yoy[] = {11.8, 11.8, 12.6, 12.9};
+    fx_entry e[] = {{"m2", "yoy", OT_KIND_STOCK, "2022-11", yoy, 4, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("m2", 2023, OT_TARGET_GROWTH, OT_OP_GE, 12);
+    ot_proj_opts o = fast_opts();
+    o.paths = 20000;
+    o.as_of_period = "2023-02";
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.carry, 12.9, 1e-12);
+    assert_near(p.point, 12.9, 0.05);
+    assert_near(p.lo80, 10.90, 0.08);
+    assert_near(p.hi80, 14.90, 0.08);
+    assert_near(p.prob, 1 - gsl_cdf_ugaussian_P(-0.9 / 1.5599), 0.015);
+    assert_int_equal(p.method.code, OT_M_YOY_WALK);
+    int seen = 0;
+    for (int i = 0; i < p.notes.n; i++)
+        if (p.notes.f[i].code == OT_N_STOCK_YOY_WALK) {
+            assert_int_equal(p.notes.f[i].y[0], 3);
+            assert_near(p.notes.f[i].v[0], sqrt(0.73 / 3), 1e-9);
+            seen = 1;
+        }
+    assert_true(seen);
+    /* a level target needs levels: none, and the note says why */
+    ot_target tl = fx_target("m2", 2023, OT_TARGET_LEVEL, OT_OP_GE, 1);
+    assert_int_equal(ot_project_target(&tl, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_NO_DATA);
+    seen = 0;
+    for (int i = 0; i < p.notes.n; i++)
+        seen |= p.notes.f[i].code == OT_N_LEVELS_NONE;
+    assert_true(seen);
+    /* a whole year of yoy: the outcome is December's, not their mean */
+    static const double y2[] = {12.6, 12.9, 12.7, 12.4, 11.6, 11.3, 10.7, 10.6, 10.3, 10.3, 10.0, 9.7};
+    fx_entry e2[] = {{"m2", "yoy", OT_KIND_STOCK, "2023-01", y2, 12, 0, NULL}};
+    fx_source fx2 = {e2, 1, 0, 0};
+    o.as_of_period = NULL;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx2, &o, &p, &err), OT_OK);
+    assert_true(p.has_outcome);
+    assert_near(p.outcome, 9.7, 1e-12);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    o.as_of_period = "2023-06";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx2, &o, &p, &err), OT_OK);
+    assert_near(p.carry, 11.3, 1e-12);
 }
 
 /* Complete year: 1320 / 1200 - 1 = 10 %, so >= 7.5 is met and >= 12 missed,
@@ -567,6 +623,21 @@ static void test_projection_no_data(void **state)
     t.value = 0.1; /* must fall by at least 0.1 */
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_int_equal(p.status, OT_STATUS_MISSED);
+    /* the operator counts: "fall by at most 0.01" is missed by a fall of 0.05,
+     * "fall by at most 0.1" met; no fall at all never passes */
+    t.op = OT_OP_LE;
+    t.value = 0.01;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    t.value = 0.1;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    t.op = OT_OP_GT;
+    t.value = 0.06;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    t.op = OT_OP_GE;
+    t.value = 0.1;
     o.as_of_period = "2023-10";
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_int_equal(p.status, OT_STATUS_NO_DATA);
@@ -756,6 +827,7 @@ int main(void)
         cmocka_unit_test(test_projection_out_of_memory),
         cmocka_unit_test(test_projection_record_out_of_memory),
         cmocka_unit_test(test_projection_stock_yoy),
+        cmocka_unit_test(test_projection_stock_yoy_only),
         cmocka_unit_test(test_projection_record_scenario),
         cmocka_unit_test(test_projection_failures),
     };

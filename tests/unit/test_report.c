@@ -150,7 +150,7 @@ static void test_report_csv_columns(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP, growth");
-    ot_report_item it = {&t, &p, NULL, NULL, 17, NULL, NULL, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 17, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -198,8 +198,8 @@ static void test_report_html_escapes(void **state)
     fixture(&t[1], &p[1], "进口增长25%");
     t[1].series = (char *)"a&b\"c'";
     p[1].status = OT_STATUS_ON_TRACK;
-    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL, NULL, NULL},
-                            {&t[1], &p[1], NULL, "2023-10-24", 0, NULL, NULL, NULL, NULL}};
+    ot_report_item it[2] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW},
+                            {&t[1], &p[1], NULL, "2023-10-24", 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -253,9 +253,9 @@ static void test_report_html_no_chart_line(void **state)
     t[2].series = NULL;
     ot_projection_init(&p[2]);
     p[2].status = OT_STATUS_UNQUANTIFIED;
-    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL, NULL, NULL},
-                            {&t[1], &p[1], NULL, NULL, 0, NULL, NULL, NULL, NULL},
-                            {&t[2], &p[2], NULL, NULL, 0, NULL, NULL, NULL, NULL}};
+    ot_report_item it[3] = {{&t[0], &p[0], NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW},
+                            {&t[1], &p[1], NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW},
+                            {&t[2], &p[2], NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -305,7 +305,7 @@ static void test_report_svg_parts(void **state)
     const double v[] = {NAN, 6.5, NAN, 4.6, 7.3, NAN, 8.7, NAN};
     ot_series *h = ot_series_from(NULL, OT_FREQ_Q, ot_period_make(OT_FREQ_Q, 2022, 1), v, 8, NULL);
     assert_non_null(h);
-    ot_report_item it = {&t, &p, h, NULL, 0, NULL, NULL, NULL, NULL};
+    ot_report_item it = {&t, &p, h, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -330,7 +330,7 @@ static void test_report_svg_parts(void **state)
     /* no data: the axes, the target and a note, no band */
     ot_projection none;
     ot_projection_init(&none);
-    ot_report_item empty = {&t, &none, NULL, NULL, 0, NULL, NULL, NULL, NULL};
+    ot_report_item empty = {&t, &none, NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
     buf = NULL;
     f = open_memstream(&buf, &len);
     assert_int_equal(ot_report_svg(&empty, OT_LANG_EN, 680, 260, f, &e), OT_OK);
@@ -360,7 +360,7 @@ static void test_report_md_escapes(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "a|b <i>");
-    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -421,6 +421,13 @@ static void test_report_facts_words(void **state)
         ot_fact_add(&a, OT_N_SHARE_ASSUMED, "ii", 1, 4);
         assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                             "缺少一季度占全年的比重，按1/4计");
+        /* one period is "period 1", never "periods 1-1" */
+        assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                            "no share for period 1: taken as 1/4");
+        ot_proj_facts b = {0};
+        ot_fact_add(&b, OT_N_SHARE_BORROWED, "idkii", 1, 0.216, "china.gdp", 2018, 2022);
+        assert_string_equal(ot_report_facts(&b, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                            "share of period 1 (0.216) borrowed from china.gdp, 2018-2022");
         ot_proj_facts m = {0};
         ot_fact_add(&m, OT_N_SHARE_ASSUMED, "ii", 9, 12);
         assert_string_equal(ot_report_facts(&m, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
@@ -560,7 +567,7 @@ static void test_report_test_words(void **state)
     t.op = OT_OP_GT;
     t.value = 0;
     t.ref = (char *)"zhejiang.exports";
-    ot_report_item it = {&t, &p, NULL, NULL, 0, "浙江省出口总额", "Zhejiang exports", NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, "浙江省出口总额", "Zhejiang exports", NULL, NULL, OT_KIND_FLOW};
     char buf[160];
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
                         "增速高于浙江省出口总额增速");
@@ -598,12 +605,38 @@ static void test_report_test_words(void **state)
     t.value = 4000000;
     t.kind = OT_TARGET_LEVEL;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "总量 ≥ 400万");
+    /* of a stock (registered buyers) or a rate the level is the year-end
+     * level, not a total: the test says which */
+    it.kind = OT_KIND_STOCK;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "年末水平 ≥ 400万");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "year-end level >= 4,000,000");
+    it.kind = OT_KIND_RATE;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "year-end level >= 4,000,000");
+    t.kind = OT_TARGET_COUNT; /* a count reads the same whatever the kind */
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "count >= 4,000,000");
+    t.kind = OT_TARGET_LEVEL;
+    it.kind = OT_KIND_FLOW;
     t.value = 500;
     t.unit = (char *)"亿元"; /* a unit of its own: no 万/亿 added */
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "总量 ≥ 500");
     t.unit = NULL;
     t.kind = OT_TARGET_UNQUANTIFIED;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
+    /* in step within a tolerance; without one it is unquantified: no test
+     * (never "<= 0", the band's centre taken for its width) */
+    t.kind = OT_TARGET_IN_STEP;
+    t.op = OT_OP_EQ;
+    t.value = 0;
+    t.tolerance = 1;
+    it.ref_name_en = "Yiwu GDP";
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "|growth - Yiwu GDP| <= 1");
+    t.tolerance = NAN;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "");
 }
 
 /* The kinds table: names round trip, what each needs, the default margin
@@ -703,7 +736,7 @@ static void test_report_numbers_ignore_locale(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 1, NULL, NULL, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 1, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -763,7 +796,7 @@ static void test_report_json(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
@@ -820,7 +853,8 @@ static void test_report_missing_projection(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL}, {&t, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL}};
+    ot_report_item it[2] = {{&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW},
+                            {&t, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW}};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = it;
@@ -848,7 +882,7 @@ static void test_report_write_error(void **state)
     ot_target t;
     ot_projection p;
     fixture(&t, &p, "GDP");
-    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL};
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
     ot_report_doc doc;
     ot_report_doc_init(&doc);
     doc.items = &it;
