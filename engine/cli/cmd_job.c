@@ -481,9 +481,11 @@ fail:
         ot_store_rollback(st);
     if (held) /* everything the run wrote since it was recorded goes */
         ot_store_unhold(st);
-    if (c->run) { /* then the failure, in a transaction of its own */
+    if (c->run) { /* then the failure and why, in a transaction of its own */
         ot_err e2;
-        if (ot_store_run_finish(st, c->run, "failed", &e2) != OT_OK)
+        char why[OT_ERR_MSG_MAX + OT_ERR_FILE_MAX + 64];
+        ot_err_format(&err, why, sizeof why);
+        if (ot_store_run_fail(st, c->run, rc ? why : NULL, &e2) != OT_OK)
             jlog(c, "warn", "cannot mark the run failed: %s", e2.msg);
     }
 done:
@@ -810,13 +812,17 @@ static int job_show(cli_global *g, int argc, char **argv)
     ot_run_rec *run = NULL;
     ot_run_set set = {0};
     ot_run_doc doc = {0};
+    char *why = NULL;
     if ((rc = ot_run_open(st, id, &run, &set, &err)))
         goto done;
     ot_run_asof a;
     ot_run_asof_of(run, &a);
+    if ((rc = ot_store_run_error(st, run->id, &why, &err)))
+        goto done;
     const ot_report_run_info info = {run->id,           run->job,          shown_status(lockfd, run),
                                      a.text,            run->started,      run->finished,
-                                     run->engine_version, run->scripts_hash, run->data_hash};
+                                     run->engine_version, run->scripts_hash, run->data_hash,
+                                     why};
     if ((rc = ot_report_run_head(&info, lang, stdout, &err)))
         goto done;
     if (set.n == 0) {
@@ -830,6 +836,7 @@ static int job_show(cli_global *g, int argc, char **argv)
     if (run->job)
         rc = show_moves(st, run->job, run->id, &set, lang, &err);
 done:
+    free(why);
     ot_run_doc_free(&doc);
     ot_run_set_free(&set);
     ot_store_runs_free(run, run ? 1 : 0);

@@ -21,6 +21,21 @@ static const char *run_status(const char *s, ot_report_lang lang)
     return or_dash(s);
 }
 
+/* Prints "label" and why, its later lines (a traceback) indented by two
+ * spaces as in the job's log. */
+static void print_error(FILE *f, const char *label, const char *why)
+{
+    fputs(label, f);
+    for (const char *p = why; *p;) {
+        size_t k = strcspn(p, "\n");
+        fwrite(p, 1, k, f);
+        fputc('\n', f);
+        p += k;
+        if (*p == '\n' && *++p)
+            fputs("  ", f);
+    }
+}
+
 static int written(FILE *f, ot_err *err)
 {
     return ferror(f) ? ot_err_set(err, OT_EIO, "cannot write the run's record") : OT_OK;
@@ -34,14 +49,20 @@ int ot_report_run_head(const ot_report_run_info *r, ot_report_lang lang, FILE *f
         fprintf(f, "运行 %lld  %s  %s  %s %s  开始 %s  结束 %s\n", (long long)r->id,
                 or_dash(r->job), run_status(r->status, lang), report_words_of(lang)->as_of,
                 or_dash(asof), or_dash(r->started), or_dash(r->finished));
-        fprintf(f, "引擎 %s  脚本哈希 %s  数据哈希 %s\n\n", or_dash(r->engine),
+        fprintf(f, "引擎 %s  脚本哈希 %s  数据哈希 %s\n", or_dash(r->engine),
                 or_dash(r->scripts_hash), or_dash(r->data_hash));
+        if (r->error && r->error[0])
+            print_error(f, "错误：", r->error);
+        fputc('\n', f);
     } else {
         fprintf(f, "run %lld  %s  %s  as of %s  started %s  finished %s\n", (long long)r->id,
                 or_dash(r->job), run_status(r->status, lang), or_dash(r->as_of),
                 or_dash(r->started), or_dash(r->finished));
-        fprintf(f, "engine %s  scripts %s  data %s\n\n", or_dash(r->engine),
+        fprintf(f, "engine %s  scripts %s  data %s\n", or_dash(r->engine),
                 or_dash(r->scripts_hash), or_dash(r->data_hash));
+        if (r->error && r->error[0])
+            print_error(f, "error: ", r->error);
+        fputc('\n', f);
     }
     return written(f, err);
 }

@@ -21,10 +21,11 @@ typedef struct ot_report_run_info {
     int64_t id;
     const char *job, *status, *as_of, *started, *finished;
     const char *engine, *scripts_hash, *data_hash;
+    const char *error; /* why a failed run failed; may be NULL */
 } ot_report_run_info;
 
-/* Prints the run's two record lines and a blank line in lang.  OT_OK or
- * OT_EIO. */
+/* Prints the run's two record lines (a third with why it failed, when
+ * known) and a blank line in lang.  OT_OK or OT_EIO. */
 int ot_report_run_head(const ot_report_run_info *r, ot_report_lang lang, FILE *f, ot_err *err);
 /* Prints why the run shows no projections (by its status) in lang.  OT_OK or
  * OT_EIO. */

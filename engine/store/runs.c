@@ -249,6 +249,45 @@ int ot_store_run_look(ot_store *st, int64_t id, char **title, char **lang, ot_er
     return OT_OK;
 }
 
+int ot_store_run_fail(ot_store *st, int64_t id, const char *why, ot_err *err)
+{
+    sqlite3_stmt *q = prepare_once(
+        st, "UPDATE runs SET finished = " NOW ", status = 'failed', error = ?2 WHERE id = ?1", err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, id);
+    store_bind_text(q, 2, why);
+    int rc = write1(st, q, "marking the run failed", err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int ot_store_run_error(ot_store *st, int64_t id, char **why, ot_err *err)
+{
+    sqlite3_stmt *q = prepare_once(st, "SELECT error FROM runs WHERE id = ?1", err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, id);
+    int oom = 0, rc = OT_OK, s = sqlite3_step(q);
+    char *w = NULL;
+    if (s == SQLITE_ROW) {
+        w = store_col_strdup(q, 0, &oom);
+        if (oom)
+            rc = ot_err_set(err, OT_ENOMEM, "out of memory reading a run");
+    } else if (s == SQLITE_DONE) {
+        rc = ot_err_set(err, OT_ENOTFOUND, "no run %lld", (long long)id);
+    } else {
+        rc = store_sqlerr(st, s, "reading a run", err);
+    }
+    sqlite3_finalize(q);
+    if (rc) {
+        free(w);
+        return rc;
+    }
+    *why = w;
+    return OT_OK;
+}
+
 int ot_store_runs_prune(ot_store *st, const char *job, size_t keep, size_t *deleted,
                         ot_err *err)
 {

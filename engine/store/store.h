@@ -368,6 +368,11 @@ int ot_store_run_set_look(ot_store *st, int64_t id, const char *title, const cha
 /* Reads them back as new strings (NULL when not recorded); caller frees.
  * OT_ENOTFOUND when there is no run id. */
 int ot_store_run_look(ot_store *st, int64_t id, char **title, char **lang, ot_err *err);
+/* Marks run id failed now, with why (the error message; may be NULL). */
+int ot_store_run_fail(ot_store *st, int64_t id, const char *why, ot_err *err);
+/* Why run id failed as a new string, NULL when not recorded; caller frees.
+ * OT_ENOTFOUND when there is no run id. */
+int ot_store_run_error(ot_store *st, int64_t id, char **why, ot_err *err);
 
 typedef struct ot_projection_row {
     int64_t run_id;

@@ -522,6 +522,10 @@ grep -qF "outside the job's folder" <<<"$ERR" && fail "an output below a file is
 [ -e hj/ok/w.json ] && fail "the first output was written by a failed run"
 eq "$(sql "SELECT count(*) FROM projections")" "$NP" "a failed run stores no projections"
 eq "$(sql "SELECT status FROM runs WHERE job = 'w'")" failed "the run is marked failed"
+# and job show says why (the message of the log, kept with the run)
+run 0 job show "$(sql "SELECT id FROM runs WHERE job = 'w'")"
+out_line 3 "error: hj/afile/w.json: cannot create a temporary file: Not a directory"
+has_out "no projections (the run failed)"
 
 # a folder where an output goes: found before the commit (the rename would
 # fail after it, leaving an "ok" run with a missing output), nothing written
@@ -643,6 +647,21 @@ out_words 1 "run $H h ok as of 2023-10-31 started $(sql "SELECT started FROM run
 has_out "how the projections moved (the last 4 ok runs of h, by as-of):"
 run 0 job show "$(sql "SELECT id FROM runs WHERE job = 'w'")" --lang zh
 has_out "无测算结果（运行失败）"
+out_line 3 "错误：hj/afile/w.json: cannot create a temporary file: Not a directory"
+# a script's error with its traceback, indented as in the log
+echo 'error("boom")' > hj/boom.lua
+echo 'return {name = "boom", targets = {year = 2023}, paths = 100, scripts = {"boom.lua"}}' > hj/boomjob.lua
+run 1 job run hj/boomjob.lua --as-of 2023-10-31
+run 0 job show "$(sql "SELECT max(id) FROM runs WHERE job = 'boom'")"
+out_line 3 "error: hj/boom.lua:1: boom"
+out_line 4 "  stack traceback:"
+# a run whose process died: why, once the next run found it
+sql "INSERT INTO runs(job, started, status) VALUES ('boom', '2026-01-01T00:00:00Z', 'running')"
+DEAD2=$(sql "SELECT max(id) FROM runs")
+echo 'return {name = "boom", targets = {year = 2023}, paths = 100}' > hj/boomjob.lua
+run 0 job run hj/boomjob.lua --as-of 2023-10-31 --quiet
+run 0 job show "$DEAD2"
+out_line 3 "error: did not finish: its process died (found by the next run of the job)"
 run 2 job show "$H" --lang fr
 has_err "job show: --lang: expected zh or en, got 'fr'"
 

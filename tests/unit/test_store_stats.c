@@ -292,6 +292,7 @@ static void test_store_stats_migration_from_v1(void **state)
                                   "aliases; ALTER TABLE targets DROP COLUMN shape_from; ALTER TABLE "
                                   "targets DROP COLUMN shape_to; DROP TABLE record_points; "
                                   "ALTER TABLE runs DROP COLUMN title; ALTER TABLE runs DROP COLUMN lang; "
+                                  "ALTER TABLE runs DROP COLUMN error; "
                                   "PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
