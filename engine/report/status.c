@@ -24,7 +24,8 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
 /* Whether a projection's note deserves a footnote: the status column says
  * "no data" and "unquantified" well enough — but not that no series has the
  * key at all (a mistyped key: the note names the near one), nor that the
- * series has growth rates and the target needs levels. */
+ * series has growth rates and the target needs levels, nor that the year's
+ * figure is out without its growth (a row "through 2023-12 ... no data"). */
 static int footnoted(const ot_projection *p)
 {
     if (!p->notes.n || p->status == OT_STATUS_UNQUANTIFIED)
@@ -32,8 +33,13 @@ static int footnoted(const ot_projection *p)
     if (p->status != OT_STATUS_NO_DATA)
         return 1;
     for (int i = 0; i < p->notes.n; i++)
-        if (p->notes.f[i].code == OT_N_NO_SERIES || p->notes.f[i].code == OT_N_LEVELS_NONE)
+        switch (p->notes.f[i].code) {
+        case OT_N_NO_SERIES:
+        case OT_N_LEVELS_NONE:
+        case OT_N_NO_GROWTH:
+        case OT_N_NO_OUTCOME:
             return 1;
+        }
     return 0;
 }
 
