@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "models/model.h"
+#include "run/run.h"
 
 void cli_eputc(unsigned char c)
 {
@@ -164,15 +165,9 @@ int cli_parse_asof(const char *cmd, const char *s, int32_t *days, ot_period *thr
 {
     ot_period p;
     ot_err err;
-    int32_t d;
-    if (ot_period_parse(s, (size_t)-1, &p, &err) != OT_OK) {
-        /* the date forms periods do not have: 20231020, 2023/10/20, 2023年10月20日 */
-        if (ot_date_parse(s, &d, &err) != OT_OK)
-            return cli_usage_error(
-                cmd, "--as-of: '%s' is neither a date (2023-10-20) nor a period (2023-09)", s);
-        p.freq = OT_FREQ_D;
-        p.ord = d;
-    }
+    if (ot_run_asof_parse(s, &p, &err) != OT_OK) /* the one parser: run/run.h */
+        return cli_usage_error(
+            cmd, "--as-of: '%s' is neither a date (2023-10-20) nor a period (2023-09)", s);
     if (p.freq == OT_FREQ_D) {
         *days = p.ord;
         through->freq = OT_FREQ_NONE;

@@ -33,6 +33,7 @@
 #include "project/projection.h"
 #include "report/csv.h"
 #include "report/report.h"
+#include "report/runinfo.h"
 #include "report/status.h"
 #include "report/table.h"
 #include "run/run.h"
@@ -44,7 +45,7 @@ static const char help[] =
     "                       [--fail-on off-track] [--timeout S] [--memory MB]\n"
     "                       [--trusted] [--commit-partial] [--folder DIR]\n"
     "       ontrack job history [JOB] [--limit N]\n"
-    "       ontrack job show RUN|latest\n"
+    "       ontrack job show RUN|latest [--lang en|zh]\n"
     "       ontrack job backfill JOBFILE --from MONTH --to MONTH [run options]\n\n"
     "run: projects the job's targets, runs its scripts (sandboxed unless --trusted;\n"
     "--timeout and --memory limit each script) and writes its outputs (.json, .txt,\n"
@@ -59,7 +60,8 @@ static const char help[] =
     "history: the runs (of JOB) with status, as-of and timing, newest first; a run\n"
     "whose process is gone shows as interrupted.\n"
     "show: a run's projections (RUN is a number or 'latest'), and how each target\n"
-    "moved over the job's runs, ordered by as-of.\n"
+    "moved over the job's runs, ordered by as-of; --lang zh prints it in Chinese, as\n"
+    "'ontrack report RUN --format txt' does (default en, as 'ontrack project').\n"
     "backfill: runs the job as of the last day of each month from --from to --to,\n"
     "with the data vintages known then.\n"
     "Exit codes: 0 ran, 1 script error, 2 usage, 3 off track (--fail-on),\n"
@@ -269,7 +271,25 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
 
     /* The targets first: "latest" is the newest period with their data. */
     int rc = c->job.has_targets ? ot_run_targets(st, c->job.year, c->job.series, &set, &err) : OT_OK;
-    if (rc == OT_OK && set.n == 0 && (c->job.year || c->job.series)) {
+    size_t nall = 1;
+    if (rc == OT_OK && set.n == 0 && c->job.has_targets) {
+        ot_run_set all = {0};
+        rc = ot_run_targets(st, 0, NULL, &all, &err);
+        nall = all.n;
+        ot_run_set_free(&all);
+    }
+    if (rc == OT_OK && nall == 0 && c->job.nscripts)
+        jlog(c, "warn", "the database %s holds no targets: the scripts run, nothing is projected",
+             ot_store_path(st));
+    if (rc == OT_OK && nall == 0 && !c->job.nscripts) {
+        /* no target at all: most often the wrong database (a mistyped `db`
+         * or --db is created empty), never a run that does nothing; a job
+         * with scripts still runs them (they may fill the database) */
+        rc = ot_err_set(&err, OT_ENOTFOUND,
+                        "%s: the database %s holds no targets (a wrong `db` or --db? import "
+                        "them with ontrack import --format targets)",
+                        c->job.path, ot_store_path(st));
+    } else if (rc == OT_OK && set.n == 0 && (c->job.year || c->job.series)) {
         /* a filter matching nothing is a mistake (a year or a pattern mistyped),
          * not a run that finishes "ok" having projected nothing; as `project` */
         char yb[32] = "";
@@ -300,10 +320,10 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     /* What the run reads: its files and its data. */
     ot_xxh64 hs, hd;
     ot_xxh64_init(&hs, 0);
-    if ((rc = job_hash_file(&hs, c->job.path, &err)))
+    if ((rc = job_hash_file(&hs, c->job.dir, c->job.path, &err)))
         goto done;
     for (size_t i = 0; i < c->job.nscripts; i++)
-        if ((rc = job_hash_file(&hs, c->job.scripts[i], &err)))
+        if ((rc = job_hash_file(&hs, c->job.dir, c->job.scripts[i], &err)))
             goto done;
     ot_xxh64_init(&hd, 0);
     if ((rc = ot_store_data_feed(st, a.days, job_feed_xxh, &hd, &err)))
@@ -381,11 +401,14 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     unsetenv(OT_RUN_ENV);
 
     /* The outputs: one document (charts read as the run read its data); the
-     * source line names the job only, so the same data give the same bytes. */
+     * source line names the job only and no 编制日期 (the day of rendering)
+     * is written, so the same data give the same bytes on any day: no file
+     * holds a time (docs/scheduling.md, "Idempotence"). */
     if (c->job.noutputs) {
         if ((rc = ot_run_doc_build(&doc, &set, st, &a, c->job.name, NULL, &err)) ||
             (rc = ot_run_doc_compares(&doc, st, c->run, &err)))
             goto fail;
+        doc.doc.compiled = NULL;
         doc.doc.title = c->job.title;
         doc.doc.lang = c->job.lang_en ? OT_LANG_EN : OT_LANG_ZH;
         if (!(outs = calloc(c->job.noutputs, sizeof *outs))) {
@@ -411,6 +434,10 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         goto fail;
     if ((rc = ot_store_run_finish(st, c->run, "ok", &err)))
         goto fail;
+    /* the reports' title and language, so `report RUN` renders this page */
+    if ((c->job.title || c->job.lang_en) &&
+        (rc = ot_store_run_set_look(st, c->run, c->job.title, c->job.lang_en ? "en" : NULL, &err)))
+        goto fail;
     size_t pruned = 0;
     if (c->job.keep > 0 &&
         (rc = ot_store_runs_prune(st, c->job.name, (size_t)c->job.keep, &pruned, &err)))
@@ -435,7 +462,8 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         if (out_place(&outs[i], &e2) != OT_OK) {
             jlog(c, "error", "%s", e2.msg);
             rc = OT_EIO;
-            ot_err_set(&err, OT_EIO, "%s: cannot write", outs[i].final);
+            ot_err_set(&err, OT_EIO, "run %lld is stored, but %s is not in place",
+                       (long long)c->run, outs[i].final);
             continue;
         }
         jlog(c, "info", "wrote %s", outs[i].final);
@@ -453,9 +481,11 @@ fail:
         ot_store_rollback(st);
     if (held) /* everything the run wrote since it was recorded goes */
         ot_store_unhold(st);
-    if (c->run) { /* then the failure, in a transaction of its own */
+    if (c->run) { /* then the failure and why, in a transaction of its own */
         ot_err e2;
-        if (ot_store_run_finish(st, c->run, "failed", &e2) != OT_OK)
+        char why[OT_ERR_MSG_MAX + OT_ERR_FILE_MAX + 64];
+        ot_err_format(&err, why, sizeof why);
+        if (ot_store_run_fail(st, c->run, rc ? why : NULL, &e2) != OT_OK)
             jlog(c, "warn", "cannot mark the run failed: %s", e2.msg);
     }
 done:
@@ -737,9 +767,9 @@ done:
 #define SHOW_RUNS 12 /* runs the movement table goes back */
 
 /* Prints how each target of set moved over the ok runs of job made up to
- * run `upto`, ordered by as-of (the last SHOW_RUNS). */
+ * run `upto`, ordered by as-of (the last SHOW_RUNS), in lang. */
 static int show_moves(ot_store *st, const char *job, int64_t upto, const ot_run_set *set,
-                      ot_err *err)
+                      ot_report_lang lang, ot_err *err)
 {
     ot_run_history h;
     ot_report_run runs[SHOW_RUNS];
@@ -748,8 +778,9 @@ static int show_moves(ot_store *st, const char *job, int64_t upto, const ot_run_
         for (size_t i = 0; i < h.m; i++)
             runs[i] = (ot_report_run){h.run[i]->id, h.asof[i].text, h.sets[i].t, h.sets[i].ids,
                                       h.sets[i].p, h.sets[i].n};
-        printf("\nhow the projections moved (the last %zu ok runs of %s, by as-of):\n\n", h.m, job);
-        rc = ot_report_moves_text(set->t, set->ids, set->n, runs, h.m, stdout, err);
+        rc = ot_report_moves_heading(h.m, job, lang, stdout, err);
+        if (rc == OT_OK)
+            rc = ot_report_moves_text(set->t, set->ids, set->n, runs, h.m, lang, stdout, err);
     }
     ot_run_history_free(&h);
     return rc;
@@ -757,11 +788,16 @@ static int show_moves(ot_store *st, const char *job, int64_t upto, const ot_run_
 
 static int job_show(cli_global *g, int argc, char **argv)
 {
-    const cli_opt opts[] = {{NULL, 0, NULL, NULL}};
+    const char *lang_s = NULL;
+    const cli_opt opts[] = {{"lang", 1, &lang_s, NULL}, {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc;
     if ((rc = cli_args("job show", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
+    /* English by default, as `ontrack project` prints its table */
+    ot_report_lang lang = OT_LANG_EN;
+    if (lang_s && ot_report_lang_parse(lang_s, &lang) != 0)
+        return cli_usage_error("job show", "--lang: expected zh or en, got '%s'", lang_s);
     if (npos != 1)
         return cli_usage_error("job show", "which run? (ontrack job history lists them)");
     int64_t id = cli_parse_run(pos[0]);
@@ -776,31 +812,31 @@ static int job_show(cli_global *g, int argc, char **argv)
     ot_run_rec *run = NULL;
     ot_run_set set = {0};
     ot_run_doc doc = {0};
+    char *why = NULL;
     if ((rc = ot_run_open(st, id, &run, &set, &err)))
         goto done;
     ot_run_asof a;
     ot_run_asof_of(run, &a);
-    const char *status = shown_status(lockfd, run);
-    printf("run %lld  %s  %s  as of %s  started %s  finished %s\n", (long long)run->id,
-           run->job ? run->job : "-", status, a.text, run->started,
-           run->finished ? run->finished : "-");
-    printf("engine %s  scripts %s  data %s\n\n", run->engine_version ? run->engine_version : "-",
-           run->scripts_hash ? run->scripts_hash : "-", run->data_hash ? run->data_hash : "-");
+    if ((rc = ot_store_run_error(st, run->id, &why, &err)))
+        goto done;
+    const ot_report_run_info info = {run->id,           run->job,          shown_status(lockfd, run),
+                                     a.text,            run->started,      run->finished,
+                                     run->engine_version, run->scripts_hash, run->data_hash,
+                                     why};
+    if ((rc = ot_report_run_head(&info, lang, stdout, &err)))
+        goto done;
     if (set.n == 0) {
-        printf("no projections (%s)\n", strcmp(status, "ok") == 0 ? "the job projects no targets"
-                                         : strcmp(status, "running") == 0 ? "the run is not finished"
-                                         : strcmp(status, "interrupted") == 0
-                                             ? "the run was interrupted"
-                                             : "the run failed");
+        rc = ot_report_run_none(&info, lang, stdout, &err);
         goto done;
     }
-    if ((rc = ot_run_doc_table(&doc, &set, st, &a, OT_LANG_EN, &err)) ||
+    if ((rc = ot_run_doc_table(&doc, &set, st, &a, lang, &err)) ||
         (rc = ot_run_doc_compares(&doc, st, run->id, &err)) ||
         (rc = ot_report_text(&doc.doc, stdout, &err)))
         goto done;
     if (run->job)
-        rc = show_moves(st, run->job, run->id, &set, &err);
+        rc = show_moves(st, run->job, run->id, &set, lang, &err);
 done:
+    free(why);
     ot_run_doc_free(&doc);
     ot_run_set_free(&set);
     ot_store_runs_free(run, run ? 1 : 0);

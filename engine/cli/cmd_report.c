@@ -17,12 +17,15 @@ static const char help[] =
     "usage: ontrack report RUN [--format html|md|csv|json|txt] [-o FILE] [--lang zh|en]\n"
     "                          [--title TEXT] [--csv-raw]\n\n"
     "Renders the projections of a stored run (its id, or 'latest') as one\n"
-    "self-contained HTML page with a chart per target (default), Markdown, CSV or\n"
-    "JSON (docs/reports.md).  The charts' history is the data known at the run's\n"
-    "as-of date.  -o FILE (--output) writes the file instead of standard output;\n"
-    "without --format the format follows FILE's extension.  --lang en uses English\n"
-    "labels (default Chinese).  CSV cells starting with = + - @ get a leading '\n"
-    "so spreadsheets show them as text (--csv-raw writes them as they are).\n";
+    "self-contained HTML page with a chart per target (default), Markdown, CSV,\n"
+    "JSON or the text status table (docs/reports.md).  The charts' history is the\n"
+    "data known at the run's as-of date.  -o FILE (--output) writes the file\n"
+    "instead of standard output (-o - is standard output); without --format the\n"
+    "format follows FILE's extension.  --lang en uses English labels and --title\n"
+    "TEXT replaces the title (defaults: those the run's job gave its reports, else\n"
+    "Chinese and the region and year).  CSV cells starting with = + - @ get a\n"
+    "leading ' so spreadsheets show them as text (--csv-raw writes them as they\n"
+    "are).\n";
 
 /* A run that failed, or is still running (or was killed), stored no
  * projections: rendering it would be an empty report that looks like one of
@@ -79,6 +82,8 @@ int cmd_report(cli_global *g, int argc, char **argv)
     if (run_id < 0)
         return cli_usage_error("report", "RUN must be a run id (a whole number) or 'latest', got '%s'",
                                pos[0]);
+    if (output && strcmp(output, "-") == 0) /* -o -: standard output, as without -o */
+        output = NULL;
     ot_report_format fmt = OT_REPORT_HTML;
     if (format) {
         if (ot_report_format_parse(format, &fmt) != 0)
@@ -99,10 +104,17 @@ int cmd_report(cli_global *g, int argc, char **argv)
     ot_run_rec *run = NULL;
     ot_run_set set = {0};
     ot_run_doc d = {0};
-    char source[512];
+    char source[512], *look_title = NULL, *look_lang = NULL;
     if ((rc = ot_run_open(st, run_id, &run, &set, &err)) != OT_OK ||
         (rc = check_finished(st, run, &err)) != OT_OK)
         goto done;
+    /* the title and language the run's job gave its reports, unless asked */
+    if ((rc = ot_store_run_look(st, run->id, &look_title, &look_lang, &err)) != OT_OK)
+        goto done;
+    if (!title)
+        title = look_title;
+    if (!lang_s && look_lang)
+        (void)ot_report_lang_parse(look_lang, &lang);
     ot_run_asof a;
     ot_run_asof_of(run, &a);
     ot_run_source(run, lang, source, sizeof source);
@@ -125,6 +137,8 @@ int cmd_report(cli_global *g, int argc, char **argv)
     if (fflush(stdout) != 0 && rc == OT_OK)
         rc = ot_err_set(&err, OT_EIO, "cannot write the report: %s", strerror(errno));
 done:
+    free(look_title);
+    free(look_lang);
     ot_run_doc_free(&d);
     ot_run_set_free(&set);
     ot_store_runs_free(run, run ? 1 : 0);

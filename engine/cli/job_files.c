@@ -19,16 +19,32 @@ void job_feed_xxh(void *ud, const void *p, size_t n)
     ot_xxh64_update(ud, p, n);
 }
 
-/* Adds the name and bytes of the file at path to h.  OT_ENOTFOUND when it
+/* The name of path as the job names it: path without the job's folder dir
+ * in front ("jobs/j.lua" in "jobs" is "j.lua"), else path itself (an
+ * absolute script name stays as written).  Points into path. */
+const char *job_rel_name(const char *dir, const char *path)
+{
+    size_t n = strlen(dir);
+    if (n == 0 || strcmp(dir, ".") == 0)
+        return path[0] == '.' && path[1] == '/' ? path + 2 : path;
+    if (strncmp(path, dir, n) == 0 && (path[n] == '/' || dir[n - 1] == '/'))
+        return path + n + (path[n] == '/');
+    return path;
+}
+
+/* Adds the name of the file at path relative to the job's folder dir
+ * (job_rel_name) and its bytes to h: the hash is the same whatever folder the
+ * job is run from and however its path is written.  OT_ENOTFOUND when it
  * cannot be read. */
-int job_hash_file(ot_xxh64 *h, const char *path, ot_err *err)
+int job_hash_file(ot_xxh64 *h, const char *dir, const char *path, ot_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return ot_err_set(err, OT_ENOTFOUND, "%s: %s", path, strerror(errno));
-    uint32_t len = (uint32_t)strlen(path);
+    const char *name = job_rel_name(dir, path);
+    uint32_t len = (uint32_t)strlen(name);
     ot_xxh64_update(h, &len, sizeof len);
-    ot_xxh64_update(h, path, len);
+    ot_xxh64_update(h, name, len);
     char buf[65536];
     size_t k;
     while ((k = fread(buf, 1, sizeof buf, f)) > 0)
@@ -95,18 +111,24 @@ int job_expand(const char *tmpl, const char *job, const char *as_of, int64_t run
 /* Whether path (relative to the current folder, maybe not existing yet)
  * lies inside the folder whose real path is dir: the longest existing
  * prefix of path is resolved (symbolic links, ".."), and what follows it must
- * not climb ("..").  Returns 1 inside, 0 outside or unresolvable. */
+ * not climb ("..").  A prefix that is a file (ENOTDIR: "report.txt/x.json")
+ * counts as existing: the path is then inside or outside as that file is, and
+ * writing it fails later with the true reason.  Returns 1 inside, 0 outside,
+ * -1 when a prefix cannot be resolved (errno says why: EACCES, ELOOP, a name
+ * too long). */
 static int inside_dir(const char *path, const char *dir)
 {
     char buf[PATH_MAX], real[PATH_MAX];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return 0;
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
     char *tail = NULL; /* the part that does not exist yet */
     for (;;) {
         if (realpath(buf[0] ? buf : ".", real))
             break;
-        if (errno != ENOENT)
-            return 0;
+        if (errno != ENOENT && errno != ENOTDIR)
+            return -1;
         char *slash = strrchr(buf, '/');
         if (tail)
             tail[-1] = '/';
@@ -117,7 +139,7 @@ static int inside_dir(const char *path, const char *dir)
             buf[1] = '\0';
             tail = buf + 2;
             if (!realpath(".", real))
-                return 0;
+                return -1;
             break;
         }
         *slash = '\0';
@@ -158,7 +180,11 @@ int job_check_outputs(const ot_job *j, const char *folder, int trusted, ot_err *
         int rc = job_expand(j->outputs[i], j->name, "x", 1, buf, sizeof buf, err);
         if (rc)
             return rc;
-        if (!trusted && !inside_dir(buf, dir))
+        int in = trusted ? 1 : inside_dir(buf, dir);
+        if (in < 0)
+            return ot_err_set(err, OT_EIO, "%s: output '%s': cannot resolve '%s': %s", j->path,
+                              j->outputs[i], buf, strerror(errno));
+        if (!in)
             return ot_err_set(err, OT_EDATA,
                               "%s: output '%s' is outside the job's folder '%s' (sandbox; see "
                               "docs/security.md; --trusted allows it)",
@@ -259,6 +285,14 @@ int out_write_tmp(const char *path, ot_report_format fmt, size_t csv_cols,
         free(tmp);
         free(final);
         return ot_err_set(err, OT_ENOMEM, "out of memory");
+    }
+    /* a folder in the file's place would fail the rename, after a job's
+     * commit: say so now, before anything is written */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        free(tmp);
+        free(final);
+        return ot_err_set(err, OT_EIO, "%s: is a folder, not a file", path);
     }
     snprintf(tmp, cap, "%.*s.%s.XXXXXX", (int)dlen, path, path + dlen);
     int fd = mkstemp(tmp);

@@ -16,9 +16,13 @@
 
 /* ot_store_feed_fn over an ot_xxh64. */
 void job_feed_xxh(void *ud, const void *p, size_t n);
-/* Adds the name and bytes of the file at path to h.  OT_ENOTFOUND when it
- * cannot be read, OT_EIO on a read error. */
-int job_hash_file(ot_xxh64 *h, const char *path, ot_err *err);
+/* path without the job's folder dir in front ("jobs/j.lua" in "jobs" is
+ * "j.lua"), else path itself; points into path. */
+const char *job_rel_name(const char *dir, const char *path);
+/* Adds the name of the file at path relative to the job's folder dir
+ * (job_rel_name: the same from any working folder) and its bytes to h.
+ * OT_ENOTFOUND when it cannot be read, OT_EIO on a read error. */
+int job_hash_file(ot_xxh64 *h, const char *dir, const char *path, ot_err *err);
 
 /* The report format of an output path by its extension; -1 when unsupported. */
 int job_out_format_of(const char *path);

@@ -176,6 +176,14 @@ static int convert(lua_State *L)
     static const char *const target_keys[] = {"year", "series", NULL};
     check_keys(L, 2, keys, "");
     j->name = opt_string(L, 2, "name");
+    /* the name goes into file names ({job}) and the log: one file name, not
+     * a path, and no control character */
+    for (const char *c = j->name; c && *c; c++)
+        if (*c == '/' || (unsigned char)*c < 0x20 || *c == 0x7f)
+            return luaL_error(L, "field 'name' must be a name without '/' or control "
+                                 "characters (it names files), got \"%s\"", j->name);
+    if (j->name && !j->name[0])
+        return luaL_error(L, "field 'name' must not be empty");
     char *db = opt_string(L, 2, "db");
     if (db) {
         j->db = resolve(j->dir, db);
@@ -296,9 +304,13 @@ int ot_job_load_limited(const char *path, double timeout, size_t mem, ot_job *ou
         else if (lim.stopped)
             rc = ot_err_set(err, OT_ELIMIT, "%s: job file stopped: time limit of %g s exceeded",
                             path, lim.timeout);
-        else
-            rc = ot_err_set(err, OT_EDATA, "%s",
-                            lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error object)");
+        else { /* name the file when the message does not ("attempt to load a
+                * binary chunk", error("x", 0), an error object) */
+            const char *m = lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error object)";
+            size_t pl = strlen(path);
+            int named = strncmp(m, path, pl) == 0 && m[pl] == ':';
+            rc = ot_err_set(err, OT_EDATA, "%s%s%s", named ? "" : path, named ? "" : ": ", m);
+        }
         goto done;
     }
     /* stack: result */

@@ -24,7 +24,8 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
 /* Whether a projection's note deserves a footnote: the status column says
  * "no data" and "unquantified" well enough — but not that no series has the
  * key at all (a mistyped key: the note names the near one), nor that the
- * series has growth rates and the target needs levels. */
+ * series has growth rates and the target needs levels, nor that the year's
+ * figure is out without its growth (a row "through 2023-12 ... no data"). */
 static int footnoted(const ot_projection *p)
 {
     if (!p->notes.n || p->status == OT_STATUS_UNQUANTIFIED)
@@ -32,8 +33,13 @@ static int footnoted(const ot_projection *p)
     if (p->status != OT_STATUS_NO_DATA)
         return 1;
     for (int i = 0; i < p->notes.n; i++)
-        if (p->notes.f[i].code == OT_N_NO_SERIES || p->notes.f[i].code == OT_N_LEVELS_NONE)
+        switch (p->notes.f[i].code) {
+        case OT_N_NO_SERIES:
+        case OT_N_LEVELS_NONE:
+        case OT_N_NO_GROWTH:
+        case OT_N_NO_OUTCOME:
             return 1;
+        }
     return 0;
 }
 
@@ -209,13 +215,19 @@ static long find_item(const ot_report_run *r, int64_t id, const char *label)
 }
 
 int ot_report_moves_text(const ot_target *t, const int64_t *ids, size_t n,
-                         const ot_report_run *runs, size_t m, FILE *f, ot_err *err)
+                         const ot_report_run *runs, size_t m, ot_report_lang lang, FILE *f,
+                         ot_err *err)
 {
     ot_table *tab = ot_table_new(7, err);
     if (!tab)
         return err ? err->code : OT_ENOMEM;
-    static const char *const head[] = {"target", "run", "as of", "point", "80% range", "prob", "status"};
-    int rc = ot_table_header(tab, head, err);
+    const int zh = lang == OT_LANG_ZH;
+    const report_words *w = report_words_of(lang);
+    static const char *const head_en[] = {"target", "run",  "as of", "point",
+                                          "80% range", "prob", "status"};
+    const char *const head_zh[] = {w->target, "运行", w->as_of, w->point,
+                                   w->range80, w->prob, w->status};
+    int rc = ot_table_header(tab, zh ? head_zh : head_en, err);
     for (size_t j = 1; j < 6; j++)
         ot_table_right(tab, j);
     size_t shown = 0;
@@ -238,16 +250,17 @@ int ot_report_moves_text(const ot_target *t, const int64_t *ids, size_t n,
             if (r < 0)
                 continue;
             const ot_projection *q = &runs[h].p[r];
-            char rid[24], point[48], lo[48], hi[48], range[112] = "", prob[16] = "";
+            char rid[24], point[48], range[112], prob[16] = "", asof[64];
             snprintf(rid, sizeof rid, "%lld", runs[h].id);
-            ot_fmt_metric(&t[i], q->point, point, sizeof point);
-            if (!isnan(q->lo80) && !isnan(q->hi80))
-                snprintf(range, sizeof range, "%s .. %s",
-                         ot_fmt_metric(&t[i], q->lo80, lo, sizeof lo),
-                         ot_fmt_metric(&t[i], q->hi80, hi, sizeof hi));
+            report_fmt_metric(&t[i], q->point, lang, point, sizeof point);
+            fmt_range(&t[i], q->lo80, q->hi80, lang, range, sizeof range);
             ot_fmt_prob(q->prob, prob, sizeof prob);
-            const char *cells[] = {firstrow ? lab : "", rid, runs[h].as_of, point, range, prob,
-                                   ot_status_label(q->status, 0)};
+            if (zh)
+                report_fmt_period(runs[h].as_of, lang, asof, sizeof asof);
+            else
+                snprintf(asof, sizeof asof, "%s", runs[h].as_of);
+            const char *cells[] = {firstrow ? lab : "", rid, asof, point, range, prob,
+                                   zh ? report_status(w, q->status) : ot_status_label(q->status, 0)};
             firstrow = 0;
             rc = ot_table_row(tab, cells, err);
         }

@@ -50,9 +50,11 @@ typedef struct ot_report_run {
 /* Prints how each of the n targets t (ids as above) moved over runs[0..m),
  * given oldest as-of first: per target one row per run with run, as-of,
  * point, 80% range, probability and status; targets never projected in any
- * of them are left out.  OT_OK, OT_ENOMEM or OT_EIO. */
+ * of them are left out; in lang (the status table's words and figures).
+ * OT_OK, OT_ENOMEM or OT_EIO. */
 int ot_report_moves_text(const ot_target *t, const int64_t *ids, size_t n,
-                         const ot_report_run *runs, size_t m, FILE *f, ot_err *err);
+                         const ot_report_run *runs, size_t m, ot_report_lang lang, FILE *f,
+                         ot_err *err);
 
 /* Prints a scenario comparison in lang: one row per target with the point
  * and probability under each scenario.  OT_OK, OT_ENOMEM or OT_EIO. */

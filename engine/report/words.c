@@ -304,7 +304,7 @@ char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap)
             n += (size_t)snprintf(buf + n, cap - n, __VA_ARGS__);                                 \
     } while (0)
     buf[0] = '\0';
-    ADD(cn ? "共%zu项目标：" : "%zu targets: ", doc->n);
+    ADD(cn ? "共%zu项目标：" : doc->n == 1 ? "%zu target: " : "%zu targets: ", doc->n);
     int first = 1;
     for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
         size_t c = count[order[k]];

@@ -100,6 +100,28 @@ static int newest_vintage(ot_store *st, int32_t *days, ot_err *err)
     return rc;
 }
 
+/* A period, or a date in any form ot_date_parse knows (20231020,
+ * 2023/10/20, 2023年10月20日: forms a period has not) as a daily period. */
+int ot_run_asof_parse(const char *text, ot_period *out, ot_err *err)
+{
+    ot_period p;
+    ot_err e2;
+    int32_t d;
+    if (ot_period_parse(text, (size_t)-1, &p, &e2) != OT_OK) {
+        if (ot_date_parse(text, &d, &e2) != OT_OK)
+            return ot_err_set(err, OT_EDATA, "'%s' is neither a date (2023-10-31) nor a period "
+                                             "(2023-09)", text);
+        p.freq = OT_FREQ_D;
+        p.ord = d;
+    }
+    /* an as-of is a point: "2023年1-2月" (January and February together)
+     * reads through February, as "2023-02" does, and is written so (in
+     * {as_of} too, never "2023-01/02") */
+    p.span = 1;
+    *out = p;
+    return OT_OK;
+}
+
 int ot_run_asof_resolve(ot_store *st, const ot_run_set *s, const char *text, ot_run_asof *out,
                         ot_err *err)
 {
@@ -110,7 +132,7 @@ int ot_run_asof_resolve(ot_store *st, const ot_run_set *s, const char *text, ot_
     if (text && strcmp(text, "latest") != 0) {
         ot_period p;
         ot_err e2;
-        if (ot_period_parse(text, (size_t)-1, &p, &e2) != OT_OK)
+        if (ot_run_asof_parse(text, &p, &e2) != OT_OK)
             return ot_err_set(err, OT_EDATA,
                               "as_of '%s' is neither \"latest\", a date (2023-10-31) nor a period "
                               "(2023-09)",
@@ -296,7 +318,11 @@ int ot_run_load(ot_store *st, int64_t run_id, ot_run_set *out, ot_err *err)
         if (found) {
             s.ids[i] = r->target_id;
             rc = ot_target_copy(&s.t[i], found, err);
-            if (rc == OT_OK && !s.t[i].label)
+            /* the row's label column holds the series key when the target
+             * had no label (ot_run_save): that is no label, and the reports
+             * name such a target by its indicator's name, as the job did */
+            if (rc == OT_OK && !s.t[i].label && r->label &&
+                !(found->series && strcmp(r->label, found->series) == 0))
                 rc = ot_target_set_str(&s.t[i].label, r->label, err);
         } else { /* not stored (or deleted since): its label only */
             s.t[i].kind = OT_TARGET_UNQUANTIFIED;
@@ -641,14 +667,15 @@ int ot_run_history_load(ot_store *st, const char *job, int64_t upto, size_t max,
         *out = h;
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     }
-    size_t k = 0; /* the ok runs made up to this one */
-    for (size_t i = 0; i < h.nrecs; i++)
+    /* the last `max` ok runs made up to this one (recs are newest first), then
+     * ordered by as-of: choosing by as-of instead would leave out a backfill
+     * of earlier months behind runs on newer data */
+    size_t k = 0;
+    for (size_t i = 0; i < h.nrecs && k < max; i++)
         if (h.recs[i].id <= upto && strcmp(h.recs[i].status, "ok") == 0)
             h.run[k++] = &h.recs[i];
     qsort(h.run, k, sizeof *h.run, by_asof);
-    size_t first = k > max ? k - max : 0;
-    memmove(h.run, h.run + first, (k - first) * sizeof *h.run);
-    for (size_t i = 0; i < k - first && rc == OT_OK; i++) {
+    for (size_t i = 0; i < k && rc == OT_OK; i++) {
         h.m = i + 1;
         ot_run_asof_of(h.run[i], &h.asof[i]);
         rc = ot_run_load(st, h.run[i]->id, &h.sets[i], err);

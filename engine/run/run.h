@@ -60,6 +60,11 @@ typedef struct ot_run_asof {
  * OT_EDATA for other text. */
 int ot_run_asof_resolve(ot_store *st, const ot_run_set *s, const char *text, ot_run_asof *out,
                         ot_err *err);
+/* Parses an as-of text: a period ("2023-09", "2023Q3"), or a date in any
+ * form of docs/formats.md ("2023-10-31", "20231031", "2023年10月31日") as a
+ * daily period.  The one parser of --as-of and a job's as_of.  OT_EDATA
+ * ("'x' is neither a date (2023-10-31) nor a period (2023-09)"). */
+int ot_run_asof_parse(const char *text, ot_period *out, ot_err *err);
 
 /* An as-of from its parts (the CLI's --as-of, cli_parse_asof), text made. */
 void ot_run_asof_set(ot_run_asof *out, int32_t days, ot_period through);

@@ -24,7 +24,8 @@ int ot_store_runs_fail_stale(ot_store *st, const char *job, int64_t **ids, size_
                              ot_err *err)
 {
     static const char sql[] =
-        "UPDATE runs SET status = 'failed', finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')\n"
+        "UPDATE runs SET status = 'failed', finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),\n"
+        "  error = 'did not finish: its process died (found by the next run of the job)'\n"
         "WHERE job IS ?1 AND status = 'running' RETURNING id";
     int own, rc = store_wbegin(st, &own, err);
     if (rc)

@@ -192,6 +192,102 @@ int ot_store_runs(ot_store *st, const char *job, int64_t id, size_t limit, ot_ru
     return OT_OK;
 }
 
+/* Prepares sql on st's connection (these two are rare: one call per run or
+ * report, so no cached statement).  NULL and err set on failure. */
+static sqlite3_stmt *prepare_once(ot_store *st, const char *sql, ot_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int s = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+    if (s != SQLITE_OK) {
+        store_sqlerr(st, s, "preparing a statement on runs", err);
+        sqlite3_finalize(q);
+        return NULL;
+    }
+    return q;
+}
+
+int ot_store_run_set_look(ot_store *st, int64_t id, const char *title, const char *lang,
+                          ot_err *err)
+{
+    sqlite3_stmt *q = prepare_once(st, "UPDATE runs SET title = ?2, lang = ?3 WHERE id = ?1", err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, id);
+    store_bind_text(q, 2, title);
+    store_bind_text(q, 3, lang);
+    int rc = write1(st, q, "recording the run's title and language", err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int ot_store_run_look(ot_store *st, int64_t id, char **title, char **lang, ot_err *err)
+{
+    sqlite3_stmt *q = prepare_once(st, "SELECT title, lang FROM runs WHERE id = ?1", err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, id);
+    int oom = 0, rc = OT_OK, s = sqlite3_step(q);
+    char *t = NULL, *l = NULL;
+    if (s == SQLITE_ROW) {
+        t = store_col_strdup(q, 0, &oom);
+        l = store_col_strdup(q, 1, &oom);
+        if (oom)
+            rc = ot_err_set(err, OT_ENOMEM, "out of memory reading a run");
+    } else if (s == SQLITE_DONE) {
+        rc = ot_err_set(err, OT_ENOTFOUND, "no run %lld", (long long)id);
+    } else {
+        rc = store_sqlerr(st, s, "reading a run", err);
+    }
+    sqlite3_finalize(q);
+    if (rc) {
+        free(t);
+        free(l);
+        return rc;
+    }
+    *title = t;
+    *lang = l;
+    return OT_OK;
+}
+
+int ot_store_run_fail(ot_store *st, int64_t id, const char *why, ot_err *err)
+{
+    sqlite3_stmt *q = prepare_once(
+        st, "UPDATE runs SET finished = " NOW ", status = 'failed', error = ?2 WHERE id = ?1", err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, id);
+    store_bind_text(q, 2, why);
+    int rc = write1(st, q, "marking the run failed", err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int ot_store_run_error(ot_store *st, int64_t id, char **why, ot_err *err)
+{
+    sqlite3_stmt *q = prepare_once(st, "SELECT error FROM runs WHERE id = ?1", err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, id);
+    int oom = 0, rc = OT_OK, s = sqlite3_step(q);
+    char *w = NULL;
+    if (s == SQLITE_ROW) {
+        w = store_col_strdup(q, 0, &oom);
+        if (oom)
+            rc = ot_err_set(err, OT_ENOMEM, "out of memory reading a run");
+    } else if (s == SQLITE_DONE) {
+        rc = ot_err_set(err, OT_ENOTFOUND, "no run %lld", (long long)id);
+    } else {
+        rc = store_sqlerr(st, s, "reading a run", err);
+    }
+    sqlite3_finalize(q);
+    if (rc) {
+        free(w);
+        return rc;
+    }
+    *why = w;
+    return OT_OK;
+}
+
 int ot_store_runs_prune(ot_store *st, const char *job, size_t keep, size_t *deleted,
                         ot_err *err)
 {

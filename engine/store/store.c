@@ -134,6 +134,12 @@ static const char *const migrations[] = {
     "  cand   TEXT NOT NULL,\n"
     "  origin TEXT NOT NULL,\n"
     "  value  REAL);\n",
+    /* 8: the title and language of a job's reports (NULL = the defaults), so
+     * that `ontrack report RUN` renders the page the job wrote; why a failed
+     * run failed, for `ontrack job show` */
+    "ALTER TABLE runs ADD COLUMN title TEXT;\n"
+    "ALTER TABLE runs ADD COLUMN lang TEXT;\n"
+    "ALTER TABLE runs ADD COLUMN error TEXT;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))

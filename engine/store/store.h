@@ -50,7 +50,7 @@ const char *ot_measure_name(ot_measure m);
 int ot_measure_parse(const char *s, size_t len, ot_measure *out);
 
 /* The current schema version (PRAGMA user_version after migration). */
-#define OT_STORE_SCHEMA_VERSION 7
+#define OT_STORE_SCHEMA_VERSION 8
 
 /* ---- opening ----------------------------------------------------------- */
 
@@ -370,6 +370,18 @@ typedef struct ot_run {
 int ot_store_run_begin(ot_store *st, const ot_run *r, int64_t *id, ot_err *err);
 /* Sets the finish time and status ("ok", "failed", ...) of run id. */
 int ot_store_run_finish(ot_store *st, int64_t id, const char *status, ot_err *err);
+/* Records the title and language ("zh", "en") a job's reports used, NULL
+ * for the defaults, so that rendering run id later gives the same page. */
+int ot_store_run_set_look(ot_store *st, int64_t id, const char *title, const char *lang,
+                          ot_err *err);
+/* Reads them back as new strings (NULL when not recorded); caller frees.
+ * OT_ENOTFOUND when there is no run id. */
+int ot_store_run_look(ot_store *st, int64_t id, char **title, char **lang, ot_err *err);
+/* Marks run id failed now, with why (the error message; may be NULL). */
+int ot_store_run_fail(ot_store *st, int64_t id, const char *why, ot_err *err);
+/* Why run id failed as a new string, NULL when not recorded; caller frees.
+ * OT_ENOTFOUND when there is no run id. */
+int ot_store_run_error(ot_store *st, int64_t id, char **why, ot_err *err);
 
 typedef struct ot_projection_row {
     int64_t run_id;

@@ -62,6 +62,13 @@ H1=$(sql "SELECT min(id) FROM runs WHERE job = 'html'"); H2=$(sql "SELECT max(id
 eq "$(head -c 15 "jobs/html/html-$H1.html")" "<!DOCTYPE html>" "an HTML page"
 grep -q "地区生产总值增长7.5%以上" "jobs/html/html-$H1.html" || fail "HTML lacks the GDP target"
 cmp -s "jobs/html/html-$H1.html" "jobs/html/html-$H2.html" || fail "HTML differs between runs"
+# ... and on any day: no output holds the day it was written (no 编制日期),
+# so a daily cron run on unchanged data writes the same bytes tomorrow
+TODAY=$(date -u +%Y-%m-%d)
+for f in "jobs/html/html-$H1.html" "$R.md" "$R.txt" "$R.csv" "$R.json"; do
+    grep -qF "$TODAY" "$f" && fail "$f holds today's date"
+    grep -qF "编制日期" "$f" && fail "$f holds a 编制日期"
+done
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'html'"
 
 # a period as-of: the latest vintages through that period, named as given
@@ -72,6 +79,18 @@ sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE id = (SELECT max(id) FROM 
 
 # the job's db (relative to the job file) comes before \$ONTRACK_DB; --db before both
 echo 'return {name = "dbjob", db = "own.db", targets = {}}' > jobs/dbjob.lua
+# a database without targets (a mistyped `db` is created empty): an error
+# naming it, not a run that projects nothing and finishes "ok"
+run 66 job run jobs/dbjob.lua
+has_err "jobs/dbjob.lua: the database jobs/own.db holds no targets (a wrong \`db\` or --db? import them with ontrack import --format targets)"
+eq "$(sqlite3 jobs/own.db "SELECT count(*) FROM runs")" 0 "no run recorded"
+# with scripts the run goes on (they may fill the database), saying so
+echo 'print("script ran")' > jobs/fill.lua
+echo 'return {name = "filljob", db = "fill.db", targets = {}, scripts = {"fill.lua"}}' > jobs/filljob.lua
+run 0 job run jobs/filljob.lua
+has_out "script ran"
+has_err "warn filljob the database jobs/fill.db holds no targets: the scripts run, nothing is projected"
+run 0 --db jobs/own.db import --format targets "$D/yiwu/targets_2023.csv"
 run 0 job run jobs/dbjob.lua --quiet
 eq "$(sqlite3 jobs/own.db "SELECT job || ' ' || status FROM runs")" "dbjob ok" "the job's own database"
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'dbjob'")" 0 "not \$ONTRACK_DB"
@@ -473,6 +492,178 @@ run 2 job backfill bf.lua
 has_err "--from and --to are required"
 cd "$T"
 export ONTRACK_DB="$T/test.db"
+
+# ---- the scripts hash names files as the job does, not as the shell did ---
+# The same job file and script, run from three folders by three spellings of
+# its path, is the same job: one scripts hash (names relative to the job's folder).
+mkdir -p hj
+cat > hj/h.lua <<'LUA'
+return {name = "h", targets = {year = 2023}, scripts = {"s.lua"}, paths = 200}
+LUA
+echo 'local x = 1' > hj/s.lua
+run 0 job run hj/h.lua --as-of 2023-10-31 --quiet
+run 0 job run "$T/hj/h.lua" --as-of 2023-10-31 --quiet
+(cd hj && "$ONTRACK" job run ./h.lua --as-of 2023-10-31 --quiet) || fail "run from the job's folder"
+eq "$(sql "SELECT count(*), count(DISTINCT scripts_hash) FROM runs WHERE job = 'h'")" "3|1" \
+   "one scripts hash from every working folder"
+echo 'local x = 2' > hj/s.lua
+run 0 job run hj/h.lua --as-of 2023-10-31 --quiet
+eq "$(sql "SELECT count(DISTINCT scripts_hash) FROM runs WHERE job = 'h'")" 2 "a changed script changes it"
+
+# ---- an output below a file: an I/O error naming it, not "outside" ------
+touch hj/afile
+cat > hj/w.lua <<'LUA'
+return {name = "w", targets = {year = 2023}, paths = 200, outputs = {"ok/{job}.json", "afile/{job}.json"}}
+LUA
+NP=$(sql "SELECT count(*) FROM projections")
+run 74 job run hj/w.lua --as-of 2023-10-31
+has_err "hj/afile/w.json: cannot create a temporary file: Not a directory"
+grep -qF "outside the job's folder" <<<"$ERR" && fail "an output below a file is not outside"
+[ -e hj/ok/w.json ] && fail "the first output was written by a failed run"
+eq "$(sql "SELECT count(*) FROM projections")" "$NP" "a failed run stores no projections"
+eq "$(sql "SELECT status FROM runs WHERE job = 'w'")" failed "the run is marked failed"
+# and job show says why (the message of the log, kept with the run)
+run 0 job show "$(sql "SELECT id FROM runs WHERE job = 'w'")"
+out_line 3 "error: hj/afile/w.json: cannot create a temporary file: Not a directory"
+has_out "no projections (the run failed)"
+
+# a folder where an output goes: found before the commit (the rename would
+# fail after it, leaving an "ok" run with a missing output), nothing written
+mkdir -p hj/ok/w2.json
+cat > hj/w2.lua <<'LUA'
+return {name = "w2", targets = {year = 2023}, paths = 200, outputs = {"ok/first.json", "ok/{job}.json"}}
+LUA
+run 74 job run hj/w2.lua --as-of 2023-10-31
+has_err "hj/ok/w2.json: is a folder, not a file"
+[ -e hj/ok/first.json ] && fail "an output of a failed run was put in place"
+eq "$(sql "SELECT status FROM runs WHERE job = 'w2'")" failed "the run with a folder for an output failed"
+eq "$(sql "SELECT count(*) FROM projections")" "$NP" "and stored no projections"
+
+# ---- a job's name names files: one name, not a path, not empty ------------
+echo 'return {name = "a/b", targets = {year = 2023}}' > hj/n1.lua
+run 65 job run hj/n1.lua
+has_out ""
+has_err "hj/n1.lua: field 'name' must be a name without '/' or control characters (it names files), got \"a/b\""
+echo 'return {name = "", targets = {year = 2023}}' > hj/n2.lua
+run 65 job run hj/n2.lua
+has_err "hj/n2.lua: field 'name' must not be empty"
+
+# ---- report RUN renders the page the job wrote: its title and language ----
+cat > hj/look.lua <<'LUA'
+return {name = "look", targets = {year = 2023}, paths = 200, title = "某市目标 <2023>", lang = "en",
+        outputs = {"look/{job}.md", "look/{job}.html"}}
+LUA
+run 0 job run hj/look.lua --as-of 2023-10-31 --quiet
+L=$(sql "SELECT max(id) FROM runs WHERE job = 'look'")
+eq "$(sql "SELECT title || '|' || lang FROM runs WHERE id = $L")" "某市目标 <2023>|en" "the run records the look"
+run 0 report "$L" --format md
+# the same document but for the two lines a later rendering adds (the day it
+# was compiled, the run's provenance in the footer)
+eq "$(diff <(printf '%s\n' "$OUT") hj/look/look.md | grep -c '^[<>]')" 4 "report RUN: only the compiled day and the source differ"
+out_line 1 "# 某市目标 \\<2023\\>"
+has_out "Data as of: Sep 2023 · Compiled: "
+run 0 report "$L" --format md --title X --lang zh
+out_line 1 "# X"
+has_out "数据截至："
+run 0 report "$L" -o look.html
+grep -qF "<title>某市目标 &lt;2023&gt;</title>" look.html || fail "HTML title of the job"
+# a job without title or lang records none: the defaults
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h' AND (title IS NOT NULL OR lang IS NOT NULL)")" 0 "no look recorded"
+
+# ---- backfill across a year end, over January–February releases ---------
+# 2022 and 2023 ytd of one series, January and February released together in
+# mid-March (1-2月), each month on the 15th of the next: the February run
+# (as of 2023-02-28) has no 2023 data yet, the March run the 1-2月 figure
+# (220 against 200: +10%), the April run March's (330 against 300: +10%).
+mkdir -p bf2
+{
+    echo "series,period,value,measure,vintage"
+    echo "bf2.x,2022年1-2月,200,ytd,2022-03-15"
+    for m in 3 4 5 6 7 8 9 10 11; do printf 'bf2.x,2022-%02d,%d,ytd,2022-%02d-15\n' $m $((m * 100)) $((m + 1)); done
+    echo "bf2.x,2022-12,1200,ytd,2023-01-15"
+    echo "bf2.x,2023年1-2月,220,ytd,2023-03-15"
+    echo "bf2.x,2023-03,330,ytd,2023-04-15"
+} > bf2/x.csv
+printf 'series,year,kind,op,value,label\nbf2.x,2023,growth,>=,5,BF2\n' > bf2/t.csv
+run 0 --db bf2/bf2.db import bf2/x.csv
+run 0 --db bf2/bf2.db import --format targets bf2/t.csv
+echo 'return {name = "bf2", db = "bf2.db", targets = {year = 2023}, paths = 200, outputs = {"o/{as_of}.csv"}}' > bf2/bf2.lua
+run 0 job backfill bf2/bf2.lua --from 2022-12 --to 2023-04 --quiet
+eq "$(sqlite3 bf2/bf2.db "SELECT group_concat(date(as_of * 86400, 'unixepoch'), ' ') FROM (SELECT as_of FROM runs WHERE job = 'bf2' AND status = 'ok' ORDER BY id)")" \
+   "2022-12-31 2023-01-31 2023-02-28 2023-03-31 2023-04-30" "backfill: the last day of each month, across the year end"
+for d in 2022-12-31 2023-01-31 2023-02-28; do
+    eq "$(sed -n 2p "bf2/o/$d.csv" | cut -d, -f8,9,17,19)" "$d,,,no_data" "backfill as of $d: no 2023 release known"
+done
+eq "$(sed -n 2p bf2/o/2023-03-31.csv | cut -d, -f8,9,17,19)" "2023-03-31,2023-02,10,on_track" "backfill: the 1-2月 release in March"
+eq "$(sed -n 2p bf2/o/2023-04-30.csv | cut -d, -f8,9,17,19)" "2023-04-30,2023-03,10,on_track" "backfill: March in April"
+# as of the January–February release itself: through February, and {as_of}
+# one file name (2023-02), not a folder 2023-01/ holding 02.csv
+run 0 job run bf2/bf2.lua --as-of 2023年1-2月 --quiet
+[ -f bf2/o/2023-02.csv ] || fail "as of 2023年1-2月: bf2/o/2023-02.csv ($(ls bf2/o | tr '\n' ' '))"
+[ -e bf2/o/2023-01 ] && fail "as of 2023年1-2月 made a folder"
+eq "$(sed -n 2p bf2/o/2023-02.csv | cut -d, -f8,9,17)" "2023-02,2023-02,10" "as of 2023年1-2月: the 1-2月 figure"
+# the same run again stores the same figures (seeded)
+run 0 job backfill bf2/bf2.lua --from 2023-03 --to 2023-03 --quiet
+eq "$(sqlite3 bf2/bf2.db "SELECT count(DISTINCT point) || '|' || count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.job = 'bf2' AND date(r.as_of * 86400, 'unixepoch') = '2023-03-31'")" \
+   "1|2" "a backfilled month run twice: the same point"
+
+# ---- every date form of docs/formats.md as --as-of and as_of ------------
+# (they were accepted by --as-of's check, then refused by the run: exit 65)
+echo 'return {name = "df", targets = {year = 2023, series = "yiwu.gdp"}, paths = 100, outputs = {"df/{as_of}.csv"}}' > hj/df.lua
+run 0 job run hj/df.lua --as-of 20231031 --quiet
+run 0 job run hj/df.lua --as-of 2023/10/31 --quiet
+echo 'return {name = "df2", targets = {year = 2023, series = "yiwu.gdp"}, paths = 100, as_of = "2023年10月31日", outputs = {"df/{as_of}-2.csv"}}' > hj/df2.lua
+run 0 job run hj/df2.lua --quiet
+eq "$(ls hj/df | tr '\n' ' ')" "2023-10-31-2.csv 2023-10-31.csv " "the files named by the date, whatever its form"
+eq "$(sql "SELECT group_concat(date(as_of * 86400, 'unixepoch')) FROM runs WHERE job IN ('df', 'df2')")" \
+   "2023-10-31,2023-10-31,2023-10-31" "the runs as of that date"
+run 2 job run hj/df.lua --as-of 2023x
+has_err "job run: --as-of: '2023x' is neither a date (2023-10-20) nor a period (2023-09)"
+
+# ---- a job file's every error names the file ----------------------------
+printf '\033Lua' > hj/bin.lua
+run 65 job run hj/bin.lua
+eq "$ERR" "ontrack: hj/bin.lua: attempt to load a binary chunk (mode is 't')" "binary chunk"
+echo 'error("no position", 0)' > hj/e0.lua
+run 65 job run hj/e0.lua
+eq "$ERR" "ontrack: hj/e0.lua: no position" "error without a position"
+echo 'error("here")' > hj/e1.lua
+run 65 job run hj/e1.lua
+eq "$ERR" "ontrack: hj/e1.lua:1: here" "error with its position, named once"
+
+# ---- job show --lang zh: the report's Chinese table, the record in Chinese --
+H=$(sql "SELECT max(id) FROM runs WHERE job = 'h'")
+run 0 report "$H" --format txt
+TXT=$OUT
+run 0 job show "$H" --lang zh
+out_words 1 "运行 $H h 成功 数据截至 2023-10-31 开始 $(sql "SELECT started FROM runs WHERE id = $H") 结束 $(sql "SELECT finished FROM runs WHERE id = $H")"
+grep -Eq '^引擎 [^ ]+  脚本哈希 [0-9a-f]{16}  数据哈希 [0-9a-f]{16}$' <<<"$OUT" || fail "show --lang zh: engine line"
+eq "$(sed -n "4,$(( $(wc -l <<<"$TXT") + 3 ))p" <<<"$OUT")" "$TXT" "show --lang zh prints the table of report --format txt"
+has_out "测算的变化（h最近4次成功运行，按数据截至日期排列）："
+grep -Eq '^ +[0-9]+  2023-10-31 +8\.7% +8\.[0-9]% – 8\.[0-9]% +100%  有望达成$' <<<"$OUT" || fail "show --lang zh: a movement row"
+lacks_out "on track"
+run 0 job show "$H"
+out_words 1 "run $H h ok as of 2023-10-31 started $(sql "SELECT started FROM runs WHERE id = $H") finished $(sql "SELECT finished FROM runs WHERE id = $H")"
+has_out "how the projections moved (the last 4 ok runs of h, by as-of):"
+run 0 job show "$(sql "SELECT id FROM runs WHERE job = 'w'")" --lang zh
+has_out "无测算结果（运行失败）"
+out_line 3 "错误：hj/afile/w.json: cannot create a temporary file: Not a directory"
+# a script's error with its traceback, indented as in the log
+echo 'error("boom")' > hj/boom.lua
+echo 'return {name = "boom", targets = {year = 2023}, paths = 100, scripts = {"boom.lua"}}' > hj/boomjob.lua
+run 1 job run hj/boomjob.lua --as-of 2023-10-31
+run 0 job show "$(sql "SELECT max(id) FROM runs WHERE job = 'boom'")"
+out_line 3 "error: hj/boom.lua:1: boom"
+out_line 4 "  stack traceback:"
+# a run whose process died: why, once the next run found it
+sql "INSERT INTO runs(job, started, status) VALUES ('boom', '2026-01-01T00:00:00Z', 'running')"
+DEAD2=$(sql "SELECT max(id) FROM runs")
+echo 'return {name = "boom", targets = {year = 2023}, paths = 100}' > hj/boomjob.lua
+run 0 job run hj/boomjob.lua --as-of 2023-10-31 --quiet
+run 0 job show "$DEAD2"
+out_line 3 "error: did not finish: its process died (found by the next run of the job)"
+run 2 job show "$H" --lang fr
+has_err "job show: --lang: expected zh or en, got 'fr'"
 
 # ---- docs/scheduling.md: the systemd ExecStart line, run as written ------
 # The unit sets WorkingDirectory and Environment; here the test directory and

@@ -172,6 +172,12 @@ has_out "[1] typo target (yiwu.gpd): no series yiwu.gpd in the database: did you
 run 0 project --year 2024 --as-of 2024-10-31 --lang zh
 has_out "数据库中没有指标yiwu.gpd，是否为yiwu.gdp？"
 
+# a year's figure out without its growth (Yiwu's 2023 gross industrial output,
+# with no 2022 total to compare): "no data" with a footnote saying why
+run 0 project --year 2023 --as-of 2024-06-30
+grep -q "^规上工业总产值增长10% .*no data \[[0-9]\]$" <<<"$OUT" || fail "the output row is footnoted"
+has_out "the 2023 figure is published without its growth"
+
 # a stock published as yoy alone (M2 增长12%左右): the metadata's kind decides
 # that the carry-forward is the latest yoy and the outcome December's yoy,
 # not the mean of the year's yoy (12.6 .. 9.7 average 11.425)

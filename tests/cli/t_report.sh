@@ -151,6 +151,15 @@ run 2 report 1 --lang fr
 has_err "--lang: expected zh or en, got 'fr'"
 run 66 report 99
 has_err "no run 99"
+# -o -: standard output, as without -o (not a file named "-")
+run 0 report 1 --format md
+MD=$OUT
+run 0 report 1 --format md -o -
+eq "$OUT" "$MD" "-o - writes to standard output"
+[ ! -e ./- ] || fail "-o - wrote a file named '-'"
+mkdir -p "$T/adir.html"
+run 74 report 1 -o "$T/adir.html"
+has_err "adir.html: is a folder, not a file"
 run 74 report 1 -o "$T/no/such/dir/r.html"
 has_err "no/such/dir/r.html: cannot create a temporary file: No such file or directory"
 ONTRACK_DB="$T/empty.db" run 0 init

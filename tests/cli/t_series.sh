@@ -46,7 +46,7 @@ eq "$(sql "SELECT measures || ' ' || n FROM series_stats t JOIN series s ON s.id
 
 # a version 1 database (before series_stats): read-only commands ask for
 # init; the listing migrates it and shows the same
-sql "DROP TABLE series_stats; ALTER TABLE series DROP COLUMN release_lag; ALTER TABLE runs DROP COLUMN through; ALTER TABLE projections DROP COLUMN data; DROP TABLE compares; ALTER TABLE series DROP COLUMN aliases; ALTER TABLE targets DROP COLUMN shape_from; ALTER TABLE targets DROP COLUMN shape_to; DROP TABLE record_points; PRAGMA user_version = 1"
+sql "DROP TABLE series_stats; ALTER TABLE series DROP COLUMN release_lag; ALTER TABLE runs DROP COLUMN through; ALTER TABLE projections DROP COLUMN data; DROP TABLE compares; ALTER TABLE series DROP COLUMN aliases; ALTER TABLE targets DROP COLUMN shape_from; ALTER TABLE targets DROP COLUMN shape_to; DROP TABLE record_points; ALTER TABLE runs DROP COLUMN title; ALTER TABLE runs DROP COLUMN lang; ALTER TABLE runs DROP COLUMN error; PRAGMA user_version = 1"
 run 65 show a.exports
 has_err "schema version 1 needs migrating to "
 run 0 series

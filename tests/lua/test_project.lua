@@ -142,6 +142,15 @@ H.run{
     local txt = io.open(out):read("a")
     os.remove(out)
     assert(txt:find("year-end level >= 450", 1, true) and txt:find("total >= 900", 1, true), txt)
+    -- the overview counts in English: "2 targets", "1 target"
+    for n, want in pairs{[2] = "\n2 targets: ", [1] = "\n1 target: "} do
+      local o = os.tmpname() .. ".md"
+      ot.report({table.unpack(ps, 1, n)}, {format = "md", output = o, db = db, lang = "en",
+                                           history = false})
+      local md = io.open(o):read("a")
+      os.remove(o)
+      assert(md:find(want, 1, true), md)
+    end
     db:close()
   end},
 

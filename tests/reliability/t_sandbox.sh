@@ -60,7 +60,7 @@ run 65 job run jobs/etc.lua
 has_err "output '/etc/{job}.json' is outside the job's folder"
 echo 'return {name = "../../x", targets = {}, outputs = {"out/{job}.json"}}' > jobs/name.lua
 run 65 job run jobs/name.lua
-has_err "is outside the job's folder"
+has_err "field 'name' must be a name without '/'"  # refused before any path is made of it
 # the scripts' folder is the job file's, whatever the outputs: reading
 # /etc/passwd stays refused even with an output folder elsewhere (--trusted)
 echo 'assert(not pcall(io.open, "/etc/passwd")); print("bounded")' > jobs/read.lua

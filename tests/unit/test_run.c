@@ -166,6 +166,127 @@ static void test_run_save_load_exactly(void **state)
     ot_run_set_free(&s);
 }
 
+/* A stored target without a label loads without one (the row's label
+ * column holds its series key for SQL readers), so a stored run's report
+ * names it by its indicator's name, as the run's own outputs did. */
+static void test_run_load_unlabelled(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_target t;
+    ot_target_init(&t);
+    t.series = "x.gdp";
+    t.year = 2023;
+    t.value = 7.5;
+    int64_t tid;
+    assert_int_equal(ot_store_put_target(st, &t, &tid, &err), OT_OK);
+    ot_run_set s = {0};
+    assert_int_equal(ot_run_targets(st, 2023, NULL, &s, &err), OT_OK);
+    assert_int_equal(s.n, 1);
+    assert_null(s.t[0].label);
+    distinct(&s.p[0], 1);
+    ot_run r = {"j", 19661, "test", NULL, NULL, "2023-09"};
+    int64_t run;
+    assert_int_equal(ot_store_run_begin(st, &r, &run, &err), OT_OK);
+    ot_run_asof a;
+    ot_run_asof_set(&a, 19661, (ot_period){OT_FREQ_M, ot_period_make(OT_FREQ_M, 2023, 9), 1});
+    assert_int_equal(ot_run_save(st, run, &a, &s, &err), OT_OK);
+    assert_int_equal(ot_store_run_finish(st, run, "ok", &err), OT_OK);
+    ot_projection_row *rows;
+    size_t nrows;
+    assert_int_equal(ot_store_projections(st, run, &rows, &nrows, &err), OT_OK);
+    assert_int_equal(nrows, 1);
+    assert_string_equal(rows[0].label, "x.gdp"); /* the column, for SQL readers */
+    ot_store_projections_free(rows, nrows);
+
+    ot_run_rec *rec;
+    ot_run_set back = {0};
+    assert_int_equal(ot_run_open(st, run, &rec, &back, &err), OT_OK);
+    assert_int_equal(back.n, 1);
+    assert_int_equal(back.ids[0], tid);
+    assert_null(back.t[0].label);
+    assert_string_equal(back.t[0].series, "x.gdp");
+    ot_run_set_free(&back);
+    ot_store_runs_free(rec, 1);
+    ot_run_set_free(&s);
+}
+
+/* The one as-of parser: periods, and dates in every form of formats.md. */
+static void test_run_asof_parse(void **state)
+{
+    (void)state;
+    ot_err err;
+    ot_period p;
+    int32_t d = ot_days_from_civil(2023, 10, 31);
+    static const char *const dates[] = {"2023-10-31", "20231031", "2023/10/31", "2023年10月31日"};
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+        assert_int_equal(ot_run_asof_parse(dates[i], &p, &err), OT_OK);
+        assert_int_equal(p.freq, OT_FREQ_D);
+        assert_int_equal(p.ord, d);
+    }
+    assert_int_equal(ot_run_asof_parse("2023年9月", &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_M);
+    assert_int_equal(p.ord, ot_period_make(OT_FREQ_M, 2023, 9));
+    /* January and February together: through February, one point */
+    assert_int_equal(ot_run_asof_parse("2023年1-2月", &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_M);
+    assert_int_equal(p.ord, ot_period_make(OT_FREQ_M, 2023, 2));
+    assert_int_equal(p.span, 1);
+    ot_run_asof a;
+    ot_run_asof_set(&a, OT_ASOF_LATEST, p);
+    assert_string_equal(a.text, "2023-02");
+    assert_int_equal(ot_run_asof_parse("2023Q3", &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_Q);
+    ot_period keep = p;
+    assert_int_equal(ot_run_asof_parse("2023x", &p, &err), OT_EDATA);
+    assert_string_equal(err.msg, "'2023x' is neither a date (2023-10-31) nor a period (2023-09)");
+    assert_memory_equal(&p, &keep, sizeof p); /* untouched */
+}
+
+/* Records an ok run of job "j" as of day d (empty projections). */
+static int64_t ok_run(ot_store *st, int32_t d)
+{
+    ot_err err;
+    ot_run r = {"j", d, "test", NULL, NULL, NULL};
+    int64_t id;
+    assert_int_equal(ot_store_run_begin(st, &r, &id, &err), OT_OK);
+    assert_int_equal(ot_store_run_finish(st, id, "ok", &err), OT_OK);
+    return id;
+}
+
+/* The history of `job show`: the last `max` ok runs made up to a run, then
+ * ordered by as-of — a backfill of earlier months made after runs on newer
+ * data is in it (before them), not left out for having older data. */
+static void test_run_history_last_made(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    int32_t dec = ot_days_from_civil(2023, 12, 31);
+    for (int i = 0; i < 4; i++) /* four daily runs on the newest data */
+        ok_run(st, dec);
+    int64_t last = 0;
+    for (int m = 1; m <= 3; m++) /* then a backfill of January to March */
+        last = ok_run(st, ot_period_last_day(OT_FREQ_M, ot_period_make(OT_FREQ_M, 2023, m)));
+    ot_run_history h;
+    assert_int_equal(ot_run_history_load(st, "j", last, 4, &h, &err), OT_OK);
+    assert_int_equal(h.m, 4);
+    /* runs 4 (December), 5, 6, 7 (January to March), by as-of */
+    assert_string_equal(h.asof[0].text, "2023-01-31");
+    assert_int_equal(h.run[0]->id, 5);
+    assert_string_equal(h.asof[2].text, "2023-03-31");
+    assert_int_equal(h.run[2]->id, 7);
+    assert_string_equal(h.asof[3].text, "2023-12-31");
+    assert_int_equal(h.run[3]->id, 4);
+    ot_run_history_free(&h);
+    /* up to run 5: runs 2, 3, 4 on December and 5 on January */
+    assert_int_equal(ot_run_history_load(st, "j", 5, 4, &h, &err), OT_OK);
+    assert_int_equal(h.m, 4);
+    assert_int_equal(h.run[0]->id, 5);
+    assert_int_equal(h.run[1]->id, 2);
+    assert_int_equal(h.run[3]->id, 4);
+    ot_run_history_free(&h);
+}
+
 /* JSON round trip of every status, and the refusals. */
 static void test_run_json(void **state)
 {
@@ -265,6 +386,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_fields_cover_the_projection),
         cmocka_unit_test(test_run_json),
+        cmocka_unit_test(test_run_asof_parse),
+        MEM_STORE_TEST(test_run_load_unlabelled),
+        MEM_STORE_TEST(test_run_history_last_made),
         MEM_STORE_TEST(test_run_save_load_exactly),
         MEM_STORE_TEST(test_run_asof_latest),
     };

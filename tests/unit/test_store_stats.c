@@ -291,6 +291,8 @@ static void test_store_stats_migration_from_v1(void **state)
                                   "DROP COLUMN data; DROP TABLE compares; ALTER TABLE series DROP COLUMN "
                                   "aliases; ALTER TABLE targets DROP COLUMN shape_from; ALTER TABLE "
                                   "targets DROP COLUMN shape_to; DROP TABLE record_points; "
+                                  "ALTER TABLE runs DROP COLUMN title; ALTER TABLE runs DROP COLUMN lang; "
+                                  "ALTER TABLE runs DROP COLUMN error; "
                                   "PRAGMA user_version = 1",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
