@@ -211,10 +211,16 @@ int cmd_show(cli_global *g, int argc, char **argv)
         ot_table_right(t, (size_t)i + 1);
     }
     ot_table_header(t, head, &err);
+    /* A January–February release prints as one row 2023-01/02 beside the
+     * other measures' February (a year to date through February is the same
+     * figure).  When another measure has a January of its own, that January
+     * gets its row and the February splits in two: 2023-01/02 for the
+     * combined releases, 2023-02 for the others' February. */
+    int split = 0; /* the January just printed had figures of its own */
     for (ot_ord o = lo; o <= hi; o++) {
         char per[OT_PERIOD_STRMAX], vals[OT_MEASURE_COUNT][48];
         const char *row[OT_MEASURE_COUNT + 1];
-        int any = 0, covered = 0;
+        int any = 0, covered = 0, jan_of[OT_MEASURE_COUNT] = {0};
         for (int i = 0; i < n; i++) {
             double x = ot_series_at(cols[i], o);
             any |= !isnan(x);
@@ -225,15 +231,37 @@ int cmd_show(cli_global *g, int argc, char **argv)
                 ot_fmt_double(x, vals[i], sizeof vals[i]);
             row[i + 1] = vals[i];
         }
+        int feb = f == OT_FREQ_M && o > lo && ot_period_sub(f, o) == 2;
+        for (int i = 0; feb && i < n; i++)
+            jan_of[i] = ot_series_covered(cols[i], o - 1);
+        int was_split = split;
+        split = covered && any;
         if (!any && !covered)
             continue;
-        ot_period p = {f, o, 1};
-        if (covered) /* January under a Jan–Feb release: shown with February */
+        if (covered && !any) /* January under a Jan–Feb release: shown with February */
             continue;
-        if (f == OT_FREQ_M && o > lo && ot_period_sub(f, o) == 2) {
-            for (int i = 0; i < n; i++)
-                if (ot_series_covered(cols[i], o - 1))
-                    p.span = 2;
+        ot_period p = {f, o, 1};
+        int jf = 0;
+        for (int i = 0; i < n; i++)
+            jf |= jan_of[i];
+        if (jf && was_split) { /* the combined releases first, then the others' February */
+            const char *r2[OT_MEASURE_COUNT + 1];
+            int rest = 0;
+            for (int i = 0; i < n; i++) {
+                r2[i + 1] = jan_of[i] ? row[i + 1] : "";
+                row[i + 1] = jan_of[i] ? "" : row[i + 1];
+                rest |= *row[i + 1] != '\0';
+            }
+            p.span = 2;
+            ot_period_format(p, per, sizeof per);
+            r2[0] = per;
+            if (ot_table_row(t, r2, &err) != OT_OK)
+                break;
+            if (!rest)
+                continue;
+            p.span = 1;
+        } else if (jf) {
+            p.span = 2;
         }
         ot_period_format(p, per, sizeof per);
         row[0] = per;

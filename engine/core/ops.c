@@ -122,7 +122,8 @@ static int put_meta(ot_series *r, const ot_series *from, enum meta m, ot_err *er
         r->kind = from->kind;
         return OT_OK;
     default:
-        r->kind = OT_KIND_RATE;
+        r->kind = OT_KIND_RATE; /* a rate averages, whatever its source's agg */
+        r->agg = OT_AGG_NONE;
         return ot_series_set_meta(r, from->key ? from->key : "", from->name ? from->name : "",
                                   m == META_PCT ? "%" : m == META_PP ? "pp" : "", err);
     }
@@ -486,7 +487,9 @@ ot_series *ot_series_to(const ot_series *s, ot_freq f, ot_agg how, ot_err *err)
         ot_err_set(err, OT_EINVAL, "unknown aggregation %d", (int)how);
         return NULL;
     }
-    if (how == OT_AGG_NONE)
+    if (how == OT_AGG_NONE && s->agg >= OT_AGG_SUM && s->agg < OT_AGG_NONE)
+        how = (ot_agg)s->agg; /* the series' own, from its metadata */
+    else if (how == OT_AGG_NONE)
         how = s->kind == OT_KIND_STOCK ? OT_AGG_LAST
               : s->kind == OT_KIND_RATE ? OT_AGG_MEAN : OT_AGG_SUM;
     if (f == s->freq)

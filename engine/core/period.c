@@ -273,9 +273,12 @@ static const char *const reason_text[] = {
 /* Longest accepted input after trimming, in bytes ("2023年第一季度" is 19). */
 #define TEXT_MAX 48
 
-/* Folds full-width digits, letters and punctuation to ASCII and the dashes
- * and tildes used between months to '-'; copies the rest.  Returns the new
- * length, or (size_t)-1 when the result would not fit. */
+/* Folds full-width digits, letters and punctuation to ASCII, and the
+ * tildes and en and em dashes used between months (1～2月, 1—2月) to '~',
+ * the range mark scan takes only between two months (never between a
+ * date's parts: 2023-01～02 is January–February, not January 2nd); copies
+ * the rest.  Returns the new length, or (size_t)-1 when the result would
+ * not fit. */
 static size_t normalise(const char *s, size_t n, char *out, size_t cap)
 {
     size_t j = 0;
@@ -290,13 +293,11 @@ static size_t normalise(const char *s, size_t n, char *out, size_t cap)
             c = (char)(u[2] - 0x80 + '`'); /* U+FF40..U+FF5E -> '`'..'~' */
             used = 3;
         } else if (n - i >= 3 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x93 || u[2] == 0x94)) {
-            c = '-'; /* en dash, em dash */
+            c = '~'; /* en dash, em dash */
             used = 3;
         } else {
             c = (char)u[0];
         }
-        if (c == '~')
-            c = '-';
         if (j + 1 >= cap)
             return (size_t)-1;
         out[j++] = c;
@@ -358,7 +359,7 @@ static int scan(const char *t, ot_period *out, int *arg)
         return 0;
     }
     if (lit(&p, "年")) {
-        if (*p == '\0') { /* 2023年 */
+        if (*p == '\0' || strcmp(p, "度") == 0) { /* 2023年, 2023年度 */
             out->freq = OT_FREQ_Y;
             out->ord = y;
             return 0;
@@ -388,7 +389,7 @@ static int scan(const char *t, ot_period *out, int *arg)
         p = save;
         if (!digits(&p, 2, &m))
             return R_SYNTAX;
-        if (*p == '-') { /* 2023年1-2月 */
+        if (*p == '-' || *p == '~') { /* 2023年1-2月, 2023年1～2月 */
             p++;
             if (!digits(&p, 2, &m2))
                 return R_SYNTAX;
@@ -444,7 +445,7 @@ static int scan(const char *t, ot_period *out, int *arg)
             return R_SYNTAX;
         if (*p == '\0')
             goto month; /* 2023-01, 2023-1, 2023/01 */
-        if (*p == '/' && sep == '-') { /* 2023-01/02 */
+        if ((*p == '/' || *p == '~') && sep == '-') { /* 2023-01/02, 2023-01～02 */
             p++;
             if (!digits(&p, 2, &m2) || *p)
                 return R_SYNTAX;
@@ -569,6 +570,23 @@ int ot_period_parse_ytd(const char *s, size_t len, ot_period *out, ot_err *err)
     return parse(s, len, 1, out, err);
 }
 
+/* The length of t without a time of day after the date, " 0:00",
+ * " 00:00:00" or "T09:30:15" (hours 0-23, minutes and seconds 0-59), as
+ * spreadsheets export date cells; n when there is none. */
+static size_t without_time(const char *t, size_t n)
+{
+    const char *sep = strpbrk(t, " T");
+    if (!sep)
+        return n;
+    const char *p = sep + 1;
+    int h, m, x;
+    if (!digits(&p, 2, &h) || h > 23 || *p++ != ':' || digits(&p, 2, &m) != 2 || m > 59)
+        return n;
+    if (*p == ':' && (p++, digits(&p, 2, &x) != 2 || x > 59))
+        return n;
+    return *p ? n : (size_t)(sep - t);
+}
+
 int ot_date_parse(const char *s, int32_t *days, ot_err *err)
 {
     char t[TEXT_MAX];
@@ -584,6 +602,7 @@ int ot_date_parse(const char *s, int32_t *days, ot_err *err)
     size_t n = normalise(s, len, t, sizeof t);
     if (n == (size_t)-1)
         return fail(err, "date", s, len, R_LONG, arg);
+    t[n = without_time(t, n)] = '\0';
     if (n == 8 && strspn(t, "0123456789") == 8) { /* 20231020 */
         int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
         int m = (t[4] - '0') * 10 + (t[5] - '0');

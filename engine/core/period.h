@@ -35,7 +35,7 @@ typedef struct ot_period {
 
 /* Parses every form in DESIGN.md: 2023-01, 2023-1, 2023M01, 2023年1月,
  * 2023-01/02, 2023年1-2月, 2023Q1, 2023-Q1, 2023年一季度 (also 2023年第一季度,
- * 2023年1季度), 2023, 2023年, 2023-01-15; surrounding blanks are ignored.
+ * 2023年1季度), 2023, 2023年 (also 2023年度), 2023-01-15; surrounding blanks are ignored.
  * len may be (size_t)-1 for a NUL-terminated s.  Writes *out and returns
  * OT_OK; OT_EDATA with a message naming the text on failure. */
 int ot_period_parse(const char *s, size_t len, ot_period *out, ot_err *err);
@@ -94,8 +94,9 @@ int ot_days_in_month(int y, int m);
 int32_t ot_period_first_day(ot_freq f, ot_ord o);
 int32_t ot_period_last_day(ot_freq f, ot_ord o);
 
-/* Parses a date "2023-10-20" (also "2023/10/20", "20231020", "2023年10月20日")
- * into days since epoch.  OT_EDATA on failure. */
+/* Parses a date "2023-10-20" (also "2023/10/20", "20231020", "2023年10月20日",
+ * each optionally followed by a time of day, " 0:00", "T09:30:15", which is
+ * dropped) into days since epoch.  OT_EDATA on failure. */
 int ot_date_parse(const char *s, int32_t *days, ot_err *err);
 /* Formats days as YYYY-MM-DD. */
 int ot_date_format(int32_t days, char *buf, size_t cap);

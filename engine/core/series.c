@@ -7,6 +7,8 @@
  */
 #include "core/series.h"
 
+#include "core/ops.h"
+
 #include <math.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +42,7 @@ ot_series *ot_series_new(const ot_alloc *a, ot_freq f, ot_ord start, size_t n, o
     s->freq = f;
     s->start = start;
     s->kind = OT_KIND_FLOW;
+    s->agg = OT_AGG_NONE;
     s->alloc = *a;
     if (n) {
         s->v = ot_malloc(a, n * sizeof(double));
@@ -117,8 +120,10 @@ int ot_series_copy_meta(ot_series *dst, const ot_series *src, ot_err *err)
         return OT_OK;
     int rc = ot_series_set_meta(dst, src->key ? src->key : "", src->name ? src->name : "",
                                 src->unit ? src->unit : "", err);
-    if (rc == OT_OK)
+    if (rc == OT_OK) {
         dst->kind = src->kind;
+        dst->agg = src->agg;
+    }
     return rc;
 }
 

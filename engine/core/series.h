@@ -36,6 +36,8 @@ typedef struct ot_series {
     char *name;
     char *unit;
     ot_kind kind;
+    int agg;        /* how to() aggregates when not told: an ot_agg (core/ops.h),
+                       OT_AGG_NONE = by kind; the stored series' agg column */
     ot_alloc alloc; /* what v, flags and the strings were allocated with */
 } ot_series;
 
@@ -55,7 +57,7 @@ ot_series *ot_series_slice(const ot_series *s, ot_ord from, ot_ord to, ot_err *e
 /* Replaces the metadata strings (NULL leaves one unchanged, "" clears it). */
 int ot_series_set_meta(ot_series *s, const char *key, const char *name, const char *unit,
                        ot_err *err);
-/* Copies key, name, unit and kind from src to dst. */
+/* Copies key, name, unit, kind and agg from src to dst. */
 int ot_series_copy_meta(ot_series *dst, const ot_series *src, ot_err *err);
 
 /* Ensures s->flags exists (all zero); for callers that set flags. */

@@ -128,9 +128,28 @@ static int fast_decimal(const char *s, double *out)
     return 1;
 }
 
+/* Whether s[0..n) is one missing marker, repeated: -, — (U+2014), ―
+ * (U+2015: what Windows' GBK code page makes of —), － (full-width), …
+ * (U+2026), or three dots.  Chinese typography doubles the dash and the
+ * ellipsis (——, ……), so a table's missing cells are often written so. */
+static int missing_marker(const char *s, size_t n)
+{
+    static const char *const marks[] = {"-", "\xE2\x80\x94", "\xE2\x80\x95", "\xEF\xBC\x8D",
+                                        "\xE2\x80\xA6", "..."};
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
+        size_t m = strlen(marks[k]), i = 0;
+        while (i + m <= n && memcmp(s + i, marks[k], m) == 0)
+            i += m;
+        if (i && i == n)
+            return 1;
+    }
+    return 0;
+}
+
 /* Parses a number as statistics tables print it: 1234.5, -0.3, 1,234.5
- * (comma groups of three), 1.2e3, 12.3% (the number 12.3: growth rates are
- * percentages everywhere).  Empty, -, — and … are missing. */
+ * (comma groups of three), 1.2e3, 12.3% or 12.3 ％ (the number 12.3: growth
+ * rates are percentages everywhere).  Empty and the markers of
+ * missing_marker are missing. */
 int io_parse_value(const char *s, double *out)
 {
     while (*s == ' ' || *s == '\t')
@@ -138,12 +157,15 @@ int io_parse_value(const char *s, double *out)
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
-    if (n == 0 || (n == 1 && s[0] == '-') || (n == 3 && memcmp(s, "\xE2\x80\x94", 3) == 0) ||
-        (n == 3 && memcmp(s, "\xE2\x80\xA6", 3) == 0))
+    if (n == 0 || missing_marker(s, n))
         return V_MISSING;
     char tmp[64];
     size_t t = 0, i = 0;
-    if (n && s[n - 1] == '%')
+    size_t pct = n && s[n - 1] == '%' ? 1
+                 : n >= 3 && memcmp(s + n - 3, "\xEF\xBC\x85", 3) == 0 ? 3 /* full-width ％ */
+                                                                       : 0;
+    n -= pct;
+    while (pct && n && (s[n - 1] == ' ' || s[n - 1] == '\t')) /* 12.3 % */
         n--;
     if (i < n && (s[i] == '+' || s[i] == '-'))
         tmp[t++] = s[i++];

@@ -11,8 +11,8 @@
 enum { V_OK = 0, V_MISSING = 1, V_BAD = -1 };
 
 /* Parses s (NUL-terminated): 1234.5, -0.3, 1,234.5 (comma groups of three),
- * 1.2e3, 12.3% (the number 12.3), with surrounding blanks; empty, -, — and
- * … are missing.  Returns V_OK and sets *out, V_MISSING, or V_BAD. */
+ * 1.2e3, 12.3% or 12.3 ％ (the number 12.3), with surrounding blanks; empty
+ * and -, —, ―, －, … or ... (one or repeated: ——, ……) are missing.  Returns V_OK and sets *out, V_MISSING, or V_BAD. */
 int io_parse_value(const char *s, double *out);
 
 /* Index of the first byte of s[0..n) that is not valid UTF-8, or n. */

@@ -512,3 +512,16 @@ int io_names_find(const io_names *n, const char *full, const char *name, io_matc
     }
     return count;
 }
+
+/* Both units through io_heading_parse, as a heading's bracket: blanks out,
+ * full-width ％ as %. */
+int io_same_unit(const char *a, const char *b)
+{
+    io_heading ha, hb;
+    char ta[IO_UNIT_MAX + 4], tb[IO_UNIT_MAX + 4];
+    snprintf(ta, sizeof ta, "(%s)", a);
+    snprintf(tb, sizeof tb, "(%s)", b);
+    io_heading_parse(ta, &ha);
+    io_heading_parse(tb, &hb);
+    return strcmp(ha.unit, hb.unit) == 0;
+}

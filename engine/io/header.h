@@ -27,6 +27,9 @@ typedef struct io_heading {
 
 /* Takes text apart (NUL-terminated UTF-8; longer names are cut). */
 void io_heading_parse(const char *text, io_heading *h);
+/* Whether two units are the same as headings write them: blanks ignored,
+ * full-width ％ as % (亿 元 is 亿元). */
+int io_same_unit(const char *a, const char *b);
 
 /* The measure of a heading (top over sub, sub may be NULL): a measure word
  * of sub, else one of top; 绝对值 is the base measure and 增长 its growth

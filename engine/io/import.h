@@ -122,7 +122,7 @@ void ot_import_errors_print(const ot_import_errors *errs, FILE *f);
  * when a transaction is already open.  On
  * OT_EDATA nothing is written and err holds the first problem (with location)
  * and its message says how many there were.  Other codes: OT_ENOTFOUND (a
- * file cannot be opened), OT_EIO, OT_ELOCKED, OT_ENOMEM. */
+ * file is missing, unreadable or a folder), OT_EIO, OT_ELOCKED, OT_ENOMEM. */
 int ot_import_files(ot_store *st, const char *const *paths, size_t n, const ot_import_opts *o,
                     ot_import_stats *st_out, ot_import_errors *errs, ot_err *err);
 /* ot_import_files for one file. */

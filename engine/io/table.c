@@ -279,18 +279,6 @@ static int dup_columns(ctx *c, table *t, int text)
     return OT_OK;
 }
 
-/* Units compared without blanks and with full-width ％ as %. */
-static int same_unit(const char *a, const char *b)
-{
-    io_heading ha, hb;
-    char ta[IO_UNIT_MAX + 4], tb[IO_UNIT_MAX + 4];
-    snprintf(ta, sizeof ta, "(%s)", a);
-    snprintf(tb, sizeof tb, "(%s)", b);
-    io_heading_parse(ta, &ha);
-    io_heading_parse(tb, &hb);
-    return strcmp(ha.unit, hb.unit) == 0;
-}
-
 static int is_growth(ot_measure m)
 {
     return m == OT_MEASURE_YOY || m == OT_MEASURE_YTD_YOY;
@@ -339,7 +327,7 @@ static void map_heading(ctx *c, tcol *x, const char *top, const char *sub, long 
         io_bad(c, col, "'%s' is a growth rate (%s), in %%, found the unit '%s'",
                io_shown(x->head, sb, sizeof sb), ot_measure_name(x->m),
                io_shown(unit, sb2, sizeof sb2));
-    else if (unit[0] && !is_growth(x->m) && m.unit && !same_unit(unit, m.unit))
+    else if (unit[0] && !is_growth(x->m) && m.unit && !io_same_unit(unit, m.unit))
         io_bad(c, col, "'%s' is in %s, but series %s is in %s",
                io_shown(x->head, sb, sizeof sb), io_shown(unit, sb2, sizeof sb2), m.key, m.unit);
     x->key = strdup(m.key);

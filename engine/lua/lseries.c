@@ -312,15 +312,14 @@ static int l_share(lua_State *L) { return paired(L, ot_series_share); }
 static int l_contribution(lua_State *L) { return paired(L, ot_series_contribution); }
 static int l_implied_level(lua_State *L) { return paired(L, ot_series_implied_level); }
 
-/* s:to(freq [, how]): how defaults by kind — flows "sum", stocks "last",
- * rates "mean". */
+/* s:to(freq [, how]): without how, the core's rule (ot_series_to): the
+ * series' own agg, else by kind. */
 static int l_to(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
     ot_freq f = checkfreq(L, 2);
-    static const char *const bykind[] = {"sum", "last", "mean"};
-    const char *def = (unsigned)s->kind < 3 ? bykind[s->kind] : "sum";
-    ot_agg how = (ot_agg)ot_l_checkoption(L, 3, def, ot_agg_names);
+    ot_agg how = lua_isnoneornil(L, 3) ? OT_AGG_NONE
+                                       : (ot_agg)ot_l_checkoption(L, 3, NULL, ot_agg_names);
     if (ot_freq_rank(f) < ot_freq_rank(s->freq))
         luaL_argerror(L, 2, lua_pushfstring(L, "cannot convert %s to the finer frequency %s",
                                             ot_freq_name(s->freq), ot_freq_name(f)));
@@ -404,6 +403,8 @@ static int l_with(lua_State *L)
     if (!r)
         return ot_l_error(L, &e);
     ot_l_setseries(L, box, r);
+    if (kind != (int)r->kind) /* another kind: aggregated by it, not by the old agg */
+        r->agg = OT_AGG_NONE;
     r->kind = (ot_kind)kind;
     if (ot_series_set_meta(r, key, name, unit, &e) != OT_OK)
         return ot_l_error(L, &e);
@@ -542,6 +543,8 @@ static int m_index(lua_State *L)
         lua_pushstring(L, ot_freq_name(s->freq));
     else if (strcmp(k, "kind") == 0)
         lua_pushstring(L, ot_kind_name(s->kind));
+    else if (strcmp(k, "agg") == 0) /* the stored series' own; nil: by kind */
+        pushopt(L, s->agg >= OT_AGG_SUM && s->agg < OT_AGG_NONE ? ot_agg_names[s->agg] : NULL);
     else if (strcmp(k, "start") == 0)
         ot_l_pushperiod(L, s->freq, s->start, 1);
     else if (strcmp(k, "stop") == 0) {

@@ -449,7 +449,7 @@ static const char SQL_READ_LAG[] =
 static const char SQL_FIRST_VINTAGE[] =
     "SELECT min(vintage) FROM obs WHERE series_id = ?1 AND measure = ?2 AND freq = ?3";
 static const char SQL_SERIES_ROW[] =
-    "SELECT id, name, unit, kind, freq, release_lag FROM series WHERE key = ?1";
+    "SELECT id, name, unit, kind, freq, release_lag, agg FROM series WHERE key = ?1";
 
 /* "value, ytd" or "M, Y": the names of the bits set in mask. */
 static void list_names(unsigned mask, int freqs, char *buf, size_t cap)
@@ -584,6 +584,8 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
     t = (const char *)sqlite3_column_text(q, 4);
     ot_freq meta_freq = t ? ot_freq_parse(t) : OT_FREQ_NONE;
     int lag = sqlite3_column_type(q, 5) == SQLITE_INTEGER ? sqlite3_column_int(q, 5) : -1;
+    t = (const char *)sqlite3_column_text(q, 6);
+    int agg = t ? ot_agg_parse(t) : -1;
     sqlite3_reset(q);
     if (oom) {
         rc = ot_err_set(err, OT_ENOMEM, "out of memory reading '%s'", key);
@@ -706,6 +708,8 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
         r->kind = kind == OT_KIND_STOCK ? OT_KIND_STOCK : OT_KIND_RATE;
     else if (kind >= 0)
         r->kind = (ot_kind)kind;
+    if (m == OT_MEASURE_VALUE && agg >= 0) /* agg describes the period's own values */
+        r->agg = agg;
     *out = r;
     r = NULL;
 done:

@@ -2,7 +2,8 @@
  * with the import that brought it) and the names a statistics table may use
  * for a series (name, name_en, aliases), read when a table's header is
  * mapped to series keys.  Statements are prepared per call: both are read
- * once per command, not per row.
+ * once per command, not per row.  Also whether a January is covered for
+ * good by a January–February release (kept statements: asked per row).
  */
 #include "store/store.h"
 
@@ -117,5 +118,52 @@ int ot_store_series_freq(ot_store *st, const char *key, ot_freq *freq, int *foun
         return store_sqlerr(st, s, "reading a series' frequency", err);
     *freq = f;
     *found = s == SQLITE_ROW;
+    return OT_OK;
+}
+
+static const char SQL_FEB_AT[] =
+    "SELECT f.vintage, f.span FROM obs f JOIN series s ON s.id = f.series_id\n"
+    "WHERE s.key = ?1 AND f.measure = ?2 AND f.freq = 'M' AND f.ord = ?3 AND f.vintage <= ?4\n"
+    "ORDER BY f.vintage DESC LIMIT 1";
+static const char SQL_FEB_OWN_LATER[] =
+    "SELECT 1 FROM obs f JOIN series s ON s.id = f.series_id\n"
+    "WHERE s.key = ?1 AND f.measure = ?2 AND f.freq = 'M' AND f.ord = ?3 AND f.vintage > ?4\n"
+    "  AND f.span = 1 LIMIT 1";
+
+/* Two seeks of February's rows (the key's primary index), with kept
+ * statements: an import asks once per dated January it gave. */
+int ot_store_january_covered(ot_store *st, const char *key, ot_measure m, ot_ord jan,
+                             int32_t vintage, int32_t *covering, ot_err *err)
+{
+    int rc = store_flush(st, err);
+    if (rc)
+        return rc;
+    const char *sql[2] = {SQL_FEB_AT, SQL_FEB_OWN_LATER};
+    static const enum stmt_id ids[2] = {S_FEB_AT, S_FEB_OWN_LATER};
+    int32_t at = OT_VINTAGE_NONE;
+    int span = 0, later = 0;
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *q = store_stmt(st, ids[i], sql[i], err);
+        if (!q)
+            return err ? err->code : OT_EIO;
+        int s;
+        store_bind_text(q, 1, key);
+        sqlite3_bind_int(q, 2, (int)m);
+        sqlite3_bind_int(q, 3, jan + 1);
+        sqlite3_bind_int(q, 4, vintage);
+        s = sqlite3_step(q);
+        if (s == SQLITE_ROW && i == 0) {
+            at = (int32_t)sqlite3_column_int(q, 0);
+            span = sqlite3_column_int(q, 1);
+        } else if (s == SQLITE_ROW) {
+            later = 1;
+        }
+        sqlite3_reset(q);
+        if (s != SQLITE_ROW && s != SQLITE_DONE)
+            return store_sqlerr(st, s, "reading February's figures", err);
+        if (span != 2)
+            break; /* not covered at its vintage: the second question is moot */
+    }
+    *covering = span == 2 && !later ? at : OT_VINTAGE_NONE;
     return OT_OK;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "store/store_int.h"
@@ -637,7 +638,7 @@ int ot_measure_parse(const char *s, size_t len, ot_measure *out)
     if (len == (size_t)-1)
         len = strlen(s);
     for (int i = 0; i < OT_MEASURE_COUNT; i++)
-        if (strlen(measure_names[i]) == len && memcmp(s, measure_names[i], len) == 0) {
+        if (strlen(measure_names[i]) == len && strncasecmp(s, measure_names[i], len) == 0) {
             *out = (ot_measure)i;
             return 0;
         }
@@ -653,7 +654,7 @@ int ot_agg_parse(const char *s)
 {
     static const ot_agg stored[] = {OT_AGG_SUM, OT_AGG_MEAN, OT_AGG_LAST};
     for (size_t i = 0; i < sizeof stored / sizeof *stored; i++)
-        if (strcmp(s, ot_agg_names[stored[i]]) == 0)
+        if (strcasecmp(s, ot_agg_names[stored[i]]) == 0)
             return (int)stored[i];
     return -1;
 }

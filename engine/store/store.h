@@ -45,8 +45,8 @@ typedef enum ot_measure {
 
 /* "value", "ytd", "yoy", "ytd_yoy" ("" for OT_MEASURE_ANY or out of range). */
 const char *ot_measure_name(ot_measure m);
-/* Parses a measure name (len (size_t)-1 for NUL-terminated); returns 0 and
- * sets *out, or -1 when s is not one of the four names. */
+/* Parses a measure name, in any case (len (size_t)-1 for NUL-terminated);
+ * returns 0 and sets *out, or -1 when s is not one of the four names. */
 int ot_measure_parse(const char *s, size_t len, ot_measure *out);
 
 /* The current schema version (PRAGMA user_version after migration). */
@@ -103,7 +103,7 @@ void ot_store_unhold(ot_store *st);
 
 /* "sum", "mean", "last" ("" for OT_AGG_NONE or any other value). */
 const char *ot_agg_name(ot_agg a);
-/* The ot_agg of "sum", "mean" or "last"; -1 for anything else. */
+/* The ot_agg of "sum", "mean" or "last" (any case); -1 for anything else. */
 int ot_agg_parse(const char *s);
 
 typedef struct ot_series_meta {
@@ -315,6 +315,15 @@ typedef int (*ot_revision_fn)(void *ud, const ot_revision *r);
  * (suggests near keys), OT_EIO.  A non-zero return of fn stops it (OT_OK). */
 int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, ot_revision_fn fn,
                        void *ud, ot_err *err);
+
+/* Whether the January jan (monthly ordinal) of key and measure m, stored at
+ * vintage, is covered for good: February's latest figure at that vintage is
+ * a January–February release (span 2) and no February figure of its own
+ * (span 1) comes later, so no as-of read will ever see that January.  Sets
+ * *covering to the release's vintage, or to OT_VINTAGE_NONE when not
+ * covered.  OT_EIO. */
+int ot_store_january_covered(ot_store *st, const char *key, ot_measure m, ot_ord jan,
+                             int32_t vintage, int32_t *covering, ot_err *err);
 
 /* The stored frequency of key in *freq (OT_FREQ_NONE when unset) and
  * whether the key exists in *found; one indexed lookup, without the near-key

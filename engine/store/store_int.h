@@ -55,6 +55,8 @@ enum stmt_id {
     S_ORD_EXISTS,
     S_SERIES_FREQ,
     S_SERIES_OTHER_FREQ,
+    S_FEB_AT,
+    S_FEB_OWN_LATER,
     S_COUNT
 };
 

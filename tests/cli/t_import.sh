@@ -186,7 +186,7 @@ has_err "this file seems to use tabs)"
 # with a later vintage for the combined one it is a revision and fine
 printf 'series,period,value\njf.x,2023年1-2月,10\njf.x,2023-01,4\n' > jf.csv
 run 65 import jf.csv
-has_err "jf.csv:3:2: jf.x value: January 2023 is given on its own (line 3) and within January–February (line 2); the combined figure covers January, which would never be read: give one of them, or the later one a later vintage"
+has_err "jf.csv:3:2: jf.x value: January 2023 is given on its own (line 3) and within January–February (line 2); the combined figure covers January, which would never be read: give one of them, or the January–February figure a later vintage than January's (a revision)"
 eq "$(sql "SELECT count(*) FROM observations WHERE key = 'jf.x'")" 0 "rows of the rejected file"
 printf 'series,period,value,measure\njf.y,2023年1月,4,ytd\njf.y,2023年1-2月,10,ytd\n' > jfy.csv
 run 65 import jfy.csv
@@ -215,4 +215,114 @@ printf 'series,period,value\nvv.y,2023Q1,1\n' > vq.csv
 run 65 import vq.csv --as-of 2023-03-30
 has_err "vv.y value 2023Q1: its vintage 2023-03-30 is before the period ends (2023-03-31)"
 run 0 import vq.csv --as-of 2023-03-31
+# measure names in any case, as column names are; a GBK table's doubled
+# dashes and ellipses (——, ……: Chinese typography) are missing values
+printf 'series,period,value,measure\nmc.x,2023-01,1,YTD\nmc.x,2023-02,——,Ytd\nmc.x,2023-03,……,ytd\nmc.x,2023-04,4.5％,ytd\n' |
+    iconv -f UTF-8 -t GBK > mc.csv
+run 0 import mc.csv --encoding gbk
+has_out "imported 1 file: 4 rows, 2 new, 0 unchanged, 2 missing values"
+eq "$(sql "SELECT group_concat(value) FROM observations WHERE key = 'mc.x' AND measure = 'ytd'")" "1.0,4.5" "ytd values"
+# the unit of growth rows (yoy, ytd_yoy: always percent) is not the
+# series' unit: a file giving its growth rows first (as NBS extracts do)
+# keeps the unit of its levels
+cat > units.csv <<'CSV'
+series,period,value,measure,unit
+un.rev,2023-02,10.5,yoy,pct
+un.rev,2023-02,12.0,ytd_yoy,pct
+un.rev,2023-02,2100,value,亿元
+un.rev,2023-02,4200,ytd,亿元
+un.g,2023-02,3.5,yoy,%
+CSV
+run 0 import units.csv
+eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.rev"
+eq "$(sql "SELECT coalesce(unit, 'NULL') FROM series WHERE key = 'un.g'")" "NULL" "unit of a growth-only series"
+run 0 show un.rev --measure yoy
+out_line 1 "un.rev  %  [M]"
+# a level row in another unit than the series' is refused at its unit cell,
+# as a table's heading in another unit is: the series' unit is never
+# silently replaced (its stored figures would all read 10,000 times off)
+printf 'series,period,value,unit\nun.rev,2023-03,21000000,万元\n' > wan.csv
+run 65 import wan.csv
+has_err "wan.csv:2:4: un.rev is in 亿元; found the unit '万元' (change a series' unit through the series metadata, or give the figures in 亿元)"
+eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.rev after a refused import"
+printf 'series,period,value,unit\nun.rev,2023-03,2200,亿元\nun.rev,2023-04,2300,"亿元 "\n' > yi.csv
+run 0 import yi.csv
+# input that cannot be read as a file is missing input (66, sysexits'
+# EX_NOINPUT: "did not exist or was not readable"), not an I/O error
+mkdir adir
+run 66 import adir
+has_err "cannot read adir: Is a directory"
+as_nobody
+if [ "${AS[0]:-}" != skip ]; then
+    printf 'series,period,value\nnp.x,2023-01,1\n' > noperm.csv && chmod 000 noperm.csv
+    mkdir npdb && chmod 777 npdb
+    OUT=$("${AS[@]}" "$ONTRACK" --db npdb/np.db import noperm.csv 2>&1); CODE=$?
+    eq "$CODE" 66 "import of a file that cannot be read"
+    grep -qF "cannot open noperm.csv: Permission denied" <<<"$OUT" || fail "unreadable file: $OUT"
+fi
+# another writer holding the database past the 5 s busy timeout: exit 75
+# (try again), nothing written; once it lets go, the same import succeeds
+mkfifo lockfifo
+sqlite3 "$ONTRACK_DB" < lockfifo > /dev/null 2>&1 &
+LP=$!
+exec 7>lockfifo
+echo "BEGIN IMMEDIATE;" >&7
+for _ in $(seq 50); do # until the lock is held
+    sqlite3 "$ONTRACK_DB" ".timeout 0" "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null || break
+    sleep 0.1
+done
+printf 'series,period,value\nlk.x,2023-01,1\n' > lk.csv
+run 75 import lk.csv
+has_err "database is locked"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'lk.x'")" 0 "series written while locked"
+echo "ROLLBACK;" >&7
+exec 7>&-
+wait "$LP"
+run 0 import lk.csv
+has_out "imported 1 file: 1 rows, 1 new"
+# a vintage column saved from a spreadsheet's date cells carries a time of
+# day: the day is the vintage
+printf 'series,period,value,vintage\nvt.x,2023-01,1,2023/10/20 0:00\nvt.x,2023-02,2,2023-10-21 00:00:00\n' > vt.csv
+run 0 import vt.csv
+eq "$(sql "SELECT group_concat(vintage) FROM observations WHERE key = 'vt.x'")" "2023-10-20,2023-10-21" "vintages"
+# a year to date through a quarter's last month (2023年1-6月, as a county's
+# monthly table gives GDP) in a quarterly series is through that quarter;
+# through December in a yearly series, the year; another month stays an error
+printf 'series,name,freq\nqy.gdp,地区生产总值,Q\nqy.y,全年,Y\n' > qym.csv
+printf 'series,period,value,measure\nqy.gdp,2023年1-3月,100,ytd\nqy.gdp,2023年1-6月,8.1,ytd_yoy\nqy.gdp,2023-09,330,ytd\nqy.y,2023年1-12月,5.2,ytd_yoy\n' > qyd.csv
+run 0 import qym.csv qyd.csv
+run 0 show qy.gdp
+out_line 4 "2023Q1  100"
+out_line 5 "2023Q2           8.1"
+out_line 6 "2023Q3  330"
+run 0 show qy.y
+out_line 4 "2023        5.2"
+printf 'series,period,value,measure\nqy.gdp,2023年1-5月,150,ytd\n' > qy5.csv
+run 65 import qy5.csv
+has_err "qy5.csv:2:2: qy.gdp is quarterly; found the monthly period 2023-05 ('2023年1-5月'): one series holds one frequency"
+# a target's year as Chinese documents write it
+printf 'series,year,kind,op,value,label\nty.gdp,2023年,growth,>=,7.5,甲\nty.gdp,2024年度,growth,>=,7,乙\nty.gdp,23年,growth,>=,7,丙\n' > ty.csv
+run 65 import ty.csv
+has_err "ty.csv:4:2: expected a year such as 2023, found '23年'"
+sed -i '$d' ty.csv
+run 0 import ty.csv
+eq "$(sql "SELECT group_concat(year) FROM (SELECT year FROM targets WHERE series = 'ty.gdp' ORDER BY year)")" "2023,2024" "target years"
+# a January of its own given with a later vintage than a January-February
+# release, without February's own figure, would never be read (the
+# combined release covers it while it is February's latest): refused at
+# its row, in the same file or a later import; with February's own figure
+# beside it (a split), taken
+printf 'series,period,value,vintage\njl.a,2023年1-2月,10,2023-03-15\njl.a,2023-01,4,2023-04-15\n' > jl1.csv
+run 65 import jl1.csv
+has_err "jl1.csv:3:2: jl.a value: January 2023 (vintage 2023-04-15) would never be read: the January–February figure of vintage 2023-03-15 covers it; give February's own figure of the same vintage with it (a split of the combined release), or leave it out"
+printf 'series,period,value,vintage\njl.a,2023年1-2月,10,2023-03-15\n' > jl2.csv
+run 0 import jl2.csv
+printf 'series,period,value,vintage\njl.a,2023-01,4,2023-04-15\n' > jl3.csv
+run 65 import jl3.csv
+has_err "jl3.csv:2:2: jl.a value: January 2023 (vintage 2023-04-15) would never be read"
+printf 'series,period,value,vintage\njl.a,2023-01,4,2023-04-15\njl.a,2023-02,6,2023-04-15\n' > jl4.csv
+run 0 import jl4.csv
+run 0 show jl.a
+out_line 4 "2023-01      4"
+out_line 5 "2023-02      6"
 done_ok

@@ -184,4 +184,21 @@ run 0 import nhs.csv
 printf '指标,2024年1-2月,,2024年1-4月\n某零售额累计值,200.1,310.5,420.9\n' > nhacross.csv
 run 65 import nhacross.csv
 has_err "nhacross.csv:2:3: expected no value in a column without a heading, found '310.5' (give the column its period, or delete it)"
+# a county's monthly table giving GDP (a quarterly series) in its
+# quarter-end rows: 1-3月 and 1-6月 are the first quarter and half year
+cat > gdpq.csv <<'CSV'
+某县2024年主要经济指标,,
+时间,某县生产总值,某县工业增加值
+,累计值(亿元),累计值(亿元)
+2024年1-2月,,120.5
+2024年1-3月,300.2,190.3
+2024年1-4月,,255.96
+2024年1-5月,—,300.1
+2024年1-6月,610.5,360.2
+CSV
+printf 'series,name,unit,freq,kind\ngq.gdp,某县生产总值,亿元,Q,flow\ngq.iva,某县工业增加值,亿元,M,flow\n' > gdpqm.csv
+run 0 import gdpqm.csv gdpq.csv
+run 0 show gq.gdp
+out_line 4 "2024Q1  300.2"
+out_line 5 "2024Q2  610.5"
 done_ok

@@ -66,4 +66,23 @@ printf 'series,name,release_lag\nb.gdp,地区生产总值,soon\n' > badlag.csv
 run 65 import badlag.csv
 has_err "badlag.csv:2:3: expected a release lag in days (0..3660), found 'soon'"
 
+# kind and agg of the series metadata decide how a stored series aggregates
+# (s:to without how): agg wins over the kind; without agg, the kind decides
+printf 'series,name,kind,agg\nk.s,存款余额,stock,\nk.f,产值,flow,\nk.r,价格,rate,\nk.m,均值,flow,mean\nk.l,期末,,LAST\n' > kmeta.csv
+printf 'period,k.s,k.f,k.r,k.m,k.l\n2023-01,1,1,1,1,1\n2023-02,2,2,2,2,2\n2023-03,6,6,6,6,6\n' > kdata.csv
+run 0 import kmeta.csv kdata.csv
+cat > k.lua <<'LUA'
+local db = ot.db()
+for _, k in ipairs{"k.s", "k.f", "k.r", "k.m", "k.l"} do
+  local s = db:series(k)
+  print(k, s.kind, s.agg, s:to("Q")[1])
+end
+LUA
+run 0 run k.lua
+out_line 1 "k.s	stock	nil	6.0"
+out_line 2 "k.f	flow	nil	9.0"
+out_line 3 "k.r	rate	nil	3.0"
+out_line 4 "k.m	flow	mean	3.0"
+out_line 5 "k.l	flow	last	6.0"
+
 done_ok

@@ -71,4 +71,15 @@ out_line 1 "imported 1 file: 2 rows, 2 new, 0 unchanged, 0 missing values"
 run 0 show num.x
 out_line 4 "2023-01    0.000123"
 out_line 5 "2023-02  12.3456789"
+# a January-February release beside another measure's own January and
+# February (当月同比 published per month): no figure is hidden, and the
+# combined release keeps its 2023-01/02 row
+printf 'series,period,measure,value\nmx.a,2023年1-2月,value,10\nmx.a,2023-01,yoy,1.5\nmx.a,2023-02,yoy,2.5\nmx.a,2023-03,value,6\nmx.a,2023-03,yoy,3\n' > mix.csv
+run 0 import mix.csv
+run 0 show mx.a
+out_line 2 "period      value  yoy"
+out_line 4 "2023-01            1.5"
+out_line 5 "2023-01/02     10"
+out_line 6 "2023-02            2.5"
+out_line 7 "2023-03         6    3"
 done_ok

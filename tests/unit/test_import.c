@@ -315,6 +315,55 @@ static void test_import_value_forms(void **state)
     unlink(path);
 }
 
+/* Missing markers and percent signs as Chinese tables print them: the
+ * dash and the ellipsis doubled (——, ……, the typographic forms of — and …),
+ * ―  (U+2015, what Windows' GBK code page turns — into), the full-width
+ * hyphen, three dots; a full-width ％ and a blank before the sign.  "1 000"
+ * stays bad: a blank is not a thousands separator. */
+static void test_import_missing_and_percent_forms(void **state)
+{
+    ot_store *st = *state;
+    static const char *const missing[] = {"——", "……", "...", "―", "－", "—", "…", "-", "",
+                                          " —— "};
+    static const struct {
+        const char *text;
+        double want;
+    } good[] = {{"12.3％", 12.3}, {"12.3 %", 12.3}, {"-0.5％", -0.5}, {"\"1,234.5 %\"", 1234.5}};
+    size_t nmiss = sizeof missing / sizeof *missing, ngood = sizeof good / sizeof *good;
+    char path[512];
+    snprintf(path, sizeof path, "%s/import_missing_%d.csv", ONTRACK_TEST_TMP, (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("series,period,value\n", f);
+    for (size_t i = 0; i < nmiss; i++)
+        fprintf(f, "m,2023-01-%02zu,%s\n", i + 1, missing[i]);
+    for (size_t i = 0; i < ngood; i++)
+        fprintf(f, "m,2023-02-%02zu,%s\n", i + 1, good[i].text);
+    fclose(f);
+    ot_import_stats s = import_ok(st, path, NULL);
+    assert_int_equal(s.missing, (long long)nmiss);
+    assert_int_equal(s.inserted, (long long)ngood);
+    ot_series *x = read_m(st, "m", OT_MEASURE_ANY, OT_ASOF_LATEST);
+    ot_ord feb1 = day(2023, 2, 1); /* daily ordinals are days */
+    assert_int_equal(x->start, feb1);
+    for (size_t i = 0; i < ngood; i++)
+        assert_num(ot_series_at(x, feb1 + (ot_ord)i), good[i].want);
+    ot_series_free(x);
+
+    f = fopen(path, "w");
+    fputs("series,period,value\n", f);
+    fputs("n,2023-01,— —\nn,2023-02,1 000 %\nn,2023-03,.\nn,2023-04,%\n", f);
+    fclose(f);
+    ot_import_errors errs;
+    assert_int_equal(ot_import_file(st, path, NULL, NULL, &errs, NULL), OT_EDATA);
+    assert_int_equal(errs.count, 4);
+    assert_problem(&errs.e[0], path, 2, 3,
+                   "expected a number such as 1234.5, 1,234.5 or 12.3%, found '— —'");
+    assert_problem(&errs.e[3], path, 5, 3,
+                   "expected a number such as 1234.5, 1,234.5 or 12.3%, found '%'");
+    unlink(path);
+}
+
 /* The targets format's optional shape_years column: stored with the
  * target; a malformed one is an error at its line and column. */
 static void test_import_targets_shape_years(void **state)
@@ -889,6 +938,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_wide_with_measure_and_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_targets_and_series_auto, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_value_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_missing_and_percent_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_targets_shape_years, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_wide_interleaved_and_repeated, setup,
                                         teardown),

@@ -37,6 +37,11 @@ static const struct {
     {"2023年3月份", OT_FREQ_M, 24278, 1, "2023-03"},
     {"2023年1—2月", OT_FREQ_M, 24277, 2, "2023-01/02"},   /* em dash */
     {"2023年1～2月", OT_FREQ_M, 24277, 2, "2023-01/02"},  /* full-width tilde */
+    {"2023年1–2月", OT_FREQ_M, 24277, 2, "2023-01/02"},   /* en dash */
+    /* a tilde or dash between two months is a range, never a date's separator */
+    {"2023-01～02", OT_FREQ_M, 24277, 2, "2023-01/02"},
+    {"2023-1~2", OT_FREQ_M, 24277, 2, "2023-01/02"},
+    {"2023-01—02", OT_FREQ_M, 24277, 2, "2023-01/02"},
     {"2023Q1", OT_FREQ_Q, 8092, 1, "2023Q1"},
     {"2023q4", OT_FREQ_Q, 8095, 1, "2023Q4"},
     {"2023-Q1", OT_FREQ_Q, 8092, 1, "2023Q1"},
@@ -49,6 +54,7 @@ static const struct {
     {"2023年1季度", OT_FREQ_Q, 8092, 1, "2023Q1"},
     {"2023", OT_FREQ_Y, 2023, 1, "2023"},
     {"2023年", OT_FREQ_Y, 2023, 1, "2023"},
+    {"2023年度", OT_FREQ_Y, 2023, 1, "2023"}, /* as budget and annual reports write it */
     /* 2023-01-15: 53 years from 1970 with 13 leap days (1972..2020) =
      * 53*365 + 13 = 19358 days to 2023-01-01, + 14 = 19372. */
     {"2023-01-15", OT_FREQ_D, 19372, 1, "2023-01-15"},
@@ -124,6 +130,11 @@ static const struct {
     {"2023年1-3月", "'2023年1-3月' is not a period (a year-to-date month is written as the "
                    "month alone, e.g. 2023年3月)"},
     {"2023-01/13", "'2023-01/13' is not a period (month must be 1-12)"},
+    {"2023-02～03", "'2023-02～03' is not a period (only January and February may be combined)"},
+    {"2023~01~15", "'2023~01~15' is not a period (expected a form such as 2023-01, 2023-01/02, "
+                   "2023Q1, 2023, 2023-01-15 or 2023年1月)"},
+    {"2023-01~02-15", "'2023-01~02-15' is not a period (expected a form such as 2023-01, "
+                      "2023-01/02, 2023Q1, 2023, 2023-01-15 or 2023年1月)"},
     {"23-01", "'23-01' is not a period (year must have 4 digits)"},
     {"20231", "'20231' is not a period (year must have 4 digits)"},
     {"abc", "'abc' is not a period (expected a form such as 2023-01, 2023-01/02, 2023Q1, 2023, "
@@ -138,6 +149,8 @@ static const struct {
                     "2023-01/02, 2023Q1, 2023, 2023-01-15 or 2023年1月)"},
     {"2023年1月x", "'2023年1月x' is not a period (expected a form such as 2023-01, 2023-01/02, "
                   "2023Q1, 2023, 2023-01-15 or 2023年1月)"},
+    {"2023年度1月", "'2023年度1月' is not a period (expected a form such as 2023-01, 2023-01/02, "
+                   "2023Q1, 2023, 2023-01-15 or 2023年1月)"},
     {"2023-01-15-1", "'2023-01-15-1' is not a period (expected a form such as 2023-01, "
                      "2023-01/02, 2023Q1, 2023, 2023-01-15 or 2023年1月)"},
     {"2023年第五季度", "'2023年第五季度' is not a period (expected a form such as 2023-01, "
@@ -386,7 +399,10 @@ static void test_period_date_parse_and_format(void **state)
     ot_err err;
     char buf[16];
     /* 2023-10-20: 19358 + 273 (Jan..Sep) + 19 = 19650 */
-    const char *forms[] = {"2023-10-20", "2023/10/20", "20231020", "2023年10月20日", " 2023-10-20 "};
+    /* with a time of day, as spreadsheets export date cells (the day is kept) */
+    const char *forms[] = {"2023-10-20", "2023/10/20", "20231020", "2023年10月20日", " 2023-10-20 ",
+                           "2023/10/20 0:00", "2023-10-20 00:00:00", "2023-10-20T09:30:15",
+                           "2023/10/20 23:59"};
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
         d = -1;
         assert_int_equal(ot_date_parse(forms[i], &d, &err), OT_OK);
@@ -407,6 +423,10 @@ static void test_period_date_parse_and_format(void **state)
     assert_string_equal(err.msg, "'' is not a date (empty)");
     assert_int_equal(ot_date_parse("2023-02-29", &d, &err), OT_EDATA);
     assert_string_equal(err.msg, "'2023-02-29' is not a date (day must be 1-28)");
+    assert_int_equal(ot_date_parse("2023-10-20 24:00", &d, &err), OT_EDATA);
+    assert_string_equal(err.msg, "'2023-10-20 24:00' is not a date (expected 2023-10-20)");
+    assert_int_equal(ot_date_parse("2023-10-20 9", &d, &err), OT_EDATA);
+    assert_int_equal(ot_date_parse("2023-10 00:00", &d, &err), OT_EDATA);
     assert_int_equal(ot_date_parse("tomorrow", &d, &err), OT_EDATA);
     assert_string_equal(err.msg, "'tomorrow' is not a date (expected 2023-10-20)");
     assert_int_equal(d, -1);

@@ -15,6 +15,7 @@
 #include "mem_store.h"
 #include <sqlite3.h>
 
+#include "core/ops.h"
 #include "store/store.h"
 #include "store/store_int.h" /* the connection, to check its defences */
 
@@ -77,6 +78,20 @@ static void test_store_open_creates_and_migrates(void **state)
 
     assert_int_equal(ot_store_open(path, OT_STORE_CREATE, &st, &err), OT_OK);
     assert_string_equal(ot_store_path(st), path);
+    /* the connection's settings (docs/storage.md): foreign keys on, a 5 s
+     * busy timeout, synchronous NORMAL (1) */
+    static const struct {
+        const char *pragma;
+        int want;
+    } set[] = {{"PRAGMA foreign_keys", 1}, {"PRAGMA busy_timeout", 5000}, {"PRAGMA synchronous", 1}};
+    for (size_t i = 0; i < sizeof set / sizeof *set; i++) {
+        sqlite3_stmt *p;
+        assert_int_equal(sqlite3_prepare_v2(st->db, set[i].pragma, -1, &p, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(p), SQLITE_ROW);
+        if (sqlite3_column_int(p, 0) != set[i].want)
+            fail_msg("%s is %d, expected %d", set[i].pragma, sqlite3_column_int(p, 0), set[i].want);
+        sqlite3_finalize(p);
+    }
     ot_store_close(st);
 
     /* Inspect the file with SQLite itself: version, WAL, tables. */
@@ -281,10 +296,67 @@ static void test_store_measure_names(void **state)
     assert_string_equal(ot_measure_name(OT_MEASURE_ANY), "");
     assert_int_equal(ot_agg_parse("last"), OT_AGG_LAST);
     assert_int_equal(ot_agg_parse("median"), -1);
+    /* any case, as column names, kinds and frequencies are read */
+    assert_int_equal(ot_measure_parse("YTD_YoY", (size_t)-1, &m), 0);
+    assert_int_equal(m, OT_MEASURE_YTD_YOY);
+    assert_int_equal(ot_measure_parse("Value", (size_t)-1, &m), 0);
+    assert_int_equal(m, OT_MEASURE_VALUE);
+    assert_int_equal(ot_agg_parse("Mean"), OT_AGG_MEAN);
     assert_string_equal(ot_agg_name(OT_AGG_MEAN), "mean");
 }
 
 /* ---- metadata ----------------------------------------------------------- */
+
+/* A series' stored agg is how its values aggregate when to() is not told:
+ * sum, mean or last, whatever the kind; without one, the kind decides.  It
+ * describes the period's own values: a ytd read has none, and an op whose
+ * result is a rate (pct) drops it. */
+static void test_store_meta_agg_read(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    static const struct {
+        const char *key;
+        int kind;
+        ot_agg agg;
+        double q1;
+    } cases[] = {
+        {"ag.mean", OT_KIND_FLOW, OT_AGG_MEAN, 3}, /* (1 + 2 + 6) / 3 */
+        {"ag.last", -1, OT_AGG_LAST, 6},
+        {"ag.sum", OT_KIND_STOCK, OT_AGG_SUM, 9},
+        {"ag.none", OT_KIND_STOCK, OT_AGG_NONE, 6}, /* a stock: last */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ot_series_meta m;
+        ot_series_meta_init(&m);
+        m.key = (char *)cases[i].key;
+        m.kind = cases[i].kind;
+        m.agg = cases[i].agg;
+        assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+        put(st, cases[i].key, OT_MEASURE_VALUE, month(2023, 1), 1, OT_VINTAGE_NONE);
+        put(st, cases[i].key, OT_MEASURE_VALUE, month(2023, 2), 2, OT_VINTAGE_NONE);
+        put(st, cases[i].key, OT_MEASURE_VALUE, month(2023, 3), 6, OT_VINTAGE_NONE);
+        put(st, cases[i].key, OT_MEASURE_YTD, month(2023, 3), 9, OT_VINTAGE_NONE);
+        ot_series *s = read_asof(st, cases[i].key, OT_MEASURE_VALUE, OT_ASOF_LATEST);
+        assert_int_equal(s->agg, (int)cases[i].agg);
+        ot_series *q = ot_series_to(s, OT_FREQ_Q, OT_AGG_NONE, &err);
+        assert_non_null(q);
+        assert_num(q->v[0], cases[i].q1);
+        ot_series *w = ot_series_window(s, s->start, s->start + 2, &err); /* keeps it */
+        assert_non_null(w);
+        assert_int_equal(w->agg, (int)cases[i].agg);
+        ot_series *g = ot_series_pct(s, 1, &err); /* a rate: by kind again */
+        assert_non_null(g);
+        assert_int_equal(g->agg, OT_AGG_NONE);
+        ot_series_free(g);
+        ot_series_free(w);
+        ot_series_free(q);
+        ot_series_free(s);
+        s = read_asof(st, cases[i].key, OT_MEASURE_YTD, OT_ASOF_LATEST);
+        assert_int_equal(s->agg, OT_AGG_NONE);
+        ot_series_free(s);
+    }
+}
 
 static void test_store_meta_put_get_update(void **state)
 {
@@ -1049,6 +1121,7 @@ int main(void)
         MEM_STORE_TEST(test_store_defences),
         MEM_STORE_TEST(test_store_transaction_misuse),
         cmocka_unit_test(test_store_measure_names),
+        MEM_STORE_TEST(test_store_meta_agg_read),
         MEM_STORE_TEST(test_store_meta_put_get_update),
         MEM_STORE_TEST(test_store_put_results),
         MEM_STORE_TEST(test_store_meta_freq_of_observations),
