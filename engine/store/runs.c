@@ -220,17 +220,21 @@ int ot_store_run_set_look(ot_store *st, int64_t id, const char *title, const cha
     return rc;
 }
 
-int ot_store_run_look(ot_store *st, int64_t id, char **title, char **lang, ot_err *err)
+/* The n text columns of run id that sql selects (?1 = id) into out[0..n),
+ * each owned by the caller (NULL for SQL NULL); OT_ENOTFOUND when no such
+ * run.  On error nothing is kept. */
+static int run_texts(ot_store *st, const char *sql, int64_t id, int n, char **out, ot_err *err)
 {
-    sqlite3_stmt *q = prepare_once(st, "SELECT title, lang FROM runs WHERE id = ?1", err);
+    for (int i = 0; i < n; i++)
+        out[i] = NULL;
+    sqlite3_stmt *q = prepare_once(st, sql, err);
     if (!q)
         return err ? err->code : OT_EIO;
     sqlite3_bind_int64(q, 1, id);
     int oom = 0, rc = OT_OK, s = sqlite3_step(q);
-    char *t = NULL, *l = NULL;
     if (s == SQLITE_ROW) {
-        t = store_col_strdup(q, 0, &oom);
-        l = store_col_strdup(q, 1, &oom);
+        for (int i = 0; i < n; i++)
+            out[i] = store_col_strdup(q, i, &oom);
         if (oom)
             rc = ot_err_set(err, OT_ENOMEM, "out of memory reading a run");
     } else if (s == SQLITE_DONE) {
@@ -239,14 +243,23 @@ int ot_store_run_look(ot_store *st, int64_t id, char **title, char **lang, ot_er
         rc = store_sqlerr(st, s, "reading a run", err);
     }
     sqlite3_finalize(q);
-    if (rc) {
-        free(t);
-        free(l);
-        return rc;
+    if (rc)
+        for (int i = 0; i < n; i++) {
+            free(out[i]);
+            out[i] = NULL;
+        }
+    return rc;
+}
+
+int ot_store_run_look(ot_store *st, int64_t id, char **title, char **lang, ot_err *err)
+{
+    char *v[2] = {NULL, NULL};
+    int rc = run_texts(st, "SELECT title, lang FROM runs WHERE id = ?1", id, 2, v, err);
+    if (rc == OT_OK) {
+        *title = v[0];
+        *lang = v[1];
     }
-    *title = t;
-    *lang = l;
-    return OT_OK;
+    return rc;
 }
 
 int ot_store_run_fail(ot_store *st, int64_t id, const char *why, ot_err *err)
@@ -264,28 +277,7 @@ int ot_store_run_fail(ot_store *st, int64_t id, const char *why, ot_err *err)
 
 int ot_store_run_error(ot_store *st, int64_t id, char **why, ot_err *err)
 {
-    sqlite3_stmt *q = prepare_once(st, "SELECT error FROM runs WHERE id = ?1", err);
-    if (!q)
-        return err ? err->code : OT_EIO;
-    sqlite3_bind_int64(q, 1, id);
-    int oom = 0, rc = OT_OK, s = sqlite3_step(q);
-    char *w = NULL;
-    if (s == SQLITE_ROW) {
-        w = store_col_strdup(q, 0, &oom);
-        if (oom)
-            rc = ot_err_set(err, OT_ENOMEM, "out of memory reading a run");
-    } else if (s == SQLITE_DONE) {
-        rc = ot_err_set(err, OT_ENOTFOUND, "no run %lld", (long long)id);
-    } else {
-        rc = store_sqlerr(st, s, "reading a run", err);
-    }
-    sqlite3_finalize(q);
-    if (rc) {
-        free(w);
-        return rc;
-    }
-    *why = w;
-    return OT_OK;
+    return run_texts(st, "SELECT error FROM runs WHERE id = ?1", id, 1, why, err);
 }
 
 int ot_store_runs_prune(ot_store *st, const char *job, size_t keep, size_t *deleted,
