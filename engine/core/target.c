@@ -23,8 +23,9 @@ static const ot_target_kind_desc kinds[] = {
      OT_NEEDS_SERIES | OT_NEEDS_REF, 0.0, OT_UNIT_PTS,
      "%namegrowth - %ref %op %v", "%name增速 − %ref增速 %op %v个百分点",
      "%namegrowth %opw %ref growth", "%name增速%opw%ref增速", NULL, NULL},
-    /* the test is |growth - ref's| <= tolerance: the value, the centre of
-     * that band, is 0 unless given */
+    /* the test is |growth - ref's - value| <= tolerance: the value, the
+     * centre of that band, is 0 unless given (report/words.c says it when
+     * it is not 0) */
     {OT_TARGET_IN_STEP, "in_step", "growth minus the ref's growth, in points",
      OT_NEEDS_SERIES | OT_NEEDS_VALUE | OT_NEEDS_REF, 0.0, OT_UNIT_PTS,
      "|%namegrowth - %ref| <= %tol", "%name增速与%ref增速相差不超过%tol个百分点", NULL, NULL,

@@ -389,9 +389,10 @@ static void targets_row(ctx *c)
             io_shown(os, sb, sizeof sb));
     int quantified = t.kind != OT_TARGET_UNQUANTIFIED;
     int r = io_value_of(c, named(c, C_VALUE), colno(c, C_VALUE), &t.value);
-    if (r == V_MISSING && quantified)
+    const ot_target_kind_desc *kd = ot_target_kind_desc_of(t.kind);
+    if (r == V_MISSING && quantified && !(kd && !isnan(kd->default_value)))
         io_bad(c, colno(c, C_VALUE), "expected a number for a %s target, found ''",
-            ot_target_kind_name(t.kind));
+            ot_target_kind_name(t.kind)); /* relative and in_step default to 0, as in Lua */
     if (quantified && !t.series)
         io_bad(c, colno(c, C_SERIES), "expected a series key for a %s target, found ''",
             ot_target_kind_name(t.kind));

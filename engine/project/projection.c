@@ -221,8 +221,8 @@ static int passes(const ot_target *t, double x)
 {
     if (isnan(x))
         return 0;
-    if (t->kind == OT_TARGET_IN_STEP)
-        return fabs(x) <= t->tolerance;
+    if (t->kind == OT_TARGET_IN_STEP) /* within tolerance of the band's centre, value */
+        return fabs(x - (isnan(t->value) ? 0 : t->value)) <= t->tolerance;
     if (t->kind == OT_TARGET_DECLINE)
         return x > 0 && (isnan(t->value) || ot_target_test(t, x));
     return ot_target_test(t, x);
@@ -270,7 +270,7 @@ static double target_growth(const ot_target *t, const sproj *sp, double gr_point
     case OT_TARGET_COUNT: T = t->value; break;
     case OT_TARGET_DAILY_AVG: T = t->value * ot_days_in_year(t->year); break;
     case OT_TARGET_RELATIVE: return gr_point + t->value;
-    case OT_TARGET_IN_STEP: return gr_point;
+    case OT_TARGET_IN_STEP: return gr_point + (isnan(t->value) ? 0 : t->value);
     case OT_TARGET_DECLINE: T = sp->base - (isnan(t->value) ? 0 : t->value); break;
     default: return NAN;
     }

@@ -188,12 +188,16 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
         tmpl = t0; /* in words where the reference has a name: 增速高于浙江省出口总额增速 */
     if (ts && kind != OT_KIND_FLOW)
         tmpl = ts; /* a stock's level is its year-end level, not a total */
+    int centre = t->kind == OT_TARGET_IN_STEP && t->value != 0; /* a band off 0: its centre said */
+    if (centre)
+        tmpl = cn ? "%name增速与%ref增速之差在%v±%tol个百分点之内"
+               : t->value > 0 ? "|%namegrowth - %ref - %v| <= %tol" : "|%namegrowth - %ref + %v| <= %tol";
     unsigned op = (unsigned)t->op < 6 ? (unsigned)t->op : 5;
     char num[48], tol[48];
     if (d->unit == OT_UNIT_LEVEL) /* 56万 / 560,000 */
         ot_fmt_level(t->value, lang, t->unit, num, sizeof num);
     else
-        ot_fmt_num(t->value, 4, num, sizeof num);
+        ot_fmt_num(centre && !cn ? fabs(t->value) : t->value, 4, num, sizeof num);
     ot_fmt_num(isnan(t->tolerance) ? t->value : t->tolerance, 4, tol, sizeof tol);
     static const struct {
         const char *key;

@@ -178,6 +178,22 @@ run 0 project --year 2023 --as-of 2024-06-30
 grep -q "^规上工业总产值增长10% .*no data \[[0-9]\]$" <<<"$OUT" || fail "the output row is footnoted"
 has_out "the 2023 figure is published without its growth"
 
+# in_step: within tolerance of the band's centre (value, 0 unless given);
+# relative and in_step rows may leave value empty (0, as in Lua). a.x grew 6 %,
+# b.x 5 %: 1 point apart
+printf 'series,name,unit,freq,kind\na.x,A,亿元,Y,flow\nb.x,B,亿元,Y,flow\n' > ism.csv
+printf 'series,period,value\na.x,2021,100\na.x,2022,106\nb.x,2021,100\nb.x,2022,105\n' > iso.csv
+printf 'series,year,kind,op,value,ref,tolerance,label\na.x,2022,in_step,=,,b.x,0.5,step0\na.x,2022,in_step,=,1,b.x,0.5,step1\na.x,2022,in_step,=,-1,b.x,0.5,stepm1\na.x,2022,relative,>,,b.x,,rel\n' > ist.csv
+run 0 import ism.csv iso.csv
+run 0 import --format targets ist.csv
+run 0 project --year 2022
+grep -q "^step0 *|growth - b.x| <= 0.5 .* missed " <<<"$OUT" || fail "in_step about 0"
+grep -q "^step1 *|growth - b.x - 1| <= 0.5 .* met " <<<"$OUT" || fail "in_step about 1"
+grep -q "^stepm1 *|growth - b.x + 1| <= 0.5 .* missed " <<<"$OUT" || fail "in_step about -1"
+grep -q "^rel *growth - b.x > 0 .* met " <<<"$OUT" || fail "relative without a value"
+run 0 project --year 2022 --lang zh
+has_out "增速与B增速之差在1±0.5个百分点之内"
+
 # a stock published as yoy alone (M2 增长12%左右): the metadata's kind decides
 # that the carry-forward is the latest yoy and the outcome December's yoy,
 # not the mean of the year's yoy (12.6 .. 9.7 average 11.425)
