@@ -165,6 +165,14 @@ int store_sqlerr(ot_store *st, int rc, const char *what, ot_err *err)
         code = OT_EIO;
     }
     const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    if (code == OT_ELOCKED && st && st->path) { /* which file, and what to do about it */
+        int named = strcmp(what, st->path) == 0; /* the open's steps say the path as what */
+        return ot_err_set(err, code,
+                          "%s%s%s: %s — another process is writing to it (waited %d s); "
+                          "try again when it has finished",
+                          st->path, named ? "" : ": ", named ? "" : what, msg,
+                          STORE_BUSY_MS / 1000);
+    }
     return ot_err_set(err, code, "%s: %s", what, msg);
 }
 
@@ -432,7 +440,7 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
     if ((rc = reopen_immutable(st, path, &immutable, err)))
         goto fail;
     sqlite3_extended_result_codes(st->db, 1);
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
     if ((rc = harden(st, path, err)))
         goto fail;
     if ((rc = exec(st, "PRAGMA foreign_keys = ON", path, err)))

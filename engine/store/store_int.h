@@ -70,6 +70,7 @@ typedef struct obs_row {
 } obs_row;
 
 #define OBS_BATCH 32
+#define STORE_BUSY_MS 5000 /* how long a writer waits for another's lock */
 
 /* The greatest key inserted into one new series (24 bytes: the table of them
  * stays small even for 10^5 new series). */

@@ -174,7 +174,12 @@ static void test_store_second_writer_locked(void **state)
     assert_int_equal(ot_store_put_obs(b, "k", OT_MEASURE_VALUE, month(2023, 3), 3,
                                       OT_VINTAGE_NONE, NULL, 0, NULL, &err),
                      OT_ELOCKED);
-    assert_string_equal(err.msg, "starting a transaction: database is locked");
+    char want[sizeof path + 160];
+    snprintf(want, sizeof want,
+             "%s: starting a transaction: database is locked — another process is writing to it "
+             "(waited 5 s); try again when it has finished",
+             path);
+    assert_string_equal(err.msg, want);
     assert_int_equal(ot_err_exit_code(err.code), 75);
     ot_series *s = read_asof(b, "k", OT_MEASURE_ANY, OT_ASOF_LATEST);
     assert_int_equal(s->n, 1); /* a's open transaction is invisible to b */
