@@ -12,7 +12,8 @@ static const char series_help[] =
     "usage: ontrack series [PATTERN]\n\n"
     "Lists the stored series: key, name, unit, frequency, the measures stored,\n"
     "the first and last period and the number of periods.  PATTERN is a glob\n"
-    "(yiwu.*); without wildcards it matches keys containing it.\n";
+    "(yiwu.*) matched against the key, the name and the English name; without\n"
+    "wildcards it matches those containing it (ontrack series 出口).\n";
 
 static const char show_help[] =
     "usage: ontrack show KEY [--as-of DATE|PERIOD] [--measure M]\n\n"
@@ -78,7 +79,7 @@ int cmd_series(cli_global *g, int argc, char **argv)
     static const char *const head[] = {"series", "name", "unit", "freq", "measures", "first", "last", "n"};
     ot_table_header(c.t, head, &err);
     ot_table_right(c.t, 7);
-    rc = ot_store_keys(st, pat, add_key, &c, &err);
+    rc = ot_store_keys_named(st, pat, add_key, &c, &err);
     if (rc == OT_OK)
         rc = c.rc;
     if (rc == OT_OK) {

@@ -951,10 +951,18 @@ static const char SQL_KEYS[] =
     "WHERE ?1 IS NULL OR s.key GLOB ?1\n"
     "ORDER BY s.key, t.freq";
 
+static const char SQL_KEYS_NAMED[] =
+    "SELECT s.key, s.name, s.unit, coalesce(t.freq, s.freq), coalesce(t.measures, 0), t.lo, t.hi,\n"
+    "       coalesce(t.n, 0)\n"
+    "FROM series s LEFT JOIN series_stats t ON t.series_id = s.id\n"
+    "WHERE s.key GLOB ?1 OR s.name GLOB ?1 OR s.name_en GLOB ?1\n"
+    "ORDER BY s.key, t.freq";
+
 static const char SQL_KEY_NAMES[] =
     "SELECT key, name, unit, freq FROM series WHERE ?1 IS NULL OR key GLOB ?1 ORDER BY key";
 
-/* The listing of ot_store_keys (stats non-zero) or ot_store_key_names. */
+/* The listing of ot_store_keys (stats 1), ot_store_keys_named (2) or
+ * ot_store_key_names (0). */
 static int list_keys(ot_store *st, const char *pattern, int stats, ot_key_fn fn, void *ud,
                      ot_err *err)
 {
@@ -963,8 +971,9 @@ static int list_keys(ot_store *st, const char *pattern, int stats, ot_key_fn fn,
         rc = stats_flush(st, err); /* what this transaction wrote so far */
     if (rc)
         return rc;
-    sqlite3_stmt *q = stats ? store_stmt(st, S_KEYS, SQL_KEYS, err)
-                            : store_stmt(st, S_KEY_NAMES, SQL_KEY_NAMES, err);
+    sqlite3_stmt *q = stats == 2 && pattern ? store_stmt(st, S_KEYS_NAMED, SQL_KEYS_NAMED, err)
+                      : stats       ? store_stmt(st, S_KEYS, SQL_KEYS, err)
+                                    : store_stmt(st, S_KEY_NAMES, SQL_KEY_NAMES, err);
     if (!q)
         return err ? err->code : OT_EIO;
     store_bind_text(q, 1, pattern);
@@ -1002,6 +1011,11 @@ static int list_keys(ot_store *st, const char *pattern, int stats, ot_key_fn fn,
 int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err)
 {
     return list_keys(st, pattern, 1, fn, ud, err);
+}
+
+int ot_store_keys_named(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err)
+{
+    return list_keys(st, pattern, 2, fn, ud, err);
 }
 
 int ot_store_key_names(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err)

@@ -36,6 +36,7 @@ enum stmt_id {
     S_IMPORT_DELETE,
     S_IMPORT_FIND,
     S_KEYS,
+    S_KEYS_NAMED,
     S_KEY_NAMES,
     S_TARGET_FIND,
     S_TARGET_INSERT,

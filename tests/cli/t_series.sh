@@ -26,6 +26,13 @@ has_out "b.gdp"
 run 0 series 'a.*'
 has_out "a.exports"
 lacks_out "b.gdp"
+# the pattern matches names too, Chinese or English
+run 0 series 出口
+has_out "a.exports"
+lacks_out "b.gdp"
+run 0 series 'G?P'
+has_out "b.gdp"
+lacks_out "a.exports"
 run 0 series nothing-like-this
 has_err "no series match nothing-like-this"
 run 2 series a b
