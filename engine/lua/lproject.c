@@ -144,7 +144,8 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
         lua_Integer seed = ot_l_optfield_int(L, arg, arg, "seed", 1);
         luaL_argcheck(L, paths >= 1 && paths <= OT_PROJ_PATHS_MAX, arg,
                       "paths must be 1..10000000");
-        luaL_argcheck(L, seed >= 0, arg, "seed must not be negative");
+        luaL_argcheck(L, seed >= 1 && seed <= 0xffffffffL, arg,
+                      "seed must be 1..4294967295"); /* as the CLI's --seed and a job's seed */
         c->po.paths = (size_t)paths;
         c->po.seed = (unsigned long)seed;
         const char *method = ot_l_optfield_str(L, arg, arg, "method");

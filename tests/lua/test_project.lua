@@ -88,6 +88,10 @@ H.run{
     o.exclude_years = "soon"
     H.checkerror("field 'exclude_years' must be years like \"2020%-2022\", a year or false, got 'soon'",
                  function() return ot.project(tr, o) end)
+    -- the seed is what the CLI's --seed and a job's seed take: 1..2^32 - 1
+    H.checkerror("seed must be 1%.%.4294967295", function() return ot.project(tr, {seed = 0}) end)
+    H.checkerror("seed must be 1%.%.4294967295",
+                 function() return ot.project(tr, {seed = 4294967296}) end)
   end},
 
   {"a key no stored series has: the note names the near one", function()
