@@ -44,7 +44,7 @@ static const char help[] =
     "usage: ontrack job run JOBFILE [--as-of DATE|PERIOD] [--wait] [--quiet]\n"
     "                       [--fail-on off-track] [--timeout S] [--memory MB]\n"
     "                       [--trusted] [--commit-partial] [--folder DIR]\n"
-    "       ontrack job history [JOB] [--limit N]\n"
+    "       ontrack job history [JOB] [--limit N] [--lang en|zh]\n"
     "       ontrack job show RUN|latest [--lang en|zh]\n"
     "       ontrack job backfill JOBFILE --from MONTH --to MONTH [run options]\n\n"
     "run: projects the job's targets, runs its scripts (sandboxed unless --trusted;\n"
@@ -58,7 +58,8 @@ static const char help[] =
     "already running exits 75 (--wait waits for it).  --fail-on off-track exits 3\n"
     "when a target is off track or missed.\n"
     "history: the runs (of JOB) with status, as-of and timing, newest first; a run\n"
-    "whose process is gone shows as interrupted.\n"
+    "whose process is gone shows as interrupted; --lang zh: headings and statuses\n"
+    "in Chinese (default en).\n"
     "show: a run's projections (RUN is a number or 'latest'), and how each target\n"
     "moved over the job's runs, ordered by as-of; --lang zh prints it in Chinese, as\n"
     "'ontrack report RUN --format txt' does (default en, as 'ontrack project').\n"
@@ -702,12 +703,16 @@ static int open_for_reading(cli_global *g, ot_store **st, int *lockfd)
 
 static int job_history(cli_global *g, int argc, char **argv)
 {
-    const char *limit_s = NULL;
-    const cli_opt opts[] = {{"limit", 1, &limit_s, NULL}, {NULL, 0, NULL, NULL}};
+    const char *limit_s = NULL, *lang_s = NULL;
+    const cli_opt opts[] = {{"limit", 1, &limit_s, NULL}, {"lang", 1, &lang_s, NULL},
+                            {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc;
     if ((rc = cli_args("job history", help, argc, argv, opts, 0, g, &npos)) != CLI_GO)
         return rc;
+    ot_report_lang lang = OT_LANG_EN; /* as job show */
+    if (lang_s && ot_report_lang_parse(lang_s, &lang) != 0)
+        return cli_usage_error("job history", "--lang: expected zh or en, got '%s'", lang_s);
     if (npos > 1)
         return cli_usage_error("job history", "unexpected argument '%s'", pos[1]);
     size_t limit = 0;
@@ -740,7 +745,9 @@ static int job_history(cli_global *g, int argc, char **argv)
         goto done;
     }
     static const char *const head[] = {"run", "job", "status", "as of", "started", "seconds", "data"};
-    rc = ot_table_header(tab, head, &err);
+    static const char *const head_zh[] = {"运行", "任务", "状态", "数据截至", "开始时间", "耗时（秒）",
+                                          "数据哈希"};
+    rc = ot_table_header(tab, lang == OT_LANG_ZH ? head_zh : head, &err);
     ot_table_right(tab, 0);
     ot_table_right(tab, 5);
     for (size_t i = 0; i < n && !rc; i++) {
@@ -751,7 +758,8 @@ static int job_history(cli_global *g, int argc, char **argv)
         double s = span_secs(r[i].started, r[i].finished);
         if (!isnan(s))
             snprintf(secs, sizeof secs, "%.0f", s);
-        const char *row[] = {id, r[i].job ? r[i].job : "", shown_status(lockfd, &r[i]), a.text,
+        const char *row[] = {id, r[i].job ? r[i].job : "",
+                             ot_report_run_status(shown_status(lockfd, &r[i]), lang), a.text,
                              r[i].started, secs, r[i].data_hash ? r[i].data_hash : ""};
         rc = ot_table_row(tab, row, &err);
     }

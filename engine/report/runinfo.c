@@ -10,8 +10,7 @@ static const char *or_dash(const char *s)
     return s && s[0] ? s : "-";
 }
 
-/* The run status in lang: the store's word in English, the page's in Chinese. */
-static const char *run_status(const char *s, ot_report_lang lang)
+const char *ot_report_run_status(const char *s, ot_report_lang lang)
 {
     static const char *const en[] = {"ok", "failed", "running", "interrupted"};
     static const char *const zh[] = {"成功", "失败", "运行中", "已中断"};
@@ -47,7 +46,7 @@ int ot_report_run_head(const ot_report_run_info *r, ot_report_lang lang, FILE *f
         char asof[64];
         report_fmt_period(r->as_of, lang, asof, sizeof asof);
         fprintf(f, "运行 %lld  %s  %s  %s %s  开始 %s  结束 %s\n", (long long)r->id,
-                or_dash(r->job), run_status(r->status, lang), report_words_of(lang)->as_of,
+                or_dash(r->job), ot_report_run_status(r->status, lang), report_words_of(lang)->as_of,
                 or_dash(asof), or_dash(r->started), or_dash(r->finished));
         fprintf(f, "引擎 %s  脚本哈希 %s  数据哈希 %s\n", or_dash(r->engine),
                 or_dash(r->scripts_hash), or_dash(r->data_hash));
@@ -56,7 +55,7 @@ int ot_report_run_head(const ot_report_run_info *r, ot_report_lang lang, FILE *f
         fputc('\n', f);
     } else {
         fprintf(f, "run %lld  %s  %s  as of %s  started %s  finished %s\n", (long long)r->id,
-                or_dash(r->job), run_status(r->status, lang), or_dash(r->as_of),
+                or_dash(r->job), ot_report_run_status(r->status, lang), or_dash(r->as_of),
                 or_dash(r->started), or_dash(r->finished));
         fprintf(f, "engine %s  scripts %s  data %s\n", or_dash(r->engine),
                 or_dash(r->scripts_hash), or_dash(r->data_hash));

@@ -26,6 +26,10 @@ typedef struct ot_report_run_info {
 
 /* Prints the run's two record lines (a third with why it failed, when
  * known) and a blank line in lang.  OT_OK or OT_EIO. */
+/* A run's status in lang: the store's word ("ok", "failed", "running",
+ * "interrupted") in English, the page's (成功, 失败, 运行中, 已中断) in Chinese;
+ * "-" when none. */
+const char *ot_report_run_status(const char *s, ot_report_lang lang);
 int ot_report_run_head(const ot_report_run_info *r, ot_report_lang lang, FILE *f, ot_err *err);
 /* Prints why the run shows no projections (by its status) in lang.  OT_OK or
  * OT_EIO. */

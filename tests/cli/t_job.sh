@@ -167,6 +167,11 @@ run 0 job history yiwu-monthly --limit 1
 eq "$(grep -c yiwu-monthly <<<"$OUT")" 1 "--limit 1"
 run 66 job history nosuchjob
 has_err "no runs of job 'nosuchjob'"
+run 0 job history yiwu-monthly --lang zh
+out_words 1 "运行 任务 状态 数据截至 开始时间 耗时（秒） 数据哈希"
+grep -Eq '^ +3  yiwu-monthly  成功 +2023-08-31 ' <<<"$OUT" || fail "history row 3 in Chinese"
+run 2 job history --lang fr
+has_err "--lang: expected zh or en, got 'fr'"
 # --db, the option of every command, may also come before the subcommand
 ( unset ONTRACK_DB; cd / && run 0 job --db "$T/test.db" history yiwu-monthly --limit 1 && \
   eq "$(grep -c yiwu-monthly <<<"$OUT")" 1 "job --db DB history" ) || exit 1
