@@ -343,8 +343,9 @@ static void project_stock_sparse(sproj *sp, size_t np, gsl_rng *rng, ot_proj_fac
 /* A stock known by its yoy alone (M2 as the central bank publishes it) and
  * without a record to range it: the latest yoy g carried to the year end
  * as a random walk, G = g + s sqrt(P - k) z, s the root mean square of the
- * changes of its yoy from one period to the next through (Y, k) (§2).
- * Returns 0 when no such change is known. */
+ * changes of its yoy from one period to the next through (Y, k) (§2);
+ * December's level, where sp->L is kept (last December's level known), is
+ * that level grown by G.  Returns 0 when no such change is known. */
 static int project_stock_yoy(sproj *sp, size_t np, gsl_rng *rng, ot_proj_facts *notes)
 {
     const frame *f = &sp->fr;
@@ -362,8 +363,11 @@ static int project_stock_yoy(sproj *sp, size_t np, gsl_rng *rng, ot_proj_facts *
     if (!n)
         return 0;
     double s = sqrt(ss / n), sd = s * sqrt(sp->P - sp->k);
-    for (size_t p = 0; p < np; p++)
+    for (size_t p = 0; p < np; p++) {
         sp->G[p] = sp->g + sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+        if (sp->L) /* last December's level known: December's is it grown by G */
+            sp->L[p] = sp->base * (1 + sp->G[p] / 100);
+    }
     ot_fact_set(&sp->method, OT_M_YOY_WALK, "");
     ot_fact_add(notes, OT_N_STOCK_YOY_WALK, "id", n, s);
     return 1;

@@ -175,6 +175,18 @@ static void test_projection_stock_yoy_only(void **state)
     for (int i = 0; i < p.notes.n; i++)
         seen |= p.notes.f[i].code == OT_N_LEVELS_NONE;
     assert_true(seen);
+    /* with last December's level (200) and no level since, a level target
+     * reads the December level from the walk: 200 (1 + G/100), so >= 220 is
+     * G >= 10, z >= -2.9 / 1.5599 */
+    static const double dec[] = {200};
+    fx_entry e3[] = {{"m2", "yoy", OT_KIND_STOCK, "2022-11", yoy, 4, 0, NULL},
+                     {"m2", "value", OT_KIND_STOCK, "2022-12", dec, 1, 0, NULL}};
+    fx_source fx3 = {e3, 2, 0, 0};
+    ot_target t3 = fx_target("m2", 2023, OT_TARGET_LEVEL, OT_OP_GE, 220);
+    assert_int_equal(ot_project_target(&t3, fx_get, &fx3, &o, &p, &err), OT_OK);
+    assert_int_equal(p.method.code, OT_M_YOY_WALK);
+    assert_near(p.point, 200 * 1.129, 0.2);
+    assert_near(p.prob, 1 - gsl_cdf_ugaussian_P(-2.9 / 1.5599), 0.015);
     /* a whole year of yoy: the outcome is December's, not their mean */
     static const double y2[] = {12.6, 12.9, 12.7, 12.4, 11.6, 11.3, 10.7, 10.6, 10.3, 10.3, 10.0, 9.7};
     fx_entry e2[] = {{"m2", "yoy", OT_KIND_STOCK, "2023-01", y2, 12, 0, NULL}};
