@@ -37,7 +37,6 @@ static const char help[] =
     "(--commit-partial: each write commits at once).  Prompts and errors are\n"
     "coloured on a terminal unless NO_COLOR is set.\n";
 
-/* In cmd_run.c. */
 static ot_host *volatile running; /* the host while a chunk runs, for SIGINT */
 static volatile sig_atomic_t interrupted;
 
@@ -177,7 +176,7 @@ static int eval(ot_host *h, const char *input, int *incomplete)
     int rc = ot_host_eval(h, input, incomplete, &err);
     cli_watchdog_soft(0);
     running = NULL;
-    if (rc != OT_OK) {
+    if (rc != OT_OK && ot_host_exit_status(h) <= 0) { /* not os.exit(N)'s own end */
         fprintf(stderr, colour ? "\033[31m%s\033[0m\n" : "%s\n", err.msg);
         fflush(stderr);
     }
@@ -248,6 +247,14 @@ static int dot_command(ot_host *h, const char *line, int *quit)
     return 1;
 }
 
+/* The exit code after a statement called os.exit: its status, or the exit
+ * code of the error committing its writes (status 0). */
+static int exit_code(const ot_host *h, int rc)
+{
+    int status = ot_host_exit_status(h);
+    return status > 0 || rc == OT_OK ? status : ot_err_exit_code(rc);
+}
+
 static int interactive(ot_host *h, const char *db)
 {
     char hist[4096];
@@ -271,7 +278,7 @@ static int interactive(ot_host *h, const char *db)
            "Type .help for help, .quit or Ctrl-D to leave.\n",
            ONTRACK_VERSION_STRING, db);
     text buf = {0};
-    int quit = 0;
+    int quit = 0, code = 0;
     while (!quit) {
         interrupted = 0;
         /* \001 and \002 tell readline the escapes take no room */
@@ -305,11 +312,15 @@ static int interactive(ot_host *h, const char *db)
             continue;
         }
         int incomplete = 0;
-        eval(h, buf.p, &incomplete);
+        int rc = eval(h, buf.p, &incomplete);
         if (!incomplete) {
             if (buf.n)
                 add_history(buf.p);
             buf.n = 0;
+        }
+        if (ot_host_exit_status(h) >= 0) { /* os.exit: leave, with its status */
+            code = exit_code(h, rc);
+            quit = 1;
         }
     }
     free(buf.p);
@@ -317,7 +328,7 @@ static int interactive(ot_host *h, const char *db)
         stifle_history(1000);
         write_history(hist);
     }
-    return 0;
+    return code;
 }
 
 /* Not a terminal: read lines, run each complete statement, print results. */
@@ -342,7 +353,13 @@ static int piped(ot_host *h)
             break;
         }
         int incomplete = 0;
-        if (eval(h, buf.p, &incomplete) != OT_OK)
+        int st = eval(h, buf.p, &incomplete);
+        if (ot_host_exit_status(h) >= 0) { /* os.exit: the rest is not run */
+            free(line);
+            free(buf.p);
+            return exit_code(h, st);
+        }
+        if (st != OT_OK)
             rc = 1;
         if (!incomplete)
             buf.n = 0;

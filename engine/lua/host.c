@@ -41,6 +41,7 @@ struct ot_host {
     lua_State *L;
     int last_code;                    /* set by the message handler */
     int sandbox;
+    int exit_status;                  /* os.exit's status, or -1 */
 };
 
 /* ---- hooks ------------------------------------------------------------------ */
@@ -166,6 +167,8 @@ static void load_repl(lua_State *L)
 static int msghandler(lua_State *L)
 {
     ot_host *h = lua_touserdata(L, lua_upvalueindex(1));
+    if (h->lim.exiting)
+        return 1; /* os.exit unwinding: no message is shown */
     h->last_code = ot_l_errcode(L, 1);
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
@@ -240,6 +243,13 @@ static int docall(ot_host *h, int narg, int nres, ot_err *err)
     int st = lua_pcall(L, narg, nres, base);
     ot_limit_disarm(&h->lim);
     lua_remove(L, base);
+    if (h->lim.exiting) { /* os.exit: the chunk has unwound; its results go */
+        h->exit_status = h->lim.exit_status;
+        lua_settop(L, base - 1);
+        if (h->exit_status == 0)
+            return OT_OK;
+        return ot_err_set(err, OT_ESCRIPT, "os.exit(%d)", h->exit_status);
+    }
     if (st != LUA_OK)
         return take_error(L, error_code(h, st), err);
     return OT_OK;
@@ -465,6 +475,22 @@ static int l_setlocale(lua_State *L)
     return 1;
 }
 
+/* os.exit([status [, close]]) in a script or the REPL: ends the chunk as
+ * lua's does, but through the host, so it unwinds instead of leaving the
+ * process from inside Lua.  The chunk's writes are committed when status is
+ * 0 or true (or none), else rolled back; the databases are closed and the
+ * CLI exits with status (false is 1; integers are taken modulo 256).  close
+ * is accepted and makes no difference: the state is always closed. */
+static int l_exit(lua_State *L)
+{
+    lua_Integer status;
+    if (lua_isboolean(L, 1))
+        status = lua_toboolean(L, 1) ? 0 : 1;
+    else
+        status = luaL_optinteger(L, 1, 0);
+    return ot_limit_exit(L, (int)(status & 0xff));
+}
+
 /* The sandbox: refused functions say so; require resolves in the job's
  * folder only; files only there. */
 static void sandbox(lua_State *L, const ot_host_opts *o)
@@ -527,8 +553,14 @@ static void init_state(lua_State *L, const ot_host_opts *o)
     lua_pushcclosure(L, l_setlocale, 1);
     lua_setfield(L, -2, "setlocale");
     lua_pop(L, 1);
-    if (o->sandbox)
+    if (o->sandbox) {
         sandbox(L, o);
+    } else {
+        lua_getglobal(L, LUA_OSLIBNAME);
+        lua_pushcfunction(L, l_exit);
+        lua_setfield(L, -2, "exit");
+        lua_pop(L, 1);
+    }
     if (!o->commit_partial) {
         lua_newtable(L);
         lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_HELD);
@@ -597,7 +629,7 @@ static int eval(call_ctx *c)
             return take_error(L, error_code(c->h, st), c->err);
     }
     int code = docall(c->h, 0, LUA_MULTRET, c->err);
-    if (code != OT_OK)
+    if (code != OT_OK || c->h->exit_status >= 0)
         return code;
     int n = lua_gettop(L) - base;
     if (n > 0) {
@@ -789,6 +821,7 @@ int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
     h->lim.timeout = o->timeout > 0 ? o->timeout : 0;
     h->lim.what = "script";
     h->sandbox = o->sandbox;
+    h->exit_status = -1;
     h->L = ot_limit_newstate(&h->lim);
     if (!h->L) {
         int code = h->lim.cap ? OT_ELIMIT : OT_ENOMEM;
@@ -847,6 +880,11 @@ size_t ot_host_complete(ot_host *h, const char *line, ot_host_complete_fn fn, vo
         return 0;
     enter(h, &c);
     return c.ncand;
+}
+
+int ot_host_exit_status(const ot_host *h)
+{
+    return h ? h->exit_status : -1;
 }
 
 size_t ot_host_mem_used(const ot_host *h)

@@ -168,22 +168,37 @@ static int l_db(lua_State *L)
     return 1;
 }
 
-/* db:close(): closes now (later uses raise "database is closed"); __gc and
- * __close do the same.  In a chunk run as one transaction, closing commits
- * what the chunk wrote to this database (docs/reliability.md).  A borrowed
- * box (a job's ot.db()) is left as it is: the job commits or rolls back. */
-static int m_close(lua_State *L)
+/* Closes the box's store: in a chunk run as one transaction, what the chunk
+ * wrote to it is committed when keep, else rolled back.  A borrowed box (a
+ * job's ot.db()) is left as it is: the job commits or rolls back. */
+static int close_box(lua_State *L, int keep)
 {
     ot_store **box = luaL_checkudata(L, 1, OT_L_DB);
     if (((dbbox *)(void *)box)->borrowed)
         return 0; /* the job's connection: the job ends its transaction and closes it */
     ot_err e;
-    int rc = ot_store_settle(*box, 1, &e); /* held: closing keeps what was written */
+    int rc = ot_store_settle(*box, keep, &e);
     ot_store_close(*box);
     *box = NULL;
     if (rc != OT_OK)
         return ot_l_error(L, &e);
     return 0;
+}
+
+/* db:close(): closes now (later uses raise "database is closed"), keeping
+ * what the chunk wrote (docs/reliability.md); __gc does the same. */
+static int m_close(lua_State *L)
+{
+    return close_box(L, 1);
+}
+
+/* __close(db, err): a `<close>` variable going out of scope.  Left normally
+ * (err nil) it is db:close(); left by an error (a raise, a time limit, a
+ * stop) the chunk's writes to this database are rolled back, as the
+ * chunk's own would be: the block that wrote them failed. */
+static int m_toclose(lua_State *L)
+{
+    return close_box(L, lua_isnoneornil(L, 2));
 }
 
 /* "db PATH" or "db (closed)". */
@@ -746,7 +761,7 @@ static const luaL_Reg db_methods[] = {
 
 static const luaL_Reg db_meta[] = {
     {"__gc", m_close},
-    {"__close", m_close},
+    {"__close", m_toclose},
     {"__tostring", m_tostring},
     {NULL, NULL}};
 

@@ -147,6 +147,28 @@ EOF2
 "$PTYDRIVE" s5.txt "$ONTRACK" repl > "$T/s5.log" 2>&1 || { cat "$T/s5.log"; fail "Ctrl-D inside a statement"; }
 NCHECK=$((NCHECK + 1))
 
+# os.exit leaves the session through the host: history saved, the statement's
+# writes kept (status 0)
+cat > s6.txt <<'EOF2'
+expect > 
+send exit_marker = 1\r
+send ot.db():put(ot.series{key = "x.repl_exit", freq = "Y", start = 2020, values = {1}}); os.exit(0)\r
+wait
+EOF2
+"$PTYDRIVE" s6.txt "$ONTRACK" repl > "$T/s6.log" 2>&1 || { cat "$T/s6.log"; fail "os.exit in a terminal session"; }
+NCHECK=$((NCHECK + 1))
+grep -q "exit_marker = 1" "$XDG_STATE_HOME/ontrack/history" || fail "os.exit left without saving the history"
+eq "$(sql "select count(*) from series where key = 'x.repl_exit'")" 1 "os.exit(0) keeps the statement's writes"
+# piped: the exit code is os.exit's, the lines after it do not run, a status
+# other than 0 rolls the statement's writes back
+OUT=$(printf '%s\n' 'nosuch()' 'ot.db():put(ot.series{key = "x.repl_exit4", freq = "Y", start = 2020, values = {1}}); os.exit(4)' \
+      'print("not run")' | "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 4 "exit code of os.exit(4) in piped input"
+lacks_out "not run"
+eq "$(sql "select count(*) from series where key = 'x.repl_exit4'")" 0 "os.exit(4) rolls the statement's writes back"
+OUT=$(printf '%s\n' 'nosuch()' 'os.exit()' | "$ONTRACK" repl 2>"$T/err"); CODE=$?
+eq "$CODE" 0 "os.exit() after a failed statement exits 0, as lua does"
+
 # colours on a colour terminal (the escapes arrive without their ESC byte)...
 cat > s3.txt <<'EOF2'
 expect [36m>

@@ -80,6 +80,95 @@ lacks_out "finished"
 has_err "time limit of 2 s exceeded inside one engine call"
 [ $(( $(date +%s) - start )) -lt 12 ] || fail "the watchdog did not end the script in time"
 
+# os.exit ends the script through the host: with status 0 (or true) its
+# writes are committed, with another status rolled back; no pcall keeps the
+# script running, in a coroutine neither; the exit code is the status
+cat > exit0.lua <<'LUA'
+ot.db():put(ot.series{key = "x.exit0", freq = "Y", start = 2020, values = {1}})
+local db = ot.open("other.db")
+db:put(ot.series{key = "x.other", freq = "Y", start = 2020, values = {2}})
+print(pcall(os.exit, 0))
+print("still running")
+LUA
+run 0 run exit0.lua
+eq "$OUT" "" "nothing runs after os.exit(0)"
+eq "$(sql "select count(*) from obs o join series s on s.id = o.series_id where s.key = 'x.exit0'")" 1 "os.exit(0) keeps the script's writes"
+eq "$(sqlite3 other.db "select count(*) from obs")" 1 "os.exit(0) keeps the writes to an ot.open database"
+cat > exit3.lua <<'LUA'
+ot.db():put(ot.series{key = "x.exit3", freq = "Y", start = 2020, values = {1}})
+local co = coroutine.wrap(function() os.exit(3) end)
+print(pcall(co))
+print("still running")
+LUA
+run 3 run exit3.lua
+eq "$OUT" "" "nothing runs after os.exit(3) in a coroutine"
+eq "$ERR" "" "os.exit prints no error"
+eq "$(sql "select count(*) from series where key = 'x.exit3'")" 0 "os.exit(3) rolls the script's writes back"
+echo 'os.exit(false)' > exitf.lua
+run 1 run exitf.lua
+echo 'os.exit(true, true)' > exitt.lua
+run 0 run exitt.lua
+echo 'os.exit(258)' > exit258.lua
+run 2 run exit258.lua
+
+# a database declared <close> and left by an error rolls back what the chunk
+# wrote to it, as the chunk's own writes are; left normally it commits
+cat > toclose.lua <<'LUA'
+local ok = pcall(function()
+  local db <close> = ot.open("failed.db")
+  db:put(ot.series{key = "x.failed", freq = "Y", start = 2020, values = {1}})
+  error("boom")
+end)
+do
+  local db <close> = ot.open("kept.db")
+  db:put(ot.series{key = "x.kept", freq = "Y", start = 2020, values = {1}})
+end
+print(ok)
+LUA
+run 0 run toclose.lua
+out_line 1 false
+eq "$(sqlite3 failed.db "select count(*) from obs")" 0 "a <close> db left by an error keeps nothing"
+eq "$(sqlite3 kept.db "select count(*) from obs")" 1 "a <close> db left normally commits"
+
+# Ctrl-C (SIGINT) stops the script as lua does: "interrupted!", a traceback,
+# exit 1, its writes rolled back -- also inside a long engine call
+cat > spin.lua <<'LUA'
+ot.db():put(ot.series{key = "x.spin", freq = "Y", start = 2020, values = {1}})
+print("spinning")
+io.stdout:flush()
+while true do end
+LUA
+"$ONTRACK" run spin.lua > spin.out 2> spin.err &
+pid=$!
+for _ in $(seq 50); do grep -q spinning spin.out && break; sleep 0.1; done
+kill -INT "$pid"
+wait "$pid"; CODE=$?; OUT=$(cat spin.out); ERR=$(cat spin.err)
+eq "$CODE" 1 "exit code of an interrupted script"
+has_err "interrupted!"
+has_err "spin.lua:4: in main chunk"
+eq "$(sql "select count(*) from series where key = 'x.spin'")" 0 "an interrupted script keeps no writes"
+cat > spinfit.lua <<'LUA'
+local list = {}
+for k = 1, 3000 do
+  local v = {}
+  for m = 1, 60 do v[m] = 50 + m + k + 3 * math.cos(m / 2 + k) end
+  list[k] = ot.series{freq = "M", start = "2019-01", values = v}
+end
+print("fitting")
+io.stdout:flush()
+ot.fit_many(list, "ets", {threads = 1})
+print("finished")
+LUA
+"$ONTRACK" run spinfit.lua > spin.out 2> spin.err &
+pid=$!
+for _ in $(seq 100); do grep -q fitting spin.out && break; sleep 0.1; done
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"; CODE=$?; OUT=$(cat spin.out); ERR=$(cat spin.err)
+eq "$CODE" 1 "exit code of a script interrupted inside an engine call"
+has_err "interrupted!"
+lacks_out "finished"
+
 # ot is also require-able and the same table
 cat > req.lua <<'LUA'
 assert(require("ontrack") == ot)
