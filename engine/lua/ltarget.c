@@ -70,22 +70,30 @@ static int l_target(lua_State *L)
         luaL_pushresult(&b);
         luaL_argerror(L, 1, lua_tostring(L, -1));
     }
-    if (ops && ot_target_op_parse(ops, &op) != 0)
+    if (ops && (!*ops || ot_target_op_parse(ops, &op) != 0)) /* "" is an untested target's */
         luaL_argerror(L, 1, lua_pushfstring(L, "field 'op' must be \">=\", \">\", \"<=\", \"<\" "
                                                "or \"=\", got \"%s\"", ops));
     /* what the kind needs (core/target.h's table); a relative target's
      * value defaults to a margin of 0 */
     const ot_target_kind_desc *d = ot_target_kind_desc_of(kind);
-    if (kind != OT_TARGET_UNQUANTIFIED && (d->needs & OT_NEEDS_SERIES) && !series)
+    if (kind != OT_TARGET_UNQUANTIFIED && (d->needs & OT_NEEDS_SERIES) && (!series || !*series))
         luaL_argerror(L, 1, "field 'series' expected (a series key)");
+    if (!isnan(value) && !isfinite(value))
+        luaL_argerror(L, 1, "field 'value' must be a finite number");
+    if (!isnan(tol) && !(isfinite(tol) && tol >= 0))
+        luaL_argerror(L, 1, lua_pushfstring(L, "field 'tolerance' must be a number of points, 0 "
+                                               "or more, got %f", tol));
     if (year < OT_TARGET_YEAR_MIN || year > OT_TARGET_YEAR_MAX) /* every kind: its report's year */
         luaL_argerror(L, 1, "field 'year' expected (an integer year, 1900-9999)");
     if (kind == OT_TARGET_UNQUANTIFIED)
         op = OT_OP_NONE;
     else {
-        if ((d->needs & OT_NEEDS_REF) && !ref)
+        if ((d->needs & OT_NEEDS_REF) && (!ref || !*ref))
             luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' expected (a %s target compares "
                                                    "with another series)", d->name));
+        if (!(d->needs & OT_NEEDS_REF) && ref) /* it would be ignored, never tested */
+            luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' is for relative and in_step "
+                                                   "targets, not %s", d->name));
         if (isnan(value))
             value = d->default_value;
         if ((d->needs & OT_NEEDS_VALUE) && isnan(value))

@@ -86,6 +86,20 @@ local cases = {
    function() return ot.target{kind = "unquantified", label = "节能降耗"} end},
   {"bad argument #1 to 'target' (field 'ref' expected (a relative target compares with another series))",
    function() return ot.target{series = "x", year = 2023, kind = "relative", value = 0} end},
+  -- what a target could not test: an infinite value, a negative band, an empty key, no
+  -- operator, a ref its kind never reads
+  {"bad argument #1 to 'target' (field 'value' must be a finite number)",
+   function() return ot.target{series = "x", year = 2023, value = math.huge} end},
+  {"bad argument #1 to 'target' (field 'tolerance' must be a number of points, 0 or more, got -1.0)",
+   function() return ot.target{series = "x", year = 2023, kind = "in_step", ref = "y", tolerance = -1} end},
+  {"bad argument #1 to 'target' (field 'series' expected (a series key))",
+   function() return ot.target{series = "", year = 2023, value = 1} end},
+  {"bad argument #1 to 'target' (field 'ref' expected (a relative target compares with another series))",
+   function() return ot.target{series = "x", year = 2023, kind = "relative", ref = ""} end},
+  {'bad argument #1 to \'target\' (field \'op\' must be ">=", ">", "<=", "<" or "=", got "")',
+   function() return ot.target{series = "x", year = 2023, op = "", value = 1} end},
+  {"bad argument #1 to 'target' (field 'ref' is for relative and in_step targets, not growth)",
+   function() return ot.target{series = "x", year = 2023, value = 1, ref = "y"} end},
   -- engine errors, after the caller's position
   {"series frequencies differ (M and Q)", function() return s + q end},
   {"index base 2022-01 is missing", function() return s:index("2022-01") end},
