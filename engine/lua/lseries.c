@@ -56,13 +56,33 @@ const ot_series *ot_l_checkseries(lua_State *L, int arg)
     return *box;
 }
 
+/* Periods are years 1 to 9999 everywhere (parsed, printed, stored): a
+ * series reaching outside them could not be named or read back (its stop
+ * would print as "10001").  Raises when the boxed series s does: as a bad
+ * argument arg, or (arg 0) as the operation's error. */
+static void checkspan(lua_State *L, const ot_series *s, int arg)
+{
+    if (s->n == 0)
+        return;
+    int y0 = ot_period_year(s->freq, s->start);
+    int y1 = ot_period_year(s->freq, s->start + (ot_ord)(s->n - 1));
+    if (y0 >= 1 && y1 <= 9999)
+        return;
+    const char *msg = lua_pushfstring(L, "the series would run %s (periods are years 1 to 9999)",
+                                      y0 < 1 ? "before the year 1" : "past the year 9999");
+    if (arg)
+        luaL_argerror(L, arg, msg);
+    luaL_error(L, "%s", msg);
+}
+
 /* Raises e when r is NULL, else stores r in the box at the top and returns
- * 1 (the box is the result). */
+ * 1 (the box is the result); a result outside the years 1-9999 raises. */
 static int finish(lua_State *L, ot_series **box, ot_series *r, const ot_err *e)
 {
     if (!r)
         return ot_l_error(L, e);
     ot_l_setseries(L, box, r);
+    checkspan(L, r, 0);
     return 1;
 }
 
@@ -151,6 +171,7 @@ static int l_series(lua_State *L)
     ot_l_setseries(L, box, s);
     s->kind = (ot_kind)kind;
     /* The box owns s now: errors below may raise freely. */
+    checkspan(L, s, 1);
     for (lua_Integer i = 1; i <= n; i++) {
         int t = lua_rawgeti(L, 3, i);
         if (t == LUA_TNUMBER)

@@ -100,6 +100,13 @@ local cases = {
    function() return ot.target{series = "x", year = 2023, op = "", value = 1} end},
   {"bad argument #1 to 'target' (field 'ref' is for relative and in_step targets, not growth)",
    function() return ot.target{series = "x", year = 2023, value = 1, ref = "y"} end},
+  -- periods are years 1 to 9999: a series reaching outside could not be named or read back
+  {"bad argument #1 to 'series' (the series would run past the year 9999 (periods are years 1 to 9999))",
+   function() return ot.series{freq = "M", start = "9999-12", values = {1, 2}} end},
+  {"the series would run past the year 9999 (periods are years 1 to 9999)",
+   function() return ot.series{freq = "Y", start = 9999, values = {1}}:lag(1) end},
+  {"the series would run before the year 1 (periods are years 1 to 9999)",
+   function() return ot.series{freq = "Q", start = "0001Q2", values = {1}}:lead(2) end},
   -- engine errors, after the caller's position
   {"series frequencies differ (M and Q)", function() return s + q end},
   {"index base 2022-01 is missing", function() return s:index("2022-01") end},
