@@ -35,6 +35,15 @@ H.run{
     assert(#db:keys() == 0)
   end},
 
+  {"db:put refuses an infinite value, as import does", function()
+    local db = tmpdb()
+    H.checkmsg("inf.x 2023-02: -inf is not a number that can be stored",
+               function() return db:put(M("2023-01", {1, -math.huge, 3}, {key = "inf.x"})) end)
+    assert(#db:keys() == 0)                   -- nothing of it is written
+    H.checkmsg("inf.x 2023-01: inf is not a number that can be stored",
+               function() return db:put(M("2023-01", {1 / 0}), {key = "inf.x"}) end)
+  end},
+
   {"db:put refuses periods beyond the year 9999", function()
     local db = tmpdb()
     -- ot.series and the series operations refuse such a series; a forecast does not
