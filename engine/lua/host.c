@@ -714,7 +714,13 @@ static int entry(lua_State *L)
             c->code = take_error(L, OT_ENOTFOUND, c->err);
             break;
         }
-        if (st != LUA_OK) {
+        if (st != LUA_OK) { /* a syntax error names the file; a binary chunk did not */
+            const char *name = strcmp(c->path, "-") == 0 ? "stdin" : c->path;
+            const char *msg = lua_tostring(L, -1);
+            if (msg && strncmp(msg, name, strlen(name)) != 0) {
+                lua_pushfstring(L, "%s: %s", name, msg);
+                lua_remove(L, -2);
+            }
             c->code = take_error(L, error_code(c->h, st), c->err);
             break;
         }

@@ -25,6 +25,14 @@ LUA
 run 1 run syntax.lua
 has_err "syntax.lua:1:"
 
+# a binary chunk is refused naming the script, as a syntax error names it
+printf '\033Lua' > bin.lua
+run 1 run bin.lua
+eq "$ERR" "ontrack: bin.lua: attempt to load a binary chunk (mode is 't')" "binary chunk"
+OUT=$(printf '\033Lua' | "$ONTRACK" run - 2>&1); CODE=$?
+eq "$CODE" 1 "exit code of a binary chunk on standard input"
+eq "$OUT" "ontrack: stdin: attempt to load a binary chunk (mode is 't')" "binary chunk on stdin"
+
 # an ontrack error keeps its exit code: unknown series -> 66
 cat > missing.lua <<'LUA'
 ot.db():series("no.such.series")
