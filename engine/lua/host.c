@@ -845,10 +845,24 @@ int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
     return OT_OK;
 }
 
+/* Marks the state closing (OT_L_REG_CLOSING; see ot_l_setmeta). */
+static int mark_closing(lua_State *L)
+{
+    lua_pushboolean(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_CLOSING);
+    return 0;
+}
+
 void ot_host_free(ot_host *h)
 {
     if (!h)
         return;
+    /* lua_close runs the finalizers of everything left, and no box made
+     * inside one of them would ever be finalized (Lua registers no new
+     * finalizer while closing): from here the bindings make none */
+    lua_pushcfunction(h->L, mark_closing);
+    if (lua_pcall(h->L, 0, 0, 0) != LUA_OK)
+        lua_pop(h->L, 1);
     lua_close(h->L);
     free(h);
 }

@@ -71,7 +71,7 @@ static ot_store **newdb(lua_State *L)
     dbbox *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->st = NULL;
     b->borrowed = 0;
-    luaL_setmetatable(L, OT_L_DB);
+    ot_l_setmeta(L, OT_L_DB);
     return &b->st;
 }
 
@@ -289,7 +289,7 @@ static keybuf *push_keybuf(lua_State *L)
     keybuf *kb = lua_newuserdatauv(L, sizeof *kb, 0);
     memset(kb, 0, sizeof *kb);
     kb->a = ot_l_alloc(L);
-    luaL_setmetatable(L, OT_L_KEYBUF);
+    ot_l_setmeta(L, OT_L_KEYBUF);
     return kb;
 }
 
@@ -477,7 +477,7 @@ static int l_targets(lua_State *L)
     luaL_argcheck(L, year >= 0 && year <= 9999, 2, "year out of range");
     tbuf *b = lua_newuserdatauv(L, sizeof *b, 0);          /* [b] */
     memset(b, 0, sizeof *b);
-    luaL_setmetatable(L, OT_L_TBUF);
+    ot_l_setmeta(L, OT_L_TBUF);
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_targets(st, (int)year, &b->t, &b->ids, &b->n, &e) != OT_OK)
@@ -632,7 +632,7 @@ static int l_meta(lua_State *L)
     const char *key = luaL_checkstring(L, 2);
     ot_series_meta *m = lua_newuserdatauv(L, sizeof *m, 0);    /* [m] */
     ot_series_meta_init(m);
-    luaL_setmetatable(L, OT_L_METABUF);
+    ot_l_setmeta(L, OT_L_METABUF);
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_get_meta(st, key, m, &e) != OT_OK)

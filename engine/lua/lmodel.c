@@ -25,7 +25,7 @@ static ot_model **newmodel(lua_State *L)
 {
     ot_model **box = lua_newuserdatauv(L, sizeof *box, 0);
     *box = NULL;
-    luaL_setmetatable(L, OT_L_MODEL);
+    ot_l_setmeta(L, OT_L_MODEL);
     return box;
 }
 
@@ -134,7 +134,7 @@ static int l_fit_many(lua_State *L)
     }
     batch *b = lua_newuserdatauv(L, sizeof *b, 0);               /* [4] batch */
     memset(b, 0, sizeof *b);
-    luaL_setmetatable(L, OT_L_BATCH);
+    ot_l_setmeta(L, OT_L_BATCH);
     ot_err e;
     ot_err_clear(&e);
     if (n && (!(b->ys = calloc(n, sizeof *b->ys)) || !(b->out = calloc(n, sizeof *b->out)) ||

@@ -28,6 +28,16 @@ ot_alloc ot_l_alloc(lua_State *L)
     return a;
 }
 
+void ot_l_setmeta(lua_State *L, const char *tname)
+{
+    int closing = lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_CLOSING) != LUA_TNIL;
+    lua_pop(L, 1);
+    if (closing)
+        luaL_error(L, "the script has ended: ontrack makes no new object (%s) in a finalizer "
+                      "run at exit", tname);
+    luaL_setmetatable(L, tname);
+}
+
 /* Formats e after the calling Lua function's position, remembers the message
  * and code in the registry (for ot_l_errcode) and raises it.  Only stack
  * memory is used before the raise. */

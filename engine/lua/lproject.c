@@ -241,7 +241,7 @@ static void push_projection(lua_State *L, const ot_projection *p, const ot_targe
     lua_createtable(L, 0, 24);
     ot_projection *raw = lua_newuserdatauv(L, sizeof *raw, 0);
     *raw = *p;
-    luaL_setmetatable(L, OT_L_RAWPROJ);
+    ot_l_setmeta(L, OT_L_RAWPROJ);
     lua_setfield(L, -2, "_c");
     if (targ) {
         lua_pushvalue(L, targ);
@@ -298,7 +298,7 @@ static void push_projection(lua_State *L, const ot_projection *p, const ot_targe
     lua_setfield(L, -2, "method");
     lua_pushstring(L, ot_report_facts(&p->notes, t ? t->ref : NULL, OT_LANG_EN, NULL, 0, text, sizeof text));
     lua_setfield(L, -2, "notes");
-    luaL_setmetatable(L, OT_L_PROJECTION);
+    ot_l_setmeta(L, OT_L_PROJECTION);
 }
 
 /* ot.project(target_or_list [, {as_of =, paths = 10000, seed = 1, method =,
@@ -704,7 +704,7 @@ static int l_report(lua_State *L)
     lua_setfield(L, -2, "projections");
     lua_pushvalue(L, 2);
     lua_setfield(L, -2, "options");
-    luaL_setmetatable(L, OT_L_REPORT);
+    ot_l_setmeta(L, OT_L_REPORT);
     return 1;
 }
 

@@ -25,7 +25,7 @@ ot_series **ot_l_newseries(lua_State *L)
 {
     ot_series **box = lua_newuserdatauv(L, sizeof *box, 0);
     *box = NULL;
-    luaL_setmetatable(L, OT_L_SERIES);
+    ot_l_setmeta(L, OT_L_SERIES);
     return box;
 }
 

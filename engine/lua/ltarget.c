@@ -15,7 +15,7 @@ ot_l_target *ot_l_newtarget(lua_State *L)
     ot_l_target *t = lua_newuserdatauv(L, sizeof *t, 0);
     ot_target_init(&t->t);
     t->id = 0;
-    luaL_setmetatable(L, OT_L_TARGET);
+    ot_l_setmeta(L, OT_L_TARGET);
     return t;
 }
 

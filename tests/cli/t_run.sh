@@ -177,6 +177,20 @@ eq "$CODE" 1 "exit code of a script interrupted inside an engine call"
 has_err "interrupted!"
 lacks_out "finished"
 
+# a finalizer run at exit (after the script's transaction is settled) makes
+# no new engine object: Lua would never finalize it, and the database
+# connection or series it owns would leak
+cat > gcexit.lua <<'LUA'
+gc_keep = setmetatable({}, {__gc = function()
+  print("at exit", pcall(ot.open, "late.db"))
+  print("at exit", pcall(ot.series, {freq = "Y", start = 2020, values = {1}}))
+end})
+LUA
+run 0 run gcexit.lua
+out_line 1 "at exit	false	the script has ended: ontrack makes no new object (ontrack.db) in a finalizer run at exit"
+out_line 2 "at exit	false	the script has ended: ontrack makes no new object (ontrack.series) in a finalizer run at exit"
+[ ! -e late.db ] || fail "a finalizer at exit opened a database"
+
 # ot is also require-able and the same table
 cat > req.lua <<'LUA'
 assert(require("ontrack") == ot)
