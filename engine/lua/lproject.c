@@ -414,6 +414,21 @@ static int l_compare(lua_State *L)
             int it = lua_gettop(L);                        /* [.., sc] */
             ot_l_checkbox(L, it, 2, lua_pushfstring(L, "item %d", (int)j + 1), OT_L_SCENARIO,
                           "scenario is closed");           /* [.., sc, where] */
+            /* each scenario's results go in r[i][name], beside target,
+             * label and baseline: a name met twice would hide a result */
+            const char *name = (*(ot_scenario **)lua_touserdata(L, it))->name;
+            int clash = strcmp(name, "baseline") == 0 || strcmp(name, "target") == 0 ||
+                        strcmp(name, "label") == 0;
+            for (size_t k = 0; !clash && k < j; k++) {
+                lua_rawgeti(L, 2, (lua_Integer)k + 1);
+                clash = strcmp((*(ot_scenario **)lua_touserdata(L, -1))->name, name) == 0;
+                lua_pop(L, 1);
+            }
+            if (clash)
+                luaL_argerror(L, 2, lua_pushfstring(L, "item %d: the name '%s' is taken (by "
+                                                       "another scenario, or a field of the "
+                                                       "result: target, label, baseline)",
+                                                    (int)j + 1, name));
             lua_pop(L, 2);
         }
     }

@@ -180,6 +180,20 @@ H.run{
     H.checkmsg("bad argument #2 to 'project' (series['e.m'].ytd is closed)",
                function() return ot.project(t, {series = {["e.m"] = {ytd = gone}}}) end)
   end},
+  {"ot.compare: a scenario's name is not met twice, nor a field's of the result", function()
+    local t = ot.target{series = "e.m", year = 2023, value = 1}
+    local data = {series = {["e.m"] = s}, paths = 10, print = false}
+    for _, name in ipairs{"baseline", "target", "label"} do
+      H.checkmsg("bad argument #2 to 'compare' (item 1: the name '" .. name .. "' is taken (by " ..
+                 "another scenario, or a field of the result: target, label, baseline))",
+                 function() return ot.compare({t}, {ot.scenario(name)}, data) end)
+    end
+    H.checkmsg("bad argument #2 to 'compare' (item 3: the name 'a' is taken (by another " ..
+               "scenario, or a field of the result: target, label, baseline))",
+               function() return ot.compare({t}, {ot.scenario("a"), ot.scenario("b"), ot.scenario("a")}, data) end)
+    local r = ot.compare({t}, {ot.scenario("a"), ot.scenario("b")}, data)
+    assert(table.concat(r.scenarios, ",") == "baseline,a,b" and r[1].a and r[1].b and r[1].baseline)
+  end},
   {"errors are catchable and the state stays usable", function()
     for _ = 1, 100 do pcall(function() return s:to("Y", "avg") end) end
     assert(#s:yoy() == 4)
