@@ -237,8 +237,21 @@ static int dot_command(ot_host *h, const char *line, int *quit)
         const char *name = line + 5;
         while (*name == ' ')
             name++;
-        char chunk[512];
-        snprintf(chunk, sizeof chunk, "ot.help(%s%s%s)", *name ? "\"" : "", name, *name ? "\"" : "");
+        size_t len = strlen(name);
+        while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+            len--;
+        /* the name as a Lua string literal, every byte escaped that could
+         * end it or break it: a quote or backslash in it is a name, not code */
+        char chunk[600];
+        size_t o = (size_t)snprintf(chunk, sizeof chunk, "ot.help(%s", len ? "\"" : "");
+        for (size_t i = 0; i < len && o + 8 < sizeof chunk; i++) {
+            unsigned char c = (unsigned char)name[i];
+            if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f)
+                o += (size_t)snprintf(chunk + o, sizeof chunk - o, "\\%03u", c);
+            else
+                chunk[o++] = (char)c;
+        }
+        snprintf(chunk + o, sizeof chunk - o, "%s)", len ? "\"" : "");
         int inc;
         eval(h, chunk, &inc);
         return 1;

@@ -24,6 +24,16 @@ OUT=$(printf '%s\n' 'function g()' | "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$
 eq "$CODE" 1 "exit code of an unfinished statement"
 has_err "'end' expected"
 
+# .help NAME takes the name as text: a quote or a backslash in it is part of
+# the name (no help for it), never code; blanks after it do not count
+OUT=$(printf '%s\n' '.help x") print("INJECTED") --' '.help lag\' '.help lag  ' |
+      "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 0 "exit code of .help with quotes"
+! grep -qx INJECTED <<<"$OUT" || fail "the text after .help ran as code"
+has_out "no help for 'x\") print(\"INJECTED\") --'"
+has_out "no help for 'lag\\'"
+has_out "### s:lag(k), s:lead(k)"
+
 # --timeout stops a statement inside a long engine call (2000 ETS fits, ~10 s),
 # and the session goes on with the next one
 MK='L = {} for k = 1, 2000 do local v = {} for m = 1, 60 do v[m] = 50 + m + k + 3 * math.cos(m / 2 + k) end L[k] = ot.series{freq = "M", start = "2019-01", values = v} end'
