@@ -364,6 +364,7 @@ static int l_put(lua_State *L)
     ot_store *st = ot_l_checkdb(L, 1);
     ot_l_target *tb = luaL_testudata(L, 2, OT_L_TARGET);
     if (tb) {
+        ot_l_checktarget(L, 2); /* not closed */
         /* db:put(target) -> id: stores (or updates) the target */
         ot_err e;
         ot_err_clear(&e);

@@ -180,6 +180,7 @@ struct ot_scenario *ot_l_checkscenario(lua_State *L, int arg);
 typedef struct ot_l_target {
     ot_target t;
     long long id;
+    int closed; /* after __close (or __gc): every use raises "target is closed" */
 } ot_l_target;
 
 /* Pushes a new target box holding an empty target (ot_target_init). */

@@ -205,6 +205,8 @@ static const ot_target *gather_targets(lua_State *L, int arg, size_t *n)
         ot_l_target *b = luaL_testudata(L, -1, OT_L_TARGET);
         if (!b)
             luaL_argerror(L, arg, lua_pushfstring(L, "item %d is not a target", (int)i + 1));
+        if (b->closed)
+            luaL_argerror(L, arg, lua_pushfstring(L, "item %d: target is closed", (int)i + 1));
         t[i] = b->t;
         lua_pop(L, 1);
     }
@@ -539,7 +541,7 @@ static void raw_projection(lua_State *L, int idx, size_t i, ot_projection *p, ot
     if (t) {
         lua_getfield(L, -2, "target");                       /* [.., pi, raw, target] */
         ot_l_target *b = luaL_testudata(L, -1, OT_L_TARGET);
-        if (!b)
+        if (!b || b->closed)
             luaL_argerror(L, idx, lua_pushfstring(L, "item %d has no target", (int)i + 1));
         *t = b->t;
         lua_pop(L, 1);

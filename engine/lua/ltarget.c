@@ -15,6 +15,7 @@ ot_l_target *ot_l_newtarget(lua_State *L)
     ot_l_target *t = lua_newuserdatauv(L, sizeof *t, 0);
     ot_target_init(&t->t);
     t->id = 0;
+    t->closed = 0;
     ot_l_setmeta(L, OT_L_TARGET);
     return t;
 }
@@ -24,6 +25,8 @@ const ot_target *ot_l_checktarget(lua_State *L, int arg)
     ot_l_target *t = luaL_testudata(L, arg, OT_L_TARGET);
     if (!t)
         luaL_typeerror(L, arg, "target");
+    if (t->closed)
+        luaL_argerror(L, arg, "target is closed");
     return &t->t;
 }
 
@@ -125,7 +128,7 @@ static int l_target(lua_State *L)
 static int target_index(lua_State *L)
 {
     ot_l_target *b = luaL_checkudata(L, 1, OT_L_TARGET);
-    const ot_target *t = &b->t;
+    const ot_target *t = ot_l_checktarget(L, 1);
     const char *k = luaL_checkstring(L, 2);
     if (strcmp(k, "series") == 0)
         ot_l_pushstr(L, t->series);
@@ -165,6 +168,10 @@ static int target_index(lua_State *L)
  * target, whose test is a band, "… in_step with yiwu.gdp ±1 (…)". */
 static int target_tostring(lua_State *L)
 {
+    if (((ot_l_target *)luaL_checkudata(L, 1, OT_L_TARGET))->closed) {
+        lua_pushliteral(L, "target (closed)");
+        return 1;
+    }
     const ot_target *t = ot_l_checktarget(L, 1);
     char v[64] = "";
     if (t->kind == OT_TARGET_IN_STEP) {
@@ -190,6 +197,7 @@ static int target_gc(lua_State *L)
 {
     ot_l_target *t = luaL_checkudata(L, 1, OT_L_TARGET);
     ot_target_clear(&t->t);
+    t->closed = 1;
     return 0;
 }
 

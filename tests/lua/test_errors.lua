@@ -179,6 +179,20 @@ H.run{
                function() return ot.project(t, {series = {["e.m"] = gone}}) end)
     H.checkmsg("bad argument #2 to 'project' (series['e.m'].ytd is closed)",
                function() return ot.project(t, {series = {["e.m"] = {ytd = gone}}}) end)
+    -- a target declared <close> is closed afterwards, as every other box: not an empty target
+    local kept
+    do
+      local tt <close> = ot.target{series = "e.m", year = 2023, value = 1}
+      kept = tt
+    end
+    assert(tostring(kept) == "target (closed)")
+    H.checkmsg("bad argument #1 to 'index' (target is closed)", function() return kept.series end)
+    H.checkmsg("bad argument #1 to 'project' (target is closed)",
+               function() return ot.project(kept, {series = {["e.m"] = s}}) end)
+    H.checkmsg("bad argument #1 to 'project' (item 2: target is closed)",
+               function() return ot.project({t, kept}, {series = {["e.m"] = s}}) end)
+    local mem = ot.open(":memory:")
+    H.checkmsg("bad argument #1 to 'put' (target is closed)", function() return mem:put(kept) end)
   end},
   {"ot.compare: a scenario's name is not met twice, nor a field's of the result", function()
     local t = ot.target{series = "e.m", year = 2023, value = 1}
