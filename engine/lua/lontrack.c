@@ -516,7 +516,7 @@ int luaopen_ontrack(lua_State *L)
     lua_setfield(L, -2, "help");
     lua_pushcfunction(L, l_as_of);
     lua_setfield(L, -2, "as_of");
-    lua_pushliteral(L, "ontrack 0.1");
+    lua_pushliteral(L, "ontrack " ONTRACK_VERSION); /* as `ontrack --version` says it */
     lua_setfield(L, -2, "_VERSION");
     return 1;
 }
