@@ -140,9 +140,17 @@ static char **complete(const char *text, int start, int end)
 static int history_path(char *buf, size_t cap)
 {
     const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    if (state && *state) {
-        snprintf(buf, cap, "%s/ontrack", state);
-        if (mkdir(buf, 0700) == 0 || errno == EEXIST) {
+    /* a relative XDG_STATE_HOME is invalid (XDG Base Directory spec): ignored;
+     * the folders missing on the way are made, mode 0700, as mkdir -p would */
+    if (state && state[0] == '/' && (size_t)snprintf(buf, cap, "%s/ontrack", state) < cap) {
+        int ok = 1;
+        for (char *p = buf + 1; ok && *p; p++)
+            if (*p == '/') {
+                *p = '\0';
+                ok = mkdir(buf, 0700) == 0 || errno == EEXIST;
+                *p = '/';
+            }
+        if (ok && (mkdir(buf, 0700) == 0 || errno == EEXIST)) {
             snprintf(buf, cap, "%s/ontrack/history", state);
             return 0;
         }

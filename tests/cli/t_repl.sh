@@ -157,6 +157,26 @@ EOF2
 "$PTYDRIVE" s5.txt "$ONTRACK" repl > "$T/s5.log" 2>&1 || { cat "$T/s5.log"; fail "Ctrl-D inside a statement"; }
 NCHECK=$((NCHECK + 1))
 
+# the history's folder is made with the folders missing above it (mode 0700);
+# a relative XDG_STATE_HOME is ignored (XDG Base Directory spec): nothing is
+# written under the working directory, the history goes to $HOME
+cat > s7.txt <<'EOF2'
+expect > 
+send hist7 = 1\r
+send .quit\r
+wait
+EOF2
+XDG_STATE_HOME="$T/fresh/state" "$PTYDRIVE" s7.txt "$ONTRACK" repl > "$T/s7.log" 2>&1 ||
+    { cat "$T/s7.log"; fail "a session with a missing XDG_STATE_HOME"; }
+grep -q "hist7 = 1" "$T/fresh/state/ontrack/history" || fail "no history under a missing XDG_STATE_HOME"
+eq "$(stat -c %a "$T/fresh/state")" 700 "mode of the state folder made"
+mkdir -p "$T/home" "$T/cwd"
+(cd "$T/cwd" && HOME="$T/home" XDG_STATE_HOME=rel "$PTYDRIVE" "$T/s7.txt" "$ONTRACK" repl > "$T/s7.log" 2>&1) ||
+    { cat "$T/s7.log"; fail "a session with a relative XDG_STATE_HOME"; }
+[ -z "$(ls -A "$T/cwd")" ] || fail "a relative XDG_STATE_HOME wrote under the working directory"
+grep -q "hist7 = 1" "$T/home/.ontrack_history" || fail "no history in \$HOME with a relative XDG_STATE_HOME"
+NCHECK=$((NCHECK + 4))
+
 # os.exit leaves the session through the host: history saved, the statement's
 # writes kept (status 0)
 cat > s6.txt <<'EOF2'
