@@ -261,6 +261,9 @@ static int l_simulate(lua_State *L)
     luaL_argcheck(L, h >= 1 && h <= 100000, 2, "horizon must be 1..100000");
     luaL_argcheck(L, n >= 1 && n <= 1000000 && h * n <= 100000000, 3,
                   "paths must be 1..1000000 (and h * paths at most 1e8)");
+    /* as ot.project's: a seed the generator would cut to 32 bits (2^32 + 1
+     * giving seed 1's paths) or read as its default (0) is refused */
+    luaL_argcheck(L, seed >= 1 && seed <= 4294967295, 4, "seed must be 1..4294967295");
     double *paths = lua_newuserdatauv(L, (size_t)(h * n) * sizeof *paths, 0); /* [.., paths] */
     ot_err e;
     ot_err_clear(&e);

@@ -100,6 +100,11 @@ local cases = {
    function() return ot.target{series = "x", year = 2023, op = "", value = 1} end},
   {"bad argument #1 to 'target' (field 'ref' is for relative and in_step targets, not growth)",
    function() return ot.target{series = "x", year = 2023, value = 1, ref = "y"} end},
+  -- a seed is 1..2^32-1 everywhere (a larger one would be cut to 32 bits: 2^32 + 1 is 1)
+  {"bad argument #3 to 'simulate' (seed must be 1..4294967295)",
+   function() return ot.fit(s, "naive"):simulate(2, 1, (1 << 32) + 1) end},
+  {"bad argument #3 to 'simulate' (seed must be 1..4294967295)",
+   function() return ot.fit(s, "naive"):simulate(2, 1, 0) end},
   -- periods are years 1 to 9999: a series reaching outside could not be named or read back
   {"bad argument #1 to 'series' (the series would run past the year 9999 (periods are years 1 to 9999))",
    function() return ot.series{freq = "M", start = "9999-12", values = {1, 2}} end},
