@@ -653,8 +653,10 @@ static int eval(call_ctx *c)
                 continue;
             lua_pushvalue(L, -1);
             lua_pushvalue(L, i);
-            if ((code = docall(c->h, 1, 1, c->err)) != OT_OK)
+            if ((code = docall(c->h, 1, 1, c->err)) != OT_OK || c->h->exit_status >= 0) {
+                lua_settop(L, base); /* an error, or os.exit from a __tostring */
                 return code;
+            }
             lua_replace(L, i);
         }
         lua_pop(L, 2);
