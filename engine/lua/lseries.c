@@ -140,12 +140,17 @@ static int l_series(lua_State *L)
     ot_err_clear(&e);
     if (ot_l_toperiod(L, 2, &p0, &e) != OT_OK)
         luaL_argerror(L, 1, lua_pushfstring(L, "field 'start': %s", e.msg));
+    /* start = "2023-01/02" for monthly values: the first value is the
+     * January–February release, so it sits on February with January covered
+     * (DESIGN.md), never on January as January's own */
+    int janfeb = 0;
     if (p0.freq != f) {
         if (ot_freq_rank(p0.freq) <= ot_freq_rank(f))
             luaL_argerror(L, 1, lua_pushfstring(L, "field 'start' (%s) is not a %s period",
                                                 lua_tostring(L, 2), fs));
-        p0.ord = ot_period_convert(p0.freq, p0.ord, f);          /* 2023 -> 2023-01 */
+        p0.ord = ot_period_convert(p0.freq, p0.ord - (p0.span - 1), f); /* 2023 -> 2023-01 */
     } else {
+        janfeb = p0.span == 2;
         p0.ord -= p0.span - 1;
     }
     if (lua_getfield(L, 1, "values") != LUA_TTABLE)              /* [3] values */
@@ -163,9 +168,11 @@ static int l_series(lua_State *L)
     if (hascov)
         luaL_argcheck(L, lua_istable(L, 4), 1, "field 'covered' must be a table of periods");
 
+    if (n == 0)
+        janfeb = 0;
     ot_series **box = ot_l_newseries(L);                         /* [5] box */
     ot_alloc a = ot_l_alloc(L);
-    ot_series *s = ot_series_new(&a, f, p0.ord, (size_t)n, &e);
+    ot_series *s = ot_series_new(&a, f, p0.ord, (size_t)(n + janfeb), &e);
     if (!s)
         return ot_l_error(L, &e);
     ot_l_setseries(L, box, s);
@@ -175,7 +182,7 @@ static int l_series(lua_State *L)
     for (lua_Integer i = 1; i <= n; i++) {
         int t = lua_rawgeti(L, 3, i);
         if (t == LUA_TNUMBER)
-            s->v[i - 1] = lua_tonumber(L, -1);
+            s->v[i - 1 + janfeb] = lua_tonumber(L, -1);
         else if (t != LUA_TNIL)
             luaL_argerror(L, 1, lua_pushfstring(L, "values[%I] must be a number, got %s", i,
                                                 luaL_typename(L, -1)));
@@ -183,6 +190,11 @@ static int l_series(lua_State *L)
     }
     if (ot_series_set_meta(s, key, name, unit, &e) != OT_OK)
         return ot_l_error(L, &e);
+    if (janfeb) {
+        if (ot_series_ensure_flags(s, &e) != OT_OK)
+            return ot_l_error(L, &e);
+        s->flags[0] |= OT_OBS_COVERED;
+    }
     if (hascov) {
         lua_Integer nc = (lua_Integer)lua_rawlen(L, 4);
         if (nc > 0 && ot_series_ensure_flags(s, &e) != OT_OK)
