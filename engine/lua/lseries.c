@@ -595,7 +595,10 @@ static int m_index(lua_State *L)
         if (p.freq != s->freq)
             return luaL_error(L, "period '%s' does not match the series' frequency (%s)", k,
                               ot_freq_name(s->freq));
-        pushvalue(L, ot_series_at(s, p.ord));
+        if (p.span == 2 && !ot_series_covered(s, p.ord - 1))
+            lua_pushnil(L); /* "2023-01/02" is the combined release: February's own is not it */
+        else
+            pushvalue(L, ot_series_at(s, p.ord));
     } else
         lua_pushnil(L);
     return 1;

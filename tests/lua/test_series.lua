@@ -149,6 +149,9 @@ H.run{
       assert(r == M("2023-01", {0/0, 33, 40}, {covered = {"2023-01"}}))
     end
     assert(#M("2023-01/02", {}) == 0)
+    -- indexing by a January–February period gives that release, never February's own value
+    assert(M("2023-01/02", {33, 40})["2023-01/02"] == 33)
+    assert(M("2023-01", {10, 20, 30})["2023-01/02"] == nil and M("2023-01", {10, 20})["2023年1-2月"] == nil)
     -- a daily series starting at it starts on January 1st
     assert(ot.series{freq = "D", start = "2023-01/02", values = {1}}.start == "2023-01-01")
   end},
