@@ -193,6 +193,10 @@ static int l_forecast(lua_State *L)
                 if (!isnum || !(x > 0 && x < 100))
                     luaL_argerror(L, 3, lua_pushfstring(L, "levels[%I] must be a number "
                                                            "between 0 and 100", i));
+                for (lua_Integer j = 1; j < i; j++) /* fc.lower[x] would hold one of them */
+                    if (levels[j - 1] == x)
+                        luaL_argerror(L, 3, lua_pushfstring(L, "levels[%I] repeats levels[%I] "
+                                                               "(%f)", i, j, (LUAI_UACNUMBER)x));
                 levels[i - 1] = x;
                 lua_pop(L, 1);
             }

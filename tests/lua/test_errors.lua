@@ -117,6 +117,8 @@ local cases = {
   {"index base 2022-01 is missing", function() return s:index("2022-01") end},
   {"bad argument #2 to 'forecast' (levels[1] must be a number between 0 and 100)",
    function() return ot.fit(s, "naive"):forecast(3, {levels = {100}}) end},
+  {"bad argument #2 to 'forecast' (levels[3] repeats levels[1] (80.0))",
+   function() return ot.fit(s, "naive"):forecast(3, {levels = {80, 95, 80}}) end},
   {"bad argument #1 to 'project' (target or list of targets expected)",
    function() return ot.project(5) end},
   {"bad argument #2 to 'project' (unknown method 'nope')",
