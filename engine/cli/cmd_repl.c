@@ -185,7 +185,8 @@ static int eval(ot_host *h, const char *input, int *incomplete)
     cli_watchdog_soft(0);
     running = NULL;
     if (rc != OT_OK && ot_host_exit_status(h) <= 0) { /* not os.exit(N)'s own end */
-        fprintf(stderr, colour ? "\033[31m%s\033[0m\n" : "%s\n", err.msg);
+        const char *text = ot_host_error_text(h); /* whole, also past err.msg's size */
+        fprintf(stderr, colour ? "\033[31m%s\033[0m\n" : "%s\n", text ? text : err.msg);
         fflush(stderr);
     }
     return rc;

@@ -77,12 +77,12 @@ int cmd_run(cli_global *g, int argc, char **argv)
     sigaction(SIGINT, &old, NULL);
     running = NULL;
     int status = ot_host_exit_status(h);
+    if (status <= 0 && rc != OT_OK) { /* the whole message, also past err.msg's size */
+        const char *text = ot_host_error_text(h);
+        fprintf(stderr, "ontrack: %s\n", text ? text : err.msg);
+    }
     ot_host_free(h);
     if (status > 0) /* os.exit(N): the script's own code; its writes rolled back */
         return status;
-    if (rc != OT_OK) {
-        fprintf(stderr, "ontrack: %s\n", err.msg);
-        return ot_err_exit_code(rc);
-    }
-    return 0;
+    return rc != OT_OK ? ot_err_exit_code(rc) : 0;
 }

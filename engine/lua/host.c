@@ -42,6 +42,7 @@ struct ot_host {
     int last_code;                    /* set by the message handler */
     int sandbox;
     int exit_status;                  /* os.exit's status, or -1 */
+    char *errtext;                    /* the last error whole, when err->msg cut it */
 };
 
 /* ---- hooks ------------------------------------------------------------------ */
@@ -222,8 +223,16 @@ static int take_error(lua_State *L, int code, ot_err *err)
     if (code == OT_ELIMIT && strstr(msg, "out of memory") && strstr(msg, "out of memory") < msg + first)
         ot_err_set(err, code, "%.*s (the script's memory limit was reached)%s", first, msg,
                    nl ? nl : ""); /* an engine call's */
-    else
+    else {
         ot_err_set(err, code, "%s", msg);
+        /* a message longer than err holds (db:import's list of problems, a
+         * long traceback) is kept whole for ot_host_error_text; malloc, not
+         * the state's allocator, which may be at its cap */
+        ot_host *h = (ot_host *)(void *)ot_limit_of(L); /* lim is its first member */
+        size_t len = strlen(msg);
+        if (len >= sizeof err->msg - 1 && !h->errtext && (h->errtext = malloc(len + 1)))
+            memcpy(h->errtext, msg, len + 1);
+    }
     lua_pop(L, 1);
     return code;
 }
@@ -781,6 +790,8 @@ static int enter(ot_host *h, call_ctx *c)
     int top = lua_gettop(L);
     c->h = h;
     c->code = OT_OK;
+    free(h->errtext);
+    h->errtext = NULL;
     h->lim.stopped = 0;
     h->last_code = OT_ESCRIPT;
     ot_err_clear(c->err);
@@ -866,6 +877,7 @@ void ot_host_free(ot_host *h)
     if (lua_pcall(h->L, 0, 0, 0) != LUA_OK)
         lua_pop(h->L, 1);
     lua_close(h->L);
+    free(h->errtext);
     free(h);
 }
 
@@ -902,6 +914,11 @@ size_t ot_host_complete(ot_host *h, const char *line, ot_host_complete_fn fn, vo
         return 0;
     enter(h, &c);
     return c.ncand;
+}
+
+const char *ot_host_error_text(const ot_host *h)
+{
+    return h ? h->errtext : NULL;
 }
 
 int ot_host_exit_status(const ot_host *h)

@@ -19,6 +19,11 @@ CODE=$?; ERR=$(cat "$T/err")
 eq "$CODE" 1 "exit code after an error"
 has_err "stdin:1: boom"
 out_line 1 after
+# an error longer than 1 KiB is printed whole, with its traceback
+OUT=$(printf '%s\n' 'error(string.rep("y", 3000) .. " END")' | "$ONTRACK" repl 2>"$T/err")
+ERR=$(cat "$T/err")
+has_err "yyyyyyyy END"
+has_err "stdin:1: in main chunk"
 # an unfinished statement at the end of input is a syntax error
 OUT=$(printf '%s\n' 'function g()' | "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
 eq "$CODE" 1 "exit code of an unfinished statement"

@@ -25,6 +25,20 @@ LUA
 run 1 run syntax.lua
 has_err "syntax.lua:1:"
 
+# an error message longer than 1 KiB is printed whole, with its traceback:
+# db:import's list of problems (20 of them, then "… and 40 more") and a long
+# error() (both were cut at 1 KiB in the middle of a line, traceback lost)
+{ echo "series,period,value"; for i in $(seq 0 59); do echo "bad.x,2023-$(printf %02d $((i % 12 + 1))),abc$i"; done; } > bad60.csv
+echo 'ot.db():import("bad60.csv")' > imp60.lua
+run 65 run imp60.lua
+has_err "bad60.csv:21:3: expected a number such as 1234.5, 1,234.5 or 12.3%, found 'abc19'"
+has_err "... and 40 more errors"
+has_err "imp60.lua:1: in main chunk"
+echo 'error(string.rep("x", 3000) .. " END")' > long.lua
+run 1 run long.lua
+has_err "xxxxxxxx END"
+has_err "long.lua:1: in main chunk"
+
 # a binary chunk is refused naming the script, as a syntax error names it
 printf '\033Lua' > bin.lua
 run 1 run bin.lua
