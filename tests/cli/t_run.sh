@@ -171,7 +171,7 @@ has_err "spin.lua:4: in main chunk"
 eq "$(sql "select count(*) from series where key = 'x.spin'")" 0 "an interrupted script keeps no writes"
 cat > spinfit.lua <<'LUA'
 local list = {}
-for k = 1, 3000 do
+for k = 1, 8000 do
   local v = {}
   for m = 1, 60 do v[m] = 50 + m + k + 3 * math.cos(m / 2 + k) end
   list[k] = ot.series{freq = "M", start = "2019-01", values = v}
