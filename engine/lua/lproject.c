@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/model.h"
 #include "project/projection.h"
 #include "project/scenario.h"
 #include "store/store.h"
@@ -150,8 +151,11 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
         c->po.seed = (unsigned long)seed;
         const char *method = ot_l_optfield_str(L, arg, arg, "method");
         if (method) {
-            if (!ot_proj_method_resolve(method))
-                luaL_argerror(L, arg, lua_pushfstring(L, "unknown method '%s'", method));
+            if (!ot_proj_method_resolve(method)) /* the list the engine's own error gives */
+                luaL_argerror(L, arg, lua_pushfstring(L, "unknown method '%s' (known: %s, %s, %s, %s)",
+                                                      method, OT_PROJ_METHOD_CARRY,
+                                                      OT_PROJ_METHOD_RATE, OT_PROJ_METHOD_FALLBACK,
+                                                      ot_method_names()));
             c->po.method = method;
         }
         ot_l_optfield_years(L, arg, arg, "exclude_years", c->po.exclude_years);

@@ -121,7 +121,7 @@ local cases = {
    function() return ot.fit(s, "naive"):forecast(3, {levels = {80, 95, 80}}) end},
   {"bad argument #1 to 'project' (target or list of targets expected)",
    function() return ot.project(5) end},
-  {"bad argument #2 to 'project' (unknown method 'nope')",
+  {"bad argument #2 to 'project' (unknown method 'nope' (known: carry, rate, rwsd, naive, snaive, drift, mean, naive2, ets, theta, otm, arima, combo, auto, arima_cny, ets_cny, arima_jf, ets_jf))",
    function()
      return ot.project(ot.target{series = "e.m", year = 2023, value = 1},
                        {series = {["e.m"] = s}, method = "nope"})
