@@ -177,6 +177,11 @@ static int close_box(lua_State *L, int keep)
     ot_store **box = luaL_checkudata(L, 1, OT_L_DB);
     if (((dbbox *)(void *)box)->borrowed)
         return 0; /* the job's connection: the job ends its transaction and closes it */
+    /* closed by the host closing the state: the script has ended and its
+     * writes were settled; what a finalizer wrote since belongs to no chunk */
+    if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_CLOSING) != LUA_TNIL)
+        keep = 0;
+    lua_pop(L, 1);
     ot_err e;
     int rc = ot_store_settle(*box, keep, &e);
     ot_store_close(*box);

@@ -204,6 +204,20 @@ run 0 run gcexit.lua
 out_line 1 "at exit	false	the script has ended: ontrack makes no new object (ontrack.db) in a finalizer run at exit"
 out_line 2 "at exit	false	the script has ended: ontrack makes no new object (ontrack.series) in a finalizer run at exit"
 [ ! -e late.db ] || fail "a finalizer at exit opened a database"
+# nor does it write into a database the script opened: the script's writes
+# were settled when it ended (here: rolled back, it failed), what a
+# finalizer writes afterwards is not kept
+cat > gcput.lua <<'LUA'
+local db = ot.db()
+local s = ot.series{key = "x.gc_late", freq = "Y", start = 2020, values = {1}}
+gc_keep = setmetatable({}, {__gc = function() db:put(s) end})
+error("the script fails")
+LUA
+run 1 run gcput.lua
+eq "$(sql "select count(*) from series where key = 'x.gc_late'")" 0 "a finalizer's write at exit after a failed script"
+sed -i 's/^error("the script fails")$/print("ok")/' gcput.lua
+run 0 run gcput.lua
+eq "$(sql "select count(*) from series where key = 'x.gc_late'")" 0 "a finalizer's write at exit"
 
 # ot is also require-able and the same table
 cat > req.lua <<'LUA'
