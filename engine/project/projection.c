@@ -234,6 +234,8 @@ static int quantified(const ot_target *t)
         return 0;
     if (t->kind == OT_TARGET_IN_STEP)
         return !isnan(t->tolerance);
+    if (t->op == OT_OP_EQ && isnan(t->tolerance))
+        return 0; /* "=" without its band (made before ot_target_check asked for one) */
     if (t->kind == OT_TARGET_DECLINE)
         return 1;
     return !isnan(t->value);

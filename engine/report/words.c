@@ -232,6 +232,19 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
         }
         p += skip;
     }
+    /* "=" passes within its tolerance: the band is part of the test (增速 ≈
+     * 7.5%（±0.5个百分点）, not a bare 7.5% no figure ever equals) */
+    if (t->op == OT_OP_EQ && t->kind != OT_TARGET_IN_STEP && !isnan(t->tolerance) && n + 1 < cap) {
+        char band[48];
+        if (d->unit == OT_UNIT_LEVEL)
+            ot_fmt_level(t->tolerance, lang, t->unit, band, sizeof band);
+        else
+            ot_fmt_num(t->tolerance, 4, band, sizeof band);
+        if (d->unit == OT_UNIT_LEVEL)
+            snprintf(buf + n, cap - n, cn ? "（±%s）" : " ± %s", band);
+        else
+            snprintf(buf + n, cap - n, cn ? "（±%s个百分点）" : " ± %s pts", band);
+    }
     return buf;
 }
 

@@ -60,6 +60,35 @@ static void test_projection_level_met_by_ytd(void **state)
     assert_string_equal(ot_proj_status_name(p.status), "missed");
 }
 
+/* A target "=" 10 % within 0.5 points: the ytd growth is 10 % on every path
+ * through September and the rest of the year is drawn around it, so part of
+ * the paths pass; without its tolerance (a target made before ot_target_check
+ * asked for one) it is unquantified — never a probability of 0 from a test
+ * no continuous figure passes. */
+static void test_projection_eq_tolerance(void **state)
+{
+    (void)state;
+    fx_source fx = {ab, 2, 0, 0};
+    ot_target t = fx_target("a", 2023, OT_TARGET_GROWTH, OT_OP_EQ, 10);
+    t.tolerance = 0.5;
+    ot_proj_opts o = fast_opts();
+    o.as_of_period = "2023-09";
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    /* the paths are about normal around 10: sd = (hi80 - lo80) / (2 × 1.2816),
+     * P(|G - 10| <= 0.5) = 2Φ(0.5 / sd) - 1 (≈ 0.31 for the 8.4 .. 11.6 of
+     * this fixture) */
+    double sd = (p.hi80 - p.lo80) / (2 * 1.2816);
+    assert_true(sd > 0.5);
+    assert_near(p.prob, 2 * gsl_cdf_ugaussian_P(0.5 / sd) - 1, 0.05);
+    assert_int_equal(p.status, OT_STATUS_OFF_TRACK);
+    t.tolerance = NAN;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_UNQUANTIFIED);
+    assert_true(isnan(p.prob));
+}
+
 /* Quarterly values 2008Q1-2019Q2 (46) into v: each quarter grows 2-6% a year
  * with a year pattern (the record's fixture). */
 static void growing_quarters(double v[46])
@@ -826,6 +855,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_projection_level_met_by_ytd),
+        cmocka_unit_test(test_projection_eq_tolerance),
         cmocka_unit_test(test_projection_outcome_known),
         cmocka_unit_test(test_projection_relative),
         cmocka_unit_test(test_projection_jan_feb_combined),

@@ -637,6 +637,21 @@ static void test_report_test_words(void **state)
     t.tolerance = NAN;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "");
+    /* "=" says its band: 增长7.5%左右 is 7.5 ± 0.5, and a level's band is a level */
+    t.kind = OT_TARGET_GROWTH;
+    t.value = 7.5;
+    t.tolerance = 0.5;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "growth = 7.5% ± 0.5 pts");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "增速 ≈ 7.5%（±0.5个百分点）");
+    t.kind = OT_TARGET_LEVEL;
+    t.value = 500000;
+    t.tolerance = 20000;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "total = 500,000 ± 20,000");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "总量 ≈ 50万（±2万）");
 }
 
 /* The kinds table: names round trip, what each needs, the default margin
@@ -674,6 +689,25 @@ static void test_report_kinds_table(void **state)
     assert_string_equal(e.msg, "target without a valid year (1899)");
     t.year = OT_TARGET_YEAR_MAX;
     assert_int_equal(ot_target_check(&t, &e), OT_OK);
+    /* "=" needs its band: a continuous figure never equals 7.5 exactly */
+    t.op = OT_OP_EQ;
+    assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "a growth target with op '=' needs a tolerance (the band around "
+                               "7.5 it may miss by: 增长7.5%左右 is '=' 7.5 with tolerance "
+                               "0.5), or state it as '>='");
+    t.tolerance = -0.5;
+    assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "a tolerance is a number of points at least 0, got -0.5");
+    t.tolerance = 0.5;
+    assert_int_equal(ot_target_check(&t, &e), OT_OK);
+    /* in_step without one is listed as unquantified, as documented */
+    t.kind = OT_TARGET_IN_STEP;
+    t.ref = (char *)"b";
+    t.tolerance = NAN;
+    assert_int_equal(ot_target_check(&t, &e), OT_OK);
+    t.kind = OT_TARGET_GROWTH;
+    t.ref = NULL;
+    t.op = OT_OP_GE;
     /* an unquantified target needs a year only */
     ot_target u;
     ot_target_init(&u);
