@@ -264,8 +264,7 @@ int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
     fprintf(f, "<footer>\n<h3>%s</h3>\n<dl class=\"prov\">", w->provenance);
     if (doc->source)
         figure(f, w->source, doc->source);
-    if (doc->as_of)
-        figure(f, w->vintage, doc->as_of);
+    figure(f, w->vintage, report_fmt_data_version(doc, buf, sizeof buf));
     if (doc->method)
         figure(f, w->method, doc->method);
     fprintf(f, "<dt>%s</dt><dd>", w->keys);

@@ -124,7 +124,9 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         }
     }
     /* provenance last */
-    if (doc->source || doc->as_of || doc->method) {
+    char ver[256];
+    const char *version = report_fmt_data_version(doc, ver, sizeof ver);
+    if (doc->source || version || doc->method) {
         fprintf(f, "\n---\n\n%s%s", w->provenance, colon);
         const char *sep = "";
         if (doc->source) {
@@ -132,9 +134,9 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
             ot_md_escape(f, doc->source);
             sep = " · ";
         }
-        if (doc->as_of) {
+        if (version) {
             fprintf(f, "%s%s%s", sep, w->vintage, colon);
-            ot_md_escape(f, doc->as_of);
+            ot_md_escape(f, version);
             sep = " · ";
         }
         if (doc->method) {

@@ -105,6 +105,45 @@ static const report_words en = {
     .baseline = "baseline",
 };
 
+const char *report_fmt_data_version(const ot_report_doc *doc, char *buf, size_t cap)
+{
+    int cn = doc->lang != OT_LANG_EN;
+    /* doc->as_of is the run's as-of as it names it: its date, or the period
+     * it cut the data after */
+    const char *cut = doc->as_of && (!doc->known_on || strcmp(doc->as_of, doc->known_on) != 0)
+                          ? doc->as_of
+                          : NULL;
+    if (!doc->known_on && !cut && !doc->vintage)
+        return NULL;
+    char per[64] = "";
+    if (cut)
+        report_fmt_period(cut, doc->lang, per, sizeof per);
+    size_t n = 0;
+    buf[0] = '\0';
+#define ADD(...)                                                                   \
+    do {                                                                           \
+        if (n < cap) {                                                             \
+            int k_ = snprintf(buf + n, cap - n, __VA_ARGS__);                      \
+            n = k_ < 0 ? cap : n + (size_t)k_;                                     \
+        }                                                                          \
+    } while (0)
+    if (cn) {
+        ADD("%s%s", doc->known_on ? doc->known_on : "最新", doc->known_on ? "已知的数据" : "数据");
+        if (cut)
+            ADD("（截至%s）", per);
+        if (doc->vintage)
+            ADD("，最新发布于%s", doc->vintage);
+    } else {
+        ADD("%s%s", doc->known_on ? "as known on " : "the latest data", doc->known_on ? doc->known_on : "");
+        if (cut)
+            ADD(" (through %s)", per);
+        if (doc->vintage)
+            ADD("; newest release read %s", doc->vintage);
+    }
+#undef ADD
+    return buf;
+}
+
 const report_words *report_words_of(ot_report_lang lang)
 {
     return lang == OT_LANG_EN ? &en : &zh;

@@ -40,6 +40,15 @@ const char *report_doc_title(const ot_report_doc *doc, char *buf, size_t cap);
  * items'; NULL when none has data. */
 const char *report_doc_through(const ot_report_doc *doc);
 
+/* What the footer's 数据版本 / Data vintage says, in doc's language: the
+ * date the data were read as known on, the period they were cut after (when
+ * the run read through one), and the newest release date among them —
+ * what a reader needs to read the same data again: "2023-10-31已知的数据
+ * （截至2023年9月），最新发布于2023-10-20" / "as known on 2023-10-31
+ * (through Sep 2023); newest release read 2023-10-20".  NULL when the
+ * document says none of them. */
+const char *report_fmt_data_version(const ot_report_doc *doc, char *buf, size_t cap);
+
 /* A period as a reader writes it: "2023年9月", "2023年三季度" / "Sep 2023",
  * "2023 Q3"; text as it is when it is no period.  Returns buf. */
 char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t cap);

@@ -48,7 +48,9 @@ run 0 report latest --format md
 out_line 1 "# 义乌市2023年目标进度"
 has_out "数据截至：2023年9月 · 编制日期：$(date -u +%Y-%m-%d)"
 has_out "共23项目标：3项有望达成，2项存在风险，0项偏离目标，18项尚无数据或未量化。需要关注：出口增速高于全省平均（存在风险，达标概率79%）；\<script\>alert(1)\</script\>（存在风险，达标概率43%）。"
-has_out "技术信息：来源：运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test · 数据版本：2023-10-31"
+# the data version says what to read again: the date the data were known on
+# and the newest release among them (Yiwu's September figures, 2023-10-24)
+has_out "技术信息：来源：运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test · 数据版本：2023-10-31已知的数据，最新发布于2023-10-24"
 has_out "| 目标 | 检验 | 数据期 | 累计增速 | 预测 | 80%区间 | 达标概率 | 所需增速 | 状态 |"
 # escaped for Markdown (backslashes), not with HTML entities
 has_out '| \<script\>alert(1)\</script\> | 增速 ≥ 5% | 2023年二季度 | 4.5% |'
@@ -83,6 +85,25 @@ grep -qF '<h1>Yiwu &lt;2023&gt;</h1>' r.htm || fail "--title escaped"
 grep -qF '>Required pace<' r.htm || fail "English headings"
 eq "$(grep -o '<p class="nochart">no data published yet for 2023</p>' r.htm | wc -l)" "$nodata" "no-data lines in English"
 grep -qF '<p class="nochart">target not quantified</p>' r.htm || fail "unquantified line in English"
+grep -qF '<dt>Data vintage</dt><dd>as known on 2023-10-31; newest release read 2023-10-24</dd>' r.htm ||
+    fail "the data version in English"
+# each target's section: the newest release of its own data (GDP's Q3 on
+# 2023-10-24; the hostile series' Q2, stored without a date, 2023-06-30 plus
+# the quarterly lag of 20 days)
+gdp=$(sed -n '/<code class="key">yiwu.gdp<\/code> ·/,/<\/section>/p' r.htm)
+grep -qF '<dt>Data vintage</dt><dd>2023-10-24</dd>' <<<"$gdp" || fail "GDP's data version"
+xss=$(sed -n '/<code class="key">xss.s<\/code> ·/,/<\/section>/p' r.htm)
+grep -qF '<dt>Data vintage</dt><dd>2023-07-20</dd>' <<<"$xss" || fail "the hostile series' data version"
+# a run cut at a period reads the vintages stored when it ran: the footer says
+# that date and the cut, not the period alone (Yiwu publishes GDP for Q1 and
+# Q3 only: the newest release through June is Q1's, on 2023-04-24)
+printf 'return {name = "cut", targets = {year = 2023, series = "yiwu.gdp"}, as_of = "2023-06", paths = 100}\n' > cut_job.lua
+run 0 job run cut_job.lua --quiet
+newest=$(sql "SELECT date(max(vintage) * 86400, 'unixepoch') FROM obs")
+run 0 report latest --format md
+has_out "数据版本：${newest}已知的数据（截至2023年6月），最新发布于2023-04-24"
+run 0 report latest --format md --lang en
+has_out "Data vintage: as known on ${newest} (through Jun 2023); newest release read 2023-04-24"
 
 # help, and the command in the list
 run 0 report --help

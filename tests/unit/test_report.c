@@ -716,6 +716,40 @@ static void test_report_kinds_table(void **state)
     assert_int_equal(ot_target_check(&u, &e), OT_OK);
 }
 
+/* The footer's data version: the date the data were read as known on, the
+ * period they were cut after when the run named one (doc->as_of differs from
+ * known_on), the newest release among them; in both languages. */
+static void test_report_data_version(void **state)
+{
+    (void)state;
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    char buf[256];
+    assert_null(report_fmt_data_version(&doc, buf, sizeof buf));
+    doc.as_of = doc.known_on = "2023-10-31";
+    doc.vintage = "2023-10-24";
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
+                        "2023-10-31已知的数据，最新发布于2023-10-24");
+    doc.lang = OT_LANG_EN;
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
+                        "as known on 2023-10-31; newest release read 2023-10-24");
+    doc.as_of = "2023-09"; /* a period cut: the vintages of known_on, through September */
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
+                        "as known on 2023-10-31 (through Sep 2023); newest release read 2023-10-24");
+    doc.lang = OT_LANG_ZH;
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
+                        "2023-10-31已知的数据（截至2023年9月），最新发布于2023-10-24");
+    doc.known_on = NULL; /* the latest data, cut, nothing known of the releases */
+    doc.vintage = NULL;
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf), "最新数据（截至2023年9月）");
+    doc.lang = OT_LANG_EN;
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
+                        "the latest data (through Sep 2023)");
+    /* cut short, never past the buffer */
+    char small[12];
+    assert_string_equal(report_fmt_data_version(&doc, small, sizeof small), "the latest ");
+}
+
 /* The terminal chart: sized like snprintf, cut in a short buffer, the same
  * text in a long one. */
 static void test_report_plot(void **state)
@@ -1067,6 +1101,7 @@ int main(void)
         cmocka_unit_test(test_report_facts_words),
         cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_report_kinds_table),
+        cmocka_unit_test(test_report_data_version),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
         cmocka_unit_test(test_report_missing_projection),
