@@ -24,6 +24,7 @@
 #include "report/plot.h"
 #include "report/status.h"
 #include "report/svg.h"
+#include "report/table.h"
 #include "report/words.h"
 #include "failalloc.h"
 
@@ -750,6 +751,60 @@ static void test_report_data_version(void **state)
     assert_string_equal(report_fmt_data_version(&doc, small, sizeof small), "the latest ");
 }
 
+/* The display width of s up to the first occurrence of what (a CJK
+ * character is two columns); asserts it occurs. */
+static size_t width_to(const char *s, const char *what)
+{
+    const char *e = strstr(s, what);
+    assert_non_null(e);
+    char buf[1024];
+    assert_true((size_t)(e - s) < sizeof buf);
+    memcpy(buf, s, (size_t)(e - s));
+    buf[e - s] = '\0';
+    return ot_display_width(buf);
+}
+
+/* The status table keeps its columns whatever the labels: a very long
+ * Chinese label is cut to 36 columns with an ellipsis, a label with a line
+ * break (a quoted CSV cell) stays on its row, and every row, header and rule
+ * are as wide as each other, CJK characters counting two columns. */
+static void test_report_status_table_labels(void **state)
+{
+    (void)state;
+    ot_target t[3];
+    ot_projection p[3];
+    fixture(&t[0], &p[0], "推动经济高质量发展取得新成效，全年地区生产总值增长百分之七点五左右");
+    fixture(&t[1], &p[1], "a, \"quoted\"\nsecond line\x1b[31m");
+    fixture(&t[2], &p[2], "GDP");
+    ot_report_item it[3];
+    for (int i = 0; i < 3; i++)
+        it[i] = (ot_report_item){&t[i], &p[i], NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = it;
+    doc.n = 3;
+    for (int lang = 0; lang < 2; lang++) {
+        doc.lang = lang ? OT_LANG_EN : OT_LANG_ZH;
+        char *s = render(ot_report_text, &doc);
+        /* each row's status starts in the column of the header's */
+        const char *line = s, *head = lang ? "status" : "状态";
+        const char *st = lang ? "at risk" : "存在风险";
+        size_t col = width_to(line, head);
+        line = strchr(line, '\n') + 1; /* the rule */
+        for (int r = 0; r < 3; r++) {
+            line = strchr(line, '\n') + 1;
+            assert_int_equal(width_to(line, st), col);
+        }
+        assert_int_equal(count(s, "\n"), 2 + 3 + 1 + 3); /* a line a row, a blank, a note each */
+        /* 36 columns of label: 17 characters of two columns and the ellipsis */
+        assert_non_null(strstr(s, "推动经济高质量发展取得新成效，全年… "));
+        assert_non_null(strstr(s, "a, \"quoted\" second line [31m  "));
+        assert_non_null(strstr(s, "[2] a, \"quoted\" second line [31m"));
+        assert_null(strchr(s, '\x1b'));
+        free(s);
+    }
+}
+
 /* The terminal chart: sized like snprintf, cut in a short buffer, the same
  * text in a long one. */
 static void test_report_plot(void **state)
@@ -1102,6 +1157,7 @@ int main(void)
         cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_report_kinds_table),
         cmocka_unit_test(test_report_data_version),
+        cmocka_unit_test(test_report_status_table_labels),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
         cmocka_unit_test(test_report_missing_projection),
