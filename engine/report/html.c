@@ -193,7 +193,7 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     fputs("</p>\n", f);
     /* no data for the year or no number to test: say why instead of an
      * empty frame */
-    if (report_fmt_no_chart(w, t, p->status, buf, sizeof buf)) {
+    if (report_fmt_no_chart(w, t, p, buf, sizeof buf)) {
         fputs("<p class=\"nochart\">", f);
         ot_html_escape(f, buf);
         fputs("</p>\n", f);

@@ -25,7 +25,9 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
  * "no data" and "unquantified" well enough — but not that no series has the
  * key at all (a mistyped key: the note names the near one), nor that the
  * series has growth rates and the target needs levels, nor that the year's
- * figure is out without its growth (a row "through 2023-12 ... no data"). */
+ * figure is out without its growth (a row "through 2023-12 ... no data"),
+ * nor that the year is before the series' data begin, nor that the ref of a
+ * relative or in_step target has no data (its row shows the series' own). */
 static int footnoted(const ot_projection *p)
 {
     if (!p->notes.n || p->status == OT_STATUS_UNQUANTIFIED)
@@ -38,7 +40,11 @@ static int footnoted(const ot_projection *p)
         case OT_N_LEVELS_NONE:
         case OT_N_NO_GROWTH:
         case OT_N_NO_OUTCOME:
+        case OT_N_BEFORE_DATA: /* a year before the data: a typo for a later one? */
             return 1;
+        default:
+            if (p->notes.f[i].of_ref) /* the row shows the series' data: the ref has none */
+                return 1;
         }
     return 0;
 }

@@ -47,6 +47,7 @@ static const report_words zh = {
     .no_data_post = "年数据尚未发布，无图表",
     .no_data = "数据尚未发布，无图表",
     .unquantified = "目标未量化，无图表",
+    .before_data = "%d年早于数据起始年份（%d年），无图表",
     .needs = "所需增速",
     .months = {"1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月",
                "12月"},
@@ -94,6 +95,7 @@ static const report_words en = {
     .no_data_post = "",
     .no_data = "no data published yet",
     .unquantified = "target not quantified",
+    .before_data = "no data for %d: the data begin in %d",
     .needs = "needs",
     .months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec"},
@@ -154,13 +156,20 @@ const char *report_status(const report_words *w, ot_proj_status s)
     return ot_status_label(s, w == &zh);
 }
 
-char *report_fmt_no_chart(const report_words *w, const ot_target *t, ot_proj_status s, char *buf,
-                          size_t cap)
+char *report_fmt_no_chart(const report_words *w, const ot_target *t, const ot_projection *p,
+                          char *buf, size_t cap)
 {
+    ot_proj_status s = p->status;
+    const ot_proj_fact *before = NULL; /* a year before the data: not "not yet published" */
+    for (int i = 0; i < p->notes.n && !before; i++)
+        if (p->notes.f[i].code == OT_N_BEFORE_DATA && !p->notes.f[i].of_ref)
+            before = &p->notes.f[i];
     if (s == OT_STATUS_UNQUANTIFIED)
         snprintf(buf, cap, "%s", w->unquantified);
     else if (s != OT_STATUS_NO_DATA)
         return NULL;
+    else if (before)
+        snprintf(buf, cap, w->before_data, before->y[0], before->y[1]);
     else if (t->year > 0)
         snprintf(buf, cap, "%s%d%s", w->no_data_pre, t->year, w->no_data_post);
     else

@@ -23,6 +23,7 @@ typedef struct report_words {
      * "" 2023 "年数据尚未发布，无图表" (no_data when the year is unknown), and
      * for a target without a number */
     const char *no_data_pre, *no_data_post, *no_data, *unquantified;
+    const char *before_data; /* a format: the target's year, the series' first year */
     const char *needs; /* the chart's short label of the required pace */
     const char *months[12], *quarters[4];
     const char *compiled;   /* 编制日期 */
@@ -93,10 +94,12 @@ char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char 
 
 /* Why an item has no chart, in words of w, into buf: for status no_data
  * "no data published yet for 2023" (the target's year; without it when the
- * year is unknown), for unquantified "target not quantified".  Returns NULL
+ * year is unknown; "no data for 2010: the data begin in 2019" when the
+ * projection notes a year before the series' data), for unquantified
+ * "target not quantified".  Returns NULL
  * (buf untouched) for any other status, which has a chart. */
-char *report_fmt_no_chart(const report_words *w, const ot_target *t, ot_proj_status s, char *buf,
-                          size_t cap);
+char *report_fmt_no_chart(const report_words *w, const ot_target *t, const ot_projection *p,
+                          char *buf, size_t cap);
 
 /* Checks that doc has its items and every item its target and projection
  * (the renderers dereference both): OT_OK, or OT_EINVAL "report: item 2 has

@@ -652,6 +652,12 @@ static void test_projection_no_data(void **state)
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_int_equal(p.status, OT_STATUS_NO_DATA);
     assert_string_equal(EN_NOTES(&p), "a: no data for 2023 yet");
+    /* a year before the data begin (2022) is not "not published yet" */
+    t.year = 2015;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_NO_DATA);
+    assert_string_equal(EN_NOTES(&p), "a: no data for 2015, a year before its data begin (2022)");
+    t.year = 2023;
     t.kind = OT_TARGET_UNQUANTIFIED;
     t.op = OT_OP_NONE;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);

@@ -288,9 +288,19 @@ static void test_report_html_no_chart_line(void **state)
     /* every other status has a chart: no line */
     char buf[64] = "untouched";
     const report_words *w = report_words_of(OT_LANG_EN);
-    for (int st = OT_STATUS_MET; st <= OT_STATUS_MISSED; st++)
-        assert_null(report_fmt_no_chart(w, &t[0], (ot_proj_status)st, buf, sizeof buf));
+    for (int st = OT_STATUS_MET; st <= OT_STATUS_MISSED; st++) {
+        p[0].status = (ot_proj_status)st;
+        assert_null(report_fmt_no_chart(w, &t[0], &p[0], buf, sizeof buf));
+    }
     assert_string_equal(buf, "untouched");
+    /* a year before the series' data begin is not "not published yet" */
+    t[1].year = 2010;
+    ot_fact_add(&p[1].notes, OT_N_BEFORE_DATA, "kii", "x", 2010, 2019);
+    assert_string_equal(report_fmt_no_chart(w, &t[1], &p[1], buf, sizeof buf),
+                        "no data for 2010: the data begin in 2019");
+    assert_string_equal(report_fmt_no_chart(report_words_of(OT_LANG_ZH), &t[1], &p[1], buf,
+                                            sizeof buf),
+                        "2010年早于数据起始年份（2019年），无图表");
 }
 
 /* The chart of a target with history: both years drawn, the fan from the
