@@ -105,6 +105,26 @@ has_out "数据版本：${newest}已知的数据（截至2023年6月），最新
 run 0 report latest --format md --lang en
 has_out "Data vintage: as known on ${newest} (through Jun 2023); newest release read 2023-04-24"
 
+# a job as of "latest" reads the latest data: undated rows count from their
+# period's end plus the release lag (June 2023 from July 15th), so the newest
+# stored vintage (June 30th) alone would leave June unread.  2022: 101 a
+# month, 2023: 102: ytd growth 102/101 - 1 = 0.990099 %
+{
+    printf 'series,period,value\n'
+    for y in 2021 2022 2023; do
+        for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+            [ "$y$m" -gt 202306 ] || printf 'u.x,%s-%s,%s\n' "$y" "$m" "$((100 + ${y#20} - 21))"
+        done
+    done
+} > u_data.csv
+printf 'series,year,kind,op,value,label\nu.x,2023,growth,>=,1,u\n' > u_t.csv
+printf 'return {name = "u", targets = {year = 2023}, as_of = "latest", paths = 100, outputs = {"u_out.csv", "u_out.md"}}\n' > u_job.lua
+ONTRACK_DB="$T/u.db" run 0 import u_data.csv u_t.csv
+ONTRACK_DB="$T/u.db" run 0 job run u_job.lua --quiet
+eq "$(sed -n 2p u_out.csv | cut -d, -f8,9,17)" "2023-06,2023-06,0.9900990099" "as of latest: through June"
+grep -qF "数据版本：2023-07-15已知的数据（截至2023年6月），最新发布于2023-07-15" u_out.md ||
+    fail "the data version of a run as of latest on undated data"
+
 # help, and the command in the list
 run 0 report --help
 out_line 1 "usage: ontrack report RUN [--format html|md|csv|json|txt] [-o FILE] [--lang zh|en]"
