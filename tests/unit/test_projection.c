@@ -60,6 +60,38 @@ static void test_projection_level_met_by_ytd(void **state)
     assert_string_equal(ot_proj_status_name(p.status), "missed");
 }
 
+/* daily_avg divides by the days of the target year: 2024 has 366.  2023:
+ * 100 a month (1200); 2024: 122 a month, 1464 = 4.0 a day over 366 days
+ * (4.01 over 365).  As of September 2024 (ytd 1098, g = 22 %, s = 0.75) the
+ * target 4 a day needs T = 4 × 366 / 1200 - 1 = 22 %, so by (2) r* =
+ * (1.22 - 0.75 × 1.22) / 0.25 - 1 = 22 % (20.67 % with 365 days). */
+static void test_projection_daily_avg_leap(void **state)
+{
+    (void)state;
+    double v[24];
+    for (int i = 0; i < 24; i++)
+        v[i] = i < 12 ? 100 : 122;
+    fx_entry e[] = {{"d", "value", OT_KIND_FLOW, "2023-01", v, 24, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("d", 2024, OT_TARGET_DAILY_AVG, OT_OP_GE, 4);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.has_outcome, 1);
+    assert_near(p.outcome, 1464.0 / 366, 1e-12);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    t.value = 4.005; /* 4.01 a day over 365 days would pass */
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    t.value = 4;
+    o.as_of_period = "2024-09";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.has_outcome, 0);
+    assert_near(p.required, 22.0, 1e-9);
+    assert_near(p.carry, 1098.0 / 0.75 / 366, 1e-9);
+}
+
 /* A target "=" 10 % within 0.5 points: the ytd growth is 10 % on every path
  * through September and the rest of the year is drawn around it, so part of
  * the paths pass; without its tolerance (a target made before ot_target_check
@@ -862,6 +894,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_projection_level_met_by_ytd),
         cmocka_unit_test(test_projection_eq_tolerance),
+        cmocka_unit_test(test_projection_daily_avg_leap),
         cmocka_unit_test(test_projection_outcome_known),
         cmocka_unit_test(test_projection_relative),
         cmocka_unit_test(test_projection_jan_feb_combined),

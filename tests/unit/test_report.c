@@ -550,6 +550,24 @@ static void test_report_numbers(void **state)
     assert_int_equal(ot_proj_status_of_prob(0.7949), OT_STATUS_AT_RISK);
     assert_int_equal(ot_proj_status_of_prob(0.395), OT_STATUS_AT_RISK);
     assert_int_equal(ot_proj_status_of_prob(0.394), OT_STATUS_OFF_TRACK);
+    /* exactly at the boundaries, and for every share of paths a run can
+     * give: the status always agrees with the percentage shown (on track
+     * from "80%", at risk from "40%") */
+    assert_int_equal(ot_proj_status_of_prob(0.8), OT_STATUS_ON_TRACK);
+    assert_int_equal(ot_proj_status_of_prob(0.4), OT_STATUS_AT_RISK);
+    assert_int_equal(ot_proj_status_of_prob(0.3999), OT_STATUS_AT_RISK);
+    assert_int_equal(ot_proj_status_of_prob(0.0), OT_STATUS_OFF_TRACK);
+    assert_int_equal(ot_proj_status_of_prob(1.0), OT_STATUS_ON_TRACK); /* likely, not met */
+    static const int npaths[] = {100, 1000, 2000, 10000, 12345};
+    for (size_t j = 0; j < sizeof npaths / sizeof *npaths; j++)
+        for (int k = 0; k <= npaths[j]; k++) {
+            double pr = (double)k / npaths[j];
+            int shown = atoi(ot_fmt_prob(pr, b, sizeof b));
+            ot_proj_status st = ot_proj_status_of_prob(pr);
+            assert_int_equal(st, shown >= 80   ? OT_STATUS_ON_TRACK
+                                 : shown >= 40 ? OT_STATUS_AT_RISK
+                                               : OT_STATUS_OFF_TRACK);
+        }
     assert_string_equal(ot_fmt_level(560000, OT_LANG_ZH, NULL, b, sizeof b), "56万");
     assert_string_equal(ot_fmt_level(560000, OT_LANG_EN, NULL, b, sizeof b), "560,000");
     assert_string_equal(ot_fmt_level(123456789, OT_LANG_ZH, NULL, b, sizeof b), "1.23亿");
