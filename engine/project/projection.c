@@ -356,7 +356,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         p.carry = metric(t, &a, NAN, a.outL, NAN); /* the year is in: nothing left to carry */
     else if (a.stock)
         p.carry = metric(t, &a, NAN, a.ytd_k, NAN);
-    else if (a.s > 0 && a.ytd_k > 0)
+    else if (a.s > 0 && a.k > 0 && a.ytd_k >= 0) /* no events yet carry on as none */
         p.carry = metric(t, &a, NAN, a.ytd_k / a.s, NAN);
     /* outcome known */
     if (a.state == SP_OUTCOME && (!two || b.state == SP_OUTCOME)) {
@@ -435,7 +435,9 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     /* status */
     int flow_total = !a.stock && (t->kind == OT_TARGET_LEVEL || t->kind == OT_TARGET_COUNT ||
                                   t->kind == OT_TARGET_DAILY_AVG);
-    double so_far = flow_total && a.ytd_k > 0 ? metric(t, &a, NAN, a.ytd_k, NAN) : NAN;
+    /* what the periods so far add up to (0 when a count has no events yet:
+     * a floor of 0 is then met) */
+    double so_far = flow_total && a.k > 0 && a.ytd_k >= 0 ? metric(t, &a, NAN, a.ytd_k, NAN) : NAN;
     if (flow_total && (t->op == OT_OP_GE || t->op == OT_OP_GT) && passes(t, so_far))
         p.status = OT_STATUS_MET; /* the ytd alone passes; later periods only add */
     else if (flow_total && (t->op == OT_OP_LE || t->op == OT_OP_LT) && !passes(t, so_far) &&

@@ -60,6 +60,35 @@ static void test_projection_level_met_by_ytd(void **state)
     assert_string_equal(ot_proj_status_name(p.status), "missed");
 }
 
+/* A count with no events yet: 4 a month in 2023 (48), 0 in January-June
+ * 2024.  The ytd (0) is a figure, not a gap: its carry-forward is 0 events,
+ * a floor of 0 is met by it already (nothing required), and 40 needs the
+ * rest of the year at r* = 40 / 24 - 1 = 66.7 % over last year's second
+ * half (s = 6/12 without a shape; (2) with g = -100 %). */
+static void test_projection_count_no_events_yet(void **state)
+{
+    (void)state;
+    double v[18];
+    for (int i = 0; i < 18; i++)
+        v[i] = i < 12 ? 4 : 0;
+    fx_entry e[] = {{"c", "value", OT_KIND_FLOW, "2023-01", v, 18, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("c", 2024, OT_TARGET_COUNT, OT_OP_GE, 0);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.periods_done, 6);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_true(isnan(p.required));
+    assert_near(p.carry, 0.0, 0);
+    t.value = 40;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_OFF_TRACK);
+    assert_near(p.required, (40.0 / 24 - 1) * 100, 1e-9);
+    assert_near(p.carry, 0.0, 0);
+}
+
 /* daily_avg divides by the days of the target year: 2024 has 366.  2023:
  * 100 a month (1200); 2024: 122 a month, 1464 = 4.0 a day over 366 days
  * (4.01 over 365).  As of September 2024 (ytd 1098, g = 22 %, s = 0.75) the
@@ -895,6 +924,7 @@ int main(void)
         cmocka_unit_test(test_projection_level_met_by_ytd),
         cmocka_unit_test(test_projection_eq_tolerance),
         cmocka_unit_test(test_projection_daily_avg_leap),
+        cmocka_unit_test(test_projection_count_no_events_yet),
         cmocka_unit_test(test_projection_outcome_known),
         cmocka_unit_test(test_projection_relative),
         cmocka_unit_test(test_projection_jan_feb_combined),
