@@ -443,6 +443,8 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     else if (flow_total && (t->op == OT_OP_LE || t->op == OT_OP_LT) && !passes(t, so_far) &&
              !isnan(so_far))
         p.status = OT_STATUS_MISSED;
+    else if (flow_total && t->op == OT_OP_EQ && so_far > t->value + t->tolerance)
+        p.status = OT_STATUS_MISSED; /* already past the band's top: "about 500" missed */
     else
         p.status = ot_proj_status_of_prob(p.prob);
     if (p.status == OT_STATUS_MET || p.status == OT_STATUS_MISSED)

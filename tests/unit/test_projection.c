@@ -58,6 +58,17 @@ static void test_projection_level_met_by_ytd(void **state)
     assert_int_equal(p.status, OT_STATUS_MISSED);
     assert_near(p.prob, 0.0, 0);
     assert_string_equal(ot_proj_status_name(p.status), "missed");
+    /* "about 900" (± 50): 990 is past the band's top already: missed, not
+     * merely off track; "about 1300" (± 50) is still open */
+    t.op = OT_OP_EQ;
+    t.tolerance = 50;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    assert_true(isnan(p.required));
+    t.value = 1300;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_true(p.status != OT_STATUS_MISSED && p.status != OT_STATUS_MET);
+    assert_false(isnan(p.required));
 }
 
 /* A count with no events yet: 4 a month in 2023 (48), 0 in January-June
