@@ -48,6 +48,8 @@ static const report_words zh = {
     .no_data = "数据尚未发布，无图表",
     .unquantified = "目标未量化，无图表",
     .before_data = "%d年早于数据起始年份（%d年），无图表",
+    .no_series = "数据库中没有该指标，无图表",
+    .ref_no_data = "对比指标无数据，无图表",
     .needs = "所需增速",
     .months = {"1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月",
                "12月"},
@@ -96,6 +98,8 @@ static const report_words en = {
     .no_data = "no data published yet",
     .unquantified = "target not quantified",
     .before_data = "no data for %d: the data begin in %d",
+    .no_series = "no such series in the database",
+    .ref_no_data = "no data for the reference series",
     .needs = "needs",
     .months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec"},
@@ -160,16 +164,31 @@ char *report_fmt_no_chart(const report_words *w, const ot_target *t, const ot_pr
                           char *buf, size_t cap)
 {
     ot_proj_status s = p->status;
-    const ot_proj_fact *before = NULL; /* a year before the data: not "not yet published" */
-    for (int i = 0; i < p->notes.n && !before; i++)
-        if (p->notes.f[i].code == OT_N_BEFORE_DATA && !p->notes.f[i].of_ref)
-            before = &p->notes.f[i];
+    /* why there are no data, where the notes say more than "not yet
+     * published": a year before the data, a key no series has, a ref
+     * without data (the series' own data are there) */
+    const ot_proj_fact *before = NULL;
+    int no_series = 0, ref_none = 0;
+    for (int i = 0; i < p->notes.n; i++) {
+        const ot_proj_fact *fc = &p->notes.f[i];
+        if (fc->of_ref)
+            ref_none |= fc->code == OT_N_NO_DATA || fc->code == OT_N_NO_SERIES ||
+                        fc->code == OT_N_NO_DATA_YEAR || fc->code == OT_N_BEFORE_DATA;
+        else if (fc->code == OT_N_BEFORE_DATA && !before)
+            before = fc;
+        else if (fc->code == OT_N_NO_SERIES)
+            no_series = 1;
+    }
     if (s == OT_STATUS_UNQUANTIFIED)
         snprintf(buf, cap, "%s", w->unquantified);
     else if (s != OT_STATUS_NO_DATA)
         return NULL;
+    else if (no_series)
+        snprintf(buf, cap, "%s", w->no_series);
     else if (before)
         snprintf(buf, cap, w->before_data, before->y[0], before->y[1]);
+    else if (ref_none)
+        snprintf(buf, cap, "%s", w->ref_no_data);
     else if (t->year > 0)
         snprintf(buf, cap, "%s%d%s", w->no_data_pre, t->year, w->no_data_post);
     else

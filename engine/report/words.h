@@ -24,6 +24,8 @@ typedef struct report_words {
      * for a target without a number */
     const char *no_data_pre, *no_data_post, *no_data, *unquantified;
     const char *before_data; /* a format: the target's year, the series' first year */
+    const char *no_series;   /* no stored series has the target's key */
+    const char *ref_no_data; /* the ref of a relative or in_step target has no data */
     const char *needs; /* the chart's short label of the required pace */
     const char *months[12], *quarters[4];
     const char *compiled;   /* 编制日期 */

@@ -301,6 +301,24 @@ static void test_report_html_no_chart_line(void **state)
     assert_string_equal(report_fmt_no_chart(report_words_of(OT_LANG_ZH), &t[1], &p[1], buf,
                                             sizeof buf),
                         "2010年早于数据起始年份（2019年），无图表");
+    /* a key no series has; the ref of a relative target without data */
+    ot_projection_init(&p[1]);
+    p[1].status = OT_STATUS_NO_DATA;
+    ot_fact_add(&p[1].notes, OT_N_NO_SERIES, "kk", "yiwu.gpd", "yiwu.gdp");
+    assert_string_equal(report_fmt_no_chart(w, &t[1], &p[1], buf, sizeof buf),
+                        "no such series in the database");
+    assert_string_equal(report_fmt_no_chart(report_words_of(OT_LANG_ZH), &t[1], &p[1], buf,
+                                            sizeof buf),
+                        "数据库中没有该指标，无图表");
+    ot_projection_init(&p[1]);
+    p[1].status = OT_STATUS_NO_DATA;
+    ot_fact_add(&p[1].notes, OT_N_NO_DATA, "k", "zj.x");
+    p[1].notes.f[0].of_ref = 1;
+    assert_string_equal(report_fmt_no_chart(w, &t[1], &p[1], buf, sizeof buf),
+                        "no data for the reference series");
+    assert_string_equal(report_fmt_no_chart(report_words_of(OT_LANG_ZH), &t[1], &p[1], buf,
+                                            sizeof buf),
+                        "对比指标无数据，无图表");
 }
 
 /* The chart of a target with history: both years drawn, the fan from the
