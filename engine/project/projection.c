@@ -282,6 +282,24 @@ static double target_growth(const ot_target *t, const sproj *sp, double gr_point
     return base > 0 ? (T / base - 1) * 100 : NAN;
 }
 
+/* Whether the ytd alone decides a growth target of a flow: the year's
+ * growth is at least ytd / last year's total - 1 (the rest of the year adds
+ * nothing), so a floor that growth passes is met and a ceiling it breaks
+ * missed — every path agreeing (prob 1 or 0).  A "pace" of -165 % for the
+ * rest of the year would mean nothing. */
+static int growth_decided(const ot_target *t, const sproj *a, double prob)
+{
+    if (t->kind != OT_TARGET_GROWTH || a->stock || !(a->base > 0) || a->k <= 0 ||
+        !(a->ytd_k >= 0) || a->state != SP_PATHS)
+        return 0;
+    double least = (a->ytd_k / a->base - 1) * 100;
+    if ((t->op == OT_OP_GE || t->op == OT_OP_GT) && prob >= 1)
+        return passes(t, least);
+    if ((t->op == OT_OP_LE || t->op == OT_OP_LT) && prob <= 0)
+        return !passes(t, least);
+    return 0;
+}
+
 static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_proj_opts *o,
                        const char *method, int32_t cut, ot_projection *out, ot_err *err)
 {
@@ -445,6 +463,8 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         p.status = OT_STATUS_MISSED;
     else if (flow_total && t->op == OT_OP_EQ && so_far > t->value + t->tolerance)
         p.status = OT_STATUS_MISSED; /* already past the band's top: "about 500" missed */
+    else if (growth_decided(t, &a, p.prob))
+        p.status = p.prob >= 1 ? OT_STATUS_MET : OT_STATUS_MISSED;
     else
         p.status = ot_proj_status_of_prob(p.prob);
     if (p.status == OT_STATUS_MET || p.status == OT_STATUS_MISSED)

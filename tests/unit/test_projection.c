@@ -71,6 +71,37 @@ static void test_projection_level_met_by_ytd(void **state)
     assert_false(isnan(p.required));
 }
 
+/* A growth target of a flow the ytd alone decides: 990 through September
+ * 2023 against 1200 in 2022, so the year's growth is at least 990/1200 - 1
+ * = -17.5 % whatever the rest of the year does.  "At most -20 %" is missed
+ * and "at least -18 %" met, with no pace required (by (2) r* would be
+ * (0.80 - 0.825) / 0.25 - 1 = -110 % and (0.82 - 0.825) / 0.25 - 1 = -102 %:
+ * less than nothing); "at least 5 %" is still open. */
+static void test_projection_growth_decided_by_ytd(void **state)
+{
+    (void)state;
+    fx_source fx = {ab, 2, 0, 0};
+    ot_target t = fx_target("a", 2023, OT_TARGET_GROWTH, OT_OP_LE, -20);
+    ot_proj_opts o = fast_opts();
+    o.as_of_period = "2023-09";
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.prob, 0.0, 0);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    assert_true(isnan(p.required));
+    t.op = OT_OP_GE;
+    t.value = -18;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.prob, 1.0, 0);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_true(isnan(p.required));
+    t.value = 5;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_true(p.status != OT_STATUS_MET && p.status != OT_STATUS_MISSED);
+    assert_false(isnan(p.required));
+}
+
 /* A count with no events yet: 4 a month in 2023 (48), 0 in January-June
  * 2024.  The ytd (0) is a figure, not a gap: its carry-forward is 0 events,
  * a floor of 0 is met by it already (nothing required), and 40 needs the
@@ -936,6 +967,7 @@ int main(void)
         cmocka_unit_test(test_projection_eq_tolerance),
         cmocka_unit_test(test_projection_daily_avg_leap),
         cmocka_unit_test(test_projection_count_no_events_yet),
+        cmocka_unit_test(test_projection_growth_decided_by_ytd),
         cmocka_unit_test(test_projection_outcome_known),
         cmocka_unit_test(test_projection_relative),
         cmocka_unit_test(test_projection_jan_feb_combined),
