@@ -11,10 +11,11 @@
 #include "report/facts.h"
 #include "report/words.h"
 
-/* A JSON number, or null for NaN. */
+/* A JSON number, or null for NaN and ±inf (JSON has no such numbers, and
+ * json_real refuses them: the member would be left out). */
 static json_t *num_or_null(double x)
 {
-    return isnan(x) ? json_null() : json_real(x);
+    return isfinite(x) ? json_real(x) : json_null();
 }
 
 static json_t *str_or_null(const char *s)

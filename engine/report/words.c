@@ -211,7 +211,7 @@ const char *report_status_class(ot_proj_status s)
 char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap)
 {
     const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
-    if (isnan(x))
+    if (!isfinite(x)) /* not defined (NaN), or ±inf: nothing, as JSON's null */
         snprintf(buf, cap, "%s", "");
     else if (d && d->unit == OT_UNIT_PCT)
         ot_fmt_growth(x, buf, cap);

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -991,6 +992,62 @@ static void test_report_json(void **state)
     free(buf);
 }
 
+/* Figures that are not finite (±inf from a division upstream) are written
+ * as not defined in every format: JSON null with the member present (the
+ * schema requires it), an empty CSV cell, nothing in the text, HTML and
+ * Markdown — never a bare inf or nan token. */
+static void test_report_non_finite(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "GDP");
+    p.required = INFINITY;
+    p.hi95 = INFINITY;
+    p.carry = -INFINITY;
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = &it;
+    doc.n = 1;
+    int (*const fns[])(const ot_report_doc *, FILE *, ot_err *) = {
+        ot_report_html, ot_report_md, ot_report_text};
+    for (size_t i = 0; i < sizeof fns / sizeof *fns; i++) {
+        char *s = render(fns[i], &doc);
+        for (char *c = s; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        assert_null(strstr(s, "inf%"));
+        assert_null(strstr(s, "nan"));
+        assert_null(strstr(s, ">inf"));
+        assert_null(strstr(s, " inf"));
+        free(s);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ot_err e;
+    assert_int_equal(ot_report_write(&doc, OT_REPORT_JSON, f, &e), OT_OK);
+    fclose(f);
+    json_error_t je;
+    json_t *root = json_loads(buf, 0, &je);
+    assert_non_null(root);
+    json_t *p0 = json_array_get(json_object_get(root, "projections"), 0);
+    assert_true(json_is_null(json_object_get(p0, "required")));
+    assert_true(json_is_null(json_object_get(p0, "carry")));
+    assert_true(json_is_null(json_object_get(json_object_get(p0, "upper"), "95")));
+    assert_float_equal(json_real_value(json_object_get(p0, "point")), 8.25, EPS);
+    json_decref(root);
+    free(buf);
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    assert_int_equal(ot_report_write(&doc, OT_REPORT_CSV, f, &e), OT_OK);
+    fclose(f);
+    assert_null(strstr(buf, "inf"));
+    /* columns 14 (hi95), 16 (required), 17 (carry) empty */
+    assert_non_null(strstr(buf, ",6.5,10,5.75,,0.794,,,,at_risk,"));
+    free(buf);
+}
+
 static void test_report_names(void **state)
 {
     (void)state;
@@ -1203,6 +1260,7 @@ int main(void)
         cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_report_kinds_table),
         cmocka_unit_test(test_report_data_version),
+        cmocka_unit_test(test_report_non_finite),
         cmocka_unit_test(test_report_status_table_labels),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
