@@ -48,6 +48,12 @@ run 0 import eq.csv
 run 0 targets --year 2023
 has_out "= 7.5 ±0.5"
 has_out "= 500 ±20"
+# a label with a line break (a quoted CSV cell) stays on its row of the list
+printf 'series,year,kind,op,value,label\nn.x,2031,growth,>=,5,"first line\nsecond line"\n' > nl.csv
+run 0 import nl.csv
+run 0 targets --year 2031
+eq "$(grep -c . <<<"$OUT")" 3 "lines: header, rule and the one target"
+has_out "first line second line"
 # and in Lua the field is named
 cat > eq.lua <<'EOF'
 print(pcall(ot.target, {series = "e.x", year = 2023, op = "=", value = 7.5}))
