@@ -35,6 +35,9 @@ static int doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     }
     json_object_set_new(root, "as_of", str_or_null(as_of));
+    /* what was read: the data as known on a date, the newest release among them */
+    json_object_set_new(root, "known_on", str_or_null(doc->known_on));
+    json_object_set_new(root, "vintage", str_or_null(doc->vintage));
     json_object_set_new(root, "projections", arr);
     for (size_t i = 0; i < n; i++) {
         const ot_target *ti = doc->items[i].target;

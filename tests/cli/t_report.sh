@@ -7,7 +7,7 @@
 
 # CSV: the documented header, one row per target, numbers as stored
 run 0 report 1 --format csv
-out_line 1 "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes"$'\r'
+out_line 1 "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes,tolerance,known_on,vintage"$'\r'
 eq "$(wc -l <<<"$OUT")" 24 "CSV lines (header + 23 targets)"
 printf '%s\n' "$OUT" > r.csv
 # GDP: Jan–Sep +8.7% (published 2023-10-24), one quarter left, carried to 8.7
@@ -16,6 +16,8 @@ eq "$(sed -n 2p r.csv | cut -d, -f2-9)" "地区生产总值增长7.5%以上,yiwu
 # at Q3, x2, the range stays above 7.5)
 eq "$(sed -n 2p r.csv | cut -d, -f17,19,22,23)" "8.7,on_track,8.7,1" "GDP carry-forward, status, ytd, periods left"
 eq "$(sed -n 2p r.csv | cut -d, -f1)" "$(sqlite3 "$ONTRACK_DB" "SELECT id FROM targets WHERE series = 'yiwu.gdp'")" "GDP target id"
+# no tolerance; the data as known on 2023-10-31, GDP's newest release read 2023-10-24
+eq "$(sed -n 2p r.csv | awk -F, '{print $(NF-2) "," $(NF-1) "," $NF}' | tr -d '\r')" ",2023-10-31,2023-10-24" "GDP data version"
 # the point is the stored one, printed with 10 significant digits
 want=$(sqlite3 "$ONTRACK_DB" "SELECT printf('%.10g', point) FROM projections WHERE run_id = 1 AND label LIKE '地区生产总值%'")
 eq "$(sed -n 2p r.csv | cut -d, -f10)" "$want" "GDP point"
@@ -30,6 +32,7 @@ cp "$SRC/docs/projection.schema.json" schema.json
 eq "$(sqlite3 :memory: < "$SRC/tests/report/validate.sql")" "" "schema violations"
 eq "$(sqlite3 :memory: "SELECT json_array_length(readfile('doc.json'), '\$.projections')")" 23 "projections"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.as_of')")" 2023-10-31 "as_of"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.known_on') || ' ' || json_extract(readfile('doc.json'), '\$.vintage')")" "2023-10-31 2023-10-24" "known_on, vintage"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.projections[0].through')")" 2023Q3 "through"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.projections[0].upper.\"95\"') = json_extract(readfile('p.json'), '\$.projections[0].upper.\"95\"')")" 1 "upper 95 as projected"
 # the validator catches what it should: a wrong type, a bad enum, a missing member

@@ -161,10 +161,11 @@ static void test_report_csv_columns(void **state)
     char *s = render(ot_report_csv, &doc);
     const char *want =
         "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,"
-        "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes\r\n"
+        "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes,tolerance,"
+        "known_on,vintage\r\n"
         "17,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.25,6.5,10,5.75,12.125,"
         "0.794,4.5,8.7,,at_risk,ytd+shape(china.gdp),,8.7,1,"
-        "\"shape borrowed from china.gdp, 2015-2022 (spread x1.5 for a local series)\"\r\n";
+        "\"shape borrowed from china.gdp, 2015-2022 (spread x1.5 for a local series)\",,,\r\n";
     assert_string_equal(s, want);
     free(s);
     /* not stored, no as_of: both empty */
@@ -184,8 +185,17 @@ static void test_report_csv_columns(void **state)
                            "ytd+shape(china.gdp)\r\n");
     free(s);
     ot_err e;
-    assert_int_equal(ot_report_csv_columns(&doc, 25, stdout, &e), OT_EINVAL);
-    assert_string_equal(e.msg, "CSV columns 25 out of range 1..24");
+    assert_int_equal(ot_report_csv_columns(&doc, 28, stdout, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "CSV columns 28 out of range 1..27");
+    /* an "about" target's band, the date the data were known on and the
+     * newest release read of the item's data */
+    t.op = OT_OP_EQ;
+    t.tolerance = 0.5;
+    doc.known_on = "2023-10-31";
+    it.vintage = "2023-10-24";
+    s = render(ot_report_csv, &doc);
+    assert_non_null(strstr(s, "(spread x1.5 for a local series)\",0.5,2023-10-31,2023-10-24\r\n"));
+    free(s);
 }
 
 /* Every data text is escaped: the label and the series become text, no
