@@ -85,6 +85,9 @@ run 0 project --as-of 2023-10-31 --seed 8
 run 0 project --as-of 2023-10-31 --json --paths 2000
 printf '%s' "$OUT" > p.json
 eq "$(sqlite3 :memory: "SELECT json_valid(readfile('p.json'))")" 1 "valid JSON"
+# what was read: the data as known on 2023-10-31, the newest release among
+# them Yiwu's September figures of 2023-10-24
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.known_on') || ' ' || json_extract(readfile('p.json'), '\$.vintage')")" "2023-10-31 2023-10-24" "known_on, vintage"
 eq "$(sqlite3 :memory: "SELECT json_array_length(readfile('p.json'), '\$.projections')")" 22 "projections"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].target.series')")" yiwu.gdp "first series"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].carry')")" 8.7 "GDP carry-forward"
