@@ -4,6 +4,7 @@
 #include "report/html.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/num.h"
@@ -251,7 +252,11 @@ int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
         fputs("</span>", f);
     }
     fputs("</p>\n</header>\n<p class=\"overview\">", f);
-    ot_html_escape(f, report_fmt_overview(doc, buf, sizeof buf));
+    char *overview = report_overview_new(doc); /* every target needing attention named */
+    if (!overview)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    ot_html_escape(f, overview);
+    free(overview);
     fprintf(f, "</p>\n<h2>%s</h2>\n", w->summary);
     write_summary(doc, w, f);
     for (size_t i = 0; i < doc->n; i++)

@@ -3,6 +3,7 @@
 #include "report/md.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/num.h"
@@ -48,7 +49,11 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         ot_md_escape(f, doc->compiled);
     }
     fputs("\n\n", f);
-    ot_md_escape(f, report_fmt_overview(doc, buf, sizeof buf));
+    char *overview = report_overview_new(doc); /* every target needing attention named */
+    if (!overview)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    ot_md_escape(f, overview);
+    free(overview);
     fprintf(f, "\n\n| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n"
                "|---|---|---|--:|--:|--:|--:|--:|---|\n",
             w->target, w->test, w->through, w->ytd, w->point, w->range80, w->prob, w->required,

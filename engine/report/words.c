@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "project/kinds.h"
@@ -423,9 +424,31 @@ char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap)
         ADD("%s", cn ? "没有存在风险或偏离目标的目标。" : " None is at risk or off track.");
     }
 #undef ADD
-    if (n >= cap && cap)
-        buf[cap - 1] = '\0';
+    if (n >= cap && cap > 1) { /* cut: never inside a character */
+        size_t e = cap - 1, b = e - 1; /* buf[e] is the terminator */
+        while (b > 0 && ((unsigned char)buf[b] & 0xC0) == 0x80)
+            b--; /* the last character's first byte */
+        unsigned char c = (unsigned char)buf[b];
+        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (b + len > e)
+            buf[b] = '\0';
+    }
     return buf;
+}
+
+char *report_overview_new(const ot_report_doc *doc)
+{
+    /* the words and figures of a target named take well under 128 bytes
+     * besides its label; the counts under 512 */
+    size_t cap = 512;
+    for (size_t i = 0; i < doc->n; i++) {
+        const ot_report_item *it = &doc->items[i];
+        const char *l = it->target->label && it->target->label[0] ? it->target->label
+                                                                  : report_item_name(doc, it);
+        cap += 128 + (l ? strlen(l) : 0);
+    }
+    char *buf = malloc(cap);
+    return buf ? report_fmt_overview(doc, buf, cap) : NULL;
 }
 
 const char *report_doc_title(const ot_report_doc *doc, char *buf, size_t cap)

@@ -61,8 +61,12 @@ const char *report_scenario_name(const report_words *w, const char *name);
 
 /* The summary paragraph of doc in its language: how many targets are met,
  * on track, at risk, off track, missed, without data; the ones at risk or
- * off track named with their probability.  Returns buf. */
+ * off track named with their probability.  Returns buf, cut at a whole
+ * character when cap is short. */
 char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap);
+/* The same in a new string long enough for every target named (caller
+ * frees with free()); NULL when out of memory. */
+char *report_overview_new(const ot_report_doc *doc);
 
 /* The words of lang (Chinese for anything unknown). */
 const report_words *report_words_of(ot_report_lang lang);

@@ -1058,6 +1058,57 @@ static void test_report_non_finite(void **state)
     free(buf);
 }
 
+/* The summary paragraph names every target needing attention, however many
+ * and however long their labels (60 at risk, 30 CJK characters each: over
+ * 7 KB); cut short into a small buffer it ends on a whole character. */
+static void test_report_overview_long(void **state)
+{
+    (void)state;
+    enum { N = 60 };
+    static ot_target t[N];
+    static ot_projection p[N];
+    static ot_report_item it[N];
+    static char labels[N][128];
+    for (int i = 0; i < N; i++) {
+        snprintf(labels[i], sizeof labels[i], "第%02d项：推动经济高质量发展取得新成效全年地区生产总值增长", i);
+        fixture(&t[i], &p[i], labels[i]);
+        it[i] = (ot_report_item){&t[i], &p[i], NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
+    }
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = it;
+    doc.n = N;
+    char *s = render(ot_report_html, &doc);
+    const char *ov = strstr(s, "<p class=\"overview\">");
+    assert_non_null(ov);
+    const char *end = strstr(ov, "</p>");
+    assert_non_null(end);
+    assert_true(end - ov > 4096); /* the buffer it once had to fit in */
+    assert_non_null(strstr(ov, "第59项"));
+    assert_true(strstr(ov, "第59项") < end);
+    assert_memory_equal(end - strlen("（存在风险，达标概率79%）。"), "（存在风险，达标概率79%）。",
+                        strlen("（存在风险，达标概率79%）。"));
+    free(s);
+    s = render(ot_report_md, &doc);
+    assert_non_null(strstr(s, "第59项"));
+    free(s);
+    char small[100];
+    report_fmt_overview(&doc, small, sizeof small);
+    size_t n = strlen(small);
+    assert_true(n < sizeof small && n > 90);
+    /* the last byte ends a character: ASCII or the last of a multi-byte one,
+     * and the string is valid UTF-8 throughout */
+    assert_true(ot_display_width(small) > 0);
+    const unsigned char *u = (const unsigned char *)small;
+    for (size_t i = 0; i < n;) {
+        size_t k = u[i] < 0x80 ? 1 : u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : 2;
+        assert_true(i + k <= n);
+        for (size_t j = 1; j < k; j++)
+            assert_int_equal(u[i + j] & 0xC0, 0x80);
+        i += k;
+    }
+}
+
 static void test_report_names(void **state)
 {
     (void)state;
@@ -1271,6 +1322,7 @@ int main(void)
         cmocka_unit_test(test_report_kinds_table),
         cmocka_unit_test(test_report_data_version),
         cmocka_unit_test(test_report_non_finite),
+        cmocka_unit_test(test_report_overview_long),
         cmocka_unit_test(test_report_status_table_labels),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
