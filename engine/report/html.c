@@ -45,6 +45,7 @@ static const char css[] =
     "svg.chart .band95{fill:#d4def2;stroke:none}svg.chart .band80{fill:#9db5e2;stroke:none}\n"
     "svg.chart .median{stroke:#1f4e9c;stroke-width:1.5;stroke-dasharray:5 3}\n"
     "svg.chart line.target{stroke:#c0392b;stroke-width:1.4;stroke-dasharray:7 4}\n"
+    "svg.chart rect.target-band{fill:#c0392b;fill-opacity:.08;stroke:none}\n"
     "svg.chart text.target{fill:#c0392b}\n"
     "svg.chart line.required{stroke:#e67e22;stroke-width:2.2;stroke-dasharray:3 3}\n"
     "svg.chart text.required{fill:#b35900}svg.chart text.point{fill:#1f4e9c}\n"

@@ -366,7 +366,23 @@ static void test_report_svg_parts(void **state)
     assert_non_null(strstr(buf, ">目标 7.5%</text>"));
     assert_non_null(strstr(buf, ">所需增速 4.5%</text>"));
     assert_non_null(strstr(buf, ">2022</text>"));
+    assert_int_equal(count(buf, "target-band"), 0); /* ">=": a line, no band */
     free(buf);
+    /* "about 7.5" (± 0.5): the band 7..8 under the target line, on the same
+     * axis 4..14 (y = 216 - (v - 4) / 10 × 204: 134.4 to 154.8) across the
+     * plot (x 64 to 576) */
+    t.op = OT_OP_EQ;
+    t.tolerance = 0.5;
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    assert_int_equal(ot_report_svg(&it, OT_LANG_ZH, 680, 260, f, &e), OT_OK);
+    fclose(f);
+    assert_non_null(
+        strstr(buf, "<rect class=\"target-band\" x=\"64.0\" y=\"134.4\" width=\"512.0\" "
+                    "height=\"20.4\"/>\n<line class=\"target\""));
+    free(buf);
+    t.op = OT_OP_GE;
+    t.tolerance = NAN;
     /* no data: the axes, the target and a note, no band */
     ot_projection none;
     ot_projection_init(&none);
