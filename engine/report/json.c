@@ -68,6 +68,8 @@ static int doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
         json_object_set_new(o, "outcome", num_or_null(pi->outcome));
         json_object_set_new(o, "ytd_growth", num_or_null(pi->ytd_growth));
         json_object_set_new(o, "through", pi->latest[0] ? json_string(pi->latest) : json_null());
+        /* the newest release read of this target's series and ref */
+        json_object_set_new(o, "vintage", str_or_null(doc->items[i].vintage));
         json_object_set_new(o, "periods_left", json_integer(pi->periods_left));
         json_object_set_new(o, "paths", json_integer((json_int_t)pi->paths));
         char method[512], notes[4096];

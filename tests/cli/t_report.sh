@@ -34,6 +34,7 @@ eq "$(sqlite3 :memory: "SELECT json_array_length(readfile('doc.json'), '\$.proje
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.as_of')")" 2023-10-31 "as_of"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.known_on') || ' ' || json_extract(readfile('doc.json'), '\$.vintage')")" "2023-10-31 2023-10-24" "known_on, vintage"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.projections[0].through')")" 2023Q3 "through"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.projections[0].vintage')")" 2023-10-24 "GDP's newest release read"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.projections[0].upper.\"95\"') = json_extract(readfile('p.json'), '\$.projections[0].upper.\"95\"')")" 1 "upper 95 as projected"
 # the validator catches what it should: a wrong type, a bad enum, a missing member
 sed -e '0,/"periods_left": 1/s//"periods_left": "1"/' -e '0,/"status": "on_track"/s//"status": "risky"/' \
