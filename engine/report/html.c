@@ -75,12 +75,12 @@ static void num_cell(FILE *f, const char *text)
     fprintf(f, "<td class=\"num\">%s</td>", text);
 }
 
-/* The range "lo – hi" of the metric, or "" when either end is NaN. */
+/* The range "lo – hi" of the metric, or "" when either end is not finite. */
 static char *fmt_range(const ot_target *t, double lo, double hi, ot_report_lang lang, char *buf,
                        size_t cap)
 {
     char a[64], b[64];
-    if (isnan(lo) || isnan(hi))
+    if (!isfinite(lo) || !isfinite(hi))
         snprintf(buf, cap, "%s", "");
     else
         snprintf(buf, cap, "%s – %s", report_fmt_metric(t, lo, lang, a, sizeof a),

@@ -72,7 +72,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         fputs(" | ", f);
         fputs(ot_fmt_growth(p->ytd_growth, a, sizeof a), f);
         fprintf(f, " | %s | ", report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
-        if (!isnan(p->lo80) && !isnan(p->hi80))
+        if (isfinite(p->lo80) && isfinite(p->hi80))
             fprintf(f, "%s – %s", report_fmt_metric(t, p->lo80, doc->lang, a, sizeof a),
                     report_fmt_metric(t, p->hi80, doc->lang, b, sizeof b));
         fputs(" | ", f);

@@ -67,7 +67,7 @@ static char *fmt_range(const ot_target *t, double lo, double hi, ot_report_lang 
 {
     char a[48], b[48];
     buf[0] = '\0';
-    if (!isnan(lo) && !isnan(hi))
+    if (isfinite(lo) && isfinite(hi))
         snprintf(buf, cap, "%s%s%s", report_fmt_metric(t, lo, lang, a, sizeof a),
                  lang == OT_LANG_ZH ? " – " : " .. ", report_fmt_metric(t, hi, lang, b, sizeof b));
     return buf;
