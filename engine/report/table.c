@@ -122,17 +122,24 @@ void ot_table_free(ot_table *t)
     free(t);
 }
 
-/* Returns a new array of copies of cells (NULL cells become ""). */
+/* Returns a new array of copies of cells (NULL cells become ""), each
+ * control character (a line break, a tab, an escape sequence's ESC) made a
+ * space: a cell is one line of the table, and data (a label from a CSV
+ * cell) may neither break a row nor drive the terminal. */
 static char **copy_cells(const char *const *cells, size_t n)
 {
     char **c = calloc(n ? n : 1, sizeof *c);
     if (!c)
         return NULL;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (!(c[i] = strdup(cells[i] ? cells[i] : ""))) {
             free_cells(c, n);
             return NULL;
         }
+        for (unsigned char *p = (unsigned char *)c[i]; *p; p++)
+            if (*p < 0x20 || *p == 0x7f)
+                *p = ' ';
+    }
     return c;
 }
 
