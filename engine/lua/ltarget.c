@@ -83,9 +83,10 @@ static int l_target(lua_State *L)
         luaL_argerror(L, 1, "field 'series' expected (a series key)");
     if (!isnan(value) && !isfinite(value))
         luaL_argerror(L, 1, "field 'value' must be a finite number");
-    if (!isnan(tol) && !(isfinite(tol) && tol >= 0))
-        luaL_argerror(L, 1, lua_pushfstring(L, "field 'tolerance' must be a number of points, 0 "
-                                               "or more, got %f", tol));
+    if (!isnan(tol) && !isfinite(tol))
+        luaL_argerror(L, 1, "field 'tolerance' must be a finite number");
+    if (!isnan(tol) && !(tol >= 0)) /* every kind: a band is never negative */
+        luaL_argerror(L, 1, "field 'tolerance' must be at least 0 (points)");
     if (year < OT_TARGET_YEAR_MIN || year > OT_TARGET_YEAR_MAX) /* every kind: its report's year */
         luaL_argerror(L, 1, "field 'year' expected (an integer year, 1900-9999)");
     if (kind == OT_TARGET_UNQUANTIFIED)
@@ -101,8 +102,6 @@ static int l_target(lua_State *L)
             value = d->default_value;
         if ((d->needs & OT_NEEDS_VALUE) && isnan(value))
             luaL_argerror(L, 1, "field 'value' expected (the number to meet)");
-        if (!isnan(tol) && !(tol >= 0))
-            luaL_argerror(L, 1, "field 'tolerance' must be at least 0 (points)");
         if (op == OT_OP_EQ && isnan(tol) && kind != OT_TARGET_IN_STEP) /* core/target.h */
             luaL_argerror(L, 1, "field 'tolerance' expected (op '=' passes within tolerance "
                                 "points of value: 增长7.5%左右 is op '=', value 7.5, tolerance "

@@ -90,8 +90,10 @@ local cases = {
   -- operator, a ref its kind never reads
   {"bad argument #1 to 'target' (field 'value' must be a finite number)",
    function() return ot.target{series = "x", year = 2023, value = math.huge} end},
-  {"bad argument #1 to 'target' (field 'tolerance' must be a number of points, 0 or more, got -1.0)",
+  {"bad argument #1 to 'target' (field 'tolerance' must be at least 0 (points))",
    function() return ot.target{series = "x", year = 2023, kind = "in_step", ref = "y", tolerance = -1} end},
+  {"bad argument #1 to 'target' (field 'tolerance' must be a finite number)",
+   function() return ot.target{series = "x", year = 2023, kind = "in_step", ref = "y", tolerance = 1 / 0} end},
   {"bad argument #1 to 'target' (field 'series' expected (a series key))",
    function() return ot.target{series = "", year = 2023, value = 1} end},
   {"bad argument #1 to 'target' (field 'ref' expected (a relative target compares with another series))",
