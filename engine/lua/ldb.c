@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/text.h"
 #ifdef OT_IO_PRESENT
@@ -63,6 +64,7 @@ void ot_l_asof(lua_State *L, int arg, const char *s, int32_t *days, const char *
 typedef struct dbbox {
     ot_store *st;
     int borrowed;
+    int readonly; /* opened {readonly = true}: it never writes */
 } dbbox;
 
 /* Pushes an empty db box (pointer NULL) to open a store into. */
@@ -71,6 +73,7 @@ static ot_store **newdb(lua_State *L)
     dbbox *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->st = NULL;
     b->borrowed = 0;
+    b->readonly = 0;
     ot_l_setmeta(L, OT_L_DB);
     return &b->st;
 }
@@ -102,6 +105,38 @@ static void hold(lua_State *L, int idx)
     lua_pop(L, 1);
 }
 
+/* When the host holds each chunk's writes in one transaction per database,
+ * a second connection to a file the chunk already holds would wait for the
+ * first one's transaction (the 5 s busy timeout, then "locked … another
+ * process") and would not see its writes: raises instead, naming the
+ * object to use.  path is the file about to be opened for writing. */
+static void check_held(lua_State *L, const char *path)
+{
+    struct stat want, got;
+    if (strcmp(path, ":memory:") == 0 || stat(path, &want) != 0)
+        return; /* a new file is nobody's yet */
+    if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_HELD) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pushnil(L);                                          /* [held, key] */
+    while (lua_next(L, -2)) {                                /* [held, box, true] */
+        lua_pop(L, 1);
+        ot_store **box = luaL_testudata(L, -1, OT_L_DB);
+        if (box && *box && !((dbbox *)(void *)box)->readonly &&
+            stat(ot_store_path(*box), &got) == 0 && got.st_dev == want.st_dev &&
+            got.st_ino == want.st_ino) {
+            int isdefault = lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBOBJ) == LUA_TUSERDATA &&
+                            lua_rawequal(L, -1, -2);
+            luaL_error(L, "%s is open already in this script (%s): use that database object, "
+                          "or ot.open it read-only", path,
+                       isdefault ? "as ot.db()" : lua_pushfstring(L, "by ot.open(\"%s\")",
+                                                                  ot_store_path(*box)));
+        }
+    }
+    lua_pop(L, 1);
+}
+
 /* ot.open(path [, {readonly = true}]) -> db, creating the file unless
  * readonly. */
 static int l_open(lua_State *L)
@@ -117,7 +152,10 @@ static int l_open(lua_State *L)
         ro = lua_toboolean(L, -1);
         lua_pop(L, 1);
     }
+    if (!ro)
+        check_held(L, path);
     ot_store **box = newdb(L);
+    ((dbbox *)(void *)box)->readonly = ro;
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_open(path, ro ? OT_STORE_READONLY : OT_STORE_CREATE, box, &e) != OT_OK)
@@ -143,6 +181,7 @@ static void pushdefault(lua_State *L)
         path = getenv("ONTRACK_DB");
     if (!path || !*path)
         path = "ontrack.db";
+    check_held(L, path);
     ot_store **box = newdb(L);                 /* [path, box] */
     ot_err e;
     ot_err_clear(&e);

@@ -185,6 +185,23 @@ H.run{
     db:put(M("2023-01", {1}, {key = "d.host"}))
     assert(ot.db():series("d.host")[1] == 1)
   end},
+
+  {"a file open already in the script is not opened a second time for writing", function()
+    -- the second connection would wait for the first's transaction (5 s, then "locked …
+    -- another process") and would not see its writes
+    local host = tostring(ot.db()):match("^db (.*)$")
+    H.checkmsg(host .. " is open already in this script (as ot.db()): use that database " ..
+               "object, or ot.open it read-only", function() return ot.open(host) end)
+    local db, path = tmpdb()
+    db:put(M("2023-01", {1}, {key = "d.twice"}))
+    H.checkmsg(path .. " is open already in this script (by ot.open(\"" .. path .. "\")): use " ..
+               "that database object, or ot.open it read-only", function() return ot.open(path) end)
+    local ro <close> = ot.open(path, {readonly = true})   -- reading beside it is allowed
+    assert(#ot.open(":memory:"):keys() == 0)               -- private databases are never the same
+    db:close()
+    local again <close> = ot.open(path)                    -- closed: open it again
+    assert(again:series("d.twice")[1] == 1)
+  end},
 }
 
 for _, p in ipairs(tmpfiles) do
