@@ -106,18 +106,18 @@ static void hold(lua_State *L, int idx)
 }
 
 /* When the host holds each chunk's writes in one transaction per database,
- * a second connection to a file the chunk already holds would wait for the
- * first one's transaction (the 5 s busy timeout, then "locked … another
- * process") and would not see its writes: raises instead, naming the
- * object to use.  path is the file about to be opened for writing. */
-static void check_held(lua_State *L, const char *path)
+ * a second connection to a file already held would wait for the first one's
+ * transaction (the 5 s busy timeout, then "locked … another process") and
+ * would not see its writes.  Pushes the box already holding the file at
+ * path for writing and returns 1, else pushes nothing and returns 0. */
+static int find_held(lua_State *L, const char *path)
 {
     struct stat want, got;
     if (strcmp(path, ":memory:") == 0 || stat(path, &want) != 0)
-        return; /* a new file is nobody's yet */
+        return 0; /* a new file is nobody's yet */
     if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_HELD) != LUA_TTABLE) {
         lua_pop(L, 1);
-        return;
+        return 0;
     }
     lua_pushnil(L);                                          /* [held, key] */
     while (lua_next(L, -2)) {                                /* [held, box, true] */
@@ -126,19 +126,17 @@ static void check_held(lua_State *L, const char *path)
         if (box && *box && !((dbbox *)(void *)box)->readonly &&
             stat(ot_store_path(*box), &got) == 0 && got.st_dev == want.st_dev &&
             got.st_ino == want.st_ino) {
-            int isdefault = lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBOBJ) == LUA_TUSERDATA &&
-                            lua_rawequal(L, -1, -2);
-            luaL_error(L, "%s is open already in this script (%s): use that database object, "
-                          "or ot.open it read-only", path,
-                       isdefault ? "as ot.db()" : lua_pushfstring(L, "by ot.open(\"%s\")",
-                                                                  ot_store_path(*box)));
+            lua_remove(L, -2);                               /* [box] */
+            return 1;
         }
     }
     lua_pop(L, 1);
+    return 0;
 }
 
 /* ot.open(path [, {readonly = true}]) -> db, creating the file unless
- * readonly. */
+ * readonly; a file the script holds open for writing already (find_held)
+ * gives that same object. */
 static int l_open(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
@@ -152,8 +150,8 @@ static int l_open(lua_State *L)
         ro = lua_toboolean(L, -1);
         lua_pop(L, 1);
     }
-    if (!ro)
-        check_held(L, path);
+    if (!ro && find_held(L, path))
+        return 1; /* that file is this script's already: the same object */
     ot_store **box = newdb(L);
     ((dbbox *)(void *)box)->readonly = ro;
     ot_err e;
@@ -181,7 +179,12 @@ static void pushdefault(lua_State *L)
         path = getenv("ONTRACK_DB");
     if (!path || !*path)
         path = "ontrack.db";
-    check_held(L, path);
+    if (find_held(L, path)) {                  /* [path, box]: opened by ot.open */
+        lua_remove(L, -2);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBOBJ);
+        return;
+    }
     ot_store **box = newdb(L);                 /* [path, box] */
     ot_err e;
     ot_err_clear(&e);
