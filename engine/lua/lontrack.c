@@ -51,9 +51,28 @@ int ot_l_error(lua_State *L, const ot_err *e)
     return ot_l_error_top(L, e->code);
 }
 
+/* Pushes "chunk:line: " of the Lua code that called into the engine, as
+ * luaL_where(L, 1) does, but past C functions in between (r:write calling
+ * ot.report, pcall calling db:series), so the message says where the
+ * script was; "" when no Lua function with line information is found. */
+static void where(lua_State *L)
+{
+    lua_Debug ar;
+    for (int level = 1; level < 8 && lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            return;
+        }
+        if (ar.what[0] != 'C') /* a Lua function without line information */
+            break;
+    }
+    lua_pushliteral(L, "");
+}
+
 int ot_l_error_top(lua_State *L, int code)
 {
-    luaL_where(L, 1);                       /* [.., text, "chunk:line: "] */
+    where(L);                               /* [.., text, "chunk:line: "] */
     lua_insert(L, -2);
     lua_concat(L, 2);                       /* message */
     lua_pushvalue(L, -1);

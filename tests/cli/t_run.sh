@@ -39,6 +39,19 @@ run 1 run long.lua
 has_err "xxxxxxxx END"
 has_err "long.lua:1: in main chunk"
 
+# an engine error names the script's line also when a C function stands
+# between (pcall, r:write calling ot.report)
+cat > pos.lua <<'LUA'
+print(pcall(ot.db().series, ot.db(), "no.such"))
+local t = ot.target{series = "p.x", year = 2023, value = 1}
+local x = ot.series{key = "p.x", freq = "Y", start = 2020, values = {1, 2, 3}}
+local r = ot.report(ot.project({t}, {series = {["p.x"] = x}, paths = 10}), {format = "json"})
+print(pcall(r.write, r, "no/such/folder/r.html"))
+LUA
+run 0 run pos.lua
+out_line 1 "false	pos.lua:1: unknown series 'no.such'"
+has_out "false	pos.lua:5: no/such/folder/r.html: No such file or directory"
+
 # a binary chunk is refused naming the script, as a syntax error names it
 printf '\033Lua' > bin.lua
 run 1 run bin.lua
@@ -81,7 +94,7 @@ while true do end
 LUA
 start=$(date +%s)
 run 1 run --timeout 0.3 stop.lua
-out_line 1 "false	time limit exceeded inside an engine call"
+out_line 1 "false	stop.lua:7: time limit exceeded inside an engine call"
 has_err "time limit of 0.3"
 [ $(( $(date +%s) - start )) -lt 5 ] || fail "the engine call was not stopped at the limit"
 
