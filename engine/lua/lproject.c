@@ -533,20 +533,24 @@ static int l_compare(lua_State *L)
 
 #ifdef OT_REPORT_PRESENT
 /* Copies projection i of the list at idx into *p and its target (shallow:
- * the list keeps the box alive) into *t; raises naming the item otherwise.
- * Leaves the stack as it found it. */
-static void raw_projection(lua_State *L, int idx, size_t i, ot_projection *p, ot_target *t)
+ * the list keeps the box alive) into *t; raises naming the item otherwise,
+ * as bad argument arg (the list's own, or the options' for a list given in
+ * field `field`, NULL for none).  Leaves the stack as it found it. */
+static void raw_projection(lua_State *L, int idx, int arg, const char *field, size_t i,
+                           ot_projection *p, ot_target *t)
 {
     lua_rawgeti(L, idx, (lua_Integer)i + 1);                  /* [.., pi] */
     if (!lua_istable(L, -1) || lua_getfield(L, -1, "_c") == LUA_TNIL ||
         !luaL_testudata(L, -1, OT_L_RAWPROJ))
-        luaL_argerror(L, idx, lua_pushfstring(L, "item %d is not a projection", (int)i + 1));
+        luaL_argerror(L, arg, lua_pushfstring(L, "%s%s%sitem %d is not a projection",
+                                              field ? "field '" : "", field ? field : "",
+                                              field ? "': " : "", (int)i + 1));
     *p = *(const ot_projection *)lua_touserdata(L, -1);      /* [.., pi, raw] */
     if (t) {
         lua_getfield(L, -2, "target");                       /* [.., pi, raw, target] */
         ot_l_target *b = luaL_testudata(L, -1, OT_L_TARGET);
         if (!b || b->closed)
-            luaL_argerror(L, idx, lua_pushfstring(L, "item %d has no target", (int)i + 1));
+            luaL_argerror(L, arg, lua_pushfstring(L, "item %d has no target", (int)i + 1));
         *t = b->t;
         lua_pop(L, 1);
     }
@@ -695,10 +699,10 @@ static int l_report(lua_State *L)
     ot_target *t = lua_newuserdatauv(L, (n ? n : 1) * sizeof *t, 0);
     ot_projection *p = lua_newuserdatauv(L, (n ? n : 1) * sizeof *p, 0);
     for (size_t i = 0; i < n; i++) {
-        raw_projection(L, 1, i, &p[i], &t[i]);
+        raw_projection(L, 1, 1, NULL, i, &p[i], &t[i]);
         if (outcomes) {
             ot_projection later;
-            raw_projection(L, outcomes, i, &later, NULL);
+            raw_projection(L, outcomes, 2, "outcomes", i, &later, NULL);
             if (later.has_outcome) {
                 p[i].outcome = later.outcome;
                 p[i].has_outcome = 1;

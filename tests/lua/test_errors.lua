@@ -203,6 +203,12 @@ H.run{
     local mem = ot.open(":memory:")
     H.checkmsg("bad argument #1 to 'put' (target is closed)", function() return mem:put(kept) end)
   end},
+  {"ot.report: a bad item of outcomes is reported under the options, by field", function()
+    local t = ot.target{series = "e.m", year = 2023, value = 1}
+    local ps = ot.project({t}, {series = {["e.m"] = s}, paths = 10})
+    H.checkmsg("bad argument #2 to 'report' (field 'outcomes': item 1 is not a projection)",
+               function() return ot.report(ps, {outcomes = {5}, format = "json", output = "/dev/null"}) end)
+  end},
   {"ot.compare: a scenario's name is not met twice, nor a field's of the result", function()
     local t = ot.target{series = "e.m", year = 2023, value = 1}
     local data = {series = {["e.m"] = s}, paths = 10, print = false}
