@@ -946,20 +946,46 @@ int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err
  * step with obs): the key index in order, one seek per series. */
 static const char SQL_KEYS[] =
     "SELECT s.key, s.name, s.unit, coalesce(t.freq, s.freq), coalesce(t.measures, 0), t.lo, t.hi,\n"
-    "       coalesce(t.n, 0)\n"
+    "       coalesce(t.n, 0), s.id\n"
     "FROM series s LEFT JOIN series_stats t ON t.series_id = s.id\n"
     "WHERE ?1 IS NULL OR s.key GLOB ?1\n"
     "ORDER BY s.key, t.freq";
 
 static const char SQL_KEYS_NAMED[] =
     "SELECT s.key, s.name, s.unit, coalesce(t.freq, s.freq), coalesce(t.measures, 0), t.lo, t.hi,\n"
-    "       coalesce(t.n, 0)\n"
+    "       coalesce(t.n, 0), s.id\n"
     "FROM series s LEFT JOIN series_stats t ON t.series_id = s.id\n"
     "WHERE s.key GLOB ?1 OR s.name GLOB ?1 OR s.name_en GLOB ?1\n"
     "ORDER BY s.key, t.freq";
 
 static const char SQL_KEY_NAMES[] =
     "SELECT key, name, unit, freq FROM series WHERE ?1 IS NULL OR key GLOB ?1 ORDER BY key";
+
+/* The span of the latest vintage of each measure at one period: 2 when
+ * every measure stored there has it as a January–February release. */
+static const char SQL_KEY_FEB_SPAN[] =
+    "SELECT min(span) FROM (SELECT (SELECT o.span FROM obs o WHERE o.series_id = ?1\n"
+    "  AND o.measure = m.id AND o.freq = 'M' AND o.ord = ?2 ORDER BY o.vintage DESC LIMIT 1)\n"
+    "  AS span FROM measures m)";
+
+/* A monthly series' first or last period, when a February, is shown as the
+ * January–February release it is (2023-01/02) when every measure's latest
+ * figure there is one: four seeks of the primary key, for such periods only. */
+static int key_span(ot_store *st, int64_t sid, ot_period *p, ot_err *err)
+{
+    if (p->freq != OT_FREQ_M || ot_period_sub(OT_FREQ_M, p->ord) != 2)
+        return OT_OK;
+    sqlite3_stmt *q = store_stmt(st, S_KEY_FEB_SPAN, SQL_KEY_FEB_SPAN, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, sid);
+    sqlite3_bind_int(q, 2, p->ord);
+    int s = sqlite3_step(q);
+    if (s == SQLITE_ROW && sqlite3_column_int(q, 0) == 2)
+        p->span = 2;
+    sqlite3_reset(q);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? OT_OK : store_sqlerr(st, s, "listing series", err);
+}
 
 /* The listing of ot_store_keys (stats 1), ot_store_keys_named (2) or
  * ot_store_key_names (0). */
@@ -996,6 +1022,12 @@ static int list_keys(ot_store *st, const char *pattern, int stats, ot_key_fn fn,
             ki.first = (ot_period){ki.freq, (ot_ord)sqlite3_column_int(q, 5), 1};
             ki.last = (ot_period){ki.freq, (ot_ord)sqlite3_column_int(q, 6), 1};
             ki.count = sqlite3_column_int64(q, 7);
+            int64_t sid = sqlite3_column_int64(q, 8);
+            if (ki.count > 0 && ((rc = key_span(st, sid, &ki.first, err)) ||
+                                 (rc = key_span(st, sid, &ki.last, err)))) {
+                sqlite3_reset(q);
+                return rc;
+            }
         } else {
             ki.count = -1;
         }

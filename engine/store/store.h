@@ -164,7 +164,8 @@ typedef struct ot_key_info {
     const char *unit;  /* may be NULL */
     ot_freq freq;      /* frequency of these observations (meta freq when none) */
     unsigned measures; /* bit (1u << ot_measure) per measure stored */
-    ot_period first, last; /* span 1; meaningless when count == 0 */
+    ot_period first, last; /* span 2 for a January–February release (every measure's
+                            * latest figure there); meaningless when count == 0 */
     long long count;   /* distinct periods stored, any measure, any vintage */
 } ot_key_info;
 

@@ -38,6 +38,7 @@ enum stmt_id {
     S_KEYS,
     S_KEYS_NAMED,
     S_KEY_NAMES,
+    S_KEY_FEB_SPAN,
     S_TARGET_FIND,
     S_TARGET_INSERT,
     S_TARGET_UPDATE,

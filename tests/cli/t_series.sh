@@ -92,4 +92,21 @@ out_line 3 "k.r	rate	nil	3.0"
 out_line 4 "k.m	flow	mean	3.0"
 out_line 5 "k.l	flow	last	6.0"
 
+# a January–February release is listed as the joint release it is, as first
+# and as last period (never as a February of its own); a February of its own
+# in another measure lists as 2024-02
+cat > jf.csv <<'CSV'
+series,period,measure,value
+jf.a,2024年1-2月,ytd,100
+jf.a,2024-03,ytd,150
+jf.b,2024年1-2月,value,10
+jf.c,2024年1-2月,ytd,1
+jf.c,2024-02,yoy,5
+CSV
+run 0 import jf.csv
+run 0 series 'jf.*'
+out_words 3 "jf.a M ytd 2024-01/02 2024-03 2"
+out_words 4 "jf.b M value 2024-01/02 2024-01/02 1"
+out_words 5 "jf.c M ytd,yoy 2024-02 2024-02 1"
+
 done_ok
