@@ -314,7 +314,10 @@ typedef struct ot_revision {
 /* Returns non-zero to stop. */
 typedef int (*ot_revision_fn)(void *ud, const ot_revision *r);
 
-/* Calls fn for every stored row of key (of period only, when not NULL), by
+/* Calls fn for every stored row of key (when period is not NULL, of the
+ * periods overlapping it: within it, as the months of 2023Q1 or 2023, or
+ * containing it, as the month of 2023-01-15 or the 2023-01/02 release of
+ * 2023-01), by
  * frequency, measure, period and vintage.  OT_ENOTFOUND for an unknown key
  * (suggests near keys), OT_EIO.  A non-zero return of fn stops it (OT_OK). */
 int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, ot_revision_fn fn,
