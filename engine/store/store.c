@@ -865,7 +865,8 @@ int ot_store_put_meta_res(ot_store *st, const ot_series_meta *m, int64_t *id, ot
     store_bind_text(q, 2, m->name);
     store_bind_text(q, 3, m->name_en);
     store_bind_text(q, 4, m->region);
-    store_bind_text(q, 5, m->unit);
+    const char *canon = ot_unit_canonical(m->unit);
+    store_bind_text(q, 5, canon ? canon : m->unit);
     store_bind_text(q, 6, m->shape);
     store_bind_text(q, 7, m->source);
     store_bind_text(q, 8, m->freq != OT_FREQ_NONE ? ot_freq_name(m->freq) : NULL);

@@ -136,8 +136,15 @@ typedef enum ot_put_result {
     OT_PUT_UNCHANGED     /* the same as stored: nothing written */
 } ot_put_result;
 
+/* The canonical spelling of a unit (units.c, docs/formats.md "Units"): 亿元
+ * for 100m_cny or 亿元人民币, % for pct; the static string, or NULL when the
+ * unit is not in the table.  Blanks around it and the case of ASCII letters
+ * do not matter. */
+const char *ot_unit_canonical(const char *unit);
+
 /* Creates the series m->key or updates it: NULL strings and unknown enums
- * leave the stored field unchanged, "" clears a string.  OT_EINVAL for an
+ * leave the stored field unchanged, "" clears a string; a unit is stored in
+ * its canonical spelling (ot_unit_canonical).  OT_EINVAL for an
  * empty key; OT_EDATA when m->freq differs from the frequency of the key's
  * stored observations (one series holds one frequency). */
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err);

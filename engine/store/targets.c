@@ -73,7 +73,8 @@ static void bind_fields(sqlite3_stmt *q, const ot_target *t)
     bind_double(q, 8, t->tolerance);
     store_bind_text(q, 9, t->source && *t->source ? t->source : NULL);
     store_bind_text(q, 10, t->shape && *t->shape ? t->shape : NULL);
-    store_bind_text(q, 11, t->unit && *t->unit ? t->unit : NULL);
+    const char *canon = ot_unit_canonical(t->unit);
+    store_bind_text(q, 11, canon ? canon : t->unit && *t->unit ? t->unit : NULL);
     for (int i = 0; i < 2; i++) {
         if (t->shape_years[0])
             sqlite3_bind_int(q, 13 + i, t->shape_years[i]);
@@ -94,7 +95,7 @@ static int put(ot_store *st, const ot_target *t, int64_t *id, ot_put_result *res
         int same = same_text(q, 1, ot_target_op_name(t->op)) &&
                    same_double(col_double(q, 2), t->value) &&
                    same_double(col_double(q, 3), t->tolerance) && same_text(q, 4, t->source) &&
-                   same_text(q, 5, t->shape) && same_text(q, 6, t->unit) &&
+                   same_text(q, 5, t->shape) && same_text(q, 6, ot_unit_canonical(t->unit) ? ot_unit_canonical(t->unit) : t->unit) &&
                    sqlite3_column_int(q, 7) == t->shape_years[0] &&
                    sqlite3_column_int(q, 8) == t->shape_years[1];
         sqlite3_reset(q);

@@ -247,6 +247,39 @@ has_err "wan.csv:2:4: un.rev is in 亿元; found the unit '万元' (change a ser
 eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.rev after a refused import"
 printf 'series,period,value,unit\nun.rev,2023-03,2200,亿元\nun.rev,2023-04,2300,"亿元 "\n' > yi.csv
 run 0 import yi.csv
+# one unit, several spellings (formats.md, "Units"): a series declared with
+# the English code takes a bureau file's Chinese unit names, and the store
+# keeps the canonical spelling; a genuinely different unit is still an error
+# at its cell, and a growth row's unit must be a percent
+printf 'series,name,unit\nua.x,X,100m_cny\nua.y,Y,usd_100m\nua.w,W,10K_CNY\n' > ua_meta.csv
+run 0 import ua_meta.csv
+eq "$(sql "SELECT group_concat(unit, ' ') FROM (SELECT unit FROM series WHERE key LIKE 'ua.%' ORDER BY key)")" "万元 亿元 亿美元" "canonical units stored"
+cat > ua.csv <<'CSV'
+series,period,measure,value,unit
+ua.x,2023-01,value,1,亿元
+ua.x,2023-01,yoy,5,pct
+ua.x,2023-02,value,2,100M_CNY
+ua.y,2023-01,value,3,亿美元
+ua.w,2023-01,value,4,万元
+CSV
+run 0 import ua.csv
+has_out "5 new"
+printf '时间,规上工业增加值(亿元),规上工业增加值 同比(pct)\n2023-03,3,4\n' > ua_table.csv
+printf 'series,name,unit\nua.t,规上工业增加值,100m_cny\n' > ua_tmeta.csv
+run 0 import ua_tmeta.csv ua_table.csv
+cat > ua_bad.csv <<'CSV'
+series,period,measure,value,unit
+ua.x,2023-03,value,1,万元
+ua.y,2023-03,value,1,usd_bn
+ua.x,2023-03,yoy,5,亿元
+CSV
+run 65 import ua_bad.csv
+has_err "ua_bad.csv:2:5: ua.x is in 亿元; found the unit '万元'"
+has_err "ua_bad.csv:3:5: ua.y is in 亿美元; found the unit 'usd_bn'"
+has_err "ua_bad.csv:4:5: expected the unit of a growth rate (yoy), % or pct, found '亿元'"
+printf '时间,规上工业增加值(万元)\n2023-04,3\n' > ua_table2.csv
+run 65 import ua_table2.csv
+has_err "ua_table2.csv:1:2: '规上工业增加值(万元)' is in 万元, but series ua.t is in 亿元"
 # input that cannot be read as a file is missing input (66, sysexits'
 # EX_NOINPUT: "did not exist or was not readable"), not an I/O error
 mkdir adir

@@ -363,6 +363,48 @@ static void test_store_meta_agg_read(void **state)
     }
 }
 
+/* One spelling per unit: aliases map to the canonical spelling, any case
+ * and blanks around; a unit outside the table is not mapped; put_meta and
+ * put_target store the canonical spelling. */
+static void test_store_unit_canonical(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    assert_string_equal(ot_unit_canonical("100m_cny"), "亿元");
+    assert_string_equal(ot_unit_canonical(" 100M_CNY "), "亿元");
+    assert_string_equal(ot_unit_canonical("亿元"), "亿元");
+    assert_string_equal(ot_unit_canonical("亿元人民币"), "亿元");
+    assert_string_equal(ot_unit_canonical("10k_cny"), "万元");
+    assert_string_equal(ot_unit_canonical("pct"), "%");
+    assert_string_equal(ot_unit_canonical("％"), "%");
+    assert_string_equal(ot_unit_canonical("usd_100m"), "亿美元");
+    assert_null(ot_unit_canonical("usd_bn")); /* ten 亿美元: another unit */
+    assert_null(ot_unit_canonical("户"));
+    assert_null(ot_unit_canonical(""));
+    assert_null(ot_unit_canonical(NULL));
+
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "u.x";
+    m.unit = "100m_CNY";
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    ot_series_meta g;
+    assert_int_equal(ot_store_get_meta(st, "u.x", &g, &err), OT_OK);
+    assert_string_equal(g.unit, "亿元");
+    ot_series_meta_clear(&g);
+    /* the same unit in the other spelling changes nothing */
+    int64_t id;
+    ot_put_result res;
+    m.unit = "亿元";
+    assert_int_equal(ot_store_put_meta_res(st, &m, &id, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_UNCHANGED);
+    m.unit = "户"; /* outside the table: stored as given */
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    assert_int_equal(ot_store_get_meta(st, "u.x", &g, &err), OT_OK);
+    assert_string_equal(g.unit, "户");
+    ot_series_meta_clear(&g);
+}
+
 static void test_store_meta_put_get_update(void **state)
 {
     ot_store *st = *state;
@@ -1120,6 +1162,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_open_creates_and_migrates),
+        MEM_STORE_TEST(test_store_unit_canonical),
         cmocka_unit_test(test_store_readonly_refuses_writes),
         cmocka_unit_test(test_store_second_writer_locked),
         cmocka_unit_test(test_store_hold_settle),
