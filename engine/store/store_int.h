@@ -19,6 +19,7 @@ enum stmt_id {
     S_SERIES_ROW,
     S_SERIES_MAX,
     S_OBS_LATEST,
+    S_OBS_LATER,
     S_OBS_INSERT,
     S_OBS_INSERT_BATCH,
     S_OBS_SETS,

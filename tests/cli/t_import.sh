@@ -247,6 +247,18 @@ has_err "wan.csv:2:4: un.rev is in 亿元; found the unit '万元' (change a ser
 eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.rev after a refused import"
 printf 'series,period,value,unit\nun.rev,2023-03,2200,亿元\nun.rev,2023-04,2300,"亿元 "\n' > yi.csv
 run 0 import yi.csv
+# an undated figure is never ordered before a dated one of its period: the
+# same figure as the latest is unchanged, another is refused at its row
+printf 'series,period,value,vintage\nud.x,2023-01,100,2023-02-20\n' > ud1.csv
+printf 'series,period,value\nud.x,2023-01,105\n' > ud2.csv
+printf 'series,period,value\nud.x,2023-01,100\n' > ud3.csv
+run 0 import ud1.csv
+run 65 import ud2.csv
+has_err "ud2.csv:2:2: ud.x value 2023-01 is stored as 100 released 2023-02-20; an undated figure, 105, would count from before that and never be read: give it its release date (a vintage column or --as-of)"
+run 0 import ud3.csv
+has_out "0 new, 1 unchanged"
+run 0 import ud2.csv --as-of 2023-03-01
+eq "$(sql "SELECT group_concat(value || '@' || vintage, ' ') FROM observations WHERE key = 'ud.x'")" "100.0@2023-02-20 105.0@2023-03-01" "the dated revision"
 # one unit, several spellings (formats.md, "Units"): a series declared with
 # the English code takes a bureau file's Chinese unit names, and the store
 # keeps the canonical spelling; a genuinely different unit is still an error

@@ -581,6 +581,54 @@ static void test_store_read_layout_and_metadata(void **state)
     ot_series_free(s);
 }
 
+/* An undated figure is never ordered before a dated one of its period:
+ * the same figure as the latest is unchanged, another is refused with the
+ * dated release named, and nothing is written. */
+static void test_store_undated_after_dated(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_put_result res;
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 1), 100, day(2023, 2, 20)),
+                     OT_PUT_INSERTED);
+    assert_int_equal(ot_store_put_obs(st, "u", OT_MEASURE_VALUE, month(2023, 1), 105,
+                                      OT_VINTAGE_NONE, NULL, 0, &res, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg,
+                        "u value 2023-01 is stored as 100 released 2023-02-20; an undated "
+                        "figure, 105, would count from before that and never be read: give it "
+                        "its release date (a vintage column or --as-of)");
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 1), 100, OT_VINTAGE_NONE),
+                     OT_PUT_UNCHANGED);
+    /* undated first, then revised with a date: the first figure again is
+     * unchanged (it is stored), the revision's too, a third one refused */
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 2), 200, OT_VINTAGE_NONE),
+                     OT_PUT_INSERTED);
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 2), 201, day(2023, 4, 1)),
+                     OT_PUT_INSERTED);
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 2), 200, OT_VINTAGE_NONE),
+                     OT_PUT_UNCHANGED);
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 2), 201, OT_VINTAGE_NONE),
+                     OT_PUT_UNCHANGED);
+    assert_int_equal(ot_store_put_obs(st, "u", OT_MEASURE_VALUE, month(2023, 2), 202,
+                                      OT_VINTAGE_NONE, NULL, 0, &res, &err),
+                     OT_EDATA);
+    /* a later dated figure is a revision as before */
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 2), 202, day(2023, 5, 1)),
+                     OT_PUT_INSERTED);
+    ot_series *s = read_asof(st, "u", OT_MEASURE_VALUE, OT_ASOF_LATEST);
+    assert_int_equal(s->n, 2);
+    assert_num(s->v[0], 100);
+    assert_num(s->v[1], 202);
+    ot_series_free(s);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(st->db, "SELECT count(*) FROM obs", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 4);
+    sqlite3_finalize(q);
+}
+
 static void test_store_vintages_and_asof(void **state)
 {
     ot_store *st = *state;
@@ -597,10 +645,10 @@ static void test_store_vintages_and_asof(void **state)
     /* 2023-02 released 2023-03-10. */
     assert_int_equal(put(st, "x", OT_MEASURE_YTD, month(2023, 2), 205, day(2023, 3, 10)),
                      OT_PUT_INSERTED);
-    /* The same figure again, undated: its vintage would be 2023-02-28, when
-     * nothing was known, so it is a new (earlier) vintage. */
+    /* The same figure again, undated: the dated release already holds it,
+     * so nothing is new (it is not slipped in before the release). */
     assert_int_equal(put(st, "x", OT_MEASURE_YTD, month(2023, 2), 205, OT_VINTAGE_NONE),
-                     OT_PUT_INSERTED);
+                     OT_PUT_UNCHANGED);
 
     /* Undated monthly rows count OT_LAG_M = 15 days after their month:
      * January's from 2023-01-31 + 15 = 2023-02-15. */
@@ -658,9 +706,11 @@ static void test_store_vintages_and_asof(void **state)
     assert_int_equal(ot_store_release_lag(OT_FREQ_Y, -1), OT_LAG_Y);
     assert_int_equal(ot_store_release_lag(OT_FREQ_Y, 7), 7);
 
-    /* A different figure for a vintage already stored is a conflict. */
+    /* A different figure for a vintage already stored is a conflict (the
+     * undated one's day given as a date; undated, it would meet the later
+     * release first: test_store_undated_after_dated). */
     assert_int_equal(ot_store_put_obs(st, "x", OT_MEASURE_YTD, month(2023, 1), 99,
-                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                                      day(2023, 1, 31), NULL, 0, NULL, &err),
                      OT_EDATA);
     assert_string_equal(err.msg,
                         "x ytd 2023-01 is stored as 100 for vintage 2023-01-31; a revised figure "
@@ -1163,6 +1213,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_open_creates_and_migrates),
         MEM_STORE_TEST(test_store_unit_canonical),
+        MEM_STORE_TEST(test_store_undated_after_dated),
         cmocka_unit_test(test_store_readonly_refuses_writes),
         cmocka_unit_test(test_store_second_writer_locked),
         cmocka_unit_test(test_store_hold_settle),
