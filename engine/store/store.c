@@ -165,6 +165,17 @@ int store_sqlerr(ot_store *st, int rc, const char *what, ot_err *err)
         code = OT_EIO;
     }
     const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    if ((rc & 0xff) == SQLITE_NOTADB && st && st->path) /* a file given by mistake: say so */
+        return ot_err_set(err, OT_EDATA,
+                          "%s: not an ontrack database (not an SQLite file, or one whose header is "
+                          "damaged); it was left as it is — give the database with --db or "
+                          "$ONTRACK_DB",
+                          st->path);
+    if ((rc & 0xff) == SQLITE_READONLY && st && st->path)
+        return ot_err_set(err, OT_EIO,
+                          "%s: %s: the database is read-only (%s) — check the permissions of the "
+                          "file and its folder",
+                          st->path, what, msg);
     if (code == OT_ELOCKED && st && st->path) { /* which file, and what to do about it */
         int named = strcmp(what, st->path) == 0; /* the open's steps say the path as what */
         return ot_err_set(err, code,
@@ -348,6 +359,33 @@ done:
     return rc;
 }
 
+/* An SQLite file of another program (no schema version, but tables) must not
+ * be turned into ours: the migrations would add our tables to it and WAL
+ * mode would change its header.  So it is refused before anything is
+ * written, OT_EDATA. */
+static int foreign_file(ot_store *st, ot_err *err)
+{
+    sqlite3_stmt *q;
+    int s = sqlite3_prepare_v2(st->db,
+                               "SELECT (SELECT user_version FROM pragma_user_version) = 0 AND "
+                               "(SELECT count(*) FROM sqlite_schema) > 0",
+                               -1, &q, NULL);
+    if (s != SQLITE_OK)
+        return store_sqlerr(st, s, st->path, err);
+    s = sqlite3_step(q);
+    int foreign = s == SQLITE_ROW && sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (s != SQLITE_ROW)
+        return store_sqlerr(st, s, st->path, err);
+    if (foreign)
+        return ot_err_set(err, OT_EDATA,
+                          "%s: not an ontrack database (an SQLite file of another program: it "
+                          "has tables and no ontrack schema version); it was left as it is — "
+                          "give the database with --db or $ONTRACK_DB",
+                          st->path);
+    return OT_OK;
+}
+
 /* ---- open and close ----------------------------------------------------- */
 
 /* A WAL database in a file or folder this process may not write (the file
@@ -428,10 +466,16 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
         int e = open_errno(st->db, path, flags);
         if ((rc & 0xff) == SQLITE_CANTOPEN && e && e != ENOENT && e != ENOTDIR)
             rc = ot_err_set(err, OT_EIO, "%s: cannot open the database: %s", path, strerror(e));
+        else if ((rc & 0xff) == SQLITE_CANTOPEN && (flags & OT_STORE_CREATE) && !st->readonly)
+            rc = ot_err_set(err, OT_ENOTFOUND,
+                            "%s: cannot open the database: %s (its folder does not exist: "
+                            "create it first)",
+                            path, e ? strerror(e) : "no such file or directory");
         else if ((rc & 0xff) == SQLITE_CANTOPEN)
-            rc = ot_err_set(err, OT_ENOTFOUND, "%s: cannot open the database: %s", path,
-                            e ? strerror(e) : flags & OT_STORE_CREATE ? "its folder does not exist?"
-                                                                      : "no such file?");
+            rc = ot_err_set(err, OT_ENOTFOUND,
+                            "%s: cannot open the database: %s (no database there yet: 'ontrack "
+                            "init' or an import creates one)",
+                            path, e ? strerror(e) : "no such file or directory");
         else
             rc = store_sqlerr(st, rc, path, err);
         goto fail;
@@ -444,6 +488,8 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
     if ((rc = harden(st, path, err)))
         goto fail;
     if ((rc = exec(st, "PRAGMA foreign_keys = ON", path, err)))
+        goto fail;
+    if ((rc = foreign_file(st, err)))
         goto fail;
     if (!st->readonly && !immutable && (rc = exec(st, "PRAGMA journal_mode = WAL", path, err)))
         goto fail;

@@ -63,6 +63,64 @@ static ot_series *read_asof(ot_store *st, const char *key, ot_measure m, int32_t
 
 /* ---- opening ------------------------------------------------------------ */
 
+/* A file that is not ours is refused (OT_EDATA) and left byte for byte as
+ * it was: text, and an SQLite database of another program (its tables, no
+ * schema version; WAL would rewrite its header). */
+static void test_store_open_foreign_file(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/test_store_foreign_%d.db", ONTRACK_TEST_TMP, (int)getpid());
+    static const char text[] = "series,period,value\nx,2023-01,1\n" /* a CSV given by mistake */
+                               "................................................................"
+                               "................................................................";
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(text, 1, sizeof text - 1, f);
+    fclose(f);
+    ot_store *st = NULL;
+    ot_err err;
+    for (int flags = 0; flags < 2; flags++) {
+        assert_int_equal(ot_store_open(path, flags ? OT_STORE_CREATE : OT_STORE_READONLY, &st, &err),
+                         OT_EDATA);
+        assert_null(st);
+        char want[1024];
+        snprintf(want, sizeof want,
+                 "%s: not an ontrack database (not an SQLite file, or one whose header is "
+                 "damaged); it was left as it is — give the database with --db or $ONTRACK_DB",
+                 path);
+        assert_string_equal(err.msg, want);
+    }
+    char back[sizeof text];
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(back, 1, sizeof back, f), sizeof text - 1);
+    fclose(f);
+    assert_memory_equal(back, text, sizeof text - 1);
+    unlink(path);
+
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE places(id INTEGER PRIMARY KEY, url TEXT)", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(ot_store_open(path, OT_STORE_CREATE, &st, &err), OT_EDATA);
+    assert_non_null(strstr(err.msg, "not an ontrack database (an SQLite file of another program"));
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT (SELECT count(*) FROM sqlite_schema) || ' ' || "
+                                        "(SELECT journal_mode FROM pragma_journal_mode)",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), "1 delete");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    unlink(path);
+}
+
 static void test_store_open_creates_and_migrates(void **state)
 {
     (void)state;
@@ -1212,6 +1270,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_open_creates_and_migrates),
+        cmocka_unit_test(test_store_open_foreign_file),
         MEM_STORE_TEST(test_store_unit_canonical),
         MEM_STORE_TEST(test_store_undated_after_dated),
         cmocka_unit_test(test_store_readonly_refuses_writes),
