@@ -156,7 +156,7 @@ has_err "--intervals: expected 'model' or 'cv', got 'wide'"
 run 2 project --intervals cv --method rwsd
 has_err "--intervals cv: not available with method rwsd"
 run 66 project --year 2031
-has_err "no targets for that year"
+has_err "ontrack: no targets for 2031 (ontrack import"
 run 2 project --paths 0
 has_err "--paths: expected a whole number from 1 to 10000000, got '0'"
 run 2 project --method crystal-ball

@@ -12,7 +12,7 @@ has_out "unquantified"
 eq "$(grep -c . <<<"$OUT")" 24 "lines: header, rule and 22 targets"
 run 0 targets
 run 0 targets --year 2024
-has_err "no targets for that year"
+has_err "ontrack: no targets for 2024 (ontrack import --format targets FILE adds them)"
 run 2 targets --year twenty
 has_err "--year: expected a year such as 2023, got 'twenty'"
 # a bad targets file: kind and op checked, nothing imported
@@ -36,4 +36,15 @@ printf 'series,year,kind,op,value,label\nc.x,2023,growth,>=,5.5,甲\nc.y,2023,gr
 run 0 import c2.csv
 has_out "imported 1 file: 2 rows, 1 new, 1 unchanged"
 eq "$(sql "SELECT value FROM targets WHERE series = 'c.x'")" 5.5 "the corrected threshold"
+# a label or a name with control characters is listed escaped: it neither
+# breaks the row nor sends escape sequences to the terminal
+printf 'series,year,kind,op,value,label\nesc.x,2031,growth,>=,5,"two\nlines\x1b[31mred"\n' > esc.csv
+printf 'series,name\nesc.x,"名\t字\x1b[0m"\n' > escn.csv
+run 0 import esc.csv escn.csv
+run 0 targets --year 2031
+grep -qE '^ *[0-9]+  2031  esc.x   growth  >= 5       two\\nlines\\x1b\[31mred$' <<<"$OUT" || fail "escaped label" 
+eq "$(wc -l <<<"$OUT")" 3 "one line per target"
+run 0 series esc.x
+out_words 3 'esc.x 名\t字\x1b[0m 0'
+
 done_ok
