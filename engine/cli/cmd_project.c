@@ -53,7 +53,7 @@ int cmd_project(cli_global *g, int argc, char **argv)
     ot_proj_opts po;
     ot_proj_opts_init(&po);
     unsigned long v;
-    if (year_s && (rc = cli_parse_year("project", year_s, &year)))
+    if (year_s && (rc = cli_parse_year("project", "year", year_s, &year)))
         return rc;
     if (paths_s) {
         if ((rc = cli_parse_count("project", "paths", paths_s, 10000000UL, &v)))

@@ -24,7 +24,7 @@ int cmd_targets(cli_global *g, int argc, char **argv)
         return rc;
     if (npos > 0)
         return cli_usage_error("targets", "unexpected argument '%s'", pos[0]);
-    if (year_s && (rc = cli_parse_year("targets", year_s, &year)))
+    if (year_s && (rc = cli_parse_year("targets", "year", year_s, &year)))
         return rc;
     ot_store *st;
     if ((rc = cli_open_store(g, 1, &st)))
