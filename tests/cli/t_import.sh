@@ -247,6 +247,38 @@ has_err "wan.csv:2:4: un.rev is in 亿元; found the unit '万元' (change a ser
 eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.rev after a refused import"
 printf 'series,period,value,unit\nun.rev,2023-03,2200,亿元\nun.rev,2023-04,2300,"亿元 "\n' > yi.csv
 run 0 import yi.csv
+# every documented period and value spelling (formats.md), one series each:
+# the period stored (frequency, ordinal, span) and the value
+cat > spell.csv <<'CSV'
+series,period,value
+sp.m1,2023-1,1
+sp.m2,2023M01,1
+sp.m3,2023年1月,1
+sp.m4,2023-01/02,1
+sp.m5,2023年1-2月,1
+sp.m6,2023年1～2月,1
+sp.q1,2023Q1,1
+sp.q2,2023-Q1,1
+sp.q3,2023年一季度,1
+sp.y1,2023,1
+sp.y2,2023年,1
+sp.y3,2023年度,1
+sp.d1,2023-01-15,1
+sp.v1,2023-01,"1,234.5"
+sp.v2,2023-01,12.3%
+sp.v3,2023-01,12.3％
+sp.v4,2023-01,1.2e3
+sp.v5,2023-01,-0.3
+sp.x1,2023-01,-
+sp.x2,2023-01,—
+sp.x3,2023-01,…
+sp.x4,2023-01,
+CSV
+run 0 import spell.csv
+has_out "imported 1 file: 22 rows, 18 new, 0 unchanged, 4 missing values"
+eq "$(sql "SELECT group_concat(key || ':' || freq || ord || '/' || span || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key LIKE 'sp.%' ORDER BY key)")" \
+   "sp.d1:D19372/1=1.0 sp.m1:M24276/1=1.0 sp.m2:M24276/1=1.0 sp.m3:M24276/1=1.0 sp.m4:M24277/2=1.0 sp.m5:M24277/2=1.0 sp.m6:M24277/2=1.0 sp.q1:Q8092/1=1.0 sp.q2:Q8092/1=1.0 sp.q3:Q8092/1=1.0 sp.v1:M24276/1=1234.5 sp.v2:M24276/1=12.3 sp.v3:M24276/1=12.3 sp.v4:M24276/1=1200.0 sp.v5:M24276/1=-0.3 sp.y1:Y2023/1=1.0 sp.y2:Y2023/1=1.0 sp.y3:Y2023/1=1.0" \
+   "every spelling"
 # an undated figure is never ordered before a dated one of its period: the
 # same figure as the latest is unchanged, another is refused at its row
 printf 'series,period,value,vintage\nud.x,2023-01,100,2023-02-20\n' > ud1.csv
