@@ -60,6 +60,9 @@ int cli_fail(const ot_err *err);
 /* Write s (one byte c) to stderr with control characters but newline and
  * tab as \xHH: a message quoting an argument never drives the terminal. */
 void cli_eputs(const char *s);
+/* Writes stored text (a series' name, unit) to f on one line: control
+ * characters as \n, \t, \r or \xHH, as tables show them. */
+void cli_puts_shown(const char *s, FILE *f);
 void cli_eputc(unsigned char c);
 /* Prints "ontrack: <cmd>: <message>" on stderr and returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -270,8 +270,12 @@ int cmd_show(cli_global *g, int argc, char **argv)
             break;
     }
     const ot_series *s0 = cols[0];
-    printf("%s%s%s%s%s  [%s]\n", s0->key ? s0->key : pos[0], s0->name ? "  " : "",
-           s0->name ? s0->name : "", s0->unit ? "  " : "", s0->unit ? s0->unit : "", ot_freq_name(f));
+    /* the key is checked on import; the name and the unit may hold anything */
+    printf("%s%s", s0->key ? s0->key : pos[0], s0->name ? "  " : "");
+    cli_puts_shown(s0->name ? s0->name : "", stdout);
+    fputs(s0->unit ? "  " : "", stdout);
+    cli_puts_shown(s0->unit ? s0->unit : "", stdout);
+    printf("  [%s]\n", ot_freq_name(f));
     ot_table_print(t, stdout);
     rc = err.code == OT_OK ? 0 : cli_fail(&err);
 done:
