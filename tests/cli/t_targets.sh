@@ -45,10 +45,10 @@ run 0 targets --year 2031
 grep -qE '^ *[0-9]+  2031  esc.x   growth  >= 5       two\\nlines\\x1b\[31mred$' <<<"$OUT" || fail "escaped label" 
 eq "$(wc -l <<<"$OUT")" 3 "one line per target"
 run 0 series esc.x
+out_words 3 'esc.x 名\t字\x1b[0m 0'
 printf 'series,period,value\nesc.x,2023-01,1\n' > escd.csv
 run 0 import escd.csv
 run 0 show esc.x
 out_line 1 'esc.x  名\t字\x1b[0m  [M]'
-out_words 3 'esc.x 名\t字\x1b[0m 0'
 
 done_ok
