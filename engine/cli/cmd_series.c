@@ -12,8 +12,9 @@ static const char series_help[] =
     "usage: ontrack series [PATTERN]\n\n"
     "Lists the stored series: key, name, unit, frequency, the measures stored,\n"
     "the first and last period and the number of periods.  PATTERN is a glob\n"
-    "(yiwu.*) matched against the key, the name and the English name; without\n"
-    "wildcards it matches those containing it (ontrack series 出口).\n";
+    "(yiwu.*) matched against the key, the name and the English name, Latin\n"
+    "letters in any case; without wildcards it matches those containing it\n"
+    "(ontrack series 出口, ontrack series gdp).\n";
 
 static const char show_help[] =
     "usage: ontrack show KEY [--as-of DATE|PERIOD] [--measure M]\n\n"

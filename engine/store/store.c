@@ -1002,7 +1002,8 @@ static const char SQL_KEYS_NAMED[] =
     "SELECT s.key, s.name, s.unit, coalesce(t.freq, s.freq), coalesce(t.measures, 0), t.lo, t.hi,\n"
     "       coalesce(t.n, 0), s.id\n"
     "FROM series s LEFT JOIN series_stats t ON t.series_id = s.id\n"
-    "WHERE s.key GLOB ?1 OR s.name GLOB ?1 OR s.name_en GLOB ?1\n"
+    "WHERE lower(s.key) GLOB lower(?1) OR lower(s.name) GLOB lower(?1)\n"
+    "   OR lower(s.name_en) GLOB lower(?1)\n"
     "ORDER BY s.key, t.freq";
 
 static const char SQL_KEY_NAMES[] =

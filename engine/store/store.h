@@ -186,7 +186,8 @@ typedef int (*ot_key_fn)(void *ud, const ot_key_info *ki);
  * or OT_EIO. */
 int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err);
 /* The same listing where the pattern may match the key, the name or the
- * English name (`ontrack series 出口`). */
+ * English name (`ontrack series 出口`), ASCII letters in any case (`gdp`
+ * matches "Yiwu GDP"). */
 int ot_store_keys_named(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err);
 /* The same listing without the statistics (measures 0, count -1, freq from
  * the metadata): one row per key, fast whatever the number of observations. */

@@ -109,4 +109,14 @@ out_words 3 "jf.a M ytd 2024-01/02 2024-03 2"
 out_words 4 "jf.b M value 2024-01/02 2024-01/02 1"
 out_words 5 "jf.c M ytd,yoy 2024-02 2024-02 1"
 
+# the pattern matches Latin letters in any case, in keys and English names
+printf 'series,name,name_en\ncase.gdp,地区生产总值,Yiwu GDP\ncase.x,出口,Exports\n' > case.csv
+run 0 import case.csv
+run 0 series GDP
+has_out "case.gdp"
+run 0 series 'EXPORT*'
+has_out "case.x"
+run 0 series 'Case.*'
+eq "$(grep -c '^case\.' <<<"$OUT")" 2 "both case.* series"
+
 done_ok
