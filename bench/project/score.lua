@@ -15,7 +15,10 @@
 --   * coverage and mean width of the 80% range.
 -- Only years with at least three earlier years of carry errors are scored
 -- (so the baseline exists), as in notes/projection-quality.md.
--- Environment: FIRST (2012), LAST (2025), SKIP ("2020,2021"), PATHS (1000).
+-- Environment: FIRST (2012), LAST (2025), SKIP ("2020,2021"), PATHS (1000);
+-- CELLS=1 also writes every scored target to standard error, one line each:
+--   CELL,key,year,month,i,target,outcome,prob,baseline prob,met,point,carry,lower80,upper80
+-- (i = 1..3: last year's growth -2, +0, +2), as bench/project/pooled.py reads them.
 local method = arg[1] ~= "-" and arg[1] or nil
 local keys = {}
 for i = 2, #arg do keys[#keys + 1] = arg[i] end
@@ -27,6 +30,7 @@ end
 local FIRST = tonumber(os.getenv("FIRST") or "") or 2012
 local LAST = tonumber(os.getenv("LAST") or "") or 2025
 local PATHS = tonumber(os.getenv("PATHS") or "") or 1000
+local CELLS = os.getenv("CELLS") == "1"
 local skip = {}
 for y in (os.getenv("SKIP") or "2020,2021"):gmatch("%d+") do skip[tonumber(y)] = true end
 
@@ -87,6 +91,11 @@ for _, key in ipairs(keys) do
               row.nb = row.nb + 1
               row.brier = row.brier + (ps[i].prob - met) ^ 2
               row.brier_b = row.brier_b + (pb - met) ^ 2
+              if CELLS then
+                io.stderr:write(string.format("CELL,%s,%d,%d,%d,%.3f,%.3f,%.4f,%.4f,%d,%.3f,%.3f,%.3f,%.3f\n",
+                                              key, y, m, i, T, G, ps[i].prob, pb, met, ps[2].point, c,
+                                              lo, hi))
+              end
             end
           end
         end
