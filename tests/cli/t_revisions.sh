@@ -57,6 +57,15 @@ run 0 revisions r.jf --period 2024-01
 eq "$(sed -n '3,$p' <<<"$OUT" | cut -c1-10)" "2024-01/02" "January: the Jan–Feb release"
 run 0 revisions r.jf --period 2024Q1
 eq "$(wc -l <<<"$OUT")" 4 "both releases of 2024Q1"
+# a year to date names the figure of its last month, not the months before
+run 0 revisions r.jf --period 2024年1-3月
+eq "$(sed -n '3,$p' <<<"$OUT" | cut -c1-7)" "2024-03" "the ytd through March"
+run 0 revisions r.x --period 2024年一季度 --measure value
+eq "$(wc -l <<<"$OUT")" 6 "a quarter: its months"
+printf 'series,period,measure,value\nr.h,2024-06,ytd,60\nr.h,2024-05,ytd,50\n' > h.csv
+run 0 import h.csv
+run 0 revisions r.h --period 2024年上半年
+eq "$(sed -n '3,$p' <<<"$OUT" | cut -c1-7)" "2024-06" "the first half's year to date: June"
 run 2 revisions r.x --period soon
 has_err "--period: expected a period such as 2023-01, got 'soon'"
 run 2 revisions
