@@ -321,6 +321,12 @@ run 65 import ua_bad.csv
 has_err "ua_bad.csv:2:5: ua.x is in 亿元; found the unit '万元'"
 has_err "ua_bad.csv:3:5: ua.y is in 亿美元; found the unit 'usd_bn'"
 has_err "ua_bad.csv:4:5: expected the unit of a growth rate (yoy), % or pct, found '亿元'"
+printf 'series,year,kind,op,value,unit\nua.x,2023,level,>=,500,100m_cny\n' > ua_tg.csv
+run 0 import ua_tg.csv
+eq "$(sql "SELECT unit FROM targets WHERE series = 'ua.x'")" "亿元" "a target's unit, canonical"
+printf 'series,year,kind,op,value,unit\nua.x,2023,level,>=,500,亿元\n' > ua_tg2.csv
+run 0 import ua_tg2.csv
+has_out "0 new, 1 unchanged"
 printf '时间,规上工业增加值(万元)\n2023-04,3\n' > ua_table2.csv
 run 65 import ua_table2.csv
 has_err "ua_table2.csv:1:2: '规上工业增加值(万元)' is in 万元, but series ua.t is in 亿元"
