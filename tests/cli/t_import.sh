@@ -247,6 +247,17 @@ has_err "wan.csv:2:4: un.rev is in 亿元; found the unit '万元' (change a ser
 eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.rev after a refused import"
 printf 'series,period,value,unit\nun.rev,2023-03,2200,亿元\nun.rev,2023-04,2300,"亿元 "\n' > yi.csv
 run 0 import yi.csv
+# an import that writes nothing (rejected, missing input, a dry run) into a
+# database it would have created leaves no database behind
+run 65 --db "$T/typo.db" import bad.csv
+[ ! -e "$T/typo.db" ] || fail "a rejected import left a new database"
+run 66 --db "$T/typo.db" import nosuch.csv
+[ ! -e "$T/typo.db" ] || fail "an import of a missing file left a new database"
+run 0 --db "$T/typo.db" import long.csv --dry-run
+[ ! -e "$T/typo.db" ] || fail "a dry run left a new database"
+ls "$T"/typo.db* >/dev/null 2>&1 && fail "a -wal or -shm file was left"
+run 0 --db "$T/typo.db" import long.csv
+[ -e "$T/typo.db" ] || fail "an import did not create its database"
 # every documented period and value spelling (formats.md), one series each:
 # the period stored (frequency, ordinal, span) and the value
 cat > spell.csv <<'CSV'
