@@ -70,14 +70,9 @@ int cmd_revisions(cli_global *g, int argc, char **argv)
     if (npos != 1)
         return cli_usage_error("revisions", "which series? (ontrack revisions KEY)");
     ot_period p;
-    if (period && ot_period_parse(period, (size_t)-1, &p, NULL) != OT_OK) {
-        if (ot_period_parse_ytd(period, (size_t)-1, &p, NULL) != OT_OK)
-            return cli_usage_error("revisions",
-                                   "--period: expected a period such as 2023-01, got '%s'", period);
-        /* a year to date (2023年1-8月, 上半年) is the figure of its last month */
-        if (p.freq != OT_FREQ_M)
-            p = (ot_period){OT_FREQ_M, ot_period_last_sub(p.freq, p.ord, OT_FREQ_M), 1};
-    }
+    if (period && ot_period_parse_query(period, (size_t)-1, &p, NULL) != OT_OK)
+        return cli_usage_error("revisions", "--period: expected a period such as 2023-01, got '%s'",
+                               period);
     int want = -1;
     if (measure) {
         ot_measure m;
