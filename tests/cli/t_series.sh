@@ -56,6 +56,11 @@ eq "$(sql "SELECT measures || ' ' || n FROM series_stats t JOIN series s ON s.id
 sql "DROP TABLE series_stats; ALTER TABLE series DROP COLUMN release_lag; ALTER TABLE runs DROP COLUMN through; ALTER TABLE projections DROP COLUMN data; DROP TABLE compares; ALTER TABLE series DROP COLUMN aliases; ALTER TABLE targets DROP COLUMN shape_from; ALTER TABLE targets DROP COLUMN shape_to; DROP TABLE record_points; ALTER TABLE runs DROP COLUMN title; ALTER TABLE runs DROP COLUMN lang; ALTER TABLE runs DROP COLUMN error; PRAGMA user_version = 1"
 run 65 show a.exports
 has_err "schema version 1 needs migrating to "
+cp "$ONTRACK_DB" v1.db
+run 0 --db v1.db init
+has_out "v1.db: schema version $(sed -n 's/^#define OT_STORE_SCHEMA_VERSION \([0-9]*\)$/\1/p' "$SRC/engine/store/store.h")"
+run 0 --db v1.db show a.exports
+has_out "2023-03"
 run 0 series
 has_out "a.exports  出口总额      亿元  M     value,ytd,yoy  2023-01  2023-03  3"
 has_out "b.gdp      地区生产总值  亿元  Q     ytd            2023Q1   2023Q2   2"
