@@ -112,6 +112,20 @@ printf 'series,period,value,source\r\ncr.y,2023-01,1,"a\r\nb"\r\ncr.y,2023-02,x,
 run 65 import crlf.csv
 has_err "crlf.csv:4:3: expected a number"
 
+# a UTF-8 BOM (Excel's "CSV UTF-8"), CR LF endings and quoted fields holding
+# commas and line breaks: the header is recognised, fields come back whole
+printf '\xef\xbb\xbfseries,period,value,source\r\nbom.x,2023-01,"1,000","市统计局, 月报"\r\nbom.x,2023年2月,2,"第一行\r\n第二行"\r\n' > bom.csv
+run 0 import bom.csv
+has_out "imported 1 file: 2 rows, 2 new"
+eq "$(sql "SELECT group_concat(value || '|' || replace(replace(source, char(13), '<CR>'), char(10), '<LF>'), ' ') FROM observations WHERE key = 'bom.x'")" \
+   "1000.0|市统计局, 月报 2.0|第一行<CR><LF>第二行" "BOM, CRLF, quoted commas and line breaks"
+# the same as GBK bytes, with a January–February release
+printf 'series,period,value,source\r\ngbk.x,2023年1-2月,"1,5",义乌市统计局\r\n' | iconv -f UTF-8 -t GBK > gbk2.csv
+run 65 import --encoding gbk gbk2.csv
+has_err 'gbk2.csv:2:3: expected a number such as 1234.5, 1,234.5 or 12.3%, found '"'"'1,5'"'"
+printf 'series,period,value,source\r\ngbk.x,2023年1-2月,"1,500",义乌市统计局\r\n' | iconv -f UTF-8 -t GBK > gbk3.csv
+run 0 import --encoding gbk gbk3.csv
+eq "$(sql "SELECT span || ' ' || value || ' ' || source FROM observations WHERE key = 'gbk.x'")" "2 1500.0 义乌市统计局" "GBK bytes, a Jan–Feb release"
 # a UTF-8 file given --encoding gbk is refused, not stored as mojibake
 printf 'series,period,value,unit\nu8.x,2023-01,5,亿元\n' > utf8.csv
 run 65 import --encoding gbk utf8.csv
