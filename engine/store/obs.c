@@ -54,8 +54,8 @@ static int cached_id(ot_store *st, const char *key, ot_freq f, int64_t *id, ot_e
         *id = st->last_id;
         return OT_OK;
     }
-    int rc = store_series_id(st, key, f, id, err);
-    if (rc)
+    int rc = store_text_check("observation", "series key", key, err);
+    if (rc || (rc = store_series_id(st, key, f, id, err)))
         return rc;
     size_t len = strlen(key) + 1;
     if (len > st->last_key_cap) {

@@ -14,6 +14,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
+
 #include "store/store_int.h"
 
 /* ---- schema ------------------------------------------------------------- */
@@ -185,6 +187,22 @@ int store_sqlerr(ot_store *st, int rc, const char *what, ot_err *err)
                           STORE_BUSY_MS / 1000);
     }
     return ot_err_set(err, code, "%s: %s", what, msg);
+}
+
+int store_text_check(const char *whose, const char *what, const char *s, ot_err *err)
+{
+    if (!s)
+        return OT_OK;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (*p) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &c);
+        if (k <= 0)
+            return ot_err_set(err, OT_EDATA, "%s: expected UTF-8 text in the %s, found byte 0x%02X",
+                              whose, what, *p);
+        p += k;
+    }
+    return OT_OK;
 }
 
 sqlite3_stmt *store_stmt(ot_store *st, enum stmt_id id, const char *sql, ot_err *err)
@@ -897,7 +915,15 @@ int ot_store_put_meta_res(ot_store *st, const ot_series_meta *m, int64_t *id, ot
         return ot_err_set(err, OT_EINVAL, "series metadata without a key");
     if (m->kind < -1 || m->kind > OT_KIND_RATE)
         return ot_err_set(err, OT_EINVAL, "series '%s': bad kind %d", m->key, m->kind);
-    int own, rc = store_wbegin(st, &own, err);
+    const char *const texts[] = {m->key, m->name, m->name_en, m->region, m->unit,
+                                 m->shape, m->source, m->aliases};
+    static const char *const names[] = {"key",   "name",  "name_en", "region",
+                                        "unit",  "shape", "source",  "aliases"};
+    int own, rc = OT_OK;
+    for (size_t i = 0; i < sizeof texts / sizeof *texts && !rc; i++)
+        rc = store_text_check("series metadata", names[i], texts[i], err);
+    if (rc || (rc = store_wbegin(st, &own, err)))
+        return rc;
     if (rc)
         return rc;
     if (m->freq != OT_FREQ_NONE && (rc = check_freq(st, m->key, m->freq, err)))

@@ -133,6 +133,11 @@ struct ot_store {
  * preparing it on first use; NULL and err set on failure. */
 sqlite3_stmt *store_stmt(ot_store *st, enum stmt_id id, const char *sql, ot_err *err);
 
+/* OT_OK when s (NULL: nothing) is valid UTF-8; else OT_EDATA naming the
+ * series or target (whose) and the field (what): stored text must come back
+ * as text in every output (JSON refuses anything else). */
+int store_text_check(const char *whose, const char *what, const char *s, ot_err *err);
+
 /* Maps an SQLite result code to OT_ELOCKED, OT_ENOMEM or OT_EIO, copies
  * sqlite3_errmsg after `what` into err and returns the code. */
 int store_sqlerr(ot_store *st, int rc, const char *what, ot_err *err);

@@ -463,6 +463,53 @@ static void test_store_unit_canonical(void **state)
     ot_series_meta_clear(&g);
 }
 
+/* Stored text must be UTF-8 (every output, JSON first, needs text): a
+ * name, a label or a key with a stray byte is refused, nothing written. */
+static void test_store_text_utf8(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "u8.x";
+    m.name = "出口\xff";
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_EDATA);
+    assert_string_equal(err.msg, "series metadata: expected UTF-8 text in the name, found byte 0xFF");
+    m.name = "出口";
+    m.aliases = "a|\xe5\x87"; /* a sequence cut short */
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_EDATA);
+    assert_string_equal(err.msg,
+                        "series metadata: expected UTF-8 text in the aliases, found byte 0xE5");
+    assert_int_equal(ot_store_put_obs(st, "u8\xc0\xaf", OT_MEASURE_VALUE, month(2023, 1), 1,
+                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg,
+                        "observation: expected UTF-8 text in the series key, found byte 0xC0");
+    ot_target t;
+    memset(&t, 0, sizeof t);
+    t.series = "u8.x";
+    t.year = 2023;
+    t.kind = OT_TARGET_GROWTH;
+    t.op = OT_OP_GE;
+    t.value = 5;
+    t.tolerance = NAN;
+    t.label = "增长\xed\xa0\x80"; /* a UTF-16 surrogate, not a character */
+    int64_t id;
+    assert_int_equal(ot_store_put_target(st, &t, &id, &err), OT_EDATA);
+    assert_string_equal(err.msg, "target: expected UTF-8 text in the label, found byte 0xED");
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(st->db,
+                                        "SELECT (SELECT count(*) FROM series) + (SELECT count(*) "
+                                        "FROM targets) + (SELECT count(*) FROM obs)",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+    t.label = "增长5%";
+    assert_int_equal(ot_store_put_target(st, &t, &id, &err), OT_OK);
+}
+
 static void test_store_meta_put_get_update(void **state)
 {
     ot_store *st = *state;
@@ -1272,6 +1319,7 @@ int main(void)
         cmocka_unit_test(test_store_open_creates_and_migrates),
         cmocka_unit_test(test_store_open_foreign_file),
         MEM_STORE_TEST(test_store_unit_canonical),
+        MEM_STORE_TEST(test_store_text_utf8),
         MEM_STORE_TEST(test_store_undated_after_dated),
         cmocka_unit_test(test_store_readonly_refuses_writes),
         cmocka_unit_test(test_store_second_writer_locked),
