@@ -123,16 +123,32 @@ static int count_key(void *ud, const ot_key_info *ki)
     return 0;
 }
 
+/* Whether another connection has path open: in WAL mode its -wal and -shm
+ * files stay while any connection is open, and the last one to close
+ * removes them. */
+static int in_use(const char *path)
+{
+    static const char *const ext[] = {"-wal", "-shm"};
+    char side[4096];
+    struct stat sb;
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
+        if (snprintf(side, sizeof side, "%s%s", path, ext[i]) >= (int)sizeof side ||
+            stat(side, &sb) == 0)
+            return 1;
+    return 0;
+}
+
 /* A database this call created for an import that wrote nothing (rejected,
  * or a dry run) is removed again, so that "nothing was written" holds for
- * the file too: a mistyped --db leaves no stray database.  Only while it
- * holds no series and no target (another process may have begun to use
- * it meanwhile). */
+ * the file too: a mistyped --db leaves no stray database.  Only while no
+ * other connection has it open and it holds no series and no target
+ * (another process may have begun to use the new file meanwhile). */
 static void drop_new_db(const char *path)
 {
     ot_store *st;
     ot_err e;
-    if (ot_store_open(path, OT_STORE_READONLY, &st, &e) != OT_OK)
+    /* read-write: a read-only connection would leave -wal and -shm behind */
+    if (in_use(path) || ot_store_open(path, 0, &st, &e) != OT_OK)
         return;
     long keys = 0;
     ot_target *t = NULL;
@@ -143,13 +159,8 @@ static void drop_new_db(const char *path)
     ot_store_targets_free(t, ok ? nt : 0);
     free(ids);
     ot_store_close(st);
-    if (!ok || keys || nt)
+    if (!ok || keys || nt || in_use(path))
         return;
-    static const char *const ext[] = {"-wal", "-shm", "-journal"};
-    char side[4096];
-    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
-        if (snprintf(side, sizeof side, "%s%s", path, ext[i]) < (int)sizeof side)
-            unlink(side);
     unlink(path);
 }
 
@@ -217,7 +228,7 @@ int cmd_import(cli_global *g, int argc, char **argv)
     ot_store *st;
     struct stat sb;
     const char *dbp = cli_db_path(g);
-    int existed = strcmp(dbp, ":memory:") == 0 || stat(dbp, &sb) == 0;
+    int existed = strcmp(dbp, ":memory:") == 0 || stat(dbp, &sb) == 0; /* or made meanwhile */
     if ((rc = cli_open_store(g, 0, &st))) {
         ot_table_free(r.cols);
         return rc;
