@@ -23,14 +23,8 @@ void cli_eputc(unsigned char c)
 
 void cli_puts_shown(const char *s, FILE *f)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\n' || *p == '\t' || *p == '\r')
-            fprintf(f, "\\%c", *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r');
-        else if (*p < 0x20 || *p == 0x7F)
-            fprintf(f, "\\x%02x", *p);
-        else
-            fputc(*p, f);
-    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        fputc(*p < 0x20 || *p == 0x7F ? ' ' : *p, f);
 }
 
 void cli_eputs(const char *s)

@@ -60,8 +60,8 @@ int cli_fail(const ot_err *err);
 /* Write s (one byte c) to stderr with control characters but newline and
  * tab as \xHH: a message quoting an argument never drives the terminal. */
 void cli_eputs(const char *s);
-/* Writes stored text (a series' name, unit) to f on one line: control
- * characters as \n, \t, \r or \xHH, as tables show them. */
+/* Writes stored text (a series' name, unit) to f on one line: each control
+ * character a space, as tables show them (report/table.c). */
 void cli_puts_shown(const char *s, FILE *f);
 void cli_eputc(unsigned char c);
 /* Prints "ontrack: <cmd>: <message>" on stderr and returns 2. */

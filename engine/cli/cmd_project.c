@@ -104,8 +104,8 @@ int cmd_project(cli_global *g, int argc, char **argv)
         goto done;
     }
     if ((rc = ot_run_project(st, &set, &a, &po, 0, NULL, NULL, &err)) != OT_OK ||
-        (rc = json ? ot_run_doc_build(&d, &set, NULL, &a, NULL, NULL, &err)
-                   : ot_run_doc_table(&d, &set, st, &a, lang, &err)) != OT_OK)
+        (rc = ot_run_doc_table(&d, &set, st, &a, lang, &err)) != OT_OK) /* JSON too: its
+                                                          vintage is read from st */
         goto done;
     rc = ot_report_write(&d.doc, json ? OT_REPORT_JSON : OT_REPORT_TXT, stdout, &err);
 done:

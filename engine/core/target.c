@@ -69,6 +69,19 @@ int ot_target_check(ot_target *t, ot_err *err)
     if ((d->needs & OT_NEEDS_VALUE) && isnan(t->value))
         return ot_err_set(err, OT_EINVAL, "a %s target needs a value (the number to meet)",
                           d->name);
+    if (!isnan(t->tolerance) && !(t->tolerance >= 0))
+        return ot_err_set(err, OT_EINVAL, "a tolerance is a number of points at least 0, "
+                                          "got %g", t->tolerance);
+    /* "=" on a continuous figure: exact equality would pass on no path, so
+     * the band must be stated (an in_step target without one is listed as
+     * unquantified: 与经济增长同步 without a number) */
+    if (t->op == OT_OP_EQ && isnan(t->tolerance) && t->kind != OT_TARGET_IN_STEP &&
+        t->kind != OT_TARGET_UNQUANTIFIED)
+        return ot_err_set(err, OT_EINVAL,
+                          "a %s target with op '=' needs a tolerance (the band around %g it "
+                          "may miss by: 增长7.5%%左右 is '=' 7.5 with tolerance 0.5), or "
+                          "state it as '>='",
+                          d->name, t->value);
     return OT_OK;
 }
 

@@ -89,9 +89,12 @@ const ot_target_kind_desc *ot_target_kind_desc_of(ot_target_kind k);
 /* Checks t as every maker of targets must (the year in range, a series, a
  * value and a ref where the kind needs them) and fills the kind's default
  * value when none is given (a relative target without a value compares
- * with a margin of 0, an in_step target's band is centred on 0).  OT_EINVAL with a message naming what is missing:
- * "target without a valid year (0)", "a relative target needs a ref (the
- * series it is compared with)". */
+ * with a margin of 0, an in_step target's band is centred on 0).  A
+ * tolerance, when given, is at least 0; op "=" needs one (but for in_step,
+ * unquantified without one): a continuous figure never equals a point.
+ * OT_EINVAL with a message naming what is missing: "target without a valid
+ * year (0)", "a relative target needs a ref (the series it is compared
+ * with)", "a growth target with op '=' needs a tolerance (…)". */
 int ot_target_check(ot_target *t, ot_err *err);
 
 /* Names: "growth", "level", "daily_avg", "relative", "in_step", "count",

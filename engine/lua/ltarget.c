@@ -90,6 +90,12 @@ static int l_target(lua_State *L)
             value = d->default_value;
         if ((d->needs & OT_NEEDS_VALUE) && isnan(value))
             luaL_argerror(L, 1, "field 'value' expected (the number to meet)");
+        if (!isnan(tol) && !(tol >= 0))
+            luaL_argerror(L, 1, "field 'tolerance' must be at least 0 (points)");
+        if (op == OT_OP_EQ && isnan(tol) && kind != OT_TARGET_IN_STEP) /* core/target.h */
+            luaL_argerror(L, 1, "field 'tolerance' expected (op '=' passes within tolerance "
+                                "points of value: 增长7.5%左右 is op '=', value 7.5, tolerance "
+                                "0.5)");
     }
     ot_l_target *t = ot_l_newtarget(L);
     t->t.year = (int)year;

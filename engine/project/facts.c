@@ -56,6 +56,7 @@ static const char *const names[OT_FACT_NCODES] = {
     [OT_N_SC_PUBLISHED] = "scenario_published_skipped",
     [OT_M_YOY_WALK] = "yoy_walk",
     [OT_N_STOCK_YOY_WALK] = "stock_yoy_walk",
+    [OT_N_BEFORE_DATA] = "before_data",
 };
 
 const char *ot_fact_name(int code)

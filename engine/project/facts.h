@@ -89,6 +89,7 @@ enum {
     OT_M_YOY_WALK,      /* a stock's latest yoy carried to the year end, as a random walk */
     OT_N_STOCK_YOY_WALK,/* a stock with yoy and no record: its yoy's period changes (y0 of them,
                            root mean square v0 points) spread over the periods left */
+    OT_N_BEFORE_DATA,   /* k0: no data for y0, a year before its data begin (y1) */
     OT_FACT_NCODES
 };
 

@@ -234,6 +234,8 @@ static int quantified(const ot_target *t)
         return 0;
     if (t->kind == OT_TARGET_IN_STEP)
         return !isnan(t->tolerance);
+    if (t->op == OT_OP_EQ && isnan(t->tolerance))
+        return 0; /* "=" without its band (made before ot_target_check asked for one) */
     if (t->kind == OT_TARGET_DECLINE)
         return 1;
     return !isnan(t->value);
@@ -278,6 +280,24 @@ static double target_growth(const ot_target *t, const sproj *sp, double gr_point
     if (!(base > 0) && sp->ytd_k > 0 && sp->s > 0 && !isnan(sp->g))
         base = sp->ytd_k / (sp->s * (1 + sp->g / 100));
     return base > 0 ? (T / base - 1) * 100 : NAN;
+}
+
+/* Whether the ytd alone decides a growth target of a flow: the year's
+ * growth is at least ytd / last year's total - 1 (the rest of the year adds
+ * nothing), so a floor that growth passes is met and a ceiling it breaks
+ * missed — every path agreeing (prob 1 or 0).  A "pace" of -165 % for the
+ * rest of the year would mean nothing. */
+static int growth_decided(const ot_target *t, const sproj *a, double prob)
+{
+    if (t->kind != OT_TARGET_GROWTH || a->stock || !(a->base > 0) || a->k <= 0 ||
+        !(a->ytd_k >= 0) || a->state != SP_PATHS)
+        return 0;
+    double least = (a->ytd_k / a->base - 1) * 100;
+    if ((t->op == OT_OP_GE || t->op == OT_OP_GT) && prob >= 1)
+        return passes(t, least);
+    if ((t->op == OT_OP_LE || t->op == OT_OP_LT) && prob <= 0)
+        return !passes(t, least);
+    return 0;
 }
 
 static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_proj_opts *o,
@@ -354,7 +374,7 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
         p.carry = metric(t, &a, NAN, a.outL, NAN); /* the year is in: nothing left to carry */
     else if (a.stock)
         p.carry = metric(t, &a, NAN, a.ytd_k, NAN);
-    else if (a.s > 0 && a.ytd_k > 0)
+    else if (a.s > 0 && a.k > 0 && a.ytd_k >= 0) /* no events yet carry on as none */
         p.carry = metric(t, &a, NAN, a.ytd_k / a.s, NAN);
     /* outcome known */
     if (a.state == SP_OUTCOME && (!two || b.state == SP_OUTCOME)) {
@@ -433,12 +453,18 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     /* status */
     int flow_total = !a.stock && (t->kind == OT_TARGET_LEVEL || t->kind == OT_TARGET_COUNT ||
                                   t->kind == OT_TARGET_DAILY_AVG);
-    double so_far = flow_total && a.ytd_k > 0 ? metric(t, &a, NAN, a.ytd_k, NAN) : NAN;
+    /* what the periods so far add up to (0 when a count has no events yet:
+     * a floor of 0 is then met) */
+    double so_far = flow_total && a.k > 0 && a.ytd_k >= 0 ? metric(t, &a, NAN, a.ytd_k, NAN) : NAN;
     if (flow_total && (t->op == OT_OP_GE || t->op == OT_OP_GT) && passes(t, so_far))
         p.status = OT_STATUS_MET; /* the ytd alone passes; later periods only add */
     else if (flow_total && (t->op == OT_OP_LE || t->op == OT_OP_LT) && !passes(t, so_far) &&
              !isnan(so_far))
         p.status = OT_STATUS_MISSED;
+    else if (flow_total && t->op == OT_OP_EQ && so_far > t->value + t->tolerance)
+        p.status = OT_STATUS_MISSED; /* already past the band's top: "about 500" missed */
+    else if (growth_decided(t, &a, p.prob))
+        p.status = p.prob >= 1 ? OT_STATUS_MET : OT_STATUS_MISSED;
     else
         p.status = ot_proj_status_of_prob(p.prob);
     if (p.status == OT_STATUS_MET || p.status == OT_STATUS_MISSED)

@@ -839,6 +839,8 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         frame_free(&ref);
         if (has_yoy)
             ot_fact_add(notes, OT_N_YOY_ONLY, "ki", key, Y);
+        else if (!k && Y < f->y0) /* a year before the data (a typo for a later one?) */
+            ot_fact_add(notes, OT_N_BEFORE_DATA, "kii", key, Y, f->y0);
         else
             ot_fact_add(notes, k ? OT_N_NO_YTD : OT_N_NO_DATA_YEAR, "ki", key, Y);
         return OT_OK;

@@ -16,7 +16,8 @@
 /* The column names, in order: a stable interface (docs/reports.md). */
 static const char header[] =
     "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,"
-    "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes\r\n";
+    "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes,tolerance,known_on,"
+    "vintage\r\n";
 
 /* One row being written: fields after the first ncols are dropped, and
  * the ncols-th ends the line (CRLF). */
@@ -136,6 +137,9 @@ int ot_report_csv_columns(const ot_report_doc *doc, size_t ncols, FILE *f, ot_er
         num(&r, p->ytd_growth);
         whole(&r, p->periods_left, 0);
         field(&r, ot_report_facts(&p->notes, t->ref, OT_LANG_EN, NULL, 0, notes, sizeof notes));
+        num(&r, t->tolerance);          /* the band of "=" and in_step */
+        field(&r, doc->known_on);       /* the data as known on that date */
+        field(&r, doc->items[i].vintage); /* the newest release read of its data */
     }
     if (ferror(f))
         return ot_err_set(err, OT_EIO, "cannot write the CSV report");

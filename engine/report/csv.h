@@ -13,7 +13,7 @@
 #include "core/err.h"
 #include "report/report.h"
 
-#define OT_REPORT_CSV_COLUMNS 24
+#define OT_REPORT_CSV_COLUMNS 27
 
 /* Writes the CSV report with all OT_REPORT_CSV_COLUMNS columns, cells
  * neutralised (doc->csv_raw = 0) or raw. */

@@ -106,6 +106,8 @@ static const wording wordings[OT_FACT_NCODES] = {
                        "{k0}：{y0}年只有当期同比，没有总量或比重可供加权"},
     [OT_N_NO_YTD] = {"{k0}: no ytd growth for {y0}", "{k0}：{y0}年没有累计增速"},
     [OT_N_NO_DATA_YEAR] = {"{k0}: no data for {y0} yet", "{k0}：{y0}年数据尚未发布"},
+    [OT_N_BEFORE_DATA] = {"{k0}: no data for {y0}, a year before its data begin ({y1})",
+                          "{k0}：{y0}年早于数据起始年份（{y1}年），没有数据"},
     [OT_N_NO_YEAR_END] = {"{k0}: no year-end level for {y0}", "{k0}：缺少{y0}年末数"},
     [OT_N_RECORD_FORCED] = {"{k0}: too short a record at period {y0} for {m1}: the rules of thumb "
                             "instead",

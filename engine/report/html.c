@@ -4,6 +4,7 @@
 #include "report/html.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/num.h"
@@ -44,6 +45,7 @@ static const char css[] =
     "svg.chart .band95{fill:#d4def2;stroke:none}svg.chart .band80{fill:#9db5e2;stroke:none}\n"
     "svg.chart .median{stroke:#1f4e9c;stroke-width:1.5;stroke-dasharray:5 3}\n"
     "svg.chart line.target{stroke:#c0392b;stroke-width:1.4;stroke-dasharray:7 4}\n"
+    "svg.chart rect.target-band{fill:#c0392b;fill-opacity:.08;stroke:none}\n"
     "svg.chart text.target{fill:#c0392b}\n"
     "svg.chart line.required{stroke:#e67e22;stroke-width:2.2;stroke-dasharray:3 3}\n"
     "svg.chart text.required{fill:#b35900}svg.chart text.point{fill:#1f4e9c}\n"
@@ -73,12 +75,12 @@ static void num_cell(FILE *f, const char *text)
     fprintf(f, "<td class=\"num\">%s</td>", text);
 }
 
-/* The range "lo – hi" of the metric, or "" when either end is NaN. */
+/* The range "lo – hi" of the metric, or "" when either end is not finite. */
 static char *fmt_range(const ot_target *t, double lo, double hi, ot_report_lang lang, char *buf,
                        size_t cap)
 {
     char a[64], b[64];
-    if (isnan(lo) || isnan(hi))
+    if (!isfinite(lo) || !isfinite(hi))
         snprintf(buf, cap, "%s", "");
     else
         snprintf(buf, cap, "%s – %s", report_fmt_metric(t, lo, lang, a, sizeof a),
@@ -193,7 +195,7 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     fputs("</p>\n", f);
     /* no data for the year or no number to test: say why instead of an
      * empty frame */
-    if (report_fmt_no_chart(w, t, p->status, buf, sizeof buf)) {
+    if (report_fmt_no_chart(w, t, p, buf, sizeof buf)) {
         fputs("<p class=\"nochart\">", f);
         ot_html_escape(f, buf);
         fputs("</p>\n", f);
@@ -251,7 +253,11 @@ int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
         fputs("</span>", f);
     }
     fputs("</p>\n</header>\n<p class=\"overview\">", f);
-    ot_html_escape(f, report_fmt_overview(doc, buf, sizeof buf));
+    char *overview = report_overview_new(doc); /* every target needing attention named */
+    if (!overview)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    ot_html_escape(f, overview);
+    free(overview);
     fprintf(f, "</p>\n<h2>%s</h2>\n", w->summary);
     write_summary(doc, w, f);
     for (size_t i = 0; i < doc->n; i++)
@@ -264,8 +270,7 @@ int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
     fprintf(f, "<footer>\n<h3>%s</h3>\n<dl class=\"prov\">", w->provenance);
     if (doc->source)
         figure(f, w->source, doc->source);
-    if (doc->as_of)
-        figure(f, w->vintage, doc->as_of);
+    figure(f, w->vintage, report_fmt_data_version(doc, buf, sizeof buf));
     if (doc->method)
         figure(f, w->method, doc->method);
     fprintf(f, "<dt>%s</dt><dd>", w->keys);

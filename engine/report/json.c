@@ -11,10 +11,11 @@
 #include "report/facts.h"
 #include "report/words.h"
 
-/* A JSON number, or null for NaN. */
+/* A JSON number, or null for NaN and ±inf (JSON has no such numbers, and
+ * json_real refuses them: the member would be left out). */
 static json_t *num_or_null(double x)
 {
-    return isnan(x) ? json_null() : json_real(x);
+    return isfinite(x) ? json_real(x) : json_null();
 }
 
 static json_t *str_or_null(const char *s)
@@ -34,6 +35,9 @@ static int doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     }
     json_object_set_new(root, "as_of", str_or_null(as_of));
+    /* what was read: the data as known on a date, the newest release among them */
+    json_object_set_new(root, "known_on", str_or_null(doc->known_on));
+    json_object_set_new(root, "vintage", str_or_null(doc->vintage));
     json_object_set_new(root, "projections", arr);
     for (size_t i = 0; i < n; i++) {
         const ot_target *ti = doc->items[i].target;
@@ -64,6 +68,8 @@ static int doc_json(const ot_report_doc *doc, FILE *f, ot_err *err)
         json_object_set_new(o, "outcome", num_or_null(pi->outcome));
         json_object_set_new(o, "ytd_growth", num_or_null(pi->ytd_growth));
         json_object_set_new(o, "through", pi->latest[0] ? json_string(pi->latest) : json_null());
+        /* the newest release read of this target's series and ref */
+        json_object_set_new(o, "vintage", str_or_null(doc->items[i].vintage));
         json_object_set_new(o, "periods_left", json_integer(pi->periods_left));
         json_object_set_new(o, "paths", json_integer((json_int_t)pi->paths));
         char method[512], notes[4096];

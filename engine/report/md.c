@@ -3,6 +3,7 @@
 #include "report/md.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/num.h"
@@ -48,7 +49,11 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         ot_md_escape(f, doc->compiled);
     }
     fputs("\n\n", f);
-    ot_md_escape(f, report_fmt_overview(doc, buf, sizeof buf));
+    char *overview = report_overview_new(doc); /* every target needing attention named */
+    if (!overview)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    ot_md_escape(f, overview);
+    free(overview);
     fprintf(f, "\n\n| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n"
                "|---|---|---|--:|--:|--:|--:|--:|---|\n",
             w->target, w->test, w->through, w->ytd, w->point, w->range80, w->prob, w->required,
@@ -67,7 +72,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         fputs(" | ", f);
         fputs(ot_fmt_growth(p->ytd_growth, a, sizeof a), f);
         fprintf(f, " | %s | ", report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
-        if (!isnan(p->lo80) && !isnan(p->hi80))
+        if (isfinite(p->lo80) && isfinite(p->hi80))
             fprintf(f, "%s – %s", report_fmt_metric(t, p->lo80, doc->lang, a, sizeof a),
                     report_fmt_metric(t, p->hi80, doc->lang, b, sizeof b));
         fputs(" | ", f);
@@ -124,7 +129,9 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         }
     }
     /* provenance last */
-    if (doc->source || doc->as_of || doc->method) {
+    char ver[256];
+    const char *version = report_fmt_data_version(doc, ver, sizeof ver);
+    if (doc->source || version || doc->method) {
         fprintf(f, "\n---\n\n%s%s", w->provenance, colon);
         const char *sep = "";
         if (doc->source) {
@@ -132,9 +139,9 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
             ot_md_escape(f, doc->source);
             sep = " · ";
         }
-        if (doc->as_of) {
+        if (version) {
             fprintf(f, "%s%s%s", sep, w->vintage, colon);
-            ot_md_escape(f, doc->as_of);
+            ot_md_escape(f, version);
             sep = " · ";
         }
         if (doc->method) {

@@ -9,9 +9,11 @@
 #include "project/projection.h"
 #include "report/table.h"
 
+/* Figures that are not finite (NaN: not defined; ±inf: a division by a
+ * share of 1 or a base of 0 upstream) print as nothing, as JSON's null. */
 char *ot_fmt_growth(double x, char *buf, size_t cap)
 {
-    if (isnan(x))
+    if (!isfinite(x))
         snprintf(buf, cap, "%s", "");
     else
         snprintf(buf, cap, "%.1f%%", fabs(x) < 0.05 ? 0.0 : x);
@@ -20,7 +22,7 @@ char *ot_fmt_growth(double x, char *buf, size_t cap)
 
 char *ot_fmt_prob(double p, char *buf, size_t cap)
 {
-    if (isnan(p))
+    if (!isfinite(p))
         snprintf(buf, cap, "%s", "");
     else
         snprintf(buf, cap, "%.0f%%", ot_proj_prob_round(p) * 100);
@@ -51,7 +53,7 @@ char *ot_fmt_level(double x, ot_report_lang lang, const char *unit, char *buf, s
     char num[64];
     double a = fabs(x);
     int own = unit && (strstr(unit, "万") || strstr(unit, "亿"));
-    if (isnan(x))
+    if (!isfinite(x))
         snprintf(buf, cap, "%s", "");
     else if (lang == OT_LANG_ZH && !own && a >= 1e8)
         snprintf(buf, cap, "%s亿", ot_fmt_num(x / 1e8, 2, num, sizeof num));

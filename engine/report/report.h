@@ -84,6 +84,10 @@ typedef struct ot_report_doc {
     const char *region;  /* who the targets are of, in Chinese ("义乌市"); NULL = not said */
     const char *data_through; /* the data's latest period ("2023-09"); NULL = from the items */
     const char *compiled;     /* the day the report was compiled ("2023-10-25"); NULL = not said */
+    const char *known_on;     /* the date the data were read as known on ("2023-10-31"): the
+                                 run's vintage date; NULL = the latest data */
+    const char *vintage;      /* the newest vintage (release) date among the data read
+                                 ("2023-10-20"); NULL = not known */
 } ot_report_doc;
 
 /* Sets doc to an empty Chinese report (every pointer NULL, n 0). */

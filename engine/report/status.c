@@ -25,7 +25,9 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
  * "no data" and "unquantified" well enough — but not that no series has the
  * key at all (a mistyped key: the note names the near one), nor that the
  * series has growth rates and the target needs levels, nor that the year's
- * figure is out without its growth (a row "through 2023-12 ... no data"). */
+ * figure is out without its growth (a row "through 2023-12 ... no data"),
+ * nor that the year is before the series' data begin, nor that the ref of a
+ * relative or in_step target has no data (its row shows the series' own). */
 static int footnoted(const ot_projection *p)
 {
     if (!p->notes.n || p->status == OT_STATUS_UNQUANTIFIED)
@@ -38,9 +40,24 @@ static int footnoted(const ot_projection *p)
         case OT_N_LEVELS_NONE:
         case OT_N_NO_GROWTH:
         case OT_N_NO_OUTCOME:
+        case OT_N_BEFORE_DATA: /* a year before the data: a typo for a later one? */
             return 1;
+        default:
+            if (p->notes.f[i].of_ref) /* the row shows the series' data: the ref has none */
+                return 1;
         }
     return 0;
+}
+
+/* s on one line into buf: each control character (a line break, a tab, an
+ * escape sequence's ESC) a space, as the table makes its cells.  Returns buf. */
+static char *one_line(const char *s, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", s ? s : "");
+    for (unsigned char *p = (unsigned char *)buf; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    return buf;
 }
 
 /* The range "lo .. hi" (English) / "lo – hi" (Chinese); "" when either is
@@ -50,7 +67,7 @@ static char *fmt_range(const ot_target *t, double lo, double hi, ot_report_lang 
 {
     char a[48], b[48];
     buf[0] = '\0';
-    if (!isnan(lo) && !isnan(hi))
+    if (isfinite(lo) && isfinite(hi))
         snprintf(buf, cap, "%s%s%s", report_fmt_metric(t, lo, lang, a, sizeof a),
                  lang == OT_LANG_ZH ? " – " : " .. ", report_fmt_metric(t, hi, lang, b, sizeof b));
     return buf;
@@ -122,20 +139,24 @@ static int status_table(const ot_report_doc *doc, FILE *f, ot_err *err)
         const ot_report_item *it = &doc->items[i];
         if (!footnoted(it->proj))
             continue;
-        const char *name = report_item_name(doc, it);
+        char lab[512], name[256];
+        one_line(report_item_name(doc, it), name, sizeof name);
+        one_line(it->target->label && it->target->label[0] ? it->target->label : name, lab,
+                 sizeof lab); /* a label from a quoted CSV cell may hold line breaks */
         report_item_notes(doc, i, notes, sizeof notes);
+        /* nothing projected (a mistyped key, no data): no method to name */
+        method[0] = '\0';
         if (it->proj->method.code)
             report_item_method(doc, i, method, sizeof method);
-        else
-            snprintf(method, sizeof method, "%s", zh ? "无" : "none");
         if (zh)
-            fprintf(f, "[%zu] %s（%s）：%s；%s：%s\n", ++k,
-                    it->target->label && it->target->label[0] ? it->target->label : name, name,
-                    notes, w->method, method);
+            fprintf(f, "[%zu] %s（%s）：%s", ++k, lab, name, notes);
         else
-            fprintf(f, "[%zu] %s (%s): %s; method %s\n", ++k,
-                    it->target->label && it->target->label[0] ? it->target->label : name, name,
-                    notes, method);
+            fprintf(f, "[%zu] %s (%s): %s", ++k, lab, name, notes);
+        if (method[0] && zh)
+            fprintf(f, "；%s：%s", w->method, method);
+        else if (method[0])
+            fprintf(f, "; method %s", method);
+        fputc('\n', f);
     }
     return OT_OK;
 }

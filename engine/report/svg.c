@@ -218,8 +218,15 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
     take(blo, &lo, &hi);
     take(bhi, &lo, &hi);
     take(p->outcome, &lo, &hi);
+    /* the band of an "about" (=) or in_step target: value ± tolerance */
+    int has_band = has_target && (t->op == OT_OP_EQ || t->kind == OT_TARGET_IN_STEP) &&
+                   isfinite(t->tolerance) && t->tolerance > 0;
     if (has_target)
         take(t->value, &lo, &hi);
+    if (has_band) {
+        take(t->value - t->tolerance, &lo, &hi);
+        take(t->value + t->tolerance, &lo, &hi);
+    }
 
     fprintf(f,
             "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
@@ -314,6 +321,12 @@ int ot_report_svg(const ot_report_item *it, ot_report_lang lang, int width, int 
     /* the target, the path to it, and the labels at the right */
     if (has_target) {
         double yt = py(&g, t->value);
+        if (has_band) { /* where the target passes, under its line */
+            double ya = py(&g, t->value + t->tolerance), yb = py(&g, t->value - t->tolerance);
+            fprintf(f, "<rect class=\"target-band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                       "height=\"%.1f\"/>\n",
+                    g.l, ya, g.r - g.l, yb - ya);
+        }
         fprintf(f, "<line class=\"target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
                 g.l, yt, g.r, yt);
         lab[nlab] = (side_label){yt, 0, "target", ""};

@@ -2,7 +2,6 @@
 #include "report/table.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,40 +122,24 @@ void ot_table_free(ot_table *t)
     free(t);
 }
 
-/* A copy of s with control characters (bytes below 0x20, 0x7F) shown as
- * \t, \n, \r or \xHH: a stored name or label never sends raw escape
- * sequences to the terminal, nor breaks a row in two. */
-static char *cell_dup(const char *s)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        n += *p < 0x20 || *p == 0x7F ? 4 : 1;
-    char *c = malloc(n + 1), *o = c;
-    if (!c)
-        return NULL;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\t' || *p == '\n' || *p == '\r')
-            o += sprintf(o, "\\%c", *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r');
-        else if (*p < 0x20 || *p == 0x7F)
-            o += sprintf(o, "\\x%02x", *p);
-        else
-            *o++ = (char)*p;
-    }
-    *o = '\0';
-    return c;
-}
-
-/* Returns a new array of copies of cells (NULL cells become ""). */
+/* Returns a new array of copies of cells (NULL cells become ""), each
+ * control character (a line break, a tab, an escape sequence's ESC) made a
+ * space: a cell is one line of the table, and data (a label from a CSV
+ * cell) may neither break a row nor drive the terminal. */
 static char **copy_cells(const char *const *cells, size_t n)
 {
     char **c = calloc(n ? n : 1, sizeof *c);
     if (!c)
         return NULL;
-    for (size_t i = 0; i < n; i++)
-        if (!(c[i] = cell_dup(cells[i] ? cells[i] : ""))) {
+    for (size_t i = 0; i < n; i++) {
+        if (!(c[i] = strdup(cells[i] ? cells[i] : ""))) {
             free_cells(c, n);
             return NULL;
         }
+        for (unsigned char *p = (unsigned char *)c[i]; *p; p++)
+            if (*p < 0x20 || *p == 0x7f)
+                *p = ' ';
+    }
     return c;
 }
 

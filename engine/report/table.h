@@ -32,7 +32,8 @@ ot_table *ot_table_new(size_t ncols, ot_err *err);
 void ot_table_free(ot_table *t);
 /* Sets the header (ncols cells; NULL cells print empty). */
 int ot_table_header(ot_table *t, const char *const *cells, ot_err *err);
-/* Appends a row of ncols cells (copied). */
+/* Appends a row of ncols cells (copied; control characters, line breaks
+ * among them, become spaces: a cell is one line). */
 int ot_table_row(ot_table *t, const char *const *cells, ot_err *err);
 /* Appends a horizontal rule between rows. */
 int ot_table_rule(ot_table *t, ot_err *err);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "project/kinds.h"
@@ -47,6 +48,9 @@ static const report_words zh = {
     .no_data_post = "年数据尚未发布，无图表",
     .no_data = "数据尚未发布，无图表",
     .unquantified = "目标未量化，无图表",
+    .before_data = "%d年早于数据起始年份（%d年），无图表",
+    .no_series = "数据库中没有该指标，无图表",
+    .ref_no_data = "对比指标无数据，无图表",
     .needs = "所需增速",
     .months = {"1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月",
                "12月"},
@@ -94,6 +98,9 @@ static const report_words en = {
     .no_data_post = "",
     .no_data = "no data published yet",
     .unquantified = "target not quantified",
+    .before_data = "no data for %d: the data begin in %d",
+    .no_series = "no such series in the database",
+    .ref_no_data = "no data for the reference series",
     .needs = "needs",
     .months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec"},
@@ -105,6 +112,45 @@ static const report_words en = {
     .baseline = "baseline",
 };
 
+const char *report_fmt_data_version(const ot_report_doc *doc, char *buf, size_t cap)
+{
+    int cn = doc->lang != OT_LANG_EN;
+    /* doc->as_of is the run's as-of as it names it: its date, or the period
+     * it cut the data after */
+    const char *cut = doc->as_of && (!doc->known_on || strcmp(doc->as_of, doc->known_on) != 0)
+                          ? doc->as_of
+                          : NULL;
+    if (!doc->known_on && !cut && !doc->vintage)
+        return NULL;
+    char per[64] = "";
+    if (cut)
+        report_fmt_period(cut, doc->lang, per, sizeof per);
+    size_t n = 0;
+    buf[0] = '\0';
+#define ADD(...)                                                                   \
+    do {                                                                           \
+        if (n < cap) {                                                             \
+            int k_ = snprintf(buf + n, cap - n, __VA_ARGS__);                      \
+            n = k_ < 0 ? cap : n + (size_t)k_;                                     \
+        }                                                                          \
+    } while (0)
+    if (cn) {
+        ADD("%s%s", doc->known_on ? doc->known_on : "最新", doc->known_on ? "已知的数据" : "数据");
+        if (cut)
+            ADD("（截至%s）", per);
+        if (doc->vintage)
+            ADD("，最新发布于%s", doc->vintage);
+    } else {
+        ADD("%s%s", doc->known_on ? "as known on " : "the latest data", doc->known_on ? doc->known_on : "");
+        if (cut)
+            ADD(" (through %s)", per);
+        if (doc->vintage)
+            ADD("; newest release read %s", doc->vintage);
+    }
+#undef ADD
+    return buf;
+}
+
 const report_words *report_words_of(ot_report_lang lang)
 {
     return lang == OT_LANG_EN ? &en : &zh;
@@ -115,13 +161,35 @@ const char *report_status(const report_words *w, ot_proj_status s)
     return ot_status_label(s, w == &zh);
 }
 
-char *report_fmt_no_chart(const report_words *w, const ot_target *t, ot_proj_status s, char *buf,
-                          size_t cap)
+char *report_fmt_no_chart(const report_words *w, const ot_target *t, const ot_projection *p,
+                          char *buf, size_t cap)
 {
+    ot_proj_status s = p->status;
+    /* why there are no data, where the notes say more than "not yet
+     * published": a year before the data, a key no series has, a ref
+     * without data (the series' own data are there) */
+    const ot_proj_fact *before = NULL;
+    int no_series = 0, ref_none = 0;
+    for (int i = 0; i < p->notes.n; i++) {
+        const ot_proj_fact *fc = &p->notes.f[i];
+        if (fc->of_ref)
+            ref_none |= fc->code == OT_N_NO_DATA || fc->code == OT_N_NO_SERIES ||
+                        fc->code == OT_N_NO_DATA_YEAR || fc->code == OT_N_BEFORE_DATA;
+        else if (fc->code == OT_N_BEFORE_DATA && !before)
+            before = fc;
+        else if (fc->code == OT_N_NO_SERIES)
+            no_series = 1;
+    }
     if (s == OT_STATUS_UNQUANTIFIED)
         snprintf(buf, cap, "%s", w->unquantified);
     else if (s != OT_STATUS_NO_DATA)
         return NULL;
+    else if (no_series)
+        snprintf(buf, cap, "%s", w->no_series);
+    else if (before)
+        snprintf(buf, cap, w->before_data, before->y[0], before->y[1]);
+    else if (ref_none)
+        snprintf(buf, cap, "%s", w->ref_no_data);
     else if (t->year > 0)
         snprintf(buf, cap, "%s%d%s", w->no_data_pre, t->year, w->no_data_post);
     else
@@ -144,7 +212,7 @@ const char *report_status_class(ot_proj_status s)
 char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap)
 {
     const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
-    if (isnan(x))
+    if (!isfinite(x)) /* not defined (NaN), or ±inf: nothing, as JSON's null */
         snprintf(buf, cap, "%s", "");
     else if (d && d->unit == OT_UNIT_PCT)
         ot_fmt_growth(x, buf, cap);
@@ -231,6 +299,19 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
             buf[n] = '\0';
         }
         p += skip;
+    }
+    /* "=" passes within its tolerance: the band is part of the test (增速 ≈
+     * 7.5%（±0.5个百分点）, not a bare 7.5% no figure ever equals) */
+    if (t->op == OT_OP_EQ && t->kind != OT_TARGET_IN_STEP && !isnan(t->tolerance) && n + 1 < cap) {
+        char band[48];
+        if (d->unit == OT_UNIT_LEVEL)
+            ot_fmt_level(t->tolerance, lang, t->unit, band, sizeof band);
+        else
+            ot_fmt_num(t->tolerance, 4, band, sizeof band);
+        if (d->unit == OT_UNIT_LEVEL)
+            snprintf(buf + n, cap - n, cn ? "（±%s）" : " ± %s", band);
+        else
+            snprintf(buf + n, cap - n, cn ? "（±%s个百分点）" : " ± %s pts", band);
     }
     return buf;
 }
@@ -345,9 +426,31 @@ char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap)
         ADD("%s", cn ? "没有存在风险或偏离目标的目标。" : " None is at risk or off track.");
     }
 #undef ADD
-    if (n >= cap && cap)
-        buf[cap - 1] = '\0';
+    if (n >= cap && cap > 1) { /* cut: never inside a character */
+        size_t e = cap - 1, b = e - 1; /* buf[e] is the terminator */
+        while (b > 0 && ((unsigned char)buf[b] & 0xC0) == 0x80)
+            b--; /* the last character's first byte */
+        unsigned char c = (unsigned char)buf[b];
+        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (b + len > e)
+            buf[b] = '\0';
+    }
     return buf;
+}
+
+char *report_overview_new(const ot_report_doc *doc)
+{
+    /* the words and figures of a target named take well under 128 bytes
+     * besides its label; the counts under 512 */
+    size_t cap = 512;
+    for (size_t i = 0; i < doc->n; i++) {
+        const ot_report_item *it = &doc->items[i];
+        const char *l = it->target->label && it->target->label[0] ? it->target->label
+                                                                  : report_item_name(doc, it);
+        cap += 128 + (l ? strlen(l) : 0);
+    }
+    char *buf = malloc(cap);
+    return buf ? report_fmt_overview(doc, buf, cap) : NULL;
 }
 
 const char *report_doc_title(const ot_report_doc *doc, char *buf, size_t cap)

@@ -23,6 +23,9 @@ typedef struct report_words {
      * "" 2023 "年数据尚未发布，无图表" (no_data when the year is unknown), and
      * for a target without a number */
     const char *no_data_pre, *no_data_post, *no_data, *unquantified;
+    const char *before_data; /* a format: the target's year, the series' first year */
+    const char *no_series;   /* no stored series has the target's key */
+    const char *ref_no_data; /* the ref of a relative or in_step target has no data */
     const char *needs; /* the chart's short label of the required pace */
     const char *months[12], *quarters[4];
     const char *compiled;   /* 编制日期 */
@@ -40,6 +43,15 @@ const char *report_doc_title(const ot_report_doc *doc, char *buf, size_t cap);
  * items'; NULL when none has data. */
 const char *report_doc_through(const ot_report_doc *doc);
 
+/* What the footer's 数据版本 / Data vintage says, in doc's language: the
+ * date the data were read as known on, the period they were cut after (when
+ * the run read through one), and the newest release date among them —
+ * what a reader needs to read the same data again: "2023-10-31已知的数据
+ * （截至2023年9月），最新发布于2023-10-20" / "as known on 2023-10-31
+ * (through Sep 2023); newest release read 2023-10-20".  NULL when the
+ * document says none of them. */
+const char *report_fmt_data_version(const ot_report_doc *doc, char *buf, size_t cap);
+
 /* A period as a reader writes it: "2023年9月", "2023年三季度" / "Sep 2023",
  * "2023 Q3"; text as it is when it is no period.  Returns buf. */
 char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t cap);
@@ -49,8 +61,12 @@ const char *report_scenario_name(const report_words *w, const char *name);
 
 /* The summary paragraph of doc in its language: how many targets are met,
  * on track, at risk, off track, missed, without data; the ones at risk or
- * off track named with their probability.  Returns buf. */
+ * off track named with their probability.  Returns buf, cut at a whole
+ * character when cap is short. */
 char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap);
+/* The same in a new string long enough for every target named (caller
+ * frees with free()); NULL when out of memory. */
+char *report_overview_new(const ot_report_doc *doc);
 
 /* The words of lang (Chinese for anything unknown). */
 const report_words *report_words_of(ot_report_lang lang);
@@ -84,10 +100,12 @@ char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char 
 
 /* Why an item has no chart, in words of w, into buf: for status no_data
  * "no data published yet for 2023" (the target's year; without it when the
- * year is unknown), for unquantified "target not quantified".  Returns NULL
+ * year is unknown; "no data for 2010: the data begin in 2019" when the
+ * projection notes a year before the series' data), for unquantified
+ * "target not quantified".  Returns NULL
  * (buf untouched) for any other status, which has a chart. */
-char *report_fmt_no_chart(const report_words *w, const ot_target *t, ot_proj_status s, char *buf,
-                          size_t cap);
+char *report_fmt_no_chart(const report_words *w, const ot_target *t, const ot_projection *p,
+                          char *buf, size_t cap);
 
 /* Checks that doc has its items and every item its target and projection
  * (the renderers dereference both): OT_OK, or OT_EINVAL "report: item 2 has

@@ -409,6 +409,7 @@ void ot_run_doc_free(ot_run_doc *d)
         ot_series_meta_clear(&d->metas[k]);
     free(d->metas);
     free(d->names);
+    free(d->vintages);
     free(d->hist);
     ot_run_compares_free(&d->cmp);
     free(d->items);
@@ -503,6 +504,79 @@ static int doc_names(ot_run_doc *d, const ot_run_set *s, ot_store *st, ot_err *e
     return rc;
 }
 
+/* The newest vintage among the rows of a key a run read. */
+typedef struct newest_read {
+    int32_t days;      /* the run's vintage date (OT_ASOF_LATEST = all) */
+    int32_t cut;       /* the last day of its period cut, INT32_MAX = none */
+    int32_t newest;    /* found: INT32_MIN = none */
+} newest_read;
+
+static int take_read(void *ud, const ot_revision *r)
+{
+    newest_read *n = ud;
+    if (r->vintage <= n->days && ot_period_last_day(r->period.freq, r->period.ord) <= n->cut &&
+        r->vintage > n->newest)
+        n->newest = r->vintage;
+    return 0;
+}
+
+/* *newest = the newest vintage date among the rows of key (NULL: none)
+ * known at a's date and not after its period cut, left as it is when there
+ * are none (an unknown key reads nothing).  Store errors but OT_ENOTFOUND. */
+static int newest_of(ot_store *st, const char *key, const ot_run_asof *a, int32_t *found,
+                     ot_err *err)
+{
+    if (!key)
+        return OT_OK;
+    newest_read n = {a->days, INT32_MAX, *found};
+    if (a->through.freq != OT_FREQ_NONE)
+        n.cut = ot_period_last_day(a->through.freq, a->through.ord);
+    ot_err e2;
+    int rc = ot_store_revisions(st, key, NULL, take_read, &n, &e2);
+    if (rc == OT_ENOTFOUND)
+        return OT_OK;
+    if (rc)
+        return err ? (*err = e2, rc) : rc;
+    *found = n.newest;
+    return OT_OK;
+}
+
+/* What a reader needs to read the data again: the date they were known on
+ * (the run's vintage date) and, per item and over the document, the newest
+ * vintage date among the rows read of its series and ref. */
+static int doc_vintages(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
+                        ot_err *err)
+{
+    if (a->days != OT_ASOF_LATEST) {
+        ot_date_format(a->days, d->known_on, sizeof d->known_on);
+        d->doc.known_on = d->known_on;
+    }
+    if (!st)
+        return OT_OK;
+    if (!(d->vintages = calloc(s->n ? s->n : 1, sizeof *d->vintages)))
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    int32_t all = INT32_MIN;
+    for (size_t i = 0; i < s->n; i++) {
+        int32_t v = INT32_MIN;
+        int rc;
+        if (s->t[i].kind == OT_TARGET_UNQUANTIFIED)
+            continue;
+        if ((rc = newest_of(st, s->t[i].series, a, &v, err)) ||
+            (rc = newest_of(st, s->t[i].ref, a, &v, err)))
+            return rc;
+        if (v == INT32_MIN)
+            continue;
+        ot_date_format(v, d->vintages[i], sizeof d->vintages[i]);
+        d->items[i].vintage = d->vintages[i];
+        all = v > all ? v : all;
+    }
+    if (all != INT32_MIN) {
+        ot_date_format(all, d->vintage, sizeof d->vintage);
+        d->doc.vintage = d->vintage;
+    }
+    return OT_OK;
+}
+
 /* The document of s; the chart histories only when charts is non-zero. */
 static int doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,
                      const char *source, const ot_alloc *alloc, int charts, ot_err *err)
@@ -574,7 +648,7 @@ static int doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
         snprintf(d->source, sizeof d->source, "%s", source);
         d->doc.source = d->source;
     }
-    return OT_OK;
+    return doc_vintages(d, s, st, a, err);
 }
 
 int ot_run_doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_run_asof *a,

@@ -133,6 +133,9 @@ typedef struct ot_run_doc {
     size_t n;
     char as_of[OT_PERIOD_STRMAX + 16];
     char source[512];
+    char (*vintages)[16];   /* per item: the newest vintage date its data read */
+    char known_on[16];      /* the date the data were read as known on */
+    char vintage[16];       /* the newest vintage date among all the data read */
 } ot_run_doc;
 
 /* Builds the document of s as of a: one item per target, its chart history

@@ -23,8 +23,10 @@
 int ot_store_runs_fail_stale(ot_store *st, const char *job, int64_t **ids, size_t *n,
                              ot_err *err);
 
-/* Sets *days to the newest vintage stored (days since 1970-01-01): reading
- * as of that date is reading the latest data.  OT_ENOTFOUND when the store
+/* Sets *days to the newest vintage stored (days since 1970-01-01), a row
+ * stored without a release date counting from its period's last day plus
+ * its series' release lag: reading as of that date is reading the latest
+ * data.  OT_ENOTFOUND when the store
  * holds no observations. */
 int ot_store_latest_vintage(ot_store *st, int32_t *days, ot_err *err);
 

@@ -85,6 +85,9 @@ run 0 project --as-of 2023-10-31 --seed 8
 run 0 project --as-of 2023-10-31 --json --paths 2000
 printf '%s' "$OUT" > p.json
 eq "$(sqlite3 :memory: "SELECT json_valid(readfile('p.json'))")" 1 "valid JSON"
+# what was read: the data as known on 2023-10-31, the newest release among
+# them Yiwu's September figures of 2023-10-24
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.known_on') || ' ' || json_extract(readfile('p.json'), '\$.vintage')")" "2023-10-31 2023-10-24" "known_on, vintage"
 eq "$(sqlite3 :memory: "SELECT json_array_length(readfile('p.json'), '\$.projections')")" 22 "projections"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].target.series')")" yiwu.gdp "first series"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('p.json'), '\$.projections[0].carry')")" 8.7 "GDP carry-forward"
@@ -169,8 +172,26 @@ run 0 import typo.csv
 run 0 project --year 2024 --as-of 2024-10-31
 grep -q "^typo target .*no data \[1\]$" <<<"$OUT" || fail "the mistyped key's row"
 has_out "[1] typo target (yiwu.gpd): no series yiwu.gpd in the database: did you mean yiwu.gdp?"
+lacks_out "method none" # nothing was projected: no method to name
 run 0 project --year 2024 --as-of 2024-10-31 --lang zh
 has_out "数据库中没有指标yiwu.gpd，是否为yiwu.gdp？"
+lacks_out "方法：无"
+# a year before the series' data begin (a typo for 2023?) is footnoted as
+# that, not as data "not published yet"; so is a relative target whose ref has
+# no data, whose row shows the series' own data beside "no data"
+printf 'series,name,freq,kind\nnone.x,无数据指标,M,flow\n' > early_meta.csv
+printf 'series,year,kind,op,value,ref,label\nyiwu.gdp,2003,growth,>=,7,,early target\nyiwu.exports,2023,relative,>=,0,none.x,ref without data\n' > early.csv
+run 0 import early_meta.csv early.csv
+run 0 project --year 2003
+grep -q "^early target .*no data \[1\]$" <<<"$OUT" || fail "the early year's row"
+has_out "[1] early target (Yiwu GDP): Yiwu GDP: no data for 2003, a year before its data begin (2020)"
+run 0 project --year 2003 --lang zh
+has_out "2003年早于数据起始年份（2020年），没有数据"
+run 0 project --year 2023 --as-of 2023-10-31
+grep -q "^ref without data .*2023-09 .*no data \[[0-9]*\]$" <<<"$OUT" || fail "the row of a relative target whose ref has no data"
+has_out "none.x: no data for none.x"
+run 0 project --year 2023 --as-of 2023-10-31 --lang zh
+has_out "无数据指标：无数据指标无数据"
 
 # a year's figure out without its growth (Yiwu's 2023 gross industrial output,
 # with no 2022 total to compare): "no data" with a footnote saying why

@@ -7,7 +7,7 @@
 
 # CSV: the documented header, one row per target, numbers as stored
 run 0 report 1 --format csv
-out_line 1 "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes"$'\r'
+out_line 1 "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes,tolerance,known_on,vintage"$'\r'
 eq "$(wc -l <<<"$OUT")" 24 "CSV lines (header + 23 targets)"
 printf '%s\n' "$OUT" > r.csv
 # GDP: Jan–Sep +8.7% (published 2023-10-24), one quarter left, carried to 8.7
@@ -16,6 +16,8 @@ eq "$(sed -n 2p r.csv | cut -d, -f2-9)" "地区生产总值增长7.5%以上,yiwu
 # at Q3, x2, the range stays above 7.5)
 eq "$(sed -n 2p r.csv | cut -d, -f17,19,22,23)" "8.7,on_track,8.7,1" "GDP carry-forward, status, ytd, periods left"
 eq "$(sed -n 2p r.csv | cut -d, -f1)" "$(sqlite3 "$ONTRACK_DB" "SELECT id FROM targets WHERE series = 'yiwu.gdp'")" "GDP target id"
+# no tolerance; the data as known on 2023-10-31, GDP's newest release read 2023-10-24
+eq "$(sed -n 2p r.csv | awk -F, '{print $(NF-2) "," $(NF-1) "," $NF}' | tr -d '\r')" ",2023-10-31,2023-10-24" "GDP data version"
 # the point is the stored one, printed with 10 significant digits
 want=$(sqlite3 "$ONTRACK_DB" "SELECT printf('%.10g', point) FROM projections WHERE run_id = 1 AND label LIKE '地区生产总值%'")
 eq "$(sed -n 2p r.csv | cut -d, -f10)" "$want" "GDP point"
@@ -30,7 +32,9 @@ cp "$SRC/docs/projection.schema.json" schema.json
 eq "$(sqlite3 :memory: < "$SRC/tests/report/validate.sql")" "" "schema violations"
 eq "$(sqlite3 :memory: "SELECT json_array_length(readfile('doc.json'), '\$.projections')")" 23 "projections"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.as_of')")" 2023-10-31 "as_of"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.known_on') || ' ' || json_extract(readfile('doc.json'), '\$.vintage')")" "2023-10-31 2023-10-24" "known_on, vintage"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.projections[0].through')")" 2023Q3 "through"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.projections[0].vintage')")" 2023-10-24 "GDP's newest release read"
 eq "$(sqlite3 :memory: "SELECT json_extract(readfile('doc.json'), '\$.projections[0].upper.\"95\"') = json_extract(readfile('p.json'), '\$.projections[0].upper.\"95\"')")" 1 "upper 95 as projected"
 # the validator catches what it should: a wrong type, a bad enum, a missing member
 sed -e '0,/"periods_left": 1/s//"periods_left": "1"/' -e '0,/"status": "on_track"/s//"status": "risky"/' \
@@ -48,7 +52,9 @@ run 0 report latest --format md
 out_line 1 "# 义乌市2023年目标进度"
 has_out "数据截至：2023年9月 · 编制日期：$(date -u +%Y-%m-%d)"
 has_out "共23项目标：3项有望达成，2项存在风险，0项偏离目标，18项尚无数据或未量化。需要关注：出口增速高于全省平均（存在风险，达标概率79%）；\<script\>alert(1)\</script\>（存在风险，达标概率43%）。"
-has_out "技术信息：来源：运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test · 数据版本：2023-10-31"
+# the data version says what to read again: the date the data were known on
+# and the newest release among them (Yiwu's September figures, 2023-10-24)
+has_out "技术信息：来源：运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test · 数据版本：2023-10-31已知的数据，最新发布于2023-10-24"
 has_out "| 目标 | 检验 | 数据期 | 累计增速 | 预测 | 80%区间 | 达标概率 | 所需增速 | 状态 |"
 # escaped for Markdown (backslashes), not with HTML entities
 has_out '| \<script\>alert(1)\</script\> | 增速 ≥ 5% | 2023年二季度 | 4.5% |'
@@ -83,6 +89,45 @@ grep -qF '<h1>Yiwu &lt;2023&gt;</h1>' r.htm || fail "--title escaped"
 grep -qF '>Required pace<' r.htm || fail "English headings"
 eq "$(grep -o '<p class="nochart">no data published yet for 2023</p>' r.htm | wc -l)" "$nodata" "no-data lines in English"
 grep -qF '<p class="nochart">target not quantified</p>' r.htm || fail "unquantified line in English"
+grep -qF '<dt>Data vintage</dt><dd>as known on 2023-10-31; newest release read 2023-10-24</dd>' r.htm ||
+    fail "the data version in English"
+# each target's section: the newest release of its own data (GDP's Q3 on
+# 2023-10-24; the hostile series' Q2, stored without a date, 2023-06-30 plus
+# the quarterly lag of 20 days)
+gdp=$(sed -n '/<code class="key">yiwu.gdp<\/code> ·/,/<\/section>/p' r.htm)
+grep -qF '<dt>Data vintage</dt><dd>2023-10-24</dd>' <<<"$gdp" || fail "GDP's data version"
+xss=$(sed -n '/<code class="key">xss.s<\/code> ·/,/<\/section>/p' r.htm)
+grep -qF '<dt>Data vintage</dt><dd>2023-07-20</dd>' <<<"$xss" || fail "the hostile series' data version"
+# a run cut at a period reads the vintages stored when it ran: the footer says
+# that date and the cut, not the period alone (Yiwu publishes GDP for Q1 and
+# Q3 only: the newest release through June is Q1's, on 2023-04-24)
+printf 'return {name = "cut", targets = {year = 2023, series = "yiwu.gdp"}, as_of = "2023-06", paths = 100}\n' > cut_job.lua
+run 0 job run cut_job.lua --quiet
+newest=$(sql "SELECT date(max(vintage) * 86400, 'unixepoch') FROM obs")
+run 0 report latest --format md
+has_out "数据版本：${newest}已知的数据（截至2023年6月），最新发布于2023-04-24"
+run 0 report latest --format md --lang en
+has_out "Data vintage: as known on ${newest} (through Jun 2023); newest release read 2023-04-24"
+
+# a job as of "latest" reads the latest data: undated rows count from their
+# period's end plus the release lag (June 2023 from July 15th), so the newest
+# stored vintage (June 30th) alone would leave June unread.  2022: 101 a
+# month, 2023: 102: ytd growth 102/101 - 1 = 0.990099 %
+{
+    printf 'series,period,value\n'
+    for y in 2021 2022 2023; do
+        for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+            [ "$y$m" -gt 202306 ] || printf 'u.x,%s-%s,%s\n' "$y" "$m" "$((100 + ${y#20} - 21))"
+        done
+    done
+} > u_data.csv
+printf 'series,year,kind,op,value,label\nu.x,2023,growth,>=,1,u\n' > u_t.csv
+printf 'return {name = "u", targets = {year = 2023}, as_of = "latest", paths = 100, outputs = {"u_out.csv", "u_out.md"}}\n' > u_job.lua
+ONTRACK_DB="$T/u.db" run 0 import u_data.csv u_t.csv
+ONTRACK_DB="$T/u.db" run 0 job run u_job.lua --quiet
+eq "$(sed -n 2p u_out.csv | cut -d, -f8,9,17)" "2023-06,2023-06,0.9900990099" "as of latest: through June"
+grep -qF "数据版本：2023-07-15已知的数据（截至2023年6月），最新发布于2023-07-15" u_out.md ||
+    fail "the data version of a run as of latest on undated data"
 
 # help, and the command in the list
 run 0 report --help

@@ -36,19 +36,39 @@ printf 'series,year,kind,op,value,label\nc.x,2023,growth,>=,5.5,甲\nc.y,2023,gr
 run 0 import c2.csv
 has_out "imported 1 file: 2 rows, 1 new, 1 unchanged"
 eq "$(sql "SELECT value FROM targets WHERE series = 'c.x'")" 5.5 "the corrected threshold"
-# a label or a name with control characters is listed escaped: it neither
-# breaks the row nor sends escape sequences to the terminal
-printf 'series,year,kind,op,value,label\nesc.x,2031,growth,>=,5,"two\nlines\x1b[31mred"\n' > esc.csv
-printf 'series,name\nesc.x,"名\t字\x1b[0m"\n' > escn.csv
-run 0 import esc.csv escn.csv
+# "=" needs its band: about 7.5% (增长7.5%左右) is "=" 7.5 within a tolerance;
+# without one the row is an error at its line, nothing imported
+printf 'series,year,kind,op,value,tolerance,label\ne.x,2023,growth,=,7.5,0.5,增长7.5%%左右\ne.y,2023,growth,=,7.5,,增长7.5%%\ne.z,2023,level,=,500,-1,总量\n' > eq.csv
+run 65 import eq.csv
+has_err "eq.csv:3: a growth target with op '=' needs a tolerance (the band around 7.5 it may miss by: 增长7.5%左右 is '=' 7.5 with tolerance 0.5), or state it as '>='"
+has_err "eq.csv:4: a tolerance is a number of points at least 0, got -1"
+eq "$(sql "SELECT count(*) FROM targets WHERE series LIKE 'e.%'")" 0 "targets of a file with '=' and no tolerance"
+printf 'series,year,kind,op,value,tolerance,label\ne.x,2023,growth,=,7.5,0.5,增长7.5%%左右\ne.z,2023,level,=,500,20,总量\n' > eq.csv
+run 0 import eq.csv
+run 0 targets --year 2023
+has_out "= 7.5 ±0.5"
+has_out "= 500 ±20"
+# a label with a line break (a quoted CSV cell) stays on its row of the list
+printf 'series,year,kind,op,value,label\nn.x,2031,growth,>=,5,"first line\nsecond line"\n' > nl.csv
+run 0 import nl.csv
 run 0 targets --year 2031
-grep -qE '^ *[0-9]+  2031  esc.x   growth  >= 5       two\\nlines\\x1b\[31mred$' <<<"$OUT" || fail "escaped label" 
-eq "$(wc -l <<<"$OUT")" 3 "one line per target"
-run 0 series esc.x
-out_words 3 'esc.x 名\t字\x1b[0m 0'
+eq "$(grep -c . <<<"$OUT")" 3 "lines: header, rule and the one target"
+has_out "first line second line"
+# and in Lua the field is named
+cat > eq.lua <<'EOF'
+print(pcall(ot.target, {series = "e.x", year = 2023, op = "=", value = 7.5}))
+print(pcall(ot.target, {series = "e.x", year = 2023, op = "=", value = 7.5, tolerance = -1}))
+print(ot.target{series = "e.x", year = 2023, op = "=", value = 7.5, tolerance = 0.5}.tolerance)
+EOF
+run 0 run eq.lua
+has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance' expected (op '=' passes within tolerance points of value: 增长7.5%左右 is op '=', value 7.5, tolerance 0.5))"
+has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance' must be at least 0 (points))"
+has_out "0.5"
+# a name with control characters is shown with spaces for them, as tables
+# show every cell: it neither breaks a line nor drives the terminal
+printf 'series,name\nesc.x,"名\t字\x1b[0m"\n' > escn.csv
 printf 'series,period,value\nesc.x,2023-01,1\n' > escd.csv
-run 0 import escd.csv
+run 0 import escn.csv escd.csv
 run 0 show esc.x
-out_line 1 'esc.x  名\t字\x1b[0m  [M]'
-
+out_line 1 'esc.x  名 字 [0m  [M]'
 done_ok

@@ -53,9 +53,14 @@ H.eq(count(s, "<b>Q"), 0)
 -- the label in the overview (off track), the table, the heading, the chart twice
 H.eq(count(s, "&lt;b&gt;Q&lt;/b&gt;"), 5)
 assert(s:find('<html lang="en">', 1, true))
--- as of the data's latest period (the vintage date in the footer)
+-- as of the data's latest period; the footer says what was read: the latest
+-- vintages, cut after June, the newest release among them Q2's (stored
+-- without a date: 2023-06-30 plus the quarterly lag of 20 days)
 assert(s:find("Data as of: 2023 Q2", 1, true))
-assert(s:find("<dt>Data vintage</dt><dd>2023-06</dd>", 1, true))
+assert(s:find('<dl class="prov"><dt>Data vintage</dt><dd>the latest data (through Jun 2023); ' ..
+              "newest release read 2023-07-20</dd>", 1, true))
+-- and each target's section the newest release of its own data
+assert(s:find("<dt>Data vintage</dt><dd>2023-07-20</dd>", 1, true))
 -- with the latest data the chart shows Q3 too; Chinese by default
 ot.report(ps, {format = "html", output = out, as_of = "latest"})
 s = read(out)

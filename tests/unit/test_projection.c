@@ -58,6 +58,138 @@ static void test_projection_level_met_by_ytd(void **state)
     assert_int_equal(p.status, OT_STATUS_MISSED);
     assert_near(p.prob, 0.0, 0);
     assert_string_equal(ot_proj_status_name(p.status), "missed");
+    /* "about 900" (± 50): 990 is past the band's top already: missed, not
+     * merely off track; "about 1300" (± 50) is still open */
+    t.op = OT_OP_EQ;
+    t.tolerance = 50;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    assert_true(isnan(p.required));
+    t.value = 1300;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_true(p.status != OT_STATUS_MISSED && p.status != OT_STATUS_MET);
+    assert_false(isnan(p.required));
+}
+
+/* A growth target of a flow the ytd alone decides: 990 through September
+ * 2023 against 1200 in 2022, so the year's growth is at least 990/1200 - 1
+ * = -17.5 % whatever the rest of the year does.  "At most -20 %" is missed
+ * and "at least -18 %" met, with no pace required (by (2) r* would be
+ * (0.80 - 0.825) / 0.25 - 1 = -110 % and (0.82 - 0.825) / 0.25 - 1 = -102 %:
+ * less than nothing); "at least 5 %" is still open. */
+static void test_projection_growth_decided_by_ytd(void **state)
+{
+    (void)state;
+    fx_source fx = {ab, 2, 0, 0};
+    ot_target t = fx_target("a", 2023, OT_TARGET_GROWTH, OT_OP_LE, -20);
+    ot_proj_opts o = fast_opts();
+    o.as_of_period = "2023-09";
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.prob, 0.0, 0);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    assert_true(isnan(p.required));
+    t.op = OT_OP_GE;
+    t.value = -18;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.prob, 1.0, 0);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_true(isnan(p.required));
+    t.value = 5;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_true(p.status != OT_STATUS_MET && p.status != OT_STATUS_MISSED);
+    assert_false(isnan(p.required));
+}
+
+/* A count with no events yet: 4 a month in 2023 (48), 0 in January-June
+ * 2024.  The ytd (0) is a figure, not a gap: its carry-forward is 0 events,
+ * a floor of 0 is met by it already (nothing required), and 40 needs the
+ * rest of the year at r* = 40 / 24 - 1 = 66.7 % over last year's second
+ * half (s = 6/12 without a shape; (2) with g = -100 %). */
+static void test_projection_count_no_events_yet(void **state)
+{
+    (void)state;
+    double v[18];
+    for (int i = 0; i < 18; i++)
+        v[i] = i < 12 ? 4 : 0;
+    fx_entry e[] = {{"c", "value", OT_KIND_FLOW, "2023-01", v, 18, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("c", 2024, OT_TARGET_COUNT, OT_OP_GE, 0);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.periods_done, 6);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_true(isnan(p.required));
+    assert_near(p.carry, 0.0, 0);
+    t.value = 40;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_OFF_TRACK);
+    assert_near(p.required, (40.0 / 24 - 1) * 100, 1e-9);
+    assert_near(p.carry, 0.0, 0);
+}
+
+/* daily_avg divides by the days of the target year: 2024 has 366.  2023:
+ * 100 a month (1200); 2024: 122 a month, 1464 = 4.0 a day over 366 days
+ * (4.01 over 365).  As of September 2024 (ytd 1098, g = 22 %, s = 0.75) the
+ * target 4 a day needs T = 4 × 366 / 1200 - 1 = 22 %, so by (2) r* =
+ * (1.22 - 0.75 × 1.22) / 0.25 - 1 = 22 % (20.67 % with 365 days). */
+static void test_projection_daily_avg_leap(void **state)
+{
+    (void)state;
+    double v[24];
+    for (int i = 0; i < 24; i++)
+        v[i] = i < 12 ? 100 : 122;
+    fx_entry e[] = {{"d", "value", OT_KIND_FLOW, "2023-01", v, 24, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("d", 2024, OT_TARGET_DAILY_AVG, OT_OP_GE, 4);
+    ot_proj_opts o = fast_opts();
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.has_outcome, 1);
+    assert_near(p.outcome, 1464.0 / 366, 1e-12);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    t.value = 4.005; /* 4.01 a day over 365 days would pass */
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    t.value = 4;
+    o.as_of_period = "2024-09";
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.has_outcome, 0);
+    assert_near(p.required, 22.0, 1e-9);
+    assert_near(p.carry, 1098.0 / 0.75 / 366, 1e-9);
+}
+
+/* A target "=" 10 % within 0.5 points: the ytd growth is 10 % on every path
+ * through September and the rest of the year is drawn around it, so part of
+ * the paths pass; without its tolerance (a target made before ot_target_check
+ * asked for one) it is unquantified — never a probability of 0 from a test
+ * no continuous figure passes. */
+static void test_projection_eq_tolerance(void **state)
+{
+    (void)state;
+    fx_source fx = {ab, 2, 0, 0};
+    ot_target t = fx_target("a", 2023, OT_TARGET_GROWTH, OT_OP_EQ, 10);
+    t.tolerance = 0.5;
+    ot_proj_opts o = fast_opts();
+    o.as_of_period = "2023-09";
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    /* the paths are about normal around 10: sd = (hi80 - lo80) / (2 × 1.2816),
+     * P(|G - 10| <= 0.5) = 2Φ(0.5 / sd) - 1 (≈ 0.31 for the 8.4 .. 11.6 of
+     * this fixture) */
+    double sd = (p.hi80 - p.lo80) / (2 * 1.2816);
+    assert_true(sd > 0.5);
+    assert_near(p.prob, 2 * gsl_cdf_ugaussian_P(0.5 / sd) - 1, 0.05);
+    assert_int_equal(p.status, OT_STATUS_OFF_TRACK);
+    t.tolerance = NAN;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_UNQUANTIFIED);
+    assert_true(isnan(p.prob));
 }
 
 /* Quarterly values 2008Q1-2019Q2 (46) into v: each quarter grows 2-6% a year
@@ -623,6 +755,12 @@ static void test_projection_no_data(void **state)
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_int_equal(p.status, OT_STATUS_NO_DATA);
     assert_string_equal(EN_NOTES(&p), "a: no data for 2023 yet");
+    /* a year before the data begin (2022) is not "not published yet" */
+    t.year = 2015;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_NO_DATA);
+    assert_string_equal(EN_NOTES(&p), "a: no data for 2015, a year before its data begin (2022)");
+    t.year = 2023;
     t.kind = OT_TARGET_UNQUANTIFIED;
     t.op = OT_OP_NONE;
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
@@ -826,6 +964,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_projection_level_met_by_ytd),
+        cmocka_unit_test(test_projection_eq_tolerance),
+        cmocka_unit_test(test_projection_daily_avg_leap),
+        cmocka_unit_test(test_projection_count_no_events_yet),
+        cmocka_unit_test(test_projection_growth_decided_by_ytd),
         cmocka_unit_test(test_projection_outcome_known),
         cmocka_unit_test(test_projection_relative),
         cmocka_unit_test(test_projection_jan_feb_combined),

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "report/plot.h"
 #include "report/status.h"
 #include "report/svg.h"
+#include "report/table.h"
 #include "report/words.h"
 #include "failalloc.h"
 
@@ -159,10 +161,11 @@ static void test_report_csv_columns(void **state)
     char *s = render(ot_report_csv, &doc);
     const char *want =
         "target_id,label,series,year,kind,op,value,as_of,through,point,lo80,hi80,lo95,hi95,prob,"
-        "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes\r\n"
+        "required,carry,outcome,status,method,ref,ytd_growth,periods_left,notes,tolerance,"
+        "known_on,vintage\r\n"
         "17,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.25,6.5,10,5.75,12.125,"
         "0.794,4.5,8.7,,at_risk,ytd+shape(china.gdp),,8.7,1,"
-        "\"shape borrowed from china.gdp, 2015-2022 (spread x1.5 for a local series)\"\r\n";
+        "\"shape borrowed from china.gdp, 2015-2022 (spread x1.5 for a local series)\",,,\r\n";
     assert_string_equal(s, want);
     free(s);
     /* not stored, no as_of: both empty */
@@ -182,8 +185,17 @@ static void test_report_csv_columns(void **state)
                            "ytd+shape(china.gdp)\r\n");
     free(s);
     ot_err e;
-    assert_int_equal(ot_report_csv_columns(&doc, 25, stdout, &e), OT_EINVAL);
-    assert_string_equal(e.msg, "CSV columns 25 out of range 1..24");
+    assert_int_equal(ot_report_csv_columns(&doc, 28, stdout, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "CSV columns 28 out of range 1..27");
+    /* an "about" target's band, the date the data were known on and the
+     * newest release read of the item's data */
+    t.op = OT_OP_EQ;
+    t.tolerance = 0.5;
+    doc.known_on = "2023-10-31";
+    it.vintage = "2023-10-24";
+    s = render(ot_report_csv, &doc);
+    assert_non_null(strstr(s, "(spread x1.5 for a local series)\",0.5,2023-10-31,2023-10-24\r\n"));
+    free(s);
 }
 
 /* Every data text is escaped: the label and the series become text, no
@@ -287,9 +299,37 @@ static void test_report_html_no_chart_line(void **state)
     /* every other status has a chart: no line */
     char buf[64] = "untouched";
     const report_words *w = report_words_of(OT_LANG_EN);
-    for (int st = OT_STATUS_MET; st <= OT_STATUS_MISSED; st++)
-        assert_null(report_fmt_no_chart(w, &t[0], (ot_proj_status)st, buf, sizeof buf));
+    for (int st = OT_STATUS_MET; st <= OT_STATUS_MISSED; st++) {
+        p[0].status = (ot_proj_status)st;
+        assert_null(report_fmt_no_chart(w, &t[0], &p[0], buf, sizeof buf));
+    }
     assert_string_equal(buf, "untouched");
+    /* a year before the series' data begin is not "not published yet" */
+    t[1].year = 2010;
+    ot_fact_add(&p[1].notes, OT_N_BEFORE_DATA, "kii", "x", 2010, 2019);
+    assert_string_equal(report_fmt_no_chart(w, &t[1], &p[1], buf, sizeof buf),
+                        "no data for 2010: the data begin in 2019");
+    assert_string_equal(report_fmt_no_chart(report_words_of(OT_LANG_ZH), &t[1], &p[1], buf,
+                                            sizeof buf),
+                        "2010年早于数据起始年份（2019年），无图表");
+    /* a key no series has; the ref of a relative target without data */
+    ot_projection_init(&p[1]);
+    p[1].status = OT_STATUS_NO_DATA;
+    ot_fact_add(&p[1].notes, OT_N_NO_SERIES, "kk", "yiwu.gpd", "yiwu.gdp");
+    assert_string_equal(report_fmt_no_chart(w, &t[1], &p[1], buf, sizeof buf),
+                        "no such series in the database");
+    assert_string_equal(report_fmt_no_chart(report_words_of(OT_LANG_ZH), &t[1], &p[1], buf,
+                                            sizeof buf),
+                        "数据库中没有该指标，无图表");
+    ot_projection_init(&p[1]);
+    p[1].status = OT_STATUS_NO_DATA;
+    ot_fact_add(&p[1].notes, OT_N_NO_DATA, "k", "zj.x");
+    p[1].notes.f[0].of_ref = 1;
+    assert_string_equal(report_fmt_no_chart(w, &t[1], &p[1], buf, sizeof buf),
+                        "no data for the reference series");
+    assert_string_equal(report_fmt_no_chart(report_words_of(OT_LANG_ZH), &t[1], &p[1], buf,
+                                            sizeof buf),
+                        "对比指标无数据，无图表");
 }
 
 /* The chart of a target with history: both years drawn, the fan from the
@@ -326,7 +366,23 @@ static void test_report_svg_parts(void **state)
     assert_non_null(strstr(buf, ">目标 7.5%</text>"));
     assert_non_null(strstr(buf, ">所需增速 4.5%</text>"));
     assert_non_null(strstr(buf, ">2022</text>"));
+    assert_int_equal(count(buf, "target-band"), 0); /* ">=": a line, no band */
     free(buf);
+    /* "about 7.5" (± 0.5): the band 7..8 under the target line, on the same
+     * axis 4..14 (y = 216 - (v - 4) / 10 × 204: 134.4 to 154.8) across the
+     * plot (x 64 to 576) */
+    t.op = OT_OP_EQ;
+    t.tolerance = 0.5;
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    assert_int_equal(ot_report_svg(&it, OT_LANG_ZH, 680, 260, f, &e), OT_OK);
+    fclose(f);
+    assert_non_null(
+        strstr(buf, "<rect class=\"target-band\" x=\"64.0\" y=\"134.4\" width=\"512.0\" "
+                    "height=\"20.4\"/>\n<line class=\"target\""));
+    free(buf);
+    t.op = OT_OP_GE;
+    t.tolerance = NAN;
     /* no data: the axes, the target and a note, no band */
     ot_projection none;
     ot_projection_init(&none);
@@ -539,6 +595,24 @@ static void test_report_numbers(void **state)
     assert_int_equal(ot_proj_status_of_prob(0.7949), OT_STATUS_AT_RISK);
     assert_int_equal(ot_proj_status_of_prob(0.395), OT_STATUS_AT_RISK);
     assert_int_equal(ot_proj_status_of_prob(0.394), OT_STATUS_OFF_TRACK);
+    /* exactly at the boundaries, and for every share of paths a run can
+     * give: the status always agrees with the percentage shown (on track
+     * from "80%", at risk from "40%") */
+    assert_int_equal(ot_proj_status_of_prob(0.8), OT_STATUS_ON_TRACK);
+    assert_int_equal(ot_proj_status_of_prob(0.4), OT_STATUS_AT_RISK);
+    assert_int_equal(ot_proj_status_of_prob(0.3999), OT_STATUS_AT_RISK);
+    assert_int_equal(ot_proj_status_of_prob(0.0), OT_STATUS_OFF_TRACK);
+    assert_int_equal(ot_proj_status_of_prob(1.0), OT_STATUS_ON_TRACK); /* likely, not met */
+    static const int npaths[] = {100, 1000, 2000, 10000, 12345};
+    for (size_t j = 0; j < sizeof npaths / sizeof *npaths; j++)
+        for (int k = 0; k <= npaths[j]; k++) {
+            double pr = (double)k / npaths[j];
+            int shown = atoi(ot_fmt_prob(pr, b, sizeof b));
+            ot_proj_status st = ot_proj_status_of_prob(pr);
+            assert_int_equal(st, shown >= 80   ? OT_STATUS_ON_TRACK
+                                 : shown >= 40 ? OT_STATUS_AT_RISK
+                                               : OT_STATUS_OFF_TRACK);
+        }
     assert_string_equal(ot_fmt_level(560000, OT_LANG_ZH, NULL, b, sizeof b), "56万");
     assert_string_equal(ot_fmt_level(560000, OT_LANG_EN, NULL, b, sizeof b), "560,000");
     assert_string_equal(ot_fmt_level(123456789, OT_LANG_ZH, NULL, b, sizeof b), "1.23亿");
@@ -637,6 +711,21 @@ static void test_report_test_words(void **state)
     t.tolerance = NAN;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "");
+    /* "=" says its band: 增长7.5%左右 is 7.5 ± 0.5, and a level's band is a level */
+    t.kind = OT_TARGET_GROWTH;
+    t.value = 7.5;
+    t.tolerance = 0.5;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "growth = 7.5% ± 0.5 pts");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "增速 ≈ 7.5%（±0.5个百分点）");
+    t.kind = OT_TARGET_LEVEL;
+    t.value = 500000;
+    t.tolerance = 20000;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "total = 500,000 ± 20,000");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "总量 ≈ 50万（±2万）");
 }
 
 /* The kinds table: names round trip, what each needs, the default margin
@@ -674,12 +763,119 @@ static void test_report_kinds_table(void **state)
     assert_string_equal(e.msg, "target without a valid year (1899)");
     t.year = OT_TARGET_YEAR_MAX;
     assert_int_equal(ot_target_check(&t, &e), OT_OK);
+    /* "=" needs its band: a continuous figure never equals 7.5 exactly */
+    t.op = OT_OP_EQ;
+    assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "a growth target with op '=' needs a tolerance (the band around "
+                               "7.5 it may miss by: 增长7.5%左右 is '=' 7.5 with tolerance "
+                               "0.5), or state it as '>='");
+    t.tolerance = -0.5;
+    assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
+    assert_string_equal(e.msg, "a tolerance is a number of points at least 0, got -0.5");
+    t.tolerance = 0.5;
+    assert_int_equal(ot_target_check(&t, &e), OT_OK);
+    /* in_step without one is listed as unquantified, as documented */
+    t.kind = OT_TARGET_IN_STEP;
+    t.ref = (char *)"b";
+    t.tolerance = NAN;
+    assert_int_equal(ot_target_check(&t, &e), OT_OK);
+    t.kind = OT_TARGET_GROWTH;
+    t.ref = NULL;
+    t.op = OT_OP_GE;
     /* an unquantified target needs a year only */
     ot_target u;
     ot_target_init(&u);
     u.kind = OT_TARGET_UNQUANTIFIED;
     u.year = 2023;
     assert_int_equal(ot_target_check(&u, &e), OT_OK);
+}
+
+/* The footer's data version: the date the data were read as known on, the
+ * period they were cut after when the run named one (doc->as_of differs from
+ * known_on), the newest release among them; in both languages. */
+static void test_report_data_version(void **state)
+{
+    (void)state;
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    char buf[256];
+    assert_null(report_fmt_data_version(&doc, buf, sizeof buf));
+    doc.as_of = doc.known_on = "2023-10-31";
+    doc.vintage = "2023-10-24";
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
+                        "2023-10-31已知的数据，最新发布于2023-10-24");
+    doc.lang = OT_LANG_EN;
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
+                        "as known on 2023-10-31; newest release read 2023-10-24");
+    doc.as_of = "2023-09"; /* a period cut: the vintages of known_on, through September */
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
+                        "as known on 2023-10-31 (through Sep 2023); newest release read 2023-10-24");
+    doc.lang = OT_LANG_ZH;
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
+                        "2023-10-31已知的数据（截至2023年9月），最新发布于2023-10-24");
+    doc.known_on = NULL; /* the latest data, cut, nothing known of the releases */
+    doc.vintage = NULL;
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf), "最新数据（截至2023年9月）");
+    doc.lang = OT_LANG_EN;
+    assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
+                        "the latest data (through Sep 2023)");
+    /* cut short, never past the buffer */
+    char small[12];
+    assert_string_equal(report_fmt_data_version(&doc, small, sizeof small), "the latest ");
+}
+
+/* The display width of s up to the first occurrence of what (a CJK
+ * character is two columns); asserts it occurs. */
+static size_t width_to(const char *s, const char *what)
+{
+    const char *e = strstr(s, what);
+    assert_non_null(e);
+    char buf[1024];
+    assert_true((size_t)(e - s) < sizeof buf);
+    memcpy(buf, s, (size_t)(e - s));
+    buf[e - s] = '\0';
+    return ot_display_width(buf);
+}
+
+/* The status table keeps its columns whatever the labels: a very long
+ * Chinese label is cut to 36 columns with an ellipsis, a label with a line
+ * break (a quoted CSV cell) stays on its row, and every row, header and rule
+ * are as wide as each other, CJK characters counting two columns. */
+static void test_report_status_table_labels(void **state)
+{
+    (void)state;
+    ot_target t[3];
+    ot_projection p[3];
+    fixture(&t[0], &p[0], "推动经济高质量发展取得新成效，全年地区生产总值增长百分之七点五左右");
+    fixture(&t[1], &p[1], "a, \"quoted\"\nsecond line\x1b[31m");
+    fixture(&t[2], &p[2], "GDP");
+    ot_report_item it[3];
+    for (int i = 0; i < 3; i++)
+        it[i] = (ot_report_item){&t[i], &p[i], NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = it;
+    doc.n = 3;
+    for (int lang = 0; lang < 2; lang++) {
+        doc.lang = lang ? OT_LANG_EN : OT_LANG_ZH;
+        char *s = render(ot_report_text, &doc);
+        /* each row's status starts in the column of the header's */
+        const char *line = s, *head = lang ? "status" : "状态";
+        const char *st = lang ? "at risk" : "存在风险";
+        size_t col = width_to(line, head);
+        line = strchr(line, '\n') + 1; /* the rule */
+        for (int r = 0; r < 3; r++) {
+            line = strchr(line, '\n') + 1;
+            assert_int_equal(width_to(line, st), col);
+        }
+        assert_int_equal(count(s, "\n"), 2 + 3 + 1 + 3); /* a line a row, a blank, a note each */
+        /* 36 columns of label: 17 characters of two columns and the ellipsis */
+        assert_non_null(strstr(s, "推动经济高质量发展取得新成效，全年… "));
+        assert_non_null(strstr(s, "a, \"quoted\" second line [31m  "));
+        assert_non_null(strstr(s, "[2] a, \"quoted\" second line [31m"));
+        assert_null(strchr(s, '\x1b'));
+        free(s);
+    }
 }
 
 /* The terminal chart: sized like snprintf, cut in a short buffer, the same
@@ -820,6 +1016,116 @@ static void test_report_json(void **state)
     assert_true(json_is_null(json_object_get(p0, "outcome")));
     json_decref(root);
     free(buf);
+}
+
+/* Figures that are not finite (±inf from a division upstream) are written
+ * as not defined in every format: JSON null with the member present (the
+ * schema requires it), an empty CSV cell, nothing in the text, HTML and
+ * Markdown — never a bare inf or nan token. */
+static void test_report_non_finite(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "GDP");
+    p.required = INFINITY;
+    p.hi80 = INFINITY;
+    p.hi95 = INFINITY;
+    p.carry = -INFINITY;
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = &it;
+    doc.n = 1;
+    int (*const fns[])(const ot_report_doc *, FILE *, ot_err *) = {
+        ot_report_html, ot_report_md, ot_report_text};
+    for (size_t i = 0; i < sizeof fns / sizeof *fns; i++) {
+        char *s = render(fns[i], &doc);
+        for (char *c = s; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        assert_null(strstr(s, "inf%"));
+        assert_null(strstr(s, "nan"));
+        assert_null(strstr(s, ">inf"));
+        assert_null(strstr(s, " inf"));
+        assert_null(strstr(s, "– <")); /* a range with one end unknown is not shown */
+        assert_null(strstr(s, "– |"));
+        free(s);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ot_err e;
+    assert_int_equal(ot_report_write(&doc, OT_REPORT_JSON, f, &e), OT_OK);
+    fclose(f);
+    json_error_t je;
+    json_t *root = json_loads(buf, 0, &je);
+    assert_non_null(root);
+    json_t *p0 = json_array_get(json_object_get(root, "projections"), 0);
+    assert_true(json_is_null(json_object_get(p0, "required")));
+    assert_true(json_is_null(json_object_get(p0, "carry")));
+    assert_true(json_is_null(json_object_get(json_object_get(p0, "upper"), "95")));
+    assert_float_equal(json_real_value(json_object_get(p0, "point")), 8.25, EPS);
+    json_decref(root);
+    free(buf);
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    assert_int_equal(ot_report_write(&doc, OT_REPORT_CSV, f, &e), OT_OK);
+    fclose(f);
+    assert_null(strstr(buf, "inf"));
+    /* columns 12 (hi80), 14 (hi95), 16 (required), 17 (carry) empty */
+    assert_non_null(strstr(buf, ",6.5,,5.75,,0.794,,,,at_risk,"));
+    free(buf);
+}
+
+/* The summary paragraph names every target needing attention, however many
+ * and however long their labels (60 at risk, 30 CJK characters each: over
+ * 7 KB); cut short into a small buffer it ends on a whole character. */
+static void test_report_overview_long(void **state)
+{
+    (void)state;
+    enum { N = 60 };
+    static ot_target t[N];
+    static ot_projection p[N];
+    static ot_report_item it[N];
+    static char labels[N][128];
+    for (int i = 0; i < N; i++) {
+        snprintf(labels[i], sizeof labels[i], "第%02d项：推动经济高质量发展取得新成效全年地区生产总值增长", i);
+        fixture(&t[i], &p[i], labels[i]);
+        it[i] = (ot_report_item){&t[i], &p[i], NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
+    }
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = it;
+    doc.n = N;
+    char *s = render(ot_report_html, &doc);
+    const char *ov = strstr(s, "<p class=\"overview\">");
+    assert_non_null(ov);
+    const char *end = strstr(ov, "</p>");
+    assert_non_null(end);
+    assert_true(end - ov > 4096); /* the buffer it once had to fit in */
+    assert_non_null(strstr(ov, "第59项"));
+    assert_true(strstr(ov, "第59项") < end);
+    assert_memory_equal(end - strlen("（存在风险，达标概率79%）。"), "（存在风险，达标概率79%）。",
+                        strlen("（存在风险，达标概率79%）。"));
+    free(s);
+    s = render(ot_report_md, &doc);
+    assert_non_null(strstr(s, "第59项"));
+    free(s);
+    char small[100];
+    report_fmt_overview(&doc, small, sizeof small);
+    size_t n = strlen(small);
+    assert_true(n < sizeof small && n > 90);
+    /* the last byte ends a character: ASCII or the last of a multi-byte one,
+     * and the string is valid UTF-8 throughout */
+    assert_true(ot_display_width(small) > 0);
+    const unsigned char *u = (const unsigned char *)small;
+    for (size_t i = 0; i < n;) {
+        size_t k = u[i] < 0x80 ? 1 : u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : 2;
+        assert_true(i + k <= n);
+        for (size_t j = 1; j < k; j++)
+            assert_int_equal(u[i + j] & 0xC0, 0x80);
+        i += k;
+    }
 }
 
 static void test_report_names(void **state)
@@ -1033,6 +1339,10 @@ int main(void)
         cmocka_unit_test(test_report_facts_words),
         cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_report_kinds_table),
+        cmocka_unit_test(test_report_data_version),
+        cmocka_unit_test(test_report_non_finite),
+        cmocka_unit_test(test_report_overview_long),
+        cmocka_unit_test(test_report_status_table_labels),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
         cmocka_unit_test(test_report_missing_projection),
