@@ -414,6 +414,13 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
         char ps[OT_PERIOD_STRMAX], d[16], so[OT_FMT_DOUBLE_MAX], sv[OT_FMT_DOUBLE_MAX];
         ot_period_format(p, ps, sizeof ps);
         ot_date_format(v, d, sizeof d);
+        if (vintage == OT_VINTAGE_NONE) /* both undated: no date to name */
+            return ot_err_set(err, OT_EDATA,
+                              "%s %s %s is stored as %s without a release date; a revised "
+                              "figure needs its release date (a vintage column or --as-of), "
+                              "found %s",
+                              key, ot_measure_name(m), ps, ot_fmt_double(old, so, sizeof so),
+                              ot_fmt_double(value, sv, sizeof sv));
         return ot_err_set(err, OT_EDATA,
                           "%s %s %s is stored as %s for vintage %s; a revised figure "
                           "needs a later vintage (a vintage column or --as-of), found %s",
