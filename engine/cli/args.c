@@ -21,6 +21,12 @@ void cli_eputc(unsigned char c)
         fputc(c, stderr);
 }
 
+void cli_puts_shown(const char *s, FILE *f)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        fputc(*p < 0x20 || *p == 0x7F ? ' ' : *p, f);
+}
+
 void cli_eputs(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -188,12 +194,12 @@ int cli_open_store(const cli_global *g, int readonly, ot_store **out)
     return 0;
 }
 
-int cli_parse_year(const char *cmd, const char *s, int *year)
+int cli_parse_year(const char *cmd, const char *opt, const char *s, int *year)
 {
     char *end;
     long y = strtol(s, &end, 10);
     if (*s == '\0' || *end != '\0' || y < 1900 || y > 2200)
-        return cli_usage_error(cmd, "--year: expected a year such as 2023, got '%s'", s);
+        return cli_usage_error(cmd, "--%s: expected a year such as 2023, got '%s'", opt, s);
     *year = (int)y;
     return 0;
 }

@@ -60,6 +60,9 @@ int cli_fail(const ot_err *err);
 /* Write s (one byte c) to stderr with control characters but newline and
  * tab as \xHH: a message quoting an argument never drives the terminal. */
 void cli_eputs(const char *s);
+/* Writes stored text (a series' name, unit) to f on one line: each control
+ * character a space, as tables show them (report/table.c). */
+void cli_puts_shown(const char *s, FILE *f);
 void cli_eputc(unsigned char c);
 /* Prints "ontrack: <cmd>: <message>" on stderr and returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -85,9 +88,10 @@ int cli_parse_measure(const char *cmd, const char *s, ot_measure *out);
  * the error and returns its exit code on failure, 0 on success. */
 int cli_open_store(const cli_global *g, int readonly, ot_store **out);
 
-/* Parses a year 1900-2200 into *year.  The cli_parse_* functions return 0,
- * or print a usage error naming the command and return 2. */
-int cli_parse_year(const char *cmd, const char *s, int *year);
+/* Parses a year 1900-2200 given to --opt into *year.  The cli_parse_*
+ * functions return 0, or print a usage error naming the command and the
+ * option and return 2. */
+int cli_parse_year(const char *cmd, const char *opt, const char *s, int *year);
 /* Parses a whole number 1..max given to --opt. */
 int cli_parse_count(const char *cmd, const char *opt, const char *s, unsigned long max,
                     unsigned long *out);

@@ -99,12 +99,12 @@ static int parse_years(const char *opt, const char *s, int *from, int *to)
     const char *dash = strchr(s, '-');
     char a[16];
     if (!dash)
-        return cli_parse_year("backtest", s, from) ? 2 : (*to = *from, 0);
+        return cli_parse_year("backtest", opt, s, from) ? 2 : (*to = *from, 0);
     if ((size_t)(dash - s) >= sizeof a)
         return cli_usage_error("backtest", "--%s: expected Y1-Y2 (2018-2023), got '%s'", opt, s);
     memcpy(a, s, (size_t)(dash - s));
     a[dash - s] = '\0';
-    if (cli_parse_year("backtest", a, from) || cli_parse_year("backtest", dash + 1, to))
+    if (cli_parse_year("backtest", opt, a, from) || cli_parse_year("backtest", opt, dash + 1, to))
         return 2;
     if (*from > *to)
         return cli_usage_error("backtest", "--%s: %d is after %d", opt, *from, *to);
@@ -150,7 +150,7 @@ static int parse_year_list(const char *s, int *y, size_t *n)
         if (dash) {
             if (parse_years("exclude-years", item, &a, &b))
                 return 2;
-        } else if (cli_parse_year("backtest", item, &a)) {
+        } else if (cli_parse_year("backtest", "exclude-years", item, &a)) {
             return 2;
         } else {
             b = a;

@@ -3,8 +3,10 @@
  * each column maps and what would change, writing nothing. */
 #include "cli/cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -114,6 +116,54 @@ static void on_column(void *ud, const ot_import_column *k)
     r->rc = ot_table_row(r->cols, cells, &r->err);
 }
 
+static int count_key(void *ud, const ot_key_info *ki)
+{
+    (void)ki;
+    ++*(long *)ud;
+    return 0;
+}
+
+/* Whether another connection has path open: in WAL mode its -wal and -shm
+ * files stay while any connection is open, and the last one to close
+ * removes them. */
+static int in_use(const char *path)
+{
+    static const char *const ext[] = {"-wal", "-shm"};
+    char side[4096];
+    struct stat sb;
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
+        if (snprintf(side, sizeof side, "%s%s", path, ext[i]) >= (int)sizeof side ||
+            stat(side, &sb) == 0)
+            return 1;
+    return 0;
+}
+
+/* A database this call created for an import that wrote nothing (rejected,
+ * or a dry run) is removed again, so that "nothing was written" holds for
+ * the file too: a mistyped --db leaves no stray database.  Only while no
+ * other connection has it open and it holds no series and no target
+ * (another process may have begun to use the new file meanwhile). */
+static void drop_new_db(const char *path)
+{
+    ot_store *st;
+    ot_err e;
+    /* read-write: a read-only connection would leave -wal and -shm behind */
+    if (in_use(path) || ot_store_open(path, 0, &st, &e) != OT_OK)
+        return;
+    long keys = 0;
+    ot_target *t = NULL;
+    int64_t *ids = NULL;
+    size_t nt = 1;
+    int ok = ot_store_key_names(st, NULL, count_key, &keys, &e) == OT_OK &&
+             ot_store_targets(st, 0, &t, &ids, &nt, &e) == OT_OK;
+    ot_store_targets_free(t, ok ? nt : 0);
+    free(ids);
+    ot_store_close(st);
+    if (!ok || keys || nt || in_use(path))
+        return;
+    unlink(path);
+}
+
 int cmd_import(cli_global *g, int argc, char **argv)
 {
     const char *format = NULL, *measure = NULL, *as_of = NULL, *encoding = NULL, *source = NULL,
@@ -176,6 +226,9 @@ int cmd_import(cli_global *g, int argc, char **argv)
     o.report = &rep;
 
     ot_store *st;
+    struct stat sb;
+    const char *dbp = cli_db_path(g);
+    int existed = strcmp(dbp, ":memory:") == 0 || stat(dbp, &sb) == 0; /* or made meanwhile */
     if ((rc = cli_open_store(g, 0, &st))) {
         ot_table_free(r.cols);
         return rc;
@@ -186,6 +239,8 @@ int cmd_import(cli_global *g, int argc, char **argv)
     ot_import_errors errs = {0};
     rc = ot_import_files(st, (const char *const *)pos, (size_t)npos, &o, &stats, &errs, &err);
     ot_store_close(st);
+    if (!existed && (rc != OT_OK || dry))
+        drop_new_db(dbp);
     clear_progress(&r);
     if (rc == OT_EDATA && errs.n > 0) {
         if (dry && r.cols && ot_table_rows(r.cols) > 0)

@@ -53,7 +53,7 @@ int cmd_project(cli_global *g, int argc, char **argv)
     ot_proj_opts po;
     ot_proj_opts_init(&po);
     unsigned long v;
-    if (year_s && (rc = cli_parse_year("project", year_s, &year)))
+    if (year_s && (rc = cli_parse_year("project", "year", year_s, &year)))
         return rc;
     if (paths_s) {
         if ((rc = cli_parse_count("project", "paths", paths_s, 10000000UL, &v)))
@@ -96,8 +96,11 @@ int cmd_project(cli_global *g, int argc, char **argv)
     if ((rc = ot_run_targets(st, year, NULL, &set, &err)) != OT_OK)
         goto done;
     if (set.n == 0) {
-        rc = ot_err_set(&err, OT_ENOTFOUND, "no targets%s (ontrack import --format targets FILE adds them)",
-                        year ? " for that year" : "");
+        rc = year ? ot_err_set(&err, OT_ENOTFOUND,
+                               "no targets for %d (ontrack import --format targets FILE adds them)",
+                               year)
+                  : ot_err_set(&err, OT_ENOTFOUND,
+                               "no targets (ontrack import --format targets FILE adds them)");
         goto done;
     }
     if ((rc = ot_run_project(st, &set, &a, &po, 0, NULL, NULL, &err)) != OT_OK ||

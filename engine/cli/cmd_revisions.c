@@ -11,8 +11,9 @@
 
 static const char help[] =
     "usage: ontrack revisions KEY [--period P] [--measure M]\n\n"
-    "Lists every stored vintage of every period of the series KEY (or of period\n"
-    "P only; of measure M only): the value, the date it is known from, its source,\n"
+    "Lists every stored vintage of every period of the series KEY (or of the\n"
+    "periods in P -- 2023Q1: January to March of a monthly series -- or containing\n"
+    "it; of measure M only): the value, the date it is known from, its source,\n"
     "the import that brought it (id, file and time; '-' for values put by a\n"
     "script).  A value given without a release date is known from the end of its\n"
     "period plus the series' release lag, marked '*'.  Values are printed in their\n"
@@ -69,8 +70,7 @@ int cmd_revisions(cli_global *g, int argc, char **argv)
     if (npos != 1)
         return cli_usage_error("revisions", "which series? (ontrack revisions KEY)");
     ot_period p;
-    if (period && ot_period_parse(period, (size_t)-1, &p, NULL) != OT_OK &&
-        ot_period_parse_ytd(period, (size_t)-1, &p, NULL) != OT_OK)
+    if (period && ot_period_parse_query(period, (size_t)-1, &p, NULL) != OT_OK)
         return cli_usage_error("revisions", "--period: expected a period such as 2023-01, got '%s'",
                                period);
     int want = -1;
@@ -105,7 +105,7 @@ int cmd_revisions(cli_global *g, int argc, char **argv)
     if (c.n == 0) {
         ot_table_free(c.t);
         ot_err_set(&err, OT_ENOTFOUND, "%s: no observations%s%s", pos[0],
-                   period ? " for " : "", period ? period : "");
+                   period ? " in " : "", period ? period : "");
         return cli_fail(&err);
     }
     ot_table_print(c.t, stdout);

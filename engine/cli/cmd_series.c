@@ -12,8 +12,9 @@ static const char series_help[] =
     "usage: ontrack series [PATTERN]\n\n"
     "Lists the stored series: key, name, unit, frequency, the measures stored,\n"
     "the first and last period and the number of periods.  PATTERN is a glob\n"
-    "(yiwu.*) matched against the key, the name and the English name; without\n"
-    "wildcards it matches those containing it (ontrack series 出口).\n";
+    "(yiwu.*) matched against the key, the name and the English name, Latin\n"
+    "letters in any case; without wildcards it matches those containing it\n"
+    "(ontrack series 出口, ontrack series gdp).\n";
 
 static const char show_help[] =
     "usage: ontrack show KEY [--as-of DATE|PERIOD] [--measure M]\n\n"
@@ -270,8 +271,12 @@ int cmd_show(cli_global *g, int argc, char **argv)
             break;
     }
     const ot_series *s0 = cols[0];
-    printf("%s%s%s%s%s  [%s]\n", s0->key ? s0->key : pos[0], s0->name ? "  " : "",
-           s0->name ? s0->name : "", s0->unit ? "  " : "", s0->unit ? s0->unit : "", ot_freq_name(f));
+    /* the key is checked on import; the name and the unit may hold anything */
+    printf("%s%s", s0->key ? s0->key : pos[0], s0->name ? "  " : "");
+    cli_puts_shown(s0->name ? s0->name : "", stdout);
+    fputs(s0->unit ? "  " : "", stdout);
+    cli_puts_shown(s0->unit ? s0->unit : "", stdout);
+    printf("  [%s]\n", ot_freq_name(f));
     ot_table_print(t, stdout);
     rc = err.code == OT_OK ? 0 : cli_fail(&err);
 done:

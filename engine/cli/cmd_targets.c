@@ -24,7 +24,7 @@ int cmd_targets(cli_global *g, int argc, char **argv)
         return rc;
     if (npos > 0)
         return cli_usage_error("targets", "unexpected argument '%s'", pos[0]);
-    if (year_s && (rc = cli_parse_year("targets", year_s, &year)))
+    if (year_s && (rc = cli_parse_year("targets", "year", year_s, &year)))
         return rc;
     ot_store *st;
     if ((rc = cli_open_store(g, 1, &st)))
@@ -38,8 +38,11 @@ int cmd_targets(cli_global *g, int argc, char **argv)
     if ((rc = ot_store_targets(st, year, &t, &ids, &n, &err)) != OT_OK)
         goto done;
     if (n == 0) {
-        fprintf(stderr, "ontrack: no targets%s (ontrack import --format targets FILE adds them)\n",
-                year ? " for that year" : "");
+        if (year)
+            fprintf(stderr, "ontrack: no targets for %d (ontrack import --format targets FILE adds "
+                            "them)\n", year);
+        else
+            fprintf(stderr, "ontrack: no targets (ontrack import --format targets FILE adds them)\n");
         goto done;
     }
     if (!(tab = ot_table_new(7, &err))) {

@@ -570,6 +570,24 @@ int ot_period_parse_ytd(const char *s, size_t len, ot_period *out, ot_err *err)
     return parse(s, len, 1, out, err);
 }
 
+/* A year to date parses (ot_period_parse_ytd) to the period it ends in,
+ * which for 上半年 is a quarter: its last month is the figure meant. */
+int ot_period_parse_query(const char *s, size_t len, ot_period *out, ot_err *err)
+{
+    ot_period p;
+    if (parse(s, len, 0, &p, NULL) == OT_OK) {
+        *out = p;
+        return OT_OK;
+    }
+    int rc = parse(s, len, 1, &p, err);
+    if (rc)
+        return rc;
+    if (p.freq != OT_FREQ_M)
+        p = (ot_period){OT_FREQ_M, ot_period_last_sub(p.freq, p.ord, OT_FREQ_M), 1};
+    *out = p;
+    return OT_OK;
+}
+
 /* The length of t without a time of day after the date, " 0:00",
  * " 00:00:00" or "T09:30:15" (hours 0-23, minutes and seconds 0-59), as
  * spreadsheets export date cells; n when there is none. */

@@ -46,6 +46,12 @@ int ot_period_parse(const char *s, size_t len, ot_period *out, ot_err *err);
  * rejects the range with a hint. */
 int ot_period_parse_ytd(const char *s, size_t len, ot_period *out, ot_err *err);
 
+/* A period a reader names to select data (ontrack revisions --period,
+ * db:revisions): every ot_period_parse form, or a bureau's year to date
+ * from January (2023年1-8月, 2023年上半年) as the month it ends (2023-08,
+ * 2023-06).  Writes *out and returns OT_OK; OT_EDATA otherwise. */
+int ot_period_parse_query(const char *s, size_t len, ot_period *out, ot_err *err);
+
 /* Canonical text: 2023-01, 2023-01/02 (span 2), 2023Q1, 2023, 2023-01-15.
  * Returns the length written (always < OT_PERIOD_STRMAX when cap allows). */
 int ot_period_format(ot_period p, char *buf, size_t cap);

@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "io/fields.h"
 #include "io/xxh64.h"
+#include "store/store.h"
 
 /* ---- headings ----------------------------------------------------------- */
 
@@ -513,8 +514,9 @@ int io_names_find(const io_names *n, const char *full, const char *name, io_matc
     return count;
 }
 
-/* Both units through io_heading_parse, as a heading's bracket: blanks out,
- * full-width ％ as %. */
+/* Both units through io_heading_parse, as a heading's bracket (blanks out,
+ * full-width ％ as %), then through the store's table of spellings
+ * (100m_cny is 亿元, pct is %). */
 int io_same_unit(const char *a, const char *b)
 {
     io_heading ha, hb;
@@ -523,5 +525,6 @@ int io_same_unit(const char *a, const char *b)
     snprintf(tb, sizeof tb, "(%s)", b);
     io_heading_parse(ta, &ha);
     io_heading_parse(tb, &hb);
-    return strcmp(ha.unit, hb.unit) == 0;
+    const char *ca = ot_unit_canonical(ha.unit), *cb = ot_unit_canonical(hb.unit);
+    return strcmp(ca ? ca : ha.unit, cb ? cb : hb.unit) == 0;
 }

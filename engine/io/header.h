@@ -28,7 +28,8 @@ typedef struct io_heading {
 /* Takes text apart (NUL-terminated UTF-8; longer names are cut). */
 void io_heading_parse(const char *text, io_heading *h);
 /* Whether two units are the same as headings write them: blanks ignored,
- * full-width ％ as % (亿 元 is 亿元). */
+ * full-width ％ as % (亿 元 is 亿元), and spellings of one unit alike
+ * (100m_cny is 亿元, pct is %: ot_unit_canonical). */
 int io_same_unit(const char *a, const char *b);
 
 /* The measure of a heading (top over sub, sub may be NULL): a measure word

@@ -307,7 +307,10 @@ static void long_row(ctx *c)
      * growth measures the unit % anyway. */
     const char *unit = named(c, C_UNIT);
     int growth = m == OT_MEASURE_YOY || m == OT_MEASURE_YTD_YOY;
-    if (unit && *unit && !growth && put == OT_OK) /* put_obs created the series */
+    if (unit && *unit && growth && !io_same_unit(unit, "%"))
+        io_bad(c, colno(c, C_UNIT), "expected the unit of a growth rate (%s), %% or pct, found '%s'",
+               ot_measure_name(m), io_shown(unit, sb, sizeof sb));
+    else if (unit && *unit && !growth && put == OT_OK) /* put_obs created the series */
         long_unit(c, key, unit);
 }
 

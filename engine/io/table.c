@@ -323,7 +323,7 @@ static void map_heading(ctx *c, tcol *x, const char *top, const char *sub, long 
     } else
         x->m = io_heading_measure(&ht, sub ? &hs : NULL, c->measure, &x->word);
     const char *unit = sub && hs.unit[0] ? hs.unit : ht.unit;
-    if (unit[0] && is_growth(x->m) && strcmp(unit, "%") != 0)
+    if (unit[0] && is_growth(x->m) && !io_same_unit(unit, "%"))
         io_bad(c, col, "'%s' is a growth rate (%s), in %%, found the unit '%s'",
                io_shown(x->head, sb, sizeof sb), ot_measure_name(x->m),
                io_shown(unit, sb2, sizeof sb2));

@@ -754,8 +754,7 @@ static int l_revisions(lua_State *L)
     const char *key = luaL_checkstring(L, 2);
     const char *ps = luaL_optstring(L, 3, NULL);
     ot_period p;
-    if (ps && ot_period_parse(ps, (size_t)-1, &p, NULL) != OT_OK &&
-        ot_period_parse_ytd(ps, (size_t)-1, &p, NULL) != OT_OK)
+    if (ps && ot_period_parse_query(ps, (size_t)-1, &p, NULL) != OT_OK)
         luaL_argerror(L, 3, lua_pushfstring(L, "'%s' is not a period", ps));
     keybuf *kb = push_keybuf(L);                        /* [kb] */
     ot_err e;

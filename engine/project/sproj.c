@@ -117,6 +117,17 @@ static void apply_ops(const ot_scenario *sc, const char *key, const frame *f, in
     }
 }
 
+/* The period the data reach, (Y, k), as text: 2023-01/02 when it is a
+ * January–February release (January covered), as the store writes it. */
+static void fmt_latest(const frame *f, int Y, int k, char *buf, size_t cap)
+{
+    ot_period p = {f->freq, ot_period_make(f->freq, Y, k), 1};
+    long jan = frame_at(f, Y, 1);
+    if (f->freq == OT_FREQ_M && k == 2 && jan >= 0 && f->cov[jan])
+        p.span = 2;
+    ot_period_format(p, buf, cap);
+}
+
 /* Says which scenario operations on key could not be applied, and why. */
 static void note_ignored(ot_proj_facts *notes, const char *key, int ignored)
 {
@@ -755,7 +766,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     sp->k = frame_last_k(f, Y);
     int P = sp->P, k = sp->k;
     if (k)
-        ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
+        fmt_latest(f, Y, k, sp->latest, sizeof sp->latest);
     if (sp->stock) {
         sp->base = frame_get(f, f->val, Y - 1, P);
         sp->ytd_k = frame_get(f, f->val, Y, k);
@@ -791,7 +802,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         sp->total_known = 1;
         ot_fact_add(notes, OT_N_TOTAL_ONLY, "kii", key, Y, k2);
         sp->k = k = k2;
-        ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
+        fmt_latest(f, Y, k, sp->latest, sizeof sp->latest);
         sp->ytd_k = frame_get(f, f->ytd, Y, k);
         sp->g = frame_get(f, f->gy, Y, k);
         double a = frame_get(f, f->ytd, Y - 1, k);
@@ -817,7 +828,7 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         sp->g = gk;
         sp->ytd_k = NAN;
         sp->s = NAN;
-        ot_period_fmt(f->freq, ot_period_make(f->freq, Y, k), sp->latest, sizeof sp->latest);
+        fmt_latest(f, Y, k, sp->latest, sizeof sp->latest);
         ot_fact_add(notes, OT_N_YTD_IMPLIED, "kkd", rk, sp->latest, gk);
         shape_measure(f, Y, k, P, &sp->own);
     }

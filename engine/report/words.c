@@ -360,7 +360,9 @@ char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t
     }
     int y = ot_period_year(p.freq, p.ord), j = ot_period_sub(p.freq, p.ord);
     int cn = lang == OT_LANG_ZH;
-    if (p.freq == OT_FREQ_M && j >= 1 && j <= 12 && cn)
+    if (p.freq == OT_FREQ_M && p.span == 2 && j == 2) /* a January–February release */
+        snprintf(buf, cap, cn ? "%d年1-2月" : "Jan-Feb %d", y);
+    else if (p.freq == OT_FREQ_M && j >= 1 && j <= 12 && cn)
         snprintf(buf, cap, "%d年%s", y, w->months[j - 1]);
     else if (p.freq == OT_FREQ_M && j >= 1 && j <= 12)
         snprintf(buf, cap, "%s %d", w->months[j - 1], y);

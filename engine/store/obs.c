@@ -20,6 +20,10 @@ static const char SQL_LATEST[] =
     "SELECT value, span, vintage, import_id FROM obs\n"
     "WHERE series_id = ?1 AND measure = ?2 AND freq = ?3 AND ord = ?4 AND vintage <= ?5\n"
     "ORDER BY vintage DESC LIMIT 1";
+static const char SQL_LATER[] =
+    "SELECT value, span, vintage FROM obs\n"
+    "WHERE series_id = ?1 AND measure = ?2 AND freq = ?3 AND ord = ?4 AND vintage > ?5\n"
+    "ORDER BY vintage DESC LIMIT 1";
 static const char SQL_INSERT[] =
     "INSERT INTO obs(series_id, measure, freq, ord, vintage, span, value, source, import_id)\n"
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -50,8 +54,8 @@ static int cached_id(ot_store *st, const char *key, ot_freq f, int64_t *id, ot_e
         *id = st->last_id;
         return OT_OK;
     }
-    int rc = store_series_id(st, key, f, id, err);
-    if (rc)
+    int rc = store_text_check("observation", "series key", key, err);
+    if (rc || (rc = store_series_id(st, key, f, id, err)))
         return rc;
     size_t len = strlen(key) + 1;
     if (len > st->last_key_cap) {
@@ -367,10 +371,56 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
             *res = OT_PUT_UNCHANGED;
         return OT_OK;
     }
+    /* An undated figure counts from its period's end: stored so, it would
+     * sit before a dated figure of the period and never be read as the
+     * latest.  The same figure as the latest is nothing new; another one
+     * needs its release date to be placed (storage.md, rule 2). */
+    if ((rc = stats_get(st, sid, r.freq, &a, err)))
+        return rc;
+    if (vintage == OT_VINTAGE_NONE && r.ord >= a->lo && r.ord <= a->hi) { /* else none stored */
+        if (!(q = store_stmt(st, S_OBS_LATER, SQL_LATER, err)))
+            return err ? err->code : OT_EIO;
+        bind_key(q, sid, m, p, v, 0);
+        s = sqlite3_step(q);
+        if (s != SQLITE_ROW && s != SQLITE_DONE) {
+            sqlite3_reset(q);
+            return store_sqlerr(st, s, "reading observations", err);
+        }
+        int later = s == SQLITE_ROW;
+        double lval = later ? sqlite3_column_double(q, 0) : NAN;
+        int lspan = later ? sqlite3_column_int(q, 1) : 0;
+        int32_t lv = later ? sqlite3_column_int(q, 2) : 0;
+        sqlite3_reset(q);
+        if (later && lval == value && lspan == p.span) {
+            if ((rc = remember_unchanged(st, sid, m, p, v, import_id, err)))
+                return rc;
+            if (res)
+                *res = OT_PUT_UNCHANGED;
+            return OT_OK;
+        }
+        if (later) {
+            char ps[OT_PERIOD_STRMAX], d[16], so[OT_FMT_DOUBLE_MAX], sv[OT_FMT_DOUBLE_MAX];
+            ot_period_format(p, ps, sizeof ps);
+            ot_date_format(lv, d, sizeof d);
+            return ot_err_set(err, OT_EDATA,
+                              "%s %s %s is stored as %s released %s; an undated figure, %s, "
+                              "would count from before that and never be read: give it its "
+                              "release date (a vintage column or --as-of)",
+                              key, ot_measure_name(m), ps, ot_fmt_double(lval, so, sizeof so), d,
+                              ot_fmt_double(value, sv, sizeof sv));
+        }
+    }
     if (have && old_v == v) {
         char ps[OT_PERIOD_STRMAX], d[16], so[OT_FMT_DOUBLE_MAX], sv[OT_FMT_DOUBLE_MAX];
         ot_period_format(p, ps, sizeof ps);
         ot_date_format(v, d, sizeof d);
+        if (vintage == OT_VINTAGE_NONE) /* both undated: no date to name */
+            return ot_err_set(err, OT_EDATA,
+                              "%s %s %s is stored as %s without a release date; a revised "
+                              "figure needs its release date (a vintage column or --as-of), "
+                              "found %s",
+                              key, ot_measure_name(m), ps, ot_fmt_double(old, so, sizeof so),
+                              ot_fmt_double(value, sv, sizeof sv));
         return ot_err_set(err, OT_EDATA,
                           "%s %s %s is stored as %s for vintage %s; a revised figure "
                           "needs a later vintage (a vintage column or --as-of), found %s",
@@ -381,8 +431,6 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
     /* The period is new to the series unless this measure has it at an
      * earlier vintage, or the stored range holds it and a row of any measure
      * or vintage does. */
-    if ((rc = stats_get(st, sid, r.freq, &a, err)))
-        return rc;
     int fresh = !have, exists;
     if (fresh && r.ord >= a->lo && r.ord <= a->hi) {
         if ((rc = stats_ord_exists(st, sid, r.freq, r.ord, &exists, err)))

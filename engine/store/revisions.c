@@ -15,7 +15,7 @@ static const char SQL_REVISIONS[] =
     "SELECT o.measure, o.freq, o.ord, o.span, o.vintage, o.value, o.source, o.import_id,\n"
     "       i.file, i.time\n"
     "FROM obs o JOIN series s ON s.id = o.series_id LEFT JOIN imports i ON i.id = o.import_id\n"
-    "WHERE s.key = ?1 AND (?2 IS NULL OR (o.freq = ?2 AND o.ord = ?3))\n"
+    "WHERE s.key = ?1\n"
     "ORDER BY o.freq, o.measure, o.ord, o.vintage";
 
 int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, ot_revision_fn fn,
@@ -34,9 +34,11 @@ int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, o
     if (s != SQLITE_OK)
         return store_sqlerr(st, s, "reading revisions", err);
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    /* the days the asked period covers: a row is its when the two overlap */
+    int32_t d0 = 0, d1 = 0;
     if (period) {
-        store_bind_text(q, 2, ot_freq_name(period->freq));
-        sqlite3_bind_int(q, 3, period->ord);
+        d0 = ot_period_first_day(period->freq, period->ord - (period->span - 1));
+        d1 = ot_period_last_day(period->freq, period->ord);
     }
     while ((s = sqlite3_step(q)) == SQLITE_ROW) {
         ot_revision r;
@@ -47,6 +49,10 @@ int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, o
         r.period.freq = f ? ot_freq_parse(f) : OT_FREQ_NONE;
         r.period.ord = (ot_ord)sqlite3_column_int(q, 2);
         r.period.span = sqlite3_column_int(q, 3);
+        if (period && (r.period.freq == OT_FREQ_NONE ||
+                       ot_period_first_day(r.period.freq, r.period.ord - (r.period.span - 1)) > d1 ||
+                       ot_period_last_day(r.period.freq, r.period.ord) < d0))
+            continue;
         r.vintage = (int32_t)sqlite3_column_int(q, 4);
         /* a row stored without a release date (on its period's last day)
          * counts from there plus the release lag, as the as-of reads do */

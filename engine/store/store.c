@@ -14,6 +14,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
+
 #include "store/store_int.h"
 
 /* ---- schema ------------------------------------------------------------- */
@@ -165,6 +167,17 @@ int store_sqlerr(ot_store *st, int rc, const char *what, ot_err *err)
         code = OT_EIO;
     }
     const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    if ((rc & 0xff) == SQLITE_NOTADB && st && st->path) /* a file given by mistake: say so */
+        return ot_err_set(err, OT_EDATA,
+                          "%s: not an ontrack database (not an SQLite file, or one whose header is "
+                          "damaged); it was left as it is — give the database with --db or "
+                          "$ONTRACK_DB",
+                          st->path);
+    if ((rc & 0xff) == SQLITE_READONLY && st && st->path)
+        return ot_err_set(err, OT_EIO,
+                          "%s: %s: the database is read-only (%s) — check the permissions of the "
+                          "file and its folder",
+                          st->path, what, msg);
     if (code == OT_ELOCKED && st && st->path) { /* which file, and what to do about it */
         int named = strcmp(what, st->path) == 0; /* the open's steps say the path as what */
         return ot_err_set(err, code,
@@ -174,6 +187,22 @@ int store_sqlerr(ot_store *st, int rc, const char *what, ot_err *err)
                           STORE_BUSY_MS / 1000);
     }
     return ot_err_set(err, code, "%s: %s", what, msg);
+}
+
+int store_text_check(const char *whose, const char *what, const char *s, ot_err *err)
+{
+    if (!s)
+        return OT_OK;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (*p) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &c);
+        if (k <= 0)
+            return ot_err_set(err, OT_EDATA, "%s: expected UTF-8 text in the %s, found byte 0x%02X",
+                              whose, what, *p);
+        p += k;
+    }
+    return OT_OK;
 }
 
 sqlite3_stmt *store_stmt(ot_store *st, enum stmt_id id, const char *sql, ot_err *err)
@@ -348,6 +377,33 @@ done:
     return rc;
 }
 
+/* An SQLite file of another program (no schema version, but tables) must not
+ * be turned into ours: the migrations would add our tables to it and WAL
+ * mode would change its header.  So it is refused before anything is
+ * written, OT_EDATA. */
+static int foreign_file(ot_store *st, ot_err *err)
+{
+    sqlite3_stmt *q;
+    int s = sqlite3_prepare_v2(st->db,
+                               "SELECT (SELECT user_version FROM pragma_user_version) = 0 AND "
+                               "(SELECT count(*) FROM sqlite_schema) > 0",
+                               -1, &q, NULL);
+    if (s != SQLITE_OK)
+        return store_sqlerr(st, s, st->path, err);
+    s = sqlite3_step(q);
+    int foreign = s == SQLITE_ROW && sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (s != SQLITE_ROW)
+        return store_sqlerr(st, s, st->path, err);
+    if (foreign)
+        return ot_err_set(err, OT_EDATA,
+                          "%s: not an ontrack database (an SQLite file of another program: it "
+                          "has tables and no ontrack schema version); it was left as it is — "
+                          "give the database with --db or $ONTRACK_DB",
+                          st->path);
+    return OT_OK;
+}
+
 /* ---- open and close ----------------------------------------------------- */
 
 /* A WAL database in a file or folder this process may not write (the file
@@ -428,10 +484,16 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
         int e = open_errno(st->db, path, flags);
         if ((rc & 0xff) == SQLITE_CANTOPEN && e && e != ENOENT && e != ENOTDIR)
             rc = ot_err_set(err, OT_EIO, "%s: cannot open the database: %s", path, strerror(e));
+        else if ((rc & 0xff) == SQLITE_CANTOPEN && (flags & OT_STORE_CREATE) && !st->readonly)
+            rc = ot_err_set(err, OT_ENOTFOUND,
+                            "%s: cannot open the database: %s (its folder does not exist: "
+                            "create it first)",
+                            path, e ? strerror(e) : "no such file or directory");
         else if ((rc & 0xff) == SQLITE_CANTOPEN)
-            rc = ot_err_set(err, OT_ENOTFOUND, "%s: cannot open the database: %s", path,
-                            e ? strerror(e) : flags & OT_STORE_CREATE ? "its folder does not exist?"
-                                                                      : "no such file?");
+            rc = ot_err_set(err, OT_ENOTFOUND,
+                            "%s: cannot open the database: %s (no database there yet: 'ontrack "
+                            "init' or an import creates one)",
+                            path, e ? strerror(e) : "no such file or directory");
         else
             rc = store_sqlerr(st, rc, path, err);
         goto fail;
@@ -444,6 +506,8 @@ int ot_store_open(const char *path, int flags, ot_store **out, ot_err *err)
     if ((rc = harden(st, path, err)))
         goto fail;
     if ((rc = exec(st, "PRAGMA foreign_keys = ON", path, err)))
+        goto fail;
+    if ((rc = foreign_file(st, err)))
         goto fail;
     if (!st->readonly && !immutable && (rc = exec(st, "PRAGMA journal_mode = WAL", path, err)))
         goto fail;
@@ -851,7 +915,15 @@ int ot_store_put_meta_res(ot_store *st, const ot_series_meta *m, int64_t *id, ot
         return ot_err_set(err, OT_EINVAL, "series metadata without a key");
     if (m->kind < -1 || m->kind > OT_KIND_RATE)
         return ot_err_set(err, OT_EINVAL, "series '%s': bad kind %d", m->key, m->kind);
-    int own, rc = store_wbegin(st, &own, err);
+    const char *const texts[] = {m->key, m->name, m->name_en, m->region, m->unit,
+                                 m->shape, m->source, m->aliases};
+    static const char *const names[] = {"key",   "name",  "name_en", "region",
+                                        "unit",  "shape", "source",  "aliases"};
+    int own, rc = OT_OK;
+    for (size_t i = 0; i < sizeof texts / sizeof *texts && !rc; i++)
+        rc = store_text_check("series metadata", names[i], texts[i], err);
+    if (rc || (rc = store_wbegin(st, &own, err)))
+        return rc;
     if (rc)
         return rc;
     if (m->freq != OT_FREQ_NONE && (rc = check_freq(st, m->key, m->freq, err)))
@@ -865,7 +937,8 @@ int ot_store_put_meta_res(ot_store *st, const ot_series_meta *m, int64_t *id, ot
     store_bind_text(q, 2, m->name);
     store_bind_text(q, 3, m->name_en);
     store_bind_text(q, 4, m->region);
-    store_bind_text(q, 5, m->unit);
+    const char *canon = ot_unit_canonical(m->unit);
+    store_bind_text(q, 5, canon ? canon : m->unit);
     store_bind_text(q, 6, m->shape);
     store_bind_text(q, 7, m->source);
     store_bind_text(q, 8, m->freq != OT_FREQ_NONE ? ot_freq_name(m->freq) : NULL);
@@ -946,20 +1019,47 @@ int ot_store_get_meta(ot_store *st, const char *key, ot_series_meta *out, ot_err
  * step with obs): the key index in order, one seek per series. */
 static const char SQL_KEYS[] =
     "SELECT s.key, s.name, s.unit, coalesce(t.freq, s.freq), coalesce(t.measures, 0), t.lo, t.hi,\n"
-    "       coalesce(t.n, 0)\n"
+    "       coalesce(t.n, 0), s.id\n"
     "FROM series s LEFT JOIN series_stats t ON t.series_id = s.id\n"
     "WHERE ?1 IS NULL OR s.key GLOB ?1\n"
     "ORDER BY s.key, t.freq";
 
 static const char SQL_KEYS_NAMED[] =
     "SELECT s.key, s.name, s.unit, coalesce(t.freq, s.freq), coalesce(t.measures, 0), t.lo, t.hi,\n"
-    "       coalesce(t.n, 0)\n"
+    "       coalesce(t.n, 0), s.id\n"
     "FROM series s LEFT JOIN series_stats t ON t.series_id = s.id\n"
-    "WHERE s.key GLOB ?1 OR s.name GLOB ?1 OR s.name_en GLOB ?1\n"
+    "WHERE lower(s.key) GLOB lower(?1) OR lower(s.name) GLOB lower(?1)\n"
+    "   OR lower(s.name_en) GLOB lower(?1)\n"
     "ORDER BY s.key, t.freq";
 
 static const char SQL_KEY_NAMES[] =
     "SELECT key, name, unit, freq FROM series WHERE ?1 IS NULL OR key GLOB ?1 ORDER BY key";
+
+/* The span of the latest vintage of each measure at one period: 2 when
+ * every measure stored there has it as a January–February release. */
+static const char SQL_KEY_FEB_SPAN[] =
+    "SELECT min(span) FROM (SELECT (SELECT o.span FROM obs o WHERE o.series_id = ?1\n"
+    "  AND o.measure = m.id AND o.freq = 'M' AND o.ord = ?2 ORDER BY o.vintage DESC LIMIT 1)\n"
+    "  AS span FROM measures m)";
+
+/* A monthly series' first or last period, when a February, is shown as the
+ * January–February release it is (2023-01/02) when every measure's latest
+ * figure there is one: four seeks of the primary key, for such periods only. */
+static int key_span(ot_store *st, int64_t sid, ot_period *p, ot_err *err)
+{
+    if (p->freq != OT_FREQ_M || ot_period_sub(OT_FREQ_M, p->ord) != 2)
+        return OT_OK;
+    sqlite3_stmt *q = store_stmt(st, S_KEY_FEB_SPAN, SQL_KEY_FEB_SPAN, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    sqlite3_bind_int64(q, 1, sid);
+    sqlite3_bind_int(q, 2, p->ord);
+    int s = sqlite3_step(q);
+    if (s == SQLITE_ROW && sqlite3_column_int(q, 0) == 2)
+        p->span = 2;
+    sqlite3_reset(q);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? OT_OK : store_sqlerr(st, s, "listing series", err);
+}
 
 /* The listing of ot_store_keys (stats 1), ot_store_keys_named (2) or
  * ot_store_key_names (0). */
@@ -996,6 +1096,12 @@ static int list_keys(ot_store *st, const char *pattern, int stats, ot_key_fn fn,
             ki.first = (ot_period){ki.freq, (ot_ord)sqlite3_column_int(q, 5), 1};
             ki.last = (ot_period){ki.freq, (ot_ord)sqlite3_column_int(q, 6), 1};
             ki.count = sqlite3_column_int64(q, 7);
+            int64_t sid = sqlite3_column_int64(q, 8);
+            if (ki.count > 0 && ((rc = key_span(st, sid, &ki.first, err)) ||
+                                 (rc = key_span(st, sid, &ki.last, err)))) {
+                sqlite3_reset(q);
+                return rc;
+            }
         } else {
             ki.count = -1;
         }

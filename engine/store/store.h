@@ -136,8 +136,15 @@ typedef enum ot_put_result {
     OT_PUT_UNCHANGED     /* the same as stored: nothing written */
 } ot_put_result;
 
+/* The canonical spelling of a unit (units.c, docs/formats.md "Units"): 亿元
+ * for 100m_cny or 亿元人民币, % for pct; the static string, or NULL when the
+ * unit is not in the table.  Blanks around it and the case of ASCII letters
+ * do not matter. */
+const char *ot_unit_canonical(const char *unit);
+
 /* Creates the series m->key or updates it: NULL strings and unknown enums
- * leave the stored field unchanged, "" clears a string.  OT_EINVAL for an
+ * leave the stored field unchanged, "" clears a string; a unit is stored in
+ * its canonical spelling (ot_unit_canonical).  OT_EINVAL for an
  * empty key; OT_EDATA when m->freq differs from the frequency of the key's
  * stored observations (one series holds one frequency). */
 int ot_store_put_meta(ot_store *st, const ot_series_meta *m, ot_err *err);
@@ -164,7 +171,8 @@ typedef struct ot_key_info {
     const char *unit;  /* may be NULL */
     ot_freq freq;      /* frequency of these observations (meta freq when none) */
     unsigned measures; /* bit (1u << ot_measure) per measure stored */
-    ot_period first, last; /* span 1; meaningless when count == 0 */
+    ot_period first, last; /* span 2 for a January–February release (every measure's
+                            * latest figure there); meaningless when count == 0 */
     long long count;   /* distinct periods stored, any measure, any vintage */
 } ot_key_info;
 
@@ -178,7 +186,8 @@ typedef int (*ot_key_fn)(void *ud, const ot_key_info *ki);
  * or OT_EIO. */
 int ot_store_keys(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err);
 /* The same listing where the pattern may match the key, the name or the
- * English name (`ontrack series 出口`). */
+ * English name (`ontrack series 出口`), ASCII letters in any case (`gdp`
+ * matches "Yiwu GDP"). */
 int ot_store_keys_named(ot_store *st, const char *pattern, ot_key_fn fn, void *ud, ot_err *err);
 /* The same listing without the statistics (measures 0, count -1, freq from
  * the metadata): one row per key, fast whatever the number of observations. */
@@ -313,7 +322,10 @@ typedef struct ot_revision {
 /* Returns non-zero to stop. */
 typedef int (*ot_revision_fn)(void *ud, const ot_revision *r);
 
-/* Calls fn for every stored row of key (of period only, when not NULL), by
+/* Calls fn for every stored row of key (when period is not NULL, of the
+ * periods overlapping it: within it, as the months of 2023Q1 or 2023, or
+ * containing it, as the month of 2023-01-15 or the 2023-01/02 release of
+ * 2023-01), by
  * frequency, measure, period and vintage.  OT_ENOTFOUND for an unknown key
  * (suggests near keys), OT_EIO.  A non-zero return of fn stops it (OT_OK). */
 int ot_store_revisions(ot_store *st, const char *key, const ot_period *period, ot_revision_fn fn,

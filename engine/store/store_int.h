@@ -19,6 +19,7 @@ enum stmt_id {
     S_SERIES_ROW,
     S_SERIES_MAX,
     S_OBS_LATEST,
+    S_OBS_LATER,
     S_OBS_INSERT,
     S_OBS_INSERT_BATCH,
     S_OBS_SETS,
@@ -38,6 +39,7 @@ enum stmt_id {
     S_KEYS,
     S_KEYS_NAMED,
     S_KEY_NAMES,
+    S_KEY_FEB_SPAN,
     S_TARGET_FIND,
     S_TARGET_INSERT,
     S_TARGET_UPDATE,
@@ -130,6 +132,11 @@ struct ot_store {
 /* Returns statement id (text sql, a static string), reset and unbound,
  * preparing it on first use; NULL and err set on failure. */
 sqlite3_stmt *store_stmt(ot_store *st, enum stmt_id id, const char *sql, ot_err *err);
+
+/* OT_OK when s (NULL: nothing) is valid UTF-8; else OT_EDATA naming the
+ * series or target (whose) and the field (what): stored text must come back
+ * as text in every output (JSON refuses anything else). */
+int store_text_check(const char *whose, const char *what, const char *s, ot_err *err);
 
 /* Maps an SQLite result code to OT_ELOCKED, OT_ENOMEM or OT_EIO, copies
  * sqlite3_errmsg after `what` into err and returns the code. */

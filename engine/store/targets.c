@@ -73,7 +73,8 @@ static void bind_fields(sqlite3_stmt *q, const ot_target *t)
     bind_double(q, 8, t->tolerance);
     store_bind_text(q, 9, t->source && *t->source ? t->source : NULL);
     store_bind_text(q, 10, t->shape && *t->shape ? t->shape : NULL);
-    store_bind_text(q, 11, t->unit && *t->unit ? t->unit : NULL);
+    const char *canon = ot_unit_canonical(t->unit);
+    store_bind_text(q, 11, canon ? canon : t->unit && *t->unit ? t->unit : NULL);
     for (int i = 0; i < 2; i++) {
         if (t->shape_years[0])
             sqlite3_bind_int(q, 13 + i, t->shape_years[i]);
@@ -84,6 +85,7 @@ static void bind_fields(sqlite3_stmt *q, const ot_target *t)
 
 static int put(ot_store *st, const ot_target *t, int64_t *id, ot_put_result *res, ot_err *err)
 {
+    const char *unit = ot_unit_canonical(t->unit) ? ot_unit_canonical(t->unit) : t->unit;
     sqlite3_stmt *q = store_stmt(st, S_TARGET_FIND, SQL_FIND, err);
     if (!q)
         return err ? err->code : OT_EIO;
@@ -94,7 +96,7 @@ static int put(ot_store *st, const ot_target *t, int64_t *id, ot_put_result *res
         int same = same_text(q, 1, ot_target_op_name(t->op)) &&
                    same_double(col_double(q, 2), t->value) &&
                    same_double(col_double(q, 3), t->tolerance) && same_text(q, 4, t->source) &&
-                   same_text(q, 5, t->shape) && same_text(q, 6, t->unit) &&
+                   same_text(q, 5, t->shape) && same_text(q, 6, unit) &&
                    sqlite3_column_int(q, 7) == t->shape_years[0] &&
                    sqlite3_column_int(q, 8) == t->shape_years[1];
         sqlite3_reset(q);
@@ -143,6 +145,10 @@ int ot_store_put_target_res(ot_store *st, const ot_target *t, int64_t *id, ot_pu
 {
     ot_target c = *t; /* shallow: the check may fill the kind's default value */
     int rc = ot_target_check(&c, err);
+    const char *const texts[] = {t->series, t->ref, t->label, t->source, t->shape, t->unit};
+    static const char *const names[] = {"series", "ref", "label", "source", "shape", "unit"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts && !rc; i++)
+        rc = store_text_check("target", names[i], texts[i], err);
     if (rc)
         return rc;
     int own;

@@ -168,6 +168,15 @@ run 2 backtest --method rwsd --intervals cv
 has_err "--intervals cv: not available with method rwsd"
 run 2 backtest --years 2020-2019
 has_err "--years: 2020 is after 2019"
+# a malformed year names the option it was given to
+run 2 backtest --years abc
+has_err "backtest: --years: expected a year such as 2023, got 'abc'"
+run 2 backtest --years 2019-20x
+has_err "backtest: --years: expected a year such as 2023, got '20x'"
+run 2 backtest --exclude-years 2008,2020-x
+has_err "backtest: --exclude-years: expected a year such as 2023, got 'x'"
+run 2 backtest --exclude-years 20o8
+has_err "backtest: --exclude-years: expected a year such as 2023, got '20o8'"
 run 66 backtest --series 'nomatch*'
 has_err "no monthly or quarterly series match 'nomatch*'"
 run 66 backtest --series 'syn.*' --years 2030-2031

@@ -112,6 +112,20 @@ printf 'series,period,value,source\r\ncr.y,2023-01,1,"a\r\nb"\r\ncr.y,2023-02,x,
 run 65 import crlf.csv
 has_err "crlf.csv:4:3: expected a number"
 
+# a UTF-8 BOM (Excel's "CSV UTF-8"), CR LF endings and quoted fields holding
+# commas and line breaks: the header is recognised, fields come back whole
+printf '\xef\xbb\xbfseries,period,value,source\r\nbom.x,2023-01,"1,000","市统计局, 月报"\r\nbom.x,2023年2月,2,"第一行\r\n第二行"\r\n' > bom.csv
+run 0 import bom.csv
+has_out "imported 1 file: 2 rows, 2 new"
+eq "$(sql "SELECT group_concat(value || '|' || replace(replace(source, char(13), '<CR>'), char(10), '<LF>'), ' ') FROM observations WHERE key = 'bom.x'")" \
+   "1000.0|市统计局, 月报 2.0|第一行<CR><LF>第二行" "BOM, CRLF, quoted commas and line breaks"
+# the same as GBK bytes, with a January–February release
+printf 'series,period,value,source\r\ngbk.x,2023年1-2月,"1,5",义乌市统计局\r\n' | iconv -f UTF-8 -t GBK > gbk2.csv
+run 65 import --encoding gbk gbk2.csv
+has_err 'gbk2.csv:2:3: expected a number such as 1234.5, 1,234.5 or 12.3%, found '"'"'1,5'"'"
+printf 'series,period,value,source\r\ngbk.x,2023年1-2月,"1,500",义乌市统计局\r\n' | iconv -f UTF-8 -t GBK > gbk3.csv
+run 0 import --encoding gbk gbk3.csv
+eq "$(sql "SELECT span || ' ' || value || ' ' || source FROM observations WHERE key = 'gbk.x'")" "2 1500.0 义乌市统计局" "GBK bytes, a Jan–Feb release"
 # a UTF-8 file given --encoding gbk is refused, not stored as mojibake
 printf 'series,period,value,unit\nu8.x,2023-01,5,亿元\n' > utf8.csv
 run 65 import --encoding gbk utf8.csv
@@ -247,6 +261,100 @@ has_err "wan.csv:2:4: un.rev is in 亿元; found the unit '万元' (change a ser
 eq "$(sql "SELECT unit FROM series WHERE key = 'un.rev'")" "亿元" "unit of un.rev after a refused import"
 printf 'series,period,value,unit\nun.rev,2023-03,2200,亿元\nun.rev,2023-04,2300,"亿元 "\n' > yi.csv
 run 0 import yi.csv
+# an import that writes nothing (rejected, missing input, a dry run) into a
+# database it would have created leaves no database behind
+run 65 --db "$T/typo.db" import bad.csv
+[ ! -e "$T/typo.db" ] || fail "a rejected import left a new database"
+run 66 --db "$T/typo.db" import nosuch.csv
+[ ! -e "$T/typo.db" ] || fail "an import of a missing file left a new database"
+run 0 --db "$T/typo.db" import long.csv --dry-run
+[ ! -e "$T/typo.db" ] || fail "a dry run left a new database"
+ls "$T"/typo.db* >/dev/null 2>&1 && fail "a -wal or -shm file was left"
+run 0 --db "$T/typo.db" import long.csv
+[ -e "$T/typo.db" ] || fail "an import did not create its database"
+# every documented period and value spelling (formats.md), one series each:
+# the period stored (frequency, ordinal, span) and the value
+cat > spell.csv <<'CSV'
+series,period,value
+sp.m1,2023-1,1
+sp.m2,2023M01,1
+sp.m3,2023年1月,1
+sp.m4,2023-01/02,1
+sp.m5,2023年1-2月,1
+sp.m6,2023年1～2月,1
+sp.q1,2023Q1,1
+sp.q2,2023-Q1,1
+sp.q3,2023年一季度,1
+sp.y1,2023,1
+sp.y2,2023年,1
+sp.y3,2023年度,1
+sp.d1,2023-01-15,1
+sp.v1,2023-01,"1,234.5"
+sp.v2,2023-01,12.3%
+sp.v3,2023-01,12.3％
+sp.v4,2023-01,1.2e3
+sp.v5,2023-01,-0.3
+sp.x1,2023-01,-
+sp.x2,2023-01,—
+sp.x3,2023-01,…
+sp.x4,2023-01,
+CSV
+run 0 import spell.csv
+has_out "imported 1 file: 22 rows, 18 new, 0 unchanged, 4 missing values"
+eq "$(sql "SELECT group_concat(key || ':' || freq || ord || '/' || span || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key LIKE 'sp.%' ORDER BY key)")" \
+   "sp.d1:D19372/1=1.0 sp.m1:M24276/1=1.0 sp.m2:M24276/1=1.0 sp.m3:M24276/1=1.0 sp.m4:M24277/2=1.0 sp.m5:M24277/2=1.0 sp.m6:M24277/2=1.0 sp.q1:Q8092/1=1.0 sp.q2:Q8092/1=1.0 sp.q3:Q8092/1=1.0 sp.v1:M24276/1=1234.5 sp.v2:M24276/1=12.3 sp.v3:M24276/1=12.3 sp.v4:M24276/1=1200.0 sp.v5:M24276/1=-0.3 sp.y1:Y2023/1=1.0 sp.y2:Y2023/1=1.0 sp.y3:Y2023/1=1.0" \
+   "every spelling"
+# an undated figure is never ordered before a dated one of its period: the
+# same figure as the latest is unchanged, another is refused at its row
+printf 'series,period,value,vintage\nud.x,2023-01,100,2023-02-20\n' > ud1.csv
+printf 'series,period,value\nud.x,2023-01,105\n' > ud2.csv
+printf 'series,period,value\nud.x,2023-01,100\n' > ud3.csv
+run 0 import ud1.csv
+run 65 import ud2.csv
+has_err "ud2.csv:2:2: ud.x value 2023-01 is stored as 100 released 2023-02-20; an undated figure, 105, would count from before that and never be read: give it its release date (a vintage column or --as-of)"
+run 0 import ud3.csv
+has_out "0 new, 1 unchanged"
+run 0 import ud2.csv --as-of 2023-03-01
+eq "$(sql "SELECT group_concat(value || '@' || vintage, ' ') FROM observations WHERE key = 'ud.x'")" "100.0@2023-02-20 105.0@2023-03-01" "the dated revision"
+# one unit, several spellings (formats.md, "Units"): a series declared with
+# the English code takes a bureau file's Chinese unit names, and the store
+# keeps the canonical spelling; a genuinely different unit is still an error
+# at its cell, and a growth row's unit must be a percent
+printf 'series,name,unit\nua.x,X,100m_cny\nua.y,Y,usd_100m\nua.w,W,10K_CNY\n' > ua_meta.csv
+run 0 import ua_meta.csv
+eq "$(sql "SELECT group_concat(unit, ' ') FROM (SELECT unit FROM series WHERE key LIKE 'ua.%' ORDER BY key)")" "万元 亿元 亿美元" "canonical units stored"
+cat > ua.csv <<'CSV'
+series,period,measure,value,unit
+ua.x,2023-01,value,1,亿元
+ua.x,2023-01,yoy,5,pct
+ua.x,2023-02,value,2,100M_CNY
+ua.y,2023-01,value,3,亿美元
+ua.w,2023-01,value,4,万元
+CSV
+run 0 import ua.csv
+has_out "5 new"
+printf '时间,规上工业增加值(亿元),规上工业增加值 同比(pct)\n2023-03,3,4\n' > ua_table.csv
+printf 'series,name,unit\nua.t,规上工业增加值,100m_cny\n' > ua_tmeta.csv
+run 0 import ua_tmeta.csv ua_table.csv
+cat > ua_bad.csv <<'CSV'
+series,period,measure,value,unit
+ua.x,2023-03,value,1,万元
+ua.y,2023-03,value,1,usd_bn
+ua.x,2023-03,yoy,5,亿元
+CSV
+run 65 import ua_bad.csv
+has_err "ua_bad.csv:2:5: ua.x is in 亿元; found the unit '万元'"
+has_err "ua_bad.csv:3:5: ua.y is in 亿美元; found the unit 'usd_bn'"
+has_err "ua_bad.csv:4:5: expected the unit of a growth rate (yoy), % or pct, found '亿元'"
+printf 'series,year,kind,op,value,unit\nua.x,2023,level,>=,500,100m_cny\n' > ua_tg.csv
+run 0 import ua_tg.csv
+eq "$(sql "SELECT unit FROM targets WHERE series = 'ua.x'")" "亿元" "a target's unit, canonical"
+printf 'series,year,kind,op,value,unit\nua.x,2023,level,>=,500,亿元\n' > ua_tg2.csv
+run 0 import ua_tg2.csv
+has_out "0 new, 1 unchanged"
+printf '时间,规上工业增加值(万元)\n2023-04,3\n' > ua_table2.csv
+run 65 import ua_table2.csv
+has_err "ua_table2.csv:1:2: '规上工业增加值(万元)' is in 万元, but series ua.t is in 亿元"
 # input that cannot be read as a file is missing input (66, sysexits'
 # EX_NOINPUT: "did not exist or was not readable"), not an I/O error
 mkdir adir

@@ -107,7 +107,7 @@ run 0 import --map mwrong.csv mtab.csv
 run 0 import --map mwrong.csv mtab.csv
 has_out "(1 already imported)"
 run 65 import --map mright.csv mtab.csv
-has_err "mtab.csv:2:2: xq.ma value 2023-03 is stored as 2 for vintage 2023-03-31; a revised figure needs a later vintage"
+has_err "mtab.csv:2:2: xq.ma value 2023-03 is stored as 2 without a release date; a revised figure needs its release date"
 run 0 import --map mright.csv mtab.csv --as-of 2023-04-20
 run 0 show xq.ma
 out_line 4 "2023-03      1"

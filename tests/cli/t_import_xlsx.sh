@@ -53,6 +53,9 @@ run 65 import junk.xls
 has_err "junk.xls: expected an Excel .xls workbook, found something FreeXL cannot read"
 # a good workbook and a bad one in one call: neither
 run 65 import long.xlsx bad.xlsx --db two.db
+[ ! -e two.db ] || fail "one transaction across workbooks: the new database was left"
+run 0 init --db two.db
+run 65 import long.xlsx bad.xlsx --db two.db
 eq "$(sqlite3 two.db "SELECT count(*) FROM obs")" 0 "one transaction across workbooks"
 
 # a progress line on a terminal (after $ONTRACK_PROGRESS_AFTER seconds, 2 by default), none otherwise

@@ -599,14 +599,14 @@ eq "$(sqlite3 bf2/bf2.db "SELECT group_concat(date(as_of * 86400, 'unixepoch'), 
 for d in 2022-12-31 2023-01-31 2023-02-28; do
     eq "$(sed -n 2p "bf2/o/$d.csv" | cut -d, -f8,9,17,19)" "$d,,,no_data" "backfill as of $d: no 2023 release known"
 done
-eq "$(sed -n 2p bf2/o/2023-03-31.csv | cut -d, -f8,9,17,19)" "2023-03-31,2023-02,10,on_track" "backfill: the 1-2月 release in March"
+eq "$(sed -n 2p bf2/o/2023-03-31.csv | cut -d, -f8,9,17,19)" "2023-03-31,2023-01/02,10,on_track" "backfill: the 1-2月 release in March"
 eq "$(sed -n 2p bf2/o/2023-04-30.csv | cut -d, -f8,9,17,19)" "2023-04-30,2023-03,10,on_track" "backfill: March in April"
 # as of the January–February release itself: through February, and {as_of}
 # one file name (2023-02), not a folder 2023-01/ holding 02.csv
 run 0 job run bf2/bf2.lua --as-of 2023年1-2月 --quiet
 [ -f bf2/o/2023-02.csv ] || fail "as of 2023年1-2月: bf2/o/2023-02.csv ($(ls bf2/o | tr '\n' ' '))"
 [ -e bf2/o/2023-01 ] && fail "as of 2023年1-2月 made a folder"
-eq "$(sed -n 2p bf2/o/2023-02.csv | cut -d, -f8,9,17)" "2023-02,2023-02,10" "as of 2023年1-2月: the 1-2月 figure"
+eq "$(sed -n 2p bf2/o/2023-02.csv | cut -d, -f8,9,17)" "2023-02,2023-01/02,10" "as of 2023年1-2月: the 1-2月 figure"
 # the same run again stores the same figures (seeded)
 run 0 job backfill bf2/bf2.lua --from 2023-03 --to 2023-03 --quiet
 eq "$(sqlite3 bf2/bf2.db "SELECT count(DISTINCT point) || '|' || count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.job = 'bf2' AND date(r.as_of * 86400, 'unixepoch') = '2023-03-31'")" \

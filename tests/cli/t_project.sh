@@ -159,7 +159,7 @@ has_err "--intervals: expected 'model' or 'cv', got 'wide'"
 run 2 project --intervals cv --method rwsd
 has_err "--intervals cv: not available with method rwsd"
 run 66 project --year 2031
-has_err "no targets for that year"
+has_err "ontrack: no targets for 2031 (ontrack import"
 run 2 project --paths 0
 has_err "--paths: expected a whole number from 1 to 10000000, got '0'"
 run 2 project --method crystal-ball
@@ -240,5 +240,23 @@ eq "$(m2 "json_extract(value, '\$.outcome') || ' ' || json_extract(value, '\$.st
 run 0 project --year 2023 --as-of 2023-03-31
 grep -q "^M2余额 .*no data \[[0-9]\]$" <<<"$OUT" || fail "the level target of a yoy-only stock is footnoted"
 has_out "cn.m2: no levels, only growth rates: a level target cannot be projected"
+
+# data through a January–February release read as that release wherever the
+# period is shown: 2023-01/02 (English table and JSON), 2023年1-2月 (Chinese)
+export ONTRACK_DB="$T/jf.db"
+{
+    echo "series,period,measure,value"
+    echo "jf.x,2022年1-2月,ytd,100"
+    for m in 3 4 5 6 7 8 9 10 11 12; do echo "jf.x,2022-$m,ytd,$((50 * m))"; done
+    echo "jf.x,2023年1-2月,ytd,110"
+} > jf.csv
+printf 'series,year,kind,op,value\njf.x,2023,growth,>=,5\n' > jft.csv
+run 0 import jf.csv jft.csv
+run 0 project
+grep -q "^jf.x *growth >= 5% *2023-01/02 *10.0%" <<<"$OUT" || fail "through a Jan–Feb release (en)"
+run 0 project --lang zh
+grep -q "^jf.x *增速 ≥ 5% *2023年1-2月 *10.0%" <<<"$OUT" || fail "through a Jan–Feb release (zh)"
+run 0 project --json
+grep -qF '"through": "2023-01/02"' <<<"$OUT" || fail "through a Jan–Feb release (json)"
 
 done_ok

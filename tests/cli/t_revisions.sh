@@ -39,7 +39,33 @@ eq "$(sed -n 3p <<<"$OUT" | tr -s ' ')" "2024-03 value 71.25 2024-04-15* -" "a p
 run 66 revisions r.y
 has_err "unknown series 'r.y'"
 run 66 revisions r.x --period 2023-01
-has_err "r.x: no observations for 2023-01"
+has_err "r.x: no observations in 2023-01"
+# a coarser period selects the periods inside it (the months of a quarter or
+# a year); a finer one the period containing it; a month within a
+# January–February release that release
+run 0 revisions r.x --period 2024Q1 --measure value
+eq "$(sed -n '3,$p' <<<"$OUT" | cut -c1-7 | tr '\n' ' ')" "2024-01 2024-01 2024-02 2024-03 " "the months of 2024Q1"
+run 0 revisions r.x --period 2024 --measure yoy
+eq "$(wc -l <<<"$OUT")" 3 "the yoy of 2024"
+run 0 revisions r.x --period 2024-02-29 --measure value
+eq "$(sed -n 3p <<<"$OUT" | cut -c1-7)" "2024-02" "the month of a day"
+run 66 revisions r.x --period 2023Q4
+has_err "r.x: no observations in 2023Q4"
+printf 'series,period,measure,value\nr.jf,2024年1-2月,ytd,10\nr.jf,2024-03,ytd,15\n' > jf.csv
+run 0 import jf.csv
+run 0 revisions r.jf --period 2024-01
+eq "$(sed -n '3,$p' <<<"$OUT" | cut -c1-10)" "2024-01/02" "January: the Jan–Feb release"
+run 0 revisions r.jf --period 2024Q1
+eq "$(wc -l <<<"$OUT")" 4 "both releases of 2024Q1"
+# a year to date names the figure of its last month, not the months before
+run 0 revisions r.jf --period 2024年1-3月
+eq "$(sed -n '3,$p' <<<"$OUT" | cut -c1-7)" "2024-03" "the ytd through March"
+run 0 revisions r.x --period 2024年一季度 --measure value
+eq "$(wc -l <<<"$OUT")" 6 "a quarter: its months"
+printf 'series,period,measure,value\nr.h,2024-06,ytd,60\nr.h,2024-05,ytd,50\n' > h.csv
+run 0 import h.csv
+run 0 revisions r.h --period 2024年上半年
+eq "$(sed -n '3,$p' <<<"$OUT" | cut -c1-7)" "2024-06" "the first half's year to date: June"
 run 2 revisions r.x --period soon
 has_err "--period: expected a period such as 2023-01, got 'soon'"
 run 2 revisions

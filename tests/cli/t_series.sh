@@ -56,6 +56,11 @@ eq "$(sql "SELECT measures || ' ' || n FROM series_stats t JOIN series s ON s.id
 sql "DROP TABLE series_stats; ALTER TABLE series DROP COLUMN release_lag; ALTER TABLE runs DROP COLUMN through; ALTER TABLE projections DROP COLUMN data; DROP TABLE compares; ALTER TABLE series DROP COLUMN aliases; ALTER TABLE targets DROP COLUMN shape_from; ALTER TABLE targets DROP COLUMN shape_to; DROP TABLE record_points; ALTER TABLE runs DROP COLUMN title; ALTER TABLE runs DROP COLUMN lang; ALTER TABLE runs DROP COLUMN error; PRAGMA user_version = 1"
 run 65 show a.exports
 has_err "schema version 1 needs migrating to "
+cp "$ONTRACK_DB" v1.db
+run 0 --db v1.db init
+has_out "v1.db: schema version $(sed -n 's/^#define OT_STORE_SCHEMA_VERSION \([0-9]*\)$/\1/p' "$SRC/engine/store/store.h")"
+run 0 --db v1.db show a.exports
+has_out "2023-03"
 run 0 series
 has_out "a.exports  出口总额      亿元  M     value,ytd,yoy  2023-01  2023-03  3"
 has_out "b.gdp      地区生产总值  亿元  Q     ytd            2023Q1   2023Q2   2"
@@ -91,5 +96,32 @@ out_line 2 "k.f	flow	nil	9.0"
 out_line 3 "k.r	rate	nil	3.0"
 out_line 4 "k.m	flow	mean	3.0"
 out_line 5 "k.l	flow	last	6.0"
+
+# a January–February release is listed as the joint release it is, as first
+# and as last period (never as a February of its own); a February of its own
+# in another measure lists as 2024-02
+cat > jf.csv <<'CSV'
+series,period,measure,value
+jf.a,2024年1-2月,ytd,100
+jf.a,2024-03,ytd,150
+jf.b,2024年1-2月,value,10
+jf.c,2024年1-2月,ytd,1
+jf.c,2024-02,yoy,5
+CSV
+run 0 import jf.csv
+run 0 series 'jf.*'
+out_words 3 "jf.a M ytd 2024-01/02 2024-03 2"
+out_words 4 "jf.b M value 2024-01/02 2024-01/02 1"
+out_words 5 "jf.c M ytd,yoy 2024-02 2024-02 1"
+
+# the pattern matches Latin letters in any case, in keys and English names
+printf 'series,name,name_en\ncase.gdp,地区生产总值,Yiwu GDP\ncase.x,出口,Exports\n' > case.csv
+run 0 import case.csv
+run 0 series GDP
+has_out "case.gdp"
+run 0 series 'EXPORT*'
+has_out "case.x"
+run 0 series 'Case.*'
+eq "$(grep -c '^case\.' <<<"$OUT")" 2 "both case.* series"
 
 done_ok

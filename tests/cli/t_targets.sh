@@ -12,7 +12,7 @@ has_out "unquantified"
 eq "$(grep -c . <<<"$OUT")" 24 "lines: header, rule and 22 targets"
 run 0 targets
 run 0 targets --year 2024
-has_err "no targets for that year"
+has_err "ontrack: no targets for 2024 (ontrack import --format targets FILE adds them)"
 run 2 targets --year twenty
 has_err "--year: expected a year such as 2023, got 'twenty'"
 # a bad targets file: kind and op checked, nothing imported
@@ -64,4 +64,11 @@ run 0 run eq.lua
 has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance' expected (op '=' passes within tolerance points of value: 增长7.5%左右 is op '=', value 7.5, tolerance 0.5))"
 has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance' must be at least 0 (points))"
 has_out "0.5"
+# a name with control characters is shown with spaces for them, as tables
+# show every cell: it neither breaks a line nor drives the terminal
+printf 'series,name\nesc.x,"名\t字\x1b[0m"\n' > escn.csv
+printf 'series,period,value\nesc.x,2023-01,1\n' > escd.csv
+run 0 import escn.csv escd.csv
+run 0 show esc.x
+out_line 1 'esc.x  名 字 [0m  [M]'
 done_ok

@@ -111,15 +111,15 @@ run 74 --db trunc.db import d2.csv
 has_err "database disk image is malformed"
 cp good.db garbled.db
 printf 'this is not an sqlite header, nor anything else' | dd of=garbled.db conv=notrunc 2>/dev/null
-run 74 --db garbled.db show d.a
-has_err "garbled.db: file is not a database"
-run 74 --db garbled.db import d2.csv
-has_err "garbled.db: file is not a database"
+run 65 --db garbled.db show d.a
+has_err "garbled.db: not an ontrack database (not an SQLite file, or one whose header is damaged)"
+run 65 --db garbled.db import d2.csv
+has_err "garbled.db: not an ontrack database"
 echo "hello" > text.db
-run 74 --db text.db series
-has_err "text.db: file is not a database"
-run 74 --db text.db run names.lua
-has_err "file is not a database"
+run 65 --db text.db series
+has_err "text.db: not an ontrack database"
+run 65 --db text.db run names.lua
+has_err "not an ontrack database"
 
 # 64 random bytes at 20 random places (seeded: the same places every run):
 # every command ends with 0 (the damage missed what it reads), 65, 66 or 74,

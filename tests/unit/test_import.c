@@ -792,8 +792,8 @@ static void test_import_store_problems_after_a_bad_row(void **state)
     printed(&errs, got, sizeof got);
     snprintf(want, sizeof want,
              "%s:3:3: expected a number such as 1234.5, 1,234.5 or 12.3%%, found 'n/a'\n"
-             "%s:5:2: r value 2023-01 is stored as 5 for vintage 2023-01-31; a revised figure "
-             "needs a later vintage (a vintage column or --as-of), found 6\n"
+             "%s:5:2: r value 2023-01 is stored as 5 without a release date; a revised figure "
+             "needs its release date (a vintage column or --as-of), found 6\n"
              "%s:6:2: duplicate row: a value 2023-01 was already given in this import\n"
              "%s:7:2: duplicate row: a value 2023-03 was already given in this import\n"
              "%s:9:2: duplicate row: r value 2023-01 was already given in this import\n",
@@ -916,8 +916,8 @@ static void test_import_undated_revision_refused(void **state)
     ot_err err;
     assert_int_equal(ot_import_file(st, p2, NULL, NULL, &errs, &err), OT_EDATA);
     assert_problem(&errs.e[0], p2, 2, 2,
-                   "u value 2023-01 is stored as 5 for vintage 2023-01-31; a revised figure "
-                   "needs a later vintage (a vintage column or --as-of), found 6");
+                   "u value 2023-01 is stored as 5 without a release date; a revised figure "
+                   "needs its release date (a vintage column or --as-of), found 6");
     ot_import_opts o = OT_IMPORT_OPTS_INIT;
     o.as_of = day(2023, 6, 30);
     ot_import_stats s = import_ok(st, p2, &o);

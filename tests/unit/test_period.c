@@ -257,6 +257,35 @@ static void test_period_parse_ytd_range(void **state)
     assert_int_equal(ot_period_parse("2023年前三季度", (size_t)-1, &p, &err), OT_EDATA);
 }
 
+/* A period a reader names: every ot_period_parse form as it is (2023Q1
+ * stays a quarter, 2023-01/02 keeps its span), a year to date as the month
+ * it ends: 2023年1-8月 -> 2023-08 (24283), 上半年 -> 2023-06 (24281),
+ * 前三季度 -> 2023-09 (24284). */
+static void test_period_parse_query(void **state)
+{
+    (void)state;
+    ot_period p;
+    ot_err err;
+    assert_int_equal(ot_period_parse_query("2023Q1", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_Q);
+    assert_int_equal(p.ord, 2023 * 4);
+    assert_int_equal(ot_period_parse_query("2023年1-2月", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_M);
+    assert_int_equal(p.ord, 24277);
+    assert_int_equal(p.span, 2);
+    assert_int_equal(ot_period_parse_query("2023年1-8月", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_M);
+    assert_int_equal(p.ord, 24283);
+    assert_int_equal(ot_period_parse_query("2023年上半年", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.freq, OT_FREQ_M);
+    assert_int_equal(p.ord, 24281);
+    assert_int_equal(p.span, 1);
+    assert_int_equal(ot_period_parse_query("2023年前三季度", (size_t)-1, &p, &err), OT_OK);
+    assert_int_equal(p.ord, 24284);
+    assert_int_equal(ot_period_parse_query("2023-13", (size_t)-1, &p, &err), OT_EDATA);
+    assert_int_equal(ot_period_parse_query("2023年3-8月", (size_t)-1, &p, &err), OT_EDATA);
+}
+
 static void test_period_format_each_freq(void **state)
 {
     (void)state;
@@ -442,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_period_parse_long_chinese_text_cut_on_a_character),
         cmocka_unit_test(test_period_parse_null_err_is_fine),
         cmocka_unit_test(test_period_parse_ytd_range),
+        cmocka_unit_test(test_period_parse_query),
         cmocka_unit_test(test_period_format_each_freq),
         cmocka_unit_test(test_period_freq_names),
         cmocka_unit_test(test_period_make_year_sub),

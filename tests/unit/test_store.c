@@ -63,6 +63,64 @@ static ot_series *read_asof(ot_store *st, const char *key, ot_measure m, int32_t
 
 /* ---- opening ------------------------------------------------------------ */
 
+/* A file that is not ours is refused (OT_EDATA) and left byte for byte as
+ * it was: text, and an SQLite database of another program (its tables, no
+ * schema version; WAL would rewrite its header). */
+static void test_store_open_foreign_file(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/test_store_foreign_%d.db", ONTRACK_TEST_TMP, (int)getpid());
+    static const char text[] = "series,period,value\nx,2023-01,1\n" /* a CSV given by mistake */
+                               "................................................................"
+                               "................................................................";
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(text, 1, sizeof text - 1, f);
+    fclose(f);
+    ot_store *st = NULL;
+    ot_err err;
+    for (int flags = 0; flags < 2; flags++) {
+        assert_int_equal(ot_store_open(path, flags ? OT_STORE_CREATE : OT_STORE_READONLY, &st, &err),
+                         OT_EDATA);
+        assert_null(st);
+        char want[1024];
+        snprintf(want, sizeof want,
+                 "%s: not an ontrack database (not an SQLite file, or one whose header is "
+                 "damaged); it was left as it is — give the database with --db or $ONTRACK_DB",
+                 path);
+        assert_string_equal(err.msg, want);
+    }
+    char back[sizeof text];
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(back, 1, sizeof back, f), sizeof text - 1);
+    fclose(f);
+    assert_memory_equal(back, text, sizeof text - 1);
+    unlink(path);
+
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE places(id INTEGER PRIMARY KEY, url TEXT)", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(ot_store_open(path, OT_STORE_CREATE, &st, &err), OT_EDATA);
+    assert_non_null(strstr(err.msg, "not an ontrack database (an SQLite file of another program"));
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT (SELECT count(*) FROM sqlite_schema) || ' ' || "
+                                        "(SELECT journal_mode FROM pragma_journal_mode)",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), "1 delete");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    unlink(path);
+}
+
 static void test_store_open_creates_and_migrates(void **state)
 {
     (void)state;
@@ -363,6 +421,95 @@ static void test_store_meta_agg_read(void **state)
     }
 }
 
+/* One spelling per unit: aliases map to the canonical spelling, any case
+ * and blanks around; a unit outside the table is not mapped; put_meta and
+ * put_target store the canonical spelling. */
+static void test_store_unit_canonical(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    assert_string_equal(ot_unit_canonical("100m_cny"), "亿元");
+    assert_string_equal(ot_unit_canonical(" 100M_CNY "), "亿元");
+    assert_string_equal(ot_unit_canonical("亿元"), "亿元");
+    assert_string_equal(ot_unit_canonical("亿元人民币"), "亿元");
+    assert_string_equal(ot_unit_canonical("10k_cny"), "万元");
+    assert_string_equal(ot_unit_canonical("pct"), "%");
+    assert_string_equal(ot_unit_canonical("％"), "%");
+    assert_string_equal(ot_unit_canonical("usd_100m"), "亿美元");
+    assert_null(ot_unit_canonical("usd_bn")); /* ten 亿美元: another unit */
+    assert_null(ot_unit_canonical("户"));
+    assert_null(ot_unit_canonical(""));
+    assert_null(ot_unit_canonical(NULL));
+
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "u.x";
+    m.unit = "100m_CNY";
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    ot_series_meta g;
+    assert_int_equal(ot_store_get_meta(st, "u.x", &g, &err), OT_OK);
+    assert_string_equal(g.unit, "亿元");
+    ot_series_meta_clear(&g);
+    /* the same unit in the other spelling changes nothing */
+    int64_t id;
+    ot_put_result res;
+    m.unit = "亿元";
+    assert_int_equal(ot_store_put_meta_res(st, &m, &id, &res, &err), OT_OK);
+    assert_int_equal(res, OT_PUT_UNCHANGED);
+    m.unit = "户"; /* outside the table: stored as given */
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    assert_int_equal(ot_store_get_meta(st, "u.x", &g, &err), OT_OK);
+    assert_string_equal(g.unit, "户");
+    ot_series_meta_clear(&g);
+}
+
+/* Stored text must be UTF-8 (every output, JSON first, needs text): a
+ * name, a label or a key with a stray byte is refused, nothing written. */
+static void test_store_text_utf8(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_series_meta m;
+    ot_series_meta_init(&m);
+    m.key = "u8.x";
+    m.name = "出口\xff";
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_EDATA);
+    assert_string_equal(err.msg, "series metadata: expected UTF-8 text in the name, found byte 0xFF");
+    m.name = "出口";
+    m.aliases = "a|\xe5\x87"; /* a sequence cut short */
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_EDATA);
+    assert_string_equal(err.msg,
+                        "series metadata: expected UTF-8 text in the aliases, found byte 0xE5");
+    assert_int_equal(ot_store_put_obs(st, "u8\xc0\xaf", OT_MEASURE_VALUE, month(2023, 1), 1,
+                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg,
+                        "observation: expected UTF-8 text in the series key, found byte 0xC0");
+    ot_target t;
+    memset(&t, 0, sizeof t);
+    t.series = "u8.x";
+    t.year = 2023;
+    t.kind = OT_TARGET_GROWTH;
+    t.op = OT_OP_GE;
+    t.value = 5;
+    t.tolerance = NAN;
+    t.label = "增长\xed\xa0\x80"; /* a UTF-16 surrogate, not a character */
+    int64_t id;
+    assert_int_equal(ot_store_put_target(st, &t, &id, &err), OT_EDATA);
+    assert_string_equal(err.msg, "target: expected UTF-8 text in the label, found byte 0xED");
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(st->db,
+                                        "SELECT (SELECT count(*) FROM series) + (SELECT count(*) "
+                                        "FROM targets) + (SELECT count(*) FROM obs)",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+    t.label = "增长5%";
+    assert_int_equal(ot_store_put_target(st, &t, &id, &err), OT_OK);
+}
+
 static void test_store_meta_put_get_update(void **state)
 {
     ot_store *st = *state;
@@ -539,6 +686,54 @@ static void test_store_read_layout_and_metadata(void **state)
     ot_series_free(s);
 }
 
+/* An undated figure is never ordered before a dated one of its period:
+ * the same figure as the latest is unchanged, another is refused with the
+ * dated release named, and nothing is written. */
+static void test_store_undated_after_dated(void **state)
+{
+    ot_store *st = *state;
+    ot_err err;
+    ot_put_result res;
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 1), 100, day(2023, 2, 20)),
+                     OT_PUT_INSERTED);
+    assert_int_equal(ot_store_put_obs(st, "u", OT_MEASURE_VALUE, month(2023, 1), 105,
+                                      OT_VINTAGE_NONE, NULL, 0, &res, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg,
+                        "u value 2023-01 is stored as 100 released 2023-02-20; an undated "
+                        "figure, 105, would count from before that and never be read: give it "
+                        "its release date (a vintage column or --as-of)");
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 1), 100, OT_VINTAGE_NONE),
+                     OT_PUT_UNCHANGED);
+    /* undated first, then revised with a date: the first figure again is
+     * unchanged (it is stored), the revision's too, a third one refused */
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 2), 200, OT_VINTAGE_NONE),
+                     OT_PUT_INSERTED);
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 2), 201, day(2023, 4, 1)),
+                     OT_PUT_INSERTED);
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 2), 200, OT_VINTAGE_NONE),
+                     OT_PUT_UNCHANGED);
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 2), 201, OT_VINTAGE_NONE),
+                     OT_PUT_UNCHANGED);
+    assert_int_equal(ot_store_put_obs(st, "u", OT_MEASURE_VALUE, month(2023, 2), 202,
+                                      OT_VINTAGE_NONE, NULL, 0, &res, &err),
+                     OT_EDATA);
+    /* a later dated figure is a revision as before */
+    assert_int_equal(put(st, "u", OT_MEASURE_VALUE, month(2023, 2), 202, day(2023, 5, 1)),
+                     OT_PUT_INSERTED);
+    ot_series *s = read_asof(st, "u", OT_MEASURE_VALUE, OT_ASOF_LATEST);
+    assert_int_equal(s->n, 2);
+    assert_num(s->v[0], 100);
+    assert_num(s->v[1], 202);
+    ot_series_free(s);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(st->db, "SELECT count(*) FROM obs", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 4);
+    sqlite3_finalize(q);
+}
+
 static void test_store_vintages_and_asof(void **state)
 {
     ot_store *st = *state;
@@ -555,10 +750,10 @@ static void test_store_vintages_and_asof(void **state)
     /* 2023-02 released 2023-03-10. */
     assert_int_equal(put(st, "x", OT_MEASURE_YTD, month(2023, 2), 205, day(2023, 3, 10)),
                      OT_PUT_INSERTED);
-    /* The same figure again, undated: its vintage would be 2023-02-28, when
-     * nothing was known, so it is a new (earlier) vintage. */
+    /* The same figure again, undated: the dated release already holds it,
+     * so nothing is new (it is not slipped in before the release). */
     assert_int_equal(put(st, "x", OT_MEASURE_YTD, month(2023, 2), 205, OT_VINTAGE_NONE),
-                     OT_PUT_INSERTED);
+                     OT_PUT_UNCHANGED);
 
     /* Undated monthly rows count OT_LAG_M = 15 days after their month:
      * January's from 2023-01-31 + 15 = 2023-02-15. */
@@ -616,9 +811,11 @@ static void test_store_vintages_and_asof(void **state)
     assert_int_equal(ot_store_release_lag(OT_FREQ_Y, -1), OT_LAG_Y);
     assert_int_equal(ot_store_release_lag(OT_FREQ_Y, 7), 7);
 
-    /* A different figure for a vintage already stored is a conflict. */
+    /* A different figure for a vintage already stored is a conflict (the
+     * undated one's day given as a date; undated, it would meet the later
+     * release first: test_store_undated_after_dated). */
     assert_int_equal(ot_store_put_obs(st, "x", OT_MEASURE_YTD, month(2023, 1), 99,
-                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                                      day(2023, 1, 31), NULL, 0, NULL, &err),
                      OT_EDATA);
     assert_string_equal(err.msg,
                         "x ytd 2023-01 is stored as 100 for vintage 2023-01-31; a revised figure "
@@ -1120,6 +1317,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_open_creates_and_migrates),
+        cmocka_unit_test(test_store_open_foreign_file),
+        MEM_STORE_TEST(test_store_unit_canonical),
+        MEM_STORE_TEST(test_store_text_utf8),
+        MEM_STORE_TEST(test_store_undated_after_dated),
         cmocka_unit_test(test_store_readonly_refuses_writes),
         cmocka_unit_test(test_store_second_writer_locked),
         cmocka_unit_test(test_store_hold_settle),
