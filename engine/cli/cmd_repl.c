@@ -37,7 +37,6 @@ static const char help[] =
     "(--commit-partial: each write commits at once).  Prompts and errors are\n"
     "coloured on a terminal unless NO_COLOR is set.\n";
 
-/* In cmd_run.c. */
 static ot_host *volatile running; /* the host while a chunk runs, for SIGINT */
 static volatile sig_atomic_t interrupted;
 
@@ -141,9 +140,17 @@ static char **complete(const char *text, int start, int end)
 static int history_path(char *buf, size_t cap)
 {
     const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    if (state && *state) {
-        snprintf(buf, cap, "%s/ontrack", state);
-        if (mkdir(buf, 0700) == 0 || errno == EEXIST) {
+    /* a relative XDG_STATE_HOME is invalid (XDG Base Directory spec): ignored;
+     * the folders missing on the way are made, mode 0700, as mkdir -p would */
+    if (state && state[0] == '/' && (size_t)snprintf(buf, cap, "%s/ontrack", state) < cap) {
+        int ok = 1;
+        for (char *p = buf + 1; ok && *p; p++)
+            if (*p == '/') {
+                *p = '\0';
+                ok = mkdir(buf, 0700) == 0 || errno == EEXIST;
+                *p = '/';
+            }
+        if (ok && (mkdir(buf, 0700) == 0 || errno == EEXIST)) {
             snprintf(buf, cap, "%s/ontrack/history", state);
             return 0;
         }
@@ -177,8 +184,9 @@ static int eval(ot_host *h, const char *input, int *incomplete)
     int rc = ot_host_eval(h, input, incomplete, &err);
     cli_watchdog_soft(0);
     running = NULL;
-    if (rc != OT_OK) {
-        fprintf(stderr, colour ? "\033[31m%s\033[0m\n" : "%s\n", err.msg);
+    if (rc != OT_OK && ot_host_exit_status(h) <= 0) { /* not os.exit(N)'s own end */
+        const char *text = ot_host_error_text(h); /* whole, also past err.msg's size */
+        fprintf(stderr, colour ? "\033[31m%s\033[0m\n" : "%s\n", text ? text : err.msg);
         fflush(stderr);
     }
     return rc;
@@ -238,14 +246,35 @@ static int dot_command(ot_host *h, const char *line, int *quit)
         const char *name = line + 5;
         while (*name == ' ')
             name++;
-        char chunk[512];
-        snprintf(chunk, sizeof chunk, "ot.help(%s%s%s)", *name ? "\"" : "", name, *name ? "\"" : "");
+        size_t len = strlen(name);
+        while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+            len--;
+        /* the name as a Lua string literal, every byte escaped that could
+         * end it or break it: a quote or backslash in it is a name, not code */
+        char chunk[600];
+        size_t o = (size_t)snprintf(chunk, sizeof chunk, "ot.help(%s", len ? "\"" : "");
+        for (size_t i = 0; i < len && o + 8 < sizeof chunk; i++) {
+            unsigned char c = (unsigned char)name[i];
+            if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f)
+                o += (size_t)snprintf(chunk + o, sizeof chunk - o, "\\%03u", c);
+            else
+                chunk[o++] = (char)c;
+        }
+        snprintf(chunk + o, sizeof chunk - o, "%s)", len ? "\"" : "");
         int inc;
         eval(h, chunk, &inc);
         return 1;
     }
     fprintf(stderr, "unknown command '%s' (.help, .quit)\n", line);
     return 1;
+}
+
+/* The exit code after a statement called os.exit: its status, or the exit
+ * code of the error committing its writes (status 0). */
+static int exit_code(const ot_host *h, int rc)
+{
+    int status = ot_host_exit_status(h);
+    return status > 0 || rc == OT_OK ? status : ot_err_exit_code(rc);
 }
 
 static int interactive(ot_host *h, const char *db)
@@ -271,7 +300,7 @@ static int interactive(ot_host *h, const char *db)
            "Type .help for help, .quit or Ctrl-D to leave.\n",
            ONTRACK_VERSION_STRING, db);
     text buf = {0};
-    int quit = 0;
+    int quit = 0, code = 0;
     while (!quit) {
         interrupted = 0;
         /* \001 and \002 tell readline the escapes take no room */
@@ -305,11 +334,15 @@ static int interactive(ot_host *h, const char *db)
             continue;
         }
         int incomplete = 0;
-        eval(h, buf.p, &incomplete);
+        int rc = eval(h, buf.p, &incomplete);
         if (!incomplete) {
             if (buf.n)
                 add_history(buf.p);
             buf.n = 0;
+        }
+        if (ot_host_exit_status(h) >= 0) { /* os.exit: leave, with its status */
+            code = exit_code(h, rc);
+            quit = 1;
         }
     }
     free(buf.p);
@@ -317,7 +350,7 @@ static int interactive(ot_host *h, const char *db)
         stifle_history(1000);
         write_history(hist);
     }
-    return 0;
+    return code;
 }
 
 /* Not a terminal: read lines, run each complete statement, print results. */
@@ -342,7 +375,13 @@ static int piped(ot_host *h)
             break;
         }
         int incomplete = 0;
-        if (eval(h, buf.p, &incomplete) != OT_OK)
+        int st = eval(h, buf.p, &incomplete);
+        if (ot_host_exit_status(h) >= 0) { /* os.exit: the rest is not run */
+            free(line);
+            free(buf.p);
+            return exit_code(h, st);
+        }
+        if (st != OT_OK)
             rc = 1;
         if (!incomplete)
             buf.n = 0;

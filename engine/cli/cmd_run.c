@@ -1,8 +1,27 @@
-/* cmd_run.c — `ontrack run [--as-of D] SCRIPT [ARGS...]`: a Lua scenario script. */
+/* cmd_run.c — `ontrack run [--as-of D] SCRIPT [ARGS...]`: a Lua scenario script.
+ *
+ * Ctrl-C (SIGINT) stops the script as lua.c does: the handler only asks the
+ * host to stop ("interrupted!" at the next instruction, or the engine call
+ * at its next check), so the script unwinds, its writes are rolled back and
+ * the exit code is 1; a second Ctrl-C ends the process at once.  os.exit
+ * ends the script through the host too (lua/host.h, ot_host_exit_status).
+ */
 #include "cli/cli.h"
 
+#include <signal.h>
+#include <string.h>
 
 #include "lua/host.h"
+
+/* The host while the script runs: a signal handler reaches nothing else. */
+static ot_host *volatile running;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (running)
+        ot_host_interrupt(running);
+}
 
 /* Shared with cmd_repl.c and cmd_job.c (declared there). */
 static const char help[] =
@@ -12,9 +31,10 @@ static const char help[] =
     "given by --db, $ONTRACK_DB or ./ontrack.db) and `arg` as in lua.  Options\n"
     "come before SCRIPT; everything after it belongs to the script.  --as-of\n"
     "restricts every read to the data known at that date (or through that period).\n"
-    "A script error prints script:LINE: message and a traceback, exit 1.  SCRIPT\n"
-    "'-' reads standard input.  --timeout S stops the script after S seconds of\n"
-    "running and --memory MB when Lua and engine memory would pass MB megabytes:\n"
+    "A script error prints script:LINE: message and a traceback, exit 1; so does\n"
+    "Ctrl-C.  os.exit(N) exits N, keeping the script's writes only when N is 0.\n"
+    "SCRIPT '-' reads standard input.  --timeout S stops the script after S seconds\n"
+    "of running and --memory MB when Lua and engine memory would pass MB megabytes:\n"
     "either ends it with a clear error and exit 1.  The whole script is one\n"
     "transaction per database it writes: committed when it succeeds, rolled back\n"
     "when it fails or is stopped (db:close() commits that database early).\n"
@@ -44,13 +64,25 @@ int cmd_run(cli_global *g, int argc, char **argv)
     cli_parse_limits("run", timeout, memory, &secs, &bytes); /* checked by cli_host_open */
     ot_err err;
     ot_err_clear(&err);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND; /* the second Ctrl-C is the default: the end */
+    sigemptyset(&sa.sa_mask);
+    running = h;
+    sigaction(SIGINT, &sa, &old);
     cli_watchdog(secs);
     rc = ot_host_run_file(h, pos[0], npos - 1, pos + 1, &err);
     cli_watchdog(0);
-    ot_host_free(h);
-    if (rc != OT_OK) {
-        fprintf(stderr, "ontrack: %s\n", err.msg);
-        return ot_err_exit_code(rc);
+    sigaction(SIGINT, &old, NULL);
+    running = NULL;
+    int status = ot_host_exit_status(h);
+    if (status <= 0 && rc != OT_OK) { /* the whole message, also past err.msg's size */
+        const char *text = ot_host_error_text(h);
+        fprintf(stderr, "ontrack: %s\n", text ? text : err.msg);
     }
-    return 0;
+    ot_host_free(h);
+    if (status > 0) /* os.exit(N): the script's own code; its writes rolled back */
+        return status;
+    return rc != OT_OK ? ot_err_exit_code(rc) : 0;
 }

@@ -41,6 +41,8 @@ struct ot_host {
     lua_State *L;
     int last_code;                    /* set by the message handler */
     int sandbox;
+    int exit_status;                  /* os.exit's status, or -1 */
+    char *errtext;                    /* the last error whole, when err->msg cut it */
 };
 
 /* ---- hooks ------------------------------------------------------------------ */
@@ -166,6 +168,8 @@ static void load_repl(lua_State *L)
 static int msghandler(lua_State *L)
 {
     ot_host *h = lua_touserdata(L, lua_upvalueindex(1));
+    if (h->lim.exiting)
+        return 1; /* os.exit unwinding: no message is shown */
     h->last_code = ot_l_errcode(L, 1);
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
@@ -219,8 +223,16 @@ static int take_error(lua_State *L, int code, ot_err *err)
     if (code == OT_ELIMIT && strstr(msg, "out of memory") && strstr(msg, "out of memory") < msg + first)
         ot_err_set(err, code, "%.*s (the script's memory limit was reached)%s", first, msg,
                    nl ? nl : ""); /* an engine call's */
-    else
+    else {
         ot_err_set(err, code, "%s", msg);
+        /* a message longer than err holds (db:import's list of problems, a
+         * long traceback) is kept whole for ot_host_error_text; malloc, not
+         * the state's allocator, which may be at its cap */
+        ot_host *h = (ot_host *)(void *)ot_limit_of(L); /* lim is its first member */
+        size_t len = strlen(msg);
+        if (len >= sizeof err->msg - 1 && !h->errtext && (h->errtext = malloc(len + 1)))
+            memcpy(h->errtext, msg, len + 1);
+    }
     lua_pop(L, 1);
     return code;
 }
@@ -240,6 +252,13 @@ static int docall(ot_host *h, int narg, int nres, ot_err *err)
     int st = lua_pcall(L, narg, nres, base);
     ot_limit_disarm(&h->lim);
     lua_remove(L, base);
+    if (h->lim.exiting) { /* os.exit: the chunk has unwound; its results go */
+        h->exit_status = h->lim.exit_status;
+        lua_settop(L, base - 1);
+        if (h->exit_status == 0)
+            return OT_OK;
+        return ot_err_set(err, OT_ESCRIPT, "os.exit(%d)", h->exit_status);
+    }
     if (st != LUA_OK)
         return take_error(L, error_code(h, st), err);
     return OT_OK;
@@ -465,6 +484,22 @@ static int l_setlocale(lua_State *L)
     return 1;
 }
 
+/* os.exit([status [, close]]) in a script or the REPL: ends the chunk as
+ * lua's does, but through the host, so it unwinds instead of leaving the
+ * process from inside Lua.  The chunk's writes are committed when status is
+ * 0 or true (or none), else rolled back; the databases are closed and the
+ * CLI exits with status (false is 1; integers are taken modulo 256).  close
+ * is accepted and makes no difference: the state is always closed. */
+static int l_exit(lua_State *L)
+{
+    lua_Integer status;
+    if (lua_isboolean(L, 1))
+        status = lua_toboolean(L, 1) ? 0 : 1;
+    else
+        status = luaL_optinteger(L, 1, 0);
+    return ot_limit_exit(L, (int)(status & 0xff));
+}
+
 /* The sandbox: refused functions say so; require resolves in the job's
  * folder only; files only there. */
 static void sandbox(lua_State *L, const ot_host_opts *o)
@@ -527,8 +562,14 @@ static void init_state(lua_State *L, const ot_host_opts *o)
     lua_pushcclosure(L, l_setlocale, 1);
     lua_setfield(L, -2, "setlocale");
     lua_pop(L, 1);
-    if (o->sandbox)
+    if (o->sandbox) {
         sandbox(L, o);
+    } else {
+        lua_getglobal(L, LUA_OSLIBNAME);
+        lua_pushcfunction(L, l_exit);
+        lua_setfield(L, -2, "exit");
+        lua_pop(L, 1);
+    }
     if (!o->commit_partial) {
         lua_newtable(L);
         lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_HELD);
@@ -597,7 +638,7 @@ static int eval(call_ctx *c)
             return take_error(L, error_code(c->h, st), c->err);
     }
     int code = docall(c->h, 0, LUA_MULTRET, c->err);
-    if (code != OT_OK)
+    if (code != OT_OK || c->h->exit_status >= 0)
         return code;
     int n = lua_gettop(L) - base;
     if (n > 0) {
@@ -621,8 +662,10 @@ static int eval(call_ctx *c)
                 continue;
             lua_pushvalue(L, -1);
             lua_pushvalue(L, i);
-            if ((code = docall(c->h, 1, 1, c->err)) != OT_OK)
+            if ((code = docall(c->h, 1, 1, c->err)) != OT_OK || c->h->exit_status >= 0) {
+                lua_settop(L, base); /* an error, or os.exit from a __tostring */
                 return code;
+            }
             lua_replace(L, i);
         }
         lua_pop(L, 2);
@@ -682,7 +725,13 @@ static int entry(lua_State *L)
             c->code = take_error(L, OT_ENOTFOUND, c->err);
             break;
         }
-        if (st != LUA_OK) {
+        if (st != LUA_OK) { /* a syntax error names the file; a binary chunk did not */
+            const char *name = strcmp(c->path, "-") == 0 ? "stdin" : c->path;
+            const char *msg = lua_tostring(L, -1);
+            if (msg && strncmp(msg, name, strlen(name)) != 0) {
+                lua_pushfstring(L, "%s: %s", name, msg);
+                lua_remove(L, -2);
+            }
             c->code = take_error(L, error_code(c->h, st), c->err);
             break;
         }
@@ -741,6 +790,8 @@ static int enter(ot_host *h, call_ctx *c)
     int top = lua_gettop(L);
     c->h = h;
     c->code = OT_OK;
+    free(h->errtext);
+    h->errtext = NULL;
     h->lim.stopped = 0;
     h->last_code = OT_ESCRIPT;
     ot_err_clear(c->err);
@@ -789,6 +840,7 @@ int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
     h->lim.timeout = o->timeout > 0 ? o->timeout : 0;
     h->lim.what = "script";
     h->sandbox = o->sandbox;
+    h->exit_status = -1;
     h->L = ot_limit_newstate(&h->lim);
     if (!h->L) {
         int code = h->lim.cap ? OT_ELIMIT : OT_ENOMEM;
@@ -806,11 +858,26 @@ int ot_host_new(const ot_host_opts *o, ot_host **out, ot_err *err)
     return OT_OK;
 }
 
+/* Marks the state closing (OT_L_REG_CLOSING; see ot_l_setmeta). */
+static int mark_closing(lua_State *L)
+{
+    lua_pushboolean(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_CLOSING);
+    return 0;
+}
+
 void ot_host_free(ot_host *h)
 {
     if (!h)
         return;
+    /* lua_close runs the finalizers of everything left, and no box made
+     * inside one of them would ever be finalized (Lua registers no new
+     * finalizer while closing): from here the bindings make none */
+    lua_pushcfunction(h->L, mark_closing);
+    if (lua_pcall(h->L, 0, 0, 0) != LUA_OK)
+        lua_pop(h->L, 1);
     lua_close(h->L);
+    free(h->errtext);
     free(h);
 }
 
@@ -847,6 +914,16 @@ size_t ot_host_complete(ot_host *h, const char *line, ot_host_complete_fn fn, vo
         return 0;
     enter(h, &c);
     return c.ncand;
+}
+
+const char *ot_host_error_text(const ot_host *h)
+{
+    return h ? h->errtext : NULL;
+}
+
+int ot_host_exit_status(const ot_host *h)
+{
+    return h ? h->exit_status : -1;
 }
 
 size_t ot_host_mem_used(const ot_host *h)

@@ -95,6 +95,19 @@ int ot_host_eval(ot_host *h, const char *input, int *incomplete, ot_err *err);
 typedef void (*ot_host_complete_fn)(void *ud, const char *candidate);
 size_t ot_host_complete(ot_host *h, const char *line, ot_host_complete_fn fn, void *ud);
 
+/* The whole text of the error the last call returned when err->msg holds it
+ * cut to its size (a long message, db:import's list of problems, with its
+ * traceback), else NULL.  Valid until the next call on h or ot_host_free. */
+const char *ot_host_error_text(const ot_host *h);
+
+/* The status a chunk gave os.exit (0..255: 0 for none or true, 1 for
+ * false), or -1 when no chunk called it.  os.exit unwinds the chunk (no
+ * pcall catches it); its writes are committed for status 0 (the call then
+ * returns OT_OK, or a commit error) and rolled back otherwise (the call
+ * returns OT_ESCRIPT, "os.exit(N)").  The caller then frees the host and
+ * exits with the status; the REPL leaves. */
+int ot_host_exit_status(const ot_host *h);
+
 /* Asks the running chunk to stop with the error "interrupted!" at its next
  * instruction; safe to call from a signal handler (it only sets a hook), as
  * lua.c's laction does.  The state stays usable afterwards. */

@@ -11,7 +11,9 @@
 #include "lua/lontrack.h"
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/text.h"
 #ifdef OT_IO_PRESENT
@@ -62,6 +64,7 @@ void ot_l_asof(lua_State *L, int arg, const char *s, int32_t *days, const char *
 typedef struct dbbox {
     ot_store *st;
     int borrowed;
+    int readonly; /* opened {readonly = true}: it never writes */
 } dbbox;
 
 /* Pushes an empty db box (pointer NULL) to open a store into. */
@@ -70,7 +73,8 @@ static ot_store **newdb(lua_State *L)
     dbbox *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->st = NULL;
     b->borrowed = 0;
-    luaL_setmetatable(L, OT_L_DB);
+    b->readonly = 0;
+    ot_l_setmeta(L, OT_L_DB);
     return &b->st;
 }
 
@@ -101,8 +105,38 @@ static void hold(lua_State *L, int idx)
     lua_pop(L, 1);
 }
 
+/* When the host holds each chunk's writes in one transaction per database,
+ * a second connection to a file already held would wait for the first one's
+ * transaction (the 5 s busy timeout, then "locked … another process") and
+ * would not see its writes.  Pushes the box already holding the file at
+ * path for writing and returns 1, else pushes nothing and returns 0. */
+static int find_held(lua_State *L, const char *path)
+{
+    struct stat want, got;
+    if (strcmp(path, ":memory:") == 0 || stat(path, &want) != 0)
+        return 0; /* a new file is nobody's yet */
+    if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_HELD) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_pushnil(L);                                          /* [held, key] */
+    while (lua_next(L, -2)) {                                /* [held, box, true] */
+        lua_pop(L, 1);
+        ot_store **box = luaL_testudata(L, -1, OT_L_DB);
+        if (box && *box && !((dbbox *)(void *)box)->readonly &&
+            stat(ot_store_path(*box), &got) == 0 && got.st_dev == want.st_dev &&
+            got.st_ino == want.st_ino) {
+            lua_remove(L, -2);                               /* [box] */
+            return 1;
+        }
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
 /* ot.open(path [, {readonly = true}]) -> db, creating the file unless
- * readonly. */
+ * readonly; a file the script holds open for writing already (find_held)
+ * gives that same object. */
 static int l_open(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
@@ -116,7 +150,10 @@ static int l_open(lua_State *L)
         ro = lua_toboolean(L, -1);
         lua_pop(L, 1);
     }
+    if (!ro && find_held(L, path))
+        return 1; /* that file is this script's already: the same object */
     ot_store **box = newdb(L);
+    ((dbbox *)(void *)box)->readonly = ro;
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_open(path, ro ? OT_STORE_READONLY : OT_STORE_CREATE, box, &e) != OT_OK)
@@ -142,6 +179,12 @@ static void pushdefault(lua_State *L)
         path = getenv("ONTRACK_DB");
     if (!path || !*path)
         path = "ontrack.db";
+    if (find_held(L, path)) {                  /* [path, box]: opened by ot.open */
+        lua_remove(L, -2);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, OT_L_REG_DBOBJ);
+        return;
+    }
     ot_store **box = newdb(L);                 /* [path, box] */
     ot_err e;
     ot_err_clear(&e);
@@ -168,22 +211,42 @@ static int l_db(lua_State *L)
     return 1;
 }
 
-/* db:close(): closes now (later uses raise "database is closed"); __gc and
- * __close do the same.  In a chunk run as one transaction, closing commits
- * what the chunk wrote to this database (docs/reliability.md).  A borrowed
- * box (a job's ot.db()) is left as it is: the job commits or rolls back. */
-static int m_close(lua_State *L)
+/* Closes the box's store: in a chunk run as one transaction, what the chunk
+ * wrote to it is committed when keep, else rolled back.  A borrowed box (a
+ * job's ot.db()) is left as it is: the job commits or rolls back. */
+static int close_box(lua_State *L, int keep)
 {
     ot_store **box = luaL_checkudata(L, 1, OT_L_DB);
     if (((dbbox *)(void *)box)->borrowed)
         return 0; /* the job's connection: the job ends its transaction and closes it */
+    /* closed by the host closing the state: the script has ended and its
+     * writes were settled; what a finalizer wrote since belongs to no chunk */
+    if (lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_CLOSING) != LUA_TNIL)
+        keep = 0;
+    lua_pop(L, 1);
     ot_err e;
-    int rc = ot_store_settle(*box, 1, &e); /* held: closing keeps what was written */
+    int rc = ot_store_settle(*box, keep, &e);
     ot_store_close(*box);
     *box = NULL;
     if (rc != OT_OK)
         return ot_l_error(L, &e);
     return 0;
+}
+
+/* db:close(): closes now (later uses raise "database is closed"), keeping
+ * what the chunk wrote (docs/reliability.md); __gc does the same. */
+static int m_close(lua_State *L)
+{
+    return close_box(L, 1);
+}
+
+/* __close(db, err): a `<close>` variable going out of scope.  Left normally
+ * (err nil) it is db:close(); left by an error (a raise, a time limit, a
+ * stop) the chunk's writes to this database are rolled back, as the
+ * chunk's own would be: the block that wrote them failed. */
+static int m_toclose(lua_State *L)
+{
+    return close_box(L, lua_isnoneornil(L, 2));
 }
 
 /* "db PATH" or "db (closed)". */
@@ -273,7 +336,7 @@ static keybuf *push_keybuf(lua_State *L)
     keybuf *kb = lua_newuserdatauv(L, sizeof *kb, 0);
     memset(kb, 0, sizeof *kb);
     kb->a = ot_l_alloc(L);
-    luaL_setmetatable(L, OT_L_KEYBUF);
+    ot_l_setmeta(L, OT_L_KEYBUF);
     return kb;
 }
 
@@ -348,6 +411,7 @@ static int l_put(lua_State *L)
     ot_store *st = ot_l_checkdb(L, 1);
     ot_l_target *tb = luaL_testudata(L, 2, OT_L_TARGET);
     if (tb) {
+        ot_l_checktarget(L, 2); /* not closed */
         /* db:put(target) -> id: stores (or updates) the target */
         ot_err e;
         ot_err_clear(&e);
@@ -408,6 +472,14 @@ static int l_put(lua_State *L)
             return ot_l_error(L, &e);
         }
     }
+    for (size_t i = lo; i < hi; i++) /* import reads no infinite number either */
+        if (isinf(s->v[i])) {
+            char per[OT_PERIOD_STRMAX];
+            ot_period_fmt(s->freq, s->start + (ot_ord)i, per, sizeof per);
+            ot_err_set(&e, OT_EDATA, "%s %s: %s is not a number that can be stored", key, per,
+                       s->v[i] < 0 ? "-inf" : "inf");
+            return ot_l_error(L, &e);
+        }
     if (ot_store_put_series(st, key, m, s, vintage, source, &inserted, &unchanged, &e) != OT_OK)
         return ot_l_error(L, &e);
     lua_pushinteger(L, inserted);
@@ -453,7 +525,7 @@ static int l_targets(lua_State *L)
     luaL_argcheck(L, year >= 0 && year <= 9999, 2, "year out of range");
     tbuf *b = lua_newuserdatauv(L, sizeof *b, 0);          /* [b] */
     memset(b, 0, sizeof *b);
-    luaL_setmetatable(L, OT_L_TBUF);
+    ot_l_setmeta(L, OT_L_TBUF);
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_targets(st, (int)year, &b->t, &b->ids, &b->n, &e) != OT_OK)
@@ -608,7 +680,7 @@ static int l_meta(lua_State *L)
     const char *key = luaL_checkstring(L, 2);
     ot_series_meta *m = lua_newuserdatauv(L, sizeof *m, 0);    /* [m] */
     ot_series_meta_init(m);
-    luaL_setmetatable(L, OT_L_METABUF);
+    ot_l_setmeta(L, OT_L_METABUF);
     ot_err e;
     ot_err_clear(&e);
     if (ot_store_get_meta(st, key, m, &e) != OT_OK)
@@ -745,7 +817,7 @@ static const luaL_Reg db_methods[] = {
 
 static const luaL_Reg db_meta[] = {
     {"__gc", m_close},
-    {"__close", m_close},
+    {"__close", m_toclose},
     {"__tostring", m_tostring},
     {NULL, NULL}};
 

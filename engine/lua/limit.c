@@ -80,6 +80,10 @@ static void hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
     ot_limit *lim = ot_limit_of(L);
+    if (lim->exiting) {
+        lua_sethook(L, hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
+        luaL_error(L, "os.exit(%d)", lim->exit_status);
+    }
     if (lim->interrupted) {
         lim->interrupted = 0;
         lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
@@ -108,9 +112,21 @@ void ot_limit_arm(ot_limit *lim)
 {
     clock_gettime(CLOCK_MONOTONIC, &lim->t0);
     lim->stopped = 0;
+    lim->exiting = 0;
     lim->interrupted = 0;
     /* always a count hook: it also carries interrupts into coroutines */
     lua_sethook(lim->main, hook, LUA_MASKCOUNT, HOOK_COUNT);
+}
+
+int ot_limit_exit(lua_State *L, int status)
+{
+    ot_limit *lim = ot_limit_of(L);
+    lim->exiting = 1;
+    lim->exit_status = status & 0xff;
+    lua_sethook(L, hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
+    if (L != lim->main)
+        lua_sethook(lim->main, hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
+    return luaL_error(L, "os.exit(%d)", lim->exit_status);
 }
 
 void ot_limit_disarm(ot_limit *lim)

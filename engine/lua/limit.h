@@ -25,6 +25,8 @@ typedef struct ot_limit {
     struct timespec t0;
     volatile sig_atomic_t interrupted;
     int stopped;                      /* the time limit was passed */
+    int exiting;                      /* os.exit was called: the chunk unwinds */
+    int exit_status;                  /* its status, 0..255 */
     lua_State *main;                  /* the main thread, re-armed with every coroutine */
 } ot_limit;
 
@@ -45,6 +47,12 @@ void ot_limit_disarm(ot_limit *lim);
 /* Asks the running chunk to stop with "interrupted!" at its next instruction;
  * safe in a signal handler. */
 void ot_limit_interrupt(ot_limit *lim);
+
+/* os.exit(status) inside a chunk: marks the limit exiting with status
+ * (0..255) and raises; like a stop, the error is raised again at every next
+ * instruction of every coroutine until the chunk has unwound, so no pcall
+ * keeps the script running.  Never returns. */
+int ot_limit_exit(lua_State *L, int status);
 
 /* The lua_Alloc of ot_limit_newstate, for callers that pass it on. */
 void *ot_limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize);

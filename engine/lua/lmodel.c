@@ -25,7 +25,7 @@ static ot_model **newmodel(lua_State *L)
 {
     ot_model **box = lua_newuserdatauv(L, sizeof *box, 0);
     *box = NULL;
-    luaL_setmetatable(L, OT_L_MODEL);
+    ot_l_setmeta(L, OT_L_MODEL);
     return box;
 }
 
@@ -134,7 +134,7 @@ static int l_fit_many(lua_State *L)
     }
     batch *b = lua_newuserdatauv(L, sizeof *b, 0);               /* [4] batch */
     memset(b, 0, sizeof *b);
-    luaL_setmetatable(L, OT_L_BATCH);
+    ot_l_setmeta(L, OT_L_BATCH);
     ot_err e;
     ot_err_clear(&e);
     if (n && (!(b->ys = calloc(n, sizeof *b->ys)) || !(b->out = calloc(n, sizeof *b->out)) ||
@@ -193,6 +193,10 @@ static int l_forecast(lua_State *L)
                 if (!isnum || !(x > 0 && x < 100))
                     luaL_argerror(L, 3, lua_pushfstring(L, "levels[%I] must be a number "
                                                            "between 0 and 100", i));
+                for (lua_Integer j = 1; j < i; j++) /* fc.lower[x] would hold one of them */
+                    if (levels[j - 1] == x)
+                        luaL_argerror(L, 3, lua_pushfstring(L, "levels[%I] repeats levels[%I] "
+                                                               "(%f)", i, j, (LUAI_UACNUMBER)x));
                 levels[i - 1] = x;
                 lua_pop(L, 1);
             }
@@ -261,6 +265,9 @@ static int l_simulate(lua_State *L)
     luaL_argcheck(L, h >= 1 && h <= 100000, 2, "horizon must be 1..100000");
     luaL_argcheck(L, n >= 1 && n <= 1000000 && h * n <= 100000000, 3,
                   "paths must be 1..1000000 (and h * paths at most 1e8)");
+    /* as ot.project's: a seed the generator would cut to 32 bits (2^32 + 1
+     * giving seed 1's paths) or read as its default (0) is refused */
+    luaL_argcheck(L, seed >= 1 && seed <= 4294967295, 4, "seed must be 1..4294967295");
     double *paths = lua_newuserdatauv(L, (size_t)(h * n) * sizeof *paths, 0); /* [.., paths] */
     ot_err e;
     ot_err_clear(&e);

@@ -28,6 +28,16 @@ ot_alloc ot_l_alloc(lua_State *L)
     return a;
 }
 
+void ot_l_setmeta(lua_State *L, const char *tname)
+{
+    int closing = lua_getfield(L, LUA_REGISTRYINDEX, OT_L_REG_CLOSING) != LUA_TNIL;
+    lua_pop(L, 1);
+    if (closing)
+        luaL_error(L, "the script has ended: ontrack makes no new object (%s) in a finalizer "
+                      "run at exit", tname);
+    luaL_setmetatable(L, tname);
+}
+
 /* Formats e after the calling Lua function's position, remembers the message
  * and code in the registry (for ot_l_errcode) and raises it.  Only stack
  * memory is used before the raise. */
@@ -41,9 +51,28 @@ int ot_l_error(lua_State *L, const ot_err *e)
     return ot_l_error_top(L, e->code);
 }
 
+/* Pushes "chunk:line: " of the Lua code that called into the engine, as
+ * luaL_where(L, 1) does, but past C functions in between (r:write calling
+ * ot.report, pcall calling db:series), so the message says where the
+ * script was; "" when no Lua function with line information is found. */
+static void where(lua_State *L)
+{
+    lua_Debug ar;
+    for (int level = 1; level < 8 && lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            return;
+        }
+        if (ar.what[0] != 'C') /* a Lua function without line information */
+            break;
+    }
+    lua_pushliteral(L, "");
+}
+
 int ot_l_error_top(lua_State *L, int code)
 {
-    luaL_where(L, 1);                       /* [.., text, "chunk:line: "] */
+    where(L);                               /* [.., text, "chunk:line: "] */
     lua_insert(L, -2);
     lua_concat(L, 2);                       /* message */
     lua_pushvalue(L, -1);
@@ -506,7 +535,7 @@ int luaopen_ontrack(lua_State *L)
     lua_setfield(L, -2, "help");
     lua_pushcfunction(L, l_as_of);
     lua_setfield(L, -2, "as_of");
-    lua_pushliteral(L, "ontrack 0.1");
+    lua_pushliteral(L, "ontrack " ONTRACK_VERSION); /* as `ontrack --version` says it */
     lua_setfield(L, -2, "_VERSION");
     return 1;
 }

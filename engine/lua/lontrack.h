@@ -39,6 +39,15 @@
                                              the set of db boxes opened, or absent */
 #define OT_L_REG_MTALLOC "ontrack.mt_alloc" /* true when the state's allocator is
                                                thread-safe (engine threads may use it) */
+#define OT_L_REG_CLOSING "ontrack.closing" /* true once the host closes the state: the
+                                              finalizers run at exit make no new boxes */
+
+/* luaL_setmetatable(L, tname) for a new box at the top, which must own
+ * nothing yet.  While the host closes the state (OT_L_REG_CLOSING), a
+ * finalizer run at exit (a script's __gc) could make a box whose own __gc
+ * Lua would never call, leaking what it owns (a database connection, a
+ * series): that raises instead. */
+void ot_l_setmeta(lua_State *L, const char *tname);
 
 /* Opens the library: returns 1 with the module table on the stack. */
 int luaopen_ontrack(lua_State *L);
@@ -171,6 +180,7 @@ struct ot_scenario *ot_l_checkscenario(lua_State *L, int arg);
 typedef struct ot_l_target {
     ot_target t;
     long long id;
+    int closed; /* after __close (or __gc): every use raises "target is closed" */
 } ot_l_target;
 
 /* Pushes a new target box holding an empty target (ot_target_init). */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/model.h"
 #include "project/projection.h"
 #include "project/scenario.h"
 #include "store/store.h"
@@ -150,8 +151,11 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
         c->po.seed = (unsigned long)seed;
         const char *method = ot_l_optfield_str(L, arg, arg, "method");
         if (method) {
-            if (!ot_proj_method_resolve(method))
-                luaL_argerror(L, arg, lua_pushfstring(L, "unknown method '%s'", method));
+            if (!ot_proj_method_resolve(method)) /* the list the engine's own error gives */
+                luaL_argerror(L, arg, lua_pushfstring(L, "unknown method '%s' (known: %s, %s, %s, %s)",
+                                                      method, OT_PROJ_METHOD_CARRY,
+                                                      OT_PROJ_METHOD_RATE, OT_PROJ_METHOD_FALLBACK,
+                                                      ot_method_names()));
             c->po.method = method;
         }
         ot_l_optfield_years(L, arg, arg, "exclude_years", c->po.exclude_years);
@@ -205,6 +209,8 @@ static const ot_target *gather_targets(lua_State *L, int arg, size_t *n)
         ot_l_target *b = luaL_testudata(L, -1, OT_L_TARGET);
         if (!b)
             luaL_argerror(L, arg, lua_pushfstring(L, "item %d is not a target", (int)i + 1));
+        if (b->closed)
+            luaL_argerror(L, arg, lua_pushfstring(L, "item %d: target is closed", (int)i + 1));
         t[i] = b->t;
         lua_pop(L, 1);
     }
@@ -241,7 +247,7 @@ static void push_projection(lua_State *L, const ot_projection *p, const ot_targe
     lua_createtable(L, 0, 24);
     ot_projection *raw = lua_newuserdatauv(L, sizeof *raw, 0);
     *raw = *p;
-    luaL_setmetatable(L, OT_L_RAWPROJ);
+    ot_l_setmeta(L, OT_L_RAWPROJ);
     lua_setfield(L, -2, "_c");
     if (targ) {
         lua_pushvalue(L, targ);
@@ -298,7 +304,7 @@ static void push_projection(lua_State *L, const ot_projection *p, const ot_targe
     lua_setfield(L, -2, "method");
     lua_pushstring(L, ot_report_facts(&p->notes, t ? t->ref : NULL, OT_LANG_EN, NULL, 0, text, sizeof text));
     lua_setfield(L, -2, "notes");
-    luaL_setmetatable(L, OT_L_PROJECTION);
+    ot_l_setmeta(L, OT_L_PROJECTION);
 }
 
 /* ot.project(target_or_list [, {as_of =, paths = 10000, seed = 1, method =,
@@ -414,6 +420,21 @@ static int l_compare(lua_State *L)
             int it = lua_gettop(L);                        /* [.., sc] */
             ot_l_checkbox(L, it, 2, lua_pushfstring(L, "item %d", (int)j + 1), OT_L_SCENARIO,
                           "scenario is closed");           /* [.., sc, where] */
+            /* each scenario's results go in r[i][name], beside target,
+             * label and baseline: a name met twice would hide a result */
+            const char *name = (*(ot_scenario **)lua_touserdata(L, it))->name;
+            int clash = strcmp(name, "baseline") == 0 || strcmp(name, "target") == 0 ||
+                        strcmp(name, "label") == 0;
+            for (size_t k = 0; !clash && k < j; k++) {
+                lua_rawgeti(L, 2, (lua_Integer)k + 1);
+                clash = strcmp((*(ot_scenario **)lua_touserdata(L, -1))->name, name) == 0;
+                lua_pop(L, 1);
+            }
+            if (clash)
+                luaL_argerror(L, 2, lua_pushfstring(L, "item %d: the name '%s' is taken (by "
+                                                       "another scenario, or a field of the "
+                                                       "result: target, label, baseline)",
+                                                    (int)j + 1, name));
             lua_pop(L, 2);
         }
     }
@@ -512,20 +533,24 @@ static int l_compare(lua_State *L)
 
 #ifdef OT_REPORT_PRESENT
 /* Copies projection i of the list at idx into *p and its target (shallow:
- * the list keeps the box alive) into *t; raises naming the item otherwise.
- * Leaves the stack as it found it. */
-static void raw_projection(lua_State *L, int idx, size_t i, ot_projection *p, ot_target *t)
+ * the list keeps the box alive) into *t; raises naming the item otherwise,
+ * as bad argument arg (the list's own, or the options' for a list given in
+ * field `field`, NULL for none).  Leaves the stack as it found it. */
+static void raw_projection(lua_State *L, int idx, int arg, const char *field, size_t i,
+                           ot_projection *p, ot_target *t)
 {
     lua_rawgeti(L, idx, (lua_Integer)i + 1);                  /* [.., pi] */
     if (!lua_istable(L, -1) || lua_getfield(L, -1, "_c") == LUA_TNIL ||
         !luaL_testudata(L, -1, OT_L_RAWPROJ))
-        luaL_argerror(L, idx, lua_pushfstring(L, "item %d is not a projection", (int)i + 1));
+        luaL_argerror(L, arg, lua_pushfstring(L, "%s%s%sitem %d is not a projection",
+                                              field ? "field '" : "", field ? field : "",
+                                              field ? "': " : "", (int)i + 1));
     *p = *(const ot_projection *)lua_touserdata(L, -1);      /* [.., pi, raw] */
     if (t) {
         lua_getfield(L, -2, "target");                       /* [.., pi, raw, target] */
         ot_l_target *b = luaL_testudata(L, -1, OT_L_TARGET);
-        if (!b)
-            luaL_argerror(L, idx, lua_pushfstring(L, "item %d has no target", (int)i + 1));
+        if (!b || b->closed)
+            luaL_argerror(L, arg, lua_pushfstring(L, "item %d has no target", (int)i + 1));
         *t = b->t;
         lua_pop(L, 1);
     }
@@ -674,10 +699,10 @@ static int l_report(lua_State *L)
     ot_target *t = lua_newuserdatauv(L, (n ? n : 1) * sizeof *t, 0);
     ot_projection *p = lua_newuserdatauv(L, (n ? n : 1) * sizeof *p, 0);
     for (size_t i = 0; i < n; i++) {
-        raw_projection(L, 1, i, &p[i], &t[i]);
+        raw_projection(L, 1, 1, NULL, i, &p[i], &t[i]);
         if (outcomes) {
             ot_projection later;
-            raw_projection(L, outcomes, i, &later, NULL);
+            raw_projection(L, outcomes, 2, "outcomes", i, &later, NULL);
             if (later.has_outcome) {
                 p[i].outcome = later.outcome;
                 p[i].has_outcome = 1;
@@ -704,7 +729,7 @@ static int l_report(lua_State *L)
     lua_setfield(L, -2, "projections");
     lua_pushvalue(L, 2);
     lua_setfield(L, -2, "options");
-    luaL_setmetatable(L, OT_L_REPORT);
+    ot_l_setmeta(L, OT_L_REPORT);
     return 1;
 }
 

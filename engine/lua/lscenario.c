@@ -26,7 +26,7 @@ static int l_scenario(lua_State *L)
     lua_settop(L, 2);
     ot_scenario **box = lua_newuserdatauv(L, sizeof *box, 0);   /* [3] */
     *box = NULL;
-    luaL_setmetatable(L, OT_L_SCENARIO);
+    ot_l_setmeta(L, OT_L_SCENARIO);
     ot_err e;
     ot_err_clear(&e);
     if (!(*box = ot_scenario_new(name, &e)))

@@ -25,7 +25,7 @@ ot_series **ot_l_newseries(lua_State *L)
 {
     ot_series **box = lua_newuserdatauv(L, sizeof *box, 0);
     *box = NULL;
-    luaL_setmetatable(L, OT_L_SERIES);
+    ot_l_setmeta(L, OT_L_SERIES);
     return box;
 }
 
@@ -56,13 +56,33 @@ const ot_series *ot_l_checkseries(lua_State *L, int arg)
     return *box;
 }
 
+/* Periods are years 1 to 9999 everywhere (parsed, printed, stored): a
+ * series reaching outside them could not be named or read back (its stop
+ * would print as "10001").  Raises when the boxed series s does: as a bad
+ * argument arg, or (arg 0) as the operation's error. */
+static void checkspan(lua_State *L, const ot_series *s, int arg)
+{
+    if (s->n == 0)
+        return;
+    int y0 = ot_period_year(s->freq, s->start);
+    int y1 = ot_period_year(s->freq, s->start + (ot_ord)(s->n - 1));
+    if (y0 >= 1 && y1 <= 9999)
+        return;
+    const char *msg = lua_pushfstring(L, "the series would run %s (periods are years 1 to 9999)",
+                                      y0 < 1 ? "before the year 1" : "past the year 9999");
+    if (arg)
+        luaL_argerror(L, arg, msg);
+    luaL_error(L, "%s", msg);
+}
+
 /* Raises e when r is NULL, else stores r in the box at the top and returns
- * 1 (the box is the result). */
+ * 1 (the box is the result); a result outside the years 1-9999 raises. */
 static int finish(lua_State *L, ot_series **box, ot_series *r, const ot_err *e)
 {
     if (!r)
         return ot_l_error(L, e);
     ot_l_setseries(L, box, r);
+    checkspan(L, r, 0);
     return 1;
 }
 
@@ -120,12 +140,17 @@ static int l_series(lua_State *L)
     ot_err_clear(&e);
     if (ot_l_toperiod(L, 2, &p0, &e) != OT_OK)
         luaL_argerror(L, 1, lua_pushfstring(L, "field 'start': %s", e.msg));
+    /* start = "2023-01/02" for monthly values: the first value is the
+     * January–February release, so it sits on February with January covered
+     * (DESIGN.md), never on January as January's own */
+    int janfeb = 0;
     if (p0.freq != f) {
         if (ot_freq_rank(p0.freq) <= ot_freq_rank(f))
             luaL_argerror(L, 1, lua_pushfstring(L, "field 'start' (%s) is not a %s period",
                                                 lua_tostring(L, 2), fs));
-        p0.ord = ot_period_convert(p0.freq, p0.ord, f);          /* 2023 -> 2023-01 */
+        p0.ord = ot_period_convert(p0.freq, p0.ord - (p0.span - 1), f); /* 2023 -> 2023-01 */
     } else {
+        janfeb = p0.span == 2;
         p0.ord -= p0.span - 1;
     }
     if (lua_getfield(L, 1, "values") != LUA_TTABLE)              /* [3] values */
@@ -143,18 +168,21 @@ static int l_series(lua_State *L)
     if (hascov)
         luaL_argcheck(L, lua_istable(L, 4), 1, "field 'covered' must be a table of periods");
 
+    if (n == 0)
+        janfeb = 0;
     ot_series **box = ot_l_newseries(L);                         /* [5] box */
     ot_alloc a = ot_l_alloc(L);
-    ot_series *s = ot_series_new(&a, f, p0.ord, (size_t)n, &e);
+    ot_series *s = ot_series_new(&a, f, p0.ord, (size_t)(n + janfeb), &e);
     if (!s)
         return ot_l_error(L, &e);
     ot_l_setseries(L, box, s);
     s->kind = (ot_kind)kind;
     /* The box owns s now: errors below may raise freely. */
+    checkspan(L, s, 1);
     for (lua_Integer i = 1; i <= n; i++) {
         int t = lua_rawgeti(L, 3, i);
         if (t == LUA_TNUMBER)
-            s->v[i - 1] = lua_tonumber(L, -1);
+            s->v[i - 1 + janfeb] = lua_tonumber(L, -1);
         else if (t != LUA_TNIL)
             luaL_argerror(L, 1, lua_pushfstring(L, "values[%I] must be a number, got %s", i,
                                                 luaL_typename(L, -1)));
@@ -162,6 +190,11 @@ static int l_series(lua_State *L)
     }
     if (ot_series_set_meta(s, key, name, unit, &e) != OT_OK)
         return ot_l_error(L, &e);
+    if (janfeb) {
+        if (ot_series_ensure_flags(s, &e) != OT_OK)
+            return ot_l_error(L, &e);
+        s->flags[0] |= OT_OBS_COVERED;
+    }
     if (hascov) {
         lua_Integer nc = (lua_Integer)lua_rawlen(L, 4);
         if (nc > 0 && ot_series_ensure_flags(s, &e) != OT_OK)
@@ -562,7 +595,10 @@ static int m_index(lua_State *L)
         if (p.freq != s->freq)
             return luaL_error(L, "period '%s' does not match the series' frequency (%s)", k,
                               ot_freq_name(s->freq));
-        pushvalue(L, ot_series_at(s, p.ord));
+        if (p.span == 2 && !ot_series_covered(s, p.ord - 1))
+            lua_pushnil(L); /* "2023-01/02" is the combined release: February's own is not it */
+        else
+            pushvalue(L, ot_series_at(s, p.ord));
     } else
         lua_pushnil(L);
     return 1;

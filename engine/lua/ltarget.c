@@ -15,7 +15,8 @@ ot_l_target *ot_l_newtarget(lua_State *L)
     ot_l_target *t = lua_newuserdatauv(L, sizeof *t, 0);
     ot_target_init(&t->t);
     t->id = 0;
-    luaL_setmetatable(L, OT_L_TARGET);
+    t->closed = 0;
+    ot_l_setmeta(L, OT_L_TARGET);
     return t;
 }
 
@@ -24,6 +25,8 @@ const ot_target *ot_l_checktarget(lua_State *L, int arg)
     ot_l_target *t = luaL_testudata(L, arg, OT_L_TARGET);
     if (!t)
         luaL_typeerror(L, arg, "target");
+    if (t->closed)
+        luaL_argerror(L, arg, "target is closed");
     return &t->t;
 }
 
@@ -70,28 +73,35 @@ static int l_target(lua_State *L)
         luaL_pushresult(&b);
         luaL_argerror(L, 1, lua_tostring(L, -1));
     }
-    if (ops && ot_target_op_parse(ops, &op) != 0)
+    if (ops && (!*ops || ot_target_op_parse(ops, &op) != 0)) /* "" is an untested target's */
         luaL_argerror(L, 1, lua_pushfstring(L, "field 'op' must be \">=\", \">\", \"<=\", \"<\" "
                                                "or \"=\", got \"%s\"", ops));
     /* what the kind needs (core/target.h's table); a relative target's
      * value defaults to a margin of 0 */
     const ot_target_kind_desc *d = ot_target_kind_desc_of(kind);
-    if (kind != OT_TARGET_UNQUANTIFIED && (d->needs & OT_NEEDS_SERIES) && !series)
+    if (kind != OT_TARGET_UNQUANTIFIED && (d->needs & OT_NEEDS_SERIES) && (!series || !*series))
         luaL_argerror(L, 1, "field 'series' expected (a series key)");
+    if (!isnan(value) && !isfinite(value))
+        luaL_argerror(L, 1, "field 'value' must be a finite number");
+    if (!isnan(tol) && !isfinite(tol))
+        luaL_argerror(L, 1, "field 'tolerance' must be a finite number");
+    if (!isnan(tol) && !(tol >= 0)) /* every kind: a band is never negative */
+        luaL_argerror(L, 1, "field 'tolerance' must be at least 0 (points)");
     if (year < OT_TARGET_YEAR_MIN || year > OT_TARGET_YEAR_MAX) /* every kind: its report's year */
         luaL_argerror(L, 1, "field 'year' expected (an integer year, 1900-9999)");
     if (kind == OT_TARGET_UNQUANTIFIED)
         op = OT_OP_NONE;
     else {
-        if ((d->needs & OT_NEEDS_REF) && !ref)
+        if ((d->needs & OT_NEEDS_REF) && (!ref || !*ref))
             luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' expected (a %s target compares "
                                                    "with another series)", d->name));
+        if (!(d->needs & OT_NEEDS_REF) && ref) /* it would be ignored, never tested */
+            luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' is for relative and in_step "
+                                                   "targets, not %s", d->name));
         if (isnan(value))
             value = d->default_value;
         if ((d->needs & OT_NEEDS_VALUE) && isnan(value))
             luaL_argerror(L, 1, "field 'value' expected (the number to meet)");
-        if (!isnan(tol) && !(tol >= 0))
-            luaL_argerror(L, 1, "field 'tolerance' must be at least 0 (points)");
         if (op == OT_OP_EQ && isnan(tol) && kind != OT_TARGET_IN_STEP) /* core/target.h */
             luaL_argerror(L, 1, "field 'tolerance' expected (op '=' passes within tolerance "
                                 "points of value: 增长7.5%左右 is op '=', value 7.5, tolerance "
@@ -123,7 +133,7 @@ static int l_target(lua_State *L)
 static int target_index(lua_State *L)
 {
     ot_l_target *b = luaL_checkudata(L, 1, OT_L_TARGET);
-    const ot_target *t = &b->t;
+    const ot_target *t = ot_l_checktarget(L, 1);
     const char *k = luaL_checkstring(L, 2);
     if (strcmp(k, "series") == 0)
         ot_l_pushstr(L, t->series);
@@ -163,6 +173,10 @@ static int target_index(lua_State *L)
  * target, whose test is a band, "… in_step with yiwu.gdp ±1 (…)". */
 static int target_tostring(lua_State *L)
 {
+    if (((ot_l_target *)luaL_checkudata(L, 1, OT_L_TARGET))->closed) {
+        lua_pushliteral(L, "target (closed)");
+        return 1;
+    }
     const ot_target *t = ot_l_checktarget(L, 1);
     char v[64] = "";
     if (t->kind == OT_TARGET_IN_STEP) {
@@ -188,6 +202,7 @@ static int target_gc(lua_State *L)
 {
     ot_l_target *t = luaL_checkudata(L, 1, OT_L_TARGET);
     ot_target_clear(&t->t);
+    t->closed = 1;
     return 0;
 }
 

@@ -307,4 +307,4 @@ static int arima_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *r
 }
 
 const ot_method ot_method_arima = {"arima", fit_arima, arima_forecast, arima_simulate,
-                                   arima_free};
+                                   arima_free, 1};

@@ -386,10 +386,10 @@ static void wrapped_free(ot_model *m)
 }
 
 const ot_method ot_method_arima_cny = {"arima_cny", fit_arima_cny, wrapped_forecast,
-                                       wrapped_simulate, wrapped_free};
+                                       wrapped_simulate, wrapped_free, 1};
 const ot_method ot_method_ets_cny = {"ets_cny", fit_ets_cny, wrapped_forecast, wrapped_simulate,
-                                     wrapped_free};
+                                     wrapped_free, 1};
 const ot_method ot_method_arima_jf = {"arima_jf", fit_arima_jf, wrapped_forecast, wrapped_simulate,
-                                      wrapped_free};
+                                      wrapped_free, 1};
 const ot_method ot_method_ets_jf = {"ets_jf", fit_ets_jf, wrapped_forecast, wrapped_simulate,
-                                    wrapped_free};
+                                    wrapped_free, 1};

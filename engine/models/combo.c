@@ -196,5 +196,5 @@ static int combo_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *r
 }
 
 const ot_method ot_method_combo = {"combo", fit_combo, combo_forecast, combo_simulate,
-                                   combo_free};
-const ot_method ot_method_auto = {"auto", fit_auto, combo_forecast, combo_simulate, combo_free};
+                                   combo_free, 1};
+const ot_method ot_method_auto = {"auto", fit_auto, combo_forecast, combo_simulate, combo_free, 1};

@@ -405,4 +405,4 @@ fail:
     return rc == OT_OK ? OT_OK : ot_err_set(err, rc, "out of memory");
 }
 
-const ot_method ot_method_ets = {"ets", fit_ets, ets_forecast, ets_simulate, ets_free};
+const ot_method ot_method_ets = {"ets", fit_ets, ets_forecast, ets_simulate, ets_free, 1};

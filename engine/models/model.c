@@ -171,6 +171,8 @@ int ot_model_fit_array(const ot_method *meth, const double *x, size_t n, const o
 {
     if (ot_model_check_stop(err) != OT_OK)
         return OT_ELIMIT;
+    if (o->spec && !meth->takes_spec)
+        return ot_err_set(err, OT_EINVAL, "%s: takes no spec (got '%s')", meth->name, o->spec);
     const ot_alloc *a = &like->alloc;
     ot_model *m = ot_malloc(a, sizeof *m);
     if (!m)

@@ -68,6 +68,9 @@ typedef struct ot_method {
                     ot_err *err);
     /* Releases m->state (not m). */
     void (*free_state)(ot_model *m);
+    /* 1 when fit reads opts->spec; a spec given to another method is an
+     * error, never ignored. */
+    int takes_spec;
 } ot_method;
 
 /* Interruption.  ot_models_interrupt(why) — async-signal-safe, from any

@@ -261,10 +261,10 @@ static int walk_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *rn
     return OT_OK;
 }
 
-const ot_method ot_method_naive = {"naive", fit_naive, walk_forecast, walk_simulate, walk_free};
+const ot_method ot_method_naive = {"naive", fit_naive, walk_forecast, walk_simulate, walk_free, 0};
 const ot_method ot_method_snaive = {"snaive", fit_snaive, walk_forecast, walk_simulate,
-                                    walk_free};
-const ot_method ot_method_drift = {"drift", fit_drift, walk_forecast, walk_simulate, walk_free};
-const ot_method ot_method_mean = {"mean", fit_mean, walk_forecast, walk_simulate, walk_free};
+                                    walk_free, 0};
+const ot_method ot_method_drift = {"drift", fit_drift, walk_forecast, walk_simulate, walk_free, 0};
+const ot_method ot_method_mean = {"mean", fit_mean, walk_forecast, walk_simulate, walk_free, 0};
 const ot_method ot_method_naive2 = {"naive2", fit_naive2, walk_forecast, walk_simulate,
-                                    walk_free};
+                                    walk_free, 0};

@@ -310,4 +310,4 @@ static int otm_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *rng
     return OT_OK;
 }
 
-const ot_method ot_method_otm = {"otm", fit_otm, otm_forecast, otm_simulate, otm_free};
+const ot_method ot_method_otm = {"otm", fit_otm, otm_forecast, otm_simulate, otm_free, 1};

@@ -148,4 +148,4 @@ static int theta_simulate(const ot_model *m, size_t h, size_t npaths, gsl_rng *r
 }
 
 const ot_method ot_method_theta = {"theta", fit_theta, theta_forecast, theta_simulate,
-                                   theta_free};
+                                   theta_free, 0};

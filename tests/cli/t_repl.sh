@@ -19,10 +19,25 @@ CODE=$?; ERR=$(cat "$T/err")
 eq "$CODE" 1 "exit code after an error"
 has_err "stdin:1: boom"
 out_line 1 after
+# an error longer than 1 KiB is printed whole, with its traceback
+OUT=$(printf '%s\n' 'error(string.rep("y", 3000) .. " END")' | "$ONTRACK" repl 2>"$T/err")
+ERR=$(cat "$T/err")
+has_err "yyyyyyyy END"
+has_err "stdin:1: in main chunk"
 # an unfinished statement at the end of input is a syntax error
 OUT=$(printf '%s\n' 'function g()' | "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
 eq "$CODE" 1 "exit code of an unfinished statement"
 has_err "'end' expected"
+
+# .help NAME takes the name as text: a quote or a backslash in it is part of
+# the name (no help for it), never code; blanks after it do not count
+OUT=$(printf '%s\n' '.help x") print("INJECTED") --' '.help lag\' '.help lag  ' |
+      "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 0 "exit code of .help with quotes"
+! grep -qx INJECTED <<<"$OUT" || fail "the text after .help ran as code"
+has_out "no help for 'x\") print(\"INJECTED\") --'"
+has_out "no help for 'lag\\'"
+has_out "### s:lag(k), s:lead(k)"
 
 # --timeout stops a statement inside a long engine call (2000 ETS fits, ~10 s),
 # and the session goes on with the next one
@@ -146,6 +161,53 @@ wait
 EOF2
 "$PTYDRIVE" s5.txt "$ONTRACK" repl > "$T/s5.log" 2>&1 || { cat "$T/s5.log"; fail "Ctrl-D inside a statement"; }
 NCHECK=$((NCHECK + 1))
+
+# the history's folder is made with the folders missing above it (mode 0700);
+# a relative XDG_STATE_HOME is ignored (XDG Base Directory spec): nothing is
+# written under the working directory, the history goes to $HOME
+cat > s7.txt <<'EOF2'
+expect > 
+send hist7 = 1\r
+send .quit\r
+wait
+EOF2
+XDG_STATE_HOME="$T/fresh/state" "$PTYDRIVE" s7.txt "$ONTRACK" repl > "$T/s7.log" 2>&1 ||
+    { cat "$T/s7.log"; fail "a session with a missing XDG_STATE_HOME"; }
+grep -q "hist7 = 1" "$T/fresh/state/ontrack/history" || fail "no history under a missing XDG_STATE_HOME"
+eq "$(stat -c %a "$T/fresh/state")" 700 "mode of the state folder made"
+mkdir -p "$T/home" "$T/cwd"
+(cd "$T/cwd" && HOME="$T/home" XDG_STATE_HOME=rel "$PTYDRIVE" "$T/s7.txt" "$ONTRACK" repl > "$T/s7.log" 2>&1) ||
+    { cat "$T/s7.log"; fail "a session with a relative XDG_STATE_HOME"; }
+[ -z "$(ls -A "$T/cwd")" ] || fail "a relative XDG_STATE_HOME wrote under the working directory"
+grep -q "hist7 = 1" "$T/home/.ontrack_history" || fail "no history in \$HOME with a relative XDG_STATE_HOME"
+NCHECK=$((NCHECK + 4))
+
+# os.exit leaves the session through the host: history saved, the statement's
+# writes kept (status 0)
+cat > s6.txt <<'EOF2'
+expect > 
+send exit_marker = 1\r
+send ot.db():put(ot.series{key = "x.repl_exit", freq = "Y", start = 2020, values = {1}}); os.exit(0)\r
+wait
+EOF2
+"$PTYDRIVE" s6.txt "$ONTRACK" repl > "$T/s6.log" 2>&1 || { cat "$T/s6.log"; fail "os.exit in a terminal session"; }
+NCHECK=$((NCHECK + 1))
+grep -q "exit_marker = 1" "$XDG_STATE_HOME/ontrack/history" || fail "os.exit left without saving the history"
+eq "$(sql "select count(*) from series where key = 'x.repl_exit'")" 1 "os.exit(0) keeps the statement's writes"
+# piped: the exit code is os.exit's, the lines after it do not run, a status
+# other than 0 rolls the statement's writes back
+OUT=$(printf '%s\n' 'nosuch()' 'ot.db():put(ot.series{key = "x.repl_exit4", freq = "Y", start = 2020, values = {1}}); os.exit(4)' \
+      'print("not run")' | "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 4 "exit code of os.exit(4) in piped input"
+lacks_out "not run"
+eq "$(sql "select count(*) from series where key = 'x.repl_exit4'")" 0 "os.exit(4) rolls the statement's writes back"
+OUT=$(printf '%s\n' 'nosuch()' 'os.exit()' | "$ONTRACK" repl 2>"$T/err"); CODE=$?
+eq "$CODE" 0 "os.exit() after a failed statement exits 0, as lua does"
+# also from the __tostring that prints a result (inside a table: printed by the REPL's repr)
+OUT=$(printf '%s\n' '{setmetatable({}, {__tostring = function() os.exit(0) end})}' 'print("not run")' |
+      "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 0 "os.exit(0) from a __tostring printing a result"
+eq "$OUT$ERR" "" "nothing printed after os.exit from a __tostring"
 
 # colours on a colour terminal (the escapes arrive without their ESC byte)...
 cat > s3.txt <<'EOF2'

@@ -185,6 +185,25 @@ H.run{
     db:put(M("2023-01", {1}, {key = "d.host"}))
     assert(ot.db():series("d.host")[1] == 1)
   end},
+
+  {"a file open already in the script is the same database object", function()
+    -- a second connection would wait for the first's transaction (5 s, then "locked …
+    -- another process") and would not see its writes
+    local host = tostring(ot.db()):match("^db (.*)$")
+    assert(rawequal(ot.open(host), ot.db()))
+    local db, path = tmpdb()
+    db:put(M("2023-01", {1}, {key = "d.twice"}))
+    local same = ot.open(path)
+    assert(rawequal(same, db))
+    same:put(M("2023-02", {2}, {key = "d.twice"}))       -- at once, in the same transaction
+    assert(#db:series("d.twice") == 2)
+    local ro <close> = ot.open(path, {readonly = true})   -- a read-only one is a connection of its own
+    assert(not rawequal(ro, db))
+    assert(not rawequal(ot.open(":memory:"), ot.open(":memory:")))  -- private databases never are
+    db:close()
+    local again <close> = ot.open(path)                    -- closed: opened anew
+    assert(not rawequal(again, db) and again:series("d.twice")[2] == 2)
+  end},
 }
 
 for _, p in ipairs(tmpfiles) do

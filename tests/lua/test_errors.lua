@@ -86,14 +86,44 @@ local cases = {
    function() return ot.target{kind = "unquantified", label = "节能降耗"} end},
   {"bad argument #1 to 'target' (field 'ref' expected (a relative target compares with another series))",
    function() return ot.target{series = "x", year = 2023, kind = "relative", value = 0} end},
+  -- what a target could not test: an infinite value, a negative band, an empty key, no
+  -- operator, a ref its kind never reads
+  {"bad argument #1 to 'target' (field 'value' must be a finite number)",
+   function() return ot.target{series = "x", year = 2023, value = math.huge} end},
+  {"bad argument #1 to 'target' (field 'tolerance' must be at least 0 (points))",
+   function() return ot.target{series = "x", year = 2023, kind = "in_step", ref = "y", tolerance = -1} end},
+  {"bad argument #1 to 'target' (field 'tolerance' must be a finite number)",
+   function() return ot.target{series = "x", year = 2023, kind = "in_step", ref = "y", tolerance = 1 / 0} end},
+  {"bad argument #1 to 'target' (field 'series' expected (a series key))",
+   function() return ot.target{series = "", year = 2023, value = 1} end},
+  {"bad argument #1 to 'target' (field 'ref' expected (a relative target compares with another series))",
+   function() return ot.target{series = "x", year = 2023, kind = "relative", ref = ""} end},
+  {'bad argument #1 to \'target\' (field \'op\' must be ">=", ">", "<=", "<" or "=", got "")',
+   function() return ot.target{series = "x", year = 2023, op = "", value = 1} end},
+  {"bad argument #1 to 'target' (field 'ref' is for relative and in_step targets, not growth)",
+   function() return ot.target{series = "x", year = 2023, value = 1, ref = "y"} end},
+  -- a seed is 1..2^32-1 everywhere (a larger one would be cut to 32 bits: 2^32 + 1 is 1)
+  {"bad argument #3 to 'simulate' (seed must be 1..4294967295)",
+   function() return ot.fit(s, "naive"):simulate(2, 1, (1 << 32) + 1) end},
+  {"bad argument #3 to 'simulate' (seed must be 1..4294967295)",
+   function() return ot.fit(s, "naive"):simulate(2, 1, 0) end},
+  -- periods are years 1 to 9999: a series reaching outside could not be named or read back
+  {"bad argument #1 to 'series' (the series would run past the year 9999 (periods are years 1 to 9999))",
+   function() return ot.series{freq = "M", start = "9999-12", values = {1, 2}} end},
+  {"the series would run past the year 9999 (periods are years 1 to 9999)",
+   function() return ot.series{freq = "Y", start = 9999, values = {1}}:lag(1) end},
+  {"the series would run before the year 1 (periods are years 1 to 9999)",
+   function() return ot.series{freq = "Q", start = "0001Q2", values = {1}}:lead(2) end},
   -- engine errors, after the caller's position
   {"series frequencies differ (M and Q)", function() return s + q end},
   {"index base 2022-01 is missing", function() return s:index("2022-01") end},
   {"bad argument #2 to 'forecast' (levels[1] must be a number between 0 and 100)",
    function() return ot.fit(s, "naive"):forecast(3, {levels = {100}}) end},
+  {"bad argument #2 to 'forecast' (levels[3] repeats levels[1] (80.0))",
+   function() return ot.fit(s, "naive"):forecast(3, {levels = {80, 95, 80}}) end},
   {"bad argument #1 to 'project' (target or list of targets expected)",
    function() return ot.project(5) end},
-  {"bad argument #2 to 'project' (unknown method 'nope')",
+  {"bad argument #2 to 'project' (unknown method 'nope' (known: carry, rate, rwsd, naive, snaive, drift, mean, naive2, ets, theta, otm, arima, combo, auto, arima_cny, ets_cny, arima_jf, ets_jf))",
    function()
      return ot.project(ot.target{series = "e.m", year = 2023, value = 1},
                        {series = {["e.m"] = s}, method = "nope"})
@@ -158,6 +188,40 @@ H.run{
                function() return ot.project(t, {series = {["e.m"] = gone}}) end)
     H.checkmsg("bad argument #2 to 'project' (series['e.m'].ytd is closed)",
                function() return ot.project(t, {series = {["e.m"] = {ytd = gone}}}) end)
+    -- a target declared <close> is closed afterwards, as every other box: not an empty target
+    local kept
+    do
+      local tt <close> = ot.target{series = "e.m", year = 2023, value = 1}
+      kept = tt
+    end
+    assert(tostring(kept) == "target (closed)")
+    H.checkmsg("bad argument #1 to 'index' (target is closed)", function() return kept.series end)
+    H.checkmsg("bad argument #1 to 'project' (target is closed)",
+               function() return ot.project(kept, {series = {["e.m"] = s}}) end)
+    H.checkmsg("bad argument #1 to 'project' (item 2: target is closed)",
+               function() return ot.project({t, kept}, {series = {["e.m"] = s}}) end)
+    local mem = ot.open(":memory:")
+    H.checkmsg("bad argument #1 to 'put' (target is closed)", function() return mem:put(kept) end)
+  end},
+  {"ot.report: a bad item of outcomes is reported under the options, by field", function()
+    local t = ot.target{series = "e.m", year = 2023, value = 1}
+    local ps = ot.project({t}, {series = {["e.m"] = s}, paths = 10})
+    H.checkmsg("bad argument #2 to 'report' (field 'outcomes': item 1 is not a projection)",
+               function() return ot.report(ps, {outcomes = {5}, format = "json", output = "/dev/null"}) end)
+  end},
+  {"ot.compare: a scenario's name is not met twice, nor a field's of the result", function()
+    local t = ot.target{series = "e.m", year = 2023, value = 1}
+    local data = {series = {["e.m"] = s}, paths = 10, print = false}
+    for _, name in ipairs{"baseline", "target", "label"} do
+      H.checkmsg("bad argument #2 to 'compare' (item 1: the name '" .. name .. "' is taken (by " ..
+                 "another scenario, or a field of the result: target, label, baseline))",
+                 function() return ot.compare({t}, {ot.scenario(name)}, data) end)
+    end
+    H.checkmsg("bad argument #2 to 'compare' (item 3: the name 'a' is taken (by another " ..
+               "scenario, or a field of the result: target, label, baseline))",
+               function() return ot.compare({t}, {ot.scenario("a"), ot.scenario("b"), ot.scenario("a")}, data) end)
+    local r = ot.compare({t}, {ot.scenario("a"), ot.scenario("b")}, data)
+    assert(table.concat(r.scenarios, ",") == "baseline,a,b" and r[1].a and r[1].b and r[1].baseline)
   end},
   {"errors are catchable and the state stays usable", function()
     for _ = 1, 100 do pcall(function() return s:to("Y", "avg") end) end

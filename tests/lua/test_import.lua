@@ -35,11 +35,21 @@ H.run{
     assert(#db:keys() == 0)
   end},
 
+  {"db:put refuses an infinite value, as import does", function()
+    local db = tmpdb()
+    H.checkmsg("inf.x 2023-02: -inf is not a number that can be stored",
+               function() return db:put(M("2023-01", {1, -math.huge, 3}, {key = "inf.x"})) end)
+    assert(#db:keys() == 0)                   -- nothing of it is written
+    H.checkmsg("inf.x 2023-01: inf is not a number that can be stored",
+               function() return db:put(M("2023-01", {1 / 0}), {key = "inf.x"}) end)
+  end},
+
   {"db:put refuses periods beyond the year 9999", function()
     local db = tmpdb()
-    local s = M("9999-11", {1, 2, 3, 4}, {key = "far.x"})
+    -- ot.series and the series operations refuse such a series; a forecast does not
+    local s = ot.fit(M("9999-09", {1, 2}), "naive"):forecast(4).mean
     H.checkerror("far.x 10000-02: expected a period in the years 1 to 9999, found year 10000",
-                 function() return db:put(s) end)
+                 function() return db:put(s, {key = "far.x"}) end)
     assert(#db:keys() == 0)                   -- one transaction: nothing of it stays
     assert(db:put(M("9999-11", {1, 2}, {key = "far.y"})) == 2)
   end},

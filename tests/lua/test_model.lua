@@ -96,4 +96,17 @@ H.run{
                function() return ot.fit(s, "naive"):forecast(0) end)
     H.checkerror("unknown method 'nope' (known: ", function() return ot.fit(s, "nope") end)
   end},
+
+  {"a spec given to a method that has none is an error, never ignored", function()
+    local long = ot.series{freq = "M", start = "2020-01", values = {10, 12, 11, 15, 14, 13, 16, 18}}
+    for _, name in ipairs{"naive", "snaive", "drift", "mean", "naive2", "theta"} do
+      H.checkmsg(name .. ": takes no spec (got 'ANN')",
+                 function() return ot.fit(long, name, {spec = "ANN"}) end)
+    end
+    -- nor inside a combination, where a part's spec follows '='
+    H.checkmsg("combo: no part could be fitted: theta: takes no spec (got 'x')",
+               function() return ot.fit(long, "combo", {spec = "mean:theta=x"}) end)
+    assert(ot.fit(long, "ets", {spec = "ANN"}).spec == "ANN")
+    assert(ot.fit(long, "naive").spec == nil)
+  end},
 }

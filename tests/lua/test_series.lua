@@ -140,6 +140,20 @@ H.run{
     H.eq(sp["2023-01"], 11)
     H.eq(sp["2023-02"], 22)
     assert(not sp:covered("2023-01"))
+    -- start at a January–February period: the first value is that release, on February
+    -- with January covered (as published: 1-2月, 3月 …), never January's own value
+    for _, start in ipairs{"2023-01/02", "2023年1-2月"} do
+      local r = M(start, {33, 40})
+      assert(r.start == "2023-01" and #r == 3 and r:covered("2023-01") and r["2023-01"] == nil)
+      assert(r["2023-02"] == 33 and r["2023-03"] == 40)
+      assert(r == M("2023-01", {0/0, 33, 40}, {covered = {"2023-01"}}))
+    end
+    assert(#M("2023-01/02", {}) == 0)
+    -- indexing by a January–February period gives that release, never February's own value
+    assert(M("2023-01/02", {33, 40})["2023-01/02"] == 33)
+    assert(M("2023-01", {10, 20, 30})["2023-01/02"] == nil and M("2023-01", {10, 20})["2023年1-2月"] == nil)
+    -- a daily series starting at it starts on January 1st
+    assert(ot.series{freq = "D", start = "2023-01/02", values = {1}}.start == "2023-01-01")
   end},
 
   {"to", function()
