@@ -24,6 +24,8 @@
 typedef struct cli_global {
     const char *db_path; /* --db, else $ONTRACK_DB, else ./ontrack.db */
     const char *prog;    /* "ontrack" */
+    int nlead;           /* main's argv up to and including the command name */
+    char **lead;         /* ("ontrack --db x.db run"): run's arg[-n..] */
 } cli_global;
 
 /* One option of a command.  `value` receives the argument of an option that

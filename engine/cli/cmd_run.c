@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lua/host.h"
@@ -52,13 +53,34 @@ int cmd_run(cli_global *g, int argc, char **argv)
                             {NULL, 0, NULL, NULL}};
     char **pos = argv;
     int npos, rc;
-    if ((rc = cli_args("run", help, argc, argv, opts, 1, g, &npos)) != CLI_GO)
+    /* the command line before the script, for arg[-n..-1] as lua.c gives
+     * it: main's words through "run", then run's options as typed (taken
+     * before cli_args moves the script and its arguments to the front) */
+    int nlead = g->lead ? g->nlead : 0;
+    char **before = malloc(((size_t)nlead + (size_t)argc + 1) * sizeof *before);
+    if (!before) {
+        fputs("ontrack: out of memory\n", stderr);
+        return 1;
+    }
+    for (int i = 0; i < nlead; i++)
+        before[i] = g->lead[i];
+    for (int i = 0; i < argc; i++)
+        before[nlead + i] = argv[i];
+    if ((rc = cli_args("run", help, argc, argv, opts, 1, g, &npos)) != CLI_GO) {
+        free(before);
         return rc;
-    if (npos == 0)
+    }
+    if (npos == 0) {
+        free(before);
         return cli_usage_error("run", "which script? (ontrack run script.lua)");
+    }
     ot_host *h;
-    if ((rc = cli_host_open(g, "run", as_of, timeout, memory, partial, &h)))
+    if ((rc = cli_host_open(g, "run", as_of, timeout, memory, partial, &h))) {
+        free(before);
         return rc;
+    }
+    /* everything from the script on is the script's: the options end there */
+    ot_host_set_before(h, nlead + argc - npos, before);
     double secs;
     size_t bytes;
     cli_parse_limits("run", timeout, memory, &secs, &bytes); /* checked by cli_host_open */
@@ -82,6 +104,7 @@ int cmd_run(cli_global *g, int argc, char **argv)
         fprintf(stderr, "ontrack: %s\n", text ? text : err.msg);
     }
     ot_host_free(h);
+    free(before);
     if (status > 0) /* os.exit(N): the script's own code; its writes rolled back */
         return status;
     return rc != OT_OK ? ot_err_exit_code(rc) : 0;

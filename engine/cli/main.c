@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 
 static int dispatch(int argc, char **argv)
 {
-    cli_global g = {NULL, "ontrack"};
+    cli_global g = {NULL, "ontrack", 0, argv};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
@@ -114,8 +114,10 @@ static int dispatch(int argc, char **argv)
         return 2;
     }
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
-        if (strcmp(argv[i], commands[k].name) == 0)
+        if (strcmp(argv[i], commands[k].name) == 0) {
+            g.nlead = i + 1;
             return commands[k].fn(&g, argc - i - 1, argv + i + 1);
+        }
     fputs("ontrack: unknown command '", stderr);
     cli_eputs(argv[i]);
     fputs("'\n", stderr);

@@ -43,6 +43,8 @@ struct ot_host {
     int sandbox;
     int exit_status;                  /* os.exit's status, or -1 */
     char *errtext;                    /* the last error whole, when err->msg cut it */
+    int nbefore;                      /* the command line before the script: arg[-n..-1] */
+    char **before;
 };
 
 /* ---- hooks ------------------------------------------------------------------ */
@@ -593,10 +595,15 @@ static void init_state(lua_State *L, const ot_host_opts *o)
     load_repl(L);
 }
 
-/* arg as lua.c makes it: arg[0] = script, arg[1..argc] = the arguments. */
-static void push_args(lua_State *L, const char *path, int argc, char **argv)
+/* arg as lua.c makes it: arg[0] = script, arg[1..argc] = the arguments,
+ * arg[-n..-1] = the command line before the script (ot_host_set_before). */
+static void push_args(lua_State *L, const ot_host *h, const char *path, int argc, char **argv)
 {
-    lua_createtable(L, argc, 1);
+    lua_createtable(L, argc, 1 + h->nbefore);
+    for (int i = 0; i < h->nbefore; i++) {
+        lua_pushstring(L, h->before[i]);
+        lua_rawseti(L, -2, i - h->nbefore);
+    }
     lua_pushstring(L, path);
     lua_rawseti(L, -2, 0);
     for (int i = 0; i < argc; i++) {
@@ -719,7 +726,7 @@ static int entry(lua_State *L)
         c->code = OT_OK;
         break;
     case CALL_FILE:
-        push_args(L, c->path, c->argc, c->argv);
+        push_args(L, c->h, c->path, c->argc, c->argv);
         st = luaL_loadfilex(L, strcmp(c->path, "-") == 0 ? NULL : c->path, "t");
         if (st == LUA_ERRFILE) {
             c->code = take_error(L, OT_ENOTFOUND, c->err);
@@ -879,6 +886,12 @@ void ot_host_free(ot_host *h)
     lua_close(h->L);
     free(h->errtext);
     free(h);
+}
+
+void ot_host_set_before(ot_host *h, int n, char **before)
+{
+    h->nbefore = n > 0 && before ? n : 0;
+    h->before = before;
 }
 
 int ot_host_run_file(ot_host *h, const char *path, int argc, char **argv, ot_err *err)

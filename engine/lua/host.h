@@ -67,6 +67,11 @@ void ot_host_free(ot_host *h);
  * holding message and traceback. */
 int ot_host_run_file(ot_host *h, const char *path, int argc, char **argv, ot_err *err);
 
+/* The command line before the script, as lua.c gives it: arg[-n..-1] =
+ * before[0..n) (`ontrack --db x.db run --as-of D s.lua`: arg[-6] = "ontrack",
+ * arg[-1] = "D").  The strings are not copied: they must outlive the runs. */
+void ot_host_set_before(ot_host *h, int n, char **before);
+
 /* Runs chunk (text) under the chunk name `name` ("=stdin" style names print
  * as given, others as [string "..."]).  Results are discarded.  Codes as
  * ot_host_run_file. */

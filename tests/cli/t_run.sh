@@ -10,6 +10,16 @@ out_line 1 "2	args.lua	one	--as-of	one	--as-of"
 # options after the script belong to the script
 run 0 run --as-of 2023-09 args.lua --db x
 out_line 1 "2	args.lua	--db	x	--db	x"
+# arg[-n..-1]: the command line before the script, as lua gives it
+cat > before.lua <<'LUA'
+local t = {}
+for i = -8, -1 do if arg[i] then t[#t + 1] = i .. "=" .. arg[i] end end
+print(table.concat(t, " "))
+LUA
+run 0 --db "$ONTRACK_DB" run --as-of 2023-09 before.lua x --y
+out_line 1 "-6=$ONTRACK -5=--db -4=$ONTRACK_DB -3=run -2=--as-of -1=2023-09"
+run 0 run before.lua
+out_line 1 "-2=$ONTRACK -1=run"
 
 cat > err.lua <<'LUA'
 local function f() error("boom") end
