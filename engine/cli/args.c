@@ -214,7 +214,8 @@ int cli_parse_limits(const char *cmd, const char *timeout, const char *memory, d
         errno = 0;
         double v = strtod(timeout, &end);
         if (end == timeout || *end != '\0' || errno || !isfinite(v) || v <= 0 || v > 31536000)
-            return cli_usage_error(cmd, "--timeout: expected seconds (a number above 0), got '%s'",
+            return cli_usage_error(cmd, "--timeout: expected seconds, above 0 and at most "
+                                   "31536000 (a year), got '%s'",
                                    timeout);
         *secs = v;
     }

@@ -261,11 +261,12 @@ int cmd_import(cli_global *g, int argc, char **argv)
     if (dry && r.cols && ot_table_rows(r.cols) > 0)
         ot_table_print(r.cols, stdout);
     ot_table_free(r.cols);
-    printf("%s %d file%s: %lld rows, %lld new, %lld unchanged, %lld missing values",
+    printf("%s %d file%s: %lld row%s, %lld new, %lld unchanged, %lld missing value%s",
            dry ? "dry run: would import" : "imported", stats.files, stats.files == 1 ? "" : "s",
-           stats.rows, stats.inserted, stats.unchanged, stats.missing);
+           stats.rows, stats.rows == 1 ? "" : "s", stats.inserted, stats.unchanged, stats.missing,
+           stats.missing == 1 ? "" : "s");
     if (stats.skipped)
-        printf(", %lld rows skipped", stats.skipped);
+        printf(", %lld row%s skipped", stats.skipped, stats.skipped == 1 ? "" : "s");
     if (stats.already)
         printf(" (%d already imported)", stats.already);
     printf("%s\n", dry ? "; nothing was written" : "");

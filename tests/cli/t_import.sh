@@ -10,7 +10,7 @@ x.exports,2023年3月,12.5%,yoy,%
 x.exports,2023-04,-,value,亿元
 CSV
 run 0 import long.csv
-has_out "imported 1 file: 4 rows, 3 new, 0 unchanged, 1 missing values"
+has_out "imported 1 file: 4 rows, 3 new, 0 unchanged, 1 missing value"
 eq "$(sql "SELECT count(*) FROM observations")" 3 "observations stored"
 
 # the same file again changes nothing
@@ -183,7 +183,7 @@ eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM observations W
 printf 'series,period,value\nlm.w,2023-01,10\n' > lmw.csv
 run 0 import lmw.csv
 run 0 import lmw.csv --measure ytd
-out_line 1 "imported 1 file: 1 rows, 1 new, 0 unchanged, 0 missing values"
+out_line 1 "imported 1 file: 1 row, 1 new, 0 unchanged, 0 missing values"
 eq "$(sql "SELECT group_concat(measure, ' ') FROM (SELECT * FROM observations WHERE key = 'lm.w' ORDER BY measure)")" "value ytd" "lm.w measures"
 printf 'series,period,value,measure\nlm.y,2023年1-8月,5.5,\nlm.y,2023-09,6,yoy\n' > lm2.csv
 run 0 import lm2.csv --measure ytd_yoy
@@ -387,7 +387,7 @@ echo "ROLLBACK;" >&7
 exec 7>&-
 wait "$LP"
 run 0 import lk.csv
-has_out "imported 1 file: 1 rows, 1 new"
+has_out "imported 1 file: 1 row, 1 new"
 # a vintage column saved from a spreadsheet's date cells carries a time of
 # day: the day is the vintage
 printf 'series,period,value,vintage\nvt.x,2023-01,1,2023/10/20 0:00\nvt.x,2023-02,2,2023-10-21 00:00:00\n' > vt.csv

@@ -20,20 +20,20 @@ out_words 8 "B 规上工业增加值 / 累计值(亿元) xq.iva ytd 亿元 2024-
 out_words 9 "C 规上工业增加值 / 累计增长(%) xq.iva ytd_yoy % 2024-01/02..2024-05 4 4 0 0"
 out_words 10 "D 社会消费品零售总额 / 本月(亿元) xq.retail value 亿元 2024-01/02..2024-05 4 4 0 0"
 out_words 11 "E 社会消费品零售总额 / 同比增长(%) xq.retail yoy % 2024-01/02..2024-05 3 3 0 1"
-has_out "dry run: would import 1 file: 4 rows, 15 new, 0 unchanged, 1 missing values, 5 rows skipped; nothing was written"
+has_out "dry run: would import 1 file: 4 rows, 15 new, 0 unchanged, 1 missing value, 5 rows skipped; nothing was written"
 eq "$(sql "SELECT count(*) FROM obs")" 0 "observations after a dry run"
 eq "$(sql "SELECT count(*) FROM imports")" 1 "imports after a dry run (the series file only)"
 
 # the two-row header for real: 1-2月 on February (span 2), 本月 of a 1-3月 row is March's own
 run 0 import 主要经济指标_两行表头.csv
-has_out "imported 1 file: 4 rows, 15 new, 0 unchanged, 1 missing values, 5 rows skipped"
+has_out "imported 1 file: 4 rows, 15 new, 0 unchanged, 1 missing value, 5 rows skipped"
 eq "$(sql "SELECT group_concat(measure || ':' || ord || '/' || span || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'xq.retail' ORDER BY measure, ord)")" \
    "value:24289/2=80.1 value:24290/1=41.2 value:24291/1=40.7 value:24292/1=42.15 yoy:24289/2=5.1 yoy:24290/1=4.8 yoy:24292/1=5.3" "retail from the two-row table"
 eq "$(sql "SELECT value FROM observations WHERE key = 'xq.iva' AND measure = 'ytd' AND ord = 24291")" 255.96 "iva ytd April"
 
 # one header row, measure words glued to the name, in GBK and in UTF-8: the same data
 run 0 import --encoding gbk 主要经济指标_单行表头_gbk.csv
-has_out "imported 1 file: 3 rows, 6 new, 6 unchanged, 0 missing values, 1 rows skipped"
+has_out "imported 1 file: 3 rows, 6 new, 6 unchanged, 0 missing values, 1 row skipped"
 run 0 import 主要经济指标_单行表头.csv
 has_out "0 new, 12 unchanged"
 

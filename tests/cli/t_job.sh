@@ -420,7 +420,9 @@ has_err "script stopped: time limit of 0.3 s exceeded"
 run 1 run --memory 20 jobs/hog.lua
 has_err "not enough memory: the script's memory limit was reached"
 run 2 run --timeout -1 jobs/busy.lua
-has_err "--timeout: expected seconds (a number above 0), got '-1'"
+has_err "--timeout: expected seconds, above 0 and at most 31536000 (a year), got '-1'"
+run 2 job run jobs/hogjob.lua --timeout 31536001
+has_err "--timeout: expected seconds, above 0 and at most 31536000 (a year), got '31536001'"
 # and on `repl` (piped): the statement stops, the session goes on, exit 1
 OUT=$(printf 'local t = os.clock() while os.clock() - t < 5 do end\nprint("after")\n' |
       "$ONTRACK" repl --timeout 0.3 2>"$T/.err"); CODE=$?; ERR=$(cat "$T/.err")
