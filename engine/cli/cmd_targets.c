@@ -57,11 +57,19 @@ int cmd_targets(cli_global *g, int argc, char **argv)
         snprintf(id, sizeof id, "%lld", (long long)ids[i]);
         snprintf(yr, sizeof yr, "%d", t[i].year);
         if (t[i].kind != OT_TARGET_UNQUANTIFIED && !isnan(t[i].value)) {
-            snprintf(test, sizeof test, "%s %s", ot_target_op_name(t[i].op),
-                     ot_fmt_double(t[i].value, num, sizeof num));
+            /* in the kind's unit: growth in %, margins in points, levels as numbers */
+            const ot_target_kind_desc *d = ot_target_kind_desc_of(t[i].kind);
+            const char *u = d && d->unit == OT_UNIT_PCT   ? "%"
+                            : d && d->unit == OT_UNIT_PTS ? " pts"
+                                                          : "";
+            if (!isnan(t[i].tolerance) && u[0] == ' ')
+                u = ""; /* "= 0 ±1 pts": the tolerance names the unit */
+            snprintf(test, sizeof test, "%s %s%s", ot_target_op_name(t[i].op),
+                     ot_fmt_double(t[i].value, num, sizeof num), u);
             if (!isnan(t[i].tolerance))
-                snprintf(test + strlen(test), sizeof test - strlen(test), " ±%s",
-                         ot_fmt_double(t[i].tolerance, num, sizeof num));
+                snprintf(test + strlen(test), sizeof test - strlen(test), " ±%s%s",
+                         ot_fmt_double(t[i].tolerance, num, sizeof num),
+                         d && (d->unit == OT_UNIT_PCT || d->unit == OT_UNIT_PTS) ? " pts" : "");
         }
         const char *row[] = {id, yr, t[i].series, ot_target_kind_name(t[i].kind), test, t[i].ref,
                              t[i].label};

@@ -70,8 +70,9 @@ int ot_target_check(ot_target *t, ot_err *err)
         return ot_err_set(err, OT_EINVAL, "a %s target needs a value (the number to meet)",
                           d->name);
     if (!isnan(t->tolerance) && !(t->tolerance >= 0))
-        return ot_err_set(err, OT_EINVAL, "a tolerance is a number of points at least 0, "
-                                          "got %g", t->tolerance);
+        return ot_err_set(err, OT_EINVAL, "a %s target's tolerance is at least 0 (%s), got %g",
+                          d->name, d->unit == OT_UNIT_LEVEL ? "in the level's unit" : "in points",
+                          t->tolerance);
     /* "=" on a continuous figure: exact equality would pass on no path, so
      * the band must be stated (an in_step target without one is listed as
      * unquantified: 与经济增长同步 without a number) */

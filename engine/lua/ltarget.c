@@ -86,7 +86,7 @@ static int l_target(lua_State *L)
     if (!isnan(tol) && !isfinite(tol))
         luaL_argerror(L, 1, "field 'tolerance' must be a finite number");
     if (!isnan(tol) && !(tol >= 0)) /* every kind: a band is never negative */
-        luaL_argerror(L, 1, "field 'tolerance' must be at least 0 (points)");
+        luaL_argerror(L, 1, "field 'tolerance' must be at least 0 (points, or the level's unit)");
     if (year < OT_TARGET_YEAR_MIN || year > OT_TARGET_YEAR_MAX) /* every kind: its report's year */
         luaL_argerror(L, 1, "field 'year' expected (an integer year, 1900-9999)");
     if (kind == OT_TARGET_UNQUANTIFIED)

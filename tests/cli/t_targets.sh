@@ -5,7 +5,7 @@
 run 0 import "$SRC/datasets/yiwu/targets_2023.csv"
 run 0 targets --year 2023
 has_out "地区生产总值增长7.5%以上"
-has_out "growth        >= 7.5"
+has_out "growth        >= 7.5%"
 has_out "yiwu.exports"
 has_out "zhejiang.exports"
 has_out "unquantified"
@@ -41,12 +41,12 @@ eq "$(sql "SELECT value FROM targets WHERE series = 'c.x'")" 5.5 "the corrected 
 printf 'series,year,kind,op,value,tolerance,label\ne.x,2023,growth,=,7.5,0.5,增长7.5%%左右\ne.y,2023,growth,=,7.5,,增长7.5%%\ne.z,2023,level,=,500,-1,总量\n' > eq.csv
 run 65 import eq.csv
 has_err "eq.csv:3: a growth target with op '=' needs a tolerance (the band around 7.5 it may miss by: 增长7.5%左右 is '=' 7.5 with tolerance 0.5), or state it as '>='"
-has_err "eq.csv:4: a tolerance is a number of points at least 0, got -1"
+has_err "eq.csv:4: a level target's tolerance is at least 0 (in the level's unit), got -1"
 eq "$(sql "SELECT count(*) FROM targets WHERE series LIKE 'e.%'")" 0 "targets of a file with '=' and no tolerance"
 printf 'series,year,kind,op,value,tolerance,label\ne.x,2023,growth,=,7.5,0.5,增长7.5%%左右\ne.z,2023,level,=,500,20,总量\n' > eq.csv
 run 0 import eq.csv
 run 0 targets --year 2023
-has_out "= 7.5 ±0.5"
+has_out "= 7.5% ±0.5 pts"
 has_out "= 500 ±20"
 # a label with a line break (a quoted CSV cell) stays on its row of the list
 printf 'series,year,kind,op,value,label\nn.x,2031,growth,>=,5,"first line\nsecond line"\n' > nl.csv
@@ -62,7 +62,7 @@ print(ot.target{series = "e.x", year = 2023, op = "=", value = 7.5, tolerance = 
 EOF
 run 0 run eq.lua
 has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance' expected (op '=' passes within tolerance points of value: 增长7.5%左右 is op '=', value 7.5, tolerance 0.5))"
-has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance' must be at least 0 (points))"
+has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance' must be at least 0 (points, or the level's unit))"
 has_out "0.5"
 # a name with control characters is shown with spaces for them, as tables
 # show every cell: it neither breaks a line nor drives the terminal

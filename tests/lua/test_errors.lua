@@ -90,7 +90,7 @@ local cases = {
   -- operator, a ref its kind never reads
   {"bad argument #1 to 'target' (field 'value' must be a finite number)",
    function() return ot.target{series = "x", year = 2023, value = math.huge} end},
-  {"bad argument #1 to 'target' (field 'tolerance' must be at least 0 (points))",
+  {"bad argument #1 to 'target' (field 'tolerance' must be at least 0 (points, or the level's unit))",
    function() return ot.target{series = "x", year = 2023, kind = "in_step", ref = "y", tolerance = -1} end},
   {"bad argument #1 to 'target' (field 'tolerance' must be a finite number)",
    function() return ot.target{series = "x", year = 2023, kind = "in_step", ref = "y", tolerance = 1 / 0} end},

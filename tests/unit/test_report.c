@@ -771,7 +771,7 @@ static void test_report_kinds_table(void **state)
                                "0.5), or state it as '>='");
     t.tolerance = -0.5;
     assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
-    assert_string_equal(e.msg, "a tolerance is a number of points at least 0, got -0.5");
+    assert_string_equal(e.msg, "a growth target's tolerance is at least 0 (in points), got -0.5");
     t.tolerance = 0.5;
     assert_int_equal(ot_target_check(&t, &e), OT_OK);
     /* in_step without one is listed as unquantified, as documented */
