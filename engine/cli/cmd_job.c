@@ -99,12 +99,18 @@ static void jlog(const jobctx *c, const char *level, const char *fmt, ...)
 {
     if (c->quiet && strcmp(level, "info") == 0)
         return;
-    char ts[32], msg[OT_ERR_MSG_MAX + 256];
+    char ts[32], small[OT_ERR_MSG_MAX + 256], *msg = small;
     now_utc(ts, sizeof ts);
-    va_list ap;
+    va_list ap, ap2;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_copy(ap2, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1))) /* a long error, whole */
+        vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+    else if (!msg)
+        msg = small; /* out of memory: the message cut */
+    va_end(ap2);
     fprintf(stderr, "%s %s ", ts, level);
     cli_eputs(c->job.name);
     if (c->run)
@@ -117,6 +123,8 @@ static void jlog(const jobctx *c, const char *level, const char *fmt, ...)
     }
     if (!*msg || msg[strlen(msg) - 1] != '\n')
         fputc('\n', stderr);
+    if (msg != small)
+        free(msg);
 }
 
 /* ---- the lock ---------------------------------------------------------- */
@@ -265,6 +273,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     ot_run_asof a;
     int64_t *stale = NULL;
     size_t nstale = 0, nout = 0;
+    char *whole = NULL; /* a script's error whole, when err.msg holds it cut */
     pending_out *outs = NULL;
     int in_tx = 0, held = 0;
     c->run = 0;
@@ -394,6 +403,8 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         cli_watchdog(c->timeout);
         rc = ot_host_run_file(h, c->job.scripts[i], 0, NULL, &err);
         cli_watchdog(0);
+        if (rc && ot_host_error_text(h))
+            whole = strdup(ot_host_error_text(h));
         ot_host_free(h);
         if (rc)
             goto fail;
@@ -486,15 +497,16 @@ fail:
         ot_err e2;
         char why[OT_ERR_MSG_MAX + OT_ERR_FILE_MAX + 64];
         ot_err_format(&err, why, sizeof why);
-        if (ot_store_run_fail(st, c->run, rc ? why : NULL, &e2) != OT_OK)
+        if (ot_store_run_fail(st, c->run, rc ? (whole ? whole : why) : NULL, &e2) != OT_OK)
             jlog(c, "warn", "cannot mark the run failed: %s", e2.msg);
     }
 done:
     if (rc) {
         char buf[OT_ERR_MSG_MAX + OT_ERR_FILE_MAX + 64];
         ot_err_format(&err, buf, sizeof buf);
-        jlog(c, "error", "%s", buf);
+        jlog(c, "error", "%s", whole ? whole : buf);
     }
+    free(whole);
     for (size_t i = 0; i < nout; i++) {
         if (rc && outs[i].tmp)
             unlink(outs[i].tmp);

@@ -151,6 +151,18 @@ run 1 job run jobs/cmpfailjob.lua --quiet
 eq "$(sql "SELECT count(*) FROM compares c JOIN runs r ON r.id = c.run_id WHERE r.job = 'cmpfail'")" 0 \
    "a failed run's comparison"
 eq "$(sql "SELECT status FROM runs WHERE job = 'cmpfail'")" failed "the run with a failed second script"
+# a script's error longer than 1 KiB is logged and kept with the run whole
+# (it was cut at 1 KiB in the middle of a line, its traceback lost)
+echo 'error(string.rep("x", 3000) .. " END")' > jobs/longfail.lua
+cat > jobs/longfailjob.lua <<'LUA'
+return {name = "longfail", targets = {year = 2023, series = "yiwu.gdp"},
+        scripts = {"longfail.lua"}, as_of = "2023-10-31", paths = 200}
+LUA
+run 1 job run jobs/longfailjob.lua --quiet
+has_err "xxxxxxxx END"
+has_err "longfail.lua:1: in main chunk"
+eq "$(sql "SELECT length(error) > 3000 AND error LIKE '%xxx END%in main chunk%' FROM runs WHERE job = 'longfail'")" 1 \
+   "the whole error kept with the run"
 run 0 report "$CMP" --format md
 eq "$(sed -n '/^## 情景比较$/,$p' <<<"$OUT" | sed '/^---$/,$d')" "$(sed -n '/^## 情景比较$/,$p' jobs/c/cmp.md | sed '/^---$/,$d')" "report RUN shows it (provenance aside)"
 run 0 job show "$CMP"
