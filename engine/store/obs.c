@@ -770,6 +770,36 @@ done:
 
 /* ---- a whole series ------------------------------------------------------ */
 
+/* Whether s may be stored as the values of key: a stored series of levels
+ * (a flow or a stock) does not become a rate by a put of its growth (s:yoy()
+ * keeps its key, and would otherwise turn the series' kind and unit over
+ * silently), nor changes its unit by one (as import refuses another unit). */
+static int put_series_fits(ot_store *st, const char *key, const ot_series *s, ot_err *err)
+{
+    ot_series_meta old;
+    ot_series_meta_init(&old);
+    if (ot_store_get_meta(st, key, &old, NULL) != OT_OK)
+        return OT_OK; /* a new key: the series describes it */
+    int rc = OT_OK;
+    const char *cu = old.unit ? ot_unit_canonical(old.unit) : NULL;
+    const char *nu = s->unit && *s->unit ? ot_unit_canonical(s->unit) : NULL;
+    if (s->kind == OT_KIND_RATE && (old.kind == OT_KIND_FLOW || old.kind == OT_KIND_STOCK))
+        rc = ot_err_set(err, OT_EDATA,
+                        "%s is stored as a %s%s%s; this series is a rate (a growth rate made by "
+                        "s:yoy() keeps its key): store it as a measure of it ({measure = "
+                        "\"yoy\"}) or under a key of its own ({key = \"%s.yoy\"})",
+                        key, ot_kind_name((ot_kind)old.kind), old.unit && *old.unit ? " in " : "",
+                        old.unit ? old.unit : "", key);
+    else if (old.unit && *old.unit && s->unit && *s->unit &&
+             strcmp(cu ? cu : old.unit, nu ? nu : s->unit) != 0)
+        rc = ot_err_set(err, OT_EDATA,
+                        "%s is in %s; this series is in %s (change a series' unit through the "
+                        "series metadata, or convert the figures to %s)",
+                        key, old.unit, s->unit, old.unit);
+    ot_series_meta_clear(&old);
+    return rc;
+}
+
 int ot_store_put_series(ot_store *st, const char *key, ot_measure m, const ot_series *s,
                         int32_t vintage, const char *source, long long *inserted,
                         long long *unchanged, ot_err *err)
@@ -789,7 +819,10 @@ int ot_store_put_series(ot_store *st, const char *key, ot_measure m, const ot_se
     int own, rc = store_wbegin(st, &own, err);
     if (rc)
         return rc;
-    rc = ot_store_put_meta(st, &meta, err);
+    if (m == OT_MEASURE_VALUE)
+        rc = put_series_fits(st, key, s, err);
+    if (rc == OT_OK)
+        rc = ot_store_put_meta(st, &meta, err);
     for (size_t i = 0; rc == OT_OK && i < s->n; i++) {
         double v = s->v[i];
         if (isnan(v))

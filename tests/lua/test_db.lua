@@ -52,6 +52,29 @@ H.run{
     H.series(db:series("d.g"), "2023-01", {5, NA, 7})
   end},
 
+  {"a growth rate or another unit is not put over a series of levels", function()
+    local db = tmpdb()
+    local s = M("2022-01", {100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210,
+                            110, 121, 132, 143, 154, 165, 176, 187, 198, 209, 220, 231},
+                {key = "d.lv", unit = "亿元", kind = "flow"})
+    db:put(s)
+    -- s:yoy() keeps the key: put as values it would turn the flow into a rate in %
+    H.checkmsg("d.lv is stored as a flow in 亿元; this series is a rate (a growth rate made by " ..
+               "s:yoy() keeps its key): store it as a measure of it ({measure = \"yoy\"}) or " ..
+               "under a key of its own ({key = \"d.lv.yoy\"})",
+               function() return db:put(s:yoy(), {vintage = "2024-01-20"}) end)
+    H.checkmsg("d.lv is in 亿元; this series is in 万元 (change a series' unit through the series " ..
+               "metadata, or convert the figures to 亿元)",
+               function() return db:put(s:with{unit = "万元"}, {vintage = "2024-01-20"}) end)
+    local m = db:meta("d.lv")
+    assert(m.kind == "flow" and m.unit == "亿元")
+    assert(db:put(s:with{unit = "100m_cny"}) == 0)       -- the same unit spelt otherwise
+    assert(db:put(s:yoy(), {measure = "yoy"}) == 12)       -- as a measure: 10 % a month
+    assert(math.abs(db:series("d.lv", {measure = "yoy"})["2023-06"] - 10) < 1e-9)
+    assert(db:put(s:yoy(), {key = "d.lv.yoy"}) == 12)
+    assert(db:meta("d.lv.yoy").kind == "rate" and db:meta("d.lv").kind == "flow")
+  end},
+
   {"vintages and as_of", function()
     local db = tmpdb()
     db:put(M("2023-01", {100, 200}, {key = "d.v"}), {vintage = "2023-02-10"})
