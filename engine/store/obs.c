@@ -21,7 +21,7 @@ static const char SQL_LATEST[] =
     "WHERE series_id = ?1 AND measure = ?2 AND freq = ?3 AND ord = ?4 AND vintage <= ?5\n"
     "ORDER BY vintage DESC LIMIT 1";
 static const char SQL_LATER[] =
-    "SELECT value, span, vintage FROM obs\n"
+    "SELECT value, span, vintage, import_id FROM obs\n"
     "WHERE series_id = ?1 AND measure = ?2 AND freq = ?3 AND ord = ?4 AND vintage > ?5\n"
     "ORDER BY vintage DESC LIMIT 1";
 static const char SQL_INSERT[] =
@@ -45,6 +45,37 @@ static void bind_key(sqlite3_stmt *q, int64_t sid, ot_measure m, ot_period p, in
     sqlite3_bind_int(q, 5, v);
     if (sqlite3_bind_parameter_count(q) >= 6)
         sqlite3_bind_int64(q, 6, import_id);
+}
+
+/* One stored row of (sid, m, p) by the statement sql (SQL_LATEST: the
+ * latest at or before vintage v; SQL_LATER: the latest after it). */
+typedef struct stored_row {
+    int have;
+    double value;
+    int span;
+    int32_t vintage;
+    int64_t import;
+} stored_row;
+
+static int read_obs_row(ot_store *st, enum stmt_id which, const char *sql, int64_t sid, ot_measure m,
+                        ot_period p, int32_t v, stored_row *o, ot_err *err)
+{
+    sqlite3_stmt *q = store_stmt(st, which, sql, err);
+    if (!q)
+        return err ? err->code : OT_EIO;
+    bind_key(q, sid, m, p, v, 0);
+    int s = sqlite3_step(q);
+    if (s != SQLITE_ROW && s != SQLITE_DONE) {
+        sqlite3_reset(q);
+        return store_sqlerr(st, s, "reading observations", err);
+    }
+    o->have = s == SQLITE_ROW;
+    o->value = o->have ? sqlite3_column_double(q, 0) : NAN;
+    o->span = o->have ? sqlite3_column_int(q, 1) : 0;
+    o->vintage = o->have ? sqlite3_column_int(q, 2) : 0;
+    o->import = o->have ? sqlite3_column_int64(q, 3) : 0;
+    sqlite3_reset(q);
+    return OT_OK;
 }
 
 /* The series id of key, through the one-entry cache. */
@@ -333,21 +364,15 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
         return rc;
 
     int s;
-    sqlite3_stmt *q = store_stmt(st, S_OBS_LATEST, SQL_LATEST, err);
-    if (!q)
-        return err ? err->code : OT_EIO;
-    bind_key(q, sid, m, p, v, 0);
-    s = sqlite3_step(q);
-    if (s != SQLITE_ROW && s != SQLITE_DONE) {
-        sqlite3_reset(q);
-        return store_sqlerr(st, s, "reading observations", err);
-    }
-    int have = s == SQLITE_ROW;
-    double old = have ? sqlite3_column_double(q, 0) : NAN;
-    int old_span = have ? sqlite3_column_int(q, 1) : 0;
-    int32_t old_v = have ? sqlite3_column_int(q, 2) : 0;
-    int64_t old_import = have ? sqlite3_column_int64(q, 3) : 0;
-    sqlite3_reset(q);
+    sqlite3_stmt *q;
+    stored_row latest;
+    if ((rc = read_obs_row(st, S_OBS_LATEST, SQL_LATEST, sid, m, p, v, &latest, err)))
+        return rc;
+    int have = latest.have;
+    double old = latest.value;
+    int old_span = latest.span;
+    int32_t old_v = latest.vintage;
+    int64_t old_import = latest.import;
 
     if (import_id) {
         if (have && old_v == v && old_import == import_id)
@@ -378,19 +403,13 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
     if ((rc = stats_get(st, sid, r.freq, &a, err)))
         return rc;
     if (vintage == OT_VINTAGE_NONE && r.ord >= a->lo && r.ord <= a->hi) { /* else none stored */
-        if (!(q = store_stmt(st, S_OBS_LATER, SQL_LATER, err)))
-            return err ? err->code : OT_EIO;
-        bind_key(q, sid, m, p, v, 0);
-        s = sqlite3_step(q);
-        if (s != SQLITE_ROW && s != SQLITE_DONE) {
-            sqlite3_reset(q);
-            return store_sqlerr(st, s, "reading observations", err);
-        }
-        int later = s == SQLITE_ROW;
-        double lval = later ? sqlite3_column_double(q, 0) : NAN;
-        int lspan = later ? sqlite3_column_int(q, 1) : 0;
-        int32_t lv = later ? sqlite3_column_int(q, 2) : 0;
-        sqlite3_reset(q);
+        stored_row next;
+        if ((rc = read_obs_row(st, S_OBS_LATER, SQL_LATER, sid, m, p, v, &next, err)))
+            return rc;
+        int later = next.have;
+        double lval = next.value;
+        int lspan = next.span;
+        int32_t lv = next.vintage;
         if (later && lval == value && lspan == p.span) {
             if ((rc = remember_unchanged(st, sid, m, p, v, import_id, err)))
                 return rc;
