@@ -57,8 +57,8 @@ typedef struct stored_row {
     int64_t import;
 } stored_row;
 
-static int read_obs_row(ot_store *st, enum stmt_id which, const char *sql, int64_t sid, ot_measure m,
-                        ot_period p, int32_t v, stored_row *o, ot_err *err)
+static int read_obs_row(ot_store *st, enum stmt_id which, const char *sql, int64_t sid,
+                        ot_measure m, ot_period p, int32_t v, stored_row *o, ot_err *err)
 {
     sqlite3_stmt *q = store_stmt(st, which, sql, err);
     if (!q)
