@@ -801,6 +801,8 @@ static int nearest_keys(ot_store *st, const char *key, char near[3][128], int *d
 
 int store_unknown_key(ot_store *st, const char *key, ot_err *err)
 {
+    if (!err) /* a probe wants no message: no scan of every key for near ones */
+        return OT_ENOTFOUND;
     char near[3][128] = {{0}};
     int d0, n = nearest_keys(st, key, near, &d0);
     if (n <= 0)
