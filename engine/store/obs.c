@@ -317,6 +317,17 @@ static int remember_unchanged(ot_store *st, int64_t sid, ot_measure m, ot_period
     return OT_OK;
 }
 
+/* The row is the same as one stored: nothing written (remembered for the
+ * import's duplicate check). */
+static int put_unchanged(ot_store *st, int64_t sid, ot_measure m, ot_period p, int32_t v,
+                         int64_t import_id, ot_put_result *res, ot_err *err)
+{
+    int rc = remember_unchanged(st, sid, m, p, v, import_id, err);
+    if (rc == OT_OK && res)
+        *res = OT_PUT_UNCHANGED;
+    return rc;
+}
+
 /* One lookup of the latest vintage on or before v decides: unchanged (record
  * the row in temp.put_seen, so a later duplicate of it is still caught),
  * conflict, or insert.  Rows of this import are recognised by import_id. */
@@ -368,14 +379,9 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
     stored_row latest;
     if ((rc = read_obs_row(st, S_OBS_LATEST, SQL_LATEST, sid, m, p, v, &latest, err)))
         return rc;
-    int have = latest.have;
-    double old = latest.value;
-    int old_span = latest.span;
-    int32_t old_v = latest.vintage;
-    int64_t old_import = latest.import;
 
     if (import_id) {
-        if (have && old_v == v && old_import == import_id)
+        if (latest.have && latest.vintage == v && latest.import == import_id)
             return duplicate(err, key, m, p, vintage);
         if (st->nseen > 0) {
             if (!(q = store_stmt(st, S_SEEN_FIND, SQL_SEEN_FIND, err)))
@@ -389,13 +395,8 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
                 return store_sqlerr(st, s, "reading observations", err);
         }
     }
-    if (have && old == value && old_span == p.span) {
-        if ((rc = remember_unchanged(st, sid, m, p, v, import_id, err)))
-            return rc;
-        if (res)
-            *res = OT_PUT_UNCHANGED;
-        return OT_OK;
-    }
+    if (latest.have && latest.value == value && latest.span == p.span)
+        return put_unchanged(st, sid, m, p, v, import_id, res, err);
     /* An undated figure counts from its period's end: stored so, it would
      * sit before a dated figure of the period and never be read as the
      * latest.  The same figure as the latest is nothing new; another one
@@ -406,30 +407,21 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
         stored_row next;
         if ((rc = read_obs_row(st, S_OBS_LATER, SQL_LATER, sid, m, p, v, &next, err)))
             return rc;
-        int later = next.have;
-        double lval = next.value;
-        int lspan = next.span;
-        int32_t lv = next.vintage;
-        if (later && lval == value && lspan == p.span) {
-            if ((rc = remember_unchanged(st, sid, m, p, v, import_id, err)))
-                return rc;
-            if (res)
-                *res = OT_PUT_UNCHANGED;
-            return OT_OK;
-        }
-        if (later) {
+        if (next.have && next.value == value && next.span == p.span)
+            return put_unchanged(st, sid, m, p, v, import_id, res, err);
+        if (next.have) {
             char ps[OT_PERIOD_STRMAX], d[16], so[OT_FMT_DOUBLE_MAX], sv[OT_FMT_DOUBLE_MAX];
             ot_period_format(p, ps, sizeof ps);
-            ot_date_format(lv, d, sizeof d);
+            ot_date_format(next.vintage, d, sizeof d);
             return ot_err_set(err, OT_EDATA,
                               "%s %s %s is stored as %s released %s; an undated figure, %s, "
                               "would count from before that and never be read: give it its "
                               "release date (a vintage column or --as-of)",
-                              key, ot_measure_name(m), ps, ot_fmt_double(lval, so, sizeof so), d,
+                              key, ot_measure_name(m), ps, ot_fmt_double(next.value, so, sizeof so), d,
                               ot_fmt_double(value, sv, sizeof sv));
         }
     }
-    if (have && old_v == v) {
+    if (latest.have && latest.vintage == v) {
         char ps[OT_PERIOD_STRMAX], d[16], so[OT_FMT_DOUBLE_MAX], sv[OT_FMT_DOUBLE_MAX];
         ot_period_format(p, ps, sizeof ps);
         ot_date_format(v, d, sizeof d);
@@ -438,19 +430,19 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
                               "%s %s %s is stored as %s without a release date; a revised "
                               "figure needs its release date (a vintage column or --as-of), "
                               "found %s",
-                              key, ot_measure_name(m), ps, ot_fmt_double(old, so, sizeof so),
+                              key, ot_measure_name(m), ps, ot_fmt_double(latest.value, so, sizeof so),
                               ot_fmt_double(value, sv, sizeof sv));
         return ot_err_set(err, OT_EDATA,
                           "%s %s %s is stored as %s for vintage %s; a revised figure "
                           "needs a later vintage (a vintage column or --as-of), found %s",
-                          key, ot_measure_name(m), ps, ot_fmt_double(old, so, sizeof so), d,
+                          key, ot_measure_name(m), ps, ot_fmt_double(latest.value, so, sizeof so), d,
                           ot_fmt_double(value, sv, sizeof sv));
     }
 
     /* The period is new to the series unless this measure has it at an
      * earlier vintage, or the stored range holds it and a row of any measure
      * or vintage does. */
-    int fresh = !have, exists;
+    int fresh = !latest.have, exists;
     if (fresh && r.ord >= a->lo && r.ord <= a->hi) {
         if ((rc = stats_ord_exists(st, sid, r.freq, r.ord, &exists, err)))
             return rc;
