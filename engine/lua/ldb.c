@@ -11,7 +11,6 @@
 #include "lua/lontrack.h"
 
 #include <stdlib.h>
-#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -472,14 +471,6 @@ static int l_put(lua_State *L)
             return ot_l_error(L, &e);
         }
     }
-    for (size_t i = lo; i < hi; i++) /* import reads no infinite number either */
-        if (isinf(s->v[i])) {
-            char per[OT_PERIOD_STRMAX];
-            ot_period_fmt(s->freq, s->start + (ot_ord)i, per, sizeof per);
-            ot_err_set(&e, OT_EDATA, "%s %s: %s is not a number that can be stored", key, per,
-                       s->v[i] < 0 ? "-inf" : "inf");
-            return ot_l_error(L, &e);
-        }
     if (ot_store_put_series(st, key, m, s, vintage, source, &inserted, &unchanged, &e) != OT_OK)
         return ot_l_error(L, &e);
     lua_pushinteger(L, inserted);

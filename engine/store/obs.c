@@ -471,6 +471,9 @@ int ot_store_put_obs(ot_store *st, const char *key, ot_measure m, ot_period p, d
                           (int)p.freq, p.span);
     if (isnan(value))
         return ot_err_set(err, OT_EINVAL, "%s: missing values are not stored", key);
+    if (isinf(value)) /* import reads no infinite number either */
+        return ot_err_set(err, OT_EDATA, "%s is not a number that can be stored",
+                          value < 0 ? "-inf" : "inf");
     int own, rc = store_wbegin(st, &own, err);
     if (rc)
         return rc;

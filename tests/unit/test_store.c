@@ -894,6 +894,10 @@ static void test_store_put_obs_rejects_bad_arguments(void **state)
                                       OT_VINTAGE_NONE, NULL, 0, NULL, &err),
                      OT_EINVAL);
     assert_string_equal(err.msg, "a: missing values are not stored");
+    assert_int_equal(ot_store_put_obs(st, "a", OT_MEASURE_VALUE, month(2023, 1), -INFINITY,
+                                      OT_VINTAGE_NONE, NULL, 0, NULL, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg, "-inf is not a number that can be stored");
     assert_int_equal(ot_store_put_obs(st, "a", (ot_measure)7, month(2023, 1), 1,
                                       OT_VINTAGE_NONE, NULL, 0, NULL, &err),
                      OT_EINVAL);
