@@ -214,6 +214,12 @@ grep -q "^stepm1 *|growth - b.x + 1| <= 0.5 .* missed " <<<"$OUT" || fail "in_st
 grep -q "^rel *growth - b.x > 0 .* met " <<<"$OUT" || fail "relative without a value"
 run 0 project --year 2022 --lang zh
 has_out "增速与B增速之差在1±0.5个百分点之内"
+# an in_step row with another operator is refused at its line: the band
+# would ignore it (growth above the reference's is a relative target)
+printf 'series,year,kind,op,value,ref,tolerance,label\na.x,2022,in_step,>=,0,b.x,0.5,stepge\n' > isge.csv
+run 65 import --format targets isge.csv
+has_err "isge.csv:2: an in_step target's test is a band (|growth - ref's growth - value| <= tolerance), so its op is '=', got '>=' (growth above ref's is a relative target)"
+eq "$(sql "SELECT count(*) FROM targets WHERE label = 'stepge'")" 0 "the in_step row with >= is not stored"
 
 # a stock published as yoy alone (M2 增长12%左右): the metadata's kind decides
 # that the carry-forward is the latest yoy and the outcome December's yoy,

@@ -243,7 +243,7 @@ H.run{
     -- x grows 10%, y 5%: 5 points apart, within a tolerance of 6, not of 4
     local within = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
                              tolerance = 6}
-    assert(within.value == 0 and within.tolerance == 6)
+    assert(within.value == 0 and within.tolerance == 6 and within.op == "=")
     assert(tostring(within) == "p.x 2023: in_step with p.y \u{b1}6", tostring(within))
     local p = ot.project(within, opts())
     H.eq(p.point, 5)
