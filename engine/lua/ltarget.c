@@ -147,7 +147,8 @@ static int target_index(lua_State *L)
     return 1;
 }
 
-/* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)"; an in_step
+/* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)", an "about"
+ * target with its band ("… growth = 7.5 ±0.5"); an in_step
  * target, whose test is a band, "… in_step with yiwu.gdp ±1 (…)". */
 static int target_tostring(lua_State *L)
 {
@@ -166,7 +167,9 @@ static int target_tostring(lua_State *L)
                         t->label ? t->label : "", t->label ? ")" : "");
         return 1;
     }
-    if (!isnan(t->value))
+    if (!isnan(t->value) && t->op == OT_OP_EQ && !isnan(t->tolerance)) /* its band */
+        snprintf(v, sizeof v, " %.10g \xc2\xb1%.10g", t->value, t->tolerance);
+    else if (!isnan(t->value))
         snprintf(v, sizeof v, " %.10g", t->value);
     lua_pushfstring(L, "%s %d: %s%s%s%s%s%s%s", t->series ? t->series : "-", t->year,
                     ot_target_kind_name(t->kind), t->op == OT_OP_NONE ? "" : " ",

@@ -284,8 +284,9 @@ static double target_growth(const ot_target *t, const sproj *sp, double gr_point
 
 /* Whether the ytd alone decides a growth target of a flow: the year's
  * growth is at least ytd / last year's total - 1 (the rest of the year adds
- * nothing), so a floor that growth passes is met and a ceiling it breaks
- * missed — every path agreeing (prob 1 or 0).  A "pace" of -165 % for the
+ * nothing), so a floor that growth passes is met, and a ceiling it breaks
+ * or an "about" band it is already above missed — every path agreeing
+ * (prob 1 or 0).  A "pace" of -165 % for the
  * rest of the year would mean nothing. */
 static int growth_decided(const ot_target *t, const sproj *a, double prob)
 {
@@ -297,6 +298,8 @@ static int growth_decided(const ot_target *t, const sproj *a, double prob)
         return passes(t, least);
     if ((t->op == OT_OP_LE || t->op == OT_OP_LT) && prob <= 0)
         return !passes(t, least);
+    if (t->op == OT_OP_EQ && prob <= 0) /* "about 5 %" with the ytd alone past 5.5 % */
+        return least > t->value + t->tolerance;
     return 0;
 }
 

@@ -168,6 +168,9 @@ H.run{
     assert(t75.series == "p.x" and t75.year == 2023 and t75.kind == "growth" and t75.op == ">=")
     assert(t75.value == 7.5 and t75.label == "x增长7.5%" and t75.ref == nil and t75.id == nil)
     assert(tostring(t75) == "p.x 2023: growth >= 7.5 (x增长7.5%)")
+    -- an "about" target shows its band: = 7.5 alone would read as exact equality
+    local about = ot.target{series = "p.x", year = 2023, op = "=", value = 7.5, tolerance = 0.5}
+    assert(tostring(about) == "p.x 2023: growth = 7.5 \u{b1}0.5", tostring(about))
     local u = ot.target{kind = "unquantified", year = 2023, label = "环境"}
     assert(u.op == "" and u.value == nil)
   end},
