@@ -57,6 +57,7 @@ static const char *const names[OT_FACT_NCODES] = {
     [OT_M_YOY_WALK] = "yoy_walk",
     [OT_N_STOCK_YOY_WALK] = "stock_yoy_walk",
     [OT_N_BEFORE_DATA] = "before_data",
+    [OT_N_MODEL_SHORT] = "model_too_short",
 };
 
 const char *ot_fact_name(int code)

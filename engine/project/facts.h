@@ -90,6 +90,8 @@ enum {
     OT_N_STOCK_YOY_WALK,/* a stock with yoy and no record: its yoy's period changes (y0 of them,
                            root mean square v0 points) spread over the periods left */
     OT_N_BEFORE_DATA,   /* k0: no data for y0, a year before its data begin (y1) */
+    OT_N_MODEL_SHORT,   /* k0: the method k1 named needs y0 years of its own period values,
+                           which it lacks: its ytd (and a shape) instead */
     OT_FACT_NCODES
 };
 

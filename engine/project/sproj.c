@@ -37,6 +37,8 @@
 #define BORROW_SCALE_MAX 5.0
 /* Rule-of-thumb sd of u (points) when there is no history at all (§3). */
 #define RULE_U_SD 5.0
+/* Years of period values a series needs for a level model's paths (§2). */
+#define RICH_YEARS 3
 
 void sproj_free(sproj *sp)
 {
@@ -815,7 +817,8 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     int rich = 0;
     if (P >= 4 && sp->base > 0 && (k == 0 || sp->stock || sp->ytd_k > 0) &&
         values_end_at(f, ry, rj))
-        rich = sproj_value_run(f, ry, rj, NULL, (size_t)3 * P, NULL) >= (size_t)3 * P;
+        rich = sproj_value_run(f, ry, rj, NULL, (size_t)RICH_YEARS * P, NULL) >=
+               (size_t)RICH_YEARS * P;
     int only;
     if (record_mode(o, &only) && only >= 0)
         rich = 0; /* carry or rate named: never a level model's paths */
@@ -882,6 +885,8 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
         if (only >= 0)
             ot_fact_add(notes, OT_N_RECORD_FORCED, "kik", key, sp->k, o->method);
     }
+    if (!by_record && !rich) /* a model named, but the series is too short for it */
+        ot_fact_add(notes, OT_N_MODEL_SHORT, "kik", key, RICH_YEARS, method);
     if (rich) {
         rc = project_rich(sp, key, method, o->intervals, sp->np, o->scenario, rng, notes, err);
         if (rc == OT_EDATA) { /* too short for the chosen model: fall back on the ytd */

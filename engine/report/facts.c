@@ -113,6 +113,9 @@ static const wording wordings[OT_FACT_NCODES] = {
                             "instead",
                             "{k0}：第{y0}期的历史记录太短，无法采用{m1}，改用经验规则"},
     [OT_N_MODEL_FAILED] = {"{k0}: the model {m1} failed", "{k0}：{m1}拟合失败，改用累计值推算"},
+    [OT_N_MODEL_SHORT] = {"{k0}: {m1} needs {y0} years of its own period values: projected from "
+                          "its ytd instead",
+                          "{k0}：自身分期数据不足{y0}年，无法采用{m1}，改用累计值推算"},
 };
 
 const char *ot_report_name_of(const char *key, ot_report_lang lang, const ot_report_name *names,

@@ -234,6 +234,17 @@ H.run{
     H.eq(f.point, 100 * (825 / 780 - 1))
   end},
 
+  {"a model named for a series too short for it: its ytd instead, and the notes say so", function()
+    -- x has 21 months through 2023-09: a level model needs 3 years of period values
+    local p = ot.project(t75, opts{as_of = "2023-09", method = "ets"})
+    assert(p.method == "ytd+shape(rule of thumb)", p.method)
+    assert(p.notes:find("p.x: ets needs 3 years of its own period values: projected from its "
+                        .. "ytd instead", 1, true), p.notes)
+    H.eq(p.carry, 10)
+    -- the default chooses by record and names no model: nothing to say
+    assert(not ot.project(t75, opts{as_of = "2023-09"}).notes:find("needs 3 years", 1, true))
+  end},
+
   {"relative target", function()
     local r = ot.target{series = "p.x", year = 2023, kind = "relative", op = ">", value = 0,
                         ref = "p.y"}
