@@ -140,6 +140,15 @@ local cases = {
    end},
   {"bad argument #3 to 'growth' (field 'from' expected (the first period that grows))",
    function() ot.scenario("s", function(sc) sc:growth("x", 5) end) end},
+  -- an option misspelled, or one the operation has not (growth runs to the year end), is named
+  {"bad argument #3 to 'growth' (unknown option 'form' (did you mean 'from'?))",
+   function() ot.scenario("s", function(sc) sc:growth("x", 5, {form = "2023-10"}) end) end},
+  {"bad argument #3 to 'growth' (unknown option 'to' (known: from))",
+   function() ot.scenario("s", function(sc) sc:growth("x", 5, {from = "2023-10", to = "2023-11"}) end) end},
+  {"bad argument #3 to 'shock' (unknown option 'levle' (did you mean 'level'?))",
+   function() ot.scenario("s", function(sc) sc:shock("x", -5, {from = "2023-10", levle = true}) end) end},
+  {"bad argument #3 to 'shock' (field 'level' must be a boolean, got string)",
+   function() ot.scenario("s", function(sc) sc:shock("x", -5, {from = "2023-10", level = "yes"}) end) end},
   {"bad argument #1 to 'scenario' (string expected, got no value)", function() ot.scenario() end},
   -- a box in an options table or a list is reported under its argument, by field or item
   {"bad argument #2 to 'project' (field 'db': db expected, got number)",
