@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/store.h"
+
 ot_l_target *ot_l_newtarget(lua_State *L)
 {
     ot_l_target *t = lua_newuserdatauv(L, sizeof *t, 0);
@@ -93,7 +95,10 @@ static int l_target(lua_State *L)
         ot_target_set_str(&t->t.ref, ref, &e) != OT_OK ||
         ot_target_set_str(&t->t.label, label, &e) != OT_OK ||
         ot_target_set_str(&t->t.shape, shape, &e) != OT_OK ||
-        ot_target_set_str(&t->t.unit, unit, &e) != OT_OK ||
+        /* in the store's one spelling (亿元 for 100m_cny), as a stored
+         * target's, so the projection compares it with its series' */
+        ot_target_set_str(&t->t.unit, unit && ot_unit_canonical(unit) ? ot_unit_canonical(unit)
+                                                                      : unit, &e) != OT_OK ||
         ot_target_set_str(&t->t.source, source, &e) != OT_OK)
         return ot_l_error(L, &e);
     /* what the kind needs is core's one rule (core/target.h); the box owns

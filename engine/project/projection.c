@@ -247,6 +247,35 @@ static int uses_level(ot_target_kind k)
            k == OT_TARGET_DECLINE;
 }
 
+/* Whether units a and b may be the same: either not given (the target's
+ * then is the series'), or equal but for blanks around them and the case of
+ * ASCII letters.  The store keeps both in one spelling (亿元, never
+ * 100m_cny), so no table of aliases is needed here. */
+static int same_unit(const char *a, const char *b)
+{
+    while (a && (*a == ' ' || *a == '\t'))
+        a++;
+    while (b && (*b == ' ' || *b == '\t'))
+        b++;
+    if (!a || !*a || !b || !*b)
+        return 1;
+    size_t na = strlen(a), nb = strlen(b);
+    while (na && (a[na - 1] == ' ' || a[na - 1] == '\t'))
+        na--;
+    while (nb && (b[nb - 1] == ' ' || b[nb - 1] == '\t'))
+        nb--;
+    if (na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++) {
+        int x = (unsigned char)a[i], y = (unsigned char)b[i];
+        x = x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x;
+        y = y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y;
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
 /* The metric for growth G and level L of the series (and ref growth Gr). */
 static double metric(const ot_target *t, const sproj *sp, double G, double L, double Gr)
 {
@@ -355,6 +384,13 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     p.share = a.s;
     if (a.state == SP_NONE || (two && b.state == SP_NONE))
         goto finish;
+    /* 500 亿元 against a series in 万元: never converted (docs/formats.md,
+     * "Units"), and compared as it is it would be met at once */
+    if (uses_level(t->kind) && !same_unit(t->unit, a.fr.unit)) {
+        p.notes.n = 0; /* how it would have been projected no longer matters */
+        ot_fact_add(&p.notes, OT_N_UNIT_OTHER, "kk", t->series, a.fr.unit);
+        goto finish;
+    }
     if (uses_level(t->kind) && a.state == SP_PATHS && !a.L) {
         ot_fact_add(&p.notes, OT_N_LEVELS_NONE, "ki", t->series, (int)t->kind);
         goto finish;

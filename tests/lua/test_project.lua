@@ -245,6 +245,28 @@ H.run{
     assert(not ot.project(t75, opts{as_of = "2023-09"}).notes:find("needs 3 years", 1, true))
   end},
 
+  {"a level target in another unit than its series': never converted, not projected", function()
+    -- 1000 (万元) a month in 2022, 1100 in 2023 through September: 9,900 so far, so
+    -- "1.3 (亿元)" compared as it is would be met at once
+    local v = {}
+    for m = 1, 12 do v[m] = 1000 end
+    for m = 1, 9 do v[12 + m] = 1100 end
+    local u = ot.series{key = "p.u", freq = "M", start = "2022-01", values = v, unit = "万元"}
+    local t = ot.target{series = "p.u", year = 2023, kind = "level", value = 1.3, unit = "100m_cny"}
+    assert(t.unit == "亿元", t.unit)                -- the store's spelling
+    local p = ot.project(t, {series = {["p.u"] = u}, as_of = "2023-09", paths = 200})
+    assert(p.status == "no_data" and p.point == nil and p.prob == nil, p.status)
+    assert(p.notes == "p.u is in 万元, the target in another unit: a level is never converted "
+                      .. "(state the target in 万元)", p.notes)
+    -- the same unit (blanks around it do not matter), or none, is the series'
+    for _, unit in ipairs{" 万元 ", false} do
+      local w = ot.target{series = "p.u", year = 2023, kind = "level", value = 9000,
+                          unit = unit or nil}
+      local q = ot.project(w, {series = {["p.u"] = u}, as_of = "2023-09", paths = 200})
+      assert(q.status == "met", q.status)         -- 9,900 so far: later months only add
+    end
+  end},
+
   {"relative target", function()
     local r = ot.target{series = "p.x", year = 2023, kind = "relative", op = ">", value = 0,
                         ref = "p.y"}
