@@ -622,8 +622,14 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
     int rc = rec_build_at(&r, ref, NULL, rk, sp->Y, sp->k, NULL, CAND_CARRY, o->exclude_years[0],
                           o->exclude_years[1], o->shape_years[0], o->shape_years[1],
                           as_known ? &then : NULL, NULL, &sp->alloc, err);
-    if (rc || r.n < REC_MIN || r.nerr < REC_MIN)
+    if (rc)
         return rc;
+    if (r.n < REC_MIN || r.nerr < REC_MIN) {
+        if (o->shape_years[0]) /* the years asked for hold too few: say so */
+            ot_fact_add(notes, OT_N_SHAPE_YEARS_SHORT, "kiiii", rk, o->shape_years[0],
+                        o->shape_years[1], r.n, REC_MIN);
+        return OT_OK;
+    }
     double scale = local_scale(&sp->fr, ref, sp->Y, sp->k, o->exclude_years);
     int measured = !isnan(scale);
     if (!measured)

@@ -429,6 +429,13 @@ H.run{
     assert(wc < 3 and ww > 12 and wc < ww / 5, wc .. " " .. ww)
     H.eq(opt.lower[80], wild.lower[80])    -- the option when the target names none
     H.eq(both.lower[80], calm.lower[80])   -- the target's own years first
+    -- years holding too little of the record (3 of the 4 it needs): the rules
+    -- of thumb, and the notes say why the years asked for were not used
+    local few = go("2013-2015")
+    assert(few.method ~= "carry with the range of s.ref", few.method)
+    assert(few.notes:find("s.ref's record over the shape years 2013-2015 holds 3 of the 4 years "
+                          .. "it needs: its range is not borrowed", 1, true), few.notes)
+    assert(not calm.notes:find("shape years", 1, true), calm.notes)
     local mem = ot.open(":memory:")
     mem:put(t)
     assert(mem:targets{year = 2023}[1].shape_years == "2012-2015")   -- stored with the target
