@@ -246,10 +246,9 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
         return cli_usage_error("backtest", "--method: unknown method '%s'", method);
     if (intervals && (rc = cli_parse_intervals("backtest", intervals, &o.intervals)))
         return rc;
-    if (o.intervals == OT_PI_CV &&
-        strcmp(ot_proj_method_resolve(method), OT_PROJ_METHOD_FALLBACK) == 0)
+    if (o.intervals == OT_PI_CV && !ot_proj_method_takes_cv(method))
         return cli_usage_error("backtest", "--intervals cv: not available with method %s",
-                               OT_PROJ_METHOD_FALLBACK);
+                               ot_proj_method_resolve(method));
 
     ot_store *st;
     if ((rc = cli_open_store(g, 1, &st)))

@@ -69,6 +69,13 @@ const char *ot_proj_method_resolve(const char *requested)
     return NULL;
 }
 
+int ot_proj_method_takes_cv(const char *requested)
+{
+    const char *m = ot_proj_method_resolve(requested);
+    return m && strcmp(m, OT_PROJ_METHOD_FALLBACK) != 0 && strcmp(m, OT_PROJ_METHOD_CARRY) != 0 &&
+           strcmp(m, OT_PROJ_METHOD_RATE) != 0;
+}
+
 /* ---- one target ------------------------------------------------------- */
 
 static int cmp_double(const void *a, const void *b)
@@ -553,9 +560,7 @@ static int prepare(const ot_target *t, const ot_proj_opts *o, int32_t *cut, cons
     if (o->intervals != OT_PI_MODEL && o->intervals != OT_PI_CV)
         return ot_err_set(err, OT_EINVAL, "intervals %d is neither model (%d) nor cv (%d)",
                           o->intervals, OT_PI_MODEL, OT_PI_CV);
-    if (o->intervals == OT_PI_CV && (strcmp(*method, OT_PROJ_METHOD_FALLBACK) == 0 ||
-                                     strcmp(*method, OT_PROJ_METHOD_CARRY) == 0 ||
-                                     strcmp(*method, OT_PROJ_METHOD_RATE) == 0))
+    if (o->intervals == OT_PI_CV && !ot_proj_method_takes_cv(*method))
         return ot_err_set(err, OT_EINVAL, "intervals cv are not available with method %s (use a "
                                           "model such as auto or ets)", *method);
     if (o->shape_years[0] > o->shape_years[1])

@@ -166,6 +166,8 @@ run 2 backtest --intervals wide
 has_err "--intervals: expected 'model' or 'cv', got 'wide'"
 run 2 backtest --method rwsd --intervals cv
 has_err "--intervals cv: not available with method rwsd"
+run 2 backtest --method carry --intervals cv
+has_err "ontrack: backtest: --intervals cv: not available with method carry"
 run 2 backtest --years 2020-2019
 has_err "--years: 2020 is after 2019"
 # a malformed year names the option it was given to

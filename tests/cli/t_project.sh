@@ -158,6 +158,10 @@ run 2 project --intervals wide
 has_err "--intervals: expected 'model' or 'cv', got 'wide'"
 run 2 project --intervals cv --method rwsd
 has_err "--intervals cv: not available with method rwsd"
+# carry and rate neither (it was the first target's error, not the option's)
+run 2 project --intervals cv --method rate
+has_err "ontrack: project: --intervals cv: not available with method rate"
+! grep -q "target 1" <<<"$ERR" || fail "the option is named, not the first target"
 run 66 project --year 2031
 has_err "ontrack: no targets for 2031 (ontrack import"
 run 2 project --paths 0

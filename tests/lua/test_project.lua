@@ -338,9 +338,13 @@ H.run{
     assert(r[1].baseline.prob == c.prob and r[1].baseline.point == c.point)
     H.checkmsg('bad argument #2 to \'project\' (intervals must be "model" or "cv", got "wide")',
                function() ot.project(tv, {series = vdata.series, intervals = "wide"}) end)
-    H.checkmsg('bad argument #2 to \'project\' (intervals "cv" are not available with method rwsd)',
-               function() ot.project(tv, {series = vdata.series, method = "rwsd",
-                                          intervals = "cv"}) end)
+    -- rwsd, carry and rate have no model to calibrate: one rule, one wording
+    for _, m in ipairs{"rwsd", "carry", "rate"} do
+      H.checkmsg('bad argument #2 to \'project\' (intervals "cv" are not available with method '
+                 .. m .. ' (use a model such as auto or ets))',
+                 function() ot.project(tv, {series = vdata.series, method = m,
+                                            intervals = "cv"}) end)
+    end
     H.checkmsg('bad argument #3 to \'compare\' (intervals must be "model" or "cv", got "x")',
                function() ot.compare({tv}, nil, {series = vdata.series, intervals = "x"}) end)
   end},
