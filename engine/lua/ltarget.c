@@ -154,7 +154,8 @@ static int target_index(lua_State *L)
 
 /* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)", an "about"
  * target with its band ("… growth = 7.5 ±0.5"); an in_step
- * target, whose test is a band, "… in_step with yiwu.gdp ±1 (…)". */
+ * target, whose test is a band, "… in_step with yiwu.gdp ±1 (…)", its
+ * centre when not 0 ("… in_step with yiwu.gdp+1 ±0.5"). */
 static int target_tostring(lua_State *L)
 {
     if (((ot_l_target *)luaL_checkudata(L, 1, OT_L_TARGET))->closed) {
@@ -164,9 +165,12 @@ static int target_tostring(lua_State *L)
     const ot_target *t = ot_l_checktarget(L, 1);
     char v[64] = "";
     if (t->kind == OT_TARGET_IN_STEP) {
-        char tol[32] = "";
+        char tol[80] = "";
+        if (!isnan(t->value) && t->value != 0) /* the band's centre: ref's growth + value */
+            snprintf(tol, sizeof tol, "%+.10g", t->value);
         if (!isnan(t->tolerance))
-            snprintf(tol, sizeof tol, " \xc2\xb1%.10g", t->tolerance);
+            snprintf(tol + strlen(tol), sizeof tol - strlen(tol), " \xc2\xb1%.10g",
+                     t->tolerance);
         lua_pushfstring(L, "%s %d: in_step with %s%s%s%s%s", t->series ? t->series : "-",
                         t->year, t->ref ? t->ref : "-", tol, t->label ? " (" : "",
                         t->label ? t->label : "", t->label ? ")" : "");

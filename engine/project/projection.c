@@ -536,9 +536,10 @@ static int prepare(const ot_target *t, const ot_proj_opts *o, int32_t *cut, cons
         return ot_err_set(err, OT_EINVAL, "no target");
     if (t->kind != OT_TARGET_UNQUANTIFIED && (!t->series || !*t->series))
         return ot_err_set(err, OT_EINVAL, "target has no series");
-    if (t->year < 1900 || t->year > 9999)
-        return ot_err_set(err, OT_EINVAL, "target %s: year %d out of range 1900..9999",
-                          t->series ? t->series : "", t->year);
+    if (t->year < OT_TARGET_YEAR_MIN || t->year > OT_TARGET_YEAR_MAX)
+        return ot_err_set(err, OT_EINVAL, "target %s: year %d out of range %d..%d",
+                          t->series ? t->series : "", t->year, OT_TARGET_YEAR_MIN,
+                          OT_TARGET_YEAR_MAX);
     if ((t->kind == OT_TARGET_RELATIVE || t->kind == OT_TARGET_IN_STEP) && (!t->ref || !*t->ref))
         return ot_err_set(err, OT_EINVAL, "target %s: a %s target needs ref", t->series,
                           ot_target_kind_name(t->kind));

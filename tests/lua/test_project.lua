@@ -287,6 +287,11 @@ H.run{
     local tight = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
                             tolerance = 4}
     assert(ot.project(tight, opts()).status == "missed")
+    -- a band centred off the reference's growth shows its centre: 5 points above y
+    local above = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
+                            value = 5, tolerance = 0.5}
+    assert(tostring(above) == "p.x 2023: in_step with p.y+5 \u{b1}0.5", tostring(above))
+    assert(ot.project(above, opts()).status == "met")   -- 10% - 5% = 5 points exactly
   end},
 
   {"series given by measure: an unknown measure is an error", function()
