@@ -207,4 +207,18 @@ run 2 backtest --exclude-years 20x0
 has_err "20x0"
 run 66 backtest --series 'syn.*' --years 2019-2020 --exclude-years 2019-2020
 has_err "nothing to test: no year in --years outside --exclude-years with a known outcome"
+# a quarterly series as of January-February: projected from last year's
+# data, with no carry-forward figure (its first quarter is not out): the
+# reason given is that, not a short record
+{
+    echo "series,period,value"
+    for y in 2015 2016 2017 2018 2019 2020; do for q in 1 2 3 4; do
+        echo "syn.q,${y}Q$q,$((100 + (y - 2015) * 5 + q))"; done; done
+} > q.csv
+printf 'series,name,kind,freq\nsyn.q,q,flow,Q\n' > qmeta.csv
+export ONTRACK_DB="$T/quarterly.db"   # a database of its own
+run 0 import qmeta.csv q.csv
+run 0 backtest --series syn.q --method rwsd --paths 200 --months 1-2
+has_out "syn.q: no carry-forward figure at the months tested (nothing of the year published yet)"
+lacks_out "syn.q: no year has the earlier years"
 done_ok
