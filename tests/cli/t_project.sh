@@ -226,6 +226,8 @@ printf 'series,name,unit,freq,kind\nu.x,U,万元,M,flow\n' > um.csv
 printf 'series,year,kind,op,value,unit,label\nu.x,2023,level,>=,1.3,亿元,uyi\n' > ut.csv
 run 0 import um.csv uo.csv
 run 0 import --format targets ut.csv
+run 0 targets --year 2023
+grep -q "^ *[0-9]* *2023 *u.x *level *>= 1.3 亿元 *uyi" <<<"$OUT" || fail "targets shows the unit"
 run 0 project --year 2023 --as-of 2023-02
 grep -q "^uyi .* no data \[[0-9]\]$" <<<"$OUT" || fail "the level target in 亿元 is not projected"
 has_out "u.x is in 万元, the target in another unit: a level is never converted (state the target in 万元)"
