@@ -181,6 +181,13 @@ run 2 backtest --exclude-years 20o8
 has_err "backtest: --exclude-years: expected a year such as 2023, got '20o8'"
 run 66 backtest --series 'nomatch*'
 has_err "no monthly or quarterly series match 'nomatch*'"
+# one mistyped key among several is named (its row would just be missing),
+# with the stored key nearest to it; an empty pattern is a usage error
+run 66 backtest --series syn.flat,syn.falt --months 6
+has_err "ontrack: no monthly or quarterly series match 'syn.falt' (did you mean syn.flat?)"
+lacks_out "backtest:"
+run 2 backtest --series syn.flat,,syn.x
+has_err "ontrack: backtest: --series: an empty pattern in 'syn.flat,,syn.x'"
 run 66 backtest --series 'syn.*' --years 2030-2031
 has_err "nothing to test: no year in --years with a known outcome and a known year before it"
 run 2 backtest --method crystal-ball
