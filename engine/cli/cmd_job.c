@@ -388,13 +388,17 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     if (c->job.nscripts && (rc = job_files_dir(&c->job, c->folder, files, sizeof files, &err)))
         goto fail;
     /* the scripts' ot.compare saves its comparisons with this run */
+    /* {as_of} and the scripts' ot.as_of(): one point (2023-02 for a run on
+     * the 2023-01/02 release), a file name and a period every reader parses */
+    char point[sizeof a.text];
+    ot_run_asof_point(&a, point, sizeof point);
     char runid[24];
     snprintf(runid, sizeof runid, "%lld", (long long)c->run);
     if (c->job.nscripts)
         setenv(OT_RUN_ENV, runid, 1);
     for (size_t i = 0; i < c->job.nscripts; i++) {
         ot_host_opts ho = {c->db_path, a.days == OT_ASOF_LATEST && a.through.freq == OT_FREQ_NONE
-                                           ? NULL : a.text,
+                                           ? NULL : point,
                            c->timeout, c->mem, !c->trusted, files[0] ? files : NULL,
                            c->commit_partial, st};
         ot_host *h;
@@ -430,7 +434,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     }
     for (; nout < c->job.noutputs; nout++) {
         char path[4096];
-        if ((rc = job_expand(c->job.outputs[nout], c->job.name, a.text, c->run, path, sizeof path,
+        if ((rc = job_expand(c->job.outputs[nout], c->job.name, point, c->run, path, sizeof path,
                          &err)))
             goto fail;
         if ((rc = job_write_output(path, (ot_report_format)job_out_format_of(path), &doc.doc, &outs[nout],

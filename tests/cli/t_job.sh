@@ -621,6 +621,41 @@ run 0 job run bf2/bf2.lua --as-of 2023年1-2月 --quiet
 [ -f bf2/o/2023-02.csv ] || fail "as of 2023年1-2月: bf2/o/2023-02.csv ($(ls bf2/o | tr '\n' ' '))"
 [ -e bf2/o/2023-01 ] && fail "as of 2023年1-2月 made a folder"
 eq "$(sed -n 2p bf2/o/2023-02.csv | cut -d, -f8,9,17)" "2023-02,2023-01/02,10" "as of 2023年1-2月: the 1-2月 figure"
+# as of latest when the newest data are a January–February release: the run
+# is as of that release, 2023-01/02, as `series` and the reports name it —
+# in the log, history, show and the files' as_of — while {as_of} and the
+# scripts' ot.as_of() stay one point, 2023-02 (a file name, not a folder)
+mkdir -p jf
+grep -v '^bf2.x,2023-03' bf2/x.csv > jf/x.csv
+run 0 --db jf/jf.db import jf/x.csv
+run 0 --db jf/jf.db import --format targets bf2/t.csv
+echo 'assert(ot.as_of() == "2023-02", "ot.as_of() is " .. tostring(ot.as_of()))' > jf/asof.lua
+echo 'return {name = "jf", db = "jf.db", targets = {year = 2023}, scripts = {"asof.lua"}, paths = 200, outputs = {"o/{as_of}.csv", "o/{as_of}.json"}}' > jf/jf.lua
+run 0 job run jf/jf.lua
+has_err "info jf as of latest: 2023-01/02, the newest period with data among the job's targets' series"
+has_err "info jf run=1 started as of 2023-01/02 (data"
+has_err "info jf run=1 wrote jf/o/2023-02.csv"
+eq "$(ls jf/o | tr '\n' ' ')" "2023-02.csv 2023-02.json " "as of a 1-2月 release: files named 2023-02"
+eq "$(sed -n 2p jf/o/2023-02.csv | cut -d, -f8,9,17)" "2023-01/02,2023-01/02,10" "as of a 1-2月 release: CSV as_of"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('jf/o/2023-02.json'), '\$.as_of')")" 2023-01/02 "JSON as_of"
+run 0 --db jf/jf.db job history
+eq "$(sed -n 3p <<<"$OUT" | awk '{print $1, $2, $3, $4}')" "1 jf ok 2023-01/02" "history: as of the 1-2月 release"
+run 0 --db jf/jf.db job show 1
+grep -q '^run 1  jf  ok  as of 2023-01/02  started ' <<<"$OUT" || fail "show: as of the 1-2月 release"
+run 0 --db jf/jf.db report 1 --format csv
+eq "$(tr -d '\r' <<<"$OUT" | cut -d, -f1-20)" "$(tr -d '\r' < jf/o/2023-02.csv)" "report RUN: the job's CSV columns"
+# an own February (another series) is newer than a January–February release
+{
+    echo "series,period,value,measure,vintage"
+    for m in 1 2 3 4 5 6 7 8 9 10 11 12; do printf 'jf.y,2022-%02d,100,value,2023-01-15\n' $m; done
+    echo "jf.y,2023-01,110,value,2023-02-15"
+    echo "jf.y,2023-02,110,value,2023-03-15"
+} > jf/y.csv
+printf 'series,year,kind,op,value,label\njf.y,2023,growth,>=,5,JFY\n' > jf/ty.csv
+run 0 --db jf/jf.db import jf/y.csv
+run 0 --db jf/jf.db import --format targets jf/ty.csv
+run 0 job run jf/jf.lua
+has_err "info jf as of latest: 2023-02, the newest period"
 # the same run again stores the same figures (seeded)
 run 0 job backfill bf2/bf2.lua --from 2023-03 --to 2023-03 --quiet
 eq "$(sqlite3 bf2/bf2.db "SELECT count(DISTINCT point) || '|' || count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.job = 'bf2' AND date(r.as_of * 86400, 'unixepoch') = '2023-03-31'")" \
