@@ -30,6 +30,7 @@
 #include "cli/job_files.h"
 #include "cli/job_lock.h"
 #include "lua/job.h"
+#include "project/kinds.h"
 #include "project/projection.h"
 #include "report/csv.h"
 #include "report/report.h"
@@ -56,7 +57,7 @@ static const char help[] =
     "job file's own folder).  Logs one line per\n"
     "event on standard error; --quiet prints nothing on success.  A run of a job\n"
     "already running exits 75 (--wait waits for it).  --fail-on off-track exits 3\n"
-    "when a target is off track or missed.\n"
+    "when a target is off track or missed, naming them in a warning (--quiet too).\n"
     "history: the runs (of JOB) with status, as-of and timing, newest first; a run\n"
     "whose process is gone shows as interrupted; --lang zh: headings and statuses\n"
     "in Chinese (default en).\n"
@@ -258,6 +259,33 @@ static void progress_cb(void *ud, size_t done, size_t n)
 {
     (void)ud;
     progress(done, n);
+}
+
+/* The alert of --fail-on off-track, a warning so that --quiet keeps it: cron
+ * mails what a job prints, not its exit status, so a quiet run exiting 3 in
+ * silence would alert no one.  Names each target off track or missed. */
+static void warn_off_track(const jobctx *c, const ot_run_set *set, size_t n)
+{
+    char buf[2048];
+    size_t k = 0, named = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < set->n; i++) {
+        ot_proj_status s = set->p[i].status;
+        if (s != OT_STATUS_OFF_TRACK && s != OT_STATUS_MISSED)
+            continue;
+        const char *name = set->t[i].label ? set->t[i].label
+                           : set->t[i].series ? set->t[i].series : "?";
+        int w = snprintf(buf + k, sizeof buf - k, "%s%s (%s)", k ? "; " : "", name,
+                         ot_status_label(s, 0));
+        if (w < 0 || (size_t)w >= sizeof buf - k) { /* whole names only */
+            buf[k] = '\0';
+            break;
+        }
+        k += (size_t)w;
+        named++;
+    }
+    jlog(c, "warn", "%zu target%s off track or missed (--fail-on off-track: exit 3): %s%s", n,
+         n == 1 ? "" : "s", buf, named < n ? "; …" : "");
 }
 
 /* Runs the job once as of as_of (NULL: the job's as_of).  Returns an exit
@@ -489,6 +517,8 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     if (rc == OT_OK)
         jlog(c, "info", "finished ok in %.1f s",
              (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+    if (rc == OT_OK && c->fail_on && *off_track)
+        warn_off_track(c, &set, *off_track);
     goto done;
 
 fail:

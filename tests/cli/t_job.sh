@@ -321,6 +321,13 @@ LUA
 run 0 job run jobs/high.lua --as-of 2023-10-31
 has_err "projected 2 targets (1 off track or missed)"
 run 3 job run jobs/high.lua --as-of 2023-10-31 --fail-on off-track --quiet
+# cron mails what a job prints, not its exit status: the alert is one warning
+# line that --quiet keeps, naming the target
+grep -Eq '^[0-9T:-]+Z warn high run=[0-9]+ 1 target off track or missed \(--fail-on off-track: exit 3\): 进口增长90% \(off track\)$' <<<"$ERR" \
+    || fail "--fail-on --quiet: the alert line"
+eq "$(wc -l <<<"$ERR")" 1 "--fail-on --quiet: only the alert"
+run 0 job run jobs/high.lua --as-of 2023-10-31 --quiet
+eq "$ERR" "" "without --fail-on an off-track target is no warning"
 run 2 job run jobs/high.lua --fail-on rain
 has_err "--fail-on: expected 'off-track', got 'rain'"
 echo 'return {name = "h", targets = {}, outputs = {"r/{job}.pdf"}}' > jobs/pdf.lua
@@ -735,4 +742,33 @@ ls "$(dirname "$JOB")"/reports/yiwu-monthly-*.json >/dev/null 2>&1 || fail "Exec
 CRON=$(grep -m1 -E '^[0-9*]+ [0-9*]+ \* \* \* ' "$SRC/docs/scheduling.md") || fail "no crontab line"
 CRONCMD=$(cut -d' ' -f6- <<<"$CRON")
 grep -q "job run" <<<"$CRONCMD" || fail "the crontab line does not run a job"
+# ... and the crontab of docs/scheduling.md run as cron runs it: an empty
+# environment but HOME, LOGNAME, SHELL and PATH=/usr/bin:/bin, then the
+# crontab's variable lines, the command through /bin/sh -c.  The test's
+# folder stands in for /var/lib/ontrack, the binary under test for
+# /usr/local/bin/ontrack (where cmake --install puts it).
+CRONVARS=()
+while IFS= read -r l; do CRONVARS+=("${l//\/usr\/local\/bin/$T/cbin}"); done \
+    < <(sed -n '/^### cron/,/^### systemd/p' "$SRC/docs/scheduling.md" | grep -E '^[A-Z_]+=')
+mkdir -p cron/jobs cbin && ln -sf "$ONTRACK" cbin/ontrack
+cp "$SRC/scripts/jobs/yiwu_monthly.lua" cron/jobs/
+run 0 --db cron/ontrack.db import "$D/series.csv" "$D/china/china_monthly_nbs.csv" \
+    "$D/china/china_afan_macropage.csv" "$D/zhejiang/zhejiang.csv" "$D/yiwu/yiwu.csv" "$D/yiwu/targets_2023.csv"
+CRONCMD=${CRONCMD//\/var\/lib\/ontrack/$T/cron}
+cronrun() {
+    OUT=$(cd / && env -i HOME="$T" LOGNAME=cron SHELL=/bin/sh PATH=/usr/bin:/bin "${CRONVARS[@]}" \
+          /bin/sh -c "$CRONCMD" 2>&1); CODE=$?; ERR=
+}
+cronrun
+eq "$CODE" 0 "the crontab line as cron runs it (PATH=/usr/bin:/bin unless the crontab sets it)"
+eq "$OUT" "" "the crontab line prints nothing (cron mails nothing) on success"
+ls cron/jobs/reports/yiwu-monthly-2023-12.json >/dev/null 2>&1 || fail "the crontab line wrote no report"
+eq "$(sqlite3 cron/ontrack.db "SELECT job || ' ' || status FROM runs ORDER BY id DESC LIMIT 1")" \
+   "yiwu-monthly ok" "the crontab line's run, in its ONTRACK_DB"
+# a target off track: exit 3, and the one line cron mails names it
+run 0 --db cron/ontrack.db import --format targets high.csv
+cronrun
+eq "$CODE" 3 "the crontab line with a target off track"
+grep -Eq '^[0-9T:-]+Z warn yiwu-monthly run=2 1 target off track or missed \(--fail-on off-track: exit 3\): 进口增长90% \(off track\)$' <<<"$OUT" \
+    || fail "the crontab line's alert"
 done_ok
