@@ -650,9 +650,11 @@ static int doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
     d->doc.nnames = d->nnames;
     if (region_of(d, s, d->region, sizeof d->region))
         d->doc.region = d->region;
+    /* 编制日期 is the day on the reader's clock (TZ), not UTC's: a page
+     * compiled in Beijing at 07:00 is dated today, not yesterday */
     time_t now = time(NULL);
     struct tm tm;
-    if (gmtime_r(&now, &tm) && strftime(d->compiled, sizeof d->compiled, "%Y-%m-%d", &tm))
+    if (localtime_r(&now, &tm) && strftime(d->compiled, sizeof d->compiled, "%Y-%m-%d", &tm))
         d->doc.compiled = d->compiled;
     if (strcmp(a->text, "latest") != 0 && a->text[0]) {
         snprintf(d->as_of, sizeof d->as_of, "%s", a->text);

@@ -64,9 +64,9 @@ grep -q "地区生产总值增长7.5%以上" "jobs/html/html-$H1.html" || fail "
 cmp -s "jobs/html/html-$H1.html" "jobs/html/html-$H2.html" || fail "HTML differs between runs"
 # ... and on any day: no output holds the day it was written (no 编制日期),
 # so a daily cron run on unchanged data writes the same bytes tomorrow
-TODAY=$(date -u +%Y-%m-%d)
+TODAY=$(date -u +%Y-%m-%d) LTODAY=$(date +%Y-%m-%d)
 for f in "jobs/html/html-$H1.html" "$R.md" "$R.txt" "$R.csv" "$R.json"; do
-    grep -qF "$TODAY" "$f" && fail "$f holds today's date"
+    grep -qF -e "$TODAY" -e "$LTODAY" "$f" && fail "$f holds today's date"
     grep -qF "编制日期" "$f" && fail "$f holds a 编制日期"
 done
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'html'"
@@ -595,6 +595,14 @@ run 0 report "$L" -o look.html
 grep -qF "<title>某市目标 &lt;2023&gt;</title>" look.html || fail "HTML title of the job"
 # a job without title or lang records none: the defaults
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h' AND (title IS NOT NULL OR lang IS NOT NULL)")" 0 "no look recorded"
+# 编制日期 of a page rendered later is the day on the local clock (TZ): at
+# UTC+14 and UTC-12 (always two different days), each its own day, never UTC's
+for tz in UTC-14 UTC+12; do
+    D0=$(TZ=$tz date +%Y-%m-%d)
+    OUT=$(TZ=$tz "$ONTRACK" report "$L" --format md --lang zh 2>&1) || fail "report under TZ=$tz"
+    D1=$(TZ=$tz date +%Y-%m-%d)
+    grep -qE "编制日期：($D0|$D1)" <<<"$OUT" || fail "编制日期 under TZ=$tz: expected $D0"
+done
 
 # ---- backfill across a year end, over January–February releases ---------
 # 2022 and 2023 ytd of one series, January and February released together in
