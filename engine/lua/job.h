@@ -42,8 +42,10 @@ typedef struct ot_job {
 
 /* Loads the job file at path into *out (new strings; free with ot_job_clear).
  * OT_ENOTFOUND when the file cannot be read; OT_EDATA with "path:line: ..."
- * for a syntax error, a runtime error, a non-table result or a field of the
- * wrong type (the message names the field and what was expected). */
+ * for a syntax or runtime error, "path: ..." for a non-table result, and for
+ * a bad or unknown field err's file, line and column where the field is
+ * written (when a lexical look finds it) with a message naming the field and
+ * what was expected. */
 int ot_job_load(const char *path, ot_job *out, ot_err *err);
 /* The same under limits (0 = the defaults below): the job file's chunk stops
  * with "job file stopped: time limit of S s exceeded" or runs out of memory

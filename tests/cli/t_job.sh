@@ -357,13 +357,13 @@ grep -q 'record: ' jobs/r/cv.csv || fail "model job: method"
 # run that finishes "ok" and writes nothing
 echo 'return {name = "h", targets = {year = 2023}, output = {"r/{job}.md"}}' > jobs/typo.lua
 run 65 job run jobs/typo.lua
-has_err "jobs/typo.lua: unknown key 'output' (did you mean 'outputs'?)"
+eq "$ERR" "ontrack: jobs/typo.lua:1:46: unknown key 'output' (did you mean 'outputs'?)" "a misspelt key, where it is written"
 echo 'return {name = "h", targets = {yaer = 2023}}' > jobs/typo2.lua
 run 65 job run jobs/typo2.lua
-has_err "jobs/typo2.lua: unknown key 'yaer' in targets (did you mean 'year'?)"
+has_err "jobs/typo2.lua:1:32: unknown key 'yaer' in targets (did you mean 'year'?)"
 echo 'return {name = "h", targets = {}, colour = "red"}' > jobs/typo3.lua
 run 65 job run jobs/typo3.lua
-has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang, exclude_years, shape_years)"
+has_err "jobs/typo3.lua:1:35: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang, exclude_years, shape_years)"
 # a targets filter that matches no stored target is an error (as for project),
 # not a run that finishes "ok" having projected nothing
 echo 'return {name = "none", targets = {year = 2031}}' > jobs/none.lua
@@ -373,11 +373,34 @@ echo 'return {name = "none", targets = {year = 2023, series = "yiwu.nothing*"}}'
 run 66 job run jobs/none2.lua
 has_err "no stored target matches its targets {year = 2023, series = \"yiwu.nothing*\"}"
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'none'")" 0 "runs of a job whose filter matches nothing"
-# a bad as_of in the job file names the file too (exit 65); nothing is recorded
+# a bad as_of in the job file is an error of the file, where it is written
+# (exit 65), found before anything is opened: no run recorded, and a database
+# the job names is not made
 echo 'return {name = "badasof", targets = {year = 2023}, as_of = "2023-13"}' > jobs/badasof.lua
 run 65 job run jobs/badasof.lua
-has_err "jobs/badasof.lua: as_of '2023-13' is neither \"latest\", a date (2023-10-31) nor a period (2023-09)"
+eq "$ERR" "ontrack: jobs/badasof.lua:1:52: field 'as_of' must be \"latest\", a date (2023-10-31) or a period (2023-09), got \"2023-13\"" "a bad as_of"
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'badasof'")" 0 "runs of a job with a bad as_of"
+printf 'return {\n  name = "badasof2", db = "fresh.db",\n  targets = {year = 2023},\n  as_of = "2023-02-30",\n}\n' > jobs/badasof2.lua
+run 65 job run jobs/badasof2.lua
+has_err "jobs/badasof2.lua:4:3: field 'as_of' must be"
+[ -e jobs/fresh.db ] && fail "a job file with a bad as_of made its database"
+# every field's error says where the field is written (line and column in
+# characters), past comments and strings that hold its name; a table built
+# another way gives the file alone
+cat > jobs/pos.lua <<'LUA'
+-- paths = 5, in a comment
+--[==[ paths = 7,
+   in a long comment ]==]
+local s = "paths = 3" .. [[paths = 2]]
+return {
+  title = "义乌 paths", name = "pos", targets = {year = 2023}, paths = 0,
+}
+LUA
+run 65 job run jobs/pos.lua
+eq "$ERR" "ontrack: jobs/pos.lua:6:62: field 'paths' must be an integer from 1 to 10000000" "a field's position"
+echo 'local t = {targets = {year = 2023}} t["paths"] = 0 return t' > jobs/pos2.lua
+run 65 job run jobs/pos2.lua
+eq "$ERR" "ontrack: jobs/pos2.lua: field 'paths' must be an integer from 1 to 10000000" "no position to tell"
 # the records' exceptional years and the shape reference's years, as for project
 echo 'return {name = "ex", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, exclude_years = "2019-2022", shape_years = "2014-2018", lang = "en", outputs = {"ex/{job}.md"}}' > jobs/ex.lua
 run 0 job run jobs/ex.lua --quiet --as-of 2023-10-31
@@ -385,7 +408,7 @@ grep -q "carry-forward record 2014-2018 at quarter 3" jobs/ex/ex.md || fail "job
 grep -q "2019-2022 left out of the record" jobs/ex/ex.md || fail "job exclude_years"
 echo 'return {name = "ex2", targets = {year = 2023}, exclude_years = "2022-2020"}' > jobs/ex2.lua
 run 65 job run jobs/ex2.lua
-has_err "jobs/ex2.lua: field 'exclude_years': '2022-2020': expected years like 2020-2022, one year, or none"
+has_err "jobs/ex2.lua:1:48: field 'exclude_years': '2022-2020': expected years like 2020-2022, one year, or none"
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'ex'"
 # title and lang are the reports'
 echo 'return {name = "tl", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, title = "义乌 <月报>", lang = "en", outputs = {"tl/{job}.md"}}' > jobs/tl.lua
@@ -395,11 +418,11 @@ grep -q '^Data as of: 2023 Q3' jobs/tl/tl.md || fail "the job's language (data a
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'tl'"
 echo 'return {name = "h", targets = {}, lang = "fr"}' > jobs/badlang.lua
 run 65 job run jobs/badlang.lua
-has_err "field 'lang' must be \"zh\" or \"en\", got \"fr\""
+has_err "jobs/badlang.lua:1:35: field 'lang' must be \"zh\" or \"en\", got \"fr\""
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h'")" 0 "no run recorded for a bad job file"
 echo 'return {name = "h", targets = {}, intervals = "wide"}' > jobs/badiv.lua
 run 65 job run jobs/badiv.lua
-has_err "field 'intervals' must be \"model\" or \"cv\", got \"wide\""
+has_err "jobs/badiv.lua:1:35: field 'intervals' must be \"model\" or \"cv\", got \"wide\""
 run 66 job run jobs/nosuch.lua
 run 2 job run
 has_err "which job file?"
@@ -569,10 +592,10 @@ eq "$(sql "SELECT count(*) FROM projections")" "$NP" "and stored no projections"
 echo 'return {name = "a/b", targets = {year = 2023}}' > hj/n1.lua
 run 65 job run hj/n1.lua
 has_out ""
-has_err "hj/n1.lua: field 'name' must be a name without '/' or control characters (it names files), got \"a/b\""
+has_err "hj/n1.lua:1:9: field 'name' must be a name without '/' or control characters (it names files), got \"a/b\""
 echo 'return {name = "", targets = {year = 2023}}' > hj/n2.lua
 run 65 job run hj/n2.lua
-has_err "hj/n2.lua: field 'name' must not be empty"
+has_err "hj/n2.lua:1:9: field 'name' must not be empty"
 
 # ---- report RUN renders the page the job wrote: its title and language ----
 cat > hj/look.lua <<'LUA'
