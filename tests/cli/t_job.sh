@@ -596,6 +596,16 @@ has_err "hj/n1.lua:1:9: field 'name' must be a name without '/' or control chara
 echo 'return {name = "", targets = {year = 2023}}' > hj/n2.lua
 run 65 job run hj/n2.lua
 has_err "hj/n2.lua:1:9: field 'name' must not be empty"
+# a {job} too long for a file name is a bad job file (65), before anything
+# runs; the limit leaves room for the temporary file's ".NAME.XXXXXX"
+N243=$(printf 'y%.0s' $(seq 243))
+echo "return {name = \"${N243}y\", targets = {year = 2023}, paths = 100, outputs = {\"ln/{job}.csv\"}}" > hj/ln.lua
+run 65 job run hj/ln.lua --as-of 2023-10-31 --trusted
+eq "$ERR" "ontrack: hj/ln.lua: output 'hj/ln/{job}.csv': the name 'yyyyyyyyyyyyyyyyyyyyyyyy…' is too long (248 bytes; at most 247, for its temporary file .NAME.XXXXXX)" "a name too long"
+eq "$(sql "SELECT count(*) FROM runs WHERE length(job) > 240")" 0 "no run of a job whose output name is too long"
+echo "return {name = \"$N243\", targets = {year = 2023}, paths = 100, outputs = {\"ln/{job}.csv\"}}" > hj/ln.lua
+run 0 job run hj/ln.lua --as-of 2023-10-31 --quiet
+[ -f "hj/ln/$N243.csv" ] || fail "the longest output name"
 
 # ---- report RUN renders the page the job wrote: its title and language ----
 cat > hj/look.lua <<'LUA'
