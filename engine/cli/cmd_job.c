@@ -677,6 +677,9 @@ static int job_backfill(cli_global *g, int argc, char **argv)
         return cli_usage_error("job backfill", "--from: expected a month (2023-01), got '%s'", from);
     if (ot_period_parse(to, (size_t)-1, &pt, &err) != OT_OK || pt.freq != OT_FREQ_M)
         return cli_usage_error("job backfill", "--to: expected a month (2023-10), got '%s'", to);
+    /* a January–February period (2023年1-2月) is both months: --from starts
+     * at its January, --to ends at its February */
+    pf.ord = ot_period_ord_in(pf, OT_FREQ_M, 0);
     if (pt.ord < pf.ord)
         return cli_usage_error("job backfill", "--to %s is before --from %s", to, from);
     if ((rc = run_options("job backfill", &c, fail_on, timeout, memory)))

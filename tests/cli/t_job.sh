@@ -704,6 +704,11 @@ run 0 --db jf/jf.db import jf/y.csv
 run 0 --db jf/jf.db import --format targets jf/ty.csv
 run 0 job run jf/jf.lua
 has_err "info jf as of latest: 2023-02, the newest period"
+# --from 2023年1-2月 starts at its January (it is both months), --to ends at its February
+N0=$(sqlite3 bf2/bf2.db "SELECT max(id) FROM runs")
+run 0 job backfill bf2/bf2.lua --from 2023年1-2月 --to 2023年1-2月 --quiet
+eq "$(sqlite3 bf2/bf2.db "SELECT group_concat(date(as_of * 86400, 'unixepoch'), ' ') FROM (SELECT as_of FROM runs WHERE id > $N0 ORDER BY id)")" \
+   "2023-01-31 2023-02-28" "backfill over 2023年1-2月: January and February"
 # the same run again stores the same figures (seeded)
 run 0 job backfill bf2/bf2.lua --from 2023-03 --to 2023-03 --quiet
 eq "$(sqlite3 bf2/bf2.db "SELECT count(DISTINCT point) || '|' || count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.job = 'bf2' AND date(r.as_of * 86400, 'unixepoch') = '2023-03-31'")" \
