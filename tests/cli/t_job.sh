@@ -48,6 +48,15 @@ COLS="target_id, label, as_of, point, lo80, hi80, lo95, hi95, prob, required, ca
 eq "$(sql "SELECT count(*) FROM (SELECT $COLS FROM projections WHERE run_id = 1
                                  EXCEPT SELECT $COLS FROM projections WHERE run_id = 2)")" 0 "same projections"
 eq "$(sql "SELECT count(DISTINCT data_hash) || count(DISTINCT scripts_hash) FROM runs")" 11 "same hashes"
+# a series' release lag decides when its undated rows are known: changed, the
+# same as-of reads other data, so the data hash changes too (on a copy)
+sqlite3 "$ONTRACK_DB" ".backup lag.db"
+printf 'series,name,release_lag\nyiwu.gdp,义乌市地区生产总值,120\n' > lag.csv
+run 0 --db lag.db import --format series lag.csv
+mkdir -p lagjob && cp jobs/yiwu_monthly.lua lagjob/
+run 0 --db lag.db job run lagjob/yiwu_monthly.lua --as-of 2023-10-31 --quiet
+eq "$(sqlite3 lag.db "SELECT count(DISTINCT data_hash) FROM runs WHERE as_of = (SELECT as_of FROM runs WHERE id = 1)")" 2 \
+   "a changed release lag changes the data hash"
 # another as-of: other data, another hash
 run 0 job run jobs/yiwu_monthly.lua --as-of 2023-08-31 --quiet
 eq "$(sql "SELECT count(DISTINCT data_hash) FROM runs")" 2 "data hash follows the as-of"
