@@ -42,7 +42,7 @@
 
 /* In cmd_run.c. */
 static const char help[] =
-    "usage: ontrack job run JOBFILE [--as-of DATE|PERIOD] [--wait] [--quiet]\n"
+    "usage: ontrack job run JOBFILE [--as-of DATE|PERIOD|latest] [--wait] [--quiet]\n"
     "                       [--fail-on off-track] [--timeout S] [--memory MB]\n"
     "                       [--trusted] [--commit-partial] [--folder DIR]\n"
     "       ontrack job history [JOB] [--limit N] [--lang en|zh]\n"
@@ -633,7 +633,7 @@ static int job_run(cli_global *g, int argc, char **argv)
                                                                      "(ontrack job run job.lua)");
     if ((rc = run_options("job run", &c, fail_on, timeout, memory)))
         return rc;
-    if (as_of) {
+    if (as_of && strcmp(as_of, "latest") != 0) { /* "latest" overrides a job's fixed as_of */
         int32_t d;
         ot_period th;
         if ((rc = cli_parse_asof("job run", as_of, &d, &th)))

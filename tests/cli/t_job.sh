@@ -723,6 +723,13 @@ run 0 job backfill bf2/bf2.lua --from 2023-03 --to 2023-03 --quiet
 eq "$(sqlite3 bf2/bf2.db "SELECT count(DISTINCT point) || '|' || count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.job = 'bf2' AND date(r.as_of * 86400, 'unixepoch') = '2023-03-31'")" \
    "1|2" "a backfilled month run twice: the same point"
 
+# --as-of latest overrides a job's fixed as_of
+echo 'return {name = "bf2fix", db = "bf2.db", targets = {year = 2023}, as_of = "2022-12-31", paths = 100}' > bf2/fix.lua
+run 0 job run bf2/fix.lua --as-of latest
+has_err "info bf2fix as of latest: 2023-03, the newest period with data among the job's targets' series"
+run 2 job run bf2/fix.lua --as-of newest
+has_err "job run: --as-of: 'newest' is neither a date (2023-10-20) nor a period (2023-09)"
+
 # ---- every date form of docs/formats.md as --as-of and as_of ------------
 # (they were accepted by --as-of's check, then refused by the run: exit 65)
 echo 'return {name = "df", targets = {year = 2023, series = "yiwu.gdp"}, paths = 100, outputs = {"df/{as_of}.csv"}}' > hj/df.lua
