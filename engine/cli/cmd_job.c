@@ -574,6 +574,21 @@ static int job_open(jobctx *c, cli_global *g, const char *file, ot_store **st, i
     }
     if (job_check_outputs(&c->job, c->folder, c->trusted, &err) != OT_OK)
         return cli_fail(&err);
+    /* its scripts are there, before a database is opened (or made): a
+     * missing one is an error of the job file, where it names them */
+    for (size_t i = 0; i < c->job.nscripts; i++) {
+        const char *sp = c->job.scripts[i];
+        int e = stat(sp, &fs) != 0 ? errno : S_ISDIR(fs.st_mode) ? EISDIR : 0;
+        if (e) {
+            long line, col;
+            ot_job_field_at(c->job.path, "scripts", &line, &col);
+            ot_err_setloc(&err, e == ENOENT || e == ENOTDIR ? OT_ENOTFOUND
+                                : e == EISDIR                 ? OT_EDATA
+                                                              : OT_EIO,
+                          c->job.path, line, col, "script '%s': %s", sp, strerror(e));
+            return cli_fail(&err);
+        }
+    }
     /* --db, then the job's db, then $ONTRACK_DB / ./ontrack.db */
     c->db_path = g->db_path ? g->db_path : c->job.db ? c->job.db : cli_db_path(g);
     if (ot_store_open(c->db_path, OT_STORE_CREATE, st, &err) != OT_OK)

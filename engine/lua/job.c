@@ -384,6 +384,11 @@ static void key_position(const char *path, const char *k, long *line, long *col)
     free(buf);
 }
 
+void ot_job_field_at(const char *path, const char *key, long *line, long *col)
+{
+    key_position(path, key, line, col);
+}
+
 int ot_job_load(const char *path, ot_job *out, ot_err *err)
 {
     return ot_job_load_limited(path, 0, 0, out, err);

@@ -55,5 +55,9 @@ int ot_job_load(const char *path, ot_job *out, ot_err *err);
 int ot_job_load_limited(const char *path, double timeout, size_t mem, ot_job *out, ot_err *err);
 /* Frees what *j owns and zeroes it; accepts NULL. */
 void ot_job_clear(ot_job *j);
+/* Where field key is written in the job file at path: 1-based line and
+ * column (in characters), 0 when a lexical look cannot tell (a table built
+ * another way, an unreadable file).  For errors found after loading. */
+void ot_job_field_at(const char *path, const char *key, long *line, long *col);
 
 #endif

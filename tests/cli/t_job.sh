@@ -433,6 +433,17 @@ echo 'return {name = "h", targets = {}, intervals = "wide"}' > jobs/badiv.lua
 run 65 job run jobs/badiv.lua
 has_err "jobs/badiv.lua:1:35: field 'intervals' must be \"model\" or \"cv\", got \"wide\""
 run 66 job run jobs/nosuch.lua
+# a missing script is an error of the job file where it names it (66), found
+# before a database is opened or made; a folder named as a script is a bad
+# job file (65)
+printf 'return {name = "ms", db = "ms.db",\n  targets = {year = 2023},\n  scripts = {"nope.lua"}}\n' > jobs/ms.lua
+run 66 job run jobs/ms.lua
+eq "$ERR" "ontrack: jobs/ms.lua:3:3: script 'jobs/nope.lua': No such file or directory" "a missing script"
+[ -e jobs/ms.db ] && fail "a job with a missing script made its database"
+mkdir -p jobs/adir
+echo 'return {name = "ms", db = "ms.db", targets = {year = 2023}, scripts = "adir"}' > jobs/ms.lua
+run 65 job run jobs/ms.lua
+eq "$ERR" "ontrack: jobs/ms.lua:1:61: script 'jobs/adir': Is a directory" "a folder as a script"
 run 2 job run
 has_err "which job file?"
 run 2 job frobnicate
