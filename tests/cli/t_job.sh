@@ -318,6 +318,43 @@ for f in jobs/kill/kill-*.json; do
     eq "$(sql "SELECT status FROM runs WHERE id = $n")" ok "a file only for an ok run ($f)"
 done
 
+# ---- SIGTERM (systemctl stop, TimeoutStartSec) and SIGINT: the run stops --
+# at the engine's next check, is rolled back (its script's put too) and marked
+# failed with why; the command exits 128 + the signal
+cat > jobs/term.lua <<'LUA'
+ot.db():put(ot.series{key = "term.x", freq = "M", start = "2023-01", values = {1}}, {vintage = "2099-01-01"})
+while true do end
+LUA
+echo 'return {name = "term", targets = {year = 2023}, paths = 200, scripts = {"term.lua"}, outputs = {"term/{job}.csv"}}' > jobs/termjob.lua
+"$ONTRACK" job run jobs/termjob.lua --as-of 2023-10-31 2>term.err &
+P=$!
+for i in $(seq 100); do grep -q "projected" term.err && break; sleep 0.1; done
+sleep 0.3
+kill -TERM $P
+wait $P; CODE=$?
+ERR=$(cat term.err)
+eq "$CODE" 143 "SIGTERM: exit 128 + 15"
+TR=$(sql "SELECT max(id) FROM runs WHERE job = 'term'")
+has_err "error term run=$TR stopped by SIGTERM (the run is rolled back: nothing of it is kept)"
+eq "$(sql "SELECT status FROM runs WHERE id = $TR")" failed "SIGTERM: the run failed"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'term.x'")" 0 "SIGTERM: the script's put rolled back"
+[ -e jobs/term ] && [ -n "$(ls -A jobs/term)" ] && fail "SIGTERM: files left ($(ls -A jobs/term))"
+run 0 job show "$TR"
+out_line 3 "error: stopped by SIGTERM (the run is rolled back: nothing of it is kept)"
+# SIGINT (Ctrl-C) ends a --wait: exit 130, nothing recorded
+coproc HOLD { exec "$JOBLOCK" "$ONTRACK_DB" term 5; }
+read -r held <&"${HOLD[0]}"
+"$ONTRACK" job run jobs/termjob.lua --as-of 2023-10-31 --wait 2>term.err &
+P=$!
+for i in $(seq 100); do grep -q "waiting" term.err && break; sleep 0.1; done
+kill -INT $P
+wait $P; CODE=$?
+ERR=$(cat term.err)
+eq "$CODE" 130 "SIGINT in --wait: exit 128 + 2"
+has_err "error term stopped by SIGINT while waiting for the running job"
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'term'")" 1 "SIGINT in --wait: no run recorded"
+kill "$HOLD_PID" 2>/dev/null; wait "$HOLD_PID" 2>/dev/null
+
 # ---- --fail-on off-track, bad job files ----------------------------------
 cat > high.csv <<'CSV'
 series,year,kind,op,value,label
