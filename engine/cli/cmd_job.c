@@ -18,7 +18,6 @@
 #include <glob.h>
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,8 +29,8 @@
 #include "lua/host.h"
 #include "cli/job_files.h"
 #include "cli/job_lock.h"
+#include "cli/job_stop.h"
 #include "lua/job.h"
-#include "models/model.h"
 #include "project/kinds.h"
 #include "project/projection.h"
 #include "report/csv.h"
@@ -131,81 +130,6 @@ static void jlog(const jobctx *c, const char *level, const char *fmt, ...)
         free(msg);
 }
 
-/* ---- SIGTERM and SIGINT ------------------------------------------------- */
-
-/* `systemctl stop`, a unit's TimeoutStartSec and kill send SIGTERM; Ctrl-C
- * SIGINT.  The first asks the run to stop, as --timeout does: the engine and
- * a running script stop at their next check, the run is rolled back and
- * marked failed with why (in the log and in `job show`), and the command
- * exits 128 + the signal.  Once the run is committed it finishes (only
- * renames are left).  A second signal ends the process at once (the
- * default action, SA_RESETHAND).  The handler only sets flags; these
- * statics are the one bridge a handler has. */
-static volatile sig_atomic_t stop_sig;
-static ot_host *volatile stop_host; /* the script running, for the handler */
-
-#define STOP_GRACE 5 /* seconds a stop signal gives the run to roll back */
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-/* SIGALRM STOP_GRACE seconds after a stop signal: an engine call that does
- * not check (a projection of very many paths) ends with the process, the
- * run left "running" (interrupted, as a killed one). */
-static void on_grace(int sig)
-{
-    (void)sig;
-    static const char msg[] = "ontrack: stopped: the run did not stop within " STR(STOP_GRACE) " s of the "
-                              "signal; the process ends here (the run stays recorded running: "
-                              "interrupted, marked failed by the next run)\n";
-    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
-    (void)w;
-    _exit(128 + stop_sig);
-}
-
-static void on_stop(int sig)
-{
-    stop_sig = sig;
-    ot_models_interrupt(OT_STOP_INTERRUPT);
-    ot_host *h = stop_host;
-    if (h)
-        ot_host_interrupt(h);
-    struct sigaction ga;
-    memset(&ga, 0, sizeof ga);
-    ga.sa_handler = on_grace;
-    sigemptyset(&ga.sa_mask);
-    sigaction(SIGALRM, &ga, NULL);
-    alarm(STOP_GRACE);
-}
-
-/* Installs on_stop for SIGTERM and SIGINT (old receives the previous
- * actions), or, with old set, puts them back. */
-static void catch_stop(struct sigaction old[2], int restore)
-{
-    static const int sigs[2] = {SIGTERM, SIGINT};
-    for (int i = 0; i < 2; i++) {
-        if (restore) {
-            sigaction(sigs[i], &old[i], NULL);
-            continue;
-        }
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_stop;
-        sa.sa_flags = SA_RESETHAND; /* no SA_RESTART: a lock wait ends */
-        sigemptyset(&sa.sa_mask);
-        sigaction(sigs[i], &sa, &old[i]);
-    }
-}
-
-/* OT_ELIMIT "stopped by SIGTERM …" when a stop signal came, else OT_OK. */
-static int check_stop(ot_err *err)
-{
-    if (!stop_sig)
-        return OT_OK;
-    return ot_err_set(err, OT_ELIMIT, "stopped by %s (the run is rolled back: nothing of it "
-                                      "is kept)",
-                      stop_sig == SIGTERM ? "SIGTERM" : "SIGINT");
-}
-
 /* ---- the lock ---------------------------------------------------------- */
 
 /* Appends s to the glob pattern at buf[*n], its glob characters escaped. */
@@ -298,9 +222,9 @@ static int take_lock(jobctx *c, ot_store *st, int fd, ot_err *err)
         return ot_err_set(err, OT_ELOCKED, "job '%s' is running (%s); try again later or use --wait",
                           c->job.name, who);
     jlog(c, "info", "waiting for the running job (%s)", who);
-    if ((rc = job_lock_wait(fd, c->job.name, &stop_sig)) == OT_ELIMIT)
+    if ((rc = job_lock_wait(fd, c->job.name, job_stop_flag())) == OT_ELIMIT)
         return ot_err_set(err, OT_ELIMIT, "stopped by %s while waiting for the running job",
-                          stop_sig == SIGTERM ? "SIGTERM" : "SIGINT");
+                          job_stop_name());
     if (rc != OT_OK)
         return ot_err_set(err, OT_EIO, "%s: cannot lock job '%s': %s", c->db_path, c->job.name,
                           strerror(errno));
@@ -483,9 +407,9 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         int bar = !c->quiet && set.n >= PROGRESS_MIN && isatty(STDERR_FILENO);
         if (bar)
             progress(0, set.n);
-        if ((rc = check_stop(&err)) ||
+        if ((rc = job_stop_check(&err)) ||
             (rc = ot_run_project(st, &set, &a, &po, bar ? CHUNK : 0, bar ? progress_cb : NULL,
-                                 NULL, &err)) || (rc = check_stop(&err)))
+                                 NULL, &err)) || (rc = job_stop_check(&err)))
             goto fail;
         for (size_t i = 0; i < set.n; i++)
             *off_track += set.p[i].status == OT_STATUS_OFF_TRACK ||
@@ -512,14 +436,14 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
                            c->timeout, c->mem, !c->trusted, files[0] ? files : NULL,
                            c->commit_partial, st};
         ot_host *h;
-        if ((rc = check_stop(&err)) || (rc = ot_host_new(&ho, &h, &err)))
+        if ((rc = job_stop_check(&err)) || (rc = ot_host_new(&ho, &h, &err)))
             goto fail;
-        stop_host = h;
+        job_stop_host(h);
         cli_watchdog(c->timeout);
         rc = ot_host_run_file(h, c->job.scripts[i], 0, NULL, &err);
         cli_watchdog(0);
-        stop_host = NULL;
-        if (check_stop(&err)) { /* why the script ended, not "interrupted!" */
+        job_stop_host(NULL);
+        if (job_stop_check(&err)) { /* why the script ended, not "interrupted!" */
             rc = OT_ELIMIT;
             ot_host_free(h);
             goto fail;
@@ -561,7 +485,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
 
     /* The projections and the status "ok" in one transaction: the last
      * moment a stop signal rolls the run back */
-    if ((rc = check_stop(&err)) || (rc = ot_store_begin(st, &err)))
+    if ((rc = job_stop_check(&err)) || (rc = ot_store_begin(st, &err)))
         goto fail;
     in_tx = 1;
     if ((rc = ot_run_save(st, c->run, &a, &set, &err)))
@@ -613,10 +537,10 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
 
 fail:
     unsetenv(OT_RUN_ENV);
-    if (stop_sig && rc) { /* the engine's "interrupted!": say what asked it */
+    if (job_stop_signal() && rc) { /* the engine's "interrupted!": say what asked it */
         free(whole);
         whole = NULL;
-        rc = check_stop(&err);
+        rc = job_stop_check(&err);
     }
     if (in_tx)
         ot_store_rollback(st);
@@ -753,15 +677,15 @@ static int job_run(cli_global *g, int argc, char **argv)
     int fd = -1;
     size_t off = 0;
     struct sigaction old[2];
-    catch_stop(old, 0);
+    job_stop_catch(old);
     if (!(rc = job_open(&c, g, pos[0], &st, &fd)))
         rc = run_once(&c, st, as_of, &off);
     if (rc == 0 && c.fail_on && off)
         rc = 3;
     job_store_close(st, fd);
-    catch_stop(old, 1);
-    if (rc && stop_sig) /* as a process the signal ended: 143 for SIGTERM */
-        rc = 128 + stop_sig;
+    job_stop_restore(old);
+    if (rc && job_stop_signal()) /* as a process the signal ended: 143 for SIGTERM */
+        rc = 128 + job_stop_signal();
     ot_job_clear(&c.job);
     return rc;
 }
@@ -803,7 +727,7 @@ static int job_backfill(cli_global *g, int argc, char **argv)
     int fd = -1;
     size_t off_any = 0;
     struct sigaction old[2];
-    catch_stop(old, 0);
+    job_stop_catch(old);
     if (!(rc = job_open(&c, g, pos[0], &st, &fd))) {
         for (ot_ord m = pf.ord; m <= pt.ord && rc == 0; m++) {
             char day[OT_PERIOD_STRMAX];
@@ -816,9 +740,9 @@ static int job_backfill(cli_global *g, int argc, char **argv)
     if (rc == 0 && c.fail_on && off_any)
         rc = 3;
     job_store_close(st, fd);
-    catch_stop(old, 1);
-    if (rc && stop_sig)
-        rc = 128 + stop_sig;
+    job_stop_restore(old);
+    if (rc && job_stop_signal())
+        rc = 128 + job_stop_signal();
     ot_job_clear(&c.job);
     return rc;
 }
