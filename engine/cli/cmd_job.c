@@ -421,11 +421,11 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     char files[4096];
     if (c->job.nscripts && (rc = job_files_dir(&c->job, c->folder, files, sizeof files, &err)))
         goto fail;
-    /* the scripts' ot.compare saves its comparisons with this run */
     /* {as_of} and the scripts' ot.as_of(): one point (2023-02 for a run on
      * the 2023-01/02 release), a file name and a period every reader parses */
     char point[sizeof a.text];
     ot_run_asof_point(&a, point, sizeof point);
+    /* the scripts' ot.compare saves its comparisons with this run */
     char runid[24];
     snprintf(runid, sizeof runid, "%lld", (long long)c->run);
     if (c->job.nscripts)

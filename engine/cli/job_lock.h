@@ -20,9 +20,8 @@
 #ifndef OT_CLI_JOB_LOCK_H
 #define OT_CLI_JOB_LOCK_H
 
-#include <stdint.h>
-
 #include <signal.h>
+#include <stdint.h>
 
 #include "core/err.h"
 

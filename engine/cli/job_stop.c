@@ -64,6 +64,8 @@ void job_stop_catch(struct sigaction old[2])
 
 void job_stop_restore(const struct sigaction old[2])
 {
+    if (stop_sig)
+        alarm(0); /* the run has wound down: no grace period left to end */
     for (int i = 0; i < 2; i++)
         sigaction(sigs[i], &old[i], NULL);
 }

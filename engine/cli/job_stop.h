@@ -16,7 +16,7 @@
 
 /* Catches SIGTERM and SIGINT; old receives the previous actions. */
 void job_stop_catch(struct sigaction old[2]);
-/* Puts back the actions job_stop_catch saved. */
+/* Puts back the actions job_stop_catch saved (and ends a grace period). */
 void job_stop_restore(const struct sigaction old[2]);
 /* The script host running now (NULL: none), so a signal stops its chunk. */
 void job_stop_host(ot_host *h);

@@ -60,7 +60,7 @@ typedef struct cvt {
 } cvt;
 
 /* Records that the error about to be raised is about field k (its position
- * in the file is looked up afterwards, locate_key). */
+ * in the file is looked up afterwards, ot_job_field_at). */
 static void at_key(lua_State *L, const char *k)
 {
     cvt *c = lua_touserdata(L, 1);
@@ -367,9 +367,9 @@ static void locate_key(const char *s, size_t n, const char *k, long *line, long 
     }
 }
 
-/* The position of field k in the job file at path (locate_key), 0 when it
- * cannot be told. */
-static void key_position(const char *path, const char *k, long *line, long *col)
+/* Reads the file again (the chunk is gone by then) and looks for k in its
+ * first MiB; 0 when it cannot be read or k is not found. */
+void ot_job_field_at(const char *path, const char *k, long *line, long *col)
 {
     *line = *col = 0;
     FILE *f = fopen(path, "rb");
@@ -382,11 +382,6 @@ static void key_position(const char *path, const char *k, long *line, long *col)
     if (buf)
         locate_key(buf, n, k, line, col);
     free(buf);
-}
-
-void ot_job_field_at(const char *path, const char *key, long *line, long *col)
-{
-    key_position(path, key, line, col);
 }
 
 int ot_job_load(const char *path, ot_job *out, ot_err *err)
@@ -462,7 +457,7 @@ int ot_job_load_limited(const char *path, double timeout, size_t mem, ot_job *ou
         /* a field's error says where the field is written: file:line:col */
         long line = 0, col = 0;
         if (st != LUA_ERRMEM && cv.key[0])
-            key_position(path, cv.key, &line, &col);
+            ot_job_field_at(path, cv.key, &line, &col);
         const char *m = lua_tostring(L, -1) ? lua_tostring(L, -1) : "not enough memory";
         if (line > 0)
             rc = ot_err_setloc(err, OT_EDATA, path, line, col, "%s", m);
