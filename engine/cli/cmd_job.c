@@ -312,8 +312,12 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     c->run = 0;
     *off_track = 0;
 
+    /* a stop signal before the run is recorded: nothing to record */
+    int rc = job_stop_check(&err);
+    if (rc)
+        goto done;
     /* The targets first: "latest" is the newest period with their data. */
-    int rc = c->job.has_targets ? ot_run_targets(st, c->job.year, c->job.series, &set, &err) : OT_OK;
+    rc = c->job.has_targets ? ot_run_targets(st, c->job.year, c->job.series, &set, &err) : OT_OK;
     size_t nall = 1;
     if (rc == OT_OK && set.n == 0 && c->job.has_targets) {
         ot_run_set all = {0};
