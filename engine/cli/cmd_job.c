@@ -336,9 +336,11 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
                         "%s: the database %s holds no targets (a wrong `db` or --db? import "
                         "them with ontrack import --format targets)",
                         c->job.path, ot_store_path(st));
-    } else if (rc == OT_OK && set.n == 0 && (c->job.year || c->job.series)) {
+    } else if (rc == OT_OK && set.n == 0 && nall > 0 && (c->job.year || c->job.series)) {
         /* a filter matching nothing is a mistake (a year or a pattern mistyped),
-         * not a run that finishes "ok" having projected nothing; as `project` */
+         * not a run that finishes "ok" having projected nothing; as `project`.
+         * In a database without any target the job's scripts run (the warning
+         * above): they may be what fills it */
         char yb[32] = "";
         if (c->job.year)
             snprintf(yb, sizeof yb, "year = %d", c->job.year);

@@ -99,6 +99,18 @@ echo 'return {name = "filljob", db = "fill.db", targets = {}, scripts = {"fill.l
 run 0 job run jobs/filljob.lua
 has_out "script ran"
 has_err "warn filljob the database jobs/fill.db holds no targets: the scripts run, nothing is projected"
+# ... also with a targets filter (the scripts may bring the targets it
+# matches): the first run imports them, the next projects them
+printf 'series,year,kind,op,value,label\nfill.x,2023,growth,>=,5,FX\n' > jobs/fillt.csv
+echo 'assert(ot.db():import("fillt.csv", {format = "targets"}))' > jobs/fill2.lua
+echo 'return {name = "fill2", db = "fill2.db", targets = {year = 2023}, scripts = {"fill2.lua"}, paths = 100, outputs = {"fo/{job}.csv"}}' > jobs/fill2job.lua
+cd jobs
+run 0 job run fill2job.lua
+has_err "warn fill2 the database fill2.db holds no targets: the scripts run, nothing is projected"
+has_err "info fill2 run=1 finished ok"
+run 0 job run fill2job.lua
+has_err "info fill2 run=2 projected 1 target (0 off track or missed)"
+cd ..
 run 0 --db jobs/own.db import --format targets "$D/yiwu/targets_2023.csv"
 run 0 job run jobs/dbjob.lua --quiet
 eq "$(sqlite3 jobs/own.db "SELECT job || ' ' || status FROM runs")" "dbjob ok" "the job's own database"
