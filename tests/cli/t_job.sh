@@ -848,6 +848,21 @@ out_line 3 "error: did not finish: its process died (found by the next run of th
 run 2 job show "$H" --lang fr
 has_err "job show: --lang: expected zh or en, got 'fr'"
 
+# ---- docs/scheduling.md: the job file example, run as the page says ------
+mkdir -p docex/scripts/jobs
+cp -r "$SRC/datasets" docex/ && cp "$SRC/scripts/yiwu_2023.lua" docex/scripts/
+sed -n '/^```lua$/,/^```$/p' "$SRC/docs/scheduling.md" | sed '1d;$d' > docex/scripts/jobs/yiwu_monthly.lua
+grep -q '^  scripts = {"../yiwu_2023.lua"},' docex/scripts/jobs/yiwu_monthly.lua || fail "the example job file"
+cd docex
+OUT=$(env -u ONTRACK_DB "$ONTRACK" job run scripts/jobs/yiwu_monthly.lua --folder . 2>&1); CODE=$?; ERR=
+eq "$CODE" 0 "the example job on a fresh checkout: the script imports the data"
+has_out "warn yiwu-monthly the database scripts/jobs/../../ontrack.db holds no targets: the scripts run, nothing is projected"
+OUT=$(env -u ONTRACK_DB "$ONTRACK" job run scripts/jobs/yiwu_monthly.lua --folder . 2>&1); CODE=$?
+eq "$CODE" 0 "the example job, second run"
+grep -Eq 'info yiwu-monthly run=2 projected [0-9]+ targets' <<<"$OUT" || fail "the example job projects its targets"
+[ -s scripts/jobs/reports/yiwu-monthly-2023-12.md ] || fail "the example job's report ($(ls scripts/jobs/reports))"
+cd ..
+
 # ---- docs/scheduling.md: the systemd ExecStart line, run as written ------
 # The unit sets WorkingDirectory and Environment; here the test directory and
 # $ONTRACK_DB stand in for them, and PATH finds the binary under test.
