@@ -95,6 +95,6 @@ int job_stop_check(ot_err *err)
     if (!stop_sig)
         return OT_OK;
     return ot_err_set(err, OT_ELIMIT,
-                      "stopped by %s (the run is rolled back: nothing of it is kept)",
+                      "stopped by %s (the run is rolled back)",
                       job_stop_name());
 }

@@ -26,8 +26,8 @@ int job_stop_signal(void);
 const char *job_stop_name(void);
 /* The flag a waiting loop tests (job_lock_wait). */
 const volatile sig_atomic_t *job_stop_flag(void);
-/* OT_ELIMIT "stopped by SIGTERM (the run is rolled back: nothing of it is
- * kept)" when a stop signal came, else OT_OK. */
+/* OT_ELIMIT "stopped by SIGTERM (the run is rolled back)" when a stop
+ * signal came, else OT_OK. */
 int job_stop_check(ot_err *err);
 
 #endif

@@ -347,12 +347,12 @@ wait $P; CODE=$?
 ERR=$(cat term.err)
 eq "$CODE" 143 "SIGTERM: exit 128 + 15"
 TR=$(sql "SELECT max(id) FROM runs WHERE job = 'term'")
-has_err "error term run=$TR stopped by SIGTERM (the run is rolled back: nothing of it is kept)"
+has_err "error term run=$TR stopped by SIGTERM (the run is rolled back)"
 eq "$(sql "SELECT status FROM runs WHERE id = $TR")" failed "SIGTERM: the run failed"
 eq "$(sql "SELECT count(*) FROM series WHERE key = 'term.x'")" 0 "SIGTERM: the script's put rolled back"
 [ -e jobs/term ] && [ -n "$(ls -A jobs/term)" ] && fail "SIGTERM: files left ($(ls -A jobs/term))"
 run 0 job show "$TR"
-out_line 3 "error: stopped by SIGTERM (the run is rolled back: nothing of it is kept)"
+out_line 3 "error: stopped by SIGTERM (the run is rolled back)"
 # SIGINT (Ctrl-C) ends a --wait: exit 130, nothing recorded
 coproc HOLD { exec "$JOBLOCK" "$ONTRACK_DB" term 5; }
 read -r held <&"${HOLD[0]}"
