@@ -13,7 +13,7 @@
 
 #include "lua/limit.h"
 #include "models/model.h" /* OT_PI_MODEL, OT_PI_CV */
-#include "project/projection.h" /* OT_PROJ_EXCLUDE_* (ot_years_parse: core/target.h) */
+#include "project/projection.h" /* OT_PROJ_EXCLUDE_*, the method rules (ot_years_parse: core/target.h) */
 #include "run/run.h"              /* ot_run_asof_parse: the as_of a run will read */
 
 void ot_job_clear(ot_job *j)
@@ -235,6 +235,15 @@ static int convert(lua_State *L)
         j->intervals = strcmp(pi, "cv") == 0 ? OT_PI_CV : OT_PI_MODEL;
     }
     lua_pop(L, 1);
+    /* the rules ot.project and `ontrack project` apply, here before a run */
+    if (j->method && !ot_proj_method_resolve(j->method) && (at_key(L, "method"), 1))
+        return luaL_error(L, "field 'method': unknown method '%s' (known: %s, %s, %s, %s)",
+                          j->method, OT_PROJ_METHOD_CARRY, OT_PROJ_METHOD_RATE,
+                          OT_PROJ_METHOD_FALLBACK, ot_method_names());
+    if (j->intervals == OT_PI_CV && !ot_proj_method_takes_cv(j->method) &&
+        (at_key(L, "intervals"), 1))
+        return luaL_error(L, "field 'intervals': \"cv\" is not available with method %s (use a "
+                             "model such as auto or ets)", ot_proj_method_resolve(j->method));
     j->title = opt_string(L, 2, "title");
     lua_getfield(L, 2, "lang");
     if (!lua_isnil(L, -1)) {

@@ -481,6 +481,15 @@ eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h'")" 0 "no run recorded for a
 echo 'return {name = "h", targets = {}, intervals = "wide"}' > jobs/badiv.lua
 run 65 job run jobs/badiv.lua
 has_err "jobs/badiv.lua:1:35: field 'intervals' must be \"model\" or \"cv\", got \"wide\""
+# method and intervals are checked as ot.project and project check them, when
+# the job file is read: a bad job file (65), no run recorded
+echo 'return {name = "h", targets = {}, method = "aut"}' > jobs/badm.lua
+run 65 job run jobs/badm.lua
+has_err "jobs/badm.lua:1:35: field 'method': unknown method 'aut' (known: carry, rate, "
+printf 'return {name = "h", targets = {},\n  method = "carry", intervals = "cv"}\n' > jobs/badcv.lua
+run 65 job run jobs/badcv.lua
+has_err "jobs/badcv.lua:2:21: field 'intervals': \"cv\" is not available with method carry"
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h'")" 0 "no run recorded for a bad method"
 run 66 job run jobs/nosuch.lua
 # a missing script is an error of the job file where it names it (66), found
 # before a database is opened or made; a folder named as a script is a bad
