@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/text.h"
 #include "io/fields.h"
@@ -362,10 +363,20 @@ static void map_record(int term, void *ud)
 
 static int load_map(io_names *nm, const char *path, ot_err *err)
 {
+    /* a map that is missing, not readable or a folder is missing input, as
+     * the data files are (import.c) */
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ot_err_set(err, errno == ENOENT ? OT_ENOTFOUND : OT_EIO, "cannot open %s: %s",
-                          path, strerror(errno));
+        return ot_err_set(err,
+                          errno == ENOENT || errno == EACCES || errno == ENOTDIR ? OT_ENOTFOUND
+                                                                                 : OT_EIO,
+                          "cannot open the map %s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return ot_err_set(err, OT_ENOTFOUND, "cannot read the map %s: %s", path,
+                          strerror(EISDIR));
+    }
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL)) {
         fclose(f);
@@ -397,6 +408,16 @@ static int load_map(io_names *nm, const char *path, ot_err *err)
     csv_free(&p);
     fclose(f);
     return r.rc;
+}
+
+int io_map_check(const char *path, ot_err *err)
+{
+    io_names *nm = calloc(1, sizeof *nm);
+    if (!nm)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    int rc = load_map(nm, path, err);
+    io_names_free(nm);
+    return rc;
 }
 
 int io_names_map_hash(const io_names *n, uint64_t *hash)
@@ -471,6 +492,19 @@ int io_names_key(const io_names *n, const char *key, io_match *m)
 {
     for (size_t i = 0; i < n->n; i++)
         if (!n->e[i].is_map && strcmp(n->e[i].key, key) == 0) {
+            fill(&n->e[i], m);
+            return 1;
+        }
+    return 0;
+}
+
+int io_names_map_find(const io_names *n, const char *heading, io_match *m)
+{
+    char tmp[4 * IO_NAME_MAX], ff[4 * IO_NAME_MAX + 8];
+    snprintf(tmp, sizeof tmp, "%s", heading);
+    fold(tmp, ff);
+    for (size_t i = 0; i < n->n; i++)
+        if (n->e[i].is_map && has_name(n->e[i].names, ff)) {
             fill(&n->e[i], m);
             return 1;
         }

@@ -47,6 +47,12 @@ typedef struct io_names io_names;
  * file cannot be opened; OT_EDATA with file:line:col for a bad map line. */
 int io_names_load(ot_store *st, const char *map_path, io_names **out, ot_err *err);
 void io_names_free(io_names *n);
+/* Reads the map file at path and keeps nothing: OT_OK when it is a map,
+ * else as io_names_load (OT_ENOTFOUND when it cannot be opened or is a
+ * folder, OT_EDATA with file:line:col for a bad line).  Checked before an
+ * import begins, so a mistyped --map is an error even when no table of the
+ * call needs it. */
+int io_map_check(const char *path, ot_err *err);
 /* Whether n was loaded with a --map file; then *hash is the XXH64 of its
  * bytes (part of a table import's identity: a corrected map is read again). */
 int io_names_map_hash(const io_names *n, uint64_t *hash);
@@ -68,6 +74,10 @@ typedef struct io_match {
  * fills *m with the first; *other (may be NULL) the second's key. */
 int io_names_find(const io_names *n, const char *full, const char *name, io_match *m,
                   const char **other);
+/* A --map line for the whole heading (folded as above) only: 1 and *m
+ * filled, else 0.  For `period,KEY,…` files, whose headings are keys unless
+ * the map says otherwise. */
+int io_names_map_find(const io_names *n, const char *heading, io_match *m);
 /* The series key itself, when one is stored (for the freq and unit). */
 int io_names_key(const io_names *n, const char *key, io_match *m);
 

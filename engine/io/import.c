@@ -20,7 +20,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "core/text.h"
 #include "io/fields.h"
+#include "io/header.h"
 #include "io/xxh64.h"
 
 /* ---- names -------------------------------------------------------------- */
@@ -194,6 +196,28 @@ done:
     return rc;
 }
 
+/* What the options ask of the call as a whole, before anything is read: a
+ * map that cannot be read is an error even when no file of the call needs
+ * one (a mistyped --map must not pass unnoticed, exit 66), and a sheet named
+ * for a call without a workbook is a usage error (a CSV file has no sheets:
+ * ignoring the name would import something else than was asked for). */
+static int check_call(const char *const *paths, size_t n, const ot_import_opts *o, ot_err *err)
+{
+    if (o->sheet) {
+        size_t i = 0;
+        while (i < n && !workbook(paths[i]))
+            i++;
+        if (i == n) {
+            char sb[96];
+            return ot_err_set(err, OT_EINVAL,
+                              "a sheet was named ('%s'), but no file is a workbook (.xlsx, "
+                              ".xls): a CSV file has no sheets",
+                              ot_fmt_shown(o->sheet, (size_t)-1, sb, sizeof sb));
+        }
+    }
+    return o->map ? io_map_check(o->map, err) : OT_OK;
+}
+
 /* The transaction is the caller's unit of work: all files or none. */
 int ot_import_files(ot_store *st, const char *const *paths, size_t n, const ot_import_opts *o,
                     ot_import_stats *st_out, ot_import_errors *errs, ot_err *err)
@@ -215,6 +239,8 @@ int ot_import_files(ot_store *st, const char *const *paths, size_t n, const ot_i
         goto done;
     }
     errs->count = errs->n = 0;
+    if ((rc = check_call(paths, n, o, err)))
+        goto done;
     if ((rc = ot_store_begin(st, err)))
         goto done;
     for (size_t i = 0; i < n && !rc; i++)

@@ -359,15 +359,26 @@ static void map_down(ctx *c, table *t, char **sub, size_t nsub)
         if (blank(top) && blank(s))
             continue;
         if (t->english) {
-            x->key = strdup(top);
+            /* the heading is a key, unless a --map line names it */
+            io_match mm;
+            int mapped = c->names && io_names_map_find(c->names, top, &mm);
+            x->key = strdup(mapped ? mm.key : top);
             x->head = strdup(top);
-            x->m = c->measure;
-            x->check = x->m == OT_MEASURE_VALUE && !c->o->force_measure;
+            x->m = mapped && mm.measure >= 0 ? (ot_measure)mm.measure : c->measure;
+            x->word = mapped && mm.measure >= 0;
+            if (mapped) {
+                x->freq = mm.freq;
+                if (mm.unit && !(x->unit = strdup(mm.unit))) {
+                    io_fatal_code(c, OT_ENOMEM, "out of memory");
+                    return;
+                }
+            }
+            x->check = !x->word && x->m == OT_MEASURE_VALUE && !c->o->force_measure;
             if (!x->key || !x->head) {
                 io_fatal_code(c, OT_ENOMEM, "out of memory");
                 return;
             }
-            if (!io_key_ok(c, top, (long)i + 1)) {
+            if (!mapped && !io_key_ok(c, top, (long)i + 1)) {
                 free(x->key);
                 x->key = NULL;
             }
@@ -410,7 +421,7 @@ static void finish_header(ctx *c, table *t, int sub)
     }
     if (t->english && t->ntop < 2)
         io_bad(c, 2, "expected a series key after 'period', found nothing");
-    if (!t->english && !c->names) {
+    if ((!t->english || c->o->map) && !c->names) {
         ot_err e;
         if (io_names_load(c->st, c->o->map, &c->names, &e)) {
             io_fatal(c, &e); /* a bad --map file ends the call with its own code */

@@ -96,6 +96,25 @@ printf 'header,series\n"a\033b",k\n' > badmap.csv
 run 65 import --map badmap.csv power.csv
 run 66 import --map nomap.csv power.csv
 has_err "nomap.csv"
+# a map that cannot be read is an error also when no file of the call needs
+# one (a long file), not silently ignored: nothing is written
+printf 'series,period,value\nxq.lm,2024-01,1\n' > lm.csv
+run 66 import --map nomap.csv lm.csv
+has_err "ontrack: cannot open the map nomap.csv: No such file or directory"
+mkdir mapdir
+run 66 import --map mapdir lm.csv
+has_err "ontrack: cannot read the map mapdir: Is a directory"
+printf 'heading,series\n' > mhead.csv
+run 65 import --map mhead.csv lm.csv
+has_err "ontrack: mhead.csv:1:1: expected a map header 'header,series[,measure]'"
+eq "$(sql "SELECT count(*) FROM observations WHERE key = 'xq.lm'")" "0" "nothing written with a bad map"
+# a `period,KEY,…` file's headings are keys, unless the map names them: a
+# mapped heading goes to its series (and measure), never a key of that text
+printf 'period,工业用电量,xq.other\n2024-04,22.5,3\n' > pkeys.csv
+run 0 import --map map.csv pkeys.csv
+eq "$(sql "SELECT key || ':' || measure || '@' || ord || '=' || value FROM observations WHERE key IN ('xq.power', '工业用电量', 'xq.other') AND ord = 24291 ORDER BY key")" \
+   "xq.other:value@24291=3.0
+xq.power:ytd@24291=22.5" "a period,KEY file with --map"
 # the same table again with a corrected map is read again, not skipped as
 # already imported: its figures now conflict with what the wrong map stored
 printf 'series,name,unit\nxq.ma,甲指标,亿元\nxq.mb,乙指标,亿元\n' > mser.csv

@@ -45,6 +45,15 @@ run 65 import --sheet 无此表 bureau.xlsx
 has_err "bureau.xlsx: no sheet '无此表' (the workbook has '主要指标', '按日期')"
 run 65 import --sheet 无此表 bureau.xls
 has_err "bureau.xls: no sheet '无此表' (the workbook has '主要指标', '按日期')"
+# --sheet for a call without a workbook: a CSV file has no sheets, so the
+# name is refused (usage, exit 2) rather than ignored; with a workbook in the
+# call it picks that workbook's sheet, and the CSV files are read whole
+printf 'series,period,value\ns.csv1,2024-01,1\n' > plain.csv
+run 2 import --sheet 按日期 plain.csv
+has_err "ontrack: a sheet was named ('按日期'), but no file is a workbook (.xlsx, .xls): a CSV file has no sheets"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 's.csv1'")" 0 "nothing of a refused --sheet"
+run 0 import --sheet 按日期 plain.csv bureau.xlsx
+eq "$(sql "SELECT count(*) FROM observations WHERE key = 's.csv1'")" 1 "the CSV beside a workbook's sheet"
 printf 'not a zip' > junk.xlsx
 run 65 import junk.xlsx
 has_err "junk.xlsx: expected an Excel .xlsx workbook (a zip file), found something else"
