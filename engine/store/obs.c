@@ -708,7 +708,14 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
         rc = store_sqlerr(st, s, "reading observations", err);
         goto done;
     }
-    if (n == 0) {
+    if (n == 0 && o->empty) {
+        /* known of the series: its key, names, unit and frequency; of its
+         * figures, none yet: an empty series at the period of as_of */
+        if (!(r = ot_series_new(a, f, ot_period_convert(OT_FREQ_D, o->as_of, f), 0, err))) {
+            rc = err ? err->code : OT_ENOMEM;
+            goto done;
+        }
+    } else if (n == 0) {
         /* Something is stored (choose found it), but all of it later. */
         int32_t first = 0;
         if ((q = store_stmt(st, S_OBS_FIRST_VINTAGE, SQL_FIRST_VINTAGE, NULL))) {
@@ -744,9 +751,9 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
                             (long long)rows[i].ord, rows[i].span);
             goto done;
         }
-    ot_ord start = rows[0].ord - (rows[0].span - 1);
-    size_t len = (size_t)(rows[n - 1].ord - start) + 1;
-    if (!(r = ot_series_new(a, f, start, len, err))) {
+    ot_ord start = n ? rows[0].ord - (rows[0].span - 1) : 0;
+    size_t len = n ? (size_t)(rows[n - 1].ord - start) + 1 : 0;
+    if (n && !(r = ot_series_new(a, f, start, len, err))) {
         rc = err ? err->code : OT_ENOMEM;
         goto done;
     }

@@ -793,6 +793,21 @@ static void test_store_vintages_and_asof(void **state)
     assert_string_equal(err.msg,
                         "nothing of 'x' (ytd) was known as of 2023-02-14: its first figure counts "
                         "from 2023-02-15 (undated, released 15 days after its period)");
+    /* With o.empty, the same read is an empty series at the as-of day's
+     * month, with what is known of the series (key, unit, measure's kind). */
+    o.empty = 1;
+    s = NULL;
+    assert_int_equal(ot_store_read(st, "x", &o, NULL, &s, &err), OT_OK);
+    assert_int_equal(s->n, 0);
+    assert_int_equal(s->freq, OT_FREQ_M);
+    assert_int_equal(s->start, 2023 * 12 + 1); /* 2023-02 */
+    assert_string_equal(s->key, "x");
+    ot_series_free(s);
+    o.as_of = day(2023, 2, 15); /* known from that day: read as ever */
+    assert_int_equal(ot_store_read(st, "x", &o, NULL, &s, &err), OT_OK);
+    assert_int_equal(s->n, 1);
+    ot_series_free(s);
+    o.empty = 0;
     /* A series' own lag replaces the default: 0 days, known on 2023-01-31;
      * the metadata keeps it. */
     ot_series_meta m;
