@@ -188,7 +188,7 @@ int io_put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v, int
     return rc;
 }
 
-static const char *freq_word(ot_freq f)
+const char *io_freq_word(ot_freq f)
 {
     switch (f) {
     case OT_FREQ_D: return "daily";
@@ -273,7 +273,7 @@ int io_cell_period(ctx *c, const char *s, long col, ot_measure m, int word, ot_f
     if (want != OT_FREQ_NONE && q.freq != want) {
         ot_period_format(q, ps, sizeof ps);
         io_bad(c, col, "%s is %s; found the %s period %s ('%s'): one series holds one frequency",
-               key, freq_word(want), freq_word(q.freq), ps, io_shown(s, sb, sizeof sb));
+               key, io_freq_word(want), io_freq_word(q.freq), ps, io_shown(s, sb, sizeof sb));
         return -1;
     }
     *p = q;

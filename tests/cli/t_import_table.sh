@@ -220,4 +220,46 @@ run 0 import gdpqm.csv gdpq.csv
 run 0 show gq.gdp
 out_line 4 "2024Q1  300.2"
 out_line 5 "2024Q2  610.5"
+# a data vendor's export (Wind, iFinD, Choice): 指标名称 over the columns, then
+# rows of 频率, 单位 and codes before the data, end-of-month dates.  Figures:
+# NBS retail sales 2023 (亿元, %), as in huizhaohuang/china-econ-data-penetrate
+# (data/retail*.csv, an akshare mirror of the NBS releases).  The 单位 row is
+# each column's unit (checked as a heading's), 频率 its frequency, the rest
+# skipped and listed.  A database of its own: the names above are taken.
+export ONTRACK_DB="$T/vendor.db"
+printf 'series,name,unit,freq,kind\nv.retail,社会消费品零售总额,亿元,M,flow\nv.gdp,国内生产总值,亿元,Q,flow\n' > vser.csv
+run 0 import vser.csv
+cat > wind.csv <<'CSV'
+指标名称,社会消费品零售总额:当月值,社会消费品零售总额:累计值,社会消费品零售总额:当月同比,社会消费品零售总额:累计同比
+频率,月,月,月,月
+单位,亿元,亿元,%,%
+指标ID,M0001427,M0001428,M0001429,M0001430
+2023-02-28,,77067,,3.5
+2023-03-31,37855.4,114922.4,10.6,5.8
+2023-04-30,34910.5,149832.9,18.4,8.5
+数据来源：Wind
+CSV
+run 0 import wind.csv
+out_line 1 "wind.csv:2: skipped frequency row: 频率"
+out_line 2 "wind.csv:3: skipped unit row: 单位"
+out_line 3 "wind.csv:4: skipped metadata row: 指标ID"
+has_out "imported 1 file: 3 rows, 10 new, 0 unchanged, 2 missing values, 4 rows skipped"
+eq "$(sql "SELECT group_concat(measure || '@' || ord || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'v.retail' ORDER BY measure, ord)")" \
+   "value@24278=37855.4 value@24279=34910.5 yoy@24278=10.6 yoy@24279=18.4 ytd@24277=77067.0 ytd@24278=114922.4 ytd@24279=149832.9 ytd_yoy@24277=3.5 ytd_yoy@24278=5.8 ytd_yoy@24279=8.5" \
+   "a vendor's export, its metadata rows read or skipped"
+# the 单位 row is checked as a heading's unit; 频率 against the series' frequency
+printf '指标名称,社会消费品零售总额:累计值\n频率,季\n单位,万元\n2023-03-31,1\n' > windbad.csv
+run 65 import windbad.csv
+has_err "windbad.csv:1:2: '社会消费品零售总额:累计值(万元)' is in 万元, but series v.retail is in 亿元"
+has_err "windbad.csv:2:2: v.retail is monthly; the 频率 row says quarterly: one series holds one frequency"
+printf '指标名称,社会消费品零售总额:累计值\n频率,周\n2023-03-31,1\n' > windweek.csv
+run 65 import windweek.csv
+has_err "windweek.csv:2:2: expected a frequency (月, 季, 年 or 日), found '周' (a series holds daily, monthly, quarterly or yearly figures)"
+# a new series' dates are read as the periods its 频率 row names: quarters here
+printf 'series,name\nv.newq,新季度指标\n' > vnew.csv
+printf '指标名称,新季度指标\n频率,季\n2023-03-31,1\n2023-06-30,2\n' > windq.csv
+run 0 import vnew.csv windq.csv
+eq "$(sql "SELECT group_concat(obs.freq || obs.ord, ' ') FROM obs JOIN series ON series.id = obs.series_id WHERE key = 'v.newq'")" \
+   "Q8092 Q8093" "dates of a quarterly column as quarters"
+
 done_ok
