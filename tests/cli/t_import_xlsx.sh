@@ -60,6 +60,20 @@ has_err "junk.xlsx: expected an Excel .xlsx workbook (a zip file), found somethi
 printf 'not biff' > junk.xls
 run 65 import junk.xls
 has_err "junk.xls: expected an Excel .xls workbook, found something FreeXL cannot read"
+# a damaged .xls (two bytes of bureau.xls's workbook stream changed, a BIFF
+# record FreeXL 1.0.6 crashes on): one error at the file, exit 65, nothing
+# written; the import itself does not crash (FreeXL reads in a child process)
+cp bureau.xls damaged.xls
+printf '\xaa' | dd of=damaged.xls bs=1 seek=4684 conv=notrunc 2>/dev/null
+printf '\xff' | dd of=damaged.xls bs=1 seek=5076 conv=notrunc 2>/dev/null
+run 65 import plain.csv damaged.xls --db dmg.db
+has_err "damaged.xls: expected an Excel .xls workbook, found a damaged one: FreeXL failed on it (signal"
+has_err "ontrack: import rejected: nothing was written"
+[ ! -e dmg.db ] || fail "a damaged .xls left a database behind"
+# a good .xls before it in the call is read whole through its own reader
+run 65 import --dry-run bureau.xls damaged.xls --db dmg.db
+has_err "bureau.xls:主要指标:B3: unknown indicator '规上工业增加值'"
+has_err "bureau.xls:主要指标:E3: unknown indicator '社会消费品零售总额'"
 # a good workbook and a bad one in one call: neither
 run 65 import long.xlsx bad.xlsx --db two.db
 [ ! -e two.db ] || fail "one transaction across workbooks: the new database was left"
