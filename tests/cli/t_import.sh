@@ -126,6 +126,20 @@ has_err 'gbk2.csv:2:3: expected a number such as 1234.5, 1,234.5 or 12.3%, found
 printf 'series,period,value,source\r\ngbk.x,2023年1-2月,"1,500",义乌市统计局\r\n' | iconv -f UTF-8 -t GBK > gbk3.csv
 run 0 import --encoding gbk gbk3.csv
 eq "$(sql "SELECT span || ' ' || value || ' ' || source FROM observations WHERE key = 'gbk.x'")" "2 1500.0 义乌市统计局" "GBK bytes, a Jan–Feb release"
+# a byte-order mark before GBK text: GB18030's own (84 31 95 33, what iconv -t
+# GB18030 makes of a BOM'd UTF-8 file) or a UTF-8 one is skipped, not read
+# into the first column's name (it was: "unknown column '\uFEFFseries'")
+printf '\xef\xbb\xbfseries,period,value,unit\ngbom.x,2023-01,5,亿元\n' | iconv -f UTF-8 -t GB18030 > gbom.csv
+eq "$(head -c 4 gbom.csv | od -An -tx1 | tr -d ' ')" "84319533" "GB18030's byte-order mark"
+run 0 import --encoding gbk gbom.csv
+eq "$(sql "SELECT unit || value FROM observations JOIN series USING (key) WHERE key = 'gbom.x'")" "亿元5.0" "after GB18030's BOM"
+{ printf '\xef\xbb\xbf'; printf 'series,period,value,unit\nubom.x,2023-01,6,亿元\n' | iconv -f UTF-8 -t GBK; } > ubom.csv
+run 0 import --encoding gbk ubom.csv
+eq "$(sql "SELECT value FROM observations WHERE key = 'ubom.x'")" "6.0" "GBK after a UTF-8 BOM"
+# a byte GBK/GB18030 has no character for: at its line and field
+printf 'series,name\nbadg.x,\x81\x20\n' > badg.csv
+run 65 import --encoding gbk badg.csv
+has_err "badg.csv:2:2: expected GBK/GB18030 text, found byte 0x81"
 # a UTF-8 file given --encoding gbk is refused, not stored as mojibake
 printf 'series,period,value,unit\nu8.x,2023-01,5,亿元\n' > utf8.csv
 run 65 import --encoding gbk utf8.csv
