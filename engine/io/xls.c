@@ -340,14 +340,16 @@ int io_xls_read(ctx *c, ot_err *err)
         return rc;
     if (!ended || bad) {
         c->rec_line = 0;
+        /* killed by a signal, or (under a sanitizer, whose handler
+         * catches the fault) ended with a status */
+        char how[48];
         if (WIFSIGNALED(status))
-            io_bad(c, 0, "expected an Excel .xls workbook, found a damaged one: FreeXL failed "
-                         "on it (signal %d); open it in Excel or LibreOffice and save it again, "
-                         "or as .xlsx",
-                   WTERMSIG(status));
+            snprintf(how, sizeof how, "signal %d", WTERMSIG(status));
         else
-            io_bad(c, 0, "expected an Excel .xls workbook, found one FreeXL could not read to "
-                         "its end; open it in Excel or LibreOffice and save it again, or as .xlsx");
+            snprintf(how, sizeof how, "exit status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        io_bad(c, 0, "expected an Excel .xls workbook, found a damaged one: FreeXL failed on it "
+                     "(%s); open it in Excel or LibreOffice and save it again, or as .xlsx",
+               how);
         c->stop = 1;
     }
     return OT_OK;

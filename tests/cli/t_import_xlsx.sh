@@ -67,7 +67,8 @@ cp bureau.xls damaged.xls
 printf '\xaa' | dd of=damaged.xls bs=1 seek=4684 conv=notrunc 2>/dev/null
 printf '\xff' | dd of=damaged.xls bs=1 seek=5076 conv=notrunc 2>/dev/null
 run 65 import plain.csv damaged.xls --db dmg.db
-has_err "damaged.xls: expected an Excel .xls workbook, found a damaged one: FreeXL failed on it (signal"
+has_err "damaged.xls: expected an Excel .xls workbook, found a damaged one: FreeXL failed on it ("
+has_err "); open it in Excel or LibreOffice and save it again, or as .xlsx"
 has_err "ontrack: import rejected: nothing was written"
 [ ! -e dmg.db ] || fail "a damaged .xls left a database behind"
 # a good .xls before it in the call is read whole through its own reader
