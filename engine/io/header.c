@@ -188,6 +188,18 @@ ot_measure io_heading_measure(const io_heading *top, const io_heading *sub, ot_m
     return dflt;
 }
 
+int io_measure_cell(const char *s, ot_measure *out)
+{
+    if (ot_measure_parse(s, (size_t)-1, out) == 0)
+        return 0;
+    io_heading h;
+    io_heading_parse(s, &h);
+    if (h.measure < 0 || h.name[0] || h.unit[0])
+        return -1;
+    *out = (ot_measure)h.measure;
+    return 0;
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 typedef struct entry {
@@ -345,7 +357,7 @@ static void map_record(int term, void *ud)
         else if (ot_key_check(k, (size_t)-1, &ke))
             r->rc = ot_err_setloc(r->err, OT_EDATA, r->path, r->line, r->col[1] + 1, "%s",
                                   ke.msg);
-        else if (*ms && ot_measure_parse(ms, (size_t)-1, &m))
+        else if (*ms && io_measure_cell(ms, &m))
             r->rc = ot_err_setloc(r->err, OT_EDATA, r->path, r->line, r->col[2] + 1,
                                   "expected a measure (value, ytd, yoy or ytd_yoy), found '%s'",
                                   ot_fmt_shown(ms, (size_t)-1, sb, sizeof sb));

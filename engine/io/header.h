@@ -39,6 +39,12 @@ int io_same_unit(const char *a, const char *b);
 ot_measure io_heading_measure(const io_heading *top, const io_heading *sub, ot_measure dflt,
                               int *explicit_out);
 
+/* A measure as a cell gives it: its name (value, ytd, yoy, ytd_yoy, any
+ * case) or one measure word that names one alone (累计值 ytd, 当月值 value,
+ * 累计同比 ytd_yoy, 当月同比 yoy …; not 增长 or 绝对值, whose measure
+ * depends on the table).  0 and *out set, or -1. */
+int io_measure_cell(const char *s, ot_measure *out);
+
 typedef struct io_names io_names;
 
 /* Loads every stored series' names (and, when map_path is not NULL, the

@@ -83,6 +83,22 @@ has_err "col.csv:1:4:"
 run 2 import --format tall long.csv
 has_err "--format: expected long, wide, targets or series, got 'tall'"
 
+# the measure column as bureaus write it: 累计值, 当月同比 … (one word naming a
+# measure alone); 增长 (whose measure depends on the table) is not one
+cat > cnmeas.csv <<'CSV'
+series,period,measure,value
+cm.x,2023年1-3月,累计值,100
+cm.x,2023年1-3月,累计同比,5.2
+cm.x,2023-03,当月值,40
+cm.x,2023-03,当月同比,6.1
+CSV
+run 0 import cnmeas.csv
+eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'cm.x' AND ord = 24278 ORDER BY measure)")" \
+   "value=40.0 yoy=6.1 ytd=100.0 ytd_yoy=5.2" "measures in Chinese"
+printf 'series,period,measure,value\ncm.y,2023-03,增长,1\n' > cnmeas2.csv
+run 65 import cnmeas2.csv
+has_err "cnmeas2.csv:2:3: expected a measure (value, ytd, yoy or ytd_yoy; or 当月值, 累计值, 当月同比, 累计同比), found '增长'"
+
 # GBK input with --encoding gbk; without it, a hint
 printf 'series,period,value,unit\ng.x,2023-01,5,亿元\n' | iconv -f UTF-8 -t GBK > gbk.csv
 run 65 import gbk.csv
