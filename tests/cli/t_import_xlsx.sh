@@ -37,6 +37,15 @@ run 0 import long.xlsx
 run 0 revisions l.x
 eq "$(sed -n 3,5p <<<"$OUT" | tr -s ' ' | cut -d' ' -f3 | tr '\n' ' ')" "66.96 70.1 0.3 " "values as stored (libxlsxwriter writes 0.1 + 0.2 with 16 digits: 0.3)"
 
+# growth rates in cells formatted as percentages read as Excel shows them
+# (0.052 in a 0.0% cell is 5.2%, growth rates being percentages), not as the
+# fraction stored, which imported them 100 times too small
+printf 'series,name,unit,freq\npx.imports,进口总额,亿元,M\n' > pxs.csv
+run 0 import pxs.csv pct.xlsx
+eq "$(sql "SELECT group_concat(measure || '@' || ord || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'px.imports' ORDER BY measure, ord)")" \
+   "yoy@24289=10.0 yoy@24290=12.5 ytd@24289=200.1 ytd@24290=310.5 ytd_yoy@24289=5.2 ytd_yoy@24290=-3.15" \
+   "percent cells as percentages"
+
 # bad data: at sheet:cell, exit 65, nothing written
 run 65 import bad.xlsx
 has_err "bad.xlsx:Sheet1:C7: expected a number such as 1234.5, 1,234.5 or 12.3%, found '96.O2'"
