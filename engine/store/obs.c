@@ -425,6 +425,20 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
         char ps[OT_PERIOD_STRMAX], d[16], so[OT_FMT_DOUBLE_MAX], sv[OT_FMT_DOUBLE_MAX];
         ot_period_format(p, ps, sizeof ps);
         ot_date_format(v, d, sizeof d);
+        if (latest.value == value) { /* the same figure, covering other months */
+            ot_period was = p;
+            was.span = latest.span;
+            char qs[OT_PERIOD_STRMAX];
+            ot_period_format(was, qs, sizeof qs);
+            return ot_err_set(err, OT_EDATA,
+                              "%s %s %s is stored as %s for %s; the same figure given for %s "
+                              "(%s) changes what it covers, which needs a %s (a vintage column "
+                              "or --as-of)",
+                              key, ot_measure_name(m), qs, ot_fmt_double(value, so, sizeof so),
+                              latest.span == 2 ? "January–February" : "February alone",
+                              p.span == 2 ? "January–February" : "February alone", ps,
+                              vintage == OT_VINTAGE_NONE ? "release date" : "later vintage");
+        }
         if (vintage == OT_VINTAGE_NONE) /* both undated: no date to name */
             return ot_err_set(err, OT_EDATA,
                               "%s %s %s is stored as %s without a release date; a revised "

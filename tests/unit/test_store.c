@@ -860,6 +860,18 @@ static void test_store_combined_jan_feb(void **state)
     s = read_asof(st, "c", OT_MEASURE_ANY, OT_ASOF_LATEST);
     assert_null(s->flags); /* January is no longer covered: it is missing */
     ot_series_free(s);
+    /* At the same (undated) day, the same figure for other months is told
+     * as such, not as "a revised figure ... found 450" (the same number). */
+    ot_err err;
+    ot_period jf24 = {OT_FREQ_M, ot_period_make(OT_FREQ_M, 2024, 2), 2};
+    put(st, "c", OT_MEASURE_YTD, month(2024, 2), 310, OT_VINTAGE_NONE);
+    assert_int_equal(ot_store_put_obs(st, "c", OT_MEASURE_YTD, jf24, 310, OT_VINTAGE_NONE, NULL,
+                                      0, NULL, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg,
+                        "c ytd 2024-02 is stored as 310 for February alone; the same figure "
+                        "given for January–February (2024-01/02) changes what it covers, which "
+                        "needs a release date (a vintage column or --as-of)");
 }
 
 static void test_store_measure_and_freq_choice(void **state)
