@@ -591,7 +591,7 @@ static int choose(ot_store *st, const char *key, int64_t sid, ot_freq meta_freq,
         for (mm = OT_MEASURE_VALUE; !(measures & (1u << mm)); mm++)
             ;
     } else if (mm < 0 || mm >= OT_MEASURE_COUNT || !(measures & (1u << mm))) {
-        return ot_err_set(err, OT_EINVAL, "series '%s' has no '%s' observations (stored: %s)",
+        return ot_err_set(err, OT_ENOTFOUND, "series '%s' has no '%s' observations (stored: %s)",
                           key, ot_measure_name(mm), names);
     }
 
@@ -600,7 +600,7 @@ static int choose(ot_store *st, const char *key, int64_t sid, ot_freq meta_freq,
     ot_freq ff;
     if (o->freq != OT_FREQ_NONE) {
         if (!(fm & (unsigned)freq_bit(o->freq)))
-            return ot_err_set(err, OT_EINVAL, "series '%s' has no %s %s observations (stored: %s)",
+            return ot_err_set(err, OT_ENOTFOUND, "series '%s' has no %s %s observations (stored: %s)",
                               key, ot_freq_name(o->freq), ot_measure_name(mm), names);
         ff = o->freq;
     } else if (!(fm & (fm - 1))) {

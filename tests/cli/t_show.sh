@@ -38,6 +38,9 @@ run 2 show
 has_err "which series?"
 run 2 show c.retail --measure level
 has_err "--measure: expected value, ytd, yoy or ytd_yoy, got 'level'"
+# a measure the series does not store is missing data (66), not a usage error
+run 66 show c.retail --measure ytd_yoy
+has_err "ontrack: series 'c.retail' has no 'ytd_yoy' observations (stored: value, ytd, yoy)"
 run 2 show c.retail --as-of yesterday
 has_err "--as-of: 'yesterday' is neither a date (2023-10-20) nor a period (2023-09)"
 # --as-of PERIOD keeps the periods complete by its end (ot_series_through, as

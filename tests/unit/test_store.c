@@ -887,7 +887,8 @@ static void test_store_measure_and_freq_choice(void **state)
     assert_string_equal(err.msg, "series 'g' stores several measures (value, yoy): say which");
     ot_read_opts o = OT_READ_OPTS_INIT;
     o.measure = OT_MEASURE_YTD;
-    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_EINVAL);
+    /* a measure or frequency not stored is missing data (exit 66), not a usage error */
+    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_ENOTFOUND);
     assert_string_equal(err.msg, "series 'g' has no 'ytd' observations (stored: value, yoy)");
     /* yoy at M and Y: the series' own frequency (M, from the first row) wins. */
     o.measure = OT_MEASURE_YOY;
@@ -902,7 +903,7 @@ static void test_store_measure_and_freq_choice(void **state)
     assert_num(s->v[0], 6.0);
     ot_series_free(s);
     o.freq = OT_FREQ_Q;
-    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_EINVAL);
+    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_ENOTFOUND);
     assert_string_equal(err.msg, "series 'g' has no Q yoy observations (stored: M, Y)");
 
     assert_int_equal(ot_store_read(st, "h", NULL, NULL, &s, &err), OT_ENOTFOUND);
