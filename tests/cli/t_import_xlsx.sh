@@ -68,7 +68,24 @@ run 65 import junk.xlsx
 has_err "junk.xlsx: expected an Excel .xlsx workbook (a zip file), found something else"
 printf 'not biff' > junk.xls
 run 65 import junk.xls
-has_err "junk.xls: expected an Excel .xls workbook, found something FreeXL cannot read"
+has_err "junk.xls: expected an Excel .xls workbook, found something else (an .xls file starts with the bytes D0 CF 11 E0)"
+# a file whose content is not what its name says: what it is, and what to do
+cp bureau.xlsx wb.csv
+run 65 import wb.csv
+has_err "wb.csv: expected CSV text, found an Excel .xlsx workbook (a zip file): give it a name ending in .xlsx to import it as one"
+cp bureau.xls wb2.csv
+run 65 import wb2.csv
+has_err "wb2.csv: expected CSV text, found an Excel .xls workbook: give it a name ending in .xls to import it as one"
+cp bureau.xlsx wb3.xls
+run 65 import wb3.xls
+has_err "wb3.xls: expected an Excel .xls workbook, found an .xlsx one (a zip file): give it a name ending in .xlsx"
+cp bureau.xls wb4.xlsx
+run 65 import wb4.xlsx
+has_err "wb4.xlsx: expected an Excel .xlsx workbook, found an .xls one (Excel 97-2003): give it a name ending in .xls"
+# a statistics web site's "Excel" download that is an HTML table
+printf '<html>\r\n<head><meta charset="gb2312"></head><body><table><tr><td>指标</td></tr></table></body></html>\r\n' > web.xls
+run 65 import web.xls
+has_err "web.xls: expected an Excel workbook, found a web page (HTML) saved under a workbook's name, as web sites offer tables: open it in Excel or LibreOffice and save it as .xlsx or CSV"
 # a damaged .xls (two bytes of bureau.xls's workbook stream changed, a BIFF
 # record FreeXL 1.0.6 crashes on): one error at the file, exit 65, nothing
 # written; the import itself does not crash (FreeXL reads in a child process)
