@@ -158,6 +158,9 @@ static int misnamed(ctx *c, FILE *f, int book, char *raw)
     else if (book == 2 && k == K_ZIP)
         what = "expected an Excel .xls workbook, found an .xlsx one (a zip file): give it a name "
                "ending in .xlsx";
+    else if (book == 0 && k == K_HTML)
+        what = "expected CSV text, found a web page (HTML): save the page's table as CSV (or "
+               "open the page in Excel or LibreOffice and save it as .xlsx)";
     else if (book && k == K_HTML)
         what = "expected an Excel workbook, found a web page (HTML) saved under a workbook's name, "
                "as web sites offer tables: open it in Excel or LibreOffice and save it as .xlsx "

@@ -86,6 +86,9 @@ has_err "wb4.xlsx: expected an Excel .xlsx workbook, found an .xls one (Excel 97
 printf '<html>\r\n<head><meta charset="gb2312"></head><body><table><tr><td>指标</td></tr></table></body></html>\r\n' > web.xls
 run 65 import web.xls
 has_err "web.xls: expected an Excel workbook, found a web page (HTML) saved under a workbook's name, as web sites offer tables: open it in Excel or LibreOffice and save it as .xlsx or CSV"
+cp web.xls web.csv
+run 65 import web.csv
+has_err "web.csv: expected CSV text, found a web page (HTML): save the page's table as CSV (or open the page in Excel or LibreOffice and save it as .xlsx)"
 # a damaged .xls (two bytes of bureau.xls's workbook stream changed, a BIFF
 # record FreeXL 1.0.6 crashes on): one error at the file, exit 65, nothing
 # written; the import itself does not crash (FreeXL reads in a child process)
