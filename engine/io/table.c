@@ -97,6 +97,8 @@ static int yearless(const char *s)
     const char *p = skip_blanks(s);
     char buf[96];
     ot_period q;
+    if (strncmp(p, "全年", strlen("全年")) == 0 && !*skip_blanks(p + strlen("全年")))
+        return 1; /* the year's figure: 2024年全年 */
     if (!*p || year_in(p) || strstr(p, "年") == p)
         return 0;
     for (const char *d = p; *d; d++) /* a year of its own: 2024-03, 2024Q1 */

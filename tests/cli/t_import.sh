@@ -99,6 +99,26 @@ printf 'series,period,measure,value\ncm.y,2023-03,增长,1\n' > cnmeas2.csv
 run 65 import cnmeas2.csv
 has_err "cnmeas2.csv:2:3: expected a measure (value, ytd, yoy or ytd_yoy; or 当月值, 累计值, 当月同比, 累计同比), found '增长'"
 
+# a year to date through a year or a quarter in a finer series: GDP's 全年
+# figure is Q4's year to date, 前三季度 September's in a monthly series
+printf 'series,name,freq\nyq.gdp,某地生产总值,Q\nym.x,某月度,M\n' > yqs.csv
+cat > yq.csv <<'CSV'
+series,period,measure,value
+yq.gdp,2023年前三季度,ytd,320
+yq.gdp,2023年全年,ytd,440
+yq.gdp,2023年度,ytd_yoy,5.3
+ym.x,2023年前三季度,ytd,90
+ym.x,2023,ytd,120
+CSV
+run 0 import yqs.csv yq.csv
+eq "$(sql "SELECT group_concat(key || ' ' || measure || ' ' || freq || ord || '=' || value, '; ') FROM (SELECT * FROM observations WHERE key IN ('yq.gdp', 'ym.x') ORDER BY key, measure, ord)")" \
+   "ym.x ytd M24284=90.0; ym.x ytd M24287=120.0; yq.gdp ytd Q8094=320.0; yq.gdp ytd Q8095=440.0; yq.gdp ytd_yoy Q8095=5.3" \
+   "years and quarters to date in finer series"
+# a year's own figure (not a year to date) stays an error there
+printf 'series,period,measure,value\nyq.gdp,2023年全年,yoy,5\n' > yq2.csv
+run 65 import yq2.csv
+has_err "yq2.csv:2:2: yq.gdp is quarterly; found the yearly period 2023 ('2023年全年'): one series holds one frequency"
+
 # GBK input with --encoding gbk; without it, a hint
 printf 'series,period,value,unit\ng.x,2023-01,5,亿元\n' | iconv -f UTF-8 -t GBK > gbk.csv
 run 65 import gbk.csv
