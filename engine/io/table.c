@@ -444,7 +444,7 @@ static void map_down(ctx *c, table *t, char **sub, size_t nsub)
         return;
     }
     t->ncol = n;
-    const char *carry = "";
+    const char *carry = "", *named = NULL; /* the last heading naming an indicator */
     for (size_t i = 1; i < n && !c->fatal; i++) {
         tcol *x = &t->col[i];
         const char *top = i < t->ntop ? t->top[i] : "";
@@ -481,14 +481,25 @@ static void map_down(ctx *c, table *t, char **sub, size_t nsub)
             }
             continue;
         }
-        size_t hl = strlen(top) + strlen(s) + 4;
+        /* one header row: a heading of measure words only (增长(%), 累计增长)
+         * is of the indicator to its left, as if merged over both */
+        const char *own = sub && !blank(s) ? s : NULL;
+        if (!sub) {
+            io_heading h;
+            io_heading_parse(top, &h);
+            if (!h.name[0] && (h.measure >= 0 || h.growth) && named) {
+                own = top;
+                top = named;
+            } else if (h.name[0])
+                named = top;
+        }
+        size_t hl = strlen(top) + (own ? strlen(own) : 0) + 4;
         if (!(x->head = malloc(hl))) {
             io_fatal_code(c, OT_ENOMEM, "out of memory");
             return;
         }
-        snprintf(x->head, hl, "%s%s%s", top, sub && !blank(s) ? " / " : "",
-                 sub && !blank(s) ? s : "");
-        map_heading(c, x, top, sub && !blank(s) ? s : NULL, (long)i + 1);
+        snprintf(x->head, hl, "%s%s%s", top, own ? " / " : "", own ? own : "");
+        map_heading(c, x, top, own, (long)i + 1);
         x->check = !x->word && x->m == OT_MEASURE_VALUE && !c->o->force_measure;
     }
 }

@@ -262,4 +262,16 @@ run 0 import vnew.csv windq.csv
 eq "$(sql "SELECT group_concat(obs.freq || obs.ord, ' ') FROM obs JOIN series ON series.id = obs.series_id WHERE key = 'v.newq'")" \
    "Q8092 Q8093" "dates of a quarterly column as quarters"
 
+# one header row whose growth column names no indicator (累计增长(%) beside
+# 地区生产总值累计值): the indicator to its left, as if merged over both; and
+# a quarterly GDP table's rows 一季度 … 全年 under a title naming the year
+printf 'series,name,unit,freq\nxq.gdp,地区生产总值,亿元,Q\n' > gdps.csv
+printf '某市2023年地区生产总值\n时间,地区生产总值累计值(亿元),累计增长(%%)\n一季度,100,5.1\n上半年,210,5.5\n前三季度,320,5.2\n全年,440,5.3\n' > gdpq.csv
+run 0 import gdps.csv gdpq.csv --dry-run
+out_words 5 "C 地区生产总值累计值(亿元) / 累计增长(%) xq.gdp ytd_yoy % 2023Q1..2023Q4 4 4 0 0"
+run 0 import gdps.csv gdpq.csv
+eq "$(sql "SELECT group_concat(measure || '@' || ord || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'xq.gdp' ORDER BY measure, ord)")" \
+   "ytd@8092=100.0 ytd@8093=210.0 ytd@8094=320.0 ytd@8095=440.0 ytd_yoy@8092=5.1 ytd_yoy@8093=5.5 ytd_yoy@8094=5.2 ytd_yoy@8095=5.3" \
+   "a GDP table, its growth column of the indicator to its left"
+
 done_ok
