@@ -280,7 +280,7 @@ static int check_call(const char *const *paths, size_t n, const ot_import_opts *
                               ot_fmt_shown(o->sheet, (size_t)-1, sb, sizeof sb));
         }
     }
-    return o->map ? io_map_check(o->map, err) : OT_OK;
+    return o->map ? io_map_check(o->map, o->encoding, err) : OT_OK;
 }
 
 /* The transaction is the caller's unit of work: all files or none. */

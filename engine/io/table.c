@@ -531,7 +531,7 @@ static void finish_header(ctx *c, table *t, int sub)
         io_bad(c, 2, "expected a series key after 'period', found nothing");
     if ((!t->english || c->o->map) && !c->names) {
         ot_err e;
-        if (io_names_load(c->st, c->o->map, &c->names, &e)) {
+        if (io_names_load(c->st, c->o->map, c->o->encoding, &c->names, &e)) {
             io_fatal(c, &e); /* a bad --map file ends the call with its own code */
             return;
         }

@@ -96,6 +96,13 @@ printf 'header,series\n"a\033b",k\n' > badmap.csv
 run 65 import --map badmap.csv power.csv
 run 66 import --map nomap.csv power.csv
 has_err "nomap.csv"
+# a map saved in GBK: read with --encoding gbk (as the table), else refused at its line
+iconv -f UTF-8 -t GBK map.csv > gmap.csv
+iconv -f UTF-8 -t GBK power.csv > gpower.csv
+run 65 import --map gmap.csv power.csv
+has_err "ontrack: gmap.csv:2: expected UTF-8 text, found byte 0xB9 (if the map is GBK or GB18030, import with --encoding gbk)"
+run 0 import --encoding gbk --map gmap.csv gpower.csv
+has_out "imported 1 file: 2 rows, 0 new, 2 unchanged"
 # a map that cannot be read is an error also when no file of the call needs
 # one (a long file), not silently ignored: nothing is written
 printf 'series,period,value\nxq.lm,2024-01,1\n' > lm.csv
