@@ -156,12 +156,14 @@ static void parse_file(ctx *c, FILE *f, struct csv_parser *p, char *raw, char *d
             size_t r = iconv(cd, &in, &inleft, &out, &outleft);
             int e = r == (size_t)-1 ? errno : 0;
             feed(c, p, dec, (size_t)(out - dec));
-            if (e == EILSEQ && !c->stop) {
-                /* the text before the bad byte was parsed: it is in the
-                 * field after those of the record so far */
+            if (e == EILSEQ) {
+                /* the text before the bad byte was parsed (unless a problem
+                 * stopped the file there): it is in the field after those
+                 * of the record so far */
                 c->rec_line = c->line;
-                io_bad(c, (long)c->nf + 1, "expected GBK/GB18030 text, found byte 0x%02X",
-                    (unsigned char)*in);
+                if (!c->stop)
+                    io_bad(c, (long)c->nf + 1, "expected GBK/GB18030 text, found byte 0x%02X",
+                           (unsigned char)*in);
                 c->stop = 1;
                 return;
             }
