@@ -124,7 +124,18 @@ static int read_measures(ot_store *st, const char *key, int want, int32_t as_of,
     /* the measures stored: a read of another is "not stored", which is no
      * reason to fail the table of those that are */
     mask_ctx mc = {key, 0};
-    if (want < 0 && ot_store_keys(st, key, key_mask, &mc, err) != OT_OK)
+    char glob[3 * OT_KEY_MAX + 8]; /* the key as a GLOB pattern matching it alone */
+    size_t g = 0;
+    for (const char *k = key; *k && g + 4 < sizeof glob; k++) {
+        if (*k == '*' || *k == '?' || *k == '[') {
+            glob[g++] = '[';
+            glob[g++] = *k;
+            glob[g++] = ']';
+        } else
+            glob[g++] = *k;
+    }
+    glob[g] = '\0';
+    if (want < 0 && ot_store_keys(st, glob, key_mask, &mc, err) != OT_OK)
         return -1;
     int n = 0;
     ot_err later; /* a stored measure with nothing known yet: the store says since when */
