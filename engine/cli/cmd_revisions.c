@@ -104,7 +104,8 @@ int cmd_revisions(cli_global *g, int argc, char **argv)
     }
     if (c.n == 0) {
         ot_table_free(c.t);
-        ot_err_set(&err, OT_ENOTFOUND, "%s: no observations%s%s", pos[0],
+        ot_err_set(&err, OT_ENOTFOUND, "%s: no %s%sobservations%s%s", pos[0],
+                   want >= 0 ? ot_measure_name((ot_measure)want) : "", want >= 0 ? " " : "",
                    period ? " in " : "", period ? period : "");
         return cli_fail(&err);
     }

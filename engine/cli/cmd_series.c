@@ -97,6 +97,21 @@ int cmd_series(cli_global *g, int argc, char **argv)
     return rc == OT_OK ? 0 : cli_fail(&err);
 }
 
+/* ot_key_fn: the measures stored under the one key sought (a pattern that is
+ * the key may match others: glob characters in it). */
+typedef struct mask_ctx {
+    const char *key;
+    unsigned measures;
+} mask_ctx;
+
+static int key_mask(void *ud, const ot_key_info *ki)
+{
+    mask_ctx *m = ud;
+    if (strcmp(ki->key, m->key) == 0)
+        m->measures |= ki->measures;
+    return 0;
+}
+
 /* Reads every measure of key stored (or just `want`) into cols[]; returns the
  * number read, or -1 with err set. */
 static int read_measures(ot_store *st, const char *key, int want, int32_t as_of, ot_series **cols,
@@ -106,11 +121,29 @@ static int read_measures(ot_store *st, const char *key, int want, int32_t as_of,
     if (ot_store_get_meta(st, key, &meta, err) != OT_OK) /* unknown key: suggests near ones */
         return -1;
     ot_series_meta_clear(&meta);
+    /* the measures stored: a read of another is "not stored", which is no
+     * reason to fail the table of those that are */
+    mask_ctx mc = {key, 0};
+    char glob[3 * OT_KEY_MAX + 8]; /* the key as a GLOB pattern matching it alone */
+    size_t g = 0;
+    for (const char *k = key; *k && g + 4 < sizeof glob; k++) {
+        if (*k == '*' || *k == '?' || *k == '[') {
+            glob[g++] = '[';
+            glob[g++] = *k;
+            glob[g++] = ']';
+        } else
+            glob[g++] = *k;
+    }
+    glob[g] = '\0';
+    if (want < 0 && ot_store_keys(st, glob, key_mask, &mc, err) != OT_OK)
+        return -1;
     int n = 0;
     ot_err later; /* a stored measure with nothing known yet: the store says since when */
     later.code = OT_OK;
     for (int m = 0; m < OT_MEASURE_COUNT; m++) {
         if (want >= 0 && m != want)
+            continue;
+        if (want < 0 && mc.measures && !(mc.measures & (1u << m)))
             continue;
         ot_read_opts o = OT_READ_OPTS_INIT;
         o.measure = (ot_measure)m;

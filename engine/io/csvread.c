@@ -146,13 +146,24 @@ static void parse_file(ctx *c, FILE *f, struct csv_parser *p, char *raw, char *d
         if (cd != (iconv_t)-1) {
             char *in = raw, *out = dec;
             size_t inleft = len, outleft = 2 * IO_CHUNK + 16;
+            /* a byte-order mark: a UTF-8 one (EF BB BF, which GB18030 would
+             * read as 锘 and more), or GB18030's own (84 31 95 33, U+FEFF) */
+            if (first && len >= 3 && memcmp(in, "\xEF\xBB\xBF", 3) == 0)
+                in += 3, inleft -= 3;
+            else if (first && len >= 4 && memcmp(in, "\x84\x31\x95\x33", 4) == 0)
+                in += 4, inleft -= 4;
+            first = 0;
             size_t r = iconv(cd, &in, &inleft, &out, &outleft);
             int e = r == (size_t)-1 ? errno : 0;
             feed(c, p, dec, (size_t)(out - dec));
             if (e == EILSEQ) {
+                /* the text before the bad byte was parsed (unless a problem
+                 * stopped the file there): it is in the field after those
+                 * of the record so far */
                 c->rec_line = c->line;
-                io_bad(c, 0, "expected GBK/GB18030 text, found byte 0x%02X",
-                    (unsigned char)*in);
+                if (!c->stop)
+                    io_bad(c, (long)c->nf + 1, "expected GBK/GB18030 text, found byte 0x%02X",
+                           (unsigned char)*in);
                 c->stop = 1;
                 return;
             }

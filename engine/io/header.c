@@ -9,10 +9,12 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/text.h"
 #include "io/fields.h"
@@ -187,6 +189,18 @@ ot_measure io_heading_measure(const io_heading *top, const io_heading *sub, ot_m
     return dflt;
 }
 
+int io_measure_cell(const char *s, ot_measure *out)
+{
+    if (ot_measure_parse(s, (size_t)-1, out) == 0)
+        return 0;
+    io_heading h;
+    io_heading_parse(s, &h);
+    if (h.measure < 0 || h.name[0] || h.unit[0])
+        return -1;
+    *out = (ot_measure)h.measure;
+    return 0;
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 typedef struct entry {
@@ -344,7 +358,7 @@ static void map_record(int term, void *ud)
         else if (ot_key_check(k, (size_t)-1, &ke))
             r->rc = ot_err_setloc(r->err, OT_EDATA, r->path, r->line, r->col[1] + 1, "%s",
                                   ke.msg);
-        else if (*ms && ot_measure_parse(ms, (size_t)-1, &m))
+        else if (*ms && io_measure_cell(ms, &m))
             r->rc = ot_err_setloc(r->err, OT_EDATA, r->path, r->line, r->col[2] + 1,
                                   "expected a measure (value, ytd, yoy or ytd_yoy), found '%s'",
                                   ot_fmt_shown(ms, (size_t)-1, sb, sizeof sb));
@@ -360,43 +374,159 @@ static void map_record(int term, void *ud)
     r->line++;
 }
 
-static int load_map(io_names *nm, const char *path, ot_err *err)
+/* The line (1-based) of byte off of buf. */
+static long line_of(const char *buf, size_t off)
 {
+    long l = 1;
+    for (size_t i = 0; i < off; i++)
+        l += buf[i] == '\n';
+    return l;
+}
+
+/* The map's bytes (raw, n) as UTF-8 text in a new buffer (*out, *outn):
+ * a byte-order mark skipped; GBK/GB18030 decoded when enc says so, else
+ * checked to be UTF-8, so a map saved by Excel on a Chinese Windows is
+ * read, or told to need --encoding gbk, never compared as other bytes. */
+static int map_text(const char *path, const char *raw, size_t n, ot_encoding enc, char **out,
+                    size_t *outn, ot_err *err)
+{
+    size_t skip = n >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 ? 3
+                  : enc == OT_ENCODING_GBK && n >= 4 && memcmp(raw, "\x84\x31\x95\x33", 4) == 0
+                      ? 4
+                      : 0;
+    const char *in = raw + skip;
+    size_t left = n - skip, cap = 2 * left + 16;
+    char *buf = malloc(cap);
+    if (!buf)
+        return ot_err_set(err, OT_ENOMEM, "out of memory reading %s", path);
+    if (enc != OT_ENCODING_GBK) {
+        size_t at = io_utf8_check((const unsigned char *)in, left);
+        if (at < left) {
+            int rc = ot_err_setloc(err, OT_EDATA, path, line_of(in, at), 0,
+                                   "expected UTF-8 text, found byte 0x%02X (if the map is GBK or "
+                                   "GB18030, import with --encoding gbk)",
+                                   (unsigned char)in[at]);
+            free(buf);
+            return rc;
+        }
+        memcpy(buf, in, left);
+        *out = buf;
+        *outn = left;
+        return OT_OK;
+    }
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == (iconv_t)-1) {
+        free(buf);
+        return ot_err_set(err, OT_EIO, "%s: iconv cannot convert GB18030: %s", path,
+                          strerror(errno));
+    }
+    char *ip = (char *)in, *op = buf;
+    size_t il = left, ol = cap;
+    int rc = OT_OK;
+    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1)
+        rc = ot_err_setloc(err, OT_EDATA, path, line_of(in, (size_t)(ip - in)), 0,
+                           errno == EINVAL ? "expected GBK/GB18030 text, found a character cut "
+                                             "short at the end of the file"
+                                           : "expected GBK/GB18030 text, found byte 0x%02X",
+                           (unsigned char)*ip);
+    iconv_close(cd);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *outn = (size_t)(op - buf);
+    return OT_OK;
+}
+
+/* The largest map read: a map has a line per heading, so this is far more
+ * than any needs, and keeps a wrong file (a data file given as the map) from
+ * being read into memory whole. */
+#define MAP_MAX (16 << 20)
+
+static int load_map(io_names *nm, const char *path, ot_encoding enc, ot_err *err)
+{
+    /* a map that is missing, not readable or a folder is missing input, as
+     * the data files are (import.c) */
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ot_err_set(err, errno == ENOENT ? OT_ENOTFOUND : OT_EIO, "cannot open %s: %s",
-                          path, strerror(errno));
+        return ot_err_set(err,
+                          errno == ENOENT || errno == EACCES || errno == ENOTDIR ? OT_ENOTFOUND
+                                                                                 : OT_EIO,
+                          "cannot open the map %s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return ot_err_set(err, OT_ENOTFOUND, "cannot read the map %s: %s", path,
+                          strerror(EISDIR));
+    }
+    char *raw = NULL, *text = NULL;
+    size_t n = 0, cap = 0, tn = 0;
+    int rc = OT_OK;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= MAP_MAX) {
+                rc = ot_err_set(err, OT_EDATA, "%s: expected a map of at most %d MiB, found a "
+                                               "larger file", path, MAP_MAX >> 20);
+                goto done;
+            }
+            size_t nc = cap ? 2 * cap : 4096;
+            char *p = realloc(raw, nc);
+            if (!p) {
+                rc = ot_err_set(err, OT_ENOMEM, "out of memory reading %s", path);
+                goto done;
+            }
+            raw = p;
+            cap = nc;
+        }
+        size_t got = fread(raw + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        rc = ot_err_set(err, OT_EIO, "%s: %s", path, strerror(errno));
+        goto done;
+    }
+    if ((rc = map_text(path, raw, n, enc, &text, &tn, err)))
+        goto done;
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL)) {
-        fclose(f);
-        return ot_err_set(err, OT_ENOMEM, "out of memory");
+        rc = ot_err_set(err, OT_ENOMEM, "out of memory");
+        goto done;
     }
     mapread r = {nm, path, {NULL, NULL, NULL}, 0, 1, {-1, -1, -1}, 0, OT_OK, err};
-    char buf[4096];
-    size_t n;
-    int first = 1;
-    ot_xxh64 h;
-    ot_xxh64_init(&h, 0);
-    while (!r.rc && (n = fread(buf, 1, sizeof buf, f)) > 0) {
-        ot_xxh64_update(&h, buf, n);
-        char *d = buf;
-        if (first && n >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
-            d += 3, n -= 3;
-        first = 0;
-        if (csv_parse(&p, d, n, map_field, map_record, &r) != n && !r.rc)
-            r.rc = ot_err_setloc(err, OT_EDATA, path, r.line, 0, "malformed quoted field");
-    }
-    if (!r.rc && ferror(f))
-        r.rc = ot_err_set(err, OT_EIO, "%s: %s", path, strerror(errno));
+    if (csv_parse(&p, text, tn, map_field, map_record, &r) != tn && !r.rc)
+        r.rc = ot_err_setloc(err, OT_EDATA, path, r.line, 0, "malformed quoted field");
     if (!r.rc)
         csv_fini(&p, map_field, map_record, &r);
-    nm->has_map = 1;
-    nm->map_hash = ot_xxh64_digest(&h);
+    if (!r.rc && !r.header_done)
+        r.rc = ot_err_setloc(err, OT_EDATA, path, 1, 0,
+                             "expected a map header 'header,series[,measure]', found an empty file");
     for (size_t i = 0; i < (r.nf < 3 ? r.nf : 3); i++)
         free(r.f[i]);
     csv_free(&p);
+    rc = r.rc;
+    nm->has_map = 1;
+    ot_xxh64 h;
+    ot_xxh64_init(&h, 0);
+    ot_xxh64_update(&h, raw, n);
+    nm->map_hash = ot_xxh64_digest(&h);
+done:
+    free(text);
+    free(raw);
     fclose(f);
-    return r.rc;
+    return rc;
+}
+
+int io_map_check(const char *path, ot_encoding enc, ot_err *err)
+{
+    io_names *nm = calloc(1, sizeof *nm);
+    if (!nm)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    int rc = load_map(nm, path, enc, err);
+    io_names_free(nm);
+    return rc;
 }
 
 int io_names_map_hash(const io_names *n, uint64_t *hash)
@@ -420,12 +550,13 @@ void io_names_free(io_names *n)
     free(n);
 }
 
-int io_names_load(ot_store *st, const char *map_path, io_names **out, ot_err *err)
+int io_names_load(ot_store *st, const char *map_path, ot_encoding enc, io_names **out,
+                  ot_err *err)
 {
     io_names *nm = calloc(1, sizeof *nm);
     if (!nm)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
-    int rc = map_path ? load_map(nm, map_path, err) : OT_OK;
+    int rc = map_path ? load_map(nm, map_path, enc, err) : OT_OK;
     if (!rc)
         rc = ot_store_names(st, add_stored, nm, err);
     if (rc == OT_ENOMEM && err && !err->msg[0])
@@ -471,6 +602,19 @@ int io_names_key(const io_names *n, const char *key, io_match *m)
 {
     for (size_t i = 0; i < n->n; i++)
         if (!n->e[i].is_map && strcmp(n->e[i].key, key) == 0) {
+            fill(&n->e[i], m);
+            return 1;
+        }
+    return 0;
+}
+
+int io_names_map_find(const io_names *n, const char *heading, io_match *m)
+{
+    char tmp[4 * IO_NAME_MAX], ff[4 * IO_NAME_MAX + 8];
+    snprintf(tmp, sizeof tmp, "%s", heading);
+    fold(tmp, ff);
+    for (size_t i = 0; i < n->n; i++)
+        if (n->e[i].is_map && has_name(n->e[i].names, ff)) {
             fill(&n->e[i], m);
             return 1;
         }

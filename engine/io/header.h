@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "io/import.h"
 #include "store/store.h"
 
 #define IO_NAME_MAX 256
@@ -39,14 +40,28 @@ int io_same_unit(const char *a, const char *b);
 ot_measure io_heading_measure(const io_heading *top, const io_heading *sub, ot_measure dflt,
                               int *explicit_out);
 
+/* A measure as a cell gives it: its name (value, ytd, yoy, ytd_yoy, any
+ * case) or one measure word that names one alone (累计值 ytd, 当月值 value,
+ * 累计同比 ytd_yoy, 当月同比 yoy …; not 增长 or 绝对值, whose measure
+ * depends on the table).  0 and *out set, or -1. */
+int io_measure_cell(const char *s, ot_measure *out);
+
 typedef struct io_names io_names;
 
 /* Loads every stored series' names (and, when map_path is not NULL, the
- * lines `header,series[,measure]` of that CSV file).  Returns new in *out;
+ * lines `header,series[,measure]` of that CSV file, in the call's encoding:
+ * GBK/GB18030 decoded, UTF-8 checked).  Returns new in *out;
  * free with io_names_free.  OT_ENOMEM, OT_EIO; OT_ENOTFOUND when the map
  * file cannot be opened; OT_EDATA with file:line:col for a bad map line. */
-int io_names_load(ot_store *st, const char *map_path, io_names **out, ot_err *err);
+int io_names_load(ot_store *st, const char *map_path, ot_encoding enc, io_names **out,
+                  ot_err *err);
 void io_names_free(io_names *n);
+/* Reads the map file at path and keeps nothing: OT_OK when it is a map,
+ * else as io_names_load (OT_ENOTFOUND when it cannot be opened or is a
+ * folder, OT_EDATA with file:line:col for a bad line).  Checked before an
+ * import begins, so a mistyped --map is an error even when no table of the
+ * call needs it. */
+int io_map_check(const char *path, ot_encoding enc, ot_err *err);
 /* Whether n was loaded with a --map file; then *hash is the XXH64 of its
  * bytes (part of a table import's identity: a corrected map is read again). */
 int io_names_map_hash(const io_names *n, uint64_t *hash);
@@ -68,6 +83,10 @@ typedef struct io_match {
  * fills *m with the first; *other (may be NULL) the second's key. */
 int io_names_find(const io_names *n, const char *full, const char *name, io_match *m,
                   const char **other);
+/* A --map line for the whole heading (folded as above) only: 1 and *m
+ * filled, else 0.  For `period,KEY,…` files, whose headings are keys unless
+ * the map says otherwise. */
+int io_names_map_find(const io_names *n, const char *heading, io_match *m);
 /* The series key itself, when one is stored (for the freq and unit). */
 int io_names_key(const io_names *n, const char *key, io_match *m);
 

@@ -20,7 +20,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "core/text.h"
 #include "io/fields.h"
+#include "io/header.h"
 #include "io/xxh64.h"
 
 /* ---- names -------------------------------------------------------------- */
@@ -110,6 +112,69 @@ static int workbook(const char *path)
     return 0;
 }
 
+/* What a file's first bytes say it is, whatever its name. */
+enum { K_TEXT, K_ZIP, K_OLE2, K_HTML };
+
+static int sniff(const unsigned char *b, size_t n)
+{
+    if (n >= 4 && memcmp(b, "PK\x03\x04", 4) == 0)
+        return K_ZIP;
+    if (n >= 8 && memcmp(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+        return K_OLE2;
+    size_t i = n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+        i++;
+    if (i < n && b[i] == '<') { /* a web page: <!DOCTYPE html>, <html>, <table> … */
+        static const char *const tags[] = {"<html", "<table", "<!doctype html", "<meta"};
+        for (size_t t = 0; t < sizeof tags / sizeof *tags; t++)
+            for (size_t k = i; k + strlen(tags[t]) <= n; k++)
+                if (strncasecmp((const char *)b + k, tags[t], strlen(tags[t])) == 0)
+                    return K_HTML;
+    }
+    return K_TEXT;
+}
+
+/* A file whose content is not what its name says (a workbook renamed .csv,
+ * an .xls that is an .xlsx, or a web page saved as .xls, as statistics web
+ * sites offer their tables): one error naming what it is and what to do,
+ * before any reader (and FreeXL, which is unsafe on what is not BIFF) sees
+ * it.  Returns 1 when reported. */
+static int misnamed(ctx *c, FILE *f, int book, char *raw)
+{
+    size_t n = fread(raw, 1, 1024, f);
+    if (fseek(f, 0, SEEK_SET))
+        return 0; /* the reader reports it */
+    int k = sniff((const unsigned char *)raw, n);
+    const char *what = NULL;
+    if (book == 0 && k == K_ZIP)
+        what = "expected CSV text, found an Excel .xlsx workbook (a zip file): give it a name "
+               "ending in .xlsx to import it as one";
+    else if (book == 0 && k == K_OLE2)
+        what = "expected CSV text, found an Excel .xls workbook: give it a name ending in .xls "
+               "to import it as one";
+    else if (book == 1 && k == K_OLE2)
+        what = "expected an Excel .xlsx workbook, found an .xls one (Excel 97-2003): give it a "
+               "name ending in .xls";
+    else if (book == 2 && k == K_ZIP)
+        what = "expected an Excel .xls workbook, found an .xlsx one (a zip file): give it a name "
+               "ending in .xlsx";
+    else if (book == 0 && k == K_HTML)
+        what = "expected CSV text, found a web page (HTML): save the page's table as CSV (or "
+               "open the page in Excel or LibreOffice and save it as .xlsx)";
+    else if (book && k == K_HTML)
+        what = "expected an Excel workbook, found a web page (HTML) saved under a workbook's name, "
+               "as web sites offer tables: open it in Excel or LibreOffice and save it as .xlsx "
+               "or CSV";
+    else if (book == 2 && k != K_OLE2)
+        what = "expected an Excel .xls workbook, found something else (an .xls file starts with "
+               "the bytes D0 CF 11 E0)";
+    if (!what)
+        return 0;
+    c->rec_line = 0;
+    io_bad(c, 0, "%s", what);
+    return 1;
+}
+
 /* Imports one file inside the caller's transaction.  Data problems go to
  * c->errs; the return code is for failures that end the whole call. */
 static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
@@ -153,6 +218,8 @@ static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
     }
     stats->files++;
     int book = workbook(path);
+    if (misnamed(&c, f, book, raw))
+        goto done;
     if (book) {
         c.line = c.next_line = 0;
         rc = book == 1 ? io_xlsx_read(&c, err) : io_xls_read(&c, err);
@@ -194,6 +261,28 @@ done:
     return rc;
 }
 
+/* What the options ask of the call as a whole, before anything is read: a
+ * map that cannot be read is an error even when no file of the call needs
+ * one (a mistyped --map must not pass unnoticed, exit 66), and a sheet named
+ * for a call without a workbook is a usage error (a CSV file has no sheets:
+ * ignoring the name would import something else than was asked for). */
+static int check_call(const char *const *paths, size_t n, const ot_import_opts *o, ot_err *err)
+{
+    if (o->sheet) {
+        size_t i = 0;
+        while (i < n && !workbook(paths[i]))
+            i++;
+        if (i == n) {
+            char sb[96];
+            return ot_err_set(err, OT_EINVAL,
+                              "a sheet was named ('%s'), but no file is a workbook (.xlsx, "
+                              ".xls): a CSV file has no sheets",
+                              ot_fmt_shown(o->sheet, (size_t)-1, sb, sizeof sb));
+        }
+    }
+    return o->map ? io_map_check(o->map, o->encoding, err) : OT_OK;
+}
+
 /* The transaction is the caller's unit of work: all files or none. */
 int ot_import_files(ot_store *st, const char *const *paths, size_t n, const ot_import_opts *o,
                     ot_import_stats *st_out, ot_import_errors *errs, ot_err *err)
@@ -215,6 +304,8 @@ int ot_import_files(ot_store *st, const char *const *paths, size_t n, const ot_i
         goto done;
     }
     errs->count = errs->n = 0;
+    if ((rc = check_call(paths, n, o, err)))
+        goto done;
     if ((rc = ot_store_begin(st, err)))
         goto done;
     for (size_t i = 0; i < n && !rc; i++)

@@ -111,6 +111,8 @@ int io_writing(const ctx *c);
 const char *io_field(const ctx *c, size_t i);
 /* Checks a series key (ot_key_check); records the problem, returns 0 when bad. */
 int io_key_ok(ctx *c, const char *key, long col);
+/* "monthly", "quarterly", "yearly", "daily" (for messages). */
+const char *io_freq_word(ot_freq f);
 /* Parses a value cell: V_OK, V_MISSING, or V_BAD (recorded). */
 int io_value_of(ctx *c, const char *s, long col, double *v);
 /* Appends one field of len bytes to the current record (the first field of a

@@ -266,14 +266,14 @@ static void long_row(ctx *c)
     io_key_ok(c, key, colno(c, C_SERIES));
     ot_measure m = c->measure; /* --measure for a row that names none, else value */
     const char *ms = named(c, C_MEASURE);
-    int known = !(ms && *ms && ot_measure_parse(ms, (size_t)-1, &m));
+    int known = !(ms && *ms && io_measure_cell(ms, &m));
     ot_period p;
     ot_freq want = io_writing(c) && *key ? long_freq(c, key) : OT_FREQ_NONE;
     io_cell_period(c, named(c, C_PERIOD), colno(c, C_PERIOD), known ? m : c->measure, 0,
                    want, key, 0, &p);
     if (!known)
-        io_bad(c, colno(c, C_MEASURE), "expected a measure (value, ytd, yoy or ytd_yoy), found '%s'",
-            io_shown(ms, sb, sizeof sb));
+        io_bad(c, colno(c, C_MEASURE), "expected a measure (value, ytd, yoy or ytd_yoy; or 当月值, 累计值, "
+            "当月同比, 累计同比), found '%s'", io_shown(ms, sb, sizeof sb));
     int32_t vintage = c->o->as_of;
     const char *vs = named(c, C_VINTAGE);
     if (vs && *vs && ot_date_parse(vs, &vintage, NULL))

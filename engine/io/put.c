@@ -188,7 +188,7 @@ int io_put_obs(ctx *c, const char *key, ot_measure m, ot_period p, double v, int
     return rc;
 }
 
-static const char *freq_word(ot_freq f)
+const char *io_freq_word(ot_freq f)
 {
     switch (f) {
     case OT_FREQ_D: return "daily";
@@ -220,12 +220,37 @@ static int excel_serial(const char *s, int32_t *days)
     return 1;
 }
 
+/* 2023年全年 (2023全年), as bureaus label a year's figure: the year 2023 in
+ * buf, else s itself. */
+static const char *full_year(const char *s, char *buf, size_t cap)
+{
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n && s[n - 1] == ' ')
+        n--;
+    static const char fy[] = "全年", yfy[] = "年全年";
+    if (n == 4 + strlen(yfy) && memcmp(s + 4, yfy, strlen(yfy)) == 0)
+        n = 4;
+    else if (n == 4 + strlen(fy) && memcmp(s + 4, fy, strlen(fy)) == 0)
+        n = 4;
+    else
+        return s;
+    for (size_t i = 0; i < 4; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return s;
+    snprintf(buf, cap, "%.4s", s);
+    return buf;
+}
+
 int io_cell_period(ctx *c, const char *s, long col, ot_measure m, int word, ot_freq want,
                    const char *key, int serial_ok, ot_period *p)
 {
-    char sb[80], ps[OT_PERIOD_STRMAX];
+    char sb[80], ps[OT_PERIOD_STRMAX], yb[8];
     int ytd = is_ytd(m);
     ot_period q;
+    const char *shown = s;
+    s = full_year(s, yb, sizeof yb);
     int ok = (ytd ? ot_period_parse_ytd : ot_period_parse)(s, (size_t)-1, &q, NULL) == OT_OK;
     /* a bureau's 1-8月 row: its 本月 and 同比 columns are August's own */
     if (!ok && !ytd && word)
@@ -241,10 +266,10 @@ int io_cell_period(ctx *c, const char *s, long col, ot_measure m, int word, ot_f
         if (!ytd && ot_period_parse_ytd(s, (size_t)-1, &q, NULL) == OT_OK)
             io_bad(c, col, "expected a period such as 2023-01, found the year-to-date range '%s' "
                            "(give it with measure ytd or ytd_yoy)",
-                   io_shown(s, sb, sizeof sb));
+                   io_shown(shown, sb, sizeof sb));
         else
             io_bad(c, col, "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '%s'",
-                   io_shown(s, sb, sizeof sb));
+                   io_shown(shown, sb, sizeof sb));
         return -1;
     }
     /* a date (2024/8/1, as spreadsheets write dates) in a monthly, quarterly
@@ -265,15 +290,25 @@ int io_cell_period(ctx *c, const char *s, long col, ot_measure m, int word, ot_f
             q.freq = want;
         }
     }
+    /* and the other way: a year to date through a year (2023, 2023年全年)
+     * or a quarter (2023年前三季度) in a monthly or quarterly series is
+     * through its last month or quarter: a GDP table's 全年 row is Q4's
+     * year to date, a 前三季度 figure September's */
+    if (ytd && (want == OT_FREQ_M || want == OT_FREQ_Q) &&
+        (q.freq == OT_FREQ_Y || q.freq == OT_FREQ_Q) && ot_freq_rank(q.freq) > ot_freq_rank(want)) {
+        q.ord = ot_period_last_sub(q.freq, q.ord, want);
+        q.freq = want;
+        q.span = 1;
+    }
     ot_err e;
     if (ot_period_check(q, &e)) {
-        io_bad(c, col, "%s, in '%s'", e.msg, io_shown(s, sb, sizeof sb));
+        io_bad(c, col, "%s, in '%s'", e.msg, io_shown(shown, sb, sizeof sb));
         return -1;
     }
     if (want != OT_FREQ_NONE && q.freq != want) {
         ot_period_format(q, ps, sizeof ps);
         io_bad(c, col, "%s is %s; found the %s period %s ('%s'): one series holds one frequency",
-               key, freq_word(want), freq_word(q.freq), ps, io_shown(s, sb, sizeof sb));
+               key, io_freq_word(want), io_freq_word(q.freq), ps, io_shown(shown, sb, sizeof sb));
         return -1;
     }
     *p = q;

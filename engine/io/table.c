@@ -61,6 +61,8 @@ struct table {
     int title_year;    /* the year a title above the header names (2024年…), or 0 */
     unsigned char *unnamed; /* across: per header field, a value under a blank heading was reported */
     char other_sep;    /* ';' or '\t' when every one-cell row so far held it, else 0 */
+    ot_freq *vfreq;    /* a data vendor's 频率 row under the header: per field, or NULL */
+    long vfreq_line;
     int ntitles;
 };
 
@@ -95,6 +97,8 @@ static int yearless(const char *s)
     const char *p = skip_blanks(s);
     char buf[96];
     ot_period q;
+    if (strncmp(p, "全年", strlen("全年")) == 0 && !*skip_blanks(p + strlen("全年")))
+        return 1; /* the year's figure: 2024年全年 */
     if (!*p || year_in(p) || strstr(p, "年") == p)
         return 0;
     for (const char *d = p; *d; d++) /* a year of its own: 2024-03, 2024Q1 */
@@ -216,6 +220,99 @@ static int is_sub(const ctx *c)
         any = 1;
     }
     return any;
+}
+
+/* Rows a data vendor's export (Wind, iFinD, Choice) puts between the header
+ * and the data, by their first cell: the unit (单位) and frequency (频率) of
+ * each column, read; its code, source, time range or update time, skipped. */
+enum { V_NONE, V_UNIT, V_FREQ, V_OTHER };
+
+static int vendor_row(const char *f0)
+{
+    static const char *const other[] = {"指标ID", "指标id", "指标代码", "代码", "来源",
+                                        "时间区间", "更新时间", "最后更新时间", "数据状态"};
+    if (blank_eq(f0, "单位") || blank_eq(f0, "计量单位"))
+        return V_UNIT;
+    if (blank_eq(f0, "频率"))
+        return V_FREQ;
+    for (size_t i = 0; i < sizeof other / sizeof *other; i++)
+        if (blank_eq(f0, other[i]))
+            return V_OTHER;
+    return V_NONE;
+}
+
+/* A frequency as vendors write it (月, 季, 年, 日; also 月度 … and M, Q, Y). */
+static ot_freq vendor_freq(const char *s)
+{
+    static const struct {
+        const char *w;
+        ot_freq f;
+    } words[] = {{"月", OT_FREQ_M}, {"月度", OT_FREQ_M}, {"季", OT_FREQ_Q},
+                 {"季度", OT_FREQ_Q}, {"年", OT_FREQ_Y}, {"年度", OT_FREQ_Y},
+                 {"日", OT_FREQ_D}, {"日度", OT_FREQ_D}};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (blank_eq(s, words[i].w))
+            return words[i].f;
+    char t[16];
+    s = skip_blanks(s);
+    size_t n = strcspn(s, " \t");
+    if (n >= sizeof t)
+        return OT_FREQ_NONE;
+    memcpy(t, s, n);
+    t[n] = '\0';
+    return ot_freq_parse(t);
+}
+
+/* The 单位 row: each column's unit goes into its heading, as a unit in
+ * brackets would (and is checked as one); a heading that has one already
+ * must agree with it. */
+static void vendor_units(ctx *c, table *t)
+{
+    char sb[80], sb2[80];
+    for (size_t i = 1; i < c->nf && i < t->ntop; i++) {
+        const char *u = io_field(c, i);
+        if (blank(u) || blank(t->top[i]))
+            continue;
+        io_heading h;
+        io_heading_parse(t->top[i], &h);
+        if (h.unit[0]) {
+            if (!io_same_unit(h.unit, u))
+                io_bad(c, (long)i + 1, "expected the unit of the heading '%s', found '%s'",
+                       io_shown(t->top[i], sb, sizeof sb), io_shown(u, sb2, sizeof sb2));
+            continue;
+        }
+        size_t l = strlen(t->top[i]) + strlen(u) + 3;
+        char *w = malloc(l);
+        if (!w) {
+            io_fatal_code(c, OT_ENOMEM, "out of memory");
+            return;
+        }
+        snprintf(w, l, "%s(%s)", t->top[i], skip_blanks(u));
+        free(t->top[i]);
+        t->top[i] = w;
+    }
+}
+
+/* The 频率 row: kept per field, applied once the columns are mapped. */
+static void vendor_freqs(ctx *c, table *t)
+{
+    char sb[80];
+    free(t->vfreq);
+    if (!(t->vfreq = calloc(t->ntop ? t->ntop : 1, sizeof *t->vfreq))) {
+        io_fatal_code(c, OT_ENOMEM, "out of memory");
+        return;
+    }
+    t->vfreq_line = c->rec_line;
+    for (size_t i = 1; i < c->nf && i < t->ntop; i++) {
+        const char *w = io_field(c, i);
+        if (blank(w))
+            continue;
+        if ((t->vfreq[i] = vendor_freq(w)) == OT_FREQ_NONE)
+            io_bad(c, (long)i + 1,
+                   "expected a frequency (月, 季, 年 or 日), found '%s' (a series holds "
+                   "daily, monthly, quarterly or yearly figures)",
+                   io_shown(w, sb, sizeof sb));
+    }
 }
 
 static char *dup_or_null(const char *s)
@@ -347,7 +444,7 @@ static void map_down(ctx *c, table *t, char **sub, size_t nsub)
         return;
     }
     t->ncol = n;
-    const char *carry = "";
+    const char *carry = "", *named = NULL; /* the last heading naming an indicator */
     for (size_t i = 1; i < n && !c->fatal; i++) {
         tcol *x = &t->col[i];
         const char *top = i < t->ntop ? t->top[i] : "";
@@ -359,28 +456,50 @@ static void map_down(ctx *c, table *t, char **sub, size_t nsub)
         if (blank(top) && blank(s))
             continue;
         if (t->english) {
-            x->key = strdup(top);
+            /* the heading is a key, unless a --map line names it */
+            io_match mm;
+            int mapped = c->names && io_names_map_find(c->names, top, &mm);
+            x->key = strdup(mapped ? mm.key : top);
             x->head = strdup(top);
-            x->m = c->measure;
-            x->check = x->m == OT_MEASURE_VALUE && !c->o->force_measure;
+            x->m = mapped && mm.measure >= 0 ? (ot_measure)mm.measure : c->measure;
+            x->word = mapped && mm.measure >= 0;
+            if (mapped) {
+                x->freq = mm.freq;
+                if (mm.unit && !(x->unit = strdup(mm.unit))) {
+                    io_fatal_code(c, OT_ENOMEM, "out of memory");
+                    return;
+                }
+            }
+            x->check = !x->word && x->m == OT_MEASURE_VALUE && !c->o->force_measure;
             if (!x->key || !x->head) {
                 io_fatal_code(c, OT_ENOMEM, "out of memory");
                 return;
             }
-            if (!io_key_ok(c, top, (long)i + 1)) {
+            if (!mapped && !io_key_ok(c, top, (long)i + 1)) {
                 free(x->key);
                 x->key = NULL;
             }
             continue;
         }
-        size_t hl = strlen(top) + strlen(s) + 4;
+        /* one header row: a heading of measure words only (增长(%), 累计增长)
+         * is of the indicator to its left, as if merged over both */
+        const char *own = sub && !blank(s) ? s : NULL;
+        if (!sub) {
+            io_heading h;
+            io_heading_parse(top, &h);
+            if (!h.name[0] && (h.measure >= 0 || h.growth) && named) {
+                own = top;
+                top = named;
+            } else if (h.name[0])
+                named = top;
+        }
+        size_t hl = strlen(top) + (own ? strlen(own) : 0) + 4;
         if (!(x->head = malloc(hl))) {
             io_fatal_code(c, OT_ENOMEM, "out of memory");
             return;
         }
-        snprintf(x->head, hl, "%s%s%s", top, sub && !blank(s) ? " / " : "",
-                 sub && !blank(s) ? s : "");
-        map_heading(c, x, top, sub && !blank(s) ? s : NULL, (long)i + 1);
+        snprintf(x->head, hl, "%s%s%s", top, own ? " / " : "", own ? own : "");
+        map_heading(c, x, top, own, (long)i + 1);
         x->check = !x->word && x->m == OT_MEASURE_VALUE && !c->o->force_measure;
     }
 }
@@ -410,9 +529,9 @@ static void finish_header(ctx *c, table *t, int sub)
     }
     if (t->english && t->ntop < 2)
         io_bad(c, 2, "expected a series key after 'period', found nothing");
-    if (!t->english && !c->names) {
+    if ((!t->english || c->o->map) && !c->names) {
         ot_err e;
-        if (io_names_load(c->st, c->o->map, &c->names, &e)) {
+        if (io_names_load(c->st, c->o->map, c->o->encoding, &c->names, &e)) {
             io_fatal(c, &e); /* a bad --map file ends the call with its own code */
             return;
         }
@@ -451,6 +570,19 @@ static void finish_header(ctx *c, table *t, int sub)
         }
         map_down(c, t, subv, nsub);
         free(subv);
+        for (size_t i = 1; t->vfreq && i < t->ncol && i < t->ntop && !c->fatal; i++) {
+            tcol *x = &t->col[i];
+            if (!x->key || t->vfreq[i] == OT_FREQ_NONE)
+                continue;
+            if (x->freq == OT_FREQ_NONE)
+                x->freq = t->vfreq[i]; /* a new series: dates read as its periods */
+            else if (x->freq != t->vfreq[i]) {
+                c->rec_line = t->vfreq_line;
+                io_bad(c, (long)i + 1, "%s is %s; the 频率 row says %s: one series holds one "
+                       "frequency", x->key, io_freq_word(x->freq), io_freq_word(t->vfreq[i]));
+                c->rec_line = t->hdr_line;
+            }
+        }
         if (!c->fatal && dup_columns(c, t, t->english))
             io_fatal_code(c, OT_ENOMEM, "out of memory reading the header");
     }
@@ -739,6 +871,21 @@ void io_table_record(ctx *c)
         return;
     }
     case T_SUB:
+        switch (t->english ? V_NONE : vendor_row(io_field(c, 0))) {
+        case V_UNIT:
+            vendor_units(c, t);
+            skipped(c, "unit", io_field(c, 0));
+            return;
+        case V_FREQ:
+            vendor_freqs(c, t);
+            skipped(c, "frequency", io_field(c, 0));
+            return;
+        case V_OTHER:
+            skipped(c, "metadata", io_field(c, 0));
+            return;
+        default:
+            break;
+        }
         if (is_sub(c)) {
             finish_header(c, t, 1);
             t->state = T_DATA;
@@ -802,6 +949,7 @@ void io_table_free(table *t)
         return;
     free_strings(t->top, t->ntop);
     free(t->unnamed);
+    free(t->vfreq);
     for (size_t i = 0; i < t->ncol; i++)
         free_col(&t->col[i]);
     free(t->col);

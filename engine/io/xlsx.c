@@ -48,11 +48,11 @@ typedef struct xlsx {
     int date1904;
     sheet *sh;
     size_t nsh;
-    /* styles: per cellXfs index, whether its number format is a date */
-    unsigned char *xf_date;
+    /* styles: per cellXfs index, what its number format shows (F_*) */
+    unsigned char *xf_kind;
     size_t nxf, xfcap;
     int in_cellxfs;
-    struct { int id; int date; } *fmts;
+    struct { int id; int kind; } *fmts;
     size_t nfmts, fmtcap;
     /* shared strings: NUL-terminated texts in sst, offsets in soff */
     ot_buf sst;
@@ -231,14 +231,17 @@ static void rels_start(void *ud, const XML_Char *name, const XML_Char **a)
         }
 }
 
-/* ---- styles.xml: which cell formats are dates ----------------------------- */
+/* ---- styles.xml: which cell formats are dates or percentages ------------- */
 
-/* Whether a number format code shows a date: y, d or m outside quotes,
- * brackets and escapes (m alone could be minutes, but with no h or s it is a
- * month). */
-static int date_code(const char *f)
+enum { F_NUMBER, F_DATE, F_PERCENT };
+
+/* What a number format code shows: a date when it has y, d or m outside
+ * quotes, brackets and escapes (m alone could be minutes, but with no h or s
+ * it is a month); a percentage when it has % there (0.0%: Excel shows 0.052
+ * as 5.2%); else a number.  The first section (before ;) decides. */
+static int code_kind(const char *f)
 {
-    int q = 0, b = 0, date = 0;
+    int q = 0, b = 0, date = 0, pct = 0;
     for (; *f; f++) {
         if (*f == '"')
             q = !q;
@@ -255,17 +258,22 @@ static int date_code(const char *f)
             date = 1;
         else if (!b && (*f == 'm' || *f == 'M'))
             date = 1;
+        else if (!b && *f == '%')
+            pct = 1;
         else if (!b && (*f == ';'))
             break;
     }
-    return date;
+    return date ? F_DATE : pct ? F_PERCENT : F_NUMBER;
 }
 
-/* Built-in formats 14-22 and 45-47 are dates and times (ECMA-376, 18.8.30). */
-static int builtin_date(int id)
+/* Built-in formats 14-22 and 45-47 are dates and times, 9 and 10 (0%,
+ * 0.00%) percentages (ECMA-376, 18.8.30). */
+static int builtin_kind(int id)
 {
-    return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
-           (id >= 50 && id <= 58);
+    if ((id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
+        (id >= 50 && id <= 58))
+        return F_DATE;
+    return id == 9 || id == 10 ? F_PERCENT : F_NUMBER;
 }
 
 static void styles_start(void *ud, const XML_Char *name, const XML_Char **a)
@@ -287,26 +295,26 @@ static void styles_start(void *ud, const XML_Char *name, const XML_Char **a)
             x->fmtcap = nc;
         }
         x->fmts[x->nfmts].id = atoi(id);
-        x->fmts[x->nfmts++].date = date_code(code);
+        x->fmts[x->nfmts++].kind = code_kind(code);
     } else if (strcmp(n, "cellXfs") == 0)
         x->in_cellxfs = 1;
     else if (strcmp(n, "xf") == 0 && x->in_cellxfs) {
         const char *id = attr(a, "numFmtId");
-        int f = id ? atoi(id) : 0, d = builtin_date(f);
+        int f = id ? atoi(id) : 0, d = builtin_kind(f);
         for (size_t i = 0; i < x->nfmts; i++)
             if (x->fmts[i].id == f)
-                d = x->fmts[i].date;
+                d = x->fmts[i].kind;
         if (x->nxf == x->xfcap) {
             size_t nc = x->xfcap ? 2 * x->xfcap : 64;
-            unsigned char *p = realloc(x->xf_date, nc);
+            unsigned char *p = realloc(x->xf_kind, nc);
             if (!p) {
                 xfail(x, OT_ENOMEM, "%s: out of memory%s", NULL);
                 return;
             }
-            x->xf_date = p;
+            x->xf_kind = p;
             x->xfcap = nc;
         }
-        x->xf_date[x->nxf++] = (unsigned char)d;
+        x->xf_kind[x->nxf++] = (unsigned char)d;
     }
 }
 
@@ -459,6 +467,37 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **a)
         x->in_t = 1;
 }
 
+/* v as the percentage a cell formatted 0.0% shows: the shortest text of v
+ * with its decimal point moved two places right, and %, so that no binary
+ * rounding enters (0.052 is "5.2%", not 5.2000000000000002).  buf: 48 bytes. */
+static const char *percent_text(double v, char *buf, size_t cap)
+{
+    char s[OT_FMT_DOUBLE_MAX];
+    ot_fmt_double(v, s, sizeof s);
+    if (strpbrk(s, "eE")) { /* tiny or huge: exactness matters less than a value */
+        char t[OT_FMT_DOUBLE_MAX];
+        snprintf(buf, cap, "%s%%", ot_fmt_double(v * 100, t, sizeof t));
+        return buf;
+    }
+    const char *p = s;
+    char digits[OT_FMT_DOUBLE_MAX + 4], *o = digits;
+    int neg = *p == '-';
+    p += neg;
+    size_t il = strcspn(p, ".");
+    const char *frac = p[il] == '.' ? p + il + 1 : "";
+    size_t fl = strlen(frac);
+    memcpy(o, p, il);
+    o += il;
+    for (size_t k = 0; k < 2; k++) /* two digits of the fraction (or zeros) join the integer */
+        *o++ = k < fl ? frac[k] : '0';
+    *o = '\0';
+    const char *ip = digits;
+    while (ip[0] == '0' && ip[1]) /* 005 -> 5 */
+        ip++;
+    snprintf(buf, cap, "%s%s%s%s%%", neg ? "-" : "", ip, fl > 2 ? "." : "", fl > 2 ? frac + 2 : "");
+    return buf;
+}
+
 /* The text of a finished cell, as a CSV field would hold it. */
 static void finish_cell(xlsx *x)
 {
@@ -480,7 +519,14 @@ static void finish_cell(xlsx *x)
     } else if (strcmp(x->ctype, "b") == 0)
         out = strcmp(t, "1") == 0 ? "TRUE" : "FALSE";
     else if (strcmp(x->ctype, "n") == 0 && *t && x->cstyle >= 0 && (size_t)x->cstyle < x->nxf &&
-             x->xf_date[x->cstyle]) {
+             x->xf_kind[x->cstyle] == F_PERCENT) {
+        /* as Excel shows it: 0.052 as 5.2% (growth rates are percentages) */
+        char *end;
+        double v = strtod(t, &end);
+        if (!*end && isfinite(v))
+            out = percent_text(v, num, sizeof num);
+    } else if (strcmp(x->ctype, "n") == 0 && *t && x->cstyle >= 0 && (size_t)x->cstyle < x->nxf &&
+             x->xf_kind[x->cstyle] == F_DATE) {
         /* a date serial: days since 1899-12-30 (1904-01-01 in 1904 workbooks) */
         char *end;
         double v = strtod(t, &end);
@@ -576,7 +622,7 @@ static void free_xlsx(xlsx *x)
         free(x->sh[i].target);
     }
     free(x->sh);
-    free(x->xf_date);
+    free(x->xf_kind);
     free(x->fmts);
     free(x->sst.p);
     free(x->soff);

@@ -264,7 +264,11 @@ static int m_tostring(lua_State *L)
 static const char *const measure_names[] = {"value", "ytd", "yoy", "ytd_yoy", NULL};
 
 /* db:series(key [, {as_of =, measure =, freq =}]) -> series.  as_of defaults
- * to the host's --as-of; a period as_of cuts the data after that period. */
+ * to the host's --as-of; a period as_of cuts the data after that period.  A
+ * stored series of which nothing was known yet at as_of (a date before its
+ * first release, a period before its first figure) is an empty series, as
+ * it was then, not an error: a script reading as of past dates (a backfill)
+ * tests #s instead of wrapping every read in pcall. */
 static int l_series(lua_State *L)
 {
     ot_store *st = ot_l_checkdb(L, 1);
@@ -288,6 +292,7 @@ static int l_series(lua_State *L)
     int32_t days;
     ot_l_asof(L, 3, as_of, &days, &through);
     ro.as_of = days;
+    ro.empty = 1;
     ot_series **box = ot_l_newseries(L);
     ot_alloc a = ot_l_alloc(L);
     ot_err e;
@@ -301,6 +306,13 @@ static int l_series(lua_State *L)
         ot_period_parse(through, (size_t)-1, &p, &e); /* checked by ot_l_asof */
         ot_series **cut = ot_l_newseries(L);
         ot_series *r = ot_series_through(s, p, &e);
+        if (!r && e.code == OT_ENOTFOUND) { /* nothing through p: empty after it */
+            ot_ord after = ot_period_ord_in(p, s->freq, 1) + 1;
+            if ((r = ot_series_new(&a, s->freq, after, 0, &e)) && ot_series_copy_meta(r, s, &e)) {
+                ot_series_free(r);
+                r = NULL;
+            }
+        }
         if (!r)
             return ot_l_error(L, &e);
         ot_l_setseries(L, cut, r);

@@ -425,6 +425,20 @@ static int put(ot_store *st, const char *key, ot_measure m, ot_period p, double 
         char ps[OT_PERIOD_STRMAX], d[16], so[OT_FMT_DOUBLE_MAX], sv[OT_FMT_DOUBLE_MAX];
         ot_period_format(p, ps, sizeof ps);
         ot_date_format(v, d, sizeof d);
+        if (latest.value == value) { /* the same figure, covering other months */
+            ot_period was = p;
+            was.span = latest.span;
+            char qs[OT_PERIOD_STRMAX];
+            ot_period_format(was, qs, sizeof qs);
+            return ot_err_set(err, OT_EDATA,
+                              "%s %s %s is stored as %s for %s; the same figure given for %s "
+                              "(%s) changes what it covers, which needs a %s (a vintage column "
+                              "or --as-of)",
+                              key, ot_measure_name(m), qs, ot_fmt_double(value, so, sizeof so),
+                              latest.span == 2 ? "January–February" : "February alone",
+                              p.span == 2 ? "January–February" : "February alone", ps,
+                              vintage == OT_VINTAGE_NONE ? "release date" : "later vintage");
+        }
         if (vintage == OT_VINTAGE_NONE) /* both undated: no date to name */
             return ot_err_set(err, OT_EDATA,
                               "%s %s %s is stored as %s without a release date; a revised "
@@ -577,7 +591,7 @@ static int choose(ot_store *st, const char *key, int64_t sid, ot_freq meta_freq,
         for (mm = OT_MEASURE_VALUE; !(measures & (1u << mm)); mm++)
             ;
     } else if (mm < 0 || mm >= OT_MEASURE_COUNT || !(measures & (1u << mm))) {
-        return ot_err_set(err, OT_EINVAL, "series '%s' has no '%s' observations (stored: %s)",
+        return ot_err_set(err, OT_ENOTFOUND, "series '%s' has no '%s' observations (stored: %s)",
                           key, ot_measure_name(mm), names);
     }
 
@@ -586,7 +600,7 @@ static int choose(ot_store *st, const char *key, int64_t sid, ot_freq meta_freq,
     ot_freq ff;
     if (o->freq != OT_FREQ_NONE) {
         if (!(fm & (unsigned)freq_bit(o->freq)))
-            return ot_err_set(err, OT_EINVAL, "series '%s' has no %s %s observations (stored: %s)",
+            return ot_err_set(err, OT_ENOTFOUND, "series '%s' has no %s %s observations (stored: %s)",
                               key, ot_freq_name(o->freq), ot_measure_name(mm), names);
         ff = o->freq;
     } else if (!(fm & (fm - 1))) {
@@ -708,7 +722,14 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
         rc = store_sqlerr(st, s, "reading observations", err);
         goto done;
     }
-    if (n == 0) {
+    if (n == 0 && o->empty) {
+        /* known of the series: its key, names, unit and frequency; of its
+         * figures, none yet: an empty series at the period of as_of */
+        if (!(r = ot_series_new(a, f, ot_period_convert(OT_FREQ_D, o->as_of, f), 0, err))) {
+            rc = err ? err->code : OT_ENOMEM;
+            goto done;
+        }
+    } else if (n == 0) {
         /* Something is stored (choose found it), but all of it later. */
         int32_t first = 0;
         if ((q = store_stmt(st, S_OBS_FIRST_VINTAGE, SQL_FIRST_VINTAGE, NULL))) {
@@ -744,9 +765,9 @@ int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot
                             (long long)rows[i].ord, rows[i].span);
             goto done;
         }
-    ot_ord start = rows[0].ord - (rows[0].span - 1);
-    size_t len = (size_t)(rows[n - 1].ord - start) + 1;
-    if (!(r = ot_series_new(a, f, start, len, err))) {
+    ot_ord start = n ? rows[0].ord - (rows[0].span - 1) : 0;
+    size_t len = n ? (size_t)(rows[n - 1].ord - start) + 1 : 0;
+    if (n && !(r = ot_series_new(a, f, start, len, err))) {
         rc = err ? err->code : OT_ENOMEM;
         goto done;
     }

@@ -244,10 +244,11 @@ typedef struct ot_read_opts {
     ot_measure measure; /* OT_MEASURE_ANY: the only one stored (error names them when several) */
     ot_freq freq;       /* OT_FREQ_NONE: the only one stored, else the series' own */
     int32_t as_of;      /* days; OT_ASOF_LATEST for the latest vintages */
+    int empty;          /* 1: nothing known yet as of as_of is an empty series, not OT_ENOTFOUND */
 } ot_read_opts;
 
-/* Defaults: any measure, any frequency, latest. */
-#define OT_READ_OPTS_INIT {OT_MEASURE_ANY, OT_FREQ_NONE, OT_ASOF_LATEST}
+/* Defaults: any measure, any frequency, latest; nothing known is an error. */
+#define OT_READ_OPTS_INIT {OT_MEASURE_ANY, OT_FREQ_NONE, OT_ASOF_LATEST, 0}
 
 /* Default release lags, in days after the end of a period, of a value stored
  * without a vintage (docs/storage.md): monthly about the 15th of the next
@@ -269,7 +270,8 @@ int ot_store_release_lag(ot_freq freq, int lag);
  * value sits on February with January flagged OT_OBS_COVERED.  Metadata key,
  * name, unit and kind are set.  o may be NULL (defaults); a may be NULL.
  * Returns new in *out; caller frees with ot_series_free.  OT_ENOTFOUND for an
- * unknown key (suggests near keys) or when nothing is known at as_of;
+ * unknown key (suggests near keys) or when nothing is known at as_of
+ * (with o->empty, an empty series at as_of's period, metadata set, instead);
  * OT_EINVAL when the measure or frequency is ambiguous or absent (the message
  * lists those stored). */
 int ot_store_read(ot_store *st, const char *key, const ot_read_opts *o, const ot_alloc *a,

@@ -83,6 +83,42 @@ has_err "col.csv:1:4:"
 run 2 import --format tall long.csv
 has_err "--format: expected long, wide, targets or series, got 'tall'"
 
+# the measure column as bureaus write it: 累计值, 当月同比 … (one word naming a
+# measure alone); 增长 (whose measure depends on the table) is not one
+cat > cnmeas.csv <<'CSV'
+series,period,measure,value
+cm.x,2023年1-3月,累计值,100
+cm.x,2023年1-3月,累计同比,5.2
+cm.x,2023-03,当月值,40
+cm.x,2023-03,当月同比,6.1
+CSV
+run 0 import cnmeas.csv
+eq "$(sql "SELECT group_concat(measure || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'cm.x' AND ord = 24278 ORDER BY measure)")" \
+   "value=40.0 yoy=6.1 ytd=100.0 ytd_yoy=5.2" "measures in Chinese"
+printf 'series,period,measure,value\ncm.y,2023-03,增长,1\n' > cnmeas2.csv
+run 65 import cnmeas2.csv
+has_err "cnmeas2.csv:2:3: expected a measure (value, ytd, yoy or ytd_yoy; or 当月值, 累计值, 当月同比, 累计同比), found '增长'"
+
+# a year to date through a year or a quarter in a finer series: GDP's 全年
+# figure is Q4's year to date, 前三季度 September's in a monthly series
+printf 'series,name,freq\nyq.gdp,某地生产总值,Q\nym.x,某月度,M\n' > yqs.csv
+cat > yq.csv <<'CSV'
+series,period,measure,value
+yq.gdp,2023年前三季度,ytd,320
+yq.gdp,2023年全年,ytd,440
+yq.gdp,2023年度,ytd_yoy,5.3
+ym.x,2023年前三季度,ytd,90
+ym.x,2023,ytd,120
+CSV
+run 0 import yqs.csv yq.csv
+eq "$(sql "SELECT group_concat(key || ' ' || measure || ' ' || freq || ord || '=' || value, '; ') FROM (SELECT * FROM observations WHERE key IN ('yq.gdp', 'ym.x') ORDER BY key, measure, ord)")" \
+   "ym.x ytd M24284=90.0; ym.x ytd M24287=120.0; yq.gdp ytd Q8094=320.0; yq.gdp ytd Q8095=440.0; yq.gdp ytd_yoy Q8095=5.3" \
+   "years and quarters to date in finer series"
+# a year's own figure (not a year to date) stays an error there
+printf 'series,period,measure,value\nyq.gdp,2023年全年,yoy,5\n' > yq2.csv
+run 65 import yq2.csv
+has_err "yq2.csv:2:2: yq.gdp is quarterly; found the yearly period 2023 ('2023年全年'): one series holds one frequency"
+
 # GBK input with --encoding gbk; without it, a hint
 printf 'series,period,value,unit\ng.x,2023-01,5,亿元\n' | iconv -f UTF-8 -t GBK > gbk.csv
 run 65 import gbk.csv
@@ -126,6 +162,20 @@ has_err 'gbk2.csv:2:3: expected a number such as 1234.5, 1,234.5 or 12.3%, found
 printf 'series,period,value,source\r\ngbk.x,2023年1-2月,"1,500",义乌市统计局\r\n' | iconv -f UTF-8 -t GBK > gbk3.csv
 run 0 import --encoding gbk gbk3.csv
 eq "$(sql "SELECT span || ' ' || value || ' ' || source FROM observations WHERE key = 'gbk.x'")" "2 1500.0 义乌市统计局" "GBK bytes, a Jan–Feb release"
+# a byte-order mark before GBK text: GB18030's own (84 31 95 33, what iconv -t
+# GB18030 makes of a BOM'd UTF-8 file) or a UTF-8 one is skipped, not read
+# into the first column's name (it was: "unknown column '\uFEFFseries'")
+printf '\xef\xbb\xbfseries,period,value,unit\ngbom.x,2023-01,5,亿元\n' | iconv -f UTF-8 -t GB18030 > gbom.csv
+eq "$(head -c 4 gbom.csv | od -An -tx1 | tr -d ' ')" "84319533" "GB18030's byte-order mark"
+run 0 import --encoding gbk gbom.csv
+eq "$(sql "SELECT unit || value FROM observations JOIN series USING (key) WHERE key = 'gbom.x'")" "亿元5.0" "after GB18030's BOM"
+{ printf '\xef\xbb\xbf'; printf 'series,period,value,unit\nubom.x,2023-01,6,亿元\n' | iconv -f UTF-8 -t GBK; } > ubom.csv
+run 0 import --encoding gbk ubom.csv
+eq "$(sql "SELECT value FROM observations WHERE key = 'ubom.x'")" "6.0" "GBK after a UTF-8 BOM"
+# a byte GBK/GB18030 has no character for: at its line and field
+printf 'series,name\nbadg.x,\x81\x20\n' > badg.csv
+run 65 import --encoding gbk badg.csv
+has_err "badg.csv:2:2: expected GBK/GB18030 text, found byte 0x81"
 # a UTF-8 file given --encoding gbk is refused, not stored as mojibake
 printf 'series,period,value,unit\nu8.x,2023-01,5,亿元\n' > utf8.csv
 run 65 import --encoding gbk utf8.csv

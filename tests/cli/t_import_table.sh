@@ -96,6 +96,32 @@ printf 'header,series\n"a\033b",k\n' > badmap.csv
 run 65 import --map badmap.csv power.csv
 run 66 import --map nomap.csv power.csv
 has_err "nomap.csv"
+# a map saved in GBK: read with --encoding gbk (as the table), else refused at its line
+iconv -f UTF-8 -t GBK map.csv > gmap.csv
+iconv -f UTF-8 -t GBK power.csv > gpower.csv
+run 65 import --map gmap.csv power.csv
+has_err "ontrack: gmap.csv:2: expected UTF-8 text, found byte 0xB9 (if the map is GBK or GB18030, import with --encoding gbk)"
+run 0 import --encoding gbk --map gmap.csv gpower.csv
+has_out "imported 1 file: 2 rows, 0 new, 2 unchanged"
+# a map that cannot be read is an error also when no file of the call needs
+# one (a long file), not silently ignored: nothing is written
+printf 'series,period,value\nxq.lm,2024-01,1\n' > lm.csv
+run 66 import --map nomap.csv lm.csv
+has_err "ontrack: cannot open the map nomap.csv: No such file or directory"
+mkdir mapdir
+run 66 import --map mapdir lm.csv
+has_err "ontrack: cannot read the map mapdir: Is a directory"
+printf 'heading,series\n' > mhead.csv
+run 65 import --map mhead.csv lm.csv
+has_err "ontrack: mhead.csv:1:1: expected a map header 'header,series[,measure]'"
+eq "$(sql "SELECT count(*) FROM observations WHERE key = 'xq.lm'")" "0" "nothing written with a bad map"
+# a `period,KEY,…` file's headings are keys, unless the map names them: a
+# mapped heading goes to its series (and measure), never a key of that text
+printf 'period,工业用电量,xq.other\n2024-04,22.5,3\n' > pkeys.csv
+run 0 import --map map.csv pkeys.csv
+eq "$(sql "SELECT key || ':' || measure || '@' || ord || '=' || value FROM observations WHERE key IN ('xq.power', '工业用电量', 'xq.other') AND ord = 24291 ORDER BY key")" \
+   "xq.other:value@24291=3.0
+xq.power:ytd@24291=22.5" "a period,KEY file with --map"
 # the same table again with a corrected map is read again, not skipped as
 # already imported: its figures now conflict with what the wrong map stored
 printf 'series,name,unit\nxq.ma,甲指标,亿元\nxq.mb,乙指标,亿元\n' > mser.csv
@@ -201,4 +227,58 @@ run 0 import gdpqm.csv gdpq.csv
 run 0 show gq.gdp
 out_line 4 "2024Q1  300.2"
 out_line 5 "2024Q2  610.5"
+# a data vendor's export (Wind, iFinD, Choice): 指标名称 over the columns, then
+# rows of 频率, 单位 and codes before the data, end-of-month dates.  Figures:
+# NBS retail sales 2023 (亿元, %), as in huizhaohuang/china-econ-data-penetrate
+# (data/retail*.csv, an akshare mirror of the NBS releases).  The 单位 row is
+# each column's unit (checked as a heading's), 频率 its frequency, the rest
+# skipped and listed.  A database of its own: the names above are taken.
+export ONTRACK_DB="$T/vendor.db"
+printf 'series,name,unit,freq,kind\nv.retail,社会消费品零售总额,亿元,M,flow\nv.gdp,国内生产总值,亿元,Q,flow\n' > vser.csv
+run 0 import vser.csv
+cat > wind.csv <<'CSV'
+指标名称,社会消费品零售总额:当月值,社会消费品零售总额:累计值,社会消费品零售总额:当月同比,社会消费品零售总额:累计同比
+频率,月,月,月,月
+单位,亿元,亿元,%,%
+指标ID,M0001427,M0001428,M0001429,M0001430
+2023-02-28,,77067,,3.5
+2023-03-31,37855.4,114922.4,10.6,5.8
+2023-04-30,34910.5,149832.9,18.4,8.5
+数据来源：Wind
+CSV
+run 0 import wind.csv
+out_line 1 "wind.csv:2: skipped frequency row: 频率"
+out_line 2 "wind.csv:3: skipped unit row: 单位"
+out_line 3 "wind.csv:4: skipped metadata row: 指标ID"
+has_out "imported 1 file: 3 rows, 10 new, 0 unchanged, 2 missing values, 4 rows skipped"
+eq "$(sql "SELECT group_concat(measure || '@' || ord || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'v.retail' ORDER BY measure, ord)")" \
+   "value@24278=37855.4 value@24279=34910.5 yoy@24278=10.6 yoy@24279=18.4 ytd@24277=77067.0 ytd@24278=114922.4 ytd@24279=149832.9 ytd_yoy@24277=3.5 ytd_yoy@24278=5.8 ytd_yoy@24279=8.5" \
+   "a vendor's export, its metadata rows read or skipped"
+# the 单位 row is checked as a heading's unit; 频率 against the series' frequency
+printf '指标名称,社会消费品零售总额:累计值\n频率,季\n单位,万元\n2023-03-31,1\n' > windbad.csv
+run 65 import windbad.csv
+has_err "windbad.csv:1:2: '社会消费品零售总额:累计值(万元)' is in 万元, but series v.retail is in 亿元"
+has_err "windbad.csv:2:2: v.retail is monthly; the 频率 row says quarterly: one series holds one frequency"
+printf '指标名称,社会消费品零售总额:累计值\n频率,周\n2023-03-31,1\n' > windweek.csv
+run 65 import windweek.csv
+has_err "windweek.csv:2:2: expected a frequency (月, 季, 年 or 日), found '周' (a series holds daily, monthly, quarterly or yearly figures)"
+# a new series' dates are read as the periods its 频率 row names: quarters here
+printf 'series,name\nv.newq,新季度指标\n' > vnew.csv
+printf '指标名称,新季度指标\n频率,季\n2023-03-31,1\n2023-06-30,2\n' > windq.csv
+run 0 import vnew.csv windq.csv
+eq "$(sql "SELECT group_concat(obs.freq || obs.ord, ' ') FROM obs JOIN series ON series.id = obs.series_id WHERE key = 'v.newq'")" \
+   "Q8092 Q8093" "dates of a quarterly column as quarters"
+
+# one header row whose growth column names no indicator (累计增长(%) beside
+# 地区生产总值累计值): the indicator to its left, as if merged over both; and
+# a quarterly GDP table's rows 一季度 … 全年 under a title naming the year
+printf 'series,name,unit,freq\nxq.gdp,地区生产总值,亿元,Q\n' > gdps.csv
+printf '某市2023年地区生产总值\n时间,地区生产总值累计值(亿元),累计增长(%%)\n一季度,100,5.1\n上半年,210,5.5\n前三季度,320,5.2\n全年,440,5.3\n' > gdpq.csv
+run 0 import gdps.csv gdpq.csv --dry-run
+out_words 5 "C 地区生产总值累计值(亿元) / 累计增长(%) xq.gdp ytd_yoy % 2023Q1..2023Q4 4 4 0 0"
+run 0 import gdps.csv gdpq.csv
+eq "$(sql "SELECT group_concat(measure || '@' || ord || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'xq.gdp' ORDER BY measure, ord)")" \
+   "ytd@8092=100.0 ytd@8093=210.0 ytd@8094=320.0 ytd@8095=440.0 ytd_yoy@8092=5.1 ytd_yoy@8093=5.5 ytd_yoy@8094=5.2 ytd_yoy@8095=5.3" \
+   "a GDP table, its growth column of the indicator to its left"
+
 done_ok

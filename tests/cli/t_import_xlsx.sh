@@ -37,6 +37,15 @@ run 0 import long.xlsx
 run 0 revisions l.x
 eq "$(sed -n 3,5p <<<"$OUT" | tr -s ' ' | cut -d' ' -f3 | tr '\n' ' ')" "66.96 70.1 0.3 " "values as stored (libxlsxwriter writes 0.1 + 0.2 with 16 digits: 0.3)"
 
+# growth rates in cells formatted as percentages read as Excel shows them
+# (0.052 in a 0.0% cell is 5.2%, growth rates being percentages), not as the
+# fraction stored, which imported them 100 times too small
+printf 'series,name,unit,freq\npx.imports,进口总额,亿元,M\n' > pxs.csv
+run 0 import pxs.csv pct.xlsx
+eq "$(sql "SELECT group_concat(measure || '@' || ord || '=' || value, ' ') FROM (SELECT * FROM observations WHERE key = 'px.imports' ORDER BY measure, ord)")" \
+   "yoy@24289=10.0 yoy@24290=12.5 ytd@24289=200.1 ytd@24290=310.5 ytd_yoy@24289=5.2 ytd_yoy@24290=-3.15" \
+   "percent cells as percentages"
+
 # bad data: at sheet:cell, exit 65, nothing written
 run 65 import bad.xlsx
 has_err "bad.xlsx:Sheet1:C7: expected a number such as 1234.5, 1,234.5 or 12.3%, found '96.O2'"
@@ -45,12 +54,56 @@ run 65 import --sheet 无此表 bureau.xlsx
 has_err "bureau.xlsx: no sheet '无此表' (the workbook has '主要指标', '按日期')"
 run 65 import --sheet 无此表 bureau.xls
 has_err "bureau.xls: no sheet '无此表' (the workbook has '主要指标', '按日期')"
+# --sheet for a call without a workbook: a CSV file has no sheets, so the
+# name is refused (usage, exit 2) rather than ignored; with a workbook in the
+# call it picks that workbook's sheet, and the CSV files are read whole
+printf 'series,period,value\ns.csv1,2024-01,1\n' > plain.csv
+run 2 import --sheet 按日期 plain.csv
+has_err "ontrack: a sheet was named ('按日期'), but no file is a workbook (.xlsx, .xls): a CSV file has no sheets"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 's.csv1'")" 0 "nothing of a refused --sheet"
+run 0 import --sheet 按日期 plain.csv bureau.xlsx
+eq "$(sql "SELECT count(*) FROM observations WHERE key = 's.csv1'")" 1 "the CSV beside a workbook's sheet"
 printf 'not a zip' > junk.xlsx
 run 65 import junk.xlsx
 has_err "junk.xlsx: expected an Excel .xlsx workbook (a zip file), found something else"
 printf 'not biff' > junk.xls
 run 65 import junk.xls
-has_err "junk.xls: expected an Excel .xls workbook, found something FreeXL cannot read"
+has_err "junk.xls: expected an Excel .xls workbook, found something else (an .xls file starts with the bytes D0 CF 11 E0)"
+# a file whose content is not what its name says: what it is, and what to do
+cp bureau.xlsx wb.csv
+run 65 import wb.csv
+has_err "wb.csv: expected CSV text, found an Excel .xlsx workbook (a zip file): give it a name ending in .xlsx to import it as one"
+cp bureau.xls wb2.csv
+run 65 import wb2.csv
+has_err "wb2.csv: expected CSV text, found an Excel .xls workbook: give it a name ending in .xls to import it as one"
+cp bureau.xlsx wb3.xls
+run 65 import wb3.xls
+has_err "wb3.xls: expected an Excel .xls workbook, found an .xlsx one (a zip file): give it a name ending in .xlsx"
+cp bureau.xls wb4.xlsx
+run 65 import wb4.xlsx
+has_err "wb4.xlsx: expected an Excel .xlsx workbook, found an .xls one (Excel 97-2003): give it a name ending in .xls"
+# a statistics web site's "Excel" download that is an HTML table
+printf '<html>\r\n<head><meta charset="gb2312"></head><body><table><tr><td>指标</td></tr></table></body></html>\r\n' > web.xls
+run 65 import web.xls
+has_err "web.xls: expected an Excel workbook, found a web page (HTML) saved under a workbook's name, as web sites offer tables: open it in Excel or LibreOffice and save it as .xlsx or CSV"
+cp web.xls web.csv
+run 65 import web.csv
+has_err "web.csv: expected CSV text, found a web page (HTML): save the page's table as CSV (or open the page in Excel or LibreOffice and save it as .xlsx)"
+# a damaged .xls (two bytes of bureau.xls's workbook stream changed, a BIFF
+# record FreeXL 1.0.6 crashes on): one error at the file, exit 65, nothing
+# written; the import itself does not crash (FreeXL reads in a child process)
+cp bureau.xls damaged.xls
+printf '\xaa' | dd of=damaged.xls bs=1 seek=4684 conv=notrunc 2>/dev/null
+printf '\xff' | dd of=damaged.xls bs=1 seek=5076 conv=notrunc 2>/dev/null
+run 65 import plain.csv damaged.xls --db dmg.db
+has_err "damaged.xls: expected an Excel .xls workbook, found a damaged one: FreeXL failed on it ("
+has_err "); open it in Excel or LibreOffice and save it again, or as .xlsx"
+has_err "ontrack: import rejected: nothing was written"
+[ ! -e dmg.db ] || fail "a damaged .xls left a database behind"
+# a good .xls before it in the call is read whole through its own reader
+run 65 import --dry-run bureau.xls damaged.xls --db dmg.db
+has_err "bureau.xls:主要指标:B3: unknown indicator '规上工业增加值'"
+has_err "bureau.xls:主要指标:E3: unknown indicator '社会消费品零售总额'"
 # a good workbook and a bad one in one call: neither
 run 65 import long.xlsx bad.xlsx --db two.db
 [ ! -e two.db ] || fail "one transaction across workbooks: the new database was left"

@@ -51,6 +51,11 @@ run 0 revisions r.x --period 2024-02-29 --measure value
 eq "$(sed -n 3p <<<"$OUT" | cut -c1-7)" "2024-02" "the month of a day"
 run 66 revisions r.x --period 2023Q4
 has_err "r.x: no observations in 2023Q4"
+# with --measure, the message says which measure has none
+run 66 revisions r.x --period 2023Q4 --measure yoy
+has_err "ontrack: r.x: no yoy observations in 2023Q4"
+run 66 revisions r.x --measure ytd_yoy
+has_err "ontrack: r.x: no ytd_yoy observations"
 printf 'series,period,measure,value\nr.jf,2024年1-2月,ytd,10\nr.jf,2024-03,ytd,15\n' > jf.csv
 run 0 import jf.csv
 run 0 revisions r.jf --period 2024-01

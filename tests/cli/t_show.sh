@@ -38,6 +38,14 @@ run 2 show
 has_err "which series?"
 run 2 show c.retail --measure level
 has_err "--measure: expected value, ytd, yoy or ytd_yoy, got 'level'"
+# nothing known yet of a key with glob characters: the store says since when
+printf 'series,period,value,measure\ng[1]*,2023-03,5,ytd\n' > globkey.csv
+run 0 import globkey.csv
+run 66 show 'g[1]*' --as-of 2023-04-01
+has_err "ontrack: nothing of 'g[1]*' (ytd) was known as of 2023-04-01: its first figure counts from 2023-04-15"
+# a measure the series does not store is missing data (66), not a usage error
+run 66 show c.retail --measure ytd_yoy
+has_err "ontrack: series 'c.retail' has no 'ytd_yoy' observations (stored: value, ytd, yoy)"
 run 2 show c.retail --as-of yesterday
 has_err "--as-of: 'yesterday' is neither a date (2023-10-20) nor a period (2023-09)"
 # --as-of PERIOD keeps the periods complete by its end (ot_series_through, as

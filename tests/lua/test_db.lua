@@ -88,12 +88,17 @@ H.run{
     H.series(db:series("d.v", {as_of = "2023Q1"}), "2023-01", {100, 250})
     -- an integer is a year, as everywhere a period is expected
     H.series(db:series("d.v", {as_of = 2023}), "2023-01", {100, 250})
-    H.checkmsg("d.v: nothing known through 2022",
-               function() return db:series("d.v", {as_of = 2022}) end)
+    -- before anything was known: an empty series, as it was then (its key,
+    -- frequency and unit kept), not an error; its start is the period after
+    -- a period as_of, the period of a date as_of
+    H.series(db:series("d.v", {as_of = 2022}), "2023-01", {})
+    local e = db:series("d.v", {as_of = "2023-02-09"})
+    H.series(e, "2023-02", {})
+    assert(e.key == "d.v" and e.freq == "M" and e:last() == nil)
+    H.checkmsg("unknown series 'd.nope'", function() return db:series("d.nope", {as_of = 2022}) end)
     H.checkmsg("bad argument #2 to 'series' (field 'as_of' must be a date, a period or a year "
                .. "1-9999, got 2023.5)", function() return db:series("d.v", {as_of = 2023.5}) end)
-    H.checkmsg("d.v: nothing known through 2022-12",
-               function() return db:series("d.v", {as_of = "2022-12"}) end)
+    H.series(db:series("d.v", {as_of = "2022-12"}), "2023-01", {})
     -- undated rows count from the end of their period plus the release lag
     -- (monthly: 15 days, so 2023-03 from 2023-04-15)
     db:put(M("2023-03", {300}, {key = "d.v"}))
@@ -128,8 +133,7 @@ H.run{
     local r = db:series("d.j")
     assert(r == j and r:covered("2023-01"))
     -- through January: the Jan-Feb value is not out yet, so nothing is known
-    H.checkmsg("d.j: nothing known through 2023-01",
-               function() return db:series("d.j", {as_of = "2023-01"}) end)
+    H.series(db:series("d.j", {as_of = "2023-01"}), "2023-02", {})
     H.series(db:series("d.j", {as_of = "2023-02"}), "2023-01", {NA, 33})
   end},
 

@@ -102,6 +102,14 @@ H.run{
     h:close()
     db:import("tests/data/import/bureau/主要经济指标_单行表头.csv", {map = map})
     assert(#db:revisions("xq.other") == 3)
+    -- a sheet for CSV files only, a map that cannot be read: raised, nothing read
+    H.checkerror("a sheet was named ('按日期'), but no file is a workbook (.xlsx, .xls): a CSV "
+                 .. "file has no sheets", function()
+      return db:import("tests/data/import/bureau/series.csv", {sheet = "按日期"})
+    end)
+    H.checkerror("cannot open the map " .. map .. ".none: No such file or directory", function()
+      return db:import("tests/data/import/bureau/series.csv", {map = map .. ".none"})
+    end)
   end},
 
   {"db:import raises with every problem's file:line:column", function()

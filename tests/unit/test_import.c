@@ -535,7 +535,8 @@ static void test_import_every_bad_row_reported(void **state)
     assert_problem(&errs.e[0], f, 3, 2,
                    "duplicate row: a value 2023-01 was already given in this import");
     assert_problem(&errs.e[1], f, 4, 3,
-                   "expected a measure (value, ytd, yoy or ytd_yoy), found 'mom'");
+                   "expected a measure (value, ytd, yoy or ytd_yoy; or 当月值, 累计值, 当月同比, "
+                   "累计同比), found 'mom'");
     assert_problem(&errs.e[2], f, 5, 2,
                    "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '2023-13'");
     assert_problem(&errs.e[3], f, 6, 4,

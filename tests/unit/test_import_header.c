@@ -112,7 +112,7 @@ static void test_import_header_names(void **state)
     fclose(f);
 
     io_names *n;
-    assert_int_equal(io_names_load(st, map, &n, &err), OT_OK);
+    assert_int_equal(io_names_load(st, map, OT_ENCODING_UTF8, &n, &err), OT_OK);
     io_match m;
     const char *other = NULL;
     /* name, name_en in any case, aliases with blanks ignored, the key */
@@ -135,7 +135,7 @@ static void test_import_header_names(void **state)
     io_names_free(n);
 
     /* without the map, 出口 names two series */
-    assert_int_equal(io_names_load(st, NULL, &n, &err), OT_OK);
+    assert_int_equal(io_names_load(st, NULL, OT_ENCODING_UTF8, &n, &err), OT_OK);
     assert_int_equal(io_names_find(n, "出口", "出口", &m, &other), 2);
     assert_string_equal(m.key, "xq.exp");
     assert_string_equal(other, "xq.exp2");
@@ -145,17 +145,36 @@ static void test_import_header_names(void **state)
     f = fopen(map, "w");
     fputs("header,series,measure\na,b,levels\n", f);
     fclose(f);
-    assert_int_equal(io_names_load(st, map, &n, &err), OT_EDATA);
+    assert_int_equal(io_names_load(st, map, OT_ENCODING_UTF8, &n, &err), OT_EDATA);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.col, 3);
     assert_string_equal(err.msg, "expected a measure (value, ytd, yoy or ytd_yoy), found 'levels'");
     f = fopen(map, "w");
     fputs("heading,key\n", f);
     fclose(f);
-    assert_int_equal(io_names_load(st, map, &n, &err), OT_EDATA);
+    assert_int_equal(io_names_load(st, map, OT_ENCODING_UTF8, &n, &err), OT_EDATA);
     assert_string_equal(err.msg, "expected a map header 'header,series[,measure]'");
+    /* a map in GBK (Excel on a Chinese Windows): read with the call's
+     * encoding, else refused at its line with the hint, never compared as
+     * other bytes; "工业用电量" is B9 A4 D2 B5 D3 C3 B5 E7 C1 BF in GBK */
+    f = fopen(map, "w");
+    fputs("header,series\n\xB9\xA4\xD2\xB5\xD3\xC3\xB5\xE7\xC1\xBF,xq.power\n", f);
+    fclose(f);
+    assert_int_equal(io_names_load(st, map, OT_ENCODING_UTF8, &n, &err), OT_EDATA);
+    assert_int_equal(err.line, 2);
+    assert_string_equal(err.msg, "expected UTF-8 text, found byte 0xB9 (if the map is GBK or "
+                                 "GB18030, import with --encoding gbk)");
+    assert_int_equal(io_names_load(st, map, OT_ENCODING_GBK, &n, &err), OT_OK);
+    assert_int_equal(io_names_find(n, "工业用电量", "工业用电量", &m, NULL), 1);
+    assert_string_equal(m.key, "xq.power");
+    io_names_free(n);
+    /* an empty map is no map */
+    f = fopen(map, "w");
+    fclose(f);
+    assert_int_equal(io_names_load(st, map, OT_ENCODING_UTF8, &n, &err), OT_EDATA);
+    assert_string_equal(err.msg, "expected a map header 'header,series[,measure]', found an empty file");
     unlink(map);
-    assert_int_equal(io_names_load(st, map, &n, &err), OT_ENOTFOUND);
+    assert_int_equal(io_names_load(st, map, OT_ENCODING_UTF8, &n, &err), OT_ENOTFOUND);
     ot_store_close(st);
 }
 

@@ -793,6 +793,21 @@ static void test_store_vintages_and_asof(void **state)
     assert_string_equal(err.msg,
                         "nothing of 'x' (ytd) was known as of 2023-02-14: its first figure counts "
                         "from 2023-02-15 (undated, released 15 days after its period)");
+    /* With o.empty, the same read is an empty series at the as-of day's
+     * month, with what is known of the series (key, unit, measure's kind). */
+    o.empty = 1;
+    s = NULL;
+    assert_int_equal(ot_store_read(st, "x", &o, NULL, &s, &err), OT_OK);
+    assert_int_equal(s->n, 0);
+    assert_int_equal(s->freq, OT_FREQ_M);
+    assert_int_equal(s->start, 2023 * 12 + 1); /* 2023-02 */
+    assert_string_equal(s->key, "x");
+    ot_series_free(s);
+    o.as_of = day(2023, 2, 15); /* known from that day: read as ever */
+    assert_int_equal(ot_store_read(st, "x", &o, NULL, &s, &err), OT_OK);
+    assert_int_equal(s->n, 1);
+    ot_series_free(s);
+    o.empty = 0;
     /* A series' own lag replaces the default: 0 days, known on 2023-01-31;
      * the metadata keeps it. */
     ot_series_meta m;
@@ -845,6 +860,18 @@ static void test_store_combined_jan_feb(void **state)
     s = read_asof(st, "c", OT_MEASURE_ANY, OT_ASOF_LATEST);
     assert_null(s->flags); /* January is no longer covered: it is missing */
     ot_series_free(s);
+    /* At the same (undated) day, the same figure for other months is told
+     * as such, not as "a revised figure ... found 450" (the same number). */
+    ot_err err;
+    ot_period jf24 = {OT_FREQ_M, ot_period_make(OT_FREQ_M, 2024, 2), 2};
+    put(st, "c", OT_MEASURE_YTD, month(2024, 2), 310, OT_VINTAGE_NONE);
+    assert_int_equal(ot_store_put_obs(st, "c", OT_MEASURE_YTD, jf24, 310, OT_VINTAGE_NONE, NULL,
+                                      0, NULL, &err),
+                     OT_EDATA);
+    assert_string_equal(err.msg,
+                        "c ytd 2024-02 is stored as 310 for February alone; the same figure "
+                        "given for January–February (2024-01/02) changes what it covers, which "
+                        "needs a release date (a vintage column or --as-of)");
 }
 
 static void test_store_measure_and_freq_choice(void **state)
@@ -860,7 +887,8 @@ static void test_store_measure_and_freq_choice(void **state)
     assert_string_equal(err.msg, "series 'g' stores several measures (value, yoy): say which");
     ot_read_opts o = OT_READ_OPTS_INIT;
     o.measure = OT_MEASURE_YTD;
-    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_EINVAL);
+    /* a measure or frequency not stored is missing data (exit 66), not a usage error */
+    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_ENOTFOUND);
     assert_string_equal(err.msg, "series 'g' has no 'ytd' observations (stored: value, yoy)");
     /* yoy at M and Y: the series' own frequency (M, from the first row) wins. */
     o.measure = OT_MEASURE_YOY;
@@ -875,7 +903,7 @@ static void test_store_measure_and_freq_choice(void **state)
     assert_num(s->v[0], 6.0);
     ot_series_free(s);
     o.freq = OT_FREQ_Q;
-    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_EINVAL);
+    assert_int_equal(ot_store_read(st, "g", &o, NULL, &s, &err), OT_ENOTFOUND);
     assert_string_equal(err.msg, "series 'g' has no Q yoy observations (stored: M, Y)");
 
     assert_int_equal(ot_store_read(st, "h", NULL, NULL, &s, &err), OT_ENOTFOUND);

@@ -10,6 +10,10 @@
  *                   whose period column holds date cells (2024/7/1, 2024/8/1).
  * DIR/bad.xlsx      a long table whose C7 holds '96.O2' (a letter O).
  * DIR/long.xlsx     a long table (series, period, value), numbers as numbers.
+ * DIR/pct.xlsx      growth rates in cells formatted as percentages, as Excel
+ *                   users keep them: 0.052 shown as 5.2% (built-in 0.0% is
+ *                   not, so a custom "0.0%" and the built-in "0.00%", id 10),
+ *                   beside a plain number column.
  *
  * tests/cli/t_import_xlsx.sh runs it into its temporary folder; the .xls
  * fixture (bureau.xls) was converted from bureau.xlsx by make_xls.sh.
@@ -105,11 +109,35 @@ static int longt(const char *dir)
     return workbook_close(wb) != LXW_NO_ERROR;
 }
 
+static int pct(const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/pct.xlsx", dir);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "增速");
+    lxw_format *p1 = workbook_add_format(wb), *p2 = workbook_add_format(wb);
+    format_set_num_format(p1, "0.0%");
+    format_set_num_format_index(p2, 10); /* 0.00% */
+    worksheet_write_string(ws, 0, 0, "时间", NULL);
+    worksheet_write_string(ws, 0, 1, "进口总额累计值(亿元)", NULL);
+    worksheet_write_string(ws, 0, 2, "进口总额累计增长", NULL);
+    worksheet_write_string(ws, 0, 3, "进口总额当月同比", NULL);
+    const char *per[] = {"2024年1-2月", "2024年1-3月"};
+    const double lv[] = {200.1, 310.5}, yg[] = {0.052, -0.0315}, mg[] = {0.1, 0.125};
+    for (int i = 0; i < 2; i++) {
+        worksheet_write_string(ws, (lxw_row_t)i + 1, 0, per[i], NULL);
+        worksheet_write_number(ws, (lxw_row_t)i + 1, 1, lv[i], NULL);
+        worksheet_write_number(ws, (lxw_row_t)i + 1, 2, yg[i], p1);
+        worksheet_write_number(ws, (lxw_row_t)i + 1, 3, mg[i], p2);
+    }
+    return workbook_close(wb) != LXW_NO_ERROR;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
         fprintf(stderr, "usage: make_xlsx DIR\n");
         return 2;
     }
-    return bureau(argv[1]) || bad(argv[1]) || longt(argv[1]);
+    return bureau(argv[1]) || bad(argv[1]) || longt(argv[1]) || pct(argv[1]);
 }
