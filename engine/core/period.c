@@ -254,7 +254,8 @@ enum reason {
     R_QUARTER,
     R_DAY,
     R_COMBINED,
-    R_YTD
+    R_YTD,
+    R_DOTTED
 };
 
 static const char *const reason_text[] = {
@@ -268,17 +269,21 @@ static const char *const reason_text[] = {
     [R_DAY] = "day must be 1-%d",
     [R_COMBINED] = "only January and February may be combined",
     [R_YTD] = "a year-to-date month is written as the month alone, e.g. 2023年3月",
+    [R_DOTTED] = "a one-digit month after a dot is ambiguous: 2023.10 saved as a number reads "
+                 "2023.1; write 2023.01, 2023.10 or 2023-01",
 };
 
 /* Longest accepted input after trimming, in bytes ("2023年第一季度" is 19). */
 #define TEXT_MAX 48
 
 /* Folds full-width digits, letters and punctuation to ASCII, and the
- * tildes and en and em dashes used between months (1～2月, 1—2月) to '~',
- * the range mark scan takes only between two months (never between a
- * date's parts: 2023-01～02 is January–February, not January 2nd); copies
- * the rest.  Returns the new length, or (size_t)-1 when the result would
- * not fit. */
+ * tildes, en and em dashes and 至 used between months (1～2月, 1—2月,
+ * 1至2月) to '~', the range mark scan takes only between two months (never
+ * between a date's parts: 2023-01～02 is January–February, not January
+ * 2nd); 、 (1、2月: January and February) to ','; drops a blank (ASCII or
+ * U+3000) unless it stands between two digits (2023 年 1 月, 2023 Q1, but
+ * 2023 01 stays an error); copies the rest.  Returns the new length, or
+ * (size_t)-1 when the result would not fit. */
 static size_t normalise(const char *s, size_t n, char *out, size_t cap)
 {
     size_t j = 0;
@@ -295,6 +300,15 @@ static size_t normalise(const char *s, size_t n, char *out, size_t cap)
         } else if (n - i >= 3 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x93 || u[2] == 0x94)) {
             c = '~'; /* en dash, em dash */
             used = 3;
+        } else if (n - i >= 3 && u[0] == 0xE8 && u[1] == 0x87 && u[2] == 0xB3) {
+            c = '~'; /* 至 */
+            used = 3;
+        } else if (n - i >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x81) {
+            c = ','; /* 、 */
+            used = 3;
+        } else if (n - i >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) {
+            c = ' '; /* U+3000, the ideographic space */
+            used = 3;
         } else {
             c = (char)u[0];
         }
@@ -304,7 +318,16 @@ static size_t normalise(const char *s, size_t n, char *out, size_t cap)
         i += used;
     }
     out[j] = '\0';
-    return j;
+    /* a blank between a digit and a digit is kept, every other one dropped */
+    size_t k = 0;
+    for (size_t i = 0; i < j; i++) {
+        if ((out[i] == ' ' || out[i] == '\t') &&
+            !(k > 0 && isdigit((unsigned char)out[k - 1]) && isdigit((unsigned char)out[i + 1])))
+            continue;
+        out[k++] = out[i];
+    }
+    out[k] = '\0';
+    return k;
 }
 
 /* Reads 1..maxd ASCII digits at *p into *v; returns the count read. */
@@ -389,10 +412,12 @@ static int scan(const char *t, ot_period *out, int *arg)
         p = save;
         if (!digits(&p, 2, &m))
             return R_SYNTAX;
-        if (*p == '-' || *p == '~') { /* 2023年1-2月, 2023年1～2月 */
-            p++;
+        if (*p == '-' || *p == '~' || *p == ',') { /* 2023年1-2月, 2023年1～2月, 2023年1、2月 */
+            int list = *p++ == ',';                /* 1、2月 lists two months: no range */
             if (!digits(&p, 2, &m2))
                 return R_SYNTAX;
+            if (list && !(m == 1 && m2 == 2))
+                return lit(&p, "月") && (lit(&p, "份"), !*p) ? R_COMBINED : R_SYNTAX;
             if (lit(&p, "季度")) { /* 2023年1-3季度: the year to date through Q3 */
                 if (m != 1 || m2 < 2 || m2 > 4)
                     return R_SYNTAX;
@@ -437,14 +462,18 @@ static int scan(const char *t, ot_period *out, int *arg)
             return R_SYNTAX;
         goto quarter;
     }
-    if (*p != '-' && *p != '/')
+    if (*p != '-' && *p != '/' && *p != '.')
         return R_SYNTAX;
     {
         char sep = *p++;
-        if (!digits(&p, 2, &m))
+        int nm = digits(&p, 2, &m);
+        if (!nm)
             return R_SYNTAX;
-        if (*p == '\0')
-            goto month; /* 2023-01, 2023-1, 2023/01 */
+        if (*p == '\0') { /* 2023-01, 2023-1, 2023/01, 2023.01 */
+            if (sep == '.' && nm == 1)
+                return R_DOTTED;
+            goto month;
+        }
         if ((*p == '/' || *p == '~') && sep == '-') { /* 2023-01/02, 2023-01～02 */
             p++;
             if (!digits(&p, 2, &m2) || *p)
@@ -558,6 +587,25 @@ static int parse(const char *s, size_t len, int ytd, ot_period *out, ot_err *err
         return fail(err, "period", s, len, r, arg);
     *out = p;
     return OT_OK;
+}
+
+int ot_period_why(const char *s, size_t len, int ytd, char *buf, size_t cap)
+{
+    char t[TEXT_MAX];
+    ot_period p;
+    int arg = 0;
+    if (!s)
+        s = "";
+    if (len == (size_t)-1)
+        len = strlen(s);
+    trim(&s, &len);
+    if (!len || memchr(s, '\0', len) || normalise(s, len, t, sizeof t) == (size_t)-1)
+        return 0;
+    int r = scan(t, &p, &arg);
+    if (r == R_OK || r == R_SYNTAX || (r == R_YTD && ytd))
+        return 0;
+    snprintf(buf, cap, reason_text[r], arg);
+    return 1;
 }
 
 int ot_period_parse(const char *s, size_t len, ot_period *out, ot_err *err)

@@ -35,10 +35,18 @@ typedef struct ot_period {
 
 /* Parses every form in DESIGN.md: 2023-01, 2023-1, 2023M01, 2023年1月,
  * 2023-01/02, 2023年1-2月, 2023Q1, 2023-Q1, 2023年一季度 (also 2023年第一季度,
- * 2023年1季度), 2023, 2023年 (also 2023年度), 2023-01-15; surrounding blanks are ignored.
+ * 2023年1季度), 2023, 2023年 (also 2023年度), 2023-01-15; also 2023年1至2月,
+ * 2023年1、2月, 2023.02 (never 2023.1: 2023.10 saved as a number) and
+ * 2023.1.15; a blank not between two digits is ignored.
  * len may be (size_t)-1 for a NUL-terminated s.  Writes *out and returns
  * OT_OK; OT_EDATA with a message naming the text on failure. */
 int ot_period_parse(const char *s, size_t len, ot_period *out, ot_err *err);
+
+/* Why s is not a period when the reason is more than that no form matched
+ * ("month must be 1-12", "only January and February may be combined"):
+ * writes it to buf and returns 1; 0 otherwise (a period, or no form).  ytd
+ * as ot_period_parse_ytd. */
+int ot_period_why(const char *s, size_t len, int ytd, char *buf, size_t cap);
 
 /* ot_period_parse, also taking a bureau's year-to-date range from January,
  * 2023年1-8月 (or 1-8月份), as its last month (2023-08): the period of a

@@ -267,9 +267,14 @@ int io_cell_period(ctx *c, const char *s, long col, ot_measure m, int word, ot_f
             io_bad(c, col, "expected a period such as 2023-01, found the year-to-date range '%s' "
                            "(give it with measure ytd or ytd_yoy)",
                    io_shown(shown, sb, sizeof sb));
-        else
-            io_bad(c, col, "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '%s'",
-                   io_shown(shown, sb, sizeof sb));
+        else {
+            char why[160];
+            int has = ot_period_why(s, (size_t)-1, ytd, why, sizeof why);
+            io_bad(c, col,
+                   "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '%s'%s%s%s",
+                   io_shown(shown, sb, sizeof sb), has ? " (" : "", has ? why : "",
+                   has ? ")" : "");
+        }
         return -1;
     }
     /* a date (2024/8/1, as spreadsheets write dates) in a monthly, quarterly

@@ -257,6 +257,17 @@ run 65 import jfy.csv
 has_err "or the year to date through February as 2023-02"
 printf 'series,period,value,vintage\njf.z,2023-01,4,2023-02-15\njf.z,2023-01/02,10,2023-03-15\n' > jfv.csv
 run 0 import jfv.csv
+# the spellings of bureaus' texts and vendors' exports: 1至2月, 1、2月, a
+# dotted month, blanks around 年; a one-digit dotted month is refused
+printf 'series,period,value\nbs.a,2023年1至2月,10\nbs.b,2023年1、2月份,11\nbs.c,2023.10,12\nbs.d,2023 年 3 月,13\n' > spell.csv
+run 0 import spell.csv
+# (months as year*12 + month-1: 2023-02 is 24277, 2023-10 24285)
+eq "$(sql "SELECT group_concat(key || ' ' || ord || ' ' || span || ' ' || value, '; ') FROM (SELECT key, ord, span, value FROM observations WHERE key LIKE 'bs._' ORDER BY key)")" \
+    "bs.a 24277 2 10.0; bs.b 24277 2 11.0; bs.c 24285 1 12.0; bs.d 24278 1 13.0" "periods as bureaus and vendors spell them"
+printf 'series,period,value\nbs.e,2023.1,1\n' > dot1.csv
+run 65 import dot1.csv
+has_err "dot1.csv:2:2: "
+has_err "a one-digit month after a dot is ambiguous"
 # series metadata cannot give a series another frequency than its
 # observations' (a later import would store a second, hidden series)
 printf 'series,period,value\nfq.a,2023Q1,1\n' > fq1.csv

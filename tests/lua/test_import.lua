@@ -121,7 +121,7 @@ H.run{
     h:close()
     local ok, msg = pcall(function() return db:import(bad) end)
     assert(not ok)
-    local want = bad .. ":3:2: expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '2023-13'\n"
+    local want = bad .. ":3:2: expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '2023-13' (month must be 1-12)\n"
                  .. bad .. ":4:3: expected a number such as 1234.5, 1,234.5 or 12.3%, found 'abc'"
     assert(msg:sub(-#want) == want, msg)
     assert(msg:find("^tests/lua/test_import%.lua:%d+: "), msg)    -- the caller's line first

@@ -538,7 +538,7 @@ static void test_import_every_bad_row_reported(void **state)
                    "expected a measure (value, ytd, yoy or ytd_yoy; or 当月值, 累计值, 当月同比, "
                    "累计同比), found 'mom'");
     assert_problem(&errs.e[2], f, 5, 2,
-                   "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '2023-13'");
+                   "expected a period such as 2023-01, 2023Q1 or 2023年1-2月, found '2023-13' (month must be 1-12)");
     assert_problem(&errs.e[3], f, 6, 4,
                    "expected a number such as 1234.5, 1,234.5 or 12.3%, found 'n/a'");
     assert_problem(&errs.e[4], f, 7, 4, "expected 4 fields, found 3");

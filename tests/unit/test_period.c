@@ -42,6 +42,19 @@ static const struct {
     {"2023-01～02", OT_FREQ_M, 24277, 2, "2023-01/02"},
     {"2023-1~2", OT_FREQ_M, 24277, 2, "2023-01/02"},
     {"2023-01—02", OT_FREQ_M, 24277, 2, "2023-01/02"},
+    /* 1至2月 and 1、2月 (January and February listed) as bureaus' texts write them */
+    {"2023年1至2月", OT_FREQ_M, 24277, 2, "2023-01/02"},
+    {"2023年1、2月", OT_FREQ_M, 24277, 2, "2023-01/02"},
+    {"2023年1、2月份", OT_FREQ_M, 24277, 2, "2023-01/02"},
+    /* a data vendor's dotted month, two digits (2023.1 is refused below) */
+    {"2023.02", OT_FREQ_M, 24277, 1, "2023-02"},
+    {"2023.10", OT_FREQ_M, 24285, 1, "2023-10"},
+    {"2023.1.15", OT_FREQ_D, 19372, 1, "2023-01-15"},
+    /* a blank not between two digits is dropped */
+    {"2023 年 1 月", OT_FREQ_M, 24276, 1, "2023-01"},
+    {"2023年 1-2月", OT_FREQ_M, 24277, 2, "2023-01/02"},
+    {"2023 Q1", OT_FREQ_Q, 8092, 1, "2023Q1"},
+    {"2023\xE3\x80\x80年\xE3\x80\x80二季度", OT_FREQ_Q, 8093, 1, "2023Q2"}, /* U+3000 */
     {"2023Q1", OT_FREQ_Q, 8092, 1, "2023Q1"},
     {"2023q4", OT_FREQ_Q, 8095, 1, "2023Q4"},
     {"2023-Q1", OT_FREQ_Q, 8092, 1, "2023Q1"},
@@ -155,6 +168,14 @@ static const struct {
                      "2023-01/02, 2023Q1, 2023, 2023-01-15 or 2023年1月)"},
     {"2023年第五季度", "'2023年第五季度' is not a period (expected a form such as 2023-01, "
                       "2023-01/02, 2023Q1, 2023, 2023-01-15 or 2023年1月)"},
+    {"2023.1", "'2023.1' is not a period (a one-digit month after a dot is ambiguous: 2023.10 "
+               "saved as a number reads 2023.1; write 2023.01, 2023.10 or 2023-01)"},
+    {"2023年1、3月", "'2023年1、3月' is not a period (only January and February may be combined)"},
+    {"2023年1、8月", "'2023年1、8月' is not a period (only January and February may be combined)"},
+    {"2023 01", "'2023 01' is not a period (expected a form such as 2023-01, 2023-01/02, "
+                "2023Q1, 2023, 2023-01-15 or 2023年1月)"},
+    {"2023-0 1", "'2023-0 1' is not a period (expected a form such as 2023-01, 2023-01/02, "
+                 "2023Q1, 2023, 2023-01-15 or 2023年1月)"},
     {"2023-01-01-01-01-01-01-01-01-01-01-01-01-01-01-01-01",
      "'2023-01-01-01-01-01-01-01-01-01-01-01-01-01-01-01-01' is not a period (too long)"},
 };
