@@ -624,6 +624,33 @@ static int incomplete(lua_State *L, int st)
     return msg && len >= sizeof mark - 1 && strcmp(msg + len - (sizeof mark - 1), mark) == 0;
 }
 
+/* An expression left open, as a table typed over several lines
+ * (`{point = p.point,`): not a statement, and `return <input>` (without the
+ * `;` the first try adds, which would stop the parser before the end) is
+ * incomplete.  The stack is left as it was. */
+static int open_expression(lua_State *L, const char *chunk)
+{
+    const char *ret = lua_pushfstring(L, "return %s", chunk);
+    int st = luaL_loadbufferx(L, ret, strlen(ret), "=stdin", "t");
+    int open = incomplete(L, st);
+    lua_pop(L, 2);                              /* the text and the chunk or error */
+    return open;
+}
+
+/* A quoted string left open at the end of the input (`x = "abc`): Lua's
+ * lexer calls it incomplete (`unfinished string near <eof>`), but a quoted
+ * string cannot go on past its line unless the line ends in a backslash, so
+ * reading on would only swallow the next statement into the string. */
+static int open_string(lua_State *L, int st, const char *chunk, size_t len)
+{
+    static const char mark[] = "unfinished string near <eof>";
+    size_t n;
+    if (st != LUA_ERRSYNTAX || (len > 0 && chunk[len - 1] == '\\'))
+        return 0;
+    const char *msg = lua_tolstring(L, -1, &n);
+    return msg && n >= sizeof mark - 1 && strcmp(msg + n - (sizeof mark - 1), mark) == 0;
+}
+
 /* REPL: load `return <input>;` else the input itself; run; print results
  * through the global print. */
 static int eval(call_ctx *c)
@@ -635,8 +662,17 @@ static int eval(call_ctx *c)
     lua_remove(L, -2);                          /* the "return" text */
     if (st != LUA_OK) {
         lua_pop(L, 1);
-        st = luaL_loadbufferx(L, c->chunk, strlen(c->chunk), "=stdin", "t");
-        if (incomplete(L, st)) {
+        size_t len = strlen(c->chunk);
+        st = luaL_loadbufferx(L, c->chunk, len, "=stdin", "t");
+        if (open_string(L, st, c->chunk, len)) {
+            /* loaded again with its line's end, the error names the string */
+            lua_pop(L, 1);
+            ret = lua_pushfstring(L, "%s\n", c->chunk);
+            st = luaL_loadbufferx(L, ret, len + 1, "=stdin", "t");
+            lua_remove(L, -2);
+            return take_error(L, error_code(c->h, st), c->err);
+        }
+        if (incomplete(L, st) || (st == LUA_ERRSYNTAX && open_expression(L, c->chunk))) {
             lua_pop(L, 1);
             *c->incomplete = 1;
             return OT_OK;

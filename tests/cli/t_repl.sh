@@ -28,6 +28,19 @@ has_err "stdin:1: in main chunk"
 OUT=$(printf '%s\n' 'function g()' | "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
 eq "$CODE" 1 "exit code of an unfinished statement"
 has_err "'end' expected"
+# an expression left open — a table typed alone over several lines, an
+# operator at the end of a line — reads on, as a statement does; at the end
+# of input it is a syntax error at <eof>
+OUT=$(printf '%s\n' '{point = 8.7,' ' prob = 1}' '1 +' '2' 'x = "abc' 'print(x == nil)' '{a = 1' |
+      "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 1 "exit code of an open string and an unfinished table"
+out_line 1 "{point = 8.7, prob = 1}"
+out_line 2 3
+out_line 3 true
+has_err "stdin:1: unfinished string near '\"abc'"
+has_err "stdin:1: '}' expected near <eof>"
+lacks_err() { NCHECK=$((NCHECK + 1)); ! grep -qF -- "$1" <<<"$ERR" || fail "stderr has: $1"; }
+lacks_err "unexpected symbol near '{'"
 
 # .help NAME takes the name as text: a quote or a backslash in it is part of
 # the name (no help for it), never code; blanks after it do not count

@@ -178,8 +178,14 @@ static void test_lua_host_eval(void **state)
     /* incomplete input asks for more and runs nothing */
     assert_int_equal(ot_host_eval(h, "function f()", &inc, &err), OT_OK);
     assert_int_equal(inc, 1);
-    assert_int_equal(ot_host_eval(h, "s = 'open", &inc, &err), OT_OK);
+    assert_int_equal(ot_host_eval(h, "{a = 1,", &inc, &err), OT_OK);   /* an open table */
     assert_int_equal(inc, 1);
+    assert_int_equal(ot_host_eval(h, "s = 'a\\", &inc, &err), OT_OK);  /* escaped line end */
+    assert_int_equal(inc, 1);
+    /* a quoted string cannot go on past its line: an error at once */
+    assert_int_not_equal(ot_host_eval(h, "s = 'open", &inc, &err), OT_OK);
+    assert_int_equal(inc, 0);
+    assert_string_equal(err.msg, "stdin:1: unfinished string near ''open'");
     assert_int_equal(ot_host_eval(h, "function f()\nreturn 7 end", &inc, &err), OT_OK);
     assert_int_equal(inc, 0);
     assert_int_equal(ot_host_eval(h, "f()", &inc, &err), OT_OK);
