@@ -90,6 +90,14 @@ int cmd_report(cli_global *g, int argc, char **argv)
             return cli_usage_error("report", "--format: expected html, md, csv, json or txt, got '%s'",
                                    format);
     } else if (output && ot_report_format_from_path(output, &fmt) != 0) {
+        /* a name without an extension is a page; another extension (x.pdf,
+         * x.xlsx) would get a page under a name that says it is something else */
+        const char *base = strrchr(output, '/'), *dot = strrchr(base ? base : output, '.');
+        if (dot && dot != (base ? base + 1 : output))
+            return cli_usage_error("report",
+                                   "-o %s: unsupported extension (supported: .html, .htm, .md, "
+                                   ".csv, .json, .txt; or give --format)",
+                                   output);
         fmt = OT_REPORT_HTML;
     }
     ot_report_lang lang = OT_LANG_ZH;

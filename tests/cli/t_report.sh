@@ -192,6 +192,17 @@ run 2 report abc
 has_err "RUN must be a run id (a whole number) or 'latest', got 'abc'"
 run 2 report 1 --format pdf
 has_err "--format: expected html, md, csv, json or txt, got 'pdf'"
+# -o FILE: an extension that names no format is refused (no page saved as
+# .pdf); a name without one is a page; --format decides over the name
+run 2 report 1 -o "$T/r.pdf"
+has_err "ontrack: report: -o $T/r.pdf: unsupported extension (supported: .html, .htm, .md, .csv, .json, .txt; or give --format)"
+[ ! -e "$T/r.pdf" ] || fail "report -o r.pdf wrote a file"
+run 0 report 1 -o "$T/plain"
+eq "$(head -c 15 "$T/plain")" "<!DOCTYPE html>" "report -o plain (no extension)"
+run 0 report 1 -o "$T/r.pdf.md"
+eq "$(head -c 2 "$T/r.pdf.md")" "# " "report -o r.pdf.md"
+run 0 report 1 --format md -o "$T/r.data"
+eq "$(head -c 2 "$T/r.data")" "# " "report --format md -o r.data"
 run 2 report 1 --lang fr
 has_err "--lang: expected zh or en, got 'fr'"
 run 66 report 99
