@@ -27,7 +27,7 @@ typedef struct wording {
 } wording;
 
 static const wording wordings[OT_FACT_NCODES] = {
-    [OT_M_CARRY_RANGE] = {"carry with the range of {k0}", "按当前进度推算（区间取自{k0}的历史误差）"},
+    [OT_M_CARRY_RANGE] = {"carry with the range of {k0}", "按当前进度推算，区间取自{k0}的历史误差"},
     [OT_M_RWSD] = {"rwsd(sigma={v0.4}, {y0} obs)", "带季节漂移的随机游走（σ={v0.4}，{y0}个观测值）"},
     [OT_M_PACE] = {"pace since December", "延续上年12月以来的速度"},
     [OT_M_YOY_WALK] = {"latest yoy carried on", "延续最新同比增速"},
@@ -82,13 +82,14 @@ static const wording wordings[OT_FACT_NCODES] = {
                           "{k0}的波动是{k1}的{v0.1}倍，后者的历史记录不适用"},
     [OT_N_CARRY_SCALED] = {"carry-forward with the range of {k0}'s carry-forward record {y0}-{y1} at "
                            "{p}, x{v0.2} (the ytd growth of {k1} moves {v0.2} times as much)",
-                           "按当前进度推算，区间取自{k0}{y0}-{y1}年同期（{p}）按当前进度推算的误差，"
-                           "放大{v0.2}倍（{k1}累计增速的波动是其{v0.2}倍）"},
+                           "按当前进度推算，区间依据{k0}{y0}-{y1}年各年截至{p}按同一方法推算全年的"
+                           "误差，放大{v0.2}倍（{k1}累计增速的波动是{k0}的{v0.2}倍）"},
     [OT_N_CARRY_TYPICAL] = {"carry-forward with the range of {k0}'s carry-forward record {y0}-{y1} "
                             "at {p}, x{v0.1} (too little common history to measure the scale: the "
                             "typical local scale)",
-                            "按当前进度推算，区间取自{k0}{y0}-{y1}年同期（{p}）按当前进度推算的误差，"
-                            "放大{v0.1}倍（共同历史太短，取地方指标的典型倍数）"},
+                            "按当前进度推算，区间依据{k0}{y0}-{y1}年各年截至{p}按同一方法推算全年的"
+                            "误差，放大{v0.1}倍（与{k0}的共同历史太短，无法测算倍数，取地方指标的典型"
+                            "倍数）"},
     [OT_N_NO_DATA] = {"no data for {k0}", "{k0}无数据"},
     [OT_N_SHAPE_NO_DATA] = {"shape reference {k0} has no data", "参照指标{k0}无数据"},
     [OT_N_YOY_WEIGHTED] = {"{k0}: ytd growth from the period yoy weighted by {k1}'s shares",
@@ -351,16 +352,35 @@ char *ot_report_fact(const ot_proj_fact *f, const char *ref, ot_report_lang lang
         buf[0] = '\0';
     if (!f || f->code <= 0 || f->code >= OT_FACT_NCODES)
         return buf;
-    if (f->of_ref) {
+    const wording *w = &wordings[f->code];
+    /* a fact said of the ref that names the ref itself names it once */
+    const char *tmpl = w->en ? (lang == OT_LANG_ZH ? w->zh : w->en) : NULL;
+    int names_ref = tmpl && strstr(tmpl, "{k0}") && ref && strcmp(f->key[0], ref) == 0;
+    if (f->of_ref && !names_ref) {
         put(&o, ot_report_name_of(ref ? ref : "ref", lang, names, n));
         put(&o, lang == OT_LANG_ZH ? "：" : ": ");
     }
-    const wording *w = &wordings[f->code];
     if (w->en)
         expand(&o, lang == OT_LANG_ZH ? w->zh : w->en, f, lang, names, n);
     else
         special(&o, f, lang, names, n);
     return buf;
+}
+
+/* Whether a fact before fs->f[i] reads the same as text (its words as the
+ * list says them, the ref's name before the first of the ref's). */
+static int said_before(const ot_proj_facts *fs, int i, const char *ref, ot_report_lang lang,
+                       const ot_report_name *names, size_t n, const char *text)
+{
+    char prev[1024];
+    for (int j = 0; j < i; j++) {
+        ot_proj_fact f = fs->f[j];
+        if (f.of_ref && j && fs->f[j - 1].of_ref)
+            f.of_ref = 0;
+        if (strcmp(ot_report_fact(&f, ref, lang, names, n, prev, sizeof prev), text) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 char *ot_report_facts(const ot_proj_facts *fs, const char *ref, ot_report_lang lang,
@@ -372,11 +392,14 @@ char *ot_report_facts(const ot_proj_facts *fs, const char *ref, ot_report_lang l
         buf[0] = '\0';
     for (int i = 0; fs && i < fs->n; i++) {
         ot_proj_fact f = fs->f[i];
-        if (i)
-            put(&o, lang == OT_LANG_ZH ? "；" : "; ");
         if (f.of_ref && i && fs->f[i - 1].of_ref)
             f.of_ref = 0; /* the ref named once before its facts */
-        put(&o, ot_report_fact(&f, ref, lang, names, n, one, sizeof one));
+        ot_report_fact(&f, ref, lang, names, n, one, sizeof one);
+        if (said_before(fs, i, ref, lang, names, n, one))
+            continue; /* "2020-2022 left out of the record" once, not for the ref again */
+        if (o.n)
+            put(&o, lang == OT_LANG_ZH ? "；" : "; ");
+        put(&o, one);
     }
     return buf;
 }

@@ -499,12 +499,49 @@ static void test_report_facts_words(void **state)
     fs.f[2].of_ref = fs.f[3].of_ref = 1;
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
                         "1-9月占全年的比重（0.740）取自全国进口总额2018-2022年；2020-2022年不计入"
-                        "历史记录；浙江省出口总额：浙江省出口总额：2023年数据尚未发布；没有参照指标，"
+                        "历史记录；浙江省出口总额：2023年数据尚未发布；没有参照指标，"
                         "区间按经验规则");
+    /* the ref's fact that opens with its name says it once ("zj.x: zj.x: …" before) */
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_EN, NULL, 0, buf, sizeof buf),
                         "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022; "
-                        "2020-2022 left out of the record; zj.x: zj.x: no data for 2023 yet; no "
+                        "2020-2022 left out of the record; zj.x: no data for 2023 yet; no "
                         "shape reference: range is a rule of thumb");
+    {
+        /* a fact the list has said already is not said again: the years left out
+         * of the series' record and of the ref's ("2020-2022 left out of the record"
+         * twice in a relative target's note before); the ref's own name still opens
+         * the ref's first fact, and a fact with other values stays */
+        ot_proj_facts d = {0};
+        ot_fact_add(&d, OT_N_EXCLUDED, "ii", 2020, 2022);
+        ot_fact_add(&d, OT_N_NO_DATA, "k", "zj.y");
+        ot_fact_add(&d, OT_N_EXCLUDED, "ii", 2020, 2022);
+        ot_fact_add(&d, OT_N_EXCLUDED, "ii", 2019, 2022);
+        ot_fact_add(&d, OT_N_EXCLUDED, "ii", 2020, 2022);
+        d.f[1].of_ref = d.f[2].of_ref = d.f[3].of_ref = 1;
+        assert_string_equal(ot_report_facts(&d, "zj.x", OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                            "2020-2022 left out of the record; zj.x: no data for zj.y; "
+                            "2019-2022 left out of the record");
+        assert_string_equal(ot_report_facts(&d, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "2020-2022年不计入历史记录；浙江省出口总额：zj.y无数据；"
+                            "2019-2022年不计入历史记录");
+        /* the carry-forward notes in Chinese: the record's years as of the month,
+         * the scale against whom */
+        ot_proj_facts c = {0};
+        ot_fact_add(&c, OT_N_CARRY_SCALED, "kiiiidk", "china.imports_usd", 2011, 2019, 12, 9,
+                    1.89, "zj.x");
+        ot_fact_add(&c, OT_N_CARRY_TYPICAL, "kiiiidk", "china.imports_usd", 2011, 2019, 4, 3,
+                    2.0, "zj.x");
+        assert_string_equal(ot_report_facts(&c, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "按当前进度推算，区间依据全国进口总额2011-2019年各年截至9月按同一方法"
+                            "推算全年的误差，放大1.89倍（浙江省出口总额累计增速的波动是全国进口总额的"
+                            "1.89倍）；按当前进度推算，区间依据全国进口总额2011-2019年各年截至三季度"
+                            "按同一方法推算全年的误差，放大2.0倍（与全国进口总额的共同历史太短，"
+                            "无法测算倍数，取地方指标的典型倍数）");
+        ot_proj_fact mc;
+        ot_fact_set(&mc, OT_M_CARRY_RANGE, "k", "china.imports_usd");
+        assert_string_equal(ot_report_fact(&mc, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "按当前进度推算，区间取自全国进口总额的历史误差");
+    }
     /* the record's choice, its candidates by name, the others' errors */
     ot_proj_fact m, r;
     ot_fact_set(&m, OT_M_RECORD, "ik", 1 | 2, "auto");
