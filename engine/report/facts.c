@@ -3,7 +3,8 @@
  * One line per code: its English and Chinese template.  In a template {k0}
  * and {k1} are the fact's keys as series (named where the caller knows the
  * name), {r1} the second key as it is (a period), {m1} the second key as a
- * method, {y0}..{y5} its whole numbers, {v0.2} a number with 2 decimals, {p}
+ * method, {y0}..{y5} its whole numbers, {v0.2} a number with 2 decimals, {P0.1}
+ * a share as a percentage with 1 decimal (0.74 -> "74.0%"), {p}
  * the period y3 of a year of y2 periods ("month 9" / "9月"), {w} the periods
  * v5 either side of it (" ±3 months" / "及前后3个月"; nothing when v5 is NaN),
  * {s0} the periods 1..y0 of the year: "periods 1-9" ("period 1" alone) in
@@ -56,7 +57,7 @@ static const wording wordings[OT_FACT_NCODES] = {
                     "levels)",
                     "{k0}：增速按公布口径（公布累计增速{v0.2}%，按总量计算为{v1.2}%）"},
     [OT_N_SHARE_BORROWED] = {"share of {s0} ({v0.3}) borrowed from {k0}, {y1}-{y2}",
-                             "{s0}占全年的比重（{v0.3}）取自{k0}{y1}-{y2}年"},
+                             "{s0}占全年的比重（{P0.1}）取自{k0}{y1}-{y2}年"},
     [OT_N_SHARE_ASSUMED] = {"no share for {s0}: taken as {y0}/{y1}",
                             "缺少{s0}占全年的比重，按{y0}/{y1}计"},
     [OT_N_SPREAD_OWN] = {"rest-of-year spread from own history {y0}-{y1}",
@@ -242,6 +243,8 @@ static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_la
                     snprintf(num, sizeof num, "%d", f->y[i]);
                 else if (c == 'v' && i < OT_FACT_NV)
                     snprintf(num, sizeof num, "%.*f", dec, f->v[i]);
+                else if (c == 'P' && i < OT_FACT_NV)
+                    snprintf(num, sizeof num, "%.*f%%", dec, 100 * f->v[i]);
                 else if (c == 'w' && !isnan(f->v[5])) {
                     int w = (int)f->v[5], q = f->y[2] == 4;
                     if (lang == OT_LANG_ZH)

@@ -235,4 +235,25 @@ has_err "run $B of job 'f' failed: it stored no projections to report (ontrack j
 lacks_out "目标"
 run 66 report "$B" -o "$T/failed.html"
 [ ! -e "$T/failed.html" ] || fail "a report file of a failed run"
+# ---- docs/reports.md's text tables are what `ontrack project` prints on the
+# bundled data (the files of datasets/manifest.csv), English then Chinese
+DOCDB="$T/docs.db"
+files=$(awk -F, 'NR > 1 {print "'"$SRC"'/datasets/" $1}' "$SRC/datasets/manifest.csv")
+# shellcheck disable=SC2086
+ONTRACK_DB="$DOCDB" run 0 import $files
+ONTRACK_DB="$DOCDB" run 0 project --as-of 2023-10-31
+EN=$OUT
+ONTRACK_DB="$DOCDB" run 0 project --as-of 2023-10-31 --lang zh
+ZH=$OUT
+awk '!b && /^```text$/ {b = 1; k++; next} b && /^```$/ {b = 0; next}
+     b && $0 != "…" {sub(/[[:space:]]+$/, ""); printf "%d\t%d\t%s\n", k, NR, $0}' \
+    "$SRC/docs/reports.md" > doc_tables.txt
+[ "$(cut -f1 doc_tables.txt | sort -u | tr '\n' ' ')" = "1 2 " ] ||
+    fail "docs/reports.md: expected two text tables (English, Chinese)"
+while IFS=$'\t' read -r k line text; do
+    NCHECK=$((NCHECK + 1))
+    if [ "$k" = 1 ]; then got=$EN; else got=$ZH; fi
+    sed 's/[[:space:]]*$//' <<<"$got" | grep -qxF -- "$text" ||
+        fail "docs/reports.md:$line shows what ontrack project did not print: $text"
+done < doc_tables.txt
 done_ok

@@ -464,15 +464,15 @@ static void test_report_facts_words(void **state)
                                     {"zj.x", "浙江省出口总额", NULL, 0}};
     /* the periods as a reader counts them: months, quarters, 期 when unknown */
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
-                        "1-9月占全年的比重（0.740）取自全国进口总额2018-2022年");
+                        "1-9月占全年的比重（74.0%）取自全国进口总额2018-2022年");
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
-                        "1-9期占全年的比重（0.740）取自china.imports_usd2018-2022年");
+                        "1-9期占全年的比重（74.0%）取自china.imports_usd2018-2022年");
     {
         ot_proj_facts q = {0};
         const ot_report_name qn[] = {{"cn.gdp", "国内生产总值", NULL, 4}};
         ot_fact_add(&q, OT_N_SHARE_BORROWED, "idkii", 3, 0.72, "cn.gdp", 2018, 2022);
         assert_string_equal(ot_report_facts(&q, NULL, OT_LANG_ZH, qn, 1, buf, sizeof buf),
-                            "一至三季度占全年的比重（0.720）取自国内生产总值2018-2022年");
+                            "一至三季度占全年的比重（72.0%）取自国内生产总值2018-2022年");
         ot_proj_facts a = {0};
         ot_fact_add(&a, OT_N_SHARE_ASSUMED, "ii", 1, 4);
         assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
@@ -498,7 +498,7 @@ static void test_report_facts_words(void **state)
     ot_fact_add(&fs, OT_N_SHAPE_NONE, "");
     fs.f[2].of_ref = fs.f[3].of_ref = 1;
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
-                        "1-9月占全年的比重（0.740）取自全国进口总额2018-2022年；2020-2022年不计入"
+                        "1-9月占全年的比重（74.0%）取自全国进口总额2018-2022年；2020-2022年不计入"
                         "历史记录；浙江省出口总额：2023年数据尚未发布；没有参照指标，"
                         "区间按经验规则");
     /* the ref's fact that opens with its name says it once ("zj.x: zj.x: …" before) */
