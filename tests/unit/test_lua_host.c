@@ -241,6 +241,25 @@ static void test_lua_host_complete(void **state)
     assert_string_equal(buf, "yiwu.exports yiwu.gdp");
     buf[0] = '\0';
     assert_int_equal(ot_host_complete(h, "nothing.here.", collect, buf), 0);
+    /* a name starting with _ (a projection's internal p._c, _G) is offered
+     * only once the user types the _ */
+    ok(h, "pr = {_c = 1, point = 2, prob = 3}");
+    buf[0] = '\0';
+    ot_host_complete(h, "pr.", collect, buf);
+    assert_string_equal(buf, "pr.point pr.prob");
+    buf[0] = '\0';
+    ot_host_complete(h, "pr._", collect, buf);
+    assert_string_equal(buf, "pr._c");
+    buf[0] = '\0';
+    ot_host_complete(h, "ot._", collect, buf);
+    assert_string_equal(buf, "ot._VERSION");
+    buf[0] = '\0';
+    ot_host_complete(h, "_", collect, buf);
+    assert_non_null(strstr(buf, "_G"));
+    buf[0] = '\0';
+    ot_host_complete(h, "", collect, buf);
+    assert_null(strstr(buf, "_G"));
+    assert_non_null(strstr(buf, "pairs"));
     ot_host_free(h);
     remove(path);
 }
