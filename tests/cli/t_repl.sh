@@ -66,6 +66,17 @@ out_line 1 "after	nil"
 # --- a terminal
 run 0 import "$SRC/datasets/series.csv" "$SRC/datasets/yiwu/yiwu.csv"
 
+# docs/repl.md's pipe example prints what the page shows, on each stream
+awk '/^## Pipes and here-documents/ {u = 1} u && /^```sh$/ {b = 1; next} b && /^```$/ {exit} b' \
+    "$SRC/docs/repl.md" > pipe.sh
+awk '/^## Pipes and here-documents/ {u = 1} u && /^```text$/ {b = 1; k++; next}
+     b && /^```$/ {b = 0; if (k == 2) exit; next} b {print > ("shown" k ".txt")}' "$SRC/docs/repl.md"
+[ -s pipe.sh ] && [ -s shown1.txt ] && [ -s shown2.txt ] || fail "docs/repl.md: the pipe example was not found"
+OUT=$(PATH="$(dirname "$ONTRACK"):$PATH" bash pipe.sh 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 1 "exit code of docs/repl.md's pipe example"
+eq "$OUT" "$(cat shown1.txt)" "docs/repl.md's pipe example, standard output"
+eq "$ERR" "$(cat shown2.txt)" "docs/repl.md's pipe example, standard error"
+
 # ot.compare typed alone prints its table once (the REPL does not print the
 # result it returns again); with print = false the result is printed; a
 # series prints readable digits
