@@ -36,6 +36,8 @@
 #include "store/store.h"
 #include "models/model.h"
 
+extern const unsigned char ot_l_lua_api_doc[]; /* docs/lua-api.md, compiled in */
+
 struct ot_host {
     ot_limit lim;                     /* first: the state's allocator and hook data */
     lua_State *L;
@@ -70,8 +72,29 @@ void ot_host_interrupt(ot_host *h)
  * (OT_REPL): repr(v) for printing results, complete(line) for candidates. */
 #define OT_REPL "ontrack.repl"
 static const char repl_lua[] =
-    "local ot = ...\n"
+    "local ot, doc = ...\n"
     "local M = {}\n"
+    /* the names .help takes, from docs/lua-api.md's ### headings with what
+     * stands in brackets (argument lists) left out: ot.project, s:lag,
+     * s:lead, and each method's own name (project, lag) */
+    "local topics\n"
+    "local function help_topics()\n"
+    "  if topics then return topics end\n"
+    "  topics = {}\n"
+    "  local seen = {}\n"
+    "  local function add(t) if #t > 1 and not seen[t] then seen[t] = true; topics[#topics + 1] = t end end\n"
+    "  for h in doc:gmatch('\\n### ([^\\n]+)') do\n"
+    "    h = h:gsub('%b()', ''):gsub('%b{}', ''):gsub('%b[]', '')\n"
+    "    for w in h:gmatch('[%a_][%w_%.:]*') do\n"
+    "      w = w:gsub('[%.:]+$', '')\n"
+    "      add(w)\n"
+    "      local tail = w:match('[%.:]([%a_][%w_]*)$')\n"
+    "      if tail then add(tail) end\n"
+    "    end\n"
+    "  end\n"
+    "  table.sort(topics)\n"
+    "  return topics\n"
+    "end\n"
     "local function key_repr(k)\n"
     "  if type(k) == 'string' and k:match('^[%a_][%w_]*$') then return k end\n"
     "  return '[' .. (type(k) == 'string' and string.format('%q', k) or tostring(k)) .. ']'\n"
@@ -123,6 +146,16 @@ static const char repl_lua[] =
     "    table.sort(out)\n"
     "    return out\n"
     "  end\n"
+    "  local dot = line:match('^%s*(%.%a*)$')\n"
+    "  if dot then\n"
+    "    for _, c in ipairs({'.exit', '.help', '.quit'}) do if c:sub(1, #dot) == dot then add(c) end end\n"
+    "    return out\n"
+    "  end\n"
+    "  local topic = line:match('^%s*%.help%s+([^%s]*)$')\n"
+    "  if topic then\n"
+    "    for _, t in ipairs(help_topics()) do if t:sub(1, #topic) == topic then add(t) end end\n"
+    "    return out\n"
+    "  end\n"
     "  local word = line:match('[%w_%.:]*$')\n"
     "  local base, sep, last = word:match('^(.-)([%.:])([%w_]*)$')\n"
     "  if not base then\n"
@@ -161,7 +194,8 @@ static void load_repl(lua_State *L)
     if (luaL_loadbufferx(L, repl_lua, sizeof repl_lua - 1, "=repl", "t") != LUA_OK)
         lua_error(L);
     lua_getglobal(L, "ot");
-    lua_call(L, 1, 1);
+    lua_pushstring(L, (const char *)ot_l_lua_api_doc);
+    lua_call(L, 2, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, OT_REPL);
 }
 

@@ -241,6 +241,22 @@ static void test_lua_host_complete(void **state)
     assert_string_equal(buf, "yiwu.exports yiwu.gdp");
     buf[0] = '\0';
     assert_int_equal(ot_host_complete(h, "nothing.here.", collect, buf), 0);
+    /* dot commands, and after .help the names it takes (docs/lua-api.md's
+     * headings), not globals */
+    buf[0] = '\0';
+    ot_host_complete(h, ".h", collect, buf);
+    assert_string_equal(buf, ".help");
+    buf[0] = '\0';
+    ot_host_complete(h, ".help ot.pro", collect, buf);
+    assert_string_equal(buf, "ot.project");
+    buf[0] = '\0';
+    ot_host_complete(h, ".help la", collect, buf);
+    assert_string_equal(buf, "lag last");
+    buf[0] = '\0';
+    ot_host_complete(h, ".help db:se", collect, buf);
+    assert_string_equal(buf, "db:series");
+    buf[0] = '\0';
+    assert_int_equal(ot_host_complete(h, ".help cfg", collect, buf), 0);
     /* a name starting with _ (a projection's internal p._c, _G) is offered
      * only once the user types the _ */
     ok(h, "pr = {_c = 1, point = 2, prob = 3}");
