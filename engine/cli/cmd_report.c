@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/job_files.h"
 #include "report/report.h"
@@ -21,8 +22,9 @@ static const char help[] =
     "JSON or the text status table (docs/reports.md).  The charts' history is the\n"
     "data known at the run's as-of date.  -o FILE (--output) writes the file\n"
     "instead of standard output (-o - is standard output); without --format the\n"
-    "format follows FILE's extension.  --lang en uses English labels and --title\n"
-    "TEXT replaces the title (defaults: those the run's job gave its reports, else\n"
+    "format follows FILE's extension, and standard output that is a terminal\n"
+    "gets the text table.  --lang en uses English labels and --title TEXT\n"
+    "replaces the title (defaults: those the run's job gave its reports, else\n"
     "Chinese and the region and year).  CSV cells starting with = + - @ get a\n"
     "leading ' so spreadsheets show them as text (--csv-raw writes them as they\n"
     "are).\n";
@@ -100,6 +102,8 @@ int cmd_report(cli_global *g, int argc, char **argv)
                                    output);
         fmt = OT_REPORT_HTML;
     }
+    else if (!format && !output && isatty(STDOUT_FILENO))
+        fmt = OT_REPORT_TXT; /* a page's source is no reading on a terminal: the table */
     ot_report_lang lang = OT_LANG_ZH;
     if (lang_s && ot_report_lang_parse(lang_s, &lang) != 0)
         return cli_usage_error("report", "--lang: expected zh or en, got '%s'", lang_s);

@@ -205,6 +205,18 @@ run 0 report 1 -o "$T/r.pdf.md"
 eq "$(head -c 2 "$T/r.pdf.md")" "# " "report -o r.pdf.md"
 run 0 report 1 --format md -o "$T/r.data"
 eq "$(head -c 2 "$T/r.data")" "# " "report --format md -o r.data"
+# on a terminal, without --format or -o, the text table rather than a page's
+# source; piped (as everywhere above), the page
+: "${PTYDRIVE:?set PTYDRIVE to the ptydrive binary}"
+# (an expect of what never comes: ptydrive then prints all the terminal showed)
+printf 'expect END-OF-RECORDING\n' > tty.txt
+TTY=$("$PTYDRIVE" tty.txt "$ONTRACK" report 1 2>&1)
+NCHECK=$((NCHECK + 1))
+grep -qF -- "增速 ≥ 7.5%" <<<"$TTY" || fail "report 1 on a terminal did not print the table: $TTY"
+NCHECK=$((NCHECK + 1))
+! grep -qF -- "<!DOCTYPE" <<<"$TTY" || fail "report 1 on a terminal printed the page's source"
+run 0 report 1
+eq "$(head -c 15 <<<"$OUT")" "<!DOCTYPE html>" "report 1 to a pipe"
 run 2 report 1 --lang fr
 has_err "--lang: expected zh or en, got 'fr'"
 run 66 report 99
