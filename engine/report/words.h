@@ -59,10 +59,15 @@ char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t
 /* A scenario's name in a comparison: "baseline" in the words of w. */
 const char *report_scenario_name(const report_words *w, const char *name);
 
+/* A projection whose data end more than this many days before the newest
+ * data of its report is named as one from older data. */
+#define OT_REPORT_STALE_DAYS 92
+
 /* The summary paragraph of doc in its language: how many targets are met,
  * on track, at risk, off track, missed, without data; the ones at risk or
- * off track named with their probability.  Returns buf, cut at a whole
- * character when cap is short. */
+ * off track named with their probability; those projected from data more
+ * than OT_REPORT_STALE_DAYS older than the report's newest named with their
+ * latest period.  Returns buf, cut at a whole character when cap is short. */
 char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap);
 /* The same in a new string long enough for every target named (caller
  * frees with free()); NULL when out of memory. */

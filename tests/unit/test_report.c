@@ -1114,6 +1114,46 @@ static void test_report_non_finite(void **state)
     free(buf);
 }
 
+/* The summary paragraph names a projection made from data more than 92 days
+ * older than the report's newest, with its latest period: the province's
+ * exports through April in a report through September.  Through June (92
+ * days before 30 September) is not old; nor is a target met, whose outcome
+ * is known. */
+static void test_report_overview_stale(void **state)
+{
+    (void)state;
+    ot_target t[4];
+    ot_projection p[4];
+    ot_report_item it[4];
+    const char *labels[] = {"地区生产总值增长7.5%", "出口增长3%", "零售增长6%", "进口增长5%"};
+    const char *latest[] = {"2023-09", "2023-04", "2023-06", "2023-03"};
+    for (int i = 0; i < 4; i++) {
+        fixture(&t[i], &p[i], labels[i]);
+        snprintf(p[i].latest, sizeof p[i].latest, "%s", latest[i]);
+        it[i] = (ot_report_item){&t[i], &p[i], NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
+    }
+    p[0].status = OT_STATUS_ON_TRACK;
+    p[0].prob = 0.95;
+    p[3].status = OT_STATUS_MET;
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = it;
+    doc.n = 4;
+    char buf[1024];
+    assert_string_equal(report_fmt_overview(&doc, buf, sizeof buf),
+                        "共4项目标：1项已达成，1项有望达成，2项存在风险，0项偏离目标。需要关注："
+                        "出口增长3%（存在风险，达标概率79%）；零售增长6%（存在风险，达标概率79%）。"
+                        "数据较旧：出口增长3%（最新数据为2023年4月）。");
+    doc.lang = OT_LANG_EN;
+    assert_string_equal(report_fmt_overview(&doc, buf, sizeof buf),
+                        "4 targets: 1 met, 1 on track, 2 at risk, 0 off track. Needing attention: "
+                        "出口增长3% (at risk, 79%); 零售增长6% (at risk, 79%). Older data: 出口增长3% "
+                        "(latest data Apr 2023).");
+    /* none old: nothing said */
+    snprintf(p[1].latest, sizeof p[1].latest, "2023Q2");
+    assert_null(strstr(report_fmt_overview(&doc, buf, sizeof buf), "Older data"));
+}
+
 /* The summary paragraph names every target needing attention, however many
  * and however long their labels (60 at risk, 30 CJK characters each: over
  * 7 KB); cut short into a small buffer it ends on a whole character. */
@@ -1379,6 +1419,7 @@ int main(void)
         cmocka_unit_test(test_report_data_version),
         cmocka_unit_test(test_report_non_finite),
         cmocka_unit_test(test_report_overview_long),
+        cmocka_unit_test(test_report_overview_stale),
         cmocka_unit_test(test_report_status_table_labels),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
