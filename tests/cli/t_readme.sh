@@ -35,6 +35,19 @@ NCHECK=$((NCHECK + 1))
 [ -s report.html ] || fail "README: report.html was not written"
 ls scripts/jobs/reports/yiwu-monthly-*.json >/dev/null 2>&1 || fail "README: the job wrote no report"
 
+# every link of the README and the tutorial leads to a file or folder of the tree
+for doc in README.md docs/tutorial.md; do
+    dir=$(dirname "$SRC/$doc")
+    grep -oE '\]\([^)#]+' "$SRC/$doc" | sed 's/^](//' | grep -v '^https\?:' | sort -u > links.txt
+    [ -s links.txt ] || fail "$doc: no links found"
+    while IFS= read -r link; do
+        NCHECK=$((NCHECK + 1))
+        [ -e "$dir/$link" ] || fail "$doc links to $link, which does not exist"
+    done < links.txt
+done
+NCHECK=$((NCHECK + 1))
+grep -qF '(scripts/examples/)' "$SRC/README.md" || fail "README: the examples are not listed"
+
 # the ```lua block
 awk '/^```lua$/ {b = 1; next} b && /^```$/ {exit} b' "$SRC/README.md" > readme.lua
 run 0 run readme.lua
