@@ -249,6 +249,18 @@ print("ok")
 LUA
 run 0 run req.lua
 out_line 1 ok
+# ---- run's option after the script is the script's (arg[1]), and a note says
+# so: `run s.lua --as-of D` would otherwise read the latest data unnoticed
+printf 'print(ot.as_of(), arg[1], arg[2])\n' > late.lua
+run 0 run late.lua --as-of 2023-08-31
+out_line 1 "nil	--as-of	2023-08-31"
+eq "$ERR" "ontrack: run: note: '--as-of' after the script is the script's argument arg[1], not run's option: put it before the script (ontrack run --as-of ... SCRIPT)" "the note on a late --as-of"
+run 0 run late.lua x --timeout=5
+has_err "'--timeout' after the script is the script's argument arg[2]"
+run 0 run --as-of 2023-08-31 late.lua --mine
+out_line 1 "2023-08-31	--mine	nil"
+eq "$ERR" "" "stderr of a script's own option"
+
 # ---- help and misspellings, as a new user meets them
 run 0 help
 out_line 1 "usage: ontrack [--db PATH] COMMAND [ARGS...]"
