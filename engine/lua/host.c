@@ -122,8 +122,31 @@ static const char repl_lua[] =
     "  end\n"
     "  seen[v] = nil\n"
     "  return '{' .. table.concat(parts, ', ') .. '}'\n"
+    "end\n";
+/* The rest of the helpers (a second literal: one string literal may hold
+ * 4095 bytes in ISO C); loaded after repl_lua as one chunk. */
+static const char repl_lua_more[] =
+    /* a list of objects that print on one line (targets, projections): one
+     * per line, numbered, up to 100, so a year's targets can be read and
+     * picked from */
+    "local function list_repr(v)\n"
+    "  local mt = getmetatable(v)\n"
+    "  if type(v) ~= 'table' or mt ~= nil or #v == 0 or next(v, #v) ~= nil then return nil end\n"
+    "  local n = 0\n"
+    "  for _ in pairs(v) do n = n + 1 end\n"
+    "  if n ~= #v then return nil end\n"
+    "  local lines = {}\n"
+    "  for i = 1, n do\n"
+    "    local m = getmetatable(v[i])\n"
+    "    if type(v[i]) ~= 'userdata' and type(v[i]) ~= 'table' or not (m and m.__tostring) then return nil end\n"
+    "    if i > 100 then lines[#lines + 1] = '... (' .. n .. ' items)'; break end\n"
+    "    local s = tostring(v[i])\n"
+    "    if s:find('\\n') then return nil end\n"
+    "    lines[#lines + 1] = '[' .. i .. '] ' .. s\n"
+    "  end\n"
+    "  return table.concat(lines, '\\n')\n"
     "end\n"
-    "function M.repr(v) return repr(v, 0, {}) end\n"
+    "function M.repr(v) return list_repr(v) or repr(v, 0, {}) end\n"
     "local keywords = {'and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for',\n"
     "  'function', 'goto', 'if', 'in', 'local', 'nil', 'not', 'or', 'repeat', 'return',\n"
     "  'then', 'true', 'until', 'while'}\n"
@@ -189,9 +212,22 @@ static const char repl_lua[] =
     "return M\n";
 
 /* Loads the helpers into the registry (in the protected init). */
+/* lua_Reader over repl_lua then repl_lua_more. */
+static const char *repl_parts(lua_State *L, void *ud, size_t *size)
+{
+    (void)L;
+    int *part = ud;
+    switch ((*part)++) {
+    case 0: *size = sizeof repl_lua - 1; return repl_lua;
+    case 1: *size = sizeof repl_lua_more - 1; return repl_lua_more;
+    default: *size = 0; return NULL;
+    }
+}
+
 static void load_repl(lua_State *L)
 {
-    if (luaL_loadbufferx(L, repl_lua, sizeof repl_lua - 1, "=repl", "t") != LUA_OK)
+    int part = 0;
+    if (lua_load(L, repl_parts, &part, "=repl", "t") != LUA_OK)
         lua_error(L);
     lua_getglobal(L, "ot");
     lua_pushstring(L, (const char *)ot_l_lua_api_doc);

@@ -42,6 +42,17 @@ has_err "stdin:1: '}' expected near <eof>"
 lacks_err() { NCHECK=$((NCHECK + 1)); ! grep -qF -- "$1" <<<"$ERR" || fail "stderr has: $1"; }
 lacks_err "unexpected symbol near '{'"
 
+# a list of targets or projections prints one per line, numbered (a year's
+# targets to pick from); a list with anything else stays a table
+OUT=$(printf '%s\n' 'a = ot.target{series = "x.gdp", year = 2023, value = 7.5, label = "增长7.5%"}' \
+      'b = ot.target{series = "x.ex", year = 2023, value = 5}' '{a, b}' '{a, 1}' '{a, k = 1}' |
+      "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 0 "exit code of lists"
+out_line 1 "[1] x.gdp 2023: growth >= 7.5 (增长7.5%)"
+out_line 2 "[2] x.ex 2023: growth >= 5"
+out_line 3 "{x.gdp 2023: growth >= 7.5 (增长7.5%), 1}"
+out_line 4 "{x.gdp 2023: growth >= 7.5 (增长7.5%), k = 1}"
+
 # .help NAME takes the name as text: a quote or a backslash in it is part of
 # the name (no help for it), never code; blanks after it do not count
 OUT=$(printf '%s\n' '.help x") print("INJECTED") --' '.help lag\' '.help lag  ' |
