@@ -40,6 +40,22 @@ awk -v doc="docs/tutorial.md" '
     inblock && (mode == "sh" || mode == "file") { print }
     !inblock && !/^[[:space:]]*$/ { pending = "" }
 ' "$DOC" > "$T/tutorial.sh"
+# A file the tutorial writes is named where a reader sees it (the marker is an
+# HTML comment, hidden on the rendered page): in the paragraph above it.
+awk '
+    /^<!-- tutorial: write [^ ]+ -->$/ {
+        f = $4
+        if (index(para == "" ? last : para, "`" f "`") == 0) { printf "%d\t%s\n", NR, f }
+        next
+    }
+    /^[[:space:]]*$/ { if (!inblock && para != "") { last = para; para = "" } ; next }
+    /^```/ { inblock = !inblock; para = ""; next }
+    !inblock { para = para " " $0 }
+' "$DOC" > "$T/unnamed.txt"
+while IFS=$'\t' read -r line f; do
+    fail "docs/tutorial.md:$line writes $f without naming it in the text above"
+done < "$T/unnamed.txt"
+NCHECK=$((NCHECK + 1))
 nblocks=$(grep -c '^OT_LINE=' "$T/tutorial.sh")
 [ "$nblocks" -ge 10 ] || fail "found only $nblocks runnable blocks in $DOC"
 
