@@ -155,7 +155,7 @@ static int status_table(const ot_report_doc *doc, FILE *f, ot_err *err)
         if (method[0] && zh)
             fprintf(f, "；%s：%s", w->method, method);
         else if (method[0])
-            fprintf(f, "; method %s", method);
+            fprintf(f, "; method: %s", method);
         fputc('\n', f);
     }
     return OT_OK;
