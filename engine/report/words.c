@@ -223,6 +223,21 @@ char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char 
     return buf;
 }
 
+char *report_fmt_range(const ot_target *t, double lo, double hi, ot_report_lang lang,
+                       const char *sep, char *buf, size_t cap)
+{
+    const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
+    char a[64], b[64];
+    if (!isfinite(lo) || !isfinite(hi))
+        snprintf(buf, cap, "%s", "");
+    else if (d && d->unit == OT_UNIT_PTS && lang == OT_LANG_ZH)
+        snprintf(buf, cap, "%+.1f%s%+.1f个百分点", lo, sep, hi);
+    else
+        snprintf(buf, cap, "%s%s%s", report_fmt_metric(t, lo, lang, a, sizeof a), sep,
+                 report_fmt_metric(t, hi, lang, b, sizeof b));
+    return buf;
+}
+
 char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t cap)
 {
     return report_fmt_test_ref(t, lang, NULL, buf, cap);

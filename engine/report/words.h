@@ -99,9 +99,14 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
  * knows it (the English name, else the key, in English). */
 char *report_fmt_item_test(const ot_report_item *it, ot_report_lang lang, char *buf, size_t cap);
 
-/* The metric x as shown: "8.1%" (growth), "+3.2 个百分点" / "+3.2 pts"
+/* The metric x as shown: "8.1%" (growth), "+3.2个百分点" / "+3.2 pts"
  * (relative, in_step), the number otherwise; "" for NaN. */
 char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap);
+/* The range of the metric, lo then hi joined by sep (" – ", " .. "): "7.2% –
+ * 8.9%"; points in Chinese carry their unit once, "-6.1 – +23.7个百分点".
+ * "" when either end is not finite.  Returns buf. */
+char *report_fmt_range(const ot_target *t, double lo, double hi, ot_report_lang lang,
+                       const char *sep, char *buf, size_t cap);
 
 /* Why an item has no chart, in words of w, into buf: for status no_data
  * "no data published yet for 2023" (the target's year; without it when the

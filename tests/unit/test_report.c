@@ -1154,6 +1154,26 @@ static void test_report_overview_stale(void **state)
     assert_null(strstr(report_fmt_overview(&doc, buf, sizeof buf), "Older data"));
 }
 
+/* A range in points says its Chinese unit once ("-6.1 – +23.7个百分点", not
+ * "-6.1个百分点 – +23.7个百分点"); growth ranges keep theirs on each end,
+ * English its "pts"; an end not finite leaves it empty. */
+static void test_report_range(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "出口增速高于全省平均");
+    char buf[96];
+    assert_string_equal(report_fmt_range(&t, 6.26, 8.94, OT_LANG_ZH, " – ", buf, sizeof buf),
+                        "6.3% – 8.9%");
+    t.kind = OT_TARGET_RELATIVE;
+    assert_string_equal(report_fmt_range(&t, -6.1, 23.7, OT_LANG_ZH, " – ", buf, sizeof buf),
+                        "-6.1 – +23.7个百分点");
+    assert_string_equal(report_fmt_range(&t, -6.1, 23.7, OT_LANG_EN, " .. ", buf, sizeof buf),
+                        "-6.1 pts .. +23.7 pts");
+    assert_string_equal(report_fmt_range(&t, NAN, 23.7, OT_LANG_ZH, " – ", buf, sizeof buf), "");
+}
+
 /* The summary paragraph names every target needing attention, however many
  * and however long their labels (60 at risk, 30 CJK characters each: over
  * 7 KB); cut short into a small buffer it ends on a whole character. */
@@ -1420,6 +1440,7 @@ int main(void)
         cmocka_unit_test(test_report_non_finite),
         cmocka_unit_test(test_report_overview_long),
         cmocka_unit_test(test_report_overview_stale),
+        cmocka_unit_test(test_report_range),
         cmocka_unit_test(test_report_status_table_labels),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
