@@ -241,6 +241,13 @@ static void test_lua_host_complete(void **state)
     assert_string_equal(buf, "yiwu.exports yiwu.gdp");
     buf[0] = '\0';
     assert_int_equal(ot_host_complete(h, "nothing.here.", collect, buf), 0);
+    /* the measures after measure = " (a key's measures are easy to forget) */
+    buf[0] = '\0';
+    ot_host_complete(h, "g = db:series(\"yiwu.gdp\", {measure = \"yt", collect, buf);
+    assert_string_equal(buf, "ytd ytd_yoy");
+    buf[0] = '\0';
+    ot_host_complete(h, "db:put(s, {measure='", collect, buf);
+    assert_string_equal(buf, "value ytd yoy ytd_yoy");
     /* dot commands, and after .help the names it takes (docs/lua-api.md's
      * headings), not globals */
     buf[0] = '\0';
