@@ -37,6 +37,7 @@ static const char help[] =
 typedef struct keylist {
     ot_backtest_series *v;
     size_t n, cap;
+    size_t hits; /* monthly and quarterly series matched, also those met twice */
     int oom;
 } keylist;
 
@@ -47,6 +48,7 @@ static int add_key(void *ud, const ot_key_info *ki)
     keylist *l = ud;
     if (ki->count == 0 || (ki->freq != OT_FREQ_M && ki->freq != OT_FREQ_Q))
         return 0;
+    l->hits++;
     for (size_t i = l->n; i-- > 0;)
         if (strcmp(l->v[i].key, ki->key) == 0)
             return 0;
@@ -76,17 +78,30 @@ static int by_key(const void *a, const void *b)
 }
 
 /* Collects the series matching any of the comma-separated globs of
- * pattern (NULL: all), in key order. */
+ * pattern (NULL: all), in key order.  A glob that matches no monthly or
+ * quarterly series is an error naming it (a mistyped key among several
+ * would otherwise go unnoticed: its row is simply missing), with the stored
+ * key nearest to it (the caller refuses an empty one, "a,,b"). */
 static int collect_keys(ot_store *st, const char *pattern, keylist *keys, ot_err *err)
 {
     if (!pattern)
         return ot_store_keys(st, NULL, add_key, keys, err);
-    char *list = strdup(pattern), *save = NULL;
+    char *list = strdup(pattern);
     if (!list)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     int rc = OT_OK;
-    for (char *g = strtok_r(list, ",", &save); g && !rc && !keys->oom; g = strtok_r(NULL, ",", &save))
-        rc = ot_store_keys(st, g, add_key, keys, err);
+    for (char *g = list, *end; g && !rc && !keys->oom; g = end ? end + 1 : NULL) {
+        if ((end = strchr(g, ',')))
+            *end = '\0';
+        size_t before = keys->hits;
+        if ((rc = ot_store_keys(st, g, add_key, keys, err)) || keys->oom || keys->hits > before)
+            continue;
+        char near[128] = "";
+        if (!strpbrk(g, "*?[")) /* a key, not a glob: the nearest stored one */
+            ot_store_unknown_key(st, g, near, sizeof near);
+        rc = ot_err_set(err, OT_ENOTFOUND, "no monthly or quarterly series match '%s'%s%s%s", g,
+                        *near ? " (did you mean " : "", near, *near ? "?)" : "");
+    }
     free(list);
     if (!rc && keys->n > 1)
         qsort(keys->v, keys->n, sizeof *keys->v, by_key);
@@ -210,6 +225,9 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
                           .record_get = ot_store_view_record_get,
                           .record_put = ot_store_view_record_put,
                           .intervals = OT_PI_MODEL, .exclude = exclude};
+    if (pattern && (!*pattern || *pattern == ',' || strstr(pattern, ",,") ||
+                    pattern[strlen(pattern) - 1] == ','))
+        return cli_usage_error("backtest", "--series: an empty pattern in '%s'", pattern);
     if (years && (rc = parse_years("years", years, &o.year_from, &o.year_to)))
         return rc;
     if (exclude_s && (rc = parse_year_list(exclude_s, exclude, &o.n_exclude)))
@@ -246,17 +264,16 @@ int cmd_backtest(cli_global *g, int argc, char **argv)
         return cli_usage_error("backtest", "--method: unknown method '%s'", method);
     if (intervals && (rc = cli_parse_intervals("backtest", intervals, &o.intervals)))
         return rc;
-    if (o.intervals == OT_PI_CV &&
-        strcmp(ot_proj_method_resolve(method), OT_PROJ_METHOD_FALLBACK) == 0)
+    if (o.intervals == OT_PI_CV && !ot_proj_method_takes_cv(method))
         return cli_usage_error("backtest", "--intervals cv: not available with method %s",
-                               OT_PROJ_METHOD_FALLBACK);
+                               ot_proj_method_resolve(method));
 
     ot_store *st;
     if ((rc = cli_open_store(g, 1, &st)))
         return rc;
     ot_err err;
     ot_err_clear(&err);
-    keylist keys = {NULL, 0, 0, 0};
+    keylist keys = {NULL, 0, 0, 0, 0};
     ot_store_view view;
     ot_store_view_init(&view, st, OT_ASOF_LATEST, NULL);
     ot_backtest b;

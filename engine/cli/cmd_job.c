@@ -29,7 +29,9 @@
 #include "lua/host.h"
 #include "cli/job_files.h"
 #include "cli/job_lock.h"
+#include "cli/job_stop.h"
 #include "lua/job.h"
+#include "project/kinds.h"
 #include "project/projection.h"
 #include "report/csv.h"
 #include "report/report.h"
@@ -41,7 +43,7 @@
 
 /* In cmd_run.c. */
 static const char help[] =
-    "usage: ontrack job run JOBFILE [--as-of DATE|PERIOD] [--wait] [--quiet]\n"
+    "usage: ontrack job run JOBFILE [--as-of DATE|PERIOD|latest] [--wait] [--quiet]\n"
     "                       [--fail-on off-track] [--timeout S] [--memory MB]\n"
     "                       [--trusted] [--commit-partial] [--folder DIR]\n"
     "       ontrack job history [JOB] [--limit N] [--lang en|zh]\n"
@@ -56,7 +58,7 @@ static const char help[] =
     "job file's own folder).  Logs one line per\n"
     "event on standard error; --quiet prints nothing on success.  A run of a job\n"
     "already running exits 75 (--wait waits for it).  --fail-on off-track exits 3\n"
-    "when a target is off track or missed.\n"
+    "when a target is off track or missed, naming them in a warning (--quiet too).\n"
     "history: the runs (of JOB) with status, as-of and timing, newest first; a run\n"
     "whose process is gone shows as interrupted; --lang zh: headings and statuses\n"
     "in Chinese (default en).\n"
@@ -66,7 +68,8 @@ static const char help[] =
     "backfill: runs the job as of the last day of each month from --from to --to,\n"
     "with the data vintages known then.\n"
     "Exit codes: 0 ran, 1 script error, 2 usage, 3 off track (--fail-on),\n"
-    "65 bad data or job file, 66 missing input, 74 I/O error, 75 locked.\n"
+    "65 bad data or job file, 66 missing input, 74 I/O error, 75 locked,\n"
+    "130/143 stopped by SIGINT/SIGTERM (the run rolled back, marked failed).\n"
     "Job files and scheduling: docs/scheduling.md.\n";
 
 /* ---- one job's context and its log ------------------------------------- */
@@ -219,7 +222,10 @@ static int take_lock(jobctx *c, ot_store *st, int fd, ot_err *err)
         return ot_err_set(err, OT_ELOCKED, "job '%s' is running (%s); try again later or use --wait",
                           c->job.name, who);
     jlog(c, "info", "waiting for the running job (%s)", who);
-    if (job_lock_wait(fd, c->job.name) != OT_OK)
+    if ((rc = job_lock_wait(fd, c->job.name, job_stop_flag())) == OT_ELIMIT)
+        return ot_err_set(err, OT_ELIMIT, "stopped by %s while waiting for the running job",
+                          job_stop_name());
+    if (rc != OT_OK)
         return ot_err_set(err, OT_EIO, "%s: cannot lock job '%s': %s", c->db_path, c->job.name,
                           strerror(errno));
     clean_stale(c);
@@ -260,6 +266,33 @@ static void progress_cb(void *ud, size_t done, size_t n)
     progress(done, n);
 }
 
+/* The alert of --fail-on off-track, a warning so that --quiet keeps it: cron
+ * mails what a job prints, not its exit status, so a quiet run exiting 3 in
+ * silence would alert no one.  Names each target off track or missed. */
+static void warn_off_track(const jobctx *c, const ot_run_set *set, size_t n)
+{
+    char buf[2048];
+    size_t k = 0, named = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < set->n; i++) {
+        ot_proj_status s = set->p[i].status;
+        if (s != OT_STATUS_OFF_TRACK && s != OT_STATUS_MISSED)
+            continue;
+        const char *name = set->t[i].label ? set->t[i].label
+                           : set->t[i].series ? set->t[i].series : "?";
+        int w = snprintf(buf + k, sizeof buf - k, "%s%s (%s)", k ? "; " : "", name,
+                         ot_status_label(s, 0));
+        if (w < 0 || (size_t)w >= sizeof buf - k) { /* whole names only */
+            buf[k] = '\0';
+            break;
+        }
+        k += (size_t)w;
+        named++;
+    }
+    jlog(c, "warn", "%zu target%s off track or missed (--fail-on off-track: exit 3): %s%s", n,
+         n == 1 ? "" : "s", buf, named < n ? "; …" : "");
+}
+
 /* Runs the job once as of as_of (NULL: the job's as_of).  Returns an exit
  * code; *off_track receives how many targets are off track or missed. */
 static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_track)
@@ -279,8 +312,12 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     c->run = 0;
     *off_track = 0;
 
+    /* a stop signal before the run is recorded: nothing to record */
+    int rc = job_stop_check(&err);
+    if (rc)
+        goto done;
     /* The targets first: "latest" is the newest period with their data. */
-    int rc = c->job.has_targets ? ot_run_targets(st, c->job.year, c->job.series, &set, &err) : OT_OK;
+    rc = c->job.has_targets ? ot_run_targets(st, c->job.year, c->job.series, &set, &err) : OT_OK;
     size_t nall = 1;
     if (rc == OT_OK && set.n == 0 && c->job.has_targets) {
         ot_run_set all = {0};
@@ -299,9 +336,11 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
                         "%s: the database %s holds no targets (a wrong `db` or --db? import "
                         "them with ontrack import --format targets)",
                         c->job.path, ot_store_path(st));
-    } else if (rc == OT_OK && set.n == 0 && (c->job.year || c->job.series)) {
+    } else if (rc == OT_OK && set.n == 0 && nall > 0 && (c->job.year || c->job.series)) {
         /* a filter matching nothing is a mistake (a year or a pattern mistyped),
-         * not a run that finishes "ok" having projected nothing; as `project` */
+         * not a run that finishes "ok" having projected nothing; as `project`.
+         * In a database without any target the job's scripts run (the warning
+         * above): they may be what fills it */
         char yb[32] = "";
         if (c->job.year)
             snprintf(yb, sizeof yb, "year = %d", c->job.year);
@@ -374,8 +413,9 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         int bar = !c->quiet && set.n >= PROGRESS_MIN && isatty(STDERR_FILENO);
         if (bar)
             progress(0, set.n);
-        if ((rc = ot_run_project(st, &set, &a, &po, bar ? CHUNK : 0, bar ? progress_cb : NULL,
-                                 NULL, &err)))
+        if ((rc = job_stop_check(&err)) ||
+            (rc = ot_run_project(st, &set, &a, &po, bar ? CHUNK : 0, bar ? progress_cb : NULL,
+                                 NULL, &err)) || (rc = job_stop_check(&err)))
             goto fail;
         for (size_t i = 0; i < set.n; i++)
             *off_track += set.p[i].status == OT_STATUS_OFF_TRACK ||
@@ -387,6 +427,10 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     char files[4096];
     if (c->job.nscripts && (rc = job_files_dir(&c->job, c->folder, files, sizeof files, &err)))
         goto fail;
+    /* {as_of} and the scripts' ot.as_of(): one point (2023-02 for a run on
+     * the 2023-01/02 release), a file name and a period every reader parses */
+    char point[sizeof a.text];
+    ot_run_asof_point(&a, point, sizeof point);
     /* the scripts' ot.compare saves its comparisons with this run */
     char runid[24];
     snprintf(runid, sizeof runid, "%lld", (long long)c->run);
@@ -394,15 +438,22 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
         setenv(OT_RUN_ENV, runid, 1);
     for (size_t i = 0; i < c->job.nscripts; i++) {
         ot_host_opts ho = {c->db_path, a.days == OT_ASOF_LATEST && a.through.freq == OT_FREQ_NONE
-                                           ? NULL : a.text,
+                                           ? NULL : point,
                            c->timeout, c->mem, !c->trusted, files[0] ? files : NULL,
                            c->commit_partial, st};
         ot_host *h;
-        if ((rc = ot_host_new(&ho, &h, &err)))
+        if ((rc = job_stop_check(&err)) || (rc = ot_host_new(&ho, &h, &err)))
             goto fail;
+        job_stop_host(h);
         cli_watchdog(c->timeout);
         rc = ot_host_run_file(h, c->job.scripts[i], 0, NULL, &err);
         cli_watchdog(0);
+        job_stop_host(NULL);
+        if (job_stop_check(&err)) { /* why the script ended, not "interrupted!" */
+            rc = OT_ELIMIT;
+            ot_host_free(h);
+            goto fail;
+        }
         if (rc && ot_host_error_text(h))
             whole = strdup(ot_host_error_text(h));
         ot_host_free(h);
@@ -430,7 +481,7 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     }
     for (; nout < c->job.noutputs; nout++) {
         char path[4096];
-        if ((rc = job_expand(c->job.outputs[nout], c->job.name, a.text, c->run, path, sizeof path,
+        if ((rc = job_expand(c->job.outputs[nout], c->job.name, point, c->run, path, sizeof path,
                          &err)))
             goto fail;
         if ((rc = job_write_output(path, (ot_report_format)job_out_format_of(path), &doc.doc, &outs[nout],
@@ -438,8 +489,9 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
             goto fail;
     }
 
-    /* The projections and the status "ok" in one transaction. */
-    if ((rc = ot_store_begin(st, &err)))
+    /* The projections and the status "ok" in one transaction: the last
+     * moment a stop signal rolls the run back */
+    if ((rc = job_stop_check(&err)) || (rc = ot_store_begin(st, &err)))
         goto fail;
     in_tx = 1;
     if ((rc = ot_run_save(st, c->run, &a, &set, &err)))
@@ -485,10 +537,17 @@ static int run_once(jobctx *c, ot_store *st, const char *as_of, size_t *off_trac
     if (rc == OT_OK)
         jlog(c, "info", "finished ok in %.1f s",
              (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+    if (rc == OT_OK && c->fail_on && *off_track)
+        warn_off_track(c, &set, *off_track);
     goto done;
 
 fail:
     unsetenv(OT_RUN_ENV);
+    if (job_stop_signal() && rc) { /* the engine's "interrupted!": say what asked it */
+        free(whole);
+        whole = NULL;
+        rc = job_stop_check(&err);
+    }
     if (in_tx)
         ot_store_rollback(st);
     if (held) /* everything the run wrote since it was recorded goes */
@@ -540,6 +599,21 @@ static int job_open(jobctx *c, cli_global *g, const char *file, ot_store **st, i
     }
     if (job_check_outputs(&c->job, c->folder, c->trusted, &err) != OT_OK)
         return cli_fail(&err);
+    /* its scripts are there, before a database is opened (or made): a
+     * missing one is an error of the job file, where it names them */
+    for (size_t i = 0; i < c->job.nscripts; i++) {
+        const char *sp = c->job.scripts[i];
+        int e = stat(sp, &fs) != 0 ? errno : S_ISDIR(fs.st_mode) ? EISDIR : 0;
+        if (e) {
+            long line, col;
+            ot_job_field_at(c->job.path, "scripts", &line, &col);
+            ot_err_setloc(&err, e == ENOENT || e == ENOTDIR ? OT_ENOTFOUND
+                                : e == EISDIR                 ? OT_EDATA
+                                                              : OT_EIO,
+                          c->job.path, line, col, "script '%s': %s", sp, strerror(e));
+            return cli_fail(&err);
+        }
+    }
     /* --db, then the job's db, then $ONTRACK_DB / ./ontrack.db */
     c->db_path = g->db_path ? g->db_path : c->job.db ? c->job.db : cli_db_path(g);
     if (ot_store_open(c->db_path, OT_STORE_CREATE, st, &err) != OT_OK)
@@ -599,7 +673,7 @@ static int job_run(cli_global *g, int argc, char **argv)
                                                                      "(ontrack job run job.lua)");
     if ((rc = run_options("job run", &c, fail_on, timeout, memory)))
         return rc;
-    if (as_of) {
+    if (as_of && strcmp(as_of, "latest") != 0) { /* "latest" overrides a job's fixed as_of */
         int32_t d;
         ot_period th;
         if ((rc = cli_parse_asof("job run", as_of, &d, &th)))
@@ -608,11 +682,16 @@ static int job_run(cli_global *g, int argc, char **argv)
     ot_store *st = NULL;
     int fd = -1;
     size_t off = 0;
+    struct sigaction old[2];
+    job_stop_catch(old);
     if (!(rc = job_open(&c, g, pos[0], &st, &fd)))
         rc = run_once(&c, st, as_of, &off);
     if (rc == 0 && c.fail_on && off)
         rc = 3;
     job_store_close(st, fd);
+    job_stop_restore(old);
+    if (rc && job_stop_signal()) /* as a process the signal ended: 143 for SIGTERM */
+        rc = 128 + job_stop_signal();
     ot_job_clear(&c.job);
     return rc;
 }
@@ -643,6 +722,9 @@ static int job_backfill(cli_global *g, int argc, char **argv)
         return cli_usage_error("job backfill", "--from: expected a month (2023-01), got '%s'", from);
     if (ot_period_parse(to, (size_t)-1, &pt, &err) != OT_OK || pt.freq != OT_FREQ_M)
         return cli_usage_error("job backfill", "--to: expected a month (2023-10), got '%s'", to);
+    /* a January–February period (2023年1-2月) is both months: --from starts
+     * at its January, --to ends at its February */
+    pf.ord = ot_period_ord_in(pf, OT_FREQ_M, 0);
     if (pt.ord < pf.ord)
         return cli_usage_error("job backfill", "--to %s is before --from %s", to, from);
     if ((rc = run_options("job backfill", &c, fail_on, timeout, memory)))
@@ -650,6 +732,8 @@ static int job_backfill(cli_global *g, int argc, char **argv)
     ot_store *st = NULL;
     int fd = -1;
     size_t off_any = 0;
+    struct sigaction old[2];
+    job_stop_catch(old);
     if (!(rc = job_open(&c, g, pos[0], &st, &fd))) {
         for (ot_ord m = pf.ord; m <= pt.ord && rc == 0; m++) {
             char day[OT_PERIOD_STRMAX];
@@ -662,6 +746,9 @@ static int job_backfill(cli_global *g, int argc, char **argv)
     if (rc == 0 && c.fail_on && off_any)
         rc = 3;
     job_store_close(st, fd);
+    job_stop_restore(old);
+    if (rc && job_stop_signal())
+        rc = 128 + job_stop_signal();
     ot_job_clear(&c.job);
     return rc;
 }

@@ -70,10 +70,9 @@ int cmd_project(cli_global *g, int argc, char **argv)
     po.method = method;
     if (intervals && (rc = cli_parse_intervals("project", intervals, &po.intervals)))
         return rc;
-    if (po.intervals == OT_PI_CV &&
-        strcmp(ot_proj_method_resolve(method), OT_PROJ_METHOD_FALLBACK) == 0)
+    if (po.intervals == OT_PI_CV && !ot_proj_method_takes_cv(method))
         return cli_usage_error("project", "--intervals cv: not available with method %s",
-                               OT_PROJ_METHOD_FALLBACK);
+                               ot_proj_method_resolve(method));
     ot_err yerr;
     if (excl_s && ot_years_parse(excl_s, po.exclude_years, &yerr) != OT_OK)
         return cli_usage_error("project", "--exclude-years: %s", yerr.msg);

@@ -70,6 +70,8 @@ int cmd_targets(cli_global *g, int argc, char **argv)
                 snprintf(test + strlen(test), sizeof test - strlen(test), " ±%s%s",
                          ot_fmt_double(t[i].tolerance, num, sizeof num),
                          d && (d->unit == OT_UNIT_PCT || d->unit == OT_UNIT_PTS) ? " pts" : "");
+            if (d && d->unit == OT_UNIT_LEVEL && t[i].unit && *t[i].unit) /* 500 亿元 */
+                snprintf(test + strlen(test), sizeof test - strlen(test), " %s", t[i].unit);
         }
         const char *row[] = {id, yr, t[i].series, ot_target_kind_name(t[i].kind), test, t[i].ref,
                              t[i].label};

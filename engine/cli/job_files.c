@@ -177,9 +177,26 @@ int job_check_outputs(const ot_job *j, const char *folder, int trusted, ot_err *
         if (job_out_format_of(j->outputs[i]) < 0)
             return ot_err_set(err, OT_EDATA, "%s: output '%s': unsupported format (supported: %s)",
                               j->path, j->outputs[i], supported);
-        int rc = job_expand(j->outputs[i], j->name, "x", 1, buf, sizeof buf, err);
+        /* as a run names it (an as-of date, a run number) */
+        int rc = job_expand(j->outputs[i], j->name, "2023-10-31", 1, buf, sizeof buf, err);
         if (rc)
             return rc;
+        /* every name in it fits a file system's NAME_MAX, the last one with
+         * the ".NAME.XXXXXX" of its temporary file: a job file whose {job}
+         * makes too long a name is a bad job file, found before anything runs,
+         * not an I/O error once the run is recorded */
+        for (const char *p = buf; *p;) {
+            size_t k = strcspn(p, "/"), max = p[k] ? NAME_MAX : NAME_MAX - 8, cut = 24;
+            while (cut > 0 && ((unsigned char)p[cut] & 0xC0) == 0x80)
+                cut--; /* the name's beginning, whole characters */
+            if (k > max)
+                return ot_err_set(err, OT_EDATA,
+                                  "%s: output '%s': the name '%.*s…' is too long (%zu bytes; at "
+                                  "most %zu%s)",
+                                  j->path, j->outputs[i], (int)cut, p, k, max,
+                                  p[k] ? "" : ", for its temporary file .NAME.XXXXXX");
+            p += k + (p[k] == '/');
+        }
         int in = trusted ? 1 : inside_dir(buf, dir);
         if (in < 0)
             return ot_err_set(err, OT_EIO, "%s: output '%s': cannot resolve '%s': %s", j->path,

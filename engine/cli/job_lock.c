@@ -55,14 +55,17 @@ int job_lock_try(int fd, const char *job)
     return errno == EAGAIN || errno == EACCES ? OT_ELOCKED : OT_EIO;
 }
 
-int job_lock_wait(int fd, const char *job)
+int job_lock_wait(int fd, const char *job, const volatile sig_atomic_t *stop)
 {
     if (fd < 0)
         return OT_OK;
     struct flock fl = byte_of(job, F_WRLCK);
-    while (fcntl(fd, F_OFD_SETLKW, &fl) != 0)
+    while (fcntl(fd, F_OFD_SETLKW, &fl) != 0) {
         if (errno != EINTR)
             return OT_EIO;
+        if (stop && *stop)
+            return OT_ELIMIT;
+    }
     return OT_OK;
 }
 

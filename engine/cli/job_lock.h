@@ -20,6 +20,7 @@
 #ifndef OT_CLI_JOB_LOCK_H
 #define OT_CLI_JOB_LOCK_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -35,9 +36,11 @@ int job_lock_open(const char *db, int write, int *fd, ot_err *err);
 /* Takes job's lock on fd without waiting: OT_OK, OT_ELOCKED when another
  * open file description holds it, OT_EIO (errno kept). */
 int job_lock_try(int fd, const char *job);
-/* Takes job's lock on fd, waiting for its holder (signals that interrupt the
- * wait resume it; one that ends the process ends it): OT_OK or OT_EIO. */
-int job_lock_wait(int fd, const char *job);
+/* Takes job's lock on fd, waiting for its holder (a signal that interrupts
+ * the wait resumes it, unless it set *stop — stop may be NULL — which ends
+ * the wait with OT_ELIMIT; one that ends the process ends it): OT_OK,
+ * OT_ELIMIT or OT_EIO. */
+int job_lock_wait(int fd, const char *job, const volatile sig_atomic_t *stop);
 /* Whether another open file description holds job's lock (fd may be opened
  * for reading): 1 held, 0 free, -1 unknown (errno kept). */
 int job_lock_busy(int fd, const char *job);

@@ -52,38 +52,75 @@ const char *ot_target_kind_name(ot_target_kind k)
     return (unsigned)k < NKINDS ? kinds[k].name : "?";
 }
 
-int ot_target_check(ot_target *t, ot_err *err)
+/* "a growth target", "an in_step target": the article of a kind's name. */
+static const char *an(const char *name)
+{
+    return strchr("aeiou", name[0]) ? "an" : "a";
+}
+
+/* Records the failure: its field in *field (when field is not NULL) and
+ * the message in err; returns OT_EINVAL. */
+#define BAD(f, ...)                                                                        \
+    (field ? (void)(*field = (f)) : (void)0, ot_err_set(err, OT_EINVAL, __VA_ARGS__))
+
+int ot_target_check_at(ot_target *t, const char **field, ot_err *err)
 {
     const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
     if (!d)
-        return ot_err_set(err, OT_EINVAL, "unknown target kind %d", (int)t->kind);
+        return BAD("kind", "unknown target kind %d", (int)t->kind);
     if (t->year < OT_TARGET_YEAR_MIN || t->year > OT_TARGET_YEAR_MAX)
-        return ot_err_set(err, OT_EINVAL, "target without a valid year (%d)", t->year);
+        return BAD("year", "target without a valid year (%d)", t->year);
     if ((d->needs & OT_NEEDS_SERIES) && (!t->series || !*t->series))
-        return ot_err_set(err, OT_EINVAL, "a %s target needs a series", d->name);
+        return BAD("series", "%s %s target needs a series", an(d->name), d->name);
+    if (t->kind == OT_TARGET_UNQUANTIFIED) {
+        t->op = OT_OP_NONE; /* listed, never tested: nothing else is read */
+        return OT_OK;
+    }
     if ((d->needs & OT_NEEDS_REF) && (!t->ref || !*t->ref))
-        return ot_err_set(err, OT_EINVAL, "a %s target needs a ref (the series it is compared "
-                                          "with)", d->name);
+        return BAD("ref", "%s %s target needs a ref (the series it is compared with)", an(d->name),
+                   d->name);
+    if (!(d->needs & OT_NEEDS_REF) && t->ref) /* it would be ignored, never tested */
+        return BAD("ref", "a ref is for relative and in_step targets, not %s", d->name);
+    if (t->op == OT_OP_NONE)
+        return BAD("op", "%s %s target needs an op (>=, >, <=, < or =)", an(d->name), d->name);
+    /* in_step's test is a band around value: an operator other than "="
+     * would be ignored (growth at least ref's is a relative target) */
+    if (t->kind == OT_TARGET_IN_STEP && t->op != OT_OP_EQ)
+        return BAD("op",
+                   "an in_step target's test is a band (|growth - ref's growth - value| <= "
+                   "tolerance), so its op is '=', got '%s' (growth above ref's is a relative "
+                   "target)",
+                   ot_target_op_name(t->op));
+    if (isinf(t->value))
+        return BAD("value", "%s %s target's value must be a finite number, got %g", an(d->name),
+                   d->name, t->value);
     if (isnan(t->value) && !isnan(d->default_value))
         t->value = d->default_value;
     if ((d->needs & OT_NEEDS_VALUE) && isnan(t->value))
-        return ot_err_set(err, OT_EINVAL, "a %s target needs a value (the number to meet)",
-                          d->name);
+        return BAD("value", "%s %s target needs a value (the number to meet)", an(d->name),
+                   d->name);
+    if (isinf(t->tolerance))
+        return BAD("tolerance", "%s %s target's tolerance must be a finite number, got %g",
+                   an(d->name), d->name, t->tolerance);
     if (!isnan(t->tolerance) && !(t->tolerance >= 0))
-        return ot_err_set(err, OT_EINVAL, "a %s target's tolerance is at least 0 (%s), got %g",
-                          d->name, d->unit == OT_UNIT_LEVEL ? "in the level's unit" : "in points",
-                          t->tolerance);
+        return BAD("tolerance", "%s %s target's tolerance is at least 0 (%s), got %g",
+                   an(d->name), d->name,
+                   d->unit == OT_UNIT_LEVEL ? "in the level's unit" : "in points", t->tolerance);
     /* "=" on a continuous figure: exact equality would pass on no path, so
      * the band must be stated (an in_step target without one is listed as
      * unquantified: 与经济增长同步 without a number) */
-    if (t->op == OT_OP_EQ && isnan(t->tolerance) && t->kind != OT_TARGET_IN_STEP &&
-        t->kind != OT_TARGET_UNQUANTIFIED)
-        return ot_err_set(err, OT_EINVAL,
-                          "a %s target with op '=' needs a tolerance (the band around %g it "
-                          "may miss by: 增长7.5%%左右 is '=' 7.5 with tolerance 0.5), or "
-                          "state it as '>='",
-                          d->name, t->value);
+    if (t->op == OT_OP_EQ && isnan(t->tolerance) && t->kind != OT_TARGET_IN_STEP)
+        return BAD("tolerance",
+                   "%s %s target with op '=' needs a tolerance (the band around %g it may miss "
+                   "by: 增长7.5%%左右 is '=' 7.5 with tolerance 0.5), or state it as '>='",
+                   an(d->name), d->name, t->value);
     return OT_OK;
+}
+#undef BAD
+
+int ot_target_check(ot_target *t, ot_err *err)
+{
+    return ot_target_check_at(t, NULL, err);
 }
 
 const char *ot_target_op_name(ot_target_op op)

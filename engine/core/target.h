@@ -87,14 +87,21 @@ typedef struct ot_target_kind_desc {
 const ot_target_kind_desc *ot_target_kind_desc_of(ot_target_kind k);
 
 /* Checks t as every maker of targets must (the year in range, a series, a
- * value and a ref where the kind needs them) and fills the kind's default
+ * value and a ref where the kind needs them, no ref where it does not, an
+ * operator, finite numbers) and fills what is implied: the kind's default
  * value when none is given (a relative target without a value compares
- * with a margin of 0, an in_step target's band is centred on 0).  A
+ * with a margin of 0, an in_step target's band is centred on 0), and no
+ * operator for an unquantified target (nothing but its year is read).  A
  * tolerance, when given, is at least 0; op "=" needs one (but for in_step,
- * unquantified without one): a continuous figure never equals a point.
- * OT_EINVAL with a message naming what is missing: "target without a valid
- * year (0)", "a relative target needs a ref (the series it is compared
- * with)", "a growth target with op '=' needs a tolerance (…)". */
+ * unquantified without one): a continuous figure never equals a point.  An
+ * in_step target's test is a band, so its op is "=".  OT_EINVAL with a
+ * message naming what is missing: "target without a valid year (0)", "a
+ * relative target needs a ref (the series it is compared with)", "a growth
+ * target with op '=' needs a tolerance (…)"; ot_target_check_at also sets
+ * *field (when field is not NULL) to the field found wrong: "kind", "year",
+ * "series", "ref", "op", "value" or "tolerance" — so a maker that names
+ * fields (ot.target) reports the one rule with its field. */
+int ot_target_check_at(ot_target *t, const char **field, ot_err *err);
 int ot_target_check(ot_target *t, ot_err *err);
 
 /* Names: "growth", "level", "daily_avg", "relative", "in_step", "count",

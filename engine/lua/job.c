@@ -7,12 +7,14 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lua/limit.h"
 #include "models/model.h" /* OT_PI_MODEL, OT_PI_CV */
-#include "project/projection.h" /* OT_PROJ_EXCLUDE_* (ot_years_parse: core/target.h) */
+#include "project/projection.h" /* OT_PROJ_EXCLUDE_*, the method rules (ot_years_parse: core/target.h) */
+#include "run/run.h"              /* ot_run_asof_parse: the as_of a run will read */
 
 void ot_job_clear(ot_job *j)
 {
@@ -48,11 +50,26 @@ static char *resolve(const char *dir, const char *p)
 }
 
 /* The conversion runs inside lua_pcall (so a Lua error while reading the
- * table cannot leak): the ot_job being filled is the light userdata at 1,
- * the job's table at 2.  Everything allocated is stored in the job at once,
- * so ot_job_clear frees it whatever happens. */
+ * table cannot leak): its context, the light userdata at 1, holds the ot_job
+ * being filled and the key an error is about; the job's table is at 2.
+ * Everything allocated is stored in the job at once, so ot_job_clear frees it
+ * whatever happens. */
+typedef struct cvt {
+    ot_job *j;
+    char key[64]; /* the field the error raised is about, "" for none */
+} cvt;
+
+/* Records that the error about to be raised is about field k (its position
+ * in the file is looked up afterwards, ot_job_field_at). */
+static void at_key(lua_State *L, const char *k)
+{
+    cvt *c = lua_touserdata(L, 1);
+    snprintf(c->key, sizeof c->key, "%s", k);
+}
+
 static int field_type_error(lua_State *L, const char *k, const char *want)
 {
+    at_key(L, k);
     return luaL_error(L, "field '%s' must be %s, got %s", k, want, luaL_typename(L, -1));
 }
 
@@ -78,8 +95,10 @@ static lua_Integer opt_int(lua_State *L, int t, const char *k, lua_Integer def, 
     if (!lua_isnil(L, -1)) {
         int ok;
         v = lua_tointegerx(L, -1, &ok);
-        if (!ok || v < lo || v > hi)
+        if (!ok || v < lo || v > hi) {
+            at_key(L, k);
             return luaL_error(L, "field '%s' must be an integer from %I to %I", k, lo, hi);
+        }
     }
     lua_pop(L, 1);
     return v;
@@ -104,7 +123,7 @@ static void path_list(lua_State *L, int t, const char *k, const char *dir, char 
     if (len > 0 && !(*out = calloc((size_t)len, sizeof **out)))
         luaL_error(L, "out of memory");
     for (lua_Integer i = 1; i <= len; i++) {
-        if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
+        if (lua_rawgeti(L, -1, i) != LUA_TSTRING && (at_key(L, k), 1))
             luaL_error(L, "field '%s' must be a list of strings (item %I is %s)", k, i,
                        luaL_typename(L, -1));
         if (!((*out)[*n] = resolve(dir, lua_tostring(L, -1))))
@@ -129,6 +148,7 @@ static void check_keys(lua_State *L, int t, const char *const known[], const cha
             i++;
         if (!k || known[i])
             continue;
+        at_key(L, k);
         const char *near = ot_nearest_name(k, known);
         if (near)
             luaL_error(L, "unknown key '%s'%s (did you mean '%s'?)", k, in, near);
@@ -156,7 +176,7 @@ static void opt_years(lua_State *L, const char *k, int y[2])
                lua_tointeger(L, -1) <= 9999) {
         y[0] = y[1] = (int)lua_tointeger(L, -1);
     } else if (t == LUA_TSTRING) {
-        if (ot_years_parse(lua_tostring(L, -1), y, &err) != OT_OK)
+        if (ot_years_parse(lua_tostring(L, -1), y, &err) != OT_OK && (at_key(L, k), 1))
             luaL_error(L, "field '%s': %s", k, err.msg);
     } else if (t != LUA_TNIL) {
         field_type_error(L, k, "years (\"2020-2022\", a year, \"none\" or false)");
@@ -166,7 +186,7 @@ static void opt_years(lua_State *L, const char *k, int y[2])
 
 static int convert(lua_State *L)
 {
-    ot_job *j = lua_touserdata(L, 1);
+    ot_job *j = ((cvt *)lua_touserdata(L, 1))->j;
     if (!lua_istable(L, 2))
         return luaL_error(L, "a job file must return a table, got %s", luaL_typename(L, 2));
     static const char *const keys[] = {"name",    "db",      "targets", "scripts", "as_of",
@@ -179,10 +199,10 @@ static int convert(lua_State *L)
     /* the name goes into file names ({job}) and the log: one file name, not
      * a path, and no control character */
     for (const char *c = j->name; c && *c; c++)
-        if (*c == '/' || (unsigned char)*c < 0x20 || *c == 0x7f)
+        if ((*c == '/' || (unsigned char)*c < 0x20 || *c == 0x7f) && (at_key(L, "name"), 1))
             return luaL_error(L, "field 'name' must be a name without '/' or control "
                                  "characters (it names files), got \"%s\"", j->name);
-    if (j->name && !j->name[0])
+    if (j->name && !j->name[0] && (at_key(L, "name"), 1))
         return luaL_error(L, "field 'name' must not be empty");
     char *db = opt_string(L, 2, "db");
     if (db) {
@@ -196,23 +216,43 @@ static int convert(lua_State *L)
         return field_type_error(L, "as_of", "a string (\"latest\" or a date)");
     lua_pop(L, 1);
     j->as_of = opt_string(L, 2, "as_of");
+    ot_period asof;
+    ot_err e2;
+    /* checked here, as every field, before a database is opened (or made) */
+    if (j->as_of && strcmp(j->as_of, "latest") != 0 &&
+        ot_run_asof_parse(j->as_of, &asof, &e2) != OT_OK && (at_key(L, "as_of"), 1))
+        return luaL_error(L, "field 'as_of' must be \"latest\", a date (2023-10-31) or a period "
+                             "(2023-09), got \"%s\"", j->as_of);
     j->method = opt_string(L, 2, "method");
     lua_getfield(L, 2, "intervals");
     if (!lua_isnil(L, -1)) {
         const char *pi = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        if (!pi || (strcmp(pi, "model") != 0 && strcmp(pi, "cv") != 0))
+        if (!pi || (strcmp(pi, "model") != 0 && strcmp(pi, "cv") != 0)) {
+            at_key(L, "intervals");
             return luaL_error(L, "field 'intervals' must be \"model\" or \"cv\", got %s",
                               pi ? lua_pushfstring(L, "\"%s\"", pi) : luaL_typename(L, -1));
+        }
         j->intervals = strcmp(pi, "cv") == 0 ? OT_PI_CV : OT_PI_MODEL;
     }
     lua_pop(L, 1);
+    /* the rules ot.project and `ontrack project` apply, here before a run */
+    if (j->method && !ot_proj_method_resolve(j->method) && (at_key(L, "method"), 1))
+        return luaL_error(L, "field 'method': unknown method '%s' (known: %s, %s, %s, %s)",
+                          j->method, OT_PROJ_METHOD_CARRY, OT_PROJ_METHOD_RATE,
+                          OT_PROJ_METHOD_FALLBACK, ot_method_names());
+    if (j->intervals == OT_PI_CV && !ot_proj_method_takes_cv(j->method) &&
+        (at_key(L, "intervals"), 1))
+        return luaL_error(L, "field 'intervals': \"cv\" is not available with method %s (use a "
+                             "model such as auto or ets)", ot_proj_method_resolve(j->method));
     j->title = opt_string(L, 2, "title");
     lua_getfield(L, 2, "lang");
     if (!lua_isnil(L, -1)) {
         const char *lang = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        if (!lang || (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0))
+        if (!lang || (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)) {
+            at_key(L, "lang");
             return luaL_error(L, "field 'lang' must be \"zh\" or \"en\", got %s",
                               lang ? lua_pushfstring(L, "\"%s\"", lang) : luaL_typename(L, -1));
+        }
         j->lang_en = strcmp(lang, "en") == 0;
     }
     lua_pop(L, 1);
@@ -247,6 +287,110 @@ static int convert(lua_State *L)
             return luaL_error(L, "out of memory");
     }
     return 0;
+}
+
+/* Skips a long bracket ("[[", "[==[") at s[*i] when there is one, counting
+ * the lines it spans into *line and *bol (the start of the line).  Returns
+ * whether it skipped. */
+static int skip_long(const char *s, size_t n, size_t *i, long *line, size_t *bol)
+{
+    size_t j = *i + 1, eq = 0;
+    while (j < n && s[j] == '=')
+        j++, eq++;
+    if (s[*i] != '[' || j >= n || s[j] != '[')
+        return 0;
+    for (j++; j < n; j++) {
+        if (s[j] == '\n') {
+            (*line)++;
+            *bol = j + 1;
+        } else if (s[j] == ']') {
+            size_t k = j + 1, e = 0;
+            while (k < n && s[k] == '=')
+                k++, e++;
+            if (e == eq && k < n && s[k] == ']') {
+                *i = k + 1;
+                return 1;
+            }
+        }
+    }
+    *i = n;
+    return 1;
+}
+
+/* Whether c may be in a Lua name (ASCII letters, '_', and digits after the
+ * first character). */
+static int name_char(unsigned char c, int digits)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (digits && c >= '0' && c <= '9');
+}
+
+/* Where field k is written in the Lua source s (`k =`, not `k ==` nor
+ * `x.k =`): the first such name outside comments and strings, as 1-based
+ * line and column (in characters).  A lexical look, not a parse: a table
+ * built another way (t["k"] = …) gives 0, no position. */
+static void locate_key(const char *s, size_t n, const char *k, long *line, long *col)
+{
+    size_t kl = strlen(k), bol = 0;
+    long ln = 1;
+    *line = *col = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n') {
+            ln++;
+            bol = ++i;
+        } else if (c == '-' && i + 1 < n && s[i + 1] == '-') { /* a comment */
+            i += 2;
+            if (!(i < n && skip_long(s, n, &i, &ln, &bol)))
+                while (i < n && s[i] != '\n')
+                    i++;
+        } else if (c == '[' && skip_long(s, n, &i, &ln, &bol)) { /* a long string */
+        } else if (c == '"' || c == '\'') { /* a string; "\<newline>" and \z span lines */
+            for (i++; i < n && s[i] != (char)c; i++) {
+                if (s[i] == '\\' && i + 1 < n)
+                    i++;
+                if (s[i] == '\n') {
+                    ln++;
+                    bol = i + 1;
+                }
+            }
+            i++;
+        } else if (name_char(c, 0)) {
+            size_t b = i;
+            while (i < n && name_char((unsigned char)s[i], 1))
+                i++;
+            size_t e = i;
+            while (e < n && (s[e] == ' ' || s[e] == '\t'))
+                e++;
+            if (i - b == kl && memcmp(s + b, k, kl) == 0 && (b == 0 || s[b - 1] != '.') &&
+                e < n && s[e] == '=' && (e + 1 >= n || s[e + 1] != '=')) {
+                *line = ln;
+                *col = 1;
+                for (size_t p = bol; p < b; p++) /* characters, not bytes: UTF-8 */
+                    *col += ((unsigned char)s[p] & 0xC0) != 0x80;
+                return;
+            }
+        } else {
+            i++;
+        }
+    }
+}
+
+/* Reads the file again (the chunk is gone by then) and looks for k in its
+ * first MiB; 0 when it cannot be read or k is not found. */
+void ot_job_field_at(const char *path, const char *k, long *line, long *col)
+{
+    *line = *col = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    enum { MAXREAD = 1 << 20 }; /* job files are small; a longer one is looked at so far */
+    char *buf = malloc(MAXREAD);
+    size_t n = buf ? fread(buf, 1, MAXREAD, f) : 0;
+    fclose(f);
+    if (buf)
+        locate_key(buf, n, k, line, col);
+    free(buf);
 }
 
 int ot_job_load(const char *path, ot_job *out, ot_err *err)
@@ -314,12 +458,20 @@ int ot_job_load_limited(const char *path, double timeout, size_t mem, ot_job *ou
         goto done;
     }
     /* stack: result */
+    cvt cv = {&j, ""};
     lua_pushcfunction(L, convert);
-    lua_pushlightuserdata(L, &j);
+    lua_pushlightuserdata(L, &cv);
     lua_pushvalue(L, -3);
     if ((st = lua_pcall(L, 2, 0, 0)) != LUA_OK) {
-        rc = ot_err_set(err, st == LUA_ERRMEM ? OT_ELIMIT : OT_EDATA, "%s: %s", path,
-                        lua_tostring(L, -1) ? lua_tostring(L, -1) : "not enough memory");
+        /* a field's error says where the field is written: file:line:col */
+        long line = 0, col = 0;
+        if (st != LUA_ERRMEM && cv.key[0])
+            ot_job_field_at(path, cv.key, &line, &col);
+        const char *m = lua_tostring(L, -1) ? lua_tostring(L, -1) : "not enough memory";
+        if (line > 0)
+            rc = ot_err_setloc(err, OT_EDATA, path, line, col, "%s", m);
+        else
+            rc = ot_err_set(err, st == LUA_ERRMEM ? OT_ELIMIT : OT_EDATA, "%s: %s", path, m);
         goto done;
     }
 done:

@@ -42,8 +42,10 @@ typedef struct ot_job {
 
 /* Loads the job file at path into *out (new strings; free with ot_job_clear).
  * OT_ENOTFOUND when the file cannot be read; OT_EDATA with "path:line: ..."
- * for a syntax error, a runtime error, a non-table result or a field of the
- * wrong type (the message names the field and what was expected). */
+ * for a syntax or runtime error, "path: ..." for a non-table result, and for
+ * a bad or unknown field err's file, line and column where the field is
+ * written (when a lexical look finds it) with a message naming the field and
+ * what was expected. */
 int ot_job_load(const char *path, ot_job *out, ot_err *err);
 /* The same under limits (0 = the defaults below): the job file's chunk stops
  * with "job file stopped: time limit of S s exceeded" or runs out of memory
@@ -53,5 +55,9 @@ int ot_job_load(const char *path, ot_job *out, ot_err *err);
 int ot_job_load_limited(const char *path, double timeout, size_t mem, ot_job *out, ot_err *err);
 /* Frees what *j owns and zeroes it; accepts NULL. */
 void ot_job_clear(ot_job *j);
+/* Where field key is written in the job file at path: 1-based line and
+ * column (in characters), 0 when a lexical look cannot tell (a table built
+ * another way, an unreadable file).  For errors found after loading. */
+void ot_job_field_at(const char *path, const char *key, long *line, long *col);
 
 #endif

@@ -165,10 +165,10 @@ static void check_popts(lua_State *L, int arg, proj_ctx *c, const char *const ke
             luaL_argerror(L, arg, lua_pushfstring(L, "intervals must be \"model\" or \"cv\", "
                                                      "got \"%s\"", pi));
         c->po.intervals = pi && strcmp(pi, "cv") == 0 ? OT_PI_CV : OT_PI_MODEL;
-        if (c->po.intervals == OT_PI_CV &&
-            strcmp(ot_proj_method_resolve(c->po.method), OT_PROJ_METHOD_FALLBACK) == 0)
-            luaL_argerror(L, arg,
-                          "intervals \"cv\" are not available with method " OT_PROJ_METHOD_FALLBACK);
+        if (c->po.intervals == OT_PI_CV && !ot_proj_method_takes_cv(c->po.method))
+            luaL_argerror(L, arg, lua_pushfstring(L, "intervals \"cv\" are not available with "
+                                                     "method %s (use a model such as auto or ets)",
+                                                  ot_proj_method_resolve(c->po.method)));
         if (lua_getfield(L, arg, "scenario") != LUA_TNIL)
             c->po.scenario = ot_l_checkbox(L, -1, arg, "field 'scenario'", OT_L_SCENARIO,
                                            "scenario is closed");

@@ -40,17 +40,24 @@ static int l_scenario(lua_State *L)
     return 1;
 }
 
-/* Reads {from =, to =} at arg into text (numbers become strings). */
-static void fromto(lua_State *L, int arg, const char **from, const char **to, int *level)
+/* Reads the options table at arg (keys of known only: a misspelled or
+ * misplaced option raises, naming it) into text, numbers becoming strings:
+ * from, to (when asked for) and level (a boolean). */
+static void fromto(lua_State *L, int arg, const char *const known[], const char **from,
+                   const char **to, int *level)
 {
     *from = *to = NULL;
     *level = 0;
     if (lua_isnoneornil(L, arg))
         return;
     luaL_checktype(L, arg, LUA_TTABLE);
+    ot_l_checkkeys(L, arg, arg, known);
     lua_getfield(L, arg, "from");
     lua_getfield(L, arg, "to");
-    lua_getfield(L, arg, "level");
+    int lt = lua_getfield(L, arg, "level");
+    if (lt != LUA_TNIL && lt != LUA_TBOOLEAN)
+        luaL_argerror(L, arg, lua_pushfstring(L, "field 'level' must be a boolean, got %s",
+                                              luaL_typename(L, -1)));
     *level = lua_toboolean(L, -1);
     lua_pop(L, 1);
     if (!lua_isnil(L, -2)) {
@@ -66,15 +73,17 @@ static void fromto(lua_State *L, int arg, const char **from, const char **to, in
     /* the two values stay on the stack, so the strings stay alive */
 }
 
-/* sc:growth(key, pct, {from = period}) */
+/* sc:growth(key, pct, {from = period}): the periods from `from` to the year
+ * end (no `to`: the same periods last year are the base). */
 static int sc_growth(lua_State *L)
 {
+    static const char *const known[] = {"from", NULL};
     ot_scenario *sc = ot_l_checkscenario(L, 1);
     const char *key = luaL_checkstring(L, 2);
     double pct = luaL_checknumber(L, 3);
     const char *from, *to;
     int level;
-    fromto(L, 4, &from, &to, &level);
+    fromto(L, 4, known, &from, &to, &level);
     if (!from)
         luaL_argerror(L, 4, "field 'from' expected (the first period that grows)");
     ot_err e;
@@ -89,12 +98,13 @@ static int sc_growth(lua_State *L)
  * [from, to] change by x % (or by the amount x when level is true). */
 static int sc_shock(lua_State *L)
 {
+    static const char *const known[] = {"from", "to", "level", NULL};
     ot_scenario *sc = ot_l_checkscenario(L, 1);
     const char *key = luaL_checkstring(L, 2);
     double x = luaL_checknumber(L, 3);
     const char *from, *to;
     int level;
-    fromto(L, 4, &from, &to, &level);
+    fromto(L, 4, known, &from, &to, &level);
     if (!from)
         luaL_argerror(L, 4, "field 'from' expected (the first period shocked)");
     ot_err e;

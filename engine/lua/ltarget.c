@@ -6,9 +6,12 @@
  */
 #include "lua/lontrack.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "store/store.h"
 
 ot_l_target *ot_l_newtarget(lua_State *L)
 {
@@ -76,39 +79,10 @@ static int l_target(lua_State *L)
     if (ops && (!*ops || ot_target_op_parse(ops, &op) != 0)) /* "" is an untested target's */
         luaL_argerror(L, 1, lua_pushfstring(L, "field 'op' must be \">=\", \">\", \"<=\", \"<\" "
                                                "or \"=\", got \"%s\"", ops));
-    /* what the kind needs (core/target.h's table); a relative target's
-     * value defaults to a margin of 0 */
-    const ot_target_kind_desc *d = ot_target_kind_desc_of(kind);
-    if (kind != OT_TARGET_UNQUANTIFIED && (d->needs & OT_NEEDS_SERIES) && (!series || !*series))
-        luaL_argerror(L, 1, "field 'series' expected (a series key)");
-    if (!isnan(value) && !isfinite(value))
-        luaL_argerror(L, 1, "field 'value' must be a finite number");
-    if (!isnan(tol) && !isfinite(tol))
-        luaL_argerror(L, 1, "field 'tolerance' must be a finite number");
-    if (!isnan(tol) && !(tol >= 0)) /* every kind: a band is never negative */
-        luaL_argerror(L, 1, "field 'tolerance' must be at least 0 (points, or the level's unit)");
-    if (year < OT_TARGET_YEAR_MIN || year > OT_TARGET_YEAR_MAX) /* every kind: its report's year */
-        luaL_argerror(L, 1, "field 'year' expected (an integer year, 1900-9999)");
-    if (kind == OT_TARGET_UNQUANTIFIED)
-        op = OT_OP_NONE;
-    else {
-        if ((d->needs & OT_NEEDS_REF) && (!ref || !*ref))
-            luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' expected (a %s target compares "
-                                                   "with another series)", d->name));
-        if (!(d->needs & OT_NEEDS_REF) && ref) /* it would be ignored, never tested */
-            luaL_argerror(L, 1, lua_pushfstring(L, "field 'ref' is for relative and in_step "
-                                                   "targets, not %s", d->name));
-        if (isnan(value))
-            value = d->default_value;
-        if ((d->needs & OT_NEEDS_VALUE) && isnan(value))
-            luaL_argerror(L, 1, "field 'value' expected (the number to meet)");
-        if (op == OT_OP_EQ && isnan(tol) && kind != OT_TARGET_IN_STEP) /* core/target.h */
-            luaL_argerror(L, 1, "field 'tolerance' expected (op '=' passes within tolerance "
-                                "points of value: 增长7.5%左右 is op '=', value 7.5, tolerance "
-                                "0.5)");
-    }
-    ot_l_target *t = ot_l_newtarget(L);
-    t->t.year = (int)year;
+    if (!ops && kind == OT_TARGET_IN_STEP)
+        op = OT_OP_EQ; /* its test is a band: value ± tolerance */
+    ot_l_target *t = ot_l_newtarget(L);                      /* [.., box] */
+    t->t.year = year < INT_MIN || year > INT_MAX ? 0 : (int)year; /* checked below */
     t->t.kind = kind;
     t->t.op = op;
     t->t.value = value;
@@ -121,9 +95,18 @@ static int l_target(lua_State *L)
         ot_target_set_str(&t->t.ref, ref, &e) != OT_OK ||
         ot_target_set_str(&t->t.label, label, &e) != OT_OK ||
         ot_target_set_str(&t->t.shape, shape, &e) != OT_OK ||
-        ot_target_set_str(&t->t.unit, unit, &e) != OT_OK ||
+        /* in the store's one spelling (亿元 for 100m_cny), as a stored
+         * target's, so the projection compares it with its series' */
+        ot_target_set_str(&t->t.unit, unit && ot_unit_canonical(unit) ? ot_unit_canonical(unit)
+                                                                      : unit, &e) != OT_OK ||
         ot_target_set_str(&t->t.source, source, &e) != OT_OK)
         return ot_l_error(L, &e);
+    /* what the kind needs is core's one rule (core/target.h); the box owns
+     * the strings, so raising here leaks nothing */
+    const char *field = NULL;
+    if (ot_target_check_at(&t->t, &field, &e) != OT_OK)
+        return luaL_argerror(L, 1, lua_pushfstring(L, "field '%s': %s", field ? field : "kind",
+                                                   e.msg));
     return 1;
 }
 
@@ -169,8 +152,10 @@ static int target_index(lua_State *L)
     return 1;
 }
 
-/* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)"; an in_step
- * target, whose test is a band, "… in_step with yiwu.gdp ±1 (…)". */
+/* "yiwu.gdp 2023: growth >= 7.5 (地区生产总值增长7.5%以上)", an "about"
+ * target with its band ("… growth = 7.5 ±0.5"); an in_step
+ * target, whose test is a band, "… in_step with yiwu.gdp ±1 (…)", its
+ * centre when not 0 ("… in_step with yiwu.gdp+1 ±0.5"). */
 static int target_tostring(lua_State *L)
 {
     if (((ot_l_target *)luaL_checkudata(L, 1, OT_L_TARGET))->closed) {
@@ -180,15 +165,20 @@ static int target_tostring(lua_State *L)
     const ot_target *t = ot_l_checktarget(L, 1);
     char v[64] = "";
     if (t->kind == OT_TARGET_IN_STEP) {
-        char tol[32] = "";
+        char tol[80] = "";
+        if (!isnan(t->value) && t->value != 0) /* the band's centre: ref's growth + value */
+            snprintf(tol, sizeof tol, "%+.10g", t->value);
         if (!isnan(t->tolerance))
-            snprintf(tol, sizeof tol, " \xc2\xb1%.10g", t->tolerance);
+            snprintf(tol + strlen(tol), sizeof tol - strlen(tol), " \xc2\xb1%.10g",
+                     t->tolerance);
         lua_pushfstring(L, "%s %d: in_step with %s%s%s%s%s", t->series ? t->series : "-",
                         t->year, t->ref ? t->ref : "-", tol, t->label ? " (" : "",
                         t->label ? t->label : "", t->label ? ")" : "");
         return 1;
     }
-    if (!isnan(t->value))
+    if (!isnan(t->value) && t->op == OT_OP_EQ && !isnan(t->tolerance)) /* its band */
+        snprintf(v, sizeof v, " %.10g \xc2\xb1%.10g", t->value, t->tolerance);
+    else if (!isnan(t->value))
         snprintf(v, sizeof v, " %.10g", t->value);
     lua_pushfstring(L, "%s %d: %s%s%s%s%s%s%s", t->series ? t->series : "-", t->year,
                     ot_target_kind_name(t->kind), t->op == OT_OP_NONE ? "" : " ",

@@ -152,7 +152,12 @@ static int fit_ets(ot_model *m, const double *y, size_t n, const ot_model_opts *
     /* forecast::ets: sigma2 = sum(e^2) / (n - number of estimated parameters) */
     es->sigma2 = sse / (double)(n - f->nopt);
     m->sigma2 = es->sigma2;
-    m->loglik = -0.5 * f->lik; /* forecast's convention: constants dropped */
+    /* forecast's convention: constants dropped.  A perfect fit (every e 0)
+     * has n log 0 = -inf; the search compares it as -1e10 (forecast's lik()
+     * does, so fewer parameters win among perfect fits), but the model
+     * reports what forecast's etsmodel() reports: logLik +inf, AIC, AICc and
+     * BIC -inf — never a finite-looking -1e10. */
+    m->loglik = f->lik <= OT_ETS_LIK_PERFECT ? INFINITY : -0.5 * f->lik;
     ot_model_set_ic(m, f->nopt + 1);
     describe(&f->spec, m->desc, sizeof m->desc);
     snprintf(m->spec_used, sizeof m->spec_used, "%c%c%s%c%s", f->spec.error, f->spec.trend,

@@ -11,6 +11,9 @@
 #include <stddef.h>
 
 #define OT_ETS_MAXM 24 /* longest seasonal period, as forecast::ets */
+/* The lik of a perfect fit (every error 0: n log 0), as forecast's lik()
+ * clamps it so that perfect fits compare by their parameters' count. */
+#define OT_ETS_LIK_PERFECT (-1e10)
 
 /* Components: 'N' none, 'A' additive, 'M' multiplicative. */
 typedef struct ot_ets_spec {

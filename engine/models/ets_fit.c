@@ -467,7 +467,7 @@ static double objective(const gsl_vector *zv, void *vp)
     double v = run(&p, &x, pb->y, pb->n, pb->crit, NULL, NULL, NULL);
     if (isnan(v))
         return PENALTY;
-    v = v < -1e10 ? -1e10 : v; /* forecast: avoid perfect fits */
+    v = v < OT_ETS_LIK_PERFECT ? OT_ETS_LIK_PERFECT : v; /* forecast: avoid perfect fits */
     /* past the flat ends of the logistic maps, a slope back towards them */
     size_t ns = (size_t)pb->il < pb->nfree ? (size_t)pb->il : pb->nfree;
     for (size_t i = 0; i < ns; i++) {
@@ -802,8 +802,8 @@ static int fit_end(const fitting *f, ot_ets_fit *out)
     p.lik = run(&kp, &x, pb->y, pb->n, OT_ETS_LIK, NULL, NULL, &p.mse);
     if (isnan(p.lik) || p.lik == INFINITY)
         return -1;
-    if (p.lik < -1e10)
-        p.lik = -1e10;
+    if (p.lik < OT_ETS_LIK_PERFECT)
+        p.lik = OT_ETS_LIK_PERFECT; /* n log 0: every e is 0 (ets.c reports it as such) */
     p.l = x.l;
     p.b = x.b;
     for (int j = 0; j < m; j++) /* rotate so that s[0] is the oldest */

@@ -370,7 +370,7 @@ static int record_only(const btrun *r, const ot_backtest_opts *o, size_t i, int 
 static void row_init(ot_backtest_row *w)
 {
     w->stock = 0;
-    w->years = 0;
+    w->years = w->carried = 0;
     w->first = w->last = 0;
     for (int m = 0; m < OT_BT_MONTHS; m++)
         ot_backtest_cell_init(&w->month[m]);
@@ -601,6 +601,7 @@ int ot_backtest_run(const ot_backtest_series *s, size_t n, ot_source_fn src, voi
                 }
                 if (c->status == OT_STATUS_NO_DATA)
                     continue;
+                w[i].carried += !isnan(carry);
                 kc.n_err = record(&r, o, i, y, month, e);
                 int compared = ot_backtest_cell_add(&w[i].month[month - 1], &kc);
                 if (compared) {

@@ -126,6 +126,8 @@ typedef struct ot_backtest_cell {
 typedef struct ot_backtest_row {
     int stock;            /* the baseline carries the latest yoy (else the ytd growth) */
     size_t years;         /* target years scored at some month */
+    size_t carried;       /* cases with a carry-forward figure (none before the year's
+                             first release: a quarterly series at months 1-2) */
     int first, last;      /* the first and last of them; 0 when none */
     ot_backtest_cell month[OT_BT_MONTHS]; /* [m - 1]: as of the end of month m */
     ot_backtest_cell all; /* over the months tested */

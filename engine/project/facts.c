@@ -57,6 +57,9 @@ static const char *const names[OT_FACT_NCODES] = {
     [OT_M_YOY_WALK] = "yoy_walk",
     [OT_N_STOCK_YOY_WALK] = "stock_yoy_walk",
     [OT_N_BEFORE_DATA] = "before_data",
+    [OT_N_MODEL_SHORT] = "model_too_short",
+    [OT_N_UNIT_OTHER] = "unit_other",
+    [OT_N_SHAPE_YEARS_SHORT] = "shape_years_short",
 };
 
 const char *ot_fact_name(int code)

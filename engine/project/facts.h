@@ -90,6 +90,12 @@ enum {
     OT_N_STOCK_YOY_WALK,/* a stock with yoy and no record: its yoy's period changes (y0 of them,
                            root mean square v0 points) spread over the periods left */
     OT_N_BEFORE_DATA,   /* k0: no data for y0, a year before its data begin (y1) */
+    OT_N_MODEL_SHORT,   /* k0: the method k1 named needs y0 years of its own period values,
+                           which it lacks: its ytd (and a shape) instead */
+    OT_N_SHAPE_YEARS_SHORT, /* k0's record over the shape years y0-y1 holds y2 years at the
+                               period, fewer than y3: its range is not borrowed */
+    OT_N_UNIT_OTHER,    /* k0's levels are in k1, the level target's value in another unit:
+                           never converted, not projected */
     OT_FACT_NCODES
 };
 

@@ -3,6 +3,7 @@
 #include "project/frame.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +183,8 @@ int frame_load(frame *f, const char *key, ot_source_fn src, void *ud, int32_t cu
             ymax = y2;
         if (!found)
             f->kind = s[m]->kind;
+        if ((m == M_VALUE || m == M_YTD) && !f->unit[0] && s[m]->unit)
+            snprintf(f->unit, sizeof f->unit, "%s", s[m]->unit);
         if (ot_freq_per_year(s[m]->freq) > P) {
             P = ot_freq_per_year(s[m]->freq);
             f->freq = s[m]->freq;

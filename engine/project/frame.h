@@ -28,6 +28,8 @@ typedef struct frame {
     double *yoy;         /* growth % of the period over the same period last year */
     unsigned char *cov;  /* 1 when the period is covered by the next (Jan of Jan–Feb) */
     int last_y, last_j;  /* latest year and period holding any number (0 when none) */
+    char unit[64];       /* the unit of its levels (value or ytd) as the source gives it,
+                            "" when none is given */
     size_t cells;        /* ny * P: the length of each table */
     ot_alloc alloc;      /* what the tables were allocated with */
 } frame;

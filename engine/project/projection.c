@@ -69,6 +69,13 @@ const char *ot_proj_method_resolve(const char *requested)
     return NULL;
 }
 
+int ot_proj_method_takes_cv(const char *requested)
+{
+    const char *m = ot_proj_method_resolve(requested);
+    return m && strcmp(m, OT_PROJ_METHOD_FALLBACK) != 0 && strcmp(m, OT_PROJ_METHOD_CARRY) != 0 &&
+           strcmp(m, OT_PROJ_METHOD_RATE) != 0;
+}
+
 /* ---- one target ------------------------------------------------------- */
 
 static int cmp_double(const void *a, const void *b)
@@ -247,6 +254,35 @@ static int uses_level(ot_target_kind k)
            k == OT_TARGET_DECLINE;
 }
 
+/* Whether units a and b may be the same: either not given (the target's
+ * then is the series'), or equal but for blanks around them and the case of
+ * ASCII letters.  The store keeps both in one spelling (亿元, never
+ * 100m_cny), so no table of aliases is needed here. */
+static int same_unit(const char *a, const char *b)
+{
+    while (a && (*a == ' ' || *a == '\t'))
+        a++;
+    while (b && (*b == ' ' || *b == '\t'))
+        b++;
+    if (!a || !*a || !b || !*b)
+        return 1;
+    size_t na = strlen(a), nb = strlen(b);
+    while (na && (a[na - 1] == ' ' || a[na - 1] == '\t'))
+        na--;
+    while (nb && (b[nb - 1] == ' ' || b[nb - 1] == '\t'))
+        nb--;
+    if (na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++) {
+        int x = (unsigned char)a[i], y = (unsigned char)b[i];
+        x = x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x;
+        y = y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y;
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
 /* The metric for growth G and level L of the series (and ref growth Gr). */
 static double metric(const ot_target *t, const sproj *sp, double G, double L, double Gr)
 {
@@ -284,8 +320,9 @@ static double target_growth(const ot_target *t, const sproj *sp, double gr_point
 
 /* Whether the ytd alone decides a growth target of a flow: the year's
  * growth is at least ytd / last year's total - 1 (the rest of the year adds
- * nothing), so a floor that growth passes is met and a ceiling it breaks
- * missed — every path agreeing (prob 1 or 0).  A "pace" of -165 % for the
+ * nothing), so a floor that growth passes is met, and a ceiling it breaks
+ * or an "about" band it is already above missed — every path agreeing
+ * (prob 1 or 0).  A "pace" of -165 % for the
  * rest of the year would mean nothing. */
 static int growth_decided(const ot_target *t, const sproj *a, double prob)
 {
@@ -297,6 +334,8 @@ static int growth_decided(const ot_target *t, const sproj *a, double prob)
         return passes(t, least);
     if ((t->op == OT_OP_LE || t->op == OT_OP_LT) && prob <= 0)
         return !passes(t, least);
+    if (t->op == OT_OP_EQ && prob <= 0) /* "about 5 %" with the ytd alone past 5.5 % */
+        return least > t->value + t->tolerance;
     return 0;
 }
 
@@ -352,6 +391,13 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
     p.share = a.s;
     if (a.state == SP_NONE || (two && b.state == SP_NONE))
         goto finish;
+    /* 500 亿元 against a series in 万元: never converted (docs/formats.md,
+     * "Units"), and compared as it is it would be met at once */
+    if (uses_level(t->kind) && !same_unit(t->unit, a.fr.unit)) {
+        p.notes.n = 0; /* how it would have been projected no longer matters */
+        ot_fact_add(&p.notes, OT_N_UNIT_OTHER, "kk", t->series, a.fr.unit);
+        goto finish;
+    }
     if (uses_level(t->kind) && a.state == SP_PATHS && !a.L) {
         ot_fact_add(&p.notes, OT_N_LEVELS_NONE, "ki", t->series, (int)t->kind);
         goto finish;
@@ -490,9 +536,10 @@ static int prepare(const ot_target *t, const ot_proj_opts *o, int32_t *cut, cons
         return ot_err_set(err, OT_EINVAL, "no target");
     if (t->kind != OT_TARGET_UNQUANTIFIED && (!t->series || !*t->series))
         return ot_err_set(err, OT_EINVAL, "target has no series");
-    if (t->year < 1900 || t->year > 9999)
-        return ot_err_set(err, OT_EINVAL, "target %s: year %d out of range 1900..9999",
-                          t->series ? t->series : "", t->year);
+    if (t->year < OT_TARGET_YEAR_MIN || t->year > OT_TARGET_YEAR_MAX)
+        return ot_err_set(err, OT_EINVAL, "target %s: year %d out of range %d..%d",
+                          t->series ? t->series : "", t->year, OT_TARGET_YEAR_MIN,
+                          OT_TARGET_YEAR_MAX);
     if ((t->kind == OT_TARGET_RELATIVE || t->kind == OT_TARGET_IN_STEP) && (!t->ref || !*t->ref))
         return ot_err_set(err, OT_EINVAL, "target %s: a %s target needs ref", t->series,
                           ot_target_kind_name(t->kind));
@@ -514,9 +561,7 @@ static int prepare(const ot_target *t, const ot_proj_opts *o, int32_t *cut, cons
     if (o->intervals != OT_PI_MODEL && o->intervals != OT_PI_CV)
         return ot_err_set(err, OT_EINVAL, "intervals %d is neither model (%d) nor cv (%d)",
                           o->intervals, OT_PI_MODEL, OT_PI_CV);
-    if (o->intervals == OT_PI_CV && (strcmp(*method, OT_PROJ_METHOD_FALLBACK) == 0 ||
-                                     strcmp(*method, OT_PROJ_METHOD_CARRY) == 0 ||
-                                     strcmp(*method, OT_PROJ_METHOD_RATE) == 0))
+    if (o->intervals == OT_PI_CV && !ot_proj_method_takes_cv(*method))
         return ot_err_set(err, OT_EINVAL, "intervals cv are not available with method %s (use a "
                                           "model such as auto or ets)", *method);
     if (o->shape_years[0] > o->shape_years[1])

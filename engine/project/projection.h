@@ -251,6 +251,12 @@ int ot_project_history(const ot_target *t, ot_source_fn src, void *ud, int years
  * registered, NULL otherwise (unknown method). */
 const char *ot_proj_method_resolve(const char *requested);
 
+/* Whether calibrated intervals (OT_PI_CV) can go with method `requested`
+ * (NULL = the default): 1 for a model, 0 for carry, rate and rwsd, which
+ * have no model to calibrate (and for an unknown method).  The one rule
+ * ot_project_target, ot.project and the CLI's --intervals apply. */
+int ot_proj_method_takes_cv(const char *requested);
+
 /* The pace arithmetic of a flow, in percent (docs/methods-projection.md §1).
  * g: ytd growth through k; s: last year's share of periods 1..k in its
  * total (0 <= s < 1); r: growth of the remaining periods; T: the target. */

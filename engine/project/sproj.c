@@ -37,6 +37,8 @@
 #define BORROW_SCALE_MAX 5.0
 /* Rule-of-thumb sd of u (points) when there is no history at all (§3). */
 #define RULE_U_SD 5.0
+/* Years of period values a series needs for a level model's paths (§2). */
+#define RICH_YEARS 3
 
 void sproj_free(sproj *sp)
 {
@@ -620,8 +622,14 @@ static int project_borrowed(sproj *sp, const char *key, const frame *ref, const 
     int rc = rec_build_at(&r, ref, NULL, rk, sp->Y, sp->k, NULL, CAND_CARRY, o->exclude_years[0],
                           o->exclude_years[1], o->shape_years[0], o->shape_years[1],
                           as_known ? &then : NULL, NULL, &sp->alloc, err);
-    if (rc || r.n < REC_MIN || r.nerr < REC_MIN)
+    if (rc)
         return rc;
+    if (r.n < REC_MIN || r.nerr < REC_MIN) {
+        if (o->shape_years[0]) /* the years asked for hold too few: say so */
+            ot_fact_add(notes, OT_N_SHAPE_YEARS_SHORT, "kiiii", rk, o->shape_years[0],
+                        o->shape_years[1], r.n, REC_MIN);
+        return OT_OK;
+    }
     double scale = local_scale(&sp->fr, ref, sp->Y, sp->k, o->exclude_years);
     int measured = !isnan(scale);
     if (!measured)
@@ -815,7 +823,8 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     int rich = 0;
     if (P >= 4 && sp->base > 0 && (k == 0 || sp->stock || sp->ytd_k > 0) &&
         values_end_at(f, ry, rj))
-        rich = sproj_value_run(f, ry, rj, NULL, (size_t)3 * P, NULL) >= (size_t)3 * P;
+        rich = sproj_value_run(f, ry, rj, NULL, (size_t)RICH_YEARS * P, NULL) >=
+               (size_t)RICH_YEARS * P;
     int only;
     if (record_mode(o, &only) && only >= 0)
         rich = 0; /* carry or rate named: never a level model's paths */
@@ -882,6 +891,8 @@ static int project_paths(sproj *sp, const char *key, const frame *ref, const cha
         if (only >= 0)
             ot_fact_add(notes, OT_N_RECORD_FORCED, "kik", key, sp->k, o->method);
     }
+    if (!by_record && !rich) /* a model named, but the series is too short for it */
+        ot_fact_add(notes, OT_N_MODEL_SHORT, "kik", key, RICH_YEARS, method);
     if (rich) {
         rc = project_rich(sp, key, method, o->intervals, sp->np, o->scenario, rng, notes, err);
         if (rc == OT_EDATA) { /* too short for the chosen model: fall back on the ytd */

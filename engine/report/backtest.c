@@ -217,8 +217,11 @@ static int print_summary(const ot_backtest *b, const ot_backtest_row *rows,
     for (size_t i = 0; i < n; i++)
         if (rows[i].all.n == 0)
             fprintf(f, "%s: %s\n", s[i].key,
-                    rows[i].years ? "no year has the earlier years its baseline needs"
-                                  : "no year with a known outcome and a known year before it");
+                    !rows[i].years ? "no year with a known outcome and a known year before it"
+                    : !rows[i].carried
+                        ? "no carry-forward figure at the months tested (nothing of the year "
+                          "published yet)"
+                        : "no year has the earlier years its baseline needs");
     return OT_OK;
 }
 

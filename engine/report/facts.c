@@ -115,6 +115,16 @@ static const wording wordings[OT_FACT_NCODES] = {
                             "instead",
                             "{k0}：第{y0}期的历史记录太短，无法采用{m1}，改用经验规则"},
     [OT_N_MODEL_FAILED] = {"{k0}: the model {m1} failed", "{k0}：{m1}拟合失败，改用累计值推算"},
+    [OT_N_SHAPE_YEARS_SHORT] = {"{k0}'s record over the shape years {y0}-{y1} holds {y2} of the "
+                                "{y3} years it needs: its range is not borrowed",
+                                "{k0}在指定年份{y0}-{y1}的历史记录只有{y2}年，少于{y3}年，"
+                                "不借用其区间"},
+    [OT_N_UNIT_OTHER] = {"{k0} is in {r1}, the target in another unit: a level is never "
+                         "converted (state the target in {r1})",
+                         "{k0}的单位是{r1}，与目标的单位不同：不做换算（请以{r1}表述目标）"},
+    [OT_N_MODEL_SHORT] = {"{k0}: {m1} needs {y0} years of its own period values: projected from "
+                          "its ytd instead",
+                          "{k0}：自身分期数据不足{y0}年，无法采用{m1}，改用累计值推算"},
 };
 
 const char *ot_report_name_of(const char *key, ot_report_lang lang, const ot_report_name *names,

@@ -26,7 +26,8 @@ char *ot_fmt_test(const ot_target *t, char *buf, size_t cap)
  * key at all (a mistyped key: the note names the near one), nor that the
  * series has growth rates and the target needs levels, nor that the year's
  * figure is out without its growth (a row "through 2023-12 ... no data"),
- * nor that the year is before the series' data begin, nor that the ref of a
+ * nor that the year is before the series' data begin, nor that a level
+ * target is stated in another unit than its series', nor that the ref of a
  * relative or in_step target has no data (its row shows the series' own). */
 static int footnoted(const ot_projection *p)
 {
@@ -41,6 +42,7 @@ static int footnoted(const ot_projection *p)
         case OT_N_NO_GROWTH:
         case OT_N_NO_OUTCOME:
         case OT_N_BEFORE_DATA: /* a year before the data: a typo for a later one? */
+        case OT_N_UNIT_OTHER:  /* a level target in another unit than its series' */
             return 1;
         default:
             if (p->notes.f[i].of_ref) /* the row shows the series' data: the ref has none */

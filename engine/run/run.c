@@ -79,12 +79,15 @@ static int take_newest(void *ud, const ot_key_info *ki)
         return 0;
     int32_t d = ot_period_last_day(ki->last.freq, ki->last.ord);
     int32_t best = nw->found ? ot_period_last_day(nw->p.freq, nw->p.ord) : INT32_MIN;
-    /* later end wins; at the same end the finer period (2023-12 over 2023Q4) */
-    if (!nw->found || d > best ||
-        (d == best && ot_freq_rank(ki->last.freq) < ot_freq_rank(nw->p.freq))) {
+    /* later end wins; at the same end the finer period (2023-12 over
+     * 2023Q4), then a February of its own over a January–February release
+     * (2023-02 over 2023-01/02).  The span is kept: a run on a 1-2月 release
+     * is as of that release, 2023-01/02, as series and reports name it. */
+    int rank = ot_freq_rank(ki->last.freq), brank = nw->found ? ot_freq_rank(nw->p.freq) : 0;
+    if (!nw->found || d > best || (d == best && rank < brank) ||
+        (d == best && rank == brank && ki->last.span < nw->p.span)) {
         nw->found = 1;
         nw->p = ki->last;
-        nw->p.span = 1;
     }
     return 0;
 }
@@ -160,7 +163,7 @@ int ot_run_asof_resolve(ot_store *st, const ot_run_set *s, const char *text, ot_
                 ymax = s->t[i].year > ymax ? s->t[i].year : ymax;
             int per = ot_freq_per_year(nw.p.freq);
             if (ymax > 0 && per > 0 && ot_period_year(nw.p.freq, nw.p.ord) > ymax)
-                nw.p.ord = ot_period_make(nw.p.freq, ymax, per);
+                nw.p = (ot_period){nw.p.freq, ot_period_make(nw.p.freq, ymax, per), 1};
             a.through = nw.p;
         }
     }
@@ -187,6 +190,17 @@ void ot_run_asof_set(ot_run_asof *out, int32_t days, ot_period through)
         ot_date_format(days, out->text, sizeof out->text);
     else
         snprintf(out->text, sizeof out->text, "latest");
+}
+
+void ot_run_asof_point(const ot_run_asof *a, char *buf, size_t cap)
+{
+    if (a->through.freq != OT_FREQ_NONE && a->through.span != 1) {
+        ot_period p = a->through;
+        p.span = 1;
+        ot_period_format(p, buf, cap);
+    } else {
+        snprintf(buf, cap, "%s", a->text);
+    }
 }
 
 void ot_run_asof_of(const ot_run_rec *r, ot_run_asof *out)
@@ -636,9 +650,11 @@ static int doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
     d->doc.nnames = d->nnames;
     if (region_of(d, s, d->region, sizeof d->region))
         d->doc.region = d->region;
+    /* 编制日期 is the day on the reader's clock (TZ), not UTC's: a page
+     * compiled in Beijing at 07:00 is dated today, not yesterday */
     time_t now = time(NULL);
     struct tm tm;
-    if (gmtime_r(&now, &tm) && strftime(d->compiled, sizeof d->compiled, "%Y-%m-%d", &tm))
+    if (localtime_r(&now, &tm) && strftime(d->compiled, sizeof d->compiled, "%Y-%m-%d", &tm))
         d->doc.compiled = d->compiled;
     if (strcmp(a->text, "latest") != 0 && a->text[0]) {
         snprintf(d->as_of, sizeof d->as_of, "%s", a->text);

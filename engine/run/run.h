@@ -56,7 +56,8 @@ typedef struct ot_run_asof {
  * or "latest" is the newest period with data among the series (and refs)
  * of the targets in s, at most the last period of their last year — so a
  * job on 2023 targets reads through 2023's last data, not a later vintage
- * of some other series — or, when s has none, the newest vintage stored.
+ * of some other series — or, when s has none, the newest vintage stored;
+ * a January–February release found so keeps its span (text "2023-01/02").
  * OT_EDATA for other text. */
 int ot_run_asof_resolve(ot_store *st, const ot_run_set *s, const char *text, ot_run_asof *out,
                         ot_err *err);
@@ -68,6 +69,13 @@ int ot_run_asof_parse(const char *text, ot_period *out, ot_err *err);
 
 /* An as-of from its parts (the CLI's --as-of, cli_parse_asof), text made. */
 void ot_run_asof_set(ot_run_asof *out, int32_t days, ot_period through);
+
+/* a's text as one point, into buf: a January–February release
+ * ("2023-01/02", the as-of of a run on the newest data when that is the
+ * 1-2月 figure) as its February ("2023-02"), anything else as a->text.  The
+ * {as_of} of file names (never a folder "2023-01/") and a script's
+ * ot.as_of(); it reads the same data. */
+void ot_run_asof_point(const ot_run_asof *a, char *buf, size_t cap);
 
 /* The as-of of a stored run. */
 void ot_run_asof_of(const ot_run_rec *r, ot_run_asof *out);

@@ -137,9 +137,12 @@ int ot_store_data_feed(ot_store *st, int32_t as_of, ot_store_feed_fn fn, void *u
     static const char *const sqls[] = {
         "SELECT series_id, measure, freq, ord, vintage, span, value FROM obs\n"
         "WHERE vintage <= ?1 ORDER BY series_id, measure, freq, ord, vintage",
-        "SELECT id, key, freq, kind, agg, shape FROM series ORDER BY id",
-        "SELECT id, year, kind, series, op, value, ref, tolerance, label, shape, unit\n"
-        "FROM targets ORDER BY id",
+        /* every column a run reads (release_lag: when an undated row is
+         * known; names, region and unit: what its reports say) */
+        "SELECT id, key, freq, kind, agg, shape, release_lag, name, name_en, region, unit, "
+        "source, aliases FROM series ORDER BY id",
+        "SELECT id, year, kind, series, op, value, ref, tolerance, label, shape, unit,\n"
+        "  shape_from, shape_to, source FROM targets ORDER BY id",
     };
     int rc = store_flush(st, err);
     if (rc)

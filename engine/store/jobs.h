@@ -34,8 +34,9 @@ int ot_store_latest_vintage(ot_store *st, int32_t *days, ot_err *err);
 typedef void (*ot_store_feed_fn)(void *ud, const void *p, size_t n);
 
 /* Feeds fn, in a fixed order, every observation row known at as_of (vintage
- * <= as_of; OT_ASOF_LATEST for all), then the series metadata and the
- * targets, each field length-prefixed so different data never feed the same
+ * <= as_of; OT_ASOF_LATEST for all), then the series metadata (every column:
+ * the release lag decides when an undated row is known) and the targets (every
+ * column), each field length-prefixed so different data never feed the same
  * bytes.  A digest of the feed identifies the data a run read.  OT_EIO on
  * failure (fn may have been called). */
 int ot_store_data_feed(ot_store *st, int32_t as_of, ot_store_feed_fn fn, void *ud, ot_err *err);

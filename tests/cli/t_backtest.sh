@@ -166,6 +166,8 @@ run 2 backtest --intervals wide
 has_err "--intervals: expected 'model' or 'cv', got 'wide'"
 run 2 backtest --method rwsd --intervals cv
 has_err "--intervals cv: not available with method rwsd"
+run 2 backtest --method carry --intervals cv
+has_err "ontrack: backtest: --intervals cv: not available with method carry"
 run 2 backtest --years 2020-2019
 has_err "--years: 2020 is after 2019"
 # a malformed year names the option it was given to
@@ -179,6 +181,13 @@ run 2 backtest --exclude-years 20o8
 has_err "backtest: --exclude-years: expected a year such as 2023, got '20o8'"
 run 66 backtest --series 'nomatch*'
 has_err "no monthly or quarterly series match 'nomatch*'"
+# one mistyped key among several is named (its row would just be missing),
+# with the stored key nearest to it; an empty pattern is a usage error
+run 66 backtest --series syn.flat,syn.falt --months 6
+has_err "ontrack: no monthly or quarterly series match 'syn.falt' (did you mean syn.flat?)"
+lacks_out "backtest:"
+run 2 backtest --series syn.flat,,syn.x
+has_err "ontrack: backtest: --series: an empty pattern in 'syn.flat,,syn.x'"
 run 66 backtest --series 'syn.*' --years 2030-2031
 has_err "nothing to test: no year in --years with a known outcome and a known year before it"
 run 2 backtest --method crystal-ball
@@ -205,4 +214,18 @@ run 2 backtest --exclude-years 20x0
 has_err "20x0"
 run 66 backtest --series 'syn.*' --years 2019-2020 --exclude-years 2019-2020
 has_err "nothing to test: no year in --years outside --exclude-years with a known outcome"
+# a quarterly series as of January-February: projected from last year's
+# data, with no carry-forward figure (its first quarter is not out): the
+# reason given is that, not a short record
+{
+    echo "series,period,value"
+    for y in 2015 2016 2017 2018 2019 2020; do for q in 1 2 3 4; do
+        echo "syn.q,${y}Q$q,$((100 + (y - 2015) * 5 + q))"; done; done
+} > q.csv
+printf 'series,name,kind,freq\nsyn.q,q,flow,Q\n' > qmeta.csv
+export ONTRACK_DB="$T/quarterly.db"   # a database of its own
+run 0 import qmeta.csv q.csv
+run 0 backtest --series syn.q --method rwsd --paths 200 --months 1-2
+has_out "syn.q: no carry-forward figure at the months tested (nothing of the year published yet)"
+lacks_out "syn.q: no year has the earlier years"
 done_ok

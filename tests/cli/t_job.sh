@@ -48,6 +48,15 @@ COLS="target_id, label, as_of, point, lo80, hi80, lo95, hi95, prob, required, ca
 eq "$(sql "SELECT count(*) FROM (SELECT $COLS FROM projections WHERE run_id = 1
                                  EXCEPT SELECT $COLS FROM projections WHERE run_id = 2)")" 0 "same projections"
 eq "$(sql "SELECT count(DISTINCT data_hash) || count(DISTINCT scripts_hash) FROM runs")" 11 "same hashes"
+# a series' release lag decides when its undated rows are known: changed, the
+# same as-of reads other data, so the data hash changes too (on a copy)
+sqlite3 "$ONTRACK_DB" ".backup lag.db"
+printf 'series,name,release_lag\nyiwu.gdp,义乌市地区生产总值,120\n' > lag.csv
+run 0 --db lag.db import --format series lag.csv
+mkdir -p lagjob && cp jobs/yiwu_monthly.lua lagjob/
+run 0 --db lag.db job run lagjob/yiwu_monthly.lua --as-of 2023-10-31 --quiet
+eq "$(sqlite3 lag.db "SELECT count(DISTINCT data_hash) FROM runs WHERE as_of = (SELECT as_of FROM runs WHERE id = 1)")" 2 \
+   "a changed release lag changes the data hash"
 # another as-of: other data, another hash
 run 0 job run jobs/yiwu_monthly.lua --as-of 2023-08-31 --quiet
 eq "$(sql "SELECT count(DISTINCT data_hash) FROM runs")" 2 "data hash follows the as-of"
@@ -64,9 +73,9 @@ grep -q "地区生产总值增长7.5%以上" "jobs/html/html-$H1.html" || fail "
 cmp -s "jobs/html/html-$H1.html" "jobs/html/html-$H2.html" || fail "HTML differs between runs"
 # ... and on any day: no output holds the day it was written (no 编制日期),
 # so a daily cron run on unchanged data writes the same bytes tomorrow
-TODAY=$(date -u +%Y-%m-%d)
+TODAY=$(date -u +%Y-%m-%d) LTODAY=$(date +%Y-%m-%d)
 for f in "jobs/html/html-$H1.html" "$R.md" "$R.txt" "$R.csv" "$R.json"; do
-    grep -qF "$TODAY" "$f" && fail "$f holds today's date"
+    grep -qF -e "$TODAY" -e "$LTODAY" "$f" && fail "$f holds today's date"
     grep -qF "编制日期" "$f" && fail "$f holds a 编制日期"
 done
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'html'"
@@ -90,6 +99,18 @@ echo 'return {name = "filljob", db = "fill.db", targets = {}, scripts = {"fill.l
 run 0 job run jobs/filljob.lua
 has_out "script ran"
 has_err "warn filljob the database jobs/fill.db holds no targets: the scripts run, nothing is projected"
+# ... also with a targets filter (the scripts may bring the targets it
+# matches): the first run imports them, the next projects them
+printf 'series,year,kind,op,value,label\nfill.x,2023,growth,>=,5,FX\n' > jobs/fillt.csv
+echo 'assert(ot.db():import("fillt.csv", {format = "targets"}))' > jobs/fill2.lua
+echo 'return {name = "fill2", db = "fill2.db", targets = {year = 2023}, scripts = {"fill2.lua"}, paths = 100, outputs = {"fo/{job}.csv"}}' > jobs/fill2job.lua
+cd jobs
+run 0 job run fill2job.lua
+has_err "warn fill2 the database fill2.db holds no targets: the scripts run, nothing is projected"
+has_err "info fill2 run=1 finished ok"
+run 0 job run fill2job.lua
+has_err "info fill2 run=2 projected 1 target (0 off track or missed)"
+cd ..
 run 0 --db jobs/own.db import --format targets "$D/yiwu/targets_2023.csv"
 run 0 job run jobs/dbjob.lua --quiet
 eq "$(sqlite3 jobs/own.db "SELECT job || ' ' || status FROM runs")" "dbjob ok" "the job's own database"
@@ -309,6 +330,43 @@ for f in jobs/kill/kill-*.json; do
     eq "$(sql "SELECT status FROM runs WHERE id = $n")" ok "a file only for an ok run ($f)"
 done
 
+# ---- SIGTERM (systemctl stop, TimeoutStartSec) and SIGINT: the run stops --
+# at the engine's next check, is rolled back (its script's put too) and marked
+# failed with why; the command exits 128 + the signal
+cat > jobs/term.lua <<'LUA'
+ot.db():put(ot.series{key = "term.x", freq = "M", start = "2023-01", values = {1}}, {vintage = "2099-01-01"})
+while true do end
+LUA
+echo 'return {name = "term", targets = {year = 2023}, paths = 200, scripts = {"term.lua"}, outputs = {"term/{job}.csv"}}' > jobs/termjob.lua
+"$ONTRACK" job run jobs/termjob.lua --as-of 2023-10-31 2>term.err &
+P=$!
+for i in $(seq 100); do grep -q "projected" term.err && break; sleep 0.1; done
+sleep 0.3
+kill -TERM $P
+wait $P; CODE=$?
+ERR=$(cat term.err)
+eq "$CODE" 143 "SIGTERM: exit 128 + 15"
+TR=$(sql "SELECT max(id) FROM runs WHERE job = 'term'")
+has_err "error term run=$TR stopped by SIGTERM (the run is rolled back)"
+eq "$(sql "SELECT status FROM runs WHERE id = $TR")" failed "SIGTERM: the run failed"
+eq "$(sql "SELECT count(*) FROM series WHERE key = 'term.x'")" 0 "SIGTERM: the script's put rolled back"
+[ -e jobs/term ] && [ -n "$(ls -A jobs/term)" ] && fail "SIGTERM: files left ($(ls -A jobs/term))"
+run 0 job show "$TR"
+out_line 3 "error: stopped by SIGTERM (the run is rolled back)"
+# SIGINT (Ctrl-C) ends a --wait: exit 130, nothing recorded
+coproc HOLD { exec "$JOBLOCK" "$ONTRACK_DB" term 5; }
+read -r held <&"${HOLD[0]}"
+"$ONTRACK" job run jobs/termjob.lua --as-of 2023-10-31 --wait 2>term.err &
+P=$!
+for i in $(seq 100); do grep -q "waiting" term.err && break; sleep 0.1; done
+kill -INT $P
+wait $P; CODE=$?
+ERR=$(cat term.err)
+eq "$CODE" 130 "SIGINT in --wait: exit 128 + 2"
+has_err "error term stopped by SIGINT while waiting for the running job"
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'term'")" 1 "SIGINT in --wait: no run recorded"
+kill "$HOLD_PID" 2>/dev/null; wait "$HOLD_PID" 2>/dev/null
+
 # ---- --fail-on off-track, bad job files ----------------------------------
 cat > high.csv <<'CSV'
 series,year,kind,op,value,label
@@ -321,6 +379,13 @@ LUA
 run 0 job run jobs/high.lua --as-of 2023-10-31
 has_err "projected 2 targets (1 off track or missed)"
 run 3 job run jobs/high.lua --as-of 2023-10-31 --fail-on off-track --quiet
+# cron mails what a job prints, not its exit status: the alert is one warning
+# line that --quiet keeps, naming the target
+grep -Eq '^[0-9T:-]+Z warn high run=[0-9]+ 1 target off track or missed \(--fail-on off-track: exit 3\): 进口增长90% \(off track\)$' <<<"$ERR" \
+    || fail "--fail-on --quiet: the alert line"
+eq "$(wc -l <<<"$ERR")" 1 "--fail-on --quiet: only the alert"
+run 0 job run jobs/high.lua --as-of 2023-10-31 --quiet
+eq "$ERR" "" "without --fail-on an off-track target is no warning"
 run 2 job run jobs/high.lua --fail-on rain
 has_err "--fail-on: expected 'off-track', got 'rain'"
 echo 'return {name = "h", targets = {}, outputs = {"r/{job}.pdf"}}' > jobs/pdf.lua
@@ -350,13 +415,13 @@ grep -q 'record: ' jobs/r/cv.csv || fail "model job: method"
 # run that finishes "ok" and writes nothing
 echo 'return {name = "h", targets = {year = 2023}, output = {"r/{job}.md"}}' > jobs/typo.lua
 run 65 job run jobs/typo.lua
-has_err "jobs/typo.lua: unknown key 'output' (did you mean 'outputs'?)"
+eq "$ERR" "ontrack: jobs/typo.lua:1:46: unknown key 'output' (did you mean 'outputs'?)" "a misspelt key, where it is written"
 echo 'return {name = "h", targets = {yaer = 2023}}' > jobs/typo2.lua
 run 65 job run jobs/typo2.lua
-has_err "jobs/typo2.lua: unknown key 'yaer' in targets (did you mean 'year'?)"
+has_err "jobs/typo2.lua:1:32: unknown key 'yaer' in targets (did you mean 'year'?)"
 echo 'return {name = "h", targets = {}, colour = "red"}' > jobs/typo3.lua
 run 65 job run jobs/typo3.lua
-has_err "jobs/typo3.lua: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang, exclude_years, shape_years)"
+has_err "jobs/typo3.lua:1:35: unknown key 'colour' (known: name, db, targets, scripts, as_of, paths, seed, outputs, keep, method, intervals, title, lang, exclude_years, shape_years)"
 # a targets filter that matches no stored target is an error (as for project),
 # not a run that finishes "ok" having projected nothing
 echo 'return {name = "none", targets = {year = 2031}}' > jobs/none.lua
@@ -366,11 +431,34 @@ echo 'return {name = "none", targets = {year = 2023, series = "yiwu.nothing*"}}'
 run 66 job run jobs/none2.lua
 has_err "no stored target matches its targets {year = 2023, series = \"yiwu.nothing*\"}"
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'none'")" 0 "runs of a job whose filter matches nothing"
-# a bad as_of in the job file names the file too (exit 65); nothing is recorded
+# a bad as_of in the job file is an error of the file, where it is written
+# (exit 65), found before anything is opened: no run recorded, and a database
+# the job names is not made
 echo 'return {name = "badasof", targets = {year = 2023}, as_of = "2023-13"}' > jobs/badasof.lua
 run 65 job run jobs/badasof.lua
-has_err "jobs/badasof.lua: as_of '2023-13' is neither \"latest\", a date (2023-10-31) nor a period (2023-09)"
+eq "$ERR" "ontrack: jobs/badasof.lua:1:52: field 'as_of' must be \"latest\", a date (2023-10-31) or a period (2023-09), got \"2023-13\"" "a bad as_of"
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'badasof'")" 0 "runs of a job with a bad as_of"
+printf 'return {\n  name = "badasof2", db = "fresh.db",\n  targets = {year = 2023},\n  as_of = "2023-02-30",\n}\n' > jobs/badasof2.lua
+run 65 job run jobs/badasof2.lua
+has_err "jobs/badasof2.lua:4:3: field 'as_of' must be"
+[ -e jobs/fresh.db ] && fail "a job file with a bad as_of made its database"
+# every field's error says where the field is written (line and column in
+# characters), past comments and strings that hold its name; a table built
+# another way gives the file alone
+cat > jobs/pos.lua <<'LUA'
+-- paths = 5, in a comment
+--[==[ paths = 7,
+   in a long comment ]==]
+local s = "paths = 3" .. [[paths = 2]]
+return {
+  title = "义乌 paths", name = "pos", targets = {year = 2023}, paths = 0,
+}
+LUA
+run 65 job run jobs/pos.lua
+eq "$ERR" "ontrack: jobs/pos.lua:6:62: field 'paths' must be an integer from 1 to 10000000" "a field's position"
+echo 'local t = {targets = {year = 2023}} t["paths"] = 0 return t' > jobs/pos2.lua
+run 65 job run jobs/pos2.lua
+eq "$ERR" "ontrack: jobs/pos2.lua: field 'paths' must be an integer from 1 to 10000000" "no position to tell"
 # the records' exceptional years and the shape reference's years, as for project
 echo 'return {name = "ex", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, exclude_years = "2019-2022", shape_years = "2014-2018", lang = "en", outputs = {"ex/{job}.md"}}' > jobs/ex.lua
 run 0 job run jobs/ex.lua --quiet --as-of 2023-10-31
@@ -378,7 +466,7 @@ grep -q "carry-forward record 2014-2018 at quarter 3" jobs/ex/ex.md || fail "job
 grep -q "2019-2022 left out of the record" jobs/ex/ex.md || fail "job exclude_years"
 echo 'return {name = "ex2", targets = {year = 2023}, exclude_years = "2022-2020"}' > jobs/ex2.lua
 run 65 job run jobs/ex2.lua
-has_err "jobs/ex2.lua: field 'exclude_years': '2022-2020': expected years like 2020-2022, one year, or none"
+has_err "jobs/ex2.lua:1:48: field 'exclude_years': '2022-2020': expected years like 2020-2022, one year, or none"
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'ex'"
 # title and lang are the reports'
 echo 'return {name = "tl", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, title = "义乌 <月报>", lang = "en", outputs = {"tl/{job}.md"}}' > jobs/tl.lua
@@ -388,12 +476,32 @@ grep -q '^Data as of: 2023 Q3' jobs/tl/tl.md || fail "the job's language (data a
 sql "PRAGMA foreign_keys = ON; DELETE FROM runs WHERE job = 'tl'"
 echo 'return {name = "h", targets = {}, lang = "fr"}' > jobs/badlang.lua
 run 65 job run jobs/badlang.lua
-has_err "field 'lang' must be \"zh\" or \"en\", got \"fr\""
+has_err "jobs/badlang.lua:1:35: field 'lang' must be \"zh\" or \"en\", got \"fr\""
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h'")" 0 "no run recorded for a bad job file"
 echo 'return {name = "h", targets = {}, intervals = "wide"}' > jobs/badiv.lua
 run 65 job run jobs/badiv.lua
-has_err "field 'intervals' must be \"model\" or \"cv\", got \"wide\""
+has_err "jobs/badiv.lua:1:35: field 'intervals' must be \"model\" or \"cv\", got \"wide\""
+# method and intervals are checked as ot.project and project check them, when
+# the job file is read: a bad job file (65), no run recorded
+echo 'return {name = "h", targets = {}, method = "aut"}' > jobs/badm.lua
+run 65 job run jobs/badm.lua
+has_err "jobs/badm.lua:1:35: field 'method': unknown method 'aut' (known: carry, rate, "
+printf 'return {name = "h", targets = {},\n  method = "carry", intervals = "cv"}\n' > jobs/badcv.lua
+run 65 job run jobs/badcv.lua
+has_err "jobs/badcv.lua:2:21: field 'intervals': \"cv\" is not available with method carry"
+eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h'")" 0 "no run recorded for a bad method"
 run 66 job run jobs/nosuch.lua
+# a missing script is an error of the job file where it names it (66), found
+# before a database is opened or made; a folder named as a script is a bad
+# job file (65)
+printf 'return {name = "ms", db = "ms.db",\n  targets = {year = 2023},\n  scripts = {"nope.lua"}}\n' > jobs/ms.lua
+run 66 job run jobs/ms.lua
+eq "$ERR" "ontrack: jobs/ms.lua:3:3: script 'jobs/nope.lua': No such file or directory" "a missing script"
+[ -e jobs/ms.db ] && fail "a job with a missing script made its database"
+mkdir -p jobs/adir
+echo 'return {name = "ms", db = "ms.db", targets = {year = 2023}, scripts = "adir"}' > jobs/ms.lua
+run 65 job run jobs/ms.lua
+eq "$ERR" "ontrack: jobs/ms.lua:1:61: script 'jobs/adir': Is a directory" "a folder as a script"
 run 2 job run
 has_err "which job file?"
 run 2 job frobnicate
@@ -562,10 +670,20 @@ eq "$(sql "SELECT count(*) FROM projections")" "$NP" "and stored no projections"
 echo 'return {name = "a/b", targets = {year = 2023}}' > hj/n1.lua
 run 65 job run hj/n1.lua
 has_out ""
-has_err "hj/n1.lua: field 'name' must be a name without '/' or control characters (it names files), got \"a/b\""
+has_err "hj/n1.lua:1:9: field 'name' must be a name without '/' or control characters (it names files), got \"a/b\""
 echo 'return {name = "", targets = {year = 2023}}' > hj/n2.lua
 run 65 job run hj/n2.lua
-has_err "hj/n2.lua: field 'name' must not be empty"
+has_err "hj/n2.lua:1:9: field 'name' must not be empty"
+# a {job} too long for a file name is a bad job file (65), before anything
+# runs; the limit leaves room for the temporary file's ".NAME.XXXXXX"
+N243=$(printf 'y%.0s' $(seq 243))
+echo "return {name = \"${N243}y\", targets = {year = 2023}, paths = 100, outputs = {\"ln/{job}.csv\"}}" > hj/ln.lua
+run 65 job run hj/ln.lua --as-of 2023-10-31 --trusted
+eq "$ERR" "ontrack: hj/ln.lua: output 'hj/ln/{job}.csv': the name 'yyyyyyyyyyyyyyyyyyyyyyyy…' is too long (248 bytes; at most 247, for its temporary file .NAME.XXXXXX)" "a name too long"
+eq "$(sql "SELECT count(*) FROM runs WHERE length(job) > 240")" 0 "no run of a job whose output name is too long"
+echo "return {name = \"$N243\", targets = {year = 2023}, paths = 100, outputs = {\"ln/{job}.csv\"}}" > hj/ln.lua
+run 0 job run hj/ln.lua --as-of 2023-10-31 --quiet
+[ -f "hj/ln/$N243.csv" ] || fail "the longest output name"
 
 # ---- report RUN renders the page the job wrote: its title and language ----
 cat > hj/look.lua <<'LUA'
@@ -588,6 +706,14 @@ run 0 report "$L" -o look.html
 grep -qF "<title>某市目标 &lt;2023&gt;</title>" look.html || fail "HTML title of the job"
 # a job without title or lang records none: the defaults
 eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h' AND (title IS NOT NULL OR lang IS NOT NULL)")" 0 "no look recorded"
+# 编制日期 of a page rendered later is the day on the local clock (TZ): at
+# UTC+14 and UTC-12 (always two different days), each its own day, never UTC's
+for tz in UTC-14 UTC+12; do
+    D0=$(TZ=$tz date +%Y-%m-%d)
+    OUT=$(TZ=$tz "$ONTRACK" report "$L" --format md --lang zh 2>&1) || fail "report under TZ=$tz"
+    D1=$(TZ=$tz date +%Y-%m-%d)
+    grep -qE "编制日期：($D0|$D1)" <<<"$OUT" || fail "编制日期 under TZ=$tz: expected $D0"
+done
 
 # ---- backfill across a year end, over January–February releases ---------
 # 2022 and 2023 ytd of one series, January and February released together in
@@ -621,10 +747,57 @@ run 0 job run bf2/bf2.lua --as-of 2023年1-2月 --quiet
 [ -f bf2/o/2023-02.csv ] || fail "as of 2023年1-2月: bf2/o/2023-02.csv ($(ls bf2/o | tr '\n' ' '))"
 [ -e bf2/o/2023-01 ] && fail "as of 2023年1-2月 made a folder"
 eq "$(sed -n 2p bf2/o/2023-02.csv | cut -d, -f8,9,17)" "2023-02,2023-01/02,10" "as of 2023年1-2月: the 1-2月 figure"
+# as of latest when the newest data are a January–February release: the run
+# is as of that release, 2023-01/02, as `series` and the reports name it —
+# in the log, history, show and the files' as_of — while {as_of} and the
+# scripts' ot.as_of() stay one point, 2023-02 (a file name, not a folder)
+mkdir -p jf
+grep -v '^bf2.x,2023-03' bf2/x.csv > jf/x.csv
+run 0 --db jf/jf.db import jf/x.csv
+run 0 --db jf/jf.db import --format targets bf2/t.csv
+echo 'assert(ot.as_of() == "2023-02", "ot.as_of() is " .. tostring(ot.as_of()))' > jf/asof.lua
+echo 'return {name = "jf", db = "jf.db", targets = {year = 2023}, scripts = {"asof.lua"}, paths = 200, outputs = {"o/{as_of}.csv", "o/{as_of}.json"}}' > jf/jf.lua
+run 0 job run jf/jf.lua
+has_err "info jf as of latest: 2023-01/02, the newest period with data among the job's targets' series"
+has_err "info jf run=1 started as of 2023-01/02 (data"
+has_err "info jf run=1 wrote jf/o/2023-02.csv"
+eq "$(ls jf/o | tr '\n' ' ')" "2023-02.csv 2023-02.json " "as of a 1-2月 release: files named 2023-02"
+eq "$(sed -n 2p jf/o/2023-02.csv | cut -d, -f8,9,17)" "2023-01/02,2023-01/02,10" "as of a 1-2月 release: CSV as_of"
+eq "$(sqlite3 :memory: "SELECT json_extract(readfile('jf/o/2023-02.json'), '\$.as_of')")" 2023-01/02 "JSON as_of"
+run 0 --db jf/jf.db job history
+eq "$(sed -n 3p <<<"$OUT" | awk '{print $1, $2, $3, $4}')" "1 jf ok 2023-01/02" "history: as of the 1-2月 release"
+run 0 --db jf/jf.db job show 1
+grep -q '^run 1  jf  ok  as of 2023-01/02  started ' <<<"$OUT" || fail "show: as of the 1-2月 release"
+run 0 --db jf/jf.db report 1 --format csv
+eq "$(tr -d '\r' <<<"$OUT" | cut -d, -f1-20)" "$(tr -d '\r' < jf/o/2023-02.csv)" "report RUN: the job's CSV columns"
+# an own February (another series) is newer than a January–February release
+{
+    echo "series,period,value,measure,vintage"
+    for m in 1 2 3 4 5 6 7 8 9 10 11 12; do printf 'jf.y,2022-%02d,100,value,2023-01-15\n' $m; done
+    echo "jf.y,2023-01,110,value,2023-02-15"
+    echo "jf.y,2023-02,110,value,2023-03-15"
+} > jf/y.csv
+printf 'series,year,kind,op,value,label\njf.y,2023,growth,>=,5,JFY\n' > jf/ty.csv
+run 0 --db jf/jf.db import jf/y.csv
+run 0 --db jf/jf.db import --format targets jf/ty.csv
+run 0 job run jf/jf.lua
+has_err "info jf as of latest: 2023-02, the newest period"
+# --from 2023年1-2月 starts at its January (it is both months), --to ends at its February
+N0=$(sqlite3 bf2/bf2.db "SELECT max(id) FROM runs")
+run 0 job backfill bf2/bf2.lua --from 2023年1-2月 --to 2023年1-2月 --quiet
+eq "$(sqlite3 bf2/bf2.db "SELECT group_concat(date(as_of * 86400, 'unixepoch'), ' ') FROM (SELECT as_of FROM runs WHERE id > $N0 ORDER BY id)")" \
+   "2023-01-31 2023-02-28" "backfill over 2023年1-2月: January and February"
 # the same run again stores the same figures (seeded)
 run 0 job backfill bf2/bf2.lua --from 2023-03 --to 2023-03 --quiet
 eq "$(sqlite3 bf2/bf2.db "SELECT count(DISTINCT point) || '|' || count(*) FROM projections p JOIN runs r ON r.id = p.run_id WHERE r.job = 'bf2' AND date(r.as_of * 86400, 'unixepoch') = '2023-03-31'")" \
    "1|2" "a backfilled month run twice: the same point"
+
+# --as-of latest overrides a job's fixed as_of
+echo 'return {name = "bf2fix", db = "bf2.db", targets = {year = 2023}, as_of = "2022-12-31", paths = 100}' > bf2/fix.lua
+run 0 job run bf2/fix.lua --as-of latest
+has_err "info bf2fix as of latest: 2023-03, the newest period with data among the job's targets' series"
+run 2 job run bf2/fix.lua --as-of newest
+has_err "job run: --as-of: 'newest' is neither a date (2023-10-20) nor a period (2023-09)"
 
 # ---- every date form of docs/formats.md as --as-of and as_of ------------
 # (they were accepted by --as-of's check, then refused by the run: exit 65)
@@ -684,6 +857,21 @@ out_line 3 "error: did not finish: its process died (found by the next run of th
 run 2 job show "$H" --lang fr
 has_err "job show: --lang: expected zh or en, got 'fr'"
 
+# ---- docs/scheduling.md: the job file example, run as the page says ------
+mkdir -p docex/scripts/jobs
+cp -r "$SRC/datasets" docex/ && cp "$SRC/scripts/yiwu_2023.lua" docex/scripts/
+sed -n '/^```lua$/,/^```$/p' "$SRC/docs/scheduling.md" | sed '1d;$d' > docex/scripts/jobs/yiwu_monthly.lua
+grep -q '^  scripts = {"../yiwu_2023.lua"},' docex/scripts/jobs/yiwu_monthly.lua || fail "the example job file"
+cd docex
+OUT=$(env -u ONTRACK_DB "$ONTRACK" job run scripts/jobs/yiwu_monthly.lua --folder . 2>&1); CODE=$?; ERR=
+eq "$CODE" 0 "the example job on a fresh checkout: the script imports the data"
+has_out "warn yiwu-monthly the database scripts/jobs/../../ontrack.db holds no targets: the scripts run, nothing is projected"
+OUT=$(env -u ONTRACK_DB "$ONTRACK" job run scripts/jobs/yiwu_monthly.lua --folder . 2>&1); CODE=$?
+eq "$CODE" 0 "the example job, second run"
+grep -Eq 'info yiwu-monthly run=2 projected [0-9]+ targets' <<<"$OUT" || fail "the example job projects its targets"
+[ -s scripts/jobs/reports/yiwu-monthly-2023-12.md ] || fail "the example job's report ($(ls scripts/jobs/reports))"
+cd ..
+
 # ---- docs/scheduling.md: the systemd ExecStart line, run as written ------
 # The unit sets WorkingDirectory and Environment; here the test directory and
 # $ONTRACK_DB stand in for them, and PATH finds the binary under test.
@@ -700,4 +888,33 @@ ls "$(dirname "$JOB")"/reports/yiwu-monthly-*.json >/dev/null 2>&1 || fail "Exec
 CRON=$(grep -m1 -E '^[0-9*]+ [0-9*]+ \* \* \* ' "$SRC/docs/scheduling.md") || fail "no crontab line"
 CRONCMD=$(cut -d' ' -f6- <<<"$CRON")
 grep -q "job run" <<<"$CRONCMD" || fail "the crontab line does not run a job"
+# ... and the crontab of docs/scheduling.md run as cron runs it: an empty
+# environment but HOME, LOGNAME, SHELL and PATH=/usr/bin:/bin, then the
+# crontab's variable lines, the command through /bin/sh -c.  The test's
+# folder stands in for /var/lib/ontrack, the binary under test for
+# /usr/local/bin/ontrack (where cmake --install puts it).
+CRONVARS=()
+while IFS= read -r l; do CRONVARS+=("${l//\/usr\/local\/bin/$T/cbin}"); done \
+    < <(sed -n '/^### cron/,/^### systemd/p' "$SRC/docs/scheduling.md" | grep -E '^[A-Z_]+=')
+mkdir -p cron/jobs cbin && ln -sf "$ONTRACK" cbin/ontrack
+cp "$SRC/scripts/jobs/yiwu_monthly.lua" cron/jobs/
+run 0 --db cron/ontrack.db import "$D/series.csv" "$D/china/china_monthly_nbs.csv" \
+    "$D/china/china_afan_macropage.csv" "$D/zhejiang/zhejiang.csv" "$D/yiwu/yiwu.csv" "$D/yiwu/targets_2023.csv"
+CRONCMD=${CRONCMD//\/var\/lib\/ontrack/$T/cron}
+cronrun() {
+    OUT=$(cd / && env -i HOME="$T" LOGNAME=cron SHELL=/bin/sh PATH=/usr/bin:/bin "${CRONVARS[@]}" \
+          /bin/sh -c "$CRONCMD" 2>&1); CODE=$?; ERR=
+}
+cronrun
+eq "$CODE" 0 "the crontab line as cron runs it (PATH=/usr/bin:/bin unless the crontab sets it)"
+eq "$OUT" "" "the crontab line prints nothing (cron mails nothing) on success"
+ls cron/jobs/reports/yiwu-monthly-2023-12.json >/dev/null 2>&1 || fail "the crontab line wrote no report"
+eq "$(sqlite3 cron/ontrack.db "SELECT job || ' ' || status FROM runs ORDER BY id DESC LIMIT 1")" \
+   "yiwu-monthly ok" "the crontab line's run, in its ONTRACK_DB"
+# a target off track: exit 3, and the one line cron mails names it
+run 0 --db cron/ontrack.db import --format targets high.csv
+cronrun
+eq "$CODE" 3 "the crontab line with a target off track"
+grep -Eq '^[0-9T:-]+Z warn yiwu-monthly run=2 1 target off track or missed \(--fail-on off-track: exit 3\): 进口增长90% \(off track\)$' <<<"$OUT" \
+    || fail "the crontab line's alert"
 done_ok

@@ -158,6 +158,10 @@ run 2 project --intervals wide
 has_err "--intervals: expected 'model' or 'cv', got 'wide'"
 run 2 project --intervals cv --method rwsd
 has_err "--intervals cv: not available with method rwsd"
+# carry and rate neither (it was the first target's error, not the option's)
+run 2 project --intervals cv --method rate
+has_err "ontrack: project: --intervals cv: not available with method rate"
+! grep -q "target 1" <<<"$ERR" || fail "the option is named, not the first target"
 run 66 project --year 2031
 has_err "ontrack: no targets for 2031 (ontrack import"
 run 2 project --paths 0
@@ -216,6 +220,25 @@ grep -q "^stepm1 *|growth - b.x + 1| <= 0.5 .* missed " <<<"$OUT" || fail "in_st
 grep -q "^rel *growth - b.x > 0 .* met " <<<"$OUT" || fail "relative without a value"
 run 0 project --year 2022 --lang zh
 has_out "增速与B增速之差在1±0.5个百分点之内"
+# a level target stated in another unit than its series' (500亿元 against a
+# series in 万元) is never converted: no data, footnoted, not "met" at once
+printf 'series,name,unit,freq,kind\nu.x,U,万元,M,flow\n' > um.csv
+{ echo series,period,value; for m in 01 02 03 04 05 06 07 08 09 10 11 12; do echo "u.x,2022-$m,1000"; done
+  echo u.x,2023-01,1100; echo u.x,2023-02,1100; } > uo.csv
+printf 'series,year,kind,op,value,unit,label\nu.x,2023,level,>=,1.3,亿元,uyi\n' > ut.csv
+run 0 import um.csv uo.csv
+run 0 import --format targets ut.csv
+run 0 targets --year 2023
+grep -q "^ *[0-9]* *2023 *u.x *level *>= 1.3 亿元 *uyi" <<<"$OUT" || fail "targets shows the unit"
+run 0 project --year 2023 --as-of 2023-02
+grep -q "^uyi .* no data \[[0-9]\]$" <<<"$OUT" || fail "the level target in 亿元 is not projected"
+has_out "u.x is in 万元, the target in another unit: a level is never converted (state the target in 万元)"
+# an in_step row with another operator is refused at its line: the band
+# would ignore it (growth above the reference's is a relative target)
+printf 'series,year,kind,op,value,ref,tolerance,label\na.x,2022,in_step,>=,0,b.x,0.5,stepge\n' > isge.csv
+run 65 import --format targets isge.csv
+has_err "isge.csv:2: an in_step target's test is a band (|growth - ref's growth - value| <= tolerance), so its op is '=', got '>=' (growth above ref's is a relative target)"
+eq "$(sql "SELECT count(*) FROM targets WHERE label = 'stepge'")" 0 "the in_step row with >= is not stored"
 
 # a stock published as yoy alone (M2 增长12%左右): the metadata's kind decides
 # that the carry-forward is the latest yoy and the outcome December's yoy,

@@ -50,7 +50,7 @@ grep -qF '$.projections[0]."carry": missing' <<<"$V" || fail "missing member not
 # numbered, provenance last
 run 0 report latest --format md
 out_line 1 "# 义乌市2023年目标进度"
-has_out "数据截至：2023年9月 · 编制日期：$(date -u +%Y-%m-%d)"
+has_out "数据截至：2023年9月 · 编制日期：$(date +%Y-%m-%d)"
 has_out "共23项目标：3项有望达成，2项存在风险，0项偏离目标，18项尚无数据或未量化。需要关注：出口增速高于全省平均（存在风险，达标概率79%）；\<script\>alert(1)\</script\>（存在风险，达标概率43%）。"
 # the data version says what to read again: the date the data were known on
 # and the newest release among them (Yiwu's September figures, 2023-10-24)

@@ -61,8 +61,8 @@ print(pcall(ot.target, {series = "e.x", year = 2023, op = "=", value = 7.5, tole
 print(ot.target{series = "e.x", year = 2023, op = "=", value = 7.5, tolerance = 0.5}.tolerance)
 EOF
 run 0 run eq.lua
-has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance' expected (op '=' passes within tolerance points of value: 增长7.5%左右 is op '=', value 7.5, tolerance 0.5))"
-has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance' must be at least 0 (points, or the level's unit))"
+has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance': a growth target with op '=' needs a tolerance (the band around 7.5 it may miss by: 增长7.5%左右 is '=' 7.5 with tolerance 0.5), or state it as '>=')"
+has_out "false	bad argument #1 to 'ontrack.target' (field 'tolerance': a growth target's tolerance is at least 0 (in points), got -1)"
 has_out "0.5"
 # a name with control characters is shown with spaces for them, as tables
 # show every cell: it neither breaks a line nor drives the terminal

@@ -168,6 +168,9 @@ H.run{
     assert(t75.series == "p.x" and t75.year == 2023 and t75.kind == "growth" and t75.op == ">=")
     assert(t75.value == 7.5 and t75.label == "x增长7.5%" and t75.ref == nil and t75.id == nil)
     assert(tostring(t75) == "p.x 2023: growth >= 7.5 (x增长7.5%)")
+    -- an "about" target shows its band: = 7.5 alone would read as exact equality
+    local about = ot.target{series = "p.x", year = 2023, op = "=", value = 7.5, tolerance = 0.5}
+    assert(tostring(about) == "p.x 2023: growth = 7.5 \u{b1}0.5", tostring(about))
     local u = ot.target{kind = "unquantified", year = 2023, label = "环境"}
     assert(u.op == "" and u.value == nil)
   end},
@@ -231,6 +234,39 @@ H.run{
     H.eq(f.point, 100 * (825 / 780 - 1))
   end},
 
+  {"a model named for a series too short for it: its ytd instead, and the notes say so", function()
+    -- x has 21 months through 2023-09: a level model needs 3 years of period values
+    local p = ot.project(t75, opts{as_of = "2023-09", method = "ets"})
+    assert(p.method == "ytd+shape(rule of thumb)", p.method)
+    assert(p.notes:find("p.x: ets needs 3 years of its own period values: projected from its "
+                        .. "ytd instead", 1, true), p.notes)
+    H.eq(p.carry, 10)
+    -- the default chooses by record and names no model: nothing to say
+    assert(not ot.project(t75, opts{as_of = "2023-09"}).notes:find("needs 3 years", 1, true))
+  end},
+
+  {"a level target in another unit than its series': never converted, not projected", function()
+    -- 1000 (万元) a month in 2022, 1100 in 2023 through September: 9,900 so far, so
+    -- "1.3 (亿元)" compared as it is would be met at once
+    local v = {}
+    for m = 1, 12 do v[m] = 1000 end
+    for m = 1, 9 do v[12 + m] = 1100 end
+    local u = ot.series{key = "p.u", freq = "M", start = "2022-01", values = v, unit = "万元"}
+    local t = ot.target{series = "p.u", year = 2023, kind = "level", value = 1.3, unit = "100m_cny"}
+    assert(t.unit == "亿元", t.unit)                -- the store's spelling
+    local p = ot.project(t, {series = {["p.u"] = u}, as_of = "2023-09", paths = 200})
+    assert(p.status == "no_data" and p.point == nil and p.prob == nil, p.status)
+    assert(p.notes == "p.u is in 万元, the target in another unit: a level is never converted "
+                      .. "(state the target in 万元)", p.notes)
+    -- the same unit (blanks around it do not matter), or none, is the series'
+    for _, unit in ipairs{" 万元 ", false} do
+      local w = ot.target{series = "p.u", year = 2023, kind = "level", value = 9000,
+                          unit = unit or nil}
+      local q = ot.project(w, {series = {["p.u"] = u}, as_of = "2023-09", paths = 200})
+      assert(q.status == "met", q.status)         -- 9,900 so far: later months only add
+    end
+  end},
+
   {"relative target", function()
     local r = ot.target{series = "p.x", year = 2023, kind = "relative", op = ">", value = 0,
                         ref = "p.y"}
@@ -243,7 +279,7 @@ H.run{
     -- x grows 10%, y 5%: 5 points apart, within a tolerance of 6, not of 4
     local within = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
                              tolerance = 6}
-    assert(within.value == 0 and within.tolerance == 6)
+    assert(within.value == 0 and within.tolerance == 6 and within.op == "=")
     assert(tostring(within) == "p.x 2023: in_step with p.y \u{b1}6", tostring(within))
     local p = ot.project(within, opts())
     H.eq(p.point, 5)
@@ -251,6 +287,11 @@ H.run{
     local tight = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
                             tolerance = 4}
     assert(ot.project(tight, opts()).status == "missed")
+    -- a band centred off the reference's growth shows its centre: 5 points above y
+    local above = ot.target{series = "p.x", year = 2023, kind = "in_step", ref = "p.y",
+                            value = 5, tolerance = 0.5}
+    assert(tostring(above) == "p.x 2023: in_step with p.y+5 \u{b1}0.5", tostring(above))
+    assert(ot.project(above, opts()).status == "met")   -- 10% - 5% = 5 points exactly
   end},
 
   {"series given by measure: an unknown measure is an error", function()
@@ -302,9 +343,13 @@ H.run{
     assert(r[1].baseline.prob == c.prob and r[1].baseline.point == c.point)
     H.checkmsg('bad argument #2 to \'project\' (intervals must be "model" or "cv", got "wide")',
                function() ot.project(tv, {series = vdata.series, intervals = "wide"}) end)
-    H.checkmsg('bad argument #2 to \'project\' (intervals "cv" are not available with method rwsd)',
-               function() ot.project(tv, {series = vdata.series, method = "rwsd",
-                                          intervals = "cv"}) end)
+    -- rwsd, carry and rate have no model to calibrate: one rule, one wording
+    for _, m in ipairs{"rwsd", "carry", "rate"} do
+      H.checkmsg('bad argument #2 to \'project\' (intervals "cv" are not available with method '
+                 .. m .. ' (use a model such as auto or ets))',
+                 function() ot.project(tv, {series = vdata.series, method = m,
+                                            intervals = "cv"}) end)
+    end
     H.checkmsg('bad argument #3 to \'compare\' (intervals must be "model" or "cv", got "x")',
                function() ot.compare({tv}, nil, {series = vdata.series, intervals = "x"}) end)
   end},
@@ -393,6 +438,13 @@ H.run{
     assert(wc < 3 and ww > 12 and wc < ww / 5, wc .. " " .. ww)
     H.eq(opt.lower[80], wild.lower[80])    -- the option when the target names none
     H.eq(both.lower[80], calm.lower[80])   -- the target's own years first
+    -- years holding too little of the record (3 of the 4 it needs): the rules
+    -- of thumb, and the notes say why the years asked for were not used
+    local few = go("2013-2015")
+    assert(few.method ~= "carry with the range of s.ref", few.method)
+    assert(few.notes:find("s.ref's record over the shape years 2013-2015 holds 3 of the 4 years "
+                          .. "it needs: its range is not borrowed", 1, true), few.notes)
+    assert(not calm.notes:find("shape years", 1, true), calm.notes)
     local mem = ot.open(":memory:")
     mem:put(t)
     assert(mem:targets{year = 2023}[1].shape_years == "2012-2015")   -- stored with the target

@@ -435,6 +435,40 @@ static void test_ets_errors(void **state)
     ot_series_free(y);
 }
 
+/* A perfect fit: every one-step error 0, so -2 log L = n log 0 = -inf.
+ * Reported as forecast 8.20 reports it, not as the -1e10 the search compares:
+ *   y <- ts(10 + 2 * (1:24), frequency = 12, start = c(2020, 1)); f <- ets(y)
+ *   f$method                                  "ETS(A,A,N)"
+ *   c(f$loglik, f$aic, f$aicc, f$bic, f$sigma2)  Inf -Inf -Inf -Inf 0
+ *   forecast(f, h = 2)$mean                   60 62 */
+static void test_ets_perfect_fit(void **state)
+{
+    (void)state;
+    double v[24];
+    for (int i = 0; i < 24; i++)
+        v[i] = 10 + 2 * (i + 1);
+    ot_err err;
+    ot_series *y = ot_series_from(NULL, OT_FREQ_M, ot_period_make(OT_FREQ_M, 2020, 1), v, 24, &err);
+    assert_non_null(y);
+    ot_model *m = NULL;
+    assert_int_equal(ot_model_fit(y, "ets", NULL, &m, &err), OT_OK);
+    assert_string_equal(m->desc, "ETS(A,A,N)");
+    assert_true(isinf(m->loglik) && m->loglik > 0);
+    assert_true(isinf(m->aic) && m->aic < 0);
+    assert_true(isinf(m->aicc) && m->aicc < 0);
+    assert_true(isinf(m->bic) && m->bic < 0);
+    NEAR(m->sigma2, 0, 0);
+    ot_forecast *f = NULL;
+    double lv = 95;
+    assert_int_equal(ot_model_forecast(m, 2, &lv, 1, &f, &err), OT_OK);
+    NEAR(f->mean->v[0], 60, 1e-9);
+    NEAR(f->mean->v[1], 62, 1e-9);
+    NEAR(f->upper[0]->v[1], 62, 1e-9);
+    ot_forecast_free(f);
+    ot_model_free(m);
+    ot_series_free(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_ets_search_is_best_of_fixed_fits),
         cmocka_unit_test(test_ets_initial_level),
         cmocka_unit_test(test_ets_errors),
+        cmocka_unit_test(test_ets_perfect_fit),
     };
     return cmocka_run_group_tests(tests, load_series, NULL);
 }

@@ -61,7 +61,7 @@ static void test_exclusion(void **state)
     close(a);
     assert_int_equal(job_lock_busy(r, "slow"), 0);
     assert_int_equal(job_lock_try(b, "slow"), OT_OK);
-    assert_int_equal(job_lock_wait(b, "slow"), OT_OK); /* held by itself: no wait */
+    assert_int_equal(job_lock_wait(b, "slow", NULL), OT_OK); /* held by itself: no wait */
     close(b);
     close(r);
     unlink(path);
@@ -97,7 +97,7 @@ static void test_no_file(void **state)
     assert_int_equal(job_lock_open(":memory:", 1, &fd, &err), OT_OK);
     assert_int_equal(fd, -1);
     assert_int_equal(job_lock_try(fd, "slow"), OT_OK);
-    assert_int_equal(job_lock_wait(fd, "slow"), OT_OK);
+    assert_int_equal(job_lock_wait(fd, "slow", NULL), OT_OK);
     assert_int_equal(job_lock_busy(fd, "slow"), 0);
     char path[4096];
     snprintf(path, sizeof path, "%s/job_lock_missing/x.db", ONTRACK_TEST_TMP);

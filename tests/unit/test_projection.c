@@ -100,6 +100,20 @@ static void test_projection_growth_decided_by_ytd(void **state)
     assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
     assert_true(p.status != OT_STATUS_MET && p.status != OT_STATUS_MISSED);
     assert_false(isnan(p.required));
+    /* "about -20 %" (± 1): -17.5 % is past the band's top already, missed
+     * (r* would be (0.80 - 0.825) / 0.25 - 1 = -110 %); "about -17 %" (± 1)
+     * holds -17.5 % and is open */
+    t.op = OT_OP_EQ;
+    t.value = -20;
+    t.tolerance = 1;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_near(p.prob, 0.0, 0);
+    assert_int_equal(p.status, OT_STATUS_MISSED);
+    assert_true(isnan(p.required));
+    t.value = -17;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_true(p.status != OT_STATUS_MET && p.status != OT_STATUS_MISSED);
+    assert_false(isnan(p.required));
 }
 
 /* A count with no events yet: 4 a month in 2023 (48), 0 in January-June

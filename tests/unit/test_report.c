@@ -791,6 +791,7 @@ static void test_report_kinds_table(void **state)
     assert_int_equal(ot_target_check(&t, &e), OT_OK);
     assert_true(t.value == 0); /* 高于全省平均: a margin of 0 */
     t.kind = OT_TARGET_GROWTH;
+    t.ref = NULL; /* a growth target takes none */
     t.value = NAN;
     assert_int_equal(ot_target_check(&t, &e), OT_EINVAL);
     assert_string_equal(e.msg, "a growth target needs a value (the number to meet)");

@@ -155,6 +155,24 @@ static void test_store_jobs_data_feed(void **state)
     assert_int_equal(ot_store_put_target(st, &t, NULL, &err), OT_OK);
     digest d5 = digest_of(st, apr);
     assert_true(d5.h != d4.h);
+    /* every column a run reads: the release lag (when an undated row is
+     * known), the name its reports print, a target's shape years */
+    m.release_lag = 30;
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    digest d6 = digest_of(st, apr);
+    assert_true(d6.h != d5.h);
+    m.name = "某市出口";
+    assert_int_equal(ot_store_put_meta(st, &m, &err), OT_OK);
+    digest d7 = digest_of(st, apr);
+    assert_true(d7.h != d6.h);
+    /* "某市出口" is 12 bytes, fed as its tag, a 4-byte length and the bytes,
+     * where the NULL name fed its tag alone */
+    assert_int_equal(d7.n - d6.n, 4 + 12);
+    t.shape_years[0] = 2014;
+    t.shape_years[1] = 2019;
+    assert_int_equal(ot_store_put_target(st, &t, NULL, &err), OT_OK);
+    digest d8 = digest_of(st, apr);
+    assert_true(d8.h != d7.h);
 }
 
 int main(void)
