@@ -98,6 +98,26 @@ static const cli_opt *find(const cli_opt *opts, const char *arg, const char **eq
     return NULL;
 }
 
+/* "unknown option '--yaer' (did you mean '--year'?)": the nearest of the
+ * command's options (and --db, --help) to the name typed, within
+ * ot_nearest_name's distance. */
+static int unknown_option(const char *cmd, const char *a, const cli_opt *opts)
+{
+    const char *names[64];
+    size_t n = 0;
+    for (const cli_opt *o = opts; o && o->name && n + 3 < sizeof names / sizeof *names; o++)
+        names[n++] = o->name;
+    names[n++] = "db";
+    names[n++] = "help";
+    names[n] = NULL;
+    char typed[128];
+    snprintf(typed, sizeof typed, "%.*s", (int)strcspn(a + 2, "="), a + 2);
+    const char *near = ot_nearest_name(typed, names);
+    if (near)
+        return cli_usage_error(cmd, "unknown option '%s' (did you mean '--%s'?)", a, near);
+    return cli_usage_error(cmd, "unknown option '%s'", a);
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int stop_at_positional,
               cli_global *g, int *help, char **pos, int *npos)
 {
@@ -126,7 +146,7 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int s
         const cli_opt *o = find(opts, a, &eq);
         const cli_opt *c = o ? NULL : find(common, a, &eq);
         if (!o && !c)
-            return cli_usage_error(cmd, "unknown option '%s'", a);
+            return unknown_option(cmd, a, opts);
         int has_arg = o ? o->has_arg : c->has_arg;
         const char *val = NULL;
         if (has_arg) {

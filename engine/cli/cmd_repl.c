@@ -193,13 +193,31 @@ static int eval(ot_host *h, const char *input, int *incomplete)
 }
 
 /* Input ended inside a statement: reports its syntax error ("'end'
- * expected near <eof>"), as lua does.  Returns 1 when there was one. */
+ * expected near <eof>"), as lua does; for an expression left open (a table
+ * over several lines) the error of `return <input>` ("'}' expected near
+ * <eof>"), which says what is missing.  Neither form compiles (the REPL
+ * would have run it), so nothing runs here.  Returns 1 when there was one. */
 static int unfinished(ot_host *h, const char *input)
 {
+    static const char eof[] = "<eof>";
     ot_err err;
     ot_err_clear(&err);
     if (ot_host_run_string(h, input, "=stdin", &err) == OT_OK)
         return 0;
+    size_t n = strlen(err.msg);
+    if (n < sizeof eof - 1 || strcmp(err.msg + n - (sizeof eof - 1), eof) != 0) {
+        size_t k = strlen(input);
+        char *ret = malloc(k + sizeof "return ");
+        if (ret) {
+            memcpy(ret, "return ", sizeof "return " - 1);
+            memcpy(ret + sizeof "return " - 1, input, k + 1);
+            ot_err e2;
+            ot_err_clear(&e2);
+            if (ot_host_run_string(h, ret, "=stdin", &e2) != OT_OK)
+                err = e2;
+            free(ret);
+        }
+    }
     fprintf(stderr, colour ? "\033[31m%s\033[0m\n" : "%s\n", err.msg);
     fflush(stderr);
     return 1;

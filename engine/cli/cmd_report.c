@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/job_files.h"
 #include "report/report.h"
@@ -21,8 +22,9 @@ static const char help[] =
     "JSON or the text status table (docs/reports.md).  The charts' history is the\n"
     "data known at the run's as-of date.  -o FILE (--output) writes the file\n"
     "instead of standard output (-o - is standard output); without --format the\n"
-    "format follows FILE's extension.  --lang en uses English labels and --title\n"
-    "TEXT replaces the title (defaults: those the run's job gave its reports, else\n"
+    "format follows FILE's extension, and standard output that is a terminal\n"
+    "gets the text table.  --lang en uses English labels and --title TEXT\n"
+    "replaces the title (defaults: those the run's job gave its reports, else\n"
     "Chinese and the region and year).  CSV cells starting with = + - @ get a\n"
     "leading ' so spreadsheets show them as text (--csv-raw writes them as they\n"
     "are).\n";
@@ -90,8 +92,18 @@ int cmd_report(cli_global *g, int argc, char **argv)
             return cli_usage_error("report", "--format: expected html, md, csv, json or txt, got '%s'",
                                    format);
     } else if (output && ot_report_format_from_path(output, &fmt) != 0) {
+        /* a name without an extension is a page; another extension (x.pdf,
+         * x.xlsx) would get a page under a name that says it is something else */
+        const char *base = strrchr(output, '/'), *dot = strrchr(base ? base : output, '.');
+        if (dot && dot != (base ? base + 1 : output))
+            return cli_usage_error("report",
+                                   "-o %s: unsupported extension (supported: .html, .htm, .md, "
+                                   ".csv, .json, .txt; or give --format)",
+                                   output);
         fmt = OT_REPORT_HTML;
     }
+    else if (!format && !output && isatty(STDOUT_FILENO))
+        fmt = OT_REPORT_TXT; /* a page's source is no reading on a terminal: the table */
     ot_report_lang lang = OT_LANG_ZH;
     if (lang_s && ot_report_lang_parse(lang_s, &lang) != 0)
         return cli_usage_error("report", "--lang: expected zh or en, got '%s'", lang_s);

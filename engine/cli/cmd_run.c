@@ -42,6 +42,33 @@ static const char help[] =
     "--commit-partial commits each write at once instead (what a failing script\n"
     "wrote before its error stays).\n";
 
+/* An option of run's typed after the script (`ontrack run s.lua --as-of
+ * 2023-08-31`) is the script's argument, as DESIGN.md has it, so the script
+ * reads the latest data while the user believes it reads August's: says so
+ * on standard error, once, before the script runs. */
+static void note_late_options(int nargs, char **args, const cli_opt *opts)
+{
+    for (int i = 0; i < nargs; i++) {
+        const char *a = args[i];
+        if (strncmp(a, "--", 2) != 0)
+            continue;
+        size_t len = strcspn(a + 2, "=");
+        const char *name = NULL;
+        for (const cli_opt *o = opts; o->name && !name; o++)
+            if (strlen(o->name) == len && strncmp(o->name, a + 2, len) == 0)
+                name = o->name;
+        if (!name && len == 2 && strncmp(a + 2, "db", 2) == 0)
+            name = "db";
+        if (!name)
+            continue;
+        fprintf(stderr,
+                "ontrack: run: note: '--%s' after the script is the script's argument arg[%d], "
+                "not run's option: put it before the script (ontrack run --%s ... SCRIPT)\n",
+                name, i + 1, name);
+        return;
+    }
+}
+
 int cmd_run(cli_global *g, int argc, char **argv)
 {
     const char *as_of = NULL, *timeout = NULL, *memory = NULL;
@@ -74,6 +101,7 @@ int cmd_run(cli_global *g, int argc, char **argv)
         free(before);
         return cli_usage_error("run", "which script? (ontrack run script.lua)");
     }
+    note_late_options(npos - 1, pos + 1, opts);
     ot_host *h;
     if ((rc = cli_host_open(g, "run", as_of, timeout, memory, partial, &h))) {
         free(before);

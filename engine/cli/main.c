@@ -45,8 +45,9 @@ static void usage(FILE *f)
                "  --db PATH   the database (default: $ONTRACK_DB, else ./ontrack.db)\n"
                "  --version   print the version and exit\n"
                "  --help      print this help and exit\n\n"
-               "'ontrack COMMAND --help' describes a command.  Exit codes: 0 ok, 1 script or\n"
-               "runtime error, 2 usage, 65 bad data, 66 missing input, 74 I/O error, 75 locked.\n");
+               "'ontrack help COMMAND' or 'ontrack COMMAND --help' describes a command.\n"
+               "Exit codes: 0 ok, 1 script or runtime error, 2 usage, 65 bad data,\n"
+               "66 missing input, 74 I/O error, 75 locked.\n");
 }
 
 /* Every command's output ends here: what stdio still buffers is written, and
@@ -73,6 +74,32 @@ static int finish(int rc)
 }
 
 static int dispatch(int argc, char **argv);
+
+static const command *find_command(const char *name)
+{
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
+        if (strcmp(name, commands[k].name) == 0)
+            return &commands[k];
+    return NULL;
+}
+
+/* "unknown command 'imprt' (did you mean 'import'?)" and the usage; exit 2. */
+static int unknown_command(const char *name)
+{
+    const char *names[sizeof commands / sizeof *commands + 1];
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
+        names[k] = commands[k].name;
+    names[sizeof commands / sizeof *commands] = NULL;
+    const char *near = ot_nearest_name(name, names);
+    fputs("ontrack: unknown command '", stderr);
+    cli_eputs(name);
+    if (near)
+        fprintf(stderr, "' (did you mean '%s'?)\n", near);
+    else
+        fputs("'\n", stderr);
+    usage(stderr);
+    return 2;
+}
 
 int main(int argc, char **argv)
 {
@@ -113,14 +140,25 @@ static int dispatch(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
-        if (strcmp(argv[i], commands[k].name) == 0) {
-            g.nlead = i + 1;
-            return commands[k].fn(&g, argc - i - 1, argv + i + 1);
+    /* `ontrack help [COMMAND]`, as git and cargo take it: the usage, or
+     * what `ontrack COMMAND --help` prints */
+    if (strcmp(argv[i], "help") == 0) {
+        if (i + 1 >= argc) {
+            usage(stdout);
+            return 0;
         }
-    fputs("ontrack: unknown command '", stderr);
-    cli_eputs(argv[i]);
-    fputs("'\n", stderr);
-    usage(stderr);
-    return 2;
+        const command *c = find_command(argv[i + 1]);
+        if (!c)
+            return unknown_command(argv[i + 1]);
+        static char help_opt[] = "--help";
+        char *help_argv[] = {help_opt, NULL};
+        g.nlead = i + 2;
+        return c->fn(&g, 1, help_argv);
+    }
+    const command *c = find_command(argv[i]);
+    if (c) {
+        g.nlead = i + 1;
+        return c->fn(&g, argc - i - 1, argv + i + 1);
+    }
+    return unknown_command(argv[i]);
 }

@@ -32,7 +32,7 @@ static const ot_target_kind_desc kinds[] = {
      NULL, NULL},
     {OT_TARGET_COUNT, "count", "events counted over the year",
      OT_NEEDS_SERIES | OT_NEEDS_VALUE, NAN, OT_UNIT_LEVEL,
-     "count %op %v", "次数 %op %v", NULL, NULL, NULL, NULL},
+     "count %op %v", "数量 %op %v", NULL, NULL, NULL, NULL},
     {OT_TARGET_DECLINE, "decline", "last year's value minus this year's",
      OT_NEEDS_SERIES | OT_NEEDS_VALUE, NAN, OT_UNIT_LEVEL,
      "fall %op %v", "降幅 %op %v", NULL, NULL, NULL, NULL},

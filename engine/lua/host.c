@@ -36,6 +36,8 @@
 #include "store/store.h"
 #include "models/model.h"
 
+extern const unsigned char ot_l_lua_api_doc[]; /* docs/lua-api.md, compiled in */
+
 struct ot_host {
     ot_limit lim;                     /* first: the state's allocator and hook data */
     lua_State *L;
@@ -70,8 +72,29 @@ void ot_host_interrupt(ot_host *h)
  * (OT_REPL): repr(v) for printing results, complete(line) for candidates. */
 #define OT_REPL "ontrack.repl"
 static const char repl_lua[] =
-    "local ot = ...\n"
+    "local ot, doc = ...\n"
     "local M = {}\n"
+    /* the names .help takes, from docs/lua-api.md's ### headings with what
+     * stands in brackets (argument lists) left out: ot.project, s:lag,
+     * s:lead, and each method's own name (project, lag) */
+    "local topics\n"
+    "local function help_topics()\n"
+    "  if topics then return topics end\n"
+    "  topics = {}\n"
+    "  local seen = {}\n"
+    "  local function add(t) if #t > 1 and not seen[t] then seen[t] = true; topics[#topics + 1] = t end end\n"
+    "  for h in doc:gmatch('\\n### ([^\\n]+)') do\n"
+    "    h = h:gsub('%b()', ''):gsub('%b{}', ''):gsub('%b[]', '')\n"
+    "    for w in h:gmatch('[%a_][%w_%.:]*') do\n"
+    "      w = w:gsub('[%.:]+$', '')\n"
+    "      add(w)\n"
+    "      local tail = w:match('[%.:]([%a_][%w_]*)$')\n"
+    "      if tail then add(tail) end\n"
+    "    end\n"
+    "  end\n"
+    "  table.sort(topics)\n"
+    "  return topics\n"
+    "end\n"
     "local function key_repr(k)\n"
     "  if type(k) == 'string' and k:match('^[%a_][%w_]*$') then return k end\n"
     "  return '[' .. (type(k) == 'string' and string.format('%q', k) or tostring(k)) .. ']'\n"
@@ -99,8 +122,31 @@ static const char repl_lua[] =
     "  end\n"
     "  seen[v] = nil\n"
     "  return '{' .. table.concat(parts, ', ') .. '}'\n"
+    "end\n";
+/* The rest of the helpers (a second literal: one string literal may hold
+ * 4095 bytes in ISO C); loaded after repl_lua as one chunk. */
+static const char repl_lua_more[] =
+    /* a list of objects that print on one line (targets, projections): one
+     * per line, numbered, up to 100, so a year's targets can be read and
+     * picked from */
+    "local function list_repr(v)\n"
+    "  local mt = getmetatable(v)\n"
+    "  if type(v) ~= 'table' or mt ~= nil or #v == 0 or next(v, #v) ~= nil then return nil end\n"
+    "  local n = 0\n"
+    "  for _ in pairs(v) do n = n + 1 end\n"
+    "  if n ~= #v then return nil end\n"
+    "  local lines = {}\n"
+    "  for i = 1, n do\n"
+    "    local m = getmetatable(v[i])\n"
+    "    if type(v[i]) ~= 'userdata' and type(v[i]) ~= 'table' or not (m and m.__tostring) then return nil end\n"
+    "    if i > 100 then lines[#lines + 1] = '... (' .. n .. ' items)'; break end\n"
+    "    local s = tostring(v[i])\n"
+    "    if s:find('\\n') then return nil end\n"
+    "    lines[#lines + 1] = '[' .. i .. '] ' .. s\n"
+    "  end\n"
+    "  return table.concat(lines, '\\n')\n"
     "end\n"
-    "function M.repr(v) return repr(v, 0, {}) end\n"
+    "function M.repr(v) return list_repr(v) or repr(v, 0, {}) end\n"
     "local keywords = {'and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for',\n"
     "  'function', 'goto', 'if', 'in', 'local', 'nil', 'not', 'or', 'repeat', 'return',\n"
     "  'then', 'true', 'until', 'while'}\n"
@@ -123,11 +169,26 @@ static const char repl_lua[] =
     "    table.sort(out)\n"
     "    return out\n"
     "  end\n"
+    "  local mq, mp = line:match([[measure%s*=%s*([\"'])([%w_]*)$]])\n"
+    "  if mq then\n"
+    "    for _, m in ipairs({'value', 'ytd', 'yoy', 'ytd_yoy'}) do if m:sub(1, #mp) == mp then add(m) end end\n"
+    "    return out\n"
+    "  end\n"
+    "  local dot = line:match('^%s*(%.%a*)$')\n"
+    "  if dot then\n"
+    "    for _, c in ipairs({'.exit', '.help', '.quit'}) do if c:sub(1, #dot) == dot then add(c) end end\n"
+    "    return out\n"
+    "  end\n"
+    "  local topic = line:match('^%s*%.help%s+([^%s]*)$')\n"
+    "  if topic then\n"
+    "    for _, t in ipairs(help_topics()) do if t:sub(1, #topic) == topic then add(t) end end\n"
+    "    return out\n"
+    "  end\n"
     "  local word = line:match('[%w_%.:]*$')\n"
     "  local base, sep, last = word:match('^(.-)([%.:])([%w_]*)$')\n"
     "  if not base then\n"
     "    for k in pairs(_G) do\n"
-    "      if type(k) == 'string' and k:sub(1, #word) == word then add(k) end\n"
+    "      if type(k) == 'string' and k:sub(1, #word) == word and (#word > 0 or k:sub(1, 1) ~= '_') then add(k) end\n"
     "    end\n"
     "    for _, k in ipairs(keywords) do if k:sub(1, #word) == word then add(k) end end\n"
     "    table.sort(out)\n"
@@ -143,7 +204,9 @@ static const char repl_lua[] =
     "    if type(t) ~= 'table' then return end\n"
     "    for k, x in pairs(t) do\n"
     "      if type(k) == 'string' and k:sub(1, #last) == last and k:match('^[%a_][%w_]*$') and\n"
-    "         (sep == '.' or type(x) == 'function') then add(base .. sep .. k) end\n"
+    "         (sep == '.' or type(x) == 'function') and (#last > 0 or k:sub(1, 1) ~= '_') then\n"
+    "        add(base .. sep .. k)\n"
+    "      end\n"
     "    end\n"
     "  end\n"
     "  if sep == '.' and type(v) == 'table' then from(v) end\n"
@@ -154,12 +217,26 @@ static const char repl_lua[] =
     "return M\n";
 
 /* Loads the helpers into the registry (in the protected init). */
+/* lua_Reader over repl_lua then repl_lua_more. */
+static const char *repl_parts(lua_State *L, void *ud, size_t *size)
+{
+    (void)L;
+    int *part = ud;
+    switch ((*part)++) {
+    case 0: *size = sizeof repl_lua - 1; return repl_lua;
+    case 1: *size = sizeof repl_lua_more - 1; return repl_lua_more;
+    default: *size = 0; return NULL;
+    }
+}
+
 static void load_repl(lua_State *L)
 {
-    if (luaL_loadbufferx(L, repl_lua, sizeof repl_lua - 1, "=repl", "t") != LUA_OK)
+    int part = 0;
+    if (lua_load(L, repl_parts, &part, "=repl", "t") != LUA_OK)
         lua_error(L);
     lua_getglobal(L, "ot");
-    lua_call(L, 1, 1);
+    lua_pushstring(L, (const char *)ot_l_lua_api_doc);
+    lua_call(L, 2, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, OT_REPL);
 }
 
@@ -624,6 +701,33 @@ static int incomplete(lua_State *L, int st)
     return msg && len >= sizeof mark - 1 && strcmp(msg + len - (sizeof mark - 1), mark) == 0;
 }
 
+/* An expression left open, as a table typed over several lines
+ * (`{point = p.point,`): not a statement, and `return <input>` (without the
+ * `;` the first try adds, which would stop the parser before the end) is
+ * incomplete.  The stack is left as it was. */
+static int open_expression(lua_State *L, const char *chunk)
+{
+    const char *ret = lua_pushfstring(L, "return %s", chunk);
+    int st = luaL_loadbufferx(L, ret, strlen(ret), "=stdin", "t");
+    int open = incomplete(L, st);
+    lua_pop(L, 2);                              /* the text and the chunk or error */
+    return open;
+}
+
+/* A quoted string left open at the end of the input (`x = "abc`): Lua's
+ * lexer calls it incomplete (`unfinished string near <eof>`), but a quoted
+ * string cannot go on past its line unless the line ends in a backslash, so
+ * reading on would only swallow the next statement into the string. */
+static int open_string(lua_State *L, int st, const char *chunk, size_t len)
+{
+    static const char mark[] = "unfinished string near <eof>";
+    size_t n;
+    if (st != LUA_ERRSYNTAX || (len > 0 && chunk[len - 1] == '\\'))
+        return 0;
+    const char *msg = lua_tolstring(L, -1, &n);
+    return msg && n >= sizeof mark - 1 && strcmp(msg + n - (sizeof mark - 1), mark) == 0;
+}
+
 /* REPL: load `return <input>;` else the input itself; run; print results
  * through the global print. */
 static int eval(call_ctx *c)
@@ -635,8 +739,17 @@ static int eval(call_ctx *c)
     lua_remove(L, -2);                          /* the "return" text */
     if (st != LUA_OK) {
         lua_pop(L, 1);
-        st = luaL_loadbufferx(L, c->chunk, strlen(c->chunk), "=stdin", "t");
-        if (incomplete(L, st)) {
+        size_t len = strlen(c->chunk);
+        st = luaL_loadbufferx(L, c->chunk, len, "=stdin", "t");
+        if (open_string(L, st, c->chunk, len)) {
+            /* loaded again with its line's end, the error names the string */
+            lua_pop(L, 1);
+            ret = lua_pushfstring(L, "%s\n", c->chunk);
+            st = luaL_loadbufferx(L, ret, len + 1, "=stdin", "t");
+            lua_remove(L, -2);
+            return take_error(L, error_code(c->h, st), c->err);
+        }
+        if (incomplete(L, st) || (st == LUA_ERRSYNTAX && open_expression(L, c->chunk))) {
             lua_pop(L, 1);
             *c->incomplete = 1;
             return OT_OK;

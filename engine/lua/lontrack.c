@@ -442,6 +442,9 @@ static int l_help(lua_State *L)
         }
         line += len + (eol ? 1 : 0);
     }
+    if (!name && found) /* how to read one of the topics listed */
+        luaL_addstring(&b, "\not.help(\"yoy\") prints a topic's section (in the REPL: .help yoy; Tab "
+                           "completes the name)\n");
     if (!found) {
         lua_pushfstring(L, "no help for '%s' (ot.help() lists the topics)", name ? name : "");
     } else {

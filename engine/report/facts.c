@@ -3,7 +3,8 @@
  * One line per code: its English and Chinese template.  In a template {k0}
  * and {k1} are the fact's keys as series (named where the caller knows the
  * name), {r1} the second key as it is (a period), {m1} the second key as a
- * method, {y0}..{y5} its whole numbers, {v0.2} a number with 2 decimals, {p}
+ * method, {y0}..{y5} its whole numbers, {v0.2} a number with 2 decimals, {P0.1}
+ * a share as a percentage with 1 decimal (0.74 -> "74.0%"), {p}
  * the period y3 of a year of y2 periods ("month 9" / "9月"), {w} the periods
  * v5 either side of it (" ±3 months" / "及前后3个月"; nothing when v5 is NaN),
  * {s0} the periods 1..y0 of the year: "periods 1-9" ("period 1" alone) in
@@ -27,7 +28,7 @@ typedef struct wording {
 } wording;
 
 static const wording wordings[OT_FACT_NCODES] = {
-    [OT_M_CARRY_RANGE] = {"carry with the range of {k0}", "按当前进度推算（区间取自{k0}的历史误差）"},
+    [OT_M_CARRY_RANGE] = {"carry with the range of {k0}", "按当前进度推算，区间取自{k0}的历史误差"},
     [OT_M_RWSD] = {"rwsd(sigma={v0.4}, {y0} obs)", "带季节漂移的随机游走（σ={v0.4}，{y0}个观测值）"},
     [OT_M_PACE] = {"pace since December", "延续上年12月以来的速度"},
     [OT_M_YOY_WALK] = {"latest yoy carried on", "延续最新同比增速"},
@@ -56,7 +57,7 @@ static const wording wordings[OT_FACT_NCODES] = {
                     "levels)",
                     "{k0}：增速按公布口径（公布累计增速{v0.2}%，按总量计算为{v1.2}%）"},
     [OT_N_SHARE_BORROWED] = {"share of {s0} ({v0.3}) borrowed from {k0}, {y1}-{y2}",
-                             "{s0}占全年的比重（{v0.3}）取自{k0}{y1}-{y2}年"},
+                             "{s0}占全年的比重（{P0.1}）取自{k0}{y1}-{y2}年"},
     [OT_N_SHARE_ASSUMED] = {"no share for {s0}: taken as {y0}/{y1}",
                             "缺少{s0}占全年的比重，按{y0}/{y1}计"},
     [OT_N_SPREAD_OWN] = {"rest-of-year spread from own history {y0}-{y1}",
@@ -82,13 +83,14 @@ static const wording wordings[OT_FACT_NCODES] = {
                           "{k0}的波动是{k1}的{v0.1}倍，后者的历史记录不适用"},
     [OT_N_CARRY_SCALED] = {"carry-forward with the range of {k0}'s carry-forward record {y0}-{y1} at "
                            "{p}, x{v0.2} (the ytd growth of {k1} moves {v0.2} times as much)",
-                           "按当前进度推算，区间取自{k0}{y0}-{y1}年同期（{p}）按当前进度推算的误差，"
-                           "放大{v0.2}倍（{k1}累计增速的波动是其{v0.2}倍）"},
+                           "按当前进度推算，区间依据{k0}{y0}-{y1}年各年截至{p}按同一方法推算全年的"
+                           "误差，放大{v0.2}倍（{k1}累计增速的波动是{k0}的{v0.2}倍）"},
     [OT_N_CARRY_TYPICAL] = {"carry-forward with the range of {k0}'s carry-forward record {y0}-{y1} "
                             "at {p}, x{v0.1} (too little common history to measure the scale: the "
                             "typical local scale)",
-                            "按当前进度推算，区间取自{k0}{y0}-{y1}年同期（{p}）按当前进度推算的误差，"
-                            "放大{v0.1}倍（共同历史太短，取地方指标的典型倍数）"},
+                            "按当前进度推算，区间依据{k0}{y0}-{y1}年各年截至{p}按同一方法推算全年的"
+                            "误差，放大{v0.1}倍（与{k0}的共同历史太短，无法测算倍数，取地方指标的典型"
+                            "倍数）"},
     [OT_N_NO_DATA] = {"no data for {k0}", "{k0}无数据"},
     [OT_N_SHAPE_NO_DATA] = {"shape reference {k0} has no data", "参照指标{k0}无数据"},
     [OT_N_YOY_WEIGHTED] = {"{k0}: ytd growth from the period yoy weighted by {k1}'s shares",
@@ -251,6 +253,8 @@ static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_la
                     snprintf(num, sizeof num, "%d", f->y[i]);
                 else if (c == 'v' && i < OT_FACT_NV)
                     snprintf(num, sizeof num, "%.*f", dec, f->v[i]);
+                else if (c == 'P' && i < OT_FACT_NV)
+                    snprintf(num, sizeof num, "%.*f%%", dec, 100 * f->v[i]);
                 else if (c == 'w' && !isnan(f->v[5])) {
                     int w = (int)f->v[5], q = f->y[2] == 4;
                     if (lang == OT_LANG_ZH)
@@ -361,16 +365,35 @@ char *ot_report_fact(const ot_proj_fact *f, const char *ref, ot_report_lang lang
         buf[0] = '\0';
     if (!f || f->code <= 0 || f->code >= OT_FACT_NCODES)
         return buf;
-    if (f->of_ref) {
+    const wording *w = &wordings[f->code];
+    /* a fact said of the ref that names the ref itself names it once */
+    const char *tmpl = w->en ? (lang == OT_LANG_ZH ? w->zh : w->en) : NULL;
+    int names_ref = tmpl && strstr(tmpl, "{k0}") && ref && strcmp(f->key[0], ref) == 0;
+    if (f->of_ref && !names_ref) {
         put(&o, ot_report_name_of(ref ? ref : "ref", lang, names, n));
         put(&o, lang == OT_LANG_ZH ? "：" : ": ");
     }
-    const wording *w = &wordings[f->code];
     if (w->en)
         expand(&o, lang == OT_LANG_ZH ? w->zh : w->en, f, lang, names, n);
     else
         special(&o, f, lang, names, n);
     return buf;
+}
+
+/* Whether a fact before fs->f[i] reads the same as text (its words as the
+ * list says them, the ref's name before the first of the ref's). */
+static int said_before(const ot_proj_facts *fs, int i, const char *ref, ot_report_lang lang,
+                       const ot_report_name *names, size_t n, const char *text)
+{
+    char prev[1024];
+    for (int j = 0; j < i; j++) {
+        ot_proj_fact f = fs->f[j];
+        if (f.of_ref && j && fs->f[j - 1].of_ref)
+            f.of_ref = 0;
+        if (strcmp(ot_report_fact(&f, ref, lang, names, n, prev, sizeof prev), text) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 char *ot_report_facts(const ot_proj_facts *fs, const char *ref, ot_report_lang lang,
@@ -382,11 +405,14 @@ char *ot_report_facts(const ot_proj_facts *fs, const char *ref, ot_report_lang l
         buf[0] = '\0';
     for (int i = 0; fs && i < fs->n; i++) {
         ot_proj_fact f = fs->f[i];
-        if (i)
-            put(&o, lang == OT_LANG_ZH ? "；" : "; ");
         if (f.of_ref && i && fs->f[i - 1].of_ref)
             f.of_ref = 0; /* the ref named once before its facts */
-        put(&o, ot_report_fact(&f, ref, lang, names, n, one, sizeof one));
+        ot_report_fact(&f, ref, lang, names, n, one, sizeof one);
+        if (said_before(fs, i, ref, lang, names, n, one))
+            continue; /* "2020-2022 left out of the record" once, not for the ref again */
+        if (o.n)
+            put(&o, lang == OT_LANG_ZH ? "；" : "; ");
+        put(&o, one);
     }
     return buf;
 }

@@ -79,13 +79,7 @@ static void num_cell(FILE *f, const char *text)
 static char *fmt_range(const ot_target *t, double lo, double hi, ot_report_lang lang, char *buf,
                        size_t cap)
 {
-    char a[64], b[64];
-    if (!isfinite(lo) || !isfinite(hi))
-        snprintf(buf, cap, "%s", "");
-    else
-        snprintf(buf, cap, "%s – %s", report_fmt_metric(t, lo, lang, a, sizeof a),
-                 report_fmt_metric(t, hi, lang, b, sizeof b));
-    return buf;
+    return report_fmt_range(t, lo, hi, lang, " – ", buf, cap);
 }
 
 static void status_span(FILE *f, const report_words *w, ot_proj_status s)

@@ -62,7 +62,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
     for (size_t i = 0; i < doc->n; i++) {
         const ot_target *t = doc->items[i].target;
         const ot_projection *p = doc->items[i].proj;
-        char a[64], b[64];
+        char a[64];
         fputs("| ", f);
         ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
         fputs(" | ", f);
@@ -72,9 +72,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         fputs(" | ", f);
         fputs(ot_fmt_growth(p->ytd_growth, a, sizeof a), f);
         fprintf(f, " | %s | ", report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
-        if (isfinite(p->lo80) && isfinite(p->hi80))
-            fprintf(f, "%s – %s", report_fmt_metric(t, p->lo80, doc->lang, a, sizeof a),
-                    report_fmt_metric(t, p->hi80, doc->lang, b, sizeof b));
+        fputs(report_fmt_range(t, p->lo80, p->hi80, doc->lang, " – ", buf, sizeof buf), f);
         fputs(" | ", f);
         fputs(report_fmt_prob(p->prob, buf, sizeof buf), f);
         fputs(" | ", f);

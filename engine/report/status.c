@@ -67,12 +67,7 @@ static char *one_line(const char *s, char *buf, size_t cap)
 static char *fmt_range(const ot_target *t, double lo, double hi, ot_report_lang lang, char *buf,
                        size_t cap)
 {
-    char a[48], b[48];
-    buf[0] = '\0';
-    if (isfinite(lo) && isfinite(hi))
-        snprintf(buf, cap, "%s%s%s", report_fmt_metric(t, lo, lang, a, sizeof a),
-                 lang == OT_LANG_ZH ? " – " : " .. ", report_fmt_metric(t, hi, lang, b, sizeof b));
-    return buf;
+    return report_fmt_range(t, lo, hi, lang, lang == OT_LANG_ZH ? " – " : " .. ", buf, cap);
 }
 
 /* The status table of doc: its indicators by name, in its language.  The
@@ -157,7 +152,7 @@ static int status_table(const ot_report_doc *doc, FILE *f, ot_err *err)
         if (method[0] && zh)
             fprintf(f, "；%s：%s", w->method, method);
         else if (method[0])
-            fprintf(f, "; method %s", method);
+            fprintf(f, "; method: %s", method);
         fputc('\n', f);
     }
     return OT_OK;

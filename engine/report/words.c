@@ -223,6 +223,21 @@ char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char 
     return buf;
 }
 
+char *report_fmt_range(const ot_target *t, double lo, double hi, ot_report_lang lang,
+                       const char *sep, char *buf, size_t cap)
+{
+    const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
+    char a[64], b[64];
+    if (!isfinite(lo) || !isfinite(hi))
+        snprintf(buf, cap, "%s", "");
+    else if (d && d->unit == OT_UNIT_PTS && lang == OT_LANG_ZH)
+        snprintf(buf, cap, "%+.1f%s%+.1f个百分点", lo, sep, hi);
+    else
+        snprintf(buf, cap, "%s%s%s", report_fmt_metric(t, lo, lang, a, sizeof a), sep,
+                 report_fmt_metric(t, hi, lang, b, sizeof b));
+    return buf;
+}
+
 char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t cap)
 {
     return report_fmt_test_ref(t, lang, NULL, buf, cap);
@@ -375,6 +390,16 @@ char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t
     return buf;
 }
 
+/* The day (ot_period_last_day) a period's text ends on; 0 when it is none. */
+static int32_t last_day_of(const char *text)
+{
+    ot_period p;
+    ot_err e;
+    if (!text || !text[0] || ot_period_parse(text, strlen(text), &p, &e) != OT_OK)
+        return 0;
+    return ot_period_last_day(p.freq, p.ord);
+}
+
 char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap)
 {
     static const ot_proj_status order[] = {OT_STATUS_MET, OT_STATUS_ON_TRACK, OT_STATUS_AT_RISK,
@@ -425,6 +450,27 @@ char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap)
     } else if (count[OT_STATUS_ON_TRACK] + count[OT_STATUS_MET]) {
         ADD("%s", cn ? "没有存在风险或偏离目标的目标。" : " None is at risk or off track.");
     }
+    /* a projection from data a season older than the report's newest (the
+     * province's exports through April in a report through September) is
+     * named, so its figures are not read as current as the others */
+    int32_t newest = last_day_of(report_doc_through(doc));
+    size_t k = 0;
+    for (size_t i = 0; newest > 0 && i < doc->n; i++) {
+        const ot_report_item *it = &doc->items[i];
+        ot_proj_status s = it->proj->status;
+        int32_t day = last_day_of(it->proj->latest);
+        if ((s != OT_STATUS_ON_TRACK && s != OT_STATUS_AT_RISK && s != OT_STATUS_OFF_TRACK) ||
+            day <= 0 || newest - day <= OT_REPORT_STALE_DAYS)
+            continue;
+        char per[64];
+        const ot_target *t = it->target;
+        report_fmt_period(it->proj->latest, doc->lang, per, sizeof per);
+        ADD(cn ? "%s%s（最新数据为%s）" : "%s%s (latest data %s)",
+            k++ ? (cn ? "；" : "; ") : (cn ? "数据较旧：" : " Older data: "),
+            t->label && t->label[0] ? t->label : report_item_name(doc, it), per);
+    }
+    if (k)
+        ADD("%s", cn ? "。" : ".");
 #undef ADD
     if (n >= cap && cap > 1) { /* cut: never inside a character */
         size_t e = cap - 1, b = e - 1; /* buf[e] is the terminator */
@@ -447,7 +493,7 @@ char *report_overview_new(const ot_report_doc *doc)
         const ot_report_item *it = &doc->items[i];
         const char *l = it->target->label && it->target->label[0] ? it->target->label
                                                                   : report_item_name(doc, it);
-        cap += 128 + (l ? strlen(l) : 0);
+        cap += 192 + 2 * (l ? strlen(l) : 0); /* named for attention and for old data */
     }
     char *buf = malloc(cap);
     return buf ? report_fmt_overview(doc, buf, cap) : NULL;

@@ -59,10 +59,15 @@ char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t
 /* A scenario's name in a comparison: "baseline" in the words of w. */
 const char *report_scenario_name(const report_words *w, const char *name);
 
+/* A projection whose data end more than this many days before the newest
+ * data of its report is named as one from older data. */
+#define OT_REPORT_STALE_DAYS 92
+
 /* The summary paragraph of doc in its language: how many targets are met,
  * on track, at risk, off track, missed, without data; the ones at risk or
- * off track named with their probability.  Returns buf, cut at a whole
- * character when cap is short. */
+ * off track named with their probability; those projected from data more
+ * than OT_REPORT_STALE_DAYS older than the report's newest named with their
+ * latest period.  Returns buf, cut at a whole character when cap is short. */
 char *report_fmt_overview(const ot_report_doc *doc, char *buf, size_t cap);
 /* The same in a new string long enough for every target named (caller
  * frees with free()); NULL when out of memory. */
@@ -94,9 +99,14 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
  * knows it (the English name, else the key, in English). */
 char *report_fmt_item_test(const ot_report_item *it, ot_report_lang lang, char *buf, size_t cap);
 
-/* The metric x as shown: "8.1%" (growth), "+3.2 个百分点" / "+3.2 pts"
+/* The metric x as shown: "8.1%" (growth), "+3.2个百分点" / "+3.2 pts"
  * (relative, in_step), the number otherwise; "" for NaN. */
 char *report_fmt_metric(const ot_target *t, double x, ot_report_lang lang, char *buf, size_t cap);
+/* The range of the metric, lo then hi joined by sep (" – ", " .. "): "7.2% –
+ * 8.9%"; points in Chinese carry their unit once, "-6.1 – +23.7个百分点".
+ * "" when either end is not finite.  Returns buf. */
+char *report_fmt_range(const ot_target *t, double lo, double hi, ot_report_lang lang,
+                       const char *sep, char *buf, size_t cap);
 
 /* Why an item has no chart, in words of w, into buf: for status no_data
  * "no data published yet for 2023" (the target's year; without it when the

@@ -38,13 +38,13 @@ grep -q "^地区生产总值增长7.5%以上 *增速 ≥ 7.5% *2023年三季度 
 grep -q "^出口增速高于全省平均 *增速高于浙江省出口总额增速 *2023年9月 .*+9.0个百分点 .*存在风险 \[2\]$" <<<"$OUT" ||
     fail "zh relative target: the test by names, the figures in points"
 grep -q "^社会消费品零售总额增长7% .*无数据$" <<<"$OUT" || fail "zh: retail sales 无数据"
-has_out "[1] 地区生产总值增长7.5%以上（义乌市地区生产总值）：按当前进度推算，区间取自国内生产总值2011-2019年同期（三季度）"
-has_out "1-9月占全年的比重（0.740）取自进口总额（美元）2018-2022年"
+has_out "[1] 地区生产总值增长7.5%以上（义乌市地区生产总值）：按当前进度推算，区间依据国内生产总值2011-2019年各年截至三季度"
+has_out "1-9月占全年的比重（74.0%）取自进口总额（美元）2018-2022年"
 # FAI: Yiwu publishes its ytd growth only (19.8% Jan–Sep); China's FAI publishes no January
 # (its first figure is Jan–Feb), so the share of Jan–Sep is China's mean over 2018-2022 —
 # 483442/635636, 461204/551478, 436530/518907, 397827/544547, 421412/572138: s = 0.78105 —
 # not 9/12, and the required pace is (1.15 - 0.78105 x 1.198)/(1 - 0.78105) - 1 = -2.1%
-has_out "1-9月占全年的比重（0.781）取自固定资产投资（不含农户）2018-2022年"
+has_out "1-9月占全年的比重（78.1%）取自固定资产投资（不含农户）2018-2022年"
 lacks_out "按9/12计"
 grep -q "^固定资产投资增长15% .* 19.8% .* -2.1% *19.8% *有望达成" <<<"$OUT" || fail "zh FAI: the required pace with the borrowed share"
 grep -q "^Chinagoods平台注册采购商突破400万 *年末水平 ≥ 400万 " <<<"$OUT" || fail "zh: a stock's level test"
@@ -193,9 +193,11 @@ run 0 project --year 2003 --lang zh
 has_out "2003年早于数据起始年份（2020年），没有数据"
 run 0 project --year 2023 --as-of 2023-10-31
 grep -q "^ref without data .*2023-09 .*no data \[[0-9]*\]$" <<<"$OUT" || fail "the row of a relative target whose ref has no data"
-has_out "none.x: no data for none.x"
+has_out "; no data for none.x"      # the ref named once, not "none.x: no data for none.x"
+lacks_out "none.x: no data for none.x"
 run 0 project --year 2023 --as-of 2023-10-31 --lang zh
-has_out "无数据指标：无数据指标无数据"
+has_out "；无数据指标无数据"
+lacks_out "无数据指标：无数据指标"
 
 # a year's figure out without its growth (Yiwu's 2023 gross industrial output,
 # with no 2022 total to compare): "no data" with a footnote saying why

@@ -28,6 +28,30 @@ has_err "stdin:1: in main chunk"
 OUT=$(printf '%s\n' 'function g()' | "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
 eq "$CODE" 1 "exit code of an unfinished statement"
 has_err "'end' expected"
+# an expression left open — a table typed alone over several lines, an
+# operator at the end of a line — reads on, as a statement does; at the end
+# of input it is a syntax error at <eof>
+OUT=$(printf '%s\n' '{point = 8.7,' ' prob = 1}' '1 +' '2' 'x = "abc' 'print(x == nil)' '{a = 1' |
+      "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 1 "exit code of an open string and an unfinished table"
+out_line 1 "{point = 8.7, prob = 1}"
+out_line 2 3
+out_line 3 true
+has_err "stdin:1: unfinished string near '\"abc'"
+has_err "stdin:1: '}' expected near <eof>"
+lacks_err() { NCHECK=$((NCHECK + 1)); ! grep -qF -- "$1" <<<"$ERR" || fail "stderr has: $1"; }
+lacks_err "unexpected symbol near '{'"
+
+# a list of targets or projections prints one per line, numbered (a year's
+# targets to pick from); a list with anything else stays a table
+OUT=$(printf '%s\n' 'a = ot.target{series = "x.gdp", year = 2023, value = 7.5, label = "增长7.5%"}' \
+      'b = ot.target{series = "x.ex", year = 2023, value = 5}' '{a, b}' '{a, 1}' '{a, k = 1}' |
+      "$ONTRACK" repl 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 0 "exit code of lists"
+out_line 1 "[1] x.gdp 2023: growth >= 7.5 (增长7.5%)"
+out_line 2 "[2] x.ex 2023: growth >= 5"
+out_line 3 "{x.gdp 2023: growth >= 7.5 (增长7.5%), 1}"
+out_line 4 "{x.gdp 2023: growth >= 7.5 (增长7.5%), k = 1}"
 
 # .help NAME takes the name as text: a quote or a backslash in it is part of
 # the name (no help for it), never code; blanks after it do not count
@@ -52,6 +76,17 @@ out_line 1 "after	nil"
 
 # --- a terminal
 run 0 import "$SRC/datasets/series.csv" "$SRC/datasets/yiwu/yiwu.csv"
+
+# docs/repl.md's pipe example prints what the page shows, on each stream
+awk '/^## Pipes and here-documents/ {u = 1} u && /^```sh$/ {b = 1; next} b && /^```$/ {exit} b' \
+    "$SRC/docs/repl.md" > pipe.sh
+awk '/^## Pipes and here-documents/ {u = 1} u && /^```text$/ {b = 1; k++; next}
+     b && /^```$/ {b = 0; if (k == 2) exit; next} b {print > ("shown" k ".txt")}' "$SRC/docs/repl.md"
+[ -s pipe.sh ] && [ -s shown1.txt ] && [ -s shown2.txt ] || fail "docs/repl.md: the pipe example was not found"
+OUT=$(PATH="$(dirname "$ONTRACK"):$PATH" bash pipe.sh 2>"$T/err"); CODE=$?; ERR=$(cat "$T/err")
+eq "$CODE" 1 "exit code of docs/repl.md's pipe example"
+eq "$OUT" "$(cat shown1.txt)" "docs/repl.md's pipe example, standard output"
+eq "$ERR" "$(cat shown2.txt)" "docs/repl.md's pipe example, standard error"
 
 # ot.compare typed alone prints its table once (the REPL does not print the
 # result it returns again); with print = false the result is printed; a

@@ -62,10 +62,15 @@ lacks_out "<script>"
 lacks_out "&lt;"
 lacks_out "&gt;"
 lacks_out "&amp;"
+# a count target counts things (展会家次, 实训基地个数), not times: 数量, not 次数
+has_out "| 组织参加境外展会500家次 | 数量 ≥ 500 |"
+has_out "| 全年境外客商来义56万人次 | 数量 ≥ 56万 |"
 # a relative target names its series and its reference by their names
 has_out "| 出口增速高于全省平均 | 义乌市出口总额增速高于浙江省出口总额增速 | 2023年9月 |"
 # notes in Chinese, the series by name
-has_out "按当前进度推算，区间取自国内生产总值2011-2019年同期（三季度）按当前进度推算的误差"
+has_out "按当前进度推算，区间依据国内生产总值2011-2019年各年截至三季度按同一方法推算全年的误差，放大2.0倍（与国内生产总值的共同历史太短，无法测算倍数，取地方指标的典型倍数）"
+# the method after the notes, without parentheses inside its parentheses
+has_out "（方法：按当前进度推算，区间取自国内生产总值的历史误差）"
 
 # HTML to a file, format from the extension; English with --lang en
 run 0 report 1 -o r.html
@@ -192,6 +197,29 @@ run 2 report abc
 has_err "RUN must be a run id (a whole number) or 'latest', got 'abc'"
 run 2 report 1 --format pdf
 has_err "--format: expected html, md, csv, json or txt, got 'pdf'"
+# -o FILE: an extension that names no format is refused (no page saved as
+# .pdf); a name without one is a page; --format decides over the name
+run 2 report 1 -o "$T/r.pdf"
+has_err "ontrack: report: -o $T/r.pdf: unsupported extension (supported: .html, .htm, .md, .csv, .json, .txt; or give --format)"
+[ ! -e "$T/r.pdf" ] || fail "report -o r.pdf wrote a file"
+run 0 report 1 -o "$T/plain"
+eq "$(head -c 15 "$T/plain")" "<!DOCTYPE html>" "report -o plain (no extension)"
+run 0 report 1 -o "$T/r.pdf.md"
+eq "$(head -c 2 "$T/r.pdf.md")" "# " "report -o r.pdf.md"
+run 0 report 1 --format md -o "$T/r.data"
+eq "$(head -c 2 "$T/r.data")" "# " "report --format md -o r.data"
+# on a terminal, without --format or -o, the text table rather than a page's
+# source; piped (as everywhere above), the page
+: "${PTYDRIVE:?set PTYDRIVE to the ptydrive binary}"
+# (an expect of what never comes: ptydrive then prints all the terminal showed)
+printf 'expect END-OF-RECORDING\n' > tty.txt
+TTY=$("$PTYDRIVE" tty.txt "$ONTRACK" report 1 2>&1)
+NCHECK=$((NCHECK + 1))
+grep -qF -- "增速 ≥ 7.5%" <<<"$TTY" || fail "report 1 on a terminal did not print the table: $TTY"
+NCHECK=$((NCHECK + 1))
+! grep -qF -- "<!DOCTYPE" <<<"$TTY" || fail "report 1 on a terminal printed the page's source"
+run 0 report 1
+eq "$(head -c 15 <<<"$OUT")" "<!DOCTYPE html>" "report 1 to a pipe"
 run 2 report 1 --lang fr
 has_err "--lang: expected zh or en, got 'fr'"
 run 66 report 99
@@ -222,4 +250,25 @@ has_err "run $B of job 'f' failed: it stored no projections to report (ontrack j
 lacks_out "目标"
 run 66 report "$B" -o "$T/failed.html"
 [ ! -e "$T/failed.html" ] || fail "a report file of a failed run"
+# ---- docs/reports.md's text tables are what `ontrack project` prints on the
+# bundled data (the files of datasets/manifest.csv), English then Chinese
+DOCDB="$T/docs.db"
+files=$(awk -F, 'NR > 1 {print "'"$SRC"'/datasets/" $1}' "$SRC/datasets/manifest.csv")
+# shellcheck disable=SC2086
+ONTRACK_DB="$DOCDB" run 0 import $files
+ONTRACK_DB="$DOCDB" run 0 project --as-of 2023-10-31
+EN=$OUT
+ONTRACK_DB="$DOCDB" run 0 project --as-of 2023-10-31 --lang zh
+ZH=$OUT
+awk '!b && /^```text$/ {b = 1; k++; next} b && /^```$/ {b = 0; next}
+     b && $0 != "…" {sub(/[[:space:]]+$/, ""); printf "%d\t%d\t%s\n", k, NR, $0}' \
+    "$SRC/docs/reports.md" > doc_tables.txt
+[ "$(cut -f1 doc_tables.txt | sort -u | tr '\n' ' ')" = "1 2 " ] ||
+    fail "docs/reports.md: expected two text tables (English, Chinese)"
+while IFS=$'\t' read -r k line text; do
+    NCHECK=$((NCHECK + 1))
+    if [ "$k" = 1 ]; then got=$EN; else got=$ZH; fi
+    sed 's/[[:space:]]*$//' <<<"$got" | grep -qxF -- "$text" ||
+        fail "docs/reports.md:$line shows what ontrack project did not print: $text"
+done < doc_tables.txt
 done_ok

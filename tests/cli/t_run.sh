@@ -249,4 +249,38 @@ print("ok")
 LUA
 run 0 run req.lua
 out_line 1 ok
+# ---- run's option after the script is the script's (arg[1]), and a note says
+# so: `run s.lua --as-of D` would otherwise read the latest data unnoticed
+printf 'print(ot.as_of(), arg[1], arg[2])\n' > late.lua
+run 0 run late.lua --as-of 2023-08-31
+out_line 1 "nil	--as-of	2023-08-31"
+eq "$ERR" "ontrack: run: note: '--as-of' after the script is the script's argument arg[1], not run's option: put it before the script (ontrack run --as-of ... SCRIPT)" "the note on a late --as-of"
+run 0 run late.lua x --timeout=5
+has_err "'--timeout' after the script is the script's argument arg[2]"
+run 0 run --as-of 2023-08-31 late.lua --mine
+out_line 1 "2023-08-31	--mine	nil"
+eq "$ERR" "" "stderr of a script's own option"
+
+# ---- help and misspellings, as a new user meets them
+run 0 help
+out_line 1 "usage: ontrack [--db PATH] COMMAND [ARGS...]"
+has_out "'ontrack help COMMAND' or 'ontrack COMMAND --help' describes a command."
+run 0 help run
+out_line 1 "usage: ontrack run [--as-of DATE|PERIOD] [--timeout S] [--memory MB]"
+eq "$OUT" "$("$ONTRACK" run --help)" "ontrack help run = ontrack run --help"
+run 2 help imprt
+has_err "ontrack: unknown command 'imprt' (did you mean 'import'?)"
+run 2 imprt data.csv
+has_err "ontrack: unknown command 'imprt' (did you mean 'import'?)"
+run 2 frobnicate
+has_err "ontrack: unknown command 'frobnicate'"
+lacks_err() { NCHECK=$((NCHECK + 1)); ! grep -qF -- "$1" <<<"$ERR" || fail "stderr has: $1"; }
+lacks_err "did you mean"
+run 2 run --timout 5 s.lua
+has_err "ontrack: run: unknown option '--timout' (did you mean '--timeout'?)"
+run 2 run --as_of=2023-09 s.lua
+has_err "ontrack: run: unknown option '--as_of=2023-09' (did you mean '--as-of'?)"
+run 2 run --zzz s.lua
+has_err "ontrack: run: unknown option '--zzz'"
+lacks_err "did you mean"
 done_ok

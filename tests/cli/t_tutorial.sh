@@ -40,6 +40,22 @@ awk -v doc="docs/tutorial.md" '
     inblock && (mode == "sh" || mode == "file") { print }
     !inblock && !/^[[:space:]]*$/ { pending = "" }
 ' "$DOC" > "$T/tutorial.sh"
+# A file the tutorial writes is named where a reader sees it (the marker is an
+# HTML comment, hidden on the rendered page): in the paragraph above it.
+awk '
+    /^<!-- tutorial: write [^ ]+ -->$/ {
+        f = $4
+        if (index(para == "" ? last : para, "`" f "`") == 0) { printf "%d\t%s\n", NR, f }
+        next
+    }
+    /^[[:space:]]*$/ { if (!inblock && para != "") { last = para; para = "" } ; next }
+    /^```/ { inblock = !inblock; para = ""; next }
+    !inblock { para = para " " $0 }
+' "$DOC" > "$T/unnamed.txt"
+while IFS=$'\t' read -r line f; do
+    fail "docs/tutorial.md:$line writes $f without naming it in the text above"
+done < "$T/unnamed.txt"
+NCHECK=$((NCHECK + 1))
 nblocks=$(grep -c '^OT_LINE=' "$T/tutorial.sh")
 [ "$nblocks" -ge 10 ] || fail "found only $nblocks runnable blocks in $DOC"
 
@@ -67,4 +83,15 @@ while IFS=$'\t' read -r line text; do
     grep -qxF -- "$text" "$T/out.trim" ||
         fail "docs/tutorial.md:$line shows output the commands did not print: $text"
 done < "$T/shown.txt"
+# The prose that reads the county's row quotes the figures the row printed.
+row=$(grep -E '^社会消费品零售总额增长7\.5%以上 +growth' "$T/out.trim" | head -n 1)
+[ -n "$row" ] || fail "the tutorial printed no row for the county's retail target"
+read -r lo hi <<<"$(sed -E 's/.* ([0-9.]+)% \.\. ([0-9.]+)% .*/\1 \2/' <<<"$row")"
+prose=$(tr '\n' ' ' < "$DOC" | grep -oE 'with an \*\*80% range\*\* of [0-9.]+% to [0-9.]+%')
+eq "$prose" "with an **80% range** of $lo% to $hi%" "the 80% range docs/tutorial.md reads off the county's row"
+for f in "year-to-date growth 7.2%" "full year 7.2%" "reaching 7.5% is 5%" "must grow 8.2%" "says 7.2%"; do
+    NCHECK=$((NCHECK + 1))
+    tr '\n' ' ' < "$DOC" | tr -s ' ' | sed 's/\*\*//g' | grep -qF -- "$f" || fail "docs/tutorial.md no longer says: $f"
+done
+grep -qE ' 7\.2% +7\.2% .* 5% +8\.2% +7\.2% +off track' <<<"$row" || fail "the county's row changed: $row"
 done_ok

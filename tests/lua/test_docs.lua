@@ -51,6 +51,8 @@ cases[#cases + 1] = {"ot.help", function()
   assert(out[1] == yoy, out[1])
   assert(out[2]:find("^### db:series%(key") and not out[2]:find("### db:keys"), out[2])
   assert(out[3]:find("\ns:yoy%(%)\n") and out[3]:find("^ot.help%(%[name%]%)\not.as_of%(%), ot._VERSION\not.series{"), out[3])
+  -- the list ends saying how to read one topic
+  assert(out[3]:find('\n\not.help%("yoy"%) prints a topic\'s section %(in the REPL: %.help yoy; Tab completes the name%)$'), out[3])
   assert(out[4] == "no help for 'no_such_thing' (ot.help() lists the topics)", out[4])
 end}
 H.run(cases)

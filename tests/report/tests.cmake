@@ -18,7 +18,7 @@ foreach(t IN ITEMS cli_report report_browser report_pages)
   endif()
   add_test(NAME ${t} COMMAND bash ${script})
   set_tests_properties(${t} PROPERTIES LABELS "cli;report" TIMEOUT 600 SKIP_RETURN_CODE 77
-    ENVIRONMENT "ONTRACK=$<TARGET_FILE:ontrack>;SRC=${PROJECT_SOURCE_DIR};REPORT_ARTIFACTS=${CMAKE_BINARY_DIR}/report-artifacts")
+    ENVIRONMENT "ONTRACK=$<TARGET_FILE:ontrack>;SRC=${PROJECT_SOURCE_DIR};PTYDRIVE=$<TARGET_FILE:ptydrive>;REPORT_ARTIFACTS=${CMAKE_BINARY_DIR}/report-artifacts")
 endforeach()
 
 # lua_report: ot.report's document formats (tests/report/test_report.lua).

@@ -178,8 +178,14 @@ static void test_lua_host_eval(void **state)
     /* incomplete input asks for more and runs nothing */
     assert_int_equal(ot_host_eval(h, "function f()", &inc, &err), OT_OK);
     assert_int_equal(inc, 1);
-    assert_int_equal(ot_host_eval(h, "s = 'open", &inc, &err), OT_OK);
+    assert_int_equal(ot_host_eval(h, "{a = 1,", &inc, &err), OT_OK);   /* an open table */
     assert_int_equal(inc, 1);
+    assert_int_equal(ot_host_eval(h, "s = 'a\\", &inc, &err), OT_OK);  /* escaped line end */
+    assert_int_equal(inc, 1);
+    /* a quoted string cannot go on past its line: an error at once */
+    assert_int_not_equal(ot_host_eval(h, "s = 'open", &inc, &err), OT_OK);
+    assert_int_equal(inc, 0);
+    assert_string_equal(err.msg, "stdin:1: unfinished string near ''open'");
     assert_int_equal(ot_host_eval(h, "function f()\nreturn 7 end", &inc, &err), OT_OK);
     assert_int_equal(inc, 0);
     assert_int_equal(ot_host_eval(h, "f()", &inc, &err), OT_OK);
@@ -235,6 +241,48 @@ static void test_lua_host_complete(void **state)
     assert_string_equal(buf, "yiwu.exports yiwu.gdp");
     buf[0] = '\0';
     assert_int_equal(ot_host_complete(h, "nothing.here.", collect, buf), 0);
+    /* the measures after measure = " (a key's measures are easy to forget) */
+    buf[0] = '\0';
+    ot_host_complete(h, "g = db:series(\"yiwu.gdp\", {measure = \"yt", collect, buf);
+    assert_string_equal(buf, "ytd ytd_yoy");
+    buf[0] = '\0';
+    ot_host_complete(h, "db:put(s, {measure='", collect, buf);
+    assert_string_equal(buf, "value ytd yoy ytd_yoy");
+    /* dot commands, and after .help the names it takes (docs/lua-api.md's
+     * headings), not globals */
+    buf[0] = '\0';
+    ot_host_complete(h, ".h", collect, buf);
+    assert_string_equal(buf, ".help");
+    buf[0] = '\0';
+    ot_host_complete(h, ".help ot.pro", collect, buf);
+    assert_string_equal(buf, "ot.project");
+    buf[0] = '\0';
+    ot_host_complete(h, ".help la", collect, buf);
+    assert_string_equal(buf, "lag last");
+    buf[0] = '\0';
+    ot_host_complete(h, ".help db:se", collect, buf);
+    assert_string_equal(buf, "db:series");
+    buf[0] = '\0';
+    assert_int_equal(ot_host_complete(h, ".help cfg", collect, buf), 0);
+    /* a name starting with _ (a projection's internal p._c, _G) is offered
+     * only once the user types the _ */
+    ok(h, "pr = {_c = 1, point = 2, prob = 3}");
+    buf[0] = '\0';
+    ot_host_complete(h, "pr.", collect, buf);
+    assert_string_equal(buf, "pr.point pr.prob");
+    buf[0] = '\0';
+    ot_host_complete(h, "pr._", collect, buf);
+    assert_string_equal(buf, "pr._c");
+    buf[0] = '\0';
+    ot_host_complete(h, "ot._", collect, buf);
+    assert_string_equal(buf, "ot._VERSION");
+    buf[0] = '\0';
+    ot_host_complete(h, "_", collect, buf);
+    assert_non_null(strstr(buf, "_G"));
+    buf[0] = '\0';
+    ot_host_complete(h, "", collect, buf);
+    assert_null(strstr(buf, "_G"));
+    assert_non_null(strstr(buf, "pairs"));
     ot_host_free(h);
     remove(path);
 }

@@ -464,15 +464,15 @@ static void test_report_facts_words(void **state)
                                     {"zj.x", "浙江省出口总额", NULL, 0}};
     /* the periods as a reader counts them: months, quarters, 期 when unknown */
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
-                        "1-9月占全年的比重（0.740）取自全国进口总额2018-2022年");
+                        "1-9月占全年的比重（74.0%）取自全国进口总额2018-2022年");
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
-                        "1-9期占全年的比重（0.740）取自china.imports_usd2018-2022年");
+                        "1-9期占全年的比重（74.0%）取自china.imports_usd2018-2022年");
     {
         ot_proj_facts q = {0};
         const ot_report_name qn[] = {{"cn.gdp", "国内生产总值", NULL, 4}};
         ot_fact_add(&q, OT_N_SHARE_BORROWED, "idkii", 3, 0.72, "cn.gdp", 2018, 2022);
         assert_string_equal(ot_report_facts(&q, NULL, OT_LANG_ZH, qn, 1, buf, sizeof buf),
-                            "一至三季度占全年的比重（0.720）取自国内生产总值2018-2022年");
+                            "一至三季度占全年的比重（72.0%）取自国内生产总值2018-2022年");
         ot_proj_facts a = {0};
         ot_fact_add(&a, OT_N_SHARE_ASSUMED, "ii", 1, 4);
         assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
@@ -498,13 +498,50 @@ static void test_report_facts_words(void **state)
     ot_fact_add(&fs, OT_N_SHAPE_NONE, "");
     fs.f[2].of_ref = fs.f[3].of_ref = 1;
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
-                        "1-9月占全年的比重（0.740）取自全国进口总额2018-2022年；2020-2022年不计入"
-                        "历史记录；浙江省出口总额：浙江省出口总额：2023年数据尚未发布；没有参照指标，"
+                        "1-9月占全年的比重（74.0%）取自全国进口总额2018-2022年；2020-2022年不计入"
+                        "历史记录；浙江省出口总额：2023年数据尚未发布；没有参照指标，"
                         "区间按经验规则");
+    /* the ref's fact that opens with its name says it once ("zj.x: zj.x: …" before) */
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_EN, NULL, 0, buf, sizeof buf),
                         "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022; "
-                        "2020-2022 left out of the record; zj.x: zj.x: no data for 2023 yet; no "
+                        "2020-2022 left out of the record; zj.x: no data for 2023 yet; no "
                         "shape reference: range is a rule of thumb");
+    {
+        /* a fact the list has said already is not said again: the years left out
+         * of the series' record and of the ref's ("2020-2022 left out of the record"
+         * twice in a relative target's note before); the ref's own name still opens
+         * the ref's first fact, and a fact with other values stays */
+        ot_proj_facts d = {0};
+        ot_fact_add(&d, OT_N_EXCLUDED, "ii", 2020, 2022);
+        ot_fact_add(&d, OT_N_NO_DATA, "k", "zj.y");
+        ot_fact_add(&d, OT_N_EXCLUDED, "ii", 2020, 2022);
+        ot_fact_add(&d, OT_N_EXCLUDED, "ii", 2019, 2022);
+        ot_fact_add(&d, OT_N_EXCLUDED, "ii", 2020, 2022);
+        d.f[1].of_ref = d.f[2].of_ref = d.f[3].of_ref = 1;
+        assert_string_equal(ot_report_facts(&d, "zj.x", OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                            "2020-2022 left out of the record; zj.x: no data for zj.y; "
+                            "2019-2022 left out of the record");
+        assert_string_equal(ot_report_facts(&d, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "2020-2022年不计入历史记录；浙江省出口总额：zj.y无数据；"
+                            "2019-2022年不计入历史记录");
+        /* the carry-forward notes in Chinese: the record's years as of the month,
+         * the scale against whom */
+        ot_proj_facts c = {0};
+        ot_fact_add(&c, OT_N_CARRY_SCALED, "kiiiidk", "china.imports_usd", 2011, 2019, 12, 9,
+                    1.89, "zj.x");
+        ot_fact_add(&c, OT_N_CARRY_TYPICAL, "kiiiidk", "china.imports_usd", 2011, 2019, 4, 3,
+                    2.0, "zj.x");
+        assert_string_equal(ot_report_facts(&c, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "按当前进度推算，区间依据全国进口总额2011-2019年各年截至9月按同一方法"
+                            "推算全年的误差，放大1.89倍（浙江省出口总额累计增速的波动是全国进口总额的"
+                            "1.89倍）；按当前进度推算，区间依据全国进口总额2011-2019年各年截至三季度"
+                            "按同一方法推算全年的误差，放大2.0倍（与全国进口总额的共同历史太短，"
+                            "无法测算倍数，取地方指标的典型倍数）");
+        ot_proj_fact mc;
+        ot_fact_set(&mc, OT_M_CARRY_RANGE, "k", "china.imports_usd");
+        assert_string_equal(ot_report_fact(&mc, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "按当前进度推算，区间取自全国进口总额的历史误差");
+    }
     /* the record's choice, its candidates by name, the others' errors */
     ot_proj_fact m, r;
     ot_fact_set(&m, OT_M_RECORD, "ik", 1 | 2, "auto");
@@ -1078,6 +1115,66 @@ static void test_report_non_finite(void **state)
     free(buf);
 }
 
+/* The summary paragraph names a projection made from data more than 92 days
+ * older than the report's newest, with its latest period: the province's
+ * exports through April in a report through September.  Through June (92
+ * days before 30 September) is not old; nor is a target met, whose outcome
+ * is known. */
+static void test_report_overview_stale(void **state)
+{
+    (void)state;
+    ot_target t[4];
+    ot_projection p[4];
+    ot_report_item it[4];
+    const char *labels[] = {"地区生产总值增长7.5%", "出口增长3%", "零售增长6%", "进口增长5%"};
+    const char *latest[] = {"2023-09", "2023-04", "2023-06", "2023-03"};
+    for (int i = 0; i < 4; i++) {
+        fixture(&t[i], &p[i], labels[i]);
+        snprintf(p[i].latest, sizeof p[i].latest, "%s", latest[i]);
+        it[i] = (ot_report_item){&t[i], &p[i], NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
+    }
+    p[0].status = OT_STATUS_ON_TRACK;
+    p[0].prob = 0.95;
+    p[3].status = OT_STATUS_MET;
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = it;
+    doc.n = 4;
+    char buf[1024];
+    assert_string_equal(report_fmt_overview(&doc, buf, sizeof buf),
+                        "共4项目标：1项已达成，1项有望达成，2项存在风险，0项偏离目标。需要关注："
+                        "出口增长3%（存在风险，达标概率79%）；零售增长6%（存在风险，达标概率79%）。"
+                        "数据较旧：出口增长3%（最新数据为2023年4月）。");
+    doc.lang = OT_LANG_EN;
+    assert_string_equal(report_fmt_overview(&doc, buf, sizeof buf),
+                        "4 targets: 1 met, 1 on track, 2 at risk, 0 off track. Needing attention: "
+                        "出口增长3% (at risk, 79%); 零售增长6% (at risk, 79%). Older data: 出口增长3% "
+                        "(latest data Apr 2023).");
+    /* none old: nothing said */
+    snprintf(p[1].latest, sizeof p[1].latest, "2023Q2");
+    assert_null(strstr(report_fmt_overview(&doc, buf, sizeof buf), "Older data"));
+}
+
+/* A range in points says its Chinese unit once ("-6.1 – +23.7个百分点", not
+ * "-6.1个百分点 – +23.7个百分点"); growth ranges keep theirs on each end,
+ * English its "pts"; an end not finite leaves it empty. */
+static void test_report_range(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "出口增速高于全省平均");
+    char buf[96];
+    assert_string_equal(report_fmt_range(&t, 6.26, 8.94, OT_LANG_ZH, " – ", buf, sizeof buf),
+                        "6.3% – 8.9%");
+    t.kind = OT_TARGET_RELATIVE;
+    assert_string_equal(report_fmt_range(&t, -6.1, 23.7, OT_LANG_ZH, " – ", buf, sizeof buf),
+                        "-6.1 – +23.7个百分点");
+    assert_string_equal(report_fmt_range(&t, -6.1, 23.7, OT_LANG_EN, " .. ", buf, sizeof buf),
+                        "-6.1 pts .. +23.7 pts");
+    assert_string_equal(report_fmt_range(&t, NAN, 23.7, OT_LANG_ZH, " – ", buf, sizeof buf), "");
+}
+
 /* The summary paragraph names every target needing attention, however many
  * and however long their labels (60 at risk, 30 CJK characters each: over
  * 7 KB); cut short into a small buffer it ends on a whole character. */
@@ -1343,6 +1440,8 @@ int main(void)
         cmocka_unit_test(test_report_data_version),
         cmocka_unit_test(test_report_non_finite),
         cmocka_unit_test(test_report_overview_long),
+        cmocka_unit_test(test_report_overview_stale),
+        cmocka_unit_test(test_report_range),
         cmocka_unit_test(test_report_status_table_labels),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_names),
