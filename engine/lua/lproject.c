@@ -338,7 +338,7 @@ static int l_project(lua_State *L)
     return 1;
 }
 
-/* "label: on_track, point 7.9 (80%: 7.1 to 8.6), P = 0.83, required 6.2, carry 8.1" */
+/* "label: on_track, point 7.90 (80%: 7.10 to 8.60), P = 0.83, required 6.20, carry 8.10" */
 static int proj_tostring(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -352,15 +352,23 @@ static int proj_tostring(lua_State *L)
     char buf[512];
     int k = snprintf(buf, sizeof buf, "%s: %s", label ? label : "target",
                      ot_proj_status_name(p->status));
+    /* one number of decimals for the line, from the size of the point and
+     * its range: 8.70 (8.21 to 8.90), 96.4, 4000000 (never 4e+06) */
+    double big = 0;
+    const double sized[] = {p->point, p->lo80, p->hi80};
+    for (int i = 0; i < 3; i++)
+        if (isfinite(sized[i]) && fabs(sized[i]) > big)
+            big = fabs(sized[i]);
+    int dp = big < 10 ? 2 : big < 1000 ? 1 : 0;
     if (!isnan(p->point) && k < (int)sizeof buf)
-        k += snprintf(buf + k, sizeof buf - (size_t)k, ", point %.4g (80%%: %.4g to %.4g)",
-                      p->point, p->lo80, p->hi80);
+        k += snprintf(buf + k, sizeof buf - (size_t)k, ", point %.*f (80%%: %.*f to %.*f)", dp,
+                      p->point, dp, p->lo80, dp, p->hi80);
     if (!isnan(p->prob) && k < (int)sizeof buf)
         k += snprintf(buf + k, sizeof buf - (size_t)k, ", P = %.2f", p->prob);
     if (!isnan(p->required) && k < (int)sizeof buf)
-        k += snprintf(buf + k, sizeof buf - (size_t)k, ", required %.4g", p->required);
+        k += snprintf(buf + k, sizeof buf - (size_t)k, ", required %.*f", dp, p->required);
     if (!isnan(p->carry) && k < (int)sizeof buf)
-        snprintf(buf + k, sizeof buf - (size_t)k, ", carry %.4g", p->carry);
+        snprintf(buf + k, sizeof buf - (size_t)k, ", carry %.*f", dp, p->carry);
     lua_pushstring(L, buf);
     return 1;
 }

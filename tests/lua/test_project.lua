@@ -204,6 +204,12 @@ H.run{
     assert(p.lower[95] <= p.lower[80] and p.upper[80] <= p.upper[95])
     assert(type(p.notes) == "string" and type(p.method) == "string")
     assert(tostring(p):find("^x增长7.5%%: "))
+    -- one number of decimals on the line, from the size of the range
+    -- (past 10 here: one decimal), never 4 significant digits (4.091)
+    assert(p.upper[80] >= 10, p.upper[80])
+    assert(tostring(p):find(", required 4.1, carry 10.0$"), tostring(p))
+    assert(tostring(p):find(("point %.1f (80%%: %.1f to %.1f)"):format(p.point, p.lower[80],
+                                                                        p.upper[80]), 1, true), tostring(p))
   end},
 
   {"same seed, same figures", function()
