@@ -94,7 +94,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
         fputs(doc->lang == OT_LANG_ZH ? "：" : ": ", f);
         ot_md_escape(f, report_item_notes(doc, i, notes, sizeof notes));
-        if (p->method.code) {
+        if (p->method.code && !report_item_method_said(doc, i)) {
             fprintf(f, doc->lang == OT_LANG_ZH ? "（%s：" : " (%s: ", w->method);
             ot_md_escape(f, report_item_method(doc, i, method, sizeof method));
             fputs(doc->lang == OT_LANG_ZH ? "）" : ")", f);

@@ -341,14 +341,41 @@ char *report_fmt_item_test(const ot_report_item *it, ot_report_lang lang, char *
 char *report_item_notes(const ot_report_doc *doc, size_t i, char *buf, size_t cap)
 {
     const ot_report_item *it = &doc->items[i];
-    return ot_report_facts(&it->proj->notes, it->target->ref, doc->lang, doc->names, doc->nnames,
-                           buf, cap);
+    return ot_report_facts_of(&it->proj->notes, it->target->series, it->target->ref, doc->lang,
+                              doc->names, doc->nnames, buf, cap);
 }
 
 char *report_item_method(const ot_report_doc *doc, size_t i, char *buf, size_t cap)
 {
     const ot_report_item *it = &doc->items[i];
     return ot_report_fact(&it->proj->method, NULL, doc->lang, doc->names, doc->nnames, buf, cap);
+}
+
+int report_item_method_said(const ot_report_doc *doc, size_t i)
+{
+    const ot_projection *p = doc->items[i].proj;
+    for (int k = 0; k < p->notes.n; k++) {
+        const ot_proj_fact *f = &p->notes.f[k];
+        if (f->of_ref)
+            continue; /* the ref's method is not the target's */
+        switch (p->method.code) {
+        case OT_M_CARRY_RANGE:
+            if (f->code == OT_N_CARRY_SCALED || f->code == OT_N_CARRY_TYPICAL)
+                return 1;
+            break;
+        case OT_M_RECORD:
+            if (f->code == OT_N_RECORD)
+                return 1;
+            break;
+        case OT_M_SHAPE:
+            if (p->method.y[0] == 0 && f->code == OT_N_SHAPE_BORROWED &&
+                strcmp(f->key[0], p->method.key[0]) == 0)
+                return 1;
+            break;
+        default: break;
+        }
+    }
+    return 0;
 }
 
 const char *report_item_name(const ot_report_doc *doc, const ot_report_item *it)

@@ -122,10 +122,15 @@ char *report_fmt_no_chart(const report_words *w, const ot_target *t, const ot_pr
  * no projection".  Defined in doc.c. */
 int report_check_doc(const ot_report_doc *doc, ot_err *err);
 
-/* The notes and the method of item i of doc in the document's language,
- * the series named from doc->names (else by key). */
+/* The notes of item i of doc in the document's language (a note of the
+ * target's own series not prefixed by its name), the series named from
+ * doc->names (else by key). */
 char *report_item_notes(const ot_report_doc *doc, size_t i, char *buf, size_t cap);
 char *report_item_method(const ot_report_doc *doc, size_t i, char *buf, size_t cap);
+/* Whether item i's notes already say its method (a carry-forward range note
+ * for the carry method, the record's choice for the record, the borrowed
+ * shape for ytd + shape), so that a footnote need not name it again. */
+int report_item_method_said(const ot_report_doc *doc, size_t i);
 
 /* The indicator of item it as a reader knows it: its name in lang (the
  * English name in English), else the document's names, else its key. */

@@ -68,9 +68,9 @@ has_out "| 全年境外客商来义56万人次 | 数量 ≥ 56万 |"
 # a relative target names its series and its reference by their names
 has_out "| 出口增速高于全省平均 | 义乌市出口总额增速高于浙江省出口总额增速 | 2023年9月 |"
 # notes in Chinese, the series by name
-has_out "按当前进度推算，区间依据国内生产总值2011-2019年各年截至三季度按同一方法推算全年的误差，放大2.0倍（与国内生产总值的共同历史太短，无法测算倍数，取地方指标的典型倍数）"
-# the method after the notes, without parentheses inside its parentheses
-has_out "（方法：按当前进度推算，区间取自国内生产总值的历史误差）"
+has_out "按当前进度推算，区间依据该方法在国内生产总值2011-2019年截至三季度时的推算误差，按地方指标一般情况放大2.0倍；历史记录剔除2020-2022年"
+# the note says the method already: it is not named again after it
+lacks_out "（方法：按当前进度推算，区间取自国内生产总值的历史误差）"
 
 # HTML to a file, format from the extension; English with --lang en
 run 0 report 1 -o r.html

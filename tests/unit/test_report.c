@@ -165,7 +165,8 @@ static void test_report_csv_columns(void **state)
         "known_on,vintage\r\n"
         "17,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.25,6.5,10,5.75,12.125,"
         "0.794,4.5,8.7,,at_risk,ytd+shape(china.gdp),,8.7,1,"
-        "\"shape borrowed from china.gdp, 2015-2022 (spread x1.5 for a local series)\",,,\r\n";
+        "\"shape of the year borrowed from china.gdp, 2015-2022, its spread widened 1.5 times as "
+        "usual for a local series\",,,\r\n";
     assert_string_equal(s, want);
     free(s);
     /* not stored, no as_of: both empty */
@@ -194,7 +195,7 @@ static void test_report_csv_columns(void **state)
     doc.known_on = "2023-10-31";
     it.vintage = "2023-10-24";
     s = render(ot_report_csv, &doc);
-    assert_non_null(strstr(s, "(spread x1.5 for a local series)\",0.5,2023-10-31,2023-10-24\r\n"));
+    assert_non_null(strstr(s, "as usual for a local series\",0.5,2023-10-31,2023-10-24\r\n"));
     free(s);
 }
 
@@ -426,8 +427,9 @@ static void test_report_md_escapes(void **state)
     assert_non_null(strstr(s, "# Progress towards the 2023 targets\n"));
     assert_non_null(strstr(s, "| a\\|b \\<i\\> | growth \\>= 7.5% | 2023 Q3 | 8.7% | 8.2% | "
                               "6.5% – 10.0% | 79% | 4.5% | at risk [1] |\n"));
-    assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape borrowed from china.gdp, 2015-2022 (spread "
-                              "x1.5 for a local series) (Method: ytd+shape(china.gdp))\n"));
+    assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape of the year borrowed from china.gdp, "
+                              "2015-2022, its spread widened 1.5 times as usual for a local "
+                              "series\n"));
     assert_null(strstr(s, "&lt;"));
     assert_null(strstr(s, "&gt;"));
     free(s);
@@ -477,33 +479,35 @@ static void test_report_facts_words(void **state)
         ot_fact_add(&a, OT_N_SHARE_ASSUMED, "ii", 1, 4);
         assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                             "缺少一季度占全年的比重，按1/4计");
-        /* one period is "period 1", never "periods 1-1" */
+        /* one period is "Q1" (of a year of 4), never "periods 1-1" */
         assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                            "no share for period 1: taken as 1/4");
+                            "no share for Q1: taken as 1/4");
         ot_proj_facts b = {0};
         ot_fact_add(&b, OT_N_SHARE_BORROWED, "idkii", 1, 0.216, "china.gdp", 2018, 2022);
         assert_string_equal(ot_report_facts(&b, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                            "share of period 1 (0.216) borrowed from china.gdp, 2018-2022");
+                            "share of period 1 (21.6%) borrowed from china.gdp, 2018-2022");
+        assert_string_equal(ot_report_facts(&q, NULL, OT_LANG_EN, qn, 1, buf, sizeof buf),
+                            "share of Q1-Q3 (72.0%) borrowed from cn.gdp, 2018-2022");
         ot_proj_facts m = {0};
         ot_fact_add(&m, OT_N_SHARE_ASSUMED, "ii", 9, 12);
         assert_string_equal(ot_report_facts(&m, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                             "缺少1-9月占全年的比重，按9/12计");
     }
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                        "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022");
+                        "share of periods 1-9 (74.0%) borrowed from china.imports_usd, 2018-2022");
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
-                        "share of periods 1-9 (0.740) borrowed from China imports, 2018-2022");
+                        "share of months 1-9 (74.0%) borrowed from China imports, 2018-2022");
     ot_fact_add(&fs, OT_N_EXCLUDED, "ii", 2020, 2022);
     ot_fact_add(&fs, OT_N_NO_DATA_YEAR, "ki", "zj.x", 2023);
     ot_fact_add(&fs, OT_N_SHAPE_NONE, "");
     fs.f[2].of_ref = fs.f[3].of_ref = 1;
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
-                        "1-9月占全年的比重（74.0%）取自全国进口总额2018-2022年；2020-2022年不计入"
-                        "历史记录；浙江省出口总额：2023年数据尚未发布；没有参照指标，"
+                        "1-9月占全年的比重（74.0%）取自全国进口总额2018-2022年；历史记录剔除"
+                        "2020-2022年；浙江省出口总额：2023年数据尚未发布；没有参照指标，"
                         "区间按经验规则");
     /* the ref's fact that opens with its name says it once ("zj.x: zj.x: …" before) */
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                        "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022; "
+                        "share of periods 1-9 (74.0%) borrowed from china.imports_usd, 2018-2022; "
                         "2020-2022 left out of the record; zj.x: no data for 2023 yet; no "
                         "shape reference: range is a rule of thumb");
     {
@@ -522,8 +526,15 @@ static void test_report_facts_words(void **state)
                             "2020-2022 left out of the record; zj.x: no data for zj.y; "
                             "2019-2022 left out of the record");
         assert_string_equal(ot_report_facts(&d, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
-                            "2020-2022年不计入历史记录；浙江省出口总额：zj.y无数据；"
-                            "2019-2022年不计入历史记录");
+                            "历史记录剔除2020-2022年；浙江省出口总额：zj.y无数据；"
+                            "历史记录剔除2019-2022年");
+        /* one year is one year: "2020 left out", never "2020-2020" */
+        ot_proj_facts one = {0};
+        ot_fact_add(&one, OT_N_EXCLUDED, "ii", 2020, 2020);
+        assert_string_equal(ot_report_facts(&one, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                            "2020 left out of the record");
+        assert_string_equal(ot_report_facts(&one, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                            "历史记录剔除2020年");
         /* the carry-forward notes in Chinese: the record's years as of the month,
          * the scale against whom */
         ot_proj_facts c = {0};
@@ -532,11 +543,43 @@ static void test_report_facts_words(void **state)
         ot_fact_add(&c, OT_N_CARRY_TYPICAL, "kiiiidk", "china.imports_usd", 2011, 2019, 4, 3,
                     2.0, "zj.x");
         assert_string_equal(ot_report_facts(&c, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
-                            "按当前进度推算，区间依据全国进口总额2011-2019年各年截至9月按同一方法"
-                            "推算全年的误差，放大1.89倍（浙江省出口总额累计增速的波动是全国进口总额的"
-                            "1.89倍）；按当前进度推算，区间依据全国进口总额2011-2019年各年截至三季度"
-                            "按同一方法推算全年的误差，放大2.0倍（与全国进口总额的共同历史太短，"
-                            "无法测算倍数，取地方指标的典型倍数）");
+                            "按当前进度推算，区间依据该方法在全国进口总额2011-2019年截至9月时的推算"
+                            "误差，按浙江省出口总额累计增速的波动幅度调整为1.89倍；按当前进度推算，"
+                            "区间依据该方法在全国进口总额2011-2019年截至三季度时的推算误差，按地方"
+                            "指标一般情况放大2.0倍");
+        /* in English: no possessive on a name, the scale said with what it is for */
+        assert_string_equal(ot_report_facts(&c, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                            "carry-forward, with a range from its errors on China imports at month "
+                            "9 in 2011-2019, scaled by 1.89 to the variation of the ytd growth of "
+                            "zj.x; carry-forward, with a range from its errors on China imports at "
+                            "quarter 3 in 2011-2019, widened 2.0 times as usual for a local series");
+        /* a scale of 1.00 is no scale: not said */
+        ot_proj_facts c1 = {0};
+        ot_fact_add(&c1, OT_N_CARRY_SCALED, "kiiiidk", "china.imports_usd", 2011, 2019, 12, 9,
+                    1.001, "zj.x");
+        assert_string_equal(ot_report_facts(&c1, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                            "carry-forward, with a range from its errors on China imports at month "
+                            "9 in 2011-2019");
+        assert_string_equal(ot_report_facts(&c1, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "按当前进度推算，区间依据该方法在全国进口总额2011-2019年截至9月时的推算"
+                            "误差");
+        /* a reference too unlike the series: the record not used, and why */
+        ot_proj_facts sl = {0};
+        ot_fact_add(&sl, OT_N_SCALE_LARGE, "kdk", "zj.x", 65.5, "china.imports_usd");
+        assert_string_equal(ot_report_facts(&sl, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                            "the record of China imports not used: zj.x varies 65.5 times as much");
+        assert_string_equal(ot_report_facts(&sl, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "未采用全国进口总额的历史记录：浙江省出口总额的波动是其65.5倍");
+        /* where the text names the series already (a footnote), its own facts do
+         * not open with its name again; the ref's still do */
+        ot_proj_facts own = {0};
+        ot_fact_add(&own, OT_N_NO_GROWTH, "ki", "zj.x", 2023);
+        ot_fact_add(&own, OT_N_NO_DATA_YEAR, "ki", "zj.y", 2023);
+        assert_string_equal(ot_report_facts_of(&own, "zj.x", NULL, OT_LANG_ZH, names, 2, buf,
+                                               sizeof buf),
+                            "2023年数据发布时未附增速；zj.y：2023年数据尚未发布");
+        assert_string_equal(ot_report_facts(&own, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "浙江省出口总额：2023年数据发布时未附增速；zj.y：2023年数据尚未发布");
         ot_proj_fact mc;
         ot_fact_set(&mc, OT_M_CARRY_RANGE, "k", "china.imports_usd");
         assert_string_equal(ot_report_fact(&mc, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
