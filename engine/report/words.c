@@ -238,6 +238,46 @@ char *report_fmt_range(const ot_target *t, double lo, double hi, ot_report_lang 
     return buf;
 }
 
+/* A unit as an English reader reads it after a figure ("" for a Chinese
+ * measure word, said by nothing); NULL when the unit has no English word
+ * here (it is then shown as stored). */
+static const char *unit_en(const char *unit)
+{
+    static const char *const units[][2] = {
+        {"元", "yuan"},         {"万元", "10k yuan"},   {"亿元", "100m yuan"},
+        {"美元", "US$"},        {"万美元", "10k US$"},  {"亿美元", "100m US$"},
+        {"人", "persons"},      {"万人", "10k persons"}, {"人次", "person-times"},
+        {"万人次", "10k person-times"}, {"家次", "entries"}, {"吨", "tonnes"},
+        {"万吨", "10k tonnes"}, {"千瓦时", "kWh"},      {"万千瓦时", "10k kWh"},
+        {"亿千瓦时", "100m kWh"},
+        /* measure words a count is stated in: nothing to say in English */
+        {"个", ""}, {"项", ""}, {"家", ""}, {"件", ""}, {"次", ""}, {"倍", ""},
+    };
+    for (size_t i = 0; unit && i < sizeof units / sizeof *units; i++)
+        if (strcmp(unit, units[i][0]) == 0)
+            return units[i][1];
+    return NULL;
+}
+
+/* A level x in unit, as a test states it: "500亿元", "400万人" (the unit
+ * after the figure, 万/亿 from the figure only when the unit has none);
+ * "500 (100m yuan)" in English; the bare figure without a unit. */
+static char *fmt_level_unit(double x, ot_report_lang lang, const char *unit, char *buf, size_t cap)
+{
+    char num[64];
+    ot_fmt_level(x, lang, unit, num, sizeof num);
+    const char *eng = lang == OT_LANG_EN ? unit_en(unit) : NULL;
+    if (!unit || !unit[0] || !num[0] || (eng && !eng[0]))
+        snprintf(buf, cap, "%s", num);
+    else if (strcmp(unit, "%") == 0)
+        snprintf(buf, cap, "%s%%", num);
+    else if (lang == OT_LANG_ZH)
+        snprintf(buf, cap, "%s%s", num, unit);
+    else
+        snprintf(buf, cap, "%s (%s)", num, eng ? eng : unit);
+    return buf;
+}
+
 char *report_fmt_test(const ot_target *t, ot_report_lang lang, char *buf, size_t cap)
 {
     return report_fmt_test_ref(t, lang, NULL, buf, cap);
@@ -276,9 +316,11 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
         tmpl = cn ? "%name增速与%ref增速之差在%v±%tol个百分点之内"
                : t->value > 0 ? "|%namegrowth - %ref - %v| <= %tol" : "|%namegrowth - %ref + %v| <= %tol";
     unsigned op = (unsigned)t->op < 6 ? (unsigned)t->op : 5;
-    char num[48], tol[48];
-    if (d->unit == OT_UNIT_LEVEL) /* 56万 / 560,000 */
+    char num[96], tol[48];
+    if (d->unit == OT_UNIT_LEVEL && t->kind == OT_TARGET_DECLINE) /* 降幅 > 0: no unit */
         ot_fmt_level(t->value, lang, t->unit, num, sizeof num);
+    else if (d->unit == OT_UNIT_LEVEL) /* 56万人次 / 560,000 (person-times) */
+        fmt_level_unit(t->value, lang, t->unit, num, sizeof num);
     else
         ot_fmt_num(centre && !cn ? fabs(t->value) : t->value, 4, num, sizeof num);
     ot_fmt_num(isnan(t->tolerance) ? t->value : t->tolerance, 4, tol, sizeof tol);
@@ -318,9 +360,9 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
     /* "=" passes within its tolerance: the band is part of the test (增速 ≈
      * 7.5%（±0.5个百分点）, not a bare 7.5% no figure ever equals) */
     if (t->op == OT_OP_EQ && t->kind != OT_TARGET_IN_STEP && !isnan(t->tolerance) && n + 1 < cap) {
-        char band[48];
+        char band[96];
         if (d->unit == OT_UNIT_LEVEL)
-            ot_fmt_level(t->tolerance, lang, t->unit, band, sizeof band);
+            fmt_level_unit(t->tolerance, lang, t->unit, band, sizeof band);
         else
             ot_fmt_num(t->tolerance, 4, band, sizeof band);
         if (d->unit == OT_UNIT_LEVEL)

@@ -91,7 +91,9 @@ char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *r
 /* The same naming the series too (name; NULL = not named):
  * "义乌市出口总额增速高于浙江省出口总额增速"; in the words of the series'
  * kind (a level target on a stock or rate: "year-end level >= 4,000,000",
- * on a flow "total >= 500"). */
+ * on a flow "total >= 500"), a level with the target's unit (the document
+ * gives a target stated without one its series' unit): "总量 ≥ 500亿元",
+ * "total >= 500 (100m yuan)". */
 char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kind,
                             const char *name, const char *ref_name, char *buf, size_t cap);
 

@@ -31,7 +31,7 @@ has_out "2020-2022 left out of the record"
 # (registered buyers are a stock, online transactions a flow): the test says which
 grep -q "^Chinagoods平台注册采购商突破400万 *year-end level >= 4,000,000 " <<<"$OUT" ||
     fail "the level target of a stock not worded as its year-end level"
-grep -q "^Chinagoods平台线上交易额500亿元 *total >= 500 " <<<"$OUT" ||
+grep -q "^Chinagoods平台线上交易额500亿元 *total >= 500 (100m yuan) " <<<"$OUT" ||
     fail "the level target of a flow not worded as its total"
 
 # --lang zh: Chinese headers, periods, statuses and notes; no Latin word but
@@ -53,8 +53,10 @@ has_out "1-9月占全年的比重（74.0%）取自进口总额（美元）2018-2
 has_out "1-9月占全年的比重（78.1%）取自固定资产投资（不含农户）2018-2022年"
 lacks_out "按9/12计"
 grep -q "^固定资产投资增长15% .* 19.8% .* -2.1% *19.8% *有望达成" <<<"$OUT" || fail "zh FAI: the required pace with the borrowed share"
-grep -q "^Chinagoods平台注册采购商突破400万 *年末水平 ≥ 400万 " <<<"$OUT" || fail "zh: a stock's level test"
-grep -q "^Chinagoods平台线上交易额500亿元 *总量 ≥ 500 " <<<"$OUT" || fail "zh: a flow's level test"
+# a level target stated without a unit is in its series' unit, and says it
+grep -q "^Chinagoods平台注册采购商突破400万 *年末水平 ≥ 400万人 " <<<"$OUT" || fail "zh: a stock's level test"
+grep -q "^Chinagoods平台线上交易额500亿元 *总量 ≥ 500亿元 " <<<"$OUT" || fail "zh: a flow's level test"
+grep -q "^国内采购商日均20万人次 *日均 ≥ 20万人次 " <<<"$OUT" || fail "zh: a daily average's unit"
 allow=$( { sql "SELECT key FROM series"; sql "SELECT label FROM targets" | grep -oE '[A-Za-z]+'; } | sort -u)
 words=$(grep -oE '[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9]|[A-Za-z]' <<<"$OUT" | sort -u)
 eq "$(comm -23 <(printf '%s\n' "$words") <(printf '%s\n' "$allow"))" "" "Latin words in the zh table outside the allow-list"

@@ -774,8 +774,28 @@ static void test_report_test_words(void **state)
     t.kind = OT_TARGET_LEVEL;
     it.kind = OT_KIND_FLOW;
     t.value = 500;
-    t.unit = (char *)"亿元"; /* a unit of its own: no 万/亿 added */
-    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "总量 ≥ 500");
+    t.unit = (char *)"亿元"; /* a unit of its own: no 万/亿 added, the unit said */
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "总量 ≥ 500亿元");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "total >= 500 (100m yuan)");
+    t.unit = (char *)"万元"; /* never 200万万元 */
+    t.value = 2000000;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "总量 ≥ 2,000,000万元");
+    t.kind = OT_TARGET_DAILY_AVG; /* 万 from the figure before a unit without one */
+    t.unit = (char *)"人次";
+    t.value = 200000;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "日均 ≥ 20万人次");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "per day >= 200,000 (person-times)");
+    t.kind = OT_TARGET_COUNT; /* a measure word: said in Chinese, nothing in English */
+    t.unit = (char *)"个";
+    t.value = 10;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "数量 ≥ 10个");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "count >= 10");
+    t.kind = OT_TARGET_LEVEL; /* a unit with no English word here: as stored */
+    t.unit = (char *)"标箱";
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "total >= 10 (标箱)");
     t.unit = NULL;
     t.kind = OT_TARGET_UNQUANTIFIED;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
