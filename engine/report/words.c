@@ -232,6 +232,8 @@ char *report_fmt_range(const ot_target *t, double lo, double hi, ot_report_lang 
         snprintf(buf, cap, "%s", "");
     else if (d && d->unit == OT_UNIT_PTS && lang == OT_LANG_ZH)
         snprintf(buf, cap, "%+.1f%s%+.1f个百分点", lo, sep, hi);
+    else if (!d || d->unit == OT_UNIT_LEVEL)
+        ot_fmt_level_range(lo, hi, lang, t->unit, sep, buf, cap);
     else
         snprintf(buf, cap, "%s%s%s", report_fmt_metric(t, lo, lang, a, sizeof a), sep,
                  report_fmt_metric(t, hi, lang, b, sizeof b));

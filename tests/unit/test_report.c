@@ -699,6 +699,22 @@ static void test_report_numbers(void **state)
     assert_string_equal(ot_fmt_level(-1234567.8, OT_LANG_EN, NULL, b, sizeof b), "-1,234,568");
     assert_string_equal(ot_fmt_level(22000, OT_LANG_ZH, "万人", b, sizeof b), "22,000");
     assert_string_equal(ot_fmt_level(12.345, OT_LANG_ZH, NULL, b, sizeof b), "12.3");
+    /* a range reads its two ends alike: the larger one's scale and decimals,
+     * every digit kept (not "8.21 .. 12.3", "56.25万 – 60万") */
+    char r[96];
+    assert_string_equal(ot_fmt_level_range(8.21, 12.345, OT_LANG_EN, NULL, " .. ", r, sizeof r),
+                        "8.2 .. 12.3");
+    assert_string_equal(ot_fmt_level_range(8.21, 8.897, OT_LANG_EN, NULL, " .. ", r, sizeof r),
+                        "8.21 .. 8.90");
+    assert_string_equal(ot_fmt_level_range(562500, 600000, OT_LANG_ZH, NULL, " – ", r, sizeof r),
+                        "56.25万 – 60.00万");
+    assert_string_equal(ot_fmt_level_range(9000, 1.2e5, OT_LANG_ZH, NULL, " – ", r, sizeof r),
+                        "0.90万 – 12.00万");
+    assert_string_equal(ot_fmt_level_range(-0.001, 3.5e6, OT_LANG_EN, NULL, " .. ", r, sizeof r),
+                        "0 .. 3,500,000");
+    assert_string_equal(ot_fmt_level_range(450, 520, OT_LANG_ZH, "亿元", " – ", r, sizeof r),
+                        "450.0 – 520.0");
+    assert_string_equal(ot_fmt_level_range(NAN, 520, OT_LANG_ZH, NULL, " – ", r, sizeof r), "");
     assert_string_equal(ot_fmt_value(7.5, b, sizeof b), "7.5");
     assert_string_equal(ot_fmt_value(1234.56, b, sizeof b), "1234.56");
     assert_string_equal(ot_fmt_value(7.558139535, b, sizeof b), "7.6");
