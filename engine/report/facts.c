@@ -84,9 +84,9 @@ static const wording wordings[OT_FACT_NCODES] = {
     [OT_N_SCALE_LARGE] = {"the record of {k1} not used: {k0} varies {v0.1} times as much",
                           "未采用{k1}的历史记录：{k0}的波动是其{v0.1}倍"},
     [OT_N_CARRY_SCALED] = {"carry-forward, with a range from its errors on {k0} at {p} in "
-                           "{Y0}, scaled by {v0.2} to the variation of the ytd growth of {k1}",
+                           "{Y0}, scaled by {v0.2} to the indicator's own variation",
                            "按当前进度推算，区间依据该方法在{k0}{Y0}年截至{p}时的推算误差，"
-                           "按{k1}累计增速的波动幅度调整为{v0.2}倍"},
+                           "按本指标累计增速的波动幅度调整为{v0.2}倍"},
     [OT_N_CARRY_TYPICAL] = {"carry-forward, with a range from its errors on {k0} at {p} in "
                             "{Y0}, widened {v0.1} times as usual for a local series",
                             "按当前进度推算，区间依据该方法在{k0}{Y0}年截至{p}时的推算误差，"

@@ -209,7 +209,11 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     figure(f, w->through, report_fmt_period(p->latest, doc->lang, buf, sizeof buf));
     figure(f, w->vintage, it->vintage);
     char notes[NOTES_CAP];
-    figure(f, w->method, report_item_method(doc, i, notes, sizeof notes));
+    /* the carry-forward's range is the notes' to explain: the method in brief */
+    if (p->method.code == OT_M_CARRY_RANGE && report_item_method_said(doc, i))
+        figure(f, w->method, doc->lang == OT_LANG_ZH ? "按当前进度推算" : "carry-forward");
+    else
+        figure(f, w->method, report_item_method(doc, i, notes, sizeof notes));
     fputs("</dl>\n", f);
     if (p->notes.n) {
         fprintf(f, "<p class=\"notes\">%s%s", w->notes, doc->lang == OT_LANG_ZH ? "：" : ": ");

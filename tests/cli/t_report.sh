@@ -86,6 +86,9 @@ eq "$(grep -o '<svg class="chart"' r.html | wc -l)" "$charted" "one chart per pr
 eq "$(grep -o '<p class="nochart">2023年数据尚未发布，无图表</p>' r.html | wc -l)" "$nodata" "no-data lines"
 eq "$(grep -o '<p class="nochart">目标未量化，无图表</p>' r.html | wc -l)" 1 "unquantified line"
 eq "$(grep -c '<script' r.html)" 0 "script elements"
+# the carry-forward's method in brief: its notes explain the range, once
+grep -qF '<dt>方法</dt><dd>按当前进度推算</dd>' r.html || fail "html: the carry-forward method in brief"
+grep -qF '区间取自国内生产总值的历史误差' r.html && fail "html: the carry range said twice"
 eq "$(grep -o '&lt;script&gt;alert(1)&lt;/script&gt;' r.html | wc -l)" 6 "escaped label (overview, summary, heading, aria-label, title) and series name"
 grep -qF '<html lang="zh-CN">' r.html || fail "not Chinese by default"
 grep -qF '<span class="st st-risk">存在风险</span>' r.html || fail "status colour class"

@@ -544,14 +544,14 @@ static void test_report_facts_words(void **state)
                     2.0, "zj.x");
         assert_string_equal(ot_report_facts(&c, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
                             "按当前进度推算，区间依据该方法在全国进口总额2011-2019年截至9月时的推算"
-                            "误差，按浙江省出口总额累计增速的波动幅度调整为1.89倍；按当前进度推算，"
+                            "误差，按本指标累计增速的波动幅度调整为1.89倍；按当前进度推算，"
                             "区间依据该方法在全国进口总额2011-2019年截至三季度时的推算误差，按地方"
                             "指标一般情况放大2.0倍");
         /* in English: no possessive on a name, the scale said with what it is for */
         assert_string_equal(ot_report_facts(&c, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
                             "carry-forward, with a range from its errors on China imports at month "
-                            "9 in 2011-2019, scaled by 1.89 to the variation of the ytd growth of "
-                            "zj.x; carry-forward, with a range from its errors on China imports at "
+                            "9 in 2011-2019, scaled by 1.89 to the indicator's own variation; "
+                            "carry-forward, with a range from its errors on China imports at "
                             "quarter 3 in 2011-2019, widened 2.0 times as usual for a local series");
         /* a scale of 1.00 is no scale: not said */
         ot_proj_facts c1 = {0};
