@@ -8,7 +8,8 @@
  * a share as a percentage with 1 decimal (0.74 -> "74.0%"), {p}
  * the period y3 of a year of y2 periods ("month 9" / "9月"), {w} the periods
  * v5 either side of it (" ±3 months" / "及前后3个月"; nothing when v5 is NaN),
- * {s0} the periods 1..y0 of the year: "periods 1-9" ("period 1" alone) in
+ * {q1} the period y1 of the year ("month 9" / "9月", "三季度"; "period 9" /
+ * "第9期" when the frequency is unknown), {s0} the periods 1..y0 of the year: "periods 1-9" ("period 1" alone) in
  * English; "1-9月", "一至三季度", "1-9期" when the frequency is unknown in
  * Chinese (the year's periods are y1 of a share assumed, else those of the
  * series k0 the share is borrowed from, as names know it).  A few codes
@@ -99,8 +100,8 @@ static const wording wordings[OT_FACT_NCODES] = {
                         "shape reference)",
                         "{k0}：累计增速由当期同比等权平均得到（没有总量，也没有参照指标）"},
     [OT_N_TOTAL_ONLY] = {"{k0}: the {y0} total is published without its growth; growth projected "
-                         "from period {y1}",
-                         "{k0}：{y0}年总量发布时未附增速，增速按第{y1}期推算"},
+                         "from the data through {q1}",
+                         "{k0}：{y0}年总量发布时未附增速，增速按截至{q1}的数据推算"},
     [OT_N_YTD_IMPLIED] = {"ytd growth through {r1} ({v0.2}) implied from the period yoy weighted by "
                           "the shares of {k0}",
                           "截至{r1}的累计增速（{v0.2}）由当期同比按{k0}的各期比重推得"},
@@ -253,6 +254,21 @@ static void en_periods(char *buf, size_t cap, const ot_proj_fact *f, const ot_re
         snprintf(buf, cap, "periods 1-%d", k);
 }
 
+/* Period k of a year of per periods: "9月" / "month 9", "三季度" /
+ * "quarter 3", "第9期" / "period 9" when the frequency is unknown. */
+static void period_of(char *buf, size_t cap, int k, int per, ot_report_lang lang)
+{
+    int zh = lang == OT_LANG_ZH;
+    if (per == 4 && k >= 1 && k <= 4 && zh)
+        snprintf(buf, cap, "%s", zh_quarters[k - 1]);
+    else if (per == 4)
+        snprintf(buf, cap, "quarter %d", k);
+    else if (per == 12)
+        snprintf(buf, cap, zh ? "%d月" : "month %d", k);
+    else
+        snprintf(buf, cap, zh ? "第%d期" : "period %d", k);
+}
+
 static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_lang lang,
                    const ot_report_name *names, size_t n)
 {
@@ -277,6 +293,8 @@ static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_la
                     put(o, method_word(f->key[i & 1], lang));
                 else if (c == 'y' && i < OT_FACT_NY)
                     snprintf(num, sizeof num, "%d", f->y[i]);
+                else if (c == 'q' && i < OT_FACT_NY)
+                    period_of(num, sizeof num, f->y[i], year_periods(f, names, n), lang);
                 else if (c == 'Y' && i + 1 < OT_FACT_NY && f->y[i] == f->y[i + 1])
                     snprintf(num, sizeof num, "%d", f->y[i]); /* 2020, not 2020-2020 */
                 else if (c == 'Y' && i + 1 < OT_FACT_NY)

@@ -29,9 +29,10 @@ char *ot_fmt_prob(double p, char *buf, size_t cap)
     return buf;
 }
 
-/* x with thousands separators and at most dec decimals, trailing zeros cut
+/* x with thousands separators (none in Chinese below 10,000: 1000个, as
+ * the bureaus write it) and at most dec decimals, trailing zeros cut
  * (exactly dec decimals when fixed). */
-static char *grouped(double x, int dec, int fixed, char *buf, size_t cap)
+static char *grouped(double x, int dec, int fixed, ot_report_lang lang, char *buf, size_t cap)
 {
     char num[64];
     if (fixed) {
@@ -46,7 +47,7 @@ static char *grouped(double x, int dec, int fixed, char *buf, size_t cap)
     if (num[0] == '-' && o + 1 < cap)
         buf[o++] = '-';
     for (size_t i = 0; digits[i] && o + 2 < cap; i++) {
-        if (i && i < intlen && (intlen - i) % 3 == 0)
+        if (i && i < intlen && (intlen - i) % 3 == 0 && (lang == OT_LANG_EN || intlen > 4))
             buf[o++] = ',';
         buf[o++] = digits[i];
     }
@@ -78,7 +79,7 @@ char *ot_fmt_level(double x, ot_report_lang lang, const char *unit, char *buf, s
         return buf;
     }
     level_scale(fabs(x), lang, unit, &div, &sfx, &dec);
-    snprintf(buf, cap, "%s%s", grouped(x / div, dec, 0, num, sizeof num), sfx);
+    snprintf(buf, cap, "%s%s", grouped(x / div, dec, 0, lang, num, sizeof num), sfx);
     return buf;
 }
 
@@ -97,8 +98,8 @@ char *ot_fmt_level_range(double lo, double hi, ot_report_lang lang, const char *
         return buf;
     }
     level_scale(fmax(fabs(lo), fabs(hi)), lang, unit, &div, &sfx, &dec);
-    grouped(lo / div, dec, 1, a, sizeof a);
-    grouped(hi / div, dec, 1, b, sizeof b);
+    grouped(lo / div, dec, 1, lang, a, sizeof a);
+    grouped(hi / div, dec, 1, lang, b, sizeof b);
     snprintf(buf, cap, "%s%s%s%s%s", a, sfx, sep, b, sfx);
     return buf;
 }

@@ -66,6 +66,7 @@ lacks_out "&amp;"
 has_out "| 组织参加境外展会500家次 | 数量 ≥ 500家次 |"
 has_out "| 全年境外客商来义56万人次 | 数量 ≥ 56万人次 |"
 has_out "| Chinagoods平台线上交易额500亿元 | 总量 ≥ 500亿元 |"
+has_out "| 新增合作品牌1000个 | 数量 ≥ 1000个 |"
 # a relative target names its series and its reference by their names
 has_out "| 出口增速高于全省平均 | 义乌市出口总额增速高于浙江省出口总额增速 | 2023年9月 |"
 # notes in Chinese, the series by name

@@ -563,6 +563,17 @@ static void test_report_facts_words(void **state)
         assert_string_equal(ot_report_facts(&c1, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
                             "按当前进度推算，区间依据该方法在全国进口总额2011-2019年截至9月时的推算"
                             "误差");
+        /* a total out without its growth: the period the growth comes from as
+         * the series counts it (9月, not 第9期) */
+        ot_proj_facts to = {0};
+        ot_fact_add(&to, OT_N_TOTAL_ONLY, "kii", "china.imports_usd", 2023, 9);
+        assert_string_equal(ot_report_facts(&to, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "全国进口总额：2023年总量发布时未附增速，增速按截至9月的数据推算");
+        assert_string_equal(ot_report_facts(&to, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                            "China imports: the 2023 total is published without its growth; "
+                            "growth projected from the data through month 9");
+        assert_string_equal(ot_report_facts(&to, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                            "china.imports_usd：2023年总量发布时未附增速，增速按截至第9期的数据推算");
         /* a reference too unlike the series: the record not used, and why */
         ot_proj_facts sl = {0};
         ot_fact_add(&sl, OT_N_SCALE_LARGE, "kdk", "zj.x", 65.5, "china.imports_usd");
@@ -699,6 +710,10 @@ static void test_report_numbers(void **state)
     assert_string_equal(ot_fmt_level(-1234567.8, OT_LANG_EN, NULL, b, sizeof b), "-1,234,568");
     assert_string_equal(ot_fmt_level(22000, OT_LANG_ZH, "万人", b, sizeof b), "22,000");
     assert_string_equal(ot_fmt_level(12.345, OT_LANG_ZH, NULL, b, sizeof b), "12.3");
+    /* Chinese writes 1000个 and 9999 without a separator, as the bureaus do */
+    assert_string_equal(ot_fmt_level(1000, OT_LANG_ZH, NULL, b, sizeof b), "1000");
+    assert_string_equal(ot_fmt_level(9999, OT_LANG_ZH, "个", b, sizeof b), "9999");
+    assert_string_equal(ot_fmt_level(1000, OT_LANG_EN, NULL, b, sizeof b), "1,000");
     /* a range reads its two ends alike: the larger one's scale and decimals,
      * every digit kept (not "8.21 .. 12.3", "56.25万 – 60万") */
     char r[96];
