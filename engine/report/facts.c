@@ -2,7 +2,8 @@
  *
  * One line per code: its English and Chinese template.  In a template {k0}
  * and {k1} are the fact's keys as series (named where the caller knows the
- * name), {r1} the second key as it is (a period), {m1} the second key as a
+ * name), {r1} the second key as it is, {R1} the second key as a period
+ * people write it ("2023年6月" / "Jun 2023"), {m1} the second key as a
  * method, {y0}..{y5} its whole numbers, {Y0} the years y0-y1 ("2020" when
  * they are one), {v0.2} a number with 2 decimals, {P0.1}
  * a share as a percentage with 1 decimal (0.74 -> "74.0%"), {p}
@@ -24,6 +25,7 @@
 #include <string.h>
 
 #include "core/target.h"
+#include "report/words.h"
 
 typedef struct wording {
     const char *en, *zh;
@@ -102,9 +104,9 @@ static const wording wordings[OT_FACT_NCODES] = {
     [OT_N_TOTAL_ONLY] = {"{k0}: the {y0} total is published without its growth; growth projected "
                          "from the data through {q1}",
                          "{k0}：{y0}年总量发布时未附增速，增速按截至{q1}的数据推算"},
-    [OT_N_YTD_IMPLIED] = {"ytd growth through {r1} ({v0.2}) implied from the period yoy weighted by "
+    [OT_N_YTD_IMPLIED] = {"ytd growth through {R1} ({v0.1}%) implied from the period yoy weighted by "
                           "the shares of {k0}",
-                          "截至{r1}的累计增速（{v0.2}）由当期同比按{k0}的各期比重推得"},
+                          "截至{R1}的累计增速（{v0.1}%）由当期同比按{k0}的各期比重推得"},
     [OT_N_YOY_ONLY] = {"{k0}: only period yoy for {y0}, without levels or shares to weight them",
                        "{k0}：{y0}年只有当期同比，没有总量或比重可供加权"},
     [OT_N_NO_YTD] = {"{k0}: no ytd growth for {y0}", "{k0}：{y0}年没有累计增速"},
@@ -285,6 +287,8 @@ static void expand(out *o, const char *tmpl, const ot_proj_fact *f, ot_report_la
                     put(o, ot_report_name_of(f->key[i & 1], lang, names, n));
                 else if (c == 'r')
                     put(o, f->key[i & 1]);
+                else if (c == 'R')
+                    report_fmt_period(f->key[i & 1], lang, num, sizeof num);
                 else if (c == 's' && lang == OT_LANG_ZH)
                     zh_periods(num, sizeof num, f, names, n);
                 else if (c == 's')

@@ -574,6 +574,15 @@ static void test_report_facts_words(void **state)
                             "growth projected from the data through month 9");
         assert_string_equal(ot_report_facts(&to, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                             "china.imports_usd：2023年总量发布时未附增速，增速按截至第9期的数据推算");
+        /* an implied ytd growth: a growth to one decimal with its %, the period
+         * as people write it */
+        ot_proj_facts yi = {0};
+        ot_fact_add(&yi, OT_N_YTD_IMPLIED, "kkd", "china.imports_usd", "2023-06", 8.6543);
+        assert_string_equal(ot_report_facts(&yi, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "截至2023年6月的累计增速（8.7%）由当期同比按全国进口总额的各期比重推得");
+        assert_string_equal(ot_report_facts(&yi, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                            "ytd growth through Jun 2023 (8.7%) implied from the period yoy "
+                            "weighted by the shares of China imports");
         /* a reference too unlike the series: the record not used, and why */
         ot_proj_facts sl = {0};
         ot_fact_add(&sl, OT_N_SCALE_LARGE, "kdk", "zj.x", 65.5, "china.imports_usd");
