@@ -187,17 +187,32 @@ static const char *method_word(const char *m, ot_report_lang lang)
     return zh ? "时间序列模型" : m;
 }
 
+/* A method in the words of a note (the English method's short names in
+ * full: "carry-forward", not "carry"). */
+static const char *note_word(const char *m, ot_report_lang lang)
+{
+    if (lang == OT_LANG_EN && strcmp(m, "carry") == 0)
+        return "carry-forward";
+    if (lang == OT_LANG_EN && strcmp(m, "rate") == 0)
+        return "published rate";
+    if (lang == OT_LANG_EN && strcmp(m, "rate2y") == 0)
+        return "rate with base effect";
+    return method_word(m, lang);
+}
+
 /* The chosen candidates of a record (mask) in words: "carry+rate" /
- * "按当前进度推算与公布增速法". */
-static void candidates(out *o, unsigned mask, const char *model, ot_report_lang lang)
+ * "按当前进度推算与公布增速法"; in a note (full) "carry-forward and
+ * published rate". */
+static void candidates(out *o, unsigned mask, const char *model, ot_report_lang lang, int full)
 {
     int first = 1;
     for (unsigned c = 0; c < NCAND; c++)
         if (mask & (1u << c)) {
             if (!first)
-                put(o, lang == OT_LANG_ZH ? "与" : "+");
+                put(o, lang == OT_LANG_ZH ? "与" : full ? " and " : "+");
             first = 0;
-            put(o, method_word(cand_names[c] ? cand_names[c] : model[0] ? model : "model", lang));
+            const char *m = cand_names[c] ? cand_names[c] : model[0] ? model : "model";
+            put(o, full ? note_word(m, lang) : method_word(m, lang));
         }
 }
 
@@ -342,7 +357,7 @@ static void special(out *o, const ot_proj_fact *f, ot_report_lang lang,
     switch (f->code) {
     case OT_M_RECORD:
         put(o, zh ? "按历史表现选择：" : "record: ");
-        candidates(o, (unsigned)f->y[0], f->key[0], lang);
+        candidates(o, (unsigned)f->y[0], f->key[0], lang, 0);
         break;
     case OT_M_MODEL:
         put(o, zh ? "时间序列模型（取对数）" : f->key[0]);
@@ -381,21 +396,22 @@ static void special(out *o, const ot_proj_fact *f, ot_report_lang lang,
     case OT_N_RECORD: {
         /* y: first, last, P, k, errors, chosen; v: mean error chosen, then
          * carry, rate, model (NaN = not scored) */
-        candidates(o, (unsigned)f->y[5], f->key[0], lang);
+        candidates(o, (unsigned)f->y[5], f->key[0], lang, 1);
         if (zh) {
             expand(o, "：按{Y0}年同期（{p}{w}）的历史表现选定，平均误差{v0.2}个百分点", f,
                    lang, names, n);
         } else {
-            expand(o, " by record {Y0} at {p}{w}: mean error {v0.2} points", f, lang, names, n);
+            expand(o, " chosen by the record at {p}{w} in {Y0}: mean error {v0.2} points", f, lang,
+                   names, n);
         }
         int any = 0;
         for (unsigned c = 0; c < NCAND && 1 + c < OT_FACT_NV; c++) {
             if (isnan(f->v[1 + c]) || (unsigned)f->y[5] == 1u << c)
                 continue;
-            put(o, any ? (zh ? "，" : ", ") : (zh ? "（其他方法：" : " ("));
+            put(o, any ? (zh ? "，" : ", ") : (zh ? "（其他方法：" : " (others: "));
             any = 1;
             const char *m = cand_names[c] ? cand_names[c] : f->key[0][0] ? f->key[0] : "model";
-            put(o, !zh && c == 0 ? "carry-forward" : method_word(m, lang));
+            put(o, note_word(m, lang));
             snprintf(num, sizeof num, zh ? "%.2f" : " %.2f", f->v[1 + c]);
             put(o, num);
         }

@@ -71,7 +71,7 @@ H.run{
     H.eq(p.carry, 10)
     H.eq(p.point, 10)                          -- the paths are centred on the point
     assert(p.lower[80] < 10 and p.upper[80] > 10 and p.upper[80] - p.lower[80] < 0.5)
-    assert(p.notes:find("carry by record 2011%-2018 at month 6 ±3 months"), p.notes)
+    assert(p.notes:find("carry%-forward chosen by the record at month 6 ±3 months in 2011%-2018"), p.notes)
     assert(p.notes:find("2020%-2022 left out of the record", 1, false))
     -- a year without data yet: nothing to carry, no model's paths either
     local none = ot.project(ot.target{series = "p.r", year = 2020, value = 1}, o)
@@ -161,7 +161,7 @@ H.run{
   {"the default chooses by record", function()
     local p = ot.project(tr, rdata)
     assert(p.method:find("^record: carry"), p.method)
-    assert(p.notes:find("by record 2011%-2018 at month 6 ±3 months: mean error"), p.notes)
+    assert(p.notes:find("chosen by the record at month 6 ±3 months in 2011%-2018: mean error"), p.notes)
   end},
 
   {"target fields", function()

@@ -834,7 +834,7 @@ static void test_projection_total_without_growth(void **state)
     assert_string_equal(p.latest, "2023-09");
     assert_near(p.carry, 10, 0);
     assert_non_null(strstr(EN_NOTES(&p), "t: the 2023 total is published without its growth; growth "
-                                    "projected from period 9; "));
+                                    "projected from the data through period 9; "));
 }
 
 /* Every allocation of a projection failing in turn (N = 1, 2, ... until the

@@ -615,8 +615,9 @@ static void test_report_facts_words(void **state)
     ot_fact_set(&r, OT_N_RECORD, "iiiiiikdddddd", 2011, 2019, 12, 9, 27, 1, "auto", 1.25, 1.25,
                 1.5, NAN, 2.0, 3.0);
     assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                        "carry by record 2011-2019 at month 9 ±3 months: mean error 1.25 points (rate 1.50, "
-                        "rate2y 2.00); range from 27 past errors");
+                        "carry-forward chosen by the record at month 9 ±3 months in 2011-2019: mean "
+                        "error 1.25 points (others: published rate 1.50, rate with base effect "
+                        "2.00); range from 27 past errors");
     assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                         "按当前进度推算：按2011-2019年同期（9月及前后3个月）的历史表现选定，平均误差1.25个百分点"
                         "（其他方法：公布增速法1.50，含基数效应的公布增速法2.00）；区间取自27个历史误差");
@@ -625,8 +626,8 @@ static void test_report_facts_words(void **state)
     ot_fact_set(&old, OT_N_RECORD, "iiiiiikddddd", 2011, 2019, 12, 9, 27, 1, "auto", 1.25, 1.25,
                 NAN, NAN, NAN);
     assert_string_equal(ot_report_fact(&old, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                        "carry by record 2011-2019 at month 9: mean error 1.25 points; range from "
-                        "27 past errors");
+                        "carry-forward chosen by the record at month 9 in 2011-2019: mean error "
+                        "1.25 points; range from 27 past errors");
     assert_string_equal(ot_report_fact(&old, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                         "按当前进度推算：按2011-2019年同期（9月）的历史表现选定，平均误差1.25个百分点；"
                         "区间取自27个历史误差");
@@ -635,8 +636,8 @@ static void test_report_facts_words(void **state)
     ot_fact_set(&qr, OT_N_RECORD, "iiiiiikdddddd", 2011, 2019, 4, 2, 27, 1, "auto", 0.25, 0.25,
                 NAN, NAN, NAN, 1.0);
     assert_string_equal(ot_report_fact(&qr, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                        "carry by record 2011-2019 at quarter 2 ±1 quarter: mean error 0.25 points; "
-                        "range from 27 past errors");
+                        "carry-forward chosen by the record at quarter 2 ±1 quarter in 2011-2019: "
+                        "mean error 0.25 points; range from 27 past errors");
     assert_string_equal(ot_report_fact(&qr, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                         "按当前进度推算：按2011-2019年同期（二季度及前后1个季度）的历史表现选定，"
                         "平均误差0.25个百分点；区间取自27个历史误差");
