@@ -76,9 +76,9 @@ static const wording wordings[OT_FACT_NCODES] = {
     [OT_N_STOCK_PACE] = {"too little history for a model: the pace since last December is carried "
                          "on, range is a rule of thumb",
                          "历史太短，无法建模：延续上年12月以来的速度，区间按经验规则"},
-    [OT_N_STOCK_YOY_WALK] = {"too little history for a record: the latest yoy is carried to the year "
-                             "end, range from its {y0} changes from one period to the next (root "
-                             "mean square {v0.2} points) as a random walk",
+    [OT_N_STOCK_YOY_WALK] = {"too little history for a record: the latest yoy carried to the year "
+                             "end, its range a random walk on its {y0} period-to-period changes "
+                             "(root mean square {v0.2} points)",
                              "历史太短，无法按历史记录选择方法：最新同比增速延续至年末，区间按其{y0}次"
                              "逐期变化（均方根{v0.2}个百分点）作随机游走"},
     [OT_N_RECORD_SHORT] = {"a record of {y0} years is too short to choose by: carry-forward",

@@ -583,6 +583,13 @@ static void test_report_facts_words(void **state)
         assert_string_equal(ot_report_facts(&yi, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
                             "ytd growth through Jun 2023 (8.7%) implied from the period yoy "
                             "weighted by the shares of China imports");
+        /* a stock's yoy walked on: the range's source in one phrase */
+        ot_proj_facts yw = {0};
+        ot_fact_add(&yw, OT_N_STOCK_YOY_WALK, "id", 3, 0.4874);
+        assert_string_equal(ot_report_facts(&yw, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                            "too little history for a record: the latest yoy carried to the year "
+                            "end, its range a random walk on its 3 period-to-period changes (root "
+                            "mean square 0.49 points)");
         /* a reference too unlike the series: the record not used, and why */
         ot_proj_facts sl = {0};
         ot_fact_add(&sl, OT_N_SCALE_LARGE, "kdk", "zj.x", 65.5, "china.imports_usd");
