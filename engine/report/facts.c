@@ -405,10 +405,14 @@ static void special(out *o, const ot_proj_fact *f, ot_report_lang lang,
                    names, n);
         }
         int any = 0;
+        unsigned chosen = (unsigned)f->y[5];
+        int combined = chosen & (chosen - 1); /* more than one: each said alone */
         for (unsigned c = 0; c < NCAND && 1 + c < OT_FACT_NV; c++) {
-            if (isnan(f->v[1 + c]) || (unsigned)f->y[5] == 1u << c)
+            if (isnan(f->v[1 + c]) || chosen == 1u << c)
                 continue;
-            put(o, any ? (zh ? "，" : ", ") : (zh ? "（其他方法：" : " (others: "));
+            put(o, any       ? (zh ? "，" : ", ")
+                   : combined ? (zh ? "（各方法单独：" : " (each alone: ")
+                              : (zh ? "（其他方法：" : " (others: "));
             any = 1;
             const char *m = cand_names[c] ? cand_names[c] : f->key[0][0] ? f->key[0] : "model";
             put(o, note_word(m, lang));

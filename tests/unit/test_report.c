@@ -628,6 +628,19 @@ static void test_report_facts_words(void **state)
     assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                         "按当前进度推算：按2011-2019年同期（9月及前后3个月）的历史表现选定，平均误差1.25个百分点"
                         "（其他方法：公布增速法1.50，含基数效应的公布增速法2.00）；区间取自27个历史误差");
+    /* a combination chosen: each method's own error said as each alone, not
+     * as "others" */
+    ot_proj_fact rc;
+    ot_fact_set(&rc, OT_N_RECORD, "iiiiiikdddddd", 2016, 2019, 12, 9, 24, 3, "auto", 0.01, 0.012,
+                0.004, NAN, NAN, 3.0);
+    assert_string_equal(ot_report_fact(&rc, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "carry-forward and published rate chosen by the record at month 9 ±3 "
+                        "months in 2016-2019: mean error 0.01 points (each alone: carry-forward "
+                        "0.01, published rate 0.00); range from 24 past errors");
+    assert_string_equal(ot_report_fact(&rc, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                        "按当前进度推算与公布增速法：按2016-2019年同期（9月及前后3个月）的历史表现"
+                        "选定，平均误差0.01个百分点（各方法单独：按当前进度推算0.01，公布增速法"
+                        "0.00）；区间取自24个历史误差");
     /* a fact stored before the window (no v5) says no window */
     ot_proj_fact old;
     ot_fact_set(&old, OT_N_RECORD, "iiiiiikddddd", 2011, 2019, 12, 9, 27, 1, "auto", 1.25, 1.25,
