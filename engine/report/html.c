@@ -199,13 +199,20 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
             return rc;
     }
     fputs("<dl class=\"figures\">", f);
-    figure(f, w->point, report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
+    /* a level's figures with its unit, as its test: 预测 9.52亿元 */
+    ot_report_lang lg = doc->lang;
+    report_fmt_metric(t, p->point, lg, buf, sizeof buf);
+    figure(f, w->point, report_with_unit(t, lg, buf, sizeof buf));
     figure(f, w->prob, report_fmt_prob(p->prob, buf, sizeof buf));
-    figure(f, w->range80, fmt_range(t, p->lo80, p->hi80, doc->lang, buf, sizeof buf));
-    figure(f, w->range95, fmt_range(t, p->lo95, p->hi95, doc->lang, buf, sizeof buf));
+    fmt_range(t, p->lo80, p->hi80, lg, buf, sizeof buf);
+    figure(f, w->range80, report_with_unit(t, lg, buf, sizeof buf));
+    fmt_range(t, p->lo95, p->hi95, lg, buf, sizeof buf);
+    figure(f, w->range95, report_with_unit(t, lg, buf, sizeof buf));
     figure(f, w->required, ot_fmt_growth(p->required, buf, sizeof buf));
-    figure(f, w->carry, report_fmt_metric(t, p->carry, doc->lang, buf, sizeof buf));
-    figure(f, w->outcome, report_fmt_metric(t, p->outcome, doc->lang, buf, sizeof buf));
+    report_fmt_metric(t, p->carry, lg, buf, sizeof buf);
+    figure(f, w->carry, report_with_unit(t, lg, buf, sizeof buf));
+    report_fmt_metric(t, p->outcome, lg, buf, sizeof buf);
+    figure(f, w->outcome, report_with_unit(t, lg, buf, sizeof buf));
     figure(f, w->through, report_fmt_period(p->latest, doc->lang, buf, sizeof buf));
     figure(f, w->vintage, it->vintage);
     char notes[NOTES_CAP];

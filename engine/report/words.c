@@ -261,22 +261,21 @@ static const char *unit_en(const char *unit)
     return NULL;
 }
 
-/* A level x in unit, as a test states it: "500亿元", "400万人" (the unit
- * after the figure, 万/亿 from the figure only when the unit has none);
- * "500 (100m yuan)" in English; the bare figure without a unit. */
-static char *fmt_level_unit(double x, ot_report_lang lang, const char *unit, char *buf, size_t cap)
+char *report_with_unit(const ot_target *t, ot_report_lang lang, char *buf, size_t cap)
 {
-    char num[64];
-    ot_fmt_level(x, lang, unit, num, sizeof num);
-    const char *eng = lang == OT_LANG_EN ? unit_en(unit) : NULL;
-    if (!unit || !unit[0] || !num[0] || (eng && !eng[0]))
-        snprintf(buf, cap, "%s", num);
-    else if (strcmp(unit, "%") == 0)
-        snprintf(buf, cap, "%s%%", num);
+    const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
+    const char *u = t->unit;
+    const char *eng = lang == OT_LANG_EN ? unit_en(u) : NULL;
+    size_t n = strlen(buf);
+    if (!d || d->unit != OT_UNIT_LEVEL || t->kind == OT_TARGET_DECLINE || !buf[0] || !u || !u[0] ||
+        (eng && !eng[0]) || n + 1 >= cap)
+        return buf;
+    if (strcmp(u, "%") == 0)
+        snprintf(buf + n, cap - n, "%%");
     else if (lang == OT_LANG_ZH)
-        snprintf(buf, cap, "%s%s", num, unit);
+        snprintf(buf + n, cap - n, "%s", u);
     else
-        snprintf(buf, cap, "%s (%s)", num, eng ? eng : unit);
+        snprintf(buf + n, cap - n, " (%s)", eng ? eng : u);
     return buf;
 }
 
@@ -322,7 +321,8 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
     if (d->unit == OT_UNIT_LEVEL && t->kind == OT_TARGET_DECLINE) /* 降幅 > 0: no unit */
         ot_fmt_level(t->value, lang, t->unit, num, sizeof num);
     else if (d->unit == OT_UNIT_LEVEL) /* 56万人次 / 560,000 (person-times) */
-        fmt_level_unit(t->value, lang, t->unit, num, sizeof num);
+        report_with_unit(t, lang, ot_fmt_level(t->value, lang, t->unit, num, sizeof num),
+                         sizeof num);
     else
         ot_fmt_num(centre && !cn ? fabs(t->value) : t->value, 4, num, sizeof num);
     ot_fmt_num(isnan(t->tolerance) ? t->value : t->tolerance, 4, tol, sizeof tol);
@@ -364,7 +364,8 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
     if (t->op == OT_OP_EQ && t->kind != OT_TARGET_IN_STEP && !isnan(t->tolerance) && n + 1 < cap) {
         char band[96];
         if (d->unit == OT_UNIT_LEVEL)
-            fmt_level_unit(t->tolerance, lang, t->unit, band, sizeof band);
+            report_with_unit(t, lang, ot_fmt_level(t->tolerance, lang, t->unit, band, sizeof band),
+                             sizeof band);
         else
             ot_fmt_num(t->tolerance, 4, band, sizeof band);
         if (d->unit == OT_UNIT_LEVEL)

@@ -94,6 +94,11 @@ char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *r
  * on a flow "total >= 500"), a level with the target's unit (the document
  * gives a target stated without one its series' unit): "总量 ≥ 500亿元",
  * "total >= 500 (100m yuan)". */
+/* buf (a level, or a range of levels, of t's metric) followed by t's unit as
+ * a test says it ("9.52亿元", "450.0 – 520.0亿元", "9.52 (100m yuan)");
+ * unchanged for other metrics, an empty buf or no unit.  Returns buf. */
+char *report_with_unit(const ot_target *t, ot_report_lang lang, char *buf, size_t cap);
+
 char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kind,
                             const char *name, const char *ref_name, char *buf, size_t cap);
 

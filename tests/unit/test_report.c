@@ -87,6 +87,41 @@ static void fixture(ot_target *t, ot_projection *p, const char *label)
     ot_fact_add(&p->notes, OT_N_SHAPE_BORROWED, "kiid", "china.gdp", 2015, 2022, 1.5);
 }
 
+/* A level target's figures on the page carry its unit, as its test does
+ * (预测 8.25亿元, not a bare 8.25); a growth target's do not change. */
+static void test_report_html_level_units(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "线上交易额");
+    t.kind = OT_TARGET_LEVEL;
+    t.value = 10;
+    t.unit = (char *)"亿元";
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = &it;
+    doc.n = 1;
+    char *s = render(ot_report_html, &doc);
+    assert_non_null(strstr(s, "<dt>预测</dt><dd>8.25亿元</dd>"));
+    assert_non_null(strstr(s, "<dt>80%区间</dt><dd>6.5 – 10.0亿元</dd>"));
+    assert_non_null(strstr(s, "<dt>按当前进度</dt><dd>8.7亿元</dd>"));
+    assert_non_null(strstr(s, "总量 ≥ 10亿元"));
+    free(s);
+    doc.lang = OT_LANG_EN;
+    s = render(ot_report_html, &doc);
+    assert_non_null(strstr(s, "<dd>8.25 (100m yuan)</dd>"));
+    assert_non_null(strstr(s, "<dd>6.5 – 10.0 (100m yuan)</dd>"));
+    free(s);
+    t.kind = OT_TARGET_GROWTH; /* a growth's figures are percentages: no unit added */
+    doc.lang = OT_LANG_ZH;
+    s = render(ot_report_html, &doc);
+    assert_non_null(strstr(s, "<dt>预测</dt><dd>8.2%</dd>"));
+    assert_null(strstr(s, "亿元"));
+    free(s);
+}
+
 /* Heckbert's nicenum with 2.5: rounded 1 below 1.5, 2 below 2.25, 2.5
  * below 3.5, 5 below 7.5, else 10; the ceiling form: the first of 1, 2,
  * 2.5, 5, 10 at or above the mantissa. */
@@ -1558,6 +1593,7 @@ int main(void)
         cmocka_unit_test(test_report_numbers_ignore_locale),
         cmocka_unit_test(test_report_plot),
         cmocka_unit_test(test_report_test_words),
+        cmocka_unit_test(test_report_html_level_units),
         cmocka_unit_test(test_report_facts_words),
         cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_report_kinds_table),
