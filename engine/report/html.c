@@ -214,7 +214,7 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
     report_fmt_metric(t, p->outcome, lg, buf, sizeof buf);
     figure(f, w->outcome, report_with_unit(t, lg, buf, sizeof buf));
     figure(f, w->through, report_fmt_period(p->latest, doc->lang, buf, sizeof buf));
-    figure(f, w->vintage, it->vintage);
+    figure(f, w->vintage, it->vintage ? report_fmt_date(it->vintage, lg, buf, sizeof buf) : NULL);
     char notes[NOTES_CAP];
     /* the carry-forward's range is the notes' to explain: the method in brief */
     if (p->method.code == OT_M_CARRY_RANGE && report_item_method_said(doc, i))
@@ -249,12 +249,13 @@ int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
     const char *colon = doc->lang == OT_LANG_ZH ? "：" : ": ";
     const char *through = report_doc_through(doc);
     fprintf(f, "</h1>\n<p class=\"meta\"><span class=\"through\">%s%s", w->as_of, colon);
-    ot_html_escape(f, through ? report_fmt_period(through, doc->lang, buf, sizeof buf)
-                      : doc->as_of ? doc->as_of : w->latest);
+    ot_html_escape(f, through     ? report_fmt_period(through, doc->lang, buf, sizeof buf)
+                      : doc->as_of ? report_fmt_date(doc->as_of, doc->lang, buf, sizeof buf)
+                                   : w->latest);
     fputs("</span>", f);
     if (doc->compiled) {
         fprintf(f, "<span class=\"compiled\">%s%s", w->compiled, colon);
-        ot_html_escape(f, doc->compiled);
+        ot_html_escape(f, report_fmt_date(doc->compiled, doc->lang, buf, sizeof buf));
         fputs("</span>", f);
     }
     fputs("</p>\n</header>\n<p class=\"overview\">", f);

@@ -42,11 +42,12 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
     fputs("# ", f);
     ot_md_escape(f, report_doc_title(doc, tbuf, sizeof tbuf));
     fprintf(f, "\n\n%s%s", w->as_of, colon);
-    ot_md_escape(f, through ? report_fmt_period(through, doc->lang, buf, sizeof buf)
-                    : doc->as_of ? doc->as_of : w->latest);
+    ot_md_escape(f, through     ? report_fmt_period(through, doc->lang, buf, sizeof buf)
+                    : doc->as_of ? report_fmt_date(doc->as_of, doc->lang, buf, sizeof buf)
+                                 : w->latest);
     if (doc->compiled) {
         fprintf(f, " · %s%s", w->compiled, colon);
-        ot_md_escape(f, doc->compiled);
+        ot_md_escape(f, report_fmt_date(doc->compiled, doc->lang, buf, sizeof buf));
     }
     fputs("\n\n", f);
     char *overview = report_overview_new(doc); /* every target needing attention named */

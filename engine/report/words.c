@@ -135,11 +135,13 @@ const char *report_fmt_data_version(const ot_report_doc *doc, char *buf, size_t 
         }                                                                          \
     } while (0)
     if (cn) {
-        ADD("%s%s", doc->known_on ? doc->known_on : "最新", doc->known_on ? "已知的数据" : "数据");
+        char day[32];
+        ADD("%s%s", doc->known_on ? report_fmt_date(doc->known_on, doc->lang, day, sizeof day) : "最新",
+            doc->known_on ? "已知的数据" : "数据");
         if (cut)
             ADD("（截至%s）", per);
         if (doc->vintage)
-            ADD("，最新发布于%s", doc->vintage);
+            ADD("，最新发布于%s", report_fmt_date(doc->vintage, doc->lang, day, sizeof day));
     } else {
         ADD("%s%s", doc->known_on ? "as known on " : "the latest data", doc->known_on ? doc->known_on : "");
         if (cut)
@@ -259,6 +261,18 @@ static const char *unit_en(const char *unit)
         if (strcmp(unit, units[i][0]) == 0)
             return units[i][1];
     return NULL;
+}
+
+char *report_fmt_date(const char *iso, ot_report_lang lang, char *buf, size_t cap)
+{
+    int y, m, d, end = 0;
+    if (lang == OT_LANG_ZH && iso && strlen(iso) == 10 &&
+        sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &end) == 3 && end == 10 && m >= 1 && m <= 12 &&
+        d >= 1 && d <= 31)
+        snprintf(buf, cap, "%d年%d月%d日", y, m, d);
+    else
+        snprintf(buf, cap, "%s", iso ? iso : "");
+    return buf;
 }
 
 char *report_with_unit(const ot_target *t, ot_report_lang lang, char *buf, size_t cap)

@@ -55,6 +55,10 @@ const char *report_fmt_data_version(const ot_report_doc *doc, char *buf, size_t 
 /* A period as a reader writes it: "2023年9月", "2023年三季度" / "Sep 2023",
  * "2023 Q3"; text as it is when it is no period.  Returns buf. */
 char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t cap);
+/* A date "2023-10-31" as a reader of lang writes it: "2023年10月31日" in
+ * Chinese, as it is in English (and any text that is not such a date).
+ * Returns buf. */
+char *report_fmt_date(const char *iso, ot_report_lang lang, char *buf, size_t cap);
 
 /* A scenario's name in a comparison: "baseline" in the words of w. */
 const char *report_scenario_name(const report_words *w, const char *name);

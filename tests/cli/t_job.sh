@@ -709,9 +709,9 @@ eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h' AND (title IS NOT NULL OR l
 # 编制日期 of a page rendered later is the day on the local clock (TZ): at
 # UTC+14 and UTC-12 (always two different days), each its own day, never UTC's
 for tz in UTC-14 UTC+12; do
-    D0=$(TZ=$tz date +%Y-%m-%d)
+    D0=$(TZ=$tz date +%Y年%-m月%-d日)
     OUT=$(TZ=$tz "$ONTRACK" report "$L" --format md --lang zh 2>&1) || fail "report under TZ=$tz"
-    D1=$(TZ=$tz date +%Y-%m-%d)
+    D1=$(TZ=$tz date +%Y年%-m月%-d日)
     grep -qE "编制日期：($D0|$D1)" <<<"$OUT" || fail "编制日期 under TZ=$tz: expected $D0"
 done
 

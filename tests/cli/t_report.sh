@@ -50,11 +50,11 @@ grep -qF '$.projections[0]."carry": missing' <<<"$V" || fail "missing member not
 # numbered, provenance last
 run 0 report latest --format md
 out_line 1 "# 义乌市2023年目标进度"
-has_out "数据截至：2023年9月 · 编制日期：$(date +%Y-%m-%d)"
+has_out "数据截至：2023年9月 · 编制日期：$(date +%Y年%-m月%-d日)"
 has_out "共23项目标：3项有望达成，2项存在风险，0项偏离目标，18项尚无数据或未量化。需要关注：出口增速高于全省平均（存在风险，达标概率79%）；\<script\>alert(1)\</script\>（存在风险，达标概率43%）。"
 # the data version says what to read again: the date the data were known on
 # and the newest release among them (Yiwu's September figures, 2023-10-24)
-has_out "技术信息：来源：运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test · 数据版本：2023-10-31已知的数据，最新发布于2023-10-24"
+has_out "技术信息：来源：运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test · 数据版本：2023年10月31日已知的数据，最新发布于2023年10月24日"
 has_out "| 目标 | 检验 | 数据期 | 累计增速 | 预测 | 80%区间 | 达标概率 | 所需增速 | 状态 |"
 # escaped for Markdown (backslashes), not with HTML entities
 has_out '| \<script\>alert(1)\</script\> | 增速 ≥ 5% | 2023年二季度 | 4.5% |'
@@ -114,8 +114,9 @@ grep -qF '<dt>Data vintage</dt><dd>2023-07-20</dd>' <<<"$xss" || fail "the hosti
 printf 'return {name = "cut", targets = {year = 2023, series = "yiwu.gdp"}, as_of = "2023-06", paths = 100}\n' > cut_job.lua
 run 0 job run cut_job.lua --quiet
 newest=$(sql "SELECT date(max(vintage) * 86400, 'unixepoch') FROM obs")
+newest_zh=$(sql "SELECT strftime('%Y', d) || '年' || (0 + strftime('%m', d)) || '月' || (0 + strftime('%d', d)) || '日' FROM (SELECT date(max(vintage) * 86400, 'unixepoch') AS d FROM obs)")
 run 0 report latest --format md
-has_out "数据版本：${newest}已知的数据（截至2023年6月），最新发布于2023-04-24"
+has_out "数据版本：${newest_zh}已知的数据（截至2023年6月），最新发布于2023年4月24日"
 run 0 report latest --format md --lang en
 has_out "Data vintage: as known on ${newest} (through Jun 2023); newest release read 2023-04-24"
 
@@ -136,7 +137,7 @@ printf 'return {name = "u", targets = {year = 2023}, as_of = "latest", paths = 1
 ONTRACK_DB="$T/u.db" run 0 import u_data.csv u_t.csv
 ONTRACK_DB="$T/u.db" run 0 job run u_job.lua --quiet
 eq "$(sed -n 2p u_out.csv | cut -d, -f8,9,17)" "2023-06,2023-06,0.9900990099" "as of latest: through June"
-grep -qF "数据版本：2023-07-15已知的数据（截至2023年6月），最新发布于2023-07-15" u_out.md ||
+grep -qF "数据版本：2023年7月15日已知的数据（截至2023年6月），最新发布于2023年7月15日" u_out.md ||
     fail "the data version of a run as of latest on undated data"
 
 # help, and the command in the list

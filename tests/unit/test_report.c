@@ -87,6 +87,20 @@ static void fixture(ot_target *t, ot_projection *p, const char *label)
     ot_fact_add(&p->notes, OT_N_SHAPE_BORROWED, "kiid", "china.gdp", 2015, 2022, 1.5);
 }
 
+/* Dates as their reader writes them: 2023年10月31日 in Chinese (no
+ * leading zeros), ISO in English; anything else as it is. */
+static void test_report_dates(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_string_equal(report_fmt_date("2023-10-31", OT_LANG_ZH, b, sizeof b), "2023年10月31日");
+    assert_string_equal(report_fmt_date("2026-01-05", OT_LANG_ZH, b, sizeof b), "2026年1月5日");
+    assert_string_equal(report_fmt_date("2023-10-31", OT_LANG_EN, b, sizeof b), "2023-10-31");
+    assert_string_equal(report_fmt_date("2023-09", OT_LANG_ZH, b, sizeof b), "2023-09");
+    assert_string_equal(report_fmt_date("2023-13-01", OT_LANG_ZH, b, sizeof b), "2023-13-01");
+    assert_string_equal(report_fmt_date("2023-10-31x", OT_LANG_ZH, b, sizeof b), "2023-10-31x");
+}
+
 /* A level target's figures on the page carry its unit, as its test does
  * (预测 8.25亿元, not a bare 8.25); a growth target's do not change. */
 static void test_report_html_level_units(void **state)
@@ -269,7 +283,7 @@ static void test_report_html_escapes(void **state)
     assert_non_null(strstr(s, "<span class=\"st st-ok\">有望达成</span>"));
     assert_non_null(strstr(s, "增速 ≥ 7.5%"));
     assert_non_null(strstr(s, "<td class=\"num\">79%</td>")); /* prob 0.794 */
-    assert_non_null(strstr(s, "<dd>2023-10-24</dd>"));        /* the vintage */
+    assert_non_null(strstr(s, "<dd>2023年10月24日</dd>"));    /* the vintage, as Chinese writes it */
     assert_non_null(strstr(s, "@page{size:A4"));
     assert_null(strstr(s, "http://www.w3.org/1999")); /* nothing fetched: only the SVG namespace */
     assert_int_equal(count(s, "http"), 2);            /* xmlns of the two charts */
@@ -1000,7 +1014,7 @@ static void test_report_data_version(void **state)
     doc.as_of = doc.known_on = "2023-10-31";
     doc.vintage = "2023-10-24";
     assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
-                        "2023-10-31已知的数据，最新发布于2023-10-24");
+                        "2023年10月31日已知的数据，最新发布于2023年10月24日");
     doc.lang = OT_LANG_EN;
     assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
                         "as known on 2023-10-31; newest release read 2023-10-24");
@@ -1009,7 +1023,7 @@ static void test_report_data_version(void **state)
                         "as known on 2023-10-31 (through Sep 2023); newest release read 2023-10-24");
     doc.lang = OT_LANG_ZH;
     assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
-                        "2023-10-31已知的数据（截至2023年9月），最新发布于2023-10-24");
+                        "2023年10月31日已知的数据（截至2023年9月），最新发布于2023年10月24日");
     doc.known_on = NULL; /* the latest data, cut, nothing known of the releases */
     doc.vintage = NULL;
     assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf), "最新数据（截至2023年9月）");
@@ -1594,6 +1608,7 @@ int main(void)
         cmocka_unit_test(test_report_plot),
         cmocka_unit_test(test_report_test_words),
         cmocka_unit_test(test_report_html_level_units),
+        cmocka_unit_test(test_report_dates),
         cmocka_unit_test(test_report_facts_words),
         cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_report_kinds_table),
