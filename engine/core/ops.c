@@ -551,6 +551,101 @@ ot_series *ot_series_window(const ot_series *s, ot_ord from, ot_ord to, ot_err *
 
 /* O(n k): k is a handful of periods in practice, and recomputing each window
  * keeps sums exact (no running add-and-subtract drift). */
+/* Windows longer than this take the linear-time path (roll_blocks); shorter
+ * ones are computed directly, window by window, as they always were. */
+#define ROLL_DIRECT 64
+
+/* The per-position input of a rolling sum or mean under block_sum's rule: a
+ * covered position adds 0 (its covering value carries it), a stock's or
+ * rate's span value counts once per position for a mean (block_mean). */
+static double roll_term(const ot_series *s, size_t i, ot_roll fn)
+{
+    if (cov(s, i))
+        return 0;
+    if (fn == OT_ROLL_MEAN && s->kind != OT_KIND_FLOW && s->flags)
+        return s->v[i] * (double)span_at(s, i);
+    return s->v[i];
+}
+
+/* Combines two adjacent parts of a window: a sum, a min or max (NaN when
+ * either part has a missing value), or for sd the (mean, M2) of each part by
+ * Chan, Golub and LeVeque (1979), "Updating formulae and a pairwise algorithm
+ * for computing sample variances", eq. 2.1: M2 = M2a + M2b + d^2 na nb / n. */
+static double roll_join(ot_roll fn, double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return NAN;
+    switch (fn) {
+    case OT_ROLL_MIN: return a < b ? a : b;
+    case OT_ROLL_MAX: return a > b ? a : b;
+    default: return a + b;
+    }
+}
+
+/* Rolling windows of w in O(n) (van Herk 1992; Gil and Werman 1993): cut s
+ * into blocks of w positions, keep for each position the aggregate from its
+ * block's start (pre) and to its block's end (suf); a window [j, i] is the
+ * whole block when j starts one, else suf[j] joined with pre[i].  Nothing is
+ * ever subtracted, so sums do not drift; sd joins Welford means and M2s.
+ * Writes r->v; returns OT_OK or OT_ENOMEM (r untouched but for NaNs). */
+static int roll_blocks(const ot_series *s, size_t w, ot_roll fn, ot_series *r, ot_err *err)
+{
+    size_t n = s->n, arrays = fn == OT_ROLL_SD ? 4 : 2;
+    double *buf = ot_malloc(&s->alloc, arrays * n * sizeof *buf);
+    if (!buf)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    double *pre = buf, *suf = buf + n, *pm2 = buf + 2 * n, *sm2 = buf + 3 * n;
+    int sd = fn == OT_ROLL_SD;
+    for (size_t b0 = 0; b0 < n; b0 += w) {
+        size_t b1 = b0 + w < n ? b0 + w : n; /* the block is [b0, b1) */
+        for (size_t i = b0; i < b1; i++) {
+            double x = fn == OT_ROLL_SUM || fn == OT_ROLL_MEAN ? roll_term(s, i, fn) : s->v[i];
+            if (i == b0) {
+                pre[i] = x;
+                if (sd)
+                    pm2[i] = isnan(x) ? NAN : 0;
+            } else if (sd) { /* Welford (1962) */
+                double m = pre[i - 1], d = x - m, c = (double)(i - b0 + 1);
+                pre[i] = m + d / c;
+                pm2[i] = pm2[i - 1] + d * (x - pre[i]);
+            } else
+                pre[i] = roll_join(fn, pre[i - 1], x);
+        }
+        for (size_t i = b1; i-- > b0;) {
+            double x = fn == OT_ROLL_SUM || fn == OT_ROLL_MEAN ? roll_term(s, i, fn) : s->v[i];
+            if (i == b1 - 1) {
+                suf[i] = x;
+                if (sd)
+                    sm2[i] = isnan(x) ? NAN : 0;
+            } else if (sd) {
+                double m = suf[i + 1], d = x - m, c = (double)(b1 - i);
+                suf[i] = m + d / c;
+                sm2[i] = sm2[i + 1] + d * (x - suf[i]);
+            } else
+                suf[i] = roll_join(fn, suf[i + 1], x);
+        }
+    }
+    for (size_t i = w - 1; i < n; i++) {
+        size_t j = i + 1 - w;
+        double v;
+        if ((fn == OT_ROLL_SUM || fn == OT_ROLL_MEAN) &&
+            ((j > 0 && cov(s, j - 1)) || cov(s, i))) {
+            r->v[i] = NAN; /* a value straddles the window's edge (block_sum) */
+            continue;
+        }
+        if (j % w == 0)
+            v = sd ? pm2[i] : pre[i];
+        else if (sd) {
+            double na = (double)(w - j % w), nb = (double)(i % w + 1), d = pre[i] - suf[j];
+            v = sm2[j] + pm2[i] + d * d * na * nb / (double)w;
+        } else
+            v = roll_join(fn, suf[j], pre[i]);
+        r->v[i] = sd ? sqrt(v / (double)(w - 1)) : fn == OT_ROLL_MEAN ? v / (double)w : v;
+    }
+    ot_free(&s->alloc, buf, arrays * n * sizeof *buf);
+    return OT_OK;
+}
+
 ot_series *ot_series_rolling(const ot_series *s, long k, ot_roll fn, ot_err *err)
 {
     if ((unsigned)fn > OT_ROLL_SD) {
@@ -566,6 +661,13 @@ ot_series *ot_series_rolling(const ot_series *s, long k, ot_roll fn, ot_err *err
     if (!r)
         return NULL;
     size_t w = (size_t)k;
+    if (w > ROLL_DIRECT && w <= s->n) {
+        if (roll_blocks(s, w, fn, r, err)) {
+            ot_series_free(r);
+            return NULL;
+        }
+        return r;
+    }
     for (size_t i = w - 1; i < s->n; i++) {
         const double *x = s->v + (i + 1 - w);
         double acc, mean, ss;
