@@ -314,7 +314,8 @@ static int shifted(lua_State *L, shift_fn fn, lua_Integer min)
     lua_Integer k = luaL_optinteger(L, 2, 1);
     if (k < min)
         luaL_argerror(L, 2, lua_pushfstring(L, "k must be at least %I, got %I", min, k));
-    luaL_argcheck(L, k <= 1000000 && k >= -1000000, 2, "k out of range");
+    if (k > 1000000) /* min is -1000000 or more */
+        luaL_argerror(L, 2, lua_pushfstring(L, "k must be at most 1000000, got %I", k));
     ot_series **box = ot_l_newseries(L);
     ot_err e;
     ot_err_clear(&e);
@@ -383,7 +384,8 @@ static int l_rolling(lua_State *L)
     const ot_series *s = ot_l_checkseries(L, 1);
     lua_Integer k = luaL_checkinteger(L, 2);
     ot_roll fn = (ot_roll)ot_l_checkoption(L, 3, "mean", ot_roll_names);
-    luaL_argcheck(L, k >= 1 && k <= 1000000, 2, "window must be 1 or more periods");
+    if (k < 1 || k > 1000000)
+        luaL_argerror(L, 2, lua_pushfstring(L, "window must be 1 to 1000000 periods, got %I", k));
     if (fn == OT_ROLL_SD && k < 2)
         luaL_argerror(L, 2, "\"sd\" needs a window of at least 2");
     ot_series **box = ot_l_newseries(L);
@@ -519,12 +521,18 @@ static int l_last(lua_State *L)
     return 2;
 }
 
-/* s:covered(period) -> whether the value of that period is in the next one's. */
+/* s:covered(period) -> whether the value of that period is in the next one's.
+ * The period has s's frequency, as in s[period]: a quarter or a year of a
+ * monthly series covers no single month, and "2023-01/02" names the
+ * combined value on February, which is not covered itself. */
 static int l_covered(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
-    ot_ord o = period_ord(L, 2, s, 0);
-    lua_pushboolean(L, ot_series_covered(s, o));
+    ot_period p = ot_l_checkperiod(L, 2);
+    if (p.freq != s->freq)
+        luaL_argerror(L, 2, lua_pushfstring(L, "a %s period expected, got '%s'",
+                                            ot_freq_name(s->freq), luaL_tolstring(L, 2, NULL)));
+    lua_pushboolean(L, ot_series_covered(s, p.ord));
     return 1;
 }
 

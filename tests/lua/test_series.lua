@@ -252,6 +252,29 @@ H.run{
                function() x:plot{height = 0} end)
   end},
 
+  {"covered asks about one period of the series' own frequency", function()
+    local jf = M("2023-01/02", {30, 30})
+    assert(jf:covered("2023-01") and not jf:covered("2023-02"))
+    -- "2023-01/02" names the combined value on February, which is not covered
+    assert(not jf:covered("2023-01/02") and not jf:covered("2023年1-2月"))
+    -- a quarter, a year or a day is not a month of it (these answered true)
+    H.checkmsg("bad argument #1 to 'covered' (a M period expected, got '2023Q1')",
+               function() return jf:covered("2023Q1") end)
+    H.checkmsg("bad argument #1 to 'covered' (a M period expected, got '2023')",
+               function() return jf:covered(2023) end)
+    H.checkmsg("bad argument #1 to 'covered' (a M period expected, got '2023-01-20')",
+               function() return jf:covered("2023-01-20") end)
+  end},
+
+  {"ranges of k and of a rolling window say what is allowed", function()
+    H.checkmsg("bad argument #1 to 'rolling' (window must be 1 to 1000000 periods, got 1000001)",
+               function() return x:rolling(1000001) end)
+    H.checkmsg("bad argument #1 to 'lag' (k must be at most 1000000, got 1000001)",
+               function() return x:lag(1000001) end)
+    H.checkmsg("bad argument #1 to 'diff' (k must be at most 1000000, got 1000001)",
+               function() return x:diff(1000001) end)
+  end},
+
   {"close", function()
     local keep
     do
