@@ -910,10 +910,17 @@ ot_series *ot_series_split_janfeb(const ot_series *s, ot_err *err)
         if (ot_period_sub(OT_FREQ_M, o) != 2 || !cov(r, i - 1) || cov(r, i) || isnan(r->v[i]))
             continue;
         double j = ot_series_at(r, o - 13), f = ot_series_at(r, o - 12), x = r->v[i];
-        int usable = !isnan(j) && !isnan(f) && j + f != 0 && !ot_series_covered(r, o - 13) &&
+        /* the shares must lie in [0, 1]: January -10 and February 30 would
+         * split 60 into -30 and 90 */
+        int usable = !isnan(j) && !isnan(f) && j + f != 0 && j / (j + f) >= 0 &&
+                     f / (j + f) >= 0 && !ot_series_covered(r, o - 13) &&
                      !ot_series_covered(r, o - 14);
-        r->v[i - 1] = usable ? x * j / (j + f) : x / 2;
-        r->v[i] = usable ? x * f / (j + f) : x / 2;
+        if (s->kind != OT_KIND_FLOW) /* a level or a rate: the value of each month */
+            r->v[i - 1] = x;
+        else {
+            r->v[i - 1] = usable ? x * j / (j + f) : x / 2;
+            r->v[i] = usable ? x * f / (j + f) : x / 2;
+        }
         r->flags[i - 1] &= (uint8_t)~OT_OBS_COVERED;
     }
     return r;

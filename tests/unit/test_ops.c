@@ -1152,6 +1152,26 @@ static void test_ops_split_janfeb(void **state)
     check(r, M(2023, 1), (double[]){55, 55}, 2);
     check_flags(r, "..");
     ot_series_free(r);
+    ot_series_free(s);
+    /* months of opposite signs a year before (profits: January -10,
+     * February 30) give shares -0.5 and 1.5: 60 would become -30 and 90;
+     * equal halves instead, 30 + 30 */
+    s = mk(OT_FREQ_M, M(2022, 1), (double[]){-10, 30, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, X, 60}, 14);
+    cover(s, M(2023, 1));
+    r = ot_series_split_janfeb(s, &err);
+    assert_true(r->v[12] == 30 && r->v[13] == 30);
+    ot_series_free(r);
+    /* a rate's or a stock's Jan–Feb value is each month's: retail sales
+     * growth 1-2月 3.5% is January's 3.5% and February's 3.5% (halves would
+     * make the first quarter's mean (1.75 + 1.75 + 10.6) / 3 = 4.7, not
+     * (2 * 3.5 + 10.6) / 3 = 5.87); a stock's level likewise */
+    for (int kind = OT_KIND_STOCK; kind <= OT_KIND_RATE; kind++) {
+        s->kind = (ot_kind)kind;
+        r = ot_series_split_janfeb(s, &err);
+        assert_true(r->v[12] == 60 && r->v[13] == 60);
+        check_flags(r, "..............");
+        ot_series_free(r);
+    }
     ot_series *q = mk(OT_FREQ_Q, 0, (double[]){1}, 1);
     assert_null(ot_series_split_janfeb(q, &err));
     assert_string_equal(err.msg, "split_janfeb needs monthly data (got Q)");
