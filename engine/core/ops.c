@@ -754,8 +754,23 @@ ot_series *ot_series_index(const ot_series *s, ot_period base, ot_err *err)
     int64_t hi = ot_period_last_sub(base.freq, base.ord, s->freq);
     double b = block_mean(s, lo, hi);
     if (isnan(b) || b == 0) {
+        /* a base inside a span value's periods (February alone of a Jan–Feb
+         * release) is not missing: name the value's own period */
+        int64_t i0 = idx(s, lo), i1 = idx(s, hi), k = -1;
+        if (isnan(b) && i0 > 0 && i1 >= 0 && cov(s, (size_t)i0 - 1))
+            k = i0;
+        else if (isnan(b) && i0 >= 0 && i1 >= 0 && cov(s, (size_t)i1) && i1 + 1 < (int64_t)s->n)
+            k = i1 + 1;
         ot_period_format(base, name, sizeof name);
-        ot_err_set(err, OT_EDATA, "index base %s is %s", name, isnan(b) ? "missing" : "zero");
+        if (k >= 0 && s->freq == OT_FREQ_M && !isnan(s->v[k]) && span_at(s, (size_t)k) == 2 &&
+            ot_period_sub(s->freq, s->start + (ot_ord)k) == 2) { /* a Jan–Feb value */
+            char whole[OT_PERIOD_STRMAX];
+            ot_period span = {s->freq, s->start + (ot_ord)k, 2};
+            ot_period_format(span, whole, sizeof whole);
+            ot_err_set(err, OT_EDATA, "index base %s is part of the value of %s: take %s or a "
+                                      "coarser period", name, whole, whole);
+        } else
+            ot_err_set(err, OT_EDATA, "index base %s is %s", name, isnan(b) ? "missing" : "zero");
         return NULL;
     }
     ot_series *r = ot_series_copy(s, err);
