@@ -363,19 +363,29 @@ static int l_to(lua_State *L)
     return finish(L, box, ot_series_to(s, f, how, &e), &e);
 }
 
-/* s:window(from, to): either may be nil for the series' own start / end. */
+/* s:window(from, to): either may be nil for the series' own start / end.
+ * With one end the series' own, an empty window (a start after the series'
+ * end, an end before its start, or an empty series) is an empty series
+ * starting at from; two given ends the wrong way round are an error. */
 static int l_window(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
     ot_ord from = lua_isnoneornil(L, 2) ? s->start : period_ord(L, 2, s, 0);
     ot_ord to = lua_isnoneornil(L, 3) ? ot_series_end(s) : period_ord(L, 3, s, 1);
-    if (to < from)
+    if (to < from && !lua_isnoneornil(L, 2) && !lua_isnoneornil(L, 3))
         luaL_argerror(L, 3, lua_pushfstring(L, "'%s' is before '%s'", luaL_tolstring(L, 3, NULL),
                                             luaL_tolstring(L, 2, NULL)));
     ot_series **box = ot_l_newseries(L);
     ot_err e;
     ot_err_clear(&e);
-    return finish(L, box, ot_series_window(s, from, to, &e), &e);
+    if (to >= from)
+        return finish(L, box, ot_series_window(s, from, to, &e), &e);
+    ot_series *r = ot_series_new(&s->alloc, s->freq, from, 0, &e);
+    if (r && ot_series_copy_meta(r, s, &e)) {
+        ot_series_free(r);
+        r = NULL;
+    }
+    return finish(L, box, r, &e);
 }
 
 /* s:rolling(k [, "mean"|"sum"|"min"|"max"|"sd"]) */

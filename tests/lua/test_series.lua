@@ -266,6 +266,18 @@ H.run{
                function() return jf:covered("2023-01-20") end)
   end},
 
+  {"a window with one open end past the data is empty", function()
+    -- these raised "bad argument #2 to 'window' ('no value: (nil)' is before ...)"
+    local e = M("2023-01", {}):window()
+    assert(#e == 0 and e.start == "2023-01")
+    local late = x:with{key = "t.late"}:window("2030-01")
+    assert(#late == 0 and late.start == "2030-01" and late.key == "t.late" and late.unit == "亿元")
+    local early = x:window(nil, "2020-06")
+    assert(#early == 0 and early.start == "2022-01")
+    H.checkmsg("bad argument #2 to 'window' ('2023-01' is before '2023-03')",
+               function() return x:window("2023-03", "2023-01") end)
+  end},
+
   {"ranges of k and of a rolling window say what is allowed", function()
     H.checkmsg("bad argument #1 to 'rolling' (window must be 1 to 1000000 periods, got 1000001)",
                function() return x:rolling(1000001) end)
