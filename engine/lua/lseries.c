@@ -204,6 +204,8 @@ static int l_series(lua_State *L)
             ot_period c;
             if (ot_l_toperiod(L, 6, &c, &e) != OT_OK)
                 luaL_argerror(L, 1, lua_pushfstring(L, "covered[%I]: %s", i, e.msg));
+            if (c.freq == OT_FREQ_M && c.span == 2) /* "2023-01/02": its January */
+                c.ord--, c.span = 1;
             if (c.freq != OT_FREQ_M || f != OT_FREQ_M || ot_period_sub(c.freq, c.ord) != 1 ||
                 c.ord < s->start || c.ord + 1 >= s->start + (ot_ord)s->n)
                 luaL_argerror(L, 1, lua_pushfstring(L, "covered[%I] (%s) is not a January "
@@ -604,12 +606,19 @@ static int m_index(lua_State *L)
         else
             lua_pushnil(L);
     }
-    else if (k[0] >= '0' && k[0] <= '9') {
+    else {
+        /* a period: one that starts with a digit must parse (s["2023-13"]
+         * raises); any other text is a period when it parses ("２０２３-03",
+         * " 2023-03"), else no field (nil) */
         ot_period p;
         ot_err e;
         ot_err_clear(&e);
-        if (ot_period_parse(k, lua_rawlen(L, 2), &p, &e) != OT_OK)
-            return luaL_error(L, "%s", e.msg);
+        if (ot_period_parse(k, lua_rawlen(L, 2), &p, &e) != OT_OK) {
+            if (k[0] >= '0' && k[0] <= '9')
+                return luaL_error(L, "%s", e.msg);
+            lua_pushnil(L);
+            return 1;
+        }
         if (p.freq != s->freq)
             return luaL_error(L, "period '%s' does not match the series' frequency (%s)", k,
                               ot_freq_name(s->freq));
@@ -617,8 +626,7 @@ static int m_index(lua_State *L)
             lua_pushnil(L); /* "2023-01/02" is the combined release: February's own is not it */
         else
             pushvalue(L, ot_series_at(s, p.ord));
-    } else
-        lua_pushnil(L);
+    }
     return 1;
 }
 

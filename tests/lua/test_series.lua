@@ -266,6 +266,17 @@ H.run{
                function() return jf:covered("2023-01-20") end)
   end},
 
+  {"a period is a period however it is spelled", function()
+    -- full-width digits and blanks parse everywhere else; indexing gave nil
+    assert(x["２０２３-03"] == 33 and x[" 2023-03"] == 33 and x["2023年3月"] == 33)
+    assert(x.nosuchfield == nil and x["月"] == nil)
+    H.checkmsg("'2023-13' is not a period (month must be 1-12)", function() return x["2023-13"] end)
+    -- covered names a January, or the January–February release it belongs to
+    local jf = M("2023-01", {0/0, 30}, {covered = {"2023-01/02"}})
+    assert(jf:covered("2023-01") and jf["2023-01/02"] == 30)
+    assert(M("2023-01", {0/0, 30}, {covered = {"2023年1-2月"}}) == jf)
+  end},
+
   {"a window with one open end past the data is empty", function()
     -- these raised "bad argument #2 to 'window' ('no value: (nil)' is before ...)"
     local e = M("2023-01", {}):window()
