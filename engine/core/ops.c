@@ -532,8 +532,15 @@ ot_series *ot_series_window(const ot_series *s, ot_ord from, ot_ord to, ot_err *
         return NULL;
     }
     ot_series *r = ot_series_slice(s, from, to, err);
+    if (!r)
+        return NULL;
+    /* covered periods at the end whose covering value lies after `to` (a
+     * window ending in the January of a Jan–Feb release): missing, not
+     * covered by a value the window does not hold */
+    for (size_t j = r->n; j-- > 0 && cov(r, j);)
+        r->flags[j] &= (uint8_t)~OT_OBS_COVERED;
     int64_t i = (int64_t)from - s->start; /* from's index in s */
-    if (!r || i < 1 || i >= (int64_t)s->n || !cov(s, (size_t)i - 1))
+    if (i < 1 || i >= (int64_t)s->n || !cov(s, (size_t)i - 1))
         return r;
     /* the span value at or after from also stands for periods before it (a
      * Jan–Feb value in a window from February): it is not the window's own,
@@ -549,10 +556,9 @@ ot_series *ot_series_window(const ot_series *s, ot_ord from, ot_ord to, ot_err *
     return r;
 }
 
-/* O(n k): k is a handful of periods in practice, and recomputing each window
- * keeps sums exact (no running add-and-subtract drift). */
 /* Windows longer than this take the linear-time path (roll_blocks); shorter
- * ones are computed directly, window by window, as they always were. */
+ * ones are computed directly, window by window, O(n k), as they always were
+ * (the same figures to the last bit for the windows scripts use). */
 #define ROLL_DIRECT 64
 
 /* The per-position input of a rolling sum or mean under block_sum's rule: a

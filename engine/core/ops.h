@@ -126,7 +126,9 @@ ot_series *ot_series_to(const ot_series *s, ot_freq f, ot_agg how, ot_err *err);
 /* Values in [from, to] (ordinals in s->freq), missing outside s: as
  * ot_series_slice, except that a value whose span begins before from (a
  * Jan–Feb value in a window from February) is missing, its covered periods
- * uncovered.  OT_EINVAL when to < from. */
+ * uncovered, and covered periods at the end whose value lies after to (a
+ * window ending in a covered January) are uncovered, so missing.  OT_EINVAL
+ * when to < from. */
 ot_series *ot_series_window(const ot_series *s, ot_ord from, ot_ord to, ot_err *err);
 /* The data known through period p: a copy of s ending at the last period
  * complete by p's end (ot_period_ord_in), so that a January whose

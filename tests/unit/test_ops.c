@@ -787,7 +787,19 @@ static void test_ops_window(void **state)
     check(r, M(2023, 2), (double[]){X, X, 7}, 3);
     check_flags(r, "...");
     ot_series_free(r);
+    /* ending in the span: to February leaves January (and February) to a
+     * value outside, March's 60 -> both missing and uncovered (they were
+     * left "(in next)" with no next) */
+    r = ot_series_window(t, M(2023, 1), M(2023, 2), &err);
+    check(r, M(2023, 1), (double[]){X, X}, 2);
+    check_flags(r, "..");
+    ot_series_free(r);
     ot_series_free(t);
+    /* Dec 5 to the covered January: Jan missing, not covered */
+    r = ot_series_window(s, M(2022, 12), M(2023, 1), &err);
+    check(r, M(2022, 12), (double[]){5, X}, 2);
+    check_flags(r, "..");
+    ot_series_free(r);
     ot_series_free(s);
 }
 
