@@ -163,6 +163,15 @@ static int check_op(char op, ot_err *err)
     return ot_err_set(err, OT_EINVAL, "unknown operator '%c' (expected +, -, * or /)", op);
 }
 
+/* Arithmetic can make a negative zero (0 * -1, -0 / 5, -s of 0), which
+ * prints as "-0" in every table: a zero in a series has no sign, and x + 0.0
+ * is x for every other value (NaN included). */
+static void unsigned_zeros(ot_series *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        r->v[i] += 0.0;
+}
+
 static inline double apply(char op, double x, double y)
 {
     switch (op) {
@@ -210,6 +219,7 @@ ot_series *ot_series_binop(const ot_series *a, const ot_series *b, char op, ot_a
         case '*': for (int64_t i = 0; i < m; i++) z[i] = x[i] * y[i]; break;
         default:  for (int64_t i = 0; i < m; i++) z[i] = y[i] != 0 ? x[i] / y[i] : NAN; break;
         }
+        unsigned_zeros(r);
         return r;
     }
     for (int64_t o = lo; o < hi; o++) {
@@ -227,6 +237,7 @@ ot_series *ot_series_binop(const ot_series *a, const ot_series *b, char op, ot_a
             y = b->kind == OT_KIND_FLOW ? block_sum(b, o - (int64_t)L + 1, o) : NAN;
         r->v[ir] = apply(op, x, y);
     }
+    unsigned_zeros(r);
     return r;
 }
 
@@ -257,6 +268,7 @@ ot_series *ot_series_scalar(const ot_series *s, char op, double x, int scalar_le
             for (size_t i = 0; i < n; i++) v[i] = NAN;
         break;
     }
+    unsigned_zeros(r);
     return r;
 }
 
@@ -265,7 +277,7 @@ ot_series *ot_series_unm(const ot_series *s, ot_err *err)
     ot_series *r = ot_series_copy(s, err);
     if (r)
         for (size_t i = 0; i < r->n; i++)
-            r->v[i] = -r->v[i];
+            r->v[i] = 0.0 - r->v[i]; /* 0, not -0 (unsigned_zeros) */
     return r;
 }
 

@@ -185,7 +185,23 @@ static void test_ops_scalar_and_unm(void **state)
     ot_series_free(r);
     r = ot_series_unm(s, &err);
     check(r, 2020, (double[]){-1, -2, X, 0}, 4);
+    assert_false(signbit(r->v[3])); /* 0, not -0 (which prints "-0") */
     ot_series_free(r);
+    r = ot_series_scalar(s, '*', -1, 0, &err); /* 0 * -1 */
+    assert_false(signbit(r->v[3]));
+    ot_series_free(r);
+    r = ot_series_scalar(s, '/', -5, 0, &err); /* 0 / -5 */
+    assert_false(signbit(r->v[3]));
+    ot_series_free(r);
+    ot_series *neg = mk(OT_FREQ_Y, 2020, (double[]){-1, -1, -1, -1}, 4);
+    r = ot_series_binop(s, neg, '*', OT_ALIGN_UNION, &err); /* 0 * -1, no flags */
+    assert_false(signbit(r->v[3]));
+    ot_series_free(r);
+    assert_int_equal(ot_series_ensure_flags(neg, &err), OT_OK);
+    r = ot_series_binop(s, neg, '*', OT_ALIGN_UNION, &err); /* the flagged path */
+    assert_false(signbit(r->v[3]));
+    ot_series_free(r);
+    ot_series_free(neg);
     assert_null(ot_series_scalar(s, '^', 2, 0, &err));
     assert_string_equal(err.msg, "unknown operator '^' (expected +, -, * or /)");
     ot_series_free(s);
