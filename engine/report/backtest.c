@@ -97,7 +97,9 @@ static void print_head(const ot_backtest *b, const ot_backtest_row *rows, size_t
         fprintf(f, "as of month %d", m0);
     else
         fprintf(f, "as of months %d-%d", m0, m1);
-    if (y0)
+    if (y0 && y0 == y1)
+        fprintf(f, "; target year %d", y0); /* one year, not 2018-2018 */
+    else if (y0)
         fprintf(f, "; target years %d-%d", y0, y1);
     if (o->n_exclude) {
         int ex[OT_BT_YEARS_MAX];
@@ -318,10 +320,15 @@ int ot_report_backtest(const ot_backtest *b, const ot_backtest_row *rows,
         const ot_backtest_row *w = &rows[i];
         if (w->all.n == 0)
             continue;
-        fprintf(f, "\n%s: %s, %zu target year%s scored (%d-%d)\n", s[i].key,
+        char span[32];
+        if (w->first == w->last)
+            snprintf(span, sizeof span, "%d", w->first);
+        else
+            snprintf(span, sizeof span, "%d-%d", w->first, w->last);
+        fprintf(f, "\n%s: %s, %zu target year%s scored (%s)\n", s[i].key,
                 w->stock ? "stock (carry-forward: the latest yoy)"
                          : "flow (carry-forward: the ytd growth)",
-                w->years, w->years == 1 ? "" : "s", w->first, w->last);
+                w->years, w->years == 1 ? "" : "s", span);
         if ((rc = print_by_month(w->month, &w->all, m0, m1, f, err)))
             return rc;
     }

@@ -28,4 +28,11 @@ char *ot_report_fact(const ot_proj_fact *f, const char *ref, ot_report_lang lang
 char *ot_report_facts(const ot_proj_facts *fs, const char *ref, ot_report_lang lang,
                       const ot_report_name *names, size_t n, char *buf, size_t cap);
 
+/* As ot_report_facts, for a text that names the target's series already
+ * (a footnote "[1] label (name): …"): a fact of series (its key; NULL =
+ * none) that would begin with its name does not.  Returns buf. */
+char *ot_report_facts_of(const ot_proj_facts *fs, const char *series, const char *ref,
+                         ot_report_lang lang, const ot_report_name *names, size_t n, char *buf,
+                         size_t cap);
+
 #endif

@@ -199,17 +199,28 @@ static int write_item(const ot_report_doc *doc, const report_words *w, size_t i,
             return rc;
     }
     fputs("<dl class=\"figures\">", f);
-    figure(f, w->point, report_fmt_metric(t, p->point, doc->lang, buf, sizeof buf));
+    /* a level's figures with its unit, as its test: 预测 9.52亿元 */
+    ot_report_lang lg = doc->lang;
+    report_fmt_metric(t, p->point, lg, buf, sizeof buf);
+    figure(f, w->point, report_with_unit(t, lg, buf, sizeof buf));
     figure(f, w->prob, report_fmt_prob(p->prob, buf, sizeof buf));
-    figure(f, w->range80, fmt_range(t, p->lo80, p->hi80, doc->lang, buf, sizeof buf));
-    figure(f, w->range95, fmt_range(t, p->lo95, p->hi95, doc->lang, buf, sizeof buf));
+    fmt_range(t, p->lo80, p->hi80, lg, buf, sizeof buf);
+    figure(f, w->range80, report_with_unit(t, lg, buf, sizeof buf));
+    fmt_range(t, p->lo95, p->hi95, lg, buf, sizeof buf);
+    figure(f, w->range95, report_with_unit(t, lg, buf, sizeof buf));
     figure(f, w->required, ot_fmt_growth(p->required, buf, sizeof buf));
-    figure(f, w->carry, report_fmt_metric(t, p->carry, doc->lang, buf, sizeof buf));
-    figure(f, w->outcome, report_fmt_metric(t, p->outcome, doc->lang, buf, sizeof buf));
+    report_fmt_metric(t, p->carry, lg, buf, sizeof buf);
+    figure(f, w->carry, report_with_unit(t, lg, buf, sizeof buf));
+    report_fmt_metric(t, p->outcome, lg, buf, sizeof buf);
+    figure(f, w->outcome, report_with_unit(t, lg, buf, sizeof buf));
     figure(f, w->through, report_fmt_period(p->latest, doc->lang, buf, sizeof buf));
-    figure(f, w->vintage, it->vintage);
+    figure(f, w->vintage, it->vintage ? report_fmt_date(it->vintage, lg, buf, sizeof buf) : NULL);
     char notes[NOTES_CAP];
-    figure(f, w->method, report_item_method(doc, i, notes, sizeof notes));
+    /* the carry-forward's range is the notes' to explain: the method in brief */
+    if (p->method.code == OT_M_CARRY_RANGE && report_item_method_said(doc, i))
+        figure(f, w->method, doc->lang == OT_LANG_ZH ? "按当前进度推算" : "carry-forward");
+    else
+        figure(f, w->method, report_item_method(doc, i, notes, sizeof notes));
     fputs("</dl>\n", f);
     if (p->notes.n) {
         fprintf(f, "<p class=\"notes\">%s%s", w->notes, doc->lang == OT_LANG_ZH ? "：" : ": ");
@@ -238,12 +249,13 @@ int ot_report_html(const ot_report_doc *doc, FILE *f, ot_err *err)
     const char *colon = doc->lang == OT_LANG_ZH ? "：" : ": ";
     const char *through = report_doc_through(doc);
     fprintf(f, "</h1>\n<p class=\"meta\"><span class=\"through\">%s%s", w->as_of, colon);
-    ot_html_escape(f, through ? report_fmt_period(through, doc->lang, buf, sizeof buf)
-                      : doc->as_of ? doc->as_of : w->latest);
+    ot_html_escape(f, through     ? report_fmt_period(through, doc->lang, buf, sizeof buf)
+                      : doc->as_of ? report_fmt_date(doc->as_of, doc->lang, buf, sizeof buf)
+                                   : w->latest);
     fputs("</span>", f);
     if (doc->compiled) {
         fprintf(f, "<span class=\"compiled\">%s%s", w->compiled, colon);
-        ot_html_escape(f, doc->compiled);
+        ot_html_escape(f, report_fmt_date(doc->compiled, doc->lang, buf, sizeof buf));
         fputs("</span>", f);
     }
     fputs("</p>\n</header>\n<p class=\"overview\">", f);

@@ -42,11 +42,12 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
     fputs("# ", f);
     ot_md_escape(f, report_doc_title(doc, tbuf, sizeof tbuf));
     fprintf(f, "\n\n%s%s", w->as_of, colon);
-    ot_md_escape(f, through ? report_fmt_period(through, doc->lang, buf, sizeof buf)
-                    : doc->as_of ? doc->as_of : w->latest);
+    ot_md_escape(f, through     ? report_fmt_period(through, doc->lang, buf, sizeof buf)
+                    : doc->as_of ? report_fmt_date(doc->as_of, doc->lang, buf, sizeof buf)
+                                 : w->latest);
     if (doc->compiled) {
         fprintf(f, " · %s%s", w->compiled, colon);
-        ot_md_escape(f, doc->compiled);
+        ot_md_escape(f, report_fmt_date(doc->compiled, doc->lang, buf, sizeof buf));
     }
     fputs("\n\n", f);
     char *overview = report_overview_new(doc); /* every target needing attention named */
@@ -94,7 +95,7 @@ int ot_report_md(const ot_report_doc *doc, FILE *f, ot_err *err)
         ot_md_escape(f, t->label && t->label[0] ? t->label : t->series);
         fputs(doc->lang == OT_LANG_ZH ? "：" : ": ", f);
         ot_md_escape(f, report_item_notes(doc, i, notes, sizeof notes));
-        if (p->method.code) {
+        if (p->method.code && !report_item_method_said(doc, i)) {
             fprintf(f, doc->lang == OT_LANG_ZH ? "（%s：" : " (%s: ", w->method);
             ot_md_escape(f, report_item_method(doc, i, method, sizeof method));
             fputs(doc->lang == OT_LANG_ZH ? "）" : ")", f);

@@ -29,18 +29,25 @@ char *ot_fmt_prob(double p, char *buf, size_t cap)
     return buf;
 }
 
-/* x with thousands separators and at most dec decimals, trailing zeros cut. */
-static char *grouped(double x, int dec, char *buf, size_t cap)
+/* x with thousands separators (none in Chinese below 10,000: 1000个, as
+ * the bureaus write it) and at most dec decimals, trailing zeros cut
+ * (exactly dec decimals when fixed). */
+static char *grouped(double x, int dec, int fixed, ot_report_lang lang, char *buf, size_t cap)
 {
     char num[64];
-    ot_fmt_num(x, dec, num, sizeof num);
+    if (fixed) {
+        snprintf(num, sizeof num, "%.*f", dec, x);
+        if (num[0] == '-' && num[1 + strspn(num + 1, "0.")] == '\0')
+            memmove(num, num + 1, strlen(num)); /* -0.00 is 0.00 */
+    } else
+        ot_fmt_num(x, dec, num, sizeof num);
     const char *digits = num[0] == '-' ? num + 1 : num;
     size_t intlen = strcspn(digits, ".");
     size_t o = 0;
     if (num[0] == '-' && o + 1 < cap)
         buf[o++] = '-';
     for (size_t i = 0; digits[i] && o + 2 < cap; i++) {
-        if (i && i < intlen && (intlen - i) % 3 == 0)
+        if (i && i < intlen && (intlen - i) % 3 == 0 && (lang == OT_LANG_EN || intlen > 4))
             buf[o++] = ',';
         buf[o++] = digits[i];
     }
@@ -48,19 +55,52 @@ static char *grouped(double x, int dec, char *buf, size_t cap)
     return buf;
 }
 
+/* How a level of size a is written: divided by *div with suffix *sfx (亿,
+ * 万 in Chinese when the unit has neither), to *dec decimals. */
+static void level_scale(double a, ot_report_lang lang, const char *unit, double *div,
+                        const char **sfx, int *dec)
+{
+    int own = unit && (strstr(unit, "万") || strstr(unit, "亿"));
+    *div = 1, *sfx = "", *dec = a >= 1000 ? 0 : a >= 10 ? 1 : 2;
+    if (lang == OT_LANG_ZH && !own && a >= 1e8)
+        *div = 1e8, *sfx = "亿", *dec = 2;
+    else if (lang == OT_LANG_ZH && !own && a >= 1e4)
+        *div = 1e4, *sfx = "万", *dec = 2;
+}
+
 char *ot_fmt_level(double x, ot_report_lang lang, const char *unit, char *buf, size_t cap)
 {
     char num[64];
-    double a = fabs(x);
-    int own = unit && (strstr(unit, "万") || strstr(unit, "亿"));
-    if (!isfinite(x))
+    double div;
+    const char *sfx;
+    int dec;
+    if (!isfinite(x)) {
         snprintf(buf, cap, "%s", "");
-    else if (lang == OT_LANG_ZH && !own && a >= 1e8)
-        snprintf(buf, cap, "%s亿", ot_fmt_num(x / 1e8, 2, num, sizeof num));
-    else if (lang == OT_LANG_ZH && !own && a >= 1e4)
-        snprintf(buf, cap, "%s万", ot_fmt_num(x / 1e4, 2, num, sizeof num));
-    else
-        grouped(x, a >= 1000 ? 0 : a >= 10 ? 1 : 2, buf, cap);
+        return buf;
+    }
+    level_scale(fabs(x), lang, unit, &div, &sfx, &dec);
+    snprintf(buf, cap, "%s%s", grouped(x / div, dec, 0, lang, num, sizeof num), sfx);
+    return buf;
+}
+
+/* Both ends in the scale and decimals of the larger one, every digit
+ * kept, so the two read alike: "8.21 .. 12.35" never, "8.2 .. 12.3";
+ * "56.25万 – 60.00万", not "56.25万 – 60万". */
+char *ot_fmt_level_range(double lo, double hi, ot_report_lang lang, const char *unit,
+                         const char *sep, char *buf, size_t cap)
+{
+    char a[64], b[64];
+    double div;
+    const char *sfx;
+    int dec;
+    if (!isfinite(lo) || !isfinite(hi)) {
+        snprintf(buf, cap, "%s", "");
+        return buf;
+    }
+    level_scale(fmax(fabs(lo), fabs(hi)), lang, unit, &div, &sfx, &dec);
+    grouped(lo / div, dec, 1, lang, a, sizeof a);
+    grouped(hi / div, dec, 1, lang, b, sizeof b);
+    snprintf(buf, cap, "%s%s%s%s%s", a, sfx, sep, b, sfx);
     return buf;
 }
 

@@ -24,6 +24,11 @@ char *ot_fmt_prob(double p, char *buf, size_t cap);
  * Chinese units only when unit (the target's or series' unit, may be NULL)
  * holds no 万 or 亿 of its own.  "" for NaN.  Returns buf. */
 char *ot_fmt_level(double x, ot_report_lang lang, const char *unit, char *buf, size_t cap);
+/* A range of levels "lo SEP hi", both ends in the scale and with the
+ * decimals of the larger ("8.2 .. 12.3", "56.25万 – 60.00万"); "" when
+ * either is not finite.  Returns buf. */
+char *ot_fmt_level_range(double lo, double hi, ot_report_lang lang, const char *unit,
+                         const char *sep, char *buf, size_t cap);
 /* A series value as the rule above says: "7.5", "1234.56", "7.6" (of
  * 7.558139535).  "" for NaN.  Returns buf. */
 char *ot_fmt_value(double x, char *buf, size_t cap);

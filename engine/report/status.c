@@ -143,7 +143,7 @@ static int status_table(const ot_report_doc *doc, FILE *f, ot_err *err)
         report_item_notes(doc, i, notes, sizeof notes);
         /* nothing projected (a mistyped key, no data): no method to name */
         method[0] = '\0';
-        if (it->proj->method.code)
+        if (it->proj->method.code && !report_item_method_said(doc, i))
             report_item_method(doc, i, method, sizeof method);
         if (zh)
             fprintf(f, "[%zu] %s（%s）：%s", ++k, lab, name, notes);

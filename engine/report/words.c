@@ -135,11 +135,13 @@ const char *report_fmt_data_version(const ot_report_doc *doc, char *buf, size_t 
         }                                                                          \
     } while (0)
     if (cn) {
-        ADD("%s%s", doc->known_on ? doc->known_on : "最新", doc->known_on ? "已知的数据" : "数据");
+        char day[32];
+        ADD("%s%s", doc->known_on ? report_fmt_date(doc->known_on, doc->lang, day, sizeof day) : "最新",
+            doc->known_on ? "已知的数据" : "数据");
         if (cut)
             ADD("（截至%s）", per);
         if (doc->vintage)
-            ADD("，最新发布于%s", doc->vintage);
+            ADD("，最新发布于%s", report_fmt_date(doc->vintage, doc->lang, day, sizeof day));
     } else {
         ADD("%s%s", doc->known_on ? "as known on " : "the latest data", doc->known_on ? doc->known_on : "");
         if (cut)
@@ -232,9 +234,62 @@ char *report_fmt_range(const ot_target *t, double lo, double hi, ot_report_lang 
         snprintf(buf, cap, "%s", "");
     else if (d && d->unit == OT_UNIT_PTS && lang == OT_LANG_ZH)
         snprintf(buf, cap, "%+.1f%s%+.1f个百分点", lo, sep, hi);
+    else if (!d || d->unit == OT_UNIT_LEVEL)
+        ot_fmt_level_range(lo, hi, lang, t->unit, sep, buf, cap);
     else
         snprintf(buf, cap, "%s%s%s", report_fmt_metric(t, lo, lang, a, sizeof a), sep,
                  report_fmt_metric(t, hi, lang, b, sizeof b));
+    return buf;
+}
+
+/* A unit as an English reader reads it after a figure ("" for a Chinese
+ * measure word, said by nothing); NULL when the unit has no English word
+ * here (it is then shown as stored). */
+static const char *unit_en(const char *unit)
+{
+    static const char *const units[][2] = {
+        {"元", "yuan"},         {"万元", "10k yuan"},   {"亿元", "100m yuan"},
+        {"美元", "US$"},        {"万美元", "10k US$"},  {"亿美元", "100m US$"},
+        {"人", "persons"},      {"万人", "10k persons"}, {"人次", "person-times"},
+        {"万人次", "10k person-times"}, {"家次", "entries"}, {"吨", "tonnes"},
+        {"万吨", "10k tonnes"}, {"千瓦时", "kWh"},      {"万千瓦时", "10k kWh"},
+        {"亿千瓦时", "100m kWh"},
+        /* measure words a count is stated in: nothing to say in English */
+        {"个", ""}, {"项", ""}, {"家", ""}, {"件", ""}, {"次", ""}, {"倍", ""},
+    };
+    for (size_t i = 0; unit && i < sizeof units / sizeof *units; i++)
+        if (strcmp(unit, units[i][0]) == 0)
+            return units[i][1];
+    return NULL;
+}
+
+char *report_fmt_date(const char *iso, ot_report_lang lang, char *buf, size_t cap)
+{
+    int y, m, d, end = 0;
+    if (lang == OT_LANG_ZH && iso && strlen(iso) == 10 &&
+        sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &end) == 3 && end == 10 && m >= 1 && m <= 12 &&
+        d >= 1 && d <= 31)
+        snprintf(buf, cap, "%d年%d月%d日", y, m, d);
+    else
+        snprintf(buf, cap, "%s", iso ? iso : "");
+    return buf;
+}
+
+char *report_with_unit(const ot_target *t, ot_report_lang lang, char *buf, size_t cap)
+{
+    const ot_target_kind_desc *d = ot_target_kind_desc_of(t->kind);
+    const char *u = t->unit;
+    const char *eng = lang == OT_LANG_EN ? unit_en(u) : NULL;
+    size_t n = strlen(buf);
+    if (!d || d->unit != OT_UNIT_LEVEL || t->kind == OT_TARGET_DECLINE || !buf[0] || !u || !u[0] ||
+        (eng && !eng[0]) || n + 1 >= cap)
+        return buf;
+    if (strcmp(u, "%") == 0)
+        snprintf(buf + n, cap - n, "%%");
+    else if (lang == OT_LANG_ZH)
+        snprintf(buf + n, cap - n, "%s", u);
+    else
+        snprintf(buf + n, cap - n, " (%s)", eng ? eng : u);
     return buf;
 }
 
@@ -276,9 +331,12 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
         tmpl = cn ? "%name增速与%ref增速之差在%v±%tol个百分点之内"
                : t->value > 0 ? "|%namegrowth - %ref - %v| <= %tol" : "|%namegrowth - %ref + %v| <= %tol";
     unsigned op = (unsigned)t->op < 6 ? (unsigned)t->op : 5;
-    char num[48], tol[48];
-    if (d->unit == OT_UNIT_LEVEL) /* 56万 / 560,000 */
+    char num[96], tol[48];
+    if (d->unit == OT_UNIT_LEVEL && t->kind == OT_TARGET_DECLINE) /* 降幅 > 0: no unit */
         ot_fmt_level(t->value, lang, t->unit, num, sizeof num);
+    else if (d->unit == OT_UNIT_LEVEL) /* 56万人次 / 560,000 (person-times) */
+        report_with_unit(t, lang, ot_fmt_level(t->value, lang, t->unit, num, sizeof num),
+                         sizeof num);
     else
         ot_fmt_num(centre && !cn ? fabs(t->value) : t->value, 4, num, sizeof num);
     ot_fmt_num(isnan(t->tolerance) ? t->value : t->tolerance, 4, tol, sizeof tol);
@@ -318,9 +376,10 @@ char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kin
     /* "=" passes within its tolerance: the band is part of the test (增速 ≈
      * 7.5%（±0.5个百分点）, not a bare 7.5% no figure ever equals) */
     if (t->op == OT_OP_EQ && t->kind != OT_TARGET_IN_STEP && !isnan(t->tolerance) && n + 1 < cap) {
-        char band[48];
+        char band[96];
         if (d->unit == OT_UNIT_LEVEL)
-            ot_fmt_level(t->tolerance, lang, t->unit, band, sizeof band);
+            report_with_unit(t, lang, ot_fmt_level(t->tolerance, lang, t->unit, band, sizeof band),
+                             sizeof band);
         else
             ot_fmt_num(t->tolerance, 4, band, sizeof band);
         if (d->unit == OT_UNIT_LEVEL)
@@ -341,14 +400,41 @@ char *report_fmt_item_test(const ot_report_item *it, ot_report_lang lang, char *
 char *report_item_notes(const ot_report_doc *doc, size_t i, char *buf, size_t cap)
 {
     const ot_report_item *it = &doc->items[i];
-    return ot_report_facts(&it->proj->notes, it->target->ref, doc->lang, doc->names, doc->nnames,
-                           buf, cap);
+    return ot_report_facts_of(&it->proj->notes, it->target->series, it->target->ref, doc->lang,
+                              doc->names, doc->nnames, buf, cap);
 }
 
 char *report_item_method(const ot_report_doc *doc, size_t i, char *buf, size_t cap)
 {
     const ot_report_item *it = &doc->items[i];
     return ot_report_fact(&it->proj->method, NULL, doc->lang, doc->names, doc->nnames, buf, cap);
+}
+
+int report_item_method_said(const ot_report_doc *doc, size_t i)
+{
+    const ot_projection *p = doc->items[i].proj;
+    for (int k = 0; k < p->notes.n; k++) {
+        const ot_proj_fact *f = &p->notes.f[k];
+        if (f->of_ref)
+            continue; /* the ref's method is not the target's */
+        switch (p->method.code) {
+        case OT_M_CARRY_RANGE:
+            if (f->code == OT_N_CARRY_SCALED || f->code == OT_N_CARRY_TYPICAL)
+                return 1;
+            break;
+        case OT_M_RECORD:
+            if (f->code == OT_N_RECORD)
+                return 1;
+            break;
+        case OT_M_SHAPE:
+            if (p->method.y[0] == 0 && f->code == OT_N_SHAPE_BORROWED &&
+                strcmp(f->key[0], p->method.key[0]) == 0)
+                return 1;
+            break;
+        default: break;
+        }
+    }
+    return 0;
 }
 
 const char *report_item_name(const ot_report_doc *doc, const ot_report_item *it)

@@ -55,6 +55,10 @@ const char *report_fmt_data_version(const ot_report_doc *doc, char *buf, size_t 
 /* A period as a reader writes it: "2023年9月", "2023年三季度" / "Sep 2023",
  * "2023 Q3"; text as it is when it is no period.  Returns buf. */
 char *report_fmt_period(const char *text, ot_report_lang lang, char *buf, size_t cap);
+/* A date "2023-10-31" as a reader of lang writes it: "2023年10月31日" in
+ * Chinese, as it is in English (and any text that is not such a date).
+ * Returns buf. */
+char *report_fmt_date(const char *iso, ot_report_lang lang, char *buf, size_t cap);
 
 /* A scenario's name in a comparison: "baseline" in the words of w. */
 const char *report_scenario_name(const report_words *w, const char *name);
@@ -91,7 +95,14 @@ char *report_fmt_test_ref(const ot_target *t, ot_report_lang lang, const char *r
 /* The same naming the series too (name; NULL = not named):
  * "义乌市出口总额增速高于浙江省出口总额增速"; in the words of the series'
  * kind (a level target on a stock or rate: "year-end level >= 4,000,000",
- * on a flow "total >= 500"). */
+ * on a flow "total >= 500"), a level with the target's unit (the document
+ * gives a target stated without one its series' unit): "总量 ≥ 500亿元",
+ * "total >= 500 (100m yuan)". */
+/* buf (a level, or a range of levels, of t's metric) followed by t's unit as
+ * a test says it ("9.52亿元", "450.0 – 520.0亿元", "9.52 (100m yuan)");
+ * unchanged for other metrics, an empty buf or no unit.  Returns buf. */
+char *report_with_unit(const ot_target *t, ot_report_lang lang, char *buf, size_t cap);
+
 char *report_fmt_test_named(const ot_target *t, ot_report_lang lang, ot_kind kind,
                             const char *name, const char *ref_name, char *buf, size_t cap);
 
@@ -122,10 +133,15 @@ char *report_fmt_no_chart(const report_words *w, const ot_target *t, const ot_pr
  * no projection".  Defined in doc.c. */
 int report_check_doc(const ot_report_doc *doc, ot_err *err);
 
-/* The notes and the method of item i of doc in the document's language,
- * the series named from doc->names (else by key). */
+/* The notes of item i of doc in the document's language (a note of the
+ * target's own series not prefixed by its name), the series named from
+ * doc->names (else by key). */
 char *report_item_notes(const ot_report_doc *doc, size_t i, char *buf, size_t cap);
 char *report_item_method(const ot_report_doc *doc, size_t i, char *buf, size_t cap);
+/* Whether item i's notes already say its method (a carry-forward range note
+ * for the carry method, the record's choice for the record, the borrowed
+ * shape for ytd + shape), so that a footnote need not name it again. */
+int report_item_method_said(const ot_report_doc *doc, size_t i);
 
 /* The indicator of item it as a reader knows it: its name in lang (the
  * English name in English), else the document's names, else its key. */

@@ -419,6 +419,7 @@ void ot_run_doc_free(ot_run_doc *d)
     for (size_t i = 0; d->refs && i < d->n; i++)
         ot_series_meta_clear(&d->refs[i]);
     free(d->refs);
+    free(d->targets);
     for (size_t k = 0; k < d->nnames; k++)
         ot_series_meta_clear(&d->metas[k]);
     free(d->metas);
@@ -600,7 +601,8 @@ static int doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
     d->items = calloc(n ? n : 1, sizeof *d->items);
     d->hist = calloc(n ? n : 1, sizeof *d->hist);
     d->refs = calloc(n ? n : 1, sizeof *d->refs);
-    if (!d->items || !d->hist || !d->refs)
+    d->targets = calloc(n ? n : 1, sizeof *d->targets);
+    if (!d->items || !d->hist || !d->refs || !d->targets)
         return ot_err_set(err, OT_ENOMEM, "out of memory");
     d->n = n;
     for (size_t i = 0; i < n; i++)
@@ -632,15 +634,21 @@ static int doc_build(ot_run_doc *d, const ot_run_set *s, ot_store *st, const ot_
     if (st && (rc = doc_names(d, s, st, err)) != OT_OK)
         return rc;
     for (size_t i = 0; i < n; i++) {
-        d->items[i] = (ot_report_item){&s->t[i], &s->p[i], d->hist[i], NULL, (long long)s->ids[i],
-                                       d->refs[i].name, d->refs[i].name_en, NULL, NULL,
-                                       OT_KIND_FLOW};
+        d->targets[i] = s->t[i]; /* shallow: its strings stay the set's */
+        d->items[i] = (ot_report_item){&d->targets[i], &s->p[i], d->hist[i], NULL,
+                                       (long long)s->ids[i], d->refs[i].name,
+                                       d->refs[i].name_en, NULL, NULL, OT_KIND_FLOW};
         for (size_t k = 0; k < d->nnames; k++)
             if (s->t[i].series && strcmp(d->names[k].key, s->t[i].series) == 0) {
                 d->items[i].name = d->names[k].name;
                 d->items[i].name_en = d->names[k].name_en;
                 if (d->metas[k].kind >= 0) /* a level target of a stock says "year-end" */
                     d->items[i].kind = (ot_kind)d->metas[k].kind;
+                /* a level stated without a unit is in its series' unit (500 of
+                 * 亿元): the test and the figures say it, 总量 ≥ 500亿元 */
+                if ((!s->t[i].unit || !s->t[i].unit[0]) && d->metas[k].unit &&
+                    d->metas[k].unit[0])
+                    d->targets[i].unit = d->metas[k].unit;
             }
     }
     ot_report_doc_init(&d->doc);

@@ -129,6 +129,9 @@ void ot_run_history_free(ot_run_history *h);
 typedef struct ot_run_doc {
     ot_report_doc doc;      /* points into this struct and the set */
     ot_report_item *items;
+    ot_target *targets;     /* the set's targets as the items show them: shallow copies
+                               (pointers into the set), a target without a unit given
+                               its series' unit */
     ot_series **hist;       /* chart histories (NULL entries: none) */
     ot_series_meta *refs;   /* the metadata of each item's ref (names), or empty */
     ot_series_meta *metas;  /* the metadata of every series the items and their

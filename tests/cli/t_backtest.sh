@@ -100,7 +100,7 @@ grep -Eq '^months 1-11 +11 ' <<<"$OUT" || fail "--by series total"
 lacks_out "calibration:"
 run 0 backtest --method rwsd --paths 500 --exclude-years 2017,2019-2020 --months 3-9
 out_line 1 "backtest: 1 series, 1 series-years; method rwsd, 500 paths"
-out_line 2 "as of months 3-9; target years 2018-2018; left out: 2017, 2019-2020"
+out_line 2 "as of months 3-9; target year 2018; left out: 2017, 2019-2020"
 has_out "against the spreadsheet: no series has a year with 3 earlier ones at the same as-of month;"
 has_out "syn.flat: no year has the earlier years its baseline needs"
 has_out "calibration: 21 probabilities"

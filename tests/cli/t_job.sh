@@ -462,7 +462,7 @@ eq "$ERR" "ontrack: jobs/pos2.lua: field 'paths' must be an integer from 1 to 10
 # the records' exceptional years and the shape reference's years, as for project
 echo 'return {name = "ex", targets = {year = 2023, series = "yiwu.gdp"}, paths = 200, exclude_years = "2019-2022", shape_years = "2014-2018", lang = "en", outputs = {"ex/{job}.md"}}' > jobs/ex.lua
 run 0 job run jobs/ex.lua --quiet --as-of 2023-10-31
-grep -q "carry-forward record 2014-2018 at quarter 3" jobs/ex/ex.md || fail "job shape_years"
+grep -q "its errors on Gross domestic product at quarter 3 in 2014-2018" jobs/ex/ex.md || fail "job shape_years"
 grep -q "2019-2022 left out of the record" jobs/ex/ex.md || fail "job exclude_years"
 echo 'return {name = "ex2", targets = {year = 2023}, exclude_years = "2022-2020"}' > jobs/ex2.lua
 run 65 job run jobs/ex2.lua
@@ -709,9 +709,9 @@ eq "$(sql "SELECT count(*) FROM runs WHERE job = 'h' AND (title IS NOT NULL OR l
 # 编制日期 of a page rendered later is the day on the local clock (TZ): at
 # UTC+14 and UTC-12 (always two different days), each its own day, never UTC's
 for tz in UTC-14 UTC+12; do
-    D0=$(TZ=$tz date +%Y-%m-%d)
+    D0=$(TZ=$tz date +%Y年%-m月%-d日)
     OUT=$(TZ=$tz "$ONTRACK" report "$L" --format md --lang zh 2>&1) || fail "report under TZ=$tz"
-    D1=$(TZ=$tz date +%Y-%m-%d)
+    D1=$(TZ=$tz date +%Y年%-m月%-d日)
     grep -qE "编制日期：($D0|$D1)" <<<"$OUT" || fail "编制日期 under TZ=$tz: expected $D0"
 done
 

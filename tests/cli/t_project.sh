@@ -17,7 +17,12 @@ grep -q "^社会消费品零售总额增长7%.*no data" <<<"$OUT" || fail "retai
 grep -q "unquantified$" <<<"$OUT" || fail "the unquantified target is not listed"
 # notes and tests name the indicators (name_en in English), keys only where
 # a series has no name
-has_out "[1] 地区生产总值增长7.5%以上 (Yiwu GDP): carry-forward with the range of Gross domestic product's carry-forward record"
+# the note reads once: the method, the range's source and its scale said with
+# what it is for, no possessive on a long name, no "method: …" repeating it
+grep -qxF "[1] 地区生产总值增长7.5%以上 (Yiwu GDP): carry-forward, with a range from its errors on Gross domestic product at quarter 3 in 2011-2019, widened 2.0 times as usual for a local series; 2020-2022 left out of the record" <<<"$OUT" ||
+    fail "the GDP note in English"
+lacks_out "method: carry"
+lacks_out "'s carry-forward"
 grep -q "^出口增速高于全省平均 *growth above Zhejiang exports (yuan) growth *2023-09 " <<<"$OUT" ||
     fail "the relative target's test naming its reference by its English name"
 lacks_out "zhejiang.exports"
@@ -26,7 +31,7 @@ has_out "2020-2022 left out of the record"
 # (registered buyers are a stock, online transactions a flow): the test says which
 grep -q "^Chinagoods平台注册采购商突破400万 *year-end level >= 4,000,000 " <<<"$OUT" ||
     fail "the level target of a stock not worded as its year-end level"
-grep -q "^Chinagoods平台线上交易额500亿元 *total >= 500 " <<<"$OUT" ||
+grep -q "^Chinagoods平台线上交易额500亿元 *total >= 500 (100m yuan) " <<<"$OUT" ||
     fail "the level target of a flow not worded as its total"
 
 # --lang zh: Chinese headers, periods, statuses and notes; no Latin word but
@@ -38,7 +43,8 @@ grep -q "^地区生产总值增长7.5%以上 *增速 ≥ 7.5% *2023年三季度 
 grep -q "^出口增速高于全省平均 *增速高于浙江省出口总额增速 *2023年9月 .*+9.0个百分点 .*存在风险 \[2\]$" <<<"$OUT" ||
     fail "zh relative target: the test by names, the figures in points"
 grep -q "^社会消费品零售总额增长7% .*无数据$" <<<"$OUT" || fail "zh: retail sales 无数据"
-has_out "[1] 地区生产总值增长7.5%以上（义乌市地区生产总值）：按当前进度推算，区间依据国内生产总值2011-2019年各年截至三季度"
+has_out "[1] 地区生产总值增长7.5%以上（义乌市地区生产总值）：按当前进度推算，区间依据该方法在国内生产总值2011-2019年截至三季度时的推算误差，按地方指标一般情况放大2.0倍；历史记录剔除2020-2022年"
+lacks_out "；方法："
 has_out "1-9月占全年的比重（74.0%）取自进口总额（美元）2018-2022年"
 # FAI: Yiwu publishes its ytd growth only (19.8% Jan–Sep); China's FAI publishes no January
 # (its first figure is Jan–Feb), so the share of Jan–Sep is China's mean over 2018-2022 —
@@ -47,8 +53,10 @@ has_out "1-9月占全年的比重（74.0%）取自进口总额（美元）2018-2
 has_out "1-9月占全年的比重（78.1%）取自固定资产投资（不含农户）2018-2022年"
 lacks_out "按9/12计"
 grep -q "^固定资产投资增长15% .* 19.8% .* -2.1% *19.8% *有望达成" <<<"$OUT" || fail "zh FAI: the required pace with the borrowed share"
-grep -q "^Chinagoods平台注册采购商突破400万 *年末水平 ≥ 400万 " <<<"$OUT" || fail "zh: a stock's level test"
-grep -q "^Chinagoods平台线上交易额500亿元 *总量 ≥ 500 " <<<"$OUT" || fail "zh: a flow's level test"
+# a level target stated without a unit is in its series' unit, and says it
+grep -q "^Chinagoods平台注册采购商突破400万 *年末水平 ≥ 400万人 " <<<"$OUT" || fail "zh: a stock's level test"
+grep -q "^Chinagoods平台线上交易额500亿元 *总量 ≥ 500亿元 " <<<"$OUT" || fail "zh: a flow's level test"
+grep -q "^国内采购商日均20万人次 *日均 ≥ 20万人次 " <<<"$OUT" || fail "zh: a daily average's unit"
 allow=$( { sql "SELECT key FROM series"; sql "SELECT label FROM targets" | grep -oE '[A-Za-z]+'; } | sort -u)
 words=$(grep -oE '[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9]|[A-Za-z]' <<<"$OUT" | sort -u)
 eq "$(comm -23 <(printf '%s\n' "$words") <(printf '%s\n' "$allow"))" "" "Latin words in the zh table outside the allow-list"
@@ -64,8 +72,14 @@ has_err "--lang: expected zh or en, got 'fr'"
 
 # the records' exceptional years and the shape reference's years
 run 0 project --year 2023 --as-of 2023-10-31 --exclude-years 2019-2022 --shape-years 2014-2018
-has_out "Gross domestic product's carry-forward record 2014-2018 at quarter 3"
+has_out "its errors on Gross domestic product at quarter 3 in 2014-2018"
 has_out "2019-2022 left out of the record"
+# one year left out is said as one year
+run 0 project --year 2023 --as-of 2023-10-31 --exclude-years 2020 --lang en
+has_out "; 2020 left out of the record"
+lacks_out "2020-2020"
+run 0 project --year 2023 --as-of 2023-10-31 --exclude-years 2020 --lang zh
+has_out "；历史记录剔除2020年"
 run 0 project --year 2023 --as-of 2023-10-31 --exclude-years none
 grep -q "left out of the record" <<<"$OUT" && fail "--exclude-years none still leaves years out"
 run 2 project --exclude-years 2020-20x
@@ -188,7 +202,7 @@ printf 'series,year,kind,op,value,ref,label\nyiwu.gdp,2003,growth,>=,7,,early ta
 run 0 import early_meta.csv early.csv
 run 0 project --year 2003
 grep -q "^early target .*no data \[1\]$" <<<"$OUT" || fail "the early year's row"
-has_out "[1] early target (Yiwu GDP): Yiwu GDP: no data for 2003, a year before its data begin (2020)"
+has_out "[1] early target (Yiwu GDP): no data for 2003, a year before its data begin (2020)"
 run 0 project --year 2003 --lang zh
 has_out "2003年早于数据起始年份（2020年），没有数据"
 run 0 project --year 2023 --as-of 2023-10-31
@@ -264,7 +278,7 @@ eq "$(m2 "json_extract(value, '\$.outcome') || ' ' || json_extract(value, '\$.st
    "9.7 missed" "M2's outcome: December's yoy"
 run 0 project --year 2023 --as-of 2023-03-31
 grep -q "^M2余额 .*no data \[[0-9]\]$" <<<"$OUT" || fail "the level target of a yoy-only stock is footnoted"
-has_out "cn.m2: no levels, only growth rates: a level target cannot be projected"
+has_out "; no levels, only growth rates: a level target cannot be projected"
 
 # data through a January–February release read as that release wherever the
 # period is shown: 2023-01/02 (English table and JSON), 2023年1-2月 (Chinese)

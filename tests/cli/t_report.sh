@@ -50,11 +50,11 @@ grep -qF '$.projections[0]."carry": missing' <<<"$V" || fail "missing member not
 # numbered, provenance last
 run 0 report latest --format md
 out_line 1 "# 义乌市2023年目标进度"
-has_out "数据截至：2023年9月 · 编制日期：$(date +%Y-%m-%d)"
+has_out "数据截至：2023年9月 · 编制日期：$(date +%Y年%-m月%-d日)"
 has_out "共23项目标：3项有望达成，2项存在风险，0项偏离目标，18项尚无数据或未量化。需要关注：出口增速高于全省平均（存在风险，达标概率79%）；\<script\>alert(1)\</script\>（存在风险，达标概率43%）。"
 # the data version says what to read again: the date the data were known on
 # and the newest release among them (Yiwu's September figures, 2023-10-24)
-has_out "技术信息：来源：运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test · 数据版本：2023-10-31已知的数据，最新发布于2023-10-24"
+has_out "技术信息：来源：运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test · 数据版本：2023年10月31日已知的数据，最新发布于2023年10月24日"
 has_out "| 目标 | 检验 | 数据期 | 累计增速 | 预测 | 80%区间 | 达标概率 | 所需增速 | 状态 |"
 # escaped for Markdown (backslashes), not with HTML entities
 has_out '| \<script\>alert(1)\</script\> | 增速 ≥ 5% | 2023年二季度 | 4.5% |'
@@ -63,14 +63,16 @@ lacks_out "&lt;"
 lacks_out "&gt;"
 lacks_out "&amp;"
 # a count target counts things (展会家次, 实训基地个数), not times: 数量, not 次数
-has_out "| 组织参加境外展会500家次 | 数量 ≥ 500 |"
-has_out "| 全年境外客商来义56万人次 | 数量 ≥ 56万 |"
+has_out "| 组织参加境外展会500家次 | 数量 ≥ 500家次 |"
+has_out "| 全年境外客商来义56万人次 | 数量 ≥ 56万人次 |"
+has_out "| Chinagoods平台线上交易额500亿元 | 总量 ≥ 500亿元 |"
+has_out "| 新增合作品牌1000个 | 数量 ≥ 1000个 |"
 # a relative target names its series and its reference by their names
 has_out "| 出口增速高于全省平均 | 义乌市出口总额增速高于浙江省出口总额增速 | 2023年9月 |"
 # notes in Chinese, the series by name
-has_out "按当前进度推算，区间依据国内生产总值2011-2019年各年截至三季度按同一方法推算全年的误差，放大2.0倍（与国内生产总值的共同历史太短，无法测算倍数，取地方指标的典型倍数）"
-# the method after the notes, without parentheses inside its parentheses
-has_out "（方法：按当前进度推算，区间取自国内生产总值的历史误差）"
+has_out "按当前进度推算，区间依据该方法在国内生产总值2011-2019年截至三季度时的推算误差，按地方指标一般情况放大2.0倍；历史记录剔除2020-2022年"
+# the note says the method already: it is not named again after it
+lacks_out "（方法：按当前进度推算，区间取自国内生产总值的历史误差）"
 
 # HTML to a file, format from the extension; English with --lang en
 run 0 report 1 -o r.html
@@ -85,6 +87,9 @@ eq "$(grep -o '<svg class="chart"' r.html | wc -l)" "$charted" "one chart per pr
 eq "$(grep -o '<p class="nochart">2023年数据尚未发布，无图表</p>' r.html | wc -l)" "$nodata" "no-data lines"
 eq "$(grep -o '<p class="nochart">目标未量化，无图表</p>' r.html | wc -l)" 1 "unquantified line"
 eq "$(grep -c '<script' r.html)" 0 "script elements"
+# the carry-forward's method in brief: its notes explain the range, once
+grep -qF '<dt>方法</dt><dd>按当前进度推算</dd>' r.html || fail "html: the carry-forward method in brief"
+grep -qF '区间取自国内生产总值的历史误差' r.html && fail "html: the carry range said twice"
 eq "$(grep -o '&lt;script&gt;alert(1)&lt;/script&gt;' r.html | wc -l)" 6 "escaped label (overview, summary, heading, aria-label, title) and series name"
 grep -qF '<html lang="zh-CN">' r.html || fail "not Chinese by default"
 grep -qF '<span class="st st-risk">存在风险</span>' r.html || fail "status colour class"
@@ -109,8 +114,9 @@ grep -qF '<dt>Data vintage</dt><dd>2023-07-20</dd>' <<<"$xss" || fail "the hosti
 printf 'return {name = "cut", targets = {year = 2023, series = "yiwu.gdp"}, as_of = "2023-06", paths = 100}\n' > cut_job.lua
 run 0 job run cut_job.lua --quiet
 newest=$(sql "SELECT date(max(vintage) * 86400, 'unixepoch') FROM obs")
+newest_zh=$(sql "SELECT strftime('%Y', d) || '年' || (0 + strftime('%m', d)) || '月' || (0 + strftime('%d', d)) || '日' FROM (SELECT date(max(vintage) * 86400, 'unixepoch') AS d FROM obs)")
 run 0 report latest --format md
-has_out "数据版本：${newest}已知的数据（截至2023年6月），最新发布于2023-04-24"
+has_out "数据版本：${newest_zh}已知的数据（截至2023年6月），最新发布于2023年4月24日"
 run 0 report latest --format md --lang en
 has_out "Data vintage: as known on ${newest} (through Jun 2023); newest release read 2023-04-24"
 
@@ -131,7 +137,7 @@ printf 'return {name = "u", targets = {year = 2023}, as_of = "latest", paths = 1
 ONTRACK_DB="$T/u.db" run 0 import u_data.csv u_t.csv
 ONTRACK_DB="$T/u.db" run 0 job run u_job.lua --quiet
 eq "$(sed -n 2p u_out.csv | cut -d, -f8,9,17)" "2023-06,2023-06,0.9900990099" "as of latest: through June"
-grep -qF "数据版本：2023-07-15已知的数据（截至2023年6月），最新发布于2023-07-15" u_out.md ||
+grep -qF "数据版本：2023年7月15日已知的数据（截至2023年6月），最新发布于2023年7月15日" u_out.md ||
     fail "the data version of a run as of latest on undated data"
 
 # help, and the command in the list

@@ -71,7 +71,7 @@ H.run{
     H.eq(p.carry, 10)
     H.eq(p.point, 10)                          -- the paths are centred on the point
     assert(p.lower[80] < 10 and p.upper[80] > 10 and p.upper[80] - p.lower[80] < 0.5)
-    assert(p.notes:find("carry by record 2011%-2018 at month 6 ±3 months"), p.notes)
+    assert(p.notes:find("carry%-forward chosen by the record at month 6 ±3 months in 2011%-2018"), p.notes)
     assert(p.notes:find("2020%-2022 left out of the record", 1, false))
     -- a year without data yet: nothing to carry, no model's paths either
     local none = ot.project(ot.target{series = "p.r", year = 2020, value = 1}, o)
@@ -161,7 +161,7 @@ H.run{
   {"the default chooses by record", function()
     local p = ot.project(tr, rdata)
     assert(p.method:find("^record: carry"), p.method)
-    assert(p.notes:find("by record 2011%-2018 at month 6 ±3 months: mean error"), p.notes)
+    assert(p.notes:find("chosen by the record at month 6 ±3 months in 2011%-2018: mean error"), p.notes)
   end},
 
   {"target fields", function()
@@ -437,8 +437,8 @@ H.run{
     local both = go("2012-2015", "2016-2019")
     H.eq(calm.point, 5.4)
     assert(calm.method == "carry with the range of s.ref", calm.method)
-    assert(calm.notes:find("s.ref's carry-forward record 2012-2015 at month 6", 1, true), calm.notes)
-    assert(wild.notes:find("record 2016-2019 at month 6", 1, true), wild.notes)
+    assert(calm.notes:find("its errors on s.ref at month 6 in 2012-2015", 1, true), calm.notes)
+    assert(wild.notes:find("s.ref at month 6 in 2016-2019", 1, true), wild.notes)
     -- +-0.25 x 2 (the typical local scale) against +-2 x 2: an eighth of the width
     local wc, ww = calm.upper[80] - calm.lower[80], wild.upper[80] - wild.lower[80]
     assert(wc < 3 and ww > 12 and wc < ww / 5, wc .. " " .. ww)
@@ -448,7 +448,7 @@ H.run{
     -- of thumb, and the notes say why the years asked for were not used
     local few = go("2013-2015")
     assert(few.method ~= "carry with the range of s.ref", few.method)
-    assert(few.notes:find("s.ref's record over the shape years 2013-2015 holds 3 of the 4 years "
+    assert(few.notes:find("the record of s.ref over the shape years 2013-2015 holds 3 of the 4 years "
                           .. "it needs: its range is not borrowed", 1, true), few.notes)
     assert(not calm.notes:find("shape years", 1, true), calm.notes)
     local mem = ot.open(":memory:")

@@ -121,7 +121,7 @@ done
 # the zh page: its title, the data's latest period, the paragraph, the footer
 grep -qF '<h1>义乌市2023年目标进度</h1>' zh.html || fail "zh title with region and year"
 grep -qF '<span class="through">数据截至：2023年9月</span>' zh.html || fail "数据截至 the data's latest period"
-grep -qF "<span class=\"compiled\">编制日期：$(date +%Y-%m-%d)</span>" zh.html || fail "编制日期"
+grep -qF "<span class=\"compiled\">编制日期：$(date +%Y年%-m月%-d日)</span>" zh.html || fail "编制日期"
 grep -qF '<p class="overview">共23项目标：3项有望达成，2项存在风险，0项偏离目标，18项尚无数据或未量化。需要关注：出口增速高于全省平均（存在风险，达标概率79%）' zh.html ||
     fail "the summary paragraph"
 grep -qF '<dt>来源</dt><dd>运行 1（yiwu_2023），2023-10-31T08:00:00Z，数据哈希 a1b2c3d4e5f6，ontrack test</dd>' zh.html ||

@@ -87,7 +87,7 @@ db:import{write("qs.csv", "series,name,name_en,unit,freq,kind\n" ..
 ot.report(ps, {output = dir .. "/e.txt"})
 s = read(dir .. "/e.txt")
 assert(s:find("\n<b>Q</b>  growth >= 5%  2023Q2 ", 1, true), s)
-assert(s:find("\n[1] <b>Q</b> (Quarterly indicator): no share for periods 1-2: taken as 2/4;", 1, true), s)
+assert(s:find("\n[1] <b>Q</b> (Quarterly indicator): no share for Q1-Q2: taken as 2/4;", 1, true), s)
 ot.report(ps, {lang = "zh", output = dir .. "/z.txt"})
 s = read(dir .. "/z.txt")
 assert(s:find("^目标 +检验 +数据期 +累计增速 +预测 +80%%区间 +达标概率 +所需增速 +按当前进度 +状态\n"), s)

@@ -736,8 +736,8 @@ static void test_projection_borrowed_shape(void **state)
     assert_near(p.carry, 18.9, 1e-9);
     assert_string_equal(EN_METHOD(&p), "ytd+shape(ref.exports)");
     assert_non_null(strstr(EN_NOTES(&p), "borrowed from ref.exports, 2018-2022"));
-    assert_non_null(strstr(EN_NOTES(&p), "shape borrowed from ref.exports, 2016-2022 "
-                                    "(spread x1.5 for a local series)"));
+    assert_non_null(strstr(EN_NOTES(&p), "shape of the year borrowed from ref.exports, 2016-2022, its "
+                                    "spread widened 1.5 times as usual for a local series"));
     assert_true(p.share > 0.6 && p.share < 0.8);
     assert_true(p.prob > 0.5);
     assert_int_equal(p.status, p.prob >= 0.8 ? OT_STATUS_ON_TRACK : OT_STATUS_AT_RISK);
@@ -834,7 +834,7 @@ static void test_projection_total_without_growth(void **state)
     assert_string_equal(p.latest, "2023-09");
     assert_near(p.carry, 10, 0);
     assert_non_null(strstr(EN_NOTES(&p), "t: the 2023 total is published without its growth; growth "
-                                    "projected from period 9; "));
+                                    "projected from the data through period 9; "));
 }
 
 /* Every allocation of a projection failing in turn (N = 1, 2, ... until the

@@ -87,6 +87,55 @@ static void fixture(ot_target *t, ot_projection *p, const char *label)
     ot_fact_add(&p->notes, OT_N_SHAPE_BORROWED, "kiid", "china.gdp", 2015, 2022, 1.5);
 }
 
+/* Dates as their reader writes them: 2023年10月31日 in Chinese (no
+ * leading zeros), ISO in English; anything else as it is. */
+static void test_report_dates(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_string_equal(report_fmt_date("2023-10-31", OT_LANG_ZH, b, sizeof b), "2023年10月31日");
+    assert_string_equal(report_fmt_date("2026-01-05", OT_LANG_ZH, b, sizeof b), "2026年1月5日");
+    assert_string_equal(report_fmt_date("2023-10-31", OT_LANG_EN, b, sizeof b), "2023-10-31");
+    assert_string_equal(report_fmt_date("2023-09", OT_LANG_ZH, b, sizeof b), "2023-09");
+    assert_string_equal(report_fmt_date("2023-13-01", OT_LANG_ZH, b, sizeof b), "2023-13-01");
+    assert_string_equal(report_fmt_date("2023-10-31x", OT_LANG_ZH, b, sizeof b), "2023-10-31x");
+}
+
+/* A level target's figures on the page carry its unit, as its test does
+ * (预测 8.25亿元, not a bare 8.25); a growth target's do not change. */
+static void test_report_html_level_units(void **state)
+{
+    (void)state;
+    ot_target t;
+    ot_projection p;
+    fixture(&t, &p, "线上交易额");
+    t.kind = OT_TARGET_LEVEL;
+    t.value = 10;
+    t.unit = (char *)"亿元";
+    ot_report_item it = {&t, &p, NULL, NULL, 0, NULL, NULL, NULL, NULL, OT_KIND_FLOW};
+    ot_report_doc doc;
+    ot_report_doc_init(&doc);
+    doc.items = &it;
+    doc.n = 1;
+    char *s = render(ot_report_html, &doc);
+    assert_non_null(strstr(s, "<dt>预测</dt><dd>8.25亿元</dd>"));
+    assert_non_null(strstr(s, "<dt>80%区间</dt><dd>6.5 – 10.0亿元</dd>"));
+    assert_non_null(strstr(s, "<dt>按当前进度</dt><dd>8.7亿元</dd>"));
+    assert_non_null(strstr(s, "总量 ≥ 10亿元"));
+    free(s);
+    doc.lang = OT_LANG_EN;
+    s = render(ot_report_html, &doc);
+    assert_non_null(strstr(s, "<dd>8.25 (100m yuan)</dd>"));
+    assert_non_null(strstr(s, "<dd>6.5 – 10.0 (100m yuan)</dd>"));
+    free(s);
+    t.kind = OT_TARGET_GROWTH; /* a growth's figures are percentages: no unit added */
+    doc.lang = OT_LANG_ZH;
+    s = render(ot_report_html, &doc);
+    assert_non_null(strstr(s, "<dt>预测</dt><dd>8.2%</dd>"));
+    assert_null(strstr(s, "亿元"));
+    free(s);
+}
+
 /* Heckbert's nicenum with 2.5: rounded 1 below 1.5, 2 below 2.25, 2.5
  * below 3.5, 5 below 7.5, else 10; the ceiling form: the first of 1, 2,
  * 2.5, 5, 10 at or above the mantissa. */
@@ -165,7 +214,8 @@ static void test_report_csv_columns(void **state)
         "known_on,vintage\r\n"
         "17,\"GDP, growth\",yiwu.gdp,2023,growth,>=,7.5,2023-10-31,2023Q3,8.25,6.5,10,5.75,12.125,"
         "0.794,4.5,8.7,,at_risk,ytd+shape(china.gdp),,8.7,1,"
-        "\"shape borrowed from china.gdp, 2015-2022 (spread x1.5 for a local series)\",,,\r\n";
+        "\"shape of the year borrowed from china.gdp, 2015-2022, its spread widened 1.5 times as "
+        "usual for a local series\",,,\r\n";
     assert_string_equal(s, want);
     free(s);
     /* not stored, no as_of: both empty */
@@ -194,7 +244,7 @@ static void test_report_csv_columns(void **state)
     doc.known_on = "2023-10-31";
     it.vintage = "2023-10-24";
     s = render(ot_report_csv, &doc);
-    assert_non_null(strstr(s, "(spread x1.5 for a local series)\",0.5,2023-10-31,2023-10-24\r\n"));
+    assert_non_null(strstr(s, "as usual for a local series\",0.5,2023-10-31,2023-10-24\r\n"));
     free(s);
 }
 
@@ -233,7 +283,7 @@ static void test_report_html_escapes(void **state)
     assert_non_null(strstr(s, "<span class=\"st st-ok\">有望达成</span>"));
     assert_non_null(strstr(s, "增速 ≥ 7.5%"));
     assert_non_null(strstr(s, "<td class=\"num\">79%</td>")); /* prob 0.794 */
-    assert_non_null(strstr(s, "<dd>2023-10-24</dd>"));        /* the vintage */
+    assert_non_null(strstr(s, "<dd>2023年10月24日</dd>"));    /* the vintage, as Chinese writes it */
     assert_non_null(strstr(s, "@page{size:A4"));
     assert_null(strstr(s, "http://www.w3.org/1999")); /* nothing fetched: only the SVG namespace */
     assert_int_equal(count(s, "http"), 2);            /* xmlns of the two charts */
@@ -426,8 +476,9 @@ static void test_report_md_escapes(void **state)
     assert_non_null(strstr(s, "# Progress towards the 2023 targets\n"));
     assert_non_null(strstr(s, "| a\\|b \\<i\\> | growth \\>= 7.5% | 2023 Q3 | 8.7% | 8.2% | "
                               "6.5% – 10.0% | 79% | 4.5% | at risk [1] |\n"));
-    assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape borrowed from china.gdp, 2015-2022 (spread "
-                              "x1.5 for a local series) (Method: ytd+shape(china.gdp))\n"));
+    assert_non_null(strstr(s, "1. a\\|b \\<i\\>: shape of the year borrowed from china.gdp, "
+                              "2015-2022, its spread widened 1.5 times as usual for a local "
+                              "series\n"));
     assert_null(strstr(s, "&lt;"));
     assert_null(strstr(s, "&gt;"));
     free(s);
@@ -477,33 +528,35 @@ static void test_report_facts_words(void **state)
         ot_fact_add(&a, OT_N_SHARE_ASSUMED, "ii", 1, 4);
         assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                             "缺少一季度占全年的比重，按1/4计");
-        /* one period is "period 1", never "periods 1-1" */
+        /* one period is "Q1" (of a year of 4), never "periods 1-1" */
         assert_string_equal(ot_report_facts(&a, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                            "no share for period 1: taken as 1/4");
+                            "no share for Q1: taken as 1/4");
         ot_proj_facts b = {0};
         ot_fact_add(&b, OT_N_SHARE_BORROWED, "idkii", 1, 0.216, "china.gdp", 2018, 2022);
         assert_string_equal(ot_report_facts(&b, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                            "share of period 1 (0.216) borrowed from china.gdp, 2018-2022");
+                            "share of period 1 (21.6%) borrowed from china.gdp, 2018-2022");
+        assert_string_equal(ot_report_facts(&q, NULL, OT_LANG_EN, qn, 1, buf, sizeof buf),
+                            "share of Q1-Q3 (72.0%) borrowed from cn.gdp, 2018-2022");
         ot_proj_facts m = {0};
         ot_fact_add(&m, OT_N_SHARE_ASSUMED, "ii", 9, 12);
         assert_string_equal(ot_report_facts(&m, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                             "缺少1-9月占全年的比重，按9/12计");
     }
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                        "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022");
+                        "share of periods 1-9 (74.0%) borrowed from china.imports_usd, 2018-2022");
     assert_string_equal(ot_report_facts(&fs, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
-                        "share of periods 1-9 (0.740) borrowed from China imports, 2018-2022");
+                        "share of months 1-9 (74.0%) borrowed from China imports, 2018-2022");
     ot_fact_add(&fs, OT_N_EXCLUDED, "ii", 2020, 2022);
     ot_fact_add(&fs, OT_N_NO_DATA_YEAR, "ki", "zj.x", 2023);
     ot_fact_add(&fs, OT_N_SHAPE_NONE, "");
     fs.f[2].of_ref = fs.f[3].of_ref = 1;
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
-                        "1-9月占全年的比重（74.0%）取自全国进口总额2018-2022年；2020-2022年不计入"
-                        "历史记录；浙江省出口总额：2023年数据尚未发布；没有参照指标，"
+                        "1-9月占全年的比重（74.0%）取自全国进口总额2018-2022年；历史记录剔除"
+                        "2020-2022年；浙江省出口总额：2023年数据尚未发布；没有参照指标，"
                         "区间按经验规则");
     /* the ref's fact that opens with its name says it once ("zj.x: zj.x: …" before) */
     assert_string_equal(ot_report_facts(&fs, "zj.x", OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                        "share of periods 1-9 (0.740) borrowed from china.imports_usd, 2018-2022; "
+                        "share of periods 1-9 (74.0%) borrowed from china.imports_usd, 2018-2022; "
                         "2020-2022 left out of the record; zj.x: no data for 2023 yet; no "
                         "shape reference: range is a rule of thumb");
     {
@@ -522,8 +575,15 @@ static void test_report_facts_words(void **state)
                             "2020-2022 left out of the record; zj.x: no data for zj.y; "
                             "2019-2022 left out of the record");
         assert_string_equal(ot_report_facts(&d, "zj.x", OT_LANG_ZH, names, 2, buf, sizeof buf),
-                            "2020-2022年不计入历史记录；浙江省出口总额：zj.y无数据；"
-                            "2019-2022年不计入历史记录");
+                            "历史记录剔除2020-2022年；浙江省出口总额：zj.y无数据；"
+                            "历史记录剔除2019-2022年");
+        /* one year is one year: "2020 left out", never "2020-2020" */
+        ot_proj_facts one = {0};
+        ot_fact_add(&one, OT_N_EXCLUDED, "ii", 2020, 2020);
+        assert_string_equal(ot_report_facts(&one, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                            "2020 left out of the record");
+        assert_string_equal(ot_report_facts(&one, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                            "历史记录剔除2020年");
         /* the carry-forward notes in Chinese: the record's years as of the month,
          * the scale against whom */
         ot_proj_facts c = {0};
@@ -532,11 +592,70 @@ static void test_report_facts_words(void **state)
         ot_fact_add(&c, OT_N_CARRY_TYPICAL, "kiiiidk", "china.imports_usd", 2011, 2019, 4, 3,
                     2.0, "zj.x");
         assert_string_equal(ot_report_facts(&c, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
-                            "按当前进度推算，区间依据全国进口总额2011-2019年各年截至9月按同一方法"
-                            "推算全年的误差，放大1.89倍（浙江省出口总额累计增速的波动是全国进口总额的"
-                            "1.89倍）；按当前进度推算，区间依据全国进口总额2011-2019年各年截至三季度"
-                            "按同一方法推算全年的误差，放大2.0倍（与全国进口总额的共同历史太短，"
-                            "无法测算倍数，取地方指标的典型倍数）");
+                            "按当前进度推算，区间依据该方法在全国进口总额2011-2019年截至9月时的推算"
+                            "误差，按本指标累计增速的波动幅度调整为1.89倍；按当前进度推算，"
+                            "区间依据该方法在全国进口总额2011-2019年截至三季度时的推算误差，按地方"
+                            "指标一般情况放大2.0倍");
+        /* in English: no possessive on a name, the scale said with what it is for */
+        assert_string_equal(ot_report_facts(&c, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                            "carry-forward, with a range from its errors on China imports at month "
+                            "9 in 2011-2019, scaled by 1.89 to the indicator's own variation; "
+                            "carry-forward, with a range from its errors on China imports at "
+                            "quarter 3 in 2011-2019, widened 2.0 times as usual for a local series");
+        /* a scale of 1.00 is no scale: not said */
+        ot_proj_facts c1 = {0};
+        ot_fact_add(&c1, OT_N_CARRY_SCALED, "kiiiidk", "china.imports_usd", 2011, 2019, 12, 9,
+                    1.001, "zj.x");
+        assert_string_equal(ot_report_facts(&c1, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                            "carry-forward, with a range from its errors on China imports at month "
+                            "9 in 2011-2019");
+        assert_string_equal(ot_report_facts(&c1, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "按当前进度推算，区间依据该方法在全国进口总额2011-2019年截至9月时的推算"
+                            "误差");
+        /* a total out without its growth: the period the growth comes from as
+         * the series counts it (9月, not 第9期) */
+        ot_proj_facts to = {0};
+        ot_fact_add(&to, OT_N_TOTAL_ONLY, "kii", "china.imports_usd", 2023, 9);
+        assert_string_equal(ot_report_facts(&to, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "全国进口总额：2023年总量发布时未附增速，增速按截至9月的数据推算");
+        assert_string_equal(ot_report_facts(&to, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                            "China imports: the 2023 total is published without its growth; "
+                            "growth projected from the data through month 9");
+        assert_string_equal(ot_report_facts(&to, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                            "china.imports_usd：2023年总量发布时未附增速，增速按截至第9期的数据推算");
+        /* an implied ytd growth: a growth to one decimal with its %, the period
+         * as people write it */
+        ot_proj_facts yi = {0};
+        ot_fact_add(&yi, OT_N_YTD_IMPLIED, "kkd", "china.imports_usd", "2023-06", 8.6543);
+        assert_string_equal(ot_report_facts(&yi, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "截至2023年6月的累计增速（8.7%）由当期同比按全国进口总额的各期比重推得");
+        assert_string_equal(ot_report_facts(&yi, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                            "ytd growth through Jun 2023 (8.7%) implied from the period yoy "
+                            "weighted by the shares of China imports");
+        /* a stock's yoy walked on: the range's source in one phrase */
+        ot_proj_facts yw = {0};
+        ot_fact_add(&yw, OT_N_STOCK_YOY_WALK, "id", 3, 0.4874);
+        assert_string_equal(ot_report_facts(&yw, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                            "too little history for a record: the latest yoy carried to the year "
+                            "end, its range a random walk on its 3 period-to-period changes (root "
+                            "mean square 0.49 points)");
+        /* a reference too unlike the series: the record not used, and why */
+        ot_proj_facts sl = {0};
+        ot_fact_add(&sl, OT_N_SCALE_LARGE, "kdk", "zj.x", 65.5, "china.imports_usd");
+        assert_string_equal(ot_report_facts(&sl, NULL, OT_LANG_EN, names, 2, buf, sizeof buf),
+                            "the record of China imports not used: zj.x varies 65.5 times as much");
+        assert_string_equal(ot_report_facts(&sl, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "未采用全国进口总额的历史记录：浙江省出口总额的波动是其65.5倍");
+        /* where the text names the series already (a footnote), its own facts do
+         * not open with its name again; the ref's still do */
+        ot_proj_facts own = {0};
+        ot_fact_add(&own, OT_N_NO_GROWTH, "ki", "zj.x", 2023);
+        ot_fact_add(&own, OT_N_NO_DATA_YEAR, "ki", "zj.y", 2023);
+        assert_string_equal(ot_report_facts_of(&own, "zj.x", NULL, OT_LANG_ZH, names, 2, buf,
+                                               sizeof buf),
+                            "2023年数据发布时未附增速；zj.y：2023年数据尚未发布");
+        assert_string_equal(ot_report_facts(&own, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
+                            "浙江省出口总额：2023年数据发布时未附增速；zj.y：2023年数据尚未发布");
         ot_proj_fact mc;
         ot_fact_set(&mc, OT_M_CARRY_RANGE, "k", "china.imports_usd");
         assert_string_equal(ot_report_fact(&mc, NULL, OT_LANG_ZH, names, 2, buf, sizeof buf),
@@ -552,18 +671,32 @@ static void test_report_facts_words(void **state)
     ot_fact_set(&r, OT_N_RECORD, "iiiiiikdddddd", 2011, 2019, 12, 9, 27, 1, "auto", 1.25, 1.25,
                 1.5, NAN, 2.0, 3.0);
     assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                        "carry by record 2011-2019 at month 9 ±3 months: mean error 1.25 points (rate 1.50, "
-                        "rate2y 2.00); range from 27 past errors");
+                        "carry-forward chosen by the record at month 9 ±3 months in 2011-2019: mean "
+                        "error 1.25 points (others: published rate 1.50, rate with base effect "
+                        "2.00); range from 27 past errors");
     assert_string_equal(ot_report_fact(&r, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                         "按当前进度推算：按2011-2019年同期（9月及前后3个月）的历史表现选定，平均误差1.25个百分点"
                         "（其他方法：公布增速法1.50，含基数效应的公布增速法2.00）；区间取自27个历史误差");
+    /* a combination chosen: each method's own error said as each alone, not
+     * as "others" */
+    ot_proj_fact rc;
+    ot_fact_set(&rc, OT_N_RECORD, "iiiiiikdddddd", 2016, 2019, 12, 9, 24, 3, "auto", 0.01, 0.012,
+                0.004, NAN, NAN, 3.0);
+    assert_string_equal(ot_report_fact(&rc, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
+                        "carry-forward and published rate chosen by the record at month 9 ±3 "
+                        "months in 2016-2019: mean error 0.01 points (each alone: carry-forward "
+                        "0.01, published rate 0.00); range from 24 past errors");
+    assert_string_equal(ot_report_fact(&rc, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
+                        "按当前进度推算与公布增速法：按2016-2019年同期（9月及前后3个月）的历史表现"
+                        "选定，平均误差0.01个百分点（各方法单独：按当前进度推算0.01，公布增速法"
+                        "0.00）；区间取自24个历史误差");
     /* a fact stored before the window (no v5) says no window */
     ot_proj_fact old;
     ot_fact_set(&old, OT_N_RECORD, "iiiiiikddddd", 2011, 2019, 12, 9, 27, 1, "auto", 1.25, 1.25,
                 NAN, NAN, NAN);
     assert_string_equal(ot_report_fact(&old, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                        "carry by record 2011-2019 at month 9: mean error 1.25 points; range from "
-                        "27 past errors");
+                        "carry-forward chosen by the record at month 9 in 2011-2019: mean error "
+                        "1.25 points; range from 27 past errors");
     assert_string_equal(ot_report_fact(&old, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                         "按当前进度推算：按2011-2019年同期（9月）的历史表现选定，平均误差1.25个百分点；"
                         "区间取自27个历史误差");
@@ -572,8 +705,8 @@ static void test_report_facts_words(void **state)
     ot_fact_set(&qr, OT_N_RECORD, "iiiiiikdddddd", 2011, 2019, 4, 2, 27, 1, "auto", 0.25, 0.25,
                 NAN, NAN, NAN, 1.0);
     assert_string_equal(ot_report_fact(&qr, NULL, OT_LANG_EN, NULL, 0, buf, sizeof buf),
-                        "carry by record 2011-2019 at quarter 2 ±1 quarter: mean error 0.25 points; "
-                        "range from 27 past errors");
+                        "carry-forward chosen by the record at quarter 2 ±1 quarter in 2011-2019: "
+                        "mean error 0.25 points; range from 27 past errors");
     assert_string_equal(ot_report_fact(&qr, NULL, OT_LANG_ZH, NULL, 0, buf, sizeof buf),
                         "按当前进度推算：按2011-2019年同期（二季度及前后1个季度）的历史表现选定，"
                         "平均误差0.25个百分点；区间取自27个历史误差");
@@ -656,6 +789,26 @@ static void test_report_numbers(void **state)
     assert_string_equal(ot_fmt_level(-1234567.8, OT_LANG_EN, NULL, b, sizeof b), "-1,234,568");
     assert_string_equal(ot_fmt_level(22000, OT_LANG_ZH, "万人", b, sizeof b), "22,000");
     assert_string_equal(ot_fmt_level(12.345, OT_LANG_ZH, NULL, b, sizeof b), "12.3");
+    /* Chinese writes 1000个 and 9999 without a separator, as the bureaus do */
+    assert_string_equal(ot_fmt_level(1000, OT_LANG_ZH, NULL, b, sizeof b), "1000");
+    assert_string_equal(ot_fmt_level(9999, OT_LANG_ZH, "个", b, sizeof b), "9999");
+    assert_string_equal(ot_fmt_level(1000, OT_LANG_EN, NULL, b, sizeof b), "1,000");
+    /* a range reads its two ends alike: the larger one's scale and decimals,
+     * every digit kept (not "8.21 .. 12.3", "56.25万 – 60万") */
+    char r[96];
+    assert_string_equal(ot_fmt_level_range(8.21, 12.345, OT_LANG_EN, NULL, " .. ", r, sizeof r),
+                        "8.2 .. 12.3");
+    assert_string_equal(ot_fmt_level_range(8.21, 8.897, OT_LANG_EN, NULL, " .. ", r, sizeof r),
+                        "8.21 .. 8.90");
+    assert_string_equal(ot_fmt_level_range(562500, 600000, OT_LANG_ZH, NULL, " – ", r, sizeof r),
+                        "56.25万 – 60.00万");
+    assert_string_equal(ot_fmt_level_range(9000, 1.2e5, OT_LANG_ZH, NULL, " – ", r, sizeof r),
+                        "0.90万 – 12.00万");
+    assert_string_equal(ot_fmt_level_range(-0.001, 3.5e6, OT_LANG_EN, NULL, " .. ", r, sizeof r),
+                        "0 .. 3,500,000");
+    assert_string_equal(ot_fmt_level_range(450, 520, OT_LANG_ZH, "亿元", " – ", r, sizeof r),
+                        "450.0 – 520.0");
+    assert_string_equal(ot_fmt_level_range(NAN, 520, OT_LANG_ZH, NULL, " – ", r, sizeof r), "");
     assert_string_equal(ot_fmt_value(7.5, b, sizeof b), "7.5");
     assert_string_equal(ot_fmt_value(1234.56, b, sizeof b), "1234.56");
     assert_string_equal(ot_fmt_value(7.558139535, b, sizeof b), "7.6");
@@ -731,8 +884,28 @@ static void test_report_test_words(void **state)
     t.kind = OT_TARGET_LEVEL;
     it.kind = OT_KIND_FLOW;
     t.value = 500;
-    t.unit = (char *)"亿元"; /* a unit of its own: no 万/亿 added */
-    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "总量 ≥ 500");
+    t.unit = (char *)"亿元"; /* a unit of its own: no 万/亿 added, the unit said */
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "总量 ≥ 500亿元");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "total >= 500 (100m yuan)");
+    t.unit = (char *)"万元"; /* never 200万万元 */
+    t.value = 2000000;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf),
+                        "总量 ≥ 2,000,000万元");
+    t.kind = OT_TARGET_DAILY_AVG; /* 万 from the figure before a unit without one */
+    t.unit = (char *)"人次";
+    t.value = 200000;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "日均 ≥ 20万人次");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf),
+                        "per day >= 200,000 (person-times)");
+    t.kind = OT_TARGET_COUNT; /* a measure word: said in Chinese, nothing in English */
+    t.unit = (char *)"个";
+    t.value = 10;
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_ZH, buf, sizeof buf), "数量 ≥ 10个");
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "count >= 10");
+    t.kind = OT_TARGET_LEVEL; /* a unit with no English word here: as stored */
+    t.unit = (char *)"标箱";
+    assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "total >= 10 (标箱)");
     t.unit = NULL;
     t.kind = OT_TARGET_UNQUANTIFIED;
     assert_string_equal(report_fmt_item_test(&it, OT_LANG_EN, buf, sizeof buf), "");
@@ -841,7 +1014,7 @@ static void test_report_data_version(void **state)
     doc.as_of = doc.known_on = "2023-10-31";
     doc.vintage = "2023-10-24";
     assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
-                        "2023-10-31已知的数据，最新发布于2023-10-24");
+                        "2023年10月31日已知的数据，最新发布于2023年10月24日");
     doc.lang = OT_LANG_EN;
     assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
                         "as known on 2023-10-31; newest release read 2023-10-24");
@@ -850,7 +1023,7 @@ static void test_report_data_version(void **state)
                         "as known on 2023-10-31 (through Sep 2023); newest release read 2023-10-24");
     doc.lang = OT_LANG_ZH;
     assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf),
-                        "2023-10-31已知的数据（截至2023年9月），最新发布于2023-10-24");
+                        "2023年10月31日已知的数据（截至2023年9月），最新发布于2023年10月24日");
     doc.known_on = NULL; /* the latest data, cut, nothing known of the releases */
     doc.vintage = NULL;
     assert_string_equal(report_fmt_data_version(&doc, buf, sizeof buf), "最新数据（截至2023年9月）");
@@ -1434,6 +1607,8 @@ int main(void)
         cmocka_unit_test(test_report_numbers_ignore_locale),
         cmocka_unit_test(test_report_plot),
         cmocka_unit_test(test_report_test_words),
+        cmocka_unit_test(test_report_html_level_units),
+        cmocka_unit_test(test_report_dates),
         cmocka_unit_test(test_report_facts_words),
         cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_report_kinds_table),
