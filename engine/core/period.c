@@ -564,25 +564,33 @@ static int fail(ot_err *err, const char *what, const char *s, size_t n, int reas
                       what, why);
 }
 
+/* Reads text s (len bytes, or NUL-terminated when (size_t)-1) into *out:
+ * returns 0 or the reason it is not a period (R_YTD for a year-to-date
+ * range), with *s and *len trimmed for the message and *arg its argument. */
+static int read_text(const char **s, size_t *len, ot_period *out, int *arg)
+{
+    char t[TEXT_MAX];
+    if (!*s)
+        *s = "";
+    if (*len == (size_t)-1)
+        *len = strlen(*s);
+    trim(s, len);
+    if (*len == 0)
+        return R_EMPTY;
+    size_t n = normalise(*s, *len, t, sizeof t);
+    if (memchr(*s, '\0', *len))
+        return R_SYNTAX;
+    if (n == (size_t)-1)
+        return R_LONG;
+    return scan(t, out, arg);
+}
+
 /* ot_period_parse, and with ytd set also a year-to-date range from January. */
 static int parse(const char *s, size_t len, int ytd, ot_period *out, ot_err *err)
 {
-    char t[TEXT_MAX];
     ot_period p;
     int arg = 0;
-    if (!s)
-        s = "";
-    if (len == (size_t)-1)
-        len = strlen(s);
-    trim(&s, &len);
-    if (len == 0)
-        return fail(err, "period", s, len, R_EMPTY, arg);
-    size_t n = normalise(s, len, t, sizeof t);
-    if (memchr(s, '\0', len))
-        return fail(err, "period", s, len, R_SYNTAX, arg);
-    if (n == (size_t)-1)
-        return fail(err, "period", s, len, R_LONG, arg);
-    int r = scan(t, &p, &arg);
+    int r = read_text(&s, &len, &p, &arg);
     if (r && !(r == R_YTD && ytd))
         return fail(err, "period", s, len, r, arg);
     *out = p;
@@ -591,18 +599,10 @@ static int parse(const char *s, size_t len, int ytd, ot_period *out, ot_err *err
 
 int ot_period_why(const char *s, size_t len, int ytd, char *buf, size_t cap)
 {
-    char t[TEXT_MAX];
     ot_period p;
     int arg = 0;
-    if (!s)
-        s = "";
-    if (len == (size_t)-1)
-        len = strlen(s);
-    trim(&s, &len);
-    if (!len || memchr(s, '\0', len) || normalise(s, len, t, sizeof t) == (size_t)-1)
-        return 0;
-    int r = scan(t, &p, &arg);
-    if (r == R_OK || r == R_SYNTAX || (r == R_YTD && ytd))
+    int r = read_text(&s, &len, &p, &arg);
+    if (r == R_OK || r == R_SYNTAX || r == R_EMPTY || r == R_LONG || (r == R_YTD && ytd))
         return 0;
     snprintf(buf, cap, reason_text[r], arg);
     return 1;

@@ -360,6 +360,12 @@ static void count_put(ctx *c, ot_put_result res)
     }
 }
 
+/* "a" or "an" before a kind's name: an in_step target. */
+static const char *article(ot_target_kind k)
+{
+    return strchr("aeiou", ot_target_kind_name(k)[0]) ? "an" : "a";
+}
+
 static void targets_row(ctx *c)
 {
     size_t before = c->errs->count;
@@ -394,21 +400,21 @@ static void targets_row(ctx *c)
     int r = io_value_of(c, named(c, C_VALUE), colno(c, C_VALUE), &t.value);
     const ot_target_kind_desc *kd = ot_target_kind_desc_of(t.kind);
     if (r == V_MISSING && quantified && !(kd && !isnan(kd->default_value)))
-        io_bad(c, colno(c, C_VALUE), "expected a number for a %s target, found ''",
-            ot_target_kind_name(t.kind)); /* relative and in_step default to 0, as in Lua */
+        io_bad(c, colno(c, C_VALUE), "expected a number for %s %s target, found ''",
+            article(t.kind), ot_target_kind_name(t.kind)); /* relative and in_step: 0, as in Lua */
     if (quantified && !t.series)
-        io_bad(c, colno(c, C_SERIES), "expected a series key for a %s target, found ''",
-            ot_target_kind_name(t.kind));
+        io_bad(c, colno(c, C_SERIES), "expected a series key for %s %s target, found ''",
+            article(t.kind), ot_target_kind_name(t.kind));
     else if (t.series)
         io_key_ok(c, t.series, colno(c, C_SERIES));
     if (quantified && t.op == OT_OP_NONE)
-        io_bad(c, colno(c, C_OP), "expected an operator for a %s target, found ''",
-            ot_target_kind_name(t.kind));
+        io_bad(c, colno(c, C_OP), "expected an operator for %s %s target, found ''",
+            article(t.kind), ot_target_kind_name(t.kind));
     t.ref = opt(c, C_REF);
     if ((t.kind == OT_TARGET_RELATIVE || t.kind == OT_TARGET_IN_STEP) && !t.ref)
         io_bad(c, c->map[C_REF] >= 0 ? colno(c, C_REF) : 0,
-            "expected a reference series (ref) for a %s target, found ''",
-            ot_target_kind_name(t.kind));
+            "expected a reference series (ref) for %s %s target, found ''",
+            article(t.kind), ot_target_kind_name(t.kind));
     const char *tol = named(c, C_TOLERANCE);
     if (tol && io_value_of(c, tol, colno(c, C_TOLERANCE), &t.tolerance) == V_MISSING)
         t.tolerance = NAN;
@@ -420,9 +426,25 @@ static void targets_row(ctx *c)
     ot_err ye;
     if (sy && *sy && ot_years_parse(sy, t.shape_years, &ye) != OT_OK)
         io_bad(c, colno(c, C_SHAPE_YEARS), "shape_years %s", ye.msg);
-    if (c->errs->count != before || !io_writing(c))
+    if (c->errs->count != before)
         return;
+    /* the core's rules of a target, at the column of the field it names */
     ot_err e;
+    const char *field = NULL;
+    if (ot_target_check_at(&t, &field, &e) != OT_OK) {
+        static const struct { const char *name; enum col col; } at[] = {
+            {"series", C_SERIES}, {"year", C_YEAR}, {"kind", C_KIND}, {"op", C_OP},
+            {"value", C_VALUE},   {"ref", C_REF},   {"tolerance", C_TOLERANCE},
+        };
+        int col = 0;
+        for (size_t i = 0; field && i < sizeof at / sizeof *at; i++)
+            if (strcmp(field, at[i].name) == 0 && c->map[at[i].col] >= 0)
+                col = colno(c, at[i].col);
+        io_bad(c, col, "%s", e.msg);
+        return;
+    }
+    if (!io_writing(c))
+        return;
     int64_t id;
     ot_put_result res;
     int rc = ot_store_put_target_res(c->st, &t, &id, &res, &e);

@@ -585,11 +585,13 @@ static int choose(ot_store *st, const char *key, int64_t sid, ot_freq meta_freq,
     list_names(measures, 0, names, sizeof names);
     ot_measure mm = o->measure;
     if (mm == OT_MEASURE_ANY) {
-        if (measures & (measures - 1))
-            return ot_err_set(err, OT_EINVAL,
-                              "series '%s' stores several measures (%s): say which", key, names);
         for (mm = OT_MEASURE_VALUE; !(measures & (1u << mm)); mm++)
             ;
+        if (measures & (measures - 1))
+            return ot_err_set(err, OT_EINVAL,
+                              "series '%s' stores several measures (%s): say which, e.g. "
+                              "{measure = \"%s\"} (--measure %s on the command line)",
+                              key, names, ot_measure_name(mm), ot_measure_name(mm));
     } else if (mm < 0 || mm >= OT_MEASURE_COUNT || !(measures & (1u << mm))) {
         return ot_err_set(err, OT_ENOTFOUND, "series '%s' has no '%s' observations (stored: %s)",
                           key, ot_measure_name(mm), names);

@@ -237,7 +237,7 @@ has_out "u.x is in 万元, the target in another unit: a level is never converte
 # would ignore it (growth above the reference's is a relative target)
 printf 'series,year,kind,op,value,ref,tolerance,label\na.x,2022,in_step,>=,0,b.x,0.5,stepge\n' > isge.csv
 run 65 import --format targets isge.csv
-has_err "isge.csv:2: an in_step target's test is a band (|growth - ref's growth - value| <= tolerance), so its op is '=', got '>=' (growth above ref's is a relative target)"
+has_err "isge.csv:2:4: an in_step target's test is a band (|growth - ref's growth - value| <= tolerance), so its op is '=', got '>=' (growth above ref's is a relative target)"
 eq "$(sql "SELECT count(*) FROM targets WHERE label = 'stepge'")" 0 "the in_step row with >= is not stored"
 
 # a stock published as yoy alone (M2 增长12%左右): the metadata's kind decides

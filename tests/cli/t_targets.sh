@@ -40,8 +40,14 @@ eq "$(sql "SELECT value FROM targets WHERE series = 'c.x'")" 5.5 "the corrected 
 # without one the row is an error at its line, nothing imported
 printf 'series,year,kind,op,value,tolerance,label\ne.x,2023,growth,=,7.5,0.5,增长7.5%%左右\ne.y,2023,growth,=,7.5,,增长7.5%%\ne.z,2023,level,=,500,-1,总量\n' > eq.csv
 run 65 import eq.csv
-has_err "eq.csv:3: a growth target with op '=' needs a tolerance (the band around 7.5 it may miss by: 增长7.5%左右 is '=' 7.5 with tolerance 0.5), or state it as '>='"
-has_err "eq.csv:4: a level target's tolerance is at least 0 (in the level's unit), got -1"
+has_err "eq.csv:3:6: a growth target with op '=' needs a tolerance (the band around 7.5 it may miss by: 增长7.5%左右 is '=' 7.5 with tolerance 0.5), or state it as '>='"
+has_err "eq.csv:4:6: a level target's tolerance is at least 0 (in the level's unit), got -1"
+# the core's rules of a target, each at the column of the field it names
+printf 'series,year,kind,op,value,tolerance,ref,label\ne.r,2023,growth,>=,7.5,,zj.gdp,甲\ne.s,2023,in_step,>=,0,1,zj.gdp,乙\ne.t,2023,in_step,=,0,1,,丙\n' > rules.csv
+run 65 import rules.csv
+has_err "rules.csv:2:7: a ref is for relative and in_step targets, not growth"
+has_err "rules.csv:3:4: an in_step target's test is a band"
+has_err "rules.csv:4:7: expected a reference series (ref) for an in_step target, found ''"
 eq "$(sql "SELECT count(*) FROM targets WHERE series LIKE 'e.%'")" 0 "targets of a file with '=' and no tolerance"
 printf 'series,year,kind,op,value,tolerance,label\ne.x,2023,growth,=,7.5,0.5,增长7.5%%左右\ne.z,2023,level,=,500,20,总量\n' > eq.csv
 run 0 import eq.csv

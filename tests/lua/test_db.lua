@@ -115,7 +115,7 @@ H.run{
     db:put(x:ytd(), {measure = "ytd"})
     db:put(x:pct(), {measure = "yoy"})              -- unit "%", kind rate: not the key's
     assert(db:meta("d.m").unit == "亿元" and db:meta("d.m").kind == "flow")
-    H.checkmsg("series 'd.m' stores several measures (value, ytd, yoy): say which",
+    H.checkmsg("series 'd.m' stores several measures (value, ytd, yoy): say which, e.g. {measure = \"value\"} (--measure value on the command line)",
                function() return db:series("d.m") end)
     H.series(db:series("d.m", {measure = "ytd"}), "2023-01", {10, 30, 60})
     H.series(db:series("d.m", {measure = "value"}), "2023-01", {10, 20, 30})

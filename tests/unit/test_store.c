@@ -884,7 +884,8 @@ static void test_store_measure_and_freq_choice(void **state)
     put(st, "g", OT_MEASURE_YOY, (ot_period){OT_FREQ_Y, 2022, 1}, 6.0, OT_VINTAGE_NONE);
 
     assert_int_equal(ot_store_read(st, "g", NULL, NULL, &s, &err), OT_EINVAL);
-    assert_string_equal(err.msg, "series 'g' stores several measures (value, yoy): say which");
+    assert_string_equal(err.msg, "series 'g' stores several measures (value, yoy): say which, e.g. "
+                                 "{measure = \"value\"} (--measure value on the command line)");
     ot_read_opts o = OT_READ_OPTS_INIT;
     o.measure = OT_MEASURE_YTD;
     /* a measure or frequency not stored is missing data (exit 66), not a usage error */
