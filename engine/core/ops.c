@@ -163,6 +163,15 @@ static int check_op(char op, ot_err *err)
     return ot_err_set(err, OT_EINVAL, "unknown operator '%c' (expected +, -, * or /)", op);
 }
 
+/* Arithmetic can make a negative zero (0 * -1, -0 / 5, -s of 0), which
+ * prints as "-0" in every table: a zero in a series has no sign, and x + 0.0
+ * is x for every other value (NaN included). */
+static void unsigned_zeros(ot_series *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        r->v[i] += 0.0;
+}
+
 static inline double apply(char op, double x, double y)
 {
     switch (op) {
@@ -210,6 +219,7 @@ ot_series *ot_series_binop(const ot_series *a, const ot_series *b, char op, ot_a
         case '*': for (int64_t i = 0; i < m; i++) z[i] = x[i] * y[i]; break;
         default:  for (int64_t i = 0; i < m; i++) z[i] = y[i] != 0 ? x[i] / y[i] : NAN; break;
         }
+        unsigned_zeros(r);
         return r;
     }
     for (int64_t o = lo; o < hi; o++) {
@@ -227,6 +237,7 @@ ot_series *ot_series_binop(const ot_series *a, const ot_series *b, char op, ot_a
             y = b->kind == OT_KIND_FLOW ? block_sum(b, o - (int64_t)L + 1, o) : NAN;
         r->v[ir] = apply(op, x, y);
     }
+    unsigned_zeros(r);
     return r;
 }
 
@@ -257,6 +268,7 @@ ot_series *ot_series_scalar(const ot_series *s, char op, double x, int scalar_le
             for (size_t i = 0; i < n; i++) v[i] = NAN;
         break;
     }
+    unsigned_zeros(r);
     return r;
 }
 
@@ -265,7 +277,7 @@ ot_series *ot_series_unm(const ot_series *s, ot_err *err)
     ot_series *r = ot_series_copy(s, err);
     if (r)
         for (size_t i = 0; i < r->n; i++)
-            r->v[i] = -r->v[i];
+            r->v[i] = 0.0 - r->v[i]; /* 0, not -0 (unsigned_zeros) */
     return r;
 }
 
@@ -532,8 +544,15 @@ ot_series *ot_series_window(const ot_series *s, ot_ord from, ot_ord to, ot_err *
         return NULL;
     }
     ot_series *r = ot_series_slice(s, from, to, err);
+    if (!r)
+        return NULL;
+    /* covered periods at the end whose covering value lies after `to` (a
+     * window ending in the January of a Jan–Feb release): missing, not
+     * covered by a value the window does not hold */
+    for (size_t j = r->n; j-- > 0 && cov(r, j);)
+        r->flags[j] &= (uint8_t)~OT_OBS_COVERED;
     int64_t i = (int64_t)from - s->start; /* from's index in s */
-    if (!r || i < 1 || i >= (int64_t)s->n || !cov(s, (size_t)i - 1))
+    if (i < 1 || i >= (int64_t)s->n || !cov(s, (size_t)i - 1))
         return r;
     /* the span value at or after from also stands for periods before it (a
      * Jan–Feb value in a window from February): it is not the window's own,
@@ -549,8 +568,102 @@ ot_series *ot_series_window(const ot_series *s, ot_ord from, ot_ord to, ot_err *
     return r;
 }
 
-/* O(n k): k is a handful of periods in practice, and recomputing each window
- * keeps sums exact (no running add-and-subtract drift). */
+/* Windows longer than this take the linear-time path (roll_blocks); shorter
+ * ones are computed directly, window by window, O(n k), as they always were
+ * (the same figures to the last bit for the windows scripts use). */
+#define ROLL_DIRECT 64
+
+/* The per-position input of a rolling sum or mean under block_sum's rule: a
+ * covered position adds 0 (its covering value carries it), a stock's or
+ * rate's span value counts once per position for a mean (block_mean). */
+static double roll_term(const ot_series *s, size_t i, ot_roll fn)
+{
+    if (cov(s, i))
+        return 0;
+    if (fn == OT_ROLL_MEAN && s->kind != OT_KIND_FLOW && s->flags)
+        return s->v[i] * (double)span_at(s, i);
+    return s->v[i];
+}
+
+/* Combines two adjacent parts of a window: a sum, a min or max (NaN when
+ * either part has a missing value), or for sd the (mean, M2) of each part by
+ * Chan, Golub and LeVeque (1979), "Updating formulae and a pairwise algorithm
+ * for computing sample variances", eq. 2.1: M2 = M2a + M2b + d^2 na nb / n. */
+static double roll_join(ot_roll fn, double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return NAN;
+    switch (fn) {
+    case OT_ROLL_MIN: return a < b ? a : b;
+    case OT_ROLL_MAX: return a > b ? a : b;
+    default: return a + b;
+    }
+}
+
+/* Rolling windows of w in O(n) (van Herk 1992; Gil and Werman 1993): cut s
+ * into blocks of w positions, keep for each position the aggregate from its
+ * block's start (pre) and to its block's end (suf); a window [j, i] is the
+ * whole block when j starts one, else suf[j] joined with pre[i].  Nothing is
+ * ever subtracted, so sums do not drift; sd joins Welford means and M2s.
+ * Writes r->v; returns OT_OK or OT_ENOMEM (r untouched but for NaNs). */
+static int roll_blocks(const ot_series *s, size_t w, ot_roll fn, ot_series *r, ot_err *err)
+{
+    size_t n = s->n, arrays = fn == OT_ROLL_SD ? 4 : 2;
+    double *buf = ot_malloc(&s->alloc, arrays * n * sizeof *buf);
+    if (!buf)
+        return ot_err_set(err, OT_ENOMEM, "out of memory");
+    double *pre = buf, *suf = buf + n, *pm2 = buf + 2 * n, *sm2 = buf + 3 * n;
+    int sd = fn == OT_ROLL_SD;
+    for (size_t b0 = 0; b0 < n; b0 += w) {
+        size_t b1 = b0 + w < n ? b0 + w : n; /* the block is [b0, b1) */
+        for (size_t i = b0; i < b1; i++) {
+            double x = fn == OT_ROLL_SUM || fn == OT_ROLL_MEAN ? roll_term(s, i, fn) : s->v[i];
+            if (i == b0) {
+                pre[i] = x;
+                if (sd)
+                    pm2[i] = isnan(x) ? NAN : 0;
+            } else if (sd) { /* Welford (1962) */
+                double m = pre[i - 1], d = x - m, c = (double)(i - b0 + 1);
+                pre[i] = m + d / c;
+                pm2[i] = pm2[i - 1] + d * (x - pre[i]);
+            } else
+                pre[i] = roll_join(fn, pre[i - 1], x);
+        }
+        for (size_t i = b1; i-- > b0;) {
+            double x = fn == OT_ROLL_SUM || fn == OT_ROLL_MEAN ? roll_term(s, i, fn) : s->v[i];
+            if (i == b1 - 1) {
+                suf[i] = x;
+                if (sd)
+                    sm2[i] = isnan(x) ? NAN : 0;
+            } else if (sd) {
+                double m = suf[i + 1], d = x - m, c = (double)(b1 - i);
+                suf[i] = m + d / c;
+                sm2[i] = sm2[i + 1] + d * (x - suf[i]);
+            } else
+                suf[i] = roll_join(fn, suf[i + 1], x);
+        }
+    }
+    for (size_t i = w - 1; i < n; i++) {
+        size_t j = i + 1 - w;
+        double v;
+        if ((fn == OT_ROLL_SUM || fn == OT_ROLL_MEAN) &&
+            ((j > 0 && cov(s, j - 1)) || cov(s, i))) {
+            r->v[i] = NAN; /* a value straddles the window's edge (block_sum) */
+            continue;
+        }
+        if (j % w == 0)
+            v = sd ? pm2[i] : pre[i];
+        else if (sd) {
+            double na = (double)(w - j % w), nb = (double)(i % w + 1), d = pre[i] - suf[j];
+            v = sm2[j] + pm2[i] + d * d * na * nb / (double)w;
+        } else
+            v = roll_join(fn, suf[j], pre[i]);
+        r->v[i] = sd ? sqrt(v / (double)(w - 1)) : fn == OT_ROLL_MEAN ? v / (double)w : v;
+    }
+    ot_free(&s->alloc, buf, arrays * n * sizeof *buf);
+    return OT_OK;
+}
+
 ot_series *ot_series_rolling(const ot_series *s, long k, ot_roll fn, ot_err *err)
 {
     if ((unsigned)fn > OT_ROLL_SD) {
@@ -566,6 +679,13 @@ ot_series *ot_series_rolling(const ot_series *s, long k, ot_roll fn, ot_err *err
     if (!r)
         return NULL;
     size_t w = (size_t)k;
+    if (w > ROLL_DIRECT && w <= s->n) {
+        if (roll_blocks(s, w, fn, r, err)) {
+            ot_series_free(r);
+            return NULL;
+        }
+        return r;
+    }
     for (size_t i = w - 1; i < s->n; i++) {
         const double *x = s->v + (i + 1 - w);
         double acc, mean, ss;
@@ -652,8 +772,23 @@ ot_series *ot_series_index(const ot_series *s, ot_period base, ot_err *err)
     int64_t hi = ot_period_last_sub(base.freq, base.ord, s->freq);
     double b = block_mean(s, lo, hi);
     if (isnan(b) || b == 0) {
+        /* a base inside a span value's periods (February alone of a Jan–Feb
+         * release) is not missing: name the value's own period */
+        int64_t i0 = idx(s, lo), i1 = idx(s, hi), k = -1;
+        if (isnan(b) && i0 > 0 && i1 >= 0 && cov(s, (size_t)i0 - 1))
+            k = i0;
+        else if (isnan(b) && i0 >= 0 && i1 >= 0 && cov(s, (size_t)i1) && i1 + 1 < (int64_t)s->n)
+            k = i1 + 1;
         ot_period_format(base, name, sizeof name);
-        ot_err_set(err, OT_EDATA, "index base %s is %s", name, isnan(b) ? "missing" : "zero");
+        if (k >= 0 && s->freq == OT_FREQ_M && !isnan(s->v[k]) && span_at(s, (size_t)k) == 2 &&
+            ot_period_sub(s->freq, s->start + (ot_ord)k) == 2) { /* a Jan–Feb value */
+            char whole[OT_PERIOD_STRMAX];
+            ot_period span = {s->freq, s->start + (ot_ord)k, 2};
+            ot_period_format(span, whole, sizeof whole);
+            ot_err_set(err, OT_EDATA, "index base %s is part of the value of %s: take %s or a "
+                                      "coarser period", name, whole, whole);
+        } else
+            ot_err_set(err, OT_EDATA, "index base %s is %s", name, isnan(b) ? "missing" : "zero");
         return NULL;
     }
     ot_series *r = ot_series_copy(s, err);
@@ -808,10 +943,17 @@ ot_series *ot_series_split_janfeb(const ot_series *s, ot_err *err)
         if (ot_period_sub(OT_FREQ_M, o) != 2 || !cov(r, i - 1) || cov(r, i) || isnan(r->v[i]))
             continue;
         double j = ot_series_at(r, o - 13), f = ot_series_at(r, o - 12), x = r->v[i];
-        int usable = !isnan(j) && !isnan(f) && j + f != 0 && !ot_series_covered(r, o - 13) &&
+        /* the shares must lie in [0, 1]: January -10 and February 30 would
+         * split 60 into -30 and 90 */
+        int usable = !isnan(j) && !isnan(f) && j + f != 0 && j / (j + f) >= 0 &&
+                     f / (j + f) >= 0 && !ot_series_covered(r, o - 13) &&
                      !ot_series_covered(r, o - 14);
-        r->v[i - 1] = usable ? x * j / (j + f) : x / 2;
-        r->v[i] = usable ? x * f / (j + f) : x / 2;
+        if (s->kind != OT_KIND_FLOW) /* a level or a rate: the value of each month */
+            r->v[i - 1] = x;
+        else {
+            r->v[i - 1] = usable ? x * j / (j + f) : x / 2;
+            r->v[i] = usable ? x * f / (j + f) : x / 2;
+        }
         r->flags[i - 1] &= (uint8_t)~OT_OBS_COVERED;
     }
     return r;

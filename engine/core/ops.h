@@ -126,7 +126,9 @@ ot_series *ot_series_to(const ot_series *s, ot_freq f, ot_agg how, ot_err *err);
 /* Values in [from, to] (ordinals in s->freq), missing outside s: as
  * ot_series_slice, except that a value whose span begins before from (a
  * Jan–Feb value in a window from February) is missing, its covered periods
- * uncovered.  OT_EINVAL when to < from. */
+ * uncovered, and covered periods at the end whose value lies after to (a
+ * window ending in a covered January) are uncovered, so missing.  OT_EINVAL
+ * when to < from. */
 ot_series *ot_series_window(const ot_series *s, ot_ord from, ot_ord to, ot_err *err);
 /* The data known through period p: a copy of s ending at the last period
  * complete by p's end (ot_period_ord_in), so that a January whose
@@ -169,11 +171,14 @@ ot_series *ot_series_contribution(const ot_series *part, const ot_series *total,
  * January is covered.  Meta of base.  OT_EINVAL on frequency mismatch or
  * daily data; OT_EDATA "no base level to start from" when nothing is found. */
 ot_series *ot_series_implied_level(const ot_series *g, const ot_series *base, ot_err *err);
-/* Splits each Jan–Feb combined value (monthly) into January and February by
- * the shares of the same months the year before (Jan' / (Jan' + Feb') taken
- * from s, after splitting that year first); when the year before lacks
- * either month or they sum to zero, into equal halves.  Covered flags of the
- * split Januaries are cleared.  Same meta.  OT_EINVAL unless monthly. */
+/* Splits each Jan–Feb combined value (monthly) into January and February.  A
+ * flow's is a two-month total: split by the shares of the same months the
+ * year before (Jan' / (Jan' + Feb') taken from s, after splitting that year
+ * first); when the year before lacks either month, they sum to zero or a
+ * share falls outside [0, 1] (months of opposite signs), into equal halves.
+ * A stock's or rate's is the level or growth of each month: both months get
+ * it.  Covered flags of the split Januaries are cleared.  Same meta.
+ * OT_EINVAL unless monthly. */
 ot_series *ot_series_split_janfeb(const ot_series *s, ot_err *err);
 
 #endif

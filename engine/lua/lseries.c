@@ -204,6 +204,8 @@ static int l_series(lua_State *L)
             ot_period c;
             if (ot_l_toperiod(L, 6, &c, &e) != OT_OK)
                 luaL_argerror(L, 1, lua_pushfstring(L, "covered[%I]: %s", i, e.msg));
+            if (c.freq == OT_FREQ_M && c.span == 2) /* "2023-01/02": its January */
+                c.ord--, c.span = 1;
             if (c.freq != OT_FREQ_M || f != OT_FREQ_M || ot_period_sub(c.freq, c.ord) != 1 ||
                 c.ord < s->start || c.ord + 1 >= s->start + (ot_ord)s->n)
                 luaL_argerror(L, 1, lua_pushfstring(L, "covered[%I] (%s) is not a January "
@@ -314,7 +316,8 @@ static int shifted(lua_State *L, shift_fn fn, lua_Integer min)
     lua_Integer k = luaL_optinteger(L, 2, 1);
     if (k < min)
         luaL_argerror(L, 2, lua_pushfstring(L, "k must be at least %I, got %I", min, k));
-    luaL_argcheck(L, k <= 1000000 && k >= -1000000, 2, "k out of range");
+    if (k > 1000000) /* min is -1000000 or more */
+        luaL_argerror(L, 2, lua_pushfstring(L, "k must be at most 1000000, got %I", k));
     ot_series **box = ot_l_newseries(L);
     ot_err e;
     ot_err_clear(&e);
@@ -362,19 +365,29 @@ static int l_to(lua_State *L)
     return finish(L, box, ot_series_to(s, f, how, &e), &e);
 }
 
-/* s:window(from, to): either may be nil for the series' own start / end. */
+/* s:window(from, to): either may be nil for the series' own start / end.
+ * With one end the series' own, an empty window (a start after the series'
+ * end, an end before its start, or an empty series) is an empty series
+ * starting at from; two given ends the wrong way round are an error. */
 static int l_window(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
     ot_ord from = lua_isnoneornil(L, 2) ? s->start : period_ord(L, 2, s, 0);
     ot_ord to = lua_isnoneornil(L, 3) ? ot_series_end(s) : period_ord(L, 3, s, 1);
-    if (to < from)
+    if (to < from && !lua_isnoneornil(L, 2) && !lua_isnoneornil(L, 3))
         luaL_argerror(L, 3, lua_pushfstring(L, "'%s' is before '%s'", luaL_tolstring(L, 3, NULL),
                                             luaL_tolstring(L, 2, NULL)));
     ot_series **box = ot_l_newseries(L);
     ot_err e;
     ot_err_clear(&e);
-    return finish(L, box, ot_series_window(s, from, to, &e), &e);
+    if (to >= from)
+        return finish(L, box, ot_series_window(s, from, to, &e), &e);
+    ot_series *r = ot_series_new(&s->alloc, s->freq, from, 0, &e);
+    if (r && ot_series_copy_meta(r, s, &e)) {
+        ot_series_free(r);
+        r = NULL;
+    }
+    return finish(L, box, r, &e);
 }
 
 /* s:rolling(k [, "mean"|"sum"|"min"|"max"|"sd"]) */
@@ -383,7 +396,8 @@ static int l_rolling(lua_State *L)
     const ot_series *s = ot_l_checkseries(L, 1);
     lua_Integer k = luaL_checkinteger(L, 2);
     ot_roll fn = (ot_roll)ot_l_checkoption(L, 3, "mean", ot_roll_names);
-    luaL_argcheck(L, k >= 1 && k <= 1000000, 2, "window must be 1 or more periods");
+    if (k < 1 || k > 1000000)
+        luaL_argerror(L, 2, lua_pushfstring(L, "window must be 1 to 1000000 periods, got %I", k));
     if (fn == OT_ROLL_SD && k < 2)
         luaL_argerror(L, 2, "\"sd\" needs a window of at least 2");
     ot_series **box = ot_l_newseries(L);
@@ -519,12 +533,18 @@ static int l_last(lua_State *L)
     return 2;
 }
 
-/* s:covered(period) -> whether the value of that period is in the next one's. */
+/* s:covered(period) -> whether the value of that period is in the next one's.
+ * The period has s's frequency, as in s[period]: a quarter or a year of a
+ * monthly series covers no single month, and "2023-01/02" names the
+ * combined value on February, which is not covered itself. */
 static int l_covered(lua_State *L)
 {
     const ot_series *s = ot_l_checkseries(L, 1);
-    ot_ord o = period_ord(L, 2, s, 0);
-    lua_pushboolean(L, ot_series_covered(s, o));
+    ot_period p = ot_l_checkperiod(L, 2);
+    if (p.freq != s->freq)
+        luaL_argerror(L, 2, lua_pushfstring(L, "a %s period expected, got '%s'",
+                                            ot_freq_name(s->freq), luaL_tolstring(L, 2, NULL)));
+    lua_pushboolean(L, ot_series_covered(s, p.ord));
     return 1;
 }
 
@@ -586,12 +606,19 @@ static int m_index(lua_State *L)
         else
             lua_pushnil(L);
     }
-    else if (k[0] >= '0' && k[0] <= '9') {
+    else {
+        /* a period: one that starts with a digit must parse (s["2023-13"]
+         * raises); any other text is a period when it parses ("２０２３-03",
+         * " 2023-03"), else no field (nil) */
         ot_period p;
         ot_err e;
         ot_err_clear(&e);
-        if (ot_period_parse(k, lua_rawlen(L, 2), &p, &e) != OT_OK)
-            return luaL_error(L, "%s", e.msg);
+        if (ot_period_parse(k, lua_rawlen(L, 2), &p, &e) != OT_OK) {
+            if (k[0] >= '0' && k[0] <= '9')
+                return luaL_error(L, "%s", e.msg);
+            lua_pushnil(L);
+            return 1;
+        }
         if (p.freq != s->freq)
             return luaL_error(L, "period '%s' does not match the series' frequency (%s)", k,
                               ot_freq_name(s->freq));
@@ -599,8 +626,7 @@ static int m_index(lua_State *L)
             lua_pushnil(L); /* "2023-01/02" is the combined release: February's own is not it */
         else
             pushvalue(L, ot_series_at(s, p.ord));
-    } else
-        lua_pushnil(L);
+    }
     return 1;
 }
 

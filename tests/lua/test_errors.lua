@@ -29,7 +29,7 @@ local cases = {
    function() return s:lag(1.5) end},
   {"bad argument #1 to 'diff' (k must be at least 1, got 0)", function() return s:diff(0) end},
   {"bad argument #1 to 'pct' (k must be at least 1, got -2)", function() return s:pct(-2) end},
-  {"bad argument #1 to 'rolling' (window must be 1 or more periods)",
+  {"bad argument #1 to 'rolling' (window must be 1 to 1000000 periods, got 0)",
    function() return s:rolling(0) end},
   {'bad argument #1 to \'rolling\' ("sd" needs a window of at least 2)',
    function() return s:rolling(1, "sd") end},

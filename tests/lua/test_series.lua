@@ -252,6 +252,52 @@ H.run{
                function() x:plot{height = 0} end)
   end},
 
+  {"covered asks about one period of the series' own frequency", function()
+    local jf = M("2023-01/02", {30, 30})
+    assert(jf:covered("2023-01") and not jf:covered("2023-02"))
+    -- "2023-01/02" names the combined value on February, which is not covered
+    assert(not jf:covered("2023-01/02") and not jf:covered("2023年1-2月"))
+    -- a quarter, a year or a day is not a month of it (these answered true)
+    H.checkmsg("bad argument #1 to 'covered' (a M period expected, got '2023Q1')",
+               function() return jf:covered("2023Q1") end)
+    H.checkmsg("bad argument #1 to 'covered' (a M period expected, got '2023')",
+               function() return jf:covered(2023) end)
+    H.checkmsg("bad argument #1 to 'covered' (a M period expected, got '2023-01-20')",
+               function() return jf:covered("2023-01-20") end)
+  end},
+
+  {"a period is a period however it is spelled", function()
+    -- full-width digits and blanks parse everywhere else; indexing gave nil
+    assert(x["２０２３-03"] == 33 and x[" 2023-03"] == 33 and x["2023年3月"] == 33)
+    assert(x.nosuchfield == nil and x["月"] == nil)
+    H.checkmsg("'2023-13' is not a period (month must be 1-12)", function() return x["2023-13"] end)
+    -- covered names a January, or the January–February release it belongs to
+    local jf = M("2023-01", {0/0, 30}, {covered = {"2023-01/02"}})
+    assert(jf:covered("2023-01") and jf["2023-01/02"] == 30)
+    assert(M("2023-01", {0/0, 30}, {covered = {"2023年1-2月"}}) == jf)
+  end},
+
+  {"a window with one open end past the data is empty", function()
+    -- these raised "bad argument #2 to 'window' ('no value: (nil)' is before ...)"
+    local e = M("2023-01", {}):window()
+    assert(#e == 0 and e.start == "2023-01")
+    local late = x:with{key = "t.late"}:window("2030-01")
+    assert(#late == 0 and late.start == "2030-01" and late.key == "t.late" and late.unit == "亿元")
+    local early = x:window(nil, "2020-06")
+    assert(#early == 0 and early.start == "2022-01")
+    H.checkmsg("bad argument #2 to 'window' ('2023-01' is before '2023-03')",
+               function() return x:window("2023-03", "2023-01") end)
+  end},
+
+  {"ranges of k and of a rolling window say what is allowed", function()
+    H.checkmsg("bad argument #1 to 'rolling' (window must be 1 to 1000000 periods, got 1000001)",
+               function() return x:rolling(1000001) end)
+    H.checkmsg("bad argument #1 to 'lag' (k must be at most 1000000, got 1000001)",
+               function() return x:lag(1000001) end)
+    H.checkmsg("bad argument #1 to 'diff' (k must be at most 1000000, got 1000001)",
+               function() return x:diff(1000001) end)
+  end},
+
   {"close", function()
     local keep
     do

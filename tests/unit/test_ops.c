@@ -185,7 +185,23 @@ static void test_ops_scalar_and_unm(void **state)
     ot_series_free(r);
     r = ot_series_unm(s, &err);
     check(r, 2020, (double[]){-1, -2, X, 0}, 4);
+    assert_false(signbit(r->v[3])); /* 0, not -0 (which prints "-0") */
     ot_series_free(r);
+    r = ot_series_scalar(s, '*', -1, 0, &err); /* 0 * -1 */
+    assert_false(signbit(r->v[3]));
+    ot_series_free(r);
+    r = ot_series_scalar(s, '/', -5, 0, &err); /* 0 / -5 */
+    assert_false(signbit(r->v[3]));
+    ot_series_free(r);
+    ot_series *neg = mk(OT_FREQ_Y, 2020, (double[]){-1, -1, -1, -1}, 4);
+    r = ot_series_binop(s, neg, '*', OT_ALIGN_UNION, &err); /* 0 * -1, no flags */
+    assert_false(signbit(r->v[3]));
+    ot_series_free(r);
+    assert_int_equal(ot_series_ensure_flags(neg, &err), OT_OK);
+    r = ot_series_binop(s, neg, '*', OT_ALIGN_UNION, &err); /* the flagged path */
+    assert_false(signbit(r->v[3]));
+    ot_series_free(r);
+    ot_series_free(neg);
     assert_null(ot_series_scalar(s, '^', 2, 0, &err));
     assert_string_equal(err.msg, "unknown operator '^' (expected +, -, * or /)");
     ot_series_free(s);
@@ -787,7 +803,19 @@ static void test_ops_window(void **state)
     check(r, M(2023, 2), (double[]){X, X, 7}, 3);
     check_flags(r, "...");
     ot_series_free(r);
+    /* ending in the span: to February leaves January (and February) to a
+     * value outside, March's 60 -> both missing and uncovered (they were
+     * left "(in next)" with no next) */
+    r = ot_series_window(t, M(2023, 1), M(2023, 2), &err);
+    check(r, M(2023, 1), (double[]){X, X}, 2);
+    check_flags(r, "..");
+    ot_series_free(r);
     ot_series_free(t);
+    /* Dec 5 to the covered January: Jan missing, not covered */
+    r = ot_series_window(s, M(2022, 12), M(2023, 1), &err);
+    check(r, M(2022, 12), (double[]){5, X}, 2);
+    check_flags(r, "..");
+    ot_series_free(r);
     ot_series_free(s);
 }
 
@@ -827,6 +855,131 @@ static void test_ops_rolling(void **state)
     r = ot_series_rolling(s, 2, OT_ROLL_SUM, &err);
     check(r, M(2023, 1), (double[]){X, 30, X, 30}, 4);
     ot_series_free(r);
+    ot_series_free(s);
+}
+
+/* The window of w ending at index i computed the slow way, from the rules
+ * of ops.h: sum and mean accept covered positions whose covering value is
+ * inside the window (a rate's span value counting once per position in a
+ * mean); min, max and sd need w present values; sd is the two-pass sample
+ * standard deviation. */
+static double naive_roll(const ot_series *s, size_t i, size_t w, ot_roll fn)
+{
+    size_t j = i + 1 - w;
+    int c = 0;
+    double acc = 0, lo = INFINITY, hi = -INFINITY;
+    if (fn == OT_ROLL_SUM || fn == OT_ROLL_MEAN) {
+        if ((j > 0 && s->flags && s->flags[j - 1]) || (s->flags && s->flags[i]))
+            return NAN;
+        for (size_t t = j; t <= i; t++) {
+            if (s->flags && s->flags[t])
+                continue;
+            size_t span = 1;
+            while (fn == OT_ROLL_MEAN && s->kind != OT_KIND_FLOW && s->flags && t >= span &&
+                   s->flags[t - span])
+                span++;
+            acc += s->v[t] * (double)span;
+        }
+        return fn == OT_ROLL_SUM ? acc : acc / (double)w;
+    }
+    for (size_t t = j; t <= i; t++) {
+        if (isnan(s->v[t]))
+            return NAN;
+        acc += s->v[t];
+        lo = fmin(lo, s->v[t]);
+        hi = fmax(hi, s->v[t]);
+        c++;
+    }
+    if (fn == OT_ROLL_MIN || fn == OT_ROLL_MAX)
+        return fn == OT_ROLL_MIN ? lo : hi;
+    double mean = acc / (double)c, ss = 0;
+    for (size_t t = j; t <= i; t++)
+        ss += (s->v[t] - mean) * (s->v[t] - mean);
+    return sqrt(ss / (double)(c - 1));
+}
+
+/* Long windows take the linear-time path; it must agree with the rules
+ * (naive_roll) at every position, on data with gaps, Jan–Feb spans and a
+ * 1e6 offset that a running sum of squares would cancel away; and 10^6
+ * values with a window of 500,000 must take milliseconds, not the hours
+ * of a window-by-window loop (5 * 10^11 additions). */
+static void test_ops_rolling_long_windows(void **state)
+{
+    (void)state;
+    ot_err err;
+    enum { n = 2000 };
+    double *v = malloc(n * sizeof *v);
+    assert_non_null(v);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u; /* an LCG: reproducible noise */
+        v[i] = 1e6 + (double)(x >> 16 & 1023) / 8.0 - 64.0 + (double)i * 0.01;
+    }
+    v[700] = X;                            /* a gap */
+    for (int kind = OT_KIND_FLOW; kind <= OT_KIND_RATE; kind++) {
+        ot_series *s = mk(OT_FREQ_M, M(2000, 1), v, n);
+        s->kind = (ot_kind)kind;
+        for (size_t i = 0; i + 1 < n; i += 12) { /* every January covered */
+            if (i == 1200)
+                continue;
+            cover(s, s->start + (ot_ord)i);
+            s->v[i] = X;
+        }
+        const size_t ws[] = {65, 100, 240, 999, n};
+        for (size_t a = 0; a < N(ws); a++)
+            for (int fn = OT_ROLL_MEAN; fn <= OT_ROLL_SD; fn++) {
+                ot_series *r = ot_series_rolling(s, (long)ws[a], (ot_roll)fn, &err);
+                assert_non_null(r);
+                for (size_t i = 0; i < n; i++) {
+                    double want = i + 1 < ws[a] ? NAN : naive_roll(s, i, ws[a], (ot_roll)fn);
+                    double tol = 1e-9 * fmax(1, fabs(want));
+                    if (isnan(want) != isnan(r->v[i]) || (!isnan(want) && fabs(r->v[i] - want) > tol))
+                        fail_msg("kind %d w %zu fn %d at %zu: got %.15g, want %.15g", kind,
+                                 ws[a], fn, i, r->v[i], want);
+                }
+                ot_series_free(r);
+            }
+        ot_series_free(s);
+    }
+    free(v);
+
+    /* failing allocations on the long path: the scratch arrays too */
+    int ok = 0;
+    for (long k = 1; k < 20 && !ok; k++) {
+        failalloc c = {0};
+        ot_alloc a = {failalloc_f, &c};
+        double z[100] = {0};
+        ot_series *s = ot_series_from(&a, OT_FREQ_M, M(2022, 1), z, 100, &err);
+        assert_non_null(s);
+        c.fail_at = c.calls + k;
+        ot_series *r = ot_series_rolling(s, 80, OT_ROLL_SD, &err);
+        if (r)
+            ok = 1;
+        else
+            assert_int_equal(err.code, OT_ENOMEM);
+        ot_series_free(r);
+        ot_series_free(s);
+        assert_int_equal(c.bytes, 0);
+    }
+    assert_true(ok);
+
+    /* 10^6 daily values, a window of 500,000 */
+    enum { big = 1000000 };
+    ot_series *s = ot_series_new(NULL, OT_FREQ_D, 0, big, &err);
+    assert_non_null(s);
+    for (size_t i = 0; i < big; i++)
+        s->v[i] = (double)(i % 7);
+    for (int fn = OT_ROLL_MEAN; fn <= OT_ROLL_SD; fn++) {
+        ot_series *r = ot_series_rolling(s, 500000, (ot_roll)fn, &err);
+        assert_non_null(r);
+        /* the last window is 500,000 consecutive values of i % 7 starting at
+         * 500,000 % 7 = 4 (7 * 71,428 = 499,996): 71,428 full weeks (sum 21
+         * each) and 4 more values 4, 5, 6, 0 (sum 15): 1,500,003 */
+        double want[] = {1500003.0 / 500000, 1500003.0, 0, 6};
+        if (fn <= OT_ROLL_MAX)
+            assert_true(fabs(r->v[big - 1] - want[fn]) < 1e-6);
+        ot_series_free(r);
+    }
     ot_series_free(s);
 }
 
@@ -896,6 +1049,27 @@ static void test_ops_index(void **state)
     assert_string_equal(err.msg, "index base 2023-01 is zero");
     ot_series_free(s);
     ot_series_free(q);
+    /* February alone of a Jan–Feb release (30) is not missing: the message
+     * names the release; the release itself is a base (mean 15 a month) */
+    s = mk(OT_FREQ_M, M(2023, 1), (double[]){X, 30, 20}, 3);
+    cover(s, M(2023, 1));
+    const char *parts[] = {"2023-02", "2023-01"};
+    for (size_t i = 0; i < N(parts); i++) {
+        assert_int_equal(ot_period_parse(parts[i], (size_t)-1, &p, NULL), OT_OK);
+        assert_null(ot_series_index(s, p, &err));
+        assert_int_equal(err.code, OT_EDATA);
+        char want[128];
+        snprintf(want, sizeof want,
+                 "index base %s is part of the value of 2023-01/02: take 2023-01/02 or a "
+                 "coarser period", parts[i]);
+        assert_string_equal(err.msg, want);
+    }
+    assert_int_equal(ot_period_parse("2023-01/02", (size_t)-1, &p, NULL), OT_OK);
+    r = ot_series_index(s, p, &err);
+    assert_non_null(r);
+    assert_true(fabs(r->v[1] - 200) < 1e-9 && fabs(r->v[2] - 20.0 / 15 * 100) < 1e-9);
+    ot_series_free(r);
+    ot_series_free(s);
 }
 
 static void test_ops_share(void **state)
@@ -1027,6 +1201,26 @@ static void test_ops_split_janfeb(void **state)
     check(r, M(2023, 1), (double[]){55, 55}, 2);
     check_flags(r, "..");
     ot_series_free(r);
+    ot_series_free(s);
+    /* months of opposite signs a year before (profits: January -10,
+     * February 30) give shares -0.5 and 1.5: 60 would become -30 and 90;
+     * equal halves instead, 30 + 30 */
+    s = mk(OT_FREQ_M, M(2022, 1), (double[]){-10, 30, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, X, 60}, 14);
+    cover(s, M(2023, 1));
+    r = ot_series_split_janfeb(s, &err);
+    assert_true(r->v[12] == 30 && r->v[13] == 30);
+    ot_series_free(r);
+    /* a rate's or a stock's Jan–Feb value is each month's: retail sales
+     * growth 1-2月 3.5% is January's 3.5% and February's 3.5% (halves would
+     * make the first quarter's mean (1.75 + 1.75 + 10.6) / 3 = 4.7, not
+     * (2 * 3.5 + 10.6) / 3 = 5.87); a stock's level likewise */
+    for (int kind = OT_KIND_STOCK; kind <= OT_KIND_RATE; kind++) {
+        s->kind = (ot_kind)kind;
+        r = ot_series_split_janfeb(s, &err);
+        assert_true(r->v[12] == 60 && r->v[13] == 60);
+        check_flags(r, "..............");
+        ot_series_free(r);
+    }
     ot_series *q = mk(OT_FREQ_Q, 0, (double[]){1}, 1);
     assert_null(ot_series_split_janfeb(q, &err));
     assert_string_equal(err.msg, "split_janfeb needs monthly data (got Q)");
@@ -1124,6 +1318,7 @@ int main(void)
         cmocka_unit_test(test_ops_to_from_daily),
         cmocka_unit_test(test_ops_window),
         cmocka_unit_test(test_ops_rolling),
+        cmocka_unit_test(test_ops_rolling_long_windows),
         cmocka_unit_test(test_ops_fill),
         cmocka_unit_test(test_ops_index),
         cmocka_unit_test(test_ops_share),
