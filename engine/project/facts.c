@@ -60,6 +60,7 @@ static const char *const names[OT_FACT_NCODES] = {
     [OT_N_MODEL_SHORT] = "model_too_short",
     [OT_N_UNIT_OTHER] = "unit_other",
     [OT_N_SHAPE_YEARS_SHORT] = "shape_years_short",
+    [OT_N_BASE_NOT_POSITIVE] = "base_not_positive",
 };
 
 const char *ot_fact_name(int code)

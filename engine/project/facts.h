@@ -96,6 +96,8 @@ enum {
                                period, fewer than y3: its range is not borrowed */
     OT_N_UNIT_OTHER,    /* k0's levels are in k1, the level target's value in another unit:
                            never converted, not projected */
+    OT_N_BASE_NOT_POSITIVE, /* k0's y0 total is v0, not above 0: no growth on it (a flow that
+                               goes below 0, a balance); not projected */
     OT_FACT_NCODES
 };
 

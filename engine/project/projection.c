@@ -497,8 +497,11 @@ static int project_one(const ot_target *t, ot_source_fn src, void *ud, const ot_
             p.required = ot_pace_required(T, a.g, a.k ? a.s : 0);
     }
     /* status */
-    int flow_total = !a.stock && (t->kind == OT_TARGET_LEVEL || t->kind == OT_TARGET_COUNT ||
-                                  t->kind == OT_TARGET_DAILY_AVG);
+    /* later periods only add to the ytd of a flow never below 0 (sproj.c,
+     * floor_paths); one with negative levels may still fall back */
+    int flow_total = !a.stock && (a.state != SP_PATHS || a.nonneg) &&
+                     (t->kind == OT_TARGET_LEVEL || t->kind == OT_TARGET_COUNT ||
+                      t->kind == OT_TARGET_DAILY_AVG);
     /* what the periods so far add up to (0 when a count has no events yet:
      * a floor of 0 is then met) */
     double so_far = flow_total && a.k > 0 && a.ytd_k >= 0 ? metric(t, &a, NAN, a.ytd_k, NAN) : NAN;

@@ -135,7 +135,8 @@ const char *rec_cand_name(int c, const char *model);
 /* The factor a record's errors are widened by (§11), n the years at the as-of
  * period (at least 2 counted): sqrt(1 + 1/n), as the next of n exchangeable
  * errors spreads; times t_{n-1}(0.9) / z(0.9), as a predictive interval from
- * n normal draws would be, for a record shorter than REC_LONG years or a
+ * n normal draws would be (at least 2 degrees of freedom: a two-year record
+ * pools several as-of periods a year), for a record shorter than REC_LONG years or a
  * borrowed one (a reference's record scaled by a lambda estimated from a few
  * changes). */
 double rec_widen(int years, int borrowed);

@@ -709,6 +709,39 @@ static int fill_from_errors(sproj *sp, const char *key, const frame *ref, const 
     return OT_OK;
 }
 
+/* Whether every level f holds (period values and ytd levels, every year)
+ * is at least 0: a flow that has never been negative is taken never to be,
+ * so the rest of the year can only add to its ytd. */
+static int frame_nonneg(const frame *f)
+{
+    for (size_t i = 0; i < f->cells; i++)
+        if (f->val[i] < 0 || f->ytd[i] < 0)
+            return 0;
+    return 1;
+}
+
+/* The year's total of a flow that is never negative is at least its ytd:
+ * no path may end below it (§6).  Paths from past errors, a kernel or a
+ * Gaussian can reach below — a level of 197 after a first quarter of 4,606
+ * — and then a floor the ytd already passes would be "met" with a
+ * probability of 0.85.  Each growth path is raised to ytd / last year's
+ * total - 1 at least, each level path to the ytd.  A stock, a series with a
+ * negative level, or one without a ytd level or last year's total is left
+ * as it is. */
+static void floor_paths(sproj *sp)
+{
+    sp->nonneg = !sp->stock && frame_nonneg(&sp->fr);
+    if (!sp->nonneg || !(sp->base > 0) || !(sp->ytd_k >= 0) || sp->k <= 0)
+        return;
+    double least = (sp->ytd_k / sp->base - 1) * 100;
+    for (size_t p = 0; p < sp->np; p++) {
+        if (sp->G[p] < least)
+            sp->G[p] = least;
+        if (sp->L && sp->L[p] < sp->ytd_k)
+            sp->L[p] = sp->ytd_k;
+    }
+}
+
 /* Projects series key for year Y into sp: reads it, decides outcome / rich /
  * sparse, and fills np paths.  SP_NONE (with a note) when nothing can be
  * said.  Errors are the source's, OT_ENOMEM, or a model's. */
@@ -816,6 +849,14 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
         double a = frame_get(f, f->ytd, Y - 1, k);
         sp->s = a > 0 && sp->base > 0 ? a / sp->base : NAN;
     }
+    if (!sp->stock && sp->base <= 0) {
+        /* last year's total at or below 0 (a balance, a flow shifted below
+         * zero): growth over it, its share and every path scaled by it would
+         * be nonsense (a point of -101.8 % with a range of zero width) */
+        frame_free(&ref);
+        ot_fact_add(notes, OT_N_BASE_NOT_POSITIVE, "kid", key, Y - 1, sp->base);
+        return OT_OK;
+    }
     if (k)
         shape_measure(f, Y, k, P, &sp->own);
     /* rich: a run of at least three years of period values ending at (Y, k) */
@@ -861,6 +902,8 @@ int sproj_project(sproj *sp, const char *key, const char *shape_key,
     }
     rc = project_paths(sp, key, has_ref ? &ref : NULL, rk, rich, o, method, rng, notes, err);
     frame_free(&ref);
+    if (!rc && sp->state == SP_PATHS)
+        floor_paths(sp);
     return rc;
 }
 

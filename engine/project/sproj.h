@@ -22,6 +22,7 @@ enum { SP_NONE = 0, SP_OUTCOME, SP_PATHS };
 typedef struct sproj {
     frame fr;
     int Y, P, k, state, stock;
+    int nonneg;        /* a flow none of whose levels is below 0 (set with the paths) */
     double g;          /* ytd growth % at k */
     double s;          /* last year's share of 1..k (own, else borrowed mean) */
     double ytd_k;      /* ytd level at k (flows), latest level (stocks) */

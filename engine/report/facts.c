@@ -128,6 +128,9 @@ static const wording wordings[OT_FACT_NCODES] = {
     [OT_N_MODEL_SHORT] = {"{k0}: {m1} needs {y0} years of its own period values: projected from "
                           "its ytd instead",
                           "{k0}：自身分期数据不足{y0}年，无法采用{m1}，改用累计值推算"},
+    [OT_N_BASE_NOT_POSITIVE] = {"{k0}: its {y0} total is {v0.1}, not above 0: a growth rate on "
+                                "it means nothing, and its year is not projected",
+                                "{k0}：{y0}年合计为{v0.1}，不大于0，增速无意义，不作推算"},
 };
 
 const char *ot_report_name_of(const char *key, ot_report_lang lang, const ot_report_name *names,

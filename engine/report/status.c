@@ -43,6 +43,7 @@ static int footnoted(const ot_projection *p)
         case OT_N_NO_OUTCOME:
         case OT_N_BEFORE_DATA: /* a year before the data: a typo for a later one? */
         case OT_N_UNIT_OTHER:  /* a level target in another unit than its series' */
+        case OT_N_BASE_NOT_POSITIVE: /* last year's total not above 0: no growth on it */
             return 1;
         default:
             if (p->notes.f[i].of_ref) /* the row shows the series' data: the ref has none */

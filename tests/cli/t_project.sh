@@ -298,4 +298,23 @@ grep -q "^jf.x *增速 ≥ 5% *2023年1-2月 *10.0%" <<<"$OUT" || fail "through 
 run 0 project --json
 grep -qF '"through": "2023-01/02"' <<<"$OUT" || fail "through a Jan–Feb release (json)"
 
+# a flow whose last year's total is below 0 (a balance) is not projected: no
+# growth rate on it, the note names the total; a flow never below 0 whose ytd
+# passes a level floor is met with every path agreeing (prob 100%, the range
+# starting at the ytd)
+export ONTRACK_DB="$T/neg.db"
+{
+    echo "series,period,value"
+    for m in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "bal.x,2023-$m,-10"; echo "pos.x,2023-$m,$((m * 10))"; done
+    for m in 1 2 3; do echo "bal.x,2024-$m,5"; echo "pos.x,2024-$m,$((m * 40))"; done
+} > neg.csv
+printf 'series,year,kind,op,value\nbal.x,2024,growth,>=,5\npos.x,2024,level,>=,200\n' > negt.csv
+run 0 import neg.csv negt.csv
+run 0 project --year 2024 --as-of 2024-03
+grep -q "^bal.x *growth >= 5% .*no data" <<<"$OUT" || fail "a negative total's growth not 'no data'"
+has_out "bal.x: its 2023 total is -120.0, not above 0: a growth rate on it means nothing"
+grep -q "^pos.x .*100% .*met" <<<"$OUT" || fail "a level floor the ytd passes not met at 100%"
+run 0 project --year 2024 --as-of 2024-03 --lang zh
+has_out "bal.x：2023年合计为-120.0，不大于0，增速无意义，不作推算"
+
 done_ok

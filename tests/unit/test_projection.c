@@ -145,6 +145,71 @@ static void test_projection_count_no_events_yet(void **state)
     assert_near(p.carry, 0.0, 0);
 }
 
+/* A flow never below 0 cannot end the year below its ytd (§6, sproj.c
+ * floor_paths).  M3 series N0846 (Makridakis & Hibon 2000, quarterly),
+ * 1984Q2-1988Q1: its record as of 1988Q1 holds two years of carry errors
+ * of 15-80 points, whose paths reached down to a total of 197 after a first
+ * quarter of 4,606 — a floor of 1,000 that the ytd passes was "met" with a
+ * probability of 0.85.  Now every path ends at 4,606 or above: prob 1, the
+ * 80 % range starts at the ytd, and the growth range at
+ * 4606.4 / 19746.8 - 1 = -76.67 % (1987's total 3242.6 + 7296.4 + 4487.4 +
+ * 4720.4). */
+static void test_projection_flow_not_below_ytd(void **state)
+{
+    (void)state;
+    static const double v[] = {4512.4, 4590.4, 4992.4, 5116.2, 4972.4, 4985.2, 5390.6, 3734,
+                               4824,   4963.6, 1821.4, 3242.6, 7296.4, 4487.4, 4720.4, 4606.4};
+    fx_entry e[] = {{"q", "value", OT_KIND_FLOW, "1984Q2", v, 16, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("q", 1988, OT_TARGET_LEVEL, OT_OP_GE, 1000);
+    ot_proj_opts o;
+    ot_proj_opts_init(&o);
+    o.paths = 2000;
+    o.as_of_period = "1988Q1";
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_MET);
+    assert_near(p.prob, 1.0, 0);
+    assert_true(p.lo95 >= 4606.4 && p.lo80 >= 4606.4);
+    t = fx_target("q", 1988, OT_TARGET_GROWTH, OT_OP_GE, -90);
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_true(p.lo95 >= (4606.4 / 19746.8 - 1) * 100 - 1e-9);
+    assert_near(p.prob, 1.0, 0);
+    assert_int_equal(p.status, OT_STATUS_MET);
+}
+
+/* A flow whose last year's total is not above 0 (a balance; M3 N1409
+ * shifted below zero gave a point of -101.8 % with a range of zero width):
+ * growth on it means nothing, so the year is not projected and the note
+ * names the total.  2023: -10 a month (-120); 2024: 5, 5, 5 through March. */
+static void test_projection_base_not_positive(void **state)
+{
+    (void)state;
+    double v[15];
+    for (int i = 0; i < 15; i++)
+        v[i] = i < 12 ? -10 : 5;
+    fx_entry e[] = {{"b", "value", OT_KIND_FLOW, "2023-01", v, 15, 0, NULL}};
+    fx_source fx = {e, 1, 0, 0};
+    ot_target t = fx_target("b", 2024, OT_TARGET_GROWTH, OT_OP_GE, 5);
+    ot_proj_opts o;
+    ot_proj_opts_init(&o);
+    o.paths = 500;
+    ot_projection p;
+    ot_err err;
+    assert_int_equal(ot_project_target(&t, fx_get, &fx, &o, &p, &err), OT_OK);
+    assert_int_equal(p.status, OT_STATUS_NO_DATA);
+    assert_true(isnan(p.point) && isnan(p.prob) && isnan(p.lo80));
+    int seen = 0;
+    for (int i = 0; i < p.notes.n; i++)
+        if (p.notes.f[i].code == OT_N_BASE_NOT_POSITIVE) {
+            assert_int_equal(p.notes.f[i].y[0], 2023);
+            assert_near(p.notes.f[i].v[0], -120.0, 1e-9);
+            seen = 1;
+        }
+    assert_true(seen);
+}
+
 /* daily_avg divides by the days of the target year: 2024 has 366.  2023:
  * 100 a month (1200); 2024: 122 a month, 1464 = 4.0 a day over 366 days
  * (4.01 over 365).  As of September 2024 (ytd 1098, g = 22 %, s = 0.75) the
@@ -981,6 +1046,8 @@ int main(void)
         cmocka_unit_test(test_projection_eq_tolerance),
         cmocka_unit_test(test_projection_daily_avg_leap),
         cmocka_unit_test(test_projection_count_no_events_yet),
+        cmocka_unit_test(test_projection_flow_not_below_ytd),
+        cmocka_unit_test(test_projection_base_not_positive),
         cmocka_unit_test(test_projection_growth_decided_by_ytd),
         cmocka_unit_test(test_projection_outcome_known),
         cmocka_unit_test(test_projection_relative),

@@ -40,15 +40,19 @@ static void test_record_widen(void **state)
 {
     (void)state;
     /* sqrt(1 + 1/n) from REC_LONG (8) years of an own record, times
-     * t_{n-1}(0.9) / z(0.9) below it and for a borrowed record; the figures
-     * from R: f <- function(n, b) { n <- max(n, 2); w <- sqrt(1 + 1/n);
-     * if (b || n < 8) w <- w * qt(0.9, n - 1) / qnorm(0.9); w } */
+     * t_{max(n-1,2)}(0.9) / z(0.9) below it and for a borrowed record; the
+     * figures from R: f <- function(n, b) { n <- max(n, 2); w <- sqrt(1 + 1/n);
+     * if (b || n < 8) w <- w * qt(0.9, max(n - 1, 2)) / qnorm(0.9); w }
+     * (two years: sqrt(1.5) x 1.885618 / 1.281552 = 1.802, not the 2.941
+     * of one degree of freedom, §14) */
     assert_near(rec_widen(10, 0), 1.0488088482, 1e-9);
     assert_near(rec_widen(8, 0), 1.0606601718, 1e-9);
     assert_near(rec_widen(7, 0), 1.2010157669, 1e-9);
     assert_near(rec_widen(6, 0), 1.2439116873, 1e-9);
     assert_near(rec_widen(10, 1), 1.1318567408, 1e-9);
-    assert_near(rec_widen(1, 0), 2.9412606010, 1e-9); /* counted as 2 */
+    assert_near(rec_widen(3, 0), 1.6989751129, 1e-9);
+    assert_near(rec_widen(2, 0), 1.8020352351, 1e-9);
+    assert_near(rec_widen(1, 0), 1.8020352351, 1e-9); /* counted as 2 */
 }
 
 /* Quarterly values: 2018 10, 20, 30, 40 (total 100); 2019 11, 23. */
