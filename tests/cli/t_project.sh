@@ -312,9 +312,9 @@ printf 'series,year,kind,op,value\nbal.x,2024,growth,>=,5\npos.x,2024,level,>=,2
 run 0 import neg.csv negt.csv
 run 0 project --year 2024 --as-of 2024-03
 grep -q "^bal.x *growth >= 5% .*no data" <<<"$OUT" || fail "a negative total's growth not 'no data'"
-has_out "bal.x: its 2023 total is -120.0, not above 0: a growth rate on it means nothing"
+has_out "[1] bal.x (bal.x): its 2023 total is -120.0, not above 0: a growth rate on it means nothing"
 grep -q "^pos.x .*100% .*met" <<<"$OUT" || fail "a level floor the ytd passes not met at 100%"
 run 0 project --year 2024 --as-of 2024-03 --lang zh
-has_out "bal.x：2023年合计为-120.0，不大于0，增速无意义，不作推算"
+has_out "[1] bal.x（bal.x）：2023年合计为-120.0，不大于0，增速无意义，不作推算"
 
 done_ok
