@@ -87,6 +87,8 @@ size_t ot_report_plot(const ot_series *s, int width, int height, double target, 
             long e = plot_eighths(v, lo, hi, h); /* eighths from the bottom */
             long cell = e - (long)(h - 1 - r) * 8;
             cell = cell < 0 ? 0 : cell > 8 ? 8 : cell;
+            if (r == h - 1 && cell == 0)
+                cell = 1; /* the lowest value is drawn, not left blank as a missing one */
             add(&o, cell == 0 && r == trow ? "\u2508" : eighths[cell]);
         }
         if (r == trow) {

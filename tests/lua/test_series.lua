@@ -236,17 +236,19 @@ H.run{
     local printed = {}
     local saved = print
     print = function(x) printed[#printed + 1] = x end
-    -- one row: 0 is an empty cell, 8 (the top) a full block
+    -- one row: 0 (the bottom) is the lowest eighth, so the lowest value
+    -- never looks like a missing one (a blank); 8 (the top) a full block
     ot.series{freq = "Y", start = 2020, values = {0, 8}}:plot{height = 1}
     -- two rows from 0 to 4 (8 eighths each) with the target at 2, the top of
-    -- the bottom row: that row is dotted where empty; 1 is 4 eighths (a half
-    -- block) in the bottom row, 4 fills both rows
+    -- the bottom row: that row is dotted where a value is missing; 0 is the
+    -- lowest eighth, 1 is 4 eighths (a half block) in the bottom row, 4 fills
+    -- both rows
     ot.series{key = "k", freq = "Y", start = 2020, values = {n = 4, 0, 1, nil, 4}}
       :plot{height = 2, target = 2}
     print = saved
-    assert(printed[1] == "8 \u{2502} \u{2588}\n   2020 2021", printed[1])
+    assert(printed[1] == "8 \u{2502}\u{2581}\u{2588}\n   2020 2021", printed[1])
     assert(printed[2] == "4 \u{2502}   \u{2588}\n" ..
-                         "0 \u{2502}\u{2508}\u{2584}\u{2508}\u{2588} target 2\n" ..
+                         "0 \u{2502}\u{2581}\u{2584}\u{2508}\u{2588} target 2\n" ..
                          "   2020 2023  k", printed[2])
     H.checkmsg("bad argument #1 to 'plot' (height must be 1..60)",
                function() x:plot{height = 0} end)

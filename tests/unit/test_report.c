@@ -1101,8 +1101,9 @@ static void test_report_plot(void **state)
     char full[256], cut[8];
     assert_int_equal(ot_report_plot(s, 72, 1, NAN, full, sizeof full), n);
     assert_int_equal(strlen(full), n);
-    /* one row: the top label, the bars (empty, full), the periods */
-    assert_string_equal(full, "8 \u2502 \u2588\n   2020 2021");
+    /* one row: the top label, the bars (the lowest eighth: the lowest value
+     * is drawn, never blank as a missing one; full), the periods */
+    assert_string_equal(full, "8 \u2502\u2581\u2588\n   2020 2021");
     assert_int_equal(ot_report_plot(s, 72, 1, NAN, cut, sizeof cut), n);
     assert_int_equal(strlen(cut), sizeof cut - 1);
     assert_memory_equal(cut, full, sizeof cut - 1);
