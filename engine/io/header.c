@@ -444,22 +444,30 @@ static int map_text(const char *path, const char *raw, size_t n, ot_encoding enc
  * being read into memory whole. */
 #define MAP_MAX (16 << 20)
 
-static int load_map(io_names *nm, const char *path, ot_encoding enc, ot_err *err)
+int io_open_input(const char *path, const char *what, FILE **out, ot_err *err)
 {
-    /* a map that is missing, not readable or a folder is missing input, as
-     * the data files are (import.c) */
     FILE *f = fopen(path, "rb");
     if (!f)
         return ot_err_set(err,
                           errno == ENOENT || errno == EACCES || errno == ENOTDIR ? OT_ENOTFOUND
                                                                                  : OT_EIO,
-                          "cannot open the map %s: %s", path, strerror(errno));
+                          "cannot open %s%s: %s", what, path, strerror(errno));
     struct stat sb;
     if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
         fclose(f);
-        return ot_err_set(err, OT_ENOTFOUND, "cannot read the map %s: %s", path,
+        return ot_err_set(err, OT_ENOTFOUND, "cannot read %s%s: %s", what, path,
                           strerror(EISDIR));
     }
+    *out = f;
+    return OT_OK;
+}
+
+static int load_map(io_names *nm, const char *path, ot_encoding enc, ot_err *err)
+{
+    FILE *f;
+    int orc = io_open_input(path, "the map ", &f, err);
+    if (orc)
+        return orc;
     char *raw = NULL, *text = NULL;
     size_t n = 0, cap = 0, tn = 0;
     int rc = OT_OK;

@@ -8,6 +8,7 @@
 #define OT_IO_HEADER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/err.h"
 #include "io/import.h"
@@ -25,6 +26,12 @@ typedef struct io_heading {
     int growth;             /* 绝对值 (IO_BASE) / 增长, 增速 (IO_GROWTH_OF_BASE) / none */
     char unit[IO_UNIT_MAX]; /* from (亿元), （%）, a trailing %; "" when none */
 } io_heading;
+
+/* Opens path for reading into *out, a data file or a map: one that is
+ * missing, not readable or a folder is missing input (OT_ENOTFOUND, exit
+ * 66), another failure OT_EIO; the message names it as what (such as
+ * "the map "), then path. */
+int io_open_input(const char *path, const char *what, FILE **out, ot_err *err);
 
 /* Takes text apart (NUL-terminated UTF-8; longer names are cut). */
 void io_heading_parse(const char *text, io_heading *h);

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "core/text.h"
 #include "io/fields.h"
@@ -195,17 +194,9 @@ static int import_one(ot_store *st, const char *path, const ot_import_opts *o,
     int rc = OT_OK;
     /* a file that is missing, not readable or not a file at all is missing
      * input (exit 66); a failure while reading one is an I/O error */
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ot_err_set(err,
-                          errno == ENOENT || errno == EACCES || errno == ENOTDIR ? OT_ENOTFOUND
-                                                                                 : OT_EIO,
-                          "cannot open %s: %s", path, strerror(errno));
-    struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        return ot_err_set(err, OT_ENOTFOUND, "cannot read %s: %s", path, strerror(EISDIR));
-    }
+    FILE *f;
+    if ((rc = io_open_input(path, "", &f, err)))
+        return rc;
     long utf8_line = 0;
     if ((rc = hash_file(&c, f, raw, &utf8_line, err)))
         goto done;
